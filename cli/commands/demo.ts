@@ -1,0 +1,42 @@
+// `blastmap demo`: loads the bundled demo company and prints the brief for its riskiest connector.
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { blastRadius } from '../../engine/analysis/radius.ts';
+import { rankNodes } from '../../engine/analysis/rank.ts';
+import { assembleGraph } from '../../engine/store/assemble.ts';
+import { parseFormat, readNativeFiles, type Io } from '../context.ts';
+import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+import { printRadius } from './radius.ts';
+
+export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
+
+export function loadDemoGraph() {
+  return assembleGraph(readNativeFiles([DEMO_DIR])).graph;
+}
+
+interface DemoFlags extends ReachFlags { format?: string; all?: boolean }
+
+export function registerDemo(program: Command, io: Io): void {
+  const command = program
+    .command('demo')
+    .description('load the bundled demo company (datasets/demo) and brief the compromise of its riskiest connector')
+    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('--all', 'list every reached node in the text brief');
+  addReachOptions(command).action((flags: DemoFlags) => {
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+    const options = toReachOptions(flags);
+    const graph = loadDemoGraph();
+    const ranking = rankNodes(graph, { ...options, kinds: ['App'] });
+    const riskiest = ranking[0];
+    if (!riskiest) {
+      io.err('the demo graph has no App nodes');
+      return;
+    }
+    if (format === 'text') {
+      io.out(io.color.dim(`demo: Corvid Labs, ${graph.nodeCount} nodes and ${graph.edgeCount} edges from ${DEMO_DIR}`));
+      io.out(io.color.dim(`riskiest connectors: ${ranking.slice(0, 5).map((e) => `${e.name} (${Math.round(e.score)})`).join(', ')}`));
+      io.out('');
+    }
+    printRadius(io, blastRadius(graph, [riskiest.index], options), format, flags.all);
+  });
+}

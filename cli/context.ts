@@ -1,0 +1,170 @@
+// What every command shares: where the graph lives and how to load it, output formats, colours, progress
+// bars, and the mapping from typed errors to one clear line and a documented exit status.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { BlastmapError, formatIssue, type ErrorCode } from '../engine/errors.ts';
+import type { SourcedFragment } from '../engine/format/validate.ts';
+import { assembleGraph } from '../engine/store/assemble.ts';
+import type { CompactGraph } from '../engine/store/compact.ts';
+import { parseNative } from '../importers/native/index.ts';
+import { readSnapshotFile } from './snapshot-file.ts';
+
+export const DEFAULT_GRAPH = '.blastmap/graph.bmap';
+export const NATIVE_EXTENSIONS = ['.json', '.yaml', '.yml', '.ndjson', '.jsonl'];
+
+/** Exit statuses (docs/cli.md). */
+export const EXIT = {
+  ok: 0,
+  /** A check found what it looks for: a policy violation (review), findings at or above --fail-on. */
+  violation: 1,
+  usage: 2,
+  invalidInput: 3,
+  unknownNode: 4,
+  io: 5,
+  locked: 6,
+  internal: 70,
+} as const;
+
+const EXIT_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_INPUT: EXIT.invalidInput,
+  INVALID_OPTION: EXIT.usage,
+  UNKNOWN_NODE: EXIT.unknownNode,
+  AMBIGUOUS_NODE: EXIT.unknownNode,
+  INVALID_SNAPSHOT: EXIT.io,
+  IO: EXIT.io,
+  LOCKED: EXIT.locked,
+};
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Colours for human output: on a TTY only, never with NO_COLOR. */
+  color: ReturnType<typeof pc.createColors>;
+  isTty: boolean;
+}
+
+export function defaultIo(): Io {
+  const isTty = Boolean(process.stdout.isTTY);
+  const enabled = isTty && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    color: pc.createColors(enabled),
+    isTty,
+  };
+}
+
+export function graphPath(option: string | undefined): string {
+  return option ?? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH;
+}
+
+export function isNativeFile(path: string): boolean {
+  return NATIVE_EXTENSIONS.includes(extname(path).toLowerCase());
+}
+
+/** Native files given directly or found (non-recursively, sorted) in a folder. */
+export function expandInputs(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
+    if (statSync(path).isDirectory()) {
+      const inside = readdirSync(path).filter((name) => isNativeFile(name)).sort().map((name) => join(path, name));
+      if (inside.length === 0) throw new BlastmapError('IO', `${path}: no .json, .yaml or .ndjson files in this folder`);
+      files.push(...inside);
+    } else files.push(path);
+  }
+  return files;
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel.startsWith('..') ? path : rel;
+}
+
+/** Reads and validates native files; throws one error carrying every issue of every file. */
+export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
+  const batch: SourcedFragment[] = [];
+  const issues = [];
+  for (const file of expandInputs(paths)) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new BlastmapError('IO', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    const result = parseNative(text, { file: displayPath(file) });
+    if (result.ok) batch.push(result.value);
+    else issues.push(...result.issues);
+  }
+  if (issues.length > 0) throw new BlastmapError('INVALID_INPUT', `${issues.length} problem${issues.length === 1 ? '' : 's'} in the input; nothing was imported`, { issues });
+  return batch;
+}
+
+/**
+ * Loads the graph named by --graph: a snapshot file, or native files / a folder of them imported on the
+ * fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
+ */
+export function loadGraph(option: string | undefined): CompactGraph {
+  const path = graphPath(option);
+  if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
+    return assembleGraph(readNativeFiles([path])).graph;
+  }
+  if (!existsSync(path)) {
+    throw new BlastmapError('IO', `no graph at ${path}: run \`blastmap import native <files>\` first, or pass --graph <snapshot|file|folder>`);
+  }
+  return readSnapshotFile(path);
+}
+
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'html' | 'sarif';
+
+export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
+  const format = (value ?? 'text') as OutputFormat;
+  if (!allowed.includes(format)) throw new BlastmapError('INVALID_OPTION', `--format ${value}: expected one of ${allowed.join(', ')}`);
+  return format;
+}
+
+export function parseAt(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date such as 2025-08-10 or 2025-08-10T12:00:00Z`);
+  return new Date(ms);
+}
+
+export function parseCount(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new BlastmapError('INVALID_OPTION', `${name} ${value}: expected a whole number of at least ${min}`);
+  return n;
+}
+
+export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** A progress bar on stderr when it is a terminal; silent otherwise (CI logs, pipes). */
+export function progressBar(io: Io, label: string, total: number): { update: (done: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY || total < 2) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}
+
+/** Prints a typed error as one clear line (plus its issues or candidates) and returns the exit status. */
+export function reportError(io: Io, error: unknown): number {
+  if (error instanceof BlastmapError) {
+    io.err(`${io.color.red('error:')} ${error.message}`);
+    const shown = error.issues.slice(0, 50);
+    for (const issue of shown) io.err(`  ${formatIssue(issue)}`);
+    if (error.issues.length > shown.length) io.err(`  ... and ${error.issues.length - shown.length} more`);
+    if (error.candidates.length > 0) {
+      io.err(error.code === 'AMBIGUOUS_NODE' ? 'matching nodes:' : 'closest nodes:');
+      for (const candidate of error.candidates) io.err(`  ${candidate}`);
+    }
+    return EXIT_BY_CODE[error.code];
+  }
+  const err = error as { code?: string; exitCode?: number; message?: string };
+  if (typeof err?.code === 'string' && err.code.startsWith('commander.')) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  io.err(`${io.color.red('internal error:')} ${err?.message ?? String(error)}`);
+  if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
+  return EXIT.internal;
+}

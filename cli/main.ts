@@ -1,0 +1,36 @@
+// The `blastmap` command: parses arguments with commander and dispatches to one module per subcommand.
+import { Command, CommanderError } from 'commander';
+import { defaultIo, EXIT, reportError, type Io } from './context.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerImport } from './commands/import.ts';
+import { registerRadius } from './commands/radius.ts';
+import { registerSchema } from './commands/schema.ts';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('blastmap')
+    .description('Blast radius of a compromised SaaS connector: what a stolen integration token reaches, how, and what to revoke first.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    .exitOverride();
+  registerImport(program, io);
+  registerRadius(program, io);
+  registerDemo(program, io);
+  registerSchema(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  return program;
+}
+
+/** Runs the CLI and returns the exit status (docs/cli.md lists them). */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportError(io, error);
+  }
+}

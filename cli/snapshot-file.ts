@@ -1,0 +1,75 @@
+// Snapshot files on disk: atomic writes (temporary file, fsync, rename, fsync of the folder) so a crash
+// never leaves a half-written graph, and a lock file so two writers never interleave.
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BlastmapError } from '../engine/errors.ts';
+import type { CompactGraph } from '../engine/store/compact.ts';
+import { decodeSnapshot, encodeSnapshot } from '../engine/store/snapshot.ts';
+
+export function readSnapshotFile(path: string): CompactGraph {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new BlastmapError('IO', `cannot read snapshot ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  try {
+    return decodeSnapshot(bytes);
+  } catch (error) {
+    if (error instanceof BlastmapError) throw new BlastmapError(error.code, `${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** Writes the graph to `path` atomically. The previous snapshot stays intact until the rename. */
+export function writeSnapshotFile(path: string, graph: CompactGraph): void {
+  const target = resolve(path);
+  const folder = dirname(target);
+  mkdirSync(folder, { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  const bytes = encodeSnapshot(graph);
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, Math.min(bytes.length - offset, 1 << 26));
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new BlastmapError('IO', `cannot write snapshot ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  closeSync(fd);
+  renameSync(temporary, target);
+  try {
+    const dirFd = openSync(folder, constants.O_RDONLY);
+    try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself is still atomic.
+  }
+}
+
+/**
+ * Runs `work` while holding `<path>.lock`, created exclusively. A second writer fails at once with a
+ * LOCKED error naming the holder's process id, instead of racing the first.
+ */
+export function withWriteLock<T>(path: string, work: () => T): T {
+  const lock = `${resolve(path)}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  let fd: number;
+  try {
+    fd = openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      let holder = 'another process';
+      try { holder = `process ${readFileSync(lock, 'utf8').trim()}`; } catch { /* unreadable lock: keep the generic text */ }
+      throw new BlastmapError('LOCKED', `${path} is being written by ${holder}; if no blastmap is running, delete ${lock}`);
+    }
+    throw error;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}

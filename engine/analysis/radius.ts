@@ -1,0 +1,186 @@
+// The blast radius as a report-ready value: every reached node with level, hops and witness path,
+// dormant credentials, crown jewels, per-platform summaries and the score. Shared by CLI, server and UI.
+import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { dormantPath, hopsAtLeast, reach, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
+import { nodePoints } from './score.ts';
+
+export interface NodeRef {
+  id: string;
+  name: string;
+  kind: string;
+  platform: string;
+  tenant: string;
+}
+
+export interface PathStepView {
+  edgeId: string;
+  kind: string;
+  from: NodeRef;
+  to: NodeRef;
+  /** Level obtained on `to` by this step. */
+  level: Level;
+  scopes?: string[];
+  reason?: string;
+  grant?: string;
+  conditions?: string[];
+}
+
+export interface RadiusEntry extends NodeRef {
+  level: Level;
+  hops: number;
+  tags: string[];
+  sensitivity: number;
+  /** What this node adds to the score. */
+  points: number;
+  crownJewel: boolean;
+  /** Reached on a platform other than every source's: lateral movement. */
+  lateral: boolean;
+  /** Witness path from a source; replaying it yields `level`. */
+  path: PathStepView[];
+}
+
+export type DormantReason = 'revoked' | 'expired' | 'disabled' | 'not-yet-valid' | 'mitigated';
+
+export interface DormantEntry extends NodeRef {
+  why: DormantReason;
+  /** Level the attacker would hold if the node were usable. */
+  level: Level;
+  hops: number;
+  path: PathStepView[];
+}
+
+export interface PlatformSummary {
+  platform: string;
+  tenants: string[];
+  reached: number;
+  read: number;
+  write: number;
+  admin: number;
+  score: number;
+  crownJewels: number;
+}
+
+export interface BlastRadius {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
+  score: number;
+  /** Score split: data (sensitivity x level) and controlled principals. */
+  scoreParts: { data: number; principals: number };
+  reachedCount: number;
+  crownJewels: RadiusEntry[];
+  platforms: PlatformSummary[];
+  byKind: Record<string, number>;
+  reached: RadiusEntry[];
+  dormant: DormantEntry[];
+}
+
+export const CROWN_JEWEL_TAG = 'crown-jewel';
+
+export function nodeRef(graph: CompactGraph, v: number): NodeRef {
+  const node = graph.nodes[v]!;
+  return { id: node.id, name: node.name, kind: node.kind, platform: node.platform, tenant: node.tenant };
+}
+
+export function stepView(graph: CompactGraph, step: PathStep): PathStepView {
+  const attrs = graph.edgeAttrs[step.edge];
+  const view: PathStepView = {
+    edgeId: edgeIdAt(graph, step.edge),
+    kind: graph.edgeKindNames[graph.edgeKind[step.edge]!]!,
+    from: nodeRef(graph, step.from),
+    to: nodeRef(graph, step.to),
+    level: levelName(step.toLevel),
+  };
+  if (attrs?.scopes) view.scopes = attrs.scopes;
+  if (attrs?.reason) view.reason = attrs.reason;
+  if (attrs?.grant) view.grant = attrs.grant;
+  if (attrs?.conditions) view.conditions = attrs.conditions;
+  return view;
+}
+
+function dormantReason(graph: CompactGraph, v: number, at: number, overlayBlocked: boolean): DormantReason {
+  const node = graph.nodes[v]!;
+  if (node.enabled === false) return 'disabled';
+  if (node.revoked === true && (node.revokedAt === undefined || Date.parse(node.revokedAt) <= at)) return 'revoked';
+  if (node.expiresAt !== undefined && Date.parse(node.expiresAt) <= at) return 'expired';
+  if (node.createdAt !== undefined && Date.parse(node.createdAt) > at) return 'not-yet-valid';
+  return overlayBlocked ? 'mitigated' : 'revoked';
+}
+
+/** Turns a raw reach result into the report value. */
+export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
+  const { graph } = result;
+  const sourceSet = new Set(result.sources);
+  const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
+  const reached: RadiusEntry[] = [];
+  let data = 0;
+  let principals = 0;
+  for (const v of result.order) {
+    if (sourceSet.has(v)) continue;
+    const node = graph.nodes[v]!;
+    const levelCode = result.level[v]!;
+    const points = nodePoints(graph, v, levelCode);
+    if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
+    else principals += points;
+    reached.push({
+      ...nodeRef(graph, v),
+      level: levelName(levelCode),
+      hops: hopsAtLeast(result, v, levelCode),
+      tags: node.tags ?? [],
+      sensitivity: effectiveSensitivity(node),
+      points,
+      crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
+      lateral: !sourcePlatforms.has(node.platform),
+      path: witnessPath(result, v, levelCode).map((step) => stepView(graph, step)),
+    });
+  }
+  reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
+
+  const platforms = new Map<string, PlatformSummary>();
+  for (const entry of reached) {
+    let summary = platforms.get(entry.platform);
+    if (!summary) {
+      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0 };
+      platforms.set(entry.platform, summary);
+    }
+    if (!summary.tenants.includes(entry.tenant)) summary.tenants.push(entry.tenant);
+    summary.reached++;
+    summary[entry.level]++;
+    summary.score += entry.points;
+    if (entry.crownJewel) summary.crownJewels++;
+  }
+  const byKind: Record<string, number> = {};
+  for (const entry of reached) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+
+  const blocked = options.overlay?.blockedNodes;
+  const dormant: DormantEntry[] = [...result.dormant.entries()]
+    .filter(([v]) => result.level[v] === 0)
+    .map(([v, info]) => ({
+      ...nodeRef(graph, v),
+      why: dormantReason(graph, v, result.at, blocked?.[v] === 1),
+      level: levelName(info.level),
+      hops: info.hops,
+      path: dormantPath(result, v).map((step) => stepView(graph, step)),
+    }))
+    .sort((a, b) => a.hops - b.hops || a.id.localeCompare(b.id));
+
+  return {
+    sources: result.sources.map((s) => nodeRef(graph, s)),
+    at: new Date(result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    score: data + principals,
+    scoreParts: { data, principals },
+    reachedCount: reached.length,
+    crownJewels: reached.filter((entry) => entry.crownJewel),
+    platforms: [...platforms.values()].sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
+    byKind,
+    reached,
+    dormant,
+  };
+}
+
+/** Blast radius of one or several compromised nodes (by index). */
+export function blastRadius(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): BlastRadius {
+  return describeRadius(reach(graph, sources, options), options);
+}

@@ -1,0 +1,204 @@
+// Level- and time-aware reachability over the compiled graph: a breadth-first search over (node, level)
+// states where each edge kind's `requires` and `grants` come from the schema. Never branches on a kind.
+import { BlastmapError } from '../errors.ts';
+import { LEVEL_CODE, type Level } from '../schema/index.ts';
+import type { CompactGraph } from '../store/compact.ts';
+
+export interface ReachOptions {
+  /** Analysis instant: credentials revoked or expired before it, or created after it, do not traverse. */
+  at?: Date | string | number;
+  /** Stop after this many hops (edges) from a source. */
+  maxDepth?: number;
+  /** Only these edge kinds extend the radius (default: every traversable kind). */
+  edgeKinds?: readonly string[];
+  /** These edge kinds never extend the radius. */
+  excludeEdgeKinds?: readonly string[];
+  /** Edges carrying any of these conditions (e.g. `ip-allowlist`) are treated as blocking controls. */
+  enforceConditions?: readonly string[];
+  /** Level held on each source (default admin: the attacker controls it). */
+  sourceLevel?: Level;
+  /** Mitigations applied on top of the graph without changing it. */
+  overlay?: ReachOverlay;
+}
+
+/** Cuts applied to a traversal: nodes treated as unusable and edges treated as absent. */
+export interface ReachOverlay {
+  blockedNodes?: Uint8Array;
+  blockedEdges?: Uint8Array;
+}
+
+export interface ReachResult {
+  readonly graph: CompactGraph;
+  readonly sources: readonly number[];
+  readonly at: number;
+  /** Best level code reached per node (0 = not reached). */
+  readonly level: Uint8Array;
+  /** Per (node, level) slot `node * 3 + level - 1`: hops at which that level was first reached, -1 if never. */
+  readonly hops: Int32Array;
+  /** Per slot: the edge used to get there (-1 for a source). */
+  readonly parentEdge: Int32Array;
+  /** Per slot: the level held on the edge's source at that moment. */
+  readonly parentLevel: Uint8Array;
+  /** Reached nodes in the order they were first reached (sources first). */
+  readonly order: readonly number[];
+  /** Nodes the attacker got to but could not use (revoked, expired, disabled, not yet created), with how. */
+  readonly dormant: ReadonlyMap<number, DormantReach>;
+}
+
+export interface DormantReach {
+  /** Level the attacker would have had. */
+  level: number;
+  hops: number;
+  /** Edge that led to it (-1 when the node is itself a source). */
+  viaEdge: number;
+  /** Level held on that edge's source. */
+  viaLevel: number;
+}
+
+export function toInstant(at: ReachOptions['at']): number {
+  if (at === undefined) return Date.now();
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
+  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --at ${String(at)} is not a date`);
+  return ms;
+}
+
+/** Per edge-kind code: 1 when the kind may extend the radius under these options. */
+export function allowedKinds(graph: CompactGraph, options: ReachOptions): Uint8Array {
+  const allowed = new Uint8Array(graph.edgeKindNames.length);
+  const include = options.edgeKinds ? new Set(options.edgeKinds) : undefined;
+  const exclude = new Set(options.excludeEdgeKinds ?? []);
+  for (const name of [...(include ?? []), ...exclude]) {
+    if (!graph.edgeKindNames.includes(name)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: unknown edge kind ${name}`, { candidates: graph.edgeKindNames });
+  }
+  graph.edgeKindNames.forEach((name, code) => {
+    allowed[code] = graph.kindTraversable[code] === 1 && (!include || include.has(name)) && !exclude.has(name) ? 1 : 0;
+  });
+  return allowed;
+}
+
+/** Edges blocked by the overlay or by enforced conditions, or undefined when nothing is blocked. */
+function blockedEdgeMask(graph: CompactGraph, options: ReachOptions): Uint8Array | undefined {
+  const enforce = options.enforceConditions && options.enforceConditions.length > 0 ? new Set(options.enforceConditions) : undefined;
+  const overlay = options.overlay?.blockedEdges;
+  if (!enforce) return overlay;
+  const mask = overlay ? overlay.slice() : new Uint8Array(graph.edgeCount);
+  for (const e of graph.conditionedEdges) {
+    if (graph.edgeAttrs[e]?.conditions?.some((condition) => enforce.has(condition))) mask[e] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Everything reachable from the sources. Breadth-first over (node, level) states: a state is kept only
+ * when it raises the best level known for its node, so each node is expanded at most three times and
+ * the first time a node reaches a level is the fewest hops that level needs.
+ */
+export function reach(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): ReachResult {
+  const n = graph.nodeCount;
+  const at = toInstant(options.at);
+  const maxDepth = options.maxDepth ?? Infinity;
+  if (!(maxDepth >= 0)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: max depth must be 0 or more, got ${maxDepth}`);
+  const allowed = allowedKinds(graph, options);
+  const blockedEdges = blockedEdgeMask(graph, options);
+  const blockedNodes = options.overlay?.blockedNodes;
+  const { fwdOffsets, edgeDst, edgeKind, kindRequires, kindGrants, activeFrom, activeUntil } = graph;
+
+  const level = new Uint8Array(n);
+  const hops = new Int32Array(n * 3).fill(-1);
+  const parentEdge = new Int32Array(n * 3).fill(-1);
+  const parentLevel = new Uint8Array(n * 3);
+  const order: number[] = [];
+  const dormant = new Map<number, DormantReach>();
+  const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+
+  const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  let frontier: number[] = [];
+  for (const s of sources) {
+    if (s < 0 || s >= n) throw new BlastmapError('INVALID_OPTION', `engine/analysis: source index ${s} is not a node`);
+    if (level[s]! >= startLevel) continue;
+    if (!usable(s)) {
+      dormant.set(s, { level: startLevel, hops: 0, viaEdge: -1, viaLevel: 0 });
+      continue;
+    }
+    if (level[s] === 0) order.push(s);
+    level[s] = startLevel;
+    hops[s * 3 + startLevel - 1] = 0;
+    frontier.push(s * 4 + startLevel);
+  }
+
+  for (let depth = 0; frontier.length > 0 && depth < maxDepth; depth++) {
+    const next: number[] = [];
+    for (const state of frontier) {
+      const u = state >>> 2;
+      const held = state & 3;
+      for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+        const kind = edgeKind[e]!;
+        if (allowed[kind] === 0 || held < kindRequires[kind]! || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
+        const grant = kindGrants[kind]! || held;
+        const v = edgeDst[e]!;
+        if (level[v]! >= grant) continue;
+        if (!usable(v)) {
+          const seen = dormant.get(v);
+          if (!seen || seen.level < grant) dormant.set(v, { level: grant, hops: depth + 1, viaEdge: e, viaLevel: held });
+          continue;
+        }
+        if (level[v] === 0) order.push(v);
+        level[v] = grant;
+        const slot = v * 3 + grant - 1;
+        hops[slot] = depth + 1;
+        parentEdge[slot] = e;
+        parentLevel[slot] = held;
+        next.push(v * 4 + grant);
+      }
+    }
+    frontier = next;
+  }
+  return { graph, sources: [...sources], at, level, hops, parentEdge, parentLevel, order, dormant };
+}
+
+/** Fewest hops at which node v is held at `atLeast` or higher, or -1. */
+export function hopsAtLeast(result: ReachResult, v: number, atLeast: number): number {
+  let best = -1;
+  for (let l = atLeast; l <= 3; l++) {
+    const h = result.hops[v * 3 + l - 1]!;
+    if (h >= 0 && (best < 0 || h < best)) best = h;
+  }
+  return best;
+}
+
+/** One step of a witness path: the edge taken and the level held on its target afterwards. */
+export interface PathStep {
+  edge: number;
+  from: number;
+  to: number;
+  /** Level held on `from` when the edge was used. */
+  fromLevel: number;
+  /** Level obtained on `to`. */
+  toLevel: number;
+}
+
+/** The witness path (sources first) that first reached node v at exactly level `lvl`. */
+export function witnessPath(result: ReachResult, v: number, lvl: number = result.level[v]!): PathStep[] {
+  const steps: PathStep[] = [];
+  let node = v;
+  let held = lvl;
+  for (let guard = 0; guard <= result.graph.nodeCount * 3; guard++) {
+    const slot = node * 3 + held - 1;
+    const e = result.parentEdge[slot]!;
+    if (e < 0) return steps.reverse();
+    const from = result.graph.edgeSrc[e]!;
+    const fromLevel = result.parentLevel[slot]!;
+    steps.push({ edge: e, from, to: node, fromLevel, toLevel: held });
+    node = from;
+    held = fromLevel;
+  }
+  throw new Error('engine/analysis: witness path did not end at a source');
+}
+
+/** The path that led to a dormant node: the witness path to the edge's source, then the edge. */
+export function dormantPath(result: ReachResult, v: number): PathStep[] {
+  const info = result.dormant.get(v);
+  if (!info || info.viaEdge < 0) return [];
+  const from = result.graph.edgeSrc[info.viaEdge]!;
+  return [...witnessPath(result, from, info.viaLevel), { edge: info.viaEdge, from, to: v, fromLevel: info.viaLevel, toLevel: info.level }];
+}

@@ -1,0 +1,197 @@
+// The in-memory graph the analyses run on: node records plus typed-array CSR adjacency (forward and
+// reverse) with edge kind codes and per-kind level rules compiled from the schema. Immutable once built.
+import { BlastmapError } from '../errors.ts';
+import { edgeId, type Fragment, type GraphEdge, type GraphNode } from '../format/native.ts';
+import { DEFAULT_SCHEMA, LEVEL_CODE, type Schema } from '../schema/index.ts';
+
+/** Edge properties other than its endpoints and kind; most edges at scale have none. */
+export type EdgeAttrs = Omit<GraphEdge, 'kind' | 'from' | 'to'>;
+
+export interface CompactGraph {
+  readonly schema: Schema;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** Node records by index. */
+  readonly nodes: readonly GraphNode[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  readonly nodeKindNames: readonly string[];
+  readonly nodeKind: Uint8Array;
+  /** A node is usable at instant t (ms) when activeFrom[i] <= t < activeUntil[i]. */
+  readonly activeFrom: Float64Array;
+  readonly activeUntil: Float64Array;
+  readonly edgeKindNames: readonly string[];
+  /** Per edge-kind code: 1 when traversable, the required level code, the granted level code (0 = same). */
+  readonly kindTraversable: Uint8Array;
+  readonly kindRequires: Uint8Array;
+  readonly kindGrants: Uint8Array;
+  /** Edges are stored sorted by source: edges of node u are fwdOffsets[u] .. fwdOffsets[u+1]. */
+  readonly fwdOffsets: Uint32Array;
+  readonly edgeSrc: Uint32Array;
+  readonly edgeDst: Uint32Array;
+  readonly edgeKind: Uint8Array;
+  /** Reverse CSR: revEdges[revOffsets[v] .. revOffsets[v+1]] are the indices of edges into v. */
+  readonly revOffsets: Uint32Array;
+  readonly revEdges: Uint32Array;
+  /** Sparse edge properties (scopes, grant, reason, conditions, id, source). */
+  readonly edgeAttrs: readonly (EdgeAttrs | undefined)[];
+  /** Indices of edges that carry conditions, for enforcing controls without scanning every edge. */
+  readonly conditionedEdges: Uint32Array;
+}
+
+const NEVER = -Infinity;
+const ALWAYS = Infinity;
+
+function instant(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? fallback : ms;
+}
+
+/** The window in which a node can be used: created, not yet expired, not revoked, not disabled. */
+export function activeWindow(node: GraphNode): [from: number, until: number] {
+  const from = instant(node.createdAt, NEVER);
+  let until = instant(node.expiresAt, ALWAYS);
+  if (node.revoked === true) until = Math.min(until, instant(node.revokedAt, NEVER));
+  if (node.enabled === false) until = NEVER;
+  return [from, until];
+}
+
+function kindTables(schema: Schema) {
+  const edgeKindNames = Object.keys(schema.edgeKinds);
+  if (edgeKindNames.length > 255) throw new BlastmapError('INVALID_OPTION', 'engine/store: at most 255 edge kinds');
+  const kindTraversable = new Uint8Array(edgeKindNames.length);
+  const kindRequires = new Uint8Array(edgeKindNames.length);
+  const kindGrants = new Uint8Array(edgeKindNames.length);
+  edgeKindNames.forEach((name, code) => {
+    const spec = schema.edgeKinds[name]!;
+    kindTraversable[code] = spec.traversable ? 1 : 0;
+    kindRequires[code] = LEVEL_CODE[spec.requires];
+    kindGrants[code] = spec.grants === 'same' ? 0 : LEVEL_CODE[spec.grants];
+  });
+  return { edgeKindNames, kindTraversable, kindRequires, kindGrants };
+}
+
+/** Raw columns a graph is compiled from; also what a snapshot stores. */
+export interface GraphColumns {
+  schema: Schema;
+  nodes: GraphNode[];
+  edgeSrc: Uint32Array;
+  edgeDst: Uint32Array;
+  /** Codes into Object.keys(schema.edgeKinds). */
+  edgeKind: Uint8Array;
+  edgeAttrs: (EdgeAttrs | undefined)[];
+}
+
+/**
+ * Compiles a fragment (already merged and reference-checked) into a CompactGraph. Throws on dangling
+ * edges or unknown kinds: callers validate first, this is the last line of defence.
+ */
+export function buildGraph(fragment: Fragment, schema: Schema = DEFAULT_SCHEMA): CompactGraph {
+  const indexOf = new Map<string, number>();
+  fragment.nodes.forEach((node, i) => {
+    if (indexOf.has(node.id)) throw new BlastmapError('INVALID_INPUT', `engine/store: duplicate node id ${node.id}; merge fragments first`);
+    indexOf.set(node.id, i);
+  });
+  const kindCode = new Map(Object.keys(schema.edgeKinds).map((name, code) => [name, code]));
+  const m = fragment.edges.length;
+  const edgeSrc = new Uint32Array(m);
+  const edgeDst = new Uint32Array(m);
+  const edgeKind = new Uint8Array(m);
+  const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
+  fragment.edges.forEach((edge, i) => {
+    const src = indexOf.get(edge.from);
+    const dst = indexOf.get(edge.to);
+    const code = kindCode.get(edge.kind);
+    if (src === undefined || dst === undefined) throw new BlastmapError('INVALID_INPUT', `engine/store: edge ${edgeId(edge)} refers to a node that is not in the graph`);
+    if (code === undefined) throw new BlastmapError('INVALID_INPUT', `engine/store: unknown edge kind ${edge.kind}`);
+    edgeSrc[i] = src;
+    edgeDst[i] = dst;
+    edgeKind[i] = code;
+    const { kind: _k, from: _f, to: _t, ...attrs } = edge;
+    edgeAttrs[i] = Object.keys(attrs).length > 0 ? attrs : undefined;
+  });
+  return compileColumns({ schema, nodes: fragment.nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
+}
+
+/** Sorts edges by source into CSR form and builds the reverse index. O(n + m). */
+export function compileColumns(columns: GraphColumns): CompactGraph {
+  const { schema, nodes } = columns;
+  const n = nodes.length;
+  const m = columns.edgeSrc.length;
+  const nodeKindNames = Object.keys(schema.nodeKinds);
+  const nodeKindCode = new Map(nodeKindNames.map((name, code) => [name, code]));
+  const nodeKind = new Uint8Array(n);
+  const activeFrom = new Float64Array(n);
+  const activeUntil = new Float64Array(n);
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    const code = nodeKindCode.get(node.kind);
+    if (code === undefined) throw new BlastmapError('INVALID_INPUT', `engine/store: unknown node kind ${node.kind}`);
+    nodeKind[i] = code;
+    [activeFrom[i], activeUntil[i]] = activeWindow(node);
+    indexOf.set(node.id, i);
+  }
+
+  // Counting sort of edges by source keeps insertion order within a source (deterministic).
+  const fwdOffsets = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) fwdOffsets[columns.edgeSrc[e]! + 1]!++;
+  for (let i = 0; i < n; i++) fwdOffsets[i + 1]! += fwdOffsets[i]!;
+  const cursor = fwdOffsets.slice(0, n);
+  const edgeSrc = new Uint32Array(m);
+  const edgeDst = new Uint32Array(m);
+  const edgeKind = new Uint8Array(m);
+  const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
+  let conditioned = 0;
+  for (let e = 0; e < m; e++) {
+    const src = columns.edgeSrc[e]!;
+    const slot = cursor[src]!++;
+    edgeSrc[slot] = src;
+    edgeDst[slot] = columns.edgeDst[e]!;
+    edgeKind[slot] = columns.edgeKind[e]!;
+    const attrs = columns.edgeAttrs[e];
+    edgeAttrs[slot] = attrs;
+    if (attrs?.conditions && attrs.conditions.length > 0) conditioned++;
+  }
+  const conditionedEdges = new Uint32Array(conditioned);
+  for (let e = 0, c = 0; e < m; e++) if (edgeAttrs[e]?.conditions?.length) conditionedEdges[c++] = e;
+
+  const revOffsets = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) revOffsets[edgeDst[e]! + 1]!++;
+  for (let i = 0; i < n; i++) revOffsets[i + 1]! += revOffsets[i]!;
+  const revCursor = revOffsets.slice(0, n);
+  const revEdges = new Uint32Array(m);
+  for (let e = 0; e < m; e++) revEdges[revCursor[edgeDst[e]!]!++] = e;
+
+  return {
+    schema, nodeCount: n, edgeCount: m, nodes, indexOf, nodeKindNames, nodeKind, activeFrom, activeUntil,
+    ...kindTables(schema), fwdOffsets, edgeSrc, edgeDst, edgeKind, revOffsets, revEdges, edgeAttrs, conditionedEdges,
+  };
+}
+
+/** The edge at index e as a native edge record. */
+export function edgeRecord(graph: CompactGraph, e: number): GraphEdge {
+  const attrs = graph.edgeAttrs[e];
+  return {
+    kind: graph.edgeKindNames[graph.edgeKind[e]!]!,
+    from: graph.nodes[graph.edgeSrc[e]!]!.id,
+    to: graph.nodes[graph.edgeDst[e]!]!.id,
+    ...attrs,
+  };
+}
+
+/** Stable id of the edge at index e: its explicit id, or one derived from kind, endpoints and grant. */
+export function edgeIdAt(graph: CompactGraph, e: number): string {
+  const attrs = graph.edgeAttrs[e];
+  if (attrs?.id !== undefined) return attrs.id;
+  return edgeId({ kind: graph.edgeKindNames[graph.edgeKind[e]!]!, from: graph.nodes[graph.edgeSrc[e]!]!.id, to: graph.nodes[graph.edgeDst[e]!]!.id, grant: attrs?.grant });
+}
+
+/** The whole graph back as a native fragment (what exports and snapshots start from). */
+export function toFragment(graph: CompactGraph): Fragment {
+  const edges: GraphEdge[] = new Array(graph.edgeCount);
+  for (let e = 0; e < graph.edgeCount; e++) edges[e] = edgeRecord(graph, e);
+  return { nodes: graph.nodes.map((node) => ({ ...node })), edges };
+}
+
+export const emptyGraph = (schema: Schema = DEFAULT_SCHEMA): CompactGraph => buildGraph({ nodes: [], edges: [] }, schema);

@@ -1,0 +1,141 @@
+// Importer for blastmap's own declarative format: a fragment as JSON or YAML, or NDJSON with one node or
+// edge per line. Pure: the CLI (or the browser) reads the file and hands over the text.
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { describeFound, type InputIssue } from '../../engine/errors.ts';
+import { edgeSchema, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { finishFragment, fromZodIssues, validateFragmentDocument, type Result, type SourcedFragment } from '../../engine/format/validate.ts';
+import { DEFAULT_SCHEMA, type Schema } from '../../engine/schema/index.ts';
+
+export type NativeFormat = 'json' | 'yaml' | 'ndjson';
+
+export interface NativeOptions {
+  file?: string;
+  format?: NativeFormat;
+  schema?: Schema;
+  /** Default `source` for records that do not name one. */
+  source?: string;
+}
+
+export function detectFormat(file: string | undefined, text: string): NativeFormat {
+  const lower = (file ?? '').toLowerCase();
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.json')) return 'json';
+  const first = text.trimStart()[0];
+  if (first === '{') {
+    const firstLine = text.trimStart().split('\n', 1)[0]!.trim();
+    return firstLine.endsWith('}') && /"kind"/.test(firstLine) && !/"nodes"|"edges"/.test(firstLine) ? 'ndjson' : 'json';
+  }
+  return 'yaml';
+}
+
+/** Parses and validates one native file. Every problem in the file is reported together. */
+export function parseNative(text: string, options: NativeOptions = {}): Result<SourcedFragment> {
+  const format = options.format ?? detectFormat(options.file, text);
+  if (format === 'ndjson') return parseNdjson(text, options);
+  if (format === 'yaml') return parseYaml(text, options);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, issues: [{ file: options.file, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'a JSON document', found: 'malformed JSON' }] };
+  }
+  return validateFragmentDocument(raw, options);
+}
+
+function parseYaml(text: string, options: NativeOptions): Result<SourcedFragment> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((error) => ({
+        file: options.file, path: '$', line: lineCounter.linePos(error.pos[0]).line,
+        message: `not valid YAML: ${error.message.split('\n')[0]}`, expected: 'a YAML document', found: 'malformed YAML',
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = validateFragmentDocument(raw, options);
+  if (result.ok) {
+    const contents = doc.contents;
+    const lineOf = (key: 'nodes' | 'edges', i: number): number | undefined => {
+      const item = isMap(contents) ? contents.get(key, true) : undefined;
+      const node = isSeq(item) ? (item.items[i] as YamlNode | undefined) : undefined;
+      return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    };
+    result.value.provenance.nodeLines = result.value.fragment.nodes.map((_, i) => lineOf('nodes', i));
+    result.value.provenance.edgeLines = result.value.fragment.edges.map((_, i) => lineOf('edges', i));
+    return result;
+  }
+  return {
+    ok: false,
+    issues: result.issues.map((issue) => {
+      const segments = issue.path.match(/[^.[\]$"]+/g) ?? [];
+      const target = doc.getIn(segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) as YamlNode | undefined;
+      const parent = doc.getIn(segments.slice(0, -1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) as YamlNode | undefined;
+      const range = target?.range ?? parent?.range;
+      return range ? { ...issue, line: lineCounter.linePos(range[0]).line } : issue;
+    }),
+  };
+}
+
+function parseNdjson(text: string, options: NativeOptions): Result<SourcedFragment> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const nodeShape = nodeSchema(schema);
+  const edgeShape = edgeSchema(schema);
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const nodePaths: string[] = [];
+  const edgePaths: string[] = [];
+  const nodeLines: number[] = [];
+  const edgeLines: number[] = [];
+  const issues: InputIssue[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const lineNo = i + 1;
+    const where = { file: options.file, line: lineNo };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      issues.push({ ...where, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
+      continue;
+    }
+    const kind = raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+    const isNode = typeof kind === 'string' && kind in schema.nodeKinds;
+    const isEdge = typeof kind === 'string' && kind in schema.edgeKinds;
+    if (!isNode && !isEdge) {
+      issues.push({ ...where, path: '$.kind', message: 'unknown kind', expected: 'a node kind or an edge kind', found: describeFound(kind) });
+      continue;
+    }
+    const parsed = (isNode ? nodeShape : edgeShape).safeParse(raw);
+    if (!parsed.success) {
+      issues.push(...fromZodIssues(parsed.error.issues, raw, options.file).map((issue) => ({ ...issue, line: lineNo })));
+      continue;
+    }
+    if (isNode) {
+      const node = parsed.data as ReturnType<typeof nodeShape.parse>;
+      nodes.push({ ...node, id: node.id ?? nodeId(node.platform, node.tenant, node.kind, node.nativeId!), source: node.source ?? options.source });
+      nodePaths.push(`$[line ${lineNo}]`);
+      nodeLines.push(lineNo);
+    } else {
+      const edge = parsed.data as GraphEdge;
+      edges.push({ ...edge, source: edge.source ?? options.source });
+      edgePaths.push(`$[line ${lineNo}]`);
+      edgeLines.push(lineNo);
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  return finishFragment({ nodes, edges }, { file: options.file, nodePaths, edgePaths, nodeLines, edgeLines });
+}
+
+/** Serialises a fragment as NDJSON, one node or edge per line (nodes first). */
+export function toNdjson(fragment: { nodes: readonly object[]; edges: readonly object[] }): string {
+  const lines: string[] = [];
+  for (const node of fragment.nodes) lines.push(JSON.stringify(node));
+  for (const edge of fragment.edges) lines.push(JSON.stringify(edge));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
