@@ -20,10 +20,10 @@ export function registerDemo(program: Command, io: Io): void {
   const command = program
     .command('demo')
     .description('load the bundled demo company (datasets/demo) and brief the compromise of its riskiest connector')
-    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--all', 'list every reached node in the text brief');
   addReachOptions(command).action((flags: DemoFlags) => {
-    const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const graph = loadDemoGraph();
     const ranking = rankNodes(graph, { ...options, kinds: ['App'] });
@@ -33,7 +33,7 @@ export function registerDemo(program: Command, io: Io): void {
       return;
     }
     if (format === 'text') {
-      io.out(io.color.dim(`demo: Corvid Labs, ${graph.nodeCount} nodes and ${graph.edgeCount} edges from ${DEMO_DIR}`));
+      io.out(io.color.dim(`demo: Corvid Labs, ${graph.nodeCount} nodes and ${graph.edgeCount} edges (datasets/demo)`));
       io.out(io.color.dim(`riskiest connectors: ${ranking.slice(0, 5).map((e) => `${e.name} (${Math.round(e.score)})`).join(', ')}`));
       io.out('');
     }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { blastRadius, type BlastRadius } from '../../engine/analysis/radius.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brief.ts';
+import { renderRadiusHtml } from '../../engine/report/html.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { json, loadGraph, parseFormat, type Io, type OutputFormat } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
@@ -11,6 +12,7 @@ interface RadiusFlags extends ReachFlags { graph?: string; format?: string; all?
 export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, all = false): void {
   if (format === 'json') io.out(json(radius));
   else if (format === 'markdown') io.out(renderRadiusMarkdown(radius));
+  else if (format === 'html') io.out(renderRadiusHtml(radius));
   else io.out(renderRadiusText(radius, { style: io.color, perPlatform: all ? Infinity : 12 }));
 }
 
@@ -20,10 +22,10 @@ export function registerRadius(program: Command, io: Io): void {
     .description('blast radius of compromised nodes (an App, Credential, Identity or vendor Platform), by id or exact name')
     .argument('<nodes...>', 'node ids or exact names; several = one attacker holding all of them')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--all', 'list every reached node in the text brief');
   addReachOptions(command).action((nodes: string[], flags: RadiusFlags) => {
-    const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));

@@ -1,0 +1,63 @@
+// graphology is blastmap's view model: the UI draws it with sigma and the GEXF/GraphML exports write it.
+// Analysis never runs on it; this turns the compiled graph (or a part of it) into one.
+import { MultiDirectedGraph } from 'graphology';
+import { levelName } from '../schema/index.ts';
+import type { ReachResult } from '../analysis/reach.ts';
+import { edgeIdAt, type CompactGraph } from './compact.ts';
+
+export interface ToGraphologyOptions {
+  /** Only these node indices (and the edges between them). Default: the whole graph. */
+  nodes?: Iterable<number>;
+  /** Annotate nodes with `level` and `hops` from this traversal (a radius export opens coloured in Gephi). */
+  radius?: ReachResult;
+}
+
+/** Node attributes are flattened to primitives so every graphology exporter can write them. */
+function flatAttributes(graph: CompactGraph, v: number): Record<string, string | number | boolean> {
+  const node = graph.nodes[v]!;
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (value === undefined || value === null || key === 'properties') continue;
+    out[key === 'name' ? 'label' : key] = Array.isArray(value) ? value.join(',') : (value as string | number | boolean);
+  }
+  for (const [key, value] of Object.entries(node.properties ?? {})) {
+    if (value !== null && !(key in out)) out[`prop_${key}`] = Array.isArray(value) ? value.join(',') : value;
+  }
+  out.color = graph.schema.nodeKinds[node.kind]?.color ?? '#999999';
+  return out;
+}
+
+export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions = {}): MultiDirectedGraph {
+  const view = new MultiDirectedGraph({ allowSelfLoops: true });
+  const include = options.nodes ? new Uint8Array(graph.nodeCount) : undefined;
+  if (include && options.nodes) for (const v of options.nodes) include[v] = 1;
+  const radius = options.radius;
+  for (let v = 0; v < graph.nodeCount; v++) {
+    if (include && include[v] === 0) continue;
+    const attributes = flatAttributes(graph, v);
+    if (radius) {
+      const level = radius.level[v]!;
+      attributes.reached = level > 0;
+      if (level > 0) {
+        attributes.level = levelName(level);
+        attributes.hops = radius.hops[v * 3 + level - 1]!;
+        attributes.source = radius.sources.includes(v);
+      }
+    }
+    view.addNode(graph.nodes[v]!.id, attributes);
+  }
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const from = graph.edgeSrc[e]!;
+    const to = graph.edgeDst[e]!;
+    if (include && (include[from] === 0 || include[to] === 0)) continue;
+    const attrs = graph.edgeAttrs[e];
+    const kind = graph.edgeKindNames[graph.edgeKind[e]!]!;
+    const attributes: Record<string, string | number | boolean> = { kind, label: kind, traversable: graph.kindTraversable[graph.edgeKind[e]!] === 1 };
+    if (attrs?.scopes) attributes.scopes = attrs.scopes.join(' ');
+    if (attrs?.grant) attributes.grant = attrs.grant;
+    if (attrs?.reason) attributes.reason = attrs.reason;
+    if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
+    view.addDirectedEdgeWithKey(edgeIdAt(graph, e), graph.nodes[from]!.id, graph.nodes[to]!.id, attributes);
+  }
+  return view;
+}
