@@ -1,12 +1,73 @@
 // `blastmap import <source> <files...>`: validate inputs, merge them into the graph, save the snapshot.
 // All or nothing: any problem in any file and the snapshot is left exactly as it was.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { assembleGraph } from '../../engine/store/assemble.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import { finishFragment, type SourcedFragment } from '../../engine/format/validate.ts';
+import { assembleGraph, type ImportReport } from '../../engine/store/assemble.ts';
+import type { Importer, ImporterReport } from '../../importers/common/importer.ts';
+import type { RawFile } from '../../importers/common/records.ts';
+import { IMPORTERS } from '../../importers/registry.ts';
 import { graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 
-interface ImportOptions { graph?: string; replace?: boolean; format?: string }
+interface ImportOptions { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
+
+const RAW_EXTENSIONS = /\.(json|csv|txt)$/i;
+
+/** Every raw export file under the given folders (recursively) or given directly, with paths relative to its folder. */
+export function readRawFiles(paths: readonly string[]): RawFile[] {
+  const files: RawFile[] = [];
+  const walk = (root: string, dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(root, full);
+      else if (RAW_EXTENSIONS.test(name)) files.push({ path: relative(root, full), text: readFileSync(full, 'utf8') });
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
+    if (statSync(path).isDirectory()) walk(path, path);
+    else files.push({ path: path.split('/').pop()!, text: readFileSync(path, 'utf8') });
+  }
+  if (files.length === 0) throw new BlastmapError('IO', `no .json or .csv files in ${paths.join(', ')}`);
+  return files;
+}
+
+/** Runs a platform importer over raw files: a sourced fragment ready to assemble, or every issue at once. */
+export function runImporter(importer: Importer, files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): { sourced: SourcedFragment; report: ImporterReport } {
+  const result = importer.transform(files, options);
+  if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: result.issues });
+  const { fragment } = result;
+  const finished = finishFragment(fragment, {
+    file: `${importer.source} import`,
+    nodePaths: fragment.nodes.map((node) => `node ${node.id}`),
+    edgePaths: fragment.edges.map((edge) => `edge ${edge.from} -${edge.kind}-> ${edge.to}`),
+  });
+  if (!finished.ok) throw new BlastmapError('INVALID_INPUT', `the ${importer.title} importer produced an inconsistent graph; nothing was imported`, { issues: finished.issues });
+  return { sourced: finished.value, report: result.report };
+}
+
+function printImporterReport(io: Io, report: ImporterReport): void {
+  const counts = Object.entries(report.records).map(([role, n]) => `${n} ${role}`).join(', ');
+  if (counts) io.out(`read ${counts}`);
+  if (report.skipped.length > 0) {
+    io.out(`skipped ${report.skipped.length} bad record${report.skipped.length === 1 ? '' : 's'} (--lenient):`);
+    for (const issue of report.skipped.slice(0, 20)) io.out(`  ${issue.file ?? ''} ${issue.path}: expected ${issue.expected ?? issue.message}${issue.found ? `, found ${issue.found}` : ''}`);
+  }
+  if (report.unknownScopes.length > 0) {
+    io.out(`${report.unknownScopes.length} scope${report.unknownScopes.length === 1 ? '' : 's'} not in the catalogue (kept, level assumed by the conservative rule, flagged \`assumed\`):`);
+    for (const s of report.unknownScopes.slice(0, 20)) io.out(`  ${s.scope} (${s.count}x) -> ${s.assumedLevel}`);
+  }
+  if (report.ignoredFiles.length > 0) io.out(`ignored files no endpoint matched: ${report.ignoredFiles.join(', ')}`);
+  for (const note of report.notes) io.out(`note: ${note}`);
+}
+
+function printSummary(io: Io, target: string, report: ImportReport, nodeCount: number, edgeCount: number): void {
+  io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${target}: now ${nodeCount} nodes and ${edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
+  if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
+}
 
 export function registerImport(program: Command, io: Io): void {
   const command = program
@@ -33,4 +94,28 @@ export function registerImport(program: Command, io: Io): void {
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
       });
     });
+  for (const importer of IMPORTERS) {
+    command
+      .command(importer.source)
+      .description(`import ${importer.title} admin-API exports: a folder of raw JSON responses (docs/importers/${importer.source}.md)`)
+      .argument('<folders...>', 'folders (or files) of raw API responses, one file per endpoint')
+      .option('-g, --graph <snapshot>', 'snapshot to update (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+      .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
+      .option('--lenient', 'skip records that do not match the platform schema, and report them, instead of failing')
+      .option('--tenant <key>', 'tenant key when the export does not say it (org, domain or tenant id)')
+      .option('-f, --format <format>', 'report format: text or json', 'text')
+      .action((folders: string[], options: ImportOptions) => {
+        const format = parseFormat(options.format, ['text', 'json']);
+        const target = graphPath(options.graph);
+        withWriteLock(target, () => {
+          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });
+          const existing = !options.replace && existsSync(target) ? readSnapshotFile(target) : undefined;
+          const { graph, report } = assembleGraph([sourced], existing);
+          writeSnapshotFile(target, graph);
+          if (format === 'json') { io.out(json({ graph: target, ...report, importer: importerReport })); return; }
+          printImporterReport(io, importerReport);
+          printSummary(io, target, report, graph.nodeCount, graph.edgeCount);
+        });
+      });
+  }
 }

@@ -66,8 +66,9 @@ function scrubNode(node: GraphNode): number {
   if (node.email !== undefined) node.email = scrub(node.email);
   if (node.fingerprint !== undefined && findSecret(node.fingerprint)) { node.fingerprint = undefined; count++; }
   if (node.hint !== undefined && findSecret(node.hint)) { node.hint = undefined; count++; }
-  count += scrubProperties(node.properties, scrub);
-  return count;
+  // Not `count += ...`: that would read `count` before scrub() increments it during the call.
+  const dropped = scrubProperties(node.properties, scrub);
+  return count + dropped;
 }
 
 function scrubProperties(properties: Record<string, unknown> | undefined, scrub: (text: string) => string): number {
@@ -93,8 +94,8 @@ function scrubEdge(edge: GraphEdge): number {
     return out;
   };
   if (edge.reason !== undefined) edge.reason = scrub(edge.reason);
-  count += scrubProperties(edge.properties, scrub);
-  return count;
+  const dropped = scrubProperties(edge.properties, scrub);
+  return count + dropped;
 }
 
 /**

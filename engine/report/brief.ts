@@ -65,7 +65,9 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
       lines.push(`  ${entry.why.padEnd(13)} ${entry.name} ${s.dim(`(${entry.kind} on ${entry.platform}, ${plural(entry.hops, 'hop')}) ${chainNote(entry)}`)}`);
     }
     if (radius.dormant.length > limit) lines.push(s.dim(`  ... and ${radius.dormant.length - limit} more`));
-    lines.push(s.dim('  A dormant credential that was never revoked (only expired or retired) may still be honoured elsewhere: confirm.'));
+    if (radius.dormant.some((entry) => entry.why === 'expired')) {
+      lines.push(s.dim('  Expired credentials are only as dead as the platform enforces: confirm they are rejected, then delete them.'));
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import type { Fragment } from '../format/native.ts';
 import { checkReferences, mergeFragments, type SourcedFragment } from '../format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
 import { buildGraph, toFragment, type CompactGraph } from './compact.ts';
+import { resolveStubs, type LinkReport } from './link.ts';
 
 export interface ImportReport {
   files: number;
@@ -18,6 +19,8 @@ export interface ImportReport {
   /** Secret-shaped values that were redacted on the way in. */
   redactions: number;
   warnings: InputIssue[];
+  /** Cross-platform reference stubs resolved to real nodes, and those still waiting for their platform. */
+  links: LinkReport;
 }
 
 /**
@@ -35,7 +38,10 @@ export function assembleGraph(batch: readonly SourcedFragment[], existing?: Comp
   }
   const fragments: Fragment[] = existing ? [toFragment(existing)] : [];
   for (const item of batch) fragments.push(item.fragment);
-  const merged = mergeFragments(fragments);
+  // Merge first so duplicate edges collapse, resolve stubs, then merge again: two stubs that resolved to
+  // the same node (or a stub edge that duplicates a real one) become one edge.
+  const { fragment: linked, report: links } = resolveStubs(mergeFragments(fragments));
+  const merged = links.resolved > 0 ? mergeFragments([linked]) : linked;
   const graph = buildGraph(merged, schema);
   return {
     graph,
@@ -49,6 +55,7 @@ export function assembleGraph(batch: readonly SourcedFragment[], existing?: Comp
       edgesImported: batch.reduce((s, b) => s + b.fragment.edges.length, 0),
       redactions: batch.reduce((s, b) => s + b.redactions, 0),
       warnings: [],
+      links,
     },
   };
 }
