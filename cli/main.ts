@@ -5,6 +5,13 @@ import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
 import { registerRadius } from './commands/radius.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerPaths } from './commands/paths.ts';
+import { registerPlan } from './commands/plan.ts';
+import { registerWhatIf } from './commands/whatif.ts';
+import { registerExposure } from './commands/exposure.ts';
+import { registerRank } from './commands/rank.ts';
+import { registerFindings } from './commands/findings.ts';
+import { registerReview } from './commands/review.ts';
 
 export const VERSION = '0.1.0';
 
@@ -19,6 +26,13 @@ export function buildProgram(io: Io): Command {
   registerRadius(program, io);
   registerDemo(program, io);
   registerSchema(program, io);
+  registerPaths(program, io);
+  registerPlan(program, io);
+  registerWhatIf(program, io);
+  registerExposure(program, io);
+  registerRank(program, io);
+  registerFindings(program, io);
+  registerReview(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   return program;
 }

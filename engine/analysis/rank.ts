@@ -1,6 +1,7 @@
 // Ranking: the blast radius of every App (or Credential) in the graph, riskiest first.
 import type { CompactGraph } from '../store/compact.ts';
-import { reach, type ReachOptions } from './reach.ts';
+import { checkNodeKinds } from './exposure.ts';
+import { reach, toInstant, type ReachOptions } from './reach.ts';
 import { scoreOrder } from './score.ts';
 
 export interface RankEntry {
@@ -14,6 +15,8 @@ export interface RankEntry {
   crownJewels: number;
   /** Platforms reached other than the node's own. */
   lateralPlatforms: number;
+  /** False when the node itself cannot be used at the instant (revoked, expired, disabled): it reaches nothing. */
+  usable: boolean;
 }
 
 export interface RankOptions extends ReachOptions {
@@ -26,6 +29,7 @@ export interface RankOptions extends ReachOptions {
 
 export function rankNodes(graph: CompactGraph, options: RankOptions = {}): RankEntry[] {
   const kinds = new Set(options.kinds ?? ['App']);
+  checkNodeKinds(graph, [...kinds]);
   const candidates: number[] = [];
   for (let v = 0; v < graph.nodeCount; v++) if (kinds.has(graph.nodes[v]!.kind)) candidates.push(v);
   const entries: RankEntry[] = [];
@@ -45,9 +49,30 @@ export function rankNodes(graph: CompactGraph, options: RankOptions = {}): RankE
       score: scoreOrder(graph, result.level, result.order, [v]),
       reached: result.order.length - (result.level[v] ? 1 : 0),
       crownJewels, lateralPlatforms: platforms.size,
+      usable: result.level[v]! > 0,
     });
     options.onProgress?.(i + 1, candidates.length);
   });
   entries.sort((a, b) => b.score - a.score || b.crownJewels - a.crownJewels || a.id.localeCompare(b.id));
   return options.top !== undefined ? entries.slice(0, options.top) : entries;
+}
+
+/** A ranking as a report value: what was ranked, under which options, and the entries. */
+export interface Ranking {
+  at: string;
+  maxDepth: number | null;
+  kinds: string[];
+  /** Nodes of those kinds in the graph (entries holds at most `top` of them). */
+  rankedCount: number;
+  entries: RankEntry[];
+}
+
+export function rankGraph(graph: CompactGraph, options: RankOptions = {}): Ranking {
+  const at = toInstant(options.at);
+  const kinds = [...(options.kinds ?? ['App'])];
+  const wanted = new Set(kinds);
+  let rankedCount = 0;
+  for (const node of graph.nodes) if (wanted.has(node.kind)) rankedCount++;
+  const entries = rankNodes(graph, { ...options, at, kinds });
+  return { at: new Date(at).toISOString(), maxDepth: options.maxDepth ?? null, kinds, rankedCount, entries };
 }

@@ -202,3 +202,29 @@ export function dormantPath(result: ReachResult, v: number): PathStep[] {
   const from = result.graph.edgeSrc[info.viaEdge]!;
   return [...witnessPath(result, from, info.viaLevel), { edge: info.viaEdge, from, to: v, fromLevel: info.viaLevel, toLevel: info.level }];
 }
+
+/** The step rules reach() applies, for analyses that walk the (node, level) state graph themselves. */
+export interface TraversalRules {
+  at: number;
+  /** Node v can be used at `at` and is not blocked by the overlay. */
+  usable: (v: number) => boolean;
+  /** Level obtained on edge e's target when e is used holding `held`, or 0 when e cannot be used (kind, requires, block). */
+  step: (e: number, held: number) => number;
+}
+
+export function traversalRules(graph: CompactGraph, options: ReachOptions = {}): TraversalRules {
+  const at = toInstant(options.at);
+  const allowed = allowedKinds(graph, options);
+  const blockedEdges = blockedEdgeMask(graph, options);
+  const blockedNodes = options.overlay?.blockedNodes;
+  const { edgeKind, kindRequires, kindGrants, activeFrom, activeUntil } = graph;
+  return {
+    at,
+    usable: (v) => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0),
+    step: (e, held) => {
+      const kind = edgeKind[e]!;
+      if (allowed[kind] === 0 || held < kindRequires[kind]! || (blockedEdges !== undefined && blockedEdges[e] === 1)) return 0;
+      return kindGrants[kind]! || held;
+    },
+  };
+}

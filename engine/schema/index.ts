@@ -119,8 +119,8 @@ export const EDGE_KINDS = {
   FEDERATES_TO: { description: "The target trusts the source's identity provider for every user.", from: ['Platform'], to: ['Platform'], traversable: true, requires: 'admin', grants: 'admin' },
   // (:Resource)-[:RUNS_AS]->(:Identity)
   RUNS_AS: { description: 'Writing to this repository or CI project runs code as that workload.', from: ['Resource'], to: ['Identity'], traversable: true, requires: 'write', grants: 'admin' },
-  // (:Identity)-[:OWNS]->(:App|Credential)
-  OWNS: governance(['Identity'], ['App', 'Credential'], 'Business or technical owner; governance only.'),
+  // (:Identity)-[:OWNS]->(:App|Credential|Identity) — an owner of a service account is an Identity owning an Identity.
+  OWNS: governance(['Identity'], ['App', 'Credential', 'Identity'], 'Business or technical owner; governance only.'),
   // (:App)-[:INSTALLED_IN]->(:Platform)
   INSTALLED_IN: governance(['App'], ['Platform'], 'Where the integration is installed; governance only.'),
   // (:Identity)-[:CONSENTED]->(:App)

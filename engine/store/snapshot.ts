@@ -64,6 +64,27 @@ function corrupt(why: string): BlastmapError {
   return new BlastmapError('INVALID_SNAPSHOT', `engine/store/snapshot: not a readable blastmap snapshot (${why})`);
 }
 
+function parseJson(text: string, why: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw corrupt(why);
+  }
+}
+
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+function isHeader(value: unknown): value is Header {
+  if (value === null || typeof value !== 'object') return false;
+  const header = value as Partial<Header>;
+  const kinds = header.schema as Partial<Schema> | undefined;
+  return isCount(header.nodeCount) && isCount(header.edgeCount)
+    && Array.isArray(header.nodeChunks) && header.nodeChunks.every(isCount)
+    && Array.isArray(header.attrChunks) && header.attrChunks.every(isCount)
+    && kinds !== null && typeof kinds === 'object' && typeof kinds.nodeKinds === 'object' && kinds.nodeKinds !== null
+    && typeof kinds.edgeKinds === 'object' && kinds.edgeKinds !== null;
+}
+
 export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   const decoder = new TextDecoder();
   if (bytes.length < 20 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic bytes');
@@ -72,12 +93,8 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   if (version !== SNAPSHOT_VERSION) throw corrupt(`version ${version}, this blastmap reads version ${SNAPSHOT_VERSION}`);
   const headerLength = view.getUint32(12, true);
   if (16 + headerLength > bytes.length) throw corrupt('truncated header');
-  let header: Header;
-  try {
-    header = JSON.parse(decoder.decode(bytes.subarray(16, 16 + headerLength))) as Header;
-  } catch {
-    throw corrupt('unreadable header');
-  }
+  const header = parseJson(decoder.decode(bytes.subarray(16, 16 + headerLength)), 'unreadable header') as Header;
+  if (!isHeader(header)) throw corrupt('malformed header');
   const m = header.edgeCount;
   const headerEnd = align4(16 + headerLength);
   const columnsEnd = headerEnd + 8 * m + align4(m);
@@ -92,17 +109,31 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   const nodes: GraphNode[] = [];
   let offset = columnsEnd;
   for (const length of header.nodeChunks) {
-    for (const node of JSON.parse(decoder.decode(bytes.subarray(offset, offset + length))) as GraphNode[]) nodes.push(node);
+    const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable node table');
+    if (!Array.isArray(chunk)) throw corrupt('malformed node table');
+    for (const node of chunk as GraphNode[]) nodes.push(node);
     offset += length;
   }
   const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
   for (const length of header.attrChunks) {
-    for (const [e, attrs] of JSON.parse(decoder.decode(bytes.subarray(offset, offset + length))) as [number, EdgeAttrs][]) edgeAttrs[e] = attrs;
+    const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable edge properties');
+    if (!Array.isArray(chunk)) throw corrupt('malformed edge properties');
+    for (const entry of chunk as unknown[]) {
+      if (!Array.isArray(entry) || !Number.isInteger(entry[0]) || entry[0] < 0 || entry[0] >= m) throw corrupt('edge properties of an edge that does not exist');
+      edgeAttrs[entry[0] as number] = entry[1] as EdgeAttrs;
+    }
     offset += length;
   }
   if (nodes.length !== header.nodeCount) throw corrupt(`header says ${header.nodeCount} nodes, found ${nodes.length}`);
+  const kindCount = Object.keys(header.schema.edgeKinds).length;
   for (let e = 0; e < m; e++) {
     if (edgeSrc[e]! >= nodes.length || edgeDst[e]! >= nodes.length) throw corrupt(`edge ${e} points outside the node table`);
+    if (edgeKind[e]! >= kindCount) throw corrupt(`edge ${e} has kind code ${edgeKind[e]}, the schema has ${kindCount} edge kinds`);
   }
-  return compileColumns({ schema: header.schema, nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
+  try {
+    return compileColumns({ schema: header.schema, nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
+  } catch (error) {
+    // e.g. a node whose kind the stored schema does not declare: the file, not the user's input, is wrong.
+    throw corrupt(error instanceof Error ? error.message : String(error));
+  }
 }

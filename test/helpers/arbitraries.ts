@@ -17,21 +17,32 @@ export interface RandomGraph {
 
 const kindsOf = (schema: Schema) => Object.keys(schema.nodeKinds);
 
-export function randomGraph(options: { maxNodes?: number; maxEdges?: number; schema?: Schema } = {}): fc.Arbitrary<RandomGraph> {
+export interface RandomGraphOptions {
+  minNodes?: number;
+  maxNodes?: number;
+  /** Edge draws, before dropping draws with no valid endpoints or repeating an edge. */
+  minEdges?: number;
+  maxEdges?: number;
+  schema?: Schema;
+  /** Weight of the always-usable window against one each for revoked, expired, disabled, future and revoked-later (default 4). */
+  activeWeight?: number;
+}
+
+export function randomGraph(options: RandomGraphOptions = {}): fc.Arbitrary<RandomGraph> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const nodeKinds = kindsOf(schema);
   const edgeKinds = Object.entries(schema.edgeKinds);
   const nodeArb = fc.record({
     kind: fc.constantFrom(...nodeKinds),
-    window: fc.constantFrom('active', 'active', 'active', 'active', 'revoked', 'expired', 'disabled', 'future', 'revoked-later'),
+    window: fc.constantFrom(...Array<'active'>(options.activeWeight ?? 4).fill('active'), 'revoked', 'expired', 'disabled', 'future', 'revoked-later'),
     tag: fc.constantFrom(undefined, 'crown-jewel', 'pii', undefined),
     sensitivity: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
     platform: fc.constantFrom('p1', 'p2', 'p3'),
   });
   return fc
-    .array(nodeArb, { minLength: 1, maxLength: options.maxNodes ?? 14 })
+    .array(nodeArb, { minLength: options.minNodes ?? 1, maxLength: options.maxNodes ?? 14 })
     .chain((specs) =>
-      fc.array(fc.record({ a: fc.nat(), b: fc.nat(), k: fc.nat(), cond: fc.constantFrom(undefined, undefined, undefined, 'mfa') }), { maxLength: options.maxEdges ?? 40 }).map((raw) => {
+      fc.array(fc.record({ a: fc.nat(), b: fc.nat(), k: fc.nat(), cond: fc.constantFrom(undefined, undefined, undefined, 'mfa') }), { minLength: options.minEdges ?? 0, maxLength: options.maxEdges ?? 40 }).map((raw) => {
         const nodes: GraphNode[] = specs.map((spec, i) => {
           const node: GraphNode = { id: `${spec.platform}:t:${spec.kind.toLowerCase()}:n${i}`, kind: spec.kind, name: `n${i}`, platform: spec.platform, tenant: 't' } as GraphNode;
           if (spec.kind === 'Credential') node.type = 'api-key';
@@ -61,4 +72,15 @@ export function randomGraph(options: { maxNodes?: number; maxEdges?: number; sch
         return { nodes, edges, graph: buildGraph({ nodes, edges }, schema) };
       }),
     );
+}
+
+/**
+ * Mostly dense graphs with mostly usable nodes, sometimes the default shape: random graphs of the default
+ * shape rarely reach past one hop, which leaves deep paths and level upgrades untested.
+ */
+export function reachableGraph(options: { schema?: Schema } = {}): fc.Arbitrary<RandomGraph> {
+  return fc.oneof(
+    { arbitrary: randomGraph({ minNodes: 6, maxNodes: 12, minEdges: 40, maxEdges: 60, activeWeight: 12, ...options }), weight: 3 },
+    { arbitrary: randomGraph(options), weight: 1 },
+  );
 }

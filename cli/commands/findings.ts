@@ -1,0 +1,86 @@
+// `blastmap findings`: governance findings (owners, staleness, rotation, expiry, broad or unused scopes,
+// leaked secrets, unverified vendors) with OWASP NHI and NIST CSF references; --fail-on gates CI.
+import type { Command } from 'commander';
+import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
+import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import { referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
+import { EXIT, json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
+
+interface FindingsFlags {
+  graph?: string;
+  format?: string;
+  at?: string;
+  staleDays?: string;
+  rotationDays?: string;
+  maxLifetimeDays?: string;
+  privilegedScore?: string;
+  severity?: string;
+  rule?: string[];
+  failOn?: string;
+  listRules?: boolean;
+}
+
+function parseSeverity(flag: string, value: string | undefined): FindingSeverity | undefined {
+  if (value === undefined) return undefined;
+  const severity = value.toLowerCase() as FindingSeverity;
+  if (!FINDING_SEVERITIES.includes(severity)) throw new BlastmapError('INVALID_OPTION', `${flag} ${value}: expected one of ${FINDING_SEVERITIES.join(', ')}`);
+  return severity;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+
+function listRules(io: Io): void {
+  for (const rule of FINDING_RULES) {
+    io.out(`${rule.id.padEnd(30)} ${rule.severity.padEnd(8)} ${rule.title}`);
+    io.out(io.color.dim(`${' '.repeat(40)}${referencesText(rule.references)}`));
+  }
+}
+
+export function registerFindings(program: Command, io: Io): void {
+  program
+    .command('findings')
+    .description('governance findings: no owner, owner disabled, stale, not rotated, no expiry, admin or unused scopes, leaked secrets, unverified vendors')
+    .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('--at <date>', 'analysis instant (ISO-8601); ages are measured to it and only nodes usable then are checked (default now)')
+    .option('--stale-days <n>', 'unused for more than n days is stale (default 90)')
+    .option('--rotation-days <n>', 'not rotated for more than n days is due (default 365)')
+    .option('--max-lifetime-days <n>', 'also flag credentials that expire more than n days after creation or rotation')
+    .option('--privileged-score <n>', 'blast-radius score at or above which a node is privileged (default 25)')
+    .option('--severity <level>', 'only findings at this severity or higher: info, low, medium, high, critical')
+    .option('--rule <id>', 'only this rule (repeatable, or comma-separated); see --list-rules', collect)
+    .option('--fail-on <level>', 'exit 1 when a reported finding is at this severity or higher (for CI)')
+    .option('--list-rules', 'print the rules with their default severity and references, then exit')
+    .action((flags: FindingsFlags) => {
+      if (flags.listRules) {
+        listRules(io);
+        return;
+      }
+      const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+      const options: FindingOptions = {};
+      const at = parseAt(flags.at);
+      if (at) options.at = at;
+      const staleDays = parseCount('--stale-days', flags.staleDays);
+      if (staleDays !== undefined) options.staleDays = staleDays;
+      const rotationDays = parseCount('--rotation-days', flags.rotationDays);
+      if (rotationDays !== undefined) options.rotationDays = rotationDays;
+      const maxLifetimeDays = parseCount('--max-lifetime-days', flags.maxLifetimeDays);
+      if (maxLifetimeDays !== undefined) options.maxLifetimeDays = maxLifetimeDays;
+      const privilegedScore = parseCount('--privileged-score', flags.privilegedScore);
+      if (privilegedScore !== undefined) options.privilegedScore = privilegedScore;
+      const severity = parseSeverity('--severity', flags.severity);
+      if (severity) options.severityAtLeast = severity;
+      if (flags.rule && flags.rule.length > 0) options.ruleIds = flags.rule;
+      const failOn = parseSeverity('--fail-on', flags.failOn);
+
+      const report = findingsReport(loadGraph(flags.graph), options);
+      if (format === 'json') io.out(json(report));
+      else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
+      else io.out(renderFindingsText(report, { style: io.color }));
+      if (failOn && hasFindingAtLeast(report.findings, failOn)) {
+        io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);
+        process.exitCode = EXIT.violation;
+      }
+    });
+}

@@ -1,0 +1,35 @@
+// `blastmap paths <from...> [--to <node>]`: lateral movement out of a blast radius, or every shortest path
+// (up to --limit) that delivers one target at the best level the sources reach on it.
+import type { Command } from 'commander';
+import { lateralPaths, shortestPaths } from '../../engine/analysis/paths.ts';
+import { renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
+import { resolveNode } from '../../engine/store/lookup.ts';
+import { json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+
+interface PathsFlags extends ReachFlags { graph?: string; format?: string; to?: string; limit?: string; all?: boolean }
+
+export function registerPaths(program: Command, io: Io): void {
+  const command = program
+    .command('paths')
+    .description('lateral movement out of the sources\' platforms, ranked by what lies beyond each bridge; or, with --to, every shortest path to one node')
+    .argument('<from...>', 'compromised node ids or exact names (several = one attacker holding all of them)')
+    .option('-t, --to <node>', 'list the shortest paths to this node (id or exact name) instead')
+    .option('-n, --limit <count>', 'with --to: most paths to list (default 10)')
+    .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('--all', 'lateral paths: list every node beyond each bridge in the text output');
+  addReachOptions(command).action((from: string[], flags: PathsFlags) => {
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+    const options = toReachOptions(flags);
+    const limit = parseCount('--limit', flags.limit, 1);
+    const graph = loadGraph(flags.graph);
+    const sources = from.map((reference) => resolveNode(graph, reference));
+    const result = flags.to !== undefined
+      ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
+      : lateralPaths(graph, sources, options);
+    if (format === 'json') io.out(json(result));
+    else if (format === 'markdown') io.out(renderPathsMarkdown(result));
+    else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }));
+  });
+}

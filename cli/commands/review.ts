@@ -1,0 +1,79 @@
+// `blastmap review <proposal> --policy <file>`: the review gate for a new or changed integration. Prints
+// the authority it adds and every policy violation; exits 1 on an error-severity violation (docs/cli/review.md).
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { review } from '../../engine/analysis/review.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import type { SourcedFragment } from '../../engine/format/validate.ts';
+import { parsePolicy, type Policy } from '../../engine/policy.ts';
+import { renderReviewMarkdown, renderReviewText } from '../../engine/report/review.ts';
+import { reviewSarif } from '../../engine/report/sarif.ts';
+import { EXIT, json, loadGraph, parseFormat, readNativeFiles, reportError, type Io } from '../context.ts';
+import { VERSION } from '../main.ts';
+import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+
+interface ReviewFlags extends ReachFlags { graph?: string; policy: string; format?: string }
+
+export function readPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new BlastmapError('IO', `cannot read the policy ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = parsePolicy(text, { file: path });
+  if (!parsed.ok) {
+    throw new BlastmapError('INVALID_INPUT', `${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'} in the policy ${path}`, { issues: parsed.issues });
+  }
+  return parsed.value;
+}
+
+/**
+ * For review, a proposal or policy that cannot be read or is invalid is a usage error (exit 2), not the
+ * generic input error (3): the gate was called wrongly, nothing was judged.
+ */
+function asUsageError(io: Io, error: unknown): void {
+  if (error instanceof BlastmapError && (error.code === 'INVALID_INPUT' || error.code === 'IO')) {
+    reportError(io, error);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  throw error;
+}
+
+export function registerReview(program: Command, io: Io): void {
+  const command = program
+    .command('review')
+    .description('review gate for a new or changed integration: the authority it adds, checked against a policy (exit 1 on a violation)')
+    .argument('<proposal>', 'native file (YAML, JSON or NDJSON), or a folder of them, with the proposed nodes and edges')
+    .requiredOption('-p, --policy <file>', 'policy file, YAML or JSON (docs/policy.md)')
+    .option('-g, --graph <snapshot|file|folder>', 'graph the proposal joins (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+    .option('-f, --format <format>', 'text, json, markdown or sarif', 'text');
+  addReachOptions(command).action((proposalPath: string, flags: ReviewFlags) => {
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'sarif']);
+    const options = toReachOptions(flags);
+    let policy: Policy;
+    let proposal: SourcedFragment[];
+    try {
+      policy = readPolicyFile(flags.policy);
+      proposal = readNativeFiles([proposalPath]);
+    } catch (error) {
+      asUsageError(io, error);
+      return;
+    }
+    const graph = loadGraph(flags.graph);
+    let result;
+    try {
+      result = review(graph, proposal, policy, options);
+    } catch (error) {
+      // The graph loaded fine, so an input error here is the proposal's (an edge to an unknown node).
+      asUsageError(io, error);
+      return;
+    }
+    if (format === 'json') io.out(json(result));
+    else if (format === 'sarif') io.out(json(reviewSarif(result, { toolVersion: VERSION, policyFile: flags.policy })));
+    else if (format === 'markdown') io.out(renderReviewMarkdown(result, { policyFile: flags.policy }));
+    else io.out(renderReviewText(result, { style: io.color, policyFile: flags.policy }));
+    if (!result.passed) process.exitCode = EXIT.violation;
+  });
+}

@@ -1,0 +1,331 @@
+// Attack paths out of a blast radius: lateral movement (witness paths that leave the sources' platforms,
+// grouped by the step that leaves them) and every shortest path to one target, level-aware.
+import { BlastmapError } from '../errors.ts';
+import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
+import type { CompactGraph } from '../store/compact.ts';
+import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { dormantPath, hopsAtLeast, reach, traversalRules, witnessPath, type PathStep, type ReachOptions } from './reach.ts';
+import { nodePoints, scoreOrder } from './score.ts';
+
+export interface LateralTarget extends NodeRef {
+  level: Level;
+  hops: number;
+  points: number;
+  sensitivity: number;
+  crownJewel: boolean;
+  /** Platforms the witness path passes through, in order, from the source's. */
+  platforms: string[];
+  /** Witness path from a source; replaying it yields `level`. */
+  path: PathStepView[];
+}
+
+/** A later step on the witness paths beyond a bridge that changes platform again (e.g. a cloud key found in CRM data). */
+export interface LateralCrossing {
+  step: PathStepView;
+  /** Points of the nodes whose witness path takes this step. */
+  score: number;
+  reachedCount: number;
+  crownJewels: number;
+}
+
+export interface LateralBridge {
+  /** The step that first leaves the sources' platforms. */
+  bridge: PathStepView;
+  /** Witness path from a source up to and including the bridge. */
+  approach: PathStepView[];
+  /** Points of the off-platform nodes whose witness path crosses this bridge. */
+  score: number;
+  reachedCount: number;
+  crownJewels: number;
+  /** Platforms those nodes are on, by score. */
+  platforms: string[];
+  /** Those nodes: crown jewels first, then by points. */
+  targets: LateralTarget[];
+  /** Further platform changes beyond the bridge, by what lies beyond them. */
+  onward: LateralCrossing[];
+}
+
+export interface LateralPlatform {
+  platform: string;
+  reached: number;
+  score: number;
+  crownJewels: number;
+}
+
+export interface LateralPaths {
+  analysis: 'lateral-paths';
+  sources: NodeRef[];
+  sourcePlatforms: string[];
+  at: string;
+  maxDepth: number | null;
+  /** Score of the whole radius, for scale. */
+  score: number;
+  /** Score of the off-platform part. */
+  lateralScore: number;
+  lateralCount: number;
+  crownJewels: number;
+  platforms: LateralPlatform[];
+  /** Crown jewels first, then by score beyond. */
+  bridges: LateralBridge[];
+}
+
+const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
+
+function platformChain(path: readonly PathStepView[]): string[] {
+  const chain: string[] = [];
+  const push = (platform: string) => { if (chain[chain.length - 1] !== platform) chain.push(platform); };
+  if (path.length > 0) push(path[0]!.from.platform);
+  for (const step of path) push(step.to.platform);
+  return chain;
+}
+
+/**
+ * Lateral movement: every reached node on a platform none of the sources is on, grouped by the bridge its
+ * witness path crosses (the first step whose target is on such a platform), bridges ranked by the crown
+ * jewels and score that lie beyond them. Each node is attributed to exactly one bridge, the one on its
+ * witness path; a node reachable over several bridges depends on none of them alone (see chokePoints).
+ */
+export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): LateralPaths {
+  const result = reach(graph, sources, options);
+  const isSource = new Set(result.sources);
+  const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
+  const bridges = new Map<number, LateralBridge>();
+  const onward = new Map<LateralBridge, Map<number, LateralCrossing>>();
+  const platforms = new Map<string, LateralPlatform>();
+
+  for (const v of result.order) {
+    const node = graph.nodes[v]!;
+    if (isSource.has(v) || sourcePlatforms.has(node.platform)) continue;
+    const level = result.level[v]!;
+    const steps = witnessPath(result, v, level);
+    const crossing = steps.findIndex((step) => !sourcePlatforms.has(graph.nodes[step.to]!.platform));
+    const bridgeStep = steps[crossing]!;
+    const bridgeSlot = bridgeStep.to * 3 + bridgeStep.toLevel - 1;
+    const path = steps.map((step) => stepView(graph, step));
+    let bridge = bridges.get(bridgeSlot);
+    if (!bridge) {
+      bridge = { bridge: path[crossing]!, approach: path.slice(0, crossing + 1), score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] };
+      bridges.set(bridgeSlot, bridge);
+      onward.set(bridge, new Map());
+    }
+    const points = nodePoints(graph, v, level);
+    const crownJewel = isCrownJewel(graph, v);
+    for (let i = crossing + 1; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (graph.nodes[step.from]!.platform === graph.nodes[step.to]!.platform) continue;
+      const crossings = onward.get(bridge)!;
+      const slot = step.to * 3 + step.toLevel - 1;
+      let entry = crossings.get(slot);
+      if (!entry) {
+        entry = { step: path[i]!, score: 0, reachedCount: 0, crownJewels: 0 };
+        crossings.set(slot, entry);
+      }
+      entry.score += points;
+      entry.reachedCount++;
+      if (crownJewel) entry.crownJewels++;
+    }
+    bridge.targets.push({
+      ...nodeRef(graph, v), level: levelName(level), hops: steps.length, points, sensitivity: effectiveSensitivity(node),
+      crownJewel, platforms: platformChain(path), path,
+    });
+    bridge.score += points;
+    bridge.reachedCount++;
+    if (crownJewel) bridge.crownJewels++;
+    let summary = platforms.get(node.platform);
+    if (!summary) {
+      summary = { platform: node.platform, reached: 0, score: 0, crownJewels: 0 };
+      platforms.set(node.platform, summary);
+    }
+    summary.reached++;
+    summary.score += points;
+    if (crownJewel) summary.crownJewels++;
+  }
+
+  const byImpact = <T extends { crownJewels: number; score: number }>(a: T, b: T) => b.crownJewels - a.crownJewels || b.score - a.score;
+  for (const bridge of bridges.values()) {
+    bridge.targets.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
+    const scoreByPlatform = new Map<string, number>();
+    for (const target of bridge.targets) scoreByPlatform.set(target.platform, (scoreByPlatform.get(target.platform) ?? 0) + target.points);
+    bridge.onward = [...onward.get(bridge)!.values()].sort((a, b) => byImpact(a, b) || a.step.edgeId.localeCompare(b.step.edgeId) || a.step.level.localeCompare(b.step.level));
+    bridge.platforms = [...scoreByPlatform].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
+  }
+  const ranked = [...bridges.values()].sort((a, b) => byImpact(a, b) || b.reachedCount - a.reachedCount || a.bridge.edgeId.localeCompare(b.bridge.edgeId) || a.bridge.level.localeCompare(b.bridge.level));
+  const platformList = [...platforms.values()].sort((a, b) => byImpact(a, b) || a.platform.localeCompare(b.platform));
+  return {
+    analysis: 'lateral-paths',
+    sources: result.sources.map((s) => nodeRef(graph, s)),
+    sourcePlatforms: [...sourcePlatforms].sort(),
+    at: new Date(result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    score: scoreOrder(graph, result.level, result.order, result.sources),
+    lateralScore: ranked.reduce((sum, bridge) => sum + bridge.score, 0),
+    lateralCount: ranked.reduce((sum, bridge) => sum + bridge.reachedCount, 0),
+    crownJewels: ranked.reduce((sum, bridge) => sum + bridge.crownJewels, 0),
+    platforms: platformList,
+    bridges: ranked,
+  };
+}
+
+export interface ShortestPathsOptions extends ReachOptions {
+  /** Most paths to list (default 10). */
+  limit?: number;
+}
+
+export interface ShortestPaths {
+  analysis: 'shortest-paths';
+  sources: NodeRef[];
+  target: NodeRef & { crownJewel: boolean };
+  at: string;
+  maxDepth: number | null;
+  /** Whether the sources reach the target at all. */
+  reached: boolean;
+  /** Best level reached on the target, and the fewest hops that deliver it. */
+  level: Level | null;
+  hops: number | null;
+  /** How many distinct shortest paths deliver the target at `level` (saturates at 2^53 - 1). */
+  total: number;
+  /** At most `limit` of them: the witness path (the one radius shows) first, then in graph order. */
+  paths: PathStepView[][];
+  truncated: boolean;
+  /** When the target is not reached but the attacker gets to it unusable (revoked, expired, disabled): how. */
+  dormant: { level: Level; hops: number; path: PathStepView[] } | null;
+}
+
+/**
+ * Every shortest path (up to `limit`) that delivers `target` at the best level the sources reach on it.
+ *
+ * Works on the (node, level) state graph: a state is "tight" when the fewest hops to reach it exactly
+ * equal the fewest hops at which its node is held at that level or more (what reach computes). Every
+ * prefix of a shortest path to the best level ends in a tight state, otherwise the rest of the path,
+ * replayed from the better or earlier state, would be shorter. So the paths are those of the layered
+ * DAG of tight states, pruned to states that lead to the target; enumerating that DAG never backtracks
+ * out of a dead end. A path is a sequence of edges: replaying it from the source fixes every level.
+ */
+export function shortestPaths(graph: CompactGraph, sources: readonly number[], target: number, options: ShortestPathsOptions = {}): ShortestPaths {
+  const limit = options.limit ?? 10;
+  if (!Number.isInteger(limit) || limit < 1) throw new BlastmapError('INVALID_OPTION', `engine/analysis: path limit must be a whole number of at least 1, got ${limit}`);
+  if (!Number.isInteger(target) || target < 0 || target >= graph.nodeCount) throw new BlastmapError('INVALID_OPTION', `engine/analysis: target index ${target} is not a node`);
+  const { limit: _limit, ...reachOptions } = options;
+  const result = reach(graph, sources, reachOptions);
+  const rules = traversalRules(graph, reachOptions);
+  const base = {
+    analysis: 'shortest-paths' as const,
+    sources: result.sources.map((s) => nodeRef(graph, s)),
+    target: { ...nodeRef(graph, target), crownJewel: isCrownJewel(graph, target) },
+    at: new Date(result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+  };
+  const best = result.level[target]!;
+  if (best === 0) {
+    const info = result.dormant.get(target);
+    const dormant = info ? { level: levelName(info.level), hops: info.hops, path: dormantPath(result, target).map((step) => stepView(graph, step)) } : null;
+    return { ...base, reached: false, level: null, hops: null, total: 0, paths: [], truncated: false, dormant };
+  }
+  const goal = target * 3 + best - 1;
+  const length = result.hops[goal]!;
+  const { fwdOffsets, revOffsets, revEdges, edgeSrc, edgeDst } = graph;
+
+  // Layer of each tight state (its exact distance), built forward from the sources' starting states.
+  const layer = new Int32Array(graph.nodeCount * 3).fill(-1);
+  const layers: number[][] = [[]];
+  const startLevel = LEVEL_CODE[reachOptions.sourceLevel ?? 'admin'];
+  for (const s of result.sources) {
+    const slot = s * 3 + startLevel - 1;
+    if (result.hops[slot] === 0 && layer[slot] === -1) { layer[slot] = 0; layers[0]!.push(slot); }
+  }
+  for (let depth = 0; depth < length; depth++) {
+    const next: number[] = [];
+    for (const slot of layers[depth]!) {
+      const u = (slot / 3) | 0;
+      for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+        const gained = rules.step(e, (slot % 3) + 1);
+        const v = edgeDst[e]!;
+        if (gained === 0 || !rules.usable(v)) continue;
+        const to = v * 3 + gained - 1;
+        if (layer[to] === -1 && hopsAtLeast(result, v, gained) === depth + 1) { layer[to] = depth + 1; next.push(to); }
+      }
+    }
+    layers.push(next);
+  }
+  if (layer[goal] !== length) throw new Error('engine/analysis: the target state is not on the shortest-path layers');
+
+  // Keep the tight states from which the goal is reachable along tight steps.
+  const useful = new Uint8Array(graph.nodeCount * 3);
+  useful[goal] = 1;
+  for (let depth = length; depth > 0; depth--) {
+    for (const slot of layers[depth]!) {
+      if (useful[slot] === 0) continue;
+      const v = (slot / 3) | 0;
+      const gained = (slot % 3) + 1;
+      for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
+        const e = revEdges[i]!;
+        const u = edgeSrc[e]!;
+        for (let held = 1; held <= 3; held++) {
+          const from = u * 3 + held - 1;
+          if (layer[from] === depth - 1 && rules.step(e, held) === gained) useful[from] = 1;
+        }
+      }
+    }
+  }
+  const tightSteps = (slot: number, depth: number): [edge: number, to: number][] => {
+    const u = (slot / 3) | 0;
+    const out: [number, number][] = [];
+    for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+      const gained = rules.step(e, (slot % 3) + 1);
+      if (gained === 0) continue;
+      const to = edgeDst[e]! * 3 + gained - 1;
+      if (layer[to] === depth + 1 && useful[to] === 1) out.push([e, to]);
+    }
+    return out;
+  };
+
+  // Number of shortest paths: path counts along the useful layers.
+  const count = new Float64Array(graph.nodeCount * 3);
+  for (const slot of layers[0]!) if (useful[slot] === 1) count[slot] = 1;
+  for (let depth = 0; depth < length; depth++) {
+    for (const slot of layers[depth]!) {
+      if (useful[slot] === 0 || count[slot] === 0) continue;
+      for (const [, to] of tightSteps(slot, depth)) count[to] = count[to]! + count[slot]!;
+    }
+  }
+  const total = Math.min(count[goal]!, Number.MAX_SAFE_INTEGER);
+
+  // Depth-first enumeration in graph order; every branch ends at the goal.
+  const found: number[][] = [];
+  const trail: number[] = [];
+  const walk = (slot: number, depth: number): void => {
+    if (found.length >= limit) return;
+    if (depth === length) {
+      if (slot === goal) found.push([...trail]);
+      return;
+    }
+    for (const [e, to] of tightSteps(slot, depth)) {
+      trail.push(e);
+      walk(to, depth + 1);
+      trail.pop();
+      if (found.length >= limit) return;
+    }
+  };
+  for (const slot of layers[0]!) if (useful[slot] === 1) walk(slot, 0);
+
+  const witness = witnessPath(result, target, best);
+  const witnessKey = witness.map((step) => step.edge).join(',');
+  const others = found.filter((edges) => edges.join(',') !== witnessKey);
+  const chosen = [witness.map((step) => step.edge), ...others].slice(0, limit);
+  const paths = chosen.map((edges) => replay(graph, rules.step, startLevel, result.sources, edges).map((step) => stepView(graph, step)));
+  return { ...base, reached: true, level: levelName(best), hops: length, total, paths, truncated: total > paths.length, dormant: null };
+}
+
+/** Levels along an edge sequence, from the source it starts at. */
+function replay(graph: CompactGraph, step: (e: number, held: number) => number, startLevel: number, sources: readonly number[], edges: readonly number[]): PathStep[] {
+  const steps: PathStep[] = [];
+  let held = startLevel;
+  for (const e of edges) {
+    const from = graph.edgeSrc[e]!;
+    if (steps.length === 0 && !sources.includes(from)) throw new Error('engine/analysis: a shortest path does not start at a source');
+    const toLevel = step(e, held);
+    steps.push({ edge: e, from, to: graph.edgeDst[e]!, fromLevel: held, toLevel });
+    held = toLevel;
+  }
+  return steps;
+}

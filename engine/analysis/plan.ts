@@ -1,0 +1,500 @@
+// Choke points and the revocation plan: which single cut (revoke a credential, disable a principal, remove a
+// grant or an edge) removes the most of a blast radius, and a greedy plan of cuts re-evaluated after each one.
+import { BlastmapError } from '../errors.ts';
+import { levelName, type Level } from '../schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { reachDominators } from './dominators.ts';
+import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
+import { reach, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
+
+/** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
+export type CutAction = 'revoke' | 'disable' | 'remove-grant' | 'remove-edge';
+
+export interface EdgeRef {
+  edgeId: string;
+  kind: string;
+  from: NodeRef;
+  to: NodeRef;
+  scopes?: string[];
+  grant?: string;
+  reason?: string;
+  conditions?: string[];
+}
+
+/** The same cut written as `blastmap whatif` mitigations, to replay or refine it. */
+export type CutMitigation = { revoke: string } | { disable: string } | { removeEdge: string };
+
+export interface Cut {
+  action: CutAction;
+  /** Node id (revoke, disable), grant id (remove-grant) or edge id (remove-edge). */
+  id: string;
+  /** What to call it: the node's name, the grant's credential name (or the grant id), or `from -KIND-> to`. */
+  name: string;
+  /** revoke and disable: the node, with its credential type or identity subtype when it has one. */
+  node?: NodeRef & { type?: string };
+  /** remove-grant and remove-edge: every edge treated as absent. */
+  edges?: EdgeRef[];
+  /** Edges the cut takes out of the graph (a node's own edges, or the removed edges): a proxy for what else it breaks. */
+  edgesDisabled: number;
+  mitigations: CutMitigation[];
+}
+
+export interface LostNode extends NodeRef {
+  level: Level;
+  points: number;
+  crownJewel: boolean;
+}
+
+export interface LoweredNode extends NodeRef {
+  levelBefore: Level;
+  levelAfter: Level;
+}
+
+export interface CutEffect {
+  scoreBefore: number;
+  scoreAfter: number;
+  /** scoreBefore - scoreAfter: never negative, because a cut never grows a radius. */
+  removed: number;
+  /** Reached before the cut, not at all after it. */
+  lost: LostNode[];
+  /** Still reached after the cut, at a lower level. */
+  lowered: LoweredNode[];
+  crownJewelsLost: NodeRef[];
+}
+
+export interface ChokePoint extends CutEffect {
+  rank: number;
+  cut: Cut;
+  /** Other cuts with exactly the same effect (the same nodes lost and lowered), e.g. the edge to a credential. */
+  equivalent: Cut[];
+  /** removed / scoreBefore. */
+  share: number;
+}
+
+export interface ChokePoints {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
+  score: number;
+  reachedCount: number;
+  /** Cuts that could change the radius (on a witness path), of which `chokePoints` are the best. */
+  candidateCount: number;
+  chokePoints: ChokePoint[];
+}
+
+export interface PlanStep extends CutEffect {
+  step: number;
+  cut: Cut;
+  /** Other cuts that would remove exactly as much at this step. */
+  alternatives: Cut[];
+}
+
+/** Why the plan has fewer steps than asked, or `steps` when it used them all. */
+export type PlanStop = 'steps' | 'nothing-left' | 'no-single-cut-helps';
+
+export interface RevocationPlan {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
+  initialScore: number;
+  finalScore: number;
+  initialReached: number;
+  finalReached: number;
+  crownJewelsBefore: NodeRef[];
+  /** Crown jewels still reached after every step. */
+  crownJewelsAfter: NodeRef[];
+  steps: PlanStep[];
+  stoppedBecause: PlanStop;
+}
+
+export interface ChokePointOptions extends ReachOptions {
+  /** How many choke points to report (default 10). */
+  top?: number;
+}
+
+export interface PlanOptions extends ReachOptions {
+  /** Most cuts to plan (default 5). */
+  steps?: number;
+  /** Equally good cuts listed per step (default 3). */
+  alternatives?: number;
+}
+
+/** A cut under evaluation: what it blocks and bounds on what it removes. */
+interface Candidate {
+  action: CutAction;
+  id: string;
+  nodes: number[];
+  edges: number[];
+  edgesDisabled: number;
+  /** Score of the nodes whose witness path the cut touches: nothing else can be lost. */
+  upper: number;
+  /** Exact score removed, once known. */
+  removed?: number;
+}
+
+const ACTION_RANK: Record<CutAction, number> = { revoke: 0, disable: 1, 'remove-grant': 2, 'remove-edge': 2 };
+
+/**
+ * Order of cuts removing the same score: revoking a credential first (it works even when the attacker
+ * already copied the secret, which removing a path to it does not), then disabling a principal, then grant
+ * and edge removals; then the cut that takes out fewer edges; then a grant before a bare edge; then by id.
+ */
+function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
+  const difference = (b.removed ?? 0) - (a.removed ?? 0);
+  if (Math.abs(difference) > tolerance) return difference;
+  return ACTION_RANK[a.action] - ACTION_RANK[b.action]
+    || a.edgesDisabled - b.edgesDisabled
+    || Number(a.action === 'remove-edge') - Number(b.action === 'remove-edge')
+    || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Scores are sums of small numbers; two cuts within this of each other remove the same. */
+const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
+
+/** Lazily built per graph: edge ids (derived ids can repeat) and the edges of each grant. */
+interface EdgeIndex {
+  idOf: string[];
+  byId: Map<string, number[]>;
+  byGrant: Map<string, number[]>;
+}
+const edgeIndexCache = new WeakMap<CompactGraph, EdgeIndex>();
+function edgeIndex(graph: CompactGraph): EdgeIndex {
+  let index = edgeIndexCache.get(graph);
+  if (!index) {
+    const idOf: string[] = new Array(graph.edgeCount);
+    const byId = new Map<string, number[]>();
+    const byGrant = new Map<string, number[]>();
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const id = edgeIdAt(graph, e);
+      idOf[e] = id;
+      const same = byId.get(id);
+      if (same) same.push(e);
+      else byId.set(id, [e]);
+      const grant = graph.edgeAttrs[e]?.grant;
+      if (grant !== undefined) {
+        const list = byGrant.get(grant);
+        if (list) list.push(e);
+        else byGrant.set(grant, [e]);
+      }
+    }
+    index = { idOf, byId, byGrant };
+    edgeIndexCache.set(graph, index);
+  }
+  return index;
+}
+
+/** A private, writable copy of the caller's overlay: cuts accumulate in it. */
+function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): Required<ReachOverlay> {
+  return {
+    blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount),
+    blockedEdges: overlay?.blockedEdges ? overlay.blockedEdges.slice() : new Uint8Array(graph.edgeCount),
+  };
+}
+
+/** Applies a cut to the overlay and returns a function that undoes it. */
+function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
+  const nodes = cut.nodes.map((v) => overlay.blockedNodes[v]!);
+  const edges = cut.edges.map((e) => overlay.blockedEdges[e]!);
+  for (const v of cut.nodes) overlay.blockedNodes[v] = 1;
+  for (const e of cut.edges) overlay.blockedEdges[e] = 1;
+  return () => {
+    cut.nodes.forEach((v, i) => { overlay.blockedNodes[v] = nodes[i]!; });
+    cut.edges.forEach((e, i) => { overlay.blockedEdges[e] = edges[i]!; });
+  };
+}
+
+const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder(graph, result.level, result.order, result.sources);
+
+/**
+ * Every cut that can change the radius, with an upper bound on what it removes. A cut that touches no
+ * witness path removes nothing (every node keeps its witness path, hence its level), so the candidates are
+ * the reached nodes that can be cut (credentials and principals, never a source), the edges on witness paths
+ * (by edge id), and the grants those edges derive from.
+ */
+function candidateCuts(graph: CompactGraph, result: ReachResult): Candidate[] {
+  const { idOf, byId, byGrant } = edgeIndex(graph);
+  const isSource = new Set(result.sources);
+  const graded = gradedKinds(graph);
+
+  // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
+  const slots: number[] = [];
+  for (const v of result.order) for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) slots.push(v * 3 + l - 1);
+  slots.sort((a, b) => result.hops[b]! - result.hops[a]!);
+  const below = new Float64Array(graph.nodeCount * 3);
+  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += nodePoints(graph, v, result.level[v]!);
+  const slotsByEdge = new Map<number, number[]>();
+  for (const slot of slots) {
+    const e = result.parentEdge[slot]!;
+    if (e < 0) continue;
+    below[graph.edgeSrc[e]! * 3 + result.parentLevel[slot]! - 1]! += below[slot]!;
+    const list = slotsByEdge.get(e);
+    if (list) list.push(slot);
+    else slotsByEdge.set(e, [slot]);
+  }
+  // Summing overlapping subtrees only loosens the bound, which stays an upper bound.
+  const upperOfEdges = (edges: readonly number[]): number => {
+    let sum = 0;
+    for (const e of edges) for (const slot of slotsByEdge.get(e) ?? []) sum += below[slot]!;
+    return sum;
+  };
+
+  const candidates: Candidate[] = [];
+  for (const v of result.order) {
+    if (isSource.has(v) || graded[graph.nodeKind[v]!] === 1) continue;
+    const principal = graph.schema.nodeKinds[graph.nodes[v]!.kind]!.principal;
+    let upper = 0;
+    for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
+    candidates.push({
+      action: principal ? 'disable' : 'revoke', id: graph.nodes[v]!.id, nodes: [v], edges: [],
+      edgesDisabled: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]! + graph.revOffsets[v + 1]! - graph.revOffsets[v]!, upper,
+    });
+  }
+  const edgeIds = new Set<string>();
+  const grants = new Set<string>();
+  for (const e of slotsByEdge.keys()) {
+    edgeIds.add(idOf[e]!);
+    const grant = graph.edgeAttrs[e]?.grant;
+    if (grant !== undefined) grants.add(grant);
+  }
+  for (const grant of [...grants].sort()) {
+    const edges = byGrant.get(grant)!;
+    candidates.push({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  for (const id of [...edgeIds].sort()) {
+    const edges = byId.get(id)!;
+    // A grant with this one edge is the same cut, better named.
+    const grant = graph.edgeAttrs[edges[0]!]?.grant;
+    if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
+    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  return candidates;
+}
+
+interface RankedCuts {
+  result: ReachResult;
+  score: number;
+  candidateCount: number;
+  /** The best `count` cuts that remove something, best first, each with its exact `removed`. */
+  ranked: Candidate[];
+}
+
+/**
+ * The best `count` cuts under the working overlay. Dominators give the exact score of every cut that one
+ * flow-graph vertex stands for (most of them: credentials, principals, single-use edges and grants); the
+ * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
+ * can still beat or tie the `count`-th best found.
+ */
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number): RankedCuts {
+  const reachOptions: ReachOptions = { ...options, overlay };
+  const result = reach(graph, sources, reachOptions);
+  const score = scoreOf(graph, result);
+  const tolerance = toleranceFor(score);
+  const candidates = candidateCuts(graph, result);
+  if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
+
+  const flow = reachDominators(graph, sources, reachOptions, result);
+  for (const candidate of candidates) {
+    if (candidate.upper <= tolerance) {
+      candidate.removed = 0;
+      continue;
+    }
+    if (!flow.exact) continue;
+    const vertices: number[] = [];
+    for (const v of candidate.nodes) for (let l = 1; l <= 3; l++) if (flow.stateVertex[v * 3 + l - 1]! >= 0) vertices.push(flow.stateVertex[v * 3 + l - 1]!);
+    if (candidate.action === 'remove-grant') vertices.push(...(flow.grantVertices.get(candidate.id) ?? []));
+    else for (const e of candidate.edges) vertices.push(...(flow.edgeVertices.get(e) ?? []));
+    if (vertices.length === 1) candidate.removed = flow.dominatedScore[vertices[0]!]!;
+  }
+
+  const best: number[] = [];
+  const admit = (removed: number) => {
+    best.push(removed);
+    best.sort((a, b) => b - a);
+    if (best.length > count) best.pop();
+  };
+  const threshold = (): number => (best.length < count ? -Infinity : best[count - 1]!);
+  for (const candidate of candidates) if (candidate.removed !== undefined) admit(candidate.removed);
+  const pending = candidates.filter((c) => c.removed === undefined).sort((a, b) => b.upper - a.upper);
+  for (const candidate of pending) {
+    if (candidate.upper < threshold() - tolerance) break;
+    const undo = applyCut(overlay, candidate);
+    const after = reach(graph, sources, reachOptions);
+    undo();
+    candidate.removed = score - scoreOf(graph, after);
+    admit(candidate.removed);
+  }
+  const ranked = candidates
+    .filter((c) => c.removed !== undefined && c.removed > tolerance)
+    .sort((a, b) => compareCuts(a, b, tolerance))
+    .slice(0, count);
+  return { result, score, candidateCount: candidates.length, ranked };
+}
+
+function edgeRef(graph: CompactGraph, e: number, edgeId: string): EdgeRef {
+  const attrs = graph.edgeAttrs[e];
+  const view: EdgeRef = {
+    edgeId,
+    kind: graph.edgeKindNames[graph.edgeKind[e]!]!,
+    from: nodeRef(graph, graph.edgeSrc[e]!),
+    to: nodeRef(graph, graph.edgeDst[e]!),
+  };
+  if (attrs?.scopes) view.scopes = attrs.scopes;
+  if (attrs?.grant) view.grant = attrs.grant;
+  if (attrs?.reason) view.reason = attrs.reason;
+  if (attrs?.conditions) view.conditions = attrs.conditions;
+  return view;
+}
+
+/** The report value of a cut. */
+function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
+  const { idOf } = edgeIndex(graph);
+  if (candidate.action === 'revoke' || candidate.action === 'disable') {
+    const v = candidate.nodes[0]!;
+    const record = graph.nodes[v]!;
+    const node: NodeRef & { type?: string } = nodeRef(graph, v);
+    const type = record.type ?? record.subtype;
+    if (type !== undefined) node.type = type;
+    const mitigation: CutMitigation = candidate.action === 'revoke' ? { revoke: record.id } : { disable: record.id };
+    return { action: candidate.action, id: candidate.id, name: record.name, node, edgesDisabled: candidate.edgesDisabled, mitigations: [mitigation] };
+  }
+  const edges = candidate.edges.map((e) => edgeRef(graph, e, idOf[e]!));
+  const mitigations: CutMitigation[] = [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
+  let name: string;
+  if (candidate.action === 'remove-grant') {
+    const holder = graph.indexOf.get(candidate.id);
+    name = holder !== undefined ? graph.nodes[holder]!.name : candidate.id;
+  } else {
+    const first = edges[0]!;
+    name = `${first.from.name} -${first.kind}-> ${first.to.name}`;
+  }
+  return { action: candidate.action, id: candidate.id, name, edges, edgesDisabled: candidate.edgesDisabled, mitigations };
+}
+
+const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
+
+function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult, scoreBefore: number, scoreAfter: number): CutEffect {
+  const isSource = new Set(before.sources);
+  const lost: LostNode[] = [];
+  const lowered: LoweredNode[] = [];
+  for (const v of before.order) {
+    if (isSource.has(v)) continue;
+    const was = before.level[v]!;
+    const now = after.level[v]!;
+    if (now === 0) lost.push({ ...nodeRef(graph, v), level: levelName(was), points: nodePoints(graph, v, was), crownJewel: isCrownJewel(graph, v) });
+    else if (now < was) lowered.push({ ...nodeRef(graph, v), levelBefore: levelName(was), levelAfter: levelName(now) });
+  }
+  lost.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.id.localeCompare(b.id));
+  lowered.sort((a, b) => a.id.localeCompare(b.id));
+  const crownJewelsLost = lost.filter((entry) => entry.crownJewel).map(({ id, name, kind, platform, tenant }) => ({ id, name, kind, platform, tenant }));
+  return { scoreBefore, scoreAfter, removed: scoreBefore - scoreAfter, lost, lowered, crownJewelsLost };
+}
+
+function crownJewelsOf(graph: CompactGraph, result: ReachResult): NodeRef[] {
+  const isSource = new Set(result.sources);
+  return result.order.filter((v) => !isSource.has(v) && isCrownJewel(graph, v)).map((v) => nodeRef(graph, v)).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 0) throw new BlastmapError('INVALID_OPTION', `engine/analysis: ${name} must be a whole number of at least 0, got ${count}`);
+  return count;
+}
+
+/**
+ * The single cuts that remove the most of the radius, best first, each re-measured with the cut applied:
+ * the credentials, principals, grants and edges most of the radius depends on.
+ */
+export function chokePoints(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions = {}): ChokePoints {
+  const top = checkCount('top', options.top, 10);
+  const { top: _top, ...reachOptions } = options;
+  const overlay = workingOverlay(graph, options.overlay);
+  const withOverlay: ReachOptions = { ...reachOptions, overlay };
+  // Cuts with the same effect are one choke point. Rankings are prefix-stable (a total order on exact
+  // scores), so asking for more cuts only appends: widen until `top` distinct effects are found.
+  const groups = new Map<string, { candidate: Candidate; effect: CutEffect; equivalent: Candidate[] }>();
+  let count = Math.max(1, top * 3);
+  let measured = 0;
+  let ranking = rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
+  for (;;) {
+    for (; measured < ranking.ranked.length; measured++) {
+      const candidate = ranking.ranked[measured]!;
+      const full = groups.size >= top;
+      // Once `top` effects are found, only cuts as good as the last one can still be equivalents.
+      if (full && candidate.removed! < [...groups.values()].at(-1)!.effect.removed - toleranceFor(ranking.score)) break;
+      const undo = applyCut(overlay, candidate);
+      const after = reach(graph, sources, withOverlay);
+      undo();
+      const effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
+      const signature = `${effect.lost.map((n) => n.id).join('\n')}\u0000${effect.lowered.map((n) => `${n.id}:${n.levelAfter}`).join('\n')}`;
+      const group = groups.get(signature);
+      if (group) group.equivalent.push(candidate);
+      else if (!full) groups.set(signature, { candidate, effect, equivalent: [] });
+    }
+    if (measured < ranking.ranked.length || ranking.ranked.length < count) break;
+    count *= 2;
+    ranking = rankCuts(graph, sources, reachOptions, overlay, count);
+  }
+  const points = [...groups.values()].slice(0, top).map(({ candidate, effect, equivalent }, i): ChokePoint => ({
+    rank: i + 1,
+    cut: describeCut(graph, candidate),
+    equivalent: equivalent.map((c) => describeCut(graph, c)),
+    share: ranking.score > 0 ? effect.removed / ranking.score : 0,
+    ...effect,
+  }));
+  const isSource = new Set(ranking.result.sources);
+  return {
+    sources: ranking.result.sources.map((s) => nodeRef(graph, s)),
+    at: new Date(ranking.result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    score: ranking.score,
+    reachedCount: ranking.result.order.filter((v) => !isSource.has(v)).length,
+    candidateCount: ranking.candidateCount,
+    chokePoints: points,
+  };
+}
+
+/**
+ * A greedy plan of at most `steps` cuts: each step takes the single cut that removes the most of what is
+ * still reachable given the cuts before it (re-evaluated, since one cut changes what the next is worth),
+ * and reports the score before and after. Stops early when nothing is left or no single cut helps.
+ */
+export function revocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
+  const stepCount = checkCount('steps', options.steps, 5);
+  const alternativeCount = checkCount('alternatives', options.alternatives, 3);
+  const { steps: _steps, alternatives: _alternatives, ...reachOptions } = options;
+  const overlay = workingOverlay(graph, options.overlay);
+  const steps: PlanStep[] = [];
+  let stoppedBecause: PlanStop = 'steps';
+  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0);
+  const initial = current;
+  for (let step = 1; step <= stepCount; step++) {
+    const tolerance = toleranceFor(current.score);
+    if (current.score <= tolerance) { stoppedBecause = 'nothing-left'; break; }
+    const chosen = current.ranked[0];
+    if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
+    applyCut(overlay, chosen);
+    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0);
+    const alternatives = current.ranked.slice(1).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
+    steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
+    current = next;
+  }
+  if (stoppedBecause === 'steps' && current.score <= toleranceFor(current.score)) stoppedBecause = 'nothing-left';
+  const countReached = (result: ReachResult) => {
+    const isSource = new Set(result.sources);
+    return result.order.filter((v) => !isSource.has(v)).length;
+  };
+  return {
+    sources: initial.result.sources.map((s) => nodeRef(graph, s)),
+    at: new Date(initial.result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    initialScore: initial.score,
+    finalScore: current.score,
+    initialReached: countReached(initial.result),
+    finalReached: countReached(current.result),
+    crownJewelsBefore: crownJewelsOf(graph, initial.result),
+    crownJewelsAfter: crownJewelsOf(graph, current.result),
+    steps,
+    stoppedBecause,
+  };
+}

@@ -1,0 +1,110 @@
+// Text and markdown rendering of a what-if result: the mitigations, the score before and after, and what
+// the attacker loses (crown jewels cut off, nodes no longer reached, levels lowered). Pure.
+import type { WhatIfResult } from '../analysis/whatif.ts';
+import { md } from './brief.ts';
+import { levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
+
+export interface WhatIfRenderOptions {
+  style?: TextStyle;
+  /** Entries listed per section before "... and N more" (default 20; Infinity for all). */
+  limit?: number;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+function percent(before: number, after: number): string {
+  if (before === 0) return '';
+  return `, ${round(((after - before) / before) * 100)}%`;
+}
+
+/** `Score 412 -> 96 (-316, -76.7%)`. */
+export function scoreLine(result: WhatIfResult): string {
+  const delta = round(result.scoreDelta);
+  return `Score ${round(result.scoreBefore)} -> ${round(result.scoreAfter)} (${delta > 0 ? '+' : ''}${delta}${percent(result.scoreBefore, result.scoreAfter)})`;
+}
+
+const sourcesText = (result: WhatIfResult): string =>
+  result.sources.map((s) => `${s.name} (${s.kind} on ${s.platform})`).join(', ') || '(no source)';
+
+export function renderWhatIfText(result: WhatIfResult, options: WhatIfRenderOptions = {}): string {
+  const s = options.style ?? PLAIN;
+  const limit = options.limit ?? 20;
+  const lines: string[] = [];
+  lines.push(s.bold(`WHAT-IF: ${sourcesText(result)}`));
+  lines.push(`as of ${shortDate(result.at)}${result.maxDepth !== null ? `, at most ${plural(result.maxDepth, 'hop')}` : ''}`);
+  lines.push('', s.bold('MITIGATIONS'));
+  if (result.mitigations.length === 0) lines.push('  (none)');
+  result.mitigations.forEach((m, i) => {
+    const effect = m.action === 'removeScope' ? s.dim(` (${plural(m.edges.length, 'edge')} dropped, ${plural(m.narrowed?.length ?? 0, 'edge')} narrowed)`) : '';
+    lines.push(`  ${i + 1}. ${m.description}${effect}`);
+  });
+  const sourceIds = new Set(result.sources.map((source) => source.id));
+  if (result.mitigations.some((m) => m.nodes.some((node) => sourceIds.has(node.id)))) {
+    lines.push(s.dim('  A source itself is revoked or disabled: nothing is reachable through it.'));
+  }
+
+  lines.push('');
+  lines.push(`${s.bold(scoreLine(result))}. Reached ${result.before.reachedCount} -> ${result.after.reachedCount} nodes; ` +
+    `crown jewels ${result.before.crownJewels.length} -> ${result.after.crownJewels.length}.`);
+  if (result.removed.length === 0 && result.lowered.length === 0) {
+    lines.push(s.yellow('These mitigations do not change what the attacker reaches: every node is still reached at the same level.'));
+  }
+
+  if (result.crownJewelsCut.length > 0) {
+    lines.push('', s.bold(s.green('CROWN JEWELS CUT OFF')));
+    for (const entry of result.crownJewelsCut) lines.push(`  ${levelLabel(entry.levelBefore, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+  }
+  if (result.after.crownJewels.length > 0) {
+    lines.push('', s.bold(s.red('CROWN JEWELS STILL REACHED')));
+    for (const entry of result.after.crownJewels) lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+  }
+  if (result.removed.length > 0) {
+    lines.push('', s.bold(`NO LONGER REACHED (${result.removed.length})`));
+    for (const entry of result.removed.slice(0, limit)) {
+      lines.push(`  ${levelLabel(entry.levelBefore, s)} ${entry.name} ${s.dim(`(${entry.kind} on ${entry.platform}, -${round(entry.pointsBefore)})`)}`);
+    }
+    if (result.removed.length > limit) lines.push(s.dim(`  ... and ${result.removed.length - limit} more (--format json)`));
+  }
+  if (result.lowered.length > 0) {
+    lines.push('', s.bold(`LEVELS LOWERED (${result.lowered.length})`));
+    for (const entry of result.lowered.slice(0, limit)) {
+      lines.push(`  ${entry.levelBefore} -> ${entry.levelAfter.padEnd(5)} ${entry.name} ${s.dim(`(${entry.kind} on ${entry.platform}, -${round(entry.pointsBefore - entry.pointsAfter)})`)}`);
+    }
+    if (result.lowered.length > limit) lines.push(s.dim(`  ... and ${result.lowered.length - limit} more (--format json)`));
+  }
+  if (result.unchangedCount > 0) lines.push('', s.dim(`${plural(result.unchangedCount, 'node')} still reached at the same level.`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderWhatIfMarkdown(result: WhatIfResult): string {
+  const lines: string[] = [];
+  lines.push(`# What-if: ${md(sourcesText(result))}`, '');
+  lines.push(`As of ${result.at}. **${scoreLine(result)}**; reached ${result.before.reachedCount} → ${result.after.reachedCount} nodes; ` +
+    `crown jewels ${result.before.crownJewels.length} → ${result.after.crownJewels.length}.`, '');
+  lines.push('## Mitigations', '');
+  if (result.mitigations.length === 0) lines.push('(none)');
+  result.mitigations.forEach((m, i) => {
+    const effect = m.action === 'removeScope' ? ` (${plural(m.edges.length, 'edge')} dropped, ${plural(m.narrowed?.length ?? 0, 'edge')} narrowed)` : '';
+    lines.push(`${i + 1}. ${md(m.description)}${effect}`);
+  });
+  if (result.crownJewelsCut.length > 0) {
+    lines.push('', '## Crown jewels cut off', '');
+    for (const entry of result.crownJewelsCut) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}), was ${entry.levelBefore}`);
+  }
+  if (result.after.crownJewels.length > 0) {
+    lines.push('', '## Crown jewels still reached', '');
+    for (const entry of result.after.crownJewels) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}): ${entry.level}`);
+  }
+  if (result.removed.length > 0) {
+    lines.push('', '## No longer reached', '', '| level before | node | kind | platform | points |', '|---|---|---|---|---:|');
+    for (const entry of result.removed) lines.push(`| ${entry.levelBefore} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | -${round(entry.pointsBefore)} |`);
+  }
+  if (result.lowered.length > 0) {
+    lines.push('', '## Levels lowered', '', '| before | after | node | kind | platform | points |', '|---|---|---|---|---|---:|');
+    for (const entry of result.lowered) {
+      lines.push(`| ${entry.levelBefore} | ${entry.levelAfter} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | -${round(entry.pointsBefore - entry.pointsAfter)} |`);
+    }
+  }
+  lines.push('', `${plural(result.unchangedCount, 'node')} still reached at the same level.`);
+  return `${lines.join('\n')}\n`;
+}

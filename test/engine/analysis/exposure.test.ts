@@ -1,0 +1,161 @@
+// Exposure (reverse analysis): known answers on the Drift scenario, sorting and options, and a property
+// test that it agrees exactly with a forward reach from every node of a random graph.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exposureOf, reverseDistances } from '../../../engine/analysis/exposure.ts';
+import { compileMitigations } from '../../../engine/analysis/mitigations.ts';
+import { stepView } from '../../../engine/analysis/radius.ts';
+import { hopsAtLeast, reach, witnessPath, type ReachOptions } from '../../../engine/analysis/reach.ts';
+import { BlastmapError } from '../../../engine/errors.ts';
+import { renderExposureMarkdown, renderExposureText } from '../../../engine/report/exposure.ts';
+import { AT, randomGraph } from '../../helpers/arbitraries.ts';
+import { driftScenario, scenario } from '../../helpers/scenario.ts';
+
+const at = AT;
+/** Dense enough that multi-hop paths (and so the reverse pruning) are common, small enough to stay fast. */
+const DENSE = { minNodes: 6, maxNodes: 10, minEdges: 25, maxEdges: 45, activeWeight: 8 };
+
+describe('exposureOf on the Drift scenario', () => {
+  const s = driftScenario();
+  const bucket = s.ix('bucket');
+  const handles = (entries: readonly { id: string }[]) => entries.map((entry) => s.handleOf(s.graph.indexOf.get(entry.id)!));
+
+  it('lists the Apps and Credentials that reach the bucket, nearest first, skipping the revoked key', () => {
+    const result = exposureOf(s.graph, bucket, { at });
+    expect(handles(result.exposed)).toEqual(['awsKey', 'sfToken', 'drift']);
+    expect(result.exposed.map((e) => [e.level, e.hops])).toEqual([['write', 2], ['write', 5], ['write', 6]]);
+    expect(result.byLevel).toEqual({ admin: 0, write: 3, read: 0 });
+    expect(result.target.crownJewel).toBe(true);
+  });
+
+  it('gives each source its shortest path to the bucket', () => {
+    const result = exposureOf(s.graph, bucket, { at });
+    const sfToken = result.exposed.find((e) => e.id === s.id('sfToken'))!;
+    expect(sfToken.path.map((step) => step.kind)).toEqual(['CAN_READ', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_WRITE']);
+    expect(sfToken.path[0]!.from.id).toBe(s.id('sfToken'));
+    expect(sfToken.path.at(-1)!.to.id).toBe(s.id('bucket'));
+    expect(sfToken.path[0]!.scopes).toEqual(['api']);
+  });
+
+  it('with more kinds, also lists the identity and the vendor platform', () => {
+    const result = exposureOf(s.graph, bucket, { at, kinds: ['App', 'Credential', 'Identity', 'Platform'] });
+    expect(handles(result.exposed)).toEqual(['awsUser', 'awsKey', 'sfToken', 'drift', 'vendor']);
+    expect(result.exposed.at(-1)!.hops).toBe(7);
+  });
+
+  it('honours --max-depth and --top without losing the count', () => {
+    expect(handles(exposureOf(s.graph, bucket, { at, maxDepth: 5 }).exposed)).toEqual(['awsKey', 'sfToken']);
+    const top = exposureOf(s.graph, bucket, { at, top: 1 });
+    expect(handles(top.exposed)).toEqual(['awsKey']);
+    expect(top.exposedCount).toBe(3);
+  });
+
+  it('a mitigation overlay removes the sources it cuts off', () => {
+    const { overlay } = compileMitigations(s.graph, [{ removeScope: { grant: 'sfToken', scope: 'api' } }]);
+    expect(handles(exposureOf(s.graph, bucket, { at, overlay }).exposed)).toEqual(['awsKey']);
+  });
+
+  it('nothing reaches a target that is itself unusable', () => {
+    const result = exposureOf(s.graph, s.ix('oldKey'), { at });
+    expect(result.targetUsable).toBe(false);
+    expect(result.exposed).toEqual([]);
+    expect(renderExposureText(result)).toContain('nothing reaches it');
+  });
+
+  it('rejects an unknown kind', () => {
+    const error = (() => { try { exposureOf(s.graph, bucket, { at, kinds: ['Apps'] }); } catch (e) { return e; } return undefined; })();
+    expect(error).toBeInstanceOf(BlastmapError);
+    expect((error as BlastmapError).code).toBe('INVALID_OPTION');
+  });
+
+  it('renders text with paths and markdown with escaped names', () => {
+    const text = renderExposureText(exposureOf(s.graph, bucket, { at }));
+    expect(text).toContain('3 sources of 3 candidate App/Credential nodes reach it: 0 admin, 3 write, 0 read.');
+    expect(text).toContain('awsKey -AUTHENTICATES_AS-> awsUser -CAN_WRITE-> bucket');
+    const evil = scenario((b) => {
+      b.app('app', { name: 'Evil|*App*' });
+      b.resource('db', { name: '<b>db</b>' });
+      b.edge('CAN_ADMIN', 'app', 'db');
+    });
+    const markdown = renderExposureMarkdown(exposureOf(evil.graph, evil.ix('db'), { at }));
+    expect(markdown).toContain('Evil\\|\\*App\\*');
+    expect(markdown).toContain('\\<b\\>db\\</b\\>');
+  });
+});
+
+describe('exposureOf sorting', () => {
+  it('puts a higher level first even when it takes more hops', () => {
+    const s = scenario((b) => {
+      b.app('near');
+      b.app('far');
+      b.credential('adminKey');
+      b.resource('db');
+      b.edge('CAN_READ', 'near', 'db')
+        .edge('HOLDS', 'far', 'adminKey').edge('CAN_ADMIN', 'adminKey', 'db');
+    });
+    const result = exposureOf(s.graph, s.ix('db'), { at });
+    expect(result.exposed.map((e) => [s.handleOf(s.graph.indexOf.get(e.id)!), e.level, e.hops])).toEqual([
+      ['adminKey', 'admin', 1],
+      ['far', 'admin', 2],
+      ['near', 'read', 1],
+    ]);
+  });
+});
+
+describe('exposureOf agrees with the forward radius', () => {
+  const optionsArb = fc.record({
+    maxDepth: fc.constantFrom(undefined, 1, 3),
+    enforce: fc.boolean(),
+    sourceLevel: fc.constantFrom(undefined, 'read' as const, 'write' as const),
+    excludeContains: fc.boolean(),
+  });
+
+  it('s is exposed to t at level L with h hops and the same path iff reach(s) holds t at L with h hops', () => {
+    fc.assert(fc.property(
+      randomGraph(DENSE).chain((g) => fc.tuple(fc.constant(g), fc.nat({ max: g.graph.nodeCount - 1 }), optionsArb, fc.array(fc.nat(), { maxLength: 2 }))),
+      ([{ graph }, target, flags, blocked]) => {
+        const options: ReachOptions = { at };
+        if (flags.maxDepth !== undefined) options.maxDepth = flags.maxDepth;
+        if (flags.enforce) options.enforceConditions = ['mfa'];
+        if (flags.sourceLevel) options.sourceLevel = flags.sourceLevel;
+        if (flags.excludeContains) options.excludeEdgeKinds = ['CONTAINS'];
+        if (blocked.length > 0 && graph.edgeCount > 0) {
+          const blockedEdges = new Uint8Array(graph.edgeCount);
+          for (const e of blocked) blockedEdges[e % graph.edgeCount] = 1;
+          options.overlay = { blockedEdges };
+        }
+        const exposure = exposureOf(graph, target, { ...options, kinds: graph.nodeKindNames });
+        const byId = new Map(exposure.exposed.map((entry) => [entry.id, entry]));
+        for (let s = 0; s < graph.nodeCount; s++) {
+          if (s === target) continue;
+          const forward = reach(graph, [s], options);
+          const level = forward.level[target]!;
+          const entry = byId.get(graph.nodes[s]!.id);
+          if (level === 0) {
+            expect(entry).toBeUndefined();
+            continue;
+          }
+          expect(entry).toBeDefined();
+          expect(entry!.level).toBe(['read', 'write', 'admin'][level - 1]);
+          expect(entry!.hops).toBe(hopsAtLeast(forward, target, level));
+          expect(entry!.path).toEqual(witnessPath(forward, target, level).map((step) => stepView(graph, step)));
+        }
+        expect(exposure.exposedCount).toBe(exposure.exposed.length);
+        const order = exposure.exposed.map((e) => [-['read', 'write', 'admin'].indexOf(e.level), e.hops, e.id] as const);
+        const sorted = [...order].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]));
+        expect(order).toEqual(sorted);
+      },
+    ), { numRuns: 250 });
+  });
+
+  it('every exposed source is a reverse ancestor of the target', () => {
+    fc.assert(fc.property(randomGraph(DENSE).chain((g) => fc.tuple(fc.constant(g), fc.nat({ max: g.graph.nodeCount - 1 }))), ([{ graph }, target]) => {
+      const distance = reverseDistances(graph, target, { at });
+      for (const entry of exposureOf(graph, target, { at, kinds: graph.nodeKindNames }).exposed) {
+        const d = distance[graph.indexOf.get(entry.id)!]!;
+        expect(d).toBeGreaterThan(0);
+        expect(d).toBeLessThanOrEqual(entry.hops);
+      }
+    }), { numRuns: 150 });
+  });
+});
