@@ -12,13 +12,13 @@ export const POLICY_SEVERITIES = ['error', 'warning', 'note'] as const;
 export type PolicySeverity = (typeof POLICY_SEVERITIES)[number];
 
 const severity = z.enum(POLICY_SEVERITIES, { message: 'a severity: error, warning or note' });
-const tag = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lower-case tag such as crown-jewel' });
+const tag = z.string({ message: 'a lower-case tag such as crown-jewel' }).regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lower-case tag such as crown-jewel' });
 
 const forbidReachEntry = z
   .object({
     tag: tag.describe('Tag of the nodes the proposal must not reach, e.g. crown-jewel, secrets, pii.'),
     atLeast: z.enum(LEVELS, { message: 'a level: read, write or admin' }).default('read').describe('Lowest forbidden level (default read).'),
-  })
+  }, { message: 'an entry { tag, atLeast }' })
   .strict();
 
 const rulesSchema = z
@@ -37,7 +37,7 @@ const rulesSchema = z
       .describe('The proposal must not add a tenant-wide or admin scope (heuristic table in docs/policy.md).'),
     requireVerifiedPublisher: z.boolean({ message: 'true or false' })
       .describe('Third-party apps (thirdParty: true) of the proposal need publisherVerified: true.'),
-  })
+  }, { message: 'an object of rules such as maxScore or requireOwner' })
   .partial()
   .strict();
 
@@ -48,15 +48,15 @@ export const POLICY_RULE_NAMES = Object.keys(rulesSchema.shape) as PolicyRuleNam
 
 export const policySchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string({ message: 'a string' }).optional(),
     version: z.literal(1, { message: 'version 1' }).describe('Policy format version.'),
-    description: z.string().max(2048).optional(),
+    description: z.string({ message: 'a string' }).max(2048, { message: 'at most 2048 characters' }).optional(),
     rules: rulesSchema.describe('Every rule is optional; a rule that is absent (or false) is not checked.'),
-    severity: z.object(Object.fromEntries(POLICY_RULE_NAMES.map((name) => [name, severity.optional()])) as Record<PolicyRuleName, z.ZodOptional<typeof severity>>)
+    severity: z.object(Object.fromEntries(POLICY_RULE_NAMES.map((name) => [name, severity.optional()])) as Record<PolicyRuleName, z.ZodOptional<typeof severity>>, { message: 'an object of rule: severity' })
       .strict()
       .optional()
       .describe('Per-rule severity override (default error). Only error-severity violations fail the review.'),
-  })
+  }, { message: 'a policy object with version and rules' })
   .strict();
 
 export type Policy = z.output<typeof policySchema>;
@@ -150,12 +150,13 @@ export function parsePolicy(text: string, options: { file?: string } = {}): Resu
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const parsed = policySchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data, warnings: [] };
+  // Every field of the schema carries its own message: use it as the expectation, except for unknown keys.
   const issues = fromZodIssues(parsed.error.issues, raw, options.file).map((issue): InputIssue => {
-    const better = issue.path === '$.rules' && issue.message.startsWith('unknown field')
-      ? { ...issue, expected: `only the rules ${POLICY_RULE_NAMES.join(', ')}` }
-      : issue.path === '$.severity' && issue.message.startsWith('unknown field')
-        ? { ...issue, expected: `rule names (${POLICY_RULE_NAMES.join(', ')})` }
-        : issue;
+    const unknownKey = issue.message.startsWith('unknown field');
+    const better = !unknownKey ? { ...issue, expected: issue.message }
+      : issue.path === '$.rules' ? { ...issue, expected: `only the rules ${POLICY_RULE_NAMES.join(', ')}` }
+        : issue.path === '$.severity' ? { ...issue, expected: `rule names (${POLICY_RULE_NAMES.join(', ')})` }
+          : issue;
     const segments = (better.path.match(/[^.[\]$"]+/g) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     for (let n = segments.length; n >= 0; n--) {
       const node = doc.getIn(segments.slice(0, n), true) as YamlNode | undefined;

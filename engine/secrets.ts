@@ -18,7 +18,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: 'private-key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
   { name: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s:/@]{3,}@/i },
   // `key = value`, `key: value` or `key:"value"`; a bare `secret:name` (an AWS Secrets Manager ARN) is not one.
-  { name: 'password-assignment', pattern: /(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|token)(?:\s*=\s*|\s*:\s+|\s*:\s*(?=["']))["']?[^\s"',;]{8,}/i },
+  { name: 'password-assignment', pattern: /(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|token)(?:\s*=\s*|\s*:\s+|\s*:\s*(?=["']))["']?(?!\[REDACTED)[^\s"',;]{8,}/i },
 ];
 
 /** Property names whose values are secret by definition, whatever they look like. */

@@ -1,5 +1,6 @@
 // The blast radius computed through the GraphStore interface alone, one frontier (hop) at a time: the
 // algorithm a database-backed store runs. It must agree with `reach` on the compiled graph.
+import { BlastmapError } from '../errors.ts';
 import { activeWindow } from '../store/compact.ts';
 import type { GraphNode } from '../format/native.ts';
 import { LEVEL_CODE } from '../schema/index.ts';
@@ -19,6 +20,12 @@ export interface FrontierReach {
 export async function reachThroughStore(store: GraphStore, sourceIds: readonly string[], options: Omit<ReachOptions, 'overlay'> = {}): Promise<FrontierReach> {
   const at = toInstant(options.at);
   const maxDepth = options.maxDepth ?? Infinity;
+  // The same option checks as reach(): a typo must be an error on every store, never an empty radius.
+  if (!(maxDepth >= 0)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: max depth must be 0 or more, got ${maxDepth}`);
+  const known = Object.keys(store.schema.edgeKinds);
+  for (const name of [...(options.edgeKinds ?? []), ...(options.excludeEdgeKinds ?? [])]) {
+    if (!known.includes(name)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: unknown edge kind ${name}`, { candidates: known });
+  }
   const include = options.edgeKinds ? new Set(options.edgeKinds) : undefined;
   const exclude = new Set(options.excludeEdgeKinds ?? []);
   const enforce = new Set(options.enforceConditions ?? []);

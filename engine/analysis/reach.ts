@@ -88,6 +88,34 @@ function blockedEdgeMask(graph: CompactGraph, options: ReachOptions): Uint8Array
   return mask;
 }
 
+/** Per graph: a queue of (node, level) states reused by every traversal, so a call allocates only its result. */
+const queues = new WeakMap<CompactGraph, Int32Array>();
+
+function stateQueue(graph: CompactGraph): Int32Array {
+  // Every push raises a node's best level, which happens at most three times per node.
+  const capacity = 3 * graph.nodeCount + 1;
+  let queue = queues.get(graph);
+  if (!queue || queue.length < capacity) {
+    queue = new Int32Array(capacity);
+    queues.set(graph, queue);
+  }
+  return queue;
+}
+
+/**
+ * Per (edge-kind code, held level) at index `kind * 4 + held`: the level the edge grants on its target
+ * under these options, 0 when the kind may not be used at that level. One lookup per edge in the loop.
+ */
+function grantTable(graph: CompactGraph, options: ReachOptions): Uint8Array {
+  const allowed = allowedKinds(graph, options);
+  const table = new Uint8Array(allowed.length * 4);
+  for (let code = 0; code < allowed.length; code++) {
+    if (allowed[code] === 0) continue;
+    for (let held = graph.kindRequires[code]!; held <= 3; held++) table[code * 4 + held] = graph.kindGrants[code]! || held;
+  }
+  return table;
+}
+
 /**
  * Everything reachable from the sources. Breadth-first over (node, level) states: a state is kept only
  * when it raises the best level known for its node, so each node is expanded at most three times and
@@ -98,10 +126,10 @@ export function reach(graph: CompactGraph, sources: readonly number[], options: 
   const at = toInstant(options.at);
   const maxDepth = options.maxDepth ?? Infinity;
   if (!(maxDepth >= 0)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: max depth must be 0 or more, got ${maxDepth}`);
-  const allowed = allowedKinds(graph, options);
+  const grants = grantTable(graph, options);
   const blockedEdges = blockedEdgeMask(graph, options);
   const blockedNodes = options.overlay?.blockedNodes;
-  const { fwdOffsets, edgeDst, edgeKind, kindRequires, kindGrants, activeFrom, activeUntil } = graph;
+  const { fwdOffsets, edgeDst, edgeKind, activeFrom, activeUntil } = graph;
 
   const level = new Uint8Array(n);
   const hops = new Int32Array(n * 3).fill(-1);
@@ -109,49 +137,51 @@ export function reach(graph: CompactGraph, sources: readonly number[], options: 
   const parentLevel = new Uint8Array(n * 3);
   const order: number[] = [];
   const dormant = new Map<number, DormantReach>();
-  const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+  // The queue holds states `node * 4 + level`; the states of one depth are queue[head .. depthEnd).
+  const queue = stateQueue(graph);
+  let tail = 0;
 
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
-  let frontier: number[] = [];
   for (const s of sources) {
     if (s < 0 || s >= n) throw new BlastmapError('INVALID_OPTION', `engine/analysis: source index ${s} is not a node`);
     if (level[s]! >= startLevel) continue;
-    if (!usable(s)) {
+    if (!(activeFrom[s]! <= at && at < activeUntil[s]! && (blockedNodes === undefined || blockedNodes[s] === 0))) {
       dormant.set(s, { level: startLevel, hops: 0, viaEdge: -1, viaLevel: 0 });
       continue;
     }
     if (level[s] === 0) order.push(s);
     level[s] = startLevel;
     hops[s * 3 + startLevel - 1] = 0;
-    frontier.push(s * 4 + startLevel);
+    queue[tail++] = s * 4 + startLevel;
   }
 
-  for (let depth = 0; frontier.length > 0 && depth < maxDepth; depth++) {
-    const next: number[] = [];
-    for (const state of frontier) {
+  let head = 0;
+  for (let depth = 0; head < tail && depth < maxDepth; depth++) {
+    const depthEnd = tail;
+    const reachedHops = depth + 1;
+    for (; head < depthEnd; head++) {
+      const state = queue[head]!;
       const u = state >>> 2;
       const held = state & 3;
       for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
-        const kind = edgeKind[e]!;
-        if (allowed[kind] === 0 || held < kindRequires[kind]! || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
-        const grant = kindGrants[kind]! || held;
+        const grant = grants[(edgeKind[e]! << 2) | held]!;
+        if (grant === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
         const v = edgeDst[e]!;
         if (level[v]! >= grant) continue;
-        if (!usable(v)) {
+        if (!(activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0))) {
           const seen = dormant.get(v);
-          if (!seen || seen.level < grant) dormant.set(v, { level: grant, hops: depth + 1, viaEdge: e, viaLevel: held });
+          if (!seen || seen.level < grant) dormant.set(v, { level: grant, hops: reachedHops, viaEdge: e, viaLevel: held });
           continue;
         }
         if (level[v] === 0) order.push(v);
         level[v] = grant;
         const slot = v * 3 + grant - 1;
-        hops[slot] = depth + 1;
+        hops[slot] = reachedHops;
         parentEdge[slot] = e;
         parentLevel[slot] = held;
-        next.push(v * 4 + grant);
+        queue[tail++] = v * 4 + grant;
       }
     }
-    frontier = next;
   }
   return { graph, sources: [...sources], at, level, hops, parentEdge, parentLevel, order, dormant };
 }

@@ -204,15 +204,6 @@ function location(file: string | undefined, path: string | undefined, line: numb
 
 const edgeKey = (edge: Pick<GraphEdge, 'kind' | 'from' | 'to' | 'grant'>): string => edgeId({ kind: edge.kind, from: edge.from, to: edge.to, grant: edge.grant });
 
-function mergedEdgeKey(graph: CompactGraph, e: number): string {
-  return edgeKey({
-    kind: graph.edgeKindNames[graph.edgeKind[e]!]!,
-    from: graph.nodes[graph.edgeSrc[e]!]!.id,
-    to: graph.nodes[graph.edgeDst[e]!]!.id,
-    grant: graph.edgeAttrs[e]?.grant,
-  });
-}
-
 /** The edge of `graph` with the same kind, endpoints and grant, if any (scans the source's edges only). */
 function findEdge(graph: CompactGraph, edge: GraphEdge): number | undefined {
   const from = graph.indexOf.get(edge.from);
@@ -325,7 +316,18 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
 
   // Only nodes downstream of what the proposal touches can gain exposers; compare who reaches each
   // tagged one before and after (reverse searches, confined to the node's ancestors).
-  const touched = new Set<number>(candidates);
+  // Reach can only change downstream of a node that is new, whose usability window changed, or that
+  // starts a traversable edge of the proposal (governance edges such as OWNS change nothing).
+  const touched = new Set<number>();
+  for (const id of declaredNodes.keys()) {
+    const v = merged.indexOf.get(id)!;
+    const old = existing.indexOf.get(id);
+    if (old === undefined || existing.activeFrom[old] !== merged.activeFrom[v] || existing.activeUntil[old] !== merged.activeUntil[v]) touched.add(v);
+  }
+  for (const occurrences of proposalEdges.values()) {
+    const { edge } = occurrences[0]!;
+    if (merged.schema.edgeKinds[edge.kind]?.traversable) touched.add(merged.indexOf.get(edge.from)!);
+  }
   const downstream = reach(merged, [...touched].sort((a, b) => a - b), { ...opts, sourceLevel: 'admin' });
   const proposalElement = (id: string): boolean => declaredNodes.has(id) || firstEdgeFrom.has(id);
   const deltas: ExposureDelta[] = [];

@@ -24,7 +24,7 @@ export interface EnterpriseChunk {
 }
 
 export const MIN_GENERATED_NODES = 200;
-export const MAX_GENERATED_NODES = 20_000_000;
+export const MAX_GENERATED_NODES = 10_000_000;
 export const DEFAULT_GENERATION_INSTANT = '2026-01-01T00:00:00.000Z';
 /** Connectors (App nodes) per generated node: 1,000 apps in a 1M-node enterprise. */
 export const APPS_PER_NODE = 1 / 1000;
@@ -350,10 +350,12 @@ class EnterpriseGenerator {
     for (let i = 0; i < size; i++) this.person(team, teamGroup);
     for (const platform of department.platforms) this.teamResources(team, platform, Math.max(2, Math.round(size * ratio * 0.3 / department.platforms.length)));
     this.roleGrants(team);
-    for (let i = 0; i < size * ratio; i++) this.nonHuman(team, rng.pick(department.platforms), i);
+    // Each non-human identity makes at most 3 nodes and each connector at most 4: the last team stops
+    // short of the target so the filler can land on it exactly.
+    for (let i = 0; i < size * ratio && this.made + 3 <= this.target; i++) this.nonHuman(team, rng.pick(department.platforms), i);
     this.leaks(team);
     this.appsDue += (this.made - (this.target - remaining)) * APPS_PER_NODE;
-    while (this.appsDue >= 1) {
+    while (this.appsDue >= 1 && this.made + 4 <= this.target) {
       this.appsDue -= 1;
       this.connector(team);
     }
@@ -510,17 +512,23 @@ class EnterpriseGenerator {
     const identity = this.node(fields, `svc-${purpose}-${this.made.toString(36)}`);
     team.principals.push(identity);
     this.principalPool.push(identity);
+    let first: Made | undefined;
     if (!workload || rng.chance(0.3)) {
       const count = rng.chance(0.15) ? 2 : 1;
-      for (let c = 0; c < count; c++) this.credential(rng.pick(spec.nhiCredentials.filter((t) => t !== 'federated')), `${purpose} key ${c}`, identity, platform, team, false);
+      for (let c = 0; c < count; c++) {
+        const made = this.credential(rng.pick(spec.nhiCredentials.filter((t) => t !== 'federated')), `${purpose} key ${c}`, identity, platform, team, false);
+        first ??= made;
+      }
     } else if (platform === 'aws') {
-      this.credential('federated', `${purpose} OIDC trust`, identity, platform, team, false);
+      first = this.credential('federated', `${purpose} OIDC trust`, identity, platform, team, false);
     }
     const roles = team.roles.get(platform);
     if (roles) this.edge('HAS_ROLE', identity, rng.pick(roles));
     if (roles && rng.chance(0.3)) this.edge('HAS_ROLE', identity, rng.pick(roles));
     if (spec.managesIdentities) this.edge('MANAGES', platform === 'aws' ? team.awsAccount! : this.platformNodes.get(platform)!, identity);
+    // About a third of service accounts have no recorded owner (a governance finding).
     if (rng.chance(0.7) && team.people.length > 0) this.edge('OWNS', rng.pick(team.people).idp, identity);
+    if (first && rng.chance(0.2) && team.people.length > 0) this.edge('OWNS', rng.pick(team.people).idp, first);
     if (workload && platform === 'github') {
       const repos = team.resources.get('github');
       if (repos && repos.length > 0) this.edge('RUNS_AS', rng.pick(repos), identity, { reason: 'a workflow in the repository runs as this workload' });

@@ -1,5 +1,6 @@
 // The single source of blastmap's node kinds, edge kinds and their traversal semantics (graph-model.md).
 // Everything else (zod schemas, JSON Schema, the compiled index, Cypher constraints, UI legends) reads this data.
+import { BlastmapError } from '../errors.ts';
 
 export const LEVELS = ['read', 'write', 'admin'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -163,7 +164,7 @@ export function defineSchema(extra: Partial<Schema> = {}, base: Schema = DEFAULT
     edgeKinds: Object.freeze({ ...base.edgeKinds, ...extra.edgeKinds }),
   };
   const problems = schemaProblems(schema);
-  if (problems.length > 0) throw new Error(`engine/schema: invalid schema: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new BlastmapError('INVALID_INPUT', `engine/schema: invalid schema: ${problems.join('; ')}`);
   return Object.freeze(schema);
 }
 

@@ -73,8 +73,12 @@ export interface CutCase {
 export function cutCaseArb(options: { depth?: boolean } = {}): fc.Arbitrary<CutCase> {
   return reachableGraph().chain((g) => {
     const n = g.nodes.length;
+    // Mostly usable nodes with a usable traversable edge out: a source that reaches nothing tests little.
     const usable = g.nodes.map((_, v) => v).filter((v) => usableAt(g.nodes[v]!, AT));
-    const source = usable.length > 0 ? fc.constantFrom(...usable) : fc.nat({ max: n - 1 });
+    const active = usable.filter((v) => g.edges.some((edge) => edge.from === g.nodes[v]!.id
+      && g.graph.schema.edgeKinds[edge.kind]!.traversable && usableAt(g.nodes[g.graph.indexOf.get(edge.to)!]!, AT)));
+    const pool = active.length > 0 ? active : usable;
+    const source = pool.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...pool), weight: 5 }, { arbitrary: fc.nat({ max: n - 1 }), weight: 1 }) : fc.nat({ max: n - 1 });
     return fc.record({
       grants: fc.array(fc.constantFrom<'none' | 'g1' | 'g2' | 'own'>('none', 'none', 'none', 'g1', 'g2', 'own'), { minLength: g.edges.length, maxLength: g.edges.length }),
       sources: fc.array(source, { minLength: 1, maxLength: 2 }),

@@ -5,7 +5,7 @@ import { BlastmapError, type InputIssue } from '../../engine/errors.ts';
 import type { SourcedFragment } from '../../engine/format/validate.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { toFragment } from '../../engine/store/compact.ts';
-import { parseNative } from '../../importers/native/index.ts';
+import { parseNative, toNdjson } from '../../importers/native/index.ts';
 
 const FRAGMENT = {
   nodes: [
@@ -44,7 +44,7 @@ nodes:
     platform: github
     tenant: acme
     type: access-token
-    expiresAt: "2026-01-01"
+    expiresAt: 2026-01-01
   - id: github:acme:resource:api
     kind: Resource
     name: acme/api
@@ -86,6 +86,11 @@ describe('one fragment, three formats', () => {
     expect(fromJson.edges).toHaveLength(3);
   });
 
+  it('toNdjson writes what parseNative reads back', () => {
+    const { fragment } = parsedOk(JSON_TEXT, 'drift.json');
+    expect(parsedOk(toNdjson(fragment), 'again.ndjson').fragment).toEqual(fragment);
+  });
+
   it('the format is detected from the content when the file name does not say', () => {
     const fromJson = parsedOk(JSON_TEXT, 'drift.json').fragment;
     for (const text of [JSON_TEXT, YAML_TEXT, NDJSON_TEXT]) expect(parseNative(text)).toMatchObject({ ok: true, value: { fragment: fromJson } });
@@ -97,7 +102,7 @@ describe('one fragment, three formats', () => {
     expect(fragment.nodes[1]!.nativeId).toBe('Drift-123');
   });
 
-  it('dates are normalised to UTC instants', () => {
+  it('dates are normalised to UTC instants (an unquoted YAML date stays a date)', () => {
     expect(parsedOk(YAML_TEXT, 'drift.yaml').fragment.nodes[2]!.expiresAt).toBe('2026-01-01T00:00:00.000Z');
   });
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reachThroughStore } from '../../../engine/analysis/frontier-reach.ts';
 import { describeRadius } from '../../../engine/analysis/radius.ts';
-import { hopsAtLeast, reach, witnessPath, type ReachOptions, type ReachResult } from '../../../engine/analysis/reach.ts';
+import { dormantPath, hopsAtLeast, reach, witnessPath, type ReachOptions, type ReachResult } from '../../../engine/analysis/reach.ts';
 import { nodePoints, scoreLevels } from '../../../engine/analysis/score.ts';
 import type { GraphEdge } from '../../../engine/format/native.ts';
 import { DEFAULT_SCHEMA, LEVEL_CODE, levelName, type Level } from '../../../engine/schema/index.ts';
@@ -122,7 +122,7 @@ describe('reach equals a brute-force fixpoint', () => {
     }), { numRuns: RUNS });
   });
 
-  it('(c) every witness path replays from a source to the reported level in the reported hops', () => {
+  it('(c) every witness path (and the path to every dormant node) replays from a source to the reported level in the reported hops', () => {
     fc.assert(fc.property(caseArb(), (c) => {
       const { graph } = c.g;
       const result = reach(graph, c.sources, c.options);
@@ -131,6 +131,23 @@ describe('reach equals a brute-force fixpoint', () => {
           if (result.hops[v * 3 + l - 1]! < 0) continue;
           expect(witnessProblems(graph, result, v, l, c.options), `node ${v} level ${l}`).toEqual([]);
         }
+      }
+      expect(new Set(result.order).size).toBe(result.order.length);
+      expect([...result.order].sort((a, b) => a - b)).toEqual(result.level.reduce<number[]>((acc, l, v) => (l > 0 ? [...acc, v] : acc), []));
+      for (const [v, info] of result.dormant) {
+        if (info.viaEdge < 0) {
+          expect(c.sources).toContain(v);
+          expect(dormantPath(result, v)).toEqual([]);
+          continue;
+        }
+        const path = dormantPath(result, v);
+        const last = path.at(-1)!;
+        const from = graph.edgeSrc[info.viaEdge]!;
+        expect(witnessProblems(graph, result, from, info.viaLevel, c.options), `dormant ${v} via ${from}`).toEqual([]);
+        expect(path).toHaveLength(info.hops);
+        expect(last).toMatchObject({ edge: info.viaEdge, from, to: v, fromLevel: info.viaLevel, toLevel: info.level });
+        expect(graph.edgeDst[info.viaEdge]).toBe(v);
+        expect(usableAt(graph.nodes[v]!, c.options.at) && c.options.overlay?.blockedNodes?.[v] !== 1).toBe(false);
       }
       const radius = describeRadius(result, c.options);
       for (const entry of radius.reached) {

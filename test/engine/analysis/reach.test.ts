@@ -96,6 +96,27 @@ function chain() {
   });
 }
 
+describe('mitigations as an overlay', () => {
+  it('a blocked node is listed dormant as mitigated, and nothing behind it is reached', () => {
+    const s = keyChain();
+    const blockedNodes = new Uint8Array(s.graph.nodeCount);
+    blockedNodes[s.ix('user')] = 1;
+    const radius = blastRadius(s.graph, [s.ix('app')], { at, overlay: { blockedNodes } });
+    expect(reachedIds(radius)).toEqual([s.id('key')]);
+    expect(radius.dormant).toEqual([expect.objectContaining({ id: s.id('user'), why: 'mitigated', hops: 2 })]);
+  });
+
+  it('a blocked edge is treated as absent: its target is neither reached nor dormant', () => {
+    const s = keyChain();
+    const blockedEdges = new Uint8Array(s.graph.edgeCount);
+    const key = s.ix('key');
+    for (let e = 0; e < s.graph.edgeCount; e++) if (s.graph.edgeSrc[e] === key) blockedEdges[e] = 1;
+    const radius = blastRadius(s.graph, [s.ix('app')], { at, overlay: { blockedEdges } });
+    expect(reachedIds(radius)).toEqual([s.id('key')]);
+    expect(radius.dormant).toEqual([]);
+  });
+});
+
 describe('depth', () => {
   it('max depth stops the traversal after that many hops', () => {
     const s = chain();

@@ -6,7 +6,7 @@ import { blastRadius } from '../../../engine/analysis/radius.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { review, reviewFacts } from '../../../engine/analysis/review.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
-import type { Fragment } from '../../../engine/format/native.ts';
+import type { Fragment, GraphEdge } from '../../../engine/format/native.ts';
 import { parsePolicy, type Policy } from '../../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../../engine/report/review.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
@@ -209,13 +209,23 @@ describe('reports', () => {
 
 describe('exposure changes against a brute-force oracle', () => {
   it('name exactly the apps and credentials that reach a tagged resource higher than before', () => {
+    // Per node: 0 = in the graph, 1 = new in the proposal, 2 = in the graph and re-declared enabled or disabled.
     const sample = randomGraph({ minNodes: 6, maxNodes: 12, minEdges: 30, maxEdges: 50, activeWeight: 12 })
-      .chain((g) => fc.tuple(fc.constant(g), fc.array(fc.boolean(), { minLength: g.edges.length, maxLength: g.edges.length })));
-    fc.assert(fc.property(sample, ([g, moved]) => {
-      const existingEdges = g.edges.filter((_, i) => !moved[i]);
-      const proposalEdges = g.edges.filter((_, i) => moved[i]);
-      const existing = buildGraph({ nodes: g.nodes, edges: existingEdges });
-      const whole = buildGraph({ nodes: g.nodes, edges: g.edges });
+      .chain((g) => fc.tuple(
+        fc.constant(g),
+        fc.array(fc.boolean(), { minLength: g.edges.length, maxLength: g.edges.length }),
+        fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: g.nodes.length, maxLength: g.nodes.length }),
+      ));
+    fc.assert(fc.property(sample, ([g, moved, nodeFlags]) => {
+      const isNew = new Set(g.nodes.filter((_, i) => nodeFlags[i] === 1).map((n) => n.id));
+      const inProposal = (e: GraphEdge, i: number): boolean => moved[i]! || isNew.has(e.from) || isNew.has(e.to);
+      const existing = buildGraph({ nodes: g.nodes.filter((n) => !isNew.has(n.id)), edges: g.edges.filter((e, i) => !inProposal(e, i)) });
+      const proposal: Fragment = {
+        nodes: g.nodes.flatMap((n, i) => (nodeFlags[i] === 1 ? [n] : nodeFlags[i] === 2 ? [{ ...n, enabled: n.enabled === false }] : [])),
+        edges: g.edges.filter((e, i) => inProposal(e, i)),
+      };
+      const sourced = { fragment: proposal, provenance: { nodePaths: [], edgePaths: [] }, redactions: 0 };
+      const whole = assembleGraph([sourced], existing).graph;
       // Oracle: one forward search per app or credential, in each graph.
       const levels = (graph: typeof existing): Map<string, Map<string, number>> => {
         const out = new Map<string, Map<string, number>>();
@@ -233,7 +243,7 @@ describe('exposure changes against a brute-force oracle', () => {
       };
       const before = levels(existing);
       const after = levels(whole);
-      const result = review(existing, { nodes: [], edges: proposalEdges }, NO_RULES, { at: AT });
+      const result = review(existing, proposal, NO_RULES, { at: AT });
       const reported = new Map(result.exposureChanges.map((x) => [x.resource.id, x]));
       const code = { read: 1, write: 2, admin: 3 } as const;
       for (const n of g.nodes) {

@@ -1,0 +1,140 @@
+// Dominators: the iterative algorithm against "remove the vertex and look" on random flow graphs, and the
+// reach flow graph's dominated scores against the score a cut really removes.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { immediateDominators, nearestCommonDominator, reachDominators } from '../../../engine/analysis/dominators.ts';
+import { LEVEL_CODE } from '../../../engine/schema/index.ts';
+import { edgeIdAt } from '../../../engine/store/compact.ts';
+import { AT } from '../../helpers/arbitraries.ts';
+import { cutCaseArb, oracleOptions, oracleScore, reachOptionsOf, type CutSpec } from '../../helpers/cuts.ts';
+import { driftScenario } from '../../helpers/scenario.ts';
+
+function csr(vertexCount: number, arcs: readonly [number, number][]) {
+  const offsets = new Uint32Array(vertexCount + 1);
+  for (const [a] of arcs) offsets[a + 1]!++;
+  for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
+  const targets = new Int32Array(arcs.length);
+  const fill = offsets.slice(0, vertexCount);
+  for (const [a, b] of arcs) targets[fill[a]!++] = b;
+  return { offsets, targets };
+}
+
+/** Vertices reachable from the root when `removed` is deleted. */
+function reachable(vertexCount: number, arcs: readonly [number, number][], root: number, removed = -1): Set<number> {
+  const seen = new Set<number>();
+  if (root === removed) return seen;
+  const stack = [root];
+  seen.add(root);
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (const [a, b] of arcs) if (a === v && b !== removed && !seen.has(b)) { seen.add(b); stack.push(b); }
+  }
+  return seen;
+}
+
+const flowGraph = fc.integer({ min: 1, max: 10 }).chain((n) =>
+  fc.record({ n: fc.constant(n), arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { maxLength: 25 }) }));
+
+describe('immediateDominators', () => {
+  it('in a diamond the join is dominated by the fork, not by either branch', () => {
+    // 0 -> 1 -> {2, 3} -> 4 -> 5
+    const arcs: [number, number][] = [[0, 1], [1, 2], [1, 3], [2, 4], [3, 4], [4, 5]];
+    const { offsets, targets } = csr(6, arcs);
+    const { idom } = immediateDominators(6, offsets, targets, 0);
+    expect([...idom]).toEqual([0, 0, 1, 1, 1, 4]);
+  });
+
+  it('a back edge into a loop does not change who dominates the loop', () => {
+    // 0 -> 1 -> 2 -> 3 -> 1 (loop), 2 -> 4
+    const arcs: [number, number][] = [[0, 1], [1, 2], [2, 3], [3, 1], [2, 4]];
+    const { offsets, targets } = csr(5, arcs);
+    expect([...immediateDominators(5, offsets, targets, 0).idom]).toEqual([0, 0, 1, 2, 2]);
+  });
+
+  it('the idom chain of every vertex is exactly the vertices whose removal disconnects it (random graphs)', () => {
+    fc.assert(fc.property(flowGraph, ({ n, arcs }) => {
+      const { offsets, targets } = csr(n, arcs);
+      const dominators = immediateDominators(n, offsets, targets, 0);
+      const live = reachable(n, arcs, 0);
+      for (let w = 0; w < n; w++) {
+        if (!live.has(w)) {
+          expect(dominators.idom[w]).toBe(-1);
+          continue;
+        }
+        const chain = new Set([w]);
+        for (let v = w; v !== 0; v = dominators.idom[v]!) chain.add(dominators.idom[v]!);
+        const expected = new Set([0, w]);
+        for (let v = 1; v < n; v++) if (v !== w && !reachable(n, arcs, 0, v).has(w)) expected.add(v);
+        expect([...chain].sort()).toEqual([...expected].sort());
+      }
+      // Order is a reverse postorder: every vertex comes after its immediate dominator.
+      for (const v of dominators.order) if (v !== 0) expect(dominators.position[dominators.idom[v]!]!).toBeLessThan(dominators.position[v]!);
+    }), { numRuns: 300 });
+  });
+
+  it('the nearest common dominator of two vertices dominates both and nothing closer does', () => {
+    const arcs: [number, number][] = [[0, 1], [1, 2], [1, 3], [2, 4], [3, 5], [0, 6], [6, 5]];
+    const { offsets, targets } = csr(7, arcs);
+    const dominators = immediateDominators(7, offsets, targets, 0);
+    expect(nearestCommonDominator(dominators, 4, 3)).toBe(1);
+    expect(nearestCommonDominator(dominators, 4, 5)).toBe(0);
+    expect(nearestCommonDominator(dominators, 2, 4)).toBe(2);
+  });
+});
+
+describe('reachDominators', () => {
+  it('in the drift chain the Salesforce token dominates everything beyond it and the mail grant only the mailbox', () => {
+    const s = driftScenario();
+    const flow = reachDominators(s.graph, [s.ix('drift')], { at: AT });
+    const admin = LEVEL_CODE.admin;
+    const scoreOf = (handle: string) => flow.dominatedScore[flow.stateVertex[s.ix(handle) * 3 + admin - 1]!]!;
+    // sfToken 1 + cases 8 (pii, read) + case1 1 + awsKey 1 + awsUser 1 + bucket 10 x write 2.
+    expect(scoreOf('sfToken')).toBe(32);
+    expect(scoreOf('mailGrant')).toBe(9);
+    expect(scoreOf('awsUser')).toBe(21);
+    expect(flow.dominatedScore[0]).toBe(41);
+    expect(flow.exact).toBe(true);
+  });
+
+  it('a cut that one flow vertex stands for removes exactly the score that vertex dominates (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb({ depth: false }), (c) => {
+      const flow = reachDominators(c.graph, c.sources, reachOptionsOf(c));
+      const before = oracleScore(c.graph, c.sources, oracleOptions(c));
+      const removedBy = (cut: CutSpec) => before - oracleScore(c.graph, c.sources, oracleOptions(c, [cut]));
+      const isSource = new Set(c.sources);
+      c.graph.nodes.forEach((node, v) => {
+        const spec = c.graph.schema.nodeKinds[node.kind]!;
+        if (isSource.has(v) || spec.graded) return;
+        const vertices = [1, 2, 3].map((l) => flow.stateVertex[v * 3 + l - 1]!).filter((x) => x >= 0);
+        const removed = removedBy({ action: spec.principal ? 'disable' : 'revoke', id: node.id });
+        if (vertices.length === 0) expect(removed).toBe(0);
+        else {
+          expect(vertices).toHaveLength(1);
+          expect(flow.dominatedScore[vertices[0]!]).toBeCloseTo(removed, 9);
+        }
+      });
+      for (const [e, vertices] of flow.edgeVertices) {
+        if (vertices.length !== 1) continue;
+        expect(flow.dominatedScore[vertices[0]!]).toBeCloseTo(removedBy({ action: 'remove-edge', id: edgeIdAt(c.graph, e) }), 9);
+      }
+      for (const [grant, vertices] of flow.grantVertices) {
+        if (vertices.length !== 1) continue;
+        expect(flow.dominatedScore[vertices[0]!]).toBeCloseTo(removedBy({ action: 'remove-grant', id: grant }), 9);
+      }
+    }), { numRuns: 150 });
+  });
+
+  it('under a depth bound a dominated score never exceeds what the cut removes', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.integer({ min: 1, max: 3 }), (c, depth) => {
+      const bounded = { ...c, maxDepth: depth };
+      const flow = reachDominators(c.graph, c.sources, reachOptionsOf(bounded));
+      expect(flow.exact).toBe(false);
+      const before = oracleScore(c.graph, c.sources, oracleOptions(bounded));
+      for (const [e, vertices] of flow.edgeVertices) {
+        if (vertices.length !== 1) continue;
+        const removed = before - oracleScore(c.graph, c.sources, oracleOptions(bounded, [{ action: 'remove-edge', id: edgeIdAt(c.graph, e) }]));
+        expect(flow.dominatedScore[vertices[0]!]!).toBeLessThanOrEqual(removed + 1e-9);
+      }
+    }), { numRuns: 100 });
+  });
+});
