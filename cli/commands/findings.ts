@@ -5,6 +5,7 @@ import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../e
 import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
+import { renderFindingsHtml } from '../../engine/report/html.ts';
 import { EXIT, json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
 
 interface FindingsFlags {
@@ -42,7 +43,7 @@ export function registerFindings(program: Command, io: Io): void {
     .command('findings')
     .description('governance findings: no owner, owner disabled, stale, not rotated, no expiry, admin or unused scopes, leaked secrets, unverified vendors')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json or markdown', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--at <date>', 'analysis instant (ISO-8601); ages are measured to it and only nodes usable then are checked (default now)')
     .option('--stale-days <n>', 'unused for more than n days is stale (default 90)')
     .option('--rotation-days <n>', 'not rotated for more than n days is due (default 365)')
@@ -57,7 +58,7 @@ export function registerFindings(program: Command, io: Io): void {
         listRules(io);
         return;
       }
-      const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+      const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
       const options: FindingOptions = {};
       const at = parseAt(flags.at);
       if (at) options.at = at;
@@ -77,6 +78,7 @@ export function registerFindings(program: Command, io: Io): void {
       const report = findingsReport(loadGraph(flags.graph), options);
       if (format === 'json') io.out(json(report));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
+      else if (format === 'html') io.out(renderFindingsHtml(report));
       else io.out(renderFindingsText(report, { style: io.color }));
       if (failOn && hasFindingAtLeast(report.findings, failOn)) {
         io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);

@@ -2,6 +2,8 @@
 // cuts, each re-evaluated after the ones before it, with the score it removes.
 import type { Command } from 'commander';
 import { chokePoints, revocationPlan } from '../../engine/analysis/plan.ts';
+import { blastRadius } from '../../engine/analysis/radius.ts';
+import { renderPlanHtml } from '../../engine/report/html.ts';
 import { renderPlanMarkdown, renderPlanText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
@@ -17,9 +19,9 @@ export function registerPlan(program: Command, io: Io): void {
     .option('-k, --steps <count>', 'most cuts in the plan (default 5)')
     .option('--top <count>', 'choke points to list (default 10; 0 for none)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json or markdown', 'text');
+    .option('-f, --format <format>', 'text, json, markdown or html (the brief with drawn paths, then the plan)', 'text');
   addReachOptions(command).action((nodes: string[], flags: PlanFlags) => {
-    const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
+    const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const steps = parseCount('--steps', flags.steps) ?? 5;
     const top = parseCount('--top', flags.top) ?? 10;
@@ -28,6 +30,7 @@ export function registerPlan(program: Command, io: Io): void {
     const plan = revocationPlan(graph, sources, { ...options, steps });
     const chokes = top > 0 ? chokePoints(graph, sources, { ...options, top }) : undefined;
     if (format === 'json') io.out(json({ chokePoints: chokes ?? null, plan }));
+    else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), ...(chokes ? { chokePoints: chokes } : {}) }));
     else if (format === 'markdown') io.out(renderPlanMarkdown(plan, chokes ? { chokePoints: chokes } : {}));
     else io.out(renderPlanText(plan, { style: io.color, ...(chokes ? { chokePoints: chokes } : {}) }));
   });

@@ -32,9 +32,12 @@ export function readPolicyFile(path: string): Policy {
  * For review, a proposal or policy that cannot be read or is invalid is a usage error (exit 2), not the
  * generic input error (3): the gate was called wrongly, nothing was judged.
  */
-function asUsageError(io: Io, error: unknown): void {
+function asUsageError(io: Io, error: unknown, what: string): void {
   if (error instanceof BlastmapError && (error.code === 'INVALID_INPUT' || error.code === 'IO')) {
-    reportError(io, error);
+    const reworded = error.code === 'INVALID_INPUT' && error.message.endsWith('nothing was imported')
+      ? new BlastmapError('INVALID_INPUT', `${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the ${what}; nothing was reviewed`, { issues: error.issues })
+      : error;
+    reportError(io, reworded);
     process.exitCode = EXIT.usage;
     return;
   }
@@ -56,9 +59,14 @@ export function registerReview(program: Command, io: Io): void {
     let proposal: SourcedFragment[];
     try {
       policy = readPolicyFile(flags.policy);
+    } catch (error) {
+      asUsageError(io, error, 'policy');
+      return;
+    }
+    try {
       proposal = readNativeFiles([proposalPath]);
     } catch (error) {
-      asUsageError(io, error);
+      asUsageError(io, error, 'proposal');
       return;
     }
     const graph = loadGraph(flags.graph);
@@ -67,7 +75,7 @@ export function registerReview(program: Command, io: Io): void {
       result = review(graph, proposal, policy, options);
     } catch (error) {
       // The graph loaded fine, so an input error here is the proposal's (an edge to an unknown node).
-      asUsageError(io, error);
+      asUsageError(io, error, 'proposal');
       return;
     }
     if (format === 'json') io.out(json(result));

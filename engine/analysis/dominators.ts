@@ -2,7 +2,7 @@
 // through. Cooper-Harvey-Kennedy's iterative algorithm on a flow graph built from the (node, level) states.
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { reach, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
+import { reach, toInstant, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints } from './score.ts';
 
 export interface FlowDominators {
@@ -129,8 +129,9 @@ export interface ReachDominators {
  * score that depends on it alone.
  */
 export function reachDominators(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}, precomputed?: ReachResult): ReachDominators {
-  const result = precomputed ?? reach(graph, sources, options);
-  const rules = traversalRules(graph, options);
+  const at = precomputed?.at ?? toInstant(options.at);
+  const result = precomputed ?? reach(graph, sources, { ...options, at });
+  const rules = traversalRules(graph, { ...options, at });
   const n = graph.nodeCount;
   const stateVertex = new Int32Array(n * 3).fill(-1);
   const edgeVertexByUse = new Map<number, number>();

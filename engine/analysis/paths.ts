@@ -4,7 +4,7 @@ import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { dormantPath, hopsAtLeast, reach, traversalRules, witnessPath, type PathStep, type ReachOptions } from './reach.ts';
+import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions } from './reach.ts';
 import { nodePoints, scoreOrder } from './score.ts';
 
 export interface LateralTarget extends NodeRef {
@@ -205,7 +205,9 @@ export function shortestPaths(graph: CompactGraph, sources: readonly number[], t
   const limit = options.limit ?? 10;
   if (!Number.isInteger(limit) || limit < 1) throw new BlastmapError('INVALID_OPTION', `engine/analysis: path limit must be a whole number of at least 1, got ${limit}`);
   if (!Number.isInteger(target) || target < 0 || target >= graph.nodeCount) throw new BlastmapError('INVALID_OPTION', `engine/analysis: target index ${target} is not a node`);
-  const { limit: _limit, ...reachOptions } = options;
+  const { limit: _limit, ...rest } = options;
+  // One instant for the traversal and the step rules.
+  const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
   const result = reach(graph, sources, reachOptions);
   const rules = traversalRules(graph, reachOptions);
   const base = {

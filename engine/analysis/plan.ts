@@ -5,7 +5,7 @@ import { levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { reachDominators } from './dominators.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
-import { reach, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
 
 /** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
@@ -407,7 +407,9 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  */
 export function chokePoints(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions = {}): ChokePoints {
   const top = checkCount('top', options.top, 10);
-  const { top: _top, ...reachOptions } = options;
+  const { top: _top, ...rest } = options;
+  // One instant for every traversal, so no cut is measured a millisecond later than the others.
+  const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
   const overlay = workingOverlay(graph, options.overlay);
   const withOverlay: ReachOptions = { ...reachOptions, overlay };
   // Cuts with the same effect are one choke point. Rankings are prefix-stable (a total order on exact
@@ -462,7 +464,8 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
 export function revocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
   const stepCount = checkCount('steps', options.steps, 5);
   const alternativeCount = checkCount('alternatives', options.alternatives, 3);
-  const { steps: _steps, alternatives: _alternatives, ...reachOptions } = options;
+  const { steps: _steps, alternatives: _alternatives, ...rest } = options;
+  const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
   const overlay = workingOverlay(graph, options.overlay);
   const steps: PlanStep[] = [];
   let stoppedBecause: PlanStop = 'steps';

@@ -314,10 +314,10 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
     return declaredNodes.get(source);
   };
 
-  // Only nodes downstream of what the proposal touches can gain exposers; compare who reaches each
-  // tagged one before and after (reverse searches, confined to the node's ancestors).
   // Reach can only change downstream of a node that is new, whose usability window changed, or that
-  // starts a traversable edge of the proposal (governance edges such as OWNS change nothing).
+  // starts a traversable edge of the proposal (governance edges such as OWNS change nothing). For each
+  // tagged node there, compare who reaches it before and after (exposureOf: reverse searches confined
+  // to the node's ancestors).
   const touched = new Set<number>();
   for (const id of declaredNodes.keys()) {
     const v = merged.indexOf.get(id)!;

@@ -21,6 +21,12 @@ export interface EnterpriseOptions {
 export interface EnterpriseChunk {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /**
+   * Endpoints of each edge as node numbers in generation order (edge i joins ends[2i] to ends[2i+1]),
+   * and each edge's kind code (index in the schema's edge kinds): lets a builder skip id lookups.
+   */
+  ends: Uint32Array;
+  kinds: Uint8Array;
 }
 
 export const MIN_GENERATED_NODES = 200;
@@ -34,6 +40,56 @@ const YEAR = 365 * DAY;
 const SOURCE = 'generate';
 
 const EDGE_CODE = new Map(Object.keys(EDGE_KINDS).map((kind, code) => [kind, code]));
+const AUTHORITY_MIX = [['CAN_READ', 6], ['CAN_WRITE', 3], ['CAN_ADMIN', 1]] as const;
+const BREADTH_MIX = [['tenant-read', 30], ['tenant-write', 8], ['items', 62]] as const;
+
+/**
+ * Set of (from, kind, to) triples in an open-addressing table, emptied in O(1) by bumping an epoch:
+ * the generator asks it once per edge, so it must not allocate.
+ */
+class TripleSet {
+  private from = new Int32Array(1 << 12);
+  private to = new Int32Array(1 << 12);
+  private kind = new Int32Array(1 << 12);
+  private stamp = new Int32Array(1 << 12);
+  private epoch = 1;
+  private size = 0;
+
+  clear(): void {
+    this.epoch++;
+    this.size = 0;
+  }
+
+  /** Adds the triple; false when it was already there. */
+  add(from: number, kind: number, to: number): boolean {
+    if (2 * (this.size + 1) > this.stamp.length) this.grow();
+    const mask = this.stamp.length - 1;
+    let slot = (Math.imul(from, 0x9e3779b1) ^ Math.imul(to + kind, 0x85ebca6b)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    while (this.stamp[slot] === this.epoch) {
+      if (this.from[slot] === from && this.to[slot] === to && this.kind[slot] === kind) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.stamp[slot] = this.epoch;
+    this.from[slot] = from;
+    this.to[slot] = to;
+    this.kind[slot] = kind;
+    this.size++;
+    return true;
+  }
+
+  private grow(): void {
+    const { from, to, kind, stamp, epoch } = this;
+    const capacity = stamp.length * 2;
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.stamp = new Int32Array(capacity);
+    this.epoch = 1;
+    this.size = 0;
+    for (let i = 0; i < stamp.length; i++) if (stamp[i] === epoch) this.add(from[i]!, kind[i]!, to[i]!);
+  }
+}
 
 type CredentialType = 'oauth-grant' | 'refresh-token' | 'access-token' | 'api-key' | 'client-secret' | 'certificate' | 'pat' | 'deploy-key' | 'ssh-key' | 'password' | 'session' | 'federated';
 
@@ -158,11 +214,12 @@ class EnterpriseGenerator {
 
   private nodes: GraphNode[] = [];
   private edges: GraphEdge[] = [];
+  private ends: number[] = [];
+  private kinds: number[] = [];
   private made = 0;
   private edgeCount = 0;
   /** Keys of edges emitted in the current unit: every edge touches a node of its unit, so no repeats. */
-  private unitEdges = new Set<number>();
-  private readonly keySpace: number;
+  private readonly unitEdges = new TripleSet();
 
   private readonly tenants = new Map<string, string>();
   private readonly platformNodes = new Map<string, Made>();
@@ -198,7 +255,6 @@ class EnterpriseGenerator {
     this.edgeTarget = Math.round(options.nodes * perNode);
     this.now = now;
     this.chunkNodes = options.chunkNodes ?? 20_000;
-    this.keySpace = options.nodes + 1;
     this.company = COMPANIES[(options.seed >>> 0) % COMPANIES.length]!;
     this.domain = `${this.company}.com`;
   }
@@ -214,9 +270,11 @@ class EnterpriseGenerator {
   }
 
   private flush(): EnterpriseChunk {
-    const chunk = { nodes: this.nodes, edges: this.edges };
+    const chunk = { nodes: this.nodes, edges: this.edges, ends: Uint32Array.from(this.ends), kinds: Uint8Array.from(this.kinds) };
     this.nodes = [];
     this.edges = [];
+    this.ends = [];
+    this.kinds = [];
     return chunk;
   }
 
@@ -230,10 +288,11 @@ class EnterpriseGenerator {
   }
 
   private edge(kind: string, from: Made, to: Made, attrs?: Omit<GraphEdge, 'kind' | 'from' | 'to'>): boolean {
-    const key = (from.handle * 32 + EDGE_CODE.get(kind)!) * this.keySpace + to.handle;
-    if (this.unitEdges.has(key)) return false;
-    this.unitEdges.add(key);
+    const code = EDGE_CODE.get(kind)!;
+    if (!this.unitEdges.add(from.handle, code, to.handle)) return false;
     this.edges.push(attrs ? { kind, from: from.id, to: to.id, ...attrs } : { kind, from: from.id, to: to.id });
+    this.ends.push(from.handle, to.handle);
+    this.kinds.push(code);
     this.edgeCount++;
     return true;
   }
@@ -446,7 +505,7 @@ class EnterpriseGenerator {
       const resources = team.resources.get(platform) ?? [];
       for (const role of roles) {
         const count = Math.min(resources.length, rng.int(3, 20));
-        for (let i = 0; i < count; i++) this.edge(rng.weighted([['CAN_READ', 6], ['CAN_WRITE', 3], ['CAN_ADMIN', 1]] as const), role, rng.pick(resources));
+        for (let i = 0; i < count; i++) this.edge(rng.weighted(AUTHORITY_MIX), role, rng.pick(resources));
       }
     }
     for (const group of team.groups) {
@@ -602,7 +661,7 @@ class EnterpriseGenerator {
       const type: CredentialType = thirdParty ? (g === 0 ? 'oauth-grant' : 'refresh-token') : rng.pick(['client-secret', 'certificate']);
       const credential = this.credential(type, `${name} ${type}`, app, host, team, thirdParty);
       if (!thirdParty) this.edge('HOLDS', app, credential);
-      const breadth = rng.weighted([['tenant-read', 30], ['tenant-write', 8], ['items', 62]] as const);
+      const breadth = rng.weighted(BREADTH_MIX);
       const grant = { grant: credential.id };
       if (breadth === 'tenant-read') this.edge('CAN_READ', credential, platformNode, { scopes: spec.scopes.read, ...grant });
       else if (breadth === 'tenant-write') this.edge(rng.chance(0.7) ? 'CAN_WRITE' : 'CAN_ADMIN', credential, platformNode, { scopes: spec.scopes.write, ...grant });
@@ -645,7 +704,7 @@ class EnterpriseGenerator {
         const target = pool[rng.int(0, pool.length - 1)]!;
         to = { handle: target, id: this.resourceIds[target]! };
       }
-      this.edge(rng.weighted([['CAN_READ', 6], ['CAN_WRITE', 3], ['CAN_ADMIN', 1]] as const), from, to);
+      this.edge(rng.weighted(AUTHORITY_MIX), from, to);
     }
   }
 

@@ -1,5 +1,7 @@
 // Self-contained HTML reports: one file, inline CSS, no script, no external request (a CSP says so),
 // every name escaped (names come from outside and may be hostile), paths drawn as inline SVG.
+import type { FindingsReport } from '../analysis/findings.ts';
+import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
 import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
 import { DEFAULT_SCHEMA } from '../schema/index.ts';
 import { credentialChain, shortDate } from './style.ts';
@@ -71,7 +73,7 @@ export function svgPath(path: readonly PathStepView[], perRow = 4): string {
   path.forEach((step, i) => {
     const [x1, y1] = at(i);
     const [x2, y2] = at(i + 1);
-    const label = escapeHtml(clip(`${step.kind}${step.scopes?.length ? ` [${step.scopes.join(' ')}]` : ''}`, 28));
+    const label = escapeHtml(clip(step.kind, 20));
     if (y1 === y2) {
       parts.push(`<line x1="${x1 + boxW}" y1="${y1 + boxH / 2}" x2="${x2 - 2}" y2="${y2 + boxH / 2}" stroke="#6b7280" marker-end="url(#arrow)"/>`);
       parts.push(`<text x="${x1 + boxW + gap / 2}" y="${y1 + boxH / 2 - 6}" font-size="9" text-anchor="middle" fill="#374151">${label}</text>`);
@@ -85,8 +87,8 @@ export function svgPath(path: readonly PathStepView[], perRow = 4): string {
     const [x, y] = at(i);
     const levelOf = i === 0 ? 'source' : path[i - 1]!.level;
     parts.push(`<rect x="${x}" y="${y}" width="${boxW}" height="${boxH}" rx="6" fill="#ffffff" stroke="${kindColor(node.kind)}" stroke-width="2"/>`);
-    parts.push(`<text x="${x + 8}" y="${y + 18}" font-size="12" font-weight="600" fill="#111827">${escapeHtml(clip(node.name, 24))}</text>`);
-    parts.push(`<text x="${x + 8}" y="${y + 35}" font-size="10" fill="#6b7280">${escapeHtml(clip(`${node.kind} · ${node.platform} · ${levelOf}`, 30))}</text>`);
+    parts.push(`<text x="${x + 8}" y="${y + 18}" font-size="11" font-weight="600" fill="#111827">${escapeHtml(clip(node.name, 22))}</text><title>${escapeHtml(node.name)}</title>`);
+    parts.push(`<text x="${x + 8}" y="${y + 35}" font-size="9" fill="#6b7280">${escapeHtml(clip(`${node.kind} · ${node.platform} · ${levelOf}`, 30))}</text>`);
   });
   parts.push('</svg>');
   return `<div class="path">${parts.join('')}</div>`;
@@ -96,6 +98,28 @@ export const levelCell = (level: string): string => `<span class="lvl lvl-${esca
 
 function tags(list: readonly string[]): string {
   return list.map((tag) => `<span class="tag">${escapeHtml(tag)}</span>`).join('');
+}
+
+interface Bridge { stepIndex: number; best: BlastRadius['reached'][number]; count: number; points: number }
+
+/** Lateral entries grouped by the first step that leaves the sources' platforms: one drawing per bridge. */
+function lateralBridges(radius: BlastRadius): Bridge[] {
+  const home = new Set(radius.sources.map((s) => s.platform));
+  const byBridge = new Map<string, Bridge>();
+  for (const entry of radius.reached) {
+    if (!entry.lateral || entry.crownJewel) continue;
+    const stepIndex = entry.path.findIndex((step) => !home.has(step.to.platform));
+    if (stepIndex < 0) continue;
+    const key = entry.path[stepIndex]!.edgeId;
+    const bridge = byBridge.get(key);
+    if (!bridge) byBridge.set(key, { stepIndex, best: entry, count: 1, points: entry.points });
+    else {
+      bridge.count++;
+      bridge.points += entry.points;
+      if (entry.points > bridge.best.points) bridge.best = entry;
+    }
+  }
+  return [...byBridge.values()].sort((a, b) => b.points - a.points || a.best.id.localeCompare(b.best.id));
 }
 
 export function radiusSection(radius: BlastRadius, options: { maxPaths?: number } = {}): string {
@@ -118,12 +142,14 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
       out.push(svgPath(entry.path));
     }
   }
-  const lateral = radius.reached.filter((entry) => entry.lateral && !entry.crownJewel && entry.points >= 3).slice(0, options.maxPaths ?? 6);
-  if (lateral.length > 0) {
+  const bridges = lateralBridges(radius).slice(0, options.maxPaths ?? 6);
+  if (bridges.length > 0) {
     out.push('<h2>Lateral movement to other platforms</h2>');
-    for (const entry of lateral) {
-      out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform}, ${entry.points} points`)}</span></p>`);
-      out.push(svgPath(entry.path));
+    for (const bridge of bridges) {
+      const step = bridge.best.path[bridge.stepIndex]!;
+      out.push(`<p>Into <b>${escapeHtml(step.to.platform)}</b> through ${escapeHtml(step.from.name)} <span class="muted">-${escapeHtml(step.kind)}-></span> ${escapeHtml(step.to.name)}: ` +
+        `${bridge.count} node(s) beyond, ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
+      out.push(svgPath(bridge.best.path));
     }
   }
   out.push('<h2>By platform</h2><table><thead><tr><th>platform</th><th>tenants</th><th class="num">reached</th><th class="num">admin</th><th class="num">write</th><th class="num">read</th><th class="num">score</th></tr></thead><tbody>');
@@ -149,4 +175,70 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
 export function renderRadiusHtml(radius: BlastRadius): string {
   const title = `blastmap: blast radius of ${radius.sources.map((s) => s.name).join(', ')}`;
   return htmlDocument(title, radiusSection(radius));
+}
+
+// --- Revocation plan ----------------------------------------------------------------------------------
+
+
+const round2 = (n: number): string => String(Math.round(n * 100) / 100);
+
+function cutCell(cut: Cut): string {
+  const what = cut.node ? `${cut.node.kind}${cut.node.type ? ` ${cut.node.type}` : ''} on ${cut.node.platform}` : `${cut.edges?.length ?? 0} edge(s)`;
+  return `<b>${escapeHtml(cut.action)}</b> ${escapeHtml(cut.name)}<br><span class="muted">${escapeHtml(what)}</span><br><code>${escapeHtml(cut.id)}</code>`;
+}
+
+export function planSection(plan: RevocationPlan, chokes?: ChokePoints): string {
+  const out: string[] = [];
+  out.push('<h2>Revocation plan: what to cut first</h2>');
+  out.push(`<p>Score ${round2(plan.initialScore)} → <b>${round2(plan.finalScore)}</b> after ${plan.steps.length} step(s); nodes reached ${plan.initialReached} → ${plan.finalReached}; ` +
+    `crown jewels ${plan.crownJewelsBefore.length} → ${plan.crownJewelsAfter.length}. Each step is the single cut that removes the most score given the ones before it.</p>`);
+  out.push('<table><thead><tr><th class="num">#</th><th>cut</th><th class="num">removes</th><th class="num">score after</th><th>crown jewels cut off</th><th>equally good</th></tr></thead><tbody>');
+  for (const step of plan.steps) {
+    out.push(`<tr><td class="num">${step.step}</td><td>${cutCell(step.cut)}</td><td class="num">${round2(step.removed)}</td><td class="num">${round2(step.scoreAfter)}</td>` +
+      `<td>${escapeHtml(step.crownJewelsLost.map((n) => n.name).join(', ') || '—')}</td><td>${escapeHtml(step.alternatives.map((a) => `${a.action} ${a.name}`).join('; ') || '—')}</td></tr>`);
+  }
+  out.push('</tbody></table>');
+  if (plan.stoppedBecause !== 'steps') {
+    out.push(`<p class="muted">${plan.stoppedBecause === 'nothing-left' ? 'Nothing is left to cut: the radius is empty.' : 'No single further cut reduces the radius: what remains is reached by independent routes.'}</p>`);
+  }
+  if (chokes && chokes.chokePoints.length > 0) {
+    out.push('<h2>Choke points</h2><p class="muted">Each alone, from the full radius: what cutting it removes.</p>');
+    out.push('<table><thead><tr><th class="num">rank</th><th>cut</th><th class="num">removes</th><th class="num">share</th><th>crown jewels cut off</th></tr></thead><tbody>');
+    for (const point of chokes.chokePoints) {
+      out.push(`<tr><td class="num">${point.rank}</td><td>${cutCell(point.cut)}</td><td class="num">${round2(point.removed)}</td><td class="num">${Math.round(point.share * 100)}%</td><td>${escapeHtml(point.crownJewelsLost.map((n) => n.name).join(', ') || '—')}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+  }
+  return out.join('\n');
+}
+
+/** The brief with its drawn paths, then the plan: what an incident commander prints. */
+export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRadius; chokePoints?: ChokePoints } = {}): string {
+  const title = `blastmap: revocation plan for ${plan.sources.map((s) => s.name).join(', ')}`;
+  const head = options.radius ? radiusSection(options.radius) : `<h1>${escapeHtml(title)}</h1>`;
+  return htmlDocument(title, `${head}\n${planSection(plan, options.chokePoints)}`);
+}
+
+// --- Governance findings ------------------------------------------------------------------------------
+
+export function renderFindingsHtml(report: FindingsReport): string {
+  const out: string[] = [];
+  out.push('<h1>Governance findings</h1>');
+  out.push(`<p class="meta">As of ${escapeHtml(shortDate(report.at))}; stale after ${report.thresholds.staleDays} days unused, rotation due after ${report.thresholds.rotationDays} days.</p>`);
+  out.push('<div class="summary">');
+  out.push(`<div class="card"><b>${report.total}</b>findings</div>`);
+  for (const severity of ['critical', 'high', 'medium', 'low', 'info'] as const) {
+    const count = report.counts[severity] ?? 0;
+    if (count > 0) out.push(`<div class="card"><b class="sev-${severity}">${count}</b>${severity}</div>`);
+  }
+  out.push('</div>');
+  out.push('<table><thead><tr><th>severity</th><th>finding</th><th>node</th><th>evidence</th><th>remediation</th><th>references</th></tr></thead><tbody>');
+  for (const finding of report.findings) {
+    const refs = [...finding.references.owaspNhi.map((r) => `OWASP ${r}`), ...finding.references.nistCsf.map((r) => `NIST CSF 2.0 ${r}`)].join(', ');
+    out.push(`<tr><td class="sev-${escapeHtml(finding.severity)}">${escapeHtml(finding.severity)}</td><td>${escapeHtml(finding.title)}<br><code>${escapeHtml(finding.ruleId)}</code></td>` +
+      `<td>${escapeHtml(finding.nodeName)}<br><span class="muted">${escapeHtml(`${finding.kind} on ${finding.platform}`)}</span></td>` +
+      `<td>${escapeHtml(finding.evidence.summary)}</td><td>${escapeHtml(finding.remediation)}</td><td>${escapeHtml(refs)}</td></tr>`);
+  }
+  out.push('</tbody></table>');
+  return htmlDocument('blastmap: governance findings', out.join('\n'));
 }

@@ -252,6 +252,7 @@ export function renderPlanText(plan: RevocationPlan, options: PlanRenderOptions 
     'Each step is the single cut that removes the most of what is left after the steps before it.');
   if (options.chokePoints) lines.push('', renderChokePointsText(options.chokePoints, { style: s }).trimEnd());
   lines.push('', s.bold('PLAN'));
+  if (plan.steps.length === 0) lines.push('  (no cut planned)');
   for (const step of plan.steps) {
     lines.push(`  ${step.step}. ${s.bold(cutText(step.cut))}: ${effectText(step, plan.initialScore, step.step === 1, s)}.`);
     if (step.cut.edges?.length === 1 && step.cut.edges[0]!.reason) lines.push(`     ${s.dim(plain(step.cut.edges[0]!.reason))}`);
@@ -278,18 +279,20 @@ export function cutMarkdown(cut: Cut): string {
     case 'disable':
       return `${cut.action === 'revoke' ? 'Revoke' : 'Disable'} **${md(cut.node!.name)}** (${cut.node!.type ? `${md(cut.node!.type)}, ` : ''}${cut.node!.kind} on ${md(cut.node!.platform)})`;
     case 'remove-grant':
-      return `Withdraw the grant **${md(cut.name)}** (${plural(cut.edges?.length ?? 0, 'edge')}: ${(cut.edges ?? []).slice(0, 3).map(edge).join('; ')}${(cut.edges?.length ?? 0) > 3 ? '; …' : ''})`;
+      return `Withdraw the grant **${md(cut.name)}** (${plural(cut.edges?.length ?? 0, 'edge')}: ${(cut.edges ?? []).slice(0, 3).map((e) => `\`${e.kind}\` → ${md(e.to.name)}`).join(', ')}${(cut.edges?.length ?? 0) > 3 ? ', …' : ''})`;
     case 'remove-edge':
       return `Remove ${cut.edges?.[0] ? edge(cut.edges[0]) : md(cut.name)}`;
   }
 }
+
+const lostCell = (effect: CutEffect): string => `${effect.lost.length}${effect.lowered.length > 0 ? ` (${effect.lowered.length} lowered)` : ''}`;
 
 function chokeMarkdown(result: ChokePoints): string[] {
   const lines = ['## Choke points', '', 'Each cut measured alone against the full radius.', ''];
   if (result.chokePoints.length === 0) return [...lines, 'No single cut removes anything.', ''];
   lines.push('| # | cut | removes | share | nodes cut off | crown jewels cut off | same effect |', '|---:|---|---:|---:|---:|---|---|');
   for (const p of result.chokePoints) {
-    lines.push(`| ${p.rank} | ${cutMarkdown(p.cut)} | ${round(p.removed)} | ${Math.round(p.share * 100)}% | ${p.lost.length} | ` +
+    lines.push(`| ${p.rank} | ${cutMarkdown(p.cut)} | ${round(p.removed)} | ${Math.round(p.share * 100)}% | ${lostCell(p)} | ` +
       `${md(p.crownJewelsLost.map((j) => j.name).join(', '))} | ${p.equivalent.map(cutMarkdown).join('; ')} |`);
   }
   return [...lines, ''];
@@ -305,7 +308,7 @@ export function renderPlanMarkdown(plan: RevocationPlan, options: { chokePoints?
   else {
     lines.push('| step | cut | removes | score after | nodes cut off | crown jewels cut off | equally effective |', '|---:|---|---:|---:|---:|---|---|');
     for (const step of plan.steps) {
-      lines.push(`| ${step.step} | ${cutMarkdown(step.cut)} | ${round(step.removed)} | ${round(step.scoreAfter)} | ${step.lost.length} | ` +
+      lines.push(`| ${step.step} | ${cutMarkdown(step.cut)} | ${round(step.removed)} | ${round(step.scoreAfter)} | ${lostCell(step)} | ` +
         `${md(step.crownJewelsLost.map((j) => j.name).join(', '))} | ${step.alternatives.map(cutMarkdown).join('; ')} |`);
     }
     lines.push('');

@@ -95,6 +95,8 @@ export function renderReviewText(result: ReviewResult, options: ReviewReportOpti
   return `${lines.join('\n')}\n`;
 }
 
+const bold = (n: number, word: string): string => plural(n, word).replace(/^(\d+)/, '**$1**');
+
 /** A pull-request comment: every name from the graph or the proposal is escaped. */
 export function renderReviewMarkdown(result: ReviewResult, options: ReviewReportOptions = {}): string {
   const limit = options.limit ?? Infinity;
@@ -118,8 +120,9 @@ export function renderReviewMarkdown(result: ReviewResult, options: ReviewReport
       lines.push(`| ${md(subject.name)} | ${md(subject.platform)} | ${subject.isNew ? 'new' : 'changed'} | ${subject.score} | ${subject.scoreBefore ?? '–'} | ${subject.reached} | ${subject.crownJewels} |`);
     }
     const radius = result.addedAuthority;
-    lines.push('', `Together: score **${round(radius.score)}**, **${radius.reachedCount}** nodes on **${radius.platforms.length}** platforms, ` +
-      `**${radius.crownJewels.length}** crown jewels (data ${round(radius.scoreParts.data)}, principals ${round(radius.scoreParts.principals)}; see docs/scoring.md).`, '');
+    lines.push('', `${result.subjects.length > 1 ? 'Together' : 'In all'}: score **${round(radius.score)}**, ${bold(radius.reachedCount, 'node')} on ` +
+      `${bold(radius.platforms.length, 'platform')}, ${bold(radius.crownJewels.length, 'crown jewel')} ` +
+      `(data ${round(radius.scoreParts.data)}, principals ${round(radius.scoreParts.principals)}; see docs/scoring.md).`, '');
   }
 
   lines.push('### Exposure of tagged resources', '');

@@ -119,5 +119,6 @@ describe('blastmap review usage errors exit 2', () => {
     const result = await review(dangling);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/dangling\.yaml \$\.edges\[0\]\.to \(line 4\): expected the id of a node/);
+    expect(result.err).toContain('1 problem in the proposal; nothing was reviewed');
   });
 });

@@ -20,7 +20,7 @@ function csr(vertexCount: number, arcs: readonly [number, number][]) {
 }
 
 /** Vertices reachable from the root when `removed` is deleted. */
-function reachable(vertexCount: number, arcs: readonly [number, number][], root: number, removed = -1): Set<number> {
+function reachable(arcs: readonly [number, number][], root: number, removed = -1): Set<number> {
   const seen = new Set<number>();
   if (root === removed) return seen;
   const stack = [root];
@@ -55,7 +55,7 @@ describe('immediateDominators', () => {
     fc.assert(fc.property(flowGraph, ({ n, arcs }) => {
       const { offsets, targets } = csr(n, arcs);
       const dominators = immediateDominators(n, offsets, targets, 0);
-      const live = reachable(n, arcs, 0);
+      const live = reachable(arcs, 0);
       for (let w = 0; w < n; w++) {
         if (!live.has(w)) {
           expect(dominators.idom[w]).toBe(-1);
@@ -64,7 +64,7 @@ describe('immediateDominators', () => {
         const chain = new Set([w]);
         for (let v = w; v !== 0; v = dominators.idom[v]!) chain.add(dominators.idom[v]!);
         const expected = new Set([0, w]);
-        for (let v = 1; v < n; v++) if (v !== w && !reachable(n, arcs, 0, v).has(w)) expected.add(v);
+        for (let v = 1; v < n; v++) if (v !== w && !reachable(arcs, 0, v).has(w)) expected.add(v);
         expect([...chain].sort()).toEqual([...expected].sort());
       }
       // Order is a reverse postorder: every vertex comes after its immediate dominator.

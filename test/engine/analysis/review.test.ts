@@ -6,7 +6,7 @@ import { blastRadius } from '../../../engine/analysis/radius.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { review, reviewFacts } from '../../../engine/analysis/review.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
-import type { Fragment, GraphEdge } from '../../../engine/format/native.ts';
+import type { Fragment, GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import { parsePolicy, type Policy } from '../../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../../engine/report/review.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
@@ -129,6 +129,17 @@ describe('how the exposure of tagged resources changes', () => {
     expect(facts.gains.some((gain) => gain.node === c.graph.indexOf.get(c.id('mailboxes')))).toBe(false);
   });
 
+  it('sees what a credential brought back into use reaches again', () => {
+    // The loose AWS key is revoked in this graph; the proposal rotates it back in (revoked: false).
+    const revoked = corp();
+    revoked.nodes.find((n) => n.id === revoked.id('awsKey'))!.revoked = true;
+    const graph = buildGraph({ nodes: revoked.nodes, edges: revoked.edges });
+    const proposal: Fragment = { nodes: [node(revoked.id('awsKey'), 'Credential', { type: 'api-key', revoked: false })], edges: [] };
+    const result = review(graph, proposal, NO_RULES, { at });
+    expect(result.proposal.changedNodes.map((n) => n.id)).toEqual([revoked.id('awsKey')]);
+    expect(result.exposureChanges.map((x) => [x.resource.id, x.change, x.by.id])).toEqual([[revoked.id('bucket'), 'newly-exposed', revoked.id('awsKey')]]);
+  });
+
   it('reports nothing when the proposal adds no reach', () => {
     const c = corp();
     const proposal: Fragment = { nodes: [node(c.id('wiki'), 'Resource', { name: 'wiki', platform: 'confluence', tenant: 'corp' })], edges: [] };
@@ -209,19 +220,24 @@ describe('reports', () => {
 
 describe('exposure changes against a brute-force oracle', () => {
   it('name exactly the apps and credentials that reach a tagged resource higher than before', () => {
-    // Per node: 0 = in the graph, 1 = new in the proposal, 2 = in the graph and re-declared enabled or disabled.
+    // Per node: 0 = in the graph, 1 = new in the proposal, 2 = re-declared usable (enabled, not revoked, valid
+    // until 2100), 3 = re-declared disabled.
     const sample = randomGraph({ minNodes: 6, maxNodes: 12, minEdges: 30, maxEdges: 50, activeWeight: 12 })
       .chain((g) => fc.tuple(
         fc.constant(g),
-        fc.array(fc.boolean(), { minLength: g.edges.length, maxLength: g.edges.length }),
-        fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: g.nodes.length, maxLength: g.nodes.length }),
+        fc.array(fc.constantFrom(false, false, false, true), { minLength: g.edges.length, maxLength: g.edges.length }),
+        fc.array(fc.constantFrom(0, 0, 0, 0, 1, 2, 3), { minLength: g.nodes.length, maxLength: g.nodes.length }),
       ));
     fc.assert(fc.property(sample, ([g, moved, nodeFlags]) => {
       const isNew = new Set(g.nodes.filter((_, i) => nodeFlags[i] === 1).map((n) => n.id));
       const inProposal = (e: GraphEdge, i: number): boolean => moved[i]! || isNew.has(e.from) || isNew.has(e.to);
       const existing = buildGraph({ nodes: g.nodes.filter((n) => !isNew.has(n.id)), edges: g.edges.filter((e, i) => !inProposal(e, i)) });
       const proposal: Fragment = {
-        nodes: g.nodes.flatMap((n, i) => (nodeFlags[i] === 1 ? [n] : nodeFlags[i] === 2 ? [{ ...n, enabled: n.enabled === false }] : [])),
+        nodes: g.nodes.flatMap((n, i): GraphNode[] => {
+          if (nodeFlags[i] === 1) return [n];
+          if (nodeFlags[i] === 2) return [{ ...n, enabled: true, revoked: false, expiresAt: '2100-01-01T00:00:00.000Z' }];
+          return nodeFlags[i] === 3 ? [{ ...n, enabled: false }] : [];
+        }),
         edges: g.edges.filter((e, i) => inProposal(e, i)),
       };
       const sourced = { fragment: proposal, provenance: { nodePaths: [], edgePaths: [] }, redactions: 0 };

@@ -1,0 +1,219 @@
+// The HTTP application behind `blastmap serve`: JSON API routes (requests and responses checked against
+// engine/api/schemas.ts) over one loaded graph, the built UI as static files, and the security headers.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import {
+  DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
+  metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
+  searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
+} from '../../engine/api/schemas.ts';
+import { mitigationSchema, type Mitigation } from '../../engine/analysis/mitigations.ts';
+import { describeRadius } from '../../engine/analysis/radius.ts';
+import { reach } from '../../engine/analysis/reach.ts';
+import { compileMitigations } from '../../engine/analysis/mitigations.ts';
+import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
+import { renderRadiusHtml } from '../../engine/report/html.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { graphView } from './aggregate.ts';
+import { searchNodes } from './search.ts';
+import type { StaticFile } from './static.ts';
+import { exposureResponse, metaResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, resolveSources, whatIfResponse } from './views.ts';
+
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
+/** Largest request body accepted: analysis requests are small; mitigation lists stay well under this. */
+export const BODY_LIMIT = 256 * 1024;
+
+export interface AppOptions {
+  graph: CompactGraph;
+  /** Most nodes a graph view sends (clients may ask for fewer). */
+  budget?: number;
+  /** The built UI (from loadStaticFiles); empty serves the API only. */
+  files?: ReadonlyMap<string, StaticFile>;
+  /** When set, requests whose Host header is not one of these are refused (DNS rebinding on a loopback server). */
+  allowedHosts?: readonly string[];
+  version?: string;
+  /** Server-side errors that are not the client's fault (default: printed to stderr). */
+  onInternalError?: (error: unknown) => void;
+}
+
+const STATUS: Record<ErrorCode, 400 | 404 | 409 | 500> = {
+  INVALID_INPUT: 400,
+  INVALID_OPTION: 400,
+  UNKNOWN_NODE: 404,
+  AMBIGUOUS_NODE: 409,
+  INVALID_SNAPSHOT: 500,
+  IO: 500,
+  LOCKED: 409,
+};
+
+class RequestError extends Error {
+  constructor(readonly status: 400 | 404 | 405 | 413 | 415 | 421, readonly body: ErrorResponse) {
+    super(body.error.message);
+  }
+}
+
+const failure = (code: string, message: string, extra: Omit<ErrorResponse['error'], 'code' | 'message'> = {}): ErrorResponse => ({ error: { code, message, ...extra } });
+
+function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 50).map((issue) => ({ path: `$${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, message: issue.message }));
+  throw new RequestError(400, failure('INVALID_REQUEST', `the request does not match its schema: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues }));
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  // Only JSON: a cross-site form cannot send it without a preflight the server never grants.
+  if (!/^application\/json\b/i.test(type)) throw new RequestError(415, failure('UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json'));
+  try {
+    return await c.req.json();
+  } catch {
+    throw new RequestError(400, failure('INVALID_JSON', 'the request body is not valid JSON'));
+  }
+}
+
+/** Comma-separated query values: `a,b` → ['a', 'b']; absent → undefined. */
+const list = (value: string | undefined): string[] | undefined => (value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean));
+const number = (value: string | undefined): number | string | undefined => (value === undefined || value === '' ? undefined : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+const defined = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+
+/** Analysis option fields as query parameters (the HTML report is a plain link). */
+function analysisQuery(c: Context): Record<string, unknown> {
+  return defined({
+    at: c.req.query('at') || undefined,
+    maxDepth: number(c.req.query('maxDepth')),
+    edgeKinds: list(c.req.query('edgeKinds')),
+    excludeEdgeKinds: list(c.req.query('excludeEdgeKinds')),
+    enforce: list(c.req.query('enforce')),
+  });
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { graph } = options;
+  const maxBudget = options.budget ?? DEFAULT_BUDGET;
+  const files = options.files ?? new Map<string, StaticFile>();
+  const version = options.version ?? '0.0.0';
+  const allowedHosts = options.allowedHosts ? new Set(options.allowedHosts.map((host) => host.toLowerCase())) : undefined;
+  const app = new Hono();
+
+  const send = <T extends z.ZodType>(c: Context, schema: T, value: unknown) => c.json(schema.parse(value) as object);
+
+  app.use('*', async (c, next) => {
+    if (allowedHosts && !allowedHosts.has((c.req.header('host') ?? '').toLowerCase())) {
+      throw new RequestError(421, failure('MISDIRECTED', 'this server only answers requests addressed to its own host name'));
+    }
+    await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+  });
+  app.use('/api/*', bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => c.json(failure('BODY_TOO_LARGE', `request bodies are limited to ${BODY_LIMIT} bytes`), 413) }));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/api/meta', (c) => send(c, metaResponseSchema, metaResponse(graph, maxBudget, version)));
+
+  const graphRoute = (c: Context, raw: unknown) => {
+    const request = parseRequest(graphRequestSchema, raw);
+    const budget = Math.min(request.budget ?? maxBudget, maxBudget);
+    let focus: number[] | undefined;
+    if (request.focus) {
+      const focusRequest = request.focus;
+      const mitigations = (focusRequest.mitigations ?? []) as Mitigation[];
+      const reachOptions = reachOptionsOf(focusRequest);
+      if (mitigations.length > 0) reachOptions.overlay = compileMitigations(graph, mitigations).overlay;
+      focus = [...reach(graph, resolveSources(graph, focusRequest.sources), reachOptions).order];
+    }
+    return send(c, graphResponseSchema, graphView(graph, { budget, platforms: request.platforms, kinds: request.kinds, expand: request.expand, focus }));
+  };
+  app.get('/api/graph', (c) => graphRoute(c, defined({
+    budget: number(c.req.query('budget')),
+    platforms: list(c.req.query('platforms')),
+    kinds: list(c.req.query('kinds')),
+    expand: list(c.req.query('expand')),
+  })));
+  app.post('/api/graph', async (c) => graphRoute(c, await jsonBody(c)));
+
+  app.get('/api/search', (c) => {
+    const request = parseRequest(searchRequestSchema, defined({ q: c.req.query('q') ?? '', limit: number(c.req.query('limit')) }));
+    return send(c, searchResponseSchema, { query: request.q, results: searchNodes(graph, request.q, request.limit ?? 12) });
+  });
+
+  app.get('/api/node/:id', (c) => {
+    const at = parseRequest(z.strictObject({ at: z.iso.date().or(z.iso.datetime()).optional() }), defined({ at: c.req.query('at') || undefined })).at;
+    return send(c, nodeDetailsResponseSchema, nodeDetailsResponse(graph, c.req.param('id'), at));
+  });
+
+  app.post('/api/radius', async (c) => send(c, radiusResponseSchema, radiusResponse(graph, parseRequest(radiusRequestSchema, await jsonBody(c)))));
+  app.post('/api/plan', async (c) => send(c, planResponseSchema, planResponse(graph, parseRequest(planRequestSchema, await jsonBody(c)))));
+  app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
+  app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
+
+  app.get('/api/report.html', (c) => {
+    const request = parseRequest(radiusRequestSchema, defined({ ...analysisQuery(c), sources: c.req.queries('sources')?.flatMap((value) => list(value) ?? []) }));
+    let mitigations: Mitigation[] = [];
+    const rawMitigations = c.req.query('mitigations');
+    if (rawMitigations) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawMitigations);
+      } catch {
+        throw new RequestError(400, failure('INVALID_REQUEST', 'mitigations: not valid JSON'));
+      }
+      mitigations = parseRequest(mitigationSchema.max(500), parsed) as Mitigation[];
+    }
+    const options = reachOptionsOf(request);
+    if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
+    const html = renderRadiusHtml(describeRadius(reach(graph, resolveSources(graph, request.sources), options), options));
+    c.header('Content-Disposition', 'attachment; filename="blastmap-report.html"');
+    c.header('Cache-Control', 'no-store');
+    return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8' });
+  });
+
+  app.all('/api/*', () => {
+    throw new RequestError(404, failure('NOT_FOUND', 'no such API route (see docs/ui.md)'));
+  });
+
+  app.get('*', (c) => {
+    const file = files.get(c.req.path);
+    if (!file) {
+      if (files.size === 0 && c.req.path === '/') throw new RequestError(404, failure('UI_NOT_BUILT', 'the web UI is not built: run `npm run build:ui`'));
+      throw new RequestError(404, failure('NOT_FOUND', 'no such file'));
+    }
+    c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type });
+  });
+  app.all('*', () => {
+    throw new RequestError(405, failure('METHOD_NOT_ALLOWED', 'only GET is served outside /api'));
+  });
+
+  app.onError((error, c) => {
+    let status: number;
+    let body: ErrorResponse;
+    if (error instanceof RequestError) {
+      status = error.status;
+      body = error.body;
+    } else if (error instanceof BlastmapError) {
+      status = STATUS[error.code];
+      body = failure(error.code, error.message, {
+        ...(error.candidates.length > 0 ? { candidates: [...error.candidates] } : {}),
+        ...(error.issues.length > 0 ? { issues: error.issues.slice(0, 50).map(({ path, message, expected, found }) => defined({ path, message, expected, found }) as { path: string; message: string }) } : {}),
+      });
+    } else {
+      (options.onInternalError ?? ((e) => console.error('blastmap serve: internal error:', e)))(error);
+      status = 500;
+      body = failure('INTERNAL', 'internal error; the server log says more');
+    }
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Cache-Control', 'no-store');
+    return c.json(errorResponseSchema.parse(body), status as 400);
+  });
+  return app;
+}

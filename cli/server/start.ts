@@ -1,0 +1,68 @@
+// Starts the HTTP server of `blastmap serve` on a loopback address by default and reports its URL.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { BlastmapError } from '../../engine/errors.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { createApp } from './app.ts';
+import { loadStaticFiles } from './static.ts';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7420;
+
+export interface ServerOptions {
+  graph: CompactGraph;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  budget?: number;
+  /** Folder of the built UI (dist/ui). */
+  uiDir: string;
+  version?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const files = loadStaticFiles(options.uiDir);
+  const app = (port: number) => createApp({
+    graph: options.graph,
+    files,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+    ...(options.version !== undefined ? { version: options.version } : {}),
+    // A loopback server answers only to loopback names: a page elsewhere cannot rebind a DNS name onto it.
+    ...(isLoopback(host) ? { allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`] } : {}),
+  });
+  let handler: ReturnType<typeof createApp> | undefined;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const created = serve({ fetch: (request, env) => handler!.fetch(request, env), hostname: host, port: options.port ?? DEFAULT_PORT }) as Server;
+    created.once('listening', () => resolve(created));
+    created.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new BlastmapError('IO', `port ${options.port ?? DEFAULT_PORT} on ${host} is in use; pass --port <n> (0 = any free port)`)
+        : new BlastmapError('IO', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${error.message}`, { cause: error }));
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  handler = app(port);
+  const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}/`,
+    port,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,202 @@
+// The web API's answers: each calls the same engine functions as the CLI and shapes the result to the wire
+// schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
+import {
+  LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
+  type RadiusRequest, type RadiusResponse, type WhatIfRequest,
+} from '../../engine/api/schemas.ts';
+import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
+import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
+import { compileMitigations, type Mitigation } from '../../engine/analysis/mitigations.ts';
+import { lateralPaths } from '../../engine/analysis/paths.ts';
+import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
+import { rankNodes } from '../../engine/analysis/rank.ts';
+import { reach, toInstant, type ReachOptions } from '../../engine/analysis/reach.ts';
+import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
+import { effectiveSensitivity } from '../../engine/schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
+import { resolveNode } from '../../engine/store/lookup.ts';
+
+/** Lateral bridges and targets per bridge a radius answer lists (the counts stay exact). */
+const BRIDGES = 20;
+const TARGETS_PER_BRIDGE = 10;
+const NEIGHBOURS = 100;
+
+/** The CLI's ReachOptions from the API's option fields. */
+export function reachOptionsOf(request: AnalysisOptions): ReachOptions {
+  const options: ReachOptions = {};
+  if (request.at !== undefined) options.at = new Date(toInstant(request.at));
+  if (request.maxDepth !== undefined) options.maxDepth = request.maxDepth;
+  if (request.edgeKinds) options.edgeKinds = request.edgeKinds;
+  if (request.excludeEdgeKinds) options.excludeEdgeKinds = request.excludeEdgeKinds;
+  if (request.enforce) options.enforceConditions = request.enforce;
+  return options;
+}
+
+export const resolveSources = (graph: CompactGraph, references: readonly string[]): number[] => references.map((reference) => resolveNode(graph, reference));
+
+function entryView(entry: RadiusEntry) {
+  const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, path } = entry;
+  return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: path.at(-1)?.edgeId ?? null };
+}
+
+/** The blast radius of `sources`, with the mitigations applied when there are any, and what they changed. */
+export function radiusResponse(graph: CompactGraph, request: RadiusRequest): RadiusResponse {
+  const sources = resolveSources(graph, request.sources);
+  const baseline = reachOptionsOf(request);
+  const mitigations = (request.mitigations ?? []) as Mitigation[];
+  const compiled = mitigations.length > 0 ? compileMitigations(graph, mitigations) : undefined;
+  const options: ReachOptions = compiled ? { ...baseline, overlay: compiled.overlay } : baseline;
+  const radius: BlastRadius = describeRadius(reach(graph, sources, options), options);
+  const lateral = lateralPaths(graph, sources, options);
+  let change: RadiusResponse['whatIf'] = null;
+  if (compiled) {
+    const diff = whatIf(graph, sources, compiled, baseline);
+    change = {
+      scoreBefore: diff.scoreBefore, scoreAfter: diff.scoreAfter,
+      reachedBefore: diff.before.reachedCount, reachedAfter: diff.after.reachedCount,
+      removed: diff.removed.map((entry) => entry.id), mitigations: diff.mitigations,
+    };
+  }
+  return {
+    sources: radius.sources,
+    at: radius.at,
+    maxDepth: radius.maxDepth,
+    score: radius.score,
+    scoreParts: radius.scoreParts,
+    reachedCount: radius.reachedCount,
+    crownJewels: radius.crownJewels.map((entry) => ({ ...entryView(entry), path: entry.path })),
+    platforms: radius.platforms,
+    byKind: radius.byKind,
+    reached: radius.reached.map(entryView),
+    dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),
+    lateral: {
+      lateralScore: lateral.lateralScore,
+      lateralCount: lateral.lateralCount,
+      bridgeCount: lateral.bridges.length,
+      bridges: lateral.bridges.slice(0, BRIDGES).map(({ onward: _onward, targets, ...bridge }) => ({ ...bridge, targets: targets.slice(0, TARGETS_PER_BRIDGE) })),
+    },
+    whatIf: change,
+  };
+}
+
+export function planResponse(graph: CompactGraph, request: PlanRequest): RevocationPlan {
+  const plan = revocationPlan(graph, resolveSources(graph, request.sources), { ...reachOptionsOf(request), steps: request.steps ?? 5 });
+  return { ...plan, steps: plan.steps.map((step) => ({ ...step, lost: step.lost.slice(0, LIST_CAP), lowered: step.lowered.slice(0, LIST_CAP) })) };
+}
+
+export function whatIfResponse(graph: CompactGraph, request: WhatIfRequest): WhatIfResult {
+  const result = whatIf(graph, resolveSources(graph, request.sources), request.mitigations as Mitigation[], reachOptionsOf(request));
+  return { ...result, removed: result.removed.slice(0, LIST_CAP), lowered: result.lowered.slice(0, LIST_CAP) };
+}
+
+export function exposureResponse(graph: CompactGraph, request: ExposureRequest): Exposure {
+  const options = { ...reachOptionsOf(request), top: request.top ?? 50, ...(request.kinds ? { kinds: request.kinds } : {}) };
+  return exposureOf(graph, resolveNode(graph, request.target), options);
+}
+
+/** Per-graph caches of what does not depend on the request (the ranking) or only on the instant (findings). */
+interface GraphCaches {
+  riskiest?: MetaResponse['riskiest'];
+  findings: Map<string, { until: number; byNode: Map<string, Finding[]> }>;
+}
+const caches = new WeakMap<CompactGraph, GraphCaches>();
+function cachesOf(graph: CompactGraph): GraphCaches {
+  let entry = caches.get(graph);
+  if (!entry) {
+    entry = { findings: new Map() };
+    caches.set(graph, entry);
+  }
+  return entry;
+}
+
+const countBy = (values: Iterable<string>) => {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name, count]) => ({ name, count }));
+};
+
+export function metaResponse(graph: CompactGraph, budget: number, version: string): MetaResponse {
+  const cache = cachesOf(graph);
+  cache.riskiest ??= rankNodes(graph, { kinds: ['App'], top: 5 }).map(({ id, name, kind, platform, score, reached, crownJewels }) => ({ id, name, kind, platform, score, reached, crownJewels }));
+  const edgeCounts = new Uint32Array(graph.edgeKindNames.length);
+  for (let e = 0; e < graph.edgeCount; e++) edgeCounts[graph.edgeKind[e]!]!++;
+  return {
+    version,
+    nodeCount: graph.nodeCount,
+    edgeCount: graph.edgeCount,
+    budget,
+    platforms: countBy(graph.nodes.map((node) => node.platform)),
+    kinds: countBy(graph.nodes.map((node) => node.kind)),
+    edgeKinds: graph.edgeKindNames.map((name, code) => ({ name, count: edgeCounts[code]!, traversable: graph.kindTraversable[code] === 1 })).filter((kind) => kind.count > 0),
+    riskiest: cache.riskiest,
+    now: new Date().toISOString(),
+  };
+}
+
+/** Findings of the whole graph at an instant, by the node ids they concern; "now" is reused for a minute. */
+function findingsByNode(graph: CompactGraph, at: string | undefined): Map<string, Finding[]> {
+  const cache = cachesOf(graph).findings;
+  const key = at ?? 'now';
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return cached.byNode;
+  const byNode = new Map<string, Finding[]>();
+  const add = (id: string, finding: Finding) => {
+    const list = byNode.get(id);
+    if (!list) byNode.set(id, [finding]);
+    else if (!list.includes(finding)) list.push(finding);
+  };
+  for (const finding of findingsReport(graph, at !== undefined ? { at } : {}).findings) {
+    add(finding.nodeId, finding);
+    for (const related of finding.evidence.related) add(related.id, finding);
+  }
+  if (cache.size > 8) cache.clear();
+  cache.set(key, { until: at === undefined ? Date.now() + 60_000 : Infinity, byNode });
+  return byNode;
+}
+
+export function nodeDetailsResponse(graph: CompactGraph, reference: string, at: string | undefined): NodeDetailsResponse {
+  const v = resolveNode(graph, reference);
+  const node = graph.nodes[v]!;
+  const instant = toInstant(at);
+  const owners = new Map<string, ReturnType<typeof nodeRef>>();
+  const neighbours: NodeDetailsResponse['neighbours'] = [];
+  const ownsCode = graph.edgeKindNames.indexOf('OWNS');
+  for (let i = graph.revOffsets[v]!, end = graph.revOffsets[v + 1]!; i < end; i++) {
+    const e = graph.revEdges[i]!;
+    const from = graph.edgeSrc[e]!;
+    if (graph.edgeKind[e] === ownsCode) owners.set(graph.nodes[from]!.id, nodeRef(graph, from));
+    if (neighbours.length < NEIGHBOURS) neighbours.push(neighbour(graph, e, 'in', from));
+  }
+  for (const ownerId of node.ownerIds ?? []) {
+    const owner = graph.indexOf.get(ownerId);
+    if (owner !== undefined) owners.set(ownerId, nodeRef(graph, owner));
+  }
+  for (let e = graph.fwdOffsets[v]!, end = graph.fwdOffsets[v + 1]!; e < end && neighbours.length < NEIGHBOURS * 2; e++) {
+    neighbours.push(neighbour(graph, e, 'out', graph.edgeDst[e]!));
+  }
+  return {
+    node: JSON.parse(JSON.stringify(node)) as NodeDetailsResponse['node'],
+    ref: nodeRef(graph, v),
+    crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
+    sensitivity: effectiveSensitivity(node),
+    usable: graph.activeFrom[v]! <= instant && instant < graph.activeUntil[v]!,
+    owners: [...owners.values()],
+    neighbours,
+    inCount: graph.revOffsets[v + 1]! - graph.revOffsets[v]!,
+    outCount: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!,
+    findings: findingsByNode(graph, at).get(node.id) ?? [],
+    at: new Date(instant).toISOString(),
+  };
+}
+
+function neighbour(graph: CompactGraph, e: number, direction: 'in' | 'out', other: number): NodeDetailsResponse['neighbours'][number] {
+  const scopes = graph.edgeAttrs[e]?.scopes;
+  return {
+    edgeId: edgeIdAt(graph, e),
+    kind: graph.edgeKindNames[graph.edgeKind[e]!]!,
+    direction,
+    node: nodeRef(graph, other),
+    ...(scopes ? { scopes } : {}),
+  };
+}

@@ -1,0 +1,378 @@
+// The web API's wire format (docs/ui.md): zod schemas of every request and response of `blastmap serve`,
+// shared by the server (validates both ways) and the browser UI (validates what it receives). Pure.
+import { z } from 'zod';
+import type { Exposure } from '../analysis/exposure.ts';
+import type { Finding } from '../analysis/findings.ts';
+import { mitigationItemSchema } from '../analysis/mitigations.ts';
+import type { AppliedMitigation } from '../analysis/mitigations.ts';
+import type { LateralBridge, LateralTarget } from '../analysis/paths.ts';
+import type { Cut, PlanStep, RevocationPlan } from '../analysis/plan.ts';
+import type { NodeRef, PathStepView, PlatformSummary } from '../analysis/radius.ts';
+import type { WhatIfResult } from '../analysis/whatif.ts';
+import { LEVELS } from '../schema/index.ts';
+
+/** Nodes the browser receives at most by default; beyond it the server aggregates by platform and kind. */
+export const DEFAULT_BUDGET = 20_000;
+/** Most list entries a response carries where a list can grow with the graph (the counts stay exact). */
+export const LIST_CAP = 200;
+
+const reference = z.string().min(1).max(2048);
+const isoDate = z.string().max(40).refine((text) => !Number.isNaN(Date.parse(text)), { message: 'an ISO-8601 date such as 2025-08-10' });
+const kindName = z.string().min(1).max(64);
+const platformName = z.string().min(1).max(128);
+
+export const levelSchema = z.enum(LEVELS);
+
+/** Traversal options every analysis request shares (the CLI's --at, --max-depth, edge filters, --enforce). */
+export const analysisOptionsSchema = z.strictObject({
+  at: isoDate.optional().describe('Analysis instant; default now.'),
+  maxDepth: z.number().int().min(0).max(1000).optional(),
+  edgeKinds: z.array(kindName).max(64).optional().describe('Only these edge kinds extend the radius.'),
+  excludeEdgeKinds: z.array(kindName).max(64).optional().describe('These edge kinds never extend the radius.'),
+  enforce: z.array(kindName).max(64).optional().describe('Edges carrying these conditions are blocked.'),
+});
+export type AnalysisOptions = z.infer<typeof analysisOptionsSchema>;
+
+const sourcesField = z.array(reference).min(1).max(64).describe('Compromised nodes: ids or exact names.');
+const mitigationsField = z.array(mitigationItemSchema).max(500);
+
+// ---------------------------------------------------------------------------------------------- requests
+
+export const radiusRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  mitigations: mitigationsField.optional().describe('Applied on top of the graph; the response then carries the what-if difference.'),
+});
+export type RadiusRequest = z.infer<typeof radiusRequestSchema>;
+
+export const planRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  steps: z.number().int().min(1).max(20).optional(),
+});
+export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+export const whatIfRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  mitigations: mitigationsField.min(1),
+});
+export type WhatIfRequest = z.infer<typeof whatIfRequestSchema>;
+
+export const exposureRequestSchema = analysisOptionsSchema.extend({
+  target: reference,
+  kinds: z.array(kindName).min(1).max(16).optional(),
+  top: z.number().int().min(1).max(LIST_CAP).optional(),
+});
+export type ExposureRequest = z.infer<typeof exposureRequestSchema>;
+
+/** `platform/kind`: the key of an aggregated cluster. */
+export const clusterKeySchema = z.string().min(3).max(200);
+
+export const graphRequestSchema = z.strictObject({
+  budget: z.number().int().min(1).max(1_000_000).optional(),
+  platforms: z.array(platformName).max(256).optional(),
+  kinds: z.array(kindName).max(64).optional(),
+  /** Clusters to show node by node (as far as the budget allows). */
+  expand: z.array(clusterKeySchema).max(256).optional(),
+  /** A radius to show whole (up to the budget) inside an aggregated view. */
+  focus: radiusRequestSchema.optional(),
+});
+export type GraphRequest = z.infer<typeof graphRequestSchema>;
+
+export const searchRequestSchema = z.strictObject({
+  q: z.string().max(256),
+  limit: z.number().int().min(1).max(50).optional(),
+});
+
+// --------------------------------------------------------------------------------------------- responses
+
+export const nodeRefSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), platform: z.string(), tenant: z.string() }) satisfies z.ZodType<NodeRef>;
+
+export const pathStepSchema = z.object({
+  edgeId: z.string(),
+  kind: z.string(),
+  from: nodeRefSchema,
+  to: nodeRefSchema,
+  level: levelSchema,
+  scopes: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+  grant: z.string().optional(),
+  conditions: z.array(z.string()).optional(),
+}) satisfies z.ZodType<PathStepView>;
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    candidates: z.array(z.string()).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string(), expected: z.string().optional(), found: z.string().optional() })).optional(),
+  }),
+});
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+const countByName = z.array(z.object({ name: z.string(), count: z.number().int() }));
+
+export const rankEntrySchema = nodeRefSchema.pick({ id: true, name: true, kind: true, platform: true }).extend({ score: z.number(), reached: z.number().int(), crownJewels: z.number().int() });
+
+export const metaResponseSchema = z.object({
+  version: z.string(),
+  nodeCount: z.number().int(),
+  edgeCount: z.number().int(),
+  budget: z.number().int(),
+  platforms: countByName,
+  kinds: countByName,
+  edgeKinds: z.array(z.object({ name: z.string(), count: z.number().int(), traversable: z.boolean() })),
+  /** The riskiest connectors (Apps by blast-radius score), as starting points. */
+  riskiest: z.array(rankEntrySchema),
+  now: z.string(),
+});
+export type MetaResponse = z.infer<typeof metaResponseSchema>;
+
+export const viewNodeSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.string(),
+  platform: z.string(),
+  crownJewel: z.boolean(),
+});
+export type ViewNode = z.infer<typeof viewNodeSchema>;
+
+export const viewEdgeSchema = z.object({
+  /** Unique key in this view (edge ids derived from endpoints can repeat). */
+  key: z.string(),
+  /** The engine's edge id, as paths and mitigations name it. */
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  kind: z.string(),
+  traversable: z.boolean(),
+});
+export type ViewEdge = z.infer<typeof viewEdgeSchema>;
+
+export const viewClusterSchema = z.object({
+  /** `platform/kind` (platforms never contain `/`). */
+  key: clusterKeySchema,
+  platform: z.string(),
+  kind: z.string(),
+  /** Nodes of that platform and kind not shown individually. */
+  count: z.number().int().min(1),
+});
+export type ViewCluster = z.infer<typeof viewClusterSchema>;
+
+export const viewLinkSchema = z.object({
+  /** Unit keys: `n:<node id>` or `c:<cluster key>`, so a node id can never pass for a cluster. */
+  source: z.string(),
+  target: z.string(),
+  count: z.number().int().min(1),
+});
+export type ViewLink = z.infer<typeof viewLinkSchema>;
+
+export const graphResponseSchema = z.object({
+  total: z.object({ nodes: z.number().int(), edges: z.number().int() }),
+  /** Nodes left after the platform and kind filters. */
+  matching: z.number().int(),
+  budget: z.number().int(),
+  aggregated: z.boolean(),
+  nodes: z.array(viewNodeSchema),
+  edges: z.array(viewEdgeSchema),
+  clusters: z.array(viewClusterSchema),
+  /** Aggregated edges that touch a cluster. */
+  links: z.array(viewLinkSchema),
+});
+export type GraphResponse = z.infer<typeof graphResponseSchema>;
+
+export const searchResultSchema = nodeRefSchema.extend({ match: z.enum(['name', 'id', 'kind', 'platform']) });
+export const searchResponseSchema = z.object({ query: z.string(), results: z.array(searchResultSchema) });
+export type SearchResult = z.infer<typeof searchResultSchema>;
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+export const findingSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  title: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+  nodeId: z.string(),
+  nodeName: z.string(),
+  kind: z.string(),
+  platform: z.string(),
+  tenant: z.string(),
+  evidence: z.object({
+    summary: z.string(),
+    dates: z.record(z.string(), z.string()),
+    related: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), platform: z.string(), relation: z.string() })),
+    scopes: z.array(z.string()).optional(),
+    privilege: z.object({ score: z.number(), adminOn: z.number(), crownJewels: z.array(z.string()), privileged: z.boolean() }).optional(),
+  }),
+  remediation: z.string(),
+  references: z.object({ owaspNhi: z.array(z.string()), nistCsf: z.array(z.string()) }),
+}) satisfies z.ZodType<Finding>;
+export type FindingView = z.infer<typeof findingSchema>;
+
+const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const neighbourSchema = z.object({ edgeId: z.string(), kind: z.string(), direction: z.enum(['in', 'out']), node: nodeRefSchema, scopes: z.array(z.string()).optional() });
+
+export const nodeDetailsResponseSchema = z.object({
+  /** The node record as stored (validated native format: no secret values). */
+  node: z.record(z.string(), z.union([primitive, z.array(primitive), z.record(z.string(), z.union([primitive, z.array(primitive)]))])),
+  ref: nodeRefSchema,
+  crownJewel: z.boolean(),
+  sensitivity: z.number(),
+  /** Usable at the instant asked for (not revoked, expired, disabled or not yet created). */
+  usable: z.boolean(),
+  owners: z.array(nodeRefSchema),
+  neighbours: z.array(neighbourSchema),
+  inCount: z.number().int(),
+  outCount: z.number().int(),
+  findings: z.array(findingSchema),
+  at: z.string(),
+});
+export type NodeDetailsResponse = z.infer<typeof nodeDetailsResponseSchema>;
+
+export const radiusEntryViewSchema = nodeRefSchema.extend({
+  level: levelSchema,
+  hops: z.number().int(),
+  points: z.number(),
+  crownJewel: z.boolean(),
+  lateral: z.boolean(),
+  /** Edge id of the last step of the witness path: together they draw the witness tree. */
+  via: z.string().nullable(),
+});
+export type RadiusEntryView = z.infer<typeof radiusEntryViewSchema>;
+
+export const crownJewelViewSchema = radiusEntryViewSchema.extend({ path: z.array(pathStepSchema) });
+
+const platformSummarySchema = z.object({
+  platform: z.string(), tenants: z.array(z.string()), reached: z.number().int(), read: z.number().int(), write: z.number().int(), admin: z.number().int(), score: z.number(), crownJewels: z.number().int(),
+}) satisfies z.ZodType<PlatformSummary>;
+
+const lateralTargetSchema = nodeRefSchema.extend({
+  level: levelSchema, hops: z.number().int(), points: z.number(), sensitivity: z.number(), crownJewel: z.boolean(), platforms: z.array(z.string()), path: z.array(pathStepSchema),
+}) satisfies z.ZodType<LateralTarget>;
+
+export const lateralBridgeSchema = z.object({
+  bridge: pathStepSchema,
+  approach: z.array(pathStepSchema),
+  score: z.number(),
+  reachedCount: z.number().int(),
+  crownJewels: z.number().int(),
+  platforms: z.array(z.string()),
+  /** The first targets beyond the bridge (crown jewels first); `reachedCount` counts them all. */
+  targets: z.array(lateralTargetSchema),
+}) satisfies z.ZodType<Omit<LateralBridge, 'onward'>>;
+export type LateralBridgeView = z.infer<typeof lateralBridgeSchema>;
+
+const appliedMitigationSchema = z.object({
+  action: z.enum(['revoke', 'disable', 'removeEdge', 'removeScope']),
+  reference: z.string(),
+  description: z.string(),
+  nodes: z.array(nodeRefSchema),
+  edges: z.array(z.string()),
+  narrowed: z.array(z.string()).optional(),
+}) satisfies z.ZodType<AppliedMitigation>;
+
+const whatIfSummarySchema = z.object({
+  score: z.number(),
+  scoreParts: z.object({ data: z.number(), principals: z.number() }),
+  reachedCount: z.number().int(),
+  crownJewels: z.array(nodeRefSchema.extend({ level: levelSchema })),
+  platforms: z.array(platformSummarySchema),
+  byKind: z.record(z.string(), z.number()),
+});
+
+export const whatIfSchema = z.object({
+  sources: z.array(nodeRefSchema),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  mitigations: z.array(appliedMitigationSchema),
+  before: whatIfSummarySchema,
+  after: whatIfSummarySchema,
+  scoreBefore: z.number(),
+  scoreAfter: z.number(),
+  scoreDelta: z.number(),
+  removed: z.array(nodeRefSchema.extend({ levelBefore: levelSchema, hopsBefore: z.number().int(), pointsBefore: z.number(), crownJewel: z.boolean(), pathBefore: z.array(pathStepSchema) })),
+  lowered: z.array(nodeRefSchema.extend({ levelBefore: levelSchema, levelAfter: levelSchema, pointsBefore: z.number(), pointsAfter: z.number(), crownJewel: z.boolean() })),
+  unchangedCount: z.number().int(),
+  crownJewelsCut: z.array(nodeRefSchema.extend({ levelBefore: levelSchema })),
+}) satisfies z.ZodType<WhatIfResult>;
+export type WhatIfView = z.infer<typeof whatIfSchema>;
+
+export const radiusResponseSchema = z.object({
+  sources: z.array(nodeRefSchema),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  score: z.number(),
+  scoreParts: z.object({ data: z.number(), principals: z.number() }),
+  reachedCount: z.number().int(),
+  crownJewels: z.array(crownJewelViewSchema),
+  platforms: z.array(platformSummarySchema),
+  byKind: z.record(z.string(), z.number()),
+  /** Every reached node (the browser budget bounds what it draws, not this list). */
+  reached: z.array(radiusEntryViewSchema),
+  dormant: z.array(nodeRefSchema.extend({ why: z.string(), level: levelSchema, hops: z.number().int() })),
+  lateral: z.object({ lateralScore: z.number(), lateralCount: z.number().int(), bridges: z.array(lateralBridgeSchema), bridgeCount: z.number().int() }),
+  /** With mitigations: the radius above is the mitigated one, and this says what changed. */
+  whatIf: z.object({
+    scoreBefore: z.number(),
+    scoreAfter: z.number(),
+    reachedBefore: z.number().int(),
+    reachedAfter: z.number().int(),
+    removed: z.array(z.string()),
+    mitigations: z.array(appliedMitigationSchema),
+  }).nullable(),
+});
+export type RadiusResponse = z.infer<typeof radiusResponseSchema>;
+
+const edgeRefSchema = z.object({
+  edgeId: z.string(), kind: z.string(), from: nodeRefSchema, to: nodeRefSchema,
+  scopes: z.array(z.string()).optional(), grant: z.string().optional(), reason: z.string().optional(), conditions: z.array(z.string()).optional(),
+});
+
+export const cutSchema = z.object({
+  action: z.enum(['revoke', 'disable', 'remove-grant', 'remove-edge']),
+  id: z.string(),
+  name: z.string(),
+  node: nodeRefSchema.extend({ type: z.string().optional() }).optional(),
+  edges: z.array(edgeRefSchema).optional(),
+  edgesDisabled: z.number().int(),
+  mitigations: z.array(z.union([z.object({ revoke: z.string() }), z.object({ disable: z.string() }), z.object({ removeEdge: z.string() })])),
+}) satisfies z.ZodType<Cut>;
+export type CutView = z.infer<typeof cutSchema>;
+
+const planStepSchema = z.object({
+  step: z.number().int(),
+  cut: cutSchema,
+  alternatives: z.array(cutSchema),
+  scoreBefore: z.number(),
+  scoreAfter: z.number(),
+  removed: z.number(),
+  lost: z.array(nodeRefSchema.extend({ level: levelSchema, points: z.number(), crownJewel: z.boolean() })),
+  lowered: z.array(nodeRefSchema.extend({ levelBefore: levelSchema, levelAfter: levelSchema })),
+  crownJewelsLost: z.array(nodeRefSchema),
+}) satisfies z.ZodType<PlanStep>;
+
+export const planResponseSchema = z.object({
+  sources: z.array(nodeRefSchema),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  initialScore: z.number(),
+  finalScore: z.number(),
+  initialReached: z.number().int(),
+  finalReached: z.number().int(),
+  crownJewelsBefore: z.array(nodeRefSchema),
+  crownJewelsAfter: z.array(nodeRefSchema),
+  steps: z.array(planStepSchema),
+  stoppedBecause: z.enum(['steps', 'nothing-left', 'no-single-cut-helps']),
+}) satisfies z.ZodType<RevocationPlan>;
+export type PlanResponse = z.infer<typeof planResponseSchema>;
+
+export const exposureResponseSchema = z.object({
+  target: nodeRefSchema.extend({ tags: z.array(z.string()), sensitivity: z.number(), crownJewel: z.boolean() }),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  kinds: z.array(z.string()),
+  targetUsable: z.boolean(),
+  candidateCount: z.number().int(),
+  exposedCount: z.number().int(),
+  byLevel: z.object({ read: z.number().int(), write: z.number().int(), admin: z.number().int() }),
+  byKind: z.record(z.string(), z.number()),
+  exposed: z.array(nodeRefSchema.extend({ level: levelSchema, hops: z.number().int(), path: z.array(pathStepSchema) })),
+}) satisfies z.ZodType<Exposure>;
+export type ExposureResponse = z.infer<typeof exposureResponseSchema>;

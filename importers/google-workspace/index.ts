@@ -1,0 +1,91 @@
+// The google-workspace importer: which files it reads (one per Admin SDK endpoint, plus the hand-written
+// domain-wide delegation list) and the pure transform from them to a Fragment. GCP is importers/gcp.
+import type { InputIssue } from '../../engine/errors.ts';
+import { classifyFiles, emptyReport, missingFileIssues, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { grantHistories, readTokenFile, type LocatedToken } from './read.ts';
+import { activitySchema, delegationSchema, userSchema, type Delegation, type GoogleActivity, type GoogleUser } from './schema.ts';
+import { buildWorkspace, primaryDomain } from './transform.ts';
+
+const BEARER = 'curl -s -H "Authorization: Bearer $(gcloud auth print-access-token)"';
+
+/** Order matters: the first pattern that matches a file's path wins. */
+export const WORKSPACE_FILES: readonly FileRole[] = [
+  {
+    role: 'domain-wide delegation',
+    pattern: /domain-wide-delegation[^/]*\.json$/,
+    produce: 'written by hand from Admin console > Security > Access and data control > API controls > Manage domain-wide delegation: [{"clientId": "...", "scopes": ["..."], "name": "..."}]',
+  },
+  {
+    role: 'token activity',
+    pattern: /(token-activit|activit[^/]*token|reports?[^/]*token)[^/]*\.json$/,
+    produce: `${BEARER} "https://admin.googleapis.com/admin/reports/v1/activity/users/all/applications/token?maxResults=1000" > token-activity.json`,
+  },
+  {
+    role: 'tokens',
+    pattern: /(^|\/)tokens\/[^/]+\.json$|tokens[^/]*\.json$/,
+    produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/users/{userKey}/tokens" > tokens/{userKey}.json`,
+  },
+  {
+    role: 'users',
+    pattern: /users[^/]*\.json$/,
+    produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer&maxResults=500" > users.json`,
+    required: true,
+  },
+];
+
+export function transformWorkspace(files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): ImporterResult {
+  const { byRole, ignored, missing } = classifyFiles(files, WORKSPACE_FILES);
+  const issues: InputIssue[] = [...missingFileIssues(missing)];
+  const report = emptyReport();
+  report.ignoredFiles = ignored;
+  const lenient = options.lenient === true;
+  const collect = <T>(role: string, read: (file: RawFile) => { records: Located<T>[]; issues: InputIssue[]; skipped: InputIssue[] }): Located<T>[] => {
+    const records: Located<T>[] = [];
+    for (const file of byRole.get(role) ?? []) {
+      const result = read(file);
+      records.push(...result.records);
+      issues.push(...result.issues);
+      report.skipped.push(...result.skipped);
+    }
+    report.records[role] = records.length;
+    return records;
+  };
+
+  const users = collect<GoogleUser>('users', (file) => parseRecords(userSchema, file, ['users'], { lenient }));
+  const activities = collect<GoogleActivity>('token activity', (file) => parseRecords(activitySchema, file, ['items'], { lenient }));
+  const delegations = collect<Delegation>('domain-wide delegation', (file) => parseRecords(delegationSchema, file, ['clients', 'items'], { lenient }));
+  const tokens: LocatedToken[] = [];
+  const tokensCovered = new Set<string>();
+  for (const file of byRole.get('tokens') ?? []) {
+    const result = readTokenFile(file, lenient);
+    tokens.push(...result.tokens);
+    for (const key of result.covered) tokensCovered.add(key);
+    issues.push(...result.issues);
+    report.skipped.push(...result.skipped);
+  }
+  if (byRole.has('tokens')) report.records.tokens = tokens.length;
+  if (issues.length > 0) return { ok: false, issues };
+
+  const domain = primaryDomain(users, options.tenant);
+  if (!domain.ok) return { ok: false, issues: [domain.issue] };
+  const emailById = new Map(users.map((u) => [u.value.id, u.value.primaryEmail.toLowerCase()]));
+  const { histories, unattributed } = grantHistories(activities.map((a) => a.value), (profileId) => emailById.get(profileId));
+  const built = buildWorkspace({ users, tokens, tokensCovered, histories, delegations }, domain.domain, { lenient });
+  if (built.issues.length > 0) return { ok: false, issues: built.issues };
+  const merged = {
+    ...built.report,
+    records: report.records,
+    skipped: [...report.skipped, ...built.report.skipped],
+    ignoredFiles: report.ignoredFiles,
+    notes: [...built.report.notes, ...(unattributed > 0 ? [`${unattributed} token activity event${unattributed === 1 ? '' : 's'} without a user or client id; ignored`] : [])],
+  };
+  return { ok: true, fragment: built.fragment, report: merged };
+}
+
+export const googleWorkspaceImporter: Importer = {
+  source: 'google-workspace',
+  title: 'Google Workspace',
+  files: WORKSPACE_FILES,
+  transform: transformWorkspace,
+};
