@@ -1,11 +1,15 @@
 // Every platform importer by its command-line name. Each importer adds itself here with one line.
 import type { Importer } from './common/importer.ts';
 import { entraImporter } from './entra/index.ts';
+import { gcpImporter } from './gcp/index.ts';
+import { googleWorkspaceImporter } from './google-workspace/index.ts';
 import { oktaImporter } from './okta/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
   oktaImporter,
+  googleWorkspaceImporter,
+  gcpImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

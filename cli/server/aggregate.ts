@@ -1,6 +1,6 @@
 // What the browser draws: the filtered graph node by node when it fits the budget, otherwise clusters of
 // one platform and kind, with the nodes asked for (a radius, expanded clusters) shown individually. Pure.
-import type { GraphResponse, ViewCluster, ViewEdge, ViewLink, ViewNode } from '../../engine/api/schemas.ts';
+import { viewEdgeId, type GraphResponse, type ViewCluster, type ViewEdge, type ViewLink, type ViewNode } from '../../engine/api/schemas.ts';
 import { CROWN_JEWEL_TAG } from '../../engine/analysis/radius.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 
@@ -101,7 +101,10 @@ export function graphView(graph: CompactGraph, request: ViewRequest): GraphRespo
     if (matches[from] === 0 || matches[to] === 0) continue;
     if (shown[from] === 1 && shown[to] === 1) {
       const code = graph.edgeKind[e]!;
-      edges.push({ key: `e${e}`, id: edgeIdAt(graph, e), source: graph.nodes[from]!.id, target: graph.nodes[to]!.id, kind: graph.edgeKindNames[code]!, traversable: graph.kindTraversable[code] === 1 });
+      const edge: ViewEdge = { key: `e${e}`, source: graph.nodes[from]!.id, target: graph.nodes[to]!.id, kind: graph.edgeKindNames[code]!, traversable: graph.kindTraversable[code] === 1 };
+      const id = edgeIdAt(graph, e);
+      if (id !== viewEdgeId(edge)) edge.id = id;
+      edges.push(edge);
       continue;
     }
     const source = unitOf[from]!;

@@ -2,6 +2,7 @@
 // engine/api/schemas.ts) over one loaded graph, the built UI as static files, and the security headers.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): Hono {
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
   });
   app.use('/api/*', bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => c.json(failure('BODY_TOO_LARGE', `request bodies are limited to ${BODY_LIMIT} bytes`), 413) }));
+  app.use('/api/*', compress());
   app.use('/api/*', async (c, next) => {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');

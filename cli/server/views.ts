@@ -185,7 +185,7 @@ export function nodeDetailsResponse(graph: CompactGraph, reference: string, at: 
     neighbours,
     inCount: graph.revOffsets[v + 1]! - graph.revOffsets[v]!,
     outCount: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!,
-    findings: findingsByNode(graph, at).get(node.id) ?? [],
+    findings: (findingsByNode(graph, at).get(node.id) ?? []).map((finding) => ({ ...finding, references: { owaspNhi: [...finding.references.owaspNhi], nistCsf: [...finding.references.nistCsf] } })),
     at: new Date(instant).toISOString(),
   };
 }

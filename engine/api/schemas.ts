@@ -138,14 +138,17 @@ export type ViewNode = z.infer<typeof viewNodeSchema>;
 export const viewEdgeSchema = z.object({
   /** Unique key in this view (edge ids derived from endpoints can repeat). */
   key: z.string(),
-  /** The engine's edge id, as paths and mitigations name it. */
-  id: z.string(),
+  /** The engine's edge id when it is not `source|kind|target` (explicit ids, grants): see `viewEdgeId`. */
+  id: z.string().optional(),
   source: z.string(),
   target: z.string(),
   kind: z.string(),
   traversable: z.boolean(),
 });
 export type ViewEdge = z.infer<typeof viewEdgeSchema>;
+
+/** The engine's edge id of a view edge (what paths, cuts and mitigations name). */
+export const viewEdgeId = (edge: Pick<ViewEdge, 'id' | 'source' | 'kind' | 'target'>): string => edge.id ?? `${edge.source}|${edge.kind}|${edge.target}`;
 
 export const viewClusterSchema = z.object({
   /** `platform/kind` (platforms never contain `/`). */

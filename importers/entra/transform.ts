@@ -109,6 +109,8 @@ function parentOf(path: string): { kind: ParentKind; id: string } | undefined {
   return { kind: kinds[lower(match[1]!)]!, id: lower(match[2]!) };
 }
 
+const PARENT_FOLDER: Record<ParentKind, string> = { application: 'applications', servicePrincipal: 'servicePrincipals', group: 'groups', directoryRole: 'directoryRoles' };
+
 /** A certificate thumbprint from `thumbprint`, or from `customKeyIdentifier` (base64 of the SHA-1/SHA-256 hash). */
 function certificateFingerprint(key: KeyCredential): string | undefined {
   if (key.thumbprint) return key.thumbprint.toUpperCase();
@@ -147,7 +149,9 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       if (parentKinds) {
         parent = parentOf(file.path);
         if (!parent || !parentKinds.includes(parent.kind)) {
-          const issue: InputIssue = { file: file.path, path: '$', message: 'cannot tell which object this file belongs to', expected: `a path naming its ${parentKinds.join(' or ')}, e.g. ${parentKinds[0] === 'group' ? 'groups' : parentKinds[0] === 'directoryRole' ? 'directoryRoles' : parentKinds[0] === 'servicePrincipal' ? 'servicePrincipals' : 'applications'}/<object id>/${file.path.split('/').pop()}`, found: file.path };
+          const name = file.path.split('/').pop()!;
+          const folders = parentKinds.map((kind) => `${PARENT_FOLDER[kind]}/<object id>/${name}`).join(' or ');
+          const issue: InputIssue = { file: file.path, path: '$', message: 'cannot tell which object this file belongs to', expected: `a path naming its ${parentKinds.join(' or ')}: ${folders}`, found: file.path };
           (options.lenient ? report.skipped : issues).push(issue);
           continue;
         }
@@ -207,8 +211,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
           : true;
     if (!exists && !reportedParents.has(record.file)) {
       reportedParents.add(record.file);
-      const list = { application: 'applications.json', servicePrincipal: 'servicePrincipals.json', group: 'groups.json', directoryRole: 'directoryRoles.json' }[parent.kind];
-      const issue: InputIssue = { file: record.file, path: '$', message: `the ${parent.kind} this file belongs to is not in the export`, expected: `a ${parent.kind} with id ${parent.id} in ${list}`, found: 'none' };
+      const issue: InputIssue = { file: record.file, path: '$', message: `the ${parent.kind} this file belongs to is not in the export`, expected: `a ${parent.kind} with id ${parent.id} in ${PARENT_FOLDER[parent.kind]}.json`, found: 'none' };
       (options.lenient ? report.skipped : issues).push(issue);
     }
     return exists;
