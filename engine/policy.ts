@@ -1,11 +1,11 @@
 // The review policy (docs/policy.md): the zod schema of the policy file, its parsing with file and line in
 // every issue, the rule table (SARIF ids, titles, default severity) and the evaluation of a review's facts.
-import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import type { ProposalLocation, ReviewFacts, ReviewGain } from './analysis/review.ts';
 import type { PathStepView } from './analysis/radius.ts';
 import type { InputIssue } from './errors.ts';
 import { fromZodIssues, type Result } from './format/validate.ts';
+import { readYaml, withLines } from './format/yaml.ts';
 import { LEVEL_CODE, LEVELS, levelName } from './schema/index.ts';
 
 export const POLICY_SEVERITIES = ['error', 'warning', 'note'] as const;
@@ -136,35 +136,20 @@ export function scopeMatcher(entry: string): RegExp {
  * returned with the file, the JSON path and the line.
  */
 export function parsePolicy(text: string, options: { file?: string } = {}): Result<Policy> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      issues: doc.errors.map((error) => ({
-        file: options.file, path: '$', line: lineCounter.linePos(error.pos[0]).line,
-        message: `not valid YAML or JSON: ${error.message.split('\n')[0]}`, expected: 'a YAML or JSON document', found: 'a syntax error',
-      })),
-    };
-  }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const read = readYaml(text, { file: options.file, what: 'a YAML or JSON policy document' });
+  if (!read.ok) return read;
+  const raw = read.value;
   const parsed = policySchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data, warnings: [] };
   // Every field of the schema carries its own message: use it as the expectation, except for unknown keys.
   const issues = fromZodIssues(parsed.error.issues, raw, options.file).map((issue): InputIssue => {
     const unknownKey = issue.message.startsWith('unknown field');
-    const better = !unknownKey ? { ...issue, expected: issue.message }
+    return !unknownKey ? { ...issue, expected: issue.message }
       : issue.path === '$.rules' ? { ...issue, expected: `only the rules ${POLICY_RULE_NAMES.join(', ')}` }
         : issue.path === '$.severity' ? { ...issue, expected: `rule names (${POLICY_RULE_NAMES.join(', ')})` }
           : issue;
-    const segments = (better.path.match(/[^.[\]$"]+/g) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    for (let n = segments.length; n >= 0; n--) {
-      const node = doc.getIn(segments.slice(0, n), true) as YamlNode | undefined;
-      if (node?.range) return { ...better, line: lineCounter.linePos(node.range[0]).line };
-    }
-    return better;
   });
-  return { ok: false, issues };
+  return { ok: false, issues: withLines(issues, read.lineAt) };
 }
 
 /** The severity a rule's violations carry under this policy (default error). */

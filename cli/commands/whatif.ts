@@ -2,7 +2,7 @@
 // or a scope, from flags or a mitigations file) and what changes. The stored graph is never modified.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { parseMitigations, parseRemoveScope, type Mitigation } from '../../engine/analysis/mitigations.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
 import { BlastmapError, type InputIssue } from '../../engine/errors.ts';
@@ -33,23 +33,11 @@ export function readMitigationsFile(file: string): Mitigation[] {
   } catch (error) {
     throw new BlastmapError('IO', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  // YAML is a superset of JSON, so one parser serves both and still knows lines.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const issues: InputIssue[] = doc.errors.map((error) => ({
-      file, path: '$', line: lineCounter.linePos(error.pos[0]).line,
-      message: `not valid YAML or JSON: ${error.message.split('\n')[0]}`, expected: 'a YAML or JSON document', found: 'malformed text',
-    }));
-    throw new BlastmapError('INVALID_INPUT', `${file} is not a valid mitigations file`, { issues });
-  }
-  const result = parseMitigations(doc.toJS({ maxAliasCount: 100 }), file);
+  const read = readYaml(text, { file, what: 'a YAML or JSON mitigations document' });
+  if (!read.ok) throw new BlastmapError('INVALID_INPUT', `${file} is not a valid mitigations file`, { issues: read.issues });
+  const result = parseMitigations(read.value, file);
   if (result.ok) return result.value;
-  const issues = result.issues.map((issue) => {
-    const segments = (issue.path.match(/[^.[\]$"]+/g) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const node = (doc.getIn(segments, true) ?? doc.getIn(segments.slice(0, -1), true)) as YamlNode | undefined;
-    return node?.range ? { ...issue, line: lineCounter.linePos(node.range[0]).line } : issue;
-  });
+  const issues = withLines(result.issues, read.lineAt);
   throw new BlastmapError('INVALID_INPUT', `${issues.length} problem${issues.length === 1 ? '' : 's'} in ${file}; nothing was analysed`, { issues });
 }
 

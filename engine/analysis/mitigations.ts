@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BlastmapError, describeFound, jsonPath, type InputIssue } from '../errors.ts';
 import { fromZodIssues, type Result } from '../format/validate.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { resolveNode } from '../store/lookup.ts';
+import { editDistance, resolveNode } from '../store/lookup.ts';
 import { nodeRef, type NodeRef } from './radius.ts';
 import type { ReachOverlay } from './reach.ts';
 
@@ -107,24 +107,6 @@ const describeNode = (graph: CompactGraph, v: number): string => {
   const node = graph.nodes[v]!;
   return `${node.name} (${node.kind}${node.type ? ` ${node.type}` : ''} on ${node.platform})`;
 };
-
-/** Bounded Levenshtein distance: anything above `limit` is reported as limit + 1. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 /** The strings of `pool` closest to `text`: containing it (or contained in it) first, then by edit distance. */
 export function closestStrings(text: string, pool: Iterable<string>, limit = 5): string[] {

@@ -2,7 +2,8 @@
 import { BlastmapError } from '../errors.ts';
 import type { CompactGraph } from './compact.ts';
 
-function editDistance(a: string, b: string, limit: number): number {
+/** Bounded Levenshtein distance: anything above `limit` is reported as limit + 1. */
+export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

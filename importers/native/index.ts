@@ -1,8 +1,8 @@
 // Importer for blastmap's own declarative format: a fragment as JSON or YAML, or NDJSON with one node or
 // edge per line. Pure: the CLI (or the browser) reads the file and hands over the text.
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { describeFound, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { finishFragment, fromZodIssues, validateFragmentDocument, type Result, type SourcedFragment } from '../../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../../engine/schema/index.ts';
 
@@ -44,40 +44,13 @@ export function parseNative(text: string, options: NativeOptions = {}): Result<S
 }
 
 function parseYaml(text: string, options: NativeOptions): Result<SourcedFragment> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      issues: doc.errors.map((error) => ({
-        file: options.file, path: '$', line: lineCounter.linePos(error.pos[0]).line,
-        message: `not valid YAML: ${error.message.split('\n')[0]}`, expected: 'a YAML document', found: 'malformed YAML',
-      })),
-    };
-  }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
-  const result = validateFragmentDocument(raw, options);
-  if (result.ok) {
-    const contents = doc.contents;
-    const lineOf = (key: 'nodes' | 'edges', i: number): number | undefined => {
-      const item = isMap(contents) ? contents.get(key, true) : undefined;
-      const node = isSeq(item) ? (item.items[i] as YamlNode | undefined) : undefined;
-      return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-    };
-    result.value.provenance.nodeLines = result.value.fragment.nodes.map((_, i) => lineOf('nodes', i));
-    result.value.provenance.edgeLines = result.value.fragment.edges.map((_, i) => lineOf('edges', i));
-    return result;
-  }
-  return {
-    ok: false,
-    issues: result.issues.map((issue) => {
-      const segments = issue.path.match(/[^.[\]$"]+/g) ?? [];
-      const target = doc.getIn(segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) as YamlNode | undefined;
-      const parent = doc.getIn(segments.slice(0, -1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) as YamlNode | undefined;
-      const range = target?.range ?? parent?.range;
-      return range ? { ...issue, line: lineCounter.linePos(range[0]).line } : issue;
-    }),
-  };
+  const read = readYaml(text, { file: options.file, what: 'a YAML document' });
+  if (!read.ok) return read;
+  const result = validateFragmentDocument(read.value, options);
+  if (!result.ok) return { ok: false, issues: withLines(result.issues, read.lineAt) };
+  result.value.provenance.nodeLines = result.value.fragment.nodes.map((_, i) => read.lineAt(`$.nodes[${i}]`));
+  result.value.provenance.edgeLines = result.value.fragment.edges.map((_, i) => read.lineAt(`$.edges[${i}]`));
+  return result;
 }
 
 function parseNdjson(text: string, options: NativeOptions): Result<SourcedFragment> {
