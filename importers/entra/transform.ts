@@ -141,6 +141,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const issues: InputIssue[] = [];
   const { byRole, ignored } = classifyFiles(files, ENTRA_FILES);
   report.ignoredFiles = ignored;
+  const scopedFiles: { file: string; parent: { kind: ParentKind; id: string } }[] = [];
 
   function read<S extends z.ZodType>(role: string, schema: S, single = false, parentKinds?: readonly ParentKind[]): Scoped<z.output<S>>[] {
     const out: Scoped<z.output<S>>[] = [];
@@ -155,6 +156,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
           (options.lenient ? report.skipped : issues).push(issue);
           continue;
         }
+        scopedFiles.push({ file: file.path, parent });
       }
       const result = parseRecords(schema, file, ['value'], { lenient: options.lenient, single });
       issues.push(...result.issues);
@@ -184,7 +186,8 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
 
   // The tenant: GET /organization, or --tenant; both must agree when both are given.
   const orgIds = [...new Set(organizations.map((o) => lower(o.value.id)))];
-  if (orgIds.length > 1) issues.push({ file: organizations[1]!.file, path: organizations[1]!.path, message: 'several tenants in one export', expected: 'one tenant per import', found: orgIds.join(', ') });
+  const otherTenant = organizations.find((o) => lower(o.value.id) !== orgIds[0]);
+  if (otherTenant) issues.push({ file: otherTenant.file, path: `${otherTenant.path}.id`, message: 'several tenants in one export', expected: `one tenant per import (${orgIds[0]}); import each tenant's folder separately`, found: lower(otherTenant.value.id) });
   const optionTenant = options.tenant?.trim() ? lower(options.tenant.trim()) : undefined;
   if (optionTenant && orgIds[0] && optionTenant !== orgIds[0]) issues.push({ file: organizations[0]!.file, path: `${organizations[0]!.path}.id`, message: '--tenant does not match the export', expected: `the tenant given with --tenant (${optionTenant})`, found: orgIds[0] });
   const tenant = orgIds[0] ?? optionTenant;
@@ -202,21 +205,19 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   // A folder may be named by the application's object id or its appId (client id): both resolve.
   const parentApp = (id: string): Application | undefined => appByObjectId.get(id) ?? appByAppId.get(id);
   const parentSp = (id: string): ServicePrincipal | undefined => spById.get(id) ?? spByAppId.get(id);
-  const reportedParents = new Set<string>();
-  const parentExists = (record: Scoped<unknown>): boolean => {
-    const parent = record.parent!;
+  const orphanFiles = new Set<string>();
+  for (const { file, parent } of scopedFiles) {
     const exists = parent.kind === 'application' ? parentApp(parent.id) !== undefined
       : parent.kind === 'servicePrincipal' ? parentSp(parent.id) !== undefined
         : parent.kind === 'group' ? groupIds.has(parent.id)
           : true;
-    if (!exists && !reportedParents.has(record.file)) {
-      reportedParents.add(record.file);
-      const issue: InputIssue = { file: record.file, path: '$', message: `the ${parent.kind} this file belongs to is not in the export`, expected: `a ${parent.kind} with id ${parent.id} in ${PARENT_FOLDER[parent.kind]}.json`, found: 'none' };
+    if (!exists) {
+      orphanFiles.add(file);
+      const issue: InputIssue = { file, path: '$', message: `the ${parent.kind} this file belongs to is not in the export`, expected: `a ${parent.kind} with id ${parent.id} in ${PARENT_FOLDER[parent.kind]}.json`, found: 'none' };
       (options.lenient ? report.skipped : issues).push(issue);
     }
-    return exists;
-  };
-  const keep = <T>(records: Scoped<T>[]): Scoped<T>[] => records.filter(parentExists);
+  }
+  const keep = <T>(records: Scoped<T>[]): Scoped<T>[] => records.filter((record) => !orphanFiles.has(record.file));
   const keptPasswordFiles = keep(passwordFiles);
   const keptKeyFiles = keep(keyFiles);
   const keptFederated = keep(federated);
@@ -595,6 +596,10 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       if (!role?.value) note('application permissions whose app role id is not among the API\'s appRoles: kept as the raw id');
       const scope = role?.value ?? lower(assignment.appRoleId);
       const api = apiOf(assignment.resourceId, assignment.resourceDisplayName);
+      // Kept on the holder too, for governance: some permissions (Sites.Selected) map to no edge.
+      const holder = b.nodes.get(principal)!;
+      const held = new Set([...((holder.properties?.applicationPermissions as string[] | undefined) ?? []), `${api.name}: ${scope}`]);
+      holder.properties = { ...holder.properties, applicationPermissions: [...held].sort() };
       authority(principal, [scope], api, { mode: 'application' }, `appRoleAssignment/${assignment.id}`, `Application permission on ${api.name}: tenant-wide, no signed-in user needed`);
       continue;
     }
