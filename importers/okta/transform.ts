@@ -74,13 +74,23 @@ function linkHrefs(links: Record<string, unknown> | null | undefined): string[] 
   return Object.values(links ?? {}).flatMap(hrefs);
 }
 
+/** A path segment as its text; a malformed %-escape is kept as it is rather than failing the import. */
+function safeDecode(segment: string | undefined): string | undefined {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The first real `/api/v1/<collection>/<id>` found in a record's `_links`. */
 function linkedId(links: Record<string, unknown> | null | undefined, collection: 'apps' | 'users' | 'groups', names?: readonly string[]): string | undefined {
   for (const [name, value] of Object.entries(links ?? {})) {
     if (names && !names.includes(name)) continue;
     for (const href of hrefs(value)) {
-      const match = href.match(new RegExp(`/api/v1/${collection}/([^/?#]+)`));
-      if (match && real(decodeURIComponent(match[1]!))) return decodeURIComponent(match[1]!);
+      const found = real(safeDecode(href.match(new RegExp(`/api/v1/${collection}/([^/?#]+)`))?.[1]));
+      if (found) return found;
     }
   }
   return undefined;
@@ -218,19 +228,9 @@ function props(values: Record<string, Primitive | readonly Primitive[] | null | 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Drops undefined fields and null or empty properties, so nodes carry only what the export said. */
+/** Drops undefined fields, so nodes and edges carry only what the export said (properties go through props). */
 function withoutEmpty<T extends GraphNode | GraphEdge>(record: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
-    if (key === 'properties') {
-      const properties = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)));
-      if (Object.keys(properties).length > 0) out.properties = properties;
-      continue;
-    }
-    out[key] = value;
-  }
-  return out as T;
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
 interface AppInfo {
@@ -375,7 +375,7 @@ class OktaOrg {
     const fromKind = this.b.kindOf(edge.from);
     const toKind = this.b.kindOf(edge.to);
     if (!spec || !fromKind || !toKind || !(spec.from as readonly string[]).includes(fromKind) || !(spec.to as readonly string[]).includes(toKind)) {
-      this.notes.add(`{n} ${edge.kind} edges from a ${fromKind ?? 'missing node'} cannot be expressed in the graph model and were left out`);
+      this.notes.add(`${edge.kind} edges from a ${fromKind ?? 'missing node'} cannot be expressed in the graph model and were left out: {n}`);
       return false;
     }
     this.b.edge({ ...edge, source: SOURCE });
@@ -406,8 +406,8 @@ class OktaOrg {
     this.unknown.note(lookup);
     const { entry, assumed } = lookup;
     const oktaScope = scope.startsWith('okta.');
-    if (context.userBound && oktaScope && entry.tenantWide && !context.userBound.isAdmin) {
-      this.notes.add('{n} Okta API scopes on tokens of users who hold no admin role were left without org-wide edges (Okta limits them to the user\'s admin permissions)');
+    if (context.userBound && oktaScope && (entry.tenantWide || assumed) && !context.userBound.isAdmin) {
+      this.notes.add('Okta API scopes on tokens of users who hold no admin role were left without org-wide edges (Okta limits them to the user\'s admin permissions): {n}');
       return;
     }
     const targets = assumed
@@ -490,7 +490,8 @@ function decideTenant(options: ImporterOptions, evidence: TenantEvidence, notes:
   const hosts = [...evidence.hosts].sort();
   if (options.tenant) {
     const tenant = normaliseTenant(options.tenant);
-    if (hosts.length > 0 && !hosts.includes(tenant)) notes.add(`--tenant ${tenant} was used although the export names ${hosts.join(', ')}`);
+    const others = hosts.filter((host) => host !== tenant);
+    if (others.length > 0) notes.add(`--tenant ${tenant} was used although the export also names ${others.join(', ')}`);
     return { tenant };
   }
   if (hosts.length === 1) return { tenant: hosts[0]! };
@@ -675,7 +676,6 @@ function linkedClientId(links: Record<string, unknown> | null | undefined): stri
 
 // (:Identity|Group)-[:HAS_ROLE]->(:Role), and the role's authority from the rule table (admin-roles.json).
 function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupRoles: Located<OktaRoleAssignment>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
-  const holders: { userIds: string[] }[] = [];
   const roleNodes = new Map<string, { rules: readonly RoleRule[] }>();
   const roleNode = (assignment: OktaRoleAssignment): string => {
     const spec = OKTA_ADMIN_ROLES.roles[assignment.type];
@@ -683,7 +683,7 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
     const id = org.id('Role', native);
     if (!roleNodes.has(id)) {
       roleNodes.set(id, { rules: spec?.rules ?? [] });
-      if (assignment.type === 'CUSTOM') org.notes.add('{n} custom admin role assignments have no authority edges: their permissions and resource sets are not read (see docs/importers/okta.md)');
+      if (assignment.type === 'CUSTOM') org.notes.add('custom admin role assignments have no authority edges: their permissions and resource sets are not read (see docs/importers/okta.md): {n}');
       else if (!spec) org.notes.add(`admin role type ${assignment.type} is not in the rule table: it has no authority edges`);
     }
     org.b.node({
@@ -694,7 +694,7 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
   };
   const active = (assignment: OktaRoleAssignment): boolean => {
     if (!assignment.status || assignment.status === 'ACTIVE') return true;
-    org.notes.add('{n} admin role assignments that are not ACTIVE were left out');
+    org.notes.add('admin role assignments that are not ACTIVE were left out: {n}');
     return false;
   };
   for (const record of userRoles) {
@@ -704,7 +704,7 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
     const role = roleNode(record.value);
     const principal = org.userRef(userId);
     const viaGroup = record.value.assignmentType === 'GROUP';
-    holders.push({ userIds: [userId] });
+    org.admins.add(userId);
     org.edge({ kind: 'HAS_ROLE', from: principal, to: role, reason: `${org.userName(userId)} holds the ${org.b.nodes.get(role)!.name} role${viaGroup ? ' through a group' : ''}.` });
   }
   for (const record of groupRoles) {
@@ -713,12 +713,11 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
     if (!groupId) { unowned(record, 'group', 'the group id in the file path: groups/<groupId>/roles.json or group-roles-<groupId>.json'); continue; }
     const role = roleNode(record.value);
     const principal = org.groupRef(groupId);
-    holders.push({ userIds: [...(org.members.get(groupId) ?? [])] });
+    for (const member of org.members.get(groupId) ?? []) org.admins.add(member);
     org.edge({ kind: 'HAS_ROLE', from: principal, to: role, reason: `Members of ${org.groups.get(groupId)?.profile.name ?? `group ${groupId}`} hold the ${org.b.nodes.get(role)!.name} role.` });
   }
-  for (const holder of holders) for (const userId of holder.userIds) org.admins.add(userId);
   // Rules need the admin sets (help desk and org admins cannot act on administrators), so they come last.
-  for (const [id, { rules }] of [...roleNodes.entries()].sort(([a], [b]) => a.localeCompare(b))) for (const rule of rules) org.applyRoleRule(id, rule);
+  for (const [id, { rules }] of [...roleNodes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) for (const rule of rules) org.applyRoleRule(id, rule);
 }
 
 // (:Platform)-[:MANAGES]->(:Identity|App): whoever administers the org can reset any user and mint any app's credentials.
@@ -736,7 +735,7 @@ function addManagement(org: OktaOrg): void {
 function addAssignments(org: OktaOrg, appUsers: Located<OktaAppUser>[], appGroups: Located<OktaAppGroup>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
   const direct = new Set<string>();
   const assign = (appId: string, userId: string, userName: string | undefined, how: string, status?: string | null): void => {
-    if (status && ENDED_ASSIGNMENT_STATUSES.has(status)) { org.notes.add('{n} app assignments that are INACTIVE or DEPROVISIONED were left out'); return; }
+    if (status && ENDED_ASSIGNMENT_STATUSES.has(status)) { org.notes.add('app assignments that are INACTIVE or DEPROVISIONED were left out: {n}'); return; }
     const app = org.apps.get(appId);
     const target = app?.catalogName ? OKTA_CATALOG_APPS.apps[app.catalogName] : undefined;
     const from = org.userRef(userId);
@@ -760,14 +759,14 @@ function addAssignments(org: OktaOrg, appUsers: Located<OktaAppUser>[], appGroup
     if (!appId) { unowned(record, 'app', 'the app id in the file path (apps/<appId>/groups.json) or in _links.app'); continue; }
     const groupId = record.value.id;
     const members = [...(org.members.get(groupId) ?? [])].sort();
-    if (members.length === 0) org.notes.add('{n} group assignments to apps have no exported members (export groups/<groupId>/users.json)');
+    if (members.length === 0) org.notes.add('group assignments to apps have no exported members (export groups/<groupId>/users.json): {n}');
     const template = org.apps.get(appId)?.userNameTemplate;
     const groupName = org.groups.get(groupId)?.profile.name ?? groupId;
     for (const userId of members) {
       if (direct.has(`${appId}|${userId}`)) continue;
       const user = org.users.get(userId);
       const userName = user ? userNameFromTemplate(template, user) : undefined;
-      if (user && userName === undefined) org.notes.add('{n} group-assigned users have no SSO edge: the app\'s username template is not one blastmap can evaluate (export apps/<appId>/users.json)');
+      if (user && userName === undefined) org.notes.add('group-assigned users have no SSO edge: the app\'s username template is not one blastmap can evaluate (export apps/<appId>/users.json): {n}');
       assign(appId, userId, userName, `member of ${groupName}, assigned by group; username from the app's template`);
     }
   }
@@ -782,7 +781,7 @@ function addGrants(org: OktaOrg, grants: Located<OktaGrant>[], unowned: (r: Loca
     const userId = real(grant.userId) ?? folderId(record.file, 'users');
     const appId = org.pickApp(folderId(record.file, 'apps') ?? idInFileName(record.file, '0oa'), linkedId(grant._links, 'apps'), clientId);
     if (!appId) { unowned(record, 'app', 'the app id in the file path (apps/<appId>/grants.json), in _links.app or a real clientId'); continue; }
-    if (grant.status !== 'ACTIVE') { org.notes.add('{n} scope grants that are not ACTIVE give no authority and were left out'); continue; }
+    if (grant.status !== 'ACTIVE') { org.notes.add('scope grants that are not ACTIVE give no authority and were left out: {n}'); continue; }
     const grantRef = org.id('grant', grant.id);
     const approver = userId ?? (grant.createdBy && grant.createdBy.type !== 'Client' ? real(grant.createdBy.id) : undefined);
     if (approver) {
@@ -794,7 +793,7 @@ function addGrants(org: OktaOrg, grants: Located<OktaGrant>[], unowned: (r: Loca
     if (userId) continue;
     const app = org.apps.get(appId);
     if (app && !app.clientCredentials) {
-      org.notes.add('{n} scope grants to apps that cannot use client credentials act only through users\' tokens (see refresh tokens); no service-client edges');
+      org.notes.add('scope grants to apps that cannot use client credentials act only through users\' tokens (see refresh tokens); no service-client edges: {n}');
       continue;
     }
     org.scopeEdges(org.serviceIdentity(appId), grant.scopeId, { grant: grantRef, issuer: grant.issuer, grantee: `${org.appLabel(appId)} (service client)`, how: `admin-consented scope grant ${grant.id}` });

@@ -347,6 +347,20 @@ describe('okta importer: assignments and SSO', () => {
     expect(assignment!.reason).toContain('template_swa');
   });
 
+  it('gives no SSO edge through an inactive app, and drops deprovisioned assignments', () => {
+    const apps = JSON.parse(readFileSync(join(FIXTURE, 'apps.json'), 'utf8')) as { id: string; status: string }[];
+    apps.find((a) => a.id === GOOGLE_APP)!.status = 'INACTIVE';
+    const ended = JSON.stringify([{ id: RAJ, scope: 'USER', status: 'DEPROVISIONED', credentials: { userName: 'raj.mehta@corvidlabs.com' } }]);
+    const files = [...fixtureFiles().filter((f) => f.path !== 'apps.json'), { path: 'apps.json', text: JSON.stringify(apps) }, { path: `apps/${SALESFORCE_APP}/users.json`, text: ended }];
+    const { fragment: more, report } = importOk(files);
+    expect(targets(more, 'SSO_TO', id(`identity:${ELENA}`))).toEqual(['salesforce:*:identity:elena.sokolova@corvidlabs.com']);
+    expect(edges(more, 'CONSENTED', id(`identity:${ELENA}`), id(`app:${GOOGLE_APP}`))[0]!.reason).toContain('not active');
+    expect(node(more, id(`app:${GOOGLE_APP}`)).enabled).toBe(false);
+    // Raj's app-user record (deprovisioned) overrides what his group would give him.
+    expect(targets(more, 'SSO_TO', id(`identity:${RAJ}`))).toEqual([]);
+    expect(report.notes).toContain('app assignments that are INACTIVE or DEPROVISIONED were left out: 1');
+  });
+
   it('keeps an app\'s OAuth client id so other importers\' stubs resolve to it', () => {
     expect(node(fragment, id(`app:${EXPENSE}`)).properties).toMatchObject({ clientId: '0oaExpensePortalWeb7', catalogName: 'oidc_client', grantTypes: ['authorization_code', 'refresh_token'] });
   });
@@ -369,7 +383,7 @@ describe('okta importer: OAuth grants, client credentials and API services', () 
     expect(targets(fragment, 'CAN_RESET_CREDENTIAL', botClient)).toEqual([ELENA, PRIYA, RAJ, NINA, TOM].map((u) => id(`identity:${u}`)).sort());
     expect(edges(fragment, 'CAN_WRITE', botClient, id('resource:users'))).toMatchObject([{ scopes: ['okta.users.manage'], grant: id('grant:oag1usersManage00g7') }]);
     expect(edges(fragment, 'CAN_READ', botClient).map((e) => e.to)).toEqual([id('resource:groups')]);
-    expect(report.notes).toContain('1 scope grants that are not ACTIVE give no authority and were left out');
+    expect(report.notes).toContain('scope grants that are not ACTIVE give no authority and were left out: 1');
   });
 
   it('records who granted the scopes, without authority', () => {
@@ -487,10 +501,12 @@ describe('okta importer: validation, secrets, idempotence', () => {
     expect(raw).toContain('EXAMPLE-not-a-real-secret-1234567890');
     expect(raw).toContain('DRUFXGF9XbLn......a3x3POBiIxDreBCdZuFs5B');
     const { fragment } = importOk(files, { tenant: TENANT });
+    // As the importer produced it, before the engine's own scrubber sees it.
+    const imported = JSON.stringify(fragment);
     const finished = finishFragment(fragment, { nodePaths: fragment.nodes.map((n) => n.id), edgePaths: fragment.edges.map((e) => e.to) });
     if (!finished.ok) throw new Error('inconsistent fragment');
     const snapshot = new TextDecoder().decode(encodeSnapshot(assembleGraph([finished.value]).graph));
-    for (const text of [JSON.stringify(fragment), snapshot]) {
+    for (const text of [imported, snapshot]) {
       expect(text).not.toContain('EXAMPLE-not-a-real-secret');
       expect(text).not.toContain('DRUFXGF9XbLn......');
       expect(text).not.toContain('HAGDTYU9XbLnS');
