@@ -48,7 +48,8 @@ export function assumeLevel(scope: string): Level {
 }
 
 export function lookupScope(catalog: ScopeCatalog, scope: string): ScopeLookup {
-  const exact = catalog.scopes[scope];
+  // Own properties only: a scope named `constructor` must not find Object.prototype.constructor.
+  const exact = Object.hasOwn(catalog.scopes, scope) ? catalog.scopes[scope] : undefined;
   if (exact) return { scope, entry: exact, assumed: false };
   for (const { pattern, entry } of catalog.patterns) {
     if (new RegExp(pattern).test(scope)) return { scope, entry, assumed: false };

@@ -7,13 +7,14 @@ import type { Level } from '../../engine/schema/index.ts';
 import { emptyReport, type ImporterReport } from '../common/importer.ts';
 import type { Located } from '../common/records.ts';
 import { lookupScope, scopeCatalogSchema, UnknownScopes, type ScopeLookup } from '../common/scopes.ts';
-import { definedProperties, FragmentBuilder } from '../google-workspace/builder.ts';
+import { definedProperties, FragmentBuilder, withoutPrototype } from '../google-workspace/builder.ts';
 import roleData from './roles.json' with { type: 'json' };
 import type { Binding, ServiceAccount, ServiceAccountKey } from './schema.ts';
 
 export const PLATFORM = 'gcp';
 export const SOURCE = 'gcp';
-export const ROLE_CATALOG = scopeCatalogSchema.parse(roleData);
+/** Null-prototype table: a scope named `constructor` or `toString` in an export must read as unknown. */
+export const ROLE_CATALOG = withoutPrototype(scopeCatalogSchema.parse(roleData));
 
 /** Per-project services the role catalogue reaches; anything else gets a resource named after its service. */
 const SERVICES: Readonly<Record<string, { name: string; tags?: string[] }>> = {
@@ -42,7 +43,7 @@ export interface GcpInput {
 
 /** The project: `--tenant`, else the one projectId of the service accounts, else the one project named in key names. */
 export function projectOf(input: Pick<GcpInput, 'accounts' | 'keys'>, tenant: string | undefined): { ok: true; project: string } | { ok: false; issue: InputIssue } {
-  if (tenant) return { ok: true, project: tenant };
+  if (tenant) return { ok: true, project: tenant.toLowerCase() };
   const fromAccounts = [...new Set(input.accounts.map((a) => a.value.projectId).filter((p): p is string => !!p))].sort();
   const fromKeys = [...new Set(input.keys.map((k) => /^projects\/([^/]+)\//.exec(k.value.name)?.[1]).filter((p): p is string => !!p && p !== '-'))].sort();
   const candidates = fromAccounts.length > 0 ? fromAccounts : fromKeys;
@@ -78,7 +79,7 @@ export function buildGcp(input: GcpInput, project: string): { fragment: Fragment
   const serviceResource = (service: string, assumed: boolean): string => {
     const rid = id('Resource', `service/${service}`);
     if (!b.has(rid)) {
-      const known = SERVICES[service];
+      const known = Object.hasOwn(SERVICES, service) ? SERVICES[service] : undefined;
       b.node({ ...base, id: rid, kind: 'Resource', name: `${known?.name ?? `${service} (service of a role not in the catalogue)`} in ${project}`, resourceType: 'cloud-service', ...(known?.tags ? { tags: known.tags } : {}), properties: { service, ...(assumed ? { assumed: true } : {}) } });
       // (:Platform)-[:CONTAINS]->(:Resource)
       b.edge({ kind: 'CONTAINS', from: platformId, to: rid, reason: `The project ${project} holds it.` });
@@ -124,7 +125,7 @@ export function buildGcp(input: GcpInput, project: string): { fragment: Fragment
     if (type === 'user') return b.node(stubNode('google-workspace', 'Identity', value, value, SOURCE));
     if (type === 'serviceAccount') return accountId(value);
     if (type === 'group') return b.node(stubNode('google-workspace', 'Group', value, value, SOURCE));
-    if (type === 'allUsers' || type === 'allAuthenticatedUsers') publicRoles.add(`${role} to ${type}`);
+    if (type === 'allUsers' || type === 'allAuthenticatedUsers') { publicRoles.add(`${role} to ${type}`); return undefined; }
     const reason = type === 'deleted' ? 'deleted principals' : type.startsWith('principal') ? 'workload identity federation principals' : `${type} members`;
     skippedMembers.set(reason, (skippedMembers.get(reason) ?? 0) + 1);
     return undefined;
@@ -133,13 +134,13 @@ export function buildGcp(input: GcpInput, project: string): { fragment: Fragment
   const describeRole = (lookup: ScopeLookup): string => lookup.entry.risk ?? (lookup.assumed ? 'not in the role catalogue: level assumed from its name' : '');
 
   /** (:Identity|Group)-[:HAS_ROLE]->(:Role), conditions kept on the edge when the binding has one. */
-  const bindMembers = (roleId: string, binding: Binding): void => {
+  const bindMembers = (roleId: string, binding: Binding, on = ''): void => {
     for (const text of [...binding.members].sort()) {
       const principal = member(text, binding.role);
       if (!principal) continue;
       const condition = binding.condition ? (binding.condition.title ?? binding.condition.expression ?? 'condition') : undefined;
       b.edge({
-        kind: 'HAS_ROLE', from: principal, to: roleId, reason: `${text.slice(text.indexOf(':') + 1)} holds ${binding.role}${condition ? ` when ${condition}` : ''}.`,
+        kind: 'HAS_ROLE', from: principal, to: roleId, reason: `${text.slice(text.indexOf(':') + 1)} holds ${binding.role}${on}${condition ? ` when ${condition}` : ''}.`,
         ...(condition ? { conditions: ['iam-condition'], properties: { condition } } : {}),
       });
     }
@@ -182,15 +183,15 @@ export function buildGcp(input: GcpInput, project: string): { fragment: Fragment
     const roleId = id('Role', `${email.toLowerCase()}/${binding.role}`);
     const takesOver = lookup.entry.takeover !== undefined || lookup.entry.level === 'admin';
     if (!b.has(roleId)) {
-      b.node({ ...base, id: roleId, kind: 'Role', name: `${binding.role} on ${email}`, privileged: takesOver, properties: definedProperties({ role: binding.role, serviceAccount: email.toLowerCase(), risk: describeRole(lookup) || undefined, assumed: lookup.assumed || undefined }) });
+      b.node({ ...base, id: roleId, kind: 'Role', name: `${binding.role} on ${email}`, privileged: takesOver, properties: definedProperties({ role: binding.role, serviceAccount: email.toLowerCase(), assumed: lookup.assumed || undefined }) });
       if (takesOver) b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: roleId, to: target, scopes: [binding.role], reason: takeoverReason(lookup, email.toLowerCase()), ...(lookup.assumed ? { assumed: true } : {}) });
     }
-    bindMembers(roleId, binding);
+    bindMembers(roleId, binding, ` on ${email.toLowerCase()}`);
   }
 
   report.unknownScopes = unknown.list();
   if (systemKeys > 0) report.notes.push(`${systemKeys} Google-managed (SYSTEM_MANAGED) key${systemKeys === 1 ? '' : 's'} skipped: they never leave Google`);
   for (const [reason, count] of [...skippedMembers.entries()].sort()) report.notes.push(`${count} IAM binding member${count === 1 ? '' : 's'} not mapped (${reason})`);
-  for (const grant of [...publicRoles].sort()) report.notes.push(`PUBLIC: ${grant}: anyone on the internet holds this role`);
+  for (const grant of [...publicRoles].sort()) report.notes.push(`PUBLIC: ${grant} (${grant.endsWith('allUsers') ? 'anyone on the internet' : 'anyone with a Google account'} holds this role; not mapped)`);
   return { fragment: b.fragment(), report };
 }

@@ -2,6 +2,7 @@
 // their stable id (scopes unioned), and a deterministic order so the same export always gives the same bytes.
 import { edgeId, type Fragment, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { stripUndefined } from '../../engine/format/validate.ts';
+import type { ScopeCatalog } from '../common/scopes.ts';
 
 export class FragmentBuilder {
   readonly nodes = new Map<string, GraphNode>();
@@ -47,4 +48,9 @@ export function definedProperties(record: Record<string, Primitive | Primitive[]
   const out: Record<string, Primitive | Primitive[]> = {};
   for (const [key, value] of Object.entries(record)) if (value !== null && value !== undefined) out[key] = value;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The catalogue with its scope table copied into a null-prototype object, so lookups never hit Object.prototype. */
+export function withoutPrototype(catalog: ScopeCatalog): ScopeCatalog {
+  return { ...catalog, scopes: Object.assign(Object.create(null) as ScopeCatalog['scopes'], catalog.scopes) };
 }

@@ -48,7 +48,7 @@ export function transformWorkspace(files: readonly RawFile[], options: { lenient
       issues.push(...result.issues);
       report.skipped.push(...result.skipped);
     }
-    report.records[role] = records.length;
+    if (byRole.has(role)) report.records[role] = records.length;
     return records;
   };
 

@@ -3,11 +3,11 @@
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId, type Fragment } from '../../engine/format/native.ts';
 import { stubNode } from '../../engine/store/link.ts';
-import { LEVEL_CODE, type Level } from '../../engine/schema/index.ts';
+import type { Level } from '../../engine/schema/index.ts';
 import { emptyReport, type ImporterReport } from '../common/importer.ts';
-import { definedProperties, FragmentBuilder } from './builder.ts';
 import type { Located } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes, scopeCatalogSchema, type ScopeLookup } from '../common/scopes.ts';
+import { definedProperties, FragmentBuilder, withoutPrototype } from './builder.ts';
 import firstPartyData from './first-party.json' with { type: 'json' };
 import scopeData from './scopes.json' with { type: 'json' };
 import { historyKey, revokedLast, type GrantHistory, type LocatedToken } from './read.ts';
@@ -16,7 +16,8 @@ import type { Delegation, GoogleUser } from './schema.ts';
 export const PLATFORM = 'google-workspace';
 export const SOURCE = 'google-workspace';
 
-export const SCOPE_CATALOG = scopeCatalogSchema.parse(scopeData);
+/** Null-prototype table: a scope named `constructor` or `toString` in an export must read as unknown. */
+export const SCOPE_CATALOG = withoutPrototype(scopeCatalogSchema.parse(scopeData));
 export const FIRST_PARTY_CLIENTS: Readonly<Record<string, string>> = firstPartyData.clients;
 
 /** Admin SDK (and Vault, licensing, group settings) scopes do nothing unless the user is an administrator. */
@@ -44,8 +45,8 @@ const TENANT = {
 } as const;
 type TenantType = keyof typeof TENANT;
 
-const isPerUser = (type: string): type is PerUserType => type in PER_USER;
-const isTenant = (type: string): type is TenantType => type in TENANT;
+const isPerUser = (type: string): type is PerUserType => Object.hasOwn(PER_USER, type);
+const isTenant = (type: string): type is TenantType => Object.hasOwn(TENANT, type);
 
 const KIND_OF_LEVEL: Record<Level, 'CAN_READ' | 'CAN_WRITE' | 'CAN_ADMIN'> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
 const VERB: Record<Level, string> = { read: 'read', write: 'write to', admin: 'fully control' };
@@ -212,7 +213,7 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
   const appIds = new Map<string, string>();
   const app = (clientId: string, name: string | undefined, facts: { nativeApp?: boolean | null; anonymous?: boolean | null }): string => {
     const aid = id('App', clientId);
-    const firstParty = FIRST_PARTY_CLIENTS[clientId];
+    const firstParty = Object.hasOwn(FIRST_PARTY_CLIENTS, clientId) ? FIRST_PARTY_CLIENTS[clientId] : undefined;
     if (!b.nodes.has(aid)) {
       b.node({
         ...base, id: aid, kind: 'App', name: name || firstParty || clientId, thirdParty: firstParty === undefined,
@@ -308,7 +309,7 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
     // (:Identity|App)-[:HOLDS]->(:Credential)
     b.edge({ kind: 'HOLDS', from: holder, to: did, reason: `${label} can sign a token for any ${domain} user with its own key: domain-wide delegation needs no per-user consent.` });
     const lookups = authorityEdges(did, scopes, 'everyone', `${label} (any user, domain-wide delegation)`);
-    const takeover = lookups.filter((l) => (isAdminOnlyScope(l.scope) && LEVEL_CODE[l.entry.level] === LEVEL_CODE.admin) || l.entry.takeover === 'impersonate').map((l) => l.scope);
+    const takeover = lookups.filter((l) => (isAdminOnlyScope(l.scope) && l.entry.level === 'admin') || l.entry.takeover === 'impersonate').map((l) => l.scope);
     if (takeover.length > 0) {
       for (const admin of admins) {
         // (:Credential)-[:AUTHENTICATES_AS]->(:Identity): impersonating an administrator with admin scopes is their takeover.
@@ -318,7 +319,7 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
   }
 
   report.unknownScopes = unknown.list();
-  if (adminScopesIgnored > 0) report.notes.push(`${adminScopesIgnored} Admin SDK scope grant${adminScopesIgnored === 1 ? '' : 's'} held by non-administrators reach nothing and were not mapped to authority`);
+  if (adminScopesIgnored > 0) report.notes.push(`${adminScopesIgnored} Admin SDK scope${adminScopesIgnored === 1 ? '' : 's'} granted by non-administrators: ${adminScopesIgnored === 1 ? 'it reaches' : 'they reach'} nothing, so no authority was mapped`);
   if (unknownUsers > 0) report.notes.push(`${unknownUsers} token activity pair${unknownUsers === 1 ? '' : 's'} name users that are not in users.list (deleted since?); skipped`);
   if (historyOnly > 0) report.notes.push(`${historyOnly} grant${historyOnly === 1 ? '' : 's'} known only from the token activity report`);
   return { fragment: b.fragment(), report, issues };

@@ -68,6 +68,12 @@ describe('scopes', () => {
     expect(lookupScope(catalog, 'Sites.FullControl.All')).toMatchObject({ assumed: true, entry: { level: 'admin' } });
   });
 
+  it('never takes an inherited object property for a catalogue entry', () => {
+    for (const scope of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(lookupScope(catalog, scope)).toMatchObject({ assumed: true, entry: { level: 'admin', resources: [] } });
+    }
+  });
+
   it('assumes the highest level the name suggests, and admin when it suggests nothing', () => {
     expect(assumeLevel('files.read')).toBe('read');
     expect(assumeLevel('chat:write')).toBe('write');
