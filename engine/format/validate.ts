@@ -54,11 +54,20 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], raw: unknown,
   });
 }
 
+/**
+ * Control characters (C0 but tab and newline, DEL, C1) have no place in names from outside: in a terminal they
+ * can move the cursor, rewrite earlier lines or set the title. They become U+FFFD at the import boundary, so
+ * no output (text, markdown, SARIF, HTML) ever carries them.
+ */
+export function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
 /** Redacts secret-shaped text in free-text fields and drops secret-named extra properties. */
 function scrubNode(node: GraphNode): number {
   let count = 0;
   const scrub = (text: string): string => {
-    const { text: out, found } = redactText(text);
+    const { text: out, found } = redactText(withoutControls(text));
     count += found.length;
     return out;
   };
@@ -89,7 +98,7 @@ function scrubProperties(properties: Record<string, unknown> | undefined, scrub:
 function scrubEdge(edge: GraphEdge): number {
   let count = 0;
   const scrub = (text: string): string => {
-    const { text: out, found } = redactText(text);
+    const { text: out, found } = redactText(withoutControls(text));
     count += found.length;
     return out;
   };

@@ -305,3 +305,18 @@ describe('assembling imported fragments', () => {
     }
   });
 });
+
+describe('names from outside', () => {
+  it('lose terminal control characters on import, keeping tabs and newlines', () => {
+    const result = parseNative(JSON.stringify({
+      nodes: [{ id: 'a:t:app:x', kind: 'App', name: 'Evil\u001b]0;owned\u0007\u001b[2J app\tname', platform: 'a', tenant: 't', properties: { note: 'line\u009bone\nline two' } }],
+      edges: [],
+    }), { file: 'evil.json' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [node] = result.value.fragment.nodes;
+    expect(node!.name).toBe('Evil\ufffd]0;owned\ufffd\ufffd[2J app\tname');
+    expect(node!.properties!.note).toBe('line\ufffdone\nline two');
+  });
+});
+
