@@ -2,14 +2,24 @@
 import type { Importer } from './common/importer.ts';
 import { entraImporter } from './entra/index.ts';
 import { gcpImporter } from './gcp/index.ts';
+import { githubImporter } from './github/index.ts';
 import { googleWorkspaceImporter } from './google-workspace/index.ts';
 import { oktaImporter } from './okta/index.ts';
+import { atlassianImporter } from './atlassian/index.ts';
+import { salesforceImporter } from './salesforce/index.ts';
+import { slackImporter } from './slack/index.ts';
+import { awsImporter } from './aws/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
   oktaImporter,
   googleWorkspaceImporter,
   gcpImporter,
+  githubImporter,
+  slackImporter,
+  salesforceImporter,
+  atlassianImporter,
+  awsImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

@@ -1,0 +1,11 @@
+// The Atlassian importer: `blastmap import atlassian <folder>` reads saved Atlassian Admin API answers (org
+// API token list, per-user API tokens, managed accounts; docs/importers/atlassian.md) and maps API tokens.
+import type { Importer } from '../common/importer.ts';
+import { ATLASSIAN_FILES, transformAtlassian } from './transform.ts';
+
+export const atlassianImporter: Importer = {
+  source: 'atlassian',
+  title: 'Atlassian',
+  files: ATLASSIAN_FILES,
+  transform: transformAtlassian,
+};

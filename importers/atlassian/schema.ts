@@ -1,0 +1,46 @@
+// zod schemas of the Atlassian Admin API answers the Atlassian importer reads (API tokens, managed accounts),
+// with Atlassian's own field names. Token values are never returned by these endpoints, so never read.
+import { z } from 'zod';
+
+/** Atlassian date-times (ISO-8601, with or without fraction and offset) become UTC instants. */
+export const atlassianInstant = z
+  .string()
+  .refine((text) => /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)), { message: 'an ISO-8601 date-time' })
+  .transform((text) => new Date(Date.parse(text)).toISOString());
+
+const text = z.string().nullish();
+
+/** `GET /admin/api-access/v1/orgs/{orgId}/api-tokens` -> `data[]`: a managed account's API token. */
+export const orgApiTokenSchema = z.object({
+  id: z.string().min(1),
+  label: text,
+  status: text,
+  createdAt: atlassianInstant.nullish(),
+  expiresAt: atlassianInstant.nullish(),
+  lastActiveAt: atlassianInstant.nullish(),
+  user: z.object({ id: z.string().min(1), orgId: text, name: text, email: text }),
+});
+
+/** `GET https://api.atlassian.com/users/{account_id}/manage/api-tokens` -> `[]`: one account's API tokens. */
+export const userApiTokenSchema = z.object({
+  id: z.string().min(1),
+  label: text,
+  createdAt: atlassianInstant.nullish(),
+  lastAccess: atlassianInstant.nullish(),
+  expiry: atlassianInstant.nullish(),
+});
+
+/** `GET /admin/v1/orgs/{orgId}/users` -> `data[]`: managed accounts and the product sites they can use. */
+export const orgUserSchema = z.object({
+  account_id: z.string().min(1),
+  account_type: text,
+  account_status: text,
+  name: text,
+  email: text,
+  last_active: atlassianInstant.nullish(),
+  product_access: z.array(z.object({ key: z.string().min(1), name: text, url: text, last_active: atlassianInstant.nullish() })).nullish(),
+});
+
+export type OrgApiToken = z.output<typeof orgApiTokenSchema>;
+export type UserApiToken = z.output<typeof userApiTokenSchema>;
+export type OrgUser = z.output<typeof orgUserSchema>;
