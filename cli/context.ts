@@ -102,12 +102,23 @@ export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
   return batch;
 }
 
+/** Graphs loaded before a command's action, by the --graph value that names them (--store neo4j pulls one). */
+const preloadedGraphs = new Map<string, CompactGraph>();
+
+/** Makes loadGraph(key) return `graph` (or forget it, with undefined). */
+export function preloadGraph(key: string, graph: CompactGraph | undefined): void {
+  if (graph) preloadedGraphs.set(key, graph);
+  else preloadedGraphs.delete(key);
+}
+
 /**
  * Loads the graph named by --graph: a snapshot file, or native files / a folder of them imported on the
  * fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
  */
 export function loadGraph(option: string | undefined): CompactGraph {
   const path = graphPath(option);
+  const preloaded = preloadedGraphs.get(path);
+  if (preloaded) return preloaded;
   if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
     return assembleGraph(readNativeFiles([path])).graph;
   }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { defaultIo, EXIT, reportError, type Io } from './context.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
+import { registerImportOpenGraph } from './commands/import-opengraph.ts';
+import { registerExport } from './commands/export.ts';
 import { registerRadius } from './commands/radius.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerPaths } from './commands/paths.ts';
@@ -12,6 +14,10 @@ import { registerExposure } from './commands/exposure.ts';
 import { registerRank } from './commands/rank.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerReview } from './commands/review.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerNeo4j } from './commands/neo4j.ts';
+import { attachStoreOptions } from './store-options.ts';
+import { registerGenerate } from './commands/generate.ts';
 
 export const VERSION = '0.1.0';
 
@@ -23,6 +29,8 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   registerImport(program, io);
+  registerImportOpenGraph(program, io);
+  registerExport(program, io);
   registerRadius(program, io);
   registerDemo(program, io);
   registerSchema(program, io);
@@ -33,6 +41,11 @@ export function buildProgram(io: Io): Command {
   registerRank(program, io);
   registerFindings(program, io);
   registerReview(program, io);
+  registerServe(program, io);
+  registerNeo4j(program, io);
+  registerGenerate(program, io);
+  // Last: gives every reading command registered above the --store option.
+  attachStoreOptions(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   return program;
 }

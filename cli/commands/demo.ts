@@ -7,6 +7,7 @@ import { assembleGraph } from '../../engine/store/assemble.ts';
 import { parseFormat, readNativeFiles, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { printRadius } from './radius.ts';
+import { serveGraph } from './serve.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
 
@@ -14,15 +15,16 @@ export function loadDemoGraph() {
   return assembleGraph(readNativeFiles([DEMO_DIR])).graph;
 }
 
-interface DemoFlags extends ReachFlags { format?: string; all?: boolean }
+interface DemoFlags extends ReachFlags { format?: string; all?: boolean; open?: boolean }
 
 export function registerDemo(program: Command, io: Io): void {
   const command = program
     .command('demo')
     .description('load the bundled demo company (datasets/demo) and brief the compromise of its riskiest connector')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text')
-    .option('--all', 'list every reached node in the text brief');
-  addReachOptions(command).action((flags: DemoFlags) => {
+    .option('--all', 'list every reached node in the text brief')
+    .option('--open', 'then start the web UI on the demo graph (blastmap serve), opened on this radius');
+  addReachOptions(command).action(async (flags: DemoFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const graph = loadDemoGraph();
@@ -38,5 +40,9 @@ export function registerDemo(program: Command, io: Io): void {
       io.out('');
     }
     printRadius(io, blastRadius(graph, [riskiest.index], options), format, flags.all);
+    if (flags.open) {
+      const query = new URLSearchParams({ sources: riskiest.id, tab: 'radius', ...(flags.at ? { at: flags.at.slice(0, 10) } : {}) });
+      await serveGraph(io, graph, { open: true, path: `?${query.toString()}` });
+    }
   });
 }

@@ -11,8 +11,9 @@ import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
+import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
 
-interface ImportOptions { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
+interface ImportOptions extends StoreFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
 
 const RAW_EXTENSIONS = /\.(json|csv|txt)$/i;
 
@@ -73,15 +74,16 @@ export function registerImport(program: Command, io: Io): void {
   const command = program
     .command('import')
     .description('import exports into the graph snapshot (all files or nothing)');
-  command
+  addStoreOptions(command
     .command('native')
     .description('import blastmap native inventories: .json, .yaml or .ndjson files, or folders of them')
     .argument('<files...>', 'files or folders')
     .option('-g, --graph <snapshot>', 'snapshot to update (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
-    .option('-f, --format <format>', 'report format: text or json', 'text')
-    .action((files: string[], options: ImportOptions) => {
+    .option('-f, --format <format>', 'report format: text or json', 'text'))
+    .action(async (files: string[], options: ImportOptions) => {
       const format = parseFormat(options.format, ['text', 'json']);
+      if (storeKind(options) === 'neo4j') { await neo4jImport(io, options, readNativeFiles(files), format); return; }
       const target = graphPath(options.graph);
       withWriteLock(target, () => {
         const batch = readNativeFiles(files);
@@ -95,7 +97,7 @@ export function registerImport(program: Command, io: Io): void {
       });
     });
   for (const importer of IMPORTERS) {
-    command
+    addStoreOptions(command
       .command(importer.source)
       .description(`import ${importer.title} admin-API exports: a folder of raw JSON responses (docs/importers/${importer.source}.md)`)
       .argument('<folders...>', 'folders (or files) of raw API responses, one file per endpoint')
@@ -103,9 +105,15 @@ export function registerImport(program: Command, io: Io): void {
       .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
       .option('--lenient', 'skip records that do not match the platform schema, and report them, instead of failing')
       .option('--tenant <key>', 'tenant key when the export does not say it (org, domain or tenant id)')
-      .option('-f, --format <format>', 'report format: text or json', 'text')
-      .action((folders: string[], options: ImportOptions) => {
+      .option('-f, --format <format>', 'report format: text or json', 'text'))
+      .action(async (folders: string[], options: ImportOptions) => {
         const format = parseFormat(options.format, ['text', 'json']);
+        if (storeKind(options) === 'neo4j') {
+          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });
+          if (format === 'text') printImporterReport(io, importerReport);
+          await neo4jImport(io, options, [sourced], format, { importer: importerReport });
+          return;
+        }
         const target = graphPath(options.graph);
         withWriteLock(target, () => {
           const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });

@@ -6,8 +6,9 @@ import { renderRadiusHtml } from '../../engine/report/html.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { json, loadGraph, parseFormat, type Io, type OutputFormat } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
 
-interface RadiusFlags extends ReachFlags { graph?: string; format?: string; all?: boolean }
+interface RadiusFlags extends ReachFlags, StoreFlags { graph?: string; format?: string; all?: boolean }
 
 export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, all = false): void {
   if (format === 'json') io.out(json(radius));
@@ -24,9 +25,10 @@ export function registerRadius(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--all', 'list every reached node in the text brief');
-  addReachOptions(command).action((nodes: string[], flags: RadiusFlags) => {
+  addStoreOptions(addReachOptions(command)).action(async (nodes: string[], flags: RadiusFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
+    if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, flags.all); return; }
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     printRadius(io, blastRadius(graph, sources, options), format, flags.all);

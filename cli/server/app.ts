@@ -101,7 +101,8 @@ export function createApp(options: AppOptions): Hono {
   const send = <T extends z.ZodType>(c: Context, schema: T, value: unknown) => c.json(schema.parse(value) as object);
 
   app.use('*', async (c, next) => {
-    if (allowedHosts && !allowedHosts.has((c.req.header('host') ?? '').toLowerCase())) {
+    // The Node adapter builds the request URL from the Host header, so the URL's host is the name the client used.
+    if (allowedHosts && !allowedHosts.has(new URL(c.req.url).host.toLowerCase())) {
       throw new RequestError(421, failure('MISDIRECTED', 'this server only answers requests addressed to its own host name'));
     }
     await next();
@@ -157,8 +158,9 @@ export function createApp(options: AppOptions): Hono {
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
   app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
 
+  // Node ids may contain commas: one `sources` parameter per source.
   app.get('/api/report.html', (c) => {
-    const request = parseRequest(radiusRequestSchema, defined({ ...analysisQuery(c), sources: c.req.queries('sources')?.flatMap((value) => list(value) ?? []) }));
+    const request = parseRequest(radiusRequestSchema, defined({ ...analysisQuery(c), sources: c.req.queries('sources') }));
     let mitigations: Mitigation[] = [];
     const rawMitigations = c.req.query('mitigations');
     if (rawMitigations) {

@@ -37,7 +37,8 @@ export const resolveSources = (graph: CompactGraph, references: readonly string[
 
 function entryView(entry: RadiusEntry) {
   const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, path } = entry;
-  return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: path.at(-1)?.edgeId ?? null };
+  const last = path.at(-1);
+  return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: last?.edgeId ?? null, parent: last?.from.id ?? null };
 }
 
 /** The blast radius of `sources`, with the mitigations applied when there are any, and what they changed. */

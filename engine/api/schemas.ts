@@ -237,6 +237,8 @@ export const radiusEntryViewSchema = nodeRefSchema.extend({
   lateral: z.boolean(),
   /** Edge id of the last step of the witness path: together they draw the witness tree. */
   via: z.string().nullable(),
+  /** The node that step comes from (its parent in the witness tree). */
+  parent: z.string().nullable(),
 });
 export type RadiusEntryView = z.infer<typeof radiusEntryViewSchema>;
 

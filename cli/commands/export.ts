@@ -1,0 +1,94 @@
+// `blastmap export <format>`: the graph, or the blast radius of some nodes, for other tools: BloodHound CE
+// (OpenGraph payload + extension schema), Gephi/yEd/NetworkX (GEXF, GraphML), or blastmap's own JSON/NDJSON.
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
+import { reach, type ReachResult } from '../../engine/analysis/reach.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import { toGexf, toGraphml } from '../../engine/export/graph-formats.ts';
+import { nativeJsonText, ndjsonText } from '../../engine/export/native.ts';
+import { openGraphExtension, openGraphText } from '../../engine/export/opengraph.ts';
+import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { resolveNode } from '../../engine/store/lookup.ts';
+import { graphPath, json, loadGraph, type Io } from '../context.ts';
+import { VERSION } from '../main.ts';
+import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+
+export const EXPORT_FORMATS = ['opengraph', 'opengraph-schema', 'gexf', 'graphml', 'json', 'ndjson'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+interface ExportFlags extends ReachFlags { graph?: string; radius?: string[]; out?: string }
+
+/** Chunks are joined into writes of about this size (the payloads are written element by element). */
+const WRITE_BATCH = 1 << 20;
+
+function exportChunks(format: ExportFormat, graph: CompactGraph, radius: ReachResult | undefined): Iterable<string> {
+  const options = radius ? { radius } : {};
+  switch (format) {
+    case 'opengraph': return openGraphText(graph, options);
+    case 'opengraph-schema': return [json(openGraphExtension(graph.schema, { version: `v${VERSION}` }))];
+    case 'gexf': return [toGexf(graph, options)];
+    case 'graphml': return [toGraphml(graph, options)];
+    case 'json': return nativeJsonText(graph, options);
+    case 'ndjson': return ndjsonText(graph, options);
+  }
+}
+
+function* batched(chunks: Iterable<string>): Generator<string> {
+  let buffer = '';
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= WRITE_BATCH) { yield buffer; buffer = ''; }
+  }
+  if (buffer.length > 0) yield buffer;
+}
+
+/** Writes next to the target and renames, so an interrupted export never leaves half a file under its name. */
+function writeFile(path: string, chunks: Iterable<string>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'w', 0o644);
+    for (const chunk of batched(chunks)) writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new BlastmapError('IO', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function registerExport(program: Command, io: Io): void {
+  const command = program
+    .command('export')
+    .description('write the graph, or what some nodes reach, for BloodHound CE (OpenGraph), Gephi (GEXF, GraphML) or as native JSON/NDJSON')
+    .argument('<format>', EXPORT_FORMATS.join(', '))
+    .option('-g, --graph <snapshot|file|folder>', 'graph to export (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+    .option('--radius <nodes...>', 'export only what these nodes reach (ids or exact names), with level and hops on every node')
+    .option('-o, --out <file>', 'write to this file instead of standard output');
+  addReachOptions(command).action((formatText: string, flags: ExportFlags) => {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(formatText)) {
+      throw new BlastmapError('INVALID_OPTION', `export format ${formatText}: expected one of ${EXPORT_FORMATS.join(', ')}`);
+    }
+    const format = formatText as ExportFormat;
+    // Checked even without --radius, so a mistyped --at is an error rather than silently ignored.
+    const reachOptions = toReachOptions(flags);
+    let chunks: Iterable<string>;
+    if (format === 'opengraph-schema' && flags.graph === undefined && !existsSync(graphPath(undefined))) {
+      // The extension document needs only a schema: without a graph, the built-in one.
+      chunks = [json(openGraphExtension(DEFAULT_SCHEMA, { version: `v${VERSION}` }))];
+    } else {
+      const graph = loadGraph(flags.graph);
+      let radius: ReachResult | undefined;
+      if (flags.radius) {
+        if (format === 'opengraph-schema') throw new BlastmapError('INVALID_OPTION', '--radius does not apply to opengraph-schema (the schema document lists kinds, not nodes)');
+        radius = reach(graph, flags.radius.map((reference) => resolveNode(graph, reference)), reachOptions);
+      }
+      chunks = exportChunks(format, graph, radius);
+    }
+    if (flags.out !== undefined) writeFile(flags.out, chunks);
+    else for (const chunk of batched(chunks)) io.out(chunk);
+  });
+}

@@ -1,0 +1,261 @@
+// The web UI in a real headless Chromium: the demo loads and draws, search finds the chat vendor's app, its
+// simulated compromise lists the crown jewels the engine finds, the first revocation cut shrinks the radius,
+// exports work, large graphs aggregate, and hostile names stay text. Timings are printed, never asserted.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revocationPlan } from '../../engine/analysis/plan.ts';
+import { blastRadius } from '../../engine/analysis/radius.ts';
+import { whatIf } from '../../engine/analysis/whatif.ts';
+import { exposureOf } from '../../engine/analysis/exposure.ts';
+import { assembleGraph } from '../../engine/store/assemble.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { loadDemoGraph } from '../../cli/commands/demo.ts';
+import { readNativeFiles } from '../../cli/context.ts';
+import type { RunningServer } from '../../cli/server/start.ts';
+import { REPO_ROOT } from '../../cli/server/ui-build.ts';
+import { buildUiForTests, launchChromium, openPage, requireChromium, screenshot, serve, waitForData } from './harness.ts';
+
+const PARLEY = 'parley:prod:app:parley-chat';
+const timings: string[] = [];
+const report = (label: string, ms: number | string) => timings.push(`${label}: ${ms} ms`);
+
+let browser: Browser;
+let ui: Awaited<ReturnType<typeof buildUiForTests>>;
+let demo: CompactGraph;
+let demoServer: RunningServer;
+/** A fixed instant: the demo's credentials have dates, and the oracle must use the same one as the page. */
+const AT = '2026-11-01';
+
+beforeAll(async () => {
+  requireChromium();
+  const started = performance.now();
+  ui = await buildUiForTests();
+  report('vite build of the UI', Math.round(performance.now() - started));
+  demo = loadDemoGraph();
+  demoServer = await serve(demo, ui.dir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demoServer?.close();
+  ui?.cleanup();
+  if (timings.length > 0) console.log(`e2e timings (software WebGL, 1000x700; reported, not asserted):\n  ${timings.join('\n  ')}`);
+});
+
+const bodyData = (page: Page, key: string) => page.evaluate((k) => document.body.dataset[k] ?? '', key);
+
+describe('the web UI on the demo graph', () => {
+  it('draws the whole demo graph with a legend and reports its render time', async () => {
+    const started = performance.now();
+    const { page, watch } = await openPage(browser, demoServer.url);
+    report('demo page ready (load, layout in a worker, first render)', Math.round(performance.now() - started));
+    report('graph render in the page (data-render-ms)', await bodyData(page, 'renderMs'));
+    expect(await bodyData(page, 'viewNodes')).toBe(String(demo.nodeCount));
+    expect(await page.locator('#legend').textContent()).toContain('salesforce');
+    expect(await page.locator('canvas').count()).toBeGreaterThan(2);
+    await screenshot(page, '01-overview');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a credential\u2019s dates, owner and findings, and filters edge kinds out of the view and the analysis', async () => {
+    const token = 'salesforce:corvidlabs:credential:refresh-token/parley-chat';
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&node=${encodeURIComponent(token)}&sources=${encodeURIComponent(PARLEY)}`);
+    await page.locator('[data-test="details"]').waitFor();
+    const details = await page.locator('[data-test="details"]').textContent();
+    expect(details).toContain('Credential dates');
+    expect(details).toContain('created');
+    expect(await page.locator('[data-test="details"] ul.findings li').count()).toBeGreaterThan(0);
+    await screenshot(page, '02-credential-details');
+
+    const before = await waitForData(page, 'radiusCount');
+    await page.locator('#filters-toggle').click();
+    await page.locator('[data-filter="Edge kinds:CONTAINS_CREDENTIAL"]').uncheck();
+    const after = await waitForData(page, 'radiusCount', before);
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT, excludeEdgeKinds: ['CONTAINS_CREDENTIAL'] });
+    expect(Number(after)).toBe(expected.reachedCount);
+    expect(new URL(page.url()).searchParams.get('hide')).toBe('CONTAINS_CREDENTIAL');
+    await screenshot(page, '03-filters');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('searches the chat vendor\u2019s app, simulates its compromise and lists the crown jewels the engine finds', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}`);
+    await page.locator('#search').fill('parley ch');
+    const suggestion = page.locator(`[data-test="suggestion"][data-id="${PARLEY}"]`);
+    await suggestion.waitFor();
+    await screenshot(page, '04-search');
+    await suggestion.click();
+    await page.locator('[data-test="details"]').waitFor();
+    expect(await page.locator('[data-test="details"] h2').textContent()).toContain('Parley Chat');
+
+    const started = performance.now();
+    await page.locator('[data-test="simulate"]').click();
+    const count = await waitForData(page, 'radiusCount');
+    report('simulate compromise: request to highlighted radius', Math.round(performance.now() - started));
+    report('radius highlight in the page (data-highlight-ms)', await bodyData(page, 'highlightMs'));
+
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT });
+    expect(Number(count)).toBe(expected.reachedCount);
+    expect(Number(await bodyData(page, 'score'))).toBe(expected.score);
+    const listed = await page.locator('[data-test="crown-jewel-name"]').allTextContents();
+    expect(listed.sort()).toEqual(expected.crownJewels.map((entry) => entry.name).sort());
+    expect(listed.length).toBeGreaterThan(0);
+    await screenshot(page, '05-radius');
+
+    // Clicking a crown jewel highlights its path on the graph and spells it out.
+    await page.locator('[data-test="crown-jewel"]').first().click();
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:'));
+    expect(await page.locator('ol.path .path-node').count()).toBe(expected.crownJewels[0]!.path.length + 1);
+    await screenshot(page, '06-path');
+
+    // Hop rings lay the radius out by distance from the source.
+    await page.locator('[data-test="rings"]').check();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('rings') === '1');
+    await page.waitForTimeout(600);
+    await screenshot(page, '07-rings');
+    expect(await page.locator('.ring-guides circle').count()).toBeGreaterThan(2);
+
+    // Clear goes back to the overview.
+    await page.locator('[data-test="clear"]').click();
+    await page.waitForFunction(() => document.body.dataset.radiusCount === '' && !new URL(location.href).searchParams.has('sources'));
+    expect(await page.locator('.ring-guides circle').count()).toBe(0);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('toggling the first revocation cut shrinks the radius, and the link reproduces the view', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    const before = await waitForData(page, 'radiusCount');
+    await page.locator('[data-test="open-plan"]').click();
+    const toggle = page.locator('[data-test="cut-toggle"]').first();
+    await toggle.waitFor();
+
+    const source = demo.indexOf.get(PARLEY)!;
+    const plan = revocationPlan(demo, [source], { at: AT, steps: 5 });
+    const firstCut = plan.steps[0]!.cut;
+    expect(await page.locator('ol.plan label.cut b').first().textContent()).toContain(firstCut.name);
+
+    const started = performance.now();
+    await toggle.check();
+    const after = await waitForData(page, 'radiusCount', before);
+    report('toggle a cut: request to re-highlighted radius', Math.round(performance.now() - started));
+    const expected = whatIf(demo, [source], firstCut.mitigations, { at: AT });
+    expect(Number(after)).toBe(expected.after.reachedCount);
+    expect(Number(after)).toBeLessThan(Number(before));
+    expect(Number(await bodyData(page, 'score'))).toBe(expected.scoreAfter);
+    expect(await page.locator('[data-test="live-score"]').textContent()).toBe(String(expected.scoreAfter));
+    await screenshot(page, '08-cut-applied');
+
+    // The URL holds the mitigation: opening it elsewhere shows the same shrunken radius.
+    const link = page.url();
+    expect(new URL(link).searchParams.get('m')).toContain('revoke');
+    const second = await openPage(browser, link);
+    expect(await waitForData(second.page, 'radiusCount')).toBe(after);
+    await second.page.context().close();
+
+    // Unticking restores the full radius.
+    await toggle.uncheck();
+    expect(await waitForData(page, 'radiusCount', after)).toBe(before);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the exposure of a crown jewel and exports a PNG of the view and the HTML report', async () => {
+    const target = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&tab=exposure&target=${encodeURIComponent(target)}`);
+    const exposed = await waitForData(page, 'exposedCount');
+    expect(Number(exposed)).toBe(exposureOf(demo, demo.indexOf.get(target)!, { at: AT }).exposedCount);
+    expect(await page.locator('[data-test="exposed"]').count()).toBe(Math.min(Number(exposed), 50));
+    await page.locator('[data-test="exposed"]').first().click();
+    await screenshot(page, '09-exposure');
+
+    const download = page.waitForEvent('download');
+    await page.locator('#export-png').click();
+    const png = await download;
+    const pngPath = join(REPO_ROOT, 'test-artifacts/e2e/10-exported-view.png');
+    await png.saveAs(pngPath);
+    const bytes = readFileSync(pngPath);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(bytes.length).toBeGreaterThan(5_000);
+
+    await page.goto(`${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    await waitForData(page, 'radiusCount');
+    const reportDownload = page.waitForEvent('download');
+    await page.locator('[data-test="report"]').click();
+    const html = readFileSync(await (await reportDownload).path(), 'utf8');
+    expect(html).toContain('Blast radius: Parley Chat');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('the web UI on larger graphs', () => {
+  it('aggregates beyond the budget, expands a cluster on demand and shows a radius whole', async () => {
+    const server = await serve(demo, ui.dir, 60);
+    try {
+      const { page, watch } = await openPage(browser, server.url);
+      const drawn = Number(await bodyData(page, 'viewNodes'));
+      expect(drawn).toBeLessThan(demo.nodeCount);
+      expect(await page.locator('#view-info').textContent()).toContain('clusters');
+      await screenshot(page, '11-aggregated');
+
+      // Expanding a cluster through the URL state, as a click on it does.
+      await page.goto(`${server.url}?expand=${encodeURIComponent('salesforce/Resource')}`);
+      await page.waitForSelector('body[data-ready="1"]');
+      expect(Number(await bodyData(page, 'viewNodes'))).toBeGreaterThan(drawn);
+
+      await page.goto(`${server.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+      const count = Number(await waitForData(page, 'radiusCount'));
+      const shown = await page.evaluate(() => Number(document.body.dataset.viewNodes));
+      expect(shown).toBeGreaterThanOrEqual(count + 1);
+      await screenshot(page, '12-aggregated-radius');
+      expect(watch.errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('hostile names', () => {
+  it('shows HTML and script payloads in names as text and runs none of them', async () => {
+    const graph = assembleGraph(readNativeFiles([join(REPO_ROOT, 'test/fixtures/hostile')])).graph;
+    const server = await serve(graph, ui.dir);
+    try {
+      const { page, watch } = await openPage(browser, server.url);
+      await page.locator('#search').fill('<img');
+      const suggestion = page.locator('[data-test="suggestion"]').first();
+      await suggestion.waitFor();
+      expect(await suggestion.locator('.name').textContent()).toBe('<img src=x onerror="window.__pwned=1;alert(1)">');
+      await suggestion.click();
+      await page.locator('[data-test="details"]').waitFor();
+      expect(await page.locator('[data-test="details"] h2').textContent()).toContain('<img src=x onerror=');
+      await page.locator('[data-test="simulate"]').click();
+      await waitForData(page, 'radiusCount');
+      await page.locator('[data-test="crown-jewel"]').first().click();
+      await page.locator('ol.path').waitFor();
+      expect(await page.locator('ol.path').textContent()).toContain('<script>window.__pwned=1</script>');
+      await page.locator('[data-test="open-plan"]').click();
+      await page.locator('[data-test="cut-toggle"]').first().waitFor();
+      await page.locator('[data-tab="radius"]').click();
+      await page.locator('[data-test="radius"] h2 button.link').first().click();
+      await page.locator('[data-test="details"]').waitFor();
+      await page.waitForTimeout(300);
+      await screenshot(page, '13-hostile');
+
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(watch.dialogs).toEqual([]);
+      // Nothing from the data became markup: no image, frame, svg or style element was created from a name.
+      expect(await page.locator('#panel img, #panel iframe, #panel script, #panel style, #panel details, #suggestions img').count()).toBe(0);
+      expect(watch.errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+});

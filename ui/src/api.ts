@@ -1,0 +1,52 @@
+// The browser side of the JSON API: every answer is checked against the same zod schemas the server uses,
+// and errors come back as ApiError with the server's code, message and candidate nodes.
+import type { z } from 'zod';
+import {
+  errorResponseSchema, exposureResponseSchema, graphResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
+  radiusResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
+} from './logic/wire.ts';
+
+export class ApiError extends Error {
+  constructor(readonly code: string, message: string, readonly candidates: readonly string[] = []) {
+    super(message);
+  }
+}
+
+async function call<T extends z.ZodType>(schema: T, path: string, body?: unknown, signal?: AbortSignal): Promise<z.output<T>> {
+  const response = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+    signal: signal ?? null,
+  });
+  const json: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = errorResponseSchema.safeParse(json);
+    if (error.success) throw new ApiError(error.data.error.code, error.data.error.message, error.data.error.candidates ?? []);
+    throw new ApiError('HTTP', `the server answered ${response.status}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError('BAD_RESPONSE', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export const api = {
+  meta: () => call(metaResponseSchema, '/api/meta'),
+  graph: (request: GraphRequest, signal?: AbortSignal) => call(graphResponseSchema, '/api/graph', request, signal),
+  search: (q: string, signal?: AbortSignal) => call(searchResponseSchema, `/api/search?q=${encodeURIComponent(q)}&limit=12`, undefined, signal),
+  node: (id: string, at?: string) => call(nodeDetailsResponseSchema, `/api/node/${encodeURIComponent(id)}${at ? `?at=${encodeURIComponent(at)}` : ''}`),
+  radius: (request: RadiusRequest, signal?: AbortSignal) => call(radiusResponseSchema, '/api/radius', request, signal),
+  plan: (request: PlanRequest, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
+  exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),
+};
+
+/** Link to the HTML report of the current radius (a download; the report is static and script-free). */
+export function reportUrl(request: RadiusRequest): string {
+  const params = new URLSearchParams();
+  for (const source of request.sources) params.append('sources', source);
+  if (request.at) params.set('at', request.at);
+  if (request.maxDepth !== undefined) params.set('maxDepth', String(request.maxDepth));
+  if (request.excludeEdgeKinds?.length) params.set('excludeEdgeKinds', request.excludeEdgeKinds.join(','));
+  if (request.mitigations?.length) params.set('mitigations', JSON.stringify(request.mitigations));
+  return `/api/report.html?${params.toString()}`;
+}

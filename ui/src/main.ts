@@ -1,0 +1,611 @@
+// The blastmap web UI: loads the view from the API, lays it out in a worker, and wires search, details,
+// simulate compromise, the revocation plan and what-if toggles, exposure, filters, exports and the URL state.
+import './style.css';
+import { api, ApiError, reportUrl } from './api.ts';
+import { append, byId, clear, h } from './dom.ts';
+import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
+import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
+import { platformColors } from './logic/palette.ts';
+import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
+import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
+import type { ExposureResponse, GraphRequest, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, SearchResult } from './logic/wire.ts';
+import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, type PanelActions } from './panels.ts';
+import { GraphRenderer } from './renderer.ts';
+import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
+
+const body = document.body;
+let state: ViewState = decodeState(location.search);
+let meta: MetaResponse;
+let colors = new Map<string, string>();
+const platformColor = (platform: string) => colors.get(platform) ?? '#94a3b8';
+let renderer: GraphRenderer | undefined;
+let viewAggregated = false;
+let radius: RadiusResponse | undefined;
+let plan: PlanResponse | undefined;
+let planKey = '';
+let exposure: ExposureResponse | undefined;
+let details: NodeDetailsResponse | undefined;
+let activePath: string | undefined;
+/** Force-directed positions, kept while hop rings are shown. */
+let forcePositions = new Map<string, Point>();
+let layoutWorker: Worker | undefined;
+/** Distance between hop rings, in graph coordinates. */
+const RING_SPACING = 100;
+
+// ------------------------------------------------------------------------------------------------ status
+
+let busy = 0;
+function setBusy(delta: number) {
+  busy += delta;
+  body.dataset.busy = busy > 0 ? '1' : '0';
+}
+
+function showStatus(text: string, kind: 'info' | 'error' = 'info') {
+  const status = byId('status');
+  status.textContent = text;
+  status.className = kind;
+  status.hidden = text === '';
+}
+
+function showError(error: unknown) {
+  if (error instanceof DOMException && error.name === 'AbortError') return;
+  const message = error instanceof ApiError ? `${error.message}${error.candidates.length > 0 ? ` — did you mean: ${error.candidates.slice(0, 3).join('; ')}` : ''}` : error instanceof Error ? error.message : String(error);
+  showStatus(message, 'error');
+}
+
+async function task<T>(work: () => Promise<T>): Promise<T | undefined> {
+  setBusy(1);
+  try {
+    return await work();
+  } catch (error) {
+    showError(error);
+    return undefined;
+  } finally {
+    setBusy(-1);
+  }
+}
+
+function syncUrl() {
+  const query = encodeState(state);
+  history.replaceState(null, '', `${location.pathname}${query}`);
+}
+
+// ------------------------------------------------------------------------------------------ analysis args
+
+/** Hidden traversable edge kinds are also left out of the analysis. */
+function excludedKinds(): string[] {
+  const traversable = new Set(meta.edgeKinds.filter((kind) => kind.traversable).map((kind) => kind.name));
+  return state.hiddenEdgeKinds.filter((kind) => traversable.has(kind));
+}
+
+function analysisOptions() {
+  const options: { at?: string; maxDepth?: number; excludeEdgeKinds?: string[] } = {};
+  if (state.at) options.at = state.at;
+  if (state.maxDepth !== undefined) options.maxDepth = state.maxDepth;
+  const excluded = excludedKinds();
+  if (excluded.length > 0) options.excludeEdgeKinds = excluded;
+  return options;
+}
+
+function radiusRequest(): RadiusRequest {
+  return { sources: state.sources, ...analysisOptions(), ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------- the view
+
+function graphRequest(): GraphRequest {
+  const request: GraphRequest = {};
+  if (state.budget !== undefined) request.budget = state.budget;
+  if (state.platforms.length > 0) request.platforms = state.platforms;
+  if (state.kinds.length > 0) request.kinds = state.kinds;
+  if (state.expand.length > 0) request.expand = state.expand;
+  // Over the budget, the radius is sent node by node inside the aggregated view.
+  if (state.sources.length > 0 && meta.nodeCount > (state.budget ?? meta.budget)) request.focus = radiusRequest();
+  return request;
+}
+
+function savedLayout(fingerprint: string): Map<string, Point> | undefined {
+  try {
+    const text = localStorage.getItem(`blastmap:layout:${fingerprint}`);
+    if (!text) return undefined;
+    return new Map(Object.entries(JSON.parse(text) as Record<string, [number, number]>).map(([key, [x, y]]) => [key, { x, y }]));
+  } catch {
+    return undefined;
+  }
+}
+
+function saveLayout(fingerprint: string, graph: ViewGraph) {
+  if (graph.order > 20_000) return;
+  const positions: Record<string, [number, number]> = {};
+  graph.forEachNode((key, attributes) => { positions[key] = [Math.round(attributes.x * 100) / 100, Math.round(attributes.y * 100) / 100]; });
+  try {
+    localStorage.setItem(`blastmap:layout:${fingerprint}`, JSON.stringify(positions));
+  } catch {
+    // storage full or disabled: the layout simply runs again next time
+  }
+}
+
+function runLayout(graph: ViewGraph, iterations: number, barnesHut: boolean): Promise<void> {
+  layoutWorker?.terminate();
+  const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+  layoutWorker = worker;
+  const keys = graph.nodes();
+  const request: LayoutRequest = {
+    nodes: keys.map((key) => { const a = graph.getNodeAttributes(key); return { key, x: a.x, y: a.y, size: a.size }; }),
+    edges: graph.mapEdges((_edge, _attributes, source, target) => [source, target] as [string, string]),
+    iterations,
+    barnesHut,
+  };
+  return new Promise((resolve) => {
+    const apply = (positions: Float64Array) => {
+      const moved = new Map<string, Point>();
+      keys.forEach((key, i) => moved.set(key, { x: positions[2 * i]!, y: positions[2 * i + 1]! }));
+      void renderer?.moveNodes(moved);
+    };
+    worker.onmessage = (event: MessageEvent<LayoutMessage>) => {
+      const message = event.data;
+      apply(message.positions);
+      if (message.type === 'progress') showStatus(`Laying out the graph… ${Math.round((message.done / iterations) * 100)}%`);
+      else {
+        worker.terminate();
+        if (layoutWorker === worker) layoutWorker = undefined;
+        resolve();
+      }
+    };
+    worker.onerror = () => {
+      showStatus('The layout worker failed; showing the initial placement.', 'error');
+      resolve();
+    };
+    worker.postMessage(request);
+  });
+}
+
+async function loadView(): Promise<void> {
+  const started = performance.now();
+  const view = await api.graph(graphRequest());
+  viewAggregated = view.aggregated;
+  const keys = [...view.nodes.map((n) => nodeKey(n.id)), ...view.clusters.map((c) => `c:${c.key}`)];
+  const fingerprint = viewFingerprint(keys, view.edges.length + view.links.length);
+  const saved = savedLayout(fingerprint);
+  const planned = layoutPlan(keys.length, saved?.size ?? 0);
+  const graph = buildViewGraph(view, platformColor, planned.mode === 'saved' ? saved : undefined);
+  if (!renderer) {
+    renderer = new GraphRenderer(byId('graph'), graph, {
+      clickNode: (_key, attributes) => {
+        if (attributes.cluster !== undefined) void expandCluster(attributes.cluster);
+        else if (attributes.nodeId !== undefined) void selectNode(attributes.nodeId);
+      },
+      clickStage: () => {
+        if (activePath !== undefined) {
+          activePath = undefined;
+          renderer?.update({ path: undefined });
+          renderPanel();
+        }
+      },
+    });
+  } else renderer.setGraph(graph);
+  forcePositions = new Map();
+  byId('view-info').textContent = view.aggregated
+    ? `${view.nodes.length.toLocaleString('en-US')} nodes and ${view.clusters.length} clusters of ${view.matching.toLocaleString('en-US')} (budget ${view.budget.toLocaleString('en-US')}): click a cluster to expand it`
+    : `${view.nodes.length.toLocaleString('en-US')} of ${view.total.nodes.toLocaleString('en-US')} nodes · ${view.edges.length.toLocaleString('en-US')} edges`;
+  if (planned.mode === 'force') {
+    showStatus('Laying out the graph…');
+    await runLayout(graph, planned.iterations, planned.barnesHut);
+    saveLayout(fingerprint, graph);
+  }
+  graph.forEachNode((key, attributes) => forcePositions.set(key, { x: attributes.x, y: attributes.y }));
+  showStatus('');
+  applyHighlight();
+  renderer.resetCamera();
+  if (state.rings) await applyRings(false);
+  body.dataset.renderMs = String(Math.round(performance.now() - started));
+  body.dataset.viewNodes = String(graph.order);
+}
+
+async function expandCluster(key: string) {
+  if (!state.expand.includes(key)) state.expand = [...state.expand, key];
+  syncUrl();
+  await task(loadView);
+}
+
+// ------------------------------------------------------------------------------------------- highlights
+
+function applyHighlight() {
+  if (!renderer) return;
+  const started = performance.now();
+  const hidden = new Set(state.hiddenEdgeKinds);
+  if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected });
+  else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected });
+  else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected });
+  body.dataset.highlightMs = String(Math.round(performance.now() - started));
+  const legendBox = byId('legend');
+  clear(legendBox);
+  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure))));
+}
+
+async function applyRings(animate: boolean) {
+  if (!renderer) return;
+  if (state.rings && radius) {
+    const graph = renderer.viewGraph;
+    const rings = hopRings(radius.sources.map((s) => s.id), radius.reached, RING_SPACING);
+    renderer.setRingGuides([...new Set(radius.reached.map((entry) => entry.hops))].sort((a, b) => a - b), RING_SPACING);
+    const positions = new Map<string, Point>();
+    for (const [id, point] of rings) if (graph.hasNode(nodeKey(id))) positions.set(nodeKey(id), point);
+    await renderer.moveNodes(positions, animate);
+    fitToEmphasis();
+  } else if (forcePositions.size > 0) {
+    renderer.setRingGuides(undefined, RING_SPACING);
+    await renderer.moveNodes(forcePositions, animate);
+    renderer.resetCamera();
+  }
+}
+
+// ------------------------------------------------------------------------------------------- analyses
+
+let radiusAbort: AbortController | undefined;
+/** Frames what the current analysis emphasises. */
+function fitToEmphasis() {
+  if (!renderer) return;
+  if (state.tab === 'exposure' && exposure) {
+    const emphasis = exposureEmphasis(exposure);
+    renderer.fitNodes([...emphasis.anchors, ...emphasis.levels.keys(), ...emphasis.via].map(nodeKey));
+  } else if (radius) renderer.fitNodes([...radius.sources.map((s) => s.id), ...radius.reached.map((entry) => entry.id)].map(nodeKey));
+}
+
+async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) {
+  if (state.sources.length === 0) {
+    radius = undefined;
+    body.dataset.radiusCount = '';
+    body.dataset.score = '';
+    applyHighlight();
+    return;
+  }
+  radiusAbort?.abort();
+  const abort = new AbortController();
+  radiusAbort = abort;
+  await task(async () => {
+    const result = await api.radius(radiusRequest(), abort.signal);
+    if (abort.signal.aborted) return;
+    radius = result;
+    if (viewAggregated || options.reloadView) await loadView();
+    const started = performance.now();
+    applyHighlight();
+    if (state.rings) await applyRings(true);
+    if (options.fit || state.rings) fitToEmphasis();
+    await new Promise(requestAnimationFrame);
+    body.dataset.highlightMs = String(Math.round(performance.now() - started));
+    body.dataset.radiusCount = String(result.reachedCount);
+    body.dataset.score = String(result.score);
+    body.dataset.crownJewels = String(result.crownJewels.length);
+    renderPanel();
+  });
+}
+
+async function runPlan() {
+  if (state.sources.length === 0) return;
+  const request = { sources: state.sources, ...analysisOptions(), steps: 5 };
+  const key = JSON.stringify(request);
+  if (plan && planKey === key) return;
+  await task(async () => {
+    plan = await api.plan(request);
+    planKey = key;
+    body.dataset.planSteps = String(plan.steps.length);
+    renderPanel();
+  });
+}
+
+async function runExposure() {
+  if (!state.target) return;
+  await task(async () => {
+    exposure = await api.exposure({ target: state.target!, ...analysisOptions() });
+    body.dataset.exposedCount = String(exposure.exposedCount);
+    applyHighlight();
+    fitToEmphasis();
+    renderPanel();
+  });
+}
+
+async function selectNode(id: string, options: { focus?: boolean } = {}) {
+  state.selected = id;
+  state.tab = 'details';
+  syncUrl();
+  renderer?.update({ selected: id });
+  if (options.focus) renderer?.focusNode(nodeKey(id));
+  if (renderer && !renderer.viewGraph.hasNode(nodeKey(id))) showStatus('This node is not drawn in the current view (aggregated or filtered out).');
+  await task(async () => {
+    details = await api.node(id, state.at);
+    renderPanel();
+  });
+}
+
+// -------------------------------------------------------------------------------------------- actions
+
+const actions: PanelActions = {
+  selectNode: (id) => void selectNode(id, { focus: true }),
+  simulate: (ids) => {
+    state.sources = ids;
+    state.mitigations = [];
+    state.target = undefined;
+    exposure = undefined;
+    activePath = undefined;
+    state.tab = 'radius';
+    syncUrl();
+    renderer?.update({ path: undefined });
+    void runRadius({ fit: true });
+  },
+  addSource: (id) => {
+    if (!state.sources.includes(id)) state.sources = [...state.sources, id];
+    state.tab = 'radius';
+    syncUrl();
+    void runRadius();
+  },
+  exposure: (id) => {
+    state.target = id;
+    state.tab = 'exposure';
+    activePath = undefined;
+    renderer?.update({ path: undefined });
+    syncUrl();
+    void runExposure();
+  },
+  toggleMitigations: (items: Mitigation[]) => {
+    state.mitigations = toggleMitigations(state.mitigations, items);
+    syncUrl();
+    void runRadius();
+  },
+  showPath: (path: PathStepView[], key: string) => {
+    if (activePath === key) {
+      activePath = undefined;
+      renderer?.update({ path: undefined });
+    } else {
+      activePath = key;
+      renderer?.update({ path: pathHighlight(path) });
+    }
+    body.dataset.activePath = activePath ?? '';
+    renderPanel();
+  },
+  openPlan: () => {
+    state.tab = 'plan';
+    syncUrl();
+    renderPanel();
+    void runPlan();
+  },
+  setRings: (on) => {
+    state.rings = on;
+    syncUrl();
+    applyHighlight();
+    void applyRings(true);
+  },
+  clearSimulation: () => {
+    state = { ...state, sources: [], mitigations: [], rings: false, tab: 'overview' };
+    radius = undefined;
+    plan = undefined;
+    activePath = undefined;
+    syncUrl();
+    renderer?.update({ path: undefined });
+    void applyRings(true);
+    void runRadius();
+    renderPanel();
+  },
+  setMaxDepth: (depth) => {
+    state.maxDepth = depth;
+    syncUrl();
+    void runRadius();
+  },
+};
+
+// ---------------------------------------------------------------------------------------------- panels
+
+function setTab(tab: Tab) {
+  state.tab = tab;
+  syncUrl();
+  if (tab === 'plan') void runPlan();
+  applyHighlight();
+  renderPanel();
+}
+
+function renderTabs() {
+  const nav = byId('tabs');
+  clear(nav);
+  const available: [Tab, string, boolean][] = [
+    ['overview', 'Start', true],
+    ['details', 'Details', Boolean(details)],
+    ['radius', 'Radius', state.sources.length > 0],
+    ['plan', 'Plan & what-if', state.sources.length > 0],
+    ['exposure', 'Exposure', Boolean(state.target)],
+  ];
+  for (const [tab, label, enabled] of available) {
+    const button = h('button', { type: 'button', role: 'tab', 'aria-selected': state.tab === tab ? 'true' : 'false', disabled: !enabled, 'data-tab': tab }, label);
+    button.addEventListener('click', () => setTab(tab));
+    nav.appendChild(button);
+  }
+}
+
+function renderPanel() {
+  renderTabs();
+  const panel = byId('panel');
+  clear(panel);
+  const simulating = state.sources.length > 0;
+  let content: HTMLElement;
+  if (state.tab === 'details' && details) {
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor }, actions);
+  } else if (state.tab === 'radius' && radius) {
+    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor }, actions);
+  } else if (state.tab === 'plan' && plan) {
+    content = planPanel(plan, { mitigations: state.mitigations, current: radius }, actions);
+  } else if (state.tab === 'exposure' && exposure) {
+    content = exposurePanel(exposure, { activePath }, actions);
+  } else if (state.tab !== 'overview' && busy > 0) {
+    content = h('p', { class: 'muted' }, 'Loading…');
+  } else content = overviewPanel(meta, actions);
+  panel.appendChild(content);
+  const report = byId<HTMLAnchorElement>('export-report');
+  report.hidden = state.sources.length === 0;
+  if (state.sources.length > 0) report.href = reportUrl(radiusRequest());
+}
+
+// --------------------------------------------------------------------------------------------- header
+
+function setupSearch() {
+  const input = byId<HTMLInputElement>('search');
+  const list = byId<HTMLUListElement>('suggestions');
+  let results: SearchResult[] = [];
+  let active = -1;
+  let abort: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const close = () => { list.hidden = true; active = -1; input.setAttribute('aria-expanded', 'false'); };
+  const choose = (result: SearchResult) => {
+    close();
+    input.value = result.name;
+    void selectNode(result.id, { focus: true });
+  };
+  const render = () => {
+    clear(list);
+    results.forEach((result, i) => {
+      const item = h('li', { role: 'option', 'aria-selected': i === active ? 'true' : 'false', 'data-test': 'suggestion', 'data-id': result.id },
+        h('span', { class: 'name' }, result.name), h('span', { class: 'muted' }, ` ${result.kind} · ${result.platform}`), h('div', { class: 'muted small id' }, result.id));
+      item.addEventListener('mousedown', (event) => { event.preventDefault(); choose(result); });
+      list.appendChild(item);
+    });
+    if (results.length === 0 && input.value.trim() !== '') list.appendChild(h('li', { class: 'muted' }, 'No match'));
+    list.hidden = input.value.trim() === '';
+    input.setAttribute('aria-expanded', list.hidden ? 'false' : 'true');
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      abort?.abort();
+      abort = new AbortController();
+      const query = input.value;
+      if (query.trim() === '') { results = []; render(); return; }
+      api.search(query, abort.signal).then((answer) => {
+        if (answer.query !== query) return;
+        results = answer.results;
+        active = -1;
+        render();
+      }).catch(showError);
+    }, 120);
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (results.length === 0) return;
+      event.preventDefault();
+      active = (active + (event.key === 'ArrowDown' ? 1 : results.length - 1)) % results.length;
+      render();
+    } else if (event.key === 'Enter') {
+      const result = results[active >= 0 ? active : 0];
+      if (result) choose(result);
+    } else if (event.key === 'Escape') close();
+  });
+  input.addEventListener('blur', () => setTimeout(close, 100));
+}
+
+function checkboxList(title: string, items: readonly { name: string; count: number }[], isOn: (name: string) => boolean, onChange: (name: string, on: boolean) => void, note?: (name: string) => string | null): HTMLElement {
+  const box = h('fieldset', {}, h('legend', {}, title));
+  for (const item of items) {
+    const input = h('input', { type: 'checkbox', checked: isOn(item.name), 'data-filter': `${title}:${item.name}` });
+    input.addEventListener('change', () => onChange(item.name, input.checked));
+    const extra = note?.(item.name);
+    box.appendChild(h('label', {}, input, ` ${item.name} `, h('span', { class: 'muted' }, `(${item.count})`), extra ? h('span', { class: 'muted small' }, ` ${extra}`) : null));
+  }
+  return box;
+}
+
+function setupFilters() {
+  const panel = byId('filters');
+  const render = () => {
+    clear(panel);
+    const toggleIn = (list: string[], all: readonly string[], name: string, on: boolean): string[] => {
+      const current = list.length === 0 ? [...all] : [...list];
+      const next = on ? [...new Set([...current, name])] : current.filter((item) => item !== name);
+      return next.length === all.length ? [] : next;
+    };
+    const allPlatforms = meta.platforms.map((p) => p.name);
+    const allKinds = meta.kinds.map((k) => k.name);
+    append(panel,
+      checkboxList('Platforms', meta.platforms, (name) => state.platforms.length === 0 || state.platforms.includes(name), (name, on) => {
+        state.platforms = toggleIn(state.platforms, allPlatforms, name, on);
+        syncUrl();
+        void task(loadView);
+      }),
+      checkboxList('Node kinds', meta.kinds, (name) => state.kinds.length === 0 || state.kinds.includes(name), (name, on) => {
+        state.kinds = toggleIn(state.kinds, allKinds, name, on);
+        syncUrl();
+        void task(loadView);
+      }),
+      checkboxList('Edge kinds', meta.edgeKinds, (name) => !state.hiddenEdgeKinds.includes(name), (name, on) => {
+        state.hiddenEdgeKinds = on ? state.hiddenEdgeKinds.filter((kind) => kind !== name) : [...state.hiddenEdgeKinds, name];
+        syncUrl();
+        applyHighlight();
+        if (state.sources.length > 0) { plan = undefined; void runRadius(); }
+        if (state.target) void runExposure();
+      }, (name) => (meta.edgeKinds.find((k) => k.name === name)?.traversable ? null : 'not traversable')),
+      h('p', { class: 'muted small' }, 'Hidden traversable edge kinds are also left out of the analysis.'));
+  };
+  byId('filters-toggle').addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    byId('filters-toggle').setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    if (!panel.hidden) render();
+  });
+}
+
+function setupHeader() {
+  const at = byId<HTMLInputElement>('at');
+  at.value = state.at ?? '';
+  at.addEventListener('change', () => {
+    state.at = at.value === '' ? undefined : at.value;
+    syncUrl();
+    plan = undefined;
+    void runRadius();
+    if (state.target) void runExposure();
+    if (state.tab === 'plan') void runPlan();
+    if (state.selected) void selectNode(state.selected);
+  });
+  byId('export-png').addEventListener('click', () => {
+    if (!renderer) return;
+    renderer.exportPng().then((blob) => {
+      const link = h('a', { download: 'blastmap-view.png' });
+      link.href = URL.createObjectURL(blob);
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      body.dataset.exportedPng = String(blob.size);
+    }).catch(showError);
+  });
+  byId('copy-link').addEventListener('click', () => {
+    navigator.clipboard?.writeText(location.href).then(() => showStatus('Link copied: it reopens this exact view.'), () => showStatus(location.href));
+  });
+  byId('zoom-in').addEventListener('click', () => renderer?.zoom(1.5));
+  byId('zoom-out').addEventListener('click', () => renderer?.zoom(1 / 1.5));
+  byId('zoom-reset').addEventListener('click', () => renderer?.resetCamera());
+}
+
+// ----------------------------------------------------------------------------------------------- start
+
+async function start() {
+  body.dataset.ready = '0';
+  setBusy(0);
+  const loaded = await task(async () => {
+    meta = await api.meta();
+    colors = platformColors(meta.platforms);
+    setupSearch();
+    setupFilters();
+    setupHeader();
+    renderPanel();
+    await loadView();
+    return true;
+  });
+  if (!loaded) return;
+  if (state.sources.length > 0) await runRadius({ fit: true });
+  if (state.tab === 'plan') await runPlan();
+  if (state.target) await runExposure();
+  if (state.selected) {
+    const tab = state.tab;
+    await selectNode(state.selected);
+    if (tab !== 'details' && tab !== 'overview') state.tab = tab;
+  }
+  renderPanel();
+  body.dataset.ready = '1';
+}
+
+void start();

@@ -1,0 +1,335 @@
+// The side panel's contents, built from API answers with the text-only DOM helper: overview, node details,
+// blast radius, revocation plan and exposure. Callbacks carry the user's actions back to the app.
+import { h, shapeIcon } from './dom.ts';
+import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
+import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
+import { hasMitigations } from './logic/url-state.ts';
+import type {
+  CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusResponse,
+} from './logic/wire.ts';
+
+export interface PanelActions {
+  selectNode: (id: string) => void;
+  simulate: (ids: string[]) => void;
+  addSource: (id: string) => void;
+  exposure: (id: string) => void;
+  toggleMitigations: (items: Mitigation[]) => void;
+  showPath: (path: PathStepView[], key: string) => void;
+  openPlan: () => void;
+  setRings: (on: boolean) => void;
+  setMaxDepth: (depth: number | undefined) => void;
+  clearSimulation: () => void;
+}
+
+const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }, LEVEL_LABEL[level]);
+const muted = (text: string) => h('span', { class: 'muted' }, text);
+
+function nodeLink(actions: PanelActions, node: { id: string; name: string; kind: string; platform: string }, color?: string): HTMLElement {
+  const button = h('button', { type: 'button', class: 'link', title: node.id, 'data-node': node.id }, shapeIcon(shapeOf(node.kind), color ?? '#64748b', 12), ` ${node.name}`);
+  button.addEventListener('click', () => actions.selectNode(node.id));
+  return button;
+}
+
+/** A path as a readable chain of steps: `A —HOLDS→ B —CAN_READ [api]→ C`. */
+export function pathView(path: readonly PathStepView[]): HTMLElement {
+  const list = h('ol', { class: 'path' });
+  if (path.length === 0) return list;
+  list.appendChild(h('li', { class: 'path-node' }, h('b', {}, path[0]!.from.name), ' ', muted(`${path[0]!.from.kind} · ${path[0]!.from.platform}`)));
+  for (const step of path) {
+    list.appendChild(h('li', { class: 'path-step' }, `—${step.kind}${step.scopes?.length ? ` [${step.scopes.join(' ')}]` : ''}→`, step.reason ? h('div', { class: 'reason' }, step.reason) : null));
+    list.appendChild(h('li', { class: 'path-node' }, levelBadge(step.level), ' ', h('b', {}, step.to.name), ' ', muted(`${step.to.kind} · ${step.to.platform}`)));
+  }
+  return list;
+}
+
+export function overviewPanel(meta: MetaResponse, actions: PanelActions): HTMLElement {
+  const riskiest = h('ol', { class: 'cards' });
+  for (const entry of meta.riskiest) {
+    const simulate = h('button', { type: 'button', class: 'primary small', 'data-test': 'simulate-riskiest' }, 'Simulate compromise');
+    simulate.addEventListener('click', () => actions.simulate([entry.id]));
+    riskiest.appendChild(h('li', {},
+      nodeLink(actions, { ...entry }),
+      h('div', { class: 'muted' }, `${entry.kind} on ${entry.platform} · score ${formatScore(entry.score)} · ${plural(entry.reached, 'node')} reached · ${plural(entry.crownJewels, 'crown jewel')}`),
+      simulate));
+  }
+  return h('section', {},
+    h('h2', {}, 'What does a stolen connector token reach?'),
+    h('p', {}, `${plural(meta.nodeCount, 'node')} and ${plural(meta.edgeCount, 'edge')} on ${plural(meta.platforms.length, 'platform')}.`),
+    h('ol', { class: 'steps' },
+      h('li', {}, 'Search a node (name, id, kind or platform) or click one in the graph.'),
+      h('li', {}, 'Simulate its compromise: the radius lights up, crown jewels and lateral paths are listed; click one to follow its path.'),
+      h('li', {}, 'Open the revocation plan and tick a cut: the radius shrinks and the score drops, live.')),
+    meta.riskiest.length > 0 ? h('h3', {}, 'Riskiest connectors') : null,
+    riskiest);
+}
+
+const DATE_FIELDS = ['createdAt', 'lastUsedAt', 'rotatedAt', 'expiresAt', 'revokedAt'] as const;
+const DATE_LABELS: Record<(typeof DATE_FIELDS)[number], string> = { createdAt: 'created', lastUsedAt: 'last used', rotatedAt: 'rotated', expiresAt: 'expires', revokedAt: 'revoked' };
+const SKIPPED = new Set(['id', 'name', 'kind', 'platform', 'tenant', 'properties', ...DATE_FIELDS]);
+
+function propertyValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function detailsPanel(details: NodeDetailsResponse, context: { simulating: boolean; sources: readonly string[]; mitigations: readonly Mitigation[]; platformColor: (p: string) => string }, actions: PanelActions): HTMLElement {
+  const { ref, node } = details;
+  const isSource = context.sources.includes(ref.id);
+  const buttons = h('div', { class: 'actions' });
+  const simulate = h('button', { type: 'button', class: 'primary', 'data-test': 'simulate' }, 'Simulate compromise');
+  simulate.addEventListener('click', () => actions.simulate([ref.id]));
+  buttons.appendChild(simulate);
+  if (context.simulating && !isSource) {
+    const add = h('button', { type: 'button' }, 'Add as a source');
+    add.addEventListener('click', () => actions.addSource(ref.id));
+    buttons.appendChild(add);
+  }
+  const exposure = h('button', { type: 'button', 'data-test': 'exposure' }, 'Who can reach this?');
+  exposure.addEventListener('click', () => actions.exposure(ref.id));
+  buttons.appendChild(exposure);
+  if (context.simulating && !isSource) {
+    const item: Mitigation = ref.kind === 'Credential' ? { revoke: ref.id } : { disable: ref.id };
+    const on = hasMitigations(context.mitigations, [item]);
+    const toggle = h('button', { type: 'button', class: on ? 'toggled' : '', 'data-test': 'toggle-node-mitigation' }, on ? `Undo ${ref.kind === 'Credential' ? 'revoke' : 'disable'} (what-if)` : `${ref.kind === 'Credential' ? 'Revoke' : 'Disable'} (what-if)`);
+    toggle.addEventListener('click', () => actions.toggleMitigations([item]));
+    buttons.appendChild(toggle);
+  }
+
+  const properties = h('table', { class: 'props' });
+  const row = (label: string, value: string | Node) => properties.appendChild(h('tr', {}, h('th', {}, label), h('td', {}, value)));
+  row('id', h('code', {}, ref.id));
+  row('tenant', ref.tenant);
+  for (const [key, value] of Object.entries(node)) {
+    if (SKIPPED.has(key) || value === null || value === undefined) continue;
+    row(key, propertyValue(value));
+  }
+  for (const [key, value] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) row(key, propertyValue(value));
+  row('sensitivity', String(details.sensitivity));
+
+  const dates = h('table', { class: 'props' });
+  for (const field of DATE_FIELDS) {
+    const value = node[field];
+    if (typeof value === 'string') dates.appendChild(h('tr', {}, h('th', {}, DATE_LABELS[field]), h('td', {}, formatDate(value, details.at))));
+  }
+  if (node.revoked === true && node.revokedAt === undefined) dates.appendChild(h('tr', {}, h('th', {}, 'revoked'), h('td', {}, 'yes (date unknown)')));
+
+  const scoped = details.neighbours.filter((n) => n.direction === 'out' && n.scopes && n.scopes.length > 0);
+  const scopes = [...new Set(scoped.flatMap((n) => n.scopes ?? []))].sort();
+  const scopeList = h('ul', { class: 'scopes' });
+  for (const scope of scopes) {
+    const item: Mitigation = { removeScope: { grant: ref.id, scope } };
+    const on = hasMitigations(context.mitigations, [item]);
+    const li = h('li', {}, h('code', {}, scope));
+    if (context.simulating && ref.kind === 'Credential') {
+      const toggle = h('button', { type: 'button', class: `small ${on ? 'toggled' : ''}` }, on ? 'restore' : 'remove (what-if)');
+      toggle.addEventListener('click', () => actions.toggleMitigations([item]));
+      li.append(' ', toggle);
+    }
+    scopeList.appendChild(li);
+  }
+
+  const findings = h('ul', { class: 'findings' });
+  for (const finding of details.findings) {
+    findings.appendChild(h('li', {},
+      h('span', { class: `severity severity-${finding.severity}` }, finding.severity),
+      ' ', h('b', {}, finding.title),
+      finding.nodeId !== ref.id ? muted(` (about ${finding.nodeName})`) : null,
+      h('div', {}, finding.evidence.summary),
+      h('div', { class: 'muted small' }, `Fix: ${finding.remediation}`),
+      h('div', { class: 'muted small' }, [...finding.references.owaspNhi, ...finding.references.nistCsf].join(' · '))));
+  }
+
+  const neighbours = h('ul', { class: 'neighbours' });
+  for (const n of details.neighbours.slice(0, 40)) {
+    neighbours.appendChild(h('li', {}, muted(n.direction === 'out' ? `→ ${n.kind} ` : `← ${n.kind} `), nodeLink(actions, n.node, context.platformColor(n.node.platform))));
+  }
+  const more = details.inCount + details.outCount - Math.min(40, details.neighbours.length);
+
+  return h('section', { 'data-test': 'details' },
+    h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ` ${ref.name}`),
+    h('p', { class: 'muted' }, `${ref.kind} on ${ref.platform}`,
+      details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
+      details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
+    buttons,
+    dates.childElementCount > 0 ? h('h3', {}, 'Credential dates') : null,
+    dates.childElementCount > 0 ? dates : null,
+    details.owners.length > 0 ? h('h3', {}, 'Owner') : null,
+    details.owners.length > 0 ? h('ul', { class: 'plain' }, ...details.owners.map((owner) => h('li', {}, nodeLink(actions, owner, context.platformColor(owner.platform))))) : null,
+    h('h3', {}, `Findings (${details.findings.length})`),
+    details.findings.length > 0 ? findings : muted('No governance finding concerns this node.'),
+    scopes.length > 0 ? h('h3', {}, 'Scopes granted') : null,
+    scopes.length > 0 ? scopeList : null,
+    h('h3', {}, 'Properties'),
+    properties,
+    h('h3', {}, `Connections (${details.inCount} in, ${details.outCount} out)`),
+    neighbours,
+    more > 0 ? muted(`… and ${more} more`) : null);
+}
+
+export interface RadiusContext {
+  mitigations: readonly Mitigation[];
+  rings: boolean;
+  maxDepth: number | undefined;
+  activePath: string | undefined;
+  reportHref: string;
+  platformColor: (platform: string) => string;
+}
+
+export function radiusPanel(radius: RadiusResponse, context: RadiusContext, actions: PanelActions): HTMLElement {
+  const change = radius.whatIf;
+  const cards = h('div', { class: 'cards-row' },
+    h('div', { class: 'card', 'data-test': 'score' }, h('b', {}, formatScore(radius.score)), 'score',
+      change ? h('div', { class: 'delta' }, `${formatDelta(change.scoreBefore, change.scoreAfter)} from ${formatScore(change.scoreBefore)}`) : null),
+    h('div', { class: 'card' }, h('b', {}, String(radius.reachedCount)), 'reached',
+      change ? h('div', { class: 'delta' }, `${formatDelta(change.reachedBefore, change.reachedAfter)} from ${change.reachedBefore}`) : null),
+    h('div', { class: 'card' }, h('b', {}, String(radius.crownJewels.length)), 'crown jewels'),
+    h('div', { class: 'card' }, h('b', {}, String(radius.platforms.length)), 'platforms'));
+
+  const section = h('section', { 'data-test': 'radius' },
+    h('h2', {}, 'Blast radius of ', ...radius.sources.flatMap((s, i) => [i > 0 ? ', ' : '', nodeLink(actions, s, COLORS.anchor)])),
+    h('p', { class: 'muted' }, `as of ${radius.at.slice(0, 10)}${radius.maxDepth !== null ? `, at most ${radius.maxDepth} hops` : ''}`),
+    cards);
+
+  if (context.mitigations.length > 0) {
+    const list = h('ul', { class: 'mitigations' });
+    context.mitigations.forEach((item) => {
+      const remove = h('button', { type: 'button', class: 'small', title: 'remove this mitigation' }, 'undo');
+      remove.addEventListener('click', () => actions.toggleMitigations([item]));
+      list.appendChild(h('li', {}, mitigationLabel(item), ' ', remove));
+    });
+    section.append(h('h3', {}, `What-if: ${plural(context.mitigations.length, 'mitigation')} applied`), list);
+    if (change && change.removed.length > 0) section.append(h('p', { class: 'cut-note' }, `${plural(change.removed.length, 'node')} no longer reached (green on the graph).`));
+  }
+
+  const tools = h('div', { class: 'actions' });
+  const plan = h('button', { type: 'button', class: 'primary', 'data-test': 'open-plan' }, 'Revocation plan');
+  plan.addEventListener('click', () => actions.openPlan());
+  const ringsLabel = h('label', { class: 'inline' });
+  const rings = h('input', { type: 'checkbox', 'data-test': 'rings', checked: context.rings });
+  rings.addEventListener('change', () => actions.setRings(rings.checked));
+  ringsLabel.append(rings, ' hop rings');
+  const depthLabel = h('label', { class: 'inline' }, 'max hops ');
+  const depth = h('input', { type: 'number', min: 0, max: 50, step: 1, value: context.maxDepth ?? '', placeholder: '∞', class: 'depth', 'aria-label': 'maximum hops' });
+  depth.addEventListener('change', () => actions.setMaxDepth(depth.value === '' ? undefined : Math.max(0, Math.floor(Number(depth.value)))));
+  depthLabel.append(depth);
+  const report = h('a', { class: 'button', download: 'blastmap-report.html', 'data-test': 'report' }, 'HTML report');
+  report.href = context.reportHref;
+  const clearButton = h('button', { type: 'button', title: 'back to the overview', 'data-test': 'clear' }, 'Clear');
+  clearButton.addEventListener('click', () => actions.clearSimulation());
+  tools.append(plan, ringsLabel, depthLabel, report, clearButton);
+  section.append(tools);
+
+  const pathItem = (key: string, path: PathStepView[], content: (Node | string)[], test: string) => {
+    const active = context.activePath === key;
+    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': test, 'aria-expanded': active ? 'true' : 'false' }, ...content);
+    button.addEventListener('click', () => actions.showPath(path, key));
+    const li = h('li', {}, button);
+    if (active) li.appendChild(pathView(path));
+    return li;
+  };
+
+  section.append(h('h3', {}, `Crown jewels reached (${radius.crownJewels.length})`));
+  if (radius.crownJewels.length === 0) section.append(muted('None.'));
+  const jewels = h('ul', { class: 'entries' });
+  for (const entry of radius.crownJewels) {
+    jewels.appendChild(pathItem(`jewel:${entry.id}`, entry.path, [levelBadge(entry.level), ' ', h('b', { 'data-test': 'crown-jewel-name' }, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`)], 'crown-jewel'));
+  }
+  section.append(jewels);
+
+  section.append(h('h3', {}, `Lateral paths (${radius.lateral.bridgeCount})`));
+  if (radius.lateral.bridges.length === 0) section.append(muted('Nothing reached beyond the sources\u2019 platforms.'));
+  else section.append(h('p', { class: 'muted' }, `${plural(radius.lateral.lateralCount, 'node')} on other platforms, score ${formatScore(radius.lateral.lateralScore)}. Each path leaves the source\u2019s platform at a bridge:`));
+  const bridges = h('ul', { class: 'entries' });
+  radius.lateral.bridges.forEach((bridge, i) => {
+    const target = bridge.targets[0];
+    const path = target ? target.path : bridge.approach;
+    bridges.appendChild(pathItem(`bridge:${i}`, path, [
+      h('b', {}, `${bridge.bridge.from.platform} → ${bridge.bridge.to.platform}`), ' via ', bridge.bridge.to.name, ' ',
+      muted(`· ${plural(bridge.reachedCount, 'node')}, score ${formatScore(bridge.score)}${bridge.crownJewels > 0 ? `, ${plural(bridge.crownJewels, 'crown jewel')}` : ''}${target ? ` · e.g. ${target.name}` : ''}`),
+    ], 'lateral-path'));
+  });
+  section.append(bridges);
+
+  const table = h('table', { class: 'grid' }, h('tr', {}, h('th', {}, 'platform'), h('th', { class: 'num' }, 'reached'), h('th', { class: 'num' }, 'admin'), h('th', { class: 'num' }, 'write'), h('th', { class: 'num' }, 'read'), h('th', { class: 'num' }, 'score')));
+  for (const p of radius.platforms) {
+    table.appendChild(h('tr', {}, h('td', {}, shapeIcon('circle', context.platformColor(p.platform), 10), ` ${p.platform}`), h('td', { class: 'num' }, p.reached), h('td', { class: 'num' }, p.admin), h('td', { class: 'num' }, p.write), h('td', { class: 'num' }, p.read), h('td', { class: 'num' }, formatScore(p.score))));
+  }
+  section.append(h('h3', {}, 'By platform'), table);
+  if (radius.dormant.length > 0) {
+    section.append(h('h3', {}, `Dormant finds (${radius.dormant.length})`), h('p', { class: 'muted' }, 'Reached but not usable at this date (revoked, expired, disabled, mitigated):'),
+      h('ul', { class: 'plain' }, ...radius.dormant.slice(0, 20).map((d) => h('li', {}, nodeLink(actions, d), ' ', muted(d.why)))));
+  }
+  return section;
+}
+
+export function planPanel(plan: PlanResponse, context: { mitigations: readonly Mitigation[]; current: RadiusResponse | undefined }, actions: PanelActions): HTMLElement {
+  const section = h('section', { 'data-test': 'plan' },
+    h('h2', {}, 'Revocation plan'),
+    h('p', { class: 'muted' }, `What to cut first to contain the compromise of ${plan.sources.map((s) => s.name).join(', ')}. Each step is the single cut that removes the most of what is left. Tick a cut to apply it as a what-if.`));
+  const current = context.current;
+  if (current) {
+    const before = current.whatIf?.scoreBefore ?? current.score;
+    section.append(h('div', { class: 'cards-row' },
+      h('div', { class: 'card' }, h('b', { 'data-test': 'live-score' }, formatScore(current.score)), 'score now', h('div', { class: 'delta' }, `${formatDelta(before, current.score)} from ${formatScore(before)}`)),
+      h('div', { class: 'card' }, h('b', {}, String(current.reachedCount)), 'reached now'),
+      h('div', { class: 'card' }, h('b', {}, String(current.crownJewels.length)), 'crown jewels now')));
+  }
+  const cutRow = (cut: CutView, extra: (Node | string | null)[], test: string) => {
+    const checked = hasMitigations(context.mitigations, cut.mitigations);
+    const box = h('input', { type: 'checkbox', checked, 'data-test': test, 'aria-label': cutLabel(cut) });
+    box.addEventListener('change', () => actions.toggleMitigations(cut.mitigations));
+    return h('label', { class: `cut${checked ? ' applied' : ''}` }, box, h('span', {}, h('b', {}, cutLabel(cut)), ...extra));
+  };
+  const steps = h('ol', { class: 'plan' });
+  for (const step of plan.steps) {
+    const share = plan.initialScore > 0 ? Math.round((step.removed / plan.initialScore) * 100) : 0;
+    const li = h('li', {}, cutRow(step.cut, [
+      h('div', { class: 'muted' }, `−${formatScore(step.removed)} points (${share}% of the radius) · cuts off ${plural(step.lost.length, 'node')}${step.crownJewelsLost.length > 0 ? ` including ${step.crownJewelsLost.map((n) => n.name).join(', ')}` : ''}`),
+      step.cut.node ? h('div', { class: 'muted small' }, `${step.cut.node.kind}${step.cut.node.type ? ` (${step.cut.node.type})` : ''} on ${step.cut.node.platform}`) : null,
+    ], 'cut-toggle'));
+    if (step.alternatives.length > 0) {
+      li.append(h('div', { class: 'muted small' }, 'or, equally effective:'), ...step.alternatives.map((alt) => cutRow(alt, [], 'cut-alternative')));
+    }
+    steps.appendChild(li);
+  }
+  section.append(steps);
+  const stop = plan.stoppedBecause === 'nothing-left' ? 'After these cuts nothing beyond the sources is reachable.' : plan.stoppedBecause === 'no-single-cut-helps' ? 'No single further cut reduces the radius.' : `Plan limited to ${plan.steps.length} steps.`;
+  section.append(h('p', { class: 'muted' }, `Score ${formatScore(plan.initialScore)} → ${formatScore(plan.finalScore)} after all steps. ${stop}`));
+  section.append(h('p', { class: 'muted small' }, 'Any credential, scope or app can also be cut from its details (click it in the graph).'));
+  return section;
+}
+
+export function exposurePanel(exposure: ExposureResponse, context: { activePath: string | undefined }, actions: PanelActions): HTMLElement {
+  const section = h('section', { 'data-test': 'exposure-panel' },
+    h('h2', {}, 'Who can reach ', nodeLink(actions, exposure.target, COLORS.anchor)),
+    h('p', { class: 'muted' }, `${plural(exposure.exposedCount, 'app or credential', 'apps or credentials')} reach it${exposure.targetUsable ? '' : ' (the target is not usable at this date)'}: admin ${exposure.byLevel.admin}, write ${exposure.byLevel.write}, read ${exposure.byLevel.read}. Click one to see its path.`));
+  const list = h('ul', { class: 'entries' });
+  for (const entry of exposure.exposed) {
+    const key = `exposed:${entry.id}`;
+    const active = context.activePath === key;
+    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': 'exposed' }, levelBadge(entry.level), ' ', h('b', {}, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`));
+    button.addEventListener('click', () => actions.showPath(entry.path, key));
+    const simulate = h('button', { type: 'button', class: 'small' }, 'simulate');
+    simulate.addEventListener('click', () => actions.simulate([entry.id]));
+    const li = h('li', {}, button, ' ', simulate);
+    if (active) li.appendChild(pathView(entry.path));
+    list.appendChild(li);
+  }
+  section.append(list);
+  if (exposure.exposed.length < exposure.exposedCount) section.append(muted(`… and ${exposure.exposedCount - exposure.exposed.length} more`));
+  return section;
+}
+
+/** The legend: platforms by colour, kinds by shape, and the radius colours. */
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean): HTMLElement {
+  const box = h('div', {});
+  if (radius) {
+    box.append(h('div', { class: 'legend-title' }, 'Radius'),
+      ...([['compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)));
+  } else {
+    box.append(h('div', { class: 'legend-title' }, 'Platforms'), h('div', { class: 'legend-grid' }, ...platforms.map((p) => h('div', { class: 'legend-row' }, shapeIcon('circle', platformColor(p.name), 10), ` ${p.name}`))));
+  }
+  box.append(h('div', { class: 'legend-title' }, 'Kinds'), h('div', { class: 'legend-grid' }, ...kinds.map((k) => h('div', { class: 'legend-row' }, shapeIcon(shapeOf(k.name), '#475569', 11), ` ${k.name}`))));
+  return box;
+}

@@ -1,0 +1,184 @@
+// The sigma renderer: draws the view graph with one program per node shape, applies the pure styles of
+// logic/highlight.ts through node and edge reducers, follows the layout worker, and exports a PNG.
+import Sigma from 'sigma';
+import { animateNodes } from 'sigma/utils';
+import { edgeStyle, nodeStyle, type HighlightState } from './logic/highlight.ts';
+import type { Point } from './logic/layout.ts';
+import { SHAPES } from './logic/palette.ts';
+import { neighbourIds, type ViewEdgeAttributes, type ViewGraph, type ViewNodeAttributes } from './logic/view-model.ts';
+import { shapePrograms } from './shapes.ts';
+
+export interface RendererEvents {
+  clickNode: (key: string, attributes: ViewNodeAttributes) => void;
+  clickStage: () => void;
+}
+
+export class GraphRenderer {
+  readonly sigma: Sigma<ViewNodeAttributes, ViewEdgeAttributes>;
+  private state: HighlightState = {};
+  private graph: ViewGraph;
+
+  constructor(container: HTMLElement, graph: ViewGraph, events: RendererEvents) {
+    this.graph = graph;
+    this.sigma = new Sigma<ViewNodeAttributes, ViewEdgeAttributes>(graph, container, {
+      nodeProgramClasses: shapePrograms(SHAPES),
+      defaultEdgeType: 'arrow',
+      renderEdgeLabels: false,
+      zIndex: true,
+      labelFont: 'system-ui, -apple-system, "Segoe UI", sans-serif',
+      labelSize: 12,
+      labelWeight: '500',
+      labelColor: { color: '#1f2937' },
+      // Labels appear as nodes grow with zoom: platforms and apps first, the many resources when zoomed in.
+      labelRenderedSizeThreshold: 7,
+      labelDensity: 0.6,
+      labelGridCellSize: 90,
+      minCameraRatio: 0.03,
+      maxCameraRatio: 4,
+      stagePadding: 24,
+      nodeReducer: (_key, data) => {
+        const style = nodeStyle(data, this.state);
+        return { ...data, color: style.color, size: style.size, label: style.label, forceLabel: style.forceLabel, zIndex: style.zIndex, hidden: style.hidden, highlighted: style.highlighted };
+      },
+      edgeReducer: (_key, data) => {
+        const style = edgeStyle({ edgeId: data.edgeId, kind: data.kind, traversable: data.traversable, source: data.sourceId, target: data.targetId, color: data.color, size: data.size }, this.state);
+        return { ...data, color: style.color, size: style.size, hidden: style.hidden, zIndex: style.zIndex };
+      },
+    });
+    this.sigma.on('enterNode', ({ node }) => {
+      const attributes = this.graph.getNodeAttributes(node);
+      this.update({ hovered: attributes.nodeId, hoverNeighbours: attributes.nodeId !== undefined ? neighbourIds(this.graph, node) : undefined });
+      container.style.cursor = 'pointer';
+    });
+    this.sigma.on('leaveNode', () => {
+      this.update({ hovered: undefined, hoverNeighbours: undefined });
+      container.style.cursor = '';
+    });
+    this.sigma.on('clickNode', ({ node }) => events.clickNode(node, this.graph.getNodeAttributes(node)));
+    this.sigma.on('clickStage', () => events.clickStage());
+    this.sigma.on('afterRender', () => { if (this.rings) this.drawRingGuides(); });
+  }
+
+  /** Faint circles and hop counts behind the hop-rings layout (an SVG over the stage, redrawn after each render). */
+  setRingGuides(hops: readonly number[] | undefined, spacing: number): void {
+    this.rings = hops && hops.length > 0 ? { hops: [...hops], spacing } : undefined;
+    this.drawRingGuides();
+  }
+
+  private rings: { hops: number[]; spacing: number } | undefined;
+  private ringLayer: SVGSVGElement | undefined;
+
+  private drawRingGuides(): void {
+    const ns = 'http://www.w3.org/2000/svg';
+    if (!this.ringLayer) {
+      this.ringLayer = document.createElementNS(ns, 'svg');
+      this.ringLayer.setAttribute('class', 'ring-guides');
+      this.ringLayer.setAttribute('aria-hidden', 'true');
+      this.sigma.getContainer().prepend(this.ringLayer);
+    }
+    const layer = this.ringLayer;
+    while (layer.firstChild) layer.removeChild(layer.firstChild);
+    if (!this.rings) return;
+    const centre = this.sigma.graphToViewport({ x: 0, y: 0 });
+    for (const hop of this.rings.hops) {
+      const edge = this.sigma.graphToViewport({ x: 0, y: hop * this.rings.spacing });
+      const r = Math.hypot(edge.x - centre.x, edge.y - centre.y);
+      const circle = document.createElementNS(ns, 'circle');
+      circle.setAttribute('cx', String(centre.x));
+      circle.setAttribute('cy', String(centre.y));
+      circle.setAttribute('r', String(r));
+      layer.appendChild(circle);
+      const label = document.createElementNS(ns, 'text');
+      label.setAttribute('x', String(centre.x + 4));
+      label.setAttribute('y', String(centre.y - r - 3));
+      label.textContent = `${hop} hop${hop === 1 ? '' : 's'}`;
+      layer.appendChild(label);
+    }
+  }
+
+  setGraph(graph: ViewGraph): void {
+    this.graph = graph;
+    this.state = { ...this.state, hovered: undefined, hoverNeighbours: undefined };
+    this.sigma.setGraph(graph);
+  }
+
+  get viewGraph(): ViewGraph {
+    return this.graph;
+  }
+
+  /** Applies a state change; only the reducers run again (no re-indexation of the graph). */
+  update(change: Partial<HighlightState>): void {
+    this.state = { ...this.state, ...change };
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /** Moves nodes (layout batches, hop rings); animated when asked. */
+  moveNodes(positions: ReadonlyMap<string, Point>, animate = false): Promise<void> {
+    if (animate) {
+      const targets: Record<string, Record<string, number>> = {};
+      for (const [key, point] of positions) if (this.graph.hasNode(key)) targets[key] = { x: point.x, y: point.y };
+      return new Promise((resolve) => animateNodes(this.graph, targets, { duration: 400 }, () => resolve()));
+    }
+    this.graph.updateEachNodeAttributes((key, attributes) => {
+      const point = positions.get(key);
+      if (point) {
+        attributes.x = point.x;
+        attributes.y = point.y;
+      }
+      return attributes;
+    }, { attributes: ['x', 'y'] });
+    return Promise.resolve();
+  }
+
+  focusNode(key: string): void {
+    if (!this.graph.hasNode(key)) return;
+    const display = this.sigma.getNodeDisplayData(key);
+    if (display) void this.sigma.getCamera().animate({ x: display.x, y: display.y, ratio: 0.35 }, { duration: 500 });
+  }
+
+  /** Frames the given nodes (a radius, an exposure) with some margin. */
+  fitNodes(keys: Iterable<string>): void {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const key of keys) {
+      const display = this.graph.hasNode(key) ? this.sigma.getNodeDisplayData(key) : undefined;
+      if (!display) continue;
+      minX = Math.min(minX, display.x); maxX = Math.max(maxX, display.x);
+      minY = Math.min(minY, display.y); maxY = Math.max(maxY, display.y);
+    }
+    if (minX === Infinity) return;
+    const ratio = Math.min(1.1, Math.max(0.12, Math.max(maxX - minX, maxY - minY) * 1.35));
+    void this.sigma.getCamera().animate({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio }, { duration: 400 });
+  }
+
+  zoom(factor: number): void {
+    const camera = this.sigma.getCamera();
+    void camera.animate({ ratio: camera.ratio / factor }, { duration: 200 });
+  }
+
+  resetCamera(): void {
+    void this.sigma.getCamera().animatedReset({ duration: 300 });
+  }
+
+  /** The current view as a PNG on a white background: the layers are drawn right after a synchronous render. */
+  exportPng(): Promise<Blob> {
+    this.sigma.refresh();
+    const layers = this.sigma.getCanvases();
+    const base = layers.nodes ?? Object.values(layers)[0];
+    if (!base) return Promise.reject(new Error('nothing drawn yet'));
+    const out = document.createElement('canvas');
+    out.width = base.width;
+    out.height = base.height;
+    const context = out.getContext('2d')!;
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, out.width, out.height);
+    for (const name of ['edges', 'edgeLabels', 'nodes', 'labels', 'hovers', 'hoverNodes']) {
+      const layer = layers[name];
+      if (layer) context.drawImage(layer, 0, 0, out.width, out.height);
+    }
+    return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG export failed'))), 'image/png'));
+  }
+
+  kill(): void {
+    this.sigma.kill();
+  }
+}
