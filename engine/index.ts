@@ -27,3 +27,4 @@ export * from './policy.ts';
 export * from './analysis/review.ts';
 export * from './store/graphology.ts';
 export * from './store/link.ts';
+export * from './export/index.ts';

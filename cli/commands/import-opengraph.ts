@@ -55,7 +55,7 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
   let read = 0;
   for (const input of inputs) {
     if (!input.zip) {
-      const reader = new OpenGraphReader(input.path, transform.document(input.path));
+      const reader = new OpenGraphReader(input.path, transform.openDocument(input.path));
       const decoder = new TextDecoder('utf-8');
       try {
         for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) {
@@ -78,7 +78,7 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
       if (!isDocumentEntry(entry.name)) return;
       documents++;
       const name = `${input.path}:${entry.name}`;
-      const reader = new OpenGraphReader(name, transform.document(name));
+      const reader = new OpenGraphReader(name, transform.openDocument(name));
       const decoder = new TextDecoder('utf-8');
       entry.ondata = (error, data, final) => {
         if (failure !== undefined) return;

@@ -41,7 +41,8 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
       if (level > 0) {
         attributes.level = levelName(level);
         attributes.hops = radius.hops[v * 3 + level - 1]!;
-        attributes.source = radius.sources.includes(v);
+        // Not `source`: that attribute already holds the importer that produced the node.
+        attributes.isSource = radius.sources.includes(v);
       }
     }
     view.addNode(graph.nodes[v]!.id, attributes);
