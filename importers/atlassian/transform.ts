@@ -5,7 +5,7 @@ import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseRecords, type Located, type RawFile } from '../common/records.ts';
-import { definedProperties, FragmentBuilder } from '../google-workspace/builder.ts';
+import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import { orgApiTokenSchema, orgUserSchema, userApiTokenSchema, type OrgUser } from './schema.ts';
 
 export const PLATFORM = 'atlassian';

@@ -10,7 +10,8 @@ import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { envelopeRecords, parseJsonFile, type Located, type RawFile } from '../common/records.ts';
 import { UnknownScopes } from '../common/scopes.ts';
-import { FragmentBuilder, parseCsv } from './builder.ts';
+import { FragmentBuilder } from '../common/builder.ts';
+import { parseCsv } from './csv.ts';
 import { AWS_SERVICES, DEFAULT_CATALOGUE, type AwsCatalogue } from './catalog.ts';
 import { accessKeyFingerprint, accessKeyHint } from './fingerprint.ts';
 import {

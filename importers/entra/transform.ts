@@ -1,5 +1,6 @@
 // Pure transform of a Microsoft Entra ID (Graph v1.0) export into blastmap's graph: applications, service
 // principals, credentials, delegated and application permissions, owners, users, groups and directory roles.
+import { FragmentBuilder } from '../common/builder.ts';
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { edgeId, nodeId, type Fragment, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
@@ -47,55 +48,10 @@ const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE'
 export const USER_RIGHTS_CONDITION = 'signed-in-user-rights';
 
 const lower = (text: string): string => text.toLowerCase();
-const definedEntries = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-
-type PropertyValue = string | number | boolean | null | (string | number | boolean | null)[];
-/** A node as the transform writes it: properties may be undefined (dropped when the node is added). */
-type NodeDraft = Omit<GraphNode, 'properties'> & { properties?: Record<string, PropertyValue | undefined> };
-
-/** Nodes and edges keyed by id: the same object seen twice (two files, two pages) is one node, one edge. */
-class FragmentBuilder {
-  readonly nodes = new Map<string, GraphNode>();
-  readonly edges = new Map<string, GraphEdge>();
-
-  node(draft: NodeDraft): string {
-    const { properties, ...rest } = draft;
-    const clean: GraphNode = definedEntries(rest);
-    if (properties) clean.properties = definedEntries(properties) as Record<string, PropertyValue>;
-    const previous = this.nodes.get(clean.id);
-    if (!previous) { this.nodes.set(clean.id, clean); return clean.id; }
-    for (const [key, value] of Object.entries(clean)) {
-      if ((previous as Record<string, unknown>)[key] === undefined) (previous as Record<string, unknown>)[key] = value;
-    }
-    if (clean.properties) previous.properties = { ...clean.properties, ...previous.properties };
-    return clean.id;
-  }
-
-  has(id: string): boolean {
-    return this.nodes.has(id);
-  }
-
-  addOwner(id: string, ownerId: string): void {
-    const node = this.nodes.get(id);
-    if (node && !(node.ownerIds ?? []).includes(ownerId)) node.ownerIds = [...(node.ownerIds ?? []), ownerId].sort();
-  }
-
-  edge(edge: GraphEdge): void {
-    const clean = definedEntries({ ...edge, source: SOURCE });
-    const key = edgeId(clean);
-    const previous = this.edges.get(key);
-    if (!previous) { this.edges.set(key, clean); return; }
-    if (clean.scopes) previous.scopes = [...new Set([...(previous.scopes ?? []), ...clean.scopes])];
-    if (clean.conditions) previous.conditions = [...new Set([...(previous.conditions ?? []), ...clean.conditions])];
-    if (clean.assumed) previous.assumed = true;
-  }
-
-  fragment(): Fragment {
-    const nodes = [...this.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
-    const edges = [...this.edges.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, edge]) => edge);
-    return { nodes, edges };
-  }
+/** Records an owner on a node (governance: ownerIds), once. */
+function addOwner(b: FragmentBuilder, id: string, ownerId: string): void {
+  const node = b.nodes.get(id);
+  if (node && !(node.ownerIds ?? []).includes(ownerId)) node.ownerIds = [...(node.ownerIds ?? []), ownerId].sort();
 }
 
 /** Which object a sub-resource file belongs to, from its path: `applications/{id}/owners.json` and the like. */
@@ -232,7 +188,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   }
   if (issues.length > 0 || !tenant) return { ok: false, issues };
 
-  const b = new FragmentBuilder();
+  const b = new FragmentBuilder(SOURCE);
   const unknownScopes = new UnknownScopes();
   const notes = new Map<string, number>();
   const note = (text: string): void => { notes.set(text, (notes.get(text) ?? 0) + 1); };
@@ -533,13 +489,13 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       const app = parentApp(parent!.id)!;
       const appNode = appNodeOfObject.get(lower(app.id))!;
       b.edge({ kind: 'OWNS', from: ownerNode, to: appNode });
-      b.addOwner(appNode, ownerNode);
+      addOwner(b, appNode, ownerNode);
       b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: ownerNode, to: appNode, reason: 'An owner of the application registration can add a secret or certificate to it.' });
       const sp = spByAppId.get(lower(app.appId));
       if (sp) b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: ownerNode, to: spNodeId(sp.id), reason: "An owner of the application can add a credential and sign in as its service principal." });
     } else {
       const sp = parentSp(parent!.id)!;
-      b.addOwner(spNodeId(sp.id), ownerNode);
+      addOwner(b, spNodeId(sp.id), ownerNode);
       b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: ownerNode, to: spNodeId(sp.id), reason: 'An owner of the service principal can add a credential to it and sign in as it.' });
     }
   }

@@ -7,7 +7,7 @@ import type { Level } from '../../engine/schema/index.ts';
 import { emptyReport, type ImporterReport } from '../common/importer.ts';
 import type { Located } from '../common/records.ts';
 import { lookupScope, scopeCatalogSchema, UnknownScopes, type ScopeLookup } from '../common/scopes.ts';
-import { definedProperties, FragmentBuilder, withoutPrototype } from '../google-workspace/builder.ts';
+import { definedProperties, FragmentBuilder, withoutPrototype } from '../common/builder.ts';
 import roleData from './roles.json' with { type: 'json' };
 import type { Binding, ServiceAccount, ServiceAccountKey } from './schema.ts';
 

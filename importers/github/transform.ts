@@ -8,7 +8,7 @@ import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes, type ScopeCatalog, type ScopeLookup } from '../common/scopes.ts';
-import { FragmentBuilder } from './builder.ts';
+import { FragmentBuilder } from '../common/builder.ts';
 import {
   CREDENTIAL_AUTHORIZATION_TYPES, GITHUB_OAUTH_SCOPES, GITHUB_PERMISSIONS, isOrganizationPermission, PACKAGES_SENSITIVITY, REPOSITORY_ROLES,
   secretCredentialType, secretTargetHint,

@@ -7,7 +7,7 @@ import type { Level } from '../../engine/schema/index.ts';
 import { emptyReport, type ImporterReport } from '../common/importer.ts';
 import type { Located } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes, scopeCatalogSchema, type ScopeLookup } from '../common/scopes.ts';
-import { definedProperties, FragmentBuilder, withoutPrototype } from './builder.ts';
+import { definedProperties, FragmentBuilder, withoutPrototype } from '../common/builder.ts';
 import firstPartyData from './first-party.json' with { type: 'json' };
 import scopeData from './scopes.json' with { type: 'json' };
 import { historyKey, revokedLast, type GrantHistory, type LocatedToken } from './read.ts';

@@ -7,7 +7,7 @@ import { nodeId } from '../../engine/format/native.ts';
 import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
-import { definedProperties, FragmentBuilder } from '../google-workspace/builder.ts';
+import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import {
   appMenuItemSchema, connectedApplicationSchema, oauthTokenSchema, objectPermissionsSchema, organizationSchema, PERMISSION_FIELDS,
   permissionSetAssignmentSchema, permissionSetSchema, profileSchema, secretFindingSchema, setupAuditTrailSchema, setupEntityAccessSchema, userSchema,

@@ -8,7 +8,7 @@ import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes } from '../common/scopes.ts';
-import { definedProperties, FragmentBuilder } from '../google-workspace/builder.ts';
+import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import { SLACK_RESOURCES, SLACK_SCOPES, WORKSPACE_TYPE } from './catalog.ts';
 import {
   appRequestSchema, botInfoSchema, integrationLogSchema, memberSchema, resolvedAppSchema, secretFindingSchema, teamInfoSchema,

@@ -163,7 +163,7 @@ describe('users, profiles and permission sets', () => {
       `CAN_READ ${object('contacts')} PermissionsRead`,
       `CAN_READ ${object('opportunities')} PermissionsRead`,
       `CAN_READ ${object('users')} PermissionsRead`,
-      `CAN_WRITE ${object('cases')} PermissionsRead,PermissionsEdit`,
+      `CAN_WRITE ${object('cases')} PermissionsEdit,PermissionsRead`,
     ]);
     expect(report.notes.join('\n')).toContain('1 object permissions on objects other than the standard object sets');
     expect(fragment.edges.some((e) => e.assumed)).toBe(false);
