@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { parseMitigations, parseRemoveScope, type Mitigation } from '../../engine/analysis/mitigations.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
-import { BlastmapError, type InputIssue } from '../../engine/errors.ts';
+import { BlastmapError } from '../../engine/errors.ts';
 import { renderWhatIfMarkdown, renderWhatIfText } from '../../engine/report/whatif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';

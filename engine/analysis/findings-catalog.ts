@@ -180,7 +180,6 @@ export interface AdminScopePattern {
 }
 
 const MICROSOFT = ['entra', 'microsoft', 'm365', 'office365', 'azure', 'exchange', 'sharepoint'];
-const GOOGLE = ['google', 'gcp'];
 
 export const ADMIN_SCOPE_PATTERNS: readonly AdminScopePattern[] = [
   { scope: '*.ReadWrite.All', match: 'glob', meaning: 'Microsoft Graph: write to every object of this type in the tenant' },

@@ -3,7 +3,7 @@
 import { FragmentBuilder } from '../common/builder.ts';
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
-import { nodeId, type GraphNode } from '../../engine/format/native.ts';
+import { nodeId } from '../../engine/format/native.ts';
 import type { Level } from '../../engine/schema/index.ts';
 import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';

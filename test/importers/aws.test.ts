@@ -63,7 +63,6 @@ const edges = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'fro
   fragment.edges.filter((e) => (filter.kind === undefined || e.kind === filter.kind) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to));
 const edgeKeys = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'from' | 'to'>>): string[] =>
   edges(fragment, filter).map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
-const AUTHORITY = new Set(['CAN_READ', 'CAN_WRITE', 'CAN_ADMIN']);
 
 /** Levels a source reaches on every node (engine traversal, conditions not enforced). */
 function reachedLevels(fragment: Fragment, source: string, options: { enforceConditions?: string[] } = {}): Map<string, string> {

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
 import { hopsAtLeast, reach, witnessPath } from '../../../engine/analysis/reach.ts';
-import { BlastmapError } from '../../../engine/errors.ts';
 import { DEFAULT_SCHEMA, defineSchema, type EdgeKindSpec, type NodeKindSpec } from '../../../engine/schema/index.ts';
 import { parseNative } from '../../../importers/native/index.ts';
 import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
