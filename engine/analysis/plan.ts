@@ -1,7 +1,7 @@
 // Choke points and the revocation plan: which single cut (revoke a credential, disable a principal, remove a
 // grant or an edge) removes the most of a blast radius, and a greedy plan of cuts re-evaluated after each one.
 import { BlastmapError } from '../errors.ts';
-import { levelName, type Level } from '../schema/index.ts';
+import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { reachDominators } from './dominators.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
@@ -266,6 +266,8 @@ function candidateCuts(graph: CompactGraph, result: ReachResult): Candidate[] {
     // A grant with this one edge is the same cut, better named.
     const grant = graph.edgeAttrs[edges[0]!]?.grant;
     if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
+    // Structural edges (a container's parts, an administrator's reach) are not something a responder removes.
+    if (!edges.every((e) => isCuttable(graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]))) continue;
     candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
   return candidates;

@@ -37,6 +37,12 @@ export interface EdgeKindSpec {
   requires: Level;
   /** Level obtained on the target; `same` = the level held on the source. */
   grants: Grants;
+  /**
+   * Whether a responder can remove one such edge (a grant, a membership, a trust): default true. Structural
+   * edges (a container's parts, an administrator's reach) are not cuts; the revocation plan cuts what leads
+   * to them instead.
+   */
+  cuttable?: boolean;
 }
 
 export interface Schema {
@@ -105,9 +111,9 @@ export const EDGE_KINDS = {
   CAN_WRITE: authority('write', 'Direct write authority, usually derived from scopes.'),
   CAN_ADMIN: authority('admin', 'Direct admin authority, usually derived from scopes.'),
   // (:Platform|Resource)-[:CONTAINS]->(:Resource)
-  CONTAINS: { description: 'Authority on a container reaches its parts at the same level.', from: ['Platform', 'Resource'], to: ['Resource'], traversable: true, requires: 'read', grants: 'same' },
+  CONTAINS: { description: 'Authority on a container reaches its parts at the same level.', from: ['Platform', 'Resource'], to: ['Resource'], traversable: true, requires: 'read', grants: 'same', cuttable: false },
   // (:Platform|Resource)-[:MANAGES]->(:App|Identity|Credential)
-  MANAGES: { description: 'An administrator of the container can take over the principal (reset, mint, add a secret).', from: ['Platform', 'Resource'], to: ['App', 'Identity', 'Credential'], traversable: true, requires: 'admin', grants: 'admin' },
+  MANAGES: { description: 'An administrator of the container can take over the principal (reset, mint, add a secret).', from: ['Platform', 'Resource'], to: ['App', 'Identity', 'Credential'], traversable: true, requires: 'admin', grants: 'admin', cuttable: false },
   // (:App|Identity)-[:CAN_IMPERSONATE]->(:Identity)
   CAN_IMPERSONATE: { description: 'Acts as the identity, e.g. Google domain-wide delegation or Okta impersonation.', from: ['App', 'Identity'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin' },
   // (:App|Identity|Role)-[:CAN_ADD_CREDENTIAL]->(:App|Identity)
@@ -129,6 +135,9 @@ export const EDGE_KINDS = {
 } as const satisfies Record<string, EdgeKindSpec>;
 
 export type BuiltinEdgeKind = keyof typeof EDGE_KINDS;
+
+/** Whether the revocation plan may propose removing a single edge of this kind. */
+export const isCuttable = (spec: EdgeKindSpec | undefined): boolean => spec !== undefined && spec.cuttable !== false;
 
 export const PRINCIPAL_NODE_KINDS: readonly string[] = PRINCIPAL_KINDS;
 

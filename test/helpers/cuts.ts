@@ -37,7 +37,7 @@ export function oracleScore(graph: CompactGraph, sources: readonly number[], opt
   return score;
 }
 
-/** Every single cut there is: each non-source credential or principal, each grant id, each edge id. */
+/** Every single cut there is: each non-source credential or principal, each grant id, each edge id of a cuttable kind. */
 export function everyCut(graph: CompactGraph, sources: readonly number[]): CutSpec[] {
   const isSource = new Set(sources);
   const cuts: CutSpec[] = [];
@@ -51,7 +51,7 @@ export function everyCut(graph: CompactGraph, sources: readonly number[]): CutSp
   for (let e = 0; e < graph.edgeCount; e++) {
     const grant = graph.edgeAttrs[e]?.grant;
     if (grant !== undefined) grants.add(grant);
-    edges.add(edgeIdAt(graph, e));
+    if (graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]!.cuttable !== false) edges.add(edgeIdAt(graph, e));
   }
   for (const id of grants) cuts.push({ action: 'remove-grant', id });
   for (const id of edges) cuts.push({ action: 'remove-edge', id });

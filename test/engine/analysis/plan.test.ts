@@ -147,19 +147,29 @@ function bestCuts(c: CutCase, applied: readonly CutSpec[], before: number): { re
 }
 
 describe('chokePoints', () => {
-  it('ranks the drift cuts: the token (same effect as Drift\'s hold on it), then its grant, then the case that holds the AWS key', () => {
+  it('ranks the drift cuts: the token (same effect as Drift\'s hold on it), then its grant, then the AWS key found in the case', () => {
     const s = driftScenario();
     const result = chokePoints(s.graph, [s.ix('drift')], { at, top: 4 });
     expect(result.score).toBe(41);
     expect(result.chokePoints.map((p) => [p.rank, p.cut.action, p.cut.id, p.removed])).toEqual([
       [1, 'revoke', s.id('sfToken'), 32],
       [2, 'remove-grant', s.id('sfToken'), 31],
-      [3, 'remove-edge', `${s.id('cases')}|CONTAINS|${s.id('case1')}`, 23],
-      [4, 'revoke', s.id('awsKey'), 22],
+      [3, 'revoke', s.id('awsKey'), 22],
+      [4, 'disable', s.id('awsUser'), 21],
     ]);
     expect(result.chokePoints[0]!.equivalent.map((cut) => cut.id)).toEqual([`${s.id('drift')}|HOLDS|${s.id('sfToken')}`]);
     expect(result.chokePoints[0]!.share).toBeCloseTo(32 / 41, 9);
-    expect(result.chokePoints[3]!.equivalent.map((cut) => cut.action)).toEqual(['remove-edge']);
+    // Deleting the pasted key from the case is a real action, equivalent to revoking it.
+    expect(result.chokePoints[2]!.equivalent.map((cut) => cut.id)).toEqual([`${s.id('case1')}|CONTAINS_CREDENTIAL|${s.id('awsKey')}`]);
+  });
+
+  it('never proposes removing a structural edge: a container\'s part or an administrator\'s reach', () => {
+    const s = driftScenario();
+    const cuts = chokePoints(s.graph, [s.ix('drift')], { at, top: 100 }).chokePoints.flatMap((p) => [p.cut, ...p.equivalent]);
+    expect(cuts.length).toBeGreaterThan(4);
+    expect(cuts.filter((cut) => cut.action === 'remove-edge' && /\|(CONTAINS|MANAGES)\|/.test(cut.id))).toEqual([]);
+    const plan = revocationPlan(s.graph, [s.ix('vendor')], { at, steps: 5 });
+    expect(plan.steps.flatMap((step) => [step.cut, ...step.alternatives]).filter((cut) => /\|(CONTAINS|MANAGES)\|/.test(cut.id))).toEqual([]);
   });
 
   it('a credential with a redundant twin is worth only itself', () => {
