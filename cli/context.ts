@@ -5,11 +5,16 @@ import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { BlastmapError, formatIssue, type ErrorCode } from '../engine/errors.ts';
+import { withoutControls } from '../engine/format/validate.ts';
+import { redactText } from '../engine/secrets.ts';
 import type { SourcedFragment } from '../engine/format/validate.ts';
-import { assembleGraph } from '../engine/store/assemble.ts';
-import type { CompactGraph } from '../engine/store/compact.ts';
+import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
+import { toFragment, type CompactGraph } from '../engine/store/compact.ts';
+import { isStub } from '../engine/store/link.ts';
+import { streamNdjsonFile, streamThreshold } from './ndjson-stream.ts';
 import { parseNative } from '../importers/native/index.ts';
 import { readSnapshotFile } from './snapshot-file.ts';
+import { isWorkspace, loadWorkspace } from './workspace.ts';
 
 export const DEFAULT_GRAPH = '.blastmap/graph.bmap';
 export const NATIVE_EXTENSIONS = ['.json', '.yaml', '.yml', '.ndjson', '.jsonl'];
@@ -71,7 +76,10 @@ export function expandInputs(paths: readonly string[]): string[] {
     if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
     if (statSync(path).isDirectory()) {
       const inside = readdirSync(path).filter((name) => isNativeFile(name)).sort().map((name) => join(path, name));
-      if (inside.length === 0) throw new BlastmapError('IO', `${path}: no .json, .yaml or .ndjson files in this folder`);
+      if (inside.length === 0) {
+        if (isWorkspace(path)) throw new BlastmapError('IO', `${path} is a workspace (exports/ and native/ folders): pass it as --graph, or import each export and then its native/ folder`);
+        throw new BlastmapError('IO', `${path}: no .json, .yaml or .ndjson files in this folder`);
+      }
       files.push(...inside);
     } else files.push(path);
   }
@@ -102,6 +110,36 @@ export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
   return batch;
 }
 
+/**
+ * Native inputs assembled into a graph (merged into `existing` when given). A single large NDJSON file imported
+ * into an empty graph is streamed in bounded memory with a progress bar (cli/ndjson-stream.ts); anything else,
+ * and any input that links to other platforms through reference stubs, takes readNativeFiles and assembleGraph.
+ */
+export function assembleNativeFiles(paths: readonly string[], existing?: CompactGraph, io?: Io): { graph: CompactGraph; report: ImportReport } {
+  const files = expandInputs(paths);
+  const single = files.length === 1 ? files[0]! : undefined;
+  if (existing === undefined && single !== undefined && /\.(ndjson|jsonl)$/i.test(single) && statSync(single).size >= streamThreshold()) {
+    const size = statSync(single).size;
+    const bar = io ? progressBar(io, `reading ${displayPath(single)}`, size) : undefined;
+    let streamed;
+    try {
+      streamed = streamNdjsonFile(single, { file: displayPath(single), ...(bar ? { onBytes: bar.update } : {}) });
+    } finally {
+      bar?.stop();
+    }
+    const { graph, summary } = streamed;
+    if (!graph.nodes.some(isStub)) {
+      return {
+        graph,
+        report: { files: 1, nodesBefore: 0, edgesBefore: 0, nodes: graph.nodeCount, edges: graph.edgeCount, nodesImported: summary.nodes, edgesImported: summary.edges, redactions: summary.redactions, warnings: [], links: { resolved: 0, unresolved: [] } },
+      };
+    }
+    const fragment = toFragment(graph);
+    return assembleGraph([{ fragment, provenance: { file: displayPath(single), nodePaths: fragment.nodes.map((n) => `node ${n.id}`), edgePaths: fragment.edges.map((e) => `edge ${e.from} -${e.kind}-> ${e.to}`) }, redactions: summary.redactions }]);
+  }
+  return assembleGraph(readNativeFiles(files), existing);
+}
+
 /** Graphs loaded before a command's action, by the --graph value that names them (--store neo4j pulls one). */
 const preloadedGraphs = new Map<string, CompactGraph>();
 
@@ -112,15 +150,17 @@ export function preloadGraph(key: string, graph: CompactGraph | undefined): void
 }
 
 /**
- * Loads the graph named by --graph: a snapshot file, or native files / a folder of them imported on the
- * fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
+ * Loads the graph named by --graph: a snapshot file, native files / a folder of them, or a workspace folder
+ * (`exports/<source>/` raw exports through their importers plus `native/` files, cli/workspace.ts), imported
+ * on the fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
  */
 export function loadGraph(option: string | undefined): CompactGraph {
   const path = graphPath(option);
   const preloaded = preloadedGraphs.get(path);
   if (preloaded) return preloaded;
+  if (isWorkspace(path)) return loadWorkspace(path).graph;
   if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
-    return assembleGraph(readNativeFiles([path])).graph;
+    return assembleNativeFiles([path]).graph;
   }
   if (!existsSync(path)) {
     throw new BlastmapError('IO', `no graph at ${path}: run \`blastmap import native <files>\` first, or pass --graph <snapshot|file|folder>`);
@@ -160,22 +200,26 @@ export function progressBar(io: Io, label: string, total: number): { update: (do
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
+/** Text quoted from input or arguments, fit for a terminal: no secret, no control character. */
+const inert = (text: string): string => withoutControls(redactText(text).text);
+
 /** Prints a typed error as one clear line (plus its issues or candidates) and returns the exit status. */
 export function reportError(io: Io, error: unknown): number {
   if (error instanceof BlastmapError) {
-    io.err(`${io.color.red('error:')} ${error.message}`);
+    // Messages quote input (a value that failed validation, a name typed on the command line): never a secret.
+    io.err(`${io.color.red('error:')} ${inert(error.message)}`);
     const shown = error.issues.slice(0, 50);
-    for (const issue of shown) io.err(`  ${formatIssue(issue)}`);
+    for (const issue of shown) io.err(`  ${inert(formatIssue(issue))}`);
     if (error.issues.length > shown.length) io.err(`  ... and ${error.issues.length - shown.length} more`);
     if (error.candidates.length > 0) {
       io.err(error.code === 'AMBIGUOUS_NODE' ? 'matching nodes:' : 'closest nodes:');
-      for (const candidate of error.candidates) io.err(`  ${candidate}`);
+      for (const candidate of error.candidates) io.err(`  ${inert(candidate)}`);
     }
     return EXIT_BY_CODE[error.code];
   }
   const err = error as { code?: string; exitCode?: number; message?: string };
   if (typeof err?.code === 'string' && err.code.startsWith('commander.')) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  io.err(`${io.color.red('internal error:')} ${err?.message ?? String(error)}`);
+  io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
   if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
   return EXIT.internal;
 }

@@ -3,16 +3,21 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { blastRadius } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
-import { assembleGraph } from '../../engine/store/assemble.ts';
-import { parseFormat, readNativeFiles, type Io } from '../context.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { parseFormat, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
+import { loadWorkspace } from '../workspace.ts';
 import { printRadius } from './radius.ts';
 import { serveGraph } from './serve.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
 
-export function loadDemoGraph() {
-  return assembleGraph(readNativeFiles([DEMO_DIR])).graph;
+/**
+ * The demo company as a user would build it: each platform's raw export (datasets/demo/exports/<source>)
+ * through its importer, plus the native files for what no importer reads (datasets/demo/native).
+ */
+export function loadDemoGraph(): CompactGraph {
+  return loadWorkspace(DEMO_DIR).graph;
 }
 
 interface DemoFlags extends ReachFlags { format?: string; all?: boolean; open?: boolean }

@@ -38,9 +38,9 @@ describe('blastmap demo', () => {
     expect(radius.sources.map((s) => s.id)).toEqual([PARLEY]);
     const byId = new Map(radius.reached.map((entry) => [entry.id, entry]));
 
-    // The vendor app holds OAuth grants into the CRM and into mail.
+    // The vendor app holds OAuth grants into the CRM (one refresh token) and into mail (one per sales inbox).
     const grants = radius.reached.filter((e) => e.kind === 'Credential' && e.path.length === 1 && e.path[0]!.kind === 'HOLDS');
-    expect(grants.map((e) => e.platform).sort()).toEqual(['google-workspace', 'salesforce']);
+    expect(grants.map((e) => e.platform).sort()).toEqual([...Array<string>(5).fill('google-workspace'), 'salesforce']);
     expect(radius.reached.some((e) => e.platform === 'google-workspace' && e.kind === 'Resource')).toBe(true);
 
     // CRM support cases contain a cloud access key and a data-warehouse token.
@@ -51,7 +51,8 @@ describe('blastmap demo', () => {
     // The cloud key reaches the production bucket tagged crown-jewel.
     const bucket = byId.get(BUCKET)!;
     expect(bucket.crownJewel).toBe(true);
-    expect(bucket.path.map((s) => s.kind)).toEqual(['HOLDS', 'CAN_READ', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
+    // The refresh token acts as the integration user, whose permission set edits cases (Salesforce export).
+    expect(bucket.path.map((s) => s.kind)).toEqual(['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
     expect(radius.crownJewels.map((e) => e.id)).toEqual(expect.arrayContaining([BUCKET, REVENUE]));
   });
 

@@ -62,7 +62,7 @@ describe('the web UI on the demo graph', () => {
   });
 
   it('shows a credential\u2019s dates, owner and findings, and filters edge kinds out of the view and the analysis', async () => {
-    const token = 'salesforce:corvidlabs:credential:refresh-token/parley-chat';
+    const token = 'salesforce:00dhs000000cvdlmak:credential:oauth-token/0H4Hs000000Cv01GAA/005Hs00000JrW4FIAQ/2024-03-12T16:22:05.000Z';
     const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&node=${encodeURIComponent(token)}&sources=${encodeURIComponent(PARLEY)}`);
     await page.locator('[data-test="details"]').waitFor();
     const details = await page.locator('[data-test="details"]').textContent();

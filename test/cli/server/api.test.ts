@@ -23,6 +23,8 @@ const demo = loadDemoGraph();
 const AT = '2026-11-01';
 const PARLEY = 'parley:prod:app:parley-chat';
 const JEWEL = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
+/** Parley's Salesforce refresh token, as the Salesforce importer names it. */
+const PARLEY_TOKEN = 'salesforce:00dhs000000cvdlmak:credential:oauth-token/0H4Hs000000Cv01GAA/005Hs00000JrW4FIAQ/2024-03-12T16:22:05.000Z';
 
 const uiDir = mkdtempSync(join(tmpdir(), 'blastmap-static-'));
 mkdirSync(join(uiDir, 'assets'));
@@ -50,7 +52,7 @@ describe('analysis routes answer what the engine computes', () => {
   });
 
   it('POST /api/radius with mitigations returns the mitigated radius and what changed', async () => {
-    const mitigations = [{ revoke: 'salesforce:corvidlabs:credential:refresh-token/parley-chat' }];
+    const mitigations = [{ revoke: PARLEY_TOKEN }];
     const body = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [PARLEY], at: AT, mitigations })).json());
     const expected = whatIf(demo, [demo.indexOf.get(PARLEY)!], mitigations, { at: AT });
     expect(body.score).toBe(expected.scoreAfter);
@@ -119,7 +121,7 @@ describe('browsing routes', () => {
   });
 
   it('GET /api/node/:id gives the record, owners, findings about the node and its usability at the date', async () => {
-    const id = 'salesforce:corvidlabs:credential:refresh-token/parley-chat';
+    const id = PARLEY_TOKEN;
     const details = nodeDetailsResponseSchema.parse(await (await app.request(`/api/node/${encodeURIComponent(id)}?at=${AT}`)).json());
     expect(details.ref.id).toBe(id);
     expect(details.node.createdAt).toBeTypeOf('string');
