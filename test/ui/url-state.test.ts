@@ -52,14 +52,18 @@ describe('view state in the URL', () => {
 });
 
 describe('cut toggles', () => {
-  it('a toggle applied twice leaves the mitigations as they were', () => {
+  it('a cut toggled on then off leaves the mitigations as they were, less that cut', () => {
     fc.assert(fc.property(fc.array(mitigation, { maxLength: 6 }), fc.array(mitigation, { minLength: 1, maxLength: 3 }), (current, toggled) => {
       const unique = toggleMitigations([], current);
       const once = toggleMitigations(unique, toggled);
       expect(hasMitigations(once, toggled) || hasMitigations(unique, toggled)).toBe(true);
       const twice = toggleMitigations(once, toggled);
-      if (!hasMitigations(unique, toggled)) expect(twice).toEqual(unique);
-    }), { numRuns: 200 });
+      if (hasMitigations(unique, toggled)) return;
+      // Off again removes the whole cut and nothing else. A mitigation the cut shared with another applied cut
+      // goes too, and that cut then shows as not applied (the panels derive ticks from hasMitigations).
+      expect(twice).toEqual(unique.filter((item) => !hasMitigations(toggled, [item])));
+      expect(toggled.some((item) => hasMitigations(twice, [item]))).toBe(false);
+    }), { numRuns: 1000 });
   });
 
   it('applies every mitigation of a cut at once and removes them together', () => {
