@@ -18,6 +18,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerNeo4j } from './commands/neo4j.ts';
 import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerReplay } from './commands/replay.ts';
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +45,7 @@ export function buildProgram(io: Io): Command {
   registerServe(program, io);
   registerNeo4j(program, io);
   registerGenerate(program, io);
+  registerReplay(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

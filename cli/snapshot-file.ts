@@ -1,7 +1,7 @@
 // Snapshot files on disk: atomic writes (temporary file, fsync, rename, fsync of the folder) so a crash
 // never leaves a half-written graph, and a lock file so two writers never interleave.
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BlastmapError } from '../engine/errors.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { decodeSnapshot, encodeSnapshot } from '../engine/store/snapshot.ts';
@@ -27,6 +27,7 @@ export function writeSnapshotFile(path: string, graph: CompactGraph): void {
   const folder = dirname(target);
   mkdirSync(folder, { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
+  removeStaleTemporaries(target);
   const bytes = encodeSnapshot(graph);
   const fd = openSync(temporary, 'w', 0o600);
   try {
@@ -47,6 +48,35 @@ export function writeSnapshotFile(path: string, graph: CompactGraph): void {
   }
 }
 
+/** False when no process has this id (it crashed or was killed); true when one does, or when we cannot tell. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * A writer killed mid-write leaves `<snapshot>.<pid>.tmp` behind: never read (only the rename makes a snapshot),
+ * but possibly large. Those of processes that no longer exist are removed before the next write.
+ */
+function removeStaleTemporaries(target: string): void {
+  const name = basename(target);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(`${name}.`) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(name.length + 1, -4));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(target), entry), { force: true });
+  }
+}
+
 /**
  * Runs `work` while holding `<path>.lock`, created exclusively. A second writer fails at once with a
  * LOCKED error naming the holder's process id, instead of racing the first.
@@ -60,7 +90,15 @@ export function withWriteLock<T>(path: string, work: () => T): T {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       let holder = 'another process';
-      try { holder = `process ${readFileSync(lock, 'utf8').trim()}`; } catch { /* unreadable lock: keep the generic text */ }
+      let pid = Number.NaN;
+      try {
+        pid = Number(readFileSync(lock, 'utf8').trim());
+        holder = `process ${pid}`;
+      } catch { /* unreadable lock: keep the generic text */ }
+      // Never taken over automatically: two writers recovering at once could each remove the other's fresh lock.
+      if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
+        throw new BlastmapError('LOCKED', `${path} is locked by process ${pid}, which is no longer running (it was interrupted; the snapshot itself is intact): delete ${lock} and retry`);
+      }
       throw new BlastmapError('LOCKED', `${path} is being written by ${holder}; if no blastmap is running, delete ${lock}`);
     }
     throw error;

@@ -1,4 +1,5 @@
 // Typed errors shared by the engine, importers, CLI and server. The CLI maps `code` to an exit status.
+import { findSecret } from './secrets.ts';
 
 export type ErrorCode =
   | 'INVALID_INPUT' // a file or request does not match its schema; `issues` says where
@@ -61,6 +62,9 @@ export function describeFound(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') {
+    // An error message is output too: a secret in a field that failed validation must not be echoed.
+    const secret = findSecret(value);
+    if (secret !== undefined) return `a ${secret} (not shown)`;
     const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
     return JSON.stringify(shown);
   }

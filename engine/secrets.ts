@@ -15,7 +15,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: 'stripe-key', pattern: /\b[sr]k_live_[0-9A-Za-z]{16,}\b/ },
   { name: 'salesforce-session', pattern: /\b00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{40,}/ },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
+  // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
+  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
   { name: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s:/@]{3,}@/i },
   // `key = value`, `key: value` or `key:"value"`; a bare `secret:name` (an AWS Secrets Manager ARN) is not one.
   { name: 'password-assignment', pattern: /(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|token)(?:\s*=\s*|\s*:\s+|\s*:\s*(?=["']))["']?(?!\[REDACTED)[^\s"',;]{8,}/i },
@@ -36,16 +37,52 @@ export function findSecret(text: string): string | undefined {
 
 export const REDACTED = '[REDACTED]';
 
-/** Replaces every secret-shaped run in `text` by a marker naming its type. */
-export function redactText(text: string): { text: string; found: string[] } {
+/**
+ * Replaces every secret-shaped run in `text` by a marker naming its type (`mark` may add to it, e.g. a
+ * fingerprint so that ids stay distinct).
+ */
+export function redactText(text: string, mark: (name: string, match: string) => string = (name) => `[REDACTED:${name}]`): { text: string; found: string[] } {
   const found: string[] = [];
   let out = text;
   for (const { name, pattern } of SECRET_PATTERNS) {
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    out = out.replace(global, () => {
+    out = out.replace(global, (match) => {
       found.push(name);
-      return `[REDACTED:${name}]`;
+      return mark(name, match);
     });
   }
   return { text: out, found };
+}
+
+/**
+ * 64 bits of two FNV-1a passes, as hex: tells two redacted values apart (two ids that differ only by the
+ * secret in them stay two nodes) without keeping the value. Not a cryptographic hash: a short, guessable
+ * secret could be confirmed from it, a random token cannot.
+ */
+export function secretFingerprint(text: string): string {
+  const hash = (seed: number): string => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(16).padStart(8, '0');
+  };
+  return hash(0x811c9dc5) + hash(0x050c5d1f);
+}
+
+/** An id (or a reference to one) with every secret-shaped run replaced by its type and fingerprint. */
+export function redactId(id: string): { text: string; found: string[] } {
+  return redactText(id, (name, match) => `[REDACTED:${name}:${secretFingerprint(match)}]`);
+}
+
+/**
+ * A copy of a JSON-like value with every string redacted (then passed through `also`): import reports and
+ * error issues quote the input (a scope, a member name, a file name, a value that failed validation), and
+ * what they quote is printed.
+ */
+export function redactStrings<T>(value: T, also: (text: string) => string = (text) => text): T {
+  if (typeof value === 'string') return also(redactText(value).text) as T;
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, also)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = redactStrings(item, also);
+  return out as T;
 }

@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { BlastmapError } from '../../engine/errors.ts';
-import { finishFragment } from '../../engine/format/validate.ts';
+import { finishFragment, withoutControls } from '../../engine/format/validate.ts';
+import { redactStrings } from '../../engine/secrets.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
@@ -192,8 +193,10 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
         const now = snapshotState(target, flags.replace);
         const existing = now.stamp !== undefined && now.stamp === before.stamp ? before.graph : now.graph;
         const result: OpenGraphResult = transform.finish(existing ? existingNodes(existing) : undefined);
-        if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${plural(result.issues.length, 'problem')} in the OpenGraph input; nothing was imported`, { issues: result.issues });
-        const { fragment, report: openGraph } = result;
+        if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${plural(result.issues.length, 'problem')} in the OpenGraph input; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
+        // The report quotes collectors' kinds and unmatched endpoints: what it quotes is printed.
+        const { fragment } = result;
+        const openGraph = redactStrings(result.report, withoutControls);
         const finished = finishFragment(fragment, {
           file: 'opengraph import',
           nodePaths: fragment.nodes.map((node) => `node ${node.id}`),

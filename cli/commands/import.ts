@@ -4,12 +4,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
-import { finishFragment, type SourcedFragment } from '../../engine/format/validate.ts';
+import { finishFragment, withoutControls, type SourcedFragment } from '../../engine/format/validate.ts';
+import { redactStrings } from '../../engine/secrets.ts';
 import { assembleGraph, type ImportReport } from '../../engine/store/assemble.ts';
 import type { Importer, ImporterReport } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
-import { graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
+import { assembleNativeFiles, graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
 
@@ -39,7 +40,7 @@ export function readRawFiles(paths: readonly string[]): RawFile[] {
 /** Runs a platform importer over raw files: a sourced fragment ready to assemble, or every issue at once. */
 export function runImporter(importer: Importer, files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): { sourced: SourcedFragment; report: ImporterReport } {
   const result = importer.transform(files, options);
-  if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: result.issues });
+  if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
   const { fragment } = result;
   const finished = finishFragment(fragment, {
     file: `${importer.source} import`,
@@ -47,7 +48,8 @@ export function runImporter(importer: Importer, files: readonly RawFile[], optio
     edgePaths: fragment.edges.map((edge) => `edge ${edge.from} -${edge.kind}-> ${edge.to}`),
   });
   if (!finished.ok) throw new BlastmapError('INVALID_INPUT', `the ${importer.title} importer produced an inconsistent graph; nothing was imported`, { issues: finished.issues });
-  return { sourced: finished.value, report: result.report };
+  // The report quotes the input (notes, scopes, skipped records): what it quotes is printed.
+  return { sourced: finished.value, report: redactStrings(result.report, withoutControls) };
 }
 
 function printImporterReport(io: Io, report: ImporterReport): void {
@@ -86,9 +88,8 @@ export function registerImport(program: Command, io: Io): void {
       if (storeKind(options) === 'neo4j') { await neo4jImport(io, options, readNativeFiles(files), format); return; }
       const target = graphPath(options.graph);
       withWriteLock(target, () => {
-        const batch = readNativeFiles(files);
         const existing = !options.replace && existsSync(target) ? readSnapshotFile(target) : undefined;
-        const { graph, report } = assembleGraph(batch, existing);
+        const { graph, report } = assembleNativeFiles(files, existing, io);
         writeSnapshotFile(target, graph);
         if (format === 'json') { io.out(json({ graph: target, ...report })); return; }
         io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${target}: ` +

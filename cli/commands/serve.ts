@@ -6,13 +6,13 @@ import { DEFAULT_BUDGET } from '../../engine/api/schemas.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { loadGraph, parseCount, type Io } from '../context.ts';
-import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startServer, type RunningServer } from '../server/start.ts';
+import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startServer, type RunningServer } from '../server/start.ts';
 import { ensureUi } from '../server/ui-build.ts';
 
 /** The package version, read here rather than from cli/main.ts, which imports this module. */
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-interface ServeFlags { graph?: string; port?: string; host?: string; budget?: string; open?: boolean }
+interface ServeFlags { graph?: string; port?: string; host?: string; budget?: string; open?: boolean; token?: string }
 
 export interface ServeSettings {
   host?: string;
@@ -21,6 +21,8 @@ export interface ServeSettings {
   open?: boolean;
   /** Query string appended to the printed URL (e.g. a radius to open with). */
   path?: string;
+  /** Every request must present it (required beyond loopback). */
+  token?: string;
 }
 
 /**
@@ -45,19 +47,24 @@ export function openBrowser(url: string): boolean {
 /** Starts the server on `graph`, prints where, and resolves when it stops (Ctrl-C or SIGTERM). */
 export async function serveGraph(io: Io, graph: CompactGraph, settings: ServeSettings): Promise<void> {
   const host = settings.host ?? DEFAULT_HOST;
-  if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${host}: anyone who can reach this address can read the graph (no authentication yet)`));
+  checkExposure(host, settings.token);
+  if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${host}: anyone who can reach this address and knows the token can read the graph; the traffic is not encrypted`));
+  const tokenOption = settings.token !== undefined ? { token: settings.token } : {};
   const uiDir = await ensureUi((text) => io.err(io.color.dim(text)));
   let server: RunningServer;
   try {
-    server = await startServer({ graph, host, port: settings.port ?? DEFAULT_PORT, uiDir, version: VERSION, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
+    server = await startServer({ graph, host, port: settings.port ?? DEFAULT_PORT, uiDir, version: VERSION, ...tokenOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
   } catch (error) {
     // The default port may be taken by another blastmap: fall back to any free port rather than fail.
     if (settings.port !== undefined || !(error instanceof BlastmapError)) throw error;
-    server = await startServer({ graph, host, port: 0, uiDir, version: VERSION, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
+    server = await startServer({ graph, host, port: 0, uiDir, version: VERSION, ...tokenOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
   }
   const url = `${server.url}${settings.path ?? ''}`;
   io.out(`blastmap UI: ${url}  (${graph.nodeCount} nodes, ${graph.edgeCount} edges; Ctrl-C to stop)`);
-  if (settings.open && !openBrowser(url)) io.err(io.color.dim('no desktop browser to open here: open the URL above in yours'));
+  // The token is never printed (terminal logs outlive it). Opening `?token=` once trades it for an HttpOnly cookie.
+  const link = settings.token === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(settings.token)}`;
+  if (settings.token !== undefined) io.err(io.color.dim('every request must present the token: open the URL above once with ?token=<token> (the browser keeps it in a cookie), or send Authorization: Bearer <token>'));
+  if (settings.open && !openBrowser(link)) io.err(io.color.dim('no desktop browser to open here: open the URL above in yours'));
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -78,11 +85,15 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <address>', `address to listen on (default ${DEFAULT_HOST}; anything else exposes the graph to the network)`)
     .option('--budget <nodes>', `most nodes sent to the browser before aggregating by platform and kind (default ${DEFAULT_BUDGET})`)
     .option('--open', 'open the UI in the default browser')
+    .option('--token <token>', 'require this token on every request (default $BLASTMAP_TOKEN; required with a --host other than loopback; at least 16 characters)')
     .action(async (flags: ServeFlags) => {
       const port = parseCount('--port', flags.port);
       if (port !== undefined && port > 65535) throw new BlastmapError('INVALID_OPTION', `--port ${flags.port}: expected 0 to 65535`);
       const budget = parseCount('--budget', flags.budget, 1);
+      const token = flags.token ?? (process.env.BLASTMAP_TOKEN || undefined);
+      // Checked before the graph is loaded, so a refused exposure fails fast.
+      checkExposure(flags.host ?? DEFAULT_HOST, token);
       const graph = loadGraph(flags.graph);
-      await serveGraph(io, graph, { ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
+      await serveGraph(io, graph, { ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
     });
 }

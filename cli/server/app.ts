@@ -14,11 +14,14 @@ import { describeRadius } from '../../engine/analysis/radius.ts';
 import { reach } from '../../engine/analysis/reach.ts';
 import { compileMitigations } from '../../engine/analysis/mitigations.ts';
 import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
+import { redactStrings } from '../../engine/secrets.ts';
+import { withoutControls } from '../../engine/format/validate.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { graphView } from './aggregate.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
+import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
 import { exposureResponse, metaResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, resolveSources, whatIfResponse } from './views.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
@@ -36,6 +39,10 @@ export interface AppOptions {
   version?: string;
   /** Server-side errors that are not the client's fault (default: printed to stderr). */
   onInternalError?: (error: unknown) => void;
+  /** When set, every request must present it (Authorization: Bearer, or the cookie a `/?token=` link sets). */
+  token?: string;
+  /** Per-client request budget (default DEFAULT_RATE_LIMIT); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 const STATUS: Record<ErrorCode, 400 | 404 | 409 | 500> = {
@@ -49,7 +56,7 @@ const STATUS: Record<ErrorCode, 400 | 404 | 409 | 500> = {
 };
 
 class RequestError extends Error {
-  constructor(readonly status: 400 | 404 | 405 | 413 | 415 | 421, readonly body: ErrorResponse) {
+  constructor(readonly status: 400 | 401 | 404 | 405 | 413 | 415 | 421 | 429, readonly body: ErrorResponse, readonly headers: Record<string, string> = {}) {
     super(body.error.message);
   }
 }
@@ -113,6 +120,35 @@ export function createApp(options: AppOptions): Hono {
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
   });
+  // Before the token check, so guessing tokens is rate limited too.
+  const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  if (limiter) {
+    app.use('*', async (c, next) => {
+      const wait = limiter.take(clientAddress(c));
+      if (wait > 0) throw new RequestError(429, failure('RATE_LIMITED', `too many requests; retry in ${wait} s`), { 'Retry-After': String(wait) });
+      await next();
+    });
+  }
+  const token = options.token;
+  if (token !== undefined) {
+    app.use('*', async (c, next) => {
+      const linkToken = c.req.query('token');
+      // The one-time link: a page load carrying the token trades it for a cookie and drops it from the address bar.
+      if (linkToken !== undefined && c.req.method === 'GET' && !c.req.path.startsWith('/api/')) {
+        if (!tokensEqual(linkToken, token)) throw new RequestError(401, failure('UNAUTHORIZED', 'wrong token in the link'));
+        const url = new URL(c.req.url);
+        url.searchParams.delete('token');
+        c.header('Set-Cookie', tokenCookie(token));
+        c.header('Cache-Control', 'no-store');
+        return c.redirect(`${url.pathname}${url.search}`, 303);
+      }
+      const presented = presentedToken(c);
+      if (presented === undefined || !tokensEqual(presented, token)) {
+        throw new RequestError(401, failure('UNAUTHORIZED', 'this server needs its token: open the link `blastmap serve` printed, or send Authorization: Bearer <token>'), { 'WWW-Authenticate': 'Bearer' });
+      }
+      await next();
+    });
+  }
   app.use('/api/*', bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => c.json(failure('BODY_TOO_LARGE', `request bodies are limited to ${BODY_LIMIT} bytes`), 413) }));
   app.use('/api/*', compress());
   app.use('/api/*', async (c, next) => {
@@ -145,7 +181,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/search', (c) => {
     const request = parseRequest(searchRequestSchema, defined({ q: c.req.query('q') ?? '', limit: number(c.req.query('limit')) }));
-    return send(c, searchResponseSchema, { query: request.q, results: searchNodes(graph, request.q, request.limit ?? 12) });
+    // The echo carries no control character: whoever prints this answer prints the query too.
+    return send(c, searchResponseSchema, { query: withoutControls(request.q), results: searchNodes(graph, request.q, request.limit ?? 12) });
   });
 
   app.get('/api/node/:id', (c) => {
@@ -203,12 +240,14 @@ export function createApp(options: AppOptions): Hono {
     if (error instanceof RequestError) {
       status = error.status;
       body = error.body;
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     } else if (error instanceof BlastmapError) {
       status = STATUS[error.code];
-      body = failure(error.code, error.message, {
+      // Messages and issues quote the request; never send a secret back, even the caller's own.
+      body = redactStrings(failure(error.code, error.message, {
         ...(error.candidates.length > 0 ? { candidates: [...error.candidates] } : {}),
         ...(error.issues.length > 0 ? { issues: error.issues.slice(0, 50).map(({ path, message, expected, found }) => defined({ path, message, expected, found }) as { path: string; message: string }) } : {}),
-      });
+      }));
     } else {
       (options.onInternalError ?? ((e) => console.error('blastmap serve: internal error:', e)))(error);
       status = 500;
@@ -216,6 +255,8 @@ export function createApp(options: AppOptions): Hono {
     }
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
     c.header('Cache-Control', 'no-store');
     return c.json(errorResponseSchema.parse(body), status as 400);
   });

@@ -6,6 +6,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { createApp } from './app.ts';
 import { loadStaticFiles } from './static.ts';
+import { MIN_TOKEN_LENGTH, type RateLimitOptions } from './guard.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7420;
@@ -19,6 +20,10 @@ export interface ServerOptions {
   /** Folder of the built UI (dist/ui). */
   uiDir: string;
   version?: string;
+  /** Required on any address other than loopback: every request must present it. */
+  token?: string;
+  /** Per-client rate limit (default DEFAULT_RATE_LIMIT); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface RunningServer {
@@ -33,14 +38,27 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Refuses to expose the graph beyond loopback without a token, and refuses tokens too short to resist guessing. */
+export function checkExposure(host: string, token: string | undefined): void {
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    throw new BlastmapError('INVALID_OPTION', `--token: use at least ${MIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 24\`)`);
+  }
+  if (token === undefined && !isLoopback(host)) {
+    throw new BlastmapError('INVALID_OPTION', `--host ${host} exposes the graph beyond this machine: pass --token <token> (or set BLASTMAP_TOKEN) so every request must present it`);
+  }
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
+  checkExposure(host, options.token);
   const files = loadStaticFiles(options.uiDir);
   const app = (port: number) => createApp({
     graph: options.graph,
     files,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(options.version !== undefined ? { version: options.version } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     // A loopback server answers only to loopback names: a page elsewhere cannot rebind a DNS name onto it.
     ...(isLoopback(host) ? { allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`] } : {}),
   });

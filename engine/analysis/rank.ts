@@ -1,8 +1,8 @@
 // Ranking: the blast radius of every App (or Credential) in the graph, riskiest first.
 import type { CompactGraph } from '../store/compact.ts';
 import { checkNodeKinds } from './exposure.ts';
-import { reach, toInstant, type ReachOptions } from './reach.ts';
-import { scoreOrder } from './score.ts';
+import { summarizeSources } from './closure.ts';
+import { toInstant, type ReachOptions } from './reach.ts';
 
 export interface RankEntry {
   index: number;
@@ -32,26 +32,11 @@ export function rankNodes(graph: CompactGraph, options: RankOptions = {}): RankE
   checkNodeKinds(graph, [...kinds]);
   const candidates: number[] = [];
   for (let v = 0; v < graph.nodeCount; v++) if (kinds.has(graph.nodes[v]!.kind)) candidates.push(v);
-  const entries: RankEntry[] = [];
-  candidates.forEach((v, i) => {
-    const result = reach(graph, [v], options);
+  // One reach per candidate, or shared closures when that is provably the same (engine/analysis/closure.ts).
+  const summaries = summarizeSources(graph, candidates, options, { onProgress: options.onProgress });
+  const entries: RankEntry[] = candidates.map((v, i) => {
     const node = graph.nodes[v]!;
-    let crownJewels = 0;
-    const platforms = new Set<string>();
-    for (const u of result.order) {
-      if (u === v) continue;
-      const reachedNode = graph.nodes[u]!;
-      if (reachedNode.tags?.includes('crown-jewel')) crownJewels++;
-      if (reachedNode.platform !== node.platform) platforms.add(reachedNode.platform);
-    }
-    entries.push({
-      index: v, id: node.id, name: node.name, kind: node.kind, platform: node.platform,
-      score: scoreOrder(graph, result.level, result.order, [v]),
-      reached: result.order.length - (result.level[v] ? 1 : 0),
-      crownJewels, lateralPlatforms: platforms.size,
-      usable: result.level[v]! > 0,
-    });
-    options.onProgress?.(i + 1, candidates.length);
+    return { index: v, id: node.id, name: node.name, kind: node.kind, platform: node.platform, ...summaries[i]! };
   });
   entries.sort((a, b) => b.score - a.score || b.crownJewels - a.crownJewels || a.id.localeCompare(b.id));
   return options.top !== undefined ? entries.slice(0, options.top) : entries;

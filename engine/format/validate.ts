@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { describeFound, jsonPath, type InputIssue } from '../errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
-import { findSecret, isSecretFieldName, redactText } from '../secrets.ts';
+import { findSecret, isSecretFieldName, redactId, redactText } from '../secrets.ts';
 import { edgeId, fragmentSchema, nodeId, type Fragment, type GraphEdge, type GraphNode } from './native.ts';
 
 export type Result<T> = { ok: true; value: T; warnings: InputIssue[] } | { ok: false; issues: InputIssue[] };
@@ -73,6 +73,11 @@ function scrubNode(node: GraphNode): number {
   };
   node.name = scrub(node.name);
   if (node.email !== undefined) node.email = scrub(node.email);
+  scrubOtherFields(node as unknown as Record<string, unknown>, NODE_TEXT_FIELDS, NODE_LIST_FIELDS, scrub);
+  const id = scrubId(node.id);
+  node.id = id.text;
+  count += id.found;
+  if (node.ownerIds) node.ownerIds = node.ownerIds.map((owner) => scrubId(owner).text);
   if (node.fingerprint !== undefined && findSecret(node.fingerprint)) { node.fingerprint = undefined; count++; }
   if (node.hint !== undefined && findSecret(node.hint)) { node.hint = undefined; count++; }
   // Not `count += ...`: that would read `count` before scrub() increments it during the call.
@@ -95,6 +100,36 @@ function scrubProperties(properties: Record<string, unknown> | undefined, scrub:
   return count;
 }
 
+/** Free-text fields beyond names and properties: any of them can carry a pasted secret or a control character. */
+const NODE_TEXT_FIELDS = ['tenant', 'vendor', 'resourceType', 'source'] as const;
+const NODE_LIST_FIELDS = ['scopes', 'usedScopes', 'tags'] as const;
+const EDGE_TEXT_FIELDS = ['source'] as const;
+const EDGE_LIST_FIELDS = ['scopes', 'conditions'] as const;
+
+/** `scrub` counts what it redacts. */
+function scrubOtherFields(record: Record<string, unknown>, texts: readonly string[], lists: readonly string[], scrub: (text: string) => string): void {
+  for (const field of texts) {
+    const value = record[field];
+    if (typeof value === 'string') record[field] = scrub(value);
+  }
+  for (const field of lists) {
+    const value = record[field];
+    if (Array.isArray(value)) record[field] = value.map((item) => (typeof item === 'string' ? scrub(item) : item));
+  }
+}
+
+/**
+ * Ids are shown everywhere, so they lose control characters and secrets too. A redacted run keeps a
+ * fingerprint, and references go through the same function: distinct ids stay distinct and edges still
+ * join the nodes they named. Counted once per node, not per reference.
+ */
+function scrubId(id: string): { text: string; found: number } {
+  const clean = withoutControls(id);
+  if (!findSecret(clean)) return { text: clean, found: 0 };
+  const { text, found } = redactId(clean);
+  return { text, found: found.length };
+}
+
 function scrubEdge(edge: GraphEdge): number {
   let count = 0;
   const scrub = (text: string): string => {
@@ -103,6 +138,12 @@ function scrubEdge(edge: GraphEdge): number {
     return out;
   };
   if (edge.reason !== undefined) edge.reason = scrub(edge.reason);
+  scrubOtherFields(edge as unknown as Record<string, unknown>, EDGE_TEXT_FIELDS, EDGE_LIST_FIELDS, scrub);
+  // References are redacted exactly as the ids they name, so the edge still joins the same nodes.
+  edge.from = scrubId(edge.from).text;
+  edge.to = scrubId(edge.to).text;
+  if (edge.grant !== undefined) edge.grant = scrubId(edge.grant).text;
+  if (edge.id !== undefined) edge.id = scrubId(edge.id).text;
   const dropped = scrubProperties(edge.properties, scrub);
   return count + dropped;
 }
@@ -141,9 +182,9 @@ export function finishFragment(fragment: Fragment, provenance: Provenance): Resu
     if (conflictingFields(previous, node).length > 0) {
       issues.push({
         file: provenance.file, path: `${provenance.nodePaths[index]}.id`, line: provenance.nodeLines?.[index],
-        message: `duplicate node id ${node.id}`,
+        message: `duplicate node id ${scrubId(node.id).text}`,
         expected: 'a unique node id (or an identical repeat)',
-        found: `${JSON.stringify(node.id)}, also at ${provenance.nodePaths[first]} with different ${conflictingFields(previous, node).join(', ')}`,
+        found: `${JSON.stringify(scrubId(node.id).text)}, also at ${provenance.nodePaths[first]} with different ${conflictingFields(previous, node).join(', ')}`,
       });
     }
   });

@@ -1,11 +1,12 @@
-// Bulk graph builder for large inputs: interns ids to indices, deduplicates edges by (from, kind, to,
-// grant) in a numeric hash table and writes edge columns directly, so an edge without properties costs
-// a few bytes instead of an object and a string key. Same result as mergeFragments + buildGraph.
+// Bulk graph builder for large inputs: interns ids to indices, appends edges to typed columns and removes
+// repeated (from, kind, to, grant) edges source by source when it builds, so an edge without properties
+// costs a few bytes instead of an object and a string key. Same graph as mergeFragments + buildGraph.
 import { BlastmapError, type InputIssue } from '../errors.ts';
 import { edgeId, type GraphEdge, type GraphNode } from '../format/native.ts';
 import { mergeFragments } from '../format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
 import { compileColumns, type CompactGraph, type EdgeAttrs } from './compact.ts';
+import { IdTable } from './id-index.ts';
 
 export interface GraphBuilderOptions {
   schema?: Schema;
@@ -14,7 +15,7 @@ export interface GraphBuilderOptions {
   expectedEdges?: number;
 }
 
-/** Where an edge came from, for error messages (NDJSON line, JSON path). */
+/** Where an edge came from, for error messages (file, JSON path, NDJSON line). */
 export interface EdgeOrigin {
   file?: string | undefined;
   path: string;
@@ -22,20 +23,8 @@ export interface EdgeOrigin {
 }
 
 const NO_GRANT = 0;
-const EMPTY = 0;
-
-function nextPowerOfTwo(value: number): number {
-  let size = 1024;
-  while (size < value) size *= 2;
-  return size;
-}
-
-function hashEdge(src: number, kind: number, dst: number, grant: number): number {
-  let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 15) ^ dst, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13) ^ (kind << 24) ^ grant, 0x27d4eb2f);
-  return (h ^ (h >>> 16)) >>> 0;
-}
+/** Segments of one source's edges up to this long are checked for repeats pairwise, longer ones sorted. */
+const PAIRWISE_LIMIT = 24;
 
 /** Drops keys whose value is undefined; undefined when nothing is left. */
 function definedAttrs(attrs: Readonly<Record<string, unknown>> | undefined): EdgeAttrs | undefined {
@@ -54,14 +43,17 @@ export class GraphBuilder {
   private readonly kindCodes: Map<string, number>;
   private readonly kindNames: string[];
   /** Interned ids by provisional index (in order of first mention, by a node or an edge). */
-  private readonly ids: string[] = [];
-  private readonly provisional = new Map<string, number>();
+  private readonly provisional = new IdTable();
+  private readonly ids = this.provisional.ids;
   /** Node record per provisional index; undefined while only edges mention the id. */
   private readonly records: (GraphNode | undefined)[] = [];
   /** Provisional indices in the order their node records arrived: the final node order. */
-  private definedOrder: number[] = [];
+  private readonly definedOrder: number[] = [];
   private inOrder = true;
+  /** The graph shares the id map, so nothing may be added once it is built. */
+  private built = false;
 
+  /** Edges in arrival order, repeats included (they are merged by `build`). */
   private edgeCapacity: number;
   private edgeSrc: Uint32Array;
   private edgeDst: Uint32Array;
@@ -71,10 +63,7 @@ export class GraphBuilder {
   private readonly origins = new Map<number, EdgeOrigin>();
   private edgeCount = 0;
   private readonly grantCodes = new Map<string, number>();
-  private readonly grantNames: string[] = [''];
-  private table: Int32Array;
-  private mask: number;
-  /** Edges seen more than once (merged into the first). */
+  /** Edges merged into an earlier identical edge by the last `build`. */
   duplicateEdges = 0;
   duplicateNodes = 0;
 
@@ -89,11 +78,9 @@ export class GraphBuilder {
     this.edgeDst = new Uint32Array(this.edgeCapacity);
     this.edgeKind = new Uint8Array(this.edgeCapacity);
     this.edgeGrant = new Uint32Array(this.edgeCapacity);
-    const slots = nextPowerOfTwo(this.edgeCapacity * 2);
-    this.table = new Int32Array(slots);
-    this.mask = slots - 1;
   }
 
+  /** Nodes defined so far. */
   get nodeCount(): number {
     return this.definedOrder.length;
   }
@@ -103,19 +90,16 @@ export class GraphBuilder {
     return this.ids.length;
   }
 
+  /** Edges added so far, repeats included. */
   get edgeTotal(): number {
     return this.edgeCount;
   }
 
   /** The provisional index of an id, interning it on first mention. */
   intern(id: string): number {
-    let index = this.provisional.get(id);
-    if (index === undefined) {
-      index = this.ids.length;
-      this.ids.push(id);
-      this.records.push(undefined);
-      this.provisional.set(id, index);
-    }
+    this.assertOpen();
+    const index = this.provisional.getOrAdd(id);
+    if (index === this.records.length) this.records.push(undefined);
     return index;
   }
 
@@ -130,6 +114,11 @@ export class GraphBuilder {
     return index === undefined ? undefined : this.records[index];
   }
 
+  /** Node record at a provisional index, if one arrived. */
+  nodeAt(index: number): GraphNode | undefined {
+    return this.records[index];
+  }
+
   /**
    * Adds a node. A repeat of an id merges into the first record exactly as mergeFragments does. The
    * builder keeps the object: callers hand over records they no longer change.
@@ -139,7 +128,7 @@ export class GraphBuilder {
     const previous = this.records[index];
     if (previous === undefined) {
       this.records[index] = node;
-      if (index !== this.definedOrder.length || !this.inOrder) this.inOrder = false;
+      if (index !== this.definedOrder.length) this.inOrder = false;
       this.definedOrder.push(index);
     } else {
       this.records[index] = mergeFragments([{ nodes: [previous], edges: [] }, { nodes: [node], edges: [] }]).nodes[0]!;
@@ -148,7 +137,7 @@ export class GraphBuilder {
     return index;
   }
 
-  /** Adds an edge record (kind, from, to and any properties). */
+  /** Adds an edge record (kind, from, to and any properties); returns its arrival number. */
   addEdge(edge: GraphEdge, origin?: EdgeOrigin): number {
     const code = this.kindCodes.get(edge.kind);
     if (code === undefined) throw new BlastmapError('INVALID_INPUT', `engine/store/builder: unknown edge kind ${edge.kind}`);
@@ -157,115 +146,80 @@ export class GraphBuilder {
   }
 
   /**
-   * Adds an edge between provisional indices (from `intern`) with a kind code (from `kindCode`). The hot
-   * path of bulk imports: an edge without properties allocates nothing. Returns the edge's number (a
-   * repeat returns the number of its first occurrence, and `edgeTotal` does not grow).
+   * Adds an edge between provisional indices (from `intern`) with a kind code (from `kindCode`) and
+   * returns its arrival number. The hot path of bulk imports: an edge without properties allocates nothing.
    */
   addEdgeIndices(src: number, kind: number, dst: number, attrs?: EdgeAttrs, origin?: EdgeOrigin): number {
-    const grant = attrs?.grant === undefined ? NO_GRANT : this.grantCode(attrs.grant);
-    let slot = hashEdge(src, kind, dst, grant) & this.mask;
-    for (;;) {
-      const entry = this.table[slot]!;
-      if (entry === EMPTY) break;
-      const e = entry - 1;
-      if (this.edgeSrc[e] === src && this.edgeDst[e] === dst && this.edgeKind[e] === kind && this.edgeGrant[e] === grant) {
-        this.mergeEdge(e, attrs);
-        return e;
-      }
-      slot = (slot + 1) & this.mask;
-    }
+    if (this.built) this.assertOpen();
     if (this.edgeCount === this.edgeCapacity) this.growEdges();
     const e = this.edgeCount++;
     this.edgeSrc[e] = src;
     this.edgeDst[e] = dst;
     this.edgeKind[e] = kind;
-    this.edgeGrant[e] = grant;
+    this.edgeGrant[e] = attrs?.grant === undefined ? NO_GRANT : this.grantCode(attrs.grant);
     if (attrs) this.edgeAttrs.set(e, attrs);
     if (origin) this.origins.set(e, origin);
-    this.table[slot] = e + 1;
-    if (this.edgeCount * 2 > this.table.length) this.rehash();
     return e;
   }
 
   private grantCode(grant: string): number {
     let code = this.grantCodes.get(grant);
     if (code === undefined) {
-      code = this.grantNames.length;
-      this.grantNames.push(grant);
+      code = this.grantCodes.size + 1;
       this.grantCodes.set(grant, code);
     }
     return code;
   }
 
-  private record(e: number): GraphEdge {
-    return {
-      kind: this.kindNames[this.edgeKind[e]!]!,
-      from: this.ids[this.edgeSrc[e]!]!,
-      to: this.ids[this.edgeDst[e]!]!,
-      ...this.edgeAttrs.get(e),
-    };
-  }
-
-  /** A repeated edge: properties merge into the first occurrence exactly as mergeFragments merges them. */
-  private mergeEdge(e: number, attrs: EdgeAttrs | undefined): void {
-    this.duplicateEdges++;
-    if (!attrs && !this.edgeAttrs.has(e)) return;
-    const first = this.record(e);
-    const repeat: GraphEdge = { kind: first.kind, from: first.from, to: first.to, ...attrs };
-    const { kind: _kind, from: _from, to: _to, ...rest } = mergeFragments([{ nodes: [], edges: [first] }, { nodes: [], edges: [repeat] }]).edges[0]!;
-    const kept = definedAttrs(rest);
-    if (kept) this.edgeAttrs.set(e, kept);
-    else this.edgeAttrs.delete(e);
-  }
-
   private growEdges(): void {
     const capacity = this.edgeCapacity * 2;
-    const grow = <T extends Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
+    const grow = <T extends Uint32Array | Uint8Array>(old: T, next: T): T => {
       next.set(old);
       return next;
     };
-    this.edgeSrc = grow(this.edgeSrc, (n) => new Uint32Array(n));
-    this.edgeDst = grow(this.edgeDst, (n) => new Uint32Array(n));
-    this.edgeKind = grow(this.edgeKind, (n) => new Uint8Array(n));
-    this.edgeGrant = grow(this.edgeGrant, (n) => new Uint32Array(n));
+    this.edgeSrc = grow(this.edgeSrc, new Uint32Array(capacity));
+    this.edgeDst = grow(this.edgeDst, new Uint32Array(capacity));
+    this.edgeKind = grow(this.edgeKind, new Uint8Array(capacity));
+    this.edgeGrant = grow(this.edgeGrant, new Uint32Array(capacity));
     this.edgeCapacity = capacity;
   }
 
-  private rehash(): void {
-    const slots = this.table.length * 2;
-    const table = new Int32Array(slots);
-    const mask = slots - 1;
-    for (let e = 0; e < this.edgeCount; e++) {
-      let slot = hashEdge(this.edgeSrc[e]!, this.edgeKind[e]!, this.edgeDst[e]!, this.edgeGrant[e]!) & mask;
-      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
-      table[slot] = e + 1;
-    }
-    this.table = table;
-    this.mask = mask;
-  }
-
-  /** Ids mentioned by edges that no node defines, each with the edges that mention it. */
-  danglingEdges(originOf: (e: number) => EdgeOrigin | undefined = (e) => this.origins.get(e)): { edge: GraphEdge; end: 'from' | 'to'; id: string; origin: EdgeOrigin | undefined }[] {
-    const out: { edge: GraphEdge; end: 'from' | 'to'; id: string; origin: EdgeOrigin | undefined }[] = [];
-    if (this.definedOrder.length === this.ids.length) return out;
-    for (let e = 0; e < this.edgeCount; e++) {
-      for (const end of ['from', 'to'] as const) {
-        const index = end === 'from' ? this.edgeSrc[e]! : this.edgeDst[e]!;
-        if (this.records[index] === undefined) out.push({ edge: this.record(e), end, id: this.ids[index]!, origin: originOf(e) });
-      }
-    }
-    return out;
+  private record(e: number, attrs: EdgeAttrs | undefined = this.edgeAttrs.get(e)): GraphEdge {
+    return { kind: this.kindNames[this.edgeKind[e]!]!, from: this.ids[this.edgeSrc[e]!]!, to: this.ids[this.edgeDst[e]!]!, ...attrs };
   }
 
   /**
-   * Edges whose endpoints are of kinds the edge kind does not allow, or that dangle, as input issues
-   * worded like checkReferences (the import path reports both the same way).
+   * Edges whose endpoints no node defines or are of kinds the edge kind does not allow, in arrival
+   * order, as input issues worded like checkReferences (so both import paths report them alike).
    */
   referenceIssues(describe: (id: string) => string, originOf: (e: number) => EdgeOrigin | undefined = (e) => this.origins.get(e)): InputIssue[] {
+    const nodeKinds = Object.keys(this.schema.nodeKinds);
+    if (nodeKinds.length > 31) return this.referenceIssuesSlowly(describe, originOf);
+    // Endpoint kinds as bit masks, so the common case (nothing wrong) is one typed-array pass.
+    const kindBit = new Map(nodeKinds.map((kind, code) => [kind, 1 << code]));
+    const fromMask = new Int32Array(this.kindNames.length);
+    const toMask = new Int32Array(this.kindNames.length);
+    this.kindNames.forEach((kind, code) => {
+      const spec = this.schema.edgeKinds[kind]!;
+      for (const from of spec.from) fromMask[code]! |= kindBit.get(from) ?? 0;
+      for (const to of spec.to) toMask[code]! |= kindBit.get(to) ?? 0;
+    });
+    const bitOf = new Int32Array(this.ids.length);
+    for (let i = 0; i < this.ids.length; i++) {
+      const node = this.records[i];
+      bitOf[i] = node === undefined ? 0 : (kindBit.get(node.kind) ?? 0);
+    }
+    const { edgeSrc, edgeDst, edgeKind } = this;
+    for (let e = 0; e < this.edgeCount; e++) {
+      const code = edgeKind[e]!;
+      if ((bitOf[edgeSrc[e]!]! & fromMask[code]!) === 0 || (bitOf[edgeDst[e]!]! & toMask[code]!) === 0) return this.referenceIssuesSlowly(describe, originOf);
+    }
+    return [];
+  }
+
+  private referenceIssuesSlowly(describe: (id: string) => string, originOf: (e: number) => EdgeOrigin | undefined): InputIssue[] {
     const issues: InputIssue[] = [];
-    const kinds = this.kindNames;
-    const allowed = kinds.map((kind) => {
+    const allowed = this.kindNames.map((kind) => {
       const spec = this.schema.edgeKinds[kind]!;
       return { from: new Set(spec.from), to: new Set(spec.to) };
     });
@@ -278,49 +232,129 @@ export class GraphBuilder {
         const origin = originOf(e);
         const base = origin?.path ?? `$.edges[${e}]`;
         const id = this.ids[index]!;
-        const kind = kinds[code]!;
+        const kind = this.kindNames[code]!;
         if (node === undefined) {
           issues.push({ file: origin?.file, path: `${base}.${end}`, line: origin?.line, message: `unknown node ${id}`, expected: 'the id of a node in this import or in the graph', found: describe(id) });
         } else {
           const spec = this.schema.edgeKinds[kind]!;
-          const expectedKinds = end === 'from' ? spec.from : spec.to;
-          issues.push({ file: origin?.file, path: `${base}.${end}`, line: origin?.line, message: `${kind} cannot ${end === 'from' ? 'start at' : 'end at'} a ${node.kind}`, expected: `a ${expectedKinds.join(' or ')} node for ${kind}.${end}`, found: `${node.kind} ${describe(id)}` });
+          issues.push({ file: origin?.file, path: `${base}.${end}`, line: origin?.line, message: `${kind} cannot ${end === 'from' ? 'start at' : 'end at'} a ${node.kind}`, expected: `a ${(end === 'from' ? spec.from : spec.to).join(' or ')} node for ${kind}.${end}`, found: `${node.kind} ${describe(id)}` });
         }
       }
     }
     return issues;
   }
 
-  /** Compiles the graph. Throws like buildGraph when an edge mentions an id no node defines. */
+  /**
+   * Compiles the graph: nodes in the order their records arrived, edges grouped by source in arrival
+   * order with repeats merged into their first occurrence. Throws like buildGraph on an edge that
+   * mentions an id no node defines.
+   */
   build(): CompactGraph {
     const n = this.definedOrder.length;
-    if (n !== this.ids.length) {
-      const [first] = this.danglingEdges();
-      throw new BlastmapError('INVALID_INPUT', `engine/store: edge ${edgeId(first!.edge)} refers to a node that is not in the graph`);
-    }
     const m = this.edgeCount;
+    if (n !== this.ids.length) {
+      for (let e = 0; e < m; e++) {
+        if (this.records[this.edgeSrc[e]!] === undefined || this.records[this.edgeDst[e]!] === undefined) {
+          throw new BlastmapError('INVALID_INPUT', `engine/store: edge ${edgeId(this.record(e))} refers to a node that is not in the graph`);
+        }
+      }
+    }
     const nodes: GraphNode[] = new Array(n);
     let finalIndex: Uint32Array | undefined;
     if (this.inOrder) {
       for (let i = 0; i < n; i++) nodes[i] = this.records[i]!;
     } else {
-      finalIndex = new Uint32Array(n);
-      this.definedOrder.forEach((index, position) => {
+      finalIndex = new Uint32Array(this.ids.length);
+      for (let position = 0; position < n; position++) {
+        const index = this.definedOrder[position]!;
         nodes[position] = this.records[index]!;
-        finalIndex![index] = position;
-      });
-    }
-    const edgeSrc = this.edgeSrc.slice(0, m);
-    const edgeDst = this.edgeDst.slice(0, m);
-    if (finalIndex) {
-      for (let e = 0; e < m; e++) {
-        edgeSrc[e] = finalIndex[edgeSrc[e]!]!;
-        edgeDst[e] = finalIndex[edgeDst[e]!]!;
+        finalIndex[index] = position;
       }
     }
-    const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
-    for (const [e, attrs] of this.edgeAttrs) edgeAttrs[e] = attrs;
-    return compileColumns({ schema: this.schema, nodes, edgeSrc, edgeDst, edgeKind: this.edgeKind.slice(0, m), edgeAttrs });
+    const src = this.edgeSrc;
+    const dst = this.edgeDst;
+    const kind = this.edgeKind;
+    const grant = this.edgeGrant;
+
+    // Arrival numbers grouped by source, arrival order kept inside each group (counting sort).
+    const offsets = new Uint32Array(this.ids.length + 1);
+    for (let e = 0; e < m; e++) offsets[src[e]! + 1]!++;
+    for (let i = 0; i < this.ids.length; i++) offsets[i + 1]! += offsets[i]!;
+    const bySource = new Uint32Array(m);
+    const cursor = offsets.slice(0, this.ids.length);
+    for (let e = 0; e < m; e++) bySource[cursor[src[e]!]!++] = e;
+
+    // A repeat has the same source, so it sits in the same group: find it there, keep the first.
+    const keep = new Uint8Array(m).fill(1);
+    const mergedAttrs = new Map<number, EdgeAttrs | undefined>();
+    let duplicates = 0;
+    const same = (a: number, b: number): boolean => dst[a] === dst[b] && kind[a] === kind[b] && grant[a] === grant[b];
+    const merge = (first: number, repeat: number): void => {
+      duplicates++;
+      keep[repeat] = 0;
+      const previous = mergedAttrs.has(first) ? mergedAttrs.get(first) : this.edgeAttrs.get(first);
+      const next = this.edgeAttrs.get(repeat);
+      if (!previous && !next) return;
+      const firstRecord = this.record(first, previous);
+      const repeatRecord: GraphEdge = { kind: firstRecord.kind, from: firstRecord.from, to: firstRecord.to, ...next };
+      const { kind: _k, from: _f, to: _t, ...rest } = mergeFragments([{ nodes: [], edges: [firstRecord] }, { nodes: [], edges: [repeatRecord] }]).edges[0]!;
+      mergedAttrs.set(first, definedAttrs(rest));
+    };
+    let order = new Uint32Array(0);
+    for (let i = 0; i < this.ids.length; i++) {
+      const start = offsets[i]!;
+      const end = offsets[i + 1]!;
+      const length = end - start;
+      if (length < 2) continue;
+      if (length <= PAIRWISE_LIMIT) {
+        for (let a = start + 1; a < end; a++) {
+          const e = bySource[a]!;
+          for (let b = start; b < a; b++) {
+            const f = bySource[b]!;
+            if (keep[f] === 1 && same(f, e)) {
+              merge(f, e);
+              break;
+            }
+          }
+        }
+        continue;
+      }
+      // Long groups (a platform containing 100k resources): sort by (to, kind, grant, arrival).
+      if (order.length < length) order = new Uint32Array(length);
+      const group = order.subarray(0, length);
+      group.set(bySource.subarray(start, end));
+      group.sort((a, b) => dst[a]! - dst[b]! || kind[a]! - kind[b]! || grant[a]! - grant[b]! || a - b);
+      let head = group[0]!;
+      for (let a = 1; a < length; a++) {
+        const e = group[a]!;
+        if (same(head, e)) merge(head, e);
+        else head = e;
+      }
+    }
+    this.duplicateEdges = duplicates;
+
+    const kept = m - duplicates;
+    const outSrc = new Uint32Array(kept);
+    const outDst = new Uint32Array(kept);
+    const outKind = new Uint8Array(kept);
+    const outAttrs: (EdgeAttrs | undefined)[] = new Array(kept);
+    for (let a = 0, k = 0; a < m; a++) {
+      const e = bySource[a]!;
+      if (keep[e] === 0) continue;
+      outSrc[k] = finalIndex ? finalIndex[src[e]!]! : src[e]!;
+      outDst[k] = finalIndex ? finalIndex[dst[e]!]! : dst[e]!;
+      outKind[k] = kind[e]!;
+      outAttrs[k] = mergedAttrs.has(e) ? mergedAttrs.get(e) : this.edgeAttrs.get(e);
+      k++;
+    }
+    this.built = true;
+    // The id map already gives final indices when nodes arrived in first-mention order.
+    const indexOf = this.inOrder && this.ids.length === n ? this.provisional : undefined;
+    return compileColumns({ schema: this.schema, nodes, edgeSrc: outSrc, edgeDst: outDst, edgeKind: outKind, edgeAttrs: outAttrs, indexOf });
+  }
+
+  private assertOpen(): void {
+    if (this.built) throw new Error('engine/store/builder: a builder builds once; start a new one');
   }
 }
 
@@ -331,6 +365,11 @@ export interface GraphChunk {
   ends?: Uint32Array;
   kinds?: Uint8Array;
 }
+
+const onlyEndpoints = (edge: GraphEdge): boolean => {
+  for (const key in edge) if (key !== 'kind' && key !== 'from' && key !== 'to' && (edge as Record<string, unknown>)[key] !== undefined) return false;
+  return true;
+};
 
 /**
  * Builds a graph from chunks of nodes and edges (a generator's output, or parsed records). When a chunk
@@ -344,7 +383,7 @@ export function buildFromChunks(chunks: Iterable<GraphChunk>, options: GraphBuil
     const direct = ends !== undefined && kinds !== undefined && ends.length === 2 * edges.length && kinds.length === edges.length && builder.nodeCount === builder.internedCount;
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i]!;
-      if (direct && ends[2 * i]! < builder.nodeCount && ends[2 * i + 1]! < builder.nodeCount && Object.keys(edge).length === 3) {
+      if (direct && ends[2 * i]! < builder.nodeCount && ends[2 * i + 1]! < builder.nodeCount && onlyEndpoints(edge)) {
         builder.addEdgeIndices(ends[2 * i]!, kinds[i]!, ends[2 * i + 1]!);
       } else builder.addEdge(edge);
     }

@@ -7,7 +7,12 @@ import { compileColumns, type CompactGraph, type EdgeAttrs } from './compact.ts'
 
 const MAGIC = 'BLASTMAP';
 export const SNAPSHOT_VERSION = 1;
-const CHUNK = 20_000;
+/**
+ * Nodes (and edge-property entries) per JSON chunk. Small enough that each decoded chunk string stays
+ * under V8's large-object size (~128 KB) and dies young, instead of forcing full collections while a
+ * million node records are being parsed.
+ */
+const CHUNK = 400;
 
 interface Header {
   version: number;
@@ -111,7 +116,9 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   for (const length of header.nodeChunks) {
     const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable node table');
     if (!Array.isArray(chunk)) throw corrupt('malformed node table');
-    for (const node of chunk as GraphNode[]) nodes.push(node);
+    // Chunks this encoder writes are small: one spread call each instead of a push per node.
+    if (chunk.length <= CHUNK) nodes.push(...(chunk as GraphNode[]));
+    else for (const node of chunk as GraphNode[]) nodes.push(node);
     offset += length;
   }
   const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);

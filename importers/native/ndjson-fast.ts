@@ -607,11 +607,11 @@ export class NdjsonGraphReader {
       checked = parsed.data as Record<string, unknown>;
     }
     if (this.issueCount > 0) return; // nothing is imported once a line failed; keep checking the rest
-    if (isNode) this.addNode(checked as unknown as GraphNode & { nativeId?: string }, text, lineNo);
-    else this.addEdgeRecord(checked as unknown as GraphEdge, text, lineNo);
+    if (isNode) this.addNode(checked as unknown as GraphNode & { nativeId?: string }, lineNo);
+    else this.addEdgeRecord(checked as unknown as GraphEdge, lineNo);
   }
 
-  private addNode(node: GraphNode & { nativeId?: string }, text: string, lineNo: number): void {
+  private addNode(node: GraphNode & { nativeId?: string }, lineNo: number): void {
     if (node.id === undefined) node.id = nodeId(node.platform, node.tenant, node.kind, node.nativeId!);
     if (node.source === undefined && this.source !== undefined) node.source = this.source;
     const index = this.builder.intern(node.id);
@@ -650,7 +650,7 @@ export class NdjsonGraphReader {
     });
   }
 
-  private addEdgeRecord(edge: GraphEdge, text: string, lineNo: number): void {
+  private addEdgeRecord(edge: GraphEdge, lineNo: number): void {
     if (edge.source === undefined && this.source !== undefined) edge.source = this.source;
     if ((edge.reason !== undefined || edge.properties !== undefined) && mayHoldSecrets(edge as unknown as Record<string, unknown>)) {
       const result = finishFragment({ nodes: [], edges: [edge] }, { file: this.file, nodePaths: [], edgePaths: [`$[line ${lineNo}]`] });

@@ -20,14 +20,16 @@ describe('blastmap review on the demo company', () => {
     expect(result.out).toContain('Tally Forecasts (App on tally, new): score 9');
   });
 
-  it('fails the Notewise proposal on owner, lifetime, scope and publisher: exit 1', async () => {
+  it('fails the Notewise proposal on score, owner, lifetime, scope and publisher: exit 1', async () => {
     const result = await review(proposal('notewise-meeting-notes.yaml'));
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^REVIEW FAILED: 4 errors, 1 warning/);
-    for (const id of ['BM-REVIEW-REQUIRE-OWNER', 'BM-REVIEW-MAX-CREDENTIAL-LIFETIME', 'BM-REVIEW-FORBIDDEN-SCOPE', 'BM-REVIEW-VERIFIED-PUBLISHER', 'BM-REVIEW-TENANT-WIDE-SCOPE']) {
+    expect(result.out).toMatch(/^REVIEW FAILED: 5 errors, 1 warning/);
+    for (const id of ['BM-REVIEW-MAX-SCORE', 'BM-REVIEW-REQUIRE-OWNER', 'BM-REVIEW-MAX-CREDENTIAL-LIFETIME', 'BM-REVIEW-FORBIDDEN-SCOPE', 'BM-REVIEW-VERIFIED-PUBLISHER', 'BM-REVIEW-TENANT-WIDE-SCOPE']) {
       expect(result.out).toContain(id);
     }
-    expect(result.out).toMatch(/RAISED +WRITE Mailbox of Elena Sokolova \(CFO\)/);
+    // Delegation with full Gmail access raises the mailboxes Parley Email already reads to admin.
+    expect(result.out).toMatch(/RAISED +ADMIN All mailboxes \(corvidlabs\.com\)/);
+    expect(result.out).toMatch(/RAISED +ADMIN Mailbox of chloe\.dubois@corvidlabs\.com/);
   });
 
   it('fails the Quarry BI proposal because it reaches the crown-jewel bucket', async () => {
@@ -52,7 +54,7 @@ describe('blastmap review on the demo company', () => {
   it('writes a markdown comment for the pull request', async () => {
     const result = await review(proposal('notewise-meeting-notes.yaml'), '--format', 'markdown');
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^## blastmap review: ❌ failed \(4 errors, 1 warning\)/);
+    expect(result.out).toMatch(/^## blastmap review: ❌ failed \(5 errors, 1 warning\)/);
     expect(result.out).toContain('| error | BM-REVIEW-REQUIRE-OWNER | Notewise AI Meeting Notes |');
   });
 

@@ -29,7 +29,7 @@ export function kindLiteral(schema: Schema, name: string, what: 'node' | 'edge')
   const known = what === 'node' ? schema.nodeKinds : schema.edgeKinds;
   const pattern = what === 'node' ? NODE_KIND : EDGE_KIND;
   if (!Object.hasOwn(known, name) || !pattern.test(name)) {
-    throw new BlastmapError('INVALID_OPTION', `engine/store/neo4j: ${name} is not a ${what} kind of the schema`, { candidates: Object.keys(known) });
+    throw new BlastmapError('INVALID_OPTION', `engine/store/neo4j: ${name} is not ${what === 'node' ? 'a node' : 'an edge'} kind of the schema`, { candidates: Object.keys(known) });
   }
   return `\`${name}\``;
 }
@@ -42,31 +42,53 @@ export function relTypes(schema: Schema, kinds: readonly string[]): string {
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
+/** One constraint or index blastmap relies on: what it covers, and the statement that creates it. */
+export interface SchemaObject {
+  name: string;
+  type: 'UNIQUENESS' | 'RELATIONSHIP_UNIQUENESS' | 'RANGE';
+  /** Node label or relationship type. */
+  on: string;
+  property: string;
+  statement: string;
+}
+
 /**
  * Constraints and indexes for a schema, idempotent (`IF NOT EXISTS`): node ids are unique; node lookups by
- * kind, platform, name and source are indexed; each edge kind's key is unique (which also indexes it) and its
- * source indexed for per-source clean-up.
+ * kind, platform, name and source are indexed; each edge kind's key is unique (which also indexes it)
+ * and its source indexed for per-source clean-up.
  */
-export function schemaStatements(schema: Schema): string[] {
-  const statements = [
-    `CREATE CONSTRAINT blastmap_node_id IF NOT EXISTS FOR (n:${NODE_LABEL}) REQUIRE n.id IS UNIQUE`,
-    ...['kind', 'platform', 'name', 'source', MARKERS.seq].map((property) =>
-      `CREATE INDEX blastmap_node_${snake(property)} IF NOT EXISTS FOR (n:${NODE_LABEL}) ON (n.${property})`),
+export function schemaObjects(schema: Schema): SchemaObject[] {
+  const objects: SchemaObject[] = [
+    { name: 'blastmap_node_id', type: 'UNIQUENESS', on: NODE_LABEL, property: 'id', statement: `CREATE CONSTRAINT blastmap_node_id IF NOT EXISTS FOR (n:${NODE_LABEL}) REQUIRE n.id IS UNIQUE` },
+    ...['kind', 'platform', 'name', 'source'].map((property): SchemaObject => {
+      const name = `blastmap_node_${snake(property)}`;
+      return { name, type: 'RANGE', on: NODE_LABEL, property, statement: `CREATE INDEX ${name} IF NOT EXISTS FOR (n:${NODE_LABEL}) ON (n.${property})` };
+    }),
   ];
   for (const kind of Object.keys(schema.edgeKinds)) {
     const type = kindLiteral(schema, kind, 'edge');
-    statements.push(
-      `CREATE CONSTRAINT blastmap_edge_${kind.toLowerCase()}_key IF NOT EXISTS FOR ()-[r:${type}]-() REQUIRE r.${MARKERS.key} IS UNIQUE`,
-      `CREATE INDEX blastmap_edge_${kind.toLowerCase()}_source IF NOT EXISTS FOR ()-[r:${type}]-() ON (r.source)`,
+    const key = `blastmap_edge_${kind.toLowerCase()}_key`;
+    const source = `blastmap_edge_${kind.toLowerCase()}_source`;
+    objects.push(
+      { name: key, type: 'RELATIONSHIP_UNIQUENESS', on: kind, property: MARKERS.key, statement: `CREATE CONSTRAINT ${key} IF NOT EXISTS FOR ()-[r:${type}]-() REQUIRE r.${MARKERS.key} IS UNIQUE` },
+      { name: source, type: 'RANGE', on: kind, property: 'source', statement: `CREATE INDEX ${source} IF NOT EXISTS FOR ()-[r:${type}]-() ON (r.source)` },
     );
   }
-  return statements;
+  return objects;
 }
 
-/** Statements that drop what `schemaStatements` creates (names only; used by `blastmap neo4j clear --schema`). */
+export const schemaStatements = (schema: Schema): string[] => schemaObjects(schema).map((object) => object.statement);
+
+/** Statements that drop what `schemaStatements` creates (by name; used by `blastmap neo4j clear --schema`). */
 export function dropSchemaStatements(schema: Schema): string[] {
-  return schemaStatements(schema).map((statement) => {
-    const match = /^CREATE (CONSTRAINT|INDEX) (\S+)/.exec(statement)!;
-    return `DROP ${match[1]} ${match[2]} IF EXISTS`;
-  });
+  return schemaObjects(schema).map((object) => `DROP ${object.type === 'RANGE' ? 'INDEX' : 'CONSTRAINT'} ${object.name} IF EXISTS`);
+}
+
+/**
+ * Data queries run with `replan=skip`: their plans are index seeks and expansions that do not depend on the
+ * statistics, and the planner otherwise re-plans them (hundreds of milliseconds each) whenever the graph's size
+ * changes a lot, which a push into an empty database always does. Schema commands take no query options.
+ */
+export function planned(cypher: string): string {
+  return /^\s*(MATCH|UNWIND|OPTIONAL|WITH|RETURN|MERGE)\b/.test(cypher) ? `CYPHER replan=skip ${cypher.trimStart()}` : cypher;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SCHEMA, type Schema } from '../../schema/index.ts';
 import { buildGraph, type CompactGraph } from '../compact.ts';
 import type { ExpandRequest, GraphStore, NodeQuery } from '../types.ts';
 import { edgeFromProperties, edgeKey, edgeProperties, nodeFromProperties, nodeProperties } from './codec.ts';
-import { dropSchemaStatements, kindLiteral, MARKERS, NODE_LABEL, relTypes, schemaStatements } from './cypher.ts';
+import { dropSchemaStatements, kindLiteral, MARKERS, NODE_LABEL, planned, relTypes, schemaObjects, schemaStatements } from './cypher.ts';
 
 export interface Neo4jConnection {
   /** `neo4j://host:7687` (routing: clusters and Aura), `bolt://host:7687` (one server), `+s`/`+ssc` for TLS. */
@@ -102,14 +102,12 @@ export class Neo4jStore implements GraphStore {
   readonly schema: Schema;
   readonly connection: Neo4jConnection;
   private readonly driver: Driver;
-  private readonly traversableKinds: string[];
   private readonly edgeKinds: string[];
 
   private constructor(connection: Neo4jConnection, schema: Schema) {
     this.connection = connection;
     this.schema = schema;
     this.edgeKinds = Object.keys(schema.edgeKinds);
-    this.traversableKinds = this.edgeKinds.filter((kind) => schema.edgeKinds[kind]!.traversable);
     for (const kind of Object.keys(schema.nodeKinds)) kindLiteral(schema, kind, 'node');
     for (const kind of this.edgeKinds) kindLiteral(schema, kind, 'edge');
     const auth = connection.user !== undefined || connection.password !== undefined
@@ -157,7 +155,7 @@ export class Neo4jStore implements GraphStore {
   async read(cypher: string, params: Record<string, unknown> = {}): Promise<Neo4jRecord[]> {
     const session = this.session('READ');
     try {
-      return await session.executeRead(async (tx) => (await tx.run(cypher, params)).records);
+      return await session.executeRead(async (tx) => (await tx.run(planned(cypher), params)).records);
     } catch (error) {
       throw this.failure(error);
     } finally {
@@ -169,7 +167,7 @@ export class Neo4jStore implements GraphStore {
   async write(cypher: string, params: Record<string, unknown> = {}): Promise<Neo4jRecord[]> {
     const session = this.session('WRITE');
     try {
-      return await session.executeWrite(async (tx) => (await tx.run(cypher, params)).records);
+      return await session.executeWrite(async (tx) => (await tx.run(planned(cypher), params)).records);
     } catch (error) {
       throw this.failure(error);
     } finally {
@@ -181,7 +179,7 @@ export class Neo4jStore implements GraphStore {
   private async *stream(cypher: string, params: Record<string, unknown> = {}): AsyncGenerator<Neo4jRecord> {
     const session = this.session('READ');
     try {
-      for await (const record of session.run(cypher, params)) yield record;
+      for await (const record of session.run(planned(cypher), params)) yield record;
     } catch (error) {
       throw this.failure(error);
     } finally {
@@ -201,12 +199,20 @@ export class Neo4jStore implements GraphStore {
     for (const statement of dropSchemaStatements(this.schema)) await this.write(statement);
   }
 
-  /** Names of the schema's constraints and indexes that the database lacks. */
+  /**
+   * The schema's constraints and indexes that the database lacks. Compared by what they cover, not by name:
+   * an equivalent constraint created by hand (which makes ours a no-op) counts as present.
+   */
   async missingSchema(): Promise<string[]> {
     const present = new Set<string>();
-    for (const record of await this.read('SHOW CONSTRAINTS YIELD name RETURN name')) present.add(record.get('name') as string);
-    for (const record of await this.read('SHOW INDEXES YIELD name RETURN name')) present.add(record.get('name') as string);
-    return schemaStatements(this.schema).map((s) => /^CREATE \w+ (\S+)/.exec(s)![1]!).filter((name) => !present.has(name));
+    const covers = (type: string, on: unknown, properties: unknown) => `${type}|${JSON.stringify(on)}|${JSON.stringify(properties)}`;
+    for (const record of await this.read('SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties RETURN type, labelsOrTypes, properties')) {
+      present.add(covers(record.get('type'), record.get('labelsOrTypes'), record.get('properties')));
+    }
+    for (const record of await this.read('SHOW INDEXES YIELD type, labelsOrTypes, properties RETURN type, labelsOrTypes, properties')) {
+      present.add(covers(record.get('type'), record.get('labelsOrTypes'), record.get('properties')));
+    }
+    return schemaObjects(this.schema).filter((object) => !present.has(covers(object.type, [object.on], [object.property]))).map((object) => object.name);
   }
 
   // ---- GraphStore ----
@@ -331,32 +337,38 @@ export class Neo4jStore implements GraphStore {
     const run = options.run ?? newRunId();
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     const report: WriteReport = { run, nodesWritten: 0, edgesWritten: 0, nodesRemoved: 0, edgesRemoved: 0 };
-    const nodeKinds = Object.keys(this.schema.nodeKinds);
-    for (const [kind, group] of groupBy(nodes, (n) => n.item.kind)) {
-      const label = kindLiteral(this.schema, kind, 'node');
-      const others = nodeKinds.filter((other) => other !== kind).map((other) => kindLiteral(this.schema, other, 'node'));
-      const cypher = `UNWIND $rows AS row MERGE (n:${NODE} {id: row.id}) SET n = row.props SET n:${label}${others.length > 0 ? ` REMOVE n:${others.join(':')}` : ''}`;
-      for (const batch of chunks(group, batchSize)) {
-        await this.write(cypher, { rows: batch.map(({ item, seq }) => ({ id: item.id, props: nodeProperties(item, run, seq) })) });
+    const session = this.session('WRITE');
+    try {
+      const nodeQueries = new Map<string, string>();
+      for (const batch of chunks(nodes, batchSize)) {
+        // Grouped by kind inside a batch: a label cannot be a parameter, so each kind has its query.
+        for (const [kind, group] of groupBy(batch, ({ item }) => item.kind)) {
+          let query = nodeQueries.get(kind);
+          if (!query) nodeQueries.set(kind, (query = this.nodeWriteQuery(kind)));
+          await session.executeWrite((tx) => tx.run(planned(query), { rows: group.map(({ item, seq }) => ({ id: item.id, props: nodeProperties(item, run, seq) })) }));
+        }
         report.nodesWritten += batch.length;
         options.onProgress?.({ phase: 'nodes', done: report.nodesWritten, total: nodes.length });
       }
-    }
-    for (const [kind, group] of groupBy(edges, (e) => e.item.kind)) {
-      const cypher = `UNWIND $rows AS row
-        MATCH (a:${NODE} {id: row.from}) MATCH (b:${NODE} {id: row.to})
-        MERGE (a)-[r:${kindLiteral(this.schema, kind, 'edge')} {${MARKERS.key}: row.key}]->(b)
-        SET r = row.props
-        RETURN count(r) AS written`;
-      for (const batch of chunks(group, batchSize)) {
-        const [record] = await this.write(cypher, { rows: batch.map(({ item, seq }) => ({ from: item.from, to: item.to, key: edgeKey(item), props: edgeProperties(item, run, seq) })) });
-        const written = record!.get('written') as number;
-        if (written !== batch.length) {
-          throw new BlastmapError('INVALID_INPUT', `neo4j: ${batch.length - written} ${kind} edge(s) refer to nodes that are not in the database; validate the graph before writing`);
+      const edgeQueries = new Map<string, string>();
+      for (const batch of chunks(edges, batchSize)) {
+        for (const [kind, group] of groupBy(batch, ({ item }) => item.kind)) {
+          let query = edgeQueries.get(kind);
+          if (!query) edgeQueries.set(kind, (query = this.edgeWriteQuery(kind)));
+          const rows = group.map(({ item, seq }) => ({ from: item.from, to: item.to, key: edgeKey(item), props: edgeProperties(item, run, seq) }));
+          const result = await session.executeWrite((tx) => tx.run(planned(query), { rows }));
+          const written = result.records[0]!.get('written') as number;
+          if (written !== group.length) {
+            throw new BlastmapError('INVALID_INPUT', `neo4j: ${group.length - written} ${kind} edge(s) refer to nodes that are not in the database; validate the graph before writing`);
+          }
         }
         report.edgesWritten += batch.length;
         options.onProgress?.({ phase: 'edges', done: report.edgesWritten, total: edges.length });
       }
+    } catch (error) {
+      throw this.failure(error);
+    } finally {
+      await session.close();
     }
     const stale = options.removeStale ?? 'none';
     if (stale !== 'none') {
@@ -365,6 +377,27 @@ export class Neo4jStore implements GraphStore {
       report.edgesRemoved = removed.edges;
     }
     return report;
+  }
+
+  /**
+   * MERGE on the node id. A new node takes the properties with `+=` (no index entry is removed and re-added);
+   * an existing one gets them with `=`, which also drops the fields a newer export no longer has. The kind's
+   * label is set and any other kind's label removed. Labels are schema literals; data is in `$rows` only.
+   */
+  private nodeWriteQuery(kind: string): string {
+    const label = kindLiteral(this.schema, kind, 'node');
+    const others = Object.keys(this.schema.nodeKinds).filter((other) => other !== kind).map((other) => kindLiteral(this.schema, other, 'node'));
+    return `UNWIND $rows AS row MERGE (n:${NODE} {id: row.id})
+      ON CREATE SET n += row.props ON MATCH SET n = row.props
+      SET n:${label}${others.length > 0 ? ` REMOVE n:${others.join(':')}` : ''}`;
+  }
+
+  /** MERGE on the edge kind and key between its two nodes, properties as for nodes. */
+  private edgeWriteQuery(kind: string): string {
+    return `UNWIND $rows AS row MATCH (a:${NODE} {id: row.from}) MATCH (b:${NODE} {id: row.to})
+      MERGE (a)-[r:${kindLiteral(this.schema, kind, 'edge')} {${MARKERS.key}: row.key}]->(b)
+      ON CREATE SET r += row.props ON MATCH SET r = row.props
+      RETURN count(*) AS written`;
   }
 
   /** Pushes a whole graph: the database becomes exactly this graph, in this order. */
@@ -425,13 +458,6 @@ export class Neo4jStore implements GraphStore {
       removed += count;
       if (count === 0) return removed;
     }
-  }
-
-  /** Highest position in use, so an import appends after what is there. */
-  async maxSeq(): Promise<number> {
-    const [nodes] = await this.read(`MATCH (n:${NODE}) RETURN max(n.${MARKERS.seq}) AS m`);
-    const [edges] = await this.read(`MATCH (:${NODE})-[r]->(:${NODE}) WHERE type(r) IN $kinds RETURN max(r.${MARKERS.seq}) AS m`, { kinds: this.edgeKinds });
-    return Math.max(-1, (nodes!.get('m') as number | null) ?? -1, (edges!.get('m') as number | null) ?? -1);
   }
 
   async status(): Promise<StoreStatus> {

@@ -1,0 +1,195 @@
+// Large native NDJSON files read in fixed-size chunks straight into a compiled graph (importers/native/ndjson-fast.ts),
+// so memory follows the graph, not the file. Lines that may carry a secret or a control character are scrubbed here,
+// before the reader sees them, exactly as finishFragment scrubs the records of small files.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { BlastmapError } from '../engine/errors.ts';
+import { nodeId } from '../engine/format/native.ts';
+import { withoutControls } from '../engine/format/validate.ts';
+import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
+import { findSecret, isSecretFieldName, redactId, redactText, SECRET_PATTERNS } from '../engine/secrets.ts';
+import type { CompactGraph } from '../engine/store/compact.ts';
+import { NdjsonGraphReader, type FastNdjsonSummary } from '../importers/native/ndjson-fast.ts';
+
+/** NDJSON files at least this large are streamed (BLASTMAP_NDJSON_STREAM_BYTES overrides it). */
+export const STREAM_THRESHOLD = 32 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+
+export function streamThreshold(): number {
+  const override = Number(process.env.BLASTMAP_NDJSON_STREAM_BYTES);
+  return Number.isFinite(override) && override >= 0 && process.env.BLASTMAP_NDJSON_STREAM_BYTES !== '' ? override : STREAM_THRESHOLD;
+}
+
+/**
+ * Anything scrubbing could change, seen in a chunk decoded as Latin-1 (secrets are ASCII; a UTF-8 C1 control is
+ * the bytes C2 80-9F): a secret shape, a JSON escape of a control character other than tab and newline, a raw
+ * DEL or C1 byte pair. A chunk without any passes to the reader untouched, which is the common case.
+ */
+const SUSPECT: readonly RegExp[] = [
+  ...[...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
+    (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
+  ),
+  /\\u00(?:0[0-8bcdefBCDEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bfr]|\x7f|\xc2[\x80-\x9f]/,
+];
+
+const suspect = (text: string): boolean => SUSPECT.some((pattern) => pattern.test(text));
+
+const ID_FIELDS = new Set(['id', 'from', 'to', 'grant']);
+
+interface Scrubbed { value: unknown; redactions: number }
+
+/** The record as finishFragment would leave it: controls replaced, secrets redacted (ids with a fingerprint), secret-named properties dropped. */
+function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed {
+  let redactions = 0;
+  const text = (value: string): string => {
+    const { text: out, found } = redactText(withoutControls(value));
+    redactions += found.length;
+    return out;
+  };
+  const id = (value: string, counted: boolean): string => {
+    const clean = withoutControls(value);
+    if (!findSecret(clean)) return clean;
+    const { text: out, found } = redactId(clean);
+    if (counted) redactions += found.length;
+    return out;
+  };
+  const deep = (value: unknown): unknown => {
+    if (typeof value === 'string') return text(value);
+    if (Array.isArray(value)) return value.map(deep);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item)]));
+  };
+  const isNode = typeof record.kind === 'string' && Object.hasOwn(schema.nodeKinds, record.kind);
+  // A node named by nativeId gets its derived id here, so the id is scrubbed as a whole, as for small files.
+  if (isNode && record.id === undefined && typeof record.nativeId === 'string' && typeof record.platform === 'string' && typeof record.tenant === 'string') {
+    record.id = nodeId(record.platform, record.tenant, record.kind as string, record.nativeId);
+    delete record.nativeId;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (ID_FIELDS.has(key) && typeof value === 'string') out[key] = id(value, isNode && key === 'id');
+    else if (key === 'ownerIds' && Array.isArray(value)) out[key] = value.map((item) => (typeof item === 'string' ? id(item, false) : item));
+    else if ((key === 'fingerprint' || key === 'hint') && typeof value === 'string' && findSecret(value)) redactions++;
+    else if (key === 'properties' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const properties: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) {
+        if (isSecretFieldName(name) && item !== null && item !== '') { redactions++; continue; }
+        properties[name] = deep(item);
+      }
+      out[key] = properties;
+    } else out[key] = deep(value);
+  }
+  return { value: out, redactions };
+}
+
+export interface StreamedNdjson {
+  graph: CompactGraph;
+  summary: FastNdjsonSummary;
+}
+
+/**
+ * Reads one NDJSON input as chunks of bytes into a graph, or throws INVALID_INPUT with every problem (file, line,
+ * path). `onBytes` reports progress. Peak memory: the graph plus one chunk.
+ */
+export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file: string; schema?: Schema; expectedEdges?: number; onBytes?: (bytes: number) => void }): StreamedNdjson {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const reader = new NdjsonGraphReader({ file: options.file, schema, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
+  const encoder = new TextEncoder();
+  let redactions = 0;
+  // The start of a line not complete yet, as copied pieces: joined once its newline arrives (never re-copied per chunk).
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let read = 0;
+  const feed = (complete: Buffer) => {
+    if (complete.length === 0) return;
+    if (!suspect(complete.toString('latin1'))) { reader.push(complete); return; }
+    let start = 0;
+    while (start < complete.length) {
+      let stop = complete.indexOf(10, start);
+      if (stop < 0) stop = complete.length;
+      const line = complete.subarray(start, stop);
+      start = stop + 1;
+      if (!suspect(line.toString('latin1'))) { reader.push(line); reader.push(NEWLINE); continue; }
+      let record: unknown;
+      try {
+        record = JSON.parse(line.toString('utf8'));
+      } catch {
+        record = undefined;
+      }
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        // Left to the reader, which reports it with its line number; error output is scrubbed when printed.
+        reader.push(line);
+        reader.push(NEWLINE);
+        continue;
+      }
+      const scrubbed = scrubRecord(record as Record<string, unknown>, schema);
+      redactions += scrubbed.redactions;
+      reader.push(encoder.encode(`${JSON.stringify(scrubbed.value)}\n`));
+    }
+  };
+  for (const chunk of chunks) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    read += chunk.length;
+    // Whole lines only: a secret or an escape split across two chunks must be seen in one piece.
+    const end = bytes.lastIndexOf(10) + 1;
+    if (end === 0) {
+      pending.push(Buffer.from(bytes));
+      pendingBytes += bytes.length;
+      if (pendingBytes > MAX_LINE_BYTES) throw longLine(options.file, read - pendingBytes);
+    } else {
+      let start = 0;
+      if (pending.length > 0) {
+        // Only the line that straddles the chunks is copied; the rest is read in place.
+        start = bytes.indexOf(10) + 1;
+        feed(Buffer.concat([...pending, bytes.subarray(0, start)]));
+      }
+      feed(bytes.subarray(start, end));
+      pending = end < bytes.length ? [Buffer.from(bytes.subarray(end))] : [];
+      pendingBytes = bytes.length - end;
+    }
+    options.onBytes?.(read);
+  }
+  if (pending.length > 0) feed(Buffer.concat(pending));
+  const result = reader.finish();
+  if (!result.ok) {
+    throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the input; nothing was imported`, { issues: result.issues });
+  }
+  return { graph: reader.builder.build(), summary: { ...result.value, redactions: result.value.redactions + redactions } };
+}
+
+const NEWLINE = new Uint8Array([10]);
+
+/** Longest line (one node or edge) accepted: far beyond any real record; a line without end is an attack or a wrong file. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+function longLine(file: string, offset: number): BlastmapError {
+  return new BlastmapError('INVALID_INPUT', `${file}: a line longer than ${MAX_LINE_BYTES} bytes; nothing was imported`, {
+    issues: [{ file, path: '$', message: 'line too long', expected: `one node or edge per line, each under ${MAX_LINE_BYTES} bytes`, found: `a line of more than ${MAX_LINE_BYTES} bytes starting at byte ${offset}` }],
+  });
+}
+
+/** The chunks of a file, read with one reused buffer. */
+function* fileChunks(path: string): Generator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new BlastmapError('IO', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      // The reader copies what it keeps, so the buffer can be reused.
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Streams one NDJSON file into a graph; `file` is the name issues carry. */
+export function streamNdjsonFile(path: string, options: { file?: string; schema?: Schema; onBytes?: (bytes: number) => void } = {}): StreamedNdjson {
+  const size = statSync(path).size;
+  return streamNdjsonChunks(fileChunks(path), { file: options.file ?? path, expectedEdges: Math.round(size / 100), ...(options.schema ? { schema: options.schema } : {}), ...(options.onBytes ? { onBytes: options.onBytes } : {}) });
+}

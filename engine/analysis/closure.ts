@@ -1,0 +1,316 @@
+// Radius summaries of many sources at once (ranking every connector): sources that reach a shared hub
+// reuse the hub's closure and only explore what lies outside it, the way members of one strongly
+// connected component share their reach. Equal to one full reach per source (tested).
+import type { CompactGraph } from '../store/compact.ts';
+import { compileReachRules, reach, type CompiledReachRules, type ReachOptions } from './reach.ts';
+import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, scoreOrder, sensitivities } from './score.ts';
+import { LEVEL_CODE } from '../schema/index.ts';
+import { CROWN_JEWEL_TAG } from './radius.ts';
+
+/** What a ranking shows of one source's blast radius. */
+export interface RadiusSummary {
+  score: number;
+  /** Nodes reached, the source excluded. */
+  reached: number;
+  crownJewels: number;
+  /** Platforms reached other than the source's own. */
+  lateralPlatforms: number;
+  /** False when the source cannot be used at the instant: it reaches nothing. */
+  usable: boolean;
+}
+
+/** One full reach: the reference every faster path must equal. */
+export function summarizeByReach(graph: CompactGraph, v: number, options: ReachOptions): RadiusSummary {
+  const result = reach(graph, [v], options);
+  const node = graph.nodes[v]!;
+  let crownJewels = 0;
+  const platforms = new Set<string>();
+  for (const u of result.order) {
+    if (u === v) continue;
+    const reachedNode = graph.nodes[u]!;
+    if (reachedNode.tags?.includes(CROWN_JEWEL_TAG)) crownJewels++;
+    if (reachedNode.platform !== node.platform) platforms.add(reachedNode.platform);
+  }
+  return {
+    score: scoreOrder(graph, result.level, result.order, [v]),
+    reached: result.order.length - (result.level[v] ? 1 : 0),
+    crownJewels,
+    lateralPlatforms: platforms.size,
+    usable: result.level[v]! > 0,
+  };
+}
+
+/** Below this many sources, sharing a hub's closure does not pay for finding the hub. */
+const HUB_WORTH_FROM = 16;
+/** How many well-connected nodes are tried as the hub. */
+const HUB_CANDIDATES = 8;
+
+/**
+ * Level-only closure traversal with arrays reused across sources: levels are valid only where the
+ * stamp equals the current epoch, so starting a traversal costs nothing however large the graph.
+ */
+class ClosureWorkspace {
+  readonly stamp: Uint32Array;
+  readonly level: Uint8Array;
+  readonly queue: Int32Array;
+  /** Nodes whose level this traversal raised, in first-raised order. */
+  readonly touched: Int32Array;
+  touchedCount = 0;
+  private epoch = 0;
+
+  constructor(private readonly graph: CompactGraph, private readonly rules: CompiledReachRules) {
+    const n = graph.nodeCount;
+    this.stamp = new Uint32Array(n);
+    this.level = new Uint8Array(n);
+    this.queue = new Int32Array(3 * n + 1);
+    this.touched = new Int32Array(n);
+  }
+
+  usable(v: number): boolean {
+    const { at, blockedNodes } = this.rules;
+    return this.graph.activeFrom[v]! <= at && at < this.graph.activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+  }
+
+  /** Level this traversal gave v (0 when it did not raise v above the floor). */
+  levelOf(v: number): number {
+    return this.stamp[v] === this.epoch ? this.level[v]! : 0;
+  }
+
+  /**
+   * Everything reachable from (source, start) that is not already held at least as high in `floor`
+   * (a closure known to be reached as well; zeros when there is none). Fills `touched`.
+   */
+  run(source: number, start: number, floor: Uint8Array): void {
+    const { fwdOffsets, edgeDst, edgeKind } = this.graph;
+    const { grants, blockedEdges } = this.rules;
+    const { stamp, level, queue, touched } = this;
+    if (++this.epoch === 0xffffffff) {
+      stamp.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    this.touchedCount = 0;
+    if (!this.usable(source) || start <= floor[source]!) return;
+    let tail = 0;
+    let count = 0;
+    stamp[source] = epoch;
+    level[source] = start;
+    touched[count++] = source;
+    queue[tail++] = source * 4 + start;
+    for (let head = 0; head < tail; head++) {
+      const state = queue[head]!;
+      const u = state >>> 2;
+      const held = state & 3;
+      for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+        const grant = grants[(edgeKind[e]! << 2) | held]!;
+        if (grant === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
+        const w = edgeDst[e]!;
+        const current = stamp[w] === epoch ? level[w]! : 0;
+        if (grant <= current || grant <= floor[w]! || !this.usable(w)) continue;
+        if (current === 0) touched[count++] = w;
+        stamp[w] = epoch;
+        level[w] = grant;
+        queue[tail++] = w * 4 + grant;
+      }
+    }
+    this.touchedCount = count;
+  }
+}
+
+/**
+ * Per node, the least level that must be held on it to end up holding `hub` at `hubLevel` or higher
+ * (4 = never): a reverse search over the same rules, each node lowered at most three times.
+ */
+function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, hub: number, hubLevel: number): Uint8Array {
+  const n = graph.nodeCount;
+  const need = new Uint8Array(n).fill(4);
+  const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
+  const { grants, blockedEdges } = rules;
+  if (!workspace.usable(hub)) return need;
+  const queue = new Int32Array(3 * n + 1);
+  let tail = 0;
+  need[hub] = hubLevel;
+  queue[tail++] = hub;
+  for (let head = 0; head < tail; head++) {
+    const w = queue[head]!;
+    const needed = need[w]!;
+    for (let r = revOffsets[w]!, end = revOffsets[w + 1]!; r < end; r++) {
+      const e = revEdges[r]!;
+      if (blockedEdges !== undefined && blockedEdges[e] === 1) continue;
+      const u = edgeSrc[e]!;
+      const kind = edgeKind[e]! << 2;
+      for (let held = 1; held < need[u]!; held++) {
+        const grant = grants[kind | held]!;
+        if (grant === 0 || grant < needed) continue;
+        if (workspace.usable(u)) {
+          need[u] = held;
+          queue[tail++] = u;
+        }
+        break;
+      }
+    }
+  }
+  return need;
+}
+
+/** Per-node facts the summaries add up, computed once per graph and options. */
+interface NodeFacts {
+  points: Float64Array; // points at level 1..3 for node v: index v * 4 + level
+  crown: Uint8Array;
+  platform: Int32Array;
+  platformCount: number;
+}
+
+function nodeFacts(graph: CompactGraph): NodeFacts | undefined {
+  const n = graph.nodeCount;
+  const sensitivity = sensitivities(graph);
+  const graded = gradedKinds(graph);
+  const points = new Float64Array(n * 4);
+  const crown = new Uint8Array(n);
+  const platform = new Int32Array(n);
+  const platformCodes = new Map<string, number>();
+  for (let v = 0; v < n; v++) {
+    const node = graph.nodes[v]!;
+    for (let level = 1; level <= 3; level++) {
+      const value = graded[graph.nodeKind[v]!] === 1 ? sensitivity[v]! * LEVEL_WEIGHT[level as 1 | 2 | 3] : PRINCIPAL_POINTS;
+      // Whole points add up exactly in any order; anything else must be summed in reach order.
+      if (!Number.isInteger(value)) return undefined;
+      points[v * 4 + level] = value;
+    }
+    if (node.tags?.includes(CROWN_JEWEL_TAG)) crown[v] = 1;
+    let code = platformCodes.get(node.platform);
+    if (code === undefined) platformCodes.set(node.platform, (code = platformCodes.size));
+    platform[v] = code;
+  }
+  return { points, crown, platform, platformCount: platformCodes.size };
+}
+
+/** A closure already reached (the hub's), with its totals. */
+interface SharedClosure {
+  floor: Uint8Array;
+  score: number;
+  reached: number;
+  crownJewels: number;
+  perPlatform: Int32Array;
+  platforms: number;
+}
+
+function sharedClosure(workspace: ClosureWorkspace, facts: NodeFacts, n: number, hub: number, hubLevel: number, zero: Uint8Array): SharedClosure {
+  workspace.run(hub, hubLevel, zero);
+  const floor = new Uint8Array(n);
+  const perPlatform = new Int32Array(facts.platformCount);
+  let score = 0;
+  let crownJewels = 0;
+  let platforms = 0;
+  for (let i = 0; i < workspace.touchedCount; i++) {
+    const u = workspace.touched[i]!;
+    const level = workspace.level[u]!;
+    floor[u] = level;
+    score += facts.points[u * 4 + level]!;
+    crownJewels += facts.crown[u]!;
+    const p = facts.platform[u]!;
+    if (perPlatform[p] === 0) platforms++;
+    perPlatform[p]!++;
+  }
+  return { floor, score, reached: workspace.touchedCount, crownJewels, perPlatform, platforms };
+}
+
+/** The best hub among the best-connected usable nodes: the one whose closure holds the most nodes. */
+function chooseHub(graph: CompactGraph, workspace: ClosureWorkspace, zero: Uint8Array): number {
+  const n = graph.nodeCount;
+  const best: [node: number, degree: number][] = [];
+  for (let v = 0; v < n; v++) {
+    const degree = graph.revOffsets[v + 1]! - graph.revOffsets[v]! + graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!;
+    if (best.length < HUB_CANDIDATES || degree > best[best.length - 1]![1]) {
+      if (!workspace.usable(v)) continue;
+      best.push([v, degree]);
+      best.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      if (best.length > HUB_CANDIDATES) best.pop();
+    }
+  }
+  let hub = -1;
+  let hubSize = 0;
+  for (const [v] of best) {
+    workspace.run(v, 3, zero);
+    if (workspace.touchedCount > hubSize) {
+      hub = v;
+      hubSize = workspace.touchedCount;
+    }
+  }
+  return hub;
+}
+
+export interface SummaryOptions {
+  /** Use a shared hub even for few sources (tests exercise the fast path on small graphs). */
+  forceHub?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Summaries of the blast radius of each source, equal to `summarizeByReach` for each. With a depth
+ * limit (hop counts matter) or non-integer points (sums depend on order) it runs one reach per source;
+ * otherwise sources that reach the hub share its closure.
+ */
+export function summarizeSources(graph: CompactGraph, sources: readonly number[], options: ReachOptions, summary: SummaryOptions = {}): RadiusSummary[] {
+  const facts = options.maxDepth === undefined ? nodeFacts(graph) : undefined;
+  if (!facts) {
+    return sources.map((v, i) => {
+      const result = summarizeByReach(graph, v, options);
+      summary.onProgress?.(i + 1, sources.length);
+      return result;
+    });
+  }
+  const n = graph.nodeCount;
+  const rules = compileReachRules(graph, options);
+  for (const v of sources) if (v < 0 || v >= n) return sources.map((s) => summarizeByReach(graph, s, options));
+  const workspace = new ClosureWorkspace(graph, rules);
+  const zero = new Uint8Array(n);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  let shared: SharedClosure | undefined;
+  let need: Uint8Array | undefined;
+  if (sources.length >= HUB_WORTH_FROM || summary.forceHub) {
+    const hub = chooseHub(graph, workspace, zero);
+    if (hub >= 0) {
+      shared = sharedClosure(workspace, facts, n, hub, 3, zero);
+      need = levelNeededFor(graph, rules, workspace, hub, 3);
+    }
+  }
+  const localPlatforms = new Uint8Array(facts.platformCount);
+  const seenPlatforms: number[] = [];
+  return sources.map((v, i) => {
+    const base = shared !== undefined && need![v]! <= start ? shared : undefined;
+    const floor = base?.floor ?? zero;
+    workspace.run(v, start, floor);
+    let score = base?.score ?? 0;
+    let reached = base?.reached ?? 0;
+    let crownJewels = base?.crownJewels ?? 0;
+    let lateral = base?.platforms ?? 0;
+    const own = facts.platform[v]!;
+    if (base && base.perPlatform[own]! > 0) lateral--;
+    for (let k = 0; k < workspace.touchedCount; k++) {
+      const u = workspace.touched[k]!;
+      const level = workspace.level[u]!;
+      const below = floor[u]!;
+      score += facts.points[u * 4 + level]! - (below > 0 ? facts.points[u * 4 + below]! : 0);
+      if (below > 0) continue;
+      reached++;
+      crownJewels += facts.crown[u]!;
+      const p = facts.platform[u]!;
+      if (p !== own && (base === undefined || base.perPlatform[p] === 0) && localPlatforms[p] === 0) {
+        localPlatforms[p] = 1;
+        seenPlatforms.push(p);
+        lateral++;
+      }
+    }
+    for (const p of seenPlatforms) localPlatforms[p] = 0;
+    seenPlatforms.length = 0;
+    const sourceLevel = Math.max(floor[v]!, workspace.levelOf(v));
+    if (sourceLevel > 0) {
+      score -= facts.points[v * 4 + sourceLevel]!;
+      reached--;
+      crownJewels -= facts.crown[v]!;
+    }
+    summary.onProgress?.(i + 1, sources.length);
+    return { score, reached, crownJewels, lateralPlatforms: lateral, usable: sourceLevel > 0 };
+  });
+}

@@ -1,0 +1,155 @@
+// A real Neo4j 5 Community server on a free loopback port, for the tests, the benchmark and local use: resolves
+// Neo4j from Maven Central with Maven when scripts/neo4j/lib is missing, starts Launcher.java, waits for Bolt.
+// Run: `npm run neo4j:setup` (resolve only) or `npm run neo4j:server` (start one and keep it until Ctrl-C).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const LIB = join(HERE, 'lib');
+const POM = join(HERE, 'pom.xml');
+/** Written after a complete copy, with the pom's hash: an interrupted or outdated copy is redone. */
+const COMPLETE = join(LIB, '.complete');
+
+export interface Neo4jServer {
+  uri: string;
+  user: string;
+  password: string;
+  /** The server's data folder (temporary; deleted by stop). */
+  dataDir: string;
+  /** Stops the server (closing its standard input) and deletes its data folder. */
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** JVM heap, e.g. `2g` (default 2g: enough for the tests; the benchmark asks for more). */
+  heap?: string;
+  /** How long to wait for Bolt (default 4 minutes: a cold JVM on a busy 2-core machine is slow). */
+  timeoutMs?: number;
+  /** Called with each line the server prints, for diagnostics. */
+  onLine?: (line: string) => void;
+}
+
+function have(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+const pomHash = (): string => createHash('sha256').update(readFileSync(POM)).digest('hex');
+
+/** Makes sure scripts/neo4j/lib holds Neo4j's jars, running Maven when it does not. Throws with a clear reason. */
+export function ensureNeo4jLib(log: (line: string) => void = () => {}): string {
+  if (existsSync(COMPLETE) && readFileSync(COMPLETE, 'utf8').trim() === pomHash()) return LIB;
+  if (!have('java', ['-version'])) throw new Error('scripts/neo4j: Java 17 or later is required to run the Neo4j test server (apt-get install openjdk-17-jdk-headless)');
+  if (!have('mvn', ['-v'])) throw new Error('scripts/neo4j: Maven is required to resolve Neo4j from Maven Central (apt-get install maven)');
+  log('scripts/neo4j: resolving Neo4j Community from Maven Central into scripts/neo4j/lib (about 120 MB, once)...');
+  rmSync(LIB, { recursive: true, force: true });
+  const result = spawnSync('mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'], { cwd: HERE, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`scripts/neo4j: Maven could not resolve Neo4j (exit ${result.status}):\n${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-30).join('\n')}`);
+  }
+  writeFileSync(COMPLETE, `${pomHash()}\n`);
+  return LIB;
+}
+
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts a fresh, empty Neo4j server with authentication on a free loopback port. */
+export async function startNeo4jServer(options: StartOptions = {}): Promise<Neo4jServer> {
+  const lib = ensureNeo4jLib((line) => options.onLine?.(line));
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'blastmap-neo4j-'));
+  const password = `blastmap-${randomBytes(9).toString('hex')}`;
+  const child = spawn('java', [`-Xmx${options.heap ?? '2g'}`, '-cp', `${lib}/*`, join(HERE, 'Launcher.java'), dataDir, String(port), password], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let exited = false;
+  let spawnError: Error | undefined;
+  // 'error' without 'exit' is how a missing java shows: both settle the exit, so nothing waits forever.
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => { exited = true; resolve(); });
+    child.once('error', (error) => { spawnError = error; exited = true; resolve(); });
+  });
+  // If this process ends without stop(), the server sees its standard input close and shuts down by itself.
+  const killOnExit = () => { if (!exited) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (!exited) {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
+      const hard = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      await exit;
+      clearTimeout(timer);
+      clearTimeout(hard);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const ready = new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trimEnd();
+        buffered = buffered.slice(newline + 1);
+        output.push(line);
+        if (output.length > 200) output.shift();
+        options.onLine?.(line);
+        const match = /^READY (bolt:\/\/\S+)$/.exec(line);
+        if (match) resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exit.then(() => reject(spawnError
+      ? new Error(`scripts/neo4j: cannot start java (${spawnError.message}): Java 17 or later is required`)
+      : new Error(`scripts/neo4j: the Neo4j server exited before it was ready:\n${output.slice(-30).join('\n')}`)));
+  });
+  const timeoutMs = options.timeoutMs ?? 240_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scripts/neo4j: no Bolt connector after ${timeoutMs / 1000} s:\n${output.slice(-30).join('\n')}`)), timeoutMs);
+  });
+  try {
+    const uri = await Promise.race([ready, timeout]);
+    return { uri, user: 'neo4j', password, dataDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--setup')) {
+    ensureNeo4jLib((line) => console.error(line));
+    console.error(`scripts/neo4j: Neo4j is in ${LIB}`);
+  } else {
+    const heap = process.argv.find((arg) => arg.startsWith('--heap='))?.slice('--heap='.length);
+    const server = await startNeo4jServer({ heap, onLine: (line) => { if (!line.startsWith('READY')) console.error(line); } });
+    console.log(`NEO4J_URI=${server.uri}\nNEO4J_USER=${server.user}\nNEO4J_PASSWORD=${server.password}`);
+    console.error('Neo4j is running (data in a temporary folder, deleted on exit); press Ctrl-C to stop it.');
+    const shutdown = () => { void server.stop().then(() => process.exit(0)); };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  }
+}

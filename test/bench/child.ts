@@ -1,0 +1,214 @@
+// One benchmark measurement in its own process (started by test/bench/run.ts): import, load, radius or
+// rank. Prints one JSON line with the result as its last line of output.
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { MultiDirectedGraph } from 'graphology';
+import { bfsFromNode } from 'graphology-traversal';
+import { rankNodes } from '../../engine/analysis/rank.ts';
+import { reach } from '../../engine/analysis/reach.ts';
+import { scoreOrder } from '../../engine/analysis/score.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { toGraphology } from '../../engine/store/graphology.ts';
+import { NdjsonGraphReader } from '../../importers/native/ndjson-fast.ts';
+import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
+import { plainBfs } from './plain-bfs.ts';
+
+const [task, ...args] = process.argv.slice(2);
+const arg = (name: string): string => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0 || args[i + 1] === undefined) throw new Error(`bench child: --${name} is required`);
+  return args[i + 1]!;
+};
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const ms = (start: number): number => performance.now() - start;
+/** CPU time of this process (all its threads, GC helpers included) since `start`, in ms. */
+const cpuMs = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
+function memory(): number {
+  gc?.();
+  gc?.();
+  const usage = process.memoryUsage();
+  // Typed arrays live outside the JS heap; count them too (external includes arrayBuffers).
+  return usage.heapUsed + usage.external;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const rank = (sorted.length - 1) * p;
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+}
+
+function readNdjson(path: string): CompactGraph {
+  const size = statSync(path).size;
+  const reader = new NdjsonGraphReader({ file: path, expectedEdges: Math.round(size / 100) });
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 23);
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      reader.push(new Uint8Array(buffer.buffer, buffer.byteOffset, read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const result = reader.finish();
+  if (!result.ok) throw new Error(`bench child: ${path} did not import: ${JSON.stringify(result.issues.slice(0, 3))}`);
+  return reader.builder.build();
+}
+
+/** Connectors to measure: evenly spread over the App nodes, in index order (deterministic). */
+function pickSources(graph: CompactGraph, count: number): number[] {
+  const apps: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (graph.nodes[v]!.kind === 'App') apps.push(v);
+  const step = apps.length / count;
+  const picked: number[] = [];
+  for (let i = 0; i < count && i < apps.length; i++) picked.push(apps[Math.floor(i * step)]!);
+  return picked;
+}
+
+function taskImport(): object {
+  const ndjson = arg('ndjson');
+  const snapshot = arg('snapshot');
+  const before = memory();
+  let start = performance.now();
+  let cpu = process.cpuUsage();
+  const graph = readNdjson(ndjson);
+  const importMs = ms(start);
+  const importCpuMs = cpuMs(cpu);
+  const heapBytes = memory() - before;
+  start = performance.now();
+  cpu = process.cpuUsage();
+  writeSnapshotFile(snapshot, graph);
+  const saveMs = ms(start);
+  const saveCpuMs = cpuMs(cpu);
+  return {
+    nodes: graph.nodeCount, edges: graph.edgeCount, importMs, importCpuMs, edgesPerSecond: graph.edgeCount / (importMs / 1000),
+    edgesPerCpuSecond: graph.edgeCount / (importCpuMs / 1000), saveMs, saveCpuMs, snapshotBytes: statSync(snapshot).size, heapBytesAfterImport: heapBytes,
+  };
+}
+
+function taskLoad(): object {
+  const snapshot = arg('snapshot');
+  const at = Date.parse(arg('at'));
+  const before = memory();
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const graph = readSnapshotFile(snapshot);
+  const loadMs = ms(start);
+  const loadCpuMs = cpuMs(cpu);
+  const loadedBytes = memory() - before;
+  // One radius and one ranking pass allocate the per-graph workspaces (state queue, packed edges,
+  // closure arrays) that stay with the graph: count them as part of what the graph costs.
+  const [source] = pickSources(graph, 1);
+  if (source !== undefined) {
+    reach(graph, [source], { at });
+    rankNodes(graph, { at, kinds: ['App'], top: 1 });
+  }
+  const heapBytes = memory() - before;
+  return { nodes: graph.nodeCount, edges: graph.edgeCount, loadMs, loadCpuMs, loadedBytes, heapBytes, heapBytesPerEdge: heapBytes / graph.edgeCount };
+}
+
+function taskRadius(): object {
+  const snapshot = arg('snapshot');
+  const at = Date.parse(arg('at'));
+  const count = Number(arg('sources'));
+  const withGraphology = args.includes('--graphology');
+  const graph = readSnapshotFile(snapshot);
+  const sources = pickSources(graph, count);
+  // Warm-up on other nodes: JIT compilation and the first external-memory GC are not part of a query.
+  for (let v = 0, done = 0; v < graph.nodeCount && done < 5; v++) {
+    if (graph.nodes[v]!.kind === 'Identity') { reach(graph, [v], { at }); plainBfs(graph, v); done++; }
+  }
+  const rows: { source: number; radiusMs: number; radiusCpuMs: number; reached: number; score: number; bfsMs: number; bfsCpuMs: number; bfsVisited: number; graphologyMs?: number; graphologyVisited?: number; graphologyFullMs?: number; graphologyFullVisited?: number }[] = [];
+  for (const source of sources) {
+    let start = performance.now();
+    let cpu = process.cpuUsage();
+    const result = reach(graph, [source], { at });
+    const score = scoreOrder(graph, result.level, result.order, [source]);
+    const radiusMs = ms(start);
+    const radiusCpuMs = cpuMs(cpu);
+    start = performance.now();
+    cpu = process.cpuUsage();
+    const bfsVisited = plainBfs(graph, source);
+    const bfsMs = ms(start);
+    const bfsCpuMs = cpuMs(cpu);
+    rows.push({ source, radiusMs, radiusCpuMs, reached: result.order.length, score, bfsMs, bfsCpuMs, bfsVisited });
+  }
+  let graphology: object | undefined;
+  if (withGraphology) {
+    // Same nodes; only the edges a radius may use (traversable kinds): the fair comparison.
+    const traversable = new MultiDirectedGraph();
+    for (let v = 0; v < graph.nodeCount; v++) traversable.addNode(graph.nodes[v]!.id);
+    for (let e = 0; e < graph.edgeCount; e++) {
+      if (graph.kindTraversable[graph.edgeKind[e]!] === 1) traversable.addDirectedEdge(graph.nodes[graph.edgeSrc[e]!]!.id, graph.nodes[graph.edgeDst[e]!]!.id, { kind: graph.edgeKindNames[graph.edgeKind[e]!] });
+    }
+    // The whole graph with every attribute, as blastmap's own graphology view holds it.
+    const full = toGraphology(graph);
+    for (const row of rows) {
+      const id = graph.nodes[row.source]!.id;
+      let visited = 0;
+      let start = performance.now();
+      bfsFromNode(traversable, id, () => { visited++; });
+      row.graphologyMs = ms(start);
+      row.graphologyVisited = visited;
+      visited = 0;
+      start = performance.now();
+      bfsFromNode(full, id, () => { visited++; });
+      row.graphologyFullMs = ms(start);
+      row.graphologyFullVisited = visited;
+    }
+    const ratios = rows.map((row) => row.graphologyMs! / row.radiusMs);
+    const fullRatios = rows.map((row) => row.graphologyFullMs! / row.radiusMs);
+    graphology = {
+      p50Ms: percentile(rows.map((row) => row.graphologyMs!), 0.5),
+      fullP50Ms: percentile(rows.map((row) => row.graphologyFullMs!), 0.5),
+      speedupMedian: percentile(ratios, 0.5),
+      speedupOfMedians: percentile(rows.map((row) => row.graphologyMs!), 0.5) / percentile(rows.map((row) => row.radiusMs), 0.5),
+      fullSpeedupMedian: percentile(fullRatios, 0.5),
+      fullSpeedupOfMedians: percentile(rows.map((row) => row.graphologyFullMs!), 0.5) / percentile(rows.map((row) => row.radiusMs), 0.5),
+    };
+  }
+  const radius = rows.map((row) => row.radiusMs);
+  const bfs = rows.map((row) => row.bfsMs);
+  return {
+    nodes: graph.nodeCount, edges: graph.edgeCount, sources: rows.length,
+    radiusP50Ms: percentile(radius, 0.5), radiusP95Ms: percentile(radius, 0.95),
+    radiusCpuP50Ms: percentile(rows.map((row) => row.radiusCpuMs), 0.5), bfsCpuP50Ms: percentile(rows.map((row) => row.bfsCpuMs), 0.5),
+    bfsP50Ms: percentile(bfs, 0.5), bfsP95Ms: percentile(bfs, 0.95),
+    ratioToBfsP50: percentile(radius, 0.5) / percentile(bfs, 0.5),
+    ratioToBfsMedian: percentile(rows.map((row) => row.radiusMs / row.bfsMs), 0.5),
+    reachedP50: percentile(rows.map((row) => row.reached), 0.5), reachedMax: Math.max(...rows.map((row) => row.reached)),
+    graphology, rows,
+  };
+}
+
+function taskRank(): object {
+  const snapshot = arg('snapshot');
+  const at = Date.parse(arg('at'));
+  const graph = readSnapshotFile(snapshot);
+  let apps = 0;
+  for (const node of graph.nodes) if (node.kind === 'App') apps++;
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const ranked = rankNodes(graph, { at, kinds: ['App'] });
+  const rankMs = ms(start);
+  const rankCpuMs = cpuMs(cpu);
+  return { nodes: graph.nodeCount, edges: graph.edgeCount, ranked: ranked.length, apps, rankMs, rankCpuMs, top: ranked.slice(0, 3).map((entry) => ({ id: entry.id, score: entry.score, reached: entry.reached })) };
+}
+
+const tasks: Record<string, () => object> = { import: taskImport, load: taskLoad, radius: taskRadius, rank: taskRank };
+const run = task ? tasks[task] : undefined;
+if (!run) {
+  console.error(`bench child: unknown task ${task}; expected ${Object.keys(tasks).join(', ')}`);
+  process.exit(2);
+}
+const output = run();
+if (task === 'import' && args.includes('--discard')) rmSync(arg('snapshot'), { force: true });
+process.stdout.write(`${JSON.stringify(output)}\n`);

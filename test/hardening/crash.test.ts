@@ -1,0 +1,134 @@
+// Crash safety of snapshot saves: a writer killed with SIGKILL mid-write leaves the previous snapshot byte for byte
+// intact and loadable, its temporary file is never read as the snapshot and is cleaned up by the next save, and a
+// second writer is refused with a clear error while the first holds the lock (and told how to recover once it died).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadGraph } from '../../cli/context.ts';
+import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { scenario } from '../helpers/scenario.ts';
+
+const CHILD = join(import.meta.dirname, 'crash-child.ts');
+const FIXTURE = join(REPO, 'test/fixtures/native/drift-mini.yaml');
+/** Nodes of the graph the child saves: a snapshot of tens of megabytes, so the write takes a while. */
+const NODES = 60_000;
+
+const children: ChildProcess[] = [];
+afterEach(() => { for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+
+function startChild(args: string[]): { child: ChildProcess; line: (text: string) => Promise<void>; exited: Promise<void> } {
+  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.js'), CHILD, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = (text: string) => new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (output.includes(`${text}\n`)) { resolve(); return; }
+      if (child.exitCode !== null) { reject(new Error(`child exited before "${text}":\n${output}`)); return; }
+      setTimeout(check, 5);
+    };
+    check();
+  });
+  return { child, line, exited };
+}
+
+/** Resolves once `path` exists, polling as fast as the event loop allows. */
+function appears(path: string, child: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (existsSync(path)) resolve(true);
+      else if (child.exitCode !== null) resolve(false);
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
+function previousSnapshot(): { dir: string; path: string; bytes: Buffer; nodes: number } {
+  const dir = tempDir('blastmap-crash-');
+  const path = join(dir, 'graph.bmap');
+  const { graph } = scenario((s) => { s.app('crm'); s.credential('token'); s.resource('cases', { tags: ['pii'] }); s.edge('HOLDS', 'crm', 'token').edge('CAN_READ', 'token', 'cases'); });
+  writeSnapshotFile(path, graph);
+  return { dir, path, bytes: readFileSync(path), nodes: graph.nodeCount };
+}
+
+describe('a save killed with SIGKILL', () => {
+  it('leaves the previous snapshot intact and loadable; its temporary file is never taken for the snapshot and goes at the next save', async () => {
+    const previous = previousSnapshot();
+    const { child, line, exited } = startChild(['write', previous.path, String(NODES)]);
+    await line('writing');
+    const temporary = `${previous.path}.${child.pid}.tmp`;
+    expect(await appears(temporary, child), 'the child finished before its temporary file was seen').toBe(true);
+    child.kill('SIGKILL');
+    await exited;
+    expect(child.signalCode).toBe('SIGKILL');
+
+    // The snapshot is the previous one, byte for byte, and decodes to the same graph.
+    expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
+    expect(readSnapshotFile(previous.path).nodeCount).toBe(previous.nodes);
+    expect(loadGraph(previous.path).nodeCount).toBe(previous.nodes);
+    // What the killed writer left: its lock and (unless the kill came between fsync and rename) a partial temporary file.
+    expect(existsSync(`${previous.path}.lock`)).toBe(true);
+    if (existsSync(temporary)) {
+      try {
+        expect(readSnapshotFile(temporary).nodeCount).toBe(NODES);
+      } catch (error) {
+        expect(error).toBeInstanceOf(BlastmapError);
+        expect((error as BlastmapError).code).toBe('INVALID_SNAPSHOT');
+      }
+    }
+
+    // The next writer is told the holder died and how to recover, without touching anything.
+    const refused = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
+    expect(refused.code).toBe(6);
+    expect(refused.err).toContain(`process ${child.pid}, which is no longer running`);
+    expect(refused.err).toContain(`delete ${previous.path}.lock`);
+    expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
+
+    rmSync(`${previous.path}.lock`);
+    const next = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
+    expect(next.code, next.err).toBe(0);
+    expect(readSnapshotFile(previous.path).nodeCount).toBeGreaterThan(previous.nodes);
+    expect(readdirSync(previous.dir).sort()).toEqual(['graph.bmap']);
+  }, 120_000);
+
+  it('at any moment of the save leaves a snapshot that decodes: the previous one or the complete new one', async () => {
+    const previous = previousSnapshot();
+    const outcomes = new Set<string>();
+    for (const delay of [2, 40, 400]) {
+      rmSync(`${previous.path}.lock`, { force: true });
+      const { child, line, exited } = startChild(['write', previous.path, String(NODES)]);
+      await line('writing');
+      await appears(`${previous.path}.${child.pid}.tmp`, child);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await exited;
+      const graph = readSnapshotFile(previous.path);
+      if (readFileSync(previous.path).equals(previous.bytes)) outcomes.add('previous');
+      else {
+        expect(graph.nodeCount).toBe(NODES);
+        outcomes.add('new');
+      }
+    }
+    expect(outcomes.has('previous')).toBe(true);
+  }, 240_000);
+});
+
+describe('a second writer', () => {
+  it('is refused with the first writer\'s process id while it holds the lock, and the snapshot is untouched', async () => {
+    const previous = previousSnapshot();
+    const { child, line, exited } = startChild(['hold', previous.path]);
+    await line('locked');
+    const refused = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
+    expect(refused.code).toBe(6);
+    expect(refused.err).toContain(`is being written by process ${child.pid}`);
+    expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
+    child.kill('SIGKILL');
+    await exited;
+  }, 60_000);
+});
