@@ -5,6 +5,8 @@ import { z } from 'zod';
 /** Slack timestamps: Unix seconds as a number (`date_updated`) or as a string (`date` in integration logs). */
 export const unixSeconds = z
   .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, { message: 'Unix seconds' })])
+  // Beyond ±8.64e12 s a Date is invalid and toISOString throws: a bad number is an input error, not a crash.
+  .refine((value) => Math.abs(Number(value)) <= 8.64e12, { message: 'Unix seconds within the range of dates' })
   .transform((value) => new Date(Math.round(Number(value) * 1000)).toISOString());
 
 const text = z.string().nullish();

@@ -154,6 +154,19 @@ describe('the planted corpus', () => {
   });
 });
 
+describe('the scrubber', () => {
+  // Every import runs it over every text field: a pattern that backtracks over the rest of the text at each
+  // start (as an unbounded URL scheme did over `a.a.a...`) turns a one-megabyte name into minutes.
+  it.each(['+A', 'a.', 'a-', 'a://', 'ghp_a', 'xoxb-1', 'eyJ', 'aws key=', 'SSWS ', 'password=', '00D', '-----BEGIN PRIVATE KEY-----', 'a:b@'])('scans 256 KB of %j in linear time', (unit) => {
+    // Linear: tens of milliseconds. Quadratic (the regression this guards against): half a minute.
+    const text = unit.repeat(Math.ceil((1 << 18) / unit.length));
+    const started = performance.now();
+    redactText(text);
+    findSecret(text);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
+
 describe('imports', () => {
   it('count the secret-shaped values they redacted, for every input format and importer', () => {
     // Native: every secret in name, property, list, reason, edge property, vendor, resource type, scope and id positions.
