@@ -177,7 +177,59 @@ export function globRegex(pattern: string, ignoreCase: boolean): RegExp {
 }
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-export const globMatch = (pattern: string, text: string, ignoreCase: boolean): boolean => globRegex(pattern, ignoreCase).test(text);
+/** A glob as tokens: one-character literals, ANY_ONE (`?`) and ANY_RUN (`*`). */
+const ANY_ONE = 1;
+const ANY_RUN = 2;
+type GlobToken = string | typeof ANY_ONE | typeof ANY_RUN;
+const tokenCache = new Map<string, GlobToken[]>();
+
+function globTokens(pattern: string, ignoreCase: boolean): GlobToken[] {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let tokens = tokenCache.get(key);
+  if (!tokens) {
+    tokens = [];
+    const text = ignoreCase ? pattern.toLowerCase() : pattern;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '$' && text[i + 1] === '{') {
+        const end = text.indexOf('}', i);
+        if (end > 0) {
+          const inner = text.slice(i + 2, end);
+          tokens.push(inner === '*' || inner === '?' || inner === '$' ? inner : ANY_RUN);
+          i = end;
+          continue;
+        }
+      }
+      tokens.push(c === '*' ? ANY_RUN : c === '?' ? ANY_ONE : c);
+    }
+    if (tokenCache.size > 50_000) tokenCache.clear();
+    tokenCache.set(key, tokens);
+  }
+  return tokens;
+}
+
+/**
+ * Whether `text` matches the IAM glob, as globRegex would say, without a regular expression: patterns come from
+ * the input, and a regex of many `*` backtracks exponentially (or is too large to compile). Greedy matching
+ * with a return to the last `*`: at most pattern length x text length steps.
+ */
+export function globMatch(pattern: string, text: string, ignoreCase: boolean): boolean {
+  const tokens = globTokens(pattern, ignoreCase);
+  const subject = ignoreCase ? text.toLowerCase() : text;
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < subject.length) {
+    const token = tokens[p];
+    if (p < tokens.length && (token === ANY_ONE || token === subject[t])) { p++; t++; }
+    else if (token === ANY_RUN) { star = p++; mark = t; }
+    else if (star >= 0) { p = star + 1; t = ++mark; }
+    else return false;
+  }
+  while (tokens[p] === ANY_RUN) p++;
+  return p === tokens.length;
+}
 
 /**
  * A pattern with its wildcards (and unresolved policy variables) replaced by `fill`: the witness of "some

@@ -64,8 +64,9 @@ const LEVEL_EDGE: Record<Level, 'CAN_READ' | 'CAN_WRITE' | 'CAN_ADMIN'> = { read
 export const isPlaceholder = (value: string): boolean => /[{}$]/.test(value);
 const real = (value: string | null | undefined): string | undefined => (value && !isPlaceholder(value) ? value : undefined);
 
-function hrefs(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(hrefs);
+/** `_links` entries are a link or an array of links; deeper nesting is not Okta's and is not followed (no stack exhaustion). */
+function hrefs(value: unknown, depth = 0): string[] {
+  if (Array.isArray(value)) return depth >= 4 ? [] : value.flatMap((item) => hrefs(item, depth + 1));
   if (value !== null && typeof value === 'object' && typeof (value as { href?: unknown }).href === 'string') return [(value as { href: string }).href];
   return [];
 }
