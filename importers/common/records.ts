@@ -25,7 +25,8 @@ export interface RecordsResult<T> {
 
 export function parseJsonFile(file: RawFile): { ok: true; value: unknown } | { ok: false; issue: InputIssue } {
   try {
-    return { ok: true, value: JSON.parse(file.text) };
+    // A leading byte order mark (PowerShell's Out-File writes one) is not content.
+    return { ok: true, value: JSON.parse(file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text) };
   } catch (error) {
     return { ok: false, issue: { file: file.path, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'a JSON document', found: 'malformed JSON' } };
   }

@@ -2,6 +2,7 @@
 // types, tenant-wide or per-user, risk). Unknown scopes are kept and handled by one documented rule.
 import { z } from 'zod';
 import { LEVELS, type Level } from '../../engine/schema/index.ts';
+import { redactText } from '../../engine/secrets.ts';
 
 export const scopeEntrySchema = z.object({
   level: z.enum(LEVELS),
@@ -57,10 +58,14 @@ export function lookupScope(catalog: ScopeCatalog, scope: string): ScopeLookup {
   return { scope, entry: { level: assumeLevel(scope), resources: [], tenantWide: false }, assumed: true };
 }
 
-/** Splits scope strings as platforms write them: space- or comma-separated, with stray spaces. */
+/**
+ * Splits scope strings as platforms write them: space- or comma-separated, with stray spaces. A secret pasted
+ * into a scope string is redacted first: split, `SSWS <token>` would become two harmless-looking scopes.
+ */
 export function splitScopes(raw: string | readonly string[] | undefined | null): string[] {
   if (raw === undefined || raw === null) return [];
-  const parts = typeof raw === 'string' ? raw.split(/[\s,]+/) : raw.flatMap((item) => item.split(/[\s,]+/));
+  const split = (item: string): string[] => redactText(item).text.split(/[\s,]+/);
+  const parts = typeof raw === 'string' ? split(raw) : raw.flatMap(split);
   return [...new Set(parts.map((part) => part.trim()).filter(Boolean))];
 }
 

@@ -156,7 +156,8 @@ export class OpenGraphReader {
 /** Reads a whole document given as text (tests, small files, the browser). */
 export function readOpenGraphText(text: string, file: string, sink: OpenGraphElementSink): InputIssue[] {
   const reader = new OpenGraphReader(file, sink);
-  reader.write(text);
+  // A leading byte order mark (Windows tools write one) is not content, as the CLI's TextDecoder already drops it.
+  reader.write(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   reader.end();
   return reader.issues;
 }

@@ -54,8 +54,9 @@ function nativeTarget(name: string, seeds: RawFile[]): Target {
   return {
     name,
     seeds,
+    // In the order the CLI reads a folder (sorted by name): the first file to declare a node decides its kind.
     run: (files) => attempt(() => {
-      const batch = files.map((file) => {
+      const batch = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((file) => {
         const result = parseNative(file.text, { file: file.path });
         return result.ok ? result.value : refuse(result.issues, file.path);
       });

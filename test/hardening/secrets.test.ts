@@ -239,7 +239,7 @@ describe('a secret where validation fails', () => {
       const mutations: Mutation[] = plants.map((p) => (p.asKey ? { op: 'kind', at: p.at, kind: p.secret.value } : { op: 'replace', at: p.at, value: p.secret.value }));
       const parse = file.path.endsWith('.ndjson') ? (t: string) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l)) : file.path.endsWith('.json') ? JSON.parse : (t: string) => yamlParse(t) as unknown;
       const mutated = applyMutations(parse(file.text), mutations);
-      file.text = file.path.endsWith('.ndjson') ? (mutated as unknown[]).map((r) => JSON.stringify(r)).join('\n') : file.path.endsWith('.json') ? JSON.stringify(mutated) : yamlStringify(mutated);
+      file.text = file.path.endsWith('.ndjson') ? [mutated].flat().map((r) => JSON.stringify(r)).join('\n') : file.path.endsWith('.json') ? JSON.stringify(mutated) : yamlStringify(mutated);
       const folder = tempDir('blastmap-secret-error-');
       writeFiles(folder, files);
       const out = join(folder, 'out.bmap');

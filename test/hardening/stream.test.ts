@@ -1,5 +1,6 @@
 // The streaming path for big native NDJSON files (cli/ndjson-stream.ts) against the whole-file path: same graph, same
 // redaction count, or a refusal on both, whatever the chunking; secrets and control characters are scrubbed on it too.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,7 +11,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { toFragment, type CompactGraph } from '../../engine/store/compact.ts';
 import { parseNative } from '../../importers/native/index.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { BIN, REPO, runCli, spawnCli, tempDir } from '../helpers/cli.ts';
 import { allTargets, chunked } from './inputs.ts';
 import { damage, damaged } from './mutate.ts';
 import { leaks, secretCorpus } from './secret-corpus.ts';
@@ -117,4 +118,21 @@ describe('streaming a big NDJSON file', () => {
     expect(JSON.parse(streamedRun.out).redactions).toBeGreaterThanOrEqual(5);
     expect(canonical(readSnapshotFile(join(dir, 'streamed.bmap')))).toBe(canonical(readSnapshotFile(join(dir, 'whole.bmap'))));
   });
+});
+
+describe('the progress bar of a streamed import', () => {
+  it('is drawn on a terminal, and never in a pipe or a log', () => {
+    const dir = tempDir('blastmap-progress-');
+    // Enough lines for several chunks: the bar has something to advance through.
+    const big = join(dir, 'big.ndjson');
+    writeFileSync(big, `${Array.from({ length: 40 }, () => seed.text.trimEnd()).join('\n')}\n`);
+    const env = { ...process.env, BLASTMAP_NDJSON_STREAM_BYTES: '0', NO_COLOR: '1' };
+    const underPty = spawnSync('script', ['-qec', `node ${JSON.stringify(BIN)} import native ${JSON.stringify(big)} --graph ${JSON.stringify(join(dir, 'tty.bmap'))}`, '/dev/null'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
+    expect(underPty.status, underPty.stdout).toBe(0);
+    expect(underPty.stdout).toMatch(/reading \S*big\.ndjson \[█+\] (\d+)\/\1/);
+    expect(underPty.stdout).toMatch(/imported 1 file/);
+    const piped = spawnCli(['import', 'native', big, '--graph', join(dir, 'pipe.bmap')], { env });
+    expect(piped.code, piped.err).toBe(0);
+    expect(piped.out + piped.err).not.toMatch(/reading \S*big\.ndjson|\[[█░]+\]/);
+  }, 180_000);
 });

@@ -409,9 +409,9 @@ describe('credentials', () => {
     expect(node(fragment, keyId('AKIAI44QH8DHBEXAMPLE')).lastUsedAt).toBeUndefined();
     expect(edgeKeys(fragment, { from: active.id })).toEqual([`AUTHENTICATES_AS ${active.id} -> ${user('svc-data-export')}`]);
     // Collector output with the last use merged in.
-    expect(node(fragment, keyId('AKIAJDEPLOYBOTEXAMPL'))).toMatchObject({ lastUsedAt: '2026-10-20T14:11:00.000Z', properties: { lastUsedService: 'lambda' } });
+    expect(node(fragment, keyId('AKIADEPLOYEXAMPLE001'))).toMatchObject({ lastUsedAt: '2026-10-20T14:11:00.000Z', properties: { lastUsedService: 'lambda' } });
     const text = JSON.stringify(fragment);
-    for (const id of [LEAKED_KEY, 'AKIAI44QH8DHBEXAMPLE', 'AKIAJDEPLOYBOTEXAMPL', 'AKIAZCREATEDKEYEXAMP']) expect(text).not.toContain(id);
+    for (const id of [LEAKED_KEY, 'AKIAI44QH8DHBEXAMPLE', 'AKIADEPLOYEXAMPLE001', 'AKIAZCREATEEXAMPLEKY']) expect(text).not.toContain(id);
   });
 
   it('keys the credential report alone knows are credentials by slot; report slots of listed keys are merged, not duplicated', () => {
@@ -455,7 +455,7 @@ describe('credentials', () => {
     const raw = prodFiles().map((f) => f.text).join('\n');
     expect(raw).toContain('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
     const { fragment } = prodImport();
-    expect(node(fragment, keyId('AKIAZCREATEDKEYEXAMP'))).toMatchObject({ hint: 'AKIA…XAMP', properties: { userName: 'alice', reportSlot: 1 } });
+    expect(node(fragment, keyId('AKIAZCREATEEXAMPLEKY'))).toMatchObject({ hint: 'AKIA…LEKY', properties: { userName: 'alice', reportSlot: 1 } });
     expect(JSON.stringify(fragment)).not.toContain('EXAMPLEKEY');
     const snapshot = join(tempDir(), 'graph.bmap');
     const result = await runCli(['import', 'aws', join(FIXTURE, 'corvid-prod'), '--graph', snapshot]);
@@ -808,7 +808,7 @@ describe('blastmap import aws, end to end', () => {
     expect(fromRepo.reached.find((r) => r.id === bucket('corvid-prod-exports'))?.level).toBe('write');
     expect(fromRepo.reached.some((r) => r.id === bucket('corvid-terraform-state') || r.id === PLATFORM)).toBe(false);
     // The deploy bot's key goes further: it mints a key for svc-data-export and runs code as lambda-exporter.
-    const fromBot = await radius(snapshot, keyId('AKIAJDEPLOYBOTEXAMPL'));
+    const fromBot = await radius(snapshot, keyId('AKIADEPLOYEXAMPLE001'));
     expect(fromBot.crownJewels.map((r) => r.id)).toContain(bucket('corvid-prod-customer-data'));
     expect(fromBot.reached.find((r) => r.id === prod('resource', 'secretsmanager/prod/db'))?.level).toBe('read');
   });

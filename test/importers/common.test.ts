@@ -54,6 +54,12 @@ describe('parseRecords', () => {
     const { issues } = parseRecords(user, { path: 'bad.json', text: '{"value": [' }, ['value']);
     expect(issues[0]).toMatchObject({ file: 'bad.json', path: '$', found: 'malformed JSON' });
   });
+
+  it('reads a file that starts with a byte order mark, as PowerShell writes them', () => {
+    const { records, issues } = parseRecords(user, { path: 'users.json', text: `\uFEFF${JSON.stringify({ value: [{ id: 'a', mail: 'a@x' }] })}` }, ['value']);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => r.value.id)).toEqual(['a']);
+  });
 });
 
 describe('scopes', () => {
@@ -86,6 +92,14 @@ describe('scopes', () => {
     expect(splitScopes(' Contacts.ReadWrite openid  profile')).toEqual(['Contacts.ReadWrite', 'openid', 'profile']);
     expect(splitScopes('chat:write,channels:read')).toEqual(['chat:write', 'channels:read']);
     expect(splitScopes(['a b', 'c'])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('redacts a secret in a scope string before splitting it, so no piece of it survives as a scope', () => {
+    // Split first, `SSWS <token>` would be two scopes, neither of which looks like a secret any more.
+    const token = ['SS', 'WS ', '00abcdefghijklmnopqrstuvwxyz0123456789AB'].join('');
+    const scopes = splitScopes(`openid ${token} profile`);
+    expect(scopes).toEqual(['openid', '[REDACTED:okta-api-token]', 'profile']);
+    expect(splitScopes([token]).join(' ')).not.toContain('00abcdefghij');
   });
 
   it('counts unknown scopes for the import report', () => {

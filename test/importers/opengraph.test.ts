@@ -138,6 +138,12 @@ describe('OpenGraph import: round trip of our own export', () => {
     const twice = importFiles(files, { existing: once }).graph;
     expect(toFragment(twice)).toEqual(toFragment(once));
   });
+
+  it('a payload that starts with a byte order mark reads as the same payload (as the CLI reads files)', () => {
+    const file = fixture('okta.json');
+    const withBom = importFiles([{ ...file, text: `\uFEFF${file.text}` }]).graph;
+    expect(toFragment(withBom)).toEqual(toFragment(importFiles([file]).graph));
+  });
 });
 
 describe('OpenGraph import: collectors through the mapping table', () => {
