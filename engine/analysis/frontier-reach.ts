@@ -43,8 +43,10 @@ export async function reachThroughStore(store: GraphStore, sourceIds: readonly s
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   let frontier = new Map<string, number[]>();
   const sourceNodes = await store.getNodes(sourceIds);
+  const missing = sourceIds.filter((_, i) => sourceNodes[i] === undefined);
+  if (missing.length > 0) throw new BlastmapError('UNKNOWN_NODE', `engine/analysis: no node with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
   sourceIds.forEach((id, i) => {
-    if (!usable(sourceNodes[i])) { if (sourceNodes[i]) dormant.set(id, startLevel); return; }
+    if (!usable(sourceNodes[i])) { dormant.set(id, startLevel); return; }
     if ((level.get(id) ?? 0) >= startLevel) return;
     level.set(id, startLevel);
     hops.set(id, 0);

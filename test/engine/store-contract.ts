@@ -159,5 +159,11 @@ export function graphStoreContract(name: string, subject: StoreUnderTest, option
         expect(sorted(viaStore.dormant)).toEqual(sorted(dormant));
       }), { numRuns: options.reachRuns ?? 100 });
     });
+
+    it('refuses a source id it does not hold, as the compiled graph does, instead of an empty radius', async () => {
+      const store = await open();
+      const known = fragment.nodes[0]!.id;
+      await expect(reachThroughStore(store, [known, 'no:such:node:here'])).rejects.toMatchObject({ code: 'UNKNOWN_NODE', message: expect.stringContaining('no:such:node:here') });
+    });
   });
 }

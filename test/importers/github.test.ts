@@ -24,7 +24,7 @@ import type { ImporterOptions, ImporterResult } from '../../importers/common/imp
 import type { RawFile } from '../../importers/common/records.ts';
 import { scopeCatalogSchema } from '../../importers/common/scopes.ts';
 import { RESOURCE_TYPES, secretCredentialType, secretTargetHint } from '../../importers/github/catalog.ts';
-import { sha256, sshFingerprint } from '../../importers/github/fingerprint.ts';
+import { sshFingerprint } from '../../importers/github/fingerprint.ts';
 import { githubImporter } from '../../importers/github/index.ts';
 import { parseNodeRef, USER_RIGHTS_CONDITION } from '../../importers/github/transform.ts';
 import { findImporter } from '../../importers/registry.ts';
@@ -400,13 +400,7 @@ describe('catalogues and fingerprints', () => {
     expect(permissions.scopes['administration:write']).toMatchObject({ level: 'admin', resources: ['repository'] });
   });
 
-  it('SHA-256 matches the standard vectors and SSH fingerprints match what OpenSSH computes', () => {
-    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-    expect(hex(sha256(new TextEncoder().encode('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    for (const length of [0, 55, 56, 64, 1000]) {
-      const text = 'x'.repeat(length);
-      expect(hex(sha256(new TextEncoder().encode(text)))).toBe(createHash('sha256').update(text).digest('hex'));
-    }
+  it('SSH fingerprints match what OpenSSH computes', () => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl someone@example';
     expect(sshFingerprint(key)).toBe(`SHA256:${createHash('sha256').update(Buffer.from(key.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '')}`);
     expect(sshFingerprint('not a key')).toBeUndefined();
