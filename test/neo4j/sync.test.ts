@@ -123,4 +123,16 @@ describe('importing into Neo4j', () => {
     await importIntoStore(store, [sourced(slack)], { replace: true });
     expect(canonical(await store.pull())).toEqual(expected(slack));
   });
+
+  it("replaces one tenant's export of a source and leaves the same source's other tenants alone", async () => {
+    await store.clear();
+    // Two Okta orgs: the same source, two exports. Importing the second must not remove the first.
+    const other = (raw: Raw): Raw => JSON.parse(JSON.stringify(raw).replaceAll(':acme:', ':globex:').replaceAll('"tenant":"acme"', '"tenant":"globex"')) as Raw;
+    await importIntoStore(store, [sourced(oktaV1)]);
+    await importIntoStore(store, [sourced(other(oktaV1), 'okta-globex.json')]);
+    expect(canonical(await store.pull())).toEqual(expected(oktaV1, other(oktaV1)));
+    const { write } = await importIntoStore(store, [sourced(other(oktaV2), 'okta-globex.json')]);
+    expect(write).toMatchObject({ nodesRemoved: 1, edgesRemoved: 2 });
+    expect(canonical(await store.pull())).toEqual(expected(oktaV1, other(oktaV2)));
+  });
 });

@@ -37,9 +37,9 @@ export interface WriteOptions {
   batchSize?: number;
   /**
    * After writing, remove blastmap items this run did not write: `all` (the database becomes exactly what was
-   * written), the items of these sources only, or nothing (default).
+   * written) or nothing (default; an import removes what it replaces by identity, see sync.ts).
    */
-  removeStale?: 'all' | { sources: readonly string[] } | 'none';
+  removeStale?: 'all' | 'none';
   onProgress?: (progress: WriteProgress) => void;
 }
 
@@ -370,9 +370,8 @@ export class Neo4jStore implements GraphStore {
     } finally {
       await session.close();
     }
-    const stale = options.removeStale ?? 'none';
-    if (stale !== 'none') {
-      const removed = await this.removeStale(run, stale === 'all' ? undefined : stale.sources, batchSize, options.onProgress);
+    if (options.removeStale === 'all') {
+      const removed = await this.removeStale(run, batchSize, options.onProgress);
       report.nodesRemoved = removed.nodes;
       report.edgesRemoved = removed.edges;
     }
@@ -410,19 +409,18 @@ export class Neo4jStore implements GraphStore {
   }
 
   /**
-   * Removes blastmap nodes and edges whose run marker is not `run`: all of them, or only those whose source is
-   * one of `sources` (items without a source are never removed by source). Stale items are found in one read,
-   * then deleted by element id in batches, so the work stays linear however many there are.
+   * Removes every blastmap node and edge whose run marker is not `run`. Stale items are found in one read, then
+   * deleted by element id in batches, so the work stays linear however many there are.
    */
-  async removeStale(run: string, sources: readonly string[] | undefined, batchSize = DEFAULT_BATCH, onProgress?: (progress: WriteProgress) => void): Promise<{ nodes: number; edges: number }> {
-    const params = { run, all: sources === undefined, sources: sources ?? [], kinds: this.edgeKinds };
+  async removeStale(run: string, batchSize = DEFAULT_BATCH, onProgress?: (progress: WriteProgress) => void): Promise<{ nodes: number; edges: number }> {
+    const params = { run, kinds: this.edgeKinds };
     const staleEdges = (await this.read(
-      `MATCH (:${NODE})-[r]->(:${NODE}) WHERE type(r) IN $kinds AND coalesce(r.${MARKERS.importRun}, '') <> $run AND ($all OR r.source IN $sources)
+      `MATCH (:${NODE})-[r]->(:${NODE}) WHERE type(r) IN $kinds AND coalesce(r.${MARKERS.importRun}, '') <> $run
        RETURN elementId(r) AS e`,
       params,
     )).map((record) => record.get('e') as string);
     const staleNodes = (await this.read(
-      `MATCH (n:${NODE}) WHERE coalesce(n.${MARKERS.importRun}, '') <> $run AND ($all OR n.source IN $sources) RETURN elementId(n) AS e`,
+      `MATCH (n:${NODE}) WHERE coalesce(n.${MARKERS.importRun}, '') <> $run RETURN elementId(n) AS e`,
       params,
     )).map((record) => record.get('e') as string);
     const total = staleEdges.length + staleNodes.length;

@@ -1,5 +1,6 @@
-// Importing into Neo4j so that the database stays exact: a newer export of a source replaces that source's data
-// (what it no longer contains is removed, by the run markers), and everything else is left as it was.
+// Importing into Neo4j so that the database stays exact: a newer export of a source replaces what the older export
+// of that source put there for the same tenant (what it no longer contains is removed), and everything else, other
+// tenants of the same source included, is left as it was.
 import { BlastmapError } from '../../errors.ts';
 import { edgeId, type GraphEdge, type GraphNode } from '../../format/native.ts';
 import type { SourcedFragment } from '../../format/validate.ts';
@@ -18,8 +19,38 @@ export interface StoreImportResult {
   /** The same report a snapshot import gives (before/after counts, links, redactions). */
   report: ImportReport;
   write: WriteReport;
-  /** Sources this import replaced. */
+  /** Sources this import replaced (for the tenants it carries). */
   sources: string[];
+}
+
+/**
+ * The export an item came from: its source and its tenant (an edge's tenant is its from-node's). Two Okta orgs or
+ * two AWS accounts are two exports of one source: importing one must not remove the other.
+ */
+class ExportScopes {
+  private readonly tenants = new Map<string, string>();
+  private readonly scopes = new Set<string>();
+
+  constructor(nodeLists: readonly (readonly GraphNode[])[]) {
+    for (const nodes of nodeLists) for (const node of nodes) this.tenants.set(node.id, node.tenant);
+  }
+
+  private key(item: GraphNode | GraphEdge): string | undefined {
+    if (item.source === undefined) return undefined;
+    const tenant = 'from' in item ? this.tenants.get((item as GraphEdge).from) ?? '' : (item as GraphNode).tenant;
+    return `${item.source}\u0000${tenant}`;
+  }
+
+  add(item: GraphNode | GraphEdge): void {
+    const key = this.key(item);
+    if (key !== undefined) this.scopes.add(key);
+  }
+
+  /** Whether the item belongs to one of the exports added. */
+  has(item: GraphNode | GraphEdge): boolean {
+    const key = this.key(item);
+    return key !== undefined && this.scopes.has(key);
+  }
 }
 
 /** JSON with sorted keys and no undefined values: equal for equal records whatever their key order. */
@@ -41,15 +72,18 @@ export function batchSources(batch: readonly SourcedFragment[]): string[] {
 
 /**
  * Imports a batch into the database. The graph the database should hold afterwards is computed here: what it
- * holds now minus the data of the batch's sources, plus the batch (references checked, stubs linked, duplicates
- * merged, exactly as a snapshot import). Then only what differs is written, every item of the batch's sources is
- * stamped with this run, and the sources' items this run did not stamp are removed in the database.
+ * holds now minus the data of the exports the batch replaces (its sources, for the tenants it carries), plus the
+ * batch (references checked, stubs linked, duplicates merged, exactly as a snapshot import). Then only what
+ * differs is written (every item of the replaced exports is stamped with this run), and what the database holds
+ * that the new graph does not is removed.
  */
 export async function importIntoStore(store: Neo4jStore, batch: readonly SourcedFragment[], options: StoreImportOptions = {}): Promise<StoreImportResult> {
   const sources = batchSources(batch);
-  const replaced = new Set(sources);
   const current = options.replace ? { nodes: [], edges: [] } : await store.readGraph();
-  const keptNodes = current.nodes.filter(({ item }) => item.source === undefined || !replaced.has(item.source)).map(({ item }) => item);
+  const scopes = new ExportScopes([current.nodes.map(({ item }) => item), ...batch.map(({ fragment }) => fragment.nodes)]);
+  for (const { fragment } of batch) for (const item of [...fragment.nodes, ...fragment.edges]) scopes.add(item);
+  const replaced = (item: GraphNode | GraphEdge): boolean => scopes.has(item);
+  const keptNodes = current.nodes.filter(({ item }) => !replaced(item)).map(({ item }) => item);
   const kept = new Set(keptNodes.map((node) => node.id));
   const batchNodes = new Set(batch.flatMap(({ fragment }) => fragment.nodes.map((node) => node.id)));
   const keptEdges: GraphEdge[] = [];
@@ -57,7 +91,7 @@ export async function importIntoStore(store: Neo4jStore, batch: readonly Sourced
   // (as its relationships go with a deleted node in the database).
   const carried: GraphEdge[] = [];
   for (const { item } of current.edges) {
-    if (item.source !== undefined && replaced.has(item.source)) continue;
+    if (replaced(item)) continue;
     if (kept.has(item.from) && kept.has(item.to)) keptEdges.push(item);
     else if ((kept.has(item.from) || batchNodes.has(item.from)) && (kept.has(item.to) || batchNodes.has(item.to))) carried.push(item);
   }
@@ -86,7 +120,7 @@ export async function importIntoStore(store: Neo4jStore, batch: readonly Sourced
     const out: Sequenced<T>[] = [];
     for (const item of items) {
       const previous = before.get(keyOf(item));
-      const ours = item.source !== undefined && replaced.has(item.source);
+      const ours = replaced(item);
       if (previous && !ours && canonical(previous.item) === canonical(item)) continue;
       out.push({ item, seq: previous && Number.isFinite(previous.seq) ? previous.seq : ++seq });
     }
@@ -95,20 +129,19 @@ export async function importIntoStore(store: Neo4jStore, batch: readonly Sourced
   const nodes = toWrite(next.nodes, nodeBefore, (node) => node.id);
   const edges = toWrite(next.edges, edgeBefore, edgeId);
 
-  // Items of other sources that the new graph no longer has (stubs resolved by this import, edges rewritten to the
-  // real node): the run markers do not cover them, so they go by identity.
+  // What the database holds that the new graph does not: the replaced exports' items their newer export no longer
+  // has, and other exports' items the import made obsolete (stubs it resolved, edges rewritten to the real node).
   const nextNodes = new Set(next.nodes.map((node) => node.id));
   const nextEdges = new Set(next.edges.map(edgeId));
-  const foreign = (item: GraphNode | GraphEdge) => item.source === undefined || !replaced.has(item.source);
-  const goneNodes = current.nodes.filter(({ item }) => foreign(item) && !nextNodes.has(item.id)).map(({ item }) => item.id);
-  const goneEdges = current.edges.filter(({ item }) => foreign(item) && !nextEdges.has(edgeId(item))).map(({ item }) => item);
+  const goneNodes = current.nodes.filter(({ item }) => !nextNodes.has(item.id)).map(({ item }) => item.id);
+  const goneEdges = current.edges.filter(({ item }) => !nextEdges.has(edgeId(item))).map(({ item }) => item);
 
   const run = newRunId();
   const write = await store.writeItems(nodes, edges, {
     run,
     batchSize: options.batchSize,
     onProgress: options.onProgress,
-    removeStale: options.replace ? 'all' : { sources },
+    removeStale: options.replace ? 'all' : 'none',
   });
   if (!options.replace) await store.deleteItems(goneNodes, goneEdges, options.batchSize);
   write.nodesRemoved += goneNodes.length;
