@@ -6,6 +6,7 @@ import { edgeId, type GraphEdge, type GraphNode } from '../../format/native.ts';
 import type { SourcedFragment } from '../../format/validate.ts';
 import { assembleGraph, type ImportReport } from '../assemble.ts';
 import { buildGraph, toFragment } from '../compact.ts';
+import { withoutReplacedExports } from '../replace.ts';
 import { newRunId, type Neo4jStore, type Sequenced, type WriteOptions, type WriteReport } from './store.ts';
 
 export interface StoreImportOptions {
@@ -21,36 +22,6 @@ export interface StoreImportResult {
   write: WriteReport;
   /** Sources this import replaced (for the tenants it carries). */
   sources: string[];
-}
-
-/**
- * The export an item came from: its source and its tenant (an edge's tenant is its from-node's). Two Okta orgs or
- * two AWS accounts are two exports of one source: importing one must not remove the other.
- */
-class ExportScopes {
-  private readonly tenants = new Map<string, string>();
-  private readonly scopes = new Set<string>();
-
-  constructor(nodeLists: readonly (readonly GraphNode[])[]) {
-    for (const nodes of nodeLists) for (const node of nodes) this.tenants.set(node.id, node.tenant);
-  }
-
-  private key(item: GraphNode | GraphEdge): string | undefined {
-    if (item.source === undefined) return undefined;
-    const tenant = 'from' in item ? this.tenants.get((item as GraphEdge).from) ?? '' : (item as GraphNode).tenant;
-    return `${item.source}\u0000${tenant}`;
-  }
-
-  add(item: GraphNode | GraphEdge): void {
-    const key = this.key(item);
-    if (key !== undefined) this.scopes.add(key);
-  }
-
-  /** Whether the item belongs to one of the exports added. */
-  has(item: GraphNode | GraphEdge): boolean {
-    const key = this.key(item);
-    return key !== undefined && this.scopes.has(key);
-  }
 }
 
 /** JSON with sorted keys and no undefined values: equal for equal records whatever their key order. */
@@ -80,24 +51,10 @@ export function batchSources(batch: readonly SourcedFragment[]): string[] {
 export async function importIntoStore(store: Neo4jStore, batch: readonly SourcedFragment[], options: StoreImportOptions = {}): Promise<StoreImportResult> {
   const sources = batchSources(batch);
   const current = options.replace ? { nodes: [], edges: [] } : await store.readGraph();
-  const scopes = new ExportScopes([current.nodes.map(({ item }) => item), ...batch.map(({ fragment }) => fragment.nodes)]);
-  for (const { fragment } of batch) for (const item of [...fragment.nodes, ...fragment.edges]) scopes.add(item);
-  const replaced = (item: GraphNode | GraphEdge): boolean => scopes.has(item);
-  const keptNodes = current.nodes.filter(({ item }) => !replaced(item)).map(({ item }) => item);
-  const kept = new Set(keptNodes.map((node) => node.id));
-  const batchNodes = new Set(batch.flatMap(({ fragment }) => fragment.nodes.map((node) => node.id)));
-  const keptEdges: GraphEdge[] = [];
-  // Other sources' edges that touch a replaced node: kept when the new export still has the node, gone otherwise
-  // (as its relationships go with a deleted node in the database).
-  const carried: GraphEdge[] = [];
-  for (const { item } of current.edges) {
-    if (replaced(item)) continue;
-    if (kept.has(item.from) && kept.has(item.to)) keptEdges.push(item);
-    else if ((kept.has(item.from) || batchNodes.has(item.from)) && (kept.has(item.to) || batchNodes.has(item.to))) carried.push(item);
-  }
+  const { kept, carried, replaced } = withoutReplacedExports({ nodes: current.nodes.map(({ item }) => item), edges: current.edges.map(({ item }) => item) }, batch);
   let base;
   try {
-    base = buildGraph({ nodes: keptNodes, edges: keptEdges }, store.schema);
+    base = buildGraph(kept, store.schema);
   } catch (error) {
     throw new BlastmapError('INVALID_INPUT', `neo4j at ${store.connection.uri}: the blastmap graph in the database is inconsistent: ${(error as Error).message}`, { cause: error });
   }
