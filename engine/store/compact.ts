@@ -211,15 +211,56 @@ export function compileColumns(columns: GraphColumns): CompactGraph {
   const conditionedEdges = new Uint32Array(conditioned);
   for (let e = 0, c = 0; e < m; e++) if (edgeAttrs[e]?.conditions?.length) conditionedEdges[c++] = e;
 
+  const { revOffsets, revEdges } = reverseIndex(n, edgeDst);
+
+  return {
+    schema, nodeCount: n, edgeCount: m, nodes, indexOf, nodeKindNames, nodeKind, activeFrom, activeUntil,
+    ...kindTables(schema), fwdOffsets, edgeSrc, edgeDst, edgeKind, revOffsets, revEdges, edgeAttrs, conditionedEdges,
+  };
+}
+
+/** Reverse CSR of edges stored by source: for each target, the indices of the edges into it, ascending. */
+export function reverseIndex(n: number, edgeDst: Uint32Array): { revOffsets: Uint32Array; revEdges: Uint32Array } {
+  const m = edgeDst.length;
   const revOffsets = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) revOffsets[edgeDst[e]! + 1]!++;
   for (let i = 0; i < n; i++) revOffsets[i + 1]! += revOffsets[i]!;
   const revCursor = revOffsets.slice(0, n);
   const revEdges = new Uint32Array(m);
   for (let e = 0; e < m; e++) revEdges[revCursor[edgeDst[e]!]!++] = e;
+  return { revOffsets, revEdges };
+}
 
+/**
+ * Everything compileColumns derives, already derived: edges sorted by source with their offsets, node kind
+ * codes, activity windows, the reverse index, conditioned edges and the id index. What a snapshot stores.
+ */
+export interface CompiledColumns {
+  schema: Schema;
+  nodes: GraphNode[];
+  indexOf: ReadonlyMap<string, number>;
+  nodeKind: Uint8Array;
+  activeFrom: Float64Array;
+  activeUntil: Float64Array;
+  fwdOffsets: Uint32Array;
+  edgeSrc: Uint32Array;
+  edgeDst: Uint32Array;
+  edgeKind: Uint8Array;
+  revOffsets: Uint32Array;
+  revEdges: Uint32Array;
+  edgeAttrs: (EdgeAttrs | undefined)[];
+  conditionedEdges: Uint32Array;
+}
+
+/**
+ * The graph of columns that compileColumns computed (or that equal what it would compute), taken as they
+ * are: no copy, no sort, no check. The caller vouches for them (the snapshot decoder checks bounds first);
+ * compileColumns stays the reference, and tests hold the two equal.
+ */
+export function graphFromColumns(columns: CompiledColumns): CompactGraph {
+  const { schema, nodes, indexOf, nodeKind, activeFrom, activeUntil, fwdOffsets, edgeSrc, edgeDst, edgeKind, revOffsets, revEdges, edgeAttrs, conditionedEdges } = columns;
   return {
-    schema, nodeCount: n, edgeCount: m, nodes, indexOf, nodeKindNames, nodeKind, activeFrom, activeUntil,
+    schema, nodeCount: nodes.length, edgeCount: edgeSrc.length, nodes, indexOf, nodeKindNames: Object.keys(schema.nodeKinds), nodeKind, activeFrom, activeUntil,
     ...kindTables(schema), fwdOffsets, edgeSrc, edgeDst, edgeKind, revOffsets, revEdges, edgeAttrs, conditionedEdges,
   };
 }

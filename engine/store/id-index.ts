@@ -15,6 +15,12 @@ function hashId(id: string): number {
   return (hash ^ (hash >>> 15)) >>> 0;
 }
 
+/**
+ * Names the hash above and the probing of IdIndex. A stored slot table is only valid for the function
+ * that built it: change this whenever either changes, and older tables are rebuilt instead of read.
+ */
+export const ID_HASH = 'fnv1a-len-head4-tail16-linear';
+
 export class IdIndex implements ReadonlyMap<string, number> {
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -41,6 +47,41 @@ export class IdIndex implements ReadonlyMap<string, number> {
       slots[slot] = i;
     }
     return new IdIndex(nodes, slots);
+  }
+
+  /**
+   * The index of `nodes` from a slot table `slotTable` returned for the same ids (a snapshot stores it), without
+   * hashing every id again. Undefined when the table cannot be one: wrong size, an index out of range or
+   * listed twice, or ids (a sample spread over the nodes) not found where it says. Takes `slots` as it is.
+   */
+  static fromSlots(nodes: readonly { readonly id: string }[], slots: Int32Array): IdIndex | undefined {
+    const n = nodes.length;
+    let capacity = 16;
+    while (capacity < n * 2) capacity *= 2;
+    if (slots.length !== capacity) return undefined;
+    const seen = new Uint8Array(n);
+    let filled = 0;
+    for (let slot = 0; slot < capacity; slot++) {
+      const index = slots[slot]!;
+      if (index === -1) continue;
+      if (index < 0 || index >= n || seen[index] === 1) return undefined;
+      seen[index] = 1;
+      filled++;
+    }
+    if (filled !== n) return undefined;
+    const index = new IdIndex(nodes, slots);
+    const step = Math.max(1, Math.floor(n / 64));
+    for (let i = 0; i < n; i += step) if (index.get(nodes[i]!.id) !== i) return undefined;
+    if (n > 0 && index.get(nodes[n - 1]!.id) !== n - 1) return undefined;
+    return index;
+  }
+
+  /**
+   * The slot table, for storing next to these very nodes (IdIndex.fromSlots reads it back); undefined when
+   * this index was built over another array. Read-only.
+   */
+  slotTable(nodes: readonly { readonly id: string }[]): Int32Array | undefined {
+    return nodes === this.ids ? this.slots : undefined;
   }
 
   get size(): number {

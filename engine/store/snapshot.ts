@@ -3,10 +3,16 @@
 import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
 import type { Schema } from '../schema/index.ts';
-import { compileColumns, type CompactGraph, type EdgeAttrs } from './compact.ts';
+import { compileColumns, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
+import { ID_HASH, IdIndex, indexNodeIds } from './id-index.ts';
 
 const MAGIC = 'BLASTMAP';
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Version 2 stores what compileColumns derives (edge offsets, node kind codes, activity
+ * windows, the id table) so that loading copies columns instead of recomputing them; version 1 files
+ * (edge columns and records only) are still read.
+ */
+export const SNAPSHOT_VERSION = 2;
 /**
  * Nodes (and edge-property entries) per JSON chunk. Small enough that each decoded chunk string stays
  * under V8's large-object size (~128 KB) and dies young, instead of forcing full collections while a
@@ -21,11 +27,36 @@ interface Header {
   edgeCount: number;
   /** Byte lengths of the node chunks (JSON arrays of CHUNK nodes each). */
   nodeChunks: number[];
-  /** Byte lengths of the edge-attribute chunks (JSON arrays of [edgeIndex, attrs]). */
+  /** Byte lengths of the edge-attribute chunks (JSON arrays of [edgeIndex, attrs], edge indices ascending). */
   attrChunks: number[];
+  /** Version 2: entries of the stored id table (IdIndex slots), 0 when none is stored (ids repeat). */
+  idSlots?: number;
+  /** Version 2: the hash the id table was built with (ID_HASH); another one means rebuilding it. */
+  idHash?: string;
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Byte ranges of the columns after the header. Version 1: edge sources, targets, kinds. Version 2 adds,
+ * in this order: forward offsets, node kinds, activity windows (from, until), id slots. Integers and
+ * doubles little-endian, every section at a 4-byte boundary (columns are copied out, never viewed). The
+ * reverse index is not stored: rebuilding it costs what reading and checking it would.
+ */
+function columnLayout(version: number, headerEnd: number, n: number, m: number, idSlots: number) {
+  const edgeSrc = headerEnd;
+  const edgeDst = edgeSrc + 4 * m;
+  const edgeKind = edgeDst + 4 * m;
+  const fwdOffsets = edgeKind + align4(m);
+  if (version === 1) return { edgeSrc, edgeDst, edgeKind, fwdOffsets, nodeKind: 0, activeFrom: 0, activeUntil: 0, idSlots: 0, end: fwdOffsets };
+  const nodeKind = fwdOffsets + 4 * (n + 1);
+  const activeFrom = nodeKind + align4(n);
+  const activeUntil = activeFrom + 8 * n;
+  const slots = activeUntil + 8 * n;
+  return { edgeSrc, edgeDst, edgeKind, fwdOffsets, nodeKind, activeFrom, activeUntil, idSlots: slots, end: slots + 4 * idSlots };
+}
+
+const bytesOf = (array: Uint32Array | Int32Array | Float64Array): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
 export function encodeSnapshot(graph: CompactGraph): Uint8Array {
   const encoder = new TextEncoder();
@@ -39,16 +70,20 @@ export function encodeSnapshot(graph: CompactGraph): Uint8Array {
     if (pending.length === CHUNK) { attrChunks.push(encoder.encode(JSON.stringify(pending))); pending = []; }
   }
   if (pending.length > 0) attrChunks.push(encoder.encode(JSON.stringify(pending)));
+  // The id table decoding would build (none when ids repeat: the decoder then builds its Map fallback).
+  const nodes = graph.nodes as GraphNode[];
+  const slots = (graph.indexOf instanceof IdIndex ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
+  const idSlots = slots?.length ?? 0;
   const header: Header = {
     version: SNAPSHOT_VERSION, schema: graph.schema, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount,
-    nodeChunks: nodeChunks.map((c) => c.length), attrChunks: attrChunks.map((c) => c.length),
+    nodeChunks: nodeChunks.map((c) => c.length), attrChunks: attrChunks.map((c) => c.length), idSlots, idHash: ID_HASH,
   };
   const headerBytes = encoder.encode(JSON.stringify(header));
+  const n = graph.nodeCount;
   const m = graph.edgeCount;
   const prefix = 8 + 4 + 4;
-  const headerEnd = align4(prefix + headerBytes.length);
-  const columnsEnd = headerEnd + 8 * m + align4(m);
-  const total = columnsEnd + nodeChunks.reduce((s, c) => s + c.length, 0) + attrChunks.reduce((s, c) => s + c.length, 0) + MAGIC.length;
+  const layout = columnLayout(SNAPSHOT_VERSION, align4(prefix + headerBytes.length), n, m, idSlots);
+  const total = layout.end + nodeChunks.reduce((s, c) => s + c.length, 0) + attrChunks.reduce((s, c) => s + c.length, 0) + MAGIC.length;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(encoder.encode(MAGIC), 0);
@@ -56,10 +91,15 @@ export function encodeSnapshot(graph: CompactGraph): Uint8Array {
   view.setUint32(12, headerBytes.length, true);
   out.set(headerBytes, prefix);
   // Typed arrays are written little-endian byte for byte (every platform Node and browsers run on).
-  out.set(new Uint8Array(graph.edgeSrc.buffer, graph.edgeSrc.byteOffset, 4 * m), headerEnd);
-  out.set(new Uint8Array(graph.edgeDst.buffer, graph.edgeDst.byteOffset, 4 * m), headerEnd + 4 * m);
-  out.set(graph.edgeKind, headerEnd + 8 * m);
-  let offset = columnsEnd;
+  out.set(bytesOf(graph.edgeSrc), layout.edgeSrc);
+  out.set(bytesOf(graph.edgeDst), layout.edgeDst);
+  out.set(graph.edgeKind, layout.edgeKind);
+  out.set(bytesOf(graph.fwdOffsets), layout.fwdOffsets);
+  out.set(graph.nodeKind, layout.nodeKind);
+  out.set(bytesOf(graph.activeFrom), layout.activeFrom);
+  out.set(bytesOf(graph.activeUntil), layout.activeUntil);
+  if (slots) out.set(bytesOf(slots), layout.idSlots);
+  let offset = layout.end;
   for (const chunk of [...nodeChunks, ...attrChunks]) { out.set(chunk, offset); offset += chunk.length; }
   out.set(encoder.encode(MAGIC), offset);
   return out;
@@ -79,7 +119,7 @@ function parseJson(text: string, why: string): unknown {
 
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 
-function isHeader(value: unknown): value is Header {
+function isHeader(value: unknown, version: number): value is Header {
   if (value === null || typeof value !== 'object') return false;
   const header = value as Partial<Header>;
   const kinds = header.schema as Partial<Schema> | undefined;
@@ -87,7 +127,28 @@ function isHeader(value: unknown): value is Header {
     && Array.isArray(header.nodeChunks) && header.nodeChunks.every(isCount)
     && Array.isArray(header.attrChunks) && header.attrChunks.every(isCount)
     && kinds !== null && typeof kinds === 'object' && typeof kinds.nodeKinds === 'object' && kinds.nodeKinds !== null
-    && typeof kinds.edgeKinds === 'object' && kinds.edgeKinds !== null;
+    && typeof kinds.edgeKinds === 'object' && kinds.edgeKinds !== null
+    && (version === 1 || (isCount(header.idSlots) && typeof header.idHash === 'string'));
+}
+
+/**
+ * Columns copied out of the file: aligned, plain typed arrays, not pinning the file's buffer (a Node
+ * Buffer's slice() is a view of it, which kept the whole file alive as long as the graph).
+ */
+function u8(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(bytes.subarray(offset, offset + length));
+  return out;
+}
+function u32(bytes: Uint8Array, offset: number, length: number): Uint32Array {
+  const out = new Uint32Array(length);
+  new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 4 * length));
+  return out;
+}
+function f64(bytes: Uint8Array, offset: number, length: number): Float64Array {
+  const out = new Float64Array(length);
+  new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 8 * length));
+  return out;
 }
 
 export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
@@ -95,24 +156,94 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   if (bytes.length < 20 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic bytes');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== SNAPSHOT_VERSION) throw corrupt(`version ${version}, this blastmap reads version ${SNAPSHOT_VERSION}`);
+  if (version !== 1 && version !== SNAPSHOT_VERSION) throw corrupt(`version ${version}, this blastmap reads version ${SNAPSHOT_VERSION} (and 1)`);
   const headerLength = view.getUint32(12, true);
   if (16 + headerLength > bytes.length) throw corrupt('truncated header');
   const header = parseJson(decoder.decode(bytes.subarray(16, 16 + headerLength)), 'unreadable header') as Header;
-  if (!isHeader(header)) throw corrupt('malformed header');
+  if (!isHeader(header, version)) throw corrupt('malformed header');
+  const n = header.nodeCount;
   const m = header.edgeCount;
-  const headerEnd = align4(16 + headerLength);
-  const columnsEnd = headerEnd + 8 * m + align4(m);
-  const expected = columnsEnd + header.nodeChunks.reduce((s, c) => s + c, 0) + header.attrChunks.reduce((s, c) => s + c, 0) + MAGIC.length;
+  const layout = columnLayout(version, align4(16 + headerLength), n, m, header.idSlots ?? 0);
+  const expected = layout.end + header.nodeChunks.reduce((s, c) => s + c, 0) + header.attrChunks.reduce((s, c) => s + c, 0) + MAGIC.length;
   if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
-  // Copy the columns out so the graph does not pin the file buffer and is 4-byte aligned.
-  const edgeSrc = new Uint32Array(m);
-  const edgeDst = new Uint32Array(m);
-  new Uint8Array(edgeSrc.buffer).set(bytes.subarray(headerEnd, headerEnd + 4 * m));
-  new Uint8Array(edgeDst.buffer).set(bytes.subarray(headerEnd + 4 * m, headerEnd + 8 * m));
-  const edgeKind = bytes.slice(headerEnd + 8 * m, headerEnd + 9 * m);
+  const edgeSrc = u32(bytes, layout.edgeSrc, m);
+  const edgeDst = u32(bytes, layout.edgeDst, m);
+  const edgeKind = u8(bytes, layout.edgeKind, m);
+  const kindCount = Object.keys(header.schema.edgeKinds).length;
+  if (version === 1) {
+    const nodes = readNodes(bytes, header, layout.end);
+    const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
+    readEdgeAttrs(bytes, header, layout.end, edgeAttrs, false);
+    checkEdgeColumns(n, edgeSrc, edgeDst, edgeKind, kindCount);
+    try {
+      return compileColumns({ schema: header.schema, nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
+    } catch (error) {
+      // e.g. a node whose kind the stored schema does not declare: the file, not the user's input, is wrong.
+      throw corrupt(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  // Version 2: every column is allocated and checked before the node records are parsed, so that large
+  // allocations never trigger a full collection that has to mark a million records.
+  const fwdOffsets = u32(bytes, layout.fwdOffsets, n + 1);
+  const nodeKind = u8(bytes, layout.nodeKind, n);
+  const activeFrom = f64(bytes, layout.activeFrom, n);
+  const activeUntil = f64(bytes, layout.activeUntil, n);
+  const slots = new Int32Array(header.idSlots!);
+  new Uint8Array(slots.buffer).set(bytes.subarray(layout.idSlots, layout.idSlots + 4 * slots.length));
+  const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
+  checkEdgeColumns(n, edgeSrc, edgeDst, edgeKind, kindCount);
+  checkForward(n, m, fwdOffsets, edgeSrc);
+  // Rebuilding the reverse index costs what reading and checking a stored one does (~0.1 s at 8M edges).
+  const { revOffsets, revEdges } = reverseIndex(n, edgeDst);
+  const nodeKindNames = Object.keys(header.schema.nodeKinds);
+  for (let i = 0; i < n; i++) {
+    if (nodeKind[i]! >= nodeKindNames.length) throw corrupt(`node ${i} has kind code ${nodeKind[i]}, the schema has ${nodeKindNames.length} node kinds`);
+    if (Number.isNaN(activeFrom[i]) || Number.isNaN(activeUntil[i])) throw corrupt(`node ${i} has no activity window`);
+  }
+
+  const nodes = readNodes(bytes, header, layout.end);
+  const conditionedEdges = readEdgeAttrs(bytes, header, layout.end, edgeAttrs, true)!;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i] as GraphNode | null;
+    if (node === null || typeof node !== 'object' || typeof node.id !== 'string') throw corrupt(`node ${i} is not a node record`);
+    if (node.kind !== nodeKindNames[nodeKind[i]!]) throw corrupt(`node ${i} is of kind ${String(node.kind)}, its kind column says ${nodeKindNames[nodeKind[i]!]}`);
+  }
+  let indexOf: ReadonlyMap<string, number> | undefined;
+  if (slots.length > 0 && header.idHash === ID_HASH) {
+    indexOf = IdIndex.fromSlots(nodes, slots);
+    if (indexOf === undefined) throw corrupt('the id table does not match the node ids');
+  } else {
+    indexOf = indexNodeIds(nodes);
+  }
+  return graphFromColumns({
+    schema: header.schema, nodes, indexOf, nodeKind, activeFrom, activeUntil, fwdOffsets, edgeSrc, edgeDst, edgeKind,
+    revOffsets, revEdges, edgeAttrs, conditionedEdges,
+  });
+}
+
+/** Every edge's endpoints are nodes and its kind is one the schema declares. */
+function checkEdgeColumns(n: number, edgeSrc: Uint32Array, edgeDst: Uint32Array, edgeKind: Uint8Array, kindCount: number): void {
+  for (let e = 0; e < edgeSrc.length; e++) {
+    if (edgeSrc[e]! >= n || edgeDst[e]! >= n) throw corrupt(`edge ${e} points outside the node table`);
+    if (edgeKind[e]! >= kindCount) throw corrupt(`edge ${e} has kind code ${edgeKind[e]}, the schema has ${kindCount} edge kinds`);
+  }
+}
+
+/** Stored forward offsets are compileColumns's: node u's range holds exactly the edges whose source is u. */
+function checkForward(n: number, m: number, fwdOffsets: Uint32Array, edgeSrc: Uint32Array): void {
+  if (fwdOffsets[0] !== 0 || fwdOffsets[n] !== m) throw corrupt(`forward offsets do not span the ${m} edges`);
+  for (let u = 0; u < n; u++) {
+    const to = fwdOffsets[u + 1]!;
+    if (to < fwdOffsets[u]!) throw corrupt(`forward offsets decrease at node ${u}`);
+    for (let k = fwdOffsets[u]!; k < to; k++) if (edgeSrc[k] !== u) throw corrupt(`edge ${k} is outside its source's range`);
+  }
+}
+
+function readNodes(bytes: Uint8Array, header: Header, start: number): GraphNode[] {
+  const decoder = new TextDecoder();
   const nodes: GraphNode[] = [];
-  let offset = columnsEnd;
+  let offset = start;
   for (const length of header.nodeChunks) {
     const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable node table');
     if (!Array.isArray(chunk)) throw corrupt('malformed node table');
@@ -121,26 +252,36 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
     else for (const node of chunk as GraphNode[]) nodes.push(node);
     offset += length;
   }
-  const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
+  if (nodes.length !== header.nodeCount) throw corrupt(`header says ${header.nodeCount} nodes, found ${nodes.length}`);
+  return nodes;
+}
+
+/**
+ * Fills `edgeAttrs` from the edge-property chunks that follow the node chunks. `strict` (version 2): edge
+ * indices must ascend, and the indices of edges with conditions are returned (compileColumns's
+ * conditionedEdges).
+ */
+function readEdgeAttrs(bytes: Uint8Array, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean): Uint32Array | undefined {
+  const decoder = new TextDecoder();
+  const m = header.edgeCount;
+  let offset = start + header.nodeChunks.reduce((s, c) => s + c, 0);
+  const conditioned: number[] = [];
+  let last = -1;
   for (const length of header.attrChunks) {
     const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable edge properties');
     if (!Array.isArray(chunk)) throw corrupt('malformed edge properties');
     for (const entry of chunk as unknown[]) {
       if (!Array.isArray(entry) || !Number.isInteger(entry[0]) || entry[0] < 0 || entry[0] >= m) throw corrupt('edge properties of an edge that does not exist');
-      edgeAttrs[entry[0] as number] = entry[1] as EdgeAttrs;
+      const e = entry[0] as number;
+      const attrs = entry[1] as EdgeAttrs | undefined;
+      if (strict) {
+        if (e <= last) throw corrupt('edge properties out of order');
+        last = e;
+        if (attrs?.conditions?.length) conditioned.push(e);
+      }
+      edgeAttrs[e] = attrs;
     }
     offset += length;
   }
-  if (nodes.length !== header.nodeCount) throw corrupt(`header says ${header.nodeCount} nodes, found ${nodes.length}`);
-  const kindCount = Object.keys(header.schema.edgeKinds).length;
-  for (let e = 0; e < m; e++) {
-    if (edgeSrc[e]! >= nodes.length || edgeDst[e]! >= nodes.length) throw corrupt(`edge ${e} points outside the node table`);
-    if (edgeKind[e]! >= kindCount) throw corrupt(`edge ${e} has kind code ${edgeKind[e]}, the schema has ${kindCount} edge kinds`);
-  }
-  try {
-    return compileColumns({ schema: header.schema, nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
-  } catch (error) {
-    // e.g. a node whose kind the stored schema does not declare: the file, not the user's input, is wrong.
-    throw corrupt(error instanceof Error ? error.message : String(error));
-  }
+  return strict ? Uint32Array.from(conditioned) : undefined;
 }

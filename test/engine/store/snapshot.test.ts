@@ -117,14 +117,18 @@ describe('corrupt snapshots are refused with INVALID_SNAPSHOT', () => {
     }
     throw new Error('a corrupt snapshot was decoded');
   };
-  /** Where the edge columns start: after the 16-byte prefix and the 4-aligned header. */
+  /**
+   * Where the edge columns start (after the 16-byte prefix and the 4-aligned header) and where the node
+   * table starts: after the edge columns and version 2's forward offsets, node kinds, windows and id slots.
+   */
   const layout = (bytes: Uint8Array) => {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(12, true);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as { edgeCount: number; nodeCount: number };
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as { edgeCount: number; nodeCount: number; idSlots: number };
     const headerEnd = (16 + headerLength + 3) & ~3;
     const m = header.edgeCount;
-    return { view, header, headerEnd, m, columnsEnd: headerEnd + 8 * m + ((m + 3) & ~3) };
+    const n = header.nodeCount;
+    return { view, header, headerEnd, m, columnsEnd: headerEnd + 8 * m + ((m + 3) & ~3) + 4 * (n + 1) + ((n + 3) & ~3) + 16 * n + 4 * header.idSlots };
   };
 
   it('truncated bytes, at any length', () => {
@@ -170,8 +174,9 @@ describe('corrupt snapshots are refused with INVALID_SNAPSHOT', () => {
     refused(header);
     const table = good();
     const { columnsEnd } = layout(table);
+    expect(table[columnsEnd]).toBe('['.charCodeAt(0));
     table[columnsEnd] = '#'.charCodeAt(0);
-    refused(table);
+    expect(refused(table).message).toContain('unreadable node table');
   });
 
   it('a node of a kind the stored schema does not declare', () => {
