@@ -18,6 +18,9 @@ import { applyMutations, type Mutation } from './mutate.ts';
 import { leaks, secretCorpus, type PlantedSecret } from './secret-corpus.ts';
 import { sweepApi, sweepCli, writeStrictPolicy, type Output } from './sweep.ts';
 
+/** A PEM private-key header, assembled so that no secret-shaped literal sits in the repository. */
+const PEM_HEADER = ['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ');
+
 const corpus = secretCorpus(11);
 
 /** A native graph with every secret in every free-text position, in ids and in references to them. */
@@ -157,7 +160,7 @@ describe('the planted corpus', () => {
 describe('the scrubber', () => {
   // Every import runs it over every text field: a pattern that backtracks over the rest of the text at each
   // start (as an unbounded URL scheme did over `a.a.a...`) turns a one-megabyte name into minutes.
-  it.each(['+A', 'a.', 'a-', 'a://', 'ghp_a', 'xoxb-1', 'eyJ', 'aws key=', 'SSWS ', 'password=', '00D', '-----BEGIN PRIVATE KEY-----', 'a:b@'])('scans 256 KB of %j in linear time', (unit) => {
+  it.each(['+A', 'a.', 'a-', 'a://', 'ghp_a', 'xoxb-1', 'eyJ', 'aws key=', 'SSWS ', 'password=', '00D', PEM_HEADER, 'a:b@'])('scans 256 KB of %j in linear time', (unit) => {
     // Linear: tens of milliseconds. Quadratic (the regression this guards against): half a minute.
     const text = unit.repeat(Math.ceil((1 << 18) / unit.length));
     const started = performance.now();

