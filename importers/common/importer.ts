@@ -2,7 +2,7 @@
 // from those raw responses to a Fragment, plus what the import report says about them.
 import type { InputIssue } from '../../engine/errors.ts';
 import type { Fragment } from '../../engine/format/native.ts';
-import type { RawFile } from './records.ts';
+import type { Located, RawFile } from './records.ts';
 
 /** One kind of input file: which endpoint produced it and how its file name is recognised. */
 export interface FileRole {
@@ -63,3 +63,24 @@ export function missingFileIssues(missing: readonly FileRole[]): InputIssue[] {
 }
 
 export const emptyReport = (): ImporterReport => ({ records: {}, skipped: [], unknownScopes: [], ignoredFiles: [], notes: [] });
+
+/** What reading one file gives: its records, its problems, and the bad records skipped under --lenient. */
+export interface FileRecords<T> { records: Located<T>[]; issues: InputIssue[]; skipped: InputIssue[] }
+
+/**
+ * Reads every file of a role with `read`, gathering problems into `issues`, skipped records and the count of
+ * records read into `report`.
+ */
+export function recordCollector(byRole: ReadonlyMap<string, RawFile[]>, issues: InputIssue[], report: ImporterReport) {
+  return <T>(role: string, read: (file: RawFile) => FileRecords<T>): Located<T>[] => {
+    const records: Located<T>[] = [];
+    for (const file of byRole.get(role) ?? []) {
+      const result = read(file);
+      records.push(...result.records);
+      issues.push(...result.issues);
+      report.skipped.push(...result.skipped);
+    }
+    if (byRole.has(role)) report.records[role] = records.length;
+    return records;
+  };
+}

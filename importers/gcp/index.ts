@@ -1,7 +1,7 @@
 // The gcp importer: one Google Cloud project's service accounts, their keys and IAM policies (files saved from
 // gcloud or the IAM REST API) and the pure transform to a Fragment. Workspace is importers/google-workspace.
 import type { InputIssue } from '../../engine/errors.ts';
-import { classifyFiles, emptyReport, missingFileIssues, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { bindingSchema, serviceAccountKeySchema, serviceAccountSchema, type Binding, type ServiceAccount, type ServiceAccountKey } from './schema.ts';
 import { buildGcp, projectOf } from './transform.ts';
@@ -48,17 +48,7 @@ export function transformGcp(files: readonly RawFile[], options: { lenient?: boo
   const report = emptyReport();
   report.ignoredFiles = ignored;
   const lenient = options.lenient === true;
-  const collect = <T>(role: string, read: (file: RawFile) => { records: Located<T>[]; issues: InputIssue[]; skipped: InputIssue[] }): Located<T>[] => {
-    const records: Located<T>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = read(file);
-      records.push(...result.records);
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-    }
-    if (byRole.has(role)) report.records[role] = records.length;
-    return records;
-  };
+  const collect = recordCollector(byRole, issues, report);
   const accounts = collect<ServiceAccount>('service accounts', (file) => parseRecords(serviceAccountSchema, file, ['accounts'], { lenient }));
   const keys = collect<ServiceAccountKey>('service account keys', (file) => parseRecords(serviceAccountKeySchema, file, ['keys'], { lenient }));
   const projectBindings = collect<Binding>('IAM policy', (file) => readBindings(file, lenient));

@@ -1,8 +1,8 @@
 // The google-workspace importer: which files it reads (one per Admin SDK endpoint, plus the hand-written
 // domain-wide delegation list) and the pure transform from them to a Fragment. GCP is importers/gcp.
 import type { InputIssue } from '../../engine/errors.ts';
-import { classifyFiles, emptyReport, missingFileIssues, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
-import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { parseRecords, type RawFile } from '../common/records.ts';
 import { grantHistories, readTokenFile, type LocatedToken } from './read.ts';
 import { activitySchema, delegationSchema, userSchema, type Delegation, type GoogleActivity, type GoogleUser } from './schema.ts';
 import { buildWorkspace, primaryDomain } from './transform.ts';
@@ -40,17 +40,7 @@ export function transformWorkspace(files: readonly RawFile[], options: { lenient
   const report = emptyReport();
   report.ignoredFiles = ignored;
   const lenient = options.lenient === true;
-  const collect = <T>(role: string, read: (file: RawFile) => { records: Located<T>[]; issues: InputIssue[]; skipped: InputIssue[] }): Located<T>[] => {
-    const records: Located<T>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = read(file);
-      records.push(...result.records);
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-    }
-    if (byRole.has(role)) report.records[role] = records.length;
-    return records;
-  };
+  const collect = recordCollector(byRole, issues, report);
 
   const users = collect<GoogleUser>('users', (file) => parseRecords(userSchema, file, ['users'], { lenient }));
   const activities = collect<GoogleActivity>('token activity', (file) => parseRecords(activitySchema, file, ['items'], { lenient }));
