@@ -9,10 +9,11 @@ import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
 import { findSecret, isSecretFieldName, redactId, redactText, SECRET_PATTERNS } from '../engine/secrets.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { NdjsonGraphReader, type FastNdjsonSummary } from '../importers/native/ndjson-fast.ts';
+import { parallelThreshold, streamNdjsonParallel } from './ndjson-parallel.ts';
 
 /** NDJSON files at least this large are streamed (BLASTMAP_NDJSON_STREAM_BYTES overrides it). */
 export const STREAM_THRESHOLD = 32 * 1024 * 1024;
-const CHUNK = 1024 * 1024;
+export const CHUNK = 1024 * 1024;
 
 export function streamThreshold(): number {
   const override = Number(process.env.BLASTMAP_NDJSON_STREAM_BYTES);
@@ -24,21 +25,24 @@ export function streamThreshold(): number {
  * the bytes C2 80-9F): a secret shape, a JSON escape of a control character other than tab and newline, a raw
  * DEL or C1 byte pair. A chunk without any passes to the reader untouched, which is the common case.
  */
-const SUSPECT: readonly RegExp[] = [
+export const SUSPECT: readonly RegExp[] = [
   ...[...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
     (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
   ),
   /\\u00(?:0[0-8bcdefBCDEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bfr]|\x7f|\xc2[\x80-\x9f]/,
 ];
 
-const suspect = (text: string): boolean => SUSPECT.some((pattern) => pattern.test(text));
+export const suspect = (text: string): boolean => SUSPECT.some((pattern) => pattern.test(text));
 
 const ID_FIELDS = new Set(['id', 'from', 'to', 'grant']);
 
-interface Scrubbed { value: unknown; redactions: number }
+/** Nesting the scrubber follows: far beyond any valid record (a property list is three levels deep). */
+const MAX_DEPTH = 32;
+
+export interface Scrubbed { value: unknown; redactions: number }
 
 /** The record as finishFragment would leave it: controls replaced, secrets redacted (ids with a fingerprint), secret-named properties dropped. */
-function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed {
+export function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed {
   let redactions = 0;
   const text = (value: string): string => {
     const { text: out, found } = redactText(withoutControls(value));
@@ -52,11 +56,15 @@ function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed 
     if (counted) redactions += found.length;
     return out;
   };
-  const deep = (value: unknown): unknown => {
+  // No valid record nests deeper than a property list (object, array, value): what lies past MAX_DEPTH becomes null,
+  // the record stays invalid for the reader to refuse, and neither this recursion nor re-serialising the record runs
+  // out of stack on hostile input.
+  const deep = (value: unknown, depth = 0): unknown => {
+    if (depth >= MAX_DEPTH) return null;
     if (typeof value === 'string') return text(value);
-    if (Array.isArray(value)) return value.map(deep);
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item)]));
+    if (Array.isArray(value)) return value.map((item) => deep(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, depth + 1)]));
   };
   const isNode = typeof record.kind === 'string' && Object.hasOwn(schema.nodeKinds, record.kind);
   // A node named by nativeId gets its derived id here, so the id is scrubbed as a whole, as for small files.
@@ -161,7 +169,7 @@ const NEWLINE = new Uint8Array([10]);
 /** Longest line (one node or edge) accepted: far beyond any real record; a line without end is an attack or a wrong file. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-function longLine(file: string, offset: number): BlastmapError {
+export function longLine(file: string, offset: number): BlastmapError {
   return new BlastmapError('INVALID_INPUT', `${file}: a line longer than ${MAX_LINE_BYTES} bytes; nothing was imported`, {
     issues: [{ file, path: '$', message: 'line too long', expected: `one node or edge per line, each under ${MAX_LINE_BYTES} bytes`, found: `a line of more than ${MAX_LINE_BYTES} bytes starting at byte ${offset}` }],
   });
@@ -188,8 +196,12 @@ function* fileChunks(path: string): Generator<Uint8Array> {
   }
 }
 
-/** Streams one NDJSON file into a graph; `file` is the name issues carry. */
+/**
+ * Streams one NDJSON file into a graph; `file` is the name issues carry. Files of parallelThreshold() bytes and more
+ * are read on two threads (cli/ndjson-parallel.ts), with the same result.
+ */
 export function streamNdjsonFile(path: string, options: { file?: string; schema?: Schema; onBytes?: (bytes: number) => void } = {}): StreamedNdjson {
   const size = statSync(path).size;
+  if (size >= parallelThreshold()) return streamNdjsonParallel(path, options);
   return streamNdjsonChunks(fileChunks(path), { file: options.file ?? path, expectedEdges: Math.round(size / 100), ...(options.schema ? { schema: options.schema } : {}), ...(options.onBytes ? { onBytes: options.onBytes } : {}) });
 }

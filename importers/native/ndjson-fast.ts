@@ -18,6 +18,11 @@ export interface FastNdjsonOptions {
   expectedEdges?: number;
   /** Stop collecting issues after this many (default 10,000); the count of the rest is still reported. */
   maxIssues?: number;
+  /**
+   * Keep node ids by their bytes, so plain edge lines find them without a string (default true). Only a speed-up:
+   * off when another thread reads the plain edge lines (PlainEdgeScanner).
+   */
+  rememberNodeIds?: boolean;
 }
 
 export interface FastNdjsonSummary {
@@ -268,6 +273,65 @@ function plainBytes(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+type KindsByFirstByte = readonly ({ bytes: Uint8Array; code: number }[] | undefined)[];
+
+/** Edge kinds by their first byte, each as the bytes `KIND"`, with its code (its place among the schema's edge kinds). */
+function kindsByFirstByte(edgeKinds: readonly string[]): KindsByFirstByte {
+  const table: ({ bytes: Uint8Array; code: number }[] | undefined)[] = new Array(256).fill(undefined);
+  edgeKinds.forEach((kind, code) => {
+    const bytes = encoder.encode(`${kind}"`);
+    const list = table[bytes[0]!] ?? [];
+    list.push({ bytes, code });
+    table[bytes[0]!] = list;
+  });
+  return table;
+}
+
+const AT_KIND = 0;
+const AT_FROM = 1;
+const AT_FROM_END = 2;
+const AT_TO = 3;
+const AT_TO_END = 4;
+const AT_NEXT = 5;
+
+/**
+ * True when the line at `start` is a whole line `{"kind":"K","from":"F","to":"T"}` (then optional blanks and a
+ * newline, before `length`) with ids of 1 to 2048 bytes without a quote; `at` then holds the kind code, where the
+ * ids start and end and where the next line starts. The ids' bytes are not checked here (see plainBytes).
+ */
+function matchPlainEdge(bytes: Uint8Array, start: number, length: number, kinds: KindsByFirstByte, at: Int32Array): boolean {
+  if (!matchesAt(bytes, start, KIND_PREFIX)) return false;
+  const kindStart = start + KIND_PREFIX.length;
+  const candidates = kinds[bytes[kindStart]!];
+  if (!candidates) return false;
+  let code = -1;
+  let after = 0;
+  for (const candidate of candidates) {
+    if (matchesAt(bytes, kindStart, candidate.bytes)) {
+      code = candidate.code;
+      after = kindStart + candidate.bytes.length - 1;
+      break;
+    }
+  }
+  if (code < 0 || !matchesAt(bytes, after, FROM_PART)) return false;
+  const fromStart = after + FROM_PART.length;
+  const fromEnd = bytes.indexOf(QUOTE, fromStart);
+  if (fromEnd <= fromStart || fromEnd - fromStart > 2048 || !matchesAt(bytes, fromEnd, TO_PART)) return false;
+  const toStart = fromEnd + TO_PART.length;
+  const toEnd = bytes.indexOf(QUOTE, toStart);
+  if (toEnd <= toStart || toEnd - toStart > 2048 || toEnd + 1 >= length || bytes[toEnd + 1] !== 0x7d) return false;
+  let next = toEnd + 2;
+  while (next < length && isBlank(bytes[next]!)) next++;
+  if (next >= length || bytes[next] !== NEWLINE) return false;
+  at[AT_KIND] = code;
+  at[AT_FROM] = fromStart;
+  at[AT_FROM_END] = fromEnd;
+  at[AT_TO] = toStart;
+  at[AT_TO_END] = toEnd;
+  at[AT_NEXT] = next + 1;
+  return true;
+}
+
 /**
  * Ids by their bytes, in front of the builder's string map, so edge endpoints need no string. Each slot
  * keeps hash, value + 1, arena offset and length together (one cache line per probe), and a small
@@ -409,6 +473,62 @@ class ByteInterner {
   }
 }
 
+/**
+ * Reads plain edge lines apart from the reader (in another thread): the same lines NdjsonGraphReader.push reads
+ * without JSON.parse, their ids numbered in order of first mention here (`ids`), so that the reader, given the
+ * kind code and the ids, adds exactly the edge it would have read (NdjsonGraphReader.scannedEdgeAt). Pure.
+ */
+export class PlainEdgeScanner {
+  /** Every id read so far, by its number here. */
+  readonly ids: string[] = [];
+  /** Kind code, ends (numbers in `ids`) and next line start of the last line `scan` took. */
+  kind = 0;
+  from = 0;
+  to = 0;
+  next = 0;
+  private readonly kinds: KindsByFirstByte;
+  private readonly interner: ByteInterner;
+  private readonly at = new Int32Array(6);
+
+  /** `edgeKinds`: the schema's edge kind names, in order (their codes); `onId` sees each new id once. */
+  constructor(edgeKinds: readonly string[], onId?: (id: string, number: number) => void) {
+    this.kinds = kindsByFirstByte(edgeKinds);
+    this.interner = new ByteInterner((id) => {
+      const number = this.ids.length;
+      this.ids.push(id);
+      onId?.(id, number);
+      return number;
+    });
+  }
+
+  /**
+   * When the line at `start` (before `length`, newline included) is a plain edge line, true, with `kind`, `from`,
+   * `to` and `next` set (new ids are numbered, `from` first); false when the reader would parse it.
+   */
+  scan(bytes: Uint8Array, start: number, length: number): boolean {
+    const at = this.at;
+    if (!matchPlainEdge(bytes, start, length, this.kinds, at)) return false;
+    const fromStart = at[AT_FROM]!;
+    const fromEnd = at[AT_FROM_END]!;
+    const toStart = at[AT_TO]!;
+    const toEnd = at[AT_TO_END]!;
+    const fromHash = hashBytes(bytes, fromStart, fromEnd);
+    const toHash = hashBytes(bytes, toStart, toEnd);
+    const interner = this.interner;
+    let src = interner.find(bytes, fromStart, fromEnd, fromHash);
+    let dst = interner.find(bytes, toStart, toEnd, toHash);
+    if ((src < 0 && !plainBytes(bytes, fromStart, fromEnd)) || (dst < 0 && !plainBytes(bytes, toStart, toEnd))) return false;
+    if (src < 0) src = interner.add(bytes, fromStart, fromEnd, fromHash);
+    if (dst < 0) dst = interner.find(bytes, toStart, toEnd, toHash);
+    if (dst < 0) dst = interner.add(bytes, toStart, toEnd, toHash);
+    this.kind = at[AT_KIND]!;
+    this.from = src;
+    this.to = dst;
+    this.next = at[AT_NEXT]!;
+    return true;
+  }
+}
+
 // ---- the reader ---------------------------------------------------------------------------------------
 
 const SCALAR_FIELDS = ['kind', 'name', 'platform', 'tenant', 'type', 'subtype', 'expiresAt', 'createdAt', 'revoked', 'enabled'] as const;
@@ -429,7 +549,9 @@ export class NdjsonGraphReader {
   private readonly interner: ByteInterner;
   private readonly edgeKindCode: Map<string, number>;
   /** Edge kinds by their first byte, each as the bytes `KIND"`. */
-  private readonly kindByFirstByte: ({ bytes: Uint8Array; code: number }[] | undefined)[] = new Array(256).fill(undefined);
+  private readonly kindByFirstByte: KindsByFirstByte;
+  private readonly at = new Int32Array(6);
+  private readonly rememberIds: boolean;
 
   private carry: Uint8Array | undefined;
   private lineNo = 0;
@@ -453,12 +575,8 @@ export class NdjsonGraphReader {
     this.edgeShape = edgeSchema(this.schema);
     this.interner = new ByteInterner((id) => this.builder.intern(id));
     this.edgeKindCode = new Map(Object.keys(this.schema.edgeKinds).map((kind, code) => [kind, code]));
-    for (const [kind, code] of this.edgeKindCode) {
-      const bytes = encoder.encode(`${kind}"`);
-      const list = this.kindByFirstByte[bytes[0]!] ?? [];
-      list.push({ bytes, code });
-      this.kindByFirstByte[bytes[0]!] = list;
-    }
+    this.kindByFirstByte = kindsByFirstByte([...this.edgeKindCode.keys()]);
+    this.rememberIds = options.rememberNodeIds ?? true;
   }
 
   /** Reads every complete line of the chunk; a partial last line waits for the next chunk. */
@@ -528,30 +646,13 @@ export class NdjsonGraphReader {
    * 0 when the line is anything else (or not complete yet) and must take the general path.
    */
   private plainEdge(bytes: Uint8Array, start: number, length: number): number {
-    if (!matchesAt(bytes, start, KIND_PREFIX)) return 0;
-    const kindStart = start + KIND_PREFIX.length;
-    const candidates = this.kindByFirstByte[bytes[kindStart]!];
-    if (!candidates) return 0;
-    let code = -1;
-    let after = 0;
-    for (const candidate of candidates) {
-      if (matchesAt(bytes, kindStart, candidate.bytes)) {
-        code = candidate.code;
-        after = kindStart + candidate.bytes.length - 1;
-        break;
-      }
-    }
-    if (code < 0 || !matchesAt(bytes, after, FROM_PART)) return 0;
-    const fromStart = after + FROM_PART.length;
-    const fromEnd = bytes.indexOf(QUOTE, fromStart);
-    if (fromEnd <= fromStart || fromEnd - fromStart > 2048 || !matchesAt(bytes, fromEnd, TO_PART)) return 0;
-    const toStart = fromEnd + TO_PART.length;
-    const toEnd = bytes.indexOf(QUOTE, toStart);
-    if (toEnd <= toStart || toEnd - toStart > 2048 || toEnd + 1 >= length || bytes[toEnd + 1] !== 0x7d) return 0;
-    let next = toEnd + 2;
-    while (next < length && isBlank(bytes[next]!)) next++;
-    if (next >= length || bytes[next] !== NEWLINE) return 0;
+    const at = this.at;
+    if (!matchPlainEdge(bytes, start, length, this.kindByFirstByte, at)) return 0;
     if (this.source !== undefined) return 0; // the record would carry the default source
+    const fromStart = at[AT_FROM]!;
+    const fromEnd = at[AT_FROM_END]!;
+    const toStart = at[AT_TO]!;
+    const toEnd = at[AT_TO_END]!;
     const fromHash = hashBytes(bytes, fromStart, fromEnd);
     const toHash = hashBytes(bytes, toStart, toEnd);
     const interner = this.interner;
@@ -562,12 +663,31 @@ export class NdjsonGraphReader {
     const lineNo = ++this.lineNo;
     this.summary.lines = lineNo;
     this.summary.scannedEdges++;
-    if (this.issueCount > 0) return next + 1; // valid, but nothing is imported once a line failed
+    const next = at[AT_NEXT]!;
+    if (this.issueCount > 0) return next; // valid, but nothing is imported once a line failed
     if (src < 0) src = interner.add(bytes, fromStart, fromEnd, fromHash);
     if (dst < 0) dst = interner.find(bytes, toStart, toEnd, toHash);
     if (dst < 0) dst = interner.add(bytes, toStart, toEnd, toHash);
+    this.addEdgeAt(src, at[AT_KIND]!, dst, undefined, lineNo);
+    return next;
+  }
+
+  /** False once a line failed: from then on lines are only checked, nothing is imported. */
+  get accepting(): boolean {
+    return this.issueCount === 0;
+  }
+
+  /**
+   * A plain edge line read elsewhere by a PlainEdgeScanner (between complete lines given to `push`), counted and
+   * added exactly as `push` would have read it. While `accepting`, the caller interns its ends through
+   * `builder.intern`, `from` before `to`, as `push` does; otherwise the ends are ignored (pass -1).
+   */
+  scannedEdgeAt(src: number, code: number, dst: number): void {
+    const lineNo = ++this.lineNo;
+    this.summary.lines = lineNo;
+    this.summary.scannedEdges++;
+    if (this.issueCount > 0) return;
     this.addEdgeAt(src, code, dst, undefined, lineNo);
-    return next + 1;
   }
 
   private addEdgeAt(src: number, code: number, dst: number, attrs: EdgeAttrs | undefined, lineNo: number): void {
@@ -616,7 +736,7 @@ export class NdjsonGraphReader {
     if (node.source === undefined && this.source !== undefined) node.source = this.source;
     const index = this.builder.intern(node.id);
     const previous = this.builder.nodeAt(index);
-    if (previous === undefined) this.interner.remember(node.id, index);
+    if (previous === undefined && this.rememberIds) this.interner.remember(node.id, index);
     if (previous !== undefined) this.checkRepeat(index, previous, node, lineNo);
     if (mayHoldSecrets(node as unknown as Record<string, unknown>)) {
       const snapshot = scalars(node);

@@ -8,7 +8,7 @@ import { reach } from '../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../engine/analysis/score.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { toGraphology } from '../../engine/store/graphology.ts';
-import { NdjsonGraphReader } from '../../importers/native/ndjson-fast.ts';
+import { streamNdjsonFile } from '../../cli/ndjson-stream.ts';
 import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
 import { plainBfs } from './plain-bfs.ts';
 
@@ -44,23 +44,9 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
+/** The NDJSON file imported as `blastmap import native` imports it (cli/ndjson-stream.ts: scrubbing, two threads). */
 function readNdjson(path: string): CompactGraph {
-  const size = statSync(path).size;
-  const reader = new NdjsonGraphReader({ file: path, expectedEdges: Math.round(size / 100) });
-  const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(1 << 23);
-  try {
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) break;
-      reader.push(new Uint8Array(buffer.buffer, buffer.byteOffset, read));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  const result = reader.finish();
-  if (!result.ok) throw new Error(`bench child: ${path} did not import: ${JSON.stringify(result.issues.slice(0, 3))}`);
-  return reader.builder.build();
+  return streamNdjsonFile(path, { onBytes: () => {} }).graph;
 }
 
 /** Connectors to measure: evenly spread over the App nodes, in index order (deterministic). */

@@ -5,7 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { streamNdjsonChunks } from '../../cli/ndjson-stream.ts';
+import { MessageChannel } from 'node:worker_threads';
+import { BatchReplay, next, streamNdjsonParallel } from '../../cli/ndjson-parallel.ts';
+import { mayBeSuspect, NdjsonScan, partMayBeSuspect, PREFILTERED } from '../../cli/ndjson-parallel-scan.ts';
+import { streamNdjsonChunks, suspect, type StreamedNdjson } from '../../cli/ndjson-stream.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
@@ -120,6 +123,22 @@ describe('streaming a big NDJSON file', () => {
   });
 });
 
+describe('hostile nesting on the streamed path', () => {
+  it('refuses a record nested thousands of levels deep, with the issue, never a stack overflow', () => {
+    const deep = `${'['.repeat(50_000)}1${']'.repeat(50_000)}`;
+    // A secret-shaped name makes the line suspect, so the scrubber walks the record before the reader sees it.
+    const text = `${seed.text.trimEnd()}\n{"id":${deep},"kind":"Identity","subtype":"service","name":"svc ${corpus[0]!.value}","platform":"aws","tenant":"111"}\n`;
+    const run = () => streamNdjsonChunks(chunked(text, 1 << 16), { file: 'deep.ndjson' });
+    expect(run).toThrow(BlastmapError);
+    try {
+      run();
+    } catch (error) {
+      expect((error as BlastmapError).issues.some((issue) => issue.file === 'deep.ndjson' && issue.path.includes('.id'))).toBe(true);
+      expect(leaks(JSON.stringify((error as BlastmapError).issues), corpus)).toEqual([]);
+    }
+  });
+});
+
 describe('the progress bar of a streamed import', () => {
   it('is drawn on a terminal, and never in a pipe or a log', () => {
     const dir = tempDir('blastmap-progress-');
@@ -135,4 +154,97 @@ describe('the progress bar of a streamed import', () => {
     expect(piped.code, piped.err).toBe(0);
     expect(piped.out + piped.err).not.toMatch(/reading \S*big\.ndjson|\[[█░]+\]/);
   }, 180_000);
+});
+
+/** Everything a streamed import gives: graph (nodes, edges and attributes in order), summary, or the error and its issues. */
+function outcome(run: () => StreamedNdjson): unknown {
+  try {
+    const { graph, summary } = run();
+    return { graph: toFragment(graph), summary };
+  } catch (error) {
+    if (error instanceof BlastmapError) return { code: error.code, message: error.message, issues: error.issues };
+    throw error;
+  }
+}
+
+/** The two-thread path's code, run in this thread: the worker's scan feeding the replay directly. */
+function scannedInProcess(text: string, size: number): StreamedNdjson {
+  const replay = new BatchReplay({ file: 'in.ndjson' });
+  const scan = new NdjsonScan({ file: 'in.ndjson', emit: (batch) => replay.apply(batch) });
+  for (const chunk of chunked(text, size)) scan.push(chunk);
+  scan.end();
+  return replay.finish();
+}
+
+/** Inputs with planted secrets and control characters, then damaged (or not), then with some lines blanked or unterminated. */
+const parallelInput = fc.record({
+  plants: fc.array(spiced, { maxLength: 4 }),
+  damage: fc.option(damage, { nil: undefined }),
+  size: fc.integer({ min: 1, max: 4096 }),
+  noEnd: fc.boolean(),
+  crlf: fc.boolean(),
+}).map(({ plants, damage: d, size, noEnd, crlf }) => {
+  let text = plants.length > 0 ? plant(seed.text, plants) : seed.text;
+  if (d !== undefined) text = damaged([{ ...seed, text }], { ...d, file: 0 })[0]!.text;
+  if (crlf) text = text.replace(/\n/g, '\r\n');
+  if (noEnd) text = text.replace(/\s+$/, '');
+  return { text, size };
+});
+
+describe('the two-thread path for big NDJSON files', () => {
+  it('gives what the one-thread path gives: graph, order, summary, redactions, or the same issues', () => {
+    fc.assert(fc.property(parallelInput, ({ text, size }) => {
+      const sequential = outcome(() => streamNdjsonChunks(chunked(text, size), { file: 'in.ndjson' }));
+      expect(outcome(() => scannedInProcess(text, size))).toEqual(sequential);
+    }), { numRuns: 300 });
+  });
+
+  it('gives the same in a real worker thread, reading the file', () => {
+    const dir = tempDir('blastmap-parallel-');
+    fc.assert(fc.property(parallelInput, ({ text }) => {
+      const path = join(dir, 'in.ndjson');
+      writeFileSync(path, text);
+      const sequential = outcome(() => streamNdjsonChunks(chunked(text, 1 << 20), { file: 'in.ndjson' }));
+      expect(outcome(() => streamNdjsonParallel(path, { file: 'in.ndjson' }))).toEqual(sequential);
+    }), { numRuns: 12 });
+  }, 120_000);
+
+  it('advances the progress bar and reports a missing file as the one-thread path does', () => {
+    const dir = tempDir('blastmap-parallel-');
+    const path = join(dir, 'big.ndjson');
+    writeFileSync(path, `${Array.from({ length: 400 }, () => seed.text.trimEnd()).join('\n')}\n`);
+    const seen: number[] = [];
+    streamNdjsonParallel(path, { onBytes: (bytes) => seen.push(bytes) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(Buffer.byteLength(`${Array.from({ length: 400 }, () => seed.text.trimEnd()).join('\n')}\n`));
+    expect(() => streamNdjsonParallel(join(dir, 'missing.ndjson'))).toThrow(/ENOENT/);
+  });
+
+  it('gives up with a clear error, instead of waiting for ever, on a worker that stopped answering', () => {
+    // A worker that died hard (out of memory) posts nothing, and its exit cannot be seen from a blocked thread.
+    const { port1, port2 } = new MessageChannel();
+    const started = Date.now();
+    expect(() => next(port1, new Int32Array(new SharedArrayBuffer(4)), 300)).toThrow(/said nothing for 0 s \(it crashed or ran out of memory\); nothing was imported/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    port2.postMessage({ kind: 'done' });
+    expect(next(port1, new Int32Array(new SharedArrayBuffer(4)), 300)).toEqual({ kind: 'done' });
+    port1.close();
+  });
+
+  it('prefilters the suspect test without missing a suspect line or id', () => {
+    expect(PREFILTERED).toBe(true);
+    const pieces = [...corpus.map((s) => s.value), 'aws', 'AWS_', 'secret', 'Key', 'key', 'token', 'password', 'PWD', 'api_key', 'api-key', 'apikey',
+      ':', '=', ' ', '\t', '"', "'", '://', '@', '!', '-----', 'BEGIN ', 'PRIVATE KEY', 'AKIA', 'eyJ', '.', '_', '-', 'gh', 'github', 'xox', 'hooks', 'slack', 'com/', 'ya29',
+      'sk', 'rk', 'live_', '00D', 'SSWS', 'AIza', '\\u0007', '\\b', '\u007f', '\u00c2\u0085', 'x', 'A1b2C3d4E5f6G7h8', '0123456789abcdef0123456789abcdef01234567'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })), { maxLength: 14 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(text, (line) => {
+      const bytes = Buffer.from(line, 'latin1');
+      if (suspect(bytes.toString('latin1'))) expect(mayBeSuspect(bytes, 0, bytes.length)).toBe(true);
+    }), { numRuns: 20_000 });
+    const id = text.map((t) => t.replace(/["\\\u0000-\u001f\u007f-\uffff]/g, ''));
+    fc.assert(fc.property(id, id, fc.constantFrom('HOLDS', 'MEMBER_OF', 'CAN_ACCESS'), (from, to, kind) => {
+      if (from === '' || to === '' || partMayBeSuspect(from) || partMayBeSuspect(to)) return;
+      expect(suspect(`{"kind":"${kind}","from":"${from}","to":"${to}"}`)).toBe(false);
+    }), { numRuns: 20_000 });
+  });
 });
