@@ -34,6 +34,8 @@ export interface ScanBatch {
 // line where it finds one gets the real test. The literals are derived by hand from the exact pattern sources
 // below: if engine/secrets.ts changes, the prefilters switch themselves off (every line gets the real test).
 const KNOWN_PATTERNS: readonly string[] = [
+  // -----
+  String.raw`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/`,
   // AKIA|ASIA|ABIA|ACCA
   String.raw`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/`,
   // (?:secret|key) then at most 5 characters then = or : (case-insensitive); also a run of 40 [A-Za-z0-9/+]
@@ -56,8 +58,6 @@ const KNOWN_PATTERNS: readonly string[] = [
   String.raw`\b00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{40,}/`,
   // eyJ
   String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/`,
-  // -----
-  String.raw`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/`,
   // ://
   String.raw`\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]+:[^\s:/@]{3,}@/i`,
   // one of the keywords (case-insensitive), then blanks, then = or :

@@ -7,13 +7,25 @@ import type { WorkerInput, WorkerMessage } from './ndjson-parallel.ts';
 import { NdjsonScan } from './ndjson-parallel-scan.ts';
 import { CHUNK } from './ndjson-stream.ts';
 
+/**
+ * Batches posted and not yet taken by the importing thread beyond which the worker waits: node lines are passed on as
+ * bytes, so a worker running ahead of the thread that parses them would otherwise queue up most of the file.
+ */
+export const MAX_BATCHES_IN_FLIGHT = 8;
+
 export function runWorker(input: WorkerInput): void {
   const { port } = input;
-  const posted = new Int32Array(input.signal);
+  // [0]: messages posted (the importing thread waits on it); [1]: batches it has taken (this thread waits on it).
+  const counters = new Int32Array(input.signal);
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => {
+    for (;;) {
+      const taken = Atomics.load(counters, 1);
+      if (Atomics.load(counters, 0) - taken < MAX_BATCHES_IN_FLIGHT) break;
+      Atomics.wait(counters, 1, taken, 1000);
+    }
     port.postMessage(message, transfer);
-    Atomics.add(posted, 0, 1);
-    Atomics.notify(posted, 0);
+    Atomics.add(counters, 0, 1);
+    Atomics.notify(counters, 0);
   };
   try {
     const scan = new NdjsonScan({

@@ -105,17 +105,25 @@ export function streamNdjsonParallel(path: string, options: { file?: string; sch
   const size = statSync(path).size;
   const file = options.file ?? path;
   const replay = new BatchReplay({ file, schema: options.schema, expectedEdges: Math.round(size / 100) });
-  const signal = new SharedArrayBuffer(4);
+  // [0]: messages the worker posted; [1]: batches this thread took (the worker waits when it is too far ahead).
+  const signal = new SharedArrayBuffer(8);
   const posted = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
   const input: WorkerInput = { path, file, schema: options.schema, port: port2, signal };
-  const worker = new Worker(WORKER_ENTRY, { workerData: input, transferList: [port2] });
+  // The worker entry loads tsx itself; options only a main script may take (`--input-type`, `--eval`, as a
+  // `node -e` caller has) would stop a worker from starting at all.
+  const worker = new Worker(WORKER_ENTRY, { workerData: input, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });
+  // What stops the worker is seen as its silence (this thread is blocked); an 'error' event without a listener
+  // would end the process later.
+  worker.on('error', () => {});
   worker.unref();
   try {
     for (;;) {
       const message = next(port1, posted);
       if (message.kind === 'done') break;
       if (message.kind === 'error') throw revive(message.error);
+      Atomics.add(posted, 1, 1);
+      Atomics.notify(posted, 1);
       replay.apply(message.batch);
       options.onBytes?.(message.batch.read);
     }
@@ -132,6 +140,19 @@ export function streamNdjsonParallel(path: string, options: { file?: string; sch
  * blocked, its exit event can never be seen.
  */
 export const WORKER_SILENCE_MS = 120_000;
+
+/** The main script's Node options a worker can take: evaluation options, which need a script text, are dropped. */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (/^--input-type(=|$)/.test(arg)) { if (arg === '--input-type') i++; continue; }
+    if (/^(-e|--eval|-p|--print)$/.test(arg)) { i++; continue; }
+    if (/^(--eval|--print)=/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
+}
 
 /** The worker's next message, waiting for it without an event loop; an error once it has been silent for `silenceMs`. */
 export function next(port: MessagePort, posted: Int32Array, silenceMs = WORKER_SILENCE_MS): WorkerMessage {

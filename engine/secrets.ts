@@ -4,6 +4,10 @@
 export interface SecretPattern { name: string; pattern: RegExp }
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  // First: redaction runs the patterns in this order, and a token pattern that allows `-` would otherwise eat a
+  // following `-----BEGIN` and leave the key material unrecognised (found by the leak property test).
+  // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
+  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
   { name: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
   { name: 'aws-secret-access-key', pattern: /aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*["']?[A-Za-z0-9/+]{40}\b/i },
   { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
@@ -15,8 +19,6 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: 'stripe-key', pattern: /\b[sr]k_live_[0-9A-Za-z]{16,}\b/ },
   { name: 'salesforce-session', pattern: /\b00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{40,}/ },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
-  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
   // The scheme is bounded: unbounded, every word start of a long `a.b.c...` run would rescan the rest (quadratic).
   { name: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]+:[^\s:/@]{3,}@/i },
   // `key = value`, `key: value` or `key:"value"`; a bare `secret:name` (an AWS Secrets Manager ARN) is not one.

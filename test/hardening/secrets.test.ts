@@ -254,3 +254,15 @@ describe('a secret where validation fails', () => {
     expect(refused).toBeGreaterThan(10);
   }, 180_000);
 });
+
+describe('two secrets side by side', () => {
+  it('are both redacted, whichever pattern could swallow the start of the other', () => {
+    // A Slack token's character class allows `-`: run first, it took the `-----BEGIN` of a key block that followed it.
+    const key = corpus.find((s) => s.type === 'private-key')!;
+    for (const before of corpus) {
+      for (const text of [`${before.value}-${key.value}`, `${before.value} ${key.value}`, `${key.value}${before.value}`]) {
+        expect(leaks(redactText(text).text, [before, key]), `${before.type} then a key`).toEqual([]);
+      }
+    }
+  });
+});

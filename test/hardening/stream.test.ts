@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
-import { BatchReplay, next, streamNdjsonParallel } from '../../cli/ndjson-parallel.ts';
+import { BatchReplay, next, streamNdjsonParallel, workerExecArgv } from '../../cli/ndjson-parallel.ts';
 import { mayBeSuspect, NdjsonScan, partMayBeSuspect, PREFILTERED } from '../../cli/ndjson-parallel-scan.ts';
 import { streamNdjsonChunks, suspect, type StreamedNdjson } from '../../cli/ndjson-stream.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
@@ -219,6 +219,19 @@ describe('the two-thread path for big NDJSON files', () => {
     expect(seen.at(-1)).toBe(Buffer.byteLength(`${Array.from({ length: 400 }, () => seed.text.trimEnd()).join('\n')}\n`));
     expect(() => streamNdjsonParallel(join(dir, 'missing.ndjson'))).toThrow(/ENOENT/);
   });
+
+  it('starts its worker whatever options started the process, `node --input-type=module -e` included', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=6144', '--import', 'tsx'])).toEqual(['--max-old-space-size=6144', '--import', 'tsx']);
+    expect(workerExecArgv(['--input-type', 'module', '--eval=x', '-p', 'y', '--expose-gc'])).toEqual(['--expose-gc']);
+    const dir = tempDir('blastmap-parallel-argv-');
+    const path = join(dir, 'big.ndjson');
+    writeFileSync(path, `${Array.from({ length: 40 }, () => seed.text.trimEnd()).join('\n')}\n`);
+    const code = `const { main } = await import(${JSON.stringify(`file://${join(REPO, 'cli/main.ts')}`)});
+      process.exitCode = await main([process.argv[0], 'blastmap', 'import', 'native', ${JSON.stringify(path)}, '--graph', ${JSON.stringify(join(dir, 'g.bmap'))}]);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8', timeout: 120_000, env: { ...process.env, BLASTMAP_NDJSON_PARALLEL_BYTES: '0', BLASTMAP_NDJSON_STREAM_BYTES: '0' } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/imported 1 file/);
+  }, 180_000);
 
   it('gives up with a clear error, instead of waiting for ever, on a worker that stopped answering', () => {
     // A worker that died hard (out of memory) posts nothing, and its exit cannot be seen from a blocked thread.
