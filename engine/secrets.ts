@@ -4,8 +4,7 @@
 export interface SecretPattern { name: string; pattern: RegExp }
 
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
-  // First: redaction runs the patterns in this order, and a token pattern that allows `-` would otherwise eat a
-  // following `-----BEGIN` and leave the key material unrecognised (found by the leak property test).
+  // First: when matches overlap, the run is named by the pattern listed first (redactText).
   // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
   { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
   { name: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
@@ -40,21 +39,52 @@ export function findSecret(text: string): string | undefined {
 
 export const REDACTED = '[REDACTED]';
 
+/** Each pattern once, global, for finding every match. */
+const GLOBAL_PATTERNS = SECRET_PATTERNS.map(({ name, pattern }) => ({ name, pattern: new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`) }));
+
 /**
  * Replaces every secret-shaped run in `text` by a marker naming its type (`mark` may add to it, e.g. a
- * fingerprint so that ids stay distinct).
+ * fingerprint so that ids stay distinct). Every pattern is matched against the original text and overlapping
+ * matches are replaced as one run, named by the pattern listed first: replacing one pattern's matches before
+ * looking for the next let a token whose characters allow `-` swallow the start of the secret after it (`SSWS …`
+ * took the `00D…` of a Salesforce session), which then went unrecognised.
  */
 export function redactText(text: string, mark: (name: string, match: string) => string = (name) => `[REDACTED:${name}]`): { text: string; found: string[] } {
+  const runs: { start: number; end: number; order: number }[] = [];
+  GLOBAL_PATTERNS.forEach(({ pattern }, order) => {
+    // Matches of one pattern may overlap too: `SSWS a…-SSWS b…` is one match up to the second `SSWS` (the token's
+    // characters allow `-`), and `b…` alone is no secret shape. After each match the search resumes one character
+    // after its start; a match found inside and ending no further is skipped to the end, so a long run of one
+    // pattern's prefixes is scanned twice, not once per prefix.
+    pattern.lastIndex = 0;
+    let reach = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (end <= reach) { pattern.lastIndex = Math.max(reach, start + 1); continue; }
+      if (end > start) runs.push({ start, end, order });
+      reach = end;
+      pattern.lastIndex = start + 1;
+    }
+  });
+  if (runs.length === 0) return { text, found: [] };
+  runs.sort((a, b) => a.start - b.start || b.end - a.end);
   const found: string[] = [];
-  let out = text;
-  for (const { name, pattern } of SECRET_PATTERNS) {
-    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    out = out.replace(global, (match) => {
-      found.push(name);
-      return mark(name, match);
-    });
+  let out = '';
+  let at = 0;
+  for (let i = 0; i < runs.length;) {
+    let { start, end, order } = runs[i]!;
+    // Runs that overlap this one (or one merged into it) become one run.
+    for (i++; i < runs.length && runs[i]!.start < end; i++) {
+      end = Math.max(end, runs[i]!.end);
+      order = Math.min(order, runs[i]!.order);
+    }
+    const name = GLOBAL_PATTERNS[order]!.name;
+    found.push(name);
+    out += text.slice(at, start) + mark(name, text.slice(start, end));
+    at = end;
   }
-  return { text: out, found };
+  return { text: out + text.slice(at), found };
 }
 
 /**
