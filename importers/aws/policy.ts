@@ -448,7 +448,8 @@ export class PolicyWorld {
     for (const service of [...services].sort()) {
       const model = catalogue.model(service);
       if (!model.container) continue;
-      const serviceNames = names.get(service) ?? new Set<string>();
+      // A resource literally named `*` would share the key of the service's container (and be its own child).
+      const serviceNames = new Set([...(names.get(service) ?? [])].filter((name) => namedKey(service, name) !== containerKey(service)));
       const remainder: Witness[] = model.witnesses.length > 0
         ? model.witnesses.map((t) => this.witness(fill(t, FRESH)))
         : [{ arn: `arn:aws:${service}:${FRESH}:${account}:${FRESH}`, type: undefined }];

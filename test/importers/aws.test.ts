@@ -705,6 +705,13 @@ describe('policy evaluation', () => {
     }), { numRuns: 300 });
   });
 
+  it('a bucket listed with the name `*` does not become its own container (found by the fuzzer)', () => {
+    const { statements } = statementsOf(doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }), { id: 'p', name: 'p', kind: 'inline' });
+    const world = new PolicyWorld(W, DEFAULT_CATALOGUE, statements, new Map([['s3', new Set(['*', 'b1'])]]));
+    expect(world.order.filter((key) => key.startsWith('s3/'))).toEqual(['s3/*', 's3/b1']);
+    expect(() => emitGrants(world, evaluateTargets(world, { identity: statements }))).not.toThrow();
+  });
+
   it('decodes documents however they arrive, and reads one statement or a list', () => {
     const document = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' });
     const encoded = encodeURIComponent(JSON.stringify(document));
