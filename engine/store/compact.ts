@@ -52,7 +52,7 @@ const digitAt = (text: string, i: number): number => {
  * Date.parse of `YYYY-MM-DDTHH:MM:SS.sssZ` (how validated records store instants) without the general
  * parser: a million credentials load noticeably faster. NaN for anything else, left to Date.parse.
  */
-function canonicalInstant(text: string): number {
+export function canonicalInstant(text: string): number {
   if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') return NaN;
   const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
   const month = digitAt(text, 5) * 10 + digitAt(text, 6);

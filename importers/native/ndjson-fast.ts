@@ -6,7 +6,7 @@ import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
 import { SECRET_PATTERNS, isSecretFieldName } from '../../engine/secrets.ts';
-import type { CompactGraph, EdgeAttrs } from '../../engine/store/compact.ts';
+import { canonicalInstant, type CompactGraph, type EdgeAttrs } from '../../engine/store/compact.ts';
 import { GraphBuilder } from '../../engine/store/builder.ts';
 
 export interface FastNdjsonOptions {
@@ -42,7 +42,6 @@ const TAG = /^[a-z0-9][a-z0-9-]*$/;
 const SUBTYPES: ReadonlySet<string> = new Set(IDENTITY_SUBTYPES);
 const CREDENTIALS: ReadonlySet<string> = new Set(CREDENTIAL_TYPES);
 const DATE_FIELDS = ['createdAt', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'revokedAt'] as const;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const isString = (value: unknown, min: number, max: number): value is string =>
   typeof value === 'string' && value.length >= min && value.length <= max;
@@ -80,28 +79,13 @@ function isProperties(value: unknown): boolean {
   return true;
 }
 
-const digit = (text: string, i: number): number => {
-  const code = text.charCodeAt(i) - 48;
-  return code >= 0 && code <= 9 ? code : -100;
-};
 
 /**
  * The normalised UTC instant of an ISO-8601 text, as the schema's isoInstant transform gives it, or
  * undefined when the schema rejects it. Text already in `toISOString` form is returned as is.
  */
 export function normaliseInstant(text: string): string | undefined {
-  if (text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z') {
-    const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
-    const month = digit(text, 5) * 10 + digit(text, 6);
-    const day = digit(text, 8) * 10 + digit(text, 9);
-    const hour = digit(text, 11) * 10 + digit(text, 12);
-    const minute = digit(text, 14) * 10 + digit(text, 15);
-    const second = digit(text, 17) * 10 + digit(text, 18);
-    const ms = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= days && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && ms >= 0) return text;
-  }
+  if (!Number.isNaN(canonicalInstant(text))) return text;
   if (!ISO_INSTANT.test(text)) return undefined;
   const parsed = Date.parse(text);
   return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString();
