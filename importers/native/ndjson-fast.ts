@@ -79,7 +79,6 @@ function isProperties(value: unknown): boolean {
   return true;
 }
 
-
 /**
  * The normalised UTC instant of an ISO-8601 text, as the schema's isoInstant transform gives it, or
  * undefined when the schema rejects it. Text already in `toISOString` form is returned as is.
