@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
 import { SECRET_PATTERNS } from '../engine/secrets.ts';
 import { PlainEdgeScanner } from '../importers/native/ndjson-fast.ts';
-import { longLine, MAX_LINE_BYTES, scrubRecord, SUSPECT, suspect } from './ndjson-stream.ts';
+import { scrubRecord, SUSPECT, suspect, WholeLines } from './ndjson-stream.ts';
 
 /**
  * What the worker sends for a stretch of input: `ops` is a list of triples, `[code, from, to]` for a plain edge line
@@ -216,13 +216,13 @@ export class NdjsonScan {
   private lastOther = -1;
   private redactions = 0;
   private read = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly lines: WholeLines;
 
   constructor(options: { file: string; schema?: Schema | undefined; emit: (batch: ScanBatch) => void }) {
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.file = options.file;
     this.emit = options.emit;
+    this.lines = new WholeLines(this.file, (complete) => this.feed(complete));
     const kinds = Object.keys(this.schema.edgeKinds);
     this.cleanKind = new Uint8Array(kinds.length);
     // The fixed words of a plain edge line between its quotes: `{`, `kind`, `:`, `,`, `from`, `to`, `}` and blanks.
@@ -241,30 +241,14 @@ export class NdjsonScan {
 
   /** One chunk of the input, cut as streamNdjsonChunks cuts it; emits a batch. */
   push(chunk: Uint8Array): void {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    this.read += chunk.length;
-    const end = bytes.lastIndexOf(10) + 1;
-    if (end === 0) {
-      this.pending.push(Buffer.from(bytes));
-      this.pendingBytes += bytes.length;
-      if (this.pendingBytes > MAX_LINE_BYTES) throw longLine(this.file, this.read - this.pendingBytes);
-    } else {
-      let start = 0;
-      if (this.pending.length > 0) {
-        start = bytes.indexOf(10) + 1;
-        this.feed(Buffer.concat([...this.pending, bytes.subarray(0, start)]));
-      }
-      this.feed(bytes.subarray(start, end));
-      this.pending = end < bytes.length ? [Buffer.from(bytes.subarray(end))] : [];
-      this.pendingBytes = bytes.length - end;
-    }
+    this.lines.push(chunk);
+    this.read = this.lines.read;
     this.flush();
   }
 
   /** The end of the input: its last line (when it has no newline), then a last batch. */
   end(): void {
-    if (this.pending.length > 0) this.feed(Buffer.concat(this.pending));
-    this.pending = [];
+    this.lines.end();
     this.flush();
   }
 

@@ -1,11 +1,10 @@
 // The worker thread of a parallel NDJSON import (started through cli/ndjson-parallel-worker.mjs): reads the file in the
 // chunks cli/ndjson-stream.ts reads, scans them (cli/ndjson-parallel-scan.ts) and posts the batches to the importing
 // thread, counting each message in a shared word that thread waits on.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { BlastmapError } from '../engine/errors.ts';
 import type { WorkerInput, WorkerMessage } from './ndjson-parallel.ts';
 import { NdjsonScan } from './ndjson-parallel-scan.ts';
-import { CHUNK } from './ndjson-stream.ts';
+import { fileChunks } from './ndjson-stream.ts';
 
 /**
  * Batches posted and not yet taken by the importing thread beyond which the worker waits: node lines are passed on as
@@ -32,22 +31,8 @@ export function runWorker(input: WorkerInput): void {
       file: input.file, schema: input.schema,
       emit: (batch) => post({ kind: 'batch', batch }, [batch.ops.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer]),
     });
-    let fd: number;
-    try {
-      fd = openSync(input.path, 'r');
-    } catch (error) {
-      throw new BlastmapError('IO', `cannot read ${input.path}: ${(error as Error).message}`, { cause: error });
-    }
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    try {
-      for (;;) {
-        const n = readSync(fd, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        scan.push(buffer.subarray(0, n));
-      }
-    } finally {
-      closeSync(fd);
-    }
+    // The same reads as the one-thread path: one reused buffer of CHUNK bytes (the scan copies what it keeps).
+    for (const chunk of fileChunks(input.path)) scan.push(chunk);
     scan.end();
     post({ kind: 'done' });
   } catch (error) {

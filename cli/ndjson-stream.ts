@@ -13,7 +13,7 @@ import { parallelThreshold, streamNdjsonParallel } from './ndjson-parallel.ts';
 
 /** NDJSON files at least this large are streamed (BLASTMAP_NDJSON_STREAM_BYTES overrides it). */
 export const STREAM_THRESHOLD = 32 * 1024 * 1024;
-export const CHUNK = 1024 * 1024;
+const CHUNK = 1024 * 1024;
 
 export function streamThreshold(): number {
   const override = Number(process.env.BLASTMAP_NDJSON_STREAM_BYTES);
@@ -103,10 +103,6 @@ export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file
   const reader = new NdjsonGraphReader({ file: options.file, schema, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
   const encoder = new TextEncoder();
   let redactions = 0;
-  // The start of a line not complete yet, as copied pieces: joined once its newline arrives (never re-copied per chunk).
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let read = 0;
   const feed = (complete: Buffer) => {
     if (complete.length === 0) return;
     if (!suspect(complete.toString('latin1'))) { reader.push(complete); return; }
@@ -134,29 +130,12 @@ export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file
       reader.push(encoder.encode(`${JSON.stringify(scrubbed.value)}\n`));
     }
   };
+  const lines = new WholeLines(options.file, feed);
   for (const chunk of chunks) {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    read += chunk.length;
-    // Whole lines only: a secret or an escape split across two chunks must be seen in one piece.
-    const end = bytes.lastIndexOf(10) + 1;
-    if (end === 0) {
-      pending.push(Buffer.from(bytes));
-      pendingBytes += bytes.length;
-      if (pendingBytes > MAX_LINE_BYTES) throw longLine(options.file, read - pendingBytes);
-    } else {
-      let start = 0;
-      if (pending.length > 0) {
-        // Only the line that straddles the chunks is copied; the rest is read in place.
-        start = bytes.indexOf(10) + 1;
-        feed(Buffer.concat([...pending, bytes.subarray(0, start)]));
-      }
-      feed(bytes.subarray(start, end));
-      pending = end < bytes.length ? [Buffer.from(bytes.subarray(end))] : [];
-      pendingBytes = bytes.length - end;
-    }
-    options.onBytes?.(read);
+    lines.push(chunk);
+    options.onBytes?.(lines.read);
   }
-  if (pending.length > 0) feed(Buffer.concat(pending));
+  lines.end();
   const result = reader.finish();
   if (!result.ok) {
     throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the input; nothing was imported`, { issues: result.issues });
@@ -164,19 +143,61 @@ export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file
   return { graph: reader.builder.build(), summary: { ...result.value, redactions: result.value.redactions + redactions } };
 }
 
+/**
+ * Cuts chunks into runs of whole lines for `feed`: a secret or an escape split across two chunks must be seen in one
+ * piece. Every line ends with its newline but possibly the last one of the input.
+ */
+export class WholeLines {
+  /** The start of a line not complete yet, as copied pieces: joined once its newline arrives (never re-copied per chunk). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes pushed so far. */
+  read = 0;
+
+  constructor(private readonly file: string, private readonly feed: (complete: Buffer) => void) {}
+
+  push(chunk: Uint8Array): void {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    this.read += chunk.length;
+    const end = bytes.lastIndexOf(10) + 1;
+    if (end === 0) {
+      this.pending.push(Buffer.from(bytes));
+      this.pendingBytes += bytes.length;
+      if (this.pendingBytes > MAX_LINE_BYTES) throw longLine(this.file, this.read - this.pendingBytes);
+      return;
+    }
+    let start = 0;
+    if (this.pending.length > 0) {
+      // Only the line that straddles the chunks is copied; the rest is read in place.
+      start = bytes.indexOf(10) + 1;
+      this.feed(Buffer.concat([...this.pending, bytes.subarray(0, start)]));
+    }
+    this.feed(bytes.subarray(start, end));
+    this.pending = end < bytes.length ? [Buffer.from(bytes.subarray(end))] : [];
+    this.pendingBytes = bytes.length - end;
+  }
+
+  /** The end of the input: its last line, when it has no newline. */
+  end(): void {
+    if (this.pending.length > 0) this.feed(Buffer.concat(this.pending));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
 const NEWLINE = new Uint8Array([10]);
 
 /** Longest line (one node or edge) accepted: far beyond any real record; a line without end is an attack or a wrong file. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-export function longLine(file: string, offset: number): BlastmapError {
+function longLine(file: string, offset: number): BlastmapError {
   return new BlastmapError('INVALID_INPUT', `${file}: a line longer than ${MAX_LINE_BYTES} bytes; nothing was imported`, {
     issues: [{ file, path: '$', message: 'line too long', expected: `one node or edge per line, each under ${MAX_LINE_BYTES} bytes`, found: `a line of more than ${MAX_LINE_BYTES} bytes starting at byte ${offset}` }],
   });
 }
 
 /** The chunks of a file, read with one reused buffer. */
-function* fileChunks(path: string): Generator<Uint8Array> {
+export function* fileChunks(path: string): Generator<Uint8Array> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
