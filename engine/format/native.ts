@@ -82,6 +82,7 @@ export function edgeSchema(schema: Schema = DEFAULT_SCHEMA) {
       reason: z.string().max(2048).optional().describe('One human sentence, shown in paths.'),
       conditions: z.array(tag).optional().describe('Mitigating controls such as ip-allowlist, mfa, device-trust.'),
       assumed: z.boolean().optional().describe('The level was assumed from an unknown scope by the conservative rule.'),
+      derivedFrom: idText.optional().describe('Set by the graph builder on the edges it derives from a scoped delegation: that edge\'s id. Such edges are derived again on every build, so an import need not carry them.'),
       source: z.string().max(256).optional(),
       properties: extraProperties.optional(),
     })

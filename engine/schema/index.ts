@@ -43,7 +43,39 @@ export interface EdgeKindSpec {
    * to them instead.
    */
   cuttable?: boolean;
+  /**
+   * The responder action that removes one such edge (`remove-membership`, `narrow-grant`, ...), shown in plans.
+   * Absent on kinds no action removes: they state facts (a credential is that principal's, a container holds
+   * its parts) and a plan acts on what leads to them instead.
+   */
+  action?: EdgeAction;
+  /**
+   * Delegation: using the edge is acting as the target principal. When the edge carries `scopes` that a
+   * scope catalogue restricts, the graph builder replaces its authority by derived edges to exactly what the
+   * scopes allow, intersected with what the target itself can do (docs/model.md, "Scoped delegation").
+   */
+  delegates?: boolean;
+  /**
+   * The target is minted by the source (an access token by its refresh token or grant): the target stays
+   * usable as long as the source is, whatever its own expiry says, unless the target itself was revoked.
+   */
+  renews?: boolean;
 }
+
+/** What a responder does to remove one edge of a kind; `revoke-credential` and `rotate-credential` act on the credential. */
+export const EDGE_ACTIONS = {
+  'revoke-credential': 'Revoke the credential (or uninstall the app that holds it)',
+  'rotate-credential': 'Rotate the credential: a copy was exposed, so the value must change',
+  'remove-membership': 'Remove the member from the group',
+  'remove-role': 'Remove the role assignment',
+  'narrow-grant': 'Remove the scope or permission from the grant',
+  'remove-delegation': 'Remove the delegation or impersonation right',
+  'remove-permission': 'Remove the permission that allows the takeover',
+  'unassign-sso': 'Remove the single sign-on assignment',
+  'remove-trust': 'Remove the federation trust',
+  'restrict-workload': 'Restrict what can run as the workload (branch protection, trust conditions, workflow triggers)',
+} as const;
+export type EdgeAction = keyof typeof EDGE_ACTIONS;
 
 export interface Schema {
   readonly nodeKinds: Readonly<Record<string, NodeKindSpec>>;
@@ -88,7 +120,7 @@ export type BuiltinNodeKind = keyof typeof NODE_KINDS;
 
 const authority = (level: Level, meaning: string): EdgeKindSpec => ({
   description: meaning, from: AUTHORITY_SOURCES, to: ['Resource', 'Platform'],
-  traversable: true, requires: 'admin', grants: level,
+  traversable: true, requires: 'admin', grants: level, action: 'narrow-grant',
 });
 
 const governance = (from: readonly string[], to: readonly string[], meaning: string): EdgeKindSpec => ({
@@ -97,15 +129,15 @@ const governance = (from: readonly string[], to: readonly string[], meaning: str
 
 export const EDGE_KINDS = {
   // (:App|Identity)-[:HOLDS]->(:Credential)
-  HOLDS: { description: 'The holder stores or can use the credential.', from: ['App', 'Identity'], to: ['Credential'], traversable: true, requires: 'admin', grants: 'admin' },
+  HOLDS: { description: 'The holder stores or can use the credential.', from: ['App', 'Identity'], to: ['Credential'], traversable: true, requires: 'admin', grants: 'admin', action: 'revoke-credential' },
   // (:Resource)-[:CONTAINS_CREDENTIAL]->(:Credential)
-  CONTAINS_CREDENTIAL: { description: 'A secret sits inside this data: reading the data yields the credential.', from: ['Resource'], to: ['Credential'], traversable: true, requires: 'read', grants: 'admin' },
+  CONTAINS_CREDENTIAL: { description: 'A secret leaked into this data (a case, a channel, a page, a repository): reading the data yields the credential.', from: ['Resource'], to: ['Credential'], traversable: true, requires: 'read', grants: 'admin', action: 'rotate-credential' },
   // (:Credential)-[:AUTHENTICATES_AS]->(:App|Identity)
-  AUTHENTICATES_AS: { description: 'Using the credential is acting as that principal with its full authority.', from: ['Credential'], to: ['App', 'Identity'], traversable: true, requires: 'admin', grants: 'admin' },
+  AUTHENTICATES_AS: { description: 'Using the credential is acting as that principal with its full authority (or, with restricting scopes, only what they allow).', from: ['Credential'], to: ['App', 'Identity'], traversable: true, requires: 'admin', grants: 'admin', cuttable: false, delegates: true },
   // (:Identity|Group)-[:MEMBER_OF]->(:Group)
-  MEMBER_OF: { description: "The member inherits the group's grants.", from: ['Identity', 'Group'], to: ['Group'], traversable: true, requires: 'admin', grants: 'admin' },
+  MEMBER_OF: { description: "The member inherits the group's grants.", from: ['Identity', 'Group'], to: ['Group'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-membership' },
   // (:Identity|Group|App)-[:HAS_ROLE]->(:Role)
-  HAS_ROLE: { description: 'The principal holds the role.', from: ['Identity', 'Group', 'App'], to: ['Role'], traversable: true, requires: 'admin', grants: 'admin' },
+  HAS_ROLE: { description: 'The principal holds the role.', from: ['Identity', 'Group', 'App'], to: ['Role'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-role' },
   // (:App|Identity|Group|Role|Credential)-[:CAN_READ|CAN_WRITE|CAN_ADMIN]->(:Resource|Platform)
   CAN_READ: authority('read', 'Direct read authority, usually derived from scopes.'),
   CAN_WRITE: authority('write', 'Direct write authority, usually derived from scopes.'),
@@ -115,23 +147,34 @@ export const EDGE_KINDS = {
   // (:Platform|Resource)-[:MANAGES]->(:App|Identity|Credential)
   MANAGES: { description: 'An administrator of the container can take over the principal (reset, mint, add a secret).', from: ['Platform', 'Resource'], to: ['App', 'Identity', 'Credential'], traversable: true, requires: 'admin', grants: 'admin', cuttable: false },
   // (:App|Identity)-[:CAN_IMPERSONATE]->(:Identity)
-  CAN_IMPERSONATE: { description: 'Acts as the identity, e.g. Google domain-wide delegation or Okta impersonation.', from: ['App', 'Identity'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin' },
+  CAN_IMPERSONATE: { description: 'Acts as the identity, e.g. Google domain-wide delegation or Okta impersonation (with restricting scopes, only what they allow).', from: ['App', 'Identity'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-delegation', delegates: true },
   // (:App|Identity|Role)-[:CAN_ADD_CREDENTIAL]->(:App|Identity)
-  CAN_ADD_CREDENTIAL: { description: 'Can mint a new credential for the principal, e.g. owner of an Entra app or Application.ReadWrite.All.', from: ['App', 'Identity', 'Role'], to: ['App', 'Identity'], traversable: true, requires: 'admin', grants: 'admin' },
+  CAN_ADD_CREDENTIAL: { description: 'Can mint a new credential for the principal, e.g. owner of an Entra app or Application.ReadWrite.All.', from: ['App', 'Identity', 'Role'], to: ['App', 'Identity'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-permission' },
   // (:App|Identity|Role|Credential)-[:CAN_RESET_CREDENTIAL]->(:Identity)
-  CAN_RESET_CREDENTIAL: { description: "Can reset the identity's password or other credential.", from: ['App', 'Identity', 'Role', 'Credential'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin' },
+  CAN_RESET_CREDENTIAL: { description: "Can reset the identity's password or other credential.", from: ['App', 'Identity', 'Role', 'Credential'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-permission' },
   // (:Identity)-[:SSO_TO]->(:Identity)
-  SSO_TO: { description: 'An identity-provider account signs in as the linked account on another platform.', from: ['Identity'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin' },
+  SSO_TO: { description: 'An identity-provider account signs in as the linked account on another platform.', from: ['Identity'], to: ['Identity'], traversable: true, requires: 'admin', grants: 'admin', action: 'unassign-sso' },
   // (:Platform)-[:FEDERATES_TO]->(:Platform)
-  FEDERATES_TO: { description: "The target trusts the source's identity provider for every user.", from: ['Platform'], to: ['Platform'], traversable: true, requires: 'admin', grants: 'admin' },
+  FEDERATES_TO: { description: "The target trusts the source's identity provider for every user.", from: ['Platform'], to: ['Platform'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-trust' },
   // (:Resource)-[:RUNS_AS]->(:Identity)
-  RUNS_AS: { description: 'Writing to this repository or CI project runs code as that workload.', from: ['Resource'], to: ['Identity'], traversable: true, requires: 'write', grants: 'admin' },
+  RUNS_AS: { description: 'Writing to this repository or CI project runs code as that workload.', from: ['Resource'], to: ['Identity'], traversable: true, requires: 'write', grants: 'admin', action: 'restrict-workload' },
   // (:Identity)-[:OWNS]->(:App|Credential|Identity) — an owner of a service account is an Identity owning an Identity.
   OWNS: governance(['Identity'], ['App', 'Credential', 'Identity'], 'Business or technical owner; governance only.'),
   // (:App)-[:INSTALLED_IN]->(:Platform)
   INSTALLED_IN: governance(['App'], ['Platform'], 'Where the integration is installed; governance only.'),
   // (:Identity)-[:CONSENTED]->(:App)
   CONSENTED: governance(['Identity'], ['App'], 'Who approved the grant; governance only.'),
+  // Kinds added in the second round of the model keep the codes of the kinds above (the generator and old snapshots use them).
+  // (:App|Identity|Role|Credential)-[:CAN_ADD_MEMBER]->(:Group)
+  CAN_ADD_MEMBER: { description: "Can change the group's members, so can add itself (or anyone) and get what the group gets: Okta group admins and provisioning connectors, Entra group writers and owners, team maintainers.", from: ['App', 'Identity', 'Role', 'Credential'], to: ['Group'], traversable: true, requires: 'admin', grants: 'admin', action: 'remove-permission' },
+  // (:Resource)-[:STORES_CREDENTIAL]->(:Credential)
+  STORES_CREDENTIAL: { description: 'A secret store keeps the credential where it belongs (AWS Secrets Manager, a vault): reading the secret through the store\'s API yields it. Not a leak.', from: ['Resource'], to: ['Credential'], traversable: true, requires: 'read', grants: 'admin', action: 'rotate-credential' },
+  // (:Resource)-[:RUNS_AS_ON_TRIGGER]->(:Identity)
+  RUNS_AS_ON_TRIGGER: { description: 'A workflow runs as that workload on events a reader or outsider can cause (pull_request_target, issue_comment, workflow_run): code execution from read.', from: ['Resource'], to: ['Identity'], traversable: true, requires: 'read', grants: 'admin', action: 'restrict-workload' },
+  // (:Credential)-[:MINTS]->(:Credential)
+  MINTS: { description: 'A refresh token or grant mints the access token: the family stays live while the refresh token is, and whoever holds the refresh token can mint new access tokens.', from: ['Credential'], to: ['Credential'], traversable: true, requires: 'admin', grants: 'admin', cuttable: false, renews: true },
+  // (:App|Identity|Credential)-[:DELEGATED_AS]->(:App|Identity)
+  DELEGATED_AS: { description: 'Acts as the principal only within restricting scopes (domain-wide delegation limited to drive.readonly, a delegated Mail.Read grant): its authority is the derived edges, not the principal.', from: ['App', 'Identity', 'Credential'], to: ['App', 'Identity'], traversable: false, requires: 'admin', grants: 'admin', action: 'remove-delegation', delegates: true },
 } as const satisfies Record<string, EdgeKindSpec>;
 
 export type BuiltinEdgeKind = keyof typeof EDGE_KINDS;

@@ -1,9 +1,9 @@
-// The Entra importer's reference data: the permission catalogue (scopes.json), the directory-role catalogue
+// The Entra importer's reference data: the permission catalogue (engine/schema/scopes/entra.json), the directory-role catalogue
 // (roles.json), the resource types scopes map to, and the few well-known ids Microsoft publishes.
 import { scopeCatalogSchema, type ScopeCatalog } from '../common/scopes.ts';
 import { roleCatalogSchema, type RoleCatalog } from './schema.ts';
 import rolesJson from './roles.json' with { type: 'json' };
-import scopesJson from './scopes.json' with { type: 'json' };
+import scopesJson from '../../engine/schema/scopes/entra.json' with { type: 'json' };
 
 export const ENTRA_SCOPES: ScopeCatalog = scopeCatalogSchema.parse(scopesJson);
 export const ENTRA_ROLES: RoleCatalog = roleCatalogSchema.parse(rolesJson);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CREDENTIAL_TYPES } from '../../engine/schema/index.ts';
 import { scopeCatalogSchema, type ScopeCatalog } from '../common/scopes.ts';
-import oauthScopesJson from './oauth-scopes.json' with { type: 'json' };
+import oauthScopesJson from '../../engine/schema/scopes/github.json' with { type: 'json' };
 import permissionsJson from './permissions.json' with { type: 'json' };
 import secretHintsJson from './secret-hints.json' with { type: 'json' };
 

@@ -9,7 +9,7 @@ import type { Located } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes, scopeCatalogSchema, type ScopeLookup } from '../common/scopes.ts';
 import { definedProperties, FragmentBuilder, withoutPrototype } from '../common/builder.ts';
 import firstPartyData from './first-party.json' with { type: 'json' };
-import scopeData from './scopes.json' with { type: 'json' };
+import scopeData from '../../engine/schema/scopes/google-workspace.json' with { type: 'json' };
 import { historyKey, revokedLast, type GrantHistory, type LocatedToken } from './read.ts';
 import type { Delegation, GoogleUser } from './schema.ts';
 

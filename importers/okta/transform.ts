@@ -13,7 +13,7 @@ import { lookupScope, scopeCatalogSchema, UnknownScopes, type ScopeEntry } from 
 import adminRolesJson from './admin-roles.json' with { type: 'json' };
 import catalogAppsJson from './catalog-apps.json' with { type: 'json' };
 import resourcesJson from './resources.json' with { type: 'json' };
-import scopesJson from './scopes.json' with { type: 'json' };
+import scopesJson from '../../engine/schema/scopes/okta.json' with { type: 'json' };
 import {
   adminRolesTableSchema, catalogAppsTableSchema, oktaApiServiceSchema, oktaApiTokenSchema, oktaAppGroupSchema, oktaAppSchema,
   oktaAppUserSchema, oktaClientSecretSchema, oktaGrantSchema, oktaGroupSchema, oktaJwkSchema, oktaRefreshTokenSchema,

@@ -1,8 +1,8 @@
-// The Slack importer's reference data: the scope catalogue (scopes.json) and the workspace-wide resources
+// The Slack importer's reference data: the scope catalogue (engine/schema/scopes/slack.json) and the workspace-wide resources
 // its resource types stand for. Channels named by a secret finding are contained in these.
 import { scopeCatalogSchema, type ScopeCatalog } from '../common/scopes.ts';
 import { withoutPrototype } from '../common/builder.ts';
-import scopesJson from './scopes.json' with { type: 'json' };
+import scopesJson from '../../engine/schema/scopes/slack.json' with { type: 'json' };
 
 export const SLACK_SCOPES: ScopeCatalog = withoutPrototype(scopeCatalogSchema.parse(scopesJson));
 

@@ -442,7 +442,7 @@ describe('idempotence and secrets', () => {
 
 describe('catalogues', () => {
   it('scopes.json and roles.json validate, and every resource type they name is mapped', () => {
-    const scopes = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'importers/entra/scopes.json'), 'utf8')));
+    const scopes = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'engine/schema/scopes/entra.json'), 'utf8')));
     const roles = roleCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'importers/entra/roles.json'), 'utf8')));
     const known = new Set([...Object.keys(RESOURCE_TYPES), 'tenant']);
     const named = [...Object.values(scopes.scopes).flatMap((e) => e.resources), ...Object.values(roles.roles).flatMap((r) => r.grants.map((g) => g.resource))];

@@ -388,9 +388,9 @@ describe('idempotence and secrets', () => {
 });
 
 describe('catalogues and fingerprints', () => {
-  it('permissions.json and oauth-scopes.json validate and name only resource types the importer maps', () => {
-    for (const name of ['permissions.json', 'oauth-scopes.json']) {
-      const catalog = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'importers/github', name), 'utf8')));
+  it('permissions.json and the classic-token scope catalogue validate and name only resource types the importer maps', () => {
+    for (const name of ['importers/github/permissions.json', 'engine/schema/scopes/github.json']) {
+      const catalog = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, name), 'utf8')));
       const named = Object.values(catalog.scopes).flatMap((entry) => entry.resources);
       expect(named.filter((type) => !(RESOURCE_TYPES as readonly string[]).includes(type)), name).toEqual([]);
     }

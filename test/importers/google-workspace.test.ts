@@ -366,7 +366,7 @@ describe('google-workspace: validation and determinism', () => {
   });
 
   it('ships a scope catalogue and a first-party client table that validate', () => {
-    const catalogue = JSON.parse(readFileSync(join(REPO, 'importers/google-workspace/scopes.json'), 'utf8')) as unknown;
+    const catalogue = JSON.parse(readFileSync(join(REPO, 'engine/schema/scopes/google-workspace.json'), 'utf8')) as unknown;
     expect(scopeCatalogSchema.safeParse(catalogue).success).toBe(true);
     const firstParty = JSON.parse(readFileSync(join(REPO, 'importers/google-workspace/first-party.json'), 'utf8')) as { clients: Record<string, string> };
     expect(Object.keys(firstParty.clients).every((id) => id.endsWith('.apps.googleusercontent.com'))).toBe(true);

@@ -24,7 +24,7 @@ import { oktaImporter } from '../../importers/okta/index.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { durationMs, OKTA_ADMIN_ROLES, OKTA_CATALOG_APPS, OKTA_FILES, OKTA_RESOURCES, OKTA_SCOPES, userNameFromTemplate } from '../../importers/okta/transform.ts';
 import type { OktaUser } from '../../importers/okta/schema.ts';
-import scopesJson from '../../importers/okta/scopes.json' with { type: 'json' };
+import scopesJson from '../../engine/schema/scopes/okta.json' with { type: 'json' };
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 
 const CORPUS = resolve(REPO, '../shared/corpus/okta');

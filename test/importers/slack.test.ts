@@ -296,7 +296,7 @@ describe('validation, idempotence and secrets', () => {
 
 describe('the scope catalogue', () => {
   it('scopes.json validates and every resource type it names is a workspace resource or the workspace', () => {
-    const catalog = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'importers/slack/scopes.json'), 'utf8')));
+    const catalog = scopeCatalogSchema.parse(JSON.parse(readFileSync(join(REPO, 'engine/schema/scopes/slack.json'), 'utf8')));
     const known = new Set([...Object.keys(SLACK_RESOURCES), WORKSPACE_TYPE]);
     const named = [...Object.values(catalog.scopes), ...catalog.patterns.map((p) => p.entry)].flatMap((e) => e.resources);
     expect(named.filter((type) => !known.has(type))).toEqual([]);
