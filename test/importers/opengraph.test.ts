@@ -190,6 +190,20 @@ describe('OpenGraph import: collectors through the mapping table', () => {
     expect(org.path.map((step) => step.kind)).toEqual(['MEMBER_OF', 'OPENGRAPH_CONTROLS', 'AUTHENTICATES_AS', 'CAN_ADMIN']);
   });
 
+  it('control of group membership (Okta_GroupMembershipAdmin, AZMGAddMember, AddMember) becomes CAN_ADD_MEMBER: the group\'s grants follow', () => {
+    const okta = JSON.parse(fixture('okta.json').text) as { graph: { edges: unknown[] } };
+    okta.graph.edges.push({ kind: 'Okta_GroupMembershipAdmin', start: { value: '00u2jane' }, end: { value: '00g1auditors' } });
+    const { graph, report } = importFiles([{ path: 'okta.json', text: JSON.stringify(okta) }]);
+    const jane = 'okta:contoso.okta.com:identity:00u2jane';
+    const edge = edgesOf(graph).find((e) => e.from === jane && e.to === 'okta:contoso.okta.com:group:00g1auditors')!;
+    expect(edge).toMatchObject({ kind: 'CAN_ADD_MEMBER', properties: { opengraphKinds: ['Okta_GroupMembershipAdmin'] } });
+    expect(report.refitted.filter((r) => r.kind === 'Okta_GroupMembershipAdmin')).toEqual([]);
+    // Jane is no auditor, but she can make herself one: she reaches what Auditors reach (the HR Sync secret).
+    const radius = blastRadius(graph, [graph.indexOf.get(jane)!], { at: '2026-06-01' });
+    const secret = radius.reached.find((r) => r.id === 'okta:contoso.okta.com:credential:ocs1hrsync')!;
+    expect(secret.path.map((step) => step.kind)).toEqual(['CAN_ADD_MEMBER', 'OPENGRAPH_CONTROLS']);
+  });
+
   it('openhound-github kinds: a user holding a PAT reaches the repository and its Actions secret', () => {
     const { graph, report } = importFiles([fixture('github.json')]);
     const id = (kind: string, native: string) => `github:opengraph:${kind}:${native}`;
