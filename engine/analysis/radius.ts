@@ -24,6 +24,8 @@ export interface PathStepView {
   reason?: string;
   grant?: string;
   conditions?: string[];
+  /** The scoped delegation (a DELEGATED_AS edge id) this step's edge is derived from. */
+  derivedFrom?: string;
 }
 
 export interface RadiusEntry extends NodeRef {
@@ -96,6 +98,7 @@ export function stepView(graph: CompactGraph, step: PathStep): PathStepView {
   if (attrs?.reason) view.reason = attrs.reason;
   if (attrs?.grant) view.grant = attrs.grant;
   if (attrs?.conditions) view.conditions = attrs.conditions;
+  if (attrs?.derivedFrom) view.derivedFrom = attrs.derivedFrom;
   return view;
 }
 

@@ -96,6 +96,7 @@ export const pathStepSchema = z.object({
   reason: z.string().optional(),
   grant: z.string().optional(),
   conditions: z.array(z.string()).optional(),
+  derivedFrom: z.string().optional(),
 }) satisfies z.ZodType<PathStepView>;
 
 export const errorResponseSchema = z.object({
