@@ -610,7 +610,7 @@ class EnterpriseGenerator {
         const count = isStore ? rng.int(3, 15) : rng.chance(0.02) ? 1 : 0;
         for (let i = 0; i < count; i++) {
           const pool = !isStore && rng.chance(0.5) ? this.credentialPool : team.credentials;
-          this.edge('CONTAINS_CREDENTIAL', resource, rng.pick(pool), isStore ? undefined : { reason: 'secret found in the content' });
+          this.edge(isStore ? 'STORES_CREDENTIAL' : 'CONTAINS_CREDENTIAL', resource, rng.pick(pool), isStore ? undefined : { reason: 'secret found in the content' });
         }
       }
     }

@@ -114,13 +114,18 @@ describe('generateEnterprise', () => {
     expect(scoped.every((edge) => credentials.has(edge.grant!) && edge.from === edge.grant)).toBe(true);
   });
 
-  it('tags data by sensitivity and leaves credentials in data (repositories, shared pages, support cases)', () => {
+  it('tags data by sensitivity, leaves credentials in data (repositories, shared pages, support cases) and keeps some in secret stores', () => {
     const { nodes, edges } = enterprise(20_000, 1);
     const resources = nodes.filter((node) => node.kind === 'Resource');
     for (const tag of ['crown-jewel', 'pii', 'secrets', 'source-code']) expect(resources.some((node) => node.tags?.includes(tag))).toBe(true);
     const leaks = edges.filter((edge) => edge.kind === 'CONTAINS_CREDENTIAL');
     expect(leaks.length).toBeGreaterThan(20);
     expect(leaks.some((edge) => edge.reason?.includes('support case'))).toBe(true);
+    // Secret stores keep credentials on purpose: STORES_CREDENTIAL, never counted as a leak.
+    const stored = edges.filter((edge) => edge.kind === 'STORES_CREDENTIAL');
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.every((edge) => edge.from.includes(':resource:secrets-manager-'))).toBe(true);
+    expect(leaks.some((edge) => edge.from.includes(':resource:secrets-manager-'))).toBe(false);
   });
 
   it('streams chunks whose node numbers and kind codes describe their edges, each edge after its nodes', () => {
