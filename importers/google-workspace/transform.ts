@@ -403,7 +403,9 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
     b.edge({ kind: 'HOLDS', from: holder, to: did, reason: `${label} can sign a token for any ${domain} user with its own key: domain-wide delegation needs no per-user consent.` });
     const lookups = authorityEdges(did, scopes, 'everyone', `${label} (any user, domain-wide delegation)`);
     memberEdges(did, lookups, 'everyone', label, admins.length > 0);
-    const takeover = lookups.filter((l) => (isAdminOnlyScope(l.scope) && l.entry.level === 'admin') || l.entry.takeover === 'impersonate').map((l) => l.scope);
+    // Group-writing scopes (admin.directory.group) are not a takeover of the administrator: their CAN_ADD_MEMBER
+    // edges say what they change, and on a delegation edge the graph builder would read them as handing over the user.
+    const takeover = lookups.filter((l) => l.entry.takeover !== 'add-member' && ((isAdminOnlyScope(l.scope) && l.entry.level === 'admin') || l.entry.takeover === 'impersonate')).map((l) => l.scope);
     if (takeover.length > 0) {
       for (const admin of admins) {
         // (:Credential)-[:AUTHENTICATES_AS]->(:Identity): impersonating an administrator with admin scopes is their takeover.

@@ -389,6 +389,9 @@ describe('google-workspace: groups, who can change their members, and scoped del
     const grant = `${N}:credential:domain-wide-delegation/334455667788990011223`;
     expect(addMember(fragment, grant)).toEqual([G('eng@northwind.example'), G('everyone@northwind.example'), G('gcp-admins@northwind.example')]);
     expect(fragment.edges.find((e) => e.kind === 'CAN_ADD_MEMBER' && e.from === grant)).toMatchObject({ scopes: [`${A}admin.directory.group.member`], grant });
+    // admin.directory.group changes groups; it does not hand over the administrators it impersonates.
+    const admin = ok(transformWorkspace([...files, { path: 'domain-wide-delegation.json', text: JSON.stringify([{ clientId: '334455667788990011223', scopes: [`${A}admin.directory.group`] }]) }], {})).fragment;
+    expect(admin.edges.filter((e) => e.from === grant).map((e) => e.kind).sort()).toEqual(['CAN_ADD_MEMBER', 'CAN_ADD_MEMBER', 'CAN_ADD_MEMBER', 'CAN_ADMIN']);
   });
 
   it('a user\'s cloud-identity.groups grant changes only the groups that user owns or manages; an administrator\'s every group', () => {
