@@ -10,8 +10,11 @@ export const scopeEntrySchema = z.object({
   resources: z.array(z.string()).default([]),
   /** Reaches every user's data or the whole tenant, not only the consenting user's. */
   tenantWide: z.boolean().default(false),
-  /** Lets the holder take over principals (mint credentials, assign roles): a takeover edge, not only data. */
-  takeover: z.enum(['add-credential', 'assign-role', 'reset-credential', 'impersonate']).optional(),
+  /**
+   * Lets the holder take over principals (mint credentials, assign roles, change a group's members): a takeover
+   * edge, not only data. `add-member` gives CAN_ADD_MEMBER to the groups the scope can change.
+   */
+  takeover: z.enum(['add-credential', 'assign-role', 'reset-credential', 'impersonate', 'add-member']).optional(),
   risk: z.string().optional(),
 }).strict();
 

@@ -149,6 +149,8 @@ export const groupSchema = z.object({
   mailEnabled: z.boolean().nullish(),
   isAssignableToRole: z.boolean().nullish(),
   groupTypes: z.array(z.string()).nullish(),
+  /** Synchronised from on-premises Active Directory: members are changed there, not through Graph. */
+  onPremisesSyncEnabled: z.boolean().nullish(),
 });
 
 /** Members and owners come back as directory objects tagged with their `@odata.type`. */
@@ -207,6 +209,12 @@ export const roleCatalogSchema = z.object({
     name: z.string(),
     privileged: z.boolean(),
     grants: z.array(z.object({ level: z.enum(LEVELS), resource: z.string() }).strict()).default([]),
+    /**
+     * Whose members the role may change: `non-role-assignable` groups (Groups, User Administrator, Directory
+     * Writers: "excluding role-assignable groups" in the permissions reference), or `all` groups (Global and
+     * Privileged Role Administrator, who also manage role-assignable groups).
+     */
+    groupMembership: z.enum(['non-role-assignable', 'all']).optional(),
     note: z.string().optional(),
   }).strict()),
 }).strict();

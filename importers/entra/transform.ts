@@ -29,7 +29,7 @@ export const ENTRA_FILES: readonly FileRole[] = [
   { role: 'federatedIdentityCredentials', pattern: /federatedidentitycredential[^/]*\.json$/, produce: 'GET /applications/{id}/federatedIdentityCredentials, saved as applications/{id}/federatedIdentityCredentials.json' },
   { role: 'passwordCredentials', pattern: /passwordcredential[^/]*\.json$/, produce: 'one passwordCredential (e.g. the answer of POST /applications/{id}/addPassword) or a list, saved as applications/{id}/passwordCredentials.json' },
   { role: 'keyCredentials', pattern: /keycredential[^/]*\.json$/, produce: 'one keyCredential (e.g. the answer of POST /servicePrincipals/{id}/addTokenSigningCertificate) or a list, saved as servicePrincipals/{id}/keyCredentials.json' },
-  { role: 'owners', pattern: /((^|\/)(applications|serviceprincipals)\/[^/]+\/owners[^/]*|(^|\/)(application|serviceprincipal)-owners\/[^/]+)\.json$/, produce: 'GET /applications/{id}/owners or /servicePrincipals/{id}/owners, saved as applications/{id}/owners.json' },
+  { role: 'owners', pattern: /((^|\/)(applications|serviceprincipals|groups)\/[^/]+\/owners[^/]*|(^|\/)(application|serviceprincipal)-owners\/[^/]+)\.json$/, produce: 'GET /applications/{id}/owners, /servicePrincipals/{id}/owners or /groups/{id}/owners, saved as applications/{id}/owners.json (groups/{id}/owners.json)' },
   { role: 'groupMembers', pattern: /(^|\/)groups\/[^/]+\/members[^/]*\.json$/, produce: 'GET /groups/{id}/members, saved as groups/{id}/members.json' },
   { role: 'directoryRoleMembers', pattern: /(^|\/)directoryroles\/[^/]+\/members[^/]*\.json$/, produce: 'GET /directoryRoles/{id}/members, saved as directoryRoles/{id}/members.json' },
   { role: 'appRoleAssignments', pattern: /approleassign[^/]*\.json$/, produce: 'GET /servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo' },
@@ -129,7 +129,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const passwordFiles = read('passwordCredentials', passwordCredentialSchema, true, ['application', 'servicePrincipal']);
   const keyFiles = read('keyCredentials', keyCredentialSchema, true, ['application', 'servicePrincipal']);
   const federated = read('federatedIdentityCredentials', federatedIdentityCredentialSchema, true, ['application']);
-  const owners = read('owners', directoryObjectSchema, false, ['application', 'servicePrincipal']);
+  const owners = read('owners', directoryObjectSchema, false, ['application', 'servicePrincipal', 'group']);
   const users = read('users', userSchema);
   const groups = read('groups', groupSchema);
   const groupMembers = read('groupMembers', directoryObjectSchema, false, ['group']);
@@ -269,7 +269,24 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
     return nodeKey;
   }
 
-  // (:Group)
+  // (:Group). Whose members can be changed through Graph: not a dynamic group (its rule decides) nor one synchronised
+  // from on-premises AD (changed there); role-assignable ones only with role-management rights or as owner.
+  const memberEditable = new Map<string, { roleAssignable: boolean }>();
+  for (const { value: group } of groups) {
+    const dynamic = (group.groupTypes ?? []).includes('DynamicMembership');
+    if (!dynamic && group.onPremisesSyncEnabled !== true) memberEditable.set(id('Group', lower(group.id)), { roleAssignable: group.isAssignableToRole === true });
+    else note('dynamic or on-premises-synchronised groups: nobody adds members to them through Entra, so no CAN_ADD_MEMBER edges');
+  }
+  /** Groups whose members a right over `which` groups lets its holder change, in id order. */
+  const changeableGroups = (which: 'non-role-assignable' | 'all'): string[] =>
+    [...memberEditable.entries()].filter(([, g]) => which === 'all' || !g.roleAssignable).map(([groupNode]) => groupNode).sort();
+  /** Per principal node: the groups its ownership and directory roles let it change (what a delegated grant acting as it may change). */
+  const changeableBy = new Map<string, Set<string>>();
+  const canChange = (principal: string, groupNodes: readonly string[]): void => {
+    const set = changeableBy.get(principal) ?? new Set<string>();
+    for (const g of groupNodes) set.add(g);
+    changeableBy.set(principal, set);
+  };
   for (const { value: group } of groups) {
     b.node({ ...base, id: id('Group', lower(group.id)), kind: 'Group', name: group.displayName ?? group.id, properties: { objectId: lower(group.id), securityEnabled: group.securityEnabled ?? undefined, isAssignableToRole: group.isAssignableToRole ?? undefined, groupTypes: group.groupTypes ?? undefined } });
   }
@@ -493,6 +510,12 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: ownerNode, to: appNode, reason: 'An owner of the application registration can add a secret or certificate to it.' });
       const sp = spByAppId.get(lower(app.appId));
       if (sp) b.edge({ kind: 'CAN_ADD_CREDENTIAL', from: ownerNode, to: spNodeId(sp.id), reason: "An owner of the application can add a credential and sign in as its service principal." });
+    } else if (parent!.kind === 'group') {
+      // (:Identity)-[:CAN_ADD_MEMBER]->(:Group): an owner manages the group's members, role-assignable groups included.
+      const groupNode = groupRef(parent!.id);
+      if (!memberEditable.has(groupNode)) continue;
+      b.edge({ kind: 'CAN_ADD_MEMBER', from: ownerNode, to: groupNode, reason: 'An owner of the group can add members to it, themselves included.' });
+      canChange(ownerNode, [groupNode]);
     } else {
       const sp = parentSp(parent!.id)!;
       addOwner(b, spNodeId(sp.id), ownerNode);
@@ -540,6 +563,8 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
 
   // (:Identity)-[:CAN_*]->(:Resource|:Platform) application permissions, or (:Identity|:Group)-[:HAS_ROLE]->(:Role) app roles.
   const seenAssignments = new Set<string>();
+  /** Catalogued application permissions per service principal node, with the assignment that grants each. */
+  const applicationPermissions = new Map<string, Map<string, string>>();
   for (const { value: assignment } of assignments) {
     if (seenAssignments.has(assignment.id)) continue;
     seenAssignments.add(assignment.id);
@@ -557,6 +582,11 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       const held = new Set([...((holder.properties?.applicationPermissions as string[] | undefined) ?? []), `${api.name}: ${scope}`]);
       holder.properties = { ...holder.properties, applicationPermissions: [...held].sort() };
       authority(principal, [scope], api, { mode: 'application' }, `appRoleAssignment/${assignment.id}`, `Application permission on ${api.name}: tenant-wide, no signed-in user needed`);
+      if (api.catalogued) {
+        const permissions = applicationPermissions.get(principal) ?? new Map<string, string>();
+        permissions.set(scope, `appRoleAssignment/${assignment.id}`);
+        applicationPermissions.set(principal, permissions);
+      }
       continue;
     }
     // A user or group assigned to an application (default access or one of its app roles): it may sign in to
@@ -572,6 +602,8 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
 
   // (:Credential {type: oauth-grant}) one per delegated consent: the refresh tokens the client holds under it.
   const seenGrants = new Set<string>();
+  /** Delegated grants with a group-writing scope: their CAN_ADD_MEMBER edges need the users' roles, read below. */
+  const delegatedGroupWriters: { credential: string; userNode?: string; who?: string; scopes: string[] }[] = [];
   for (const { value: grant } of grants) {
     if (seenGrants.has(grant.id) || (grant.consentType === 'Principal' && !grant.principalId)) continue;
     seenGrants.add(grant.id);
@@ -596,6 +628,8 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
     if (userNode && appOfSp.has(lower(grant.clientId))) b.edge({ kind: 'CONSENTED', from: userNode, to: appOfSp.get(lower(grant.clientId))!, grant: credential });
     const consent: ConsentMode = userNode ? { mode: 'Principal', userId: lower(grant.principalId!) } : { mode: 'AllPrincipals' };
     authority(credential, scopes, api, consent, credential, userNode ? `Delegated permission on ${api.name}, consented by ${who} for their own data` : `Delegated permission on ${api.name}, admin-consented for every user in the tenant`);
+    const groupWriting = api.catalogued ? scopes.filter((scope) => lookupScope(ENTRA_SCOPES, scope).entry.takeover === 'add-member') : [];
+    if (groupWriting.length > 0) delegatedGroupWriters.push({ credential, userNode, who, scopes: groupWriting });
   }
 
   // (:Role) directory roles: (:Identity|:Group)-[:HAS_ROLE]->(:Role)-[:CAN_*]->(tenant resources).
@@ -615,8 +649,18 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
     for (const grantOfRole of known?.grants ?? []) {
       b.edge({ kind: LEVEL_EDGE[grantOfRole.level], from: roleNode, to: tenantResource(grantOfRole.resource), reason: `${known!.name}${known!.note ? `: ${known!.note}` : ''}.` });
     }
+    if (known?.groupMembership) {
+      // (:Role)-[:CAN_ADD_MEMBER]->(:Group)
+      const which = known.groupMembership === 'all' ? 'any group, role-assignable ones included' : 'any group that is not role-assignable';
+      for (const groupNode of changeableGroups(known.groupMembership)) b.edge({ kind: 'CAN_ADD_MEMBER', from: roleNode, to: groupNode, reason: `${known.name} can change the members of ${which}.` });
+    }
     return roleNode;
   }
+  /** The groups a principal holding a tenant-wide role may change; recorded for the delegated grants acting as it. */
+  const holdsRole = (principal: string, roleNode: string, templateId: string): void => {
+    const which = ENTRA_ROLES.roles[templateId]?.groupMembership;
+    if (which && roleNode === id('Role', templateId)) canChange(principal, changeableGroups(which));
+  };
   function scopedRole(definitionId: string, scope: string): string {
     const unscoped = roleInfo(definitionId);
     const templateId = unscoped.templateId;
@@ -637,13 +681,49 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   for (const { value: assignment } of roleAssignments) {
     const scope = assignment.directoryScopeId ?? '/';
     const roleNode = scope === '/' ? directoryRole(assignment.roleDefinitionId) : scopedRole(assignment.roleDefinitionId, scope);
-    b.edge({ kind: 'HAS_ROLE', from: principalRef(assignment.principalId), to: roleNode, grant: `roleAssignment/${assignment.id}` });
+    const principal = principalRef(assignment.principalId);
+    b.edge({ kind: 'HAS_ROLE', from: principal, to: roleNode, grant: `roleAssignment/${assignment.id}` });
+    holdsRole(principal, roleNode, roleInfo(assignment.roleDefinitionId).templateId);
   }
   for (const { value: member, parent } of directoryRoleMembers) {
     const templateId = directoryRoleTemplate.get(parent!.id);
     if (!templateId) note('directoryRoles/{id}/members files whose role is not in directoryRoles.json: the folder id is read as a template id');
     const principal = directoryObjectRef(member);
-    if (principal) b.edge({ kind: 'HAS_ROLE', from: principal, to: directoryRole(templateId ?? parent!.id) });
+    if (!principal) continue;
+    const roleNode = directoryRole(templateId ?? parent!.id);
+    b.edge({ kind: 'HAS_ROLE', from: principal, to: roleNode });
+    holdsRole(principal, roleNode, roleInfo(templateId ?? parent!.id).templateId);
+  }
+
+  // (:Identity)-[:CAN_ADD_MEMBER]->(:Group) application permissions: GroupMember.ReadWrite.All, Group.ReadWrite.All or
+  // Directory.ReadWrite.All change the members of any group that is not role-assignable; role-assignable groups
+  // also need RoleManagement.ReadWrite.Directory (Graph: "Add members", permissions).
+  for (const [principal, permissions] of [...applicationPermissions.entries()].sort(([a], [c]) => (a < c ? -1 : 1))) {
+    const writers = [...permissions.keys()].filter((scope) => lookupScope(ENTRA_SCOPES, scope).entry.takeover === 'add-member').sort();
+    if (writers.length === 0) continue;
+    const grant = permissions.get(writers[0]!)!;
+    const roleManagement = permissions.has('RoleManagement.ReadWrite.Directory');
+    for (const groupNode of changeableGroups(roleManagement ? 'all' : 'non-role-assignable')) {
+      const roleAssignable = memberEditable.get(groupNode)!.roleAssignable;
+      b.edge({
+        kind: 'CAN_ADD_MEMBER', from: principal, to: groupNode, grant, scopes: roleAssignable ? [...writers, 'RoleManagement.ReadWrite.Directory'] : writers,
+        reason: `Application permission ${writers.join(', ')}${roleAssignable ? ' with RoleManagement.ReadWrite.Directory (the group is role-assignable)' : ''}: adds any member to this group.`,
+      });
+    }
+  }
+
+  // (:Credential)-[:CAN_ADD_MEMBER]->(:Group) delegated: the grant acts as the signed-in user, so it changes only the
+  // groups that user owns or whose members their directory roles may change. A single-user consent reaches that
+  // user's groups; an admin consent for all users the groups any exported user may change, on that user's rights.
+  for (const { credential, userNode, who, scopes } of delegatedGroupWriters) {
+    const reachable = userNode ? [...(changeableBy.get(userNode) ?? [])] : [...new Set([...changeableBy.entries()].filter(([p]) => humanIds.includes(p)).flatMap(([, set]) => [...set]))];
+    if (reachable.length === 0) note('delegated group-writing grants whose users may change no exported group: no CAN_ADD_MEMBER edges');
+    for (const groupNode of reachable.sort()) {
+      b.edge({
+        kind: 'CAN_ADD_MEMBER', from: credential, to: groupNode, scopes, grant: credential, conditions: userNode ? undefined : [USER_RIGHTS_CONDITION],
+        reason: userNode ? `Acts as ${who} with ${scopes.join(', ')}, and ${who} may change this group's members.` : `Acts as any signed-in user with ${scopes.join(', ')}; some user may change this group's members.`,
+      });
+    }
   }
 
   // Takeover hubs: whoever administers them can add a credential to (or reset) every principal they cover.

@@ -4,7 +4,7 @@ import type { InputIssue } from '../../engine/errors.ts';
 import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
 import { parseRecords, type RawFile } from '../common/records.ts';
 import { grantHistories, readTokenFile, type LocatedToken } from './read.ts';
-import { activitySchema, delegationSchema, userSchema, type Delegation, type GoogleActivity, type GoogleUser } from './schema.ts';
+import { activitySchema, delegationSchema, groupSchema, memberSchema, userSchema, type Delegation, type GoogleActivity, type GoogleGroup, type GoogleMember, type GoogleUser } from './schema.ts';
 import { buildWorkspace, primaryDomain } from './transform.ts';
 
 const BEARER = 'curl -s -H "Authorization: Bearer $(gcloud auth print-access-token)"';
@@ -27,6 +27,16 @@ export const WORKSPACE_FILES: readonly FileRole[] = [
     produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/users/{userKey}/tokens" > tokens/{userKey}.json`,
   },
   {
+    role: 'group members',
+    pattern: /(^|\/)groups\/[^/]+\/members[^/]*\.json$|(^|\/)group-members\/[^/]+\.json$/,
+    produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/groups/{groupKey}/members?maxResults=200" > groups/{groupKey}/members.json`,
+  },
+  {
+    role: 'groups',
+    pattern: /(^|\/)groups[^/]*\.json$/,
+    produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/groups?customer=my_customer&maxResults=200" > groups.json`,
+  },
+  {
     role: 'users',
     pattern: /users[^/]*\.json$/,
     produce: `${BEARER} "https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer&maxResults=500" > users.json`,
@@ -45,6 +55,8 @@ export function transformWorkspace(files: readonly RawFile[], options: { lenient
   const users = collect<GoogleUser>('users', (file) => parseRecords(userSchema, file, ['users'], { lenient }));
   const activities = collect<GoogleActivity>('token activity', (file) => parseRecords(activitySchema, file, ['items'], { lenient }));
   const delegations = collect<Delegation>('domain-wide delegation', (file) => parseRecords(delegationSchema, file, ['clients', 'items'], { lenient }));
+  const groups = collect<GoogleGroup>('groups', (file) => parseRecords(groupSchema, file, ['groups'], { lenient }));
+  const members = collect<GoogleMember>('group members', (file) => parseRecords(memberSchema, file, ['members'], { lenient }));
   const tokens: LocatedToken[] = [];
   const tokensCovered = new Set<string>();
   for (const file of byRole.get('tokens') ?? []) {
@@ -61,7 +73,7 @@ export function transformWorkspace(files: readonly RawFile[], options: { lenient
   if (!domain.ok) return { ok: false, issues: [domain.issue] };
   const emailById = new Map(users.map((u) => [u.value.id, u.value.primaryEmail.toLowerCase()]));
   const { histories, unattributed } = grantHistories(activities.map((a) => a.value), (profileId) => emailById.get(profileId));
-  const built = buildWorkspace({ users, tokens, tokensCovered, histories, delegations }, domain.domain, { lenient });
+  const built = buildWorkspace({ users, tokens, tokensCovered, histories, delegations, groups, members }, domain.domain, { lenient });
   if (built.issues.length > 0) return { ok: false, issues: built.issues };
   const merged = {
     ...built.report,

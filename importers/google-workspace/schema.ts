@@ -27,6 +27,30 @@ export const userSchema = z.object({
 });
 export type GoogleUser = z.output<typeof userSchema>;
 
+/** Directory API `groups.list` (`GET admin/directory/v1/groups?customer=my_customer`), one group. */
+export const groupSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  directMembersCount: z.union([z.string(), z.number()]).nullish(),
+  adminCreated: z.boolean().nullish(),
+});
+export type GoogleGroup = z.output<typeof groupSchema>;
+
+/**
+ * Directory API `members.list` item (`GET admin/directory/v1/groups/{groupKey}/members`): a user, a group, or the
+ * whole customer (`type: CUSTOMER`, no email); `role` OWNER, MANAGER or MEMBER.
+ */
+export const memberSchema = z.object({
+  id: z.string().nullish(),
+  email: z.string().nullish(),
+  role: z.string().nullish(),
+  type: z.string().min(1),
+  status: z.string().nullish(),
+});
+export type GoogleMember = z.output<typeof memberSchema>;
+
 /** Directory API `tokens.list` item (`GET admin/directory/v1/users/{userKey}/tokens`): one app's grant for one user. */
 export const tokenSchema = z.object({
   clientId: z.string().min(1),

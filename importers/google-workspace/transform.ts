@@ -11,7 +11,7 @@ import { definedProperties, FragmentBuilder, withoutPrototype } from '../common/
 import firstPartyData from './first-party.json' with { type: 'json' };
 import scopeData from '../../engine/schema/scopes/google-workspace.json' with { type: 'json' };
 import { historyKey, revokedLast, type GrantHistory, type LocatedToken } from './read.ts';
-import type { Delegation, GoogleUser } from './schema.ts';
+import type { Delegation, GoogleGroup, GoogleMember, GoogleUser } from './schema.ts';
 
 export const PLATFORM = 'google-workspace';
 export const SOURCE = 'google-workspace';
@@ -61,6 +61,20 @@ export interface WorkspaceInput {
   tokensCovered: Set<string>;
   histories: Map<string, GrantHistory>;
   delegations: Located<Delegation>[];
+  /** groups.list and members.list (optional: without them there are no Group nodes). */
+  groups?: Located<GoogleGroup>[];
+  members?: Located<GoogleMember>[];
+}
+
+/** The group a members.list file belongs to: `groups/<groupKey>/members.json` or `group-members/<groupKey>.json`. */
+function groupKeyOf(path: string): string | undefined {
+  const match = /(?:^|\/)groups\/([^/]+)\/members[^/]*\.json$/i.exec(path) ?? /(?:^|\/)group-members\/([^/]+)\.json$/i.exec(path);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!).toLowerCase();
+  } catch {
+    return match[1]!.toLowerCase();
+  }
 }
 
 /**
@@ -154,6 +168,84 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
       b.edge({ kind: 'HAS_ROLE', from: info.id, to: superAdminId, reason: `${info.email} is a super administrator (isAdmin).` });
     }
   }
+
+  // (:Group) from groups.list, keyed by email (GCP IAM bindings name groups by email: the gcp import's stubs resolve).
+  const groupByKey = new Map<string, string>();
+  for (const { value: group } of input.groups ?? []) {
+    const email = group.email.toLowerCase();
+    const gid = id('Group', email);
+    if (!b.nodes.has(gid)) {
+      b.node({
+        ...base, id: gid, kind: 'Group', name: group.name || email,
+        properties: definedProperties({ email, googleId: group.id, description: group.description, directMembersCount: group.directMembersCount == null ? undefined : Number(group.directMembersCount), adminCreated: group.adminCreated }),
+      });
+    }
+    groupByKey.set(email, gid);
+    groupByKey.set(group.id.toLowerCase(), gid);
+  }
+  const allGroups = [...new Set(groupByKey.values())].sort();
+  /** Groups each user owns or manages: what a grant acting as that user may change through the Cloud Identity Groups API. */
+  const managedBy = new Map<string, Set<string>>();
+  const groupNotes = new Map<string, number>();
+  const groupNote = (text: string): void => { groupNotes.set(text, (groupNotes.get(text) ?? 0) + 1); };
+  for (const record of input.members ?? []) {
+    const key = groupKeyOf(record.file);
+    const gid = key === undefined ? undefined : groupByKey.get(key);
+    if (!gid) {
+      const issue = { file: record.file, path: record.path, message: 'a group member of an unknown group', expected: 'a file at groups/<group email or id>/members.json whose group is in groups.list', found: key ?? record.file };
+      (options.lenient ? report.skipped : issues).push(issue);
+      continue;
+    }
+    const member = record.value;
+    const memberKey = (member.email ?? member.id ?? '').toLowerCase();
+    const type = member.type.toUpperCase();
+    if (type === 'CUSTOMER') {
+      // (:Identity)-[:MEMBER_OF]->(:Group): the whole customer, every user of the domain.
+      for (const info of users.values()) b.edge({ kind: 'MEMBER_OF', from: info.id, to: gid, reason: `Every ${domain} user is a member (the group holds the whole customer).` });
+      continue;
+    }
+    if (type === 'GROUP') {
+      const nested = groupByKey.get(memberKey);
+      if (nested) b.edge({ kind: 'MEMBER_OF', from: nested, to: gid });
+      else groupNote('group members that are groups not in groups.list (another domain?): left out');
+      continue;
+    }
+    const info = type === 'USER' ? byKey.get(memberKey) : undefined;
+    if (!info) { groupNote('group members outside the exported users (external addresses, service accounts): left out'); continue; }
+    // (:Identity)-[:MEMBER_OF]->(:Group)
+    b.edge({ kind: 'MEMBER_OF', from: info.id, to: gid });
+    const role = (member.role ?? 'MEMBER').toUpperCase();
+    if (role === 'OWNER' || role === 'MANAGER') {
+      // (:Identity)-[:CAN_ADD_MEMBER]->(:Group): owners and managers add members (the default "who can manage members").
+      b.edge({ kind: 'CAN_ADD_MEMBER', from: info.id, to: gid, reason: `${info.email} is a group ${role.toLowerCase()}: owners and managers can add members (the group's default member management setting).` });
+      const set = managedBy.get(info.email) ?? new Set<string>();
+      set.add(gid);
+      managedBy.set(info.email, set);
+    }
+  }
+  if (b.nodes.has(superAdminId)) {
+    // (:Role {Super Admin})-[:CAN_ADD_MEMBER]->(:Group)
+    for (const gid of allGroups) b.edge({ kind: 'CAN_ADD_MEMBER', from: superAdminId, to: gid, reason: 'A super administrator changes the members of any group.' });
+  }
+
+  /**
+   * (:Credential)-[:CAN_ADD_MEMBER]->(:Group) from group-writing scopes (`takeover: add-member`). The Directory API
+   * scopes work for administrators only: every group. A non-administrator's cloud-identity.groups grant changes only
+   * the groups that user owns or manages. Domain-wide delegation acts as any user, administrators included.
+   */
+  const memberEdges = (grantId: string, lookups: readonly ScopeLookup[], holder: UserInfo | 'everyone', who: string, hasAdmin: boolean): void => {
+    for (const lookup of lookups) {
+      if (lookup.assumed || lookup.entry.takeover !== 'add-member') continue;
+      const short = shortScope(lookup.scope);
+      let targets: string[];
+      let why: string;
+      if (holder === 'everyone') { targets = hasAdmin ? allGroups : []; why = 'impersonating an administrator'; }
+      else if (holder.admin) { targets = allGroups; why = `as administrator ${holder.email}`; }
+      else if (/\/cloud-identity\.groups$/.test(lookup.scope)) { targets = [...(managedBy.get(holder.email) ?? [])].sort(); why = `as ${holder.email}, who owns or manages the group`; }
+      else continue;
+      for (const to of targets) b.edge({ kind: 'CAN_ADD_MEMBER', from: grantId, to, scopes: [lookup.scope], grant: grantId, reason: `${who} can add members to this group with ${short} (${why}).` });
+    }
+  };
 
   // A user's own data, created on first use: contained in the tenant-wide set, owned by the user.
   const userResource = (info: UserInfo, type: PerUserType): string => {
@@ -285,6 +377,7 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
     // (:Identity)-[:CONSENTED]->(:App)
     b.edge({ kind: 'CONSENTED', from: info.id, to: aid, grant: gid });
     const lookups = authorityEdges(gid, grant.scopes, info, `${appName} (as ${info.email})`);
+    memberEdges(gid, lookups, info, `${appName} (as ${info.email})`, false);
     const impersonating = lookups.filter((l) => l.entry.takeover === 'impersonate').map((l) => l.scope);
     if (impersonating.length > 0) {
       // (:Credential)-[:AUTHENTICATES_AS]->(:Identity): cloud-platform acts as the user wherever they have IAM roles.
@@ -309,7 +402,10 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
     // (:Identity|App)-[:HOLDS]->(:Credential)
     b.edge({ kind: 'HOLDS', from: holder, to: did, reason: `${label} can sign a token for any ${domain} user with its own key: domain-wide delegation needs no per-user consent.` });
     const lookups = authorityEdges(did, scopes, 'everyone', `${label} (any user, domain-wide delegation)`);
-    const takeover = lookups.filter((l) => (isAdminOnlyScope(l.scope) && l.entry.level === 'admin') || l.entry.takeover === 'impersonate').map((l) => l.scope);
+    memberEdges(did, lookups, 'everyone', label, admins.length > 0);
+    // Group-writing scopes (admin.directory.group) are not a takeover of the administrator: their CAN_ADD_MEMBER
+    // edges say what they change, and on a delegation edge the graph builder would read them as handing over the user.
+    const takeover = lookups.filter((l) => l.entry.takeover !== 'add-member' && ((isAdminOnlyScope(l.scope) && l.entry.level === 'admin') || l.entry.takeover === 'impersonate')).map((l) => l.scope);
     if (takeover.length > 0) {
       for (const admin of admins) {
         // (:Credential)-[:AUTHENTICATES_AS]->(:Identity): impersonating an administrator with admin scopes is their takeover.
@@ -319,6 +415,7 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
   }
 
   report.unknownScopes = unknown.list();
+  for (const [text, count] of groupNotes) report.notes.push(`${count} ${text}`);
   if (adminScopesIgnored > 0) report.notes.push(`${adminScopesIgnored} Admin SDK scope${adminScopesIgnored === 1 ? '' : 's'} granted by non-administrators: ${adminScopesIgnored === 1 ? 'it reaches' : 'they reach'} nothing, so no authority was mapped`);
   if (unknownUsers > 0) report.notes.push(`${unknownUsers} token activity pair${unknownUsers === 1 ? '' : 's'} name users that are not in users.list (deleted since?); skipped`);
   if (historyOnly > 0) report.notes.push(`${historyOnly} grant${historyOnly === 1 ? '' : 's'} known only from the token activity report`);

@@ -53,6 +53,8 @@ export const oktaAppSchema = z.object({
   created: instant,
   lastUpdated: instant,
   orn: text,
+  /** Provisioning features that are on, e.g. PUSH_NEW_USERS (Okta creates the account on the target), GROUP_PUSH. */
+  features: z.array(z.string()).nullish(),
   credentials: z.object({
     scheme: text,
     userNameTemplate: z.object({ template: text, type: text }).nullish(),
@@ -92,6 +94,8 @@ export const oktaAppGroupSchema = z.object({
   id: z.string().min(1),
   priority: z.number().nullish(),
   lastUpdated: instant,
+  /** The app user profile Okta gives members assigned through this group (e.g. Salesforce `profile`, `permissionSets`). */
+  profile: z.record(z.string(), z.unknown()).nullish(),
   _links: links,
 });
 
@@ -209,6 +213,10 @@ export const roleRuleSchema = z.discriminatedUnion('to', [
   z.object({ edge: authorityEdge, to: z.literal('resource'), resource: z.string(), reason: z.string() }).strict(),
   z.object({ edge: z.literal('CAN_RESET_CREDENTIAL'), to: z.enum(['all-users', 'non-admin-users']), reason: z.string() }).strict(),
   z.object({ edge: z.literal('CAN_ADD_CREDENTIAL'), to: z.literal('all-apps'), reason: z.string() }).strict(),
+  // all-groups: every group whose members Okta lets anyone change; manageable-groups: those minus admin groups
+  // (only Super Administrators change the members of a group that holds an admin role), limited to the
+  // assignment's group targets when the export has them.
+  z.object({ edge: z.literal('CAN_ADD_MEMBER'), to: z.enum(['all-groups', 'manageable-groups']), reason: z.string() }).strict(),
 ]);
 
 export const adminRolesTableSchema = z.object({
@@ -218,7 +226,16 @@ export const adminRolesTableSchema = z.object({
 
 export const catalogAppsTableSchema = z.object({
   reference: z.string(),
-  apps: z.record(z.string(), z.object({ platform: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), title: z.string() }).strict()),
+  apps: z.record(z.string(), z.object({
+    platform: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+    title: z.string(),
+    /**
+     * App user profile attributes that name a role on the target, and the prefix of that Role's native id there:
+     * a group assigned with `{"profile": "00e..."}` to a provisioning Salesforce app gives its new members an
+     * account with that Salesforce profile.
+     */
+    provisionedRoles: z.record(z.string(), z.string()).optional(),
+  }).strict()),
 }).strict();
 
 export const resourcesTableSchema = z.object({

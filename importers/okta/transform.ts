@@ -35,6 +35,7 @@ export const OKTA_RESOURCES = resourcesTableSchema.parse(resourcesJson);
  * import folder, so the per-object endpoints (apps/<id>/users.json) come before the lists (users.json).
  */
 export const OKTA_FILES: readonly FileRole[] = [
+  { role: 'role-targets', pattern: /(^|\/)(users|groups)\/[^/]+\/roles\/[^/]+\/targets\/groups[^/]*\.json$/, produce: 'GET /api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups, GET /api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups' },
   { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users' },
   { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups' },
   { role: 'grants', pattern: /(^|\/)(apps\/[^/]+\/grants[^/]*|users\/[^/]+\/(clients\/[^/]+\/)?grants[^/]*|(app|user)-grants[^/]*|grants[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/grants, GET /api/v1/users/{userId}/grants' },
@@ -243,7 +244,12 @@ interface AppInfo {
   /** Can obtain tokens on its own (client credentials), so granted scopes are its own authority. */
   clientCredentials: boolean;
   authMethod?: string;
+  /** Provisioning features that are on (PUSH_NEW_USERS: Okta creates the account on the target). */
+  features?: readonly string[];
 }
+
+/** Group types whose members an Okta administrator changes; APP_GROUP members come from their app or directory, BUILT_IN (Everyone) from Okta itself. */
+const MEMBER_EDITABLE_GROUP_TYPES = new Set(['OKTA_GROUP']);
 
 /** Counters behind the import report's notes. */
 class Notes {
@@ -260,7 +266,7 @@ interface ScopeContext {
   grantee: string;
   how: string;
   /** Set for tokens that act for a user: Okta API scopes then reach only as far as that user's admin roles. */
-  userBound?: { name: string; isAdmin: boolean };
+  userBound?: { name: string; isAdmin: boolean; userId?: string };
 }
 
 class OktaOrg {
@@ -275,6 +281,10 @@ class OktaOrg {
   readonly members = new Map<string, Set<string>>();
   /** Users holding any admin role, directly or through a group. */
   readonly admins = new Set<string>();
+  /** Groups that hold an admin role: only Super Administrators change their members. */
+  readonly adminGroups = new Set<string>();
+  /** Role nodes each user holds, directly or through a group: what a token acting for them may do at most. */
+  readonly rolesOfUser = new Map<string, Set<string>>();
   readonly resources = new Set<string>();
 
   constructor(readonly tenant: string) {
@@ -363,6 +373,15 @@ class OktaOrg {
     return id;
   }
 
+  /** Groups whose members the user's admin roles let them change: the CAN_ADD_MEMBER targets of those roles. */
+  groupsChangeableBy(userId: string | undefined): string[] {
+    const roles = userId ? this.rolesOfUser.get(userId) : undefined;
+    if (!roles) return [];
+    const out = new Set<string>();
+    for (const edge of this.b.edges.values()) if (edge.kind === 'CAN_ADD_MEMBER' && roles.has(edge.from)) out.add(edge.to);
+    return [...out].sort();
+  }
+
   /** Real (exported) Okta users, in id order. */
   userIds(filter?: (userId: string) => boolean): string[] {
     return [...this.users.keys()].filter((userId) => !filter || filter(userId)).sort();
@@ -383,19 +402,31 @@ class OktaOrg {
     return true;
   }
 
-  /** Fan-out targets of a rule: the org, a resource family, users or apps. */
-  ruleTargets(to: 'org' | 'all-users' | 'non-admin-users' | 'all-apps', except?: string): string[] {
+  /**
+   * Fan-out targets of a rule: the org, a resource family, users, apps or groups. `groupTargets` are the groups an
+   * assignment is limited to (role targets): users are then the members of those groups, groups those groups.
+   */
+  ruleTargets(to: 'org' | 'all-users' | 'non-admin-users' | 'all-apps' | 'all-groups' | 'manageable-groups', except?: string, groupTargets?: ReadonlySet<string>): string[] {
+    const inTargets = (userId: string): boolean => !groupTargets || [...groupTargets].some((g) => this.members.get(g)?.has(userId));
     switch (to) {
       case 'org': return [this.platformId];
-      case 'all-users': return this.userIds().map((u) => this.id('Identity', u));
-      case 'non-admin-users': return this.userIds((u) => !this.admins.has(u)).map((u) => this.id('Identity', u));
+      case 'all-users': return this.userIds(inTargets).map((u) => this.id('Identity', u));
+      case 'non-admin-users': return this.userIds((u) => !this.admins.has(u) && inTargets(u)).map((u) => this.id('Identity', u));
       case 'all-apps': return [...this.apps.keys()].sort().filter((a) => a !== except).map((a) => this.id('App', a));
+      case 'all-groups': return this.groupIds((g) => !groupTargets || groupTargets.has(g)).map((g) => this.id('Group', g));
+      case 'manageable-groups': return this.groupIds((g) => !this.adminGroups.has(g) && (!groupTargets || groupTargets.has(g))).map((g) => this.id('Group', g));
     }
   }
 
-  applyRoleRule(roleId: string, rule: RoleRule): void {
-    const targets = rule.to === 'resource' ? [this.resource(rule.resource)] : this.ruleTargets(rule.to);
-    for (const to of targets) this.edge({ kind: rule.edge, from: roleId, to, reason: rule.reason });
+  /** Exported groups whose members an administrator can change (OKTA_GROUP), in id order. */
+  groupIds(filter?: (groupId: string) => boolean): string[] {
+    return [...this.groups.values()].filter((g) => MEMBER_EDITABLE_GROUP_TYPES.has(g.type ?? 'OKTA_GROUP') && (!filter || filter(g.id))).map((g) => g.id).sort();
+  }
+
+  applyRoleRule(roleId: string, rule: RoleRule, groupTargets?: ReadonlySet<string>): void {
+    const targets = rule.to === 'resource' ? [this.resource(rule.resource)] : this.ruleTargets(rule.to, undefined, groupTargets);
+    const limited = groupTargets && rule.to !== 'resource' && rule.to !== 'org' && rule.to !== 'all-apps' ? ' (limited to the groups this assignment targets)' : '';
+    for (const to of targets) this.edge({ kind: rule.edge, from: roleId, to, reason: limited ? `${rule.reason.replace(/\.$/, '')}${limited}.` : rule.reason });
   }
 
   /**
@@ -440,6 +471,13 @@ class OktaOrg {
       case 'impersonate':
         for (const to of this.ruleTargets('all-users')) this.edge({ ...base, kind: 'CAN_IMPERSONATE', to, reason: `${scope} lets ${context.grantee}${forUser} add an identity provider that signs in as any user.` });
         break;
+      case 'add-member': {
+        // A token acting for a user changes only the groups that user's admin roles may change; a service
+        // client's admin roles are not read, so its scope reaches every group (the upper bound).
+        const groups = context.userBound ? this.groupsChangeableBy(context.userBound.userId) : this.ruleTargets('all-groups');
+        for (const to of groups) this.edge({ ...base, kind: 'CAN_ADD_MEMBER', to, reason: `${scope} lets ${context.grantee}${forUser} add any user to this group${context.userBound ? `, which ${context.userBound.name}'s admin roles may change` : ''}.` });
+        break;
+      }
       default:
         break;
     }
@@ -523,6 +561,7 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
   const inputs = {
     users: read('users', oktaUserSchema),
     groups: read('groups', oktaGroupSchema),
+    roleTargets: read('role-targets', oktaGroupSchema),
     groupMembers: read('group-members', oktaUserSchema),
     apps: read('apps', oktaAppSchema),
     appUsers: read('app-users', oktaAppUserSchema),
@@ -556,9 +595,9 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
 
   addOrgNode(org, evidence);
   addUsers(org, inputs.users.records, inputs.groupMembers.records, inputs.appUsers.records);
-  addGroups(org, inputs.groups.records, inputs.groupMembers.records, unowned);
+  addGroups(org, [...inputs.groups.records, ...inputs.roleTargets.records], inputs.groupMembers.records, unowned);
   addApps(org, inputs.apps.records, inputs.apiServices.records);
-  addRoles(org, inputs.userRoles.records, inputs.groupRoles.records, unowned);
+  addRoles(org, inputs.userRoles.records, inputs.groupRoles.records, readRoleTargets(inputs.roleTargets.records), unowned);
   addManagement(org);
   addAssignments(org, inputs.appUsers.records, inputs.appGroups.records, unowned);
   addGrants(org, inputs.grants.records, unowned);
@@ -572,7 +611,7 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
 
   const report: ImporterReport = emptyReport();
   const roleNames: Record<keyof typeof inputs, string> = {
-    users: 'users', groups: 'groups', groupMembers: 'group-members', apps: 'apps', appUsers: 'app-users', appGroups: 'app-groups',
+    users: 'users', groups: 'groups', roleTargets: 'role-targets', groupMembers: 'group-members', apps: 'apps', appUsers: 'app-users', appGroups: 'app-groups',
     userRoles: 'user-roles', groupRoles: 'group-roles', grants: 'grants', refreshTokens: 'refresh-tokens', clientSecrets: 'client-secrets',
     jwks: 'jwks', apiTokens: 'api-tokens', apiServices: 'api-services',
   };
@@ -616,7 +655,7 @@ function addUsers(org: OktaOrg, users: Located<OktaUser>[], members: Located<Okt
 // (:Group), and (:Identity)-[:MEMBER_OF]->(:Group) from groups/<groupId>/users.json.
 function addGroups(org: OktaOrg, groups: Located<OktaGroup>[], members: Located<OktaUser>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
   for (const { value: group } of groups) {
-    org.groups.set(group.id, group);
+    if (!org.groups.has(group.id)) org.groups.set(group.id, group);
     org.b.node({
       id: org.id('Group', group.id), kind: 'Group', name: group.profile.name, platform: PLATFORM, tenant: org.tenant, source: SOURCE,
       properties: props({ type: group.type, description: group.profile.description, lastMembershipUpdated: group.lastMembershipUpdated }),
@@ -643,13 +682,14 @@ function addApps(org: OktaOrg, apps: Located<OktaApp>[], services: Located<OktaA
     org.apps.set(app.id, {
       id: app.id, label: app.label, catalogName: app.name, active: app.status === 'ACTIVE', userNameTemplate: app.credentials?.userNameTemplate?.template,
       clientCredentials: settings?.application_type === 'service' || grantTypes.includes('client_credentials'), authMethod: oauth?.token_endpoint_auth_method ?? undefined,
+      features: app.features ?? undefined,
     });
     if (clientId) org.appByClientId.set(clientId, app.id);
     org.b.node({
       id: org.id('App', app.id), kind: 'App', name: app.label, platform: PLATFORM, tenant: org.tenant, source: SOURCE, enabled: app.status === 'ACTIVE',
       properties: props({
         catalogName: app.name, signOnMode: app.signOnMode, status: app.status, clientId, applicationType: settings?.application_type, grantTypes,
-        tokenEndpointAuthMethod: oauth?.token_endpoint_auth_method, targetPlatform: target?.platform, created: app.created, orn: app.orn,
+        tokenEndpointAuthMethod: oauth?.token_endpoint_auth_method, targetPlatform: target?.platform, created: app.created, orn: app.orn, features: app.features,
       }),
     });
   }
@@ -676,22 +716,33 @@ function linkedClientId(links: Record<string, unknown> | null | undefined): stri
 }
 
 // (:Identity|Group)-[:HAS_ROLE]->(:Role), and the role's authority from the rule table (admin-roles.json).
-function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupRoles: Located<OktaRoleAssignment>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
-  const roleNodes = new Map<string, { rules: readonly RoleRule[] }>();
+function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupRoles: Located<OktaRoleAssignment>[], roleTargets: ReadonlyMap<string, ReadonlySet<string>>, unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
+  const roleNodes = new Map<string, { rules: readonly RoleRule[]; groupTargets?: ReadonlySet<string> }>();
   const roleNode = (assignment: OktaRoleAssignment): string => {
     const spec = OKTA_ADMIN_ROLES.roles[assignment.type];
-    const native = assignment.type === 'CUSTOM' ? `custom/${assignment.role ?? assignment.id}${assignment['resource-set'] ? `/${assignment['resource-set']}` : ''}` : assignment.type;
+    // An assignment limited to some groups (role targets) is its own Role: its reach differs from the org-wide one's.
+    const groupTargets = assignment.type === 'CUSTOM' ? undefined : roleTargets.get(assignment.id);
+    const native = assignment.type === 'CUSTOM' ? `custom/${assignment.role ?? assignment.id}${assignment['resource-set'] ? `/${assignment['resource-set']}` : ''}`
+      : groupTargets ? `${assignment.type}/targets/${assignment.id}` : assignment.type;
     const id = org.id('Role', native);
     if (!roleNodes.has(id)) {
-      roleNodes.set(id, { rules: spec?.rules ?? [] });
+      roleNodes.set(id, { rules: spec?.rules ?? [], groupTargets });
       if (assignment.type === 'CUSTOM') org.notes.add('custom admin role assignments have no authority edges: their permissions and resource sets are not read (see docs/importers/okta.md): {n}');
       else if (!spec) org.notes.add(`admin role type ${assignment.type} is not in the rule table: it has no authority edges`);
     }
+    const label = spec?.label ?? assignment.label ?? assignment.type;
+    const targetNames = groupTargets ? [...groupTargets].map((g) => org.groups.get(g)?.profile.name ?? g).sort() : undefined;
     org.b.node({
-      id, kind: 'Role', name: spec?.label ?? assignment.label ?? assignment.type, platform: PLATFORM, tenant: org.tenant, source: SOURCE,
-      privileged: spec?.privileged ?? true, properties: props({ type: assignment.type, customRoleId: assignment.role, resourceSet: assignment['resource-set'] }),
+      id, kind: 'Role', name: targetNames ? `${label} (groups: ${targetNames.join(', ')})` : label, platform: PLATFORM, tenant: org.tenant, source: SOURCE,
+      privileged: spec?.privileged ?? true,
+      properties: props({ type: assignment.type, customRoleId: assignment.role, resourceSet: assignment['resource-set'], roleAssignmentId: groupTargets ? assignment.id : undefined, targetGroupIds: groupTargets ? [...groupTargets].sort() : undefined }),
     });
     return id;
+  };
+  const holds = (userId: string, role: string): void => {
+    const roles = org.rolesOfUser.get(userId) ?? new Set<string>();
+    roles.add(role);
+    org.rolesOfUser.set(userId, roles);
   };
   const active = (assignment: OktaRoleAssignment): boolean => {
     if (!assignment.status || assignment.status === 'ACTIVE') return true;
@@ -706,6 +757,7 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
     const principal = org.userRef(userId);
     const viaGroup = record.value.assignmentType === 'GROUP';
     org.admins.add(userId);
+    holds(userId, role);
     org.edge({ kind: 'HAS_ROLE', from: principal, to: role, reason: `${org.userName(userId)} holds the ${org.b.nodes.get(role)!.name} role${viaGroup ? ' through a group' : ''}.` });
   }
   for (const record of groupRoles) {
@@ -714,11 +766,28 @@ function addRoles(org: OktaOrg, userRoles: Located<OktaRoleAssignment>[], groupR
     if (!groupId) { unowned(record, 'group', 'the group id in the file path: groups/<groupId>/roles.json or group-roles-<groupId>.json'); continue; }
     const role = roleNode(record.value);
     const principal = org.groupRef(groupId);
-    for (const member of org.members.get(groupId) ?? []) org.admins.add(member);
+    org.adminGroups.add(groupId);
+    for (const member of org.members.get(groupId) ?? []) { org.admins.add(member); holds(member, role); }
     org.edge({ kind: 'HAS_ROLE', from: principal, to: role, reason: `Members of ${org.groups.get(groupId)?.profile.name ?? `group ${groupId}`} hold the ${org.b.nodes.get(role)!.name} role.` });
   }
   // Rules need the admin sets (help desk and org admins cannot act on administrators), so they come last.
-  for (const [id, { rules }] of [...roleNodes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) for (const rule of rules) org.applyRoleRule(id, rule);
+  for (const [id, { rules, groupTargets }] of [...roleNodes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) for (const rule of rules) org.applyRoleRule(id, rule, groupTargets);
+}
+
+/**
+ * Role targets: `.../roles/<roleAssignmentId>/targets/groups.json` lists the groups one assignment is limited to.
+ * The listed groups are Group objects, so they also join the export's groups.
+ */
+function readRoleTargets(records: Located<OktaGroup>[]): Map<string, Set<string>> {
+  const targets = new Map<string, Set<string>>();
+  for (const record of records) {
+    const assignmentId = real(record.file.match(/(?:^|\/)roles\/([^/]+)\/targets\//i)?.[1]);
+    if (!assignmentId) continue;
+    const set = targets.get(assignmentId) ?? new Set<string>();
+    set.add(record.value.id);
+    targets.set(assignmentId, set);
+  }
+  return targets;
 }
 
 // (:Platform)-[:MANAGES]->(:Identity|App): whoever administers the org can reset any user and mint any app's credentials.
@@ -763,6 +832,7 @@ function addAssignments(org: OktaOrg, appUsers: Located<OktaAppUser>[], appGroup
     if (members.length === 0) org.notes.add('group assignments to apps have no exported members (export groups/<groupId>/users.json): {n}');
     const template = org.apps.get(appId)?.userNameTemplate;
     const groupName = org.groups.get(groupId)?.profile.name ?? groupId;
+    addProvisionedRoles(org, appId, groupId, record.value);
     for (const userId of members) {
       if (direct.has(`${appId}|${userId}`)) continue;
       const user = org.users.get(userId);
@@ -770,6 +840,35 @@ function addAssignments(org: OktaOrg, appUsers: Located<OktaAppUser>[], appGroup
       if (user && userName === undefined) org.notes.add('group-assigned users have no SSO edge: the app\'s username template is not one blastmap can evaluate (export apps/<appId>/users.json): {n}');
       assign(appId, userId, userName, `member of ${groupName}, assigned by group; username from the app's template`);
     }
+  }
+}
+
+/** Profile attribute values as a list of real ids: a string, or a list of strings (permission sets). */
+function profileValues(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string' && v.trim() !== '' && !isPlaceholder(v)).map((v) => v.trim());
+}
+
+// (:Group)-[:HAS_ROLE]->(:Role stub on the target): a group assigned to an app that creates accounts (PUSH_NEW_USERS)
+// with a role in the assignment's profile gives whoever joins the group an account with that role. That is what
+// adding a member (CAN_ADD_MEMBER) buys beyond the members' own SSO links.
+function addProvisionedRoles(org: OktaOrg, appId: string, groupId: string, assignment: OktaAppGroup): void {
+  const app = org.apps.get(appId);
+  const target = app?.catalogName ? OKTA_CATALOG_APPS.apps[app.catalogName] : undefined;
+  if (!app || !target?.provisionedRoles || !assignment.profile) return;
+  const named = Object.entries(target.provisionedRoles).flatMap(([attribute, prefix]) => profileValues(assignment.profile![attribute]).map((value) => ({ attribute, native: `${prefix}${value}` })));
+  if (named.length === 0) return;
+  if (!app.active || !app.features?.includes('PUSH_NEW_USERS')) {
+    org.notes.add('group assignments naming a role on an app that does not create accounts (inactive, or no PUSH_NEW_USERS): new members get no account, so no HAS_ROLE edge: {n}');
+    return;
+  }
+  const groupName = org.groups.get(groupId)?.profile.name ?? `group ${groupId}`;
+  for (const { attribute, native } of named) {
+    const role = org.b.node(stubNode(target.platform, 'Role', native, `${target.title} ${attribute} ${native.slice(native.indexOf('/') + 1)}`, SOURCE));
+    org.edge({
+      kind: 'HAS_ROLE', from: org.groupRef(groupId), to: role, properties: props({ oktaAppId: appId, attribute }),
+      reason: `Okta creates a ${target.title} account with this ${attribute} for whoever joins ${groupName}, which is assigned to ${app.label}, and signs them in to it.`,
+    });
   }
 }
 
@@ -904,7 +1003,7 @@ function addRefreshTokens(org: OktaOrg, tokens: Located<OktaRefreshToken>[]): vo
     for (const scope of [...token.scopes].sort()) {
       org.scopeEdges(id, scope, {
         grant: id, issuer: token.issuer, grantee: `the refresh token of ${label}`, how: `refresh token ${token.id}`,
-        userBound: { name: who, isAdmin: userId !== undefined && org.admins.has(userId) },
+        userBound: { name: who, isAdmin: userId !== undefined && org.admins.has(userId), userId },
       });
     }
   }

@@ -21,13 +21,31 @@ export const OKTA_GROUPS: Record<string, string> = {
   Contractors: '00gaI3ldj8oddzDgl6eK',
 };
 
-/** Apps by catalog name: id, label, and who is assigned with which username on the target platform. */
-interface AppSpec { id: string; name: string; label: string; signOnMode: string; created: string; template: string; users: (p: Person) => string | undefined; groups?: string[] }
+/**
+ * Apps by catalog name: id, label, and who is assigned with which username on the target platform. `groups` are
+ * assigned by group, each with the app user profile Okta gives its members; `features` the provisioning that is on.
+ */
+interface AppSpec {
+  id: string; name: string; label: string; signOnMode: string; created: string; template: string; users: (p: Person) => string | undefined;
+  groups?: Record<string, Record<string, unknown>>; features?: string[];
+}
+
+/** Salesforce profile ids (scripts/demo-exports/salesforce.ts): what Okta's Salesforce app creates a group's new members with. */
+const SALESFORCE_PROFILE = { CorvidSales: '00eHs000000Cv02IAC', CorvidSupport: '00eHs000000Cv03IAC', CorvidMarketing: '00eHs000000Cv04IAC' };
 
 export const OKTA_APPS: AppSpec[] = [
-  { id: '0oa1gw5Kc2RkTq8Zs4d7', name: 'google', label: 'Google Workspace', signOnMode: 'SAML_2_0', created: '2022-02-14T10:00:00.000Z', template: '${source.email}', users: (p) => p.email, groups: ['All Employees'] },
-  { id: '0oa1sf7Lm3PqWx2Yt5e8', name: 'salesforce', label: 'Salesforce', signOnMode: 'SAML_2_0', created: '2022-02-15T10:00:00.000Z', template: '${source.login}', users: (p) => (p.salesforce ? p.email : undefined) },
-  { id: '0oa1sl9Nn4RsYz3Au6f9', name: 'slack', label: 'Slack', signOnMode: 'SAML_2_0', created: '2022-02-15T11:00:00.000Z', template: '${source.email}', users: (p) => p.email, groups: ['All Employees'] },
+  { id: '0oa1gw5Kc2RkTq8Zs4d7', name: 'google', label: 'Google Workspace', signOnMode: 'SAML_2_0', created: '2022-02-14T10:00:00.000Z', template: '${source.email}', users: (p) => p.email, groups: { 'All Employees': {} } },
+  // Okta provisions Salesforce: a department group's new member gets a Salesforce user with the group's profile.
+  {
+    id: '0oa1sf7Lm3PqWx2Yt5e8', name: 'salesforce', label: 'Salesforce', signOnMode: 'SAML_2_0', created: '2022-02-15T10:00:00.000Z', template: '${source.login}', users: (p) => (p.salesforce ? p.email : undefined),
+    features: ['IMPORT_NEW_USERS', 'IMPORT_PROFILE_UPDATES', 'PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION', 'REACTIVATE_USERS'],
+    groups: {
+      Sales: { profile: SALESFORCE_PROFILE.CorvidSales, role: null },
+      'Customer Support': { profile: SALESFORCE_PROFILE.CorvidSupport, role: null },
+      Marketing: { profile: SALESFORCE_PROFILE.CorvidMarketing, role: null },
+    },
+  },
+  { id: '0oa1sl9Nn4RsYz3Au6f9', name: 'slack', label: 'Slack', signOnMode: 'SAML_2_0', created: '2022-02-15T11:00:00.000Z', template: '${source.email}', users: (p) => p.email, groups: { 'All Employees': {} } },
   { id: '0oa1gh2Pp5TuAb4Bv7g0', name: 'githubcloud', label: 'GitHub Enterprise Cloud - Organization', signOnMode: 'SAML_2_0', created: '2022-03-01T10:00:00.000Z', template: '${source.login}', users: (p) => p.github },
   { id: '0oa1aw4Rr6VwCd5Cw8h1', name: 'amazon_aws_sso', label: 'AWS IAM Identity Center', signOnMode: 'SAML_2_0', created: '2023-01-10T10:00:00.000Z', template: '${source.email}', users: (p) => (p.aws ? p.email : undefined) },
   { id: '0oa1ms6Tt7XyEf6Dx9i2', name: 'office365', label: 'Microsoft Office 365', signOnMode: 'WS_FEDERATION', created: '2024-04-02T10:00:00.000Z', template: '${source.login}', users: (p) => (p.entra ? p.email : undefined) },
@@ -91,7 +109,7 @@ export function oktaExport(files: Files): void {
     created: app.created,
     accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null },
     visibility: { autoSubmitToolbar: false, hide: { iOS: false, web: false } },
-    features: [],
+    features: app.features ?? [],
     signOnMode: app.signOnMode,
     credentials: { userNameTemplate: { template: app.template, type: 'BUILT_IN' }, signing: { kid: 'cvd-saml-signing-2025' } },
     settings: { app: {} },
@@ -102,7 +120,7 @@ export function oktaExport(files: Files): void {
     files[`apps/${app.id}/users.json`] = PEOPLE.filter(isActive).flatMap((p) => {
       const userName = app.users(p);
       if (!userName) return [];
-      const byGroup = app.groups?.some((g) => p.groups.includes(g)) ?? false;
+      const byGroup = Object.keys(app.groups ?? {}).some((g) => p.groups.includes(g));
       return [{
         id: p.okta, externalId: null, created: app.created, lastUpdated: app.created, scope: byGroup ? 'GROUP' : 'USER', status: 'ACTIVE', statusChanged: app.created,
         passwordChanged: null, syncState: 'DISABLED', lastSync: null, credentials: { userName }, profile: {},
@@ -110,7 +128,7 @@ export function oktaExport(files: Files): void {
       }];
     });
     if (app.groups) {
-      files[`apps/${app.id}/groups.json`] = app.groups.map((name, priority) => ({ id: OKTA_GROUPS[name], lastUpdated: app.created, priority, profile: {}, _links: { app: link(`/api/v1/apps/${app.id}`), group: link(`/api/v1/groups/${OKTA_GROUPS[name]}`) } }));
+      files[`apps/${app.id}/groups.json`] = Object.entries(app.groups).map(([name, profile], priority) => ({ id: OKTA_GROUPS[name], lastUpdated: app.created, priority, profile, _links: { app: link(`/api/v1/apps/${app.id}`), group: link(`/api/v1/groups/${OKTA_GROUPS[name]}`) } }));
     }
   }
 

@@ -106,11 +106,19 @@ describe('the demo workspace (datasets/demo)', () => {
     return { platforms, sources: [...new Set(nodes.map((n) => n.source))].sort(), kinds: steps.map((s) => graph.edgeKindNames[graph.edgeKind[s.edge]!]) };
   }
 
-  it('finds a lateral path across three imported platforms: Okta -> Salesforce -> AWS (a support engineer\'s SSO, a key pasted in a case)', () => {
+  it('finds a lateral path across three imported platforms: Okta -> Salesforce -> AWS (a support engineer\'s group, a key pasted in a case)', () => {
+    // Customer Support is assigned to the provisioning Salesforce app with the Corvid Support profile: as short as
+    // Zoe's own SSO link to her Salesforce user (asserted above), and the witness the traversal meets first.
     const path = walk(OKTA_ZOE, BUCKET);
     expect(path.platforms).toEqual(['okta', 'salesforce', 'aws']);
     expect(path.sources).toEqual(['aws', 'okta', 'salesforce']);
-    expect(path.kinds).toEqual(['SSO_TO', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
+    expect(path.kinds).toEqual(['MEMBER_OF', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
+  });
+
+  it('and a stolen HR connector reaches the same bucket by adding its Okta account to Customer Support (CAN_ADD_MEMBER)', () => {
+    const path = walk('peoplegrid:prod:app:peoplegrid-okta-provisioning', BUCKET);
+    expect(path.kinds).toEqual(['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_ADD_MEMBER', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
+    expect(path.platforms).toEqual(['peoplegrid', 'okta', 'salesforce', 'aws']);
   });
 
   it('and Okta -> GitHub -> AWS: an engineer without MFA, a team that administers corvid/infra, its workflows\' OIDC role', () => {

@@ -340,7 +340,12 @@ describe('users, groups and directory roles', () => {
     const { fragment } = corpImport();
     expect(node(fragment, GLOBAL_ADMIN)).toMatchObject({ kind: 'Role', privileged: true, name: 'Global Administrator' });
     expect(edgeKeys(fragment, { to: GLOBAL_ADMIN })).toEqual([`HAS_ROLE ${user('grace')} -> ${GLOBAL_ADMIN}`]);
-    expect(edgeKeys(fragment, { from: GLOBAL_ADMIN })).toEqual([`CAN_ADMIN ${GLOBAL_ADMIN} -> ${PLATFORM}`]);
+    // The tenant, and the members of every group, role-assignable App Admins included.
+    expect(edgeKeys(fragment, { from: GLOBAL_ADMIN })).toEqual([
+      `CAN_ADD_MEMBER ${GLOBAL_ADMIN} -> ${corp('group', '22222222-bbbb-4bbb-8bbb-000000000001')}`,
+      `CAN_ADD_MEMBER ${GLOBAL_ADMIN} -> ${corp('group', '22222222-bbbb-4bbb-8bbb-000000000002')}`,
+      `CAN_ADMIN ${GLOBAL_ADMIN} -> ${PLATFORM}`,
+    ]);
     const cloudAppAdmin = corp('role', '158c047a-c907-4556-b7ef-446551a6b5f7');
     expect(edgeKeys(fragment, { to: cloudAppAdmin })).toEqual([`HAS_ROLE ${corp('group', '22222222-bbbb-4bbb-8bbb-000000000002')} -> ${cloudAppAdmin}`]);
     expect(edgeKeys(fragment, { from: cloudAppAdmin })).toEqual([`CAN_ADMIN ${cloudAppAdmin} -> ${APPLICATIONS}`]);
@@ -359,6 +364,100 @@ describe('users, groups and directory roles', () => {
     const role = corp('role', `approle/${sp('payroll').split(':').pop()}/00000000-0000-0000-0000-000000000000`);
     expect(edgeKeys(fragment, { to: role })).toEqual([`HAS_ROLE ${corp('group', '22222222-bbbb-4bbb-8bbb-000000000001')} -> ${role}`]);
     expect(edges(fragment, { from: role })).toEqual([]);
+  });
+});
+
+describe('who can change a group\'s members (CAN_ADD_MEMBER) and what a delegated grant acts as', () => {
+  // A small tenant as Graph v1.0 returns it: Microsoft Graph's service principal (app role ids from the Graph
+  // permissions reference), an HR sync app, four kinds of group, two users, a group owner, a Groups Administrator.
+  const GRAPH_SP = 'd0000000-0000-4000-8000-000000000001';
+  const HR_SP = 'd0000000-0000-4000-8000-000000000002';
+  const MAILER_SP = 'd0000000-0000-4000-8000-000000000003';
+  const GROUPS = { sales: 'a0000000-0000-4000-8000-000000000001', admins: 'a0000000-0000-4000-8000-000000000002', dynamic: 'a0000000-0000-4000-8000-000000000003', synced: 'a0000000-0000-4000-8000-000000000004' };
+  const PEOPLE = { owner: 'b0000000-0000-4000-8000-000000000001', groupsAdmin: 'b0000000-0000-4000-8000-000000000002', plain: 'b0000000-0000-4000-8000-000000000003' };
+  const APP_ROLE = { groupMemberRw: 'dbaae8cf-10b5-4b86-a4a1-f871c94c6695', groupRw: '62a82d76-70ea-41e2-9197-370581804d09', roleMgmtRw: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8' };
+  const group = (name: keyof typeof GROUPS) => corp('group', GROUPS[name]);
+  const person = (name: keyof typeof PEOPLE) => corp('identity', PEOPLE[name]);
+  const value = (items: unknown[]) => JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata', value: items });
+  const assignment = (n: number, principal: string, appRoleId: string) => ({ id: `hrAssign${n}`, appRoleId, createdDateTime: '2025-03-01T10:00:00Z', principalDisplayName: 'HR Sync', principalId: principal, principalType: 'ServicePrincipal', resourceDisplayName: 'Microsoft Graph', resourceId: GRAPH_SP });
+  const grant = (grantId: string, consentType: 'Principal' | 'AllPrincipals', principalId: string | null, scope: string) => ({ clientId: MAILER_SP, consentType, id: grantId, principalId, resourceId: GRAPH_SP, scope });
+  function tenant(appRoles: string[], grants: unknown[] = []): RawFile[] {
+    return [
+      { path: 'organization.json', text: value([{ id: CORP, displayName: 'Fabrikam' }]) },
+      { path: 'servicePrincipals.json', text: value([
+        { id: GRAPH_SP, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a', servicePrincipalType: 'Application',
+          appRoles: [{ id: APP_ROLE.groupMemberRw, value: 'GroupMember.ReadWrite.All' }, { id: APP_ROLE.groupRw, value: 'Group.ReadWrite.All' }, { id: APP_ROLE.roleMgmtRw, value: 'RoleManagement.ReadWrite.Directory' }],
+          oauth2PermissionScopes: [] },
+        { id: HR_SP, appId: 'c0000000-0000-4000-8000-000000000002', displayName: 'HR Sync', appOwnerOrganizationId: CORP, servicePrincipalType: 'Application' },
+        { id: MAILER_SP, appId: 'c0000000-0000-4000-8000-000000000003', displayName: 'Mail Digest', appOwnerOrganizationId: CORP, servicePrincipalType: 'Application' },
+      ]) },
+      { path: 'users.json', text: value(Object.entries(PEOPLE).map(([name, userId]) => ({ id: userId, displayName: name, userPrincipalName: `${name}@fabrikam.onmicrosoft.com`, accountEnabled: true, userType: 'Member' }))) },
+      { path: 'groups.json', text: value([
+        { id: GROUPS.sales, displayName: 'Sales', securityEnabled: true, mailEnabled: false, groupTypes: [], isAssignableToRole: false },
+        { id: GROUPS.admins, displayName: 'Helpdesk Admins', securityEnabled: true, mailEnabled: false, groupTypes: [], isAssignableToRole: true },
+        { id: GROUPS.dynamic, displayName: 'All Staff (dynamic)', securityEnabled: true, mailEnabled: false, groupTypes: ['DynamicMembership'], isAssignableToRole: false },
+        { id: GROUPS.synced, displayName: 'Finance (from AD)', securityEnabled: true, mailEnabled: false, groupTypes: [], onPremisesSyncEnabled: true },
+      ]) },
+      { path: `groups/${GROUPS.sales}/owners.json`, text: value([{ '@odata.type': '#microsoft.graph.user', id: PEOPLE.owner, displayName: 'owner', userPrincipalName: 'owner@fabrikam.onmicrosoft.com' }]) },
+      { path: `groups/${GROUPS.admins}/owners.json`, text: value([{ '@odata.type': '#microsoft.graph.user', id: PEOPLE.owner, displayName: 'owner', userPrincipalName: 'owner@fabrikam.onmicrosoft.com' }]) },
+      // Groups Administrator (fdd7a751-...), tenant-wide.
+      { path: 'roleManagement/directory/roleAssignments.json', text: value([{ id: 'ra-groups-admin', principalId: PEOPLE.groupsAdmin, roleDefinitionId: 'fdd7a751-b60b-444a-984c-02652fe8fa1c', directoryScopeId: '/' }]) },
+      { path: `servicePrincipals/${HR_SP}/appRoleAssignments.json`, text: value(appRoles.map((appRoleId, n) => assignment(n, HR_SP, appRoleId))) },
+      { path: 'oauth2PermissionGrants.json', text: value(grants) },
+    ];
+  }
+  const addMember = (fragment: Fragment, from: string) => edges(fragment, { kind: 'CAN_ADD_MEMBER', from }).map((e) => e.to).sort();
+
+  it('GroupMember.ReadWrite.All (application) changes every editable group but the role-assignable one', () => {
+    const { fragment, report } = imported(tenant([APP_ROLE.groupMemberRw]));
+    expect(addMember(fragment, corp('identity', HR_SP))).toEqual([group('sales')]);
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER', from: corp('identity', HR_SP) })[0]).toMatchObject({ scopes: ['GroupMember.ReadWrite.All'], grant: 'appRoleAssignment/hrAssign0' });
+    // Dynamic and on-premises-synchronised groups take no members through Graph, whoever asks.
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER' }).map((e) => e.to)).not.toContain(group('dynamic'));
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER' }).map((e) => e.to)).not.toContain(group('synced'));
+    expect(report.notes.join('\n')).toContain('dynamic or on-premises-synchronised');
+  });
+
+  it('with RoleManagement.ReadWrite.Directory too, Group.ReadWrite.All also changes role-assignable groups', () => {
+    const { fragment } = imported(tenant([APP_ROLE.groupRw, APP_ROLE.roleMgmtRw]));
+    expect(addMember(fragment, corp('identity', HR_SP))).toEqual([group('sales'), group('admins')].sort());
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER', from: corp('identity', HR_SP), to: group('admins') })[0]!.scopes).toEqual(['Group.ReadWrite.All', 'RoleManagement.ReadWrite.Directory']);
+  });
+
+  it('group owners change their groups, role-assignable ones included; Groups Administrators every non-role-assignable group', () => {
+    const { fragment } = imported(tenant([]));
+    expect(addMember(fragment, person('owner'))).toEqual([group('sales'), group('admins')].sort());
+    expect(addMember(fragment, corp('role', 'fdd7a751-b60b-444a-984c-02652fe8fa1c'))).toEqual([group('sales')]);
+    expect(addMember(fragment, person('plain'))).toEqual([]);
+  });
+
+  it('a delegated group-writing grant changes only the groups its user may change, and never becomes the user', () => {
+    const { fragment } = imported(tenant([], [
+      grant('g-owner', 'Principal', PEOPLE.owner, 'GroupMember.ReadWrite.All offline_access'),
+      grant('g-admin', 'Principal', PEOPLE.groupsAdmin, 'GroupMember.ReadWrite.All'),
+      grant('g-plain', 'Principal', PEOPLE.plain, 'GroupMember.ReadWrite.All'),
+      grant('g-all', 'AllPrincipals', null, 'GroupMember.ReadWrite.All'),
+    ]));
+    expect(addMember(fragment, corp('credential', 'grant/g-owner'))).toEqual([group('sales'), group('admins')].sort());
+    expect(addMember(fragment, corp('credential', 'grant/g-admin'))).toEqual([group('sales')]);
+    expect(addMember(fragment, corp('credential', 'grant/g-plain'))).toEqual([]);
+    // An admin consent acts as whoever signs in: what some user may change, on that user's rights.
+    const all = edges(fragment, { kind: 'CAN_ADD_MEMBER', from: corp('credential', 'grant/g-all') });
+    expect(all.map((e) => e.to).sort()).toEqual([group('sales'), group('admins')].sort());
+    for (const edge of all) expect(edge.conditions).toEqual([USER_RIGHTS_CONDITION]);
+    expect(edges(fragment, { kind: 'AUTHENTICATES_AS' }).filter((e) => e.from.includes(':credential:grant/'))).toEqual([]);
+  });
+
+  it('a single-user Mail.Read grant reads that user\'s mailbox and reaches nothing else of theirs: no OneDrive, no directory role, no group', () => {
+    const { fragment } = imported(tenant([], [grant('g-mail', 'Principal', PEOPLE.groupsAdmin, 'Mail.Read offline_access openid')]));
+    const finished = finishFragment(fragment, { nodePaths: fragment.nodes.map((n) => n.id), edgePaths: fragment.edges.map((e) => e.to) });
+    if (!finished.ok) throw new Error('inconsistent fragment');
+    const graph = assembleGraph([finished.value]).graph;
+    const result = reach(graph, [graph.indexOf.get(corp('credential', 'grant/g-mail'))!]);
+    const reached = graph.nodes.filter((_, v) => result.level[v]! > 0).map((n) => `${n.id} ${result.level[graph.indexOf.get(n.id)!]}`);
+    // The grant itself (admin: it is the source) and the mailbox of the user who consented, at read; nothing else,
+    // although that user is a Groups Administrator.
+    expect(reached.sort()).toEqual([`${corp('credential', 'grant/g-mail')} 3`, `${corp('resource', `mailbox/${PEOPLE.groupsAdmin}`)} 1`].sort());
   });
 });
 

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { readRawFiles, runImporter } from '../../cli/commands/import.ts';
 import type { InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeSchema, type Fragment, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { reach } from '../../engine/analysis/reach.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
+import { stubNode } from '../../engine/store/link.ts';
 import { toFragment } from '../../engine/store/compact.ts';
 import { encodeSnapshot } from '../../engine/store/snapshot.ts';
 import type { ImporterResult } from '../../importers/common/importer.ts';
@@ -323,6 +325,110 @@ describe('google-workspace: domain-wide delegation', () => {
     const grant = `${N}:credential:domain-wide-delegation/401234567890-mailmerge.apps.googleusercontent.com`;
     expect(edge(withApp, 'HOLDS', `${N}:app:401234567890-mailmerge.apps.googleusercontent.com`, grant)).toBeDefined();
     expect(node(withApp, grant).name).toBe('Domain-wide delegation for MailMerge Pro');
+  });
+});
+
+describe('google-workspace: groups, who can change their members, and scoped delegation', () => {
+  // Directory API groups.list and members.list pages, as the Admin SDK returns them.
+  const groupsFile: RawFile = { path: 'groups.json', text: JSON.stringify({ kind: 'admin#directory#groups', etag: '"g"', groups: [
+    { kind: 'admin#directory#group', id: '03x8tuzt1aaaaaa', etag: '"g1"', email: 'gcp-admins@northwind.example', name: 'GCP admins', directMembersCount: '2', description: 'Owner on the prod project', adminCreated: true },
+    { kind: 'admin#directory#group', id: '03x8tuzt2bbbbbb', etag: '"g2"', email: 'everyone@northwind.example', name: 'Everyone', directMembersCount: '1', adminCreated: true },
+    { kind: 'admin#directory#group', id: '03x8tuzt3cccccc', etag: '"g3"', email: 'eng@northwind.example', name: 'Engineering', directMembersCount: '1', adminCreated: false },
+  ] }) };
+  const member = (email: string | null, role: string, type: string, memberId: string) => ({ kind: 'admin#directory#member', etag: '"m"', id: memberId, ...(email ? { email } : {}), role, type, status: 'ACTIVE' });
+  const membersFiles: RawFile[] = [
+    { path: 'groups/gcp-admins@northwind.example/members.json', text: JSON.stringify({ kind: 'admin#directory#members', members: [
+      member('ben@northwind.example', 'MANAGER', 'USER', '100000000000000000002'),
+      member('eng@northwind.example', 'MEMBER', 'GROUP', '03x8tuzt3cccccc'),
+      member('contractor@gmail.com', 'MEMBER', 'USER', '100000000000000000099'),
+    ] }) },
+    { path: 'groups/everyone@northwind.example/members.json', text: JSON.stringify({ kind: 'admin#directory#members', members: [member(null, 'MEMBER', 'CUSTOMER', 'C01abcd23')] }) },
+    { path: 'groups/03x8tuzt3cccccc/members.json', text: JSON.stringify({ kind: 'admin#directory#members', members: [member('eve@northwind.example', 'OWNER', 'USER', '100000000000000000005')] }) },
+  ];
+  const G = (email: string) => `${N}:group:${email}`;
+  const withGroups = (...extra: RawFile[]): RawFile[] => [...fixture(), groupsFile, ...membersFiles, ...extra];
+  const addMember = (fragment: Fragment, from: string) => fragment.edges.filter((e) => e.kind === 'CAN_ADD_MEMBER' && e.from === from).map((e) => e.to).sort();
+
+  it('maps groups.list and members.list to Group nodes keyed by email, MEMBER_OF edges, and owners and managers who can add members', () => {
+    const { fragment, report } = ok(transformWorkspace(withGroups(), {}));
+    expect(node(fragment, G('gcp-admins@northwind.example'))).toMatchObject({ kind: 'Group', name: 'GCP admins', properties: { email: 'gcp-admins@northwind.example', googleId: '03x8tuzt1aaaaaa', directMembersCount: 2 } });
+    const memberOf = triples(fragment).filter((t) => t.startsWith('MEMBER_OF'));
+    expect(memberOf).toContain(`MEMBER_OF ${N}:identity:ben@northwind.example -> ${G('gcp-admins@northwind.example')}`);
+    expect(memberOf).toContain(`MEMBER_OF ${G('eng@northwind.example')} -> ${G('gcp-admins@northwind.example')}`);
+    // The CUSTOMER member is every user of the domain.
+    expect(memberOf.filter((t) => t.endsWith(G('everyone@northwind.example')))).toHaveLength(5);
+    expect(addMember(fragment, `${N}:identity:ben@northwind.example`)).toEqual([G('gcp-admins@northwind.example')]);
+    expect(addMember(fragment, `${N}:identity:eve@northwind.example`)).toEqual([G('eng@northwind.example')]);
+    expect(addMember(fragment, `${N}:role:super-admin`)).toEqual([G('eng@northwind.example'), G('everyone@northwind.example'), G('gcp-admins@northwind.example')]);
+    expect(report.notes.join('\n')).toContain('1 group members outside the exported users');
+    expect(report.records).toMatchObject({ groups: 3, 'group members': 5 });
+  });
+
+  it('is the group a Google Cloud IAM binding names: the gcp import\'s group stub resolves to it', () => {
+    const { fragment } = ok(transformWorkspace(withGroups(), {}));
+    const project = { id: 'gcp:northwind-prod:resource:project/northwind-prod', kind: 'Resource', name: 'northwind-prod', platform: 'gcp', tenant: 'northwind-prod' } as GraphNode;
+    const binding: Fragment = { nodes: [stubNode('google-workspace', 'Group', 'gcp-admins@northwind.example', 'gcp-admins@northwind.example', 'gcp'), project], edges: [{ kind: 'CAN_ADMIN', from: 'google-workspace:*:group:gcp-admins@northwind.example', to: project.id } as GraphEdge] };
+    const { graph, report } = assembleGraph([sourced(fragment), sourced(binding)]);
+    expect(report.links.resolved).toBe(1);
+    const result = reach(graph, [graph.indexOf.get(`${N}:identity:ben@northwind.example`)!]);
+    expect(result.level[graph.indexOf.get(project.id)!]).toBe(3);
+  });
+
+  it('fails on a members file whose group is not in groups.list, naming the file, and skips it with --lenient', () => {
+    const stray: RawFile = { path: 'groups/ghost@northwind.example/members.json', text: JSON.stringify({ members: [member('ben@northwind.example', 'MEMBER', 'USER', '100000000000000000002')] }) };
+    const failed = transformWorkspace(withGroups(stray), {});
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.issues[0]).toMatchObject({ file: 'groups/ghost@northwind.example/members.json', message: 'a group member of an unknown group', found: 'ghost@northwind.example' });
+    expect(ok(transformWorkspace(withGroups(stray), { lenient: true })).report.skipped).toHaveLength(1);
+  });
+
+  it('domain-wide delegation with admin.directory.group.member changes every group (impersonating an administrator)', () => {
+    const dwd: RawFile = { path: 'domain-wide-delegation.json', text: JSON.stringify([{ clientId: '334455667788990011223', name: 'Access requests bot', scopes: [`${A}admin.directory.group.member`] }]) };
+    const files = withGroups().filter((f) => f.path !== 'domain-wide-delegation.json');
+    const { fragment } = ok(transformWorkspace([...files, dwd], {}));
+    const grant = `${N}:credential:domain-wide-delegation/334455667788990011223`;
+    expect(addMember(fragment, grant)).toEqual([G('eng@northwind.example'), G('everyone@northwind.example'), G('gcp-admins@northwind.example')]);
+    expect(fragment.edges.find((e) => e.kind === 'CAN_ADD_MEMBER' && e.from === grant)).toMatchObject({ scopes: [`${A}admin.directory.group.member`], grant });
+    // admin.directory.group changes groups; it does not hand over the administrators it impersonates.
+    const admin = ok(transformWorkspace([...files, { path: 'domain-wide-delegation.json', text: JSON.stringify([{ clientId: '334455667788990011223', scopes: [`${A}admin.directory.group`] }]) }], {})).fragment;
+    expect(admin.edges.filter((e) => e.from === grant).map((e) => e.kind).sort()).toEqual(['CAN_ADD_MEMBER', 'CAN_ADD_MEMBER', 'CAN_ADD_MEMBER', 'CAN_ADMIN']);
+  });
+
+  it('a user\'s cloud-identity.groups grant changes only the groups that user owns or manages; an administrator\'s every group', () => {
+    const tokens = (user: string): RawFile => ({ path: `tokens/${user}-groups.json`, text: JSON.stringify({ kind: 'admin#directory#tokenList', items: [{ kind: 'admin#directory#token', clientId: '501234567890-groupsync.apps.googleusercontent.com', displayText: 'Group Sync', anonymous: false, nativeApp: false, userKey: user, scopes: [`${A}cloud-identity.groups`] }] }) });
+    const { fragment } = ok(transformWorkspace(withGroups(tokens('100000000000000000005'), tokens('100000000000000000001')), {}));
+    const grant = (email: string) => `${N}:credential:oauth-grant/${email}/501234567890-groupsync.apps.googleusercontent.com`;
+    expect(addMember(fragment, grant('eve@northwind.example'))).toEqual([G('eng@northwind.example')]);
+    expect(addMember(fragment, grant('ada@northwind.example'))).toEqual([G('eng@northwind.example'), G('everyone@northwind.example'), G('gcp-admins@northwind.example')]);
+  });
+
+  it('a delegation limited to drive.readonly reads every drive and reaches no mailbox and no user', () => {
+    const dwd: RawFile = { path: 'domain-wide-delegation.json', text: JSON.stringify([{ clientId: '445566778899001122334', name: 'Drive archiver', scopes: [`${A}drive.readonly`] }]) };
+    // A user grant that reaches Ben's own drive and mailbox, so the per-user resources exist in the graph.
+    const ben: RawFile = { path: 'tokens/ben-mail.json', text: JSON.stringify({ items: [{ clientId: '601234567890-mailer.apps.googleusercontent.com', displayText: 'Mailer', userKey: 'ben@northwind.example', scopes: [`${A}gmail.readonly`, `${A}drive.file`] }] }) };
+    const files = [...fixture().filter((f) => f.path !== 'domain-wide-delegation.json'), dwd, ben];
+    const { fragment } = ok(transformWorkspace(files, {}));
+    const { graph } = assembleGraph([sourced(fragment)]);
+    const result = reach(graph, [graph.indexOf.get(`${N}:credential:domain-wide-delegation/445566778899001122334`)!]);
+    const reached = graph.nodes.map((n, v) => ({ n, level: result.level[v]! })).filter(({ level }) => level > 0);
+    const resources = reached.filter(({ n }) => n.kind === 'Resource');
+    expect(resources.map(({ n }) => n.id)).toContain(`${N}:resource:drive/ben@northwind.example`);
+    for (const { n, level } of resources) {
+      expect(n.resourceType, n.id).toBe('drive');
+      expect(level, n.id).toBe(1);
+    }
+    expect(reached.filter(({ n }) => n.kind !== 'Resource').map(({ n }) => n.id)).toEqual([`${N}:credential:domain-wide-delegation/445566778899001122334`]);
+  });
+
+  it('a user\'s gmail.readonly grant reads that user\'s mailbox only: not their drive, not the user', () => {
+    const ben: RawFile = { path: 'tokens/ben-mail.json', text: JSON.stringify({ items: [{ clientId: '601234567890-mailer.apps.googleusercontent.com', displayText: 'Mailer', userKey: 'ben@northwind.example', scopes: [`${A}gmail.readonly`] }] }) };
+    const drive: RawFile = { path: 'tokens/ben-drive.json', text: JSON.stringify({ items: [{ clientId: '701234567890-docs.apps.googleusercontent.com', displayText: 'Docs helper', userKey: 'ben@northwind.example', scopes: [`${A}drive`] }] }) };
+    const { fragment } = ok(transformWorkspace([...fixture(), ben, drive], {}));
+    const { graph } = assembleGraph([sourced(fragment)]);
+    const grant = `${N}:credential:oauth-grant/ben@northwind.example/601234567890-mailer.apps.googleusercontent.com`;
+    const result = reach(graph, [graph.indexOf.get(grant)!]);
+    const reached = graph.nodes.filter((_, v) => result.level[v]! > 0).map((n) => `${n.id} ${result.level[graph.indexOf.get(n.id)!]}`).sort();
+    expect(reached).toEqual([`${grant} 3`, `${N}:resource:mailbox/ben@northwind.example 1`]);
   });
 });
 

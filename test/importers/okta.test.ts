@@ -374,6 +374,139 @@ describe('okta importer: assignments and SSO', () => {
   });
 });
 
+describe('okta importer: who can change a group\'s members (CAN_ADD_MEMBER)', () => {
+  const link = (path: string) => ({ href: `https://corvidlabs.okta.com${path}` });
+  const SUPPORT = '00g7supportTeam0g7x';
+  // GET /api/v1/groups: an Okta-mastered group, as the Groups API returns it.
+  const group = (groupId: string, name: string, type = 'OKTA_GROUP') => ({
+    id: groupId, created: '2024-01-15T09:00:00.000Z', lastUpdated: '2024-01-15T09:00:00.000Z', lastMembershipUpdated: '2026-09-01T10:00:00.000Z',
+    objectClass: ['okta:user_group'], type, profile: { name, description: null }, _links: { users: link(`/api/v1/groups/${groupId}/users`) },
+  });
+  // GET /api/v1/users/{userId}/roles: a standard role assignment.
+  const roleFile = (userId: string, assignmentId: string, type: string, label: string) => JSON.stringify([{
+    id: assignmentId, label, type, status: 'ACTIVE', created: '2025-01-10T09:00:00.000Z', lastUpdated: '2025-01-10T09:00:00.000Z', assignmentType: 'USER',
+    _links: { assignee: link(`/api/v1/users/${userId}`) },
+  }]);
+  const withSupport = (): RawFile[] => [...fixtureFiles(), { path: 'groups-2.json', text: JSON.stringify([group(SUPPORT, 'Support')]) }];
+  const addMember = (fragment: Fragment, from: string) => targets(fragment, 'CAN_ADD_MEMBER', from);
+
+  it('lets a Group Membership Administrator change every Okta-mastered group but the admin groups, and a Super Administrator every one', () => {
+    const { fragment } = importOk([...withSupport(), { path: `users/${RAJ}/roles.json`, text: roleFile(RAJ, 'ra1rajGroupMember0g7', 'GROUP_MEMBERSHIP_ADMIN', 'Group Membership Administrator') }]);
+    // Okta Super Admins holds an admin role (only Super Administrators change it); Everyone is BUILT_IN (Okta keeps it).
+    expect(addMember(fragment, id('role:GROUP_MEMBERSHIP_ADMIN'))).toEqual([id(`group:${SALES}`), id(`group:${SUPPORT}`)].sort());
+    expect(addMember(fragment, id('role:SUPER_ADMIN'))).toEqual([id(`group:${SALES}`), id(`group:${SUPER_GROUP}`), id(`group:${SUPPORT}`)].sort());
+    expect(edges(fragment, 'CAN_ADD_MEMBER').map((e) => e.to)).not.toContain(id('group:00gWSCKyYoxV16HoamLP'));
+  });
+
+  it('limits a role assignment to its group targets when the export has them', () => {
+    // GET /api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups lists Group objects.
+    const { fragment, report } = importOk([
+      ...withSupport(),
+      { path: `users/${ELENA}/roles.json`, text: roleFile(ELENA, 'ra1elenaGroupAdm0g7', 'USER_ADMIN', 'Group Administrator') },
+      { path: `users/${ELENA}/roles/ra1elenaGroupAdm0g7/targets/groups.json`, text: JSON.stringify([group(SALES, 'Sales')]) },
+    ]);
+    const role = id('role:USER_ADMIN/targets/ra1elenaGroupAdm0g7');
+    expect(node(fragment, role)).toMatchObject({ kind: 'Role', name: 'Group Administrator (groups: Sales)', properties: { targetGroupIds: [SALES] } });
+    expect(edges(fragment, 'HAS_ROLE', id(`identity:${ELENA}`)).map((e) => e.to)).toEqual([role]);
+    expect(addMember(fragment, role)).toEqual([id(`group:${SALES}`)]);
+    // Resets reach the non-admin members of the targeted groups only: Raj, not Nina (Everyone only).
+    expect(targets(fragment, 'CAN_RESET_CREDENTIAL', role)).toEqual([id(`identity:${RAJ}`)]);
+    expect(fragment.nodes.some((n) => n.id === id('role:USER_ADMIN'))).toBe(false);
+    expect(report.records['role-targets']).toBe(1);
+  });
+
+  it('gives a service app granted okta.groups.manage every group, with the scope on each edge', () => {
+    const grant = {
+      id: 'oag1groupsManage0g7', status: 'ACTIVE', created: '2025-04-10T12:00:00.000Z', createdBy: { id: PRIYA, type: 'User' }, lastUpdated: '2025-04-10T12:00:00.000Z',
+      issuer: 'https://corvidlabs.okta.com', clientId: BOT, scopeId: 'okta.groups.manage', source: 'ADMIN', _embedded: { scope: { id: 'okta.groups.manage' } },
+      _links: { app: link(`/api/v1/apps/${BOT}`), client: link(`/oauth2/v1/clients/${BOT}`) },
+    };
+    const { fragment } = importOk([...withSupport(), { path: `apps/${BOT}/grants-2.json`, text: JSON.stringify([grant]) }]);
+    const client = id(`identity:service/${BOT}`);
+    expect(addMember(fragment, client)).toEqual([id(`group:${SALES}`), id(`group:${SUPER_GROUP}`), id(`group:${SUPPORT}`)].sort());
+    for (const edge of edges(fragment, 'CAN_ADD_MEMBER', client)) expect(edge).toMatchObject({ scopes: ['okta.groups.manage'], grant: id('grant:oag1groupsManage0g7') });
+    expect(targets(fragment, 'CAN_WRITE', client)).toContain(id('resource:groups'));
+  });
+
+  it('lets a user\'s token with okta.groups.manage change only the groups that user\'s roles may change', () => {
+    const token = (tokenId: string, userId: string) => ({
+      id: tokenId, status: 'ACTIVE', created: '2026-09-15T08:00:00.000Z', lastUpdated: '2026-09-15T08:00:00.000Z', expiresAt: '2026-12-15T08:00:00.000Z',
+      issuer: 'https://corvidlabs.okta.com', clientId: '0oaExpensePortalWeb7', userId, scopes: ['openid', 'offline_access', 'okta.groups.manage'],
+      _links: { app: link(`/api/v1/apps/${EXPENSE}`), user: link(`/api/v1/users/${userId}`) },
+    });
+    const { fragment } = importOk([
+      ...withSupport(),
+      { path: `users/${RAJ}/roles.json`, text: roleFile(RAJ, 'ra1rajGroupMember0g7', 'GROUP_MEMBERSHIP_ADMIN', 'Group Membership Administrator') },
+      { path: `apps/${EXPENSE}/tokens-2.json`, text: JSON.stringify([token('oar1rajGroups00000g7', RAJ), token('oar1ninaGroups0000g7', NINA)]) },
+    ]);
+    // Raj may change Sales and Support, not the Super Admins group, although the scope alone is org-wide.
+    expect(addMember(fragment, id('credential:refresh-token/oar1rajGroups00000g7'))).toEqual([id(`group:${SALES}`), id(`group:${SUPPORT}`)].sort());
+    // Nina holds no admin role: her token changes nothing.
+    expect(addMember(fragment, id('credential:refresh-token/oar1ninaGroups0000g7'))).toEqual([]);
+    // The grant never becomes the user: no principal edge from either token.
+    expect(edges(fragment, 'AUTHENTICATES_AS').filter((e) => e.from.includes('refresh-token/'))).toEqual([]);
+  });
+
+  /** The fixture with the Salesforce app creating accounts (or not) and Sales assigned to it with a profile. */
+  const salesforceProvisioning = (features: string[]): RawFile[] => fixtureFiles().map((file) => {
+    if (file.path.endsWith('apps.json') && !file.path.includes('/')) {
+      const apps = JSON.parse(file.text) as { id: string; features?: string[] }[];
+      return { ...file, text: JSON.stringify(apps.map((app) => (app.id === SALESFORCE_APP ? { ...app, features } : app))) };
+    }
+    if (file.path === `apps/${SALESFORCE_APP}/groups.json`) {
+      const [assignment] = JSON.parse(file.text) as Record<string, unknown>[];
+      return { ...file, text: JSON.stringify([{ ...assignment, profile: { profile: '00eHs000000Cv02IAC', role: null, permissionSets: ['0PSHs000000Cv11GAC'] } }]) };
+    }
+    return file;
+  });
+
+  it('gives a group assigned to a provisioning Salesforce app the profile and permission sets its new members get', () => {
+    const { fragment } = importOk(salesforceProvisioning(['IMPORT_NEW_USERS', 'PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION']));
+    expect(targets(fragment, 'HAS_ROLE', id(`group:${SALES}`))).toEqual(['salesforce:*:role:permission-set/0pshs000000cv11gac', 'salesforce:*:role:profile/00ehs000000cv02iac']);
+    expect(edges(fragment, 'HAS_ROLE', id(`group:${SALES}`))[0]!.reason).toContain('Okta creates a Salesforce.com account');
+    expect(node(fragment, id(`app:${SALESFORCE_APP}`)).properties?.features).toContain('PUSH_NEW_USERS');
+  });
+
+  it('gives no such role when the app does not create accounts, and says so', () => {
+    const { fragment, report } = importOk(salesforceProvisioning([]));
+    expect(targets(fragment, 'HAS_ROLE', id(`group:${SALES}`))).toEqual([]);
+    expect(report.notes.some((note) => note.includes('no PUSH_NEW_USERS'))).toBe(true);
+  });
+
+  it('a stolen API token of a Group Membership Administrator reaches Salesforce data by adding its user to Sales', () => {
+    const files = [
+      ...salesforceProvisioning(['PUSH_NEW_USERS']),
+      // Tom (Everyone only) also holds Group Membership Administrator; his HR-sync token acts as him.
+      { path: `users/${TOM}/roles-2.json`, text: roleFile(TOM, 'ra1tomGroupMember0g7', 'GROUP_MEMBERSHIP_ADMIN', 'Group Membership Administrator') },
+      { path: 'api-tokens-2.json', text: JSON.stringify([{ id: '00T1hrisSyncTok00g7', name: 'hris-sync', userId: TOM, clientName: 'Okta API', tokenWindow: 'P30D', network: { connection: 'ANYWHERE' }, created: '2025-06-18T14:02:11.000Z', expiresAt: '2026-12-22T02:00:43.000Z', _links: { user: link(`/api/v1/users/${TOM}`) } }]) },
+    ];
+    const { fragment } = importOk(files);
+    // The Salesforce side as its importer names it: the Corvid Sales profile writes Opportunities.
+    const sf = (rest: string) => `salesforce:00dhs000000cvdlmak:${rest}`;
+    const salesforce: Fragment = {
+      nodes: [
+        { id: sf('role:profile/00eHs000000Cv02IAC'), kind: 'Role', name: 'Profile: Corvid Sales', platform: 'salesforce', tenant: '00dhs000000cvdlmak' },
+        { id: sf('role:permission-set/0PSHs000000Cv11GAC'), kind: 'Role', name: 'Permission set: Parley Chat Integration', platform: 'salesforce', tenant: '00dhs000000cvdlmak' },
+        { id: sf('resource:opportunities'), kind: 'Resource', name: 'Opportunities', platform: 'salesforce', tenant: '00dhs000000cvdlmak', tags: ['customer'] },
+      ] as GraphNode[],
+      edges: [{ kind: 'CAN_WRITE', from: sf('role:profile/00eHs000000Cv02IAC'), to: sf('resource:opportunities') }] as GraphEdge[],
+    };
+    const finish = (f: Fragment) => {
+      const done = finishFragment(f, { nodePaths: f.nodes.map((n) => n.id), edgePaths: f.edges.map((e) => e.to) });
+      if (!done.ok) throw new Error('inconsistent fragment');
+      return done.value;
+    };
+    const graph = assembleGraph([finish(fragment), finish(salesforce)]).graph;
+    const radius = blastRadius(graph, [graph.indexOf.get(id('credential:api-token/00T1hrisSyncTok00g7'))!], { at: new Date('2026-11-01T00:00:00Z') });
+    const opportunities = radius.reached.find((r) => r.id === sf('resource:opportunities'));
+    expect(opportunities?.level).toBe('write');
+    expect(opportunities?.path.map((step) => step.kind)).toEqual(['AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_ADD_MEMBER', 'HAS_ROLE', 'CAN_WRITE']);
+    expect(opportunities?.path[2]!.to.id).toBe(id(`group:${SALES}`));
+    // Not the admin group: a Group Membership Administrator cannot join Okta Super Admins.
+    expect(radius.reached.some((r) => r.id === id('role:SUPER_ADMIN'))).toBe(false);
+  });
+});
+
 describe('okta importer: OAuth grants, client credentials and API services', () => {
   const { fragment, report } = importOk(fixtureFiles());
   const botClient = id(`identity:service/${BOT}`);
