@@ -16,7 +16,8 @@ import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../sto
 
 interface ImportOptions extends StoreFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
 
-const RAW_EXTENSIONS = /\.(json|csv|txt)$/i;
+/** JSON responses, CSV reports, and YAML files as platforms store them (GitHub workflow files). */
+const RAW_EXTENSIONS = /\.(json|csv|txt|ya?ml)$/i;
 
 /** Every raw export file under the given folders (recursively) or given directly, with paths relative to its folder. */
 export function readRawFiles(paths: readonly string[]): RawFile[] {

@@ -15,7 +15,7 @@ import { parseCsv } from './csv.ts';
 import { AWS_SERVICES, DEFAULT_CATALOGUE, type AwsCatalogue } from './catalog.ts';
 import { accessKeyFingerprint, accessKeyHint } from './fingerprint.ts';
 import {
-  FRESH, PLATFORM as PLATFORM_TARGET, PolicyWorld, bestOf, covers, decideBounded, decodePolicyDocument, emitGrants, evaluateTargets, globMatch, hasFresh,
+  FRESH, PLATFORM as PLATFORM_TARGET, PolicyWorld, bestOf, containerKey, covers, decideBounded, decodePolicyDocument, emitGrants, evaluateTargets, globMatch, hasFresh,
   matchesAction, mergeReach, reachOf, statementsOf, withoutImplied,
   type Decision, type Emitted, type Reach, type Statement, type TargetLevel, type Variables,
 } from './policy.ts';
@@ -36,6 +36,7 @@ export const AWS_FILES: readonly FileRole[] = [
   { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json' },
   { role: 'authorizationDetails', pattern: /(authori[sz]ation-?details|authz-?details|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json' },
   { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json' },
+  { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which credential each Secrets Manager secret holds (docs/importers/aws.md)' },
   { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json' },
   { role: 'functions', pattern: /(^|\/)(list-)?(lambda-)?functions[^/]*\.json$/, produce: 'aws lambda list-functions > functions.json' },
   { role: 'tables', pattern: /(^|\/)(list-)?(dynamodb-)?tables[^/]*\.json$/, produce: 'aws dynamodb list-tables > tables.json' },
@@ -60,6 +61,14 @@ const reportDate = (row: CredentialReportRow, column: string): string | undefine
   const time = Date.parse(value.replace(' ', 'T'));
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 };
+
+/** `<platform>:Credential:<key>` or a credential node id `<platform>:<tenant>:credential:<native id>`. */
+function credentialRef(text: string): { platform: string; key: string } | undefined {
+  const short = /^([a-z0-9][a-z0-9._-]*):credential:(.+)$/i.exec(text);
+  if (short) return { platform: short[1]!.toLowerCase(), key: short[2]! };
+  const full = /^([a-z0-9][a-z0-9._-]*):[^:]+:credential:(.+)$/i.exec(text);
+  return full ? { platform: full[1]!.toLowerCase(), key: full[2]! } : undefined;
+}
 
 const accountOfArn = (arn: string): string | undefined => /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 
@@ -218,7 +227,29 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   const inventoried = (service: string, name: string): void => { inventory.set(service, inventory.get(service) ?? new Set()); inventory.get(service)!.add(name); };
   const functionRoles = new Map<string, string>();
   for (const file of byRole.get('buckets') ?? []) { const d = json(file); if (d === undefined) continue; const r = records(bucketSchema, file, d, ['Buckets']); r.forEach((b) => inventoried('s3', b.value.Name)); count('buckets', r.length); }
-  for (const file of byRole.get('secrets') ?? []) { const d = json(file); if (d === undefined) continue; const r = records(secretSchema, file, d, ['SecretList']); r.forEach((s) => inventoried('secretsmanager', s.value.Name)); count('secrets', r.length); }
+  const secretNameOf = new Map<string, string>();
+  for (const file of byRole.get('secrets') ?? []) {
+    const d = json(file); if (d === undefined) continue;
+    const r = records(secretSchema, file, d, ['SecretList']);
+    for (const s of r) { inventoried('secretsmanager', s.value.Name); secretNameOf.set(s.value.Name, s.value.Name); if (s.value.ARN) secretNameOf.set(s.value.ARN, s.value.Name); }
+    count('secrets', r.length);
+  }
+  // secret-links.json: what a secret holds, which ListSecrets never says (the value is not in the export).
+  const secretLinks: { secret: string; credential: { platform: string; key: string }; file: string; path: string }[] = [];
+  for (const file of byRole.get('secretLinks') ?? []) {
+    const d = json(file); if (d === undefined) continue;
+    const expected = 'an object {"<secret name or ARN>": "<platform>:Credential:<key>" or a credential node id}';
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) { problem({ file: file.path, path: '$', message: 'not a map of secrets to credentials', expected, found: Array.isArray(d) ? 'a list' : String(d) }); continue; }
+    for (const [key, ref] of Object.entries(d as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y))) {
+      const path = `$[${JSON.stringify(key)}]`;
+      const secret = secretNameOf.get(key);
+      const credential = typeof ref === 'string' ? credentialRef(ref) : undefined;
+      if (!secret) problem({ file: file.path, path, message: 'no such secret in the export', expected: 'the Name or ARN of a secret of secrets.json (list-secrets)', found: key });
+      else if (!credential) problem({ file: file.path, path, message: 'not a reference to a credential', expected, found: typeof ref === 'string' ? ref : JSON.stringify(ref) });
+      else secretLinks.push({ secret, credential, file: file.path, path });
+    }
+    count('secretLinks', Object.keys(d).length);
+  }
   for (const file of byRole.get('tables') ?? []) { const d = json(file); if (d === undefined) continue; const r = records(tableNameSchema, file, d, ['TableNames']); r.forEach((t) => inventoried('dynamodb', t.value)); count('tables', r.length); }
   for (const file of byRole.get('functions') ?? []) {
     const d = json(file); if (d === undefined) continue;
@@ -968,6 +999,21 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
       b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: owner, reason: `The access key signs API requests as ${label}.` });
       if (root) note('root user access keys (critical: they administer the account)');
     }
+  }
+
+  // (:Resource {secret})-[:STORES_CREDENTIAL]->(:Credential): a secret store keeps the credential where it
+  // belongs; reading the secret (secretsmanager:GetSecretValue, a read) yields it. Not a leak.
+  for (const link of secretLinks) {
+    const secretId = id('Resource', `secretsmanager/${link.secret}`);
+    if (!b.has(secretId)) {
+      const model = catalogue.model('secretsmanager');
+      const spec = AWS_SERVICES.services.secretsmanager;
+      const container = targetNode.get(containerKey('secretsmanager'));
+      b.node({ ...base, id: secretId, kind: 'Resource', name: `${model.noun ?? 'Secret'} ${link.secret}`, resourceType: model.resourceType ?? 'secretsmanager', sensitivity: spec?.sensitivity, tags: model.tags.length ? model.tags : undefined, properties: { service: 'secretsmanager', resourceName: link.secret, inventoried: true } });
+      b.edge({ kind: 'CONTAINS', from: container ?? platformId, to: secretId });
+    }
+    const stub = b.node(stubNode(link.credential.platform, 'Credential', link.credential.key, link.credential.key, SOURCE));
+    b.edge({ kind: 'STORES_CREDENTIAL', from: secretId, to: stub, reason: `The secret ${link.secret} holds this credential (secret-links.json): whoever may read the secret's value gets it.` });
   }
 
   report.unknownScopes = unknownScopes.list();

@@ -158,6 +158,29 @@ export const memberSchema = z.object({
   email: z.string().nullish(),
 });
 
+/**
+ * `GET /repos/{owner}/{repo}/collaborators?affiliation=direct`: people given access to one repository directly
+ * (outside collaborators and members), with the role GitHub reports (`role_name`, or the `permissions` flags).
+ */
+export const collaboratorSchema = memberSchema.extend({
+  role_name: z.string().nullish(),
+  permissions: z.object({
+    admin: z.boolean().nullish(), maintain: z.boolean().nullish(), push: z.boolean().nullish(), triage: z.boolean().nullish(), pull: z.boolean().nullish(),
+  }).nullish(),
+});
+
+/**
+ * `GET /repos/{owner}/{repo}/contents/{path}` for a workflow file: the file's metadata and its text in base64
+ * (`encoding: base64`); the raw file (`Accept: application/vnd.github.raw+json`) is read as YAML directly.
+ */
+export const contentFileSchema = z.object({
+  type: z.literal('file'),
+  name: z.string().nullish(),
+  path: z.string().nullish(),
+  encoding: z.literal('base64', { message: 'base64 (the contents API answers files up to 1 MB in base64)' }),
+  content: z.string(),
+});
+
 /** `GET /orgs/{org}/teams`. */
 export const teamSchema = z.object({
   slug: z.string().min(1),
@@ -182,3 +205,4 @@ export type CredentialAuthorization = z.output<typeof credentialAuthorizationSch
 export type DeployKey = z.output<typeof deployKeySchema>;
 export type ActionsSecret = z.output<typeof actionsSecretSchema>;
 export type Environment = z.output<typeof environmentSchema>;
+export type Collaborator = z.output<typeof collaboratorSchema>;

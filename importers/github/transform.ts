@@ -8,13 +8,14 @@ import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { lookupScope, splitScopes, UnknownScopes, type ScopeCatalog, type ScopeLookup } from '../common/scopes.ts';
-import { FragmentBuilder } from '../common/builder.ts';
+import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import {
   CREDENTIAL_AUTHORIZATION_TYPES, GITHUB_OAUTH_SCOPES, GITHUB_PERMISSIONS, isOrganizationPermission, PACKAGES_SENSITIVITY, REPOSITORY_ROLES,
   secretCredentialType, secretTargetHint,
 } from './catalog.ts';
+import { readWorkflow, workflowText, type WorkflowFacts } from './workflows.ts';
 import {
-  actionsSecretSchema, appSchema, credentialAuthorizationSchema, deployKeySchema, environmentSchema, installationSchema, memberSchema,
+  actionsSecretSchema, appSchema, collaboratorSchema, credentialAuthorizationSchema, deployKeySchema, environmentSchema, installationSchema, memberSchema,
   oidcTrustsSchema, organizationSchema, patGrantSchema, patRequestSchema, repositorySchema, secretLinksSchema, teamSchema,
   type ActionsSecret, type App, type CredentialAuthorization, type Environment, type Repository,
 } from './schema.ts';
@@ -33,13 +34,16 @@ const ENVELOPE_KEYS = ['installations', 'repositories', 'secrets', 'environments
 
 /** Input files by endpoint, named after the API path. The first matching pattern wins (sub-resources first). */
 export const GITHUB_FILES: readonly FileRole[] = [
+  { role: 'workflows', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/contents\/\.github\/workflows\/[^/]+\.ya?ml(\.json)?$/, produce: 'GET /repos/{owner}/{repo}/contents/.github/workflows/{file}, saved as repos/{owner}/{repo}/contents/.github/workflows/{file}.json (the contents API answer) or {file} itself (Accept: application/vnd.github.raw+json)' },
   { role: 'installationRepositories', pattern: /(^|\/)installations\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /user/installations/{installation_id}/repositories (as an organization owner), saved as installations/{installation_id}/repositories.json' },
   { role: 'patRepositories', pattern: /(^|\/)personal-access-tokens\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories, saved as personal-access-tokens/{pat_id}/repositories.json' },
   { role: 'organizationSecretRepositories', pattern: /(^|\/)actions\/secrets\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /orgs/{org}/actions/secrets/{secret_name}/repositories, saved as actions/secrets/{secret_name}/repositories.json' },
   { role: 'environmentSecrets', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/environments\/[^/]+\/secrets[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets, saved as repos/{owner}/{repo}/environments/{environment_name}/secrets.json' },
   { role: 'repositorySecrets', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/actions\/secrets[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/actions/secrets, saved as repos/{owner}/{repo}/actions/secrets.json' },
   { role: 'environments', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/environments[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/environments, saved as repos/{owner}/{repo}/environments.json' },
+  { role: 'collaborators', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/collaborators[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/collaborators?affiliation=direct, saved as repos/{owner}/{repo}/collaborators.json' },
   { role: 'deployKeys', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/keys[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/keys, saved as repos/{owner}/{repo}/keys.json' },
+  { role: 'teamMaintainers', pattern: /(^|\/)teams\/[^/]+\/maintainers[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/members?role=maintainer, saved as teams/{team_slug}/maintainers.json' },
   { role: 'teamMembers', pattern: /(^|\/)teams\/[^/]+\/members[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/members, saved as teams/{team_slug}/members.json' },
   { role: 'teamRepositories', pattern: /(^|\/)teams\/[^/]+\/repos[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/repos, saved as teams/{team_slug}/repos.json' },
   { role: 'apps', pattern: /(^|\/)apps(\/[^/]+|[^/]*)\.json$/, produce: 'GET /apps/{app_slug}, saved as apps/{app_slug}.json' },
@@ -158,6 +162,19 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   const teams = read('teams', teamSchema);
   const teamMembers = read('teamMembers', memberSchema, { pattern: TEAM_PATH, expected: 'teams/<team slug>/members.json' });
   const teamRepos = read('teamRepositories', repositorySchema, { pattern: TEAM_PATH, expected: 'teams/<team slug>/repos.json' });
+  const teamMaintainers = read('teamMaintainers', memberSchema, { pattern: TEAM_PATH, expected: 'teams/<team slug>/maintainers.json' });
+  const collaborators = read('collaborators', collaboratorSchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/collaborators.json' });
+  // Workflow files are YAML (raw, or base64 inside the contents API's answer), one workflow per file.
+  const workflowFiles: { file: string; repo: string; facts: WorkflowFacts }[] = [];
+  for (const file of byRole.get('workflows') ?? []) {
+    const parts = pathParts(file.path, REPO_PATH);
+    const text = workflowText(file.path, file.text);
+    const workflow = text.ok ? readWorkflow(file.path, text.text) : text;
+    if (!parts) problem({ file: file.path, path: '$', message: 'cannot tell which repository this workflow belongs to', expected: 'a path such as repos/<owner>/<repo>/contents/.github/workflows/<file>.yml', found: file.path });
+    else if (!workflow.ok) problem(workflow.issue);
+    else workflowFiles.push({ file: file.path, repo: `${parts[0]}/${parts[1]}`, facts: workflow.facts });
+  }
+  if (workflowFiles.length > 0) report.records.workflows = workflowFiles.length;
   const secretLinks = readMap('secretLinks', secretLinksSchema);
   const oidcTrusts = readMap('oidcTrusts', oidcTrustsSchema);
   const envSecrets = envSecretsRaw.map((record) => ({ ...record, environment: pathParts(record.file, ENVIRONMENT_PATH)?.[0] ?? '' }));
@@ -196,6 +213,22 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   requireParent('organizationSecretRepositories', ORG_SECRET_PATH, (key) => orgSecretNames.has(lower(key)), 'organization secret', 'actions/secrets.json');
   if (issues.length > 0 || !tenant) return { ok: false, issues };
   const kept = <T extends Located<unknown>>(records: T[]): T[] => records.filter((record) => !orphan.has(record.file));
+
+  // Whether the export says what each person may do on each repository: direct collaborators of every listed
+  // repository, and the members and repositories of every team (owners and the base permission are read too).
+  // Then a classic token or SSH key acts as its user narrowed by its scopes (AUTHENTICATES_AS with scopes, which
+  // the graph builder turns into exactly the repositories the user reaches); else the every-repository
+  // approximation with the `signed-in-user-rights` condition stays.
+  const filesOf = (role: string, pattern: RegExp): Set<string> => new Set((byRole.get(role) ?? []).map((f) => pathParts(f.path, pattern)?.map(lower).join('/') ?? ''));
+  const collaboratorLists = filesOf('collaborators', REPO_PATH);
+  const teamMemberLists = filesOf('teamMembers', TEAM_PATH);
+  const teamRepoLists = filesOf('teamRepositories', TEAM_PATH);
+  const missingRights = [
+    ...repositories.filter((r) => !collaboratorLists.has(lower(r.value.full_name))).map((r) => `repos/${r.value.full_name}/collaborators.json`),
+    ...teams.filter((t) => !teamMemberLists.has(lower(t.value.slug))).map((t) => `teams/${t.value.slug}/members.json`),
+    ...teams.filter((t) => !teamRepoLists.has(lower(t.value.slug))).map((t) => `teams/${t.value.slug}/repos.json`),
+  ];
+  const userRightsKnown = repositories.length > 0 && missingRights.length === 0;
 
   const org = organizations[0]?.value;
   const orgLogin = org?.login ?? tenant;
@@ -354,6 +387,9 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   }
   for (const slug of [...appBySlug.keys()].sort()) appNode(slug);
 
+  /** Grants with members:write: they add people to any team (CAN_ADD_MEMBER, written with the teams). */
+  const memberWriters: { credential: string; who: string }[] = [];
+
   // (:App)-[:HOLDS]->(:Credential {installation})-[:CAN_*]->(repositories | organization)
   const seenInstallations = new Set<string>();
   for (const { value: installation } of [...installations].sort((x, y) => x.value.id.localeCompare(y.value.id))) {
@@ -385,6 +421,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
       if (coverage.mode === 'assumed-all') note('installations on selected repositories without installations/<id>/repositories.json: every repository assumed (edges flagged assumed)');
     }
     authority(credential, scopes, GITHUB_PERMISSIONS, { grant: credential, who: `${appName} (GitHub App installation)`, coverage, unknownTarget: permissionTarget });
+    if (lower(installation.permissions.members ?? '') === 'write') memberWriters.push({ credential, who: `${appName} (GitHub App installation)` });
   }
 
   // (:Identity)-[:HOLDS]->(:Credential {fine-grained PAT})-[:CAN_*]->(repositories | organization)
@@ -418,6 +455,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     const who = `Fine-grained PAT "${label}" of ${grant.owner.login}`;
     authority(credential, repoScopes, GITHUB_PERMISSIONS, { grant: credential, who, coverage, unknownTarget: () => 'repository' });
     authority(credential, orgScopes, GITHUB_PERMISSIONS, { grant: credential, who, coverage: { mode: 'all' }, unknownTarget: () => 'organization' });
+    if (lower(grant.permissions.organization?.members ?? '') === 'write') memberWriters.push({ credential, who });
   }
 
   // Pending requests: recorded (owner OWNS the token) with no authority until an owner approves them.
@@ -475,6 +513,21 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
       }
     }
     const who = `${spec.label} of ${auth.login}`;
+    if (userRightsKnown) {
+      // (:Credential)-[:AUTHENTICATES_AS {scopes}]->(:Identity): the user's own CAN_* edges, teams and roles bound it.
+      if (spec.type === 'ssh-key') {
+        b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: holder, scopes: ['repo'], reason: `${who} clones and pushes as ${auth.login}: git only, which is what the repo scope allows, on the repositories ${auth.login} may read or write.` });
+        return;
+      }
+      if (scopes.length === 0) { note('tokens authorized without scopes (GitHub App user tokens act with the app\'s permissions): no authority edges'); return; }
+      for (const scope of scopes) unknownScopes.note(lookupScope(GITHUB_OAUTH_SCOPES, scope));
+      b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: holder, scopes, reason: `${who} acts as ${auth.login}, narrowed by its scopes (${scopes.join(', ')}), on what ${auth.login} may do in ${orgLogin}.` });
+      // Package permissions are not in the export, so the package scopes keep the conditioned approximation.
+      const packageScopes = scopes.filter((scope) => lookupScope(GITHUB_OAUTH_SCOPES, scope).entry.resources.includes('packages'));
+      if (packageScopes.length > 0) authority(credential, packageScopes, GITHUB_OAUTH_SCOPES, { grant: credential, who, coverage: { mode: 'all' }, conditions: [USER_RIGHTS_CONDITION], unknownTarget: () => 'organization' });
+      return;
+    }
+    note('classic tokens, OAuth tokens and SSH keys approximated as reaching every repository (condition signed-in-user-rights): the export lacks the collaborators of every repository or the members and repositories of every team');
     if (spec.type === 'ssh-key') {
       b.edge({ kind: 'CAN_WRITE', from: credential, to: platformId, grant: credential, conditions: [USER_RIGHTS_CONDITION], reason: `${who} pushes to every repository of ${orgLogin} that ${auth.login} can push to (approximated as every repository).` });
       return;
@@ -616,8 +669,9 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   }
 
   // Owners, base permission and teams.
+  let ownerRole: string | undefined;
   if (owners.length > 0) {
-    const ownerRole = b.node({ ...base, id: id('Role', 'owner'), kind: 'Role', name: `Owner of ${orgLogin}`, privileged: true });
+    ownerRole = b.node({ ...base, id: id('Role', 'owner'), kind: 'Role', name: `Owner of ${orgLogin}`, privileged: true });
     b.edge({ kind: 'CAN_ADMIN', from: ownerRole, to: platformId, reason: 'Organization owners administer every repository, member, app and secret.' });
     for (const { value } of owners) b.edge({ kind: 'HAS_ROLE', from: identityRef(value.login), to: ownerRole, reason: `${value.login} is an owner of ${orgLogin}.` });
   }
@@ -644,7 +698,61 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     const repo = repoRef(value.full_name, value);
     b.edge({ kind: LEVEL_EDGE[level], from: team, to: repo, scopes: [role], reason: `${b.nameOf(team)} has the ${role} role on ${repoName(repo)}.` });
   }
-  if (teams.length > 0 || teamMembers.length > 0) note('team and member lists do not include outside collaborators: their access is not in the graph');
+  if ((teams.length > 0 || teamMembers.length > 0) && !byRole.has('collaborators')) note('team and member lists do not include outside collaborators, and there is no collaborators.json: direct access to repositories is not in the graph');
+
+  // (:Identity)-[:CAN_READ|CAN_WRITE|CAN_ADMIN]->(:Resource {repository}) for direct collaborators.
+  for (const { value, parent } of [...kept(collaborators)].sort((x, y) => x.parent.join('/').localeCompare(y.parent.join('/')) || lower(x.value.login).localeCompare(lower(y.value.login)))) {
+    const named = value.role_name ? lower(value.role_name) : undefined;
+    const role = named && REPOSITORY_ROLES[named] ? named : (['admin', 'maintain', 'push', 'triage', 'pull'] as const).find((name) => value.permissions?.[name]);
+    const level = role ? REPOSITORY_ROLES[role] : undefined;
+    if (!role || !level) { note(`collaborators with a custom or missing role${named ? ` (${named})` : ''}: left out`); continue; }
+    const repo = repoRef(`${parent[0]}/${parent[1]}`);
+    const person = identityRef(value.login);
+    if (!b.nodes.get(person)?.properties?.member) note('outside collaborators (people with direct access who are not members)');
+    b.edge({ kind: LEVEL_EDGE[level], from: person, to: repo, scopes: [role], reason: `${value.login} is a collaborator of ${repoName(repo)} with the ${role} role.` });
+  }
+
+  // (:Role owner|:Identity maintainer|:Credential members:write)-[:CAN_ADD_MEMBER]->(:Group team): whoever can
+  // change a team's members can add themselves and get what the team gets.
+  const everyTeam = [...new Set([...teams.map((t) => teamNode(t.value.slug, t.value.name)), ...teamMembers.map((m) => teamNode(m.parent[0]!)), ...teamRepos.map((r) => teamNode(r.parent[0]!))])].sort();
+  if (ownerRole) for (const team of everyTeam) b.edge({ kind: 'CAN_ADD_MEMBER', from: ownerRole, to: team, reason: `Organization owners manage the members of every team of ${orgLogin}.` });
+  for (const { value, parent } of teamMaintainers) {
+    const team = teamNode(parent[0]!);
+    b.edge({ kind: 'CAN_ADD_MEMBER', from: identityRef(value.login), to: team, reason: `${value.login} maintains ${b.nameOf(team)}, so can add anyone to it.` });
+  }
+  for (const { credential, who } of memberWriters) {
+    for (const team of everyTeam) b.edge({ kind: 'CAN_ADD_MEMBER', from: credential, to: team, grant: credential, scopes: ['members:write'], reason: `${who} has members:write, which adds people to any team of ${orgLogin}.` });
+  }
+
+  // (:Resource {repository})-[:RUNS_AS_ON_TRIGGER]->(:Identity {workflows}): a workflow that runs with the
+  // repository's secrets on events a reader (or, for a public repository, anyone) causes.
+  const triggered = new Map<string, { repo: string; workload: string; workflows: string[]; triggers: Set<string>; secrets: Set<string>; allSecrets: boolean }>();
+  for (const { file, repo: fullName, facts } of [...workflowFiles].sort((x, y) => x.file.localeCompare(y.file))) {
+    if (facts.readerTriggers.length === 0) continue;
+    const repo = repoRef(fullName);
+    const name = file.replace(/^.*\/contents\//i, '').replace(/\.json$/i, '');
+    // Jobs in a deployment environment get that environment's secrets (guarded by its protection rules).
+    const workloads = [workflows(repo), ...facts.environments.map((environment) => workflows(repo, environment))];
+    for (const workload of workloads) {
+      const entry = triggered.get(workload) ?? { repo, workload, workflows: [], triggers: new Set<string>(), secrets: new Set<string>(), allSecrets: false };
+      entry.workflows.push(name);
+      for (const trigger of facts.readerTriggers) entry.triggers.add(trigger);
+      for (const secret of facts.secrets) entry.secrets.add(secret);
+      entry.allSecrets ||= facts.allSecrets;
+      triggered.set(workload, entry);
+    }
+  }
+  for (const entry of [...triggered.values()].sort((x, y) => x.workload.localeCompare(y.workload))) {
+    const triggers = [...entry.triggers].sort();
+    const secrets = [...entry.secrets].sort();
+    const visibility = [...repoByKey.values()].find((r) => r.nodeId === entry.repo)?.visibility;
+    const conditions = [...(b.nodes.get(entry.workload)?.properties?.environment ? environmentConditions(repoName(entry.repo), String(b.nodes.get(entry.workload)!.properties!.environment)) : [])];
+    b.edge({
+      kind: 'RUNS_AS_ON_TRIGGER', from: entry.repo, to: entry.workload, conditions: conditions.length > 0 ? conditions : undefined,
+      reason: `${entry.workflows.join(', ')} run${entry.workflows.length === 1 ? 's' : ''} on ${triggers.join(', ')}, which ${visibility === 'public' ? 'anyone' : 'whoever can read the repository'} can cause, with the repository's secrets${secrets.length > 0 ? ` (it names ${secrets.join(', ')})` : entry.allSecrets ? ' (it passes all of them on)' : ''}.`,
+      properties: definedProperties({ workflows: entry.workflows, triggers, secretsUsed: secrets.length > 0 ? secrets : undefined, allSecrets: entry.allSecrets || undefined }),
+    });
+  }
 
   if (issues.length > 0) return { ok: false, issues };
   report.unknownScopes = unknownScopes.list();

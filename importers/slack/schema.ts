@@ -108,6 +108,23 @@ export const teamInfoSchema = z.object({
   team: z.object({ id: z.string().min(1), name: text, domain: text, enterprise_id: text, enterprise_name: text }),
 });
 
+/**
+ * `usergroups.list?include_users=true` -> `usergroups[]`: a user group (`@handle`), its members (`users`), and the
+ * channels it puts its members in (`prefs.channels`, `prefs.groups`). `date_delete` is set on disabled groups.
+ */
+export const usergroupSchema = z.object({
+  id: z.string().min(1),
+  team_id: text,
+  name: text,
+  handle: text,
+  description: text,
+  is_external: z.boolean().nullish(),
+  auto_type: text,
+  date_delete: z.number().nullish(),
+  prefs: z.object({ channels: z.array(z.string()).nullish(), groups: z.array(z.string()).nullish() }).nullish(),
+  users: z.array(z.string().min(1)).nullish(),
+});
+
 /** A credential named by its blastmap node id (`aws:1111:credential:...`) or by platform and key. */
 export const credentialReferenceSchema = z.union([
   z.string().regex(/^[a-z0-9][a-z0-9._-]*:[^:]+:credential:.+$/i, { message: 'a credential node id such as aws:111122223333:credential:<native id>' }),
@@ -133,5 +150,6 @@ export type ResolvedApp = z.output<typeof resolvedAppSchema>;
 export type AppRequest = z.output<typeof appRequestSchema>;
 export type IntegrationLog = z.output<typeof integrationLogSchema>;
 export type Member = z.output<typeof memberSchema>;
+export type Usergroup = z.output<typeof usergroupSchema>;
 export type SecretFinding = z.output<typeof secretFindingSchema>;
 export type CredentialReference = z.output<typeof credentialReferenceSchema>;

@@ -11,7 +11,7 @@ import { lookupScope, splitScopes, UnknownScopes } from '../common/scopes.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import { SLACK_RESOURCES, SLACK_SCOPES, WORKSPACE_TYPE } from './catalog.ts';
 import {
-  appRequestSchema, botInfoSchema, integrationLogSchema, memberSchema, resolvedAppSchema, secretFindingSchema, teamInfoSchema,
+  appRequestSchema, botInfoSchema, integrationLogSchema, memberSchema, resolvedAppSchema, secretFindingSchema, teamInfoSchema, usergroupSchema,
   type AppRequest, type CredentialReference, type IntegrationLog, type Member, type ResolvedApp, type SlackApp,
 } from './schema.ts';
 
@@ -28,10 +28,13 @@ export const SLACK_FILES: readonly FileRole[] = [
   { role: 'bots', pattern: /(^|\/)(bots?[-_.]info[^/]*|bots\/[^/]+)\.json$/, produce: `${API} "https://slack.com/api/bots.info?bot=$BOT_ID" > bots/$BOT_ID.json` },
   { role: 'teamInfo', pattern: /(^|\/)team[-_.]info[^/]*\.json$/, produce: `${API} "https://slack.com/api/team.info" > team-info.json` },
   { role: 'secretFindings', pattern: /secret[-_]?findings[^/]*\.json$/, produce: 'written from a secret scanner\'s report: {"findings": [{"channel": "C...", "credential": "<node id>" | {"platform", "key"}}]}' },
+  { role: 'usergroups', pattern: /(^|\/)usergroups([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/usergroups.list?include_users=true&include_disabled=true" > usergroups-list.json` },
   { role: 'users', pattern: /(^|\/)users([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/users.list?limit=200" > users-list.json` },
 ];
 
 const LEVEL_EDGE: Record<Level, 'CAN_READ' | 'CAN_WRITE' | 'CAN_ADMIN'> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
+/** Resource types only workspace admins and owners reach: a user token's scopes on them need its user's role. */
+const ADMIN_ONLY_TYPES: ReadonlySet<string> = new Set([WORKSPACE_TYPE, 'admin-data']);
 /** User tokens act within the installing user's own rights (the channels they are in, their admin role). */
 export const USER_RIGHTS_CONDITION = 'signed-in-user-rights';
 
@@ -133,12 +136,14 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
   const bots = read('bots', botInfoSchema, ['bots'], true);
   const teams = read('teamInfo', teamInfoSchema, ['teams'], true);
   const findings = read('secretFindings', secretFindingSchema, ['findings']);
+  const usergroups = read('usergroups', usergroupSchema, ['usergroups']);
 
   const candidates = [
     ...teams.map((t) => ({ id: t.value.team.id, file: t.file, path: `${t.path}.team.id` })),
     ...requests.filter((r) => r.value.team).map((r) => ({ id: r.value.team!.id, file: r.file, path: `${r.path}.team.id` })),
     ...[...approved, ...restricted].filter((a) => a.value.team_id).map((a) => ({ id: a.value.team_id!, file: a.file, path: `${a.path}.team_id` })),
     ...members.filter((m) => m.value.team_id).map((m) => ({ id: m.value.team_id!, file: m.file, path: `${m.path}.team_id` })),
+    ...usergroups.filter((g) => g.value.team_id).map((g) => ({ id: g.value.team_id!, file: g.file, path: `${g.path}.team_id` })),
   ];
   const { tenant: teamId, issue } = resolveTenant(candidates, options.tenant);
   if (issue) issues.push(issue);
@@ -208,6 +213,30 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
     if (!b.has(botUser)) b.node({ ...base, id: botUser, kind: 'Identity', subtype: 'service', name: bot.name ?? bot.user_id, enabled: bot.deleted ? false : undefined, properties: definedProperties({ userId: bot.user_id, botId: bot.id, appId: bot.app_id, bot: true }) });
     botUserOfApp.set(bot.app_id, botUser);
   }
+  // (:Identity)-[:MEMBER_OF]->(:Group {user group}); (:Role admin|owner)-[:CAN_ADD_MEMBER]->(:Group): workspace
+  // admins and owners manage user groups (whoever else the workspace lets do it, the export does not say).
+  const usergroupIds: string[] = [];
+  for (const { value: group } of [...usergroups].sort((x, y) => x.value.id.localeCompare(y.value.id))) {
+    const groupId = id('Group', `usergroup/${group.id}`);
+    if (b.has(groupId)) continue;
+    const channels = [...(group.prefs?.channels ?? []), ...(group.prefs?.groups ?? [])];
+    b.node({
+      ...base, id: groupId, kind: 'Group', name: group.name ? `${group.name}${group.handle ? ` (@${group.handle})` : ''}` : `User group ${group.id}`,
+      enabled: group.date_delete ? false : undefined,
+      properties: definedProperties({ usergroupId: group.id, handle: group.handle, autoType: group.auto_type, external: group.is_external || undefined, defaultChannels: channels.length > 0 ? channels : undefined }),
+    });
+    usergroupIds.push(groupId);
+    for (const userId of [...new Set(group.users ?? [])].sort()) b.edge({ kind: 'MEMBER_OF', from: userRef(userId), to: groupId });
+  }
+  if (usergroupIds.length > 0) {
+    note('user groups read: their default channels are kept as properties (channels are not nodes), so joining one gains no modelled access yet');
+    for (const role of ['primary-owner', 'workspace-owner', 'workspace-admin'] as const) {
+      const roleId = id('Role', role);
+      if (!b.has(roleId)) continue;
+      for (const groupId of usergroupIds) b.edge({ kind: 'CAN_ADD_MEMBER', from: roleId, to: groupId, reason: `${b.nameOf(roleId)}s manage the members of every user group.` });
+    }
+  }
+
   function userRef(userId: string, hint: { name?: string | null; email?: string | null } = {}): string {
     const userNode = id('Identity', userId);
     if (b.has(userNode)) return userNode;
@@ -316,19 +345,34 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
           properties: definedProperties({ tokenType: 'user', appId: facts.id, userId: installer, sensitiveScopes: sensitiveOf(userScopes) }),
         });
         b.edge({ kind: 'HOLDS', from: appId, to: token, reason: `${name} keeps the user token issued when ${who ?? 'a user'} installed it.` });
-        authority(token, userScopes, who ? `${name}'s user token of ${who}` : `${name}'s user tokens`, true);
+        // A user token acts as its user within its scopes. Admin scopes (admin.*, auditlogs:read, the legacy admin
+        // and client scopes) work only for an admin or owner: when users.list says whether the installing user is
+        // one, AUTHENTICATES_AS with the scopes lets the graph builder bound them by the user's own role. Channel
+        // membership is not in the export, so the channel, file and directory scopes keep the conditioned approximation.
+        const adminScoped = userScopes.some((scope) => { const lookup = lookupScope(SLACK_SCOPES, scope); return !lookup.assumed && lookup.entry.resources.some((type) => ADMIN_ONLY_TYPES.has(type)); });
+        const actsAs = adminScoped && installer && memberById.has(installer) ? userRef(installer) : undefined;
+        if (actsAs) b.edge({ kind: 'AUTHENTICATES_AS', from: token, to: actsAs, scopes: [...new Set(userScopes)].sort(), reason: `${name}'s user token acts as ${who} with its user scopes, within what ${who} may do.` });
+        authority(token, userScopes, who ? `${name}'s user token of ${who}` : `${name}'s user tokens`, true, actsAs !== undefined);
       }
     }
   }
 
   // Scopes -> (:Credential)-[:CAN_*]->(:Resource|:Platform) through the catalogue; unknown scopes reach the
   // whole workspace at the level their name suggests, flagged `assumed`.
-  function authority(token: string, scopes: readonly string[], holder: string, userBound: boolean): void {
+  function authority(token: string, scopes: readonly string[], holder: string, userBound: boolean, roleBounded = false): void {
     for (const scope of new Set(scopes)) {
       const lookup = lookupScope(SLACK_SCOPES, scope);
       unknownScopes.note(lookup);
       const types = lookup.assumed ? [WORKSPACE_TYPE] : lookup.entry.resources;
+      if (lower(scope) === 'usergroups:write') {
+        // (:Credential)-[:CAN_ADD_MEMBER]->(:Group): the token edits any user group's member list.
+        for (const groupId of usergroupIds) {
+          b.edge({ kind: 'CAN_ADD_MEMBER', from: token, to: groupId, scopes: [scope], grant: token, conditions: userBound ? [USER_RIGHTS_CONDITION] : undefined, reason: `${holder} has usergroups:write, which sets the members of any user group.` });
+        }
+      }
       for (const type of types) {
+        // Admin-only resources of a known scope are bounded by the user's role (AUTHENTICATES_AS), not approximated.
+        if (roleBounded && !lookup.assumed && ADMIN_ONLY_TYPES.has(type)) continue;
         const reason = lookup.assumed
           ? `${holder} has ${scope}, which the Slack scope catalogue does not know: level assumed from its name.`
           : `${holder} has ${scope}: ${lookup.entry.risk ?? 'see the Slack scope reference'}`;

@@ -1,6 +1,7 @@
 // Corvid Labs' GitHub organization `corvid` as the GitHub REST API returns it (docs/importers/github.md):
-// repositories, the Tackle CI installation, tokens authorised for SAML SSO, fine-grained PATs, deploy keys,
-// Actions secrets (names only) and what they open, members, owners and teams.
+// repositories and their direct collaborators, the Tackle CI installation, tokens authorised for SAML SSO,
+// fine-grained PATs, deploy keys, Actions secrets (names only) and what they open, the sdk-js workflows, members,
+// owners, teams and their maintainers.
 import { createHash } from 'node:crypto';
 import { PEOPLE } from './people.ts';
 import type { Files } from './write.ts';
@@ -37,6 +38,9 @@ const TEAMS: { slug: string; name: string; repos: Record<string, 'pull' | 'triag
   { slug: 'release', name: 'Release automation', repos: { 'sdk-js': 'push', 'sdk-python': 'push', docs: 'push' } },
 ];
 
+/** Team maintainers (GET /orgs/{org}/teams/{team}/members?role=maintainer): they add anyone to their team. */
+const MAINTAINERS: Record<string, string[]> = { platform: ['sofia-marchetti'], backend: ['gnovak'], frontend: ['gnovak'], data: ['weizhang-data'] };
+
 const BOT = 'corvid-release-bot';
 const userIds = new Map<string, number>([...PEOPLE.filter((p) => p.github).map((p, i) => [p.github!, 1_204_100 + i * 13] as const), [BOT, 1_309_552]]);
 const user = (login: string) => ({
@@ -68,6 +72,20 @@ const secrets = (list: { name: string; created: string; updated: string; visibil
 
 export const TACKLE_INSTALLATION = 41_829_377;
 
+/** GET /repos/{owner}/{repo}/contents/{path} for a file: its text in base64, in lines of 60 as GitHub sends it. */
+function contentsFile(repo: string, path: string, lines: string[]) {
+  const text = lines.join('\n');
+  const sha = createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+  const url = `${API}/repos/${ORG}/${repo}/contents/${path}?ref=main`;
+  return {
+    name: path.split('/').pop(), path, sha, size: Buffer.byteLength(text), url,
+    html_url: `https://github.com/${ORG}/${repo}/blob/main/${path}`, git_url: `${API}/repos/${ORG}/${repo}/git/blobs/${sha}`,
+    download_url: `https://raw.githubusercontent.com/${ORG}/${repo}/main/${path}`, type: 'file',
+    content: `${Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n')}\n`, encoding: 'base64',
+    _links: { self: url, git: `${API}/repos/${ORG}/${repo}/git/blobs/${sha}`, html: `https://github.com/${ORG}/${repo}/blob/main/${path}` },
+  };
+}
+
 export function githubExport(files: Files): void {
   files['org.json'] = {
     ...orgAccount, name: 'Corvid Labs', company: null, blog: 'https://corvidlabs.com', description: 'Corvid Labs', public_repos: 4, total_private_repos: 8,
@@ -76,6 +94,9 @@ export function githubExport(files: Files): void {
     created_at: '2019-03-01T10:00:00Z', updated_at: '2026-09-01T10:00:00Z',
   };
   files['repos.json'] = REPOS.map(repository);
+  // Direct collaborators (affiliation=direct): Corvid grants access through teams only, so every list is empty;
+  // having them all tells the importer that teams, owners and the base permission are everyone's access.
+  for (const r of REPOS) files[`repos/${ORG}/${r.name}/collaborators.json`] = [];
   const members = [...userIds.keys()].sort();
   files['members.json'] = members.map(user);
   files['owners.json'] = ['moyelaran', 'sofia-marchetti'].map(user);
@@ -86,6 +107,7 @@ export function githubExport(files: Files): void {
   for (const team of TEAMS) {
     const logins = team.slug === 'release' ? [BOT] : PEOPLE.filter((p) => p.teams?.includes(team.slug)).map((p) => p.github!);
     files[`teams/${team.slug}/members.json`] = logins.sort().map(user);
+    files[`teams/${team.slug}/maintainers.json`] = (MAINTAINERS[team.slug] ?? []).map(user);
     files[`teams/${team.slug}/repos.json`] = Object.entries(team.repos).map(([name, role]) => {
       const r = REPOS.find((x) => x.name === name)!;
       const rank = ['pull', 'triage', 'push', 'maintain', 'admin'].indexOf(role);
@@ -146,6 +168,47 @@ export function githubExport(files: Files): void {
   files['repos/corvid/sdk-python/actions/secrets.json'] = secrets([{ name: 'RELEASE_TOKEN', created: '2023-07-10T08:06:00Z', updated: '2023-07-10T08:06:00Z' }, { name: 'PYPI_API_TOKEN', created: '2021-03-01T10:00:00Z', updated: '2025-03-01T10:00:00Z' }]);
   files['repos/corvid/data-pipelines/actions/secrets.json'] = secrets([{ name: 'SNOWFLAKE_PRIVATE_KEY', created: '2023-02-01T10:00:00Z', updated: '2024-02-01T10:00:00Z' }]);
   files['repos/corvid/web/actions/secrets.json'] = secrets([{ name: 'SENTRY_AUTH_TOKEN', created: '2022-05-01T10:00:00Z', updated: '2025-05-01T10:00:00Z' }]);
+  // The sdk-js workflows, as the contents API returns them. pr-preview.yml runs on pull_request_target: anyone
+  // who can open a pull request on the public repository runs its build, with NPM_TOKEN, in Corvid's context.
+  files['repos/corvid/sdk-js/contents/.github/workflows/pr-preview.yml.json'] = contentsFile('sdk-js', '.github/workflows/pr-preview.yml', [
+    'name: PR preview',
+    'on:',
+    '  pull_request_target:',
+    '    types: [opened, synchronize]',
+    'permissions:',
+    '  contents: read',
+    '  pull-requests: write',
+    'jobs:',
+    '  preview:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          ref: ${{ github.event.pull_request.head.sha }}',
+    '      - run: npm ci && npm run build',
+    '      - run: npm publish --tag "pr-${{ github.event.number }}"',
+    '        env:',
+    '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}',
+    '',
+  ]);
+  files['repos/corvid/sdk-js/contents/.github/workflows/release.yml.json'] = contentsFile('sdk-js', '.github/workflows/release.yml', [
+    'name: Release',
+    'on:',
+    '  push:',
+    '    tags: ["v*"]',
+    'jobs:',
+    '  publish:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - run: npm ci && npm publish',
+    '        env:',
+    '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}',
+    '      - run: gh release create "$GITHUB_REF_NAME" --generate-notes',
+    '        env:',
+    '          GH_TOKEN: ${{ secrets.RELEASE_TOKEN }}',
+    '',
+  ]);
   files['secret-links.json'] = {
     'corvid/sdk-js:RELEASE_TOKEN': `github:Identity:${BOT}`,
     'corvid/sdk-python:RELEASE_TOKEN': `github:Identity:${BOT}`,

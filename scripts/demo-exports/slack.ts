@@ -1,5 +1,6 @@
 // Corvid Labs' Slack workspace as the Slack Web API answers (docs/importers/slack.md): team.info, approved and
-// restricted apps, the integration log, users.list with the bot users, and a secret scanner's channel findings.
+// restricted apps, the integration log, users.list with the bot users, user groups, and a secret scanner's
+// channel findings.
 import { isActive, PEOPLE, personByEmail } from './people.ts';
 import type { Files } from './write.ts';
 
@@ -55,6 +56,19 @@ export function slackExport(files: Files): void {
     profile: { real_name: a.name, display_name: a.handle, bot_id: a.bot, api_app_id: a.id, always_active: true },
   }));
   files['users-list.json'] = ok({ members: [...humans, ...bots], cache_ts: 1_763_800_000, response_metadata: { next_cursor: '' } });
+  // User groups (usergroups.list?include_users=true): who gets paged, and who is in the security rota.
+  const slackIds = (emails: string[]) => emails.map((email) => personByEmail(email).slack!).sort();
+  const groups: { id: string; name: string; handle: string; description: string; channels: string[]; members: string[] }[] = [
+    { id: 'S04ONCALL1', name: 'On-call engineers', handle: 'oncall', description: 'Whoever carries the pager this week', channels: ['C0UVXGTG3U7'], members: slackIds(['jonas.lindqvist@corvidlabs.com', 'diego.alvarez@corvidlabs.com', 'sofia.marchetti@corvidlabs.com']) },
+    { id: 'S04SECURTY', name: 'Security', handle: 'security', description: 'Security and IT', channels: [], members: slackIds(['priya.raman@corvidlabs.com', 'nina.petrova@corvidlabs.com', 'tom.becker@corvidlabs.com']) },
+  ];
+  files['usergroups-list.json'] = ok({
+    usergroups: groups.map((g) => ({
+      id: g.id, team_id: SLACK_TEAM, is_usergroup: true, is_subteam: true, name: g.name, description: g.description, handle: g.handle, is_external: false,
+      date_create: 1_690_000_000, date_update: 1_760_000_000, date_delete: 0, auto_type: null, created_by: personByEmail('priya.raman@corvidlabs.com').slack!,
+      updated_by: personByEmail('priya.raman@corvidlabs.com').slack!, deleted_by: null, prefs: { channels: g.channels, groups: [] }, users: g.members, user_count: g.members.length,
+    })),
+  });
   // A secret scanner's report over exported channel history (no secret in it): Jonas pasted his fine-grained
   // GitHub token in #eng-oncall while debugging an incident on 11 June 2025.
   files['secret-findings.json'] = { findings: [

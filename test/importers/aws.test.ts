@@ -231,6 +231,41 @@ describe('identity policies evaluated to levels (corvid-prod fixture)', () => {
     expect(edgeKeys(fragment, { from: role('lambda-exporter') })).toEqual([`CAN_READ ${role('lambda-exporter')} -> ${prod('resource', 'secretsmanager/prod/db')}`]);
   });
 
+  it('secret-links.json says what a secret holds: the secret STORES_CREDENTIAL it (not a leak), read with GetSecretValue', () => {
+    // aws secretsmanager list-secrets, in the shape of the Secrets Manager API reference's example.
+    const secrets: RawFile = { path: 'secrets.json', text: JSON.stringify({ SecretList: [
+      { ARN: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/data/snowflake-svc-dbt-AbC123`, Name: 'prod/data/snowflake-svc-dbt', Description: 'dbt key pair', LastChangedDate: '2024-02-01T10:00:00Z', SecretVersionsToStages: { v1: ['AWSCURRENT'] } },
+      { ARN: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/github/deploy-token-Zz9Yy8`, Name: 'prod/github/deploy-token' },
+    ] }) };
+    const links: RawFile = { path: 'secret-links.json', text: JSON.stringify({
+      'prod/data/snowflake-svc-dbt': 'snowflake:corvidlabs:credential:key-pair/SVC_DBT/RSA_PUBLIC_KEY',
+      [`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/github/deploy-token-Zz9Yy8`]: 'github:Credential:classic-pat/161195',
+    }) };
+    const reader = gaad({ users: [iamUser('dbt-runner', { UserPolicyList: [inline('read', { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/data/snowflake-svc-dbt-AbC123` })] })] });
+    const { fragment, report } = imported([reader, secrets, links]);
+    const snowflakeSecret = prod('resource', 'secretsmanager/prod/data/snowflake-svc-dbt');
+    expect(edgeKeys(fragment, { kind: 'STORES_CREDENTIAL' })).toEqual([
+      `STORES_CREDENTIAL ${snowflakeSecret} -> snowflake:*:credential:key-pair/svc_dbt/rsa_public_key`,
+      `STORES_CREDENTIAL ${prod('resource', 'secretsmanager/prod/github/deploy-token')} -> github:*:credential:classic-pat/161195`,
+    ]);
+    expect(edgeKeys(fragment, { kind: 'CONTAINS_CREDENTIAL' })).toEqual([]);
+    // A secret no policy names is still created inside the all-secrets node.
+    expect(edgeKeys(fragment, { to: prod('resource', 'secretsmanager/prod/github/deploy-token'), kind: 'CONTAINS' })).toHaveLength(1);
+    expect(report.records.secretLinks).toBe(2);
+    const levels = reachedLevels(fragment, user('dbt-runner'));
+    // The stubs (ids lower-cased) resolve to the credentials when Snowflake and GitHub are imported.
+    expect([levels.get(snowflakeSecret), levels.get('snowflake:*:credential:key-pair/svc_dbt/rsa_public_key'), levels.get('github:*:credential:classic-pat/161195')]).toEqual(['read', 'admin', undefined]);
+
+    const bad = run([reader, secrets, { path: 'secret-links.json', text: JSON.stringify({ 'prod/unknown': 'snowflake:Credential:x', 'prod/data/snowflake-svc-dbt': 'snowflake:Identity:user/SVC_DBT' }) }]);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.issues.map((i) => `${i.file} ${i.path} ${i.message}`)).toEqual([
+        'secret-links.json $["prod/data/snowflake-svc-dbt"] not a reference to a credential',
+        'secret-links.json $["prod/unknown"] no such secret in the export',
+      ]);
+    }
+  });
+
   it('buckets from list-buckets exist even when no policy names them, inside the all-buckets node', () => {
     const { fragment, report } = prodImport();
     expect(report.records.buckets).toBe(5);

@@ -159,10 +159,13 @@ describe('fine-grained personal access tokens', () => {
     expect(edgeKeys(fragment, { from: pat })).toEqual([`CAN_READ ${pat} -> ${repo('api')}`]);
   });
 
-  it('a grant on all repositories with members:write administers the organization', () => {
+  it('a grant on all repositories with members:write administers the organization and changes every team\'s members', () => {
     const { fragment } = corvid();
     const pat = credential('fine-grained-pat/25382');
-    expect(edgeKeys(fragment, { from: pat })).toEqual([`CAN_ADMIN ${pat} -> ${PLATFORM}`, `CAN_WRITE ${pat} -> ${PLATFORM}`]);
+    expect(edgeKeys(fragment, { from: pat })).toEqual([
+      `CAN_ADD_MEMBER ${pat} -> ${g('group', 'team/platform')}`, `CAN_ADD_MEMBER ${pat} -> ${g('group', 'team/platform-oncall')}`,
+      `CAN_ADMIN ${pat} -> ${PLATFORM}`, `CAN_WRITE ${pat} -> ${PLATFORM}`,
+    ]);
     expect(edges(fragment, { kind: 'CAN_ADMIN', from: pat })[0]!.scopes).toEqual(['members:write']);
     expect(edges(fragment, { kind: 'CAN_WRITE', from: pat })[0]!.scopes).toEqual(['contents:write', 'workflows:write']);
     expect(node(fragment, pat).expiresAt).toBeUndefined();
@@ -290,10 +293,13 @@ describe('Actions secrets and workflows', () => {
 });
 
 describe('members, owners and teams', () => {
-  it('owners administer the organization, every member has the base permission, teams reach their repositories', () => {
+  it('owners administer the organization and every team\'s members, every member has the base permission, teams reach their repositories', () => {
     const { fragment } = corvid();
     expect(edgeKeys(fragment, { kind: 'HAS_ROLE', to: g('role', 'owner') })).toEqual([`HAS_ROLE ${identity('moyelaran')} -> ${g('role', 'owner')}`]);
-    expect(edgeKeys(fragment, { from: g('role', 'owner') })).toEqual([`CAN_ADMIN ${g('role', 'owner')} -> ${PLATFORM}`]);
+    expect(edgeKeys(fragment, { from: g('role', 'owner') })).toEqual([
+      `CAN_ADD_MEMBER ${g('role', 'owner')} -> ${g('group', 'team/platform')}`, `CAN_ADD_MEMBER ${g('role', 'owner')} -> ${g('group', 'team/platform-oncall')}`,
+      `CAN_ADMIN ${g('role', 'owner')} -> ${PLATFORM}`,
+    ]);
     expect(edgeKeys(fragment, { from: g('role', 'base-permission') })).toEqual([`CAN_READ ${g('role', 'base-permission')} -> ${PLATFORM}`]);
     expect(edges(fragment, { kind: 'HAS_ROLE', to: g('role', 'base-permission') })).toHaveLength(6);
     const platformTeam = g('group', 'team/platform');
@@ -301,6 +307,168 @@ describe('members, owners and teams', () => {
     expect(edgeKeys(fragment, { kind: 'MEMBER_OF', to: platformTeam })).toEqual([
       `MEMBER_OF ${g('group', 'team/platform-oncall')} -> ${platformTeam}`, `MEMBER_OF ${identity('jlindqvist')} -> ${platformTeam}`, `MEMBER_OF ${identity('sofia-marchetti')} -> ${platformTeam}`,
     ]);
+  });
+});
+
+describe('workflow triggers: code execution from read', () => {
+  const yamlFile = (path: string, text: string): RawFile => ({ path, text });
+  /** The contents API's answer for a file: its text in base64, wrapped at 60 characters as GitHub does. */
+  const contentsFile = (path: string, text: string): RawFile => file(`${path}.json`, {
+    type: 'file', encoding: 'base64', size: text.length, name: path.split('/').pop(), path: path.replace(/^.*\/contents\//, ''),
+    content: `${Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n')}\n`, sha: '3d21ec53a331a6f037a91c368710b99387d012c1',
+  });
+  const WORKFLOWS = 'repos/corvid/sdk-js/contents/.github/workflows';
+  const PREVIEW = [
+    'name: PR preview',
+    'on: pull_request_target',
+    'jobs:',
+    '  preview:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with: { ref: "${{ github.event.pull_request.head.sha }}" }',
+    '      - run: npm ci && npm run build && npm publish --tag "pr-${{ github.event.number }}"',
+    '        env:',
+    '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}',
+    '          GH: ${{ secrets.GITHUB_TOKEN }}',
+  ].join('\n');
+
+  it('a pull_request_target workflow gives the repository\'s workload from read, naming the secrets it uses', () => {
+    const { fragment, report } = imported([...fixtureFiles(), yamlFile(`${WORKFLOWS}/preview.yml`, PREVIEW)]);
+    expect(edgeKeys(fragment, { kind: 'RUNS_AS_ON_TRIGGER' })).toEqual([`RUNS_AS_ON_TRIGGER ${repo('sdk-js')} -> ${workflows('sdk-js')}`]);
+    expect(edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER' })[0]).toMatchObject({
+      properties: { workflows: ['.github/workflows/preview.yml'], triggers: ['pull_request_target'], secretsUsed: ['NPM_TOKEN'] },
+    });
+    expect(edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER' })[0]!.reason).toContain('which anyone can cause');
+    expect(report.records.workflows).toBe(1);
+    // A reader of sdk-js, and no writer, now runs code as its workflows and gets the release bot's token.
+    const reader: Fragment = {
+      nodes: [{ id: 'github:corvid:identity:outsider', kind: 'Identity', name: 'outsider', platform: 'github', tenant: 'corvid', subtype: 'human' }],
+      edges: [{ kind: 'CAN_READ', from: 'github:corvid:identity:outsider', to: repo('sdk-js') }],
+    };
+    const { graph } = assembleGraph([sourced(fragment), sourced(reader)]);
+    const result = reach(graph, [graph.indexOf.get('github:corvid:identity:outsider')!], { at: AT });
+    expect(result.level[graph.indexOf.get(credential('actions-secret/corvid/sdk-js/RELEASE_TOKEN'))!]).toBe(3);
+    const without = buildGraph(corvid().fragment);
+    expect(without.indexOf.has(workflows('sdk-js'))).toBe(true);
+    expect(edgeKeys(corvid().fragment, { kind: 'RUNS_AS_ON_TRIGGER' })).toEqual([]);
+  });
+
+  it('reads `on:` as a string, a list or a map, from raw YAML or the contents API\'s base64, and only reader triggers count', () => {
+    const files = [
+      ...fixtureFiles(),
+      // A list, saved as the contents API answers: issue_comment runs with secrets on anyone's comment.
+      contentsFile('repos/corvid/web/contents/.github/workflows/comment-ops.yml', 'on: [push, issue_comment]\njobs:\n  ops:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n'),
+      // A map with workflow_run, its job in the production environment: that environment's workload, guarded.
+      yamlFile('repos/corvid/infra/contents/.github/workflows/after-ci.yaml', 'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  apply:\n    environment: { name: production }\n    runs-on: ubuntu-latest\n    steps:\n      - run: terraform apply\n        env: { TF: "${{ secrets[\'TF_API_TOKEN\'] }}" }\n'),
+      // issues without any secret, and pull_request (no secrets for forks): no edge.
+      yamlFile('repos/corvid/api/contents/.github/workflows/triage.yml', 'on:\n  issues:\n    types: [opened]\n  pull_request:\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps: [{ run: echo hi }]\n'),
+      // discussion with secrets: inherit, through a reusable workflow: every secret.
+      yamlFile('repos/corvid/docs/contents/.github/workflows/discuss.yml', 'on: { discussion: { types: [created] } }\njobs:\n  answer:\n    uses: corvid/.github/.github/workflows/bot.yml@main\n    secrets: inherit\n'),
+    ];
+    const { fragment } = imported(files);
+    expect(edgeKeys(fragment, { kind: 'RUNS_AS_ON_TRIGGER' })).toEqual([
+      `RUNS_AS_ON_TRIGGER ${repo('docs')} -> ${workflows('docs')}`,
+      `RUNS_AS_ON_TRIGGER ${repo('infra')} -> ${workflows('infra')}`,
+      `RUNS_AS_ON_TRIGGER ${repo('infra')} -> ${g('identity', 'workflows/corvid/infra/environments/production')}`,
+      `RUNS_AS_ON_TRIGGER ${repo('web')} -> ${workflows('web')}`,
+    ]);
+    const production = edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER', to: g('identity', 'workflows/corvid/infra/environments/production') })[0]!;
+    expect(production.conditions).toEqual(['branch-policy', 'required-reviewers']);
+    expect(production.properties).toMatchObject({ triggers: ['workflow_run'], secretsUsed: ['TF_API_TOKEN'] });
+    expect(edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER', to: workflows('docs') })[0]!.properties).toMatchObject({ triggers: ['discussion'], allSecrets: true });
+    expect(edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER', to: workflows('web') })[0]!.properties).toMatchObject({ triggers: ['issue_comment'], workflows: ['.github/workflows/comment-ops.yml'] });
+    expect(edges(fragment, { kind: 'RUNS_AS_ON_TRIGGER', to: workflows('web') })[0]!.reason).toContain('whoever can read the repository');
+  });
+
+  it('hostile or malformed workflow files are input errors naming the file (and line), never a crash', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'on: *j'].join('\n');
+    const cases: [RawFile, string, number | undefined][] = [
+      [yamlFile(`${WORKFLOWS}/bomb.yml`, bomb), 'not valid YAML', undefined],
+      [yamlFile(`${WORKFLOWS}/deep.yml`, `on: ${'['.repeat(5000)}`), 'nested more than', undefined],
+      [yamlFile(`${WORKFLOWS}/broken.yml`, 'on: push\njobs:\n  a: [unclosed\n'), 'not valid YAML', 4],
+      [yamlFile(`${WORKFLOWS}/no-on.yml`, 'name: nothing\njobs: {}\n'), 'no `on:` key', 1],
+      [yamlFile(`${WORKFLOWS}/number.yml`, 'name: x\non: 42\n'), 'events not readable', 2],
+      [yamlFile(`${WORKFLOWS}/list.yml`, '- on: push\n'), 'not a workflow', 1],
+      [file(`${WORKFLOWS}/dir.yml.json`, { type: 'dir', encoding: 'base64', content: '' }), 'Invalid input', undefined],
+      [file(`${WORKFLOWS}/bad64.yml.json`, { type: 'file', encoding: 'base64', content: '/w==' }), 'not base64-encoded UTF-8 text', undefined],
+    ];
+    for (const [bad, message, line] of cases) {
+      const result = run([...fixtureFiles(), bad]);
+      expect(result.ok, bad.path).toBe(false);
+      if (result.ok) continue;
+      expect(result.issues[0]!.file).toBe(bad.path);
+      expect(result.issues[0]!.message).toContain(message);
+      if (line !== undefined) expect(result.issues[0]!.line, bad.path).toBe(line);
+    }
+    const lenient = run([...fixtureFiles(), cases[0]![0]], { lenient: true });
+    expect(lenient.ok && lenient.report.skipped.map((s) => s.file)).toEqual([`${WORKFLOWS}/bomb.yml`]);
+  });
+});
+
+describe('team membership control (CAN_ADD_MEMBER)', () => {
+  it('team maintainers, owners and grants with members:write can change a team\'s members', () => {
+    const maintainers = file('teams/platform-oncall/maintainers.json', [{ login: 'jlindqvist', id: 1003, type: 'User' }]);
+    const { fragment } = imported([...fixtureFiles(), maintainers]);
+    const oncall = g('group', 'team/platform-oncall');
+    expect(edgeKeys(fragment, { kind: 'CAN_ADD_MEMBER', to: oncall })).toEqual([
+      `CAN_ADD_MEMBER ${credential('fine-grained-pat/25382')} -> ${oncall}`,
+      `CAN_ADD_MEMBER ${identity('jlindqvist')} -> ${oncall}`,
+      `CAN_ADD_MEMBER ${g('role', 'owner')} -> ${oncall}`,
+    ]);
+    // An installation with members:write reaches every team too.
+    const installation = file('installations.json', { total_count: 1, installations: [{ id: 7, app_slug: 'people-sync', account: { login: 'corvid' }, repository_selection: 'all', permissions: { members: 'write', metadata: 'read' } }] });
+    const withApp = imported([...fixtureFiles().filter((f) => f.path !== 'installations.json' && !f.path.startsWith('installations/')), installation]).fragment;
+    expect(edgeKeys(withApp, { kind: 'CAN_ADD_MEMBER', from: credential('installation/7') })).toEqual([
+      `CAN_ADD_MEMBER ${credential('installation/7')} -> ${g('group', 'team/platform')}`, `CAN_ADD_MEMBER ${credential('installation/7')} -> ${oncall}`,
+    ]);
+    // Adding yourself to the platform team gives its admin on corvid/infra.
+    const { graph } = assembleGraph([sourced(fragment)]);
+    const fromMaintainer = reach(graph, [graph.indexOf.get(identity('jlindqvist'))!], { at: AT });
+    expect(fromMaintainer.level[graph.indexOf.get(oncall)!]).toBe(3);
+  });
+});
+
+describe('classic tokens act as their user when the export has the users\' repository rights', () => {
+  const FIXTURE_REPOS = ['api', 'infra', 'web', 'docs', 'sdk-js', 'legacy-site'];
+  const collaborator = (login: string, role: string) => ({ login, id: 2000, type: 'User', site_admin: false, role_name: role, permissions: { pull: true, triage: role !== 'read', push: ['write', 'maintain', 'admin'].includes(role), maintain: ['maintain', 'admin'].includes(role), admin: role === 'admin' } });
+  const withRights = (): RawFile[] => [
+    ...fixtureFiles(),
+    ...FIXTURE_REPOS.map((name) => file(`repos/corvid/${name}/collaborators.json`, name === 'docs' ? [collaborator('dalvarez', 'write'), collaborator('ext-writer', 'triage')] : [])),
+    file('teams/platform-oncall/repos.json', []),
+  ];
+
+  it('without every repository\'s collaborators the every-repository approximation stays, and the report says why', () => {
+    const { report } = corvid();
+    expect(report.notes.some((n) => n.includes('approximated as reaching every repository'))).toBe(true);
+    const partial = imported([...fixtureFiles(), file('repos/corvid/docs/collaborators.json', [])]).fragment;
+    expect(edgeKeys(partial, { from: credential('classic-pat/161195') })).toEqual([`CAN_WRITE ${credential('classic-pat/161195')} -> ${PLATFORM}`]);
+  });
+
+  it('a classic token, an OAuth token and an SSH key authenticate as their user with their scopes, and direct collaborators get their own edges', () => {
+    const { fragment, report } = imported(withRights());
+    const pat = credential('classic-pat/161195');
+    expect(edgeKeys(fragment, { from: pat })).toEqual([`AUTHENTICATES_AS ${pat} -> ${identity('moyelaran')}`]);
+    expect(edges(fragment, { from: pat })[0]).toMatchObject({ scopes: ['read:org', 'repo', 'workflow'] });
+    expect(edges(fragment, { from: pat })[0]!.conditions).toBeUndefined();
+    expect(edges(fragment, { from: credential('ssh-key/161196') })).toMatchObject([{ kind: 'AUTHENTICATES_AS', to: identity('sofia-marchetti'), scopes: ['repo'] }]);
+    expect(edges(fragment, { from: credential('oauth-token/161197') })).toMatchObject([{ kind: 'AUTHENTICATES_AS', to: identity('jlindqvist'), scopes: ['read:org', 'repo', 'user:email'] }]);
+    // A GitHub App user token (no scopes) still gets nothing: the app's permissions bound it, not the user's.
+    expect(edges(fragment, { from: credential('app-user-token/161198') })).toEqual([]);
+    expect(edgeKeys(fragment, { to: repo('docs'), kind: 'CAN_WRITE' })).toContain(`CAN_WRITE ${identity('dalvarez')} -> ${repo('docs')}`);
+    expect(edges(fragment, { from: identity('ext-writer') })).toMatchObject([{ kind: 'CAN_READ', to: repo('docs'), scopes: ['triage'] }]);
+    expect(report.notes.some((n) => n.includes('outside collaborators'))).toBe(true);
+    expect(report.notes.some((n) => n.includes('approximated as reaching every repository'))).toBe(false);
+  });
+
+  it('with the user\'s rights the token reaches no more than its user (before the graph builder narrows it to the scopes)', () => {
+    // dalvarez: base read on every repository, write on docs as a collaborator; his public_repo token reaches
+    // sdk-js only at read now, where the approximation said write.
+    const { graph } = assembleGraph([sourced(imported(withRights()).fragment)]);
+    // The token expired in April 2024: analysed while it was valid.
+    const result = reach(graph, [graph.indexOf.get(credential('classic-pat/161199'))!], { at: Date.parse('2024-03-01T00:00:00Z') });
+    const level = (id: string) => result.level[graph.indexOf.get(id)!];
+    expect([level(repo('docs')), level(repo('sdk-js'))]).toEqual([2, 1]);
   });
 });
 

@@ -317,6 +317,64 @@ describe('the scope catalogue', () => {
   });
 });
 
+describe('user groups and who controls them', () => {
+  const usergroupsFile = (groups: unknown[]): RawFile => ({ path: 'usergroups-list.json', text: JSON.stringify({ ok: true, usergroups: groups }) });
+  /** usergroups.list?include_users=true, in the shape of Slack's reference example. */
+  const ONCALL = {
+    id: 'S0ONCALL01', team_id: 'T0FABRIK1', is_usergroup: true, is_subteam: true, name: 'On-call', description: 'Whoever carries the pager', handle: 'oncall',
+    is_external: false, date_create: 1700000000, date_update: 1700000500, date_delete: 0, auto_type: null, created_by: 'W0ADMIN01', updated_by: 'W0ADMIN01', deleted_by: null,
+    prefs: { channels: ['C0ONCALL01'], groups: [] }, users: ['U0ALICE01', 'U0BOB0001'], user_count: 2,
+  };
+  const OLD = { ...ONCALL, id: 'S0OLDGRP01', name: 'Old', handle: 'old', date_delete: 1710000000, prefs: { channels: [], groups: [] }, users: [] };
+
+  it('a user group is a Group of its members, and workspace owners and admins can change its members', () => {
+    const { fragment, report } = imported([...fixtureFiles(), usergroupsFile([ONCALL, OLD])]);
+    const oncall = t('group', 'usergroup/S0ONCALL01');
+    expect(node(fragment, oncall)).toMatchObject({ kind: 'Group', name: 'On-call (@oncall)', properties: { handle: 'oncall', defaultChannels: ['C0ONCALL01'] } });
+    expect(node(fragment, t('group', 'usergroup/S0OLDGRP01')).enabled).toBe(false);
+    expect(edgeKeys(fragment, { kind: 'MEMBER_OF', to: oncall })).toEqual([`MEMBER_OF ${t('identity', 'U0ALICE01')} -> ${oncall}`, `MEMBER_OF ${t('identity', 'U0BOB0001')} -> ${oncall}`]);
+    expect(edgeKeys(fragment, { kind: 'CAN_ADD_MEMBER', to: oncall })).toEqual([
+      `CAN_ADD_MEMBER ${t('role', 'primary-owner')} -> ${oncall}`, `CAN_ADD_MEMBER ${t('role', 'workspace-admin')} -> ${oncall}`,
+    ]);
+    expect(report.records.usergroups).toBe(2);
+  });
+
+  it('a token with usergroups:write can change every user group\'s members (a user token within its user\'s rights)', () => {
+    const approved = { path: 'admin-apps-approved-list.json', text: JSON.stringify({ ok: true, approved_apps: [{ app: { id: 'A0GROUPS01', name: 'Group Sync' }, scopes: [{ name: 'usergroups:write', token_type: 'bot' }, { name: 'usergroups:write', token_type: 'user' }], date_updated: 1700000000 }] }) };
+    const { fragment } = imported([...fixtureFiles().filter((f) => f.path !== 'admin-apps-approved-list.json'), approved, usergroupsFile([ONCALL])]);
+    const oncall = t('group', 'usergroup/S0ONCALL01');
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER', from: t('credential', 'bot-token/A0GROUPS01') })).toMatchObject([{ to: oncall, scopes: ['usergroups:write'] }]);
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER', from: t('credential', 'user-token/A0GROUPS01') })).toMatchObject([{ to: oncall, conditions: [USER_RIGHTS_CONDITION] }]);
+  });
+
+  it('a user group that is not an object, or without its id, fails with file and JSON path', () => {
+    const result = run([...fixtureFiles(), usergroupsFile([{ ...ONCALL, id: '' }])]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]).toMatchObject({ file: 'usergroups-list.json', path: '$.usergroups[0].id' });
+  });
+});
+
+describe('user tokens with admin scopes act as their user', () => {
+  const adminApp = (installer: string): RawFile[] => [
+    ...fixtureFiles().filter((f) => !/admin-apps|integration-logs/.test(f.path)),
+    { path: 'admin-apps-approved-list.json', text: JSON.stringify({ ok: true, approved_apps: [{ app: { id: 'A0ADMIN001', name: 'Org Admin Tool' }, scopes: [{ name: 'admin.users:write', token_type: 'user' }, { name: 'channels:history', token_type: 'user' }], date_updated: 1700000000 }] }) },
+    { path: 'team-integration-logs.json', text: JSON.stringify({ ok: true, logs: [{ app_id: 'A0ADMIN001', app_type: 'Org Admin Tool', user_id: installer, user_name: installer, date: '1699999000', change_type: 'added', scope: 'admin.users:write,channels:history' }] }) },
+  ];
+
+  it('the admin scopes are bounded by the installing user\'s role (AUTHENTICATES_AS with the scopes), the channel scopes stay approximated', () => {
+    const { fragment } = imported(adminApp('U0BOB0001'));
+    const token = t('credential', 'user-token/A0ADMIN001/U0BOB0001');
+    expect(edgeKeys(fragment, { from: token })).toEqual([`AUTHENTICATES_AS ${token} -> ${t('identity', 'U0BOB0001')}`, `CAN_READ ${token} -> ${t('resource', 'public-channels')}`]);
+    expect(edges(fragment, { kind: 'AUTHENTICATES_AS', from: token })[0]!.scopes).toEqual(['admin.users:write', 'channels:history']);
+    // Bob is no admin: his token cannot administer the workspace, whatever its scopes say.
+    const graph = buildGraph(fragment);
+    expect(reach(graph, [graph.indexOf.get(token)!]).level[graph.indexOf.get(WORKSPACE)!]).toBe(0);
+    // Alice is a workspace admin: through her, the same token does.
+    const asAdmin = buildGraph(imported(adminApp('U0ALICE01')).fragment);
+    expect(reach(asAdmin, [asAdmin.indexOf.get(t('credential', 'user-token/A0ADMIN001/U0ALICE01'))!]).level[asAdmin.indexOf.get(WORKSPACE)!]).toBe(3);
+  });
+});
+
 describe('blastmap import slack, end to end', () => {
   it('a compromised Standup Bee reaches public channels and the GitHub token pasted in #eng-oncall, at read level on the conversations', async () => {
     const snapshot = join(tempDir(), 'graph.bmap');
