@@ -197,6 +197,7 @@ export const findingSchema = z.object({
   kind: z.string(),
   platform: z.string(),
   tenant: z.string(),
+  console: z.string(),
   evidence: z.object({
     summary: z.string(),
     dates: z.record(z.string(), z.string()),

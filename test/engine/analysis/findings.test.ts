@@ -13,6 +13,7 @@ import { renderFindingsMarkdown, renderFindingsText } from '../../../engine/repo
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
+import { nhiScenario } from './nhi-scenario.ts';
 
 export const AT = '2026-06-01T00:00:00Z';
 const R = RULE_IDS;
@@ -172,8 +173,10 @@ describe('governanceFindings on a scenario with one node per rule', () => {
     ]);
   });
 
-  it('fires every rule of the catalogue at least once', () => {
-    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
+  it('fires every rule of the catalogue at least once, with the NHI scenario of findings-nhi.test.ts', () => {
+    const nhi = nhiScenario();
+    const fired = new Set([...findings, ...governanceFindings(nhi.graph, { at: AT })].map((f) => f.ruleId));
+    expect(fired).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
   });
 
   it('a credential used yesterday, used exactly at the threshold, revoked, or never observed in use is not stale', () => {
