@@ -7,13 +7,15 @@ import type { GraphNode } from '../format/native.ts';
  * `resourceType`; a row without it matches any. `where` is the path with placeholders filled per node:
  * `{name}` the node's name, `{principal}` the principal a credential acts as (else its holder), `{holder}`
  * the app or identity holding it, `{vendor}` the node's vendor; `{x.prop}` reads `properties.prop` of that
- * node and falls back to its name. `property` narrows a row to nodes whose `properties[key]` equals `value`.
+ * node and falls back to its name. `property` narrows a row to nodes whose `properties[key]` equals `value`,
+ * `principalProperty` to credentials whose principal has it (the AWS root user's password).
  */
 export interface ConsolePathRow {
   platform: string;
   kind: string;
   variant?: string;
   property?: { key: string; value: unknown };
+  principalProperty?: { key: string; value: unknown };
   where: string;
 }
 
@@ -22,9 +24,11 @@ const AWS_USER_KEYS = 'AWS console → IAM → Users → {principal.userName} �
 export const CONSOLE_PATHS: readonly ConsolePathRow[] = [
   // AWS
   { platform: 'aws', kind: 'Credential', variant: 'api-key', where: `${AWS_USER_KEYS} → Access keys` },
-  { platform: 'aws', kind: 'Credential', variant: 'password', where: `${AWS_USER_KEYS} → Console sign-in (root user: account menu → Security credentials)` },
+  { platform: 'aws', kind: 'Credential', variant: 'password', principalProperty: { key: 'root', value: true }, where: 'AWS console signed in as the root user of account {principal.accountId} → account menu → Security credentials' },
+  { platform: 'aws', kind: 'Credential', variant: 'password', where: `${AWS_USER_KEYS} → Console sign-in` },
   { platform: 'aws', kind: 'Credential', variant: 'federated', where: 'AWS console → IAM → Roles → {principal.roleName} → Trust relationships' },
   { platform: 'aws', kind: 'Identity', variant: 'workload', where: 'AWS console → IAM → Roles → {name.roleName} → Permissions and Trust relationships' },
+  { platform: 'aws', kind: 'Identity', property: { key: 'root', value: true }, where: 'AWS console signed in as the root user → account menu → Security credentials' },
   { platform: 'aws', kind: 'Identity', where: 'AWS console → IAM → Users → {name.userName} → Security credentials and Permissions' },
   { platform: 'aws', kind: 'Role', where: 'AWS console → IAM → Policies → {name} → Entities attached' },
   { platform: 'aws', kind: 'Resource', variant: 'secret-store', where: 'AWS console → Secrets Manager → Secrets → {name} → Resource permissions' },
@@ -38,7 +42,7 @@ export const CONSOLE_PATHS: readonly ConsolePathRow[] = [
   { platform: 'okta', kind: 'Role', where: 'Okta Admin → Security → Administrators → {name}' },
   { platform: 'okta', kind: 'Group', where: 'Okta Admin → Directory → Groups → {name}' },
   // Google Workspace
-  { platform: 'google-workspace', kind: 'Credential', property: { key: 'delegation', value: 'domain-wide' }, where: 'Google Admin → Security → Access and data control → API controls → Domain-wide delegation → {holder}' },
+  { platform: 'google-workspace', kind: 'Credential', property: { key: 'delegation', value: 'domain-wide' }, where: 'Google Admin → Security → Access and data control → API controls → Domain-wide delegation → client ID {name.clientId}' },
   { platform: 'google-workspace', kind: 'Credential', where: 'Google Admin → Security → Access and data control → API controls → App access control → {holder} (revoke: Directory → Users → the user → Security → Connected applications)' },
   { platform: 'google-workspace', kind: 'App', where: 'Google Admin → Security → Access and data control → API controls → App access control → {name}' },
   { platform: 'google-workspace', kind: 'Identity', where: 'Google Admin → Directory → Users → {name} → Security' },
@@ -94,19 +98,23 @@ function variantOf(node: GraphNode): string | undefined {
   return node.kind === 'Credential' ? node.type : node.kind === 'Identity' ? node.subtype : node.kind === 'Resource' ? node.resourceType : undefined;
 }
 
-/** The first matching row: same platform key (or `<key>-…`), same kind, variant and property when the row sets them. */
-export function consoleRow(node: GraphNode, rows: readonly ConsolePathRow[] = CONSOLE_PATHS): ConsolePathRow | undefined {
+/** The first matching row: same platform key (or `<key>-…`), same kind, variant and properties when the row sets them. */
+export function consoleRow(context: ConsoleContext, rows: readonly ConsolePathRow[] = CONSOLE_PATHS): ConsolePathRow | undefined {
+  const { node, principal } = context;
   const platform = node.platform.toLowerCase();
   const variant = variantOf(node);
   return rows.find((row) => (platform === row.platform || platform.startsWith(`${row.platform}-`))
     && row.kind === node.kind
     && (row.variant === undefined || row.variant === variant)
-    && (row.property === undefined || node.properties?.[row.property.key] === row.property.value));
+    && (row.property === undefined || node.properties?.[row.property.key] === row.property.value)
+    && (row.principalProperty === undefined || principal?.properties?.[row.principalProperty.key] === row.principalProperty.value));
 }
 
 function fill(template: string, context: ConsoleContext): string {
   return template.replace(/\{(name|principal|holder|vendor)(?:\.([A-Za-z0-9_]+))?\}/g, (_match, which: string, prop: string | undefined) => {
     if (which === 'vendor') return context.node.vendor ?? context.node.platform;
+    // The account id of an AWS principal is its tenant.
+    if (prop === 'accountId') return (which === 'name' ? context.node : context.principal ?? context.node).tenant;
     const target = which === 'name' ? context.node : which === 'principal' ? (context.principal ?? context.holder) : context.holder;
     if (!target) return 'the holder';
     const value = prop === undefined ? undefined : target.properties?.[prop];
@@ -114,16 +122,22 @@ function fill(template: string, context: ConsoleContext): string {
   });
 }
 
+/** Where to act on the node by the table, or undefined when its platform has no row (a vendor's environment). */
+export function consoleRowPath(context: ConsoleContext, rows: readonly ConsolePathRow[] = CONSOLE_PATHS): string | undefined {
+  const row = consoleRow(context, rows);
+  return row ? fill(row.where, context) : undefined;
+}
+
 /**
- * Where to act on the node. A platform without a row (a vendor's environment) points at the vendor, since
- * only the vendor can act inside it; the customer's own action is on the platforms it was granted.
+ * Where to act on the node. A node on a platform without a row (a vendor's own environment) can only be
+ * acted on by the vendor; `onYourSide` is the customer's own place to cut it off (e.g. the console path of
+ * a credential it holds on one of the customer's platforms), found by the caller.
  */
-export function consolePath(context: ConsoleContext, rows: readonly ConsolePathRow[] = CONSOLE_PATHS): string {
-  const row = consoleRow(context.node, rows);
-  if (row) return fill(row.where, context);
+export function consolePath(context: ConsoleContext, onYourSide?: string, rows: readonly ConsolePathRow[] = CONSOLE_PATHS): string {
+  const path = consoleRowPath(context, rows);
+  if (path !== undefined) return path;
   const node = context.node;
-  if (node.vendor !== undefined || node.thirdParty === true) {
-    return `${node.vendor ?? node.platform} (the vendor's own system): ask the vendor to act on ${node.name}; on your side revoke what it was granted on each platform`;
-  }
-  return `${node.platform} admin console → ${node.kind} ${node.name}`;
+  const yours = onYourSide ?? 'revoke what it was granted on each of your platforms';
+  if (node.vendor !== undefined || node.thirdParty === true) return `${node.vendor ?? node.platform} runs ${node.name}; on your side: ${yours}`;
+  return onYourSide ?? `${node.platform} admin console → ${node.kind} ${node.name}`;
 }

@@ -8,7 +8,7 @@ import {
   type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
-import { consolePath } from './console-paths.ts';
+import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -361,18 +361,33 @@ class FindingContext {
     return found;
   }
 
-  /** Where to act on v (console-paths.ts), with the principal a credential acts as and its holder filled in. */
-  console(v: number): string {
+  private consoleContext(v: number): ConsoleContext {
     const node = this.node(v);
     const principal = node.kind === 'Credential' ? this.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => this.graph.edgeDst[e]!)[0] : undefined;
     const holders = this.sourcesInto(v, 'HOLDS');
     // The app the credential is registered on names the console page; a vendor's copy does not.
     const holder = holders.find((u) => this.node(u).platform === node.platform) ?? holders[0];
-    return consolePath({
+    return {
       node,
       ...(principal !== undefined ? { principal: this.node(principal) } : {}),
       ...(holder !== undefined ? { holder: this.node(holder) } : {}),
-    });
+    };
+  }
+
+  /**
+   * Where to act on v (console-paths.ts). For an app living in a vendor's environment, the customer's own
+   * place to act is where the credentials it holds, or the apps it is registered as, live.
+   */
+  console(v: number): string {
+    const context = this.consoleContext(v);
+    if (consoleRow(context) !== undefined || context.node.kind !== 'App') return consolePath(context);
+    const handles = [...this.edgesFrom(v, 'HOLDS'), ...this.edgesFrom(v, 'INSTALLED_IN')].map((e) => this.graph.edgeDst[e]!);
+    const managedTogether = this.sourcesInto(v, 'MANAGES').flatMap((p) => this.edgesFrom(p, 'MANAGES').map((e) => this.graph.edgeDst[e]!)).filter((u) => u !== v && this.node(u).kind === 'App');
+    for (const u of this.byId([...new Set([...handles, ...managedTogether])])) {
+      const path = consoleRowPath(this.consoleContext(u));
+      if (path !== undefined) return consolePath(context, path);
+    }
+    return consolePath(context);
   }
 
   finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding {

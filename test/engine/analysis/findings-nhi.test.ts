@@ -119,7 +119,7 @@ describe('findings name where to act', () => {
       s.edge('AUTHENTICATES_AS', 'key', 'svcUser').edge('CONTAINS_CREDENTIAL', 'case', 'key');
       s.credential('oktaToken', { platform: 'okta', tenant: 'corp.okta.com', type: 'api-key', name: 'Okta API token "provisioning"', createdAt: '2020-01-01', expiresAt: '2030-01-01' });
       s.app('dwdClient', { platform: 'google-workspace', name: 'Vaultline Backup', ownerIds: ['x'] });
-      s.credential('dwd', { platform: 'google-workspace', type: 'oauth-grant', name: 'Domain-wide delegation for Vaultline Backup', properties: { delegation: 'domain-wide' } });
+      s.credential('dwd', { platform: 'google-workspace', type: 'oauth-grant', name: 'Domain-wide delegation for Vaultline Backup', properties: { delegation: 'domain-wide', clientId: '104477230918822460113' } });
       s.edge('HOLDS', 'dwdClient', 'dwd');
     });
     const findings = governanceFindings(h.graph, { at: AT });
@@ -127,7 +127,24 @@ describe('findings name where to act', () => {
     expect(leak).toMatchObject({ nodeName: 'Access key of svc-data-export (AKIA…7Q2X)', platform: 'aws', tenant: '111122223333' });
     expect(leak.console).toBe('AWS console → IAM → Users → svc-data-export → Security credentials → Access keys');
     expect(finding(h, findings, R.notRotated, 'oktaToken').console).toBe('Okta Admin → Security → API → Tokens → Okta API token "provisioning"');
-    expect(finding(h, findings, R.noExpiry, 'dwd').console).toBe('Google Admin → Security → Access and data control → API controls → Domain-wide delegation → Vaultline Backup');
+    expect(finding(h, findings, R.noExpiry, 'dwd').console).toBe('Google Admin → Security → Access and data control → API controls → Domain-wide delegation → client ID 104477230918822460113');
+  });
+});
+
+describe('where to act on a vendor\'s app', () => {
+  it('points at the customer-side object: the credential it holds on a platform the table knows', () => {
+    const h = scenario((s) => {
+      s.app('ledgerly', { platform: 'ledgerly', tenant: 'prod', thirdParty: true, vendor: 'Ledgerly Ltd.', publisherVerified: false });
+      s.app('registration', { platform: 'entra', name: 'Ledgerly AP Inbox Sync', ownerIds: ['x'] });
+      s.credential('secret', { platform: 'entra', type: 'client-secret', name: 'client secret ledgerly-2025' });
+      s.resource('mailboxes', { platform: 'entra', tags: ['crown-jewel'] });
+      s.edge('HOLDS', 'registration', 'secret').edge('HOLDS', 'ledgerly', 'secret').edge('CAN_READ', 'secret', 'mailboxes');
+      s.app('unknownVendor', { platform: 'acme', thirdParty: true, vendor: 'Acme' });
+    });
+    const findings = governanceFindings(h.graph, { at: AT });
+    expect(finding(h, findings, R.unverifiedThirdParty, 'ledgerly').console)
+      .toBe('Ledgerly Ltd. runs ledgerly; on your side: Microsoft Entra admin center → App registrations → Ledgerly AP Inbox Sync → Certificates & secrets');
+    expect(finding(h, findings, R.noOwner, 'unknownVendor').console).toBe('Acme runs unknownVendor; on your side: revoke what it was granted on each of your platforms');
   });
 });
 
