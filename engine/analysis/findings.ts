@@ -345,6 +345,23 @@ class FindingContext {
     return held;
   }
 
+  private anyEnvironment: boolean | undefined;
+
+  /**
+   * Whether any resource or platform of the graph has an environment at all: when none does, no credential
+   * can span two and the cross-environment rule skips its per-credential traversal.
+   */
+  environmentsKnown(): boolean {
+    if (this.anyEnvironment === undefined) {
+      this.anyEnvironment = false;
+      for (let v = 0; v < this.graph.nodeCount && !this.anyEnvironment; v++) {
+        const kind = this.node(v).kind;
+        if ((kind === 'Resource' || kind === 'Platform') && this.environment(v) !== undefined) this.anyEnvironment = true;
+      }
+    }
+    return this.anyEnvironment;
+  }
+
   /** Production or non-production, from the node's tags, its name, then its tenant's Platform node (docs/findings.md). */
   environment(v: number): Environment | undefined {
     if (this.environmentCache.has(v)) return this.environmentCache.get(v);
@@ -837,7 +854,7 @@ const sharedCredential: RuleCheck = (ctx, v, rule) => {
 
 const crossEnvironment: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
-  if (node.kind !== 'Credential') return undefined;
+  if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
   const production: number[] = [];
   const nonProduction: number[] = [];
   for (const u of ctx.ownReach(v)) {
