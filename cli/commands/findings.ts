@@ -1,5 +1,5 @@
-// `blastmap findings`: governance findings (owners, staleness, rotation, expiry, broad or unused scopes,
-// leaked secrets, unverified vendors) with OWASP NHI and NIST CSF references; --fail-on gates CI.
+// `blastmap findings`: governance findings (leaks, privilege, third parties, trusts, reuse, environments,
+// owners, staleness, rotation, expiry, scopes) with OWASP NHI and NIST CSF references; --fail-on gates CI.
 import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
 import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
@@ -42,7 +42,7 @@ function listRules(io: Io): void {
 export function registerFindings(program: Command, io: Io): void {
   program
     .command('findings')
-    .description('governance findings: no owner, owner disabled, stale, not rotated, no expiry, admin or unused scopes, leaked secrets, unverified vendors')
+    .description('governance findings: leaked secrets, privileged NHIs and the vendors that reach them, open OIDC trusts, shared or cross-environment credentials, no owner, stale, not rotated, no expiry, admin or unused scopes; each says where to act')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown, html or sarif (each finding says where to act in its platform\'s console)', 'text')
     .option('--at <date>', 'analysis instant (ISO-8601); ages are measured to it and only nodes usable then are checked (default now)')

@@ -10,6 +10,7 @@ import { reach } from '../../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../../engine/analysis/score.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
 import { findingsSarif, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { renderFindingsHtml } from '../../../engine/report/html.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
@@ -351,6 +352,7 @@ describe('rendering', () => {
     expect(leak.console).toBe('test admin console → Credential leakedKey');
     expect(renderFindingsText(report)).toContain(`act in: ${leak.console}`);
     expect(renderFindingsMarkdown(report)).toContain('| node | kind | platform (tenant) | evidence | where to act |');
+    expect(renderFindingsHtml(report)).toContain(`act in: ${leak.console}`);
     const sarif = findingsSarif(report, { toolVersion: '9.9.9' });
     const run = sarif.runs[0]!;
     expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(FINDING_RULES.map((rule) => rule.id));
