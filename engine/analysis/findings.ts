@@ -1,5 +1,5 @@
-// Governance findings (docs/findings.md): ownership, staleness, rotation, expiry, over-broad and unused
-// scopes, leaked secrets, unverified vendors. Read from node records and edges; reach only rates privilege.
+// Governance findings (docs/findings.md): leaks, privilege held by machines and the vendors reaching them,
+// open OIDC trusts, reuse, environments, ownership, staleness, rotation, expiry, scopes; each with where to act.
 import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
 import type { CompactGraph } from '../store/compact.ts';
