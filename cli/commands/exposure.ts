@@ -1,13 +1,14 @@
-// `blastmap exposure <target>`: reverse analysis of a crown jewel (or any node): every App and Credential
-// (or other kinds) whose compromise reaches it, at which level, and the best path for each.
+// `blastmap exposure <target>`: reverse analysis of a crown jewel (or any node): every identity, role, app and
+// credential (or other kinds) whose compromise reaches it, at which level, and the best path for each.
 import type { Command } from 'commander';
-import { exposureOf } from '../../engine/analysis/exposure.ts';
+import { DEFAULT_EXPOSURE_KINDS, exposureOf, INTEGRATION_KINDS } from '../../engine/analysis/exposure.ts';
+import { BlastmapError } from '../../engine/errors.ts';
 import { renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { json, loadGraph, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; top?: string }
+interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string }
 
 /** `App,Credential` -> ['App', 'Credential']; undefined when the flag is absent. */
 export function parseKinds(value: string | undefined): string[] | undefined {
@@ -21,16 +22,18 @@ export const PROGRESS_THRESHOLD = 50;
 export function registerExposure(program: Command, io: Io): void {
   const command = program
     .command('exposure')
-    .description('who reaches a target (e.g. a crown jewel): every App and Credential whose compromise gets there, at which level and how')
+    .description('who reaches a target (e.g. a crown jewel): every identity, role, app and credential whose compromise gets there, at which level and how')
     .argument('<target>', 'target node id or exact name')
-    .option('--kinds <kinds>', 'node kinds considered as compromised sources (comma-separated)', 'App,Credential')
+    .option('--kinds <kinds>', `node kinds considered as compromised sources (comma-separated; default ${DEFAULT_EXPOSURE_KINDS.join(',')})`)
+    .option('--integrations', `only integrations: the same as --kinds ${INTEGRATION_KINDS.join(',')}`)
     .option('--top <n>', 'list only the n most exposed sources (highest level, then fewest hops)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text');
   addReachOptions(command).action((target: string, flags: ExposureFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const top = parseCount('--top', flags.top, 1);
-    const kinds = parseKinds(flags.kinds);
+    if (flags.integrations && flags.kinds !== undefined) throw new BlastmapError('INVALID_OPTION', '--integrations and --kinds: give one of them');
+    const kinds = flags.integrations ? [...INTEGRATION_KINDS] : parseKinds(flags.kinds);
     const options = toReachOptions(flags);
     const graph = loadGraph(flags.graph);
     const targetIndex = resolveNode(graph, target);

@@ -1,12 +1,13 @@
-// `blastmap findings`: governance findings (owners, staleness, rotation, expiry, broad or unused scopes,
-// leaked secrets, unverified vendors) with OWASP NHI and NIST CSF references; --fail-on gates CI.
+// `blastmap findings`: governance findings (leaks, privilege, third parties, trusts, reuse, environments,
+// owners, staleness, rotation, expiry, scopes) with OWASP NHI and NIST CSF references; --fail-on gates CI.
 import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
 import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
+import { findingsSarif, referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
 import { EXIT, json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
+import { VERSION } from '../main.ts';
 
 interface FindingsFlags {
   graph?: string;
@@ -41,9 +42,9 @@ function listRules(io: Io): void {
 export function registerFindings(program: Command, io: Io): void {
   program
     .command('findings')
-    .description('governance findings: no owner, owner disabled, stale, not rotated, no expiry, admin or unused scopes, leaked secrets, unverified vendors')
+    .description('governance findings: leaked secrets, privileged NHIs and the vendors that reach them, open OIDC trusts, shared or cross-environment credentials, no owner, stale, not rotated, no expiry, admin or unused scopes; each says where to act')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
+    .option('-f, --format <format>', 'text, json, markdown, html or sarif (each finding says where to act in its platform\'s console)', 'text')
     .option('--at <date>', 'analysis instant (ISO-8601); ages are measured to it and only nodes usable then are checked (default now)')
     .option('--stale-days <n>', 'unused for more than n days is stale (default 90)')
     .option('--rotation-days <n>', 'not rotated for more than n days is due (default 365)')
@@ -58,7 +59,7 @@ export function registerFindings(program: Command, io: Io): void {
         listRules(io);
         return;
       }
-      const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
+      const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html', 'sarif']);
       const options: FindingOptions = {};
       const at = parseAt(flags.at);
       if (at) options.at = at;
@@ -79,6 +80,7 @@ export function registerFindings(program: Command, io: Io): void {
       if (format === 'json') io.out(json(report));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
       else if (format === 'html') io.out(renderFindingsHtml(report));
+      else if (format === 'sarif') io.out(json(findingsSarif(report, { toolVersion: VERSION })));
       else io.out(renderFindingsText(report, { style: io.color }));
       if (failOn && hasFindingAtLeast(report.findings, failOn)) {
         io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);

@@ -1,5 +1,5 @@
-// Exposure (reverse analysis): for one target such as a crown jewel, every App or Credential (or other
-// chosen kinds) whose compromise reaches it, at which level, and the best path for each.
+// Exposure (reverse analysis): for one target such as a crown jewel, every identity, role, app and credential
+// (or other chosen kinds) whose compromise reaches it, at which level, and the best path for each.
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
@@ -7,7 +7,7 @@ import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } f
 import { allowedKinds, hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from './reach.ts';
 
 export interface ExposureOptions extends ReachOptions {
-  /** Node kinds considered as compromised sources (default App and Credential). */
+  /** Node kinds considered as compromised sources (default Identity, Role, App and Credential). */
   kinds?: readonly string[];
   /** Keep only the first n entries (after sorting); `exposedCount` still counts them all. */
   top?: number;
@@ -22,6 +22,10 @@ export interface ExposureEntry extends NodeRef {
   hops: number;
   /** Fewest-hop witness path from the source to the target at that level. */
   path: PathStepView[];
+  /** An Identity's subtype (`human`, `service`, `workload`) when known. */
+  subtype?: string;
+  /** A Role's `privileged` flag when known. */
+  privileged?: boolean;
 }
 
 export interface Exposure {
@@ -37,11 +41,21 @@ export interface Exposure {
   exposedCount: number;
   byLevel: Record<Level, number>;
   byKind: Record<string, number>;
+  /** Identities that reach it by subtype (`human`, `service`, `workload`, `unknown`). */
+  identitiesBySubtype: Record<string, number>;
+  /** Roles with `privileged: true` that reach it. */
+  privilegedRoles: number;
   /** Sorted by level (highest first), then hops, then id. */
   exposed: ExposureEntry[];
 }
 
-export const DEFAULT_EXPOSURE_KINDS: readonly string[] = ['App', 'Credential'];
+/**
+ * Who reaches a crown jewel is first people and roles (the admins and accounts a phish or a stolen session
+ * turns into the attacker), then the integrations and their credentials.
+ */
+export const DEFAULT_EXPOSURE_KINDS: readonly string[] = ['Identity', 'Role', 'App', 'Credential'];
+/** The integrations-only view (`--integrations`): apps and the credentials they hold. */
+export const INTEGRATION_KINDS: readonly string[] = ['App', 'Credential'];
 
 /** Throws INVALID_OPTION when a kind is not a node kind of the graph's schema. */
 export function checkNodeKinds(graph: CompactGraph, kinds: readonly string[]): void {
@@ -118,11 +132,14 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     const result = reach(graph, [source], confinedOptions);
     const levelCode = result.level[target]!;
     if (levelCode > 0) {
+      const node = graph.nodes[source]!;
       exposed.push({
         ...nodeRef(graph, source),
         level: levelName(levelCode),
         hops: hopsAtLeast(result, target, levelCode),
         path: witnessPath(result, target, levelCode).map((step) => stepView(graph, step)),
+        ...(node.kind === 'Identity' && node.subtype !== undefined ? { subtype: node.subtype } : {}),
+        ...(node.kind === 'Role' && node.privileged !== undefined ? { privileged: node.privileged } : {}),
       });
     }
     options.onProgress?.(i + 1, candidates.length);
@@ -132,9 +149,13 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
 
   const byLevel: Record<Level, number> = { admin: 0, write: 0, read: 0 };
   const byKind: Record<string, number> = {};
+  const identitiesBySubtype: Record<string, number> = {};
+  let privilegedRoles = 0;
   for (const entry of exposed) {
     byLevel[entry.level]++;
     byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+    if (entry.kind === 'Identity') identitiesBySubtype[entry.subtype ?? 'unknown'] = (identitiesBySubtype[entry.subtype ?? 'unknown'] ?? 0) + 1;
+    if (entry.kind === 'Role' && entry.privileged === true) privilegedRoles++;
   }
   const node = graph.nodes[target]!;
   return {
@@ -147,6 +168,8 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     exposedCount: exposed.length,
     byLevel,
     byKind,
+    identitiesBySubtype,
+    privilegedRoles,
     exposed: options.top !== undefined ? exposed.slice(0, options.top) : exposed,
   };
 }

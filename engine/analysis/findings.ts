@@ -1,5 +1,5 @@
-// Governance findings (docs/findings.md): ownership, staleness, rotation, expiry, over-broad and unused
-// scopes, leaked secrets, unverified vendors. Read from node records and edges; reach only rates privilege.
+// Governance findings (docs/findings.md): leaks, privilege held by machines and the vendors reaching them,
+// open OIDC trusts, reuse, environments, ownership, staleness, rotation, expiry, scopes; each with where to act.
 import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
 import type { CompactGraph } from '../store/compact.ts';
@@ -7,7 +7,8 @@ import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
   type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
-import { allowedKinds, toInstant } from './reach.ts';
+import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
+import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -70,6 +71,8 @@ export interface Finding {
   kind: string;
   platform: string;
   tenant: string;
+  /** Where to act: the platform's admin console path to the object (engine/analysis/console-paths.ts). */
+  console: string;
   evidence: FindingEvidence;
   remediation: string;
   references: FindingReferences;
@@ -81,6 +84,35 @@ export interface FindingsReport {
   total: number;
   counts: Record<FindingSeverity, number>;
   findings: Finding[];
+}
+
+/** Roles and platform administration a principal holds as its own (through MEMBER_OF and HAS_ROLE). */
+export interface HeldPrivilege {
+  roles: number[];
+  adminOf: number[];
+}
+
+export type Environment = 'production' | 'non-production';
+
+/** Edge kinds by which a compromise picks up further secrets or acts as their holders: not a credential's own authority. */
+const HARVEST_EDGE_KINDS = ['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL', 'HOLDS', 'RUNS_AS', 'RUNS_AS_ON_TRIGGER'];
+
+const PRODUCTION_WORDS = new Set(['production', 'prod', 'prd', 'live']);
+const NON_PRODUCTION_WORDS = new Set(['staging', 'stage', 'stg', 'dev', 'development', 'test', 'testing', 'qa', 'uat', 'sandbox', 'nonprod', 'preprod', 'non-production', 'nonproduction']);
+
+function environmentOfWords(words: readonly string[]): Environment | undefined {
+  if (words.some((word) => NON_PRODUCTION_WORDS.has(word))) return 'non-production';
+  if (words.some((word) => PRODUCTION_WORDS.has(word))) return 'production';
+  return undefined;
+}
+
+function environmentFromTags(tags: readonly string[] | undefined): Environment | undefined {
+  return tags ? environmentOfWords(tags.map((tag) => tag.toLowerCase())) : undefined;
+}
+
+/** Whole words of a name: `corvid-prod-exports` is production, `product-catalog` is not. */
+function environmentFromName(name: string): Environment | undefined {
+  return environmentOfWords(name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
 }
 
 const DAY = 86_400_000;
@@ -112,24 +144,27 @@ function selectedRules(options: FindingOptions): Set<string> {
   return wanted;
 }
 
+/** What one source reaches: the nodes in discovery order (the source first) and the level of each. */
+export interface ScannedReach {
+  order: number[];
+  levels: Uint8Array;
+}
+
 /**
- * Rates many nodes' privilege on one graph: the same (node, level) fixpoint as `reach` with every
- * traversable kind and no cuts, but over buffers reused between sources (epoch-stamped), because a full
- * `reach` allocates O(nodes) per call and findings rate tens of thousands of credentials. Tested
- * against `reach` as its oracle.
+ * The same (node, level) fixpoint as `reach` with no cuts, but over buffers reused between sources
+ * (epoch-stamped), because a full `reach` allocates O(nodes) per call and findings rate tens of thousands
+ * of credentials. `options` narrows the edge kinds as `reach` does. Tested against `reach` as its oracle.
  */
-export function privilegeScanner(graph: CompactGraph, at: number, privilegedScore: number = FINDING_DEFAULTS.privilegedScore): (source: number) => PrivilegeSummary {
+export function reachScanner(graph: CompactGraph, at: number, options: Pick<ReachOptions, 'edgeKinds' | 'excludeEdgeKinds'> = {}): (source: number) => ScannedReach {
   const n = graph.nodeCount;
   const level = new Uint8Array(n);
   const stamp = new Uint32Array(n);
   let epoch = 0;
-  const allowed = allowedKinds(graph, {});
+  const allowed = allowedKinds(graph, options);
   const { fwdOffsets, edgeDst, edgeKind, kindRequires, kindGrants, activeFrom, activeUntil } = graph;
-  const graded = gradedKinds(graph);
   const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]!;
   return (source) => {
-    const empty: PrivilegeSummary = { score: 0, adminOn: 0, crownJewels: [], privileged: privilegedScore <= 0 };
-    if (!usable(source)) return empty;
+    if (!usable(source)) return { order: [], levels: new Uint8Array(0) };
     if (++epoch === 0xffffffff) { stamp.fill(0); epoch = 1; }
     const held = (v: number): number => (stamp[v] === epoch ? level[v]! : 0);
     const order: number[] = [source];
@@ -156,21 +191,33 @@ export function privilegeScanner(graph: CompactGraph, at: number, privilegedScor
       }
       frontier = next;
     }
-    let score = 0;
-    let adminOn = 0;
-    const crownJewels: string[] = [];
-    for (const v of order) {
-      if (v === source) continue;
-      const l = level[v]!;
-      score += nodePoints(graph, v, l);
-      if (l === 3 && graded[graph.nodeKind[v]!] === 1) adminOn++;
-      const node = graph.nodes[v]!;
-      if (node.tags?.includes(CROWN_JEWEL_TAG)) crownJewels.push(node.id);
-    }
-    score = round(score);
-    crownJewels.sort(compareText);
-    return { score, adminOn, crownJewels, privileged: crownJewels.length > 0 || adminOn > 0 || score >= privilegedScore };
+    return { order, levels: Uint8Array.from(order, (v) => level[v]!) };
   };
+}
+
+/** Rates many nodes' privilege on one graph from their full reach (`reachScanner` with every traversable kind). */
+export function privilegeScanner(graph: CompactGraph, at: number, privilegedScore: number = FINDING_DEFAULTS.privilegedScore): (source: number) => PrivilegeSummary {
+  const scan = reachScanner(graph, at);
+  const graded = gradedKinds(graph);
+  return (source) => summarizePrivilege(graph, graded, scan(source), source, privilegedScore);
+}
+
+function summarizePrivilege(graph: CompactGraph, graded: Uint8Array, reached: ScannedReach, source: number, privilegedScore: number): PrivilegeSummary {
+  if (reached.order.length === 0) return { score: 0, adminOn: 0, crownJewels: [], privileged: privilegedScore <= 0 };
+  let score = 0;
+  let adminOn = 0;
+  const crownJewels: string[] = [];
+  reached.order.forEach((v, i) => {
+    if (v === source) return;
+    const l = reached.levels[i]!;
+    score += nodePoints(graph, v, l);
+    if (l === 3 && graded[graph.nodeKind[v]!] === 1) adminOn++;
+    const node = graph.nodes[v]!;
+    if (node.tags?.includes(CROWN_JEWEL_TAG)) crownJewels.push(node.id);
+  });
+  score = round(score);
+  crownJewels.sort(compareText);
+  return { score, adminOn, crownJewels, privileged: crownJewels.length > 0 || adminOn > 0 || score >= privilegedScore };
 }
 
 /** Everything one evaluation shares: the graph, the instant, thresholds, and cached privilege per node. */
@@ -182,7 +229,13 @@ class FindingContext {
   readonly privilegedScore: number;
   private readonly privilegeCache = new Map<number, PrivilegeSummary>();
   private readonly kindCode: Map<string, number>;
-  private readonly scan: (v: number) => PrivilegeSummary;
+  private readonly scan: (v: number) => ScannedReach;
+  private readonly scanOwn: (v: number) => ScannedReach;
+  private readonly scanRoles: (v: number) => ScannedReach;
+  private readonly graded: Uint8Array;
+  private readonly heldCache = new Map<number, HeldPrivilege>();
+  private readonly environmentCache = new Map<number, Environment | undefined>();
+  private readonly platformNodes = new Map<string, number[]>();
 
   constructor(readonly graph: CompactGraph, options: FindingOptions) {
     this.at = toInstant(options.at);
@@ -191,7 +244,19 @@ class FindingContext {
     this.maxLifetimeDays = options.maxLifetimeDays === undefined ? undefined : checkThreshold('maxLifetimeDays', options.maxLifetimeDays, 0);
     this.privilegedScore = checkThreshold('privilegedScore', options.privilegedScore, FINDING_DEFAULTS.privilegedScore);
     this.kindCode = new Map(graph.edgeKindNames.map((name, code) => [name, code]));
-    this.scan = privilegeScanner(graph, this.at, this.privilegedScore);
+    this.scan = reachScanner(graph, this.at);
+    // A credential's own authority: what it reaches without picking up further secrets or acting as their holders.
+    this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: HARVEST_EDGE_KINDS.filter((kind) => graph.edgeKindNames.includes(kind)) });
+    // What a principal holds as its own: memberships and roles, not what those roles' permissions reach.
+    this.scanRoles = reachScanner(graph, this.at, { edgeKinds: ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind)) });
+    this.graded = gradedKinds(graph);
+    graph.nodes.forEach((node, v) => {
+      if (node.kind !== 'Platform') return;
+      const key = `${node.platform}\u0000${node.tenant}`;
+      const list = this.platformNodes.get(key);
+      if (list) list.push(v);
+      else this.platformNodes.set(key, [v]);
+    });
   }
 
   node(v: number): GraphNode {
@@ -242,10 +307,104 @@ class FindingContext {
   privilege(v: number): PrivilegeSummary {
     let summary = this.privilegeCache.get(v);
     if (!summary) {
-      summary = this.scan(v);
+      summary = summarizePrivilege(this.graph, this.graded, this.scan(v), v, this.privilegedScore);
       this.privilegeCache.set(v, summary);
     }
     return summary;
+  }
+
+  /** Every node v's compromise reaches (v first), at `at`. */
+  reached(v: number): number[] {
+    return this.scan(v).order;
+  }
+
+  /** What a credential reaches by its own authority, without the further credentials it could harvest. */
+  ownReach(v: number): number[] {
+    return this.scanOwn(v).order;
+  }
+
+  /**
+   * The privileged roles v holds (directly or through groups and roles it holds) and the platforms it, its
+   * groups or those roles administer. Cached: third-party rules ask it of many identities.
+   */
+  heldPrivilege(v: number): HeldPrivilege {
+    let held = this.heldCache.get(v);
+    if (held) return held;
+    const roles: number[] = [];
+    const adminOf: number[] = [];
+    for (const u of this.scanRoles(v).order) {
+      const node = this.node(u);
+      if (u !== v && node.kind === 'Role' && node.privileged === true) roles.push(u);
+      for (const e of this.edgesFrom(u, 'CAN_ADMIN')) {
+        const target = this.graph.edgeDst[e]!;
+        if (this.node(target).kind === 'Platform' && this.usable(target) && !adminOf.includes(target)) adminOf.push(target);
+      }
+    }
+    held = { roles: this.byId(roles), adminOf: this.byId(adminOf) };
+    this.heldCache.set(v, held);
+    return held;
+  }
+
+  private anyEnvironment: boolean | undefined;
+
+  /**
+   * Whether any resource or platform of the graph has an environment at all: when none does, no credential
+   * can span two and the cross-environment rule skips its per-credential traversal.
+   */
+  environmentsKnown(): boolean {
+    if (this.anyEnvironment === undefined) {
+      this.anyEnvironment = false;
+      for (let v = 0; v < this.graph.nodeCount && !this.anyEnvironment; v++) {
+        const kind = this.node(v).kind;
+        if ((kind === 'Resource' || kind === 'Platform') && this.environment(v) !== undefined) this.anyEnvironment = true;
+      }
+    }
+    return this.anyEnvironment;
+  }
+
+  /** Production or non-production, from the node's tags, its name, then its tenant's Platform node (docs/findings.md). */
+  environment(v: number): Environment | undefined {
+    if (this.environmentCache.has(v)) return this.environmentCache.get(v);
+    const node = this.node(v);
+    let found = environmentFromTags(node.tags) ?? (node.kind === 'Resource' || node.kind === 'Platform' ? environmentFromName(node.name) : undefined);
+    if (found === undefined && node.kind !== 'Platform') {
+      for (const p of this.platformNodes.get(`${node.platform}\u0000${node.tenant}`) ?? []) {
+        const platform = this.node(p);
+        found = environmentFromTags(platform.tags) ?? (platform.properties?.sandbox === true ? 'non-production' : environmentFromName(platform.name));
+        if (found) break;
+      }
+    }
+    this.environmentCache.set(v, found);
+    return found;
+  }
+
+  private consoleContext(v: number): ConsoleContext {
+    const node = this.node(v);
+    const principal = node.kind === 'Credential' ? this.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => this.graph.edgeDst[e]!)[0] : undefined;
+    const holders = this.sourcesInto(v, 'HOLDS');
+    // The app the credential is registered on names the console page; a vendor's copy does not.
+    const holder = holders.find((u) => this.node(u).platform === node.platform) ?? holders[0];
+    return {
+      node,
+      ...(principal !== undefined ? { principal: this.node(principal) } : {}),
+      ...(holder !== undefined ? { holder: this.node(holder) } : {}),
+    };
+  }
+
+  /**
+   * Where to act on v (console-paths.ts). For an app living in a vendor's environment, the customer's own
+   * place to act is where the credentials it holds, or the apps it is registered as, live.
+   */
+  console(v: number): string {
+    const context = this.consoleContext(v);
+    if (consoleRow(context) !== undefined || context.node.kind !== 'App') return consolePath(context);
+    const handles = [...this.edgesFrom(v, 'HOLDS'), ...this.edgesFrom(v, 'INSTALLED_IN')].map((e) => this.graph.edgeDst[e]!);
+    const managedTogether = this.sourcesInto(v, 'MANAGES').flatMap((p) => this.edgesFrom(p, 'MANAGES').map((e) => this.graph.edgeDst[e]!)).filter((u) => u !== v && this.node(u).kind === 'App');
+    for (const u of this.byId([...new Set([...handles, ...managedTogether])])) {
+      const path = consoleRowPath(this.consoleContext(u));
+      if (path !== undefined) return consolePath(context, path);
+    }
+    return consolePath(context);
   }
 
   finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding {
@@ -260,6 +419,7 @@ class FindingContext {
       kind: node.kind,
       platform: node.platform,
       tenant: node.tenant,
+      console: this.console(v),
       evidence,
       remediation: rule.remediation,
       references: { owaspNhi: [...rule.references.owaspNhi], nistCsf: [...rule.references.nistCsf] },
@@ -272,6 +432,97 @@ type RuleCheck = (ctx: FindingContext, v: number, rule: FindingRule) => Finding 
 const isNonHumanIdentity = (node: GraphNode): boolean => node.kind === 'Identity' && node.subtype !== undefined && NON_HUMAN_SUBTYPES.has(node.subtype);
 const isLongLivedCredential = (node: GraphNode): boolean => node.kind === 'Credential' && node.type !== undefined && LONG_LIVED_CREDENTIAL_TYPES.includes(node.type);
 const names = (ctx: FindingContext, nodes: readonly number[]): string => nodes.map((u) => ctx.node(u).name).join(', ');
+
+/** Microsoft tenants that publish first-party apps (appOwnerOrganizationId), as importers/entra marks them. */
+const MICROSOFT_OWNER_TENANTS = new Set(['f8cdef31-a31e-4b4a-93e4-5f571e91255a', '72f988bf-86f1-41af-91ab-2d7cd011db47']);
+/** IAM paths AWS itself creates roles under: IAM Identity Center permission sets and service-linked roles. */
+const AWS_MANAGED_PATHS = ['/aws-reserved/', '/aws-service-role/'];
+/** Okta sign-on modes: the app signs people in (a tile, a SAML or WS-Fed assertion, a stored password). */
+const SIGN_IN_MODES = new Set(['BOOKMARK', 'AUTO_LOGIN', 'BROWSER_PLUGIN', 'SECURE_PASSWORD_STORE', 'BASIC_AUTH', 'SAML_1_1', 'SAML_2_0', 'WS_FEDERATION', 'OPENID_CONNECT']);
+
+const stringProperty = (node: GraphNode, key: string): string | undefined => {
+  const value = node.properties?.[key];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * Objects the customer neither creates nor can own: a platform's first-party apps and service principals
+ * (importers write `firstParty`, Entra's `appOwnerOrganizationId`), AWS service-linked roles and the roles
+ * IAM Identity Center creates for permission sets (`serviceLinked`, the `/aws-reserved/` path).
+ */
+export function isPlatformManaged(node: GraphNode): boolean {
+  const properties = node.properties ?? {};
+  if (properties.firstParty !== undefined && properties.firstParty !== false) return true;
+  if (properties.serviceLinked === true) return true;
+  const owner = stringProperty(node, 'appOwnerOrganizationId');
+  if (owner !== undefined && MICROSOFT_OWNER_TENANTS.has(owner.toLowerCase())) return true;
+  const path = stringProperty(node, 'path');
+  return path !== undefined && AWS_MANAGED_PATHS.some((prefix) => path.startsWith(prefix));
+}
+
+/**
+ * An app tile that only signs people in: a sign-on mode fact (Okta `signOnMode`) and no authority of its
+ * own (no traversable edge out). The people it signs in are owned where they are managed.
+ */
+function isSignInOnlyApp(ctx: FindingContext, v: number): boolean {
+  const node = ctx.node(v);
+  const mode = stringProperty(node, 'signOnMode');
+  if (node.kind !== 'App' || mode === undefined || !SIGN_IN_MODES.has(mode.toUpperCase())) return false;
+  return ctx.edgesFrom(v).every((e) => ctx.graph.kindTraversable[ctx.graph.edgeKind[e]!] !== 1);
+}
+
+/**
+ * Whether an identity can sign in interactively, where MFA applies. Workloads never do. Service accounts
+ * only with a password: `passwordEnabled`/`consoleAccess` true or a password credential that authenticates
+ * as them (a Snowflake legacy service user). Anyone marked API-only, or with no console password, cannot.
+ */
+function canUseMfa(ctx: FindingContext, v: number): boolean {
+  const node = ctx.node(v);
+  const properties = node.properties ?? {};
+  if (node.subtype === 'workload') return false;
+  if (properties.apiOnly === true || properties.passwordEnabled === false || properties.consoleAccess === false) return false;
+  if (node.subtype === 'service') {
+    if (properties.passwordEnabled === true || properties.consoleAccess === true) return true;
+    return ctx.sourcesInto(v, 'AUTHENTICATES_AS').some((u) => ctx.node(u).kind === 'Credential' && ctx.node(u).type === 'password');
+  }
+  return true;
+}
+
+/** A vendor's app: `thirdParty`, or managed from a Platform of another platform (the vendor's environment). */
+function isThirdPartyApp(ctx: FindingContext, v: number): boolean {
+  const node = ctx.node(v);
+  if (node.kind !== 'App') return false;
+  if (node.thirdParty === true) return true;
+  if (node.thirdParty === false || isPlatformManaged(node)) return false;
+  return ctx.sourcesInto(v, 'MANAGES').some((u) => ctx.node(u).kind === 'Platform' && ctx.node(u).platform !== node.platform);
+}
+
+const VENDOR_ROTATED_TYPES = new Set(['oauth-grant', 'refresh-token', 'access-token']);
+
+/**
+ * The third-party apps holding an OAuth grant or refresh token issued to them: only the vendor can rotate
+ * it (by re-authorising); the customer's action is to revoke it. Empty for anything else.
+ */
+function vendorHolders(ctx: FindingContext, v: number): number[] {
+  const node = ctx.node(v);
+  if (node.kind !== 'Credential' || node.type === undefined || !VENDOR_ROTATED_TYPES.has(node.type)) return [];
+  return ctx.sourcesInto(v, 'HOLDS').filter((u) => isThirdPartyApp(ctx, u));
+}
+
+function vendorNote(ctx: FindingContext, v: number): string {
+  const vendors = vendorHolders(ctx, v);
+  return vendors.length === 0 ? '' : `; held by ${names(ctx, vendors)} (third party): only the vendor can rotate it, revoking it is yours`;
+}
+
+/** Held privilege in words, e.g. `role AWS managed policy AdministratorAccess; admin on AWS account 1111`. */
+function heldText(ctx: FindingContext, held: HeldPrivilege): string {
+  const parts: string[] = [];
+  if (held.roles.length > 0) parts.push(`${held.roles.length === 1 ? 'privileged role' : 'privileged roles'} ${names(ctx, held.roles)}`);
+  if (held.adminOf.length > 0) parts.push(`admin on ${names(ctx, held.adminOf)}`);
+  return parts.join('; ');
+}
+
+const holdsPrivilege = (held: HeldPrivilege): boolean => held.roles.length > 0 || held.adminOf.length > 0;
 
 function privilegeNote(privilege: PrivilegeSummary): string {
   const parts: string[] = [];
@@ -375,7 +626,7 @@ const adminScopes: RuleCheck = (ctx, v, rule) => {
 
 const noMfaPrivileged: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
-  if (node.kind !== 'Identity' || node.mfa !== false) return undefined;
+  if (node.kind !== 'Identity' || node.mfa !== false || !canUseMfa(ctx, v)) return undefined;
   const privilege = ctx.privilege(v);
   if (!privilege.privileged) return undefined;
   return ctx.finding(rule, v, rule.severity, {
@@ -415,6 +666,7 @@ const noOwner: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   const isApp = node.kind === 'App';
   if (!isApp && !isNonHumanIdentity(node)) return undefined;
+  if (isPlatformManaged(node) || isSignInOnlyApp(ctx, v)) return undefined;
   const owners = ownersOf(ctx, v);
   if (owners.nodes.length > 0 || owners.unresolved.length > 0) return undefined;
   const privilege = ctx.privilege(v);
@@ -440,7 +692,7 @@ const stale: RuleCheck = (ctx, v, rule) => {
   const holders = node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : [];
   return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
     summary: `Last used ${day(node.lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
-      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders.length > 0 ? `; held by ${names(ctx, holders)}` : ''}; ${privilegeNote(privilege)}.`,
+      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders.length > 0 ? `; held by ${names(ctx, holders)}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege)}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
     related: holders.map((u) => ctx.related(u, 'held by')),
     privilege,
@@ -449,7 +701,7 @@ const stale: RuleCheck = (ctx, v, rule) => {
 
 const notRotated: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
-  if (!isLongLivedCredential(node)) return undefined;
+  if (!isLongLivedCredential(node) || vendorHolders(ctx, v).length > 0) return undefined;
   const since = node.rotatedAt ?? node.createdAt;
   if (since === undefined) return undefined;
   const sinceMs = Date.parse(since);
@@ -514,9 +766,115 @@ const noExpiry: RuleCheck = (ctx, v, rule) => {
   }
   const privilege = ctx.privilege(v);
   return ctx.finding(rule, v, privilege.privileged ? 'medium' : rule.severity, {
-    summary: `${summary}; ${privilegeNote(privilege)}.`,
+    summary: `${summary}${vendorNote(ctx, v)}; ${privilegeNote(privilege)}.`,
     dates: nodeDates(node, ['createdAt', 'rotatedAt', 'expiresAt']),
     related: [],
+    privilege,
+  });
+};
+
+const privilegedNhi: RuleCheck = (ctx, v, rule) => {
+  const node = ctx.node(v);
+  // Roles IAM Identity Center creates are how people sign in; first-party principals are the platform's own.
+  if (!isNonHumanIdentity(node) || isPlatformManaged(node)) return undefined;
+  const held = ctx.heldPrivilege(v);
+  if (!holdsPrivilege(held)) return undefined;
+  const privilege = ctx.privilege(v);
+  return ctx.finding(rule, v, rule.severity, {
+    summary: `${node.subtype === 'service' ? 'Service' : 'Workload'} identity holds ${heldText(ctx, held)}; ${privilegeNote(privilege)}.`,
+    dates: nodeDates(node, ['lastUsedAt', 'createdAt']),
+    related: [...held.roles.map((u) => ctx.related(u, 'privileged role')), ...held.adminOf.map((u) => ctx.related(u, 'admin on'))],
+    privilege,
+  });
+};
+
+const thirdPartyPrivilegedNhi: RuleCheck = (ctx, v, rule) => {
+  if (!isThirdPartyApp(ctx, v)) return undefined;
+  const node = ctx.node(v);
+  // Platform-managed roles count here: a vendor reaching an SSO admin role is the worst case, whoever made the role.
+  const targets = ctx.byId(ctx.reached(v).filter((u) => u !== v && isNonHumanIdentity(ctx.node(u)) && holdsPrivilege(ctx.heldPrivilege(u))));
+  if (targets.length === 0) return undefined;
+  const privilege = ctx.privilege(v);
+  return ctx.finding(rule, v, rule.severity, {
+    summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''} reaches ${targets.length === 1 ? 'a privileged non-human identity' : `${targets.length} privileged non-human identities`}: ` +
+      `${targets.map((u) => `${ctx.node(u).name} (${heldText(ctx, ctx.heldPrivilege(u))})`).join(', ')}; ${privilegeNote(privilege)}.`,
+    dates: {},
+    related: targets.map((u) => ctx.related(u, 'privileged identity reached')),
+    privilege,
+  });
+};
+
+/** A subject that pins nothing: `*`, or a GitHub-style `repo:*` that any owner's repository matches. */
+const openSubject = (subject: string): boolean => /^\*+$/.test(subject.trim()) || /^repo:\*/.test(subject.trim());
+
+const federatedNoSubject: RuleCheck = (ctx, v, rule) => {
+  const node = ctx.node(v);
+  if (node.kind !== 'Credential' || node.type !== 'federated') return undefined;
+  const properties = node.properties ?? {};
+  // Only trusts whose importer records the subject condition: web-identity (OIDC) trusts. SAML and cross-account trusts have none.
+  if (properties.webIdentity !== true && properties.issuer === undefined) return undefined;
+  const raw = properties.subject;
+  const subjects = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(String);
+  const open = subjects.filter(openSubject);
+  if (subjects.length > 0 && open.length === 0) return undefined;
+  const provider = stringProperty(node, 'provider') ?? stringProperty(node, 'issuer') ?? 'its identity provider';
+  const principals = ctx.byId([...new Set(ctx.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => ctx.graph.edgeDst[e]!))]);
+  const privilege = ctx.privilege(v);
+  const toPrivileged = principals.some((u) => holdsPrivilege(ctx.heldPrivilege(u)));
+  return ctx.finding(rule, v, privilege.privileged || toPrivileged ? 'critical' : rule.severity, {
+    summary: `Trusts ${provider} ${subjects.length === 0 ? 'with no subject condition' : `with an open subject condition (${open.join(', ')})`}: ` +
+      `any workload that provider issues tokens to can act as ${principals.length > 0 ? names(ctx, principals) : 'the trusting principal'}; ${privilegeNote(privilege)}.`,
+    dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
+    related: principals.map((u) => ctx.related(u, 'authenticates as')),
+    privilege,
+  });
+};
+
+const sharedCredential: RuleCheck = (ctx, v, rule) => {
+  const node = ctx.node(v);
+  if (node.kind !== 'Credential') return undefined;
+  const holders = ctx.sourcesInto(v, 'HOLDS').filter((u) => ctx.node(u).kind === 'App' || isNonHumanIdentity(ctx.node(u)));
+  // An app on the credential's own platform and tenant is the registration the credential belongs to (a connected
+  // app and its tokens, an app registration and its secrets), not a second user of it; holders managed from the
+  // same vendor environment are one integration.
+  const users = holders.filter((u) => ctx.node(u).kind !== 'App' || ctx.node(u).platform !== node.platform || ctx.node(u).tenant !== node.tenant);
+  const integrations = new Set(users.map((u) => {
+    const vendorEnvironment = ctx.sourcesInto(u, 'MANAGES').find((p) => ctx.node(p).kind === 'Platform' && ctx.node(p).platform !== node.platform);
+    return vendorEnvironment === undefined ? ctx.node(u).id : ctx.node(vendorEnvironment).id;
+  }));
+  if (integrations.size < 2) return undefined;
+  const privilege = ctx.privilege(v);
+  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
+    summary: `${node.type ?? 'Credential'} held by ${users.length} apps or workloads (${names(ctx, users)}): rotating or revoking it breaks all of them, and their use cannot be told apart; ${privilegeNote(privilege)}.`,
+    dates: nodeDates(node, ['createdAt', 'lastUsedAt', 'rotatedAt']),
+    related: users.map((u) => ctx.related(u, 'held by')),
+    privilege,
+  });
+};
+
+const crossEnvironment: RuleCheck = (ctx, v, rule) => {
+  const node = ctx.node(v);
+  if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
+  const production: number[] = [];
+  const nonProduction: number[] = [];
+  for (const u of ctx.ownReach(v)) {
+    if (u === v) continue;
+    const kind = ctx.node(u).kind;
+    if (kind !== 'Resource' && kind !== 'Platform') continue;
+    const environment = ctx.environment(u);
+    if (environment === 'production') production.push(u);
+    else if (environment === 'non-production') nonProduction.push(u);
+  }
+  if (production.length === 0 || nonProduction.length === 0) return undefined;
+  const sample = (list: number[]): string => {
+    const sorted = ctx.byId([...list]);
+    return `${names(ctx, sorted.slice(0, 3))}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`;
+  };
+  const privilege = ctx.privilege(v);
+  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
+    summary: `Reaches production (${sample(production)}) and non-production (${sample(nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
+    dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
+    related: [...ctx.byId([...production]).slice(0, 5).map((u) => ctx.related(u, 'production')), ...ctx.byId([...nonProduction]).slice(0, 5).map((u) => ctx.related(u, 'non-production'))],
     privilege,
   });
 };
@@ -533,6 +891,11 @@ const CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.unusedScopes]: unusedScopes,
   [RULE_IDS.humanUsesNhi]: humanUsesNhi,
   [RULE_IDS.noExpiry]: noExpiry,
+  [RULE_IDS.privilegedNhi]: privilegedNhi,
+  [RULE_IDS.thirdPartyPrivilegedWorkload]: thirdPartyPrivilegedNhi,
+  [RULE_IDS.federatedNoSubject]: federatedNoSubject,
+  [RULE_IDS.sharedCredential]: sharedCredential,
+  [RULE_IDS.crossEnvironment]: crossEnvironment,
 };
 
 const RULE_ORDER = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));

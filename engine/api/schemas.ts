@@ -198,6 +198,7 @@ export const findingSchema = z.object({
   kind: z.string(),
   platform: z.string(),
   tenant: z.string(),
+  console: z.string(),
   evidence: z.object({
     summary: z.string(),
     dates: z.record(z.string(), z.string()),
@@ -379,6 +380,10 @@ export const exposureResponseSchema = z.object({
   exposedCount: z.number().int(),
   byLevel: z.object({ read: z.number().int(), write: z.number().int(), admin: z.number().int() }),
   byKind: z.record(z.string(), z.number()),
-  exposed: z.array(nodeRefSchema.extend({ level: levelSchema, hops: z.number().int(), path: z.array(pathStepSchema) })),
+  identitiesBySubtype: z.record(z.string(), z.number()),
+  privilegedRoles: z.number().int(),
+  exposed: z.array(nodeRefSchema.extend({
+    level: levelSchema, hops: z.number().int(), path: z.array(pathStepSchema), subtype: z.string().optional(), privileged: z.boolean().optional(),
+  })),
 }) satisfies z.ZodType<Exposure>;
 export type ExposureResponse = z.infer<typeof exposureResponseSchema>;

@@ -1,6 +1,6 @@
-// Text and markdown rendering of an exposure result: every source that reaches a target, at which level,
-// and the best path for each. Pure.
-import type { Exposure } from '../analysis/exposure.ts';
+// Text and markdown rendering of an exposure result: who reaches a target, grouped by kind (people and
+// accounts, roles, apps, credentials), at which level, and the best path for each. Pure.
+import type { Exposure, ExposureEntry } from '../analysis/exposure.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 
@@ -11,10 +11,52 @@ export interface ExposureRenderOptions {
 const targetText = (exposure: Exposure): string =>
   `${exposure.target.name} (${exposure.target.kind} on ${exposure.target.platform}${exposure.target.crownJewel ? ', crown jewel' : ''})`;
 
+/** Section order and headings: the people and roles a responder checks first, then the integrations. */
+const KIND_ORDER = ['Identity', 'Role', 'Group', 'App', 'Credential', 'Platform', 'Resource'];
+const KIND_HEADING: Readonly<Record<string, string>> = {
+  Identity: 'Identities', Role: 'Roles', Group: 'Groups', App: 'Apps', Credential: 'Credentials', Platform: 'Platforms', Resource: 'Resources',
+};
+
+const kindRank = (kind: string): number => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+const compareKinds = (a: string, b: string): number => kindRank(a) - kindRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Entries grouped by kind, sections in KIND_ORDER, entries keeping their order (level, hops, id). */
+function byKindSections(entries: readonly ExposureEntry[]): [string, ExposureEntry[]][] {
+  const groups = new Map<string, ExposureEntry[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.kind);
+    if (group) group.push(entry);
+    else groups.set(entry.kind, [entry]);
+  }
+  return [...groups].sort(([a], [b]) => compareKinds(a, b));
+}
+
+/** `Identity (human)`, `Role (privileged)`: what kind of source it is, in a word. */
+function kindLabel(entry: ExposureEntry): string {
+  if (entry.kind === 'Identity' && entry.subtype) return `Identity (${entry.subtype})`;
+  if (entry.kind === 'Role' && entry.privileged === true) return 'Role (privileged)';
+  return entry.kind;
+}
+
 function countsLine(exposure: Exposure): string {
   const { byLevel } = exposure;
   return `${plural(exposure.exposedCount, 'source')} of ${exposure.candidateCount} candidate ${exposure.kinds.join('/')} ` +
     `node${exposure.candidateCount === 1 ? '' : 's'} reach it: ${byLevel.admin} admin, ${byLevel.write} write, ${byLevel.read} read.`;
+}
+
+/** `33 identities (20 human, 9 service, 4 workload), 9 roles (3 privileged), 3 apps, 11 credentials`. */
+function kindsLine(exposure: Exposure): string {
+  const parts: string[] = [];
+  for (const kind of [...exposure.kinds].sort(compareKinds)) {
+    const count = exposure.byKind[kind] ?? 0;
+    if (count === 0) continue;
+    const heading = (KIND_HEADING[kind] ?? kind).toLowerCase();
+    let detail = '';
+    if (kind === 'Identity') detail = ` (${Object.entries(exposure.identitiesBySubtype).sort(([a], [b]) => (a < b ? -1 : 1)).map(([subtype, n]) => `${n} ${subtype}`).join(', ')})`;
+    if (kind === 'Role' && exposure.privilegedRoles > 0) detail = ` (${exposure.privilegedRoles} privileged)`;
+    parts.push(`${count} ${count === 1 ? heading.replace(/ies$/, 'y').replace(/s$/, '') : heading}${detail}`);
+  }
+  return parts.join(', ');
 }
 
 export function renderExposureText(exposure: Exposure, options: ExposureRenderOptions = {}): string {
@@ -27,13 +69,20 @@ export function renderExposureText(exposure: Exposure, options: ExposureRenderOp
     lines.push('The target cannot be used at this instant (revoked, expired, disabled or mitigated): nothing reaches it.');
     return `${lines.join('\n')}\n`;
   }
-  lines.push(exposure.exposedCount === 0 ? `No ${exposure.kinds.join(' or ')} node reaches it.` : countsLine(exposure));
-  for (const entry of exposure.exposed) {
-    lines.push('');
-    lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)}  ${s.dim(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${plural(entry.hops, 'hop')}`)}`);
-    lines.push(`        ${pathText(entry.path, s)}`);
-    const chain = credentialChain(entry.path);
-    if (chain.length > 0) lines.push(`        ${s.dim('credentials on this path:')} ${chain.join(' -> ')}`);
+  if (exposure.exposedCount === 0) {
+    lines.push(`No ${exposure.kinds.join(' or ')} node reaches it.`);
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(countsLine(exposure));
+  lines.push(s.dim(`${kindsLine(exposure)}.`));
+  for (const [kind, entries] of byKindSections(exposure.exposed)) {
+    lines.push('', s.bold(`${(KIND_HEADING[kind] ?? kind).toUpperCase()} (${entries.length}${entries.length < (exposure.byKind[kind] ?? 0) ? ` of ${exposure.byKind[kind]}` : ''})`));
+    for (const entry of entries) {
+      lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)}  ${s.dim(`${kindLabel(entry)} on ${entry.platform} (${entry.tenant}), ${plural(entry.hops, 'hop')}`)}`);
+      lines.push(`        ${pathText(entry.path, s)}`);
+      const chain = credentialChain(entry.path);
+      if (chain.length > 0) lines.push(`        ${s.dim('credentials on this path:')} ${chain.join(' -> ')}`);
+    }
   }
   if (exposure.exposed.length < exposure.exposedCount) {
     lines.push('', s.dim(`... and ${exposure.exposedCount - exposure.exposed.length} more (raise --top, or --format json)`));
@@ -49,14 +98,20 @@ export function renderExposureMarkdown(exposure: Exposure): string {
     lines.push('The target cannot be used at this instant (revoked, expired, disabled or mitigated): nothing reaches it.');
     return `${lines.join('\n')}\n`;
   }
-  lines.push(exposure.exposedCount === 0 ? `No ${exposure.kinds.map(md).join(' or ')} node reaches it.` : md(countsLine(exposure)), '');
-  if (exposure.exposed.length > 0) {
-    lines.push('| level | source | kind | platform | hops | path |', '|---|---|---|---|---:|---|');
-    for (const entry of exposure.exposed) {
-      const path = entry.path.map((step, i) => `${i === 0 ? `${md(step.from.name)} ` : ''}→ \`${step.kind}\` → ${md(step.to.name)}`).join(' ');
-      lines.push(`| ${entry.level} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | ${entry.hops} | ${path} |`);
-    }
+  if (exposure.exposedCount === 0) {
+    lines.push(`No ${exposure.kinds.map(md).join(' or ')} node reaches it.`);
+    return `${lines.join('\n')}\n`;
   }
-  if (exposure.exposed.length < exposure.exposedCount) lines.push('', `… and ${exposure.exposedCount - exposure.exposed.length} more.`);
-  return `${lines.join('\n')}\n`;
+  lines.push(md(countsLine(exposure)), '', `${md(kindsLine(exposure))}.`, '');
+  for (const [kind, entries] of byKindSections(exposure.exposed)) {
+    lines.push(`## ${md(KIND_HEADING[kind] ?? kind)} (${entries.length})`, '');
+    lines.push('| level | source | kind | platform | hops | path |', '|---|---|---|---|---:|---|');
+    for (const entry of entries) {
+      const path = entry.path.map((step, i) => `${i === 0 ? `${md(step.from.name)} ` : ''}→ \`${step.kind}\` → ${md(step.to.name)}`).join(' ');
+      lines.push(`| ${entry.level} | ${md(entry.name)} | ${md(kindLabel(entry))} | ${md(entry.platform)} | ${entry.hops} | ${path} |`);
+    }
+    lines.push('');
+  }
+  if (exposure.exposed.length < exposure.exposedCount) lines.push(`… and ${exposure.exposedCount - exposure.exposed.length} more.`);
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -236,8 +236,8 @@ export function renderFindingsHtml(report: FindingsReport): string {
   for (const finding of report.findings) {
     const refs = [...finding.references.owaspNhi.map((r) => `OWASP ${r}`), ...finding.references.nistCsf.map((r) => `NIST CSF 2.0 ${r}`)].join(', ');
     out.push(`<tr><td class="sev-${escapeHtml(finding.severity)}">${escapeHtml(finding.severity)}</td><td>${escapeHtml(finding.title)}<br><code>${escapeHtml(finding.ruleId)}</code></td>` +
-      `<td>${escapeHtml(finding.nodeName)}<br><span class="muted">${escapeHtml(`${finding.kind} on ${finding.platform}`)}</span></td>` +
-      `<td>${escapeHtml(finding.evidence.summary)}</td><td>${escapeHtml(finding.remediation)}</td><td>${escapeHtml(refs)}</td></tr>`);
+      `<td>${escapeHtml(finding.nodeName)}<br><span class="muted">${escapeHtml(`${finding.kind} on ${finding.platform} (${finding.tenant})`)}</span></td>` +
+      `<td>${escapeHtml(finding.evidence.summary)}</td><td>${escapeHtml(finding.remediation)}<br><span class="muted">act in: ${escapeHtml(finding.console)}</span></td><td>${escapeHtml(refs)}</td></tr>`);
   }
   out.push('</tbody></table>');
   return htmlDocument('blastmap: governance findings', out.join('\n'));

@@ -873,7 +873,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
         case 'unique-id': summary.push(principal.id); note('trust policies naming a deleted principal (a unique id such as AROA...): ignored'); break;
         case 'oidc': {
           summary.push(principal.provider);
-          const credential = b.node({ ...base, id: id('Credential', `oidc/${principal.provider}/${p.name}`), kind: 'Credential', type: 'federated', name: `OIDC trust of ${principal.provider} for ${p.name}`, properties: { provider: principal.providerArn, audience: values(entry, `${principal.provider}:aud`), subject: values(entry, `${principal.provider}:sub`) } });
+          const credential = b.node({ ...base, id: id('Credential', `oidc/${principal.provider}/${p.name}`), kind: 'Credential', type: 'federated', name: `OIDC trust of ${principal.provider} for ${p.name}`, properties: { provider: principal.providerArn, webIdentity: true, audience: values(entry, `${principal.provider}:aud`), subject: values(entry, `${principal.provider}:sub`) } });
           b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: p.id, conditions: controls, reason: `AssumeRoleWithWebIdentity with a token from ${principal.provider}.` });
           const ci = CI_ISSUERS.find((c) => c.issuer.test(principal.provider));
           if (!ci) { note('OIDC trusts of issuers other than GitHub Actions and GitLab: the trust is shown, the workload behind it is not'); break; }
@@ -905,7 +905,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
         case 'federated': {
           summary.push(principal.provider);
           note('web-identity trusts of other providers (Cognito, Google, ...): shown as a credential with no holder');
-          const credential = b.node({ ...base, id: id('Credential', `federated/${principal.provider}/${p.name}`), kind: 'Credential', type: 'federated', name: `Federated trust of ${principal.provider} for ${p.name}`, properties: { provider: principal.provider } });
+          const credential = b.node({ ...base, id: id('Credential', `federated/${principal.provider}/${p.name}`), kind: 'Credential', type: 'federated', name: `Federated trust of ${principal.provider} for ${p.name}`, properties: { provider: principal.provider, webIdentity: true, subject: values(entry, `${principal.provider}:sub`) } });
           b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: p.id, conditions: controls, reason: `AssumeRoleWithWebIdentity with a token from ${principal.provider}.` });
           break;
         }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_RULES } from '../../engine/analysis/findings-catalog.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 
 const AT = '2026-06-01';
 let graph: string;
@@ -89,5 +89,42 @@ describe('blastmap findings', () => {
     const run = await runCli(['findings', '--list-rules', '--graph', join(tempDir(), 'missing.bmap')]);
     expect(run.code).toBe(0);
     for (const rule of FINDING_RULES) expect(run.out).toContain(rule.id);
+  });
+
+  it('--format sarif gives one result per finding with where to act as its location message', async () => {
+    const run = await runCli(['findings', '--graph', graph, '--at', AT, '--format', 'sarif']);
+    expect(run.code).toBe(0);
+    const sarif = JSON.parse(run.out);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['BM-GOV-LEAKED-CREDENTIAL', 'BM-GOV-NO-OWNER', 'BM-GOV-NO-EXPIRY']);
+    expect(sarif.runs[0].results[0].locations[0].message.text).toBe('AWS console → IAM → Users → the holder → Security credentials → Access keys');
+  });
+});
+
+describe('blastmap findings on the demo company', () => {
+  const DEMO = join(REPO, 'datasets/demo');
+
+  it('the leak rule fires for the two secrets pasted in Salesforce cases, not for the secret store or the CI secrets', async () => {
+    const run = await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01', '--rule', 'BM-GOV-LEAKED-CREDENTIAL', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const leaks = JSON.parse(run.out).findings as { nodeId: string; console: string; evidence: { related: { name: string; platform: string; relation: string }[] } }[];
+    expect(leaks.map((f) => f.nodeId)).toEqual([
+      'aws:111122223333:credential:access-key/9a184e3db4e81384',
+      'snowflake:corvidlabs:credential:pat/SVC_REPORTING/GLIMPSE_DASHBOARDS',
+    ]);
+    for (const leak of leaks) expect(leak.evidence.related).toEqual([expect.objectContaining({ platform: 'salesforce', relation: 'contained in', name: expect.stringMatching(/^Case 000/) })]);
+    expect(leaks.map((f) => f.console)).toEqual([
+      'AWS console → IAM → Users → svc-data-export → Security credentials → Access keys',
+      'Snowsight → Admin → Users & Roles → SVC_REPORTING → Programmatic access tokens (or ALTER USER … REMOVE PROGRAMMATIC ACCESS TOKEN)',
+    ]);
+  });
+
+  it('no finding names what nobody can own, a key-only user\'s MFA, or a vendor-held grant\'s rotation', async () => {
+    const run = await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01', '--format', 'json']);
+    const findings = JSON.parse(run.out).findings as { ruleId: string; nodeId: string }[];
+    const ids = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => f.nodeId);
+    expect(ids('BM-GOV-NO-OWNER').filter((id) => /AWSReservedSSO_|^okta:.*:app:|f8cdef31-a31e-4b4a-93e4-5f571e91255a/.test(id))).toEqual([]);
+    expect(ids('BM-GOV-NO-MFA-PRIVILEGED')).not.toContain('aws:111122223333:identity:user/svc-data-export');
+    expect(ids('BM-GOV-NOT-ROTATED').filter((id) => /oauth-grant|oauth-token/.test(id))).toEqual([]);
   });
 });

@@ -379,7 +379,7 @@ describe('trust policies', () => {
   it('a GitHub Actions OIDC trust becomes a federated credential and a RUNS_AS edge from the repository named in sub', () => {
     const { fragment } = prodImport();
     const credential = prod('credential', 'oidc/token.actions.githubusercontent.com/github-actions-deploy');
-    expect(node(fragment, credential)).toMatchObject({ type: 'federated', properties: { subject: ['repo:corvid/infra:ref:refs/heads/main'], audience: ['sts.amazonaws.com'] } });
+    expect(node(fragment, credential)).toMatchObject({ type: 'federated', properties: { webIdentity: true, subject: ['repo:corvid/infra:ref:refs/heads/main'], audience: ['sts.amazonaws.com'] } });
     expect(edgeKeys(fragment, { from: credential })).toEqual([`AUTHENTICATES_AS ${credential} -> ${role('github-actions-deploy')}`]);
     expect(edges(fragment, { kind: 'RUNS_AS' })).toMatchObject([{ from: 'github:*:resource:corvid/infra', to: role('github-actions-deploy'), grant: credential }]);
     expect(node(fragment, 'github:*:resource:corvid/infra')).toMatchObject({ kind: 'Resource', platform: 'github', properties: { stub: true, key: 'corvid/infra' } });
@@ -391,6 +391,10 @@ describe('trust policies', () => {
     expect(edges(org, { kind: 'RUNS_AS' }).map((e) => e.from).sort()).toEqual(['github:*:resource:corvid/*', 'github:*:resource:corvid/infra']);
     const open = imported([gaad({ roles: [oidc({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } })] })]);
     expect(edges(open.fragment, { kind: 'RUNS_AS' })).toMatchObject([{ from: 'github:*:resource:*' }]);
+    // The findings' NHI6 rule reads these two facts: a web-identity trust, and no subject recorded.
+    const openTrust = node(open.fragment, prod('credential', 'oidc/token.actions.githubusercontent.com/ci'));
+    expect(openTrust.properties).toMatchObject({ webIdentity: true });
+    expect(openTrust.properties?.subject).toBeUndefined();
     expect(open.report.notes.join('\n')).toContain('without a sub condition');
   });
 

@@ -88,7 +88,11 @@ describe('exposure highlight', () => {
     const state: HighlightState = { emphasis: exposureEmphasis(exposure) };
     expect(nodeStyle(nodeData('aws:111:resource:prod-bucket'), state).color).toBe(COLORS.anchor);
     expect(nodeStyle(nodeData(DRIFT), state).color).toBe(LEVEL_COLORS.write);
-    expect(nodeStyle(nodeData('aws:111:identity:user/svc-export'), state).color).toBe(COLORS.via);
+    // Identities are exposure sources too (the default kinds): the service user is drawn by its own level,
+    // the support case on Drift's path stays neutral.
+    const svcExport = exposure.exposed.find((entry) => entry.id === 'aws:111:identity:user/svc-export')!;
+    expect(nodeStyle(nodeData(svcExport.id), state).color).toBe(LEVEL_COLORS[svcExport.level]);
+    expect(nodeStyle(nodeData('salesforce:acme:resource:case-1'), state).color).toBe(COLORS.via);
     expect(nodeStyle(nodeData('aws:111:resource:logs'), state).color).toBe(COLORS.dimNode);
   });
 });

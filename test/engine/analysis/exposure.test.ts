@@ -2,7 +2,7 @@
 // test that it agrees exactly with a forward reach from every node of a random graph.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exposureOf, reverseDistances } from '../../../engine/analysis/exposure.ts';
+import { exposureOf, INTEGRATION_KINDS, reverseDistances } from '../../../engine/analysis/exposure.ts';
 import { compileMitigations } from '../../../engine/analysis/mitigations.ts';
 import { stepView } from '../../../engine/analysis/radius.ts';
 import { hopsAtLeast, reach, witnessPath, type ReachOptions } from '../../../engine/analysis/reach.ts';
@@ -15,13 +15,59 @@ const at = AT;
 /** Dense enough that multi-hop paths (and so the reverse pruning) are common, small enough to stay fast. */
 const DENSE = { minNodes: 6, maxNodes: 10, minEdges: 25, maxEdges: 45, activeWeight: 8 };
 
+describe('exposure lists people and admin roles by default', () => {
+  // An admin group's member, the admin role, a service account, and the app holding its key all reach the vault.
+  const s = scenario((b) => {
+    b.resource('vault', { tags: ['crown-jewel'] });
+    b.role('dbAdmin', { privileged: true });
+    b.group('dbas');
+    b.identity('dana', { subtype: 'human' });
+    b.identity('etl', { subtype: 'service' });
+    b.app('etlApp');
+    b.credential('etlKey');
+    b.identity('visitor', { subtype: 'human' });
+    b.edge('CAN_ADMIN', 'dbAdmin', 'vault').edge('HAS_ROLE', 'dbas', 'dbAdmin').edge('MEMBER_OF', 'dana', 'dbas')
+      .edge('CAN_READ', 'etl', 'vault').edge('HOLDS', 'etlApp', 'etlKey').edge('AUTHENTICATES_AS', 'etlKey', 'etl');
+  });
+  const handles = (entries: readonly { id: string }[]) => entries.map((entry) => s.handleOf(s.graph.indexOf.get(entry.id)!));
+
+  it('every identity, role, app and credential that reaches the target, with subtype and privilege', () => {
+    const result = exposureOf(s.graph, s.ix('vault'), { at });
+    expect(handles(result.exposed)).toEqual(['dbAdmin', 'dana', 'etl', 'etlKey', 'etlApp']);
+    expect(result.exposed.find((e) => e.id === s.id('dbAdmin'))).toMatchObject({ kind: 'Role', privileged: true, level: 'admin' });
+    expect(result.identitiesBySubtype).toEqual({ human: 1, service: 1 });
+    expect(result.privilegedRoles).toBe(1);
+    expect(result.byKind).toEqual({ Role: 1, Identity: 2, Credential: 1, App: 1 });
+  });
+
+  it('the text report groups sources by kind, people and roles first, and --kinds narrows to integrations', () => {
+    const text = renderExposureText(exposureOf(s.graph, s.ix('vault'), { at }));
+    expect(text).toContain('2 identities (1 human, 1 service), 1 role (1 privileged), 1 app, 1 credential.');
+    expect(text.indexOf('IDENTITIES (2)')).toBeLessThan(text.indexOf('ROLES (1)'));
+    expect(text.indexOf('ROLES (1)')).toBeLessThan(text.indexOf('APPS (1)'));
+    expect(text).toMatch(/ADMIN dana {2}Identity \(human\)/);
+    const markdown = renderExposureMarkdown(exposureOf(s.graph, s.ix('vault'), { at }));
+    expect(markdown).toContain('## Roles (1)');
+    expect(markdown).toContain('| admin | dbAdmin | Role (privileged) |');
+    expect(handles(exposureOf(s.graph, s.ix('vault'), { at, kinds: INTEGRATION_KINDS }).exposed)).toEqual(['etlKey', 'etlApp']);
+  });
+});
+
 describe('exposureOf on the Drift scenario', () => {
   const s = driftScenario();
   const bucket = s.ix('bucket');
   const handles = (entries: readonly { id: string }[]) => entries.map((entry) => s.handleOf(s.graph.indexOf.get(entry.id)!));
 
-  it('lists the Apps and Credentials that reach the bucket, nearest first, skipping the revoked key', () => {
+  it('by default lists identities and roles too: here the AWS user the key signs in as', () => {
     const result = exposureOf(s.graph, bucket, { at });
+    expect(result.kinds).toEqual(['Identity', 'Role', 'App', 'Credential']);
+    expect(handles(result.exposed)).toEqual(['awsUser', 'awsKey', 'sfToken', 'drift']);
+    expect(result.exposed[0]).toMatchObject({ kind: 'Identity', subtype: 'service', level: 'write', hops: 1 });
+    expect(result.identitiesBySubtype).toEqual({ service: 1 });
+  });
+
+  it('lists the Apps and Credentials that reach the bucket, nearest first, skipping the revoked key', () => {
+    const result = exposureOf(s.graph, bucket, { at, kinds: INTEGRATION_KINDS });
     expect(handles(result.exposed)).toEqual(['awsKey', 'sfToken', 'drift']);
     expect(result.exposed.map((e) => [e.level, e.hops])).toEqual([['write', 2], ['write', 5], ['write', 6]]);
     expect(result.byLevel).toEqual({ admin: 0, write: 3, read: 0 });
@@ -29,7 +75,7 @@ describe('exposureOf on the Drift scenario', () => {
   });
 
   it('gives each source its shortest path to the bucket', () => {
-    const result = exposureOf(s.graph, bucket, { at });
+    const result = exposureOf(s.graph, bucket, { at, kinds: INTEGRATION_KINDS });
     const sfToken = result.exposed.find((e) => e.id === s.id('sfToken'))!;
     expect(sfToken.path.map((step) => step.kind)).toEqual(['CAN_READ', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_WRITE']);
     expect(sfToken.path[0]!.from.id).toBe(s.id('sfToken'));
@@ -44,15 +90,15 @@ describe('exposureOf on the Drift scenario', () => {
   });
 
   it('honours --max-depth and --top without losing the count', () => {
-    expect(handles(exposureOf(s.graph, bucket, { at, maxDepth: 5 }).exposed)).toEqual(['awsKey', 'sfToken']);
-    const top = exposureOf(s.graph, bucket, { at, top: 1 });
+    expect(handles(exposureOf(s.graph, bucket, { at, maxDepth: 5, kinds: INTEGRATION_KINDS }).exposed)).toEqual(['awsKey', 'sfToken']);
+    const top = exposureOf(s.graph, bucket, { at, top: 1, kinds: INTEGRATION_KINDS });
     expect(handles(top.exposed)).toEqual(['awsKey']);
     expect(top.exposedCount).toBe(3);
   });
 
   it('a mitigation overlay removes the sources it cuts off', () => {
     const { overlay } = compileMitigations(s.graph, [{ removeScope: { grant: 'sfToken', scope: 'api' } }]);
-    expect(handles(exposureOf(s.graph, bucket, { at, overlay }).exposed)).toEqual(['awsKey']);
+    expect(handles(exposureOf(s.graph, bucket, { at, overlay, kinds: INTEGRATION_KINDS }).exposed)).toEqual(['awsKey']);
   });
 
   it('nothing reaches a target that is itself unusable', () => {
@@ -70,7 +116,7 @@ describe('exposureOf on the Drift scenario', () => {
 
   it('renders text with paths and markdown with escaped names', () => {
     const text = renderExposureText(exposureOf(s.graph, bucket, { at }));
-    expect(text).toContain('3 sources of 3 candidate App/Credential nodes reach it: 0 admin, 3 write, 0 read.');
+    expect(text).toContain('4 sources of 4 candidate Identity/Role/App/Credential nodes reach it: 0 admin, 4 write, 0 read.');
     expect(text).toContain('awsKey -AUTHENTICATES_AS-> awsUser -CAN_WRITE-> bucket');
     const evil = scenario((b) => {
       b.app('app', { name: 'Evil|*App*' });

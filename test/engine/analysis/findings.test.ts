@@ -9,10 +9,12 @@ import { compareFindings, findingsReport, governanceFindings, hasFindingAtLeast,
 import { reach } from '../../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../../engine/analysis/score.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
-import { renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { findingsSarif, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { renderFindingsHtml } from '../../../engine/report/html.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
+import { nhiScenario } from './nhi-scenario.ts';
 
 export const AT = '2026-06-01T00:00:00Z';
 const R = RULE_IDS;
@@ -172,8 +174,10 @@ describe('governanceFindings on a scenario with one node per rule', () => {
     ]);
   });
 
-  it('fires every rule of the catalogue at least once', () => {
-    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
+  it('fires every rule of the catalogue at least once, with the NHI scenario of findings-nhi.test.ts', () => {
+    const nhi = nhiScenario();
+    const fired = new Set([...findings, ...governanceFindings(nhi.graph, { at: AT })].map((f) => f.ruleId));
+    expect(fired).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
   });
 
   it('a credential used yesterday, used exactly at the threshold, revoked, or never observed in use is not stale', () => {
@@ -341,6 +345,22 @@ describe('rendering', () => {
     expect(markdown).toContain('x \\| \\*\\*y\\*\\* \\<script\\>');
     expect(markdown).not.toContain('<script>');
     expect(renderFindingsText(evilReport)).not.toContain('\u001b');
+  });
+
+  it('text, markdown and SARIF name each finding\'s tenant and where to act', () => {
+    const leak = report.findings.find((f) => f.ruleId === R.leakedCredential)!;
+    expect(leak.console).toBe('test admin console → Credential leakedKey');
+    expect(renderFindingsText(report)).toContain(`act in: ${leak.console}`);
+    expect(renderFindingsMarkdown(report)).toContain('| node | kind | platform (tenant) | evidence | where to act |');
+    expect(renderFindingsHtml(report)).toContain(`act in: ${leak.console}`);
+    const sarif = findingsSarif(report, { toolVersion: '9.9.9' });
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(FINDING_RULES.map((rule) => rule.id));
+    expect(run.results).toHaveLength(report.total);
+    const result = run.results.find((r) => r.properties.nodeId === leak.nodeId)!;
+    expect(result).toMatchObject({ ruleId: R.leakedCredential, level: 'error', locations: [{ logicalLocations: [{ fullyQualifiedName: leak.nodeId }], message: { text: leak.console } }] });
+    expect(run.tool.driver.rules[result.ruleIndex]!.help.text).toContain('Remediation: Revoke or rotate');
+    expect(run.results.filter((r) => r.level === 'note').length).toBe(report.counts.low);
   });
 
   it('an empty graph says there is nothing to report', () => {
