@@ -83,6 +83,7 @@ const EDGE_FIELDS: readonly (readonly [keyof GraphEdge & string, string, FieldTy
   ['reason', 'reason', 'string'],
   ['conditions', 'conditions', 'strings'],
   ['assumed', 'assumed', 'boolean'],
+  ['derivedFrom', 'derived_from', 'string'],
   ['source', 'source', 'string'],
 ];
 
