@@ -11,6 +11,7 @@ import { nativeJsonText, ndjsonText, toNativeJson, toNdjson } from '../../../eng
 import { levelName } from '../../../engine/schema/index.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
 import { edgeIdAt, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
+import { toGraphology } from '../../../engine/store/graphology.ts';
 import { parseNative } from '../../../importers/native/index.ts';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
 import { driftScenario, scenario } from '../../helpers/scenario.ts';
@@ -28,6 +29,38 @@ function hostileGraph() {
     s.edge('HOLDS', 'evil', 'key', { reason: 'holds <b>it</b> & more' });
   });
 }
+
+/**
+ * A service account with domain-wide delegation over the CEO limited to drive.readonly, which also reads the CEO's
+ * drive on its own: the derived CAN_READ repeats the direct one (same kind, same ends).
+ */
+function delegationRepeatingADirectGrant() {
+  return scenario((s) => {
+    s.identity('ceo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
+    s.resource('ceoDrive', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
+    s.identity('reporter', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
+    s.edge('CAN_ADMIN', 'ceo', 'ceoDrive').edge('CAN_READ', 'reporter', 'ceoDrive')
+      .edge('CAN_IMPERSONATE', 'reporter', 'ceo', { scopes: ['https://www.googleapis.com/auth/drive.readonly'] });
+  });
+}
+
+describe('graphology view', () => {
+  it('keeps an edge a scoped delegation derived beside the same grant held directly, keyed by the delegation', () => {
+    const s = delegationRepeatingADirectGrant();
+    const { graph } = s;
+    const reads = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('ceoDrive'));
+    expect(reads.map((e) => graph.edgeKindNames[graph.edgeKind[e]!])).toEqual(['CAN_READ', 'CAN_READ']);
+    const derived = reads.find((e) => graph.edgeAttrs[e]?.derivedFrom !== undefined)!;
+    const direct = reads.find((e) => e !== derived)!;
+    expect(edgeIdAt(graph, derived)).toBe(edgeIdAt(graph, direct));
+    const view = toGraphology(graph);
+    expect(view.size).toBe(graph.edgeCount);
+    const delegation = graph.edgeAttrs[derived]!.derivedFrom!;
+    expect(view.getEdgeAttributes(`${edgeIdAt(graph, direct)}|derivedFrom:${delegation}`)).toMatchObject({ kind: 'CAN_READ', derivedFrom: delegation });
+    expect(view.getEdgeAttributes(edgeIdAt(graph, direct)).derivedFrom).toBeUndefined();
+    expect(parseGexf(MultiDirectedGraph, toGexf(graph)).size).toBe(graph.edgeCount);
+  });
+});
 
 describe('GEXF export', () => {
   it('reads back with the same nodes, edges, kinds and colours', () => {
