@@ -66,8 +66,8 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
 
 /**
  * The view's key of edge `e`: its id, except for an edge a scoped delegation derived (engine/store/delegation.ts)
- * that repeats one its source holds itself (same kind, same ends, so the same id), which is keyed by the
- * delegation as well: graphology refuses two edges with one key.
+ * that repeats another edge of its source (one held directly, or derived from another delegation: same kind, same
+ * ends, so the same id), which is keyed by its delegation as well, since graphology refuses two edges with one key.
  */
 function viewKey(graph: CompactGraph, e: number): string {
   const id = edgeIdAt(graph, e);
@@ -76,7 +76,7 @@ function viewKey(graph: CompactGraph, e: number): string {
   // Edges are sorted by source: the ones that could share the id are the source's own.
   const from = graph.edgeSrc[e]!;
   for (let f = graph.fwdOffsets[from]!; f < graph.fwdOffsets[from + 1]!; f++) {
-    if (f !== e && graph.edgeAttrs[f]?.derivedFrom === undefined && graph.edgeDst[f] === graph.edgeDst[e] && edgeIdAt(graph, f) === id) return `${id}|derivedFrom:${derivedFrom}`;
+    if (f !== e && graph.edgeDst[f] === graph.edgeDst[e] && edgeIdAt(graph, f) === id) return `${id}|derivedFrom:${derivedFrom}`;
   }
   return id;
 }

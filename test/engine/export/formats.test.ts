@@ -31,33 +31,35 @@ function hostileGraph() {
 }
 
 /**
- * A service account with domain-wide delegation over the CEO limited to drive.readonly, which also reads the CEO's
- * drive on its own: the derived CAN_READ repeats the direct one (same kind, same ends).
+ * A service account with domain-wide delegation over the CEO and the CFO, limited to drive.readonly, which also
+ * reads the board drive on its own: two derived CAN_READ edges (one per delegation) repeat the direct one.
  */
-function delegationRepeatingADirectGrant() {
+function delegationsRepeatingADirectGrant() {
   return scenario((s) => {
     s.identity('ceo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
-    s.resource('ceoDrive', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
+    s.identity('cfo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
+    s.resource('board', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
     s.identity('reporter', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
-    s.edge('CAN_ADMIN', 'ceo', 'ceoDrive').edge('CAN_READ', 'reporter', 'ceoDrive')
-      .edge('CAN_IMPERSONATE', 'reporter', 'ceo', { scopes: ['https://www.googleapis.com/auth/drive.readonly'] });
+    const driveRead = { scopes: ['https://www.googleapis.com/auth/drive.readonly'] };
+    s.edge('CAN_ADMIN', 'ceo', 'board').edge('CAN_WRITE', 'cfo', 'board').edge('CAN_READ', 'reporter', 'board')
+      .edge('CAN_IMPERSONATE', 'reporter', 'ceo', driveRead).edge('CAN_IMPERSONATE', 'reporter', 'cfo', driveRead);
   });
 }
 
 describe('graphology view', () => {
-  it('keeps an edge a scoped delegation derived beside the same grant held directly, keyed by the delegation', () => {
-    const s = delegationRepeatingADirectGrant();
+  it('keeps the edges scoped delegations derived beside the same grant held directly, each keyed by its delegation', () => {
+    const s = delegationsRepeatingADirectGrant();
     const { graph } = s;
-    const reads = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('ceoDrive'));
-    expect(reads.map((e) => graph.edgeKindNames[graph.edgeKind[e]!])).toEqual(['CAN_READ', 'CAN_READ']);
-    const derived = reads.find((e) => graph.edgeAttrs[e]?.derivedFrom !== undefined)!;
-    const direct = reads.find((e) => e !== derived)!;
-    expect(edgeIdAt(graph, derived)).toBe(edgeIdAt(graph, direct));
+    const reads = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('board'));
+    expect(reads.map((e) => graph.edgeKindNames[graph.edgeKind[e]!])).toEqual(['CAN_READ', 'CAN_READ', 'CAN_READ']);
+    const id = edgeIdAt(graph, reads[0]!);
+    expect(reads.map((e) => edgeIdAt(graph, e))).toEqual([id, id, id]);
+    const delegations = reads.map((e) => graph.edgeAttrs[e]?.derivedFrom).filter((d) => d !== undefined).sort();
+    expect(delegations).toEqual([`${s.id('reporter')}|DELEGATED_AS|${s.id('ceo')}`, `${s.id('reporter')}|DELEGATED_AS|${s.id('cfo')}`].sort());
     const view = toGraphology(graph);
     expect(view.size).toBe(graph.edgeCount);
-    const delegation = graph.edgeAttrs[derived]!.derivedFrom!;
-    expect(view.getEdgeAttributes(`${edgeIdAt(graph, direct)}|derivedFrom:${delegation}`)).toMatchObject({ kind: 'CAN_READ', derivedFrom: delegation });
-    expect(view.getEdgeAttributes(edgeIdAt(graph, direct)).derivedFrom).toBeUndefined();
+    expect(view.getEdgeAttributes(id).derivedFrom).toBeUndefined();
+    for (const delegation of delegations) expect(view.getEdgeAttributes(`${id}|derivedFrom:${delegation}`)).toMatchObject({ kind: 'CAN_READ', derivedFrom: delegation });
     expect(parseGexf(MultiDirectedGraph, toGexf(graph)).size).toBe(graph.edgeCount);
   });
 });
