@@ -32,16 +32,19 @@ function hostileGraph() {
 
 /**
  * A service account with domain-wide delegation over the CEO and the CFO, limited to drive.readonly, which also
- * reads the board drive on its own: two derived CAN_READ edges (one per delegation) repeat the direct one.
+ * reads the board drive on its own: two derived CAN_READ edges (one per delegation) repeat the direct one; the
+ * budget drive it reads only through the two delegations.
  */
 function delegationsRepeatingADirectGrant() {
   return scenario((s) => {
     s.identity('ceo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
     s.identity('cfo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
     s.resource('board', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
+    s.resource('budget', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
     s.identity('reporter', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
     const driveRead = { scopes: ['https://www.googleapis.com/auth/drive.readonly'] };
     s.edge('CAN_ADMIN', 'ceo', 'board').edge('CAN_WRITE', 'cfo', 'board').edge('CAN_READ', 'reporter', 'board')
+      .edge('CAN_READ', 'ceo', 'budget').edge('CAN_READ', 'cfo', 'budget')
       .edge('CAN_IMPERSONATE', 'reporter', 'ceo', driveRead).edge('CAN_IMPERSONATE', 'reporter', 'cfo', driveRead);
   });
 }
@@ -60,6 +63,10 @@ describe('graphology view', () => {
     expect(view.size).toBe(graph.edgeCount);
     expect(view.getEdgeAttributes(id).derivedFrom).toBeUndefined();
     for (const delegation of delegations) expect(view.getEdgeAttributes(`${id}|derivedFrom:${delegation}`)).toMatchObject({ kind: 'CAN_READ', derivedFrom: delegation });
+    // Through the delegations only: both derived edges keyed by their delegation.
+    const budget = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('budget'));
+    expect(budget.map((e) => graph.edgeAttrs[e]?.derivedFrom).sort()).toEqual(delegations);
+    for (const delegation of delegations) expect(view.hasEdge(`${edgeIdAt(graph, budget[0]!)}|derivedFrom:${delegation}`)).toBe(true);
     expect(parseGexf(MultiDirectedGraph, toGexf(graph)).size).toBe(graph.edgeCount);
   });
 });
