@@ -5,7 +5,7 @@
 // sequential path, which tests check line for line. The import stays synchronous: this thread waits on the worker
 // with Atomics.wait and takes its batches with receiveMessageOnPort.
 import { statSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { BlastmapError, type ErrorCode, type InputIssue } from '../engine/errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
 import { NdjsonGraphReader } from '../importers/native/ndjson-fast.ts';
@@ -108,11 +108,16 @@ export function streamNdjsonParallel(path: string, options: { file?: string; sch
   // [0]: messages the worker posted; [1]: batches this thread took (the worker waits when it is too far ahead).
   const signal = new SharedArrayBuffer(8);
   const posted = new Int32Array(signal);
-  const { port1, port2 } = new MessageChannel();
-  const input: WorkerInput = { path, file, schema: options.schema, port: port2, signal };
-  // The worker entry loads tsx itself; options only a main script may take (`--input-type`, `--eval`, as a
-  // `node -e` caller has) would stop a worker from starting at all.
-  const worker = new Worker(WORKER_ENTRY, { workerData: input, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });
+  const { worker, port: port1 } = startReadingWorker((execArgv, resourceLimits) => {
+    const { port1: here, port2: there } = new MessageChannel();
+    const input: WorkerInput = { path, file, schema: options.schema, port: there, signal };
+    try {
+      return { worker: new Worker(WORKER_ENTRY, { workerData: input, transferList: [there], execArgv, ...(resourceLimits ? { resourceLimits } : {}) }), port: here };
+    } catch (error) {
+      here.close();
+      throw error;
+    }
+  });
   // What stops the worker is seen as its silence (this thread is blocked); an 'error' event without a listener
   // would end the process later.
   worker.on('error', () => {});
@@ -141,17 +146,122 @@ export function streamNdjsonParallel(path: string, options: { file?: string; sch
  */
 export const WORKER_SILENCE_MS = 120_000;
 
-/** The main script's Node options a worker can take: evaluation options, which need a script text, are dropped. */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
+/** One Node option as the process was started with it: `--name=value`, `--name value` or a bare flag. */
+interface NodeOption {
+  /** `--max-old-space-size`, underscores read as dashes (Node and V8 accept both spellings). */
+  name: string;
+  value: string | undefined;
+  /** The option as written, one or two execArgv entries. */
+  tokens: string[];
+}
+
+/** Options whose value is the next entry even when it starts with a dash (`-e "-1"`). */
+const VALUE_ALWAYS_NEXT = new Set(['-e', '--eval', '-p', '--print', '-pe']);
+
+/** Splits execArgv into options. Every entry of execArgv is a Node option, so an entry without a dash is a value. */
+export function parseExecArgv(execArgv: readonly string[]): NodeOption[] {
+  const options: NodeOption[] = [];
   for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    if (/^--input-type(=|$)/.test(arg)) { if (arg === '--input-type') i++; continue; }
-    if (/^(-e|--eval|-p|--print)$/.test(arg)) { i++; continue; }
-    if (/^(--eval|--print)=/.test(arg)) continue;
-    out.push(arg);
+    const token = execArgv[i]!;
+    const equals = token.startsWith('--') ? token.indexOf('=') : -1;
+    if (equals > 0) {
+      options.push({ name: normalName(token.slice(0, equals)), value: token.slice(equals + 1), tokens: [token] });
+      continue;
+    }
+    const name = normalName(token);
+    const following = execArgv[i + 1];
+    if (following !== undefined && (!following.startsWith('-') || VALUE_ALWAYS_NEXT.has(name))) {
+      options.push({ name, value: following, tokens: [token, following] });
+      i++;
+    } else {
+      options.push({ name, value: undefined, tokens: [token] });
+    }
   }
-  return out;
+  return options;
+}
+
+const normalName = (flag: string): string => (flag.startsWith('--') ? `--${flag.slice(2).replace(/_/g, '-')}` : flag);
+
+/**
+ * V8's heap sizes, which a worker refuses as options and takes as `resourceLimits` instead (both in MB). A young
+ * generation is three semi-spaces in V8 (two semi-spaces and the large-object space beside them).
+ */
+const HEAP_LIMITS: Record<string, { limit: keyof ResourceLimits; factor: number }> = {
+  '--max-old-space-size': { limit: 'maxOldGenerationSizeMb', factor: 1 },
+  '--max-semi-space-size': { limit: 'maxYoungGenerationSizeMb', factor: 3 },
+};
+
+/** How the worker is started: the parent's options a worker takes, and the heap the parent asked for. */
+export interface WorkerStart {
+  execArgv: string[];
+  resourceLimits: ResourceLimits | undefined;
+}
+
+/**
+ * The options the process was started with, made fit for the worker: heap sizes become its `resourceLimits`;
+ * `--input-type` (it names the main script's text; a worker given it fails after it started, out of sight of this
+ * blocked thread) is dropped, and so is what Node does not take from NODE_OPTIONS either
+ * (`process.allowedNodeEnvironmentFlags`: `-e`, `-p`, `--check`, `--test`, V8 options such as `--stack-size`).
+ * What remains (loaders such as `--import tsx`, `--require`, `--conditions`, `--experimental-*`, warnings) is
+ * offered to the worker; the V8 and process-wide options among it that a worker refuses (`--expose-gc`,
+ * `--title`, `--stack-trace-limit`), Node names when the worker is created, and startReadingWorker drops them.
+ */
+export function workerStart(execArgv: readonly string[], allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): WorkerStart {
+  const kept: string[] = [];
+  let resourceLimits: ResourceLimits | undefined;
+  for (const option of parseExecArgv(execArgv)) {
+    const heap = HEAP_LIMITS[option.name];
+    if (heap !== undefined) {
+      const mb = Number(option.value);
+      if (Number.isFinite(mb) && mb > 0) resourceLimits = { ...resourceLimits, [heap.limit]: mb * heap.factor };
+      continue;
+    }
+    if (option.name === '--input-type') continue;
+    if (!allowed.has(option.name)) continue;
+    kept.push(...option.tokens);
+  }
+  return { execArgv: kept, resourceLimits };
+}
+
+/** The options Node named in an ERR_WORKER_INVALID_EXEC_ARGV ("Initiated Worker with invalid execArgv flags: a, b"). */
+export function refusedOptions(message: string): string[] {
+  const colon = message.indexOf(': ');
+  return colon < 0 ? [] : message.slice(colon + 2).split(', ').map((flag) => flag.trim()).filter((flag) => flag !== '');
+}
+
+/** What a worker accepted in this process, so that a second import does not ask Node again. */
+let accepted: WorkerStart | undefined;
+
+/**
+ * Starts the reading worker with `create`, offering it workerStart(process.execArgv); the options Node refuses
+ * for a worker are dropped and the worker created again. A worker that cannot be started is an IO error that
+ * says why and what to do, never an internal error.
+ */
+export function startReadingWorker<T>(create: (execArgv: string[], resourceLimits: ResourceLimits | undefined) => T, execArgv: readonly string[] = process.execArgv): T {
+  const useCache = execArgv === process.execArgv;
+  let start = (useCache ? accepted : undefined) ?? workerStart(execArgv);
+  for (;;) {
+    let failure: unknown;
+    try {
+      const created = create(start.execArgv, start.resourceLimits);
+      if (useCache) accepted = start;
+      return created;
+    } catch (error) {
+      failure = error;
+    }
+    const { code, message } = failure as { code?: unknown; message?: unknown };
+    const text = String(message ?? failure);
+    if (code === 'ERR_WORKER_INVALID_EXEC_ARGV') {
+      const refused = new Set(refusedOptions(text));
+      const options = parseExecArgv(start.execArgv);
+      const remaining = options.filter((option) => !refused.has(option.tokens[0]!) && !refused.has(option.name));
+      if (remaining.length < options.length) {
+        start = { execArgv: remaining.flatMap((option) => option.tokens), resourceLimits: start.resourceLimits };
+        continue;
+      }
+    }
+    throw new BlastmapError('IO', `cannot start the thread that reads large NDJSON files (${text}); pass Node options through NODE_OPTIONS instead, or read on one thread with BLASTMAP_NDJSON_PARALLEL_BYTES=1e15`, { cause: failure });
+  }
 }
 
 /** The worker's next message, waiting for it without an event loop; an error once it has been silent for `silenceMs`. */
@@ -161,7 +271,7 @@ export function next(port: MessagePort, posted: Int32Array, silenceMs = WORKER_S
     const seen = Atomics.load(posted, 0);
     const received = receiveMessageOnPort(port);
     if (received !== undefined) return received.message as WorkerMessage;
-    if (Date.now() - since >= silenceMs) throw new Error(`the NDJSON reading thread said nothing for ${Math.round(silenceMs / 1000)} s (it crashed or ran out of memory); nothing was imported`);
+    if (Date.now() - since >= silenceMs) throw new BlastmapError('IO', `the NDJSON reading thread said nothing for ${Math.round(silenceMs / 1000)} s (it crashed or ran out of memory); nothing was imported`);
     // The worker counts every message it posts; wake when it does (and look again now and then regardless).
     Atomics.wait(posted, 0, seen, Math.min(1000, silenceMs));
   }

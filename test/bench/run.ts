@@ -1,6 +1,7 @@
 // `npm run bench`: generates synthetic enterprises (100k nodes / ~800k edges and 1M / ~8M), then measures
 // import, snapshot save/load, memory, single-source radius against plain and graphology BFS, and ranking,
-// each in its own process, three times; prints a table and writes bench/results.json. `--quick` for a smoke run.
+// each in its own process, three times; prints a table and writes bench/results.json. `--quick` for a smoke run,
+// `--sizes 100000` for chosen node counts only.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -20,7 +21,8 @@ const quick = flag('quick');
 const reps = Number(option('reps', quick ? '1' : '3'));
 const seed = option('seed', '1');
 const sourceCount = Number(option('sources', '25'));
-const outPath = resolve(root, option('out', quick ? 'bench/results-quick.json' : 'bench/results.json'));
+const sizesOption = argv.includes('--sizes') ? option('sizes', '') : undefined;
+const outPath = resolve(root, option('out', sizesOption !== undefined ? `bench/results-${sizesOption.replace(/,/g, '-')}.json` : quick ? 'bench/results-quick.json' : 'bench/results.json'));
 const keep = flag('keep');
 const at = DEFAULT_GENERATION_INSTANT;
 
@@ -33,9 +35,15 @@ interface Size {
   judged: boolean;
 }
 
-const sizes: Size[] = quick
+const standardSizes: Size[] = quick
   ? [{ label: '10k', nodes: 10_000, graphology: true, judged: false }, { label: '50k', nodes: 50_000, graphology: false, judged: false }]
   : [{ label: '100k/800k', nodes: 100_000, graphology: true, judged: false }, { label: '1M/8M', nodes: 1_000_000, graphology: false, judged: true }];
+/** `--sizes 100000`: only these node counts (a standard size keeps its label and role; the largest is judged). */
+const chosenCounts = sizesOption === undefined ? undefined : sizesOption.split(',').map(Number);
+if (chosenCounts?.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error(`bench: --sizes takes node counts of 1000 and more, comma-separated (got ${sizesOption})`);
+const sizes: Size[] = chosenCounts === undefined ? standardSizes : chosenCounts.sort((a, b) => a - b).map((nodes, i, all) => ({
+  label: standardSizes.find((s) => s.nodes === nodes)?.label ?? `${nodes / 1000}k`, nodes, graphology: nodes <= 100_000, judged: i === all.length - 1,
+}));
 
 const work = mkdtempSync(join(tmpdir(), 'blastmap-bench-'));
 const started = performance.now();

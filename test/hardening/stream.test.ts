@@ -1,12 +1,12 @@
 // The streaming path for big native NDJSON files (cli/ndjson-stream.ts) against the whole-file path: same graph, same
 // redaction count, or a refusal on both, whatever the chunking; secrets and control characters are scrubbed on it too.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
-import { BatchReplay, next, streamNdjsonParallel, workerExecArgv } from '../../cli/ndjson-parallel.ts';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { BatchReplay, next, parseExecArgv, startReadingWorker, streamNdjsonParallel, workerStart } from '../../cli/ndjson-parallel.ts';
 import { mayBeSuspect, NdjsonScan, partMayBeSuspect, PREFILTERED } from '../../cli/ndjson-parallel-scan.ts';
 import { streamNdjsonChunks, suspect, type StreamedNdjson } from '../../cli/ndjson-stream.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
@@ -220,9 +220,56 @@ describe('the two-thread path for big NDJSON files', () => {
     expect(() => streamNdjsonParallel(join(dir, 'missing.ndjson'))).toThrow(/ENOENT/);
   });
 
+  it('offers the worker the options it can take: heap sizes as its resourceLimits, main-script options dropped', () => {
+    expect(parseExecArgv(['--max_old_space_size=6144', '--import', 'tsx', '-e', '-1', '--expose-gc', '-r', './x.cjs'])).toEqual([
+      { name: '--max-old-space-size', value: '6144', tokens: ['--max_old_space_size=6144'] },
+      { name: '--import', value: 'tsx', tokens: ['--import', 'tsx'] },
+      { name: '-e', value: '-1', tokens: ['-e', '-1'] },
+      { name: '--expose-gc', value: undefined, tokens: ['--expose-gc'] },
+      { name: '-r', value: './x.cjs', tokens: ['-r', './x.cjs'] },
+    ]);
+    expect(workerStart(['--input-type=module', '-e', 'code', '--max-old-space-size=6144', '--import', 'tsx', '--experimental-loader', './l.mjs']))
+      .toEqual({ execArgv: ['--import', 'tsx', '--experimental-loader', './l.mjs'], resourceLimits: { maxOldGenerationSizeMb: 6144 } });
+    expect(workerStart(['--input-type', 'module', '--eval=x', '-p', 'y', '--max-semi-space-size=16', '--stack-size=2000', '--conditions=dev', '--enable-source-maps']))
+      .toEqual({ execArgv: ['--conditions=dev', '--enable-source-maps'], resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    expect(workerStart([])).toEqual({ execArgv: [], resourceLimits: undefined });
+  });
+
+  it('drops the options Node refuses for a worker, and says plainly when a worker cannot be started', () => {
+    const offered: string[][] = [];
+    const worker = startReadingWorker((execArgv, resourceLimits) => {
+      offered.push(execArgv);
+      return new Worker('require("node:worker_threads").parentPort.postMessage(process.execArgv)', { eval: true, execArgv, ...(resourceLimits ? { resourceLimits } : {}) });
+    }, ['--max-old-space-size=300', '--expose-gc', '--title', 'blastmap-test', '--stack-trace-limit=30', '--no-warnings', '--conditions', 'dev']);
+    void worker.terminate();
+    // Node names what it refuses (V8 and process-wide options), not always all of it at once (`--title x` hides
+    // what follows it): each try drops what was named, until the options a worker takes remain.
+    expect(offered[0]).toEqual(['--expose-gc', '--title', 'blastmap-test', '--stack-trace-limit=30', '--no-warnings', '--conditions', 'dev']);
+    expect(offered.at(-1)).toEqual(['--no-warnings', '--conditions', 'dev']);
+    for (let i = 1; i < offered.length; i++) expect(offered[i]!.length).toBeLessThan(offered[i - 1]!.length);
+    expect(worker.resourceLimits?.maxOldGenerationSizeMb).toBe(300);
+    const refusing = (): never => { throw Object.assign(new Error('Initiated Worker with invalid execArgv flags: --something-else'), { code: 'ERR_WORKER_INVALID_EXEC_ARGV' }); };
+    expect(() => startReadingWorker(refusing, ['--no-warnings'])).toThrow(BlastmapError);
+    expect(() => startReadingWorker(refusing, ['--no-warnings'])).toThrow(/cannot start the thread that reads large NDJSON files \(Initiated Worker with invalid execArgv flags: --something-else\); pass Node options through NODE_OPTIONS/);
+    expect(() => startReadingWorker(() => { throw new Error('out of threads'); }, [])).toThrow(/cannot start the thread .*out of threads/);
+  });
+
+  it('imports a file just above the two-thread threshold from a process started with a larger heap and --expose-gc', () => {
+    const dir = tempDir('blastmap-parallel-heap-');
+    const path = join(dir, 'big.ndjson');
+    writeFileSync(path, `${Array.from({ length: 40 }, () => seed.text.trimEnd()).join('\n')}\n`);
+    // One byte under the file's size: the real two-thread path, on a file a test can afford to write.
+    const threshold = String(statSync(path).size - 1);
+    const env = { ...process.env, BLASTMAP_NDJSON_PARALLEL_BYTES: threshold, BLASTMAP_NDJSON_STREAM_BYTES: threshold };
+    for (const flags of [['--max-old-space-size=2048', '--expose-gc'], ['--max_old_space_size=512', '--expose_gc', '--title', 'blastmap-test', '--stack-size=2000']]) {
+      const run = spawnSync(process.execPath, [...flags, BIN, 'import', 'native', path, '--graph', join(dir, 'g.bmap')], { cwd: REPO, encoding: 'utf8', timeout: 120_000, env });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^imported 1 file/);
+    }
+  }, 240_000);
+
   it('starts its worker whatever options started the process, `node --input-type=module -e` included', () => {
-    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=6144', '--import', 'tsx'])).toEqual(['--max-old-space-size=6144', '--import', 'tsx']);
-    expect(workerExecArgv(['--input-type', 'module', '--eval=x', '-p', 'y', '--expose-gc'])).toEqual(['--expose-gc']);
     const dir = tempDir('blastmap-parallel-argv-');
     const path = join(dir, 'big.ndjson');
     writeFileSync(path, `${Array.from({ length: 40 }, () => seed.text.trimEnd()).join('\n')}\n`);

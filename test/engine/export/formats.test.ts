@@ -11,6 +11,7 @@ import { nativeJsonText, ndjsonText, toNativeJson, toNdjson } from '../../../eng
 import { levelName } from '../../../engine/schema/index.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
 import { edgeIdAt, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
+import { toGraphology } from '../../../engine/store/graphology.ts';
 import { parseNative } from '../../../importers/native/index.ts';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
 import { driftScenario, scenario } from '../../helpers/scenario.ts';
@@ -28,6 +29,47 @@ function hostileGraph() {
     s.edge('HOLDS', 'evil', 'key', { reason: 'holds <b>it</b> & more' });
   });
 }
+
+/**
+ * A service account with domain-wide delegation over the CEO and the CFO, limited to drive.readonly, which also
+ * reads the board drive on its own: two derived CAN_READ edges (one per delegation) repeat the direct one; the
+ * budget drive it reads only through the two delegations.
+ */
+function delegationsRepeatingADirectGrant() {
+  return scenario((s) => {
+    s.identity('ceo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
+    s.identity('cfo', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
+    s.resource('board', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
+    s.resource('budget', { platform: 'google-workspace', tenant: 'acme.com', resourceType: 'drive' });
+    s.identity('reporter', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
+    const driveRead = { scopes: ['https://www.googleapis.com/auth/drive.readonly'] };
+    s.edge('CAN_ADMIN', 'ceo', 'board').edge('CAN_WRITE', 'cfo', 'board').edge('CAN_READ', 'reporter', 'board')
+      .edge('CAN_READ', 'ceo', 'budget').edge('CAN_READ', 'cfo', 'budget')
+      .edge('CAN_IMPERSONATE', 'reporter', 'ceo', driveRead).edge('CAN_IMPERSONATE', 'reporter', 'cfo', driveRead);
+  });
+}
+
+describe('graphology view', () => {
+  it('keeps the edges scoped delegations derived beside the same grant held directly, each keyed by its delegation', () => {
+    const s = delegationsRepeatingADirectGrant();
+    const { graph } = s;
+    const reads = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('board'));
+    expect(reads.map((e) => graph.edgeKindNames[graph.edgeKind[e]!])).toEqual(['CAN_READ', 'CAN_READ', 'CAN_READ']);
+    const id = edgeIdAt(graph, reads[0]!);
+    expect(reads.map((e) => edgeIdAt(graph, e))).toEqual([id, id, id]);
+    const delegations = reads.map((e) => graph.edgeAttrs[e]?.derivedFrom).filter((d) => d !== undefined).sort();
+    expect(delegations).toEqual([`${s.id('reporter')}|DELEGATED_AS|${s.id('ceo')}`, `${s.id('reporter')}|DELEGATED_AS|${s.id('cfo')}`].sort());
+    const view = toGraphology(graph);
+    expect(view.size).toBe(graph.edgeCount);
+    expect(view.getEdgeAttributes(id).derivedFrom).toBeUndefined();
+    for (const delegation of delegations) expect(view.getEdgeAttributes(`${id}|derivedFrom:${delegation}`)).toMatchObject({ kind: 'CAN_READ', derivedFrom: delegation });
+    // Through the delegations only: both derived edges keyed by their delegation.
+    const budget = Array.from({ length: graph.edgeCount }, (_, e) => e).filter((e) => graph.edgeSrc[e] === s.ix('reporter') && graph.edgeDst[e] === s.ix('budget'));
+    expect(budget.map((e) => graph.edgeAttrs[e]?.derivedFrom).sort()).toEqual(delegations);
+    for (const delegation of delegations) expect(view.hasEdge(`${edgeIdAt(graph, budget[0]!)}|derivedFrom:${delegation}`)).toBe(true);
+    expect(parseGexf(MultiDirectedGraph, toGexf(graph)).size).toBe(graph.edgeCount);
+  });
+});
 
 describe('GEXF export', () => {
   it('reads back with the same nodes, edges, kinds and colours', () => {
