@@ -121,9 +121,13 @@ export function nodeId(platform: string, tenant: string, kind: string, nativeId:
   return `${platform.toLowerCase()}:${tenant.toLowerCase()}:${kind.toLowerCase()}:${nativeId}`;
 }
 
-/** Edge ids derived from their endpoints are stable across imports. */
-export function edgeId(edge: Pick<GraphEdge, 'kind' | 'from' | 'to' | 'grant'>): string {
-  return `${edge.from}|${edge.kind}|${edge.to}${edge.grant !== undefined ? `|${edge.grant}` : ''}`;
+/**
+ * Edge ids derived from their endpoints are stable across imports. An edge the graph builder derived from a
+ * scoped delegation also names the delegation: it may join the same nodes as a direct grant, or as another
+ * delegation's edge, and must never be taken for (or merged with) either.
+ */
+export function edgeId(edge: Pick<GraphEdge, 'kind' | 'from' | 'to' | 'grant'> & { derivedFrom?: string | undefined }): string {
+  return `${edge.from}|${edge.kind}|${edge.to}${edge.grant !== undefined ? `|${edge.grant}` : ''}${edge.derivedFrom !== undefined ? `|via:${edge.derivedFrom}` : ''}`;
 }
 
 /** JSON Schema (draft 2020-12) of the native format, for editors and external validators. */

@@ -288,7 +288,9 @@ export class GraphBuilder {
     const keep = new Uint8Array(m).fill(1);
     const mergedAttrs = new Map<number, EdgeAttrs | undefined>();
     let duplicates = 0;
-    const same = (a: number, b: number): boolean => dst[a] === dst[b] && kind[a] === kind[b] && grant[a] === grant[b];
+    // An edge derived from a scoped delegation is never the same as another: the build derives it again.
+    const derived = (e: number): boolean => this.edgeAttrs.get(e)?.derivedFrom !== undefined;
+    const same = (a: number, b: number): boolean => dst[a] === dst[b] && kind[a] === kind[b] && grant[a] === grant[b] && !derived(a) && !derived(b);
     const merge = (first: number, repeat: number): void => {
       duplicates++;
       keep[repeat] = 0;

@@ -325,7 +325,7 @@ export function edgeRecord(graph: CompactGraph, e: number): GraphEdge {
 export function edgeIdAt(graph: CompactGraph, e: number): string {
   const attrs = graph.edgeAttrs[e];
   if (attrs?.id !== undefined) return attrs.id;
-  return edgeId({ kind: graph.edgeKindNames[graph.edgeKind[e]!]!, from: graph.nodes[graph.edgeSrc[e]!]!.id, to: graph.nodes[graph.edgeDst[e]!]!.id, grant: attrs?.grant });
+  return edgeId({ kind: graph.edgeKindNames[graph.edgeKind[e]!]!, from: graph.nodes[graph.edgeSrc[e]!]!.id, to: graph.nodes[graph.edgeDst[e]!]!.id, grant: attrs?.grant, derivedFrom: attrs?.derivedFrom });
 }
 
 /** The whole graph back as a native fragment (what exports and snapshots start from). */

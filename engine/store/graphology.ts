@@ -59,24 +59,8 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
     if (attrs?.reason) attributes.reason = attrs.reason;
     if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
     if (attrs?.derivedFrom !== undefined) attributes.derivedFrom = attrs.derivedFrom;
-    view.addDirectedEdgeWithKey(viewKey(graph, e), graph.nodes[from]!.id, graph.nodes[to]!.id, attributes);
+    view.addDirectedEdgeWithKey(edgeIdAt(graph, e), graph.nodes[from]!.id, graph.nodes[to]!.id, attributes);
   }
   return view;
 }
 
-/**
- * The view's key of edge `e`: its id, except for an edge a scoped delegation derived (engine/store/delegation.ts)
- * that repeats another edge of its source (one held directly, or derived from another delegation: same kind, same
- * ends, so the same id), which is keyed by its delegation as well, since graphology refuses two edges with one key.
- */
-function viewKey(graph: CompactGraph, e: number): string {
-  const id = edgeIdAt(graph, e);
-  const derivedFrom = graph.edgeAttrs[e]?.derivedFrom;
-  if (derivedFrom === undefined) return id;
-  // Edges are sorted by source: the ones that could share the id are the source's own.
-  const from = graph.edgeSrc[e]!;
-  for (let f = graph.fwdOffsets[from]!; f < graph.fwdOffsets[from + 1]!; f++) {
-    if (f !== e && graph.edgeDst[f] === graph.edgeDst[e] && edgeIdAt(graph, f) === id) return `${id}|derivedFrom:${derivedFrom}`;
-  }
-  return id;
-}

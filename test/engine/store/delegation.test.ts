@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { reach } from '../../../engine/analysis/reach.ts';
 import type { GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import { DEFAULT_SCHEMA } from '../../../engine/schema/index.ts';
-import { buildGraph, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
+import { buildGraph, edgeIdAt, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
 import { GraphBuilder } from '../../../engine/store/builder.ts';
 import { scenario, type Scenario } from '../../helpers/scenario.ts';
 import { usableAt } from '../../helpers/oracle.ts';
@@ -289,5 +289,31 @@ describe('scoped delegation: property', () => {
         expect([...got].sort(), source.id).toEqual([...want].sort());
       }
     }), { numRuns: 150 });
+  });
+});
+
+describe('derived edges keep their own identity', () => {
+  it('a derived edge that joins the same nodes as a direct grant has its own id, and a rebuild keeps both', () => {
+    const s = scenario((b) => {
+      b.identity('ceo', { platform: G, tenant: 'x' });
+      b.resource('drive', { platform: G, tenant: 'x', resourceType: 'drive' });
+      b.identity('svc', { platform: G, tenant: 'x' });
+      b.edge('CAN_ADMIN', 'ceo', 'drive').edge('CAN_READ', 'svc', 'drive', { reason: 'shared with it directly' })
+        .edge('CAN_IMPERSONATE', 'svc', 'ceo', { scopes: [SCOPE.driveRead] });
+    });
+    const ids = Array.from({ length: s.graph.edgeCount }, (_, e) => edgeIdAt(s.graph, e));
+    expect(new Set(ids).size).toBe(ids.length);
+    const direct = `${s.id('svc')}|CAN_READ|${s.id('drive')}`;
+    expect(ids).toContain(direct);
+    expect(ids).toContain(`${direct}|via:${s.id('svc')}|DELEGATED_AS|${s.id('ceo')}`);
+    for (const rebuilt of [buildGraph(toFragment(s.graph)), (() => {
+      const builder = new GraphBuilder();
+      const fragment = toFragment(s.graph);
+      for (const node of fragment.nodes) builder.addNode(node);
+      for (const edge of fragment.edges) builder.addEdge(edge);
+      return builder.build();
+    })()]) {
+      expect(toFragment(rebuilt).edges).toEqual(toFragment(s.graph).edges);
+    }
   });
 });
