@@ -15,10 +15,10 @@ import { vendorIndex, type VendorIndex } from './vendors.ts';
 export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
 export type RespondPhase = (typeof RESPOND_PHASES)[number];
 
-/** Machine names of the actions a step takes (EDGE_ACTIONS for removed edges, plus these). */
-export type RespondAction =
-  | 'vendor-kill' | 'revoke-credential' | 'rotate-credential' | 'suspend-account' | 'disable-app' | 'disable-principal'
-  | 'hunt-persistence' | 'delete-leaked-secret' | EdgeAction;
+const STEP_ACTIONS = ['vendor-kill', 'suspend-account', 'disable-app', 'disable-principal', 'hunt-persistence', 'delete-leaked-secret'] as const;
+/** Machine names of the actions a step takes: these, plus EDGE_ACTIONS for removed edges and revoked or rotated credentials. */
+export type RespondAction = (typeof STEP_ACTIONS)[number] | EdgeAction;
+export const RESPOND_ACTIONS = [...STEP_ACTIONS, ...(Object.keys(EDGE_ACTIONS) as EdgeAction[])] as [RespondAction, ...RespondAction[]];
 
 /** Someone in the graph who can take the action: admin over the target's tenant. */
 export interface WhoEntry {
