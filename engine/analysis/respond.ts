@@ -71,6 +71,8 @@ export interface RespondStep {
   since?: string | null;
   /** A credential whose own expiry passed but whose refresh token still mints it. */
   liveThrough?: NodeRef;
+  /** Cut steps that revoke a grant: its id (every edge it justifies goes with it). */
+  grant?: string;
   /** Cut steps: the removed edge(s), when the cut is an edge or a grant. */
   edges?: { edgeId: string; kind: string; from: NodeRef; to: NodeRef }[];
 }
@@ -367,7 +369,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     since = toInstant(options.since);
     sinceBasis = 'option';
   } else if (sources.every((s) => graph.nodes[s]!.createdAt !== undefined)) {
-    since = Math.min(...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
+    // A source created after `at` opened no window yet: an empty one, not an error.
+    since = Math.min(at, ...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
     sinceBasis = 'createdAt';
   }
   if (since > at) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --since ${new Date(since).toISOString()} is after --at ${new Date(at).toISOString()}`);
@@ -651,6 +654,7 @@ function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number
     phase: 'cut', action, title, target: targetRef, where: `${targetRef.platform} admin console or API`, who: whoCanAct(ctx, v),
     impact: { cost: 'low', notes: [`removes ${first.from.name}'s ${first.kind} on ${first.to.name}${edges.length > 1 ? ' and its other edges' : ''}`], dependents: [] },
     containment: true, edges: edges.map((e) => ({ edgeId: e.edgeId, kind: e.kind, from: e.from, to: e.to })),
+    ...(cut.action === 'remove-grant' ? { grant: cut.id } : {}),
   }, [], ids, cut.mitigations);
 }
 
