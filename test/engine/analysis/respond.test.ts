@@ -10,7 +10,7 @@ import { EDGE_ACTIONS, isCuttable } from '../../../engine/schema/index.ts';
 import { buildGraph, edgeIdAt, type CompactGraph } from '../../../engine/store/compact.ts';
 import { AT } from '../../helpers/arbitraries.ts';
 import { cutCaseArb, reachOptionsOf, type CutCase } from '../../helpers/cuts.ts';
-import { oracleReach, usableAt } from '../../helpers/oracle.ts';
+import { oracleReach, usableAt, usableNodes } from '../../helpers/oracle.ts';
 import { scenario } from '../../helpers/scenario.ts';
 
 const DAY = 86_400_000;
@@ -223,22 +223,29 @@ describe('respondPlan: hunt and the preventive plan\'s actionability', () => {
     ]);
   });
 
-  it('cuts an edge derived from a scoped delegation as the delegation, and whatif removes it the same way', () => {
+  it('cuts the edges derived from a scoped delegation as the delegation, and whatif removes it the same way', () => {
+    // Domain-wide delegation limited to drive.readonly and gmail.readonly: the builder turns it into DELEGATED_AS
+    // plus derived reads of the CEO's drive and mailbox; the cut is removing the delegation, never one derived edge.
+    const G = 'google-workspace';
     const s = scenario((b) => {
-      b.app('backup');
-      b.identity('admin', { subtype: 'human' });
-      b.resource('drive', { tags: ['pii'] });
-      b.resource('mail', { tags: ['pii'] });
-      b.edge('DELEGATED_AS', 'backup', 'admin', { id: 'dwd-1', scopes: ['drive.readonly', 'gmail.readonly'] })
-        .edge('CAN_READ', 'backup', 'drive', { derivedFrom: 'dwd-1' })
-        .edge('CAN_READ', 'backup', 'mail', { derivedFrom: 'dwd-1' });
+      b.identity('backup', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
+      b.identity('ceo', { platform: G, tenant: 'acme.com', subtype: 'human' });
+      b.resource('drive', { platform: G, tenant: 'acme.com', resourceType: 'drive', tags: ['pii'] });
+      b.resource('mail', { platform: G, tenant: 'acme.com', resourceType: 'mailbox', tags: ['pii'] });
+      b.edge('CAN_ADMIN', 'ceo', 'drive').edge('CAN_ADMIN', 'ceo', 'mail')
+        .edge('CAN_IMPERSONATE', 'backup', 'ceo', { id: 'dwd-1', scopes: ['https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/gmail.readonly'] });
     });
+    const derived = s.graph.edgeAttrs.filter((attrs) => attrs?.derivedFrom === 'dwd-1');
+    expect(derived).toHaveLength(2);
     const plan = revocationPlan(s.graph, [s.ix('backup')], { at: AT, steps: 2, alternatives: 20 });
     const first = plan.steps[0]!;
     expect([first.cut, ...first.alternatives].map((cut) => [cut.action, cut.id])).toEqual([['remove-edge', 'dwd-1']]);
     expect(first.scoreAfter).toBe(0);
     expect(first.cut.mitigations).toEqual([{ removeEdge: 'dwd-1' }]);
     expect(whatIf(s.graph, [s.ix('backup')], first.cut.mitigations, { at: AT }).scoreAfter).toBe(0);
+    // After a breach the source itself is contained instead: the stolen service account is disabled.
+    const response = respondPlan(s.graph, [s.ix('backup')], { at: AT });
+    expect(response.steps.map((step) => [step.phase, step.action])).toContainEqual(['contain', 'suspend-account']);
   });
 });
 
@@ -266,14 +273,9 @@ const vendorSideOf = (graph: CompactGraph, v: number): boolean => {
 /** The harvest restated from the rules alone: reach (oracle) at both ends of the window, then every exposed credential alive in it. */
 function oracleHarvest(graph: CompactGraph, sources: readonly number[], c: CutCase, since: number): Set<number> {
   const harvested = new Set<number>();
-  const window = (v: number): boolean => {
-    const node = graph.nodes[v]!;
-    const created = node.createdAt ? Date.parse(node.createdAt) : -Infinity;
-    let until = node.expiresAt ? Date.parse(node.expiresAt) : Infinity;
-    if (node.revoked) until = Math.min(until, node.revokedAt ? Date.parse(node.revokedAt) : -Infinity);
-    if (node.enabled === false) until = -Infinity;
-    return created <= AT && until > since;
-  };
+  // Alive at some instant of [since, AT]: usable at AT, or at the window's start, or created inside it and not
+  // dead before it opened (the compiled windows, refresh-token families included, are [activeFrom, activeUntil)).
+  const window = (v: number): boolean => graph.activeFrom[v]! <= AT && graph.activeUntil[v]! > since;
   for (;;) {
     const starts = [...sources, ...harvested];
     const levels = [oracleReach(graph, starts, { ...reachOptionsOf(c), at: AT }).level];
@@ -345,10 +347,12 @@ describe('respondPlan on random graphs', () => {
       }
       for (const h of plan.harvested) {
         const v = graph.indexOf.get(h.id)!;
-        // Valid: usable now, or past its expiry but minted by a refresh token that still is.
-        const minted = h.liveThrough !== undefined && usableAt(graph.nodes[graph.indexOf.get(h.liveThrough.id)!]!, AT);
-        expect(h.validNow).toBe(usableAt(graph.nodes[v]!, AT) || minted);
-        if (h.liveThrough) expect(graph.nodes[v]!.expiresAt !== undefined && Date.parse(graph.nodes[v]!.expiresAt!) <= AT).toBe(true);
+        // Valid: usable now, refresh-token families included; "live through" only when its own expiry has passed.
+        expect(h.validNow).toBe(usableNodes(graph, AT)[v]);
+        if (h.liveThrough) {
+          expect(h.validNow).toBe(true);
+          expect(usableAt(graph.nodes[v]!, AT)).toBe(false);
+        }
         if (h.remediation === 'rotate') {
           expect(plan.steps.filter((step) => step.phase === 'rotate' && step.target.id === h.id)).toHaveLength(1);
         }
