@@ -409,6 +409,11 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   /** Contain actions are taken greedily: the one that removes the most of what is left, first. */
   const containActions: { partial: StepPartial; nodes: number[]; mitigations: CutMitigation[] }[] = [];
   const exposingCodes = new Set(['HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL'].map((k) => graph.edgeKindNames.indexOf(k)));
+  const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
+  const heldBy = (x: number, credentials: readonly number[]): boolean => {
+    for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) if (graph.edgeKind[e] === holdsCode && credentials.includes(graph.edgeDst[e]!)) return true;
+    return false;
+  };
   for (const i of [...vendorsInPlay].sort((a, b) => vendors.vendors[a]!.label.localeCompare(vendors.vendors[b]!.label))) {
     const vendor = vendors.vendors[i]!;
     // Every credential the vendor was given: held or stored by its backend, or held by its registrations with the customer.
@@ -439,9 +444,12 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
           }
           return holders;
         })[0];
-      const target = registration ?? ctx.platforms.get(key)?.[0] ?? credentials[0]!;
+      // Without a registration in the tenant (a vendor-owned GitHub App's installation), the one credential is
+      // the thing to act on, else the tenant; the vendor's own app still names the action.
+      const target = registration ?? (credentials.length === 1 ? credentials[0]! : ctx.platforms.get(key)?.[0] ?? credentials[0]!);
       const platform = graph.nodes[credentials[0]!]!.platform;
-      const wording = vendorKillAction(platform, registration !== undefined ? graph.nodes[registration] : undefined, vendor.label, credentials.length);
+      const namingApp = registration ?? [...group.holders, ...vendor.nodes].find((x) => graph.nodes[x]!.kind === 'App' && heldBy(x, credentials));
+      const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.length);
       const blockedNodes = registration !== undefined ? [registration, ...credentials] : credentials;
       for (const c of credentials) killed.add(c);
       const impact = impactOf(ctx, blockedNodes, new Set([...sources, ...vendor.nodes]));

@@ -263,11 +263,22 @@ const caseArb = fc.tuple(cutCaseArb(), fc.boolean()).map(([c, vendor]): CutCase 
   return { ...c, g: { ...c.g, nodes, graph }, graph };
 });
 
-/** The vendor rules restated for these graphs: a vendor's app, or anything on a tenant whose Platform names a vendor. */
+/**
+ * The vendor rules restated for these graphs (no platform key here is one customers administer): a vendor's
+ * app, or anything on a tenant whose Platform names a vendor and where something manages, holds or keeps a
+ * principal or credential of another platform.
+ */
+const KEEPING = new Set(['MANAGES', 'HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
 const vendorSideOf = (graph: CompactGraph, v: number): boolean => {
   const node = graph.nodes[v]!;
   if (node.kind === 'App' && node.thirdParty === true && node.vendor !== undefined) return true;
-  return graph.nodes.some((other) => other.kind === 'Platform' && other.vendor !== undefined && other.platform === node.platform && other.tenant === node.tenant);
+  const sameTenant = (u: number) => graph.nodes[u]!.platform === node.platform && graph.nodes[u]!.tenant === node.tenant;
+  if (!graph.nodes.some((other, u) => other.kind === 'Platform' && other.vendor !== undefined && sameTenant(u))) return false;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const from = graph.edgeSrc[e]!;
+    if (sameTenant(from) && KEEPING.has(graph.edgeKindNames[graph.edgeKind[e]!]!) && graph.nodes[graph.edgeDst[e]!]!.platform !== node.platform) return true;
+  }
+  return false;
 };
 
 /** The harvest restated from the rules alone: reach (oracle) at both ends of the window, then every exposed credential alive in it. */
