@@ -72,6 +72,15 @@ export function vendorKillAction(platform: string, app: GraphNode | undefined, v
 /** Where to rotate one credential on its platform. */
 export function rotateAction(credential: GraphNode): PlatformAction {
   const name = `"${credential.name}"`;
+  if (credential.type === 'federated') {
+    return { action: `Remove or narrow the federated trust ${name} (a copied token or assertion works until the trust changes)`, where: `${credential.platform}: the identity provider or trust policy settings (AWS: IAM role trust policy / identity providers)` };
+  }
+  if (credential.type === 'password') {
+    return { action: `Reset the password ${name} and end its sessions`, where: `${credential.platform} admin console: the account's password and sessions` };
+  }
+  if (credential.type === 'session') {
+    return { action: `End the session ${name} (sign the account out everywhere)`, where: `${credential.platform} admin console: the account's sessions` };
+  }
   switch (credential.platform) {
     case 'aws':
       return {
