@@ -38,6 +38,8 @@ export interface Cut {
   edges?: EdgeRef[];
   /** Edges the cut takes out of the graph (a node's own edges, or the removed edges): a proxy for what else it breaks. */
   edgesDisabled: number;
+  /** remove-edge of a scoped delegation: `id` is the delegation's edge id and `edges` what the builder derived from it. */
+  delegation?: true;
   mitigations: CutMitigation[];
 }
 
@@ -417,8 +419,8 @@ function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
   const mitigations: CutMitigation[] = delegation ? [{ removeEdge: candidate.id }] : [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
   let name: string;
   if (delegation) {
-    const own = edges.find((edge) => edge.edgeId === candidate.id) ?? edges[0]!;
-    name = `delegation ${own.from.name} -${own.kind === 'DELEGATED_AS' ? 'DELEGATED_AS' : own.kind}-> ${own.kind === 'DELEGATED_AS' ? own.to.name : candidate.id}`;
+    const own = edges.find((edge) => edge.edgeId === candidate.id && edge.kind === 'DELEGATED_AS');
+    name = own ? `${own.from.name} -DELEGATED_AS-> ${own.to.name}` : `delegation ${candidate.id}`;
   } else if (candidate.action === 'remove-grant') {
     const holder = graph.indexOf.get(candidate.id);
     name = holder !== undefined ? graph.nodes[holder]!.name : candidate.id;
@@ -426,7 +428,9 @@ function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
     const first = edges[0]!;
     name = `${first.from.name} -${first.kind}-> ${first.to.name}`;
   }
-  return { action: candidate.action, id: candidate.id, name, edges, edgesDisabled: candidate.edgesDisabled, mitigations };
+  const cut: Cut = { action: candidate.action, id: candidate.id, name, edges, edgesDisabled: candidate.edgesDisabled, mitigations };
+  if (delegation) cut.delegation = true;
+  return cut;
 }
 
 const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;

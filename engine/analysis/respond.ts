@@ -652,12 +652,13 @@ function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number
   const edges = cut.edges ?? [];
   const first = edges[0]!;
   const spec = graph.schema.edgeKinds[first.kind];
-  const delegation = cut.action === 'remove-edge' && (ctx.edgesById.get(cut.id) ?? []).some((e) => graph.edgeAttrs[e]?.derivedFrom === cut.id);
+  const delegation = cut.delegation === true;
   const action: EdgeAction = cut.action === 'remove-grant' ? 'narrow-grant' : delegation ? 'remove-delegation' : (spec?.action ?? 'narrow-grant');
   // Where the change is made: the group or role for a membership, the grant holder for a permission.
   const targetRef = first.kind === 'MEMBER_OF' || first.kind === 'HAS_ROLE' || first.kind === 'FEDERATES_TO' ? first.to : first.from;
   const v = graph.indexOf.get(targetRef.id)!;
-  const title = `${EDGE_ACTIONS[action]}: ${cut.action === 'remove-grant' ? `grant ${cut.name}` : `${first.from.name} -${first.kind}-> ${first.to.name}`}${edges.length > 1 ? ` (${plural(edges.length, 'edge')})` : ''}`;
+  const what = cut.action === 'remove-grant' ? `grant ${cut.name}` : delegation ? cut.name : `${first.from.name} -${first.kind}-> ${first.to.name}`;
+  const title = `${EDGE_ACTIONS[action]}: ${what}${edges.length > 1 ? ` (${plural(edges.length, 'edge')})` : ''}`;
   const ids = cut.action === 'remove-grant' ? [...new Set(edges.map((e) => e.edgeId))] : cut.mitigations.flatMap((m) => ('removeEdge' in m ? [m.removeEdge] : []));
   push({
     phase: 'cut', action, title, target: targetRef, where: `${targetRef.platform} admin console or API`, who: whoCanAct(ctx, v),

@@ -345,6 +345,7 @@ export const cutSchema = z.object({
   node: nodeRefSchema.extend({ type: z.string().optional() }).optional(),
   edges: z.array(edgeRefSchema).optional(),
   edgesDisabled: z.number().int(),
+  delegation: z.literal(true).optional(),
   mitigations: z.array(z.union([z.object({ revoke: z.string() }), z.object({ disable: z.string() }), z.object({ removeEdge: z.string() })])),
 }) satisfies z.ZodType<Cut>;
 export type CutView = z.infer<typeof cutSchema>;

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
+import { cutText } from '../../../engine/report/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
 import { overlayOfSteps, respondPlan, type ResponsePlan } from '../../../engine/analysis/respond.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
@@ -242,6 +243,8 @@ describe('respondPlan: hunt and the preventive plan\'s actionability', () => {
     expect([first.cut, ...first.alternatives].map((cut) => [cut.action, cut.id])).toEqual([['remove-edge', 'dwd-1']]);
     expect(first.scoreAfter).toBe(0);
     expect(first.cut.mitigations).toEqual([{ removeEdge: 'dwd-1' }]);
+    expect(first.cut).toMatchObject({ delegation: true, name: 'backup -DELEGATED_AS-> ceo' });
+    expect(cutText(first.cut)).toBe('Remove the delegation backup -DELEGATED_AS-> ceo (and the 2 edges it allows)');
     expect(whatIf(s.graph, [s.ix('backup')], first.cut.mitigations, { at: AT }).scoreAfter).toBe(0);
     // After a breach the source itself is contained instead: the stolen service account is disabled.
     const response = respondPlan(s.graph, [s.ix('backup')], { at: AT });
