@@ -15,14 +15,15 @@ const prop = (node: GraphNode, key: string): string | undefined => {
 };
 
 /** The vendor-wide kill in one tenant: one action that revokes every credential the vendor holds there. */
-export function vendorKillAction(platform: string, app: GraphNode | undefined, vendor: string, credentialCount: number): PlatformAction {
+export function vendorKillAction(platform: string, app: GraphNode | undefined, vendor: string, credentials: readonly GraphNode[]): PlatformAction {
   const name = app ? `"${app.name}"` : `of ${vendor}`;
-  const tokens = `${credentialCount} credential${credentialCount === 1 ? '' : 's'}`;
+  const tokens = `${credentials.length} credential${credentials.length === 1 ? '' : 's'}`;
   switch (platform) {
     case 'google-workspace': {
-      const client = app ? (prop(app, 'clientId') ?? app.id.split(':app:')[1]) : undefined;
+      // The client id is on the app registration, or on the grants themselves (a domain-wide delegation).
+      const client = (app ? (prop(app, 'clientId') ?? app.id.split(':app:')[1]) : undefined) ?? credentials.map((c) => prop(c, 'clientId')).find((id) => id !== undefined);
       return {
-        action: `Block OAuth client ${client ? `${client} (${app!.name})` : name} in Google Admin and revoke its tokens (${tokens})`,
+        action: `Block OAuth client ${client ? `${client} (${app ? app.name : vendor})` : name} in Google Admin and revoke its tokens (${tokens})`,
         where: 'Google Admin console: Security > Access and data control > API controls > App access control > Change access: Blocked; then Admin SDK Directory tokens.delete for each user (or remove the client from domain-wide delegation)',
       };
     }

@@ -449,7 +449,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       const target = registration ?? (credentials.length === 1 ? credentials[0]! : ctx.platforms.get(key)?.[0] ?? credentials[0]!);
       const platform = graph.nodes[credentials[0]!]!.platform;
       const namingApp = registration ?? [...group.holders, ...vendor.nodes].find((x) => graph.nodes[x]!.kind === 'App' && heldBy(x, credentials));
-      const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.length);
+      const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.map((c) => graph.nodes[c]!));
       const blockedNodes = registration !== undefined ? [registration, ...credentials] : credentials;
       for (const c of credentials) killed.add(c);
       const impact = impactOf(ctx, blockedNodes, new Set([...sources, ...vendor.nodes]));
@@ -532,7 +532,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     const h = harvestedMap.get(c)!;
     const wording = rotateAction(node);
     const through = liveThroughRefresh(graph, c, at);
-    const blocked = through !== undefined ? [c, through] : [c];
+    // The refresh token goes with the token it keeps alive, unless an earlier step already revoked it.
+    const blocked = through !== undefined && overlay.blockedNodes[through] !== 1 ? [c, through] : [c];
     const impact = impactOf(ctx, blocked, isSource);
     impact.notes.unshift(`on its own it reaches ${Math.round(score * 100) / 100} points`);
     const title = through !== undefined

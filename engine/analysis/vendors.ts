@@ -50,8 +50,10 @@ const cache = new WeakMap<CompactGraph, VendorIndex>();
  * Platform names a vendor, its platform key is not one a customer administers, and something there holds,
  * manages or keeps a credential or principal of another platform (a vendor's token store). A customer's own
  * tenant of a vendor's SaaS (a support instance, a signing account) keeps nothing of other platforms and
- * stays the customer's. Vendor tenants joined by a shared vendor
- * name or a MANAGES edge are one vendor.
+ * stays the customer's. (4) A tenant with no Platform node where a vendor environment MANAGES an identity or a
+ * credential is the vendor's own (its cloud project, where its service account lives); an App it manages is
+ * its registration with a customer, on the customer's side. Vendor tenants joined by a shared
+ * vendor name or a MANAGES edge are one vendor.
  */
 export function vendorIndex(graph: CompactGraph): VendorIndex {
   const cached = cache.get(graph);
@@ -74,6 +76,17 @@ export function vendorIndex(graph: CompactGraph): VendorIndex {
     if (node.kind !== 'Platform' || !node.vendor) return;
     if (managesForOthers.has(key) || (!CUSTOMER_PLATFORMS.has(node.platform) && keepsForOthers.has(key))) vendorTenants.set(key, node.vendor);
   });
+  // (4) What a vendor environment manages on a tenant the graph has no Platform for (the vendor's own cloud
+  // project, where its service account lives) is the vendor's too; a tenant with a Platform is a customer's.
+  const platformTenants = new Set<string>();
+  graph.nodes.forEach((node, v) => { if (node.kind === 'Platform') platformTenants.add(tenantKey(graph, v)); });
+  for (let e = 0; e < graph.edgeCount; e++) {
+    // Apps are registrations with the customer (an OAuth client, a connected app): those stay the customer's.
+    if (graph.edgeKind[e] !== managesCode || graph.nodes[graph.edgeSrc[e]!]!.kind !== 'Platform' || graph.nodes[graph.edgeDst[e]!]!.kind === 'App') continue;
+    const label = vendorTenants.get(tenantKey(graph, graph.edgeSrc[e]!));
+    const to = tenantKey(graph, graph.edgeDst[e]!);
+    if (label !== undefined && !platformTenants.has(to) && !vendorTenants.has(to)) vendorTenants.set(to, label);
+  }
 
   // Union-find over vendor tenants: the same vendor name, or one managing a node of the other.
   const keys = [...vendorTenants.keys()].sort();

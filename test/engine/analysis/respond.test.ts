@@ -272,14 +272,27 @@ const caseArb = fc.tuple(cutCaseArb(), fc.boolean()).map(([c, vendor]): CutCase 
  * principal or credential of another platform.
  */
 const KEEPING = new Set(['MANAGES', 'HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
+const tenantOf = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
+/** Rules 2 and 3 for one tenant: its Platform names a vendor and something there keeps what belongs to another platform. */
+const vendorTenant = (graph: CompactGraph, tenant: string): boolean => {
+  if (!graph.nodes.some((other, u) => other.kind === 'Platform' && other.vendor !== undefined && tenantOf(graph, u) === tenant)) return false;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const from = graph.edgeSrc[e]!;
+    if (tenantOf(graph, from) === tenant && KEEPING.has(graph.edgeKindNames[graph.edgeKind[e]!]!) && graph.nodes[graph.edgeDst[e]!]!.platform !== graph.nodes[from]!.platform) return true;
+  }
+  return false;
+};
 const vendorSideOf = (graph: CompactGraph, v: number): boolean => {
   const node = graph.nodes[v]!;
   if (node.kind === 'App' && node.thirdParty === true && node.vendor !== undefined) return true;
-  const sameTenant = (u: number) => graph.nodes[u]!.platform === node.platform && graph.nodes[u]!.tenant === node.tenant;
-  if (!graph.nodes.some((other, u) => other.kind === 'Platform' && other.vendor !== undefined && sameTenant(u))) return false;
+  const tenant = tenantOf(graph, v);
+  if (vendorTenant(graph, tenant)) return true;
+  // Rule 4: a tenant without a Platform where a vendor tenant's Platform manages something other than an App.
+  if (graph.nodes.some((other, u) => other.kind === 'Platform' && tenantOf(graph, u) === tenant)) return false;
   for (let e = 0; e < graph.edgeCount; e++) {
     const from = graph.edgeSrc[e]!;
-    if (sameTenant(from) && KEEPING.has(graph.edgeKindNames[graph.edgeKind[e]!]!) && graph.nodes[graph.edgeDst[e]!]!.platform !== node.platform) return true;
+    if (graph.edgeKindNames[graph.edgeKind[e]!] === 'MANAGES' && graph.nodes[from]!.kind === 'Platform' && graph.nodes[graph.edgeDst[e]!]!.kind !== 'App'
+      && tenantOf(graph, graph.edgeDst[e]!) === tenant && vendorTenant(graph, tenantOf(graph, from))) return true;
   }
   return false;
 };
@@ -368,7 +381,8 @@ describe('respondPlan on random graphs', () => {
           expect(usableAt(graph.nodes[v]!, AT)).toBe(false);
         }
         if (h.remediation === 'rotate') {
-          expect(plan.steps.filter((step) => step.phase === 'rotate' && step.target.id === h.id)).toHaveLength(1);
+          // Its own rotation, or the rotation of the access token it keeps alive (which revokes it too).
+          expect(plan.steps.filter((step) => step.phase === 'rotate' && step.blocks.nodes.includes(h.id))).toHaveLength(1);
         }
       }
     }), { numRuns: 200 });
