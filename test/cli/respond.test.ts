@@ -39,6 +39,18 @@ describe('blastmap respond on the demo', () => {
     expect(contain[0]!.who[0]).toMatchObject({ kind: 'Role', name: 'Profile: System Administrator' });
   });
 
+  it('contains a vendor whose service account lives in its own cloud project by blocking its delegation, not by touching the project', async () => {
+    const run = await runCli(['respond', 'Vaultline Backup for Google Workspace', '--graph', 'datasets/demo', '--at', AT, '--format', 'json']);
+    const plan = respondResponseSchema.parse(JSON.parse(run.out));
+    const contain = plan.steps.filter((step) => step.phase === 'contain');
+    expect(contain.map((step) => [step.action, step.target.id])).toEqual([
+      ['vendor-kill', 'google-workspace:corvidlabs.com:credential:domain-wide-delegation/104477230918822460113'],
+    ]);
+    expect(contain[0]!.title).toContain('Block OAuth client 104477230918822460113');
+    // Vaultline's own service account and its key are the vendor's to deal with: left as residue, said so.
+    expect(plan.residue.map((r) => [r.kind, r.why])).toEqual([['Identity', "on Vaultline Software's side: only the vendor can act there"]]);
+  });
+
   it('prints the window, the assumptions and the phases in text, and --since narrows the window', async () => {
     const run = await runCli(['respond', 'Parley Chat', '--graph', 'datasets/demo', '--at', AT, '--since', '2026-11-01']);
     expect(run.code).toBe(0);
