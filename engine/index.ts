@@ -18,6 +18,8 @@ export * from './analysis/frontier-reach.ts';
 export * from './analysis/paths.ts';
 export * from './analysis/dominators.ts';
 export * from './analysis/plan.ts';
+export * from './analysis/respond.ts';
+export * from './analysis/vendors.ts';
 export * from './analysis/mitigations.ts';
 export * from './analysis/whatif.ts';
 export * from './analysis/exposure.ts';

@@ -209,6 +209,7 @@ export function cutText(cut: Cut): string {
     }
     case 'remove-edge': {
       const edges = cut.edges ?? [];
+      if (cut.delegation) return `Remove the delegation ${plain(cut.name)} (and the ${plural(edges.filter((edge) => edge.kind !== 'DELEGATED_AS').length, 'edge')} it allows)`;
       return `Remove ${edges[0] ? edgeText(edges[0]) : plain(cut.name)}${edges.length > 1 ? ` (${edges.length} parallel edges)` : ''}`;
     }
   }
@@ -281,6 +282,7 @@ export function cutMarkdown(cut: Cut): string {
     case 'remove-grant':
       return `Withdraw the grant **${md(cut.name)}** (${plural(cut.edges?.length ?? 0, 'edge')}: ${(cut.edges ?? []).slice(0, 3).map((e) => `\`${e.kind}\` → ${md(e.to.name)}`).join(', ')}${(cut.edges?.length ?? 0) > 3 ? ', …' : ''})`;
     case 'remove-edge':
+      if (cut.delegation) return `Remove the delegation **${md(cut.name)}**`;
       return `Remove ${cut.edges?.[0] ? edge(cut.edges[0]) : md(cut.name)}`;
   }
 }
