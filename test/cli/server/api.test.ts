@@ -150,6 +150,19 @@ describe('bad requests', () => {
     expect((await app.request('/api/node/nope')).status).toBe(404);
   });
 
+  it('an unknown condition to enforce is a 400 INVALID_OPTION naming the known ones', async () => {
+    for (const route of ['/api/radius', '/api/plan']) {
+      const response = await post(route, { sources: [PARLEY], enforce: ['mfa', 'nosuch'] });
+      expect(response.status).toBe(400);
+      const body = errorResponseSchema.parse(await response.json());
+      expect(body.error.code).toBe('INVALID_OPTION');
+      expect(body.error.message).toContain('"nosuch"');
+      expect(body.error.candidates).toEqual(expect.arrayContaining(['ip-allowlist', 'mfa', 'signed-in-user-rights']));
+    }
+    expect((await post('/api/exposure', { target: JEWEL, enforce: ['nosuch'] })).status).toBe(400);
+    expect((await post('/api/radius', { sources: [PARLEY], enforce: ['ip-allowlist'] })).status).toBe(200);
+  });
+
   it('refuses bodies that are not JSON, are malformed, or are too large', async () => {
     expect((await post('/api/radius', 'sources=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
     expect((await post('/api/radius', '{"sources": [', { 'content-type': 'application/json' })).status).toBe(400);
