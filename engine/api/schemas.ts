@@ -387,3 +387,43 @@ export const exposureResponseSchema = z.object({
   exposed: z.array(nodeRefSchema.extend({ level: levelSchema, hops: z.number().int(), path: z.array(pathStepSchema) })),
 }) satisfies z.ZodType<Exposure>;
 export type ExposureResponse = z.infer<typeof exposureResponseSchema>;
+
+// ------------------------------------------------------------------------------------------------ respond
+
+export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
+export type RespondPhase = (typeof RESPOND_PHASES)[number];
+
+export const respondRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  since: isoDate.optional().describe('Start of the compromise window: credentials read from then on are harvested (default: as long as the graph knows).'),
+});
+export type RespondRequest = z.infer<typeof respondRequestSchema>;
+
+const respondTargetSchema = z.looseObject({ id: z.string(), name: z.string(), kind: z.string(), platform: z.string() });
+/** A person, team or node that carries a step out: the engine may name them by text or by node. */
+const respondWhoSchema = z.union([z.string(), z.looseObject({ name: z.string() })]);
+
+export const respondStepSchema = z.looseObject({
+  phase: z.enum(RESPOND_PHASES),
+  action: z.string(),
+  target: respondTargetSchema,
+  /** Where the action is taken (the platform's console, the vendor). */
+  where: z.string(),
+  who: z.array(respondWhoSchema),
+  /** What the step takes away (nodes, edges, paths): shown as the engine words it. */
+  removes: z.unknown(),
+  impact: z.unknown(),
+  /** When the engine states them: the what-if mitigations that model the step. */
+  mitigations: z.array(mitigationItemSchema).optional(),
+});
+export type RespondStepView = z.infer<typeof respondStepSchema>;
+
+export const respondResponseSchema = z.looseObject({
+  source: z.unknown(),
+  since: z.string().nullable().optional(),
+  at: z.string(),
+  /** Credentials the attacker read in the window: usable after any cut until rotated. */
+  harvested: z.array(z.looseObject({ id: z.string(), name: z.string(), via: z.unknown() })),
+  steps: z.array(respondStepSchema),
+});
+export type RespondResponse = z.infer<typeof respondResponseSchema>;
