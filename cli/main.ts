@@ -9,6 +9,7 @@ import { registerRadius } from './commands/radius.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerPaths } from './commands/paths.ts';
 import { registerPlan } from './commands/plan.ts';
+import { registerRespond } from './commands/respond.ts';
 import { registerWhatIf } from './commands/whatif.ts';
 import { registerExposure } from './commands/exposure.ts';
 import { registerRank } from './commands/rank.ts';
@@ -37,6 +38,7 @@ export function buildProgram(io: Io): Command {
   registerSchema(program, io);
   registerPaths(program, io);
   registerPlan(program, io);
+  registerRespond(program, io);
   registerWhatIf(program, io);
   registerExposure(program, io);
   registerRank(program, io);

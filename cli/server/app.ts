@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
   metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
+  respondRequestSchema, respondResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
 import { mitigationSchema, type Mitigation } from '../../engine/analysis/mitigations.ts';
@@ -22,7 +23,7 @@ import { graphView } from './aggregate.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
-import { exposureResponse, metaResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, resolveSources, whatIfResponse } from './views.ts';
+import { exposureResponse, metaResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
 /** Largest request body accepted: analysis requests are small; mitigation lists stay well under this. */
@@ -192,6 +193,11 @@ export function createApp(options: AppOptions): Hono {
 
   app.post('/api/radius', async (c) => send(c, radiusResponseSchema, radiusResponse(graph, parseRequest(radiusRequestSchema, await jsonBody(c)))));
   app.post('/api/plan', async (c) => send(c, planResponseSchema, planResponse(graph, parseRequest(planRequestSchema, await jsonBody(c)))));
+  // The containment plan: GET for a link (one `sources` parameter per source), POST for scripts and the UI.
+  app.get('/api/respond', (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, defined({
+    ...analysisQuery(c), sources: c.req.queries('sources'), since: c.req.query('since') || undefined, steps: number(c.req.query('steps')),
+  })))));
+  app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)))));
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
   app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
 

@@ -2,13 +2,14 @@
 // schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
 import {
   LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
-  type RadiusRequest, type RadiusResponse, type WhatIfRequest,
+  type RadiusRequest, type RadiusResponse, type RespondRequest, type WhatIfRequest,
 } from '../../engine/api/schemas.ts';
 import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
 import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
 import { compileMitigations, type Mitigation } from '../../engine/analysis/mitigations.ts';
 import { lateralPaths } from '../../engine/analysis/paths.ts';
 import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
+import { respondPlan, type ResponsePlan } from '../../engine/analysis/respond.ts';
 import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { reach, toInstant, type ReachOptions } from '../../engine/analysis/reach.ts';
@@ -85,6 +86,12 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
 export function planResponse(graph: CompactGraph, request: PlanRequest): RevocationPlan {
   const plan = revocationPlan(graph, resolveSources(graph, request.sources), { ...reachOptionsOf(request), steps: request.steps ?? 5 });
   return { ...plan, steps: plan.steps.map((step) => ({ ...step, lost: step.lost.slice(0, LIST_CAP), lowered: step.lowered.slice(0, LIST_CAP) })) };
+}
+
+export function respondResponse(graph: CompactGraph, request: RespondRequest): ResponsePlan {
+  const options = { ...reachOptionsOf(request), ...(request.since !== undefined ? { since: request.since } : {}), ...(request.steps !== undefined ? { cutSteps: request.steps } : {}) };
+  const plan = respondPlan(graph, resolveSources(graph, request.sources), options);
+  return { ...plan, residue: plan.residue.slice(0, LIST_CAP) };
 }
 
 export function whatIfResponse(graph: CompactGraph, request: WhatIfRequest): WhatIfResult {

@@ -132,10 +132,14 @@ export function closestStrings(text: string, pool: Iterable<string>, limit = 5):
 function edgeIndexById(graph: CompactGraph): Map<string, number[]> {
   const byId = new Map<string, number[]>();
   for (let e = 0; e < graph.edgeCount; e++) {
-    const id = edgeIdAt(graph, e);
-    const list = byId.get(id);
-    if (list) list.push(e);
-    else byId.set(id, [e]);
+    // An edge the graph builder derived from a scoped delegation goes with it: removing the delegation
+    // (its edge id) removes everything it allowed.
+    for (const id of [edgeIdAt(graph, e), graph.edgeAttrs[e]?.derivedFrom]) {
+      if (id === undefined) continue;
+      const list = byId.get(id);
+      if (list) list.push(e);
+      else byId.set(id, [e]);
+    }
   }
   return byId;
 }

@@ -7,6 +7,7 @@ import { reachDominators } from './dominators.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
+import { vendorIndex } from './vendors.ts';
 
 /** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
 export type CutAction = 'revoke' | 'disable' | 'remove-grant' | 'remove-edge';
@@ -118,6 +119,12 @@ export interface PlanOptions extends ReachOptions {
   steps?: number;
   /** Equally good cuts listed per step (default 3). */
   alternatives?: number;
+  /**
+   * Containment (`blastmap respond`): also leave out cuts on the vendor's side (disabling a vendor's app, removing
+   * a vendor's own grant), and when no single cut removes anything, still cut the path that carries the most,
+   * so parallel paths are cut one by one instead of being left standing.
+   */
+  containment?: boolean;
 }
 
 /** A cut under evaluation: what it blocks and bounds on what it removes. */
@@ -131,19 +138,25 @@ interface Candidate {
   upper: number;
   /** Exact score removed, once known. */
   removed?: number;
+  /** Disabling a person's account: the costliest cut, taken after any other cut that removes as much. */
+  human?: boolean;
 }
 
 const ACTION_RANK: Record<CutAction, number> = { revoke: 0, disable: 1, 'remove-grant': 2, 'remove-edge': 2 };
+/** Disabling a human comes after every other kind of cut that removes as much. */
+const HUMAN_RANK = 3;
+const actionRank = (cut: Candidate): number => (cut.human ? HUMAN_RANK : ACTION_RANK[cut.action]);
 
 /**
  * Order of cuts removing the same score: revoking a credential first (it works even when the attacker
- * already copied the secret, which removing a path to it does not), then disabling a principal, then grant
- * and edge removals; then the cut that takes out fewer edges; then a grant before a bare edge; then by id.
+ * already copied the secret, which removing a path to it does not), then disabling a non-human principal,
+ * then grant and edge removals, then disabling a person's account; then the cut that takes out fewer edges;
+ * then a grant before a bare edge; then by id.
  */
 function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
   const difference = (b.removed ?? 0) - (a.removed ?? 0);
   if (Math.abs(difference) > tolerance) return difference;
-  return ACTION_RANK[a.action] - ACTION_RANK[b.action]
+  return actionRank(a) - actionRank(b)
     || a.edgesDisabled - b.edgesDisabled
     || Number(a.action === 'remove-edge') - Number(b.action === 'remove-edge')
     || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -152,11 +165,13 @@ function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
 /** Scores are sums of small numbers; two cuts within this of each other remove the same. */
 const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
 
-/** Lazily built per graph: edge ids (derived ids can repeat) and the edges of each grant. */
+/** Lazily built per graph: edge ids (derived ids can repeat), the edges of each grant, the edges derived from each delegation. */
 interface EdgeIndex {
   idOf: string[];
   byId: Map<string, number[]>;
   byGrant: Map<string, number[]>;
+  /** Delegation edge id -> the edges the graph builder derived from it (attribute `derivedFrom`). */
+  byDelegation: Map<string, number[]>;
 }
 const edgeIndexCache = new WeakMap<CompactGraph, EdgeIndex>();
 function edgeIndex(graph: CompactGraph): EdgeIndex {
@@ -165,8 +180,15 @@ function edgeIndex(graph: CompactGraph): EdgeIndex {
     const idOf: string[] = new Array(graph.edgeCount);
     const byId = new Map<string, number[]>();
     const byGrant = new Map<string, number[]>();
+    const byDelegation = new Map<string, number[]>();
     for (let e = 0; e < graph.edgeCount; e++) {
       const id = edgeIdAt(graph, e);
+      const derivedFrom = graph.edgeAttrs[e]?.derivedFrom;
+      if (derivedFrom !== undefined) {
+        const list = byDelegation.get(derivedFrom);
+        if (list) list.push(e);
+        else byDelegation.set(derivedFrom, [e]);
+      }
       idOf[e] = id;
       const same = byId.get(id);
       if (same) same.push(e);
@@ -178,7 +200,7 @@ function edgeIndex(graph: CompactGraph): EdgeIndex {
         else byGrant.set(grant, [e]);
       }
     }
-    index = { idOf, byId, byGrant };
+    index = { idOf, byId, byGrant, byDelegation };
     edgeIndexCache.set(graph, index);
   }
   return index;
@@ -212,8 +234,10 @@ const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder
  * the reached nodes that can be cut (credentials and principals, never a source), the edges on witness paths
  * (by edge id), and the grants those edges derive from.
  */
-function candidateCuts(graph: CompactGraph, result: ReachResult): Candidate[] {
-  const { idOf, byId, byGrant } = edgeIndex(graph);
+function candidateCuts(graph: CompactGraph, result: ReachResult, containment = false): Candidate[] {
+  const { idOf, byId, byGrant, byDelegation } = edgeIndex(graph);
+  const { vendorSide } = vendorIndex(graph);
+  const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
   const isSource = new Set(result.sources);
   const graded = gradedKinds(graph);
 
@@ -242,24 +266,37 @@ function candidateCuts(graph: CompactGraph, result: ReachResult): Candidate[] {
   const candidates: Candidate[] = [];
   for (const v of result.order) {
     if (isSource.has(v) || graded[graph.nodeKind[v]!] === 1) continue;
-    const principal = graph.schema.nodeKinds[graph.nodes[v]!.kind]!.principal;
+    // The customer cannot disable what runs in the vendor's environment; it revokes what the vendor was given.
+    if (containment && vendorSide[v] === 1) continue;
+    const record = graph.nodes[v]!;
+    const principal = graph.schema.nodeKinds[record.kind]!.principal;
     let upper = 0;
     for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
-    candidates.push({
-      action: principal ? 'disable' : 'revoke', id: graph.nodes[v]!.id, nodes: [v], edges: [],
+    const candidate: Candidate = {
+      action: principal ? 'disable' : 'revoke', id: record.id, nodes: [v], edges: [],
       edgesDisabled: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]! + graph.revOffsets[v + 1]! - graph.revOffsets[v]!, upper,
-    });
+    };
+    if (record.kind === 'Identity' && record.subtype === 'human') candidate.human = true;
+    candidates.push(candidate);
   }
   const edgeIds = new Set<string>();
   const grants = new Set<string>();
+  const delegations = new Set<string>();
   for (const e of slotsByEdge.keys()) {
-    edgeIds.add(idOf[e]!);
-    const grant = graph.edgeAttrs[e]?.grant;
-    if (grant !== undefined) grants.add(grant);
+    const attrs = graph.edgeAttrs[e];
+    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
+    if (attrs?.derivedFrom !== undefined) delegations.add(attrs.derivedFrom);
+    else edgeIds.add(idOf[e]!);
+    if (attrs?.grant !== undefined) grants.add(attrs.grant);
   }
   for (const grant of [...grants].sort()) {
     const edges = byGrant.get(grant)!;
     candidates.push({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  for (const id of [...delegations].sort()) {
+    const edges = [...(byId.get(id) ?? []), ...byDelegation.get(id)!];
+    if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
+    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
   for (const id of [...edgeIds].sort()) {
     const edges = byId.get(id)!;
@@ -268,6 +305,10 @@ function candidateCuts(graph: CompactGraph, result: ReachResult): Candidate[] {
     if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
     // Structural edges (a container's parts, an administrator's reach) are not something a responder removes.
     if (!edges.every((e) => isCuttable(graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]))) continue;
+    // Nobody can make a vendor forget a credential it holds: revoking the credential is the action.
+    if (edges.some((e) => graph.edgeKind[e] === holdsCode && vendorSide[graph.edgeSrc[e]!] === 1)) continue;
+    // Nor take back what the vendor granted itself in its own environment.
+    if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
     candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
   return candidates;
@@ -279,6 +320,8 @@ interface RankedCuts {
   candidateCount: number;
   /** The best `count` cuts that remove something, best first, each with its exact `removed`. */
   ranked: Candidate[];
+  /** Containment only: when no single cut removes anything, the cut on the witness paths that carry the most. */
+  fallback?: Candidate;
 }
 
 /**
@@ -287,12 +330,12 @@ interface RankedCuts {
  * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
  * can still beat or tie the `count`-th best found.
  */
-function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number): RankedCuts {
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
   const result = reach(graph, sources, reachOptions);
   const score = scoreOf(graph, result);
   const tolerance = toleranceFor(score);
-  const candidates = candidateCuts(graph, result);
+  const candidates = candidateCuts(graph, result, containment);
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
 
   const flow = reachDominators(graph, sources, reachOptions, result);
@@ -330,6 +373,14 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
     .filter((c) => c.removed !== undefined && c.removed > tolerance)
     .sort((a, b) => compareCuts(a, b, tolerance))
     .slice(0, count);
+  if (ranked.length === 0 && containment) {
+    // Parallel paths: no one cut helps, but cutting the heaviest witness path makes the next cut count.
+    const fallback = candidates.filter((c) => c.upper > tolerance).sort((a, b) => b.upper - a.upper || actionRank(a) - actionRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+    if (fallback) {
+      fallback.removed = 0;
+      return { result, score, candidateCount: candidates.length, ranked, fallback };
+    }
+  }
   return { result, score, candidateCount: candidates.length, ranked };
 }
 
@@ -361,9 +412,14 @@ function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
     return { action: candidate.action, id: candidate.id, name: record.name, node, edgesDisabled: candidate.edgesDisabled, mitigations: [mitigation] };
   }
   const edges = candidate.edges.map((e) => edgeRef(graph, e, idOf[e]!));
-  const mitigations: CutMitigation[] = [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
+  const delegation = candidate.action === 'remove-edge' && candidate.edges.some((e) => graph.edgeAttrs[e]?.derivedFrom === candidate.id);
+  // A delegation is removed as one (whatif's removeEdge of its id takes its derived edges with it).
+  const mitigations: CutMitigation[] = delegation ? [{ removeEdge: candidate.id }] : [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
   let name: string;
-  if (candidate.action === 'remove-grant') {
+  if (delegation) {
+    const own = edges.find((edge) => edge.edgeId === candidate.id) ?? edges[0]!;
+    name = `delegation ${own.from.name} -${own.kind === 'DELEGATED_AS' ? 'DELEGATED_AS' : own.kind}-> ${own.kind === 'DELEGATED_AS' ? own.to.name : candidate.id}`;
+  } else if (candidate.action === 'remove-grant') {
     const holder = graph.indexOf.get(candidate.id);
     name = holder !== undefined ? graph.nodes[holder]!.name : candidate.id;
   } else {
@@ -466,20 +522,20 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
 export function revocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
   const stepCount = checkCount('steps', options.steps, 5);
   const alternativeCount = checkCount('alternatives', options.alternatives, 3);
-  const { steps: _steps, alternatives: _alternatives, ...rest } = options;
+  const { steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
   const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
   const overlay = workingOverlay(graph, options.overlay);
   const steps: PlanStep[] = [];
   let stoppedBecause: PlanStop = 'steps';
-  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0);
+  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
   const initial = current;
   for (let step = 1; step <= stepCount; step++) {
     const tolerance = toleranceFor(current.score);
     if (current.score <= tolerance) { stoppedBecause = 'nothing-left'; break; }
-    const chosen = current.ranked[0];
+    const chosen = current.ranked[0] ?? current.fallback;
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
     applyCut(overlay, chosen);
-    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0);
+    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
     const alternatives = current.ranked.slice(1).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;

@@ -8,6 +8,7 @@ import type { AppliedMitigation } from '../analysis/mitigations.ts';
 import type { LateralBridge, LateralTarget } from '../analysis/paths.ts';
 import type { Cut, PlanStep, RevocationPlan } from '../analysis/plan.ts';
 import type { ControlSummary, NodeRef, PathStepView, PlatformSummary } from '../analysis/radius.ts';
+import { RESPOND_ACTIONS, RESPOND_PHASES, type ResponsePlan } from '../analysis/respond.ts';
 import type { WhatIfResult } from '../analysis/whatif.ts';
 import { LEVELS } from '../schema/index.ts';
 
@@ -49,6 +50,13 @@ export const planRequestSchema = analysisOptionsSchema.extend({
   steps: z.number().int().min(1).max(20).optional(),
 });
 export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+export const respondRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  since: isoDate.optional().describe("When the attacker got the sources; default their createdAt, else unknown (assume all)."),
+  steps: z.number().int().min(0).max(100).optional().describe('Most cut steps after contain and rotate (default 25).'),
+});
+export type RespondRequest = z.infer<typeof respondRequestSchema>;
 
 export const whatIfRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
@@ -374,6 +382,66 @@ export const planResponseSchema = z.object({
 }) satisfies z.ZodType<RevocationPlan>;
 export type PlanResponse = z.infer<typeof planResponseSchema>;
 
+const whoSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), platform: z.string(), how: z.string(), compromised: z.boolean() });
+
+/** One step of the containment plan; `phase`, `action`, `target`, `where`, `who`, `removes`, `impact` are the contract the UI reads. */
+export const respondStepSchema = z.object({
+  step: z.number().int(),
+  phase: z.enum(RESPOND_PHASES),
+  action: z.enum(RESPOND_ACTIONS),
+  title: z.string(),
+  target: nodeRefSchema,
+  where: z.string(),
+  who: z.array(whoSchema),
+  removes: z.number(),
+  scoreAfter: z.number(),
+  reachedAfter: z.number().int(),
+  impact: z.object({
+    cost: z.enum(['low', 'medium', 'high']),
+    notes: z.array(z.string()),
+    dependents: z.array(nodeRefSchema.extend({ relation: z.string() })),
+  }),
+  containment: z.boolean(),
+  blocks: z.object({ nodes: z.array(z.string()), edges: z.array(z.string()) }),
+  mitigations: z.array(z.union([z.object({ revoke: z.string() }), z.object({ disable: z.string() }), z.object({ removeEdge: z.string() })])),
+  credentials: z.array(nodeRefSchema).optional(),
+  vendor: z.string().optional(),
+  lookFor: z.array(z.string()).optional(),
+  objects: z.array(nodeRefSchema).optional(),
+  since: z.string().nullable().optional(),
+  liveThrough: nodeRefSchema.optional(),
+  edges: z.array(z.object({ edgeId: z.string(), kind: z.string(), from: nodeRefSchema, to: nodeRefSchema })).optional(),
+});
+
+export const respondResponseSchema = z.object({
+  source: nodeRefSchema,
+  sources: z.array(nodeRefSchema),
+  since: z.string().nullable(),
+  sinceBasis: z.enum(['option', 'createdAt', 'unknown']),
+  at: z.string(),
+  harvested: z.array(nodeRefSchema.extend({
+    via: z.string(),
+    viaNode: nodeRefSchema,
+    edgeKind: z.string(),
+    path: z.array(pathStepSchema),
+    validNow: z.boolean(),
+    liveThrough: nodeRefSchema.optional(),
+    remediation: z.enum(['contain', 'rotate', 'vendor', 'none']),
+    round: z.number().int(),
+  })),
+  steps: z.array(respondStepSchema),
+  initialScore: z.number(),
+  finalScore: z.number(),
+  initialReached: z.number().int(),
+  finalReached: z.number().int(),
+  crownJewelsBefore: z.array(nodeRefSchema),
+  crownJewelsAfter: z.array(nodeRefSchema),
+  residue: z.array(nodeRefSchema.extend({ level: z.string(), why: z.string() })),
+  vendors: z.array(z.string()),
+  assumptions: z.array(z.string()),
+}) satisfies z.ZodType<ResponsePlan>;
+export type RespondResponse = z.infer<typeof respondResponseSchema>;
+
 export const exposureResponseSchema = z.object({
   target: nodeRefSchema.extend({ tags: z.array(z.string()), sensitivity: z.number(), crownJewel: z.boolean() }),
   at: z.string(),
@@ -388,42 +456,3 @@ export const exposureResponseSchema = z.object({
 }) satisfies z.ZodType<Exposure>;
 export type ExposureResponse = z.infer<typeof exposureResponseSchema>;
 
-// ------------------------------------------------------------------------------------------------ respond
-
-export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
-export type RespondPhase = (typeof RESPOND_PHASES)[number];
-
-export const respondRequestSchema = analysisOptionsSchema.extend({
-  sources: sourcesField,
-  since: isoDate.optional().describe('Start of the compromise window: credentials read from then on are harvested (default: as long as the graph knows).'),
-});
-export type RespondRequest = z.infer<typeof respondRequestSchema>;
-
-const respondTargetSchema = z.looseObject({ id: z.string(), name: z.string(), kind: z.string(), platform: z.string() });
-/** A person, team or node that carries a step out: the engine may name them by text or by node. */
-const respondWhoSchema = z.union([z.string(), z.looseObject({ name: z.string() })]);
-
-export const respondStepSchema = z.looseObject({
-  phase: z.enum(RESPOND_PHASES),
-  action: z.string(),
-  target: respondTargetSchema,
-  /** Where the action is taken (the platform's console, the vendor). */
-  where: z.string(),
-  who: z.array(respondWhoSchema),
-  /** What the step takes away (nodes, edges, paths): shown as the engine words it. */
-  removes: z.unknown(),
-  impact: z.unknown(),
-  /** When the engine states them: the what-if mitigations that model the step. */
-  mitigations: z.array(mitigationItemSchema).optional(),
-});
-export type RespondStepView = z.infer<typeof respondStepSchema>;
-
-export const respondResponseSchema = z.looseObject({
-  source: z.unknown(),
-  since: z.string().nullable().optional(),
-  at: z.string(),
-  /** Credentials the attacker read in the window: usable after any cut until rotated. */
-  harvested: z.array(z.looseObject({ id: z.string(), name: z.string(), via: z.unknown() })),
-  steps: z.array(respondStepSchema),
-});
-export type RespondResponse = z.infer<typeof respondResponseSchema>;

@@ -1,119 +1,116 @@
-// The Respond view's reducer on the demo: a containment plan for the chat vendor plus the ticked steps become
-// the live radius request; the server's own radius answer proves that containing the vendor leaves what the
-// harvested keys open until they are rotated, and that ticking every step empties the radius.
+// The Respond view's reducer on the demo, against the engine's own containment plan for the chat vendor: ticking
+// the steps in order gives, through the server's radius answer, exactly the live radius the engine measured
+// after each step; harvested credentials stay sources (and lit) after containment until they are rotated.
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
-import { radiusResponse } from '../../cli/server/views.ts';
-import { respondResponseSchema, type RespondResponse } from '../../engine/api/schemas.ts';
-import { describeValue, respondState, stepKeys, stepMitigations, toggleStep } from '../../ui/src/logic/respond.ts';
-import { mitigationKey } from '../../ui/src/logic/url-state.ts';
+import { radiusResponse, respondResponse } from '../../cli/server/views.ts';
+import { respondResponseSchema } from '../../engine/api/schemas.ts';
+import { respondState, stepKeys, stepMitigations, toggleStep, whoText } from '../../ui/src/logic/respond.ts';
 import type { Mitigation } from '../../ui/src/logic/wire.ts';
 
 const demo = loadDemoGraph();
 const AT = '2026-11-01';
 const PARLEY = 'parley:prod:app:parley-chat';
-const REFRESH_TOKEN = 'salesforce:00dhs000000cvdlmak:credential:oauth-token/0H4Hs000000Cv01GAA/005Hs00000JrW4FIAQ/2024-03-12T16:22:05.000Z';
 const AWS_KEY = 'aws:111122223333:credential:access-key/9a184e3db4e81384';
 const SNOWFLAKE_PAT = 'snowflake:corvidlabs:credential:pat/SVC_REPORTING/GLIMPSE_DASHBOARDS';
 const BUCKET = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
 const REVENUE = 'snowflake:corvidlabs:resource:ANALYTICS.PUBLIC.CUSTOMER_REVENUE';
 
-const ref = (id: string) => {
-  const node = demo.nodes[demo.indexOf.get(id)!]!;
-  return { id, name: node.name, kind: node.kind, platform: node.platform };
-};
-const grants = demo.nodes.filter((n) => n.kind === 'Credential' && n.id.includes('prl3mailsync')).map((n) => n.id);
-
-/** The plan the contract describes for Parley, in the order of its phases but listed shuffled. */
-const plan: RespondResponse = respondResponseSchema.parse({
-  source: [ref(PARLEY)],
-  since: '2026-10-01',
-  at: AT,
-  harvested: [
-    { id: AWS_KEY, name: ref(AWS_KEY).name, via: 'CONTAINS_CREDENTIAL' },
-    { id: SNOWFLAKE_PAT, name: ref(SNOWFLAKE_PAT).name, via: 'CONTAINS_CREDENTIAL' },
-  ],
-  steps: [
-    { phase: 'hunt', action: 'look for persistence', target: ref(AWS_KEY), where: 'aws', who: ['AWS admin'], removes: 0, impact: 'none' },
-    { phase: 'rotate', action: 'rotate', target: ref(AWS_KEY), where: 'aws', who: ['AWS admin'], removes: ['S3 buckets'], impact: 'svc-data-export jobs' },
-    { phase: 'contain', action: 'disable', target: ref(PARLEY), where: 'parley', who: [{ name: 'Parley vendor contact' }], removes: 50, impact: 'chat on the website' },
-    { phase: 'contain', action: 'revoke', target: ref(REFRESH_TOKEN), where: 'salesforce', who: ['Salesforce admin'], removes: 40, impact: 'Parley sync' },
-    ...grants.map((id) => ({ phase: 'contain', action: 'revoke', target: ref(id), where: 'google-workspace', who: ['Workspace admin'], removes: 3, impact: 'mail sync' })),
-    { phase: 'rotate', action: 'rotate', target: ref(SNOWFLAKE_PAT), where: 'snowflake', who: ['Snowflake admin'], removes: 9, impact: 'dashboards' },
-  ],
-});
+const plan = respondResponseSchema.parse(respondResponse(demo, { sources: [PARLEY], at: AT }));
+const keys = stepKeys(plan.steps);
 
 const live = (mitigations: readonly Mitigation[]) => {
   const state = respondState(plan, [PARLEY], mitigations, []);
-  return { state, radius: radiusResponse(demo, { sources: state.sources, at: AT, ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) }) };
+  return { state, radius: radiusResponse(demo, { sources: state.sources, at: AT, ...(mitigations.length > 0 ? { mitigations: [...mitigations] } : {}) }) };
 };
 const reached = (radius: ReturnType<typeof radiusResponse>) => new Set(radius.reached.map((entry) => entry.id));
+const tick = (mitigations: Mitigation[], phase: string) => {
+  let next = mitigations;
+  plan.steps.forEach((step, i) => { if (step.phase === phase) next = toggleStep(plan, keys[i]!, next, []).mitigations; });
+  return next;
+};
 
-describe('respond view state', () => {
-  it('lists the phases in their order, whatever the order of the steps', () => {
+describe('respond view state on the engine\u2019s plan for Parley', () => {
+  it('has something to contain and rotate (the fixture this test relies on)', () => {
+    expect(plan.steps.filter((step) => step.phase === 'contain').length).toBeGreaterThan(0);
+    expect(plan.harvested.filter((h) => h.remediation === 'rotate').map((h) => h.id).sort()).toEqual([AWS_KEY, SNOWFLAKE_PAT].sort());
+  });
+
+  it('lists the phases in their order, each step once', () => {
     const state = respondState(plan, [PARLEY], [], []);
-    expect(state.phases.map((group) => group.phase)).toEqual(['contain', 'rotate', 'hunt']);
-    expect(state.phases[0]!.steps.map((view) => view.step.target.id)).toEqual([PARLEY, REFRESH_TOKEN, ...grants]);
-    expect(state.total).toBe(plan.steps.length);
+    const order = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'];
+    const phases = state.phases.map((group) => group.phase);
+    expect(phases).toEqual([...phases].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    expect(state.phases.flatMap((group) => group.steps.map((view) => view.step.step))).toEqual(plan.steps.map((step) => step.step));
+    expect(new Set(keys).size).toBe(keys.length);
     expect(state.ticked).toBe(0);
   });
 
-  it('models a step as its what-if: credentials revoked, apps disabled, edges removed, hunting nothing', () => {
-    expect(stepMitigations(plan.steps[2]!).map(mitigationKey)).toEqual([mitigationKey({ disable: PARLEY })]);
-    expect(stepMitigations(plan.steps[1]!).map(mitigationKey)).toEqual([mitigationKey({ revoke: AWS_KEY })]);
-    expect(stepMitigations(plan.steps[0]!)).toEqual([]);
-    const edge = { ...plan.steps[1]!, phase: 'cut' as const, target: { id: `${PARLEY}|HOLDS|${REFRESH_TOKEN}`, name: 'hold', kind: 'HOLDS', platform: 'parley' } };
-    expect(stepMitigations(edge)).toEqual([{ removeEdge: edge.target.id, description: 'rotate hold' }]);
-    // What the engine states wins over the guess.
-    expect(stepMitigations({ ...plan.steps[2]!, mitigations: [{ revoke: REFRESH_TOKEN }] })).toEqual([{ revoke: REFRESH_TOKEN }]);
+  it('models each step by exactly what it blocks', () => {
+    for (const step of plan.steps) {
+      const items = stepMitigations(step);
+      const nodes = items.flatMap((item) => ('revoke' in item ? [item.revoke] : 'disable' in item ? [item.disable] : []));
+      const edges = items.flatMap((item) => ('removeEdge' in item ? [item.removeEdge] : []));
+      expect(new Set(nodes)).toEqual(new Set(step.blocks.nodes));
+      expect(new Set(edges)).toEqual(new Set(step.blocks.edges));
+      if (items.length > 0) expect(items[0]!.description).toBe(step.title);
+    }
   });
 
-  it('keeps the harvested credentials lit and reaching after containment, until their rotate step is ticked', () => {
-    const before = live([]);
-    expect([...before.state.harvestedLive].sort()).toEqual([AWS_KEY, SNOWFLAKE_PAT].sort());
-    expect(reached(before.radius)).toContain(BUCKET);
-
+  it('ticking the steps in order gives the live radius the engine measured after each one', () => {
     let mitigations: Mitigation[] = [];
-    const keys = stepKeys(plan.steps);
-    for (const [i, step] of plan.steps.entries()) if (step.phase === 'contain') ({ mitigations } = toggleStep(plan, keys[i]!, mitigations, []));
-    const contained = live(mitigations);
-    expect(contained.state.phases[0]!.steps.every((view) => view.ticked)).toBe(true);
-    expect(contained.state.harvestedLive.size).toBe(2);
-    // The vendor is cut off, yet the keys read from the cases still open the bucket and the revenue table.
+    const start = live(mitigations);
+    expect(start.radius.score).toBeCloseTo(plan.initialScore, 6);
+    expect(start.radius.reachedCount).toBe(plan.initialReached);
+    plan.steps.forEach((step, i) => {
+      mitigations = toggleStep(plan, keys[i]!, mitigations, []).mitigations;
+      const { radius } = live(mitigations);
+      expect(radius.score, `after step ${step.step} (${step.title})`).toBeCloseTo(step.scoreAfter, 6);
+      expect(radius.reachedCount, `after step ${step.step}`).toBe(step.reachedAfter);
+    });
+    expect(live(mitigations).radius.reachedCount).toBe(plan.finalReached);
+  });
+
+  it('keeps the harvested keys lit and reaching after containment, until their rotate step is ticked', () => {
+    const before = live([]);
+    expect([...before.state.harvestedLive]).toEqual(expect.arrayContaining([AWS_KEY, SNOWFLAKE_PAT]));
+    const contained = live(tick([], 'contain'));
+    expect(contained.state.phases.find((group) => group.phase === 'contain')!.steps.every((view) => view.ticked)).toBe(true);
+    expect([...contained.state.harvestedLive].sort()).toEqual([AWS_KEY, SNOWFLAKE_PAT].sort());
+    expect(contained.state.sources).toEqual(expect.arrayContaining([PARLEY, AWS_KEY, SNOWFLAKE_PAT]));
+    // The vendor is cut off, yet the keys read from the support cases still open the bucket and the revenue table.
     expect(reached(contained.radius)).toContain(BUCKET);
     expect(reached(contained.radius)).toContain(REVENUE);
-    expect(contained.radius.reachedCount).toBeLessThan(before.radius.reachedCount);
 
-    ({ mitigations } = toggleStep(plan, keys[1]!, mitigations, []));
-    const awsRotated = live(mitigations);
+    const awsStep = keys[plan.steps.findIndex((step) => step.phase === 'rotate' && step.target.id === AWS_KEY)]!;
+    const awsRotated = live(toggleStep(plan, awsStep, tick([], 'contain'), []).mitigations);
     expect([...awsRotated.state.harvestedLive]).toEqual([SNOWFLAKE_PAT]);
     expect(reached(awsRotated.radius)).not.toContain(BUCKET);
     expect(reached(awsRotated.radius)).toContain(REVENUE);
 
-    ({ mitigations } = toggleStep(plan, keys.at(-1)!, mitigations, []));
-    const done = live(mitigations);
-    expect(done.state.harvestedLive.size).toBe(0);
-    expect(done.state.sources).toEqual([PARLEY]);
-    expect(done.radius.reachedCount).toBe(0);
+    const rotated = live(tick(tick([], 'contain'), 'rotate'));
+    expect(rotated.state.harvestedLive.size).toBe(0);
+    expect(rotated.state.sources).toEqual([PARLEY]);
   });
 
-  it('unticks a step when one of its mitigations is undone elsewhere, and toggles done-marks for hunting', () => {
-    const keys = stepKeys(plan.steps);
-    const { mitigations } = toggleStep(plan, keys[1]!, [], []);
-    expect(respondState(plan, [PARLEY], mitigations, []).phases[1]!.steps[0]!.ticked).toBe(true);
-    expect(toggleStep(plan, keys[1]!, mitigations, []).mitigations).toEqual([]);
-    const hunt = toggleStep(plan, keys[0]!, [], []);
-    expect(hunt).toEqual({ mitigations: [], done: [keys[0]] });
-    expect(respondState(plan, [PARLEY], [], hunt.done).ticked).toBe(1);
-    expect(toggleStep(plan, keys[0]!, [], hunt.done).done).toEqual([]);
+  it('unticks a step when one of its mitigations is undone elsewhere; steps that block nothing toggle a done-mark', () => {
+    const rotateIndex = plan.steps.findIndex((step) => step.phase === 'rotate');
+    const { mitigations } = toggleStep(plan, keys[rotateIndex]!, [], []);
+    const view = () => respondState(plan, [PARLEY], mitigations.slice(1), []).phases.flatMap((group) => group.steps)[rotateIndex]!;
+    expect(respondState(plan, [PARLEY], mitigations, []).ticked).toBe(1);
+    expect(view().ticked).toBe(false);
+    expect(toggleStep(plan, keys[rotateIndex]!, mitigations, []).mitigations).toEqual([]);
+
+    const cleanupIndex = plan.steps.findIndex((step) => step.blocks.nodes.length === 0 && step.blocks.edges.length === 0);
+    expect(cleanupIndex).toBeGreaterThanOrEqual(0);
+    const marked = toggleStep(plan, keys[cleanupIndex]!, [], []);
+    expect(marked).toEqual({ mitigations: [], done: [keys[cleanupIndex]] });
+    expect(respondState(plan, [PARLEY], [], marked.done).ticked).toBe(1);
+    expect(toggleStep(plan, keys[cleanupIndex]!, [], marked.done).done).toEqual([]);
   });
 
-  it('keys repeated steps apart and describes loosely shaped values as text', () => {
-    const twice = [plan.steps[1]!, plan.steps[1]!];
-    const keys = stepKeys(twice);
-    expect(new Set(keys).size).toBe(2);
-    expect(describeValue([{ name: 'Parley vendor contact' }, 'SOC'])).toBe('Parley vendor contact, SOC');
-    expect(describeValue({ nodes: 3, score: 12.5 })).toBe('nodes 3, score 12.5');
-    expect(describeValue(undefined)).toBe('');
+  it('says who can act, and warns about anyone the attacker reached', () => {
+    expect(whoText([{ id: 'a', name: 'Ana', kind: 'Identity', platform: 'okta', how: 'administers okta', compromised: false }])).toBe('Ana (administers okta)');
+    expect(whoText([{ id: 'b', name: 'Bo', kind: 'Identity', platform: 'okta', how: 'holds Super Admin', compromised: true }])).toContain('do not rely');
   });
 });

@@ -3,7 +3,7 @@
 import { h, shapeIcon } from './dom.ts';
 import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
 import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
-import { describeValue, type RespondState } from './logic/respond.ts';
+import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
   CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
@@ -381,7 +381,7 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
   const { view, current } = context;
   const section = h('section', { 'data-test': 'respond' },
     h('h2', {}, 'Respond: contain the compromise'),
-    h('p', { class: 'muted' }, `Assume breach from ${plan.since ? plan.since.slice(0, 10) : 'the start of the graph\u2019s history'} to ${plan.at.slice(0, 10)}. ` +
+    h('p', { class: 'muted' }, `Assume breach ${plan.since ? `from ${plan.since.slice(0, 10)}${plan.sinceBasis === 'createdAt' ? ' (when the source was created)' : ''}` : 'since an unknown date (every credential that existed is assumed read)'} to ${plan.at.slice(0, 10)}. ` +
       'Work down the phases and tick each step when it is done: its what-if applies and the radius on the graph shrinks. ' +
       'Credentials the attacker already read stay usable after every cut until rotated: they are marked on the graph.'));
 
@@ -405,11 +405,11 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
     const list = h('ul', { class: 'plain harvested' });
     for (const credential of plan.harvested) {
       const live = view.harvestedLive.has(credential.id);
-      const via = describeValue(credential.via);
-      list.appendChild(h('li', { 'data-test': 'harvested', 'data-live': live ? '1' : '0' },
-        h('span', { class: `badge ${live ? 'harvested' : 'rotated'}` }, live ? 'live' : 'rotated'), ' ',
-        nodeLink(actions, { id: credential.id, name: credential.name, kind: 'Credential', platform: '' }, live ? COLORS.harvested : COLORS.cut),
-        via ? muted(` · read via ${via}`) : null));
+      const status = live ? 'live' : credential.validNow ? 'rotated' : 'not valid now';
+      list.appendChild(h('li', { 'data-test': 'harvested', 'data-live': live ? '1' : '0', 'data-id': credential.id },
+        h('span', { class: `badge ${live ? 'harvested' : 'rotated'}` }, status), ' ',
+        nodeLink(actions, credential, live ? COLORS.harvested : COLORS.cut),
+        muted(` · ${credential.via}${credential.remediation === 'vendor' ? ' · the vendor must rotate it' : ''}`)));
     }
     section.append(h('h3', {}, `Harvested credentials (${plan.harvested.length})`), list);
   }
@@ -418,17 +418,18 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
     const list = h('ol', { class: 'plan respond-steps' });
     for (const item of group.steps) {
       const { step } = item;
-      const box = h('input', { type: 'checkbox', checked: item.ticked, 'data-test': 'respond-step', 'data-phase': step.phase, 'data-target': step.target.id, 'aria-label': `${step.action} ${step.target.name}` });
+      const box = h('input', { type: 'checkbox', checked: item.ticked, 'data-test': 'respond-step', 'data-phase': step.phase, 'data-target': step.target.id, 'aria-label': step.title });
       box.addEventListener('change', () => actions.toggleStep(item.key));
-      const who = describeValue(step.who);
-      const removes = describeValue(step.removes);
-      const impact = describeValue(step.impact);
+      const who = whoText(step.who);
+      const dependents = step.impact.dependents.map((d) => `${d.name} (${d.relation})`).join(', ');
       list.appendChild(h('li', {}, h('label', { class: `cut${item.ticked ? ' applied' : ''}` }, box, h('span', {},
-        h('b', {}, `${step.action} `), nodeLinkText(step.target.name),
-        h('div', { class: 'muted small' }, `${step.target.kind}${step.target.platform ? ` on ${step.target.platform}` : ''}${step.where ? ` · where: ${step.where}` : ''}`),
-        who ? h('div', { class: 'small' }, `who: ${who}`) : null,
-        removes ? h('div', { class: 'small' }, `removes: ${removes}`) : null,
-        impact ? h('div', { class: 'muted small' }, `impact: ${impact}`) : null,
+        h('b', { 'data-test': 'respond-title' }, step.title),
+        h('div', { class: 'muted small' }, `${step.target.kind} ${step.target.name} on ${step.target.platform}`),
+        h('div', { class: 'small' }, `where: ${step.where}`),
+        h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
+        step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,
+        h('div', { class: `muted small impact-${step.impact.cost}` }, `impact (${step.impact.cost}): ${[...step.impact.notes, ...(dependents ? [`depends on it: ${dependents}`] : [])].join('; ') || 'only the attacker loses access'}`),
+        step.lookFor && step.lookFor.length > 0 ? h('ul', { class: 'small look-for' }, ...step.lookFor.map((text) => h('li', {}, text))) : null,
         item.mitigations.length === 0 ? h('div', { class: 'muted small' }, 'changes nothing reachable: tick it when done') : null))));
     }
     section.append(h('h3', { 'data-test': 'respond-phase', 'data-phase': group.phase }, group.title), list);
@@ -436,6 +437,3 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
   if (view.total === 0) section.append(muted('Nothing to do: the source reaches nothing at this instant.'));
   return section;
 }
-
-/** A target's name inside a label: plain bold text (a button would steal the label's click). */
-const nodeLinkText = (name: string) => h('b', {}, name);

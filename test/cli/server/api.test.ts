@@ -11,8 +11,9 @@ import { BODY_LIMIT, CONTENT_SECURITY_POLICY, createApp } from '../../../cli/ser
 import { loadStaticFiles } from '../../../cli/server/static.ts';
 import {
   errorResponseSchema, exposureResponseSchema, graphResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
-  radiusResponseSchema, searchResponseSchema, whatIfSchema,
+  radiusResponseSchema, respondResponseSchema, searchResponseSchema, whatIfSchema,
 } from '../../../engine/api/schemas.ts';
+import { respondPlan } from '../../../engine/analysis/respond.ts';
 import { exposureOf } from '../../../engine/analysis/exposure.ts';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
@@ -59,6 +60,20 @@ describe('analysis routes answer what the engine computes', () => {
     expect(body.reachedCount).toBe(expected.after.reachedCount);
     expect(body.whatIf).toMatchObject({ scoreBefore: expected.scoreBefore, scoreAfter: expected.scoreAfter });
     expect(body.whatIf!.removed).toEqual(expected.removed.map((entry) => entry.id));
+  });
+
+  it('GET and POST /api/respond answer the containment plan respondPlan computes, in the UI contract', async () => {
+    const expected = respondPlan(demo, [demo.indexOf.get(PARLEY)!], { at: AT, since: '2026-10-01' });
+    const posted = await post('/api/respond', { sources: [PARLEY], at: AT, since: '2026-10-01' });
+    expect(posted.status).toBe(200);
+    const body = respondResponseSchema.parse(await posted.json());
+    expect(body.steps.map((step) => [step.phase, step.action, step.target.id, step.removes])).toEqual(expected.steps.map((step) => [step.phase, step.action, step.target.id, step.removes]));
+    expect(body.harvested.map((h) => h.id)).toEqual(expected.harvested.map((h) => h.id));
+    expect(body).toMatchObject({ source: { id: PARLEY }, since: '2026-10-01T00:00:00.000Z' });
+    const viaGet = await app.request(`/api/respond?sources=${encodeURIComponent(PARLEY)}&at=${AT}&since=2026-10-01`);
+    expect(respondResponseSchema.parse(await viaGet.json()).steps).toEqual(body.steps);
+    const bad = await post('/api/respond', { sources: [PARLEY], since: 'last tuesday' });
+    expect(bad.status).toBe(400);
   });
 
   it('POST /api/plan, /api/whatif and /api/exposure match revocationPlan, whatIf and exposureOf', async () => {

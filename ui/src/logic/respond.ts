@@ -1,7 +1,9 @@
 // The Respond view's state as pure functions: a containment plan and the mitigations and done-marks the user
 // has ticked become the steps by phase, the live radius request (sources and mitigations) and what stays lit.
 import { mitigationKey, toggleMitigations } from './url-state.ts';
-import { RESPOND_PHASES, type Mitigation, type RespondPhase, type RespondResponse, type RespondStepView } from './wire.ts';
+import { RESPOND_PHASES, type Mitigation, type RespondPhase, type RespondResponse } from './wire.ts';
+
+export type RespondStepView = RespondResponse['steps'][number];
 
 export const PHASE_TITLES: Record<RespondPhase, string> = {
   contain: 'Contain: revoke or disable what was compromised',
@@ -10,9 +12,6 @@ export const PHASE_TITLES: Record<RespondPhase, string> = {
   hunt: 'Hunt: persistence where admin was reached',
   cleanup: 'Clean up: hygiene, not containment',
 };
-
-/** Phases whose steps change nothing the attacker can reach: ticking one only marks it done. */
-const NO_MITIGATION: ReadonlySet<RespondPhase> = new Set(['hunt']);
 
 export interface StepView {
   /** Stable across recomputations of the same plan: phase, action and target. */
@@ -25,32 +24,27 @@ export interface StepView {
 
 export interface RespondState {
   phases: { phase: RespondPhase; title: string; steps: StepView[] }[];
-  /** The radius sources: the compromised nodes, plus every harvested credential not yet rotated. */
+  /** The radius sources: the compromised nodes, plus every harvested credential still live. */
   sources: string[];
-  /** Mitigations of the ticked steps, in the user's order (what the radius request carries). */
-  mitigations: Mitigation[];
-  /** Harvested credentials still live (not revoked by a ticked step): lit on the graph. */
+  /** Harvested credentials still usable (valid now, not taken out by a ticked step): lit on the graph. */
   harvestedLive: Set<string>;
   ticked: number;
   total: number;
 }
 
-/** Whether a target names an edge (a cut of one grant, membership or trust) rather than a node. */
-const isEdgeTarget = (target: RespondStepView['target']): boolean => /^[A-Z][A-Z0-9_]*$/.test(target.kind) || target.id.split('|').length >= 3;
-
 /**
- * The what-if mitigations that model a step: the ones the engine states, or else the obvious one for its
- * target (a credential is revoked, which is what rotation does to the stolen value; a principal or app is
- * disabled; an edge is removed). Hunting changes nothing reachable.
+ * The what-if mitigations that model a step: what it blocks (the overlay the engine measured the step with),
+ * as the engine's own mitigations where it gives them (a credential revoked) and `disable` or `removeEdge` for
+ * the rest (a vendor kill also blocks the vendor's app). Hunting and cleanup block nothing.
  */
 export function stepMitigations(step: RespondStepView): Mitigation[] {
-  if (step.mitigations && step.mitigations.length > 0) return step.mitigations as Mitigation[];
-  if (NO_MITIGATION.has(step.phase)) return [];
-  const { target } = step;
-  const description = `${step.action} ${target.name}`;
-  if (isEdgeTarget(target)) return [{ removeEdge: target.id, description }];
-  if (target.kind === 'Credential') return [{ revoke: target.id, description }];
-  return [{ disable: target.id, description }];
+  const description = step.title.slice(0, 1000);
+  const items: Mitigation[] = step.mitigations.map((item) => ({ ...item }));
+  const covered = new Set(items.flatMap((item) => ('revoke' in item ? [item.revoke] : 'disable' in item ? [item.disable] : 'removeEdge' in item ? [item.removeEdge] : [])));
+  for (const id of step.blocks.nodes) if (!covered.has(id)) items.push({ disable: id });
+  for (const id of step.blocks.edges) if (!covered.has(id)) items.push({ removeEdge: id });
+  if (items[0]) items[0] = { ...items[0], description };
+  return items;
 }
 
 export function stepKeys(steps: readonly RespondStepView[]): string[] {
@@ -82,12 +76,11 @@ export function respondState(plan: Pick<RespondResponse, 'harvested' | 'steps'>,
   });
   const phases = RESPOND_PHASES.map((phase) => ({ phase, title: PHASE_TITLES[phase], steps: views.filter((view) => view.step.phase === phase) }))
     .filter((group) => group.steps.length > 0);
-  const revoked = new Set(mitigations.flatMap((item) => ('revoke' in item ? [item.revoke] : 'disable' in item ? [item.disable] : [])));
-  const harvestedLive = new Set(plan.harvested.map((h) => h.id).filter((id) => !revoked.has(id)));
+  const blocked = new Set(mitigations.flatMap((item) => ('revoke' in item ? [item.revoke] : 'disable' in item ? [item.disable] : [])));
+  const harvestedLive = new Set(plan.harvested.filter((h) => h.validNow && !blocked.has(h.id)).map((h) => h.id));
   return {
     phases,
     sources: [...new Set([...sources, ...harvestedLive])],
-    mitigations: [...mitigations],
     harvestedLive,
     ticked: views.filter((view) => view.ticked).length,
     total: views.length,
@@ -104,16 +97,7 @@ export function toggleStep(plan: Pick<RespondResponse, 'steps'>, key: string, mi
   return { mitigations: toggleMitigations(mitigations, items), done: [...done] };
 }
 
-/** A `who`, `removes` or `impact` value as one line of text, whatever shape the engine gives it. */
-export function describeValue(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map(describeValue).filter(Boolean).join(', ');
-  if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (typeof record.name === 'string') return record.name;
-    return Object.entries(record).filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object').map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  }
-  return '';
+/** Who can take a step, as a line: `Name (how)`, with a warning on anyone the attacker reached. */
+export function whoText(who: RespondStepView['who']): string {
+  return who.map((entry) => `${entry.name} (${entry.how})${entry.compromised ? ' ⚠ reached by the attacker: do not rely on this account' : ''}`).join('; ');
 }

@@ -1,0 +1,133 @@
+// Which tenants are a vendor's side of an integration (its production environment, its app registration) and
+// which vendor each belongs to: a customer's responder cannot act there, only on what the vendor was given.
+import type { CompactGraph } from '../store/compact.ts';
+
+/**
+ * Platform keys of systems a customer administers itself (it owns the tenant): a Platform node on one of
+ * these is the customer's even when it names its vendor (`vendor: Salesforce`). Other platform keys with a
+ * `vendor` are hand-written vendor environments (parley, drift, tackle-ci, heroku ...).
+ */
+export const CUSTOMER_PLATFORMS: ReadonlySet<string> = new Set([
+  'atlassian', 'atlassian-server', 'aws', 'aws-sso', 'azure', 'bitbucket', 'confluence', 'entra', 'gcp', 'github',
+  'gitlab', 'google-workspace', 'jira', 'microsoft-365', 'npm', 'okta', 'salesforce', 'slack', 'snowflake',
+]);
+
+export interface Vendor {
+  /** The vendor's name (a Platform's or an App's `vendor`), or its environment's platform key. */
+  label: string;
+  /** `platform:tenant` keys of the vendor's own tenants, and `app:<id>` for a vendor's app registered elsewhere. */
+  tenants: string[];
+  /** Nodes on those tenants. */
+  nodes: number[];
+  /** Customer-side nodes the vendor's environment MANAGES (its app registrations in the customer's tenants). */
+  registrations: number[];
+}
+
+export interface VendorIndex {
+  /** Per node: 1 when it sits on a vendor's tenant, where the customer cannot act. */
+  vendorSide: Uint8Array;
+  /** Per node: index into `vendors` of the vendor it belongs to (its tenant's, or the one that manages it), -1 if none. */
+  vendorOf: Int32Array;
+  vendors: Vendor[];
+}
+
+const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
+
+/** The vendor unit a node belongs to: its tenant when that is a vendor's, else the node itself when it is a vendor's app. */
+function unitOf(graph: CompactGraph, units: ReadonlyMap<string, string>, v: number): string | undefined {
+  const key = tenantKey(graph, v);
+  if (units.has(key)) return key;
+  const own = `app:${graph.nodes[v]!.id}`;
+  return units.has(own) ? own : undefined;
+}
+
+const cache = new WeakMap<CompactGraph, VendorIndex>();
+
+/**
+ * A node is the vendor's when (1) it is a third-party App naming its vendor (the vendor's backend, a
+ * vendor-owned GitHub App), or its tenant is a vendor's: (2) its Platform node MANAGES something on another platform (a vendor
+ * environment holding the secret of an app registered with the customer), or (3) its Platform names a
+ * vendor and its platform key is not one a customer administers. Vendor tenants joined by a shared vendor
+ * name or a MANAGES edge are one vendor.
+ */
+export function vendorIndex(graph: CompactGraph): VendorIndex {
+  const cached = cache.get(graph);
+  if (cached) return cached;
+  const managesCode = graph.edgeKindNames.indexOf('MANAGES');
+  const vendorTenants = new Map<string, string>();
+  graph.nodes.forEach((node, v) => {
+    const key = tenantKey(graph, v);
+    if (node.kind === 'App' && node.thirdParty === true && node.vendor) vendorTenants.set(`app:${node.id}`, node.vendor);
+    if (node.kind !== 'Platform' || !node.vendor) return;
+    let managesElsewhere = false;
+    for (let e = graph.fwdOffsets[v]!; e < graph.fwdOffsets[v + 1]!; e++) {
+      if (graph.edgeKind[e] === managesCode && graph.nodes[graph.edgeDst[e]!]!.platform !== node.platform) managesElsewhere = true;
+    }
+    if (managesElsewhere || !CUSTOMER_PLATFORMS.has(node.platform)) vendorTenants.set(key, node.vendor);
+  });
+
+  // Union-find over vendor tenants: the same vendor name, or one managing a node of the other.
+  const keys = [...vendorTenants.keys()].sort();
+  const parent = new Map(keys.map((k) => [k, k]));
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(k, root);
+    return root;
+  };
+  const union = (a: string, b: string) => { const ra = find(a); const rb = find(b); if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb); };
+  const byLabel = new Map<string, string>();
+  for (const key of keys) {
+    const label = vendorTenants.get(key)!.toLowerCase();
+    const seen = byLabel.get(label);
+    if (seen) union(seen, key);
+    else byLabel.set(label, key);
+  }
+  const vendorSide = new Uint8Array(graph.nodeCount);
+  graph.nodes.forEach((_, v) => { if (unitOf(graph, vendorTenants, v) !== undefined) vendorSide[v] = 1; });
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (graph.edgeKind[e] !== managesCode) continue;
+    const a = graph.edgeSrc[e]!;
+    const b = graph.edgeDst[e]!;
+    if (vendorSide[a] === 1 && vendorSide[b] === 1) union(unitOf(graph, vendorTenants, a)!, unitOf(graph, vendorTenants, b)!);
+  }
+
+  const vendors: Vendor[] = [];
+  const vendorByRoot = new Map<string, number>();
+  for (const key of keys) {
+    const root = find(key);
+    let i = vendorByRoot.get(root);
+    if (i === undefined) {
+      i = vendors.length;
+      vendorByRoot.set(root, i);
+      vendors.push({ label: vendorTenants.get(root)!, tenants: [], nodes: [], registrations: [] });
+    }
+    vendors[i]!.tenants.push(key);
+  }
+  const vendorOf = new Int32Array(graph.nodeCount).fill(-1);
+  const named = new Uint8Array(vendors.length);
+  graph.nodes.forEach((node, v) => {
+    if (vendorSide[v] !== 1) return;
+    const i = vendorByRoot.get(find(unitOf(graph, vendorTenants, v)!))!;
+    vendorOf[v] = i;
+    vendors[i]!.nodes.push(v);
+    // A Platform's vendor name is the best label (an App's vendor is often a slug).
+    if (node.kind === 'Platform' && node.vendor && named[i] === 0) {
+      vendors[i]!.label = node.vendor;
+      named[i] = 1;
+    }
+  });
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (graph.edgeKind[e] !== managesCode) continue;
+    const a = graph.edgeSrc[e]!;
+    const b = graph.edgeDst[e]!;
+    if (vendorSide[a] === 1 && vendorSide[b] === 0 && graph.nodes[b]!.kind === 'App') {
+      const i = vendorOf[a]!;
+      if (!vendors[i]!.registrations.includes(b)) vendors[i]!.registrations.push(b);
+      if (vendorOf[b] === -1) vendorOf[b] = i;
+    }
+  }
+  const index = { vendorSide, vendorOf, vendors };
+  cache.set(graph, index);
+  return index;
+}
