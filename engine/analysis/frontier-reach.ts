@@ -1,10 +1,10 @@
 // The blast radius computed through the GraphStore interface alone, one frontier (hop) at a time: the
 // algorithm a database-backed store runs. It must agree with `reach` on the compiled graph.
 import { BlastmapError } from '../errors.ts';
-import { activeWindow } from '../store/compact.ts';
 import type { GraphNode } from '../format/native.ts';
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { GraphStore } from '../store/types.ts';
+import { windowsThroughStore, type Window } from '../store/windows.ts';
 import { toInstant, type ReachOptions } from './reach.ts';
 
 export interface FrontierReach {
@@ -32,9 +32,11 @@ export async function reachThroughStore(store: GraphStore, sourceIds: readonly s
   const kinds = Object.entries(store.schema.edgeKinds)
     .filter(([name, spec]) => spec.traversable && (!include || include.has(name)) && !exclude.has(name))
     .map(([name]) => name);
+  // Windows of the nodes seen so far, refresh-token families included (looked up a hop at a time).
+  const windows = new Map<string, Window>();
   const usable = (node: GraphNode | undefined): boolean => {
     if (!node) return false;
-    const [from, until] = activeWindow(node);
+    const [from, until] = windows.get(node.id)!;
     return from <= at && at < until;
   };
   const level = new Map<string, number>();
@@ -45,6 +47,7 @@ export async function reachThroughStore(store: GraphStore, sourceIds: readonly s
   const sourceNodes = await store.getNodes(sourceIds);
   const missing = sourceIds.filter((_, i) => sourceNodes[i] === undefined);
   if (missing.length > 0) throw new BlastmapError('UNKNOWN_NODE', `engine/analysis: no node with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  await windowsThroughStore(store, sourceNodes as GraphNode[], windows);
   sourceIds.forEach((id, i) => {
     if (!usable(sourceNodes[i])) { dormant.set(id, startLevel); return; }
     if ((level.get(id) ?? 0) >= startLevel) return;
@@ -56,6 +59,7 @@ export async function reachThroughStore(store: GraphStore, sourceIds: readonly s
     const edges = await store.expand({ ids: [...frontier.keys()], direction: 'out', edgeKinds: kinds });
     const targets = [...new Set(edges.map((edge) => edge.to))];
     const targetNodes = new Map((await store.getNodes(targets)).map((node, i) => [targets[i]!, node]));
+    await windowsThroughStore(store, [...targetNodes.values()].filter((node): node is GraphNode => node !== undefined), windows);
     const next = new Map<string, number[]>();
     for (const edge of edges) {
       if (edge.conditions?.some((c) => enforce.has(c))) continue;

@@ -3,6 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { edgeId, type Fragment, type GraphEdge, type GraphNode } from '../format/native.ts';
 import { DEFAULT_SCHEMA, LEVEL_CODE, type Schema } from '../schema/index.ts';
+import { deriveScopedDelegations } from './delegation.ts';
 import { indexNodeIds } from './id-index.ts';
 
 /** Edge properties other than its endpoints and kind; most edges at scale have none. */
@@ -100,6 +101,14 @@ function kindTables(schema: Schema) {
   return { edgeKindNames, kindTraversable, kindRequires, kindGrants };
 }
 
+export interface CompileOptions {
+  /**
+   * Derive what the model derives from the edges (scoped delegations, refresh-token families); default true.
+   * False for a view of part of a graph that was derived already (a traversal's witness subgraph).
+   */
+  derive?: boolean;
+}
+
 /** Raw columns a graph is compiled from; also what a snapshot stores. */
 export interface GraphColumns {
   schema: Schema;
@@ -120,7 +129,7 @@ export interface GraphColumns {
  * Compiles a fragment (already merged and reference-checked) into a CompactGraph. Throws on dangling
  * edges or unknown kinds: callers validate first, this is the last line of defence.
  */
-export function buildGraph(fragment: Fragment, schema: Schema = DEFAULT_SCHEMA): CompactGraph {
+export function buildGraph(fragment: Fragment, schema: Schema = DEFAULT_SCHEMA, options: CompileOptions = {}): CompactGraph {
   const indexOf = new Map<string, number>();
   fragment.nodes.forEach((node, i) => {
     if (indexOf.has(node.id)) throw new BlastmapError('INVALID_INPUT', `engine/store: duplicate node id ${node.id}; merge fragments first`);
@@ -144,11 +153,17 @@ export function buildGraph(fragment: Fragment, schema: Schema = DEFAULT_SCHEMA):
     const { kind: _k, from: _f, to: _t, ...attrs } = edge;
     edgeAttrs[i] = Object.keys(attrs).length > 0 ? attrs : undefined;
   });
-  return compileColumns({ schema, nodes: fragment.nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs });
+  return compileColumns({ schema, nodes: fragment.nodes, edgeSrc, edgeDst, edgeKind, edgeAttrs }, options);
 }
 
-/** Sorts edges by source into CSR form and builds the reverse index. O(n + m). */
-export function compileColumns(columns: GraphColumns): CompactGraph {
+/**
+ * Sorts edges by source into CSR form and builds the reverse index. O(n + m). Scoped delegations are
+ * rewritten into their derived authority first (delegation.ts), and minted credentials live as long as
+ * what mints them (`renews` kinds).
+ */
+export function compileColumns(input: GraphColumns, options: CompileOptions = {}): CompactGraph {
+  const derive = options.derive !== false;
+  const columns = derive ? { ...input, ...deriveScopedDelegations(input.schema, input.nodes, input) } : input;
   const { schema, nodes } = columns;
   const n = nodes.length;
   const m = columns.edgeSrc.length;
@@ -212,11 +227,41 @@ export function compileColumns(columns: GraphColumns): CompactGraph {
   for (let e = 0, c = 0; e < m; e++) if (edgeAttrs[e]?.conditions?.length) conditionedEdges[c++] = e;
 
   const { revOffsets, revEdges } = reverseIndex(n, edgeDst);
+  if (derive) renewMintedWindows(schema, nodes, edgeSrc, edgeDst, edgeKind, activeFrom, activeUntil);
 
   return {
     schema, nodeCount: n, edgeCount: m, nodes, indexOf, nodeKindNames, nodeKind, activeFrom, activeUntil,
     ...kindTables(schema), fwdOffsets, edgeSrc, edgeDst, edgeKind, revOffsets, revEdges, edgeAttrs, conditionedEdges,
   };
+}
+
+/**
+ * A credential minted by another (an access token by its refresh token) stays usable while the minting
+ * credential is, unless it was itself revoked or disabled: when the two windows touch, its window's end
+ * becomes the later of the two.
+ * Chains (grant → refresh token → access token) settle in as many passes as they are long.
+ */
+function renewMintedWindows(schema: Schema, nodes: readonly GraphNode[], edgeSrc: Uint32Array, edgeDst: Uint32Array, edgeKind: Uint8Array, activeFrom: Float64Array, activeUntil: Float64Array): void {
+  const renewing = Object.values(schema.edgeKinds).map((spec) => spec.renews === true);
+  if (!renewing.includes(true)) return;
+  const minted: number[] = [];
+  for (let e = 0; e < edgeKind.length; e++) {
+    if (!renewing[edgeKind[e]!]) continue;
+    const node = nodes[edgeDst[e]!]!;
+    if (node.revoked !== true && node.enabled !== false) minted.push(e);
+  }
+  for (let pass = 0, changed = minted.length > 0; changed && pass <= minted.length; pass++) {
+    changed = false;
+    for (const e of minted) {
+      const r = edgeSrc[e]!;
+      const a = edgeDst[e]!;
+      // Only when the windows touch: a refresh token issued after the access token died revives nothing.
+      if (activeFrom[r]! <= activeUntil[a]! && activeUntil[r]! > activeUntil[a]!) {
+        activeUntil[a] = activeUntil[r]!;
+        changed = true;
+      }
+    }
+  }
 }
 
 /** Reverse CSR of edges stored by source: for each target, the indices of the edges into it, ascending. */

@@ -5,7 +5,7 @@ import { nodePoints } from '../../engine/analysis/score.ts';
 import type { GraphEdge } from '../../engine/format/native.ts';
 import { buildGraph, edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { AT, reachableGraph, type RandomGraph } from './arbitraries.ts';
-import { oracleReach, usableAt, type OracleOptions } from './oracle.ts';
+import { oracleReach, usableAt, usableNodes, type OracleOptions } from './oracle.ts';
 
 export interface CutSpec {
   action: 'revoke' | 'disable' | 'remove-grant' | 'remove-edge';
@@ -76,7 +76,7 @@ export function cutCaseArb(options: { depth?: boolean } = {}): fc.Arbitrary<CutC
     // Mostly usable nodes with a usable traversable edge out: a source that reaches nothing tests little.
     const usable = g.nodes.map((_, v) => v).filter((v) => usableAt(g.nodes[v]!, AT));
     const active = usable.filter((v) => g.edges.some((edge) => edge.from === g.nodes[v]!.id
-      && g.graph.schema.edgeKinds[edge.kind]!.traversable && usableAt(g.nodes[g.graph.indexOf.get(edge.to)!]!, AT)));
+      && g.graph.schema.edgeKinds[edge.kind]!.traversable && usableNodes(g.graph, AT)[g.graph.indexOf.get(edge.to)!]!));
     const pool = active.length > 0 ? active : usable;
     const source = pool.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...pool), weight: 5 }, { arbitrary: fc.nat({ max: n - 1 }), weight: 1 }) : fc.nat({ max: n - 1 });
     return fc.record({

@@ -41,6 +41,36 @@ export function usableAt(node: GraphNode, at: number): boolean {
   return true;
 }
 
+/**
+ * Usability of every node of a compiled graph at `at`: the time rules above, plus refresh-token families
+ * (docs/model.md): a credential minted by another (a `renews` edge kind, MINTS) that was not itself revoked or
+ * disabled lives on while the minting one does, when their windows touch. Windows as [start, end) pairs.
+ */
+export function usableNodes(graph: CompactGraph, at: number): boolean[] {
+  const windows = graph.nodes.map((node): [number, number] => {
+    if (node.enabled === false) return [0, 0];
+    const start = parsed(node.createdAt) ?? -Infinity;
+    let end = parsed(node.expiresAt) ?? Infinity;
+    if (node.revoked === true) end = Math.min(end, parsed(node.revokedAt) ?? -Infinity);
+    return [start, end];
+  });
+  const renewals: [number, number][] = [];
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const spec = graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]!;
+    const target = graph.nodes[graph.edgeDst[e]!]!;
+    if (spec.renews === true && target.revoked !== true && target.enabled !== false) renewals.push([graph.edgeSrc[e]!, graph.edgeDst[e]!]);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [minter, minted] of renewals) {
+      const [mStart, mEnd] = windows[minter]!;
+      const own = windows[minted]!;
+      if (mEnd > mStart && mStart <= own[1] && mEnd > own[1]) { own[1] = mEnd; changed = true; }
+    }
+  }
+  return windows.map(([start, end]) => start <= at && at < end);
+}
+
 interface OracleEdge { from: number; to: number; requires: number; grants: number | 'same'; usable: boolean }
 
 function edgeList(graph: CompactGraph, options: OracleOptions): OracleEdge[] {
@@ -70,7 +100,8 @@ export function oracleReach(graph: CompactGraph, sources: readonly number[], opt
   const n = graph.nodeCount;
   const maxDepth = options.maxDepth ?? Infinity;
   const start = CODE[options.sourceLevel ?? 'admin'];
-  const usable = graph.nodes.map((node, v) => usableAt(node, options.at) && options.blockedNodes?.[v] !== 1);
+  const alive = usableNodes(graph, options.at);
+  const usable = graph.nodes.map((_, v) => alive[v]! && options.blockedNodes?.[v] !== 1);
   const edges = edgeList(graph, options);
   // best[v][L]: fewest hops to hold at least L on v (Infinity = never).
   const best: number[][] = Array.from({ length: n }, () => [Infinity, Infinity, Infinity, Infinity]);

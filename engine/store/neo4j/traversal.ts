@@ -7,6 +7,7 @@ import { describeRadius, type BlastRadius } from '../../analysis/radius.ts';
 import { hopsAtLeast, toInstant, type DormantReach, type ReachOptions, type ReachResult } from '../../analysis/reach.ts';
 import { LEVEL_CODE } from '../../schema/index.ts';
 import { activeWindow, buildGraph } from '../compact.ts';
+import { windowsThroughStore, type Window } from '../windows.ts';
 import { edgeFromProperties, nodeFromProperties } from './codec.ts';
 import { MARKERS, NODE_LABEL, relTypes } from './cypher.ts';
 import type { Neo4jStore } from './store.ts';
@@ -75,8 +76,10 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     rules[kind] = [LEVEL_CODE[spec.requires], spec.grants === 'same' ? 0 : LEVEL_CODE[spec.grants]];
   }
   const enforce = [...(options.enforceConditions ?? [])];
+  // Windows of the nodes seen so far, refresh-token families included (looked up a hop at a time).
+  const windows = new Map<string, Window>();
   const usable = (node: GraphNode): boolean => {
-    const [from, until] = activeWindow(node);
+    const [from, until] = windows.get(node.id) ?? activeWindow(node);
     return from <= at && at < until;
   };
 
@@ -120,6 +123,7 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
 
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   const sourceNodes = await store.getNodes(sourceIds);
+  await windowsThroughStore(store, sourceNodes.filter((node): node is GraphNode => node !== undefined), windows);
   const sources: number[] = [];
   let frontier: { v: number; level: number }[] = [];
   sourceIds.forEach((id, i) => {
@@ -143,6 +147,7 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
   for (let depth = 0; frontier.length > 0 && depth < maxDepth && kinds.length > 0; depth++) {
     const records = await store.read(query, { frontier: frontier.map((f) => ({ id: ids[f.v]!, level: f.level })), rules, enforce });
     queries++;
+    await windowsThroughStore(store, records.map((record) => nodeFromProperties(record.get('node'))), windows);
     const next: { v: number; level: number }[] = [];
     for (const record of records) {
       const { v: u, level: held } = frontier[record.get('i') as number]!;
@@ -167,7 +172,12 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
   }
 
   // The witness subgraph: the touched nodes and the edges that led somewhere, as the hops returned them.
-  const graph = buildGraph({ nodes, edges: edges.map((edge) => edge.record) }, store.schema);
+  // A view of what the traversal touched: derived edges stay as the database holds them (nothing is derived again).
+  const graph = buildGraph({ nodes, edges: edges.map((edge) => edge.record) }, store.schema, { derive: false });
+  nodes.forEach((node, v) => {
+    const window = windows.get(node.id);
+    if (window) [graph.activeFrom[v], graph.activeUntil[v]] = window;
+  });
   // buildGraph orders edges by source (stably): translate our edge numbers to its positions.
   const position = new Int32Array(edges.length);
   const seenPerSource = new Map<number, number>();

@@ -7,7 +7,7 @@ import { reach, witnessPath } from '../../../engine/analysis/reach.ts';
 import { LEVEL_CODE, type Level } from '../../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../../engine/store/compact.ts';
 import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
-import { oracleReach, usableAt } from '../../helpers/oracle.ts';
+import { oracleReach, usableAt, usableNodes } from '../../helpers/oracle.ts';
 import { driftScenario, scenario } from '../../helpers/scenario.ts';
 
 const at = AT;
@@ -198,7 +198,8 @@ describe('shortestPaths', () => {
 /** Every edge sequence of exactly `length` steps from the source that ends holding `level` on the target. */
 function bruteForcePaths(graph: CompactGraph, source: number, startLevel: number, target: number, level: number, length: number): number[][] {
   const found: number[][] = [];
-  if (!usableAt(graph.nodes[source]!, at)) return found;
+  const alive = usableNodes(graph, at);
+  if (!alive[source]) return found;
   const walk = (node: number, held: number, trail: number[]) => {
     if (trail.length === length) {
       if (node === target && held === level) found.push([...trail]);
@@ -208,7 +209,7 @@ function bruteForcePaths(graph: CompactGraph, source: number, startLevel: number
       if (graph.edgeSrc[e] !== node) continue;
       const spec = graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]!;
       const to = graph.edgeDst[e]!;
-      if (!spec.traversable || held < LEVEL_CODE[spec.requires] || !usableAt(graph.nodes[to]!, at)) continue;
+      if (!spec.traversable || held < LEVEL_CODE[spec.requires] || !alive[to]) continue;
       trail.push(e);
       walk(to, spec.grants === 'same' ? held : LEVEL_CODE[spec.grants], trail);
       trail.pop();

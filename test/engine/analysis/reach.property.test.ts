@@ -11,7 +11,7 @@ import { DEFAULT_SCHEMA, LEVEL_CODE, levelName, type Level } from '../../../engi
 import { buildGraph, type CompactGraph } from '../../../engine/store/compact.ts';
 import { MemoryStore } from '../../../engine/store/memory.ts';
 import { AT, reachableGraph, type RandomGraph } from '../../helpers/arbitraries.ts';
-import { oracleReach, usableAt } from '../../helpers/oracle.ts';
+import { oracleReach, usableAt, usableNodes } from '../../helpers/oracle.ts';
 
 const RUNS = 200;
 const EDGE_KIND_NAMES = Object.keys(DEFAULT_SCHEMA.edgeKinds);
@@ -61,7 +61,8 @@ function witnessProblems(graph: CompactGraph, result: ReachResult, v: number, lv
   const problems: string[] = [];
   const path = witnessPath(result, v, lvl);
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
-  const usable = (u: number) => usableAt(graph.nodes[u]!, options.at) && options.overlay?.blockedNodes?.[u] !== 1;
+  const alive = usableNodes(graph, options.at);
+  const usable = (u: number) => alive[u]! && options.overlay?.blockedNodes?.[u] !== 1;
   const include = options.edgeKinds ? new Set(options.edgeKinds) : undefined;
   const exclude = new Set(options.excludeEdgeKinds ?? []);
   const enforce = new Set(options.enforceConditions ?? []);
@@ -147,7 +148,7 @@ describe('reach equals a brute-force fixpoint', () => {
         expect(path).toHaveLength(info.hops);
         expect(last).toMatchObject({ edge: info.viaEdge, from, to: v, fromLevel: info.viaLevel, toLevel: info.level });
         expect(graph.edgeDst[info.viaEdge]).toBe(v);
-        expect(usableAt(graph.nodes[v]!, c.options.at) && c.options.overlay?.blockedNodes?.[v] !== 1).toBe(false);
+        expect(usableNodes(graph, c.options.at)[v]! && c.options.overlay?.blockedNodes?.[v] !== 1).toBe(false);
       }
       const radius = describeRadius(result, c.options);
       for (const entry of radius.reached) {
