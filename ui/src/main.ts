@@ -5,7 +5,7 @@ import { api, ApiError, reportUrl } from './api.ts';
 import { append, byId, clear, h } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
-import { platformColors } from './logic/palette.ts';
+import { COLORS, platformColors } from './logic/palette.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
@@ -232,6 +232,8 @@ function applyHighlight() {
   else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
   else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined });
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
+  // What the graph really shows as harvested (read back from sigma), so a test sees the drawing, not the intent.
+  body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
   const legendBox = byId('legend');
   clear(legendBox);
   legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
