@@ -113,6 +113,11 @@ function renderText(loaded: LoadedIncident, replay: IncidentReplay, s: TextStyle
     }
     const step = checkpoint.plan?.steps[0];
     if (step) lines.push('', s.bold('FIRST CUT'), `  ${step.cut.action} ${step.cut.name} ${s.dim(`(${step.cut.id})`)}: removes ${round(step.removed)} of ${round(step.scoreBefore)} points`);
+    if (checkpoint.response) {
+      const response = checkpoint.response;
+      lines.push('', s.bold(`CONTAINMENT PLAN (blastmap respond): ${response.harvested.length} credential${response.harvested.length === 1 ? '' : 's'} harvested, score ${round(response.initialScore)} -> ${round(response.finalScore)}`));
+      for (const plan of response.steps) lines.push(`  ${plan.step}. ${s.dim(`[${plan.phase}]`)} ${plan.title}${plan.containment ? s.dim(` (removes ${round(plan.removes)})`) : ''}`);
+    }
     for (const note of checkpoint.notes) lines.push(s.dim(`note: ${note}`));
     lines.push('', s.bold('VERDICTS'), ...verdictLines(checkpoint.verdicts, s));
   });
@@ -135,6 +140,9 @@ function renderMarkdown(loaded: LoadedIncident, replay: IncidentReplay, brief: b
     lines.push('', `## ${md(checkpoint.name)}`, '', md(checkpointHeader(checkpoint)));
     if (brief && index === 0) lines.push('', renderRadiusMarkdown(checkpoint.radius).trimEnd());
     else lines.push('', md(radiusSummary(checkpoint)));
+    if (checkpoint.response) {
+      lines.push('', `Containment plan (\`blastmap respond\`): ${checkpoint.response.steps.map((step) => `${step.step}. [${step.phase}] ${md(step.title)}`).join('; ')}.`);
+    }
     lines.push('', '| result | check | subject | expected | found |', '|---|---|---|---|---|');
     for (const v of checkpoint.verdicts) {
       const subject = v.subject === 'chain' || v.subject === 'first cut' ? (v.name ?? v.subject) : `${v.name ?? v.subject} (${v.subject})`;

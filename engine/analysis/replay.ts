@@ -13,6 +13,7 @@ import { shortestPaths, type ShortestPaths } from './paths.ts';
 import { revocationPlan, type Cut, type CutAction, type RevocationPlan } from './plan.ts';
 import { blastRadius, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { traversalRules, type ReachOptions } from './reach.ts';
+import { RESPOND_PHASES, respondPlan, type RespondStep, type ResponsePlan } from './respond.ts';
 
 const CUT_ACTIONS = ['revoke', 'disable', 'remove-grant', 'remove-edge'] as const satisfies readonly CutAction[];
 
@@ -38,6 +39,18 @@ const notReachExpectation = z.object({
 
 const cutExpectation = z.object({ action: z.enum(CUT_ACTIONS), id: nodeIdText }).strict();
 
+const respondStepExpectation = z.object({
+  phase: z.enum(RESPOND_PHASES),
+  target: nodeIdText.describe("The step's target, or one of the credentials a vendor kill revokes."),
+  first: z.boolean().optional().describe('It must be the first step of its phase.'),
+  why: because.optional(),
+}).strict();
+
+const respondExpectation = z.object({
+  since: isoInstant.optional().describe('When the attacker got the start nodes (as --since); default their createdAt, else unknown.'),
+  steps: z.array(respondStepExpectation).min(1).describe('Steps the containment plan (blastmap respond) must contain.'),
+}).strict();
+
 const findingExpectation = z.object({
   rule: z.string().min(1).refine((rule) => RULES_BY_ID.has(rule.toUpperCase()), { message: `a finding rule id (${FINDING_RULES.map((r) => r.id).join(', ')})` }),
   id: nodeIdText,
@@ -54,6 +67,7 @@ const checkpointFields = {
   attackChain: z.array(nodeIdText).min(2).optional().describe('The node sequence the attackers used: must be one of the shortest paths to its last node.'),
   firstCut: z.union([cutExpectation, z.array(cutExpectation).min(1)]).optional().describe('Acceptable first cuts of the revocation plan.'),
   mustFind: z.array(findingExpectation).default([]),
+  respond: respondExpectation.optional().describe('The containment plan for the start nodes: contain, rotate, cut, hunt and cleanup steps it must have.'),
   notes: z.array(z.string().min(1)).default([]),
 };
 
@@ -116,6 +130,7 @@ export function expectedReferenceIssues(graph: CompactGraph, expected: Expected,
       check(cut.id, path, cut.action === 'remove-grant' ? 'grant' : cut.action === 'remove-edge' ? 'edge' : 'node');
     });
     c.mustFind.forEach((e, i) => check(e.id, `${base}.mustFind[${i}].id`));
+    c.respond?.steps.forEach((e, i) => check(e.target, `${base}.respond.steps[${i}].target`));
   };
   checkpoint(expected, '$');
   expected.also.forEach((c, i) => checkpoint(c, `$.also[${i}]`));
@@ -136,7 +151,7 @@ function closestIds(graph: CompactGraph, id: string, limit = 3): string[] {
 const cutList = (value: CheckpointInput['firstCut']): { action: CutAction; id: string }[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-export type CheckKind = 'reach' | 'not-reached' | 'attack-chain' | 'first-cut' | 'finding';
+export type CheckKind = 'reach' | 'not-reached' | 'attack-chain' | 'first-cut' | 'finding' | 'respond';
 
 /** One expectation and what the analysis found. */
 export interface Verdict {
@@ -174,6 +189,8 @@ export interface CheckpointReplay {
   chain: ChainCheck | null;
   /** The first step of the revocation plan (with its equally effective alternatives), when firstCut is expected. */
   plan: RevocationPlan | null;
+  /** The containment plan, when respond steps are expected. */
+  response: ResponsePlan | null;
   verdicts: Verdict[];
   notes: string[];
   pass: boolean;
@@ -319,6 +336,26 @@ export function compareFirstCut(plan: RevocationPlan, acceptable: readonly { act
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+const stepLabel = (step: RespondStep): string => `step ${step.step} (${step.phase}): ${step.title}`;
+
+/** Each expected step must be in the containment plan: same phase, same target (or a credential its vendor kill revokes). */
+export function compareRespond(graph: CompactGraph, plan: ResponsePlan, expected: NonNullable<Expected['respond']>['steps']): Verdict[] {
+  return expected.map((want) => {
+    const inPhase = plan.steps.filter((step) => step.phase === want.phase);
+    const hits = (step: RespondStep) => step.target.id === want.target || (step.credentials ?? []).some((c) => c.id === want.target);
+    const found = inPhase.find(hits);
+    const name = graph.nodes[graph.indexOf.get(want.target)!]?.name;
+    const pass = found !== undefined && (!want.first || inPhase[0] === found);
+    const actual = found
+      ? `${stepLabel(found)}${want.first && inPhase[0] !== found ? `; but the first ${want.phase} step is ${inPhase[0]!.target.name}` : ''}`
+      : inPhase.length > 0 ? `no such step; the ${want.phase} steps are on ${inPhase.map((step) => step.target.name).join(', ')}` : `no ${want.phase} step`;
+    return {
+      check: 'respond', subject: want.target, ...(name !== undefined ? { name } : {}),
+      expected: `a ${want.phase} step${want.first ? ', first of its phase' : ''}`, actual, pass, ...(want.why ? { why: want.why } : {}),
+    };
+  });
+}
+
 function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointInput, 'name'> & { start: string[] }): CheckpointReplay {
   const sources = c.start.map((id) => indexOf(graph, id));
   const options = reachOptionsOf(c);
@@ -340,6 +377,11 @@ function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointI
     plan = revocationPlan(graph, sources, { ...options, steps: 1, alternatives: 20 });
     verdicts.push(compareFirstCut(plan, cuts));
   }
+  let response: ResponsePlan | null = null;
+  if (c.respond) {
+    response = respondPlan(graph, sources, { ...options, ...(c.respond.since !== undefined ? { since: c.respond.since } : {}) });
+    verdicts.push(...compareRespond(graph, response, c.respond.steps));
+  }
   if (c.mustFind.length > 0) {
     const findings = governanceFindings(graph, { at: c.at, ruleIds: [...new Set(c.mustFind.map((f) => f.rule.toUpperCase()))] });
     for (const want of c.mustFind) {
@@ -352,7 +394,7 @@ function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointI
     }
   }
   return {
-    name, at: radius.at, sources: radius.sources, enforce: [...(c.enforce ?? [])], radius, chain, plan, verdicts,
+    name, at: radius.at, sources: radius.sources, enforce: [...(c.enforce ?? [])], radius, chain, plan, response, verdicts,
     notes: c.notes, pass: verdicts.every((v) => v.pass),
   };
 }

@@ -105,6 +105,20 @@ export function rotateAction(credential: GraphNode): PlatformAction {
   }
 }
 
+/** Where an account is suspended and its sessions ended, where the platform's wording is known. */
+export function suspendWhere(platform: string): string | undefined {
+  switch (platform) {
+    case 'okta': return 'Okta Admin console: Directory > People > Suspend; Clear user sessions';
+    case 'google-workspace': return 'Google Admin console: Users > Suspend; Security > Sign-in cookies > Reset';
+    case 'entra': return 'Microsoft Entra admin center: Users > Block sign-in; Revoke sessions';
+    case 'aws': return 'AWS IAM: attach an explicit deny-all policy, deactivate the keys, revoke active role sessions';
+    case 'github': return 'GitHub organization settings: People > Remove from organization (or the enterprise: Suspend)';
+    case 'salesforce': return 'Salesforce Setup: Users > Freeze, then Deactivate';
+    case 'slack': return 'Slack admin: Manage members > Deactivate account (signs out every session)';
+    default: return undefined;
+  }
+}
+
 /** What an attacker who held admin on a tenant or identity provider may have left behind, per platform. */
 export function persistenceToHunt(platform: string): string[] {
   switch (platform) {

@@ -8,7 +8,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { revocationPlan, type Cut, type CutMitigation } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
-import { persistenceToHunt, rotateAction, vendorKillAction } from './respond-playbook.ts';
+import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { scoreOrder } from './score.ts';
 import { vendorIndex, type VendorIndex } from './vendors.ts';
 
@@ -71,6 +71,8 @@ export interface RespondStep {
   since?: string | null;
   /** A credential whose own expiry passed but whose refresh token still mints it. */
   liveThrough?: NodeRef;
+  /** Cut steps that revoke a grant: its id (every edge it justifies goes with it). */
+  grant?: string;
   /** Cut steps: the removed edge(s), when the cut is an edge or a grant. */
   edges?: { edgeId: string; kind: string; from: NodeRef; to: NodeRef }[];
 }
@@ -182,13 +184,14 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
 }
 
 /**
- * An access token whose own expiry has passed but which a live refresh token (or grant) mints: the family is
- * live, so the token is too. Returns the minting credential.
+ * An access token whose own expiry has passed but which a live refresh token (or grant) mints: the graph
+ * compiler keeps such a family alive (its window runs through the minter's), and this names the minter so a
+ * plan can say why the token still counts and revoke the refresh token with it.
  */
 export function liveThroughRefresh(graph: CompactGraph, v: number, at: number): number | undefined {
   const node = graph.nodes[v]!;
   if (node.kind !== 'Credential' || node.expiresAt === undefined || node.revoked === true) return undefined;
-  if (Date.parse(node.expiresAt) > at) return undefined;
+  if (Date.parse(node.expiresAt) > at || !(graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!)) return undefined;
   const mints = graph.edgeKindNames.indexOf('MINTS');
   for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
     const e = graph.revEdges[i]!;
@@ -346,7 +349,7 @@ function disableWording(ctx: Context, v: number): { action: RespondAction; title
     return {
       action: 'suspend-account',
       title: node.subtype === 'human' ? `Suspend the account ${node.name}, revoke its sessions and reset its credentials` : `Disable ${node.name} and revoke its sessions and keys`,
-      where: node.platform === 'okta' ? 'Okta Admin console: Directory > People > Suspend; Clear user sessions' : node.platform === 'google-workspace' ? 'Google Admin console: Users > Suspend; Security > Sign-in cookies > Reset' : node.platform === 'entra' ? 'Microsoft Entra admin center: Users > Block sign-in; Revoke sessions' : node.platform === 'aws' ? 'AWS IAM: attach an explicit deny-all policy, deactivate keys, revoke role sessions' : console,
+      where: suspendWhere(node.platform) ?? console,
     };
   }
   if (node.kind === 'App') return { action: 'disable-app', title: `Disable the app ${node.name} and revoke its credentials`, where: console };
@@ -367,7 +370,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     since = toInstant(options.since);
     sinceBasis = 'option';
   } else if (sources.every((s) => graph.nodes[s]!.createdAt !== undefined)) {
-    since = Math.min(...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
+    // A source created after `at` opened no window yet: an empty one, not an error.
+    since = Math.min(at, ...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
     sinceBasis = 'createdAt';
   }
   if (since > at) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --since ${new Date(since).toISOString()} is after --at ${new Date(at).toISOString()}`);
@@ -395,7 +399,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     });
     current = { score: after.score, reached: after.reached };
   };
-  const usableCredential = (c: number): boolean => ctx.usable(c) || liveThroughRefresh(graph, c, at) !== undefined;
+  const usableCredential = (c: number): boolean => ctx.usable(c);
 
   // --- contain: the vendors in play get one kill per tenant; other sources are revoked or disabled ---
   const vendorsInPlay = new Set<number>();
@@ -651,6 +655,7 @@ function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number
     phase: 'cut', action, title, target: targetRef, where: `${targetRef.platform} admin console or API`, who: whoCanAct(ctx, v),
     impact: { cost: 'low', notes: [`removes ${first.from.name}'s ${first.kind} on ${first.to.name}${edges.length > 1 ? ' and its other edges' : ''}`], dependents: [] },
     containment: true, edges: edges.map((e) => ({ edgeId: e.edgeId, kind: e.kind, from: e.from, to: e.to })),
+    ...(cut.action === 'remove-grant' ? { grant: cut.id } : {}),
   }, [], ids, cut.mitigations);
 }
 

@@ -45,25 +45,34 @@ const cache = new WeakMap<CompactGraph, VendorIndex>();
 
 /**
  * A node is the vendor's when (1) it is a third-party App naming its vendor (the vendor's backend, a
- * vendor-owned GitHub App), or its tenant is a vendor's: (2) its Platform node MANAGES something on another platform (a vendor
- * environment holding the secret of an app registered with the customer), or (3) its Platform names a
- * vendor and its platform key is not one a customer administers. Vendor tenants joined by a shared vendor
+ * vendor-owned GitHub App), or its tenant is a vendor's: (2) its Platform node MANAGES something on another
+ * platform (a vendor environment holding the secret of an app registered with the customer), or (3) its
+ * Platform names a vendor, its platform key is not one a customer administers, and something there holds,
+ * manages or keeps a credential or principal of another platform (a vendor's token store). A customer's own
+ * tenant of a vendor's SaaS (a support instance, a signing account) keeps nothing of other platforms and
+ * stays the customer's. Vendor tenants joined by a shared vendor
  * name or a MANAGES edge are one vendor.
  */
 export function vendorIndex(graph: CompactGraph): VendorIndex {
   const cached = cache.get(graph);
   if (cached) return cached;
   const managesCode = graph.edgeKindNames.indexOf('MANAGES');
+  const keeping = new Set(['MANAGES', 'HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL'].map((k) => graph.edgeKindNames.indexOf(k)));
+  // Tenants where something manages, holds or keeps a principal or credential of another platform.
+  const keepsForOthers = new Set<string>();
+  const managesForOthers = new Set<string>();
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const from = graph.nodes[graph.edgeSrc[e]!]!;
+    if (!keeping.has(graph.edgeKind[e]!) || graph.nodes[graph.edgeDst[e]!]!.platform === from.platform) continue;
+    keepsForOthers.add(`${from.platform}:${from.tenant}`);
+    if (graph.edgeKind[e] === managesCode && from.kind === 'Platform') managesForOthers.add(`${from.platform}:${from.tenant}`);
+  }
   const vendorTenants = new Map<string, string>();
   graph.nodes.forEach((node, v) => {
     const key = tenantKey(graph, v);
     if (node.kind === 'App' && node.thirdParty === true && node.vendor) vendorTenants.set(`app:${node.id}`, node.vendor);
     if (node.kind !== 'Platform' || !node.vendor) return;
-    let managesElsewhere = false;
-    for (let e = graph.fwdOffsets[v]!; e < graph.fwdOffsets[v + 1]!; e++) {
-      if (graph.edgeKind[e] === managesCode && graph.nodes[graph.edgeDst[e]!]!.platform !== node.platform) managesElsewhere = true;
-    }
-    if (managesElsewhere || !CUSTOMER_PLATFORMS.has(node.platform)) vendorTenants.set(key, node.vendor);
+    if (managesForOthers.has(key) || (!CUSTOMER_PLATFORMS.has(node.platform) && keepsForOthers.has(key))) vendorTenants.set(key, node.vendor);
   });
 
   // Union-find over vendor tenants: the same vendor name, or one managing a node of the other.

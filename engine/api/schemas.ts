@@ -410,6 +410,7 @@ export const respondStepSchema = z.object({
   objects: z.array(nodeRefSchema).optional(),
   since: z.string().nullable().optional(),
   liveThrough: nodeRefSchema.optional(),
+  grant: z.string().optional(),
   edges: z.array(z.object({ edgeId: z.string(), kind: z.string(), from: nodeRefSchema, to: nodeRefSchema })).optional(),
 });
 

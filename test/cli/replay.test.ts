@@ -55,20 +55,25 @@ describe('blastmap replay', () => {
     expect(run.out).toContain('BLAST RADIUS: BeyondTrust Remote Support SaaS infrastructure');
     expect(run.out).toContain('ATTACK CHAIN');
     expect(run.out).toMatch(/PASS {2}first-cut/);
-    expect(run.out).toContain('RESULT: all 12 expectations hold.');
+    expect(run.out).toContain('CONTAINMENT PLAN (blastmap respond)');
+    expect(run.out).toMatch(/PASS {2}respond {6}Remote Support SaaS infrastructure API key/);
+    expect(run.out).toContain('RESULT: all 14 expectations hold.');
   });
 
   it('reports a deliberately wrong expectation as FAIL and exits 1', async () => {
     const dir = copyWithExpected('beyondtrust-treasury-2024', (expected) => {
       (expected.mustNotReach as unknown[]).push({ id: 'treasury:do:resource:documents/unclassified', why: 'deliberately wrong' });
       expected.firstCut = { action: 'disable', id: 'beyondtrust:customer-b:identity:local/admin' };
+      (expected.respond as { steps: unknown[] }).steps.push({ phase: 'rotate', target: 'beyondtrust:rs-saas:credential:infrastructure-api-key', why: 'deliberately wrong' });
     });
     const run = await runCli(['replay', 'beyondtrust-treasury-2024', '--dir', dir, '--no-brief']);
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/FAIL {2}not-reached {2}Unclassified documents kept by DO users/);
     expect(run.out).toContain('found admin in 5 hops');
     expect(run.out).toMatch(/FAIL {2}first-cut/);
-    expect(run.out).toContain('RESULT: 2 of 13 expectations fail.');
+    expect(run.out).toMatch(/FAIL {2}respond {6}Remote Support SaaS infrastructure API key/);
+    expect(run.out).toContain('found no rotate step');
+    expect(run.out).toContain('RESULT: 3 of 16 expectations fail.');
   });
 
   it('fails an attack chain that is not a path of the graph, naming the broken step', async () => {

@@ -179,4 +179,35 @@ describe('replayIncident', () => {
     expect(verdict.pass).toBe(true);
     expect(verdict.actual).toContain(`equally effective with the chosen revoke ${s.id('key')}`);
   });
+
+  it('checks the containment plan: phase and target (or a credential a vendor kill revokes), and "first of its phase"', () => {
+    const s = scenario((b) => {
+      b.app('vendor', { platform: 'vendorco', tenant: 'prod', vendor: 'VendorCo', thirdParty: true });
+      b.credential('token', { platform: 'crm', tenant: 'acme' });
+      b.resource('cases', { platform: 'crm', tenant: 'acme' });
+      b.credential('pastedA', { platform: 'cloud', tenant: '1' });
+      b.credential('pastedB', { platform: 'cloud', tenant: '1' });
+      b.resource('bucket', { platform: 'cloud', tenant: '1', tags: ['crown-jewel'] });
+      b.resource('logs', { platform: 'cloud', tenant: '1' });
+      b.edge('HOLDS', 'vendor', 'token').edge('CAN_READ', 'token', 'cases')
+        .edge('CONTAINS_CREDENTIAL', 'cases', 'pastedA').edge('CONTAINS_CREDENTIAL', 'cases', 'pastedB')
+        .edge('CAN_READ', 'pastedA', 'bucket').edge('CAN_READ', 'pastedB', 'logs');
+    });
+    const run = (steps: NonNullable<Expected['respond']>['steps']) =>
+      replayIncident(s.graph, expected({ start: [s.id('vendor')], respond: { steps } }), 'toy').checkpoints[0]!.verdicts.filter((v) => v.check === 'respond');
+    const good = run([
+      { phase: 'contain', target: s.id('token') },
+      { phase: 'rotate', target: s.id('pastedA'), first: true },
+      { phase: 'rotate', target: s.id('pastedB') },
+    ]);
+    expect(good.map((v) => v.pass)).toEqual([true, true, true]);
+    expect(good[0]!.actual).toMatch(/^step 1 \(contain\)/);
+    const bad = run([{ phase: 'cut', target: s.id('token') }, { phase: 'rotate', target: s.id('pastedB'), first: true }]);
+    expect(bad.map((v) => v.pass)).toEqual([false, false]);
+    expect(bad[0]!.actual).toBe('no cut step');
+    expect(bad[1]!.actual).toContain('but the first rotate step is pastedA');
+    // Ids the graph does not have are reported with their JSON path.
+    const issues = expectedReferenceIssues(s.graph, expected({ start: [s.id('vendor')], respond: { steps: [{ phase: 'rotate', target: 'cloud:1:credential:nope' }] } }));
+    expect(issues.map((issue) => issue.path)).toEqual(['$.respond.steps[0].target']);
+  });
 });

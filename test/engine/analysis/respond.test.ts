@@ -1,0 +1,362 @@
+// The containment plan: scenario graphs whose harvest, vendor kill, rotations and hunts are known by construction,
+// and random graphs against a brute-force harvest and the naive reach fixpoint of test/helpers/oracle.ts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { revocationPlan } from '../../../engine/analysis/plan.ts';
+import { blastRadius } from '../../../engine/analysis/radius.ts';
+import { overlayOfSteps, respondPlan, type ResponsePlan } from '../../../engine/analysis/respond.ts';
+import { whatIf } from '../../../engine/analysis/whatif.ts';
+import { EDGE_ACTIONS, isCuttable } from '../../../engine/schema/index.ts';
+import { buildGraph, edgeIdAt, type CompactGraph } from '../../../engine/store/compact.ts';
+import { AT } from '../../helpers/arbitraries.ts';
+import { cutCaseArb, reachOptionsOf, type CutCase } from '../../helpers/cuts.ts';
+import { oracleReach, usableAt, usableNodes } from '../../helpers/oracle.ts';
+import { scenario } from '../../helpers/scenario.ts';
+
+const DAY = 86_400_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * A chat vendor (its environment names its vendor) holds a CRM token and mail grants of two users; the CRM's
+ * cases hold a pasted cloud key (live), an old key revoked before the window, and a key pasted after it closed.
+ */
+const vendorScenario = () => scenario((s) => {
+  s.platform('env', { platform: 'chatco', tenant: 'prod', vendor: 'ChatCo Inc.' });
+  s.app('chat', { platform: 'chatco', tenant: 'prod', vendor: 'ChatCo Inc.', thirdParty: true });
+  s.platform('crm', { platform: 'salesforce', tenant: 'acme', vendor: 'Salesforce' });
+  s.role('crmAdmins', { platform: 'salesforce', tenant: 'acme', name: 'System Administrator' });
+  s.identity('alice', { platform: 'salesforce', tenant: 'acme', subtype: 'human', name: 'Alice Admin' });
+  s.app('crmApp', { platform: 'salesforce', tenant: 'acme', name: 'ChatCo for Salesforce' });
+  s.credential('crmToken', { platform: 'salesforce', tenant: 'acme', type: 'refresh-token' });
+  s.identity('integration', { platform: 'salesforce', tenant: 'acme', subtype: 'service' });
+  s.resource('cases', { platform: 'salesforce', tenant: 'acme', tags: ['pii'] });
+  s.resource('case1', { platform: 'salesforce', tenant: 'acme' });
+  s.app('mailClient', { platform: 'google-workspace', tenant: 'acme.com', name: 'ChatCo Email', thirdParty: true, properties: { clientId: '123-chat.apps.googleusercontent.com' } });
+  s.credential('grantA', { platform: 'google-workspace', tenant: 'acme.com', type: 'oauth-grant' });
+  s.credential('grantB', { platform: 'google-workspace', tenant: 'acme.com', type: 'oauth-grant' });
+  s.identity('userA', { platform: 'google-workspace', tenant: 'acme.com', subtype: 'human' });
+  s.resource('mailboxA', { platform: 'google-workspace', tenant: 'acme.com', tags: ['pii'] });
+  s.resource('mailboxB', { platform: 'google-workspace', tenant: 'acme.com', tags: ['pii'] });
+  s.credential('awsKey', { platform: 'aws', tenant: '111', type: 'api-key', createdAt: iso(AT - 400 * DAY) });
+  s.credential('oldKey', { platform: 'aws', tenant: '111', type: 'api-key', createdAt: iso(AT - 400 * DAY), revoked: true, revokedAt: iso(AT - 60 * DAY) });
+  s.credential('lateKey', { platform: 'aws', tenant: '111', type: 'api-key', createdAt: iso(AT + 5 * DAY) });
+  s.identity('awsUser', { platform: 'aws', tenant: '111', subtype: 'service' });
+  s.resource('bucket', { platform: 'aws', tenant: '111', tags: ['crown-jewel'] });
+  s.edge('MANAGES', 'env', 'chat').edge('MANAGES', 'env', 'crmApp').edge('MANAGES', 'env', 'mailClient')
+    .edge('HOLDS', 'chat', 'crmToken').edge('HOLDS', 'chat', 'grantA').edge('HOLDS', 'chat', 'grantB')
+    .edge('HOLDS', 'crmApp', 'crmToken').edge('HOLDS', 'mailClient', 'grantA').edge('HOLDS', 'mailClient', 'grantB')
+    .edge('CONSENTED', 'userA', 'mailClient')
+    .edge('AUTHENTICATES_AS', 'crmToken', 'integration')
+    .edge('CAN_READ', 'integration', 'cases')
+    .edge('CONTAINS', 'crm', 'cases').edge('CONTAINS', 'cases', 'case1')
+    .edge('CAN_ADMIN', 'crmAdmins', 'crm').edge('HAS_ROLE', 'alice', 'crmAdmins')
+    .edge('CONTAINS_CREDENTIAL', 'case1', 'awsKey').edge('CONTAINS_CREDENTIAL', 'case1', 'oldKey').edge('CONTAINS_CREDENTIAL', 'case1', 'lateKey')
+    .edge('AUTHENTICATES_AS', 'awsKey', 'awsUser').edge('AUTHENTICATES_AS', 'oldKey', 'awsUser').edge('CAN_READ', 'awsUser', 'bucket')
+    .edge('CAN_READ', 'grantA', 'mailboxA').edge('CAN_READ', 'grantB', 'mailboxB');
+});
+
+const phases = (plan: ResponsePlan) => plan.steps.map((step) => [step.phase, step.action, step.target.id]);
+
+describe('respondPlan: a vendor compromise', () => {
+  const s = vendorScenario();
+  const plan = respondPlan(s.graph, [s.ix('chat')], { at: AT, since: iso(AT - 30 * DAY) });
+
+  it('kills the vendor once per tenant, rotates the pasted key, and leaves nothing reachable', () => {
+    // Greedy: the two mailboxes (pii) weigh more than the cases once the pasted key is counted as a source of its own.
+    expect(phases(plan)).toEqual([
+      ['contain', 'vendor-kill', s.id('mailClient')],
+      ['contain', 'vendor-kill', s.id('crmApp')],
+      ['rotate', 'rotate-credential', s.id('awsKey')],
+      ['cleanup', 'delete-leaked-secret', s.id('case1')],
+    ]);
+    const [mail, crm] = plan.steps;
+    expect(crm!.credentials!.map((c) => c.id)).toEqual([s.id('crmToken')]);
+    expect(mail!.credentials!.map((c) => c.id).sort()).toEqual([s.id('grantA'), s.id('grantB')].sort());
+    expect(mail!.title).toContain('Block OAuth client 123-chat.apps.googleusercontent.com');
+    expect(crm!.title).toContain('Block connected app "ChatCo for Salesforce"');
+    expect(plan.vendors).toEqual(['ChatCo Inc.']);
+    expect(plan.finalScore).toBe(0);
+    expect(plan.residue).toEqual([]);
+    expect(plan.crownJewelsBefore.map((j) => j.id)).toEqual([s.id('bucket')]);
+    expect(plan.crownJewelsAfter).toEqual([]);
+  });
+
+  it('harvests by the window: the live pasted key, not one revoked before it opened nor one pasted after it closed', () => {
+    const byId = new Map(plan.harvested.map((h) => [h.id, h]));
+    expect([...byId.keys()].sort()).toEqual(['awsKey', 'crmToken', 'grantA', 'grantB'].map(s.id).sort());
+    expect(byId.get(s.id('awsKey'))).toMatchObject({ remediation: 'rotate', edgeKind: 'CONTAINS_CREDENTIAL', validNow: true, viaNode: { id: s.id('case1') } });
+    expect(byId.get(s.id('awsKey'))!.path.map((step) => step.to.id)).toEqual(['crmToken', 'integration', 'cases', 'case1', 'awsKey'].map(s.id));
+    expect(byId.get(s.id('crmToken'))).toMatchObject({ remediation: 'contain', edgeKind: 'HOLDS' });
+    // Unknown start: the old key existed before `at`, so it is assumed read, but it is already dead.
+    const unknown = respondPlan(s.graph, [s.ix('chat')], { at: AT });
+    expect(unknown.since).toBeNull();
+    expect(unknown.harvested.find((h) => h.id === s.id('oldKey'))).toMatchObject({ validNow: false, remediation: 'none' });
+    expect(unknown.harvested.some((h) => h.id === s.id('lateKey'))).toBe(false);
+  });
+
+  it('measures each step against the live radius of the source and every harvested credential', () => {
+    let before = plan.initialScore;
+    for (const step of plan.steps) {
+      expect(step.removes).toBeCloseTo(before - step.scoreAfter, 9);
+      before = step.scoreAfter;
+    }
+    // Without rotating, the copied key still opens the bucket although every vendor token is revoked.
+    const contained = overlayOfSteps(s.graph, plan.steps.filter((step) => step.phase === 'contain'));
+    expect(blastRadius(s.graph, [s.ix('awsKey')], { at: AT, overlay: contained }).reached.map((entry) => entry.id)).toContain(s.id('bucket'));
+    expect(blastRadius(s.graph, [s.ix('chat')], { at: AT, overlay: contained }).reached).toEqual([]);
+  });
+
+  it('says who can act (roles first, then the people holding them) and what the kill costs', () => {
+    const [mail, crm] = plan.steps;
+    expect(crm!.who.map((w) => [w.id, w.how])).toEqual([
+      [s.id('crmAdmins'), 'administers crm'],
+      [s.id('alice'), 'holds System Administrator'],
+    ]);
+    expect(mail!.impact.cost).toBe('medium');
+    expect(mail!.impact.dependents.map((d) => [d.id, d.relation])).toContainEqual([s.id('userA'), 'consented to ChatCo Email']);
+  });
+
+  it('defaults the window to the source\'s createdAt', () => {
+    const dated = scenario((b) => {
+      b.credential('bot', { platform: 'slack', tenant: 'T1', type: 'api-key', createdAt: iso(AT - 10 * DAY) });
+      b.resource('channel', { platform: 'slack', tenant: 'T1' });
+      b.credential('pat', { platform: 'github', tenant: 'org', type: 'pat', createdAt: iso(AT - 100 * DAY), revoked: true, revokedAt: iso(AT - 20 * DAY) });
+      b.edge('CAN_READ', 'bot', 'channel').edge('CONTAINS_CREDENTIAL', 'channel', 'pat');
+    });
+    const result = respondPlan(dated.graph, [dated.ix('bot')], { at: AT });
+    expect(result).toMatchObject({ since: iso(AT - 10 * DAY), sinceBasis: 'createdAt' });
+    // Revoked ten days before the bot token existed: never there to copy.
+    expect(result.harvested).toEqual([]);
+  });
+});
+
+describe('respondPlan: a stolen bot token whose channel holds a pasted PAT', () => {
+  const s = scenario((b) => {
+    b.platform('slackOrg', { platform: 'slack', tenant: 'T1' });
+    b.app('bot', { platform: 'slack', tenant: 'T1', name: 'Standup bot' });
+    b.credential('botToken', { platform: 'slack', tenant: 'T1', type: 'api-key' });
+    b.resource('channel', { platform: 'slack', tenant: 'T1', name: '#eng-oncall' });
+    b.credential('pat', { platform: 'github', tenant: 'org', type: 'pat' });
+    b.identity('dev', { platform: 'github', tenant: 'org', subtype: 'human' });
+    b.resource('repo', { platform: 'github', tenant: 'org', tags: ['crown-jewel'] });
+    b.edge('HOLDS', 'bot', 'botToken').edge('CAN_READ', 'botToken', 'channel').edge('CONTAINS', 'slackOrg', 'channel')
+      .edge('CONTAINS_CREDENTIAL', 'channel', 'pat').edge('AUTHENTICATES_AS', 'pat', 'dev').edge('CAN_WRITE', 'dev', 'repo');
+  });
+
+  it('revokes the stolen token and rotates the PAT instead of removing the bot\'s read on the channel', () => {
+    const plan = respondPlan(s.graph, [s.ix('botToken')], { at: AT });
+    expect(phases(plan)).toEqual([
+      ['contain', 'revoke-credential', s.id('botToken')],
+      ['rotate', 'rotate-credential', s.id('pat')],
+      ['cleanup', 'delete-leaked-secret', s.id('channel')],
+    ]);
+    // The preventive plan's first cut removes the path; the PAT would stay stolen.
+    const preventive = revocationPlan(s.graph, [s.ix('botToken')], { at: AT, steps: 1 });
+    expect(preventive.steps[0]!.cut.action).toBe('remove-edge');
+    expect(plan.steps[1]!.removes).toBeGreaterThan(0);
+  });
+});
+
+describe('respondPlan: refresh-token families', () => {
+  it('says a pasted access token past its expiry is live through its refresh token, and revokes both', () => {
+    const s = scenario((b) => {
+      b.credential('stolen', { platform: 'okta', tenant: 'o', type: 'api-key' });
+      b.resource('wiki', { platform: 'okta', tenant: 'o' });
+      b.credential('refresh', { platform: 'google-workspace', tenant: 'g', type: 'refresh-token' });
+      b.credential('access', { platform: 'google-workspace', tenant: 'g', type: 'access-token', expiresAt: iso(AT - DAY) });
+      b.resource('drive', { platform: 'google-workspace', tenant: 'g', tags: ['pii'] });
+      b.edge('CAN_READ', 'stolen', 'wiki').edge('CONTAINS_CREDENTIAL', 'wiki', 'access').edge('MINTS', 'refresh', 'access').edge('CAN_READ', 'access', 'drive');
+    });
+    const plan = respondPlan(s.graph, [s.ix('stolen')], { at: AT });
+    const access = plan.harvested.find((h) => h.id === s.id('access'))!;
+    expect(access.liveThrough?.id).toBe(s.id('refresh'));
+    expect(access.validNow).toBe(true);
+    const rotate = plan.steps.find((step) => step.phase === 'rotate')!;
+    expect(rotate.target.id).toBe(s.id('access'));
+    expect(rotate.liveThrough?.id).toBe(s.id('refresh'));
+    expect(rotate.title).toContain('live through its refresh token refresh');
+    expect(rotate.blocks.nodes).toEqual([s.id('access'), s.id('refresh')]);
+  });
+});
+
+describe('respondPlan: hunt and the preventive plan\'s actionability', () => {
+  it('hunts where admin over a tenant was reached, with what to look for since the window opened', () => {
+    const s = scenario((b) => {
+      b.identity('sprayed', { platform: 'entra', tenant: 'test', subtype: 'human' });
+      b.credential('secret', { platform: 'entra', tenant: 'corp', type: 'client-secret' });
+      b.identity('sp', { platform: 'entra', tenant: 'corp', subtype: 'service' });
+      b.platform('corp', { platform: 'entra', tenant: 'corp' });
+      b.resource('mail', { platform: 'entra', tenant: 'corp', tags: ['crown-jewel'] });
+      b.edge('HOLDS', 'sprayed', 'secret').edge('AUTHENTICATES_AS', 'secret', 'sp').edge('CAN_ADMIN', 'sp', 'corp').edge('CONTAINS', 'corp', 'mail');
+    });
+    const plan = respondPlan(s.graph, [s.ix('sprayed')], { at: AT, since: iso(AT - 50 * DAY) });
+    const hunt = plan.steps.filter((step) => step.phase === 'hunt');
+    expect(hunt.map((step) => step.target.id)).toEqual([s.id('corp')]);
+    expect(hunt[0]!.since).toBe(iso(AT - 50 * DAY));
+    expect(hunt[0]!.lookFor!.join(' ')).toMatch(/app registrations/);
+    expect(hunt[0]!.containment).toBe(false);
+    expect(hunt[0]!.removes).toBe(0);
+    // Suspending the sprayed account is a person's account: high cost, said so.
+    const contain = plan.steps.find((step) => step.phase === 'contain')!;
+    expect(contain).toMatchObject({ action: 'suspend-account', target: { id: s.id('sprayed') }, impact: { cost: 'high' } });
+  });
+
+  it('never cuts a vendor-side HOLDS and ranks disabling a person after an equivalent cut', () => {
+    const s = scenario((b) => {
+      b.identity('svc', { platform: 'acme', tenant: 't', subtype: 'service' });
+      b.identity('person', { platform: 'acme', tenant: 't', subtype: 'human' });
+      b.app('vendorApp', { platform: 'bigvendor', tenant: 'prod', vendor: 'Big Vendor', thirdParty: true });
+      b.credential('token', { platform: 'acme', tenant: 't', type: 'oauth-grant' });
+      b.resource('data', { platform: 'acme', tenant: 't', tags: ['pii'] });
+      b.resource('more', { platform: 'acme', tenant: 't', tags: ['pii'] });
+      b.edge('SSO_TO', 'svc', 'person').edge('CAN_READ', 'person', 'data')
+        .edge('HOLDS', 'vendorApp', 'token').edge('CAN_READ', 'token', 'more');
+    });
+    const fromVendor = revocationPlan(s.graph, [s.ix('vendorApp')], { at: AT, steps: 1, alternatives: 20 });
+    const cuts = [fromVendor.steps[0]!.cut, ...fromVendor.steps[0]!.alternatives];
+    expect(cuts.map((cut) => [cut.action, cut.id])).toEqual([['revoke', s.id('token')]]);
+    // From svc: removing the sign-in link and disabling the person remove the same; the person goes last.
+    const fromSvc = revocationPlan(s.graph, [s.ix('svc')], { at: AT, steps: 1, alternatives: 20 });
+    expect([fromSvc.steps[0]!.cut, ...fromSvc.steps[0]!.alternatives].map((cut) => [cut.action, cut.id])).toEqual([
+      ['remove-edge', `${s.id('svc')}|SSO_TO|${s.id('person')}`],
+      ['disable', s.id('person')],
+    ]);
+  });
+
+  it('cuts the edges derived from a scoped delegation as the delegation, and whatif removes it the same way', () => {
+    // Domain-wide delegation limited to drive.readonly and gmail.readonly: the builder turns it into DELEGATED_AS
+    // plus derived reads of the CEO's drive and mailbox; the cut is removing the delegation, never one derived edge.
+    const G = 'google-workspace';
+    const s = scenario((b) => {
+      b.identity('backup', { platform: 'gcp', tenant: 'prj', subtype: 'service' });
+      b.identity('ceo', { platform: G, tenant: 'acme.com', subtype: 'human' });
+      b.resource('drive', { platform: G, tenant: 'acme.com', resourceType: 'drive', tags: ['pii'] });
+      b.resource('mail', { platform: G, tenant: 'acme.com', resourceType: 'mailbox', tags: ['pii'] });
+      b.edge('CAN_ADMIN', 'ceo', 'drive').edge('CAN_ADMIN', 'ceo', 'mail')
+        .edge('CAN_IMPERSONATE', 'backup', 'ceo', { id: 'dwd-1', scopes: ['https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/gmail.readonly'] });
+    });
+    const derived = s.graph.edgeAttrs.filter((attrs) => attrs?.derivedFrom === 'dwd-1');
+    expect(derived).toHaveLength(2);
+    const plan = revocationPlan(s.graph, [s.ix('backup')], { at: AT, steps: 2, alternatives: 20 });
+    const first = plan.steps[0]!;
+    expect([first.cut, ...first.alternatives].map((cut) => [cut.action, cut.id])).toEqual([['remove-edge', 'dwd-1']]);
+    expect(first.scoreAfter).toBe(0);
+    expect(first.cut.mitigations).toEqual([{ removeEdge: 'dwd-1' }]);
+    expect(whatIf(s.graph, [s.ix('backup')], first.cut.mitigations, { at: AT }).scoreAfter).toBe(0);
+    // After a breach the source itself is contained instead: the stolen service account is disabled.
+    const response = respondPlan(s.graph, [s.ix('backup')], { at: AT });
+    expect(response.steps.map((step) => [step.phase, step.action])).toContainEqual(['contain', 'suspend-account']);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ random graphs
+
+const HARVEST_KINDS = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
+
+/** Half the cases make platform p3 a vendor's environment: its Platforms name the vendor, its Apps are the vendor's third-party apps. */
+const caseArb = fc.tuple(cutCaseArb(), fc.boolean()).map(([c, vendor]): CutCase => {
+  if (!vendor) return c;
+  const nodes = c.g.nodes.map((node) => (node.platform !== 'p3' ? node
+    : node.kind === 'Platform' ? { ...node, vendor: 'V' }
+    : node.kind === 'App' ? { ...node, vendor: 'V', thirdParty: true } : node));
+  const graph = buildGraph({ nodes, edges: c.g.edges });
+  return { ...c, g: { ...c.g, nodes, graph }, graph };
+});
+
+/** The vendor rules restated for these graphs: a vendor's app, or anything on a tenant whose Platform names a vendor. */
+const vendorSideOf = (graph: CompactGraph, v: number): boolean => {
+  const node = graph.nodes[v]!;
+  if (node.kind === 'App' && node.thirdParty === true && node.vendor !== undefined) return true;
+  return graph.nodes.some((other) => other.kind === 'Platform' && other.vendor !== undefined && other.platform === node.platform && other.tenant === node.tenant);
+};
+
+/** The harvest restated from the rules alone: reach (oracle) at both ends of the window, then every exposed credential alive in it. */
+function oracleHarvest(graph: CompactGraph, sources: readonly number[], c: CutCase, since: number): Set<number> {
+  const harvested = new Set<number>();
+  // Alive at some instant of [since, AT]: usable at AT, or at the window's start, or created inside it and not
+  // dead before it opened (the compiled windows, refresh-token families included, are [activeFrom, activeUntil)).
+  const window = (v: number): boolean => graph.activeFrom[v]! <= AT && graph.activeUntil[v]! > since;
+  for (;;) {
+    const starts = [...sources, ...harvested];
+    const levels = [oracleReach(graph, starts, { ...reachOptionsOf(c), at: AT }).level];
+    if (Number.isFinite(since)) levels.push(oracleReach(graph, starts, { ...reachOptionsOf(c), at: since }).level);
+    let added = false;
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const kind = graph.edgeKindNames[graph.edgeKind[e]!]!;
+      const to = graph.edgeDst[e]!;
+      const from = graph.edgeSrc[e]!;
+      // Leaked or stored: readable is enough; held by a vendor's system the attacker controls: a copy from its store.
+      const needs = HARVEST_KINDS.has(kind) ? 1 : kind === 'HOLDS' && vendorSideOf(graph, from) ? 3 : 0;
+      if (needs === 0 || graph.nodes[to]!.kind !== 'Credential' || harvested.has(to) || sources.includes(to)) continue;
+      if (c.enforce && graph.edgeAttrs[e]?.conditions?.includes('mfa')) continue;
+      if (!levels.some((level) => level[from]! >= needs) || !window(to)) continue;
+      harvested.add(to);
+      added = true;
+    }
+    if (!added) return harvested;
+  }
+}
+
+describe('respondPlan on random graphs', () => {
+  const sinceArb = fc.constantFrom(undefined, AT - 10 * 86_400_000, AT - 400 * 86_400_000);
+
+  it('harvests exactly what the brute force harvests; after every step only the residue is reachable from the sources and every harvested credential', () => {
+    fc.assert(fc.property(caseArb, sinceArb, (c, since) => {
+      const { graph } = c;
+      const sources = [...new Set(c.sources)];
+      const plan = respondPlan(graph, sources, { ...reachOptionsOf(c), ...(since !== undefined ? { since } : {}) });
+      const harvested = plan.harvested.map((h) => graph.indexOf.get(h.id)!);
+      expect(new Set(harvested)).toEqual(oracleHarvest(graph, sources, c, since ?? -Infinity));
+
+      const containing = plan.steps.filter((step) => step.containment);
+      const overlay = overlayOfSteps(graph, containing);
+      const starts = [...sources, ...harvested];
+      const after = oracleReach(graph, starts, { ...reachOptionsOf(c), at: AT, ...overlay });
+      const reached = graph.nodes.map((n) => n.id).filter((_, v) => after.level[v]! > 0 && !starts.includes(v)).sort();
+      expect(reached).toEqual(plan.residue.map((r) => r.id));
+      // The residue is only what no action reaches: data reached through a source's own parts, or the vendor's side.
+      for (const r of plan.residue) {
+        if (!vendorSideOf(graph, graph.indexOf.get(r.id)!)) expect(['Resource', 'Platform']).toContain(r.kind);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('proposes only actions: no unactionable edge kind, and a harvested credential is rotated, never "removed" by cutting its path', () => {
+    fc.assert(fc.property(caseArb, sinceArb, (c, since) => {
+      const { graph } = c;
+      const sources = [...new Set(c.sources)];
+      const plan = respondPlan(graph, sources, { ...reachOptionsOf(c), ...(since !== undefined ? { since } : {}) });
+      const edgeKinds = new Map<string, string[]>();
+      for (let e = 0; e < graph.edgeCount; e++) {
+        const id = edgeIdAt(graph, e);
+        edgeKinds.set(id, [...(edgeKinds.get(id) ?? []), graph.edgeKindNames[graph.edgeKind[e]!]!]);
+      }
+      for (const step of plan.steps) {
+        // Revoking a grant takes every edge it justifies, whatever their kind: that is one action on the grant.
+        if (step.grant !== undefined) continue;
+        for (const id of step.blocks.edges) {
+          for (const kind of edgeKinds.get(id) ?? []) {
+            expect(isCuttable(graph.schema.edgeKinds[kind]), `${step.action} blocks ${kind}`).toBe(true);
+          }
+        }
+        if (step.phase === 'cut') expect(Object.keys(EDGE_ACTIONS).concat(['suspend-account', 'disable-app', 'disable-principal'])).toContain(step.action);
+      }
+      const harvestedIds = new Set(plan.harvested.map((h) => h.id));
+      for (const step of plan.steps.filter((s) => s.phase === 'cut')) {
+        for (const id of step.blocks.nodes) expect(harvestedIds.has(id)).toBe(false);
+      }
+      for (const h of plan.harvested) {
+        const v = graph.indexOf.get(h.id)!;
+        // Valid: usable now, refresh-token families included; "live through" only when its own expiry has passed.
+        expect(h.validNow).toBe(usableNodes(graph, AT)[v]);
+        if (h.liveThrough) {
+          expect(h.validNow).toBe(true);
+          expect(usableAt(graph.nodes[v]!, AT)).toBe(false);
+        }
+        if (h.remediation === 'rotate') {
+          expect(plan.steps.filter((step) => step.phase === 'rotate' && step.target.id === h.id)).toHaveLength(1);
+        }
+      }
+    }), { numRuns: 200 });
+  });
+});
