@@ -211,8 +211,9 @@ export function reportError(io: Io, error: unknown): number {
     const shown = error.issues.slice(0, 50);
     for (const issue of shown) io.err(`  ${inert(formatIssue(issue))}`);
     if (error.issues.length > shown.length) io.err(`  ... and ${error.issues.length - shown.length} more`);
-    if (error.candidates.length > 0) {
-      io.err(error.code === 'AMBIGUOUS_NODE' ? 'matching nodes:' : 'closest nodes:');
+    // A message that already names every candidate (the known --enforce conditions) is not followed by the list again.
+    if (error.candidates.length > 0 && !error.candidates.every((candidate) => error.message.includes(candidate))) {
+      io.err(error.code === 'AMBIGUOUS_NODE' ? 'matching nodes:' : error.code === 'UNKNOWN_NODE' ? 'closest nodes:' : 'known values:');
       for (const candidate of error.candidates) io.err(`  ${inert(candidate)}`);
     }
     return EXIT_BY_CODE[error.code];

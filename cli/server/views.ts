@@ -37,9 +37,9 @@ export function reachOptionsOf(request: AnalysisOptions): ReachOptions {
 export const resolveSources = (graph: CompactGraph, references: readonly string[]): number[] => references.map((reference) => resolveNode(graph, reference));
 
 function entryView(entry: RadiusEntry) {
-  const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, path } = entry;
+  const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, path, controls } = entry;
   const last = path.at(-1);
-  return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: last?.edgeId ?? null, parent: last?.from.id ?? null };
+  return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: last?.edgeId ?? null, parent: last?.from.id ?? null, controls };
 }
 
 /** The blast radius of `sources`, with the mitigations applied when there are any, and what they changed. */
@@ -71,6 +71,7 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
     platforms: radius.platforms,
     byKind: radius.byKind,
     reached: radius.reached.map(entryView),
+    controls: radius.controls,
     dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),
     lateral: {
       lateralScore: lateral.lateralScore,

@@ -40,6 +40,11 @@ export interface RadiusEntry extends NodeRef {
   lateral: boolean;
   /** Witness path from a source; replaying it yields `level`. */
   path: PathStepView[];
+  /**
+   * Controls (edge `conditions`) the witness path passes through unenforced, sorted: enforcing any one of them
+   * (`--enforce`) breaks this path, so the node is no longer reached at this level this way.
+   */
+  controls: string[];
 }
 
 export type DormantReason = 'revoked' | 'expired' | 'disabled' | 'not-yet-valid' | 'mitigated';
@@ -50,6 +55,13 @@ export interface DormantEntry extends NodeRef {
   level: Level;
   hops: number;
   path: PathStepView[];
+}
+
+/** One unenforced control and how many reached nodes (and crown jewels) have it on their witness path. */
+export interface ControlSummary {
+  control: string;
+  reached: number;
+  crownJewels: number;
 }
 
 export interface PlatformSummary {
@@ -76,6 +88,8 @@ export interface BlastRadius {
   byKind: Record<string, number>;
   reached: RadiusEntry[];
   dormant: DormantEntry[];
+  /** Unenforced controls on the witness paths, with the nodes that depend on each (see `RadiusEntry.controls`). */
+  controls: ControlSummary[];
 }
 
 export const CROWN_JEWEL_TAG = 'crown-jewel';
@@ -111,6 +125,27 @@ function dormantReason(graph: CompactGraph, v: number, at: number, overlayBlocke
   return overlayBlocked ? 'mitigated' : 'revoked';
 }
 
+/** The conditions on a path's steps, deduplicated and sorted: the controls the path relies on not being enforced. */
+export function pathControls(path: readonly PathStepView[]): string[] {
+  const controls = new Set<string>();
+  for (const step of path) for (const condition of step.conditions ?? []) controls.add(condition);
+  return [...controls].sort();
+}
+
+/** Reached nodes per unenforced control their witness paths pass through, most nodes first. */
+export function controlsSummary(reached: readonly Pick<RadiusEntry, 'id' | 'controls' | 'crownJewel'>[]): ControlSummary[] {
+  const byControl = new Map<string, ControlSummary>();
+  for (const entry of reached) {
+    for (const control of entry.controls) {
+      let summary = byControl.get(control);
+      if (!summary) byControl.set(control, summary = { control, reached: 0, crownJewels: 0 });
+      summary.reached++;
+      if (entry.crownJewel) summary.crownJewels++;
+    }
+  }
+  return [...byControl.values()].sort((a, b) => b.crownJewels - a.crownJewels || b.reached - a.reached || a.control.localeCompare(b.control));
+}
+
 /** Turns a raw reach result into the report value. */
 export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
   const { graph } = result;
@@ -126,6 +161,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     const points = nodePoints(graph, v, levelCode);
     if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
     else principals += points;
+    const path = witnessPath(result, v, levelCode).map((step) => stepView(graph, step));
     reached.push({
       ...nodeRef(graph, v),
       level: levelName(levelCode),
@@ -135,7 +171,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
       points,
       crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
       lateral: !sourcePlatforms.has(node.platform),
-      path: witnessPath(result, v, levelCode).map((step) => stepView(graph, step)),
+      path,
+      controls: pathControls(path),
     });
   }
   reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
@@ -180,6 +217,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     byKind,
     reached,
     dormant,
+    controls: controlsSummary(reached),
   };
 }
 

@@ -2,6 +2,7 @@
 // states where each edge kind's `requires` and `grants` come from the schema. Never branches on a kind.
 import { BlastmapError } from '../errors.ts';
 import { LEVEL_CODE, type Level } from '../schema/index.ts';
+import { checkEnforcedConditions } from './controls.ts';
 import type { CompactGraph } from '../store/compact.ts';
 
 export interface ReachOptions {
@@ -70,6 +71,8 @@ export function allowedKinds(graph: CompactGraph, options: ReachOptions): Uint8A
   for (const name of [...(include ?? []), ...exclude]) {
     if (!graph.edgeKindNames.includes(name)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: unknown edge kind ${name}`, { candidates: graph.edgeKindNames });
   }
+  // Every traversal compiles its kinds here, so this is where a misspelt control is caught.
+  checkEnforcedConditions(graph, options.enforceConditions);
   graph.edgeKindNames.forEach((name, code) => {
     allowed[code] = graph.kindTraversable[code] === 1 && (!include || include.has(name)) && !exclude.has(name) ? 1 : 0;
   });

@@ -7,7 +7,7 @@ import { mitigationItemSchema } from '../analysis/mitigations.ts';
 import type { AppliedMitigation } from '../analysis/mitigations.ts';
 import type { LateralBridge, LateralTarget } from '../analysis/paths.ts';
 import type { Cut, PlanStep, RevocationPlan } from '../analysis/plan.ts';
-import type { NodeRef, PathStepView, PlatformSummary } from '../analysis/radius.ts';
+import type { ControlSummary, NodeRef, PathStepView, PlatformSummary } from '../analysis/radius.ts';
 import { RESPOND_ACTIONS, RESPOND_PHASES, type ResponsePlan } from '../analysis/respond.ts';
 import type { WhatIfResult } from '../analysis/whatif.ts';
 import { LEVELS } from '../schema/index.ts';
@@ -249,10 +249,14 @@ export const radiusEntryViewSchema = nodeRefSchema.extend({
   via: z.string().nullable(),
   /** The node that step comes from (its parent in the witness tree). */
   parent: z.string().nullable(),
+  /** Unenforced controls (edge conditions) on the witness path: enforcing one breaks this path. */
+  controls: z.array(z.string()),
 });
 export type RadiusEntryView = z.infer<typeof radiusEntryViewSchema>;
 
 export const crownJewelViewSchema = radiusEntryViewSchema.extend({ path: z.array(pathStepSchema) });
+
+const controlSummarySchema = z.object({ control: z.string(), reached: z.number().int(), crownJewels: z.number().int() }) satisfies z.ZodType<ControlSummary>;
 
 const platformSummarySchema = z.object({
   platform: z.string(), tenants: z.array(z.string()), reached: z.number().int(), read: z.number().int(), write: z.number().int(), admin: z.number().int(), score: z.number(), crownJewels: z.number().int(),
@@ -322,6 +326,8 @@ export const radiusResponseSchema = z.object({
   /** Every reached node (the browser budget bounds what it draws, not this list). */
   reached: z.array(radiusEntryViewSchema),
   dormant: z.array(nodeRefSchema.extend({ why: z.string(), level: levelSchema, hops: z.number().int() })),
+  /** Unenforced controls on the witness paths, and how many reached nodes depend on each. */
+  controls: z.array(controlSummarySchema),
   lateral: z.object({ lateralScore: z.number(), lateralCount: z.number().int(), bridges: z.array(lateralBridgeSchema), bridgeCount: z.number().int() }),
   /** With mitigations: the radius above is the mitigated one, and this says what changed. */
   whatIf: z.object({
@@ -457,3 +463,4 @@ export const exposureResponseSchema = z.object({
   })),
 }) satisfies z.ZodType<Exposure>;
 export type ExposureResponse = z.infer<typeof exposureResponseSchema>;
+

@@ -13,6 +13,9 @@ function sourcesLine(radius: BlastRadius): string {
   return radius.sources.map((s) => `${s.name} (${s.kind} on ${s.platform})`).join(', ') || '(no usable source)';
 }
 
+/** `unenforced: ip-allowlist, mfa`: the controls the entry's witness path passes through (names are escaped by the caller). */
+const controlsNote = (controls: readonly string[]): string => (controls.length > 0 ? `unenforced: ${controls.join(', ')}` : '');
+
 function chainNote(entry: RadiusEntry | DormantEntry): string {
   const chain = credentialChain(entry.path.filter((step) => step.to.id !== entry.id));
   return chain.length > 0 ? `via ${chain.join(' -> ')}` : entry.path.length > 0 ? `via ${entry.path[entry.path.length - 1]!.kind}` : '';
@@ -43,6 +46,7 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
       lines.push(`        ${pathText(entry.path, s)}`);
       const chain = credentialChain(entry.path);
       if (chain.length > 0) lines.push(`        ${s.dim('credentials on this path:')} ${chain.join(' -> ')}`);
+      if (entry.controls.length > 0) lines.push(`        ${s.dim('unenforced controls on this path:')} ${s.yellow(entry.controls.join(', '))}`);
     }
   }
 
@@ -53,9 +57,18 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
       lines.push(`  ${s.bold(platform.platform)} ${s.dim(`(${platform.tenants.join(', ')})`)}: ${plural(platform.reached, 'node')}, ` +
         `${platform.admin} admin, ${platform.write} write, ${platform.read} read, score ${round(platform.score)}`);
       for (const entry of entries.slice(0, limit)) {
-        lines.push(`    ${levelLabel(entry.level, s)} ${entry.name} ${s.dim(`(${entry.kind}, ${plural(entry.hops, 'hop')})`)} ${s.dim(chainNote(entry))}`);
+        const controls = controlsNote(entry.controls);
+        lines.push(`    ${levelLabel(entry.level, s)} ${entry.name} ${s.dim(`(${entry.kind}, ${plural(entry.hops, 'hop')})`)} ${s.dim(chainNote(entry))}${controls ? ` ${s.yellow(`[${controls}]`)}` : ''}`);
       }
       if (entries.length > limit) lines.push(s.dim(`    ... and ${entries.length - limit} more (--all, or --format json)`));
+    }
+  }
+
+  if (radius.controls.length > 0) {
+    lines.push('', s.bold('UNENFORCED CONTROLS: the radius above assumes they do not hold'));
+    for (const summary of radius.controls) {
+      lines.push(`  ${s.yellow(summary.control)} on the path to ${plural(summary.reached, 'node')}` +
+        `${summary.crownJewels > 0 ? ` (${plural(summary.crownJewels, 'crown jewel')})` : ''}; if it is enforced: --enforce ${summary.control}`);
     }
   }
 
@@ -88,15 +101,20 @@ export function renderRadiusMarkdown(radius: BlastRadius, options: { perPlatform
     for (const entry of radius.crownJewels) {
       lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}): **${entry.level}** in ${plural(entry.hops, 'hop')}`);
       lines.push(`  - path: ${entry.path.map((step, i) => `${i === 0 ? `${md(step.from.name)} ` : ''}→ \`${step.kind}\` → ${md(step.to.name)}`).join(' ')}`);
+      if (entry.controls.length > 0) lines.push(`  - unenforced controls on this path: ${md(entry.controls.join(', '))}`);
     }
     lines.push('');
   }
   lines.push('## By platform', '');
   lines.push('| platform | tenants | reached | admin | write | read | score |', '|---|---|---:|---:|---:|---:|---:|');
   for (const p of radius.platforms) lines.push(`| ${md(p.platform)} | ${md(p.tenants.join(', '))} | ${p.reached} | ${p.admin} | ${p.write} | ${p.read} | ${round(p.score)} |`);
-  lines.push('', '## Reached', '', '| level | node | kind | platform | hops | credentials on the path |', '|---|---|---|---|---:|---|');
+  lines.push('', '## Reached', '', '| level | node | kind | platform | hops | credentials on the path | unenforced controls |', '|---|---|---|---|---:|---|---|');
   for (const entry of radius.reached.slice(0, limit)) {
-    lines.push(`| ${entry.level} | ${md(entry.name)} | ${entry.kind} | ${md(entry.platform)} | ${entry.hops} | ${md(credentialChain(entry.path).join(' → '))} |`);
+    lines.push(`| ${entry.level} | ${md(entry.name)} | ${entry.kind} | ${md(entry.platform)} | ${entry.hops} | ${md(credentialChain(entry.path).join(' → '))} | ${md(entry.controls.join(', '))} |`);
+  }
+  if (radius.controls.length > 0) {
+    lines.push('', '## Unenforced controls', '', 'The radius assumes these controls do not hold; each is on the witness path to these nodes.', '', '| control | nodes | crown jewels |', '|---|---:|---:|');
+    for (const summary of radius.controls) lines.push(`| ${md(summary.control)} | ${summary.reached} | ${summary.crownJewels} |`);
   }
   if (radius.dormant.length > 0) {
     lines.push('', '## Dormant (reached but unusable at this instant)', '', '| why | node | kind | platform | hops |', '|---|---|---|---|---:|');

@@ -138,7 +138,8 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
     out.push('<h2>Crown jewels reached</h2>');
     for (const entry of radius.crownJewels) {
       out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
-        `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(entry.path).join(' → ') || 'none')}</p>`);
+        `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(entry.path).join(' → ') || 'none')}` +
+        `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
       out.push(svgPath(entry.path));
     }
   }
@@ -157,9 +158,9 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
     out.push(`<tr><td>${escapeHtml(p.platform)}</td><td>${escapeHtml(p.tenants.join(', '))}</td><td class="num">${p.reached}</td><td class="num">${p.admin}</td><td class="num">${p.write}</td><td class="num">${p.read}</td><td class="num">${Math.round(p.score * 100) / 100}</td></tr>`);
   }
   out.push('</tbody></table>');
-  out.push('<h2>Everything reached</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th></tr></thead><tbody>');
+  out.push('<h2>Everything reached</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>');
   for (const entry of radius.reached) {
-    out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td></tr>`);
+    out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`);
   }
   out.push('</tbody></table>');
   if (radius.dormant.length > 0) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationPlan } from '../../engine/analysis/plan.ts';
+import { respondPlan } from '../../engine/analysis/respond.ts';
 import { blastRadius } from '../../engine/analysis/radius.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
 import { exposureOf } from '../../engine/analysis/exposure.ts';
@@ -194,6 +195,80 @@ describe('the web UI on the demo graph', () => {
   });
 });
 
+describe('the Respond view', () => {
+  /** Waits until the live radius shows `reached` nodes and the page is idle. */
+  const waitForReached = (page: Page, reached: number) =>
+    page.waitForFunction((n) => document.body.dataset.radiusCount === n && document.body.dataset.busy === '0', String(reached), { timeout: 20_000 });
+  const harvestedDrawn = (page: Page) => page.evaluate(() => document.body.dataset.harvestedDrawn ?? '');
+
+  it('plans the containment of the chat vendor: ticking its steps shrinks the live radius as the engine measured, harvested keys stay lit until rotated', async () => {
+    const source = demo.indexOf.get(PARLEY)!;
+    const expected = respondPlan(demo, [source], { at: AT });
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    await waitForData(page, 'radiusCount');
+    await page.locator('[data-test="open-respond"]').click();
+    await page.locator('[data-test="respond"]').waitFor();
+
+    // The phases in order, each step as the engine words it.
+    const phases = [...new Set(expected.steps.map((step) => step.phase))];
+    expect(await page.locator('[data-test="respond-phase"]').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-phase')))).toEqual(phases);
+    expect(await page.locator('[data-test="respond-title"]').allTextContents()).toEqual(phases.flatMap((phase) => expected.steps.filter((step) => step.phase === phase).map((step) => step.title)));
+
+    // The live radius starts from the vendor and every credential it harvested, which are lit on the graph.
+    await waitForReached(page, expected.initialReached);
+    const live = (ids: string[]) => [...ids].sort().join(' ');
+    const validHarvested = expected.harvested.filter((h) => h.validNow).map((h) => h.id);
+    expect(validHarvested.length).toBeGreaterThan(2);
+    await page.waitForFunction((ids) => document.body.dataset.harvestedDrawn === ids, live(validHarvested));
+    await screenshot(page, '14-respond');
+
+    // Tick the containment steps in the page's order: each leaves exactly the radius the engine measured after it.
+    const shown = phases.flatMap((phase) => expected.steps.filter((step) => step.phase === phase));
+    for (const [i, step] of shown.entries()) {
+      if (!step.containment) continue;
+      const before = await page.evaluate(() => document.body.dataset.harvestedDrawn ?? '');
+      await page.locator('[data-test="respond-step"]').nth(i).check();
+      await waitForReached(page, step.reachedAfter);
+      expect(Number(await bodyData(page, 'score')), step.title).toBe(step.scoreAfter);
+      if (step.phase === 'contain' && shown[i + 1]?.phase !== 'contain') {
+        // Contained: the vendor's own tokens are gone, the keys it read from the support cases are still live and still lit.
+        const rotate = expected.harvested.filter((h) => h.remediation === 'rotate').map((h) => h.id);
+        expect(rotate.length).toBeGreaterThan(0);
+        await page.waitForFunction((ids) => document.body.dataset.harvestedDrawn === ids, live(rotate));
+        expect(Number(await bodyData(page, 'radiusCount'))).toBeGreaterThan(0);
+        await screenshot(page, '15-respond-contained');
+      }
+      if (step.phase === 'rotate') {
+        await page.waitForFunction((previous) => document.body.dataset.harvestedDrawn !== previous, before);
+        expect((await harvestedDrawn(page)).split(' ')).not.toContain(step.target.id);
+      }
+    }
+    expect(await harvestedDrawn(page)).toBe('');
+    expect(Number(await bodyData(page, 'radiusCount'))).toBe(expected.finalReached);
+    await screenshot(page, '16-respond-done');
+
+    // A step that blocks nothing (cleanup) is only marked done; the link keeps the ticks and reopens the same view.
+    const cleanup = shown.findIndex((step) => !step.containment);
+    expect(cleanup).toBeGreaterThanOrEqual(0);
+    await page.locator('[data-test="respond-step"]').nth(cleanup).check();
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('done'));
+    const second = await openPage(browser, page.url());
+    await second.page.locator('[data-test="respond"]').waitFor();
+    await waitForReached(second.page, expected.finalReached);
+    expect(await second.page.locator('[data-test="respond-step"]:checked').count()).toBe(shown.filter((step) => step.containment).length + 1);
+    expect(second.watch.errors).toEqual([]);
+    await second.page.context().close();
+
+    // Unticking a rotation brings its key back: lit, and counted again.
+    const rotateIndex = shown.findIndex((step) => step.phase === 'rotate');
+    await page.locator('[data-test="respond-step"]').nth(rotateIndex).uncheck();
+    await page.waitForFunction((id) => (document.body.dataset.harvestedDrawn ?? '').split(' ').includes(id), shown[rotateIndex]!.target.id);
+    expect(Number(await bodyData(page, 'radiusCount'))).toBeGreaterThan(expected.finalReached);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('the web UI on larger graphs', () => {
   it('aggregates beyond the budget, expands a cluster on demand and shows a radius whole', async () => {
     const server = await serve(demo, ui.dir, 60);
@@ -247,6 +322,14 @@ describe('hostile names', () => {
       await page.locator('[data-test="details"]').waitFor();
       await page.waitForTimeout(300);
       await screenshot(page, '13-hostile');
+      // The containment plan names the same nodes: still text.
+      await page.locator('[data-tab="respond"]').click();
+      await page.locator('[data-test="respond"]').waitFor();
+      await page.locator('[data-test="respond-title"]').first().waitFor();
+      expect(await page.locator('[data-test="respond"]').textContent()).toContain('<img src=x onerror=');
+      await page.locator('[data-test="respond-step"]').first().check();
+      await page.waitForFunction(() => document.body.dataset.busy === '0');
+      await screenshot(page, '13-hostile-respond');
 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
       expect(watch.dialogs).toEqual([]);

@@ -115,3 +115,18 @@ describe('overview interactions', () => {
     expect(nodeStyle(nodeData('aws:111:resource:logs'), {})).toMatchObject({ color: '#123456', size: 5, label: 'Logs', hidden: false });
   });
 });
+
+describe('harvested credentials (the Respond view)', () => {
+  const harvested = radius.reached.find((entry) => entry.kind === 'Credential' && entry.hops > 1)!;
+  const other = radius.reached.find((entry) => entry.kind !== 'Credential')!;
+
+  it('stay lit and labelled over the radius colours, even in hop rings, and nothing else changes', () => {
+    const state: HighlightState = { emphasis: radiusEmphasis(radius), harvested: new Set([harvested.id]), focusOnly: true };
+    expect(nodeStyle(nodeData(harvested.id), state)).toMatchObject({ color: COLORS.harvested, forceLabel: true, hidden: false, label: `⚠ ${nodeData(harvested.id).label}` });
+    expect(nodeStyle(nodeData(other.id), state)).toEqual(nodeStyle(nodeData(other.id), { emphasis: radiusEmphasis(radius), focusOnly: true }));
+  });
+
+  it('go back to their level colour once rotated (no longer in the set)', () => {
+    expect(nodeStyle(nodeData(harvested.id), { emphasis: radiusEmphasis(radius), harvested: new Set() }).color).toBe(LEVEL_COLORS[harvested.level]);
+  });
+});

@@ -26,13 +26,16 @@ const stateArb: fc.Arbitrary<ViewState> = fc.record({
   expand: fc.array(id, { maxLength: 3 }),
   budget: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
   rings: fc.boolean(),
+  respond: fc.boolean(),
+  since: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: undefined }),
+  done: fc.array(id, { maxLength: 3 }),
 });
 
 describe('view state in the URL', () => {
   it('decodes what it encoded, ids with commas, percent signs and any unicode included', () => {
     fc.assert(fc.property(stateArb, (state) => {
       const decoded = decodeState(encodeState(state));
-      expect(decoded).toEqual({ ...state, at: state.at, maxDepth: state.maxDepth, selected: state.selected, target: state.target, budget: state.budget });
+      expect(decoded).toEqual({ ...state, at: state.at, maxDepth: state.maxDepth, selected: state.selected, target: state.target, budget: state.budget, since: state.since });
     }), { numRuns: 200 });
   });
 

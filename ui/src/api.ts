@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import {
   errorResponseSchema, exposureResponseSchema, graphResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
-  radiusResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
+  radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
+  type RespondRequest,
 } from './logic/wire.ts';
 
 export class ApiError extends Error {
@@ -38,6 +39,7 @@ export const api = {
   radius: (request: RadiusRequest, signal?: AbortSignal) => call(radiusResponseSchema, '/api/radius', request, signal),
   plan: (request: PlanRequest, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
   exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),
+  respond: (request: RespondRequest, signal?: AbortSignal) => call(respondResponseSchema, '/api/respond', request, signal),
 };
 
 /** Link to the HTML report of the current radius (a download; the report is static and script-free). */

@@ -5,11 +5,12 @@ import { api, ApiError, reportUrl } from './api.ts';
 import { append, byId, clear, h } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
-import { platformColors } from './logic/palette.ts';
+import { COLORS, platformColors } from './logic/palette.ts';
+import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { ExposureResponse, GraphRequest, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, SearchResult } from './logic/wire.ts';
-import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, type PanelActions } from './panels.ts';
+import type { ExposureResponse, GraphRequest, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
 
@@ -23,6 +24,8 @@ let viewAggregated = false;
 let radius: RadiusResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
+let respondPlan: RespondResponse | undefined;
+let respondKey = '';
 let exposure: ExposureResponse | undefined;
 let details: NodeDetailsResponse | undefined;
 let activePath: string | undefined;
@@ -87,8 +90,17 @@ function analysisOptions() {
   return options;
 }
 
+/** The Respond view's state when it is on and its plan is loaded: it adds the live harvested credentials as sources. */
+function respondView(): RespondState | undefined {
+  return state.respond && respondPlan ? respondState(respondPlan, state.sources, state.mitigations, state.done) : undefined;
+}
+
+/** Most sources a request carries (the API's limit); beyond it the oldest harvested credentials are left out. */
+const MAX_SOURCES = 64;
+
 function radiusRequest(): RadiusRequest {
-  return { sources: state.sources, ...analysisOptions(), ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) };
+  const sources = (respondView()?.sources ?? state.sources).slice(0, MAX_SOURCES);
+  return { sources, ...analysisOptions(), ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------- the view
@@ -214,13 +226,17 @@ function applyHighlight() {
   if (!renderer) return;
   const started = performance.now();
   const hidden = new Set(state.hiddenEdgeKinds);
-  if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected });
-  else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected });
-  else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected });
+  const harvested = respondView()?.harvestedLive;
+  body.dataset.harvestedLive = harvested ? [...harvested].sort().join(' ') : '';
+  if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected, harvested: undefined });
+  else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
+  else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined });
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
+  // What the graph really shows as harvested (read back from sigma), so a test sees the drawing, not the intent.
+  body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
   const legendBox = byId('legend');
   clear(legendBox);
-  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure))));
+  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
 }
 
 async function applyRings(animate: boolean) {
@@ -294,6 +310,22 @@ async function runPlan() {
   });
 }
 
+async function runRespond() {
+  if (state.sources.length === 0 || !state.respond) return;
+  const request = { sources: state.sources, ...analysisOptions(), ...(state.since ? { since: state.since } : {}) };
+  const key = JSON.stringify(request);
+  if (respondPlan && respondKey === key) return;
+  const loaded = await task(async () => {
+    respondPlan = await api.respond(request);
+    respondKey = key;
+    body.dataset.respondSteps = String(respondPlan.steps.length);
+    return true;
+  });
+  // The harvested credentials are sources of the live radius: it changes with the plan.
+  if (loaded) await runRadius();
+  renderPanel();
+}
+
 async function runExposure() {
   if (!state.target) return;
   await task(async () => {
@@ -325,6 +357,7 @@ const actions: PanelActions = {
   simulate: (ids) => {
     state.sources = ids;
     state.mitigations = [];
+    resetRespond();
     state.target = undefined;
     exposure = undefined;
     activePath = undefined;
@@ -377,6 +410,7 @@ const actions: PanelActions = {
   },
   clearSimulation: () => {
     state = { ...state, sources: [], mitigations: [], rings: false, tab: 'overview' };
+    resetRespond();
     radius = undefined;
     plan = undefined;
     activePath = undefined;
@@ -389,9 +423,44 @@ const actions: PanelActions = {
   setMaxDepth: (depth) => {
     state.maxDepth = depth;
     syncUrl();
+    if (state.respond) void runRespond();
     void runRadius();
   },
+  openRespond: () => {
+    state.respond = true;
+    state.tab = 'respond';
+    syncUrl();
+    renderPanel();
+    void runRespond();
+  },
+  toggleStep: (key) => {
+    if (!respondPlan) return;
+    const next = toggleStep(respondPlan, key, state.mitigations, state.done);
+    state.mitigations = next.mitigations;
+    state.done = next.done;
+    syncUrl();
+    applyHighlight();
+    renderPanel();
+    void runRadius();
+  },
+  setWindow: (since, at) => {
+    state.since = since;
+    state.at = at;
+    byId<HTMLInputElement>('at').value = at ?? '';
+    plan = undefined;
+    syncUrl();
+    void runRespond();
+  },
 };
+
+/** Leaves the Respond view: a new simulation starts without harvested sources or done-marks. */
+function resetRespond() {
+  state.respond = false;
+  state.since = undefined;
+  state.done = [];
+  respondPlan = undefined;
+  respondKey = '';
+}
 
 // ---------------------------------------------------------------------------------------------- panels
 
@@ -399,6 +468,11 @@ function setTab(tab: Tab) {
   state.tab = tab;
   syncUrl();
   if (tab === 'plan') void runPlan();
+  if (tab === 'respond') {
+    state.respond = true;
+    syncUrl();
+    void runRespond();
+  }
   applyHighlight();
   renderPanel();
 }
@@ -411,6 +485,7 @@ function renderTabs() {
     ['details', 'Details', Boolean(details)],
     ['radius', 'Radius', state.sources.length > 0],
     ['plan', 'Plan & what-if', state.sources.length > 0],
+    ['respond', 'Respond', state.sources.length > 0],
     ['exposure', 'Exposure', Boolean(state.target)],
   ];
   for (const [tab, label, enabled] of available) {
@@ -427,11 +502,14 @@ function renderPanel() {
   const simulating = state.sources.length > 0;
   let content: HTMLElement;
   if (state.tab === 'details' && details) {
-    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor }, actions);
+    const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry }, actions);
   } else if (state.tab === 'radius' && radius) {
     content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor }, actions);
   } else if (state.tab === 'plan' && plan) {
     content = planPanel(plan, { mitigations: state.mitigations, current: radius }, actions);
+  } else if (state.tab === 'respond' && respondPlan && respondView()) {
+    content = respondPanel(respondPlan, { view: respondView()!, current: radius, since: state.since, at: state.at, platformColor }, actions);
   } else if (state.tab === 'exposure' && exposure) {
     content = exposurePanel(exposure, { activePath }, actions);
   } else if (state.tab !== 'overview' && busy > 0) {
@@ -536,7 +614,7 @@ function setupFilters() {
         state.hiddenEdgeKinds = on ? state.hiddenEdgeKinds.filter((kind) => kind !== name) : [...state.hiddenEdgeKinds, name];
         syncUrl();
         applyHighlight();
-        if (state.sources.length > 0) { plan = undefined; void runRadius(); }
+        if (state.sources.length > 0) { plan = undefined; if (state.respond) void runRespond(); void runRadius(); }
         if (state.target) void runExposure();
       }, (name) => (meta.edgeKinds.find((k) => k.name === name)?.traversable ? null : 'not traversable')),
       h('p', { class: 'muted small' }, 'Hidden traversable edge kinds are also left out of the analysis.'));
@@ -555,6 +633,7 @@ function setupHeader() {
     state.at = at.value === '' ? undefined : at.value;
     syncUrl();
     plan = undefined;
+    if (state.respond) void runRespond();
     void runRadius();
     if (state.target) void runExposure();
     if (state.tab === 'plan') void runPlan();
@@ -596,6 +675,7 @@ async function start() {
     return true;
   });
   if (!loaded) return;
+  if (state.sources.length > 0 && state.respond) await runRespond();
   if (state.sources.length > 0) await runRadius({ fit: true });
   if (state.tab === 'plan') await runPlan();
   if (state.target) await runExposure();

@@ -3,9 +3,11 @@
 import { h, shapeIcon } from './dom.ts';
 import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
 import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
+import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
-  CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusResponse,
+  CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
+  RespondResponse,
 } from './logic/wire.ts';
 
 export interface PanelActions {
@@ -19,6 +21,9 @@ export interface PanelActions {
   setRings: (on: boolean) => void;
   setMaxDepth: (depth: number | undefined) => void;
   clearSimulation: () => void;
+  openRespond: () => void;
+  toggleStep: (key: string) => void;
+  setWindow: (since: string | undefined, at: string | undefined) => void;
 }
 
 const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }, LEVEL_LABEL[level]);
@@ -73,7 +78,28 @@ function propertyValue(value: unknown): string {
   return String(value);
 }
 
-export function detailsPanel(details: NodeDetailsResponse, context: { simulating: boolean; sources: readonly string[]; mitigations: readonly Mitigation[]; platformColor: (p: string) => string }, actions: PanelActions): HTMLElement {
+export interface DetailsContext {
+  simulating: boolean;
+  sources: readonly string[];
+  mitigations: readonly Mitigation[];
+  platformColor: (p: string) => string;
+  /** The node's entry in the simulated radius, when it is reached. */
+  reached?: RadiusEntryView | undefined;
+}
+
+/** Where the node stands in the simulated radius: its level, hops and the unenforced controls its path relies on. */
+function reachedNote(entry: RadiusEntryView): HTMLElement {
+  const box = h('div', { class: 'reached-note', 'data-test': 'node-reached' },
+    h('div', {}, 'Reached at ', levelBadge(entry.level), ` in ${plural(entry.hops, 'hop')}.`));
+  if (entry.controls.length > 0) {
+    box.append(h('div', { 'data-test': 'node-controls' }, 'Only while these controls are not enforced on its path: ',
+      ...entry.controls.flatMap((control, i) => [i > 0 ? ', ' : '', h('code', {}, control)]),
+      muted(' (enforcing one breaks this path; --enforce in the CLI).')));
+  } else box.append(muted('No control (IP allow-list, MFA, device trust…) stands on its path.'));
+  return box;
+}
+
+export function detailsPanel(details: NodeDetailsResponse, context: DetailsContext, actions: PanelActions): HTMLElement {
   const { ref, node } = details;
   const isSource = context.sources.includes(ref.id);
   const buttons = h('div', { class: 'actions' });
@@ -152,6 +178,7 @@ export function detailsPanel(details: NodeDetailsResponse, context: { simulating
       details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
       details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
     buttons,
+    context.reached ? reachedNote(context.reached) : null,
     dates.childElementCount > 0 ? h('h3', {}, 'Credential dates') : null,
     dates.childElementCount > 0 ? dates : null,
     details.owners.length > 0 ? h('h3', {}, 'Owner') : null,
@@ -205,6 +232,8 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   const tools = h('div', { class: 'actions' });
   const plan = h('button', { type: 'button', class: 'primary', 'data-test': 'open-plan' }, 'Revocation plan');
   plan.addEventListener('click', () => actions.openPlan());
+  const respond = h('button', { type: 'button', class: 'primary', 'data-test': 'open-respond' }, 'Respond');
+  respond.addEventListener('click', () => actions.openRespond());
   const ringsLabel = h('label', { class: 'inline' });
   const rings = h('input', { type: 'checkbox', 'data-test': 'rings', checked: context.rings });
   rings.addEventListener('change', () => actions.setRings(rings.checked));
@@ -217,7 +246,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   report.href = context.reportHref;
   const clearButton = h('button', { type: 'button', title: 'back to the overview', 'data-test': 'clear' }, 'Clear');
   clearButton.addEventListener('click', () => actions.clearSimulation());
-  tools.append(plan, ringsLabel, depthLabel, report, clearButton);
+  tools.append(plan, respond, ringsLabel, depthLabel, report, clearButton);
   section.append(tools);
 
   const pathItem = (key: string, path: PathStepView[], content: (Node | string)[], test: string) => {
@@ -322,14 +351,89 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
 }
 
 /** The legend: platforms by colour, kinds by shape, and the radius colours. */
-export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean): HTMLElement {
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false): HTMLElement {
   const box = h('div', {});
   if (radius) {
     box.append(h('div', { class: 'legend-title' }, 'Radius'),
-      ...([['compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)));
+      ...([['compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
+);
+    if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
   } else {
     box.append(h('div', { class: 'legend-title' }, 'Platforms'), h('div', { class: 'legend-grid' }, ...platforms.map((p) => h('div', { class: 'legend-row' }, shapeIcon('circle', platformColor(p.name), 10), ` ${p.name}`))));
   }
   box.append(h('div', { class: 'legend-title' }, 'Kinds'), h('div', { class: 'legend-grid' }, ...kinds.map((k) => h('div', { class: 'legend-row' }, shapeIcon(shapeOf(k.name), '#475569', 11), ` ${k.name}`))));
   return box;
+}
+
+export interface RespondContext {
+  view: RespondState;
+  current: RadiusResponse | undefined;
+  since: string | undefined;
+  at: string | undefined;
+  platformColor: (platform: string) => string;
+}
+
+/**
+ * The containment plan (assume breach): phases in order, each step with what to do, on what, where, who does it
+ * and what it breaks; ticking a step applies its what-if, and harvested credentials stay marked until rotated.
+ */
+export function respondPanel(plan: RespondResponse, context: RespondContext, actions: PanelActions): HTMLElement {
+  const { view, current } = context;
+  const section = h('section', { 'data-test': 'respond' },
+    h('h2', {}, 'Respond: contain the compromise'),
+    h('p', { class: 'muted' }, `Assume breach ${plan.since ? `from ${plan.since.slice(0, 10)}${plan.sinceBasis === 'createdAt' ? ' (when the source was created)' : ''}` : 'since an unknown date (every credential that existed is assumed read)'} to ${plan.at.slice(0, 10)}. ` +
+      'Work down the phases and tick each step when it is done: its what-if applies and the radius on the graph shrinks. ' +
+      'Credentials the attacker already read stay usable after every cut until rotated: they are marked on the graph.'));
+
+  const since = h('input', { type: 'date', value: context.since ?? '', 'data-test': 'respond-since', 'aria-label': 'compromise since' });
+  const at = h('input', { type: 'date', value: context.at ?? '', 'data-test': 'respond-at', 'aria-label': 'analysis instant' });
+  const apply = () => actions.setWindow(since.value === '' ? undefined : since.value, at.value === '' ? undefined : at.value);
+  since.addEventListener('change', apply);
+  at.addEventListener('change', apply);
+  section.append(h('div', { class: 'actions' }, h('label', { class: 'inline' }, 'since ', since), h('label', { class: 'inline' }, 'at ', at)));
+
+  if (current) {
+    const before = current.whatIf?.scoreBefore ?? current.score;
+    section.append(h('div', { class: 'cards-row' },
+      h('div', { class: 'card' }, h('b', { 'data-test': 'respond-score' }, formatScore(current.score)), 'score now', h('div', { class: 'delta' }, `${formatDelta(before, current.score)} from ${formatScore(before)}`)),
+      h('div', { class: 'card' }, h('b', { 'data-test': 'respond-reached' }, String(current.reachedCount)), 'reached now'),
+      h('div', { class: 'card' }, h('b', { 'data-test': 'respond-harvested-live' }, String(view.harvestedLive.size)), 'harvested, live'),
+      h('div', { class: 'card' }, h('b', {}, `${view.ticked}/${view.total}`), 'steps done')));
+  }
+
+  if (plan.harvested.length > 0) {
+    const list = h('ul', { class: 'plain harvested' });
+    for (const credential of plan.harvested) {
+      const live = view.harvestedLive.has(credential.id);
+      const status = live ? 'live' : credential.validNow ? 'rotated' : 'not valid now';
+      list.appendChild(h('li', { 'data-test': 'harvested', 'data-live': live ? '1' : '0', 'data-id': credential.id },
+        h('span', { class: `badge ${live ? 'harvested' : 'rotated'}` }, status), ' ',
+        nodeLink(actions, credential, live ? COLORS.harvested : COLORS.cut),
+        muted(` · ${credential.via}${credential.remediation === 'vendor' ? ' · the vendor must rotate it' : ''}`)));
+    }
+    section.append(h('h3', {}, `Harvested credentials (${plan.harvested.length})`), list);
+  }
+
+  for (const group of view.phases) {
+    const list = h('ol', { class: 'plan respond-steps' });
+    for (const item of group.steps) {
+      const { step } = item;
+      const box = h('input', { type: 'checkbox', checked: item.ticked, 'data-test': 'respond-step', 'data-phase': step.phase, 'data-target': step.target.id, 'aria-label': step.title });
+      box.addEventListener('change', () => actions.toggleStep(item.key));
+      const who = whoText(step.who);
+      const dependents = step.impact.dependents.map((d) => `${d.name} (${d.relation})`).join(', ');
+      list.appendChild(h('li', {}, h('label', { class: `cut${item.ticked ? ' applied' : ''}` }, box, h('span', {},
+        h('b', { 'data-test': 'respond-title' }, step.title),
+        h('div', { class: 'muted small' }, `${step.target.kind} ${step.target.name} on ${step.target.platform}`),
+        h('div', { class: 'small' }, `where: ${step.where}`),
+        h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
+        step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,
+        h('div', { class: `muted small impact-${step.impact.cost}` }, `impact (${step.impact.cost}): ${[...step.impact.notes, ...(dependents ? [`depends on it: ${dependents}`] : [])].join('; ') || 'only the attacker loses access'}`),
+        step.lookFor && step.lookFor.length > 0 ? h('ul', { class: 'small look-for' }, ...step.lookFor.map((text) => h('li', {}, text))) : null,
+        item.mitigations.length === 0 ? h('div', { class: 'muted small' }, 'changes nothing reachable: tick it when done') : null))));
+    }
+    section.append(h('h3', { 'data-test': 'respond-phase', 'data-phase': group.phase }, group.title), list);
+  }
+  if (view.total === 0) section.append(muted('Nothing to do: the source reaches nothing at this instant.'));
+  return section;
 }

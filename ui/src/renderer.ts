@@ -112,6 +112,16 @@ export class GraphRenderer {
     this.sigma.refresh({ skipIndexation: true });
   }
 
+  /** Engine ids of the nodes sigma currently draws in this colour (what the reducers produced): for tests and status. */
+  drawnWithColor(color: string): string[] {
+    const ids: string[] = [];
+    this.graph.forEachNode((key, attributes) => {
+      const display = this.sigma.getNodeDisplayData(key);
+      if (attributes.nodeId !== undefined && display && !display.hidden && display.color === color) ids.push(attributes.nodeId);
+    });
+    return ids.sort();
+  }
+
   /** Moves nodes (layout batches, hop rings); animated when asked. */
   moveNodes(positions: ReadonlyMap<string, Point>, animate = false): Promise<void> {
     if (animate) {

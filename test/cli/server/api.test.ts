@@ -47,6 +47,8 @@ describe('analysis routes answer what the engine computes', () => {
     expect(body.score).toBe(expected.score);
     expect(body.reached.map((entry) => [entry.id, entry.level, entry.hops])).toEqual(expected.reached.map((entry) => [entry.id, entry.level, entry.hops]));
     expect(body.reached.map((entry) => entry.via)).toEqual(expected.reached.map((entry) => entry.path.at(-1)!.edgeId));
+    expect(body.reached.map((entry) => entry.controls)).toEqual(expected.reached.map((entry) => entry.controls));
+    expect(body.controls).toEqual(expected.controls);
     expect(body.crownJewels.map((entry) => entry.path)).toEqual(expected.crownJewels.map((entry) => entry.path));
     expect(body.whatIf).toBeNull();
     expect(body.lateral.bridges.length).toBeGreaterThan(0);
@@ -163,6 +165,29 @@ describe('bad requests', () => {
     expect(body.error.candidates!.some((c) => c.includes(PARLEY))).toBe(true);
     expect((await post('/api/radius', { sources: [PARLEY], edgeKinds: ['NOPE'] })).status).toBe(400);
     expect((await app.request('/api/node/nope')).status).toBe(404);
+  });
+
+  it('POST /api/radius says which unenforced controls each reached node depends on', async () => {
+    const pipewell = 'pipewell:prod:app:pipewell-elt';
+    const body = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [pipewell], at: AT })).json());
+    const dependent = body.reached.filter((entry) => entry.controls.includes('ip-allowlist'));
+    expect(dependent.length).toBeGreaterThan(0);
+    expect(body.controls).toContainEqual({ control: 'ip-allowlist', reached: dependent.length, crownJewels: 0 });
+    const enforced = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [pipewell], at: AT, enforce: ['ip-allowlist'] })).json());
+    expect(enforced.reachedCount).toBe(body.reachedCount - dependent.length);
+  });
+
+  it('an unknown condition to enforce is a 400 INVALID_OPTION naming the known ones', async () => {
+    for (const route of ['/api/radius', '/api/plan']) {
+      const response = await post(route, { sources: [PARLEY], enforce: ['mfa', 'nosuch'] });
+      expect(response.status).toBe(400);
+      const body = errorResponseSchema.parse(await response.json());
+      expect(body.error.code).toBe('INVALID_OPTION');
+      expect(body.error.message).toContain('"nosuch"');
+      expect(body.error.candidates).toEqual(expect.arrayContaining(['ip-allowlist', 'mfa', 'signed-in-user-rights']));
+    }
+    expect((await post('/api/exposure', { target: JEWEL, enforce: ['nosuch'] })).status).toBe(400);
+    expect((await post('/api/radius', { sources: [PARLEY], enforce: ['ip-allowlist'] })).status).toBe(200);
   });
 
   it('refuses bodies that are not JSON, are malformed, or are too large', async () => {

@@ -202,7 +202,8 @@ describe('enforced conditions', () => {
     expect(reached(['ip-allowlist'])).toEqual(['app', 'token', 'wiki']);
     expect(reached(['device-trust'])).toEqual(['app', 'crm', 'svc', 'token']);
     expect(reached(['ip-allowlist', 'mfa'])).toEqual(['app', 'token']);
-    expect(reached(['geo-fence'])).toEqual(['app', 'crm', 'svc', 'token', 'wiki']);
+    // A control neither documented nor carried by any edge is a typo, not a no-op (test/engine/analysis/controls.test.ts).
+    expect(() => reached(['geo-fence'])).toThrow(BlastmapError);
   });
 
   it('the blocked path shows its conditions in the unenforced report', () => {

@@ -29,6 +29,8 @@ export interface HighlightState {
   hiddenEdgeKinds?: ReadonlySet<string> | undefined;
   /** Hop rings: only what the emphasis covers is drawn. */
   focusOnly?: boolean | undefined;
+  /** Harvested credentials still live (the Respond view): lit whatever else is shown, until rotated. */
+  harvested?: ReadonlySet<string> | undefined;
 }
 
 export interface NodeData {
@@ -95,6 +97,9 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
     else Object.assign(style, { color: COLORS.dimNode, label: null, zIndex: 0 });
   }
   if (state.hovered !== undefined && emphasis && id !== undefined && (id === state.hovered || state.hoverNeighbours?.has(id))) style.forceLabel = true;
+  if (id !== undefined && state.harvested?.has(id)) {
+    Object.assign(style, { color: COLORS.harvested, size: Math.max(style.size, data.size * 1.8 + 2), label: `⚠ ${data.label}`, forceLabel: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
+  }
   if (onPath) Object.assign(style, { forceLabel: true, zIndex: 5, size: Math.max(style.size, data.size * 1.6 + 2), hidden: false });
   if (id !== undefined && id === state.selected) Object.assign(style, { forceLabel: true, highlighted: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
   return style;

@@ -60,4 +60,6 @@ export const COLORS = {
   edge: '#c5ccd6',
   governanceEdge: '#e3e6ea',
   pathEdge: '#111827',
+  /** A credential the attacker already read: live until rotated. */
+  harvested: '#db2777',
 } as const;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { mitigationItemSchema } from '../../../engine/analysis/mitigations.ts';
 import type { Mitigation } from '../../../engine/analysis/mitigations.ts';
 
-export const TABS = ['overview', 'details', 'radius', 'plan', 'exposure'] as const;
+export const TABS = ['overview', 'details', 'radius', 'plan', 'respond', 'exposure'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface ViewState {
@@ -25,9 +25,15 @@ export interface ViewState {
   expand: string[];
   budget?: number | undefined;
   rings: boolean;
+  /** The Respond view is on: harvested credentials count as sources until rotated. */
+  respond: boolean;
+  /** Start of the compromise window (ISO date) for the containment plan; undefined = the engine's default. */
+  since?: string | undefined;
+  /** Respond steps marked done that apply no mitigation (hunting), by step key. */
+  done: string[];
 }
 
-export const EMPTY_STATE: ViewState = { tab: 'overview', sources: [], mitigations: [], platforms: [], kinds: [], hiddenEdgeKinds: [], expand: [], rings: false };
+export const EMPTY_STATE: ViewState = { tab: 'overview', sources: [], mitigations: [], platforms: [], kinds: [], hiddenEdgeKinds: [], expand: [], rings: false, respond: false, done: [] };
 
 const text = z.string().min(1).max(2048);
 const decode = (item: string): string => {
@@ -38,6 +44,7 @@ const decode = (item: string): string => {
   }
 };
 const listOf = (value: string | null): string[] => (value ? value.split(',').map(decode).filter(Boolean).slice(0, 256) : []);
+const isDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 const encodeList = (items: readonly string[]): string => items.map((item) => encodeURIComponent(item)).join(',');
 
 export function encodeState(state: ViewState): string {
@@ -55,6 +62,9 @@ export function encodeState(state: ViewState): string {
   if (state.expand.length > 0) params.set('expand', encodeList(state.expand));
   if (state.budget !== undefined) params.set('budget', String(state.budget));
   if (state.rings) params.set('rings', '1');
+  if (state.respond) params.set('respond', '1');
+  if (state.since) params.set('since', state.since);
+  if (state.done.length > 0) params.set('done', encodeList(state.done));
   const query = params.toString();
   return query ? `?${query}` : '';
 }
@@ -62,7 +72,7 @@ export function encodeState(state: ViewState): string {
 /** Whatever the URL holds, a valid state: unknown or malformed parts are dropped, not reported. */
 export function decodeState(search: string): ViewState {
   const params = new URLSearchParams(search);
-  const state: ViewState = { ...EMPTY_STATE, sources: [], mitigations: [], platforms: [], kinds: [], hiddenEdgeKinds: [], expand: [] };
+  const state: ViewState = { ...EMPTY_STATE, sources: [], mitigations: [], platforms: [], kinds: [], hiddenEdgeKinds: [], expand: [], done: [] };
   const tab = params.get('tab');
   if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as Tab;
   state.sources = listOf(params.get('sources')).filter((id) => text.safeParse(id).success).slice(0, 64);
@@ -76,7 +86,7 @@ export function decodeState(search: string): ViewState {
     }
   }
   const at = params.get('at');
-  if (at && /^\d{4}-\d{2}-\d{2}$/.test(at) && !Number.isNaN(Date.parse(at))) state.at = at;
+  if (at && isDate(at)) state.at = at;
   const depth = Number(params.get('depth'));
   if (params.has('depth') && Number.isInteger(depth) && depth >= 0 && depth <= 1000) state.maxDepth = depth;
   const node = params.get('node');
@@ -90,6 +100,10 @@ export function decodeState(search: string): ViewState {
   const budget = Number(params.get('budget'));
   if (params.has('budget') && Number.isInteger(budget) && budget >= 1 && budget <= 1_000_000) state.budget = budget;
   state.rings = params.get('rings') === '1';
+  state.respond = params.get('respond') === '1';
+  const since = params.get('since');
+  if (since && isDate(since)) state.since = since;
+  state.done = listOf(params.get('done')).filter((key) => text.safeParse(key).success);
   return state;
 }
 

@@ -3,3 +3,4 @@ export * from '../../../engine/api/schemas.ts';
 export type { Mitigation } from '../../../engine/analysis/mitigations.ts';
 export type { PathStepView } from '../../../engine/analysis/radius.ts';
 export type { Level } from '../../../engine/schema/index.ts';
+export { RESPOND_PHASES, type RespondPhase } from '../../../engine/analysis/respond.ts';
