@@ -656,7 +656,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   }
 
   // Principals: evaluate, find takeovers, then draw what roles and groups do not already give.
-  const takeoverActions = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'sts:AssumeRole', 'lambda:UpdateFunctionCode'];
+  const takeoverActions = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'sts:AssumeRole', 'lambda:UpdateFunctionCode', 'iam:AddUserToGroup'];
   const intraAccountTrust = new Map<string, TrustEntry[]>();
   const serviceTrust = new Map<string, Set<string>>();
   for (const p of principals) {
@@ -670,7 +670,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   const roleByArn = new Map(principals.filter((p) => p.kind === 'role').map((p) => [p.arn, p]));
   const roleByArnLoose = (arn: string): Principal | undefined => roleByArn.get(arn) ?? byRoleName.get(arn.slice(arn.lastIndexOf('/') + 1));
 
-  interface Takeover { kind: 'CAN_ADD_CREDENTIAL' | 'CAN_RESET_CREDENTIAL' | 'CAN_IMPERSONATE'; to: Principal; decision: Decision; reason: string; scopes: string[]; family?: string }
+  interface Takeover { kind: 'CAN_ADD_CREDENTIAL' | 'CAN_RESET_CREDENTIAL' | 'CAN_IMPERSONATE' | 'CAN_ADD_MEMBER'; to: Principal; decision: Decision; reason: string; scopes: string[]; family?: string }
 
   // Takeover hubs: a principal that may take over every member of a population (every user's access keys, every
   // role that trusts the account ...) gets one CAN_ADMIN edge to a hub that MANAGES the members, instead of one
@@ -733,6 +733,13 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
       return `${names.length > 1 ? 'Policies' : 'Policy'} ${names.join(', ')} ${names.length > 1 ? 'allow' : 'allows'}`;
     };
     const out: Takeover[] = [];
+    // (:Identity)-[:CAN_ADD_MEMBER]->(:Group): iam:AddUserToGroup on a group adds any user (itself, or one whose
+    // keys it controls) to it, and so gets what the group gets. Groups it is in already give it that anyway.
+    for (const group of byGroupName.values()) {
+      if (p.groups.includes(group.name)) continue;
+      const add = can('iam:AddUserToGroup', group.arn);
+      if (add.status) out.push({ kind: 'CAN_ADD_MEMBER', to: group, decision: add, reason: `${policiesOf(add)} iam:AddUserToGroup on ${group.name}: it adds a user it controls${p.kind === 'user' ? ' (itself)' : ''} and gets what the group gets.`, scopes: ['iam:AddUserToGroup'] });
+    }
     for (const target of principals) {
       if (target === p) continue;
       if (target.kind === 'user') {
@@ -782,7 +789,9 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
       // Taking over X and rewriting X's policies is administration too.
       if (!admin) {
         for (const t of taken) {
-          const requests = t.to.kind === 'user' ? ['iam:PutUserPolicy', 'iam:AttachUserPolicy'] : ['iam:PutRolePolicy', 'iam:AttachRolePolicy'];
+          // Only a user joins a group: a role that rewrites a group's policies still needs a user to act through.
+          if (t.to.kind === 'group' && p.kind !== 'user') continue;
+          const requests = t.to.kind === 'user' ? ['iam:PutUserPolicy', 'iam:AttachUserPolicy'] : t.to.kind === 'group' ? ['iam:PutGroupPolicy', 'iam:AttachGroupPolicy'] : ['iam:PutRolePolicy', 'iam:AttachRolePolicy'];
           const via = escalation(fullStatements(p), boundaryOf(p), p.variables, [requests.map((action) => ({ action, arn: t.to.arn }))]);
           if (via && t.decision.status > 0) { admin = { ...via, decision: via.decision.status === 2 && t.decision.status === 2 ? via.decision : { ...via.decision, status: 1, tags: [...new Set([...via.decision.tags, ...t.decision.tags])].sort() } }; break; }
         }

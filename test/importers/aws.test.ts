@@ -333,6 +333,19 @@ describe('administration and takeovers', () => {
     expect(edges(reset, { from: user('helpdesk') })).toMatchObject([{ kind: 'CAN_RESET_CREDENTIAL', to: user('bob'), scopes: ['iam:UpdateLoginProfile'] }]);
   });
 
+  it('iam:AddUserToGroup changes a group\'s members (CAN_ADD_MEMBER), so its holder gets what the group gets', () => {
+    // GetAccountAuthorizationDetails GroupDetailList entries, as the IAM API reference shows them.
+    const admins = { GroupName: 'admins', GroupId: 'AGPAADMINS', Arn: `arn:aws:iam::${ACCOUNT}:group/admins`, Path: '/', CreateDate: '2024-01-01T00:00:00Z', GroupPolicyList: [inline('all', { Effect: 'Allow', Action: '*', Resource: '*' })], AttachedManagedPolicies: [] };
+    const readers = { ...admins, GroupName: 'readers', GroupId: 'AGPAREADERS', Arn: `arn:aws:iam::${ACCOUNT}:group/readers`, GroupPolicyList: [inline('read', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] };
+    const helpdesk = iamUser('helpdesk', { UserPolicyList: [inline('groups', { Effect: 'Allow', Action: 'iam:AddUserToGroup', Resource: `arn:aws:iam::${ACCOUNT}:group/admins`, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] });
+    const { fragment } = imported([gaad({ users: [helpdesk, iamUser('reader', { GroupList: ['readers'] })], groups: [admins, readers] })]);
+    const adminsGroup = prod('group', 'admins');
+    expect(edges(fragment, { from: user('helpdesk'), kind: 'CAN_ADD_MEMBER' })).toMatchObject([{ to: adminsGroup, scopes: ['iam:AddUserToGroup'], conditions: ['aws-condition', 'mfa'] }]);
+    expect(edges(fragment, { kind: 'CAN_ADD_MEMBER', to: prod('group', 'readers') })).toEqual([]);
+    expect(reachedLevels(fragment, user('helpdesk')).get(PLATFORM)).toBe('admin');
+    expect(reachedLevels(fragment, user('helpdesk'), { enforceConditions: ['mfa'] }).has(PLATFORM)).toBe(false);
+  });
+
   it('iam:PassRole with a compute create action impersonates the roles that compute service may assume (the ARN path counts)', () => {
     const { fragment } = prodImport();
     expect(edges(fragment, { from: user('deploy-bot'), kind: 'CAN_IMPERSONATE' })).toMatchObject([{ to: role('lambda-exporter'), scopes: ['iam:PassRole', 'lambda:CreateFunction'] }]);
