@@ -2,6 +2,7 @@
 // dormant credentials, crown jewels, per-platform summaries and the score. Shared by CLI, server and UI.
 import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { renewedBy } from '../store/windows.ts';
 import { dormantPath, hopsAtLeast, reach, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints } from './score.ts';
 
@@ -45,6 +46,11 @@ export interface RadiusEntry extends NodeRef {
    * (`--enforce`) breaks this path, so the node is no longer reached at this level this way.
    */
   controls: string[];
+  /**
+   * Set when the node is usable only through its refresh-token family: its own expiry has passed, and this
+   * credential, which mints it (MINTS), is still live. The attacker keeps it as long as that one lives.
+   */
+  liveThrough?: NodeRef;
 }
 
 export type DormantReason = 'revoked' | 'expired' | 'disabled' | 'not-yet-valid' | 'mitigated';
@@ -174,6 +180,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
       path,
       controls: pathControls(path),
     });
+    const minter = renewedBy(graph, v, result.at);
+    if (minter !== undefined) reached.at(-1)!.liveThrough = nodeRef(graph, minter);
   }
   reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
 

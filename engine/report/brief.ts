@@ -59,6 +59,7 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
       for (const entry of entries.slice(0, limit)) {
         const controls = controlsNote(entry.controls);
         lines.push(`    ${levelLabel(entry.level, s)} ${entry.name} ${s.dim(`(${entry.kind}, ${plural(entry.hops, 'hop')})`)} ${s.dim(chainNote(entry))}${controls ? ` ${s.yellow(`[${controls}]`)}` : ''}`);
+        if (entry.liveThrough) lines.push(`        ${s.dim('expired, but live through its refresh token')} ${entry.liveThrough.name} ${s.dim('(MINTS): revoke that one')}`);
       }
       if (entries.length > limit) lines.push(s.dim(`    ... and ${entries.length - limit} more (--all, or --format json)`));
     }

@@ -2,7 +2,7 @@
 // computes for a compiled graph (renewMintedWindows), for traversals that run hop by hop in a database.
 import type { GraphNode } from '../format/native.ts';
 import type { Schema } from '../schema/index.ts';
-import { activeWindow } from './compact.ts';
+import { activeWindow, type CompactGraph } from './compact.ts';
 import type { GraphStore } from './types.ts';
 
 export type Window = [from: number, until: number];
@@ -52,4 +52,22 @@ export async function windowsThroughStore(store: GraphStore, nodes: readonly Gra
   };
   await resolve(nodes, 0);
   return cache;
+}
+
+/**
+ * The credential that keeps node v usable at `at` although v's own window has closed (an access token past
+ * its expiry whose refresh token is still live), or undefined when v lives on its own (or not at all).
+ */
+export function renewedBy(graph: CompactGraph, v: number, at: number): number | undefined {
+  const [from, until] = activeWindow(graph.nodes[v]!);
+  if (from <= at && at < until) return undefined;
+  if (!(graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!)) return undefined;
+  const names = graph.edgeKindNames;
+  for (let r = graph.revOffsets[v]!; r < graph.revOffsets[v + 1]!; r++) {
+    const e = graph.revEdges[r]!;
+    if (graph.schema.edgeKinds[names[graph.edgeKind[e]!]!]?.renews !== true) continue;
+    const u = graph.edgeSrc[e]!;
+    if (graph.activeFrom[u]! <= at && at < graph.activeUntil[u]!) return u;
+  }
+  return undefined;
 }

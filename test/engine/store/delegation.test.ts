@@ -317,3 +317,21 @@ describe('derived edges keep their own identity', () => {
     }
   });
 });
+
+describe('the brief says why an expired access token is live', () => {
+  it('a reached access token past its expiry names the refresh token that keeps it live; one within its window names none', async () => {
+    const { blastRadius } = await import('../../../engine/analysis/radius.ts');
+    const { renderRadiusText } = await import('../../../engine/report/brief.ts');
+    const s = scenario((b) => {
+      b.app('app', { platform: 'v', tenant: 'p' });
+      b.credential('refresh', { platform: 's', tenant: 't', type: 'refresh-token', name: 'CRM refresh token' });
+      b.credential('access', { platform: 's', tenant: 't', type: 'access-token', expiresAt: '2025-05-01T00:00:00.000Z' });
+      b.credential('fresh', { platform: 's', tenant: 't', type: 'access-token', expiresAt: '2025-09-01T00:00:00.000Z' });
+      b.edge('HOLDS', 'app', 'access').edge('HOLDS', 'app', 'fresh').edge('MINTS', 'refresh', 'access').edge('MINTS', 'refresh', 'fresh');
+    });
+    const radius = blastRadius(s.graph, [s.ix('app')], { at: AT });
+    expect(radius.reached.find((r) => r.id === s.id('access'))!.liveThrough).toMatchObject({ id: s.id('refresh'), name: 'CRM refresh token' });
+    expect(radius.reached.find((r) => r.id === s.id('fresh'))!.liveThrough).toBeUndefined();
+    expect(renderRadiusText(radius)).toContain('expired, but live through its refresh token CRM refresh token');
+  });
+});
