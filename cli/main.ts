@@ -20,8 +20,9 @@ import { registerNeo4j } from './commands/neo4j.ts';
 import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
+import { VERSION } from './package-root.ts';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(io: Io): Command {
   const program = new Command('blastmap')

@@ -9,7 +9,7 @@ import { parsePolicy, type Policy } from '../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../engine/report/review.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
 import { EXIT, json, loadGraph, parseFormat, readNativeFiles, reportError, type Io } from '../context.ts';
-import { VERSION } from '../main.ts';
+import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface ReviewFlags extends ReachFlags { graph?: string; policy: string; format?: string }
