@@ -45,14 +45,24 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Colours for human output: on a TTY only, never with NO_COLOR. */
+  /** Colours for human output: see colorEnabled. */
   color: ReturnType<typeof pc.createColors>;
   isTty: boolean;
 }
 
+/**
+ * Colour on or off: FORCE_COLOR set and not empty forces it (force-color.org; it wins over NO_COLOR, as in Node
+ * itself), NO_COLOR set and not empty turns it off (no-color.org), otherwise on a terminal that is not `dumb`.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTty && env.TERM !== 'dumb';
+}
+
 export function defaultIo(): Io {
   const isTty = Boolean(process.stdout.isTTY);
-  const enabled = isTty && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  const enabled = colorEnabled(process.env, isTty);
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
