@@ -93,6 +93,22 @@ describe('the packed package', () => {
     expect(stdout).toContain('CROWN JEWELS REACHED');
   });
 
+  it('imports a large NDJSON file on two threads, its worker running the compiled JavaScript', () => {
+    run('npx', ['blastmap', 'generate', '--nodes', '3000', '--seed', '7', '--out', 'enterprise.ndjson'], app);
+    const imported = (threads: 'one' | 'two'): { nodes: number; edges: number } => {
+      const graph = `enterprise-${threads}.bmap`;
+      // Thresholds at 0 send even this small file down the streaming path, on one thread or on two.
+      const env = { ...process.env, NO_COLOR: '1', BLASTMAP_NDJSON_STREAM_BYTES: '0', BLASTMAP_NDJSON_PARALLEL_BYTES: threads === 'two' ? '0' : '1e15' };
+      const result = spawnSync('npx', ['blastmap', 'import', 'native', 'enterprise.ndjson', '--graph', graph, '--format', 'json'], { cwd: app, encoding: 'utf8', env, timeout: 120_000 });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout) as { nodes: number; edges: number };
+    };
+    const two = imported('two');
+    expect(two.nodes).toBeGreaterThanOrEqual(3000);
+    expect({ nodes: two.nodes, edges: two.edges }).toEqual((({ nodes, edges }) => ({ nodes, edges }))(imported('one')));
+  });
+
   it('`npx blastmap serve` answers its health endpoint and serves the built UI on 127.0.0.1', async () => {
     // Its own process group, so stopping it stops npx and the node process npx started.
     const child = spawn('npx', ['blastmap', 'serve', '--graph', 'node_modules/blastmap/datasets/demo', '--port', '0'], { cwd: app, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
