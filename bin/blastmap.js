@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Entry point of the `blastmap` command: loads the TypeScript sources through tsx, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point of the `blastmap` command. An installed package runs its compiled JavaScript (dist/); a clone, which has
+// the TypeScript sources, runs them through tsx (a development dependency) so an edit needs no build.
+// BLASTMAP_RUN=dist makes a clone run its dist/ too (`npm run build` first), as the startup benchmark does.
+import { existsSync, readFileSync } from 'node:fs';
 
-register();
 // A reader that stops early (`blastmap ... | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
@@ -10,5 +11,19 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-const { main } = await import('../cli/main.ts');
+// `--version` alone answers from package.json without loading the CLI (scripts and shell prompts call it often).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
+const fromSources = process.env.BLASTMAP_RUN !== 'dist' && existsSync(new URL('../cli/main.ts', import.meta.url));
+let main;
+if (fromSources) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+} else {
+  ({ main } = await import('../dist/cli/main.js'));
+}
 process.exitCode = await main(process.argv);

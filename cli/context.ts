@@ -4,9 +4,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { BlastmapError, formatIssue, type ErrorCode } from '../engine/errors.ts';
+import { BlastmapError, formatIssue, type ErrorCode, type InputIssue } from '../engine/errors.ts';
 import { withoutControls } from '../engine/format/validate.ts';
-import { redactText } from '../engine/secrets.ts';
+import { redactStrings, redactText } from '../engine/secrets.ts';
 import type { SourcedFragment } from '../engine/format/validate.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import { toFragment, type CompactGraph } from '../engine/store/compact.ts';
@@ -45,14 +45,26 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Colours for human output: on a TTY only, never with NO_COLOR. */
+  /** Colours for human output: see colorEnabled. */
   color: ReturnType<typeof pc.createColors>;
   isTty: boolean;
+  /** Errors as one JSON object on stderr (the command was asked for `--format json`). */
+  jsonErrors?: boolean;
+}
+
+/**
+ * Colour on or off: FORCE_COLOR set and not empty forces it (force-color.org; it wins over NO_COLOR, as in Node
+ * itself), NO_COLOR set and not empty turns it off (no-color.org), otherwise on a terminal that is not `dumb`.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTty && env.TERM !== 'dumb';
 }
 
 export function defaultIo(): Io {
   const isTty = Boolean(process.stdout.isTTY);
-  const enabled = isTty && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  const enabled = colorEnabled(process.env, isTty);
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -60,6 +72,20 @@ export function defaultIo(): Io {
     isTty,
   };
 }
+
+/** The file name that means standard input, wherever blastmap reads a file. */
+export const STDIN = '-';
+let stdinText: string | undefined;
+
+/** A file's text; for `-`, standard input's (read once: a second `-` in the same command gets the same text). */
+export function readInputText(path: string): string {
+  if (path !== STDIN) return readFileSync(path, 'utf8');
+  stdinText ??= readFileSync(0, 'utf8');
+  return stdinText;
+}
+
+/** How errors name an input: `<stdin>` for `-`. */
+export const inputName = (path: string): string => (path === STDIN ? '<stdin>' : path);
 
 export function graphPath(option: string | undefined): string {
   return option ?? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH;
@@ -73,6 +99,10 @@ export function isNativeFile(path: string): boolean {
 export function expandInputs(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
+    if (path === STDIN) {
+      files.push(path);
+      continue;
+    }
     if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
     if (statSync(path).isDirectory()) {
       const inside = readdirSync(path).filter((name) => isNativeFile(name)).sort().map((name) => join(path, name));
@@ -87,6 +117,7 @@ export function expandInputs(paths: readonly string[]): string[] {
 }
 
 function displayPath(path: string): string {
+  if (path === STDIN) return inputName(path);
   const rel = relative(process.cwd(), resolve(path));
   return rel.startsWith('..') ? path : rel;
 }
@@ -98,9 +129,9 @@ export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
   for (const file of expandInputs(paths)) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readInputText(file);
     } catch (error) {
-      throw new BlastmapError('IO', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+      throw new BlastmapError('IO', `cannot read ${inputName(file)}: ${(error as Error).message}`, { cause: error });
     }
     const result = parseNative(text, { file: displayPath(file) });
     if (result.ok) batch.push(result.value);
@@ -118,7 +149,7 @@ export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
 export function assembleNativeFiles(paths: readonly string[], existing?: CompactGraph, io?: Io): { graph: CompactGraph; report: ImportReport } {
   const files = expandInputs(paths);
   const single = files.length === 1 ? files[0]! : undefined;
-  if (existing === undefined && single !== undefined && /\.(ndjson|jsonl)$/i.test(single) && statSync(single).size >= streamThreshold()) {
+  if (existing === undefined && single !== undefined && single !== STDIN && /\.(ndjson|jsonl)$/i.test(single) && statSync(single).size >= streamThreshold()) {
     const size = statSync(single).size;
     const bar = io ? progressBar(io, `reading ${displayPath(single)}`, size) : undefined;
     let streamed;
@@ -158,6 +189,7 @@ export function loadGraph(option: string | undefined): CompactGraph {
   const path = graphPath(option);
   const preloaded = preloadedGraphs.get(path);
   if (preloaded) return preloaded;
+  if (path === STDIN) return assembleNativeFiles([path]).graph;
   if (isWorkspace(path)) return loadWorkspace(path).graph;
   if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
     return assembleNativeFiles([path]).graph;
@@ -203,9 +235,56 @@ export function progressBar(io: Io, label: string, total: number): { update: (do
 /** Text quoted from input or arguments, fit for a terminal: no secret, no control character. */
 const inert = (text: string): string => withoutControls(redactText(text).text);
 
+/** What a machine reading `--format json` gets on stderr: one object, the first issue's location at the top. */
+export interface JsonError {
+  code: string;
+  message: string;
+  file: string | null;
+  path: string | null;
+  line: number | null;
+  column: number | null;
+  issues: InputIssue[];
+  candidates: string[];
+}
+
+function jsonError(code: string, message: string, issues: readonly InputIssue[] = [], candidates: readonly string[] = []): string {
+  const first = issues[0];
+  const body: JsonError = {
+    code, message: inert(message),
+    file: first?.file === undefined ? null : inert(first.file), path: first?.path ?? null, line: first?.line ?? null, column: first?.column ?? null,
+    issues: issues.map((issue) => redactStrings(issue, withoutControls)), candidates: candidates.map(inert),
+  };
+  return JSON.stringify(body);
+}
+
+/**
+ * A command-line parsing error fit to print: commander quotes what was typed, and a mistyped `--neo4j-pasword=<secret>`
+ * must not print the secret, nor a pasted escape sequence reach the terminal. Unknown options are named without their
+ * value; values commander calls invalid are not repeated; what remains is stripped of secrets and control characters.
+ */
+export function usageMessage(code: string, message: string): string {
+  const quoted = (text: string): string => {
+    const clean = inert(text);
+    return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean;
+  };
+  let text = message.replace(/^error: /, '');
+  const unknown = /^unknown (option|command) '([\s\S]*)'(\s*\(Did you mean [^)]*\?\))?$/.exec(text);
+  if (unknown) {
+    const name = unknown[1] === 'option' ? unknown[2]!.split('=')[0]! : unknown[2]!;
+    text = `unknown ${unknown[1]} '${quoted(name)}'${unknown[3] ?? ''}`;
+  } else if (code === 'commander.invalidArgument') {
+    text = text.replace(/ (argument|value) '[\s\S]*' (from env '[^']*' )?is invalid\./, ' $1 is invalid.').replace(/^command-argument value '[\s\S]*' is invalid/, 'command-argument value is invalid');
+  }
+  return inert(text);
+}
+
 /** Prints a typed error as one clear line (plus its issues or candidates) and returns the exit status. */
 export function reportError(io: Io, error: unknown): number {
   if (error instanceof BlastmapError) {
+    if (io.jsonErrors) {
+      io.err(jsonError(error.code, error.message, error.issues, error.candidates));
+      return EXIT_BY_CODE[error.code];
+    }
     // Messages quote input (a value that failed validation, a name typed on the command line): never a secret.
     io.err(`${io.color.red('error:')} ${inert(error.message)}`);
     const shown = error.issues.slice(0, 50);
@@ -219,8 +298,15 @@ export function reportError(io: Io, error: unknown): number {
     return EXIT_BY_CODE[error.code];
   }
   const err = error as { code?: string; exitCode?: number; message?: string };
-  if (typeof err?.code === 'string' && err.code.startsWith('commander.')) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
+  if (typeof err?.code === 'string' && err.code.startsWith('commander.')) {
+    if (err.exitCode === 0) return EXIT.ok;
+    const message = usageMessage(err.code, err.message ?? '');
+    if (io.jsonErrors) io.err(jsonError('USAGE', message));
+    else io.err(`${io.color.red('error:')} ${message}\n(run with --help for usage)`);
+    return EXIT.usage;
+  }
+  if (io.jsonErrors) io.err(jsonError('INTERNAL', err?.message ?? String(error)));
+  else io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
   if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
   return EXIT.internal;
 }

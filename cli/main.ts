@@ -1,5 +1,5 @@
 // The `blastmap` command: parses arguments with commander and dispatches to one module per subcommand.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { defaultIo, EXIT, reportError, type Io } from './context.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
@@ -20,15 +20,17 @@ import { registerNeo4j } from './commands/neo4j.ts';
 import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerCompletion } from './commands/completion.ts';
+import { VERSION } from './package-root.ts';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(io: Io): Command {
   const program = new Command('blastmap')
     .description('Blast radius of a compromised SaaS connector: what a stolen integration token reaches, how, and what to revoke first.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    // Parsing errors are printed by reportError (usageMessage): commander's own text quotes what was typed.
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} })
     .exitOverride();
   registerImport(program, io);
   registerImportOpenGraph(program, io);
@@ -48,20 +50,32 @@ export function buildProgram(io: Io): Command {
   registerNeo4j(program, io);
   registerGenerate(program, io);
   registerReplay(program, io);
+  registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} });
   return program;
 }
 
 /** Runs the CLI and returns the exit status (docs/cli.md lists them). */
-export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], baseIo: Io = defaultIo()): Promise<number> {
+  const io: Io = { ...baseIo, jsonErrors: asksForJson(argv.slice(2)) };
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return reportError(io, error);
   }
+}
+
+/** `--format json` (or `--format=json`, `-f json`, `-fjson`) anywhere before `--`: errors are then JSON too. */
+export function asksForJson(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return false;
+    if (arg === '--format=json' || arg === '-fjson') return true;
+    if ((arg === '--format' || arg === '-f') && args[i + 1] === 'json') return true;
+  }
+  return false;
 }

@@ -1,13 +1,13 @@
-// Entry of the worker thread of a parallel NDJSON import (cli/ndjson-parallel.ts). Plain JavaScript, so a worker
-// starts the same way under `node bin/blastmap.js`, vitest and the benchmark: it loads the TypeScript sources through
-// tsx, then runs cli/ndjson-parallel-worker.ts. Anything that stops it is reported to the waiting thread.
+// Entry of the worker thread of a parallel NDJSON import when blastmap runs from its TypeScript sources (a clone,
+// vitest, the benchmark): loads tsx, then cli/ndjson-parallel-worker-main.ts. The compiled package starts
+// dist/cli/ndjson-parallel-worker-main.js instead (cli/ndjson-parallel.ts picks). A failure to load is reported to
+// the waiting thread like any other.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
 try {
+  const { register } = await import('tsx/esm/api');
   register();
-  const { runWorker } = await import('./ndjson-parallel-worker.ts');
-  runWorker(workerData);
+  await import('./ndjson-parallel-worker-main.ts');
 } catch (error) {
   const { port, signal } = workerData;
   port.postMessage({ kind: 'error', error: { name: error?.name ?? 'Error', message: String(error?.message ?? error), stack: error?.stack } });

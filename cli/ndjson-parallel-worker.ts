@@ -1,4 +1,4 @@
-// The worker thread of a parallel NDJSON import (started through cli/ndjson-parallel-worker.mjs): reads the file in the
+// The worker thread of a parallel NDJSON import (started through cli/ndjson-parallel-worker-main.ts): reads the file in the
 // chunks cli/ndjson-stream.ts reads, scans them (cli/ndjson-parallel-scan.ts) and posts the batches to the importing
 // thread, counting each message in a shared word that thread waits on.
 import { BlastmapError } from '../engine/errors.ts';

@@ -95,7 +95,10 @@ export interface WorkerInput {
   signal: SharedArrayBuffer;
 }
 
-const WORKER_ENTRY = new URL('./ndjson-parallel-worker.mjs', import.meta.url);
+// From the sources (this file is .ts) the worker needs tsx; the compiled package starts its JavaScript directly.
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./ndjson-parallel-worker.mjs', import.meta.url)
+  : new URL('./ndjson-parallel-worker-main.js', import.meta.url);
 
 /**
  * Streams one NDJSON file into a graph on two threads; throws as streamNdjsonFile does (INVALID_INPUT with every

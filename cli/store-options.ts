@@ -5,7 +5,7 @@ import { BlastmapError } from '../engine/errors.ts';
 import type { BlastRadius } from '../engine/analysis/radius.ts';
 import type { ReachOptions } from '../engine/analysis/reach.ts';
 import type { SourcedFragment } from '../engine/format/validate.ts';
-import { importIntoStore, Neo4jStore, radiusInDatabase, resolveStoreNode, type Neo4jConnection, type WriteProgress } from '../engine/store/neo4j/index.ts';
+import type { Neo4jConnection, Neo4jStore, WriteProgress } from '../engine/store/neo4j/index.ts';
 import { json, preloadGraph, progressBar, type Io } from './context.ts';
 
 export const STORES = ['memory', 'neo4j'] as const;
@@ -58,6 +58,8 @@ export function neo4jConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv =
 
 /** Connects, runs `work`, and always closes the connection. */
 export async function withNeo4jStore<T>(flags: ConnectionFlags, work: (store: Neo4jStore) => Promise<T>): Promise<T> {
+  // neo4j-driver loads only when a command uses the store: it would double every command's start-up time.
+  const { Neo4jStore } = await import('../engine/store/neo4j/index.ts');
   const store = await Neo4jStore.connect(neo4jConnection(flags));
   try {
     return await work(store);
@@ -73,6 +75,7 @@ function refuseGraphOption(flags: StoreFlags): void {
 /** `blastmap radius --store neo4j`: node references resolved in the database, the traversal run there hop by hop. */
 export async function neo4jRadius(flags: StoreFlags, references: readonly string[], options: ReachOptions): Promise<BlastRadius> {
   refuseGraphOption(flags);
+  const { radiusInDatabase, resolveStoreNode } = await import('../engine/store/neo4j/index.ts');
   return withNeo4jStore(flags, async (store) => {
     const sources: string[] = [];
     for (const reference of references) sources.push(await resolveStoreNode(store, reference));
@@ -86,6 +89,7 @@ export async function neo4jRadius(flags: StoreFlags, references: readonly string
  */
 export async function neo4jImport(io: Io, flags: StoreFlags & { replace?: boolean }, batch: readonly SourcedFragment[], format: 'text' | 'json' | string, extra: Record<string, unknown> = {}): Promise<void> {
   refuseGraphOption(flags);
+  const { importIntoStore } = await import('../engine/store/neo4j/index.ts');
   const result = await withNeo4jStore(flags, async (store) => {
     await store.ensureSchema();
     const progress = writeProgress(io);

@@ -20,6 +20,8 @@ export interface InputIssue {
   found?: string | undefined;
   /** 1-based line when the format knows it (NDJSON, YAML). */
   line?: number | undefined;
+  /** 1-based column, for a syntax error. */
+  column?: number | undefined;
 }
 
 export class BlastmapError extends Error {
@@ -37,7 +39,8 @@ export class BlastmapError extends Error {
 }
 
 export function formatIssue(issue: InputIssue): string {
-  const where = `${issue.file ? `${issue.file} ` : ''}${issue.path}${issue.line !== undefined ? ` (line ${issue.line})` : ''}`;
+  const at = issue.line === undefined ? '' : issue.column === undefined ? ` (line ${issue.line})` : ` (line ${issue.line}, column ${issue.column})`;
+  const where = `${issue.file ? `${issue.file} ` : ''}${issue.path}${at}`;
   const detail = issue.expected !== undefined
     ? `expected ${issue.expected}${issue.found !== undefined ? `, found ${issue.found}` : ''}`
     : issue.message;
@@ -69,4 +72,123 @@ export function describeFound(value: unknown): string {
     return JSON.stringify(shown);
   }
   return String(value);
+}
+
+/** 1-based line and column of a character offset in a text. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Offset of the first JSON syntax error in `text` (its length when the text ends too early), for the parser messages
+ * that do not give one. A small recursive-descent scan: the grammar of RFC 8259, nothing more.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++; };
+  const fail = (): never => { throw i; };
+  const literal = (word: string) => {
+    for (const char of word) {
+      if (text[i] !== char) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 34) { i++; return; }
+      if (c < 32) fail();
+      if (c === 92) {
+        i++;
+        if (text[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail(); i += 5; } else if ('"\\/bfnrt'.includes(text[i] ?? '')) i++; else fail();
+      } else i++;
+    }
+  };
+  const digit = () => i < text.length && text[i]! >= '0' && text[i]! <= '9';
+  const digits = () => {
+    if (!digit()) fail();
+    while (digit()) i++;
+  };
+  // Fails where V8 does: at the first character that cannot continue the number.
+  const number = () => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') { i++; digits(); }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  const value = (depth: number): void => {
+    if (depth > 10_000) fail();
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws(); if (text[i] !== '"') fail(); string(); ws();
+        if (text[i] !== ':') fail(); i++;
+        value(depth + 1); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return; }
+        fail();
+      }
+    } else if (c === '[') {
+      i++; ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value(depth + 1); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return; }
+        fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else fail();
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (offset) {
+    if (typeof offset === 'number') return Math.min(offset, text.length);
+    return text.length;
+  }
+}
+
+/**
+ * A JSON syntax error as an issue: the parser's reason without the excerpt of the input it quotes (which may hold a
+ * secret), at the line and column of the fault. `line` offsets the lines (an NDJSON record's line in its file).
+ */
+export function jsonSyntaxIssue(text: string, error: unknown, where: { file?: string | undefined; line?: number; expected?: string } = {}): InputIssue {
+  const raw = error instanceof Error ? error.message : String(error);
+  const stated = /at position (\d+)/.exec(raw);
+  const offset = stated ? Number(stated[1]) : jsonErrorOffset(text);
+  const reason = raw
+    .replace(/,\s*(\.\.\.)?\s*"[\s\S]*" is not valid JSON$/, '')
+    .replace(/\s*in JSON at position \d+[\s\S]*$/, '')
+    .replace(/ after JSON at position \d+[\s\S]*$/, ' after the JSON value')
+    .replace(/Unexpected end of JSON input/, 'unexpected end of input');
+  const at = lineAndColumn(text, offset);
+  const line = (where.line ?? 1) + at.line - 1;
+  return {
+    file: where.file, path: '$', line, column: at.column,
+    message: `not valid JSON: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
+  };
 }

@@ -33,3 +33,4 @@ export * from './store/link.ts';
 export * from './store/builder.ts';
 export * from './generate/enterprise.ts';
 export * from './export/index.ts';
+export * from './report/index.ts';

@@ -1,5 +1,5 @@
 // `blastmap demo`: loads the bundled demo company and prints the brief for its riskiest connector.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { blastRadius } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
@@ -9,8 +9,9 @@ import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-optio
 import { loadWorkspace } from '../workspace.ts';
 import { printRadius } from './radius.ts';
 import { serveGraph } from './serve.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
+export const DEMO_DIR = join(PACKAGE_ROOT, 'datasets/demo/');
 
 /**
  * The demo company as a user would build it: each platform's raw export (datasets/demo/exports/<source>)

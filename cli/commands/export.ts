@@ -11,7 +11,7 @@ import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { graphPath, json, loadGraph, type Io } from '../context.ts';
-import { VERSION } from '../main.ts';
+import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 export const EXPORT_FORMATS = ['opengraph', 'opengraph-schema', 'gexf', 'graphml', 'json', 'ndjson'] as const;

@@ -7,7 +7,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { findingsSarif, referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
 import { EXIT, json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
-import { VERSION } from '../main.ts';
+import { VERSION } from '../package-root.ts';
 
 interface FindingsFlags {
   graph?: string;

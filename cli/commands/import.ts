@@ -4,12 +4,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
-import { finishFragment, withoutControls, type SourcedFragment } from '../../engine/format/validate.ts';
-import { redactStrings } from '../../engine/secrets.ts';
+import type { SourcedFragment } from '../../engine/format/validate.ts';
 import { assembleGraph, type ImportReport } from '../../engine/store/assemble.ts';
 import type { Importer, ImporterReport } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
+import { importExport } from '../../importers/index.ts';
 import { assembleNativeFiles, graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
@@ -40,17 +40,7 @@ export function readRawFiles(paths: readonly string[]): RawFile[] {
 
 /** Runs a platform importer over raw files: a sourced fragment ready to assemble, or every issue at once. */
 export function runImporter(importer: Importer, files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): { sourced: SourcedFragment; report: ImporterReport } {
-  const result = importer.transform(files, options);
-  if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
-  const { fragment } = result;
-  const finished = finishFragment(fragment, {
-    file: `${importer.source} import`,
-    nodePaths: fragment.nodes.map((node) => `node ${node.id}`),
-    edgePaths: fragment.edges.map((edge) => `edge ${edge.from} -${edge.kind}-> ${edge.to}`),
-  });
-  if (!finished.ok) throw new BlastmapError('INVALID_INPUT', `the ${importer.title} importer produced an inconsistent graph; nothing was imported`, { issues: finished.issues });
-  // The report quotes the input (notes, scopes, skipped records): what it quotes is printed.
-  return { sourced: finished.value, report: redactStrings(result.report, withoutControls) };
+  return importExport(importer, files, options);
 }
 
 function printImporterReport(io: Io, report: ImporterReport): void {

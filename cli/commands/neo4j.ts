@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { toFragment } from '../../engine/store/compact.ts';
-import { schemaStatements } from '../../engine/store/neo4j/index.ts';
+import { schemaStatements } from '../../engine/store/neo4j/cypher.ts';
 import { graphPath, json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addConnectionOptions, withNeo4jStore, writeProgress, type ConnectionFlags } from '../store-options.ts';

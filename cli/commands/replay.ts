@@ -2,7 +2,6 @@
 // platform exports through their importers, plus native files), briefs the radius and checks it against expected.json.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { expectedReferenceIssues, parseExpected, replayIncident, type CheckpointReplay, type Expected, type IncidentReplay, type Verdict } from '../../engine/analysis/replay.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -11,8 +10,9 @@ import { pathText, shortDate, type TextStyle } from '../../engine/report/style.t
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { EXIT, json, parseFormat, type Io, type OutputFormat } from '../context.ts';
 import { EXPORTS_DIR, isWorkspace, loadWorkspace } from '../workspace.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-export const INCIDENTS_DIR = fileURLToPath(new URL('../../datasets/incidents/', import.meta.url));
+export const INCIDENTS_DIR = join(PACKAGE_ROOT, 'datasets/incidents/');
 
 /** What an incident folder holds once loaded: its graph (assembled in memory) and its expectations. */
 export interface LoadedIncident {

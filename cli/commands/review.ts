@@ -1,6 +1,5 @@
 // `blastmap review <proposal> --policy <file>`: the review gate for a new or changed integration. Prints
 // the authority it adds and every policy violation; exits 1 on an error-severity violation (docs/cli/review.md).
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { review } from '../../engine/analysis/review.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -8,8 +7,8 @@ import type { SourcedFragment } from '../../engine/format/validate.ts';
 import { parsePolicy, type Policy } from '../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../engine/report/review.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
-import { EXIT, json, loadGraph, parseFormat, readNativeFiles, reportError, type Io } from '../context.ts';
-import { VERSION } from '../main.ts';
+import { EXIT, inputName, json, loadGraph, parseFormat, readInputText, readNativeFiles, reportError, type Io } from '../context.ts';
+import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface ReviewFlags extends ReachFlags { graph?: string; policy: string; format?: string }
@@ -17,13 +16,13 @@ interface ReviewFlags extends ReachFlags { graph?: string; policy: string; forma
 export function readPolicyFile(path: string): Policy {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path);
   } catch (error) {
-    throw new BlastmapError('IO', `cannot read the policy ${path}: ${(error as Error).message}`, { cause: error });
+    throw new BlastmapError('IO', `cannot read the policy ${inputName(path)}: ${(error as Error).message}`, { cause: error });
   }
-  const parsed = parsePolicy(text, { file: path });
+  const parsed = parsePolicy(text, { file: inputName(path) });
   if (!parsed.ok) {
-    throw new BlastmapError('INVALID_INPUT', `${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'} in the policy ${path}`, { issues: parsed.issues });
+    throw new BlastmapError('INVALID_INPUT', `${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'} in the policy ${inputName(path)}`, { issues: parsed.issues });
   }
   return parsed.value;
 }

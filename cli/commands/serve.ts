@@ -1,6 +1,5 @@
 // `blastmap serve`: the web UI and its JSON API on one graph, on 127.0.0.1 by default (docs/ui.md).
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../engine/api/schemas.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -8,9 +7,8 @@ import type { CompactGraph } from '../../engine/store/compact.ts';
 import { loadGraph, parseCount, type Io } from '../context.ts';
 import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startServer, type RunningServer } from '../server/start.ts';
 import { ensureUi } from '../server/ui-build.ts';
+import { VERSION } from '../package-root.ts';
 
-/** The package version, read here rather than from cli/main.ts, which imports this module. */
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 interface ServeFlags { graph?: string; port?: string; host?: string; budget?: string; open?: boolean; token?: string }
 

@@ -1,6 +1,5 @@
 // `blastmap whatif <source...>`: the blast radius with mitigations applied (revoke, disable, remove an edge
 // or a scope, from flags or a mitigations file) and what changes. The stored graph is never modified.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { parseMitigations, parseRemoveScope, type Mitigation } from '../../engine/analysis/mitigations.ts';
@@ -9,7 +8,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { renderWhatIfMarkdown, renderWhatIfText } from '../../engine/report/whatif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseFormat, type Io } from '../context.ts';
+import { inputName, json, loadGraph, parseFormat, readInputText, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface WhatIfFlags extends ReachFlags {
@@ -29,10 +28,11 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function readMitigationsFile(file: string): Mitigation[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (error) {
-    throw new BlastmapError('IO', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new BlastmapError('IO', `cannot read ${inputName(file)}: ${(error as Error).message}`, { cause: error });
   }
+  file = inputName(file);
   const read = readYaml(text, { file, what: 'a YAML or JSON mitigations document' });
   if (!read.ok) throw new BlastmapError('INVALID_INPUT', `${file} is not a valid mitigations file`, { issues: read.issues });
   const result = parseMitigations(read.value, file);

@@ -157,6 +157,8 @@ export function createApp(options: AppOptions): Hono {
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
+  // For a supervisor or a script waiting for the server: answers as soon as it listens, without touching the graph.
+  app.get('/api/health', (c) => c.json({ status: 'ok', version }));
   app.get('/api/meta', (c) => send(c, metaResponseSchema, metaResponse(graph, maxBudget, version)));
 
   const graphRoute = (c: Context, raw: unknown) => {

@@ -1,10 +1,9 @@
 // Starts the HTTP server of `blastmap serve` on a loopback address by default and reports its URL.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { createApp } from './app.ts';
+import type { createApp } from './app.ts';
 import { loadStaticFiles } from './static.ts';
 import { MIN_TOKEN_LENGTH, type RateLimitOptions } from './guard.ts';
 
@@ -52,6 +51,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? DEFAULT_HOST;
   checkExposure(host, options.token);
   const files = loadStaticFiles(options.uiDir);
+  // Loaded here, not at the top: every command imports this module's settings, and only `serve` needs the HTTP stack.
+  const [{ serve }, { createApp }] = await Promise.all([import('@hono/node-server'), import('./app.ts')]);
   const app = (port: number) => createApp({
     graph: options.graph,
     files,

@@ -2,10 +2,10 @@
 // so `blastmap serve` works on a fresh clone (vite is a dev dependency; an installed package ships dist/ui).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BlastmapError } from '../../engine/errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = PACKAGE_ROOT;
 export const UI_DIST = join(REPO_ROOT, 'dist/ui');
 const UI_SOURCES = [join(REPO_ROOT, 'ui'), join(REPO_ROOT, 'engine'), join(REPO_ROOT, 'vite.config.ts')];
 

@@ -70,12 +70,13 @@ export function readYaml(text: string, options: { file?: string | undefined; wha
     return refused(error);
   }
   if (doc.errors.length > 0) {
+    // The first error only: the parser keeps going after a syntax error, and what follows (often the same complaint
+    // on every later line, as for a file that starts with a Markdown code fence) is the first one's echo.
+    const first = doc.errors[0]!;
+    const { line, col } = lineCounter.linePos(first.pos[0]);
     return {
       ok: false,
-      issues: doc.errors.map((error) => ({
-        file: options.file, path: '$', line: lineCounter.linePos(error.pos[0]).line,
-        message: `not valid YAML: ${error.message.split('\n')[0]}`, expected: options.what ?? 'a YAML or JSON document', found: 'malformed YAML',
-      })),
+      issues: [{ file: options.file, path: '$', line, column: col, message: `not valid YAML: ${first.message.split('\n')[0]}` }],
     };
   }
   // The line of the deepest node on the path that exists (a missing field points at its parent).

@@ -1,7 +1,7 @@
 // Reading records out of raw API responses saved as files: every pagination envelope the platforms use,
 // validated record by record with the platform's own zod schema, all problems reported together.
 import type { z } from 'zod';
-import { jsonPath, type InputIssue } from '../../engine/errors.ts';
+import { jsonPath, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { fromZodIssues } from '../../engine/format/validate.ts';
 
 /** One raw file handed over by the CLI (or the browser): its path relative to the import folder, and text. */
@@ -24,11 +24,12 @@ export interface RecordsResult<T> {
 }
 
 export function parseJsonFile(file: RawFile): { ok: true; value: unknown } | { ok: false; issue: InputIssue } {
+  // A leading byte order mark (PowerShell's Out-File writes one) is not content.
+  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   try {
-    // A leading byte order mark (PowerShell's Out-File writes one) is not content.
-    return { ok: true, value: JSON.parse(file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, issue: { file: file.path, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'a JSON document', found: 'malformed JSON' } };
+    return { ok: false, issue: jsonSyntaxIssue(text, error, { file: file.path }) };
   }
 }
 

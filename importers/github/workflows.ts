@@ -1,6 +1,6 @@
 // GitHub Actions workflow files: which events start a workflow, which secrets and environments it uses, and
 // whether a reader or an outsider can start it with the repository's secrets (code execution from read).
-import type { InputIssue } from '../../engine/errors.ts';
+import { jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { readYaml } from '../../engine/format/yaml.ts';
 import { contentFileSchema } from './schema.ts';
 
@@ -35,10 +35,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> => value !==
 export function workflowText(path: string, text: string): { ok: true; text: string } | { ok: false; issue: InputIssue } {
   if (!/\.json$/i.test(path)) return { ok: true, text };
   let parsed: unknown;
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    parsed = JSON.parse(json);
   } catch (error) {
-    return { ok: false, issue: { file: path, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'the contents API answer for a workflow file ({"type": "file", "encoding": "base64", "content": ...})', found: 'malformed JSON' } };
+    return { ok: false, issue: jsonSyntaxIssue(json, error, { file: path }) };
   }
   const result = contentFileSchema.safeParse(parsed);
   if (!result.success) {

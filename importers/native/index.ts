@@ -1,6 +1,6 @@
 // Importer for blastmap's own declarative format: a fragment as JSON or YAML, or NDJSON with one node or
 // edge per line. Pure: the CLI (or the browser) reads the file and hands over the text.
-import { describeFound, type InputIssue } from '../../engine/errors.ts';
+import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { finishFragment, fromZodIssues, validateFragmentDocument, type Result, type SourcedFragment } from '../../engine/format/validate.ts';
@@ -38,7 +38,7 @@ export function parseNative(text: string, options: NativeOptions = {}): Result<S
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, issues: [{ file: options.file, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'a JSON document', found: 'malformed JSON' }] };
+    return { ok: false, issues: [jsonSyntaxIssue(text, error, { file: options.file })] };
   }
   return validateFragmentDocument(raw, options);
 }
@@ -74,7 +74,7 @@ function parseNdjson(text: string, options: NativeOptions): Result<SourcedFragme
     try {
       raw = JSON.parse(line);
     } catch (error) {
-      issues.push({ ...where, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
+      issues.push(jsonSyntaxIssue(line, error, where));
       continue;
     }
     const kind = raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;

@@ -1,7 +1,7 @@
 // Streaming NDJSON import for very large native files (millions of edges): reads bytes in chunks, checks
 // every record with hand-written rules equal to the zod schema, and feeds a GraphBuilder directly.
 // Rejected records go through zod so issues read exactly as in importers/native. Pure: no I/O.
-import { describeFound, type InputIssue } from '../../engine/errors.ts';
+import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
@@ -689,7 +689,7 @@ export class NdjsonGraphReader {
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      this.addIssue({ file: this.file, line: lineNo, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
+      this.addIssue(jsonSyntaxIssue(text, error, { file: this.file, line: lineNo }));
       return;
     }
     const kind = raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;

@@ -1,4 +1,4 @@
-// `npm run bench`: generates synthetic enterprises (100k nodes / ~800k edges and 1M / ~8M), then measures
+// `npm run bench`: times the installed command's start-up, then generates synthetic enterprises (100k nodes / ~800k edges and 1M / ~8M), then measures
 // import, snapshot save/load, memory, single-source radius against plain and graphology BFS, and ranking,
 // each in its own process, three times; prints a table and writes bench/results.json. `--quick` for a smoke run,
 // `--sizes 100000` for chosen node counts only.
@@ -98,6 +98,23 @@ interface SizeResult {
   runs: Record<string, Record<string, unknown>[]>;
 }
 
+// Start-up of the installed command: the compiled package (dist/, built here), as `npm install blastmap` runs it.
+// `--version` alone answers from package.json; `--help` loads the whole CLI.
+log('start-up: building dist/, then timing `blastmap --version` and `blastmap --help`');
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+if (build.status !== 0) throw new Error(`bench: build failed: ${build.stderr}`);
+const startupMs = (args: string[]): number => median(Array.from({ length: Math.max(reps, 5) }, () => {
+  const start = performance.now();
+  const run = spawnSync(process.execPath, [join(root, 'bin/blastmap.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, BLASTMAP_RUN: 'dist' } });
+  if (run.status !== 0) throw new Error(`bench: blastmap ${args.join(' ')} failed: ${run.stderr}`);
+  return performance.now() - start;
+}));
+const startup = { versionMs: startupMs(['--version']), helpMs: startupMs(['--help']), nodeMs: median(Array.from({ length: 5 }, () => {
+  const start = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return performance.now() - start;
+})) };
+
 const results: SizeResult[] = [];
 try {
   for (const size of sizes) {
@@ -156,6 +173,7 @@ add('graphology bfsFromNode p50 / radius p50 (whole graph)', compared, compared.
 add(`ranking ${judged.rank.ranked} connectors`, judged, judged.rank.rankMs! / 1000, 's', '<= 10 s', judged.rank.rankMs! <= 10_000, judged.rank.rankCpuMs! / 1000);
 add('NDJSON import throughput', judged, judged.import.edgesPerSecond! / 1e6, 'M edges/s', '>= 1M edges/s', judged.import.edgesPerSecond! >= 1e6, judged.import.edgesPerCpuSecond! / 1e6);
 add('snapshot load', judged, judged.load.loadMs! / 1000, 's', '<= 3 s', judged.load.loadMs! <= 3000, judged.load.loadCpuMs! / 1000);
+targets.push({ name: '`blastmap --version` start-up (installed package)', size: '-', value: startup.versionMs, unit: 'ms', target: '<= 300 ms', met: startup.versionMs <= 300 });
 add('heap for the loaded graph', judged, judged.load.heapBytes! / 2 ** 30, 'GiB', '<= 1.5 GB', judged.load.heapBytes! <= 1.5e9);
 
 // ---- report ----------------------------------------------------------------------------------------
@@ -190,6 +208,7 @@ row('graphology bfsFromNode p50 (ms), whole graph', (r) => fmt(r.radius['graphol
 row('graphology p50 / radius p50, whole graph', (r) => fmt(r.radius['graphology.fullSpeedupOfMedians'], 1));
 row('rank every connector (s)', (r) => `${fmt(r.rank.rankMs! / 1000, 2)} (${fmt(r.rank.ranked, 0)} apps)`);
 row('rank CPU time (s)', (r) => fmt(r.rank.rankCpuMs! / 1000, 2));
+table.push('', `start-up (ms, median): \`blastmap --version\` ${fmt(startup.versionMs, 0)}, \`blastmap --help\` (the whole CLI loaded) ${fmt(startup.helpMs, 0)}, \`node -e 0\` ${fmt(startup.nodeMs, 0)}`);
 
 const targetTable = ['| target | size | measured (wall clock) | same in CPU time | goal | met |', '|---|---|---:|---:|---|---|', ...targets.map((t) => `| ${t.name} | ${t.size} | ${fmt(t.value, 2)} ${t.unit} | ${t.cpuValue === undefined ? '' : `${fmt(t.cpuValue, 2)} ${t.unit}`} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`)];
 
@@ -199,6 +218,6 @@ const machine = {
 };
 const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), targets, sizes: results }, null, 2)}\n`);
+writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), startup, targets, sizes: results }, null, 2)}\n`);
 process.stdout.write(`\n${table.join('\n')}\n\n${targetTable.join('\n')}\n\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')}\n`);
 process.stdout.write(`medians of ${reps} runs, each measurement in its own process; ${Math.round((performance.now() - started) / 1000)} s in all; written to ${outPath}\n`);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeJsonSchema } from '../../engine/format/native.ts';
 import { withWriteLock } from '../../cli/snapshot-file.ts';
 import { REPO, runCli, spawnCli, tempDir } from '../helpers/cli.ts';
+import { colorEnabled } from '../../cli/context.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/native/drift-mini.yaml');
 const AT = '2026-06-01';
@@ -185,6 +186,24 @@ describe('the blastmap command as a process', () => {
     expect(noColor).not.toMatch(/\u001b\[\d+m/);
     const piped = spawnCli(['radius', 'Drift', '--graph', FIXTURE, '--at', AT], { env });
     expect(piped.out).not.toMatch(/\u001b\[/);
+    // An empty NO_COLOR is not set (no-color.org); FORCE_COLOR colours even a pipe (force-color.org).
+    expect(spawnSyncScript(command, { ...env, NO_COLOR: '' })).toMatch(/\u001b\[/);
+    const forced = spawnCli(['radius', 'Drift', '--graph', FIXTURE, '--at', AT], { env: { ...env, FORCE_COLOR: '1' } });
+    expect(forced.out).toMatch(/\u001b\[\d+m/);
+  });
+
+  it('decides colour by FORCE_COLOR, then NO_COLOR, then the terminal', () => {
+    const cases: [NodeJS.ProcessEnv, boolean, boolean][] = [
+      [{}, true, true],
+      [{}, false, false],
+      [{ TERM: 'dumb' }, true, false],
+      [{ NO_COLOR: '1' }, true, false],
+      [{ NO_COLOR: '' }, true, true],
+      [{ FORCE_COLOR: '1' }, false, true],
+      [{ FORCE_COLOR: '' }, false, false],
+      [{ FORCE_COLOR: '1', NO_COLOR: '1' }, false, true],
+    ];
+    for (const [env, isTty, expected] of cases) expect([env, isTty, colorEnabled(env, isTty)]).toEqual([env, isTty, expected]);
   });
 });
 

@@ -52,7 +52,7 @@ describe('parseRecords', () => {
 
   it('reports malformed JSON with the file name', () => {
     const { issues } = parseRecords(user, { path: 'bad.json', text: '{"value": [' }, ['value']);
-    expect(issues[0]).toMatchObject({ file: 'bad.json', path: '$', found: 'malformed JSON' });
+    expect(issues[0]).toMatchObject({ file: 'bad.json', path: '$', line: 1, column: 12, message: 'not valid JSON: unexpected end of input' });
   });
 
   it('reads a file that starts with a byte order mark, as PowerShell writes them', () => {

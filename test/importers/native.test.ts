@@ -150,8 +150,9 @@ describe('errors name file, JSON path, expectation and finding', () => {
     expect(issue).toMatchObject({ path: '$.nodes[0].sensitivity', expected: 'a number', found: '"high"' });
   });
 
-  it('malformed JSON is one issue at $', () => {
-    expect(issuesOf('{"nodes": [', 'broken.json')).toEqual([expect.objectContaining({ file: 'broken.json', path: '$', found: 'malformed JSON' })]);
+  it('malformed JSON is one issue at $, with the parser\'s reason, line and column', () => {
+    expect(issuesOf('{"nodes": [', 'broken.json')).toEqual([expect.objectContaining({ file: 'broken.json', path: '$', line: 1, column: 12, message: 'not valid JSON: unexpected end of input' })]);
+    expect(issuesOf('{"version": 1,\n  "nodes": [,]}', 'comma.json')).toEqual([expect.objectContaining({ file: 'comma.json', path: '$', line: 2, column: 13, message: "not valid JSON: unexpected token ','" })]);
   });
 
   it('YAML issues carry the line of the offending value', () => {
@@ -166,10 +167,14 @@ describe('errors name file, JSON path, expectation and finding', () => {
     for (const issue of issues) expect(issue.file).toBe('drift.yaml');
   });
 
-  it('malformed YAML is reported with its line', () => {
+  it('malformed YAML is reported once, with the parser\'s reason, line and column', () => {
     const [issue] = issuesOf('nodes:\n  - id: a\n    kind: [unclosed\n', 'bad.yaml');
-    expect(issue).toMatchObject({ file: 'bad.yaml', found: 'malformed YAML' });
+    expect(issue).toMatchObject({ file: 'bad.yaml', path: '$', message: expect.stringMatching(/^not valid YAML: \S/) });
     expect(issue!.line).toBeGreaterThanOrEqual(3);
+    expect(issue!.column).toBeGreaterThanOrEqual(1);
+    // A file pasted with its Markdown code fence: the parser complains on many lines; the first complaint is the one.
+    const fenced = ['```yaml', 'version: 1', 'nodes:', ...Array.from({ length: 100 }, (_, i) => `  - { nativeId: a${i}, kind: App, name: A${i}, platform: x, tenant: t }`), '```', ''].join('\n');
+    expect(issuesOf(fenced, 'fenced.yaml')).toEqual([expect.objectContaining({ file: 'fenced.yaml', path: '$', line: 1, column: 1, message: expect.stringMatching(/^not valid YAML: /) })]);
   });
 
   it('NDJSON issues carry their line, and every bad line is reported', () => {
@@ -181,7 +186,7 @@ describe('errors name file, JSON path, expectation and finding', () => {
     expect(issues.map((issue) => [issue.line, issue.path, issue.found])).toEqual([
       [2, '$.kind', '"Robot"'],
       [4, '$.platform', '"Git Hub"'],
-      [6, '$', 'malformed JSON'],
+      [6, '$', undefined],
     ]);
     for (const issue of issues) expect(issue.file).toBe('drift.ndjson');
   });
