@@ -36,8 +36,6 @@ export interface ScanBatch {
 const KNOWN_PATTERNS: readonly string[] = [
   // -----
   String.raw`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/`,
-  // AKIA|ASIA|ABIA|ACCA
-  String.raw`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/`,
   // (?:secret|key) then at most 5 characters then = or : (case-insensitive); also a run of 40 [A-Za-z0-9/+]
   String.raw`aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*["']?[A-Za-z0-9/+]{40}\b/i`,
   // gh[pousr]_ or github_

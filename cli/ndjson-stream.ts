@@ -6,7 +6,7 @@ import { BlastmapError } from '../engine/errors.ts';
 import { nodeId } from '../engine/format/native.ts';
 import { withoutControls } from '../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
-import { findSecret, isSecretFieldName, redactId, redactText, SECRET_PATTERNS } from '../engine/secrets.ts';
+import { countRedactionMarkers, findSecret, isSecretFieldName, redactId, redactText, scrubInput, SECRET_PATTERNS } from '../engine/secrets.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { NdjsonGraphReader, type FastNdjsonSummary } from '../importers/native/ndjson-fast.ts';
 import { parallelThreshold, streamNdjsonParallel } from './ndjson-parallel.ts';
@@ -42,18 +42,24 @@ const MAX_DEPTH = 32;
 export interface Scrubbed { value: unknown; redactions: number }
 
 /** The record as finishFragment would leave it: controls replaced, secrets redacted (ids with a fingerprint), secret-named properties dropped. */
-export function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed {
+export function scrubRecord(input: Record<string, unknown>, schema: Schema): Scrubbed {
+  // The input boundary first (every key and value, before the id is derived from lower-cased parts), then what
+  // finishFragment does to the record; markers the boundary left are counted as finishFragment counts them.
+  const record = scrubInput(input);
   let redactions = 0;
   const text = (value: string): string => {
     const { text: out, found } = redactText(withoutControls(value));
-    redactions += found.length;
+    redactions += found.length + countRedactionMarkers(value);
     return out;
   };
   const id = (value: string, counted: boolean): string => {
     const clean = withoutControls(value);
-    if (!findSecret(clean)) return clean;
-    const { text: out, found } = redactId(clean);
-    if (counted) redactions += found.length;
+    if (!findSecret(clean)) {
+      if (counted) redactions += countRedactionMarkers(clean);
+      return clean;
+    }
+    const { text: out } = redactId(clean);
+    if (counted) redactions += countRedactionMarkers(out);
     return out;
   };
   // No valid record nests deeper than a property list (object, array, value): what lies past MAX_DEPTH becomes null,
@@ -80,6 +86,7 @@ export function scrubRecord(record: Record<string, unknown>, schema: Schema): Sc
     else if (key === 'properties' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const properties: Record<string, unknown> = {};
       for (const [name, item] of Object.entries(value)) {
+        redactions += countRedactionMarkers(name);
         if (isSecretFieldName(name) && item !== null && item !== '') { redactions++; continue; }
         properties[name] = deep(item);
       }

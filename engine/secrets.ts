@@ -7,7 +7,6 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // First: when matches overlap, the run is named by the pattern listed first (redactText).
   // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
   { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
-  { name: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
   { name: 'aws-secret-access-key', pattern: /aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*["']?[A-Za-z0-9/+]{40}\b/i },
   { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
   { name: 'slack-token', pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}\b/ },
@@ -29,6 +28,17 @@ const SECRET_FIELD = /^(?:secret|secrettext|client_?secret|password|passwd|priva
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);
+}
+
+/** The patterns joined per flag set: one test per text says whether redactText could change it. */
+const SECRET_UNIONS: readonly RegExp[] = [...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
+  (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
+);
+
+/** False only when redactText would leave `text` unchanged. */
+export function mayHoldSecret(text: string): boolean {
+  for (const union of SECRET_UNIONS) if (union.test(text)) return true;
+  return false;
 }
 
 /** Name of the first secret pattern the text matches, or undefined. */
@@ -118,4 +128,44 @@ export function redactStrings<T>(value: T, also: (text: string) => string = (tex
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = redactStrings(item, also);
   return out as T;
+}
+
+/** Nesting followed by scrubInput: far beyond any real export; deeper values become null (no stack overflow). */
+const MAX_INPUT_DEPTH = 256;
+
+/**
+ * The input boundary: a copy of a parsed document (JSON, YAML, NDJSON line, CSV rows) with every string, and every
+ * object key, redacted before anything else reads it. Importers lower-case tenants, emails and logins and derive ids
+ * from parts; scrubbing here, first, means no case folding, trimming or id derivation ever sees a secret. Markers
+ * carry a fingerprint (redactId), so two values that differ only by their secret stay two values and references
+ * still join. finishFragment counts the markers that reach the graph.
+ */
+export function scrubInput<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return (mayHoldSecret(value) ? redactId(value).text : value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_INPUT_DEPTH) return null as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = scrubInput(value[i], depth + 1);
+      if (item !== value[i]) (copy ??= value.slice())[i] = item;
+    }
+    return (copy ?? value) as T;
+  }
+  let changed = false;
+  const entries: [string, unknown][] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const cleanKey = mayHoldSecret(key) ? redactId(key).text : key;
+    const cleanItem = scrubInput(item, depth + 1);
+    if (cleanKey !== key || cleanItem !== item) changed = true;
+    entries.push([cleanKey, cleanItem]);
+  }
+  return (changed ? Object.fromEntries(entries) : value) as T;
+}
+
+/** How many redaction markers `text` holds: what an input scrubbed at the boundary lost. */
+export function countRedactionMarkers(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('[REDACTED'); at >= 0; at = text.indexOf('[REDACTED', at + 1)) count++;
+  return count;
 }

@@ -5,7 +5,7 @@ import { describeFound, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
-import { SECRET_PATTERNS, isSecretFieldName } from '../../engine/secrets.ts';
+import { SECRET_PATTERNS, isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
 import { canonicalInstant, type CompactGraph, type EdgeAttrs } from '../../engine/store/compact.ts';
 import { GraphBuilder } from '../../engine/store/builder.ts';
 
@@ -688,6 +688,8 @@ export class NdjsonGraphReader {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
+      // The input boundary: a line that may hold a secret is scrubbed (keys and values) before anything reads it.
+      if (mayHoldSecret(text)) raw = scrubInput(raw);
     } catch (error) {
       this.addIssue({ file: this.file, line: lineNo, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
       return;

@@ -32,7 +32,6 @@ export function secretCorpus(seed = 1): PlantedSecret[] {
   const secrets: PlantedSecret[] = [];
   const add = (type: string, marker: string, build: (marker: string) => string) => secrets.push({ type, marker, value: build(marker) });
 
-  add('aws-access-key-id', pick(UPPER + DIGITS, 16), (m) => join('AK', 'IA', m));
   add('aws-secret-access-key', pick(ALNUM, 40), (m) => join('aws_secret', '_access_key = ', m));
   add('github-token', pick(ALNUM, 36), (m) => join('gh', 'p_', m));
   add('github-fine-grained-token', pick(ALNUM, 60), (m) => join('github', '_pat_', '11A', m));
