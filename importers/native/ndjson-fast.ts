@@ -5,7 +5,7 @@ import { describeFound, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
-import { SECRET_PATTERNS, isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
+import { isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
 import { canonicalInstant, type CompactGraph, type EdgeAttrs } from '../../engine/store/compact.ts';
 import { GraphBuilder } from '../../engine/store/builder.ts';
 
@@ -188,18 +188,8 @@ export function checkEdgeRecord(raw: unknown, schema: Schema = DEFAULT_SCHEMA): 
 
 // ---- secret prefilter ---------------------------------------------------------------------------
 
-/**
- * The secret patterns joined into one alternation per flag set: a text matches one of these exactly
- * when it matches one of SECRET_PATTERNS, so a miss proves scrubbing would leave the text unchanged.
- */
-const SECRET_UNIONS: readonly RegExp[] = [...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
-  (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
-);
-
 function secretShaped(text: unknown): boolean {
-  if (typeof text !== 'string') return false;
-  for (const union of SECRET_UNIONS) if (union.test(text)) return true;
-  return false;
+  return typeof text === 'string' && mayHoldSecret(text);
 }
 
 /** False when finishFragment's scrubbing would leave the record exactly as it is. */
