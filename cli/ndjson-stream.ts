@@ -21,11 +21,11 @@ export function streamThreshold(): number {
 }
 
 /**
- * A JSON escape that scrubbing could change or that could hide a secret from a test on the raw bytes: an escaped
- * control character other than tab and newline, any other `\u` escape (`gh\u0070_…` is a token once parsed), an
- * escaped slash (`1\/\/0…`), a raw DEL or a UTF-8 C1 control (the bytes C2 80-9F, seen as Latin-1).
+ * Any JSON escape (an escaped control character scrubbing replaces; `\"`, `\n`, `\u0070`, `\/` that hide a secret's
+ * shape from a test on the raw line: `\"client_secret\": \"…\"` is an assignment only once parsed), a raw DEL or a
+ * UTF-8 C1 control (the bytes C2 80-9F, seen as Latin-1). Such lines are parsed and scrubbed string by string.
  */
-export const CONTROL_SUSPECT = /\\u|\\[bfr/]|\x7f|\xc2[\x80-\x9f]/;
+export const CONTROL_SUSPECT = /\\|\x7f|\xc2[\x80-\x9f]/;
 
 /**
  * Anything scrubbing could change, in text decoded as Latin-1 (secrets are ASCII): a secret a rule finds

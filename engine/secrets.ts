@@ -112,6 +112,10 @@ function secretRuns(text: string, firstOnly: boolean): { start: number; end: num
   const runs: { start: number; end: number; order: number }[] = [];
   const candidates = candidateRules(text);
   if (candidates === undefined) return runs;
+  // Markers left by an earlier pass (`[REDACTED:github-token:…]`) are not text to scan: `token:…` is no assignment.
+  const markers: [number, number][] = [];
+  if (text.includes('[REDACTED')) for (const m of text.matchAll(/\[REDACTED[^\]\s]*\]/g)) markers.push([m.index, m.index + m[0].length]);
+  const inMarker = (start: number, end: number): boolean => markers.some(([from, to]) => start < to && end > from);
   for (const order of candidates) {
     const rule = SECRET_RULES[order]!;
     const { pattern } = rule;
@@ -123,16 +127,22 @@ function secretRuns(text: string, firstOnly: boolean): { start: number; end: num
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       const start = match.index;
       const end = start + match[0].length;
-      pattern.lastIndex = start + 1;
-      if (end <= reach) { pattern.lastIndex = Math.max(reach, start + 1); continue; }
-      reach = end;
       let group = rule.secretGroup;
       if (group === undefined) for (let g = 1; g < match.length; g++) if (match[g]) { group = g; break; }
       const span = group !== undefined && match.indices?.[group] ? match.indices[group]! : [start, end] as [number, number];
+      pattern.lastIndex = start + 1;
+      if (end <= reach) {
+        // A rule whose secret is a group (`key = value`) resumes at that value: a later key inside it may start a
+        // match of its own (`key = a…-password: b`). Others resume past what is already covered.
+        pattern.lastIndex = span[0] > start ? Math.max(start + 1, span[0]) : Math.max(reach, start + 1);
+        continue;
+      }
+      reach = end;
       const secret = text.slice(span[0], span[1]);
       if (secret === '') continue;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
       if (allowed(rule, secret, match[0], text)) continue;
+      if (markers.length > 0 && inMarker(span[0], span[1])) continue;
       runs.push({ start: span[0], end: span[1], order });
       if (firstOnly) return runs;
     }

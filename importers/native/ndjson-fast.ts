@@ -679,7 +679,8 @@ export class NdjsonGraphReader {
     try {
       raw = JSON.parse(text);
       // The input boundary: a line that may hold a secret is scrubbed (keys and values) before anything reads it.
-      if (mayHoldSecret(text)) raw = scrubInput(raw);
+      // An escaped character can hide a secret's shape from the test on the raw line (`\"client_secret\": \"…\"`).
+      if (text.includes('\\') || mayHoldSecret(text)) raw = scrubInput(raw);
     } catch (error) {
       this.addIssue({ file: this.file, line: lineNo, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
       return;
