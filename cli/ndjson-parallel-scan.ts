@@ -33,17 +33,20 @@ export interface ScanBatch {
 // data file), one of which any match contains; `mayBeSuspect` looks for those literals, case-insensitively, in one
 // pass over the bytes, and only a line where it finds one (or a byte the control pattern needs) gets the real test.
 
-/** Keywords by their first byte (letters folded to lower case). */
-const KEYWORDS_BY_FIRST: Uint8Array[][] = Array.from({ length: 256 }, () => []);
+const fold = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte);
+/** Keywords by their first two bytes (letters folded to lower case): most letter pairs start none. */
+const KEYWORDS_BY_PAIR = new Map<number, Uint8Array[]>();
+/** 1: the byte alone makes a line suspect-shaped (backslash, DEL, C2, a one-character keyword); 2: a keyword may start here. */
+const ANCHOR = new Uint8Array(256);
+/** 1 where some keyword starts with this pair of folded bytes. */
+const PAIR = new Uint8Array(65536);
 for (const keyword of SECRET_KEYWORDS) {
   const bytes = Uint8Array.from(keyword, (char) => char.charCodeAt(0));
-  KEYWORDS_BY_FIRST[bytes[0]!]!.push(bytes);
-}
-/** 1: the byte alone makes a line suspect-shaped (backslash, DEL, C2); 2: a keyword may start here. */
-const ANCHOR = new Uint8Array(256);
-for (let byte = 0; byte < 256; byte++) {
-  const folded = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
-  if (KEYWORDS_BY_FIRST[folded]!.length > 0) ANCHOR[byte] = 2;
+  if (bytes.length === 1) { ANCHOR[bytes[0]!] = 1; continue; }
+  const pair = (bytes[0]! << 8) | bytes[1]!;
+  PAIR[pair] = 1;
+  KEYWORDS_BY_PAIR.set(pair, [...(KEYWORDS_BY_PAIR.get(pair) ?? []), bytes]);
+  for (const byte of [bytes[0]!, bytes[0]! >= 0x61 && bytes[0]! <= 0x7a ? bytes[0]! - 0x20 : bytes[0]!]) if (ANCHOR[byte] === 0) ANCHOR[byte] = 2;
 }
 for (const byte of [0x5c, 0x7f, 0xc2]) ANCHOR[byte] = 1;
 
@@ -52,14 +55,13 @@ export const PREFILTERED = SECRET_KEYWORDS.length > 0 && SECRET_KEYWORDS.every((
 
 /** One of the keywords starts at byte `i` (letters compared case-insensitively). */
 function keywordAt(bytes: Uint8Array, i: number, end: number): boolean {
-  const first = bytes[i]!;
-  for (const keyword of KEYWORDS_BY_FIRST[first >= 0x41 && first <= 0x5a ? first | 0x20 : first]!) {
+  if (i + 1 >= end) return false;
+  const pair = (fold(bytes[i]!) << 8) | fold(bytes[i + 1]!);
+  if (PAIR[pair] === 0) return false;
+  for (const keyword of KEYWORDS_BY_PAIR.get(pair)!) {
     if (i + keyword.length > end) continue;
-    let k = 1;
-    for (; k < keyword.length; k++) {
-      const byte = bytes[i + k]!;
-      if ((byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) !== keyword[k]) break;
-    }
+    let k = 2;
+    while (k < keyword.length && fold(bytes[i + k]!) === keyword[k]) k++;
     if (k === keyword.length) return true;
   }
   return false;

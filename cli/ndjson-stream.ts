@@ -107,7 +107,7 @@ export interface StreamedNdjson {
  */
 export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file: string; schema?: Schema; expectedEdges?: number; onBytes?: (bytes: number) => void }): StreamedNdjson {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const reader = new NdjsonGraphReader({ file: options.file, schema, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
+  const reader = new NdjsonGraphReader({ file: options.file, schema, scrubbed: true, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
   const encoder = new TextEncoder();
   let redactions = 0;
   const feed = (complete: Buffer) => {

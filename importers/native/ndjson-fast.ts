@@ -14,6 +14,11 @@ export interface FastNdjsonOptions {
   schema?: Schema;
   /** Default `source` for records that do not name one. */
   source?: string;
+  /**
+   * The lines were already passed through the input boundary (cli/ndjson-stream.ts scrubs every line that may hold a
+   * secret or an escape before the reader sees it): skip testing each line again.
+   */
+  scrubbed?: boolean;
   /** Size hint: edges expected in the input. */
   expectedEdges?: number;
   /** Stop collecting issues after this many (default 10,000); the count of the rest is still reported. */
@@ -192,13 +197,19 @@ function secretShaped(text: unknown): boolean {
   return typeof text === 'string' && mayHoldSecret(text);
 }
 
-/** False when finishFragment's scrubbing would leave the record exactly as it is. */
-function mayHoldSecrets(record: Record<string, unknown>): boolean {
-  if (secretShaped(record.name) || secretShaped(record.email) || secretShaped(record.fingerprint) || secretShaped(record.hint) || secretShaped(record.reason)) return true;
+/**
+ * False when finishFragment's scrubbing would leave the record exactly as it is. With `scrubbed` lines (the input
+ * boundary already redacted every string), only what finishFragment adds is left to look for: properties named like
+ * secrets, and fingerprints or hints shaped like one.
+ */
+function mayHoldSecrets(record: Record<string, unknown>, scrubbed: boolean): boolean {
+  if (secretShaped(record.fingerprint) || secretShaped(record.hint)) return true;
+  if (!scrubbed && (secretShaped(record.name) || secretShaped(record.email) || secretShaped(record.reason))) return true;
   const properties = record.properties as Record<string, unknown> | undefined;
   if (properties) {
     for (const key in properties) {
       if (isSecretFieldName(key)) return true;
+      if (scrubbed) continue;
       const value = properties[key];
       if (Array.isArray(value) ? value.some(secretShaped) : secretShaped(value)) return true;
     }
@@ -515,6 +526,7 @@ export class NdjsonGraphReader {
   private readonly schema: Schema;
   private readonly file: string | undefined;
   private readonly source: string | undefined;
+  private readonly scrubbed: boolean;
   private readonly maxIssues: number;
   private readonly nodeShape;
   private readonly edgeShape;
@@ -543,6 +555,7 @@ export class NdjsonGraphReader {
     this.builder = new GraphBuilder({ schema: this.schema, expectedEdges: options.expectedEdges });
     this.file = options.file;
     this.source = options.source;
+    this.scrubbed = options.scrubbed ?? false;
     this.maxIssues = options.maxIssues ?? 10_000;
     this.nodeShape = nodeSchema(this.schema);
     this.edgeShape = edgeSchema(this.schema);
@@ -680,7 +693,7 @@ export class NdjsonGraphReader {
       raw = JSON.parse(text);
       // The input boundary: a line that may hold a secret is scrubbed (keys and values) before anything reads it.
       // An escaped character can hide a secret's shape from the test on the raw line (`\"client_secret\": \"…\"`).
-      if (text.includes('\\') || mayHoldSecret(text)) raw = scrubInput(raw);
+      if (!this.scrubbed && (text.includes('\\') || mayHoldSecret(text))) raw = scrubInput(raw);
     } catch (error) {
       this.addIssue({ file: this.file, line: lineNo, path: '$', message: `not valid JSON: ${(error as Error).message}`, expected: 'one JSON object per line', found: 'malformed JSON' });
       return;
@@ -714,7 +727,7 @@ export class NdjsonGraphReader {
     const previous = this.builder.nodeAt(index);
     if (previous === undefined && this.rememberIds) this.interner.remember(node.id, index);
     if (previous !== undefined) this.checkRepeat(index, previous, node, lineNo);
-    if (mayHoldSecrets(node as unknown as Record<string, unknown>)) {
+    if (mayHoldSecrets(node as unknown as Record<string, unknown>, this.scrubbed)) {
       const snapshot = scalars(node);
       const result = finishFragment({ nodes: [node], edges: [] }, { file: this.file, nodePaths: [`$[line ${lineNo}]`], edgePaths: [] });
       if (result.ok && result.value.redactions > 0) {
@@ -748,7 +761,7 @@ export class NdjsonGraphReader {
 
   private addEdgeRecord(edge: GraphEdge, lineNo: number): void {
     if (edge.source === undefined && this.source !== undefined) edge.source = this.source;
-    if ((edge.reason !== undefined || edge.properties !== undefined) && mayHoldSecrets(edge as unknown as Record<string, unknown>)) {
+    if ((edge.reason !== undefined || edge.properties !== undefined) && mayHoldSecrets(edge as unknown as Record<string, unknown>, this.scrubbed)) {
       const result = finishFragment({ nodes: [], edges: [edge] }, { file: this.file, nodePaths: [], edgePaths: [`$[line ${lineNo}]`] });
       if (result.ok) this.summary.redactions += result.value.redactions;
     }

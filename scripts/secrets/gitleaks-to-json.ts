@@ -56,6 +56,18 @@ function readToml(text: string): { global: Table; rules: (Table & { allowlists: 
   return { global, rules };
 }
 
+/**
+ * Drops the leading `[\w.-]{0,50}?` that gitleaks' vendor rules put before the vendor name (also inside a leading
+ * `(?:`): it only widens the match to the left, never what the secret group captures, and in a backtracking engine
+ * two nested lazy prefixes cost 50 x 50 steps at every position (RE2 is linear; JavaScript is not).
+ */
+export function withoutLeadingContext(source: string): string {
+  const prefix = /^(\(\?:)?\[\\w\.\\-\]\{0,\d+\}\?/;
+  let out = source;
+  for (let match = prefix.exec(out); match; match = prefix.exec(out)) out = (match[1] ?? '') + out.slice(match[0].length);
+  return out;
+}
+
 const [file, version, commit] = process.argv.slice(2);
 if (!file || !version || !commit) throw new Error('usage: gitleaks-to-json.ts <gitleaks.toml> <version> <commit>');
 const toml = readToml(readFileSync(file, 'utf8'));
@@ -77,7 +89,7 @@ for (const rule of toml.rules) {
   rules.push({
     id,
     description: String(rule.description ?? ''),
-    regex: re2ToJs(String(rule.regex)),
+    regex: withoutLeadingContext(re2ToJs(String(rule.regex))),
     keywords: list(rule.keywords).map((word) => word.toLowerCase()),
     ...(rule.entropy !== undefined ? { entropy: Number(rule.entropy) } : {}),
     ...(rule.secretGroup !== undefined ? { secretGroup: Number(rule.secretGroup) } : {}),
