@@ -68,6 +68,15 @@ export function withoutLeadingContext(source: string): string {
   return out;
 }
 
+/**
+ * gitleaks ends many token rules with a delimiter (`(?:[\x60'"\s;]|\\[nr]|$)`: a quote, a blank, `;`, an escaped
+ * newline or the end). In data, a token is also followed by `-`, `.`, `/`, `:` or `,` (an id built from parts, a
+ * sentence): any character that cannot continue the token ends it, so the rule still finds it.
+ */
+export function looserDelimiter(source: string): string {
+  return source.replace(/\(\?:\[\\x60'"\\s;\]\|\\\\\[nr(?:NR)?\]\|\$\)/g, '(?![A-Za-z0-9])');
+}
+
 const [file, version, commit] = process.argv.slice(2);
 if (!file || !version || !commit) throw new Error('usage: gitleaks-to-json.ts <gitleaks.toml> <version> <commit>');
 const toml = readToml(readFileSync(file, 'utf8'));
@@ -89,7 +98,7 @@ for (const rule of toml.rules) {
   rules.push({
     id,
     description: String(rule.description ?? ''),
-    regex: withoutLeadingContext(re2ToJs(String(rule.regex))),
+    regex: looserDelimiter(withoutLeadingContext(re2ToJs(String(rule.regex)))),
     keywords: list(rule.keywords).map((word) => word.toLowerCase()),
     ...(rule.entropy !== undefined ? { entropy: Number(rule.entropy) } : {}),
     ...(rule.secretGroup !== undefined ? { secretGroup: Number(rule.secretGroup) } : {}),
