@@ -2,7 +2,7 @@
 // scrubber reads: every rule's regex translated from RE2 to JavaScript (engine/secrets/re2.ts), its keywords,
 // entropy, secret group and allowlists. Usage: node bin/run-ts.js scripts/secrets/gitleaks-to-json.ts <gitleaks.toml> <version> <commit>
 import { readFileSync, writeFileSync } from 'node:fs';
-import { re2ToJs } from '../../engine/secrets/re2.ts';
+import { looserDelimiter, re2ToJs, withoutLeadingContext } from '../../engine/secrets/re2.ts';
 
 type Value = string | number | string[];
 type Table = Record<string, Value>;
@@ -54,27 +54,6 @@ function readToml(text: string): { global: Table; rules: (Table & { allowlists: 
     current[key[0]] = readValue();
   }
   return { global, rules };
-}
-
-/**
- * Drops the leading `[\w.-]{0,50}?` that gitleaks' vendor rules put before the vendor name (also inside a leading
- * `(?:`): it only widens the match to the left, never what the secret group captures, and in a backtracking engine
- * two nested lazy prefixes cost 50 x 50 steps at every position (RE2 is linear; JavaScript is not).
- */
-export function withoutLeadingContext(source: string): string {
-  const prefix = /^(\(\?:)?\[\\w\.\\-\]\{0,\d+\}\?/;
-  let out = source;
-  for (let match = prefix.exec(out); match; match = prefix.exec(out)) out = (match[1] ?? '') + out.slice(match[0].length);
-  return out;
-}
-
-/**
- * gitleaks ends many token rules with a delimiter (`(?:[\x60'"\s;]|\\[nr]|$)`: a quote, a blank, `;`, an escaped
- * newline or the end). In data, a token is also followed by `-`, `.`, `/`, `:` or `,` (an id built from parts, a
- * sentence): any character that cannot continue the token ends it, so the rule still finds it.
- */
-export function looserDelimiter(source: string): string {
-  return source.replace(/\(\?:\[\\x60'"\\s;\]\|\\\\\[nr(?:NR)?\]\|\$\)/g, '(?![A-Za-z0-9])');
 }
 
 const [file, version, commit] = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { mayBeSuspect, partMayBeSuspect, PREFILTERED } from '../../cli/ndjson-pa
 import { suspect } from '../../cli/ndjson-stream.ts';
 import { createApp } from '../../cli/server/app.ts';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
-import { re2ToJs } from '../../engine/secrets/re2.ts';
+import { looserDelimiter, re2ToJs, withoutLeadingContext } from '../../engine/secrets/re2.ts';
 import gitleaks from '../../engine/secrets/gitleaks.json' with { type: 'json' };
 import own from '../../engine/secrets/rules.json' with { type: 'json' };
 import { findSecret, redactText, SECRET_KEYWORDS, SECRET_RULES, SECRET_RULESET } from '../../engine/secrets.ts';
@@ -33,6 +33,16 @@ describe('the RE2 translation', () => {
     expect(new RegExp(re2ToJs('^[[:alnum:]]{3}\\z')).test('a1B\n')).toBe(false);
     expect(new RegExp(re2ToJs('(?P<word>x+)')).exec('xx')!.groups!.word).toBe('xx');
     expect(new RegExp(re2ToJs('a(?s:.)b')).test('a\nb')).toBe(true);
+  });
+
+  it('drops the left context of vendor rules and loosens their closing delimiter, finding the same secrets and more', () => {
+    const vendor = re2ToJs(String.raw`(?i)[\w.-]{0,50}?(?:acme)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|:)[\x60'"\s=]{0,5}([a-z0-9]{8})(?:[\x60'"\s;]|\\[nr]|$)`);
+    const rewritten = looserDelimiter(withoutLeadingContext(vendor));
+    expect(rewritten.startsWith('(?:[aA][cC][mM][eE])')).toBe(true);
+    const secretOf = (source: string, text: string) => new RegExp(source).exec(text)?.[1];
+    for (const text of ['my_acme_key = "k3y9x2z1"', 'ACME: k3y9x2z1;']) expect(secretOf(rewritten, text), text).toBe(secretOf(vendor, text));
+    expect(secretOf(vendor, 'acme=k3y9x2z1-rest')).toBeUndefined();
+    expect(secretOf(rewritten, 'acme=k3y9x2z1-rest')).toBe('k3y9x2z1');
   });
 
   it('refuses what it cannot translate instead of changing its meaning', () => {
