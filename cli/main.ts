@@ -17,6 +17,7 @@ import { registerFindings } from './commands/findings.ts';
 import { registerReview } from './commands/review.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerNeo4j } from './commands/neo4j.ts';
+import { redactText } from '../engine/secrets.ts';
 import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
@@ -25,12 +26,15 @@ import { VERSION } from './package-root.ts';
 
 export { VERSION };
 
+/** The argument parser's errors quote option values (`error: option '--format <f>' argument 'ghp_…' is invalid`). */
+const inertArgumentError = (text: string): string => redactText(text).text;
+
 export function buildProgram(io: Io): Command {
   const program = new Command('blastmap')
     .description('Blast radius of a compromised SaaS connector: what a stolen integration token reaches, how, and what to revoke first.')
     .version(VERSION)
     // Parsing errors are printed by reportError (usageMessage): commander's own text quotes what was typed.
-    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} })
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(inertArgumentError(text)), outputError: () => {} })
     .exitOverride();
   registerImport(program, io);
   registerImportOpenGraph(program, io);
@@ -53,7 +57,7 @@ export function buildProgram(io: Io): Command {
   registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} });
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(inertArgumentError(text)), outputError: () => {} });
   return program;
 }
 

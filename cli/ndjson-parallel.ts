@@ -31,6 +31,7 @@ export class BatchReplay {
 
   constructor(options: { file: string; schema?: Schema | undefined; expectedEdges?: number | undefined }) {
     this.reader = new NdjsonGraphReader({
+      scrubbed: true,
       file: options.file, schema: options.schema ?? DEFAULT_SCHEMA, rememberNodeIds: false,
       ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}),
     });

@@ -6,7 +6,7 @@ import { BlastmapError } from '../engine/errors.ts';
 import { nodeId } from '../engine/format/native.ts';
 import { withoutControls } from '../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
-import { findSecret, isSecretFieldName, redactId, redactText, SECRET_PATTERNS } from '../engine/secrets.ts';
+import { countRedactionMarkers, findSecret, isSecretFieldName, mayHoldSecret, redactId, redactText, scrubInput } from '../engine/secrets.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { NdjsonGraphReader, type FastNdjsonSummary } from '../importers/native/ndjson-fast.ts';
 import { parallelThreshold, streamNdjsonParallel } from './ndjson-parallel.ts';
@@ -21,18 +21,18 @@ export function streamThreshold(): number {
 }
 
 /**
- * Anything scrubbing could change, seen in a chunk decoded as Latin-1 (secrets are ASCII; a UTF-8 C1 control is
- * the bytes C2 80-9F): a secret shape, a JSON escape of a control character other than tab and newline, a raw
- * DEL or C1 byte pair. A chunk without any passes to the reader untouched, which is the common case.
+ * Any JSON escape (an escaped control character scrubbing replaces; `\"`, `\n`, `\u0070`, `\/` that hide a secret's
+ * shape from a test on the raw line: `\"client_secret\": \"…\"` is an assignment only once parsed), a raw DEL or a
+ * UTF-8 C1 control (the bytes C2 80-9F, seen as Latin-1). Such lines are parsed and scrubbed string by string.
  */
-export const SUSPECT: readonly RegExp[] = [
-  ...[...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
-    (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
-  ),
-  /\\u00(?:0[0-8bcdefBCDEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bfr]|\x7f|\xc2[\x80-\x9f]/,
-];
+export const CONTROL_SUSPECT = /\\|\x7f|\xc2[\x80-\x9f]/;
 
-export const suspect = (text: string): boolean => SUSPECT.some((pattern) => pattern.test(text));
+/**
+ * Anything scrubbing could change, in text decoded as Latin-1 (secrets are ASCII): a secret a rule finds
+ * (engine/secrets.ts, prefiltered by its keywords) or one of CONTROL_SUSPECT. Text without either passes to the
+ * reader untouched, which is the common case.
+ */
+export const suspect = (text: string): boolean => CONTROL_SUSPECT.test(text) || mayHoldSecret(text);
 
 const ID_FIELDS = new Set(['id', 'from', 'to', 'grant']);
 
@@ -42,18 +42,24 @@ const MAX_DEPTH = 32;
 export interface Scrubbed { value: unknown; redactions: number }
 
 /** The record as finishFragment would leave it: controls replaced, secrets redacted (ids with a fingerprint), secret-named properties dropped. */
-export function scrubRecord(record: Record<string, unknown>, schema: Schema): Scrubbed {
+export function scrubRecord(input: Record<string, unknown>, schema: Schema): Scrubbed {
+  // The input boundary first (every key and value, before the id is derived from lower-cased parts), then what
+  // finishFragment does to the record; markers the boundary left are counted as finishFragment counts them.
+  const record = scrubInput(input);
   let redactions = 0;
   const text = (value: string): string => {
     const { text: out, found } = redactText(withoutControls(value));
-    redactions += found.length;
+    redactions += found.length + countRedactionMarkers(value);
     return out;
   };
   const id = (value: string, counted: boolean): string => {
     const clean = withoutControls(value);
-    if (!findSecret(clean)) return clean;
-    const { text: out, found } = redactId(clean);
-    if (counted) redactions += found.length;
+    if (!findSecret(clean)) {
+      if (counted) redactions += countRedactionMarkers(clean);
+      return clean;
+    }
+    const { text: out } = redactId(clean);
+    if (counted) redactions += countRedactionMarkers(out);
     return out;
   };
   // No valid record nests deeper than a property list (object, array, value): what lies past MAX_DEPTH becomes null,
@@ -80,6 +86,7 @@ export function scrubRecord(record: Record<string, unknown>, schema: Schema): Sc
     else if (key === 'properties' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const properties: Record<string, unknown> = {};
       for (const [name, item] of Object.entries(value)) {
+        redactions += countRedactionMarkers(name);
         if (isSecretFieldName(name) && item !== null && item !== '') { redactions++; continue; }
         properties[name] = deep(item);
       }
@@ -100,7 +107,7 @@ export interface StreamedNdjson {
  */
 export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file: string; schema?: Schema; expectedEdges?: number; onBytes?: (bytes: number) => void }): StreamedNdjson {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const reader = new NdjsonGraphReader({ file: options.file, schema, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
+  const reader = new NdjsonGraphReader({ file: options.file, schema, scrubbed: true, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
   const encoder = new TextEncoder();
   let redactions = 0;
   const feed = (complete: Buffer) => {

@@ -1,72 +1,181 @@
-// Recognises secret-shaped values so they never enter the graph, a snapshot, an export or a report.
-// Importers drop known secret fields by name; this catches secrets pasted where a name or note belongs.
+// Recognises secrets so they never enter the graph, a snapshot, an export or a report. Detection is data: gitleaks'
+// published rule set (engine/secrets/gitleaks.json, converted by scripts/secrets/gitleaks-to-json.ts) and blastmap's
+// own keyword-context and shape rules (engine/secrets/rules.json); credential identifiers are kept (docs/security.md).
+import gitleaks from './secrets/gitleaks.json' with { type: 'json' };
+import own from './secrets/rules.json' with { type: 'json' };
 
-export interface SecretPattern { name: string; pattern: RegExp }
+interface AllowList { regexTarget: string; regexes: RegExp[]; stopwords: string[] }
 
-export const SECRET_PATTERNS: readonly SecretPattern[] = [
-  // First: when matches overlap, the run is named by the pattern listed first (redactText).
-  // The whole block: the key material after the header is the secret. Without an END line, the rest of the text.
-  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*)/ },
-  { name: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
-  { name: 'aws-secret-access-key', pattern: /aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*["']?[A-Za-z0-9/+]{40}\b/i },
-  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
-  { name: 'slack-token', pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}\b/ },
-  { name: 'slack-webhook', pattern: /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
-  { name: 'okta-api-token', pattern: /\bSSWS\s+[A-Za-z0-9_-]{30,}\b/ },
-  { name: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { name: 'google-oauth-token', pattern: /\bya29\.[0-9A-Za-z_-]{20,}\b/ },
-  { name: 'stripe-key', pattern: /\b[sr]k_live_[0-9A-Za-z]{16,}\b/ },
-  { name: 'salesforce-session', pattern: /\b00D[0-9A-Za-z]{12,15}![0-9A-Za-z._]{40,}/ },
-  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  // The scheme is bounded: unbounded, every word start of a long `a.b.c...` run would rescan the rest (quadratic).
-  { name: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]+:[^\s:/@]{3,}@/i },
-  // `key = value`, `key: value` or `key:"value"`; a bare `secret:name` (an AWS Secrets Manager ARN) is not one.
-  { name: 'password-assignment', pattern: /(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|token)(?:\s*=\s*|\s*:\s+|\s*:\s*(?=["']))["']?(?!\[REDACTED)[^\s"',;]{8,}/i },
+export interface SecretRule {
+  /** The rule's id, shown in redaction markers (`[REDACTED:<id>:…]`). */
+  name: string;
+  /** Global, with match indices, for finding every match and its secret group. */
+  pattern: RegExp;
+  /** Lower-case literals one of which every match contains: the prefilter. Empty: always run. */
+  keywords: readonly string[];
+  /** The capture group that is the secret; undefined: the first non-empty group, else the whole match. */
+  secretGroup: number | undefined;
+  /** Shannon entropy (bits per character) below which a match is not a secret. */
+  entropy: number | undefined;
+  allowlists: readonly AllowList[];
+  origin: 'blastmap' | 'gitleaks';
+}
+
+interface RuleData { id: string; regex: string; flags?: string; keywords: string[]; entropy?: number; secretGroup?: number; allowlists?: { regexTarget: string; regexes: string[]; stopwords: string[] }[] }
+
+const disabled = new Set([...Object.keys(own.disabledGitleaksRules), ...own.identifierRules.ids]);
+const refinedKeywords = own.keywordRefinements as unknown as Record<string, string[] | string>;
+
+function compile(rule: RuleData, origin: SecretRule['origin']): SecretRule {
+  const refined = refinedKeywords[rule.id];
+  return {
+    name: rule.id,
+    pattern: new RegExp(rule.regex, `${(rule.flags ?? '').replace(/[gd]/g, '')}gd`),
+    keywords: Array.isArray(refined) ? refined : rule.keywords,
+    secretGroup: rule.secretGroup,
+    entropy: rule.entropy,
+    allowlists: (rule.allowlists ?? []).map((allow) => ({ regexTarget: allow.regexTarget, regexes: allow.regexes.map((source) => new RegExp(source)), stopwords: allow.stopwords })),
+    origin,
+  };
+}
+
+/** Every active rule, blastmap's first: when matches overlap, the run is named by the rule listed first. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  ...(own.rules as RuleData[]).map((rule) => compile(rule, 'blastmap')),
+  ...(gitleaks.rules as RuleData[]).filter((rule) => !disabled.has(rule.id)).map((rule) => compile(rule, 'gitleaks')),
 ];
 
+/** The rule set's version, for reports and docs. */
+export const SECRET_RULESET = { gitleaksVersion: gitleaks.version, gitleaksCommit: gitleaks.commit, rules: SECRET_RULES.length };
+
+const GLOBAL_ALLOW = gitleaks.allowlist.regexes.map((source) => new RegExp(source));
+const GLOBAL_STOPWORDS = gitleaks.allowlist.stopwords;
+
+/** Every prefilter literal, lower-case: a text holding none of them holds no secret any rule finds. */
+export const SECRET_KEYWORDS: readonly string[] = [...new Set(SECRET_RULES.flatMap((rule) => rule.keywords))].sort();
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Longest first, so that at one position the alternation reports the longest keyword (its prefixes follow from it). */
+const BY_LENGTH = [...SECRET_KEYWORDS].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+const KEYWORD_UNION = new RegExp(BY_LENGTH.map(escapeRegExp).join('|'), 'i');
+const KEYWORD_SCAN = new RegExp(KEYWORD_UNION.source, 'gi');
+/** For each keyword, the rules (by order) that a text holding it may match: its own and those of its prefixes. */
+const RULES_OF_KEYWORD = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword) => [keyword, SECRET_RULES.flatMap((rule, order) => (rule.keywords.some((own) => keyword.startsWith(own)) ? [order] : []))]));
+const ALWAYS_RUN = SECRET_RULES.flatMap((rule, order) => (rule.keywords.length === 0 ? [order] : []));
+
+/** The rules whose keywords `text` holds, in rule order; undefined when it holds none. */
+function candidateRules(text: string): number[] | undefined {
+  if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? ALWAYS_RUN : undefined;
+  const orders = new Set<number>(ALWAYS_RUN);
+  KEYWORD_SCAN.lastIndex = 0;
+  // Resuming one character after each match start finds keywords that overlap or start inside another one.
+  for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
+    for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
+    KEYWORD_SCAN.lastIndex = match.index + 1;
+  }
+  return [...orders].sort((a, b) => a - b);
+}
+
 /** Property names whose values are secret by definition, whatever they look like. */
-const SECRET_FIELD = /^(?:secret|secrettext|client_?secret|password|passwd|private_?key|access_?token|refresh_?token|id_?token|token|api_?key|apikey|key_?material|privatekeydata|session_?token|secret_?value)$/i;
+const SECRET_FIELD = new RegExp(own.secretFieldNames.pattern, own.secretFieldNames.flags);
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 
-/** Name of the first secret pattern the text matches, or undefined. */
-export function findSecret(text: string): string | undefined {
-  for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(text)) return name;
-  return undefined;
+/** Shannon entropy of `text` in bits per character. */
+export function shannonEntropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
 }
 
-export const REDACTED = '[REDACTED]';
+function allowed(rule: SecretRule, secret: string, match: string, line: string): boolean {
+  const lower = secret.toLowerCase();
+  if (GLOBAL_STOPWORDS.some((word) => lower.includes(word))) return true;
+  if (GLOBAL_ALLOW.some((regex) => regex.test(secret))) return true;
+  for (const allow of rule.allowlists) {
+    const target = allow.regexTarget === 'match' ? match : allow.regexTarget === 'line' ? line : secret;
+    if (allow.regexes.some((regex) => regex.test(target))) return true;
+    if (allow.stopwords.some((word) => lower.includes(word))) return true;
+  }
+  return false;
+}
 
-/** Each pattern once, global, for finding every match. */
-const GLOBAL_PATTERNS = SECRET_PATTERNS.map(({ name, pattern }) => ({ name, pattern: new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`) }));
-
-/**
- * Replaces every secret-shaped run in `text` by a marker naming its type (`mark` may add to it, e.g. a
- * fingerprint so that ids stay distinct). Every pattern is matched against the original text and overlapping
- * matches are replaced as one run, named by the pattern listed first: replacing one pattern's matches before
- * looking for the next let a token whose characters allow `-` swallow the start of the secret after it (`SSWS …`
- * took the `00D…` of a Salesforce session), which then went unrecognised.
- */
-export function redactText(text: string, mark: (name: string, match: string) => string = (name) => `[REDACTED:${name}]`): { text: string; found: string[] } {
+/** The runs [start, end) of `text` that rules find secret, each with the order of its rule. */
+function secretRuns(text: string, firstOnly: boolean): { start: number; end: number; order: number }[] {
   const runs: { start: number; end: number; order: number }[] = [];
-  GLOBAL_PATTERNS.forEach(({ pattern }, order) => {
-    // Matches of one pattern may overlap too: `SSWS a…-SSWS b…` is one match up to the second `SSWS` (the token's
-    // characters allow `-`), and `b…` alone is no secret shape. After each match the search resumes one character
+  const candidates = candidateRules(text);
+  if (candidates === undefined) return runs;
+  // Markers left by an earlier pass (`[REDACTED:github-token:…]`) are not text to scan: `token:…` is no assignment.
+  const markers: [number, number][] = [];
+  if (text.includes('[REDACTED')) for (const m of text.matchAll(/\[REDACTED[^\]\s]*\]/g)) markers.push([m.index, m.index + m[0].length]);
+  const inMarker = (start: number, end: number): boolean => markers.some(([from, to]) => start < to && end > from);
+  for (const order of candidates) {
+    const rule = SECRET_RULES[order]!;
+    const { pattern } = rule;
+    // Matches of one rule may overlap too (`SSWS a…-SSWS b…`): after each match the search resumes one character
     // after its start; a match found inside and ending no further is skipped to the end, so a long run of one
-    // pattern's prefixes is scanned twice, not once per prefix.
+    // rule's prefixes is scanned twice, not once per prefix.
     pattern.lastIndex = 0;
     let reach = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       const start = match.index;
       const end = start + match[0].length;
-      if (end <= reach) { pattern.lastIndex = Math.max(reach, start + 1); continue; }
-      if (end > start) runs.push({ start, end, order });
-      reach = end;
+      let group = rule.secretGroup;
+      if (group === undefined) for (let g = 1; g < match.length; g++) if (match[g]) { group = g; break; }
+      const span = group !== undefined && match.indices?.[group] ? match.indices[group]! : [start, end] as [number, number];
       pattern.lastIndex = start + 1;
+      if (end <= reach) {
+        // A rule whose secret is a group (`key = value`) resumes at that value: a later key inside it may start a
+        // match of its own (`key = a…-password: b`). Others resume past what is already covered.
+        pattern.lastIndex = span[0] > start ? Math.max(start + 1, span[0]) : Math.max(reach, start + 1);
+        continue;
+      }
+      reach = end;
+      const secret = text.slice(span[0], span[1]);
+      if (secret === '') continue;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+      if (allowed(rule, secret, match[0], text)) continue;
+      if (markers.length > 0 && inMarker(span[0], span[1])) continue;
+      runs.push({ start: span[0], end: span[1], order });
+      if (firstOnly) return runs;
     }
-  });
+  }
+  return runs;
+}
+
+/** False only when redactText would leave `text` unchanged. */
+export function mayHoldSecret(text: string): boolean {
+  return secretRuns(text, true).length > 0;
+}
+
+/** True when `text` holds one of the prefilter literals (case-insensitively): the cheap first test. */
+export function holdsSecretKeyword(text: string): boolean {
+  return ALWAYS_RUN.length > 0 || KEYWORD_UNION.test(text);
+}
+
+/** Name of a rule the text matches, or undefined. */
+export function findSecret(text: string): string | undefined {
+  const [run] = secretRuns(text, true);
+  return run === undefined ? undefined : SECRET_RULES[run.order]!.name;
+}
+
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Replaces every secret in `text` by a marker naming its rule (`mark` may add to it, e.g. a fingerprint so that ids
+ * stay distinct). Every rule is matched against the original text and overlapping runs are replaced as one, named
+ * by the rule listed first: replacing one rule's matches before looking for the next let a token whose characters
+ * allow `-` swallow the start of the secret after it, which then went unrecognised.
+ */
+export function redactText(text: string, mark: (name: string, match: string) => string = (name) => `[REDACTED:${name}]`): { text: string; found: string[] } {
+  const runs = secretRuns(text, false);
   if (runs.length === 0) return { text, found: [] };
   runs.sort((a, b) => a.start - b.start || b.end - a.end);
   const found: string[] = [];
@@ -79,7 +188,7 @@ export function redactText(text: string, mark: (name: string, match: string) => 
       end = Math.max(end, runs[i]!.end);
       order = Math.min(order, runs[i]!.order);
     }
-    const name = GLOBAL_PATTERNS[order]!.name;
+    const name = SECRET_RULES[order]!.name;
     found.push(name);
     out += text.slice(at, start) + mark(name, text.slice(start, end));
     at = end;
@@ -118,4 +227,44 @@ export function redactStrings<T>(value: T, also: (text: string) => string = (tex
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = redactStrings(item, also);
   return out as T;
+}
+
+/** Nesting followed by scrubInput: far beyond any real export; deeper values become null (no stack overflow). */
+const MAX_INPUT_DEPTH = 256;
+
+/**
+ * The input boundary: a copy of a parsed document (JSON, YAML, NDJSON line, CSV rows) with every string, and every
+ * object key, redacted before anything else reads it. Importers lower-case tenants, emails and logins and derive ids
+ * from parts; scrubbing here, first, means no case folding, trimming or id derivation ever sees a secret. Markers
+ * carry a fingerprint (redactId), so two values that differ only by their secret stay two values and references
+ * still join. finishFragment counts the markers that reach the graph.
+ */
+export function scrubInput<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return (mayHoldSecret(value) ? redactId(value).text : value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_INPUT_DEPTH) return null as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = scrubInput(value[i], depth + 1);
+      if (item !== value[i]) (copy ??= value.slice())[i] = item;
+    }
+    return (copy ?? value) as T;
+  }
+  let changed = false;
+  const entries: [string, unknown][] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const cleanKey = mayHoldSecret(key) ? redactId(key).text : key;
+    const cleanItem = scrubInput(item, depth + 1);
+    if (cleanKey !== key || cleanItem !== item) changed = true;
+    entries.push([cleanKey, cleanItem]);
+  }
+  return (changed ? Object.fromEntries(entries) : value) as T;
+}
+
+/** How many redaction markers `text` holds: what an input scrubbed at the boundary lost. */
+export function countRedactionMarkers(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('[REDACTED'); at >= 0; at = text.indexOf('[REDACTED', at + 1)) count++;
+  return count;
 }

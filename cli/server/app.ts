@@ -15,7 +15,7 @@ import { describeRadius } from '../../engine/analysis/radius.ts';
 import { reach } from '../../engine/analysis/reach.ts';
 import { compileMitigations } from '../../engine/analysis/mitigations.ts';
 import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
-import { redactStrings } from '../../engine/secrets.ts';
+import { redactStrings, redactText } from '../../engine/secrets.ts';
 import { withoutControls } from '../../engine/format/validate.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
@@ -185,7 +185,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/search', (c) => {
     const request = parseRequest(searchRequestSchema, defined({ q: c.req.query('q') ?? '', limit: number(c.req.query('limit')) }));
     // The echo carries no control character: whoever prints this answer prints the query too.
-    return send(c, searchResponseSchema, { query: withoutControls(request.q), results: searchNodes(graph, request.q, request.limit ?? 12) });
+    return send(c, searchResponseSchema, { query: redactText(withoutControls(request.q)).text, results: searchNodes(graph, request.q, request.limit ?? 12) });
   });
 
   app.get('/api/node/:id', (c) => {

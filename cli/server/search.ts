@@ -2,6 +2,7 @@
 // exact and prefix name matches rank first. Pure, over a lower-cased index built once per graph.
 import type { SearchResult } from '../../engine/api/schemas.ts';
 import { nodeRef } from '../../engine/analysis/radius.ts';
+import { identifierFingerprints } from '../../engine/identifiers.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 
 interface SearchIndex {
@@ -52,7 +53,11 @@ export function searchNodes(graph: CompactGraph, query: string, limit = 12): Sea
   const words = phrase.split(' ');
   const index = searchIndex(graph);
   const hits: [rank: number, v: number, match: SearchResult['match']][] = [];
+  // A credential identifier (an AWS access key id, a fingerprint) finds its credential first, as an id would.
+  const fingerprints = identifierFingerprints(query);
   for (let v = 0; v < graph.nodeCount; v++) {
+    const fingerprint = graph.nodes[v]!.fingerprint;
+    if (fingerprint !== undefined && fingerprints.includes(fingerprint)) { hits.push([0, v, 'id']); continue; }
     const hit = rankOf(index, v, words, phrase);
     if (hit) hits.push([hit.rank, v, hit.match]);
   }

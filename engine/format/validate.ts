@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { describeFound, jsonPath, type InputIssue } from '../errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
-import { findSecret, isSecretFieldName, redactId, redactText } from '../secrets.ts';
+import { countRedactionMarkers, findSecret, isSecretFieldName, redactId, redactText, scrubInput } from '../secrets.ts';
 import { edgeId, fragmentSchema, nodeId, type Fragment, type GraphEdge, type GraphNode } from './native.ts';
 
 export type Result<T> = { ok: true; value: T; warnings: InputIssue[] } | { ok: false; issues: InputIssue[] };
@@ -68,7 +68,7 @@ function scrubNode(node: GraphNode): number {
   let count = 0;
   const scrub = (text: string): string => {
     const { text: out, found } = redactText(withoutControls(text));
-    count += found.length;
+    count += found.length + countRedactionMarkers(text);
     return out;
   };
   node.name = scrub(node.name);
@@ -76,7 +76,9 @@ function scrubNode(node: GraphNode): number {
   scrubOtherFields(node as unknown as Record<string, unknown>, NODE_TEXT_FIELDS, NODE_LIST_FIELDS, scrub);
   const id = scrubId(node.id);
   node.id = id.text;
-  count += id.found;
+  // Markers already in the id came from the input boundary (scrubInput); both kinds are counted once, here.
+  count += countRedactionMarkers(node.id);
+  if (node.nativeId !== undefined) node.nativeId = scrubId(node.nativeId).text;
   if (node.ownerIds) node.ownerIds = node.ownerIds.map((owner) => scrubId(owner).text);
   if (node.fingerprint !== undefined && findSecret(node.fingerprint)) { node.fingerprint = undefined; count++; }
   if (node.hint !== undefined && findSecret(node.hint)) { node.hint = undefined; count++; }
@@ -89,6 +91,8 @@ function scrubProperties(properties: Record<string, unknown> | undefined, scrub:
   if (!properties) return 0;
   let count = 0;
   for (const [key, value] of Object.entries(properties)) {
+    // A key that held a secret was redacted at the input boundary (scrubInput); here it is counted.
+    count += countRedactionMarkers(key);
     if (isSecretFieldName(key) && value !== null && value !== '') {
       delete properties[key];
       count++;
@@ -101,7 +105,7 @@ function scrubProperties(properties: Record<string, unknown> | undefined, scrub:
 }
 
 /** Free-text fields beyond names and properties: any of them can carry a pasted secret or a control character. */
-const NODE_TEXT_FIELDS = ['tenant', 'vendor', 'resourceType', 'source'] as const;
+const NODE_TEXT_FIELDS = ['platform', 'tenant', 'vendor', 'resourceType', 'source'] as const;
 const NODE_LIST_FIELDS = ['scopes', 'usedScopes', 'tags'] as const;
 const EDGE_TEXT_FIELDS = ['source'] as const;
 const EDGE_LIST_FIELDS = ['scopes', 'conditions'] as const;
@@ -134,7 +138,7 @@ function scrubEdge(edge: GraphEdge): number {
   let count = 0;
   const scrub = (text: string): string => {
     const { text: out, found } = redactText(withoutControls(text));
-    count += found.length;
+    count += found.length + countRedactionMarkers(text);
     return out;
   };
   if (edge.reason !== undefined) edge.reason = scrub(edge.reason);
@@ -154,8 +158,10 @@ function scrubEdge(edge: GraphEdge): number {
  */
 export function validateFragmentDocument(raw: unknown, options: { file?: string; schema?: Schema; source?: string } = {}): Result<SourcedFragment> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const parsed = fragmentSchema(schema).safeParse(raw);
-  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, raw, options.file) };
+  // The boundary: every key and value is scrubbed before the schema derives ids or folds the case of any part.
+  const clean = scrubInput(raw);
+  const parsed = fragmentSchema(schema).safeParse(clean);
+  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, clean, options.file) };
   const defaultSource = parsed.data.source ?? options.source;
   const nodes: GraphNode[] = parsed.data.nodes.map((node) => ({
     ...node,

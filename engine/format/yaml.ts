@@ -1,5 +1,6 @@
 // Reading YAML (and JSON, which YAML contains) with line numbers: the document's value, and the line of any
 // JSON path in it, so every validation issue of a hand-written file can say where to look.
+import { scrubInput } from '../secrets.ts';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { InputIssue } from '../errors.ts';
 
@@ -94,7 +95,8 @@ export function readYaml(text: string, options: { file?: string | undefined; wha
   } catch (error) {
     return refused(error);
   }
-  return { ok: true, value, lineAt };
+  // The input boundary for every YAML input (native files, workflow files): keys and values scrubbed before use.
+  return { ok: true, value: scrubInput(value), lineAt };
 }
 
 /** Adds line numbers to issues that have none. */

@@ -1,5 +1,6 @@
 // Resolving what a user typed (an id or an exact name) to a node, with helpful candidates on failure.
 import { BlastmapError } from '../errors.ts';
+import { identifierFingerprints } from '../identifiers.ts';
 import type { CompactGraph } from './compact.ts';
 
 /** Bounded Levenshtein distance: anything above `limit` is reported as limit + 1. */
@@ -51,12 +52,20 @@ export function closestNodes(graph: CompactGraph, text: string, limit = 5): numb
 }
 
 /**
- * Resolves a node reference: an exact id, else an exact name (case-insensitive). Unknown or ambiguous
+ * Resolves a node reference: an exact id, else a credential identifier (an AWS access key id or a fingerprint,
+ * matched against each credential's fingerprint), else an exact name (case-insensitive). Unknown or ambiguous
  * references throw a BlastmapError whose `candidates` list the closest nodes.
  */
 export function resolveNode(graph: CompactGraph, reference: string): number {
   const byId = graph.indexOf.get(reference);
   if (byId !== undefined) return byId;
+  const fingerprints = identifierFingerprints(reference);
+  const byIdentifier: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const fingerprint = graph.nodes[v]!.fingerprint;
+    if (fingerprint !== undefined && fingerprints.includes(fingerprint)) byIdentifier.push(v);
+  }
+  if (byIdentifier.length === 1) return byIdentifier[0]!;
   const wanted = reference.toLowerCase();
   const byName: number[] = [];
   for (let v = 0; v < graph.nodeCount; v++) if (graph.nodes[v]!.name.toLowerCase() === wanted) byName.push(v);

@@ -1,5 +1,6 @@
 // The embedded default store: a GraphStore over a CompactGraph held in this process.
 import type { GraphEdge, GraphNode } from '../format/native.ts';
+import { identifiesCredential } from '../identifiers.ts';
 import { edgeRecord, type CompactGraph } from './compact.ts';
 import type { ExpandRequest, GraphStore, NodeQuery } from './types.ts';
 
@@ -32,7 +33,7 @@ export class MemoryStore implements GraphStore {
     for (const node of this.graph.nodes) {
       if (query.kind !== undefined && node.kind !== query.kind) continue;
       if (query.platform !== undefined && node.platform !== query.platform) continue;
-      if (text !== undefined && !node.id.toLowerCase().includes(text) && !node.name.toLowerCase().includes(text)) continue;
+      if (text !== undefined && !node.id.toLowerCase().includes(text) && !node.name.toLowerCase().includes(text) && !identifiesCredential(node.fingerprint, query.text!)) continue;
       out.push(node);
       if (query.limit !== undefined && out.length >= query.limit) break;
     }

@@ -6,6 +6,7 @@ import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { fromZodIssues } from '../../engine/format/validate.ts';
 import { LEVEL_CODE, type Level } from '../../engine/schema/index.ts';
+import { scrubInput } from '../../engine/secrets.ts';
 import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { envelopeRecords, parseJsonFile, type Located, type RawFile } from '../common/records.ts';
@@ -207,7 +208,8 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
         continue;
       }
     }
-    const rows = parseCsv(text);
+    // The input boundary for the CSV report: every cell is scrubbed before a header is lower-cased or a cell read.
+    const rows = parseCsv(text).map((row) => ({ ...row, cells: row.cells.map((cell) => scrubInput(cell)) }));
     const header = rows[0]?.cells.map((cell) => cell.trim().toLowerCase());
     if (!header || !header.includes('user') || !header.includes('arn')) {
       issues.push({ file: file.path, path: '$', line: 1, message: 'not a credential report', expected: 'a CSV whose header names the columns user, arn, password_enabled, access_key_1_active, ...', found: header ? `a header ${JSON.stringify(header.slice(0, 4).join(','))}` : 'an empty file' });

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { jsonPath, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { fromZodIssues } from '../../engine/format/validate.ts';
+import { scrubInput } from '../../engine/secrets.ts';
 
 /** One raw file handed over by the CLI (or the browser): its path relative to the import folder, and text. */
 export interface RawFile {
@@ -27,7 +28,9 @@ export function parseJsonFile(file: RawFile): { ok: true; value: unknown } | { o
   // A leading byte order mark (PowerShell's Out-File writes one) is not content.
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // The input boundary for every platform importer: keys and values are scrubbed before an importer lower-cases
+    // an email, a login or a tenant, or builds an id from them (engine/secrets.ts scrubInput).
+    return { ok: true, value: scrubInput(JSON.parse(text) as unknown) };
   } catch (error) {
     return { ok: false, issue: jsonSyntaxIssue(text, error, { file: file.path }) };
   }

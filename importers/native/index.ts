@@ -5,6 +5,7 @@ import { edgeSchema, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { finishFragment, fromZodIssues, validateFragmentDocument, type Result, type SourcedFragment } from '../../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../../engine/schema/index.ts';
+import { scrubInput } from '../../engine/secrets.ts';
 
 export type NativeFormat = 'json' | 'yaml' | 'ndjson';
 
@@ -72,7 +73,8 @@ function parseNdjson(text: string, options: NativeOptions): Result<SourcedFragme
     const where = { file: options.file, line: lineNo };
     let raw: unknown;
     try {
-      raw = JSON.parse(line);
+      // The input boundary: keys and values are scrubbed before the schema derives an id from lower-cased parts.
+      raw = scrubInput(JSON.parse(line));
     } catch (error) {
       issues.push(jsonSyntaxIssue(line, error, where));
       continue;

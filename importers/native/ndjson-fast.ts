@@ -5,7 +5,7 @@ import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/er
 import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
-import { SECRET_PATTERNS, isSecretFieldName } from '../../engine/secrets.ts';
+import { isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
 import { canonicalInstant, type CompactGraph, type EdgeAttrs } from '../../engine/store/compact.ts';
 import { GraphBuilder } from '../../engine/store/builder.ts';
 
@@ -14,6 +14,11 @@ export interface FastNdjsonOptions {
   schema?: Schema;
   /** Default `source` for records that do not name one. */
   source?: string;
+  /**
+   * The lines were already passed through the input boundary (cli/ndjson-stream.ts scrubs every line that may hold a
+   * secret or an escape before the reader sees it): skip testing each line again.
+   */
+  scrubbed?: boolean;
   /** Size hint: edges expected in the input. */
   expectedEdges?: number;
   /** Stop collecting issues after this many (default 10,000); the count of the rest is still reported. */
@@ -188,27 +193,23 @@ export function checkEdgeRecord(raw: unknown, schema: Schema = DEFAULT_SCHEMA): 
 
 // ---- secret prefilter ---------------------------------------------------------------------------
 
-/**
- * The secret patterns joined into one alternation per flag set: a text matches one of these exactly
- * when it matches one of SECRET_PATTERNS, so a miss proves scrubbing would leave the text unchanged.
- */
-const SECRET_UNIONS: readonly RegExp[] = [...new Set(SECRET_PATTERNS.map(({ pattern }) => pattern.flags.replace('g', '')))].map(
-  (flags) => new RegExp(SECRET_PATTERNS.filter(({ pattern }) => pattern.flags.replace('g', '') === flags).map(({ pattern }) => `(?:${pattern.source})`).join('|'), flags),
-);
-
 function secretShaped(text: unknown): boolean {
-  if (typeof text !== 'string') return false;
-  for (const union of SECRET_UNIONS) if (union.test(text)) return true;
-  return false;
+  return typeof text === 'string' && mayHoldSecret(text);
 }
 
-/** False when finishFragment's scrubbing would leave the record exactly as it is. */
-function mayHoldSecrets(record: Record<string, unknown>): boolean {
-  if (secretShaped(record.name) || secretShaped(record.email) || secretShaped(record.fingerprint) || secretShaped(record.hint) || secretShaped(record.reason)) return true;
+/**
+ * False when finishFragment's scrubbing would leave the record exactly as it is. With `scrubbed` lines (the input
+ * boundary already redacted every string), only what finishFragment adds is left to look for: properties named like
+ * secrets, and fingerprints or hints shaped like one.
+ */
+function mayHoldSecrets(record: Record<string, unknown>, scrubbed: boolean): boolean {
+  if (secretShaped(record.fingerprint) || secretShaped(record.hint)) return true;
+  if (!scrubbed && (secretShaped(record.name) || secretShaped(record.email) || secretShaped(record.reason))) return true;
   const properties = record.properties as Record<string, unknown> | undefined;
   if (properties) {
     for (const key in properties) {
       if (isSecretFieldName(key)) return true;
+      if (scrubbed) continue;
       const value = properties[key];
       if (Array.isArray(value) ? value.some(secretShaped) : secretShaped(value)) return true;
     }
@@ -525,6 +526,7 @@ export class NdjsonGraphReader {
   private readonly schema: Schema;
   private readonly file: string | undefined;
   private readonly source: string | undefined;
+  private readonly scrubbed: boolean;
   private readonly maxIssues: number;
   private readonly nodeShape;
   private readonly edgeShape;
@@ -553,6 +555,7 @@ export class NdjsonGraphReader {
     this.builder = new GraphBuilder({ schema: this.schema, expectedEdges: options.expectedEdges });
     this.file = options.file;
     this.source = options.source;
+    this.scrubbed = options.scrubbed ?? false;
     this.maxIssues = options.maxIssues ?? 10_000;
     this.nodeShape = nodeSchema(this.schema);
     this.edgeShape = edgeSchema(this.schema);
@@ -688,6 +691,9 @@ export class NdjsonGraphReader {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
+      // The input boundary: a line that may hold a secret is scrubbed (keys and values) before anything reads it.
+      // An escaped character can hide a secret's shape from the test on the raw line (`\"client_secret\": \"…\"`).
+      if (!this.scrubbed && (text.includes('\\') || mayHoldSecret(text))) raw = scrubInput(raw);
     } catch (error) {
       this.addIssue(jsonSyntaxIssue(text, error, { file: this.file, line: lineNo }));
       return;
@@ -721,7 +727,7 @@ export class NdjsonGraphReader {
     const previous = this.builder.nodeAt(index);
     if (previous === undefined && this.rememberIds) this.interner.remember(node.id, index);
     if (previous !== undefined) this.checkRepeat(index, previous, node, lineNo);
-    if (mayHoldSecrets(node as unknown as Record<string, unknown>)) {
+    if (mayHoldSecrets(node as unknown as Record<string, unknown>, this.scrubbed)) {
       const snapshot = scalars(node);
       const result = finishFragment({ nodes: [node], edges: [] }, { file: this.file, nodePaths: [`$[line ${lineNo}]`], edgePaths: [] });
       if (result.ok && result.value.redactions > 0) {
@@ -755,7 +761,7 @@ export class NdjsonGraphReader {
 
   private addEdgeRecord(edge: GraphEdge, lineNo: number): void {
     if (edge.source === undefined && this.source !== undefined) edge.source = this.source;
-    if ((edge.reason !== undefined || edge.properties !== undefined) && mayHoldSecrets(edge as unknown as Record<string, unknown>)) {
+    if ((edge.reason !== undefined || edge.properties !== undefined) && mayHoldSecrets(edge as unknown as Record<string, unknown>, this.scrubbed)) {
       const result = finishFragment({ nodes: [], edges: [edge] }, { file: this.file, nodePaths: [], edgePaths: [`$[line ${lineNo}]`] });
       if (result.ok) this.summary.redactions += result.value.redactions;
     }

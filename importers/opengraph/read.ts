@@ -4,6 +4,7 @@
 import Assembler from 'stream-json/core/assembler.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { BlastmapError, type InputIssue } from '../../engine/errors.ts';
+import { scrubInput } from '../../engine/secrets.ts';
 
 /** stream-json's "no value" marker: passed to the tokenizer, it flushes what is left. */
 const NONE = Symbol.for('object-stream.none');
@@ -95,9 +96,11 @@ export class OpenGraphReader {
     this.capture = undefined;
     if (capture.target === 'skip') return;
     const value = capture.assembler!.current;
-    if (capture.target === 'metadata') this.sink.metadata(value);
-    else if (capture.target === 'nodes') this.sink.node(value, this.counts.nodes++);
-    else this.sink.edge(value, this.counts.edges++);
+    // The input boundary: every key and value of an element is scrubbed before the mapping reads or lower-cases it.
+    const clean = scrubInput(value);
+    if (capture.target === 'metadata') this.sink.metadata(clean);
+    else if (capture.target === 'nodes') this.sink.node(clean, this.counts.nodes++);
+    else this.sink.edge(clean, this.counts.edges++);
   }
 
   private structural(path: string, expected: string, found: string): void {
@@ -126,13 +129,13 @@ export class OpenGraphReader {
     if (top.role === 'nodes' || top.role === 'edges') {
       // Every element, well-formed or not, is read whole and checked by the element's own schema.
       if (opening) this.startCapture(top.role, token);
-      else if (top.role === 'nodes') this.sink.node((token as { value?: unknown }).value ?? null, this.counts.nodes++);
-      else this.sink.edge((token as { value?: unknown }).value ?? null, this.counts.edges++);
+      else if (top.role === 'nodes') this.sink.node(scrubInput((token as { value?: unknown }).value ?? null), this.counts.nodes++);
+      else this.sink.edge(scrubInput((token as { value?: unknown }).value ?? null), this.counts.edges++);
       return;
     }
     if (top.role === 'root' && top.key === 'metadata') {
       if (opening) this.startCapture('metadata', token);
-      else this.sink.metadata((token as { value?: unknown }).value ?? null);
+      else this.sink.metadata(scrubInput((token as { value?: unknown }).value ?? null));
       return;
     }
     if (top.role === 'root' && top.key === 'graph') {

@@ -96,10 +96,11 @@ describe('scopes', () => {
 
   it('redacts a secret in a scope string before splitting it, so no piece of it survives as a scope', () => {
     // Split first, `SSWS <token>` would be two scopes, neither of which looks like a secret any more.
-    const token = ['SS', 'WS ', '00abcdefghijklmnopqrstuvwxyz0123456789AB'].join('');
+    const token = ['SS', 'WS ', '00Qx7Lm2Rt9Kp4Vz8Nw3Hc6Jd1Fb5Gs0Ye7Ua2Io'].join('');
     const scopes = splitScopes(`openid ${token} profile`);
-    expect(scopes).toEqual(['openid', '[REDACTED:okta-api-token]', 'profile']);
-    expect(splitScopes([token]).join(' ')).not.toContain('00abcdefghij');
+    // Only the token is the secret: the `SSWS` scheme before it stays.
+    expect(scopes).toEqual(['openid', 'SSWS', '[REDACTED:okta-api-token]', 'profile']);
+    expect(splitScopes([token]).join(' ')).not.toContain('00Qx7Lm2');
   });
 
   it('counts unknown scopes for the import report', () => {

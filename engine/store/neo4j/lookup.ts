@@ -2,6 +2,7 @@
 // candidates on failure: the store-side twin of store/lookup.ts for graphs that are not held in memory.
 import { BlastmapError } from '../../errors.ts';
 import type { GraphNode } from '../../format/native.ts';
+import { identifiesCredential } from '../../identifiers.ts';
 import type { GraphStore } from '../types.ts';
 
 const describe = (node: GraphNode): string => `${node.id} (${node.kind} "${node.name}" on ${node.platform})`;
@@ -11,6 +12,8 @@ export async function resolveStoreNode(store: GraphStore, reference: string): Pr
   const [byId] = await store.getNodes([reference]);
   if (byId) return byId.id;
   const wanted = reference.toLowerCase();
+  const byIdentifier = (await store.findNodes({ kind: 'Credential' })).filter((node) => identifiesCredential(node.fingerprint, reference));
+  if (byIdentifier.length === 1) return byIdentifier[0]!.id;
   const containing = await store.findNodes({ text: reference });
   const byName = containing.filter((node) => node.name.toLowerCase() === wanted);
   if (byName.length === 1) return byName[0]!.id;
