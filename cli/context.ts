@@ -168,7 +168,22 @@ export function loadGraph(option: string | undefined): CompactGraph {
   return readSnapshotFile(path);
 }
 
-export type OutputFormat = 'text' | 'json' | 'markdown' | 'html' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html' | 'sarif';
+
+/**
+ * Writes pieces that each end with a newline, gathered into writes of about a megabyte: a large report
+ * streams out while it is produced instead of being joined into one string first.
+ */
+export function writeChunks(io: Io, chunks: Iterable<string>, batchChars = 1 << 20): void {
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= batchChars) { io.out(pending.join('')); pending = []; size = 0; }
+  }
+  if (pending.length > 0) io.out(pending.join(''));
+}
 
 export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
   const format = (value ?? 'text') as OutputFormat;
