@@ -207,6 +207,24 @@ export function parseCount(name: string, value: string | undefined, min = 0): nu
 
 export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
+/**
+ * The same text as `json(value)`, in pieces: the array under `key` is written one element at a time, so a
+ * report with hundreds of thousands of entries never becomes one string (V8 caps a string near 512 MB).
+ */
+export function* jsonChunks(value: Record<string, unknown>, key: string): Generator<string> {
+  const list = value[key];
+  if (!Array.isArray(list) || list.length === 0) { yield json(value); return; }
+  const marker = '\u0000streamed\u0000';
+  const skeleton = JSON.stringify({ ...value, [key]: marker }, null, 2);
+  const at = skeleton.indexOf(JSON.stringify(marker));
+  yield `${skeleton.slice(0, at)}[\n`;
+  for (let i = 0; i < list.length; i++) {
+    const element = JSON.stringify(list[i], null, 2).replace(/\n/g, '\n    ');
+    yield `    ${element}${i + 1 < list.length ? ',' : ''}\n`;
+  }
+  yield `  ]${skeleton.slice(at + JSON.stringify(marker).length)}\n`;
+}
+
 /** A progress bar on stderr when it is a terminal; silent otherwise (CI logs, pipes). */
 export function progressBar(io: Io, label: string, total: number): { update: (done: number) => void; stop: () => void } {
   if (!process.stderr.isTTY || total < 2) return { update: () => {}, stop: () => {} };
