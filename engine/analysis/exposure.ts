@@ -213,14 +213,19 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
       if (isCandidate[source] === 0 || found[source] === 1 || pass.firstHit[source]! < 0) continue;
       found[source] = 1;
       const node = graph.nodes[source]!;
-      exposed.push({
+      const entry = {
         ...nodeRef(graph, source),
         level: levelName(targetLevel),
         hops: pass.hitDepth[source]!,
-        path: replayTowardsTarget(graph, pass, source, sourceLevel, rules.grants).map((step) => stepView(graph, step)),
         ...(node.kind === 'Identity' && node.subtype !== undefined ? { subtype: node.subtype } : {}),
         ...(node.kind === 'Role' && node.privileged !== undefined ? { privileged: node.privileged } : {}),
+      } as ExposureEntry;
+      // Built when read: a report shows a few paths, and a crown jewel of a large enterprise has tens of thousands of sources.
+      Object.defineProperty(entry, 'path', {
+        enumerable: true, configurable: true,
+        get: () => replayTowardsTarget(graph, pass, source, sourceLevel, rules.grants).map((step) => stepView(graph, step)),
       });
+      exposed.push(entry);
     }
     options.onProgress?.(4 - targetLevel, 3);
   }

@@ -258,3 +258,27 @@ function edgeIndexOf(graph: CompactGraph, edgeId: string): number {
   for (let e = 0; e < graph.edgeCount; e++) if (edgeIdAt(graph, e) === edgeId) return e;
   throw new Error(`no edge ${edgeId}`);
 }
+
+describe('the exposure text at scale', () => {
+  // 25 people in an admin group reach the vault: the section shows 10 and counts the rest by level.
+  const s = scenario((b) => {
+    b.resource('vault', { tags: ['crown-jewel'] });
+    b.group('admins');
+    b.edge('CAN_ADMIN', 'admins', 'vault');
+    for (let i = 0; i < 25; i++) {
+      b.identity(`person${String(i).padStart(2, '0')}`, { subtype: 'human' });
+      b.edge('MEMBER_OF', `person${String(i).padStart(2, '0')}`, 'admins');
+    }
+  });
+
+  it('lists the first 10 of a kind, then "and N more" with their levels; --all lists every one', () => {
+    const result = exposureOf(s.graph, s.ix('vault'), { at });
+    const text = renderExposureText(result);
+    expect(text).toContain('IDENTITIES (25)');
+    expect(text.match(/ADMIN person\d\d {2}Identity \(human\)/g)).toHaveLength(10);
+    expect(text).toContain('  ... and 15 more identities (15 admin, 0 write, 0 read; --all, or --format json)');
+    const all = renderExposureText(result, { all: true });
+    expect(all.match(/ADMIN person\d\d {2}Identity \(human\)/g)).toHaveLength(25);
+    expect(all).not.toContain('more identities');
+  });
+});
