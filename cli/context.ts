@@ -1,6 +1,6 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
@@ -44,6 +44,11 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
 
 export interface Io {
   out: (text: string) => void;
+  /**
+   * For large streamed output (`writeChunks`): writes before returning, so a report piped to a slow reader
+   * waits for it instead of queueing hundreds of megabytes in memory. Optional; `out` otherwise.
+   */
+  outBlocking?: (text: string) => void;
   err: (text: string) => void;
   /** Colours for human output: on a TTY only, never with NO_COLOR. */
   color: ReturnType<typeof pc.createColors>;
@@ -55,10 +60,32 @@ export function defaultIo(): Io {
   const enabled = isTty && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    outBlocking: (text) => writeStdoutBlocking(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     color: pc.createColors(enabled),
     isTty,
   };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes to stdout with `writeSync`, waiting out a full pipe (EAGAIN) and stopping quietly when the reader
+ * has gone (EPIPE, e.g. `| head`). Falls back to the stream while it still has queued data, to keep order.
+ */
+function writeStdoutBlocking(text: string): void {
+  if (process.stdout.writableLength > 0) { process.stdout.write(text); return; }
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length;) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
 }
 
 export function graphPath(option: string | undefined): string {
@@ -175,14 +202,15 @@ export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html' | 's
  * streams out while it is produced instead of being joined into one string first.
  */
 export function writeChunks(io: Io, chunks: Iterable<string>, batchChars = 1 << 20): void {
+  const write = io.outBlocking ?? io.out;
   let pending: string[] = [];
   let size = 0;
   for (const chunk of chunks) {
     pending.push(chunk);
     size += chunk.length;
-    if (size >= batchChars) { io.out(pending.join('')); pending = []; size = 0; }
+    if (size >= batchChars) { write(pending.join('')); pending = []; size = 0; }
   }
-  if (pending.length > 0) io.out(pending.join(''));
+  if (pending.length > 0) write(pending.join(''));
 }
 
 export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {

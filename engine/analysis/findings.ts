@@ -220,8 +220,9 @@ export function privilegeScanner(graph: CompactGraph, at: number, privilegedScor
       sortedIds.set(reached.crownJewels, crownJewels);
     }
     const score = round(reached.score);
-    // A copy: a finding's evidence must not share (and let a caller change) another's list.
-    return { score, adminOn: reached.adminOn, crownJewels: [...crownJewels], privileged: crownJewels.length > 0 || reached.adminOn > 0 || score >= privilegedScore };
+    // Shared by every node that adds no crown jewel to its hub's (read-only: at a million nodes a copy per
+    // rated node would be thousands of ids each).
+    return { score, adminOn: reached.adminOn, crownJewels, privileged: crownJewels.length > 0 || reached.adminOn > 0 || score >= privilegedScore };
   };
 }
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { json, jsonChunks, writeChunks, type Io } from '../../cli/context.ts';
 import pc from 'picocolors';
+import { runCli, spawnCli } from '../helpers/cli.ts';
 
 describe('jsonChunks', () => {
   it('joins to exactly json(value) for any report-shaped value, the list streamed one element per piece', () => {
@@ -26,5 +27,16 @@ describe('jsonChunks', () => {
     expect(writes.length).toBeGreaterThan(5);
     for (const write of writes) expect(write.endsWith('\n')).toBe(true);
     expect(writes.join('')).toBe(json(value));
+  });
+});
+
+describe('streamed JSON from a real process (stdout a pipe: written blocking, in order)', () => {
+  it('radius --format json and ndjson print the same bytes as in process', async () => {
+    for (const format of ['json', 'ndjson']) {
+      const args = ['radius', 'Parley Chat', '--graph', 'datasets/demo', '--at', '2026-11-22', '--format', format];
+      const spawned = spawnCli(args);
+      expect(spawned.code, spawned.err).toBe(0);
+      expect(spawned.out).toBe((await runCli(args)).out);
+    }
   });
 });
