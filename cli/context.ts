@@ -1,6 +1,6 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
@@ -44,6 +44,11 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
 
 export interface Io {
   out: (text: string) => void;
+  /**
+   * For large streamed output (`writeChunks`): writes before returning, so a report piped to a slow reader
+   * waits for it instead of queueing hundreds of megabytes in memory. Optional; `out` otherwise.
+   */
+  outBlocking?: (text: string) => void;
   err: (text: string) => void;
   /** Colours for human output: see colorEnabled. */
   color: ReturnType<typeof pc.createColors>;
@@ -67,6 +72,7 @@ export function defaultIo(): Io {
   const enabled = colorEnabled(process.env, isTty);
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    outBlocking: (text) => writeStdoutBlocking(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     color: pc.createColors(enabled),
     isTty,
@@ -86,6 +92,28 @@ export function readInputText(path: string): string {
 
 /** How errors name an input: `<stdin>` for `-`. */
 export const inputName = (path: string): string => (path === STDIN ? '<stdin>' : path);
+
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes to stdout with `writeSync`, waiting out a full pipe (EAGAIN) and stopping quietly when the reader
+ * has gone (EPIPE, e.g. `| head`). Falls back to the stream while it still has queued data, to keep order.
+ */
+function writeStdoutBlocking(text: string): void {
+  if (process.stdout.writableLength > 0) { process.stdout.write(text); return; }
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length;) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
 
 export function graphPath(option: string | undefined): string {
   return option ?? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH;
@@ -200,7 +228,23 @@ export function loadGraph(option: string | undefined): CompactGraph {
   return readSnapshotFile(path);
 }
 
-export type OutputFormat = 'text' | 'json' | 'markdown' | 'html' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html' | 'sarif';
+
+/**
+ * Writes pieces that each end with a newline, gathered into writes of about a megabyte: a large report
+ * streams out while it is produced instead of being joined into one string first.
+ */
+export function writeChunks(io: Io, chunks: Iterable<string>, batchChars = 1 << 20): void {
+  const write = io.outBlocking ?? io.out;
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= batchChars) { write(pending.join('')); pending = []; size = 0; }
+  }
+  if (pending.length > 0) write(pending.join(''));
+}
 
 export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
   const format = (value ?? 'text') as OutputFormat;
@@ -223,6 +267,24 @@ export function parseCount(name: string, value: string | undefined, min = 0): nu
 }
 
 export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * The same text as `json(value)`, in pieces: the array under `key` is written one element at a time, so a
+ * report with hundreds of thousands of entries never becomes one string (V8 caps a string near 512 MB).
+ */
+export function* jsonChunks(value: Record<string, unknown>, key: string): Generator<string> {
+  const list = value[key];
+  if (!Array.isArray(list) || list.length === 0) { yield json(value); return; }
+  const marker = '\u0000streamed\u0000';
+  const skeleton = JSON.stringify({ ...value, [key]: marker }, null, 2);
+  const at = skeleton.indexOf(JSON.stringify(marker));
+  yield `${skeleton.slice(0, at)}[\n`;
+  for (let i = 0; i < list.length; i++) {
+    const element = JSON.stringify(list[i], null, 2).replace(/\n/g, '\n    ');
+    yield `    ${element}${i + 1 < list.length ? ',' : ''}\n`;
+  }
+  yield `  ]${skeleton.slice(at + JSON.stringify(marker).length)}\n`;
+}
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (CI logs, pipes). */
 export function progressBar(io: Io, label: string, total: number): { update: (done: number) => void; stop: () => void } {

@@ -28,7 +28,7 @@ export function registerDemo(program: Command, io: Io): void {
     .command('demo')
     .description('load the bundled demo company (datasets/demo) and brief the compromise of its riskiest connector')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text')
-    .option('--all', 'list every reached node in the text brief')
+    .option('--all', 'list every crown jewel and reached node in the text and markdown briefs')
     .option('--open', 'then start the web UI on the demo graph (blastmap serve), opened on this radius');
   addReachOptions(command).action(async (flags: DemoFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
@@ -45,7 +45,7 @@ export function registerDemo(program: Command, io: Io): void {
       io.out(io.color.dim(`riskiest connectors: ${ranking.slice(0, 5).map((e) => `${e.name} (${Math.round(e.score)})`).join(', ')}`));
       io.out('');
     }
-    printRadius(io, blastRadius(graph, [riskiest.index], options), format, flags.all);
+    printRadius(io, blastRadius(graph, [riskiest.index], options), format, { all: flags.all === true });
     if (flags.open) {
       const query = new URLSearchParams({ sources: riskiest.id, tab: 'radius', ...(flags.at ? { at: flags.at.slice(0, 10) } : {}) });
       await serveGraph(io, graph, { open: true, path: `?${query.toString()}` });

@@ -5,10 +5,10 @@ import { DEFAULT_EXPOSURE_KINDS, exposureOf, INTEGRATION_KINDS } from '../../eng
 import { BlastmapError } from '../../engine/errors.ts';
 import { renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { jsonChunks, loadGraph, writeChunks, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string }
+interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string; all?: boolean }
 
 /** `App,Credential` -> ['App', 'Credential']; undefined when the flag is absent. */
 export function parseKinds(value: string | undefined): string[] | undefined {
@@ -27,6 +27,7 @@ export function registerExposure(program: Command, io: Io): void {
     .option('--kinds <kinds>', `node kinds considered as compromised sources (comma-separated; default ${DEFAULT_EXPOSURE_KINDS.join(',')})`)
     .option('--integrations', `only integrations: the same as --kinds ${INTEGRATION_KINDS.join(',')}`)
     .option('--top <n>', 'list only the n most exposed sources (highest level, then fewest hops)')
+    .option('--all', 'text: every source with its path, not the first 10 of each kind')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text');
   addReachOptions(command).action((target: string, flags: ExposureFlags) => {
@@ -50,8 +51,8 @@ export function registerExposure(program: Command, io: Io): void {
     } finally {
       bar?.stop();
     }
-    if (format === 'json') io.out(json(result));
+    if (format === 'json') writeChunks(io, jsonChunks(result as unknown as Record<string, unknown>, 'exposed'));
     else if (format === 'markdown') io.out(renderExposureMarkdown(result));
-    else io.out(renderExposureText(result, { style: io.color }));
+    else io.out(renderExposureText(result, { style: io.color, all: flags.all === true }));
   });
 }

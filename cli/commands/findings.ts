@@ -6,7 +6,7 @@ import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../en
 import { BlastmapError } from '../../engine/errors.ts';
 import { findingsSarif, referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
-import { EXIT, json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
+import { EXIT, json, jsonChunks, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
 
 interface FindingsFlags {
@@ -77,7 +77,7 @@ export function registerFindings(program: Command, io: Io): void {
       const failOn = parseSeverity('--fail-on', flags.failOn);
 
       const report = findingsReport(loadGraph(flags.graph), options);
-      if (format === 'json') io.out(json(report));
+      if (format === 'json') writeChunks(io, jsonChunks(report as unknown as Record<string, unknown>, 'findings'));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
       else if (format === 'html') io.out(renderFindingsHtml(report));
       else if (format === 'sarif') io.out(json(findingsSarif(report, { toolVersion: VERSION })));

@@ -3,18 +3,29 @@ import type { Command } from 'commander';
 import { blastRadius, type BlastRadius } from '../../engine/analysis/radius.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brief.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
+import { radiusJsonChunks, radiusNdjsonLines } from '../../engine/report/radius-json.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseFormat, type Io, type OutputFormat } from '../context.ts';
+import { loadGraph, parseFormat, writeChunks, type Io, type OutputFormat } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
 
-interface RadiusFlags extends ReachFlags, StoreFlags { graph?: string; format?: string; all?: boolean }
+interface RadiusFlags extends ReachFlags, StoreFlags { graph?: string; format?: string; all?: boolean; paths?: boolean }
 
-export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, all = false): void {
-  if (format === 'json') io.out(json(radius));
-  else if (format === 'markdown') io.out(renderRadiusMarkdown(radius));
+export const RADIUS_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'markdown', 'html'];
+
+export interface PrintRadiusOptions {
+  /** Every crown jewel and reached node in the text and markdown briefs (default: the top entries of each group). */
+  all?: boolean;
+  /** JSON and NDJSON: every entry with its full `path` as well as the shared witness table. */
+  paths?: boolean;
+}
+
+export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, options: PrintRadiusOptions = {}): void {
+  if (format === 'json') writeChunks(io, radiusJsonChunks(radius, { paths: options.paths === true }));
+  else if (format === 'ndjson') writeChunks(io, radiusNdjsonLines(radius, { paths: options.paths === true }));
+  else if (format === 'markdown') io.out(renderRadiusMarkdown(radius, { all: options.all === true }));
   else if (format === 'html') io.out(renderRadiusHtml(radius));
-  else io.out(renderRadiusText(radius, { style: io.color, perPlatform: all ? Infinity : 12 }));
+  else io.out(renderRadiusText(radius, { style: io.color, all: options.all === true }));
 }
 
 export function registerRadius(program: Command, io: Io): void {
@@ -23,14 +34,15 @@ export function registerRadius(program: Command, io: Io): void {
     .description('blast radius of compromised nodes (an App, Credential, Identity or vendor Platform), by id or exact name')
     .argument('<nodes...>', 'node ids or exact names; several = one attacker holding all of them')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
-    .option('--all', 'list every reached node in the text brief');
+    .option('-f, --format <format>', 'text, json, ndjson (a record per line), markdown or html', 'text')
+    .option('--all', 'list every crown jewel and reached node in the text and markdown briefs')
+    .option('--paths', 'json and ndjson: give every reached node its full witness path, not only its index in the shared witness table');
   addStoreOptions(addReachOptions(command)).action(async (nodes: string[], flags: RadiusFlags) => {
-    const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
+    const format = parseFormat(flags.format, RADIUS_FORMATS);
     const options = toReachOptions(flags);
-    if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, flags.all); return; }
+    if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, { all: flags.all === true, paths: flags.paths === true }); return; }
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
-    printRadius(io, blastRadius(graph, sources, options), format, flags.all);
+    printRadius(io, blastRadius(graph, sources, options), format, { all: flags.all === true, paths: flags.paths === true });
   });
 }

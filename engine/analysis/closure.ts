@@ -314,3 +314,111 @@ export function summarizeSources(graph: CompactGraph, sources: readonly number[]
     return { score, reached, crownJewels, lateralPlatforms: lateral, usable: sourceLevel > 0 };
   });
 }
+
+/** What governance findings need of one source's blast radius: score, graded nodes held at admin and crown jewels, the source excluded. */
+export interface ReachTotals {
+  score: number;
+  adminOn: number;
+  /** Crown jewels reached (node indices, in no particular order). Sources that add none to the hub's share its array. */
+  crownJewels: readonly number[];
+  /** False when the source cannot be used at the instant: it reaches nothing. */
+  usable: boolean;
+}
+
+/**
+ * Reach totals of many sources on one graph, each equal to a full reach from it, sharing hubs' closures
+ * the way `summarizeSources` shares one: a source that reaches a hub at admin starts from the hub's totals and
+ * only explores what lies outside it, so rating every credential of an enterprise costs little more than
+ * the part of each radius not shared with the others. Undefined with a depth limit or non-integer points
+ * (the caller then runs one reach per source). The hubs are chosen on the first call.
+ */
+export function reachTotalsScanner(graph: CompactGraph, options: ReachOptions): ((source: number) => ReachTotals) | undefined {
+  if (options.maxDepth !== undefined) return undefined;
+  const facts = nodeFacts(graph);
+  if (!facts) return undefined;
+  const n = graph.nodeCount;
+  const rules = compileReachRules(graph, options);
+  const workspace = new ClosureWorkspace(graph, rules);
+  const zero = new Uint8Array(n);
+  const graded = gradedKinds(graph);
+  const { nodeKind } = graph;
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  let hubs: HubClosure[] | undefined;
+  return (v) => {
+    hubs ??= hubClosures(graph, rules, workspace, facts, graded, zero);
+    // The largest closure this source reaches at admin: what it shares with others and need not explore.
+    let base: HubClosure | undefined;
+    for (const hub of hubs) if (hub.need[v]! <= start && (!base || hub.size > base.size)) base = hub;
+    const floor = base?.floor ?? zero;
+    workspace.run(v, start, floor);
+    let score = base?.score ?? 0;
+    let adminOn = base?.adminOn ?? 0;
+    let added: number[] | undefined;
+    for (let k = 0; k < workspace.touchedCount; k++) {
+      const u = workspace.touched[k]!;
+      const level = workspace.level[u]!;
+      const below = floor[u]!;
+      score += facts.points[u * 4 + level]! - (below > 0 ? facts.points[u * 4 + below]! : 0);
+      // Touched nodes were raised above the floor: a level of 3 here is new admin.
+      if (level === 3 && graded[nodeKind[u]!] === 1) adminOn++;
+      if (below === 0 && facts.crown[u] === 1) (added ??= []).push(u);
+    }
+    const sourceLevel = Math.max(floor[v]!, workspace.levelOf(v));
+    if (sourceLevel === 0) return { score: 0, adminOn: 0, crownJewels: [], usable: false };
+    score -= facts.points[v * 4 + sourceLevel]!;
+    if (sourceLevel === 3 && graded[nodeKind[v]!] === 1) adminOn--;
+    let crownJewels: readonly number[] = base?.crownJewels ?? [];
+    if (added || facts.crown[v] === 1) crownJewels = [...crownJewels, ...(added ?? [])].filter((u) => u !== v);
+    return { score, adminOn, crownJewels, usable: true };
+  };
+}
+
+/** A hub's closure at admin with its totals, and per node the level needed on it to get there. */
+interface HubClosure {
+  floor: Uint8Array;
+  need: Uint8Array;
+  size: number;
+  score: number;
+  adminOn: number;
+  crownJewels: number[];
+}
+
+/** Below this many nodes a closure is not worth keeping as a hub. */
+const HUB_MIN_SIZE = 64;
+
+/**
+ * Closures of the best-connected usable nodes: an enterprise has several cores (each cloud account, the
+ * identity provider) and a source reaches some of them; each source then starts from the largest it reaches.
+ */
+function hubClosures(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, facts: NodeFacts, graded: Uint8Array, zero: Uint8Array): HubClosure[] {
+  const best: [node: number, degree: number][] = [];
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const degree = graph.revOffsets[v + 1]! - graph.revOffsets[v]! + graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!;
+    if (best.length < HUB_CANDIDATES || degree > best[best.length - 1]![1]) {
+      if (!workspace.usable(v)) continue;
+      best.push([v, degree]);
+      best.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      if (best.length > HUB_CANDIDATES) best.pop();
+    }
+  }
+  const hubs: HubClosure[] = [];
+  for (const [hub] of best) {
+    workspace.run(hub, 3, zero);
+    if (workspace.touchedCount < HUB_MIN_SIZE) continue;
+    const floor = new Uint8Array(graph.nodeCount);
+    let score = 0;
+    let adminOn = 0;
+    const crownJewels: number[] = [];
+    for (let i = 0; i < workspace.touchedCount; i++) {
+      const u = workspace.touched[i]!;
+      const level = workspace.level[u]!;
+      floor[u] = level;
+      score += facts.points[u * 4 + level]!;
+      if (level === 3 && graded[graph.nodeKind[u]!] === 1) adminOn++;
+      if (facts.crown[u] === 1) crownJewels.push(u);
+    }
+    const size = workspace.touchedCount;
+    hubs.push({ floor, need: levelNeededFor(graph, rules, workspace, hub, 3), size, score, adminOn, crownJewels });
+  }
+  return hubs;
+}

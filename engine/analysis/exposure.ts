@@ -1,17 +1,17 @@
 // Exposure (reverse analysis): for one target such as a crown jewel, every identity, role, app and credential
 // (or other chosen kinds) whose compromise reaches it, at which level, and the best path for each.
 import { BlastmapError } from '../errors.ts';
-import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
+import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { allowedKinds, hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from './reach.ts';
+import { allowedKinds, compileReachRules, toInstant, type CompiledReachRules, type PathStep, type ReachOptions } from './reach.ts';
 
 export interface ExposureOptions extends ReachOptions {
   /** Node kinds considered as compromised sources (default Identity, Role, App and Credential). */
   kinds?: readonly string[];
   /** Keep only the first n entries (after sorting); `exposedCount` still counts them all. */
   top?: number;
-  /** Called after each candidate's forward reach, for progress bars. */
+  /** Called after each of the three reverse passes (one per level), for progress bars. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -100,12 +100,88 @@ export function reverseDistances(graph: CompactGraph, target: number, options: R
 }
 
 /**
- * Who reaches `target`. A forward reach from every node of the chosen kinds would cost O(candidates x
- * graph); instead a reverse search first keeps only the ancestors of the target (any forward path to it
- * runs through ancestors only), then a forward reach from each ancestor candidate is confined to the
- * ancestors by blocking every other node. Every predecessor of an ancestor is itself an ancestor, so the
- * confined search visits the same (node, level) states in the same order as the full one: levels, hops
- * and witness paths to the target are exactly those of `reach(graph, [source])`.
+ * For one target level: breadth-first over (node, need) states backwards from the target, where `need` is
+ * the lowest level that, held on the node, gets the target to at least `targetLevel`. A state is kept only
+ * when it lowers the need known for its node (holding more never grants less), so each node is expanded at
+ * most three times and the first depth at which a node's need drops to the source level is the fewest hops
+ * its compromise needs: the mirror image of `reach`, in one pass for every source at once.
+ */
+interface ReverseLevelPass {
+  /** Per node: queue position of the first state whose need the source level meets, -1 if none. */
+  firstHit: Int32Array;
+  /** Per node: the depth of that state (hops from the node to the target). */
+  hitDepth: Int32Array;
+  /** Per queue position: the edge taken towards the target, -1 for the target itself. */
+  parentEdge: Int32Array;
+  /** Per queue position: the queue position of the state that edge leads to. */
+  parentPos: Int32Array;
+}
+
+function reverseLevelPass(graph: CompactGraph, target: number, targetLevel: number, sourceLevel: number, maxDepth: number,
+  minHeld: Uint8Array, rules: CompiledReachRules): ReverseLevelPass {
+  const n = graph.nodeCount;
+  const { revOffsets, revEdges, edgeSrc, edgeKind, activeFrom, activeUntil } = graph;
+  const { at, blockedEdges, blockedNodes } = rules;
+  const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+  // 4 = no level held on this node gets the target there (yet).
+  const need = new Uint8Array(n).fill(4);
+  const firstHit = new Int32Array(n).fill(-1);
+  const hitDepth = new Int32Array(n).fill(-1);
+  const capacity = 3 * n + 1;
+  const queue = new Int32Array(capacity);
+  const parentEdge = new Int32Array(capacity);
+  const parentPos = new Int32Array(capacity);
+  let tail = 0;
+  if (usable(target)) {
+    need[target] = targetLevel;
+    parentEdge[0] = -1;
+    parentPos[0] = -1;
+    queue[tail++] = target * 4 + targetLevel;
+    if (targetLevel <= sourceLevel) { firstHit[target] = 0; hitDepth[target] = 0; }
+  }
+  let head = 0;
+  for (let depth = 0; head < tail && depth < maxDepth; depth++) {
+    const depthEnd = tail;
+    for (; head < depthEnd; head++) {
+      const state = queue[head]!;
+      const v = state >>> 2;
+      const wanted = state & 3;
+      for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
+        const e = revEdges[i]!;
+        const held = minHeld[(edgeKind[e]! << 2) | wanted]!;
+        if (held === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
+        const u = edgeSrc[e]!;
+        if (need[u]! <= held || !usable(u)) continue;
+        need[u] = held;
+        parentEdge[tail] = e;
+        parentPos[tail] = head;
+        if (held <= sourceLevel && firstHit[u] === -1) { firstHit[u] = tail; hitDepth[u] = depth + 1; }
+        queue[tail++] = u * 4 + held;
+      }
+    }
+  }
+  return { firstHit, hitDepth, parentEdge, parentPos };
+}
+
+/** Index `kind * 4 + need`: the lowest level held on an edge's source that gets its target to `need`, 0 when none does. */
+function minHeldTable(grants: Uint8Array): Uint8Array {
+  const table = new Uint8Array(grants.length);
+  for (let code = 0; code * 4 < grants.length; code++) {
+    for (let wanted = 1; wanted <= 3; wanted++) {
+      for (let held = 1; held <= 3; held++) {
+        if (grants[code * 4 + held]! >= wanted) { table[code * 4 + wanted] = held; break; }
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * Who reaches `target`, in linear time: three reverse passes over (node, level) states (one per level the
+ * target can be held at, highest first) instead of a forward reach per candidate source. A source's level is
+ * the highest pass that meets it, its hops the depth at which it did, and its witness path the chain of
+ * states back to the target, replayed forwards from the source level to get the level held at each step.
+ * The quadratic version it replaced is kept as the oracle of its property test (test/helpers/reference-exposure.ts).
  */
 export function exposureOf(graph: CompactGraph, target: number, options: ExposureOptions = {}): Exposure {
   if (target < 0 || target >= graph.nodeCount) throw new BlastmapError('INVALID_OPTION', `engine/analysis: target index ${target} is not a node`);
@@ -115,35 +191,44 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
   const { kinds: _kinds, top: _top, onProgress: _progress, ...reachOptions } = options;
   const at = toInstant(options.at);
   const maxDepth = options.maxDepth ?? Infinity;
+  if (!(maxDepth >= 0)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: max depth must be 0 or more, got ${maxDepth}`);
   const distance = reverseDistances(graph, target, { ...reachOptions, at });
   const wanted = new Set(kinds);
-
-  const confined = new Uint8Array(graph.nodeCount);
-  const candidates: number[] = [];
+  const isCandidate = new Uint8Array(graph.nodeCount);
+  let candidateCount = 0;
   for (let v = 0; v < graph.nodeCount; v++) {
     const d = distance[v]!;
-    if (d < 0) confined[v] = 1;
-    else if (v !== target && d <= maxDepth && wanted.has(graph.nodes[v]!.kind)) candidates.push(v);
+    if (d >= 0 && v !== target && d <= maxDepth && wanted.has(graph.nodes[v]!.kind)) { isCandidate[v] = 1; candidateCount++; }
   }
-  const confinedOptions: ReachOptions = { ...reachOptions, at, overlay: { ...options.overlay, blockedNodes: confined } };
 
+  const rules = compileReachRules(graph, { ...reachOptions, at });
+  const minHeld = minHeldTable(rules.grants);
+  const sourceLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const found = new Uint8Array(graph.nodeCount);
   const exposed: ExposureEntry[] = [];
-  candidates.forEach((source, i) => {
-    const result = reach(graph, [source], confinedOptions);
-    const levelCode = result.level[target]!;
-    if (levelCode > 0) {
+  for (let targetLevel = 3; targetLevel >= 1; targetLevel--) {
+    if (candidateCount === 0) break;
+    const pass = reverseLevelPass(graph, target, targetLevel, sourceLevel, maxDepth, minHeld, rules);
+    for (let source = 0; source < graph.nodeCount; source++) {
+      if (isCandidate[source] === 0 || found[source] === 1 || pass.firstHit[source]! < 0) continue;
+      found[source] = 1;
       const node = graph.nodes[source]!;
-      exposed.push({
+      const entry = {
         ...nodeRef(graph, source),
-        level: levelName(levelCode),
-        hops: hopsAtLeast(result, target, levelCode),
-        path: witnessPath(result, target, levelCode).map((step) => stepView(graph, step)),
+        level: levelName(targetLevel),
+        hops: pass.hitDepth[source]!,
         ...(node.kind === 'Identity' && node.subtype !== undefined ? { subtype: node.subtype } : {}),
         ...(node.kind === 'Role' && node.privileged !== undefined ? { privileged: node.privileged } : {}),
+      } as ExposureEntry;
+      // Built when read: a report shows a few paths, and a crown jewel of a large enterprise has tens of thousands of sources.
+      Object.defineProperty(entry, 'path', {
+        enumerable: true, configurable: true,
+        get: () => replayTowardsTarget(graph, pass, source, sourceLevel, rules.grants).map((step) => stepView(graph, step)),
       });
+      exposed.push(entry);
     }
-    options.onProgress?.(i + 1, candidates.length);
-  });
+    options.onProgress?.(4 - targetLevel, 3);
+  }
   const rank: Record<Level, number> = { read: 1, write: 2, admin: 3 };
   exposed.sort((a, b) => rank[b.level] - rank[a.level] || a.hops - b.hops || a.id.localeCompare(b.id));
 
@@ -164,7 +249,7 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     maxDepth: options.maxDepth ?? null,
     kinds,
     targetUsable: distance[target] === 0,
-    candidateCount: candidates.length,
+    candidateCount,
     exposedCount: exposed.length,
     byLevel,
     byKind,
@@ -172,4 +257,17 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     privilegedRoles,
     exposed: options.top !== undefined ? exposed.slice(0, options.top) : exposed,
   };
+}
+
+/** The source's chain of states to the target, with the levels an attacker holding the source level actually gets at each step. */
+function replayTowardsTarget(graph: CompactGraph, pass: ReverseLevelPass, source: number, sourceLevel: number, grants: Uint8Array): PathStep[] {
+  const steps: PathStep[] = [];
+  let held = sourceLevel;
+  for (let q = pass.firstHit[source]!; pass.parentEdge[q]! >= 0; q = pass.parentPos[q]!) {
+    const e = pass.parentEdge[q]!;
+    const toLevel = grants[(graph.edgeKind[e]! << 2) | held]!;
+    steps.push({ edge: e, from: graph.edgeSrc[e]!, to: graph.edgeDst[e]!, fromLevel: held, toLevel });
+    held = toLevel;
+  }
+  return steps;
 }

@@ -9,6 +9,7 @@ import {
 } from './findings-catalog.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
+import { reachTotalsScanner } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -195,11 +196,34 @@ export function reachScanner(graph: CompactGraph, at: number, options: Pick<Reac
   };
 }
 
-/** Rates many nodes' privilege on one graph from their full reach (`reachScanner` with every traversable kind). */
+/**
+ * Rates many nodes' privilege on one graph, each exactly as its full reach says. Findings rate every flagged
+ * credential, app and identity of an enterprise, and most of them reach one shared core (an SSO platform, a
+ * cloud admin role): `reachTotalsScanner` rates the core once and each node only by what it adds, instead of
+ * one full reach per node (the version kept as the oracle in test/helpers/reference-privilege.ts).
+ */
 export function privilegeScanner(graph: CompactGraph, at: number, privilegedScore: number = FINDING_DEFAULTS.privilegedScore): (source: number) => PrivilegeSummary {
-  const scan = reachScanner(graph, at);
+  const totals = reachTotalsScanner(graph, { at });
   const graded = gradedKinds(graph);
-  return (source) => summarizePrivilege(graph, graded, scan(source), source, privilegedScore);
+  if (!totals) {
+    const scan = reachScanner(graph, at);
+    return (source) => summarizePrivilege(graph, graded, scan(source), source, privilegedScore);
+  }
+  // Sources that add nothing to the hub share its crown-jewel array: sort its ids once.
+  const sortedIds = new WeakMap<readonly number[], string[]>();
+  return (source) => {
+    const reached = totals(source);
+    if (!reached.usable) return { score: 0, adminOn: 0, crownJewels: [], privileged: privilegedScore <= 0 };
+    let crownJewels = sortedIds.get(reached.crownJewels);
+    if (!crownJewels) {
+      crownJewels = reached.crownJewels.map((v) => graph.nodes[v]!.id).sort(compareText);
+      sortedIds.set(reached.crownJewels, crownJewels);
+    }
+    const score = round(reached.score);
+    // Shared by every node that adds no crown jewel to its hub's (read-only: at a million nodes a copy per
+    // rated node would be thousands of ids each).
+    return { score, adminOn: reached.adminOn, crownJewels, privileged: crownJewels.length > 0 || reached.adminOn > 0 || score >= privilegedScore };
+  };
 }
 
 function summarizePrivilege(graph: CompactGraph, graded: Uint8Array, reached: ScannedReach, source: number, privilegedScore: number): PrivilegeSummary {
@@ -230,9 +254,9 @@ class FindingContext {
   private readonly privilegeCache = new Map<number, PrivilegeSummary>();
   private readonly kindCode: Map<string, number>;
   private readonly scan: (v: number) => ScannedReach;
+  private readonly rate: (v: number) => PrivilegeSummary;
   private readonly scanOwn: (v: number) => ScannedReach;
   private readonly scanRoles: (v: number) => ScannedReach;
-  private readonly graded: Uint8Array;
   private readonly heldCache = new Map<number, HeldPrivilege>();
   private readonly environmentCache = new Map<number, Environment | undefined>();
   private readonly platformNodes = new Map<string, number[]>();
@@ -245,11 +269,11 @@ class FindingContext {
     this.privilegedScore = checkThreshold('privilegedScore', options.privilegedScore, FINDING_DEFAULTS.privilegedScore);
     this.kindCode = new Map(graph.edgeKindNames.map((name, code) => [name, code]));
     this.scan = reachScanner(graph, this.at);
+    this.rate = privilegeScanner(graph, this.at, this.privilegedScore);
     // A credential's own authority: what it reaches without picking up further secrets or acting as their holders.
     this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: HARVEST_EDGE_KINDS.filter((kind) => graph.edgeKindNames.includes(kind)) });
     // What a principal holds as its own: memberships and roles, not what those roles' permissions reach.
     this.scanRoles = reachScanner(graph, this.at, { edgeKinds: ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind)) });
-    this.graded = gradedKinds(graph);
     graph.nodes.forEach((node, v) => {
       if (node.kind !== 'Platform') return;
       const key = `${node.platform}\u0000${node.tenant}`;
@@ -307,7 +331,7 @@ class FindingContext {
   privilege(v: number): PrivilegeSummary {
     let summary = this.privilegeCache.get(v);
     if (!summary) {
-      summary = summarizePrivilege(this.graph, this.graded, this.scan(v), v, this.privilegedScore);
+      summary = this.rate(v);
       this.privilegeCache.set(v, summary);
     }
     return summary;

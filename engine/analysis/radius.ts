@@ -39,8 +39,16 @@ export interface RadiusEntry extends NodeRef {
   crownJewel: boolean;
   /** Reached on a platform other than every source's: lateral movement. */
   lateral: boolean;
-  /** Witness path from a source; replaying it yields `level`. */
+  /**
+   * Witness path from a source; replaying it yields `level`. Built when read (a getter on entries from
+   * `describeRadius`): at a million nodes, materialising every reached node's path up front costs gigabytes.
+   */
   path: PathStepView[];
+  /**
+   * The node the witness path entered this node's platform from (the bridge it hangs under), or null when the
+   * path never left the platform it started on.
+   */
+  enteredFrom: NodeRef | null;
   /**
    * Controls (edge `conditions`) the witness path passes through unenforced, sorted: enforcing any one of them
    * (`--enforce`) breaks this path, so the node is no longer reached at this level this way.
@@ -152,6 +160,33 @@ export function controlsSummary(reached: readonly Pick<RadiusEntry, 'id' | 'cont
   return [...byControl.values()].sort((a, b) => b.crownJewels - a.crownJewels || b.reached - a.reached || a.control.localeCompare(b.control));
 }
 
+/** The conditions on a witness path's edges, deduplicated and sorted (as `pathControls`, without building the path's views). */
+function stepControls(graph: CompactGraph, steps: readonly PathStep[]): string[] {
+  let controls: Set<string> | undefined;
+  for (const step of steps) {
+    for (const condition of graph.edgeAttrs[step.edge]?.conditions ?? []) (controls ??= new Set()).add(condition);
+  }
+  return controls ? [...controls].sort() : [];
+}
+
+/** The last node of the path on another platform than `platform`: where the path crossed into it. */
+function enteredFrom(graph: CompactGraph, steps: readonly PathStep[], platform: string): NodeRef | null {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const from = steps[i]!.from;
+    if (graph.nodes[from]!.platform !== platform) return nodeRef(graph, from);
+  }
+  return null;
+}
+
+/**
+ * Defines `path` as an enumerable getter that rebuilds the witness path's views on each read: spreads,
+ * `JSON.stringify` and `toEqual` see an ordinary field, and a report that reads a dozen paths builds a dozen.
+ */
+function lazyPath<T extends { path: PathStepView[] }>(entry: T, build: () => PathStepView[]): T {
+  Object.defineProperty(entry, 'path', { enumerable: true, configurable: true, get: build });
+  return entry;
+}
+
 /** Turns a raw reach result into the report value. */
 export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
   const { graph } = result;
@@ -167,8 +202,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     const points = nodePoints(graph, v, levelCode);
     if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
     else principals += points;
-    const path = witnessPath(result, v, levelCode).map((step) => stepView(graph, step));
-    reached.push({
+    const steps = witnessPath(result, v, levelCode);
+    const entry = {
       ...nodeRef(graph, v),
       level: levelName(levelCode),
       hops: hopsAtLeast(result, v, levelCode),
@@ -177,11 +212,13 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
       points,
       crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
       lateral: !sourcePlatforms.has(node.platform),
-      path,
-      controls: pathControls(path),
-    });
+      enteredFrom: enteredFrom(graph, steps, node.platform),
+      controls: stepControls(graph, steps),
+    } as RadiusEntry;
+    lazyPath(entry, () => witnessPath(result, v, levelCode).map((step) => stepView(graph, step)));
     const minter = renewedBy(graph, v, result.at);
-    if (minter !== undefined) reached.at(-1)!.liveThrough = nodeRef(graph, minter);
+    if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
+    reached.push(entry);
   }
   reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
 
@@ -204,13 +241,12 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
   const blocked = options.overlay?.blockedNodes;
   const dormant: DormantEntry[] = [...result.dormant.entries()]
     .filter(([v]) => result.level[v] === 0)
-    .map(([v, info]) => ({
+    .map(([v, info]) => lazyPath({
       ...nodeRef(graph, v),
       why: dormantReason(graph, v, result.at, blocked?.[v] === 1),
       level: levelName(info.level),
       hops: info.hops,
-      path: dormantPath(result, v).map((step) => stepView(graph, step)),
-    }))
+    } as DormantEntry, () => dormantPath(result, v).map((step) => stepView(graph, step))))
     .sort((a, b) => a.hops - b.hops || a.id.localeCompare(b.id));
 
   return {

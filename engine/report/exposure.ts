@@ -6,7 +6,14 @@ import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type T
 
 export interface ExposureRenderOptions {
   style?: TextStyle;
+  /** Every source, one block each (`--all`); otherwise the first `perKind` of each kind and "... and N more". */
+  all?: boolean;
+  /** Sources listed per kind without `all` (default 10). */
+  perKind?: number;
 }
+
+/** `2,174`: counts read at a glance. */
+const count = (n: number): string => n.toLocaleString('en-US');
 
 const targetText = (exposure: Exposure): string =>
   `${exposure.target.name} (${exposure.target.kind} on ${exposure.target.platform}${exposure.target.crownJewel ? ', crown jewel' : ''})`;
@@ -73,15 +80,23 @@ export function renderExposureText(exposure: Exposure, options: ExposureRenderOp
     lines.push(`No ${exposure.kinds.join(' or ')} node reaches it.`);
     return `${lines.join('\n')}\n`;
   }
+  const limit = options.all === true ? Infinity : options.perKind ?? 10;
   lines.push(countsLine(exposure));
   lines.push(s.dim(`${kindsLine(exposure)}.`));
   for (const [kind, entries] of byKindSections(exposure.exposed)) {
     lines.push('', s.bold(`${(KIND_HEADING[kind] ?? kind).toUpperCase()} (${entries.length}${entries.length < (exposure.byKind[kind] ?? 0) ? ` of ${exposure.byKind[kind]}` : ''})`));
-    for (const entry of entries) {
+    for (const entry of entries.slice(0, limit)) {
+      const path = entry.path;
       lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)}  ${s.dim(`${kindLabel(entry)} on ${entry.platform} (${entry.tenant}), ${plural(entry.hops, 'hop')}`)}`);
-      lines.push(`        ${pathText(entry.path, s)}`);
-      const chain = credentialChain(entry.path);
+      lines.push(`        ${pathText(path, s)}`);
+      const chain = credentialChain(path);
       if (chain.length > 0) lines.push(`        ${s.dim('credentials on this path:')} ${chain.join(' -> ')}`);
+    }
+    if (entries.length > limit) {
+      const rest = entries.slice(limit);
+      const levels = { admin: 0, write: 0, read: 0 };
+      for (const entry of rest) levels[entry.level]++;
+      lines.push(s.dim(`  ... and ${count(rest.length)} more ${(KIND_HEADING[kind] ?? kind).toLowerCase()} (${count(levels.admin)} admin, ${count(levels.write)} write, ${count(levels.read)} read; --all, or --format json)`));
     }
   }
   if (exposure.exposed.length < exposure.exposedCount) {

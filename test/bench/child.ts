@@ -1,8 +1,10 @@
-// One benchmark measurement in its own process (started by test/bench/run.ts): import, load, radius or
-// rank. Prints one JSON line with the result as its last line of output.
+// One benchmark measurement in its own process (started by test/bench/run.ts): import, load, radius, rank,
+// exposure or findings. Prints one JSON line with the result as its last line of output.
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { MultiDirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
+import { exposureOf } from '../../engine/analysis/exposure.ts';
+import { findingsReport } from '../../engine/analysis/findings.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { reach } from '../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../engine/analysis/score.ts';
@@ -189,7 +191,45 @@ function taskRank(): object {
   return { nodes: graph.nodeCount, edges: graph.edgeCount, ranked: ranked.length, apps, rankMs, rankCpuMs, top: ranked.slice(0, 3).map((entry) => ({ id: entry.id, score: entry.score, reached: entry.reached })) };
 }
 
-const tasks: Record<string, () => object> = { import: taskImport, load: taskLoad, radius: taskRadius, rank: taskRank };
+/** Crown jewels to measure exposure on: evenly spread over the tagged nodes, in index order (deterministic). */
+function pickCrownJewels(graph: CompactGraph, count: number): number[] {
+  const jewels: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (graph.nodes[v]!.tags?.includes('crown-jewel')) jewels.push(v);
+  const step = jewels.length / count;
+  const picked: number[] = [];
+  for (let i = 0; i < count && i < jewels.length; i++) picked.push(jewels[Math.floor(i * step)]!);
+  return picked;
+}
+
+/** `blastmap exposure` on a few crown jewels: who reaches each (the reverse analysis), default kinds. */
+function taskExposure(): object {
+  const graph = readSnapshotFile(arg('snapshot'));
+  const at = Date.parse(arg('at'));
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const exposed: number[] = [];
+  for (const target of pickCrownJewels(graph, Number(arg('targets')))) {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const result = exposureOf(graph, target, { at });
+    times.push(ms(start));
+    cpuTimes.push(cpuMs(cpu));
+    exposed.push(result.exposedCount);
+  }
+  return { targets: times.length, exposureP50Ms: percentile(times, 0.5), exposureMaxMs: Math.max(...times), exposureCpuP50Ms: percentile(cpuTimes, 0.5), exposedP50: percentile(exposed, 0.5), exposedMax: Math.max(...exposed) };
+}
+
+/** `blastmap findings` over the whole graph, every rule. */
+function taskFindings(): object {
+  const graph = readSnapshotFile(arg('snapshot'));
+  const at = Date.parse(arg('at'));
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const report = findingsReport(graph, { at });
+  return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: report.total };
+}
+
+const tasks: Record<string, () => object> = { import: taskImport, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };
 const run = task ? tasks[task] : undefined;
 if (!run) {
   console.error(`bench child: unknown task ${task}; expected ${Object.keys(tasks).join(', ')}`);

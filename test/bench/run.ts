@@ -1,7 +1,9 @@
-// `npm run bench`: times the installed command's start-up, then generates synthetic enterprises (100k nodes / ~800k edges and 1M / ~8M), then measures
-// import, snapshot save/load, memory, single-source radius against plain and graphology BFS, and ranking,
-// each in its own process, three times; prints a table and writes bench/results.json. `--quick` for a smoke run,
-// `--sizes 100000` for chosen node counts only.
+// `npm run bench`: times the installed command's start-up, then generates synthetic enterprises (100k nodes /
+// ~800k edges and 1M / ~8M), then measures import, snapshot save/load, memory, single-source radius against
+// plain and graphology BFS, ranking, exposure of crown jewels and findings, each in its own process, three
+// times; prints a table, how each time grows with the graph (the linear-time claim: 4x the graph, at most 6x
+// the time) and writes bench/results.json. `--quick` for a smoke run, `--sizes 25000,100000` for chosen node
+// counts only.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -21,6 +23,7 @@ const quick = flag('quick');
 const reps = Number(option('reps', quick ? '1' : '3'));
 const seed = option('seed', '1');
 const sourceCount = Number(option('sources', '25'));
+const exposureTargets = Number(option('targets', '3'));
 const sizesOption = argv.includes('--sizes') ? option('sizes', '') : undefined;
 const outPath = resolve(root, option('out', sizesOption !== undefined ? `bench/results-${sizesOption.replace(/,/g, '-')}.json` : quick ? 'bench/results-quick.json' : 'bench/results.json'));
 const keep = flag('keep');
@@ -95,6 +98,8 @@ interface SizeResult {
   load: Record<string, number>;
   radius: Record<string, number>;
   rank: Record<string, number>;
+  exposure: Record<string, number>;
+  findings: Record<string, number>;
   runs: Record<string, Record<string, unknown>[]>;
 }
 
@@ -128,7 +133,7 @@ try {
     const generateMs = performance.now() - start;
     const { edges, nodes } = JSON.parse(generated.stdout) as { nodes: number; edges: number };
     const ndjsonBytes = Number(spawnSync('stat', ['-c', '%s', ndjson], { encoding: 'utf8' }).stdout.trim()) || 0;
-    const runs: Record<string, Record<string, unknown>[]> = { import: [], load: [], radius: [], rank: [] };
+    const runs: Record<string, Record<string, unknown>[]> = { import: [], load: [], radius: [], rank: [], exposure: [], findings: [] };
     for (let rep = 0; rep < reps; rep++) {
       log(`${size.label}: import + snapshot save, run ${rep + 1}/${reps}`);
       const target = rep === 0 ? snapshot : join(work, `enterprise-${size.nodes}-${rep}.bmap`);
@@ -146,9 +151,18 @@ try {
       log(`${size.label}: ranking every connector, run ${rep + 1}/${reps}`);
       runs.rank!.push(child('rank', ['--snapshot', snapshot, '--at', at], heapMb));
     }
+    for (let rep = 0; rep < reps; rep++) {
+      log(`${size.label}: exposure of ${exposureTargets} crown jewels, run ${rep + 1}/${reps}`);
+      runs.exposure!.push(child('exposure', ['--snapshot', snapshot, '--at', at, '--targets', String(exposureTargets)], heapMb));
+    }
+    for (let rep = 0; rep < reps; rep++) {
+      log(`${size.label}: findings over the whole graph, run ${rep + 1}/${reps}`);
+      runs.findings!.push(child('findings', ['--snapshot', snapshot, '--at', at], heapMb));
+    }
     results.push({
       label: size.label, nodes, edges, ndjsonBytes, generateMs,
-      import: medians(runs.import!), load: medians(runs.load!), radius: medians(runs.radius!), rank: medians(runs.rank!), runs,
+      import: medians(runs.import!), load: medians(runs.load!), radius: medians(runs.radius!), rank: medians(runs.rank!),
+      exposure: medians(runs.exposure!), findings: medians(runs.findings!), runs,
     });
     rmSync(ndjson, { force: true });
   }
@@ -208,6 +222,38 @@ row('graphology bfsFromNode p50 (ms), whole graph', (r) => fmt(r.radius['graphol
 row('graphology p50 / radius p50, whole graph', (r) => fmt(r.radius['graphology.fullSpeedupOfMedians'], 1));
 row('rank every connector (s)', (r) => `${fmt(r.rank.rankMs! / 1000, 2)} (${fmt(r.rank.ranked, 0)} apps)`);
 row('rank CPU time (s)', (r) => fmt(r.rank.rankCpuMs! / 1000, 2));
+row(`exposure of a crown jewel p50 (s, ${exposureTargets} crown jewels)`, (r) => fmt(r.exposure.exposureP50Ms! / 1000, 2));
+row('exposure p50 CPU time (s)', (r) => fmt(r.exposure.exposureCpuP50Ms! / 1000, 2));
+row('sources exposed, p50 / max', (r) => `${fmt(r.exposure.exposedP50, 0)} / ${fmt(r.exposure.exposedMax, 0)}`);
+row('findings, every rule (s)', (r) => `${fmt(r.findings.findingsMs! / 1000, 2)} (${fmt(r.findings.findings, 0)} findings)`);
+row('findings CPU time (s)', (r) => fmt(r.findings.findingsCpuMs! / 1000, 2));
+
+/**
+ * How each time grows from one size to the next, against how the graph grows: the linear-time claim is that
+ * 4x the graph takes at most 6x the time (ratio of times at most 1.5x the ratio of node counts). Checked here,
+ * never by a timing assertion in a test.
+ */
+const growth: string[] = [];
+const growthRows: { name: string; pick: (r: SizeResult) => number | undefined }[] = [
+  // The median connector reaches a few dozen nodes at 25k and most of the graph at 100k: compare per node reached.
+  { name: 'radius p50 per node reached', pick: (r) => (r.radius.radiusP50Ms !== undefined && r.radius.reachedP50 ? r.radius.radiusP50Ms / r.radius.reachedP50 : undefined) },
+  { name: 'rank every connector', pick: (r) => r.rank.rankMs },
+  { name: 'exposure p50', pick: (r) => r.exposure.exposureP50Ms },
+  { name: 'findings', pick: (r) => r.findings.findingsMs },
+];
+for (let i = 1; i < results.length; i++) {
+  const small = results[i - 1]!;
+  const large = results[i]!;
+  const nodeRatio = large.nodes / small.nodes;
+  if (growth.length === 0) growth.push('| measurement | sizes | graph grows | time grows | within 1.5x of the graph (4x graph <= 6x time) |', '|---|---|---:|---:|---|');
+  for (const { name, pick } of growthRows) {
+    const before = pick(small);
+    const after = pick(large);
+    if (before === undefined || after === undefined || !(before > 0)) continue;
+    const timeRatio = after / before;
+    growth.push(`| ${name} | ${small.label} -> ${large.label} | ${fmt(nodeRatio, 2)}x | ${fmt(timeRatio, 2)}x | ${timeRatio <= 1.5 * nodeRatio ? 'yes' : '**no**'} |`);
+  }
+}
 table.push('', `start-up (ms, median): \`blastmap --version\` ${fmt(startup.versionMs, 0)}, \`blastmap --help\` (the whole CLI loaded) ${fmt(startup.helpMs, 0)}, \`node -e 0\` ${fmt(startup.nodeMs, 0)}`);
 
 const targetTable = ['| target | size | measured (wall clock) | same in CPU time | goal | met |', '|---|---|---:|---:|---|---|', ...targets.map((t) => `| ${t.name} | ${t.size} | ${fmt(t.value, 2)} ${t.unit} | ${t.cpuValue === undefined ? '' : `${fmt(t.cpuValue, 2)} ${t.unit}`} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`)];
@@ -219,5 +265,5 @@ const machine = {
 const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), startup, targets, sizes: results }, null, 2)}\n`);
-process.stdout.write(`\n${table.join('\n')}\n\n${targetTable.join('\n')}\n\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')}\n`);
+process.stdout.write(`\n${table.join('\n')}\n\n${targetTable.join('\n')}\n${growth.length > 0 ? `\n${growth.join('\n')}\n` : ''}\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')}\n`);
 process.stdout.write(`medians of ${reps} runs, each measurement in its own process; ${Math.round((performance.now() - started) / 1000)} s in all; written to ${outPath}\n`);

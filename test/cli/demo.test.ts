@@ -1,7 +1,8 @@
 // The bundled demo: the README's main command must brief the Drift-like chain of the demo company.
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
-import type { BlastRadius } from '../../engine/analysis/radius.ts';
+import type { NodeRef, RadiusEntry } from '../../engine/analysis/radius.ts';
+import { pathFromTable, type WitnessStep } from '../../engine/report/radius-json.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 
@@ -34,25 +35,31 @@ describe('blastmap demo', () => {
   it('briefs the chat app: OAuth grants into the CRM and mail, keys in support cases, the crown-jewel bucket', async () => {
     const { code, out } = await runCli(['demo', '--at', AT, '--format', 'json']);
     expect(code).toBe(0);
-    const radius = JSON.parse(out) as BlastRadius;
+    // The JSON shares witness paths in one table: a node's path is its `witness` step followed up the parents.
+    const radius = JSON.parse(out) as { sources: NodeRef[]; reached: (RadiusEntry & { witness: number })[]; crownJewels: RadiusEntry[]; witness: WitnessStep[] };
     expect(radius.sources.map((s) => s.id)).toEqual([PARLEY]);
     const byId = new Map(radius.reached.map((entry) => [entry.id, entry]));
+    const platformOf = new Map([...radius.sources, ...radius.reached].map((node) => [node.id, node.platform]));
+    const pathOf = (entry: { witness: number }) => pathFromTable(radius.witness, entry.witness);
 
     // The vendor app holds OAuth grants into the CRM (one refresh token) and into mail (one per sales inbox).
-    const grants = radius.reached.filter((e) => e.kind === 'Credential' && e.path.length === 1 && e.path[0]!.kind === 'HOLDS');
+    const grants = radius.reached.filter((e) => e.kind === 'Credential' && pathOf(e).length === 1 && pathOf(e)[0]!.kind === 'HOLDS');
     expect(grants.map((e) => e.platform).sort()).toEqual([...Array<string>(5).fill('google-workspace'), 'salesforce']);
     expect(radius.reached.some((e) => e.platform === 'google-workspace' && e.kind === 'Resource')).toBe(true);
 
     // CRM support cases contain a cloud access key and a data-warehouse token.
-    const found = radius.reached.filter((e) => e.kind === 'Credential' && e.path.some((s) => s.kind === 'CONTAINS_CREDENTIAL'));
+    const found = radius.reached.filter((e) => e.kind === 'Credential' && pathOf(e).some((s) => s.kind === 'CONTAINS_CREDENTIAL'));
     expect(found.map((e) => e.platform).sort()).toEqual(['aws', 'snowflake']);
-    for (const credential of found) expect(credential.path.map((s) => s.from.platform)).toContain('salesforce');
+    for (const credential of found) expect(pathOf(credential).map((s) => platformOf.get(s.from))).toContain('salesforce');
 
     // The cloud key reaches the production bucket tagged crown-jewel.
     const bucket = byId.get(BUCKET)!;
     expect(bucket.crownJewel).toBe(true);
     // The refresh token acts as the integration user, whose permission set edits cases (Salesforce export).
-    expect(bucket.path.map((s) => s.kind)).toEqual(['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
+    const bucketPath = ['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ'];
+    expect(pathOf(bucket).map((s) => s.kind)).toEqual(bucketPath);
+    // A crown jewel keeps its full path in the JSON, the same as the table's.
+    expect(radius.crownJewels.find((e) => e.id === BUCKET)!.path.map((s) => s.kind)).toEqual(bucketPath);
     expect(radius.crownJewels.map((e) => e.id)).toEqual(expect.arrayContaining([BUCKET, REVENUE]));
   });
 

@@ -172,7 +172,7 @@ describe('blastmap import atlassian, end to end', () => {
     const result = await runCli(['import', 'atlassian', FIXTURE, '--graph', snapshot]);
     expect(result.code, result.err).toBe(0);
     const radius = async (source: string) => {
-      const out = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01']);
+      const out = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01']);
       expect(out.code, out.err).toBe(0);
       return JSON.parse(out.out) as { reached: { id: string; level: string; path: { kind: string }[] }[]; dormant: unknown[] };
     };

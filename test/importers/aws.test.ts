@@ -847,7 +847,7 @@ describe('shared policy and group nodes', () => {
 describe('blastmap import aws, end to end', () => {
   type Radius = { reached: { id: string; level: string; crownJewel: boolean; path: { kind: string; from: { id: string }; to: { id: string } }[] }[]; crownJewels: { id: string; level: string }[] };
   const radius = async (snapshot: string, source: string): Promise<Radius> => {
-    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01']);
+    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01']);
     expect(result.code, result.err).toBe(0);
     return JSON.parse(result.out) as Radius;
   };

@@ -554,7 +554,7 @@ describe('catalogues', () => {
 describe('blastmap import entra, end to end', () => {
   type Radius = { reached: { id: string; level: string; path: { kind: string; scopes?: string[]; from: { id: string } }[] }[] };
   const radius = async (snapshot: string, source: string): Promise<Radius> => {
-    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01']);
+    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01']);
     expect(result.code, result.err).toBe(0);
     return JSON.parse(result.out) as Radius;
   };

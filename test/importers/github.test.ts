@@ -579,7 +579,7 @@ describe('blastmap import github, end to end', () => {
   type Step = { kind: string; scopes?: string[]; from: { id: string }; to: { id: string } };
   type Radius = { reached: { id: string; level: string; path: Step[] }[] };
   const radius = async (snapshot: string, source: string, extra: string[] = []): Promise<Radius> => {
-    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01', ...extra]);
+    const result = await runCli(['radius', source, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01', ...extra]);
     expect(result.code, result.err).toBe(0);
     return JSON.parse(result.out) as Radius;
   };

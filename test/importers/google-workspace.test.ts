@@ -502,7 +502,7 @@ describe('google-workspace: end to end through the CLI', () => {
     expect((JSON.parse(gcp.out) as { links: { resolved: number } }).links.resolved).toBeGreaterThanOrEqual(3);
 
     const key = 'gcp:northwind-prod:credential:backup-sa@northwind-prod.iam.gserviceaccount.com/keys/3f1c9a0d2e4b5c6d7e8f90a1b2c3d4e5f6a7b8c9';
-    const run = await runCli(['radius', key, '--graph', graph, '--at', '2025-11-01', '--format', 'json']);
+    const run = await runCli(['radius', key, '--graph', graph, '--at', '2025-11-01', '--format', 'json', '--paths']);
     expect(run.code, run.err).toBe(0);
     const radius = JSON.parse(run.out) as { reached: { id: string; level: string; path: { kind: string; to: { id: string } }[] }[] };
     const allMailboxes = radius.reached.find((r) => r.id === `${N}:resource:all/mailbox`);

@@ -685,7 +685,7 @@ describe('okta importer: blast radius through the imported org', () => {
     const google = await runCli(['import', 'native', GOOGLE, '--graph', graph, '--format', 'json']);
     expect(google.code).toBe(0);
     expect((JSON.parse(google.out) as { links: { resolved: number } }).links.resolved).toBe(1);
-    const run = await runCli(['radius', id('credential:api-token/00T1scimBridgeTok0g7'), '--graph', graph, '--format', 'json', '--at', '2026-11-01']);
+    const run = await runCli(['radius', id('credential:api-token/00T1scimBridgeTok0g7'), '--graph', graph, '--format', 'json', '--paths', '--at', '2026-11-01']);
     expect(run.code).toBe(0);
     const radius = JSON.parse(run.out) as { reached: { id: string; level: string; path: { kind: string; to: { id: string } }[] }[]; crownJewels: { id: string }[] };
     const account = radius.reached.find((r) => r.id === 'google-workspace:corvidlabs.com:identity:elena.sokolova@corvidlabs.com');

@@ -249,7 +249,7 @@ describe('blastmap import salesforce, end to end', () => {
     const snapshot = join(tempDir(), 'graph.bmap');
     const result = await runCli(['import', 'salesforce', FIXTURE, '--graph', snapshot]);
     expect(result.code, result.err).toBe(0);
-    const radius = await runCli(['radius', APPS.drift, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01']);
+    const radius = await runCli(['radius', APPS.drift, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01']);
     expect(radius.code, radius.err).toBe(0);
     const parsed = JSON.parse(radius.out) as { reached: { id: string; level: string; path: { kind: string }[] }[] };
     const level = (id: string) => parsed.reached.find((r) => r.id === id)?.level;

@@ -381,7 +381,7 @@ describe('blastmap import slack, end to end', () => {
     const imported = await runCli(['import', 'slack', FIXTURE, '--graph', snapshot]);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out).toContain('huddles:transcripts:read (1x) -> read');
-    const result = await runCli(['radius', STANDUP, '--graph', snapshot, '--format', 'json', '--at', '2026-11-01']);
+    const result = await runCli(['radius', STANDUP, '--graph', snapshot, '--format', 'json', '--paths', '--at', '2026-11-01']);
     expect(result.code, result.err).toBe(0);
     const radius = JSON.parse(result.out) as { reached: { id: string; level: string; path: { kind: string }[] }[] };
     const level = (id: string) => radius.reached.find((r) => r.id === id)?.level;

@@ -1,14 +1,16 @@
 // Exposure (reverse analysis): known answers on the Drift scenario, sorting and options, and a property
-// test that it agrees exactly with a forward reach from every node of a random graph.
+// tests that it agrees with a forward reach from every node of a random graph and with the quadratic version it replaced.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exposureOf, INTEGRATION_KINDS, reverseDistances } from '../../../engine/analysis/exposure.ts';
+import { exposureOf, INTEGRATION_KINDS, reverseDistances, type Exposure, type ExposureEntry, type ExposureOptions } from '../../../engine/analysis/exposure.ts';
 import { compileMitigations } from '../../../engine/analysis/mitigations.ts';
-import { stepView } from '../../../engine/analysis/radius.ts';
-import { hopsAtLeast, reach, witnessPath, type ReachOptions } from '../../../engine/analysis/reach.ts';
+import { hopsAtLeast, reach, traversalRules, type ReachOptions } from '../../../engine/analysis/reach.ts';
+import { LEVEL_CODE, levelName } from '../../../engine/schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../../../engine/store/compact.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
 import { renderExposureMarkdown, renderExposureText } from '../../../engine/report/exposure.ts';
 import { AT, randomGraph } from '../../helpers/arbitraries.ts';
+import { referenceExposure } from '../../helpers/reference-exposure.ts';
 import { driftScenario, scenario } from '../../helpers/scenario.ts';
 
 const at = AT;
@@ -156,7 +158,7 @@ describe('exposureOf agrees with the forward radius', () => {
     excludeContains: fc.boolean(),
   });
 
-  it('s is exposed to t at level L with h hops and the same path iff reach(s) holds t at L with h hops', () => {
+  it('s is exposed to t at level L with h hops, by a valid path of h steps, iff reach(s) holds t at L with h hops', () => {
     fc.assert(fc.property(
       randomGraph(DENSE).chain((g) => fc.tuple(fc.constant(g), fc.nat({ max: g.graph.nodeCount - 1 }), optionsArb, fc.array(fc.nat(), { maxLength: 2 }))),
       ([{ graph }, target, flags, blocked]) => {
@@ -184,7 +186,7 @@ describe('exposureOf agrees with the forward radius', () => {
           expect(entry).toBeDefined();
           expect(entry!.level).toBe(['read', 'write', 'admin'][level - 1]);
           expect(entry!.hops).toBe(hopsAtLeast(forward, target, level));
-          expect(entry!.path).toEqual(witnessPath(forward, target, level).map((step) => stepView(graph, step)));
+          expectValidWitness(graph, options, entry!, s, target);
         }
         expect(exposure.exposedCount).toBe(exposure.exposed.length);
         const order = exposure.exposed.map((e) => [-['read', 'write', 'admin'].indexOf(e.level), e.hops, e.id] as const);
@@ -192,6 +194,28 @@ describe('exposureOf agrees with the forward radius', () => {
         expect(order).toEqual(sorted);
       },
     ), { numRuns: 250 });
+  });
+
+  it('agrees with the quadratic version it replaced on every source, level, hop count and count', () => {
+    fc.assert(fc.property(
+      randomGraph(DENSE).chain((g) => fc.tuple(fc.constant(g), fc.nat({ max: g.graph.nodeCount - 1 }), optionsArb, fc.constantFrom(undefined, 2))),
+      ([{ graph }, target, flags, top]) => {
+        const options: ExposureOptions = { at, kinds: graph.nodeKindNames };
+        if (flags.maxDepth !== undefined) options.maxDepth = flags.maxDepth;
+        if (flags.enforce) options.enforceConditions = ['mfa'];
+        if (flags.sourceLevel) options.sourceLevel = flags.sourceLevel;
+        if (flags.excludeContains) options.excludeEdgeKinds = ['CONTAINS'];
+        if (top !== undefined) options.top = top;
+        const linear = exposureOf(graph, target, options);
+        const quadratic = referenceExposure(graph, target, options);
+        const withoutPaths = (result: Exposure) => ({ ...result, exposed: result.exposed.map(({ path: _path, ...entry }) => entry) });
+        expect(withoutPaths(linear)).toEqual(withoutPaths(quadratic));
+        linear.exposed.forEach((entry, i) => {
+          expect(entry.path).toHaveLength(quadratic.exposed[i]!.path.length);
+          expectValidWitness(graph, options, entry, graph.indexOf.get(entry.id)!, target);
+        });
+      },
+    ), { numRuns: 300 });
   });
 
   it('every exposed source is a reverse ancestor of the target', () => {
@@ -203,5 +227,58 @@ describe('exposureOf agrees with the forward radius', () => {
         expect(d).toBeLessThanOrEqual(entry.hops);
       }
     }), { numRuns: 150 });
+  });
+});
+
+/**
+ * The path replays: it starts at the source, each step follows its edge from the previous step's node, the
+ * edge may be used at the level held (from the source level on) and grants the step's level, every node on
+ * it is usable, and it ends on the target at the entry's level in exactly `hops` steps.
+ */
+function expectValidWitness(graph: CompactGraph, options: ReachOptions, entry: ExposureEntry, source: number, target: number): void {
+  const rules = traversalRules(graph, options);
+  expect(entry.path).toHaveLength(entry.hops);
+  let node = source;
+  let held: number = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  for (const step of entry.path) {
+    const e = edgeIndexOf(graph, step.edgeId);
+    expect(graph.edgeSrc[e]).toBe(node);
+    expect(step.from.id).toBe(graph.nodes[node]!.id);
+    held = rules.step(e, held);
+    expect(held).toBeGreaterThan(0);
+    node = graph.edgeDst[e]!;
+    expect(rules.usable(node)).toBe(true);
+    expect(step.level).toBe(levelName(held));
+  }
+  expect(node).toBe(target);
+  expect(levelName(held)).toBe(entry.level);
+}
+
+function edgeIndexOf(graph: CompactGraph, edgeId: string): number {
+  for (let e = 0; e < graph.edgeCount; e++) if (edgeIdAt(graph, e) === edgeId) return e;
+  throw new Error(`no edge ${edgeId}`);
+}
+
+describe('the exposure text at scale', () => {
+  // 25 people in an admin group reach the vault: the section shows 10 and counts the rest by level.
+  const s = scenario((b) => {
+    b.resource('vault', { tags: ['crown-jewel'] });
+    b.group('admins');
+    b.edge('CAN_ADMIN', 'admins', 'vault');
+    for (let i = 0; i < 25; i++) {
+      b.identity(`person${String(i).padStart(2, '0')}`, { subtype: 'human' });
+      b.edge('MEMBER_OF', `person${String(i).padStart(2, '0')}`, 'admins');
+    }
+  });
+
+  it('lists the first 10 of a kind, then "and N more" with their levels; --all lists every one', () => {
+    const result = exposureOf(s.graph, s.ix('vault'), { at });
+    const text = renderExposureText(result);
+    expect(text).toContain('IDENTITIES (25)');
+    expect(text.match(/ADMIN person\d\d {2}Identity \(human\)/g)).toHaveLength(10);
+    expect(text).toContain('  ... and 15 more identities (15 admin, 0 write, 0 read; --all, or --format json)');
+    const all = renderExposureText(result, { all: true });
+    expect(all.match(/ADMIN person\d\d {2}Identity \(human\)/g)).toHaveLength(25);
+    expect(all).not.toContain('more identities');
   });
 });

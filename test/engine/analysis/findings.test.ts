@@ -12,7 +12,8 @@ import { BlastmapError } from '../../../engine/errors.ts';
 import { findingsSarif, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../../engine/report/html.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
-import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
+import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
+import { referencePrivilegeScanner } from '../../helpers/reference-privilege.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
 import { nhiScenario } from './nhi-scenario.ts';
 
@@ -391,6 +392,19 @@ describe('findings on random graphs', () => {
 });
 
 describe('privilegeScanner', () => {
+  it('rates every node as the one-reach-per-node version it replaced (shared hub or not, sensitivities whole or not)', () => {
+    fc.assert(
+      fc.property(reachableGraph(), fc.constantFrom(0, 10, 25), fc.boolean(), ({ nodes, edges, graph }, privilegedScore, fractional) => {
+        // A fractional sensitivity makes sums order-dependent: the scanner then falls back to one reach per node.
+        const rated = fractional && nodes.length > 0 ? buildGraph({ nodes: nodes.map((node, i) => (i === 0 ? { ...node, sensitivity: 2.5 } : node)), edges }) : graph;
+        const scan = privilegeScanner(rated, RANDOM_AT, privilegedScore);
+        const reference = referencePrivilegeScanner(rated, RANDOM_AT, privilegedScore);
+        for (let v = 0; v < rated.nodeCount; v++) expect(scan(v)).toEqual(reference(v));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('rates every node exactly as its own reach does, with buffers reused across sources', () => {
     fc.assert(
       fc.property(randomGraph({ maxNodes: 12, maxEdges: 35 }), ({ graph }) => {

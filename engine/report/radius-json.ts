@@ -1,0 +1,130 @@
+// The blast radius as JSON and NDJSON that scale: written piece by piece while walking the result (never one
+// giant string), with the witness paths of all reached nodes shared in one parent table instead of repeated.
+import type { BlastRadius, DormantEntry, PathStepView, RadiusEntry } from '../analysis/radius.ts';
+
+export interface RadiusJsonOptions {
+  /** Also give every reached and dormant entry its full `path` (the pre-0.2 shape; large at scale). */
+  paths?: boolean;
+}
+
+/**
+ * One step of the shared witness table: `parent`, the index of the step before it (-1 when the step leaves a
+ * source), the node it leads to (`to`) and the level obtained there, the edge taken and its attributes.
+ * `from` is given on a source's steps only: any other step leaves its parent's `to`. A node's witness path is
+ * its `witness` step followed up the parents, reversed. Nodes are named by id; their details are in
+ * `sources`, `reached` and `dormant`.
+ */
+export interface WitnessStep extends Omit<PathStepView, 'from' | 'to'> {
+  parent: number;
+  from?: string;
+  to: string;
+}
+
+export interface WitnessTable {
+  steps: WitnessStep[];
+  /** Per reached entry (same order): index of its last step, -1 for an empty path. */
+  reached: Int32Array;
+  /** Per dormant entry (same order): index of its last step, -1 for an empty path. */
+  dormant: Int32Array;
+}
+
+/**
+ * Builds the witness table from the entries' paths, merging shared prefixes (a trie of paths): with a reach
+ * result's witness tree every (node, level) state appears once, and paths from elsewhere (Neo4j) still share
+ * what they share. Reads each entry's path once and keeps only the table.
+ */
+export function witnessTable(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable {
+  const steps: WitnessStep[] = [];
+  const index = new Map<string, number>();
+  const add = (path: readonly PathStepView[]): number => {
+    let parent = -1;
+    for (const step of path) {
+      const key = `${parent}\u0000${step.from.id}\u0000${step.edgeId}\u0000${step.level}`;
+      let found = index.get(key);
+      if (found === undefined) {
+        const { from, to, ...rest } = step;
+        found = steps.length;
+        steps.push(parent < 0 ? { parent, from: from.id, to: to.id, ...rest } : { parent, to: to.id, ...rest });
+        index.set(key, found);
+      }
+      parent = found;
+    }
+    return parent;
+  };
+  const reached = Int32Array.from(radius.reached, (entry) => add(entry.path));
+  const dormant = Int32Array.from(radius.dormant, (entry) => add(entry.path));
+  return { steps, reached, dormant };
+}
+
+/** A node's witness path rebuilt from the table (what a consumer of the JSON does): each step with its `from` id. */
+export function pathFromTable(steps: readonly WitnessStep[], last: number): (WitnessStep & { from: string })[] {
+  const path: (WitnessStep & { from: string })[] = [];
+  for (let i = last; i >= 0; i = steps[i]!.parent) {
+    const step = steps[i]!;
+    path.push({ ...step, from: step.parent < 0 ? step.from! : steps[step.parent]!.to });
+  }
+  return path.reverse();
+}
+
+/** A reached node as the JSON writes it: `enteredFrom` is the bridge's id (its details are among the reached nodes or sources). */
+type ReachedRecord = Omit<RadiusEntry, 'path' | 'enteredFrom'> & { enteredFrom: string | null; witness: number; path?: PathStepView[] };
+type DormantRecord = Omit<DormantEntry, 'path'> & { witness: number; path?: PathStepView[] };
+
+function reachedRecord(entry: RadiusEntry, witness: number, withPath: boolean): ReachedRecord {
+  const { id, name, kind, platform, tenant, level, hops, tags, sensitivity, points, crownJewel, lateral, enteredFrom, controls } = entry;
+  return { id, name, kind, platform, tenant, level, hops, tags, sensitivity, points, crownJewel, lateral, enteredFrom: enteredFrom?.id ?? null, controls, ...(entry.liveThrough ? { liveThrough: entry.liveThrough } : {}), witness, ...(withPath ? { path: entry.path } : {}) };
+}
+
+function dormantRecord(entry: DormantEntry, witness: number, withPath: boolean): DormantRecord {
+  const { id, name, kind, platform, tenant, why, level, hops } = entry;
+  return { id, name, kind, platform, tenant, why, level, hops, witness, ...(withPath ? { path: entry.path } : {}) };
+}
+
+/** Everything but the per-node lists: what the NDJSON's first line and the JSON's head carry. */
+function summaryOf(radius: BlastRadius): Record<string, unknown> {
+  const { sources, at, maxDepth, score, scoreParts, reachedCount, platforms, byKind, controls } = radius;
+  return { sources, at, maxDepth, score, scoreParts, reachedCount, crownJewelCount: radius.crownJewels.length, dormantCount: radius.dormant.length, platforms, byKind, controls };
+}
+
+/**
+ * The radius as one JSON document, in pieces that each end with a newline: the summary fields, `crownJewels`
+ * (with their full `path`: few, and what a responder opens first), the `witness` table, then `reached` and
+ * `dormant` one entry per line, each with `witness`, the index of its last step in the table.
+ */
+export function* radiusJsonChunks(radius: BlastRadius, options: RadiusJsonOptions = {}): Generator<string> {
+  const table = witnessTable(radius);
+  const summary = JSON.stringify(summaryOf(radius));
+  yield `${summary.slice(0, -1)},\n`;
+  const reachedIndex = new Map<RadiusEntry, number>();
+  radius.reached.forEach((entry, i) => reachedIndex.set(entry, i));
+  yield '"crownJewels": [\n';
+  for (let i = 0; i < radius.crownJewels.length; i++) {
+    const entry = radius.crownJewels[i]!;
+    yield `${JSON.stringify(reachedRecord(entry, table.reached[reachedIndex.get(entry) ?? -1] ?? -1, true))}${i + 1 < radius.crownJewels.length ? ',' : ''}\n`;
+  }
+  yield '],\n"witness": [\n';
+  for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify(table.steps[i])}${i + 1 < table.steps.length ? ',' : ''}\n`;
+  yield '],\n"reached": [\n';
+  const withPath = options.paths === true;
+  for (let i = 0; i < radius.reached.length; i++) {
+    yield `${JSON.stringify(reachedRecord(radius.reached[i]!, table.reached[i]!, withPath))}${i + 1 < radius.reached.length ? ',' : ''}\n`;
+  }
+  yield '],\n"dormant": [\n';
+  for (let i = 0; i < radius.dormant.length; i++) {
+    yield `${JSON.stringify(dormantRecord(radius.dormant[i]!, table.dormant[i]!, withPath))}${i + 1 < radius.dormant.length ? ',' : ''}\n`;
+  }
+  yield ']}\n';
+}
+
+/**
+ * The radius as NDJSON: a `summary` line, then one line per witness step (`step`, with its `index`; parents
+ * come before their children), per reached node (`reached`) and per dormant node (`dormant`).
+ */
+export function* radiusNdjsonLines(radius: BlastRadius, options: RadiusJsonOptions = {}): Generator<string> {
+  const table = witnessTable(radius);
+  yield `${JSON.stringify({ type: 'summary', ...summaryOf(radius) })}\n`;
+  for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify({ type: 'step', index: i, ...table.steps[i] })}\n`;
+  const withPath = options.paths === true;
+  for (let i = 0; i < radius.reached.length; i++) yield `${JSON.stringify({ type: 'reached', ...reachedRecord(radius.reached[i]!, table.reached[i]!, withPath) })}\n`;
+  for (let i = 0; i < radius.dormant.length; i++) yield `${JSON.stringify({ type: 'dormant', ...dormantRecord(radius.dormant[i]!, table.dormant[i]!, withPath) })}\n`;
+}

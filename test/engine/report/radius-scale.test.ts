@@ -1,0 +1,118 @@
+// Radius reports that scale: the streamed JSON and NDJSON rebuild every witness path from the shared table
+// (property test on random graphs), and the brief groups hundreds of crown jewels instead of listing them.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { blastRadius, type BlastRadius, type RadiusEntry } from '../../../engine/analysis/radius.ts';
+import { renderRadiusMarkdown, renderRadiusText } from '../../../engine/report/brief.ts';
+import { pathFromTable, radiusJsonChunks, radiusNdjsonLines, type WitnessStep } from '../../../engine/report/radius-json.ts';
+import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
+import { scenario } from '../../helpers/scenario.ts';
+
+const at = AT;
+
+/** What a path says, step by step, as the table can say it too. */
+const stepsOf = (path: readonly { from: string | { id: string }; to: string | { id: string }; edgeId: string; kind: string; level: string }[]) =>
+  path.map((step) => [typeof step.from === 'string' ? step.from : step.from.id, typeof step.to === 'string' ? step.to : step.to.id, step.edgeId, step.kind, step.level]);
+
+interface RadiusJson { reached: (RadiusEntry & { witness: number; enteredFrom: string | null })[]; dormant: { id: string; witness: number }[]; witness: WitnessStep[]; crownJewels: RadiusEntry[]; reachedCount: number }
+
+describe('radius JSON: one shared witness table', () => {
+  it('every reached and dormant node\'s path, rebuilt from the table, is its witness path; parents come first; NDJSON says the same', () => {
+    fc.assert(fc.property(reachableGraph().chain((g) => fc.tuple(fc.constant(g), fc.uniqueArray(fc.nat({ max: g.graph.nodeCount - 1 }), { minLength: 1, maxLength: 2 }))), ([{ graph }, sources]) => {
+      const radius = blastRadius(graph, sources, { at, sourceLevel: 'admin' });
+      const chunks = [...radiusJsonChunks(radius)];
+      for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+      const parsed = JSON.parse(chunks.join('')) as RadiusJson;
+      expect(parsed.reachedCount).toBe(radius.reachedCount);
+      parsed.witness.forEach((step, i) => {
+        expect(step.parent).toBeLessThan(i);
+        expect(step.from !== undefined).toBe(step.parent < 0);
+      });
+      radius.reached.forEach((entry, i) => {
+        const record = parsed.reached[i]!;
+        expect(record.id).toBe(entry.id);
+        expect(record).not.toHaveProperty('path');
+        expect(record.enteredFrom).toBe(entry.enteredFrom?.id ?? null);
+        expect(stepsOf(pathFromTable(parsed.witness, record.witness))).toEqual(stepsOf(entry.path));
+      });
+      radius.dormant.forEach((entry, i) => expect(stepsOf(pathFromTable(parsed.witness, parsed.dormant[i]!.witness))).toEqual(stepsOf(entry.path)));
+      expect(parsed.crownJewels.map((entry) => stepsOf(entry.path))).toEqual(radius.crownJewels.map((entry) => stepsOf(entry.path)));
+      // No state twice: the table is a tree, not a list of paths.
+      expect(new Set(parsed.witness.map((step) => `${step.parent}|${step.from ?? ''}|${step.edgeId}|${step.level}`)).size).toBe(parsed.witness.length);
+
+      const lines = [...radiusNdjsonLines(radius)].map((line) => JSON.parse(line) as { type: string; index?: number; witness?: number; id?: string } & WitnessStep);
+      expect(lines[0]!.type).toBe('summary');
+      const steps = lines.filter((line) => line.type === 'step');
+      expect(steps.map((step) => step.index)).toEqual(parsed.witness.map((_, i) => i));
+      expect(lines.filter((line) => line.type === 'reached').map((line) => [line.id, line.witness])).toEqual(parsed.reached.map((record) => [record.id, record.witness]));
+    }), { numRuns: 200 });
+  });
+
+  it('--paths puts the full path back on every entry', () => {
+    const s = chainScenario(3);
+    const parsed = JSON.parse([...radiusJsonChunks(blastRadius(s.graph, [s.ix('app')], { at }), { paths: true })].join('')) as RadiusJson;
+    for (const record of parsed.reached) expect(stepsOf(record.path)).toEqual(stepsOf(pathFromTable(parsed.witness, record.witness)));
+  });
+});
+
+/** An app whose key administers `count` crown-jewel buckets on aws and as many on gcp, through one role per cloud. */
+function chainScenario(count: number) {
+  return scenario((b) => {
+    b.app('app', { platform: 'saas', tenant: 'acme' });
+    b.credential('key', { platform: 'saas', tenant: 'acme', type: 'api-key' });
+    b.identity('awsUser', { platform: 'aws', tenant: '111' });
+    b.identity('gcpUser', { platform: 'gcp', tenant: 'proj' });
+    b.edge('HOLDS', 'app', 'key').edge('AUTHENTICATES_AS', 'key', 'awsUser').edge('AUTHENTICATES_AS', 'key', 'gcpUser');
+    for (let i = 0; i < count; i++) {
+      b.resource(`aws${i}`, { platform: 'aws', tenant: '111', tags: ['crown-jewel'] });
+      b.resource(`gcp${i}`, { platform: 'gcp', tenant: 'proj', tags: ['crown-jewel'] });
+      b.resource(`plain${i}`, { platform: 'aws', tenant: '111' });
+      b.edge('CAN_ADMIN', 'awsUser', `aws${i}`).edge('CAN_READ', 'gcpUser', `gcp${i}`).edge('CAN_READ', 'awsUser', `plain${i}`);
+    }
+  });
+}
+
+describe('the brief at scale', () => {
+  const s = chainScenario(400);
+  const radius: BlastRadius = blastRadius(s.graph, [s.ix('app')], { at });
+
+  it('groups 800 crown jewels by platform, with levels, kinds, the bridge they hang under, the top 3 and "and N more"', () => {
+    const text = renderRadiusText(radius);
+    expect(text).toContain('CROWN JEWELS REACHED: 800 on 2 platforms (400 admin, 0 write, 400 read)');
+    expect(text).toContain('  aws (111): 400 crown jewels, 400 admin, 0 write, 0 read; Resource 400');
+    expect(text.indexOf('  aws (111)')).toBeLessThan(text.indexOf('  gcp (proj)'));
+    expect(text).toContain('    entered from: key (saas) for 400');
+    expect(text).toContain('    ... and 397 more crown jewels on aws (--all, or --format json)');
+    expect(text).toContain('    ... and 397 more crown jewels on gcp (--all, or --format json)');
+    expect(text).toContain('    kinds: Resource 800, Identity 1');
+    expect(text).toContain('    ... and 389 more (--all, or --format json)');
+    // Bounded: a few lines per platform, not one per node.
+    expect(text.split('\n').length).toBeLessThan(60);
+  });
+
+  it('--all lists every crown jewel with its path and every reached node', () => {
+    const text = renderRadiusText(radius, { all: true });
+    for (let i = 0; i < 400; i++) {
+      expect(text).toContain(`ADMIN aws${i}  Resource on aws`);
+      expect(text).toContain(`READ  gcp${i}  Resource on gcp`);
+    }
+    expect(text).not.toContain('more crown jewels');
+    expect(text).not.toContain('... and');
+  });
+
+  it('markdown: grouped crown jewels, a bounded reached table, everything with --all', () => {
+    const markdown = renderRadiusMarkdown(radius);
+    expect(markdown).toContain('### aws: 400 crown jewels (400 admin, 0 write, 0 read)');
+    expect(markdown).toContain('- … and 397 more (`--all`, or `--format json`)');
+    expect(markdown).toContain(`… and ${(radius.reachedCount - 50).toLocaleString('en-US')} more reached nodes`);
+    const all = renderRadiusMarkdown(radius, { all: true });
+    expect(all.split('\n').filter((line) => line.startsWith('| admin |') || line.startsWith('| read |'))).toHaveLength(radius.reachedCount);
+  });
+
+  it('a small radius still lists each crown jewel with its path', () => {
+    const small = chainScenario(2);
+    const text = renderRadiusText(blastRadius(small.graph, [small.ix('app')], { at }));
+    expect(text).toContain('app -HOLDS-> key -AUTHENTICATES_AS-> awsUser -CAN_ADMIN-> aws1');
+    expect(text).not.toContain('more crown jewels');
+  });
+});
