@@ -215,29 +215,52 @@ function sharedClosure(workspace: ClosureWorkspace, facts: NodeFacts, n: number,
   return { floor, score, reached: workspace.touchedCount, crownJewels, perPlatform, platforms };
 }
 
-/** The best hub among the best-connected usable nodes: the one whose closure holds the most nodes. */
-function chooseHub(graph: CompactGraph, workspace: ClosureWorkspace, zero: Uint8Array): number {
-  const n = graph.nodeCount;
-  const best: [node: number, degree: number][] = [];
-  for (let v = 0; v < n; v++) {
-    const degree = graph.revOffsets[v + 1]! - graph.revOffsets[v]! + graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!;
-    if (best.length < HUB_CANDIDATES || degree > best[best.length - 1]![1]) {
-      if (!workspace.usable(v)) continue;
-      best.push([v, degree]);
-      best.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      if (best.length > HUB_CANDIDATES) best.pop();
-    }
+/** How many of the largest closures are weighed by how many sources reach them. */
+const HUB_FINALISTS = 3;
+
+/**
+ * The hub whose closure saves the most work: among the candidates, the few with the largest closures, then the
+ * one whose closure times the number of sources that reach it at admin is largest. A connector fanning out to
+ * thousands of mailboxes has a large closure that no other source reaches.
+ */
+/**
+ * Usable nodes worth trying as hubs: the most edges, and the most edges in (a group everyone belongs to is
+ * reached by nearly every source, though a connector fanning out to thousands of mailboxes may have more edges).
+ */
+function hubCandidates(graph: CompactGraph, workspace: ClosureWorkspace): number[] {
+  const byDegree: [node: number, degree: number][] = [];
+  const byInDegree: [node: number, degree: number][] = [];
+  const offer = (best: [number, number][], v: number, degree: number): void => {
+    if (best.length >= HUB_CANDIDATES && degree <= best[best.length - 1]![1]) return;
+    if (!workspace.usable(v)) return;
+    best.push([v, degree]);
+    best.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    if (best.length > HUB_CANDIDATES) best.pop();
+  };
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const inDegree = graph.revOffsets[v + 1]! - graph.revOffsets[v]!;
+    offer(byDegree, v, inDegree + graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]!);
+    offer(byInDegree, v, inDegree);
   }
-  let hub = -1;
-  let hubSize = 0;
-  for (const [v] of best) {
+  return [...new Set([...byDegree, ...byInDegree].map(([node]) => node))];
+}
+
+function chooseHub(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, zero: Uint8Array, sources: readonly number[], start: number): { hub: number; need: Uint8Array } | undefined {
+  const sized: [node: number, size: number][] = [];
+  for (const v of hubCandidates(graph, workspace)) {
     workspace.run(v, 3, zero);
-    if (workspace.touchedCount > hubSize) {
-      hub = v;
-      hubSize = workspace.touchedCount;
-    }
+    sized.push([v, workspace.touchedCount]);
   }
-  return hub;
+  sized.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  let best: { hub: number; need: Uint8Array; worth: number } | undefined;
+  for (const [v, size] of sized.slice(0, HUB_FINALISTS)) {
+    const need = levelNeededFor(graph, rules, workspace, v, 3);
+    let sharing = 0;
+    for (const s of sources) if (need[s]! <= start) sharing++;
+    const worth = sharing * size;
+    if (!best || worth > best.worth) best = { hub: v, need, worth };
+  }
+  return best;
 }
 
 export interface SummaryOptions {
@@ -269,10 +292,10 @@ export function summarizeSources(graph: CompactGraph, sources: readonly number[]
   let shared: SharedClosure | undefined;
   let need: Uint8Array | undefined;
   if (sources.length >= HUB_WORTH_FROM || summary.forceHub) {
-    const hub = chooseHub(graph, workspace, zero);
-    if (hub >= 0) {
-      shared = sharedClosure(workspace, facts, n, hub, 3, zero);
-      need = levelNeededFor(graph, rules, workspace, hub, 3);
+    const chosen = chooseHub(graph, rules, workspace, zero, sources, start);
+    if (chosen) {
+      shared = sharedClosure(workspace, facts, n, chosen.hub, 3, zero);
+      need = chosen.need;
     }
   }
   const localPlatforms = new Uint8Array(facts.platformCount);
