@@ -129,7 +129,7 @@ export function closestStrings(text: string, pool: Iterable<string>, limit = 5):
 }
 
 /** Edge indices by edge id (derived ids can repeat when two edges differ only in scopes). */
-function edgeIndexById(graph: CompactGraph): Map<string, number[]> {
+export function edgeIndexById(graph: CompactGraph): Map<string, number[]> {
   const byId = new Map<string, number[]>();
   for (let e = 0; e < graph.edgeCount; e++) {
     // An edge the graph builder derived from a scoped delegation goes with it: removing the delegation

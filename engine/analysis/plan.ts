@@ -96,10 +96,8 @@ export interface PlanStep extends CutEffect {
 /** Why the plan has fewer steps than asked, or `steps` when it used them all. */
 export type PlanStop = 'steps' | 'nothing-left' | 'no-single-cut-helps';
 
-export interface RevocationPlan {
-  sources: NodeRef[];
-  at: string;
-  maxDepth: number | null;
+/** A plan's radius before any step and after all of them: what the preventive plan and the containment plan share. */
+export interface PlanTotals {
   initialScore: number;
   finalScore: number;
   initialReached: number;
@@ -107,6 +105,12 @@ export interface RevocationPlan {
   crownJewelsBefore: NodeRef[];
   /** Crown jewels still reached after every step. */
   crownJewelsAfter: NodeRef[];
+}
+
+export interface RevocationPlan extends PlanTotals {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
   steps: PlanStep[];
   stoppedBecause: PlanStop;
 }

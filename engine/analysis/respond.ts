@@ -5,7 +5,8 @@
 import { BlastmapError } from '../errors.ts';
 import { EDGE_ACTIONS, type EdgeAction } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { revocationPlan, type Cut, type CutMitigation } from './plan.ts';
+import { edgeIndexById } from './mitigations.ts';
+import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
@@ -101,7 +102,8 @@ export interface ResidueNode extends NodeRef {
   why: string;
 }
 
-export interface ResponsePlan {
+/** Totals are of the live radius from the sources and every harvested credential. */
+export interface ResponsePlan extends PlanTotals {
   /** The first source (the contract's `source`); `sources` lists them all. */
   source: NodeRef;
   sources: NodeRef[];
@@ -111,13 +113,6 @@ export interface ResponsePlan {
   at: string;
   harvested: HarvestedCredential[];
   steps: RespondStep[];
-  /** The live radius from the sources and every harvested credential, before any step and after all of them. */
-  initialScore: number;
-  finalScore: number;
-  initialReached: number;
-  finalReached: number;
-  crownJewelsBefore: NodeRef[];
-  crownJewelsAfter: NodeRef[];
   /** Still reachable after every step: only what no responder action removes (a source's own parts, a vendor's side). */
   residue: ResidueNode[];
   vendors: string[];
@@ -166,15 +161,7 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
     if (list) list.push(v);
     else platforms.set(key, [v]);
   });
-  const edgesById = new Map<string, number[]>();
-  for (let e = 0; e < graph.edgeCount; e++) {
-    for (const id of [edgeIdAt(graph, e), graph.edgeAttrs[e]?.derivedFrom]) {
-      if (id === undefined) continue;
-      const list = edgesById.get(id);
-      if (list) list.push(e);
-      else edgesById.set(id, [e]);
-    }
-  }
+  const edgesById = edgeIndexById(graph);
   return {
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
     kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,

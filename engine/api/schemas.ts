@@ -370,16 +370,21 @@ const planStepSchema = z.object({
   crownJewelsLost: z.array(nodeRefSchema),
 }) satisfies z.ZodType<PlanStep>;
 
-export const planResponseSchema = z.object({
-  sources: z.array(nodeRefSchema),
-  at: z.string(),
-  maxDepth: z.number().nullable(),
+/** The before/after totals the preventive and the containment plan share (PlanTotals). */
+const planTotalsShape = {
   initialScore: z.number(),
   finalScore: z.number(),
   initialReached: z.number().int(),
   finalReached: z.number().int(),
   crownJewelsBefore: z.array(nodeRefSchema),
   crownJewelsAfter: z.array(nodeRefSchema),
+};
+
+export const planResponseSchema = z.object({
+  sources: z.array(nodeRefSchema),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  ...planTotalsShape,
   steps: z.array(planStepSchema),
   stoppedBecause: z.enum(['steps', 'nothing-left', 'no-single-cut-helps']),
 }) satisfies z.ZodType<RevocationPlan>;
@@ -434,12 +439,7 @@ export const respondResponseSchema = z.object({
     round: z.number().int(),
   })),
   steps: z.array(respondStepSchema),
-  initialScore: z.number(),
-  finalScore: z.number(),
-  initialReached: z.number().int(),
-  finalReached: z.number().int(),
-  crownJewelsBefore: z.array(nodeRefSchema),
-  crownJewelsAfter: z.array(nodeRefSchema),
+  ...planTotalsShape,
   residue: z.array(nodeRefSchema.extend({ level: z.string(), why: z.string() })),
   vendors: z.array(z.string()),
   assumptions: z.array(z.string()),

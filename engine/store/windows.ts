@@ -59,15 +59,32 @@ export async function windowsThroughStore(store: GraphStore, nodes: readonly Gra
  * its expiry whose refresh token is still live), or undefined when v lives on its own (or not at all).
  */
 export function renewedBy(graph: CompactGraph, v: number, at: number): number | undefined {
+  const { minted, renewing } = familiesOf(graph);
+  // Most graphs have no family, and a radius asks for every reached node: answer those without parsing dates.
+  if (minted[v] === 0) return undefined;
   const [from, until] = activeWindow(graph.nodes[v]!);
   if (from <= at && at < until) return undefined;
   if (!(graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!)) return undefined;
-  const names = graph.edgeKindNames;
   for (let r = graph.revOffsets[v]!; r < graph.revOffsets[v + 1]!; r++) {
     const e = graph.revEdges[r]!;
-    if (graph.schema.edgeKinds[names[graph.edgeKind[e]!]!]?.renews !== true) continue;
+    if (renewing[graph.edgeKind[e]!] !== 1) continue;
     const u = graph.edgeSrc[e]!;
     if (graph.activeFrom[u]! <= at && at < graph.activeUntil[u]!) return u;
   }
   return undefined;
+}
+
+/** Per graph: which edge kinds renew (by code) and which nodes something mints, found once. */
+const families = new WeakMap<CompactGraph, { minted: Uint8Array; renewing: Uint8Array }>();
+
+function familiesOf(graph: CompactGraph): { minted: Uint8Array; renewing: Uint8Array } {
+  let known = families.get(graph);
+  if (!known) {
+    const renewing = Uint8Array.from(graph.edgeKindNames, (name) => (graph.schema.edgeKinds[name]?.renews === true ? 1 : 0));
+    const minted = new Uint8Array(graph.nodeCount);
+    if (renewing.includes(1)) for (let e = 0; e < graph.edgeCount; e++) if (renewing[graph.edgeKind[e]!] === 1) minted[graph.edgeDst[e]!] = 1;
+    known = { minted, renewing };
+    families.set(graph, known);
+  }
+  return known;
 }
