@@ -30,8 +30,15 @@ export function detectFormat(file: string | undefined, text: string): NativeForm
   return 'yaml';
 }
 
-/** Parses and validates one native file. Every problem in the file is reported together. */
-export function parseNative(text: string, options: NativeOptions = {}): Result<SourcedFragment> {
+/** Lone UTF-16 surrogates, which no UTF-8 file can hold. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Parses and validates one native file. Every problem in the file is reported together. Text handed over as a
+ * string reads as the same file read from disk: a lone surrogate becomes U+FFFD, as UTF-8 decoding makes it.
+ */
+export function parseNative(input: string, options: NativeOptions = {}): Result<SourcedFragment> {
+  const text = input.replace(LONE_SURROGATE, '\ufffd');
   const format = options.format ?? detectFormat(options.file, text);
   if (format === 'ndjson') return parseNdjson(text, options);
   if (format === 'yaml') return parseYaml(text, options);
