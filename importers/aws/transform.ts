@@ -32,15 +32,15 @@ const SOURCE = 'aws';
 
 /** Input files by endpoint. The first matching pattern wins (last-used before access keys). */
 export const AWS_FILES: readonly FileRole[] = [
-  { role: 'credentialReport', pattern: /credential-?report[^/]*\.(csv|json|txt)$/, produce: 'aws iam generate-credential-report; aws iam get-credential-report > credential-report.json (or the decoded CSV as credential-report.csv)' },
-  { role: 'accessKeyLastUsed', pattern: /last-?used[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam get-access-key-last-used --access-key-id <id> > access-key-last-used/<id>.json' },
-  { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json' },
-  { role: 'authorizationDetails', pattern: /(authori[sz]ation-?details|authz-?details|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json' },
-  { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json' },
+  { role: 'credentialReport', pattern: /credential-?report[^/]*\.(csv|json|txt)$/, produce: 'aws iam generate-credential-report; aws iam get-credential-report > credential-report.json (or the decoded CSV as credential-report.csv)', shape: { keys: ['Content', 'ReportFormat'], text: /^\uFEFF?\s*user,arn,/ } },
+  { role: 'accessKeyLastUsed', pattern: /last-?used[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam get-access-key-last-used --access-key-id <id> > access-key-last-used/<id>.json', shape: { single: true, envelope: ['AccessKeyLastUsedList'], fields: ['AccessKeyLastUsed'] } },
+  { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json', shape: { envelope: ['AccessKeyMetadata'], fields: ['AccessKeyId', 'Status'] } },
+  { role: 'authorizationDetails', pattern: /(authori[sz]ation-?details|authz-?details|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json', shape: { envelope: ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'], fields: [] } },
+  { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json', shape: { envelope: ['Buckets'], fields: ['Name'] } },
   { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which credential each Secrets Manager secret holds (docs/importers/aws.md)' },
-  { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json' },
-  { role: 'functions', pattern: /(^|\/)(list-)?(lambda-)?functions[^/]*\.json$/, produce: 'aws lambda list-functions > functions.json' },
-  { role: 'tables', pattern: /(^|\/)(list-)?(dynamodb-)?tables[^/]*\.json$/, produce: 'aws dynamodb list-tables > tables.json' },
+  { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json', shape: { envelope: ['SecretList'], fields: ['ARN', 'Name'] } },
+  { role: 'functions', pattern: /(^|\/)(list-)?(lambda-)?functions[^/]*\.json$/, produce: 'aws lambda list-functions > functions.json', shape: { envelope: ['Functions'], fields: ['FunctionName', 'FunctionArn'] } },
+  { role: 'tables', pattern: /(^|\/)(list-)?(dynamodb-)?tables[^/]*\.json$/, produce: 'aws dynamodb list-tables > tables.json', shape: { envelope: ['TableNames'], fields: [] } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -109,8 +109,9 @@ interface Evaluated {
 export function transformAws(files: readonly RawFile[], options: ImporterOptions, catalogue: AwsCatalogue = DEFAULT_CATALOGUE): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, AWS_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, AWS_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
   const count = (role: string, n: number): void => { if (n > 0) report.records[role] = (report.records[role] ?? 0) + n; };
 
@@ -1028,7 +1029,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   }
 
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, n]) => `${n} ${text}`).sort();
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, n]) => `${n} ${text}`).sort()];
   return { ok: true, fragment: b.fragment(), report };
 }
 

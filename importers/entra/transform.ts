@@ -25,22 +25,22 @@ const SOURCE = 'entra';
 
 /** Input files by endpoint. Order matters: the first matching pattern wins (sub-resources before lists). */
 export const ENTRA_FILES: readonly FileRole[] = [
-  { role: 'organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: 'GET /organization' },
-  { role: 'federatedIdentityCredentials', pattern: /federatedidentitycredential[^/]*\.json$/, produce: 'GET /applications/{id}/federatedIdentityCredentials, saved as applications/{id}/federatedIdentityCredentials.json' },
-  { role: 'passwordCredentials', pattern: /passwordcredential[^/]*\.json$/, produce: 'one passwordCredential (e.g. the answer of POST /applications/{id}/addPassword) or a list, saved as applications/{id}/passwordCredentials.json' },
-  { role: 'keyCredentials', pattern: /keycredential[^/]*\.json$/, produce: 'one keyCredential (e.g. the answer of POST /servicePrincipals/{id}/addTokenSigningCertificate) or a list, saved as servicePrincipals/{id}/keyCredentials.json' },
+  { role: 'organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: 'GET /organization', shape: { envelope: ['value'], single: true, fields: ['id', 'verifiedDomains'], marker: /#organization|microsoft\.graph\.organization\b/ } },
+  { role: 'federatedIdentityCredentials', pattern: /federatedidentitycredential[^/]*\.json$/, produce: 'GET /applications/{id}/federatedIdentityCredentials, saved as applications/{id}/federatedIdentityCredentials.json', shape: { envelope: ['value'], fields: ['issuer', 'subject', 'audiences'], marker: /federatedIdentityCredential/i } },
+  { role: 'passwordCredentials', pattern: /passwordcredential[^/]*\.json$/, produce: 'one passwordCredential (e.g. the answer of POST /applications/{id}/addPassword) or a list, saved as applications/{id}/passwordCredentials.json', shape: { envelope: ['value'], single: true, fields: ['keyId', 'hint', 'endDateTime'], marker: /passwordCredential/i } },
+  { role: 'keyCredentials', pattern: /keycredential[^/]*\.json$/, produce: 'one keyCredential (e.g. the answer of POST /servicePrincipals/{id}/addTokenSigningCertificate) or a list, saved as servicePrincipals/{id}/keyCredentials.json', shape: { envelope: ['value'], single: true, fields: ['keyId', 'type', 'usage'], marker: /keyCredential/i } },
   { role: 'owners', pattern: /((^|\/)(applications|serviceprincipals|groups)\/[^/]+\/owners[^/]*|(^|\/)(application|serviceprincipal)-owners\/[^/]+)\.json$/, produce: 'GET /applications/{id}/owners, /servicePrincipals/{id}/owners or /groups/{id}/owners, saved as applications/{id}/owners.json (groups/{id}/owners.json)' },
   { role: 'groupMembers', pattern: /(^|\/)groups\/[^/]+\/members[^/]*\.json$/, produce: 'GET /groups/{id}/members, saved as groups/{id}/members.json' },
   { role: 'directoryRoleMembers', pattern: /(^|\/)directoryroles\/[^/]+\/members[^/]*\.json$/, produce: 'GET /directoryRoles/{id}/members, saved as directoryRoles/{id}/members.json' },
-  { role: 'appRoleAssignments', pattern: /approleassign[^/]*\.json$/, produce: 'GET /servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo' },
-  { role: 'oauth2PermissionGrants', pattern: /oauth2permissiongrant[^/]*\.json$/, produce: 'GET /oauth2PermissionGrants' },
-  { role: 'roleAssignments', pattern: /roleassignments[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleAssignments' },
-  { role: 'roleDefinitions', pattern: /roledefinitions[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleDefinitions' },
-  { role: 'directoryRoles', pattern: /(^|\/)directoryroles[^/]*\.json$/, produce: 'GET /directoryRoles' },
-  { role: 'applications', pattern: /(^|\/)applications[^/]*\.json$/, produce: 'GET /applications' },
-  { role: 'servicePrincipals', pattern: /(^|\/)serviceprincipals[^/]*\.json$/, produce: 'GET /servicePrincipals' },
-  { role: 'users', pattern: /(^|\/)users[^/]*\.json$/, produce: 'GET /users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType' },
-  { role: 'groups', pattern: /(^|\/)groups[^/]*\.json$/, produce: 'GET /groups' },
+  { role: 'appRoleAssignments', pattern: /approleassign[^/]*\.json$/, produce: 'GET /servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo', shape: { envelope: ['value'], fields: ['appRoleId', 'principalId', 'resourceId'], marker: /appRoleAssign/i } },
+  { role: 'oauth2PermissionGrants', pattern: /oauth2permissiongrant[^/]*\.json$/, produce: 'GET /oauth2PermissionGrants', shape: { envelope: ['value'], fields: ['clientId', 'consentType', 'resourceId', 'scope'], marker: /oauth2PermissionGrant/i } },
+  { role: 'roleAssignments', pattern: /roleassignments[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleAssignments', shape: { envelope: ['value'], fields: ['roleDefinitionId', 'principalId', 'directoryScopeId'], marker: /roleAssignment/i } },
+  { role: 'roleDefinitions', pattern: /roledefinitions[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleDefinitions', shape: { envelope: ['value'], fields: ['rolePermissions', 'isBuiltIn'], marker: /roleDefinition/i } },
+  { role: 'directoryRoles', pattern: /(^|\/)directoryroles[^/]*\.json$/, produce: 'GET /directoryRoles', shape: { envelope: ['value'], fields: ['roleTemplateId', 'displayName'], marker: /#directoryRoles|microsoft\.graph\.directoryRole\b/ } },
+  { role: 'applications', pattern: /(^|\/)applications[^/]*\.json$/, produce: 'GET /applications', shape: { envelope: ['value'], single: true, fields: ['appId'], without: ['servicePrincipalType', 'appOwnerOrganizationId', 'servicePrincipalNames', 'appDisplayName'], marker: /#applications|microsoft\.graph\.application\b/ } },
+  { role: 'servicePrincipals', pattern: /(^|\/)serviceprincipals[^/]*\.json$/, produce: 'GET /servicePrincipals', shape: { envelope: ['value'], single: true, fields: ['appId'], anyOf: ['servicePrincipalType', 'appOwnerOrganizationId', 'servicePrincipalNames', 'appDisplayName'], marker: /#servicePrincipals|microsoft\.graph\.servicePrincipal\b/ } },
+  { role: 'users', pattern: /(^|\/)users[^/]*\.json$/, produce: 'GET /users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType', shape: { envelope: ['value'], single: true, fields: ['userPrincipalName'], marker: /#users|microsoft\.graph\.user\b/ } },
+  { role: 'groups', pattern: /(^|\/)groups[^/]*\.json$/, produce: 'GET /groups', shape: { envelope: ['value'], single: true, fields: ['displayName'], anyOf: ['securityEnabled', 'groupTypes', 'mailEnabled'], marker: /#groups|microsoft\.graph\.group\b/ } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -95,8 +95,9 @@ type ConsentMode = { mode: 'application' } | { mode: 'AllPrincipals' } | { mode:
 export function transformEntra(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, ENTRA_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, ENTRA_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const scopedFiles: { file: string; parent: { kind: ParentKind; id: string } }[] = [];
 
   function read<S extends z.ZodType>(role: string, schema: S, single = false, parentKinds?: readonly ParentKind[]): Scoped<z.output<S>>[] {
@@ -741,6 +742,6 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   }
 
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }

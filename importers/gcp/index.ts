@@ -19,17 +19,20 @@ export const GCP_FILES: readonly FileRole[] = [
     role: 'service account keys',
     pattern: /keys[^/]*\.json$|(^|\/)keys\/[^/]+\.json$/,
     produce: 'gcloud iam service-accounts keys list --iam-account=EMAIL --format=json > keys/EMAIL.json',
+    shape: { envelope: ['keys'], fields: ['name', 'validAfterTime'] },
   },
   {
     role: 'IAM policy',
     pattern: /iam-policy[^/]*\.json$/,
     produce: 'gcloud projects get-iam-policy PROJECT --format=json > iam-policy.json',
+    shape: { keys: ['bindings'] },
   },
   {
     role: 'service accounts',
     pattern: /service-?accounts?[^/]*\.json$/,
     produce: 'gcloud iam service-accounts list --project=PROJECT --format=json > service-accounts.json',
     required: true,
+    shape: { envelope: ['accounts'], fields: ['email', 'uniqueId'] },
   },
 ];
 
@@ -43,10 +46,12 @@ function readBindings(file: RawFile, lenient: boolean): { records: Located<Bindi
 }
 
 export function transformGcp(files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): ImporterResult {
-  const { byRole, ignored, missing } = classifyFiles(files, GCP_FILES);
+  const { byRole, ignored, missing, unrecognised, notes: fileNotes } = classifyFiles(files, GCP_FILES);
   const issues: InputIssue[] = [...missingFileIssues(missing)];
   const report = emptyReport();
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
+  report.notes.push(...fileNotes);
   const lenient = options.lenient === true;
   const collect = recordCollector(byRole, issues, report);
   const accounts = collect<ServiceAccount>('service accounts', (file) => parseRecords(serviceAccountSchema, file, ['accounts'], { lenient }));
@@ -64,7 +69,7 @@ export function transformGcp(files: readonly RawFile[], options: { lenient?: boo
   const project = projectOf({ accounts, keys }, options.tenant);
   if (!project.ok) return { ok: false, issues: [project.issue] };
   const built = buildGcp({ accounts, keys, projectBindings, accountBindings }, project.project);
-  return { ok: true, fragment: built.fragment, report: { ...built.report, records: report.records, skipped: report.skipped, ignoredFiles: report.ignoredFiles } };
+  return { ok: true, fragment: built.fragment, report: { ...built.report, records: report.records, skipped: report.skipped, ignoredFiles: report.ignoredFiles, unrecognised: report.unrecognised, notes: [...report.notes, ...built.report.notes] } };
 }
 
 export const gcpImporter: Importer = {
