@@ -30,12 +30,15 @@ import { CI_ISSUERS, trustEntries, type TrustEntry } from './trust.ts';
 export const PLATFORM = 'aws';
 const SOURCE = 'aws';
 
+/** The first columns of an IAM credential report (CSV). */
+const CREDENTIAL_REPORT_HEADER = /^\uFEFF?\s*user,arn,/;
+
 /** Input files by endpoint. The first matching pattern wins (last-used before access keys). */
 export const AWS_FILES: readonly FileRole[] = [
   { role: 'credentialReport', pattern: /credential-?report[^/]*\.(csv|json|txt)$/, produce: 'aws iam generate-credential-report; aws iam get-credential-report > credential-report.json (or the decoded CSV as credential-report.csv)', shape: { keys: ['Content', 'ReportFormat'], text: /^\uFEFF?\s*user,arn,/ } },
   { role: 'accessKeyLastUsed', pattern: /last-?used[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam get-access-key-last-used --access-key-id <id> > access-key-last-used/<id>.json', shape: { single: true, envelope: ['AccessKeyLastUsedList'], fields: ['AccessKeyLastUsed'] } },
   { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json', shape: { envelope: ['AccessKeyMetadata'], fields: ['AccessKeyId', 'Status'] } },
-  { role: 'authorizationDetails', pattern: /(authori[sz]ation-?details|authz-?details|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json', shape: { envelope: ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'], fields: [] } },
+  { role: 'authorizationDetails', pattern: /(authori[sz]ation[-_]?details|authz|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json', shape: { envelope: ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'], fields: [] } },
   { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json', shape: { envelope: ['Buckets'], fields: ['Name'] } },
   { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which credential each Secrets Manager secret holds (docs/importers/aws.md)' },
   { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json', shape: { envelope: ['SecretList'], fields: ['ARN', 'Name'] } },
@@ -201,19 +204,24 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
       const document = json(file);
       if (document === undefined) continue;
       const envelope = credentialReportEnvelopeSchema.safeParse(document);
-      if (!envelope.success) { for (const issue of fromZodIssues(envelope.error.issues, document, file.path)) issues.push(issue); continue; }
-      try {
-        text = new TextDecoder().decode(Uint8Array.from(atob(envelope.data.Content.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
-      } catch {
-        issues.push({ file: file.path, path: '$.Content', message: 'not base64', expected: 'the credential report CSV, base64-encoded (as get-credential-report returns it)', found: 'text that is not base64' });
-        continue;
+      if (!envelope.success) { for (const issue of fromZodIssues(envelope.error.issues, document, file.path)) problem(issue); continue; }
+      const content = envelope.data.Content;
+      // Collectors such as cloudmapper save the report with Content already decoded (the CSV itself).
+      if (CREDENTIAL_REPORT_HEADER.test(content)) text = content;
+      else {
+        try {
+          text = new TextDecoder().decode(Uint8Array.from(atob(content.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
+        } catch {
+          problem({ file: file.path, path: '$.Content', message: 'neither base64 nor CSV', expected: 'the credential report CSV, base64-encoded (as get-credential-report returns it) or decoded', found: 'text that is neither' });
+          continue;
+        }
       }
     }
     // The input boundary for the CSV report: every cell is scrubbed before a header is lower-cased or a cell read.
     const rows = parseCsv(text).map((row) => ({ ...row, cells: row.cells.map((cell) => scrubInput(cell)) }));
     const header = rows[0]?.cells.map((cell) => cell.trim().toLowerCase());
     if (!header || !header.includes('user') || !header.includes('arn')) {
-      issues.push({ file: file.path, path: '$', line: 1, message: 'not a credential report', expected: 'a CSV whose header names the columns user, arn, password_enabled, access_key_1_active, ...', found: header ? `a header ${JSON.stringify(header.slice(0, 4).join(','))}` : 'an empty file' });
+      problem({ file: file.path, path: '$', line: 1, message: 'not a credential report', expected: 'a CSV whose header names the columns user, arn, password_enabled, access_key_1_active, ...', found: header ? `a header ${JSON.stringify(header.slice(0, 4).join(','))}` : 'an empty file' });
       continue;
     }
     rows.slice(1).forEach((row, index) => {

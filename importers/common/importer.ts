@@ -162,9 +162,12 @@ function shapeDistance(document: unknown, shape: FileShape): { missing: string[]
   if (!record) return undefined;
   const missing = (shape.fields ?? []).filter((field) => !hasPath(record, field));
   const ruledOut = (shape.without ?? []).filter((field) => hasPath(record, field)).map((field) => `has ${field}`);
-  const total = (shape.fields ?? []).length + (shape.without?.length ?? 0);
+  const noneOf = shape.anyOf && !shape.anyOf.some((field) => hasPath(record, field)) ? [`one of ${shape.anyOf.join(', ')}`] : [];
+  const total = (shape.fields ?? []).length + (shape.anyOf ? 1 : 0);
   if (total === 0) return undefined;
-  return { missing: [...missing, ...ruledOut], ratio: (total - missing.length - ruledOut.length) / total };
+  // A field that rules the endpoint out halves the resemblance rather than counting as one more field missing.
+  const ratio = ((total - missing.length - noneOf.length) / total) * (ruledOut.length > 0 ? 0.5 : 1);
+  return { missing: [...missing, ...noneOf, ...ruledOut], ratio };
 }
 
 /**

@@ -125,14 +125,15 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   }
 
   const organizations = read('organization', organizationSchema, true);
-  const applications = read('applications', applicationSchema);
-  const servicePrincipals = read('servicePrincipals', servicePrincipalSchema);
+  // Lists (GET /applications) or one object each (GET /applications/{id}).
+  const applications = read('applications', applicationSchema, true);
+  const servicePrincipals = read('servicePrincipals', servicePrincipalSchema, true);
   const passwordFiles = read('passwordCredentials', passwordCredentialSchema, true, ['application', 'servicePrincipal']);
   const keyFiles = read('keyCredentials', keyCredentialSchema, true, ['application', 'servicePrincipal']);
   const federated = read('federatedIdentityCredentials', federatedIdentityCredentialSchema, true, ['application']);
   const owners = read('owners', directoryObjectSchema, false, ['application', 'servicePrincipal', 'group']);
-  const users = read('users', userSchema);
-  const groups = read('groups', groupSchema);
+  const users = read('users', userSchema, true);
+  const groups = read('groups', groupSchema, true);
   const groupMembers = read('groupMembers', directoryObjectSchema, false, ['group']);
   const grants = read('oauth2PermissionGrants', oauth2PermissionGrantSchema);
   const assignments = read('appRoleAssignments', appRoleAssignmentSchema);
@@ -322,9 +323,13 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const appOfSp = new Map<string, string>();
   for (const { value: sp } of servicePrincipals) {
     const type = sp.servicePrincipalType ?? 'Application';
+    // A `$select` that left appOwnerOrganizationId out says nothing about where the application is registered:
+    // it is not taken for one of this tenant's (whose administrators could add credentials to it).
+    const ownerUnknown = sp.appOwnerOrganizationId === undefined && !appByAppId.has(lower(sp.appId)) && type !== 'ManagedIdentity';
+    if (ownerUnknown) note('service principals without appOwnerOrganizationId (a $select left it out): where their application is registered is unknown, so it is not taken for one of this tenant\'s');
     const owner = lower(sp.appOwnerOrganizationId ?? tenant);
     const firstParty = MICROSOFT_TENANTS.has(owner);
-    const thirdParty = type !== 'ManagedIdentity' && owner !== tenant && !firstParty;
+    const thirdParty = ownerUnknown ? undefined : type !== 'ManagedIdentity' && owner !== tenant && !firstParty;
     const publisher = sp.verifiedPublisher?.displayName ?? sp.publisherName ?? undefined;
     const spNode = b.node({
       ...base, id: spNodeId(sp.id), kind: 'Identity', subtype: type === 'ManagedIdentity' ? 'workload' : 'service',
@@ -349,9 +354,9 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       appNode = b.node({
         ...base, tenant: owner, id: id('App', lower(sp.appId), owner), kind: 'App', name: sp.appDisplayName ?? sp.displayName ?? sp.appId,
         thirdParty, publisherVerified: Boolean(sp.verifiedPublisher?.verifiedPublisherId), vendor: firstParty ? 'Microsoft' : publisher,
-        properties: { clientId: lower(sp.appId), appId: lower(sp.appId), appOwnerOrganizationId: owner, firstParty: firstParty || undefined },
+        properties: { clientId: lower(sp.appId), appId: lower(sp.appId), appOwnerOrganizationId: ownerUnknown ? undefined : owner, ownerUnknown: ownerUnknown || undefined, firstParty: firstParty || undefined },
       });
-      if (owner === tenant) {
+      if (owner === tenant && !ownerUnknown) {
         note('service principals of this tenant whose application is not in applications.json');
         tenantApps.push(appNode);
       }

@@ -54,11 +54,11 @@ export const GITHUB_FILES: readonly FileRole[] = [
   { role: 'installations', pattern: /(^|\/)installations[^/]*\.json$/, produce: 'GET /orgs/{org}/installations', shape: { envelope: ['installations'], fields: ['app_slug', 'account', 'repository_selection'] } },
   { role: 'owners', pattern: /(^|\/)owners[^/]*\.json$/, produce: 'GET /orgs/{org}/members?role=admin, saved as owners.json' },
   { role: 'members', pattern: /(^|\/)members[^/]*\.json$/, produce: 'GET /orgs/{org}/members', shape: { fields: ['login', 'site_admin', 'type'], without: ['permissions', 'role_name'] } },
-  { role: 'teams', pattern: /(^|\/)teams[^/]*\.json$/, produce: 'GET /orgs/{org}/teams', shape: { fields: ['slug', 'privacy', 'repositories_url'] } },
+  { role: 'teams', pattern: /(^|\/)teams[^/]*\.json$/, produce: 'GET /orgs/{org}/teams', shape: { fields: ['slug', 'privacy'], anyOf: ['notification_setting', 'repositories_url', 'members_url', 'permission'] } },
   { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which node each Actions secret signs in as (docs/importers/github.md)' },
   { role: 'oidcTrusts', pattern: /(^|\/)oidc-trusts\.json$/, produce: 'written by you: which identities a repository\'s workflows assume through OIDC (docs/importers/github.md)' },
   { role: 'repositories', pattern: /(^|\/)repos(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}/repos', shape: { bareOnly: true, fields: ['full_name', 'owner', 'private', 'fork'] } },
-  { role: 'organization', pattern: /(^|\/)org(anization)?(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}', shape: { single: true, fields: ['login', 'repos_url', 'members_url'] } },
+  { role: 'organization', pattern: /(^|\/)org(anization)?(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}', shape: { single: true, fields: ['login'], anyOf: ['members_url', 'default_repository_permission', 'two_factor_requirement_enabled', 'members_can_create_repositories'] } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
