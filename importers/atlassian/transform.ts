@@ -89,7 +89,7 @@ export function transformAtlassian(files: readonly RawFile[], options: ImporterO
   const distinct = [...new Set(orgCandidates.map((c) => lower(c.id)))];
   const clash = orgCandidates.find((c) => lower(c.id) !== (optionTenant ? lower(optionTenant) : distinct[0]));
   if (clash) issues.push({ file: clash.file, path: clash.path, message: optionTenant ? '--tenant does not match the export' : 'several organizations in one export', expected: optionTenant ? `the organization given with --tenant (${optionTenant})` : `one organization per import (${distinct[0]})`, found: clash.id });
-  const orgId = optionTenant ?? orgCandidates[0]?.id;
+  const orgId = optionTenant ?? orgCandidates[0]?.id ?? (options.tenantFallback?.trim() || undefined);
   if (!orgId) issues.push({ path: '$', message: 'no organization id', expected: 'files under orgs/<org id>/, org API tokens naming user.orgId, or --tenant <org id>', found: 'none of them' });
   if (issues.length > 0 || !orgId) return { ok: false, issues };
 

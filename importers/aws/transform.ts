@@ -270,7 +270,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   }
 
   if (byRole.size === 0) {
-    issues.push({ path: '$', message: 'no AWS IAM files', expected: `files named like ${AWS_FILES.map((f) => f.pattern.source).slice(0, 4).join(', ')} (docs/importers/aws.md)`, found: files.length ? `only ${files.map((f) => f.path).slice(0, 3).join(', ')}` : 'no files' });
+    issues.push({ path: '$', message: 'no AWS IAM files', expected: `the responses of ${AWS_FILES.filter((f) => f.shape).map((f) => f.produce.split(' > ')[0]).slice(0, 4).join(', ')} (docs/importers/aws.md)`, found: files.length ? `only ${files.map((f) => f.path).slice(0, 3).join(', ')}` : 'no files' });
   }
 
   // --- The account: from the ARNs, or --tenant; one account per import.
@@ -287,8 +287,9 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   const optionTenant = options.tenant?.trim();
   if (optionTenant && !/^\d{12}$/.test(optionTenant)) issues.push({ path: '$', message: '--tenant is not an AWS account id', expected: 'a 12-digit account id', found: optionTenant });
   if (optionTenant && accounts[0] && optionTenant !== accounts[0]) { const where = seen.get(accounts[0])!; issues.push({ file: where.file, path: where.path, message: '--tenant does not match the export', expected: `the account given with --tenant (${optionTenant})`, found: accounts[0] }); }
-  const account = accounts[0] ?? optionTenant;
-  if (!account && issues.length === 0) issues.push({ path: '$', message: 'no account id', expected: 'ARNs in the export (get-account-authorization-details or a credential report) or --tenant <12-digit account id>', found: 'neither' });
+  const fallback = options.tenantFallback?.trim();
+  const account = accounts[0] ?? optionTenant ?? (fallback && /^\d{12}$/.test(fallback) ? fallback : undefined);
+  if (!account && issues.length === 0) issues.push({ path: '$', message: 'no account id', expected: 'ARNs in the export (get-account-authorization-details or a credential report) or --tenant <12-digit account id>', found: fallback ? `neither (the tenant folder ${JSON.stringify(fallback)} is not a 12-digit account id)` : 'neither' });
 
   // --- Policy documents, decoded and read now so that every bad document is reported with the others.
   const documentIssue = (file: string, path: string, reason: string): void => problem({ file, path, message: 'unreadable policy document', expected: 'a policy document: a JSON object, or URL-encoded JSON as the IAM API returns it', found: reason });

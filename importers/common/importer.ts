@@ -48,6 +48,11 @@ export interface ImporterOptions {
   lenient?: boolean;
   /** Tenant key when the files do not say (an Okta org, a Workspace domain, an Entra tenant id). */
   tenant?: string;
+  /**
+   * The tenant a workspace's folder names (`exports/<source>/<tenant>/`): used only where the files cannot say
+   * which tenant they are (where `import` would need --tenant), never against what they say.
+   */
+  tenantFallback?: string;
 }
 
 export interface ImporterReport {
@@ -73,6 +78,11 @@ export interface Importer {
   source: string;
   title: string;
   files: readonly FileRole[];
+  /**
+   * Top-level folders of the documented layout (`applications/<id>/...`, `orgs/<id>/...`): a workspace's
+   * `exports/<source>/` holding them is one export, not one tenant per subfolder.
+   */
+  folders?: readonly string[];
   transform(files: readonly RawFile[], options: ImporterOptions): ImporterResult;
 }
 

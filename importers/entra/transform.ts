@@ -148,7 +148,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   if (otherTenant) issues.push({ file: otherTenant.file, path: `${otherTenant.path}.id`, message: 'several tenants in one export', expected: `one tenant per import (${orgIds[0]}); import each tenant's folder separately`, found: lower(otherTenant.value.id) });
   const optionTenant = options.tenant?.trim() ? lower(options.tenant.trim()) : undefined;
   if (optionTenant && orgIds[0] && optionTenant !== orgIds[0]) issues.push({ file: organizations[0]!.file, path: `${organizations[0]!.path}.id`, message: '--tenant does not match the export', expected: `the tenant given with --tenant (${optionTenant})`, found: orgIds[0] });
-  const tenant = orgIds[0] ?? optionTenant;
+  const tenant = orgIds[0] ?? optionTenant ?? (options.tenantFallback?.trim() ? lower(options.tenantFallback.trim()) : undefined);
   if (!tenant) issues.push({ path: '$', message: 'no tenant id', expected: 'an organization.json file (GET /organization) or --tenant <tenant id>', found: 'neither' });
 
   // Every parent named by a file path must be in the export; checked before anything is built.

@@ -1,7 +1,7 @@
 // The gcp importer: one Google Cloud project's service accounts, their keys and IAM policies (files saved from
 // gcloud or the IAM REST API) and the pure transform to a Fragment. Workspace is importers/google-workspace.
 import type { InputIssue } from '../../engine/errors.ts';
-import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { bindingSchema, serviceAccountKeySchema, serviceAccountSchema, type Binding, type ServiceAccount, type ServiceAccountKey } from './schema.ts';
 import { buildGcp, projectOf } from './transform.ts';
@@ -45,7 +45,7 @@ function readBindings(file: RawFile, lenient: boolean): { records: Located<Bindi
   return parseRecords(bindingSchema, file, ['bindings'], { lenient });
 }
 
-export function transformGcp(files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): ImporterResult {
+export function transformGcp(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const { byRole, ignored, missing, unrecognised, notes: fileNotes } = classifyFiles(files, GCP_FILES);
   const issues: InputIssue[] = [...missingFileIssues(missing)];
   const report = emptyReport();
@@ -66,7 +66,7 @@ export function transformGcp(files: readonly RawFile[], options: { lenient?: boo
   });
   if (issues.length > 0) return { ok: false, issues };
 
-  const project = projectOf({ accounts, keys }, options.tenant);
+  const project = projectOf({ accounts, keys }, options.tenant, options.tenantFallback);
   if (!project.ok) return { ok: false, issues: [project.issue] };
   const built = buildGcp({ accounts, keys, projectBindings, accountBindings }, project.project);
   return { ok: true, fragment: built.fragment, report: { ...built.report, records: report.records, skipped: report.skipped, ignoredFiles: report.ignoredFiles, unrecognised: report.unrecognised, notes: [...report.notes, ...built.report.notes] } };
@@ -76,5 +76,6 @@ export const gcpImporter: Importer = {
   source: 'gcp',
   title: 'Google Cloud (one project)',
   files: GCP_FILES,
+  folders: ['keys', 'service-account-iam-policy', 'service-account-iam-policies'],
   transform: transformGcp,
 };

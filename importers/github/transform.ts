@@ -197,7 +197,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     ...repositories.map((r) => r.value.owner?.login ?? r.value.full_name.split('/')[0]),
   ].filter((login): login is string => Boolean(login)).map(lower);
   const inferred = [...new Set(named)];
-  const tenant = orgLogins[0] ?? optionTenant ?? (inferred.length === 1 ? inferred[0] : undefined);
+  const tenant = orgLogins[0] ?? optionTenant ?? (inferred.length === 1 ? inferred[0] : undefined) ?? (options.tenantFallback?.trim() ? lower(options.tenantFallback.trim()) : undefined);
   if (!tenant) {
     issues.push({ path: '$', message: 'no organization', expected: 'an org.json file (GET /orgs/{org}) or --tenant <org login>', found: inferred.length > 1 ? `several accounts named in the files (${inferred.slice(0, 5).join(', ')})` : 'neither' });
   }
@@ -263,7 +263,9 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     if (known) return known.nodeId;
     const visibility = repo.visibility ?? (repo.private === true ? 'private' : repo.private === false ? 'public' : undefined);
     const repoId = b.node({
-      ...base, id: id('Resource', repo.full_name), kind: 'Resource', name: repo.full_name, resourceType: 'repository', tags: ['source-code'],
+      // GitHub compares owner and repository names without case: the id is lower-cased so every spelling (and
+      // GitHound's, through its preset) is one node; the name keeps GitHub's spelling.
+      ...base, id: id('Resource', lower(repo.full_name)), kind: 'Resource', name: repo.full_name, resourceType: 'repository', tags: ['source-code'],
       properties: {
         repoId: repo.id ?? undefined, visibility, archived: repo.archived ?? undefined, fork: repo.fork ?? undefined, defaultBranch: repo.default_branch ?? undefined,
         description: repo.description ?? undefined, placeholder: placeholder || undefined,

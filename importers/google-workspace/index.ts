@@ -1,7 +1,7 @@
 // The google-workspace importer: which files it reads (one per Admin SDK endpoint, plus the hand-written
 // domain-wide delegation list) and the pure transform from them to a Fragment. GCP is importers/gcp.
 import type { InputIssue } from '../../engine/errors.ts';
-import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
 import { parseRecords, type RawFile } from '../common/records.ts';
 import { grantHistories, readTokenFile, type LocatedToken } from './read.ts';
 import { activitySchema, delegationSchema, groupSchema, memberSchema, userSchema, type Delegation, type GoogleActivity, type GoogleGroup, type GoogleMember, type GoogleUser } from './schema.ts';
@@ -49,7 +49,7 @@ export const WORKSPACE_FILES: readonly FileRole[] = [
   },
 ];
 
-export function transformWorkspace(files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): ImporterResult {
+export function transformWorkspace(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const { byRole, ignored, missing, unrecognised, notes: fileNotes } = classifyFiles(files, WORKSPACE_FILES);
   const issues: InputIssue[] = [...missingFileIssues(missing)];
   const report = emptyReport();
@@ -76,7 +76,7 @@ export function transformWorkspace(files: readonly RawFile[], options: { lenient
   if (byRole.has('tokens')) report.records.tokens = tokens.length;
   if (issues.length > 0) return { ok: false, issues };
 
-  const domain = primaryDomain(users, options.tenant);
+  const domain = primaryDomain(users, options.tenant, options.tenantFallback);
   if (!domain.ok) return { ok: false, issues: [domain.issue] };
   const emailById = new Map(users.map((u) => [u.value.id, u.value.primaryEmail.toLowerCase()]));
   const { histories, unattributed } = grantHistories(activities.map((a) => a.value), (profileId) => emailById.get(profileId));
@@ -97,5 +97,6 @@ export const googleWorkspaceImporter: Importer = {
   source: 'google-workspace',
   title: 'Google Workspace',
   files: WORKSPACE_FILES,
+  folders: ['tokens', 'groups', 'group-members'],
   transform: transformWorkspace,
 };

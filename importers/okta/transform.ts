@@ -534,6 +534,7 @@ function decideTenant(options: ImporterOptions, evidence: TenantEvidence, notes:
     return { tenant };
   }
   if (hosts.length === 1) return { tenant: hosts[0]! };
+  if (options.tenantFallback?.trim()) return { tenant: normaliseTenant(options.tenantFallback) };
   if (hosts.length > 1) {
     return { issue: { path: '$', message: 'the export names several Okta orgs', expected: 'links to one Okta org, or --tenant <org host> to say which org this export is', found: hosts.join(', ') } };
   }

@@ -124,7 +124,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
   }
   const otherOrg = organizations.find((o) => !sameOrg(o.value.Id, organizations[0]!.value.Id));
   if (otherOrg) issues.push({ file: otherOrg.file, path: `${otherOrg.path}.Id`, message: 'several orgs in one export', expected: `one org per import (${organizations[0]!.value.Id}); import each org's folder separately`, found: otherOrg.value.Id });
-  const orgId = organization?.value.Id ?? optionTenant;
+  const orgId = organization?.value.Id ?? optionTenant ?? (options.tenantFallback?.trim() || undefined);
   if (!orgId) issues.push({ path: '$', message: 'no org id', expected: 'an Organization.json file (SELECT Id, Name FROM Organization) or --tenant <org id>', found: 'neither' });
   if (issues.length > 0 || !orgId) return { ok: false, issues };
 

@@ -90,10 +90,11 @@ function installHistory(logs: readonly IntegrationLog[]): InstallHistory {
 }
 
 /** The workspace key: --tenant, or the one team id the files agree on. */
-function resolveTenant(candidates: { id: string; file: string; path: string }[], option: string | undefined): { tenant?: string; issue?: InputIssue } {
+function resolveTenant(candidates: { id: string; file: string; path: string }[], option: string | undefined, fallback?: string): { tenant?: string; issue?: InputIssue } {
   if (option?.trim()) return { tenant: option.trim() };
   const distinct = [...new Set(candidates.map((c) => c.id))];
   if (distinct.length === 1) return { tenant: distinct[0] };
+  if (fallback?.trim()) return { tenant: fallback.trim() };
   if (distinct.length === 0) {
     return { issue: { path: '$', message: 'no team id', expected: 'a team-info.json file (team.info), an admin.apps.requests.list answer naming its team, users.list members with team_id, or --tenant <team or enterprise id>', found: 'none of them' } };
   }
@@ -146,7 +147,7 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
     ...members.filter((m) => m.value.team_id).map((m) => ({ id: m.value.team_id!, file: m.file, path: `${m.path}.team_id` })),
     ...usergroups.filter((g) => g.value.team_id).map((g) => ({ id: g.value.team_id!, file: g.file, path: `${g.path}.team_id` })),
   ];
-  const { tenant: teamId, issue } = resolveTenant(candidates, options.tenant);
+  const { tenant: teamId, issue } = resolveTenant(candidates, options.tenant, options.tenantFallback);
   if (issue) issues.push(issue);
   if (issues.length > 0 || !teamId) return { ok: false, issues };
 
