@@ -27,6 +27,8 @@ export interface FileShape {
    * has one it must match, and a match outweighs field evidence.
    */
   marker?: RegExp;
+  /** A key whose object holds the whole response (Okta's app settings `{"jwks": {"keys": [...]}}`). */
+  unwrap?: string;
   /** For text files (CSV): the start of the text. */
   text?: RegExp;
 }
@@ -98,7 +100,8 @@ interface Sampled { records: Record<string, unknown>[]; envelopeKey?: string; ba
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const SAMPLE = 5;
 
-function sampleRecords(document: unknown, shape: FileShape): Sampled | undefined {
+function sampleRecords(whole: unknown, shape: FileShape): Sampled | undefined {
+  const document = shape.unwrap && isObject(whole) && isObject(whole[shape.unwrap]) ? whole[shape.unwrap] : whole;
   const envelope = shape.envelope ?? [];
   const fromPage = (page: Record<string, unknown>): { list: unknown[]; key: string } | undefined => {
     for (const key of envelope) if (Array.isArray(page[key])) return { list: page[key] as unknown[], key };

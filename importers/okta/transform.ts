@@ -36,12 +36,12 @@ export const OKTA_RESOURCES = resourcesTableSchema.parse(resourcesJson);
  */
 export const OKTA_FILES: readonly FileRole[] = [
   { role: 'role-targets', pattern: /(^|\/)(users|groups)\/[^/]+\/roles\/[^/]+\/targets\/groups[^/]*\.json$/, produce: 'GET /api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups, GET /api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups' },
-  { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users' },
-  { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups' },
+  { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users', shape: { fields: ['scope', 'syncState', '_links.app'] } },
+  { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups', shape: { fields: ['priority', 'profile', '_links.app'] } },
   { role: 'grants', pattern: /(^|\/)(apps\/[^/]+\/grants[^/]*|users\/[^/]+\/(clients\/[^/]+\/)?grants[^/]*|(app|user)-grants[^/]*|grants[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/grants, GET /api/v1/users/{userId}/grants', shape: { fields: ['scopeId', 'clientId', 'issuer'] } },
   { role: 'refresh-tokens', pattern: /(^|\/)(apps\/[^/]+\/tokens[^/]*|users\/[^/]+\/clients\/[^/]+\/tokens[^/]*|(app-)?refresh-tokens[^/]*|app-tokens[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/tokens, GET /api/v1/users/{userId}/clients/{clientId}/tokens', shape: { fields: ['clientId', 'userId', 'scopes', 'issuer'] } },
   { role: 'client-secrets', pattern: /(^|\/)(apps\/[^/]+\/credentials\/secrets[^/]*|(app-)?client-secrets[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/secrets', shape: { fields: ['secret_hash'] } },
-  { role: 'jwks', pattern: /(^|\/)(apps\/[^/]+\/credentials\/jwks[^/]*|(app-)?jwks[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/jwks', shape: { envelope: ['keys'], single: true, fields: ['kid', 'kty'] } },
+  { role: 'jwks', pattern: /(^|\/)(apps\/[^/]+\/credentials\/jwks[^/]*|(app-)?jwks[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/jwks', shape: { envelope: ['keys'], unwrap: 'jwks', single: true, fields: ['kid', 'kty'] } },
   { role: 'user-roles', pattern: /(^|\/)(users\/[^/]+\/roles[^/]*|user-roles[^/]*)\.json$/, produce: 'GET /api/v1/users/{userId}/roles' },
   { role: 'group-roles', pattern: /(^|\/)(groups\/[^/]+\/roles[^/]*|group-roles[^/]*)\.json$/, produce: 'GET /api/v1/groups/{groupId}/roles' },
   { role: 'group-members', pattern: /(^|\/)(groups\/[^/]+\/users[^/]*|group-(members|users)[^/]*)\.json$/, produce: 'GET /api/v1/groups/{groupId}/users' },
