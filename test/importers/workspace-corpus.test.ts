@@ -232,5 +232,15 @@ describe('tenant subfolders', () => {
     expect(imports.map((i) => i.folder)).toEqual(['exports/atlassian']);
     expect(imports[0]!.report.records).toEqual({ orgTokens: 1, userTokens: 1 });
   });
+
+  it('Atlassian per-user tokens alone load under an organization folder (no org id in the files)', () => {
+    const dir = tempDir();
+    const org = '1c2d3e4f-0000-4000-8000-00000000a71a';
+    mkdirSync(join(dir, `exports/atlassian/${org}/users/5b10ac8d82e05b22cc7d4ef5`), { recursive: true });
+    writeFileSync(join(dir, `exports/atlassian/${org}/users/5b10ac8d82e05b22cc7d4ef5/api-tokens.json`), JSON.stringify([{ id: 'tok-2', label: 'laptop', createdAt: '2025-01-01T00:00:00Z' }]));
+    const { imports, graph } = loadWorkspace(dir);
+    expect(imports.map((i) => i.folder)).toEqual([`exports/atlassian/${org}`]);
+    expect(toFragment(graph).nodes.filter((n) => n.kind === 'Platform').map((n) => n.tenant)).toEqual([org]);
+  });
 });
 
