@@ -129,6 +129,14 @@ function readMapping(path: string | undefined) {
   }
 }
 
+/** The kinds a --mapping file names, so those the input lacks can be warned about. */
+export function requestedKinds(user: { value: unknown; file: string } | undefined): { file: string; nodes: string[]; edges: string[] } | undefined {
+  if (!user || user.value === null || typeof user.value !== 'object') return undefined;
+  const { nodes, edges } = user.value as { nodes?: unknown; edges?: unknown };
+  const keys = (value: unknown): string[] => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
+  return { file: user.file, nodes: keys(nodes), edges: keys(edges) };
+}
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const kindList = (counts: readonly { kind: string; count: number }[]): string => counts.slice(0, 15).map((c) => `${c.kind} (${c.count})`).join(', ') + (counts.length > 15 ? `, and ${counts.length - 15} more` : '');
 
@@ -146,6 +154,7 @@ function printReport(io: Io, report: OpenGraphReport): void {
     for (const issue of report.unmatched.slice(0, 20)) io.out(`  ${issue.file ?? ''} ${issue.path}: ${issue.message}`);
     if (report.unmatchedCount > 20) io.out(`  ... and ${report.unmatchedCount - 20} more (--format json lists ${report.unmatched.length})`);
   }
+  for (const warning of report.warnings) io.out(`warning: ${warning}`);
   if (report.duplicateNodes > 0) io.out(`${plural(report.duplicateNodes, 'repeated node id')}: the first occurrence was kept`);
   if (report.skipped.length > 0) {
     io.out(`skipped ${plural(report.skipped.length, 'invalid element')} (--lenient):`);
@@ -180,9 +189,10 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
       // The snapshot's schema decides which kinds are ours; it is read again under the lock if it changed meanwhile.
       const before = snapshotState(target, flags.replace);
       const schema = before.graph?.schema;
-      const mapping = buildMapping(schema ?? DEFAULT_SCHEMA, readMapping(flags.mapping));
+      const userMapping = readMapping(flags.mapping);
+      const mapping = buildMapping(schema ?? DEFAULT_SCHEMA, userMapping);
       if (!mapping.ok) throw new BlastmapError('INVALID_INPUT', `${plural(mapping.issues.length, 'problem')} in the mapping ${flags.mapping}; nothing was imported`, { issues: mapping.issues });
-      const transform = new OpenGraphTransform({ mapping: mapping.mapping, schema, tenant: flags.tenant, lenient: flags.lenient });
+      const transform = new OpenGraphTransform({ mapping: mapping.mapping, schema, tenant: flags.tenant, lenient: flags.lenient, requested: requestedKinds(userMapping) });
       const bar = progressBar(io, 'reading OpenGraph', inputs.reduce((sum, input) => sum + input.size, 0));
       try {
         await streamOpenGraph(inputs, transform, (bytes) => bar.update(bytes));

@@ -55,6 +55,11 @@ function printImporterReport(io: Io, report: ImporterReport): void {
     for (const s of report.unknownScopes.slice(0, 20)) io.out(`  ${s.scope} (${s.count}x) -> ${s.assumedLevel}`);
   }
   if (report.ignoredFiles.length > 0) io.out(`ignored files no endpoint matched: ${report.ignoredFiles.join(', ')}`);
+  for (const file of report.unrecognised ?? []) {
+    if (file.closest.length === 0) continue;
+    io.out(`  ${file.file} resembles:`);
+    for (const shape of file.closest) io.out(`    ${shape}`);
+  }
   for (const note of report.notes) io.out(`note: ${note}`);
 }
 

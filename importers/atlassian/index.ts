@@ -7,5 +7,6 @@ export const atlassianImporter: Importer = {
   source: 'atlassian',
   title: 'Atlassian',
   files: ATLASSIAN_FILES,
+  folders: ['orgs', 'users', 'user-api-tokens'],
   transform: transformAtlassian,
 };

@@ -17,9 +17,9 @@ const ORG_PATH = /(?:^|\/)orgs\/([^/]+)\//i;
 
 /** Input files by endpoint; per-account token files come first so that `users/<id>/api-tokens.json` is theirs. */
 export const ATLASSIAN_FILES: readonly FileRole[] = [
-  { role: 'userTokens', pattern: /(^|\/)(users\/[^/]+\/(manage\/)?api-tokens[^/]*|user-api-tokens\/[^/]+)\.json$/, produce: `${ADMIN} "https://api.atlassian.com/users/$ACCOUNT_ID/manage/api-tokens" > users/$ACCOUNT_ID/api-tokens.json` },
-  { role: 'orgTokens', pattern: /(^|\/)(org-)?api-tokens[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/api-access/v1/orgs/$ORG_ID/api-tokens" > orgs/$ORG_ID/api-tokens.json` },
-  { role: 'users', pattern: /(^|\/)(org-)?users[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/v1/orgs/$ORG_ID/users" > orgs/$ORG_ID/users.json` },
+  { role: 'userTokens', pattern: /(^|\/)(users\/[^/]+\/(manage\/)?api-tokens[^/]*|user-api-tokens\/[^/]+)\.json$/, produce: `${ADMIN} "https://api.atlassian.com/users/$ACCOUNT_ID/manage/api-tokens" > users/$ACCOUNT_ID/api-tokens.json`, shape: { fields: ['id', 'label', 'lastAccess'] } },
+  { role: 'orgTokens', pattern: /(^|\/)(org-)?api-tokens[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/api-access/v1/orgs/$ORG_ID/api-tokens" > orgs/$ORG_ID/api-tokens.json`, shape: { envelope: ['data'], fields: ['id', 'user'] } },
+  { role: 'users', pattern: /(^|\/)(org-)?users[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/v1/orgs/$ORG_ID/users" > orgs/$ORG_ID/users.json`, shape: { envelope: ['data'], fields: ['account_id'] } },
 ];
 
 /** Token statuses that still authenticate; any other status (revoked, blocked, expired ...) does not. */
@@ -57,8 +57,9 @@ interface Token {
 export function transformAtlassian(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, ATLASSIAN_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, ATLASSIAN_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const notes = new Map<string, number>();
   const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
   const orgCandidates: { id: string; file: string; path: string }[] = [];
@@ -88,7 +89,7 @@ export function transformAtlassian(files: readonly RawFile[], options: ImporterO
   const distinct = [...new Set(orgCandidates.map((c) => lower(c.id)))];
   const clash = orgCandidates.find((c) => lower(c.id) !== (optionTenant ? lower(optionTenant) : distinct[0]));
   if (clash) issues.push({ file: clash.file, path: clash.path, message: optionTenant ? '--tenant does not match the export' : 'several organizations in one export', expected: optionTenant ? `the organization given with --tenant (${optionTenant})` : `one organization per import (${distinct[0]})`, found: clash.id });
-  const orgId = optionTenant ?? orgCandidates[0]?.id;
+  const orgId = optionTenant ?? orgCandidates[0]?.id ?? (options.tenantFallback?.trim() || undefined);
   if (!orgId) issues.push({ path: '$', message: 'no organization id', expected: 'files under orgs/<org id>/, org API tokens naming user.orgId, or --tenant <org id>', found: 'none of them' });
   if (issues.length > 0 || !orgId) return { ok: false, issues };
 
@@ -181,6 +182,6 @@ export function transformAtlassian(files: readonly RawFile[], options: ImporterO
   const assumedOwners = new Set([...tokens.values()].filter((t) => !accounts.get(t.accountId)!.fromDirectory).map((t) => t.accountId)).size;
   if (assumedOwners > 0) note('token owners without a users.json entry: assumed to have write access to the organization\'s sites', assumedOwners);
 
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }

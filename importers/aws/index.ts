@@ -7,5 +7,6 @@ export const awsImporter: Importer = {
   source: 'aws',
   title: 'AWS IAM',
   files: AWS_FILES,
+  folders: ['access-keys', 'access-key-last-used'],
   transform: (files, options) => transformAws(files, options),
 };

@@ -30,17 +30,20 @@ import { CI_ISSUERS, trustEntries, type TrustEntry } from './trust.ts';
 export const PLATFORM = 'aws';
 const SOURCE = 'aws';
 
+/** The first columns of an IAM credential report (CSV). */
+const CREDENTIAL_REPORT_HEADER = /^\uFEFF?\s*user,arn,/;
+
 /** Input files by endpoint. The first matching pattern wins (last-used before access keys). */
 export const AWS_FILES: readonly FileRole[] = [
-  { role: 'credentialReport', pattern: /credential-?report[^/]*\.(csv|json|txt)$/, produce: 'aws iam generate-credential-report; aws iam get-credential-report > credential-report.json (or the decoded CSV as credential-report.csv)' },
-  { role: 'accessKeyLastUsed', pattern: /last-?used[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam get-access-key-last-used --access-key-id <id> > access-key-last-used/<id>.json' },
-  { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json' },
-  { role: 'authorizationDetails', pattern: /(authori[sz]ation-?details|authz-?details|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json' },
-  { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json' },
+  { role: 'credentialReport', pattern: /credential-?report[^/]*\.(csv|json|txt)$/, produce: 'aws iam generate-credential-report; aws iam get-credential-report > credential-report.json (or the decoded CSV as credential-report.csv)', shape: { keys: ['Content', 'ReportFormat'], text: /^\uFEFF?\s*user,arn,/ } },
+  { role: 'accessKeyLastUsed', pattern: /last-?used[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam get-access-key-last-used --access-key-id <id> > access-key-last-used/<id>.json', shape: { single: true, envelope: ['AccessKeyLastUsedList'], fields: ['AccessKeyLastUsed'] } },
+  { role: 'accessKeys', pattern: /access-?keys?[^/]*(\/[^/]+)?\.json$/, produce: 'aws iam list-access-keys --user-name <user> > access-keys/<user>.json', shape: { envelope: ['AccessKeyMetadata'], fields: ['AccessKeyId', 'Status'] } },
+  { role: 'authorizationDetails', pattern: /(authori[sz]ation[-_]?details|authz|gaad)[^/]*\.json$/, produce: 'aws iam get-account-authorization-details > account-authorization-details.json', shape: { envelope: ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'], fields: [] } },
+  { role: 'buckets', pattern: /(^|\/)(list-)?buckets[^/]*\.json$/, produce: 'aws s3api list-buckets > buckets.json', shape: { envelope: ['Buckets'], fields: ['Name'] } },
   { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which credential each Secrets Manager secret holds (docs/importers/aws.md)' },
-  { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json' },
-  { role: 'functions', pattern: /(^|\/)(list-)?(lambda-)?functions[^/]*\.json$/, produce: 'aws lambda list-functions > functions.json' },
-  { role: 'tables', pattern: /(^|\/)(list-)?(dynamodb-)?tables[^/]*\.json$/, produce: 'aws dynamodb list-tables > tables.json' },
+  { role: 'secrets', pattern: /(^|\/)(list-)?secrets[^/]*\.json$/, produce: 'aws secretsmanager list-secrets > secrets.json', shape: { envelope: ['SecretList'], fields: ['ARN', 'Name'] } },
+  { role: 'functions', pattern: /(^|\/)(list-)?(lambda-)?functions[^/]*\.json$/, produce: 'aws lambda list-functions > functions.json', shape: { envelope: ['Functions'], fields: ['FunctionName', 'FunctionArn'] } },
+  { role: 'tables', pattern: /(^|\/)(list-)?(dynamodb-)?tables[^/]*\.json$/, produce: 'aws dynamodb list-tables > tables.json', shape: { envelope: ['TableNames'], fields: [] } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -109,8 +112,9 @@ interface Evaluated {
 export function transformAws(files: readonly RawFile[], options: ImporterOptions, catalogue: AwsCatalogue = DEFAULT_CATALOGUE): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, AWS_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, AWS_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
   const count = (role: string, n: number): void => { if (n > 0) report.records[role] = (report.records[role] ?? 0) + n; };
 
@@ -200,19 +204,24 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
       const document = json(file);
       if (document === undefined) continue;
       const envelope = credentialReportEnvelopeSchema.safeParse(document);
-      if (!envelope.success) { for (const issue of fromZodIssues(envelope.error.issues, document, file.path)) issues.push(issue); continue; }
-      try {
-        text = new TextDecoder().decode(Uint8Array.from(atob(envelope.data.Content.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
-      } catch {
-        issues.push({ file: file.path, path: '$.Content', message: 'not base64', expected: 'the credential report CSV, base64-encoded (as get-credential-report returns it)', found: 'text that is not base64' });
-        continue;
+      if (!envelope.success) { for (const issue of fromZodIssues(envelope.error.issues, document, file.path)) problem(issue); continue; }
+      const content = envelope.data.Content;
+      // Collectors such as cloudmapper save the report with Content already decoded (the CSV itself).
+      if (CREDENTIAL_REPORT_HEADER.test(content)) text = content;
+      else {
+        try {
+          text = new TextDecoder().decode(Uint8Array.from(atob(content.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
+        } catch {
+          problem({ file: file.path, path: '$.Content', message: 'neither base64 nor CSV', expected: 'the credential report CSV, base64-encoded (as get-credential-report returns it) or decoded', found: 'text that is neither' });
+          continue;
+        }
       }
     }
     // The input boundary for the CSV report: every cell is scrubbed before a header is lower-cased or a cell read.
     const rows = parseCsv(text).map((row) => ({ ...row, cells: row.cells.map((cell) => scrubInput(cell)) }));
     const header = rows[0]?.cells.map((cell) => cell.trim().toLowerCase());
     if (!header || !header.includes('user') || !header.includes('arn')) {
-      issues.push({ file: file.path, path: '$', line: 1, message: 'not a credential report', expected: 'a CSV whose header names the columns user, arn, password_enabled, access_key_1_active, ...', found: header ? `a header ${JSON.stringify(header.slice(0, 4).join(','))}` : 'an empty file' });
+      problem({ file: file.path, path: '$', line: 1, message: 'not a credential report', expected: 'a CSV whose header names the columns user, arn, password_enabled, access_key_1_active, ...', found: header ? `a header ${JSON.stringify(header.slice(0, 4).join(','))}` : 'an empty file' });
       continue;
     }
     rows.slice(1).forEach((row, index) => {
@@ -261,7 +270,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   }
 
   if (byRole.size === 0) {
-    issues.push({ path: '$', message: 'no AWS IAM files', expected: `files named like ${AWS_FILES.map((f) => f.pattern.source).slice(0, 4).join(', ')} (docs/importers/aws.md)`, found: files.length ? `only ${files.map((f) => f.path).slice(0, 3).join(', ')}` : 'no files' });
+    issues.push({ path: '$', message: 'no AWS IAM files', expected: `the responses of ${AWS_FILES.filter((f) => f.shape).map((f) => f.produce.split(' > ')[0]).slice(0, 4).join(', ')} (docs/importers/aws.md)`, found: files.length ? `only ${files.map((f) => f.path).slice(0, 3).join(', ')}` : 'no files' });
   }
 
   // --- The account: from the ARNs, or --tenant; one account per import.
@@ -278,8 +287,9 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   const optionTenant = options.tenant?.trim();
   if (optionTenant && !/^\d{12}$/.test(optionTenant)) issues.push({ path: '$', message: '--tenant is not an AWS account id', expected: 'a 12-digit account id', found: optionTenant });
   if (optionTenant && accounts[0] && optionTenant !== accounts[0]) { const where = seen.get(accounts[0])!; issues.push({ file: where.file, path: where.path, message: '--tenant does not match the export', expected: `the account given with --tenant (${optionTenant})`, found: accounts[0] }); }
-  const account = accounts[0] ?? optionTenant;
-  if (!account && issues.length === 0) issues.push({ path: '$', message: 'no account id', expected: 'ARNs in the export (get-account-authorization-details or a credential report) or --tenant <12-digit account id>', found: 'neither' });
+  const fallback = options.tenantFallback?.trim();
+  const account = accounts[0] ?? optionTenant ?? (fallback && /^\d{12}$/.test(fallback) ? fallback : undefined);
+  if (!account && issues.length === 0) issues.push({ path: '$', message: 'no account id', expected: 'ARNs in the export (get-account-authorization-details or a credential report) or --tenant <12-digit account id>', found: fallback ? `neither (the tenant folder ${JSON.stringify(fallback)} is not a 12-digit account id)` : 'neither' });
 
   // --- Policy documents, decoded and read now so that every bad document is reported with the others.
   const documentIssue = (file: string, path: string, reason: string): void => problem({ file, path, message: 'unreadable policy document', expected: 'a policy document: a JSON object, or URL-encoded JSON as the IAM API returns it', found: reason });
@@ -1028,7 +1038,7 @@ export function transformAws(files: readonly RawFile[], options: ImporterOptions
   }
 
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, n]) => `${n} ${text}`).sort();
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, n]) => `${n} ${text}`).sort()];
   return { ok: true, fragment: b.fragment(), report };
 }
 

@@ -7,5 +7,6 @@ export const entraImporter: Importer = {
   source: 'entra',
   title: 'Microsoft Entra ID',
   files: ENTRA_FILES,
+  folders: ['applications', 'servicePrincipals', 'groups', 'directoryRoles', 'roleManagement', 'users'],
   transform: transformEntra,
 };

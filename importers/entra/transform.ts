@@ -25,22 +25,22 @@ const SOURCE = 'entra';
 
 /** Input files by endpoint. Order matters: the first matching pattern wins (sub-resources before lists). */
 export const ENTRA_FILES: readonly FileRole[] = [
-  { role: 'organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: 'GET /organization' },
-  { role: 'federatedIdentityCredentials', pattern: /federatedidentitycredential[^/]*\.json$/, produce: 'GET /applications/{id}/federatedIdentityCredentials, saved as applications/{id}/federatedIdentityCredentials.json' },
-  { role: 'passwordCredentials', pattern: /passwordcredential[^/]*\.json$/, produce: 'one passwordCredential (e.g. the answer of POST /applications/{id}/addPassword) or a list, saved as applications/{id}/passwordCredentials.json' },
-  { role: 'keyCredentials', pattern: /keycredential[^/]*\.json$/, produce: 'one keyCredential (e.g. the answer of POST /servicePrincipals/{id}/addTokenSigningCertificate) or a list, saved as servicePrincipals/{id}/keyCredentials.json' },
+  { role: 'organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: 'GET /organization', shape: { envelope: ['value'], single: true, fields: ['id', 'verifiedDomains'], marker: /#organization|microsoft\.graph\.organization\b/ } },
+  { role: 'federatedIdentityCredentials', pattern: /federatedidentitycredential[^/]*\.json$/, produce: 'GET /applications/{id}/federatedIdentityCredentials, saved as applications/{id}/federatedIdentityCredentials.json', shape: { envelope: ['value'], fields: ['issuer', 'subject', 'audiences'], marker: /federatedIdentityCredential/i } },
+  { role: 'passwordCredentials', pattern: /passwordcredential[^/]*\.json$/, produce: 'one passwordCredential (e.g. the answer of POST /applications/{id}/addPassword) or a list, saved as applications/{id}/passwordCredentials.json', shape: { envelope: ['value'], single: true, fields: ['keyId', 'hint', 'endDateTime'], marker: /passwordCredential/i } },
+  { role: 'keyCredentials', pattern: /keycredential[^/]*\.json$/, produce: 'one keyCredential (e.g. the answer of POST /servicePrincipals/{id}/addTokenSigningCertificate) or a list, saved as servicePrincipals/{id}/keyCredentials.json', shape: { envelope: ['value'], single: true, fields: ['keyId', 'type', 'usage'], marker: /keyCredential/i } },
   { role: 'owners', pattern: /((^|\/)(applications|serviceprincipals|groups)\/[^/]+\/owners[^/]*|(^|\/)(application|serviceprincipal)-owners\/[^/]+)\.json$/, produce: 'GET /applications/{id}/owners, /servicePrincipals/{id}/owners or /groups/{id}/owners, saved as applications/{id}/owners.json (groups/{id}/owners.json)' },
   { role: 'groupMembers', pattern: /(^|\/)groups\/[^/]+\/members[^/]*\.json$/, produce: 'GET /groups/{id}/members, saved as groups/{id}/members.json' },
   { role: 'directoryRoleMembers', pattern: /(^|\/)directoryroles\/[^/]+\/members[^/]*\.json$/, produce: 'GET /directoryRoles/{id}/members, saved as directoryRoles/{id}/members.json' },
-  { role: 'appRoleAssignments', pattern: /approleassign[^/]*\.json$/, produce: 'GET /servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo' },
-  { role: 'oauth2PermissionGrants', pattern: /oauth2permissiongrant[^/]*\.json$/, produce: 'GET /oauth2PermissionGrants' },
-  { role: 'roleAssignments', pattern: /roleassignments[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleAssignments' },
-  { role: 'roleDefinitions', pattern: /roledefinitions[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleDefinitions' },
-  { role: 'directoryRoles', pattern: /(^|\/)directoryroles[^/]*\.json$/, produce: 'GET /directoryRoles' },
-  { role: 'applications', pattern: /(^|\/)applications[^/]*\.json$/, produce: 'GET /applications' },
-  { role: 'servicePrincipals', pattern: /(^|\/)serviceprincipals[^/]*\.json$/, produce: 'GET /servicePrincipals' },
-  { role: 'users', pattern: /(^|\/)users[^/]*\.json$/, produce: 'GET /users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType' },
-  { role: 'groups', pattern: /(^|\/)groups[^/]*\.json$/, produce: 'GET /groups' },
+  { role: 'appRoleAssignments', pattern: /approleassign[^/]*\.json$/, produce: 'GET /servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo', shape: { envelope: ['value'], fields: ['appRoleId', 'principalId', 'resourceId'], marker: /appRoleAssign/i } },
+  { role: 'oauth2PermissionGrants', pattern: /oauth2permissiongrant[^/]*\.json$/, produce: 'GET /oauth2PermissionGrants', shape: { envelope: ['value'], fields: ['clientId', 'consentType', 'resourceId', 'scope'], marker: /oauth2PermissionGrant/i } },
+  { role: 'roleAssignments', pattern: /roleassignments[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleAssignments', shape: { envelope: ['value'], fields: ['roleDefinitionId', 'principalId', 'directoryScopeId'], marker: /roleAssignment/i } },
+  { role: 'roleDefinitions', pattern: /roledefinitions[^/]*\.json$/, produce: 'GET /roleManagement/directory/roleDefinitions', shape: { envelope: ['value'], fields: ['rolePermissions', 'isBuiltIn'], marker: /roleDefinition/i } },
+  { role: 'directoryRoles', pattern: /(^|\/)directoryroles[^/]*\.json$/, produce: 'GET /directoryRoles', shape: { envelope: ['value'], fields: ['roleTemplateId', 'displayName'], marker: /#directoryRoles|microsoft\.graph\.directoryRole\b/ } },
+  { role: 'applications', pattern: /(^|\/)applications[^/]*\.json$/, produce: 'GET /applications', shape: { envelope: ['value'], single: true, fields: ['appId'], without: ['servicePrincipalType', 'appOwnerOrganizationId', 'servicePrincipalNames', 'appDisplayName'], marker: /#applications|microsoft\.graph\.application\b/ } },
+  { role: 'servicePrincipals', pattern: /(^|\/)serviceprincipals[^/]*\.json$/, produce: 'GET /servicePrincipals', shape: { envelope: ['value'], single: true, fields: ['appId'], anyOf: ['servicePrincipalType', 'appOwnerOrganizationId', 'servicePrincipalNames', 'appDisplayName'], marker: /#servicePrincipals|microsoft\.graph\.servicePrincipal\b/ } },
+  { role: 'users', pattern: /(^|\/)users[^/]*\.json$/, produce: 'GET /users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType', shape: { envelope: ['value'], single: true, fields: ['userPrincipalName'], marker: /#users|microsoft\.graph\.user\b/ } },
+  { role: 'groups', pattern: /(^|\/)groups[^/]*\.json$/, produce: 'GET /groups', shape: { envelope: ['value'], single: true, fields: ['displayName'], anyOf: ['securityEnabled', 'groupTypes', 'mailEnabled'], marker: /#groups|microsoft\.graph\.group\b/ } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -95,8 +95,9 @@ type ConsentMode = { mode: 'application' } | { mode: 'AllPrincipals' } | { mode:
 export function transformEntra(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, ENTRA_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, ENTRA_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const scopedFiles: { file: string; parent: { kind: ParentKind; id: string } }[] = [];
 
   function read<S extends z.ZodType>(role: string, schema: S, single = false, parentKinds?: readonly ParentKind[]): Scoped<z.output<S>>[] {
@@ -124,14 +125,15 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   }
 
   const organizations = read('organization', organizationSchema, true);
-  const applications = read('applications', applicationSchema);
-  const servicePrincipals = read('servicePrincipals', servicePrincipalSchema);
+  // Lists (GET /applications) or one object each (GET /applications/{id}).
+  const applications = read('applications', applicationSchema, true);
+  const servicePrincipals = read('servicePrincipals', servicePrincipalSchema, true);
   const passwordFiles = read('passwordCredentials', passwordCredentialSchema, true, ['application', 'servicePrincipal']);
   const keyFiles = read('keyCredentials', keyCredentialSchema, true, ['application', 'servicePrincipal']);
   const federated = read('federatedIdentityCredentials', federatedIdentityCredentialSchema, true, ['application']);
   const owners = read('owners', directoryObjectSchema, false, ['application', 'servicePrincipal', 'group']);
-  const users = read('users', userSchema);
-  const groups = read('groups', groupSchema);
+  const users = read('users', userSchema, true);
+  const groups = read('groups', groupSchema, true);
   const groupMembers = read('groupMembers', directoryObjectSchema, false, ['group']);
   const grants = read('oauth2PermissionGrants', oauth2PermissionGrantSchema);
   const assignments = read('appRoleAssignments', appRoleAssignmentSchema);
@@ -146,7 +148,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   if (otherTenant) issues.push({ file: otherTenant.file, path: `${otherTenant.path}.id`, message: 'several tenants in one export', expected: `one tenant per import (${orgIds[0]}); import each tenant's folder separately`, found: lower(otherTenant.value.id) });
   const optionTenant = options.tenant?.trim() ? lower(options.tenant.trim()) : undefined;
   if (optionTenant && orgIds[0] && optionTenant !== orgIds[0]) issues.push({ file: organizations[0]!.file, path: `${organizations[0]!.path}.id`, message: '--tenant does not match the export', expected: `the tenant given with --tenant (${optionTenant})`, found: orgIds[0] });
-  const tenant = orgIds[0] ?? optionTenant;
+  const tenant = orgIds[0] ?? optionTenant ?? (options.tenantFallback?.trim() ? lower(options.tenantFallback.trim()) : undefined);
   if (!tenant) issues.push({ path: '$', message: 'no tenant id', expected: 'an organization.json file (GET /organization) or --tenant <tenant id>', found: 'neither' });
 
   // Every parent named by a file path must be in the export; checked before anything is built.
@@ -321,9 +323,13 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const appOfSp = new Map<string, string>();
   for (const { value: sp } of servicePrincipals) {
     const type = sp.servicePrincipalType ?? 'Application';
+    // A `$select` that left appOwnerOrganizationId out says nothing about where the application is registered:
+    // it is not taken for one of this tenant's (whose administrators could add credentials to it).
+    const ownerUnknown = sp.appOwnerOrganizationId === undefined && !appByAppId.has(lower(sp.appId)) && type !== 'ManagedIdentity';
+    if (ownerUnknown) note('service principals without appOwnerOrganizationId (a $select left it out): where their application is registered is unknown, so it is not taken for one of this tenant\'s');
     const owner = lower(sp.appOwnerOrganizationId ?? tenant);
     const firstParty = MICROSOFT_TENANTS.has(owner);
-    const thirdParty = type !== 'ManagedIdentity' && owner !== tenant && !firstParty;
+    const thirdParty = ownerUnknown ? undefined : type !== 'ManagedIdentity' && owner !== tenant && !firstParty;
     const publisher = sp.verifiedPublisher?.displayName ?? sp.publisherName ?? undefined;
     const spNode = b.node({
       ...base, id: spNodeId(sp.id), kind: 'Identity', subtype: type === 'ManagedIdentity' ? 'workload' : 'service',
@@ -348,9 +354,9 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
       appNode = b.node({
         ...base, tenant: owner, id: id('App', lower(sp.appId), owner), kind: 'App', name: sp.appDisplayName ?? sp.displayName ?? sp.appId,
         thirdParty, publisherVerified: Boolean(sp.verifiedPublisher?.verifiedPublisherId), vendor: firstParty ? 'Microsoft' : publisher,
-        properties: { clientId: lower(sp.appId), appId: lower(sp.appId), appOwnerOrganizationId: owner, firstParty: firstParty || undefined },
+        properties: { clientId: lower(sp.appId), appId: lower(sp.appId), appOwnerOrganizationId: ownerUnknown ? undefined : owner, ownerUnknown: ownerUnknown || undefined, firstParty: firstParty || undefined },
       });
-      if (owner === tenant) {
+      if (owner === tenant && !ownerUnknown) {
         note('service principals of this tenant whose application is not in applications.json');
         tenantApps.push(appNode);
       }
@@ -741,6 +747,6 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   }
 
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }

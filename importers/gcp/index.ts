@@ -1,7 +1,7 @@
 // The gcp importer: one Google Cloud project's service accounts, their keys and IAM policies (files saved from
 // gcloud or the IAM REST API) and the pure transform to a Fragment. Workspace is importers/google-workspace.
 import type { InputIssue } from '../../engine/errors.ts';
-import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterResult } from '../common/importer.ts';
+import { classifyFiles, emptyReport, missingFileIssues, recordCollector, type FileRole, type Importer, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { bindingSchema, serviceAccountKeySchema, serviceAccountSchema, type Binding, type ServiceAccount, type ServiceAccountKey } from './schema.ts';
 import { buildGcp, projectOf } from './transform.ts';
@@ -19,17 +19,20 @@ export const GCP_FILES: readonly FileRole[] = [
     role: 'service account keys',
     pattern: /keys[^/]*\.json$|(^|\/)keys\/[^/]+\.json$/,
     produce: 'gcloud iam service-accounts keys list --iam-account=EMAIL --format=json > keys/EMAIL.json',
+    shape: { envelope: ['keys'], fields: ['name', 'validAfterTime'] },
   },
   {
     role: 'IAM policy',
     pattern: /iam-policy[^/]*\.json$/,
     produce: 'gcloud projects get-iam-policy PROJECT --format=json > iam-policy.json',
+    shape: { keys: ['bindings'] },
   },
   {
     role: 'service accounts',
     pattern: /service-?accounts?[^/]*\.json$/,
     produce: 'gcloud iam service-accounts list --project=PROJECT --format=json > service-accounts.json',
     required: true,
+    shape: { envelope: ['accounts'], fields: ['email', 'uniqueId'] },
   },
 ];
 
@@ -42,11 +45,13 @@ function readBindings(file: RawFile, lenient: boolean): { records: Located<Bindi
   return parseRecords(bindingSchema, file, ['bindings'], { lenient });
 }
 
-export function transformGcp(files: readonly RawFile[], options: { lenient?: boolean; tenant?: string }): ImporterResult {
-  const { byRole, ignored, missing } = classifyFiles(files, GCP_FILES);
+export function transformGcp(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
+  const { byRole, ignored, missing, unrecognised, notes: fileNotes } = classifyFiles(files, GCP_FILES);
   const issues: InputIssue[] = [...missingFileIssues(missing)];
   const report = emptyReport();
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
+  report.notes.push(...fileNotes);
   const lenient = options.lenient === true;
   const collect = recordCollector(byRole, issues, report);
   const accounts = collect<ServiceAccount>('service accounts', (file) => parseRecords(serviceAccountSchema, file, ['accounts'], { lenient }));
@@ -61,15 +66,16 @@ export function transformGcp(files: readonly RawFile[], options: { lenient?: boo
   });
   if (issues.length > 0) return { ok: false, issues };
 
-  const project = projectOf({ accounts, keys }, options.tenant);
+  const project = projectOf({ accounts, keys }, options.tenant, options.tenantFallback);
   if (!project.ok) return { ok: false, issues: [project.issue] };
   const built = buildGcp({ accounts, keys, projectBindings, accountBindings }, project.project);
-  return { ok: true, fragment: built.fragment, report: { ...built.report, records: report.records, skipped: report.skipped, ignoredFiles: report.ignoredFiles } };
+  return { ok: true, fragment: built.fragment, report: { ...built.report, records: report.records, skipped: report.skipped, ignoredFiles: report.ignoredFiles, unrecognised: report.unrecognised, notes: [...report.notes, ...built.report.notes] } };
 }
 
 export const gcpImporter: Importer = {
   source: 'gcp',
   title: 'Google Cloud (one project)',
   files: GCP_FILES,
+  folders: ['keys', 'service-account-iam-policy', 'service-account-iam-policies'],
   transform: transformGcp,
 };

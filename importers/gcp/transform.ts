@@ -42,12 +42,13 @@ export interface GcpInput {
 }
 
 /** The project: `--tenant`, else the one projectId of the service accounts, else the one project named in key names. */
-export function projectOf(input: Pick<GcpInput, 'accounts' | 'keys'>, tenant: string | undefined): { ok: true; project: string } | { ok: false; issue: InputIssue } {
+export function projectOf(input: Pick<GcpInput, 'accounts' | 'keys'>, tenant: string | undefined, fallback?: string): { ok: true; project: string } | { ok: false; issue: InputIssue } {
   if (tenant) return { ok: true, project: tenant.toLowerCase() };
   const fromAccounts = [...new Set(input.accounts.map((a) => a.value.projectId).filter((p): p is string => !!p))].sort();
   const fromKeys = [...new Set(input.keys.map((k) => /^projects\/([^/]+)\//.exec(k.value.name)?.[1]).filter((p): p is string => !!p && p !== '-'))].sort();
   const candidates = fromAccounts.length > 0 ? fromAccounts : fromKeys;
   if (candidates.length === 1) return { ok: true, project: candidates[0]! };
+  if (fallback?.trim()) return { ok: true, project: fallback.trim().toLowerCase() };
   return {
     ok: false,
     issue: {

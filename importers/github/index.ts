@@ -7,5 +7,6 @@ export const githubImporter: Importer = {
   source: 'github',
   title: 'GitHub',
   files: GITHUB_FILES,
+  folders: ['repos', 'teams', 'installations', 'actions', 'apps', 'personal-access-tokens'],
   transform: transformGithub,
 };

@@ -147,6 +147,7 @@ export const environmentSchema = z.object({
   name: z.string().min(1),
   protection_rules: z.array(z.object({ type: z.string() })).nullish(),
   deployment_branch_policy: z.object({ protected_branches: z.boolean().nullish(), custom_branch_policies: z.boolean().nullish() }).nullish(),
+  url: z.string().nullish(),
 });
 
 /** `GET /orgs/{org}/members` and `GET /orgs/{org}/teams/{slug}/members`: users. */

@@ -35,30 +35,30 @@ const ENVELOPE_KEYS = ['installations', 'repositories', 'secrets', 'environments
 /** Input files by endpoint, named after the API path. The first matching pattern wins (sub-resources first). */
 export const GITHUB_FILES: readonly FileRole[] = [
   { role: 'workflows', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/contents\/\.github\/workflows\/[^/]+\.ya?ml(\.json)?$/, produce: 'GET /repos/{owner}/{repo}/contents/.github/workflows/{file}, saved as repos/{owner}/{repo}/contents/.github/workflows/{file}.json (the contents API answer) or {file} itself (Accept: application/vnd.github.raw+json)' },
-  { role: 'installationRepositories', pattern: /(^|\/)installations\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /user/installations/{installation_id}/repositories (as an organization owner), saved as installations/{installation_id}/repositories.json' },
+  { role: 'installationRepositories', pattern: /(^|\/)installations\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /user/installations/{installation_id}/repositories (as an organization owner), saved as installations/{installation_id}/repositories.json', shape: { envelope: ['repositories'], fields: ['full_name', 'owner'] } },
   { role: 'patRepositories', pattern: /(^|\/)personal-access-tokens\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories, saved as personal-access-tokens/{pat_id}/repositories.json' },
-  { role: 'organizationSecretRepositories', pattern: /(^|\/)actions\/secrets\/[^/]+\/repositories[^/]*\.json$/, produce: 'GET /orgs/{org}/actions/secrets/{secret_name}/repositories, saved as actions/secrets/{secret_name}/repositories.json' },
+  { role: 'organizationSecretRepositories', pattern: /(^|\/)actions\/secrets\/[^/]+\/[^/]+\.json$/, produce: 'GET /orgs/{org}/actions/secrets/{secret_name}/repositories, saved as actions/secrets/{secret_name}/repositories.json' },
   { role: 'environmentSecrets', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/environments\/[^/]+\/secrets[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets, saved as repos/{owner}/{repo}/environments/{environment_name}/secrets.json' },
-  { role: 'repositorySecrets', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/actions\/secrets[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/actions/secrets, saved as repos/{owner}/{repo}/actions/secrets.json' },
-  { role: 'environments', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/environments[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/environments, saved as repos/{owner}/{repo}/environments.json' },
-  { role: 'collaborators', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/collaborators[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/collaborators?affiliation=direct, saved as repos/{owner}/{repo}/collaborators.json' },
-  { role: 'deployKeys', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/keys[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/keys, saved as repos/{owner}/{repo}/keys.json' },
+  { role: 'repositorySecrets', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/actions\/secrets[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/actions/secrets, saved as repos/{owner}/{repo}/actions/secrets.json', shape: { envelope: ['secrets'], fields: ['name', 'created_at'], without: ['visibility'] } },
+  { role: 'environments', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/environments[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/environments, saved as repos/{owner}/{repo}/environments.json', shape: { envelope: ['environments'], fields: ['name', 'html_url', 'created_at'] } },
+  { role: 'collaborators', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/collaborators[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/collaborators?affiliation=direct, saved as repos/{owner}/{repo}/collaborators.json', shape: { fields: ['login', 'permissions', 'role_name'] } },
+  { role: 'deployKeys', pattern: /(^|\/)repos\/[^/]+\/[^/]+\/keys[^/]*\.json$/, produce: 'GET /repos/{owner}/{repo}/keys, saved as repos/{owner}/{repo}/keys.json', shape: { fields: ['key', 'read_only', 'title'] } },
   { role: 'teamMaintainers', pattern: /(^|\/)teams\/[^/]+\/maintainers[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/members?role=maintainer, saved as teams/{team_slug}/maintainers.json' },
   { role: 'teamMembers', pattern: /(^|\/)teams\/[^/]+\/members[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/members, saved as teams/{team_slug}/members.json' },
   { role: 'teamRepositories', pattern: /(^|\/)teams\/[^/]+\/repos[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/repos, saved as teams/{team_slug}/repos.json' },
-  { role: 'apps', pattern: /(^|\/)apps(\/[^/]+|[^/]*)\.json$/, produce: 'GET /apps/{app_slug}, saved as apps/{app_slug}.json' },
-  { role: 'organizationSecrets', pattern: /(^|\/)actions\/secrets[^/]*\.json$/, produce: 'GET /orgs/{org}/actions/secrets, saved as actions/secrets.json' },
-  { role: 'patRequests', pattern: /(^|\/)personal-access-token-requests[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-token-requests' },
-  { role: 'patGrants', pattern: /(^|\/)personal-access-tokens[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-tokens' },
-  { role: 'credentialAuthorizations', pattern: /(^|\/)credential-authorizations[^/]*\.json$/, produce: 'GET /orgs/{org}/credential-authorizations (SAML single sign-on organizations)' },
-  { role: 'installations', pattern: /(^|\/)installations[^/]*\.json$/, produce: 'GET /orgs/{org}/installations' },
+  { role: 'apps', pattern: /(^|\/)apps(\/[^/]+|[^/]*)\.json$/, produce: 'GET /apps/{app_slug}, saved as apps/{app_slug}.json', shape: { single: true, fields: ['slug', 'owner', 'permissions', 'events'] } },
+  { role: 'organizationSecrets', pattern: /(^|\/)actions\/secrets[^/]*\.json$/, produce: 'GET /orgs/{org}/actions/secrets, saved as actions/secrets.json', shape: { envelope: ['secrets'], fields: ['name', 'visibility'] } },
+  { role: 'patRequests', pattern: /(^|\/)personal-access-token-requests[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-token-requests', shape: { fields: ['owner', 'repository_selection', 'permissions', 'reason'] } },
+  { role: 'patGrants', pattern: /(^|\/)personal-access-tokens[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-tokens', shape: { fields: ['owner', 'repository_selection', 'permissions', 'access_granted_at'], without: ['reason'] } },
+  { role: 'credentialAuthorizations', pattern: /(^|\/)credential-authorizations[^/]*\.json$/, produce: 'GET /orgs/{org}/credential-authorizations (SAML single sign-on organizations)', shape: { fields: ['login', 'credential_type', 'credential_id'] } },
+  { role: 'installations', pattern: /(^|\/)installations[^/]*\.json$/, produce: 'GET /orgs/{org}/installations', shape: { envelope: ['installations'], fields: ['app_slug', 'account', 'repository_selection'] } },
   { role: 'owners', pattern: /(^|\/)owners[^/]*\.json$/, produce: 'GET /orgs/{org}/members?role=admin, saved as owners.json' },
-  { role: 'members', pattern: /(^|\/)members[^/]*\.json$/, produce: 'GET /orgs/{org}/members' },
-  { role: 'teams', pattern: /(^|\/)teams[^/]*\.json$/, produce: 'GET /orgs/{org}/teams' },
+  { role: 'members', pattern: /(^|\/)members[^/]*\.json$/, produce: 'GET /orgs/{org}/members', shape: { fields: ['login', 'site_admin', 'type'], without: ['permissions', 'role_name'] } },
+  { role: 'teams', pattern: /(^|\/)teams[^/]*\.json$/, produce: 'GET /orgs/{org}/teams', shape: { fields: ['slug', 'privacy'], anyOf: ['notification_setting', 'repositories_url', 'members_url', 'permission'] } },
   { role: 'secretLinks', pattern: /(^|\/)secret-links\.json$/, produce: 'written by you: which node each Actions secret signs in as (docs/importers/github.md)' },
   { role: 'oidcTrusts', pattern: /(^|\/)oidc-trusts\.json$/, produce: 'written by you: which identities a repository\'s workflows assume through OIDC (docs/importers/github.md)' },
-  { role: 'repositories', pattern: /(^|\/)repos(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}/repos' },
-  { role: 'organization', pattern: /(^|\/)org(anization)?(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}' },
+  { role: 'repositories', pattern: /(^|\/)repos(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}/repos', shape: { bareOnly: true, fields: ['full_name', 'owner', 'private', 'fork'] } },
+  { role: 'organization', pattern: /(^|\/)org(anization)?(-[^/]*)?\.json$/, produce: 'GET /orgs/{org}', shape: { single: true, fields: ['login'], anyOf: ['members_url', 'default_repository_permission', 'two_factor_requirement_enabled', 'members_can_create_repositories'] } },
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -77,7 +77,9 @@ const REPO_PATH = /(?:^|\/)repos\/([^/]+)\/([^/]+)\//i;
 const ENVIRONMENT_PATH = /(?:^|\/)environments\/([^/]+)\/secrets[^/]*$/i;
 const INSTALLATION_PATH = /(?:^|\/)installations\/([^/]+)\/repositories[^/]*$/i;
 const PAT_PATH = /(?:^|\/)personal-access-tokens\/([^/]+)\/repositories[^/]*$/i;
-const ORG_SECRET_PATH = /(?:^|\/)actions\/secrets\/([^/]+)\/repositories[^/]*$/i;
+const ORG_SECRET_PATH = /(?:^|\/)actions\/secrets\/([^/]+)\/[^/]+$/i;
+/** An environment's API url: https://api.github.com/repos/{owner}/{repo}/environments/{name}. */
+const ENVIRONMENT_URL = /\/repos\/([^/]+)\/([^/]+)\/environments\/[^/]+$/i;
 const TEAM_PATH = /(?:^|\/)teams\/([^/]+)\/[^/]+$/i;
 
 /** The repositories a grant covers: every repository, a known list, none, or (list missing) every one, assumed. */
@@ -101,26 +103,31 @@ export function parseNodeRef(text: string): NodeRef | undefined {
 export function transformGithub(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, GITHUB_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, GITHUB_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
 
-  function read<S extends z.ZodType>(role: string, schema: S, parent?: { pattern: RegExp; expected: string }, single = false): Scoped<z.output<S>>[] {
+  function read<S extends z.ZodType>(role: string, schema: S, parent?: { pattern: RegExp; expected: string; fromRecord?: (record: z.output<S>) => string[] | undefined }, single = false): Scoped<z.output<S>>[] {
     const out: Scoped<z.output<S>>[] = [];
     for (const file of byRole.get(role) ?? []) {
-      let parts: string[] = [];
+      let parts: string[] | undefined = [];
       if (parent) {
-        const found = pathParts(file.path, parent.pattern);
-        if (!found) {
+        parts = pathParts(file.path, parent.pattern);
+        // Without the parent in the path, the records may name it themselves (an environment's url).
+        if (!parts && !parent.fromRecord) {
           problem({ file: file.path, path: '$', message: 'cannot tell which object this file belongs to', expected: `a path such as ${parent.expected}`, found: file.path });
           continue;
         }
-        parts = found;
       }
       const result = parseRecords(schema, file, ENVELOPE_KEYS, { lenient: options.lenient, single });
       issues.push(...result.issues);
       report.skipped.push(...result.skipped);
-      for (const record of result.records) out.push({ ...record, parent: parts });
+      for (const record of result.records) {
+        const owner = parts ?? parent?.fromRecord?.(record.value);
+        if (!owner) problem({ file: file.path, path: record.path, message: 'cannot tell which object this record belongs to', expected: `a path such as ${parent!.expected}, or a record naming it`, found: file.path });
+        else out.push({ ...record, parent: owner });
+      }
     }
     if (out.length > 0) report.records[role] = (report.records[role] ?? 0) + out.length;
     return out;
@@ -145,7 +152,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   const organizations = read('organization', organizationSchema, undefined, true);
   const repositories = read('repositories', repositorySchema);
   const installations = read('installations', installationSchema);
-  const installationRepos = read('installationRepositories', repositorySchema, { pattern: INSTALLATION_PATH, expected: 'installations/<installation id>/repositories.json' });
+  const installationRepos = read('installationRepositories', repositorySchema, { pattern: INSTALLATION_PATH, expected: 'installations/<installation id>/repositories.json (or actions/secrets/<SECRET_NAME>/<file>.json for the repositories an organization secret is shared with)' });
   const apps = read('apps', appSchema, undefined, true);
   const patGrants = read('patGrants', patGrantSchema);
   const patRepos = read('patRepositories', repositorySchema, { pattern: PAT_PATH, expected: 'personal-access-tokens/<pat id>/repositories.json' });
@@ -155,7 +162,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   const orgSecrets = read('organizationSecrets', actionsSecretSchema);
   const orgSecretRepos = read('organizationSecretRepositories', repositorySchema, { pattern: ORG_SECRET_PATH, expected: 'actions/secrets/<SECRET_NAME>/repositories.json' });
   const repoSecrets = read('repositorySecrets', actionsSecretSchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/actions/secrets.json' });
-  const environments = read('environments', environmentSchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/environments.json' });
+  const environments = read('environments', environmentSchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/environments.json', fromRecord: (environment) => pathParts(environment.url ?? '', ENVIRONMENT_URL) });
   const envSecretsRaw = read('environmentSecrets', actionsSecretSchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/environments/<environment>/secrets.json' });
   const members = read('members', memberSchema);
   const owners = read('owners', memberSchema);
@@ -190,7 +197,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     ...repositories.map((r) => r.value.owner?.login ?? r.value.full_name.split('/')[0]),
   ].filter((login): login is string => Boolean(login)).map(lower);
   const inferred = [...new Set(named)];
-  const tenant = orgLogins[0] ?? optionTenant ?? (inferred.length === 1 ? inferred[0] : undefined);
+  const tenant = orgLogins[0] ?? optionTenant ?? (inferred.length === 1 ? inferred[0] : undefined) ?? (options.tenantFallback?.trim() ? lower(options.tenantFallback.trim()) : undefined);
   if (!tenant) {
     issues.push({ path: '$', message: 'no organization', expected: 'an org.json file (GET /orgs/{org}) or --tenant <org login>', found: inferred.length > 1 ? `several accounts named in the files (${inferred.slice(0, 5).join(', ')})` : 'neither' });
   }
@@ -256,7 +263,9 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     if (known) return known.nodeId;
     const visibility = repo.visibility ?? (repo.private === true ? 'private' : repo.private === false ? 'public' : undefined);
     const repoId = b.node({
-      ...base, id: id('Resource', repo.full_name), kind: 'Resource', name: repo.full_name, resourceType: 'repository', tags: ['source-code'],
+      // GitHub compares owner and repository names without case: the id is lower-cased so every spelling (and
+      // GitHound's, through its preset) is one node; the name keeps GitHub's spelling.
+      ...base, id: id('Resource', lower(repo.full_name)), kind: 'Resource', name: repo.full_name, resourceType: 'repository', tags: ['source-code'],
       properties: {
         repoId: repo.id ?? undefined, visibility, archived: repo.archived ?? undefined, fork: repo.fork ?? undefined, defaultBranch: repo.default_branch ?? undefined,
         description: repo.description ?? undefined, placeholder: placeholder || undefined,
@@ -756,6 +765,6 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
 
   if (issues.length > 0) return { ok: false, issues };
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }

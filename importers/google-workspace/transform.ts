@@ -81,7 +81,7 @@ function groupKeyOf(path: string): string | undefined {
  * The tenant key: `--tenant`, else the one domain of the administrators' primary emails, else the one domain
  * of all users. Several candidates (or none) is an error that names them.
  */
-export function primaryDomain(users: readonly Located<GoogleUser>[], tenant: string | undefined): { ok: true; domain: string } | { ok: false; issue: InputIssue } {
+export function primaryDomain(users: readonly Located<GoogleUser>[], tenant: string | undefined, fallback?: string): { ok: true; domain: string } | { ok: false; issue: InputIssue } {
   if (tenant) return { ok: true, domain: tenant.toLowerCase() };
   const domainOf = (u: GoogleUser): string => u.primaryEmail.slice(u.primaryEmail.indexOf('@') + 1).toLowerCase();
   const admins = [...new Set(users.filter((u) => u.value.isAdmin).map((u) => domainOf(u.value)))].sort();
@@ -89,6 +89,7 @@ export function primaryDomain(users: readonly Located<GoogleUser>[], tenant: str
   const all = [...new Set(users.map((u) => domainOf(u.value)))].sort();
   if (admins.length === 0 && all.length === 1) return { ok: true, domain: all[0]! };
   const candidates = admins.length > 1 ? admins : all;
+  if (fallback?.trim()) return { ok: true, domain: fallback.trim().toLowerCase() };
   return {
     ok: false,
     issue: {

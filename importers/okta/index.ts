@@ -7,5 +7,6 @@ export const oktaImporter: Importer = {
   source: 'okta',
   title: 'Okta',
   files: OKTA_FILES,
+  folders: ['apps', 'users', 'groups'],
   transform: transformOkta,
 };

@@ -36,20 +36,20 @@ export const OKTA_RESOURCES = resourcesTableSchema.parse(resourcesJson);
  */
 export const OKTA_FILES: readonly FileRole[] = [
   { role: 'role-targets', pattern: /(^|\/)(users|groups)\/[^/]+\/roles\/[^/]+\/targets\/groups[^/]*\.json$/, produce: 'GET /api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups, GET /api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups' },
-  { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users' },
-  { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups' },
-  { role: 'grants', pattern: /(^|\/)(apps\/[^/]+\/grants[^/]*|users\/[^/]+\/(clients\/[^/]+\/)?grants[^/]*|(app|user)-grants[^/]*|grants[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/grants, GET /api/v1/users/{userId}/grants' },
-  { role: 'refresh-tokens', pattern: /(^|\/)(apps\/[^/]+\/tokens[^/]*|users\/[^/]+\/clients\/[^/]+\/tokens[^/]*|(app-)?refresh-tokens[^/]*|app-tokens[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/tokens, GET /api/v1/users/{userId}/clients/{clientId}/tokens' },
-  { role: 'client-secrets', pattern: /(^|\/)(apps\/[^/]+\/credentials\/secrets[^/]*|(app-)?client-secrets[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/secrets' },
-  { role: 'jwks', pattern: /(^|\/)(apps\/[^/]+\/credentials\/jwks[^/]*|(app-)?jwks[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/jwks' },
+  { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users', shape: { fields: ['scope', 'syncState', '_links.app'] } },
+  { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups', shape: { fields: ['priority', 'profile', '_links.app'] } },
+  { role: 'grants', pattern: /(^|\/)(apps\/[^/]+\/grants[^/]*|users\/[^/]+\/(clients\/[^/]+\/)?grants[^/]*|(app|user)-grants[^/]*|grants[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/grants, GET /api/v1/users/{userId}/grants', shape: { fields: ['scopeId', 'clientId', 'issuer'] } },
+  { role: 'refresh-tokens', pattern: /(^|\/)(apps\/[^/]+\/tokens[^/]*|users\/[^/]+\/clients\/[^/]+\/tokens[^/]*|(app-)?refresh-tokens[^/]*|app-tokens[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/tokens, GET /api/v1/users/{userId}/clients/{clientId}/tokens', shape: { fields: ['clientId', 'userId', 'scopes', 'issuer'] } },
+  { role: 'client-secrets', pattern: /(^|\/)(apps\/[^/]+\/credentials\/secrets[^/]*|(app-)?client-secrets[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/secrets', shape: { fields: ['secret_hash'] } },
+  { role: 'jwks', pattern: /(^|\/)(apps\/[^/]+\/credentials\/jwks[^/]*|(app-)?jwks[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/credentials/jwks', shape: { envelope: ['keys'], unwrap: 'jwks', single: true, fields: ['kid', 'kty'] } },
   { role: 'user-roles', pattern: /(^|\/)(users\/[^/]+\/roles[^/]*|user-roles[^/]*)\.json$/, produce: 'GET /api/v1/users/{userId}/roles' },
   { role: 'group-roles', pattern: /(^|\/)(groups\/[^/]+\/roles[^/]*|group-roles[^/]*)\.json$/, produce: 'GET /api/v1/groups/{groupId}/roles' },
   { role: 'group-members', pattern: /(^|\/)(groups\/[^/]+\/users[^/]*|group-(members|users)[^/]*)\.json$/, produce: 'GET /api/v1/groups/{groupId}/users' },
-  { role: 'api-tokens', pattern: /(^|\/)api-tokens[^/]*\.json$/, produce: 'GET /api/v1/api-tokens' },
-  { role: 'api-services', pattern: /(^|\/)api-service[^/]*\.json$/, produce: 'GET /integrations/api/v1/api-services' },
-  { role: 'apps', pattern: /(^|\/)(apps?([-_.][^/]*)?|apps\/[^/]+|apps\/[^/]+\/app)\.json$/, produce: 'GET /api/v1/apps (or GET /api/v1/apps/{appId})' },
-  { role: 'users', pattern: /(^|\/)(users([-_.][^/]*)?|users\/[^/]+)\.json$/, produce: 'GET /api/v1/users' },
-  { role: 'groups', pattern: /(^|\/)(groups([-_.][^/]*)?|groups\/[^/]+)\.json$/, produce: 'GET /api/v1/groups' },
+  { role: 'api-tokens', pattern: /(^|\/)api-tokens[^/]*\.json$/, produce: 'GET /api/v1/api-tokens', shape: { fields: ['tokenWindow', 'clientName', 'userId'] } },
+  { role: 'api-services', pattern: /(^|\/)api-service[^/]*\.json$/, produce: 'GET /integrations/api/v1/api-services', shape: { fields: ['type', 'grantedScopes', 'createdBy'] } },
+  { role: 'apps', pattern: /(^|\/)(apps?([-_.][^/]*)?|apps\/[^/]+|apps\/[^/]+\/app)\.json$/, produce: 'GET /api/v1/apps (or GET /api/v1/apps/{appId})', shape: { single: true, fields: ['signOnMode', 'label', 'name'] } },
+  { role: 'users', pattern: /(^|\/)(users([-_.][^/]*)?|users\/[^/]+)\.json$/, produce: 'GET /api/v1/users', shape: { fields: ['profile.login', 'status'], without: ['scope', 'syncState'] } },
+  { role: 'groups', pattern: /(^|\/)(groups([-_.][^/]*)?|groups\/[^/]+)\.json$/, produce: 'GET /api/v1/groups', shape: { fields: ['objectClass', 'profile.name'] } },
 ];
 
 /** User statuses in which the account cannot sign in (Okta user lifecycle). */
@@ -534,6 +534,7 @@ function decideTenant(options: ImporterOptions, evidence: TenantEvidence, notes:
     return { tenant };
   }
   if (hosts.length === 1) return { tenant: hosts[0]! };
+  if (options.tenantFallback?.trim()) return { tenant: normaliseTenant(options.tenantFallback) };
   if (hosts.length > 1) {
     return { issue: { path: '$', message: 'the export names several Okta orgs', expected: 'links to one Okta org, or --tenant <org host> to say which org this export is', found: hosts.join(', ') } };
   }
@@ -556,7 +557,7 @@ function decideTenant(options: ImporterOptions, evidence: TenantEvidence, notes:
 
 export function transformOkta(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const lenient = options.lenient === true;
-  const { byRole, ignored } = classifyFiles(files, OKTA_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, OKTA_FILES);
   const read = <S extends z.ZodType>(role: string, schema: S) => readRole(byRole.get(role), schema, lenient);
   const inputs = {
     users: read('users', oktaUserSchema),
@@ -621,7 +622,8 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
   report.skipped = skipped;
   report.unknownScopes = org.unknown.list();
   report.ignoredFiles = ignored;
-  report.notes = [...notes.list(), ...org.notes.list()];
+  report.unrecognised = unrecognised;
+  report.notes = [...fileNotes, ...notes.list(), ...org.notes.list()];
   return { ok: true, fragment: org.b.fragment(), report };
 }
 

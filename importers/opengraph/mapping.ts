@@ -5,6 +5,14 @@ import type { InputIssue } from '../../engine/errors.ts';
 import { fromZodIssues } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, IDENTITY_SUBTYPES, type EdgeKindSpec, type Schema } from '../../engine/schema/index.ts';
 import defaultMappingJson from './mapping.json' with { type: 'json' };
+import snowhoundJson from './presets/snowhound.json' with { type: 'json' };
+
+/**
+ * Built-in mappings of collectors' real outputs, laid over the default one (their kinds do not overlap): a
+ * collector's payload imports into a traversable graph without any --mapping. GitHound and openhound-okta kinds
+ * live in mapping.json itself.
+ */
+export const OPENGRAPH_PRESETS: Readonly<Record<string, unknown>> = { snowhound: snowhoundJson };
 
 /** Unmapped collector edges (and mapped ones that must not traverse) become this non-traversable kind. */
 export const OPENGRAPH_EDGE = 'OPENGRAPH_EDGE';
@@ -37,6 +45,15 @@ const nodeEntry = z.object({
   tags: z.array(tag).optional(),
   platform: slug.optional(),
   tenantProperties: z.array(z.string()).optional(),
+  /** A fixed tenant (GitHub Apps live in `github.com`, not in an organization). */
+  tenant: z.string().min(1).optional(),
+  /**
+   * The native id as blastmap's own importer writes it, from the node's properties: `{login}`, `team/{slug}`,
+   * `{full_name}`. A node missing a property keeps the collector's id.
+   */
+  id: z.string().min(1).optional(),
+  /** Lower-case the filled id: the platform compares these names without case (GitHub logins and repositories). */
+  lowerId: z.boolean().optional(),
 }).strict();
 
 const platformRule = z.object({
@@ -84,7 +101,12 @@ export type MappingResult = { ok: true; mapping: OpenGraphMapping } | { ok: fals
  * replace ours kind by kind, their platform rules are tried before ours.
  */
 export function buildMapping(schema: Schema, user?: { value: unknown; file: string }): MappingResult {
-  const base = mappingSchema.parse(defaultMappingJson);
+  const base = Object.values(OPENGRAPH_PRESETS).map((preset) => mappingSchema.parse(preset)).reduce((merged, preset) => ({
+    platforms: [...merged.platforms, ...preset.platforms],
+    fields: Object.fromEntries([...new Set([...Object.keys(merged.fields), ...Object.keys(preset.fields)])].map((target) => [target, [...new Set([...(merged.fields[target] ?? []), ...(preset.fields[target] ?? [])])]])),
+    nodes: { ...merged.nodes, ...preset.nodes },
+    edges: { ...merged.edges, ...preset.edges },
+  }), mappingSchema.parse(defaultMappingJson));
   let mapping = base;
   if (user) {
     const parsed = mappingSchema.safeParse(user.value);

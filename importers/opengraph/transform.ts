@@ -33,6 +33,11 @@ export interface OpenGraphImportOptions {
   /** Skip invalid elements (listed in the report) instead of failing. */
   lenient?: boolean;
   existing?: (id: string) => ExistingNode | undefined;
+  /**
+   * The kinds a user's --mapping file names: each one absent from the input is a warning listing the kinds the input
+   * has (a mapping written for another collector, or another version of it, would otherwise change nothing silently).
+   */
+  requested?: { file: string; nodes: readonly string[]; edges: readonly string[] };
 }
 
 export interface KindCount { kind: string; count: number }
@@ -59,6 +64,8 @@ export interface OpenGraphReport {
   duplicateNodes: number;
   /** Invalid elements skipped under --lenient. */
   skipped: InputIssue[];
+  /** Kinds the --mapping names that the input does not have, with the kinds it has. */
+  warnings: string[];
 }
 
 export type OpenGraphResult =
@@ -80,7 +87,12 @@ interface PendingEdge {
 
 interface Target { id: string; kind: string }
 
-interface DocumentContext { file: string; sourceKind: string | undefined }
+interface DocumentContext {
+  file: string;
+  sourceKind: string | undefined;
+  /** Per platform, the tenant the document's nodes named so far: a node that names none is in the same one. */
+  tenants: Map<string, string>;
+}
 
 type Primitive = string | number | boolean;
 
@@ -90,6 +102,22 @@ function countOf(map: Map<string, number>): KindCount[] {
 
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/**
+ * The native id of a collector's node: the mapping's id template filled from its properties (so it is the id
+ * blastmap's own importer gives the same object, and the two merge), else the collector's id as it is.
+ */
+function nativeIdOf(entry: NodeMappingEntry | undefined, ogId: string, properties: Record<string, unknown>): string {
+  if (!entry?.id) return ogId;
+  let missing = false;
+  const filled = entry.id.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+    const value = properties[name];
+    if (typeof value !== 'string' && typeof value !== 'number') { missing = true; return ''; }
+    return String(value);
+  });
+  if (missing || filled === '') return ogId;
+  return entry.lowerId ? filled.toLowerCase() : filled;
 }
 
 /** Lower-case slug usable as a platform key (`Okta` -> `okta`, `My Collector` -> `my-collector`). */
@@ -166,6 +194,12 @@ export class OpenGraphTransform {
   private readonly files: string[] = [];
   private readonly sourceKinds = new Set<string>();
   private readonly unmappedNodes = new Map<string, number>();
+  private readonly nodeKindsSeen = new Set<string>();
+  private readonly byOurId = new Map<string, number>();
+  /** Nodes whose collector id another node of another kind has too, by `<id>\0<kind>`. */
+  private readonly kindedNodes = new Map<string, FileNode>();
+  private readonly sharedIdNodes: FileNode[] = [];
+  private readonly edgeKindsSeen = new Set<string>();
   private readonly unmappedEdges = new Map<string, number>();
   private readonly nullEdges = new Map<string, number>();
   private readonly refits = new Map<string, OpenGraphReport['refitted'][number]>();
@@ -195,7 +229,7 @@ export class OpenGraphTransform {
    */
   openDocument(file: string): OpenGraphElementSink {
     this.files.push(file);
-    const context: DocumentContext = { file, sourceKind: undefined };
+    const context: DocumentContext = { file, sourceKind: undefined, tenants: new Map() };
     return {
       metadata: (raw) => this.metadata(raw, context),
       node: (raw, index) => this.node(raw, index, context),
@@ -227,8 +261,9 @@ export class OpenGraphTransform {
     const parsed = openGraphNodeSchema.safeParse(raw);
     if (!parsed.success) { this.problem(fromZodIssues(parsed.error.issues, raw, file, base)); return; }
     const og = parsed.data;
+    for (const kind of og.kinds) this.nodeKindsSeen.add(kind);
     const ourKind = ourKindOf(og.kinds[0]!, this.schema.nodeKinds);
-    const built = ourKind ? this.ourNode(og.id, ourKind, og.properties ?? {}) : this.collectorNode(og.id, og.kinds, og.properties ?? {}, context.sourceKind);
+    const built = ourKind ? this.ourNode(og.id, ourKind, og.properties ?? {}) : this.collectorNode(og.id, og.kinds, og.properties ?? {}, context);
     const checked = this.nodeValidator.safeParse(built.record);
     if (!checked.success || built.problems.length > 0) {
       const where = `$.graph.nodes[${index}].properties`;
@@ -237,9 +272,21 @@ export class OpenGraphTransform {
       this.problem(issues);
       return;
     }
-    if (this.fileNodes.has(og.id)) { this.duplicates++; return; }
+    const earlier = this.fileNodes.get(og.id);
+    // A collector may reuse one id for objects of different kinds (SnowHound's SNOWFLAKE database and application):
+    // both are kept, and an edge naming the id with a kind finds the right one.
+    if (earlier && earlier.kinds[0] === og.kinds[0]) { this.duplicates++; return; }
     const node = { ...checked.data, id: checked.data.id ?? String(built.record.id) } as GraphNode;
-    this.fileNodes.set(og.id, { index: this.nodes.length, kinds: og.kinds, ours: ourKind !== undefined });
+    // Two collector nodes a mapping's id template makes one node of ours (a user in the main and the SAML file).
+    const same = ourKind ? undefined : this.byOurId.get(node.id);
+    if (same !== undefined) { this.fileNodes.set(og.id, { index: same, kinds: og.kinds, ours: false }); this.duplicates++; return; }
+    this.byOurId.set(node.id, this.nodes.length);
+    const fileNode: FileNode = { index: this.nodes.length, kinds: og.kinds, ours: ourKind !== undefined };
+    if (earlier) {
+      for (const kind of earlier.kinds) this.kindedNodes.set(`${og.id}\u0000${kind}`, earlier);
+      for (const kind of og.kinds) this.kindedNodes.set(`${og.id}\u0000${kind}`, fileNode);
+      this.sharedIdNodes.push(fileNode);
+    } else this.fileNodes.set(og.id, fileNode);
     this.nodes.push(node);
     if (ourKind) this.ours.nodes++;
   }
@@ -248,6 +295,7 @@ export class OpenGraphTransform {
     this.edgesRead++;
     const parsed = openGraphEdgeSchema.safeParse(raw);
     if (!parsed.success) { this.problem(fromZodIssues(parsed.error.issues, raw, file, ['graph', 'edges', index])); return; }
+    this.edgeKindsSeen.add(parsed.data.kind);
     this.pending.push({ file, index, edge: parsed.data });
   }
 
@@ -274,7 +322,8 @@ export class OpenGraphTransform {
   }
 
   /** A collector's node: kind from the mapping (first of its kinds that has one), or a generic Resource. */
-  private collectorNode(ogId: string, kinds: readonly string[], raw: Record<string, unknown>, sourceKind: string | undefined) {
+  private collectorNode(ogId: string, kinds: readonly string[], raw: Record<string, unknown>, context: DocumentContext) {
+    const sourceKind = context.sourceKind;
     const properties = cleanProperties(raw);
     let entry: NodeMappingEntry | undefined;
     let matched = kinds[0]!;
@@ -286,17 +335,18 @@ export class OpenGraphTransform {
     const kind = entry?.kind ?? 'Resource';
     const rule = this.platformRule(matched);
     const platform = entry?.platform ?? rule?.platform ?? (sourceKind ? platformSlug(sourceKind) : undefined) ?? DEFAULT_TENANT;
-    let tenant = this.options.tenant;
+    let tenant = entry?.tenant ?? this.options.tenant;
     if (tenant === undefined) {
       for (const name of entry?.tenantProperties ?? rule?.tenantProperties ?? []) {
         const value = properties[name];
         if (typeof value === 'string' && value !== '') { tenant = value.toLowerCase(); break; }
       }
+      if (tenant !== undefined && entry?.tenant === undefined) context.tenants.set(platform, tenant);
     }
-    tenant ??= DEFAULT_TENANT;
+    tenant ??= context.tenants.get(platform) ?? DEFAULT_TENANT;
     const name = this.field(properties, 'name');
     const record: Record<string, unknown> = {
-      id: nodeId(platform, tenant, kind, ogId),
+      id: nodeId(platform, tenant, kind, nativeIdOf(entry, ogId, properties)),
       kind,
       name: (typeof name === 'string' || typeof name === 'number' ? String(name) : ogId).slice(0, 1024),
       platform,
@@ -337,7 +387,7 @@ export class OpenGraphTransform {
   private byName(): Map<string, number[]> {
     if (!this.nameIndex) {
       const index = new Map<string, number[]>();
-      for (const fileNode of this.fileNodes.values()) {
+      for (const fileNode of [...this.fileNodes.values(), ...this.sharedIdNodes]) {
         const name = this.openGraphView(fileNode).name;
         if (typeof name !== 'string') continue;
         for (const key of new Set([name, `~${name.toLowerCase()}`])) index.set(key, [...(index.get(key) ?? []), fileNode.index]);
@@ -351,7 +401,7 @@ export class OpenGraphTransform {
     let index = this.propertyIndex.get(key);
     if (!index) {
       index = new Map();
-      for (const fileNode of this.fileNodes.values()) {
+      for (const fileNode of [...this.fileNodes.values(), ...this.sharedIdNodes]) {
         const value = this.openGraphView(fileNode)[key];
         if (value === undefined || value === null || typeof value === 'object') continue;
         const bucket = valueKey(value);
@@ -374,7 +424,7 @@ export class OpenGraphTransform {
     let candidates: { id: string; kind: string; kinds: readonly string[] }[] = [];
     if (matchBy === 'id') {
       const value = endpoint.value!;
-      const fileNode = this.fileNodes.get(value);
+      const fileNode = (endpoint.kind !== undefined ? this.kindedNodes.get(`${value}\u0000${endpoint.kind}`) : undefined) ?? this.fileNodes.get(value);
       if (fileNode) {
         const node = this.nodes[fileNode.index]!;
         candidates = [{ id: node.id, kind: node.kind, kinds: fileNode.kinds }];
@@ -508,7 +558,19 @@ export class OpenGraphTransform {
         unmatchedCount: this.unmatchedCount,
         duplicateNodes: this.duplicates,
         skipped: this.skipped,
+        warnings: this.mappingWarnings(),
       },
     };
+  }
+
+  /** One warning per kind the user's mapping names and the input lacks, listing the kinds the input has. */
+  private mappingWarnings(): string[] {
+    const requested = this.options.requested;
+    if (!requested) return [];
+    const listed = (kinds: ReadonlySet<string>): string => (kinds.size === 0 ? 'none' : [...kinds].sort().join(', '));
+    return [
+      ...requested.nodes.filter((kind) => !this.nodeKindsSeen.has(kind)).map((kind) => `${requested.file}: node kind ${kind} is not in the input (its node kinds: ${listed(this.nodeKindsSeen)})`),
+      ...requested.edges.filter((kind) => !this.edgeKindsSeen.has(kind)).map((kind) => `${requested.file}: edge kind ${kind} is not in the input (its edge kinds: ${listed(this.edgeKindsSeen)})`),
+    ];
   }
 }

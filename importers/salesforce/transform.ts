@@ -20,17 +20,17 @@ const QUERY = 'sf data query --json --result-format json --target-org $ORG --que
 
 /** Input files, one per queried sObject (several pages allowed); the first matching pattern wins. */
 export const SALESFORCE_FILES: readonly FileRole[] = [
-  { role: 'OauthToken', pattern: /(^|\/)oauthtokens?[^/]*\.json$/, produce: `${QUERY} "SELECT AppName, AppMenuItemId, UserId, User.Username, CreatedDate, LastUsedDate, UseCount FROM OauthToken" > OauthToken.json` },
-  { role: 'ConnectedApplication', pattern: /(^|\/)connectedapplications?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, Name, CreatedDate, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication" > ConnectedApplication.json` },
-  { role: 'AppMenuItem', pattern: /(^|\/)appmenuitems?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, ApplicationId, Name, Label, Type, NamespacePrefix FROM AppMenuItem WHERE Type = 'ConnectedApplication'" > AppMenuItem.json` },
-  { role: 'PermissionSetAssignment', pattern: /(^|\/)permissionsetassignments?[^/]*\.json$/, produce: `${QUERY} "SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment" > PermissionSetAssignment.json` },
-  { role: 'PermissionSet', pattern: /(^|\/)permissionsets?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Name, Label, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsViewAllData, PermissionsModifyAllData, PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsAuthorApex FROM PermissionSet" > PermissionSet.json` },
-  { role: 'SetupEntityAccess', pattern: /(^|\/)setupentityaccess[^/]*\.json$/, produce: `${QUERY} "SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'" > SetupEntityAccess.json` },
-  { role: 'ObjectPermissions', pattern: /(^|\/)objectpermissions[^/]*\.json$/, produce: `${QUERY} "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE SobjectType IN ('Case','Account','Contact','Opportunity','Lead','Contract','User')" > ObjectPermissions.json` },
-  { role: 'SetupAuditTrail', pattern: /(^|\/)setupaudittrail[^/]*\.json$/, produce: `${QUERY} "SELECT Action, Section, Display, CreatedDate, CreatedById, CreatedBy.Username, DelegateUser FROM SetupAuditTrail ORDER BY CreatedDate" > SetupAuditTrail.json` },
-  { role: 'Organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: `${QUERY} "SELECT Id, Name, InstanceName, OrganizationType, IsSandbox FROM Organization" > Organization.json` },
-  { role: 'Profile', pattern: /(^|\/)profiles?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Name, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsViewAllData, PermissionsModifyAllData, PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsAuthorApex FROM Profile" > Profile.json` },
-  { role: 'User', pattern: /(^|\/)users?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Username, Email, Name, IsActive, ProfileId, UserType, FederationIdentifier, LastLoginDate FROM User" > User.json` },
+  { role: 'OauthToken', pattern: /(^|\/)oauthtokens?[^/]*\.json$/, produce: `${QUERY} "SELECT AppName, AppMenuItemId, UserId, User.Username, CreatedDate, LastUsedDate, UseCount FROM OauthToken" > OauthToken.json`, shape: { envelope: ['records'], fields: ['AppName', 'UseCount'] } },
+  { role: 'ConnectedApplication', pattern: /(^|\/)connectedapplications?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, Name, CreatedDate, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication" > ConnectedApplication.json`, shape: { envelope: ['records'], fields: ['OptionsAllowAdminApprovedUsersOnly'] } },
+  { role: 'AppMenuItem', pattern: /(^|\/)appmenuitems?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, ApplicationId, Name, Label, Type, NamespacePrefix FROM AppMenuItem WHERE Type = 'ConnectedApplication'" > AppMenuItem.json`, shape: { envelope: ['records'], fields: ['ApplicationId'] } },
+  { role: 'PermissionSetAssignment', pattern: /(^|\/)permissionsetassignments?[^/]*\.json$/, produce: `${QUERY} "SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment" > PermissionSetAssignment.json`, shape: { envelope: ['records'], fields: ['AssigneeId', 'PermissionSetId'] } },
+  { role: 'PermissionSet', pattern: /(^|\/)permissionsets?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Name, Label, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsViewAllData, PermissionsModifyAllData, PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsAuthorApex FROM PermissionSet" > PermissionSet.json`, shape: { envelope: ['records'], fields: ['IsOwnedByProfile'] } },
+  { role: 'SetupEntityAccess', pattern: /(^|\/)setupentityaccess[^/]*\.json$/, produce: `${QUERY} "SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'" > SetupEntityAccess.json`, shape: { envelope: ['records'], fields: ['SetupEntityId', 'ParentId'] } },
+  { role: 'ObjectPermissions', pattern: /(^|\/)objectpermissions[^/]*\.json$/, produce: `${QUERY} "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE SobjectType IN ('Case','Account','Contact','Opportunity','Lead','Contract','User')" > ObjectPermissions.json`, shape: { envelope: ['records'], fields: ['SobjectType', 'ParentId'] } },
+  { role: 'SetupAuditTrail', pattern: /(^|\/)setupaudittrail[^/]*\.json$/, produce: `${QUERY} "SELECT Action, Section, Display, CreatedDate, CreatedById, CreatedBy.Username, DelegateUser FROM SetupAuditTrail ORDER BY CreatedDate" > SetupAuditTrail.json`, shape: { envelope: ['records'], fields: ['Action', 'Section'] } },
+  { role: 'Organization', pattern: /(^|\/)organization[^/]*\.json$/, produce: `${QUERY} "SELECT Id, Name, InstanceName, OrganizationType, IsSandbox FROM Organization" > Organization.json`, shape: { envelope: ['records'], fields: ['InstanceName', 'OrganizationType'] } },
+  { role: 'Profile', pattern: /(^|\/)profiles?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Name, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsViewAllData, PermissionsModifyAllData, PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsAuthorApex FROM Profile" > Profile.json`, shape: { envelope: ['records'], fields: ['PermissionsApiEnabled'], without: ['IsOwnedByProfile'] } },
+  { role: 'User', pattern: /(^|\/)users?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Username, Email, Name, IsActive, ProfileId, UserType, FederationIdentifier, LastLoginDate FROM User" > User.json`, shape: { envelope: ['records'], fields: ['Username'] } },
   { role: 'secretFindings', pattern: /secret[-_]?findings[^/]*\.json$/, produce: 'written from a secret scanner\'s report: {"findings": [{"sObject": "Case", "recordId": "500...", "credential": "<node id>" | {"platform", "key"}}]}' },
 ];
 
@@ -69,8 +69,9 @@ interface AppFacts {
 export function transformSalesforce(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, SALESFORCE_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, SALESFORCE_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const notes = new Map<string, number>();
   const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
 
@@ -123,7 +124,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
   }
   const otherOrg = organizations.find((o) => !sameOrg(o.value.Id, organizations[0]!.value.Id));
   if (otherOrg) issues.push({ file: otherOrg.file, path: `${otherOrg.path}.Id`, message: 'several orgs in one export', expected: `one org per import (${organizations[0]!.value.Id}); import each org's folder separately`, found: otherOrg.value.Id });
-  const orgId = organization?.value.Id ?? optionTenant;
+  const orgId = organization?.value.Id ?? optionTenant ?? (options.tenantFallback?.trim() || undefined);
   if (!orgId) issues.push({ path: '$', message: 'no org id', expected: 'an Organization.json file (SELECT Id, Name FROM Organization) or --tenant <org id>', found: 'neither' });
   if (issues.length > 0 || !orgId) return { ok: false, issues };
 
@@ -359,7 +360,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
     b.edge({ kind: 'MANAGES', from: platformId, to: node.id, reason: 'An administrator with Manage Users can reset this user or authorise new tokens for it.' });
   }
 
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }
 

@@ -7,5 +7,6 @@ export const slackImporter: Importer = {
   source: 'slack',
   title: 'Slack',
   files: SLACK_FILES,
+  folders: ['bots'],
   transform: transformSlack,
 };

@@ -21,15 +21,15 @@ const API = 'curl -s -H "Authorization: Bearer $SLACK_TOKEN"';
 
 /** Input files by endpoint; the first pattern that matches a file's lower-cased path wins. */
 export const SLACK_FILES: readonly FileRole[] = [
-  { role: 'approved', pattern: /admin[-_.]?apps[-_.]?approved[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.approved.list?team_id=$TEAM&limit=1000" > admin-apps-approved-list.json` },
-  { role: 'restricted', pattern: /admin[-_.]?apps[-_.]?restricted[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.restricted.list?team_id=$TEAM&limit=1000" > admin-apps-restricted-list.json` },
-  { role: 'requests', pattern: /admin[-_.]?apps[-_.]?requests[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.requests.list?team_id=$TEAM&limit=1000" > admin-apps-requests-list.json` },
-  { role: 'integrationLogs', pattern: /integration[-_.]?logs[^/]*\.json$/, produce: `${API} "https://slack.com/api/team.integrationLogs?count=1000&page=1" > team-integration-logs.json` },
-  { role: 'bots', pattern: /(^|\/)(bots?[-_.]info[^/]*|bots\/[^/]+)\.json$/, produce: `${API} "https://slack.com/api/bots.info?bot=$BOT_ID" > bots/$BOT_ID.json` },
-  { role: 'teamInfo', pattern: /(^|\/)team[-_.]info[^/]*\.json$/, produce: `${API} "https://slack.com/api/team.info" > team-info.json` },
+  { role: 'approved', pattern: /admin[-_.]?apps[-_.]?approved[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.approved.list?team_id=$TEAM&limit=1000" > admin-apps-approved-list.json`, shape: { envelope: ['approved_apps'], fields: ['app'] } },
+  { role: 'restricted', pattern: /admin[-_.]?apps[-_.]?restricted[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.restricted.list?team_id=$TEAM&limit=1000" > admin-apps-restricted-list.json`, shape: { envelope: ['restricted_apps'], fields: ['app'] } },
+  { role: 'requests', pattern: /admin[-_.]?apps[-_.]?requests[^/]*\.json$/, produce: `${API} "https://slack.com/api/admin.apps.requests.list?team_id=$TEAM&limit=1000" > admin-apps-requests-list.json`, shape: { envelope: ['app_requests'], fields: ['app', 'user'] } },
+  { role: 'integrationLogs', pattern: /integration[-_.]?logs[^/]*\.json$/, produce: `${API} "https://slack.com/api/team.integrationLogs?count=1000&page=1" > team-integration-logs.json`, shape: { envelope: ['logs'], fields: ['change_type', 'date'] } },
+  { role: 'bots', pattern: /(^|\/)(bots?[-_.]info[^/]*|bots\/[^/]+)\.json$/, produce: `${API} "https://slack.com/api/bots.info?bot=$BOT_ID" > bots/$BOT_ID.json`, shape: { keys: ['bot'] } },
+  { role: 'teamInfo', pattern: /(^|\/)team[-_.]info[^/]*\.json$/, produce: `${API} "https://slack.com/api/team.info" > team-info.json`, shape: { keys: ['team'] } },
   { role: 'secretFindings', pattern: /secret[-_]?findings[^/]*\.json$/, produce: 'written from a secret scanner\'s report: {"findings": [{"channel": "C...", "credential": "<node id>" | {"platform", "key"}}]}' },
-  { role: 'usergroups', pattern: /(^|\/)usergroups([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/usergroups.list?include_users=true&include_disabled=true" > usergroups-list.json` },
-  { role: 'users', pattern: /(^|\/)users([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/users.list?limit=200" > users-list.json` },
+  { role: 'usergroups', pattern: /(^|\/)usergroups([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/usergroups.list?include_users=true&include_disabled=true" > usergroups-list.json`, shape: { envelope: ['usergroups'], fields: ['handle'] } },
+  { role: 'users', pattern: /(^|\/)users([-_.][^/]*)?\.json$/, produce: `${API} "https://slack.com/api/users.list?limit=200" > users-list.json`, shape: { envelope: ['members'], fields: ['is_bot', 'team_id'] } },
 ];
 
 const LEVEL_EDGE: Record<Level, 'CAN_READ' | 'CAN_WRITE' | 'CAN_ADMIN'> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -90,10 +90,11 @@ function installHistory(logs: readonly IntegrationLog[]): InstallHistory {
 }
 
 /** The workspace key: --tenant, or the one team id the files agree on. */
-function resolveTenant(candidates: { id: string; file: string; path: string }[], option: string | undefined): { tenant?: string; issue?: InputIssue } {
+function resolveTenant(candidates: { id: string; file: string; path: string }[], option: string | undefined, fallback?: string): { tenant?: string; issue?: InputIssue } {
   if (option?.trim()) return { tenant: option.trim() };
   const distinct = [...new Set(candidates.map((c) => c.id))];
   if (distinct.length === 1) return { tenant: distinct[0] };
+  if (fallback?.trim()) return { tenant: fallback.trim() };
   if (distinct.length === 0) {
     return { issue: { path: '$', message: 'no team id', expected: 'a team-info.json file (team.info), an admin.apps.requests.list answer naming its team, users.list members with team_id, or --tenant <team or enterprise id>', found: 'none of them' } };
   }
@@ -104,8 +105,9 @@ function resolveTenant(candidates: { id: string; file: string; path: string }[],
 export function transformSlack(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
   const report: ImporterReport = emptyReport();
   const issues: InputIssue[] = [];
-  const { byRole, ignored } = classifyFiles(files, SLACK_FILES);
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, SLACK_FILES);
   report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
   const notes = new Map<string, number>();
   const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
 
@@ -145,7 +147,7 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
     ...members.filter((m) => m.value.team_id).map((m) => ({ id: m.value.team_id!, file: m.file, path: `${m.path}.team_id` })),
     ...usergroups.filter((g) => g.value.team_id).map((g) => ({ id: g.value.team_id!, file: g.file, path: `${g.path}.team_id` })),
   ];
-  const { tenant: teamId, issue } = resolveTenant(candidates, options.tenant);
+  const { tenant: teamId, issue } = resolveTenant(candidates, options.tenant, options.tenantFallback);
   if (issue) issues.push(issue);
   if (issues.length > 0 || !teamId) return { ok: false, issues };
 
@@ -417,7 +419,7 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
   }
 
   report.unknownScopes = unknownScopes.list();
-  report.notes = [...notes.entries()].map(([text, count]) => `${count} ${text}`);
+  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   const fragment: Fragment = b.fragment();
   return { ok: true, fragment, report };
 }

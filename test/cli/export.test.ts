@@ -109,7 +109,7 @@ describe('blastmap import opengraph', () => {
     expect(run.out).toContain('node kinds with no mapping, kept as Resource nodes (properties.opengraphKinds): Okta_EventHook (1)');
     expect(run.out).toContain('1 edge Okta_ReadClientSecret Group -> Credential: HOLDS does not join these kinds, kept as OPENGRAPH_CONTROLS');
     const radius = JSON.parse((await runCli(['radius', 'john.doe@contoso.com', '--graph', snapshot, '--at', '2026-06-01', '--format', 'json'])).out);
-    expect(radius.reached.find((entry: { id: string }) => entry.id === 'okta:contoso.okta.com:platform:00o1contoso')).toMatchObject({ level: 'admin', hops: 4 });
+    expect(radius.reached.find((entry: { id: string }) => entry.id === 'okta:contoso.okta.com:platform:org')).toMatchObject({ level: 'admin', hops: 4 });
   });
 
   it('reads a zip of several collectors (skipping macOS resource forks) and a folder', async () => {

@@ -147,7 +147,7 @@ describe('OpenGraph import: round trip of our own export', () => {
 });
 
 describe('OpenGraph import: collectors through the mapping table', () => {
-  it('openhound-okta kinds: users, groups, apps, client secrets and API tokens become our kinds; ids match the Okta importer', () => {
+  it('openhound-okta kinds: users, groups, apps, client secrets and API tokens become our kinds; ids match the Okta importer (the org is its platform:org, Okta ids keep their case)', () => {
     const { graph } = importFiles([fixture('okta.json')]);
     const john = nodeById(graph, 'okta:contoso.okta.com:identity:00u1john');
     expect(john).toMatchObject({ kind: 'Identity', subtype: 'human', platform: 'okta', tenant: 'contoso.okta.com', name: 'john.doe@contoso.com', email: 'john.doe@contoso.com', enabled: true, createdAt: '2025-10-03T18:45:57.000Z', source: 'opengraph' });
@@ -155,7 +155,7 @@ describe('OpenGraph import: collectors through the mapping table', () => {
     expect(nodeById(graph, 'okta:contoso.okta.com:app:0oa1hrsync')).toMatchObject({ kind: 'App', properties: { clientId: '0oa1hrsync' } });
     expect(nodeById(graph, 'okta:contoso.okta.com:credential:ocs1hrsync')).toMatchObject({ kind: 'Credential', type: 'client-secret' });
     expect(nodeById(graph, 'okta:contoso.okta.com:credential:00T1jane')).toMatchObject({ kind: 'Credential', type: 'api-key', expiresAt: '2027-01-01T00:00:00.000Z' });
-    expect(nodeById(graph, 'okta:contoso.okta.com:platform:00o1contoso').kind).toBe('Platform');
+    expect(nodeById(graph, 'okta:contoso.okta.com:platform:org').kind).toBe('Platform');
   });
 
   it('maps edges to our kinds, keeps unmapped and deliberately unmapped ones non-traversable, and reports each', () => {
@@ -164,8 +164,8 @@ describe('OpenGraph import: collectors through the mapping table', () => {
     const kinds = new Map(edgesOf(graph).map((e) => [`${e.from} ${e.to}`, e.kind]));
     expect(kinds.get(`${id('identity', '00u1john')} ${id('group', '00g1auditors')}`)).toBe('MEMBER_OF');
     expect(kinds.get(`${id('credential', 'ocs1hrsync')} ${id('app', '0oa1hrsync')}`)).toBe('AUTHENTICATES_AS');
-    expect(kinds.get(`${id('app', '0oa1hrsync')} ${id('platform', '00o1contoso')}`)).toBe('CAN_ADMIN');
-    expect(kinds.get(`${id('platform', '00o1contoso')} ${id('identity', '00u1john')}`)).toBe('MANAGES');
+    expect(kinds.get(`${id('app', '0oa1hrsync')} ${id('platform', 'org')}`)).toBe('CAN_ADMIN');
+    expect(kinds.get(`${id('platform', 'org')} ${id('identity', '00u1john')}`)).toBe('MANAGES');
     expect(kinds.get(`${id('identity', '00u1john')} ${id('app', '0oa1hrsync')}`)).toBe('OPENGRAPH_EDGE');
     expect(report.nonTraversableEdgeKinds).toEqual([{ kind: 'Okta_AppAssignment', count: 1 }, { kind: 'Okta_ManagerOf', count: 1 }]);
     expect(report.unmappedEdgeKinds).toEqual([{ kind: 'Okta_HookFor', count: 1 }]);
@@ -185,7 +185,7 @@ describe('OpenGraph import: collectors through the mapping table', () => {
   it('end to end: a member of Auditors reaches the Okta org at admin through the HR Sync client secret', () => {
     const { graph } = importFiles([fixture('okta.json')]);
     const radius = blastRadius(graph, [graph.indexOf.get('okta:contoso.okta.com:identity:00u1john')!], { at: '2026-06-01' });
-    const org = radius.reached.find((r) => r.id === 'okta:contoso.okta.com:platform:00o1contoso')!;
+    const org = radius.reached.find((r) => r.id === 'okta:contoso.okta.com:platform:org')!;
     expect(org.level).toBe('admin');
     expect(org.path.map((step) => step.kind)).toEqual(['MEMBER_OF', 'OPENGRAPH_CONTROLS', 'AUTHENTICATES_AS', 'CAN_ADMIN']);
   });
@@ -208,11 +208,11 @@ describe('OpenGraph import: collectors through the mapping table', () => {
     const { graph, report } = importFiles([fixture('github.json')]);
     const id = (kind: string, native: string) => `github:opengraph:${kind}:${native}`;
     expect(nodeById(graph, id('credential', 'PAT_1001'))).toMatchObject({ kind: 'Credential', type: 'pat', properties: { permissions: '{"contents":"write"}' } });
-    expect(nodeById(graph, id('resource', 'R_kgDOinfra'))).toMatchObject({ resourceType: 'repository', tags: ['source-code'] });
+    expect(nodeById(graph, id('resource', 'corvid-labs/infra'))).toMatchObject({ resourceType: 'repository', tags: ['source-code'] });
     expect(nodeById(graph, id('resource', 'RS_infra_AWS_KEY'))).toMatchObject({ resourceType: 'actions-secret', tags: ['secrets'] });
-    expect(nodeById(graph, id('identity', 'U_kgDOalice')).email).toBe('alice@corvidlabs.example');
+    expect(nodeById(graph, id('identity', 'alice-dev')).email).toBe('alice@corvidlabs.example');
     const radius = blastRadius(graph, [graph.indexOf.get(id('credential', 'PAT_1001'))!], { at: '2026-06-01' });
-    expect(radius.reached.find((r) => r.id === id('resource', 'R_kgDOinfra'))!.level).toBe('admin');
+    expect(radius.reached.find((r) => r.id === id('resource', 'corvid-labs/infra'))!.level).toBe('admin');
     expect(radius.reached.find((r) => r.id === id('resource', 'RS_infra_AWS_KEY'))!.level).toBe('admin');
     expect(report.unmappedNodeKinds).toEqual([{ kind: 'GH_WorkflowStep', count: 1 }]);
   });
@@ -261,7 +261,7 @@ describe('OpenGraph import: matching edge endpoints', () => {
     const okta = importFiles([fixture('okta.json')]).graph;
     expect(edgesOf(okta).find((e) => e.properties?.opengraphKinds?.toString() === 'Okta_ManagerOf')).toMatchObject({ from: 'okta:contoso.okta.com:identity:00u2jane', to: 'okta:contoso.okta.com:identity:00u1john' });
     const github = importFiles([fixture('github.json')]).graph;
-    expect(edgesOf(github).find((e) => e.properties?.opengraphKinds?.toString() === 'GH_HasMember')).toMatchObject({ from: 'github:opengraph:platform:O_kgDOcorvid', to: 'github:opengraph:identity:U_kgDOalice' });
+    expect(edgesOf(github).find((e) => e.properties?.opengraphKinds?.toString() === 'GH_HasMember')).toMatchObject({ from: 'github:opengraph:platform:org', to: 'github:opengraph:identity:alice-dev' });
   });
 
   it('reports endpoints that match nothing or several nodes with the edge index, and drops those edges', () => {

@@ -1,0 +1,75 @@
+// Regenerates engine/schema/scopes/entra.json from Microsoft's published Graph permissions data: every delegated
+// and application permission of Microsoft Graph gets an entry; the hand-assessed entries already in the catalogue
+// are kept as they are, the others are derived from the permission's name (operation, constraint, resource).
+//
+//   node bin/run-ts.js scripts/scopes/generate-entra.ts <permissions.json> <source commit> <source date>
+//
+// <permissions.json>: permissions/new/permissions.json of https://github.com/microsoftgraph/microsoft-graph-devx-content
+// (MIT licence), the machine-readable form of https://learn.microsoft.com/graph/permissions-reference.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scopeCatalogSchema, type ScopeEntry } from '../../engine/schema/scopes.ts';
+import type { Level } from '../../engine/schema/index.ts';
+
+const [source, commit, date] = process.argv.slice(2);
+if (!source || !commit || !date) {
+  console.error('usage: generate-entra.ts <permissions.json> <source commit> <source date (YYYY-MM-DD)>');
+  process.exit(2);
+}
+const CATALOGUE = join(import.meta.dirname, '../../engine/schema/scopes/entra.json');
+
+interface Scheme { privilegeLevel?: number }
+const published = JSON.parse(readFileSync(source, 'utf8')) as { permissions: Record<string, { schemes: Record<string, Scheme> }> };
+const current = scopeCatalogSchema.parse(JSON.parse(readFileSync(CATALOGUE, 'utf8')));
+
+/** Resource types (docs/importers/entra.md) by the permission's resource part, first match wins. */
+const RESOURCES: [RegExp, string[]][] = [
+  [/^(Mail|MailboxItem|MailboxFolder|MailboxSettings|MailboxConfigItem|IMAP|POP|SMTP|EWS|EAS|ExchangeMessageTrace)\b/, ['mailbox']],
+  [/^(Calendars|CallDelegation)\b/, ['calendar']],
+  [/^Contacts\b/, ['contacts']],
+  [/^(Files?|Sites|Lists|ListItems|FileStorageContainer|TermStore|SharePoint\w*)\b/, ['files']],
+  [/^(Chat|ChatMessage|ChatMember|ChannelMessage|ChannelMember|Channel|Team|TeamMember|TeamsTab|TeamsActivity|Teamwork\w*|OnlineMeeting\w*|CallRecord\w*|CallTranscripts|CallRecordings)\b/, ['chats']],
+  [/^(Notes|ShortNotes)\b/, ['notes']],
+  [/^Tasks\b/, ['tasks']],
+  [/^(User|Group|GroupMember|Directory|Organization|OrgContact|Domain|AdministrativeUnit|Member|People|Device|UnifiedGroupMember|ProfilePhoto|LifeCycleInfo|CustomSecAttribute\w*)\b/, ['directory']],
+  [/^(Application|AppRoleAssignment|DelegatedPermissionGrant|AgentIdentity\w*|ServicePrincipalEndpoint)\b/, ['applications']],
+  [/^(UserAuthenticationMethod|UserAuthMethod)\b/, ['authentication-methods']],
+  [/^(Policy|RoleManagementPolicy|ConsentRequest|IdentityProvider|IdentityUserFlow|TrustFrameworkKeySet|CrossTenant\w*|AuthenticationContext)\b/, ['policies']],
+  [/^(AuditLog\w*|AuditActivity|ProvisioningLog|CustomSecAttributeAuditLogs)\b/, ['audit-logs']],
+  [/^(Security\w*|Threat\w*|IdentityRisk\w*|AttackSimulation|eDiscovery|CustomDetection|InformationProtection\w*|SensitivityLabel\w*|RecordsManagement|SubjectRightsRequest)\b/, ['security']],
+  [/^(DeviceManagement\w*|DeviceLocalCredential|BitlockerKey|CloudPC|WindowsUpdates)\b/, ['devices']],
+  [/^(Reports|ReportSettings|Analytics)\b/, ['reports']],
+];
+
+const resourcesOf = (name: string): string[] => RESOURCES.find(([pattern]) => pattern.test(name))?.[1] ?? [];
+
+/** The level the name's operation says: full control and management are admin, any change write, else read. */
+function levelOf(name: string): Level {
+  const operation = name.split('.').slice(1).join('.');
+  if (/FullControl|Manage|AccessAsUser|PrivilegedOperations|AddRemoveCreds|EnableDisable|DeleteRestore/.test(operation)) return 'admin';
+  if (/Write|Create|Send|Edit|Delete|Update|Submit|Invite|Migrate|Initiate|Join|Assign|Command|Sign|Export|Restore|Control|Post|Receive/.test(operation)) return 'write';
+  return 'read';
+}
+
+/** Reaches every user's data (or the tenant) rather than only the signed-in user's own. */
+const tenantWideOf = (name: string, schemes: Record<string, Scheme>): boolean =>
+  /\.(All|Directory|Global|AzureAD|AzureADGroup|AzureResources)$/.test(name) || !('DelegatedWork' in schemes || 'DelegatedPersonal' in schemes);
+
+const scopes: Record<string, ScopeEntry> = {};
+let kept = 0;
+let derived = 0;
+for (const [name, { schemes }] of Object.entries(published.permissions)) {
+  const curated = current.scopes[name];
+  if (curated) { scopes[name] = curated; kept++; continue; }
+  scopes[name] = { level: levelOf(name), resources: resourcesOf(name), tenantWide: tenantWideOf(name, schemes) };
+  derived++;
+}
+// Hand-assessed entries the Graph data does not list (Exchange Online application roles) stay.
+for (const [name, entry] of Object.entries(current.scopes)) if (!(name in scopes)) { scopes[name] = entry; kept++; }
+
+const sorted = Object.fromEntries(Object.entries(scopes).sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase())));
+const reference = current.reference.replace(/ Generated by scripts\/scopes\/generate-entra\.ts.*$/, '') +
+  ` Generated by scripts/scopes/generate-entra.ts from microsoftgraph/microsoft-graph-devx-content permissions/new/permissions.json (MIT licence) at commit ${commit} (${date}): every Microsoft Graph permission; entries not hand-assessed take their level from the name's operation and their resource type from its resource part.`;
+const catalogue = scopeCatalogSchema.parse({ ...current, reference, scopes: sorted });
+writeFileSync(CATALOGUE, `${JSON.stringify(catalogue, null, 2)}\n`);
+console.log(`${Object.keys(sorted).length} permissions: ${kept} hand-assessed kept, ${derived} derived from the published data`);
