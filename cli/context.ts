@@ -1,5 +1,6 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
+import { calendarInstant } from '../engine/format/dates.ts';
 import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -254,8 +255,9 @@ export function parseFormat(value: string | undefined, allowed: readonly OutputF
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date such as 2025-08-10 or 2025-08-10T12:00:00Z`);
+  // A date that looks ISO must be a real one: Date.parse would read 2024-02-30 as March 1.
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date on a real calendar day, such as 2025-08-10 or 2025-08-10T12:00:00Z`);
   return new Date(ms);
 }
 

@@ -1,13 +1,14 @@
 // zod schemas of blastmap's native format: a Fragment of nodes and edges, built from an engine schema so
 // that extension kinds validate too. The JSON Schema published for editors is generated from these.
 import { z } from 'zod';
+import { calendarInstant } from './dates.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../schema/index.ts';
 
 /** Accepts an ISO-8601 date or date-time and normalises it to a UTC instant (`...Z`). */
 export const isoInstant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, { message: 'an ISO-8601 date or date-time' })
-  .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'a real calendar date' })
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'a real calendar date' })
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
 const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);

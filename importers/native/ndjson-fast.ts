@@ -1,6 +1,7 @@
 // Streaming NDJSON import for very large native files (millions of edges): reads bytes in chunks, checks
 // every record with hand-written rules equal to the zod schema, and feeds a GraphBuilder directly.
 // Rejected records go through zod so issues read exactly as in importers/native. Pure: no I/O.
+import { calendarInstant } from '../../engine/format/dates.ts';
 import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
@@ -91,7 +92,7 @@ function isProperties(value: unknown): boolean {
 export function normaliseInstant(text: string): string | undefined {
   if (!Number.isNaN(canonicalInstant(text))) return text;
   if (!ISO_INSTANT.test(text)) return undefined;
-  const parsed = Date.parse(text);
+  const parsed = calendarInstant(text);
   return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString();
 }
 
