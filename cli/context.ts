@@ -369,6 +369,12 @@ export function reportError(io: Io, error: unknown): number {
     else io.err(`${io.color.red('error:')} ${message}\n(run with --help for usage)`);
     return EXIT.usage;
   }
+  // A file-system error no command wrapped (a path in a folder that does not exist, a folder where a file was
+  // expected) is the environment's, not blastmap's: an I/O error, exit 5, naming the path.
+  const system = error as { code?: string; syscall?: string; path?: string };
+  if (typeof system?.syscall === 'string' && typeof system.code === 'string' && /^E[A-Z]+$/.test(system.code)) {
+    return reportError(io, new BlastmapError('IO', `cannot ${system.syscall}${system.path ? ` ${system.path}` : ''}: ${system.code}`, { cause: error }));
+  }
   if (io.jsonErrors) io.err(jsonError('INTERNAL', err?.message ?? String(error)));
   else io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
   if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
