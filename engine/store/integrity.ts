@@ -53,15 +53,18 @@ export function forbiddenEdges(graph: CompactGraph, nodes?: Iterable<number>, li
     });
   });
   const found: ForbiddenEdge[] = [];
+  const { edgeKind, edgeSrc, edgeDst, nodeKind } = graph;
+  const note = (e: number, end: 'from' | 'to', v: number): void => {
+    found.push({ edge: e, kind: graph.edgeKindNames[edgeKind[e]!]!, end, node: graph.nodes[v]!.id, nodeKind: graph.nodeKindNames[nodeKind[v]!]! });
+  };
+  // No allocation per edge: this runs over every edge of every snapshot loaded.
   const check = (e: number): boolean => {
-    const code = graph.edgeKind[e]!;
-    for (const [end, v] of [['from', graph.edgeSrc[e]!], ['to', graph.edgeDst[e]!]] as const) {
-      const k = graph.nodeKind[v]!;
-      if (allowed[(code * nodeKinds + k) * 2 + (end === 'from' ? 0 : 1)] === 1) continue;
-      found.push({ edge: e, kind: graph.edgeKindNames[code]!, end, node: graph.nodes[v]!.id, nodeKind: graph.nodeKindNames[k]! });
-      if (found.length >= limit) return false;
-    }
-    return true;
+    const row = edgeKind[e]! * nodeKinds;
+    const from = edgeSrc[e]!;
+    const to = edgeDst[e]!;
+    if (allowed[(row + nodeKind[from]!) * 2] !== 1) note(e, 'from', from);
+    if (allowed[(row + nodeKind[to]!) * 2 + 1] !== 1) note(e, 'to', to);
+    return found.length < limit;
   };
   if (nodes === undefined) {
     for (let e = 0; e < graph.edgeCount; e++) if (!check(e)) break;
