@@ -1,5 +1,6 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
+import { calendarInstant } from '../engine/format/dates.ts';
 import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -254,8 +255,9 @@ export function parseFormat(value: string | undefined, allowed: readonly OutputF
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date such as 2025-08-10 or 2025-08-10T12:00:00Z`);
+  // A date that looks ISO must be a real one: Date.parse would read 2024-02-30 as March 1.
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date on a real calendar day, such as 2025-08-10 or 2025-08-10T12:00:00Z`);
   return new Date(ms);
 }
 
@@ -366,6 +368,12 @@ export function reportError(io: Io, error: unknown): number {
     if (io.jsonErrors) io.err(jsonError('USAGE', message));
     else io.err(`${io.color.red('error:')} ${message}\n(run with --help for usage)`);
     return EXIT.usage;
+  }
+  // A file-system error no command wrapped (a path in a folder that does not exist, a folder where a file was
+  // expected) is the environment's, not blastmap's: an I/O error, exit 5, naming the path.
+  const system = error as { code?: string; syscall?: string; path?: string };
+  if (typeof system?.syscall === 'string' && typeof system.code === 'string' && /^E[A-Z]+$/.test(system.code)) {
+    return reportError(io, new BlastmapError('IO', `cannot ${system.syscall}${system.path ? ` ${system.path}` : ''}: ${system.code}`, { cause: error }));
   }
   if (io.jsonErrors) io.err(jsonError('INTERNAL', err?.message ?? String(error)));
   else io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);

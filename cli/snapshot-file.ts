@@ -1,6 +1,7 @@
 // Snapshot files on disk: atomic writes (temporary file, fsync, rename, fsync of the folder) so a crash
 // never leaves a half-written graph, and a lock file so two writers never interleave.
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BlastmapError } from '../engine/errors.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
@@ -77,37 +78,104 @@ function removeStaleTemporaries(target: string): void {
   }
 }
 
-/**
- * Runs `work` while holding `<path>.lock`, created exclusively. A second writer fails at once with a
- * LOCKED error naming the holder's process id, instead of racing the first.
- */
-export function withWriteLock<T>(path: string, work: () => T): T {
-  const lock = `${resolve(path)}.lock`;
-  mkdirSync(dirname(lock), { recursive: true });
-  let fd: number;
+/** Who holds a lock: written into the lock file, so a later writer can tell whether the holder is gone. */
+interface LockOwner { pid: number; host: string }
+
+function readOwner(lock: string): LockOwner | undefined {
+  let text: string;
   try {
-    fd = openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      let holder = 'another process';
-      let pid = Number.NaN;
-      try {
-        pid = Number(readFileSync(lock, 'utf8').trim());
-        holder = `process ${pid}`;
-      } catch { /* unreadable lock: keep the generic text */ }
-      // Never taken over automatically: two writers recovering at once could each remove the other's fresh lock.
-      if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
-        throw new BlastmapError('LOCKED', `${path} is locked by process ${pid}, which is no longer running (it was interrupted; the snapshot itself is intact): delete ${lock} and retry`);
-      }
-      throw new BlastmapError('LOCKED', `${path} is being written by ${holder}; if no blastmap is running, delete ${lock}`);
-    }
-    throw error;
+    text = readFileSync(lock, 'utf8').trim();
+  } catch {
+    return undefined;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
+    const owner = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof owner === 'object' && owner !== null && Number.isInteger(owner.pid) && typeof owner.host === 'string') return { pid: owner.pid!, host: owner.host };
+  } catch { /* a lock written by an older blastmap: its pid alone, no host */ }
+  const pid = Number(text);
+  return Number.isInteger(pid) && pid > 0 ? { pid, host: '' } : undefined;
+}
+
+const createExclusive = (file: string, text: string): void => {
+  const fd = openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  try { writeSync(fd, text); } finally { closeSync(fd); }
+};
+
+/** How long a takeover may hold `<lock>.takeover` before another writer may clear it (it holds it for microseconds). */
+const TAKEOVER_STALE_MS = 10_000;
+
+/**
+ * Removes a lock whose owner is gone, once, under `<lock>.takeover` (created exclusively): two writers recovering
+ * at once take turns, and the second finds the first one's fresh lock, whose owner is alive. True when removed.
+ */
+function removeStaleLock(lock: string, stale: LockOwner): boolean {
+  const guard = `${lock}.takeover`;
+  try {
+    createExclusive(guard, `${process.pid}\n`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > TAKEOVER_STALE_MS) rmSync(guard, { force: true });
+    } catch { /* gone meanwhile */ }
+    return false;
+  }
+  try {
+    const now = readOwner(lock);
+    if (now === undefined || now.pid !== stale.pid || now.host !== stale.host) return false;
+    rmSync(lock, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+export interface WriteLockOptions {
+  /** Told when a lock left by a writer that no longer runs (same host, process gone) is taken over. */
+  onTakeover?: (message: string) => void;
+}
+
+/**
+ * Runs `work` while holding `<path>.lock`, created exclusively, holding the owner's process id and host name. A
+ * second writer fails at once with a LOCKED error naming the holder, instead of racing it. A lock whose owner is
+ * gone (same host, no such process: a killed import) is taken over, with a message.
+ */
+export function withWriteLock<T>(path: string, work: () => T, options: WriteLockOptions = {}): T {
+  const lock = `${resolve(path)}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  const host = hostname();
+  const owner = `${JSON.stringify({ pid: process.pid, host })}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      createExclusive(lock, owner);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readOwner(lock);
+      if (holder === undefined) {
+        // Vanished between our create and our read (its writer finished): try again.
+        if (attempt < 3 && !existsSync(lock)) continue;
+        throw new BlastmapError('LOCKED', `${path} is being written by another process; if no blastmap is running, delete ${lock}`);
+      }
+      const sameHost = holder.host === host;
+      if (sameHost && holder.pid !== process.pid && !processAlive(holder.pid) && attempt < 3) {
+        if (removeStaleLock(lock, holder)) {
+          options.onTakeover?.(`note: took over ${lock}: it was left by process ${holder.pid} on this host, which is no longer running (an interrupted write; the snapshot itself is intact)`);
+        }
+        continue;
+      }
+      if (holder.host === '' && !processAlive(holder.pid)) {
+        throw new BlastmapError('LOCKED', `${path} is locked by process ${holder.pid}, which is no longer running (it was interrupted; the snapshot itself is intact): delete ${lock} and retry`);
+      }
+      if (!sameHost && holder.host !== '') {
+        throw new BlastmapError('LOCKED', `${path} is being written by process ${holder.pid} on host ${holder.host}; this host cannot tell whether it still runs: if it does not, delete ${lock}`);
+      }
+      throw new BlastmapError('LOCKED', `${path} is being written by process ${holder.pid}; if no blastmap is running, delete ${lock}`);
+    }
+  }
+  try {
     return work();
   } finally {
-    rmSync(lock, { force: true });
+    // Ours only: never remove a lock another writer took after a takeover of ours.
+    if (readOwner(lock)?.pid === process.pid) rmSync(lock, { force: true });
   }
 }

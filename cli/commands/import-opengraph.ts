@@ -11,10 +11,49 @@ import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { buildMapping, existingNodes, OpenGraphReader, OpenGraphTransform, type OpenGraphReport, type OpenGraphResult } from '../../importers/opengraph/index.ts';
-import { graphPath, json, parseFormat, progressBar, type Io } from '../context.ts';
+import { graphPath, json, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 
-interface OpenGraphFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string; mapping?: string }
+interface OpenGraphFlags {
+  graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string; mapping?: string;
+  zipMaxEntries?: string; zipMaxSize?: string; zipMaxRatio?: string;
+}
+
+/** What one zip archive may unpack to: bounds a zip bomb's memory and time before any of it is parsed. */
+export interface ZipLimits {
+  /** Entries of any kind (documents, folders, other files). */
+  maxEntries: number;
+  /** Uncompressed bytes of all its documents together. */
+  maxBytes: number;
+  /** Uncompressed bytes per byte of the archive file. */
+  maxRatio: number;
+}
+
+/** Collectors' archives hold a few to a few thousand documents of JSON, which compresses 5 to 30 times. */
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxBytes: 4 * 1024 ** 3, maxRatio: 100 };
+
+/** Compressed bytes handed to the inflater at once: at deflate's best ratio (~1032:1) at most ~16 MB come out. */
+const ZIP_PUSH_BYTES = 16 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
+
+/** `4G`, `500MB`, `1048576`: bytes (binary units). */
+export function parseByteSize(option: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined || !(Number(match[1]) > 0)) throw new BlastmapError('INVALID_OPTION', `${option} ${value}: expected a size such as 4G, 500M or 1048576 (bytes)`);
+  return Math.floor(Number(match[1]) * unit);
+}
+
+function zipLimits(flags: OpenGraphFlags): ZipLimits {
+  return {
+    maxEntries: flags.zipMaxEntries === undefined ? DEFAULT_ZIP_LIMITS.maxEntries : parseCount('--zip-max-entries', flags.zipMaxEntries, 1)!,
+    maxBytes: flags.zipMaxSize === undefined ? DEFAULT_ZIP_LIMITS.maxBytes : parseByteSize('--zip-max-size', flags.zipMaxSize),
+    maxRatio: flags.zipMaxRatio === undefined ? DEFAULT_ZIP_LIMITS.maxRatio : parseCount('--zip-max-ratio', flags.zipMaxRatio, 1)!,
+  };
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MB`;
 
 interface InputFile { path: string; size: number; zip: boolean }
 
@@ -52,7 +91,7 @@ function isDocumentEntry(name: string): boolean {
  * Streams every input through the reader into the transform, element by element. Plain files and zip entries are
  * decoded as they arrive; nothing holds a whole file. `onBytes` reports progress in bytes of the inputs.
  */
-export async function streamOpenGraph(inputs: readonly InputFile[], transform: OpenGraphTransform, onBytes: (bytes: number) => void): Promise<void> {
+export async function streamOpenGraph(inputs: readonly InputFile[], transform: OpenGraphTransform, onBytes: (bytes: number) => void, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
   let read = 0;
   for (const input of inputs) {
     if (!input.zip) {
@@ -75,7 +114,16 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
     }
     let failure: unknown;
     let documents = 0;
+    let entries = 0;
+    let unpacked = 0;
+    // The ratio is taken over the archive's size, at least 1 MB: a small archive of small documents is never refused by it.
+    const ratioBytes = limits.maxRatio * Math.max(input.size, 1024 ** 2);
     const unzip = new Unzip((entry: UnzipFile) => {
+      if (failure !== undefined) return;
+      if (++entries > limits.maxEntries) {
+        failure = new BlastmapError('INVALID_INPUT', `${input.path}: more than ${limits.maxEntries} entries in this zip archive (the --zip-max-entries limit); raise it if the archive is trusted`);
+        return;
+      }
       if (!isDocumentEntry(entry.name)) return;
       documents++;
       const name = `${input.path}:${entry.name}`;
@@ -85,6 +133,13 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
         if (failure !== undefined) return;
         try {
           if (error) throw new BlastmapError('IO', `cannot unzip ${name}: ${error.message}`, { cause: error });
+          unpacked += data.length;
+          if (unpacked > limits.maxBytes) {
+            throw new BlastmapError('INVALID_INPUT', `${input.path}: unpacks to more than ${megabytes(limits.maxBytes)} (the --zip-max-size limit); raise it if the archive is trusted`);
+          }
+          if (unpacked > ratioBytes) {
+            throw new BlastmapError('INVALID_INPUT', `${input.path}: unpacks to more than ${megabytes(ratioBytes)}, ${limits.maxRatio} times the archive's ${megabytes(Math.max(input.size, 1024 ** 2))} (the --zip-max-ratio limit: a zip bomb's signature); raise it if the archive is trusted`);
+          }
           reader.write(decoder.decode(data, { stream: !final }));
           if (final) {
             reader.end();
@@ -99,9 +154,12 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
     unzip.register(UnzipInflate);
     try {
       for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) {
-        unzip.push(chunk as Buffer);
+        // In small pieces: fflate recurses once per entry a push completes (20,000 tiny entries in one 1 MB chunk
+        // overflowed the stack) and inflates a whole push at once (a 1 MB push of a bomb is 1 GB).
+        const bytes = chunk as Buffer;
+        for (let at = 0; at < bytes.length && failure === undefined; at += ZIP_PUSH_BYTES) unzip.push(bytes.subarray(at, at + ZIP_PUSH_BYTES));
         if (failure !== undefined) throw failure;
-        read += (chunk as Buffer).length;
+        read += bytes.length;
         onBytes(read);
       }
       unzip.push(new Uint8Array(0), true);
@@ -181,9 +239,13 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
     .option('--mapping <file>', 'extra kind mapping (JSON, the shape of importers/opengraph/mapping.json), laid over the default one')
     .option('--tenant <key>', "tenant key for collectors' nodes, instead of the one read from their properties")
     .option('--lenient', 'skip invalid nodes and edges, and report them, instead of failing')
+    .option('--zip-max-entries <n>', `most entries a .zip archive may hold (default ${DEFAULT_ZIP_LIMITS.maxEntries})`)
+    .option('--zip-max-size <size>', 'most bytes a .zip archive may unpack to, e.g. 8G (default 4G)')
+    .option('--zip-max-ratio <n>', `most bytes a .zip archive may unpack to per byte of the archive (default ${DEFAULT_ZIP_LIMITS.maxRatio})`)
     .option('-f, --format <format>', 'report format: text or json', 'text')
     .action(async (files: string[], flags: OpenGraphFlags) => {
       const format = parseFormat(flags.format, ['text', 'json']);
+      const limits = zipLimits(flags);
       const target = graphPath(flags.graph);
       const inputs = listInputs(files);
       // The snapshot's schema decides which kinds are ours; it is read again under the lock if it changed meanwhile.
@@ -195,7 +257,7 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
       const transform = new OpenGraphTransform({ mapping: mapping.mapping, schema, tenant: flags.tenant, lenient: flags.lenient, requested: requestedKinds(userMapping) });
       const bar = progressBar(io, 'reading OpenGraph', inputs.reduce((sum, input) => sum + input.size, 0));
       try {
-        await streamOpenGraph(inputs, transform, (bytes) => bar.update(bytes));
+        await streamOpenGraph(inputs, transform, (bytes) => bar.update(bytes), limits);
       } finally {
         bar.stop();
       }
@@ -219,6 +281,6 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
         printReport(io, openGraph);
         io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${target}: now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${plural(report.redactions, 'secret-shaped value')} found in names or properties`);
-      });
+      }, { onTakeover: (message) => io.err(message) });
     });
 }

@@ -91,7 +91,7 @@ export function registerImport(program: Command, io: Io): void {
         io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${target}: ` +
           `now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
-      });
+      }, { onTakeover: (message) => io.err(message) });
     });
   for (const importer of IMPORTERS) {
     addStoreOptions(command
@@ -120,7 +120,7 @@ export function registerImport(program: Command, io: Io): void {
           if (format === 'json') { io.out(json({ graph: target, ...report, importer: importerReport })); return; }
           printImporterReport(io, importerReport);
           printSummary(io, target, report, graph.nodeCount, graph.edgeCount);
-        });
+        }, { onTakeover: (message) => io.err(message) });
       });
   }
 }

@@ -98,6 +98,22 @@ function analysisQuery(c: Context): Record<string, unknown> {
   });
 }
 
+/**
+ * The redirect target after the token link, always on this server: `//evil.example/` (or `/\\evil.example/`, which
+ * browsers read alike) as a path would be a protocol-relative URL to another host, so leading slashes and
+ * backslashes collapse to one slash.
+ */
+export function sameOriginLocation(url: URL): string {
+  return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
+}
+
+/** The raw request line's target form and every Host header, from the Node adapter (none in-process: tests). */
+function requestTarget(c: Context): { form: 'origin' | 'other'; hosts: string[] } {
+  const incoming = (c.env as { incoming?: { url?: string; headersDistinct?: Record<string, string[] | undefined> } } | undefined)?.incoming;
+  if (incoming === undefined) return { form: 'origin', hosts: [] };
+  return { form: incoming.url?.startsWith('/') === true ? 'origin' : 'other', hosts: incoming.headersDistinct?.host ?? [] };
+}
+
 export function createApp(options: AppOptions): Hono {
   const { graph } = options;
   const maxBudget = options.budget ?? DEFAULT_BUDGET;
@@ -109,8 +125,14 @@ export function createApp(options: AppOptions): Hono {
   const send = <T extends z.ZodType>(c: Context, schema: T, value: unknown) => c.json(schema.parse(value) as object);
 
   app.use('*', async (c, next) => {
-    // The Node adapter builds the request URL from the Host header, so the URL's host is the name the client used.
-    if (allowedHosts && !allowedHosts.has(new URL(c.req.url).host.toLowerCase())) {
+    const target = requestTarget(c);
+    // `GET http://127.0.0.1/ HTTP/1.1` with `Host: evil.example`: the adapter would take the URL's host from the
+    // target, not from the Host header the browser sent. Only origin-form (`/path`) is accepted; proxies are not served.
+    if (target.form !== 'origin') throw new RequestError(400, failure('BAD_REQUEST_TARGET', 'send the request target as a path (origin-form); absolute-form and authority-form are not accepted'));
+    // Two Host headers: Node keeps the first, a proxy in front may route by the other (RFC 9112 §3.2: answer 400).
+    if (target.hosts.length > 1) throw new RequestError(400, failure('DUPLICATE_HOST', 'send exactly one Host header'));
+    const host = target.hosts[0] ?? new URL(c.req.url).host;
+    if (allowedHosts && !allowedHosts.has(host.toLowerCase())) {
       throw new RequestError(421, failure('MISDIRECTED', 'this server only answers requests addressed to its own host name'));
     }
     await next();
@@ -141,7 +163,7 @@ export function createApp(options: AppOptions): Hono {
         url.searchParams.delete('token');
         c.header('Set-Cookie', tokenCookie(token));
         c.header('Cache-Control', 'no-store');
-        return c.redirect(`${url.pathname}${url.search}`, 303);
+        return c.redirect(sameOriginLocation(url), 303);
       }
       const presented = presentedToken(c);
       if (presented === undefined || !tokensEqual(presented, token)) {

@@ -1,5 +1,6 @@
 // Level- and time-aware reachability over the compiled graph: a breadth-first search over (node, level)
 // states where each edge kind's `requires` and `grants` come from the schema. Never branches on a kind.
+import { calendarInstant } from '../format/dates.ts';
 import { BlastmapError } from '../errors.ts';
 import { LEVEL_CODE, type Level } from '../schema/index.ts';
 import { checkEnforcedConditions } from './controls.ts';
@@ -58,7 +59,7 @@ export interface DormantReach {
 
 export function toInstant(at: ReachOptions['at']): number {
   if (at === undefined) return Date.now();
-  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : /^\d{4}-\d{2}-\d{2}/.test(at) ? calendarInstant(at) : Date.parse(at);
   if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --at ${String(at)} is not a date`);
   return ms;
 }

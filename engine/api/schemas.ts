@@ -1,5 +1,6 @@
 // The web API's wire format (docs/ui.md): zod schemas of every request and response of `blastmap serve`,
 // shared by the server (validates both ways) and the browser UI (validates what it receives). Pure.
+import { calendarInstant } from '../format/dates.ts';
 import { z } from 'zod';
 import type { Exposure } from '../analysis/exposure.ts';
 import type { Finding } from '../analysis/findings.ts';
@@ -18,7 +19,7 @@ export const DEFAULT_BUDGET = 20_000;
 export const LIST_CAP = 200;
 
 const reference = z.string().min(1).max(2048);
-const isoDate = z.string().max(40).refine((text) => !Number.isNaN(Date.parse(text)), { message: 'an ISO-8601 date such as 2025-08-10' });
+const isoDate = z.string().max(40).refine((text) => !Number.isNaN(/^\d{4}-\d{2}-\d{2}/.test(text) ? calendarInstant(text) : Date.parse(text)), { message: 'an ISO-8601 date on a real calendar day, such as 2025-08-10' });
 const kindName = z.string().min(1).max(64);
 const platformName = z.string().min(1).max(128);
 

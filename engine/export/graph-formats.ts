@@ -1,38 +1,76 @@
-// GEXF and GraphML exports for Gephi, yEd, Cytoscape and NetworkX, written from the graphology view of the graph
+// GEXF and GraphML exports for Gephi, yEd, Cytoscape and NetworkX, written from the flat view of the graph
 // (engine/store/graphology.ts). A radius export carries level, hops and isSource on each node, so it opens
 // ready to colour or filter by level. Pure string building: no DOM, no file system.
-import { MultiDirectedGraph } from 'graphology';
-import { write as writeGexf } from 'graphology-gexf';
 import type { CompactGraph } from '../store/compact.ts';
-import { toGraphology } from '../store/graphology.ts';
+import { flatView, type FlatView } from '../store/graphology.ts';
 import { selectExport, type ExportOptions } from './select.ts';
 
-function exportView(graph: CompactGraph, options: ExportOptions): MultiDirectedGraph {
-  if (!options.radius) return toGraphology(graph);
-  return toGraphology(graph, { nodes: selectExport(graph, options).nodes, radius: options.radius });
-}
-
-/** GEXF 1.3 (Gephi's own format): node colours by kind as `viz:color`, every other field as an attribute. */
-export function toGexf(graph: CompactGraph, options: ExportOptions = {}): string {
-  return writeGexf(xmlSafeView(exportView(graph, options)), { version: '1.3', pretty: true });
+function exportView(graph: CompactGraph, options: ExportOptions): FlatView {
+  if (!options.radius) return flatView(graph);
+  return flatView(graph, { nodes: selectExport(graph, options).nodes, radius: options.radius });
 }
 
 /**
- * The GEXF writer escapes markup but not characters XML cannot carry at all (lone surrogates, U+FFFE, most C0
- * controls in ids); a copy with those replaced keeps the file well-formed whatever the names contain.
+ * GEXF 1.3 (Gephi's own format): node colours by kind as `viz:color`, every other field as a typed attribute.
+ * Written here rather than by graphology-gexf, whose writer keeps attribute models in plain objects and fails
+ * ("Bad Parameter", exit 70) on a node whose id is `__proto__`: ids, names and property keys are data.
  */
-function xmlSafeView(view: MultiDirectedGraph): MultiDirectedGraph {
-  const safe = (text: string): string => text.replace(XML_INVALID, '\uFFFD');
-  const clean = (attributes: Record<string, unknown>): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(attributes).map(([key, value]) => [safe(key), typeof value === 'string' ? safe(value) : value]));
-  const out = new MultiDirectedGraph({ allowSelfLoops: true });
-  view.forEachNode((node, attributes) => { out.mergeNode(safe(node), clean(attributes)); });
-  view.forEachEdge((edge, attributes, source, target) => {
-    const key = safe(edge);
-    if (out.hasEdge(key)) out.addDirectedEdge(safe(source), safe(target), clean(attributes));
-    else out.addDirectedEdgeWithKey(key, safe(source), safe(target), clean(attributes));
-  });
-  return out;
+export function toGexf(graph: CompactGraph, options: ExportOptions = {}): string {
+  const view = exportView(graph, options);
+  const nodeAttributes = new Map<string, Record<string, unknown>>(view.nodes.map((node) => [node.id, node.attributes]));
+  const edgeAttributes = view.edges.map((edge) => edge.attributes);
+  // label, color and kind (of an edge) are GEXF's own fields, not attributes.
+  const nodeKeys = collectKeys('n', [...nodeAttributes.values()].map((a) => omit(a, ['label', 'color'])));
+  const edgeKeys = collectKeys('e', edgeAttributes.map((a) => omit(a, ['label', 'kind'])));
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">',
+    '  <graph defaultedgetype="directed" mode="static">',
+  ];
+  for (const [cls, keys] of [['node', nodeKeys], ['edge', edgeKeys]] as const) {
+    if (keys.size === 0) continue;
+    lines.push(`    <attributes class="${cls}">`);
+        // The attribute's name is its id too, as Gephi and graphology-gexf read it.
+    for (const spec of keys.values()) lines.push(`      <attribute id="${escapeXml(spec.name)}" title="${escapeXml(spec.name)}" type="${GEXF_TYPE[spec.type]}"/>`);
+    lines.push('    </attributes>');
+  }
+  lines.push('    <nodes>');
+  for (const [node, attributes] of nodeAttributes) {
+    const label = own(attributes, 'label');
+    lines.push(`      <node id="${escapeXml(node)}"${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`, ...attvalueLines('        ', nodeKeys, attributes));
+    const color = own(attributes, 'color');
+    const rgb = hexToRgb(color);
+    if (rgb) lines.push(`        <viz:color r="${rgb[0]}" g="${rgb[1]}" b="${rgb[2]}" hex="${escapeXml(String(color))}"/>`);
+    lines.push('      </node>');
+  }
+  lines.push('    </nodes>', '    <edges>');
+  for (const { key: edge, attributes, source, target } of view.edges) {
+    const kind = own(attributes, 'kind');
+    const label = own(attributes, 'label');
+    lines.push(`      <edge id="${escapeXml(edge)}" source="${escapeXml(source)}" target="${escapeXml(target)}"${kind === undefined ? '' : ` kind="${escapeXml(String(kind))}"`}${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`,
+      ...attvalueLines('        ', edgeKeys, attributes), '      </edge>');
+  }
+  lines.push('    </edges>', '  </graph>', '</gexf>', '');
+  return lines.join('\n');
+}
+
+const GEXF_TYPE: Record<GraphmlType, string> = { boolean: 'boolean', int: 'integer', long: 'long', double: 'double', string: 'string' };
+
+/** An own property only: a key named `constructor` or `__proto__` is data, never what Object.prototype holds. */
+const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+function omit(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
+
+function attvalueLines(indent: string, keys: Map<string, KeySpec>, attributes: Record<string, unknown>): string[] {
+  const values: string[] = [];
+  for (const [name, spec] of keys) {
+    const value = own(attributes, name);
+    if (value === undefined || value === null) continue;
+    values.push(`${indent}  <attvalue for="${escapeXml(spec.name)}" value="${escapeXml(String(value))}"/>`);
+  }
+  return values.length === 0 ? [] : [`${indent}<attvalues>`, ...values, `${indent}</attvalues>`];
 }
 
 // --- GraphML -----------------------------------------------------------------------------------------------
@@ -96,7 +134,7 @@ function hexToRgb(color: unknown): [number, number, number] | undefined {
 function dataLines(indent: string, keys: Map<string, KeySpec>, attributes: Record<string, unknown>): string[] {
   const lines: string[] = [];
   for (const [name, spec] of keys) {
-    const value = attributes[name];
+    const value = own(attributes, name);
     if (value === undefined || value === null) continue;
     lines.push(`${indent}<data key="${spec.id}">${escapeXml(String(value))}</data>`);
   }
@@ -110,12 +148,11 @@ function dataLines(indent: string, keys: Map<string, KeySpec>, attributes: Recor
 export function toGraphml(graph: CompactGraph, options: ExportOptions = {}): string {
   const view = exportView(graph, options);
   const nodeAttributes = new Map<string, Record<string, unknown>>();
-  view.forEachNode((node, attributes) => {
-    const rgb = hexToRgb(attributes.color);
-    nodeAttributes.set(node, rgb ? { ...attributes, r: rgb[0], g: rgb[1], b: rgb[2] } : { ...attributes });
-  });
-  const edgeAttributes: Record<string, unknown>[] = [];
-  view.forEachEdge((_edge, attributes) => { edgeAttributes.push(attributes); });
+  for (const { id, attributes } of view.nodes) {
+    const rgb = hexToRgb(own(attributes, 'color'));
+    nodeAttributes.set(id, rgb ? { ...attributes, r: rgb[0], g: rgb[1], b: rgb[2] } : { ...attributes });
+  }
+  const edgeAttributes = view.edges.map((edge) => edge.attributes);
   const nodeKeys = collectKeys('n', nodeAttributes.values());
   const edgeKeys = collectKeys('e', edgeAttributes);
   const lines = [
@@ -128,9 +165,9 @@ export function toGraphml(graph: CompactGraph, options: ExportOptions = {}): str
   for (const [node, attributes] of nodeAttributes) {
     lines.push(`    <node id="${escapeXml(node)}">`, ...dataLines('      ', nodeKeys, attributes), '    </node>');
   }
-  view.forEachEdge((edge, attributes, source, target) => {
-    lines.push(`    <edge id="${escapeXml(edge)}" source="${escapeXml(source)}" target="${escapeXml(target)}">`, ...dataLines('      ', edgeKeys, attributes), '    </edge>');
-  });
+  for (const { key, attributes, source, target } of view.edges) {
+    lines.push(`    <edge id="${escapeXml(key)}" source="${escapeXml(source)}" target="${escapeXml(target)}">`, ...dataLines('      ', edgeKeys, attributes), '    </edge>');
+  }
   lines.push('  </graph>', '</graphml>', '');
   return lines.join('\n');
 }

@@ -1,18 +1,36 @@
 // zod schemas of blastmap's native format: a Fragment of nodes and edges, built from an engine schema so
 // that extension kinds validate too. The JSON Schema published for editors is generated from these.
 import { z } from 'zod';
+import { calendarInstant } from './dates.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../schema/index.ts';
 
 /** Accepts an ISO-8601 date or date-time and normalises it to a UTC instant (`...Z`). */
 export const isoInstant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, { message: 'an ISO-8601 date or date-time' })
-  .refine((text) => !Number.isNaN(Date.parse(text)), { message: 'a real calendar date' })
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'a real calendar date' })
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
 const primitive = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 /** Free-form extra properties: primitives or arrays of primitives, as OpenGraph also requires. */
-export const extraProperties = z.record(z.string(), z.union([primitive, z.array(primitive)]));
+const propertyValue = z.union([primitive, z.array(primitive)]);
+export const extraProperties = z.record(z.string(), propertyValue);
+
+/**
+ * zod's records skip a `__proto__` key (neither checked nor kept), so a property named `__proto__` would vanish.
+ * Input keys are data: the record's own `__proto__` property, when its value is valid, is put back as an own
+ * property (defineProperty: assignment would set the prototype). `parsed` is the schema's output for `raw`.
+ */
+export function keepProtoProperty<T>(parsed: T, raw: unknown): T {
+  const rawProperties = raw !== null && typeof raw === 'object' ? (raw as { properties?: unknown }).properties : undefined;
+  if (rawProperties === null || typeof rawProperties !== 'object' || !Object.hasOwn(rawProperties, '__proto__')) return parsed;
+  const value = propertyValue.safeParse((rawProperties as Record<string, unknown>)['__proto__']);
+  if (!value.success) return parsed;
+  const record = parsed as { properties?: Record<string, unknown> };
+  record.properties ??= {};
+  Object.defineProperty(record.properties, '__proto__', { value: value.data, enumerable: true, writable: true, configurable: true });
+  return parsed;
+}
 
 const idText = z.string().min(1).max(2048);
 const tag = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lower-case tag such as crown-jewel' });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { describeFound, jsonPath, type InputIssue } from '../errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
 import { countRedactionMarkers, findSecret, isSecretFieldName, redactId, redactText, scrubInput } from '../secrets.ts';
-import { edgeId, fragmentSchema, nodeId, type Fragment, type GraphEdge, type GraphNode } from './native.ts';
+import { edgeId, fragmentSchema, keepProtoProperty, nodeId, type Fragment, type GraphEdge, type GraphNode } from './native.ts';
 
 export type Result<T> = { ok: true; value: T; warnings: InputIssue[] } | { ok: false; issues: InputIssue[] };
 
@@ -163,6 +163,10 @@ export function validateFragmentDocument(raw: unknown, options: { file?: string;
   const parsed = fragmentSchema(schema).safeParse(clean);
   if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, clean, options.file) };
   const defaultSource = parsed.data.source ?? options.source;
+  const rawNodes = (clean as { nodes: unknown[] }).nodes;
+  const rawEdges = (clean as { edges: unknown[] }).edges;
+  parsed.data.nodes.forEach((node, i) => keepProtoProperty(node, rawNodes[i]));
+  parsed.data.edges.forEach((edge, i) => keepProtoProperty(edge, rawEdges[i]));
   const nodes: GraphNode[] = parsed.data.nodes.map((node) => ({
     ...node,
     id: node.id ?? nodeId(node.platform, node.tenant, node.kind, node.nativeId as string),

@@ -158,7 +158,22 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** Escapes text from the graph (attacker-controlled) so it renders literally in markdown. */
-export const md = (text: string): string => text.replace(/[\\`*_{}[\]<>|#~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+export const md = (text: string): string => inertLinks(text.replace(/[\\`*_{}[\]<>|#~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' '));
+
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * GitHub links some plain text by itself, escaped or not: URLs (`https://…`, `www.…`), e-mail addresses, `@user` and
+ * `@org/team` mentions (which notify), `#123` references. A zero-width space after the character that starts each
+ * pattern breaks it while the text reads the same. Used by the markdown and SARIF outputs on every name they quote.
+ */
+export function inertLinks(text: string): string {
+  return text
+    .replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`)
+    .replace(/:(?=\/\/)/g, `:${ZERO_WIDTH_SPACE}`)
+    .replace(/\b(www|mailto|xmpp)([.:])/gi, `$1${ZERO_WIDTH_SPACE}$2`)
+    .replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`);
+}
 
 /** Rows of the markdown "Reached" and "Dormant" tables without --all. */
 const MARKDOWN_ROWS = 50;

@@ -1,5 +1,6 @@
 // The review verdict as SARIF 2.1.0 (OASIS): one run, one rule per policy rule, one result per violation
 // pointing at the proposal file and line, so code-scanning tools can annotate the pull request. Pure.
+import { inertLinks } from './brief.ts';
 import type { ProposalLocation, ReviewResult } from '../analysis/review.ts';
 import { REVIEW_RULES, type PolicySeverity, type Violation } from '../policy.ts';
 
@@ -52,7 +53,8 @@ export interface SarifOptions {
  * brackets and backslashes so names from the graph stay literal; control characters become spaces.
  */
 export function sarifText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\[\]]/g, (c) => `\\${c}`);
+  // GitHub shows the message of a code-scanning alert with its own autolinking: URLs and mentions stay inert too.
+  return inertLinks(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\[\]]/g, (c) => `\\${c}`));
 }
 
 /** A file path as a URI reference: forward slashes, each segment percent-encoded; relative paths stay relative. */

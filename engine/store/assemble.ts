@@ -5,6 +5,7 @@ import type { Fragment } from '../format/native.ts';
 import { checkReferences, mergeFragments, type SourcedFragment } from '../format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
 import { buildGraph, toFragment, type CompactGraph } from './compact.ts';
+import { describeForbiddenEdge, forbiddenEdges, kindChangeIssues } from './integrity.ts';
 import { resolveStubs, type LinkReport } from './link.ts';
 
 export interface ImportReport {
@@ -32,7 +33,8 @@ export function assembleGraph(batch: readonly SourcedFragment[], existing?: Comp
     const v = existing?.indexOf.get(id);
     return v === undefined ? undefined : existing!.nodes[v]!.kind;
   };
-  const issues = checkReferences(batch, existingKind, schema);
+  // A node keeps its kind: a batch redeclaring one with another kind is refused before its edges are judged.
+  const issues = [...kindChangeIssues(batch, existingKind), ...checkReferences(batch, existingKind, schema)];
   if (issues.length > 0) {
     throw new BlastmapError('INVALID_INPUT', `${issues.length} problem${issues.length === 1 ? '' : 's'} in the input; nothing was imported`, { issues });
   }
@@ -43,6 +45,7 @@ export function assembleGraph(batch: readonly SourcedFragment[], existing?: Comp
   const { fragment: linked, report: links } = resolveStubs(mergeFragments(fragments));
   const merged = links.resolved > 0 ? mergeFragments([linked]) : linked;
   const graph = buildGraph(merged, schema);
+  refuseForbiddenEdges(graph, batch);
   return {
     graph,
     report: {
@@ -58,4 +61,23 @@ export function assembleGraph(batch: readonly SourcedFragment[], existing?: Comp
       links,
     },
   };
+}
+
+/**
+ * The invariant after a merge: nodes the batch declared with a kind the merged graph does not give them (two files
+ * of one batch disagreeing) touch no edge the schema forbids. Checking only those nodes keeps a large import cheap.
+ */
+function refuseForbiddenEdges(graph: CompactGraph, batch: readonly SourcedFragment[]): void {
+  const changed = new Set<number>();
+  for (const { fragment } of batch) {
+    for (const node of fragment.nodes) {
+      const v = graph.indexOf.get(node.id);
+      if (v !== undefined && graph.nodeKindNames[graph.nodeKind[v]!] !== node.kind) changed.add(v);
+    }
+  }
+  if (changed.size === 0) return;
+  const forbidden = forbiddenEdges(graph, changed);
+  if (forbidden.length === 0) return;
+  const issues: InputIssue[] = forbidden.map((f) => ({ path: '$', message: describeForbiddenEdge(f), expected: `an edge ${f.kind} allows`, found: `${f.nodeKind} ${f.node}` }));
+  throw new BlastmapError('INVALID_INPUT', `${issues.length} edge${issues.length === 1 ? '' : 's'} would join kinds the schema forbids; nothing was imported`, { issues });
 }

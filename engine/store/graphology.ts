@@ -21,14 +21,25 @@ function flatAttributes(graph: CompactGraph, v: number): Record<string, string |
     out[key === 'name' ? 'label' : key] = Array.isArray(value) ? value.join(',') : (value as string | number | boolean);
   }
   for (const [key, value] of Object.entries(node.properties ?? {})) {
-    if (value !== null && !(key in out)) out[`prop_${key}`] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== null && !Object.hasOwn(out, key)) out[`prop_${key}`] = Array.isArray(value) ? value.join(',') : value;
   }
   out.color = graph.schema.nodeKinds[node.kind]?.color ?? '#999999';
   return out;
 }
 
-export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions = {}): MultiDirectedGraph {
-  const view = new MultiDirectedGraph({ allowSelfLoops: true });
+/** A graph as plain node and edge lists with flat attributes: what the GEXF and GraphML exports write. */
+export interface FlatView {
+  nodes: { id: string; attributes: Record<string, string | number | boolean> }[];
+  edges: { key: string; source: string; target: string; attributes: Record<string, string | number | boolean> }[];
+}
+
+/**
+ * The nodes and edges of the view, without graphology: graphology keeps adjacency in plain objects keyed by node
+ * id, and an edge into a node whose id is `__proto__` writes onto Object.prototype (`previous`). The exports
+ * read this; the UI's graphology view is built from it.
+ */
+export function flatView(graph: CompactGraph, options: ToGraphologyOptions = {}): FlatView {
+  const view: FlatView = { nodes: [], edges: [] };
   const include = options.nodes ? new Uint8Array(graph.nodeCount) : undefined;
   if (include && options.nodes) for (const v of options.nodes) include[v] = 1;
   const radius = options.radius;
@@ -45,7 +56,7 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
         attributes.isSource = radius.sources.includes(v);
       }
     }
-    view.addNode(graph.nodes[v]!.id, attributes);
+    view.nodes.push({ id: graph.nodes[v]!.id, attributes });
   }
   for (let e = 0; e < graph.edgeCount; e++) {
     const from = graph.edgeSrc[e]!;
@@ -59,8 +70,15 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
     if (attrs?.reason) attributes.reason = attrs.reason;
     if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
     if (attrs?.derivedFrom !== undefined) attributes.derivedFrom = attrs.derivedFrom;
-    view.addDirectedEdgeWithKey(edgeIdAt(graph, e), graph.nodes[from]!.id, graph.nodes[to]!.id, attributes);
+    view.edges.push({ key: edgeIdAt(graph, e), source: graph.nodes[from]!.id, target: graph.nodes[to]!.id, attributes });
   }
   return view;
 }
 
+export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions = {}): MultiDirectedGraph {
+  const view = new MultiDirectedGraph({ allowSelfLoops: true });
+  const flat = flatView(graph, options);
+  for (const node of flat.nodes) view.addNode(node.id, node.attributes);
+  for (const edge of flat.edges) view.addDirectedEdgeWithKey(edge.key, edge.source, edge.target, edge.attributes);
+  return view;
+}

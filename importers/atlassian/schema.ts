@@ -1,11 +1,12 @@
 // zod schemas of the Atlassian Admin API answers the Atlassian importer reads (API tokens, managed accounts),
 // with Atlassian's own field names. Token values are never returned by these endpoints, so never read.
 import { z } from 'zod';
+import { calendarInstant } from '../../engine/format/dates.ts';
 
 /** Atlassian date-times (ISO-8601, with or without fraction and offset) become UTC instants. */
 export const atlassianInstant = z
   .string()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)), { message: 'an ISO-8601 date-time' })
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
 const text = z.string().nullish();

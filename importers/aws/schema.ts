@@ -1,6 +1,7 @@
 // zod schemas of the AWS IAM responses the importer reads, with AWS's own field names (PascalCase as the API
 // and the CLI return them). Unknown fields are accepted and ignored; SecretAccessKey is never part of a schema.
 import { z } from 'zod';
+import { calendarInstant } from '../../engine/format/dates.ts';
 
 /**
  * AWS date-times arrive as ISO-8601 (`2026-10-01T12:00:00Z`, `...+00:00`) or, in boto3 dumps such as
@@ -8,7 +9,7 @@ import { z } from 'zod';
  */
 export const awsInstant = z
   .string()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text.trim()) && !Number.isNaN(Date.parse(text.trim().replace(' ', 'T'))), { message: 'an ISO-8601 date-time' })
+  .refine((text) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text.trim()) && !Number.isNaN(calendarInstant(text.trim().replace(' ', 'T'))), { message: 'an ISO-8601 date-time on a real calendar day' })
   .transform((text) => new Date(Date.parse(text.trim().replace(' ', 'T'))).toISOString());
 
 const name = z.string().min(1);

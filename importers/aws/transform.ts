@@ -1,6 +1,7 @@
 // Pure transform of an AWS IAM export into blastmap's graph: the account, IAM users, groups, roles, managed
 // policies, access keys and passwords, role trust (other accounts, GitHub/GitLab OIDC, SAML), and the access
 // levels that identity policies grant on the account's resources (policy.ts evaluates them).
+import { calendarInstant } from '../../engine/format/dates.ts';
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
@@ -62,7 +63,7 @@ const reportBool = (row: CredentialReportRow, column: string): boolean | undefin
 const reportDate = (row: CredentialReportRow, column: string): string | undefined => {
   const value = reportValue(row, column);
   if (!value) return undefined;
-  const time = Date.parse(value.replace(' ', 'T'));
+  const time = calendarInstant(value.replace(' ', 'T'));
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 };
 

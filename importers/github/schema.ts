@@ -1,12 +1,13 @@
 // zod schemas of the GitHub REST API objects the GitHub importer reads, with GitHub's own field names.
 // Unknown fields are accepted and ignored (the API grows); secret fields (`token`, key bodies) are never kept.
 import { z } from 'zod';
+import { calendarInstant } from '../../engine/format/dates.ts';
 import { sshFingerprint } from './fingerprint.ts';
 
 /** GitHub date-times (`2011-01-26T19:06:43Z`, or with an offset) become UTC instants. */
 const instant = z
   .string()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)), { message: 'an ISO-8601 date-time' })
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
 const login = z.string().min(1);

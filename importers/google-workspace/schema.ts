@@ -1,11 +1,12 @@
 // zod schemas of the Google Workspace Admin SDK objects the google-workspace importer reads, with Google's
 // own field names. Unknown fields are accepted and ignored (the APIs grow); nothing secret is ever read.
 import { z } from 'zod';
+import { calendarInstant } from '../../engine/format/dates.ts';
 
 /** RFC 3339 times such as `2024-01-01T12:34:56.000Z` become UTC instants. */
 export const googleInstant = z
   .string()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)), { message: 'an RFC 3339 date-time' })
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an RFC 3339 date-time on a real calendar day' })
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
 /** Directory API `users.list` (`GET admin/directory/v1/users?customer=my_customer`), one user. */

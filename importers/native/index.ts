@@ -1,7 +1,7 @@
 // Importer for blastmap's own declarative format: a fragment as JSON or YAML, or NDJSON with one node or
 // edge per line. Pure: the CLI (or the browser) reads the file and hands over the text.
 import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
-import { edgeSchema, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { edgeSchema, keepProtoProperty, nodeSchema, nodeId, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { finishFragment, fromZodIssues, validateFragmentDocument, type Result, type SourcedFragment } from '../../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../../engine/schema/index.ts';
@@ -98,6 +98,7 @@ function parseNdjson(text: string, options: NativeOptions): Result<SourcedFragme
       issues.push(...fromZodIssues(parsed.error.issues, raw, options.file).map((issue) => ({ ...issue, line: lineNo })));
       continue;
     }
+    keepProtoProperty(parsed.data, raw);
     if (isNode) {
       const node = parsed.data as ReturnType<typeof nodeShape.parse>;
       nodes.push({ ...node, id: node.id ?? nodeId(node.platform, node.tenant, node.kind, node.nativeId!), source: node.source ?? options.source });

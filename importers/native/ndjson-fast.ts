@@ -1,8 +1,9 @@
 // Streaming NDJSON import for very large native files (millions of edges): reads bytes in chunks, checks
 // every record with hand-written rules equal to the zod schema, and feeds a GraphBuilder directly.
 // Rejected records go through zod so issues read exactly as in importers/native. Pure: no I/O.
+import { calendarInstant } from '../../engine/format/dates.ts';
 import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
-import { edgeSchema, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { edgeSchema, keepProtoProperty, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
 import { isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
@@ -91,7 +92,7 @@ function isProperties(value: unknown): boolean {
 export function normaliseInstant(text: string): string | undefined {
   if (!Number.isNaN(canonicalInstant(text))) return text;
   if (!ISO_INSTANT.test(text)) return undefined;
-  const parsed = Date.parse(text);
+  const parsed = calendarInstant(text);
   return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString();
 }
 
@@ -713,7 +714,7 @@ export class NdjsonGraphReader {
         for (const issue of fromZodIssues(parsed.error.issues, raw, this.file)) this.addIssue({ ...issue, line: lineNo });
         return;
       }
-      checked = parsed.data as Record<string, unknown>;
+      checked = keepProtoProperty(parsed.data as Record<string, unknown>, raw);
     }
     if (this.issueCount > 0) return; // nothing is imported once a line failed; keep checking the rest
     if (isNode) this.addNode(checked as unknown as GraphNode & { nativeId?: string }, lineNo);

@@ -1,6 +1,7 @@
 // From OpenGraph elements to blastmap nodes and edges. Our own exports (kinds `BM_*`) come back exactly; other
 // collectors' kinds go through the mapping table; what maps to nothing is kept (generic nodes, non-traversable
 // edges) and reported. Edges are resolved once every node is known: by id, by name (deprecated) or by property.
+import { calendarInstant } from '../../engine/format/dates.ts';
 import type { InputIssue } from '../../engine/errors.ts';
 import { decodeEdgeProperties, decodeNodeProperties, openGraphNodeProperties, ourKindOf, OPENGRAPH_PREFIX } from '../../engine/export/opengraph.ts';
 import { edgeSchema, nodeId, nodeSchema, type Fragment, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
@@ -133,7 +134,7 @@ function instantOf(value: unknown): string | undefined {
     if (!Number.isFinite(value) || value <= 0) return undefined;
     ms = value > 1e11 ? value : value * 1000;
   } else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) {
-    ms = Date.parse(value);
+    ms = calendarInstant(value);
   } else return undefined;
   if (Number.isNaN(ms)) return undefined;
   const year = new Date(ms).getUTCFullYear();

@@ -2,8 +2,9 @@
 // intact and loadable, its temporary file is never read as the snapshot and is cleaned up by the next save, and a
 // second writer is refused with a clear error while the first holds the lock (and told how to recover once it died).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGraph } from '../../cli/context.ts';
 import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
@@ -19,7 +20,7 @@ const NODES = 60_000;
 const children: ChildProcess[] = [];
 afterEach(() => { for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
-function startChild(args: string[]): { child: ChildProcess; line: (text: string) => Promise<void>; exited: Promise<void> } {
+function startChild(args: string[]): { child: ChildProcess; line: (text: string) => Promise<void>; exited: Promise<void>; output: () => string } {
   const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.js'), CHILD, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
@@ -34,7 +35,7 @@ function startChild(args: string[]): { child: ChildProcess; line: (text: string)
     };
     check();
   });
-  return { child, line, exited };
+  return { child, line, exited, output: () => output };
 }
 
 /** Resolves once `path` exists, polling as fast as the event loop allows. */
@@ -83,16 +84,11 @@ describe('a save killed with SIGKILL', () => {
       }
     }
 
-    // The next writer is told the holder died and how to recover, without touching anything.
-    const refused = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
-    expect(refused.code).toBe(6);
-    expect(refused.err).toContain(`process ${child.pid}, which is no longer running`);
-    expect(refused.err).toContain(`delete ${previous.path}.lock`);
-    expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
-
-    rmSync(`${previous.path}.lock`);
+    // The lock names the killed writer and this host; the next writer takes it over and says so (issue #20, item 7).
+    expect(JSON.parse(readFileSync(`${previous.path}.lock`, 'utf8'))).toEqual({ pid: child.pid, host: hostname() });
     const next = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
     expect(next.code, next.err).toBe(0);
+    expect(next.err).toContain(`took over ${previous.path}.lock: it was left by process ${child.pid} on this host, which is no longer running`);
     expect(readSnapshotFile(previous.path).nodeCount).toBeGreaterThan(previous.nodes);
     expect(readdirSync(previous.dir).sort()).toEqual(['graph.bmap']);
   }, 120_000);
@@ -130,5 +126,32 @@ describe('a second writer', () => {
     expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
     child.kill('SIGKILL');
     await exited;
+  }, 60_000);
+
+  it('is refused when the lock names a process on another host, which this host cannot check', async () => {
+    const previous = previousSnapshot();
+    writeFileSync(`${previous.path}.lock`, `${JSON.stringify({ pid: 999_999_999, host: 'build-agent-7' })}\n`);
+    const refused = await runCli(['import', 'native', FIXTURE, '--graph', previous.path]);
+    expect(refused.code).toBe(6);
+    expect(refused.err).toContain('is being written by process 999999999 on host build-agent-7');
+    expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
+  });
+
+  it('takes over the lock of a killed holder exactly once when several writers recover at the same time', async () => {
+    const previous = previousSnapshot();
+    const { child, line, exited } = startChild(['hold', previous.path]);
+    await line('locked');
+    child.kill('SIGKILL');
+    await exited;
+    // Four processes race for the dead holder's lock; each holds what it gets for a while, so overlaps would show.
+    const racers = Array.from({ length: 4 }, () => startChild(['hold-briefly', previous.path]));
+    const results = await Promise.all(racers.map((r) => r.exited.then(() => r)));
+    const outputs = results.map((r) => r.output());
+    const holders = outputs.filter((out) => out.includes('locked'));
+    expect(holders.length, outputs.join('\n---\n')).toBeGreaterThanOrEqual(1);
+    // Never two at once: each holder saw no other holder's marker while it held the lock.
+    for (const out of holders) expect(out, outputs.join('\n---\n')).toContain('alone');
+    expect(outputs.filter((out) => out.includes('took over')).length).toBeLessThanOrEqual(1);
+    expect(existsSync(`${previous.path}.lock`)).toBe(false);
   }, 60_000);
 });

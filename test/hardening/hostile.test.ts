@@ -38,9 +38,14 @@ const MARKUP = [
   'sarif link [text](1) and [x](https://evil.example)',
 ];
 
+/** Text GitHub links by itself in a comment, escaped or not (issue #20, item 4): each must arrive broken. */
+const AUTOLINKS = ['see https://evil.example/steal?x=1', 'www.evil.example/login', 'ping @octocat', 'cc @acme/security-team', 'mail ops@evil.example', 'fixes #123'];
+/** The same, live, as GitHub would find them in the rendered text (backslash escapes removed first). */
+const LIVE_AUTOLINKS = [/https:\/\/evil\.example/, /www\.evil\.example/, /(?:^|[^\w`])@octocat/, /@acme\/security-team/, /ops@evil\.example/, /(?:^|[^\w])#123\b/];
+
 const JSON_BREAKERS = ['"}, {"injected": true', '\u2028line separator\u2029', '\uFEFFbom', '</script><script>alert(1)</script>', '\\u0000'];
 
-const PAYLOADS = [...TERMINAL, ...MARKUP, ...JSON_BREAKERS];
+const PAYLOADS = [...TERMINAL, ...MARKUP, ...JSON_BREAKERS, ...AUTOLINKS];
 
 /** A graph whose every name, id suffix, reason and scope is a payload, reachable from one source. */
 function hostileFragment(): Fragment {
@@ -130,6 +135,21 @@ describe('hostile names', () => {
       expect(text, output.label).not.toMatch(/^#+ INJECTED/m);
       expect(text, output.label).not.toMatch(/cell (?<!\\)\| injected/);
       expect(text, output.label).not.toMatch(/(?<!\\)`code(?<!\\)`/);
+    }
+  });
+
+  it('leave no URL, www host, e-mail address, mention or issue reference live in markdown or SARIF', () => {
+    // In SARIF, the messages are what GitHub shows as text; locations and properties are data.
+    const sarif = JSON.parse(outputs.find((o) => o.label === 'review sarif')!.text) as { runs: { results: { message: { text: string } }[] }[] };
+    const messages = { label: 'review sarif messages', text: sarif.runs[0]!.results.map((r) => r.message.text).join('\n') };
+    expect(messages.text).toContain('evil.example');
+    const outputsChecked = [...of('markdown'), messages];
+    // Every payload reaches the markdown (so the check below looks at something) ...
+    const radius = outputs.find((o) => o.label === 'radius markdown')!.text;
+    for (const payload of ['ping @', 'mail ops@', 'evil.example/login']) expect(radius).toContain(payload);
+    for (const output of outputsChecked) {
+      const rendered = output.text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+      for (const live of LIVE_AUTOLINKS) expect(rendered, `${output.label}: ${live}`).not.toMatch(live);
     }
   });
 
