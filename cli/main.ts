@@ -22,6 +22,7 @@ import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerDiff } from './commands/diff.ts';
 import { VERSION } from './package-root.ts';
 
 export { VERSION };
@@ -54,6 +55,7 @@ export function buildProgram(io: Io): Command {
   registerNeo4j(program, io);
   registerGenerate(program, io);
   registerReplay(program, io);
+  registerDiff(program, io);
   registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);

@@ -280,6 +280,8 @@ export function scopeExpansions(before: { nodes: readonly GraphNode[]; edges: re
   const newNodes = new Map(after.nodes.map((node) => [node.id, node]));
   const oldGroups = groupByGrant(before.edges);
   const newGroups = groupByGrant(after.edges);
+  const holders = new Map<string, string>();
+  for (const edge of after.edges) if (edge.kind === 'HOLDS' && !holders.has(edge.to)) holders.set(edge.to, edge.from);
   const expansions: ScopeExpansion[] = [];
   const seen = new Set<string>();
   const consider = (key: string, subject: string, oldEdges: readonly GraphEdge[], newEdges: readonly GraphEdge[], grantId: string | undefined): void => {
@@ -306,7 +308,8 @@ export function scopeExpansions(before: { nodes: readonly GraphNode[]; edges: re
     // estate, not of the grant: kept only when the target existed before.
     const grown = levels.filter((entry) => entry.before !== null || oldNodes.has(entry.target.id));
     if (scopesAdded.length === 0 && grown.length === 0) return;
-    const holderId = newEdges.find((edge) => edge.kind !== 'AUTHENTICATES_AS')?.from ?? newEdges[0]?.from ?? grantId ?? key;
+    // Whose authority grew: whoever holds the grant's credential, else the edges' own source.
+    const holderId = (grantId !== undefined ? holders.get(grantId) : undefined) ?? newEdges.find((edge) => edge.kind !== 'AUTHENTICATES_AS')?.from ?? grantId ?? key;
     const holderNode = newNodes.get(holderId) ?? oldNodes.get(holderId);
     const expansion: ScopeExpansion = {
       subject,

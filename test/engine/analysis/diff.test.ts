@@ -124,7 +124,7 @@ describe('diff: what a reviewer reads', () => {
     expect(diff.scopeExpansions).toHaveLength(1);
     const expansion = diff.scopeExpansions[0]!;
     expect(expansion.subject).toBe(h.grant);
-    expect(expansion.holder.id).toBe(h.grant);
+    expect(expansion.holder.id).toBe(h.connector);
     expect(expansion.scopesAdded).toEqual(['full']);
     expect(expansion.levels).toEqual([
       { target: expect.objectContaining({ id: h.cases }), before: 'read', after: 'write' },
