@@ -23,6 +23,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerCompletion } from './commands/completion.ts';
 import { registerDiff } from './commands/diff.ts';
+import { registerVerify } from './commands/verify.ts';
 import { VERSION } from './package-root.ts';
 
 export { VERSION };
@@ -56,6 +57,7 @@ export function buildProgram(io: Io): Command {
   registerGenerate(program, io);
   registerReplay(program, io);
   registerDiff(program, io);
+  registerVerify(program, io);
   registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);
