@@ -144,7 +144,7 @@ export function fieldChanges(change: { fields: readonly string[]; before: object
 export function renderDiffMarkdown(diff: GraphDiff, options: DiffRenderOptions = {}): string {
   const limit = options.limit ?? 100;
   const lines: string[] = [];
-  lines.push(`# What changed: ${md(headline(options))}`, '');
+  lines.push(`# What changed: ${md(options.oldLabel ?? 'old')} → ${md(options.newLabel ?? 'new')}`, '');
   lines.push(`As of ${diff.at}. ${diff.old.nodes} → ${diff.new.nodes} nodes, ${diff.old.edges} → ${diff.new.edges} edges (derived edges aside).`, '');
   lines.push(md(diffSummary(diff)), '');
   const cap = <T>(items: readonly T[]): T[] => items.slice(0, limit);
@@ -206,7 +206,7 @@ export function renderDiffMarkdown(diff: GraphDiff, options: DiffRenderOptions =
 
 export function renderDiffHtml(diff: GraphDiff, options: DiffRenderOptions = {}): string {
   const out: string[] = [];
-  out.push(`<h1>What changed: ${escapeHtml(headline(options))}</h1>`);
+  out.push(`<h1>What changed: ${escapeHtml(options.oldLabel ?? 'old')} → ${escapeHtml(options.newLabel ?? 'new')}</h1>`);
   out.push(`<p class="meta">As of ${escapeHtml(shortDate(diff.at))}; ${diff.old.nodes} → ${diff.new.nodes} nodes, ${diff.old.edges} → ${diff.new.edges} edges (derived edges aside).</p>`);
   out.push('<div class="summary">');
   const card = (count: number, label: string, alarm = false): void => { out.push(`<div class="card"><b${alarm && count > 0 ? ' class="sev-high"' : ''}>${count}</b>${escapeHtml(label)}</div>`); };
