@@ -136,6 +136,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 function changedFields(before: object, after: object): string[] {
+  // Records of the same pipeline keep their key order: equal text is equal content, without sorting keys.
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -260,7 +262,8 @@ function authorityLevels(edges: readonly GraphEdge[]): Map<string, number> {
 function groupByGrant(edges: Iterable<GraphEdge>): Map<string, GraphEdge[]> {
   const groups = new Map<string, GraphEdge[]>();
   for (const edge of edges) {
-    if (isDerived(edge)) continue;
+    // An edge with no grant, no scopes and no level of its own cannot expand.
+    if (isDerived(edge) || (edge.grant === undefined && !AUTHORITY_LEVEL[edge.kind] && (edge.scopes === undefined || edge.scopes.length === 0))) continue;
     const key = edge.grant !== undefined ? `grant:${edge.grant}` : AUTHORITY_LEVEL[edge.kind] ? `pair:${edge.from}|${edge.to}` : `edge:${edgeKey(edge)}`;
     const list = groups.get(key);
     if (list) list.push(edge);
