@@ -74,7 +74,7 @@ export function renderVerifyHtml(v: Verification, options: VerifyRenderOptions =
   for (const step of v.steps) {
     const cls = step.status === 'still-live' ? 'sev-high' : step.status === 'cannot-tell' ? 'sev-medium' : '';
     const evidence = step.checks.length === 0 ? 'nothing a graph shows: check it by hand' : step.checks.map((c) => `${escapeHtml(c.node?.name ?? c.id)}: ${escapeHtml(c.evidence)}`).join('<br>');
-    out.push(`<tr><td class="num">${step.step}</td><td class="${cls}">${escapeHtml(STATUS_LABEL[step.status].toLowerCase())}</td><td>${escapeHtml(step.title)}</td><td>${evidence.includes('<br>') || step.checks.length === 0 ? evidence : evidence}</td></tr>`);
+    out.push(`<tr><td class="num">${step.step}</td><td class="${cls}">${escapeHtml(STATUS_LABEL[step.status].toLowerCase())}</td><td>${escapeHtml(step.title)}</td><td>${evidence}</td></tr>`);
   }
   out.push('</tbody></table>');
   return htmlDocument(`blastmap: verify ${what(v)}`, out.join('\n'));
