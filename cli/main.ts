@@ -22,6 +22,8 @@ import { attachStoreOptions } from './store-options.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerDiff } from './commands/diff.ts';
+import { registerVerify } from './commands/verify.ts';
 import { VERSION } from './package-root.ts';
 
 export { VERSION };
@@ -54,6 +56,8 @@ export function buildProgram(io: Io): Command {
   registerNeo4j(program, io);
   registerGenerate(program, io);
   registerReplay(program, io);
+  registerDiff(program, io);
+  registerVerify(program, io);
   registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);

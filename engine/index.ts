@@ -28,6 +28,8 @@ export * from './analysis/findings.ts';
 export * from './policy.ts';
 export * from './analysis/review.ts';
 export * from './analysis/replay.ts';
+export * from './analysis/diff.ts';
+export * from './analysis/verify.ts';
 export * from './store/graphology.ts';
 export * from './store/link.ts';
 export * from './store/builder.ts';

@@ -71,6 +71,7 @@ export const RULE_IDS = {
   federatedNoSubject: 'BM-GOV-FEDERATED-NO-SUBJECT',
   sharedCredential: 'BM-GOV-SHARED-CREDENTIAL',
   crossEnvironment: 'BM-GOV-CROSS-ENVIRONMENT',
+  reviewOverdue: 'BM-GOV-REVIEW-OVERDUE',
 } as const;
 
 /** Catalogue order is the tie-break order of findings of equal severity. */
@@ -202,6 +203,14 @@ export const FINDING_RULES: readonly FindingRule[] = [
     checks: 'A usable long-lived credential has no expiry (or, with a maximum lifetime set, expires later than that lifetime allows).',
     remediation: 'Set an expiry on the credential (or replace it with one that expires) and track renewal; prefer federated, short-lived credentials.',
     references: { owaspNhi: ['NHI7:2025'], nistCsf: ['PR.AA-01'] },
+  },
+  {
+    id: RULE_IDS.reviewOverdue,
+    title: 'Access review overdue',
+    severity: 'medium',
+    checks: 'A usable app or credential has a review cadence (reviewEvery) and its last review (reviewedAt, else approvedAt, else createdAt) is older than the cadence, or it was never reviewed.',
+    remediation: 'Review the access with its owner: is it still needed, are its scopes still right? Record the review (reviewedAt), narrow or revoke what is no longer needed.',
+    references: { owaspNhi: ['NHI1:2025', 'NHI5:2025'], nistCsf: ['PR.AA-05', 'ID.AM-08'] },
   },
 ];
 

@@ -7,6 +7,7 @@ import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
   type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
+import { reviewOverdue } from './findings-review.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { reachTotalsScanner } from './closure.ts';
@@ -920,6 +921,7 @@ const CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.federatedNoSubject]: federatedNoSubject,
   [RULE_IDS.sharedCredential]: sharedCredential,
   [RULE_IDS.crossEnvironment]: crossEnvironment,
+  [RULE_IDS.reviewOverdue]: reviewOverdue,
 };
 
 const RULE_ORDER = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));

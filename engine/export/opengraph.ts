@@ -74,6 +74,10 @@ const NODE_FIELDS: readonly (readonly [keyof GraphNode & string, string, FieldTy
   ['scopes', 'scopes', 'strings'],
   ['usedScopes', 'used_scopes', 'strings'],
   ['resourceType', 'resource_type', 'string'],
+  ['approvedBy', 'approved_by', 'string'],
+  ['approvedAt', 'approved_at', 'string'],
+  ['reviewedAt', 'reviewed_at', 'string'],
+  ['reviewEvery', 'review_every', 'string'],
 ];
 
 const EDGE_FIELDS: readonly (readonly [keyof GraphEdge & string, string, FieldType])[] = [

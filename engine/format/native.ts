@@ -33,6 +33,9 @@ export function keepProtoProperty<T>(parsed: T, raw: unknown): T {
 }
 
 const idText = z.string().min(1).max(2048);
+/** A review cadence: `P<n>D`, `P<n>W`, `P<n>M` or `P<n>Y` (engine/analysis/findings-review.ts reads it). */
+export const REVIEW_CADENCE = /^P[1-9][0-9]{0,4}[DWMY]$/;
+const reviewCadence = z.string().regex(REVIEW_CADENCE, { message: 'an ISO-8601 duration such as P90D, P12W, P6M or P1Y' });
 const tag = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lower-case tag such as crown-jewel' });
 
 export function nodeSchema(schema: Schema = DEFAULT_SCHEMA) {
@@ -54,6 +57,11 @@ export function nodeSchema(schema: Schema = DEFAULT_SCHEMA) {
       thirdParty: z.boolean().optional(),
       publisherVerified: z.boolean().optional(),
       ownerIds: z.array(idText).optional(),
+      // Approval and review (App, Credential): who approved the access and when, and the review cadence.
+      approvedBy: idText.optional().describe('Id of the identity that approved the access (consent, admin approval, change ticket owner).'),
+      approvedAt: isoInstant.optional().describe('When the access was approved.'),
+      reviewedAt: isoInstant.optional().describe('When the access was last reviewed (still needed, scopes still right).'),
+      reviewEvery: reviewCadence.optional().describe('How often the access must be reviewed: an ISO-8601 duration in days, weeks, months or years (P90D, P12W, P6M, P1Y).'),
       // Identity
       subtype: z.enum(IDENTITY_SUBTYPES).optional(),
       mfa: z.boolean().optional(),

@@ -267,7 +267,7 @@ const union = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): T[]
 function mergeNode(previous: GraphNode, next: GraphNode): GraphNode {
   const merged: GraphNode = { ...next, ...definedOnly(previous) } as GraphNode;
   // Later facts win for mutable state (a credential revoked since the last export).
-  for (const field of ['revoked', 'revokedAt', 'enabled', 'lastUsedAt', 'expiresAt', 'rotatedAt'] as const) {
+  for (const field of ['revoked', 'revokedAt', 'enabled', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'reviewedAt', 'reviewEvery', 'approvedAt', 'approvedBy'] as const) {
     if (next[field] !== undefined) (merged as Record<string, unknown>)[field] = next[field];
   }
   merged.tags = union(previous.tags, next.tags);

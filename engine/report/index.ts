@@ -10,4 +10,6 @@ export { renderRankText, renderRankMarkdown, type RankRenderOptions } from './ra
 export { renderFindingsText, renderFindingsMarkdown, findingsSarif, type FindingsSarifLog } from './findings.ts';
 export { renderReviewText, renderReviewMarkdown, type ReviewReportOptions } from './review.ts';
 export { reviewSarif, type SarifLog, type SarifOptions } from './sarif.ts';
+export { renderDiffText, renderDiffMarkdown, renderDiffHtml, type DiffRenderOptions } from './diff.ts';
+export { renderVerifyText, renderVerifyMarkdown, renderVerifyHtml, type VerifyRenderOptions } from './verify.ts';
 export { PLAIN, type TextStyle } from './style.ts';

@@ -370,6 +370,8 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
         inTokensList: grant.current, authorizations: history?.authorizations,
         apisUsed: history && history.apis.size > 0 ? [...history.apis].sort() : undefined,
         revokedBy: revoked ? (revokedByReport ? 'revoke event' : 'absent from tokens.list') : undefined,
+        // Revoked once, then authorised again (still in tokens.list): the revocation did not end the access.
+        reauthorizedAfterRevokeAt: !revoked && history?.lastRevokedAt !== undefined ? history.lastRevokedAt : undefined,
         userSuspended: info.active ? undefined : true,
       }),
     });

@@ -3,7 +3,7 @@
 // Rejected records go through zod so issues read exactly as in importers/native. Pure: no I/O.
 import { calendarInstant } from '../../engine/format/dates.ts';
 import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
-import { edgeSchema, keepProtoProperty, nodeId, nodeSchema, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
+import { edgeSchema, keepProtoProperty, nodeId, nodeSchema, REVIEW_CADENCE, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
 import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
 import { isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
@@ -47,7 +47,7 @@ const PLATFORM_KEY = /^[a-z0-9][a-z0-9._-]*$/;
 const TAG = /^[a-z0-9][a-z0-9-]*$/;
 const SUBTYPES: ReadonlySet<string> = new Set(IDENTITY_SUBTYPES);
 const CREDENTIALS: ReadonlySet<string> = new Set(CREDENTIAL_TYPES);
-const DATE_FIELDS = ['createdAt', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'revokedAt'] as const;
+const DATE_FIELDS = ['createdAt', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'revokedAt', 'approvedAt', 'reviewedAt'] as const;
 
 const isString = (value: unknown, min: number, max: number): value is string =>
   typeof value === 'string' && value.length >= min && value.length <= max;
@@ -113,6 +113,10 @@ const NODE_FIELDS: Readonly<Record<string, Check>> = {
   thirdParty: (v) => typeof v === 'boolean',
   publisherVerified: (v) => typeof v === 'boolean',
   ownerIds: isIdArray,
+  approvedBy: (v) => isString(v, 1, 2048),
+  approvedAt: (v) => typeof v === 'string',
+  reviewedAt: (v) => typeof v === 'string',
+  reviewEvery: (v) => typeof v === 'string' && REVIEW_CADENCE.test(v),
   subtype: (v) => typeof v === 'string' && SUBTYPES.has(v),
   mfa: (v) => typeof v === 'boolean',
   email: (v) => isString(v, 0, 320),

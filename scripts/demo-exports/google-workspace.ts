@@ -46,7 +46,7 @@ function userRecord(p: Person, i: number) {
   };
 }
 
-function event(time: string, i: number, email: string, name: 'authorize' | 'activity' | 'revoke', app: (typeof GOOGLE_APPS)[keyof typeof GOOGLE_APPS], extra: object[] = []) {
+function event(time: string, i: number, email: string, name: 'authorize' | 'activity' | 'revoke', app: AppInfo, extra: object[] = []) {
   const p = personByEmail(email);
   return {
     kind: 'admin#reports#activity',
@@ -63,17 +63,54 @@ function event(time: string, i: number, email: string, name: 'authorize' | 'acti
   };
 }
 
-export function googleWorkspaceExport(files: Files): void {
+/**
+ * The later export set (datasets/demo-later, datasets/demo/README.md "A week later"): after Parley's breach notice IT
+ * revoked Parley Email for the five sales inboxes on 2026-11-25, and Chloe authorised it again the next day when
+ * Parley's add-on asked (a revoke event, then an authorize event, and the token back in tokens.list); a sales
+ * engineer granted a new notetaker; Vaultline's domain-wide delegation gained full Drive access.
+ */
+export const LATER = {
+  revokedAt: '2026-11-25T10:05:00.000Z',
+  reauthorized: { email: 'chloe.dubois@corvidlabs.com', at: '2026-11-26T08:47:00.000Z', lastUsed: '2026-11-30T21:02:00.000Z' },
+  newApp: { clientId: '861130027455-notewiseai.apps.googleusercontent.com', displayText: 'Notewise AI Notetaker', scopes: ['https://www.googleapis.com/auth/calendar.readonly', 'https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/userinfo.email'] },
+  newGrant: { email: 'samuel.adeyemi@corvidlabs.com', authorized: '2026-11-27T13:20:00.000Z', lastUsed: '2026-11-30T16:45:00.000Z' },
+  delegationScope: 'https://www.googleapis.com/auth/drive',
+} as const;
+
+type GrantRow = (typeof GRANTS)[number] & { reauthorized?: string };
+type AppInfo = { clientId: string; displayText: string; scopes: readonly string[] };
+
+export function googleWorkspaceExport(files: Files, variant: 'now' | 'later' = 'now'): void {
+  const apps: Record<string, AppInfo> = { ...GOOGLE_APPS };
+  let grants: GrantRow[] = GRANTS;
+  if (variant === 'later') {
+    apps.notewise = LATER.newApp;
+    grants = [
+      ...GRANTS.map((g): GrantRow => {
+        if (g.app !== 'parleyEmail') return g;
+        if (g.email !== LATER.reauthorized.email) return { ...g, revoked: LATER.revokedAt };
+        return { ...g, revoked: LATER.revokedAt, reauthorized: LATER.reauthorized.at, lastUsed: LATER.reauthorized.lastUsed };
+      }),
+      { app: 'notewise' as keyof typeof GOOGLE_APPS, email: LATER.newGrant.email, authorized: LATER.newGrant.authorized, lastUsed: LATER.newGrant.lastUsed },
+    ];
+  }
+  writeGoogleWorkspace(files, apps, grants, variant === 'later' ? [LATER.delegationScope] : []);
+}
+
+function writeGoogleWorkspace(files: Files, apps: Record<string, AppInfo>, grantRows: readonly GrantRow[], extraDelegationScopes: readonly string[]): void {
+  const GOOGLE_APPS = apps;
+  const GRANTS = grantRows;
   files['users.json'] = [{ kind: 'admin#directory#users', etag: '"cvd-users"', users: PEOPLE.map(userRecord) }];
-  const byUser = new Map<string, typeof GRANTS>();
-  for (const grant of GRANTS) if (!grant.revoked) byUser.set(grant.email, [...(byUser.get(grant.email) ?? []), grant]);
+  const byUser = new Map<string, GrantRow[]>();
+  // Revoked and not authorised again since: gone from tokens.list.
+  for (const grant of GRANTS) if (!grant.revoked || grant.reauthorized) byUser.set(grant.email, [...(byUser.get(grant.email) ?? []), grant]);
   for (const p of PEOPLE) {
     // tokens.list for every user: an empty list says the user granted nothing (and makes report-only grants revoked).
     const grants = byUser.get(p.email) ?? [];
     files[`tokens/${googleId(p)}.json`] = {
       kind: 'admin#directory#tokenList', etag: `"cvd-t${PEOPLE.indexOf(p)}"`,
       ...(grants.length ? { items: grants.map((g) => {
-        const app = GOOGLE_APPS[g.app];
+        const app = GOOGLE_APPS[g.app]!;
         return { kind: 'admin#directory#token', etag: '"t"', clientId: app.clientId, displayText: app.displayText, anonymous: false, nativeApp: false, scopes: [...app.scopes], userKey: googleId(p) };
       }) } : {}),
     };
@@ -81,10 +118,11 @@ export function googleWorkspaceExport(files: Files): void {
   const events: ReturnType<typeof event>[] = [];
   let i = 0;
   for (const g of GRANTS) {
-    const app = GOOGLE_APPS[g.app];
+    const app = GOOGLE_APPS[g.app]!;
     events.push(event(g.authorized, i++, g.email, 'authorize', app, [{ name: 'scope', multiValue: app.scopes.filter((s) => s !== 'openid') }]));
     if (g.lastUsed) events.push(event(g.lastUsed, i++, g.email, 'activity', app, [{ name: 'api_name', value: g.app === 'parleyEmail' ? 'gmail' : 'calendar' }, { name: 'method_name', value: g.app === 'parleyEmail' ? 'gmail.users.messages.list' : 'calendar.events.list' }]));
     if (g.revoked) events.push(event(g.revoked, i++, g.email, 'revoke', app, [{ name: 'scope', multiValue: [...app.scopes] }]));
+    if (g.reauthorized) events.push(event(g.reauthorized, i++, g.email, 'authorize', app, [{ name: 'scope', multiValue: app.scopes.filter((s) => s !== 'openid') }]));
   }
   events.sort((a, b) => b.id.time.localeCompare(a.id.time));
   files['token-activity.json'] = [{ kind: 'admin#reports#activities', etag: '"cvd-r"', items: events }];
@@ -93,6 +131,7 @@ export function googleWorkspaceExport(files: Files): void {
       'https://www.googleapis.com/auth/drive.readonly',
       'https://www.googleapis.com/auth/gmail.readonly',
       'https://www.googleapis.com/auth/admin.directory.user.readonly',
+      ...extraDelegationScopes,
     ] },
   ];
 }
