@@ -63,17 +63,166 @@ const KEYWORD_SCAN = new RegExp(KEYWORD_UNION.source, 'gi');
 const RULES_OF_KEYWORD = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword) => [keyword, SECRET_RULES.flatMap((rule, order) => (rule.keywords.some((own) => keyword.startsWith(own)) ? [order] : []))]));
 const ALWAYS_RUN = SECRET_RULES.flatMap((rule, order) => (rule.keywords.length === 0 ? [order] : []));
 
-/** The rules whose keywords `text` holds, in rule order; undefined when it holds none. */
-function candidateRules(text: string): number[] | undefined {
-  if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? ALWAYS_RUN : undefined;
-  const orders = new Set<number>(ALWAYS_RUN);
-  KEYWORD_SCAN.lastIndex = 0;
-  // Resuming one character after each match start finds keywords that overlap or start inside another one.
-  for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
-    for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
-    KEYWORD_SCAN.lastIndex = match.index + 1;
+// ---- fast path --------------------------------------------------------------------------------------------------
+// Two tests that give the same answers as the plain ones, for less: keywords are found with a table per pair of
+// characters instead of one regex alternating over every keyword, and a rule that needs a long run of some
+// characters (`[a-z0-9A-Z]{40}` after a vendor name) is not run on a text that has no such run. Most lines that name
+// a vendor (`datadog:…`, `okta:…` in ids) hold a keyword and no token.
+
+const foldAscii = (code: number): number => (code >= 0x41 && code <= 0x5a ? code | 0x20 : code);
+/** All keywords plain ASCII and lower-case: the table finder is exact (JavaScript's /i folds ASCII only for them). */
+const ASCII_KEYWORDS = SECRET_KEYWORDS.every((keyword) => /^[\x00-\x7f]+$/.test(keyword) && keyword === keyword.toLowerCase());
+/** Keywords by their first two characters (folded): key `first << 7 | second`. */
+const KEYWORDS_BY_PAIR = new Map<number, string[]>();
+const PAIR_STARTS = new Uint8Array(1 << 14);
+const ONE_CHARACTER = new Uint8Array(128);
+for (const keyword of SECRET_KEYWORDS) {
+  if (!ASCII_KEYWORDS) break;
+  if (keyword.length === 1) { ONE_CHARACTER[keyword.charCodeAt(0)] = 1; continue; }
+  const pair = (keyword.charCodeAt(0) << 7) | keyword.charCodeAt(1);
+  PAIR_STARTS[pair] = 1;
+  KEYWORDS_BY_PAIR.set(pair, [...(KEYWORDS_BY_PAIR.get(pair) ?? []), keyword]);
+}
+
+/** Calls `found` with every keyword occurrence in `text` (overlapping ones too); false when there is none. */
+function eachKeyword(text: string, found: (keyword: string) => void): boolean {
+  let any = false;
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const first = foldAscii(text.charCodeAt(i));
+    if (first > 0x7f) continue;
+    if (ONE_CHARACTER[first] === 1) { any = true; found(String.fromCharCode(first)); }
+    if (i === last) break;
+    const second = foldAscii(text.charCodeAt(i + 1));
+    if (second > 0x7f) continue;
+    const pair = (first << 7) | second;
+    if (PAIR_STARTS[pair] === 0) continue;
+    for (const keyword of KEYWORDS_BY_PAIR.get(pair)!) {
+      if (i + keyword.length > text.length) continue;
+      let k = 2;
+      while (k < keyword.length && foldAscii(text.charCodeAt(i + k)) === keyword.charCodeAt(k)) k++;
+      if (k === keyword.length) { any = true; found(keyword); }
+    }
   }
-  return [...orders].sort((a, b) => a - b);
+  return any;
+}
+
+/** Rules by the keywords they list (every keyword found adds its own rules; the prefixes are found themselves). */
+const RULES_LISTING = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword) => [keyword, SECRET_RULES.flatMap((rule, order) => (rule.keywords.includes(keyword) ? [order] : []))]));
+
+/**
+ * A run the rule cannot match without: `min` consecutive characters of a class, taken from a `[…]{n}` element (alone
+ * or as a whole group) that every match contains: outside any group, in a regex with no top-level alternation, not
+ * made optional. Characters beyond Latin-1 count as members (never a wrong skip).
+ */
+interface RequiredRun { member: Uint8Array; min: number }
+
+function requiredRun(rule: SecretRule): RequiredRun | undefined {
+  const source = rule.pattern.source;
+  const flags = rule.pattern.flags.replace(/[gdy]/g, '');
+  let depth = 0;
+  let best: { cls: string; min: number } | undefined;
+  for (let i = 0; i < source.length;) {
+    const c = source[i]!;
+    if (c === '\\') { i += 2; continue; }
+    if (c === '[') {
+      const end = classEnd(source, i);
+      if (end < 0) return undefined;
+      const quantifier = /^\{(\d+)(?:,\d*)?\}/.exec(source.slice(end));
+      if (depth === 0 && quantifier && Number(quantifier[1]) > (best?.min ?? 0)) best = { cls: source.slice(i, end), min: Number(quantifier[1]) };
+      i = end;
+      continue;
+    }
+    if (c === '(') {
+      // A group whose whole body is one `[…]{n}` counts as that element when the group itself is not quantified.
+      const body = /^\((?:\?:|\?<[A-Za-z]\w*>)?(\[(?:\\.|[^\]\\])*\])\{(\d+)(?:,\d*)?\}\)(?![?*]|\{0)/.exec(source.slice(i));
+      if (depth === 0 && body && Number(body[2]) > (best?.min ?? 0)) best = { cls: body[1]!, min: Number(body[2]) };
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === ')') { depth--; i++; continue; }
+    if (c === '|' && depth === 0) return undefined;
+    i++;
+  }
+  if (!best || best.min < 8) return undefined;
+  let test: RegExp;
+  try {
+    test = new RegExp(`^${best.cls}$`, flags);
+  } catch {
+    return undefined;
+  }
+  const key = `${best.cls}/${flags}`;
+  let member = MEMBER_TABLES.get(key);
+  if (!member) {
+    member = new Uint8Array(256);
+    for (let code = 0; code < 256; code++) member[code] = test.test(String.fromCharCode(code)) ? 1 : 0;
+    MEMBER_TABLES.set(key, member);
+  }
+  return { member, min: best.min };
+}
+
+
+
+/** Index just past the character class that opens at `start` (`[`), or -1. */
+function classEnd(source: string, start: number): number {
+  let i = start + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  for (; i < source.length; i++) {
+    if (source[i] === '\\') { i++; continue; }
+    if (source[i] === ']') return i + 1;
+  }
+  return -1;
+}
+
+/** One table per distinct class, so a text's longest run is measured once per class. */
+const MEMBER_TABLES = new Map<string, Uint8Array>();
+const REQUIRED_RUNS: (RequiredRun | undefined)[] = SECRET_RULES.map(requiredRun);
+
+function longestRun(text: string, member: Uint8Array): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0xff || member[code] === 1) { if (++run > longest) longest = run; } else run = 0;
+  }
+  return longest;
+}
+
+/**
+ * The rules whose keywords `text` holds and whose required run it has, in rule order; undefined when none.
+ * `plain`: the reference the fast path is tested against (a regex over every keyword, no run test).
+ */
+export function candidateRules(text: string, plain = false): number[] | undefined {
+  let orders: Set<number>;
+  if (ASCII_KEYWORDS && !plain) {
+    orders = new Set<number>(ALWAYS_RUN);
+    const any = eachKeyword(text, (keyword) => { for (const order of RULES_LISTING.get(keyword)!) orders.add(order); });
+    if (!any && ALWAYS_RUN.length === 0) return undefined;
+  } else {
+    if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? ALWAYS_RUN : undefined;
+    orders = new Set<number>(ALWAYS_RUN);
+    KEYWORD_SCAN.lastIndex = 0;
+    // Resuming one character after each match start finds keywords that overlap or start inside another one.
+    for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
+      for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
+      KEYWORD_SCAN.lastIndex = match.index + 1;
+    }
+  }
+  if (plain) return [...orders].sort((a, b) => a - b);
+  const longest = new Map<Uint8Array, number>();
+  const out: number[] = [];
+  for (const order of orders) {
+    const run = REQUIRED_RUNS[order];
+    if (run !== undefined) {
+      let length = longest.get(run.member);
+      if (length === undefined) { length = longestRun(text, run.member); longest.set(run.member, length); }
+      if (length < run.min) continue;
+    }
+    out.push(order);
+  }
+  return out.length > 0 ? out.sort((a, b) => a - b) : undefined;
 }
 
 /** Property names whose values are secret by definition, whatever they look like. */
@@ -157,7 +306,7 @@ export function mayHoldSecret(text: string): boolean {
 
 /** True when `text` holds one of the prefilter literals (case-insensitively): the cheap first test. */
 export function holdsSecretKeyword(text: string): boolean {
-  return ALWAYS_RUN.length > 0 || KEYWORD_UNION.test(text);
+  return ALWAYS_RUN.length > 0 || (ASCII_KEYWORDS ? eachKeyword(text, () => {}) : KEYWORD_UNION.test(text));
 }
 
 /** Name of a rule the text matches, or undefined. */
