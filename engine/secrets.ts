@@ -64,51 +64,8 @@ const RULES_OF_KEYWORD = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword)
 const ALWAYS_RUN = SECRET_RULES.flatMap((rule, order) => (rule.keywords.length === 0 ? [order] : []));
 
 // ---- fast path --------------------------------------------------------------------------------------------------
-// Two tests that give the same answers as the plain ones, for less: keywords are found with a table per pair of
-// characters instead of one regex alternating over every keyword, and a rule that needs a long run of some
-// characters (`[a-z0-9A-Z]{40}` after a vendor name) is not run on a text that has no such run. Most lines that name
-// a vendor (`datadog:…`, `okta:…` in ids) hold a keyword and no token.
-
-const foldAscii = (code: number): number => (code >= 0x41 && code <= 0x5a ? code | 0x20 : code);
-/** All keywords plain ASCII and lower-case: the table finder is exact (JavaScript's /i folds ASCII only for them). */
-const ASCII_KEYWORDS = SECRET_KEYWORDS.every((keyword) => /^[\x00-\x7f]+$/.test(keyword) && keyword === keyword.toLowerCase());
-/** Keywords by their first two characters (folded): key `first << 7 | second`. */
-const KEYWORDS_BY_PAIR = new Map<number, string[]>();
-const PAIR_STARTS = new Uint8Array(1 << 14);
-const ONE_CHARACTER = new Uint8Array(128);
-for (const keyword of SECRET_KEYWORDS) {
-  if (!ASCII_KEYWORDS) break;
-  if (keyword.length === 1) { ONE_CHARACTER[keyword.charCodeAt(0)] = 1; continue; }
-  const pair = (keyword.charCodeAt(0) << 7) | keyword.charCodeAt(1);
-  PAIR_STARTS[pair] = 1;
-  KEYWORDS_BY_PAIR.set(pair, [...(KEYWORDS_BY_PAIR.get(pair) ?? []), keyword]);
-}
-
-/** Calls `found` with every keyword occurrence in `text` (overlapping ones too); false when there is none. */
-function eachKeyword(text: string, found: (keyword: string) => void): boolean {
-  let any = false;
-  const last = text.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const first = foldAscii(text.charCodeAt(i));
-    if (first > 0x7f) continue;
-    if (ONE_CHARACTER[first] === 1) { any = true; found(String.fromCharCode(first)); }
-    if (i === last) break;
-    const second = foldAscii(text.charCodeAt(i + 1));
-    if (second > 0x7f) continue;
-    const pair = (first << 7) | second;
-    if (PAIR_STARTS[pair] === 0) continue;
-    for (const keyword of KEYWORDS_BY_PAIR.get(pair)!) {
-      if (i + keyword.length > text.length) continue;
-      let k = 2;
-      while (k < keyword.length && foldAscii(text.charCodeAt(i + k)) === keyword.charCodeAt(k)) k++;
-      if (k === keyword.length) { any = true; found(keyword); }
-    }
-  }
-  return any;
-}
-
-/** Rules by the keywords they list (every keyword found adds its own rules; the prefixes are found themselves). */
-const RULES_LISTING = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword) => [keyword, SECRET_RULES.flatMap((rule, order) => (rule.keywords.includes(keyword) ? [order] : []))]));
+// A rule that needs a long run of some characters (`[a-z0-9A-Z]{40}` after a vendor name) is not run on a text
+// that has no such run: most lines that name a vendor (`datadog:…`, `okta:…` in ids) hold a keyword and no token.
 
 /**
  * A run the rule cannot match without: `min` consecutive characters of a class, taken from a `[…]{n}` element (alone
@@ -180,7 +137,16 @@ function classEnd(source: string, start: number): number {
 const MEMBER_TABLES = new Map<string, Uint8Array>();
 const REQUIRED_RUNS: (RequiredRun | undefined)[] = SECRET_RULES.map(requiredRun);
 
-function longestRun(text: string, member: Uint8Array): number {
+/**
+ * The run rule `order` cannot match without (members by Latin-1 code, characters beyond count as members), or
+ * undefined when it needs none that is known. For callers that test a text in parts (cli/ndjson-parallel-scan.ts).
+ */
+export function requiredRunOf(order: number): { readonly member: Uint8Array; readonly min: number } | undefined {
+  return REQUIRED_RUNS[order];
+}
+
+/** The longest run of `text` made of members of `member` (by Latin-1 code; characters beyond count as members). */
+export function longestRun(text: string, member: Uint8Array): number {
   let longest = 0;
   let run = 0;
   for (let i = 0; i < text.length; i++) {
@@ -190,26 +156,26 @@ function longestRun(text: string, member: Uint8Array): number {
   return longest;
 }
 
+/** The rules whose keywords `text` holds (and those that always run), or undefined when there are none. */
+export function keywordRules(text: string): Set<number> | undefined {
+  if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? new Set(ALWAYS_RUN) : undefined;
+  const orders = new Set<number>(ALWAYS_RUN);
+  KEYWORD_SCAN.lastIndex = 0;
+  // Resuming one character after each match start finds keywords that overlap or start inside another one.
+  for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
+    for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
+    KEYWORD_SCAN.lastIndex = match.index + 1;
+  }
+  return orders;
+}
+
 /**
  * The rules whose keywords `text` holds and whose required run it has, in rule order; undefined when none.
  * `plain`: the reference the fast path is tested against (a regex over every keyword, no run test).
  */
 export function candidateRules(text: string, plain = false): number[] | undefined {
-  let orders: Set<number>;
-  if (ASCII_KEYWORDS && !plain) {
-    orders = new Set<number>(ALWAYS_RUN);
-    const any = eachKeyword(text, (keyword) => { for (const order of RULES_LISTING.get(keyword)!) orders.add(order); });
-    if (!any && ALWAYS_RUN.length === 0) return undefined;
-  } else {
-    if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? ALWAYS_RUN : undefined;
-    orders = new Set<number>(ALWAYS_RUN);
-    KEYWORD_SCAN.lastIndex = 0;
-    // Resuming one character after each match start finds keywords that overlap or start inside another one.
-    for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
-      for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
-      KEYWORD_SCAN.lastIndex = match.index + 1;
-    }
-  }
+  const orders = keywordRules(text);
+  if (orders === undefined) return undefined;
   if (plain) return [...orders].sort((a, b) => a - b);
   const longest = new Map<Uint8Array, number>();
   const out: number[] = [];
@@ -306,7 +272,7 @@ export function mayHoldSecret(text: string): boolean {
 
 /** True when `text` holds one of the prefilter literals (case-insensitively): the cheap first test. */
 export function holdsSecretKeyword(text: string): boolean {
-  return ALWAYS_RUN.length > 0 || (ASCII_KEYWORDS ? eachKeyword(text, () => {}) : KEYWORD_UNION.test(text));
+  return ALWAYS_RUN.length > 0 || KEYWORD_UNION.test(text);
 }
 
 /** Name of a rule the text matches, or undefined. */
