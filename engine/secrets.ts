@@ -158,15 +158,15 @@ export function longestRun(text: string, member: Uint8Array): number {
 
 /** The rules whose keywords `text` holds (and those that always run), or undefined when there are none. */
 export function keywordRules(text: string): Set<number> | undefined {
-  if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? new Set(ALWAYS_RUN) : undefined;
   const orders = new Set<number>(ALWAYS_RUN);
+  // One pass (no separate test first); resuming one character after each match start finds keywords that overlap
+  // or start inside another one.
   KEYWORD_SCAN.lastIndex = 0;
-  // Resuming one character after each match start finds keywords that overlap or start inside another one.
   for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
     for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
     KEYWORD_SCAN.lastIndex = match.index + 1;
   }
-  return orders;
+  return orders.size > 0 ? orders : undefined;
 }
 
 /**
