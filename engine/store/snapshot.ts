@@ -174,26 +174,36 @@ function isHeader(value: unknown, version: number): value is Header {
  * Columns copied out of the file: aligned, plain typed arrays, not pinning the file's buffer (a Node
  * Buffer's slice() is a view of it, which kept the whole file alive as long as the graph).
  */
-function u8(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+/**
+ * Where decodeSnapshot reads from: the bytes themselves, or anything that hands out ranges of them (the CLI reads
+ * each range from the file when asked, so the whole file is never in memory next to the graph built from it).
+ */
+export interface SnapshotSource {
+  readonly length: number;
+  subarray(start: number, end: number): Uint8Array;
+}
+
+function u8(bytes: SnapshotSource, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   out.set(bytes.subarray(offset, offset + length));
   return out;
 }
-function u32(bytes: Uint8Array, offset: number, length: number): Uint32Array {
+function u32(bytes: SnapshotSource, offset: number, length: number): Uint32Array {
   const out = new Uint32Array(length);
   new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 4 * length));
   return out;
 }
-function f64(bytes: Uint8Array, offset: number, length: number): Float64Array {
+function f64(bytes: SnapshotSource, offset: number, length: number): Float64Array {
   const out = new Float64Array(length);
   new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 8 * length));
   return out;
 }
 
-export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
+export function decodeSnapshot(bytes: SnapshotSource): CompactGraph {
   const decoder = new TextDecoder();
   if (bytes.length < 20 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic bytes');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const prefix = bytes.subarray(0, 16);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const version = view.getUint32(8, true);
   if (version !== 1 && version !== SNAPSHOT_VERSION) throw corrupt(`version ${version}, this blastmap reads version ${SNAPSHOT_VERSION} (and 1)`);
   const headerLength = view.getUint32(12, true);
@@ -204,7 +214,7 @@ export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
   const m = header.edgeCount;
   const layout = columnLayout(version, align4(16 + headerLength), n, m, header.idSlots ?? 0);
   const expected = layout.end + header.nodeChunks.reduce((s, c) => s + c, 0) + header.attrChunks.reduce((s, c) => s + c, 0) + MAGIC.length;
-  if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
+  if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length, bytes.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
   const edgeSrc = u32(bytes, layout.edgeSrc, m);
   const edgeDst = u32(bytes, layout.edgeDst, m);
   const edgeKind = u8(bytes, layout.edgeKind, m);
@@ -279,7 +289,7 @@ function checkForward(n: number, m: number, fwdOffsets: Uint32Array, edgeSrc: Ui
   }
 }
 
-function readNodes(bytes: Uint8Array, header: Header, start: number): GraphNode[] {
+function readNodes(bytes: SnapshotSource, header: Header, start: number): GraphNode[] {
   const decoder = new TextDecoder();
   const nodes: GraphNode[] = [];
   let offset = start;
@@ -300,7 +310,7 @@ function readNodes(bytes: Uint8Array, header: Header, start: number): GraphNode[
  * indices must ascend, and the indices of edges with conditions are returned (compileColumns's
  * conditionedEdges).
  */
-function readEdgeAttrs(bytes: Uint8Array, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean, entries?: [number, EdgeAttrs][]): Uint32Array | undefined {
+function readEdgeAttrs(bytes: SnapshotSource, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean, entries?: [number, EdgeAttrs][]): Uint32Array | undefined {
   const decoder = new TextDecoder();
   const m = header.edgeCount;
   let offset = start + header.nodeChunks.reduce((s, c) => s + c, 0);
