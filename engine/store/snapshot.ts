@@ -117,23 +117,32 @@ export function snapshotParts(content: SnapshotContent): Uint8Array[] {
   const m = content.edgeCount;
   const prefix = 8 + 4 + 4;
   const layout = columnLayout(SNAPSHOT_VERSION, align4(prefix + headerBytes.length), n, m, idSlots?.length ?? 0);
-  // The fixed part (magic, header, columns) in one buffer; then the chunks; then the closing magic.
-  const out = new Uint8Array(layout.end);
-  const view = new DataView(out.buffer);
-  out.set(encoder.encode(MAGIC), 0);
+  // Magic and header, then each column as it is in memory (no copy), zero padding to the 4-byte boundaries, then
+  // the chunks and the closing magic.
+  const head = new Uint8Array(layout.edgeSrc);
+  const view = new DataView(head.buffer);
+  head.set(encoder.encode(MAGIC), 0);
   view.setUint32(8, SNAPSHOT_VERSION, true);
   view.setUint32(12, headerBytes.length, true);
-  out.set(headerBytes, prefix);
+  head.set(headerBytes, prefix);
   // Typed arrays are written little-endian byte for byte (every platform Node and browsers run on).
-  out.set(bytesOf(content.edgeSrc), layout.edgeSrc);
-  out.set(bytesOf(content.edgeDst), layout.edgeDst);
-  out.set(content.edgeKind, layout.edgeKind);
-  out.set(bytesOf(content.fwdOffsets), layout.fwdOffsets);
-  out.set(content.nodeKind, layout.nodeKind);
-  out.set(bytesOf(content.activeFrom), layout.activeFrom);
-  out.set(bytesOf(content.activeUntil), layout.activeUntil);
-  if (idSlots) out.set(bytesOf(idSlots), layout.idSlots);
-  return [out, ...nodeChunks, ...attrChunks, encoder.encode(MAGIC)];
+  const parts: Uint8Array[] = [head];
+  let at = layout.edgeSrc;
+  const place = (offset: number, bytes: Uint8Array): void => {
+    if (offset > at) parts.push(new Uint8Array(offset - at));
+    parts.push(bytes);
+    at = offset + bytes.length;
+  };
+  place(layout.edgeSrc, bytesOf(content.edgeSrc));
+  place(layout.edgeDst, bytesOf(content.edgeDst));
+  place(layout.edgeKind, content.edgeKind);
+  place(layout.fwdOffsets, bytesOf(content.fwdOffsets));
+  place(layout.nodeKind, content.nodeKind);
+  place(layout.activeFrom, bytesOf(content.activeFrom));
+  place(layout.activeUntil, bytesOf(content.activeUntil));
+  if (idSlots) place(layout.idSlots, bytesOf(idSlots));
+  if (layout.end > at) parts.push(new Uint8Array(layout.end - at));
+  return [...parts, ...nodeChunks, ...attrChunks, encoder.encode(MAGIC)];
 }
 
 /** The pieces of snapshotParts as one byte array. */
