@@ -4,7 +4,7 @@ import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
 import type { Schema } from '../schema/index.ts';
 import { compileColumns, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
-import { ID_HASH, IdIndex, indexNodeIds } from './id-index.ts';
+import { ID_HASH, IdIndex, IdTable, indexNodeIds } from './id-index.ts';
 
 const MAGIC = 'BLASTMAP';
 /**
@@ -69,7 +69,7 @@ export function encodeSnapshot(graph: CompactGraph): Uint8Array {
   }
   // The id table decoding would build (none when ids repeat: the decoder then builds its Map fallback).
   const nodes = graph.nodes as GraphNode[];
-  const slots = (graph.indexOf instanceof IdIndex ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
+  const slots = (graph.indexOf instanceof IdIndex || graph.indexOf instanceof IdTable ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
   return joinParts(snapshotParts({ ...graph, nodeChunks, attrChunks: encodeAttrChunks(attrEntries), idSlots: slots }));
 }
 

@@ -188,3 +188,19 @@ describe('incremental import', () => {
     expect(() => patchSnapshot(openSnapshot(bytes)!, batch)).toThrow(/nothing was imported/);
   });
 });
+
+describe('snapshot id table of a freshly built graph', () => {
+  it('is the bulk builder\'s own table when it is the one IdIndex would build (no second hashing), same bytes either way', async () => {
+    const { buildFromChunks } = await import('../../../engine/store/builder.ts');
+    const { generateEnterprise } = await import('../../../engine/generate/enterprise.ts');
+    const { IdTable } = await import('../../../engine/store/id-index.ts');
+    for (const nodes of [2500, 5000]) {
+      const graph = buildFromChunks(generateEnterprise({ nodes, seed: 3 }));
+      expect(graph.indexOf).toBeInstanceOf(IdTable);
+      expect((graph.indexOf as InstanceType<typeof IdTable>).slotTable(graph.nodes)).toBeDefined();
+      const viaBuilder = encodeSnapshot(graph);
+      const viaMap = encodeSnapshot({ ...graph, indexOf: new Map(graph.indexOf) });
+      expect(Buffer.from(viaBuilder).equals(Buffer.from(viaMap))).toBe(true);
+    }
+  });
+});
