@@ -4,7 +4,7 @@
 // line is passed on as bytes for the main thread's NdjsonGraphReader, in order, so the reader sees the same lines.
 import { Buffer } from 'node:buffer';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
-import { SECRET_KEYWORDS } from '../engine/secrets.ts';
+import { keywordRules, longestRun, requiredRunOf, SECRET_KEYWORDS } from '../engine/secrets.ts';
 import { PlainEdgeScanner } from '../importers/native/ndjson-fast.ts';
 import { scrubRecord, suspect, WholeLines } from './ndjson-stream.ts';
 
@@ -100,6 +100,56 @@ export function partMayBeSuspect(text: string): boolean {
 
 let partBytes = new Uint8Array(4096);
 
+// ---- plain edge lines whose parts name a vendor ------------------------------------------------------------------
+//
+// An id such as `datadog:acme:identity:u-17` holds a keyword, so every edge line naming it used to get the full test.
+// The rules a keyword brings mostly need a long run of token characters (`[a-z0-9A-Z]{40}`), which cannot cross a
+// quote: the line can only match if one of its parts (kind, from, to) has such a run. Each part's keyword rules and
+// runs are worked out once, and a line goes to the full test only when some rule it brings could still match.
+
+const QUOTE = 0x22;
+
+/** Rules (by order) a part's keywords bring; null when the part must always go to the full test. */
+function partRules(text: string): readonly number[] | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Beyond ASCII, a backslash or DEL: the control pattern, or text the part tables do not model.
+    if (c > 0x7e || c === 0x5c) return null;
+  }
+  const rules = keywordRules(text);
+  if (rules === undefined) return [];
+  for (const order of rules) {
+    const need = requiredRunOf(order);
+    if (need === undefined || need.member[QUOTE] === 1) return null;
+  }
+  return [...rules];
+}
+
+/** Per id number: its rules (undefined until asked) and, per character class, its longest run plus one (0: not yet measured). */
+class PartFacts {
+  private rules: (readonly number[] | null | undefined)[] = [];
+  private readonly runs = new Map<Uint8Array, Uint8Array>();
+
+  rulesOf(number: number, text: string): readonly number[] | null {
+    let rules = this.rules[number];
+    if (rules === undefined) rules = this.rules[number] = partRules(text);
+    return rules;
+  }
+
+  runOf(number: number, text: string, member: Uint8Array): number {
+    let table = this.runs.get(member);
+    if (table === undefined || number >= table.length) {
+      const grown = new Uint8Array(Math.max(1 << 16, (number + 1) * 2));
+      if (table) grown.set(table);
+      table = grown;
+      this.runs.set(member, table);
+    }
+    let run = table[number]!;
+    if (run === 0) run = table[number] = Math.min(254, longestRun(text, member)) + 1;
+    return run - 1;
+  }
+}
+
 // ---- the scan ---------------------------------------------------------------------------------------------------
 
 const encoder = new TextEncoder();
@@ -113,7 +163,14 @@ export class NdjsonScan {
   /** 1 for ids (by their number) and kinds (by code) no plain edge line can be suspect because of. */
   private clean = new Uint8Array(1 << 16);
   private readonly cleanKind: Uint8Array;
+  /** The fixed words of a plain edge line hold no keyword (so only its kind and ids can bring rules). */
+  private readonly fixedClean: boolean;
   private newIds: string[] = [];
+  /** Every id by its number (the scanner numbers ids in order of first mention). */
+  private readonly idText: string[] = [];
+  private readonly idFacts = new PartFacts();
+  private readonly kindFacts = new PartFacts();
+  private readonly kindNames: readonly string[];
   private ops = new Int32Array(1 << 16);
   private opCount = 0;
   private bytes = new Uint8Array(1 << 16);
@@ -129,12 +186,15 @@ export class NdjsonScan {
     this.emit = options.emit;
     this.lines = new WholeLines(this.file, (complete) => this.feed(complete));
     const kinds = Object.keys(this.schema.edgeKinds);
+    this.kindNames = kinds;
     this.cleanKind = new Uint8Array(kinds.length);
     // The fixed words of a plain edge line between its quotes: `{`, `kind`, `:`, `,`, `from`, `to`, `}` and blanks.
     const fixed = !['{"kind":"', '","from":"', '","to":"', '"}'].some(partMayBeSuspect);
+    this.fixedClean = fixed && PREFILTERED;
     kinds.forEach((kind, code) => { this.cleanKind[code] = fixed && !partMayBeSuspect(kind) ? 1 : 0; });
     this.scanner = new PlainEdgeScanner(kinds, (id, number) => {
       this.newIds.push(id);
+      this.idText[number] = id;
       if (number >= this.clean.length) {
         const grown = new Uint8Array(this.clean.length * 2);
         grown.set(this.clean);
@@ -182,6 +242,11 @@ export class NdjsonScan {
           start = scanner.next;
           continue;
         }
+        if (this.fixedClean && this.quietEdge(scanner.kind, scanner.from, scanner.to)) {
+          this.edge(scanner.kind, scanner.from, scanner.to);
+          start = scanner.next;
+          continue;
+        }
         plain = true;
         stop = scanner.next - 1;
       } else {
@@ -195,6 +260,28 @@ export class NdjsonScan {
       } else this.scrub(complete.subarray(start, stop));
       start = stop + 1;
     }
+  }
+
+  /**
+   * True only when `suspect` is false for the plain edge line of this kind and ids: no part has a character the
+   * control pattern needs, and every rule the parts' keywords bring needs a run (of characters that exclude the
+   * quote, so within one part; the fixed words' parts are shorter than any such run) that no part has.
+   */
+  private quietEdge(kind: number, from: number, to: number): boolean {
+    const kindText = this.kindNames[kind]!;
+    const fromText = this.idText[from]!;
+    const toText = this.idText[to]!;
+    const kindRules = this.cleanKind[kind] === 1 ? [] : this.kindFacts.rulesOf(kind, kindText);
+    const fromRules = this.clean[from] === 1 ? [] : this.idFacts.rulesOf(from, fromText);
+    const toRules = this.clean[to] === 1 ? [] : this.idFacts.rulesOf(to, toText);
+    if (kindRules === null || fromRules === null || toRules === null) return false;
+    for (const rules of [kindRules, fromRules, toRules]) {
+      for (const order of rules) {
+        const { member, min } = requiredRunOf(order)!;
+        if (this.kindFacts.runOf(kind, kindText, member) >= min || this.idFacts.runOf(from, fromText, member) >= min || this.idFacts.runOf(to, toText, member) >= min) return false;
+      }
+    }
+    return true;
   }
 
   /** A suspect line, as streamNdjsonChunks passes it on: scrubbed when it is a JSON object, always with a newline. */

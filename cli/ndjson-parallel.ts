@@ -4,7 +4,8 @@
 // edges into it in file order, and compiles the graph. Same graph, issues and redaction count as streamNdjsonFile's
 // sequential path, which tests check line for line. The import stays synchronous: this thread waits on the worker
 // with Atomics.wait and takes its batches with receiveMessageOnPort.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { BlastmapError, type ErrorCode, type InputIssue } from '../engine/errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
@@ -105,9 +106,15 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
  * Streams one NDJSON file into a graph on two threads; throws as streamNdjsonFile does (INVALID_INPUT with every
  * problem, IO, a line too long). `onBytes` reports progress as this thread catches up with the file.
  */
-export function streamNdjsonParallel(path: string, options: { file?: string; schema?: Schema; onBytes?: (bytes: number) => void } = {}): StreamedNdjson {
+export function streamNdjsonParallel(path: string, options: { file?: string; schema?: Schema; onBytes?: (bytes: number) => void; workerEntry?: URL } = {}): StreamedNdjson {
+  const entry = options.workerEntry ?? WORKER_ENTRY;
   const size = statSync(path).size;
   const file = options.file ?? path;
+  // A missing entry file only shows as an 'error' event this blocked thread never sees: the import would wait
+  // WORKER_SILENCE_MS for nothing.
+  if (!existsSync(fileURLToPath(entry))) {
+    throw new BlastmapError('IO', `cannot start the thread that reads large NDJSON files: ${fileURLToPath(entry)} is missing (an incomplete installation or build; reinstall blastmap, or read on one thread with BLASTMAP_NDJSON_PARALLEL_BYTES=1e15); nothing was imported`);
+  }
   const replay = new BatchReplay({ file, schema: options.schema, expectedEdges: Math.round(size / 100) });
   // [0]: messages the worker posted; [1]: batches this thread took (the worker waits when it is too far ahead).
   const signal = new SharedArrayBuffer(8);
@@ -116,7 +123,7 @@ export function streamNdjsonParallel(path: string, options: { file?: string; sch
     const { port1: here, port2: there } = new MessageChannel();
     const input: WorkerInput = { path, file, schema: options.schema, port: there, signal };
     try {
-      return { worker: new Worker(WORKER_ENTRY, { workerData: input, transferList: [there], execArgv, ...(resourceLimits ? { resourceLimits } : {}) }), port: here };
+      return { worker: new Worker(entry, { workerData: input, transferList: [there], execArgv, ...(resourceLimits ? { resourceLimits } : {}) }), port: here };
     } catch (error) {
       here.close();
       throw error;

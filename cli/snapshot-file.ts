@@ -1,38 +1,116 @@
 // Snapshot files on disk: atomic writes (temporary file, fsync, rename, fsync of the folder) so a crash
 // never leaves a half-written graph, and a lock file so two writers never interleave.
-import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BlastmapError } from '../engine/errors.ts';
+import type { SourcedFragment } from '../engine/format/validate.ts';
+import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
-import { decodeSnapshot, encodeSnapshot } from '../engine/store/snapshot.ts';
+import { patchSnapshot } from '../engine/store/patch.ts';
+import { decodeSnapshot, encodeSnapshot, openSnapshot } from '../engine/store/snapshot.ts';
 
-export function readSnapshotFile(path: string): CompactGraph {
-  let bytes: Uint8Array;
+function readSnapshotBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (error) {
     throw new BlastmapError('IO', `cannot read snapshot ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
+}
+
+/** A snapshot error names the file it is about. */
+function naming<T>(path: string, work: () => T): T {
   try {
-    return decodeSnapshot(bytes);
+    return work();
   } catch (error) {
-    if (error instanceof BlastmapError) throw new BlastmapError(error.code, `${path}: ${error.message}`, { cause: error });
+    if (error instanceof BlastmapError && error.code === 'INVALID_SNAPSHOT') throw new BlastmapError(error.code, `${path}: ${error.message}`, { cause: error });
     throw error;
   }
 }
 
+/**
+ * Reads a snapshot range by range as the decoder asks (columns, then each node and edge-property chunk): the file's
+ * bytes are never held whole beside the graph they become, which keeps a third off the peak memory of loading.
+ */
+export function readSnapshotFile(path: string): CompactGraph {
+  let fd: number;
+  let length: number;
+  try {
+    fd = openSync(path, 'r');
+    length = fstatSync(fd).size;
+  } catch (error) {
+    throw new BlastmapError('IO', `cannot read snapshot ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  try {
+    const source = {
+      length,
+      subarray(start: number, end: number): Uint8Array {
+        const from = Math.max(0, Math.min(start, length));
+        const size = Math.max(0, Math.min(end, length) - from);
+        const out = Buffer.allocUnsafeSlow(size);
+        for (let read = 0; read < size;) {
+          const got = readSync(fd, out, read, size - read, from + read);
+          if (got === 0) throw new BlastmapError('IO', `cannot read snapshot ${path}: it shrank while being read`);
+          read += got;
+        }
+        return out;
+      },
+    };
+    return naming(path, () => decodeSnapshot(source));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What importing a batch into a snapshot file did. */
+export interface SnapshotImport {
+  report: ImportReport;
+  /** Whether the snapshot was patched in place of a rebuild, and if not, why. */
+  incremental: boolean;
+  rebuildReason?: string;
+}
+
+/**
+ * Imports a batch into the snapshot at `path` (an existing one is merged into): patched where the change
+ * allows (engine/store/patch.ts: cost follows the change), rebuilt otherwise. Either way the file written is
+ * the same, atomically; a batch with any problem throws before anything is written. Call under withWriteLock.
+ */
+export function importIntoSnapshotFile(path: string, batch: readonly SourcedFragment[], exists: boolean): SnapshotImport {
+  if (!exists) {
+    const { graph, report } = assembleGraph(batch);
+    writeSnapshotFile(path, graph);
+    return { report, incremental: false, rebuildReason: 'no snapshot yet' };
+  }
+  const bytes = readSnapshotBytes(path);
+  const view = naming(path, () => openSnapshot(bytes));
+  const patch = view ? patchSnapshot(view, batch) : { patched: false as const, reason: 'the snapshot is in an older format' };
+  if (patch.patched) {
+    writeSnapshotParts(path, patch.parts);
+    return { report: patch.report, incremental: true };
+  }
+  const existing = naming(path, () => decodeSnapshot(bytes));
+  const { graph, report } = assembleGraph(batch, existing);
+  writeSnapshotFile(path, graph);
+  return { report, incremental: false, rebuildReason: patch.reason };
+}
+
 /** Writes the graph to `path` atomically. The previous snapshot stays intact until the rename. */
 export function writeSnapshotFile(path: string, graph: CompactGraph): void {
+  writeSnapshotParts(path, [encodeSnapshot(graph)]);
+}
+
+/** Writes snapshot bytes, given as consecutive pieces, to `path` atomically (temporary file, fsync, rename). */
+export function writeSnapshotParts(path: string, parts: readonly Uint8Array[]): void {
   const target = resolve(path);
   const folder = dirname(target);
   mkdirSync(folder, { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
   removeStaleTemporaries(target);
-  const bytes = encodeSnapshot(graph);
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, Math.min(bytes.length - offset, 1 << 26));
+    for (const bytes of parts) {
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, Math.min(bytes.length - offset, 1 << 26));
+    }
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

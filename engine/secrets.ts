@@ -63,17 +63,132 @@ const KEYWORD_SCAN = new RegExp(KEYWORD_UNION.source, 'gi');
 const RULES_OF_KEYWORD = new Map<string, number[]>(SECRET_KEYWORDS.map((keyword) => [keyword, SECRET_RULES.flatMap((rule, order) => (rule.keywords.some((own) => keyword.startsWith(own)) ? [order] : []))]));
 const ALWAYS_RUN = SECRET_RULES.flatMap((rule, order) => (rule.keywords.length === 0 ? [order] : []));
 
-/** The rules whose keywords `text` holds, in rule order; undefined when it holds none. */
-function candidateRules(text: string): number[] | undefined {
-  if (!KEYWORD_UNION.test(text)) return ALWAYS_RUN.length > 0 ? ALWAYS_RUN : undefined;
+// ---- fast path --------------------------------------------------------------------------------------------------
+// A rule that needs a long run of some characters (`[a-z0-9A-Z]{40}` after a vendor name) is not run on a text
+// that has no such run: most lines that name a vendor (`datadog:…`, `okta:…` in ids) hold a keyword and no token.
+
+/**
+ * A run the rule cannot match without: `min` consecutive characters of a class, taken from a `[…]{n}` element (alone
+ * or as a whole group) that every match contains: outside any group, in a regex with no top-level alternation, not
+ * made optional. Characters beyond Latin-1 count as members (never a wrong skip).
+ */
+interface RequiredRun { member: Uint8Array; min: number }
+
+function requiredRun(rule: SecretRule): RequiredRun | undefined {
+  const source = rule.pattern.source;
+  const flags = rule.pattern.flags.replace(/[gdy]/g, '');
+  let depth = 0;
+  let best: { cls: string; min: number } | undefined;
+  for (let i = 0; i < source.length;) {
+    const c = source[i]!;
+    if (c === '\\') { i += 2; continue; }
+    if (c === '[') {
+      const end = classEnd(source, i);
+      if (end < 0) return undefined;
+      const quantifier = /^\{(\d+)(?:,\d*)?\}/.exec(source.slice(end));
+      if (depth === 0 && quantifier && Number(quantifier[1]) > (best?.min ?? 0)) best = { cls: source.slice(i, end), min: Number(quantifier[1]) };
+      i = end;
+      continue;
+    }
+    if (c === '(') {
+      // A group whose whole body is one `[…]{n}` counts as that element when the group itself is not quantified.
+      const body = /^\((?:\?:|\?<[A-Za-z]\w*>)?(\[(?:\\.|[^\]\\])*\])\{(\d+)(?:,\d*)?\}\)(?![?*]|\{0)/.exec(source.slice(i));
+      if (depth === 0 && body && Number(body[2]) > (best?.min ?? 0)) best = { cls: body[1]!, min: Number(body[2]) };
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === ')') { depth--; i++; continue; }
+    if (c === '|' && depth === 0) return undefined;
+    i++;
+  }
+  if (!best || best.min < 8) return undefined;
+  let test: RegExp;
+  try {
+    test = new RegExp(`^${best.cls}$`, flags);
+  } catch {
+    return undefined;
+  }
+  const key = `${best.cls}/${flags}`;
+  let member = MEMBER_TABLES.get(key);
+  if (!member) {
+    member = new Uint8Array(256);
+    for (let code = 0; code < 256; code++) member[code] = test.test(String.fromCharCode(code)) ? 1 : 0;
+    MEMBER_TABLES.set(key, member);
+  }
+  return { member, min: best.min };
+}
+
+
+
+/** Index just past the character class that opens at `start` (`[`), or -1. */
+function classEnd(source: string, start: number): number {
+  let i = start + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  for (; i < source.length; i++) {
+    if (source[i] === '\\') { i++; continue; }
+    if (source[i] === ']') return i + 1;
+  }
+  return -1;
+}
+
+/** One table per distinct class, so a text's longest run is measured once per class. */
+const MEMBER_TABLES = new Map<string, Uint8Array>();
+const REQUIRED_RUNS: (RequiredRun | undefined)[] = SECRET_RULES.map(requiredRun);
+
+/**
+ * The run rule `order` cannot match without (members by Latin-1 code, characters beyond count as members), or
+ * undefined when it needs none that is known. For callers that test a text in parts (cli/ndjson-parallel-scan.ts).
+ */
+export function requiredRunOf(order: number): { readonly member: Uint8Array; readonly min: number } | undefined {
+  return REQUIRED_RUNS[order];
+}
+
+/** The longest run of `text` made of members of `member` (by Latin-1 code; characters beyond count as members). */
+export function longestRun(text: string, member: Uint8Array): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0xff || member[code] === 1) { if (++run > longest) longest = run; } else run = 0;
+  }
+  return longest;
+}
+
+/** The rules whose keywords `text` holds (and those that always run), or undefined when there are none. */
+export function keywordRules(text: string): Set<number> | undefined {
   const orders = new Set<number>(ALWAYS_RUN);
+  // One pass (no separate test first); resuming one character after each match start finds keywords that overlap
+  // or start inside another one.
   KEYWORD_SCAN.lastIndex = 0;
-  // Resuming one character after each match start finds keywords that overlap or start inside another one.
   for (let match = KEYWORD_SCAN.exec(text); match !== null; match = KEYWORD_SCAN.exec(text)) {
     for (const order of RULES_OF_KEYWORD.get(match[0].toLowerCase())!) orders.add(order);
     KEYWORD_SCAN.lastIndex = match.index + 1;
   }
-  return [...orders].sort((a, b) => a - b);
+  return orders.size > 0 ? orders : undefined;
+}
+
+/**
+ * The rules whose keywords `text` holds and whose required run it has, in rule order; undefined when none.
+ * `plain`: the reference the fast path is tested against (a regex over every keyword, no run test).
+ */
+export function candidateRules(text: string, plain = false): number[] | undefined {
+  const orders = keywordRules(text);
+  if (orders === undefined) return undefined;
+  if (plain) return [...orders].sort((a, b) => a - b);
+  const longest = new Map<Uint8Array, number>();
+  const out: number[] = [];
+  for (const order of orders) {
+    const run = REQUIRED_RUNS[order];
+    if (run !== undefined) {
+      let length = longest.get(run.member);
+      if (length === undefined) { length = longestRun(text, run.member); longest.set(run.member, length); }
+      if (length < run.min) continue;
+    }
+    out.push(order);
+  }
+  return out.length > 0 ? out.sort((a, b) => a - b) : undefined;
 }
 
 /** Property names whose values are secret by definition, whatever they look like. */

@@ -5,13 +5,14 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
 import type { SourcedFragment } from '../../engine/format/validate.ts';
-import { assembleGraph, type ImportReport } from '../../engine/store/assemble.ts';
+import type { ImportReport } from '../../engine/store/assemble.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
 import type { Importer, ImporterReport } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { importExport } from '../../importers/index.ts';
 import { assembleNativeFiles, graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
-import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
+import { importIntoSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
 
 interface ImportOptions extends StoreFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
@@ -84,12 +85,18 @@ export function registerImport(program: Command, io: Io): void {
       if (storeKind(options) === 'neo4j') { await neo4jImport(io, options, readNativeFiles(files), format); return; }
       const target = graphPath(options.graph);
       withWriteLock(target, () => {
-        const existing = !options.replace && existsSync(target) ? readSnapshotFile(target) : undefined;
-        const { graph, report } = assembleNativeFiles(files, existing, io);
-        writeSnapshotFile(target, graph);
+        let report: ImportReport;
+        if (!options.replace && existsSync(target)) {
+          ({ report } = importIntoSnapshotFile(target, readNativeFiles(files), true));
+        } else {
+          // Into an empty graph: a large NDJSON file streams (assembleNativeFiles).
+          let graph: CompactGraph;
+          ({ graph, report } = assembleNativeFiles(files, undefined, io));
+          writeSnapshotFile(target, graph);
+        }
         if (format === 'json') { io.out(json({ graph: target, ...report })); return; }
         io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${target}: ` +
-          `now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
+          `now ${report.nodes} nodes and ${report.edges} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
       }, { onTakeover: (message) => io.err(message) });
     });
@@ -114,12 +121,10 @@ export function registerImport(program: Command, io: Io): void {
         const target = graphPath(options.graph);
         withWriteLock(target, () => {
           const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });
-          const existing = !options.replace && existsSync(target) ? readSnapshotFile(target) : undefined;
-          const { graph, report } = assembleGraph([sourced], existing);
-          writeSnapshotFile(target, graph);
+          const { report } = importIntoSnapshotFile(target, [sourced], !options.replace && existsSync(target));
           if (format === 'json') { io.out(json({ graph: target, ...report, importer: importerReport })); return; }
           printImporterReport(io, importerReport);
-          printSummary(io, target, report, graph.nodeCount, graph.edgeCount);
+          printSummary(io, target, report, report.nodes, report.edges);
         }, { onTakeover: (message) => io.err(message) });
       });
   }

@@ -55,11 +55,14 @@ export function deriveScopedDelegations(schema: Schema, nodes: readonly GraphNod
   const delegations: Delegation[] = [];
   const renamed = new Map<number, number>();
   let staleDerived = 0;
+  // 1 for edges derived by an earlier compile (dropped and derived again): a byte per edge, not a list of the rest.
+  const stale = new Uint8Array(m);
   for (let e = 0; e < m; e++) {
     const code = edgeKind[e]!;
     const attrs = edgeAttrs[e];
     if (attrs?.derivedFrom !== undefined) {
       staleDerived++;
+      stale[e] = 1;
       continue;
     }
     if (delegating[code] === 0) continue;
@@ -98,8 +101,7 @@ export function deriveScopedDelegations(schema: Schema, nodes: readonly GraphNod
   }
 
   // The base edges: everything but stale derived edges, with scoped delegations renamed.
-  const keep: number[] = [];
-  for (let e = 0; e < m; e++) if (edgeAttrs[e]?.derivedFrom === undefined) keep.push(e);
+  const keptCount = m - staleDerived;
   const ownKinds = new Uint8Array(kindNames.length);
   for (const name of OWN_AUTHORITY_KINDS) { const code = codeOf(name); if (code >= 0) ownKinds[code] = 1; }
   const requires = kindNames.map((name) => LEVEL_CODE[schema.edgeKinds[name]!.requires]);
@@ -107,7 +109,7 @@ export function deriveScopedDelegations(schema: Schema, nodes: readonly GraphNod
 
   // Forward adjacency of the own-authority edges among the base edges.
   const n = nodes.length;
-  const base = ownAdjacency(n, keep, edgeSrc, edgeDst, edgeKind, ownKinds);
+  const base = ownAdjacency(n, stale, edgeSrc, edgeDst, edgeKind, ownKinds);
   let derived = new Map<string, DerivedEdge>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const extra = adjacencyOfDerived(derived, authorityCodes);
@@ -140,18 +142,28 @@ export function deriveScopedDelegations(schema: Schema, nodes: readonly GraphNod
     if (stable) break;
   }
 
-  const out = keep.length + derived.size;
+  const out = keptCount + derived.size;
   const outSrc = new Uint32Array(out);
   const outDst = new Uint32Array(out);
   const outKind = new Uint8Array(out);
   const outAttrs: (EdgeAttrs | undefined)[] = new Array(out);
   let k = 0;
-  for (const e of keep) {
-    outSrc[k] = edgeSrc[e]!;
-    outDst[k] = edgeDst[e]!;
-    outKind[k] = renamed.has(e) ? scopedCode : edgeKind[e]!;
-    outAttrs[k] = edgeAttrs[e];
-    k++;
+  if (staleDerived === 0) {
+    outSrc.set(edgeSrc);
+    outDst.set(edgeDst);
+    outKind.set(edgeKind);
+    for (const e of renamed.keys()) outKind[e] = scopedCode;
+    for (let e = 0; e < m; e++) outAttrs[e] = edgeAttrs[e];
+    k = m;
+  } else {
+    for (let e = 0; e < m; e++) {
+      if (stale[e] === 1) continue;
+      outSrc[k] = edgeSrc[e]!;
+      outDst[k] = edgeDst[e]!;
+      outKind[k] = renamed.has(e) ? scopedCode : edgeKind[e]!;
+      outAttrs[k] = edgeAttrs[e];
+      k++;
+    }
   }
   for (const edge of [...derived.values()].sort((a, b) => a.from - b.from || a.to - b.to || a.level - b.level)) {
     const d = edge.delegation;
@@ -187,16 +199,17 @@ interface Adjacency {
   kinds: Uint8Array;
 }
 
-function ownAdjacency(n: number, keep: readonly number[], edgeSrc: Uint32Array, edgeDst: Uint32Array, edgeKind: Uint8Array, ownKinds: Uint8Array): Adjacency {
+function ownAdjacency(n: number, stale: Uint8Array, edgeSrc: Uint32Array, edgeDst: Uint32Array, edgeKind: Uint8Array, ownKinds: Uint8Array): Adjacency {
   const offsets = new Uint32Array(n + 1);
+  const m = edgeKind.length;
   let count = 0;
-  for (const e of keep) if (ownKinds[edgeKind[e]!] === 1) { offsets[edgeSrc[e]! + 1]!++; count++; }
+  for (let e = 0; e < m; e++) if (ownKinds[edgeKind[e]!] === 1 && stale[e] === 0) { offsets[edgeSrc[e]! + 1]!++; count++; }
   for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
   const cursor = offsets.slice(0, n);
   const targets = new Uint32Array(count);
   const kinds = new Uint8Array(count);
-  for (const e of keep) {
-    if (ownKinds[edgeKind[e]!] !== 1) continue;
+  for (let e = 0; e < m; e++) {
+    if (ownKinds[edgeKind[e]!] !== 1 || stale[e] === 1) continue;
     const slot = cursor[edgeSrc[e]!]!++;
     targets[slot] = edgeDst[e]!;
     kinds[slot] = edgeKind[e]!;

@@ -173,6 +173,17 @@ export class IdTable implements ReadonlyMap<string, number> {
     return index;
   }
 
+  /**
+   * The table as IdIndex.of would build it over `nodes`, when these are exactly the ids added, in order (both insert
+   * in index order with the same hash and probing), and the capacity is the one IdIndex picks; else undefined.
+   * Saves hashing a million ids again when a freshly built graph is written to a snapshot.
+   */
+  slotTable(nodes: readonly { readonly id: string }[]): Int32Array | undefined {
+    if (nodes.length !== this.ids.length || this.slots.length !== StoredIdTable.capacityFor(nodes.length)) return undefined;
+    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.id !== this.ids[i]) return undefined;
+    return this.slots;
+  }
+
   private grow(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
@@ -207,5 +218,51 @@ export class IdTable implements ReadonlyMap<string, number> {
 
   [Symbol.iterator](): MapIterator<[string, number]> {
     return this.entries();
+  }
+}
+
+/**
+ * Id lookups over a stored slot table whose ids are read on demand (`idAt` decodes the node it needs): what
+ * an incremental import uses so that a million ids are never materialised to look up a few. `add` extends
+ * the table exactly as IdIndex.of would have built it with the new ids at the end, or returns false when the
+ * table would have to grow (a larger capacity changes every slot).
+ */
+export class StoredIdTable {
+  private readonly mask: number;
+  private count: number;
+
+  constructor(readonly slots: Int32Array, count: number, private readonly idAt: (index: number) => string) {
+    this.mask = slots.length - 1;
+    this.count = count;
+  }
+
+  /** The capacity IdIndex.of uses for `n` ids. */
+  static capacityFor(n: number): number {
+    let capacity = 16;
+    while (capacity < n * 2) capacity *= 2;
+    return capacity;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(id: string): number | undefined {
+    let slot = hashId(id) & this.mask;
+    for (;;) {
+      const index = this.slots[slot]!;
+      if (index === -1) return undefined;
+      if (this.idAt(index) === id) return index;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Adds `id` as the next index; the caller has checked that it is not in the table. */
+  add(id: string): boolean {
+    if (StoredIdTable.capacityFor(this.count + 1) !== this.slots.length) return false;
+    let slot = hashId(id) & this.mask;
+    while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+    this.slots[slot] = this.count++;
+    return true;
   }
 }

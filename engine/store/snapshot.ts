@@ -4,7 +4,7 @@ import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
 import type { Schema } from '../schema/index.ts';
 import { compileColumns, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
-import { ID_HASH, IdIndex, indexNodeIds } from './id-index.ts';
+import { ID_HASH, IdIndex, IdTable, indexNodeIds } from './id-index.ts';
 import { describeForbiddenEdge, forbiddenEdges } from './integrity.ts';
 
 const MAGIC = 'BLASTMAP';
@@ -63,46 +63,94 @@ export function encodeSnapshot(graph: CompactGraph): Uint8Array {
   const encoder = new TextEncoder();
   const nodeChunks: Uint8Array[] = [];
   for (let i = 0; i < graph.nodeCount; i += CHUNK) nodeChunks.push(encoder.encode(JSON.stringify(graph.nodes.slice(i, i + CHUNK))));
-  const attrChunks: Uint8Array[] = [];
-  let pending: [number, EdgeAttrs][] = [];
+  const attrEntries: [number, EdgeAttrs][] = [];
   for (let e = 0; e < graph.edgeCount; e++) {
     const attrs = graph.edgeAttrs[e];
-    if (attrs) pending.push([e, attrs]);
-    if (pending.length === CHUNK) { attrChunks.push(encoder.encode(JSON.stringify(pending))); pending = []; }
+    if (attrs) attrEntries.push([e, attrs]);
   }
-  if (pending.length > 0) attrChunks.push(encoder.encode(JSON.stringify(pending)));
   // The id table decoding would build (none when ids repeat: the decoder then builds its Map fallback).
   const nodes = graph.nodes as GraphNode[];
-  const slots = (graph.indexOf instanceof IdIndex ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
-  const idSlots = slots?.length ?? 0;
+  const slots = (graph.indexOf instanceof IdIndex || graph.indexOf instanceof IdTable ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
+  return joinParts(snapshotParts({ ...graph, nodeChunks, attrChunks: encodeAttrChunks(attrEntries), idSlots: slots }));
+}
+
+/** Edge-property entries ([edge index, attrs], indices ascending) as the snapshot's JSON chunks. */
+export function encodeAttrChunks(entries: readonly [number, EdgeAttrs][]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < entries.length; i += CHUNK) chunks.push(encoder.encode(JSON.stringify(entries.slice(i, i + CHUNK))));
+  return chunks;
+}
+
+/** What a snapshot file is made of, with its node and edge-property chunks already encoded. */
+export interface SnapshotContent {
+  schema: Schema;
+  nodeCount: number;
+  edgeCount: number;
+  fwdOffsets: Uint32Array;
+  edgeSrc: Uint32Array;
+  edgeDst: Uint32Array;
+  edgeKind: Uint8Array;
+  nodeKind: Uint8Array;
+  activeFrom: Float64Array;
+  activeUntil: Float64Array;
+  /** The id table (IdIndex slots), undefined when ids repeat. */
+  idSlots: Int32Array | undefined;
+  /** JSON arrays of CHUNK nodes each, in node order. */
+  nodeChunks: readonly Uint8Array[];
+  /** JSON arrays of [edge index, attrs] entries, indices ascending. */
+  attrChunks: readonly Uint8Array[];
+}
+
+/**
+ * The snapshot's bytes as consecutive pieces, to be written one after the other (a patched snapshot hands
+ * the unchanged node chunks of the file it read over as they are, without joining a second copy in memory).
+ */
+export function snapshotParts(content: SnapshotContent): Uint8Array[] {
+  const encoder = new TextEncoder();
+  const { nodeChunks, attrChunks, idSlots } = content;
   const header: Header = {
-    version: SNAPSHOT_VERSION, schema: graph.schema, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount,
-    nodeChunks: nodeChunks.map((c) => c.length), attrChunks: attrChunks.map((c) => c.length), idSlots, idHash: ID_HASH,
+    version: SNAPSHOT_VERSION, schema: content.schema, nodeCount: content.nodeCount, edgeCount: content.edgeCount,
+    nodeChunks: nodeChunks.map((c) => c.length), attrChunks: attrChunks.map((c) => c.length), idSlots: idSlots?.length ?? 0, idHash: ID_HASH,
   };
   const headerBytes = encoder.encode(JSON.stringify(header));
-  const n = graph.nodeCount;
-  const m = graph.edgeCount;
+  const n = content.nodeCount;
+  const m = content.edgeCount;
   const prefix = 8 + 4 + 4;
-  const layout = columnLayout(SNAPSHOT_VERSION, align4(prefix + headerBytes.length), n, m, idSlots);
-  const total = layout.end + nodeChunks.reduce((s, c) => s + c.length, 0) + attrChunks.reduce((s, c) => s + c.length, 0) + MAGIC.length;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  out.set(encoder.encode(MAGIC), 0);
+  const layout = columnLayout(SNAPSHOT_VERSION, align4(prefix + headerBytes.length), n, m, idSlots?.length ?? 0);
+  // Magic and header, then each column as it is in memory (no copy), zero padding to the 4-byte boundaries, then
+  // the chunks and the closing magic.
+  const head = new Uint8Array(layout.edgeSrc);
+  const view = new DataView(head.buffer);
+  head.set(encoder.encode(MAGIC), 0);
   view.setUint32(8, SNAPSHOT_VERSION, true);
   view.setUint32(12, headerBytes.length, true);
-  out.set(headerBytes, prefix);
+  head.set(headerBytes, prefix);
   // Typed arrays are written little-endian byte for byte (every platform Node and browsers run on).
-  out.set(bytesOf(graph.edgeSrc), layout.edgeSrc);
-  out.set(bytesOf(graph.edgeDst), layout.edgeDst);
-  out.set(graph.edgeKind, layout.edgeKind);
-  out.set(bytesOf(graph.fwdOffsets), layout.fwdOffsets);
-  out.set(graph.nodeKind, layout.nodeKind);
-  out.set(bytesOf(graph.activeFrom), layout.activeFrom);
-  out.set(bytesOf(graph.activeUntil), layout.activeUntil);
-  if (slots) out.set(bytesOf(slots), layout.idSlots);
-  let offset = layout.end;
-  for (const chunk of [...nodeChunks, ...attrChunks]) { out.set(chunk, offset); offset += chunk.length; }
-  out.set(encoder.encode(MAGIC), offset);
+  const parts: Uint8Array[] = [head];
+  let at = layout.edgeSrc;
+  const place = (offset: number, bytes: Uint8Array): void => {
+    if (offset > at) parts.push(new Uint8Array(offset - at));
+    parts.push(bytes);
+    at = offset + bytes.length;
+  };
+  place(layout.edgeSrc, bytesOf(content.edgeSrc));
+  place(layout.edgeDst, bytesOf(content.edgeDst));
+  place(layout.edgeKind, content.edgeKind);
+  place(layout.fwdOffsets, bytesOf(content.fwdOffsets));
+  place(layout.nodeKind, content.nodeKind);
+  place(layout.activeFrom, bytesOf(content.activeFrom));
+  place(layout.activeUntil, bytesOf(content.activeUntil));
+  if (idSlots) place(layout.idSlots, bytesOf(idSlots));
+  if (layout.end > at) parts.push(new Uint8Array(layout.end - at));
+  return [...parts, ...nodeChunks, ...attrChunks, encoder.encode(MAGIC)];
+}
+
+/** The pieces of snapshotParts as one byte array. */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const part of parts) { out.set(part, offset); offset += part.length; }
   return out;
 }
 
@@ -136,23 +184,32 @@ function isHeader(value: unknown, version: number): value is Header {
  * Columns copied out of the file: aligned, plain typed arrays, not pinning the file's buffer (a Node
  * Buffer's slice() is a view of it, which kept the whole file alive as long as the graph).
  */
-function u8(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+/**
+ * Where decodeSnapshot reads from: the bytes themselves, or anything that hands out ranges of them (the CLI reads
+ * each range from the file when asked, so the whole file is never in memory next to the graph built from it).
+ */
+export interface SnapshotSource {
+  readonly length: number;
+  subarray(start: number, end: number): Uint8Array;
+}
+
+function u8(bytes: SnapshotSource, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   out.set(bytes.subarray(offset, offset + length));
   return out;
 }
-function u32(bytes: Uint8Array, offset: number, length: number): Uint32Array {
+function u32(bytes: SnapshotSource, offset: number, length: number): Uint32Array {
   const out = new Uint32Array(length);
   new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 4 * length));
   return out;
 }
-function f64(bytes: Uint8Array, offset: number, length: number): Float64Array {
+function f64(bytes: SnapshotSource, offset: number, length: number): Float64Array {
   const out = new Float64Array(length);
   new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 8 * length));
   return out;
 }
 
-export function decodeSnapshot(bytes: Uint8Array): CompactGraph {
+export function decodeSnapshot(bytes: SnapshotSource): CompactGraph {
   // The integrity invariant, checked at load too: a snapshot edited or written by another tool may hold an edge
   // the schema forbids, and analyses trust the schema (~0.05 s at 8M edges).
   return withoutForbiddenEdges(decodeColumns(bytes));
@@ -164,10 +221,11 @@ function withoutForbiddenEdges(graph: CompactGraph): CompactGraph {
   return graph;
 }
 
-function decodeColumns(bytes: Uint8Array): CompactGraph {
+function decodeColumns(bytes: SnapshotSource): CompactGraph {
   const decoder = new TextDecoder();
   if (bytes.length < 20 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic bytes');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const prefix = bytes.subarray(0, 16);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const version = view.getUint32(8, true);
   if (version !== 1 && version !== SNAPSHOT_VERSION) throw corrupt(`version ${version}, this blastmap reads version ${SNAPSHOT_VERSION} (and 1)`);
   const headerLength = view.getUint32(12, true);
@@ -178,7 +236,7 @@ function decodeColumns(bytes: Uint8Array): CompactGraph {
   const m = header.edgeCount;
   const layout = columnLayout(version, align4(16 + headerLength), n, m, header.idSlots ?? 0);
   const expected = layout.end + header.nodeChunks.reduce((s, c) => s + c, 0) + header.attrChunks.reduce((s, c) => s + c, 0) + MAGIC.length;
-  if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
+  if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length, bytes.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
   const edgeSrc = u32(bytes, layout.edgeSrc, m);
   const edgeDst = u32(bytes, layout.edgeDst, m);
   const edgeKind = u8(bytes, layout.edgeKind, m);
@@ -253,7 +311,7 @@ function checkForward(n: number, m: number, fwdOffsets: Uint32Array, edgeSrc: Ui
   }
 }
 
-function readNodes(bytes: Uint8Array, header: Header, start: number): GraphNode[] {
+function readNodes(bytes: SnapshotSource, header: Header, start: number): GraphNode[] {
   const decoder = new TextDecoder();
   const nodes: GraphNode[] = [];
   let offset = start;
@@ -274,7 +332,7 @@ function readNodes(bytes: Uint8Array, header: Header, start: number): GraphNode[
  * indices must ascend, and the indices of edges with conditions are returned (compileColumns's
  * conditionedEdges).
  */
-function readEdgeAttrs(bytes: Uint8Array, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean): Uint32Array | undefined {
+function readEdgeAttrs(bytes: SnapshotSource, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean, entries?: [number, EdgeAttrs][]): Uint32Array | undefined {
   const decoder = new TextDecoder();
   const m = header.edgeCount;
   let offset = start + header.nodeChunks.reduce((s, c) => s + c, 0);
@@ -292,9 +350,132 @@ function readEdgeAttrs(bytes: Uint8Array, header: Header, start: number, edgeAtt
         last = e;
         if (attrs?.conditions?.length) conditioned.push(e);
       }
-      edgeAttrs[e] = attrs;
+      if (entries) { if (attrs) entries.push([e, attrs]); } else edgeAttrs[e] = attrs;
     }
     offset += length;
   }
   return strict ? Uint32Array.from(conditioned) : undefined;
+}
+
+/**
+ * A version 2 snapshot opened without decoding its node records: header, checked columns (read in place
+ * where aligned), the edge properties, and each node chunk decoded on first use. What an incremental
+ * import works on; untouched node chunks go back to disk byte for byte.
+ */
+export interface SnapshotView {
+  readonly schema: Schema;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly fwdOffsets: Uint32Array;
+  readonly edgeSrc: Uint32Array;
+  readonly edgeDst: Uint32Array;
+  readonly edgeKind: Uint8Array;
+  readonly nodeKind: Uint8Array;
+  readonly activeFrom: Float64Array;
+  readonly activeUntil: Float64Array;
+  /** The stored id table; undefined when none is stored or it was built with another hash. */
+  readonly idSlots: Int32Array | undefined;
+  /** Edge properties, [edge index, attrs] with indices ascending. */
+  readonly attrEntries: readonly [number, EdgeAttrs][];
+  /** Whether node chunk k holds nodes k*CHUNK .. (k+1)*CHUNK-1, as this encoder writes them. */
+  readonly regularChunks: boolean;
+  /** The encoded bytes of node chunk k. */
+  nodeChunk(k: number): Uint8Array;
+  readonly nodeChunkCount: number;
+  /** Node i, decoding (and checking) its chunk on first use. Requires regularChunks. */
+  node(i: number): GraphNode;
+  /** Whether any node record's bytes contain `needle` (a quick scan without decoding). */
+  nodeBytesContain(needle: string): boolean;
+}
+
+export const NODES_PER_CHUNK = CHUNK;
+
+export function openSnapshot(bytes: Uint8Array): SnapshotView | undefined {
+  const decoder = new TextDecoder();
+  if (bytes.length < 20 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic bytes');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) return undefined;
+  const headerLength = view.getUint32(12, true);
+  if (16 + headerLength > bytes.length) throw corrupt('truncated header');
+  const header = parseJson(decoder.decode(bytes.subarray(16, 16 + headerLength)), 'unreadable header') as Header;
+  if (!isHeader(header, version)) throw corrupt('malformed header');
+  const n = header.nodeCount;
+  const m = header.edgeCount;
+  const layout = columnLayout(version, align4(16 + headerLength), n, m, header.idSlots ?? 0);
+  const expected = layout.end + header.nodeChunks.reduce((s, c) => s + c, 0) + header.attrChunks.reduce((s, c) => s + c, 0) + MAGIC.length;
+  if (bytes.length !== expected || decoder.decode(bytes.subarray(bytes.length - MAGIC.length)) !== MAGIC) throw corrupt(`expected ${expected} bytes, found ${bytes.length}`);
+  const aligned = bytes.byteOffset % 4 === 0;
+  const u32At = (offset: number, length: number): Uint32Array => (aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset + offset, length) : u32(bytes, offset, length));
+  const edgeSrc = u32At(layout.edgeSrc, m);
+  const edgeDst = u32At(layout.edgeDst, m);
+  const edgeKind = bytes.subarray(layout.edgeKind, layout.edgeKind + m);
+  const fwdOffsets = u32At(layout.fwdOffsets, n + 1);
+  const nodeKind = bytes.subarray(layout.nodeKind, layout.nodeKind + n);
+  const activeFrom = f64(bytes, layout.activeFrom, n);
+  const activeUntil = f64(bytes, layout.activeUntil, n);
+  checkEdgeColumns(n, edgeSrc, edgeDst, edgeKind, Object.keys(header.schema.edgeKinds).length);
+  checkForward(n, m, fwdOffsets, edgeSrc);
+  const nodeKindNames = Object.keys(header.schema.nodeKinds);
+  for (let i = 0; i < n; i++) {
+    if (nodeKind[i]! >= nodeKindNames.length) throw corrupt(`node ${i} has kind code ${nodeKind[i]}, the schema has ${nodeKindNames.length} node kinds`);
+    if (Number.isNaN(activeFrom[i]) || Number.isNaN(activeUntil[i])) throw corrupt(`node ${i} has no activity window`);
+  }
+  let idSlots: Int32Array | undefined;
+  if ((header.idSlots ?? 0) > 0 && header.idHash === ID_HASH) {
+    idSlots = new Int32Array(header.idSlots!);
+    new Uint8Array(idSlots.buffer).set(bytes.subarray(layout.idSlots, layout.idSlots + 4 * idSlots.length));
+  }
+  const edgeAttrs: (EdgeAttrs | undefined)[] = [];
+  const attrEntries: [number, EdgeAttrs][] = [];
+  readEdgeAttrs(bytes, header, layout.end, edgeAttrs, true, attrEntries);
+
+  const chunkStarts: number[] = [];
+  let offset = layout.end;
+  for (const length of header.nodeChunks) { chunkStarts.push(offset); offset += length; }
+  const nodesEnd = offset;
+  const regularChunks = header.nodeChunks.length === Math.ceil(n / CHUNK);
+  const decoded = new Map<number, GraphNode[]>();
+  const nodeChunk = (k: number): Uint8Array => bytes.subarray(chunkStarts[k]!, chunkStarts[k]! + header.nodeChunks[k]!);
+  return {
+    schema: header.schema, nodeCount: n, edgeCount: m, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil, idSlots, attrEntries,
+    regularChunks, nodeChunk, nodeChunkCount: header.nodeChunks.length,
+    node(i: number): GraphNode {
+      if (!regularChunks || !(i >= 0 && i < n)) throw corrupt(`node ${i} is not in the node table`);
+      const k = Math.floor(i / CHUNK);
+      let chunk = decoded.get(k);
+      if (!chunk) {
+        const parsed = parseJson(decoder.decode(nodeChunk(k)), 'unreadable node table');
+        const first = k * CHUNK;
+        if (!Array.isArray(parsed) || parsed.length !== Math.min(CHUNK, n - first)) throw corrupt('malformed node table');
+        parsed.forEach((node: GraphNode | null, j) => {
+          if (node === null || typeof node !== 'object' || typeof node.id !== 'string') throw corrupt(`node ${first + j} is not a node record`);
+          if (node.kind !== nodeKindNames[nodeKind[first + j]!]) throw corrupt(`node ${first + j} is of kind ${String(node.kind)}, its kind column says ${nodeKindNames[nodeKind[first + j]!]}`);
+        });
+        chunk = parsed as GraphNode[];
+        decoded.set(k, chunk);
+      }
+      return chunk[i - k * CHUNK]!;
+    },
+    nodeBytesContain(needle: string): boolean {
+      return indexOfBytes(bytes.subarray(layout.end, nodesEnd), new TextEncoder().encode(needle)) >= 0;
+    },
+  };
+}
+
+/**
+ * Byte-string search anchored on the needle's rarest-looking byte (its last non-quote one): the native
+ * indexOf skips ahead to each candidate, so JSON's many quotes are not each a start.
+ */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  let anchor = needle.length - 1;
+  while (anchor > 0 && needle[anchor] === 0x22) anchor--;
+  const byte = needle[anchor]!;
+  outer: for (let i = haystack.indexOf(byte, anchor); i >= 0; i = haystack.indexOf(byte, i + 1)) {
+    const start = i - anchor;
+    if (start + needle.length > haystack.length) return -1;
+    for (let j = 0; j < needle.length; j++) if (haystack[start + j] !== needle[j]) continue outer;
+    return start;
+  }
+  return -1;
 }

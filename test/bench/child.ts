@@ -1,6 +1,9 @@
 // One benchmark measurement in its own process (started by test/bench/run.ts): import, load, radius, rank,
 // exposure or findings. Prints one JSON line with the result as its last line of output.
-import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MultiDirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
 import { exposureOf } from '../../engine/analysis/exposure.ts';
@@ -10,8 +13,7 @@ import { reach } from '../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../engine/analysis/score.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { toGraphology } from '../../engine/store/graphology.ts';
-import { streamNdjsonFile } from '../../cli/ndjson-stream.ts';
-import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
+import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { plainBfs } from './plain-bfs.ts';
 
 const [task, ...args] = process.argv.slice(2);
@@ -46,9 +48,20 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
-/** The NDJSON file imported as `blastmap import native` imports it (cli/ndjson-stream.ts: scrubbing, two threads). */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The CLI's own import path, compiled as the installed package runs it (run.ts builds dist/ first): what
+ * `blastmap import native <file> --replace` calls, assembleNativeFiles (scrubbing, two threads for a big NDJSON file,
+ * the compiled worker) and writeSnapshotFile. From the sources when there is no dist/.
+ */
+const distCli = join(root, 'dist/cli');
+const cli = existsSync(join(distCli, 'context.js'))
+  ? { ...(await import(join(distCli, 'context.js'))) as typeof import('../../cli/context.ts'), ...(await import(join(distCli, 'snapshot-file.js'))) as typeof import('../../cli/snapshot-file.ts'), compiled: true }
+  : { ...(await import('../../cli/context.ts')), ...(await import('../../cli/snapshot-file.ts')), compiled: false };
+
+/** The NDJSON file imported as `blastmap import native` imports it. */
 function readNdjson(path: string): CompactGraph {
-  return streamNdjsonFile(path, { onBytes: () => {} }).graph;
+  return cli.assembleNativeFiles([path]).graph;
 }
 
 /** Connectors to measure: evenly spread over the App nodes, in index order (deterministic). */
@@ -73,13 +86,47 @@ function taskImport(): object {
   const heapBytes = memory() - before;
   start = performance.now();
   cpu = process.cpuUsage();
-  writeSnapshotFile(snapshot, graph);
+  cli.writeSnapshotFile(snapshot, graph);
   const saveMs = ms(start);
   const saveCpuMs = cpuMs(cpu);
   return {
     nodes: graph.nodeCount, edges: graph.edgeCount, importMs, importCpuMs, edgesPerSecond: graph.edgeCount / (importMs / 1000),
     edgesPerCpuSecond: graph.edgeCount / (importCpuMs / 1000), saveMs, saveCpuMs, snapshotBytes: statSync(snapshot).size, heapBytesAfterImport: heapBytes,
+    commandEdgesPerSecond: graph.edgeCount / ((importMs + saveMs) / 1000), compiled: cli.compiled ? 1 : 0,
   };
+}
+
+/**
+ * `blastmap import native one.ndjson -g <copy of the snapshot>` as a user runs it (the installed package, a fresh
+ * process): one new identity and its group membership merged into the big snapshot (the incremental path,
+ * engine/store/patch.ts). Wall time, CPU time and peak RSS of the command, from /usr/bin/time when there is one.
+ */
+function taskIncrement(): object {
+  const snapshot = arg('snapshot');
+  const copy = `${snapshot}.increment.bmap`;
+  const one = `${snapshot}.one.ndjson`;
+  copyFileSync(snapshot, copy);
+  writeFileSync(one, [
+    JSON.stringify({ id: 'okta:globex.okta.com:identity:00u-bench-increment', kind: 'Identity', subtype: 'human', name: 'Bench Increment', platform: 'okta', tenant: 'globex.okta.com', email: 'bench.increment@globex.com' }),
+    JSON.stringify({ kind: 'MEMBER_OF', from: 'okta:globex.okta.com:identity:00u-bench-increment', to: 'okta:globex.okta.com:group:00g-all-employees' }),
+  ].join('\n'));
+  try {
+    const command = [join(root, 'bin/blastmap.js'), 'import', 'native', one, '-g', copy, '--format', 'json'];
+    const timed = existsSync('/usr/bin/time');
+    const start = performance.now();
+    const run = timed
+      ? spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...command], { encoding: 'utf8', env: { ...process.env, BLASTMAP_RUN: cli.compiled ? 'dist' : '' } })
+      : spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, BLASTMAP_RUN: cli.compiled ? 'dist' : '' } });
+    const incrementMs = ms(start);
+    if (run.status !== 0) throw new Error(`bench: incremental import failed: ${run.stderr}`);
+    const report = JSON.parse(run.stdout) as { nodes: number; nodesBefore: number };
+    if (report.nodes !== report.nodesBefore + 1) throw new Error(`bench: incremental import added ${report.nodes - report.nodesBefore} nodes, expected 1`);
+    const [, user, system, rssKb] = (timed ? run.stderr.trim().split('\n').pop()! : '').split(' ').map(Number);
+    return { incrementMs, ...(timed ? { incrementCpuMs: (user! + system!) * 1000, incrementPeakRssBytes: rssKb! * 1024 } : {}) };
+  } finally {
+    rmSync(copy, { force: true });
+    rmSync(one, { force: true });
+  }
 }
 
 function taskLoad(): object {
@@ -229,7 +276,7 @@ function taskFindings(): object {
   return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: report.total };
 }
 
-const tasks: Record<string, () => object> = { import: taskImport, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };
+const tasks: Record<string, () => object> = { import: taskImport, increment: taskIncrement, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };
 const run = task ? tasks[task] : undefined;
 if (!run) {
   console.error(`bench child: unknown task ${task}; expected ${Object.keys(tasks).join(', ')}`);

@@ -103,6 +103,7 @@ interface SizeResult {
   rank: Record<string, number>;
   exposure: Record<string, number>;
   findings: Record<string, number>;
+  increment: Record<string, number>;
   commands?: CommandMeasurements;
   runs: Record<string, Record<string, unknown>[]>;
 }
@@ -137,11 +138,15 @@ try {
     const generateMs = performance.now() - start;
     const { edges, nodes } = JSON.parse(generated.stdout) as { nodes: number; edges: number };
     const ndjsonBytes = Number(spawnSync('stat', ['-c', '%s', ndjson], { encoding: 'utf8' }).stdout.trim()) || 0;
-    const runs: Record<string, Record<string, unknown>[]> = { import: [], load: [], radius: [], rank: [], exposure: [], findings: [] };
+    const runs: Record<string, Record<string, unknown>[]> = { import: [], increment: [], load: [], radius: [], rank: [], exposure: [], findings: [] };
     for (let rep = 0; rep < reps; rep++) {
       log(`${size.label}: import + snapshot save, run ${rep + 1}/${reps}`);
       const target = rep === 0 ? snapshot : join(work, `enterprise-${size.nodes}-${rep}.bmap`);
       runs.import!.push(child('import', ['--ndjson', ndjson, '--snapshot', target, ...(rep === 0 ? [] : ['--discard'])], heapMb));
+    }
+    for (let rep = 0; rep < reps; rep++) {
+      log(`${size.label}: incremental import of one node into the snapshot (the command), run ${rep + 1}/${reps}`);
+      runs.increment!.push(child('increment', ['--snapshot', snapshot], heapMb));
     }
     for (let rep = 0; rep < reps; rep++) {
       log(`${size.label}: snapshot load and memory, run ${rep + 1}/${reps}`);
@@ -171,7 +176,8 @@ try {
     results.push({
       label: size.label, nodes, edges, ndjsonBytes, generateMs,
       import: medians(runs.import!), load: medians(runs.load!), radius: medians(runs.radius!), rank: medians(runs.rank!),
-      exposure: medians(runs.exposure!), findings: medians(runs.findings!), ...(measuredCommands ? { commands: measuredCommands } : {}), runs,
+      exposure: medians(runs.exposure!), findings: medians(runs.findings!), increment: medians(runs.increment!),
+      ...(measuredCommands ? { commands: measuredCommands } : {}), runs,
     });
     rmSync(ndjson, { force: true });
   }
@@ -192,6 +198,8 @@ add('single-source radius p50', judged, judged.radius.radiusP50Ms!, 'ms', '<= 10
 add('radius p50 / plain BFS p50', judged, judged.radius.ratioToBfsP50!, 'x', '<= 3x', judged.radius.ratioToBfsP50! <= 3);
 add(`ranking ${judged.rank.ranked} connectors`, judged, judged.rank.rankMs! / 1000, 's', '<= 10 s', judged.rank.rankMs! <= 10_000, judged.rank.rankCpuMs! / 1000);
 add('NDJSON import throughput', judged, judged.import.edgesPerSecond! / 1e6, 'M edges/s', '>= 1M edges/s', judged.import.edgesPerSecond! >= 1e6, judged.import.edgesPerCpuSecond! / 1e6);
+add('incremental import of one node (command)', judged, judged.increment.incrementMs! / 1000, 's', '<= 5 s', judged.increment.incrementMs! <= 5000, judged.increment.incrementCpuMs === undefined ? undefined : judged.increment.incrementCpuMs / 1000);
+if (judged.increment.incrementPeakRssBytes !== undefined) add('incremental import of one node, peak RSS', judged, judged.increment.incrementPeakRssBytes / 2 ** 30, 'GiB', '<= 1.5 GB', judged.increment.incrementPeakRssBytes <= 1.5e9);
 add('snapshot load', judged, judged.load.loadMs! / 1000, 's', '<= 3 s', judged.load.loadMs! <= 3000, judged.load.loadCpuMs! / 1000);
 targets.push({ name: '`blastmap --version` start-up (installed package)', size: '-', value: startup.versionMs, unit: 'ms', target: '<= 300 ms', met: startup.versionMs <= 300 });
 add('heap for the loaded graph', judged, judged.load.heapBytes! / 2 ** 30, 'GiB', '<= 1.5 GB', judged.load.heapBytes! <= 1.5e9);
@@ -217,6 +225,8 @@ row('NDJSON import (s)', (r) => fmt(r.import.importMs! / 1000, 2));
 row('NDJSON import (M edges/s)', (r) => fmt(r.import.edgesPerSecond! / 1e6, 2));
 row('NDJSON import CPU time (s) / M edges per CPU s', (r) => `${fmt(r.import.importCpuMs! / 1000, 2)} / ${fmt(r.import.edgesPerCpuSecond! / 1e6, 2)}`);
 row('snapshot save (s)', (r) => fmt(r.import.saveMs! / 1000, 2));
+row('`import native` command, read + save (M edges/s)', (r) => fmt(r.import.commandEdgesPerSecond! / 1e6, 2));
+row('incremental import of one node: wall s / CPU s / peak RSS MB', (r) => `${fmt(r.increment.incrementMs! / 1000, 2)} / ${fmt((r.increment.incrementCpuMs ?? NaN) / 1000, 2)} / ${fmt((r.increment.incrementPeakRssBytes ?? NaN) / 1e6, 0)}`);
 row('snapshot size (MB)', (r) => fmt(r.import.snapshotBytes! / 1e6, 0));
 row('snapshot load (s)', (r) => fmt(r.load.loadMs! / 1000, 2));
 row('snapshot load CPU time (s)', (r) => fmt(r.load.loadCpuMs! / 1000, 2));

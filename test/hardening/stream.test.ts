@@ -220,6 +220,22 @@ describe('the two-thread path for big NDJSON files', () => {
     expect(() => streamNdjsonParallel(join(dir, 'missing.ndjson'))).toThrow(/ENOENT/);
   });
 
+  it('fails at once, naming the file, when the worker\'s entry file is missing (not after the silence timeout)', () => {
+    const dir = tempDir('blastmap-parallel-');
+    const path = join(dir, 'big.ndjson');
+    writeFileSync(path, seed.text);
+    const entry = new URL(`file://${join(dir, 'dist', 'cli', 'ndjson-parallel-worker-main.js')}`);
+    let error: unknown;
+    try {
+      streamNdjsonParallel(path, { workerEntry: entry });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BlastmapError);
+    expect((error as BlastmapError).code).toBe('IO');
+    expect((error as Error).message).toContain(`${join(dir, 'dist', 'cli', 'ndjson-parallel-worker-main.js')} is missing`);
+  });
+
   it('offers the worker the options it can take: heap sizes as its resourceLimits, main-script options dropped', () => {
     expect(parseExecArgv(['--max_old_space_size=6144', '--import', 'tsx', '-e', '-1', '--expose-gc', '-r', './x.cjs'])).toEqual([
       { name: '--max-old-space-size', value: '6144', tokens: ['--max_old_space_size=6144'] },
