@@ -107,11 +107,129 @@ function allowed(rule: SecretRule, secret: string, match: string, line: string):
   return false;
 }
 
+// ---- base64-wrapped secrets (rules.json `base64`) -------------------------------------------------------------
+
+const BASE64 = own.base64;
+/** Each character's 6-bit value in base64 or base64url; -1 for any other character. */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((char, value) => { BASE64_VALUE[char.charCodeAt(0)] = value; });
+BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['_'.charCodeAt(0)] = 63;
+const BASE64_RUN = new RegExp(`[A-Za-z0-9+/_-]{${Math.min(BASE64.minLength, BASE64.authorizationSchemes.minLength)},}`, 'g');
+const AUTH_SCHEME_BEFORE = new RegExp(BASE64.authorizationSchemes.pattern, BASE64.authorizationSchemes.flags);
+const AUTH_CREDENTIAL = new RegExp(BASE64.authorizationSchemes.credential);
+/** The marker rule of a `user:password` pair after an authorization scheme: listed after every rule. */
+const BASIC_CREDENTIAL = 'base64-basic-credential';
+
+/**
+ * Whether the four base64 characters from `i` (fewer at `end`) could encode printable text (ASCII, tab, newline)
+ * without decoding them: the first holds a text byte's top six bits (below 0x80: value < 32; a printable byte or a
+ * blank: >= 2), the second the next byte's top bit (0), the third the third byte's (0). Random data passes one group
+ * in ten, so ids, hashes and binary keys are refused after a few groups.
+ */
+function textQuad(code: (i: number) => number, i: number, end: number): boolean {
+  const first = BASE64_VALUE[code(i)]!;
+  if (first < 2 || first > 31) return false;
+  if (i + 1 < end && (BASE64_VALUE[code(i + 1)]! & 0x8) !== 0) return false;
+  return i + 2 >= end || (BASE64_VALUE[code(i + 2)]! & 0x2) === 0;
+}
+
+/**
+ * The stretches [from, to) of the base64 run [start, end), at any of the four alignments, that could encode text and
+ * are at least `min` characters long: a token glued to other characters (`ghp_x/<base64>`, `<base64>-id`) is found
+ * at its own alignment.
+ */
+function* textStretches(code: (i: number) => number, start: number, end: number, min: number): Generator<[number, number]> {
+  for (let align = 0; align < 4 && start + align + min <= end; align++) {
+    let from = start + align;
+    let i = from;
+    for (; i < end; i += 4) {
+      if (textQuad(code, i, end)) continue;
+      if (i - from >= min) yield [from, i];
+      from = i + 4;
+    }
+    if (Math.min(i, end) - from >= min) yield [from, Math.min(i, end)];
+  }
+}
+
+/** The text `run` (base64 or base64url, padding optional) decodes to, or undefined when it is not printable text. */
+function decodeText(run: string): string | undefined {
+  let standard = run.replace(/-/g, '+').replace(/_/g, '/');
+  if (standard.length % 4 === 1) standard = standard.slice(0, -1);
+  let binary: string;
+  try {
+    binary = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < binary.length; i++) {
+    const byte = binary.charCodeAt(i);
+    if ((byte < 0x20 || byte > 0x7e) && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return undefined;
+  }
+  return binary;
+}
+
+/**
+ * The base64 runs of `text` that decode to a secret: text any rule finds a secret in (`[REDACTED:base64-<rule>]`), or a
+ * `user:password` pair after an authorization scheme (`Basic dXNlcjpwYXNz`). Only runs that could be base64 of text
+ * are decoded (textStretches), so real data's hashes, ids and certificates cost a few character tests.
+ */
+function encodedRuns(text: string, firstOnly: boolean, depth: number): Run[] {
+  const runs: Run[] = [];
+  if (depth >= BASE64.maxDepth || text.length < BASE64.authorizationSchemes.minLength) return runs;
+  const code = (i: number): number => text.charCodeAt(i);
+  // matchAll scans a copy of the pattern: the decoded text is scanned by this same function meanwhile.
+  for (const match of text.matchAll(BASE64_RUN)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const afterScheme = AUTH_SCHEME_BEFORE.test(text.slice(Math.max(0, start - 16), start));
+    for (const [from, to] of textStretches(code, start, end, afterScheme ? BASE64.authorizationSchemes.minLength : BASE64.minLength)) {
+      const decoded = decodeText(text.slice(from, to));
+      if (decoded === undefined) continue;
+      const [inner] = secretRuns(decoded, true, depth + 1);
+      let name: string | undefined;
+      let order = SECRET_RULES.length;
+      if (inner !== undefined) ({ order, name } = { order: inner.order, name: `base64-${inner.name ?? SECRET_RULES[inner.order]!.name}` });
+      else if (afterScheme && from === start && AUTH_CREDENTIAL.test(decoded)) name = BASIC_CREDENTIAL;
+      if (name === undefined) continue;
+      // The whole run and its padding: what surrounds the encoded secret in it is not worth a partial marker.
+      let padded = end;
+      while (padded < text.length && padded - end < 2 && text[padded] === '=') padded++;
+      runs.push({ start, end: padded, order, name });
+      if (firstOnly) return runs;
+      break;
+    }
+  }
+  return runs;
+}
+
+/**
+ * Whether bytes [start, end) (text read as Latin-1) hold a base64 run that could wrap a secret: what a byte prefilter
+ * that looks only for rules' keywords (cli/ndjson-parallel-scan.ts) must also let through.
+ */
+export function mayHoldEncodedSecret(bytes: Uint8Array, start: number, end: number): boolean {
+  const code = (i: number): number => bytes[i]!;
+  const shortest = Math.min(BASE64.minLength, BASE64.authorizationSchemes.minLength);
+  let runStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && bytes[i]! < 0x80 && BASE64_VALUE[bytes[i]!]! >= 0) continue;
+    if (i - runStart >= shortest) {
+      const before = String.fromCharCode(...bytes.subarray(Math.max(start, runStart - 16), runStart));
+      const min = AUTH_SCHEME_BEFORE.test(before) ? BASE64.authorizationSchemes.minLength : BASE64.minLength;
+      if (!textStretches(code, runStart, i, min).next().done) return true;
+    }
+    runStart = i + 1;
+  }
+  return false;
+}
+
+interface Run { start: number; end: number; order: number; name?: string }
+
 /** The runs [start, end) of `text` that rules find secret, each with the order of its rule. */
-function secretRuns(text: string, firstOnly: boolean): { start: number; end: number; order: number }[] {
-  const runs: { start: number; end: number; order: number }[] = [];
+function secretRuns(text: string, firstOnly: boolean, depth = 0): Run[] {
+  const runs: Run[] = [];
   const candidates = candidateRules(text);
-  if (candidates === undefined) return runs;
+  if (candidates === undefined) return encodedRuns(text, firstOnly, depth);
   // Markers left by an earlier pass (`[REDACTED:github-token:…]`) are not text to scan: `token:…` is no assignment.
   const markers: [number, number][] = [];
   if (text.includes('[REDACTED')) for (const m of text.matchAll(/\[REDACTED[^\]\s]*\]/g)) markers.push([m.index, m.index + m[0].length]);
@@ -147,7 +265,8 @@ function secretRuns(text: string, firstOnly: boolean): { start: number; end: num
       if (firstOnly) return runs;
     }
   }
-  return runs;
+  const encoded = encodedRuns(text, firstOnly, depth).filter((run) => markers.length === 0 || !inMarker(run.start, run.end));
+  return runs.length === 0 ? encoded : [...runs, ...encoded];
 }
 
 /** False only when redactText would leave `text` unchanged. */
@@ -163,7 +282,7 @@ export function holdsSecretKeyword(text: string): boolean {
 /** Name of a rule the text matches, or undefined. */
 export function findSecret(text: string): string | undefined {
   const [run] = secretRuns(text, true);
-  return run === undefined ? undefined : SECRET_RULES[run.order]!.name;
+  return run === undefined ? undefined : run.name ?? SECRET_RULES[run.order]!.name;
 }
 
 export const REDACTED = '[REDACTED]';
@@ -182,13 +301,13 @@ export function redactText(text: string, mark: (name: string, match: string) => 
   let out = '';
   let at = 0;
   for (let i = 0; i < runs.length;) {
-    let { start, end, order } = runs[i]!;
+    let { start, end, order, name: named } = runs[i]!;
     // Runs that overlap this one (or one merged into it) become one run.
     for (i++; i < runs.length && runs[i]!.start < end; i++) {
       end = Math.max(end, runs[i]!.end);
-      order = Math.min(order, runs[i]!.order);
+      if (runs[i]!.order < order || (runs[i]!.order === order && named !== undefined)) ({ order, name: named } = runs[i]!);
     }
-    const name = SECRET_RULES[order]!.name;
+    const name = named ?? SECRET_RULES[order]!.name;
     found.push(name);
     out += text.slice(at, start) + mark(name, text.slice(start, end));
     at = end;
