@@ -152,22 +152,22 @@ function* textStretches(code: (i: number) => number, start: number, end: number,
   }
 }
 
-/** The text `run` (base64 or base64url, padding optional) decodes to, or undefined when it is not printable text. */
-function decodeText(run: string): string | undefined {
+/** The bytes `run` (base64 or base64url, padding optional) decodes to, as a Latin-1 string; undefined if it cannot. */
+function decodeBase64(run: string): string | undefined {
   let standard = run.replace(/-/g, '+').replace(/_/g, '/');
   if (standard.length % 4 === 1) standard = standard.slice(0, -1);
-  let binary: string;
   try {
-    binary = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
+    return atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
   } catch {
     return undefined;
   }
-  for (let i = 0; i < binary.length; i++) {
-    const byte = binary.charCodeAt(i);
-    if ((byte < 0x20 || byte > 0x7e) && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return undefined;
-  }
-  return binary;
 }
+
+/**
+ * The printable stretches of decoded bytes worth testing: a stretch found at the wrong edge (a glued character whose
+ * group happened to look like text) decodes to a few stray bytes around the real text.
+ */
+const DECODED_TEXT = /[\x20-\x7e\t\n\r]{8,}/g;
 
 /**
  * The base64 runs of `text` that decode to a secret: text any rule finds a secret in (`[REDACTED:base64-<rule>]`), or a
@@ -184,13 +184,17 @@ function encodedRuns(text: string, firstOnly: boolean, depth: number): Run[] {
     const end = start + match[0].length;
     const afterScheme = AUTH_SCHEME_BEFORE.test(text.slice(Math.max(0, start - 16), start));
     for (const [from, to] of textStretches(code, start, end, afterScheme ? BASE64.authorizationSchemes.minLength : BASE64.minLength)) {
-      const decoded = decodeText(text.slice(from, to));
+      const decoded = decodeBase64(text.slice(from, to));
       if (decoded === undefined) continue;
-      const [inner] = secretRuns(decoded, true, depth + 1);
       let name: string | undefined;
       let order = SECRET_RULES.length;
-      if (inner !== undefined) ({ order, name } = { order: inner.order, name: `base64-${inner.name ?? SECRET_RULES[inner.order]!.name}` });
-      else if (afterScheme && from === start && AUTH_CREDENTIAL.test(decoded)) name = BASIC_CREDENTIAL;
+      for (const [printable] of decoded.matchAll(DECODED_TEXT)) {
+        const [inner] = secretRuns(printable, true, depth + 1);
+        if (inner === undefined) continue;
+        ({ order, name } = { order: inner.order, name: `base64-${inner.name ?? SECRET_RULES[inner.order]!.name}` });
+        break;
+      }
+      if (name === undefined && afterScheme && from === start && /^[\x20-\x7e]+$/.test(decoded) && AUTH_CREDENTIAL.test(decoded)) name = BASIC_CREDENTIAL;
       if (name === undefined) continue;
       // The whole run and its padding: what surrounds the encoded secret in it is not worth a partial marker.
       let padded = end;
