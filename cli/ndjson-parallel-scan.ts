@@ -4,7 +4,7 @@
 // line is passed on as bytes for the main thread's NdjsonGraphReader, in order, so the reader sees the same lines.
 import { Buffer } from 'node:buffer';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
-import { keywordRules, longestRun, requiredRunOf, SECRET_KEYWORDS } from '../engine/secrets.ts';
+import { keywordRules, longestRun, mayHoldEncodedSecret, requiredRunOf, SECRET_KEYWORDS } from '../engine/secrets.ts';
 import { PlainEdgeScanner } from '../importers/native/ndjson-fast.ts';
 import { scrubRecord, suspect, WholeLines } from './ndjson-stream.ts';
 
@@ -68,8 +68,8 @@ function keywordAt(bytes: Uint8Array, i: number, end: number): boolean {
 }
 
 /**
- * False only when `suspect` is false for the text of bytes [start, end) read as Latin-1: no keyword any rule needs
- * and no byte the control pattern needs is there.
+ * False only when `suspect` is false for the text of bytes [start, end) read as Latin-1: no keyword any rule needs,
+ * no byte the control pattern needs and no base64 run that could wrap a secret is there.
  */
 export function mayBeSuspect(bytes: Uint8Array, start: number, end: number): boolean {
   if (!PREFILTERED) return true;
@@ -78,7 +78,8 @@ export function mayBeSuspect(bytes: Uint8Array, start: number, end: number): boo
     if (anchor === 0) continue;
     if (anchor === 1 || keywordAt(bytes, i, end)) return true;
   }
-  return false;
+  // A secret wrapped in base64 holds no keyword in its encoded form.
+  return mayHoldEncodedSecret(bytes, start, end);
 }
 
 /**
@@ -116,6 +117,8 @@ function partRules(text: string): readonly number[] | null {
     // Beyond ASCII, a backslash or DEL: the control pattern, or text the part tables do not model.
     if (c > 0x7e || c === 0x5c) return null;
   }
+  // A base64 run that could wrap a secret needs the full test whatever the keywords say.
+  if (mayHoldEncodedSecret(Buffer.from(text, 'latin1'), 0, text.length)) return null;
   const rules = keywordRules(text);
   if (rules === undefined) return [];
   for (const order of rules) {

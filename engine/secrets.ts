@@ -222,11 +222,206 @@ function allowed(rule: SecretRule, secret: string, match: string, line: string):
   return false;
 }
 
+// ---- base64-wrapped secrets (rules.json `base64`) -------------------------------------------------------------
+
+const BASE64 = own.base64;
+/** Each character's 6-bit value in base64 or base64url; -1 for any other character (and any code above 0x7f). */
+const BASE64_VALUE = new Int8Array(256).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((char, value) => { BASE64_VALUE[char.charCodeAt(0)] = value; });
+BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['_'.charCodeAt(0)] = 63;
+/** Bits of a character's role in a group of four that encodes text: 1 as its first, 2 as its second, 4 as its third. */
+const TEXT_ROLE = new Uint8Array(256);
+for (let code = 0; code < 256; code++) {
+  const value = BASE64_VALUE[code]!;
+  if (value < 0) continue;
+  TEXT_ROLE[code] = (value >= 2 && value <= 31 ? 1 : 0) | ((value & 0x8) === 0 ? 2 : 0) | ((value & 0x2) === 0 ? 4 : 0);
+}
+const SHORTEST_RUN = Math.min(BASE64.minLength, BASE64.authorizationSchemes.minLength);
+const BASE64_RUN = new RegExp(`[A-Za-z0-9+/_-]{${SHORTEST_RUN},}`, 'g');
+/** The authorization schemes, lower-case, as character codes: compared backwards from a run without allocating. */
+const AUTH_SCHEMES = BASE64.authorizationSchemes.schemes.map((scheme) => Array.from(scheme.toLowerCase(), (char) => char.charCodeAt(0)));
+
+/** Whether an authorization scheme and blanks (`Basic `) end just before `start`, from `lineStart` on. */
+function schemeBefore(codes: Uint8Array | string, lineStart: number, start: number): boolean {
+  // Most runs follow a quote or a colon: answered before anything is allocated.
+  if (start <= lineStart) return false;
+  const previous = typeof codes === 'string' ? codes.charCodeAt(start - 1) : codes[start - 1]!;
+  if (previous !== 0x20 && previous !== 0x09) return false;
+  const at = (i: number): number => (typeof codes === 'string' ? codes.charCodeAt(i) : codes[i]!);
+  let end = start;
+  while (end > lineStart && (at(end - 1) === 0x20 || at(end - 1) === 0x09)) end--;
+  if (end === start) return false;
+  return AUTH_SCHEMES.some((scheme) => {
+    const from = end - scheme.length;
+    if (from < lineStart) return false;
+    for (let k = 0; k < scheme.length; k++) if ((at(from + k) | 0x20) !== scheme[k]) return false;
+    // A whole word: `xbasic ` is no scheme.
+    const previous = from === lineStart ? 0x20 : at(from - 1) | 0x20;
+    return !((previous >= 0x61 && previous <= 0x7a) || (previous >= 0x30 && previous <= 0x39));
+  });
+}
+const AUTH_CREDENTIAL = new RegExp(BASE64.authorizationSchemes.credential);
+/** The marker rule of a `user:password` pair after an authorization scheme: listed after every rule. */
+const BASIC_CREDENTIAL = 'base64-basic-credential';
+
+/**
+ * Whether the four base64 characters from `i` (fewer at `end`) could encode printable text (ASCII, tab, newline)
+ * without decoding them: the first holds a text byte's top six bits (below 0x80: value < 32; a printable byte or a
+ * blank: >= 2), the second the next byte's top bit (0), the third the third byte's (0). Random data passes one group
+ * in ten, so ids, hashes and binary keys are refused after a few groups.
+ */
+function textQuad(code: (i: number) => number, i: number, end: number): boolean {
+  if ((TEXT_ROLE[code(i) & 0xff]! & 1) === 0 || code(i) > 0xff) return false;
+  if (i + 1 < end && (TEXT_ROLE[code(i + 1) & 0xff]! & 2) === 0) return false;
+  return i + 2 >= end || (TEXT_ROLE[code(i + 2) & 0xff]! & 4) !== 0;
+}
+
+/**
+ * The longest stretch, at any of the four alignments, of the base64 run [start, end) of `codes` that could encode text
+ * (textQuad, inlined without a closure: the byte prefilter of big NDJSON imports runs this on every line no keyword
+ * opened). `codes` is bytes read as Latin-1, or a string whose run holds base64 characters only.
+ */
+function longestTextStretch(codes: Uint8Array | string, start: number, end: number): number {
+  let longest = 0;
+  const bytes = typeof codes === 'string' ? undefined : codes;
+  const text = typeof codes === 'string' ? codes : '';
+  for (let align = 0; align < 4 && end - start - align > longest; align++) {
+    let from = start + align;
+    for (let i = from; i < end; i += 4) {
+      const first = bytes ? bytes[i]! : text.charCodeAt(i);
+      const second = i + 1 < end ? (bytes ? bytes[i + 1]! : text.charCodeAt(i + 1)) : -1;
+      const third = i + 2 < end ? (bytes ? bytes[i + 2]! : text.charCodeAt(i + 2)) : -1;
+      // Run characters are base64 characters, all below 0x80.
+      if ((TEXT_ROLE[first]! & 1) !== 0 && (second < 0 || (TEXT_ROLE[second]! & 2) !== 0) && (third < 0 || (TEXT_ROLE[third]! & 4) !== 0)) continue;
+      if (i - from > longest) longest = i - from;
+      from = i + 4;
+      // What is left at this alignment cannot be longer: on to the next one.
+      if (end - from <= longest || end - from < SHORTEST_RUN) { from = end; break; }
+    }
+    if (end - from > longest) longest = end - from;
+    if (longest >= BASE64.minLength) return longest;
+  }
+  return longest;
+}
+
+/** Whether the base64 run [start, end) of a line (from `lineStart`) is long enough, encoding text, to be decoded. */
+function runMayHoldEncoded(codes: Uint8Array | string, lineStart: number, start: number, end: number): boolean {
+  // After a scheme a short run will do; elsewhere only a long one (most runs of a line are short words and ids).
+  const afterScheme = schemeBefore(codes, lineStart, start);
+  if (!afterScheme && end - start < BASE64.minLength) return false;
+  return longestTextStretch(codes, start, end) >= (afterScheme ? BASE64.authorizationSchemes.minLength : BASE64.minLength);
+}
+
+/**
+ * Whether `text` holds a base64 run that could wrap a secret: long enough, and encoding text at some alignment. No
+ * allocation: the cheap test before encodedRuns decodes anything.
+ */
+function mayHoldEncoded(text: string): boolean {
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 256 && BASE64_VALUE[code]! >= 0) continue;
+    if (i - runStart >= SHORTEST_RUN && runMayHoldEncoded(text, 0, runStart, i)) return true;
+    runStart = i + 1;
+  }
+  return text.length - runStart >= SHORTEST_RUN && runMayHoldEncoded(text, 0, runStart, text.length);
+}
+
+/**
+ * Bytes [start, end) of a line (read as Latin-1) may hold a secret wrapped in base64 (mayHoldEncoded on bytes): what a
+ * byte prefilter that looks only for rules' keywords (cli/ndjson-parallel-scan.ts) must also let through.
+ */
+export function mayHoldEncodedSecret(bytes: Uint8Array, start: number, end: number): boolean {
+  let runStart = start;
+  for (let i = start; i < end; i++) {
+    if (BASE64_VALUE[bytes[i]!]! >= 0) continue;
+    if (i - runStart >= SHORTEST_RUN && runMayHoldEncoded(bytes, start, runStart, i)) return true;
+    runStart = i + 1;
+  }
+  return end - runStart >= SHORTEST_RUN && runMayHoldEncoded(bytes, start, runStart, end);
+}
+
+/**
+ * The stretches [from, to) of the base64 run [start, end), at any of the four alignments, that could encode text and
+ * are at least `min` characters long: a token glued to other characters (`ghp_x/<base64>`, `<base64>-id`) is found
+ * at its own alignment.
+ */
+function* textStretches(code: (i: number) => number, start: number, end: number, min: number): Generator<[number, number]> {
+  for (let align = 0; align < 4 && start + align + min <= end; align++) {
+    let from = start + align;
+    let i = from;
+    for (; i < end; i += 4) {
+      if (textQuad(code, i, end)) continue;
+      if (i - from >= min) yield [from, i];
+      from = i + 4;
+    }
+    if (Math.min(i, end) - from >= min) yield [from, Math.min(i, end)];
+  }
+}
+
+/** The bytes `run` (base64 or base64url, padding optional) decodes to, as a Latin-1 string; undefined if it cannot. */
+function decodeBase64(run: string): string | undefined {
+  let standard = run.replace(/-/g, '+').replace(/_/g, '/');
+  if (standard.length % 4 === 1) standard = standard.slice(0, -1);
+  try {
+    return atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The printable stretches of decoded bytes worth testing: a stretch found at the wrong edge (a glued character whose
+ * group happened to look like text) decodes to a few stray bytes around the real text.
+ */
+const DECODED_TEXT = /[\x20-\x7e\t\n\r]{8,}/g;
+
+/**
+ * The base64 runs of `text` that decode to a secret: text any rule finds a secret in (`[REDACTED:base64-<rule>]`), or a
+ * `user:password` pair after an authorization scheme (`Basic dXNlcjpwYXNz`). Only runs that could be base64 of text
+ * are decoded (textStretches), so real data's hashes, ids and certificates cost a few character tests.
+ */
+function encodedRuns(text: string, firstOnly: boolean, depth: number): Run[] {
+  const runs: Run[] = [];
+  if (depth >= BASE64.maxDepth || text.length < SHORTEST_RUN || !mayHoldEncoded(text)) return runs;
+  const code = (i: number): number => text.charCodeAt(i);
+  // matchAll scans a copy of the pattern: the decoded text is scanned by this same function meanwhile.
+  for (const match of text.matchAll(BASE64_RUN)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const afterScheme = schemeBefore(text, 0, start);
+    for (const [from, to] of textStretches(code, start, end, afterScheme ? BASE64.authorizationSchemes.minLength : BASE64.minLength)) {
+      const decoded = decodeBase64(text.slice(from, to));
+      if (decoded === undefined) continue;
+      let name: string | undefined;
+      let order = SECRET_RULES.length;
+      for (const [printable] of decoded.matchAll(DECODED_TEXT)) {
+        const [inner] = secretRuns(printable, true, depth + 1);
+        if (inner === undefined) continue;
+        ({ order, name } = { order: inner.order, name: `base64-${inner.name ?? SECRET_RULES[inner.order]!.name}` });
+        break;
+      }
+      if (name === undefined && afterScheme && from === start && /^[\x20-\x7e]+$/.test(decoded) && AUTH_CREDENTIAL.test(decoded)) name = BASIC_CREDENTIAL;
+      if (name === undefined) continue;
+      // The whole run and its padding: what surrounds the encoded secret in it is not worth a partial marker.
+      let padded = end;
+      while (padded < text.length && padded - end < 2 && text[padded] === '=') padded++;
+      runs.push({ start, end: padded, order, name });
+      if (firstOnly) return runs;
+      break;
+    }
+  }
+  return runs;
+}
+
+interface Run { start: number; end: number; order: number; name?: string }
+
 /** The runs [start, end) of `text` that rules find secret, each with the order of its rule. */
-function secretRuns(text: string, firstOnly: boolean): { start: number; end: number; order: number }[] {
-  const runs: { start: number; end: number; order: number }[] = [];
+function secretRuns(text: string, firstOnly: boolean, depth = 0): Run[] {
+  const runs: Run[] = [];
   const candidates = candidateRules(text);
-  if (candidates === undefined) return runs;
+  if (candidates === undefined) return encodedRuns(text, firstOnly, depth);
   // Markers left by an earlier pass (`[REDACTED:github-token:…]`) are not text to scan: `token:…` is no assignment.
   const markers: [number, number][] = [];
   if (text.includes('[REDACTED')) for (const m of text.matchAll(/\[REDACTED[^\]\s]*\]/g)) markers.push([m.index, m.index + m[0].length]);
@@ -262,7 +457,8 @@ function secretRuns(text: string, firstOnly: boolean): { start: number; end: num
       if (firstOnly) return runs;
     }
   }
-  return runs;
+  const encoded = encodedRuns(text, firstOnly, depth).filter((run) => markers.length === 0 || !inMarker(run.start, run.end));
+  return runs.length === 0 ? encoded : [...runs, ...encoded];
 }
 
 /** False only when redactText would leave `text` unchanged. */
@@ -278,7 +474,7 @@ export function holdsSecretKeyword(text: string): boolean {
 /** Name of a rule the text matches, or undefined. */
 export function findSecret(text: string): string | undefined {
   const [run] = secretRuns(text, true);
-  return run === undefined ? undefined : SECRET_RULES[run.order]!.name;
+  return run === undefined ? undefined : run.name ?? SECRET_RULES[run.order]!.name;
 }
 
 export const REDACTED = '[REDACTED]';
@@ -297,13 +493,13 @@ export function redactText(text: string, mark: (name: string, match: string) => 
   let out = '';
   let at = 0;
   for (let i = 0; i < runs.length;) {
-    let { start, end, order } = runs[i]!;
+    let { start, end, order, name: named } = runs[i]!;
     // Runs that overlap this one (or one merged into it) become one run.
     for (i++; i < runs.length && runs[i]!.start < end; i++) {
       end = Math.max(end, runs[i]!.end);
-      order = Math.min(order, runs[i]!.order);
+      if (runs[i]!.order < order || (runs[i]!.order === order && named !== undefined)) ({ order, name: named } = runs[i]!);
     }
-    const name = SECRET_RULES[order]!.name;
+    const name = named ?? SECRET_RULES[order]!.name;
     found.push(name);
     out += text.slice(at, start) + mark(name, text.slice(start, end));
     at = end;

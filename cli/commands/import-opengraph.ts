@@ -1,6 +1,6 @@
 // `blastmap import opengraph <files...>`: BloodHound OpenGraph payloads (.json, or .zip archives of them) from any
 // OpenGraph collector or from `blastmap export opengraph`, streamed so files of any size import in bounded memory.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
@@ -11,7 +11,7 @@ import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { buildMapping, existingNodes, OpenGraphReader, OpenGraphTransform, type OpenGraphReport, type OpenGraphResult } from '../../importers/opengraph/index.ts';
-import { graphPath, json, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { graphPath, inputName, json, parseCount, parseFormat, progressBar, readInputText, STDIN, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 
 interface OpenGraphFlags {
@@ -59,9 +59,10 @@ interface InputFile { path: string; size: number; zip: boolean }
 
 const INPUT = /\.(json|zip)$/i;
 
-/** Files named directly, or the .json and .zip files inside folders (recursively, sorted). */
+/** Files named directly, or the .json and .zip files inside folders (recursively, sorted); `-` is standard input. */
 function listInputs(paths: readonly string[]): InputFile[] {
   const files: InputFile[] = [];
+  if (paths.filter((path) => path === STDIN).length > 1) throw new BlastmapError('INVALID_OPTION', 'standard input (`-`) can be read once');
   const add = (path: string, stats: Stats): void => { files.push({ path, size: stats.size, zip: /\.zip$/i.test(path) }); };
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -72,6 +73,8 @@ function listInputs(paths: readonly string[]): InputFile[] {
     }
   };
   for (const path of paths) {
+    // Its size is unknown (no progress bar) and whether it is a zip archive is read from its first bytes.
+    if (path === STDIN) { files.push({ path, size: 0, zip: false }); continue; }
     if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
     const stats = statSync(path);
     if (stats.isDirectory()) walk(path);
@@ -87,6 +90,25 @@ function isDocumentEntry(name: string): boolean {
   return /\.json$/i.test(name) && !name.includes('__MACOSX/') && !base.startsWith('._');
 }
 
+/** A zip archive's first bytes (a local file header), how a zip on standard input is told from JSON. */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/**
+ * An input's bytes as they arrive (a file's, or standard input's for `-`), and whether they are a zip archive: a
+ * file says so by its name, standard input by its first bytes.
+ */
+async function openInput(input: InputFile): Promise<{ chunks: AsyncIterable<Buffer>; zip: boolean }> {
+  if (input.path !== STDIN) return { chunks: createReadStream(input.path, { highWaterMark: 1 << 20 }), zip: input.zip };
+  const iterator = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  const chunks = (async function* () {
+    if (head.length > 0) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  return { chunks, zip: ZIP_MAGIC.every((byte, i) => head[i] === byte) };
+}
+
 /**
  * Streams every input through the reader into the transform, element by element. Plain files and zip entries are
  * decoded as they arrive; nothing holds a whole file. `onBytes` reports progress in bytes of the inputs.
@@ -94,18 +116,20 @@ function isDocumentEntry(name: string): boolean {
 export async function streamOpenGraph(inputs: readonly InputFile[], transform: OpenGraphTransform, onBytes: (bytes: number) => void, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
   let read = 0;
   for (const input of inputs) {
-    if (!input.zip) {
-      const reader = new OpenGraphReader(input.path, transform.openDocument(input.path));
+    const name = inputName(input.path);
+    const { chunks, zip } = await openInput(input);
+    if (!zip) {
+      const reader = new OpenGraphReader(name, transform.openDocument(name));
       const decoder = new TextDecoder('utf-8');
       try {
-        for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) {
+        for await (const chunk of chunks) {
           reader.write(decoder.decode(chunk as Buffer, { stream: true }));
           read += (chunk as Buffer).length;
           onBytes(read);
         }
       } catch (error) {
         if (error instanceof BlastmapError) throw error;
-        throw new BlastmapError('IO', `cannot read ${input.path}: ${(error as Error).message}`, { cause: error });
+        throw new BlastmapError('IO', `cannot read ${name}: ${(error as Error).message}`, { cause: error });
       }
       reader.write(decoder.decode());
       reader.end();
@@ -117,28 +141,30 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
     let entries = 0;
     let unpacked = 0;
     // The ratio is taken over the archive's size, at least 1 MB: a small archive of small documents is never refused by it.
-    const ratioBytes = limits.maxRatio * Math.max(input.size, 1024 ** 2);
+    // Standard input has no size up front: the bytes pushed so far stand for it.
+    let archiveBytes = input.size;
+    const ratioBase = (): number => Math.max(archiveBytes, 1024 ** 2);
     const unzip = new Unzip((entry: UnzipFile) => {
       if (failure !== undefined) return;
       if (++entries > limits.maxEntries) {
-        failure = new BlastmapError('INVALID_INPUT', `${input.path}: more than ${limits.maxEntries} entries in this zip archive (the --zip-max-entries limit); raise it if the archive is trusted`);
+        failure = new BlastmapError('INVALID_INPUT', `${name}: more than ${limits.maxEntries} entries in this zip archive (the --zip-max-entries limit); raise it if the archive is trusted`);
         return;
       }
       if (!isDocumentEntry(entry.name)) return;
       documents++;
-      const name = `${input.path}:${entry.name}`;
-      const reader = new OpenGraphReader(name, transform.openDocument(name));
+      const document = `${name}:${entry.name}`;
+      const reader = new OpenGraphReader(document, transform.openDocument(document));
       const decoder = new TextDecoder('utf-8');
       entry.ondata = (error, data, final) => {
         if (failure !== undefined) return;
         try {
-          if (error) throw new BlastmapError('IO', `cannot unzip ${name}: ${error.message}`, { cause: error });
+          if (error) throw new BlastmapError('IO', `cannot unzip ${document}: ${error.message}`, { cause: error });
           unpacked += data.length;
           if (unpacked > limits.maxBytes) {
-            throw new BlastmapError('INVALID_INPUT', `${input.path}: unpacks to more than ${megabytes(limits.maxBytes)} (the --zip-max-size limit); raise it if the archive is trusted`);
+            throw new BlastmapError('INVALID_INPUT', `${name}: unpacks to more than ${megabytes(limits.maxBytes)} (the --zip-max-size limit); raise it if the archive is trusted`);
           }
-          if (unpacked > ratioBytes) {
-            throw new BlastmapError('INVALID_INPUT', `${input.path}: unpacks to more than ${megabytes(ratioBytes)}, ${limits.maxRatio} times the archive's ${megabytes(Math.max(input.size, 1024 ** 2))} (the --zip-max-ratio limit: a zip bomb's signature); raise it if the archive is trusted`);
+          if (unpacked > limits.maxRatio * ratioBase()) {
+            throw new BlastmapError('INVALID_INPUT', `${name}: unpacks to more than ${megabytes(limits.maxRatio * ratioBase())}, ${limits.maxRatio} times the archive's ${megabytes(ratioBase())} (the --zip-max-ratio limit: a zip bomb's signature); raise it if the archive is trusted`);
           }
           reader.write(decoder.decode(data, { stream: !final }));
           if (final) {
@@ -153,11 +179,14 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
     });
     unzip.register(UnzipInflate);
     try {
-      for await (const chunk of createReadStream(input.path, { highWaterMark: 1 << 20 })) {
+      for await (const chunk of chunks) {
         // In small pieces: fflate recurses once per entry a push completes (20,000 tiny entries in one 1 MB chunk
         // overflowed the stack) and inflates a whole push at once (a 1 MB push of a bomb is 1 GB).
         const bytes = chunk as Buffer;
-        for (let at = 0; at < bytes.length && failure === undefined; at += ZIP_PUSH_BYTES) unzip.push(bytes.subarray(at, at + ZIP_PUSH_BYTES));
+        for (let at = 0; at < bytes.length && failure === undefined; at += ZIP_PUSH_BYTES) {
+          if (input.path === STDIN) archiveBytes = read + Math.min(at + ZIP_PUSH_BYTES, bytes.length);
+          unzip.push(bytes.subarray(at, at + ZIP_PUSH_BYTES));
+        }
         if (failure !== undefined) throw failure;
         read += bytes.length;
         onBytes(read);
@@ -165,10 +194,10 @@ export async function streamOpenGraph(inputs: readonly InputFile[], transform: O
       unzip.push(new Uint8Array(0), true);
     } catch (error) {
       if (error instanceof BlastmapError) throw error;
-      throw new BlastmapError('IO', `cannot read ${input.path} as a zip archive: ${(error as Error).message}`, { cause: error });
+      throw new BlastmapError('IO', `cannot read ${name} as a zip archive: ${(error as Error).message}`, { cause: error });
     }
     if (failure !== undefined) throw failure;
-    if (documents === 0) throw new BlastmapError('IO', `${input.path}: no .json documents in this zip archive`);
+    if (documents === 0) throw new BlastmapError('IO', `${name}: no .json documents in this zip archive`);
   }
 }
 
@@ -176,14 +205,14 @@ function readMapping(path: string | undefined) {
   if (path === undefined) return undefined;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path);
   } catch (error) {
-    throw new BlastmapError('IO', `cannot read mapping ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new BlastmapError('IO', `cannot read mapping ${inputName(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   try {
-    return { value: JSON.parse(text) as unknown, file: basename(path) };
+    return { value: JSON.parse(text) as unknown, file: path === STDIN ? inputName(path) : basename(path) };
   } catch (error) {
-    throw new BlastmapError('INVALID_INPUT', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new BlastmapError('INVALID_INPUT', `${inputName(path)} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -233,7 +262,7 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
   parent
     .command('opengraph')
     .description('import BloodHound OpenGraph payloads (.json or .zip) from any OpenGraph collector, or from `blastmap export opengraph` (docs/importers/opengraph.md)')
-    .argument('<files...>', '.json or .zip files, or folders of them')
+    .argument('<files...>', '.json or .zip files, or folders of them; - for standard input (JSON or a zip archive)')
     .option('-g, --graph <snapshot>', 'snapshot to update (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
     .option('--mapping <file>', 'extra kind mapping (JSON, the shape of importers/opengraph/mapping.json), laid over the default one')
@@ -248,6 +277,7 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
       const limits = zipLimits(flags);
       const target = graphPath(flags.graph);
       const inputs = listInputs(files);
+      if (flags.mapping === STDIN && files.includes(STDIN)) throw new BlastmapError('INVALID_OPTION', 'standard input (`-`) can be read once: the payload or the mapping, not both');
       // The snapshot's schema decides which kinds are ours; it is read again under the lock if it changed meanwhile.
       const before = snapshotState(target, flags.replace);
       const schema = before.graph?.schema;

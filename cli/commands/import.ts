@@ -11,17 +11,20 @@ import type { Importer, ImporterReport } from '../../importers/common/importer.t
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { importExport } from '../../importers/index.ts';
-import { assembleNativeFiles, graphPath, json, parseFormat, readNativeFiles, type Io } from '../context.ts';
+import { assembleNativeFiles, graphPath, json, parseFormat, readInputText, readNativeFiles, STDIN, type Io } from '../context.ts';
 import { importIntoSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
 
-interface ImportOptions extends StoreFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string }
+interface ImportOptions extends StoreFlags { graph?: string; replace?: boolean; format?: string; lenient?: boolean; tenant?: string; as?: string }
 
 /** JSON responses, CSV reports, and YAML files as platforms store them (GitHub workflow files). */
 const RAW_EXTENSIONS = /\.(json|csv|txt|ya?ml)$/i;
 
-/** Every raw export file under the given folders (recursively) or given directly, with paths relative to its folder. */
-export function readRawFiles(paths: readonly string[]): RawFile[] {
+/**
+ * Every raw export file under the given folders (recursively) or given directly, with paths relative to its folder.
+ * `-` is standard input, under the file name `as` gives (the importer recognises an endpoint by its file name).
+ */
+export function readRawFiles(paths: readonly string[], as?: string): RawFile[] {
   const files: RawFile[] = [];
   const walk = (root: string, dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -30,7 +33,13 @@ export function readRawFiles(paths: readonly string[]): RawFile[] {
       else if (RAW_EXTENSIONS.test(name)) files.push({ path: relative(root, full), text: readFileSync(full, 'utf8') });
     }
   };
+  if (as !== undefined && !paths.includes(STDIN)) throw new BlastmapError('INVALID_OPTION', '--as names the export read from standard input, and no `-` was given');
   for (const path of paths) {
+    if (path === STDIN) {
+      if (as === undefined || as.trim() === '') throw new BlastmapError('INVALID_OPTION', 'an export read from standard input (`-`) needs --as <file name>, the name the export file would have (e.g. --as users.json): the importer recognises the endpoint by it');
+      files.push({ path: as, text: readInputText(STDIN) });
+      continue;
+    }
     if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
     if (statSync(path).isDirectory()) walk(path, path);
     else files.push({ path: path.split('/').pop()!, text: readFileSync(path, 'utf8') });
@@ -104,23 +113,24 @@ export function registerImport(program: Command, io: Io): void {
     addStoreOptions(command
       .command(importer.source)
       .description(`import ${importer.title} admin-API exports: a folder of raw JSON responses (docs/importers/${importer.source}.md)`)
-      .argument('<folders...>', 'folders (or files) of raw API responses, one file per endpoint')
+      .argument('<folders...>', 'folders (or files) of raw API responses, one file per endpoint; - for standard input (with --as)')
       .option('-g, --graph <snapshot>', 'snapshot to update (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
       .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
       .option('--lenient', 'skip records that do not match the platform schema, and report them, instead of failing')
       .option('--tenant <key>', 'tenant key when the export does not say it (org, domain or tenant id)')
+      .option('--as <file>', 'the file name of the export read from standard input (-), e.g. users.json: it says which endpoint produced it')
       .option('-f, --format <format>', 'report format: text or json', 'text'))
       .action(async (folders: string[], options: ImportOptions) => {
         const format = parseFormat(options.format, ['text', 'json']);
         if (storeKind(options) === 'neo4j') {
-          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });
+          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders, options.as), { lenient: options.lenient, tenant: options.tenant });
           if (format === 'text') printImporterReport(io, importerReport);
           await neo4jImport(io, options, [sourced], format, { importer: importerReport });
           return;
         }
         const target = graphPath(options.graph);
         withWriteLock(target, () => {
-          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders), { lenient: options.lenient, tenant: options.tenant });
+          const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders, options.as), { lenient: options.lenient, tenant: options.tenant });
           const { report } = importIntoSnapshotFile(target, [sourced], !options.replace && existsSync(target));
           if (format === 'json') { io.out(json({ graph: target, ...report, importer: importerReport })); return; }
           printImporterReport(io, importerReport);

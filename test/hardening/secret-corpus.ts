@@ -107,6 +107,19 @@ export function secretCorpus(seed = 1): PlantedSecret[] {
   add('heroku-key', pick(HEX, 12), (m) => join('heroku_api', '_key = ', pick(HEX, 8), '-', pick(HEX, 4), '-', pick(HEX, 4), '-', pick(HEX, 4), '-', m));
   add('telegram-bot-token', pick(WORD, 35), (m) => join('telegram_bot', '_token = ', pick(DIGITS, 10), ':A', m));
   add('url-with-token-param', pick(ALNUM, 32), (m) => join('https://api.example.net/v1/export?access', '_token=', m));
+  // Wrapped in base64 (a Basic authorization header, a Kubernetes secret's data, a base64url config value): the marker
+  // is a stretch of the encoding that only the random part of the text determines.
+  const wrapped = (type: string, known: string, random: string, after = '', outer = (encoded: string) => encoded, url = false) => {
+    let encoded = btoa(join(known, random, after));
+    if (url) encoded = encoded.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const from = Math.ceil(known.length / 3) * 4;
+    secrets.push({ type, marker: encoded.slice(from, from + Math.floor((random.length - 3) / 3) * 4), value: outer(encoded) });
+  };
+  wrapped('base64-basic-auth', 'svc-export:', pick(ALNUM, 24), '', (encoded) => join('Authorization: Basic ', encoded));
+  wrapped('base64-github-token', join('gh', 'p_'), pick(ALNUM, 36));
+  wrapped('base64-k8s-secret-json', join('{"auths": {"registry.example": {"pass', 'word": "'), pick(ALNUM, 30), '"}}}');
+  wrapped('base64url-slack-token', join('xo', 'xb-', pick(DIGITS, 12), '-', pick(DIGITS, 12), '-'), pick(ALNUM, 24), '', (encoded) => encoded, true);
+  wrapped('base64-private-key', join('-----BEGIN EC ', 'PRIVATE KEY-----\nMHcC'), pick(B64, 64), join('\n-----END EC ', 'PRIVATE KEY-----\n'));
   return secrets;
 }
 

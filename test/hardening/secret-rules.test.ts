@@ -107,6 +107,47 @@ describe('the rule set', () => {
   });
 });
 
+describe('secrets wrapped in base64', () => {
+  const base64 = (text: string, url = false) => Buffer.from(text, 'utf8').toString(url ? 'base64url' : 'base64');
+  const token = ['gh', 'p_', 'Q7rT2xLm9KpZ4vW8nB3cY6dF1gH5jS0aE2uI'].join('');
+
+  it('are decoded and tested with every rule, whatever surrounds them, and the whole run is redacted', () => {
+    const cases: [string, string][] = [
+      [`Authorization: Basic ${base64('svc-export:Xy7pq2Lm9')}`, 'base64-basic-credential'],
+      [base64(token), 'base64-github-token'],
+      [`ref/${base64(token, true)}`, 'base64-github-token'],
+      [JSON.stringify({ data: { '.dockerconfigjson': base64(JSON.stringify({ auths: { 'ghcr.io': { auth: base64(`ci:${token}`) } } })) } }), 'base64-base64-github-token'],
+      [`${['xo', 'xe-1-'].join('')}1dTmopYrcZa7SnEnHnNytM7ZWNA2If12J4YiVVFB/${base64(token)}`, 'base64-github-token'],
+      [`id-${base64(['pass', 'word: hunter2x'].join(''))}-2`, 'base64-assignment'],
+    ];
+    for (const [text, rule] of cases) {
+      const { text: redacted, found } = redactText(text);
+      expect(found, text).toContain(rule);
+      expect(redacted, text).not.toContain(base64(token).slice(4, 40));
+    }
+  });
+
+  it('leave real base64 alone: hashes, ids, certificates, encoded prose, and `Basic` before a word', () => {
+    const kept = [
+      'Basic information about the account',
+      `sha256:${base64(String.fromCharCode(...Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)))}`,
+      'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1u2kLw9YqT3vX0bZ8mN4pR7sW6yC5dE8gH0jK3lL2oP1qAB',
+      base64('This workflow deploys the site when a tag is pushed.'),
+      `Basic ${base64('not a credential')}`,
+      'internationalization-and-localization',
+    ];
+    for (const text of kept) expect(redactText(text).found, text).toEqual([]);
+  });
+
+  it('open the NDJSON byte prefilter, which has no keyword to find in them', () => {
+    for (const text of [base64(token), `Basic ${base64('svc:pw12345')}`]) {
+      const line = Buffer.from(JSON.stringify({ kind: 'App', name: text }), 'latin1');
+      expect(findSecret(text), text).toBeDefined();
+      expect(mayBeSuspect(line, 0, line.length), text).toBe(true);
+    }
+  });
+});
+
 describe('credential identifiers', () => {
   it('are never redacted: an access key id, a fingerprint, a hint', () => {
     for (const { type, value } of identifierCorpus()) {
@@ -173,6 +214,23 @@ describe('the precision corpus', () => {
     const redacted = strings.filter(({ text }) => redactText(text).found.length > 0).map(({ file, text }) => `${file}: ${redactText(text).found.join(', ')} in ${JSON.stringify(text.slice(0, 120))}`);
     console.log(`precision: ${strings.length} strings, ${redacted.length} redactions`);
     expect(strings.length).toBeGreaterThan(100_000);
+    expect(redacted).toEqual([]);
+  }, 120_000);
+
+  it('real data wrapped in base64 (file contents as the GitHub API returns them, encoded ids and documents) stays whole', () => {
+    // Base64 is decoded and tested, so every string of the corpus, encoded, must be as clean as it was. Short strings
+    // encode to runs too short to be decoded; the rest are decoded in full or at another alignment inside a longer text.
+    const roots = [join(REPO, 'datasets'), resolve(REPO, '../shared/corpus')];
+    const strings = roots.flatMap((root) => stringsUnder(root)).filter(({ text }) => text.length >= 12);
+    const wrappings = [(encoded: string) => encoded, (encoded: string) => `content: ${encoded.replace(/=+$/, '')}`, (encoded: string) => `Authorization: Bearer ${encoded}`];
+    const redacted: string[] = [];
+    strings.forEach(({ file, text }, i) => {
+      const wrapped = wrappings[i % wrappings.length]!(Buffer.from(text, 'utf8').toString(i % 2 === 0 ? 'base64' : 'base64url'));
+      const found = redactText(wrapped).found;
+      if (found.length > 0) redacted.push(`${file}: ${found.join(', ')} in base64 of ${JSON.stringify(text.slice(0, 120))}`);
+    });
+    console.log(`precision (base64-encoded): ${strings.length} strings, ${redacted.length} redactions`);
+    expect(strings.length).toBeGreaterThan(40_000);
     expect(redacted).toEqual([]);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, wri
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from '../helpers/cli.ts';
+import { libraryReference } from './library-reference.ts';
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; bin: Record<string, string>; license: string; engines: Record<string, string> };
 const repoLock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
@@ -143,6 +144,21 @@ describe('the packed package', () => {
     expect(stdout.trimEnd()).toBe(fenced(page, 'text', 'Output:'));
   });
 
+  it('exports from each entry point exactly the values docs/library.md lists', () => {
+    const reference = libraryReference();
+    const entries = [...reference.keys()];
+    writeFileSync(join(app, 'surface.mjs'), [
+      `const entries = ${JSON.stringify(entries)};`,
+      'const surface = {};',
+      'for (const entry of entries) surface[entry] = Object.keys(await import(entry)).sort();',
+      'console.log(JSON.stringify(surface));',
+      '',
+    ].join('\n'));
+    const surface = JSON.parse(run(process.execPath, ['surface.mjs'], app).stdout) as Record<string, string[]>;
+    expect(Object.keys(surface).sort()).toEqual(['blastmap', 'blastmap/engine', 'blastmap/importers']);
+    for (const entry of entries) expect(surface[entry], entry).toEqual([...reference.get(entry)!.values].sort());
+  });
+
   it('a strict TypeScript consumer compiles with tsc (NodeNext, emitting) and its output runs', () => {
     const consumer = join(app, 'ts');
     mkdirSync(join(consumer, 'src'), { recursive: true });
@@ -173,6 +189,11 @@ describe('the packed package', () => {
       "console.log(renderRadiusText(radius).split('\\n')[0]);",
       '',
     ].join('\n'));
+    // Every type docs/library.md lists, imported from the entry point that lists it.
+    const reference = libraryReference();
+    for (const entry of ['blastmap', 'blastmap/importers']) {
+      writeFileSync(join(consumer, `src/types-${entry.replace('/', '-')}.ts`), `export type { ${reference.get(entry)!.types.join(', ')} } from '${entry}';\n`);
+    }
     const compiled = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer, encoding: 'utf8', timeout: 120_000 });
     expect(compiled.stdout + compiled.stderr).toBe('');
     expect(compiled.status).toBe(0);
