@@ -6,7 +6,7 @@ import { compress } from 'hono/compress';
 import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
-  metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
+  mapRequestSchema, mapResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
   respondRequestSchema, respondResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
@@ -19,7 +19,7 @@ import { redactStrings, redactText } from '../../engine/secrets.ts';
 import { withoutControls } from '../../engine/format/validate.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { graphView } from './aggregate.ts';
+import { graphView, radiusMap } from './aggregate.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
@@ -181,6 +181,18 @@ export function createApp(options: AppOptions): Hono {
     expand: list(c.req.query('expand')),
   })));
   app.post('/api/graph', async (c) => graphRoute(c, await jsonBody(c)));
+
+  // The radius as a map of any size: one traversal, no per-node paths (the radius answer has those).
+  app.post('/api/map', async (c) => {
+    const request = parseRequest(mapRequestSchema, await jsonBody(c));
+    const focus = request.focus;
+    const options = reachOptionsOf(focus);
+    const mitigations = (focus.mitigations ?? []) as Mitigation[];
+    if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
+    const result = reach(graph, resolveSources(graph, focus.sources), options);
+    const pathNodes = (request.pathNodes ?? []).flatMap((id) => { const v = graph.indexOf.get(id); return v === undefined ? [] : [v]; });
+    return send(c, mapResponseSchema, radiusMap(result, { budget: Math.min(request.budget ?? maxBudget, maxBudget), platforms: request.platforms, kinds: request.kinds, expand: request.expand, pathNodes }));
+  });
 
   app.get('/api/search', (c) => {
     const request = parseRequest(searchRequestSchema, defined({ q: c.req.query('q') ?? '', limit: number(c.req.query('limit')) }));

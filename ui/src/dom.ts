@@ -2,7 +2,7 @@
 // attributes come from a short allow-list. Names in the graph are attacker-controlled: never innerHTML.
 
 type Child = Node | string | number | null | undefined | false;
-const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden']);
+const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden', 'scope', 'dir', 'aria-hidden', 'aria-keyshortcuts', 'aria-describedby', 'aria-live']);
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | number | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);

@@ -5,12 +5,13 @@ import { api, ApiError, reportUrl } from './api.ts';
 import { append, byId, clear, h } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
+import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
 import { COLORS, platformColors } from './logic/palette.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { ExposureResponse, GraphRequest, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
-import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, type PanelActions } from './panels.ts';
+import type { ExposureResponse, GraphRequest, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
 
@@ -21,6 +22,14 @@ let colors = new Map<string, string>();
 const platformColor = (platform: string) => colors.get(platform) ?? '#94a3b8';
 let renderer: GraphRenderer | undefined;
 let viewAggregated = false;
+/** The radius map drawn instead of the whole radius when the radius is larger than the drawing budget. */
+let mapView: MapResponse | undefined;
+/** Nodes of the path being examined: the map always draws them. */
+let examinedPath: string[] = [];
+/** Most nodes drawn one by one, chosen from the measured frame time (kept per browser). */
+let drawBudget = DEFAULT_DRAW_BUDGET;
+let lastFrameMs: number | undefined;
+const BUDGET_STORAGE = 'blastmap:draw-budget';
 let radius: RadiusResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
@@ -111,9 +120,38 @@ function graphRequest(): GraphRequest {
   if (state.platforms.length > 0) request.platforms = state.platforms;
   if (state.kinds.length > 0) request.kinds = state.kinds;
   if (state.expand.length > 0) request.expand = state.expand;
-  // Over the budget, the radius is sent node by node inside the aggregated view.
-  if (state.sources.length > 0 && meta.nodeCount > (state.budget ?? meta.budget)) request.focus = radiusRequest();
   return request;
+}
+
+/** The budget the views use: the URL's when set, else the one measured in this browser, never above the server's. */
+const viewBudget = () => Math.min(state.budget ?? drawBudget, meta.budget);
+
+/** A radius is drawn as a map when the graph is larger than the budget: the radius may then be too. */
+const drawsMap = () => state.sources.length > 0 && meta.nodeCount > viewBudget();
+
+function mapRequest(): MapRequest {
+  const request: MapRequest = { budget: viewBudget(), focus: radiusRequest() };
+  if (state.platforms.length > 0) request.platforms = state.platforms;
+  if (state.kinds.length > 0) request.kinds = state.kinds;
+  if (state.expand.length > 0) request.expand = state.expand;
+  if (examinedPath.length > 0) request.pathNodes = examinedPath.slice(0, 256);
+  return request;
+}
+
+/** Times one synchronous frame of the current view and keeps the budget it implies for the next views. */
+function measureFrame() {
+  if (!renderer) return;
+  const started = performance.now();
+  renderer.sigma.refresh({ skipIndexation: true });
+  lastFrameMs = performance.now() - started;
+  const units = renderer.viewGraph.order + renderer.viewGraph.size;
+  const next = chooseBudget(lastFrameMs, units, drawBudget, meta.budget);
+  body.dataset.frameMs = String(Math.round(lastFrameMs));
+  if (next !== drawBudget) {
+    drawBudget = next;
+    try { localStorage.setItem(BUDGET_STORAGE, String(next)); } catch { /* storage disabled: measured again next time */ }
+  }
+  body.dataset.drawBudget = String(drawBudget);
 }
 
 function savedLayout(fingerprint: string): Map<string, Point> | undefined {
@@ -174,13 +212,17 @@ function runLayout(graph: ViewGraph, iterations: number, barnesHut: boolean): Pr
 
 async function loadView(): Promise<void> {
   const started = performance.now();
-  const view = await api.graph(graphRequest());
+  const map = drawsMap() ? await api.map(mapRequest()) : undefined;
+  const view = map ?? await api.graph(graphRequest());
+  mapView = map;
   viewAggregated = view.aggregated;
   const keys = [...view.nodes.map((n) => nodeKey(n.id)), ...view.clusters.map((c) => `c:${c.key}`)];
   const fingerprint = viewFingerprint(keys, view.edges.length + view.links.length);
   const saved = savedLayout(fingerprint);
-  const planned = layoutPlan(keys.length, saved?.size ?? 0);
-  const graph = buildViewGraph(view, platformColor, planned.mode === 'saved' ? saved : undefined);
+  // The radius map is laid out on hop rings at once: no force layout to wait for, whatever its size.
+  const ringed = map ? mapPositions(map, RING_SPACING) : undefined;
+  const planned = ringed ? { mode: 'saved' as const, iterations: 0, barnesHut: false } : layoutPlan(keys.length, saved?.size ?? 0);
+  const graph = buildViewGraph(view, platformColor, ringed?.positions ?? (planned.mode === 'saved' ? saved : undefined));
   if (!renderer) {
     renderer = new GraphRenderer(byId('graph'), graph, {
       clickNode: (_key, attributes) => {
@@ -197,7 +239,10 @@ async function loadView(): Promise<void> {
     });
   } else renderer.setGraph(graph);
   forcePositions = new Map();
-  byId('view-info').textContent = view.aggregated
+  renderer.setRingGuides(ringed?.hops, RING_SPACING);
+  byId('view-info').textContent = map
+    ? `Radius map: ${view.nodes.length.toLocaleString('en-US')} nodes and ${view.clusters.length} clusters`
+    : view.aggregated
     ? `${view.nodes.length.toLocaleString('en-US')} nodes and ${view.clusters.length} clusters of ${view.matching.toLocaleString('en-US')} (budget ${view.budget.toLocaleString('en-US')}): click a cluster to expand it`
     : `${view.nodes.length.toLocaleString('en-US')} of ${view.total.nodes.toLocaleString('en-US')} nodes · ${view.edges.length.toLocaleString('en-US')} edges`;
   if (planned.mode === 'force') {
@@ -209,9 +254,21 @@ async function loadView(): Promise<void> {
   showStatus('');
   applyHighlight();
   renderer.resetCamera();
-  if (state.rings) await applyRings(false);
+  if (state.rings && !map) await applyRings(false);
+  await new Promise(requestAnimationFrame);
+  measureFrame();
+  renderAggregationNote();
   body.dataset.renderMs = String(Math.round(performance.now() - started));
   body.dataset.viewNodes = String(graph.order);
+  body.dataset.mapReached = map ? String(map.summary.reachedCount) : '';
+}
+
+/** Says over the map what is drawn one by one and what is grouped. */
+function renderAggregationNote() {
+  const note = byId('aggregation-note');
+  note.textContent = mapView ? aggregationNote(mapView, lastFrameMs) : '';
+  note.hidden = !mapView;
+  body.dataset.aggregated = mapView ? String(mapView.summary.clusteredReached > 0) : '';
 }
 
 async function expandCluster(key: string) {
@@ -229,6 +286,7 @@ function applyHighlight() {
   const harvested = respondView()?.harvestedLive;
   body.dataset.harvestedLive = harvested ? [...harvested].sort().join(' ') : '';
   if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected, harvested: undefined });
+  else if (mapView && state.sources.length > 0) renderer.update({ emphasis: mapEmphasis(mapView, radius?.whatIf?.removed ?? []), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
   else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
   else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined });
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
@@ -236,11 +294,11 @@ function applyHighlight() {
   body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
   const legendBox = byId('legend');
   clear(legendBox);
-  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
+  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
 }
 
 async function applyRings(animate: boolean) {
-  if (!renderer) return;
+  if (!renderer || mapView) return;
   if (state.rings && radius) {
     const graph = renderer.viewGraph;
     const rings = hopRings(radius.sources.map((s) => s.id), radius.reached, RING_SPACING);
@@ -265,12 +323,14 @@ function fitToEmphasis() {
   if (state.tab === 'exposure' && exposure) {
     const emphasis = exposureEmphasis(exposure);
     renderer.fitNodes([...emphasis.anchors, ...emphasis.levels.keys(), ...emphasis.via].map(nodeKey));
-  } else if (radius) renderer.fitNodes([...radius.sources.map((s) => s.id), ...radius.reached.map((entry) => entry.id)].map(nodeKey));
+  } else if (mapView) renderer.resetCamera();
+  else if (radius) renderer.fitNodes([...radius.sources.map((s) => s.id), ...radius.reached.map((entry) => entry.id)].map(nodeKey));
 }
 
 async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) {
   if (state.sources.length === 0) {
     radius = undefined;
+    if (mapView) { examinedPath = []; await task(loadView); }
     body.dataset.radiusCount = '';
     body.dataset.score = '';
     applyHighlight();
@@ -280,10 +340,21 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
   const abort = new AbortController();
   radiusAbort = abort;
   await task(async () => {
+    // A large radius: the map first (one traversal on the server), then the full answer for the panel.
+    const mapped = drawsMap() || Boolean(mapView);
+    if (mapped) {
+      const started = performance.now();
+      radius = undefined;
+      renderPanel();
+      await loadView();
+      if (abort.signal.aborted) return;
+      body.dataset.mapMs = String(Math.round(performance.now() - started));
+      renderPanel();
+    }
     const result = await api.radius(radiusRequest(), abort.signal);
     if (abort.signal.aborted) return;
     radius = result;
-    if (viewAggregated || options.reloadView) await loadView();
+    if (!mapped && (viewAggregated || options.reloadView)) await loadView();
     const started = performance.now();
     applyHighlight();
     if (state.rings) await applyRings(true);
@@ -391,7 +462,20 @@ const actions: PanelActions = {
       renderer?.update({ path: undefined });
     } else {
       activePath = key;
-      renderer?.update({ path: pathHighlight(path) });
+      const highlight = pathHighlight(path);
+      const missing = renderer ? [...highlight.nodes].filter((id) => !renderer!.viewGraph.hasNode(nodeKey(id))) : [];
+      if (mapView && missing.length > 0) {
+        // The map draws the examined path whatever the budget: ask for it, then light it.
+        examinedPath = [...highlight.nodes];
+        void task(async () => {
+          await loadView();
+          renderer?.update({ path: highlight });
+          body.dataset.activePath = activePath ?? '';
+        });
+        renderPanel();
+        return;
+      }
+      renderer?.update({ path: highlight });
     }
     body.dataset.activePath = activePath ?? '';
     renderPanel();
@@ -506,6 +590,9 @@ function renderPanel() {
     content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry }, actions);
   } else if (state.tab === 'radius' && radius) {
     content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor }, actions);
+    if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
+  } else if (state.tab === 'radius' && mapView) {
+    content = h('div', { 'data-test': 'radius-pending' }, summarySection(mapView.summary, platformColor, actions), h('p', { class: 'muted' }, 'Loading the scores, paths and lateral movement of the whole radius…'));
   } else if (state.tab === 'plan' && plan) {
     content = planPanel(plan, { mitigations: state.mitigations, current: radius }, actions);
   } else if (state.tab === 'respond' && respondPlan && respondView()) {
@@ -667,6 +754,9 @@ async function start() {
   const loaded = await task(async () => {
     meta = await api.meta();
     colors = platformColors(meta.platforms);
+    const stored = Number(localStorage.getItem(BUDGET_STORAGE) ?? '');
+    if (Number.isInteger(stored) && stored > 0) drawBudget = stored;
+    body.dataset.drawBudget = String(viewBudget());
     setupSearch();
     setupFilters();
     setupHeader();

@@ -6,7 +6,7 @@ import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
 import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
-  CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
+  CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
   RespondResponse,
 } from './logic/wire.ts';
 
@@ -201,6 +201,37 @@ export interface RadiusContext {
   activePath: string | undefined;
   reportHref: string;
   platformColor: (platform: string) => string;
+}
+
+/**
+ * The summary of a radius of any size (from the radius map): platforms × levels, and the crown jewels
+ * grouped by the bridge their witness path crosses onto another platform. Shown above the radius details.
+ */
+export function summarySection(summary: MapSummary, platformColor: (platform: string) => string, actions: PanelActions): HTMLElement {
+  const levels: Level[] = ['admin', 'write', 'read'];
+  const table = h('table', { class: 'summary', 'data-test': 'summary-platforms' },
+    h('caption', { class: 'muted small' }, `Reached nodes by platform and level (${summary.reachedCount.toLocaleString('en-US')} in all)`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'platform'), ...levels.map((level) => h('th', { scope: 'col' }, levelBadge(level))), h('th', { scope: 'col' }, '★'))),
+    h('tbody', {}, ...summary.platforms.map((row) => h('tr', { 'data-platform': row.platform },
+      h('th', { scope: 'row' }, shapeIcon('circle', platformColor(row.platform), 10), ` ${row.platform}`),
+      ...levels.map((level) => h('td', {}, row[level].toLocaleString('en-US'))),
+      h('td', {}, row.crownJewels.toLocaleString('en-US'))))));
+  const bridges = h('ul', { class: 'bridges', 'data-test': 'summary-bridges' });
+  for (const group of summary.byBridge) {
+    const jewels = h('ul', {});
+    for (const jewel of group.crownJewels.slice(0, 20)) {
+      jewels.appendChild(h('li', { 'data-test': 'summary-jewel' }, nodeLink(actions, jewel, LEVEL_COLORS[jewel.level]), ' ', levelBadge(jewel.level), muted(` ${jewel.hops} hops`)));
+    }
+    if (group.crownJewels.length > 20) jewels.appendChild(h('li', { class: 'muted' }, `and ${group.crownJewels.length - 20} more`));
+    bridges.appendChild(h('li', {},
+      group.bridge ? h('span', {}, 'via ', nodeLink(actions, group.bridge, platformColor(group.bridge.platform)), muted(` (${group.bridge.platform})`)) : muted('on the source\u2019s own platform'),
+      muted(` — ${plural(group.crownJewels.length, 'crown jewel')}`), jewels));
+  }
+  return h('section', { class: 'summary', 'data-test': 'summary' },
+    h('h3', {}, 'Summary'),
+    table,
+    h('h3', {}, `Crown jewels by bridge (${summary.crownJewelCount.toLocaleString('en-US')})`),
+    summary.byBridge.length > 0 ? bridges : h('p', { class: 'muted' }, 'No crown jewel reached.'));
 }
 
 export function radiusPanel(radius: RadiusResponse, context: RadiusContext, actions: PanelActions): HTMLElement {

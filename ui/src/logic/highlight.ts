@@ -39,6 +39,8 @@ export interface NodeData {
   label: string;
   kind: string;
   crownJewel: boolean;
+  /** A cluster of reached nodes: the level they are all reached at. */
+  level?: Level | undefined;
   color: string;
   size: number;
 }
@@ -83,6 +85,8 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
       Object.assign(style, { color: COLORS.anchor, size: data.size * 1.8 + 2, forceLabel: true, zIndex: 4 });
     } else if (level) {
       Object.assign(style, { color: LEVEL_COLORS[level], size: data.crownJewel ? data.size * 2 + 3 : data.size * 1.3, forceLabel: data.crownJewel, zIndex: data.crownJewel ? 3 : 2 });
+    } else if (id === undefined && data.level) {
+      Object.assign(style, { color: LEVEL_COLORS[data.level], zIndex: 1 });
     } else if (id !== undefined && emphasis.via.has(id)) {
       Object.assign(style, { color: COLORS.via, zIndex: 2 });
     } else if (id !== undefined && emphasis.cut.has(id)) {
@@ -112,6 +116,8 @@ export function edgeStyle(data: EdgeData, state: HighlightState): EdgeStyle {
   if (id !== undefined && state.path?.edges.has(id)) return { color: COLORS.pathEdge, size: 4, hidden: false, zIndex: 3 };
   const emphasis = state.emphasis;
   if (emphasis) {
+    // Summed witness edges between clusters of the radius map: the shape of the radius where nodes are grouped.
+    if (id === undefined && data.kind === 'AGGREGATED') return { color: COLORS.edge, size: data.size, hidden: false, zIndex: 1 };
     if (id !== undefined && emphasis.edges.has(id)) {
       const level = data.target !== undefined ? emphasis.levels.get(data.target) : undefined;
       return { color: level ? LEVEL_COLORS[level] : COLORS.via, size: state.path ? 1.5 : 2.2, hidden: false, zIndex: 2 };
