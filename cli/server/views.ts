@@ -70,7 +70,7 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
     crownJewels: radius.crownJewels.map((entry) => ({ ...entryView(entry), path: entry.path })),
     platforms: radius.platforms,
     byKind: radius.byKind,
-    reached: radius.reached.map(entryView),
+    reached: (request.reachedLimit !== undefined ? radius.reached.slice(0, request.reachedLimit) : radius.reached).map(entryView),
     controls: radius.controls,
     dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),
     lateral: {

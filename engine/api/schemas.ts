@@ -42,6 +42,8 @@ const mitigationsField = z.array(mitigationItemSchema).max(500);
 export const radiusRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
   mitigations: mitigationsField.optional().describe('Applied on top of the graph; the response then carries the what-if difference.'),
+  /** Most entries of `reached` sent (crown jewels and the highest points first); `reachedCount` stays exact. */
+  reachedLimit: z.number().int().min(0).optional(),
 });
 export type RadiusRequest = z.infer<typeof radiusRequestSchema>;
 

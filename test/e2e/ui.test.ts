@@ -11,6 +11,9 @@ import { blastRadius } from '../../engine/analysis/radius.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
 import { exposureOf } from '../../engine/analysis/exposure.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
+import { buildFromChunks } from '../../engine/store/builder.ts';
+import { DEFAULT_GENERATION_INSTANT, generateEnterprise } from '../../engine/generate/enterprise.ts';
+import { reach } from '../../engine/analysis/reach.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { readNativeFiles } from '../../cli/context.ts';
@@ -28,6 +31,8 @@ let demo: CompactGraph;
 let demoServer: RunningServer;
 /** A fixed instant: the demo's credentials have dates, and the oracle must use the same one as the page. */
 const AT = '2026-11-01';
+/** The generated enterprise's dates are drawn around this instant. */
+const GENERATED_AT = new Date(DEFAULT_GENERATION_INSTANT).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   requireChromium();
@@ -295,6 +300,65 @@ describe('the web UI on larger graphs', () => {
       await server.close();
     }
   });
+});
+
+describe('the web UI on a 100,000-node graph', () => {
+  let big: CompactGraph;
+  let bigServer: RunningServer;
+  beforeAll(async () => {
+    const started = performance.now();
+    // The same enterprise `blastmap generate -n 100000` writes, built in memory once for this block.
+    big = buildFromChunks(generateEnterprise({ nodes: 100_000, seed: 1 }), { expectedNodes: 100_000, expectedEdges: 800_000 });
+    report('generate the 100k-node graph (setup)', Math.round(performance.now() - started));
+    bigServer = await serve(big, ui.dir);
+  }, 120_000);
+  afterAll(async () => { await bigServer?.close(); });
+
+  it('draws the giant component of the riskiest connector as a radius map: every crown jewel, the examined path, what is aggregated, a summary', async () => {
+    let started = performance.now();
+    const { page, watch } = await openPage(browser, bigServer.url);
+    report('100k: first render (load to ready)', Math.round(performance.now() - started));
+    report('100k: of which /api/meta (ranking the riskiest connectors) / view fetch / view render in the page', `${await bodyData(page, 'metaMs')} / ${await bodyData(page, 'fetchMs')} / ${await bodyData(page, 'renderMs')}`);
+    const meta = await page.evaluate(async () => (await fetch('/api/meta')).json()) as { riskiest: { id: string }[] };
+    const riskiest = meta.riskiest[0]!.id;
+    const source = big.indexOf.get(riskiest)!;
+    const oracle = reach(big, [source], { at: GENERATED_AT });
+    const jewels = oracle.order.filter((v) => v !== source && (big.nodes[v]!.tags?.includes('crown-jewel') ?? false));
+    const reachedCount = oracle.order.length - 1;
+
+    started = performance.now();
+    await page.goto(`${bigServer.url}?at=${GENERATED_AT}&sources=${encodeURIComponent(riskiest)}&tab=radius`);
+    await page.waitForFunction(() => (document.body.dataset.mapReached ?? '') !== '' && document.body.dataset.busy !== undefined, null, { timeout: 120_000 });
+    report('100k: simulate the giant component (navigation start to the radius map drawn, page clock)', await bodyData(page, 'mapDrawnAt'));
+    report('100k: the same, seen from the test (polling waits for the page to be idle)', Math.round(performance.now() - started));
+    report('100k: radius map: fetch / whole load in the page', `${await bodyData(page, 'fetchMs')} / ${await bodyData(page, 'renderMs')}`);
+    report('100k: frame time measured / budget chosen', `${await bodyData(page, 'frameMs')} / ${await bodyData(page, 'drawBudget')}`);
+    expect(Number(await bodyData(page, 'mapReached'))).toBe(reachedCount);
+    expect(Number(await bodyData(page, 'crownJewelsDrawn'))).toBe(jewels.length);
+    expect(jewels.length).toBeGreaterThan(0);
+    expect(Number(await bodyData(page, 'viewNodes'))).toBeLessThan(reachedCount);
+    expect(await bodyData(page, 'aggregated')).toBe('true');
+    const note = await page.locator('#aggregation-note').textContent();
+    expect(note).toContain(`of ${reachedCount.toLocaleString('en-US')} reached nodes drawn one by one`);
+    expect(note).toContain(`all ${jewels.length} crown jewels`);
+    // The summary, before the full answer: platforms x levels and crown jewels by bridge, as the engine counts them.
+    const platforms = new Set(oracle.order.filter((v) => v !== source).map((v) => big.nodes[v]!.platform));
+    expect(await page.locator('[data-test="summary-platforms"] tbody tr').count()).toBe(platforms.size);
+    expect(await page.locator('[data-test="summary-jewel"]').count()).toBeGreaterThan(0);
+    await screenshot(page, '14-radius-map-100k');
+
+    // The full radius arrives for the panel; examining a crown jewel's path draws all of it and lights it.
+    started = performance.now();
+    await page.waitForFunction(() => (document.body.dataset.radiusCount ?? '') !== '' && document.body.dataset.busy === '0', null, { timeout: 180_000 });
+    report('100k: full radius answer for the panel, after the map', Math.round(performance.now() - started));
+    expect(Number(await bodyData(page, 'radiusCount'))).toBe(reachedCount);
+    await page.locator('[data-test="crown-jewel"]').last().click();
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:') && document.body.dataset.busy === '0', null, { timeout: 60_000 });
+    expect(await bodyData(page, 'pathMissing')).toBe('0');
+    await screenshot(page, '15-radius-map-path-100k');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  }, 400_000);
 });
 
 describe('hostile names', () => {

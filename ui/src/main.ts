@@ -30,6 +30,8 @@ let examinedPath: string[] = [];
 let drawBudget = DEFAULT_DRAW_BUDGET;
 let lastFrameMs: number | undefined;
 const BUDGET_STORAGE = 'blastmap:draw-budget';
+/** Entries of the radius's `reached` list asked for when a map is drawn (the Details of those nodes say how they are reached). */
+const MAP_REACHED_LIMIT = 2000;
 let radius: RadiusResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
@@ -141,9 +143,7 @@ function mapRequest(): MapRequest {
 /** Times one synchronous frame of the current view and keeps the budget it implies for the next views. */
 function measureFrame() {
   if (!renderer) return;
-  const started = performance.now();
-  renderer.sigma.refresh({ skipIndexation: true });
-  lastFrameMs = performance.now() - started;
+  lastFrameMs = renderer.measureFrame();
   const units = renderer.viewGraph.order + renderer.viewGraph.size;
   const next = chooseBudget(lastFrameMs, units, drawBudget, meta.budget);
   body.dataset.frameMs = String(Math.round(lastFrameMs));
@@ -214,6 +214,7 @@ async function loadView(): Promise<void> {
   const started = performance.now();
   const map = drawsMap() ? await api.map(mapRequest()) : undefined;
   const view = map ?? await api.graph(graphRequest());
+  body.dataset.fetchMs = String(Math.round(performance.now() - started));
   mapView = map;
   viewAggregated = view.aggregated;
   const keys = [...view.nodes.map((n) => nodeKey(n.id)), ...view.clusters.map((c) => `c:${c.key}`)];
@@ -261,6 +262,12 @@ async function loadView(): Promise<void> {
   body.dataset.renderMs = String(Math.round(performance.now() - started));
   body.dataset.viewNodes = String(graph.order);
   body.dataset.mapReached = map ? String(map.summary.reachedCount) : '';
+  // When the map was drawn, in the page's clock (from navigation start): later work cannot delay this reading.
+  body.dataset.mapDrawnAt = map ? String(Math.round(performance.now())) : '';
+  // What the map really draws, read back from the view graph (tests compare it with the engine's radius).
+  let jewelsDrawn = 0;
+  if (map) graph.forEachNode((_key, attributes) => { if (attributes.crownJewel && attributes.nodeId !== undefined) jewelsDrawn++; });
+  body.dataset.crownJewelsDrawn = map ? String(jewelsDrawn) : '';
 }
 
 /** Says over the map what is drawn one by one and what is grouped. */
@@ -351,7 +358,8 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
       body.dataset.mapMs = String(Math.round(performance.now() - started));
       renderPanel();
     }
-    const result = await api.radius(radiusRequest(), abort.signal);
+    // With a map, the panel needs no per-node list: the map has the levels of what it draws.
+    const result = await api.radius(mapped ? { ...radiusRequest(), reachedLimit: MAP_REACHED_LIMIT } : radiusRequest(), abort.signal);
     if (abort.signal.aborted) return;
     radius = result;
     if (!mapped && (viewAggregated || options.reloadView)) await loadView();
@@ -470,12 +478,14 @@ const actions: PanelActions = {
         void task(async () => {
           await loadView();
           renderer?.update({ path: highlight });
+          body.dataset.pathMissing = String([...highlight.nodes].filter((id) => !renderer!.viewGraph.hasNode(nodeKey(id))).length);
           body.dataset.activePath = activePath ?? '';
         });
         renderPanel();
         return;
       }
       renderer?.update({ path: highlight });
+      body.dataset.pathMissing = String(missing.length);
     }
     body.dataset.activePath = activePath ?? '';
     renderPanel();
@@ -752,7 +762,9 @@ async function start() {
   body.dataset.ready = '0';
   setBusy(0);
   const loaded = await task(async () => {
+    const metaStarted = performance.now();
     meta = await api.meta();
+    body.dataset.metaMs = String(Math.round(performance.now() - metaStarted));
     colors = platformColors(meta.platforms);
     const stored = Number(localStorage.getItem(BUDGET_STORAGE) ?? '');
     if (Number.isInteger(stored) && stored > 0) drawBudget = stored;
@@ -761,7 +773,8 @@ async function start() {
     setupFilters();
     setupHeader();
     renderPanel();
-    await loadView();
+    // A radius drawn as a map is loaded once, by runRadius below.
+    if (!drawsMap()) await loadView();
     return true;
   });
   if (!loaded) return;
