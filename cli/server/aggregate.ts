@@ -78,17 +78,25 @@ export function graphView(graph: CompactGraph, request: ViewRequest): GraphRespo
 
   const nodes: ViewNode[] = [];
   const clusterCounts = new Map<string, number>();
-  const unitOf: string[] = new Array(graph.nodeCount);
+  // Units as small integers while counting (strings only for the answer): the edge pass stays cheap at 8M edges.
+  const unitIds = new Map<string, number>();
+  const unitNames: string[] = [];
+  const unitOf = new Int32Array(graph.nodeCount).fill(-1);
+  const unitId = (name: string): number => {
+    let id = unitIds.get(name);
+    if (id === undefined) { id = unitNames.length; unitIds.set(name, id); unitNames.push(name); }
+    return id;
+  };
   for (let v = 0; v < graph.nodeCount; v++) {
     if (matches[v] === 0) continue;
     const node = graph.nodes[v]!;
     if (shown[v] === 1) {
       nodes.push(viewNode(graph, v));
-      unitOf[v] = nodeUnit(node.id);
+      unitOf[v] = unitId(nodeUnit(node.id));
     } else {
       const key = clusterKey(node.platform, node.kind);
       clusterCounts.set(key, (clusterCounts.get(key) ?? 0) + 1);
-      unitOf[v] = clusterUnit(key);
+      unitOf[v] = unitId(clusterUnit(key));
     }
   }
   const clusters: ViewCluster[] = [...clusterCounts]
@@ -96,7 +104,8 @@ export function graphView(graph: CompactGraph, request: ViewRequest): GraphRespo
     .map(([key, count]) => ({ key, ...parseClusterKey(key)!, count }));
 
   const edges: ViewEdge[] = [];
-  const linkCounts = new Map<string, ViewLink>();
+  const linkCounts = new Map<number, ViewLink>();
+  const unitCount = unitNames.length;
   for (let e = 0; e < graph.edgeCount; e++) {
     const from = graph.edgeSrc[e]!;
     const to = graph.edgeDst[e]!;
@@ -112,10 +121,10 @@ export function graphView(graph: CompactGraph, request: ViewRequest): GraphRespo
     const source = unitOf[from]!;
     const target = unitOf[to]!;
     if (source === target) continue;
-    const pair = `${source}\u0000${target}`;
+    const pair = source * unitCount + target;
     const link = linkCounts.get(pair);
     if (link) link.count++;
-    else linkCounts.set(pair, { source, target, count: 1 });
+    else linkCounts.set(pair, { source: unitNames[source]!, target: unitNames[target]!, count: 1 });
   }
   const links = [...linkCounts.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
   return { total: { nodes: graph.nodeCount, edges: graph.edgeCount }, matching, budget, aggregated, nodes, edges, clusters, links };

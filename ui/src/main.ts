@@ -10,7 +10,7 @@ import { COLORS, platformColors } from './logic/palette.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { ExposureResponse, GraphRequest, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import type { ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
 import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
@@ -117,8 +117,8 @@ function radiusRequest(): RadiusRequest {
 // ---------------------------------------------------------------------------------------------- the view
 
 function graphRequest(): GraphRequest {
-  const request: GraphRequest = {};
-  if (state.budget !== undefined) request.budget = state.budget;
+  // The measured budget unless the URL sets one; the server caps it at its own.
+  const request: GraphRequest = { budget: state.budget ?? drawBudget };
   if (state.platforms.length > 0) request.platforms = state.platforms;
   if (state.kinds.length > 0) request.kinds = state.kinds;
   if (state.expand.length > 0) request.expand = state.expand;
@@ -210,10 +210,15 @@ function runLayout(graph: ViewGraph, iterations: number, barnesHut: boolean): Pr
   });
 }
 
+/** The first view without a radius, asked for while /api/meta is still on its way (it needs nothing from it). */
+let prefetchedView: Promise<GraphResponse> | undefined;
+
 async function loadView(): Promise<void> {
   const started = performance.now();
   const map = drawsMap() ? await api.map(mapRequest()) : undefined;
-  const view = map ?? await api.graph(graphRequest());
+  const prefetched = prefetchedView;
+  prefetchedView = undefined;
+  const view = map ?? await (prefetched ?? api.graph(graphRequest()));
   body.dataset.fetchMs = String(Math.round(performance.now() - started));
   mapView = map;
   viewAggregated = view.aggregated;
@@ -762,12 +767,17 @@ async function start() {
   body.dataset.ready = '0';
   setBusy(0);
   const loaded = await task(async () => {
+    const stored = Number(localStorage.getItem(BUDGET_STORAGE) ?? '');
+    if (Number.isInteger(stored) && stored > 0) drawBudget = stored;
     const metaStarted = performance.now();
+    // graphRequest() reads only the URL state: the first view can travel alongside the metadata.
+    if (state.sources.length === 0) {
+      prefetchedView = api.graph(graphRequest());
+      prefetchedView.catch(() => undefined);
+    }
     meta = await api.meta();
     body.dataset.metaMs = String(Math.round(performance.now() - metaStarted));
     colors = platformColors(meta.platforms);
-    const stored = Number(localStorage.getItem(BUDGET_STORAGE) ?? '');
-    if (Number.isInteger(stored) && stored > 0) drawBudget = stored;
     body.dataset.drawBudget = String(viewBudget());
     setupSearch();
     setupFilters();
