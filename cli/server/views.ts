@@ -125,9 +125,19 @@ const countBy = (values: Iterable<string>) => {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name, count]) => ({ name, count }));
 };
 
-export function metaResponse(graph: CompactGraph, budget: number, version: string): MetaResponse {
+/** Ranks the riskiest connectors ahead of the first request for them (`blastmap serve` calls it once listening). */
+export function warmCaches(graph: CompactGraph): void {
+  riskiestOf(graph);
+}
+
+function riskiestOf(graph: CompactGraph): MetaResponse['riskiest'] {
   const cache = cachesOf(graph);
   cache.riskiest ??= rankNodes(graph, { kinds: ['App'], top: 5 }).map(({ id, name, kind, platform, score, reached, crownJewels }) => ({ id, name, kind, platform, score, reached, crownJewels }));
+  return cache.riskiest;
+}
+
+export function metaResponse(graph: CompactGraph, budget: number, version: string): MetaResponse {
+  const riskiest = riskiestOf(graph);
   const edgeCounts = new Uint32Array(graph.edgeKindNames.length);
   for (let e = 0; e < graph.edgeCount; e++) edgeCounts[graph.edgeKind[e]!]!++;
   return {
@@ -138,7 +148,7 @@ export function metaResponse(graph: CompactGraph, budget: number, version: strin
     platforms: countBy(graph.nodes.map((node) => node.platform)),
     kinds: countBy(graph.nodes.map((node) => node.kind)),
     edgeKinds: graph.edgeKindNames.map((name, code) => ({ name, count: edgeCounts[code]!, traversable: graph.kindTraversable[code] === 1 })).filter((kind) => kind.count > 0),
-    riskiest: cache.riskiest,
+    riskiest,
     now: new Date().toISOString(),
   };
 }

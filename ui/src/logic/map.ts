@@ -11,15 +11,18 @@ export const MIN_BUDGET = 500;
 export const DEFAULT_DRAW_BUDGET = 5000;
 /** A frame costs this much whatever is drawn (clearing, label grid): left out of the per-unit cost. */
 const FIXED_FRAME_MS = 4;
+/** Fewest drawn nodes and edges for a frame to say something about the cost per unit. */
+export const MEASURABLE_UNITS = 1000;
 
 /**
  * The node budget for the next views from one measured frame: as many units as fit the target frame time at
  * the measured cost per unit (nodes and edges weigh alike in sigma's programs), rounded to hundreds.
- * Views too small to measure a per-unit cost (under 200 units) keep the current budget.
+ * Views too small to measure a per-unit cost keep the current budget: their frame is mostly the fixed cost of
+ * rasterising the layers (about 250 ms in software WebGL at 1000×700, whatever is drawn).
  * `units` counts the drawn nodes and edges.
  */
 export function chooseBudget(frameMs: number, units: number, current: number, max: number): number {
-  if (units < 200 || !Number.isFinite(frameMs) || frameMs <= 0) return Math.min(current, max);
+  if (units < MEASURABLE_UNITS || !Number.isFinite(frameMs) || frameMs <= 0) return Math.min(current, max);
   const perUnit = Math.max(frameMs - FIXED_FRAME_MS, 0.5) / units;
   const fits = Math.floor(TARGET_FRAME_MS / perUnit / 100) * 100;
   // A small view says little about a large one (sigma's cost is not linear in labels and overlaps): it may
