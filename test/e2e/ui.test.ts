@@ -362,6 +362,132 @@ describe('the web UI on a 100,000-node graph', () => {
   }, 400_000);
 });
 
+/** WCAG 2 contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(foreground: string, background: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map((c) => { const x = c / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [a, b] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
+  return (a! + 0.05) / (b! + 0.05);
+}
+
+describe('access', () => {
+  it('keeps keyboard focus across updates, / focuses search, the graph is walked by keyboard, the legend folds, works at 1024 px', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}`);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    // `/` from the page lands in the search box; the keyboard alone picks a suggestion and simulates.
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
+    await page.keyboard.type('parley ch');
+    await page.locator(`[data-test="suggestion"][data-id="${PARLEY}"]`).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-test="simulate"]').waitFor();
+    await page.locator('[data-test="simulate"]').focus();
+    await page.keyboard.press('Enter');
+    await waitForData(page, 'radiusCount');
+    // The panel was rebuilt; the focus stayed in the side panel instead of dropping to the page.
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('#side')))).toBe(true);
+    // A path opened by keyboard keeps the focus on its entry.
+    await page.locator('[data-test="crown-jewel"]').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('crown-jewel');
+
+    // The graph by keyboard: the source comes first, Enter opens it.
+    await page.locator('#graph').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await bodyData(page, 'graphCursor')).toBe(PARLEY);
+    expect(await page.locator('#graph-cursor').textContent()).toContain('Parley Chat');
+    await page.keyboard.press('ArrowRight');
+    const second = await bodyData(page, 'graphCursor');
+    expect(second).not.toBe(PARLEY);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('[data-test="details"]') !== null && new URL(location.href).searchParams.get('node') === id, second);
+
+    // At 1024 px: the As-of control, the graph and the panel are all on screen; the legend folds and stays folded.
+    for (const selector of ['#at', '#graph', '#panel', '#search']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(1024);
+      expect(box.width).toBeGreaterThan(0);
+    }
+    await page.locator('[data-test="legend-toggle"]').click();
+    expect(await page.locator('#legend-body').isHidden()).toBe(true);
+    expect(await page.locator('[data-test="legend-toggle"]').getAttribute('aria-expanded')).toBe('false');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await page.locator('#legend-body').isHidden()).toBe(true);
+    await screenshot(page, '16-keyboard-1024');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('meets WCAG AA contrast on level badges and score deltas, and tells levels apart by text as well as hue', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    const collect = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.level, .delta, .badge, .muted, button.link, .severity')].map((element) => {
+      let background = 'rgba(0, 0, 0, 0)';
+      for (let node: HTMLElement | null = element; node && /rgba\(0, 0, 0, 0\)|transparent/.test(background); node = node.parentElement) background = getComputedStyle(node).backgroundColor;
+      return { cls: element.className, text: element.textContent ?? '', color: getComputedStyle(element).color, background: /rgba\(0, 0, 0, 0\)/.test(background) ? 'rgb(255, 255, 255)' : background };
+    }));
+    const before = await waitForData(page, 'radiusCount');
+    const pairs = await collect();
+    expect(pairs.some((pair) => pair.cls.startsWith('level '))).toBe(true);
+    // Each level badge says its level in words, not only in colour.
+    for (const text of await page.locator('.level').allTextContents()) expect(['ADMIN', 'WRITE', 'READ']).toContain(text.trim().toUpperCase());
+    await page.locator('[data-test="open-plan"]').click();
+    await page.locator('[data-test="cut-toggle"]').first().check();
+    await waitForData(page, 'radiusCount', before);
+    pairs.push(...await collect());
+    await page.locator('[data-tab="radius"]').click();
+    await page.locator('[data-test="radius"] .delta').first().waitFor();
+    pairs.push(...await collect());
+    expect(pairs.some((pair) => pair.cls === 'delta')).toBe(true);
+    const failing = pairs.filter((pair) => contrast(pair.color, pair.background) < 4.5).map((pair) => `${pair.cls} "${pair.text.slice(0, 20)}" ${pair.color} on ${pair.background}: ${contrast(pair.color, pair.background).toFixed(2)}`);
+    expect([...new Set(failing)]).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('isolates right-to-left overrides and truncates very long names in the panel, the search and on the graph', async () => {
+    const batch = readNativeFiles([join(REPO_ROOT, 'test/fixtures/hostile')]);
+    const spoof = `Payroll export \u202Egpj.exe`;
+    const long = `Quarterly ${'very '.repeat(200)}long bucket name`;
+    batch[0]!.fragment.nodes.push(
+      { id: 'bidi:t:app:spoof', kind: 'App', name: spoof, platform: 'bidi', tenant: 't' } as never,
+      { id: 'bidi:t:resource:long', kind: 'Resource', name: long, platform: 'bidi', tenant: 't', tags: ['crown-jewel'] } as never,
+    );
+    batch[0]!.fragment.edges.push({ kind: 'CAN_READ', from: 'bidi:t:app:spoof', to: 'bidi:t:resource:long' } as never);
+    const graph = assembleGraph(batch).graph;
+    const server = await serve(graph, ui.dir);
+    try {
+      const { page, watch } = await openPage(browser, `${server.url}?sources=${encodeURIComponent('bidi:t:app:spoof')}&tab=radius`);
+      await waitForData(page, 'radiusCount');
+      await page.locator('#search').fill('Payroll');
+      const suggestion = page.locator('[data-test="suggestion"] bdi.name').first();
+      await suggestion.waitFor();
+      expect(await suggestion.textContent()).toBe('Payroll export gpj.exe');
+      await page.locator('#search').fill('');
+      const jewel = page.locator('[data-test="crown-jewel-name"] bdi.name');
+      expect((await jewel.textContent())!.length).toBeLessThanOrEqual(80);
+      expect(await jewel.getAttribute('title')).toBe(long);
+      const box = (await jewel.boundingBox())!;
+      const panel = (await page.locator('#panel').boundingBox())!;
+      expect(box.width).toBeLessThanOrEqual(panel.width);
+      // What the canvas draws: no bidi control, at most 60 characters.
+      const labels = await page.evaluate(() => document.body.dataset.labels ?? '');
+      expect(labels).toContain('Payroll export gpj.exe');
+      expect(labels).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      for (const label of labels.split('\n')) expect(label.length).toBeLessThanOrEqual(60);
+      await screenshot(page, '17-bidi-long-names');
+      expect(watch.errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('hostile names', () => {
   it('shows HTML and script payloads in names as text and runs none of them', async () => {
     const graph = assembleGraph(readNativeFiles([join(REPO_ROOT, 'test/fixtures/hostile')])).graph;

@@ -2,7 +2,7 @@
 // simulate compromise, the revocation plan and what-if toggles, exposure, filters, exports and the URL state.
 import './style.css';
 import { api, ApiError, reportUrl } from './api.ts';
-import { append, byId, clear, h } from './dom.ts';
+import { append, byId, clear, displayName, h, nameEl } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
 import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
@@ -29,6 +29,7 @@ let examinedPath: string[] = [];
 /** Most nodes drawn one by one, chosen from the measured frame time (kept per browser). */
 let drawBudget = DEFAULT_DRAW_BUDGET;
 let lastFrameMs: number | undefined;
+let legendOpen = (() => { try { return localStorage.getItem('blastmap:legend') !== 'closed'; } catch { return true; } })();
 const BUDGET_STORAGE = 'blastmap:draw-budget';
 /** Entries of the radius's `reached` list asked for when a map is drawn (the Details of those nodes say how they are reached). */
 const MAP_REACHED_LIMIT = 2000;
@@ -267,6 +268,8 @@ async function loadView(): Promise<void> {
   setTimeout(() => { measureFrame(); renderAggregationNote(); }, 0);
   body.dataset.renderMs = String(Math.round(performance.now() - started));
   body.dataset.viewNodes = String(graph.order);
+  // The labels the canvas draws, read back for tests on small views (hostile and bidi names).
+  body.dataset.labels = graph.order <= 500 ? graph.mapNodes((_key, attributes) => attributes.label).join('\n') : '';
   body.dataset.mapReached = map ? String(map.summary.reachedCount) : '';
   // When the map was drawn, in the page's clock (from navigation start): later work cannot delay this reading.
   body.dataset.mapDrawnAt = map ? String(Math.round(performance.now())) : '';
@@ -305,9 +308,28 @@ function applyHighlight() {
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
   // What the graph really shows as harvested (read back from sigma), so a test sees the drawing, not the intent.
   body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
+  applyLegend();
+}
+
+/** The legend, collapsible (kept per browser): at 1024 px it would otherwise cover the end of a path. */
+function applyLegend() {
+  const harvested = respondView()?.harvestedLive;
   const legendBox = byId('legend');
+  const hadFocus = legendBox.contains(document.activeElement);
   clear(legendBox);
-  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
+  const showingExposure = state.tab === 'exposure' && Boolean(exposure);
+  const toggle = h('button', { type: 'button', class: 'small legend-toggle', 'aria-expanded': legendOpen ? 'true' : 'false', 'aria-controls': 'legend-body', 'data-test': 'legend-toggle' }, legendOpen ? 'Legend ▾' : 'Legend ▸');
+  toggle.addEventListener('click', () => {
+    legendOpen = !legendOpen;
+    try { localStorage.setItem('blastmap:legend', legendOpen ? 'open' : 'closed'); } catch { /* kept for this page only */ }
+    applyLegend();
+    byId('legend').querySelector<HTMLButtonElement>('.legend-toggle')?.focus();
+  });
+  legendBox.append(toggle);
+  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure);
+  content.hidden = !legendOpen;
+  legendBox.append(content);
+  if (hadFocus) toggle.focus();
 }
 
 async function applyRings(animate: boolean) {
@@ -595,9 +617,28 @@ function renderTabs() {
   }
 }
 
+/** Where the keyboard focus is, as something that survives a re-render: the control's identity, else its position. */
+function focusKey(root: HTMLElement): { selector: string; index: number } | undefined {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !root.contains(active)) return undefined;
+  const attributes = ['data-test', 'data-node', 'data-tab', 'data-key', 'data-id'].filter((name) => active.hasAttribute(name));
+  const selector = `${active.tagName.toLowerCase()}${attributes.map((name) => `[${name}="${CSS.escape(active.getAttribute(name)!)}"]`).join('')}`;
+  const same = [...root.querySelectorAll<HTMLElement>(selector)];
+  return { selector, index: Math.max(0, same.indexOf(active)) };
+}
+
+function restoreFocus(root: HTMLElement, key: { selector: string; index: number } | undefined) {
+  if (!key) return;
+  const same = root.querySelectorAll<HTMLElement>(key.selector);
+  (same[Math.min(key.index, same.length - 1)] ?? root.querySelector<HTMLElement>('button, input, a[href]'))?.focus({ preventScroll: true });
+}
+
 function renderPanel() {
+  const side = byId('side');
+  const focused = focusKey(side);
   renderTabs();
   const panel = byId('panel');
+  const scroll = panel.scrollTop;
   clear(panel);
   const simulating = state.sources.length > 0;
   let content: HTMLElement;
@@ -619,6 +660,8 @@ function renderPanel() {
     content = h('p', { class: 'muted' }, 'Loading…');
   } else content = overviewPanel(meta, actions);
   panel.appendChild(content);
+  panel.scrollTop = scroll;
+  restoreFocus(side, focused);
   const report = byId<HTMLAnchorElement>('export-report');
   report.hidden = state.sources.length === 0;
   if (state.sources.length > 0) report.href = reportUrl(radiusRequest());
@@ -643,7 +686,7 @@ function setupSearch() {
     clear(list);
     results.forEach((result, i) => {
       const item = h('li', { role: 'option', 'aria-selected': i === active ? 'true' : 'false', 'data-test': 'suggestion', 'data-id': result.id },
-        h('span', { class: 'name' }, result.name), h('span', { class: 'muted' }, ` ${result.kind} · ${result.platform}`), h('div', { class: 'muted small id' }, result.id));
+        nameEl(result.name), h('span', { class: 'muted' }, ` ${result.kind} · ${result.platform}`), h('div', { class: 'muted small id' }, result.id));
       item.addEventListener('mousedown', (event) => { event.preventDefault(); choose(result); });
       list.appendChild(item);
     });
@@ -729,6 +772,69 @@ function setupFilters() {
   });
 }
 
+/** `/` focuses the search from anywhere but a text field; Escape in the graph returns to the page. */
+function setupShortcuts() {
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target as HTMLElement | null;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    event.preventDefault();
+    byId<HTMLInputElement>('search').focus();
+  });
+}
+
+/**
+ * The graph by keyboard: Tab reaches it; arrows step through what it draws (the emphasised nodes first,
+ * nearest hops first), Enter opens the node (or expands the cluster), + and − zoom, 0 fits. The node under
+ * the keyboard is framed, lit as selected and read out by a live region.
+ */
+function setupGraphKeyboard() {
+  const stage = byId('graph');
+  stage.tabIndex = 0;
+  stage.setAttribute('role', 'application');
+  stage.setAttribute('aria-label', 'Graph: arrow keys move between nodes, Enter opens one, + and − zoom, 0 fits');
+  stage.setAttribute('aria-describedby', 'graph-cursor');
+  let order: string[] = [];
+  let position = -1;
+  const ordered = (): string[] => {
+    if (!renderer) return [];
+    const graph = renderer.viewGraph;
+    const levels = mapView ? new Map(mapView.reached.map((entry) => [nodeKey(entry.id), entry.hops])) : new Map((radius?.reached ?? []).map((entry) => [nodeKey(entry.id), entry.hops]));
+    const sources = new Set(state.sources.map(nodeKey));
+    const rank = (key: string) => (sources.has(key) ? -1 : levels.get(key) ?? Number.MAX_SAFE_INTEGER);
+    return graph.nodes().sort((a, b) => rank(a) - rank(b) || graph.getNodeAttribute(a, 'label').localeCompare(graph.getNodeAttribute(b, 'label')));
+  };
+  const announce = (key: string) => {
+    const attributes = renderer!.viewGraph.getNodeAttributes(key);
+    const level = mapView?.reached.find((entry) => nodeKey(entry.id) === key)?.level ?? radius?.reached.find((entry) => nodeKey(entry.id) === key)?.level;
+    byId('graph-cursor').textContent = `${position + 1} of ${order.length}: ${displayName(attributes.label)}, ${attributes.cluster !== undefined ? 'cluster' : attributes.kind} on ${attributes.platform}${level ? `, reached at ${level}` : ''}${attributes.crownJewel ? ', crown jewel' : ''}`;
+    body.dataset.graphCursor = attributes.nodeId ?? attributes.cluster ?? '';
+  };
+  stage.addEventListener('keydown', (event) => {
+    if (!renderer) return;
+    if (event.key === 'ArrowRight' || event.key === 'ArrowDown' || event.key === 'ArrowLeft' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (position < 0 || order.length !== renderer.viewGraph.order) order = ordered();
+      if (order.length === 0) return;
+      const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : -1;
+      position = (position + step + order.length) % order.length;
+      const key = order[position]!;
+      const attributes = renderer.viewGraph.getNodeAttributes(key);
+      renderer.update({ selected: attributes.nodeId });
+      renderer.focusNode(key);
+      announce(key);
+    } else if (event.key === 'Enter' && position >= 0 && order[position] !== undefined && renderer.viewGraph.hasNode(order[position]!)) {
+      event.preventDefault();
+      const attributes = renderer.viewGraph.getNodeAttributes(order[position]!);
+      if (attributes.cluster !== undefined) void expandCluster(attributes.cluster);
+      else if (attributes.nodeId !== undefined) void selectNode(attributes.nodeId);
+    } else if (event.key === '+' || event.key === '=') renderer.zoom(1.5);
+    else if (event.key === '-') renderer.zoom(1 / 1.5);
+    else if (event.key === '0') renderer.resetCamera();
+  });
+  stage.addEventListener('blur', () => { position = -1; });
+}
+
 function setupHeader() {
   const at = byId<HTMLInputElement>('at');
   at.value = state.at ?? '';
@@ -783,6 +889,8 @@ async function start() {
     setupSearch();
     setupFilters();
     setupHeader();
+    setupShortcuts();
+    setupGraphKeyboard();
     renderPanel();
     // A radius drawn as a map is loaded once, by runRadius below.
     if (!drawsMap()) await loadView();

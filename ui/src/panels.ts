@@ -1,6 +1,6 @@
 // The side panel's contents, built from API answers with the text-only DOM helper: overview, node details,
 // blast radius, revocation plan and exposure. Callbacks carry the user's actions back to the app.
-import { h, shapeIcon } from './dom.ts';
+import { displayName, h, nameEl, shapeIcon } from './dom.ts';
 import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
 import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
 import { whoText, type RespondState } from './logic/respond.ts';
@@ -30,7 +30,7 @@ const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }
 const muted = (text: string) => h('span', { class: 'muted' }, text);
 
 function nodeLink(actions: PanelActions, node: { id: string; name: string; kind: string; platform: string }, color?: string): HTMLElement {
-  const button = h('button', { type: 'button', class: 'link', title: node.id, 'data-node': node.id }, shapeIcon(shapeOf(node.kind), color ?? '#64748b', 12), ` ${node.name}`);
+  const button = h('button', { type: 'button', class: 'link', title: node.id, 'data-node': node.id }, shapeIcon(shapeOf(node.kind), color ?? '#64748b', 12), ' ', nameEl(node.name));
   button.addEventListener('click', () => actions.selectNode(node.id));
   return button;
 }
@@ -39,10 +39,10 @@ function nodeLink(actions: PanelActions, node: { id: string; name: string; kind:
 export function pathView(path: readonly PathStepView[]): HTMLElement {
   const list = h('ol', { class: 'path' });
   if (path.length === 0) return list;
-  list.appendChild(h('li', { class: 'path-node' }, h('b', {}, path[0]!.from.name), ' ', muted(`${path[0]!.from.kind} · ${path[0]!.from.platform}`)));
+  list.appendChild(h('li', { class: 'path-node' }, h('b', {}, nameEl(path[0]!.from.name)), ' ', muted(`${path[0]!.from.kind} · ${path[0]!.from.platform}`)));
   for (const step of path) {
     list.appendChild(h('li', { class: 'path-step' }, `—${step.kind}${step.scopes?.length ? ` [${step.scopes.join(' ')}]` : ''}→`, step.reason ? h('div', { class: 'reason' }, step.reason) : null));
-    list.appendChild(h('li', { class: 'path-node' }, levelBadge(step.level), ' ', h('b', {}, step.to.name), ' ', muted(`${step.to.kind} · ${step.to.platform}`)));
+    list.appendChild(h('li', { class: 'path-node' }, levelBadge(step.level), ' ', h('b', {}, nameEl(step.to.name)), ' ', muted(`${step.to.kind} · ${step.to.platform}`)));
   }
   return list;
 }
@@ -173,7 +173,7 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
   const more = details.inCount + details.outCount - Math.min(40, details.neighbours.length);
 
   return h('section', { 'data-test': 'details' },
-    h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ` ${ref.name}`),
+    h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ' ', nameEl(ref.name)),
     h('p', { class: 'muted' }, `${ref.kind} on ${ref.platform}`,
       details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
       details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
@@ -293,7 +293,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   if (radius.crownJewels.length === 0) section.append(muted('None.'));
   const jewels = h('ul', { class: 'entries' });
   for (const entry of radius.crownJewels) {
-    jewels.appendChild(pathItem(`jewel:${entry.id}`, entry.path, [levelBadge(entry.level), ' ', h('b', { 'data-test': 'crown-jewel-name' }, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`)], 'crown-jewel'));
+    jewels.appendChild(pathItem(`jewel:${entry.id}`, entry.path, [levelBadge(entry.level), ' ', h('b', { 'data-test': 'crown-jewel-name' }, nameEl(entry.name)), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`)], 'crown-jewel'));
   }
   section.append(jewels);
 
@@ -305,8 +305,8 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
     const target = bridge.targets[0];
     const path = target ? target.path : bridge.approach;
     bridges.appendChild(pathItem(`bridge:${i}`, path, [
-      h('b', {}, `${bridge.bridge.from.platform} → ${bridge.bridge.to.platform}`), ' via ', bridge.bridge.to.name, ' ',
-      muted(`· ${plural(bridge.reachedCount, 'node')}, score ${formatScore(bridge.score)}${bridge.crownJewels > 0 ? `, ${plural(bridge.crownJewels, 'crown jewel')}` : ''}${target ? ` · e.g. ${target.name}` : ''}`),
+      h('b', {}, `${bridge.bridge.from.platform} → ${bridge.bridge.to.platform}`), ' via ', nameEl(bridge.bridge.to.name), ' ',
+      muted(`· ${plural(bridge.reachedCount, 'node')}, score ${formatScore(bridge.score)}${bridge.crownJewels > 0 ? `, ${plural(bridge.crownJewels, 'crown jewel')}` : ''}${target ? ` · e.g. ${displayName(target.name)}` : ''}`),
     ], 'lateral-path'));
   });
   section.append(bridges);
@@ -368,7 +368,7 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
   for (const entry of exposure.exposed) {
     const key = `exposed:${entry.id}`;
     const active = context.activePath === key;
-    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': 'exposed' }, levelBadge(entry.level), ' ', h('b', {}, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`));
+    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': 'exposed' }, levelBadge(entry.level), ' ', h('b', {}, nameEl(entry.name)), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`));
     button.addEventListener('click', () => actions.showPath(entry.path, key));
     const simulate = h('button', { type: 'button', class: 'small' }, 'simulate');
     simulate.addEventListener('click', () => actions.simulate([entry.id]));
@@ -382,11 +382,11 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
 }
 
 /** The legend: platforms by colour, kinds by shape, and the radius colours. */
-export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false): HTMLElement {
-  const box = h('div', {});
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false): HTMLElement {
+  const box = h('div', { id: 'legend-body' });
   if (radius) {
-    box.append(h('div', { class: 'legend-title' }, 'Radius'),
-      ...([['compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
+    box.append(h('div', { class: 'legend-title' }, exposure ? 'Exposure' : 'Radius'),
+      ...([[exposure ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
 );
     if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
   } else {
@@ -455,7 +455,7 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
       const dependents = step.impact.dependents.map((d) => `${d.name} (${d.relation})`).join(', ');
       list.appendChild(h('li', {}, h('label', { class: `cut${item.ticked ? ' applied' : ''}` }, box, h('span', {},
         h('b', { 'data-test': 'respond-title' }, step.title),
-        h('div', { class: 'muted small' }, `${step.target.kind} ${step.target.name} on ${step.target.platform}`),
+        h('div', { class: 'muted small' }, `${step.target.kind} ${displayName(step.target.name)} on ${step.target.platform}`),
         h('div', { class: 'small' }, `where: ${step.where}`),
         h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
         step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,

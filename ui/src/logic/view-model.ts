@@ -41,6 +41,13 @@ export interface ViewEdgeAttributes {
 export type ViewGraph = MultiDirectedGraph<ViewNodeAttributes, ViewEdgeAttributes>;
 
 export const nodeKey = (id: string): string => `n:${id}`;
+
+/** Bidi controls reorder what the canvas draws around them (a name could spoof another): removed; long names cut. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function canvasName(name: string, max = 60): string {
+  const clean = name.replace(BIDI_CONTROLS, '');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
 export const clusterKey = (key: string): string => `c:${key}`;
 
 export function buildViewGraph(view: GraphResponse, platformColor: (platform: string) => string, saved?: ReadonlyMap<string, Point>): ViewGraph {
@@ -54,7 +61,7 @@ export function buildViewGraph(view: GraphResponse, platformColor: (platform: st
   for (const node of view.nodes) {
     const key = nodeKey(node.id);
     graph.addNode(key, {
-      nodeId: node.id, label: node.label, kind: node.kind, platform: node.platform, crownJewel: node.crownJewel,
+      nodeId: node.id, label: canvasName(node.label), kind: node.kind, platform: node.platform, crownJewel: node.crownJewel,
       color: platformColor(node.platform), size: sizeOf(node.kind), type: shapeOf(node.kind), ...place(key),
     });
   }
