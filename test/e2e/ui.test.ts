@@ -188,6 +188,10 @@ describe('the web UI on the demo graph', () => {
     const bytes = readFileSync(pngPath);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(bytes.length).toBeGreaterThan(5_000);
+    // The image carries its context: a title band above the graph and a legend below (taller than the viewport).
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(700);
+    expect(await bodyData(page, 'exportTitle')).toContain('Exposure of');
+    expect(await bodyData(page, 'exportLines')).toContain(`As of ${AT}`);
 
     await page.goto(`${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
     await waitForData(page, 'radiusCount');

@@ -6,7 +6,8 @@ import { append, byId, clear, displayName, h, nameEl } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
 import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
-import { COLORS, platformColors } from './logic/palette.ts';
+import { COLORS, LEVEL_COLORS, platformColors } from './logic/palette.ts';
+import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
@@ -850,7 +851,19 @@ function setupHeader() {
   });
   byId('export-png').addEventListener('click', () => {
     if (!renderer) return;
-    renderer.exportPng().then((blob) => {
+    const about = exportContext({
+      sources: (radius?.sources ?? mapView?.summary.sources ?? []).map((s) => s.name),
+      target: state.tab === 'exposure' && exposure ? exposure.target.name : undefined,
+      at: state.at, now: new Date(), graph: { nodes: meta.nodeCount, edges: meta.edgeCount },
+      hiddenEdgeKinds: state.hiddenEdgeKinds, platforms: state.platforms, kinds: state.kinds, enforced: [],
+      mitigations: state.mitigations, aggregation: mapView ? aggregationNote(mapView, lastFrameMs) : undefined, url: location.href,
+    });
+    const legendRows: (readonly [string, string])[] = state.sources.length > 0 || exposure
+      ? [[state.tab === 'exposure' ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]]
+      : meta.platforms.slice(0, 12).map((p) => [p.name, platformColor(p.name)] as const);
+    body.dataset.exportTitle = about.title;
+    body.dataset.exportLines = about.lines.join('\n');
+    renderer.exportPng({ ...about, legend: legendRows }).then((blob) => {
       const link = h('a', { download: 'blastmap-view.png' });
       link.href = URL.createObjectURL(blob);
       document.body.appendChild(link);

@@ -190,20 +190,44 @@ export class GraphRenderer {
   }
 
   /** The current view as a PNG on a white background: the layers are drawn right after a synchronous render. */
-  exportPng(): Promise<Blob> {
+  exportPng(about?: { title: string; lines: readonly string[]; legend: readonly (readonly [string, string])[] }): Promise<Blob> {
     this.sigma.refresh();
     const layers = this.sigma.getCanvases();
     const base = layers.nodes ?? Object.values(layers)[0];
     if (!base) return Promise.reject(new Error('nothing drawn yet'));
+    const scale = base.width / Math.max(1, base.clientWidth || base.width);
+    const lineHeight = 16 * scale;
+    // A band above the graph says what the image is (title, date, source, filters, what-ifs); the legend sits below.
+    const header = about ? Math.round((28 + about.lines.length * 16 + 6) * scale) : 0;
+    const footer = about && about.legend.length > 0 ? Math.round(24 * scale) : 0;
     const out = document.createElement('canvas');
     out.width = base.width;
-    out.height = base.height;
+    out.height = base.height + header + footer;
     const context = out.getContext('2d')!;
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, out.width, out.height);
     for (const name of ['edges', 'edgeLabels', 'nodes', 'labels', 'hovers', 'hoverNodes']) {
       const layer = layers[name];
-      if (layer) context.drawImage(layer, 0, 0, out.width, out.height);
+      if (layer) context.drawImage(layer, 0, header, base.width, base.height);
+    }
+    if (about) {
+      context.fillStyle = '#111827';
+      context.font = `600 ${16 * scale}px system-ui, sans-serif`;
+      context.fillText(about.title, 8 * scale, 20 * scale, out.width - 16 * scale);
+      context.font = `${12 * scale}px system-ui, sans-serif`;
+      context.fillStyle = '#374151';
+      about.lines.forEach((line, i) => context.fillText(line, 8 * scale, 20 * scale + (i + 1) * lineHeight, out.width - 16 * scale));
+      context.strokeStyle = '#e5e7eb';
+      context.beginPath(); context.moveTo(0, header - 1); context.lineTo(out.width, header - 1); context.stroke();
+      let x = 8 * scale;
+      const y = header + base.height + 16 * scale;
+      for (const [label, color] of about.legend) {
+        context.fillStyle = color;
+        context.beginPath(); context.arc(x + 5 * scale, y - 4 * scale, 5 * scale, 0, 2 * Math.PI); context.fill();
+        context.fillStyle = '#1f2937';
+        context.fillText(label, x + 14 * scale, y);
+        x += context.measureText(label).width + 30 * scale;
+      }
     }
     return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG export failed'))), 'image/png'));
   }
