@@ -17,7 +17,9 @@ import { compileMitigations } from '../../engine/analysis/mitigations.ts';
 import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
 import { redactStrings, redactText } from '../../engine/secrets.ts';
 import { withoutControls } from '../../engine/format/validate.ts';
-import { renderRadiusHtml } from '../../engine/report/html.ts';
+import { htmlDocument, radiusSection } from '../../engine/report/html.ts';
+import { whatIf } from '../../engine/analysis/whatif.ts';
+import { reportContextHtml, reportTitle } from './report-context.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { graphView, radiusMap } from './aggregate.ts';
 import { searchNodes } from './search.ts';
@@ -230,8 +232,25 @@ export function createApp(options: AppOptions): Hono {
       mitigations = parseRequest(mitigationSchema.max(500), parsed) as Mitigation[];
     }
     const options = reachOptionsOf(request);
-    if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
-    const html = renderRadiusHtml(describeRadius(reach(graph, resolveSources(graph, request.sources), options), options));
+    const sources = resolveSources(graph, request.sources);
+    const compiled = mitigations.length > 0 ? compileMitigations(graph, mitigations) : undefined;
+    let real: { score: number; reached: number } | undefined;
+    if (compiled) {
+      const diff = whatIf(graph, sources, compiled, reachOptionsOf(request));
+      real = { score: diff.scoreBefore, reached: diff.before.reachedCount };
+      options.overlay = compiled.overlay;
+    }
+    const radius = describeRadius(reach(graph, sources, options), options);
+    // The report says what it is: a what-if says so, with the filters, controls and cuts behind the numbers.
+    const context = reportContextHtml({
+      sources: radius.sources.map((s) => s.name), graph: { nodes: graph.nodeCount, edges: graph.edgeCount }, at: radius.at, made: new Date(),
+      maxDepth: request.maxDepth, edgeKinds: request.edgeKinds, excludeEdgeKinds: request.excludeEdgeKinds, enforce: request.enforce, mitigations, real,
+      nameOf: (id) => { const v = graph.indexOf.get(id); return v === undefined ? undefined : graph.nodes[v]!.name; },
+    });
+    const section = radiusSection(radius);
+    const headingEnd = section.indexOf('</h1>') + '</h1>'.length;
+    const whatIfNote = mitigations.length > 0 ? '<h1>What-if</h1>\n' : '';
+    const html = htmlDocument(reportTitle({ sources: radius.sources.map((s) => s.name), mitigations }), `${whatIfNote}${section.slice(0, headingEnd)}\n${context}\n${section.slice(headingEnd)}`);
     c.header('Content-Disposition', 'attachment; filename="blastmap-report.html"');
     c.header('Cache-Control', 'no-store');
     return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8' });
