@@ -447,6 +447,11 @@ describe('access', () => {
     await page.locator('[data-test="radius"] .delta').first().waitFor();
     pairs.push(...await collect());
     expect(pairs.some((pair) => pair.cls === 'delta')).toBe(true);
+    // The applied what-if reads by the node's name, not its raw id.
+    const firstCut = revocationPlan(demo, [demo.indexOf.get(PARLEY)!], { at: AT, steps: 1 }).steps[0]!.cut;
+    const applied = await page.locator('ul.mitigations li').first().textContent();
+    expect(applied).toContain(firstCut.name);
+    expect(applied).not.toContain(firstCut.id);
     const failing = pairs.filter((pair) => contrast(pair.color, pair.background) < 4.5).map((pair) => `${pair.cls} "${pair.text.slice(0, 20)}" ${pair.color} on ${pair.background}: ${contrast(pair.color, pair.background).toFixed(2)}`);
     expect([...new Set(failing)]).toEqual([]);
     expect(watch.errors).toEqual([]);

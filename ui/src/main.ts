@@ -5,6 +5,7 @@ import { api, ApiError, reportUrl } from './api.ts';
 import { append, byId, clear, displayName, h, nameEl } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
+import { mitigationLabel } from './logic/format.ts';
 import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
 import { COLORS, LEVEL_COLORS, platformColors } from './logic/palette.ts';
 import { exportContext } from './logic/export-context.ts';
@@ -30,6 +31,10 @@ let examinedPath: string[] = [];
 /** Most nodes drawn one by one, chosen from the measured frame time (kept per browser). */
 let drawBudget = DEFAULT_DRAW_BUDGET;
 let lastFrameMs: number | undefined;
+/** Node names by id from every answer seen: what-ifs are listed by name (cut nodes leave the radius). */
+const knownNames = new Map<string, string>();
+const learn = (refs: Iterable<{ id: string; name: string }>) => { for (const ref of refs) knownNames.set(ref.id, ref.name); };
+const nameOf = (id: string) => knownNames.get(id);
 let legendOpen = (() => { try { return localStorage.getItem('blastmap:legend') !== 'closed'; } catch { return true; } })();
 const BUDGET_STORAGE = 'blastmap:draw-budget';
 /** Entries of the radius's `reached` list asked for when a map is drawn (the Details of those nodes say how they are reached). */
@@ -391,6 +396,8 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
     const result = await api.radius(mapped ? { ...radiusRequest(), reachedLimit: MAP_REACHED_LIMIT } : radiusRequest(), abort.signal);
     if (abort.signal.aborted) return;
     radius = result;
+    learn(result.sources);
+    learn(result.reached);
     if (!mapped && (viewAggregated || options.reloadView)) await loadView();
     const started = performance.now();
     applyHighlight();
@@ -412,6 +419,7 @@ async function runPlan() {
   if (plan && planKey === key) return;
   await task(async () => {
     plan = await api.plan(request);
+    for (const step of plan.steps) for (const cut of [step.cut, ...step.alternatives]) knownNames.set(cut.id, cut.name);
     planKey = key;
     body.dataset.planSteps = String(plan.steps.length);
     renderPanel();
@@ -454,6 +462,7 @@ async function selectNode(id: string, options: { focus?: boolean } = {}) {
   if (renderer && !renderer.viewGraph.hasNode(nodeKey(id))) showStatus('This node is not drawn in the current view (aggregated or filtered out).');
   await task(async () => {
     details = await api.node(id, state.at);
+    learn([details.ref]);
     renderPanel();
   });
 }
@@ -647,7 +656,7 @@ function renderPanel() {
     const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
     content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry }, actions);
   } else if (state.tab === 'radius' && radius) {
-    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor }, actions);
+    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf }, actions);
     if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
   } else if (state.tab === 'radius' && mapView) {
     content = h('div', { 'data-test': 'radius-pending' }, summarySection(mapView.summary, platformColor, actions), h('p', { class: 'muted' }, 'Loading the scores, paths and lateral movement of the whole radius…'));
@@ -856,7 +865,7 @@ function setupHeader() {
       target: state.tab === 'exposure' && exposure ? exposure.target.name : undefined,
       at: state.at, now: new Date(), graph: { nodes: meta.nodeCount, edges: meta.edgeCount },
       hiddenEdgeKinds: state.hiddenEdgeKinds, platforms: state.platforms, kinds: state.kinds, enforced: [],
-      mitigations: state.mitigations, aggregation: mapView ? aggregationNote(mapView, lastFrameMs) : undefined, url: location.href,
+      mitigations: state.mitigations.map((item) => (item.description || !('revoke' in item || 'disable' in item) ? item : { ...item, description: mitigationLabel(item, nameOf) })), aggregation: mapView ? aggregationNote(mapView, lastFrameMs) : undefined, url: location.href,
     });
     const legendRows: (readonly [string, string])[] = state.sources.length > 0 || exposure
       ? [[state.tab === 'exposure' ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]]

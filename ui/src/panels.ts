@@ -201,6 +201,8 @@ export interface RadiusContext {
   activePath: string | undefined;
   reportHref: string;
   platformColor: (platform: string) => string;
+  /** Names of nodes the UI has seen, so a mitigation reads by name rather than by raw id. */
+  nameOf?: (id: string) => string | undefined;
 }
 
 /**
@@ -254,7 +256,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
     context.mitigations.forEach((item) => {
       const remove = h('button', { type: 'button', class: 'small', title: 'remove this mitigation' }, 'undo');
       remove.addEventListener('click', () => actions.toggleMitigations([item]));
-      list.appendChild(h('li', {}, mitigationLabel(item), ' ', remove));
+      list.appendChild(h('li', { title: JSON.stringify(item) }, mitigationLabel(item, context.nameOf), ' ', remove));
     });
     section.append(h('h3', {}, `What-if: ${plural(context.mitigations.length, 'mitigation')} applied`), list);
     if (change && change.removed.length > 0) section.append(h('p', { class: 'cut-note' }, `${plural(change.removed.length, 'node')} no longer reached (green on the graph).`));

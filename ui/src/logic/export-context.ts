@@ -37,7 +37,7 @@ export function exportContext(inputs: ExportInputs): ExportContext {
       inputs.kinds.length > 0 ? `kinds ${inputs.kinds.join(', ')}` : '',
     ].filter(Boolean).join('; ') || 'none'} · enforced controls: ${inputs.enforced.length > 0 ? inputs.enforced.join(', ') : 'none'}`,
   ];
-  if (whatIf) lines.push(`What-if (not the real radius): ${inputs.mitigations.map(mitigationLabel).join('; ')}`);
+  if (whatIf) lines.push(`What-if (not the real radius): ${inputs.mitigations.map((item) => mitigationLabel(item)).join('; ')}`);
   if (inputs.aggregation) lines.push(inputs.aggregation);
   return { title, lines };
 }
