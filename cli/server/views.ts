@@ -2,7 +2,7 @@
 // schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
 import {
   LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
-  type RadiusRequest, type RadiusResponse, type RespondRequest, type WhatIfRequest,
+  type RadiusRequest, type RadiusResponse, type RespondRequest, type RouteRequest, type RouteResponse, type WhatIfRequest,
 } from '../../engine/api/schemas.ts';
 import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
 import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
@@ -10,11 +10,11 @@ import { compileMitigations, type Mitigation } from '../../engine/analysis/mitig
 import { lateralPaths } from '../../engine/analysis/paths.ts';
 import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
 import { respondPlan, type ResponsePlan } from '../../engine/analysis/respond.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
-import { reach, toInstant, type ReachOptions } from '../../engine/analysis/reach.ts';
+import { hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from '../../engine/analysis/reach.ts';
 import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
-import { effectiveSensitivity } from '../../engine/schema/index.ts';
+import { effectiveSensitivity, levelName } from '../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 
@@ -217,5 +217,25 @@ function neighbour(graph: CompactGraph, e: number, direction: 'in' | 'out', othe
     direction,
     node: nodeRef(graph, other),
     ...(scopes ? { scopes } : {}),
+  };
+}
+
+/** A→B: the witness path of `to` in the radius of `from` alone (the fewest hops at the best level), or none. */
+export function routeResponse(graph: CompactGraph, request: RouteRequest): RouteResponse {
+  const from = resolveNode(graph, request.from);
+  const to = resolveNode(graph, request.to);
+  const options = reachOptionsOf(request);
+  const mitigations = (request.mitigations ?? []) as Mitigation[];
+  if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
+  const result = reach(graph, [from], options);
+  const code = result.level[to]!;
+  const reached = code > 0 && from !== to;
+  return {
+    from: nodeRef(graph, from),
+    to: nodeRef(graph, to),
+    at: new Date(result.at).toISOString(),
+    level: reached ? levelName(code) : null,
+    hops: reached ? hopsAtLeast(result, to, code) : null,
+    path: reached ? witnessPath(result, to, code).map((step) => stepView(graph, step)) : [],
   };
 }

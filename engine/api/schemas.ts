@@ -255,6 +255,25 @@ export const mapResponseSchema = graphResponseSchema.extend({
 });
 export type MapResponse = z.infer<typeof mapResponseSchema>;
 
+/** `POST /api/route`: the path an attacker holding `from` takes to `to`, if any (A→B pathfinding). */
+export const routeRequestSchema = analysisOptionsSchema.extend({
+  from: reference,
+  to: reference,
+  mitigations: mitigationsField.optional(),
+});
+export type RouteRequest = z.infer<typeof routeRequestSchema>;
+
+export const routeResponseSchema = z.object({
+  from: nodeRefSchema,
+  to: nodeRefSchema,
+  at: z.string(),
+  /** The level obtained on `to`, null when `from` does not reach it. */
+  level: levelSchema.nullable(),
+  hops: z.number().int().nullable(),
+  path: z.array(pathStepSchema),
+});
+export type RouteResponse = z.infer<typeof routeResponseSchema>;
+
 export const searchResultSchema = nodeRefSchema.extend({ match: z.enum(['name', 'id', 'kind', 'platform']) });
 export const searchResponseSchema = z.object({ query: z.string(), results: z.array(searchResultSchema) });
 export type SearchResult = z.infer<typeof searchResultSchema>;

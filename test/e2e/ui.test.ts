@@ -164,6 +164,15 @@ describe('the web UI on the demo graph', () => {
     expect(await waitForData(second.page, 'radiusCount')).toBe(after);
     await second.page.context().close();
 
+    // Back undoes the cut and Forward redoes it, inside the app.
+    await page.evaluate(() => history.back());
+    expect(await waitForData(page, 'radiusCount', after)).toBe(before);
+    expect(new URL(page.url()).searchParams.get('m')).toBeNull();
+    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(false);
+    await page.evaluate(() => history.forward());
+    expect(await waitForData(page, 'radiusCount', before)).toBe(after);
+    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(true);
+
     // Unticking restores the full radius.
     await toggle.uncheck();
     expect(await waitForData(page, 'radiusCount', after)).toBe(before);
@@ -199,6 +208,25 @@ describe('the web UI on the demo graph', () => {
     await page.locator('[data-test="report"]').click();
     const html = readFileSync(await (await reportDownload).path(), 'utf8');
     expect(html).toContain('Blast radius: Parley Chat');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('analyst tools', () => {
+  it('finds the path from A to B and lights it on the graph', async () => {
+    const target = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&node=${encodeURIComponent(PARLEY)}`);
+    // A is chosen in its Details; B is opened through search.
+    await page.locator('[data-test="route-from"]').click();
+    await page.locator('#search').fill('corvid-prod-customer-data');
+    await page.locator(`[data-test="suggestion"][data-id="${target}"]`).click();
+    await page.locator('[data-test="route-to"]').click();
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('route:') && document.body.dataset.busy === '0');
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT }).reached.find((entry) => entry.id === target)!;
+    expect(await bodyData(page, 'routeHops')).toBe(String(expected.hops));
+    expect(await page.locator('[data-test="route"] ol.path .path-node').count()).toBe(expected.path.length + 1);
+    await screenshot(page, '18-route');
     expect(watch.errors).toEqual([]);
     await page.context().close();
   });

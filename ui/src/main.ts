@@ -12,7 +12,7 @@ import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import type { RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
 import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
@@ -47,6 +47,9 @@ let respondKey = '';
 let exposure: ExposureResponse | undefined;
 let details: NodeDetailsResponse | undefined;
 let activePath: string | undefined;
+/** A→B pathfinding: the chosen start, and the last route found. */
+let routeFrom: { id: string; name: string } | undefined;
+let route: RouteResponse | undefined;
 /** Force-directed positions, kept while hop rings are shown. */
 let forcePositions = new Map<string, Point>();
 let layoutWorker: Worker | undefined;
@@ -89,6 +92,25 @@ async function task<T>(work: () => Promise<T>): Promise<T | undefined> {
 function syncUrl() {
   const query = encodeState(state);
   history.replaceState(null, '', `${location.pathname}${query}`);
+}
+
+/** A what-if change is a history entry: Back undoes it, Forward redoes it (see setupHistory). */
+function pushUrl() {
+  const query = encodeState(state);
+  if (`${location.pathname}${query}` !== `${location.pathname}${location.search}`) history.pushState({ blastmap: true }, '', `${location.pathname}${query}`);
+}
+
+/** Back and Forward restore the what-ifs (and step marks) of that history entry and recompute the radius. */
+function setupHistory() {
+  window.addEventListener('popstate', () => {
+    const restored = decodeState(location.search);
+    if (JSON.stringify(restored.sources) !== JSON.stringify(state.sources)) { location.reload(); return; }
+    state.mitigations = restored.mitigations;
+    state.done = restored.done;
+    applyHighlight();
+    renderPanel();
+    void runRadius();
+  });
 }
 
 // ------------------------------------------------------------------------------------------ analysis args
@@ -499,7 +521,7 @@ const actions: PanelActions = {
   },
   toggleMitigations: (items: Mitigation[]) => {
     state.mitigations = toggleMitigations(state.mitigations, items);
-    syncUrl();
+    pushUrl();
     void runRadius();
   },
   showPath: (path: PathStepView[], key: string) => {
@@ -570,10 +592,28 @@ const actions: PanelActions = {
     const next = toggleStep(respondPlan, key, state.mitigations, state.done);
     state.mitigations = next.mitigations;
     state.done = next.done;
-    syncUrl();
+    pushUrl();
     applyHighlight();
     renderPanel();
     void runRadius();
+  },
+  setRouteFrom: (node) => {
+    routeFrom = node;
+    route = undefined;
+    showStatus(`Path start (A): ${displayName(node.name)}. Open the destination and press "Path from A to here".`);
+    renderPanel();
+  },
+  findRoute: (to) => {
+    if (!routeFrom) return;
+    const from = routeFrom.id;
+    void task(async () => {
+      route = await api.route({ from, to, ...analysisOptions(), ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) });
+      learn([route.from, route.to]);
+      body.dataset.routeHops = route.hops === null ? 'none' : String(route.hops);
+      showStatus('');
+      renderPanel();
+      if (route.path.length > 0) actions.showPath(route.path, `route:${route.from.id}>${route.to.id}`);
+    });
   },
   setWindow: (since, at) => {
     state.since = since;
@@ -654,7 +694,7 @@ function renderPanel() {
   let content: HTMLElement;
   if (state.tab === 'details' && details) {
     const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
-    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry }, actions);
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath }, actions);
   } else if (state.tab === 'radius' && radius) {
     content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf }, actions);
     if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
@@ -912,6 +952,7 @@ async function start() {
     setupFilters();
     setupHeader();
     setupShortcuts();
+    setupHistory();
     setupGraphKeyboard();
     renderPanel();
     // A radius drawn as a map is loaded once, by runRadius below.

@@ -7,7 +7,7 @@ import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
   CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
-  RespondResponse,
+  RespondResponse, RouteResponse,
 } from './logic/wire.ts';
 
 export interface PanelActions {
@@ -24,6 +24,8 @@ export interface PanelActions {
   openRespond: () => void;
   toggleStep: (key: string) => void;
   setWindow: (since: string | undefined, at: string | undefined) => void;
+  setRouteFrom: (node: { id: string; name: string }) => void;
+  findRoute: (to: string) => void;
 }
 
 const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }, LEVEL_LABEL[level]);
@@ -85,6 +87,21 @@ export interface DetailsContext {
   platformColor: (p: string) => string;
   /** The node's entry in the simulated radius, when it is reached. */
   reached?: RadiusEntryView | undefined;
+  /** A→B: the chosen start, and the route found from it to this node. */
+  routeFrom?: { id: string; name: string } | undefined;
+  route?: RouteResponse | undefined;
+  activePath?: string | undefined;
+}
+
+/** A→B: the path from the chosen start to this node, or why there is none; click to light it on the graph. */
+function routeSection(route: RouteResponse, activePath: string | undefined, actions: PanelActions): HTMLElement {
+  const key = `route:${route.from.id}>${route.to.id}`;
+  if (route.level === null) {
+    return h('section', { class: 'route', 'data-test': 'route' }, h('h3', {}, 'Path from ', nameEl(route.from.name)), h('p', { class: 'muted', 'data-test': 'route-none' }, `${displayName(route.from.name)} does not reach this node as of ${route.at.slice(0, 10)}.`));
+  }
+  const show = h('button', { type: 'button', class: `entry${activePath === key ? ' active' : ''}`, 'data-test': 'route-show' }, levelBadge(route.level), ` ${plural(route.hops ?? 0, 'hop')} from `, nameEl(route.from.name), activePath === key ? ' (lit on the graph)' : ' (click to light it on the graph)');
+  show.addEventListener('click', () => actions.showPath(route.path, key));
+  return h('section', { class: 'route', 'data-test': 'route' }, h('h3', {}, 'Path from ', nameEl(route.from.name)), show, pathView(route.path));
 }
 
 /** Where the node stands in the simulated radius: its level, hops and the unenforced controls its path relies on. */
@@ -110,6 +127,14 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
     const add = h('button', { type: 'button' }, 'Add as a source');
     add.addEventListener('click', () => actions.addSource(ref.id));
     buttons.appendChild(add);
+  }
+  const from = h('button', { type: 'button', 'data-test': 'route-from', title: 'A→B: choose this node as the start, then open the destination' }, context.routeFrom?.id === ref.id ? 'Path start (A) ✓' : 'Path from here (A)…');
+  from.addEventListener('click', () => actions.setRouteFrom({ id: ref.id, name: ref.name }));
+  buttons.appendChild(from);
+  if (context.routeFrom && context.routeFrom.id !== ref.id) {
+    const to = h('button', { type: 'button', 'data-test': 'route-to' }, 'Path from A to here');
+    to.addEventListener('click', () => actions.findRoute(ref.id));
+    buttons.appendChild(to);
   }
   const exposure = h('button', { type: 'button', 'data-test': 'exposure' }, 'Who can reach this?');
   exposure.addEventListener('click', () => actions.exposure(ref.id));
@@ -178,6 +203,7 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
       details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
       details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
     buttons,
+    context.route && context.route.to.id === ref.id ? routeSection(context.route, context.activePath, actions) : null,
     context.reached ? reachedNote(context.reached) : null,
     dates.childElementCount > 0 ? h('h3', {}, 'Credential dates') : null,
     dates.childElementCount > 0 ? dates : null,
