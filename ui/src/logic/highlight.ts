@@ -90,7 +90,9 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
     } else if (id !== undefined && emphasis.via.has(id)) {
       Object.assign(style, { color: COLORS.via, zIndex: 2 });
     } else if (id !== undefined && emphasis.cut.has(id)) {
-      Object.assign(style, { color: COLORS.cut, zIndex: 1, hidden: state.focusOnly === true && !onPath });
+      // A crown jewel a what-if cuts off stays as prominent (star, size, label), now in the cut colour.
+      Object.assign(style, { color: COLORS.cut, zIndex: data.crownJewel ? 3 : 1, hidden: state.focusOnly === true && !onPath },
+        data.crownJewel ? { size: data.size * 2 + 3, forceLabel: true } : {});
     } else {
       Object.assign(style, { color: COLORS.dimNode, size: data.size * 0.8, label: null, zIndex: 0, hidden: state.focusOnly === true });
     }
