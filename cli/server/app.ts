@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
   mapRequestSchema, mapResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
-  respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
+  edgeDetailsResponseSchema, respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
 import { mitigationSchema, type Mitigation } from '../../engine/analysis/mitigations.ts';
@@ -25,7 +25,7 @@ import { graphView, radiusMap } from './aggregate.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
-import { exposureResponse, metaResponse, routeResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
+import { edgeDetailsResponse, exposureResponse, metaResponse, routeResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
 /** Largest request body accepted: analysis requests are small; mitigation lists stay well under this. */
@@ -215,6 +215,10 @@ export function createApp(options: AppOptions): Hono {
   })))));
   app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)))));
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
+  app.get('/api/edge', (c) => {
+    const request = parseRequest(z.strictObject({ source: z.string().min(1).max(2048), id: z.string().min(1).max(8192) }), defined({ source: c.req.query('source'), id: c.req.query('id') }));
+    return send(c, edgeDetailsResponseSchema, edgeDetailsResponse(graph, request.source, request.id));
+  });
   app.post('/api/route', async (c) => send(c, routeResponseSchema, routeResponse(graph, parseRequest(routeRequestSchema, await jsonBody(c)))));
   app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
 

@@ -2,7 +2,7 @@
 // schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
 import {
   LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
-  type RadiusRequest, type RadiusResponse, type RespondRequest, type RouteRequest, type RouteResponse, type WhatIfRequest,
+  type RadiusRequest, type RadiusResponse, type RespondRequest, type RouteRequest, type RouteResponse, type WhatIfRequest, type EdgeDetailsResponse,
 } from '../../engine/api/schemas.ts';
 import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
 import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
@@ -17,6 +17,7 @@ import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
 import { effectiveSensitivity, levelName } from '../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
+import { BlastmapError } from '../../engine/errors.ts';
 
 /** Lateral bridges and targets per bridge a radius answer lists (the counts stay exact). */
 const BRIDGES = 20;
@@ -238,4 +239,21 @@ export function routeResponse(graph: CompactGraph, request: RouteRequest): Route
     hops: reached ? hopsAtLeast(result, to, code) : null,
     path: reached ? witnessPath(result, to, code).map((step) => stepView(graph, step)) : [],
   };
+}
+
+/** One edge, found among the out-edges of its source by its engine id (what view edges and paths carry). */
+export function edgeDetailsResponse(graph: CompactGraph, sourceReference: string, edgeId: string): EdgeDetailsResponse {
+  const from = resolveNode(graph, sourceReference);
+  for (let e = graph.fwdOffsets[from]!, end = graph.fwdOffsets[from + 1]!; e < end; e++) {
+    if (edgeIdAt(graph, e) !== edgeId) continue;
+    const code = graph.edgeKind[e]!;
+    const attrs = graph.edgeAttrs[e];
+    return {
+      edgeId, kind: graph.edgeKindNames[code]!, traversable: graph.kindTraversable[code] === 1,
+      from: nodeRef(graph, from), to: nodeRef(graph, graph.edgeDst[e]!),
+      ...(attrs?.scopes ? { scopes: attrs.scopes } : {}), ...(attrs?.reason ? { reason: attrs.reason } : {}), ...(attrs?.grant ? { grant: attrs.grant } : {}),
+      ...(attrs?.conditions ? { conditions: attrs.conditions } : {}), ...(attrs?.derivedFrom ? { derivedFrom: attrs.derivedFrom } : {}),
+    };
+  }
+  throw new BlastmapError('UNKNOWN_NODE', `no edge ${edgeId} leaves ${graph.nodes[from]!.id}`);
 }

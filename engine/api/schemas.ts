@@ -274,6 +274,21 @@ export const routeResponseSchema = z.object({
 });
 export type RouteResponse = z.infer<typeof routeResponseSchema>;
 
+/** `GET /api/edge?source=&id=`: one edge of the graph with what it carries (kind, scopes, reason, conditions). */
+export const edgeDetailsResponseSchema = z.object({
+  edgeId: z.string(),
+  kind: z.string(),
+  traversable: z.boolean(),
+  from: nodeRefSchema,
+  to: nodeRefSchema,
+  scopes: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+  grant: z.string().optional(),
+  conditions: z.array(z.string()).optional(),
+  derivedFrom: z.string().optional(),
+});
+export type EdgeDetailsResponse = z.infer<typeof edgeDetailsResponseSchema>;
+
 export const searchResultSchema = nodeRefSchema.extend({ match: z.enum(['name', 'id', 'kind', 'platform']) });
 export const searchResponseSchema = z.object({ query: z.string(), results: z.array(searchResultSchema) });
 export type SearchResult = z.infer<typeof searchResultSchema>;

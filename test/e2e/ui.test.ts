@@ -232,6 +232,31 @@ describe('analyst tools', () => {
   });
 });
 
+describe('edges', () => {
+  it('hovering an edge names its kind and ends; clicking it shows its scopes, reason and conditions', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    await waitForData(page, 'radiusCount');
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT });
+    const step = expected.crownJewels.flatMap((entry) => entry.path).find((s) => s.scopes && s.scopes.length > 0)!;
+    expect(step).toBeDefined();
+    await page.locator('#zoom-reset').click();
+    await page.waitForTimeout(500);
+    const point = await page.evaluate((id) => (window as unknown as { blastmapProbe: { edgeMidpoint: (id: string) => { x: number; y: number } | undefined } }).blastmapProbe.edgeMidpoint(id), step.edgeId);
+    expect(point).toBeDefined();
+    await page.mouse.move(point!.x, point!.y);
+    await page.locator('#edge-card [data-test="edge-kind"]').waitFor();
+    expect(await page.locator('#edge-card [data-test="edge-kind"]').textContent()).toBe(step.kind);
+    await page.mouse.click(point!.x, point!.y);
+    await page.waitForFunction((id) => document.body.dataset.edgeCard === id, step.edgeId);
+    const card = await page.locator('[data-test="edge-details"]').textContent();
+    for (const scope of step.scopes!) expect(card).toContain(scope);
+    if (step.reason) expect(card).toContain(step.reason);
+    await screenshot(page, '19-edge');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('the Respond view', () => {
   /** Waits until the live radius shows `reached` nodes and the page is idle. */
   const waitForReached = (page: Page, reached: number) =>

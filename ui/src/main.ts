@@ -11,8 +11,8 @@ import { COLORS, LEVEL_COLORS, platformColors } from './logic/palette.ts';
 import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
-import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import { buildViewGraph, nodeKey, type ViewEdgeAttributes, type ViewGraph } from './logic/view-model.ts';
+import type { EdgeDetailsResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
 import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
@@ -264,7 +264,19 @@ async function loadView(): Promise<void> {
         if (attributes.cluster !== undefined) void expandCluster(attributes.cluster);
         else if (attributes.nodeId !== undefined) void selectNode(attributes.nodeId);
       },
+      hoverEdge: (_key, attributes) => { if (!edgeCardPinned) showEdgeCard(attributes, undefined); },
+      clickEdge: (_key, attributes) => {
+        edgeCardPinned = true;
+        showEdgeCard(attributes, undefined);
+        if (attributes.edgeId === undefined || attributes.sourceId === undefined) return;
+        void task(async () => {
+          const edge = await api.edge(attributes.sourceId!, attributes.edgeId!);
+          showEdgeCard(attributes, edge);
+        });
+      },
       clickStage: () => {
+        edgeCardPinned = false;
+        showEdgeCard(undefined, undefined);
         if (activePath !== undefined) {
           activePath = undefined;
           renderer?.update({ path: undefined });
@@ -305,6 +317,35 @@ async function loadView(): Promise<void> {
   let jewelsDrawn = 0;
   if (map) graph.forEachNode((_key, attributes) => { if (attributes.crownJewel && attributes.nodeId !== undefined) jewelsDrawn++; });
   body.dataset.crownJewelsDrawn = map ? String(jewelsDrawn) : '';
+}
+
+let edgeCardPinned = false;
+
+/** The edge under the pointer (kind, ends) or clicked (with scopes, reason, grant and conditions from the server). */
+function showEdgeCard(attributes: ViewEdgeAttributes | undefined, edge: EdgeDetailsResponse | undefined) {
+  const card = byId('edge-card');
+  clear(card);
+  card.hidden = !attributes;
+  body.dataset.edgeCard = edge ? edge.edgeId : '';
+  if (!attributes) return;
+  if (attributes.kind === 'AGGREGATED') {
+    card.append(h('b', {}, `${(attributes.count ?? 0).toLocaleString('en-US')} edges between clusters`));
+    return;
+  }
+  const graph = renderer?.viewGraph;
+  const label = (id: string | undefined) => (id !== undefined && graph?.hasNode(nodeKey(id)) ? graph.getNodeAttribute(nodeKey(id), 'label') : id ?? '?');
+  card.append(
+    h('div', {}, h('b', { 'data-test': 'edge-kind' }, attributes.kind), attributes.traversable ? '' : h('span', { class: 'muted' }, ' (not traversable)')),
+    h('div', {}, nameEl(edge?.from.name ?? label(attributes.sourceId)), ' → ', nameEl(edge?.to.name ?? label(attributes.targetId))));
+  if (edge) {
+    const rows: [string, string | undefined][] = [
+      ['scopes', edge.scopes?.join(' ')], ['reason', edge.reason], ['grant', edge.grant], ['conditions', edge.conditions?.join(', ')], ['derived from', edge.derivedFrom],
+    ];
+    const table = h('table', { class: 'props', 'data-test': 'edge-details' });
+    for (const [name, value] of rows) if (value) table.appendChild(h('tr', {}, h('th', {}, name), h('td', {}, value)));
+    if (!edge.scopes && !edge.reason && !edge.conditions) table.appendChild(h('tr', {}, h('td', { class: 'muted' }, 'no scopes, reason or conditions recorded')));
+    card.append(table);
+  } else card.append(h('div', { class: 'muted small' }, 'click for scopes, reason and conditions'));
 }
 
 /** Says over the map what is drawn one by one and what is grouped. */
@@ -973,5 +1014,8 @@ async function start() {
   body.dataset.readyAt = String(Math.round(performance.now()));
   body.dataset.ready = '1';
 }
+
+// A read-only probe for the browser tests: where an edge is drawn, so they can hover and click it.
+(window as unknown as { blastmapProbe: unknown }).blastmapProbe = { edgeMidpoint: (edgeId: string) => renderer?.edgeMidpoint(edgeId) };
 
 void start();

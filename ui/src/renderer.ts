@@ -11,6 +11,9 @@ import { shapePrograms } from './shapes.ts';
 export interface RendererEvents {
   clickNode: (key: string, attributes: ViewNodeAttributes) => void;
   clickStage: () => void;
+  /** Edge under the pointer (undefined when it leaves), and an edge clicked. */
+  hoverEdge?: (key: string | undefined, attributes: ViewEdgeAttributes | undefined) => void;
+  clickEdge?: (key: string, attributes: ViewEdgeAttributes) => void;
 }
 
 export class GraphRenderer {
@@ -23,7 +26,8 @@ export class GraphRenderer {
     this.sigma = new Sigma<ViewNodeAttributes, ViewEdgeAttributes>(graph, container, {
       nodeProgramClasses: shapePrograms(SHAPES),
       defaultEdgeType: 'arrow',
-      renderEdgeLabels: false,
+      renderEdgeLabels: true,
+      enableEdgeEvents: true,
       zIndex: true,
       labelFont: 'system-ui, -apple-system, "Segoe UI", sans-serif',
       labelSize: 12,
@@ -40,7 +44,8 @@ export class GraphRenderer {
         const style = nodeStyle(data, this.state);
         return { ...data, color: style.color, size: style.size, label: style.label, forceLabel: style.forceLabel, zIndex: style.zIndex, hidden: style.hidden, highlighted: style.highlighted };
       },
-      edgeReducer: (_key, data) => {
+      edgeReducer: (key, data) => {
+        if (key === this.state.hoveredEdge) return { ...data, color: '#111827', size: Math.max(3, data.size * 2), hidden: false, zIndex: 4, label: data.kind === 'AGGREGATED' ? `${data.count ?? 0} edges` : data.kind, forceLabel: true };
         const style = edgeStyle({ edgeId: data.edgeId, kind: data.kind, traversable: data.traversable, source: data.sourceId, target: data.targetId, color: data.color, size: data.size }, this.state);
         return { ...data, color: style.color, size: style.size, hidden: style.hidden, zIndex: style.zIndex };
       },
@@ -56,6 +61,17 @@ export class GraphRenderer {
     });
     this.sigma.on('clickNode', ({ node }) => events.clickNode(node, this.graph.getNodeAttributes(node)));
     this.sigma.on('clickStage', () => events.clickStage());
+    this.sigma.on('enterEdge', ({ edge }) => {
+      this.update({ hoveredEdge: edge });
+      container.style.cursor = 'pointer';
+      events.hoverEdge?.(edge, this.graph.getEdgeAttributes(edge));
+    });
+    this.sigma.on('leaveEdge', () => {
+      this.update({ hoveredEdge: undefined });
+      container.style.cursor = '';
+      events.hoverEdge?.(undefined, undefined);
+    });
+    this.sigma.on('clickEdge', ({ edge }) => events.clickEdge?.(edge, this.graph.getEdgeAttributes(edge)));
     this.sigma.on('afterRender', () => { if (this.rings) this.drawRingGuides(); });
   }
 
@@ -130,6 +146,17 @@ export class GraphRenderer {
     // The first frame of a new graph also uploads its buffers: the second is what panning and hovering cost.
     frame();
     return frame();
+  }
+
+  /** Where an edge's middle is on screen (viewport pixels), by its engine id: for tests that hover and click it. */
+  edgeMidpoint(edgeId: string): { x: number; y: number } | undefined {
+    const key = this.graph.findEdge((_key, attributes) => attributes.edgeId === edgeId);
+    if (key === undefined) return undefined;
+    const [a, b] = [this.sigma.getNodeDisplayData(this.graph.source(key)), this.sigma.getNodeDisplayData(this.graph.target(key))];
+    if (!a || !b) return undefined;
+    const p = this.sigma.graphToViewport({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+    const box = this.sigma.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
   }
 
   /** Engine ids of the nodes sigma currently draws in this colour (what the reducers produced): for tests and status. */

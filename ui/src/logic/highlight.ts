@@ -20,6 +20,8 @@ export interface Emphasis {
 
 export interface HighlightState {
   hovered?: string | undefined;
+  /** View key of the edge under the pointer: drawn dark with its kind as a label. */
+  hoveredEdge?: string | undefined;
   /** Engine ids of the hovered node's neighbours. */
   hoverNeighbours?: ReadonlySet<string> | undefined;
   selected?: string | undefined;
