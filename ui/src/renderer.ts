@@ -152,8 +152,7 @@ export class GraphRenderer {
   edgeMidpoint(edgeId: string): { x: number; y: number } | undefined {
     const key = this.graph.findEdge((_key, attributes) => attributes.edgeId === edgeId);
     if (key === undefined) return undefined;
-    const [a, b] = [this.sigma.getNodeDisplayData(this.graph.source(key)), this.sigma.getNodeDisplayData(this.graph.target(key))];
-    if (!a || !b) return undefined;
+    const [a, b] = [this.graph.getNodeAttributes(this.graph.source(key)), this.graph.getNodeAttributes(this.graph.target(key))];
     const p = this.sigma.graphToViewport({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
     const box = this.sigma.getContainer().getBoundingClientRect();
     return { x: box.left + p.x, y: box.top + p.y };
