@@ -57,7 +57,7 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
 
 /** Screenshots docs/ui.md shows: refreshed into docs/images/ui/ when BLASTMAP_DOCS_SCREENSHOTS=1. */
 export const DOCS_SCREENSHOTS = join(REPO_ROOT, 'docs/images/ui');
-const DOCUMENTED = new Set(['05-radius', '06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge']);
+const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge']);
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
