@@ -6,8 +6,8 @@ import { compress } from 'hono/compress';
 import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
-  metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
-  respondRequestSchema, respondResponseSchema,
+  mapRequestSchema, mapResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
+  edgeDetailsResponseSchema, respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
 import { mitigationSchema, type Mitigation } from '../../engine/analysis/mitigations.ts';
@@ -17,13 +17,15 @@ import { compileMitigations } from '../../engine/analysis/mitigations.ts';
 import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
 import { redactStrings, redactText } from '../../engine/secrets.ts';
 import { withoutControls } from '../../engine/format/validate.ts';
-import { renderRadiusHtml } from '../../engine/report/html.ts';
+import { htmlDocument, radiusSection } from '../../engine/report/html.ts';
+import { whatIf } from '../../engine/analysis/whatif.ts';
+import { reportContextHtml, reportTitle } from './report-context.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { graphView } from './aggregate.ts';
+import { graphView, radiusMap } from './aggregate.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
-import { exposureResponse, metaResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
+import { edgeDetailsResponse, exposureResponse, metaResponse, routeResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
 /** Largest request body accepted: analysis requests are small; mitigation lists stay well under this. */
@@ -204,6 +206,18 @@ export function createApp(options: AppOptions): Hono {
   })));
   app.post('/api/graph', async (c) => graphRoute(c, await jsonBody(c)));
 
+  // The radius as a map of any size: one traversal, no per-node paths (the radius answer has those).
+  app.post('/api/map', async (c) => {
+    const request = parseRequest(mapRequestSchema, await jsonBody(c));
+    const focus = request.focus;
+    const options = reachOptionsOf(focus);
+    const mitigations = (focus.mitigations ?? []) as Mitigation[];
+    if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
+    const result = reach(graph, resolveSources(graph, focus.sources), options);
+    const pathNodes = (request.pathNodes ?? []).flatMap((id) => { const v = graph.indexOf.get(id); return v === undefined ? [] : [v]; });
+    return send(c, mapResponseSchema, radiusMap(result, { budget: Math.min(request.budget ?? maxBudget, maxBudget), platforms: request.platforms, kinds: request.kinds, expand: request.expand, pathNodes }));
+  });
+
   app.get('/api/search', (c) => {
     const request = parseRequest(searchRequestSchema, defined({ q: c.req.query('q') ?? '', limit: number(c.req.query('limit')) }));
     // The echo carries no control character: whoever prints this answer prints the query too.
@@ -223,6 +237,11 @@ export function createApp(options: AppOptions): Hono {
   })))));
   app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)))));
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
+  app.get('/api/edge', (c) => {
+    const request = parseRequest(z.strictObject({ source: z.string().min(1).max(2048), id: z.string().min(1).max(8192) }), defined({ source: c.req.query('source'), id: c.req.query('id') }));
+    return send(c, edgeDetailsResponseSchema, edgeDetailsResponse(graph, request.source, request.id));
+  });
+  app.post('/api/route', async (c) => send(c, routeResponseSchema, routeResponse(graph, parseRequest(routeRequestSchema, await jsonBody(c)))));
   app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
 
   // Node ids may contain commas: one `sources` parameter per source.
@@ -240,8 +259,25 @@ export function createApp(options: AppOptions): Hono {
       mitigations = parseRequest(mitigationSchema.max(500), parsed) as Mitigation[];
     }
     const options = reachOptionsOf(request);
-    if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
-    const html = renderRadiusHtml(describeRadius(reach(graph, resolveSources(graph, request.sources), options), options));
+    const sources = resolveSources(graph, request.sources);
+    const compiled = mitigations.length > 0 ? compileMitigations(graph, mitigations) : undefined;
+    let real: { score: number; reached: number } | undefined;
+    if (compiled) {
+      const diff = whatIf(graph, sources, compiled, reachOptionsOf(request));
+      real = { score: diff.scoreBefore, reached: diff.before.reachedCount };
+      options.overlay = compiled.overlay;
+    }
+    const radius = describeRadius(reach(graph, sources, options), options);
+    // The report says what it is: a what-if says so, with the filters, controls and cuts behind the numbers.
+    const context = reportContextHtml({
+      sources: radius.sources.map((s) => s.name), graph: { nodes: graph.nodeCount, edges: graph.edgeCount }, at: radius.at, made: new Date(),
+      maxDepth: request.maxDepth, edgeKinds: request.edgeKinds, excludeEdgeKinds: request.excludeEdgeKinds, enforce: request.enforce, mitigations, real,
+      nameOf: (id) => { const v = graph.indexOf.get(id); return v === undefined ? undefined : graph.nodes[v]!.name; },
+    });
+    const section = radiusSection(radius);
+    const headingEnd = section.indexOf('</h1>') + '</h1>'.length;
+    const whatIfNote = mitigations.length > 0 ? '<h1>What-if</h1>\n' : '';
+    const html = htmlDocument(reportTitle({ sources: radius.sources.map((s) => s.name), mitigations }), `${whatIfNote}${section.slice(0, headingEnd)}\n${context}\n${section.slice(headingEnd)}`);
     c.header('Content-Disposition', 'attachment; filename="blastmap-report.html"');
     c.header('Cache-Control', 'no-store');
     return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8' });

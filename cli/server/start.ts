@@ -75,6 +75,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   handler = app(port);
+  // The first page asks for the riskiest connectors: rank them now, while the user opens the link.
+  const warm = setTimeout(() => { void import('./views.ts').then(({ warmCaches }) => warmCaches(options.graph)); }, 0);
+  warm.unref?.();
   const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}/`,

@@ -2,7 +2,7 @@
 // schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
 import {
   LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
-  type RadiusRequest, type RadiusResponse, type RespondRequest, type WhatIfRequest,
+  type RadiusRequest, type RadiusResponse, type RespondRequest, type RouteRequest, type RouteResponse, type WhatIfRequest, type EdgeDetailsResponse,
 } from '../../engine/api/schemas.ts';
 import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
 import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
@@ -10,13 +10,14 @@ import { compileMitigations, type Mitigation } from '../../engine/analysis/mitig
 import { lateralPaths } from '../../engine/analysis/paths.ts';
 import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
 import { respondPlan, type ResponsePlan } from '../../engine/analysis/respond.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
-import { reach, toInstant, type ReachOptions } from '../../engine/analysis/reach.ts';
+import { hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from '../../engine/analysis/reach.ts';
 import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
-import { effectiveSensitivity } from '../../engine/schema/index.ts';
+import { effectiveSensitivity, levelName } from '../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
+import { BlastmapError } from '../../engine/errors.ts';
 
 /** Lateral bridges and targets per bridge a radius answer lists (the counts stay exact). */
 const BRIDGES = 20;
@@ -70,7 +71,7 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
     crownJewels: radius.crownJewels.map((entry) => ({ ...entryView(entry), path: entry.path })),
     platforms: radius.platforms,
     byKind: radius.byKind,
-    reached: radius.reached.map(entryView),
+    reached: (request.reachedLimit !== undefined ? radius.reached.slice(0, request.reachedLimit) : radius.reached).map(entryView),
     controls: radius.controls,
     dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),
     lateral: {
@@ -125,9 +126,19 @@ const countBy = (values: Iterable<string>) => {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name, count]) => ({ name, count }));
 };
 
-export function metaResponse(graph: CompactGraph, budget: number, version: string): MetaResponse {
+/** Ranks the riskiest connectors ahead of the first request for them (`blastmap serve` calls it once listening). */
+export function warmCaches(graph: CompactGraph): void {
+  riskiestOf(graph);
+}
+
+function riskiestOf(graph: CompactGraph): MetaResponse['riskiest'] {
   const cache = cachesOf(graph);
   cache.riskiest ??= rankNodes(graph, { kinds: ['App'], top: 5 }).map(({ id, name, kind, platform, score, reached, crownJewels }) => ({ id, name, kind, platform, score, reached, crownJewels }));
+  return cache.riskiest;
+}
+
+export function metaResponse(graph: CompactGraph, budget: number, version: string): MetaResponse {
+  const riskiest = riskiestOf(graph);
   const edgeCounts = new Uint32Array(graph.edgeKindNames.length);
   for (let e = 0; e < graph.edgeCount; e++) edgeCounts[graph.edgeKind[e]!]!++;
   return {
@@ -138,7 +149,7 @@ export function metaResponse(graph: CompactGraph, budget: number, version: strin
     platforms: countBy(graph.nodes.map((node) => node.platform)),
     kinds: countBy(graph.nodes.map((node) => node.kind)),
     edgeKinds: graph.edgeKindNames.map((name, code) => ({ name, count: edgeCounts[code]!, traversable: graph.kindTraversable[code] === 1 })).filter((kind) => kind.count > 0),
-    riskiest: cache.riskiest,
+    riskiest,
     now: new Date().toISOString(),
   };
 }
@@ -208,4 +219,41 @@ function neighbour(graph: CompactGraph, e: number, direction: 'in' | 'out', othe
     node: nodeRef(graph, other),
     ...(scopes ? { scopes } : {}),
   };
+}
+
+/** A→B: the witness path of `to` in the radius of `from` alone (the fewest hops at the best level), or none. */
+export function routeResponse(graph: CompactGraph, request: RouteRequest): RouteResponse {
+  const from = resolveNode(graph, request.from);
+  const to = resolveNode(graph, request.to);
+  const options = reachOptionsOf(request);
+  const mitigations = (request.mitigations ?? []) as Mitigation[];
+  if (mitigations.length > 0) options.overlay = compileMitigations(graph, mitigations).overlay;
+  const result = reach(graph, [from], options);
+  const code = result.level[to]!;
+  const reached = code > 0 && from !== to;
+  return {
+    from: nodeRef(graph, from),
+    to: nodeRef(graph, to),
+    at: new Date(result.at).toISOString(),
+    level: reached ? levelName(code) : null,
+    hops: reached ? hopsAtLeast(result, to, code) : null,
+    path: reached ? witnessPath(result, to, code).map((step) => stepView(graph, step)) : [],
+  };
+}
+
+/** One edge, found among the out-edges of its source by its engine id (what view edges and paths carry). */
+export function edgeDetailsResponse(graph: CompactGraph, sourceReference: string, edgeId: string): EdgeDetailsResponse {
+  const from = resolveNode(graph, sourceReference);
+  for (let e = graph.fwdOffsets[from]!, end = graph.fwdOffsets[from + 1]!; e < end; e++) {
+    if (edgeIdAt(graph, e) !== edgeId) continue;
+    const code = graph.edgeKind[e]!;
+    const attrs = graph.edgeAttrs[e];
+    return {
+      edgeId, kind: graph.edgeKindNames[code]!, traversable: graph.kindTraversable[code] === 1,
+      from: nodeRef(graph, from), to: nodeRef(graph, graph.edgeDst[e]!),
+      ...(attrs?.scopes ? { scopes: attrs.scopes } : {}), ...(attrs?.reason ? { reason: attrs.reason } : {}), ...(attrs?.grant ? { grant: attrs.grant } : {}),
+      ...(attrs?.conditions ? { conditions: attrs.conditions } : {}), ...(attrs?.derivedFrom ? { derivedFrom: attrs.derivedFrom } : {}),
+    };
+  }
+  throw new BlastmapError('UNKNOWN_NODE', `no edge ${edgeId} leaves ${graph.nodes[from]!.id}`);
 }

@@ -43,6 +43,8 @@ const mitigationsField = z.array(mitigationItemSchema).max(500);
 export const radiusRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
   mitigations: mitigationsField.optional().describe('Applied on top of the graph; the response then carries the what-if difference.'),
+  /** Most entries of `reached` sent (crown jewels and the highest points first); `reachedCount` stays exact. */
+  reachedLimit: z.number().int().min(0).optional(),
 });
 export type RadiusRequest = z.infer<typeof radiusRequestSchema>;
 
@@ -191,6 +193,102 @@ export const graphResponseSchema = z.object({
   links: z.array(viewLinkSchema),
 });
 export type GraphResponse = z.infer<typeof graphResponseSchema>;
+
+/**
+ * The radius as a map (`POST /api/map`): what a browser can draw of a radius of any size. Sources, every
+ * crown jewel and the nodes of the path being examined are always drawn; within the budget, the crown jewels'
+ * witness paths and the nearest reached nodes too; every other reached node is counted into a cluster of its
+ * platform, kind and level, and the nodes not reached into clusters of their platform and kind.
+ */
+export const mapRequestSchema = z.strictObject({
+  budget: z.number().int().min(1).max(1_000_000).optional(),
+  platforms: z.array(platformName).max(256).optional(),
+  kinds: z.array(kindName).max(64).optional(),
+  /** Clusters to show node by node while the budget lasts: `platform/kind` or `platform/kind/level`. */
+  expand: z.array(clusterKeySchema).max(256).optional(),
+  focus: radiusRequestSchema,
+  /** Nodes of the path being examined: drawn whatever the budget. */
+  pathNodes: z.array(reference).max(256).optional(),
+});
+export type MapRequest = z.infer<typeof mapRequestSchema>;
+
+export const mapClusterSchema = viewClusterSchema.extend({
+  /** Set on clusters of reached nodes: the level they are all reached at, and the fewest hops among them. */
+  level: levelSchema.optional(),
+  hops: z.number().int().optional(),
+  /** Nodes of the cluster that are crown jewels (always drawn besides, so 0 unless the cluster is not reached). */
+  crownJewels: z.number().int().optional(),
+});
+export type MapCluster = z.infer<typeof mapClusterSchema>;
+
+export const mapReachedSchema = z.object({
+  id: z.string(),
+  level: levelSchema,
+  hops: z.number().int(),
+  /** The last step of its witness path: the node it comes from and the edge's engine id. */
+  parent: z.string().nullable(),
+  via: z.string().nullable(),
+});
+
+export const mapSummarySchema = z.object({
+  sources: z.array(nodeRefSchema),
+  at: z.string(),
+  reachedCount: z.number().int(),
+  /** Reached nodes drawn one by one, and those counted into clusters. */
+  drawnReached: z.number().int(),
+  clusteredReached: z.number().int(),
+  crownJewelCount: z.number().int(),
+  /** Platforms × levels of the whole radius. */
+  platforms: z.array(z.object({ platform: z.string(), read: z.number().int(), write: z.number().int(), admin: z.number().int(), crownJewels: z.number().int() })),
+  /** Crown jewels grouped by the bridge of their witness path (the first node on a platform no source is on; null: same platform). */
+  byBridge: z.array(z.object({
+    bridge: nodeRefSchema.nullable(),
+    crownJewels: z.array(nodeRefSchema.extend({ level: levelSchema, hops: z.number().int() })),
+  })),
+});
+export type MapSummary = z.infer<typeof mapSummarySchema>;
+
+export const mapResponseSchema = graphResponseSchema.extend({
+  clusters: z.array(mapClusterSchema),
+  /** The drawn reached nodes (sources excluded) with their level, hops and witness step. */
+  reached: z.array(mapReachedSchema),
+  summary: mapSummarySchema,
+});
+export type MapResponse = z.infer<typeof mapResponseSchema>;
+
+/** `POST /api/route`: the path an attacker holding `from` takes to `to`, if any (A→B pathfinding). */
+export const routeRequestSchema = analysisOptionsSchema.extend({
+  from: reference,
+  to: reference,
+  mitigations: mitigationsField.optional(),
+});
+export type RouteRequest = z.infer<typeof routeRequestSchema>;
+
+export const routeResponseSchema = z.object({
+  from: nodeRefSchema,
+  to: nodeRefSchema,
+  at: z.string(),
+  /** The level obtained on `to`, null when `from` does not reach it. */
+  level: levelSchema.nullable(),
+  hops: z.number().int().nullable(),
+  path: z.array(pathStepSchema),
+});
+export type RouteResponse = z.infer<typeof routeResponseSchema>;
+
+/** `GET /api/edge?source=&id=`: one edge of the graph with what it carries (kind, scopes, reason, conditions). */
+export const edgeDetailsResponseSchema = z.object({
+  edgeId: z.string(),
+  kind: z.string(),
+  traversable: z.boolean(),
+  from: nodeRefSchema,
+  to: nodeRefSchema,
+  scopes: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+  grant: z.string().optional(),
+  conditions: z.array(z.string()).optional(),
+  derivedFrom: z.string().optional(),
+});
+export type EdgeDetailsResponse = z.infer<typeof edgeDetailsResponseSchema>;
 
 export const searchResultSchema = nodeRefSchema.extend({ match: z.enum(['name', 'id', 'kind', 'platform']) });
 export const searchResponseSchema = z.object({ query: z.string(), results: z.array(searchResultSchema) });

@@ -3,7 +3,7 @@
 // plain and graphology BFS, ranking, exposure of crown jewels and findings, each in its own process, three
 // times; then every command end to end (test/bench/commands.ts); prints a table, how each time grows with the graph (the linear-time claim: 4x the graph, at most 6x
 // the time) and writes bench/results.json. `--quick` for a smoke run, `--sizes 25000,100000` for chosen node
-// counts only.
+// counts only. Then the web UI's first render and radius map in headless Chromium (test/bench/ui.ts; `--no-ui` skips it).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -294,3 +294,10 @@ mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), startup, targets, sizes: results }, null, 2)}\n`);
 process.stdout.write(`\n${table.join('\n')}\n\n${targetTable.join('\n')}\n${growth.length > 0 ? `\n${growth.join('\n')}\n` : ''}\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')}\n`);
 process.stdout.write(`medians of ${reps} runs, each measurement in its own process; ${Math.round((performance.now() - started) / 1000)} s in all; written to ${outPath}\n`);
+if (!flag('no-ui')) benchUi();
+
+/** The web UI's budgets (first render, the giant component's map) in their own process: see test/bench/ui.ts. */
+function benchUi(): void {
+  const run = spawnSync(process.execPath, [join(root, 'bin/run-ts.js'), join(root, 'test/bench/ui.ts'), quick ? '25000' : '100000'], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(`\n${run.status === 0 ? run.stdout : `web UI bench failed: ${run.stderr.slice(-2000)}`}`);
+}

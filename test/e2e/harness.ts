@@ -1,6 +1,6 @@
 // What the browser tests share: Debian's Chromium driven by playwright-core (no browser download), the UI
 // built fresh into a temporary folder, servers started in-process on free ports, screenshots as artifacts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -55,10 +55,18 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   return { page, watch };
 }
 
+/** Screenshots docs/ui.md shows: refreshed into docs/images/ui/ when BLASTMAP_DOCS_SCREENSHOTS=1. */
+export const DOCS_SCREENSHOTS = join(REPO_ROOT, 'docs/images/ui');
+const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge']);
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
+  if (process.env.BLASTMAP_DOCS_SCREENSHOTS === '1' && DOCUMENTED.has(name)) {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, join(DOCS_SCREENSHOTS, `${name}.png`));
+  }
   return path;
 }
 

@@ -11,7 +11,10 @@ import { blastRadius } from '../../engine/analysis/radius.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
 import { exposureOf } from '../../engine/analysis/exposure.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
-import type { CompactGraph } from '../../engine/store/compact.ts';
+import { buildFromChunks } from '../../engine/store/builder.ts';
+import { DEFAULT_GENERATION_INSTANT, generateEnterprise } from '../../engine/generate/enterprise.ts';
+import { reach } from '../../engine/analysis/reach.ts';
+import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { readNativeFiles } from '../../cli/context.ts';
 import type { RunningServer } from '../../cli/server/start.ts';
@@ -28,6 +31,8 @@ let demo: CompactGraph;
 let demoServer: RunningServer;
 /** A fixed instant: the demo's credentials have dates, and the oracle must use the same one as the page. */
 const AT = '2026-11-01';
+/** The generated enterprise's dates are drawn around this instant. */
+const GENERATED_AT = new Date(DEFAULT_GENERATION_INSTANT).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   requireChromium();
@@ -159,6 +164,15 @@ describe('the web UI on the demo graph', () => {
     expect(await waitForData(second.page, 'radiusCount')).toBe(after);
     await second.page.context().close();
 
+    // Back undoes the cut and Forward redoes it, inside the app.
+    await page.evaluate(() => history.back());
+    expect(await waitForData(page, 'radiusCount', after)).toBe(before);
+    expect(new URL(page.url()).searchParams.get('m')).toBeNull();
+    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(false);
+    await page.evaluate(() => history.forward());
+    expect(await waitForData(page, 'radiusCount', before)).toBe(after);
+    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(true);
+
     // Unticking restores the full radius.
     await toggle.uncheck();
     expect(await waitForData(page, 'radiusCount', after)).toBe(before);
@@ -183,6 +197,10 @@ describe('the web UI on the demo graph', () => {
     const bytes = readFileSync(pngPath);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(bytes.length).toBeGreaterThan(5_000);
+    // The image carries its context: a title band above the graph and a legend below (taller than the viewport).
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(700);
+    expect(await bodyData(page, 'exportTitle')).toContain('Exposure of');
+    expect(await bodyData(page, 'exportLines')).toContain(`As of ${AT}`);
 
     await page.goto(`${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
     await waitForData(page, 'radiusCount');
@@ -190,6 +208,68 @@ describe('the web UI on the demo graph', () => {
     await page.locator('[data-test="report"]').click();
     const html = readFileSync(await (await reportDownload).path(), 'utf8');
     expect(html).toContain('Blast radius: Parley Chat');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('analyst tools', () => {
+  it('finds the path from A to B and lights it on the graph', async () => {
+    const target = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&node=${encodeURIComponent(PARLEY)}`);
+    // A is chosen in its Details; B is opened through search.
+    await page.locator('[data-test="route-from"]').click();
+    await page.locator('#search').fill('corvid-prod-customer-data');
+    await page.locator(`[data-test="suggestion"][data-id="${target}"]`).click();
+    await page.locator('[data-test="route-to"]').click();
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('route:') && document.body.dataset.busy === '0');
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT }).reached.find((entry) => entry.id === target)!;
+    expect(await bodyData(page, 'routeHops')).toBe(String(expected.hops));
+    expect(await page.locator('[data-test="route"] ol.path .path-node').count()).toBe(expected.path.length + 1);
+    await screenshot(page, '18-route');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('edges', () => {
+  it('hovering an edge names its kind and ends; clicking it shows its scopes, reason and conditions', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    await waitForData(page, 'radiusCount');
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT });
+    const candidates = [...new Map(expected.crownJewels.flatMap((entry) => entry.path).filter((s) => s.scopes && s.scopes.length > 0).map((s) => [s.edgeId, s])).values()];
+    expect(candidates.length).toBeGreaterThan(0);
+    await page.locator('[data-test="legend-toggle"]').click();
+    await page.locator('#zoom-reset').click();
+    await page.waitForTimeout(500);
+    // An edge whose middle is on the bare canvas (not under the legend, a button or a node).
+    let step: (typeof candidates)[number] | undefined;
+    let point: { x: number; y: number } | undefined;
+    for (const candidate of candidates) {
+      const at = await page.evaluate((id) => {
+        const p = (window as unknown as { blastmapProbe: { edgeMidpoint: (id: string) => { x: number; y: number } | undefined } }).blastmapProbe.edgeMidpoint(id);
+        return p && document.elementFromPoint(p.x, p.y)?.closest('#graph') ? p : undefined;
+      }, candidate.edgeId);
+      if (at) { step = candidate; point = at; break; }
+    }
+    expect(step).toBeDefined();
+    await page.mouse.move(point!.x - 3, point!.y - 3);
+    if (!step || !point) return;
+    await page.mouse.move(point!.x, point!.y, { steps: 4 });
+    await page.locator('#edge-card [data-test="edge-kind"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#edge-card').textContent()).toContain('click for scopes');
+    await page.mouse.click(point!.x, point!.y);
+    // Edges can cross under the pointer: check the card against the engine's record of the edge it names.
+    const clicked = await page.waitForFunction(() => document.body.dataset.edgeCard || false).then((handle) => handle.jsonValue() as Promise<string>);
+    const e = Array.from({ length: demo.edgeCount }, (_, i) => i).find((i) => edgeIdAt(demo, i) === clicked)!;
+    expect(e).toBeDefined();
+    const record = demo.edgeAttrs[e];
+    expect(demo.edgeKindNames[demo.edgeKind[e]!]).toBe(await page.locator('#edge-card [data-test="edge-kind"]').textContent());
+    const card = await page.locator('[data-test="edge-details"]').textContent();
+    for (const scope of record?.scopes ?? []) expect(card).toContain(scope);
+    if (record?.reason) expect(card).toContain(record.reason);
+    for (const condition of record?.conditions ?? []) expect(card).toContain(condition);
+    await screenshot(page, '19-edge');
     expect(watch.errors).toEqual([]);
     await page.context().close();
   });
@@ -289,6 +369,197 @@ describe('the web UI on larger graphs', () => {
       const shown = await page.evaluate(() => Number(document.body.dataset.viewNodes));
       expect(shown).toBeGreaterThanOrEqual(count + 1);
       await screenshot(page, '12-aggregated-radius');
+      expect(watch.errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the web UI on a 100,000-node graph', () => {
+  let big: CompactGraph;
+  let bigServer: RunningServer;
+  beforeAll(async () => {
+    const started = performance.now();
+    // The same enterprise `blastmap generate -n 100000` writes, built in memory once for this block.
+    big = buildFromChunks(generateEnterprise({ nodes: 100_000, seed: 1 }), { expectedNodes: 100_000, expectedEdges: 800_000 });
+    report('generate the 100k-node graph (setup)', Math.round(performance.now() - started));
+    bigServer = await serve(big, ui.dir);
+  }, 120_000);
+  afterAll(async () => { await bigServer?.close(); });
+
+  it('draws the giant component of the riskiest connector as a radius map: every crown jewel, the examined path, what is aggregated, a summary', async () => {
+    let started = performance.now();
+    const { page, watch } = await openPage(browser, bigServer.url);
+    report('100k: first render (navigation start to ready, page clock)', await bodyData(page, 'readyAt'));
+    report('100k: first render with opening the tab, seen from the test', Math.round(performance.now() - started));
+    report('100k: of which /api/meta (ranking the riskiest connectors) / view fetch / view render in the page', `${await bodyData(page, 'metaMs')} / ${await bodyData(page, 'fetchMs')} / ${await bodyData(page, 'renderMs')}`);
+    const meta = await page.evaluate(async () => (await fetch('/api/meta')).json()) as { riskiest: { id: string }[] };
+    const riskiest = meta.riskiest[0]!.id;
+    const source = big.indexOf.get(riskiest)!;
+    const oracle = reach(big, [source], { at: GENERATED_AT });
+    const jewels = oracle.order.filter((v) => v !== source && (big.nodes[v]!.tags?.includes('crown-jewel') ?? false));
+    const reachedCount = oracle.order.length - 1;
+
+    started = performance.now();
+    await page.goto(`${bigServer.url}?at=${GENERATED_AT}&sources=${encodeURIComponent(riskiest)}&tab=radius`);
+    await page.waitForFunction(() => (document.body.dataset.mapReached ?? '') !== '' && (document.body.dataset.frameMs ?? '') !== '', null, { timeout: 120_000 });
+    report('100k: simulate the giant component (navigation start to the radius map drawn, page clock)', await bodyData(page, 'mapDrawnAt'));
+    report('100k: the same, seen from the test (polling waits for the page to be idle)', Math.round(performance.now() - started));
+    report('100k: radius map: fetch / whole load in the page', `${await bodyData(page, 'fetchMs')} / ${await bodyData(page, 'renderMs')}`);
+    report('100k: frame time measured / budget chosen', `${await bodyData(page, 'frameMs')} / ${await bodyData(page, 'drawBudget')}`);
+    expect(Number(await bodyData(page, 'mapReached'))).toBe(reachedCount);
+    expect(Number(await bodyData(page, 'crownJewelsDrawn'))).toBe(jewels.length);
+    expect(jewels.length).toBeGreaterThan(0);
+    expect(Number(await bodyData(page, 'viewNodes'))).toBeLessThan(reachedCount);
+    expect(await bodyData(page, 'aggregated')).toBe('true');
+    const note = await page.locator('#aggregation-note').textContent();
+    expect(note).toContain(`of ${reachedCount.toLocaleString('en-US')} reached nodes drawn one by one`);
+    expect(note).toContain(`all ${jewels.length} crown jewels`);
+    // The summary, before the full answer: platforms x levels and crown jewels by bridge, as the engine counts them.
+    const platforms = new Set(oracle.order.filter((v) => v !== source).map((v) => big.nodes[v]!.platform));
+    expect(await page.locator('[data-test="summary-platforms"] tbody tr').count()).toBe(platforms.size);
+    expect(await page.locator('[data-test="summary-jewel"]').count()).toBeGreaterThan(0);
+    await screenshot(page, '14-radius-map-100k');
+
+    // The full radius arrives for the panel; examining a crown jewel's path draws all of it and lights it.
+    started = performance.now();
+    await page.waitForFunction(() => (document.body.dataset.radiusCount ?? '') !== '' && document.body.dataset.busy === '0', null, { timeout: 180_000 });
+    report('100k: full radius answer for the panel, after the map', Math.round(performance.now() - started));
+    expect(Number(await bodyData(page, 'radiusCount'))).toBe(reachedCount);
+    await page.locator('[data-test="crown-jewel"]').last().click();
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:') && document.body.dataset.busy === '0', null, { timeout: 60_000 });
+    expect(await bodyData(page, 'pathMissing')).toBe('0');
+    await screenshot(page, '15-radius-map-path-100k');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  }, 400_000);
+});
+
+/** WCAG 2 contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(foreground: string, background: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map((c) => { const x = c / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [a, b] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
+  return (a! + 0.05) / (b! + 0.05);
+}
+
+describe('access', () => {
+  it('keeps keyboard focus across updates, / focuses search, the graph is walked by keyboard, the legend folds, works at 1024 px', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}`);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    // `/` from the page lands in the search box; the keyboard alone picks a suggestion and simulates.
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
+    await page.keyboard.type('parley ch');
+    await page.locator(`[data-test="suggestion"][data-id="${PARLEY}"]`).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-test="simulate"]').waitFor();
+    await page.locator('[data-test="simulate"]').focus();
+    await page.keyboard.press('Enter');
+    await waitForData(page, 'radiusCount');
+    // The panel was rebuilt; the focus stayed in the side panel instead of dropping to the page.
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('#side')))).toBe(true);
+    // A path opened by keyboard keeps the focus on its entry.
+    await page.locator('[data-test="crown-jewel"]').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('crown-jewel');
+
+    // The graph by keyboard: the source comes first, Enter opens it.
+    await page.locator('#graph').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await bodyData(page, 'graphCursor')).toBe(PARLEY);
+    expect(await page.locator('#graph-cursor').textContent()).toContain('Parley Chat');
+    await page.keyboard.press('ArrowRight');
+    const second = await bodyData(page, 'graphCursor');
+    expect(second).not.toBe(PARLEY);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('[data-test="details"]') !== null && new URL(location.href).searchParams.get('node') === id, second);
+
+    // At 1024 px: the As-of control, the graph and the panel are all on screen; the legend folds and stays folded.
+    for (const selector of ['#at', '#graph', '#panel', '#search']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(1024);
+      expect(box.width).toBeGreaterThan(0);
+    }
+    await page.locator('[data-test="legend-toggle"]').click();
+    expect(await page.locator('#legend-body').isHidden()).toBe(true);
+    expect(await page.locator('[data-test="legend-toggle"]').getAttribute('aria-expanded')).toBe('false');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await page.locator('#legend-body').isHidden()).toBe(true);
+    await screenshot(page, '16-keyboard-1024');
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('meets WCAG AA contrast on level badges and score deltas, and tells levels apart by text as well as hue', async () => {
+    const { page, watch } = await openPage(browser, `${demoServer.url}?at=${AT}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+    const collect = () => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.level, .delta, .badge, .muted, button.link, .severity')].map((element) => {
+      let background = 'rgba(0, 0, 0, 0)';
+      for (let node: HTMLElement | null = element; node && /rgba\(0, 0, 0, 0\)|transparent/.test(background); node = node.parentElement) background = getComputedStyle(node).backgroundColor;
+      return { cls: element.className, text: element.textContent ?? '', color: getComputedStyle(element).color, background: /rgba\(0, 0, 0, 0\)/.test(background) ? 'rgb(255, 255, 255)' : background };
+    }));
+    const before = await waitForData(page, 'radiusCount');
+    const pairs = await collect();
+    expect(pairs.some((pair) => pair.cls.startsWith('level '))).toBe(true);
+    // Each level badge says its level in words, not only in colour.
+    for (const text of await page.locator('.level').allTextContents()) expect(['ADMIN', 'WRITE', 'READ']).toContain(text.trim().toUpperCase());
+    await page.locator('[data-test="open-plan"]').click();
+    await page.locator('[data-test="cut-toggle"]').first().check();
+    await waitForData(page, 'radiusCount', before);
+    pairs.push(...await collect());
+    await page.locator('[data-tab="radius"]').click();
+    await page.locator('[data-test="radius"] .delta').first().waitFor();
+    pairs.push(...await collect());
+    expect(pairs.some((pair) => pair.cls === 'delta')).toBe(true);
+    // The applied what-if reads by the node's name, not its raw id.
+    const firstCut = revocationPlan(demo, [demo.indexOf.get(PARLEY)!], { at: AT, steps: 1 }).steps[0]!.cut;
+    const applied = await page.locator('ul.mitigations li').first().textContent();
+    expect(applied).toContain(firstCut.name);
+    expect(applied).not.toContain(firstCut.id);
+    const failing = pairs.filter((pair) => contrast(pair.color, pair.background) < 4.5).map((pair) => `${pair.cls} "${pair.text.slice(0, 20)}" ${pair.color} on ${pair.background}: ${contrast(pair.color, pair.background).toFixed(2)}`);
+    expect([...new Set(failing)]).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('isolates right-to-left overrides and truncates very long names in the panel, the search and on the graph', async () => {
+    const batch = readNativeFiles([join(REPO_ROOT, 'test/fixtures/hostile')]);
+    const spoof = `Payroll export \u202Egpj.exe`;
+    const long = `Quarterly ${'very '.repeat(200)}long bucket name`;
+    batch[0]!.fragment.nodes.push(
+      { id: 'bidi:t:app:spoof', kind: 'App', name: spoof, platform: 'bidi', tenant: 't' } as never,
+      { id: 'bidi:t:resource:long', kind: 'Resource', name: long, platform: 'bidi', tenant: 't', tags: ['crown-jewel'] } as never,
+    );
+    batch[0]!.fragment.edges.push({ kind: 'CAN_READ', from: 'bidi:t:app:spoof', to: 'bidi:t:resource:long' } as never);
+    const graph = assembleGraph(batch).graph;
+    const server = await serve(graph, ui.dir);
+    try {
+      const { page, watch } = await openPage(browser, `${server.url}?sources=${encodeURIComponent('bidi:t:app:spoof')}&tab=radius`);
+      await waitForData(page, 'radiusCount');
+      await page.locator('#search').fill('Payroll');
+      const suggestion = page.locator('[data-test="suggestion"] bdi.name').first();
+      await suggestion.waitFor();
+      expect(await suggestion.textContent()).toBe('Payroll export gpj.exe');
+      await page.locator('#search').fill('');
+      const jewel = page.locator('[data-test="crown-jewel-name"] bdi.name');
+      expect((await jewel.textContent())!.length).toBeLessThanOrEqual(80);
+      expect(await jewel.getAttribute('title')).toBe(long);
+      const box = (await jewel.boundingBox())!;
+      const panel = (await page.locator('#panel').boundingBox())!;
+      expect(box.width).toBeLessThanOrEqual(panel.width);
+      // What the canvas draws: no bidi control, at most 60 characters.
+      const labels = await page.evaluate(() => document.body.dataset.labels ?? '');
+      expect(labels).toContain('Payroll export gpj.exe');
+      expect(labels).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      for (const label of labels.split('\n')) expect(label.length).toBeLessThanOrEqual(60);
+      await screenshot(page, '17-bidi-long-names');
       expect(watch.errors).toEqual([]);
       await page.context().close();
     } finally {

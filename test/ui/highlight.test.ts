@@ -70,6 +70,18 @@ describe('radius highlight', () => {
     expect(nodeStyle(nodeData('salesforce:acme:resource:cases'), { emphasis: radiusEmphasis(mitigated) }).color).not.toBe(COLORS.cut);
   });
 
+  it('keeps a cut-off crown jewel starred, labelled and as big as a reached one', () => {
+    const mitigated = radiusResponse(graph, { sources: [DRIFT], at: AT, mitigations: [{ revoke: 'aws:111:credential:akia-1' }] });
+    const jewel = mitigated.whatIf!.removed.map(nodeData).find((data) => data.crownJewel);
+    expect(jewel).toBeDefined();
+    const cut = nodeStyle(jewel!, { emphasis: radiusEmphasis(mitigated) });
+    const reached = nodeStyle(jewel!, { emphasis: radiusEmphasis(radius) });
+    expect(cut.color).toBe(COLORS.cut);
+    expect(cut.label).toBe(`★ ${jewel!.label}`);
+    expect(cut.forceLabel).toBe(true);
+    expect(cut.size).toBe(reached.size);
+  });
+
   it('a clicked path is drawn on top of the radius, labels and all', () => {
     const path = radius.crownJewels[0]!.path;
     const withPath: HighlightState = { ...state, path: pathHighlight(path) };

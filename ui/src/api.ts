@@ -2,9 +2,9 @@
 // and errors come back as ApiError with the server's code, message and candidate nodes.
 import type { z } from 'zod';
 import {
-  errorResponseSchema, exposureResponseSchema, graphResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
+  edgeDetailsResponseSchema, errorResponseSchema, exposureResponseSchema, graphResponseSchema, mapResponseSchema, routeResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
   radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
-  type RespondRequest,
+  type MapRequest, type RespondRequest, type RouteRequest,
 } from './logic/wire.ts';
 
 export class ApiError extends Error {
@@ -40,6 +40,9 @@ export const api = {
   plan: (request: PlanRequest, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
   exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),
   respond: (request: RespondRequest, signal?: AbortSignal) => call(respondResponseSchema, '/api/respond', request, signal),
+  map: (request: MapRequest, signal?: AbortSignal) => call(mapResponseSchema, '/api/map', request, signal),
+  edge: (source: string, id: string) => call(edgeDetailsResponseSchema, `/api/edge?source=${encodeURIComponent(source)}&id=${encodeURIComponent(id)}`),
+  route: (request: RouteRequest, signal?: AbortSignal) => call(routeResponseSchema, '/api/route', request, signal),
 };
 
 /** Link to the HTML report of the current radius (a download; the report is static and script-free). */

@@ -2,7 +2,7 @@
 // attributes come from a short allow-list. Names in the graph are attacker-controlled: never innerHTML.
 
 type Child = Node | string | number | null | undefined | false;
-const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden']);
+const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden', 'scope', 'dir', 'aria-hidden', 'aria-keyshortcuts', 'aria-describedby', 'aria-live']);
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | number | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -70,4 +70,20 @@ export function shapeIcon(shape: string, color: string, size = 14): SVGSVGElemen
   } else shapeElement.setAttribute('fill', color);
   svg.appendChild(shapeElement);
   return svg;
+}
+
+/** Bidirectional controls (embeddings, overrides, isolates, marks): a name holding them can spoof its neighbours. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Longest name drawn in full; longer ones end in an ellipsis (the whole name is in the tooltip and the details). */
+export const NAME_MAX = 80;
+
+/** A name for one line of canvas or text: bidi controls removed, cut at NAME_MAX characters. */
+export function displayName(name: string, max = NAME_MAX): string {
+  const clean = name.replace(BIDI_CONTROLS, '');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** A name in the DOM: isolated from the text around it (`<bdi>`), controls removed, truncated, whole in the tooltip. */
+export function nameEl(name: string, attributes: Record<string, string> = {}): HTMLElement {
+  return h('bdi', { class: 'name', title: name.replace(BIDI_CONTROLS, ''), ...attributes }, displayName(name));
 }

@@ -2,15 +2,18 @@
 // simulate compromise, the revocation plan and what-if toggles, exposure, filters, exports and the URL state.
 import './style.css';
 import { api, ApiError, reportUrl } from './api.ts';
-import { append, byId, clear, h } from './dom.ts';
+import { append, byId, clear, displayName, h, nameEl } from './dom.ts';
 import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
-import { COLORS, platformColors } from './logic/palette.ts';
+import { mitigationLabel } from './logic/format.ts';
+import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
+import { COLORS, LEVEL_COLORS, platformColors } from './logic/palette.ts';
+import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
-import { buildViewGraph, nodeKey, type ViewGraph } from './logic/view-model.ts';
-import type { ExposureResponse, GraphRequest, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
-import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, type PanelActions } from './panels.ts';
+import { buildViewGraph, nodeKey, type ViewEdgeAttributes, type ViewGraph } from './logic/view-model.ts';
+import type { EdgeDetailsResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
 
@@ -21,6 +24,21 @@ let colors = new Map<string, string>();
 const platformColor = (platform: string) => colors.get(platform) ?? '#94a3b8';
 let renderer: GraphRenderer | undefined;
 let viewAggregated = false;
+/** The radius map drawn instead of the whole radius when the radius is larger than the drawing budget. */
+let mapView: MapResponse | undefined;
+/** Nodes of the path being examined: the map always draws them. */
+let examinedPath: string[] = [];
+/** Most nodes drawn one by one, chosen from the measured frame time (kept per browser). */
+let drawBudget = DEFAULT_DRAW_BUDGET;
+let lastFrameMs: number | undefined;
+/** Node names by id from every answer seen: what-ifs are listed by name (cut nodes leave the radius). */
+const knownNames = new Map<string, string>();
+const learn = (refs: Iterable<{ id: string; name: string }>) => { for (const ref of refs) knownNames.set(ref.id, ref.name); };
+const nameOf = (id: string) => knownNames.get(id);
+let legendOpen = (() => { try { return localStorage.getItem('blastmap:legend') !== 'closed'; } catch { return true; } })();
+const BUDGET_STORAGE = 'blastmap:draw-budget';
+/** Entries of the radius's `reached` list asked for when a map is drawn (the Details of those nodes say how they are reached). */
+const MAP_REACHED_LIMIT = 2000;
 let radius: RadiusResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
@@ -29,6 +47,9 @@ let respondKey = '';
 let exposure: ExposureResponse | undefined;
 let details: NodeDetailsResponse | undefined;
 let activePath: string | undefined;
+/** A→B pathfinding: the chosen start, and the last route found. */
+let routeFrom: { id: string; name: string } | undefined;
+let route: RouteResponse | undefined;
 /** Force-directed positions, kept while hop rings are shown. */
 let forcePositions = new Map<string, Point>();
 let layoutWorker: Worker | undefined;
@@ -73,6 +94,25 @@ function syncUrl() {
   history.replaceState(null, '', `${location.pathname}${query}`);
 }
 
+/** A what-if change is a history entry: Back undoes it, Forward redoes it (see setupHistory). */
+function pushUrl() {
+  const query = encodeState(state);
+  if (`${location.pathname}${query}` !== `${location.pathname}${location.search}`) history.pushState({ blastmap: true }, '', `${location.pathname}${query}`);
+}
+
+/** Back and Forward restore the what-ifs (and step marks) of that history entry and recompute the radius. */
+function setupHistory() {
+  window.addEventListener('popstate', () => {
+    const restored = decodeState(location.search);
+    if (JSON.stringify(restored.sources) !== JSON.stringify(state.sources)) { location.reload(); return; }
+    state.mitigations = restored.mitigations;
+    state.done = restored.done;
+    applyHighlight();
+    renderPanel();
+    void runRadius();
+  });
+}
+
 // ------------------------------------------------------------------------------------------ analysis args
 
 /** Hidden traversable edge kinds are also left out of the analysis. */
@@ -106,14 +146,41 @@ function radiusRequest(): RadiusRequest {
 // ---------------------------------------------------------------------------------------------- the view
 
 function graphRequest(): GraphRequest {
-  const request: GraphRequest = {};
-  if (state.budget !== undefined) request.budget = state.budget;
+  // The measured budget unless the URL sets one; the server caps it at its own.
+  const request: GraphRequest = { budget: state.budget ?? drawBudget };
   if (state.platforms.length > 0) request.platforms = state.platforms;
   if (state.kinds.length > 0) request.kinds = state.kinds;
   if (state.expand.length > 0) request.expand = state.expand;
-  // Over the budget, the radius is sent node by node inside the aggregated view.
-  if (state.sources.length > 0 && meta.nodeCount > (state.budget ?? meta.budget)) request.focus = radiusRequest();
   return request;
+}
+
+/** The budget the views use: the URL's when set, else the one measured in this browser, never above the server's. */
+const viewBudget = () => Math.min(state.budget ?? drawBudget, meta.budget);
+
+/** A radius is drawn as a map when the graph is larger than the budget: the radius may then be too. */
+const drawsMap = () => state.sources.length > 0 && meta.nodeCount > viewBudget();
+
+function mapRequest(): MapRequest {
+  const request: MapRequest = { budget: viewBudget(), focus: radiusRequest() };
+  if (state.platforms.length > 0) request.platforms = state.platforms;
+  if (state.kinds.length > 0) request.kinds = state.kinds;
+  if (state.expand.length > 0) request.expand = state.expand;
+  if (examinedPath.length > 0) request.pathNodes = examinedPath.slice(0, 256);
+  return request;
+}
+
+/** Times one synchronous frame of the current view and keeps the budget it implies for the next views. */
+function measureFrame() {
+  if (!renderer) return;
+  lastFrameMs = renderer.measureFrame();
+  const units = renderer.viewGraph.order + renderer.viewGraph.size;
+  const next = chooseBudget(lastFrameMs, units, drawBudget, meta.budget);
+  body.dataset.frameMs = String(Math.round(lastFrameMs));
+  if (next !== drawBudget) {
+    drawBudget = next;
+    try { localStorage.setItem(BUDGET_STORAGE, String(next)); } catch { /* storage disabled: measured again next time */ }
+  }
+  body.dataset.drawBudget = String(drawBudget);
 }
 
 function savedLayout(fingerprint: string): Map<string, Point> | undefined {
@@ -172,22 +239,44 @@ function runLayout(graph: ViewGraph, iterations: number, barnesHut: boolean): Pr
   });
 }
 
+/** The first view without a radius, asked for while /api/meta is still on its way (it needs nothing from it). */
+let prefetchedView: Promise<GraphResponse> | undefined;
+
 async function loadView(): Promise<void> {
   const started = performance.now();
-  const view = await api.graph(graphRequest());
+  const map = drawsMap() ? await api.map(mapRequest()) : undefined;
+  const prefetched = prefetchedView;
+  prefetchedView = undefined;
+  const view = map ?? await (prefetched ?? api.graph(graphRequest()));
+  body.dataset.fetchMs = String(Math.round(performance.now() - started));
+  mapView = map;
   viewAggregated = view.aggregated;
   const keys = [...view.nodes.map((n) => nodeKey(n.id)), ...view.clusters.map((c) => `c:${c.key}`)];
   const fingerprint = viewFingerprint(keys, view.edges.length + view.links.length);
   const saved = savedLayout(fingerprint);
-  const planned = layoutPlan(keys.length, saved?.size ?? 0);
-  const graph = buildViewGraph(view, platformColor, planned.mode === 'saved' ? saved : undefined);
+  // The radius map is laid out on hop rings at once: no force layout to wait for, whatever its size.
+  const ringed = map ? mapPositions(map, RING_SPACING) : undefined;
+  const planned = ringed ? { mode: 'saved' as const, iterations: 0, barnesHut: false } : layoutPlan(keys.length, saved?.size ?? 0);
+  const graph = buildViewGraph(view, platformColor, ringed?.positions ?? (planned.mode === 'saved' ? saved : undefined));
   if (!renderer) {
     renderer = new GraphRenderer(byId('graph'), graph, {
       clickNode: (_key, attributes) => {
         if (attributes.cluster !== undefined) void expandCluster(attributes.cluster);
         else if (attributes.nodeId !== undefined) void selectNode(attributes.nodeId);
       },
+      hoverEdge: (_key, attributes) => { if (!edgeCardPinned) showEdgeCard(attributes, undefined); },
+      clickEdge: (_key, attributes) => {
+        edgeCardPinned = true;
+        showEdgeCard(attributes, undefined);
+        if (attributes.edgeId === undefined || attributes.sourceId === undefined) return;
+        void task(async () => {
+          const edge = await api.edge(attributes.sourceId!, attributes.edgeId!);
+          showEdgeCard(attributes, edge);
+        });
+      },
       clickStage: () => {
+        edgeCardPinned = false;
+        showEdgeCard(undefined, undefined);
         if (activePath !== undefined) {
           activePath = undefined;
           renderer?.update({ path: undefined });
@@ -197,7 +286,10 @@ async function loadView(): Promise<void> {
     });
   } else renderer.setGraph(graph);
   forcePositions = new Map();
-  byId('view-info').textContent = view.aggregated
+  renderer.setRingGuides(ringed?.hops, RING_SPACING);
+  byId('view-info').textContent = map
+    ? `Radius map: ${view.nodes.length.toLocaleString('en-US')} nodes and ${view.clusters.length} clusters`
+    : view.aggregated
     ? `${view.nodes.length.toLocaleString('en-US')} nodes and ${view.clusters.length} clusters of ${view.matching.toLocaleString('en-US')} (budget ${view.budget.toLocaleString('en-US')}): click a cluster to expand it`
     : `${view.nodes.length.toLocaleString('en-US')} of ${view.total.nodes.toLocaleString('en-US')} nodes · ${view.edges.length.toLocaleString('en-US')} edges`;
   if (planned.mode === 'force') {
@@ -209,9 +301,59 @@ async function loadView(): Promise<void> {
   showStatus('');
   applyHighlight();
   renderer.resetCamera();
-  if (state.rings) await applyRings(false);
+  if (state.rings && !map) await applyRings(false);
+  renderAggregationNote();
+  // Timing a frame costs two frames: done once the view is up, for the views that come next.
+  body.dataset.frameMs = '';
+  setTimeout(() => { measureFrame(); renderAggregationNote(); }, 0);
   body.dataset.renderMs = String(Math.round(performance.now() - started));
   body.dataset.viewNodes = String(graph.order);
+  // The labels the canvas draws, read back for tests on small views (hostile and bidi names).
+  body.dataset.labels = graph.order <= 500 ? graph.mapNodes((_key, attributes) => attributes.label).join('\n') : '';
+  body.dataset.mapReached = map ? String(map.summary.reachedCount) : '';
+  // When the map was drawn, in the page's clock (from navigation start): later work cannot delay this reading.
+  body.dataset.mapDrawnAt = map ? String(Math.round(performance.now())) : '';
+  // What the map really draws, read back from the view graph (tests compare it with the engine's radius).
+  let jewelsDrawn = 0;
+  if (map) graph.forEachNode((_key, attributes) => { if (attributes.crownJewel && attributes.nodeId !== undefined) jewelsDrawn++; });
+  body.dataset.crownJewelsDrawn = map ? String(jewelsDrawn) : '';
+}
+
+let edgeCardPinned = false;
+
+/** The edge under the pointer (kind, ends) or clicked (with scopes, reason, grant and conditions from the server). */
+function showEdgeCard(attributes: ViewEdgeAttributes | undefined, edge: EdgeDetailsResponse | undefined) {
+  const card = byId('edge-card');
+  clear(card);
+  card.hidden = !attributes;
+  body.dataset.edgeCard = edge ? edge.edgeId : '';
+  if (!attributes) return;
+  if (attributes.kind === 'AGGREGATED') {
+    card.append(h('b', {}, `${(attributes.count ?? 0).toLocaleString('en-US')} edges between clusters`));
+    return;
+  }
+  const graph = renderer?.viewGraph;
+  const label = (id: string | undefined) => (id !== undefined && graph?.hasNode(nodeKey(id)) ? graph.getNodeAttribute(nodeKey(id), 'label') : id ?? '?');
+  card.append(
+    h('div', {}, h('b', { 'data-test': 'edge-kind' }, attributes.kind), attributes.traversable ? '' : h('span', { class: 'muted' }, ' (not traversable)')),
+    h('div', {}, nameEl(edge?.from.name ?? label(attributes.sourceId)), ' → ', nameEl(edge?.to.name ?? label(attributes.targetId))));
+  if (edge) {
+    const rows: [string, string | undefined][] = [
+      ['scopes', edge.scopes?.join(' ')], ['reason', edge.reason], ['grant', edge.grant], ['conditions', edge.conditions?.join(', ')], ['derived from', edge.derivedFrom],
+    ];
+    const table = h('table', { class: 'props', 'data-test': 'edge-details' });
+    for (const [name, value] of rows) if (value) table.appendChild(h('tr', {}, h('th', {}, name), h('td', {}, value)));
+    if (!edge.scopes && !edge.reason && !edge.conditions) table.appendChild(h('tr', {}, h('td', { class: 'muted' }, 'no scopes, reason or conditions recorded')));
+    card.append(table);
+  } else card.append(h('div', { class: 'muted small' }, 'click for scopes, reason and conditions'));
+}
+
+/** Says over the map what is drawn one by one and what is grouped. */
+function renderAggregationNote() {
+  const note = byId('aggregation-note');
+  note.textContent = mapView ? aggregationNote(mapView, lastFrameMs) : '';
+  note.hidden = !mapView;
+  body.dataset.aggregated = mapView ? String(mapView.summary.clusteredReached > 0) : '';
 }
 
 async function expandCluster(key: string) {
@@ -229,18 +371,38 @@ function applyHighlight() {
   const harvested = respondView()?.harvestedLive;
   body.dataset.harvestedLive = harvested ? [...harvested].sort().join(' ') : '';
   if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected, harvested: undefined });
+  else if (mapView && state.sources.length > 0) renderer.update({ emphasis: mapEmphasis(mapView, radius?.whatIf?.removed ?? []), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
   else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
   else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined });
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
   // What the graph really shows as harvested (read back from sigma), so a test sees the drawing, not the intent.
   body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
+  applyLegend();
+}
+
+/** The legend, collapsible (kept per browser): at 1024 px it would otherwise cover the end of a path. */
+function applyLegend() {
+  const harvested = respondView()?.harvestedLive;
   const legendBox = byId('legend');
+  const hadFocus = legendBox.contains(document.activeElement);
   clear(legendBox);
-  legendBox.append(legend(meta.platforms, meta.kinds, platformColor, Boolean(radius && state.sources.length > 0) || (state.tab === 'exposure' && Boolean(exposure)), Boolean(harvested && harvested.size > 0)));
+  const showingExposure = state.tab === 'exposure' && Boolean(exposure);
+  const toggle = h('button', { type: 'button', class: 'small legend-toggle', 'aria-expanded': legendOpen ? 'true' : 'false', 'aria-controls': 'legend-body', 'data-test': 'legend-toggle' }, legendOpen ? 'Legend ▾' : 'Legend ▸');
+  toggle.addEventListener('click', () => {
+    legendOpen = !legendOpen;
+    try { localStorage.setItem('blastmap:legend', legendOpen ? 'open' : 'closed'); } catch { /* kept for this page only */ }
+    applyLegend();
+    byId('legend').querySelector<HTMLButtonElement>('.legend-toggle')?.focus();
+  });
+  legendBox.append(toggle);
+  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure);
+  content.hidden = !legendOpen;
+  legendBox.append(content);
+  if (hadFocus) toggle.focus();
 }
 
 async function applyRings(animate: boolean) {
-  if (!renderer) return;
+  if (!renderer || mapView) return;
   if (state.rings && radius) {
     const graph = renderer.viewGraph;
     const rings = hopRings(radius.sources.map((s) => s.id), radius.reached, RING_SPACING);
@@ -265,12 +427,14 @@ function fitToEmphasis() {
   if (state.tab === 'exposure' && exposure) {
     const emphasis = exposureEmphasis(exposure);
     renderer.fitNodes([...emphasis.anchors, ...emphasis.levels.keys(), ...emphasis.via].map(nodeKey));
-  } else if (radius) renderer.fitNodes([...radius.sources.map((s) => s.id), ...radius.reached.map((entry) => entry.id)].map(nodeKey));
+  } else if (mapView) renderer.resetCamera();
+  else if (radius) renderer.fitNodes([...radius.sources.map((s) => s.id), ...radius.reached.map((entry) => entry.id)].map(nodeKey));
 }
 
 async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) {
   if (state.sources.length === 0) {
     radius = undefined;
+    if (mapView) { examinedPath = []; await task(loadView); }
     body.dataset.radiusCount = '';
     body.dataset.score = '';
     applyHighlight();
@@ -280,10 +444,24 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
   const abort = new AbortController();
   radiusAbort = abort;
   await task(async () => {
-    const result = await api.radius(radiusRequest(), abort.signal);
+    // A large radius: the map first (one traversal on the server), then the full answer for the panel.
+    const mapped = drawsMap() || Boolean(mapView);
+    if (mapped) {
+      const started = performance.now();
+      radius = undefined;
+      renderPanel();
+      await loadView();
+      if (abort.signal.aborted) return;
+      body.dataset.mapMs = String(Math.round(performance.now() - started));
+      renderPanel();
+    }
+    // With a map, the panel needs no per-node list: the map has the levels of what it draws.
+    const result = await api.radius(mapped ? { ...radiusRequest(), reachedLimit: MAP_REACHED_LIMIT } : radiusRequest(), abort.signal);
     if (abort.signal.aborted) return;
     radius = result;
-    if (viewAggregated || options.reloadView) await loadView();
+    learn(result.sources);
+    learn(result.reached);
+    if (!mapped && (viewAggregated || options.reloadView)) await loadView();
     const started = performance.now();
     applyHighlight();
     if (state.rings) await applyRings(true);
@@ -304,6 +482,7 @@ async function runPlan() {
   if (plan && planKey === key) return;
   await task(async () => {
     plan = await api.plan(request);
+    for (const step of plan.steps) for (const cut of [step.cut, ...step.alternatives]) knownNames.set(cut.id, cut.name);
     planKey = key;
     body.dataset.planSteps = String(plan.steps.length);
     renderPanel();
@@ -346,6 +525,7 @@ async function selectNode(id: string, options: { focus?: boolean } = {}) {
   if (renderer && !renderer.viewGraph.hasNode(nodeKey(id))) showStatus('This node is not drawn in the current view (aggregated or filtered out).');
   await task(async () => {
     details = await api.node(id, state.at);
+    learn([details.ref]);
     renderPanel();
   });
 }
@@ -382,7 +562,7 @@ const actions: PanelActions = {
   },
   toggleMitigations: (items: Mitigation[]) => {
     state.mitigations = toggleMitigations(state.mitigations, items);
-    syncUrl();
+    pushUrl();
     void runRadius();
   },
   showPath: (path: PathStepView[], key: string) => {
@@ -391,7 +571,22 @@ const actions: PanelActions = {
       renderer?.update({ path: undefined });
     } else {
       activePath = key;
-      renderer?.update({ path: pathHighlight(path) });
+      const highlight = pathHighlight(path);
+      const missing = renderer ? [...highlight.nodes].filter((id) => !renderer!.viewGraph.hasNode(nodeKey(id))) : [];
+      if (mapView && missing.length > 0) {
+        // The map draws the examined path whatever the budget: ask for it, then light it.
+        examinedPath = [...highlight.nodes];
+        void task(async () => {
+          await loadView();
+          renderer?.update({ path: highlight });
+          body.dataset.pathMissing = String([...highlight.nodes].filter((id) => !renderer!.viewGraph.hasNode(nodeKey(id))).length);
+          body.dataset.activePath = activePath ?? '';
+        });
+        renderPanel();
+        return;
+      }
+      renderer?.update({ path: highlight });
+      body.dataset.pathMissing = String(missing.length);
     }
     body.dataset.activePath = activePath ?? '';
     renderPanel();
@@ -438,10 +633,28 @@ const actions: PanelActions = {
     const next = toggleStep(respondPlan, key, state.mitigations, state.done);
     state.mitigations = next.mitigations;
     state.done = next.done;
-    syncUrl();
+    pushUrl();
     applyHighlight();
     renderPanel();
     void runRadius();
+  },
+  setRouteFrom: (node) => {
+    routeFrom = node;
+    route = undefined;
+    showStatus(`Path start (A): ${displayName(node.name)}. Open the destination and press "Path from A to here".`);
+    renderPanel();
+  },
+  findRoute: (to) => {
+    if (!routeFrom) return;
+    const from = routeFrom.id;
+    void task(async () => {
+      route = await api.route({ from, to, ...analysisOptions(), ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) });
+      learn([route.from, route.to]);
+      body.dataset.routeHops = route.hops === null ? 'none' : String(route.hops);
+      showStatus('');
+      renderPanel();
+      if (route.path.length > 0) actions.showPath(route.path, `route:${route.from.id}>${route.to.id}`);
+    });
   },
   setWindow: (since, at) => {
     state.since = since;
@@ -495,17 +708,39 @@ function renderTabs() {
   }
 }
 
+/** Where the keyboard focus is, as something that survives a re-render: the control's identity, else its position. */
+function focusKey(root: HTMLElement): { selector: string; index: number } | undefined {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !root.contains(active)) return undefined;
+  const attributes = ['data-test', 'data-node', 'data-tab', 'data-key', 'data-id'].filter((name) => active.hasAttribute(name));
+  const selector = `${active.tagName.toLowerCase()}${attributes.map((name) => `[${name}="${CSS.escape(active.getAttribute(name)!)}"]`).join('')}`;
+  const same = [...root.querySelectorAll<HTMLElement>(selector)];
+  return { selector, index: Math.max(0, same.indexOf(active)) };
+}
+
+function restoreFocus(root: HTMLElement, key: { selector: string; index: number } | undefined) {
+  if (!key) return;
+  const same = root.querySelectorAll<HTMLElement>(key.selector);
+  (same[Math.min(key.index, same.length - 1)] ?? root.querySelector<HTMLElement>('button, input, a[href]'))?.focus({ preventScroll: true });
+}
+
 function renderPanel() {
+  const side = byId('side');
+  const focused = focusKey(side);
   renderTabs();
   const panel = byId('panel');
+  const scroll = panel.scrollTop;
   clear(panel);
   const simulating = state.sources.length > 0;
   let content: HTMLElement;
   if (state.tab === 'details' && details) {
     const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
-    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry }, actions);
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath }, actions);
   } else if (state.tab === 'radius' && radius) {
-    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor }, actions);
+    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf }, actions);
+    if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
+  } else if (state.tab === 'radius' && mapView) {
+    content = h('div', { 'data-test': 'radius-pending' }, summarySection(mapView.summary, platformColor, actions), h('p', { class: 'muted' }, 'Loading the scores, paths and lateral movement of the whole radius…'));
   } else if (state.tab === 'plan' && plan) {
     content = planPanel(plan, { mitigations: state.mitigations, current: radius }, actions);
   } else if (state.tab === 'respond' && respondPlan && respondView()) {
@@ -516,6 +751,8 @@ function renderPanel() {
     content = h('p', { class: 'muted' }, 'Loading…');
   } else content = overviewPanel(meta, actions);
   panel.appendChild(content);
+  panel.scrollTop = scroll;
+  restoreFocus(side, focused);
   const report = byId<HTMLAnchorElement>('export-report');
   report.hidden = state.sources.length === 0;
   if (state.sources.length > 0) report.href = reportUrl(radiusRequest());
@@ -540,7 +777,7 @@ function setupSearch() {
     clear(list);
     results.forEach((result, i) => {
       const item = h('li', { role: 'option', 'aria-selected': i === active ? 'true' : 'false', 'data-test': 'suggestion', 'data-id': result.id },
-        h('span', { class: 'name' }, result.name), h('span', { class: 'muted' }, ` ${result.kind} · ${result.platform}`), h('div', { class: 'muted small id' }, result.id));
+        nameEl(result.name), h('span', { class: 'muted' }, ` ${result.kind} · ${result.platform}`), h('div', { class: 'muted small id' }, result.id));
       item.addEventListener('mousedown', (event) => { event.preventDefault(); choose(result); });
       list.appendChild(item);
     });
@@ -626,6 +863,69 @@ function setupFilters() {
   });
 }
 
+/** `/` focuses the search from anywhere but a text field; Escape in the graph returns to the page. */
+function setupShortcuts() {
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target as HTMLElement | null;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    event.preventDefault();
+    byId<HTMLInputElement>('search').focus();
+  });
+}
+
+/**
+ * The graph by keyboard: Tab reaches it; arrows step through what it draws (the emphasised nodes first,
+ * nearest hops first), Enter opens the node (or expands the cluster), + and − zoom, 0 fits. The node under
+ * the keyboard is framed, lit as selected and read out by a live region.
+ */
+function setupGraphKeyboard() {
+  const stage = byId('graph');
+  stage.tabIndex = 0;
+  stage.setAttribute('role', 'application');
+  stage.setAttribute('aria-label', 'Graph: arrow keys move between nodes, Enter opens one, + and − zoom, 0 fits');
+  stage.setAttribute('aria-describedby', 'graph-cursor');
+  let order: string[] = [];
+  let position = -1;
+  const ordered = (): string[] => {
+    if (!renderer) return [];
+    const graph = renderer.viewGraph;
+    const levels = mapView ? new Map(mapView.reached.map((entry) => [nodeKey(entry.id), entry.hops])) : new Map((radius?.reached ?? []).map((entry) => [nodeKey(entry.id), entry.hops]));
+    const sources = new Set(state.sources.map(nodeKey));
+    const rank = (key: string) => (sources.has(key) ? -1 : levels.get(key) ?? Number.MAX_SAFE_INTEGER);
+    return graph.nodes().sort((a, b) => rank(a) - rank(b) || graph.getNodeAttribute(a, 'label').localeCompare(graph.getNodeAttribute(b, 'label')));
+  };
+  const announce = (key: string) => {
+    const attributes = renderer!.viewGraph.getNodeAttributes(key);
+    const level = mapView?.reached.find((entry) => nodeKey(entry.id) === key)?.level ?? radius?.reached.find((entry) => nodeKey(entry.id) === key)?.level;
+    byId('graph-cursor').textContent = `${position + 1} of ${order.length}: ${displayName(attributes.label)}, ${attributes.cluster !== undefined ? 'cluster' : attributes.kind} on ${attributes.platform}${level ? `, reached at ${level}` : ''}${attributes.crownJewel ? ', crown jewel' : ''}`;
+    body.dataset.graphCursor = attributes.nodeId ?? attributes.cluster ?? '';
+  };
+  stage.addEventListener('keydown', (event) => {
+    if (!renderer) return;
+    if (event.key === 'ArrowRight' || event.key === 'ArrowDown' || event.key === 'ArrowLeft' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (position < 0 || order.length !== renderer.viewGraph.order) order = ordered();
+      if (order.length === 0) return;
+      const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : -1;
+      position = (position + step + order.length) % order.length;
+      const key = order[position]!;
+      const attributes = renderer.viewGraph.getNodeAttributes(key);
+      renderer.update({ selected: attributes.nodeId });
+      renderer.focusNode(key);
+      announce(key);
+    } else if (event.key === 'Enter' && position >= 0 && order[position] !== undefined && renderer.viewGraph.hasNode(order[position]!)) {
+      event.preventDefault();
+      const attributes = renderer.viewGraph.getNodeAttributes(order[position]!);
+      if (attributes.cluster !== undefined) void expandCluster(attributes.cluster);
+      else if (attributes.nodeId !== undefined) void selectNode(attributes.nodeId);
+    } else if (event.key === '+' || event.key === '=') renderer.zoom(1.5);
+    else if (event.key === '-') renderer.zoom(1 / 1.5);
+    else if (event.key === '0') renderer.resetCamera();
+  });
+  stage.addEventListener('blur', () => { position = -1; });
+}
+
 function setupHeader() {
   const at = byId<HTMLInputElement>('at');
   at.value = state.at ?? '';
@@ -641,7 +941,19 @@ function setupHeader() {
   });
   byId('export-png').addEventListener('click', () => {
     if (!renderer) return;
-    renderer.exportPng().then((blob) => {
+    const about = exportContext({
+      sources: (radius?.sources ?? mapView?.summary.sources ?? []).map((s) => s.name),
+      target: state.tab === 'exposure' && exposure ? exposure.target.name : undefined,
+      at: state.at, now: new Date(), graph: { nodes: meta.nodeCount, edges: meta.edgeCount },
+      hiddenEdgeKinds: state.hiddenEdgeKinds, platforms: state.platforms, kinds: state.kinds, enforced: [],
+      mitigations: state.mitigations.map((item) => (item.description || !('revoke' in item || 'disable' in item) ? item : { ...item, description: mitigationLabel(item, nameOf) })), aggregation: mapView ? aggregationNote(mapView, lastFrameMs) : undefined, url: location.href,
+    });
+    const legendRows: (readonly [string, string])[] = state.sources.length > 0 || exposure
+      ? [[state.tab === 'exposure' ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]]
+      : meta.platforms.slice(0, 12).map((p) => [p.name, platformColor(p.name)] as const);
+    body.dataset.exportTitle = about.title;
+    body.dataset.exportLines = about.lines.join('\n');
+    renderer.exportPng({ ...about, legend: legendRows }).then((blob) => {
       const link = h('a', { download: 'blastmap-view.png' });
       link.href = URL.createObjectURL(blob);
       document.body.appendChild(link);
@@ -665,13 +977,27 @@ async function start() {
   body.dataset.ready = '0';
   setBusy(0);
   const loaded = await task(async () => {
+    const stored = Number(localStorage.getItem(BUDGET_STORAGE) ?? '');
+    if (Number.isInteger(stored) && stored > 0) drawBudget = stored;
+    const metaStarted = performance.now();
+    // graphRequest() reads only the URL state: the first view can travel alongside the metadata.
+    if (state.sources.length === 0) {
+      prefetchedView = api.graph(graphRequest());
+      prefetchedView.catch(() => undefined);
+    }
     meta = await api.meta();
+    body.dataset.metaMs = String(Math.round(performance.now() - metaStarted));
     colors = platformColors(meta.platforms);
+    body.dataset.drawBudget = String(viewBudget());
     setupSearch();
     setupFilters();
     setupHeader();
+    setupShortcuts();
+    setupHistory();
+    setupGraphKeyboard();
     renderPanel();
-    await loadView();
+    // A radius drawn as a map is loaded once, by runRadius below.
+    if (!drawsMap()) await loadView();
     return true;
   });
   if (!loaded) return;
@@ -685,7 +1011,11 @@ async function start() {
     if (tab !== 'details' && tab !== 'overview') state.tab = tab;
   }
   renderPanel();
+  body.dataset.readyAt = String(Math.round(performance.now()));
   body.dataset.ready = '1';
 }
+
+// A read-only probe for the browser tests: where an edge is drawn, so they can hover and click it.
+(window as unknown as { blastmapProbe: unknown }).blastmapProbe = { edgeMidpoint: (edgeId: string) => renderer?.edgeMidpoint(edgeId) };
 
 void start();

@@ -1,13 +1,13 @@
 // The side panel's contents, built from API answers with the text-only DOM helper: overview, node details,
 // blast radius, revocation plan and exposure. Callbacks carry the user's actions back to the app.
-import { h, shapeIcon } from './dom.ts';
+import { displayName, h, nameEl, shapeIcon } from './dom.ts';
 import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
 import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
 import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
-  CutView, ExposureResponse, Level, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
-  RespondResponse,
+  CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
+  RespondResponse, RouteResponse,
 } from './logic/wire.ts';
 
 export interface PanelActions {
@@ -24,13 +24,15 @@ export interface PanelActions {
   openRespond: () => void;
   toggleStep: (key: string) => void;
   setWindow: (since: string | undefined, at: string | undefined) => void;
+  setRouteFrom: (node: { id: string; name: string }) => void;
+  findRoute: (to: string) => void;
 }
 
 const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }, LEVEL_LABEL[level]);
 const muted = (text: string) => h('span', { class: 'muted' }, text);
 
 function nodeLink(actions: PanelActions, node: { id: string; name: string; kind: string; platform: string }, color?: string): HTMLElement {
-  const button = h('button', { type: 'button', class: 'link', title: node.id, 'data-node': node.id }, shapeIcon(shapeOf(node.kind), color ?? '#64748b', 12), ` ${node.name}`);
+  const button = h('button', { type: 'button', class: 'link', title: node.id, 'data-node': node.id }, shapeIcon(shapeOf(node.kind), color ?? '#64748b', 12), ' ', nameEl(node.name));
   button.addEventListener('click', () => actions.selectNode(node.id));
   return button;
 }
@@ -39,10 +41,10 @@ function nodeLink(actions: PanelActions, node: { id: string; name: string; kind:
 export function pathView(path: readonly PathStepView[]): HTMLElement {
   const list = h('ol', { class: 'path' });
   if (path.length === 0) return list;
-  list.appendChild(h('li', { class: 'path-node' }, h('b', {}, path[0]!.from.name), ' ', muted(`${path[0]!.from.kind} · ${path[0]!.from.platform}`)));
+  list.appendChild(h('li', { class: 'path-node' }, h('b', {}, nameEl(path[0]!.from.name)), ' ', muted(`${path[0]!.from.kind} · ${path[0]!.from.platform}`)));
   for (const step of path) {
     list.appendChild(h('li', { class: 'path-step' }, `—${step.kind}${step.scopes?.length ? ` [${step.scopes.join(' ')}]` : ''}→`, step.reason ? h('div', { class: 'reason' }, step.reason) : null));
-    list.appendChild(h('li', { class: 'path-node' }, levelBadge(step.level), ' ', h('b', {}, step.to.name), ' ', muted(`${step.to.kind} · ${step.to.platform}`)));
+    list.appendChild(h('li', { class: 'path-node' }, levelBadge(step.level), ' ', h('b', {}, nameEl(step.to.name)), ' ', muted(`${step.to.kind} · ${step.to.platform}`)));
   }
   return list;
 }
@@ -85,6 +87,21 @@ export interface DetailsContext {
   platformColor: (p: string) => string;
   /** The node's entry in the simulated radius, when it is reached. */
   reached?: RadiusEntryView | undefined;
+  /** A→B: the chosen start, and the route found from it to this node. */
+  routeFrom?: { id: string; name: string } | undefined;
+  route?: RouteResponse | undefined;
+  activePath?: string | undefined;
+}
+
+/** A→B: the path from the chosen start to this node, or why there is none; click to light it on the graph. */
+function routeSection(route: RouteResponse, activePath: string | undefined, actions: PanelActions): HTMLElement {
+  const key = `route:${route.from.id}>${route.to.id}`;
+  if (route.level === null) {
+    return h('section', { class: 'route', 'data-test': 'route' }, h('h3', {}, 'Path from ', nameEl(route.from.name)), h('p', { class: 'muted', 'data-test': 'route-none' }, `${displayName(route.from.name)} does not reach this node as of ${route.at.slice(0, 10)}.`));
+  }
+  const show = h('button', { type: 'button', class: `entry${activePath === key ? ' active' : ''}`, 'data-test': 'route-show' }, levelBadge(route.level), ` ${plural(route.hops ?? 0, 'hop')} from `, nameEl(route.from.name), activePath === key ? ' (lit on the graph)' : ' (click to light it on the graph)');
+  show.addEventListener('click', () => actions.showPath(route.path, key));
+  return h('section', { class: 'route', 'data-test': 'route' }, h('h3', {}, 'Path from ', nameEl(route.from.name)), show, pathView(route.path));
 }
 
 /** Where the node stands in the simulated radius: its level, hops and the unenforced controls its path relies on. */
@@ -110,6 +127,14 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
     const add = h('button', { type: 'button' }, 'Add as a source');
     add.addEventListener('click', () => actions.addSource(ref.id));
     buttons.appendChild(add);
+  }
+  const from = h('button', { type: 'button', 'data-test': 'route-from', title: 'A→B: choose this node as the start, then open the destination' }, context.routeFrom?.id === ref.id ? 'Path start (A) ✓' : 'Path from here (A)…');
+  from.addEventListener('click', () => actions.setRouteFrom({ id: ref.id, name: ref.name }));
+  buttons.appendChild(from);
+  if (context.routeFrom && context.routeFrom.id !== ref.id) {
+    const to = h('button', { type: 'button', 'data-test': 'route-to' }, 'Path from A to here');
+    to.addEventListener('click', () => actions.findRoute(ref.id));
+    buttons.appendChild(to);
   }
   const exposure = h('button', { type: 'button', 'data-test': 'exposure' }, 'Who can reach this?');
   exposure.addEventListener('click', () => actions.exposure(ref.id));
@@ -173,11 +198,12 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
   const more = details.inCount + details.outCount - Math.min(40, details.neighbours.length);
 
   return h('section', { 'data-test': 'details' },
-    h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ` ${ref.name}`),
+    h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ' ', nameEl(ref.name)),
     h('p', { class: 'muted' }, `${ref.kind} on ${ref.platform}`,
       details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
       details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
     buttons,
+    context.route && context.route.to.id === ref.id ? routeSection(context.route, context.activePath, actions) : null,
     context.reached ? reachedNote(context.reached) : null,
     dates.childElementCount > 0 ? h('h3', {}, 'Credential dates') : null,
     dates.childElementCount > 0 ? dates : null,
@@ -201,6 +227,39 @@ export interface RadiusContext {
   activePath: string | undefined;
   reportHref: string;
   platformColor: (platform: string) => string;
+  /** Names of nodes the UI has seen, so a mitigation reads by name rather than by raw id. */
+  nameOf?: (id: string) => string | undefined;
+}
+
+/**
+ * The summary of a radius of any size (from the radius map): platforms × levels, and the crown jewels
+ * grouped by the bridge their witness path crosses onto another platform. Shown above the radius details.
+ */
+export function summarySection(summary: MapSummary, platformColor: (platform: string) => string, actions: PanelActions): HTMLElement {
+  const levels: Level[] = ['admin', 'write', 'read'];
+  const table = h('table', { class: 'summary', 'data-test': 'summary-platforms' },
+    h('caption', { class: 'muted small' }, `Reached nodes by platform and level (${summary.reachedCount.toLocaleString('en-US')} in all)`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'platform'), ...levels.map((level) => h('th', { scope: 'col' }, levelBadge(level))), h('th', { scope: 'col' }, '★'))),
+    h('tbody', {}, ...summary.platforms.map((row) => h('tr', { 'data-platform': row.platform },
+      h('th', { scope: 'row' }, shapeIcon('circle', platformColor(row.platform), 10), ` ${row.platform}`),
+      ...levels.map((level) => h('td', {}, row[level].toLocaleString('en-US'))),
+      h('td', {}, row.crownJewels.toLocaleString('en-US'))))));
+  const bridges = h('ul', { class: 'bridges', 'data-test': 'summary-bridges' });
+  for (const group of summary.byBridge) {
+    const jewels = h('ul', {});
+    for (const jewel of group.crownJewels.slice(0, 20)) {
+      jewels.appendChild(h('li', { 'data-test': 'summary-jewel' }, nodeLink(actions, jewel, LEVEL_COLORS[jewel.level]), ' ', levelBadge(jewel.level), muted(` ${jewel.hops} hops`)));
+    }
+    if (group.crownJewels.length > 20) jewels.appendChild(h('li', { class: 'muted' }, `and ${group.crownJewels.length - 20} more`));
+    bridges.appendChild(h('li', {},
+      group.bridge ? h('span', {}, 'via ', nodeLink(actions, group.bridge, platformColor(group.bridge.platform)), muted(` (${group.bridge.platform})`)) : muted('on the source\u2019s own platform'),
+      muted(` — ${plural(group.crownJewels.length, 'crown jewel')}`), jewels));
+  }
+  return h('section', { class: 'summary', 'data-test': 'summary' },
+    h('h3', {}, 'Summary'),
+    table,
+    h('h3', {}, `Crown jewels by bridge (${summary.crownJewelCount.toLocaleString('en-US')})`),
+    summary.byBridge.length > 0 ? bridges : h('p', { class: 'muted' }, 'No crown jewel reached.'));
 }
 
 export function radiusPanel(radius: RadiusResponse, context: RadiusContext, actions: PanelActions): HTMLElement {
@@ -223,7 +282,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
     context.mitigations.forEach((item) => {
       const remove = h('button', { type: 'button', class: 'small', title: 'remove this mitigation' }, 'undo');
       remove.addEventListener('click', () => actions.toggleMitigations([item]));
-      list.appendChild(h('li', {}, mitigationLabel(item), ' ', remove));
+      list.appendChild(h('li', { title: JSON.stringify(item) }, mitigationLabel(item, context.nameOf), ' ', remove));
     });
     section.append(h('h3', {}, `What-if: ${plural(context.mitigations.length, 'mitigation')} applied`), list);
     if (change && change.removed.length > 0) section.append(h('p', { class: 'cut-note' }, `${plural(change.removed.length, 'node')} no longer reached (green on the graph).`));
@@ -262,7 +321,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   if (radius.crownJewels.length === 0) section.append(muted('None.'));
   const jewels = h('ul', { class: 'entries' });
   for (const entry of radius.crownJewels) {
-    jewels.appendChild(pathItem(`jewel:${entry.id}`, entry.path, [levelBadge(entry.level), ' ', h('b', { 'data-test': 'crown-jewel-name' }, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`)], 'crown-jewel'));
+    jewels.appendChild(pathItem(`jewel:${entry.id}`, entry.path, [levelBadge(entry.level), ' ', h('b', { 'data-test': 'crown-jewel-name' }, nameEl(entry.name)), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`)], 'crown-jewel'));
   }
   section.append(jewels);
 
@@ -274,8 +333,8 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
     const target = bridge.targets[0];
     const path = target ? target.path : bridge.approach;
     bridges.appendChild(pathItem(`bridge:${i}`, path, [
-      h('b', {}, `${bridge.bridge.from.platform} → ${bridge.bridge.to.platform}`), ' via ', bridge.bridge.to.name, ' ',
-      muted(`· ${plural(bridge.reachedCount, 'node')}, score ${formatScore(bridge.score)}${bridge.crownJewels > 0 ? `, ${plural(bridge.crownJewels, 'crown jewel')}` : ''}${target ? ` · e.g. ${target.name}` : ''}`),
+      h('b', {}, `${bridge.bridge.from.platform} → ${bridge.bridge.to.platform}`), ' via ', nameEl(bridge.bridge.to.name), ' ',
+      muted(`· ${plural(bridge.reachedCount, 'node')}, score ${formatScore(bridge.score)}${bridge.crownJewels > 0 ? `, ${plural(bridge.crownJewels, 'crown jewel')}` : ''}${target ? ` · e.g. ${displayName(target.name)}` : ''}`),
     ], 'lateral-path'));
   });
   section.append(bridges);
@@ -337,7 +396,7 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
   for (const entry of exposure.exposed) {
     const key = `exposed:${entry.id}`;
     const active = context.activePath === key;
-    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': 'exposed' }, levelBadge(entry.level), ' ', h('b', {}, entry.name), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`));
+    const button = h('button', { type: 'button', class: `entry${active ? ' active' : ''}`, 'data-test': 'exposed' }, levelBadge(entry.level), ' ', h('b', {}, nameEl(entry.name)), ' ', muted(`${entry.kind} on ${entry.platform} · ${plural(entry.hops, 'hop')}`));
     button.addEventListener('click', () => actions.showPath(entry.path, key));
     const simulate = h('button', { type: 'button', class: 'small' }, 'simulate');
     simulate.addEventListener('click', () => actions.simulate([entry.id]));
@@ -351,11 +410,11 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
 }
 
 /** The legend: platforms by colour, kinds by shape, and the radius colours. */
-export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false): HTMLElement {
-  const box = h('div', {});
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false): HTMLElement {
+  const box = h('div', { id: 'legend-body' });
   if (radius) {
-    box.append(h('div', { class: 'legend-title' }, 'Radius'),
-      ...([['compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
+    box.append(h('div', { class: 'legend-title' }, exposure ? 'Exposure' : 'Radius'),
+      ...([[exposure ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
 );
     if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
   } else {
@@ -424,7 +483,7 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
       const dependents = step.impact.dependents.map((d) => `${d.name} (${d.relation})`).join(', ');
       list.appendChild(h('li', {}, h('label', { class: `cut${item.ticked ? ' applied' : ''}` }, box, h('span', {},
         h('b', { 'data-test': 'respond-title' }, step.title),
-        h('div', { class: 'muted small' }, `${step.target.kind} ${step.target.name} on ${step.target.platform}`),
+        h('div', { class: 'muted small' }, `${step.target.kind} ${displayName(step.target.name)} on ${step.target.platform}`),
         h('div', { class: 'small' }, `where: ${step.where}`),
         h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
         step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,

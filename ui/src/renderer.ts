@@ -11,6 +11,9 @@ import { shapePrograms } from './shapes.ts';
 export interface RendererEvents {
   clickNode: (key: string, attributes: ViewNodeAttributes) => void;
   clickStage: () => void;
+  /** Edge under the pointer (undefined when it leaves), and an edge clicked. */
+  hoverEdge?: (key: string | undefined, attributes: ViewEdgeAttributes | undefined) => void;
+  clickEdge?: (key: string, attributes: ViewEdgeAttributes) => void;
 }
 
 export class GraphRenderer {
@@ -23,7 +26,8 @@ export class GraphRenderer {
     this.sigma = new Sigma<ViewNodeAttributes, ViewEdgeAttributes>(graph, container, {
       nodeProgramClasses: shapePrograms(SHAPES),
       defaultEdgeType: 'arrow',
-      renderEdgeLabels: false,
+      renderEdgeLabels: true,
+      enableEdgeEvents: true,
       zIndex: true,
       labelFont: 'system-ui, -apple-system, "Segoe UI", sans-serif',
       labelSize: 12,
@@ -40,7 +44,8 @@ export class GraphRenderer {
         const style = nodeStyle(data, this.state);
         return { ...data, color: style.color, size: style.size, label: style.label, forceLabel: style.forceLabel, zIndex: style.zIndex, hidden: style.hidden, highlighted: style.highlighted };
       },
-      edgeReducer: (_key, data) => {
+      edgeReducer: (key, data) => {
+        if (key === this.state.hoveredEdge) return { ...data, color: '#111827', size: Math.max(3, data.size * 2), hidden: false, zIndex: 4, label: data.kind === 'AGGREGATED' ? `${data.count ?? 0} edges` : data.kind, forceLabel: true };
         const style = edgeStyle({ edgeId: data.edgeId, kind: data.kind, traversable: data.traversable, source: data.sourceId, target: data.targetId, color: data.color, size: data.size }, this.state);
         return { ...data, color: style.color, size: style.size, hidden: style.hidden, zIndex: style.zIndex };
       },
@@ -56,6 +61,17 @@ export class GraphRenderer {
     });
     this.sigma.on('clickNode', ({ node }) => events.clickNode(node, this.graph.getNodeAttributes(node)));
     this.sigma.on('clickStage', () => events.clickStage());
+    this.sigma.on('enterEdge', ({ edge }) => {
+      this.update({ hoveredEdge: edge });
+      container.style.cursor = 'pointer';
+      events.hoverEdge?.(edge, this.graph.getEdgeAttributes(edge));
+    });
+    this.sigma.on('leaveEdge', () => {
+      this.update({ hoveredEdge: undefined });
+      container.style.cursor = '';
+      events.hoverEdge?.(undefined, undefined);
+    });
+    this.sigma.on('clickEdge', ({ edge }) => events.clickEdge?.(edge, this.graph.getEdgeAttributes(edge)));
     this.sigma.on('afterRender', () => { if (this.rings) this.drawRingGuides(); });
   }
 
@@ -110,6 +126,36 @@ export class GraphRenderer {
   update(change: Partial<HighlightState>): void {
     this.state = { ...this.state, ...change };
     this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /**
+   * Times one full frame: sigma's synchronous render, then a one-pixel read of each WebGL layer, which waits
+   * until the GPU process (software rasterisation here) has really drawn it.
+   */
+  measureFrame(): number {
+    const pixel = new Uint8Array(4);
+    const frame = () => {
+      const started = performance.now();
+      this.sigma.refresh({ skipIndexation: true });
+      for (const canvas of Object.values(this.sigma.getCanvases())) {
+        const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+        gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+      }
+      return performance.now() - started;
+    };
+    // The first frame of a new graph also uploads its buffers: the second is what panning and hovering cost.
+    frame();
+    return frame();
+  }
+
+  /** Where an edge's middle is on screen (viewport pixels), by its engine id: for tests that hover and click it. */
+  edgeMidpoint(edgeId: string): { x: number; y: number } | undefined {
+    const key = this.graph.findEdge((_key, attributes) => attributes.edgeId === edgeId);
+    if (key === undefined) return undefined;
+    const [a, b] = [this.graph.getNodeAttributes(this.graph.source(key)), this.graph.getNodeAttributes(this.graph.target(key))];
+    const p = this.sigma.graphToViewport({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+    const box = this.sigma.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
   }
 
   /** Engine ids of the nodes sigma currently draws in this colour (what the reducers produced): for tests and status. */
@@ -170,20 +216,44 @@ export class GraphRenderer {
   }
 
   /** The current view as a PNG on a white background: the layers are drawn right after a synchronous render. */
-  exportPng(): Promise<Blob> {
+  exportPng(about?: { title: string; lines: readonly string[]; legend: readonly (readonly [string, string])[] }): Promise<Blob> {
     this.sigma.refresh();
     const layers = this.sigma.getCanvases();
     const base = layers.nodes ?? Object.values(layers)[0];
     if (!base) return Promise.reject(new Error('nothing drawn yet'));
+    const scale = base.width / Math.max(1, base.clientWidth || base.width);
+    const lineHeight = 16 * scale;
+    // A band above the graph says what the image is (title, date, source, filters, what-ifs); the legend sits below.
+    const header = about ? Math.round((28 + about.lines.length * 16 + 6) * scale) : 0;
+    const footer = about && about.legend.length > 0 ? Math.round(24 * scale) : 0;
     const out = document.createElement('canvas');
     out.width = base.width;
-    out.height = base.height;
+    out.height = base.height + header + footer;
     const context = out.getContext('2d')!;
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, out.width, out.height);
     for (const name of ['edges', 'edgeLabels', 'nodes', 'labels', 'hovers', 'hoverNodes']) {
       const layer = layers[name];
-      if (layer) context.drawImage(layer, 0, 0, out.width, out.height);
+      if (layer) context.drawImage(layer, 0, header, base.width, base.height);
+    }
+    if (about) {
+      context.fillStyle = '#111827';
+      context.font = `600 ${16 * scale}px system-ui, sans-serif`;
+      context.fillText(about.title, 8 * scale, 20 * scale, out.width - 16 * scale);
+      context.font = `${12 * scale}px system-ui, sans-serif`;
+      context.fillStyle = '#374151';
+      about.lines.forEach((line, i) => context.fillText(line, 8 * scale, 20 * scale + (i + 1) * lineHeight, out.width - 16 * scale));
+      context.strokeStyle = '#e5e7eb';
+      context.beginPath(); context.moveTo(0, header - 1); context.lineTo(out.width, header - 1); context.stroke();
+      let x = 8 * scale;
+      const y = header + base.height + 16 * scale;
+      for (const [label, color] of about.legend) {
+        context.fillStyle = color;
+        context.beginPath(); context.arc(x + 5 * scale, y - 4 * scale, 5 * scale, 0, 2 * Math.PI); context.fill();
+        context.fillStyle = '#1f2937';
+        context.fillText(label, x + 14 * scale, y);
+        x += context.measureText(label).width + 30 * scale;
+      }
     }
     return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG export failed'))), 'image/png'));
   }

@@ -27,12 +27,14 @@ export const LEVEL_LABEL: Record<Level, string> = { admin: 'ADMIN', write: 'WRIT
 const ACTION_LABEL: Record<CutView['action'], string> = { revoke: 'Revoke', disable: 'Disable', 'remove-grant': 'Remove grant', 'remove-edge': 'Remove edge' };
 export const cutLabel = (cut: Pick<CutView, 'action' | 'name'>): string => `${ACTION_LABEL[cut.action]} ${cut.name}`;
 
-export function mitigationLabel(item: Mitigation): string {
+/** A mitigation in words: its description, else the action and the node's name when known (its id otherwise). */
+export function mitigationLabel(item: Mitigation, nameOf: (id: string) => string | undefined = () => undefined): string {
   if (item.description) return item.description;
-  if ('revoke' in item) return `revoke ${item.revoke}`;
-  if ('disable' in item) return `disable ${item.disable}`;
+  const named = (id: string) => nameOf(id) ?? id;
+  if ('revoke' in item) return `revoke ${named(item.revoke)}`;
+  if ('disable' in item) return `disable ${named(item.disable)}`;
   if ('removeEdge' in item) return `remove edge ${item.removeEdge}`;
-  return `remove scope ${item.removeScope.scope} from ${item.removeScope.grant}`;
+  return `remove scope ${item.removeScope.scope} from ${named(item.removeScope.grant)}`;
 }
 
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;

@@ -20,6 +20,8 @@ export interface Emphasis {
 
 export interface HighlightState {
   hovered?: string | undefined;
+  /** View key of the edge under the pointer: drawn dark with its kind as a label. */
+  hoveredEdge?: string | undefined;
   /** Engine ids of the hovered node's neighbours. */
   hoverNeighbours?: ReadonlySet<string> | undefined;
   selected?: string | undefined;
@@ -39,6 +41,8 @@ export interface NodeData {
   label: string;
   kind: string;
   crownJewel: boolean;
+  /** A cluster of reached nodes: the level they are all reached at. */
+  level?: Level | undefined;
   color: string;
   size: number;
 }
@@ -83,10 +87,14 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
       Object.assign(style, { color: COLORS.anchor, size: data.size * 1.8 + 2, forceLabel: true, zIndex: 4 });
     } else if (level) {
       Object.assign(style, { color: LEVEL_COLORS[level], size: data.crownJewel ? data.size * 2 + 3 : data.size * 1.3, forceLabel: data.crownJewel, zIndex: data.crownJewel ? 3 : 2 });
+    } else if (id === undefined && data.level) {
+      Object.assign(style, { color: LEVEL_COLORS[data.level], zIndex: 1 });
     } else if (id !== undefined && emphasis.via.has(id)) {
       Object.assign(style, { color: COLORS.via, zIndex: 2 });
     } else if (id !== undefined && emphasis.cut.has(id)) {
-      Object.assign(style, { color: COLORS.cut, zIndex: 1, hidden: state.focusOnly === true && !onPath });
+      // A crown jewel a what-if cuts off stays as prominent (star, size, label), now in the cut colour.
+      Object.assign(style, { color: COLORS.cut, zIndex: data.crownJewel ? 3 : 1, hidden: state.focusOnly === true && !onPath },
+        data.crownJewel ? { size: data.size * 2 + 3, forceLabel: true } : {});
     } else {
       Object.assign(style, { color: COLORS.dimNode, size: data.size * 0.8, label: null, zIndex: 0, hidden: state.focusOnly === true });
     }
@@ -112,6 +120,8 @@ export function edgeStyle(data: EdgeData, state: HighlightState): EdgeStyle {
   if (id !== undefined && state.path?.edges.has(id)) return { color: COLORS.pathEdge, size: 4, hidden: false, zIndex: 3 };
   const emphasis = state.emphasis;
   if (emphasis) {
+    // Summed witness edges between clusters of the radius map: the shape of the radius where nodes are grouped.
+    if (id === undefined && data.kind === 'AGGREGATED') return { color: COLORS.edge, size: data.size, hidden: false, zIndex: 1 };
     if (id !== undefined && emphasis.edges.has(id)) {
       const level = data.target !== undefined ? emphasis.levels.get(data.target) : undefined;
       return { color: level ? LEVEL_COLORS[level] : COLORS.via, size: state.path ? 1.5 : 2.2, hidden: false, zIndex: 2 };

@@ -1,7 +1,7 @@
 // The graph the browser draws: the server's view (nodes, edges, clusters, aggregated links) as a graphology
 // graph whose attributes sigma reads. Keys are units (`n:<id>`, `c:<platform/kind>`) so ids never clash.
 import { MultiDirectedGraph } from 'graphology';
-import { viewEdgeId, type GraphResponse } from './wire.ts';
+import { viewEdgeId, type GraphResponse, type Level, type MapCluster } from './wire.ts';
 import { initialPositions, type Point } from './layout.ts';
 import { clusterSize, COLORS, shapeOf, sizeOf } from './palette.ts';
 
@@ -11,6 +11,8 @@ export interface ViewNodeAttributes {
   /** Cluster key `platform/kind`; absent on nodes. */
   cluster?: string;
   count?: number;
+  /** Clusters of reached nodes (the radius map): the level they are reached at. */
+  level?: Level;
   label: string;
   kind: string;
   platform: string;
@@ -39,6 +41,13 @@ export interface ViewEdgeAttributes {
 export type ViewGraph = MultiDirectedGraph<ViewNodeAttributes, ViewEdgeAttributes>;
 
 export const nodeKey = (id: string): string => `n:${id}`;
+
+/** Bidi controls reorder what the canvas draws around them (a name could spoof another): removed; long names cut. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function canvasName(name: string, max = 60): string {
+  const clean = name.replace(BIDI_CONTROLS, '');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
 export const clusterKey = (key: string): string => `c:${key}`;
 
 export function buildViewGraph(view: GraphResponse, platformColor: (platform: string) => string, saved?: ReadonlyMap<string, Point>): ViewGraph {
@@ -52,15 +61,17 @@ export function buildViewGraph(view: GraphResponse, platformColor: (platform: st
   for (const node of view.nodes) {
     const key = nodeKey(node.id);
     graph.addNode(key, {
-      nodeId: node.id, label: node.label, kind: node.kind, platform: node.platform, crownJewel: node.crownJewel,
+      nodeId: node.id, label: canvasName(node.label), kind: node.kind, platform: node.platform, crownJewel: node.crownJewel,
       color: platformColor(node.platform), size: sizeOf(node.kind), type: shapeOf(node.kind), ...place(key),
     });
   }
-  for (const cluster of view.clusters) {
+  for (const cluster of view.clusters as readonly MapCluster[]) {
     const key = clusterKey(cluster.key);
+    const level = cluster.level;
     graph.addNode(key, {
-      cluster: cluster.key, count: cluster.count, label: `${cluster.platform} · ${cluster.kind} (${cluster.count})`, kind: cluster.kind, platform: cluster.platform,
+      cluster: cluster.key, count: cluster.count, label: `${cluster.platform} · ${cluster.kind}${level ? ` · ${level}` : ''} (${cluster.count.toLocaleString('en-US')})`, kind: cluster.kind, platform: cluster.platform,
       crownJewel: false, color: platformColor(cluster.platform), size: clusterSize(cluster.count), type: shapeOf(cluster.kind), ...place(key),
+      ...(level ? { level } : {}),
     });
   }
   for (const edge of view.edges) {
