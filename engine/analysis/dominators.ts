@@ -97,8 +97,10 @@ export interface ReachDominators {
   reach: ReachResult;
   /** Flow-graph vertex of each reachable (node, level) state by slot `node * 3 + level - 1`, -1 when unreachable. */
   stateVertex: Int32Array;
-  /** Vertices standing for the uses of edge e: one per level it delivers on its target. */
-  edgeVertices: ReadonlyMap<number, readonly number[]>;
+  /** Slot of each state vertex, -1 for the root and for edge and grant vertices. */
+  vertexSlot: Int32Array;
+  /** Vertices standing for the uses of edge e: one per level it delivers on its target (none when unused). */
+  edgeVertices: (e: number) => number[];
   /** Vertices standing for the uses of a grant: one per (node, level) state its edges are used from. */
   grantVertices: ReadonlyMap<string, readonly number[]>;
   vertexCount: number;
@@ -111,6 +113,21 @@ export interface ReachDominators {
    * dominates is then only a lower bound of what its cut removes.
    */
   exact: boolean;
+}
+
+/** A growable list of 32-bit integers: the flow graph has millions of arcs at enterprise scale. */
+class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) { this.data = new Int32Array(capacity); }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
 }
 
 /**
@@ -127,88 +144,117 @@ export interface ReachDominators {
  * k <= L, attached to a virtual sink fed by every state of x at level k or more; a vertex dominating that
  * sink is one without which x falls below level k. Summed over the dominator tree, each vertex gets the
  * score that depends on it alone.
+ *
+ * Built in two passes so that every array is typed and no vertex is looked up by a composite key: first the
+ * reachable states (a breadth-first search), then, node by node, the uses of each edge leaving it from
+ * each of its states (the uses of one edge are consecutive vertices).
  */
 export function reachDominators(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}, precomputed?: ReachResult): ReachDominators {
   const at = precomputed?.at ?? toInstant(options.at);
   const result = precomputed ?? reach(graph, sources, { ...options, at });
   const rules = traversalRules(graph, { ...options, at });
   const n = graph.nodeCount;
-  const stateVertex = new Int32Array(n * 3).fill(-1);
-  const edgeVertexByUse = new Map<number, number>();
-  const grantVertexByUse = new Map<string, number>();
-  const edgeVertices = new Map<number, number[]>();
-  const grantVertices = new Map<string, number[]>();
-  const arcFrom: number[] = [];
-  const arcTo: number[] = [];
+  const { fwdOffsets, edgeDst, edgeAttrs } = graph;
   const ROOT = 0;
-  let vertexCount = 1;
-  const arc = (a: number, b: number) => { arcFrom.push(a); arcTo.push(b); };
 
-  const queue: number[] = [];
+  // Pass 1: the reachable states, numbered 1.. in breadth-first order.
+  const stateVertex = new Int32Array(n * 3).fill(-1);
+  const slots = new IntList(1 << 16);
+  slots.push(-1);
   const stateOf = (slot: number): number => {
     let vertex = stateVertex[slot]!;
     if (vertex < 0) {
-      vertex = vertexCount++;
+      vertex = slots.length;
       stateVertex[slot] = vertex;
-      queue.push(slot);
+      slots.push(slot);
     }
     return vertex;
   };
-
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const rootArcs: number[] = [];
   for (const s of result.sources) {
     if (!rules.usable(s)) continue;
     const fresh = stateVertex[s * 3 + startLevel - 1]! < 0;
     const vertex = stateOf(s * 3 + startLevel - 1);
-    if (fresh) arc(ROOT, vertex);
+    if (fresh) rootArcs.push(vertex);
   }
-  const { fwdOffsets, edgeDst, edgeAttrs } = graph;
-  for (let head = 0; head < queue.length; head++) {
-    const slot = queue[head]!;
+  for (let head = 1; head < slots.length; head++) {
+    const slot = slots.data[head]!;
     const u = (slot / 3) | 0;
     const held = (slot % 3) + 1;
-    const from = stateVertex[slot]!;
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const gained = rules.step(e, held);
       if (gained === 0) continue;
       const v = edgeDst[e]!;
+      if (rules.usable(v)) stateOf(v * 3 + gained - 1);
+    }
+  }
+  const stateCount = slots.length;
+
+  // Pass 2: edge-use and grant vertices, and every arc.
+  const arcFrom = new IntList(1 << 16);
+  const arcTo = new IntList(1 << 16);
+  const arc = (a: number, b: number) => { arcFrom.push(a); arcTo.push(b); };
+  for (const vertex of rootArcs) arc(ROOT, vertex);
+  let vertexCount = stateCount;
+  const useEdge = new IntList(1 << 16);
+  /** Edge of each vertex from stateCount on: the edge of a use vertex, -1 for a grant vertex. */
+  const firstUse = new Int32Array(graph.edgeCount).fill(-1);
+  const grantVertices = new Map<string, number[]>();
+  /** Grant vertices of the node being expanded, per level held on it. */
+  const grantOfHeld = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const useByLevel = [-1, -1, -1];
+  const visitedNode = new Uint8Array(n);
+  for (let head = 1; head < stateCount; head++) {
+    const u = (slots.data[head]! / 3) | 0;
+    if (visitedNode[u] === 1) continue;
+    visitedNode[u] = 1;
+    for (const map of grantOfHeld) map.clear();
+    for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+      const v = edgeDst[e]!;
       if (!rules.usable(v)) continue;
-      const to = stateOf(v * 3 + gained - 1);
-      const useKey = e * 3 + gained - 1;
-      let use = edgeVertexByUse.get(useKey);
-      if (use === undefined) {
-        use = vertexCount++;
-        edgeVertexByUse.set(useKey, use);
-        const list = edgeVertices.get(e);
-        if (list) list.push(use);
-        else edgeVertices.set(e, [use]);
-        arc(use, to);
-      }
+      useByLevel[0] = useByLevel[1] = useByLevel[2] = -1;
       const grant = edgeAttrs[e]?.grant;
-      if (grant === undefined) {
-        arc(from, use);
-        continue;
+      for (let held = 1; held <= 3; held++) {
+        const from = stateVertex[u * 3 + held - 1]!;
+        if (from < 0) continue;
+        const gained = rules.step(e, held);
+        if (gained === 0) continue;
+        let use = useByLevel[gained - 1]!;
+        if (use < 0) {
+          use = vertexCount++;
+          useByLevel[gained - 1] = use;
+          if (firstUse[e] === -1) firstUse[e] = use;
+          useEdge.push(e);
+          arc(use, stateVertex[v * 3 + gained - 1]!);
+        }
+        if (grant === undefined) {
+          arc(from, use);
+          continue;
+        }
+        const grantOfState = grantOfHeld[held - 1]!;
+        let grantVertex = grantOfState.get(grant);
+        if (grantVertex === undefined) {
+          grantVertex = vertexCount++;
+          useEdge.push(-1);
+          grantOfState.set(grant, grantVertex);
+          const list = grantVertices.get(grant);
+          if (list) list.push(grantVertex);
+          else grantVertices.set(grant, [grantVertex]);
+          arc(from, grantVertex);
+        }
+        arc(grantVertex, use);
       }
-      const grantKey = `${slot}\u0000${grant}`;
-      let grantVertex = grantVertexByUse.get(grantKey);
-      if (grantVertex === undefined) {
-        grantVertex = vertexCount++;
-        grantVertexByUse.set(grantKey, grantVertex);
-        const list = grantVertices.get(grant);
-        if (list) list.push(grantVertex);
-        else grantVertices.set(grant, [grantVertex]);
-        arc(from, grantVertex);
-      }
-      arc(grantVertex, use);
     }
   }
 
   const offsets = new Uint32Array(vertexCount + 1);
-  for (const a of arcFrom) offsets[a + 1]!++;
+  const arcCount = arcFrom.length;
+  for (let i = 0; i < arcCount; i++) offsets[arcFrom.data[i]! + 1]!++;
   for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-  const targets = new Int32Array(arcFrom.length);
+  const targets = new Int32Array(arcCount);
   const fill = offsets.slice(0, vertexCount);
-  arcFrom.forEach((a, i) => { targets[fill[a]!++] = arcTo[i]!; });
+  for (let i = 0; i < arcCount; i++) targets[fill[arcFrom.data[i]!]!++] = arcTo.data[i]!;
   const dominators = immediateDominators(vertexCount, offsets, targets, ROOT);
 
   const dominatedScore = new Float64Array(vertexCount);
@@ -233,6 +279,21 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     const v = order[i]!;
     dominatedScore[idom[v]!]! += dominatedScore[v]!;
   }
+  const vertexSlot = new Int32Array(vertexCount).fill(-1);
+  vertexSlot.set(slots.data.subarray(1, stateCount), 1);
+  const uses = useEdge.data;
+  const edgeVertices = (e: number): number[] => {
+    const first = firstUse[e]!;
+    if (first < 0) return [];
+    // The vertices made while expanding e are its uses and grant vertices (edge -1); the next edge's start with a use.
+    const list: number[] = [];
+    for (let vertex = first; vertex < vertexCount; vertex++) {
+      const owner = uses[vertex - stateCount]!;
+      if (owner === e) list.push(vertex);
+      else if (owner !== -1) break;
+    }
+    return list;
+  };
   const exact = options.maxDepth === undefined || options.maxDepth === Infinity;
-  return { reach: result, stateVertex, edgeVertices, grantVertices, vertexCount, dominators, dominatedScore, exact };
+  return { reach: result, stateVertex, vertexSlot, edgeVertices, grantVertices, vertexCount, dominators, dominatedScore, exact };
 }
