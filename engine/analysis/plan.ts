@@ -338,7 +338,9 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   const candidates = candidateCuts(graph, result, containment);
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
 
-  const flow = reachDominators(graph, sources, reachOptions, result);
+  const edgesAsked = new Uint8Array(graph.edgeCount);
+  for (const candidate of candidates) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
+  const flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
   const vertices: number[] = [];
   for (const candidate of candidates) {
     if (candidate.upper <= tolerance) {

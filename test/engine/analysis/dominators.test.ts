@@ -166,4 +166,25 @@ describe('reachDominators', () => {
       }
     }), { numRuns: 150 });
   });
+
+  it('asking about fewer edges changes no state, grant or asked edge score (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.array(fc.boolean(), { maxLength: 40 }), (c, picks) => {
+      const options = reachOptionsOf(c);
+      const asked = new Uint8Array(c.graph.edgeCount);
+      picks.forEach((pick, e) => { if (pick && e < asked.length) asked[e] = 1; });
+      const full = reachDominators(c.graph, c.sources, options);
+      const reduced = reachDominators(c.graph, c.sources, options, undefined, asked);
+      for (let slot = 0; slot < c.graph.nodeCount * 3; slot++) {
+        if (full.stateVertex[slot]! < 0) continue;
+        expect(reduced.dominatedScore[reduced.stateVertex[slot]!]).toBeCloseTo(full.dominatedScore[full.stateVertex[slot]!]!, 9);
+      }
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        if (asked[e] === 1) expect(reduced.edgeVertices(e).map((v) => reduced.dominatedScore[v])).toEqual(full.edgeVertices(e).map((v) => full.dominatedScore[v]));
+        else expect(() => reduced.edgeVertices(e)).toThrow(/not among the edges asked/);
+      }
+      for (const [grant, vertices] of full.grantVertices) {
+        expect(reduced.grantVertices.get(grant)!.map((v) => reduced.dominatedScore[v])).toEqual(vertices.map((v) => full.dominatedScore[v]));
+      }
+    }), { numRuns: 150 });
+  });
 });
