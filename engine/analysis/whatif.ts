@@ -1,6 +1,6 @@
 // What-if: the blast radius before and after a set of mitigations, and the difference (nodes no longer
 // reached, levels lowered, crown jewels cut off, score). Mitigations are an in-memory overlay only.
-import { levelName, type Level } from '../schema/index.ts';
+import { LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { compileMitigations, mergeOverlays, type AppliedMitigation, type CompiledMitigations, type Mitigation } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView, type PlatformSummary } from './radius.ts';
@@ -56,7 +56,7 @@ export interface WhatIfResult {
 }
 
 const LEVEL_RANK: Record<Level, number> = { read: 1, write: 2, admin: 3 };
-const byName = new Intl.Collator().compare;
+const byName = (a: string, b: string): number => a.localeCompare(b);
 
 /**
  * The headline numbers of a radius, straight from the reach result: no per-node entry or witness path is
@@ -116,6 +116,42 @@ function summarise(result: ReachResult): WhatIfSummary {
   };
 }
 
+/** A removed node whose witness path is built when read (or written out): most reports show a few of them. */
+class RemovedEntry implements WhatIfRemoved {
+  id: string;
+  name: string;
+  kind: string;
+  platform: string;
+  tenant: string;
+  levelBefore: Level;
+  hopsBefore: number;
+  pointsBefore: number;
+  crownJewel: boolean;
+  readonly #result: ReachResult;
+  readonly #node: number;
+  constructor(result: ReachResult, v: number, level: number, pointsBefore: number, crownJewel: boolean) {
+    const { id, name, kind, platform, tenant } = nodeRef(result.graph, v);
+    this.id = id;
+    this.name = name;
+    this.kind = kind;
+    this.platform = platform;
+    this.tenant = tenant;
+    this.levelBefore = levelName(level);
+    this.hopsBefore = hopsAtLeast(result, v, level);
+    this.pointsBefore = pointsBefore;
+    this.crownJewel = crownJewel;
+    this.#result = result;
+    this.#node = v;
+  }
+  get pathBefore(): PathStepView[] {
+    return witnessPath(this.#result, this.#node, LEVEL_CODE[this.levelBefore]).map((step) => stepView(this.#result.graph, step));
+  }
+  toJSON(): WhatIfRemoved {
+    const { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel } = this;
+    return { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel, pathBefore: this.pathBefore };
+  }
+}
+
 /**
  * The radius of `sources` with and without the mitigations (a list, or already compiled). Any overlay in
  * `options` applies to both sides: it is the baseline, the mitigations come on top. Only what changed is
@@ -142,9 +178,7 @@ export function whatIf(graph: CompactGraph, sources: readonly number[], mitigati
     const crownJewel = node.tags?.includes(CROWN_JEWEL_TAG) ?? false;
     const pointsBefore = nodePoints(graph, v, was);
     if (now === 0) {
-      const entry = { ...nodeRef(graph, v), levelBefore: levelName(was), hopsBefore: hopsAtLeast(beforeReach, v, was), pointsBefore, crownJewel } as WhatIfRemoved;
-      Object.defineProperty(entry, 'pathBefore', { enumerable: true, configurable: true, get: () => witnessPath(beforeReach, v, was).map((step) => stepView(graph, step)) });
-      removed.push(entry);
+      removed.push(new RemovedEntry(beforeReach, v, was, pointsBefore, crownJewel));
     } else {
       lowered.push({ ...nodeRef(graph, v), levelBefore: levelName(was), levelAfter: levelName(now), pointsBefore, pointsAfter: nodePoints(graph, v, now), crownJewel });
     }
