@@ -1,7 +1,7 @@
 // `blastmap plan <node...>`: choke points of a blast radius and a greedy revocation plan of up to --steps
 // cuts, each re-evaluated after the ones before it, with the score it removes.
 import type { Command } from 'commander';
-import { chokePoints, revocationPlan } from '../../engine/analysis/plan.ts';
+import { planWithChokePoints } from '../../engine/analysis/plan.ts';
 import { blastRadius } from '../../engine/analysis/radius.ts';
 import { renderPlanHtml } from '../../engine/report/html.ts';
 import { renderPlanMarkdown, renderPlanText } from '../../engine/report/plan.ts';
@@ -27,8 +27,7 @@ export function registerPlan(program: Command, io: Io): void {
     const top = parseCount('--top', flags.top) ?? 10;
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
-    const plan = revocationPlan(graph, sources, { ...options, steps });
-    const chokes = top > 0 ? chokePoints(graph, sources, { ...options, top }) : undefined;
+    const { plan, chokePoints: chokes } = planWithChokePoints(graph, sources, { ...options, steps, top });
     if (format === 'json') io.out(json({ chokePoints: chokes ?? null, plan }));
     else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), ...(chokes ? { chokePoints: chokes } : {}) }));
     else if (format === 'markdown') io.out(renderPlanMarkdown(plan, chokes ? { chokePoints: chokes } : {}));

@@ -532,6 +532,11 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  * the credentials, principals, grants and edges most of the radius depends on.
  */
 export function chokePoints(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions = {}): ChokePoints {
+  return chokePointsFrom(graph, sources, options);
+}
+
+/** chokePoints, starting from a ranking already made under the same overlay (at least `top * 3` deep). */
+function chokePointsFrom(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions, initial?: { ranking: RankedCuts; count: number }): ChokePoints {
   const top = checkCount('top', options.top, 10);
   const { top: _top, ...rest } = options;
   // One instant for every traversal, so no cut is measured a millisecond later than the others.
@@ -541,9 +546,9 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
   // Cuts with the same effect are one choke point. Rankings are prefix-stable (a total order on exact
   // scores), so asking for more cuts only appends: widen until `top` distinct effects are found.
   const groups = new Map<string, { candidate: Candidate; effect: CutEffect; equivalent: Candidate[] }>();
-  let count = Math.max(1, top * 3);
+  let count = initial?.count ?? Math.max(1, top * 3);
   let measured = 0;
-  let ranking = rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
+  let ranking = initial?.ranking ?? rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
   for (;;) {
     for (; measured < ranking.ranked.length; measured++) {
       const candidate = ranking.ranked[measured]!;
@@ -592,6 +597,30 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
  * and reports the score before and after. Stops early when nothing is left or no single cut helps.
  */
 export function revocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
+  return revocationPlanFrom(graph, sources, options);
+}
+
+/**
+ * The plan and the choke points of one radius (what `blastmap plan` prints), sharing the first ranking of
+ * cuts: the same as calling revocationPlan and chokePoints, one traversal and flow graph fewer.
+ */
+export function planWithChokePoints(graph: CompactGraph, sources: readonly number[], options: PlanOptions & { top?: number } = {}): { plan: RevocationPlan; chokePoints: ChokePoints | undefined } {
+  const top = checkCount('top', options.top, 10);
+  const stepCount = checkCount('steps', options.steps, 5);
+  const alternativeCount = checkCount('alternatives', options.alternatives, 3);
+  const { top: _top, steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
+  const at = toInstant(options.at);
+  const reachOptions: ReachOptions = { ...rest, at };
+  const count = Math.max(top > 0 ? Math.max(1, top * 3) : 0, stepCount > 0 ? 1 + alternativeCount : 0);
+  // Ranking is prefix-stable: the plan reads the first 1 + alternatives, the choke points the first top * 3.
+  const initial = rankCuts(graph, sources, reachOptions, workingOverlay(graph, options.overlay), count, containment);
+  const plan = revocationPlanFrom(graph, sources, { ...options, at }, initial);
+  const chokes = top > 0 ? chokePointsFrom(graph, sources, { ...rest, at, top }, containment ? undefined : { ranking: initial, count }) : undefined;
+  return { plan, chokePoints: chokes };
+}
+
+/** revocationPlan, starting from a ranking already made under the same overlay (at least 1 + alternatives deep). */
+function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], options: PlanOptions, initialRanking?: RankedCuts): RevocationPlan {
   const stepCount = checkCount('steps', options.steps, 5);
   const alternativeCount = checkCount('alternatives', options.alternatives, 3);
   const { steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
@@ -599,7 +628,7 @@ export function revocationPlan(graph: CompactGraph, sources: readonly number[], 
   const overlay = workingOverlay(graph, options.overlay);
   const steps: PlanStep[] = [];
   let stoppedBecause: PlanStop = 'steps';
-  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
+  let current = initialRanking ?? rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
   const initial = current;
   for (let step = 1; step <= stepCount; step++) {
     const tolerance = toleranceFor(current.score);
@@ -608,7 +637,7 @@ export function revocationPlan(graph: CompactGraph, sources: readonly number[], 
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
     applyCut(overlay, chosen);
     const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
-    const alternatives = current.ranked.slice(1).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
+    const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;
   }

@@ -5,7 +5,7 @@
 import { BlastmapError } from '../errors.ts';
 import { EDGE_ACTIONS, type EdgeAction } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { edgeIndexById } from './mitigations.ts';
+import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
@@ -143,8 +143,8 @@ interface Context {
   vendors: VendorIndex;
   /** `platform:tenant` -> its Platform nodes. */
   platforms: Map<string, number[]>;
-  /** Edge id (or delegation id) -> edges. */
-  edgesById: Map<string, number[]>;
+  /** Edge id (or delegation id) -> edges, looked up when a step removes them. */
+  edgesById: (id: string) => number[];
   kind: (e: number) => string;
   usable: (v: number) => boolean;
   /** Reached during the window (from the sources and harvested credentials, before any step). */
@@ -161,7 +161,7 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
     if (list) list.push(v);
     else platforms.set(key, [v]);
   });
-  const edgesById = edgeIndexById(graph);
+  const edgesById = (id: string): number[] => edgesForId(graph, id);
   return {
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
     kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,
@@ -378,7 +378,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   /** Applies a step's blocks, measures it, and records it. */
   const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
     for (const v of nodes) { overlay.blockedNodes[v] = 1; if (!blockedBy.has(v)) blockedBy.set(v, steps.length + 1); }
-    for (const id of edges) for (const e of ctx.edgesById.get(id) ?? []) overlay.blockedEdges[e] = 1;
+    for (const id of edges) for (const e of ctx.edgesById(id)) overlay.blockedEdges[e] = 1;
     const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
     steps.push({
       step: steps.length + 1, ...partial, removes: Math.max(0, current.score - after.score), scoreAfter: after.score, reachedAfter: after.reached,
@@ -660,13 +660,8 @@ function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number
 export function overlayOfSteps(graph: CompactGraph, steps: readonly Pick<RespondStep, 'blocks'>[]): Required<ReachOverlay> {
   const blockedNodes = new Uint8Array(graph.nodeCount);
   const blockedEdges = new Uint8Array(graph.edgeCount);
-  const wanted = new Set(steps.flatMap((s) => s.blocks.edges));
   for (const step of steps) for (const id of step.blocks.nodes) { const v = graph.indexOf.get(id); if (v !== undefined) blockedNodes[v] = 1; }
-  if (wanted.size > 0) {
-    for (let e = 0; e < graph.edgeCount; e++) {
-      const derived = graph.edgeAttrs[e]?.derivedFrom;
-      if (wanted.has(edgeIdAt(graph, e)) || (derived !== undefined && wanted.has(derived))) blockedEdges[e] = 1;
-    }
-  }
+  // Each removed edge id is resolved on its own (with a delegation's derived edges): no index of every edge id.
+  for (const id of new Set(steps.flatMap((s) => s.blocks.edges))) for (const e of edgesForId(graph, id)) blockedEdges[e] = 1;
   return { blockedNodes, blockedEdges };
 }

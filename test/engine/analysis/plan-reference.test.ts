@@ -2,7 +2,7 @@
 // indexed) against the first, straightforward implementation kept in test/helpers/reference-plan.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chokePoints, revocationPlan } from '../../../engine/analysis/plan.ts';
+import { chokePoints, planWithChokePoints, revocationPlan } from '../../../engine/analysis/plan.ts';
 import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
 import { referenceChokePoints, referenceRevocationPlan } from '../../helpers/reference-plan.ts';
 import { driftScenario } from '../../helpers/scenario.ts';
@@ -29,6 +29,17 @@ describe('plan against the reference implementation', () => {
     fc.assert(fc.property(cutCaseArb(), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), (c, steps, alternatives, containment) => {
       const options = { ...reachOptionsOf(c), steps, alternatives, containment };
       expect(rounded(revocationPlan(c.graph, c.sources, options))).toEqual(rounded(referenceRevocationPlan(c.graph, c.sources, options)));
+    }), { numRuns: 300 });
+  });
+});
+
+describe('planWithChokePoints', () => {
+  it('is the plan and the choke points computed apart, sharing the first ranking (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), (c, steps, top, alternatives) => {
+      const options = { ...reachOptionsOf(c), steps, alternatives };
+      const both = planWithChokePoints(c.graph, c.sources, { ...options, top });
+      expect(rounded(both.plan)).toEqual(rounded(referenceRevocationPlan(c.graph, c.sources, options)));
+      expect(rounded(both.chokePoints ?? null)).toEqual(top > 0 ? rounded(referenceChokePoints(c.graph, c.sources, { ...reachOptionsOf(c), top })) : null);
     }), { numRuns: 300 });
   });
 });
