@@ -10,6 +10,7 @@ import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from '.
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
+import { summarizeSources } from './closure.ts';
 import { scoreOrder } from './score.ts';
 import { vendorIndex, type VendorIndex } from './vendors.ts';
 
@@ -375,16 +376,71 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const steps: RespondStep[] = [];
   const blockedBy = new Map<number, number>();
 
-  /** Applies a step's blocks, measures it, and records it. */
+  /** Steps whose blocks are applied but not yet measured (a run of rotations), with the nodes each newly blocked. */
+  let deferred: { step: RespondStep; fresh: number[] }[] | undefined;
+  /** Applies a step's blocks, measures it (or leaves that to `settle` during a run), and records it. */
   const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
+    const fresh = nodes.filter((v) => overlay.blockedNodes[v] === 0);
     for (const v of nodes) { overlay.blockedNodes[v] = 1; if (!blockedBy.has(v)) blockedBy.set(v, steps.length + 1); }
     for (const id of edges) for (const e of ctx.edgesById(id)) overlay.blockedEdges[e] = 1;
-    const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
-    steps.push({
-      step: steps.length + 1, ...partial, removes: Math.max(0, current.score - after.score), scoreAfter: after.score, reachedAfter: after.reached,
+    const step: RespondStep = {
+      step: steps.length + 1, ...partial, removes: 0, scoreAfter: current.score, reachedAfter: current.reached,
       blocks: { nodes: nodes.map((v) => graph.nodes[v]!.id), edges: [...edges] }, mitigations,
-    });
+    };
+    steps.push(step);
+    if (deferred && edges.length === 0) { deferred.push({ step, fresh }); return; }
+    const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
+    step.removes = Math.max(0, current.score - after.score);
+    step.scoreAfter = after.score;
+    step.reachedAfter = after.reached;
     current = { score: after.score, reached: after.reached };
+  };
+  /**
+   * Measures a run of deferred steps without one traversal each. Blocking more never grows the live radius,
+   * so the radii after steps i < j are nested: when they have as many nodes and the same score, every radius
+   * between them is that one too. Bisecting on that measures only around the steps that change something
+   * (a handful among thousands of rotations, most of whose credentials other copies still reach past).
+   */
+  const settle = () => {
+    const run = deferred ?? [];
+    deferred = undefined;
+    if (run.length === 0) return;
+    const base = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
+    for (const { fresh } of run) for (const v of fresh) base.blockedNodes[v] = 0;
+    const measured = new Map<number, { score: number; reached: number }>([[-1, current]]);
+    const at = (k: number) => {
+      let m = measured.get(k);
+      if (!m) {
+        const prefix = { blockedNodes: base.blockedNodes.slice(), blockedEdges: base.blockedEdges };
+        for (let i = 0; i <= k; i++) for (const v of run[i]!.fresh) prefix.blockedNodes[v] = 1;
+        const { score, reached } = measure(ctx, starts, prefix);
+        m = { score, reached };
+        measured.set(k, m);
+      }
+      return m;
+    };
+    const fill = (lo: number, hi: number) => {
+      if (hi - lo <= 1) return;
+      const a = at(lo);
+      const b = at(hi);
+      if (a.reached === b.reached && Math.abs(a.score - b.score) <= 1e-9 * Math.max(1, Math.abs(a.score))) {
+        for (let k = lo + 1; k < hi; k++) measured.set(k, b);
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      at(mid);
+      fill(lo, mid);
+      fill(mid, hi);
+    };
+    fill(-1, run.length - 1);
+    run.forEach(({ step }, k) => {
+      const before = at(k - 1);
+      const after = at(k);
+      step.removes = Math.max(0, before.score - after.score);
+      step.scoreAfter = after.score;
+      step.reachedAfter = after.reached;
+    });
+    current = at(run.length - 1);
   };
   const usableCredential = (c: number): boolean => ctx.usable(c);
 
@@ -507,12 +563,12 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     };
     if (through !== undefined) entry.liveThrough = nodeRef(graph, through);
     harvested.push(entry);
-    if (remediation === 'rotate') {
-      const alone = measure(ctx, [c], overlay);
-      toRotate.push({ c, score: alone.score });
-    }
+    if (remediation === 'rotate') toRotate.push({ c, score: 0 });
   }
+  // What each credential reaches on its own: every radius at once, sharing the closure of a common hub.
+  summarizeSources(graph, toRotate.map(({ c }) => c), { ...ctx.reachOptions, overlay }).forEach((alone, i) => { toRotate[i]!.score = alone.score; });
   toRotate.sort((a, b) => b.score - a.score || byId(graph.nodes[a.c]!, graph.nodes[b.c]!));
+  deferred = [];
   for (const { c, score } of toRotate) {
     if (overlay.blockedNodes[c] === 1) continue;
     const node = graph.nodes[c]!;
@@ -531,6 +587,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       who: whoCanAct(ctx, c), impact, containment: true, ...(through !== undefined ? { liveThrough: nodeRef(graph, through) } : {}),
     }, blocked, [], blocked.map((v) => ({ revoke: graph.nodes[v]!.id })));
   }
+
+  settle();
 
   // --- cut: what is still live, greedy, actionable cuts only ---
   if (cutSteps > 0 && current.score > 0) {
