@@ -129,6 +129,8 @@ export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLe
 }
 
 const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
+/** Up to this many contain actions are taken greedily, each re-measured after every other (a traversal per pair). */
+const GREEDY_CONTAIN_ACTIONS = 8;
 
 const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -532,15 +534,30 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       });
     }
   }
+  const scoreWith = (candidate: (typeof containActions)[number]): number => {
+    const saved = candidate.nodes.map((v) => overlay.blockedNodes[v]!);
+    for (const v of candidate.nodes) overlay.blockedNodes[v] = 1;
+    const score = measure(ctx, starts, overlay).score;
+    candidate.nodes.forEach((v, k) => { overlay.blockedNodes[v] = saved[k]!; });
+    return score;
+  };
+  if (containActions.length > GREEDY_CONTAIN_ACTIONS) {
+    // Many vendor tenants (a compromise that harvested thousands of credentials): re-measuring every action
+    // after each one costs a traversal per pair. Each is measured once against the live radius, taken in
+    // that order, and the run is measured by bisection like the rotations.
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWith(candidate), i }))
+      .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
+    deferred = [];
+    for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
+    settle();
+    containActions.length = 0;
+  }
   while (containActions.length > 0) {
     // Few actions (one per source and per vendor tenant): measuring each against what is left is cheap.
     let best = 0;
     let bestScore = Infinity;
     containActions.forEach((candidate, i) => {
-      const saved = candidate.nodes.map((v) => overlay.blockedNodes[v]!);
-      for (const v of candidate.nodes) overlay.blockedNodes[v] = 1;
-      const score = containActions.length > 1 ? measure(ctx, starts, overlay).score : 0;
-      candidate.nodes.forEach((v, k) => { overlay.blockedNodes[v] = saved[k]!; });
+      const score = containActions.length > 1 ? scoreWith(candidate) : 0;
       if (score < bestScore - 1e-9) { best = i; bestScore = score; }
     });
     const [chosen] = containActions.splice(best, 1);
