@@ -6,7 +6,8 @@ import { blastRadius } from '../../engine/analysis/radius.ts';
 import { renderPlanHtml } from '../../engine/report/html.ts';
 import { renderPlanMarkdown, renderPlanText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface PlanFlags extends ReachFlags { graph?: string; format?: string; steps?: string; top?: string }
@@ -28,7 +29,7 @@ export function registerPlan(program: Command, io: Io): void {
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const { plan, chokePoints: chokes } = planWithChokePoints(graph, sources, { ...options, steps, top });
-    if (format === 'json') io.out(json({ chokePoints: chokes ?? null, plan }));
+    if (format === 'json') writeChunks(io, jsonDocument({ chokePoints: chokes ?? null, plan }));
     else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), ...(chokes ? { chokePoints: chokes } : {}) }));
     else if (format === 'markdown') io.out(renderPlanMarkdown(plan, chokes ? { chokePoints: chokes } : {}));
     else io.out(renderPlanText(plan, { style: io.color, ...(chokes ? { chokePoints: chokes } : {}) }));

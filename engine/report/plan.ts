@@ -153,9 +153,10 @@ function lateralMarkdown(result: LateralPaths): string[] {
       lines.push('');
     }
     lines.push('| level | node | kind | platform | hops | points | path |', '|---|---|---|---|---:|---:|---|');
-    for (const t of bridge.targets) {
+    for (const t of bridge.targets.slice(0, MARKDOWN_TARGETS)) {
       lines.push(`| ${t.level} | ${t.crownJewel ? '**' : ''}${md(t.name)}${t.crownJewel ? '** (crown jewel)' : ''} | ${t.kind} | ${md(t.platform)} | ${t.hops} | ${round(t.points)} | ${pathMarkdown(t.path)} |`);
     }
+    if (bridge.targets.length > MARKDOWN_TARGETS) lines.push('', `${jewelList(bridge.targets.slice(MARKDOWN_TARGETS), md, 0).replace(/^ and /, 'And ')} beyond this bridge (\`--format json\` lists every node).`);
     lines.push('');
   });
   return lines;
@@ -184,6 +185,9 @@ function shortestMarkdown(result: ShortestPaths): string[] {
   });
   return lines;
 }
+
+/** Markdown lists this many nodes beyond each bridge, crown jewels and the highest scores first. */
+const MARKDOWN_TARGETS = 50;
 
 export function renderPathsMarkdown(result: LateralPaths | ShortestPaths): string {
   return `${(result.analysis === 'lateral-paths' ? lateralMarkdown(result) : shortestMarkdown(result)).join('\n')}\n`;
