@@ -28,7 +28,7 @@ export {
 } from './analysis/radius.ts';
 export { lateralPaths, shortestPaths, type LateralPaths, type ShortestPaths, type ShortestPathsOptions } from './analysis/paths.ts';
 export {
-  chokePoints, revocationPlan,
+  chokePoints, planWithChokePoints, revocationPlan,
   type ChokePoint, type ChokePointOptions, type ChokePoints, type Cut, type PlanOptions, type PlanStep, type RevocationPlan,
 } from './analysis/plan.ts';
 export { respondPlan, type RespondOptions, type RespondStep, type ResponsePlan } from './analysis/respond.ts';

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { lateralPaths, shortestPaths } from '../../engine/analysis/paths.ts';
 import { renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface PathsFlags extends ReachFlags { graph?: string; format?: string; to?: string; limit?: string; all?: boolean }
@@ -28,7 +29,7 @@ export function registerPaths(program: Command, io: Io): void {
     const result = flags.to !== undefined
       ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
       : lateralPaths(graph, sources, options);
-    if (format === 'json') io.out(json(result));
+    if (format === 'json') writeChunks(io, jsonDocument(result));
     else if (format === 'markdown') io.out(renderPathsMarkdown(result));
     else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }));
   });

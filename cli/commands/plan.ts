@@ -1,12 +1,13 @@
 // `blastmap plan <node...>`: choke points of a blast radius and a greedy revocation plan of up to --steps
 // cuts, each re-evaluated after the ones before it, with the score it removes.
 import type { Command } from 'commander';
-import { chokePoints, revocationPlan } from '../../engine/analysis/plan.ts';
+import { planWithChokePoints } from '../../engine/analysis/plan.ts';
 import { blastRadius } from '../../engine/analysis/radius.ts';
 import { renderPlanHtml } from '../../engine/report/html.ts';
 import { renderPlanMarkdown, renderPlanText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface PlanFlags extends ReachFlags { graph?: string; format?: string; steps?: string; top?: string }
@@ -27,9 +28,8 @@ export function registerPlan(program: Command, io: Io): void {
     const top = parseCount('--top', flags.top) ?? 10;
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
-    const plan = revocationPlan(graph, sources, { ...options, steps });
-    const chokes = top > 0 ? chokePoints(graph, sources, { ...options, top }) : undefined;
-    if (format === 'json') io.out(json({ chokePoints: chokes ?? null, plan }));
+    const { plan, chokePoints: chokes } = planWithChokePoints(graph, sources, { ...options, steps, top });
+    if (format === 'json') writeChunks(io, jsonDocument({ chokePoints: chokes ?? null, plan }));
     else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), ...(chokes ? { chokePoints: chokes } : {}) }));
     else if (format === 'markdown') io.out(renderPlanMarkdown(plan, chokes ? { chokePoints: chokes } : {}));
     else io.out(renderPlanText(plan, { style: io.color, ...(chokes ? { chokePoints: chokes } : {}) }));

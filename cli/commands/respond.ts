@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { respondPlan } from '../../engine/analysis/respond.ts';
 import { renderRespondHtml, renderRespondMarkdown, renderRespondText } from '../../engine/report/respond.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { json, loadGraph, parseAt, parseCount, parseFormat, type Io } from '../context.ts';
+import { loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface RespondFlags extends ReachFlags { graph?: string; format?: string; since?: string; steps?: string }
@@ -26,7 +27,7 @@ export function registerRespond(program: Command, io: Io): void {
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const plan = respondPlan(graph, sources, { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) });
-    if (format === 'json') io.out(json(plan));
+    if (format === 'json') writeChunks(io, jsonDocument(plan));
     else if (format === 'html') io.out(renderRespondHtml(plan));
     else if (format === 'markdown') io.out(renderRespondMarkdown(plan));
     else io.out(renderRespondText(plan, { style: io.color }));

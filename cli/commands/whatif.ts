@@ -8,7 +8,8 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { renderWhatIfMarkdown, renderWhatIfText } from '../../engine/report/whatif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { inputName, json, loadGraph, parseFormat, readInputText, type Io } from '../context.ts';
+import { inputName, loadGraph, parseFormat, readInputText, writeChunks, type Io } from '../context.ts';
+import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface WhatIfFlags extends ReachFlags {
@@ -74,7 +75,7 @@ export function registerWhatIf(program: Command, io: Io): void {
       throw new BlastmapError('INVALID_OPTION', 'whatif: no mitigation given; use --revoke, --disable, --remove-edge, --remove-scope or --mitigations <file>');
     }
     const result = whatIf(graph, sourceIndices, mitigations, options);
-    if (format === 'json') io.out(json(result));
+    if (format === 'json') writeChunks(io, jsonDocument(result));
     else if (format === 'markdown') io.out(renderWhatIfMarkdown(result));
     else io.out(renderWhatIfText(result, { style: io.color, limit: flags.all ? Infinity : 20 }));
   });

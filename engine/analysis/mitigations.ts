@@ -128,7 +128,8 @@ export function closestStrings(text: string, pool: Iterable<string>, limit = 5):
   return scored.slice(0, limit).map(([, candidate]) => candidate);
 }
 
-/** Edge indices by edge id (derived ids can repeat when two edges differ only in scopes). */
+/** Edge indices by edge id (derived ids can repeat when two edges differ only in scopes). Builds every edge's id:
+ * only for suggesting close ids after a miss; a lookup goes through edgesForId. */
 export function edgeIndexById(graph: CompactGraph): Map<string, number[]> {
   const byId = new Map<string, number[]>();
   for (let e = 0; e < graph.edgeCount; e++) {
@@ -144,17 +145,119 @@ export function edgeIndexById(graph: CompactGraph): Map<string, number[]> {
   return byId;
 }
 
-/** Grant ids carried by edges, and the edges each one justifies. */
-function edgesByGrant(graph: CompactGraph): Map<string, number[]> {
-  const byGrant = new Map<string, number[]>();
-  for (let e = 0; e < graph.edgeCount; e++) {
-    const grant = graph.edgeAttrs[e]?.grant;
-    if (grant === undefined) continue;
-    const list = byGrant.get(grant);
-    if (list) list.push(e);
-    else byGrant.set(grant, [e]);
+/** What one pass over the edge attributes tells, per graph: explicit edge ids, each grant's edges, each delegation's derived edges. */
+export interface EdgeAttributeIndex {
+  explicitIds: Map<string, number[]>;
+  byGrant: Map<string, number[]>;
+  /** Delegation edge id -> the edges the graph builder derived from it (attribute `derivedFrom`). */
+  byDelegation: Map<string, number[]>;
+}
+const attributeIndexes = new WeakMap<CompactGraph, EdgeAttributeIndex>();
+export function edgeAttributeIndex(graph: CompactGraph): EdgeAttributeIndex {
+  let index = attributeIndexes.get(graph);
+  if (!index) {
+    index = { explicitIds: new Map(), byGrant: new Map(), byDelegation: new Map() };
+    const add = (map: Map<string, number[]>, key: string, e: number) => {
+      const list = map.get(key);
+      if (list) list.push(e);
+      else map.set(key, [e]);
+    };
+    const { edgeAttrs } = graph;
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const attrs = edgeAttrs[e];
+      if (attrs === undefined) continue;
+      if (attrs.id !== undefined) add(index.explicitIds, attrs.id, e);
+      if (attrs.grant !== undefined) add(index.byGrant, attrs.grant, e);
+      if (attrs.derivedFrom !== undefined) add(index.byDelegation, attrs.derivedFrom, e);
+    }
+    attributeIndexes.set(graph, index);
   }
-  return byGrant;
+  return index;
+}
+
+/**
+ * Every edge whose id is `id`, without building the id of every edge: an explicit id is looked up, a derived
+ * id (`from|KIND|to...`) is compared only against the edges of its source node (node ids may hold '|', so
+ * each split whose left part is a node is tried).
+ */
+export function edgesWithId(graph: CompactGraph, id: string): number[] {
+  const found = new Set<number>(edgeAttributeIndex(graph).explicitIds.get(id) ?? []);
+  for (let i = id.indexOf('|'); i > 0; i = id.indexOf('|', i + 1)) {
+    const from = graph.indexOf.get(id.slice(0, i));
+    if (from === undefined) continue;
+    const rest = id.slice(i + 1);
+    for (let e = graph.fwdOffsets[from]!, end = graph.fwdOffsets[from + 1]!; e < end; e++) {
+      const kind = graph.edgeKindNames[graph.edgeKind[e]!]!;
+      if (rest.startsWith(kind) && rest.charCodeAt(kind.length) === 124 && edgeIdAt(graph, e) === id) found.add(e);
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Per graph, filled in node by node on demand: each edge's next edge with the same id, in a cycle (itself when alone). */
+interface TwinIndex {
+  done: Uint8Array;
+  next: Int32Array;
+}
+const twinIndexes = new WeakMap<CompactGraph, TwinIndex>();
+
+/**
+ * The edges sharing edge e's id, e included, ascending. A derived id repeats only on edges of the same source,
+ * target and kind (they differ in scopes), so only those are compared, once per source node; an explicit id
+ * is looked up.
+ */
+export function sameIdEdges(graph: CompactGraph, e: number): number[] {
+  const explicit = graph.edgeAttrs[e]?.id;
+  if (explicit !== undefined) return edgesWithId(graph, explicit);
+  let twins = twinIndexes.get(graph);
+  if (!twins) {
+    twins = { done: new Uint8Array(graph.nodeCount), next: new Int32Array(graph.edgeCount).fill(-1) };
+    twinIndexes.set(graph, twins);
+  }
+  const { next } = twins;
+  const u = graph.edgeSrc[e]!;
+  if (twins.done[u] === 0) {
+    twins.done[u] = 1;
+    const start = graph.fwdOffsets[u]!;
+    const end = graph.fwdOffsets[u + 1]!;
+    for (let f = start; f < end; f++) next[f] = f;
+    // Edges of u by (target, kind): only those can share a derived id.
+    const firstOf = new Map<number, number>();
+    const kinds = graph.edgeKindNames.length;
+    for (let f = start; f < end; f++) {
+      if (graph.edgeAttrs[f]?.id !== undefined) continue;
+      const key = graph.edgeDst[f]! * kinds + graph.edgeKind[f]!;
+      const first = firstOf.get(key);
+      if (first === undefined) { firstOf.set(key, f); continue; }
+      const id = edgeIdAt(graph, f);
+      // Join f to the cycle of the first earlier edge with its id.
+      for (let g = first; g < f; g++) {
+        if (graph.edgeDst[g] !== graph.edgeDst[f] || graph.edgeKind[g] !== graph.edgeKind[f] || graph.edgeAttrs[g]?.id !== undefined) continue;
+        if (edgeIdAt(graph, g) === id) {
+          next[f] = next[g]!;
+          next[g] = f;
+          break;
+        }
+      }
+    }
+  }
+  const found = [e];
+  for (let f = next[e]!; f !== e; f = next[f]!) found.push(f);
+  const { explicitIds } = edgeAttributeIndex(graph);
+  if (explicitIds.size > 0) for (const f of explicitIds.get(edgeIdAt(graph, e)) ?? []) if (!found.includes(f)) found.push(f);
+  return found.sort((a, b) => a - b);
+}
+
+/** What `removeEdge: id` removes: the edges with that id and, for a delegation's id, the edges derived from it. */
+export function edgesForId(graph: CompactGraph, id: string): number[] {
+  const derived = edgeAttributeIndex(graph).byDelegation.get(id);
+  const own = edgesWithId(graph, id);
+  return derived ? [...new Set([...own, ...derived])].sort((a, b) => a - b) : own;
+}
+
+/** Grant ids carried by edges, and the edges each one justifies (shared: never modified). */
+function edgesByGrant(graph: CompactGraph): ReadonlyMap<string, readonly number[]> {
+  return edgeAttributeIndex(graph).byGrant;
 }
 
 interface GrantTarget {
@@ -167,7 +270,7 @@ interface GrantTarget {
  * The edges a grant justifies: those whose `grant` equals the reference, and when the reference names a
  * Credential node, every edge leaving it plus those whose `grant` is its id.
  */
-function resolveGrant(graph: CompactGraph, grant: string, byGrant: Map<string, number[]>): GrantTarget {
+function resolveGrant(graph: CompactGraph, grant: string, byGrant: ReadonlyMap<string, readonly number[]>): GrantTarget {
   const edges = new Set(byGrant.get(grant) ?? []);
   let label = grant;
   let credential: number | undefined;
@@ -224,8 +327,7 @@ export function compileMitigations(graph: CompactGraph, mitigations: readonly Mi
   const blockedNodes = new Uint8Array(graph.nodeCount);
   const blockedEdges = new Uint8Array(graph.edgeCount);
   const applied: AppliedMitigation[] = [];
-  let byId: Map<string, number[]> | undefined;
-  let byGrant: Map<string, number[]> | undefined;
+  let byGrant: ReadonlyMap<string, readonly number[]> | undefined;
   // Scope removals accumulate: an edge is dropped only when every scope that justified it is removed.
   const removedScopes = new Map<number, Set<string>>();
   const scopeMitigations: { entry: AppliedMitigation; touched: number[] }[] = [];
@@ -242,10 +344,9 @@ export function compileMitigations(graph: CompactGraph, mitigations: readonly Mi
       blockedNodes[v] = 1;
       applied.push({ action, reference: ref, description: item.description ?? `${action} ${describeNode(graph, v)}`, nodes: [nodeRef(graph, v)], edges: [] });
     } else if ('removeEdge' in item) {
-      byId ??= edgeIndexById(graph);
-      const edges = byId.get(item.removeEdge);
-      if (!edges) {
-        throw new BlastmapError('UNKNOWN_NODE', `remove-edge: no edge has the id "${item.removeEdge}" (ids are explicit, or from|KIND|to[|grant])`, { candidates: closestStrings(item.removeEdge, byId.keys()) });
+      const edges = edgesForId(graph, item.removeEdge);
+      if (edges.length === 0) {
+        throw new BlastmapError('UNKNOWN_NODE', `remove-edge: no edge has the id "${item.removeEdge}" (ids are explicit, or from|KIND|to[|grant])`, { candidates: closestStrings(item.removeEdge, edgeIndexById(graph).keys()) });
       }
       for (const e of edges) blockedEdges[e] = 1;
       const e = edges[0]!;

@@ -4,7 +4,7 @@ import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions } from './reach.ts';
+import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints, scoreOrder } from './score.ts';
 
 export interface LateralTarget extends NodeRef {
@@ -79,58 +79,111 @@ function platformChain(path: readonly PathStepView[]): string[] {
   return chain;
 }
 
+/** A lateral target whose witness path (and the platforms along it) is built when read or written out. */
+class TargetEntry implements LateralTarget {
+  id: string;
+  name: string;
+  kind: string;
+  platform: string;
+  tenant: string;
+  level: Level;
+  hops: number;
+  points: number;
+  sensitivity: number;
+  crownJewel: boolean;
+  readonly #result: ReachResult;
+  readonly #node: number;
+  constructor(result: ReachResult, v: number, hops: number, points: number, crownJewel: boolean) {
+    const { graph } = result;
+    const { id, name, kind, platform, tenant } = nodeRef(graph, v);
+    this.id = id;
+    this.name = name;
+    this.kind = kind;
+    this.platform = platform;
+    this.tenant = tenant;
+    this.level = levelName(result.level[v]!);
+    this.hops = hops;
+    this.points = points;
+    this.sensitivity = effectiveSensitivity(graph.nodes[v]!);
+    this.crownJewel = crownJewel;
+    this.#result = result;
+    this.#node = v;
+  }
+  get path(): PathStepView[] {
+    return witnessPath(this.#result, this.#node, this.#result.level[this.#node]!).map((step) => stepView(this.#result.graph, step));
+  }
+  get platforms(): string[] {
+    return platformChain(this.path);
+  }
+  toJSON(): LateralTarget {
+    const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = this;
+    const path = this.path;
+    return { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformChain(path), path };
+  }
+}
+
 /**
  * Lateral movement: every reached node on a platform none of the sources is on, grouped by the bridge its
  * witness path crosses (the first step whose target is on such a platform), bridges ranked by the crown
  * jewels and score that lie beyond them. Each node is attributed to exactly one bridge, the one on its
  * witness path; a node reachable over several bridges depends on none of them alone (see chokePoints).
+ *
+ * Linear in the radius: witness paths form a tree over (node, level) states, so each state's bridge is its
+ * parent's (or itself, where the path first leaves the sources' platforms), and what lies beyond a bridge or
+ * a later crossing is the sum over its subtree. No witness path is built except those reported.
  */
 export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): LateralPaths {
   const result = reach(graph, sources, options);
+  const { hops, parentEdge, parentLevel, level } = result;
   const isSource = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
-  const bridges = new Map<number, LateralBridge>();
-  const onward = new Map<LateralBridge, Map<number, LateralCrossing>>();
-  const platforms = new Map<string, LateralPlatform>();
+  const offPlatform = (v: number): boolean => !sourcePlatforms.has(graph.nodes[v]!.platform);
 
+  // States of the witness tree by increasing hops (a counting sort: hops are small).
+  let maxHops = 0;
+  let count = 0;
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { count++; maxHops = Math.max(maxHops, hops[v * 3 + l]!); }
+  const starts = new Int32Array(maxHops + 2);
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[hops[v * 3 + l]! + 1]!++;
+  for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
+  const slots = new Int32Array(count);
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[hops[v * 3 + l]!]!++] = v * 3 + l;
+  const parentSlot = (slot: number): number => {
+    const e = parentEdge[slot]!;
+    return e < 0 ? -1 : graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+  };
+
+  const bridgeOf = new Int32Array(graph.nodeCount * 3).fill(-1);
+  const depth = new Int32Array(graph.nodeCount * 3);
+  for (const slot of slots) {
+    const parent = parentSlot(slot);
+    if (parent < 0) continue;
+    depth[slot] = depth[parent]! + 1;
+    bridgeOf[slot] = bridgeOf[parent]! >= 0 ? bridgeOf[parent]! : offPlatform((slot / 3) | 0) ? slot : -1;
+  }
+  // What lies beyond each state: the off-platform nodes whose witness path passes there.
+  const score = new Float64Array(graph.nodeCount * 3);
+  const reached = new Int32Array(graph.nodeCount * 3);
+  const jewels = new Int32Array(graph.nodeCount * 3);
+  const bridges = new Map<number, LateralBridge>();
+  const platforms = new Map<string, LateralPlatform>();
   for (const v of result.order) {
+    if (isSource.has(v) || !offPlatform(v)) continue;
     const node = graph.nodes[v]!;
-    if (isSource.has(v) || sourcePlatforms.has(node.platform)) continue;
-    const level = result.level[v]!;
-    const steps = witnessPath(result, v, level);
-    const crossing = steps.findIndex((step) => !sourcePlatforms.has(graph.nodes[step.to]!.platform));
-    const bridgeStep = steps[crossing]!;
-    const bridgeSlot = bridgeStep.to * 3 + bridgeStep.toLevel - 1;
-    const path = steps.map((step) => stepView(graph, step));
+    const slot = v * 3 + level[v]! - 1;
+    const points = nodePoints(graph, v, level[v]!);
+    const crownJewel = isCrownJewel(graph, v);
+    score[slot]! += points;
+    reached[slot]!++;
+    if (crownJewel) jewels[slot]!++;
+    const bridgeSlot = bridgeOf[slot]!;
     let bridge = bridges.get(bridgeSlot);
     if (!bridge) {
-      bridge = { bridge: path[crossing]!, approach: path.slice(0, crossing + 1), score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] };
+      const approach = witnessPath(result, (bridgeSlot / 3) | 0, (bridgeSlot % 3) + 1).map((step) => stepView(graph, step));
+      bridge = { bridge: approach[approach.length - 1]!, approach, score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] };
       bridges.set(bridgeSlot, bridge);
-      onward.set(bridge, new Map());
     }
-    const points = nodePoints(graph, v, level);
-    const crownJewel = isCrownJewel(graph, v);
-    for (let i = crossing + 1; i < steps.length; i++) {
-      const step = steps[i]!;
-      if (graph.nodes[step.from]!.platform === graph.nodes[step.to]!.platform) continue;
-      const crossings = onward.get(bridge)!;
-      const slot = step.to * 3 + step.toLevel - 1;
-      let entry = crossings.get(slot);
-      if (!entry) {
-        entry = { step: path[i]!, score: 0, reachedCount: 0, crownJewels: 0 };
-        crossings.set(slot, entry);
-      }
-      entry.score += points;
-      entry.reachedCount++;
-      if (crownJewel) entry.crownJewels++;
-    }
-    bridge.targets.push({
-      ...nodeRef(graph, v), level: levelName(level), hops: steps.length, points, sensitivity: effectiveSensitivity(node),
-      crownJewel, platforms: platformChain(path), path,
-    });
-    bridge.score += points;
-    bridge.reachedCount++;
-    if (crownJewel) bridge.crownJewels++;
+    bridge.targets.push(new TargetEntry(result, v, depth[slot]!, points, crownJewel));
     let summary = platforms.get(node.platform);
     if (!summary) {
       summary = { platform: node.platform, reached: 0, score: 0, crownJewels: 0 };
@@ -140,13 +193,36 @@ export function lateralPaths(graph: CompactGraph, sources: readonly number[], op
     summary.score += points;
     if (crownJewel) summary.crownJewels++;
   }
+  for (let i = slots.length - 1; i >= 0; i--) {
+    const slot = slots[i]!;
+    const parent = parentSlot(slot);
+    if (parent < 0 || reached[slot] === 0) continue;
+    score[parent]! += score[slot]!;
+    reached[parent]! += reached[slot]!;
+    jewels[parent]! += jewels[slot]!;
+  }
+  const onward = new Map<number, LateralCrossing[]>();
+  for (const slot of slots) {
+    const bridgeSlot = bridgeOf[slot]!;
+    if (bridgeSlot < 0 || bridgeSlot === slot || reached[slot] === 0) continue;
+    const e = parentEdge[slot]!;
+    const from = graph.edgeSrc[e]!;
+    const to = (slot / 3) | 0;
+    if (graph.nodes[from]!.platform === graph.nodes[to]!.platform) continue;
+    const list = onward.get(bridgeSlot) ?? [];
+    list.push({ step: stepView(graph, { edge: e, from, to, fromLevel: parentLevel[slot]!, toLevel: (slot % 3) + 1 }), score: score[slot]!, reachedCount: reached[slot]!, crownJewels: jewels[slot]! });
+    onward.set(bridgeSlot, list);
+  }
 
   const byImpact = <T extends { crownJewels: number; score: number }>(a: T, b: T) => b.crownJewels - a.crownJewels || b.score - a.score;
-  for (const bridge of bridges.values()) {
+  for (const [bridgeSlot, bridge] of bridges) {
+    bridge.score = score[bridgeSlot]!;
+    bridge.reachedCount = reached[bridgeSlot]!;
+    bridge.crownJewels = jewels[bridgeSlot]!;
     bridge.targets.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
     const scoreByPlatform = new Map<string, number>();
     for (const target of bridge.targets) scoreByPlatform.set(target.platform, (scoreByPlatform.get(target.platform) ?? 0) + target.points);
-    bridge.onward = [...onward.get(bridge)!.values()].sort((a, b) => byImpact(a, b) || a.step.edgeId.localeCompare(b.step.edgeId) || a.step.level.localeCompare(b.step.level));
+    bridge.onward = (onward.get(bridgeSlot) ?? []).sort((a, b) => byImpact(a, b) || a.step.edgeId.localeCompare(b.step.edgeId) || a.step.level.localeCompare(b.step.level));
     bridge.platforms = [...scoreByPlatform].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
   }
   const ranked = [...bridges.values()].sort((a, b) => byImpact(a, b) || b.reachedCount - a.reachedCount || a.bridge.edgeId.localeCompare(b.bridge.edgeId) || a.bridge.level.localeCompare(b.bridge.level));

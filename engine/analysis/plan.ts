@@ -3,7 +3,8 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { reachDominators } from './dominators.ts';
+import { reachDominators, type ReachDominators } from './dominators.ts';
+import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
@@ -136,7 +137,8 @@ export interface PlanOptions extends ReachOptions {
 /** A cut under evaluation: what it blocks and bounds on what it removes. */
 interface Candidate {
   action: CutAction;
-  id: string;
+  /** Node id (revoke, disable), grant id, or edge id: read only when reported or when two cuts tie. */
+  readonly id: string;
   nodes: number[];
   edges: number[];
   edgesDisabled: number;
@@ -144,8 +146,19 @@ interface Candidate {
   upper: number;
   /** Exact score removed, once known. */
   removed?: number;
+  /** The one flow vertex that stands for the cut, when there is one: its dominator subtree is what the cut loses. */
+  vertex?: number;
   /** Disabling a person's account: the costliest cut, taken after any other cut that removes as much. */
   human?: boolean;
+}
+
+/** A cut of edges whose id is built only when read (an enterprise radius has hundreds of thousands of witness edges). */
+function edgeCandidate(graph: CompactGraph, edges: number[], upper: number): Candidate {
+  let id: string | undefined;
+  return {
+    action: 'remove-edge', nodes: [], edges, edgesDisabled: edges.length, upper,
+    get id() { return (id ??= edgeIdAt(graph, edges[0]!)); },
+  };
 }
 
 const ACTION_RANK: Record<CutAction, number> = { revoke: 0, disable: 1, 'remove-grant': 2, 'remove-edge': 2 };
@@ -170,47 +183,6 @@ function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
 
 /** Scores are sums of small numbers; two cuts within this of each other remove the same. */
 const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
-
-/** Lazily built per graph: edge ids (derived ids can repeat), the edges of each grant, the edges derived from each delegation. */
-interface EdgeIndex {
-  idOf: string[];
-  byId: Map<string, number[]>;
-  byGrant: Map<string, number[]>;
-  /** Delegation edge id -> the edges the graph builder derived from it (attribute `derivedFrom`). */
-  byDelegation: Map<string, number[]>;
-}
-const edgeIndexCache = new WeakMap<CompactGraph, EdgeIndex>();
-function edgeIndex(graph: CompactGraph): EdgeIndex {
-  let index = edgeIndexCache.get(graph);
-  if (!index) {
-    const idOf: string[] = new Array(graph.edgeCount);
-    const byId = new Map<string, number[]>();
-    const byGrant = new Map<string, number[]>();
-    const byDelegation = new Map<string, number[]>();
-    for (let e = 0; e < graph.edgeCount; e++) {
-      const id = edgeIdAt(graph, e);
-      const derivedFrom = graph.edgeAttrs[e]?.derivedFrom;
-      if (derivedFrom !== undefined) {
-        const list = byDelegation.get(derivedFrom);
-        if (list) list.push(e);
-        else byDelegation.set(derivedFrom, [e]);
-      }
-      idOf[e] = id;
-      const same = byId.get(id);
-      if (same) same.push(e);
-      else byId.set(id, [e]);
-      const grant = graph.edgeAttrs[e]?.grant;
-      if (grant !== undefined) {
-        const list = byGrant.get(grant);
-        if (list) list.push(e);
-        else byGrant.set(grant, [e]);
-      }
-    }
-    index = { idOf, byId, byGrant, byDelegation };
-    edgeIndexCache.set(graph, index);
-  }
-  return index;
-}
 
 /** A private, writable copy of the caller's overlay: cuts accumulate in it. */
 function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): Required<ReachOverlay> {
@@ -238,34 +210,50 @@ const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder
  * Every cut that can change the radius, with an upper bound on what it removes. A cut that touches no
  * witness path removes nothing (every node keeps its witness path, hence its level), so the candidates are
  * the reached nodes that can be cut (credentials and principals, never a source), the edges on witness paths
- * (by edge id), and the grants those edges derive from.
+ * (by edge id), and the grants those edges derive from. Only witness edges are looked at: no index of every
+ * edge of the graph is built.
  */
 function candidateCuts(graph: CompactGraph, result: ReachResult, containment = false): Candidate[] {
-  const { idOf, byId, byGrant, byDelegation } = edgeIndex(graph);
+  const { byGrant, byDelegation } = edgeAttributeIndex(graph);
   const { vendorSide } = vendorIndex(graph);
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
   const isSource = new Set(result.sources);
   const graded = gradedKinds(graph);
+  const { hops, parentEdge, parentLevel } = result;
+  const edgeSrcOf = graph.edgeSrc;
 
   // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
-  const slots: number[] = [];
-  for (const v of result.order) for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) slots.push(v * 3 + l - 1);
-  slots.sort((a, b) => result.hops[b]! - result.hops[a]!);
+  // States by decreasing hops (a counting sort: hops are small), so a state's weight is complete before it is passed up.
+  let maxHops = 0;
+  let slotCount = 0;
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
+  const starts = new Int32Array(maxHops + 2);
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
+  const slots = new Int32Array(slotCount);
+  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
   const below = new Float64Array(graph.nodeCount * 3);
   for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += nodePoints(graph, v, result.level[v]!);
-  const slotsByEdge = new Map<number, number[]>();
+  const witnessEdges: number[] = [];
+  const isWitness = new Uint8Array(graph.edgeCount);
   for (const slot of slots) {
-    const e = result.parentEdge[slot]!;
+    const e = parentEdge[slot]!;
     if (e < 0) continue;
-    below[graph.edgeSrc[e]! * 3 + result.parentLevel[slot]! - 1]! += below[slot]!;
-    const list = slotsByEdge.get(e);
-    if (list) list.push(slot);
-    else slotsByEdge.set(e, [slot]);
+    below[edgeSrcOf[e]! * 3 + parentLevel[slot]! - 1]! += below[slot]!;
+    if (isWitness[e] === 0) { isWitness[e] = 1; witnessEdges.push(e); }
   }
+  /** Weight of the states edge e is the witness of: they are states of its target. */
+  const edgeUpper = (e: number): number => {
+    if (isWitness[e] === 0) return 0;
+    const base = graph.edgeDst[e]! * 3;
+    let sum = 0;
+    for (let l = 0; l < 3; l++) if (hops[base + l]! >= 0 && parentEdge[base + l] === e) sum += below[base + l]!;
+    return sum;
+  };
   // Summing overlapping subtrees only loosens the bound, which stays an upper bound.
   const upperOfEdges = (edges: readonly number[]): number => {
     let sum = 0;
-    for (const e of edges) for (const slot of slotsByEdge.get(e) ?? []) sum += below[slot]!;
+    for (const e of edges) sum += edgeUpper(e);
     return sum;
   };
 
@@ -277,7 +265,7 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     const record = graph.nodes[v]!;
     const principal = graph.schema.nodeKinds[record.kind]!.principal;
     let upper = 0;
-    for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
+    for (let l = 1; l <= 3; l++) if (hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
     const candidate: Candidate = {
       action: principal ? 'disable' : 'revoke', id: record.id, nodes: [v], edges: [],
       edgesDisabled: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]! + graph.revOffsets[v + 1]! - graph.revOffsets[v]!, upper,
@@ -285,37 +273,41 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     if (record.kind === 'Identity' && record.subtype === 'human') candidate.human = true;
     candidates.push(candidate);
   }
-  const edgeIds = new Set<string>();
   const grants = new Set<string>();
   const delegations = new Set<string>();
-  for (const e of slotsByEdge.keys()) {
+  const grouped = new Uint8Array(graph.edgeCount);
+  const edgeGroups: number[][] = [];
+  for (const e of witnessEdges) {
     const attrs = graph.edgeAttrs[e];
-    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
-    if (attrs?.derivedFrom !== undefined) delegations.add(attrs.derivedFrom);
-    else edgeIds.add(idOf[e]!);
     if (attrs?.grant !== undefined) grants.add(attrs.grant);
+    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
+    if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
+    if (grouped[e] === 1) continue;
+    const edges = sameIdEdges(graph, e);
+    for (const f of edges) grouped[f] = 1;
+    edgeGroups.push(edges);
   }
-  for (const grant of [...grants].sort()) {
+  for (const grant of grants) {
     const edges = byGrant.get(grant)!;
     candidates.push({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
-  for (const id of [...delegations].sort()) {
-    const edges = [...(byId.get(id) ?? []), ...byDelegation.get(id)!];
+  for (const id of delegations) {
+    const edges = [...edgesWithId(graph, id), ...byDelegation.get(id)!];
     if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
     candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
-  for (const id of [...edgeIds].sort()) {
-    const edges = byId.get(id)!;
+  const cuttableKind = graph.edgeKindNames.map((kind) => isCuttable(graph.schema.edgeKinds[kind]));
+  for (const edges of edgeGroups) {
     // A grant with this one edge is the same cut, better named.
     const grant = graph.edgeAttrs[edges[0]!]?.grant;
     if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
     // Structural edges (a container's parts, an administrator's reach) are not something a responder removes.
-    if (!edges.every((e) => isCuttable(graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]))) continue;
+    if (!edges.every((e) => cuttableKind[graph.edgeKind[e]!])) continue;
     // Nobody can make a vendor forget a credential it holds: revoking the credential is the action.
     if (edges.some((e) => graph.edgeKind[e] === holdsCode && vendorSide[graph.edgeSrc[e]!] === 1)) continue;
     // Nor take back what the vendor granted itself in its own environment.
     if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
-    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+    candidates.push(edgeCandidate(graph, edges, upperOfEdges(edges)));
   }
   return candidates;
 }
@@ -328,13 +320,15 @@ interface RankedCuts {
   ranked: Candidate[];
   /** Containment only: when no single cut removes anything, the cut on the witness paths that carry the most. */
   fallback?: Candidate;
+  /** The flow graph the exact scores came from (absent when nothing was ranked). */
+  flow?: ReachDominators;
 }
 
 /**
  * The best `count` cuts under the working overlay. Dominators give the exact score of every cut that one
  * flow-graph vertex stands for (most of them: credentials, principals, single-use edges and grants); the
  * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
- * can still beat or tie the `count`-th best found.
+ * can still beat or tie the `count`-th best found. Only the cuts that can make the first `count` are sorted.
  */
 function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
@@ -344,50 +338,60 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   const candidates = candidateCuts(graph, result, containment);
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
 
-  const flow = reachDominators(graph, sources, reachOptions, result);
+  const edgesAsked = new Uint8Array(graph.edgeCount);
+  for (const candidate of candidates) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
+  const flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
+  const vertices: number[] = [];
   for (const candidate of candidates) {
     if (candidate.upper <= tolerance) {
       candidate.removed = 0;
       continue;
     }
     if (!flow.exact) continue;
-    const vertices: number[] = [];
+    vertices.length = 0;
     for (const v of candidate.nodes) for (let l = 1; l <= 3; l++) if (flow.stateVertex[v * 3 + l - 1]! >= 0) vertices.push(flow.stateVertex[v * 3 + l - 1]!);
     if (candidate.action === 'remove-grant') vertices.push(...(flow.grantVertices.get(candidate.id) ?? []));
-    else for (const e of candidate.edges) vertices.push(...(flow.edgeVertices.get(e) ?? []));
-    if (vertices.length === 1) candidate.removed = flow.dominatedScore[vertices[0]!]!;
+    else for (const e of candidate.edges) { vertices.push(...flow.edgeVertices(e)); if (vertices.length > 1) break; }
+    if (vertices.length === 1) {
+      candidate.vertex = vertices[0]!;
+      candidate.removed = flow.dominatedScore[candidate.vertex]!;
+    }
   }
 
-  const best: number[] = [];
+  // The `count` best scores so far, best first: a cut below the last one cannot be ranked.
+  const best = new Float64Array(count).fill(-Infinity);
   const admit = (removed: number) => {
-    best.push(removed);
-    best.sort((a, b) => b - a);
-    if (best.length > count) best.pop();
+    if (!(removed > best[count - 1]!)) return;
+    let i = count - 1;
+    for (; i > 0 && best[i - 1]! < removed; i--) best[i] = best[i - 1]!;
+    best[i] = removed;
   };
-  const threshold = (): number => (best.length < count ? -Infinity : best[count - 1]!);
   for (const candidate of candidates) if (candidate.removed !== undefined) admit(candidate.removed);
   const pending = candidates.filter((c) => c.removed === undefined).sort((a, b) => b.upper - a.upper);
   for (const candidate of pending) {
-    if (candidate.upper < threshold() - tolerance) break;
+    if (candidate.upper < best[count - 1]! - tolerance) break;
     const undo = applyCut(overlay, candidate);
     const after = reach(graph, sources, reachOptions);
     undo();
     candidate.removed = score - scoreOf(graph, after);
     admit(candidate.removed);
   }
+  const threshold = best[count - 1]! - tolerance;
   const ranked = candidates
-    .filter((c) => c.removed !== undefined && c.removed > tolerance)
+    .filter((c) => c.removed !== undefined && c.removed > tolerance && c.removed >= threshold)
     .sort((a, b) => compareCuts(a, b, tolerance))
     .slice(0, count);
   if (ranked.length === 0 && containment) {
     // Parallel paths: no one cut helps, but cutting the heaviest witness path makes the next cut count.
-    const fallback = candidates.filter((c) => c.upper > tolerance).sort((a, b) => b.upper - a.upper || actionRank(a) - actionRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+    const order = (a: Candidate, b: Candidate) => b.upper - a.upper || actionRank(a) - actionRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    let fallback: Candidate | undefined;
+    for (const c of candidates) if (c.upper > tolerance && (fallback === undefined || order(c, fallback) < 0)) fallback = c;
     if (fallback) {
       fallback.removed = 0;
-      return { result, score, candidateCount: candidates.length, ranked, fallback };
+      return { result, score, candidateCount: candidates.length, ranked, fallback, flow };
     }
   }
-  return { result, score, candidateCount: candidates.length, ranked };
+  return { result, score, candidateCount: candidates.length, ranked, flow };
 }
 
 function edgeRef(graph: CompactGraph, e: number, edgeId: string): EdgeRef {
@@ -407,7 +411,6 @@ function edgeRef(graph: CompactGraph, e: number, edgeId: string): EdgeRef {
 
 /** The report value of a cut. */
 function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
-  const { idOf } = edgeIndex(graph);
   if (candidate.action === 'revoke' || candidate.action === 'disable') {
     const v = candidate.nodes[0]!;
     const record = graph.nodes[v]!;
@@ -417,7 +420,7 @@ function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
     const mitigation: CutMitigation = candidate.action === 'revoke' ? { revoke: record.id } : { disable: record.id };
     return { action: candidate.action, id: candidate.id, name: record.name, node, edgesDisabled: candidate.edgesDisabled, mitigations: [mitigation] };
   }
-  const edges = candidate.edges.map((e) => edgeRef(graph, e, idOf[e]!));
+  const edges = candidate.edges.map((e) => edgeRef(graph, e, edgeIdAt(graph, e)));
   const delegation = candidate.action === 'remove-edge' && candidate.edges.some((e) => graph.edgeAttrs[e]?.derivedFrom === candidate.id);
   // A delegation is removed as one (whatif's removeEdge of its id takes its derived edges with it).
   const mitigations: CutMitigation[] = delegation ? [{ removeEdge: candidate.id }] : [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
@@ -439,14 +442,11 @@ function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
 
 const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
 
-function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult, scoreBefore: number, scoreAfter: number): CutEffect {
-  const isSource = new Set(before.sources);
+/** The effect of a cut from the nodes it changes: each with its level before and after (0 = lost). */
+function effectOf(graph: CompactGraph, changed: readonly (readonly [number, number, number])[], scoreBefore: number, scoreAfter: number): CutEffect {
   const lost: LostNode[] = [];
   const lowered: LoweredNode[] = [];
-  for (const v of before.order) {
-    if (isSource.has(v)) continue;
-    const was = before.level[v]!;
-    const now = after.level[v]!;
+  for (const [v, was, now] of changed) {
     if (now === 0) lost.push({ ...nodeRef(graph, v), level: levelName(was), points: nodePoints(graph, v, was), crownJewel: isCrownJewel(graph, v) });
     else if (now < was) lowered.push({ ...nodeRef(graph, v), levelBefore: levelName(was), levelAfter: levelName(now) });
   }
@@ -454,6 +454,66 @@ function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult,
   lowered.sort((a, b) => a.id.localeCompare(b.id));
   const crownJewelsLost = lost.filter((entry) => entry.crownJewel).map(({ id, name, kind, platform, tenant }) => ({ id, name, kind, platform, tenant }));
   return { scoreBefore, scoreAfter, removed: scoreBefore - scoreAfter, lost, lowered, crownJewelsLost };
+}
+
+function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult, scoreBefore: number, scoreAfter: number): CutEffect {
+  const isSource = new Set(before.sources);
+  const changed: [number, number, number][] = [];
+  for (const v of before.order) {
+    if (isSource.has(v)) continue;
+    if (after.level[v]! < before.level[v]!) changed.push([v, before.level[v]!, after.level[v]!]);
+  }
+  return effectOf(graph, changed, scoreBefore, scoreAfter);
+}
+
+/** Children of each vertex of the dominator tree, in CSR form; built once per flow graph. */
+const dominatorTrees = new WeakMap<ReachDominators, { offsets: Int32Array; children: Int32Array }>();
+function dominatorTree(flow: ReachDominators): { offsets: Int32Array; children: Int32Array } {
+  let tree = dominatorTrees.get(flow);
+  if (!tree) {
+    const { idom, order } = flow.dominators;
+    const offsets = new Int32Array(flow.vertexCount + 1);
+    for (let i = 1; i < order.length; i++) offsets[idom[order[i]!]! + 1]!++;
+    for (let v = 0; v < flow.vertexCount; v++) offsets[v + 1]! += offsets[v]!;
+    const children = new Int32Array(Math.max(0, order.length - 1));
+    const fill = offsets.slice(0, flow.vertexCount);
+    for (let i = 1; i < order.length; i++) children[fill[idom[order[i]!]!]!++] = order[i]!;
+    tree = { offsets, children };
+    dominatorTrees.set(flow, tree);
+  }
+  return tree;
+}
+
+/**
+ * The effect of removing one flow vertex, read off the dominator tree without another traversal: the states
+ * it dominates are exactly those no route reaches any more, so a node falls to its best state outside that
+ * subtree (none: lost). Exact only when the flow graph is (no depth bound).
+ */
+function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: number, scoreBefore: number): CutEffect {
+  const { offsets, children } = dominatorTree(flow);
+  const result = flow.reach;
+  const inside = new Set<number>();
+  const touched: number[] = [];
+  const stack = [vertex];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    inside.add(v);
+    const slot = flow.vertexSlot[v]!;
+    if (slot >= 0) touched.push((slot / 3) | 0);
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) stack.push(children[i]!);
+  }
+  const isSource = new Set(result.sources);
+  const changed: [number, number, number][] = [];
+  for (const x of new Set(touched)) {
+    if (isSource.has(x)) continue;
+    let now = 0;
+    for (let l = 3; l >= 1 && now === 0; l--) {
+      const state = flow.stateVertex[x * 3 + l - 1]!;
+      if (state >= 0 && !inside.has(state)) now = l;
+    }
+    if (now < result.level[x]!) changed.push([x, result.level[x]!, now]);
+  }
+  return effectOf(graph, changed, scoreBefore, scoreBefore - flow.dominatedScore[vertex]!);
 }
 
 function crownJewelsOf(graph: CompactGraph, result: ReachResult): NodeRef[] {
@@ -472,6 +532,11 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  * the credentials, principals, grants and edges most of the radius depends on.
  */
 export function chokePoints(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions = {}): ChokePoints {
+  return chokePointsFrom(graph, sources, options);
+}
+
+/** chokePoints, starting from a ranking already made under the same overlay (at least `top * 3` deep). */
+function chokePointsFrom(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions, initial?: { ranking: RankedCuts; count: number }): ChokePoints {
   const top = checkCount('top', options.top, 10);
   const { top: _top, ...rest } = options;
   // One instant for every traversal, so no cut is measured a millisecond later than the others.
@@ -481,19 +546,23 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
   // Cuts with the same effect are one choke point. Rankings are prefix-stable (a total order on exact
   // scores), so asking for more cuts only appends: widen until `top` distinct effects are found.
   const groups = new Map<string, { candidate: Candidate; effect: CutEffect; equivalent: Candidate[] }>();
-  let count = Math.max(1, top * 3);
+  let count = initial?.count ?? Math.max(1, top * 3);
   let measured = 0;
-  let ranking = rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
+  let ranking = initial?.ranking ?? rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
   for (;;) {
     for (; measured < ranking.ranked.length; measured++) {
       const candidate = ranking.ranked[measured]!;
       const full = groups.size >= top;
       // Once `top` effects are found, only cuts as good as the last one can still be equivalents.
       if (full && candidate.removed! < [...groups.values()].at(-1)!.effect.removed - toleranceFor(ranking.score)) break;
-      const undo = applyCut(overlay, candidate);
-      const after = reach(graph, sources, withOverlay);
-      undo();
-      const effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
+      let effect: CutEffect;
+      if (candidate.vertex !== undefined && ranking.flow?.exact) effect = cutEffectFromFlow(graph, ranking.flow, candidate.vertex, ranking.score);
+      else {
+        const undo = applyCut(overlay, candidate);
+        const after = reach(graph, sources, withOverlay);
+        undo();
+        effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
+      }
       const signature = `${effect.lost.map((n) => n.id).join('\n')}\u0000${effect.lowered.map((n) => `${n.id}:${n.levelAfter}`).join('\n')}`;
       const group = groups.get(signature);
       if (group) group.equivalent.push(candidate);
@@ -528,6 +597,30 @@ export function chokePoints(graph: CompactGraph, sources: readonly number[], opt
  * and reports the score before and after. Stops early when nothing is left or no single cut helps.
  */
 export function revocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
+  return revocationPlanFrom(graph, sources, options);
+}
+
+/**
+ * The plan and the choke points of one radius (what `blastmap plan` prints), sharing the first ranking of
+ * cuts: the same as calling revocationPlan and chokePoints, one traversal and flow graph fewer.
+ */
+export function planWithChokePoints(graph: CompactGraph, sources: readonly number[], options: PlanOptions & { top?: number } = {}): { plan: RevocationPlan; chokePoints: ChokePoints | undefined } {
+  const top = checkCount('top', options.top, 10);
+  const stepCount = checkCount('steps', options.steps, 5);
+  const alternativeCount = checkCount('alternatives', options.alternatives, 3);
+  const { top: _top, steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
+  const at = toInstant(options.at);
+  const reachOptions: ReachOptions = { ...rest, at };
+  const count = Math.max(top > 0 ? Math.max(1, top * 3) : 0, stepCount > 0 ? 1 + alternativeCount : 0);
+  // Ranking is prefix-stable: the plan reads the first 1 + alternatives, the choke points the first top * 3.
+  const initial = rankCuts(graph, sources, reachOptions, workingOverlay(graph, options.overlay), count, containment);
+  const plan = revocationPlanFrom(graph, sources, { ...options, at }, initial);
+  const chokes = top > 0 ? chokePointsFrom(graph, sources, { ...rest, at, top }, containment ? undefined : { ranking: initial, count }) : undefined;
+  return { plan, chokePoints: chokes };
+}
+
+/** revocationPlan, starting from a ranking already made under the same overlay (at least 1 + alternatives deep). */
+function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], options: PlanOptions, initialRanking?: RankedCuts): RevocationPlan {
   const stepCount = checkCount('steps', options.steps, 5);
   const alternativeCount = checkCount('alternatives', options.alternatives, 3);
   const { steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
@@ -535,7 +628,7 @@ export function revocationPlan(graph: CompactGraph, sources: readonly number[], 
   const overlay = workingOverlay(graph, options.overlay);
   const steps: PlanStep[] = [];
   let stoppedBecause: PlanStop = 'steps';
-  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
+  let current = initialRanking ?? rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
   const initial = current;
   for (let step = 1; step <= stepCount; step++) {
     const tolerance = toleranceFor(current.score);
@@ -544,7 +637,7 @@ export function revocationPlan(graph: CompactGraph, sources: readonly number[], 
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
     applyCut(overlay, chosen);
     const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
-    const alternatives = current.ranked.slice(1).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
+    const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;
   }

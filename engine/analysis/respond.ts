@@ -5,11 +5,12 @@
 import { BlastmapError } from '../errors.ts';
 import { EDGE_ACTIONS, type EdgeAction } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { edgeIndexById } from './mitigations.ts';
+import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
+import { summarizeSources } from './closure.ts';
 import { scoreOrder } from './score.ts';
 import { vendorIndex, type VendorIndex } from './vendors.ts';
 
@@ -128,6 +129,8 @@ export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLe
 }
 
 const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
+/** Up to this many contain actions are taken greedily, each re-measured after every other (a traversal per pair). */
+const GREEDY_CONTAIN_ACTIONS = 8;
 
 const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -143,8 +146,8 @@ interface Context {
   vendors: VendorIndex;
   /** `platform:tenant` -> its Platform nodes. */
   platforms: Map<string, number[]>;
-  /** Edge id (or delegation id) -> edges. */
-  edgesById: Map<string, number[]>;
+  /** Edge id (or delegation id) -> edges, looked up when a step removes them. */
+  edgesById: (id: string) => number[];
   kind: (e: number) => string;
   usable: (v: number) => boolean;
   /** Reached during the window (from the sources and harvested credentials, before any step). */
@@ -161,7 +164,7 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
     if (list) list.push(v);
     else platforms.set(key, [v]);
   });
-  const edgesById = edgeIndexById(graph);
+  const edgesById = (id: string): number[] => edgesForId(graph, id);
   return {
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
     kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,
@@ -375,16 +378,71 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const steps: RespondStep[] = [];
   const blockedBy = new Map<number, number>();
 
-  /** Applies a step's blocks, measures it, and records it. */
+  /** Steps whose blocks are applied but not yet measured (a run of rotations), with the nodes each newly blocked. */
+  let deferred: { step: RespondStep; fresh: number[] }[] | undefined;
+  /** Applies a step's blocks, measures it (or leaves that to `settle` during a run), and records it. */
   const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
+    const fresh = nodes.filter((v) => overlay.blockedNodes[v] === 0);
     for (const v of nodes) { overlay.blockedNodes[v] = 1; if (!blockedBy.has(v)) blockedBy.set(v, steps.length + 1); }
-    for (const id of edges) for (const e of ctx.edgesById.get(id) ?? []) overlay.blockedEdges[e] = 1;
-    const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
-    steps.push({
-      step: steps.length + 1, ...partial, removes: Math.max(0, current.score - after.score), scoreAfter: after.score, reachedAfter: after.reached,
+    for (const id of edges) for (const e of ctx.edgesById(id)) overlay.blockedEdges[e] = 1;
+    const step: RespondStep = {
+      step: steps.length + 1, ...partial, removes: 0, scoreAfter: current.score, reachedAfter: current.reached,
       blocks: { nodes: nodes.map((v) => graph.nodes[v]!.id), edges: [...edges] }, mitigations,
-    });
+    };
+    steps.push(step);
+    if (deferred && edges.length === 0) { deferred.push({ step, fresh }); return; }
+    const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
+    step.removes = Math.max(0, current.score - after.score);
+    step.scoreAfter = after.score;
+    step.reachedAfter = after.reached;
     current = { score: after.score, reached: after.reached };
+  };
+  /**
+   * Measures a run of deferred steps without one traversal each. Blocking more never grows the live radius,
+   * so the radii after steps i < j are nested: when they have as many nodes and the same score, every radius
+   * between them is that one too. Bisecting on that measures only around the steps that change something
+   * (a handful among thousands of rotations, most of whose credentials other copies still reach past).
+   */
+  const settle = () => {
+    const run = deferred ?? [];
+    deferred = undefined;
+    if (run.length === 0) return;
+    const base = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
+    for (const { fresh } of run) for (const v of fresh) base.blockedNodes[v] = 0;
+    const measured = new Map<number, { score: number; reached: number }>([[-1, current]]);
+    const at = (k: number) => {
+      let m = measured.get(k);
+      if (!m) {
+        const prefix = { blockedNodes: base.blockedNodes.slice(), blockedEdges: base.blockedEdges };
+        for (let i = 0; i <= k; i++) for (const v of run[i]!.fresh) prefix.blockedNodes[v] = 1;
+        const { score, reached } = measure(ctx, starts, prefix);
+        m = { score, reached };
+        measured.set(k, m);
+      }
+      return m;
+    };
+    const fill = (lo: number, hi: number) => {
+      if (hi - lo <= 1) return;
+      const a = at(lo);
+      const b = at(hi);
+      if (a.reached === b.reached && Math.abs(a.score - b.score) <= 1e-9 * Math.max(1, Math.abs(a.score))) {
+        for (let k = lo + 1; k < hi; k++) measured.set(k, b);
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      at(mid);
+      fill(lo, mid);
+      fill(mid, hi);
+    };
+    fill(-1, run.length - 1);
+    run.forEach(({ step }, k) => {
+      const before = at(k - 1);
+      const after = at(k);
+      step.removes = Math.max(0, before.score - after.score);
+      step.scoreAfter = after.score;
+      step.reachedAfter = after.reached;
+    });
+    current = at(run.length - 1);
   };
   const usableCredential = (c: number): boolean => ctx.usable(c);
 
@@ -476,15 +534,30 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       });
     }
   }
+  const scoreWith = (candidate: (typeof containActions)[number]): number => {
+    const saved = candidate.nodes.map((v) => overlay.blockedNodes[v]!);
+    for (const v of candidate.nodes) overlay.blockedNodes[v] = 1;
+    const score = measure(ctx, starts, overlay).score;
+    candidate.nodes.forEach((v, k) => { overlay.blockedNodes[v] = saved[k]!; });
+    return score;
+  };
+  if (containActions.length > GREEDY_CONTAIN_ACTIONS) {
+    // Many vendor tenants (a compromise that harvested thousands of credentials): re-measuring every action
+    // after each one costs a traversal per pair. Each is measured once against the live radius, taken in
+    // that order, and the run is measured by bisection like the rotations.
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWith(candidate), i }))
+      .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
+    deferred = [];
+    for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
+    settle();
+    containActions.length = 0;
+  }
   while (containActions.length > 0) {
     // Few actions (one per source and per vendor tenant): measuring each against what is left is cheap.
     let best = 0;
     let bestScore = Infinity;
     containActions.forEach((candidate, i) => {
-      const saved = candidate.nodes.map((v) => overlay.blockedNodes[v]!);
-      for (const v of candidate.nodes) overlay.blockedNodes[v] = 1;
-      const score = containActions.length > 1 ? measure(ctx, starts, overlay).score : 0;
-      candidate.nodes.forEach((v, k) => { overlay.blockedNodes[v] = saved[k]!; });
+      const score = containActions.length > 1 ? scoreWith(candidate) : 0;
       if (score < bestScore - 1e-9) { best = i; bestScore = score; }
     });
     const [chosen] = containActions.splice(best, 1);
@@ -507,12 +580,12 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     };
     if (through !== undefined) entry.liveThrough = nodeRef(graph, through);
     harvested.push(entry);
-    if (remediation === 'rotate') {
-      const alone = measure(ctx, [c], overlay);
-      toRotate.push({ c, score: alone.score });
-    }
+    if (remediation === 'rotate') toRotate.push({ c, score: 0 });
   }
+  // What each credential reaches on its own: every radius at once, sharing the closure of a common hub.
+  summarizeSources(graph, toRotate.map(({ c }) => c), { ...ctx.reachOptions, overlay }).forEach((alone, i) => { toRotate[i]!.score = alone.score; });
   toRotate.sort((a, b) => b.score - a.score || byId(graph.nodes[a.c]!, graph.nodes[b.c]!));
+  deferred = [];
   for (const { c, score } of toRotate) {
     if (overlay.blockedNodes[c] === 1) continue;
     const node = graph.nodes[c]!;
@@ -531,6 +604,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       who: whoCanAct(ctx, c), impact, containment: true, ...(through !== undefined ? { liveThrough: nodeRef(graph, through) } : {}),
     }, blocked, [], blocked.map((v) => ({ revoke: graph.nodes[v]!.id })));
   }
+
+  settle();
 
   // --- cut: what is still live, greedy, actionable cuts only ---
   if (cutSteps > 0 && current.score > 0) {
@@ -660,13 +735,8 @@ function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number
 export function overlayOfSteps(graph: CompactGraph, steps: readonly Pick<RespondStep, 'blocks'>[]): Required<ReachOverlay> {
   const blockedNodes = new Uint8Array(graph.nodeCount);
   const blockedEdges = new Uint8Array(graph.edgeCount);
-  const wanted = new Set(steps.flatMap((s) => s.blocks.edges));
   for (const step of steps) for (const id of step.blocks.nodes) { const v = graph.indexOf.get(id); if (v !== undefined) blockedNodes[v] = 1; }
-  if (wanted.size > 0) {
-    for (let e = 0; e < graph.edgeCount; e++) {
-      const derived = graph.edgeAttrs[e]?.derivedFrom;
-      if (wanted.has(edgeIdAt(graph, e)) || (derived !== undefined && wanted.has(derived))) blockedEdges[e] = 1;
-    }
-  }
+  // Each removed edge id is resolved on its own (with a delegation's derived edges): no index of every edge id.
+  for (const id of new Set(steps.flatMap((s) => s.blocks.edges))) for (const e of edgesForId(graph, id)) blockedEdges[e] = 1;
   return { blockedNodes, blockedEdges };
 }

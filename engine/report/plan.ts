@@ -153,9 +153,10 @@ function lateralMarkdown(result: LateralPaths): string[] {
       lines.push('');
     }
     lines.push('| level | node | kind | platform | hops | points | path |', '|---|---|---|---|---:|---:|---|');
-    for (const t of bridge.targets) {
+    for (const t of bridge.targets.slice(0, MARKDOWN_TARGETS)) {
       lines.push(`| ${t.level} | ${t.crownJewel ? '**' : ''}${md(t.name)}${t.crownJewel ? '** (crown jewel)' : ''} | ${t.kind} | ${md(t.platform)} | ${t.hops} | ${round(t.points)} | ${pathMarkdown(t.path)} |`);
     }
+    if (bridge.targets.length > MARKDOWN_TARGETS) lines.push('', `${jewelList(bridge.targets.slice(MARKDOWN_TARGETS), md, 0).replace(/^ and /, 'And ')} beyond this bridge (\`--format json\` lists every node).`);
     lines.push('');
   });
   return lines;
@@ -184,6 +185,9 @@ function shortestMarkdown(result: ShortestPaths): string[] {
   });
   return lines;
 }
+
+/** Markdown lists this many nodes beyond each bridge, crown jewels and the highest scores first. */
+const MARKDOWN_TARGETS = 50;
 
 export function renderPathsMarkdown(result: LateralPaths | ShortestPaths): string {
   return `${(result.analysis === 'lateral-paths' ? lateralMarkdown(result) : shortestMarkdown(result)).join('\n')}\n`;
@@ -239,6 +243,16 @@ export function renderChokePointsText(result: ChokePoints, options: { style?: Te
   return `${lines.join('\n')}\n`;
 }
 
+
+/** Crown jewels in a sentence: up to 10 by name, the rest counted by platform ("and 2,174 more: 1,900 on aws, ..."). */
+export function jewelList(jewels: readonly { name: string; platform: string }[], escape: (text: string) => string, shown = 10): string {
+  const names = jewels.slice(0, shown).map((j) => escape(j.name)).join(', ');
+  if (jewels.length <= shown) return names;
+  const counts = new Map<string, number>();
+  for (const j of jewels.slice(shown)) counts.set(j.platform, (counts.get(j.platform) ?? 0) + 1);
+  const parts = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform, n]) => `${n.toLocaleString('en-US')} on ${escape(platform)}`);
+  return `${names} and ${(jewels.length - shown).toLocaleString('en-US')} more (${parts.join(', ')})`;
+}
 export function renderPlanText(plan: RevocationPlan, options: PlanRenderOptions = {}): string {
   const s = options.style ?? PLAIN;
   const lines = header(`REVOCATION PLAN for ${sourcesLine(plan.sources)}`, plan.at, plan.maxDepth, s);
@@ -262,7 +276,7 @@ export function renderPlanText(plan: RevocationPlan, options: PlanRenderOptions 
   lines.push('');
   const cuts = plural(plan.steps.length, 'cut');
   const jewels = plan.crownJewelsAfter.length > 0
-    ? s.red(`${plural(plan.crownJewelsAfter.length, 'crown jewel')} still reachable: ${plan.crownJewelsAfter.map((j) => plain(j.name)).join(', ')}`)
+    ? s.red(`${plural(plan.crownJewelsAfter.length, 'crown jewel')} still reachable: ${jewelList(plan.crownJewelsAfter, plain)}`)
     : plan.crownJewelsBefore.length > 0 ? s.green('no crown jewel reachable') : '';
   lines.push(`After ${cuts}: score ${s.bold(String(round(plan.finalScore)))} (was ${round(plan.initialScore)}), ${plural(plan.finalReached, 'node')} still reached${jewels ? `, ${jewels}` : ''}.`);
   if (plan.stoppedBecause === 'nothing-left') lines.push('Nothing beyond the source is reachable any more.');
@@ -319,6 +333,6 @@ export function renderPlanMarkdown(plan: RevocationPlan, options: { chokePoints?
     : plan.stoppedBecause === 'no-single-cut-helps' ? 'No single further cut removes anything: what is left is reached over several independent routes.'
       : `Stopped after ${plural(plan.steps.length, 'step')}.`;
   lines.push(`After the plan: score **${round(plan.finalScore)}** (was ${round(plan.initialScore)}), ${plan.finalReached} nodes still reached; ` +
-    `crown jewels still reachable: ${plan.crownJewelsAfter.length > 0 ? md(plan.crownJewelsAfter.map((j) => j.name).join(', ')) : 'none'}. ${stop}`);
+    `crown jewels still reachable: ${plan.crownJewelsAfter.length > 0 ? jewelList(plan.crownJewelsAfter, md) : 'none'}. ${stop}`);
   return `${lines.join('\n')}\n`;
 }

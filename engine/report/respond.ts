@@ -6,6 +6,15 @@ import { md } from './brief.ts';
 import { escapeHtml, htmlDocument, svgPath } from './html.ts';
 import { PLAIN, pathText, plural, shortDate, type TextStyle } from './style.ts';
 
+/** Markdown and HTML list this many residue nodes; the rest are counted by platform. */
+const RESIDUE_SHOWN = 50;
+function residueRest(residue: readonly { platform: string }[], shown = RESIDUE_SHOWN): string {
+  const counts = new Map<string, number>();
+  for (const r of residue.slice(shown)) counts.set(r.platform, (counts.get(r.platform) ?? 0) + 1);
+  const parts = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform, n]) => `${n.toLocaleString('en-US')} on ${platform}`);
+  return `and ${(residue.length - shown).toLocaleString('en-US')} more: ${parts.join(', ')}`;
+}
+
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** Names come from the graph (attacker-controlled): no terminal control sequences reach the screen. */
@@ -70,7 +79,7 @@ export function renderRespondText(plan: ResponsePlan, options: { style?: TextSty
   if (plan.residue.length > 0) {
     lines.push('', s.bold(`STILL REACHABLE after every step (${plan.residue.length})`));
     for (const r of plan.residue.slice(0, 20)) lines.push(`  - ${plain(r.name)} ${s.dim(`(${where(r)}, ${r.level})`)}: ${plain(r.why)}`);
-    if (plan.residue.length > 20) lines.push(s.dim(`  ... and ${plan.residue.length - 20} more (--format json)`));
+    if (plan.residue.length > 20) lines.push(s.dim(`  ... ${residueRest(plan.residue, 20)} (--format json)`));
   } else lines.push('', 'Nothing is reachable from the source or any harvested credential after these steps.');
   return `${lines.join('\n')}\n`;
 }
@@ -102,7 +111,8 @@ export function renderRespondMarkdown(plan: ResponsePlan): string {
     }
   }
   if (plan.residue.length > 0) {
-    lines.push('', '## Still reachable after every step', '', ...plan.residue.map((r) => `- ${md(r.name)} (${md(r.kind)} on ${md(r.platform)}, ${r.level}): ${md(r.why)}`));
+    lines.push('', `## Still reachable after every step (${plan.residue.length})`, '', ...plan.residue.slice(0, RESIDUE_SHOWN).map((r) => `- ${md(r.name)} (${md(r.kind)} on ${md(r.platform)}, ${r.level}): ${md(r.why)}`));
+    if (plan.residue.length > RESIDUE_SHOWN) lines.push(`- ${residueRest(plan.residue)}; \`--format json\` lists every node`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -142,7 +152,9 @@ export function renderRespondHtml(plan: ResponsePlan): string {
     parts.push('</table>');
   }
   if (plan.residue.length > 0) {
-    parts.push('<h2>Still reachable after every step</h2><ul>', ...plan.residue.map((r) => `<li>${e(r.name)} <span class="muted">(${e(r.kind)} on ${e(r.platform)}, ${r.level})</span>: ${e(r.why)}</li>`), '</ul>');
+    parts.push(`<h2>Still reachable after every step (${plan.residue.length})</h2><ul>`, ...plan.residue.slice(0, RESIDUE_SHOWN).map((r) => `<li>${e(r.name)} <span class="muted">(${e(r.kind)} on ${e(r.platform)}, ${r.level})</span>: ${e(r.why)}</li>`));
+    if (plan.residue.length > RESIDUE_SHOWN) parts.push(`<li class="muted">${e(residueRest(plan.residue))}</li>`);
+    parts.push('</ul>');
   }
   return htmlDocument(`Containment plan: ${plan.sources.map((s) => s.name).join(', ')}`, parts.join('\n'));
 }

@@ -51,32 +51,44 @@ export function renderWhatIfText(result: WhatIfResult, options: WhatIfRenderOpti
   }
 
   if (result.crownJewelsCut.length > 0) {
-    lines.push('', s.bold(s.green('CROWN JEWELS CUT OFF')));
-    for (const entry of result.crownJewelsCut) lines.push(`  ${levelLabel(entry.levelBefore, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+    lines.push('', s.bold(s.green(`CROWN JEWELS CUT OFF (${result.crownJewelsCut.length})`)));
+    for (const entry of result.crownJewelsCut.slice(0, limit)) lines.push(`  ${levelLabel(entry.levelBefore, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+    if (result.crownJewelsCut.length > limit) lines.push(s.dim(`  ... ${moreByPlatform(result.crownJewelsCut.slice(limit))} (--all or --format json)`));
   }
   if (result.after.crownJewels.length > 0) {
-    lines.push('', s.bold(s.red('CROWN JEWELS STILL REACHED')));
-    for (const entry of result.after.crownJewels) lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+    lines.push('', s.bold(s.red(`CROWN JEWELS STILL REACHED (${result.after.crownJewels.length})`)));
+    for (const entry of result.after.crownJewels.slice(0, limit)) lines.push(`  ${levelLabel(entry.level, s)} ${s.bold(entry.name)} ${s.dim(`(${entry.kind} on ${entry.platform})`)}`);
+    if (result.after.crownJewels.length > limit) lines.push(s.dim(`  ... ${moreByPlatform(result.after.crownJewels.slice(limit))} (--all or --format json)`));
   }
   if (result.removed.length > 0) {
     lines.push('', s.bold(`NO LONGER REACHED (${result.removed.length})`));
     for (const entry of result.removed.slice(0, limit)) {
       lines.push(`  ${levelLabel(entry.levelBefore, s)} ${entry.name} ${s.dim(`(${entry.kind} on ${entry.platform}, -${round(entry.pointsBefore)})`)}`);
     }
-    if (result.removed.length > limit) lines.push(s.dim(`  ... and ${result.removed.length - limit} more (--format json)`));
+    if (result.removed.length > limit) lines.push(s.dim(`  ... ${moreByPlatform(result.removed.slice(limit))} (--all or --format json)`));
   }
   if (result.lowered.length > 0) {
     lines.push('', s.bold(`LEVELS LOWERED (${result.lowered.length})`));
     for (const entry of result.lowered.slice(0, limit)) {
       lines.push(`  ${entry.levelBefore} -> ${entry.levelAfter.padEnd(5)} ${entry.name} ${s.dim(`(${entry.kind} on ${entry.platform}, -${round(entry.pointsBefore - entry.pointsAfter)})`)}`);
     }
-    if (result.lowered.length > limit) lines.push(s.dim(`  ... and ${result.lowered.length - limit} more (--format json)`));
+    if (result.lowered.length > limit) lines.push(s.dim(`  ... ${moreByPlatform(result.lowered.slice(limit))} (--all or --format json)`));
   }
   if (result.unchangedCount > 0) lines.push('', s.dim(`${plural(result.unchangedCount, 'node')} still reached at the same level.`));
   return `${lines.join('\n')}\n`;
 }
 
-export function renderWhatIfMarkdown(result: WhatIfResult): string {
+/** "and 2,164 more: 1,900 on aws, 264 on slack": what a cut-off list leaves out, by platform. */
+function moreByPlatform(rest: readonly { platform: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const entry of rest) counts.set(entry.platform, (counts.get(entry.platform) ?? 0) + 1);
+  const parts = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform, n]) => `${n.toLocaleString('en-US')} on ${platform}`);
+  return `and ${rest.length.toLocaleString('en-US')} more: ${parts.slice(0, 6).join(', ')}${parts.length > 6 ? `, ${parts.length - 6} other platforms` : ''}`;
+}
+
+/** Markdown lists at most `limit` nodes per section (default 50), then what the rest are by platform. */
+export function renderWhatIfMarkdown(result: WhatIfResult, options: { limit?: number } = {}): string {
+  const limit = options.limit ?? 50;
   const lines: string[] = [];
   lines.push(`# What-if: ${md(sourcesText(result))}`, '');
   lines.push(`As of ${result.at}. **${scoreLine(result)}**; reached ${result.before.reachedCount} → ${result.after.reachedCount} nodes; ` +
@@ -89,21 +101,25 @@ export function renderWhatIfMarkdown(result: WhatIfResult): string {
   });
   if (result.crownJewelsCut.length > 0) {
     lines.push('', '## Crown jewels cut off', '');
-    for (const entry of result.crownJewelsCut) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}), was ${entry.levelBefore}`);
+    for (const entry of result.crownJewelsCut.slice(0, limit)) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}), was ${entry.levelBefore}`);
+    if (result.crownJewelsCut.length > limit) lines.push(`- ${moreByPlatform(result.crownJewelsCut.slice(limit))}`);
   }
   if (result.after.crownJewels.length > 0) {
     lines.push('', '## Crown jewels still reached', '');
-    for (const entry of result.after.crownJewels) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}): ${entry.level}`);
+    for (const entry of result.after.crownJewels.slice(0, limit)) lines.push(`- **${md(entry.name)}** (${md(entry.kind)} on ${md(entry.platform)}): ${entry.level}`);
+    if (result.after.crownJewels.length > limit) lines.push(`- ${moreByPlatform(result.after.crownJewels.slice(limit))}`);
   }
   if (result.removed.length > 0) {
     lines.push('', '## No longer reached', '', '| level before | node | kind | platform | points |', '|---|---|---|---|---:|');
-    for (const entry of result.removed) lines.push(`| ${entry.levelBefore} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | -${round(entry.pointsBefore)} |`);
+    for (const entry of result.removed.slice(0, limit)) lines.push(`| ${entry.levelBefore} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | -${round(entry.pointsBefore)} |`);
+    if (result.removed.length > limit) lines.push('', `${moreByPlatform(result.removed.slice(limit))} (\`--format json\` lists every node).`);
   }
   if (result.lowered.length > 0) {
     lines.push('', '## Levels lowered', '', '| before | after | node | kind | platform | points |', '|---|---|---|---|---|---:|');
-    for (const entry of result.lowered) {
+    for (const entry of result.lowered.slice(0, limit)) {
       lines.push(`| ${entry.levelBefore} | ${entry.levelAfter} | ${md(entry.name)} | ${md(entry.kind)} | ${md(entry.platform)} | -${round(entry.pointsBefore - entry.pointsAfter)} |`);
     }
+    if (result.lowered.length > limit) lines.push('', `${moreByPlatform(result.lowered.slice(limit))} (\`--format json\` lists every node).`);
   }
   lines.push('', `${plural(result.unchangedCount, 'node')} still reached at the same level.`);
   return `${lines.join('\n')}\n`;

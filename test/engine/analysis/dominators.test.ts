@@ -7,6 +7,7 @@ import { LEVEL_CODE } from '../../../engine/schema/index.ts';
 import { edgeIdAt } from '../../../engine/store/compact.ts';
 import { AT } from '../../helpers/arbitraries.ts';
 import { cutCaseArb, oracleOptions, oracleScore, reachOptionsOf, type CutSpec } from '../../helpers/cuts.ts';
+import { referenceReachDominators } from '../../helpers/reference-dominators.ts';
 import { driftScenario } from '../../helpers/scenario.ts';
 
 function csr(vertexCount: number, arcs: readonly [number, number][]) {
@@ -113,7 +114,8 @@ describe('reachDominators', () => {
           expect(flow.dominatedScore[vertices[0]!]).toBeCloseTo(removed, 9);
         }
       });
-      for (const [e, vertices] of flow.edgeVertices) {
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        const vertices = flow.edgeVertices(e);
         if (vertices.length !== 1) continue;
         expect(flow.dominatedScore[vertices[0]!]).toBeCloseTo(removedBy({ action: 'remove-edge', id: edgeIdAt(c.graph, e) }), 9);
       }
@@ -130,11 +132,59 @@ describe('reachDominators', () => {
       const flow = reachDominators(c.graph, c.sources, reachOptionsOf(bounded));
       expect(flow.exact).toBe(false);
       const before = oracleScore(c.graph, c.sources, oracleOptions(bounded));
-      for (const [e, vertices] of flow.edgeVertices) {
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        const vertices = flow.edgeVertices(e);
         if (vertices.length !== 1) continue;
         const removed = before - oracleScore(c.graph, c.sources, oracleOptions(bounded, [{ action: 'remove-edge', id: edgeIdAt(c.graph, e) }]));
         expect(flow.dominatedScore[vertices[0]!]!).toBeLessThanOrEqual(removed + 1e-9);
       }
     }), { numRuns: 100 });
+  });
+
+  it('the typed two-pass flow graph gives every state, edge and grant the score the first Map-keyed one did (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.boolean(), (c, bounded) => {
+      const options = reachOptionsOf(bounded ? { ...c, maxDepth: 2 } : c);
+      const flow = reachDominators(c.graph, c.sources, options);
+      const reference = referenceReachDominators(c.graph, c.sources, options);
+      expect(flow.vertexCount).toBe(reference.vertexCount);
+      expect(flow.exact).toBe(reference.exact);
+      const scoresOf = (vertices: readonly number[], scores: Float64Array) => vertices.map((v) => scores[v]!).sort((a, b) => a - b);
+      for (let slot = 0; slot < c.graph.nodeCount * 3; slot++) {
+        const vertex = flow.stateVertex[slot]!;
+        expect(vertex >= 0).toBe(reference.stateVertex[slot]! >= 0);
+        if (vertex >= 0) {
+          expect(flow.vertexSlot[vertex]).toBe(slot);
+          expect(flow.dominatedScore[vertex]).toBeCloseTo(reference.dominatedScore[reference.stateVertex[slot]!]!, 9);
+        }
+      }
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        expect(scoresOf(flow.edgeVertices(e), flow.dominatedScore)).toEqual(scoresOf(reference.edgeVertices.get(e) ?? [], reference.dominatedScore));
+      }
+      expect([...flow.grantVertices.keys()].sort()).toEqual([...reference.grantVertices.keys()].sort());
+      for (const [grant, vertices] of flow.grantVertices) {
+        expect(scoresOf(vertices, flow.dominatedScore)).toEqual(scoresOf(reference.grantVertices.get(grant)!, reference.dominatedScore));
+      }
+    }), { numRuns: 150 });
+  });
+
+  it('asking about fewer edges changes no state, grant or asked edge score (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.array(fc.boolean(), { maxLength: 40 }), (c, picks) => {
+      const options = reachOptionsOf(c);
+      const asked = new Uint8Array(c.graph.edgeCount);
+      picks.forEach((pick, e) => { if (pick && e < asked.length) asked[e] = 1; });
+      const full = reachDominators(c.graph, c.sources, options);
+      const reduced = reachDominators(c.graph, c.sources, options, undefined, asked);
+      for (let slot = 0; slot < c.graph.nodeCount * 3; slot++) {
+        if (full.stateVertex[slot]! < 0) continue;
+        expect(reduced.dominatedScore[reduced.stateVertex[slot]!]).toBeCloseTo(full.dominatedScore[full.stateVertex[slot]!]!, 9);
+      }
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        if (asked[e] === 1) expect(reduced.edgeVertices(e).map((v) => reduced.dominatedScore[v])).toEqual(full.edgeVertices(e).map((v) => full.dominatedScore[v]));
+        else expect(() => reduced.edgeVertices(e)).toThrow(/not among the edges asked/);
+      }
+      for (const [grant, vertices] of full.grantVertices) {
+        expect(reduced.grantVertices.get(grant)!.map((v) => reduced.dominatedScore[v])).toEqual(vertices.map((v) => full.dominatedScore[v]));
+      }
+    }), { numRuns: 150 });
   });
 });

@@ -12,6 +12,7 @@ import { buildGraph, edgeIdAt, type CompactGraph } from '../../../engine/store/c
 import { AT } from '../../helpers/arbitraries.ts';
 import { cutCaseArb, reachOptionsOf, type CutCase } from '../../helpers/cuts.ts';
 import { oracleReach, usableAt, usableNodes } from '../../helpers/oracle.ts';
+import { referenceRespondPlan } from '../../helpers/reference-respond.ts';
 import { scenario } from '../../helpers/scenario.ts';
 
 const DAY = 86_400_000;
@@ -326,6 +327,15 @@ function oracleHarvest(graph: CompactGraph, sources: readonly number[], c: CutCa
 
 describe('respondPlan on random graphs', () => {
   const sinceArb = fc.constantFrom(undefined, AT - 10 * 86_400_000, AT - 400 * 86_400_000);
+
+  it('equals the first implementation (a traversal per rotation and per measured step), to the JSON text', () => {
+    const text = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v));
+    fc.assert(fc.property(caseArb, sinceArb, fc.integer({ min: 0, max: 4 }), (c, since, cutSteps) => {
+      const sources = [...new Set(c.sources)];
+      const options = { ...reachOptionsOf(c), cutSteps, ...(since !== undefined ? { since } : {}) };
+      expect(text(respondPlan(c.graph, sources, options))).toBe(text(referenceRespondPlan(c.graph, sources, options)));
+    }), { numRuns: 300 });
+  });
 
   it('harvests exactly what the brute force harvests; after every step only the residue is reachable from the sources and every harvested credential', () => {
     fc.assert(fc.property(caseArb, sinceArb, (c, since) => {

@@ -1,0 +1,31 @@
+// Lateral paths from the witness tree (bridges and crossings by subtree sums, paths built when read) against
+// the first implementation, which built every off-platform node's witness path: the same JSON.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lateralPaths } from '../../../engine/analysis/paths.ts';
+import { buildGraph, toFragment } from '../../../engine/store/compact.ts';
+import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
+import { referenceLateralPaths } from '../../helpers/reference-paths.ts';
+import { driftScenario } from '../../helpers/scenario.ts';
+
+const text = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v));
+
+describe('lateralPaths against the reference implementation', () => {
+  it('the drift scenario', () => {
+    const s = driftScenario();
+    const options = { at: Date.parse('2026-01-01T00:00:00Z') };
+    const result = lateralPaths(s.graph, [s.ix('drift')], options);
+    expect(result.bridges.length).toBeGreaterThan(0);
+    expect(text(result)).toBe(text(referenceLateralPaths(s.graph, [s.ix('drift')], options)));
+  });
+
+  it('random graphs over a few platforms, some nodes crown jewels', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.array(fc.constantFrom('aws', 'slack', 'github'), { minLength: 12, maxLength: 12 }), (c, platforms) => {
+      // Spread the nodes over platforms so paths cross and cross again.
+      const fragment = toFragment(c.graph);
+      const graph = buildGraph({ ...fragment, nodes: fragment.nodes.map((node, v) => ({ ...node, platform: platforms[v % platforms.length]!, ...(v % 4 === 1 ? { tags: ['crown-jewel'] } : {}) })) });
+      const options = reachOptionsOf(c);
+      expect(text(lateralPaths(graph, c.sources, options))).toBe(text(referenceLateralPaths(graph, c.sources, options)));
+    }), { numRuns: 300 });
+  });
+});

@@ -1,0 +1,569 @@
+// The choke points and revocation plan as first written (a fresh flow graph with Map-keyed vertices and a full
+// reach per measured cut): kept as the oracle for engine/analysis/plan.ts, which must agree with it exactly.
+import { BlastmapError } from '../../engine/errors.ts';
+import { isCuttable, levelName, type Level } from '../../engine/schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
+import { referenceReachDominators as reachDominators } from './reference-dominators.ts';
+import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from '../../engine/analysis/radius.ts';
+import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from '../../engine/analysis/reach.ts';
+import { gradedKinds, nodePoints, scoreOrder } from '../../engine/analysis/score.ts';
+import { vendorIndex } from '../../engine/analysis/vendors.ts';
+
+/** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
+export type CutAction = 'revoke' | 'disable' | 'remove-grant' | 'remove-edge';
+
+export interface EdgeRef {
+  edgeId: string;
+  kind: string;
+  from: NodeRef;
+  to: NodeRef;
+  scopes?: string[];
+  grant?: string;
+  reason?: string;
+  conditions?: string[];
+}
+
+/** The same cut written as `blastmap whatif` mitigations, to replay or refine it. */
+export type CutMitigation = { revoke: string } | { disable: string } | { removeEdge: string };
+
+export interface Cut {
+  action: CutAction;
+  /** Node id (revoke, disable), grant id (remove-grant) or edge id (remove-edge). */
+  id: string;
+  /** What to call it: the node's name, the grant's credential name (or the grant id), or `from -KIND-> to`. */
+  name: string;
+  /** revoke and disable: the node, with its credential type or identity subtype when it has one. */
+  node?: NodeRef & { type?: string };
+  /** remove-grant and remove-edge: every edge treated as absent. */
+  edges?: EdgeRef[];
+  /** Edges the cut takes out of the graph (a node's own edges, or the removed edges): a proxy for what else it breaks. */
+  edgesDisabled: number;
+  /** remove-edge of a scoped delegation: `id` is the delegation's edge id and `edges` what the builder derived from it. */
+  delegation?: true;
+  mitigations: CutMitigation[];
+}
+
+export interface LostNode extends NodeRef {
+  level: Level;
+  points: number;
+  crownJewel: boolean;
+}
+
+export interface LoweredNode extends NodeRef {
+  levelBefore: Level;
+  levelAfter: Level;
+}
+
+export interface CutEffect {
+  scoreBefore: number;
+  scoreAfter: number;
+  /** scoreBefore - scoreAfter: never negative, because a cut never grows a radius. */
+  removed: number;
+  /** Reached before the cut, not at all after it. */
+  lost: LostNode[];
+  /** Still reached after the cut, at a lower level. */
+  lowered: LoweredNode[];
+  crownJewelsLost: NodeRef[];
+}
+
+export interface ChokePoint extends CutEffect {
+  rank: number;
+  cut: Cut;
+  /** Other cuts with exactly the same effect (the same nodes lost and lowered), e.g. the edge to a credential. */
+  equivalent: Cut[];
+  /** removed / scoreBefore. */
+  share: number;
+}
+
+export interface ChokePoints {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
+  score: number;
+  reachedCount: number;
+  /** Cuts that could change the radius (on a witness path), of which `chokePoints` are the best. */
+  candidateCount: number;
+  chokePoints: ChokePoint[];
+}
+
+export interface PlanStep extends CutEffect {
+  step: number;
+  cut: Cut;
+  /** Other cuts that would remove exactly as much at this step. */
+  alternatives: Cut[];
+}
+
+/** Why the plan has fewer steps than asked, or `steps` when it used them all. */
+export type PlanStop = 'steps' | 'nothing-left' | 'no-single-cut-helps';
+
+/** A plan's radius before any step and after all of them: what the preventive plan and the containment plan share. */
+export interface PlanTotals {
+  initialScore: number;
+  finalScore: number;
+  initialReached: number;
+  finalReached: number;
+  crownJewelsBefore: NodeRef[];
+  /** Crown jewels still reached after every step. */
+  crownJewelsAfter: NodeRef[];
+}
+
+export interface RevocationPlan extends PlanTotals {
+  sources: NodeRef[];
+  at: string;
+  maxDepth: number | null;
+  steps: PlanStep[];
+  stoppedBecause: PlanStop;
+}
+
+export interface ChokePointOptions extends ReachOptions {
+  /** How many choke points to report (default 10). */
+  top?: number;
+}
+
+export interface PlanOptions extends ReachOptions {
+  /** Most cuts to plan (default 5). */
+  steps?: number;
+  /** Equally good cuts listed per step (default 3). */
+  alternatives?: number;
+  /**
+   * Containment (`blastmap respond`): also leave out cuts on the vendor's side (disabling a vendor's app, removing
+   * a vendor's own grant), and when no single cut removes anything, still cut the path that carries the most,
+   * so parallel paths are cut one by one instead of being left standing.
+   */
+  containment?: boolean;
+}
+
+/** A cut under evaluation: what it blocks and bounds on what it removes. */
+interface Candidate {
+  action: CutAction;
+  id: string;
+  nodes: number[];
+  edges: number[];
+  edgesDisabled: number;
+  /** Score of the nodes whose witness path the cut touches: nothing else can be lost. */
+  upper: number;
+  /** Exact score removed, once known. */
+  removed?: number;
+  /** Disabling a person's account: the costliest cut, taken after any other cut that removes as much. */
+  human?: boolean;
+}
+
+const ACTION_RANK: Record<CutAction, number> = { revoke: 0, disable: 1, 'remove-grant': 2, 'remove-edge': 2 };
+/** Disabling a human comes after every other kind of cut that removes as much. */
+const HUMAN_RANK = 3;
+const actionRank = (cut: Candidate): number => (cut.human ? HUMAN_RANK : ACTION_RANK[cut.action]);
+
+/**
+ * Order of cuts removing the same score: revoking a credential first (it works even when the attacker
+ * already copied the secret, which removing a path to it does not), then disabling a non-human principal,
+ * then grant and edge removals, then disabling a person's account; then the cut that takes out fewer edges;
+ * then a grant before a bare edge; then by id.
+ */
+function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
+  const difference = (b.removed ?? 0) - (a.removed ?? 0);
+  if (Math.abs(difference) > tolerance) return difference;
+  return actionRank(a) - actionRank(b)
+    || a.edgesDisabled - b.edgesDisabled
+    || Number(a.action === 'remove-edge') - Number(b.action === 'remove-edge')
+    || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Scores are sums of small numbers; two cuts within this of each other remove the same. */
+const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
+
+/** Lazily built per graph: edge ids (derived ids can repeat), the edges of each grant, the edges derived from each delegation. */
+interface EdgeIndex {
+  idOf: string[];
+  byId: Map<string, number[]>;
+  byGrant: Map<string, number[]>;
+  /** Delegation edge id -> the edges the graph builder derived from it (attribute `derivedFrom`). */
+  byDelegation: Map<string, number[]>;
+}
+const edgeIndexCache = new WeakMap<CompactGraph, EdgeIndex>();
+function edgeIndex(graph: CompactGraph): EdgeIndex {
+  let index = edgeIndexCache.get(graph);
+  if (!index) {
+    const idOf: string[] = new Array(graph.edgeCount);
+    const byId = new Map<string, number[]>();
+    const byGrant = new Map<string, number[]>();
+    const byDelegation = new Map<string, number[]>();
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const id = edgeIdAt(graph, e);
+      const derivedFrom = graph.edgeAttrs[e]?.derivedFrom;
+      if (derivedFrom !== undefined) {
+        const list = byDelegation.get(derivedFrom);
+        if (list) list.push(e);
+        else byDelegation.set(derivedFrom, [e]);
+      }
+      idOf[e] = id;
+      const same = byId.get(id);
+      if (same) same.push(e);
+      else byId.set(id, [e]);
+      const grant = graph.edgeAttrs[e]?.grant;
+      if (grant !== undefined) {
+        const list = byGrant.get(grant);
+        if (list) list.push(e);
+        else byGrant.set(grant, [e]);
+      }
+    }
+    index = { idOf, byId, byGrant, byDelegation };
+    edgeIndexCache.set(graph, index);
+  }
+  return index;
+}
+
+/** A private, writable copy of the caller's overlay: cuts accumulate in it. */
+function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): Required<ReachOverlay> {
+  return {
+    blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount),
+    blockedEdges: overlay?.blockedEdges ? overlay.blockedEdges.slice() : new Uint8Array(graph.edgeCount),
+  };
+}
+
+/** Applies a cut to the overlay and returns a function that undoes it. */
+function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
+  const nodes = cut.nodes.map((v) => overlay.blockedNodes[v]!);
+  const edges = cut.edges.map((e) => overlay.blockedEdges[e]!);
+  for (const v of cut.nodes) overlay.blockedNodes[v] = 1;
+  for (const e of cut.edges) overlay.blockedEdges[e] = 1;
+  return () => {
+    cut.nodes.forEach((v, i) => { overlay.blockedNodes[v] = nodes[i]!; });
+    cut.edges.forEach((e, i) => { overlay.blockedEdges[e] = edges[i]!; });
+  };
+}
+
+const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder(graph, result.level, result.order, result.sources);
+
+/**
+ * Every cut that can change the radius, with an upper bound on what it removes. A cut that touches no
+ * witness path removes nothing (every node keeps its witness path, hence its level), so the candidates are
+ * the reached nodes that can be cut (credentials and principals, never a source), the edges on witness paths
+ * (by edge id), and the grants those edges derive from.
+ */
+function candidateCuts(graph: CompactGraph, result: ReachResult, containment = false): Candidate[] {
+  const { idOf, byId, byGrant, byDelegation } = edgeIndex(graph);
+  const { vendorSide } = vendorIndex(graph);
+  const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
+  const isSource = new Set(result.sources);
+  const graded = gradedKinds(graph);
+
+  // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
+  const slots: number[] = [];
+  for (const v of result.order) for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) slots.push(v * 3 + l - 1);
+  slots.sort((a, b) => result.hops[b]! - result.hops[a]!);
+  const below = new Float64Array(graph.nodeCount * 3);
+  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += nodePoints(graph, v, result.level[v]!);
+  const slotsByEdge = new Map<number, number[]>();
+  for (const slot of slots) {
+    const e = result.parentEdge[slot]!;
+    if (e < 0) continue;
+    below[graph.edgeSrc[e]! * 3 + result.parentLevel[slot]! - 1]! += below[slot]!;
+    const list = slotsByEdge.get(e);
+    if (list) list.push(slot);
+    else slotsByEdge.set(e, [slot]);
+  }
+  // Summing overlapping subtrees only loosens the bound, which stays an upper bound.
+  const upperOfEdges = (edges: readonly number[]): number => {
+    let sum = 0;
+    for (const e of edges) for (const slot of slotsByEdge.get(e) ?? []) sum += below[slot]!;
+    return sum;
+  };
+
+  const candidates: Candidate[] = [];
+  for (const v of result.order) {
+    if (isSource.has(v) || graded[graph.nodeKind[v]!] === 1) continue;
+    // The customer cannot disable what runs in the vendor's environment; it revokes what the vendor was given.
+    if (containment && vendorSide[v] === 1) continue;
+    const record = graph.nodes[v]!;
+    const principal = graph.schema.nodeKinds[record.kind]!.principal;
+    let upper = 0;
+    for (let l = 1; l <= 3; l++) if (result.hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
+    const candidate: Candidate = {
+      action: principal ? 'disable' : 'revoke', id: record.id, nodes: [v], edges: [],
+      edgesDisabled: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]! + graph.revOffsets[v + 1]! - graph.revOffsets[v]!, upper,
+    };
+    if (record.kind === 'Identity' && record.subtype === 'human') candidate.human = true;
+    candidates.push(candidate);
+  }
+  const edgeIds = new Set<string>();
+  const grants = new Set<string>();
+  const delegations = new Set<string>();
+  for (const e of slotsByEdge.keys()) {
+    const attrs = graph.edgeAttrs[e];
+    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
+    if (attrs?.derivedFrom !== undefined) delegations.add(attrs.derivedFrom);
+    else edgeIds.add(idOf[e]!);
+    if (attrs?.grant !== undefined) grants.add(attrs.grant);
+  }
+  for (const grant of [...grants].sort()) {
+    const edges = byGrant.get(grant)!;
+    candidates.push({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  for (const id of [...delegations].sort()) {
+    const edges = [...(byId.get(id) ?? []), ...byDelegation.get(id)!];
+    if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
+    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  for (const id of [...edgeIds].sort()) {
+    const edges = byId.get(id)!;
+    // A grant with this one edge is the same cut, better named.
+    const grant = graph.edgeAttrs[edges[0]!]?.grant;
+    if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
+    // Structural edges (a container's parts, an administrator's reach) are not something a responder removes.
+    if (!edges.every((e) => isCuttable(graph.schema.edgeKinds[graph.edgeKindNames[graph.edgeKind[e]!]!]))) continue;
+    // Nobody can make a vendor forget a credential it holds: revoking the credential is the action.
+    if (edges.some((e) => graph.edgeKind[e] === holdsCode && vendorSide[graph.edgeSrc[e]!] === 1)) continue;
+    // Nor take back what the vendor granted itself in its own environment.
+    if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
+    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+  }
+  return candidates;
+}
+
+interface RankedCuts {
+  result: ReachResult;
+  score: number;
+  candidateCount: number;
+  /** The best `count` cuts that remove something, best first, each with its exact `removed`. */
+  ranked: Candidate[];
+  /** Containment only: when no single cut removes anything, the cut on the witness paths that carry the most. */
+  fallback?: Candidate;
+}
+
+/**
+ * The best `count` cuts under the working overlay. Dominators give the exact score of every cut that one
+ * flow-graph vertex stands for (most of them: credentials, principals, single-use edges and grants); the
+ * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
+ * can still beat or tie the `count`-th best found.
+ */
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false): RankedCuts {
+  const reachOptions: ReachOptions = { ...options, overlay };
+  const result = reach(graph, sources, reachOptions);
+  const score = scoreOf(graph, result);
+  const tolerance = toleranceFor(score);
+  const candidates = candidateCuts(graph, result, containment);
+  if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
+
+  const flow = reachDominators(graph, sources, reachOptions, result);
+  for (const candidate of candidates) {
+    if (candidate.upper <= tolerance) {
+      candidate.removed = 0;
+      continue;
+    }
+    if (!flow.exact) continue;
+    const vertices: number[] = [];
+    for (const v of candidate.nodes) for (let l = 1; l <= 3; l++) if (flow.stateVertex[v * 3 + l - 1]! >= 0) vertices.push(flow.stateVertex[v * 3 + l - 1]!);
+    if (candidate.action === 'remove-grant') vertices.push(...(flow.grantVertices.get(candidate.id) ?? []));
+    else for (const e of candidate.edges) vertices.push(...(flow.edgeVertices.get(e) ?? []));
+    if (vertices.length === 1) candidate.removed = flow.dominatedScore[vertices[0]!]!;
+  }
+
+  const best: number[] = [];
+  const admit = (removed: number) => {
+    best.push(removed);
+    best.sort((a, b) => b - a);
+    if (best.length > count) best.pop();
+  };
+  const threshold = (): number => (best.length < count ? -Infinity : best[count - 1]!);
+  for (const candidate of candidates) if (candidate.removed !== undefined) admit(candidate.removed);
+  const pending = candidates.filter((c) => c.removed === undefined).sort((a, b) => b.upper - a.upper);
+  for (const candidate of pending) {
+    if (candidate.upper < threshold() - tolerance) break;
+    const undo = applyCut(overlay, candidate);
+    const after = reach(graph, sources, reachOptions);
+    undo();
+    candidate.removed = score - scoreOf(graph, after);
+    admit(candidate.removed);
+  }
+  const ranked = candidates
+    .filter((c) => c.removed !== undefined && c.removed > tolerance)
+    .sort((a, b) => compareCuts(a, b, tolerance))
+    .slice(0, count);
+  if (ranked.length === 0 && containment) {
+    // Parallel paths: no one cut helps, but cutting the heaviest witness path makes the next cut count.
+    const fallback = candidates.filter((c) => c.upper > tolerance).sort((a, b) => b.upper - a.upper || actionRank(a) - actionRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+    if (fallback) {
+      fallback.removed = 0;
+      return { result, score, candidateCount: candidates.length, ranked, fallback };
+    }
+  }
+  return { result, score, candidateCount: candidates.length, ranked };
+}
+
+function edgeRef(graph: CompactGraph, e: number, edgeId: string): EdgeRef {
+  const attrs = graph.edgeAttrs[e];
+  const view: EdgeRef = {
+    edgeId,
+    kind: graph.edgeKindNames[graph.edgeKind[e]!]!,
+    from: nodeRef(graph, graph.edgeSrc[e]!),
+    to: nodeRef(graph, graph.edgeDst[e]!),
+  };
+  if (attrs?.scopes) view.scopes = attrs.scopes;
+  if (attrs?.grant) view.grant = attrs.grant;
+  if (attrs?.reason) view.reason = attrs.reason;
+  if (attrs?.conditions) view.conditions = attrs.conditions;
+  return view;
+}
+
+/** The report value of a cut. */
+function describeCut(graph: CompactGraph, candidate: Candidate): Cut {
+  const { idOf } = edgeIndex(graph);
+  if (candidate.action === 'revoke' || candidate.action === 'disable') {
+    const v = candidate.nodes[0]!;
+    const record = graph.nodes[v]!;
+    const node: NodeRef & { type?: string } = nodeRef(graph, v);
+    const type = record.type ?? record.subtype;
+    if (type !== undefined) node.type = type;
+    const mitigation: CutMitigation = candidate.action === 'revoke' ? { revoke: record.id } : { disable: record.id };
+    return { action: candidate.action, id: candidate.id, name: record.name, node, edgesDisabled: candidate.edgesDisabled, mitigations: [mitigation] };
+  }
+  const edges = candidate.edges.map((e) => edgeRef(graph, e, idOf[e]!));
+  const delegation = candidate.action === 'remove-edge' && candidate.edges.some((e) => graph.edgeAttrs[e]?.derivedFrom === candidate.id);
+  // A delegation is removed as one (whatif's removeEdge of its id takes its derived edges with it).
+  const mitigations: CutMitigation[] = delegation ? [{ removeEdge: candidate.id }] : [...new Set(edges.map((edge) => edge.edgeId))].map((removeEdge) => ({ removeEdge }));
+  let name: string;
+  if (delegation) {
+    const own = edges.find((edge) => edge.edgeId === candidate.id && edge.kind === 'DELEGATED_AS');
+    name = own ? `${own.from.name} -DELEGATED_AS-> ${own.to.name}` : `delegation ${candidate.id}`;
+  } else if (candidate.action === 'remove-grant') {
+    const holder = graph.indexOf.get(candidate.id);
+    name = holder !== undefined ? graph.nodes[holder]!.name : candidate.id;
+  } else {
+    const first = edges[0]!;
+    name = `${first.from.name} -${first.kind}-> ${first.to.name}`;
+  }
+  const cut: Cut = { action: candidate.action, id: candidate.id, name, edges, edgesDisabled: candidate.edgesDisabled, mitigations };
+  if (delegation) cut.delegation = true;
+  return cut;
+}
+
+const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
+
+function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult, scoreBefore: number, scoreAfter: number): CutEffect {
+  const isSource = new Set(before.sources);
+  const lost: LostNode[] = [];
+  const lowered: LoweredNode[] = [];
+  for (const v of before.order) {
+    if (isSource.has(v)) continue;
+    const was = before.level[v]!;
+    const now = after.level[v]!;
+    if (now === 0) lost.push({ ...nodeRef(graph, v), level: levelName(was), points: nodePoints(graph, v, was), crownJewel: isCrownJewel(graph, v) });
+    else if (now < was) lowered.push({ ...nodeRef(graph, v), levelBefore: levelName(was), levelAfter: levelName(now) });
+  }
+  lost.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.id.localeCompare(b.id));
+  lowered.sort((a, b) => a.id.localeCompare(b.id));
+  const crownJewelsLost = lost.filter((entry) => entry.crownJewel).map(({ id, name, kind, platform, tenant }) => ({ id, name, kind, platform, tenant }));
+  return { scoreBefore, scoreAfter, removed: scoreBefore - scoreAfter, lost, lowered, crownJewelsLost };
+}
+
+function crownJewelsOf(graph: CompactGraph, result: ReachResult): NodeRef[] {
+  const isSource = new Set(result.sources);
+  return result.order.filter((v) => !isSource.has(v) && isCrownJewel(graph, v)).map((v) => nodeRef(graph, v)).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 0) throw new BlastmapError('INVALID_OPTION', `engine/analysis: ${name} must be a whole number of at least 0, got ${count}`);
+  return count;
+}
+
+/**
+ * The single cuts that remove the most of the radius, best first, each re-measured with the cut applied:
+ * the credentials, principals, grants and edges most of the radius depends on.
+ */
+export function referenceChokePoints(graph: CompactGraph, sources: readonly number[], options: ChokePointOptions = {}): ChokePoints {
+  const top = checkCount('top', options.top, 10);
+  const { top: _top, ...rest } = options;
+  // One instant for every traversal, so no cut is measured a millisecond later than the others.
+  const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
+  const overlay = workingOverlay(graph, options.overlay);
+  const withOverlay: ReachOptions = { ...reachOptions, overlay };
+  // Cuts with the same effect are one choke point. Rankings are prefix-stable (a total order on exact
+  // scores), so asking for more cuts only appends: widen until `top` distinct effects are found.
+  const groups = new Map<string, { candidate: Candidate; effect: CutEffect; equivalent: Candidate[] }>();
+  let count = Math.max(1, top * 3);
+  let measured = 0;
+  let ranking = rankCuts(graph, sources, reachOptions, overlay, top > 0 ? count : 0);
+  for (;;) {
+    for (; measured < ranking.ranked.length; measured++) {
+      const candidate = ranking.ranked[measured]!;
+      const full = groups.size >= top;
+      // Once `top` effects are found, only cuts as good as the last one can still be equivalents.
+      if (full && candidate.removed! < [...groups.values()].at(-1)!.effect.removed - toleranceFor(ranking.score)) break;
+      const undo = applyCut(overlay, candidate);
+      const after = reach(graph, sources, withOverlay);
+      undo();
+      const effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
+      const signature = `${effect.lost.map((n) => n.id).join('\n')}\u0000${effect.lowered.map((n) => `${n.id}:${n.levelAfter}`).join('\n')}`;
+      const group = groups.get(signature);
+      if (group) group.equivalent.push(candidate);
+      else if (!full) groups.set(signature, { candidate, effect, equivalent: [] });
+    }
+    if (measured < ranking.ranked.length || ranking.ranked.length < count) break;
+    count *= 2;
+    ranking = rankCuts(graph, sources, reachOptions, overlay, count);
+  }
+  const points = [...groups.values()].slice(0, top).map(({ candidate, effect, equivalent }, i): ChokePoint => ({
+    rank: i + 1,
+    cut: describeCut(graph, candidate),
+    equivalent: equivalent.map((c) => describeCut(graph, c)),
+    share: ranking.score > 0 ? effect.removed / ranking.score : 0,
+    ...effect,
+  }));
+  const isSource = new Set(ranking.result.sources);
+  return {
+    sources: ranking.result.sources.map((s) => nodeRef(graph, s)),
+    at: new Date(ranking.result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    score: ranking.score,
+    reachedCount: ranking.result.order.filter((v) => !isSource.has(v)).length,
+    candidateCount: ranking.candidateCount,
+    chokePoints: points,
+  };
+}
+
+/**
+ * A greedy plan of at most `steps` cuts: each step takes the single cut that removes the most of what is
+ * still reachable given the cuts before it (re-evaluated, since one cut changes what the next is worth),
+ * and reports the score before and after. Stops early when nothing is left or no single cut helps.
+ */
+export function referenceRevocationPlan(graph: CompactGraph, sources: readonly number[], options: PlanOptions = {}): RevocationPlan {
+  const stepCount = checkCount('steps', options.steps, 5);
+  const alternativeCount = checkCount('alternatives', options.alternatives, 3);
+  const { steps: _steps, alternatives: _alternatives, containment = false, ...rest } = options;
+  const reachOptions: ReachOptions = { ...rest, at: toInstant(options.at) };
+  const overlay = workingOverlay(graph, options.overlay);
+  const steps: PlanStep[] = [];
+  let stoppedBecause: PlanStop = 'steps';
+  let current = rankCuts(graph, sources, reachOptions, overlay, stepCount > 0 ? 1 + alternativeCount : 0, containment);
+  const initial = current;
+  for (let step = 1; step <= stepCount; step++) {
+    const tolerance = toleranceFor(current.score);
+    if (current.score <= tolerance) { stoppedBecause = 'nothing-left'; break; }
+    const chosen = current.ranked[0] ?? current.fallback;
+    if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
+    applyCut(overlay, chosen);
+    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
+    const alternatives = current.ranked.slice(1).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
+    steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
+    current = next;
+  }
+  if (stoppedBecause === 'steps' && current.score <= toleranceFor(current.score)) stoppedBecause = 'nothing-left';
+  const countReached = (result: ReachResult) => {
+    const isSource = new Set(result.sources);
+    return result.order.filter((v) => !isSource.has(v)).length;
+  };
+  return {
+    sources: initial.result.sources.map((s) => nodeRef(graph, s)),
+    at: new Date(initial.result.at).toISOString(),
+    maxDepth: options.maxDepth ?? null,
+    initialScore: initial.score,
+    finalScore: current.score,
+    initialReached: countReached(initial.result),
+    finalReached: countReached(current.result),
+    crownJewelsBefore: crownJewelsOf(graph, initial.result),
+    crownJewelsAfter: crownJewelsOf(graph, current.result),
+    steps,
+    stoppedBecause,
+  };
+}

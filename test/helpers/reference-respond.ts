@@ -1,0 +1,670 @@
+// The containment plan as first written (a full reach per measured step and per harvested credential, the
+// reference revocation plan for the cut phase): the oracle for engine/analysis/respond.ts.
+import { BlastmapError } from '../../engine/errors.ts';
+import { EDGE_ACTIONS, type EdgeAction } from '../../engine/schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
+import { edgeIndexById } from '../../engine/analysis/mitigations.ts';
+import { referenceRevocationPlan as revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './reference-plan.ts';
+import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from '../../engine/analysis/radius.ts';
+import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from '../../engine/analysis/reach.ts';
+import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from '../../engine/analysis/respond-playbook.ts';
+import { scoreOrder } from '../../engine/analysis/score.ts';
+import { vendorIndex, type VendorIndex } from '../../engine/analysis/vendors.ts';
+
+export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
+export type RespondPhase = (typeof RESPOND_PHASES)[number];
+
+const STEP_ACTIONS = ['vendor-kill', 'suspend-account', 'disable-app', 'disable-principal', 'hunt-persistence', 'delete-leaked-secret'] as const;
+/** Machine names of the actions a step takes: these, plus EDGE_ACTIONS for removed edges and revoked or rotated credentials. */
+export type RespondAction = (typeof STEP_ACTIONS)[number] | EdgeAction;
+export const RESPOND_ACTIONS = [...STEP_ACTIONS, ...(Object.keys(EDGE_ACTIONS) as EdgeAction[])] as [RespondAction, ...RespondAction[]];
+
+/** Someone in the graph who can take the action: admin over the target's tenant. */
+export interface WhoEntry {
+  id: string;
+  name: string;
+  kind: string;
+  platform: string;
+  /** How they hold admin there: `administers <tenant>`, `holds <role>`, `member of <group>`. */
+  how: string;
+  /** The attacker reached this principal during the window: do not rely on it. */
+  compromised: boolean;
+}
+
+export interface StepImpact {
+  /** high: a person's account is disabled; medium: something else stops working; low: only the attacker loses. */
+  cost: 'low' | 'medium' | 'high';
+  notes: string[];
+  /** What depends on what is cut: other holders of a credential, users of an app, workloads running as an identity. */
+  dependents: (NodeRef & { relation: string })[];
+}
+
+export interface RespondStep {
+  step: number;
+  phase: RespondPhase;
+  action: RespondAction;
+  /** The action in the platform's words. */
+  title: string;
+  target: NodeRef;
+  /** Where it is done: console path, API. */
+  where: string;
+  who: WhoEntry[];
+  /** Score of the live radius (from the sources and every harvested credential) this step removes. */
+  removes: number;
+  /** Live radius after this step and every step before it. */
+  scoreAfter: number;
+  reachedAfter: number;
+  impact: StepImpact;
+  /** False for hunt and cleanup: they shrink nothing. */
+  containment: boolean;
+  /** What the step takes out of the graph, by node and edge id: tick steps off by applying these as an overlay. */
+  blocks: { nodes: string[]; edges: string[] };
+  /** The same as `blastmap whatif` mitigations. */
+  mitigations: CutMitigation[];
+  /** Vendor kill: every credential it revokes in this tenant. */
+  credentials?: NodeRef[];
+  vendor?: string;
+  /** Hunt: what to look for, on which objects, since when. */
+  lookFor?: string[];
+  objects?: NodeRef[];
+  since?: string | null;
+  /** A credential whose own expiry passed but whose refresh token still mints it. */
+  liveThrough?: NodeRef;
+  /** Cut steps that revoke a grant: its id (every edge it justifies goes with it). */
+  grant?: string;
+  /** Cut steps: the removed edge(s), when the cut is an edge or a grant. */
+  edges?: { edgeId: string; kind: string; from: NodeRef; to: NodeRef }[];
+}
+
+export interface HarvestedCredential extends NodeRef {
+  /** Where the attacker read it, in words. */
+  via: string;
+  /** The data or holder it was read from. */
+  viaNode: NodeRef;
+  /** CONTAINS_CREDENTIAL (leaked in data), STORES_CREDENTIAL (a secret store), HOLDS (a vendor's store). */
+  edgeKind: string;
+  /** How the attacker got to it: the witness path to `viaNode`, then the exposing edge. */
+  path: PathStepView[];
+  /** Usable at `at`: a copy still works. */
+  validNow: boolean;
+  liveThrough?: NodeRef;
+  /** Which step deals with it: the vendor kill (`contain`), a rotation, the vendor (its own secret), nothing (already dead). */
+  remediation: 'contain' | 'rotate' | 'vendor' | 'none';
+  /** Fixpoint round in which it was found: 1 = from the sources, 2 = from a credential harvested in round 1, ... */
+  round: number;
+}
+
+export interface ResidueNode extends NodeRef {
+  level: string;
+  /** Why no step removes it. */
+  why: string;
+}
+
+/** Totals are of the live radius from the sources and every harvested credential. */
+export interface ResponsePlan extends PlanTotals {
+  /** The first source (the contract's `source`); `sources` lists them all. */
+  source: NodeRef;
+  sources: NodeRef[];
+  /** Start of the compromise window, or null when unknown (every credential that existed before `at` is assumed read). */
+  since: string | null;
+  sinceBasis: 'option' | 'createdAt' | 'unknown';
+  at: string;
+  harvested: HarvestedCredential[];
+  steps: RespondStep[];
+  /** Still reachable after every step: only what no responder action removes (a source's own parts, a vendor's side). */
+  residue: ResidueNode[];
+  vendors: string[];
+  /** The model's assumptions, in words, for the report. */
+  assumptions: string[];
+}
+
+export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLevel'> {
+  /** When the attacker got the sources (default: their createdAt, else unknown). */
+  since?: Date | string | number;
+  /** Most cut steps (default 25). */
+  cutSteps?: number;
+}
+
+const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
+
+const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Everything a plan needs about the graph, computed once. */
+interface Context {
+  graph: CompactGraph;
+  at: number;
+  since: number;
+  reachOptions: ReachOptions;
+  vendors: VendorIndex;
+  /** `platform:tenant` -> its Platform nodes. */
+  platforms: Map<string, number[]>;
+  /** Edge id (or delegation id) -> edges. */
+  edgesById: Map<string, number[]>;
+  kind: (e: number) => string;
+  usable: (v: number) => boolean;
+  /** Reached during the window (from the sources and harvested credentials, before any step). */
+  compromised: Uint8Array;
+}
+
+function buildContext(graph: CompactGraph, options: RespondOptions, at: number, since: number): Context {
+  const { since: _since, cutSteps: _cutSteps, ...reachOptions } = options;
+  const platforms = new Map<string, number[]>();
+  graph.nodes.forEach((node, v) => {
+    if (node.kind !== 'Platform') return;
+    const key = tenantKey(graph, v);
+    const list = platforms.get(key);
+    if (list) list.push(v);
+    else platforms.set(key, [v]);
+  });
+  const edgesById = edgeIndexById(graph);
+  return {
+    graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
+    kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,
+    usable: (v) => graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!,
+    compromised: new Uint8Array(graph.nodeCount),
+  };
+}
+
+/**
+ * An access token whose own expiry has passed but which a live refresh token (or grant) mints: the graph
+ * compiler keeps such a family alive (its window runs through the minter's), and this names the minter so a
+ * plan can say why the token still counts and revoke the refresh token with it.
+ */
+export function liveThroughRefresh(graph: CompactGraph, v: number, at: number): number | undefined {
+  const node = graph.nodes[v]!;
+  if (node.kind !== 'Credential' || node.expiresAt === undefined || node.revoked === true) return undefined;
+  if (Date.parse(node.expiresAt) > at || !(graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!)) return undefined;
+  const mints = graph.edgeKindNames.indexOf('MINTS');
+  for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
+    const e = graph.revEdges[i]!;
+    const u = graph.edgeSrc[e]!;
+    if (graph.edgeKind[e] === mints && graph.activeFrom[u]! <= at && at < graph.activeUntil[u]!) return u;
+  }
+  return undefined;
+}
+
+interface Harvest {
+  via: number;
+  edge: number;
+  round: number;
+  path: PathStepView[];
+}
+
+/**
+ * The credentials the attacker copied during [since, at]: a fixpoint. Each round reaches from the sources and
+ * every credential harvested so far, at `at` and at `since` (the hops that existed when the window opened and
+ * when it closed); a credential is harvested when a reached node exposes it (leaked in data it reads, kept in
+ * a secret store it reads, or held by a vendor's backend it controls, which the attacker copies out of the
+ * vendor's store) and the credential's own lifetime overlaps the window (a key pasted after the window closed,
+ * or revoked before it opened, was never there to copy).
+ */
+function harvest(ctx: Context, sources: readonly number[]): Map<number, Harvest> {
+  const { graph, at, since } = ctx;
+  const rules = traversalRules(graph, ctx.reachOptions);
+  const isSource = new Set(sources);
+  const harvested = new Map<number, Harvest>();
+  const holds = graph.edgeKindNames.indexOf('HOLDS');
+  for (let round = 1; ; round++) {
+    const starts = [...sources, ...harvested.keys()];
+    const results: ReachResult[] = [reach(graph, starts, ctx.reachOptions)];
+    if (Number.isFinite(since) && since < at) results.push(reach(graph, starts, { ...ctx.reachOptions, at: since }));
+    let added = false;
+    for (const result of results) {
+      for (const v of result.order) {
+        ctx.compromised[v] = 1;
+        const level = result.level[v]!;
+        for (let e = graph.fwdOffsets[v]!; e < graph.fwdOffsets[v + 1]!; e++) {
+          const c = graph.edgeDst[e]!;
+          if (isSource.has(c) || harvested.has(c) || graph.nodes[c]!.kind !== 'Credential') continue;
+          const exposing = EXPOSING.has(ctx.kind(e)) || (graph.edgeKind[e] === holds && ctx.vendors.vendorSide[v] === 1);
+          if (!exposing || rules.step(e, level) === 0) continue;
+          if (!(graph.activeFrom[c]! <= at && graph.activeUntil[c]! > since)) continue;
+          const path = [...witnessPath(result, v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
+          harvested.set(c, { via: v, edge: e, round, path });
+          added = true;
+        }
+      }
+    }
+    if (!added) return harvested;
+  }
+}
+
+/** Principals with admin over the target's tenant: roles and groups first, then a few people who hold them. */
+function whoCanAct(ctx: Context, target: number): WhoEntry[] {
+  const { graph } = ctx;
+  if (ctx.vendors.vendorSide[target] === 1) return [];
+  const canAdmin = graph.edgeKindNames.indexOf('CAN_ADMIN');
+  const hasRole = graph.edgeKindNames.indexOf('HAS_ROLE');
+  const memberOf = graph.edgeKindNames.indexOf('MEMBER_OF');
+  const entry = (v: number, how: string): WhoEntry => {
+    const node = graph.nodes[v]!;
+    return { id: node.id, name: node.name, kind: node.kind, platform: node.platform, how, compromised: ctx.compromised[v] === 1 };
+  };
+  const into = (v: number, code: number): number[] => {
+    const list: number[] = [];
+    for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
+      const e = graph.revEdges[i]!;
+      if (graph.edgeKind[e] === code && ctx.usable(graph.edgeSrc[e]!)) list.push(graph.edgeSrc[e]!);
+    }
+    return list;
+  };
+  const holders: WhoEntry[] = [];
+  const people: WhoEntry[] = [];
+  const seen = new Set<number>();
+  for (const p of ctx.platforms.get(tenantKey(graph, target)) ?? []) {
+    for (const u of into(p, canAdmin)) {
+      if (seen.has(u)) continue;
+      seen.add(u);
+      const node = graph.nodes[u]!;
+      if (node.kind === 'Role' || node.kind === 'Group') {
+        holders.push(entry(u, `administers ${graph.nodes[p]!.name}`));
+        const members = node.kind === 'Role' ? into(u, hasRole) : into(u, memberOf);
+        for (const m of members.flatMap((w) => (graph.nodes[w]!.kind === 'Group' ? [w, ...into(w, memberOf)] : [w]))) {
+          if (seen.has(m) || graph.nodes[m]!.kind !== 'Identity') continue;
+          seen.add(m);
+          people.push(entry(m, `${node.kind === 'Role' ? 'holds' : 'member of'} ${node.name}`));
+        }
+      } else if (node.kind === 'Identity') people.push(entry(u, `administers ${graph.nodes[p]!.name}`));
+    }
+  }
+  // People first among people; those the attacker did not reach before those it did.
+  const rank = (w: WhoEntry): number => Number(w.compromised) * 2 + Number(graph.nodes[graph.indexOf.get(w.id)!]!.subtype !== 'human');
+  people.sort((a, b) => rank(a) - rank(b) || byId(a, b));
+  holders.sort((a, b) => Number(a.compromised) - Number(b.compromised) || byId(a, b));
+  return [...holders.slice(0, 3), ...people.slice(0, 3)];
+}
+
+/** What else stops working when these nodes are blocked. */
+function impactOf(ctx: Context, nodes: readonly number[], exclude: ReadonlySet<number>): StepImpact {
+  const { graph } = ctx;
+  const dependents = new Map<string, NodeRef & { relation: string }>();
+  const notes: string[] = [];
+  let cost: StepImpact['cost'] = 'low';
+  const add = (v: number, relation: string) => {
+    if (exclude.has(v) || nodes.includes(v) || dependents.has(graph.nodes[v]!.id)) return;
+    dependents.set(graph.nodes[v]!.id, { ...nodeRef(graph, v), relation });
+  };
+  for (const x of nodes) {
+    const node = graph.nodes[x]!;
+    for (let i = graph.revOffsets[x]!; i < graph.revOffsets[x + 1]!; i++) {
+      const e = graph.revEdges[i]!;
+      const u = graph.edgeSrc[e]!;
+      const kind = ctx.kind(e);
+      if (kind === 'HOLDS' && ctx.vendors.vendorSide[u] === 0 && ctx.compromised[u] === 0) add(u, `also holds ${node.name}`);
+      else if (kind === 'CONSENTED') add(u, `consented to ${node.name}`);
+      else if (kind === 'RUNS_AS' || kind === 'RUNS_AS_ON_TRIGGER') add(u, `runs as ${node.name}`);
+    }
+    if (node.kind === 'Identity' && node.subtype === 'human') {
+      cost = 'high';
+      notes.push(`disables a person's account: ${node.name} cannot work until it is restored`);
+    }
+  }
+  const list = [...dependents.values()].sort((a, b) => a.relation.localeCompare(b.relation) || byId(a, b));
+  const holders = list.filter((d) => d.relation.startsWith('also holds')).length;
+  const users = list.filter((d) => d.relation.startsWith('consented')).length;
+  const workloads = list.filter((d) => d.relation.startsWith('runs as')).length;
+  if (holders > 0) notes.push(`${plural(holders, 'other holder')} must be given the new value`);
+  if (users > 0) notes.push(`${plural(users, 'user')} who connected it lose the integration`);
+  if (workloads > 0) notes.push(`${plural(workloads, 'workload')} running as it stop`);
+  if (cost === 'low' && list.length > 0) cost = 'medium';
+  return { cost, notes, dependents: list.slice(0, 12) };
+}
+
+/** The live radius under an overlay: from the sources and every harvested credential. */
+function measure(ctx: Context, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
+  const result = reach(ctx.graph, starts, { ...ctx.reachOptions, overlay });
+  const isStart = new Set(starts);
+  return { score: scoreOrder(ctx.graph, result.level, result.order, starts), reached: result.order.filter((v) => !isStart.has(v)).length, result };
+}
+
+function checkCount(value: number | undefined, fallback: number): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 0) throw new BlastmapError('INVALID_OPTION', `engine/analysis: cut steps must be a whole number of at least 0, got ${count}`);
+  return count;
+}
+
+/** Where a non-credential principal is disabled. */
+function disableWording(ctx: Context, v: number): { action: RespondAction; title: string; where: string } {
+  const node = ctx.graph.nodes[v]!;
+  const console = `${node.platform} admin console or API`;
+  if (node.kind === 'Identity') {
+    return {
+      action: 'suspend-account',
+      title: node.subtype === 'human' ? `Suspend the account ${node.name}, revoke its sessions and reset its credentials` : `Disable ${node.name} and revoke its sessions and keys`,
+      where: suspendWhere(node.platform) ?? console,
+    };
+  }
+  if (node.kind === 'App') return { action: 'disable-app', title: `Disable the app ${node.name} and revoke its credentials`, where: console };
+  return { action: 'disable-principal', title: `Remove every member and assignment of ${node.name}`, where: console };
+}
+
+/**
+ * The containment plan for `sources`, compromised since `options.since`, as of `options.at`. Steps are applied
+ * in order to one overlay; each says what it removes from the live radius of the sources and of every harvested
+ * credential, who can take it, and what else it breaks.
+ */
+export function referenceRespondPlan(graph: CompactGraph, sources: readonly number[], options: RespondOptions = {}): ResponsePlan {
+  if (sources.length === 0) throw new BlastmapError('INVALID_OPTION', 'engine/analysis: respond needs at least one source');
+  const at = toInstant(options.at);
+  let since = -Infinity;
+  let sinceBasis: ResponsePlan['sinceBasis'] = 'unknown';
+  if (options.since !== undefined) {
+    since = toInstant(options.since);
+    sinceBasis = 'option';
+  } else if (sources.every((s) => graph.nodes[s]!.createdAt !== undefined)) {
+    // A source created after `at` opened no window yet: an empty one, not an error.
+    since = Math.min(at, ...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
+    sinceBasis = 'createdAt';
+  }
+  if (since > at) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --since ${new Date(since).toISOString()} is after --at ${new Date(at).toISOString()}`);
+  const cutSteps = checkCount(options.cutSteps, 25);
+  const ctx = buildContext(graph, options, at, since);
+  const { vendors } = ctx;
+
+  const harvestedMap = harvest(ctx, sources);
+  const isSource = new Set(sources);
+  const starts = [...sources, ...[...harvestedMap.keys()].sort((a, b) => a - b)];
+  const overlay: Required<ReachOverlay> = { blockedNodes: new Uint8Array(graph.nodeCount), blockedEdges: new Uint8Array(graph.edgeCount) };
+  const initial = measure(ctx, starts, overlay);
+  let current = { score: initial.score, reached: initial.reached };
+  const steps: RespondStep[] = [];
+  const blockedBy = new Map<number, number>();
+
+  /** Applies a step's blocks, measures it, and records it. */
+  const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
+    for (const v of nodes) { overlay.blockedNodes[v] = 1; if (!blockedBy.has(v)) blockedBy.set(v, steps.length + 1); }
+    for (const id of edges) for (const e of ctx.edgesById.get(id) ?? []) overlay.blockedEdges[e] = 1;
+    const after = nodes.length > 0 || edges.length > 0 ? measure(ctx, starts, overlay) : current;
+    steps.push({
+      step: steps.length + 1, ...partial, removes: Math.max(0, current.score - after.score), scoreAfter: after.score, reachedAfter: after.reached,
+      blocks: { nodes: nodes.map((v) => graph.nodes[v]!.id), edges: [...edges] }, mitigations,
+    });
+    current = { score: after.score, reached: after.reached };
+  };
+  const usableCredential = (c: number): boolean => ctx.usable(c);
+
+  // --- contain: the vendors in play get one kill per tenant; other sources are revoked or disabled ---
+  const vendorsInPlay = new Set<number>();
+  for (const s of sources) if (vendors.vendorOf[s]! >= 0) vendorsInPlay.add(vendors.vendorOf[s]!);
+  for (const [, h] of harvestedMap) if (vendors.vendorSide[h.via] === 1) vendorsInPlay.add(vendors.vendorOf[h.via]!);
+  const killed = new Set<number>();
+  /** Contain actions are taken greedily: the one that removes the most of what is left, first. */
+  const containActions: { partial: StepPartial; nodes: number[]; mitigations: CutMitigation[] }[] = [];
+  const exposingCodes = new Set(['HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL'].map((k) => graph.edgeKindNames.indexOf(k)));
+  const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
+  const heldBy = (x: number, credentials: readonly number[]): boolean => {
+    for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) if (graph.edgeKind[e] === holdsCode && credentials.includes(graph.edgeDst[e]!)) return true;
+    return false;
+  };
+  for (const i of [...vendorsInPlay].sort((a, b) => vendors.vendors[a]!.label.localeCompare(vendors.vendors[b]!.label))) {
+    const vendor = vendors.vendors[i]!;
+    // Every credential the vendor was given: held or stored by its backend, or held by its registrations with the customer.
+    const byTenant = new Map<string, { credentials: Set<number>; holders: Set<number> }>();
+    for (const x of [...vendor.nodes, ...vendor.registrations]) {
+      for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) {
+        const c = graph.edgeDst[e]!;
+        if (!exposingCodes.has(graph.edgeKind[e]!) || graph.nodes[c]!.kind !== 'Credential' || vendors.vendorSide[c] === 1 || !usableCredential(c)) continue;
+        const key = tenantKey(graph, c);
+        let group = byTenant.get(key);
+        if (!group) { group = { credentials: new Set(), holders: new Set() }; byTenant.set(key, group); }
+        group.credentials.add(c);
+        if (vendors.vendorSide[x] === 0) group.holders.add(x);
+      }
+    }
+    for (const key of [...byTenant.keys()].sort()) {
+      const group = byTenant.get(key)!;
+      const credentials = [...group.credentials].sort((a, b) => byId(graph.nodes[a]!, graph.nodes[b]!));
+      // The registration to block: the vendor's app in this tenant, else the customer-side app holding its tokens.
+      const registration = vendor.registrations.find((r) => tenantKey(graph, r) === key)
+        ?? [...group.holders].find((h) => graph.nodes[h]!.kind === 'App')
+        ?? credentials.flatMap((c) => {
+          const holders: number[] = [];
+          for (let j = graph.revOffsets[c]!; j < graph.revOffsets[c + 1]!; j++) {
+            const e = graph.revEdges[j]!;
+            const u = graph.edgeSrc[e]!;
+            if (ctx.kind(e) === 'HOLDS' && graph.nodes[u]!.kind === 'App' && vendors.vendorSide[u] === 0 && tenantKey(graph, u) === key) holders.push(u);
+          }
+          return holders;
+        })[0];
+      // Without a registration in the tenant (a vendor-owned GitHub App's installation), the one credential is
+      // the thing to act on, else the tenant; the vendor's own app still names the action.
+      const target = registration ?? (credentials.length === 1 ? credentials[0]! : ctx.platforms.get(key)?.[0] ?? credentials[0]!);
+      const platform = graph.nodes[credentials[0]!]!.platform;
+      const namingApp = registration ?? [...group.holders, ...vendor.nodes].find((x) => graph.nodes[x]!.kind === 'App' && heldBy(x, credentials));
+      const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.map((c) => graph.nodes[c]!));
+      const blockedNodes = registration !== undefined ? [registration, ...credentials] : credentials;
+      for (const c of credentials) killed.add(c);
+      const impact = impactOf(ctx, blockedNodes, new Set([...sources, ...vendor.nodes]));
+      impact.notes.unshift(`${vendor.label}'s integration stops working in ${graph.nodes[target]!.name}`);
+      if (impact.cost === 'low') impact.cost = 'medium';
+      containActions.push({
+        partial: {
+          phase: 'contain', action: 'vendor-kill', title: wording.action, target: nodeRef(graph, target), where: wording.where,
+          who: whoCanAct(ctx, target), impact, containment: true, vendor: vendor.label, credentials: credentials.map((c) => nodeRef(graph, c)),
+        },
+        nodes: blockedNodes, mitigations: credentials.map((c) => ({ revoke: graph.nodes[c]!.id })),
+      });
+    }
+  }
+  for (const s of sources) {
+    if (vendors.vendorSide[s] === 1 || killed.has(s)) continue;
+    const node = graph.nodes[s]!;
+    if (node.kind === 'Credential') {
+      if (!usableCredential(s)) continue;
+      const wording = rotateAction(node);
+      containActions.push({
+        partial: {
+          phase: 'contain', action: 'revoke-credential', title: `Revoke the stolen ${node.type ?? 'credential'} ${node.name}`, target: nodeRef(graph, s), where: wording.where,
+          who: whoCanAct(ctx, s), impact: impactOf(ctx, [s], isSource), containment: true,
+        },
+        nodes: [s], mitigations: [{ revoke: node.id }],
+      });
+    } else if (graph.schema.nodeKinds[node.kind]?.principal) {
+      if (!ctx.usable(s) || vendors.vendorOf[s]! >= 0) continue;
+      const wording = disableWording(ctx, s);
+      containActions.push({
+        partial: {
+          phase: 'contain', action: wording.action, title: wording.title, target: nodeRef(graph, s), where: wording.where,
+          who: whoCanAct(ctx, s), impact: impactOf(ctx, [s], isSource), containment: true,
+        },
+        nodes: [s], mitigations: [{ disable: node.id }],
+      });
+    }
+  }
+  while (containActions.length > 0) {
+    // Few actions (one per source and per vendor tenant): measuring each against what is left is cheap.
+    let best = 0;
+    let bestScore = Infinity;
+    containActions.forEach((candidate, i) => {
+      const saved = candidate.nodes.map((v) => overlay.blockedNodes[v]!);
+      for (const v of candidate.nodes) overlay.blockedNodes[v] = 1;
+      const score = containActions.length > 1 ? measure(ctx, starts, overlay).score : 0;
+      candidate.nodes.forEach((v, k) => { overlay.blockedNodes[v] = saved[k]!; });
+      if (score < bestScore - 1e-9) { best = i; bestScore = score; }
+    });
+    const [chosen] = containActions.splice(best, 1);
+    push(chosen!.partial, chosen!.nodes, [], chosen!.mitigations);
+  }
+
+  // --- rotate: every harvested credential still valid, most dangerous first ---
+  const harvested: HarvestedCredential[] = [];
+  const toRotate: { c: number; score: number }[] = [];
+  for (const [c, h] of harvestedMap) {
+    const through = liveThroughRefresh(graph, c, at);
+    const validNow = usableCredential(c);
+    const remediation: HarvestedCredential['remediation'] = !validNow ? 'none' : overlay.blockedNodes[c] === 1 ? 'contain' : vendors.vendorSide[c] === 1 ? 'vendor' : 'rotate';
+    const viaNode = nodeRef(graph, h.via);
+    const kind = ctx.kind(h.edge);
+    const entry: HarvestedCredential = {
+      ...nodeRef(graph, c),
+      via: kind === 'HOLDS' ? `held by ${viaNode.name}, whose store the attacker controls` : `${kind === 'STORES_CREDENTIAL' ? 'kept in' : 'found in'} ${viaNode.name}`,
+      viaNode, edgeKind: kind, path: h.path, validNow, remediation, round: h.round,
+    };
+    if (through !== undefined) entry.liveThrough = nodeRef(graph, through);
+    harvested.push(entry);
+    if (remediation === 'rotate') {
+      const alone = measure(ctx, [c], overlay);
+      toRotate.push({ c, score: alone.score });
+    }
+  }
+  toRotate.sort((a, b) => b.score - a.score || byId(graph.nodes[a.c]!, graph.nodes[b.c]!));
+  for (const { c, score } of toRotate) {
+    if (overlay.blockedNodes[c] === 1) continue;
+    const node = graph.nodes[c]!;
+    const h = harvestedMap.get(c)!;
+    const wording = rotateAction(node);
+    const through = liveThroughRefresh(graph, c, at);
+    // The refresh token goes with the token it keeps alive, unless an earlier step already revoked it.
+    const blocked = through !== undefined && overlay.blockedNodes[through] !== 1 ? [c, through] : [c];
+    const impact = impactOf(ctx, blocked, isSource);
+    impact.notes.unshift(`on its own it reaches ${Math.round(score * 100) / 100} points`);
+    const title = through !== undefined
+      ? `${wording.action}; it expired but is live through its refresh token ${graph.nodes[through]!.name}: revoke that too`
+      : wording.action;
+    push({
+      phase: 'rotate', action: 'rotate-credential', title, target: nodeRef(graph, c), where: `${wording.where} (exposed ${exposedWhere(h, ctx)})`,
+      who: whoCanAct(ctx, c), impact, containment: true, ...(through !== undefined ? { liveThrough: nodeRef(graph, through) } : {}),
+    }, blocked, [], blocked.map((v) => ({ revoke: graph.nodes[v]!.id })));
+  }
+
+  // --- cut: what is still live, greedy, actionable cuts only ---
+  if (cutSteps > 0 && current.score > 0) {
+    const plan = revocationPlan(graph, starts, { ...ctx.reachOptions, overlay: { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges.slice() }, steps: cutSteps, alternatives: 0, containment: true });
+    for (const planStep of plan.steps) pushCut(ctx, planStep.cut, push, isSource);
+  }
+
+  // --- hunt: where the attacker held admin over a tenant ---
+  const windowResults = [reach(graph, starts, ctx.reachOptions)];
+  if (Number.isFinite(since) && since < at) windowResults.push(reach(graph, starts, { ...ctx.reachOptions, at: since }));
+  const adminTenants = new Map<string, Set<number>>();
+  for (const result of windowResults) {
+    for (const v of result.order) {
+      const node = graph.nodes[v]!;
+      if (result.level[v] !== 3 || vendors.vendorSide[v] === 1) continue;
+      if (node.kind === 'Platform' || (node.kind === 'Role' && node.privileged === true)) {
+        const key = tenantKey(graph, v);
+        if (!ctx.platforms.has(key) && node.kind !== 'Platform') continue;
+        const set = adminTenants.get(key) ?? new Set<number>();
+        set.add(v);
+        adminTenants.set(key, set);
+      }
+    }
+  }
+  const sinceText = Number.isFinite(since) ? new Date(since).toISOString() : null;
+  for (const key of [...adminTenants.keys()].sort()) {
+    const objects = [...adminTenants.get(key)!].sort((a, b) => byId(graph.nodes[a]!, graph.nodes[b]!));
+    const target = ctx.platforms.get(key)?.[0] ?? objects[0]!;
+    const node = graph.nodes[target]!;
+    push({
+      phase: 'hunt', action: 'hunt-persistence',
+      title: `Hunt for persistence in ${node.name}: the attacker held admin there ${sinceText ? `since ${sinceText.slice(0, 10)}` : '(window start unknown: review its whole history)'}`,
+      target: nodeRef(graph, target), where: `${node.platform} audit log${node.platform === 'entra' ? ' (Entra audit and sign-in logs, Unified Audit Log)' : node.platform === 'aws' ? ' (CloudTrail)' : node.platform === 'okta' ? ' (System Log)' : node.platform === 'google-workspace' ? ' (Admin console > Reporting > Audit and investigation)' : ''}`,
+      who: whoCanAct(ctx, target), impact: { cost: 'low', notes: ['finds what the attacker may have added; removes nothing by itself'], dependents: [] },
+      containment: false, lookFor: persistenceToHunt(node.platform), objects: objects.map((v) => nodeRef(graph, v)), since: sinceText,
+    }, [], [], []);
+  }
+
+  // --- cleanup: delete pasted secrets (hygiene: the copy is already out) ---
+  const cleaned = new Set<string>();
+  for (const entry of harvested.filter((h) => h.edgeKind === 'CONTAINS_CREDENTIAL').sort(byId)) {
+    const via = graph.indexOf.get(entry.viaNode.id)!;
+    if (vendors.vendorSide[via] === 1 || cleaned.has(`${entry.viaNode.id}|${entry.id}`)) continue;
+    cleaned.add(`${entry.viaNode.id}|${entry.id}`);
+    push({
+      phase: 'cleanup', action: 'delete-leaked-secret',
+      title: `Delete the pasted secret ${entry.name} from ${entry.viaNode.name} (hygiene, not containment: the value was already copied)`,
+      target: entry.viaNode, where: `${entry.viaNode.platform}: edit or redact the record, then purge its history and exports`,
+      who: whoCanAct(ctx, via), impact: { cost: 'low', notes: ['removes the leak for future readers; the exposed value must be rotated regardless'], dependents: [] },
+      containment: false,
+    }, [], [], []);
+  }
+
+  const final = measure(ctx, starts, overlay);
+  const isStart = new Set(starts);
+  const residue = final.result.order.filter((v) => !isStart.has(v))
+    .map((v): ResidueNode => ({
+      ...nodeRef(graph, v), level: ['', 'read', 'write', 'admin'][final.result.level[v]!]!,
+      why: vendors.vendorSide[v] === 1 ? `on ${vendors.vendors[vendors.vendorOf[v]!]?.label ?? 'the vendor'}'s side: only the vendor can act there` : 'no action a responder can take removes it (a source\'s own parts, or more cut steps are needed: --steps)',
+    }))
+    .sort(byId);
+  const crownJewels = (result: ReachResult) => result.order.filter((v) => !isStart.has(v) && isCrownJewel(graph, v)).map((v) => nodeRef(graph, v)).sort(byId);
+
+  const sinceLine = Number.isFinite(since)
+    ? `The compromise window runs from ${new Date(since).toISOString()} (${sinceBasis === 'option' ? 'as given' : "the source's createdAt"}) to ${new Date(at).toISOString()}.`
+    : `The compromise start is unknown: every credential the attacker could read that existed before ${new Date(at).toISOString()} is assumed copied.`;
+  return {
+    source: nodeRef(graph, sources[0]!),
+    sources: sources.map((s) => nodeRef(graph, s)),
+    since: sinceText,
+    sinceBasis,
+    at: new Date(at).toISOString(),
+    harvested: harvested.sort((a, b) => a.round - b.round || byId(a, b)),
+    steps,
+    initialScore: initial.score,
+    finalScore: final.score,
+    initialReached: initial.reached,
+    finalReached: final.reached,
+    crownJewelsBefore: crownJewels(initial.result),
+    crownJewelsAfter: crownJewels(final.result),
+    residue,
+    vendors: [...vendorsInPlay].map((i) => vendors.vendors[i]!.label).sort(),
+    assumptions: [
+      sinceLine,
+      'Every credential readable from the radius during the window (pasted in data, kept in a secret store the attacker could read, or held by a compromised vendor\'s backend) is assumed copied: it stays usable after any cut until it is rotated, and what it opens is part of the radius.',
+      'A hop counts when it existed at the start or at the end of the window; a credential counts when its own lifetime overlaps the window.',
+      'Only actions a responder can take are proposed: a vendor\'s own systems and structural facts (a credential signing in as its user, a container holding its parts) are not cut; revoking or rotating the credential is.',
+    ],
+  };
+}
+
+const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);
+
+type StepPartial = Omit<RespondStep, 'step' | 'removes' | 'scoreAfter' | 'reachedAfter' | 'blocks' | 'mitigations'>;
+type Push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => void;
+
+/** One cut of the revocation plan as a responder step. */
+function pushCut(ctx: Context, cut: Cut, push: Push, sources: ReadonlySet<number>): void {
+  const { graph } = ctx;
+  if (cut.action === 'revoke' || cut.action === 'disable') {
+    const v = graph.indexOf.get(cut.id)!;
+    const node = graph.nodes[v]!;
+    const wording = cut.action === 'revoke' ? { action: 'revoke-credential' as const, title: `Revoke ${node.name}`, where: rotateAction(node).where } : disableWording(ctx, v);
+    push({ phase: 'cut', action: wording.action, title: wording.title, target: nodeRef(graph, v), where: wording.where, who: whoCanAct(ctx, v), impact: impactOf(ctx, [v], sources), containment: true }, [v], [], cut.mitigations);
+    return;
+  }
+  const edges = cut.edges ?? [];
+  const first = edges[0]!;
+  const spec = graph.schema.edgeKinds[first.kind];
+  const delegation = cut.delegation === true;
+  const action: EdgeAction = cut.action === 'remove-grant' ? 'narrow-grant' : delegation ? 'remove-delegation' : (spec?.action ?? 'narrow-grant');
+  // Where the change is made: the group or role for a membership, the grant holder for a permission.
+  const targetRef = first.kind === 'MEMBER_OF' || first.kind === 'HAS_ROLE' || first.kind === 'FEDERATES_TO' ? first.to : first.from;
+  const v = graph.indexOf.get(targetRef.id)!;
+  const what = cut.action === 'remove-grant' ? `grant ${cut.name}` : delegation ? cut.name : `${first.from.name} -${first.kind}-> ${first.to.name}`;
+  const title = `${EDGE_ACTIONS[action]}: ${what}${edges.length > 1 ? ` (${plural(edges.length, 'edge')})` : ''}`;
+  const ids = cut.action === 'remove-grant' ? [...new Set(edges.map((e) => e.edgeId))] : cut.mitigations.flatMap((m) => ('removeEdge' in m ? [m.removeEdge] : []));
+  push({
+    phase: 'cut', action, title, target: targetRef, where: `${targetRef.platform} admin console or API`, who: whoCanAct(ctx, v),
+    impact: { cost: 'low', notes: [`removes ${first.from.name}'s ${first.kind} on ${first.to.name}${edges.length > 1 ? ' and its other edges' : ''}`], dependents: [] },
+    containment: true, edges: edges.map((e) => ({ edgeId: e.edgeId, kind: e.kind, from: e.from, to: e.to })),
+    ...(cut.action === 'remove-grant' ? { grant: cut.id } : {}),
+  }, [], ids, cut.mitigations);
+}
+
+/** The overlay a list of steps stands for (what the UI applies as steps are ticked). */
+export function overlayOfSteps(graph: CompactGraph, steps: readonly Pick<RespondStep, 'blocks'>[]): Required<ReachOverlay> {
+  const blockedNodes = new Uint8Array(graph.nodeCount);
+  const blockedEdges = new Uint8Array(graph.edgeCount);
+  const wanted = new Set(steps.flatMap((s) => s.blocks.edges));
+  for (const step of steps) for (const id of step.blocks.nodes) { const v = graph.indexOf.get(id); if (v !== undefined) blockedNodes[v] = 1; }
+  if (wanted.size > 0) {
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const derived = graph.edgeAttrs[e]?.derivedFrom;
+      if (wanted.has(edgeIdAt(graph, e)) || (derived !== undefined && wanted.has(derived))) blockedEdges[e] = 1;
+    }
+  }
+  return { blockedNodes, blockedEdges };
+}
