@@ -16,6 +16,7 @@ import { streamNdjsonFile, streamThreshold } from './ndjson-stream.ts';
 import { parseNative } from '../importers/native/index.ts';
 import { readSnapshotFile } from './snapshot-file.ts';
 import { isWorkspace, loadWorkspace } from './workspace.ts';
+import { resolveHistoryReference } from './history.ts';
 
 export const DEFAULT_GRAPH = '.blastmap/graph.bmap';
 export const NATIVE_EXTENSIONS = ['.json', '.yaml', '.yml', '.ndjson', '.jsonl'];
@@ -215,7 +216,8 @@ export function preloadGraph(key: string, graph: CompactGraph | undefined): void
  * on the fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
  */
 export function loadGraph(option: string | undefined): CompactGraph {
-  const path = graphPath(option);
+  // `@-1`, `@2026-12-01`, `<snapshot>@-2`: a state the snapshot's history kept (cli/history.ts).
+  const path = resolveHistoryReference(graphPath(option), process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH);
   const preloaded = preloadedGraphs.get(path);
   if (preloaded) return preloaded;
   if (path === STDIN) return assembleNativeFiles([path]).graph;

@@ -24,6 +24,7 @@ import { registerReplay } from './commands/replay.ts';
 import { registerCompletion } from './commands/completion.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerVerify } from './commands/verify.ts';
+import { registerHistory } from './commands/history.ts';
 import { VERSION } from './package-root.ts';
 
 export { VERSION };
@@ -57,6 +58,7 @@ export function buildProgram(io: Io): Command {
   registerGenerate(program, io);
   registerReplay(program, io);
   registerDiff(program, io);
+  registerHistory(program, io);
   registerVerify(program, io);
   registerCompletion(program, io);
   // Last: gives every reading command registered above the --store option.

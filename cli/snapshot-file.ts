@@ -4,6 +4,7 @@ import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, open
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BlastmapError } from '../engine/errors.ts';
+import { keepPreviousState } from './history.ts';
 import type { SourcedFragment } from '../engine/format/validate.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
@@ -118,6 +119,8 @@ export function writeSnapshotParts(path: string, parts: readonly Uint8Array[]): 
     throw new BlastmapError('IO', `cannot write snapshot ${path}: ${(error as Error).message}`, { cause: error });
   }
   closeSync(fd);
+  // The state being replaced goes to history/ first (a hard link: no copy), so `--graph @-1` can still read it.
+  keepPreviousState(target, (message) => process.stderr.write(`${message}\n`));
   renameSync(temporary, target);
   try {
     const dirFd = openSync(folder, constants.O_RDONLY);

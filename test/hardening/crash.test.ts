@@ -90,7 +90,9 @@ describe('a save killed with SIGKILL', () => {
     expect(next.code, next.err).toBe(0);
     expect(next.err).toContain(`took over ${previous.path}.lock: it was left by process ${child.pid} on this host, which is no longer running`);
     expect(readSnapshotFile(previous.path).nodeCount).toBeGreaterThan(previous.nodes);
-    expect(readdirSync(previous.dir).sort()).toEqual(['graph.bmap']);
+    // No temporary or lock file is left; history/ holds the states the saves replaced (cli/history.ts).
+    expect(readdirSync(previous.dir).sort()).toEqual(['graph.bmap', 'history']);
+    expect(readdirSync(join(previous.dir, 'history')).every((name) => /^graph@.+\.bmap$/.test(name))).toBe(true);
   }, 120_000);
 
   it('at any moment of the save leaves a snapshot that decodes: the previous one or the complete new one', async () => {
