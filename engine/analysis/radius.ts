@@ -160,38 +160,212 @@ export function controlsSummary(reached: readonly Pick<RadiusEntry, 'id' | 'cont
   return [...byControl.values()].sort((a, b) => b.crownJewels - a.crownJewels || b.reached - a.reached || a.control.localeCompare(b.control));
 }
 
-/** The conditions on a witness path's edges, deduplicated and sorted (as `pathControls`, without building the path's views). */
-function stepControls(graph: CompactGraph, steps: readonly PathStep[]): string[] {
-  let controls: Set<string> | undefined;
-  for (const step of steps) {
-    for (const condition of graph.edgeAttrs[step.edge]?.conditions ?? []) (controls ??= new Set()).add(condition);
-  }
-  return controls ? [...controls].sort() : [];
-}
-
-/** The last node of the path on another platform than `platform`: where the path crossed into it. */
-function enteredFrom(graph: CompactGraph, steps: readonly PathStep[], platform: string): NodeRef | null {
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const from = steps[i]!.from;
-    if (graph.nodes[from]!.platform !== platform) return nodeRef(graph, from);
-  }
-  return null;
+/** Where an entry's witness path comes from: a (node, level) state of a reach result, read when `path` is. */
+export interface WitnessOrigin {
+  result: ReachResult;
+  node: number;
+  level: number;
+  /** Dormant entries: the path is the witness path to the edge's source, then the edge (`dormantPath`). */
+  dormant: boolean;
 }
 
 /**
- * Defines `path` as an enumerable getter that rebuilds the witness path's views on each read: spreads,
- * `JSON.stringify` and `toEqual` see an ordinary field, and a report that reads a dozen paths builds a dozen.
+ * A reached entry from `describeRadius`. `path` is an own enumerable getter (spreads, `JSON.stringify` and
+ * `toEqual` see an ordinary field) that rebuilds the witness path's views on each read: at a million nodes,
+ * materialising every reached node's path up front costs gigabytes. One getter shared by every entry keeps the
+ * objects in V8's fast mode (a closure per entry turned each into a dictionary, about 3 KB apiece).
  */
-function lazyPath<T extends { path: PathStepView[] }>(entry: T, build: () => PathStepView[]): T {
-  Object.defineProperty(entry, 'path', { enumerable: true, configurable: true, get: build });
-  return entry;
+class ReachedEntry {
+  declare id: string;
+  declare name: string;
+  declare kind: string;
+  declare platform: string;
+  declare tenant: string;
+  declare level: Level;
+  declare hops: number;
+  declare tags: string[];
+  declare sensitivity: number;
+  declare points: number;
+  declare crownJewel: boolean;
+  declare lateral: boolean;
+  declare enteredFrom: NodeRef | null;
+  declare controls: string[];
+  declare path: PathStepView[];
+  declare liveThrough?: NodeRef;
+  readonly #origin: WitnessOrigin;
+
+  constructor(origin: WitnessOrigin, node: GraphNodeFields, fields: Omit<RadiusEntry, keyof NodeRef | 'path' | 'liveThrough'>) {
+    this.id = node.id;
+    this.name = node.name;
+    this.kind = node.kind;
+    this.platform = node.platform;
+    this.tenant = node.tenant;
+    this.level = fields.level;
+    this.hops = fields.hops;
+    this.tags = fields.tags;
+    this.sensitivity = fields.sensitivity;
+    this.points = fields.points;
+    this.crownJewel = fields.crownJewel;
+    this.lateral = fields.lateral;
+    this.enteredFrom = fields.enteredFrom;
+    this.controls = fields.controls;
+    Object.defineProperty(this, 'path', LAZY_PATH);
+    this.#origin = origin;
+  }
+
+  static originOf(entry: object): WitnessOrigin | undefined {
+    return #origin in entry ? (entry as ReachedEntry).#origin : undefined;
+  }
 }
+
+/** A dormant entry from `describeRadius`, with the same lazy `path` as `ReachedEntry`. */
+class DormantRecordEntry {
+  declare id: string;
+  declare name: string;
+  declare kind: string;
+  declare platform: string;
+  declare tenant: string;
+  declare why: DormantReason;
+  declare level: Level;
+  declare hops: number;
+  declare path: PathStepView[];
+  readonly #origin: WitnessOrigin;
+
+  constructor(origin: WitnessOrigin, node: GraphNodeFields, why: DormantReason, level: Level, hops: number) {
+    this.id = node.id;
+    this.name = node.name;
+    this.kind = node.kind;
+    this.platform = node.platform;
+    this.tenant = node.tenant;
+    this.why = why;
+    this.level = level;
+    this.hops = hops;
+    Object.defineProperty(this, 'path', LAZY_PATH);
+    this.#origin = origin;
+  }
+
+  static originOf(entry: object): WitnessOrigin | undefined {
+    return #origin in entry ? (entry as DormantRecordEntry).#origin : undefined;
+  }
+}
+
+type GraphNodeFields = Pick<NodeRef, 'id' | 'name' | 'kind' | 'platform' | 'tenant'>;
+
+/** The witness origin of an entry built by `describeRadius` (undefined for entries built elsewhere). */
+export function witnessOrigin(entry: RadiusEntry | DormantEntry): WitnessOrigin | undefined {
+  return ReachedEntry.originOf(entry) ?? DormantRecordEntry.originOf(entry);
+}
+
+function originPath(origin: WitnessOrigin): PathStepView[] {
+  const { result, node, level } = origin;
+  const steps = origin.dormant ? dormantPath(result, node) : witnessPath(result, node, level);
+  return steps.map((step) => stepView(result.graph, step));
+}
+
+const LAZY_PATH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: RadiusEntry | DormantEntry): PathStepView[] {
+    return originPath(witnessOrigin(this)!);
+  },
+};
+
+/**
+ * Per (node, level) state of a reach result's witness tree, computed once for every state a radius reads:
+ * the node its witness path entered the state's platform from, and the controls (edge conditions) the path
+ * passes unenforced. A state's answer is its parent's plus its own edge, so the whole radius costs one visit
+ * per state instead of one walk of the full path per reached node.
+ */
+class WitnessFacts {
+  private readonly entered: Int32Array;
+  private readonly controlSet: Int32Array;
+  private readonly controlLists: string[][] = [[]];
+  private readonly controlIndex = new Map<string, number>([['', 0]]);
+  private readonly chain: number[] = [];
+
+  constructor(private readonly result: ReachResult) {
+    const slots = result.graph.nodeCount * 3;
+    // -2: not computed yet; -1: no bridge (the path never left the platform).
+    this.entered = new Int32Array(slots).fill(-2);
+    this.controlSet = new Int32Array(slots).fill(-1);
+  }
+
+  /** The node the witness path of state (v, level) entered v's platform from, or -1. */
+  enteredFrom(v: number, level: number): number {
+    const { graph, parentEdge, parentLevel } = this.result;
+    const { entered, chain } = this;
+    chain.length = 0;
+    let slot = v * 3 + level - 1;
+    // Climb while the step stays on the platform and the answer is unknown; then fill the climbed states.
+    let answer = -1;
+    for (;;) {
+      const known = entered[slot]!;
+      if (known !== -2) { answer = known; break; }
+      const e = parentEdge[slot]!;
+      if (e < 0) { entered[slot] = -1; break; }
+      chain.push(slot);
+      const node = (slot / 3) | 0;
+      const from = graph.edgeSrc[e]!;
+      if (graph.nodes[from]!.platform !== graph.nodes[node]!.platform) { answer = from; break; }
+      slot = from * 3 + parentLevel[slot]! - 1;
+    }
+    for (const climbed of chain) entered[climbed] = answer;
+    return answer;
+  }
+
+  /** The sorted, deduplicated conditions on the witness path of state (v, level); arrays are shared between states. */
+  controls(v: number, level: number): string[] {
+    const { graph, parentEdge, parentLevel } = this.result;
+    const { controlSet, chain } = this;
+    chain.length = 0;
+    let slot = v * 3 + level - 1;
+    let set = 0;
+    for (;;) {
+      const known = controlSet[slot]!;
+      if (known >= 0) { set = known; break; }
+      chain.push(slot);
+      const e = parentEdge[slot]!;
+      if (e < 0) { chain.pop(); controlSet[slot] = 0; break; }
+      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const climbed = chain[i]!;
+      const conditions = graph.edgeAttrs[parentEdge[climbed]!]?.conditions;
+      if (conditions && conditions.length > 0) set = this.union(set, conditions);
+      controlSet[climbed] = set;
+    }
+    return this.controlLists[set]!;
+  }
+
+  private union(set: number, conditions: readonly string[]): number {
+    const merged = [...new Set([...this.controlLists[set]!, ...conditions])].sort();
+    const key = merged.join('\u0000');
+    let index = this.controlIndex.get(key);
+    if (index === undefined) {
+      index = this.controlLists.length;
+      this.controlLists.push(merged);
+      this.controlIndex.set(key, index);
+    }
+    return index;
+  }
+}
+
+/** Ties in the reached order are broken by id as `localeCompare` does; one collator is several times faster than a call each. */
+const ID_COLLATOR = new Intl.Collator();
 
 /** Turns a raw reach result into the report value. */
 export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
   const { graph } = result;
   const sourceSet = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
+  const facts = new WitnessFacts(result);
+  // Bridges are few and shared by many entries: one NodeRef each.
+  const refs = new Map<number, NodeRef>();
+  const refOf = (v: number): NodeRef => {
+    let ref = refs.get(v);
+    if (!ref) refs.set(v, ref = nodeRef(graph, v));
+    return ref;
+  };
   const reached: RadiusEntry[] = [];
   let data = 0;
   let principals = 0;
@@ -202,9 +376,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     const points = nodePoints(graph, v, levelCode);
     if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
     else principals += points;
-    const steps = witnessPath(result, v, levelCode);
-    const entry = {
-      ...nodeRef(graph, v),
+    const bridge = facts.enteredFrom(v, levelCode);
+    const entry = new ReachedEntry({ result, node: v, level: levelCode, dormant: false }, node, {
       level: levelName(levelCode),
       hops: hopsAtLeast(result, v, levelCode),
       tags: node.tags ?? [],
@@ -212,24 +385,23 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
       points,
       crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
       lateral: !sourcePlatforms.has(node.platform),
-      enteredFrom: enteredFrom(graph, steps, node.platform),
-      controls: stepControls(graph, steps),
-    } as RadiusEntry;
-    lazyPath(entry, () => witnessPath(result, v, levelCode).map((step) => stepView(graph, step)));
+      enteredFrom: bridge < 0 ? null : refOf(bridge),
+      controls: facts.controls(v, levelCode),
+    }) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     reached.push(entry);
   }
-  reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
+  reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || ID_COLLATOR.compare(a.id, b.id));
 
-  const platforms = new Map<string, PlatformSummary>();
+  const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
   for (const entry of reached) {
     let summary = platforms.get(entry.platform);
     if (!summary) {
-      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0 };
+      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
       platforms.set(entry.platform, summary);
     }
-    if (!summary.tenants.includes(entry.tenant)) summary.tenants.push(entry.tenant);
+    if (!summary.tenantSet.has(entry.tenant)) { summary.tenantSet.add(entry.tenant); summary.tenants.push(entry.tenant); }
     summary.reached++;
     summary[entry.level]++;
     summary.score += entry.points;
@@ -241,13 +413,9 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
   const blocked = options.overlay?.blockedNodes;
   const dormant: DormantEntry[] = [...result.dormant.entries()]
     .filter(([v]) => result.level[v] === 0)
-    .map(([v, info]) => lazyPath({
-      ...nodeRef(graph, v),
-      why: dormantReason(graph, v, result.at, blocked?.[v] === 1),
-      level: levelName(info.level),
-      hops: info.hops,
-    } as DormantEntry, () => dormantPath(result, v).map((step) => stepView(graph, step))))
-    .sort((a, b) => a.hops - b.hops || a.id.localeCompare(b.id));
+    .map(([v, info]) => new DormantRecordEntry({ result, node: v, level: info.level, dormant: true }, graph.nodes[v]!,
+      dormantReason(graph, v, result.at, blocked?.[v] === 1), levelName(info.level), info.hops) as DormantEntry)
+    .sort((a, b) => a.hops - b.hops || ID_COLLATOR.compare(a.id, b.id));
 
   return {
     sources: result.sources.map((s) => nodeRef(graph, s)),
@@ -257,7 +425,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     scoreParts: { data, principals },
     reachedCount: reached.length,
     crownJewels: reached.filter((entry) => entry.crownJewel),
-    platforms: [...platforms.values()].sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
+    platforms: [...platforms.values()].map(({ tenantSet: _, ...summary }) => summary).sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
     byKind,
     reached,
     dormant,
