@@ -192,29 +192,36 @@ class ReachedEntry {
   declare controls: string[];
   declare path: PathStepView[];
   declare liveThrough?: NodeRef;
-  readonly #origin: WitnessOrigin;
+  readonly #result: ReachResult;
+  readonly #node: number;
+  readonly #level: number;
 
-  constructor(origin: WitnessOrigin, node: GraphNodeFields, fields: Omit<RadiusEntry, keyof NodeRef | 'path' | 'liveThrough'>) {
+  constructor(result: ReachResult, v: number, levelCode: number, node: GraphNodeFields, hops: number, tags: string[], sensitivity: number,
+    points: number, crownJewel: boolean, lateral: boolean, enteredFrom: NodeRef | null, controls: string[]) {
     this.id = node.id;
     this.name = node.name;
     this.kind = node.kind;
     this.platform = node.platform;
     this.tenant = node.tenant;
-    this.level = fields.level;
-    this.hops = fields.hops;
-    this.tags = fields.tags;
-    this.sensitivity = fields.sensitivity;
-    this.points = fields.points;
-    this.crownJewel = fields.crownJewel;
-    this.lateral = fields.lateral;
-    this.enteredFrom = fields.enteredFrom;
-    this.controls = fields.controls;
+    this.level = levelName(levelCode);
+    this.hops = hops;
+    this.tags = tags;
+    this.sensitivity = sensitivity;
+    this.points = points;
+    this.crownJewel = crownJewel;
+    this.lateral = lateral;
+    this.enteredFrom = enteredFrom;
+    this.controls = controls;
     Object.defineProperty(this, 'path', LAZY_PATH);
-    this.#origin = origin;
+    this.#result = result;
+    this.#node = v;
+    this.#level = levelCode;
   }
 
   static originOf(entry: object): WitnessOrigin | undefined {
-    return #origin in entry ? (entry as ReachedEntry).#origin : undefined;
+    if (!(#result in entry)) return undefined;
+    const reached = entry as ReachedEntry;
+    return { result: reached.#result, node: reached.#node, level: reached.#level, dormant: false };
   }
 }
 
@@ -350,8 +357,68 @@ class WitnessFacts {
   }
 }
 
-/** Ties in the reached order are broken by id as `localeCompare` does; one collator is several times faster than a call each. */
+/** Ties in the reached order are broken by id as `localeCompare` does (the same collation, one collator for all calls). */
 const ID_COLLATOR = new Intl.Collator();
+
+/**
+ * Per ASCII code: a character whose rank under ID_COLLATOR's order keeps the collation when compared as code
+ * units, or 0 for characters outside the table (upper case, which differs from lower case only at a later
+ * level, and everything non-ASCII). Built from the collator itself: digits, lower-case letters and
+ * punctuation each have a distinct primary weight, so on strings made only of them the collation is the
+ * order of those weights, character by character (ids of the generated and imported graphs are such strings).
+ */
+const COLLATION_RANK: Uint16Array = (() => {
+  const chars: string[] = [];
+  for (let c = 0x21; c < 0x7f; c++) if (!(c >= 0x41 && c <= 0x5a)) chars.push(String.fromCharCode(c));
+  chars.sort(ID_COLLATOR.compare);
+  const rank = new Uint16Array(128);
+  for (let i = 0; i < chars.length; i++) {
+    // Two characters the collator does not tell apart at the first level cannot be ranked this way.
+    if (i > 0 && ID_COLLATOR.compare(chars[i - 1]!, chars[i]!) === 0) return new Uint16Array(128);
+    rank[chars[i]!.charCodeAt(0)] = 0x100 + i;
+  }
+  return rank;
+})();
+
+/** `id` rewritten so that comparing two keys as strings orders the ids as ID_COLLATOR does, or undefined. */
+export function collationKey(id: string): string | undefined {
+  const codes = keyCodes.length >= id.length ? keyCodes : (keyCodes = new Uint16Array(id.length * 2));
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const rank = c < 128 ? COLLATION_RANK[c]! : 0;
+    if (rank === 0) return undefined;
+    codes[i] = rank;
+  }
+  // One flat string (a `+=` chain builds a rope, slow to compare).
+  return String.fromCharCode.apply(null, codes.subarray(0, id.length) as unknown as number[]);
+}
+let keyCodes = new Uint16Array(256);
+
+/** Compares ids as `a.localeCompare(b)` orders them, through their collation keys when both have one. */
+export function compareIds(a: string, keyA: string | undefined, b: string, keyB: string | undefined): number {
+  if (keyA !== undefined && keyB !== undefined) return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
+  return ID_COLLATOR.compare(a, b);
+}
+
+/** Crown jewels first, then by points (most first), hops (fewest first) and id. Sorts positions over flat keys. */
+function sortReached(reached: RadiusEntry[]): void {
+  const n = reached.length;
+  const crown = new Uint8Array(n);
+  const points = new Float64Array(n);
+  const hops = new Int32Array(n);
+  const keys: (string | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const entry = reached[i]!;
+    crown[i] = entry.crownJewel ? 1 : 0;
+    points[i] = entry.points;
+    hops[i] = entry.hops;
+    keys[i] = collationKey(entry.id);
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || compareIds(reached[a]!.id, keys[a], reached[b]!.id, keys[b]));
+  const sorted = order.map((i) => reached[i]!);
+  for (let i = 0; i < n; i++) reached[i] = sorted[i]!;
+}
 
 /** Turns a raw reach result into the report value. */
 export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
@@ -377,22 +444,14 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
     else principals += points;
     const bridge = facts.enteredFrom(v, levelCode);
-    const entry = new ReachedEntry({ result, node: v, level: levelCode, dormant: false }, node, {
-      level: levelName(levelCode),
-      hops: hopsAtLeast(result, v, levelCode),
-      tags: node.tags ?? [],
-      sensitivity: effectiveSensitivity(node),
-      points,
-      crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
-      lateral: !sourcePlatforms.has(node.platform),
-      enteredFrom: bridge < 0 ? null : refOf(bridge),
-      controls: facts.controls(v, levelCode),
-    }) as RadiusEntry;
+    const entry = new ReachedEntry(result, v, levelCode, node, hopsAtLeast(result, v, levelCode), node.tags ?? [], effectiveSensitivity(node), points,
+      node.tags?.includes(CROWN_JEWEL_TAG) ?? false, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge),
+      facts.controls(v, levelCode)) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     reached.push(entry);
   }
-  reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || ID_COLLATOR.compare(a.id, b.id));
+  sortReached(reached);
 
   const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
   for (const entry of reached) {
