@@ -427,7 +427,7 @@ describe('findings JSON and SARIF at scale', () => {
     expect(parsed.findings).toHaveLength(report.findings.length);
     parsed.findings.forEach((written, i) => {
       const finding = report.findings[i]!;
-      const { relatedList, relatedCount, privilege, ...rest } = written.evidence as Record<string, unknown> & { relatedList?: number; relatedCount?: number; privilege?: { crownJewelList: number; crownJewelCount: number } };
+      const { relatedList, relatedCount, privilege, ...rest } = written.evidence as unknown as Record<string, unknown> & { relatedList?: number; relatedCount?: number; privilege?: { crownJewelList: number; crownJewelCount: number } };
       const related = relatedList === undefined ? rest.related : parsed.lists.related[relatedList];
       if (relatedList !== undefined) expect(relatedCount).toBe(finding.evidence.related.length);
       const rebuilt: Record<string, unknown> = { ...rest, related };
