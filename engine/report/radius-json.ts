@@ -40,7 +40,8 @@ export function witnessTable(radius: Pick<BlastRadius, 'reached' | 'dormant'>): 
   return witnessTableFromTree(radius) ?? witnessTableFromPaths(radius);
 }
 
-function witnessTableFromPaths(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable {
+/** The table as the trie of the entries' paths (any entries; the oracle of the parent-array version). */
+export function witnessTableFromPaths(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable {
   const steps: WitnessStep[] = [];
   const index = new Map<string, number>();
   const add = (path: readonly PathStepView[]): number => {
