@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
 import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { findingsJsonChunks, findingsSarifChunks, referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
+import { findingsJsonChunks, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
 import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
@@ -81,7 +81,7 @@ export function registerFindings(program: Command, io: Io): void {
       else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
       else if (format === 'html') io.out(renderFindingsHtml(report));
       else if (format === 'sarif') writeChunks(io, findingsSarifChunks(report, { toolVersion: VERSION }));
-      else io.out(renderFindingsText(report, { style: io.color }));
+      else writeChunks(io, findingsTextChunks(report, { style: io.color }));
       if (failOn && hasFindingAtLeast(report.findings, failOn)) {
         io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);
         process.exitCode = EXIT.violation;

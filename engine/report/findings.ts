@@ -45,29 +45,37 @@ function byRule(findings: readonly Finding[]): [string, Finding[]][] {
 }
 
 export function renderFindingsText(report: FindingsReport, options: { style?: TextStyle } = {}): string {
+  return [...findingsTextChunks(report, options)].join('');
+}
+
+/**
+ * The text report in pieces that each end with a newline (what `renderFindingsText` joins): a million findings
+ * are hundreds of megabytes of text, written while they are rendered instead of held as one string.
+ */
+export function* findingsTextChunks(report: FindingsReport, options: { style?: TextStyle } = {}): Generator<string> {
   const s = options.style ?? PLAIN;
-  const lines: string[] = [];
-  lines.push(s.bold(`GOVERNANCE FINDINGS as of ${shortDate(report.at)}`));
-  lines.push(s.dim(thresholdsLine(report)));
-  lines.push(countsLine(report));
+  yield `${s.bold(`GOVERNANCE FINDINGS as of ${shortDate(report.at)}`)}\n`;
+  yield `${s.dim(thresholdsLine(report))}\n`;
+  yield `${countsLine(report)}\n`;
+  const bySeverity = new Map<FindingSeverity, Finding[]>(FINDING_SEVERITIES.map((severity) => [severity, []]));
+  for (const finding of report.findings) bySeverity.get(finding.severity)!.push(finding);
   for (const severity of FINDING_SEVERITIES) {
-    const findings = report.findings.filter((finding) => finding.severity === severity);
+    const findings = bySeverity.get(severity)!;
     if (findings.length === 0) continue;
-    lines.push('', `${severityLabel(severity, s)} (${findings.length})`);
+    yield `\n${severityLabel(severity, s)} (${findings.length})\n`;
     for (const [ruleId, group] of byRule(findings)) {
       const first = group[0]!;
-      lines.push(`  ${s.bold(first.title)}  ${s.dim(`[${ruleId}]`)}`);
+      yield `  ${s.bold(first.title)}  ${s.dim(`[${ruleId}]`)}\n`;
       for (const finding of group) {
-        lines.push(`    - ${s.bold(clean(finding.nodeName))} ${s.dim(`(${finding.kind} on ${clean(finding.platform)} ${clean(finding.tenant)}, ${clean(finding.nodeId)})`)}`);
-        lines.push(`      ${clean(finding.evidence.summary)}`);
-        lines.push(`      ${s.green('act in:')} ${clean(finding.console)}`);
+        yield `    - ${s.bold(clean(finding.nodeName))} ${s.dim(`(${finding.kind} on ${clean(finding.platform)} ${clean(finding.tenant)}, ${clean(finding.nodeId)})`)}\n` +
+          `      ${clean(finding.evidence.summary)}\n` +
+          `      ${s.green('act in:')} ${clean(finding.console)}\n`;
       }
-      lines.push(`    ${s.green('fix:')} ${first.remediation}`);
-      lines.push(`    ${s.dim(`refs: ${referencesText(first.references)}`)}`);
+      yield `    ${s.green('fix:')} ${first.remediation}\n`;
+      yield `    ${s.dim(`refs: ${referencesText(first.references)}`)}\n`;
     }
   }
-  if (report.total > 0) lines.push('', s.dim('Rules, thresholds and references: docs/findings.md. Full evidence (dates, related nodes): --format json.'));
-  return `${lines.join('\n')}\n`;
+  if (report.total > 0) yield `\n${s.dim('Rules, thresholds and references: docs/findings.md. Full evidence (dates, related nodes): --format json.')}\n`;
 }
 
 export function renderFindingsMarkdown(report: FindingsReport): string {
