@@ -127,7 +127,8 @@ function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspac
   const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
   const { grants, blockedEdges } = rules;
   if (!workspace.usable(hub)) return need;
-  const queue = new Int32Array(3 * n + 1);
+  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
+  const queue = workspace.queue;
   let tail = 0;
   need[hub] = hubLevel;
   queue[tail++] = hub;
@@ -474,10 +475,40 @@ export function markedReachScanner(graph: CompactGraph, options: ReachOptions, m
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   interface MarkedHub { floor: Uint8Array; need: Uint8Array; size: number; counts: number[]; first: number[][] }
   let hubs: MarkedHub[] | undefined;
-  const firstOf = (nodes: number[], limit = keep): number[] => (nodes.length > limit ? nodes.sort(before).slice(0, limit) : nodes.sort(before));
+  // Marked nodes ranked once by `before`: every later comparison is between two integers.
+  let rank: Int32Array | undefined;
+  let byRank: Int32Array | undefined;
+  const rankMarked = (): void => {
+    const marked: number[] = [];
+    for (let u = 0; u < n; u++) if (marks[u]! > 0) marked.push(u);
+    marked.sort(before);
+    rank = new Int32Array(n).fill(-1);
+    byRank = Int32Array.from(marked);
+    marked.forEach((u, i) => { rank![u] = i; });
+  };
+  /** The `limit` first of `nodes` in `before` order: a selection for a few, a numeric sort of ranks for all. */
+  const firstOf = (nodes: readonly number[], limit = keep): number[] => {
+    if (limit <= 0) return [];
+    if (limit >= nodes.length) {
+      const ranks = Int32Array.from(nodes, (u) => rank![u]!).sort();
+      return Array.from(ranks, (r) => byRank![r]!);
+    }
+    const best: number[] = [];
+    for (const u of nodes) {
+      const r = rank![u]!;
+      if (best.length === limit && r >= rank![best[limit - 1]!]!) continue;
+      let i = best.length < limit ? best.length : limit - 1;
+      while (i > 0 && rank![best[i - 1]!]! > r) { if (i < limit) best[i] = best[i - 1]!; i--; }
+      best[i] = u;
+    }
+    return best;
+  };
   const findHubs = (): MarkedHub[] => {
     const found: MarkedHub[] = [];
     for (const hub of hubCandidates(graph, workspace)) {
+      // A candidate inside a kept hub's closure at admin has a closure inside it: sources reaching it mostly
+      // reach that hub too, and the reverse pass it would cost is a traversal of the whole graph.
+      if (found.some((kept) => kept.floor[hub] === 3)) continue;
       workspace.run(hub, 3, zero);
       if (workspace.touchedCount < hubMinSize) continue;
       const floor = new Uint8Array(n);
@@ -496,6 +527,7 @@ export function markedReachScanner(graph: CompactGraph, options: ReachOptions, m
     return found;
   };
   return (v) => {
+    if (!rank) rankMarked();
     hubs ??= findHubs();
     let base: MarkedHub | undefined;
     for (const hub of hubs) if (hub.need[v]! <= start && (!base || hub.size > base.size)) base = hub;
