@@ -4,7 +4,9 @@
 import { MultiDirectedGraph } from 'graphology';
 import { write as writeGexf } from 'graphology-gexf';
 import type { CompactGraph } from '../store/compact.ts';
-import { toGraphology } from '../store/graphology.ts';
+import { toGraphology, viewEdgeAttributes, viewNodeAttributes } from '../store/graphology.ts';
+import { edgeIdAt } from '../store/compact.ts';
+import { levelName } from '../schema/index.ts';
 import { selectExport, type ExportOptions } from './select.ts';
 
 function exportView(graph: CompactGraph, options: ExportOptions): MultiDirectedGraph {
@@ -108,29 +110,46 @@ function dataLines(indent: string, keys: Map<string, KeySpec>, attributes: Recor
  * integers, which Gephi's GraphML importer reads as the node colour.
  */
 export function toGraphml(graph: CompactGraph, options: ExportOptions = {}): string {
-  const view = exportView(graph, options);
-  const nodeAttributes = new Map<string, Record<string, unknown>>();
-  view.forEachNode((node, attributes) => {
+  return [...graphmlChunks(graph, options)].join('');
+}
+
+/**
+ * `toGraphml` in pieces that each end with a newline, written straight from the compiled graph: a radius of
+ * a third of a million nodes and millions of edges is gigabytes of XML, more than one string can hold, and no
+ * copy of the graph is built. The attributes are read twice (once for the key types, once to write them).
+ */
+export function* graphmlChunks(graph: CompactGraph, options: ExportOptions = {}): Generator<string> {
+  const { nodes, edges } = selectExport(graph, options);
+  const radius = options.radius;
+  const sources = new Set(radius?.sources ?? []);
+  const nodeAttributes = (v: number): Record<string, unknown> => {
+    const attributes: Record<string, unknown> = viewNodeAttributes(graph, v);
+    if (radius) {
+      const level = radius.level[v]!;
+      attributes.reached = level > 0;
+      if (level > 0) {
+        attributes.level = levelName(level);
+        attributes.hops = radius.hops[v * 3 + level - 1]!;
+        attributes.isSource = sources.has(v);
+      }
+    }
     const rgb = hexToRgb(attributes.color);
-    nodeAttributes.set(node, rgb ? { ...attributes, r: rgb[0], g: rgb[1], b: rgb[2] } : { ...attributes });
-  });
-  const edgeAttributes: Record<string, unknown>[] = [];
-  view.forEachEdge((_edge, attributes) => { edgeAttributes.push(attributes); });
-  const nodeKeys = collectKeys('n', nodeAttributes.values());
-  const edgeKeys = collectKeys('e', edgeAttributes);
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-  ];
-  for (const spec of nodeKeys.values()) lines.push(`  <key id="${spec.id}" for="node" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>`);
-  for (const spec of edgeKeys.values()) lines.push(`  <key id="${spec.id}" for="edge" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>`);
-  lines.push('  <graph id="blastmap" edgedefault="directed">');
-  for (const [node, attributes] of nodeAttributes) {
-    lines.push(`    <node id="${escapeXml(node)}">`, ...dataLines('      ', nodeKeys, attributes), '    </node>');
+    if (rgb) { attributes.r = rgb[0]; attributes.g = rgb[1]; attributes.b = rgb[2]; }
+    return attributes;
+  };
+  const nodeKeys = collectKeys('n', (function* () { for (const v of nodes) yield nodeAttributes(v); })());
+  const edgeKeys = collectKeys('e', (function* () { for (const e of edges) yield viewEdgeAttributes(graph, e); })());
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
+  for (const spec of nodeKeys.values()) yield `  <key id="${spec.id}" for="node" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  for (const spec of edgeKeys.values()) yield `  <key id="${spec.id}" for="edge" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  yield '  <graph id="blastmap" edgedefault="directed">\n';
+  for (const v of nodes) {
+    yield [`    <node id="${escapeXml(graph.nodes[v]!.id)}">`, ...dataLines('      ', nodeKeys, nodeAttributes(v)), '    </node>', ''].join('\n');
   }
-  view.forEachEdge((edge, attributes, source, target) => {
-    lines.push(`    <edge id="${escapeXml(edge)}" source="${escapeXml(source)}" target="${escapeXml(target)}">`, ...dataLines('      ', edgeKeys, attributes), '    </edge>');
-  });
-  lines.push('  </graph>', '</graphml>', '');
-  return lines.join('\n');
+  for (const e of edges) {
+    const head = `    <edge id="${escapeXml(edgeIdAt(graph, e))}" source="${escapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${escapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}">`;
+    yield [head, ...dataLines('      ', edgeKeys, viewEdgeAttributes(graph, e)), '    </edge>', ''].join('\n');
+  }
+  yield '  </graph>\n</graphml>\n';
 }
