@@ -152,7 +152,9 @@ export function* exposureJsonChunks(exposure: Exposure, options: { paths?: boole
   yield '"exposed": [\n';
   for (let i = 0; i < exposed.length; i++) {
     const entry = exposed[i]!;
-    const { path: _, ...fields } = entry;
+    // Named fields only: a rest pattern would read `path`, which builds it.
+    const { id, name, kind, platform, tenant, level, hops, subtype, privileged } = entry;
+    const fields = { id, name, kind, platform, tenant, level, hops, ...(subtype !== undefined ? { subtype } : {}), ...(privileged !== undefined ? { privileged } : {}) };
     const record = table ? { ...fields, witness: table.first[i]!, ...(options.paths === true ? { path: entry.path } : {}) } : { ...fields, path: entry.path };
     yield `${JSON.stringify(record)}${i + 1 < exposed.length ? ',' : ''}\n`;
   }
