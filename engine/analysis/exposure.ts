@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { collationKey, compareIds, CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { CROWN_JEWEL_TAG, idRanks, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { allowedKinds, compileReachRules, toInstant, type CompiledReachRules, type PathStep, type ReachOptions } from './reach.ts';
 
 export interface ExposureOptions extends ReachOptions {
@@ -218,8 +218,11 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     options.onProgress?.(4 - targetLevel, 3);
   }
   const rank: Record<Level, number> = { read: 1, write: 2, admin: 3 };
-  const keys = new Map<ExposureEntry, string | undefined>(exposed.map((entry) => [entry, collationKey(entry.id)]));
-  exposed.sort((a, b) => rank[b.level] - rank[a.level] || a.hops - b.hops || compareIds(a.id, keys.get(a), b.id, keys.get(b)));
+  const idRank = idRanks(exposed.map((entry) => entry.id));
+  const order = Array.from({ length: exposed.length }, (_, i) => i);
+  order.sort((a, b) => rank[exposed[b]!.level] - rank[exposed[a]!.level] || exposed[a]!.hops - exposed[b]!.hops || idRank[a]! - idRank[b]!);
+  const sortedExposed = order.map((i) => exposed[i]!);
+  for (let i = 0; i < sortedExposed.length; i++) exposed[i] = sortedExposed[i]!;
 
   const byLevel: Record<Level, number> = { admin: 0, write: 0, read: 0 };
   const byKind: Record<string, number> = {};

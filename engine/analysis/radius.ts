@@ -400,22 +400,47 @@ export function compareIds(a: string, keyA: string | undefined, b: string, keyB:
   return ID_COLLATOR.compare(a, b);
 }
 
+/**
+ * Per position of `ids`, its rank in the order `localeCompare` gives them. When every id has a collation key the
+ * keys are sorted by the engine's own string sort (no comparator call per comparison), each tagged with its
+ * position after a separator below every key character; otherwise positions are sorted with the collator.
+ */
+export function idRanks(ids: readonly string[]): Int32Array {
+  const n = ids.length;
+  const rank = new Int32Array(n);
+  const tagged: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = collationKey(ids[i]!);
+    if (key === undefined) {
+      const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!));
+      order.forEach((position, r) => { rank[position] = r; });
+      return rank;
+    }
+    tagged[i] = `${key}\u0000${String.fromCharCode(i & 0xffff, i >>> 16)}`;
+  }
+  tagged.sort();
+  for (let r = 0; r < n; r++) {
+    const t = tagged[r]!;
+    rank[t.charCodeAt(t.length - 2) | (t.charCodeAt(t.length - 1) << 16)] = r;
+  }
+  return rank;
+}
+
 /** Crown jewels first, then by points (most first), hops (fewest first) and id. Sorts positions over flat keys. */
 function sortReached(reached: RadiusEntry[]): void {
   const n = reached.length;
   const crown = new Uint8Array(n);
   const points = new Float64Array(n);
   const hops = new Int32Array(n);
-  const keys: (string | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const entry = reached[i]!;
     crown[i] = entry.crownJewel ? 1 : 0;
     points[i] = entry.points;
     hops[i] = entry.hops;
-    keys[i] = collationKey(entry.id);
   }
+  const idRank = idRanks(reached.map((entry) => entry.id));
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || compareIds(reached[a]!.id, keys[a], reached[b]!.id, keys[b]));
+  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
   const sorted = order.map((i) => reached[i]!);
   for (let i = 0; i < n; i++) reached[i] = sorted[i]!;
 }

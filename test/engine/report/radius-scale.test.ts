@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { blastRadius, type BlastRadius, type RadiusEntry } from '../../../engine/analysis/radius.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../../engine/report/brief.ts';
 import { renderRadiusHtml } from '../../../engine/report/html.ts';
-import { collationKey, compareIds } from '../../../engine/analysis/radius.ts';
+import { collationKey, compareIds, idRanks } from '../../../engine/analysis/radius.ts';
 import { witnessTable, witnessTableFromPaths } from '../../../engine/report/radius-json.ts';
 import { pathFromTable, radiusJsonChunks, radiusNdjsonLines, type WitnessStep } from '../../../engine/report/radius-json.ts';
 import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
@@ -34,7 +34,11 @@ describe('radius JSON: one shared witness table', () => {
     const idChar = fc.constantFrom(...'abcxyz0189:-_/.@ABZé'.split(''));
     fc.assert(fc.property(fc.array(fc.string({ unit: idChar, maxLength: 12 }), { minLength: 2, maxLength: 30 }), (ids) => {
       const keyed = [...ids].sort((a, b) => compareIds(a, collationKey(a), b, collationKey(b)));
-      expect(keyed).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+      const expected = [...ids].sort((a, b) => a.localeCompare(b));
+      expect(keyed).toEqual(expected);
+      const unique = [...new Set(ids)];
+      const ranks = idRanks(unique);
+      expect(unique.map((id, i) => [ranks[i]!, id] as const).sort((a, b) => a[0] - b[0]).map(([, id]) => id)).toEqual(unique.sort((a, b) => a.localeCompare(b)));
     }), { numRuns: 500 });
     // Ids made of lower case, digits and punctuation get a key; upper case and non-ASCII fall back to the collator.
     expect(collationKey('aws:123:resource:s3/bucket-1')).toBeDefined();
