@@ -4,7 +4,7 @@ import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from '
 import type { Command } from 'commander';
 import { reach, type ReachResult } from '../../engine/analysis/reach.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { toGexf, toGraphml } from '../../engine/export/graph-formats.ts';
+import { gexfChunks, graphmlChunks } from '../../engine/export/graph-formats.ts';
 import { nativeJsonText, ndjsonText } from '../../engine/export/native.ts';
 import { openGraphExtension, openGraphText } from '../../engine/export/opengraph.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
@@ -27,8 +27,8 @@ function exportChunks(format: ExportFormat, graph: CompactGraph, radius: ReachRe
   switch (format) {
     case 'opengraph': return openGraphText(graph, options);
     case 'opengraph-schema': return [json(openGraphExtension(graph.schema, { version: `v${VERSION}` }))];
-    case 'gexf': return [toGexf(graph, options)];
-    case 'graphml': return [toGraphml(graph, options)];
+    case 'gexf': return gexfChunks(graph, options);
+    case 'graphml': return graphmlChunks(graph, options);
     case 'json': return nativeJsonText(graph, options);
     case 'ndjson': return ndjsonText(graph, options);
   }

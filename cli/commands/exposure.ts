@@ -3,12 +3,12 @@
 import type { Command } from 'commander';
 import { DEFAULT_EXPOSURE_KINDS, exposureOf, INTEGRATION_KINDS } from '../../engine/analysis/exposure.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
+import { exposureJsonChunks, renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { jsonChunks, loadGraph, writeChunks, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { loadGraph, writeChunks, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string; all?: boolean }
+interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string; all?: boolean; paths?: boolean }
 
 /** `App,Credential` -> ['App', 'Credential']; undefined when the flag is absent. */
 export function parseKinds(value: string | undefined): string[] | undefined {
@@ -28,6 +28,7 @@ export function registerExposure(program: Command, io: Io): void {
     .option('--integrations', `only integrations: the same as --kinds ${INTEGRATION_KINDS.join(',')}`)
     .option('--top <n>', 'list only the n most exposed sources (highest level, then fewest hops)')
     .option('--all', 'text: every source with its path, not the first 10 of each kind')
+    .option('--paths', 'json: give every source its full path, not only its index in the shared witness table')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text');
   addReachOptions(command).action((target: string, flags: ExposureFlags) => {
@@ -51,7 +52,7 @@ export function registerExposure(program: Command, io: Io): void {
     } finally {
       bar?.stop();
     }
-    if (format === 'json') writeChunks(io, jsonChunks(result as unknown as Record<string, unknown>, 'exposed'));
+    if (format === 'json') writeChunks(io, exposureJsonChunks(result, { paths: flags.paths === true }));
     else if (format === 'markdown') io.out(renderExposureMarkdown(result));
     else io.out(renderExposureText(result, { style: io.color, all: flags.all === true }));
   });

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
 import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { findingsSarif, referencesText, renderFindingsMarkdown, renderFindingsText } from '../../engine/report/findings.ts';
+import { findingsJsonChunks, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
-import { EXIT, json, jsonChunks, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
 
 interface FindingsFlags {
@@ -77,11 +77,11 @@ export function registerFindings(program: Command, io: Io): void {
       const failOn = parseSeverity('--fail-on', flags.failOn);
 
       const report = findingsReport(loadGraph(flags.graph), options);
-      if (format === 'json') writeChunks(io, jsonChunks(report as unknown as Record<string, unknown>, 'findings'));
+      if (format === 'json') writeChunks(io, findingsJsonChunks(report));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
       else if (format === 'html') io.out(renderFindingsHtml(report));
-      else if (format === 'sarif') io.out(json(findingsSarif(report, { toolVersion: VERSION })));
-      else io.out(renderFindingsText(report, { style: io.color }));
+      else if (format === 'sarif') writeChunks(io, findingsSarifChunks(report, { toolVersion: VERSION }));
+      else writeChunks(io, findingsTextChunks(report, { style: io.color }));
       if (failOn && hasFindingAtLeast(report.findings, failOn)) {
         io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);
         process.exitCode = EXIT.violation;

@@ -127,7 +127,8 @@ function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspac
   const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
   const { grants, blockedEdges } = rules;
   if (!workspace.usable(hub)) return need;
-  const queue = new Int32Array(3 * n + 1);
+  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
+  const queue = workspace.queue;
   let tail = 0;
   need[hub] = hubLevel;
   queue[tail++] = hub;
@@ -444,4 +445,115 @@ function hubClosures(graph: CompactGraph, rules: CompiledReachRules, workspace: 
     hubs.push({ floor, need: levelNeededFor(graph, rules, workspace, hub, 3), size, score, adminOn, crownJewels });
   }
   return hubs;
+}
+
+/** What `markedReachScanner` reports of one source: per mark class, how many marked nodes it reaches and the first few. */
+export interface MarkedReach {
+  /** False when the source cannot be used at the instant: it reaches nothing. */
+  usable: boolean;
+  /** Per class (index = class - 1): marked nodes reached, the source excluded. */
+  counts: number[];
+  /** Per class: the `keep` first reached marked nodes in `before` order (all of them when `keep` is Infinity). */
+  first: (readonly number[])[];
+}
+
+/**
+ * For many sources on one graph, which nodes of a marked set each reaches (by class: `marks[v]` is 1..classes,
+ * 0 for unmarked), each equal to a full reach from it, with hubs' closures shared as in `reachTotalsScanner`: a
+ * source that reaches a hub at admin starts from the hub's marked nodes and only explores what lies outside the
+ * hub's closure. A rule that asks this of every credential then costs about one traversal of the shared core
+ * plus what each credential adds, not one full traversal per credential. `before` orders the kept nodes.
+ * Undefined with a depth limit (hop counts matter; the caller runs one reach per source).
+ */
+export function markedReachScanner(graph: CompactGraph, options: ReachOptions, marks: Uint8Array, classes: number, keep: number,
+  before: (a: number, b: number) => number, hubMinSize = HUB_MIN_SIZE): ((source: number) => MarkedReach) | undefined {
+  if (options.maxDepth !== undefined) return undefined;
+  const n = graph.nodeCount;
+  const rules = compileReachRules(graph, options);
+  const workspace = new ClosureWorkspace(graph, rules);
+  const zero = new Uint8Array(n);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  interface MarkedHub { floor: Uint8Array; need: Uint8Array; size: number; counts: number[]; first: number[][] }
+  let hubs: MarkedHub[] | undefined;
+  // Marked nodes ranked once by `before`: every later comparison is between two integers.
+  let rank: Int32Array | undefined;
+  let byRank: Int32Array | undefined;
+  const rankMarked = (): void => {
+    const marked: number[] = [];
+    for (let u = 0; u < n; u++) if (marks[u]! > 0) marked.push(u);
+    marked.sort(before);
+    rank = new Int32Array(n).fill(-1);
+    byRank = Int32Array.from(marked);
+    marked.forEach((u, i) => { rank![u] = i; });
+  };
+  /** The `limit` first of `nodes` in `before` order: a selection for a few, a numeric sort of ranks for all. */
+  const firstOf = (nodes: readonly number[], limit = keep): number[] => {
+    if (limit <= 0) return [];
+    if (limit >= nodes.length) {
+      const ranks = Int32Array.from(nodes, (u) => rank![u]!).sort();
+      return Array.from(ranks, (r) => byRank![r]!);
+    }
+    const best: number[] = [];
+    for (const u of nodes) {
+      const r = rank![u]!;
+      if (best.length === limit && r >= rank![best[limit - 1]!]!) continue;
+      let i = best.length < limit ? best.length : limit - 1;
+      while (i > 0 && rank![best[i - 1]!]! > r) { if (i < limit) best[i] = best[i - 1]!; i--; }
+      best[i] = u;
+    }
+    return best;
+  };
+  const findHubs = (): MarkedHub[] => {
+    const found: MarkedHub[] = [];
+    for (const hub of hubCandidates(graph, workspace)) {
+      // A candidate inside a kept hub's closure at admin has a closure inside it: sources reaching it mostly
+      // reach that hub too, and the reverse pass it would cost is a traversal of the whole graph.
+      if (found.some((kept) => kept.floor[hub] === 3)) continue;
+      workspace.run(hub, 3, zero);
+      if (workspace.touchedCount < hubMinSize) continue;
+      const floor = new Uint8Array(n);
+      const counts = new Array<number>(classes).fill(0);
+      const all: number[][] = Array.from({ length: classes }, () => []);
+      for (let i = 0; i < workspace.touchedCount; i++) {
+        const u = workspace.touched[i]!;
+        floor[u] = workspace.level[u]!;
+        const mark = marks[u]!;
+        if (mark === 0) continue;
+        counts[mark - 1]!++;
+        all[mark - 1]!.push(u);
+      }
+      found.push({ floor, need: levelNeededFor(graph, rules, workspace, hub, 3), size: workspace.touchedCount, counts, first: all.map((nodes) => firstOf(nodes, keep + 1)) });
+    }
+    return found;
+  };
+  return (v) => {
+    if (!rank) rankMarked();
+    hubs ??= findHubs();
+    let base: MarkedHub | undefined;
+    for (const hub of hubs) if (hub.need[v]! <= start && (!base || hub.size > base.size)) base = hub;
+    const floor = base?.floor ?? zero;
+    workspace.run(v, start, floor);
+    const sourceLevel = Math.max(floor[v]!, workspace.levelOf(v));
+    if (sourceLevel === 0) return { usable: false, counts: new Array<number>(classes).fill(0), first: Array.from({ length: classes }, () => []) };
+    const counts = base ? [...base.counts] : new Array<number>(classes).fill(0);
+    let added: number[][] | undefined;
+    for (let k = 0; k < workspace.touchedCount; k++) {
+      const u = workspace.touched[k]!;
+      const mark = marks[u]!;
+      if (mark === 0 || floor[u]! > 0) continue;
+      counts[mark - 1]!++;
+      ((added ??= Array.from({ length: classes }, () => []))[mark - 1]!).push(u);
+    }
+    const first: (readonly number[])[] = [];
+    for (let c = 0; c < classes; c++) {
+      const shared = base?.first[c] ?? [];
+      const own = added?.[c] ?? [];
+      const dropSource = marks[v] === c + 1;
+      // Hubs keep one more than `keep`, in case the source is among them.
+      if (own.length === 0 && !dropSource) { first.push(shared.length > keep ? shared.slice(0, keep) : shared); continue; }
+      first.push(firstOf([...shared, ...own].filter((u) => u !== v)));
+    }
+    if (marks[v]! > 0) counts[marks[v]! - 1]!--;
+    return { usable: true, counts, first };
+  };
 }

@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { CROWN_JEWEL_TAG, idRanks, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { allowedKinds, compileReachRules, toInstant, type CompiledReachRules, type PathStep, type ReachOptions } from './reach.ts';
 
 export interface ExposureOptions extends ReachOptions {
@@ -213,24 +213,16 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
       if (isCandidate[source] === 0 || found[source] === 1 || pass.firstHit[source]! < 0) continue;
       found[source] = 1;
       const node = graph.nodes[source]!;
-      const entry = {
-        ...nodeRef(graph, source),
-        level: levelName(targetLevel),
-        hops: pass.hitDepth[source]!,
-        ...(node.kind === 'Identity' && node.subtype !== undefined ? { subtype: node.subtype } : {}),
-        ...(node.kind === 'Role' && node.privileged !== undefined ? { privileged: node.privileged } : {}),
-      } as ExposureEntry;
-      // Built when read: a report shows a few paths, and a crown jewel of a large enterprise has tens of thousands of sources.
-      Object.defineProperty(entry, 'path', {
-        enumerable: true, configurable: true,
-        get: () => replayTowardsTarget(graph, pass, source, sourceLevel, rules.grants).map((step) => stepView(graph, step)),
-      });
-      exposed.push(entry);
+      exposed.push(new ExposedEntry({ graph, pass, source, sourceLevel, grants: rules.grants }, node, levelName(targetLevel), pass.hitDepth[source]!) as ExposureEntry);
     }
     options.onProgress?.(4 - targetLevel, 3);
   }
   const rank: Record<Level, number> = { read: 1, write: 2, admin: 3 };
-  exposed.sort((a, b) => rank[b.level] - rank[a.level] || a.hops - b.hops || a.id.localeCompare(b.id));
+  const idRank = idRanks(exposed.map((entry) => entry.id));
+  const order = Array.from({ length: exposed.length }, (_, i) => i);
+  order.sort((a, b) => rank[exposed[b]!.level] - rank[exposed[a]!.level] || exposed[a]!.hops - exposed[b]!.hops || idRank[a]! - idRank[b]!);
+  const sortedExposed = order.map((i) => exposed[i]!);
+  for (let i = 0; i < sortedExposed.length; i++) exposed[i] = sortedExposed[i]!;
 
   const byLevel: Record<Level, number> = { admin: 0, write: 0, read: 0 };
   const byKind: Record<string, number> = {};
@@ -257,6 +249,121 @@ export function exposureOf(graph: CompactGraph, target: number, options: Exposur
     privilegedRoles,
     exposed: options.top !== undefined ? exposed.slice(0, options.top) : exposed,
   };
+}
+
+/** Where an exposed source's witness path comes from: its chain of states in one reverse pass. */
+export interface ExposureOrigin {
+  graph: CompactGraph;
+  pass: ReverseLevelPass;
+  source: number;
+  sourceLevel: number;
+  grants: Uint8Array;
+}
+
+/**
+ * An exposed source. `path` is an own enumerable getter, one function for every entry (V8 keeps the objects in
+ * fast mode; a closure per entry made each a dictionary): a report shows a few paths, and a crown jewel of a
+ * large enterprise has hundreds of thousands of sources.
+ */
+class ExposedEntry {
+  declare id: string;
+  declare name: string;
+  declare kind: string;
+  declare platform: string;
+  declare tenant: string;
+  declare level: Level;
+  declare hops: number;
+  declare path: PathStepView[];
+  declare subtype?: string;
+  declare privileged?: boolean;
+  readonly #origin: ExposureOrigin;
+
+  constructor(origin: ExposureOrigin, node: CompactGraph['nodes'][number], level: Level, hops: number) {
+    this.id = node.id;
+    this.name = node.name;
+    this.kind = node.kind;
+    this.platform = node.platform;
+    this.tenant = node.tenant;
+    this.level = level;
+    this.hops = hops;
+    if (node.kind === 'Identity' && node.subtype !== undefined) this.subtype = node.subtype;
+    if (node.kind === 'Role' && node.privileged !== undefined) this.privileged = node.privileged;
+    Object.defineProperty(this, 'path', EXPOSURE_PATH);
+    this.#origin = origin;
+  }
+
+  static originOf(entry: object): ExposureOrigin | undefined {
+    return #origin in entry ? (entry as ExposedEntry).#origin : undefined;
+  }
+}
+
+/** The reverse pass behind an entry from `exposureOf` (undefined for entries built elsewhere). */
+export function exposureOrigin(entry: ExposureEntry): ExposureOrigin | undefined {
+  return ExposedEntry.originOf(entry);
+}
+
+const EXPOSURE_PATH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: ExposureEntry): PathStepView[] {
+    const { graph, pass, source, sourceLevel, grants } = exposureOrigin(this)!;
+    return replayTowardsTarget(graph, pass, source, sourceLevel, grants).map((step) => stepView(graph, step));
+  },
+};
+
+/**
+ * The witness paths of exposed sources as one table of steps towards the target: step `next` is the index of
+ * the step after it (-1 at the target), so sources whose paths join share the rest. A step is one (state, level
+ * held) pair of the reverse pass: where two paths meet holding the same level, everything after is the same.
+ * Per entry, `first` is the index of its first step (-1 for an empty path). Undefined unless every entry comes
+ * from `exposureOf` with one pass per level.
+ */
+export function exposureWitnessTable(entries: readonly ExposureEntry[]): { steps: ExposureStep[]; first: Int32Array } | undefined {
+  const origins: ExposureOrigin[] = [];
+  for (const entry of entries) {
+    const origin = exposureOrigin(entry);
+    if (!origin) return undefined;
+    origins.push(origin);
+  }
+  const steps: ExposureStep[] = [];
+  const indexByPass = new Map<ReverseLevelPass, Map<number, number>>();
+  const first = new Int32Array(entries.length);
+  const chain: [q: number, held: number, e: number, toLevel: number][] = [];
+  for (let i = 0; i < origins.length; i++) {
+    const { graph, pass, source, sourceLevel, grants } = origins[i]!;
+    let index = indexByPass.get(pass);
+    if (!index) indexByPass.set(pass, index = new Map());
+    chain.length = 0;
+    let held = sourceLevel;
+    let joined = -1;
+    for (let q = pass.firstHit[source]!; pass.parentEdge[q]! >= 0; q = pass.parentPos[q]!) {
+      const known = index.get(q * 4 + held);
+      if (known !== undefined) { joined = known; break; }
+      const e = pass.parentEdge[q]!;
+      const toLevel = grants[(graph.edgeKind[e]! << 2) | held]!;
+      chain.push([q, held, e, toLevel]);
+      held = toLevel;
+    }
+    // Steps are numbered from the target end, so a step's `next` is always written before it.
+    let next = joined;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const [q, fromLevel, e, toLevel] = chain[k]!;
+      const view = stepView(graph, { edge: e, from: graph.edgeSrc[e]!, to: graph.edgeDst[e]!, fromLevel, toLevel });
+      const { from, to, ...rest } = view;
+      steps.push({ next, from: from.id, to: to.id, ...rest });
+      next = steps.length - 1;
+      index.set(q * 4 + fromLevel, next);
+    }
+    first[i] = next;
+  }
+  return { steps, first };
+}
+
+/** One step of the exposure witness table (see exposureWitnessTable). */
+export interface ExposureStep extends Omit<PathStepView, 'from' | 'to'> {
+  next: number;
+  from: string;
+  to: string;
 }
 
 /** The source's chain of states to the target, with the levels an attacker holding the source level actually gets at each step. */

@@ -10,7 +10,7 @@ import {
 import { reviewOverdue } from './findings-review.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
-import { reachTotalsScanner } from './closure.ts';
+import { markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -28,6 +28,11 @@ export interface FindingOptions {
   severityAtLeast?: FindingSeverity;
   /** Only these rules (ids from FINDING_RULES). */
   ruleIds?: readonly string[];
+  /**
+   * Smallest closure shared between sources as a hub (default 64 nodes). Tests lower it so that small graphs
+   * take the shared path too; results are the same either way.
+   */
+  hubMinSize?: number;
 }
 
 export const FINDING_DEFAULTS = { staleDays: 90, rotationDays: 365, privilegedScore: 25 } as const;
@@ -261,6 +266,8 @@ class FindingContext {
   private readonly heldCache = new Map<number, HeldPrivilege>();
   private readonly environmentCache = new Map<number, Environment | undefined>();
   private readonly platformNodes = new Map<string, number[]>();
+  private readonly harvestKinds: string[];
+  private readonly hubMinSize: number | undefined;
 
   constructor(readonly graph: CompactGraph, options: FindingOptions) {
     this.at = toInstant(options.at);
@@ -272,7 +279,9 @@ class FindingContext {
     this.scan = reachScanner(graph, this.at);
     this.rate = privilegeScanner(graph, this.at, this.privilegedScore);
     // A credential's own authority: what it reaches without picking up further secrets or acting as their holders.
-    this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: HARVEST_EDGE_KINDS.filter((kind) => graph.edgeKindNames.includes(kind)) });
+    this.harvestKinds = HARVEST_EDGE_KINDS.filter((kind) => graph.edgeKindNames.includes(kind));
+    this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: this.harvestKinds });
+    this.hubMinSize = options.hubMinSize;
     // What a principal holds as its own: memberships and roles, not what those roles' permissions reach.
     this.scanRoles = reachScanner(graph, this.at, { edgeKinds: ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind)) });
     graph.nodes.forEach((node, v) => {
@@ -346,6 +355,71 @@ class FindingContext {
   /** What a credential reaches by its own authority, without the further credentials it could harvest. */
   ownReach(v: number): number[] {
     return this.scanOwn(v).order;
+  }
+
+  private privilegedIdentityScan: ((source: number) => MarkedReach) | undefined;
+
+  /**
+   * The non-human identities holding privilege (`heldPrivilege`) that v's compromise reaches, v excluded, by id.
+   * Shared hub closures as in `ownEnvironments`; apps that add none to their hub's share one array.
+   */
+  privilegedIdentitiesReached(v: number): readonly number[] {
+    if (!this.privilegedIdentityScan) {
+      const marks = new Uint8Array(this.graph.nodeCount);
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        if (this.usable(u) && isNonHumanIdentity(this.node(u)) && holdsPrivilege(this.heldPrivilege(u))) marks[u] = 1;
+      }
+      const nodes = this.graph.nodes;
+      this.privilegedIdentityScan = markedReachScanner(this.graph, { at: this.at }, marks, 1, Infinity,
+        (a, b) => compareText(nodes[a]!.id, nodes[b]!.id), this.hubMinSize)!;
+    }
+    return this.privilegedIdentityScan(v).first[0]!;
+  }
+
+  private readonly relatedLists = new WeakMap<readonly number[], Map<string, RelatedNode[]>>();
+
+  /** `related` entries for a list of nodes; one array per list and relation, so findings that share a list share it. */
+  relatedList(nodes: readonly number[], relation: string): RelatedNode[] {
+    let byRelation = this.relatedLists.get(nodes);
+    if (!byRelation) this.relatedLists.set(nodes, byRelation = new Map());
+    let related = byRelation.get(relation);
+    if (!related) byRelation.set(relation, related = nodes.map((u) => this.related(u, relation)));
+    return related;
+  }
+
+  private readonly relatedIdLists = new WeakMap<readonly string[], Map<string, RelatedNode[]>>();
+
+  /** `relatedList` for a list of node ids (a privilege summary's crown jewels, shared between nodes). */
+  relatedOfIds(ids: readonly string[], relation: string): RelatedNode[] {
+    let byRelation = this.relatedIdLists.get(ids);
+    if (!byRelation) this.relatedIdLists.set(ids, byRelation = new Map());
+    let related = byRelation.get(relation);
+    if (!related) byRelation.set(relation, related = ids.map((id) => this.related(this.graph.indexOf.get(id)!, relation)));
+    return related;
+  }
+
+  private environmentScan: ((source: number) => MarkedReach) | undefined;
+
+  /**
+   * The production (class 1) and non-production (class 2) resources and platforms a credential reaches by its
+   * own authority (as `ownReach`): counts and the first ENVIRONMENT_SAMPLE of each by id. Every credential shares
+   * the closures of the graph's hubs (`markedReachScanner`), so the rule costs one pass over the shared core
+   * plus what each credential adds (test/helpers/reference-findings.ts keeps one own reach per credential).
+   */
+  ownEnvironments(v: number): MarkedReach {
+    if (!this.environmentScan) {
+      const marks = new Uint8Array(this.graph.nodeCount);
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        const kind = this.node(u).kind;
+        if (kind !== 'Resource' && kind !== 'Platform') continue;
+        const environment = this.environment(u);
+        if (environment !== undefined) marks[u] = environment === 'production' ? 1 : 2;
+      }
+      const nodes = this.graph.nodes;
+      this.environmentScan = markedReachScanner(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, marks, 2, ENVIRONMENT_SAMPLE,
+        (a, b) => compareText(nodes[a]!.id, nodes[b]!.id), this.hubMinSize)!;
+    }
+    return this.environmentScan(v);
   }
 
   /**
@@ -602,7 +676,7 @@ const unverifiedThirdParty: RuleCheck = (ctx, v, rule) => {
   return ctx.finding(rule, v, privilege.crownJewels.length > 0 ? 'critical' : rule.severity, {
     summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''}, ${publisher}; ${privilegeNote(privilege)}.`,
     dates: {},
-    related: privilege.crownJewels.map((id) => ctx.related(ctx.graph.indexOf.get(id)!, 'crown jewel reached')),
+    related: ctx.relatedOfIds(privilege.crownJewels, 'crown jewel reached'),
     privilege,
   });
 };
@@ -657,7 +731,7 @@ const noMfaPrivileged: RuleCheck = (ctx, v, rule) => {
   return ctx.finding(rule, v, rule.severity, {
     summary: `${node.subtype === 'human' ? 'Human identity' : node.subtype ? `${node.subtype === 'service' ? 'Service' : 'Workload'} identity` : 'Identity'} without MFA; ${privilegeNote(privilege)}.`,
     dates: nodeDates(node, ['lastUsedAt']),
-    related: privilege.crownJewels.map((id) => ctx.related(ctx.graph.indexOf.get(id)!, 'crown jewel reached')),
+    related: ctx.relatedOfIds(privilege.crownJewels, 'crown jewel reached'),
     privilege,
   });
 };
@@ -813,18 +887,22 @@ const privilegedNhi: RuleCheck = (ctx, v, rule) => {
   });
 };
 
+/** Privileged identities named one by one in the third-party rule's summary (all are in `related`). */
+const NAMED_TARGETS = 5;
+
 const thirdPartyPrivilegedNhi: RuleCheck = (ctx, v, rule) => {
   if (!isThirdPartyApp(ctx, v)) return undefined;
   const node = ctx.node(v);
   // Platform-managed roles count here: a vendor reaching an SSO admin role is the worst case, whoever made the role.
-  const targets = ctx.byId(ctx.reached(v).filter((u) => u !== v && isNonHumanIdentity(ctx.node(u)) && holdsPrivilege(ctx.heldPrivilege(u))));
+  const targets = ctx.privilegedIdentitiesReached(v);
   if (targets.length === 0) return undefined;
   const privilege = ctx.privilege(v);
+  const named = targets.slice(0, NAMED_TARGETS).map((u) => `${ctx.node(u).name} (${heldText(ctx, ctx.heldPrivilege(u))})`).join(', ');
   return ctx.finding(rule, v, rule.severity, {
     summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''} reaches ${targets.length === 1 ? 'a privileged non-human identity' : `${targets.length} privileged non-human identities`}: ` +
-      `${targets.map((u) => `${ctx.node(u).name} (${heldText(ctx, ctx.heldPrivilege(u))})`).join(', ')}; ${privilegeNote(privilege)}.`,
+      `${named}${targets.length > NAMED_TARGETS ? ` and ${targets.length - NAMED_TARGETS} more` : ''}; ${privilegeNote(privilege)}.`,
     dates: {},
-    related: targets.map((u) => ctx.related(u, 'privileged identity reached')),
+    related: ctx.relatedList(targets, 'privileged identity reached'),
     privilege,
   });
 };
@@ -877,29 +955,22 @@ const sharedCredential: RuleCheck = (ctx, v, rule) => {
   });
 };
 
+/** How many production and non-production nodes the cross-environment evidence names. */
+const ENVIRONMENT_SAMPLE = 5;
+
 const crossEnvironment: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
-  const production: number[] = [];
-  const nonProduction: number[] = [];
-  for (const u of ctx.ownReach(v)) {
-    if (u === v) continue;
-    const kind = ctx.node(u).kind;
-    if (kind !== 'Resource' && kind !== 'Platform') continue;
-    const environment = ctx.environment(u);
-    if (environment === 'production') production.push(u);
-    else if (environment === 'non-production') nonProduction.push(u);
-  }
-  if (production.length === 0 || nonProduction.length === 0) return undefined;
-  const sample = (list: number[]): string => {
-    const sorted = ctx.byId([...list]);
-    return `${names(ctx, sorted.slice(0, 3))}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`;
-  };
+  const reached = ctx.ownEnvironments(v);
+  const [production, nonProduction] = reached.counts as [number, number];
+  if (production === 0 || nonProduction === 0) return undefined;
+  const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
+  const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
   const privilege = ctx.privilege(v);
   return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
-    summary: `Reaches production (${sample(production)}) and non-production (${sample(nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
+    summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
-    related: [...ctx.byId([...production]).slice(0, 5).map((u) => ctx.related(u, 'production')), ...ctx.byId([...nonProduction]).slice(0, 5).map((u) => ctx.related(u, 'non-production'))],
+    related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
     privilege,
   });
 };

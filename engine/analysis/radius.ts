@@ -160,31 +160,289 @@ export function controlsSummary(reached: readonly Pick<RadiusEntry, 'id' | 'cont
   return [...byControl.values()].sort((a, b) => b.crownJewels - a.crownJewels || b.reached - a.reached || a.control.localeCompare(b.control));
 }
 
-/** The conditions on a witness path's edges, deduplicated and sorted (as `pathControls`, without building the path's views). */
-function stepControls(graph: CompactGraph, steps: readonly PathStep[]): string[] {
-  let controls: Set<string> | undefined;
-  for (const step of steps) {
-    for (const condition of graph.edgeAttrs[step.edge]?.conditions ?? []) (controls ??= new Set()).add(condition);
-  }
-  return controls ? [...controls].sort() : [];
-}
-
-/** The last node of the path on another platform than `platform`: where the path crossed into it. */
-function enteredFrom(graph: CompactGraph, steps: readonly PathStep[], platform: string): NodeRef | null {
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const from = steps[i]!.from;
-    if (graph.nodes[from]!.platform !== platform) return nodeRef(graph, from);
-  }
-  return null;
+/** Where an entry's witness path comes from: a (node, level) state of a reach result, read when `path` is. */
+export interface WitnessOrigin {
+  result: ReachResult;
+  node: number;
+  level: number;
+  /** Dormant entries: the path is the witness path to the edge's source, then the edge (`dormantPath`). */
+  dormant: boolean;
 }
 
 /**
- * Defines `path` as an enumerable getter that rebuilds the witness path's views on each read: spreads,
- * `JSON.stringify` and `toEqual` see an ordinary field, and a report that reads a dozen paths builds a dozen.
+ * A reached entry from `describeRadius`. `path` is an own enumerable getter (spreads, `JSON.stringify` and
+ * `toEqual` see an ordinary field) that rebuilds the witness path's views on each read: at a million nodes,
+ * materialising every reached node's path up front costs gigabytes. One getter shared by every entry keeps the
+ * objects in V8's fast mode (a closure per entry turned each into a dictionary, about 3 KB apiece).
  */
-function lazyPath<T extends { path: PathStepView[] }>(entry: T, build: () => PathStepView[]): T {
-  Object.defineProperty(entry, 'path', { enumerable: true, configurable: true, get: build });
-  return entry;
+class ReachedEntry {
+  declare id: string;
+  declare name: string;
+  declare kind: string;
+  declare platform: string;
+  declare tenant: string;
+  declare level: Level;
+  declare hops: number;
+  declare tags: string[];
+  declare sensitivity: number;
+  declare points: number;
+  declare crownJewel: boolean;
+  declare lateral: boolean;
+  declare enteredFrom: NodeRef | null;
+  declare controls: string[];
+  declare path: PathStepView[];
+  declare liveThrough?: NodeRef;
+  readonly #result: ReachResult;
+  readonly #node: number;
+  readonly #level: number;
+
+  constructor(result: ReachResult, v: number, levelCode: number, node: GraphNodeFields, hops: number, tags: string[], sensitivity: number,
+    points: number, crownJewel: boolean, lateral: boolean, enteredFrom: NodeRef | null, controls: string[]) {
+    this.id = node.id;
+    this.name = node.name;
+    this.kind = node.kind;
+    this.platform = node.platform;
+    this.tenant = node.tenant;
+    this.level = levelName(levelCode);
+    this.hops = hops;
+    this.tags = tags;
+    this.sensitivity = sensitivity;
+    this.points = points;
+    this.crownJewel = crownJewel;
+    this.lateral = lateral;
+    this.enteredFrom = enteredFrom;
+    this.controls = controls;
+    Object.defineProperty(this, 'path', LAZY_PATH);
+    this.#result = result;
+    this.#node = v;
+    this.#level = levelCode;
+  }
+
+  static originOf(entry: object): WitnessOrigin | undefined {
+    if (!(#result in entry)) return undefined;
+    const reached = entry as ReachedEntry;
+    return { result: reached.#result, node: reached.#node, level: reached.#level, dormant: false };
+  }
+}
+
+/** A dormant entry from `describeRadius`, with the same lazy `path` as `ReachedEntry`. */
+class DormantRecordEntry {
+  declare id: string;
+  declare name: string;
+  declare kind: string;
+  declare platform: string;
+  declare tenant: string;
+  declare why: DormantReason;
+  declare level: Level;
+  declare hops: number;
+  declare path: PathStepView[];
+  readonly #origin: WitnessOrigin;
+
+  constructor(origin: WitnessOrigin, node: GraphNodeFields, why: DormantReason, level: Level, hops: number) {
+    this.id = node.id;
+    this.name = node.name;
+    this.kind = node.kind;
+    this.platform = node.platform;
+    this.tenant = node.tenant;
+    this.why = why;
+    this.level = level;
+    this.hops = hops;
+    Object.defineProperty(this, 'path', LAZY_PATH);
+    this.#origin = origin;
+  }
+
+  static originOf(entry: object): WitnessOrigin | undefined {
+    return #origin in entry ? (entry as DormantRecordEntry).#origin : undefined;
+  }
+}
+
+type GraphNodeFields = Pick<NodeRef, 'id' | 'name' | 'kind' | 'platform' | 'tenant'>;
+
+/** The witness origin of an entry built by `describeRadius` (undefined for entries built elsewhere). */
+export function witnessOrigin(entry: RadiusEntry | DormantEntry): WitnessOrigin | undefined {
+  return ReachedEntry.originOf(entry) ?? DormantRecordEntry.originOf(entry);
+}
+
+function originPath(origin: WitnessOrigin): PathStepView[] {
+  const { result, node, level } = origin;
+  const steps = origin.dormant ? dormantPath(result, node) : witnessPath(result, node, level);
+  return steps.map((step) => stepView(result.graph, step));
+}
+
+const LAZY_PATH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: RadiusEntry | DormantEntry): PathStepView[] {
+    return originPath(witnessOrigin(this)!);
+  },
+};
+
+/**
+ * Per (node, level) state of a reach result's witness tree, computed once for every state a radius reads:
+ * the node its witness path entered the state's platform from, and the controls (edge conditions) the path
+ * passes unenforced. A state's answer is its parent's plus its own edge, so the whole radius costs one visit
+ * per state instead of one walk of the full path per reached node.
+ */
+class WitnessFacts {
+  private readonly entered: Int32Array;
+  private readonly controlSet: Int32Array;
+  private readonly controlLists: string[][] = [[]];
+  private readonly controlIndex = new Map<string, number>([['', 0]]);
+  private readonly chain: number[] = [];
+
+  constructor(private readonly result: ReachResult) {
+    const slots = result.graph.nodeCount * 3;
+    // -2: not computed yet; -1: no bridge (the path never left the platform).
+    this.entered = new Int32Array(slots).fill(-2);
+    this.controlSet = new Int32Array(slots).fill(-1);
+  }
+
+  /** The node the witness path of state (v, level) entered v's platform from, or -1. */
+  enteredFrom(v: number, level: number): number {
+    const { graph, parentEdge, parentLevel } = this.result;
+    const { entered, chain } = this;
+    chain.length = 0;
+    let slot = v * 3 + level - 1;
+    // Climb while the step stays on the platform and the answer is unknown; then fill the climbed states.
+    let answer = -1;
+    for (;;) {
+      const known = entered[slot]!;
+      if (known !== -2) { answer = known; break; }
+      const e = parentEdge[slot]!;
+      if (e < 0) { entered[slot] = -1; break; }
+      chain.push(slot);
+      const node = (slot / 3) | 0;
+      const from = graph.edgeSrc[e]!;
+      if (graph.nodes[from]!.platform !== graph.nodes[node]!.platform) { answer = from; break; }
+      slot = from * 3 + parentLevel[slot]! - 1;
+    }
+    for (const climbed of chain) entered[climbed] = answer;
+    return answer;
+  }
+
+  /** The sorted, deduplicated conditions on the witness path of state (v, level); arrays are shared between states. */
+  controls(v: number, level: number): string[] {
+    const { graph, parentEdge, parentLevel } = this.result;
+    const { controlSet, chain } = this;
+    chain.length = 0;
+    let slot = v * 3 + level - 1;
+    let set = 0;
+    for (;;) {
+      const known = controlSet[slot]!;
+      if (known >= 0) { set = known; break; }
+      chain.push(slot);
+      const e = parentEdge[slot]!;
+      if (e < 0) { chain.pop(); controlSet[slot] = 0; break; }
+      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const climbed = chain[i]!;
+      const conditions = graph.edgeAttrs[parentEdge[climbed]!]?.conditions;
+      if (conditions && conditions.length > 0) set = this.union(set, conditions);
+      controlSet[climbed] = set;
+    }
+    return this.controlLists[set]!;
+  }
+
+  private union(set: number, conditions: readonly string[]): number {
+    const merged = [...new Set([...this.controlLists[set]!, ...conditions])].sort();
+    const key = merged.join('\u0000');
+    let index = this.controlIndex.get(key);
+    if (index === undefined) {
+      index = this.controlLists.length;
+      this.controlLists.push(merged);
+      this.controlIndex.set(key, index);
+    }
+    return index;
+  }
+}
+
+/** Ties in the reached order are broken by id as `localeCompare` does (the same collation, one collator for all calls). */
+const ID_COLLATOR = new Intl.Collator();
+
+/**
+ * Per ASCII code: a character whose rank under ID_COLLATOR's order keeps the collation when compared as code
+ * units, or 0 for characters outside the table (upper case, which differs from lower case only at a later
+ * level, and everything non-ASCII). Built from the collator itself: digits, lower-case letters and
+ * punctuation each have a distinct primary weight, so on strings made only of them the collation is the
+ * order of those weights, character by character (ids of the generated and imported graphs are such strings).
+ */
+const COLLATION_RANK: Uint16Array = (() => {
+  const chars: string[] = [];
+  for (let c = 0x21; c < 0x7f; c++) if (!(c >= 0x41 && c <= 0x5a)) chars.push(String.fromCharCode(c));
+  chars.sort(ID_COLLATOR.compare);
+  const rank = new Uint16Array(128);
+  for (let i = 0; i < chars.length; i++) {
+    // Two characters the collator does not tell apart at the first level cannot be ranked this way.
+    if (i > 0 && ID_COLLATOR.compare(chars[i - 1]!, chars[i]!) === 0) return new Uint16Array(128);
+    rank[chars[i]!.charCodeAt(0)] = 0x100 + i;
+  }
+  return rank;
+})();
+
+/** `id` rewritten so that comparing two keys as strings orders the ids as ID_COLLATOR does, or undefined. */
+export function collationKey(id: string): string | undefined {
+  const codes = keyCodes.length >= id.length ? keyCodes : (keyCodes = new Uint16Array(id.length * 2));
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const rank = c < 128 ? COLLATION_RANK[c]! : 0;
+    if (rank === 0) return undefined;
+    codes[i] = rank;
+  }
+  // One flat string (a `+=` chain builds a rope, slow to compare).
+  return String.fromCharCode.apply(null, codes.subarray(0, id.length) as unknown as number[]);
+}
+let keyCodes = new Uint16Array(256);
+
+/** Compares ids as `a.localeCompare(b)` orders them, through their collation keys when both have one. */
+export function compareIds(a: string, keyA: string | undefined, b: string, keyB: string | undefined): number {
+  if (keyA !== undefined && keyB !== undefined) return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
+  return ID_COLLATOR.compare(a, b);
+}
+
+/**
+ * Per position of `ids`, its rank in the order `localeCompare` gives them. When every id has a collation key the
+ * keys are sorted by the engine's own string sort (no comparator call per comparison), each tagged with its
+ * position after a separator below every key character; otherwise positions are sorted with the collator.
+ */
+export function idRanks(ids: readonly string[]): Int32Array {
+  const n = ids.length;
+  const rank = new Int32Array(n);
+  const tagged: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = collationKey(ids[i]!);
+    if (key === undefined) {
+      const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!));
+      order.forEach((position, r) => { rank[position] = r; });
+      return rank;
+    }
+    tagged[i] = `${key}\u0000${String.fromCharCode(i & 0xffff, i >>> 16)}`;
+  }
+  tagged.sort();
+  for (let r = 0; r < n; r++) {
+    const t = tagged[r]!;
+    rank[t.charCodeAt(t.length - 2) | (t.charCodeAt(t.length - 1) << 16)] = r;
+  }
+  return rank;
+}
+
+/** Crown jewels first, then by points (most first), hops (fewest first) and id. Sorts positions over flat keys. */
+function sortReached(reached: RadiusEntry[]): void {
+  const n = reached.length;
+  const crown = new Uint8Array(n);
+  const points = new Float64Array(n);
+  const hops = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const entry = reached[i]!;
+    crown[i] = entry.crownJewel ? 1 : 0;
+    points[i] = entry.points;
+    hops[i] = entry.hops;
+  }
+  const idRank = idRanks(reached.map((entry) => entry.id));
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
+  const sorted = order.map((i) => reached[i]!);
+  for (let i = 0; i < n; i++) reached[i] = sorted[i]!;
 }
 
 /** Turns a raw reach result into the report value. */
@@ -192,6 +450,14 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
   const { graph } = result;
   const sourceSet = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
+  const facts = new WitnessFacts(result);
+  // Bridges are few and shared by many entries: one NodeRef each.
+  const refs = new Map<number, NodeRef>();
+  const refOf = (v: number): NodeRef => {
+    let ref = refs.get(v);
+    if (!ref) refs.set(v, ref = nodeRef(graph, v));
+    return ref;
+  };
   const reached: RadiusEntry[] = [];
   let data = 0;
   let principals = 0;
@@ -202,34 +468,24 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     const points = nodePoints(graph, v, levelCode);
     if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
     else principals += points;
-    const steps = witnessPath(result, v, levelCode);
-    const entry = {
-      ...nodeRef(graph, v),
-      level: levelName(levelCode),
-      hops: hopsAtLeast(result, v, levelCode),
-      tags: node.tags ?? [],
-      sensitivity: effectiveSensitivity(node),
-      points,
-      crownJewel: node.tags?.includes(CROWN_JEWEL_TAG) ?? false,
-      lateral: !sourcePlatforms.has(node.platform),
-      enteredFrom: enteredFrom(graph, steps, node.platform),
-      controls: stepControls(graph, steps),
-    } as RadiusEntry;
-    lazyPath(entry, () => witnessPath(result, v, levelCode).map((step) => stepView(graph, step)));
+    const bridge = facts.enteredFrom(v, levelCode);
+    const entry = new ReachedEntry(result, v, levelCode, node, hopsAtLeast(result, v, levelCode), node.tags ?? [], effectiveSensitivity(node), points,
+      node.tags?.includes(CROWN_JEWEL_TAG) ?? false, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge),
+      facts.controls(v, levelCode)) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     reached.push(entry);
   }
-  reached.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
+  sortReached(reached);
 
-  const platforms = new Map<string, PlatformSummary>();
+  const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
   for (const entry of reached) {
     let summary = platforms.get(entry.platform);
     if (!summary) {
-      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0 };
+      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
       platforms.set(entry.platform, summary);
     }
-    if (!summary.tenants.includes(entry.tenant)) summary.tenants.push(entry.tenant);
+    if (!summary.tenantSet.has(entry.tenant)) { summary.tenantSet.add(entry.tenant); summary.tenants.push(entry.tenant); }
     summary.reached++;
     summary[entry.level]++;
     summary.score += entry.points;
@@ -241,13 +497,9 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
   const blocked = options.overlay?.blockedNodes;
   const dormant: DormantEntry[] = [...result.dormant.entries()]
     .filter(([v]) => result.level[v] === 0)
-    .map(([v, info]) => lazyPath({
-      ...nodeRef(graph, v),
-      why: dormantReason(graph, v, result.at, blocked?.[v] === 1),
-      level: levelName(info.level),
-      hops: info.hops,
-    } as DormantEntry, () => dormantPath(result, v).map((step) => stepView(graph, step))))
-    .sort((a, b) => a.hops - b.hops || a.id.localeCompare(b.id));
+    .map(([v, info]) => new DormantRecordEntry({ result, node: v, level: info.level, dormant: true }, graph.nodes[v]!,
+      dormantReason(graph, v, result.at, blocked?.[v] === 1), levelName(info.level), info.hops) as DormantEntry)
+    .sort((a, b) => a.hops - b.hops || ID_COLLATOR.compare(a.id, b.id));
 
   return {
     sources: result.sources.map((s) => nodeRef(graph, s)),
@@ -257,7 +509,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     scoreParts: { data, principals },
     reachedCount: reached.length,
     crownJewels: reached.filter((entry) => entry.crownJewel),
-    platforms: [...platforms.values()].sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
+    platforms: [...platforms.values()].map(({ tenantSet: _, ...summary }) => summary).sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
     byKind,
     reached,
     dormant,

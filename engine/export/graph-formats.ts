@@ -1,57 +1,78 @@
-// GEXF and GraphML exports for Gephi, yEd, Cytoscape and NetworkX, written from the flat view of the graph
-// (engine/store/graphology.ts). A radius export carries level, hops and isSource on each node, so it opens
-// ready to colour or filter by level. Pure string building: no DOM, no file system.
-import type { CompactGraph } from '../store/compact.ts';
-import { flatView, type FlatView } from '../store/graphology.ts';
+// GEXF and GraphML exports for Gephi, yEd, Cytoscape and NetworkX, written straight from the compiled graph in
+// pieces (a radius of a third of a million nodes is gigabytes of XML, more than one string holds; no copy of the graph
+// is built). A radius export carries level, hops and isSource on each node, so it opens ready to colour or filter by
+// level. Pure string building: no DOM, no file system. Ids, names and property keys are data (`__proto__` included).
+import { levelName } from '../schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { viewEdgeAttributes, viewNodeAttributes } from '../store/graphology.ts';
 import { selectExport, type ExportOptions } from './select.ts';
 
-function exportView(graph: CompactGraph, options: ExportOptions): FlatView {
-  if (!options.radius) return flatView(graph);
-  return flatView(graph, { nodes: selectExport(graph, options).nodes, radius: options.radius });
+/** The nodes and edges an export writes, and each node's attributes (with the radius's level and hops). */
+function exportRecords(graph: CompactGraph, options: ExportOptions) {
+  const { nodes, edges } = selectExport(graph, options);
+  const radius = options.radius;
+  const sources = new Set(radius?.sources ?? []);
+  const nodeAttributes = (v: number): Record<string, string | number | boolean> => {
+    const attributes = viewNodeAttributes(graph, v);
+    if (radius) {
+      const level = radius.level[v]!;
+      attributes.reached = level > 0;
+      if (level > 0) {
+        attributes.level = levelName(level);
+        attributes.hops = radius.hops[v * 3 + level - 1]!;
+        // Not `source`: that attribute already holds the importer that produced the node.
+        attributes.isSource = sources.has(v);
+      }
+    }
+    return attributes;
+  };
+  return { nodes, edges, nodeAttributes };
 }
 
 /**
  * GEXF 1.3 (Gephi's own format): node colours by kind as `viz:color`, every other field as a typed attribute.
  * Written here rather than by graphology-gexf, whose writer keeps attribute models in plain objects and fails
- * ("Bad Parameter", exit 70) on a node whose id is `__proto__`: ids, names and property keys are data.
+ * ("Bad Parameter", exit 70) on a node whose id is `__proto__`, and holds the whole document in memory.
  */
 export function toGexf(graph: CompactGraph, options: ExportOptions = {}): string {
-  const view = exportView(graph, options);
-  const nodeAttributes = new Map<string, Record<string, unknown>>(view.nodes.map((node) => [node.id, node.attributes]));
-  const edgeAttributes = view.edges.map((edge) => edge.attributes);
+  return [...gexfChunks(graph, options)].join('');
+}
+
+/** `toGexf` in pieces that each end with a newline. The attributes are read twice (key types, then values). */
+export function* gexfChunks(graph: CompactGraph, options: ExportOptions = {}): Generator<string> {
+  const { nodes, edges, nodeAttributes } = exportRecords(graph, options);
   // label, color and kind (of an edge) are GEXF's own fields, not attributes.
-  const nodeKeys = collectKeys('n', [...nodeAttributes.values()].map((a) => omit(a, ['label', 'color'])));
-  const edgeKeys = collectKeys('e', edgeAttributes.map((a) => omit(a, ['label', 'kind'])));
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">',
-    '  <graph defaultedgetype="directed" mode="static">',
-  ];
+  const nodeKeys = collectKeys('n', (function* () { for (const v of nodes) yield omit(nodeAttributes(v), ['label', 'color']); })());
+  const edgeKeys = collectKeys('e', (function* () { for (const e of edges) yield omit(viewEdgeAttributes(graph, e), ['label', 'kind']); })());
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n  <graph defaultedgetype="directed" mode="static">\n';
   for (const [cls, keys] of [['node', nodeKeys], ['edge', edgeKeys]] as const) {
     if (keys.size === 0) continue;
-    lines.push(`    <attributes class="${cls}">`);
-        // The attribute's name is its id too, as Gephi and graphology-gexf read it.
+    const lines = [`    <attributes class="${cls}">`];
+    // The attribute's name is its id too, as Gephi and graphology-gexf read it.
     for (const spec of keys.values()) lines.push(`      <attribute id="${escapeXml(spec.name)}" title="${escapeXml(spec.name)}" type="${GEXF_TYPE[spec.type]}"/>`);
-    lines.push('    </attributes>');
+    lines.push('    </attributes>', '');
+    yield lines.join('\n');
   }
-  lines.push('    <nodes>');
-  for (const [node, attributes] of nodeAttributes) {
+  yield '    <nodes>\n';
+  for (const v of nodes) {
+    const attributes = nodeAttributes(v);
     const label = own(attributes, 'label');
-    lines.push(`      <node id="${escapeXml(node)}"${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`, ...attvalueLines('        ', nodeKeys, attributes));
+    const lines = [`      <node id="${escapeXml(graph.nodes[v]!.id)}"${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`, ...attvalueLines('        ', nodeKeys, attributes)];
     const color = own(attributes, 'color');
     const rgb = hexToRgb(color);
     if (rgb) lines.push(`        <viz:color r="${rgb[0]}" g="${rgb[1]}" b="${rgb[2]}" hex="${escapeXml(String(color))}"/>`);
-    lines.push('      </node>');
+    lines.push('      </node>', '');
+    yield lines.join('\n');
   }
-  lines.push('    </nodes>', '    <edges>');
-  for (const { key: edge, attributes, source, target } of view.edges) {
+  yield '    </nodes>\n    <edges>\n';
+  for (const e of edges) {
+    const attributes = viewEdgeAttributes(graph, e);
     const kind = own(attributes, 'kind');
     const label = own(attributes, 'label');
-    lines.push(`      <edge id="${escapeXml(edge)}" source="${escapeXml(source)}" target="${escapeXml(target)}"${kind === undefined ? '' : ` kind="${escapeXml(String(kind))}"`}${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`,
-      ...attvalueLines('        ', edgeKeys, attributes), '      </edge>');
+    const head = `      <edge id="${escapeXml(edgeIdAt(graph, e))}" source="${escapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${escapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}"${kind === undefined ? '' : ` kind="${escapeXml(String(kind))}"`}${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`;
+    yield [head, ...attvalueLines('        ', edgeKeys, attributes), '      </edge>', ''].join('\n');
   }
-  lines.push('    </edges>', '  </graph>', '</gexf>', '');
-  return lines.join('\n');
+  yield '    </edges>\n  </graph>\n</gexf>\n';
 }
 
 const GEXF_TYPE: Record<GraphmlType, string> = { boolean: 'boolean', int: 'integer', long: 'long', double: 'double', string: 'string' };
@@ -146,28 +167,32 @@ function dataLines(indent: string, keys: Map<string, KeySpec>, attributes: Recor
  * integers, which Gephi's GraphML importer reads as the node colour.
  */
 export function toGraphml(graph: CompactGraph, options: ExportOptions = {}): string {
-  const view = exportView(graph, options);
-  const nodeAttributes = new Map<string, Record<string, unknown>>();
-  for (const { id, attributes } of view.nodes) {
+  return [...graphmlChunks(graph, options)].join('');
+}
+
+/** `toGraphml` in pieces that each end with a newline. The attributes are read twice (key types, then values). */
+export function* graphmlChunks(graph: CompactGraph, options: ExportOptions = {}): Generator<string> {
+  const records = exportRecords(graph, options);
+  const { nodes, edges } = records;
+  const nodeAttributes = (v: number): Record<string, string | number | boolean> => {
+    const attributes = records.nodeAttributes(v);
     const rgb = hexToRgb(own(attributes, 'color'));
-    nodeAttributes.set(id, rgb ? { ...attributes, r: rgb[0], g: rgb[1], b: rgb[2] } : { ...attributes });
+    if (rgb) { attributes.r = rgb[0]; attributes.g = rgb[1]; attributes.b = rgb[2]; }
+    return attributes;
+  };
+  const nodeKeys = collectKeys('n', (function* () { for (const v of nodes) yield nodeAttributes(v); })());
+  const edgeKeys = collectKeys('e', (function* () { for (const e of edges) yield viewEdgeAttributes(graph, e); })());
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
+  for (const spec of nodeKeys.values()) yield `  <key id="${spec.id}" for="node" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  for (const spec of edgeKeys.values()) yield `  <key id="${spec.id}" for="edge" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  yield '  <graph id="blastmap" edgedefault="directed">\n';
+  for (const v of nodes) {
+    yield [`    <node id="${escapeXml(graph.nodes[v]!.id)}">`, ...dataLines('      ', nodeKeys, nodeAttributes(v)), '    </node>', ''].join('\n');
   }
-  const edgeAttributes = view.edges.map((edge) => edge.attributes);
-  const nodeKeys = collectKeys('n', nodeAttributes.values());
-  const edgeKeys = collectKeys('e', edgeAttributes);
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-  ];
-  for (const spec of nodeKeys.values()) lines.push(`  <key id="${spec.id}" for="node" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>`);
-  for (const spec of edgeKeys.values()) lines.push(`  <key id="${spec.id}" for="edge" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>`);
-  lines.push('  <graph id="blastmap" edgedefault="directed">');
-  for (const [node, attributes] of nodeAttributes) {
-    lines.push(`    <node id="${escapeXml(node)}">`, ...dataLines('      ', nodeKeys, attributes), '    </node>');
+  for (const e of edges) {
+    const head = `    <edge id="${escapeXml(edgeIdAt(graph, e))}" source="${escapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${escapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}">`;
+    yield [head, ...dataLines('      ', edgeKeys, viewEdgeAttributes(graph, e)), '    </edge>', ''].join('\n');
   }
-  for (const { key, attributes, source, target } of view.edges) {
-    lines.push(`    <edge id="${escapeXml(key)}" source="${escapeXml(source)}" target="${escapeXml(target)}">`, ...dataLines('      ', edgeKeys, attributes), '    </edge>');
-  }
-  lines.push('  </graph>', '</graphml>', '');
-  return lines.join('\n');
+  yield '  </graph>\n</graphml>\n';
 }

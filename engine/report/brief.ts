@@ -1,7 +1,7 @@
 // The blast-radius brief: a note to an incident commander, readable at any size. Crown jewels first, grouped
 // by platform with the bridges they hang under and the top few with their full chain, then everything else
 // by platform (kinds, bridges, top entries), then dormant finds; "and N more" instead of a line per node.
-import type { BlastRadius, DormantEntry, RadiusEntry } from '../analysis/radius.ts';
+import type { BlastRadius, DormantEntry, NodeRef, RadiusEntry } from '../analysis/radius.ts';
 import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 
 export interface BriefOptions {
@@ -36,6 +36,11 @@ function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<strin
 function topCounts(values: readonly string[], shown: number, noun: string, escape: (text: string) => string = (text) => text, separator = ' '): string {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return topOfCounts(counts, shown, noun, escape, separator);
+}
+
+/** topCounts over values already counted. */
+function topOfCounts(counts: ReadonlyMap<string, number>, shown: number, noun: string, escape: (text: string) => string = (text) => text, separator = ' '): string {
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const head = sorted.slice(0, shown).map(([value, n]) => `${escape(value)}${separator}${count(n)}`).join(', ');
   return sorted.length > shown ? `${head} and ${count(sorted.length - shown)} more ${sorted.length - shown === 1 ? noun : `${noun}s`}` : head;
@@ -43,8 +48,16 @@ function topCounts(values: readonly string[], shown: number, noun: string, escap
 
 /** The bridges (nodes on another platform the witness paths enter from) of these entries, most used first; '' when none. */
 function bridgesText(entries: readonly RadiusEntry[], escape?: (text: string) => string): string {
-  const bridges = entries.flatMap((entry) => (entry.enteredFrom ? [`${entry.enteredFrom.name} (${entry.enteredFrom.platform})`] : []));
-  return bridges.length > 0 ? topCounts(bridges, 3, 'bridge', escape, ' for ') : '';
+  // Entries share their bridge's NodeRef (describeRadius): count those, then name each once.
+  const byRef = new Map<NodeRef, number>();
+  for (const entry of entries) if (entry.enteredFrom) byRef.set(entry.enteredFrom, (byRef.get(entry.enteredFrom) ?? 0) + 1);
+  if (byRef.size === 0) return '';
+  const counts = new Map<string, number>();
+  for (const [bridge, n] of byRef) {
+    const label = `${bridge.name} (${bridge.platform})`;
+    counts.set(label, (counts.get(label) ?? 0) + n);
+  }
+  return topOfCounts(counts, 3, 'bridge', escape, ' for ');
 }
 
 function levelCounts(entries: readonly RadiusEntry[]): string {

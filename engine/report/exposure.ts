@@ -1,6 +1,6 @@
 // Text and markdown rendering of an exposure result: who reaches a target, grouped by kind (people and
 // accounts, roles, apps, credentials), at which level, and the best path for each. Pure.
-import type { Exposure, ExposureEntry } from '../analysis/exposure.ts';
+import { exposureWitnessTable, type Exposure, type ExposureEntry } from '../analysis/exposure.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 
@@ -129,4 +129,34 @@ export function renderExposureMarkdown(exposure: Exposure): string {
   }
   if (exposure.exposed.length < exposure.exposedCount) lines.push(`… and ${exposure.exposedCount - exposure.exposed.length} more.`);
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/**
+ * The exposure as JSON, in pieces that each end with a newline: the summary fields, then `witness`, the shared
+ * table of steps towards the target (`exposureWitnessTable`: each step's `next` is the step after it, -1 at the
+ * target), then `exposed`, one source per line with `witness`, the index of its first step. A crown jewel of a
+ * large enterprise has hundreds of thousands of sources whose paths join within a few hops: written out one by
+ * one they were most of a 3 GB document at a million nodes. `paths` also gives every source its full `path`.
+ * Entries not made by `exposureOf` (no reverse pass to share) keep their `path` inline.
+ */
+export function* exposureJsonChunks(exposure: Exposure, options: { paths?: boolean } = {}): Generator<string> {
+  const { exposed, ...summary } = exposure;
+  const table = exposureWitnessTable(exposed);
+  const head = JSON.stringify(summary);
+  yield `${head.slice(0, -1)},\n`;
+  if (table) {
+    yield '"witness": [\n';
+    for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify(table.steps[i])}${i + 1 < table.steps.length ? ',' : ''}\n`;
+    yield '],\n';
+  }
+  yield '"exposed": [\n';
+  for (let i = 0; i < exposed.length; i++) {
+    const entry = exposed[i]!;
+    // Named fields only: a rest pattern would read `path`, which builds it.
+    const { id, name, kind, platform, tenant, level, hops, subtype, privileged } = entry;
+    const fields = { id, name, kind, platform, tenant, level, hops, ...(subtype !== undefined ? { subtype } : {}), ...(privileged !== undefined ? { privileged } : {}) };
+    const record = table ? { ...fields, witness: table.first[i]!, ...(options.paths === true ? { path: entry.path } : {}) } : { ...fields, path: entry.path };
+    yield `${JSON.stringify(record)}${i + 1 < exposed.length ? ',' : ''}\n`;
+  }
+  yield ']}\n';
 }

@@ -2,7 +2,7 @@
 // every name escaped (names come from outside and may be hostile), paths drawn as inline SVG.
 import type { FindingsReport } from '../analysis/findings.ts';
 import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
-import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
+import type { BlastRadius, NodeRef, PathStepView } from '../analysis/radius.ts';
 import { DEFAULT_SCHEMA } from '../schema/index.ts';
 import { credentialChain, shortDate } from './style.ts';
 
@@ -100,19 +100,21 @@ function tags(list: readonly string[]): string {
   return list.map((tag) => `<span class="tag">${escapeHtml(tag)}</span>`).join('');
 }
 
-interface Bridge { stepIndex: number; best: BlastRadius['reached'][number]; count: number; points: number }
+type Reached = BlastRadius['reached'][number];
 
-/** Lateral entries grouped by the first step that leaves the sources' platforms: one drawing per bridge. */
+interface Bridge { platform: string; from: NodeRef; best: Reached; count: number; points: number }
+
+/**
+ * Lateral entries (not crown jewels) grouped by the platform they are on and the bridge their witness path
+ * entered it from (`enteredFrom`, computed with the radius): one drawing per bridge, no path built per entry.
+ */
 function lateralBridges(radius: BlastRadius): Bridge[] {
-  const home = new Set(radius.sources.map((s) => s.platform));
   const byBridge = new Map<string, Bridge>();
   for (const entry of radius.reached) {
-    if (!entry.lateral || entry.crownJewel) continue;
-    const stepIndex = entry.path.findIndex((step) => !home.has(step.to.platform));
-    if (stepIndex < 0) continue;
-    const key = entry.path[stepIndex]!.edgeId;
+    if (!entry.lateral || entry.crownJewel || !entry.enteredFrom) continue;
+    const key = `${entry.platform}\u0000${entry.enteredFrom.id}`;
     const bridge = byBridge.get(key);
-    if (!bridge) byBridge.set(key, { stepIndex, best: entry, count: 1, points: entry.points });
+    if (!bridge) byBridge.set(key, { platform: entry.platform, from: entry.enteredFrom, best: entry, count: 1, points: entry.points });
     else {
       bridge.count++;
       bridge.points += entry.points;
@@ -122,7 +124,46 @@ function lateralBridges(radius: BlastRadius): Bridge[] {
   return [...byBridge.values()].sort((a, b) => b.points - a.points || a.best.id.localeCompare(b.best.id));
 }
 
-export function radiusSection(radius: BlastRadius, options: { maxPaths?: number } = {}): string {
+export interface RadiusHtmlOptions {
+  /** Lateral bridges drawn (default 6). */
+  maxPaths?: number;
+  /** Every crown jewel with its drawing, every reached and dormant node in the tables (`--all`). */
+  all?: boolean;
+  /** Rows per platform in "Reached" and dormant rows without `all` (default 12). */
+  perPlatform?: number;
+  /** Crown jewels drawn per platform without `all` (default 3; all of them when there are 10 or fewer in all). */
+  crownJewelsPerPlatform?: number;
+}
+
+/** `Resource 300, Identity 12 and 3 more kinds`. */
+function kindCounts(entries: readonly Reached[], shown: number): string {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const head = sorted.slice(0, shown).map(([kind, n]) => `${kind} ${n.toLocaleString('en-US')}`).join(', ');
+  return sorted.length > shown ? `${head} and ${sorted.length - shown} more kinds` : head;
+}
+
+function groupByPlatform(entries: readonly Reached[]): Map<string, Reached[]> {
+  const groups = new Map<string, Reached[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.platform);
+    if (group) group.push(entry);
+    else groups.set(entry.platform, [entry]);
+  }
+  return groups;
+}
+
+const moreLine = (n: number, what: string): string => `<p class="muted">… and ${n.toLocaleString('en-US')} more ${what} (<code>--all</code>, or <code>--format json</code>)</p>`;
+
+/**
+ * The radius as HTML, grouped like the text brief so it stays readable (and a few hundred kilobytes) at any
+ * size: crown jewels by platform with the first few drawn, lateral movement by bridge, then per platform its
+ * kinds and top entries, and "… and N more" instead of a row per node. `all` lists everything.
+ */
+export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
+  const all = options.all === true;
+  const rows = all ? Infinity : options.perPlatform ?? 12;
   const out: string[] = [];
   const sources = radius.sources.map((s) => `${s.name} (${s.kind} on ${s.platform})`).join(', ') || 'no usable source';
   out.push(`<h1>Blast radius: ${escapeHtml(sources)}</h1>`);
@@ -135,20 +176,25 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
   out.push(`<div class="card"><b>${radius.dormant.length}</b>dormant finds</div>`);
   out.push('</div>');
   if (radius.crownJewels.length > 0) {
+    const perGroup = all || radius.crownJewels.length <= 10 ? Infinity : options.crownJewelsPerPlatform ?? 3;
     out.push('<h2>Crown jewels reached</h2>');
-    for (const entry of radius.crownJewels) {
-      out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
-        `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(entry.path).join(' → ') || 'none')}` +
-        `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
-      out.push(svgPath(entry.path));
+    for (const [platform, entries] of groupByPlatform(radius.crownJewels)) {
+      if (perGroup !== Infinity) out.push(`<h3>${escapeHtml(platform)}: ${entries.length.toLocaleString('en-US')} crown jewels</h3><p class="muted">${escapeHtml(kindCounts(entries, 4))}</p>`);
+      for (const entry of entries.slice(0, perGroup)) {
+        const path = entry.path;
+        out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
+          `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(path).join(' → ') || 'none')}` +
+          `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
+        out.push(svgPath(path));
+      }
+      if (entries.length > perGroup) out.push(moreLine(entries.length - perGroup, `crown jewels on ${escapeHtml(platform)}`));
     }
   }
   const bridges = lateralBridges(radius).slice(0, options.maxPaths ?? 6);
   if (bridges.length > 0) {
     out.push('<h2>Lateral movement to other platforms</h2>');
     for (const bridge of bridges) {
-      const step = bridge.best.path[bridge.stepIndex]!;
-      out.push(`<p>Into <b>${escapeHtml(step.to.platform)}</b> through ${escapeHtml(step.from.name)} <span class="muted">-${escapeHtml(step.kind)}-></span> ${escapeHtml(step.to.name)}: ` +
+      out.push(`<p>Into <b>${escapeHtml(bridge.platform)}</b> from ${escapeHtml(bridge.from.name)} <span class="muted">(${escapeHtml(bridge.from.platform)})</span>: ` +
         `${bridge.count} node(s) beyond, ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
       out.push(svgPath(bridge.best.path));
     }
@@ -158,24 +204,33 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
     out.push(`<tr><td>${escapeHtml(p.platform)}</td><td>${escapeHtml(p.tenants.join(', '))}</td><td class="num">${p.reached}</td><td class="num">${p.admin}</td><td class="num">${p.write}</td><td class="num">${p.read}</td><td class="num">${Math.round(p.score * 100) / 100}</td></tr>`);
   }
   out.push('</tbody></table>');
-  out.push('<h2>Everything reached</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>');
-  for (const entry of radius.reached) {
-    out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`);
+  out.push(`<h2>${all ? 'Everything reached' : 'Reached, by platform'}</h2>`);
+  const byPlatform = groupByPlatform(radius.reached);
+  for (const platform of radius.platforms) {
+    const entries = byPlatform.get(platform.platform) ?? [];
+    out.push(`<h3>${escapeHtml(platform.platform)}: ${entries.length.toLocaleString('en-US')} nodes</h3>`);
+    if (entries.length > rows) out.push(`<p class="muted">${escapeHtml(kindCounts(entries, 5))}</p>`);
+    out.push('<table><thead><tr><th>level</th><th>node</th><th>kind</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>');
+    for (const entry of entries.slice(0, rows)) {
+      out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+    if (entries.length > rows) out.push(moreLine(entries.length - rows, `nodes on ${escapeHtml(platform.platform)}`));
   }
-  out.push('</tbody></table>');
   if (radius.dormant.length > 0) {
     out.push('<h2>Dormant: found but not usable at this instant</h2><table><thead><tr><th>why</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th></tr></thead><tbody>');
-    for (const entry of radius.dormant) {
+    for (const entry of radius.dormant.slice(0, rows)) {
       out.push(`<tr><td>${escapeHtml(entry.why)}</td><td>${escapeHtml(entry.name)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td></tr>`);
     }
     out.push('</tbody></table>');
+    if (radius.dormant.length > rows) out.push(moreLine(radius.dormant.length - rows, 'dormant nodes'));
   }
   return out.join('\n');
 }
 
-export function renderRadiusHtml(radius: BlastRadius): string {
+export function renderRadiusHtml(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
   const title = `blastmap: blast radius of ${radius.sources.map((s) => s.name).join(', ')}`;
-  return htmlDocument(title, radiusSection(radius));
+  return htmlDocument(title, radiusSection(radius, options));
 }
 
 // --- Revocation plan ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // The blast radius as JSON and NDJSON that scale: written piece by piece while walking the result (never one
 // giant string), with the witness paths of all reached nodes shared in one parent table instead of repeated.
-import type { BlastRadius, DormantEntry, PathStepView, RadiusEntry } from '../analysis/radius.ts';
+import { witnessOrigin, type BlastRadius, type DormantEntry, type PathStepView, type RadiusEntry, type WitnessOrigin } from '../analysis/radius.ts';
+import { levelName } from '../schema/index.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 
 export interface RadiusJsonOptions {
   /** Also give every reached and dormant entry its full `path` (the pre-0.2 shape; large at scale). */
@@ -31,9 +33,15 @@ export interface WitnessTable {
 /**
  * Builds the witness table from the entries' paths, merging shared prefixes (a trie of paths): with a reach
  * result's witness tree every (node, level) state appears once, and paths from elsewhere (Neo4j) still share
- * what they share. Reads each entry's path once and keeps only the table.
+ * what they share. Entries from `describeRadius` are read straight off the reach result's parent arrays (the
+ * same table, step for step, without building a path per entry); others by reading each entry's path once.
  */
 export function witnessTable(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable {
+  return witnessTableFromTree(radius) ?? witnessTableFromPaths(radius);
+}
+
+/** The table as the trie of the entries' paths (any entries; the oracle of the parent-array version). */
+export function witnessTableFromPaths(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable {
   const steps: WitnessStep[] = [];
   const index = new Map<string, number>();
   const add = (path: readonly PathStepView[]): number => {
@@ -53,6 +61,76 @@ export function witnessTable(radius: Pick<BlastRadius, 'reached' | 'dormant'>): 
   };
   const reached = Int32Array.from(radius.reached, (entry) => add(entry.path));
   const dormant = Int32Array.from(radius.dormant, (entry) => add(entry.path));
+  return { steps, reached, dormant };
+}
+
+/** One table step for edge `e` reaching its target at `level`, fields in `stepView`'s order. */
+function witnessStep(graph: CompactGraph, parent: number, e: number, level: number): WitnessStep {
+  const attrs = graph.edgeAttrs[e];
+  const to = graph.nodes[graph.edgeDst[e]!]!.id;
+  const step: WitnessStep = parent < 0
+    ? { parent, from: graph.nodes[graph.edgeSrc[e]!]!.id, to, edgeId: edgeIdAt(graph, e), kind: graph.edgeKindNames[graph.edgeKind[e]!]!, level: levelName(level) }
+    : { parent, to, edgeId: edgeIdAt(graph, e), kind: graph.edgeKindNames[graph.edgeKind[e]!]!, level: levelName(level) };
+  if (attrs?.scopes) step.scopes = attrs.scopes;
+  if (attrs?.reason) step.reason = attrs.reason;
+  if (attrs?.grant) step.grant = attrs.grant;
+  if (attrs?.conditions) step.conditions = attrs.conditions;
+  if (attrs?.derivedFrom) step.derivedFrom = attrs.derivedFrom;
+  return step;
+}
+
+/**
+ * The witness table of entries that all come from one reach result (`witnessOrigin`), or undefined. Each entry's
+ * state is climbed up the parent arrays to the first state already in the table, and the climbed states are
+ * added from the top down: the order in which the trie of paths would add them, so the table is the same.
+ */
+function witnessTableFromTree(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable | undefined {
+  const first = radius.reached[0] ?? radius.dormant[0];
+  const result = first ? witnessOrigin(first)?.result : undefined;
+  if (!result) return undefined;
+  const origins: WitnessOrigin[] = [];
+  for (const entry of [...radius.reached, ...radius.dormant]) {
+    const origin = witnessOrigin(entry);
+    if (origin?.result !== result) return undefined;
+    origins.push(origin);
+  }
+  const { graph, parentEdge, parentLevel } = result;
+  const steps: WitnessStep[] = [];
+  const stepOfSlot = new Int32Array(graph.nodeCount * 3).fill(-1);
+  const climbed: number[] = [];
+  /** The table index of state (v, level)'s last step, adding what is missing; -1 for a source. */
+  const stateStep = (v: number, level: number): number => {
+    climbed.length = 0;
+    let slot = v * 3 + level - 1;
+    let parent = -1;
+    for (;;) {
+      const known = stepOfSlot[slot]!;
+      if (known >= 0) { parent = known; break; }
+      const e = parentEdge[slot]!;
+      if (e < 0) break;
+      climbed.push(slot);
+      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+    }
+    for (let i = climbed.length - 1; i >= 0; i--) {
+      const state = climbed[i]!;
+      const index = steps.length;
+      steps.push(witnessStep(graph, parent, parentEdge[state]!, (state % 3) + 1));
+      stepOfSlot[state] = index;
+      parent = index;
+    }
+    return parent;
+  };
+  const reached = new Int32Array(radius.reached.length);
+  for (let i = 0; i < radius.reached.length; i++) reached[i] = stateStep(origins[i]!.node, origins[i]!.level);
+  const dormant = new Int32Array(radius.dormant.length);
+  for (let i = 0; i < radius.dormant.length; i++) {
+    const info = result.dormant.get(origins[radius.reached.length + i]!.node);
+    if (!info || info.viaEdge < 0) { dormant[i] = -1; continue; }
+    // The dormant node's own step is its path's last: unique to it, never shared.
+    const parent = stateStep(graph.edgeSrc[info.viaEdge]!, info.viaLevel);
+    dormant[i] = steps.length;
+    steps.push(witnessStep(graph, parent, info.viaEdge, info.level));
+  }
   return { steps, reached, dormant };
 }
 

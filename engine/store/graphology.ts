@@ -12,8 +12,8 @@ export interface ToGraphologyOptions {
   radius?: ReachResult;
 }
 
-/** Node attributes are flattened to primitives so every graphology exporter can write them. */
-function flatAttributes(graph: CompactGraph, v: number): Record<string, string | number | boolean> {
+/** Node v's attributes in the view, flattened to primitives so every exporter can write them. */
+export function viewNodeAttributes(graph: CompactGraph, v: number): Record<string, string | number | boolean> {
   const node = graph.nodes[v]!;
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(node)) {
@@ -45,7 +45,7 @@ export function flatView(graph: CompactGraph, options: ToGraphologyOptions = {})
   const radius = options.radius;
   for (let v = 0; v < graph.nodeCount; v++) {
     if (include && include[v] === 0) continue;
-    const attributes = flatAttributes(graph, v);
+    const attributes = viewNodeAttributes(graph, v);
     if (radius) {
       const level = radius.level[v]!;
       attributes.reached = level > 0;
@@ -62,15 +62,7 @@ export function flatView(graph: CompactGraph, options: ToGraphologyOptions = {})
     const from = graph.edgeSrc[e]!;
     const to = graph.edgeDst[e]!;
     if (include && (include[from] === 0 || include[to] === 0)) continue;
-    const attrs = graph.edgeAttrs[e];
-    const kind = graph.edgeKindNames[graph.edgeKind[e]!]!;
-    const attributes: Record<string, string | number | boolean> = { kind, label: kind, traversable: graph.kindTraversable[graph.edgeKind[e]!] === 1 };
-    if (attrs?.scopes) attributes.scopes = attrs.scopes.join(' ');
-    if (attrs?.grant) attributes.grant = attrs.grant;
-    if (attrs?.reason) attributes.reason = attrs.reason;
-    if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
-    if (attrs?.derivedFrom !== undefined) attributes.derivedFrom = attrs.derivedFrom;
-    view.edges.push({ key: edgeIdAt(graph, e), source: graph.nodes[from]!.id, target: graph.nodes[to]!.id, attributes });
+    view.edges.push({ key: edgeIdAt(graph, e), source: graph.nodes[from]!.id, target: graph.nodes[to]!.id, attributes: viewEdgeAttributes(graph, e) });
   }
   return view;
 }
@@ -81,4 +73,17 @@ export function toGraphology(graph: CompactGraph, options: ToGraphologyOptions =
   for (const node of flat.nodes) view.addNode(node.id, node.attributes);
   for (const edge of flat.edges) view.addDirectedEdgeWithKey(edge.key, edge.source, edge.target, edge.attributes);
   return view;
+}
+
+/** Edge e's attributes in the view (and in the GEXF and GraphML exports): kind, label, traversable and its properties. */
+export function viewEdgeAttributes(graph: CompactGraph, e: number): Record<string, string | number | boolean> {
+  const attrs = graph.edgeAttrs[e];
+  const kind = graph.edgeKindNames[graph.edgeKind[e]!]!;
+  const attributes: Record<string, string | number | boolean> = { kind, label: kind, traversable: graph.kindTraversable[graph.edgeKind[e]!] === 1 };
+  if (attrs?.scopes) attributes.scopes = attrs.scopes.join(' ');
+  if (attrs?.grant) attributes.grant = attrs.grant;
+  if (attrs?.reason) attributes.reason = attrs.reason;
+  if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
+  if (attrs?.derivedFrom !== undefined) attributes.derivedFrom = attrs.derivedFrom;
+  return attributes;
 }

@@ -8,7 +8,7 @@ const DEMO = join(REPO, 'datasets/demo');
 const BUCKET = 'aws:111122223333:resource:s3/corvid-prod-customer-data';
 const AT = '2026-12-01';
 
-interface Entry { id: string; kind: string; subtype?: string; privileged?: boolean; level: string }
+interface Entry { id: string; kind: string; subtype?: string; privileged?: boolean; level: string; hops: number }
 
 describe('blastmap exposure on the demo', () => {
   it('lists humans, workloads and privileged roles that reach the customer-data bucket by default', async () => {
@@ -39,5 +39,31 @@ describe('blastmap exposure on the demo', () => {
     const run = await runCli(['exposure', BUCKET, '--graph', DEMO, '--at', AT, '--top', '40']);
     expect(run.out).toMatch(/^\d+ identities \(\d+ human, \d+ service, \d+ workload\), \d+ roles \(\d+ privileged\), \d+ apps, \d+ credentials\.$/m);
     expect(run.out.indexOf('IDENTITIES (')).toBeLessThan(run.out.indexOf('ROLES ('));
+  });
+});
+
+describe('blastmap exposure JSON: one shared witness table', () => {
+  interface Step { next: number; from: string; to: string; edgeId: string; kind: string; level: string }
+  interface Written { exposed: (Entry & { witness: number; path?: Step[] })[]; witness: Step[] }
+  const follow = (steps: Step[], first: number): Step[] => {
+    const path: Step[] = [];
+    for (let i = first; i >= 0; i = steps[i]!.next) path.push(steps[i]!);
+    return path;
+  };
+
+  it('every source\'s path, followed through the table, is its full path (--paths), each step written once', async () => {
+    const table = JSON.parse((await runCli(['exposure', BUCKET, '--graph', DEMO, '--at', AT, '--format', 'json'])).out) as Written;
+    const full = JSON.parse((await runCli(['exposure', BUCKET, '--graph', DEMO, '--at', AT, '--format', 'json', '--paths'])).out) as Written;
+    expect(table.exposed.length).toBeGreaterThan(10);
+    expect(table.exposed[0]).not.toHaveProperty('path');
+    table.witness.forEach((step, i) => expect(step.next).toBeLessThan(i));
+    table.exposed.forEach((entry, i) => {
+      const path = full.exposed[i]!.path!;
+      expect(path.length).toBe(entry.hops);
+      expect(follow(table.witness, entry.witness)).toEqual(path.map(({ from, to, ...rest }) => expect.objectContaining({ ...rest, from: (from as unknown as { id: string }).id, to: (to as unknown as { id: string }).id })));
+      expect(path.at(-1)?.to).toEqual(expect.objectContaining({ id: BUCKET }));
+    });
+    // Paths join: fewer steps than the sum of the path lengths.
+    expect(table.witness.length).toBeLessThan(table.exposed.reduce((sum, entry) => sum + entry.hops, 0));
   });
 });

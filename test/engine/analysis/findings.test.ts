@@ -9,7 +9,8 @@ import { compareFindings, findingsReport, governanceFindings, hasFindingAtLeast,
 import { reach } from '../../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../../engine/analysis/score.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
-import { findingsSarif, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { findingsJsonChunks, findingsSarif, findingsSarifChunks, RELATED_INLINE, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { renderFindingsHtml } from '../../../engine/report/html.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
@@ -390,6 +391,71 @@ describe('findings on random graphs', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('rules over shared hub closures (cross-environment, third party reaching privileged NHIs)', () => {
+  const SHARED_RULES = ['BM-GOV-CROSS-ENVIRONMENT', 'BM-GOV-THIRD-PARTY-PRIVILEGED-NHI'];
+
+  it('find the same on random graphs whether every closure is shared as a hub or none is (one reach per source)', () => {
+    fc.assert(fc.property(randomGraph({ maxNodes: 16, maxEdges: 45 }), ({ graph }) => {
+      const alone = governanceFindings(graph, { at: RANDOM_AT, ruleIds: SHARED_RULES, hubMinSize: Infinity });
+      expect(governanceFindings(graph, { at: RANDOM_AT, ruleIds: SHARED_RULES, hubMinSize: 1 })).toEqual(alone);
+    }), { numRuns: 200 });
+  });
+
+  it('find the same in a generated enterprise, and fire there (so the comparison is not empty)', () => {
+    const graph = buildGraph(generateFragment({ nodes: 20_000, seed: 5 }));
+    const at = '2026-01-01';
+    const shared = governanceFindings(graph, { at, ruleIds: SHARED_RULES });
+    expect(shared).toEqual(governanceFindings(graph, { at, ruleIds: SHARED_RULES, hubMinSize: Infinity }));
+    for (const rule of SHARED_RULES) expect(shared.filter((finding) => finding.ruleId === rule).length).toBeGreaterThan(0);
+    // The summary names a few identities and counts the rest; related lists them all.
+    const wide = shared.find((finding) => finding.ruleId === 'BM-GOV-THIRD-PARTY-PRIVILEGED-NHI' && finding.evidence.related.length > 5)!;
+    expect(wide.evidence.summary).toMatch(new RegExp(`reaches ${wide.evidence.related.length} privileged non-human identities: .* and ${wide.evidence.related.length - 5} more;`));
+  });
+});
+
+describe('findings JSON and SARIF at scale', () => {
+  const graph = buildGraph(generateFragment({ nodes: 20_000, seed: 5 }));
+  const report = findingsReport(graph, { at: '2026-01-01' });
+
+  it('JSON writes shared lists once and every finding can be rebuilt complete from them', () => {
+    const parsed = JSON.parse([...findingsJsonChunks(report)].join('')) as {
+      total: number; lists: { crownJewels: string[][]; related: unknown[][] };
+      findings: (Finding & { evidence: { relatedList?: number; relatedCount?: number; privilege?: { crownJewelList: number; crownJewelCount: number } } })[];
+    };
+    expect(parsed.total).toBe(report.total);
+    expect(parsed.findings).toHaveLength(report.findings.length);
+    parsed.findings.forEach((written, i) => {
+      const finding = report.findings[i]!;
+      const { relatedList, relatedCount, privilege, ...rest } = written.evidence as unknown as Record<string, unknown> & { relatedList?: number; relatedCount?: number; privilege?: { crownJewelList: number; crownJewelCount: number } };
+      const related = relatedList === undefined ? rest.related : parsed.lists.related[relatedList];
+      if (relatedList !== undefined) expect(relatedCount).toBe(finding.evidence.related.length);
+      const rebuilt: Record<string, unknown> = { ...rest, related };
+      if (privilege) {
+        const { crownJewelList, crownJewelCount, ...summary } = privilege;
+        expect(crownJewelCount).toBe(finding.evidence.privilege!.crownJewels.length);
+        rebuilt.privilege = { ...summary, crownJewels: parsed.lists.crownJewels[crownJewelList] };
+      }
+      expect({ ...written, evidence: rebuilt }).toEqual(finding);
+    });
+    // Sharing happened: fewer crown-jewel lists than findings carrying one.
+    expect(parsed.lists.crownJewels.length).toBeLessThan(report.findings.filter((finding) => finding.evidence.privilege).length);
+  });
+
+  it('SARIF in pieces parses to the same log, with long lists cut to their first entries and counted', () => {
+    const chunks = [...findingsSarifChunks(report, { toolVersion: '9.9.9' })];
+    expect(chunks.length).toBeGreaterThan(report.findings.length);
+    const streamed = JSON.parse(chunks.join(''));
+    expect(streamed).toEqual(findingsSarif(report, { toolVersion: '9.9.9' }));
+    const long = report.findings.findIndex((finding) => finding.evidence.related.length > RELATED_INLINE);
+    expect(long).toBeGreaterThanOrEqual(0);
+    const evidence = streamed.runs[0].results[long].properties.evidence;
+    expect(evidence.related).toHaveLength(RELATED_INLINE);
+    expect(evidence.relatedCount).toBe(report.findings[long]!.evidence.related.length);
+    const empty = JSON.parse([...findingsSarifChunks({ ...report, findings: [], total: 0 }, { toolVersion: '9.9.9' })].join(''));
+    expect(empty.runs[0].results).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { runCli } from '../../helpers/cli.ts';
 const AT = '2026-01-01';
 const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror=alert(1)>';
 
-const ALLOWED_TAGS = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'p', 'div', 'b', 'span', 'br', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'svg', 'defs', 'marker', 'path', 'line', 'polyline', 'text', 'rect']);
+const ALLOWED_TAGS = new Set(['h3', 'html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'p', 'div', 'b', 'span', 'br', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'svg', 'defs', 'marker', 'path', 'line', 'polyline', 'text', 'rect']);
 
 /** Real tags (escaped text cannot form one) that are not allowed, or attributes that run or fetch something. */
 function activeContent(html: string): string[] {

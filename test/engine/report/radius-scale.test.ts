@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blastRadius, type BlastRadius, type RadiusEntry } from '../../../engine/analysis/radius.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../../engine/report/brief.ts';
+import { renderRadiusHtml } from '../../../engine/report/html.ts';
+import { collationKey, compareIds, idRanks } from '../../../engine/analysis/radius.ts';
+import { witnessTable, witnessTableFromPaths } from '../../../engine/report/radius-json.ts';
 import { pathFromTable, radiusJsonChunks, radiusNdjsonLines, type WitnessStep } from '../../../engine/report/radius-json.ts';
 import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
 import { scenario } from '../../helpers/scenario.ts';
@@ -17,6 +20,31 @@ const stepsOf = (path: readonly { from: string | { id: string }; to: string | { 
 interface RadiusJson { reached: (RadiusEntry & { witness: number; enteredFrom: string | null })[]; dormant: { id: string; witness: number }[]; witness: WitnessStep[]; crownJewels: RadiusEntry[]; reachedCount: number }
 
 describe('radius JSON: one shared witness table', () => {
+  it('read off the reach result, the table is the trie of the entries\' paths, step for step', () => {
+    fc.assert(fc.property(reachableGraph().chain((g) => fc.tuple(fc.constant(g), fc.uniqueArray(fc.nat({ max: g.graph.nodeCount - 1 }), { minLength: 1, maxLength: 2 }))), ([{ graph }, sources]) => {
+      const radius = blastRadius(graph, sources, { at, sourceLevel: 'admin' });
+      const fromPaths = witnessTableFromPaths(radius);
+      expect(witnessTable(radius)).toEqual(fromPaths);
+      // Entries that are not describeRadius's (copied, say) go through their paths and say the same.
+      expect(witnessTable({ reached: radius.reached.map((entry) => ({ ...entry })), dormant: radius.dormant.map((entry) => ({ ...entry })) })).toEqual(fromPaths);
+    }), { numRuns: 200 });
+  });
+
+  it('ids are ordered through collation keys exactly as localeCompare orders them', () => {
+    const idChar = fc.constantFrom(...'abcxyz0189:-_/.@ABZé'.split(''));
+    fc.assert(fc.property(fc.array(fc.string({ unit: idChar, maxLength: 12 }), { minLength: 2, maxLength: 30 }), (ids) => {
+      const keyed = [...ids].sort((a, b) => compareIds(a, collationKey(a), b, collationKey(b)));
+      const expected = [...ids].sort((a, b) => a.localeCompare(b));
+      expect(keyed).toEqual(expected);
+      const unique = [...new Set(ids)];
+      const ranks = idRanks(unique);
+      expect(unique.map((id, i) => [ranks[i]!, id] as const).sort((a, b) => a[0] - b[0]).map(([, id]) => id)).toEqual(unique.sort((a, b) => a.localeCompare(b)));
+    }), { numRuns: 500 });
+    // Ids made of lower case, digits and punctuation get a key; upper case and non-ASCII fall back to the collator.
+    expect(collationKey('aws:123:resource:s3/bucket-1')).toBeDefined();
+    expect(collationKey('user/SVC_TALLY')).toBeUndefined();
+  });
+
   it('every reached and dormant node\'s path, rebuilt from the table, is its witness path; parents come first; NDJSON says the same', () => {
     fc.assert(fc.property(reachableGraph().chain((g) => fc.tuple(fc.constant(g), fc.uniqueArray(fc.nat({ max: g.graph.nodeCount - 1 }), { minLength: 1, maxLength: 2 }))), ([{ graph }, sources]) => {
       const radius = blastRadius(graph, sources, { at, sourceLevel: 'admin' });
@@ -75,6 +103,19 @@ function chainScenario(count: number) {
 describe('the brief at scale', () => {
   const s = chainScenario(400);
   const radius: BlastRadius = blastRadius(s.graph, [s.ix('app')], { at });
+
+  it('the HTML brief is grouped the same way, and --all lists every node', () => {
+    const html = renderRadiusHtml(radius);
+    expect(html).toContain('<h3>aws: 400 crown jewels</h3>');
+    expect(html).toContain('… and 397 more crown jewels on aws');
+    expect(html).toContain('<h3>aws: 801 nodes</h3>');
+    expect(html).toContain('… and 789 more nodes on aws');
+    expect(html.match(/<svg/g)!.length).toBeLessThanOrEqual(6 + 6);
+    const full = renderRadiusHtml(radius, { all: true });
+    for (const entry of radius.reached) expect(full).toContain(`<code>${entry.id}</code>`);
+    expect(full).not.toContain('more nodes on');
+    expect(full.length).toBeGreaterThan(html.length * 3);
+  });
 
   it('groups 800 crown jewels by platform, with levels, kinds, the bridge they hang under, the top 3 and "and N more"', () => {
     const text = renderRadiusText(radius);

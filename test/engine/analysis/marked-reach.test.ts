@@ -1,0 +1,61 @@
+// The shared-hub marked reach (what the cross-environment and third-party findings ask of every credential and
+// app) must give exactly what one full reach per source gives: counts per class and the first nodes by id.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { markedReachScanner, type MarkedReach } from '../../../engine/analysis/closure.ts';
+import { reachScanner } from '../../../engine/analysis/findings.ts';
+import { generateFragment } from '../../../engine/generate/enterprise.ts';
+import { DEFAULT_SCHEMA } from '../../../engine/schema/index.ts';
+import { buildGraph, type CompactGraph } from '../../../engine/store/compact.ts';
+import { AT, randomGraph } from '../../helpers/arbitraries.ts';
+
+const EDGE_KINDS = Object.keys(DEFAULT_SCHEMA.edgeKinds);
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The oracle: one full reach (`reachScanner`, tested against `reach`) per source. */
+function markedByReach(graph: CompactGraph, at: number, excludeEdgeKinds: string[], marks: Uint8Array, classes: number, keep: number, v: number): MarkedReach {
+  const order = reachScanner(graph, at, { excludeEdgeKinds })(v).order;
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (const u of order) if (u !== v && marks[u]! > 0) byClass[marks[u]! - 1]!.push(u);
+  return {
+    usable: order.length > 0,
+    counts: byClass.map((list) => list.length),
+    first: byClass.map((list) => list.sort((a, b) => compareText(graph.nodes[a]!.id, graph.nodes[b]!.id)).slice(0, keep)),
+  };
+}
+
+describe('markedReachScanner', () => {
+  it('equals one reach per source on random graphs, marks and options, hubs shared from the smallest closure', () => {
+    const arb = randomGraph({ maxNodes: 18, maxEdges: 60 }).chain((g) => fc.record({
+      g: fc.constant(g),
+      marks: fc.uint8Array({ min: 0, max: 2, minLength: g.graph.nodeCount, maxLength: g.graph.nodeCount }),
+      keep: fc.constantFrom(0, 1, 2, 5, Infinity),
+      excludeEdgeKinds: fc.subarray(EDGE_KINDS, { maxLength: 4 }),
+      hubMinSize: fc.constantFrom(1, 2, 4),
+    }));
+    fc.assert(fc.property(arb, ({ g, marks, keep, excludeEdgeKinds, hubMinSize }) => {
+      const { graph } = g;
+      const before = (a: number, b: number) => compareText(graph.nodes[a]!.id, graph.nodes[b]!.id);
+      const scan = markedReachScanner(graph, { at: AT, excludeEdgeKinds }, marks, 2, keep, before, hubMinSize)!;
+      for (let v = 0; v < graph.nodeCount; v++) {
+        const got = scan(v);
+        expect({ ...got, first: got.first.map((list) => [...list]) }).toEqual(markedByReach(graph, AT, excludeEdgeKinds, marks, 2, keep, v));
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('equals one reach per source in a generated enterprise, where most sources share a hub', () => {
+    const graph = buildGraph(generateFragment({ nodes: 8_000, seed: 3 }));
+    const at = Date.parse('2026-01-01T00:00:00Z');
+    const marks = new Uint8Array(graph.nodeCount);
+    graph.nodes.forEach((node, v) => { if (node.kind === 'Resource') marks[v] = node.tags?.includes('crown-jewel') ? 1 : 2; });
+    const before = (a: number, b: number) => compareText(graph.nodes[a]!.id, graph.nodes[b]!.id);
+    const scan = markedReachScanner(graph, { at }, marks, 2, 5, before)!;
+    const sources = graph.nodes.flatMap((node, v) => (node.kind === 'App' || (node.kind === 'Credential' && v % 7 === 0) ? [v] : []));
+    const expected = sources.map((v) => markedByReach(graph, at, [], marks, 2, 5, v));
+    expect(sources.map((v) => { const got = scan(v); return { ...got, first: got.first.map((list) => [...list]) }; })).toEqual(expected);
+    // Both kinds of source are exercised: some reach the shared core, some stay small.
+    expect(Math.max(...expected.map((m) => m.counts[1]!))).toBeGreaterThan(500);
+    expect(Math.min(...expected.map((m) => m.counts[1]!))).toBeLessThan(20);
+  });
+});
