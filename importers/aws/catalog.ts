@@ -51,7 +51,9 @@ export class AwsCatalogue implements Catalogue {
     for (const [name, entry] of Object.entries(actions.scopes)) {
       this.exact.set(name.toLowerCase(), { name, entry });
       const service = name.slice(0, name.indexOf(':')).toLowerCase();
-      this.byService.set(service, [...(this.byService.get(service) ?? []), name]);
+      const list = this.byService.get(service);
+      if (list) list.push(name);
+      else this.byService.set(service, [name]);
     }
     this.patterns = actions.patterns.map(({ pattern, entry }) => ({ regex: new RegExp(pattern, 'i'), entry }));
   }

@@ -55,6 +55,8 @@ const ON_PURPOSE: Record<string, string[]> = {
   'test/fixtures/slack/workspace': ['huddles:transcripts:read'],
   'test/fixtures/google-workspace': ['https://www.googleapis.com/auth/youtube.readonly'],
   'test/fixtures/gcp': ['roles/run.admin'],
+  // A made-up fine-grained permission (GitHub publishes every real one, so the catalogue has them all).
+  'test/fixtures/github/corvid': ['ledger_entries:write'],
 };
 
 describe('every scope a fixture names is catalogued (or unknown on purpose)', () => {

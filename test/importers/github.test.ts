@@ -122,10 +122,10 @@ describe('GitHub App installations', () => {
     const { fragment, report } = corvid();
     expect(node(fragment, 'github:github.com:app:corvid-release-manager')).toMatchObject({ thirdParty: false, properties: { clientId: 'Iv23liCorvidRelease01' } });
     expect(edgeKeys(fragment, { from: RELEASE_MANAGER_INSTALLATION })).toEqual([`CAN_READ ${RELEASE_MANAGER_INSTALLATION} -> ${PLATFORM}`, `CAN_WRITE ${RELEASE_MANAGER_INSTALLATION} -> ${PLATFORM}`]);
-    expect(edges(fragment, { kind: 'CAN_WRITE', from: RELEASE_MANAGER_INSTALLATION })[0]).toMatchObject({ scopes: ['artifact_metadata:write'], assumed: true });
+    expect(edges(fragment, { kind: 'CAN_WRITE', from: RELEASE_MANAGER_INSTALLATION })[0]).toMatchObject({ scopes: ['ledger_entries:write'], assumed: true });
     expect(edges(fragment, { kind: 'CAN_READ', from: RELEASE_MANAGER_INSTALLATION })[0]).toMatchObject({ scopes: ['contents:read', 'issues:write'] });
     expect(edges(fragment, { kind: 'CAN_READ', from: RELEASE_MANAGER_INSTALLATION })[0]!.assumed).toBeUndefined();
-    expect(report.unknownScopes).toEqual([{ scope: 'artifact_metadata:write', count: 1, assumedLevel: 'write' }]);
+    expect(report.unknownScopes).toEqual([{ scope: 'ledger_entries:write', count: 1, assumedLevel: 'write' }]);
   });
 
   it('a suspended installation is revoked from its suspension on, so its app reaches nothing today', () => {
@@ -588,7 +588,7 @@ describe('blastmap import github, end to end', () => {
     const snapshot = join(tempDir(), 'graph.bmap');
     const result = await runCli(['import', 'github', FIXTURE, '--graph', snapshot]);
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toContain('artifact_metadata:write (1x) -> write');
+    expect(result.out).toContain('ledger_entries:write (1x) -> write');
     const fromTackle = await radius(snapshot, TACKLE);
     const level = (id: string) => fromTackle.reached.find((r) => r.id === id)?.level;
     expect([level(repo('infra')), level(repo('web')), level(repo('api'))]).toEqual(['write', 'write', undefined]);
