@@ -71,7 +71,8 @@ export interface LateralPaths {
 
 const isCrownJewel = (graph: CompactGraph, v: number): boolean => graph.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
 
-function platformChain(path: readonly PathStepView[]): string[] {
+/** The platforms a path passes through, in order, from its source's (a lateral target's `platforms`). */
+export function platformChain(path: readonly PathStepView[]): string[] {
   const chain: string[] = [];
   const push = (platform: string) => { if (chain[chain.length - 1] !== platform) chain.push(platform); };
   if (path.length > 0) push(path[0]!.from.platform);
