@@ -24,7 +24,7 @@ export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, o
   if (format === 'json') writeChunks(io, radiusJsonChunks(radius, { paths: options.paths === true }));
   else if (format === 'ndjson') writeChunks(io, radiusNdjsonLines(radius, { paths: options.paths === true }));
   else if (format === 'markdown') io.out(renderRadiusMarkdown(radius, { all: options.all === true }));
-  else if (format === 'html') io.out(renderRadiusHtml(radius));
+  else if (format === 'html') io.out(renderRadiusHtml(radius, { all: options.all === true }));
   else io.out(renderRadiusText(radius, { style: io.color, all: options.all === true }));
 }
 
@@ -35,7 +35,7 @@ export function registerRadius(program: Command, io: Io): void {
     .argument('<nodes...>', 'node ids or exact names; several = one attacker holding all of them')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, ndjson (a record per line), markdown or html', 'text')
-    .option('--all', 'list every crown jewel and reached node in the text and markdown briefs')
+    .option('--all', 'list every crown jewel and reached node in the text, markdown and html briefs')
     .option('--paths', 'json and ndjson: give every reached node its full witness path, not only its index in the shared witness table');
   addStoreOptions(addReachOptions(command)).action(async (nodes: string[], flags: RadiusFlags) => {
     const format = parseFormat(flags.format, RADIUS_FORMATS);

@@ -100,19 +100,63 @@ function tags(list: readonly string[]): string {
   return list.map((tag) => `<span class="tag">${escapeHtml(tag)}</span>`).join('');
 }
 
-interface Bridge { stepIndex: number; best: BlastRadius['reached'][number]; count: number; points: number }
+export interface RadiusHtmlOptions {
+  /** Lateral bridges drawn (default 6). */
+  maxPaths?: number;
+  /** Every crown jewel drawn and every reached and dormant node listed (`--all`); otherwise the top entries of each group. */
+  all?: boolean;
+  /** Reached nodes listed per platform before "and N more" (default 12). */
+  perPlatform?: number;
+  /** Crown jewels drawn per platform before "and N more" (default 3). */
+  crownJewelsPerPlatform?: number;
+}
 
-/** Lateral entries grouped by the first step that leaves the sources' platforms: one drawing per bridge. */
+/** Up to this many crown jewels in all are drawn one by one even without `all`, as in the text brief. */
+const ALL_CROWN_JEWELS_UP_TO = 10;
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Entries grouped by a key, groups in first-seen order (entries keep their order inside a group). */
+function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const entry of entries) {
+    const k = key(entry);
+    const group = groups.get(k);
+    if (group) group.push(entry);
+    else groups.set(k, [entry]);
+  }
+  return groups;
+}
+
+/** `Resource 300, Identity 12 and 3 more kinds`: the most common values first. */
+function topCounts(values: readonly string[], shown: number, noun: string): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const head = sorted.slice(0, shown).map(([value, n]) => `${value} ${count(n)}`).join(', ');
+  return sorted.length > shown ? `${head} and ${count(sorted.length - shown)} more ${noun}s` : head;
+}
+
+const levelCounts = (entries: readonly BlastRadius['reached'][number][]): string => {
+  const n = { admin: 0, write: 0, read: 0 };
+  for (const entry of entries) n[entry.level]++;
+  return `${count(n.admin)} admin, ${count(n.write)} write, ${count(n.read)} read`;
+};
+
+interface Bridge { from: NonNullable<BlastRadius['reached'][number]['enteredFrom']>; platform: string; best: BlastRadius['reached'][number]; count: number; points: number }
+
+/**
+ * Lateral entries (crown jewels aside, drawn above) grouped by the bridge they hang under: the node on another
+ * platform their witness path enters their platform from. Only the best entry's path is drawn, so no other
+ * path is built (at a million nodes they are hundreds of thousands).
+ */
 function lateralBridges(radius: BlastRadius): Bridge[] {
-  const home = new Set(radius.sources.map((s) => s.platform));
   const byBridge = new Map<string, Bridge>();
   for (const entry of radius.reached) {
-    if (!entry.lateral || entry.crownJewel) continue;
-    const stepIndex = entry.path.findIndex((step) => !home.has(step.to.platform));
-    if (stepIndex < 0) continue;
-    const key = entry.path[stepIndex]!.edgeId;
+    if (!entry.lateral || entry.crownJewel || !entry.enteredFrom) continue;
+    const key = `${entry.enteredFrom.id}\u0000${entry.platform}`;
     const bridge = byBridge.get(key);
-    if (!bridge) byBridge.set(key, { stepIndex, best: entry, count: 1, points: entry.points });
+    if (!bridge) byBridge.set(key, { from: entry.enteredFrom, platform: entry.platform, best: entry, count: 1, points: entry.points });
     else {
       bridge.count++;
       bridge.points += entry.points;
@@ -122,7 +166,19 @@ function lateralBridges(radius: BlastRadius): Bridge[] {
   return [...byBridge.values()].sort((a, b) => b.points - a.points || a.best.id.localeCompare(b.best.id));
 }
 
-export function radiusSection(radius: BlastRadius, options: { maxPaths?: number } = {}): string {
+const reachedRow = (entry: BlastRadius['reached'][number]): string =>
+  `<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`;
+
+const moreRow = (columns: number, text: string): string => `<tr><td colspan="${columns}" class="muted">${escapeHtml(text)}</td></tr>`;
+
+/**
+ * The radius brief as HTML, readable at any size like the text brief: crown jewels grouped by platform with
+ * the top few drawn and "and N more", the main lateral bridges drawn, then per platform the top reached
+ * nodes and "and N more", then dormant finds. `all` lists everything, one entry per node.
+ */
+export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
+  const all = options.all === true;
+  const limit = all ? Infinity : options.perPlatform ?? 12;
   const out: string[] = [];
   const sources = radius.sources.map((s) => `${s.name} (${s.kind} on ${s.platform})`).join(', ') || 'no usable source';
   out.push(`<h1>Blast radius: ${escapeHtml(sources)}</h1>`);
@@ -135,21 +191,28 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
   out.push(`<div class="card"><b>${radius.dormant.length}</b>dormant finds</div>`);
   out.push('</div>');
   if (radius.crownJewels.length > 0) {
-    out.push('<h2>Crown jewels reached</h2>');
-    for (const entry of radius.crownJewels) {
-      out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
-        `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(entry.path).join(' → ') || 'none')}` +
-        `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
-      out.push(svgPath(entry.path));
+    const groups = [...groupBy(radius.crownJewels, (entry) => entry.platform)];
+    const perGroup = all || radius.crownJewels.length <= ALL_CROWN_JEWELS_UP_TO ? Infinity : options.crownJewelsPerPlatform ?? 3;
+    out.push(`<h2>Crown jewels reached: ${count(radius.crownJewels.length)} on ${groups.length} platform(s)</h2>`);
+    for (const [platform, entries] of groups) {
+      const grouped = entries.length > perGroup;
+      out.push(`<p><b>${escapeHtml(platform)}</b>: ${count(entries.length)} crown jewel(s), ${levelCounts(entries)}${grouped ? `; ${escapeHtml(topCounts(entries.map((entry) => entry.kind), 4, 'kind'))}` : ''}</p>`);
+      for (const entry of entries.slice(0, perGroup)) {
+        const path = entry.path;
+        out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
+          `<span class="muted">credentials on this path:</span> ${escapeHtml(credentialChain(path).join(' → ') || 'none')}` +
+          `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
+        out.push(svgPath(path));
+      }
+      if (grouped) out.push(`<p class="muted">… and ${count(entries.length - perGroup)} more crown jewels on ${escapeHtml(platform)} (--all, or --format json)</p>`);
     }
   }
   const bridges = lateralBridges(radius).slice(0, options.maxPaths ?? 6);
   if (bridges.length > 0) {
     out.push('<h2>Lateral movement to other platforms</h2>');
     for (const bridge of bridges) {
-      const step = bridge.best.path[bridge.stepIndex]!;
-      out.push(`<p>Into <b>${escapeHtml(step.to.platform)}</b> through ${escapeHtml(step.from.name)} <span class="muted">-${escapeHtml(step.kind)}-></span> ${escapeHtml(step.to.name)}: ` +
-        `${bridge.count} node(s) beyond, ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
+      out.push(`<p>Into <b>${escapeHtml(bridge.platform)}</b> from ${escapeHtml(bridge.from.name)} <span class="muted">(${escapeHtml(`${bridge.from.kind} on ${bridge.from.platform}`)})</span>: ` +
+        `${count(bridge.count)} node(s), ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
       out.push(svgPath(bridge.best.path));
     }
   }
@@ -158,24 +221,33 @@ export function radiusSection(radius: BlastRadius, options: { maxPaths?: number 
     out.push(`<tr><td>${escapeHtml(p.platform)}</td><td>${escapeHtml(p.tenants.join(', '))}</td><td class="num">${p.reached}</td><td class="num">${p.admin}</td><td class="num">${p.write}</td><td class="num">${p.read}</td><td class="num">${Math.round(p.score * 100) / 100}</td></tr>`);
   }
   out.push('</tbody></table>');
-  out.push('<h2>Everything reached</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>');
-  for (const entry of radius.reached) {
-    out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`);
+  out.push(`<h2>${all ? 'Everything reached' : 'Reached, by platform'}</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>`);
+  if (all) for (const entry of radius.reached) out.push(reachedRow(entry));
+  else {
+    const byPlatform = groupBy(radius.reached, (entry) => entry.platform);
+    for (const platform of radius.platforms) {
+      const entries = byPlatform.get(platform.platform) ?? [];
+      for (const entry of entries.slice(0, limit)) out.push(reachedRow(entry));
+      if (entries.length > limit) {
+        out.push(moreRow(8, `… and ${count(entries.length - limit)} more on ${platform.platform}: ${topCounts(entries.slice(limit).map((entry) => entry.kind), 5, 'kind')} (--all, or --format json)`));
+      }
+    }
   }
   out.push('</tbody></table>');
   if (radius.dormant.length > 0) {
     out.push('<h2>Dormant: found but not usable at this instant</h2><table><thead><tr><th>why</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th></tr></thead><tbody>');
-    for (const entry of radius.dormant) {
+    for (const entry of radius.dormant.slice(0, limit)) {
       out.push(`<tr><td>${escapeHtml(entry.why)}</td><td>${escapeHtml(entry.name)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td></tr>`);
     }
+    if (radius.dormant.length > limit) out.push(moreRow(5, `… and ${count(radius.dormant.length - limit)} more (--all, or --format json)`));
     out.push('</tbody></table>');
   }
   return out.join('\n');
 }
 
-export function renderRadiusHtml(radius: BlastRadius): string {
+export function renderRadiusHtml(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
   const title = `blastmap: blast radius of ${radius.sources.map((s) => s.name).join(', ')}`;
-  return htmlDocument(title, radiusSection(radius));
+  return htmlDocument(title, radiusSection(radius, options));
 }
 
 // --- Revocation plan ----------------------------------------------------------------------------------
@@ -214,9 +286,9 @@ export function planSection(plan: RevocationPlan, chokes?: ChokePoints): string 
 }
 
 /** The brief with its drawn paths, then the plan: what an incident commander prints. */
-export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRadius; chokePoints?: ChokePoints } = {}): string {
+export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRadius; chokePoints?: ChokePoints; all?: boolean } = {}): string {
   const title = `blastmap: revocation plan for ${plan.sources.map((s) => s.name).join(', ')}`;
-  const head = options.radius ? radiusSection(options.radius) : `<h1>${escapeHtml(title)}</h1>`;
+  const head = options.radius ? radiusSection(options.radius, { all: options.all === true }) : `<h1>${escapeHtml(title)}</h1>`;
   return htmlDocument(title, `${head}\n${planSection(plan, options.chokePoints)}`);
 }
 
