@@ -5,7 +5,7 @@ import type { ChokePoints, Cut, CutEffect, EdgeRef, RevocationPlan } from '../an
 import type { NodeRef, PathStepView } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
-import { witnessChunks, WitnessTableBuilder } from './witness.ts';
+import { pathFromViewTable, witnessChunks, WitnessTableBuilder } from './witness.ts';
 
 export interface PathsRenderOptions {
   style?: TextStyle;
@@ -351,11 +351,9 @@ export type LateralTargetRecord = Omit<LateralTarget, 'path'> & { witness: numbe
 export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string> {
   const { bridges, ...summary } = result;
   const table = new WitnessTableBuilder();
-  const records = bridges.map((bridge) => bridge.targets.map((target): LateralTargetRecord => {
-    const path = target.path;
-    const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = target;
-    return { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformChain(path), witness: table.add(path) };
-  }));
+  // Only the index of each target's last step is kept between the two passes: the rest of its record (the
+  // platforms along its path included) is rebuilt from the table while it is written.
+  const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.add(target.path)));
   const head = JSON.stringify(summary);
   yield `${head.slice(0, -1)},\n`;
   yield* witnessChunks(table.steps);
@@ -364,8 +362,12 @@ export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string>
     const { targets, ...rest } = bridges[b]!;
     const bridgeHead = JSON.stringify(rest);
     yield `${bridgeHead.slice(0, -1)},\n"targets": [\n`;
-    const list = records[b]!;
-    for (let i = 0; i < list.length; i++) yield `${JSON.stringify(list[i])}${i + 1 < list.length ? ',' : ''}\n`;
+    const last = witness[b]!;
+    for (let i = 0; i < targets.length; i++) {
+      const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = targets[i]!;
+      const record: LateralTargetRecord = { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformChain(pathFromViewTable(table.steps, last[i]!)), witness: last[i]! };
+      yield `${JSON.stringify(record)}${i + 1 < targets.length ? ',' : ''}\n`;
+    }
     yield `]}${b + 1 < bridges.length ? ',' : ''}\n`;
   }
   yield ']}\n';
