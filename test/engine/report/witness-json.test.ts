@@ -12,6 +12,7 @@ import { buildGraph, toFragment } from '../../../engine/store/compact.ts';
 import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
 import { referenceLateralPaths } from '../../helpers/reference-paths.ts';
 import { referenceWhatIf } from '../../helpers/reference-whatif.ts';
+import { runCli } from '../../helpers/cli.ts';
 import { driftScenario } from '../../helpers/scenario.ts';
 
 const AT = Date.parse('2026-01-01T00:00:00Z');
@@ -91,5 +92,23 @@ describe('paths --format json (lateral)', () => {
       const text = [...lateralPathsJsonChunks(lateralPaths(graph, c.sources, options))].join('');
       expect(sorted(lateralOldShape(text))).toEqual(sorted(plain(referenceLateralPaths(graph, c.sources, options))));
     }), { numRuns: 200 });
+  });
+});
+
+describe('the CLI on the demo', () => {
+  it('whatif and paths --format json are valid documents whose every path ends at its node', async () => {
+    const whatif = await runCli(['whatif', 'Parley Chat', '--disable', 'Parley Chat', '--graph', 'datasets/demo', '--at', '2026-11-22', '--format', 'json']);
+    expect(whatif.code).toBe(0);
+    const diff = whatIfJsonSchema.parse(JSON.parse(whatif.out));
+    expect(diff.removed.length).toBeGreaterThan(5);
+    expect(diff.witness.length).toBeLessThan(diff.removed.reduce((sum, entry) => sum + pathFromViewTable(diff.witness, entry.witness).length, 0));
+    for (const entry of diff.removed) expect(pathFromViewTable(diff.witness, entry.witness).at(-1)!.to.id).toBe(entry.id);
+
+    const paths = await runCli(['paths', 'Parley Chat', '--graph', 'datasets/demo', '--at', '2026-11-22', '--format', 'json']);
+    expect(paths.code).toBe(0);
+    const lateral = lateralPathsJsonSchema.parse(JSON.parse(paths.out));
+    const targets = lateral.bridges.flatMap((bridge) => bridge.targets);
+    expect(targets.length).toBeGreaterThan(3);
+    for (const target of targets) expect(pathFromViewTable(lateral.witness, target.witness).at(-1)!.to.id).toBe(target.id);
   });
 });
