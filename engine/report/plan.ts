@@ -1,11 +1,11 @@
 // Text and markdown rendering of attack paths (lateral movement, shortest paths to a target), choke points
 // and the revocation plan, written as advice to an incident commander. Pure; the HTML report reuses it.
-import { platformChain, type LateralPaths, type LateralTarget, type ShortestPaths } from '../analysis/paths.ts';
+import { type LateralPaths, type LateralTarget, type ShortestPaths } from '../analysis/paths.ts';
 import type { ChokePoints, Cut, CutEffect, EdgeRef, RevocationPlan } from '../analysis/plan.ts';
 import type { NodeRef, PathStepView } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
-import { pathFromViewTable, witnessChunks, WitnessTableBuilder } from './witness.ts';
+import { platformsFromTable, witnessChunks, WitnessTableBuilder } from './witness.ts';
 
 export interface PathsRenderOptions {
   style?: TextStyle;
@@ -353,7 +353,7 @@ export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string>
   const table = new WitnessTableBuilder();
   // Only the index of each target's last step is kept between the two passes: the rest of its record (the
   // platforms along its path included) is rebuilt from the table while it is written.
-  const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.add(target.path)));
+  const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.addEntry(target, () => target.path)));
   const head = JSON.stringify(summary);
   yield `${head.slice(0, -1)},\n`;
   yield* witnessChunks(table.steps);
@@ -365,7 +365,7 @@ export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string>
     const last = witness[b]!;
     for (let i = 0; i < targets.length; i++) {
       const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = targets[i]!;
-      const record: LateralTargetRecord = { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformChain(pathFromViewTable(table.steps, last[i]!)), witness: last[i]! };
+      const record: LateralTargetRecord = { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformsFromTable(table.steps, last[i]!), witness: last[i]! };
       yield `${JSON.stringify(record)}${i + 1 < targets.length ? ',' : ''}\n`;
     }
     yield `]}${b + 1 < bridges.length ? ',' : ''}\n`;

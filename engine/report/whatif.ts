@@ -145,7 +145,7 @@ function* arrayMember<T>(name: string, items: readonly T[], record: (item: T, i:
 export function* whatIfJsonChunks(result: WhatIfResult): Generator<string> {
   const { removed, lowered, unchangedCount, crownJewelsCut, ...summary } = result;
   const table = new WitnessTableBuilder();
-  const witness = Int32Array.from(removed, (entry) => table.add(entry.pathBefore));
+  const witness = Int32Array.from(removed, (entry) => table.addEntry(entry, () => entry.pathBefore));
   const head = JSON.stringify(summary);
   yield `${head.slice(0, -1)},\n`;
   yield* witnessChunks(table.steps);

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lateralPathsJsonSchema, whatIfJsonSchema } from '../../../engine/api/schemas.ts';
-import { lateralPaths } from '../../../engine/analysis/paths.ts';
+import { lateralPaths, WITNESS_STATE } from '../../../engine/analysis/paths.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
 import { lateralPathsJsonChunks } from '../../../engine/report/plan.ts';
 import { whatIfJsonChunks } from '../../../engine/report/whatif.ts';
@@ -63,6 +63,7 @@ describe('whatif --format json', () => {
     const s = driftScenario();
     const result = whatIf(s.graph, [s.ix('drift')], [{ disable: s.id('drift') }], { at: AT });
     expect(result.removed.length).toBeGreaterThan(2);
+    expect(WITNESS_STATE in result.removed[0]!).toBe(true);
     const text = [...whatIfJsonChunks(result)].join('');
     expect(text).not.toContain('pathBefore');
     expect(sorted(whatIfOldShape(text))).toEqual(sorted(plain(referenceWhatIf(s.graph, [s.ix('drift')], [{ disable: s.id('drift') }], { at: AT }))));
@@ -82,6 +83,8 @@ describe('paths --format json (lateral)', () => {
     const s = driftScenario();
     const result = lateralPaths(s.graph, [s.ix('drift')], { at: AT });
     expect(result.bridges.length).toBeGreaterThan(0);
+    // The writer numbers the witness tree's states (no path view per target), not the fallback from paths.
+    expect(WITNESS_STATE in result.bridges[0]!.targets[0]!).toBe(true);
     const text = [...lateralPathsJsonChunks(result)].join('');
     expect(sorted(lateralOldShape(text))).toEqual(sorted(plain(referenceLateralPaths(s.graph, [s.ix('drift')], { at: AT }))));
   });
