@@ -2,7 +2,7 @@
 // (up to --limit) that delivers one target at the best level the sources reach on it.
 import type { Command } from 'commander';
 import { lateralPaths, shortestPaths } from '../../engine/analysis/paths.ts';
-import { renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
+import { lateralPathsJsonChunks, renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { jsonDocument } from '../json-stream.ts';
@@ -29,7 +29,7 @@ export function registerPaths(program: Command, io: Io): void {
     const result = flags.to !== undefined
       ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
       : lateralPaths(graph, sources, options);
-    if (format === 'json') writeChunks(io, jsonDocument(result));
+    if (format === 'json') writeChunks(io, result.analysis === 'lateral-paths' ? lateralPathsJsonChunks(result) : jsonDocument(result));
     else if (format === 'markdown') io.out(renderPathsMarkdown(result));
     else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }));
   });

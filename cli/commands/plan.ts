@@ -10,7 +10,7 @@ import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../con
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface PlanFlags extends ReachFlags { graph?: string; format?: string; steps?: string; top?: string }
+interface PlanFlags extends ReachFlags { graph?: string; format?: string; steps?: string; top?: string; all?: boolean }
 
 export function registerPlan(program: Command, io: Io): void {
   const command = program
@@ -20,7 +20,8 @@ export function registerPlan(program: Command, io: Io): void {
     .option('-k, --steps <count>', 'most cuts in the plan (default 5)')
     .option('--top <count>', 'choke points to list (default 10; 0 for none)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json, markdown or html (the brief with drawn paths, then the plan)', 'text');
+    .option('-f, --format <format>', 'text, json, markdown or html (the brief with drawn paths, then the plan)', 'text')
+    .option('--all', 'html: list every crown jewel (each drawn) and every reached node, not the top entries of each group');
   addReachOptions(command).action((nodes: string[], flags: PlanFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
@@ -30,7 +31,7 @@ export function registerPlan(program: Command, io: Io): void {
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const { plan, chokePoints: chokes } = planWithChokePoints(graph, sources, { ...options, steps, top });
     if (format === 'json') writeChunks(io, jsonDocument({ chokePoints: chokes ?? null, plan }));
-    else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), ...(chokes ? { chokePoints: chokes } : {}) }));
+    else if (format === 'html') io.out(renderPlanHtml(plan, { radius: blastRadius(graph, sources, options), all: flags.all === true, ...(chokes ? { chokePoints: chokes } : {}) }));
     else if (format === 'markdown') io.out(renderPlanMarkdown(plan, chokes ? { chokePoints: chokes } : {}));
     else io.out(renderPlanText(plan, { style: io.color, ...(chokes ? { chokePoints: chokes } : {}) }));
   });

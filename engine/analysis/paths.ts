@@ -79,6 +79,13 @@ function platformChain(path: readonly PathStepView[]): string[] {
   return chain;
 }
 
+/**
+ * Where an entry's witness path starts in its reach result: the JSON writers number the witness tree's states
+ * once from there (each step's view built once) instead of building every entry's path.
+ */
+export const WITNESS_STATE = Symbol('witness state');
+export interface WitnessState { result: ReachResult; node: number; level: number }
+
 /** A lateral target whose witness path (and the platforms along it) is built when read or written out. */
 class TargetEntry implements LateralTarget {
   id: string;
@@ -111,6 +118,9 @@ class TargetEntry implements LateralTarget {
   }
   get path(): PathStepView[] {
     return witnessPath(this.#result, this.#node, this.#result.level[this.#node]!).map((step) => stepView(this.#result.graph, step));
+  }
+  [WITNESS_STATE](): WitnessState {
+    return { result: this.#result, node: this.#node, level: this.#result.level[this.#node]! };
   }
   get platforms(): string[] {
     return platformChain(this.path);

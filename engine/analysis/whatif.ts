@@ -4,6 +4,7 @@ import { LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { compileMitigations, mergeOverlays, type AppliedMitigation, type CompiledMitigations, type Mitigation } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView, type PlatformSummary } from './radius.ts';
+import { WITNESS_STATE, type WitnessState } from './paths.ts';
 import { hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints } from './score.ts';
 
@@ -145,6 +146,9 @@ class RemovedEntry implements WhatIfRemoved {
   }
   get pathBefore(): PathStepView[] {
     return witnessPath(this.#result, this.#node, LEVEL_CODE[this.levelBefore]).map((step) => stepView(this.#result.graph, step));
+  }
+  [WITNESS_STATE](): WitnessState {
+    return { result: this.#result, node: this.#node, level: LEVEL_CODE[this.levelBefore] };
   }
   toJSON(): WhatIfRemoved {
     const { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel } = this;

@@ -412,6 +412,37 @@ export const whatIfSchema = z.object({
 }) satisfies z.ZodType<WhatIfResult>;
 export type WhatIfView = z.infer<typeof whatIfSchema>;
 
+// The CLI's streamed JSON of `whatif` and `paths` (not server responses: `/api/whatif` keeps each removed
+// node's `pathBefore`, its lists being capped). Witness paths are shared in one table of steps with parents.
+
+/** A step of the shared witness table: `parent` -1 when it leaves a source (and then `from` is given). */
+export const witnessViewStepSchema = pathStepSchema.omit({ from: true }).extend({ parent: z.number().int().min(-1), from: nodeRefSchema.optional() });
+
+/** `blastmap whatif --format json`: `removed` entries reference their `pathBefore` by `witness`, an index into `witness`. */
+export const whatIfJsonSchema = whatIfSchema.omit({ removed: true }).extend({
+  witness: z.array(witnessViewStepSchema),
+  removed: z.array(nodeRefSchema.extend({ levelBefore: levelSchema, hopsBefore: z.number().int(), pointsBefore: z.number(), crownJewel: z.boolean(), witness: z.number().int().min(-1) })),
+});
+
+/** `blastmap paths --format json` without `--to`: lateral targets reference their `path` by `witness`. */
+export const lateralPathsJsonSchema = z.object({
+  analysis: z.literal('lateral-paths'),
+  sources: z.array(nodeRefSchema),
+  sourcePlatforms: z.array(z.string()),
+  at: z.string(),
+  maxDepth: z.number().nullable(),
+  score: z.number(),
+  lateralScore: z.number(),
+  lateralCount: z.number().int(),
+  crownJewels: z.number().int(),
+  platforms: z.array(z.object({ platform: z.string(), reached: z.number().int(), score: z.number(), crownJewels: z.number().int() })),
+  witness: z.array(witnessViewStepSchema),
+  bridges: z.array(lateralBridgeSchema.omit({ targets: true }).extend({
+    onward: z.array(z.object({ step: pathStepSchema, score: z.number(), reachedCount: z.number().int(), crownJewels: z.number().int() })),
+    targets: z.array(lateralTargetSchema.omit({ path: true }).extend({ witness: z.number().int().min(-1) })),
+  })),
+});
+
 export const radiusResponseSchema = z.object({
   sources: z.array(nodeRefSchema),
   at: z.string(),

@@ -2,7 +2,7 @@
 // every name escaped (names come from outside and may be hostile), paths drawn as inline SVG.
 import type { FindingsReport } from '../analysis/findings.ts';
 import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
-import type { BlastRadius, NodeRef, PathStepView } from '../analysis/radius.ts';
+import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
 import { DEFAULT_SCHEMA } from '../schema/index.ts';
 import { credentialChain, shortDate } from './style.ts';
 
@@ -100,21 +100,63 @@ function tags(list: readonly string[]): string {
   return list.map((tag) => `<span class="tag">${escapeHtml(tag)}</span>`).join('');
 }
 
-type Reached = BlastRadius['reached'][number];
+export interface RadiusHtmlOptions {
+  /** Lateral bridges drawn (default 6). */
+  maxPaths?: number;
+  /** Every crown jewel drawn and every reached and dormant node listed (`--all`); otherwise the top entries of each group. */
+  all?: boolean;
+  /** Reached nodes listed per platform before "and N more" (default 12). */
+  perPlatform?: number;
+  /** Crown jewels drawn per platform before "and N more" (default 3). */
+  crownJewelsPerPlatform?: number;
+}
 
-interface Bridge { platform: string; from: NodeRef; best: Reached; count: number; points: number }
+/** Up to this many crown jewels in all are drawn one by one even without `all`, as in the text brief. */
+const ALL_CROWN_JEWELS_UP_TO = 10;
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Entries grouped by a key, groups in first-seen order (entries keep their order inside a group). */
+function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const entry of entries) {
+    const k = key(entry);
+    const group = groups.get(k);
+    if (group) group.push(entry);
+    else groups.set(k, [entry]);
+  }
+  return groups;
+}
+
+/** `Resource 300, Identity 12 and 3 more kinds`: the most common values first. */
+function topCounts(values: readonly string[], shown: number, noun: string): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const head = sorted.slice(0, shown).map(([value, n]) => `${value} ${count(n)}`).join(', ');
+  return sorted.length > shown ? `${head} and ${count(sorted.length - shown)} more ${noun}s` : head;
+}
+
+const levelCounts = (entries: readonly BlastRadius['reached'][number][]): string => {
+  const n = { admin: 0, write: 0, read: 0 };
+  for (const entry of entries) n[entry.level]++;
+  return `${count(n.admin)} admin, ${count(n.write)} write, ${count(n.read)} read`;
+};
+
+interface Bridge { from: NonNullable<BlastRadius['reached'][number]['enteredFrom']>; platform: string; best: BlastRadius['reached'][number]; count: number; points: number }
 
 /**
- * Lateral entries (not crown jewels) grouped by the platform they are on and the bridge their witness path
- * entered it from (`enteredFrom`, computed with the radius): one drawing per bridge, no path built per entry.
+ * Lateral entries (crown jewels aside, drawn above) grouped by the bridge they hang under: the node on another
+ * platform their witness path enters their platform from. Only the best entry's path is drawn, so no other
+ * path is built (at a million nodes they are hundreds of thousands).
  */
 function lateralBridges(radius: BlastRadius): Bridge[] {
   const byBridge = new Map<string, Bridge>();
   for (const entry of radius.reached) {
     if (!entry.lateral || entry.crownJewel || !entry.enteredFrom) continue;
-    const key = `${entry.platform}\u0000${entry.enteredFrom.id}`;
+    const key = `${entry.enteredFrom.id}\u0000${entry.platform}`;
     const bridge = byBridge.get(key);
-    if (!bridge) byBridge.set(key, { platform: entry.platform, from: entry.enteredFrom, best: entry, count: 1, points: entry.points });
+    if (!bridge) byBridge.set(key, { from: entry.enteredFrom, platform: entry.platform, best: entry, count: 1, points: entry.points });
     else {
       bridge.count++;
       bridge.points += entry.points;
@@ -124,46 +166,19 @@ function lateralBridges(radius: BlastRadius): Bridge[] {
   return [...byBridge.values()].sort((a, b) => b.points - a.points || a.best.id.localeCompare(b.best.id));
 }
 
-export interface RadiusHtmlOptions {
-  /** Lateral bridges drawn (default 6). */
-  maxPaths?: number;
-  /** Every crown jewel with its drawing, every reached and dormant node in the tables (`--all`). */
-  all?: boolean;
-  /** Rows per platform in "Reached" and dormant rows without `all` (default 12). */
-  perPlatform?: number;
-  /** Crown jewels drawn per platform without `all` (default 3; all of them when there are 10 or fewer in all). */
-  crownJewelsPerPlatform?: number;
-}
+const reachedRow = (entry: BlastRadius['reached'][number]): string =>
+  `<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`;
 
-/** `Resource 300, Identity 12 and 3 more kinds`. */
-function kindCounts(entries: readonly Reached[], shown: number): string {
-  const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
-  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const head = sorted.slice(0, shown).map(([kind, n]) => `${kind} ${n.toLocaleString('en-US')}`).join(', ');
-  return sorted.length > shown ? `${head} and ${sorted.length - shown} more kinds` : head;
-}
-
-function groupByPlatform(entries: readonly Reached[]): Map<string, Reached[]> {
-  const groups = new Map<string, Reached[]>();
-  for (const entry of entries) {
-    const group = groups.get(entry.platform);
-    if (group) group.push(entry);
-    else groups.set(entry.platform, [entry]);
-  }
-  return groups;
-}
-
-const moreLine = (n: number, what: string): string => `<p class="muted">… and ${n.toLocaleString('en-US')} more ${what} (<code>--all</code>, or <code>--format json</code>)</p>`;
+const moreRow = (columns: number, text: string): string => `<tr><td colspan="${columns}" class="muted">${escapeHtml(text)}</td></tr>`;
 
 /**
- * The radius as HTML, grouped like the text brief so it stays readable (and a few hundred kilobytes) at any
- * size: crown jewels by platform with the first few drawn, lateral movement by bridge, then per platform its
- * kinds and top entries, and "… and N more" instead of a row per node. `all` lists everything.
+ * The radius brief as HTML, readable at any size like the text brief: crown jewels grouped by platform with
+ * the top few drawn and "and N more", the main lateral bridges drawn, then per platform the top reached
+ * nodes and "and N more", then dormant finds. `all` lists everything, one entry per node.
  */
 export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
   const all = options.all === true;
-  const rows = all ? Infinity : options.perPlatform ?? 12;
+  const limit = all ? Infinity : options.perPlatform ?? 12;
   const out: string[] = [];
   const sources = radius.sources.map((s) => `${s.name} (${s.kind} on ${s.platform})`).join(', ') || 'no usable source';
   out.push(`<h1>Blast radius: ${escapeHtml(sources)}</h1>`);
@@ -176,10 +191,12 @@ export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = 
   out.push(`<div class="card"><b>${radius.dormant.length}</b>dormant finds</div>`);
   out.push('</div>');
   if (radius.crownJewels.length > 0) {
-    const perGroup = all || radius.crownJewels.length <= 10 ? Infinity : options.crownJewelsPerPlatform ?? 3;
-    out.push('<h2>Crown jewels reached</h2>');
-    for (const [platform, entries] of groupByPlatform(radius.crownJewels)) {
-      if (perGroup !== Infinity) out.push(`<h3>${escapeHtml(platform)}: ${entries.length.toLocaleString('en-US')} crown jewels</h3><p class="muted">${escapeHtml(kindCounts(entries, 4))}</p>`);
+    const groups = [...groupBy(radius.crownJewels, (entry) => entry.platform)];
+    const perGroup = all || radius.crownJewels.length <= ALL_CROWN_JEWELS_UP_TO ? Infinity : options.crownJewelsPerPlatform ?? 3;
+    out.push(`<h2>Crown jewels reached: ${count(radius.crownJewels.length)} on ${groups.length} platform(s)</h2>`);
+    for (const [platform, entries] of groups) {
+      const grouped = entries.length > perGroup;
+      out.push(`<p><b>${escapeHtml(platform)}</b>: ${count(entries.length)} crown jewel(s), ${levelCounts(entries)}${grouped ? `; ${escapeHtml(topCounts(entries.map((entry) => entry.kind), 4, 'kind'))}` : ''}</p>`);
       for (const entry of entries.slice(0, perGroup)) {
         const path = entry.path;
         out.push(`<p>${levelCell(entry.level)} <b>${escapeHtml(entry.name)}</b> <span class="muted">${escapeHtml(`${entry.kind} on ${entry.platform} (${entry.tenant}), ${entry.hops} hops`)}</span><br>` +
@@ -187,15 +204,15 @@ export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = 
           `${entry.controls.length > 0 ? `<br><span class="muted">unenforced controls on this path:</span> ${escapeHtml(entry.controls.join(', '))}` : ''}</p>`);
         out.push(svgPath(path));
       }
-      if (entries.length > perGroup) out.push(moreLine(entries.length - perGroup, `crown jewels on ${escapeHtml(platform)}`));
+      if (grouped) out.push(`<p class="muted">… and ${count(entries.length - perGroup)} more crown jewels on ${escapeHtml(platform)} (--all, or --format json)</p>`);
     }
   }
   const bridges = lateralBridges(radius).slice(0, options.maxPaths ?? 6);
   if (bridges.length > 0) {
     out.push('<h2>Lateral movement to other platforms</h2>');
     for (const bridge of bridges) {
-      out.push(`<p>Into <b>${escapeHtml(bridge.platform)}</b> from ${escapeHtml(bridge.from.name)} <span class="muted">(${escapeHtml(bridge.from.platform)})</span>: ` +
-        `${bridge.count} node(s) beyond, ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
+      out.push(`<p>Into <b>${escapeHtml(bridge.platform)}</b> from ${escapeHtml(bridge.from.name)} <span class="muted">(${escapeHtml(`${bridge.from.kind} on ${bridge.from.platform}`)})</span>: ` +
+        `${count(bridge.count)} node(s), ${round2(bridge.points)} points. Highest: ${levelCell(bridge.best.level)} ${escapeHtml(bridge.best.name)}</p>`);
       out.push(svgPath(bridge.best.path));
     }
   }
@@ -204,26 +221,26 @@ export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = 
     out.push(`<tr><td>${escapeHtml(p.platform)}</td><td>${escapeHtml(p.tenants.join(', '))}</td><td class="num">${p.reached}</td><td class="num">${p.admin}</td><td class="num">${p.write}</td><td class="num">${p.read}</td><td class="num">${Math.round(p.score * 100) / 100}</td></tr>`);
   }
   out.push('</tbody></table>');
-  out.push(`<h2>${all ? 'Everything reached' : 'Reached, by platform'}</h2>`);
-  const byPlatform = groupByPlatform(radius.reached);
-  for (const platform of radius.platforms) {
-    const entries = byPlatform.get(platform.platform) ?? [];
-    out.push(`<h3>${escapeHtml(platform.platform)}: ${entries.length.toLocaleString('en-US')} nodes</h3>`);
-    if (entries.length > rows) out.push(`<p class="muted">${escapeHtml(kindCounts(entries, 5))}</p>`);
-    out.push('<table><thead><tr><th>level</th><th>node</th><th>kind</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>');
-    for (const entry of entries.slice(0, rows)) {
-      out.push(`<tr><td>${levelCell(entry.level)}</td><td>${escapeHtml(entry.name)} ${tags(entry.tags)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td class="num">${entry.hops}</td><td class="num">${entry.points}</td><td>${escapeHtml(credentialChain(entry.path).join(' → '))}</td><td>${escapeHtml(entry.controls.join(', '))}</td></tr>`);
+  out.push(`<h2>${all ? 'Everything reached' : 'Reached, by platform'}</h2><table><thead><tr><th>level</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th><th class="num">points</th><th>credentials on the path</th><th>unenforced controls</th></tr></thead><tbody>`);
+  if (all) for (const entry of radius.reached) out.push(reachedRow(entry));
+  else {
+    const byPlatform = groupBy(radius.reached, (entry) => entry.platform);
+    for (const platform of radius.platforms) {
+      const entries = byPlatform.get(platform.platform) ?? [];
+      for (const entry of entries.slice(0, limit)) out.push(reachedRow(entry));
+      if (entries.length > limit) {
+        out.push(moreRow(8, `… and ${count(entries.length - limit)} more on ${platform.platform}: ${topCounts(entries.slice(limit).map((entry) => entry.kind), 5, 'kind')} (--all, or --format json)`));
+      }
     }
-    out.push('</tbody></table>');
-    if (entries.length > rows) out.push(moreLine(entries.length - rows, `nodes on ${escapeHtml(platform.platform)}`));
   }
+  out.push('</tbody></table>');
   if (radius.dormant.length > 0) {
     out.push('<h2>Dormant: found but not usable at this instant</h2><table><thead><tr><th>why</th><th>node</th><th>kind</th><th>platform</th><th class="num">hops</th></tr></thead><tbody>');
-    for (const entry of radius.dormant.slice(0, rows)) {
+    for (const entry of radius.dormant.slice(0, limit)) {
       out.push(`<tr><td>${escapeHtml(entry.why)}</td><td>${escapeHtml(entry.name)}<br><code>${escapeHtml(entry.id)}</code></td><td>${escapeHtml(entry.kind)}</td><td>${escapeHtml(entry.platform)}</td><td class="num">${entry.hops}</td></tr>`);
     }
+    if (radius.dormant.length > limit) out.push(moreRow(5, `… and ${count(radius.dormant.length - limit)} more (--all, or --format json)`));
     out.push('</tbody></table>');
-    if (radius.dormant.length > rows) out.push(moreLine(radius.dormant.length - rows, 'dormant nodes'));
   }
   return out.join('\n');
 }
@@ -269,9 +286,9 @@ export function planSection(plan: RevocationPlan, chokes?: ChokePoints): string 
 }
 
 /** The brief with its drawn paths, then the plan: what an incident commander prints. */
-export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRadius; chokePoints?: ChokePoints } = {}): string {
+export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRadius; chokePoints?: ChokePoints; all?: boolean } = {}): string {
   const title = `blastmap: revocation plan for ${plan.sources.map((s) => s.name).join(', ')}`;
-  const head = options.radius ? radiusSection(options.radius) : `<h1>${escapeHtml(title)}</h1>`;
+  const head = options.radius ? radiusSection(options.radius, { all: options.all === true }) : `<h1>${escapeHtml(title)}</h1>`;
   return htmlDocument(title, `${head}\n${planSection(plan, options.chokePoints)}`);
 }
 

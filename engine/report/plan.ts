@@ -1,10 +1,11 @@
 // Text and markdown rendering of attack paths (lateral movement, shortest paths to a target), choke points
 // and the revocation plan, written as advice to an incident commander. Pure; the HTML report reuses it.
-import type { LateralPaths, ShortestPaths } from '../analysis/paths.ts';
+import { type LateralPaths, type LateralTarget, type ShortestPaths } from '../analysis/paths.ts';
 import type { ChokePoints, Cut, CutEffect, EdgeRef, RevocationPlan } from '../analysis/plan.ts';
 import type { NodeRef, PathStepView } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
+import { platformsFromTable, witnessChunks, WitnessTableBuilder } from './witness.ts';
 
 export interface PathsRenderOptions {
   style?: TextStyle;
@@ -335,4 +336,39 @@ export function renderPlanMarkdown(plan: RevocationPlan, options: { chokePoints?
   lines.push(`After the plan: score **${round(plan.finalScore)}** (was ${round(plan.initialScore)}), ${plan.finalReached} nodes still reached; ` +
     `crown jewels still reachable: ${plan.crownJewelsAfter.length > 0 ? jewelList(plan.crownJewelsAfter, md) : 'none'}. ${stop}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A lateral target as the JSON writes it: `witness` (an index into the shared table) instead of its `path`. */
+export type LateralTargetRecord = Omit<LateralTarget, 'path'> & { witness: number };
+
+/**
+ * Lateral paths as one JSON document, written in pieces (never one string): the summary fields and
+ * `platforms`, then `witness`, the shared table of the targets' witness paths (steps with parent pointers),
+ * then `bridges`, each with its `approach`, `onward` crossings and `targets` one per line, a target carrying
+ * `witness`, the index of its path's last step, instead of the path. Shortest paths (`--to`, at most
+ * `--limit` of them) are written whole, as before.
+ */
+export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string> {
+  const { bridges, ...summary } = result;
+  const table = new WitnessTableBuilder();
+  // Only the index of each target's last step is kept between the two passes: the rest of its record (the
+  // platforms along its path included) is rebuilt from the table while it is written.
+  const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.addEntry(target, () => target.path)));
+  const head = JSON.stringify(summary);
+  yield `${head.slice(0, -1)},\n`;
+  yield* witnessChunks(table.steps);
+  yield ',\n"bridges": [\n';
+  for (let b = 0; b < bridges.length; b++) {
+    const { targets, ...rest } = bridges[b]!;
+    const bridgeHead = JSON.stringify(rest);
+    yield `${bridgeHead.slice(0, -1)},\n"targets": [\n`;
+    const last = witness[b]!;
+    for (let i = 0; i < targets.length; i++) {
+      const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = targets[i]!;
+      const record: LateralTargetRecord = { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformsFromTable(table.steps, last[i]!), witness: last[i]! };
+      yield `${JSON.stringify(record)}${i + 1 < targets.length ? ',' : ''}\n`;
+    }
+    yield `]}${b + 1 < bridges.length ? ',' : ''}\n`;
+  }
+  yield ']}\n';
 }

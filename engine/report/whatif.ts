@@ -1,8 +1,9 @@
 // Text and markdown rendering of a what-if result: the mitigations, the score before and after, and what
 // the attacker loses (crown jewels cut off, nodes no longer reached, levels lowered). Pure.
-import type { WhatIfResult } from '../analysis/whatif.ts';
+import type { WhatIfRemoved, WhatIfResult } from '../analysis/whatif.ts';
 import { md } from './brief.ts';
 import { levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
+import { witnessChunks, WitnessTableBuilder } from './witness.ts';
 
 export interface WhatIfRenderOptions {
   style?: TextStyle;
@@ -123,4 +124,39 @@ export function renderWhatIfMarkdown(result: WhatIfResult, options: { limit?: nu
   }
   lines.push('', `${plural(result.unchangedCount, 'node')} still reached at the same level.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A removed node as the JSON writes it: `witness` (an index into the shared table) instead of its `pathBefore`. */
+export type WhatIfRemovedRecord = Omit<WhatIfRemoved, 'pathBefore'> & { witness: number };
+
+/** Each element of `items` on its own line, as the body of a JSON array member `name`. */
+function* arrayMember<T>(name: string, items: readonly T[], record: (item: T, i: number) => unknown): Generator<string> {
+  yield `${JSON.stringify(name)}: [\n`;
+  for (let i = 0; i < items.length; i++) yield `${JSON.stringify(record(items[i]!, i))}${i + 1 < items.length ? ',' : ''}\n`;
+  yield ']';
+}
+
+/**
+ * The what-if as one JSON document, written in pieces (never one string): the summary fields, then `witness`,
+ * the shared table of the removed nodes' witness paths (steps with parent pointers), `removed` (each with
+ * `witness`, the index of its path's last step), `lowered`, `unchangedCount` and `crownJewelsCut`, one
+ * array element per line. Every removed node's `pathBefore` is the table followed from its `witness`.
+ */
+export function* whatIfJsonChunks(result: WhatIfResult): Generator<string> {
+  const { removed, lowered, unchangedCount, crownJewelsCut, ...summary } = result;
+  const table = new WitnessTableBuilder();
+  const witness = Int32Array.from(removed, (entry) => table.addEntry(entry, () => entry.pathBefore));
+  const head = JSON.stringify(summary);
+  yield `${head.slice(0, -1)},\n`;
+  yield* witnessChunks(table.steps);
+  yield ',\n';
+  yield* arrayMember('removed', removed, (entry, i): WhatIfRemovedRecord => {
+    const { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel } = entry;
+    return { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel, witness: witness[i]! };
+  });
+  yield ',\n';
+  yield* arrayMember('lowered', lowered, (entry) => entry);
+  yield `,\n"unchangedCount": ${JSON.stringify(unchangedCount)},\n`;
+  yield* arrayMember('crownJewelsCut', crownJewelsCut, (entry) => entry);
+  yield '}\n';
 }

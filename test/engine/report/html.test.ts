@@ -68,6 +68,39 @@ describe('HTML reports', () => {
   });
 });
 
+describe('HTML brief at scale', () => {
+  /** One token reaching 40 crown jewels and 30 other documents on one platform. */
+  const wide = () => scenario((s) => {
+    s.app('app', { platform: 'vendor' });
+    s.credential('tok', { platform: 'crm' });
+    s.edge('HOLDS', 'app', 'tok');
+    for (let i = 0; i < 40; i++) { s.resource(`jewel-${i}`, { platform: 'crm', tags: ['crown-jewel'] }); s.edge('CAN_READ', 'tok', `jewel-${i}`); }
+    for (let i = 0; i < 30; i++) { s.resource(`doc-${i}`, { platform: 'crm' }); s.edge('CAN_READ', 'tok', `doc-${i}`); }
+  });
+
+  it('draws the top crown jewels per platform and counts the rest, in the radius and the plan page', () => {
+    const s = wide();
+    const radius = blastRadius(s.graph, [s.ix('app')], { at: AT });
+    const plan = revocationPlan(s.graph, [s.ix('app')], { at: AT });
+    for (const html of [renderRadiusHtml(radius), renderPlanHtml(plan, { radius })]) {
+      // 3 crown jewels drawn (the lateral bridge draws one more path), 12 rows per platform.
+      expect(html.match(/<svg /g)).toHaveLength(3 + 1);
+      expect(html).toContain('… and 37 more crown jewels on crm');
+      expect(html.match(/<tr><td><span class="lvl/g)).toHaveLength(12);
+      expect(html).toContain('… and 59 more on crm: Resource 58, Credential 1');
+    }
+  });
+
+  it('--all lists every node and draws every crown jewel', () => {
+    const s = wide();
+    const radius = blastRadius(s.graph, [s.ix('app')], { at: AT });
+    const html = renderRadiusHtml(radius, { all: true });
+    expect(html.match(/<svg /g)).toHaveLength(40 + 1);
+    expect(html.match(/<tr><td><span class="lvl/g)).toHaveLength(radius.reachedCount);
+    expect(html).not.toContain('more crown jewels');
+  });
+});
+
 describe('--format html', () => {
   it.each([
     ['radius', ['radius', 'Parley Chat']],
