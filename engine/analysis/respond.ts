@@ -11,7 +11,7 @@ import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } f
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
-import { scoreOrder } from './score.ts';
+import { nodePoints, scoreOrder } from './score.ts';
 import { vendorIndex, type VendorIndex } from './vendors.ts';
 
 export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
@@ -131,6 +131,8 @@ export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLe
 const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
 /** Up to this many contain actions are taken greedily, each re-measured after every other (a traversal per pair). */
 const GREEDY_CONTAIN_ACTIONS = 8;
+/** The level a source holds itself at (reach's default `sourceLevel`, admin). */
+const START_LEVEL = 3;
 
 const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -398,15 +400,70 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     current = { score: after.score, reached: after.reached };
   };
   /**
-   * Measures a run of deferred steps without one traversal each. Blocking more never grows the live radius,
-   * so the radii after steps i < j are nested: when they have as many nodes and the same score, every radius
-   * between them is that one too. Bisecting on that measures only around the steps that change something
-   * (a handful among thousands of rotations, most of whose credentials other copies still reach past).
+   * Measures a run of deferred steps (node blocks only: rotations, an ordered run of contain actions) with one
+   * traversal. Blocking more never grows the live radius, so the run is replayed backwards: reach once with every
+   * block of the run applied, then lift the blocks of the last step, the one before, ..., each time raising only
+   * what the lifted nodes newly open (a node's level only rises, at most three times, so the whole replay costs
+   * about one traversal). The radius after step k is the state once the blocks of steps k+1.. are lifted.
    */
   const settle = () => {
     const run = deferred ?? [];
     deferred = undefined;
     if (run.length === 0) return;
+    if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) { settleByBisection(run); return; }
+    const last = measure(ctx, starts, overlay);
+    const level = last.result.level;
+    const blocked = overlay.blockedNodes.slice();
+    const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    const isStart = new Set(starts);
+    let score = last.score;
+    let reached = last.reached;
+    const queue: number[] = [];
+    const raise = (v: number, to: number) => {
+      if (!isStart.has(v)) {
+        score += nodePoints(graph, v, to) - nodePoints(graph, v, level[v]!);
+        if (level[v] === 0) reached++;
+      }
+      level[v] = to;
+      queue.push(v);
+    };
+    const after: { score: number; reached: number }[] = new Array(run.length);
+    after[run.length - 1] = { score: last.score, reached: last.reached };
+    for (let k = run.length - 1; k > 0; k--) {
+      const { fresh } = run[k]!;
+      for (const v of fresh) blocked[v] = 0;
+      for (const v of fresh) {
+        if (!rules.usable(v)) continue;
+        let best = isStart.has(v) ? START_LEVEL : 0;
+        for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
+          const e = graph.revEdges[i]!;
+          const held = level[graph.edgeSrc[e]!]!;
+          if (held > 0) best = Math.max(best, rules.step(e, held));
+        }
+        if (best > level[v]!) raise(v, best);
+      }
+      while (queue.length > 0) {
+        const u = queue.pop()!;
+        const held = level[u]!;
+        for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
+          const grant = rules.step(e, held);
+          const v = graph.edgeDst[e]!;
+          if (grant === 0 || level[v]! >= grant || !rules.usable(v)) continue;
+          raise(v, grant);
+        }
+      }
+      after[k - 1] = { score, reached };
+    }
+    run.forEach(({ step }, k) => {
+      const before = k === 0 ? current : after[k - 1]!;
+      step.removes = Math.max(0, before.score - after[k]!.score);
+      step.scoreAfter = after[k]!.score;
+      step.reachedAfter = after[k]!.reached;
+    });
+    current = after[run.length - 1]!;
+  };
+  /** The same with a depth limit (levels then depend on the hop count): bisection on the nested radii. */
+  const settleByBisection = (run: { step: RespondStep; fresh: number[] }[]) => {
     const base = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
     for (const { fresh } of run) for (const v of fresh) base.blockedNodes[v] = 0;
     const measured = new Map<number, { score: number; reached: number }>([[-1, current]]);
