@@ -154,6 +154,8 @@ interface Context {
   usable: (v: number) => boolean;
   /** Reached during the window (from the sources and harvested credentials, before any step). */
   compromised: Uint8Array;
+  /** `platform:tenant` -> who can act there (see whoCanAct). */
+  whoByTenant: Map<string, WhoEntry[]>;
 }
 
 function buildContext(graph: CompactGraph, options: RespondOptions, at: number, since: number): Context {
@@ -171,7 +173,7 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
     kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,
     usable: (v) => graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!,
-    compromised: new Uint8Array(graph.nodeCount),
+    compromised: new Uint8Array(graph.nodeCount), whoByTenant: new Map(),
   };
 }
 
@@ -243,6 +245,19 @@ function harvest(ctx: Context, sources: readonly number[]): Map<number, Harvest>
 function whoCanAct(ctx: Context, target: number): WhoEntry[] {
   const { graph } = ctx;
   if (ctx.vendors.vendorSide[target] === 1) return [];
+  // The answer depends only on the tenant (and on what was compromised, fixed once the harvest is done): thousands
+  // of rotations in one tenant would otherwise each scan its Platform's in-edges.
+  const key = tenantKey(graph, target);
+  let cached = ctx.whoByTenant.get(key);
+  if (!cached) {
+    cached = adminsOfTenant(ctx, key);
+    ctx.whoByTenant.set(key, cached);
+  }
+  return cached.map((w) => ({ ...w }));
+}
+
+function adminsOfTenant(ctx: Context, tenant: string): WhoEntry[] {
+  const { graph } = ctx;
   const canAdmin = graph.edgeKindNames.indexOf('CAN_ADMIN');
   const hasRole = graph.edgeKindNames.indexOf('HAS_ROLE');
   const memberOf = graph.edgeKindNames.indexOf('MEMBER_OF');
@@ -261,7 +276,7 @@ function whoCanAct(ctx: Context, target: number): WhoEntry[] {
   const holders: WhoEntry[] = [];
   const people: WhoEntry[] = [];
   const seen = new Set<number>();
-  for (const p of ctx.platforms.get(tenantKey(graph, target)) ?? []) {
+  for (const p of ctx.platforms.get(tenant) ?? []) {
     for (const u of into(p, canAdmin)) {
       if (seen.has(u)) continue;
       seen.add(u);
