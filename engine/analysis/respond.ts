@@ -336,7 +336,7 @@ function impactOf(ctx: Context, nodes: readonly number[], exclude: ReadonlySet<n
 }
 
 /** The live radius under an overlay: from the sources and every harvested credential. */
-function measure(ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
+function measure(ctx: Context, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
   const result = reach(ctx.graph, starts, { ...ctx.reachOptions, overlay });
   const isStart = new Set(starts);
   return { score: scoreOrder(ctx.graph, result.level, result.order, starts), reached: result.order.filter((v) => !isStart.has(v)).length, result };
@@ -617,8 +617,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     // Many vendor tenants (a compromise that harvested thousands of credentials): re-measuring every action
     // after each one costs a traversal per pair. Each is measured once against the live radius, taken in
     // that order, and the run is measured by bisection like the rotations.
-    const live = measure(ctx, starts, overlay);
-    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes).score, i }))
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWith(candidate), i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
     deferred = [];
     for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
@@ -768,75 +767,6 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       'Only actions a responder can take are proposed: a vendor\'s own systems and structural facts (a credential signing in as its user, a container holding its parts) are not cut; revoking or rotating the credential is.',
     ],
   };
-}
-
-/**
- * The live radius once `nodes` are blocked too, from the radius `live` measured under `overlay` without them, by
- * re-deriving only the part of it that the nodes lead to: a node no path from them reaches keeps its level, and
- * blocking more only lowers levels. Equal to a fresh measure (a property test checks it); it costs the region's
- * edges, not the whole graph's, which matters when dozens of contain actions are each measured once.
- */
-export function scoreWithout(
-  ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>,
-  live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
-): { score: number; reached: number } {
-  const { graph } = ctx;
-  if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
-    const blocked = overlay.blockedNodes.slice();
-    for (const v of nodes) blocked[v] = 1;
-    const { score, reached } = measure(ctx, starts, { blockedNodes: blocked, blockedEdges: overlay.blockedEdges });
-    return { score, reached };
-  }
-  const before = live.result.level;
-  const rules = traversalRules(graph, { ...ctx.reachOptions, overlay });
-  // The region: what the blocked nodes lead to in the live radius, over the edges the radius actually uses.
-  const inRegion = new Uint8Array(graph.nodeCount);
-  const region: number[] = [];
-  for (const v of nodes) if (before[v]! > 0 && inRegion[v] === 0) { inRegion[v] = 1; region.push(v); }
-  for (let i = 0; i < region.length; i++) {
-    const u = region[i]!;
-    for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
-      const v = graph.edgeDst[e]!;
-      if (inRegion[v] === 0 && before[v]! > 0 && rules.step(e, before[u]!) > 0) { inRegion[v] = 1; region.push(v); }
-    }
-  }
-  const isStart = new Set(starts);
-  const isBlocked = new Set(nodes);
-  const level = new Map<number, number>();
-  const queue: number[] = [];
-  const raise = (v: number, to: number) => {
-    if ((level.get(v) ?? 0) >= to) return;
-    level.set(v, to);
-    queue.push(v);
-  };
-  // Seeds: the unblocked starts in the region, and the edges into it from outside, whose levels do not change.
-  for (const v of region) {
-    if (isBlocked.has(v) || !rules.usable(v)) continue;
-    if (isStart.has(v)) raise(v, START_LEVEL);
-    for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
-      const e = graph.revEdges[i]!;
-      const u = graph.edgeSrc[e]!;
-      if (inRegion[u] === 0 && before[u]! > 0) { const grant = rules.step(e, before[u]!); if (grant > 0) raise(v, grant); }
-    }
-  }
-  while (queue.length > 0) {
-    const u = queue.pop()!;
-    const held = level.get(u)!;
-    for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
-      const v = graph.edgeDst[e]!;
-      if (inRegion[v] === 0 || isBlocked.has(v) || !rules.usable(v)) continue;
-      const grant = rules.step(e, held);
-      if (grant > 0) raise(v, grant);
-    }
-  }
-  let { score, reached } = live;
-  for (const v of region) {
-    if (isStart.has(v)) continue;
-    const now = level.get(v) ?? 0;
-    score += nodePoints(graph, v, now) - nodePoints(graph, v, before[v]!);
-    if (now === 0) reached--;
-  }
-  return { score, reached };
 }
 
 const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);
