@@ -11,7 +11,7 @@ import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } f
 import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
-import { scoreOrder } from './score.ts';
+import { nodePoints, scoreOrder } from './score.ts';
 import { vendorIndex, type VendorIndex } from './vendors.ts';
 
 export const RESPOND_PHASES = ['contain', 'rotate', 'cut', 'hunt', 'cleanup'] as const;
@@ -131,6 +131,8 @@ export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLe
 const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
 /** Up to this many contain actions are taken greedily, each re-measured after every other (a traversal per pair). */
 const GREEDY_CONTAIN_ACTIONS = 8;
+/** The level a source holds itself at (reach's default `sourceLevel`, admin). */
+const START_LEVEL = 3;
 
 const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -152,6 +154,8 @@ interface Context {
   usable: (v: number) => boolean;
   /** Reached during the window (from the sources and harvested credentials, before any step). */
   compromised: Uint8Array;
+  /** `platform:tenant` -> who can act there (see whoCanAct). */
+  whoByTenant: Map<string, WhoEntry[]>;
 }
 
 function buildContext(graph: CompactGraph, options: RespondOptions, at: number, since: number): Context {
@@ -169,7 +173,7 @@ function buildContext(graph: CompactGraph, options: RespondOptions, at: number, 
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
     kind: (e) => graph.edgeKindNames[graph.edgeKind[e]!]!,
     usable: (v) => graph.activeFrom[v]! <= at && at < graph.activeUntil[v]!,
-    compromised: new Uint8Array(graph.nodeCount),
+    compromised: new Uint8Array(graph.nodeCount), whoByTenant: new Map(),
   };
 }
 
@@ -241,6 +245,19 @@ function harvest(ctx: Context, sources: readonly number[]): Map<number, Harvest>
 function whoCanAct(ctx: Context, target: number): WhoEntry[] {
   const { graph } = ctx;
   if (ctx.vendors.vendorSide[target] === 1) return [];
+  // The answer depends only on the tenant (and on what was compromised, fixed once the harvest is done): thousands
+  // of rotations in one tenant would otherwise each scan its Platform's in-edges.
+  const key = tenantKey(graph, target);
+  let cached = ctx.whoByTenant.get(key);
+  if (!cached) {
+    cached = adminsOfTenant(ctx, key);
+    ctx.whoByTenant.set(key, cached);
+  }
+  return cached.map((w) => ({ ...w }));
+}
+
+function adminsOfTenant(ctx: Context, tenant: string): WhoEntry[] {
+  const { graph } = ctx;
   const canAdmin = graph.edgeKindNames.indexOf('CAN_ADMIN');
   const hasRole = graph.edgeKindNames.indexOf('HAS_ROLE');
   const memberOf = graph.edgeKindNames.indexOf('MEMBER_OF');
@@ -259,7 +276,7 @@ function whoCanAct(ctx: Context, target: number): WhoEntry[] {
   const holders: WhoEntry[] = [];
   const people: WhoEntry[] = [];
   const seen = new Set<number>();
-  for (const p of ctx.platforms.get(tenantKey(graph, target)) ?? []) {
+  for (const p of ctx.platforms.get(tenant) ?? []) {
     for (const u of into(p, canAdmin)) {
       if (seen.has(u)) continue;
       seen.add(u);
@@ -319,7 +336,7 @@ function impactOf(ctx: Context, nodes: readonly number[], exclude: ReadonlySet<n
 }
 
 /** The live radius under an overlay: from the sources and every harvested credential. */
-function measure(ctx: Context, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
+function measure(ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
   const result = reach(ctx.graph, starts, { ...ctx.reachOptions, overlay });
   const isStart = new Set(starts);
   return { score: scoreOrder(ctx.graph, result.level, result.order, starts), reached: result.order.filter((v) => !isStart.has(v)).length, result };
@@ -398,15 +415,70 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     current = { score: after.score, reached: after.reached };
   };
   /**
-   * Measures a run of deferred steps without one traversal each. Blocking more never grows the live radius,
-   * so the radii after steps i < j are nested: when they have as many nodes and the same score, every radius
-   * between them is that one too. Bisecting on that measures only around the steps that change something
-   * (a handful among thousands of rotations, most of whose credentials other copies still reach past).
+   * Measures a run of deferred steps (node blocks only: rotations, an ordered run of contain actions) with one
+   * traversal. Blocking more never grows the live radius, so the run is replayed backwards: reach once with every
+   * block of the run applied, then lift the blocks of the last step, the one before, ..., each time raising only
+   * what the lifted nodes newly open (a node's level only rises, at most three times, so the whole replay costs
+   * about one traversal). The radius after step k is the state once the blocks of steps k+1.. are lifted.
    */
   const settle = () => {
     const run = deferred ?? [];
     deferred = undefined;
     if (run.length === 0) return;
+    if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) { settleByBisection(run); return; }
+    const last = measure(ctx, starts, overlay);
+    const level = last.result.level;
+    const blocked = overlay.blockedNodes.slice();
+    const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    const isStart = new Set(starts);
+    let score = last.score;
+    let reached = last.reached;
+    const queue: number[] = [];
+    const raise = (v: number, to: number) => {
+      if (!isStart.has(v)) {
+        score += nodePoints(graph, v, to) - nodePoints(graph, v, level[v]!);
+        if (level[v] === 0) reached++;
+      }
+      level[v] = to;
+      queue.push(v);
+    };
+    const after: { score: number; reached: number }[] = new Array(run.length);
+    after[run.length - 1] = { score: last.score, reached: last.reached };
+    for (let k = run.length - 1; k > 0; k--) {
+      const { fresh } = run[k]!;
+      for (const v of fresh) blocked[v] = 0;
+      for (const v of fresh) {
+        if (!rules.usable(v)) continue;
+        let best = isStart.has(v) ? START_LEVEL : 0;
+        for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
+          const e = graph.revEdges[i]!;
+          const held = level[graph.edgeSrc[e]!]!;
+          if (held > 0) best = Math.max(best, rules.step(e, held));
+        }
+        if (best > level[v]!) raise(v, best);
+      }
+      while (queue.length > 0) {
+        const u = queue.pop()!;
+        const held = level[u]!;
+        for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
+          const grant = rules.step(e, held);
+          const v = graph.edgeDst[e]!;
+          if (grant === 0 || level[v]! >= grant || !rules.usable(v)) continue;
+          raise(v, grant);
+        }
+      }
+      after[k - 1] = { score, reached };
+    }
+    run.forEach(({ step }, k) => {
+      const before = k === 0 ? current : after[k - 1]!;
+      step.removes = Math.max(0, before.score - after[k]!.score);
+      step.scoreAfter = after[k]!.score;
+      step.reachedAfter = after[k]!.reached;
+    });
+    current = after[run.length - 1]!;
+  };
+  /** The same with a depth limit (levels then depend on the hop count): bisection on the nested radii. */
+  const settleByBisection = (run: { step: RespondStep; fresh: number[] }[]) => {
     const base = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
     for (const { fresh } of run) for (const v of fresh) base.blockedNodes[v] = 0;
     const measured = new Map<number, { score: number; reached: number }>([[-1, current]]);
@@ -545,7 +617,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     // Many vendor tenants (a compromise that harvested thousands of credentials): re-measuring every action
     // after each one costs a traversal per pair. Each is measured once against the live radius, taken in
     // that order, and the run is measured by bisection like the rotations.
-    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWith(candidate), i }))
+    const live = measure(ctx, starts, overlay);
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes).score, i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
     deferred = [];
     for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
@@ -695,6 +768,86 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       'Only actions a responder can take are proposed: a vendor\'s own systems and structural facts (a credential signing in as its user, a container holding its parts) are not cut; revoking or rotating the credential is.',
     ],
   };
+}
+
+/**
+ * The live radius once `nodes` are blocked too, from the radius `live` measured under `overlay` without them.
+ * A node whose witness path (its best level's chain of parents) avoids the blocked nodes keeps its level: the
+ * path still works, and blocking more never raises a level. Only the nodes whose witness path runs through a
+ * blocked node are re-derived, from the edges into them from the rest and from the starts among them. Equal to
+ * a fresh measure (a property test checks it against the oracle); it costs the nodes hanging under the blocked
+ * ones, not a traversal of the whole radius, which matters when dozens of contain actions are each measured.
+ */
+export function scoreWithout(
+  ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>,
+  live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
+): { score: number; reached: number } {
+  const { graph } = ctx;
+  const blocked = overlay.blockedNodes.slice();
+  for (const v of nodes) blocked[v] = 1;
+  if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
+    const { score, reached } = measure(ctx, starts, { blockedNodes: blocked, blockedEdges: overlay.blockedEdges });
+    return { score, reached };
+  }
+  const { level: before, parentEdge, parentLevel, order } = live.result;
+  const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+  // Per (node, level) state: 1 its witness chain avoids the blocked nodes, 2 it runs through one.
+  const status = new Uint8Array(graph.nodeCount * 3);
+  const chain: number[] = [];
+  const affected: number[] = [];
+  const inAffected = new Uint8Array(graph.nodeCount);
+  for (const v of order) {
+    let slot = v * 3 + before[v]! - 1;
+    let found = 0;
+    while ((found = status[slot]!) === 0) {
+      const x = (slot / 3) | 0;
+      if (blocked[x] === 1) { found = 2; break; }
+      const e = parentEdge[slot]!;
+      if (e < 0) { found = 1; break; }
+      chain.push(slot);
+      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+    }
+    status[slot] = found;
+    for (const s of chain) status[s] = found;
+    chain.length = 0;
+    if (found === 2) { affected.push(v); inAffected[v] = 1; }
+  }
+  const isStart = new Set(starts);
+  const level = new Uint8Array(graph.nodeCount);
+  const queue: number[] = [];
+  const raise = (v: number, to: number) => {
+    if (level[v]! >= to) return;
+    level[v] = to;
+    queue.push(v);
+  };
+  // Seeds: the unblocked starts among the affected nodes, and the edges into them from nodes that keep their level.
+  for (const v of affected) {
+    if (!rules.usable(v)) continue;
+    if (isStart.has(v)) raise(v, START_LEVEL);
+    for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
+      const e = graph.revEdges[i]!;
+      const u = graph.edgeSrc[e]!;
+      if (inAffected[u] === 0 && before[u]! > 0) { const grant = rules.step(e, before[u]!); if (grant > 0) raise(v, grant); }
+    }
+  }
+  while (queue.length > 0) {
+    const u = queue.pop()!;
+    const held = level[u]!;
+    for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
+      const v = graph.edgeDst[e]!;
+      if (inAffected[v] === 0 || !rules.usable(v)) continue;
+      const grant = rules.step(e, held);
+      if (grant > 0) raise(v, grant);
+    }
+  }
+  let { score, reached } = live;
+  for (const v of affected) {
+    if (isStart.has(v)) continue;
+    const now = level[v]!;
+    score += nodePoints(graph, v, now) - nodePoints(graph, v, before[v]!);
+    if (now === 0) reached--;
+  }
+  return { score, reached };
 }
 
 const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);

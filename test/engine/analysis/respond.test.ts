@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
 import { cutText } from '../../../engine/report/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
-import { overlayOfSteps, respondPlan, type ResponsePlan } from '../../../engine/analysis/respond.ts';
+import { overlayOfSteps, respondPlan, scoreWithout, type ResponsePlan } from '../../../engine/analysis/respond.ts';
+import { reach } from '../../../engine/analysis/reach.ts';
+import { nodePoints, scoreOrder } from '../../../engine/analysis/score.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
 import { EDGE_ACTIONS, isCuttable } from '../../../engine/schema/index.ts';
 import { buildGraph, edgeIdAt, type CompactGraph } from '../../../engine/store/compact.ts';
@@ -334,6 +336,34 @@ describe('respondPlan on random graphs', () => {
       const sources = [...new Set(c.sources)];
       const options = { ...reachOptionsOf(c), cutSteps, ...(since !== undefined ? { since } : {}) };
       expect(text(respondPlan(c.graph, sources, options))).toBe(text(referenceRespondPlan(c.graph, sources, options)));
+    }), { numRuns: 300 });
+  });
+
+  it('measures a contain action by re-deriving only the nodes whose witness path runs through it: equal to the oracle', () => {
+    const picks = fc.array(fc.nat(), { maxLength: 6 });
+    fc.assert(fc.property(caseArb, picks, picks, picks, (c, startPicks, basePicks, extraPicks) => {
+      const { graph } = c;
+      const n = graph.nodeCount;
+      const { maxDepth: _depth, ...reachOptions } = reachOptionsOf(c);
+      const starts = [...new Set([...c.sources, ...startPicks.map((k) => k % n)])];
+      const overlay = { blockedNodes: new Uint8Array(n), blockedEdges: new Uint8Array(graph.edgeCount) };
+      for (const k of basePicks) overlay.blockedNodes[k % n] = 1;
+      const extra = [...new Set(extraPicks.map((k) => k % n))];
+      const measured = (blockedNodes: Uint8Array) => {
+        const result = reach(graph, starts, { ...reachOptions, overlay: { blockedNodes, blockedEdges: overlay.blockedEdges } });
+        return { score: scoreOrder(graph, result.level, result.order, starts), reached: result.order.filter((v) => !starts.includes(v)).length, result };
+      };
+      const live = measured(overlay.blockedNodes);
+      const blocked = overlay.blockedNodes.slice();
+      for (const v of extra) blocked[v] = 1;
+      // The brute force: the oracle's levels with every node blocked.
+      const oracle = oracleReach(graph, starts, { ...reachOptions, blockedNodes: blocked, blockedEdges: overlay.blockedEdges });
+      let score = 0;
+      let reached = 0;
+      for (let v = 0; v < n; v++) if (oracle.level[v]! > 0 && !starts.includes(v)) { score += nodePoints(graph, v, oracle.level[v]!); reached++; }
+      const got = scoreWithout({ graph, reachOptions }, starts, overlay, live, extra);
+      expect(got.reached).toBe(reached);
+      expect(got.score).toBeCloseTo(score, 6);
     }), { numRuns: 300 });
   });
 
