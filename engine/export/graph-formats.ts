@@ -2,9 +2,8 @@
 // pieces (a radius of a third of a million nodes is gigabytes of XML, more than one string holds; no copy of the graph
 // is built). A radius export carries level, hops and isSource on each node, so it opens ready to colour or filter by
 // level. Pure string building: no DOM, no file system. Ids, names and property keys are data (`__proto__` included).
-import { levelName } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { viewEdgeAttributes, viewNodeAttributes } from '../store/graphology.ts';
+import { radiusNodeAttributes, viewEdgeAttributes } from '../store/graphology.ts';
 import { selectExport, type ExportOptions } from './select.ts';
 
 /** The nodes and edges an export writes, and each node's attributes (with the radius's level and hops). */
@@ -12,20 +11,7 @@ function exportRecords(graph: CompactGraph, options: ExportOptions) {
   const { nodes, edges } = selectExport(graph, options);
   const radius = options.radius;
   const sources = new Set(radius?.sources ?? []);
-  const nodeAttributes = (v: number): Record<string, string | number | boolean> => {
-    const attributes = viewNodeAttributes(graph, v);
-    if (radius) {
-      const level = radius.level[v]!;
-      attributes.reached = level > 0;
-      if (level > 0) {
-        attributes.level = levelName(level);
-        attributes.hops = radius.hops[v * 3 + level - 1]!;
-        // Not `source`: that attribute already holds the importer that produced the node.
-        attributes.isSource = sources.has(v);
-      }
-    }
-    return attributes;
-  };
+  const nodeAttributes = (v: number): Record<string, string | number | boolean> => radiusNodeAttributes(graph, v, radius, sources);
   return { nodes, edges, nodeAttributes };
 }
 

@@ -15,13 +15,13 @@ export interface BriefOptions {
 }
 
 /** Up to this many crown jewels in all are listed one by one even without --all: a small radius reads as before. */
-const ALL_CROWN_JEWELS_UP_TO = 10;
+export const ALL_CROWN_JEWELS_UP_TO = 10;
 
 /** `2,174`: counts a reader takes in at a glance. */
 export const count = (n: number): string => n.toLocaleString('en-US');
 
 /** Entries grouped by a key, groups in first-seen order (entries keep their order inside a group). */
-function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<string, T[]> {
+export function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entry of entries) {
     const k = key(entry);
@@ -33,7 +33,7 @@ function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<strin
 }
 
 /** `Resource 300, Identity 12 and 3 more kinds`: the most common values first, names escaped by `escape`. */
-function topCounts(values: readonly string[], shown: number, noun: string, escape: (text: string) => string = (text) => text, separator = ' '): string {
+export function topCounts(values: readonly string[], shown: number, noun: string, escape: (text: string) => string = (text) => text, separator = ' '): string {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return topOfCounts(counts, shown, noun, escape, separator);
@@ -60,7 +60,7 @@ function bridgesText(entries: readonly RadiusEntry[], escape?: (text: string) =>
   return topOfCounts(counts, 3, 'bridge', escape, ' for ');
 }
 
-function levelCounts(entries: readonly RadiusEntry[]): string {
+export function levelCounts(entries: readonly RadiusEntry[]): string {
   const n = { admin: 0, write: 0, read: 0 };
   for (const entry of entries) n[entry.level]++;
   return `${count(n.admin)} admin, ${count(n.write)} write, ${count(n.read)} read`;

@@ -4,6 +4,7 @@ import type { FindingsReport } from '../analysis/findings.ts';
 import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
 import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
 import { DEFAULT_SCHEMA } from '../schema/index.ts';
+import { ALL_CROWN_JEWELS_UP_TO, count, groupBy, levelCounts, topCounts } from './brief.ts';
 import { credentialChain, shortDate } from './style.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -110,38 +111,6 @@ export interface RadiusHtmlOptions {
   /** Crown jewels drawn per platform before "and N more" (default 3). */
   crownJewelsPerPlatform?: number;
 }
-
-/** Up to this many crown jewels in all are drawn one by one even without `all`, as in the text brief. */
-const ALL_CROWN_JEWELS_UP_TO = 10;
-
-const count = (n: number): string => n.toLocaleString('en-US');
-
-/** Entries grouped by a key, groups in first-seen order (entries keep their order inside a group). */
-function groupBy<T>(entries: readonly T[], key: (entry: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const entry of entries) {
-    const k = key(entry);
-    const group = groups.get(k);
-    if (group) group.push(entry);
-    else groups.set(k, [entry]);
-  }
-  return groups;
-}
-
-/** `Resource 300, Identity 12 and 3 more kinds`: the most common values first. */
-function topCounts(values: readonly string[], shown: number, noun: string): string {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const head = sorted.slice(0, shown).map(([value, n]) => `${value} ${count(n)}`).join(', ');
-  return sorted.length > shown ? `${head} and ${count(sorted.length - shown)} more ${noun}s` : head;
-}
-
-const levelCounts = (entries: readonly BlastRadius['reached'][number][]): string => {
-  const n = { admin: 0, write: 0, read: 0 };
-  for (const entry of entries) n[entry.level]++;
-  return `${count(n.admin)} admin, ${count(n.write)} write, ${count(n.read)} read`;
-};
 
 interface Bridge { from: NonNullable<BlastRadius['reached'][number]['enteredFrom']>; platform: string; best: BlastRadius['reached'][number]; count: number; points: number }
 

@@ -43,19 +43,10 @@ export function flatView(graph: CompactGraph, options: ToGraphologyOptions = {})
   const include = options.nodes ? new Uint8Array(graph.nodeCount) : undefined;
   if (include && options.nodes) for (const v of options.nodes) include[v] = 1;
   const radius = options.radius;
+  const sources = new Set(radius?.sources ?? []);
   for (let v = 0; v < graph.nodeCount; v++) {
     if (include && include[v] === 0) continue;
-    const attributes = viewNodeAttributes(graph, v);
-    if (radius) {
-      const level = radius.level[v]!;
-      attributes.reached = level > 0;
-      if (level > 0) {
-        attributes.level = levelName(level);
-        attributes.hops = radius.hops[v * 3 + level - 1]!;
-        // Not `source`: that attribute already holds the importer that produced the node.
-        attributes.isSource = radius.sources.includes(v);
-      }
-    }
+    const attributes = radiusNodeAttributes(graph, v, radius, sources);
     view.nodes.push({ id: graph.nodes[v]!.id, attributes });
   }
   for (let e = 0; e < graph.edgeCount; e++) {
@@ -85,5 +76,21 @@ export function viewEdgeAttributes(graph: CompactGraph, e: number): Record<strin
   if (attrs?.reason) attributes.reason = attrs.reason;
   if (attrs?.conditions) attributes.conditions = attrs.conditions.join(',');
   if (attrs?.derivedFrom !== undefined) attributes.derivedFrom = attrs.derivedFrom;
+  return attributes;
+}
+
+/** Node v's view attributes, with `reached`, `level`, `hops` and `isSource` from a radius export's traversal. */
+export function radiusNodeAttributes(graph: CompactGraph, v: number, radius: ReachResult | undefined, sources: ReadonlySet<number>): Record<string, string | number | boolean> {
+  const attributes = viewNodeAttributes(graph, v);
+  if (radius) {
+    const level = radius.level[v]!;
+    attributes.reached = level > 0;
+    if (level > 0) {
+      attributes.level = levelName(level);
+      attributes.hops = radius.hops[v * 3 + level - 1]!;
+      // Not `source`: that attribute already holds the importer that produced the node.
+      attributes.isSource = sources.has(v);
+    }
+  }
   return attributes;
 }
