@@ -1,5 +1,6 @@
 // Test runner settings: unit, property and CLI tests under test/; benchmarks run only via `npm run bench`.
-// test/neo4j/ is its own project: one real Neo4j server (started by its global setup) shared by its files, run one at a time.
+// test/neo4j/ is its own project: one real Neo4j server (started by its global setup) shared by its files, run one at a time,
+// after the unit project: run beside it, the server starved for CPU and its property test went from 8 s to past 180 s.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -14,7 +15,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'neo4j', include: ['test/neo4j/**/*.test.ts'], globalSetup: ['test/neo4j/global-setup.ts'], maxWorkers: 1 },
+        test: { name: 'neo4j', include: ['test/neo4j/**/*.test.ts'], globalSetup: ['test/neo4j/global-setup.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],
   },

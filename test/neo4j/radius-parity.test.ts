@@ -125,6 +125,6 @@ describe('random graphs in Neo4j', () => {
       expect(sorted(inDatabase.dormant)).toEqual(sorted(memory.dormant));
       await expectSameRadius(graph, ids, options);
     }), { numRuns: 50 });
-    // 50 graphs pushed to a real server and read back hop by hop: near a minute on 2 busy cores, so more than the default.
+    // 50 graphs pushed to a real server and read back hop by hop: 8 s alone, more when the machine is busy.
   }, 180_000);
 });
