@@ -9,6 +9,7 @@ import { atlassianImporter } from './atlassian/index.ts';
 import { salesforceImporter } from './salesforce/index.ts';
 import { slackImporter } from './slack/index.ts';
 import { awsImporter } from './aws/index.ts';
+import { n8nImporter } from './n8n/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
@@ -20,6 +21,7 @@ export const IMPORTERS: readonly Importer[] = [
   salesforceImporter,
   atlassianImporter,
   awsImporter,
+  n8nImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

@@ -80,6 +80,13 @@ export const CONSOLE_PATHS: readonly ConsolePathRow[] = [
   { platform: 'entra', kind: 'Identity', variant: 'human', where: 'Microsoft Entra admin center → Users → {name}' },
   { platform: 'entra', kind: 'Identity', where: 'Microsoft Entra admin center → Enterprise applications → {name}' },
   { platform: 'entra', kind: 'Role', where: 'Microsoft Entra admin center → Roles & admins → {name} → Assignments' },
+  // n8n (an integration platform the customer runs: its console is the customer's own place to act)
+  { platform: 'n8n', kind: 'App', where: 'n8n → Overview → Workflows → {name} → deactivate, then Settings → sharing (who may edit) and each node\'s credential' },
+  { platform: 'n8n', kind: 'Credential', property: { key: 'hardcoded', value: true }, where: 'n8n → Workflows → {holder} → the node named in the finding → move the secret into a credential; rotate it where it was issued' },
+  { platform: 'n8n', kind: 'Credential', where: 'n8n → Overview → Credentials → {name} → reconnect or delete (and revoke the token it holds where it was issued)' },
+  { platform: 'n8n', kind: 'Resource', where: 'n8n → Projects → {name} → Project settings → members and roles' },
+  { platform: 'n8n', kind: 'Identity', where: 'n8n → Settings → Users → {name} → role, or remove' },
+  { platform: 'n8n', kind: 'Platform', where: 'n8n → Settings → Users (owners and admins) and Settings → n8n API (API keys)' },
   // Snowflake
   { platform: 'snowflake', kind: 'Credential', variant: 'pat', where: 'Snowsight → Admin → Users & Roles → {principal} → Programmatic access tokens (or ALTER USER … REMOVE PROGRAMMATIC ACCESS TOKEN)' },
   { platform: 'snowflake', kind: 'Credential', where: 'Snowsight → Admin → Users & Roles → {principal} (ALTER USER … UNSET RSA_PUBLIC_KEY / SET PASSWORD)' },

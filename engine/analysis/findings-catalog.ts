@@ -72,6 +72,10 @@ export const RULE_IDS = {
   sharedCredential: 'BM-GOV-SHARED-CREDENTIAL',
   crossEnvironment: 'BM-GOV-CROSS-ENVIRONMENT',
   reviewOverdue: 'BM-GOV-REVIEW-OVERDUE',
+  identityControlPlane: 'BM-GOV-IDENTITY-CONTROL-PLANE',
+  segregationOfDuties: 'BM-GOV-SEGREGATION-OF-DUTIES',
+  sharedConnection: 'BM-GOV-SHARED-CONNECTION',
+  connectionConcentration: 'BM-GOV-CONNECTION-CONCENTRATION',
 } as const;
 
 /** Catalogue order is the tie-break order of findings of equal severity. */
@@ -211,6 +215,38 @@ export const FINDING_RULES: readonly FindingRule[] = [
     checks: 'A usable app or credential has a review cadence (reviewEvery) and its last review (reviewedAt, else approvedAt, else createdAt) is older than the cadence, or it was never reviewed.',
     remediation: 'Review the access with its owner: is it still needed, are its scopes still right? Record the review (reviewedAt), narrow or revoke what is no longer needed.',
     references: { owaspNhi: ['NHI1:2025', 'NHI5:2025'], nistCsf: ['PR.AA-05', 'ID.AM-08'] },
+  },
+  {
+    id: RULE_IDS.identityControlPlane,
+    title: 'Integration workflow controls identity',
+    severity: 'high',
+    checks: 'A usable integration workflow or connector (iPaaS, HR, ITSM) runs actions that create, change or remove identities, or change group membership, on an identity provider or directory; critical when a public webhook starts it.',
+    remediation: 'Treat the workflow as part of the identity provider: restrict who can edit it to the identity team, give its connection the narrowest admin role that does the job, require approval for changes, and monitor its runs.',
+    references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['PR.AA-05', 'PR.AA-01', 'GV.RR-02'] },
+  },
+  {
+    id: RULE_IDS.segregationOfDuties,
+    title: 'No segregation of duties',
+    severity: 'high',
+    checks: 'One integration workflow both writes the HR source of truth and provisions identities from it, so one party creates the record and grants the access.',
+    remediation: 'Split the workflow: HR writes through its own connection and approval, provisioning reads HR with a read-only connection; never give one workflow both.',
+    references: { owaspNhi: ['NHI5:2025'], nistCsf: ['PR.AA-05', 'GV.RR-02'] },
+  },
+  {
+    id: RULE_IDS.sharedConnection,
+    title: 'Connection shared across owners',
+    severity: 'medium',
+    checks: "One integration platform connection (credential) is used by workflows of several owners (projects or teams); high when the connection is privileged.",
+    remediation: 'Give each owner its own connection with the scopes its workflows need, so rotation and revocation affect one team and use can be told apart.',
+    references: { owaspNhi: ['NHI9:2025', 'NHI5:2025'], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
+  },
+  {
+    id: RULE_IDS.connectionConcentration,
+    title: 'Connections concentrated on one platform',
+    severity: 'high',
+    checks: 'One platform (an iPaaS instance) holds connections to more than 3 other systems; the evidence gives the combined radius of compromising it.',
+    remediation: 'Split integrations across instances or projects by trust zone, keep identity-provider connections on a separately administered instance, restrict instance admins, and inventory every connection with its owner.',
+    references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['ID.AM-02', 'PR.AA-05', 'GV.SC-07'] },
   },
 ];
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { awsProdExport, awsStagingExport } from './aws.ts';
 import { entraExport } from './entra.ts';
 import { githubExport } from './github.ts';
+import { n8nExport } from './n8n.ts';
 import { googleWorkspaceExport } from './google-workspace.ts';
 import { oktaExport } from './okta.ts';
 import { salesforceExport } from './salesforce.ts';
@@ -25,6 +26,7 @@ const PLATFORMS: [string, (files: Files) => void][] = [
   ['entra', entraExport],
   ['aws/corvid-prod', awsProdExport],
   ['aws/corvid-staging', awsStagingExport],
+  ['n8n/automation.corvidlabs.com', n8nExport],
 ];
 
 /** Every export folder's files, in memory. */

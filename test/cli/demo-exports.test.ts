@@ -56,7 +56,7 @@ describe('the demo workspace (datasets/demo)', () => {
   it('imports every platform export through its importer: no error, no skipped record, no unknown scope, no ignored file', () => {
     expect(workspace.imports.map((i) => `${i.source} ${i.folder}`)).toEqual([
       'aws exports/aws/corvid-prod', 'aws exports/aws/corvid-staging', 'entra exports/entra', 'github exports/github',
-      'google-workspace exports/google-workspace', 'okta exports/okta', 'salesforce exports/salesforce', 'slack exports/slack',
+      'google-workspace exports/google-workspace', 'n8n exports/n8n/automation.corvidlabs.com', 'okta exports/okta', 'salesforce exports/salesforce', 'slack exports/slack',
     ]);
     for (const { source, report } of workspace.imports) {
       expect({ source, skipped: report.skipped, unknownScopes: report.unknownScopes, ignoredFiles: report.ignoredFiles }).toEqual({ source, skipped: [], unknownScopes: [], ignoredFiles: [] });
@@ -119,6 +119,15 @@ describe('the demo workspace (datasets/demo)', () => {
     const path = walk('peoplegrid:prod:app:peoplegrid-okta-provisioning', BUCKET);
     expect(path.kinds).toEqual(['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_ADD_MEMBER', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL', 'AUTHENTICATES_AS', 'CAN_READ']);
     expect(path.platforms).toEqual(['peoplegrid', 'okta', 'salesforce', 'aws']);
+  });
+
+  it('and the People Ops n8n instance is an identity control plane: a project editor reaches the bucket through the Okta connection', () => {
+    // Noah edits People Ops workflows; the onboarding workflow holds the Okta provisioning connection, which signs in
+    // as svc-peoplegrid (connection-links.json): the same CAN_ADD_MEMBER route as the HR connector, from n8n.
+    const path = walk('n8n:automation.corvidlabs.com:identity:5d9f2a6c-8e1b-4f7d-a3c0-9b4e6d2f8a14', BUCKET);
+    expect(path.platforms).toEqual(['n8n', 'okta', 'salesforce', 'aws']);
+    expect(path.kinds.slice(0, 7)).toEqual(['CAN_ADMIN', 'MANAGES', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_ADD_MEMBER', 'HAS_ROLE', 'CAN_WRITE']);
+    expect(path.sources).toEqual(['aws', 'n8n', 'okta', 'salesforce']);
   });
 
   it('and Okta -> GitHub -> AWS: an engineer without MFA, a team that administers corvid/infra, its workflows\' OIDC role', () => {

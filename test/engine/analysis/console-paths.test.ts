@@ -37,7 +37,7 @@ describe('consolePath', () => {
   it('every row uses only the placeholders the filler knows and names a console a reader can find', () => {
     for (const row of CONSOLE_PATHS) {
       for (const [placeholder] of row.where.matchAll(/\{[^}]*\}/g)) expect(placeholder, row.where).toMatch(/^\{(name|principal|holder|vendor)(\.[A-Za-z0-9_]+)?\}$/);
-      expect(row.where).toMatch(/^(AWS console|Okta Admin|Google Admin|Google Cloud console|Salesforce|GitHub|Slack|Microsoft Entra admin center|Snowsight)/);
+      expect(row.where).toMatch(/^(AWS console|Okta Admin|Google Admin|Google Cloud console|Salesforce|GitHub|Slack|Microsoft Entra admin center|Snowsight|n8n)/);
     }
   });
 });

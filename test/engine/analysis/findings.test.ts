@@ -1,5 +1,6 @@
 // Governance findings on a scenario with one node per rule and near-misses that must stay silent, the
 // scope heuristic, references on every rule, filters, and order/determinism on random graphs.
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,6 +18,9 @@ import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbi
 import { referencePrivilegeScanner } from '../../helpers/reference-privilege.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
 import { nhiScenario } from './nhi-scenario.ts';
+import { readRawFiles } from '../../../cli/commands/import.ts';
+import { n8nImporter } from '../../../importers/n8n/index.ts';
+import { REPO } from '../../helpers/cli.ts';
 
 export const AT = '2026-06-01T00:00:00Z';
 const R = RULE_IDS;
@@ -180,7 +184,10 @@ describe('governanceFindings on a scenario with one node per rule', () => {
     const nhi = nhiScenario();
     // The review cadence (engine/analysis/findings-review.ts) needs data no scenario node carries: one app with it.
     const reviewed = buildGraph({ nodes: [{ id: 'crm:t:app:reviewed', kind: 'App', name: 'reviewed', platform: 'crm', tenant: 't', reviewedAt: '2020-01-01T00:00:00.000Z', reviewEvery: 'P1Y' }], edges: [] });
-    const fired = new Set([...findings, ...governanceFindings(nhi.graph, { at: AT }), ...governanceFindings(reviewed, { at: AT })].map((f) => f.ruleId));
+    // The integration-platform rules (engine/analysis/findings-ipaas.ts) read what the n8n importer records: its fixture.
+    const n8n = n8nImporter.transform(readRawFiles([join(REPO, 'test/fixtures/n8n/acme')]), {});
+    if (!n8n.ok) throw new Error(JSON.stringify(n8n.issues));
+    const fired = new Set([...findings, ...governanceFindings(nhi.graph, { at: AT }), ...governanceFindings(reviewed, { at: AT }), ...governanceFindings(buildGraph(n8n.fragment), { at: AT })].map((f) => f.ruleId));
     expect(fired).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
   });
 
