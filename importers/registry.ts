@@ -10,6 +10,8 @@ import { salesforceImporter } from './salesforce/index.ts';
 import { slackImporter } from './slack/index.ts';
 import { awsImporter } from './aws/index.ts';
 import { n8nImporter } from './n8n/index.ts';
+import { servicenowImporter } from './servicenow/index.ts';
+import { workatoImporter } from './workato/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
@@ -22,6 +24,8 @@ export const IMPORTERS: readonly Importer[] = [
   atlassianImporter,
   awsImporter,
   n8nImporter,
+  servicenowImporter,
+  workatoImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

@@ -82,7 +82,7 @@ export function sharedConnection(ctx: IntegrationContext, v: number, rule: Findi
     const owner = text(ctx.node(u), 'ownerProject') ?? ctx.node(u).ownerIds?.[0];
     if (owner === undefined) continue;
     const container = ctx.sourcesInto(u, 'MANAGES').find((p) => text(ctx.node(p), 'projectId') === owner);
-    const label = container === undefined ? owner : ctx.node(container).name;
+    const label = text(ctx.node(u), 'ownerName') ?? (container === undefined ? owner : ctx.node(container).name);
     owners.set(label, [...(owners.get(label) ?? []), u]);
   }
   if (owners.size < 2) return undefined;
