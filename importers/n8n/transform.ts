@@ -5,11 +5,10 @@ import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { isSecretFieldName, secretFingerprint } from '../../engine/secrets.ts';
-import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { linkConnections, readConnectionLinks } from '../common/ipaas.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
-import { parseNodeRef } from '../github/transform.ts';
 import catalog from './nodes.json' with { type: 'json' };
 import { credentialSchema, projectMemberSchema, projectSchema, userSchema, workflowSchema, type N8nWorkflow, type N8nWorkflowNode } from './schema.ts';
 
@@ -124,16 +123,7 @@ export function transformN8n(files: readonly RawFile[], options: ImporterOptions
   const members = read('projectMembers', projectMemberSchema);
   const credentials = read('credentials', credentialSchema);
   const workflows = read('workflows', workflowSchema);
-  const links: Located<Record<string, unknown>>[] = [];
-  for (const file of byRole.get('connectionLinks') ?? []) {
-    const parsed = parseJsonFile(file);
-    if (!parsed.ok) { issues.push(parsed.issue); continue; }
-    if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-      issues.push({ file: file.path, path: '$', message: 'not an object of credential ids', expected: '{"<n8n credential id>": "<platform>:Identity:<key>", ...}', found: Array.isArray(parsed.value) ? 'an array' : typeof parsed.value });
-      continue;
-    }
-    links.push({ value: parsed.value as Record<string, unknown>, file: file.path, path: '$' });
-  }
+  const links = readConnectionLinks(byRole.get('connectionLinks') ?? [], issues);
 
   // The instance (tenant): --tenant, else the instance id the workflows carry (meta.instanceId), else the workspace folder.
   const instanceIds = [...new Set(workflows.map((w) => w.value.meta?.instanceId).filter((id): id is string => typeof id === 'string' && id !== ''))];
@@ -277,19 +267,9 @@ export function transformN8n(files: readonly RawFile[], options: ImporterOptions
   }
 
   // connection-links.json: which account each credential signs in as, through a stub resolved when that platform is imported.
-  for (const { value, file } of links) {
-    for (const [key, ref] of Object.entries(value).sort(([x], [y]) => x.localeCompare(y))) {
-      const path = `$[${JSON.stringify(key)}]`;
-      const credential = credentialIds.get(key);
-      const target = typeof ref === 'string' ? parseNodeRef(ref) : undefined;
-      if (!credential) { problem({ file, path, message: 'no such n8n credential in the export', expected: 'the id of a credential in credentials.json or used by a workflow node', found: key }); continue; }
-      if (!target || (target.kind !== 'Identity' && target.kind !== 'App')) { problem({ file, path, message: 'not a reference to an identity or app', expected: '"<platform>:Identity:<key>", "<platform>:App:<key>" or a node id of an Identity or App', found: typeof ref === 'string' ? ref : typeof ref }); continue; }
-      const stub = b.node(stubNode(target.platform, target.kind, target.key, target.key, SOURCE));
-      b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: stub, reason: `The n8n credential ${b.nameOf(credential)} signs in as ${target.key} on ${target.platform} (connection-links.json).` });
-    }
-  }
+  const linked = linkConnections(b, SOURCE, links, credentialIds, problem, 'n8n credential');
   if (issues.length > 0) return { ok: false, issues };
-  const unlinked = [...credentialIds.values()].filter((c) => !links.some((l) => Object.keys(l.value).some((k) => credentialIds.get(k) === c)) && !b.nodes.get(c)!.properties?.hardcoded);
+  const unlinked = [...credentialIds.values()].filter((c) => !linked.has(c));
   if (unlinked.length > 0) note('credentials not in connection-links.json: what they sign in as is not known, so the radius stops at them', unlinked.length);
 
   report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];

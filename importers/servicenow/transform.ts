@@ -5,11 +5,10 @@
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
-import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { linkConnections, readConnectionLinks } from '../common/ipaas.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
-import { parseNodeRef } from '../github/transform.ts';
 import {
   credentialRecordSchema, oauthCredentialSchema, oauthEntitySchema, sysGroupHasRoleSchema, sysUserGrmemberSchema,
   sysUserGroupSchema, sysUserHasRoleSchema, sysUserRoleSchema, sysUserSchema,
@@ -85,13 +84,7 @@ export function transformServicenow(files: readonly RawFile[], options: Importer
   const entities = read('oauthEntities', oauthEntitySchema);
   const tokens = read('oauthTokens', oauthCredentialSchema);
   const records = read('credentials', credentialRecordSchema);
-  const links: Located<Record<string, unknown>>[] = [];
-  for (const file of byRole.get('connectionLinks') ?? []) {
-    const parsed = parseJsonFile(file);
-    if (!parsed.ok) { issues.push(parsed.issue); continue; }
-    if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) { issues.push({ file: file.path, path: '$', message: 'not an object of credential ids', expected: '{"<sys_id>": "<platform>:Identity:<key>", ...}', found: Array.isArray(parsed.value) ? 'an array' : typeof parsed.value }); continue; }
-    links.push({ value: parsed.value as Record<string, unknown>, file: file.path, path: '$' });
-  }
+  const links = readConnectionLinks(byRole.get('connectionLinks') ?? [], issues);
 
   // The instance: --tenant, else the host the reference links name, else the workspace folder.
   const optionTenant = options.tenant?.trim() ? lower(options.tenant.trim()) : undefined;
@@ -204,16 +197,7 @@ export function transformServicenow(files: readonly RawFile[], options: Importer
     credentialIds.set(record.sys_id, credential);
     b.edge({ kind: 'MANAGES', from: platformId, to: credential, reason: 'Instance administrators (and credential_admin) use stored credentials in flows, scripts and Discovery.' });
   }
-  for (const { value, file } of links) {
-    for (const [key, ref] of Object.entries(value).sort(([x], [y]) => x.localeCompare(y))) {
-      const path = `$[${JSON.stringify(key)}]`;
-      const credential = credentialIds.get(key);
-      const target = typeof ref === 'string' ? parseNodeRef(ref) : undefined;
-      if (!credential) { problem({ file, path, message: 'no such credential record in the export', expected: 'the sys_id of a record in discovery_credentials.json', found: key }); continue; }
-      if (!target || (target.kind !== 'Identity' && target.kind !== 'App')) { problem({ file, path, message: 'not a reference to an identity or app', expected: '"<platform>:Identity:<key>", "<platform>:App:<key>" or a node id of an Identity or App', found: typeof ref === 'string' ? ref : typeof ref }); continue; }
-      b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: b.node(stubNode(target.platform, target.kind, target.key, target.key, SOURCE)), reason: `The stored credential ${b.nameOf(credential)} signs in as ${target.key} on ${target.platform} (connection-links.json).` });
-    }
-  }
+  linkConnections(b, SOURCE, links, credentialIds, problem, 'credential record');
   if (issues.length > 0) return { ok: false, issues };
   report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
