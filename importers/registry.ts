@@ -12,6 +12,7 @@ import { awsImporter } from './aws/index.ts';
 import { n8nImporter } from './n8n/index.ts';
 import { servicenowImporter } from './servicenow/index.ts';
 import { workatoImporter } from './workato/index.ts';
+import { makeImporter } from './make/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
@@ -26,6 +27,7 @@ export const IMPORTERS: readonly Importer[] = [
   n8nImporter,
   servicenowImporter,
   workatoImporter,
+  makeImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

@@ -51,7 +51,7 @@ export function identityControlPlane(ctx: IntegrationContext, v: number, rule: F
   const webhook = node.properties?.publicWebhook === true;
   const privilege = ctx.privilege(v);
   return ctx.finding(rule, v, webhook ? 'critical' : rule.severity, {
-    summary: `Changes identity state (${sample(actions)}) with ${credentials.length} held credential${credentials.length === 1 ? '' : 's'}; ${people.length} principal${people.length === 1 ? '' : 's'} can edit it${webhook ? ', and a public webhook starts it' : ''}: whoever controls it creates users, changes memberships or removes access on those systems.`,
+    summary: `Changes identity state (${sample(actions)}) with ${credentials.length} held credential${credentials.length === 1 ? '' : 's'}; ${people.length === 0 ? 'who can edit it is not in the export' : `${people.length} principal${people.length === 1 ? '' : 's'} can edit it`}${webhook ? ', and a public webhook starts it' : ''}: whoever controls it creates users, changes memberships or removes access on those systems.`,
     dates: {},
     related: [...credentials.map((u) => ctx.related(u, 'holds')), ...people.map((u) => ctx.related(u, 'can edit'))],
     privilege,
