@@ -13,6 +13,7 @@ import { n8nImporter } from './n8n/index.ts';
 import { servicenowImporter } from './servicenow/index.ts';
 import { workatoImporter } from './workato/index.ts';
 import { makeImporter } from './make/index.ts';
+import { bamboohrImporter } from './bamboohr/index.ts';
 
 export const IMPORTERS: readonly Importer[] = [
   entraImporter,
@@ -28,6 +29,7 @@ export const IMPORTERS: readonly Importer[] = [
   servicenowImporter,
   workatoImporter,
   makeImporter,
+  bamboohrImporter,
 ];
 
 export function findImporter(source: string): Importer | undefined {

@@ -1,0 +1,36 @@
+// zod schemas of the BambooHR API answers the BambooHR importer reads (employee directory, users with login access),
+// with BambooHR's own field names. API keys are never returned by the API.
+import { z } from 'zod';
+import { calendarInstant } from '../../engine/format/dates.ts';
+
+export const bambooInstant = z
+  .string()
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
+  .transform((text) => new Date(Date.parse(text)).toISOString());
+const text = z.string().nullish();
+const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
+
+/** `GET /v1/employees/directory` -> `{fields[], employees[...]}`: the published directory. */
+export const employeeSchema = z.object({
+  id,
+  displayName: text,
+  firstName: text,
+  lastName: text,
+  workEmail: text,
+  jobTitle: text,
+  department: text,
+  division: text,
+  location: text,
+  supervisor: text,
+});
+
+/** `GET /v1/meta/users` -> `{"<user id>": {...}}`: accounts that can sign in, and the employee each belongs to. */
+export const userSchema = z.object({
+  id,
+  employeeId: id.nullish(),
+  firstName: text,
+  lastName: text,
+  email: text,
+  status: text,
+  lastLogin: bambooInstant.nullish(),
+});
