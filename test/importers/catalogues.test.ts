@@ -45,6 +45,7 @@ const EXPORTS: { source: string; folder: string; tenant?: string; skip?: RegExp 
   { source: 'salesforce', folder: 'datasets/demo/exports/salesforce' },
   { source: 'salesforce', folder: 'test/fixtures/salesforce/connected-apps', tenant: '00DHs0000000001IAQ' },
   { source: 'atlassian', folder: 'test/fixtures/atlassian/org' },
+  { source: 'atlassian', folder: 'test/fixtures/atlassian/forge-apps', tenant: '4f8c2a1e-9b7d-4c3e-a1f2-6d5e4c3b2a10' },
   { source: 'aws', folder: 'test/fixtures/aws/corvid-prod' },
   { source: 'aws', folder: 'datasets/demo/exports/aws/corvid-prod' },
   { source: 'aws', folder: 'datasets/demo/exports/aws/corvid-staging' },
@@ -63,6 +64,7 @@ const ON_PURPOSE: Record<string, string[]> = {
   'test/fixtures/gcp': ['roles/run.admin'],
   // A scope newer than the catalogue, on a connected app: its token keeps the whole user (salesforce.test.ts).
   'test/fixtures/salesforce/connected-apps': ['FutureScope'],
+  'test/fixtures/atlassian/forge-apps': ['read:future-widget:jira'],
   // A made-up fine-grained permission (GitHub publishes every real one, so the catalogue has them all).
   'test/fixtures/github/corvid': ['ledger_entries:write'],
 };
