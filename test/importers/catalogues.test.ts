@@ -17,6 +17,7 @@ import { OKTA_SCOPES } from '../../importers/okta/transform.ts';
 import { METADATA_SCOPE_NAMES, SALESFORCE_SCOPES } from '../../importers/salesforce/scopes.ts';
 import atlassianJson from '../../engine/schema/scopes/atlassian.json' with { type: 'json' };
 import githubClassicJson from '../../engine/schema/scopes/github.json' with { type: 'json' };
+import slackJson from '../../engine/schema/scopes/slack.json' with { type: 'json' };
 import { coversNode, DEFAULT_DELEGATION_CATALOG } from '../../engine/schema/delegation.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { REPO } from '../helpers/cli.ts';
@@ -208,5 +209,18 @@ describe('the Salesforce, Atlassian and GitHub classic catalogues, generated fro
     expect(GITHUB_CLASSIC.reference).toMatch(/github\/docs \(CC-BY-4\.0 licence\) at commit [0-9a-f]{40} \(\d{4}-\d{2}-\d{2}\): 39 scopes named there/);
     expectHandAssessedKept(GITHUB_CLASSIC, handAssessed('github-classic'));
     expect(lookupScope(GITHUB_CLASSIC, 'site_admin')).toMatchObject({ assumed: false, entry: { level: 'admin', takeover: 'impersonate' } });
+  });
+});
+
+describe('the Slack catalogue (hand-written from the scope reference)', () => {
+  it('holds the scopes the current reference lists that the archived API description lacks', () => {
+    const slack = scopeCatalogSchema.parse(slackJson);
+    expect(slack.reference).toMatch(/as of \d{4}-\d{2}-\d{2}/);
+    for (const scope of ['admin.conversations:manage_objects', 'lists:read', 'lists:write', 'search:read.enterprise', 'search:read.users', 'conversations.connect:read', 'workflows.templates:write']) {
+      expect(lookupScope(slack, scope).assumed, scope).toBe(false);
+    }
+    // Lists hold content as canvases do; an org admin scope administers the workspace.
+    expect(lookupScope(slack, 'lists:read').entry).toMatchObject({ level: 'read', resources: ['files'] });
+    expect(lookupScope(slack, 'admin.conversations:manage_objects').entry).toMatchObject({ level: 'admin', tenantWide: true });
   });
 });
