@@ -366,7 +366,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
       kind: 'AUTHENTICATES_AS', from: credential, to: user, scopes: scopes && scopes.length > 0 ? scopes : undefined,
       reason: scopes
         ? `The token calls Salesforce as ${who}, narrowed by the OAuth scopes its connected app allows (${scopes.join(' ') || 'none'}).`
-        : `The token calls Salesforce APIs as ${who}, with that user's permissions (OAuth scopes are not exported per token, and the app's definition was not exported).`,
+        : `The token calls Salesforce APIs as ${who}, with that user's permissions (OAuth scopes are not exported per token).`,
     });
     b.edge({ kind: 'CONSENTED', from: user, to: appId, grant: credential });
   });
