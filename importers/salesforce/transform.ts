@@ -361,11 +361,12 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
     b.edge({ kind: 'HOLDS', from: appId, to: credential, reason: `${appName} keeps the refresh token ${who} granted it.` });
     // The app's definition bounds what any of its tokens was granted: the token acts as its user, narrowed by those
     // scopes (the graph builder derives the narrowed authority from the catalogue); without it, the whole user.
-    const scopes = scopesOf(factsByAppId.get(appId)!);
+    const allowed = scopesOf(factsByAppId.get(appId)!);
+    const scopes = allowed && allowed.length > 0 ? allowed : undefined;
     b.edge({
-      kind: 'AUTHENTICATES_AS', from: credential, to: user, scopes: scopes && scopes.length > 0 ? scopes : undefined,
+      kind: 'AUTHENTICATES_AS', from: credential, to: user, scopes,
       reason: scopes
-        ? `The token calls Salesforce as ${who}, narrowed by the OAuth scopes its connected app allows (${scopes.join(' ') || 'none'}).`
+        ? `The token calls Salesforce as ${who}, narrowed by the OAuth scopes its connected app allows (${scopes.join(' ')}).`
         : `The token calls Salesforce APIs as ${who}, with that user's permissions (OAuth scopes are not exported per token).`,
     });
     b.edge({ kind: 'CONSENTED', from: user, to: appId, grant: credential });
