@@ -1,9 +1,11 @@
 // What a scope allows when a grant acts *as* a principal (domain-wide delegation, a delegated grant, a
 // classic token acting as its user): the scope catalogues of engine/schema/scopes, read by the graph builder.
+import atlassianJson from './scopes/atlassian.json' with { type: 'json' };
 import entraJson from './scopes/entra.json' with { type: 'json' };
 import githubJson from './scopes/github.json' with { type: 'json' };
 import googleJson from './scopes/google-workspace.json' with { type: 'json' };
 import oktaJson from './scopes/okta.json' with { type: 'json' };
+import salesforceJson from './scopes/salesforce.json' with { type: 'json' };
 import slackJson from './scopes/slack.json' with { type: 'json' };
 import type { Level } from './index.ts';
 import { lookupScope, scopeCatalogSchema, type ScopeCatalog } from './scopes.ts';
@@ -54,11 +56,18 @@ export function coversNode(resourceName: string, node: { kind: string; resourceT
   if (node.kind === 'Platform') return PLATFORM_NAMES.has(resourceName);
   if (node.kind !== 'Resource') return false;
   if (resourceName === node.resourceType) return true;
+  // Atlassian's `product-site:<family>`: a product site whose product key is of that family (`jira-software`,
+  // `jira-servicedesk` are Jira); a site node whose product the export does not say is covered by every family.
+  const family = /^product-site:(.+)$/.exec(resourceName)?.[1];
+  if (family !== undefined && node.resourceType === 'product-site') {
+    const productKey = node.properties?.productKey;
+    return typeof productKey !== 'string' || productKey === family || productKey.startsWith(`${family}-`);
+  }
   // GitHub's public_repo: a repository whose visibility is public.
   return resourceName === 'public-repository' && node.resourceType === 'repository' && node.properties?.visibility === 'public';
 }
 
-/** The catalogues blastmap ships: Google Workspace, Microsoft Graph (Entra), GitHub classic tokens, Slack, Okta. */
+/** The catalogues blastmap ships: Google Workspace, Microsoft Graph (Entra), GitHub classic tokens, Slack, Okta, Salesforce, Atlassian. */
 export const DEFAULT_DELEGATION_CATALOG: DelegationCatalog = delegationCatalog(
-  [googleJson, entraJson, githubJson, slackJson, oktaJson].map((json) => scopeCatalogSchema.parse(json)),
+  [googleJson, entraJson, githubJson, slackJson, oktaJson, salesforceJson, atlassianJson].map((json) => scopeCatalogSchema.parse(json)),
 );

@@ -1,5 +1,5 @@
 // The Atlassian importer: `blastmap import atlassian <folder>` reads saved Atlassian Admin API answers (org
-// API token list, per-user API tokens, managed accounts; docs/importers/atlassian.md) and maps API tokens.
+// API token list, per-user API tokens, managed accounts) and Forge app manifests (docs/importers/atlassian.md).
 import type { Importer } from '../common/importer.ts';
 import { ATLASSIAN_FILES, transformAtlassian } from './transform.ts';
 
@@ -7,6 +7,6 @@ export const atlassianImporter: Importer = {
   source: 'atlassian',
   title: 'Atlassian',
   files: ATLASSIAN_FILES,
-  folders: ['orgs', 'users', 'user-api-tokens'],
+  folders: ['orgs', 'users', 'user-api-tokens', 'apps', 'forge-apps'],
   transform: transformAtlassian,
 };

@@ -42,6 +42,16 @@ export const orgUserSchema = z.object({
   product_access: z.array(z.object({ key: z.string().min(1), name: text, url: text, last_active: atlassianInstant.nullish() })).nullish(),
 });
 
+/**
+ * A Forge app's `manifest.yml` (the file `forge deploy` reads): its app id (`ari:cloud:ecosystem::app/<uuid>`) and the
+ * scopes it requests, `permissions.scopes`. Everything else (modules, egress, resources) is not read.
+ */
+export const forgeManifestSchema = z.object({
+  app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]+$/i, { message: 'a Forge app id such as ari:cloud:ecosystem::app/<uuid>' }), name: text }),
+  permissions: z.object({ scopes: z.array(z.string().min(1)).nullish() }).nullish(),
+});
+
 export type OrgApiToken = z.output<typeof orgApiTokenSchema>;
+export type ForgeManifest = z.output<typeof forgeManifestSchema>;
 export type UserApiToken = z.output<typeof userApiTokenSchema>;
 export type OrgUser = z.output<typeof orgUserSchema>;

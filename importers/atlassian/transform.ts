@@ -1,12 +1,19 @@
 // Pure transform of Atlassian Admin API answers (the organization's API token list, per-account API tokens,
-// managed accounts with their product access) into API tokens that act as their owners, and what owners reach.
+// managed accounts with their product access, Forge app manifests) into API tokens that act as their owners, what
+// owners reach, and the sites Forge apps reach through their scopes.
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
+import { fromZodIssues } from '../../engine/format/validate.ts';
+import { readYaml } from '../../engine/format/yaml.ts';
+import { coversNode } from '../../engine/schema/delegation.ts';
+import { LEVEL_CODE, type Level } from '../../engine/schema/index.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
-import { orgApiTokenSchema, orgUserSchema, userApiTokenSchema, type OrgUser } from './schema.ts';
+import { lookupScope, UnknownScopes } from '../common/scopes.ts';
+import { ATLASSIAN_SCOPES } from './scopes.ts';
+import { forgeManifestSchema, orgApiTokenSchema, orgUserSchema, userApiTokenSchema, type ForgeManifest, type OrgUser } from './schema.ts';
 
 export const PLATFORM = 'atlassian';
 const SOURCE = 'atlassian';
@@ -19,6 +26,7 @@ const ORG_PATH = /(?:^|\/)orgs\/([^/]+)\//i;
 export const ATLASSIAN_FILES: readonly FileRole[] = [
   { role: 'userTokens', pattern: /(^|\/)(users\/[^/]+\/(manage\/)?api-tokens[^/]*|user-api-tokens\/[^/]+)\.json$/, produce: `${ADMIN} "https://api.atlassian.com/users/$ACCOUNT_ID/manage/api-tokens" > users/$ACCOUNT_ID/api-tokens.json`, shape: { fields: ['id', 'label', 'lastAccess'] } },
   { role: 'orgTokens', pattern: /(^|\/)(org-)?api-tokens[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/api-access/v1/orgs/$ORG_ID/api-tokens" > orgs/$ORG_ID/api-tokens.json`, shape: { envelope: ['data'], fields: ['id', 'user'] } },
+  { role: 'forgeManifests', pattern: /(^|\/)(apps|forge-apps)\/[^/]+\/manifest\.ya?ml$/, produce: 'each Forge app\'s manifest.yml (the file `forge deploy` reads), saved as apps/<app name>/manifest.yml' },
   { role: 'users', pattern: /(^|\/)(org-)?users[^/]*\.json$/, produce: `${ADMIN} "https://api.atlassian.com/admin/v1/orgs/$ORG_ID/users" > orgs/$ORG_ID/users.json`, shape: { envelope: ['data'], fields: ['account_id'] } },
 ];
 
@@ -82,6 +90,7 @@ export function transformAtlassian(files: readonly RawFile[], options: ImporterO
   const orgTokens = read('orgTokens', orgApiTokenSchema, ['data']);
   const directory = read('users', orgUserSchema, ['data']);
   const userTokens = read('userTokens', userApiTokenSchema, ['data', 'tokens']);
+  const manifests = readManifests(byRole.get('forgeManifests') ?? [], issues, report, options.lenient === true);
   for (const token of orgTokens) if (token.value.user.orgId) orgCandidates.push({ id: token.value.user.orgId, file: token.file, path: `${token.path}.user.orgId` });
 
   // The organization: --tenant, or the one org id the files agree on (token owners' orgId, orgs/<id>/ folders).
@@ -179,9 +188,57 @@ export function transformAtlassian(files: readonly RawFile[], options: ImporterO
       b.edge({ kind: 'CAN_WRITE', from: owner, to: sitesResource(), assumed: true, reason: `${who}'s product access is not in the export (no users.json entry): assumed to use the organization's Jira and Confluence sites.` });
     }
   }
+  // (:App {Forge app})-[:CAN_*]->(:Resource {product site}): what the manifest's scopes allow on the sites of their
+  // product. Which sites the app is installed on is not in the manifest: every site of that product is assumed.
+  const unknownScopes = new UnknownScopes();
+  for (const { value: manifest, file } of manifests) {
+    const appUuid = manifest.app.id.split('/').pop()!;
+    const scopes = [...new Set(manifest.permissions?.scopes ?? [])].sort();
+    const folderName = /(?:^|\/)(?:apps|forge-apps)\/([^/]+)\/manifest\.ya?ml$/i.exec(file)?.[1];
+    const appId = b.node({
+      ...base, id: id('App', appUuid), kind: 'App', name: manifest.app.name || folderName || `Forge app ${appUuid}`,
+      properties: definedProperties({ forgeAppId: manifest.app.id, oauthScopes: scopes, manifest: file }),
+    });
+    b.edge({ kind: 'INSTALLED_IN', from: appId, to: platformId });
+    const lookups = scopes.map((scope) => lookupScope(ATLASSIAN_SCOPES, scope));
+    for (const lookup of lookups) unknownScopes.note(lookup);
+    const sites = [...b.nodes.values()].filter((n) => n.kind === 'Resource' && n.resourceType === 'product-site' && n.platform === PLATFORM);
+    for (const site of sites.length > 0 ? sites : [b.nodes.get(sitesResource())!]) {
+      // A scope no catalogue knows gets the conservative rule's level on every site, flagged assumed.
+      const covering = lookups.filter((l) => l.assumed || l.entry.resources.some((r) => coversNode(r, site)));
+      if (covering.length === 0) continue;
+      const level = covering.reduce<Level>((best, l) => (LEVEL_CODE[l.entry.level] > LEVEL_CODE[best] ? l.entry.level : best), 'read');
+      const assumed = covering.some((l) => l.assumed);
+      b.edge({
+        kind: level === 'admin' ? 'CAN_ADMIN' : level === 'write' ? 'CAN_WRITE' : 'CAN_READ', from: appId, to: site.id, scopes: covering.map((l) => l.scope), assumed: assumed || undefined,
+        reason: `The Forge app's manifest requests ${covering.map((l) => l.scope).join(', ')}; the sites it is installed on are not in the export, so every ${site.name} is assumed.`,
+      });
+    }
+  }
+  if (manifests.length > 0) note('Forge apps: the sites they are installed on are not in the manifest; every site of the products their scopes name is assumed', manifests.length);
+  report.unknownScopes = unknownScopes.list();
+
   const assumedOwners = new Set([...tokens.values()].filter((t) => !accounts.get(t.accountId)!.fromDirectory).map((t) => t.accountId)).size;
   if (assumedOwners > 0) note('token owners without a users.json entry: assumed to have write access to the organization\'s sites', assumedOwners);
 
   report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
+}
+
+/** Forge manifests (YAML): each one validated, an issue naming the file and the line of what is wrong. */
+function readManifests(files: readonly RawFile[], issues: InputIssue[], report: ImporterReport, lenient: boolean): Located<ForgeManifest>[] {
+  const out: Located<ForgeManifest>[] = [];
+  for (const file of files) {
+    const read = readYaml(file.text, { file: file.path, what: 'a Forge app manifest' });
+    if (!read.ok) { (lenient ? report.skipped : issues).push(...read.issues); continue; }
+    const result = forgeManifestSchema.safeParse(read.value);
+    if (!result.success) {
+      const found = fromZodIssues(result.error.issues, read.value, file.path, []).map((issue) => ({ ...issue, line: read.lineAt(issue.path) }));
+      (lenient ? report.skipped : issues).push(...found);
+      continue;
+    }
+    out.push({ value: result.data, file: file.path, path: '$' });
+  }
+  if (out.length > 0) report.records.forgeManifests = out.length;
+  return out;
 }

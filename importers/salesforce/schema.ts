@@ -43,6 +43,19 @@ export const connectedApplicationSchema = z.object({
   StartUrl: text,
 });
 
+/**
+ * A connected app's Metadata API definition (`readMetadata('ConnectedApp', ...)`, as jsforce's `metadata.read` or the
+ * SOAP answer converted to JSON gives it): its name, and the OAuth scopes its users may grant it. A list of one
+ * comes back as a bare string. `consumerKey` is the public client id; the consumer secret is never read.
+ */
+const oneOrMany = z.union([z.string(), z.array(z.string())]).nullish().transform((value) => (value === null || value === undefined ? [] : typeof value === 'string' ? [value] : value));
+export const connectedAppMetadataSchema = z.object({
+  fullName: z.string().min(1),
+  label: text,
+  contactEmail: text,
+  oauthConfig: z.object({ consumerKey: text, scopes: oneOrMany }).nullish(),
+});
+
 /** `SELECT ... FROM AppMenuItem`: the App Launcher entry tokens point at (`ApplicationId` = the connected app). */
 export const appMenuItemSchema = z.object({
   attributes,
@@ -141,6 +154,7 @@ export const secretFindingSchema = z.object({
 
 export type OauthToken = z.output<typeof oauthTokenSchema>;
 export type ConnectedApplication = z.output<typeof connectedApplicationSchema>;
+export type ConnectedAppMetadata = z.output<typeof connectedAppMetadataSchema>;
 export type AppMenuItem = z.output<typeof appMenuItemSchema>;
 export type SalesforceUser = z.output<typeof userSchema>;
 export type Profile = z.output<typeof profileSchema>;

@@ -8,10 +8,12 @@ import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
 import { parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
+import { lookupScope, UnknownScopes } from '../common/scopes.ts';
+import { oauthScopeName, SALESFORCE_SCOPES } from './scopes.ts';
 import {
-  appMenuItemSchema, connectedApplicationSchema, oauthTokenSchema, objectPermissionsSchema, organizationSchema, PERMISSION_FIELDS,
+  appMenuItemSchema, connectedAppMetadataSchema, connectedApplicationSchema, oauthTokenSchema, objectPermissionsSchema, organizationSchema, PERMISSION_FIELDS,
   permissionSetAssignmentSchema, permissionSetSchema, profileSchema, secretFindingSchema, setupAuditTrailSchema, setupEntityAccessSchema, userSchema,
-  type AppMenuItem, type ConnectedApplication, type CredentialReference, type OauthToken, type Permissions, type SalesforceUser, type SetupAuditTrail,
+  type AppMenuItem, type ConnectedApplication, type ConnectedAppMetadata, type CredentialReference, type OauthToken, type Permissions, type SalesforceUser, type SetupAuditTrail,
 } from './schema.ts';
 
 export const PLATFORM = 'salesforce';
@@ -22,6 +24,7 @@ const QUERY = 'sf data query --json --result-format json --target-org $ORG --que
 export const SALESFORCE_FILES: readonly FileRole[] = [
   { role: 'OauthToken', pattern: /(^|\/)oauthtokens?[^/]*\.json$/, produce: `${QUERY} "SELECT AppName, AppMenuItemId, UserId, User.Username, CreatedDate, LastUsedDate, UseCount FROM OauthToken" > OauthToken.json`, shape: { envelope: ['records'], fields: ['AppName', 'UseCount'] } },
   { role: 'ConnectedApplication', pattern: /(^|\/)connectedapplications?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, Name, CreatedDate, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication" > ConnectedApplication.json`, shape: { envelope: ['records'], fields: ['OptionsAllowAdminApprovedUsersOnly'] } },
+  { role: 'ConnectedAppMetadata', pattern: /(^|\/)(connectedapps?[-_.]?metadata[^/]*|[^/]+\.connectedapp(-meta)?)\.json$/, produce: 'jsforce: conn.metadata.read("ConnectedApp", [<API names>]) saved as JSON (Metadata API readMetadata; the oauthConfig.scopes of each connected app)', shape: { fields: ['fullName', 'contactEmail'], single: true } },
   { role: 'AppMenuItem', pattern: /(^|\/)appmenuitems?[^/]*\.json$/, produce: `${QUERY} "SELECT Id, ApplicationId, Name, Label, Type, NamespacePrefix FROM AppMenuItem WHERE Type = 'ConnectedApplication'" > AppMenuItem.json`, shape: { envelope: ['records'], fields: ['ApplicationId'] } },
   { role: 'PermissionSetAssignment', pattern: /(^|\/)permissionsetassignments?[^/]*\.json$/, produce: `${QUERY} "SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment" > PermissionSetAssignment.json`, shape: { envelope: ['records'], fields: ['AssigneeId', 'PermissionSetId'] } },
   { role: 'PermissionSet', pattern: /(^|\/)permissionsets?([-_.][^/]*)?\.json$/, produce: `${QUERY} "SELECT Id, Name, Label, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsViewAllData, PermissionsModifyAllData, PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsAuthorApex FROM PermissionSet" > PermissionSet.json`, shape: { envelope: ['records'], fields: ['IsOwnedByProfile'] } },
@@ -63,6 +66,8 @@ interface AppFacts {
   menu?: AppMenuItem;
   tokenNames: Set<string>;
   authorizedFor: Set<string>;
+  /** The Metadata API definition: the OAuth scopes the app's users may grant it. */
+  definition?: ConnectedAppMetadata;
   audit: SetupAuditTrail[];
 }
 
@@ -75,7 +80,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
   const notes = new Map<string, number>();
   const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
 
-  function read<S extends z.ZodType>(role: string, schema: S, keys: readonly string[] = ['records']): Located<z.output<S>>[] {
+  function read<S extends z.ZodType>(role: string, schema: S, keys: readonly string[] = ['records'], single = false): Located<z.output<S>>[] {
     const out: Located<z.output<S>>[] = [];
     let expected = 0;
     for (const file of byRole.get(role) ?? []) {
@@ -92,7 +97,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
           if (typeof size === 'number') expected = Math.max(expected, size);
         }
       }
-      const result = parseRecords(schema, file, keys, { lenient: options.lenient });
+      const result = parseRecords(schema, file, keys, { lenient: options.lenient, single });
       issues.push(...result.issues);
       report.skipped.push(...result.skipped);
       out.push(...result.records);
@@ -105,6 +110,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
 
   const tokens = read('OauthToken', oauthTokenSchema);
   const connectedApps = read('ConnectedApplication', connectedApplicationSchema);
+  const appDefinitions = read('ConnectedAppMetadata', connectedAppMetadataSchema, ['records', 'result'], true);
   const menus = read('AppMenuItem', appMenuItemSchema);
   const users = read('User', userSchema);
   const profiles = read('Profile', profileSchema);
@@ -275,6 +281,20 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
   };
   const tokenApps = tokens.map((t) => appKeyOfToken(t.value));
   tokens.forEach((t, i) => factsOf(tokenApps[i]!).tokenNames.add(t.value.AppName));
+  // Metadata API definitions join by API name (AppMenuItem.Name) or label (the app's name elsewhere, a token's AppName).
+  const unknownScopes = new UnknownScopes();
+  for (const { value: definition } of appDefinitions) {
+    for (const name of definition.oauthConfig?.scopes ?? []) unknownScopes.note(lookupScope(SALESFORCE_SCOPES, oauthScopeName(name)));
+    const names = [definition.fullName, definition.label].filter((n): n is string => Boolean(n)).map(lower);
+    const match = [...apps.values()].find((facts) => [facts.menu?.Name, facts.menu?.Label, facts.connectedApp?.Name, ...facts.tokenNames].some((n) => n && names.includes(lower(n))));
+    if (!match) note('connected app definitions (Metadata API) naming no app of the other files: imported as apps of their own');
+    (match ?? factsOf(`name/${definition.label ?? definition.fullName}`)).definition = definition;
+  }
+  /** The OAuth scopes an app's definition allows (scope strings, not Metadata API names), or none when not exported. */
+  const scopesOf = (facts: AppFacts): string[] | undefined => {
+    const names = facts.definition?.oauthConfig?.scopes;
+    return facts.definition ? [...new Set((names ?? []).map(oauthScopeName))].sort() : undefined;
+  };
   const roleNames = new Map([...rolePermissions.entries()].map(([roleId, r]) => [roleId, `${r.kind === 'profile' ? 'Profile' : 'Permission set'}: ${r.name}`]));
   for (const { value: access } of entityAccess) {
     if (access.SetupEntityType && lower(access.SetupEntityType) !== 'connectedapplication') continue;
@@ -300,9 +320,10 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
     const latest = [...facts.audit].sort((x, y) => x.CreatedDate.localeCompare(y.CreatedDate)).at(-1);
     const changedBy = latest ? (latest.CreatedBy?.Username ?? latest.CreatedBy?.Name ?? latest.CreatedById ?? undefined) : undefined;
     const appId = b.node({
-      ...base, id: id('App', facts.key), kind: 'App', name: facts.menu?.Label ?? connected?.Name ?? [...facts.tokenNames][0] ?? facts.key,
+      ...base, id: id('App', facts.key), kind: 'App', name: facts.menu?.Label ?? connected?.Name ?? [...facts.tokenNames][0] ?? facts.definition?.label ?? facts.definition?.fullName ?? facts.key,
       properties: definedProperties({
-        connectedAppId: connected?.Id ?? facts.menu?.ApplicationId ?? undefined, appMenuItemId: facts.menu?.Id, apiName: facts.menu?.Name, namespacePrefix: facts.menu?.NamespacePrefix,
+        connectedAppId: connected?.Id ?? facts.menu?.ApplicationId ?? undefined, appMenuItemId: facts.menu?.Id, apiName: facts.menu?.Name ?? facts.definition?.fullName, namespacePrefix: facts.menu?.NamespacePrefix,
+        clientId: facts.definition?.oauthConfig?.consumerKey ?? undefined, oauthScopes: scopesOf(facts),
         createdDate: connected?.CreatedDate, adminApprovedUsersOnly: connected?.OptionsAllowAdminApprovedUsersOnly ?? undefined,
         refreshTokenValidityPeriod: connected?.RefreshTokenValidityPeriod ?? undefined,
         refreshTokenExpiresOn: connected?.OptionsRefreshTokenValidityMetric === undefined || connected?.OptionsRefreshTokenValidityMetric === null ? undefined : connected.OptionsRefreshTokenValidityMetric ? 'inactivity' : 'age',
@@ -321,6 +342,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
 
   // (:App)-[:HOLDS]->(:Credential {refresh-token})-[:AUTHENTICATES_AS]->(:Identity): each OauthToken row.
   const seenTokens = new Map<string, number>();
+  const factsByAppId = new Map([...apps.values()].map((facts) => [appNodeOf.get(facts.key)!, facts]));
   tokens.forEach(({ value: token }, i) => {
     const appKey = tokenApps[i]!;
     const appId = appNodeOf.get(appKey)!;
@@ -337,7 +359,16 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
       properties: definedProperties({ appName: token.AppName, appMenuItemId: token.AppMenuItemId, userId: token.UserId, useCount: token.UseCount ?? undefined }),
     });
     b.edge({ kind: 'HOLDS', from: appId, to: credential, reason: `${appName} keeps the refresh token ${who} granted it.` });
-    b.edge({ kind: 'AUTHENTICATES_AS', from: credential, to: user, reason: `The token calls Salesforce APIs as ${who}, with that user's permissions (OAuth scopes are not exported per token).` });
+    // The app's definition bounds what any of its tokens was granted: the token acts as its user, narrowed by those
+    // scopes (the graph builder derives the narrowed authority from the catalogue); without it, the whole user.
+    const allowed = scopesOf(factsByAppId.get(appId)!);
+    const scopes = allowed && allowed.length > 0 ? allowed : undefined;
+    b.edge({
+      kind: 'AUTHENTICATES_AS', from: credential, to: user, scopes,
+      reason: scopes
+        ? `The token calls Salesforce as ${who}, narrowed by the OAuth scopes its connected app allows (${scopes.join(' ')}).`
+        : `The token calls Salesforce APIs as ${who}, with that user's permissions (OAuth scopes are not exported per token).`,
+    });
     b.edge({ kind: 'CONSENTED', from: user, to: appId, grant: credential });
   });
 
@@ -360,6 +391,7 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
     b.edge({ kind: 'MANAGES', from: platformId, to: node.id, reason: 'An administrator with Manage Users can reset this user or authorise new tokens for it.' });
   }
 
+  report.unknownScopes = unknownScopes.list();
   report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
   return { ok: true, fragment: b.fragment(), report };
 }

@@ -184,3 +184,51 @@ describe('blastmap import atlassian, end to end', () => {
     expect(bob.reached).toEqual([]);
   });
 });
+
+describe('Forge app manifests: the scopes an app requests, mapped through the catalogue to the sites of their product', () => {
+  const APPS_FOLDER = join(REPO, 'test/fixtures/atlassian/forge-apps');
+  const WIKI_EXPORTER = a('app', '7d0c6a1e-3f5b-4c2a-9e8d-1b2c3d4e5f60');
+  const TRIAGE_BOT = a('app', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+  const withApps = () => imported([...fixtureFiles(), ...readRawFiles([APPS_FOLDER])]);
+
+  it('an app reads the Confluence sites its read scopes name, and nothing of Jira', () => {
+    const { fragment, report } = withApps();
+    expect(report.records.forgeManifests).toBe(2);
+    expect(node(fragment, WIKI_EXPORTER)).toMatchObject({
+      kind: 'App', name: 'wiki-exporter',
+      properties: { forgeAppId: 'ari:cloud:ecosystem::app/7d0c6a1e-3f5b-4c2a-9e8d-1b2c3d4e5f60', oauthScopes: ['read:confluence-content.all', 'read:page:confluence', 'search:confluence', 'storage:app'] },
+    });
+    expect(edgeKeys(fragment, { from: WIKI_EXPORTER })).toEqual([
+      `CAN_READ ${WIKI_EXPORTER} -> ${CONFLUENCE}`,
+      `CAN_READ ${WIKI_EXPORTER} -> ${SITES}`,
+      `INSTALLED_IN ${WIKI_EXPORTER} -> ${a('platform', 'org')}`,
+    ]);
+    expect(edges(fragment, { from: WIKI_EXPORTER, to: CONFLUENCE })[0]).toMatchObject({ scopes: ['read:confluence-content.all', 'read:page:confluence', 'search:confluence'] });
+    const graph = buildGraph(fragment);
+    const fromApp = reach(graph, [graph.indexOf.get(WIKI_EXPORTER)!]);
+    expect(fromApp.level[graph.indexOf.get(CONFLUENCE)!]).toBe(1);
+    expect(fromApp.level[graph.indexOf.get(JIRA)!]).toBe(0);
+  });
+
+  it('writing permission schemes administers Jira; a scope no catalogue knows reaches every site at its assumed level, flagged and reported', () => {
+    const { fragment, report } = withApps();
+    expect(edges(fragment, { from: TRIAGE_BOT, to: JIRA })).toEqual([expect.objectContaining({ kind: 'CAN_ADMIN', assumed: true, scopes: ['read:future-widget:jira', 'read:jira-work', 'write:jira-work', 'write:permission-scheme:jira'] })]);
+    expect(edges(fragment, { from: TRIAGE_BOT, to: CONFLUENCE })).toEqual([expect.objectContaining({ kind: 'CAN_READ', assumed: true, scopes: ['read:future-widget:jira'] })]);
+    expect(report.unknownScopes).toEqual([{ scope: 'read:future-widget:jira', count: 1, assumedLevel: 'read' }]);
+  });
+
+  it('manifests alone need the organization; without product sites exported, the organization\'s sites node stands for them', () => {
+    const alone = run(readRawFiles([APPS_FOLDER]));
+    expect(!alone.ok && alone.issues[0]).toMatchObject({ message: 'no organization id' });
+    const { fragment } = imported(readRawFiles([APPS_FOLDER]), { tenant: ORG });
+    expect(edgeKeys(fragment, { from: WIKI_EXPORTER, kind: 'CAN_READ' })).toEqual([`CAN_READ ${WIKI_EXPORTER} -> ${SITES}`]);
+  });
+
+  it('a manifest without a Forge app id is an error naming the file, the JSON path and the line', () => {
+    const bad = { path: 'apps/broken/manifest.yml', text: 'permissions:\n  scopes:\n    - read:jira-work\napp:\n  id: my-app\n' };
+    const result = run([...fixtureFiles(), bad]);
+    expect(!result.ok && result.issues).toEqual([expect.objectContaining({ file: 'apps/broken/manifest.yml', path: '$.app.id', line: 5 })]);
+    const lenient = imported([...fixtureFiles(), bad], { lenient: true });
+    expect(lenient.report.skipped.map((i) => `${i.file} ${i.path}`)).toEqual(['apps/broken/manifest.yml $.app.id']);
+  });
+});

@@ -1,7 +1,8 @@
 // The permission catalogues against the fixtures: a scope in any test fixture, demo export or shared-corpus sample
 // that its platform's catalogue lacks fails here, unless the fixture holds it on purpose (to exercise the rule for
-// scopes no catalogue knows). The Entra, GitHub fine-grained, Google Workspace, Okta and AWS catalogues are generated
-// from the platforms' published references (scripts/scopes/generate-*.ts); each keeps its hand-assessed entries.
+// scopes no catalogue knows). The Entra, GitHub fine-grained and classic, Google Workspace, Okta, Salesforce, Atlassian and
+// AWS catalogues are generated from the platforms' published references (scripts/scopes/generate-*.ts); each keeps its
+// hand-assessed entries.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRawFiles } from '../../cli/commands/import.ts';
@@ -13,6 +14,11 @@ import { ENTRA_SCOPES } from '../../importers/entra/catalog.ts';
 import { GITHUB_PERMISSIONS } from '../../importers/github/catalog.ts';
 import { SCOPE_CATALOG as GOOGLE_SCOPES } from '../../importers/google-workspace/transform.ts';
 import { OKTA_SCOPES } from '../../importers/okta/transform.ts';
+import { METADATA_SCOPE_NAMES, SALESFORCE_SCOPES } from '../../importers/salesforce/scopes.ts';
+import atlassianJson from '../../engine/schema/scopes/atlassian.json' with { type: 'json' };
+import githubClassicJson from '../../engine/schema/scopes/github.json' with { type: 'json' };
+import slackJson from '../../engine/schema/scopes/slack.json' with { type: 'json' };
+import { coversNode, DEFAULT_DELEGATION_CATALOG } from '../../engine/schema/delegation.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { REPO } from '../helpers/cli.ts';
 
@@ -38,7 +44,9 @@ const EXPORTS: { source: string; folder: string; tenant?: string; skip?: RegExp 
   { source: 'google-workspace', folder: `${CORPUS}/google`, skip: /gcp-/ },
   { source: 'salesforce', folder: 'test/fixtures/salesforce/org' },
   { source: 'salesforce', folder: 'datasets/demo/exports/salesforce' },
+  { source: 'salesforce', folder: 'test/fixtures/salesforce/connected-apps', tenant: '00DHs0000000001IAQ' },
   { source: 'atlassian', folder: 'test/fixtures/atlassian/org' },
+  { source: 'atlassian', folder: 'test/fixtures/atlassian/forge-apps', tenant: '4f8c2a1e-9b7d-4c3e-a1f2-6d5e4c3b2a10' },
   { source: 'aws', folder: 'test/fixtures/aws/corvid-prod' },
   { source: 'aws', folder: 'datasets/demo/exports/aws/corvid-prod' },
   { source: 'aws', folder: 'datasets/demo/exports/aws/corvid-staging' },
@@ -55,6 +63,9 @@ const ON_PURPOSE: Record<string, string[]> = {
   'test/fixtures/slack/workspace': ['huddles:transcripts:read'],
   'test/fixtures/google-workspace': ['https://www.googleapis.com/auth/youtube.readonly'],
   'test/fixtures/gcp': ['roles/run.admin'],
+  // A scope newer than the catalogue, on a connected app: its token keeps the whole user (salesforce.test.ts).
+  'test/fixtures/salesforce/connected-apps': ['FutureScope'],
+  'test/fixtures/atlassian/forge-apps': ['read:future-widget:jira'],
   // A made-up fine-grained permission (GitHub publishes every real one, so the catalogue has them all).
   'test/fixtures/github/corvid': ['ledger_entries:write'],
 };
@@ -148,5 +159,68 @@ describe('the catalogues generated from the other platforms\' published referenc
     expect(lookupScope(OKTA_SCOPES, 'okta.directories.groups.read')).toMatchObject({ assumed: false, entry: { level: 'read', resources: ['groups'] } });
     expect(lookupScope(OKTA_SCOPES, 'okta.personal.adminSettings.manage')).toMatchObject({ assumed: false, entry: { resources: [], tenantWide: false } });
     expect(lookupScope(OKTA_SCOPES, 'ssf.read')).toMatchObject({ assumed: false, entry: { level: 'read' } });
+  });
+});
+
+describe('the Salesforce, Atlassian and GitHub classic catalogues, generated from published references', () => {
+  const ATLASSIAN_SCOPES = scopeCatalogSchema.parse(atlassianJson);
+  const GITHUB_CLASSIC = scopeCatalogSchema.parse(githubClassicJson);
+
+  it('Salesforce: every OAuth scope of the External Client App settings and the Metadata API, the hand-assessed ones kept', () => {
+    expect(SALESFORCE_SCOPES.reference).toMatch(/@salesforce\/types \d+\.\d+\.\d+ \(npm, Apache-2\.0 licence, from the forcedotcom\/wsdl WSDLs\) \(\d{4}-\d{2}-\d{2}\)/);
+    expectHandAssessedKept(SALESFORCE_SCOPES, handAssessed('salesforce'));
+    // Every Metadata API name a connected app's definition can say pairs with a catalogued scope.
+    for (const scope of Object.values(METADATA_SCOPE_NAMES)) expect(lookupScope(SALESFORCE_SCOPES, scope).assumed, scope).toBe(false);
+    expect(SALESFORCE_SCOPES.scopes.api).toMatchObject({ level: 'admin', resources: ['platform', 'crm-object', 'crm-record'] });
+    expect(SALESFORCE_SCOPES.scopes.refresh_token).toMatchObject({ level: 'read', resources: [] });
+    // Derived: a product API writes nothing the importer models; a sign-in scope reads the identity only.
+    expect(SALESFORCE_SCOPES.scopes.mcp_api).toEqual({ level: 'write', resources: [], tenantWide: false });
+    expect(SALESFORCE_SCOPES.scopes.sso).toEqual({ level: 'read', resources: [], tenantWide: false });
+  });
+
+  it('Atlassian: every classic, granular and Connect scope of the Forge scope list, the hand-assessed ones kept', () => {
+    expect(Object.keys(ATLASSIAN_SCOPES.scopes).length).toBeGreaterThan(600);
+    expect(ATLASSIAN_SCOPES.reference).toMatch(/@forge\/manifest \d+\.\d+\.\d+ \(npm, Atlassian Developer Terms; scope names only\) \(\d{4}-\d{2}-\d{2}\)/);
+    expectHandAssessedKept(ATLASSIAN_SCOPES, handAssessed('atlassian'));
+    const of = (scope: string) => lookupScope(ATLASSIAN_SCOPES, scope);
+    expect(of('read:jira-work')).toMatchObject({ assumed: false, entry: { level: 'read', resources: ['product-site:jira'] } });
+    expect(of('read:issue:jira')).toMatchObject({ assumed: false, entry: { level: 'read', resources: ['product-site:jira'] } });
+    expect(of('write:page:confluence')).toMatchObject({ assumed: false, entry: { level: 'write', resources: ['product-site:confluence'] } });
+    // Writing who may do what administers the product.
+    expect(of('write:permission-scheme:jira')).toMatchObject({ assumed: false, entry: { level: 'admin', tenantWide: true } });
+    expect(of('act-as-user:connect-confluence')).toMatchObject({ assumed: false, entry: { takeover: 'impersonate' } });
+    // Products the importer has no sites for reach no resource.
+    expect(of('read:repository:bitbucket')).toMatchObject({ assumed: false, entry: { level: 'read', resources: [] } });
+  });
+
+  it('Atlassian product-site scopes cover the sites of their product family only', () => {
+    const site = (productKey?: string) => ({ kind: 'Resource', resourceType: 'product-site', properties: productKey ? { productKey } : { approximation: true } });
+    expect(coversNode('product-site:jira', site('jira-software'))).toBe(true);
+    expect(coversNode('product-site:jira', site('jira-servicedesk'))).toBe(true);
+    expect(coversNode('product-site:jira', site('confluence'))).toBe(false);
+    expect(coversNode('product-site:confluence', site('confluence'))).toBe(true);
+    // The site node of an export that does not say the owner's products is covered by every family.
+    expect(coversNode('product-site:confluence', site())).toBe(true);
+    expect(DEFAULT_DELEGATION_CATALOG.restriction('atlassian', 'read:page:confluence')).toEqual({ kind: 'allows', level: 'read', resourceTypes: ['product-site:confluence'] });
+    expect(DEFAULT_DELEGATION_CATALOG.restriction('salesforce', 'api')).toMatchObject({ kind: 'allows', level: 'admin' });
+  });
+
+  it('GitHub classic: every scope of the "Scopes for OAuth apps" page, the hand-assessed ones kept', () => {
+    expect(GITHUB_CLASSIC.reference).toMatch(/github\/docs \(CC-BY-4\.0 licence\) at commit [0-9a-f]{40} \(\d{4}-\d{2}-\d{2}\): 39 scopes named there/);
+    expectHandAssessedKept(GITHUB_CLASSIC, handAssessed('github-classic'));
+    expect(lookupScope(GITHUB_CLASSIC, 'site_admin')).toMatchObject({ assumed: false, entry: { level: 'admin', takeover: 'impersonate' } });
+  });
+});
+
+describe('the Slack catalogue (hand-written from the scope reference)', () => {
+  it('holds the scopes the current reference lists that the archived API description lacks', () => {
+    const slack = scopeCatalogSchema.parse(slackJson);
+    expect(slack.reference).toMatch(/as of \d{4}-\d{2}-\d{2}/);
+    for (const scope of ['admin.conversations:manage_objects', 'lists:read', 'lists:write', 'search:read.enterprise', 'search:read.users', 'conversations.connect:read', 'workflows.templates:write']) {
+      expect(lookupScope(slack, scope).assumed, scope).toBe(false);
+    }
+    // Lists hold content as canvases do; an org admin scope administers the workspace.
+    expect(lookupScope(slack, 'lists:read').entry).toMatchObject({ level: 'read', resources: ['files'] });
+    expect(lookupScope(slack, 'admin.conversations:manage_objects').entry).toMatchObject({ level: 'admin', tenantWide: true });
   });
 });

@@ -262,3 +262,61 @@ describe('blastmap import salesforce, end to end', () => {
     expect(key!.path.map((step) => step.kind)).toEqual(['HOLDS', 'AUTHENTICATES_AS', 'HAS_ROLE', 'CAN_WRITE', 'CONTAINS', 'CONTAINS_CREDENTIAL']);
   });
 });
+
+describe("connected apps' OAuth scopes (Metadata API definitions)", () => {
+  const DEFINITIONS = join(REPO, 'test/fixtures/salesforce/connected-apps');
+  const withDefinitions = () => imported([...fixtureFiles(), ...readRawFiles([DEFINITIONS])]);
+  const tokenOf = (fragment: Fragment, app: string): GraphEdge => {
+    const holds = edges(fragment, { kind: 'HOLDS', from: app });
+    expect(holds).toHaveLength(1);
+    return edges(fragment, { kind: 'AUTHENTICATES_AS', from: holds[0]!.to })[0]!;
+  };
+
+  it('reads each app\'s scopes by their Metadata API names, joins the definition by API name or label, and puts the OAuth scopes on its tokens', () => {
+    const { fragment, report } = withDefinitions();
+    expect(report.records.ConnectedAppMetadata).toBe(4);
+    expect(node(fragment, APPS.drift).properties).toMatchObject({ oauthScopes: ['api', 'refresh_token'], clientId: '3MVG9EXAMPLEdriftConsumerKey.public.client.id' });
+    // InkPact joins by its API name (AppMenuItem.Name InkPact_eSign); CustomApplications is the visualforce scope.
+    expect(node(fragment, APPS.inkpact).properties).toMatchObject({ oauthScopes: ['openid', 'refresh_token', 'visualforce'] });
+    // A list of one comes back from the Metadata API as a bare string.
+    expect(node(fragment, APPS.signflow).properties).toMatchObject({ oauthScopes: ['id'] });
+    expect(tokenOf(fragment, APPS.drift)).toMatchObject({ scopes: ['api', 'refresh_token'] });
+    expect(tokenOf(fragment, APPS.signflow)).toMatchObject({ scopes: ['id'] });
+    // The consumer secret and the other definition fields are not read.
+    expect(JSON.stringify(fragment)).not.toMatch(/callbackUrl|ipRelaxation/);
+    // A scope no catalogue knows is reported with its assumed level (and keeps the whole user, below).
+    expect(report.unknownScopes).toEqual([{ scope: 'FutureScope', count: 1, assumedLevel: 'admin' }]);
+  });
+
+  it('the scopes narrow what a token reaches: api keeps the Drift user\'s reach, a sign-in scope reaches nothing, an unknown scope is the whole user', () => {
+    const plain = buildGraph(fixture().fragment);
+    const scoped = buildGraph(withDefinitions().fragment);
+    const levels = (graph: ReturnType<typeof buildGraph>, app: string, ids: string[]) => {
+      const result = reach(graph, [graph.indexOf.get(app)!]);
+      return ids.map((id) => result.level[graph.indexOf.get(id)!]);
+    };
+    const key = 'aws:*:credential:user/svc-data-export/access-key-2';
+    // Drift (api, refresh_token): the same reach as its user's, the pasted key included; still not the org.
+    expect(levels(scoped, APPS.drift, [object('cases'), object('accounts'), key, PLATFORM])).toEqual(levels(plain, APPS.drift, [object('cases'), object('accounts'), key, PLATFORM]));
+    expect(levels(scoped, APPS.drift, [object('cases'), key])).toEqual([2, 3]);
+    // The same Drift token, had its app allowed only the identity scope, signs its user in and reads no record.
+    const definitions = JSON.parse(readRawFiles([DEFINITIONS])[0]!.text) as { fullName: string; oauthConfig: { scopes: unknown } }[];
+    definitions.find((d) => d.fullName === 'Drift')!.oauthConfig.scopes = ['Basic', 'RefreshToken'];
+    const signInOnly = buildGraph(imported([...fixtureFiles(), { path: 'ConnectedApp-metadata.json', text: JSON.stringify(definitions) }]).fragment);
+    expect(STANDARD_KEYS.some((k) => levels(plain, APPS.drift, [object(k)])[0]! > 0)).toBe(true);
+    expect(STANDARD_KEYS.map((k) => levels(signInOnly, APPS.drift, [object(k)])[0])).toEqual(STANDARD_KEYS.map(() => 0));
+    expect(levels(signInOnly, APPS.drift, [key])).toEqual([0]);
+    // Mystery Sync's unknown scope keeps the conservative reading: whatever its user reaches.
+    const mystery = fixture().fragment.nodes.find((n) => n.kind === 'App' && n.name === 'Mystery Sync')!.id;
+    expect(STANDARD_KEYS.map((k) => levels(scoped, mystery, [object(k)])[0])).toEqual(STANDARD_KEYS.map((k) => levels(plain, mystery, [object(k)])[0]));
+  });
+
+  it('a definition that names no app of the other files becomes an app of its own, and is noted', () => {
+    const files = [orgFile, ...readRawFiles([DEFINITIONS])];
+    const { fragment, report } = imported(files);
+    expect(fragment.nodes.filter((n) => n.kind === 'App').map((n) => n.name).sort()).toEqual(['Drift', 'InkPact eSign', 'Mystery Sync', 'SignFlow for Salesforce']);
+    expect(report.notes.join('\n')).toMatch(/connected app definitions \(Metadata API\) naming no app/);
+  });
+});
+
+const STANDARD_KEYS = ['cases', 'accounts', 'contacts', 'opportunities', 'leads', 'contracts', 'users'];

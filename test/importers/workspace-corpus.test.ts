@@ -221,16 +221,19 @@ describe('tenant subfolders', () => {
     expect(run.err).not.toContain('--tenant');
   });
 
-  it('the documented Atlassian layout (orgs/<id>/, users/<id>/) under exports/atlassian/ is one export, not two tenants', () => {
+  it('the documented Atlassian layout (orgs/<id>/, users/<id>/, apps/<name>/) under exports/atlassian/ is one export, not two tenants', () => {
     const dir = tempDir();
     const org = '1c2d3e4f-0000-4000-8000-00000000a71a';
     mkdirSync(join(dir, `exports/atlassian/orgs/${org}`), { recursive: true });
     mkdirSync(join(dir, 'exports/atlassian/users/5b10ac8d82e05b22cc7d4ef5'), { recursive: true });
     writeFileSync(join(dir, `exports/atlassian/orgs/${org}/api-tokens.json`), JSON.stringify({ data: [{ id: 'tok-1', label: 'ci', status: 'ACTIVE', user: { id: '5b10ac8d82e05b22cc7d4ef5', orgId: org, email: 'ci@example.com' } }], links: {} }));
     writeFileSync(join(dir, 'exports/atlassian/users/5b10ac8d82e05b22cc7d4ef5/api-tokens.json'), JSON.stringify([{ id: 'tok-2', label: 'laptop', createdAt: '2025-01-01T00:00:00Z' }]));
+    // Forge app manifests under apps/<name>/ belong to the same export.
+    mkdirSync(join(dir, 'exports/atlassian/apps/wiki-exporter'), { recursive: true });
+    copyFileSync(join(REPO, 'test/fixtures/atlassian/forge-apps/apps/wiki-exporter/manifest.yml'), join(dir, 'exports/atlassian/apps/wiki-exporter/manifest.yml'));
     const { imports } = loadWorkspace(dir);
     expect(imports.map((i) => i.folder)).toEqual(['exports/atlassian']);
-    expect(imports[0]!.report.records).toEqual({ orgTokens: 1, userTokens: 1 });
+    expect(imports[0]!.report.records).toEqual({ orgTokens: 1, userTokens: 1, forgeManifests: 1 });
   });
 
   it('Atlassian per-user tokens alone load under an organization folder (no org id in the files)', () => {
