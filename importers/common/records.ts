@@ -24,16 +24,29 @@ export interface RecordsResult<T> {
   issues: InputIssue[];
 }
 
-export function parseJsonFile(file: RawFile): { ok: true; value: unknown } | { ok: false; issue: InputIssue } {
+type Parsed = { ok: true; value: unknown } | { ok: false; issue: InputIssue };
+/**
+ * The last parse of each file object: recognising a file by its content (classifyFiles) and reading its records parse
+ * the same file, and an export's largest files are tens of megabytes. Keyed by the object, checked against its text.
+ * Callers only read the parsed document (zod builds new objects from it), so sharing it is safe.
+ */
+const parsedFiles = new WeakMap<RawFile, { text: string; parsed: Parsed }>();
+
+export function parseJsonFile(file: RawFile): Parsed {
+  const cached = parsedFiles.get(file);
+  if (cached && cached.text === file.text) return cached.parsed;
   // A leading byte order mark (PowerShell's Out-File writes one) is not content.
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  let parsed: Parsed;
   try {
     // The input boundary for every platform importer: keys and values are scrubbed before an importer lower-cases
     // an email, a login or a tenant, or builds an id from them (engine/secrets.ts scrubInput).
-    return { ok: true, value: scrubInput(JSON.parse(text) as unknown) };
+    parsed = { ok: true, value: scrubInput(JSON.parse(text) as unknown) };
   } catch (error) {
-    return { ok: false, issue: jsonSyntaxIssue(text, error, { file: file.path }) };
+    parsed = { ok: false, issue: jsonSyntaxIssue(text, error, { file: file.path }) };
   }
+  parsedFiles.set(file, { text: file.text, parsed });
+  return parsed;
 }
 
 /**
