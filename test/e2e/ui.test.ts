@@ -171,10 +171,12 @@ describe('the web UI on the demo graph', () => {
     expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(false);
     await page.evaluate(() => history.forward());
     expect(await waitForData(page, 'radiusCount', before)).toBe(after);
-    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(true);
+    // The plan was recomputed after the cut: the cut is listed as applied, above the next steps.
+    await page.locator('[data-test="applied-cut"]').waitFor();
+    expect(await page.locator('[data-test="applied-cuts"]').textContent()).toContain(firstCut.name);
 
     // Unticking restores the full radius.
-    await toggle.uncheck();
+    await page.locator('[data-test="applied-cut"]').first().uncheck();
     expect(await waitForData(page, 'radiusCount', after)).toBe(before);
     expect(watch.errors).toEqual([]);
     await page.context().close();
