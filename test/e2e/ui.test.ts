@@ -177,7 +177,7 @@ describe('the web UI on the demo graph', () => {
     expect(await page.locator('[data-test="applied-cuts"]').textContent()).toContain(firstCut.name);
 
     // Unticking restores the full radius.
-    await page.locator('[data-test="applied-cut"]').first().uncheck();
+    await page.locator('[data-test="applied-cut"]').first().click();
     expect(await waitForData(page, 'radiusCount', after)).toBe(before);
     expect(watch.errors).toEqual([]);
     await page.context().close();
@@ -449,7 +449,13 @@ describe('the web UI on a 100,000-node graph', () => {
     await page.locator('[data-test="cluster-member"]').first().waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => document.body.dataset.busy === '0', null, { timeout: 60_000 });
     report('100k: click a cluster to its members listed and drawn', Math.round(performance.now() - started));
-    expect(await bodyData(page, 'clusterMembers')).toBe(`${Math.min(100, groups.get(largest)!)}/${groups.get(largest)}`);
+    // The click lands on the cluster drawn on top at that point (clusters overlap on their hop ring): whichever
+    // opened, its members are what the engine counts for it (a grey cluster: its platform and kind, not reached).
+    const opened = new URL(page.url()).searchParams.get('cluster')!;
+    expect(clusters).toContain(opened);
+    const [platform, kind, level] = opened.split('/');
+    const count = level ? groups.get(opened)! : big.nodes.filter((node, v) => node.platform === platform && node.kind === kind && oracle.level[v] === 0 && v !== source).length;
+    expect(await bodyData(page, 'clusterMembers')).toBe(`${Math.min(100, count)}/${count}`);
     const hops = await page.locator('[data-test="cluster-member"]').evaluateAll((items) => items.map((item) => Number(/(\d+) hops?/.exec(item.textContent ?? '')?.[1] ?? 'NaN')));
     for (let i = 1; i < hops.length; i++) expect(hops[i]!).toBeGreaterThanOrEqual(hops[i - 1]!);
     await screenshot(page, '24-cluster-members-100k');

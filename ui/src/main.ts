@@ -776,12 +776,17 @@ function restoreFocus(root: HTMLElement, key: { selector: string; index: number 
   (same[Math.min(key.index, same.length - 1)] ?? root.querySelector<HTMLElement>('button, input, a[href]'))?.focus({ preventScroll: true });
 }
 
+/** The tab the panel last showed. */
+let renderedTab: Tab | undefined;
+
 function renderPanel() {
   const side = byId('side');
   const focused = focusKey(side);
   renderTabs();
   const panel = byId('panel');
-  const scroll = panel.scrollTop;
+  // The scroll position survives a re-render of the same tab, not a change of tab (a new list starts at its top).
+  const scroll = renderedTab === state.tab ? panel.scrollTop : 0;
+  renderedTab = state.tab;
   clear(panel);
   const simulating = state.sources.length > 0;
   let content: HTMLElement;

@@ -373,6 +373,14 @@ export function planPanel(plan: PlanResponse, context: { mitigations: readonly M
   const section = h('section', { 'data-test': 'plan' },
     h('h2', {}, 'Revocation plan'),
     h('p', { class: 'muted' }, `What to cut first to contain the compromise of ${plan.sources.map((s) => s.name).join(', ')}. Each step is the single cut that removes the most of what is left. Tick a cut to apply it as a what-if: the plan is then recomputed from what the applied cuts leave.`));
+  const current = context.current;
+  if (current) {
+    const before = current.whatIf?.scoreBefore ?? current.score;
+    section.append(h('div', { class: 'cards-row' },
+      h('div', { class: 'card' }, h('b', { 'data-test': 'live-score' }, formatScore(current.score)), 'score now', h('div', { class: 'delta' }, `${formatDelta(before, current.score)} from ${formatScore(before)}`)),
+      h('div', { class: 'card' }, h('b', {}, String(current.reachedCount)), 'reached now'),
+      h('div', { class: 'card' }, h('b', {}, String(current.crownJewels.length)), 'crown jewels now')));
+  }
   if (context.mitigations.length > 0) {
     // The applied what-ifs stay listed (and can be unticked): the steps below start after them.
     const applied = h('ul', { class: 'plain applied', 'data-test': 'applied-cuts' });
@@ -383,14 +391,6 @@ export function planPanel(plan: PlanResponse, context: { mitigations: readonly M
       applied.appendChild(h('li', {}, h('label', { class: 'cut applied' }, box, h('span', {}, h('b', {}, label)))));
     }
     section.append(h('h3', {}, `Applied (${context.mitigations.length})`), applied, h('h3', {}, 'Next cuts'));
-  }
-  const current = context.current;
-  if (current) {
-    const before = current.whatIf?.scoreBefore ?? current.score;
-    section.append(h('div', { class: 'cards-row' },
-      h('div', { class: 'card' }, h('b', { 'data-test': 'live-score' }, formatScore(current.score)), 'score now', h('div', { class: 'delta' }, `${formatDelta(before, current.score)} from ${formatScore(before)}`)),
-      h('div', { class: 'card' }, h('b', {}, String(current.reachedCount)), 'reached now'),
-      h('div', { class: 'card' }, h('b', {}, String(current.crownJewels.length)), 'crown jewels now')));
   }
   const cutRow = (cut: CutView, extra: (Node | string | null)[], test: string) => {
     const checked = hasMitigations(context.mitigations, cut.mitigations);
