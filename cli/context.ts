@@ -1,5 +1,6 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
+import { applyMarks, MARKS_SUFFIX, marksPath, readMarks } from './marks.ts';
 import { calendarInstant } from '../engine/format/dates.ts';
 import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
@@ -135,7 +136,8 @@ export function expandInputs(paths: readonly string[]): string[] {
     }
     if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
     if (statSync(path).isDirectory()) {
-      const inside = readdirSync(path).filter((name) => isNativeFile(name)).sort().map((name) => join(path, name));
+      // A marks file (`x.json.marks.json`, cli/marks.ts) beside native files is not one of them.
+      const inside = readdirSync(path).filter((name) => isNativeFile(name) && !name.endsWith(MARKS_SUFFIX)).sort().map((name) => join(path, name));
       if (inside.length === 0) {
         if (isWorkspace(path)) throw new BlastmapError('IO', `${path} is a workspace (exports/ and native/ folders): pass it as --graph, or import each export and then its native/ folder`);
         throw new BlastmapError('IO', `${path}: no .json, .yaml or .ndjson files in this folder`);
@@ -216,6 +218,19 @@ export function preloadGraph(key: string, graph: CompactGraph | undefined): void
  * on the fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
  */
 export function loadGraph(option: string | undefined): CompactGraph {
+  // The analyst's marks (crown jewels, owned) kept beside the graph apply to every command (cli/marks.ts).
+  return applyMarks(loadUnmarkedGraph(option), readMarks(graphMarksPath(option)));
+}
+
+/** The marks file of the graph named by --graph; a past state (`@-1`, `<snapshot>@2026-12-01`) shares its snapshot's. */
+export function graphMarksPath(option: string | undefined): string {
+  const path = graphPath(option);
+  const base = path.replace(/@(-\d+|\d{4}-\d{2}-\d{2}\S*)$/, '');
+  return marksPath(base === '' ? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH : base);
+}
+
+/** The graph as its data says, without the marks file. */
+export function loadUnmarkedGraph(option: string | undefined): CompactGraph {
   // `@-1`, `@2026-12-01`, `<snapshot>@-2`: a state the snapshot's history kept (cli/history.ts).
   const path = resolveHistoryReference(graphPath(option), process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH);
   const preloaded = preloadedGraphs.get(path);

@@ -5,6 +5,7 @@ import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brie
 import { renderRadiusHtml } from '../../engine/report/html.ts';
 import { radiusJsonChunks, radiusNdjsonLines } from '../../engine/report/radius-json.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
+import { expandOwned } from '../marks.ts';
 import { loadGraph, parseFormat, writeChunks, type Io, type OutputFormat } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
@@ -32,7 +33,7 @@ export function registerRadius(program: Command, io: Io): void {
   const command = program
     .command('radius')
     .description('blast radius of compromised nodes (an App, Credential, Identity or vendor Platform), by id or exact name')
-    .argument('<nodes...>', 'node ids or exact names; several = one attacker holding all of them')
+    .argument('<nodes...>', 'node ids or exact names; several = one attacker holding all of them; @owned = every node marked owned')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, ndjson (a record per line), markdown or html', 'text')
     .option('--all', 'list every crown jewel and reached node in the text, markdown and html briefs')
@@ -42,7 +43,8 @@ export function registerRadius(program: Command, io: Io): void {
     const options = toReachOptions(flags);
     if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, { all: flags.all === true, paths: flags.paths === true }); return; }
     const graph = loadGraph(flags.graph);
-    const sources = nodes.map((reference) => resolveNode(graph, reference));
+    // `@owned`: the nodes marked owned in the graph's marks file (cli/marks.ts).
+    const sources = expandOwned(graph, nodes).map((reference) => resolveNode(graph, reference));
     printRadius(io, blastRadius(graph, sources, options), format, { all: flags.all === true, paths: flags.paths === true });
   });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../engine/api/schemas.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { loadGraph, parseCount, type Io } from '../context.ts';
+import { graphMarksPath, loadUnmarkedGraph, parseCount, type Io } from '../context.ts';
 import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startServer, type RunningServer } from '../server/start.ts';
 import { ensureUi } from '../server/ui-build.ts';
 import { VERSION } from '../package-root.ts';
@@ -21,6 +21,8 @@ export interface ServeSettings {
   path?: string;
   /** Every request must present it (required beyond loopback). */
   token?: string;
+  /** The graph's marks file (cli/marks.ts): the UI's marks and saved views are kept there. */
+  marksPath?: string;
 }
 
 /**
@@ -48,14 +50,15 @@ export async function serveGraph(io: Io, graph: CompactGraph, settings: ServeSet
   checkExposure(host, settings.token);
   if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${host}: anyone who can reach this address and knows the token can read the graph; the traffic is not encrypted`));
   const tokenOption = settings.token !== undefined ? { token: settings.token } : {};
+  const marksOption = settings.marksPath !== undefined ? { marksPath: settings.marksPath } : {};
   const uiDir = await ensureUi((text) => io.err(io.color.dim(text)));
   let server: RunningServer;
   try {
-    server = await startServer({ graph, host, port: settings.port ?? DEFAULT_PORT, uiDir, version: VERSION, ...tokenOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
+    server = await startServer({ graph, host, port: settings.port ?? DEFAULT_PORT, uiDir, version: VERSION, ...tokenOption, ...marksOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
   } catch (error) {
     // The default port may be taken by another blastmap: fall back to any free port rather than fail.
     if (settings.port !== undefined || !(error instanceof BlastmapError)) throw error;
-    server = await startServer({ graph, host, port: 0, uiDir, version: VERSION, ...tokenOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
+    server = await startServer({ graph, host, port: 0, uiDir, version: VERSION, ...tokenOption, ...marksOption, ...(settings.budget !== undefined ? { budget: settings.budget } : {}) });
   }
   const url = `${server.url}${settings.path ?? ''}`;
   io.out(`blastmap UI: ${url}  (${graph.nodeCount} nodes, ${graph.edgeCount} edges; Ctrl-C to stop)`);
@@ -91,7 +94,8 @@ export function registerServe(program: Command, io: Io): void {
       const token = flags.token ?? (process.env.BLASTMAP_TOKEN || undefined);
       // Checked before the graph is loaded, so a refused exposure fails fast.
       checkExposure(flags.host ?? DEFAULT_HOST, token);
-      const graph = loadGraph(flags.graph);
-      await serveGraph(io, graph, { ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
+      // The graph as its data says: the server applies the marks file itself and rewrites it when marks change.
+      const graph = loadUnmarkedGraph(flags.graph);
+      await serveGraph(io, graph, { marksPath: graphMarksPath(flags.graph), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
     });
 }

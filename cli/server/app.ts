@@ -10,6 +10,11 @@ import {
   edgeDetailsResponseSchema, respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
+import { clusterRequestSchema, clusterResponseSchema, markRequestSchema, marksResponseSchema, viewRequestSchema, type MarksResponse } from '../../engine/api/schemas.ts';
+import { applyMarks, readMarks, setMark, writeMarks, type Marks } from '../marks.ts';
+import { CROWN_JEWEL_TAG, nodeRef } from '../../engine/analysis/radius.ts';
+import { resolveNode } from '../../engine/store/lookup.ts';
+import { basename } from 'node:path';
 import { mitigationSchema, type Mitigation } from '../../engine/analysis/mitigations.ts';
 import { describeRadius } from '../../engine/analysis/radius.ts';
 import { reach } from '../../engine/analysis/reach.ts';
@@ -22,6 +27,7 @@ import { whatIf } from '../../engine/analysis/whatif.ts';
 import { reportContextHtml, reportTitle } from './report-context.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { graphView, radiusMap } from './aggregate.ts';
+import { clusterMembers } from './cluster.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
@@ -46,6 +52,12 @@ export interface AppOptions {
   token?: string;
   /** Per-client request budget (default DEFAULT_RATE_LIMIT); false turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The marks file of the graph (cli/marks.ts): marks made in the UI are written there, where the CLI reads
+   * them. `graph` then has the marks applied and `unmarkedGraph` is the graph as its data says.
+   */
+  marksPath?: string;
+  unmarkedGraph?: CompactGraph;
 }
 
 const STATUS: Record<ErrorCode, 400 | 404 | 409 | 500> = {
@@ -117,7 +129,26 @@ function requestTarget(c: Context): { form: 'origin' | 'other'; hosts: string[] 
 }
 
 export function createApp(options: AppOptions): Hono {
-  const { graph } = options;
+  // Reassigned when a mark changes: every route reads the current graph.
+  let graph = options.graph;
+  const unmarked = options.unmarkedGraph ?? options.graph;
+  const marksFile = options.marksPath;
+  let marks: Marks | undefined = marksFile !== undefined ? readMarks(marksFile) : undefined;
+  const marksAnswer = (): MarksResponse => ({
+    available: marks !== undefined,
+    file: marksFile !== undefined ? basename(marksFile) : null,
+    crownJewels: marks?.crownJewels ?? [],
+    notCrownJewels: marks?.notCrownJewels ?? [],
+    owned: marks ? marks.owned.flatMap((id) => { const v = graph.indexOf.get(id); return v === undefined ? [] : [nodeRef(graph, v)]; }) : [],
+    views: marks?.views ?? [],
+  });
+  const marksUnavailable = () => new RequestError(404, failure('MARKS_UNAVAILABLE', 'this server keeps no marks file: start it with `blastmap serve --graph <path>`'));
+  const updateMarks = (next: Marks) => {
+    if (marksFile === undefined) throw marksUnavailable();
+    writeMarks(marksFile, next);
+    marks = next;
+    graph = applyMarks(unmarked, next);
+  };
   const maxBudget = options.budget ?? DEFAULT_BUDGET;
   const files = options.files ?? new Map<string, StaticFile>();
   const version = options.version ?? '0.0.0';
@@ -241,6 +272,27 @@ export function createApp(options: AppOptions): Hono {
     const request = parseRequest(z.strictObject({ source: z.string().min(1).max(2048), id: z.string().min(1).max(8192) }), defined({ source: c.req.query('source'), id: c.req.query('id') }));
     return send(c, edgeDetailsResponseSchema, edgeDetailsResponse(graph, request.source, request.id));
   });
+  // Marks and saved views, kept in the graph's marks file where the CLI reads them (docs/ui.md).
+  app.get('/api/marks', (c) => send(c, marksResponseSchema, marksAnswer()));
+  app.post('/api/marks', async (c) => {
+    const request = parseRequest(markRequestSchema, await jsonBody(c));
+    if (!marks) throw marksUnavailable();
+    const v = resolveNode(graph, request.node);
+    const id = graph.nodes[v]!.id;
+    const dataCrownJewel = unmarked.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG) ?? false;
+    updateMarks(setMark(marks, id, { crownJewel: request.crownJewel, owned: request.owned, dataCrownJewel }));
+    return send(c, marksResponseSchema, marksAnswer());
+  });
+  app.post('/api/views', async (c) => {
+    const request = parseRequest(viewRequestSchema, await jsonBody(c));
+    if (!marks) throw marksUnavailable();
+    const current = marks;
+    const others = current.views.filter((view) => view.name !== request.name);
+    if (!request.delete && request.query === undefined) throw new RequestError(400, failure('INVALID_REQUEST', 'give the view\'s query, or delete: true'));
+    updateMarks({ ...current, views: request.delete ? others : [...others, { name: request.name, query: request.query!, saved: new Date().toISOString() }] });
+    return send(c, marksResponseSchema, marksAnswer());
+  });
+  app.post('/api/cluster', async (c) => send(c, clusterResponseSchema, clusterMembers(graph, parseRequest(clusterRequestSchema, await jsonBody(c)))));
   app.post('/api/route', async (c) => send(c, routeResponseSchema, routeResponse(graph, parseRequest(routeRequestSchema, await jsonBody(c)))));
   app.post('/api/exposure', async (c) => send(c, exposureResponseSchema, exposureResponse(graph, parseRequest(exposureRequestSchema, await jsonBody(c)))));
 

@@ -5,6 +5,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import type { createApp } from './app.ts';
 import { loadStaticFiles } from './static.ts';
+import { applyMarks, readMarks } from '../marks.ts';
 import { MIN_TOKEN_LENGTH, type RateLimitOptions } from './guard.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   token?: string;
   /** Per-client rate limit (default DEFAULT_RATE_LIMIT); false turns it off. */
   rateLimit?: RateLimitOptions | false;
+  /** The graph's marks file (cli/marks.ts): applied to `graph` (as its data says), and where the UI's marks go. */
+  marksPath?: string;
 }
 
 export interface RunningServer {
@@ -53,8 +56,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const files = loadStaticFiles(options.uiDir);
   // Loaded here, not at the top: every command imports this module's settings, and only `serve` needs the HTTP stack.
   const [{ serve }, { createApp }] = await Promise.all([import('@hono/node-server'), import('./app.ts')]);
+  const marked = options.marksPath !== undefined ? applyMarks(options.graph, readMarks(options.marksPath)) : options.graph;
   const app = (port: number) => createApp({
-    graph: options.graph,
+    graph: marked,
+    ...(options.marksPath !== undefined ? { marksPath: options.marksPath, unmarkedGraph: options.graph } : {}),
     files,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(options.version !== undefined ? { version: options.version } : {}),
@@ -76,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   handler = app(port);
   // The first page asks for the riskiest connectors: rank them now, while the user opens the link.
-  const warm = setTimeout(() => { void import('./views.ts').then(({ warmCaches }) => warmCaches(options.graph)); }, 0);
+  const warm = setTimeout(() => { void import('./views.ts').then(({ warmCaches }) => warmCaches(marked)); }, 0);
   warm.unref?.();
   const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {

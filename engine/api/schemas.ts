@@ -256,6 +256,61 @@ export const mapResponseSchema = graphResponseSchema.extend({
 });
 export type MapResponse = z.infer<typeof mapResponseSchema>;
 
+/**
+ * `POST /api/cluster`: the members of one cluster of a view or a radius map (drill-down). With `focus` the
+ * cluster is one of the map's: `platform/kind/level` holds the nodes reached at that level, `platform/kind` the
+ * nodes not reached; without it, every node of that platform and kind. Members come nearest first (by hops),
+ * then by name, a page at a time.
+ */
+export const clusterRequestSchema = z.strictObject({
+  key: clusterKeySchema,
+  focus: radiusRequestSchema.optional(),
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+});
+export type ClusterRequest = z.infer<typeof clusterRequestSchema>;
+
+export const clusterResponseSchema = z.object({
+  key: z.string(),
+  platform: z.string(),
+  kind: z.string(),
+  level: levelSchema.nullable(),
+  /** Nodes in the cluster in all. */
+  count: z.number().int(),
+  offset: z.number().int(),
+  members: z.array(nodeRefSchema.extend({ crownJewel: z.boolean(), hops: z.number().int().nullable() })),
+});
+export type ClusterResponse = z.infer<typeof clusterResponseSchema>;
+
+/** `GET /api/marks`: the analyst's marks kept beside the graph (cli/marks.ts) and the saved views. */
+export const marksResponseSchema = z.object({
+  /** False when the server keeps no marks file (a graph given without a path, e.g. the built-in demo). */
+  available: z.boolean(),
+  /** The marks file's name (not its folder). */
+  file: z.string().nullable(),
+  crownJewels: z.array(z.string()),
+  notCrownJewels: z.array(z.string()),
+  owned: z.array(nodeRefSchema),
+  views: z.array(z.object({ name: z.string(), query: z.string(), saved: z.string().optional() })),
+});
+export type MarksResponse = z.infer<typeof marksResponseSchema>;
+
+/** `POST /api/marks`: mark or unmark one node; an absent field leaves that mark as it is. */
+export const markRequestSchema = z.strictObject({
+  node: reference,
+  crownJewel: z.boolean().optional(),
+  owned: z.boolean().optional(),
+});
+export type MarkRequest = z.infer<typeof markRequestSchema>;
+
+/** `POST /api/views`: save a view under a name (replacing one of that name), or delete it. */
+export const viewRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  query: z.string().max(16_384).optional(),
+  delete: z.boolean().optional(),
+});
+export type ViewRequest = z.infer<typeof viewRequestSchema>;
+
 /** `POST /api/route`: the path an attacker holding `from` takes to `to`, if any (A→B pathfinding). */
 export const routeRequestSchema = analysisOptionsSchema.extend({
   from: reference,

@@ -29,8 +29,8 @@ export async function buildUiForTests(): Promise<{ dir: string; cleanup: () => v
 
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
-export const serve = (graph: CompactGraph, uiDir: string, budget?: number): Promise<RunningServer> =>
-  startServer({ graph, uiDir, host: '127.0.0.1', port: 0, ...(budget !== undefined ? { budget } : {}) });
+export const serve = (graph: CompactGraph, uiDir: string, budget?: number, marksPath?: string): Promise<RunningServer> =>
+  startServer({ graph, uiDir, host: '127.0.0.1', port: 0, ...(budget !== undefined ? { budget } : {}), ...(marksPath !== undefined ? { marksPath } : {}) });
 
 /** Problems the page reports: uncaught errors, CSP violations, dialogs (which a payload would open). */
 export interface PageWatch {
@@ -38,8 +38,9 @@ export interface PageWatch {
   dialogs: string[];
 }
 
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; watch: PageWatch }> {
-  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+/** `bypassCSP` lets a test inject a checker (axe-core) the page's Content Security Policy would otherwise refuse. */
+export async function openPage(browser: Browser, url: string, options: { bypassCSP?: boolean } = {}): Promise<{ page: Page; watch: PageWatch }> {
+  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true, ...(options.bypassCSP ? { bypassCSP: true } : {}) });
   const page = await context.newPage();
   const watch: PageWatch = { errors: [], dialogs: [] };
   page.on('pageerror', (error) => watch.errors.push(`pageerror: ${error.message}`));
@@ -57,7 +58,7 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
 
 /** Screenshots docs/ui.md shows: refreshed into docs/images/ui/ when BLASTMAP_DOCS_SCREENSHOTS=1. */
 export const DOCS_SCREENSHOTS = join(REPO_ROOT, 'docs/images/ui');
-const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge']);
+const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge', '20-level-patterns', '22-cluster-members', '23-marks-views', '24-cluster-members-100k']);
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });

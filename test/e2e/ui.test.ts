@@ -147,7 +147,8 @@ describe('the web UI on the demo graph', () => {
     expect(await page.locator('ol.plan label.cut b').first().textContent()).toContain(firstCut.name);
 
     const started = performance.now();
-    await toggle.check();
+    // A click, not check(): the plan is recomputed after the cut, and check() would tick the next step it finds there.
+    await toggle.click();
     const after = await waitForData(page, 'radiusCount', before);
     report('toggle a cut: request to re-highlighted radius', Math.round(performance.now() - started));
     const expected = whatIf(demo, [source], firstCut.mitigations, { at: AT });
@@ -171,10 +172,12 @@ describe('the web UI on the demo graph', () => {
     expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(false);
     await page.evaluate(() => history.forward());
     expect(await waitForData(page, 'radiusCount', before)).toBe(after);
-    expect(await page.locator('[data-test="cut-toggle"]').first().isChecked()).toBe(true);
+    // The plan was recomputed after the cut: the cut is listed as applied, above the next steps.
+    await page.locator('[data-test="applied-cut"]').waitFor();
+    expect(await page.locator('[data-test="applied-cuts"]').textContent()).toContain(firstCut.name);
 
     // Unticking restores the full radius.
-    await toggle.uncheck();
+    await page.locator('[data-test="applied-cut"]').first().click();
     expect(await waitForData(page, 'radiusCount', after)).toBe(before);
     expect(watch.errors).toEqual([]);
     await page.context().close();
@@ -432,6 +435,30 @@ describe('the web UI on a 100,000-node graph', () => {
     await page.waitForFunction(() => (document.body.dataset.activePath ?? '').startsWith('jewel:') && document.body.dataset.busy === '0', null, { timeout: 60_000 });
     expect(await bodyData(page, 'pathMissing')).toBe('0');
     await screenshot(page, '15-radius-map-path-100k');
+
+    // Drill-down: a click on the largest cluster of reached nodes lists its members, as the engine counts them.
+    const clusters = await page.evaluate(() => (window as unknown as { blastmapProbe: { clusterKeys: () => string[] } }).blastmapProbe.clusterKeys());
+    const levelNames = ['', 'read', 'write', 'admin'];
+    const groups = new Map<string, number>();
+    for (const v of oracle.order) if (v !== source) { const node = big.nodes[v]!; const key = `${node.platform}/${node.kind}/${levelNames[oracle.level[v]!]}`; groups.set(key, (groups.get(key) ?? 0) + 1); }
+    const largest = clusters.filter((key) => key.split('/').length === 3).sort((a, b) => (groups.get(b) ?? 0) - (groups.get(a) ?? 0))[0]!;
+    const [at] = await page.evaluate((key) => (window as unknown as { blastmapProbe: { viewportKeys: (k: string[]) => ({ x: number; y: number } | null)[] } }).blastmapProbe.viewportKeys([key]), `c:${largest}`);
+    const box = (await page.locator('#graph').boundingBox())!;
+    started = performance.now();
+    await page.mouse.click(box.x + at!.x, box.y + at!.y);
+    await page.locator('[data-test="cluster-member"]').first().waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.body.dataset.busy === '0', null, { timeout: 60_000 });
+    report('100k: click a cluster to its members listed and drawn', Math.round(performance.now() - started));
+    // The click lands on the cluster drawn on top at that point (clusters overlap on their hop ring): whichever
+    // opened, its members are what the engine counts for it (a grey cluster: its platform and kind, not reached).
+    const opened = new URL(page.url()).searchParams.get('cluster')!;
+    expect(clusters).toContain(opened);
+    const [platform, kind, level] = opened.split('/');
+    const count = level ? groups.get(opened)! : big.nodes.filter((node, v) => node.platform === platform && node.kind === kind && oracle.level[v] === 0 && v !== source).length;
+    expect(await bodyData(page, 'clusterMembers')).toBe(`${Math.min(100, count)}/${count}`);
+    const hops = await page.locator('[data-test="cluster-member"]').evaluateAll((items) => items.map((item) => Number(/(\d+) hops?/.exec(item.textContent ?? '')?.[1] ?? 'NaN')));
+    for (let i = 1; i < hops.length; i++) expect(hops[i]!).toBeGreaterThanOrEqual(hops[i - 1]!);
+    await screenshot(page, '24-cluster-members-100k');
     expect(watch.errors).toEqual([]);
     await page.context().close();
   }, 400_000);
@@ -511,7 +538,7 @@ describe('access', () => {
     // Each level badge says its level in words, not only in colour.
     for (const text of await page.locator('.level').allTextContents()) expect(['ADMIN', 'WRITE', 'READ']).toContain(text.trim().toUpperCase());
     await page.locator('[data-test="open-plan"]').click();
-    await page.locator('[data-test="cut-toggle"]').first().check();
+    await page.locator('[data-test="cut-toggle"]').first().click();
     await waitForData(page, 'radiusCount', before);
     pairs.push(...await collect());
     await page.locator('[data-tab="radius"]').click();

@@ -7,7 +7,7 @@ import { exposureResponse, radiusResponse } from '../../cli/server/views.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { edgeIdAt } from '../../engine/store/compact.ts';
 import { edgeStyle, exposureEmphasis, nodeStyle, pathHighlight, radiusEmphasis, type EdgeData, type HighlightState, type NodeData } from '../../ui/src/logic/highlight.ts';
-import { COLORS, LEVEL_COLORS } from '../../ui/src/logic/palette.ts';
+import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS } from '../../ui/src/logic/palette.ts';
 
 const graph = assembleGraph(readNativeFiles([join(import.meta.dirname, '../fixtures/native/drift-mini.yaml')])).graph;
 const AT = '2026-06-01';
@@ -34,6 +34,20 @@ describe('radius highlight', () => {
       else if (levels.has(node.id)) expect(style.color).toBe(LEVEL_COLORS[levels.get(node.id)!]);
       else expect(style).toMatchObject({ color: COLORS.dimNode, label: null, hidden: false });
     }
+  });
+
+  it('draws each level in its own fill pattern as well as its hue, a cut node slashed, everything else solid', () => {
+    const levels = new Map(radius.reached.map((entry) => [entry.id, entry.level]));
+    expect(new Set(levels.values()).size).toBeGreaterThan(1);
+    expect(new Set(Object.values(LEVEL_PATTERNS)).size).toBe(3);
+    for (const node of graph.nodes) {
+      const style = nodeStyle(nodeData(node.id), state);
+      expect(style.pattern).toBe(levels.has(node.id) ? LEVEL_PATTERNS[levels.get(node.id)!] : 'solid');
+    }
+    const mitigated = radiusResponse(graph, { sources: [DRIFT], at: AT, mitigations: [{ revoke: 'aws:111:credential:akia-1' }] });
+    for (const id of mitigated.whatIf!.removed) expect(nodeStyle(nodeData(id), { emphasis: radiusEmphasis(mitigated) }).pattern).toBe(CUT_PATTERN);
+    // A cluster of the radius map carries its level's pattern too.
+    expect(nodeStyle({ label: 'aws · Resource', kind: 'Resource', crownJewel: false, level: 'read', color: '#123456', size: 5 }, state).pattern).toBe('hollow');
   });
 
   it('labels reached crown jewels and makes them bigger', () => {

@@ -24,6 +24,7 @@ const stateArb: fc.Arbitrary<ViewState> = fc.record({
   kinds: fc.array(id, { maxLength: 3 }),
   hiddenEdgeKinds: fc.array(id, { maxLength: 3 }),
   expand: fc.array(id, { maxLength: 3 }),
+  cluster: fc.option(fc.tuple(id.filter((t) => !t.includes('/')), id.filter((t) => !t.includes('/')), fc.constantFrom('', '/read', '/write', '/admin')).map(([p, k, l]) => `${p}/${k}${l}`), { nil: undefined }),
   budget: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
   rings: fc.boolean(),
   respond: fc.boolean(),
@@ -35,7 +36,7 @@ describe('view state in the URL', () => {
   it('decodes what it encoded, ids with commas, percent signs and any unicode included', () => {
     fc.assert(fc.property(stateArb, (state) => {
       const decoded = decodeState(encodeState(state));
-      expect(decoded).toEqual({ ...state, at: state.at, maxDepth: state.maxDepth, selected: state.selected, target: state.target, budget: state.budget, since: state.since });
+      expect(decoded).toEqual({ ...state, at: state.at, maxDepth: state.maxDepth, selected: state.selected, target: state.target, budget: state.budget, since: state.since, cluster: state.cluster });
     }), { numRuns: 200 });
   });
 
@@ -50,6 +51,9 @@ describe('view state in the URL', () => {
     expect(state.at).toBeUndefined();
     expect(state.maxDepth).toBeUndefined();
     expect(state.budget).toBeUndefined();
+    expect(decodeState('?cluster=aws/Resource/root').cluster).toBeUndefined();
+    expect(decodeState('?cluster=aws').cluster).toBeUndefined();
+    expect(decodeState('?cluster=aws/Resource/admin').cluster).toBe('aws/Resource/admin');
     expect(decodeState('?m=' + encodeURIComponent(JSON.stringify([{ revoke: 'x', extra: 1 }]))).mitigations).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import {
   edgeDetailsResponseSchema, errorResponseSchema, exposureResponseSchema, graphResponseSchema, mapResponseSchema, routeResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
   radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
-  type MapRequest, type RespondRequest, type RouteRequest,
+  clusterResponseSchema, marksResponseSchema, type ClusterRequest, type MarkRequest, type ViewRequest, type MapRequest, type Mitigation, type RespondRequest, type RouteRequest,
 } from './logic/wire.ts';
 
 export class ApiError extends Error {
@@ -37,12 +37,17 @@ export const api = {
   search: (q: string, signal?: AbortSignal) => call(searchResponseSchema, `/api/search?q=${encodeURIComponent(q)}&limit=12`, undefined, signal),
   node: (id: string, at?: string) => call(nodeDetailsResponseSchema, `/api/node/${encodeURIComponent(id)}${at ? `?at=${encodeURIComponent(at)}` : ''}`),
   radius: (request: RadiusRequest, signal?: AbortSignal) => call(radiusResponseSchema, '/api/radius', request, signal),
-  plan: (request: PlanRequest, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
+  /** The plan from where the applied what-ifs leave the radius (`mitigations`, the same list whatif takes). */
+  plan: (request: PlanRequest & { mitigations?: Mitigation[] }, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
   exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),
   respond: (request: RespondRequest, signal?: AbortSignal) => call(respondResponseSchema, '/api/respond', request, signal),
   map: (request: MapRequest, signal?: AbortSignal) => call(mapResponseSchema, '/api/map', request, signal),
   edge: (source: string, id: string) => call(edgeDetailsResponseSchema, `/api/edge?source=${encodeURIComponent(source)}&id=${encodeURIComponent(id)}`),
   route: (request: RouteRequest, signal?: AbortSignal) => call(routeResponseSchema, '/api/route', request, signal),
+  cluster: (request: ClusterRequest) => call(clusterResponseSchema, '/api/cluster', request),
+  marks: () => call(marksResponseSchema, '/api/marks'),
+  mark: (request: MarkRequest) => call(marksResponseSchema, '/api/marks', request),
+  saveView: (request: ViewRequest) => call(marksResponseSchema, '/api/views', request),
 };
 
 /** Link to the HTML report of the current radius (a download; the report is static and script-free). */

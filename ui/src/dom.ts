@@ -2,7 +2,7 @@
 // attributes come from a short allow-list. Names in the graph are attacker-controlled: never innerHTML.
 
 type Child = Node | string | number | null | undefined | false;
-const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden', 'scope', 'dir', 'aria-hidden', 'aria-keyshortcuts', 'aria-describedby', 'aria-live']);
+const ATTRIBUTES = new Set(['class', 'title', 'type', 'role', 'aria-label', 'aria-selected', 'aria-expanded', 'aria-controls', 'tabindex', 'value', 'min', 'max', 'step', 'placeholder', 'for', 'id', 'name', 'checked', 'disabled', 'download', 'colspan', 'hidden', 'scope', 'dir', 'aria-hidden', 'aria-keyshortcuts', 'aria-describedby', 'aria-live', 'aria-pressed']);
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | number | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -69,6 +69,30 @@ export function shapeIcon(shape: string, color: string, size = 14): SVGSVGElemen
     shapeElement.setAttribute('stroke-width', '4');
   } else shapeElement.setAttribute('fill', color);
   svg.appendChild(shapeElement);
+  return svg;
+}
+
+/** A round legend swatch in one of the level patterns (palette.ts): solid, left half filled, hollow, hollow and slashed. */
+export function patternIcon(pattern: 'solid' | 'half' | 'hollow' | 'slashed', color: string, size = 14): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '-10 -10 20 20');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('data-pattern', pattern);
+  const part = (tag: string, attributes: Record<string, string>) => {
+    const element = document.createElementNS(ns, tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    svg.appendChild(element);
+  };
+  if (pattern === 'solid') part('circle', { r: '8.5', fill: color });
+  else {
+    // As the node programs draw it: an outline of a third of the radius around a white inside.
+    part('circle', { r: '7.1', fill: '#ffffff', stroke: color, 'stroke-width': '2.9' });
+    if (pattern === 'half') part('path', { d: 'M0,-5.6 A5.6,5.6 0 0,0 0,5.6 Z', fill: color });
+    if (pattern === 'slashed') part('line', { x1: '-4.5', y1: '4.5', x2: '4.5', y2: '-4.5', stroke: color, 'stroke-width': '2.6' });
+  }
   return svg;
 }
 

@@ -7,13 +7,13 @@ import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlig
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
 import { mitigationLabel } from './logic/format.ts';
 import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
-import { COLORS, LEVEL_COLORS, platformColors } from './logic/palette.ts';
+import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS, platformColors, type Pattern } from './logic/palette.ts';
 import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewEdgeAttributes, type ViewGraph } from './logic/view-model.ts';
-import type { EdgeDetailsResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
-import { detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
+import type { ClusterResponse, EdgeDetailsResponse, MarksResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import { clusterPanel, detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
 
@@ -42,10 +42,16 @@ const MAP_REACHED_LIMIT = 2000;
 let radius: RadiusResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
+/** Counts plan requests: only the answer to the latest is shown. */
+let planRequests = 0;
 let respondPlan: RespondResponse | undefined;
 let respondKey = '';
 let exposure: ExposureResponse | undefined;
 let details: NodeDetailsResponse | undefined;
+/** The marks kept with the graph (crown jewels, owned) and the saved views; undefined when the server keeps none. */
+let marks: MarksResponse | undefined;
+/** The open cluster (drill-down) and the members loaded so far. */
+let clusterView: (ClusterResponse & { loaded: ClusterResponse['members'] }) | undefined;
 let activePath: string | undefined;
 /** A→B pathfinding: the chosen start, and the last route found. */
 let routeFrom: { id: string; name: string } | undefined;
@@ -110,6 +116,7 @@ function setupHistory() {
     applyHighlight();
     renderPanel();
     void runRadius();
+    if (state.tab === 'plan') void runPlan();
   });
 }
 
@@ -356,10 +363,30 @@ function renderAggregationNote() {
   body.dataset.aggregated = mapView ? String(mapView.summary.clusteredReached > 0) : '';
 }
 
+/** A click on a cluster: its members are listed in the Cluster tab and drawn while the budget lasts. */
 async function expandCluster(key: string) {
   if (!state.expand.includes(key)) state.expand = [...state.expand, key];
+  state.cluster = key;
+  state.tab = 'cluster';
   syncUrl();
-  await task(loadView);
+  await Promise.all([task(loadView), loadCluster(key, false)]);
+}
+
+const MEMBERS_PAGE = 100;
+
+/** Loads the first page of a cluster's members (or the next one), against the radius when a map is shown. */
+async function loadCluster(key: string, more: boolean) {
+  await task(async () => {
+    const offset = more && clusterView?.key === key ? clusterView.loaded.length : 0;
+    // Clusters with a level belong to the radius map; grey ones too while a radius is simulated.
+    const focus = state.sources.length > 0 && (drawsMap() || key.split('/').length === 3) ? radiusRequest() : undefined;
+    const page = await api.cluster({ key, offset, limit: MEMBERS_PAGE, ...(focus ? { focus } : {}) });
+    if (state.cluster !== key) return;
+    learn(page.members);
+    clusterView = { ...page, loaded: offset > 0 && clusterView ? [...clusterView.loaded, ...page.members] : page.members };
+    body.dataset.clusterMembers = `${clusterView.loaded.length}/${clusterView.count}`;
+    renderPanel();
+  });
 }
 
 // ------------------------------------------------------------------------------------------- highlights
@@ -477,11 +504,17 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
 
 async function runPlan() {
   if (state.sources.length === 0) return;
-  const request = { sources: state.sources, ...analysisOptions(), steps: 5 };
+  // The plan starts from the radius the applied what-ifs leave: each cut ticked, the next steps are recomputed.
+  const request = { sources: state.sources, ...analysisOptions(), steps: 5, ...(state.mitigations.length > 0 ? { mitigations: state.mitigations } : {}) };
   const key = JSON.stringify(request);
   if (plan && planKey === key) return;
+  const asked = ++planRequests;
   await task(async () => {
-    plan = await api.plan(request);
+    const answer = await api.plan(request);
+    // A later tick asked for another plan: this one is already out of date.
+    if (asked !== planRequests) return;
+    plan = answer;
+    body.dataset.planMitigations = String(request.mitigations?.length ?? 0);
     for (const step of plan.steps) for (const cut of [step.cut, ...step.alternatives]) knownNames.set(cut.id, cut.name);
     planKey = key;
     body.dataset.planSteps = String(plan.steps.length);
@@ -537,6 +570,8 @@ const actions: PanelActions = {
   simulate: (ids) => {
     state.sources = ids;
     state.mitigations = [];
+    state.cluster = undefined;
+    clusterView = undefined;
     resetRespond();
     state.target = undefined;
     exposure = undefined;
@@ -564,6 +599,7 @@ const actions: PanelActions = {
     state.mitigations = toggleMitigations(state.mitigations, items);
     pushUrl();
     void runRadius();
+    if (state.tab === 'plan') void runPlan();
   },
   showPath: (path: PathStepView[], key: string) => {
     if (activePath === key) {
@@ -604,7 +640,8 @@ const actions: PanelActions = {
     void applyRings(true);
   },
   clearSimulation: () => {
-    state = { ...state, sources: [], mitigations: [], rings: false, tab: 'overview' };
+    state = { ...state, sources: [], mitigations: [], rings: false, tab: 'overview', cluster: undefined };
+    clusterView = undefined;
     resetRespond();
     radius = undefined;
     plan = undefined;
@@ -656,6 +693,20 @@ const actions: PanelActions = {
       if (route.path.length > 0) actions.showPath(route.path, `route:${route.from.id}>${route.to.id}`);
     });
   },
+  moreMembers: () => { if (state.cluster) void loadCluster(state.cluster, true); },
+  mark: (id, change) => {
+    void task(async () => {
+      marks = await api.mark({ node: id, ...change });
+      body.dataset.marks = marksSignature(marks);
+      if (change.crownJewel !== undefined) {
+        // Crown jewels are drawn with a star and counted in the radius: redraw and recompute.
+        await loadView();
+        if (state.sources.length > 0) await runRadius();
+      }
+      if (state.selected === id) await selectNode(id);
+      renderPanel();
+    });
+  },
   setWindow: (since, at) => {
     state.since = since;
     state.at = at;
@@ -700,6 +751,7 @@ function renderTabs() {
     ['plan', 'Plan & what-if', state.sources.length > 0],
     ['respond', 'Respond', state.sources.length > 0],
     ['exposure', 'Exposure', Boolean(state.target)],
+    ...(state.cluster ? [['cluster', 'Cluster', true] as [Tab, string, boolean]] : []),
   ];
   for (const [tab, label, enabled] of available) {
     const button = h('button', { type: 'button', role: 'tab', 'aria-selected': state.tab === tab ? 'true' : 'false', disabled: !enabled, 'data-tab': tab }, label);
@@ -724,32 +776,40 @@ function restoreFocus(root: HTMLElement, key: { selector: string; index: number 
   (same[Math.min(key.index, same.length - 1)] ?? root.querySelector<HTMLElement>('button, input, a[href]'))?.focus({ preventScroll: true });
 }
 
+/** The tab the panel last showed. */
+let renderedTab: Tab | undefined;
+
 function renderPanel() {
   const side = byId('side');
   const focused = focusKey(side);
   renderTabs();
   const panel = byId('panel');
-  const scroll = panel.scrollTop;
+  // The scroll position survives a re-render of the same tab, not a change of tab (a new list starts at its top).
+  const scroll = renderedTab === state.tab ? panel.scrollTop : 0;
+  renderedTab = state.tab;
   clear(panel);
   const simulating = state.sources.length > 0;
   let content: HTMLElement;
   if (state.tab === 'details' && details) {
     const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
-    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath }, actions);
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath, marks: marks?.available ? { owned: marks.owned.some((node) => node.id === details!.ref.id) } : undefined }, actions);
   } else if (state.tab === 'radius' && radius) {
     content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf }, actions);
     if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
   } else if (state.tab === 'radius' && mapView) {
     content = h('div', { 'data-test': 'radius-pending' }, summarySection(mapView.summary, platformColor, actions), h('p', { class: 'muted' }, 'Loading the scores, paths and lateral movement of the whole radius…'));
   } else if (state.tab === 'plan' && plan) {
-    content = planPanel(plan, { mitigations: state.mitigations, current: radius }, actions);
+    content = planPanel(plan, { mitigations: state.mitigations, current: radius, nameOf }, actions);
   } else if (state.tab === 'respond' && respondPlan && respondView()) {
     content = respondPanel(respondPlan, { view: respondView()!, current: radius, since: state.since, at: state.at, platformColor }, actions);
   } else if (state.tab === 'exposure' && exposure) {
     content = exposurePanel(exposure, { activePath }, actions);
+  } else if (state.tab === 'cluster' && clusterView) {
+    const graph = renderer?.viewGraph;
+    content = clusterPanel(clusterView, { drawn: (id) => graph?.hasNode(nodeKey(id)) ?? false, platformColor }, actions);
   } else if (state.tab !== 'overview' && busy > 0) {
     content = h('p', { class: 'muted' }, 'Loading…');
-  } else content = overviewPanel(meta, actions);
+  } else content = overviewPanel(meta, actions, marks?.owned ?? []);
   panel.appendChild(content);
   panel.scrollTop = scroll;
   restoreFocus(side, focused);
@@ -863,6 +923,54 @@ function setupFilters() {
   });
 }
 
+/** What is marked, for tests and status: `jewels:a,b|not:c|owned:d`. */
+const marksSignature = (m: MarksResponse) => `jewels:${m.crownJewels.join(',')}|not:${m.notCrownJewels.join(',')}|owned:${m.owned.map((node) => node.id).join(',')}`;
+
+/**
+ * Saved views: the current URL state under a name, kept in the graph's marks file by the server (so they travel
+ * with the graph, not with one browser), listed and reopened from the Views panel.
+ */
+function setupViews() {
+  const panel = byId('views');
+  const toggle = byId('views-toggle');
+  toggle.hidden = !marks?.available;
+  const render = () => {
+    const focused = focusKey(panel);
+    clear(panel);
+    const list = h('ul', { 'data-test': 'saved-views' });
+    for (const view of marks?.views ?? []) {
+      const link = h('a', { 'data-test': 'saved-view', title: view.query || '(the start view)' }, view.name);
+      link.setAttribute('href', `${location.pathname}${view.query}`);
+      const remove = h('button', { type: 'button', class: 'small', 'data-test': 'delete-view', 'aria-label': `Delete the saved view ${view.name}` }, 'delete');
+      remove.addEventListener('click', () => void task(async () => { marks = await api.saveView({ name: view.name, delete: true }); render(); }));
+      list.appendChild(h('li', {}, link, view.saved ? h('span', { class: 'muted small' }, ` saved ${view.saved.slice(0, 10)} `) : ' ', remove));
+    }
+    const name = h('input', { type: 'text', id: 'view-name', placeholder: 'Name this view', 'aria-label': 'Name of the view to save', 'data-test': 'view-name' });
+    const save = h('button', { type: 'button', class: 'primary small', 'data-test': 'save-view' }, 'Save the current view');
+    const submit = () => {
+      const text = name.value.trim();
+      if (text === '') { name.focus(); return; }
+      void task(async () => {
+        marks = await api.saveView({ name: text, query: encodeState(state) });
+        body.dataset.savedViews = String(marks.views.length);
+        render();
+        showStatus(`View saved: ${text}`);
+      });
+    };
+    save.addEventListener('click', submit);
+    name.addEventListener('keydown', (event) => { if (event.key === 'Enter') submit(); });
+    append(panel,
+      h('div', {}, h('b', {}, 'Saved views'), (marks?.views.length ?? 0) > 0 ? list : h('p', { class: 'muted small' }, 'None yet.')),
+      h('div', {}, name, ' ', save, h('p', { class: 'muted small' }, `Kept with the graph${marks?.file ? ` in ${marks.file}` : ''}.`)));
+    restoreFocus(panel, focused);
+  };
+  toggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    if (!panel.hidden) render();
+  });
+}
+
 /** `/` focuses the search from anywhere but a text field; Escape in the graph returns to the page. */
 function setupShortcuts() {
   document.addEventListener('keydown', (event) => {
@@ -948,8 +1056,8 @@ function setupHeader() {
       hiddenEdgeKinds: state.hiddenEdgeKinds, platforms: state.platforms, kinds: state.kinds, enforced: [],
       mitigations: state.mitigations.map((item) => (item.description || !('revoke' in item || 'disable' in item) ? item : { ...item, description: mitigationLabel(item, nameOf) })), aggregation: mapView ? aggregationNote(mapView, lastFrameMs) : undefined, url: location.href,
     });
-    const legendRows: (readonly [string, string])[] = state.sources.length > 0 || exposure
-      ? [[state.tab === 'exposure' ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]]
+    const legendRows: (readonly [string, string, Pattern?])[] = state.sources.length > 0 || exposure
+      ? [[state.tab === 'exposure' ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin, LEVEL_PATTERNS.admin], ['write', LEVEL_COLORS.write, LEVEL_PATTERNS.write], ['read', LEVEL_COLORS.read, LEVEL_PATTERNS.read], ['cut off by what-if', COLORS.cut, CUT_PATTERN]]
       : meta.platforms.slice(0, 12).map((p) => [p.name, platformColor(p.name)] as const);
     body.dataset.exportTitle = about.title;
     body.dataset.exportLines = about.lines.join('\n');
@@ -985,12 +1093,14 @@ async function start() {
       prefetchedView = api.graph(graphRequest());
       prefetchedView.catch(() => undefined);
     }
-    meta = await api.meta();
+    [meta, marks] = await Promise.all([api.meta(), api.marks().catch(() => undefined)]);
+    body.dataset.marks = marks ? marksSignature(marks) : '';
     body.dataset.metaMs = String(Math.round(performance.now() - metaStarted));
     colors = platformColors(meta.platforms);
     body.dataset.drawBudget = String(viewBudget());
     setupSearch();
     setupFilters();
+    setupViews();
     setupHeader();
     setupShortcuts();
     setupHistory();
@@ -1005,6 +1115,7 @@ async function start() {
   if (state.sources.length > 0) await runRadius({ fit: true });
   if (state.tab === 'plan') await runPlan();
   if (state.target) await runExposure();
+  if (state.cluster) await loadCluster(state.cluster, false);
   if (state.selected) {
     const tab = state.tab;
     await selectNode(state.selected);
@@ -1016,6 +1127,16 @@ async function start() {
 }
 
 // A read-only probe for the browser tests: where an edge is drawn, so they can hover and click it.
-(window as unknown as { blastmapProbe: unknown }).blastmapProbe = { edgeMidpoint: (edgeId: string) => renderer?.edgeMidpoint(edgeId) };
+(window as unknown as { blastmapProbe: unknown }).blastmapProbe = {
+  edgeMidpoint: (edgeId: string) => renderer?.edgeMidpoint(edgeId),
+  /** Where these nodes are drawn, in pixels of the graph container (null when not drawn), and its size. */
+  viewport: (ids: string[]) => ({ positions: renderer?.viewportPositions(ids.map(nodeKey)) ?? [], width: byId('graph').clientWidth, height: byId('graph').clientHeight }),
+  /** The same for view keys (`n:<id>`, `c:<cluster key>`), e.g. to click a cluster. */
+  viewportKeys: (keys: string[]) => renderer?.viewportPositions(keys) ?? [],
+  pattern: (id: string) => renderer?.drawnPattern(nodeKey(id)),
+  pixelNear: (id: string, dx: number, dy: number) => renderer?.pixelNear(nodeKey(id), dx, dy),
+  radiusPx: (id: string) => renderer?.drawnRadius(nodeKey(id)),
+  clusterKeys: () => renderer ? renderer.viewGraph.filterNodes((_key, attributes) => attributes.cluster !== undefined).map((key) => renderer!.viewGraph.getNodeAttribute(key, 'cluster')!) : [],
+};
 
 void start();

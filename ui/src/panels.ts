@@ -1,12 +1,12 @@
 // The side panel's contents, built from API answers with the text-only DOM helper: overview, node details,
 // blast radius, revocation plan and exposure. Callbacks carry the user's actions back to the app.
-import { displayName, h, nameEl, shapeIcon } from './dom.ts';
+import { displayName, h, nameEl, patternIcon, shapeIcon } from './dom.ts';
 import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigationLabel, plural } from './logic/format.ts';
-import { COLORS, LEVEL_COLORS, shapeOf } from './logic/palette.ts';
+import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS, shapeOf } from './logic/palette.ts';
 import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
 import type {
-  CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
+  ClusterResponse, CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
   RespondResponse, RouteResponse,
 } from './logic/wire.ts';
 
@@ -26,6 +26,10 @@ export interface PanelActions {
   setWindow: (since: string | undefined, at: string | undefined) => void;
   setRouteFrom: (node: { id: string; name: string }) => void;
   findRoute: (to: string) => void;
+  /** Next page of the open cluster's members. */
+  moreMembers: () => void;
+  /** Marks kept with the graph: crown jewel and owned. */
+  mark: (id: string, change: { crownJewel?: boolean; owned?: boolean }) => void;
 }
 
 const levelBadge = (level: Level) => h('span', { class: `level level-${level}` }, LEVEL_LABEL[level]);
@@ -49,7 +53,8 @@ export function pathView(path: readonly PathStepView[]): HTMLElement {
   return list;
 }
 
-export function overviewPanel(meta: MetaResponse, actions: PanelActions): HTMLElement {
+export function overviewPanel(meta: MetaResponse, actions: PanelActions, owned: readonly { id: string; name: string; kind: string; platform: string }[] = []): HTMLElement {
+  const ownedSection = owned.length > 0 ? ownedList(owned, actions) : null;
   const riskiest = h('ol', { class: 'cards' });
   for (const entry of meta.riskiest) {
     const simulate = h('button', { type: 'button', class: 'primary small', 'data-test': 'simulate-riskiest' }, 'Simulate compromise');
@@ -67,7 +72,8 @@ export function overviewPanel(meta: MetaResponse, actions: PanelActions): HTMLEl
       h('li', {}, 'Simulate its compromise: the radius lights up, crown jewels and lateral paths are listed; click one to follow its path.'),
       h('li', {}, 'Open the revocation plan and tick a cut: the radius shrinks and the score drops, live.')),
     meta.riskiest.length > 0 ? h('h3', {}, 'Riskiest connectors') : null,
-    riskiest);
+    riskiest,
+    ownedSection);
 }
 
 const DATE_FIELDS = ['createdAt', 'lastUsedAt', 'rotatedAt', 'expiresAt', 'revokedAt'] as const;
@@ -91,6 +97,8 @@ export interface DetailsContext {
   routeFrom?: { id: string; name: string } | undefined;
   route?: RouteResponse | undefined;
   activePath?: string | undefined;
+  /** The marks file is kept by the server: whether this node is marked owned. */
+  marks?: { owned: boolean } | undefined;
 }
 
 /** A→B: the path from the chosen start to this node, or why there is none; click to light it on the graph. */
@@ -139,6 +147,15 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
   const exposure = h('button', { type: 'button', 'data-test': 'exposure' }, 'Who can reach this?');
   exposure.addEventListener('click', () => actions.exposure(ref.id));
   buttons.appendChild(exposure);
+  if (context.marks) {
+    // Kept in the graph's marks file, where the CLI reads them too (radius, rank, exposure; `radius @owned`).
+    const jewel = h('button', { type: 'button', 'data-test': 'mark-jewel', 'aria-pressed': details.crownJewel ? 'true' : 'false' }, details.crownJewel ? '★ Unmark crown jewel' : '☆ Mark as crown jewel');
+    jewel.addEventListener('click', () => actions.mark(ref.id, { crownJewel: !details.crownJewel }));
+    const owned = context.marks.owned;
+    const own = h('button', { type: 'button', 'data-test': 'mark-owned', 'aria-pressed': owned ? 'true' : 'false' }, owned ? 'Unmark owned' : 'Mark as owned');
+    own.addEventListener('click', () => actions.mark(ref.id, { owned: !owned }));
+    buttons.append(jewel, own);
+  }
   if (context.simulating && !isSource) {
     const item: Mitigation = ref.kind === 'Credential' ? { revoke: ref.id } : { disable: ref.id };
     const on = hasMitigations(context.mitigations, [item]);
@@ -201,6 +218,7 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
     h('h2', {}, shapeIcon(shapeOf(ref.kind), context.platformColor(ref.platform), 16), ' ', nameEl(ref.name)),
     h('p', { class: 'muted' }, `${ref.kind} on ${ref.platform}`,
       details.crownJewel ? h('span', { class: 'badge jewel' }, '★ crown jewel') : null,
+      context.marks?.owned ? h('span', { class: 'badge owned', 'data-test': 'owned-badge' }, 'owned') : null,
       details.usable ? null : h('span', { class: 'badge warn' }, 'not usable at this date')),
     buttons,
     context.route && context.route.to.id === ref.id ? routeSection(context.route, context.activePath, actions) : null,
@@ -351,10 +369,10 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   return section;
 }
 
-export function planPanel(plan: PlanResponse, context: { mitigations: readonly Mitigation[]; current: RadiusResponse | undefined }, actions: PanelActions): HTMLElement {
+export function planPanel(plan: PlanResponse, context: { mitigations: readonly Mitigation[]; current: RadiusResponse | undefined; nameOf?: (id: string) => string | undefined }, actions: PanelActions): HTMLElement {
   const section = h('section', { 'data-test': 'plan' },
     h('h2', {}, 'Revocation plan'),
-    h('p', { class: 'muted' }, `What to cut first to contain the compromise of ${plan.sources.map((s) => s.name).join(', ')}. Each step is the single cut that removes the most of what is left. Tick a cut to apply it as a what-if.`));
+    h('p', { class: 'muted' }, `What to cut first to contain the compromise of ${plan.sources.map((s) => s.name).join(', ')}. Each step is the single cut that removes the most of what is left. Tick a cut to apply it as a what-if: the plan is then recomputed from what the applied cuts leave.`));
   const current = context.current;
   if (current) {
     const before = current.whatIf?.scoreBefore ?? current.score;
@@ -362,6 +380,17 @@ export function planPanel(plan: PlanResponse, context: { mitigations: readonly M
       h('div', { class: 'card' }, h('b', { 'data-test': 'live-score' }, formatScore(current.score)), 'score now', h('div', { class: 'delta' }, `${formatDelta(before, current.score)} from ${formatScore(before)}`)),
       h('div', { class: 'card' }, h('b', {}, String(current.reachedCount)), 'reached now'),
       h('div', { class: 'card' }, h('b', {}, String(current.crownJewels.length)), 'crown jewels now')));
+  }
+  if (context.mitigations.length > 0) {
+    // The applied what-ifs stay listed (and can be unticked): the steps below start after them.
+    const applied = h('ul', { class: 'plain applied', 'data-test': 'applied-cuts' });
+    for (const item of context.mitigations) {
+      const label = mitigationLabel(item, context.nameOf);
+      const box = h('input', { type: 'checkbox', checked: true, 'data-test': 'applied-cut', 'aria-label': `Undo: ${label}` });
+      box.addEventListener('change', () => actions.toggleMitigations([item]));
+      applied.appendChild(h('li', {}, h('label', { class: 'cut applied' }, box, h('span', {}, h('b', {}, label)))));
+    }
+    section.append(h('h3', {}, `Applied (${context.mitigations.length})`), applied, h('h3', {}, 'Next cuts'));
   }
   const cutRow = (cut: CutView, extra: (Node | string | null)[], test: string) => {
     const checked = hasMitigations(context.mitigations, cut.mitigations);
@@ -414,8 +443,8 @@ export function legend(platforms: readonly { name: string; count: number }[], ki
   const box = h('div', { id: 'legend-body' });
   if (radius) {
     box.append(h('div', { class: 'legend-title' }, exposure ? 'Exposure' : 'Radius'),
-      ...([[exposure ? 'target' : 'compromised', COLORS.anchor], ['admin', LEVEL_COLORS.admin], ['write', LEVEL_COLORS.write], ['read', LEVEL_COLORS.read], ['cut off by what-if', COLORS.cut]] as const).map(([label, color]) => h('div', { class: 'legend-row' }, shapeIcon('circle', color, 12), ` ${label}`)),
-);
+      ...([[exposure ? 'target' : 'compromised', COLORS.anchor, 'solid'], ['admin (solid)', LEVEL_COLORS.admin, LEVEL_PATTERNS.admin], ['write (half)', LEVEL_COLORS.write, LEVEL_PATTERNS.write], ['read (hollow)', LEVEL_COLORS.read, LEVEL_PATTERNS.read], ['cut off by what-if (slashed)', COLORS.cut, CUT_PATTERN]] as const)
+        .map(([label, color, pattern]) => h('div', { class: 'legend-row', 'data-test': 'legend-level' }, patternIcon(pattern, color, 13), ` ${label}`)));
     if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
   } else {
     box.append(h('div', { class: 'legend-title' }, 'Platforms'), h('div', { class: 'legend-grid' }, ...platforms.map((p) => h('div', { class: 'legend-row' }, shapeIcon('circle', platformColor(p.name), 10), ` ${p.name}`))));
@@ -495,4 +524,35 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
   }
   if (view.total === 0) section.append(muted('Nothing to do: the source reaches nothing at this instant.'));
   return section;
+}
+
+/** A cluster's members (drill-down): what it groups, nearest first, each a link to its details. */
+export function clusterPanel(cluster: ClusterResponse & { loaded: ClusterResponse['members'] }, context: { drawn: (id: string) => boolean; platformColor: (platform: string) => string }, actions: PanelActions): HTMLElement {
+  const what = cluster.level ? `reached at ${cluster.level}` : 'not reached';
+  const list = h('ol', { class: 'plain members', 'data-test': 'cluster-members' });
+  for (const member of cluster.loaded) {
+    list.appendChild(h('li', { 'data-test': 'cluster-member', 'data-id': member.id },
+      nodeLink(actions, member, cluster.level ? LEVEL_COLORS[cluster.level] : context.platformColor(member.platform)),
+      member.crownJewel ? ' ★' : '',
+      muted(`${member.hops !== null ? ` · ${plural(member.hops, 'hop')}` : ''}${context.drawn(member.id) ? ' · drawn' : ''}`)));
+  }
+  const section = h('section', { 'data-test': 'cluster' },
+    h('h2', {}, `${cluster.platform} · ${cluster.kind}${cluster.level ? ` · ${cluster.level}` : ''}`),
+    h('p', { class: 'muted' }, `${plural(cluster.count, 'node')}${cluster.level !== null || cluster.members.some((m) => m.hops !== null) ? ` ${what}` : ''}, nearest first. The map draws as many as its budget allows; click one for its details.`),
+    list);
+  if (cluster.loaded.length < cluster.count) {
+    const more = h('button', { type: 'button', 'data-test': 'cluster-more' }, `Show more (${(cluster.count - cluster.loaded.length).toLocaleString('en-US')} left)`);
+    more.addEventListener('click', () => actions.moreMembers());
+    section.append(more);
+  }
+  return section;
+}
+
+/** The nodes marked owned: already in the attacker's hands, simulated together as one attacker. */
+function ownedList(owned: readonly { id: string; name: string; kind: string; platform: string }[], actions: PanelActions): HTMLElement {
+  const simulate = h('button', { type: 'button', class: 'primary small', 'data-test': 'simulate-owned' }, 'Simulate the owned nodes');
+  simulate.addEventListener('click', () => actions.simulate(owned.map((node) => node.id)));
+  return h('section', { 'data-test': 'owned' }, h('h2', {}, `Owned (${owned.length})`),
+    h('p', { class: 'muted' }, 'Marked as already in the attacker\u2019s hands (kept with the graph; `blastmap radius @owned` on the command line).'),
+    h('ul', { class: 'plain' }, ...owned.map((node) => h('li', {}, nodeLink(actions, node)))), simulate);
 }

@@ -4,7 +4,7 @@ import Sigma from 'sigma';
 import { animateNodes } from 'sigma/utils';
 import { edgeStyle, nodeStyle, type HighlightState } from './logic/highlight.ts';
 import type { Point } from './logic/layout.ts';
-import { SHAPES } from './logic/palette.ts';
+import { PATTERN_CODES, SHAPES, type Pattern } from './logic/palette.ts';
 import { neighbourIds, type ViewEdgeAttributes, type ViewGraph, type ViewNodeAttributes } from './logic/view-model.ts';
 import { shapePrograms } from './shapes.ts';
 
@@ -42,7 +42,7 @@ export class GraphRenderer {
       stagePadding: 24,
       nodeReducer: (_key, data) => {
         const style = nodeStyle(data, this.state);
-        return { ...data, color: style.color, size: style.size, label: style.label, forceLabel: style.forceLabel, zIndex: style.zIndex, hidden: style.hidden, highlighted: style.highlighted };
+        return { ...data, color: style.color, pattern: PATTERN_CODES[style.pattern], size: style.size, label: style.label, forceLabel: style.forceLabel, zIndex: style.zIndex, hidden: style.hidden, highlighted: style.highlighted };
       },
       edgeReducer: (key, data) => {
         if (key === this.state.hoveredEdge) return { ...data, color: '#111827', size: Math.max(3, data.size * 2), hidden: false, zIndex: 4, label: data.kind === 'AGGREGATED' ? `${data.count ?? 0} edges` : data.kind, forceLabel: true };
@@ -192,18 +192,73 @@ export class GraphRenderer {
     if (display) void this.sigma.getCamera().animate({ x: display.x, y: display.y, ratio: 0.35 }, { duration: 500 });
   }
 
-  /** Frames the given nodes (a radius, an exposure) with some margin. */
+  /**
+   * Frames the given nodes (a radius, an exposure) with some margin. Everything is computed in sigma's own
+   * spaces: the nodes' graph coordinates go to the framed-graph space the camera lives in, and the zoom is the
+   * ratio at which their box, as it would be drawn, fits the viewport in both directions (the viewport and the
+   * graph's bounding box need not be square).
+   */
   fitNodes(keys: Iterable<string>): void {
+    // The normalisation follows the graph's extent: a synchronous refresh makes it current after a move.
+    this.sigma.refresh();
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (const key of keys) {
-      const display = this.graph.hasNode(key) ? this.sigma.getNodeDisplayData(key) : undefined;
-      if (!display) continue;
-      minX = Math.min(minX, display.x); maxX = Math.max(maxX, display.x);
-      minY = Math.min(minY, display.y); maxY = Math.max(maxY, display.y);
+      if (!this.graph.hasNode(key)) continue;
+      const { x, y } = this.graph.getNodeAttributes(key);
+      const framed = this.sigma.viewportToFramedGraph(this.sigma.graphToViewport({ x, y }));
+      minX = Math.min(minX, framed.x); maxX = Math.max(maxX, framed.x);
+      minY = Math.min(minY, framed.y); maxY = Math.max(maxY, framed.y);
     }
     if (minX === Infinity) return;
-    const ratio = Math.min(1.1, Math.max(0.12, Math.max(maxX - minX, maxY - minY) * 1.35));
-    void this.sigma.getCamera().animate({ x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio }, { duration: 400 });
+    const centre = { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+    const { width, height } = this.sigma.getDimensions();
+    const margin = 48;
+    // Where the box's corners fall at ratio 1 with the camera on its centre; viewport distances scale as 1/ratio.
+    const cameraState = { ...centre, ratio: 1, angle: 0 };
+    const a = this.sigma.framedGraphToViewport({ x: minX, y: minY }, { cameraState });
+    const b = this.sigma.framedGraphToViewport({ x: maxX, y: maxY }, { cameraState });
+    const needed = Math.max(Math.abs(b.x - a.x) / Math.max(1, width - 2 * margin), Math.abs(b.y - a.y) / Math.max(1, height - 2 * margin));
+    const ratio = Math.min(1.1, Math.max(0.12, needed));
+    void this.sigma.getCamera().animate({ ...centre, ratio }, { duration: 400 });
+  }
+
+  /** The fill pattern code sigma draws a node with (palette.ts PATTERN_CODES), by view key: for tests. */
+  drawnPattern(key: string): number | undefined {
+    const display = this.sigma.getNodeDisplayData(key) as (ReturnType<Sigma['getNodeDisplayData']> & { pattern?: number }) | undefined;
+    return display ? display.pattern ?? 0 : undefined;
+  }
+
+  /**
+   * The colour drawn at a node's centre moved by (dx, dy) pixels, read back from the nodes layer right after a
+   * synchronous render (the drawing buffer is still there): tests check the level patterns as drawn.
+   */
+  pixelNear(key: string, dx: number, dy: number): [number, number, number, number] | undefined {
+    if (!this.graph.hasNode(key)) return undefined;
+    this.sigma.refresh();
+    const canvas = this.sigma.getCanvases().nodes;
+    const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
+    if (!canvas || !gl) return undefined;
+    const { x, y } = this.graph.getNodeAttributes(key);
+    const p = this.sigma.graphToViewport({ x, y });
+    const scale = canvas.width / Math.max(1, canvas.clientWidth);
+    const pixel = new Uint8Array(4);
+    gl.readPixels(Math.round((p.x + dx) * scale), Math.round(canvas.height - (p.y + dy) * scale), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+    return [pixel[0]!, pixel[1]!, pixel[2]!, pixel[3]!];
+  }
+
+  /** A node's drawn radius in pixels (sigma's size scaled by the zoom). */
+  drawnRadius(key: string): number | undefined {
+    const display = this.sigma.getNodeDisplayData(key);
+    return display ? this.sigma.scaleSize(display.size) : undefined;
+  }
+
+  /** Where nodes are on screen (viewport pixels, relative to the graph container), by view key: for tests. */
+  viewportPositions(keys: readonly string[]): ({ x: number; y: number } | null)[] {
+    return keys.map((key) => {
+      if (!this.graph.hasNode(key)) return null;
+      const { x, y } = this.graph.getNodeAttributes(key);
+      return this.sigma.graphToViewport({ x, y });
+    });
   }
 
   zoom(factor: number): void {
@@ -216,7 +271,7 @@ export class GraphRenderer {
   }
 
   /** The current view as a PNG on a white background: the layers are drawn right after a synchronous render. */
-  exportPng(about?: { title: string; lines: readonly string[]; legend: readonly (readonly [string, string])[] }): Promise<Blob> {
+  exportPng(about?: { title: string; lines: readonly string[]; legend: readonly (readonly [string, string, Pattern?])[] }): Promise<Blob> {
     this.sigma.refresh();
     const layers = this.sigma.getCanvases();
     const base = layers.nodes ?? Object.values(layers)[0];
@@ -247,9 +302,19 @@ export class GraphRenderer {
       context.beginPath(); context.moveTo(0, header - 1); context.lineTo(out.width, header - 1); context.stroke();
       let x = 8 * scale;
       const y = header + base.height + 16 * scale;
-      for (const [label, color] of about.legend) {
+      for (const [label, color, pattern] of about.legend) {
+        const [cx, cy, r] = [x + 5 * scale, y - 4 * scale, 5 * scale];
         context.fillStyle = color;
-        context.beginPath(); context.arc(x + 5 * scale, y - 4 * scale, 5 * scale, 0, 2 * Math.PI); context.fill();
+        context.beginPath(); context.arc(cx, cy, r, 0, 2 * Math.PI); context.fill();
+        if (pattern && pattern !== 'solid') {
+          // The level pattern, as on the graph: white inside an outline, half filled or slashed.
+          context.fillStyle = '#ffffff';
+          context.beginPath(); context.arc(cx, cy, r * 0.66, 0, 2 * Math.PI); context.fill();
+          context.fillStyle = color;
+          context.strokeStyle = color;
+          if (pattern === 'half') { context.beginPath(); context.arc(cx, cy, r * 0.66, Math.PI / 2, (3 * Math.PI) / 2); context.fill(); }
+          if (pattern === 'slashed') { context.lineWidth = 1.6 * scale; context.beginPath(); context.moveTo(cx - r * 0.5, cy + r * 0.5); context.lineTo(cx + r * 0.5, cy - r * 0.5); context.stroke(); }
+        }
         context.fillStyle = '#1f2937';
         context.fillText(label, x + 14 * scale, y);
         x += context.measureText(label).width + 30 * scale;

@@ -13,6 +13,7 @@ attribute vec4 a_color;
 attribute vec2 a_position;
 attribute float a_size;
 attribute float a_angle;
+attribute float a_pattern;
 
 uniform mat3 u_matrix;
 uniform float u_sizeRatio;
@@ -21,6 +22,7 @@ uniform float u_correctionRatio;
 varying vec4 v_color;
 varying vec2 v_offset;
 varying float v_radius;
+varying float v_pattern;
 
 const float bias = 255.0 / 254.0;
 
@@ -31,6 +33,7 @@ void main() {
   gl_Position = vec4((u_matrix * vec3(a_position + offset, 1)).xy, 0, 1);
   v_offset = offset;
   v_radius = outer / 2.0;
+  v_pattern = a_pattern;
   #ifdef PICKING_MODE
   v_color = a_id;
   #else
@@ -58,6 +61,7 @@ precision highp float;
 varying vec4 v_color;
 varying vec2 v_offset;
 varying float v_radius;
+varying float v_pattern;
 
 uniform float u_correctionRatio;
 
@@ -82,7 +86,17 @@ void main(void) {
   gl_FragColor = dist > border ? transparent : v_color;
   #else
   float t = dist > border ? 1.0 : dist > 0.0 ? dist / border : 0.0;
-  gl_FragColor = mix(v_color, transparent, t);
+  // Level patterns (palette.ts): 1 half (left half filled), 2 hollow, 3 hollow with a slash. The hollow part is
+  // white inside an outline of the node's colour, so the pattern reads at a few pixels and on any background.
+  vec4 color = v_color;
+  // dist already carries the antialiased border: the outline is that border plus a fifth of the radius.
+  float outline = v_radius * 0.2;
+  bool inside = dist < -outline;
+  if (v_pattern > 0.5 && inside) {
+    bool filled = (v_pattern < 1.5 && v_offset.x < 0.0) || (v_pattern > 2.5 && abs(v_offset.x + v_offset.y) < v_radius * 0.22);
+    if (!filled) color = vec4(1.0, 1.0, 1.0, v_color.a);
+  }
+  gl_FragColor = mix(color, transparent, t);
   #endif
 }
 `;
@@ -106,6 +120,7 @@ function createShapeProgram(shape: Shape): NodeProgramType {
           { name: 'a_size', size: 1, type: FLOAT },
           { name: 'a_color', size: 4, type: UNSIGNED_BYTE, normalized: true },
           { name: 'a_id', size: 4, type: UNSIGNED_BYTE, normalized: true },
+          { name: 'a_pattern', size: 1, type: FLOAT },
         ],
         CONSTANT_ATTRIBUTES: [{ name: 'a_angle', size: 1, type: FLOAT }],
         CONSTANT_DATA: [[0], [(2 * Math.PI) / 3], [(4 * Math.PI) / 3]],
@@ -119,6 +134,7 @@ function createShapeProgram(shape: Shape): NodeProgramType {
       array[startIndex++] = data.size;
       array[startIndex++] = floatColor(data.color);
       array[startIndex++] = nodeIndex;
+      array[startIndex++] = (data as NodeDisplayData & { pattern?: number }).pattern ?? 0;
     }
 
     setUniforms(params: RenderParams, { gl, uniformLocations }: ProgramInfo<(typeof UNIFORMS)[number]>) {

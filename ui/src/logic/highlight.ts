@@ -2,7 +2,7 @@
 // (hover, a radius or an exposure, a clicked path, filters). The renderer's reducers only apply them.
 import type { Level } from '../../../engine/schema/index.ts';
 import type { ExposureResponse, PathStepView, RadiusResponse } from './wire.ts';
-import { COLORS, LEVEL_COLORS } from './palette.ts';
+import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS, type Pattern } from './palette.ts';
 
 /** What an analysis makes stand out, by engine node ids and engine edge ids. */
 export interface Emphasis {
@@ -49,6 +49,8 @@ export interface NodeData {
 
 export interface NodeStyle {
   color: string;
+  /** Fill pattern: the level (or a cut) told by shape as well as hue. */
+  pattern: Pattern;
   size: number;
   label: string | null;
   forceLabel: boolean;
@@ -78,7 +80,7 @@ export interface EdgeStyle {
 
 export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
   const id = data.nodeId;
-  const style: NodeStyle = { color: data.color, size: data.size, label: data.crownJewel ? `★ ${data.label}` : data.label, forceLabel: false, zIndex: 1, hidden: false, highlighted: false };
+  const style: NodeStyle = { color: data.color, pattern: 'solid', size: data.size, label: data.crownJewel ? `★ ${data.label}` : data.label, forceLabel: false, zIndex: 1, hidden: false, highlighted: false };
   const onPath = id !== undefined && state.path?.nodes.has(id) === true;
   const emphasis = state.emphasis;
   if (emphasis) {
@@ -86,14 +88,14 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
     if (id !== undefined && emphasis.anchors.has(id)) {
       Object.assign(style, { color: COLORS.anchor, size: data.size * 1.8 + 2, forceLabel: true, zIndex: 4 });
     } else if (level) {
-      Object.assign(style, { color: LEVEL_COLORS[level], size: data.crownJewel ? data.size * 2 + 3 : data.size * 1.3, forceLabel: data.crownJewel, zIndex: data.crownJewel ? 3 : 2 });
+      Object.assign(style, { color: LEVEL_COLORS[level], pattern: LEVEL_PATTERNS[level], size: data.crownJewel ? data.size * 2 + 3 : data.size * 1.3, forceLabel: data.crownJewel, zIndex: data.crownJewel ? 3 : 2 });
     } else if (id === undefined && data.level) {
-      Object.assign(style, { color: LEVEL_COLORS[data.level], zIndex: 1 });
+      Object.assign(style, { color: LEVEL_COLORS[data.level], pattern: LEVEL_PATTERNS[data.level], zIndex: 1 });
     } else if (id !== undefined && emphasis.via.has(id)) {
       Object.assign(style, { color: COLORS.via, zIndex: 2 });
     } else if (id !== undefined && emphasis.cut.has(id)) {
       // A crown jewel a what-if cuts off stays as prominent (star, size, label), now in the cut colour.
-      Object.assign(style, { color: COLORS.cut, zIndex: data.crownJewel ? 3 : 1, hidden: state.focusOnly === true && !onPath },
+      Object.assign(style, { color: COLORS.cut, pattern: CUT_PATTERN, zIndex: data.crownJewel ? 3 : 1, hidden: state.focusOnly === true && !onPath },
         data.crownJewel ? { size: data.size * 2 + 3, forceLabel: true } : {});
     } else {
       Object.assign(style, { color: COLORS.dimNode, size: data.size * 0.8, label: null, zIndex: 0, hidden: state.focusOnly === true });
@@ -106,7 +108,7 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
   }
   if (state.hovered !== undefined && emphasis && id !== undefined && (id === state.hovered || state.hoverNeighbours?.has(id))) style.forceLabel = true;
   if (id !== undefined && state.harvested?.has(id)) {
-    Object.assign(style, { color: COLORS.harvested, size: Math.max(style.size, data.size * 1.8 + 2), label: `⚠ ${data.label}`, forceLabel: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
+    Object.assign(style, { color: COLORS.harvested, pattern: 'solid', size: Math.max(style.size, data.size * 1.8 + 2), label: `⚠ ${data.label}`, forceLabel: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
   }
   if (onPath) Object.assign(style, { forceLabel: true, zIndex: 5, size: Math.max(style.size, data.size * 1.6 + 2), hidden: false });
   if (id !== undefined && id === state.selected) Object.assign(style, { forceLabel: true, highlighted: true, zIndex: Math.max(style.zIndex, 4), hidden: false });

@@ -48,6 +48,16 @@ export const sizeOf = (kind: string): number => KIND_SIZES[kind] ?? 4;
 export const clusterSize = (count: number): number => Math.min(28, 6 + 4 * Math.log10(1 + count));
 
 export const LEVEL_COLORS: Readonly<Record<Level, string>> = { admin: '#b91c1c', write: '#ea580c', read: '#0891b2' };
+
+/**
+ * Fill patterns that tell levels apart without hue (colour-blind readers, grey-scale prints): the more the
+ * attacker gets, the fuller the shape. Admin is solid, write half filled (left half), read hollow, and a node a
+ * what-if cuts off is hollow with a slash. Codes are what the node programs read (shapes.ts).
+ */
+export type Pattern = 'solid' | 'half' | 'hollow' | 'slashed';
+export const PATTERN_CODES: Readonly<Record<Pattern, number>> = { solid: 0, half: 1, hollow: 2, slashed: 3 };
+export const LEVEL_PATTERNS: Readonly<Record<Level, Pattern>> = { admin: 'solid', write: 'half', read: 'hollow' };
+export const CUT_PATTERN: Pattern = 'slashed';
 export const COLORS = {
   /** What was compromised (or the target of an exposure). */
   anchor: '#111827',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { mitigationItemSchema } from '../../../engine/analysis/mitigations.ts';
 import type { Mitigation } from '../../../engine/analysis/mitigations.ts';
 
-export const TABS = ['overview', 'details', 'radius', 'plan', 'respond', 'exposure'] as const;
+export const TABS = ['overview', 'details', 'radius', 'plan', 'respond', 'exposure', 'cluster'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface ViewState {
@@ -23,6 +23,8 @@ export interface ViewState {
   /** Edge kinds hidden from the view and, when traversable, left out of the analysis. */
   hiddenEdgeKinds: string[];
   expand: string[];
+  /** The cluster whose members the Cluster tab lists (`platform/kind` or `platform/kind/level`). */
+  cluster?: string | undefined;
   budget?: number | undefined;
   rings: boolean;
   /** The Respond view is on: harvested credentials count as sources until rotated. */
@@ -60,6 +62,7 @@ export function encodeState(state: ViewState): string {
   if (state.kinds.length > 0) params.set('kinds', encodeList(state.kinds));
   if (state.hiddenEdgeKinds.length > 0) params.set('hide', encodeList(state.hiddenEdgeKinds));
   if (state.expand.length > 0) params.set('expand', encodeList(state.expand));
+  if (state.cluster) params.set('cluster', state.cluster);
   if (state.budget !== undefined) params.set('budget', String(state.budget));
   if (state.rings) params.set('rings', '1');
   if (state.respond) params.set('respond', '1');
@@ -97,6 +100,8 @@ export function decodeState(search: string): ViewState {
   state.kinds = listOf(params.get('kinds'));
   state.hiddenEdgeKinds = listOf(params.get('hide'));
   state.expand = listOf(params.get('expand'));
+  const cluster = params.get('cluster');
+  if (cluster && /^[^/]+\/[^/]+(\/(read|write|admin))?$/.test(cluster) && cluster.length <= 200) state.cluster = cluster;
   const budget = Number(params.get('budget'));
   if (params.has('budget') && Number.isInteger(budget) && budget >= 1 && budget <= 1_000_000) state.budget = budget;
   state.rings = params.get('rings') === '1';
