@@ -1,8 +1,9 @@
 // What every platform importer provides: the files it reads (one per API endpoint) and a pure transform
 // from those raw responses to a Fragment, plus what the import report says about them.
+import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import type { Fragment } from '../../engine/format/native.ts';
-import { parseJsonFile, type Located, type RawFile } from './records.ts';
+import { parseJsonFile, parseRecords, type Located, type RawFile } from './records.ts';
 
 /**
  * What an endpoint's response looks like, so a file is recognised by its content whatever its name: where the
@@ -266,5 +267,41 @@ export function recordCollector(byRole: ReadonlyMap<string, RawFile[]>, issues: 
     }
     if (byRole.has(role)) report.records[role] = records.length;
     return records;
+  };
+}
+
+/**
+ * The start every importer makes: files sorted into roles, the report, the problems, counted notes, and a reader of
+ * one role's records with the platform's schema (envelope `keys`, or one object with `single`). `problem` reports
+ * or, under --lenient, skips; `finish` writes the notes (`<count> <text>`) after the file notes and returns the result.
+ */
+export function importSession(files: readonly RawFile[], roles: readonly FileRole[], options: ImporterOptions) {
+  const report: ImporterReport = emptyReport();
+  const issues: InputIssue[] = [];
+  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, roles);
+  report.ignoredFiles = ignored;
+  report.unrecognised = unrecognised;
+  const counted = new Map<string, number>();
+  return {
+    report,
+    issues,
+    byRole,
+    note(text: string, count = 1): void { counted.set(text, (counted.get(text) ?? 0) + count); },
+    problem(issue: InputIssue): void { (options.lenient ? report.skipped : issues).push(issue); },
+    read<S extends z.ZodType>(role: string, schema: S, keys: readonly string[], single = false): Located<z.output<S>>[] {
+      const out: Located<z.output<S>>[] = [];
+      for (const file of byRole.get(role) ?? []) {
+        const result = parseRecords(schema, file, keys, { lenient: options.lenient, single });
+        issues.push(...result.issues);
+        report.skipped.push(...result.skipped);
+        out.push(...result.records);
+      }
+      if (out.length > 0 || byRole.has(role)) report.records[role] = out.length;
+      return out;
+    },
+    finish(fragment: Fragment): ImporterResult {
+      report.notes = [...fileNotes, ...[...counted.entries()].map(([text, count]) => `${count} ${text}`)];
+      return { ok: true, fragment, report };
+    },
   };
 }

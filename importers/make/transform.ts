@@ -1,12 +1,10 @@
 // Pure transform of Make API answers (teams, connection metadata, scenarios and their blueprints) into the
 // integration platform's control plane: one App per scenario holding the connections its modules use, teams that
 // own scenarios and connections, the account each connection signs in as, and what the modules do to identities.
-import type { z } from 'zod';
-import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { stubNode } from '../../engine/store/link.ts';
-import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { importSession, type FileRole, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
+import type { RawFile } from '../common/records.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import { actionOfName, IDENTITY_CHANGING, linkConnections, platformOfConnector, readConnectionLinks, SYSTEM_OF_PLATFORM } from '../common/ipaas.ts';
 import { blueprintSchema, connectionSchema, scenarioSchema, teamSchema } from './schema.ts';
@@ -44,26 +42,7 @@ function modulesOf(flow: unknown): Module[] {
 }
 
 export function transformMake(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
-  const report: ImporterReport = emptyReport();
-  const issues: InputIssue[] = [];
-  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, MAKE_FILES);
-  report.ignoredFiles = ignored;
-  report.unrecognised = unrecognised;
-  const notes = new Map<string, number>();
-  const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
-  const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
-
-  function read<S extends z.ZodType>(role: string, schema: S, keys: readonly string[], single = false): Located<z.output<S>>[] {
-    const out: Located<z.output<S>>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = parseRecords(schema, file, keys, { lenient: options.lenient, single });
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-      out.push(...result.records);
-    }
-    if (out.length > 0 || byRole.has(role)) report.records[role] = out.length;
-    return out;
-  }
+  const { issues, byRole, note, problem, read, finish } = importSession(files, MAKE_FILES, options);
   const teams = read('teams', teamSchema, ['teams']);
   const connections = read('connections', connectionSchema, ['connections']);
   const scenarios = read('scenarios', scenarioSchema, ['scenarios']);
@@ -162,6 +141,5 @@ export function transformMake(files: readonly RawFile[], options: ImporterOption
   if (issues.length > 0) return { ok: false, issues };
   const unlinked = [...new Set(connectionIds.values())].filter((c) => !linked.has(c) && !autoLinked.has(c)).length;
   if (unlinked > 0) note('connections whose account is neither in their metadata nor in connection-links.json: the radius stops at them', unlinked);
-  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
-  return { ok: true, fragment: b.fragment(), report };
+  return finish(b.fragment());
 }

@@ -2,11 +2,10 @@
 // with their nodes) into the integration platform's control plane: one App per workflow holding the credentials
 // its nodes use, project roles that let people edit those workflows, and what each workflow does to identities.
 import type { z } from 'zod';
-import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { isSecretFieldName, secretFingerprint } from '../../engine/secrets.ts';
-import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { importSession, type FileRole, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
+import type { RawFile } from '../common/records.ts';
 import { linkConnections, readConnectionLinks } from '../common/ipaas.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import catalog from './nodes.json' with { type: 'json' };
@@ -97,26 +96,9 @@ function hardcodedSecrets(parameters: Record<string, unknown> | null | undefined
 }
 
 export function transformN8n(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
-  const report: ImporterReport = emptyReport();
-  const issues: InputIssue[] = [];
-  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, N8N_FILES);
-  report.ignoredFiles = ignored;
-  report.unrecognised = unrecognised;
-  const notes = new Map<string, number>();
-  const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
-  const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
-
-  function read<S extends z.ZodType>(role: string, schema: S): Located<z.output<S>>[] {
-    const out: Located<z.output<S>>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = parseRecords(schema, file, ['data'], { lenient: options.lenient });
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-      out.push(...result.records);
-    }
-    if (out.length > 0 || byRole.has(role)) report.records[role] = out.length;
-    return out;
-  }
+  const session = importSession(files, N8N_FILES, options);
+  const { issues, byRole, note, problem } = session;
+  const read = <S extends z.ZodType>(role: string, schema: S) => session.read(role, schema, ['data']);
 
   const users = read('users', userSchema);
   const projects = read('projects', projectSchema);
@@ -272,8 +254,7 @@ export function transformN8n(files: readonly RawFile[], options: ImporterOptions
   const unlinked = [...credentialIds.values()].filter((c) => !linked.has(c));
   if (unlinked.length > 0) note('credentials not in connection-links.json: what they sign in as is not known, so the radius stops at them', unlinked.length);
 
-  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
-  return { ok: true, fragment: b.fragment(), report };
+  return session.finish(b.fragment());
 }
 
 export type { N8nWorkflow };

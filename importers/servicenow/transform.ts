@@ -3,10 +3,9 @@
 // identity control plane: integration users and their roles, who can create users or change groups, OAuth clients
 // and the users their tokens act as, and the credentials ServiceNow keeps for its own integrations.
 import type { z } from 'zod';
-import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
-import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { importSession, type FileRole, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
+import type { Located, RawFile } from '../common/records.ts';
 import { linkConnections, readConnectionLinks } from '../common/ipaas.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import {
@@ -45,34 +44,20 @@ const CREDENTIAL_TYPES: Record<string, 'password' | 'api-key' | 'oauth-grant' | 
 };
 
 export function transformServicenow(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
-  const report: ImporterReport = emptyReport();
-  const issues: InputIssue[] = [];
-  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, SERVICENOW_FILES);
-  report.ignoredFiles = ignored;
-  report.unrecognised = unrecognised;
-  const notes = new Map<string, number>();
-  const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
-  const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
+  const session = importSession(files, SERVICENOW_FILES, options);
+  const { issues, byRole, note, problem } = session;
   const hosts: { host: string; file: string; path: string }[] = [];
-
+  /** One table's records; their reference links name the instance: https://<instance>.service-now.com/api/now/table/... */
   function read<S extends z.ZodType>(role: string, schema: S): Located<z.output<S>>[] {
-    const out: Located<z.output<S>>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = parseRecords(schema, file, ['result'], { lenient: options.lenient });
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-      out.push(...result.records);
-      // Reference links name the instance: https://<instance>.service-now.com/api/now/table/...
-      for (const record of result.records) {
-        for (const [key, value] of Object.entries(record.value as Record<string, unknown>)) {
-          const link = value && typeof value === 'object' && 'link' in value ? (value as { link?: string }).link : undefined;
-          const host = link ? /^https?:\/\/([^/]+)\/api\/now\//i.exec(link)?.[1] : undefined;
-          if (host) hosts.push({ host: lower(host), file: record.file, path: `${record.path}.${key}.link` });
-        }
+    const records = session.read(role, schema, ['result']);
+    for (const record of records) {
+      for (const [key, value] of Object.entries(record.value as Record<string, unknown>)) {
+        const link = value && typeof value === 'object' && 'link' in value ? (value as { link?: string }).link : undefined;
+        const host = link ? /^https?:\/\/([^/]+)\/api\/now\//i.exec(link)?.[1] : undefined;
+        if (host) hosts.push({ host: lower(host), file: record.file, path: `${record.path}.${key}.link` });
       }
     }
-    if (out.length > 0 || byRole.has(role)) report.records[role] = out.length;
-    return out;
+    return records;
   }
 
   const users = read('users', sysUserSchema);
@@ -199,6 +184,5 @@ export function transformServicenow(files: readonly RawFile[], options: Importer
   }
   linkConnections(b, SOURCE, links, credentialIds, problem, 'credential record');
   if (issues.length > 0) return { ok: false, issues };
-  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
-  return { ok: true, fragment: b.fragment(), report };
+  return session.finish(b.fragment());
 }

@@ -1,11 +1,9 @@
 // Pure transform of Workato Developer API answers (the workspace, collaborators and their roles, folders, connection
 // metadata, recipes with their connections and steps) into the integration platform's control plane: one App per
 // recipe holding the connections it uses, collaborators who can edit recipes, and what each recipe does to identities.
-import type { z } from 'zod';
-import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
-import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
-import { parseRecords, type Located, type RawFile } from '../common/records.ts';
+import { importSession, type FileRole, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
+import type { RawFile } from '../common/records.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
 import { actionOfName, IDENTITY_CHANGING, linkConnections, platformOfConnector, readConnectionLinks, SYSTEM_OF_PLATFORM } from '../common/ipaas.ts';
 import { configListSchema, connectionSchema, folderSchema, meSchema, memberSchema, recipeSchema } from './schema.ts';
@@ -41,26 +39,7 @@ function recipeSteps(code: unknown): { provider: string; name: string; keyword?:
 }
 
 export function transformWorkato(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
-  const report: ImporterReport = emptyReport();
-  const issues: InputIssue[] = [];
-  const { byRole, ignored, unrecognised, notes: fileNotes } = classifyFiles(files, WORKATO_FILES);
-  report.ignoredFiles = ignored;
-  report.unrecognised = unrecognised;
-  const notes = new Map<string, number>();
-  const note = (text: string, count = 1): void => { notes.set(text, (notes.get(text) ?? 0) + count); };
-  const problem = (issue: InputIssue): void => { (options.lenient ? report.skipped : issues).push(issue); };
-
-  function read<S extends z.ZodType>(role: string, schema: S, keys: readonly string[], single = false): Located<z.output<S>>[] {
-    const out: Located<z.output<S>>[] = [];
-    for (const file of byRole.get(role) ?? []) {
-      const result = parseRecords(schema, file, keys, { lenient: options.lenient, single });
-      issues.push(...result.issues);
-      report.skipped.push(...result.skipped);
-      out.push(...result.records);
-    }
-    if (out.length > 0 || byRole.has(role)) report.records[role] = out.length;
-    return out;
-  }
+  const { issues, byRole, note, problem, read, finish } = importSession(files, WORKATO_FILES, options);
   const me = read('me', meSchema, [], true);
   const connections = read('connections', connectionSchema, ['items', 'data']);
   const recipes = read('recipes', recipeSchema, ['items', 'data']);
@@ -171,6 +150,5 @@ export function transformWorkato(files: readonly RawFile[], options: ImporterOpt
   if (issues.length > 0) return { ok: false, issues };
   const unlinked = [...new Set(connectionIds.values())].filter((c) => !linked.has(c)).length;
   if (unlinked > 0) note('connections not in connection-links.json: what they sign in as is not known, so the radius stops at them', unlinked);
-  report.notes = [...fileNotes, ...[...notes.entries()].map(([text, count]) => `${count} ${text}`)];
-  return { ok: true, fragment: b.fragment(), report };
+  return finish(b.fragment());
 }
