@@ -72,6 +72,8 @@ export const RULE_IDS = {
   sharedCredential: 'BM-GOV-SHARED-CREDENTIAL',
   crossEnvironment: 'BM-GOV-CROSS-ENVIRONMENT',
   reviewOverdue: 'BM-GOV-REVIEW-OVERDUE',
+  scopeExpandedSinceApproval: 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL',
+  approverDisabled: 'BM-GOV-APPROVER-DISABLED',
 } as const;
 
 /** Catalogue order is the tie-break order of findings of equal severity. */
@@ -211,6 +213,22 @@ export const FINDING_RULES: readonly FindingRule[] = [
     checks: 'A usable app or credential has a review cadence (reviewEvery) and its last review (reviewedAt, else approvedAt, else createdAt) is older than the cadence, or it was never reviewed.',
     remediation: 'Review the access with its owner: is it still needed, are its scopes still right? Record the review (reviewedAt), narrow or revoke what is no longer needed.',
     references: { owaspNhi: ['NHI1:2025', 'NHI5:2025'], nistCsf: ['PR.AA-05', 'ID.AM-08'] },
+  },
+  {
+    id: RULE_IDS.scopeExpandedSinceApproval,
+    title: 'Scope expanded since approval',
+    severity: 'medium',
+    checks: 'A usable grant (a credential or app, and the edges naming it as their grant) carries scopes that its recorded approval (approvedScopes, from an audit event or a native file) did not cover, and no later approval covers them. `blastmap diff` also reports, between two imports, a grant whose scopes or level grew while its approval stayed the same.',
+    remediation: 'Have the owner approve the added scopes (consent again, or record the approval), or remove them from the grant; find out who or what added them without approval.',
+    references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['PR.AA-05', 'GV.SC-07'] },
+  },
+  {
+    id: RULE_IDS.approverDisabled,
+    title: 'Approved by a disabled or deleted account',
+    severity: 'medium',
+    checks: 'A usable app, credential or grant was approved (approvedBy) by an identity that is disabled now, or that is no longer in the directory of a tenant the import covers.',
+    remediation: 'Have a current owner review the access and approve it again (record the new approval), or revoke it if no one will own it.',
+    references: { owaspNhi: ['NHI1:2025'], nistCsf: ['PR.AA-05', 'GV.RR-02'] },
   },
 ];
 

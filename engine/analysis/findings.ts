@@ -8,6 +8,7 @@ import {
   type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
 import { reviewOverdue } from './findings-review.ts';
+import { approverDisabled, scopeExpandedSinceApproval } from './findings-approval.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
@@ -993,6 +994,8 @@ const CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.sharedCredential]: sharedCredential,
   [RULE_IDS.crossEnvironment]: crossEnvironment,
   [RULE_IDS.reviewOverdue]: reviewOverdue,
+  [RULE_IDS.scopeExpandedSinceApproval]: scopeExpandedSinceApproval,
+  [RULE_IDS.approverDisabled]: approverDisabled,
 };
 
 const RULE_ORDER = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));
