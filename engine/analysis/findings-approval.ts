@@ -1,7 +1,7 @@
 // The approval rules (docs/findings.md): a grant whose scopes grew past what was approved
 // (BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL) and access approved by someone since disabled or deleted
 // (BM-GOV-APPROVER-DISABLED). Kept apart from findings.ts, which registers each in one line.
-import type { GraphNode } from '../format/native.ts';
+import type { GraphEdge, GraphNode } from '../format/native.ts';
 import type { CompactGraph, EdgeAttrs } from '../store/compact.ts';
 import { adminScopeMatches, type FindingRule, type FindingSeverity } from './findings-catalog.ts';
 import type { Finding, FindingEvidence, RelatedNode } from './findings.ts';
@@ -150,4 +150,92 @@ function tenantHasIdentities(graph: CompactGraph, platform: string, tenant: stri
     identityTenants.set(graph, tenants);
   }
   return tenants.has(`${platform}\u0000${tenant}`);
+}
+
+// --- between two imports: a grant that grew while its approval stayed the same ----------------------------
+
+/** The approval a grant stands on in one graph: the latest recorded on the grant, its edges, or else its holder. */
+export interface StandingApproval {
+  approvedAt?: string;
+  approvedBy?: string;
+  /** Where it is recorded: the grant (node or edges) or the app holding it. */
+  on: 'grant' | 'holder';
+}
+
+interface FragmentLike { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] }
+
+/** Per grant id: its latest approval (grant node or grant edges, else the App holding it). Only for `grants`. */
+export function standingApprovals(fragment: FragmentLike, grants: ReadonlySet<string>): Map<string, StandingApproval> {
+  const nodes = new Map(fragment.nodes.map((node) => [node.id, node]));
+  const found = new Map<string, StandingApproval>();
+  const consider = (grant: string, record: { approvedAt?: string | undefined; approvedBy?: string | undefined }, on: StandingApproval['on']): void => {
+    if (record.approvedAt === undefined && record.approvedBy === undefined) return;
+    const current = found.get(grant);
+    if (current && (current.on === 'grant' && on === 'holder')) return;
+    if (current && current.on === on && (record.approvedAt ?? '') <= (current.approvedAt ?? '')) return;
+    found.set(grant, { ...(record.approvedAt !== undefined ? { approvedAt: record.approvedAt } : {}), ...(record.approvedBy !== undefined ? { approvedBy: record.approvedBy } : {}), on });
+  };
+  for (const grant of grants) {
+    const node = nodes.get(grant);
+    if (node) consider(grant, node, 'grant');
+  }
+  for (const edge of fragment.edges) {
+    if (edge.derivedFrom !== undefined) continue;
+    if (edge.grant !== undefined && grants.has(edge.grant)) consider(edge.grant, edge, 'grant');
+    if (edge.kind === 'HOLDS' && grants.has(edge.to)) {
+      const holder = nodes.get(edge.from);
+      if (holder?.kind === 'App') consider(edge.to, holder, 'holder');
+    }
+  }
+  return found;
+}
+
+/**
+ * A grant that grew between two imports while its approval did not move: the old import had an approval and the
+ * new one has no later one. `scopesBefore` (what the grant carried when it was last approved, as far as the old
+ * import knows) becomes the approval's `approvedScopes`, and the single-graph rule judges the grant on a small
+ * graph of the grant and its neighbours, so the finding reads like one from audit data.
+ */
+export function expansionFindings(
+  after: FragmentLike,
+  expanded: readonly { grantId: string; scopesBefore: readonly string[]; approval: StandingApproval }[],
+  evaluate: (fragment: { nodes: GraphNode[]; edges: GraphEdge[] }, ruleId: string) => Finding[],
+  ruleId: string,
+): Finding[] {
+  if (expanded.length === 0) return [];
+  const byGrant = new Map(expanded.map((entry) => [entry.grantId, entry]));
+  const nodes = new Map(after.nodes.map((node) => [node.id, node]));
+  const keep = new Set<string>();
+  const edges: GraphEdge[] = [];
+  for (const edge of after.edges) {
+    if (edge.derivedFrom !== undefined) continue;
+    const touches = byGrant.has(edge.from) || byGrant.has(edge.to) || (edge.grant !== undefined && byGrant.has(edge.grant));
+    if (!touches) continue;
+    edges.push(edge.grant !== undefined && byGrant.has(edge.grant) ? stripApproval(edge) : edge);
+    keep.add(edge.from).add(edge.to);
+  }
+  const subNodes: GraphNode[] = [];
+  for (const id of new Set([...keep, ...byGrant.keys()])) {
+    const node = nodes.get(id);
+    if (!node) continue;
+    const entry = byGrant.get(id);
+    if (entry) {
+      const { approvedAt, approvedBy } = entry.approval;
+      subNodes.push({ ...stripApproval(node), approvedScopes: [...entry.scopesBefore], ...(approvedAt !== undefined ? { approvedAt } : {}), ...(approvedBy !== undefined ? { approvedBy } : {}) });
+    } else subNodes.push(node);
+  }
+  // The approver, so the finding names them.
+  for (const entry of expanded) {
+    const approver = entry.approval.approvedBy !== undefined ? nodes.get(entry.approval.approvedBy) : undefined;
+    if (approver && !keep.has(approver.id) && !byGrant.has(approver.id)) { subNodes.push(approver); keep.add(approver.id); }
+  }
+  return evaluate({ nodes: subNodes, edges }, ruleId).filter((finding) => byGrant.has(finding.nodeId));
+}
+
+function stripApproval<T extends { approvedScopes?: unknown; approvedAt?: unknown; approvedBy?: unknown }>(record: T): T {
+  const copy = { ...record };
+  delete copy.approvedScopes;
+  delete copy.approvedAt;
+  delete copy.approvedBy;
+  return copy;
 }
