@@ -100,8 +100,12 @@ export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule
   if (latest.approvedAt !== undefined) dates.approvedAt = latest.approvedAt;
   const approver = latest.approvedBy !== undefined ? ctx.graph.indexOf.get(latest.approvedBy) : undefined;
   const by = latest.approvedBy === undefined ? '' : ` by ${approver !== undefined ? ctx.node(approver).name : latest.approvedBy}`;
+  const adminNote = admin.length > 0 ? ` (tenant-wide or admin: ${admin.map((match) => match.scope).join(', ')})` : '';
   return ctx.finding(rule, v, admin.length > 0 ? 'high' : rule.severity, {
-    summary: `Approved${by} on ${day(latest.approvedAt)} for ${[...approved].sort().join(', ') || 'no scopes'}; now also carries ${scopes.join(', ')}${admin.length > 0 ? ` (tenant-wide or admin: ${admin.map((match) => match.scope).join(', ')})` : ''}, with no approval since.`,
+    // An approval that covered nothing is a grant recorded without one (an application assigning itself a permission).
+    summary: approved.size === 0
+      ? `Granted${by} on ${day(latest.approvedAt)} with no approval recorded: carries ${scopes.join(', ')}${adminNote}.`
+      : `Approved${by} on ${day(latest.approvedAt)} for ${[...approved].sort().join(', ')}; now also carries ${scopes.join(', ')}${adminNote}, with no approval since.`,
     dates,
     related: approver !== undefined ? [ctx.related(approver, 'approved by')] : [],
     scopes,

@@ -1,0 +1,76 @@
+// Approvals read from the platforms' audit data (an optional file in each importer's export folder): the
+// approver, the time and the scopes approved land on the grant, and the approval findings read them.
+// Payloads follow each platform's published event shapes (docs/importers/<source>.md shows one of each).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { governanceFindings } from '../../engine/analysis/findings.ts';
+import { finishFragment } from '../../engine/format/validate.ts';
+import type { GraphEdge, GraphNode } from '../../engine/format/native.ts';
+import { assembleGraph } from '../../engine/store/assemble.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
+import { readRawFiles } from '../../cli/commands/import.ts';
+import type { Importer } from '../../importers/common/importer.ts';
+import type { RawFile } from '../../importers/common/records.ts';
+import { auditValue, consentEntries } from '../../importers/entra/audit.ts';
+import { entraImporter } from '../../importers/entra/index.ts';
+import { REPO } from '../helpers/cli.ts';
+
+const RULES = ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL', 'BM-GOV-APPROVER-DISABLED'];
+
+function importAll(importer: Importer, files: readonly RawFile[]): { graph: CompactGraph; nodes: Map<string, GraphNode>; edges: GraphEdge[]; notes: string[] } {
+  const result = importer.transform(files, {});
+  if (!result.ok) throw new Error(JSON.stringify(result.issues.slice(0, 5), null, 2));
+  const finished = finishFragment(result.fragment, { nodePaths: result.fragment.nodes.map((n) => n.id), edgePaths: result.fragment.edges.map((e) => e.kind) });
+  if (!finished.ok) throw new Error(JSON.stringify(finished.issues.slice(0, 5)));
+  const graph = assembleGraph([finished.value]).graph;
+  return { graph, nodes: new Map(result.fragment.nodes.map((n) => [n.id, n])), edges: result.fragment.edges, notes: result.report.notes };
+}
+
+describe('Entra: directoryAudits.json', () => {
+  const TENANT = 'b7c4e0d2-3f19-4a6e-8c25-9d1f0e7a6b43';
+  const GRANT = `entra:${TENANT}:credential:grant/q7Lm2Ty0hUeWc4nLedgerlyAllUsersGrant01`;
+  const PRIYA = `entra:${TENANT}:identity:7c1e4d2a-5b3f-4a8e-9d6c-2f1a0b3c4d52`;
+  const files = readRawFiles([join(REPO, 'datasets/demo-later/exports/entra')]);
+
+  it('reads the ConsentAction.Permissions text and Graph\'s JSON-quoted property values', () => {
+    expect(consentEntries('[] => [[Id: g1, ClientId: AAA, PrincipalId: , ResourceId: BBB, ConsentType: AllPrincipals, Scope:  User.Read Mail.Read, CreatedDateTime: , LastModifiedDateTime ]]; '))
+      .toEqual([{ grantId: 'g1', clientId: 'aaa', resourceId: 'bbb', consentType: 'AllPrincipals', scopes: ['User.Read', 'Mail.Read'] }]);
+    expect(auditValue('"\\"Mail.Read\\""')).toBe('"Mail.Read"');
+    expect(auditValue('"Mail.Read"')).toBe('Mail.Read');
+    expect(auditValue('["a","b"]')).toBe('a b');
+  });
+
+  it('a consent approves the grant (by whom, when, what); a scope added later without consent is left out of approvedScopes', () => {
+    const { graph, nodes } = importAll(entraImporter, files);
+    expect(nodes.get(GRANT)).toMatchObject({ approvedBy: PRIYA, approvedAt: '2026-11-26T10:14:03.118Z', approvedScopes: ['User.Read', 'Mail.Read'], scopes: ['User.Read', 'Mail.Read', 'Mail.ReadWrite'] });
+    const found = governanceFindings(graph, { at: '2026-12-01', ruleIds: RULES });
+    expect(found.map((f) => [f.ruleId, f.nodeId, f.evidence.scopes])).toEqual([['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL', GRANT, ['Mail.ReadWrite']]]);
+  });
+
+  it('the widening event sharing a consent\'s correlation id is that consent: approved', () => {
+    const text = files.find((file) => file.path.endsWith('directoryAudits.json'))!.text;
+    const sameCorrelation = text.replaceAll('b81c2e4f-3d5a-4e6b-8c7d-9e0f1a2b3c4d', '4f0d7b2e-8a61-4c3d-9e5f-1b2a3c4d5e60');
+    const { nodes } = importAll(entraImporter, files.map((file) => (file.path.endsWith('directoryAudits.json') ? { ...file, text: sameCorrelation } : file)));
+    expect(nodes.get(GRANT)!.approvedScopes).toEqual(['User.Read', 'Mail.Read', 'Mail.ReadWrite']);
+  });
+
+  it('an application permission assigned by a person is approved on its edge; one an application assigned itself is not', () => {
+    const LEDGERLY_SP = '2a7c9e14-6d3b-4f85-9a1c-7e5d0b3f6c29';
+    const event = (initiatedBy: object) => ({
+      id: 'Directory_x', category: 'ApplicationManagement', correlationId: 'c-1', result: 'success', activityDisplayName: 'Add app role assignment to service principal',
+      activityDateTime: '2026-11-20T08:00:00.0000000Z', initiatedBy,
+      targetResources: [{ id: 'e3a91c55-0b7d-4c2e-a1f6-5d8b9c0e7f21', displayName: 'Microsoft Graph', type: 'ServicePrincipal', modifiedProperties: [
+        { displayName: 'AppRole.Id', oldValue: null, newValue: '"810c84a8-4a9e-49e6-bf7d-12d183f40d01"' },
+        { displayName: 'AppRole.Value', oldValue: null, newValue: '"Mail.Read"' },
+        { displayName: 'ServicePrincipal.ObjectID', oldValue: null, newValue: `"${LEDGERLY_SP}"` },
+      ] }],
+    });
+    const withAudit = (initiatedBy: object) => files.map((file) => (file.path.endsWith('directoryAudits.json') ? { ...file, text: JSON.stringify({ value: [event(initiatedBy)] }) } : file));
+    const byPerson = importAll(entraImporter, withAudit({ user: { id: '7c1e4d2a-5b3f-4a8e-9d6c-2f1a0b3c4d52', userPrincipalName: 'priya.raman@corvidlabs.com' } }));
+    const edge = byPerson.edges.find((e) => e.from === `entra:${TENANT}:identity:${LEDGERLY_SP}` && e.grant?.startsWith('appRoleAssignment/'))!;
+    expect(edge).toMatchObject({ approvedBy: PRIYA, approvedAt: '2026-11-20T08:00:00.000Z', approvedScopes: ['Mail.Read'] });
+    const byApp = importAll(entraImporter, withAudit({ app: { appId: 'x', displayName: 'Ledgerly AP Inbox Sync', servicePrincipalId: LEDGERLY_SP } }));
+    const found = governanceFindings(byApp.graph, { at: '2026-12-01', ruleIds: ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL'] });
+    expect(found.map((f) => f.evidence.summary)).toContain('Granted by Ledgerly AP Inbox Sync on 2026-11-20 with no approval recorded: carries Mail.Read.');
+  });
+});
