@@ -94,6 +94,11 @@ export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule
     for (const scope of approval.scopes) if (!approval.approvedScopes.includes(scope) && !approved.has(scope)) added.add(scope);
   }
   if (added.size === 0 || latest === undefined) return undefined;
+  // Named in the evidence: the latest approval that carries an added scope (an app that granted itself one, say).
+  for (const approval of approvals) {
+    if (approval.approvedScopes === undefined || !approval.scopes.some((scope) => added.has(scope))) continue;
+    if (!latest.scopes.some((scope) => added.has(scope)) || (approval.approvedAt ?? '') > (latest.approvedAt ?? '')) latest = approval;
+  }
   const scopes = [...added].sort();
   const admin = adminScopeMatches(scopes, node.platform);
   const dates: Record<string, string> = {};
@@ -103,7 +108,7 @@ export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule
   const adminNote = admin.length > 0 ? ` (tenant-wide or admin: ${admin.map((match) => match.scope).join(', ')})` : '';
   return ctx.finding(rule, v, admin.length > 0 ? 'high' : rule.severity, {
     // An approval that covered nothing is a grant recorded without one (an application assigning itself a permission).
-    summary: approved.size === 0
+    summary: latest.approvedScopes!.length === 0
       ? `Granted${by} on ${day(latest.approvedAt)} with no approval recorded: carries ${scopes.join(', ')}${adminNote}.`
       : `Approved${by} on ${day(latest.approvedAt)} for ${[...approved].sort().join(', ')}; now also carries ${scopes.join(', ')}${adminNote}, with no approval since.`,
     dates,

@@ -13,6 +13,7 @@ import type { Importer } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { auditValue, consentEntries } from '../../importers/entra/audit.ts';
 import { entraImporter } from '../../importers/entra/index.ts';
+import { oktaImporter } from '../../importers/okta/index.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const RULES = ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL', 'BM-GOV-APPROVER-DISABLED'];
@@ -72,5 +73,47 @@ describe('Entra: directoryAudits.json', () => {
     const byApp = importAll(entraImporter, withAudit({ app: { appId: 'x', displayName: 'Ledgerly AP Inbox Sync', servicePrincipalId: LEDGERLY_SP } }));
     const found = governanceFindings(byApp.graph, { at: '2026-12-01', ruleIds: ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL'] });
     expect(found.map((f) => f.evidence.summary)).toContain('Granted by Ledgerly AP Inbox Sync on 2026-11-20 with no approval recorded: carries Mail.Read.');
+  });
+});
+
+describe('Okta: scope grants and system-log.json', () => {
+  const FOLDER = join(REPO, 'test/fixtures/okta/org');
+  const files = readRawFiles([FOLDER]);
+  const ADMIN = '00uhrg3c6uAb0OlKvss3';
+  const grantEdges = (edges: GraphEdge[], grantId: string) => edges.filter((edge) => edge.grant?.endsWith(`:grant:${grantId}`));
+
+  it('a scope grant created by a person is approved by that person, for that scope, when it was created', () => {
+    const { edges } = importAll(oktaImporter, files);
+    const manage = grantEdges(edges, 'oag1usersManage00g7');
+    expect(manage.length).toBeGreaterThan(0);
+    for (const edge of manage) expect(edge).toMatchObject({ approvedBy: expect.stringMatching(new RegExp(`:identity:${ADMIN}$`)), approvedAt: '2025-04-10T12:00:00.000Z', approvedScopes: ['okta.users.manage'] });
+  });
+
+  it('a scope grant created by a client (an app granting scopes itself) is recorded as approved by no one, and found', () => {
+    const grantsFile = files.find((file) => file.path.endsWith('apps/0oavLlBpTu3plKvGsYl3/grants.json'))!;
+    const byClient = grantsFile.text.replace(`"id": "${ADMIN}",\n      "type": "User"`, '"id": "0oavLlBpTu3plKvGsYl3",\n      "type": "Client"');
+    expect(byClient).not.toBe(grantsFile.text);
+    const { graph, edges } = importAll(oktaImporter, files.map((file) => (file === grantsFile ? { ...file, text: byClient } : file)));
+    expect(grantEdges(edges, 'oag1usersManage00g7')[0]!.approvedScopes).toEqual([]);
+    const found = governanceFindings(graph, { at: '2026-12-01', ruleIds: ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL'] });
+    expect(found.map((f) => f.evidence.summary)).toContainEqual(expect.stringMatching(/^Granted by .* on 2025-04-10 with no approval recorded: carries okta\.users\.manage/));
+  });
+
+  it('a later admin consent in the System Log is the approval of the grant whose scope it names', () => {
+    const OTHER = '00u9mlsUG2xNyrAZZx1Z';
+    const log = [{
+      uuid: 'a1b2c3d4-0000-11ef-9e6b-3f1c2d4e5f60', published: '2026-11-27T09:30:12.114Z', eventType: 'app.oauth2.admin.consent.grant', version: '0', severity: 'INFO',
+      displayMessage: 'Admin consent grant for Okta API scopes', actor: { id: OTHER, type: 'User', alternateId: 'dana@corvidlabs.com', displayName: 'Dana' },
+      outcome: { result: 'SUCCESS', reason: null },
+      target: [
+        { id: '0oavLlBpTu3plKvGsYl3', type: 'AppInstance', alternateId: 'Corvid Provisioning Bot', displayName: 'Corvid Provisioning Bot', detailEntry: null },
+        { id: 'okta.groups.read', type: 'Scope', alternateId: 'okta.groups.read', displayName: 'okta.groups.read', detailEntry: null },
+      ],
+      debugContext: { debugData: { requestUri: '/api/v1/apps/0oavLlBpTu3plKvGsYl3/grants' } },
+    }];
+    const { edges } = importAll(oktaImporter, [...files, { path: 'system-log.json', text: JSON.stringify(log) }]);
+    for (const edge of grantEdges(edges, 'oag1groupsRead000g7')) expect(edge).toMatchObject({ approvedAt: '2026-11-27T09:30:12.114Z', approvedBy: expect.stringMatching(new RegExp(`:identity:${OTHER}$`)), approvedScopes: ['okta.groups.read'] });
+    // The other grant keeps the approval its record gave.
+    expect(grantEdges(edges, 'oag1usersManage00g7')[0]!.approvedAt).toBe('2025-04-10T12:00:00.000Z');
   });
 });
