@@ -13,7 +13,9 @@ import type { Importer } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { auditValue, consentEntries } from '../../importers/entra/audit.ts';
 import { entraImporter } from '../../importers/entra/index.ts';
+import { googleWorkspaceImporter } from '../../importers/google-workspace/index.ts';
 import { oktaImporter } from '../../importers/okta/index.ts';
+import { LATER } from '../../scripts/demo-exports/google-workspace.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const RULES = ['BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL', 'BM-GOV-APPROVER-DISABLED'];
@@ -115,5 +117,22 @@ describe('Okta: scope grants and system-log.json', () => {
     for (const edge of grantEdges(edges, 'oag1groupsRead000g7')) expect(edge).toMatchObject({ approvedAt: '2026-11-27T09:30:12.114Z', approvedBy: expect.stringMatching(new RegExp(`:identity:${OTHER}$`)), approvedScopes: ['okta.groups.read'] });
     // The other grant keeps the approval its record gave.
     expect(grantEdges(edges, 'oag1usersManage00g7')[0]!.approvedAt).toBe('2025-04-10T12:00:00.000Z');
+  });
+});
+
+describe('Google Workspace: token authorize events (token-activity.json)', () => {
+  const GW = 'google-workspace:corvidlabs.com';
+  const PARLEY = '417905633812-prl3mailsync.apps.googleusercontent.com';
+
+  it('a grant is approved by its user at the last authorize event; authorising again after a revoke moves the approval', () => {
+    const { nodes } = importAll(googleWorkspaceImporter, readRawFiles([join(REPO, 'datasets/demo-later/exports/google-workspace')]));
+    const chloe = nodes.get(`${GW}:credential:oauth-grant/${LATER.reauthorized.email}/${PARLEY}`)!;
+    expect(chloe.approvedAt).toBe(LATER.reauthorized.at);
+    expect(chloe.approvedBy).toBe(nodes.get(chloe.approvedBy!)?.id);
+    expect(nodes.get(chloe.approvedBy!)?.email).toBe(LATER.reauthorized.email);
+    // Which scopes an authorize covered is not claimed (events may list only the scopes of one request).
+    expect(chloe.approvedScopes).toBeUndefined();
+    const notewise = nodes.get(`${GW}:credential:oauth-grant/${LATER.newGrant.email}/${LATER.newApp.clientId}`)!;
+    expect(notewise.approvedAt).toBe(LATER.newGrant.authorized);
   });
 });
