@@ -15,6 +15,7 @@ import { auditValue, consentEntries } from '../../importers/entra/audit.ts';
 import { entraImporter } from '../../importers/entra/index.ts';
 import { googleWorkspaceImporter } from '../../importers/google-workspace/index.ts';
 import { oktaImporter } from '../../importers/okta/index.ts';
+import { slackImporter } from '../../importers/slack/index.ts';
 import { LATER } from '../../scripts/demo-exports/google-workspace.ts';
 import { REPO } from '../helpers/cli.ts';
 
@@ -134,5 +135,32 @@ describe('Google Workspace: token authorize events (token-activity.json)', () =>
     expect(chloe.approvedScopes).toBeUndefined();
     const notewise = nodes.get(`${GW}:credential:oauth-grant/${LATER.newGrant.email}/${LATER.newApp.clientId}`)!;
     expect(notewise.approvedAt).toBe(LATER.newGrant.authorized);
+  });
+});
+
+describe('Slack: admin approvals and team.integrationLogs', () => {
+  const files = readRawFiles([join(REPO, 'datasets/demo/exports/slack')]);
+  const node = (nodes: Map<string, GraphNode>, suffix: string) => [...nodes.values()].find((n) => n.id.endsWith(suffix))!;
+
+  it("an admin's approval (admin.apps.approved.list) approves the app and its bot token for the approved scopes", () => {
+    const { nodes } = importAll(slackImporter, files);
+    const app = node(nodes, ':app:A04DLYBEE2');
+    expect(app).toMatchObject({ approvedAt: new Date(1666000800 * 1000).toISOString(), approvedBy: expect.stringMatching(/:identity:U003DE6CEOM$/) });
+    const bot = node(nodes, ':credential:bot-token/A04DLYBEE2');
+    expect(bot.approvedBy).toBe(app.approvedBy);
+    expect([...bot.approvedScopes!].sort()).toEqual([...bot.scopes!].sort());
+  });
+
+  it('without an admin decision, the user who installed (or expanded) the app approved what the logs list; a deactivated installer is found', () => {
+    const approvedList = files.find((file) => file.path.endsWith('admin-apps-approved-list.json'))!;
+    const users = files.find((file) => file.path.endsWith('users-list.json'))!;
+    // Greta leaves: users.list marks her deleted; the approvals list is not exported.
+    const withGretaGone = users.text.replace(/("id": "U0RU9EQC088",[\s\S]*?"deleted": )false/, '$1true');
+    expect(withGretaGone).not.toBe(users.text);
+    const { graph, nodes } = importAll(slackImporter, files.filter((file) => file !== approvedList).map((file) => (file === users ? { ...file, text: withGretaGone } : file)));
+    const bot = node(nodes, ':credential:bot-token/A04DLYBEE2');
+    expect(bot).toMatchObject({ approvedAt: new Date(1666000200 * 1000).toISOString(), approvedBy: expect.stringMatching(/:identity:U0RU9EQC088$/) });
+    const found = governanceFindings(graph, { at: '2026-12-01', ruleIds: ['BM-GOV-APPROVER-DISABLED'] });
+    expect(found.map((f) => f.nodeId)).toContain(bot.id);
   });
 });
