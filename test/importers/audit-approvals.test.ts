@@ -13,6 +13,7 @@ import type { Importer } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { auditValue, consentEntries } from '../../importers/entra/audit.ts';
 import { entraImporter } from '../../importers/entra/index.ts';
+import { githubImporter } from '../../importers/github/index.ts';
 import { googleWorkspaceImporter } from '../../importers/google-workspace/index.ts';
 import { oktaImporter } from '../../importers/okta/index.ts';
 import { slackImporter } from '../../importers/slack/index.ts';
@@ -162,5 +163,25 @@ describe('Slack: admin approvals and team.integrationLogs', () => {
     expect(bot).toMatchObject({ approvedAt: new Date(1666000200 * 1000).toISOString(), approvedBy: expect.stringMatching(/:identity:U0RU9EQC088$/) });
     const found = governanceFindings(graph, { at: '2026-12-01', ruleIds: ['BM-GOV-APPROVER-DISABLED'] });
     expect(found.map((f) => f.nodeId)).toContain(bot.id);
+  });
+});
+
+describe('GitHub: fine-grained token approvals (audit-log.json)', () => {
+  const files = readRawFiles([join(REPO, 'datasets/demo/exports/github')]);
+  const pat = (nodes: Map<string, GraphNode>) => [...nodes.values()].find((n) => n.id.endsWith(':credential:fine-grained-pat/25381'))!;
+
+  it('the token was approved when the organization granted it access, for the permissions it holds', () => {
+    const node = pat(importAll(githubImporter, files).nodes);
+    expect(node).toMatchObject({ approvedAt: '2025-05-20T21:10:00.000Z', approvedScopes: node.scopes });
+    expect(node.approvedBy).toBeUndefined();
+  });
+
+  it("the audit log's personal_access_token.access_granted names the owner who approved it; one who left the organization stays absent", () => {
+    const event = { '@timestamp': Date.parse('2025-05-20T21:09:41.000Z'), action: 'personal_access_token.access_granted', actor: 'old-owner', actor_id: 5550001, user: 'jlindqvist', org: 'corvid-labs', token_id: 98716, programmatic_access_type: 'Fine-grained personal access token', created_at: Date.parse('2025-05-20T21:09:41.000Z') };
+    const { graph, nodes } = importAll(githubImporter, [...files, { path: 'audit-log.json', text: JSON.stringify([event]) }]);
+    const node = pat(nodes);
+    expect(node.approvedAt).toBe('2025-05-20T21:09:41.000Z');
+    expect(node.approvedBy).toMatch(/:identity:old-owner$/);
+    expect(graph.indexOf.has(node.approvedBy!)).toBe(false);
   });
 });
