@@ -16,6 +16,7 @@ import { entraImporter } from '../../importers/entra/index.ts';
 import { githubImporter } from '../../importers/github/index.ts';
 import { googleWorkspaceImporter } from '../../importers/google-workspace/index.ts';
 import { oktaImporter } from '../../importers/okta/index.ts';
+import { salesforceImporter } from '../../importers/salesforce/index.ts';
 import { slackImporter } from '../../importers/slack/index.ts';
 import { LATER } from '../../scripts/demo-exports/google-workspace.ts';
 import { REPO } from '../helpers/cli.ts';
@@ -183,5 +184,21 @@ describe('GitHub: fine-grained token approvals (audit-log.json)', () => {
     expect(node.approvedAt).toBe('2025-05-20T21:09:41.000Z');
     expect(node.approvedBy).toMatch(/:identity:old-owner$/);
     expect(graph.indexOf.has(node.approvedBy!)).toBe(false);
+  });
+});
+
+describe('Salesforce: SetupAuditTrail', () => {
+  const files = readRawFiles([join(REPO, 'datasets/demo/exports/salesforce')]);
+
+  it('the latest installation or approval of a connected app is its approval; an approver deactivated since is found', () => {
+    const { nodes } = importAll(salesforceImporter, files);
+    const signflow = [...nodes.values()].find((n) => n.kind === 'App' && n.name.startsWith('SignFlow'))!;
+    expect(signflow).toMatchObject({ approvedAt: '2021-05-10T09:41:00.000Z', approvedBy: expect.stringMatching(/:identity:005Hs00000xMuOVIAZ$/) });
+    const users = files.find((file) => file.path.endsWith('User.json'))!;
+    const isabelGone = users.text.replace(/("Id": "005Hs00000xMuOVIAZ",[\s\S]*?"IsActive": )true/, '$1false');
+    expect(isabelGone).not.toBe(users.text);
+    const { graph } = importAll(salesforceImporter, files.map((file) => (file === users ? { ...file, text: isabelGone } : file)));
+    const found = governanceFindings(graph, { at: '2026-12-01', ruleIds: ['BM-GOV-APPROVER-DISABLED'] });
+    expect(found.find((f) => f.nodeId === signflow.id)?.evidence.summary).toBe('approved by Isabel Romero, now disabled: no one accountable for this approval is left.');
   });
 });
