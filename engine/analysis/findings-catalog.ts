@@ -218,7 +218,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
     id: RULE_IDS.scopeExpandedSinceApproval,
     title: 'Scope expanded since approval',
     severity: 'medium',
-    checks: 'A usable grant (a credential or app, and the edges naming it as their grant) carries scopes that its recorded approval (approvedScopes, from an audit event or a native file) did not cover, and no later approval covers them. `blastmap diff` also reports, between two imports, a grant whose scopes or level grew while its approval stayed the same.',
+    checks: 'A usable grant (a credential or app, and the edges naming it as their grant) carries scopes that its recorded approval (approvedScopes, from an audit event or a native file) did not cover, and no later approval covers them. Between two imports, blastmap diff also reports a grant whose scopes grew while its approval stayed the same.',
     remediation: 'Have the owner approve the added scopes (consent again, or record the approval), or remove them from the grant; find out who or what added them without approval.',
     references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['PR.AA-05', 'GV.SC-07'] },
   },
