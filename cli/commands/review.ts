@@ -1,5 +1,5 @@
-// `blastmap review <proposal> --policy <file>`: the review gate for a new or changed integration. Prints
-// the authority it adds and every policy violation; exits 1 on an error-severity violation (docs/cli/review.md).
+// `blastmap review <proposal> --policy <file>` (or `--diff <old> <new>`): the review gate for a new or changed
+// integration. Prints the authority it adds and every policy violation; exits 1 on an error-severity violation.
 import type { Command } from 'commander';
 import { review } from '../../engine/analysis/review.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -7,11 +7,13 @@ import type { SourcedFragment } from '../../engine/format/validate.ts';
 import { parsePolicy, type Policy } from '../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../engine/report/review.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
+import type { CompactGraph } from '../../engine/store/compact.ts';
 import { EXIT, inputName, json, loadGraph, parseFormat, readInputText, readNativeFiles, reportError, type Io } from '../context.ts';
+import { proposalFromDiffJson, proposalFromGraphs } from '../diff-proposal.ts';
 import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface ReviewFlags extends ReachFlags { graph?: string; policy: string; format?: string }
+interface ReviewFlags extends ReachFlags { graph?: string; policy: string; format?: string; diff?: string[] }
 
 export function readPolicyFile(path: string): Policy {
   let text: string;
@@ -47,13 +49,20 @@ export function registerReview(program: Command, io: Io): void {
   const command = program
     .command('review')
     .description('review gate for a new or changed integration: the authority it adds, checked against a policy (exit 1 on a violation)')
-    .argument('<proposal>', 'native file (YAML, JSON or NDJSON), or a folder of them, with the proposed nodes and edges')
+    .argument('[proposal]', 'native file (YAML, JSON or NDJSON), or a folder of them, with the proposed nodes and edges')
     .requiredOption('-p, --policy <file>', 'policy file, YAML or JSON (docs/policy.md)')
+    .option('--diff <graphs...>', 'propose a diff instead: `--diff <old> <new>` (two graphs; reviewed against <old>) or `--diff <diff.json>` (`blastmap diff -f json` output; reviewed against --graph, else the diff\'s old graph)')
     .option('-g, --graph <snapshot|file|folder>', 'graph the proposal joins (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or sarif', 'text');
-  addReachOptions(command).action((proposalPath: string, flags: ReviewFlags) => {
+  addReachOptions(command).action((proposalPath: string | undefined, flags: ReviewFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'sarif']);
     const options = toReachOptions(flags);
+    if ((proposalPath === undefined) === (flags.diff === undefined)) {
+      throw new BlastmapError('INVALID_OPTION', 'review takes a proposal or --diff, one of the two');
+    }
+    if (flags.diff !== undefined && (flags.diff.length > 2 || (flags.diff.length === 2 && flags.graph !== undefined))) {
+      throw new BlastmapError('INVALID_OPTION', '--diff takes two graphs (<old> <new>, reviewed against <old>: no --graph) or one diff.json');
+    }
     let policy: Policy;
     let proposal: SourcedFragment[];
     try {
@@ -62,13 +71,40 @@ export function registerReview(program: Command, io: Io): void {
       asUsageError(io, error, 'policy');
       return;
     }
-    try {
-      proposal = readNativeFiles([proposalPath]);
-    } catch (error) {
-      asUsageError(io, error, 'proposal');
-      return;
+    let graph: CompactGraph;
+    if (flags.diff !== undefined) {
+      const [first, second] = flags.diff as [string, string | undefined];
+      if (second !== undefined) {
+        graph = loadGraph(first);
+        proposal = [proposalFromGraphs(graph, loadGraph(second), `diff ${first} ${second}`)];
+      } else {
+        let read: ReturnType<typeof proposalFromDiffJson>;
+        try {
+          let text: string;
+          try {
+            text = readInputText(first);
+          } catch (error) {
+            throw new BlastmapError('IO', `cannot read the diff ${inputName(first)}: ${(error as Error).message}`, { cause: error });
+          }
+          read = proposalFromDiffJson(text, inputName(first));
+        } catch (error) {
+          asUsageError(io, error, 'diff');
+          return;
+        }
+        const base = flags.graph ?? read.oldGraph;
+        if (base === undefined) throw new BlastmapError('INVALID_OPTION', `${inputName(first)} does not name its old graph: pass the graph it was taken from with --graph`);
+        graph = loadGraph(base);
+        proposal = [read.proposal];
+      }
+    } else {
+      try {
+        proposal = readNativeFiles([proposalPath!]);
+      } catch (error) {
+        asUsageError(io, error, 'proposal');
+        return;
+      }
+      graph = loadGraph(flags.graph);
     }
-    const graph = loadGraph(flags.graph);
     let result;
     try {
       result = review(graph, proposal, policy, options);

@@ -3,9 +3,10 @@
 // radius scores and governance findings that appeared or went away. Pure; `blastmap diff` prints it.
 import { edgeId, type GraphEdge, type GraphNode } from '../format/native.ts';
 import { LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
-import { toFragment, type CompactGraph } from '../store/compact.ts';
-import { SEVERITY_RANK, type FindingSeverity } from './findings-catalog.ts';
-import { governanceFindings, type Finding, type FindingOptions } from './findings.ts';
+import { buildGraph, toFragment, type CompactGraph } from '../store/compact.ts';
+import { RULE_IDS, SEVERITY_RANK, type FindingSeverity } from './findings-catalog.ts';
+import { compareFindings, governanceFindings, type Finding, type FindingOptions } from './findings.ts';
+import { expansionFindings, standingApprovals, type StandingApproval } from './findings-approval.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { rankNodes } from './rank.ts';
 import { reach, toInstant, witnessPath, type ReachOptions } from './reach.ts';
@@ -67,6 +68,11 @@ export interface ScopeExpansion {
   scopesAdded: string[];
   /** Targets of CAN_* edges where the level went up; `before` null = a target the grant did not reach directly before. */
   levels: { target: NodeRef; before: Level | null; after: Level }[];
+  /**
+   * The approval the grant stood on in the old import (on the grant, its edges, or the App holding it), and whether
+   * the new import records a later one. Absent when neither import records an approval.
+   */
+  approval?: StandingApproval & { reapproved: boolean; approver?: NodeRef };
 }
 
 export interface NewCrownJewelPath {
@@ -417,6 +423,29 @@ export function diffGraphs(before: CompactGraph, after: CompactGraph, options: D
   const oldIds = new Set(oldFindings.map((finding) => finding.id));
   const newIds = new Set(newFindings.map((finding) => finding.id));
 
+  // Scope expanded since approval, from the two imports: a grant that grew while its approval did not move.
+  const expansions = scopeExpansions(oldFragment, newFragment);
+  const grantIds = new Set(expansions.filter((expansion) => expansion.grant !== undefined).map((expansion) => expansion.subject));
+  const oldApprovals = standingApprovals(oldFragment, grantIds);
+  const newApprovals = standingApprovals(newFragment, grantIds);
+  const unapproved: { grantId: string; scopesBefore: string[]; approval: StandingApproval }[] = [];
+  for (const expansion of expansions) {
+    const was = oldApprovals.get(expansion.subject);
+    const now = newApprovals.get(expansion.subject);
+    if (!was && !now) continue;
+    const reapproved = now !== undefined && (was === undefined || (now.approvedAt ?? '') > (was.approvedAt ?? ''));
+    const standing = reapproved ? now! : was ?? now!;
+    const approver = standing.approvedBy !== undefined ? newNodes.get(standing.approvedBy) ?? oldNodes.get(standing.approvedBy) : undefined;
+    expansion.approval = { ...standing, reapproved, ...(approver ? { approver: refOf(approver) } : {}) };
+    if (was && !reapproved && expansion.scopesAdded.length > 0) unapproved.push({ grantId: expansion.subject, scopesBefore: expansion.scopesBefore, approval: was });
+  }
+  const rule = RULE_IDS.scopeExpandedSinceApproval;
+  const wanted = findingOptions.ruleIds === undefined || findingOptions.ruleIds.includes(rule);
+  const fromHistory = wanted
+    ? expansionFindings(newFragment, unapproved, (fragment, ruleId) => governanceFindings(buildGraph(fragment, after.schema), { ...findingOptions, ruleIds: [ruleId] }), rule)
+      .filter((finding) => !newIds.has(finding.id))
+    : [];
+
   const sortViews = (pair: AddedRemoved<EdgeView>): AddedRemoved<EdgeView> => ({ added: pair.added.sort(compareViews), removed: pair.removed.sort(compareViews) });
   return {
     at: new Date(at).toISOString(),
@@ -426,10 +455,10 @@ export function diffGraphs(before: CompactGraph, after: CompactGraph, options: D
     apps, credentials,
     grants: sortViews(grouped.grant), memberships: sortViews(grouped.membership), trusts: sortViews(grouped.trust), otherEdges: sortViews(grouped.other),
     otherNodes,
-    scopeExpansions: scopeExpansions(oldFragment, newFragment),
+    scopeExpansions: expansions,
     crownJewelPaths,
     scores,
-    findings: { added: newFindings.filter((finding) => !oldIds.has(finding.id)), resolved: oldFindings.filter((finding) => !newIds.has(finding.id)) },
+    findings: { added: [...newFindings.filter((finding) => !oldIds.has(finding.id)), ...fromHistory].sort(compareFindings), resolved: oldFindings.filter((finding) => !newIds.has(finding.id)) },
   };
 }
 

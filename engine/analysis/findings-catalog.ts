@@ -76,6 +76,8 @@ export const RULE_IDS = {
   segregationOfDuties: 'BM-GOV-SEGREGATION-OF-DUTIES',
   sharedConnection: 'BM-GOV-SHARED-CONNECTION',
   connectionConcentration: 'BM-GOV-CONNECTION-CONCENTRATION',
+  scopeExpandedSinceApproval: 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL',
+  approverDisabled: 'BM-GOV-APPROVER-DISABLED',
 } as const;
 
 /** Catalogue order is the tie-break order of findings of equal severity. */
@@ -247,6 +249,22 @@ export const FINDING_RULES: readonly FindingRule[] = [
     checks: 'One platform (an iPaaS instance) holds connections to more than 3 other systems; the evidence gives the combined radius of compromising it.',
     remediation: 'Split integrations across instances or projects by trust zone, keep identity-provider connections on a separately administered instance, restrict instance admins, and inventory every connection with its owner.',
     references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['ID.AM-02', 'PR.AA-05', 'GV.SC-07'] },
+  },
+  {
+    id: RULE_IDS.scopeExpandedSinceApproval,
+    title: 'Scope expanded since approval',
+    severity: 'medium',
+    checks: 'A usable grant (a credential or app, and the edges naming it as their grant) carries scopes that its recorded approval (approvedScopes, from an audit event or a native file) did not cover, and no later approval covers them. Between two imports, blastmap diff also reports a grant whose scopes grew while its approval stayed the same.',
+    remediation: 'Have the owner approve the added scopes (consent again, or record the approval), or remove them from the grant; find out who or what added them without approval.',
+    references: { owaspNhi: ['NHI5:2025', 'NHI3:2025'], nistCsf: ['PR.AA-05', 'GV.SC-07'] },
+  },
+  {
+    id: RULE_IDS.approverDisabled,
+    title: 'Approved by a disabled or deleted account',
+    severity: 'medium',
+    checks: 'A usable app, credential or grant was approved (approvedBy) by an identity that is disabled now, or that is no longer in the directory of a tenant the import covers.',
+    remediation: 'Have a current owner review the access and approve it again (record the new approval), or revoke it if no one will own it.',
+    references: { owaspNhi: ['NHI1:2025'], nistCsf: ['PR.AA-05', 'GV.RR-02'] },
   },
 ];
 

@@ -9,6 +9,7 @@ import {
 } from './findings-catalog.ts';
 import { reviewOverdue } from './findings-review.ts';
 import { connectionConcentration, identityControlPlane, segregationOfDuties, sharedConnection } from './findings-ipaas.ts';
+import { approverDisabled, scopeExpandedSinceApproval } from './findings-approval.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
@@ -998,6 +999,8 @@ const CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.segregationOfDuties]: segregationOfDuties,
   [RULE_IDS.sharedConnection]: sharedConnection,
   [RULE_IDS.connectionConcentration]: connectionConcentration,
+  [RULE_IDS.scopeExpandedSinceApproval]: scopeExpandedSinceApproval,
+  [RULE_IDS.approverDisabled]: approverDisabled,
 };
 
 const RULE_ORDER = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));

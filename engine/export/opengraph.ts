@@ -78,6 +78,7 @@ const NODE_FIELDS: readonly (readonly [keyof GraphNode & string, string, FieldTy
   ['approvedAt', 'approved_at', 'string'],
   ['reviewedAt', 'reviewed_at', 'string'],
   ['reviewEvery', 'review_every', 'string'],
+  ['approvedScopes', 'approved_scopes', 'strings'],
 ];
 
 const EDGE_FIELDS: readonly (readonly [keyof GraphEdge & string, string, FieldType])[] = [
@@ -88,6 +89,11 @@ const EDGE_FIELDS: readonly (readonly [keyof GraphEdge & string, string, FieldTy
   ['conditions', 'conditions', 'strings'],
   ['assumed', 'assumed', 'boolean'],
   ['derivedFrom', 'derived_from', 'string'],
+  ['approvedBy', 'approved_by', 'string'],
+  ['approvedAt', 'approved_at', 'string'],
+  ['approvedScopes', 'approved_scopes', 'strings'],
+  ['reviewedAt', 'reviewed_at', 'string'],
+  ['reviewEvery', 'review_every', 'string'],
   ['source', 'source', 'string'],
 ];
 

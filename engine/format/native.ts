@@ -37,6 +37,18 @@ const idText = z.string().min(1).max(2048);
 export const REVIEW_CADENCE = /^P[1-9][0-9]{0,4}[DWMY]$/;
 const reviewCadence = z.string().regex(REVIEW_CADENCE, { message: 'an ISO-8601 duration such as P90D, P12W, P6M or P1Y' });
 const tag = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lower-case tag such as crown-jewel' });
+const approvedScopes = z.array(z.string().max(512)).describe('The scopes the approval (approvedAt) covered, as the audit event lists them; a scope carried now and not in this list was added without approval.');
+
+/** Approval and review of a grant edge, as on App and Credential nodes (findings-approval.ts, findings-review.ts read them). */
+function approvalFields() {
+  return {
+    approvedBy: idText.optional().describe('Id of the identity that approved this grant (consent, admin approval, change ticket owner).'),
+    approvedAt: isoInstant.optional().describe('When this grant was approved.'),
+    approvedScopes: approvedScopes.optional(),
+    reviewedAt: isoInstant.optional().describe('When this grant was last reviewed.'),
+    reviewEvery: reviewCadence.optional().describe('How often this grant must be reviewed (P90D, P12W, P6M, P1Y).'),
+  };
+}
 
 export function nodeSchema(schema: Schema = DEFAULT_SCHEMA) {
   const kinds = Object.keys(schema.nodeKinds) as [string, ...string[]];
@@ -62,6 +74,7 @@ export function nodeSchema(schema: Schema = DEFAULT_SCHEMA) {
       approvedAt: isoInstant.optional().describe('When the access was approved.'),
       reviewedAt: isoInstant.optional().describe('When the access was last reviewed (still needed, scopes still right).'),
       reviewEvery: reviewCadence.optional().describe('How often the access must be reviewed: an ISO-8601 duration in days, weeks, months or years (P90D, P12W, P6M, P1Y).'),
+      approvedScopes: approvedScopes.optional(),
       // Identity
       subtype: z.enum(IDENTITY_SUBTYPES).optional(),
       mfa: z.boolean().optional(),
@@ -108,6 +121,7 @@ export function edgeSchema(schema: Schema = DEFAULT_SCHEMA) {
       reason: z.string().max(2048).optional().describe('One human sentence, shown in paths.'),
       conditions: z.array(tag).optional().describe('Mitigating controls such as ip-allowlist, mfa, device-trust.'),
       assumed: z.boolean().optional().describe('The level was assumed from an unknown scope by the conservative rule.'),
+      ...approvalFields(),
       derivedFrom: idText.optional().describe('Set by the graph builder on the edges it derives from a scoped delegation: that edge\'s id. Such edges are derived again on every build, so an import need not carry them.'),
       source: z.string().max(256).optional(),
       properties: extraProperties.optional(),

@@ -267,7 +267,7 @@ const union = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): T[]
 function mergeNode(previous: GraphNode, next: GraphNode): GraphNode {
   const merged: GraphNode = { ...next, ...definedOnly(previous) } as GraphNode;
   // Later facts win for mutable state (a credential revoked since the last export).
-  for (const field of ['revoked', 'revokedAt', 'enabled', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'reviewedAt', 'reviewEvery', 'approvedAt', 'approvedBy'] as const) {
+  for (const field of ['revoked', 'revokedAt', 'enabled', 'lastUsedAt', 'expiresAt', 'rotatedAt', 'reviewedAt', 'reviewEvery', 'approvedAt', 'approvedBy', 'approvedScopes'] as const) {
     if (next[field] !== undefined) (merged as Record<string, unknown>)[field] = next[field];
   }
   merged.tags = union(previous.tags, next.tags);
@@ -282,6 +282,10 @@ function mergeEdge(previous: GraphEdge, next: GraphEdge): GraphEdge {
   const merged: GraphEdge = { ...next, ...definedOnly(previous) } as GraphEdge;
   merged.scopes = union(previous.scopes, next.scopes);
   merged.conditions = union(previous.conditions, next.conditions);
+  // Approval and review are mutable state, as on nodes: the later record (a re-approval, a review) wins.
+  for (const field of ['approvedBy', 'approvedAt', 'approvedScopes', 'reviewedAt', 'reviewEvery'] as const) {
+    if (next[field] !== undefined) (merged as Record<string, unknown>)[field] = next[field];
+  }
   if (previous.properties || next.properties) merged.properties = { ...next.properties, ...previous.properties };
   return stripUndefined(merged);
 }

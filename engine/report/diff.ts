@@ -1,11 +1,21 @@
 // Text, Markdown and HTML rendering of a graph diff: what a reviewer of "what changed since last week" reads
 // first (scope expansion, new paths to crown jewels, score changes), then every added and removed object. Pure.
-import type { EdgeView, GraphDiff, NodeChange, ScoreChange } from '../analysis/diff.ts';
+import type { EdgeView, GraphDiff, NodeChange, ScopeExpansion, ScoreChange } from '../analysis/diff.ts';
 import type { Finding } from '../analysis/findings.ts';
 import type { NodeRef } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { escapeHtml, htmlDocument, levelCell, svgPath } from './html.ts';
 import { levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
+
+/** The approval a scope expansion stood on, in one phrase: re-approved, or approved once and not since. */
+export function approvalNote(expansion: ScopeExpansion): string | undefined {
+  const approval = expansion.approval;
+  if (!approval) return undefined;
+  const when = approval.approvedAt !== undefined ? ` on ${approval.approvedAt.slice(0, 10)}` : '';
+  const who = approval.approvedBy !== undefined ? ` by ${approval.approver?.name ?? approval.approvedBy}` : '';
+  const what = approval.on === 'holder' ? 'app approved' : 'approved';
+  return approval.reapproved ? `${what} again${when}${who}` : `${what}${when}${who}; not approved again since`;
+}
 
 export interface DiffRenderOptions {
   style?: TextStyle;
@@ -67,6 +77,8 @@ export function renderDiffText(diff: GraphDiff, options: DiffRenderOptions = {})
       const parts = [head];
       if (expansion.scopesAdded.length > 0) parts.push(`      scopes + ${expansion.scopesAdded.join(' ')}${s.dim(`  (was: ${expansion.scopesBefore.join(' ') || 'none'})`)}`);
       for (const level of expansion.levels) parts.push(`      ${level.target.name}: ${level.before ? levelLabel(level.before, s).trim() : 'no direct access'} -> ${levelLabel(level.after, s).trim()}`);
+      const approval = approvalNote(expansion);
+      if (approval) parts.push(`      ${expansion.approval?.reapproved ? approval : s.yellow(approval)}`);
       return parts.join('\n');
     }, s);
   }
@@ -150,9 +162,9 @@ export function renderDiffMarkdown(diff: GraphDiff, options: DiffRenderOptions =
   const cap = <T>(items: readonly T[]): T[] => items.slice(0, limit);
   const more = (items: readonly unknown[]): void => { if (items.length > limit) lines.push(`\n… and ${items.length - limit} more (--format json).`); };
   if (diff.scopeExpansions.length > 0) {
-    lines.push('## Scope expansion', '', '| grant | held by | scopes added | levels raised |', '|---|---|---|---|');
+    lines.push('## Scope expansion', '', '| grant | held by | scopes added | levels raised | approval |', '|---|---|---|---|---|');
     for (const e of cap(diff.scopeExpansions)) {
-      lines.push(`| ${md(e.grant?.name ?? e.subject)} | ${md(e.holder.name)} | ${md(e.scopesAdded.join(' ') || '—')} | ${md(e.levels.map((l) => `${l.target.name}: ${l.before ?? 'none'} → ${l.after}`).join('; ') || '—')} |`);
+      lines.push(`| ${md(e.grant?.name ?? e.subject)} | ${md(e.holder.name)} | ${md(e.scopesAdded.join(' ') || '—')} | ${md(e.levels.map((l) => `${l.target.name}: ${l.before ?? 'none'} → ${l.after}`).join('; ') || '—')} | ${md(approvalNote(e) ?? '—')} |`);
     }
     more(diff.scopeExpansions);
     lines.push('');
@@ -220,10 +232,10 @@ export function renderDiffHtml(diff: GraphDiff, options: DiffRenderOptions = {})
   out.push('</div>');
   if (options.failedOn && options.failedOn.length > 0) out.push(`<p class="sev-high">--fail-on matched: ${escapeHtml(options.failedOn.join(', '))}</p>`);
   if (diff.scopeExpansions.length > 0) {
-    out.push('<h2>Scope expansion</h2><table><thead><tr><th>grant</th><th>held by</th><th>scopes added</th><th>levels raised</th></tr></thead><tbody>');
+    out.push('<h2>Scope expansion</h2><table><thead><tr><th>grant</th><th>held by</th><th>scopes added</th><th>levels raised</th><th>approval</th></tr></thead><tbody>');
     for (const e of diff.scopeExpansions) {
       out.push(`<tr><td>${escapeHtml(e.grant?.name ?? e.subject)}<br><code>${escapeHtml(e.subject)}</code></td><td>${escapeHtml(e.holder.name)}</td><td>${escapeHtml(e.scopesAdded.join(' ') || '—')}</td>` +
-        `<td>${e.levels.map((l) => `${escapeHtml(l.target.name)}: ${l.before ? levelCell(l.before) : 'none'} → ${levelCell(l.after)}`).join('<br>') || '—'}</td></tr>`);
+        `<td>${e.levels.map((l) => `${escapeHtml(l.target.name)}: ${l.before ? levelCell(l.before) : 'none'} → ${levelCell(l.after)}`).join('<br>') || '—'}</td><td>${escapeHtml(approvalNote(e) ?? '—')}</td></tr>`);
     }
     out.push('</tbody></table>');
   }

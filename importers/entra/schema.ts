@@ -188,7 +188,32 @@ export const directoryRoleSchema = z.object({
   displayName: z.string().nullish(),
 });
 
+/**
+ * `GET /auditLogs/directoryAudits`: one directory audit event. The importer reads consent and grant events
+ * ("Consent to application", "Add/Update delegated permission grant", "Add app role assignment to service
+ * principal"); every other event is accepted and ignored. `newValue`/`oldValue` are JSON text as Graph gives them.
+ */
+export const directoryAuditSchema = z.object({
+  id: z.string().nullish(),
+  category: z.string().nullish(),
+  correlationId: z.string().nullish(),
+  result: z.string().nullish(),
+  activityDisplayName: z.string().min(1),
+  activityDateTime: graphInstant,
+  initiatedBy: z.object({
+    user: z.object({ id: z.string().nullish(), displayName: z.string().nullish(), userPrincipalName: z.string().nullish() }).nullish(),
+    app: z.object({ appId: z.string().nullish(), displayName: z.string().nullish(), servicePrincipalId: z.string().nullish() }).nullish(),
+  }).nullish(),
+  targetResources: z.array(z.object({
+    id: z.string().nullish(),
+    displayName: z.string().nullish(),
+    type: z.string().nullish(),
+    modifiedProperties: z.array(z.object({ displayName: z.string().nullish(), oldValue: z.string().nullish(), newValue: z.string().nullish() })).nullish(),
+  })).nullish(),
+});
+
 export type Organization = z.output<typeof organizationSchema>;
+export type DirectoryAudit = z.output<typeof directoryAuditSchema>;
 export type Application = z.output<typeof applicationSchema>;
 export type ServicePrincipal = z.output<typeof servicePrincipalSchema>;
 export type PasswordCredential = z.output<typeof passwordCredentialSchema>;

@@ -1,6 +1,7 @@
 // Pure transform of a Microsoft Entra ID (Graph v1.0) export into blastmap's graph: applications, service
 // principals, credentials, delegated and application permissions, owners, users, groups and directory roles.
 import { FragmentBuilder } from '../common/builder.ts';
+import { applyEntraAudits, ENTRA_AUDIT_FILE } from './audit.ts';
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
 import { nodeId } from '../../engine/format/native.ts';
@@ -13,7 +14,7 @@ import {
   CATALOGUED_APIS, DEFAULT_ACCESS_ROLE, ENTRA_ROLES, ENTRA_SCOPES, GITHUB_ACTIONS_ISSUER, MICROSOFT_TENANTS, RESOURCE_TYPES, TENANT_TYPE,
 } from './catalog.ts';
 import {
-  appRoleAssignmentSchema, applicationSchema, directoryObjectSchema, directoryRoleSchema, federatedIdentityCredentialSchema, groupSchema,
+  appRoleAssignmentSchema, applicationSchema, directoryAuditSchema, directoryObjectSchema, directoryRoleSchema, federatedIdentityCredentialSchema, groupSchema,
   keyCredentialSchema, oauth2PermissionGrantSchema, organizationSchema, passwordCredentialSchema, roleAssignmentSchema, roleDefinitionSchema,
   servicePrincipalSchema, userSchema,
   type Application, type DirectoryObject, type FederatedIdentityCredential, type KeyCredential, type OAuth2PermissionGrant, type PasswordCredential,
@@ -41,6 +42,7 @@ export const ENTRA_FILES: readonly FileRole[] = [
   { role: 'servicePrincipals', pattern: /(^|\/)serviceprincipals[^/]*\.json$/, produce: 'GET /servicePrincipals', shape: { envelope: ['value'], single: true, fields: ['appId'], anyOf: ['servicePrincipalType', 'appOwnerOrganizationId', 'servicePrincipalNames', 'appDisplayName'], marker: /#servicePrincipals|microsoft\.graph\.servicePrincipal\b/ } },
   { role: 'users', pattern: /(^|\/)users[^/]*\.json$/, produce: 'GET /users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType', shape: { envelope: ['value'], single: true, fields: ['userPrincipalName'], marker: /#users|microsoft\.graph\.user\b/ } },
   { role: 'groups', pattern: /(^|\/)groups[^/]*\.json$/, produce: 'GET /groups', shape: { envelope: ['value'], single: true, fields: ['displayName'], anyOf: ['securityEnabled', 'groupTypes', 'mailEnabled'], marker: /#groups|microsoft\.graph\.group\b/ } },
+  ENTRA_AUDIT_FILE,
 ];
 
 const LEVEL_EDGE: Record<Level, string> = { read: 'CAN_READ', write: 'CAN_WRITE', admin: 'CAN_ADMIN' };
@@ -141,6 +143,7 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const roleAssignments = read('roleAssignments', roleAssignmentSchema);
   const directoryRoles = read('directoryRoles', directoryRoleSchema);
   const directoryRoleMembers = read('directoryRoleMembers', directoryObjectSchema, false, ['directoryRole']);
+  const directoryAudits = read('directoryAudits', directoryAuditSchema);
 
   // The tenant: GET /organization, or --tenant; both must agree when both are given.
   const orgIds = [...new Set(organizations.map((o) => lower(o.value.id)))];
@@ -744,6 +747,18 @@ export function transformEntra(files: readonly RawFile[], options: ImporterOptio
   const humans = new Set(humanIds);
   for (const principal of tenantPrincipals) {
     managedByTenant(principal, humans.has(principal) ? "A tenant administrator can reset this user's credentials." : 'A tenant administrator can add credentials to this service principal.');
+  }
+
+  // Approvals, from the audit events when the export has them.
+  if (directoryAudits.length > 0) {
+    applyEntraAudits(b, directoryAudits.map((record) => record.value), {
+      grants: grants.map((grant) => grant.value),
+      grantNode: (grantId) => id('Credential', `grant/${grantId}`),
+      spNode: spNodeId,
+      // An approver is named, not created: one gone from users.json stays absent (BM-GOV-APPROVER-DISABLED).
+      userNode: (userId) => id('Identity', userId),
+      note,
+    });
   }
 
   report.unknownScopes = unknownScopes.list();

@@ -208,3 +208,20 @@ export type DeployKey = z.output<typeof deployKeySchema>;
 export type ActionsSecret = z.output<typeof actionsSecretSchema>;
 export type Environment = z.output<typeof environmentSchema>;
 export type Collaborator = z.output<typeof collaboratorSchema>;
+
+/**
+ * `GET /orgs/{org}/audit-log?phrase=action:personal_access_token` (GitHub Enterprise Cloud): the importer reads
+ * `personal_access_token.access_granted` (an owner approved a fine-grained token's request); other events are
+ * accepted and ignored. `@timestamp` and `created_at` are milliseconds since the epoch.
+ */
+export const auditEventSchema = z.object({
+  action: z.string().min(1),
+  '@timestamp': z.union([z.number(), z.string()]).nullish(),
+  created_at: z.union([z.number(), z.string()]).nullish(),
+  actor: z.string().nullish(),
+  user: z.string().nullish(),
+  org: z.string().nullish(),
+  token_id: z.union([z.number(), z.string()]).nullish(),
+  programmatic_access_type: z.string().nullish(),
+});
+export type AuditEvent = z.output<typeof auditEventSchema>;

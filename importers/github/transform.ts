@@ -16,7 +16,7 @@ import {
 import { readWorkflow, workflowText, type WorkflowFacts } from './workflows.ts';
 import {
   actionsSecretSchema, appSchema, collaboratorSchema, credentialAuthorizationSchema, deployKeySchema, environmentSchema, installationSchema, memberSchema,
-  oidcTrustsSchema, organizationSchema, patGrantSchema, patRequestSchema, repositorySchema, secretLinksSchema, teamSchema,
+  oidcTrustsSchema, organizationSchema, auditEventSchema, patGrantSchema, patRequestSchema, repositorySchema, secretLinksSchema, teamSchema,
   type ActionsSecret, type App, type CredentialAuthorization, type Environment, type Repository,
 } from './schema.ts';
 
@@ -48,6 +48,7 @@ export const GITHUB_FILES: readonly FileRole[] = [
   { role: 'teamRepositories', pattern: /(^|\/)teams\/[^/]+\/repos[^/]*\.json$/, produce: 'GET /orgs/{org}/teams/{team_slug}/repos, saved as teams/{team_slug}/repos.json' },
   { role: 'apps', pattern: /(^|\/)apps(\/[^/]+|[^/]*)\.json$/, produce: 'GET /apps/{app_slug}, saved as apps/{app_slug}.json', shape: { single: true, fields: ['slug', 'owner', 'permissions', 'events'] } },
   { role: 'organizationSecrets', pattern: /(^|\/)actions\/secrets[^/]*\.json$/, produce: 'GET /orgs/{org}/actions/secrets, saved as actions/secrets.json', shape: { envelope: ['secrets'], fields: ['name', 'visibility'] } },
+  { role: 'auditLog', pattern: /(^|\/)audit-?log[^/]*\.json$/, produce: 'GET /orgs/{org}/audit-log?phrase=action:personal_access_token (optional: who approved each fine-grained token)', shape: { fields: ['action', 'actor'] } },
   { role: 'patRequests', pattern: /(^|\/)personal-access-token-requests[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-token-requests', shape: { fields: ['owner', 'repository_selection', 'permissions', 'reason'] } },
   { role: 'patGrants', pattern: /(^|\/)personal-access-tokens[^/]*\.json$/, produce: 'GET /orgs/{org}/personal-access-tokens', shape: { fields: ['owner', 'repository_selection', 'permissions', 'access_granted_at'], without: ['reason'] } },
   { role: 'credentialAuthorizations', pattern: /(^|\/)credential-authorizations[^/]*\.json$/, produce: 'GET /orgs/{org}/credential-authorizations (SAML single sign-on organizations)', shape: { fields: ['login', 'credential_type', 'credential_id'] } },
@@ -157,6 +158,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
   const patGrants = read('patGrants', patGrantSchema);
   const patRepos = read('patRepositories', repositorySchema, { pattern: PAT_PATH, expected: 'personal-access-tokens/<pat id>/repositories.json' });
   const patRequests = read('patRequests', patRequestSchema);
+  const auditLog = read('auditLog', auditEventSchema);
   const authorizations = read('credentialAuthorizations', credentialAuthorizationSchema);
   const deployKeys = read('deployKeys', deployKeySchema, { pattern: REPO_PATH, expected: 'repos/<owner>/<repo>/keys.json' });
   const orgSecrets = read('organizationSecrets', actionsSecretSchema);
@@ -433,6 +435,19 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
     if (lower(installation.permissions.members ?? '') === 'write') memberWriters.push({ credential, who: `${appName} (GitHub App installation)` });
   }
 
+  // Owners' approvals of fine-grained tokens, newest last: by token id, else by the token owner's login.
+  const approvals = auditLog.map((record) => record.value).filter((event) => event.action === 'personal_access_token.access_granted' && event.actor)
+    .map((event) => ({ event, at: new Date(Number(event['@timestamp'] ?? event.created_at ?? NaN)) }))
+    .filter(({ at }) => !Number.isNaN(at.getTime()))
+    .sort((x, y) => x.at.getTime() - y.at.getTime());
+  function approvalOf(tokenId: number | null | undefined, ownerLogin: string, grantedAt: string | undefined): { approvedBy?: string; approvedAt?: string } | undefined {
+    const byToken = tokenId !== null && tokenId !== undefined ? approvals.filter(({ event }) => String(event.token_id) === String(tokenId)) : [];
+    const found = (byToken.length > 0 ? byToken : approvals.filter(({ event }) => event.token_id == null && lower(event.user ?? '') === lower(ownerLogin))).at(-1);
+    // The approver is named, not created: an owner who has left the organization stays absent (BM-GOV-APPROVER-DISABLED).
+    if (found) return { approvedBy: id('Identity', lower(found.event.actor!)), approvedAt: found.at.toISOString() };
+    return grantedAt ? { approvedAt: grantedAt } : undefined;
+  }
+
   // (:Identity)-[:HOLDS]->(:Credential {fine-grained PAT})-[:CAN_*]->(repositories | organization)
   const seenGrants = new Set<string>();
   for (const { value: grant } of [...patGrants].sort((x, y) => x.value.id.localeCompare(y.value.id))) {
@@ -461,6 +476,11 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
       coverage = listedCoverage(kept(patRepos), grant.id) ?? { mode: 'assumed-all' };
       if (coverage.mode === 'assumed-all') note('fine-grained token grants on selected repositories without personal-access-tokens/<id>/repositories.json: every repository assumed (edges flagged assumed)');
     }
+    // Approval: the organization approved the token's request when access was granted (editing a fine-grained
+    // token's permissions sends it back for approval, so what it holds now is what was approved); the audit log
+    // says which owner approved it.
+    const approval = approvalOf(grant.token_id, grant.owner.login, grant.access_granted_at ?? undefined);
+    if (approval) Object.assign(b.nodes.get(credential)!, approval, { approvedScopes: [...repoScopes, ...orgScopes, ...accountScopes] });
     const who = `Fine-grained PAT "${label}" of ${grant.owner.login}`;
     authority(credential, repoScopes, GITHUB_PERMISSIONS, { grant: credential, who, coverage, unknownTarget: () => 'repository' });
     authority(credential, orgScopes, GITHUB_PERMISSIONS, { grant: credential, who, coverage: { mode: 'all' }, unknownTarget: () => 'organization' });

@@ -363,6 +363,9 @@ export function buildWorkspace(input: WorkspaceInput, domain: string, options: {
       scopes: [...grant.scopes].sort(),
       ...(history?.firstAuthorizedAt ? { createdAt: history.firstAuthorizedAt } : {}),
       ...(history?.lastUsedAt ? { lastUsedAt: history.lastUsedAt } : {}),
+      // A token `authorize` event is the user's own consent: the user approved the grant then. Each event lists
+      // the scopes of that request only (incremental authorisation), so what the approval covered is not claimed.
+      ...(history?.lastAuthorizedAt ? { approvedBy: info.id, approvedAt: history.lastAuthorizedAt } : {}),
       ...(revoked ? { revoked: true, revokedAt: revokedByReport ? history!.lastRevokedAt! : history!.lastSeenAt } : {}),
       ...(info.active ? {} : { enabled: false }),
       properties: definedProperties({

@@ -117,6 +117,7 @@ const NODE_FIELDS: Readonly<Record<string, Check>> = {
   approvedAt: (v) => typeof v === 'string',
   reviewedAt: (v) => typeof v === 'string',
   reviewEvery: (v) => typeof v === 'string' && REVIEW_CADENCE.test(v),
+  approvedScopes: (v) => isStringArray(v, 512),
   subtype: (v) => typeof v === 'string' && SUBTYPES.has(v),
   mfa: (v) => typeof v === 'boolean',
   email: (v) => isString(v, 0, 320),
@@ -146,9 +147,15 @@ const EDGE_FIELDS: Readonly<Record<string, Check>> = {
   reason: (v) => isString(v, 0, 2048),
   conditions: (v) => isTagArray(v),
   assumed: (v) => typeof v === 'boolean',
+  approvedBy: (v) => isString(v, 1, 2048),
+  approvedAt: (v) => typeof v === 'string',
+  approvedScopes: (v) => isStringArray(v, 512),
+  reviewedAt: (v) => typeof v === 'string',
+  reviewEvery: (v) => typeof v === 'string' && REVIEW_CADENCE.test(v),
   source: (v) => isString(v, 0, 256),
   properties: isProperties,
 };
+const EDGE_DATE_FIELDS = ['approvedAt', 'reviewedAt'] as const;
 
 const has = (record: object, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
 
@@ -193,6 +200,13 @@ export function checkEdgeRecord(raw: unknown, schema: Schema = DEFAULT_SCHEMA): 
   const kind = raw.kind;
   if (typeof kind !== 'string' || !has(schema.edgeKinds, kind)) return undefined;
   if (raw.from === undefined || raw.to === undefined) return undefined;
+  for (const field of EDGE_DATE_FIELDS) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    const normal = normaliseInstant(value as string);
+    if (normal === undefined) return undefined;
+    if (normal !== value) raw[field] = normal;
+  }
   return raw;
 }
 

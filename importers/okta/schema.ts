@@ -247,3 +247,18 @@ export type RoleRule = z.output<typeof roleRuleSchema>;
 export type AdminRolesTable = z.output<typeof adminRolesTableSchema>;
 export type CatalogAppsTable = z.output<typeof catalogAppsTableSchema>;
 export type ResourcesTable = z.output<typeof resourcesTableSchema>;
+
+/**
+ * GET /api/v1/logs (System Log): the consent events the importer reads (app.oauth2.as.consent.grant,
+ * app.oauth2.consent.grant, app.oauth2.admin.consent.grant); other events are accepted and ignored.
+ */
+export const oktaLogEventSchema = z.object({
+  uuid: text,
+  published: isoInstant,
+  eventType: z.string().min(1),
+  actor: z.object({ id: z.string(), type: text, alternateId: text, displayName: text }).nullish(),
+  outcome: z.object({ result: text, reason: text }).nullish(),
+  target: z.array(z.object({ id: text, type: text, alternateId: text, displayName: text, detailEntry: z.record(z.string(), z.unknown()).nullish() })).nullish(),
+  debugContext: z.object({ debugData: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+});
+export type OktaLogEvent = z.output<typeof oktaLogEventSchema>;

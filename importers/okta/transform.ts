@@ -16,9 +16,9 @@ import resourcesJson from './resources.json' with { type: 'json' };
 import scopesJson from '../../engine/schema/scopes/okta.json' with { type: 'json' };
 import {
   adminRolesTableSchema, catalogAppsTableSchema, oktaApiServiceSchema, oktaApiTokenSchema, oktaAppGroupSchema, oktaAppSchema,
-  oktaAppUserSchema, oktaClientSecretSchema, oktaGrantSchema, oktaGroupSchema, oktaJwkSchema, oktaRefreshTokenSchema,
+  oktaAppUserSchema, oktaClientSecretSchema, oktaGrantSchema, oktaLogEventSchema, oktaGroupSchema, oktaJwkSchema, oktaRefreshTokenSchema,
   oktaRoleAssignmentSchema, oktaUserSchema, resourcesTableSchema,
-  type OktaApiService, type OktaApiToken, type OktaApp, type OktaAppGroup, type OktaAppUser, type OktaClientSecret, type OktaGrant,
+  type OktaApiService, type OktaApiToken, type OktaApp, type OktaAppGroup, type OktaAppUser, type OktaClientSecret, type OktaGrant, type OktaLogEvent,
   type OktaGroup, type OktaJwk, type OktaRefreshToken, type OktaRoleAssignment, type OktaUser, type RoleRule,
 } from './schema.ts';
 
@@ -35,6 +35,7 @@ export const OKTA_RESOURCES = resourcesTableSchema.parse(resourcesJson);
  * import folder, so the per-object endpoints (apps/<id>/users.json) come before the lists (users.json).
  */
 export const OKTA_FILES: readonly FileRole[] = [
+  { role: 'system-log', pattern: /(^|\/)(system-?log|logs)[^/]*\.json$/, produce: 'GET /api/v1/logs?filter=eventType sw "app.oauth2" and eventType ew "consent.grant" (optional: who approved which scope, when)', shape: { fields: ['eventType', 'published', 'actor'] } },
   { role: 'role-targets', pattern: /(^|\/)(users|groups)\/[^/]+\/roles\/[^/]+\/targets\/groups[^/]*\.json$/, produce: 'GET /api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups, GET /api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups' },
   { role: 'app-users', pattern: /(^|\/)(apps\/[^/]+\/users[^/]*|app-users[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/users', shape: { fields: ['scope', 'syncState', '_links.app'] } },
   { role: 'app-groups', pattern: /(^|\/)(apps\/[^/]+\/groups[^/]*|app-groups[^/]*)\.json$/, produce: 'GET /api/v1/apps/{appId}/groups', shape: { fields: ['priority', 'profile', '_links.app'] } },
@@ -575,6 +576,7 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
     jwks: readJwks(byRole.get('jwks'), lenient),
     apiTokens: read('api-tokens', oktaApiTokenSchema),
     apiServices: read('api-services', oktaApiServiceSchema),
+    systemLog: read('system-log', oktaLogEventSchema),
   };
   const all = Object.values(inputs) as RoleRecords<{ _links?: Record<string, unknown> | null; issuer?: string | null; orn?: string | null }>[];
   const issues = all.flatMap((role) => role.issues);
@@ -601,20 +603,21 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
   addRoles(org, inputs.userRoles.records, inputs.groupRoles.records, readRoleTargets(inputs.roleTargets.records), unowned);
   addManagement(org);
   addAssignments(org, inputs.appUsers.records, inputs.appGroups.records, unowned);
-  addGrants(org, inputs.grants.records, unowned);
+  const approvals = addGrants(org, inputs.grants.records, unowned);
   addApiServiceAuthority(org, inputs.apiServices.records);
   addClientCredentials(org, inputs.clientSecrets.records, inputs.jwks.records, unowned);
   addInferredClientCredentials(org);
   addApiTokens(org, inputs.apiTokens.records);
   addRefreshTokens(org, inputs.refreshTokens.records);
   for (const resource of [...org.resources].sort()) org.edge({ kind: 'CONTAINS', from: org.platformId, to: resource });
+  applyApprovals(org, approvals, inputs.systemLog.records.map((record) => record.value));
   if (ownerIssues.length > 0) return { ok: false, issues: ownerIssues };
 
   const report: ImporterReport = emptyReport();
   const roleNames: Record<keyof typeof inputs, string> = {
     users: 'users', groups: 'groups', roleTargets: 'role-targets', groupMembers: 'group-members', apps: 'apps', appUsers: 'app-users', appGroups: 'app-groups',
     userRoles: 'user-roles', groupRoles: 'group-roles', grants: 'grants', refreshTokens: 'refresh-tokens', clientSecrets: 'client-secrets',
-    jwks: 'jwks', apiTokens: 'api-tokens', apiServices: 'api-services',
+    jwks: 'jwks', apiTokens: 'api-tokens', apiServices: 'api-services', systemLog: 'system-log',
   };
   for (const [key, role] of Object.entries(inputs) as [keyof typeof inputs, RoleRecords<unknown>][]) {
     if (byRole.has(roleNames[key])) report.records[roleNames[key]] = role.records.length;
@@ -876,7 +879,8 @@ function addProvisionedRoles(org: OktaOrg, appId: string, groupId: string, assig
 
 // OAuth 2.0 scope consent grants. App grants (no userId): the app's service identity gets each Okta API scope's
 // authority when the app can use client credentials. User grants: (:Identity)-[:CONSENTED]->(:App) only.
-function addGrants(org: OktaOrg, grants: Located<OktaGrant>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): void {
+function addGrants(org: OktaOrg, grants: Located<OktaGrant>[], unowned: (r: Located<unknown>, what: string, expected: string) => void): GrantApprovals {
+  const approvals: GrantApprovals = { byGrant: new Map(), grantsOfApp: new Map() };
   for (const record of grants) {
     const grant = record.value;
     const clientId = real(grant.clientId);
@@ -899,6 +903,72 @@ function addGrants(org: OktaOrg, grants: Located<OktaGrant>[], unowned: (r: Loca
       continue;
     }
     org.scopeEdges(org.serviceIdentity(appId), grant.scopeId, { grant: grantRef, issuer: grant.issuer, grantee: `${org.appLabel(appId)} (service client)`, how: `admin-consented scope grant ${grant.id}` });
+    // The grant record says who granted the scope: a person approved it; a client (an app with
+    // okta.appGrants.manage) granted it with no one's approval.
+    const byClient = grant.createdBy?.type === 'Client' ? real(grant.createdBy.id) : undefined;
+    // Neither said (no createdBy): nothing is recorded, approved or not.
+    if (approver || byClient) {
+      approvals.byGrant.set(grantRef, {
+        ...(grant.created ? { at: grant.created } : {}),
+        by: approver ? org.userRef(approver) : org.appRef(org.pickApp(undefined, undefined, byClient) ?? byClient!),
+        scopes: approver ? [grant.scopeId] : [],
+      });
+    }
+    const ofApp = approvals.grantsOfApp.get(appId) ?? new Set<string>();
+    approvals.grantsOfApp.set(appId, ofApp.add(grantRef));
+  }
+  return approvals;
+}
+
+interface GrantApprovals {
+  /** Per scope grant (its `grant` ref on the edges): when, by whom, which scopes approved. */
+  byGrant: Map<string, { at?: string; by?: string; scopes: string[] }>;
+  grantsOfApp: Map<string, Set<string>>;
+}
+
+const CONSENT_EVENTS = new Set(['app.oauth2.as.consent.grant', 'app.oauth2.consent.grant', 'app.oauth2.admin.consent.grant']);
+
+/**
+ * Writes each scope grant's approval on its edges: from the grant record, then from System Log consent events
+ * (a person's consent to a scope for an app, later than what the record says, is the approval).
+ */
+function applyApprovals(org: OktaOrg, approvals: GrantApprovals, events: readonly OktaLogEvent[]): void {
+  let byRef: Map<string, Set<string>> | undefined;
+  const scopesOfGrant = (): Map<string, Set<string>> => {
+    if (byRef) return byRef;
+    byRef = new Map();
+    for (const edge of org.b.edges.values()) {
+      if (edge.grant === undefined) continue;
+      const set = byRef.get(edge.grant) ?? new Set<string>();
+      for (const scope of edge.scopes ?? []) set.add(scope);
+      byRef.set(edge.grant, set);
+    }
+    return byRef;
+  };
+  for (const event of [...events].sort((a, c) => (a.published < c.published ? -1 : a.published > c.published ? 1 : 0))) {
+    if (!CONSENT_EVENTS.has(event.eventType) || (event.outcome?.result && event.outcome.result !== 'SUCCESS')) continue;
+    if (!event.actor || event.actor.type !== 'User') { org.notes.add('consent events without a person as actor (system or client): not read as approvals: {n}'); continue; }
+    const targets = event.target ?? [];
+    const appTarget = targets.find((t) => t.type === 'AppInstance')?.id ?? targets.map((t) => t.detailEntry?.publicclientapp).find((v): v is string => typeof v === 'string');
+    const appId = appTarget ? org.pickApp(appTarget, undefined, typeof event.debugContext?.debugData?.clientId === 'string' ? event.debugContext.debugData.clientId : undefined) : undefined;
+    const grants = appId ? approvals.grantsOfApp.get(appId) : undefined;
+    if (!grants) { org.notes.add('consent events for apps with no scope grant in the export: not read: {n}'); continue; }
+    const listed = [event.debugContext?.debugData?.scopes, event.debugContext?.debugData?.grantedScopes].filter((v): v is string => typeof v === 'string').flatMap((v) => v.split(/[\s,]+/));
+    const scopes = new Set([...targets.filter((t) => t.type === 'Scope' || (t.type == null && t.detailEntry?.publicclientapp !== undefined)).map((t) => t.displayName ?? ''), ...listed].filter(Boolean));
+    for (const ref of grants) {
+      const approval = approvals.byGrant.get(ref) ?? { scopes: [] };
+      const scopeOfGrant = scopesOfGrant().get(ref);
+      // A consent approves the grants of the app whose scope it names.
+      if (!scopeOfGrant || ![...scopes].some((scope) => scopeOfGrant.has(scope))) continue;
+      approvals.byGrant.set(ref, { at: event.published, by: org.userRef(event.actor.id), scopes: [...new Set([...approval.scopes, ...scopes])] });
+    }
+  }
+  for (const edge of org.b.edges.values()) {
+    const approval = edge.grant !== undefined ? approvals.byGrant.get(edge.grant) : undefined;
+    if (!approval) continue;
+    if (approval.at !== undefined) edge.approvedAt = approval.at;
+    if (approval.by !== undefined) edge.approvedBy = approval.by;
+    edge.approvedScopes = approval.scopes.filter((scope) => (edge.scopes ?? []).includes(scope));
   }
 }
 

@@ -334,10 +334,17 @@ export function transformSalesforce(files: readonly RawFile[], options: Importer
     });
     appNodeOf.set(facts.key, appId);
     b.edge({ kind: 'INSTALLED_IN', from: appId, to: platformId });
+    let approval: SetupAuditTrail | undefined;
     for (const row of facts.audit) {
       // Only an installation or approval is consent; a policy change that mentions approval is not.
-      if (row.CreatedById && (/install|approv/i.test(row.Action) || /^(installed|approved|pre-?authori[sz]ed)\b/i.test(row.Display ?? ''))) b.edge({ kind: 'CONSENTED', from: userRef(row.CreatedById, row.CreatedBy), to: appId });
+      if (row.CreatedById && (/install|approv/i.test(row.Action) || /^(installed|approved|pre-?authori[sz]ed)\b/i.test(row.Display ?? ''))) {
+        b.edge({ kind: 'CONSENTED', from: userRef(row.CreatedById, row.CreatedBy), to: appId });
+        if (!approval || row.CreatedDate > approval.CreatedDate) approval = row;
+      }
     }
+    // The latest installation or approval in the setup audit trail is the app's approval (docs/importers/salesforce.md).
+    const approvedAt = approval ? Date.parse(approval.CreatedDate) : NaN;
+    if (approval && !Number.isNaN(approvedAt)) Object.assign(b.nodes.get(appId)!, { approvedBy: userRef(approval.CreatedById!, approval.CreatedBy), approvedAt: new Date(approvedAt).toISOString() });
   }
 
   // (:App)-[:HOLDS]->(:Credential {refresh-token})-[:AUTHENTICATES_AS]->(:Identity): each OauthToken row.

@@ -322,12 +322,24 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
     if (!fromApproval && history.scopes.length > 0) note('apps known only from integration logs: their logged scopes are modelled as the app\'s bot token');
     if (botScopes.length === 0 && userScopes.length === 0) note('apps with no known scopes: no token modelled');
     const revoked = status === 'removed' ? { revoked: true, revokedAt: history.removedAt } : {};
+    // Approval (docs/importers/slack.md): an admin's decision in admin.apps.approved.list approves the scopes it
+    // lists; without one, the installing user approved what the integration logs say they added or expanded.
+    const adminApproval = fromApproval && approver && (!approver.actor_type || approver.actor_type === 'user') && facts.approved!.date_updated
+      ? { approvedBy: userRef(approver.actor_id), approvedAt: facts.approved!.date_updated } : undefined;
+    const installLogs = facts.logs.filter((l) => l.user_id && ['added', 'expanded'].includes(lower(l.change_type ?? '')) && (!history.removedAt || l.date <= history.removedAt));
+    const installApproval = (logs: readonly IntegrationLog[]) => {
+      const last = logs.at(-1);
+      return last ? { approvedBy: userRef(last.user_id!, { name: last.user_name }), approvedAt: last.date } : undefined;
+    };
+    if (adminApproval) b.nodes.get(appId)!.approvedBy = adminApproval.approvedBy;
+    if (adminApproval) b.nodes.get(appId)!.approvedAt = adminApproval.approvedAt;
     const sensitiveOf = (scopes: string[]) => { const s = scopes.filter((x) => sensitive.includes(x)); return s.length > 0 ? s : undefined; };
 
     if (botScopes.length > 0) {
       const token = b.node({
         ...base, id: id('Credential', `bot-token/${facts.id}`), kind: 'Credential', type: 'api-key', name: `${name} bot token`,
         scopes: [...new Set(botScopes)], createdAt: history.installedAt, ...revoked,
+        ...(adminApproval ? { ...adminApproval, approvedScopes: [...new Set(botScopes)] } : installApproval(installLogs) ? { ...installApproval(installLogs)!, approvedScopes: [...new Set(history.scopes)] } : {}),
         properties: definedProperties({ tokenType: 'bot', appId: facts.id, sensitiveScopes: sensitiveOf(botScopes) }),
       });
       b.edge({ kind: 'HOLDS', from: appId, to: token, reason: `${name} keeps the workspace's bot token (Slack bot tokens do not expire unless token rotation is on).` });
@@ -344,6 +356,8 @@ export function transformSlack(files: readonly RawFile[], options: ImporterOptio
           ...base, id: id('Credential', installer ? `user-token/${facts.id}/${installer}` : `user-token/${facts.id}`), kind: 'Credential', type: 'api-key',
           name: who ? `${name} user token of ${who}` : `${name} user tokens (installing users not in the export)`,
           scopes: [...new Set(userScopes)], createdAt: installer ? facts.logs.filter((l) => l.user_id === installer && lower(l.change_type ?? '') === 'added').at(-1)?.date : undefined, ...revoked,
+          // A user token is approved by its own user, when they installed it; else by the admin's decision.
+          ...(installer && installApproval(installLogs.filter((l) => l.user_id === installer)) ? installApproval(installLogs.filter((l) => l.user_id === installer)) : adminApproval ?? {}),
           properties: definedProperties({ tokenType: 'user', appId: facts.id, userId: installer, sensitiveScopes: sensitiveOf(userScopes) }),
         });
         b.edge({ kind: 'HOLDS', from: appId, to: token, reason: `${name} keeps the user token issued when ${who ?? 'a user'} installed it.` });

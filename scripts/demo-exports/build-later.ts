@@ -1,7 +1,7 @@
 // Writes datasets/demo-later/: the same company a week later (datasets/demo/README.md, "A week later"), for
-// `blastmap diff` and `blastmap verify`. Every export is the demo's except Google Workspace's later variant; the
-// native files are copied as they are; `response/` holds the plans made on the demo the day before the work, for
-// `blastmap verify`. Run with `node bin/run-ts.js scripts/demo-exports/build-later.ts`; test/cli/diff.test.ts and
+// `blastmap diff` and `blastmap verify`. Every export is the demo's except Google Workspace's later variant and
+// Entra's later grant with its audit events (entraLater); the native files are copied as they are; `response/` holds
+// the plans made on the demo the day before the work, for `blastmap verify`. Run with `node bin/run-ts.js scripts/demo-exports/build-later.ts`; test/cli/diff.test.ts and
 // test/cli/verify.test.ts check the committed files are what this writes.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import type { Io } from '../../cli/context.ts';
 import { main } from '../../cli/main.ts';
 import { demoExports } from './build.ts';
+import { entraLater } from './entra.ts';
 import { googleWorkspaceExport } from './google-workspace.ts';
 import { writeFolder, type Files } from './write.ts';
 
@@ -22,6 +23,7 @@ export function laterExports(): Map<string, Files> {
   const google: Files = {};
   googleWorkspaceExport(google, 'later');
   all.set('google-workspace', google);
+  entraLater(all.get('entra')!);
   return all;
 }
 

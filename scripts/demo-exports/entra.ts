@@ -74,3 +74,70 @@ export function entraExport(files: Files): void {
   }]);
   files['oauth2PermissionGrants.json'] = list('oauth2PermissionGrants', []);
 }
+
+/** The delegated grant Ledgerly gets in the week after the demo (datasets/demo/README.md, "A week later"). */
+export const LEDGERLY_DELEGATED_GRANT = 'q7Lm2Ty0hUeWc4nLedgerlyAllUsersGrant01';
+
+/**
+ * The later export set's Entra changes: Priya (Global Administrator) consents for every user to Ledgerly reading
+ * their own mail (User.Read Mail.Read) on 26 November; two days later Tom widens the grant to Mail.ReadWrite
+ * from Graph PowerShell, with no consent. directoryAudits.json holds the three events as Graph returns them.
+ */
+export function entraLater(files: Files): void {
+  const priya = personByEmail('priya.raman@corvidlabs.com');
+  const tom = personByEmail('tom.becker@corvidlabs.com');
+  const consentedAt = '2026-11-26T10:14:03.1187452Z';
+  const widenedAt = '2026-11-28T16:42:10.5529931Z';
+  files['oauth2PermissionGrants.json'] = list('oauth2PermissionGrants', [{
+    id: LEDGERLY_DELEGATED_GRANT, clientId: LEDGERLY.spId, consentType: 'AllPrincipals', principalId: null, resourceId: MS_GRAPH.id, scope: 'User.Read Mail.Read Mail.ReadWrite',
+  }]);
+  const quoted = (value: string): string => JSON.stringify(value);
+  const user = (p: { entra?: string; name: string; email: string }, ip: string) => ({ user: { id: p.entra!, displayName: null, userPrincipalName: p.email, ipAddress: ip, homeTenantId: null, homeTenantName: null } });
+  const ledgerly = { id: LEDGERLY.spId, displayName: 'Ledgerly AP Inbox Sync', type: 'ServicePrincipal', userPrincipalName: null, groupType: null };
+  const graph = { id: MS_GRAPH.id, displayName: 'Microsoft Graph', type: 'ServicePrincipal', userPrincipalName: null, groupType: null };
+  files['directoryAudits.json'] = list('auditLogs/directoryAudits', [
+    {
+      id: 'Directory_4f0d7b2e-8a61-4c3d-9e5f-1b2a3c4d5e60_2XK7T_48213377', category: 'ApplicationManagement', correlationId: '4f0d7b2e-8a61-4c3d-9e5f-1b2a3c4d5e60',
+      result: 'success', resultReason: '', activityDisplayName: 'Consent to application', activityDateTime: consentedAt, loggedByService: 'Core Directory', operationType: 'Assign',
+      initiatedBy: user(priya, '198.51.100.23'), userAgent: null,
+      targetResources: [{
+        ...ledgerly,
+        modifiedProperties: [
+          { displayName: 'ConsentContext.IsAdminConsent', oldValue: null, newValue: quoted('True') },
+          { displayName: 'ConsentContext.IsAppOnly', oldValue: null, newValue: quoted('False') },
+          { displayName: 'ConsentContext.OnBehalfOfAll', oldValue: null, newValue: quoted('True') },
+          { displayName: 'ConsentContext.Tags', oldValue: null, newValue: quoted('WindowsAzureActiveDirectoryIntegratedApp') },
+          { displayName: 'ConsentAction.Permissions', oldValue: null, newValue: quoted(`[] => [[Id: ${LEDGERLY_DELEGATED_GRANT}, ClientId: ${LEDGERLY.spId}, PrincipalId: , ResourceId: ${MS_GRAPH.id}, ConsentType: AllPrincipals, Scope:  User.Read Mail.Read, CreatedDateTime: , LastModifiedDateTime ]]; `) },
+          { displayName: 'TargetId.ServicePrincipalNames', oldValue: null, newValue: quoted(LEDGERLY.appId) },
+        ],
+      }],
+      additionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0' }],
+    },
+    {
+      id: 'Directory_4f0d7b2e-8a61-4c3d-9e5f-1b2a3c4d5e60_2XK7T_48213378', category: 'ApplicationManagement', correlationId: '4f0d7b2e-8a61-4c3d-9e5f-1b2a3c4d5e60',
+      result: 'success', resultReason: '', activityDisplayName: 'Add delegated permission grant', activityDateTime: consentedAt, loggedByService: 'Core Directory', operationType: 'Assign',
+      initiatedBy: user(priya, '198.51.100.23'), userAgent: null,
+      targetResources: [
+        { ...graph, modifiedProperties: [
+          { displayName: 'DelegatedPermissionGrant.Scope', oldValue: null, newValue: quoted(' User.Read Mail.Read') },
+          { displayName: 'DelegatedPermissionGrant.ConsentType', oldValue: null, newValue: quoted('AllPrincipals') },
+          { displayName: 'ServicePrincipal.ObjectID', oldValue: null, newValue: quoted(MS_GRAPH.id) },
+        ] },
+        { ...ledgerly, modifiedProperties: [] },
+      ],
+      additionalDetails: [],
+    },
+    {
+      id: 'Directory_b81c2e4f-3d5a-4e6b-8c7d-9e0f1a2b3c4d_8RQ2M_48299105', category: 'ApplicationManagement', correlationId: 'b81c2e4f-3d5a-4e6b-8c7d-9e0f1a2b3c4d',
+      result: 'success', resultReason: '', activityDisplayName: 'Update delegated permission grant', activityDateTime: widenedAt, loggedByService: 'Core Directory', operationType: 'Update',
+      initiatedBy: user(tom, '198.51.100.41'), userAgent: null,
+      targetResources: [
+        { ...graph, modifiedProperties: [
+          { displayName: 'DelegatedPermissionGrant.Scope', oldValue: quoted(' User.Read Mail.Read'), newValue: quoted('User.Read Mail.Read Mail.ReadWrite') },
+        ] },
+        { ...ledgerly, modifiedProperties: [] },
+      ],
+      additionalDetails: [{ key: 'User-Agent', value: 'Microsoft.Graph.PowerShell/2.25.0' }],
+    },
+  ]);
+}

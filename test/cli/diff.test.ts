@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GraphDiff } from '../../engine/analysis/diff.ts';
 import { laterExports, LATER_DIR } from '../../scripts/demo-exports/build-later.ts';
+import { ENTRA_TENANT, LEDGERLY_DELEGATED_GRANT } from '../../scripts/demo-exports/entra.ts';
 import { LATER } from '../../scripts/demo-exports/google-workspace.ts';
 import { fileText } from '../../scripts/demo-exports/write.ts';
 import { REPO, runCli } from '../helpers/cli.ts';
@@ -20,6 +21,9 @@ const parleyGrant = (email: string): string => `${GW}:credential:oauth-grant/${e
 const REVOKED = ['ethan.brooks', 'laura.jensen', 'maya.goldberg', 'ryan.oconnell'].map((name) => parleyGrant(`${name}@corvidlabs.com`));
 const CHLOE = parleyGrant(LATER.reauthorized.email);
 const SAMUEL_DRIVE = `${GW}:resource:drive/${LATER.newGrant.email}`;
+// Entra: Ledgerly's delegated grant, consented on 26 November and widened without consent two days later.
+const LEDGERLY_GRANT = `entra:${ENTRA_TENANT}:credential:grant/${LEDGERLY_DELEGATED_GRANT}`;
+const ENTRA_PROFILES = `entra:${ENTRA_TENANT}:resource:profile`;
 
 function filesUnder(dir: string, root = dir): string[] {
   return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name), root) : [relative(root, join(dir, name))])).sort();
@@ -48,17 +52,17 @@ describe('blastmap diff datasets/demo datasets/demo-later', () => {
     return diff;
   };
 
-  it('finds the new third-party app and its grant, and nothing else added or removed but what that grant reaches', async () => {
+  it('finds the new third-party app and its grant, Ledgerly\'s new delegated grant, and nothing else added or removed but what those grants reach', async () => {
     const d = await load();
     expect(d.apps).toEqual({ added: [expect.objectContaining({ id: NOTEWISE, thirdParty: true })], removed: [] });
-    expect(d.credentials).toEqual({ added: [expect.objectContaining({ id: NOTEWISE_GRANT, type: 'oauth-grant' })], removed: [] });
-    expect(d.nodes.added.map((n) => n.id).sort()).toEqual([NOTEWISE, NOTEWISE_GRANT, SAMUEL_DRIVE].sort());
+    expect(d.credentials).toEqual({ added: [expect.objectContaining({ id: LEDGERLY_GRANT, type: 'oauth-grant' }), expect.objectContaining({ id: NOTEWISE_GRANT, type: 'oauth-grant' })], removed: [] });
+    expect(d.nodes.added.map((n) => n.id).sort()).toEqual([NOTEWISE, NOTEWISE_GRANT, SAMUEL_DRIVE, LEDGERLY_GRANT, ENTRA_PROFILES].sort());
     expect(d.nodes.removed).toEqual([]);
     expect(d.edges.removed).toEqual([]);
     expect(d.memberships).toEqual({ added: [], removed: [] });
     expect(d.trusts).toEqual({ added: [], removed: [] });
     // Every added edge belongs to the new app, its grant, the drive it reaches, or the widened delegation.
-    for (const edge of d.edges.added) expect([edge.from, edge.to].some((id) => [NOTEWISE, NOTEWISE_GRANT, SAMUEL_DRIVE, DELEGATION].includes(id)), `${edge.from} -${edge.kind}-> ${edge.to}`).toBe(true);
+    for (const edge of d.edges.added) expect([edge.from, edge.to].some((id) => [NOTEWISE, NOTEWISE_GRANT, SAMUEL_DRIVE, DELEGATION, LEDGERLY_GRANT, ENTRA_PROFILES].includes(id)), `${edge.from} -${edge.kind}-> ${edge.to}`).toBe(true);
     expect(d.grants.added.filter((e) => e.from.id === DELEGATION).map((e) => [e.kind, e.scopes])).toEqual([['CAN_ADMIN', [LATER.delegationScope]]]);
   });
 
@@ -88,20 +92,23 @@ describe('blastmap diff datasets/demo datasets/demo-later', () => {
   it('scores: Vaultline grows, Parley shrinks, Notewise appears; findings follow the same objects', async () => {
     const d = await load();
     const byName = Object.fromEntries(d.scores.map((s) => [s.app.name, s]));
-    expect(Object.keys(byName).sort()).toEqual(['Notewise AI Notetaker', 'Parley Chat', 'Parley Email', 'Vaultline Backup for Google Workspace']);
+    expect(Object.keys(byName).sort()).toEqual(['Ledgerly AP Inbox Sync', 'Notewise AI Notetaker', 'Parley Chat', 'Parley Email', 'Vaultline Backup for Google Workspace']);
     expect(byName['Vaultline Backup for Google Workspace']!.delta).toBeGreaterThan(0);
     expect(byName['Parley Email']!.delta).toBeLessThan(0);
     expect(byName['Notewise AI Notetaker']!.before).toBeNull();
     expect(d.crownJewelPaths).toEqual([]);
-    const planted = new Set([NOTEWISE, NOTEWISE_GRANT, `${GW}:app:${PARLEY_EMAIL}`, ...REVOKED]);
+    const planted = new Set([NOTEWISE, NOTEWISE_GRANT, `${GW}:app:${PARLEY_EMAIL}`, ...REVOKED, LEDGERLY_GRANT]);
     for (const finding of [...d.findings.added, ...d.findings.resolved]) expect(planted.has(finding.nodeId), finding.id).toBe(true);
     expect(d.findings.added.map((f) => f.nodeId)).toContain(NOTEWISE);
+    // The widening of Ledgerly's grant after Priya's consent, from the audit events of the later export.
+    const widened = d.findings.added.find((f) => f.ruleId === 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL')!;
+    expect([widened.nodeId, widened.evidence.scopes, widened.evidence.dates]).toEqual([LEDGERLY_GRANT, ['Mail.ReadWrite'], { approvedAt: '2026-11-26T10:14:03.118Z' }]);
   });
 
   it('text, markdown and html say the same', async () => {
     const text = await runCli(['diff', DEMO, LATER_DIR, '--at', AT]);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/1 app added; 1 credential added; 5 grants added; 1 scope expansion; 4 App scores changed/);
+    expect(text.out).toMatch(/1 app added; 2 credentials added; 8 grants added; 1 scope expansion; 5 App scores changed/);
     expect(text.out).toMatch(/SCOPE EXPANSION\n {2}Domain-wide delegation for Vaultline[^\n]*\n {6}scopes \+ https:\/\/www.googleapis.com\/auth\/drive /);
     expect(text.out).toContain('properties.reauthorizedAfterRevokeAt: (unset) -> 2026-11-25T10:05:00.000Z');
     const markdown = await runCli(['diff', DEMO, LATER_DIR, '--at', AT, '--format', 'markdown']);

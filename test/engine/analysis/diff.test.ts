@@ -23,7 +23,7 @@ function mutated(base: RandomGraph): fc.Arbitrary<Fragment> {
   return fc.record({
     dropNode: fc.array(fc.boolean(), { minLength: base.nodes.length, maxLength: base.nodes.length }),
     rename: fc.array(fc.boolean(), { minLength: base.nodes.length, maxLength: base.nodes.length }),
-    edgeChange: fc.array(fc.constantFrom('keep', 'keep', 'drop', 'scope', 'grant'), { minLength: base.edges.length, maxLength: base.edges.length }),
+    edgeChange: fc.array(fc.constantFrom('keep', 'keep', 'drop', 'scope', 'grant', 'approve'), { minLength: base.edges.length, maxLength: base.edges.length }),
     scope: fc.constantFrom(...SCOPES),
     extra: fc.array(fc.constantFrom('Resource', 'App', 'Credential'), { maxLength: 3 }),
   }).map(({ dropNode, rename, edgeChange, scope, extra }) => {
@@ -38,6 +38,7 @@ function mutated(base: RandomGraph): fc.Arbitrary<Fragment> {
       if (change === 'drop') return;
       if (change === 'scope') edges.push({ ...edge, scopes: [...(edge.scopes ?? []), scope] });
       else if (change === 'grant' && credential) edges.push({ ...edge, grant: credential.id });
+      else if (change === 'approve') edges.push({ ...edge, approvedBy: edge.from, approvedAt: '2025-03-01T00:00:00.000Z', approvedScopes: [scope], reviewEvery: 'P90D' });
       else edges.push(edge);
     });
     return { nodes, edges };
@@ -140,6 +141,34 @@ describe('diff: what a reviewer reads', () => {
     expect(score.after! - score.before!).toBe(score.delta);
     expect(score.delta).toBeGreaterThan(0);
     expect([score.crownJewelsBefore, score.crownJewelsAfter]).toEqual([0, 1]);
+  });
+
+  it('a grant that gains a scope while its approval stays the same is a new BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL; a re-approval is not', () => {
+    const approved = (approvedAt: string) => (n: GraphNode): GraphNode => (n.id === h.grant ? { ...n, approvedBy: h.alice, approvedAt } : n);
+    const approvedBefore = graphOf(baseNodes().map(approved('2025-01-02T00:00:00.000Z')), baseEdges());
+    const widened = baseEdges().map((e) => (e.to === h.cases ? { ...e, scopes: ['api', 'full'] } : e));
+    const unapproved = diffGraphs(approvedBefore, graphOf(baseNodes().map(approved('2025-01-02T00:00:00.000Z')), widened), OPTIONS);
+    expect(unapproved.scopeExpansions[0]!.approval).toEqual({ approvedAt: '2025-01-02T00:00:00.000Z', approvedBy: h.alice, on: 'grant', reapproved: false, approver: expect.objectContaining({ id: h.alice }) });
+    const added = unapproved.findings.added.filter((f) => f.ruleId === 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL');
+    expect(added.map((f) => [f.nodeId, f.evidence.scopes, f.evidence.summary])).toEqual([[h.grant, ['full'], 'Approved by alice on 2025-01-02 for api; now also carries full, with no approval since.']]);
+    expect(added[0]!.console).not.toBe('');
+
+    const reapproved = diffGraphs(approvedBefore, graphOf(baseNodes().map(approved('2025-05-01T00:00:00.000Z')), widened), OPTIONS);
+    expect(reapproved.scopeExpansions[0]!.approval).toMatchObject({ approvedAt: '2025-05-01T00:00:00.000Z', reapproved: true });
+    expect(reapproved.findings.added.some((f) => f.ruleId === 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL')).toBe(false);
+
+    // Without any recorded approval, an expansion is only an expansion.
+    const plain = diffGraphs(before, graphOf(baseNodes(), widened), OPTIONS);
+    expect(plain.scopeExpansions[0]!.approval).toBeUndefined();
+    expect(plain.findings.added.some((f) => f.ruleId === 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL')).toBe(false);
+  });
+
+  it('the approval of the app holding a grant stands for the grant when the grant records none', () => {
+    const appApproved = (n: GraphNode): GraphNode => (n.id === h.connector ? { ...n, approvedBy: h.alice, approvedAt: '2025-01-02T00:00:00.000Z' } : n);
+    const widened = baseEdges().map((e) => (e.to === h.leads ? { ...e, scopes: ['api', 'chatter'] } : e));
+    const diff = diffGraphs(graphOf(baseNodes().map(appApproved), baseEdges()), graphOf(baseNodes().map(appApproved), widened), OPTIONS);
+    expect(diff.scopeExpansions[0]!.approval).toMatchObject({ on: 'holder', reapproved: false });
+    expect(diff.findings.added.filter((f) => f.ruleId === 'BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL').map((f) => f.nodeId)).toEqual([h.grant]);
   });
 
   it('a new app is a new app with a new grant, never a scope expansion', () => {

@@ -54,6 +54,26 @@ describe('BM-GOV-REVIEW-OVERDUE', () => {
     expect(refused.ok).toBe(false);
   });
 
+  it('a cadence on a grant edge: the grant is due when its edge is, named by the edge\'s scopes', () => {
+    const grants = `
+nodes:
+  - { id: "crm:t:app:sync", kind: App, name: Sync, platform: crm, tenant: t, ownerIds: ["idp:t:identity:ann"] }
+  - { id: "crm:t:credential:grant", kind: Credential, type: oauth-grant, name: Sync grant, platform: crm, tenant: t, createdAt: 2026-01-05, expiresAt: 2027-06-01 }
+  - { id: "crm:t:resource:cases", kind: Resource, name: Cases, platform: crm, tenant: t }
+  - { id: "idp:t:identity:ann", kind: Identity, subtype: human, name: Ann, platform: idp, tenant: t }
+edges:
+  - { kind: HOLDS, from: "crm:t:app:sync", to: "crm:t:credential:grant" }
+  - { kind: CAN_READ, from: "crm:t:credential:grant", to: "crm:t:resource:cases", grant: "crm:t:credential:grant", scopes: [cases.read], reviewedAt: 2026-10-01, reviewEvery: P90D }
+  - { kind: CAN_WRITE, from: "crm:t:credential:grant", to: "crm:t:resource:cases", grant: "crm:t:credential:grant", scopes: [cases.write], approvedAt: 2026-03-01, reviewEvery: P6M }
+`;
+    const found = findings(grants);
+    expect(found.map((f) => [f.nodeName, f.evidence.summary, f.evidence.scopes])).toEqual([
+      ['Sync grant', 'A grant (cases.write) must be reviewed every P6M; approved on 2026-03-01, so due on 2026-09-01 (91 days ago).', ['cases.write']],
+    ]);
+    // Reviewed since: nothing is due.
+    expect(findings(grants.replace('approvedAt: 2026-03-01, reviewEvery: P6M', 'reviewedAt: 2026-11-20, reviewEvery: P6M'))).toEqual([]);
+  });
+
   it('refuses a cadence that is not a duration in days, weeks, months or years', () => {
     const parsed = parseNative('nodes:\n  - { id: "a:t:app:x", kind: App, name: X, platform: a, tenant: t, reviewEvery: 90d }\n', { file: 'bad.yaml' });
     expect(parsed.ok).toBe(false);

@@ -183,7 +183,15 @@ describe('governanceFindings on a scenario with one node per rule', () => {
   it('fires every rule of the catalogue at least once, with the NHI scenario of findings-nhi.test.ts', () => {
     const nhi = nhiScenario();
     // The review cadence (engine/analysis/findings-review.ts) needs data no scenario node carries: one app with it.
-    const reviewed = buildGraph({ nodes: [{ id: 'crm:t:app:reviewed', kind: 'App', name: 'reviewed', platform: 'crm', tenant: 't', reviewedAt: '2020-01-01T00:00:00.000Z', reviewEvery: 'P1Y' }], edges: [] });
+    // So do the approval rules (engine/analysis/findings-approval.ts): an approval by a disabled admin that covered fewer scopes.
+    const reviewed = buildGraph({
+      nodes: [
+        { id: 'crm:t:app:reviewed', kind: 'App', name: 'reviewed', platform: 'crm', tenant: 't', reviewedAt: '2020-01-01T00:00:00.000Z', reviewEvery: 'P1Y' },
+        { id: 'crm:t:identity:gone', kind: 'Identity', subtype: 'human', name: 'gone', platform: 'crm', tenant: 't', enabled: false },
+        { id: 'crm:t:credential:grant', kind: 'Credential', type: 'oauth-grant', name: 'grant', platform: 'crm', tenant: 't', scopes: ['read', 'write'], approvedBy: 'crm:t:identity:gone', approvedAt: '2020-01-01T00:00:00.000Z', approvedScopes: ['read'] },
+      ],
+      edges: [],
+    });
     // The integration-platform rules (engine/analysis/findings-ipaas.ts) read what the n8n importer records: its fixture.
     const n8n = n8nImporter.transform(readRawFiles([join(REPO, 'test/fixtures/n8n/acme')]), {});
     if (!n8n.ok) throw new Error(JSON.stringify(n8n.issues));

@@ -29,6 +29,9 @@ const dateText = fc.oneof(
     .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}Z`),
   fc.constantFrom('2024-02-29', '2023-02-29T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2025-06-01 10:00', '2025-06-01T10:00:00+02:00', '2025-06-01T10:00:00.5Z', '2025-6-1', 'yesterday', '', '2025-06-01T24:00:00.000Z', '0000-01-01T00:00:00.000Z'),
 );
+// Approval fields are mostly valid, so that records carrying all of them are still accepted often enough.
+const mostlyValidDate = fc.oneof({ arbitrary: fc.constantFrom('2025-06-01T10:00:00.000Z', '2025-06-01', '2025-06-01T10:00:00+02:00'), weight: 6 }, { arbitrary: dateText, weight: 1 });
+const cadence = fc.oneof({ arbitrary: fc.constantFrom('P90D', 'P6M', 'P12W', 'P1Y'), weight: 6 }, { arbitrary: fc.constantFrom('P0D', 'PT1H', '90 days', 'P1X'), weight: 1 });
 const primitive = fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null));
 const properties = fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(primitive, fc.array(primitive, { maxLength: 3 })), { maxKeys: 3 });
 
@@ -41,10 +44,12 @@ const nodeFields = {
   type: fc.constantFrom(...CREDENTIAL_TYPES), createdAt: dateText, lastUsedAt: dateText, expiresAt: dateText, rotatedAt: dateText,
   revoked: fc.boolean(), revokedAt: dateText, fingerprint: text(0, 10), hint: text(0, 17), scopes: fc.array(text(0, 6), { maxLength: 3 }),
   usedScopes: fc.array(text(0, 6), { maxLength: 2 }), resourceType: text(0, 8), properties,
+  approvedBy: text(1, 8), approvedAt: mostlyValidDate, approvedScopes: fc.array(text(0, 6), { maxLength: 2 }), reviewedAt: mostlyValidDate, reviewEvery: cadence,
 };
 const edgeFields = {
   id: text(1, 12), kind: fc.constantFrom(...EDGE_KINDS), from: text(1, 12), to: text(1, 12), scopes: fc.array(text(0, 6), { maxLength: 3 }),
   grant: text(1, 8), reason: text(0, 12), conditions: fc.array(tag, { maxLength: 2 }), assumed: fc.boolean(), source: text(0, 8), properties,
+  approvedBy: text(1, 8), approvedAt: mostlyValidDate, approvedScopes: fc.array(text(0, 6), { maxLength: 2 }), reviewedAt: mostlyValidDate, reviewEvery: cadence,
 };
 
 /** Strings just inside and just outside every length limit of the schema. */
