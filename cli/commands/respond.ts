@@ -2,10 +2,9 @@
 // vendor-wide kill for a vendor), rotate every harvested credential, cut what is still live, hunt, clean up.
 import type { Command } from 'commander';
 import { respondPlan } from '../../engine/analysis/respond.ts';
-import { renderRespondHtml, renderRespondMarkdown, renderRespondText } from '../../engine/report/respond.ts';
+import { renderRespondHtml, renderRespondMarkdown, renderRespondText, respondJsonChunks } from '../../engine/report/respond.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
-import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface RespondFlags extends ReachFlags { graph?: string; format?: string; since?: string; steps?: string; all?: boolean }
@@ -28,7 +27,7 @@ export function registerRespond(program: Command, io: Io): void {
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const plan = respondPlan(graph, sources, { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) });
-    if (format === 'json') writeChunks(io, jsonDocument(plan));
+    if (format === 'json') writeChunks(io, respondJsonChunks(plan));
     else if (format === 'html') io.out(renderRespondHtml(plan, { all: flags.all === true }));
     else if (format === 'markdown') io.out(renderRespondMarkdown(plan, { all: flags.all === true }));
     else io.out(renderRespondText(plan, { style: io.color, all: flags.all === true }));

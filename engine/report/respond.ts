@@ -4,6 +4,7 @@ import type { NodeRef } from '../analysis/radius.ts';
 import { RESPOND_PHASES, type RespondPhase, type RespondStep, type ResponsePlan } from '../analysis/respond.ts';
 import { count, md } from './brief.ts';
 import { escapeHtml, htmlDocument, svgPath } from './html.ts';
+import { pathFromViewTable, witnessChunks, WitnessTableBuilder, type WitnessViewStep } from './witness.ts';
 import { PLAIN, pathText, plural, shortDate, type TextStyle } from './style.ts';
 
 /** Markdown and HTML list this many residue nodes; the rest are counted by platform. */
@@ -295,4 +296,49 @@ export function renderRespondHtml(plan: ResponsePlan, options: RespondReportOpti
     parts.push('</ul>');
   }
   return htmlDocument(`Containment plan: ${plan.sources.map((s) => s.name).join(', ')}`, parts.join('\n'));
+}
+
+/** A harvested credential as the JSON writes it: `witness` (an index into the shared table) instead of its `path`. */
+export type HarvestedRecord = Omit<ResponsePlan['harvested'][number], 'path'> & { witness: number };
+
+/** Members written one element per line: the lists that grow with the graph. */
+const LINE_ARRAYS: ReadonlySet<string> = new Set(['harvested', 'steps', 'residue', 'crownJewelsBefore', 'crownJewelsAfter']);
+
+/**
+ * The plan as one JSON document (`--format json`), written in pieces (never one string): every member of the plan
+ * in its order, compact, with the long lists one element per line, and the harvested credentials' paths in a
+ * shared `witness` table (each step once, with its parent's index, written just before `harvested`): at a million
+ * nodes 11,000 harvested paths of 13 steps each, written inline, were 97 MB of the 155 MB document. A harvested
+ * credential's `path` is the table followed from its `witness` (pathFromViewTable).
+ */
+export function* respondJsonChunks(plan: ResponsePlan): Generator<string> {
+  const table = new WitnessTableBuilder();
+  const harvested = plan.harvested.map(({ path, ...entry }): HarvestedRecord => ({ ...entry, witness: table.add(path) }));
+  const record = plan as unknown as Record<string, unknown>;
+  let first = true;
+  const separator = () => { const text = first ? '{' : ',\n'; first = false; return text; };
+  for (const key of Object.keys(record)) {
+    const value = key === 'harvested' ? harvested : record[key];
+    if (value === undefined) continue;
+    if (key === 'harvested') {
+      yield separator();
+      yield* witnessChunks(table.steps);
+    }
+    yield separator();
+    if (LINE_ARRAYS.has(key) && Array.isArray(value)) {
+      yield `${JSON.stringify(key)}: [\n`;
+      for (let i = 0; i < value.length; i++) yield `${JSON.stringify(value[i])}${i + 1 < value.length ? ',' : ''}\n`;
+      yield ']';
+    } else yield `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  }
+  yield '}\n';
+}
+
+/** The plan back from its JSON document (what a script reading `--format json` does): each harvested credential's `path` rebuilt from the table. */
+export function respondPlanFromJson(document: { witness: WitnessViewStep[]; harvested: HarvestedRecord[] } & Omit<ResponsePlan, 'harvested'>): ResponsePlan {
+  const { witness, harvested, ...plan } = document;
+  const keys = Object.keys(document);
+  const rebuilt = { ...plan, harvested: harvested.map(({ witness: last, ...entry }) => ({ ...entry, path: pathFromViewTable(witness, last) })) };
+  // In the plan's own member order (the document adds `witness` before `harvested`).
+  return Object.fromEntries(keys.filter((key) => key !== 'witness').map((key) => [key, rebuilt[key as keyof typeof rebuilt]])) as unknown as ResponsePlan;
 }

@@ -1,8 +1,11 @@
-// The containment plan's text, markdown and HTML at scale: past 20 harvested credentials or steps in a phase, the
-// first 10 are listed in full and the rest grouped by tenant with counts that add up; `all` lists every one.
+// The containment plan's reports at scale: past 20 harvested credentials or steps in a phase, text, markdown and
+// HTML list the first 10 in full and group the rest by tenant with counts that add up (`all` lists every one); the
+// JSON shares the harvested paths in a witness table and reads back as the plan itself.
 import { describe, expect, it } from 'vitest';
 import { respondPlan, type ResponsePlan } from '../../../engine/analysis/respond.ts';
-import { renderRespondHtml, renderRespondMarkdown, renderRespondText } from '../../../engine/report/respond.ts';
+import fc from 'fast-check';
+import { renderRespondHtml, renderRespondMarkdown, renderRespondText, respondJsonChunks, respondPlanFromJson } from '../../../engine/report/respond.ts';
+import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
 import { AT } from '../../helpers/arbitraries.ts';
 import { scenario } from '../../helpers/scenario.ts';
 
@@ -83,5 +86,31 @@ describe('respond reports at scale', () => {
     const html = renderRespondHtml(plan);
     expect(html).toMatch(/<li>rotate \d+ more credentials on (aws 111122223333|github acme), removing /);
     for (const step of rotations.slice(10)) expect(html).not.toContain(`<td class="num">${step.step}</td>`);
+  });
+});
+
+describe('respond JSON', () => {
+  const roundTrip = (plan: ResponsePlan) => {
+    const text = [...respondJsonChunks(plan)].join('');
+    const document = JSON.parse(text) as Parameters<typeof respondPlanFromJson>[0];
+    return { text, document, back: respondPlanFromJson(document) };
+  };
+
+  it('writes the harvested paths once in a shared table; the document reads back as the plan, one list element per line', () => {
+    const plan = planOf(18, 12);
+    const { text, document, back } = roundTrip(plan);
+    expect(back).toEqual(plan);
+    // Thirty paths of three steps (stolen -> reader -> vault -> key) share their first two.
+    expect(plan.harvested.reduce((n, h) => n + h.path.length, 0)).toBe(90);
+    expect(document.witness).toHaveLength(32);
+    expect(text.split('\n').filter((line) => line.startsWith('{"step":'))).toHaveLength(plan.steps.length);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('reads back as the plan on random graphs', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.constantFrom(undefined, AT - 10 * 86_400_000), (c, since) => {
+      const plan = respondPlan(c.graph, [...new Set(c.sources)], { ...reachOptionsOf(c), ...(since !== undefined ? { since } : {}) });
+      expect(roundTrip(plan).back).toEqual(JSON.parse(JSON.stringify(plan)));
+    }), { numRuns: 150 });
   });
 });
