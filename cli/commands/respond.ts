@@ -2,13 +2,12 @@
 // vendor-wide kill for a vendor), rotate every harvested credential, cut what is still live, hunt, clean up.
 import type { Command } from 'commander';
 import { respondPlan } from '../../engine/analysis/respond.ts';
-import { renderRespondHtml, renderRespondMarkdown, renderRespondText } from '../../engine/report/respond.ts';
+import { renderRespondHtml, renderRespondMarkdown, renderRespondText, respondJsonChunks } from '../../engine/report/respond.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
-import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface RespondFlags extends ReachFlags { graph?: string; format?: string; since?: string; steps?: string }
+interface RespondFlags extends ReachFlags { graph?: string; format?: string; since?: string; steps?: string; all?: boolean }
 
 export function registerRespond(program: Command, io: Io): void {
   const command = program
@@ -18,7 +17,8 @@ export function registerRespond(program: Command, io: Io): void {
     .option('--since <date>', "when the attacker got the source (ISO-8601; default the source's createdAt, else unknown: assume every credential it could ever read was copied)")
     .option('-k, --steps <count>', 'most cut steps after contain and rotate (default 25)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
-    .option('-f, --format <format>', 'text, json, markdown or html', 'text');
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
+    .option('--all', 'text, markdown and html: every harvested credential and step one by one (past 20, the first 10 and the rest by tenant)');
   addReachOptions(command).action((nodes: string[], flags: RespondFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
@@ -27,9 +27,9 @@ export function registerRespond(program: Command, io: Io): void {
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const plan = respondPlan(graph, sources, { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) });
-    if (format === 'json') writeChunks(io, jsonDocument(plan));
-    else if (format === 'html') io.out(renderRespondHtml(plan));
-    else if (format === 'markdown') io.out(renderRespondMarkdown(plan));
-    else io.out(renderRespondText(plan, { style: io.color }));
+    if (format === 'json') writeChunks(io, respondJsonChunks(plan));
+    else if (format === 'html') io.out(renderRespondHtml(plan, { all: flags.all === true }));
+    else if (format === 'markdown') io.out(renderRespondMarkdown(plan, { all: flags.all === true }));
+    else io.out(renderRespondText(plan, { style: io.color, all: flags.all === true }));
   });
 }

@@ -210,34 +210,52 @@ interface Harvest {
  * vendor's store) and the credential's own lifetime overlaps the window (a key pasted after the window closed,
  * or revoked before it opened, was never there to copy).
  */
-function harvest(ctx: Context, sources: readonly number[]): Map<number, Harvest> {
+function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<number, Harvest>; last: ReachResult[] } {
   const { graph, at, since } = ctx;
   const rules = traversalRules(graph, ctx.reachOptions);
-  const isSource = new Set(sources);
   const harvested = new Map<number, Harvest>();
-  const holds = graph.edgeKindNames.indexOf('HOLDS');
+  // Typed lookups instead of a node object, a Set and a Map per edge: the scan below visits every out-edge of
+  // every reached node, 8M of them at a million nodes, in each round.
+  const credential = graph.nodeKindNames.indexOf('Credential');
+  /** Per edge kind: 1 exposes its credential to any reader (leaked, stored), 2 only from a vendor's side (HOLDS). */
+  const exposes = new Uint8Array(graph.edgeKindNames.length);
+  graph.edgeKindNames.forEach((name, code) => { exposes[code] = EXPOSING.has(name) ? 1 : name === 'HOLDS' ? 2 : 0; });
+  /** 1 for a source or a credential already harvested: not harvested (again). */
+  const taken = new Uint8Array(graph.nodeCount);
+  for (const s of sources) taken[s] = 1;
+  const { fwdOffsets, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil } = graph;
+  const { vendorSide } = ctx.vendors;
+  // Per end of the window: the level each node was scanned at in an earlier round. Levels only rise from round
+  // to round (more starts), and a node scanned at its level already gave up every credential it exposes, so a
+  // round scans only the nodes it raised: the same harvest, without re-reading 8M edges per round.
+  const scanned = [new Uint8Array(graph.nodeCount), new Uint8Array(graph.nodeCount)];
   for (let round = 1; ; round++) {
     const starts = [...sources, ...harvested.keys()];
     const results: ReachResult[] = [reach(graph, starts, ctx.reachOptions)];
     if (Number.isFinite(since) && since < at) results.push(reach(graph, starts, { ...ctx.reachOptions, at: since }));
     let added = false;
-    for (const result of results) {
+    for (const [end, result] of results.entries()) {
+      const scannedAt = scanned[end]!;
       for (const v of result.order) {
         ctx.compromised[v] = 1;
         const level = result.level[v]!;
-        for (let e = graph.fwdOffsets[v]!; e < graph.fwdOffsets[v + 1]!; e++) {
-          const c = graph.edgeDst[e]!;
-          if (isSource.has(c) || harvested.has(c) || graph.nodes[c]!.kind !== 'Credential') continue;
-          const exposing = EXPOSING.has(ctx.kind(e)) || (graph.edgeKind[e] === holds && ctx.vendors.vendorSide[v] === 1);
-          if (!exposing || rules.step(e, level) === 0) continue;
-          if (!(graph.activeFrom[c]! <= at && graph.activeUntil[c]! > since)) continue;
+        if (scannedAt[v]! >= level) continue;
+        scannedAt[v] = level;
+        for (let e = fwdOffsets[v]!, end = fwdOffsets[v + 1]!; e < end; e++) {
+          const c = edgeDst[e]!;
+          if (taken[c] === 1 || nodeKind[c] !== credential) continue;
+          const exposing = exposes[edgeKind[e]!]!;
+          if (exposing === 0 || (exposing === 2 && vendorSide[v] !== 1) || rules.step(e, level) === 0) continue;
+          if (!(activeFrom[c]! <= at && activeUntil[c]! > since)) continue;
           const path = [...witnessPath(result, v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
           harvested.set(c, { via: v, edge: e, round, path });
+          taken[c] = 1;
           added = true;
         }
       }
     }
-    if (!added) return harvested;
+    // The last round added nothing: its reaches are from every start the plan uses (the hunt reads them).
+    if (!added) return { harvested, last: results };
   }
 }
 
@@ -305,8 +323,10 @@ function impactOf(ctx: Context, nodes: readonly number[], exclude: ReadonlySet<n
   const dependents = new Map<string, NodeRef & { relation: string }>();
   const notes: string[] = [];
   let cost: StepImpact['cost'] = 'low';
+  // A vendor kill blocks thousands of credentials at once: look them up in a set, not a list.
+  const blocked = nodes.length > 16 ? new Set(nodes) : undefined;
   const add = (v: number, relation: string) => {
-    if (exclude.has(v) || nodes.includes(v) || dependents.has(graph.nodes[v]!.id)) return;
+    if (exclude.has(v) || (blocked ? blocked.has(v) : nodes.includes(v)) || dependents.has(graph.nodes[v]!.id)) return;
     dependents.set(graph.nodes[v]!.id, { ...nodeRef(graph, v), relation });
   };
   for (const x of nodes) {
@@ -386,21 +406,20 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const ctx = buildContext(graph, options, at, since);
   const { vendors } = ctx;
 
-  const harvestedMap = harvest(ctx, sources);
+  const { harvested: harvestedMap, last: windowResults } = harvest(ctx, sources);
   const isSource = new Set(sources);
   const starts = [...sources, ...[...harvestedMap.keys()].sort((a, b) => a - b)];
   const overlay: Required<ReachOverlay> = { blockedNodes: new Uint8Array(graph.nodeCount), blockedEdges: new Uint8Array(graph.edgeCount) };
   const initial = measure(ctx, starts, overlay);
   let current = { score: initial.score, reached: initial.reached };
   const steps: RespondStep[] = [];
-  const blockedBy = new Map<number, number>();
 
   /** Steps whose blocks are applied but not yet measured (a run of rotations), with the nodes each newly blocked. */
   let deferred: { step: RespondStep; fresh: number[] }[] | undefined;
   /** Applies a step's blocks, measures it (or leaves that to `settle` during a run), and records it. */
   const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
     const fresh = nodes.filter((v) => overlay.blockedNodes[v] === 0);
-    for (const v of nodes) { overlay.blockedNodes[v] = 1; if (!blockedBy.has(v)) blockedBy.set(v, steps.length + 1); }
+    for (const v of nodes) overlay.blockedNodes[v] = 1;
     for (const id of edges) for (const e of ctx.edgesById(id)) overlay.blockedEdges[e] = 1;
     const step: RespondStep = {
       step: steps.length + 1, ...partial, removes: 0, scoreAfter: current.score, reachedAfter: current.reached,
@@ -527,12 +546,14 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const containActions: { partial: StepPartial; nodes: number[]; mitigations: CutMitigation[] }[] = [];
   const exposingCodes = new Set(['HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL'].map((k) => graph.edgeKindNames.indexOf(k)));
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
-  const heldBy = (x: number, credentials: readonly number[]): boolean => {
-    for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) if (graph.edgeKind[e] === holdsCode && credentials.includes(graph.edgeDst[e]!)) return true;
+  const heldBy = (x: number, credentials: ReadonlySet<number>): boolean => {
+    for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) if (graph.edgeKind[e] === holdsCode && credentials.has(graph.edgeDst[e]!)) return true;
     return false;
   };
   for (const i of [...vendorsInPlay].sort((a, b) => vendors.vendors[a]!.label.localeCompare(vendors.vendors[b]!.label))) {
     const vendor = vendors.vendors[i]!;
+    // What a kill's impact leaves out: the same for each of the vendor's tenants (thousands of nodes at scale).
+    const notDependents = new Set([...sources, ...vendor.nodes]);
     // Every credential the vendor was given: held or stored by its backend, or held by its registrations with the customer.
     const byTenant = new Map<string, { credentials: Set<number>; holders: Set<number> }>();
     for (const x of [...vendor.nodes, ...vendor.registrations]) {
@@ -565,11 +586,13 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       // the thing to act on, else the tenant; the vendor's own app still names the action.
       const target = registration ?? (credentials.length === 1 ? credentials[0]! : ctx.platforms.get(key)?.[0] ?? credentials[0]!);
       const platform = graph.nodes[credentials[0]!]!.platform;
-      const namingApp = registration ?? [...group.holders, ...vendor.nodes].find((x) => graph.nodes[x]!.kind === 'App' && heldBy(x, credentials));
+      const credentialSet = new Set(credentials);
+      const naming = (x: number): boolean => graph.nodes[x]!.kind === 'App' && heldBy(x, credentialSet);
+      const namingApp = registration ?? [...group.holders].find(naming) ?? vendor.nodes.find(naming);
       const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.map((c) => graph.nodes[c]!));
       const blockedNodes = registration !== undefined ? [registration, ...credentials] : credentials;
       for (const c of credentials) killed.add(c);
-      const impact = impactOf(ctx, blockedNodes, new Set([...sources, ...vendor.nodes]));
+      const impact = impactOf(ctx, blockedNodes, notDependents);
       impact.notes.unshift(`${vendor.label}'s integration stops working in ${graph.nodes[target]!.name}`);
       if (impact.cost === 'low') impact.cost = 'medium';
       containActions.push({
@@ -617,7 +640,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     // Many vendor tenants (a compromise that harvested thousands of credentials): re-measuring every action
     // after each one costs a traversal per pair. Each is measured once against the live radius, taken in
     // that order, and the run is measured by bisection like the rotations.
-    const live = measure(ctx, starts, overlay);
+    // Nothing is blocked yet (contain comes first): the live radius is the initial one.
+    const live = initial;
     const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes).score, i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
     deferred = [];
@@ -686,9 +710,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     for (const planStep of plan.steps) pushCut(ctx, planStep.cut, push, isSource);
   }
 
-  // --- hunt: where the attacker held admin over a tenant ---
-  const windowResults = [reach(graph, starts, ctx.reachOptions)];
-  if (Number.isFinite(since) && since < at) windowResults.push(reach(graph, starts, { ...ctx.reachOptions, at: since }));
+  // --- hunt: where the attacker held admin over a tenant, at either end of the window (the harvest's last
+  // round reached from the same starts, before any step: what it found is a set, so its order does not matter) ---
   const adminTenants = new Map<string, Set<number>>();
   for (const result of windowResults) {
     for (const v of result.order) {
@@ -789,29 +812,32 @@ export function scoreWithout(
     const { score, reached } = measure(ctx, starts, { blockedNodes: blocked, blockedEdges: overlay.blockedEdges });
     return { score, reached };
   }
-  const { level: before, parentEdge, parentLevel, order } = live.result;
+  const { level: before, hops } = live.result;
   const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
-  // Per (node, level) state: 1 its witness chain avoids the blocked nodes, 2 it runs through one.
-  const status = new Uint8Array(graph.nodeCount * 3);
-  const chain: number[] = [];
+  // The (node, level) states whose witness chain runs through a blocked node are the subtrees, in the tree of
+  // witness parents, under the states of the blocked nodes: walked from there instead of climbing every chain.
+  const tree = witnessTree(graph, live.result);
+  const inSubtree = new Uint8Array(graph.nodeCount * 3);
+  const stack: number[] = [];
+  const enter = (x: number) => {
+    for (let slot = x * 3; slot < x * 3 + 3; slot++) if (hops[slot]! >= 0 && inSubtree[slot] === 0) { inSubtree[slot] = 1; stack.push(slot); }
+  };
+  for (const v of nodes) enter(v);
+  // Nodes the overlay blocked before are not in a radius measured under it; were one there, it counts too.
+  for (const v of live.result.order) if (overlay.blockedNodes[v] === 1) enter(v);
   const affected: number[] = [];
   const inAffected = new Uint8Array(graph.nodeCount);
-  for (const v of order) {
-    let slot = v * 3 + before[v]! - 1;
-    let found = 0;
-    while ((found = status[slot]!) === 0) {
-      const x = (slot / 3) | 0;
-      if (blocked[x] === 1) { found = 2; break; }
-      const e = parentEdge[slot]!;
-      if (e < 0) { found = 1; break; }
-      chain.push(slot);
-      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+  while (stack.length > 0) {
+    const slot = stack.pop()!;
+    const v = (slot / 3) | 0;
+    if (slot - v * 3 + 1 === before[v] && inAffected[v] === 0) { affected.push(v); inAffected[v] = 1; }
+    for (let i = tree.childStart[slot]!; i < tree.childStart[slot + 1]!; i++) {
+      const child = tree.children[i]!;
+      if (inSubtree[child] === 0) { inSubtree[child] = 1; stack.push(child); }
     }
-    status[slot] = found;
-    for (const s of chain) status[s] = found;
-    chain.length = 0;
-    if (found === 2) { affected.push(v); inAffected[v] = 1; }
   }
+  // In radius order, as the score was summed (floating-point sums depend on their order).
+  affected.sort((a, b) => tree.orderIndex[a]! - tree.orderIndex[b]!);
   const isStart = new Set(starts);
   const level = new Uint8Array(graph.nodeCount);
   const queue: number[] = [];
@@ -848,6 +874,48 @@ export function scoreWithout(
     if (now === 0) reached--;
   }
   return { score, reached };
+}
+
+/** A radius's witness parents as a tree over (node, level) slots: each slot's children, and each node's place in the order. */
+interface WitnessTree {
+  childStart: Int32Array;
+  children: Int32Array;
+  orderIndex: Int32Array;
+}
+const witnessTrees = new WeakMap<ReachResult, WitnessTree>();
+
+function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
+  let tree = witnessTrees.get(result);
+  if (tree) return tree;
+  const { hops, parentEdge, parentLevel, order } = result;
+  const orderIndex = new Int32Array(graph.nodeCount).fill(-1);
+  const childStart = new Int32Array(graph.nodeCount * 3 + 1);
+  const parentOf = (slot: number): number => {
+    const e = parentEdge[slot]!;
+    return e < 0 ? -1 : graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+  };
+  let count = 0;
+  order.forEach((v, i) => {
+    orderIndex[v] = i;
+    for (let slot = v * 3; slot < v * 3 + 3; slot++) {
+      if (hops[slot]! < 0) continue;
+      const parent = parentOf(slot);
+      if (parent >= 0) { childStart[parent + 1]!++; count++; }
+    }
+  });
+  for (let s = 0; s < graph.nodeCount * 3; s++) childStart[s + 1]! += childStart[s]!;
+  const children = new Int32Array(count);
+  const cursor = childStart.slice(0, graph.nodeCount * 3);
+  for (const v of order) {
+    for (let slot = v * 3; slot < v * 3 + 3; slot++) {
+      if (hops[slot]! < 0) continue;
+      const parent = parentOf(slot);
+      if (parent >= 0) children[cursor[parent]!++] = slot;
+    }
+  }
+  tree = { childStart, children, orderIndex };
+  witnessTrees.set(result, tree);
+  return tree;
 }
 
 const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);

@@ -33,12 +33,18 @@ export interface VendorIndex {
 
 const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
 
-/** The vendor unit a node belongs to: its tenant when that is a vendor's, else the node itself when it is a vendor's app. */
-function unitOf(graph: CompactGraph, units: ReadonlyMap<string, string>, v: number): string | undefined {
-  const key = tenantKey(graph, v);
-  if (units.has(key)) return key;
-  const own = `app:${graph.nodes[v]!.id}`;
-  return units.has(own) ? own : undefined;
+/** Each node's `platform:tenant` as a small number (one key string per tenant, not one per node and edge). */
+function tenantCodes(graph: CompactGraph): { tenantOf: Int32Array; keys: string[] } {
+  const tenantOf = new Int32Array(graph.nodeCount);
+  const codes = new Map<string, number>();
+  const keys: string[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const key = tenantKey(graph, v);
+    let code = codes.get(key);
+    if (code === undefined) { code = keys.length; codes.set(key, code); keys.push(key); }
+    tenantOf[v] = code;
+  }
+  return { tenantOf, keys };
 }
 
 const cache = new WeakMap<CompactGraph, VendorIndex>();
@@ -54,39 +60,69 @@ const cache = new WeakMap<CompactGraph, VendorIndex>();
  * credential is the vendor's own (its cloud project, where its service account lives); an App it manages is
  * its registration with a customer, on the customer's side. Vendor tenants joined by a shared
  * vendor name or a MANAGES edge are one vendor.
+ *
+ * The passes over every edge read typed arrays (tenant and platform codes per node), not node objects: at a
+ * million nodes and 8M edges that is most of the cost. test/engine/analysis/vendors.test.ts keeps it equal to
+ * the first version (test/helpers/reference-vendors.ts).
  */
 export function vendorIndex(graph: CompactGraph): VendorIndex {
   const cached = cache.get(graph);
   if (cached) return cached;
   const managesCode = graph.edgeKindNames.indexOf('MANAGES');
-  const keeping = new Set(['MANAGES', 'HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL'].map((k) => graph.edgeKindNames.indexOf(k)));
+  const platformKind = graph.nodeKindNames.indexOf('Platform');
+  const appKind = graph.nodeKindNames.indexOf('App');
+  const keeping = new Uint8Array(graph.edgeKindNames.length);
+  for (const name of ['MANAGES', 'HOLDS', 'CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']) { const code = graph.edgeKindNames.indexOf(name); if (code >= 0) keeping[code] = 1; }
+  const { tenantOf, keys: tenantKeys } = tenantCodes(graph);
+  const platformCodes = new Map<string, number>();
+  const platformOf = new Int32Array(graph.nodeCount);
+  graph.nodes.forEach((node, v) => {
+    let code = platformCodes.get(node.platform);
+    if (code === undefined) platformCodes.set(node.platform, (code = platformCodes.size));
+    platformOf[v] = code;
+  });
+  const { edgeSrc, edgeDst, edgeKind, nodeKind } = graph;
   // Tenants where something manages, holds or keeps a principal or credential of another platform.
-  const keepsForOthers = new Set<string>();
-  const managesForOthers = new Set<string>();
+  const keepsForOthers = new Uint8Array(tenantKeys.length);
+  const managesForOthers = new Uint8Array(tenantKeys.length);
   for (let e = 0; e < graph.edgeCount; e++) {
-    const from = graph.nodes[graph.edgeSrc[e]!]!;
-    if (!keeping.has(graph.edgeKind[e]!) || graph.nodes[graph.edgeDst[e]!]!.platform === from.platform) continue;
-    keepsForOthers.add(`${from.platform}:${from.tenant}`);
-    if (graph.edgeKind[e] === managesCode && from.kind === 'Platform') managesForOthers.add(`${from.platform}:${from.tenant}`);
+    const from = edgeSrc[e]!;
+    if (keeping[edgeKind[e]!] === 0 || platformOf[edgeDst[e]!] === platformOf[from]) continue;
+    keepsForOthers[tenantOf[from]!] = 1;
+    if (edgeKind[e] === managesCode && nodeKind[from] === platformKind) managesForOthers[tenantOf[from]!] = 1;
   }
   const vendorTenants = new Map<string, string>();
+  const platformTenants = new Uint8Array(tenantKeys.length);
   graph.nodes.forEach((node, v) => {
-    const key = tenantKey(graph, v);
     if (node.kind === 'App' && node.thirdParty === true && node.vendor) vendorTenants.set(`app:${node.id}`, node.vendor);
-    if (node.kind !== 'Platform' || !node.vendor) return;
-    if (managesForOthers.has(key) || (!CUSTOMER_PLATFORMS.has(node.platform) && keepsForOthers.has(key))) vendorTenants.set(key, node.vendor);
+    if (node.kind !== 'Platform') return;
+    const code = tenantOf[v]!;
+    platformTenants[code] = 1;
+    if (!node.vendor) return;
+    if (managesForOthers[code] === 1 || (!CUSTOMER_PLATFORMS.has(node.platform) && keepsForOthers[code] === 1)) vendorTenants.set(tenantKeys[code]!, node.vendor);
   });
   // (4) What a vendor environment manages on a tenant the graph has no Platform for (the vendor's own cloud
   // project, where its service account lives) is the vendor's too; a tenant with a Platform is a customer's.
-  const platformTenants = new Set<string>();
-  graph.nodes.forEach((node, v) => { if (node.kind === 'Platform') platformTenants.add(tenantKey(graph, v)); });
   for (let e = 0; e < graph.edgeCount; e++) {
     // Apps are registrations with the customer (an OAuth client, a connected app): those stay the customer's.
-    if (graph.edgeKind[e] !== managesCode || graph.nodes[graph.edgeSrc[e]!]!.kind !== 'Platform' || graph.nodes[graph.edgeDst[e]!]!.kind === 'App') continue;
-    const label = vendorTenants.get(tenantKey(graph, graph.edgeSrc[e]!));
-    const to = tenantKey(graph, graph.edgeDst[e]!);
-    if (label !== undefined && !platformTenants.has(to) && !vendorTenants.has(to)) vendorTenants.set(to, label);
+    if (edgeKind[e] !== managesCode || nodeKind[edgeSrc[e]!] !== platformKind || nodeKind[edgeDst[e]!] === appKind) continue;
+    const label = vendorTenants.get(tenantKeys[tenantOf[edgeSrc[e]!]!]!);
+    const code = tenantOf[edgeDst[e]!]!;
+    const to = tenantKeys[code]!;
+    if (label !== undefined && platformTenants[code] === 0 && !vendorTenants.has(to)) vendorTenants.set(to, label);
   }
+  // The vendor unit a node belongs to: its tenant when that is a vendor's, else the node itself when it is a
+  // vendor's app (`app:<id>`). Decided per tenant and per listed app instead of a lookup of two strings per node.
+  const tenantUnit = new Uint8Array(tenantKeys.length);
+  tenantKeys.forEach((key, code) => { if (vendorTenants.has(key)) tenantUnit[code] = 1; });
+  const appUnit = new Uint8Array(graph.nodeCount);
+  for (const key of vendorTenants.keys()) {
+    if (!key.startsWith('app:')) continue;
+    const v = graph.indexOf.get(key.slice(4));
+    if (v !== undefined) appUnit[v] = 1;
+  }
+  const unitOf = (v: number): string | undefined =>
+    tenantUnit[tenantOf[v]!] === 1 ? tenantKeys[tenantOf[v]!]! : appUnit[v] === 1 ? `app:${graph.nodes[v]!.id}` : undefined;
 
   // Union-find over vendor tenants: the same vendor name, or one managing a node of the other.
   const keys = [...vendorTenants.keys()].sort();
@@ -106,12 +142,12 @@ export function vendorIndex(graph: CompactGraph): VendorIndex {
     else byLabel.set(label, key);
   }
   const vendorSide = new Uint8Array(graph.nodeCount);
-  graph.nodes.forEach((_, v) => { if (unitOf(graph, vendorTenants, v) !== undefined) vendorSide[v] = 1; });
+  for (let v = 0; v < graph.nodeCount; v++) if (tenantUnit[tenantOf[v]!] === 1 || appUnit[v] === 1) vendorSide[v] = 1;
   for (let e = 0; e < graph.edgeCount; e++) {
-    if (graph.edgeKind[e] !== managesCode) continue;
-    const a = graph.edgeSrc[e]!;
-    const b = graph.edgeDst[e]!;
-    if (vendorSide[a] === 1 && vendorSide[b] === 1) union(unitOf(graph, vendorTenants, a)!, unitOf(graph, vendorTenants, b)!);
+    if (edgeKind[e] !== managesCode) continue;
+    const a = edgeSrc[e]!;
+    const b = edgeDst[e]!;
+    if (vendorSide[a] === 1 && vendorSide[b] === 1) union(unitOf(a)!, unitOf(b)!);
   }
 
   const vendors: Vendor[] = [];
@@ -130,7 +166,7 @@ export function vendorIndex(graph: CompactGraph): VendorIndex {
   const named = new Uint8Array(vendors.length);
   graph.nodes.forEach((node, v) => {
     if (vendorSide[v] !== 1) return;
-    const i = vendorByRoot.get(find(unitOf(graph, vendorTenants, v)!))!;
+    const i = vendorByRoot.get(find(unitOf(v)!))!;
     vendorOf[v] = i;
     vendors[i]!.nodes.push(v);
     // A Platform's vendor name is the best label (an App's vendor is often a slug).
@@ -140,10 +176,10 @@ export function vendorIndex(graph: CompactGraph): VendorIndex {
     }
   });
   for (let e = 0; e < graph.edgeCount; e++) {
-    if (graph.edgeKind[e] !== managesCode) continue;
-    const a = graph.edgeSrc[e]!;
-    const b = graph.edgeDst[e]!;
-    if (vendorSide[a] === 1 && vendorSide[b] === 0 && graph.nodes[b]!.kind === 'App') {
+    if (edgeKind[e] !== managesCode) continue;
+    const a = edgeSrc[e]!;
+    const b = edgeDst[e]!;
+    if (vendorSide[a] === 1 && vendorSide[b] === 0 && nodeKind[b] === appKind) {
       const i = vendorOf[a]!;
       if (!vendors[i]!.registrations.includes(b)) vendors[i]!.registrations.push(b);
       if (vendorOf[b] === -1) vendorOf[b] = i;

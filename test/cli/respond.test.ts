@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { respondResponseSchema } from '../../engine/api/schemas.ts';
+import { respondPlanFromJson } from '../../engine/report/respond.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 const AT = '2026-11-22';
@@ -15,7 +16,7 @@ describe('blastmap respond on the demo', () => {
   it('contains Parley with one kill per tenant and rotates the AWS key and the Snowflake token found in cases', async () => {
     const run = await runCli(['respond', 'Parley Chat', '--graph', 'datasets/demo', '--at', AT, '--format', 'json']);
     expect(run.code).toBe(0);
-    const plan = respondResponseSchema.parse(JSON.parse(run.out));
+    const plan = respondResponseSchema.parse(respondPlanFromJson(JSON.parse(run.out)));
     expect(plan.source.id).toBe('parley:prod:app:parley-chat');
     const contain = plan.steps.filter((step) => step.phase === 'contain');
     expect(contain.map((step) => [step.action, step.target.name])).toEqual([
@@ -41,7 +42,7 @@ describe('blastmap respond on the demo', () => {
 
   it('contains a vendor whose service account lives in its own cloud project by blocking its delegation, not by touching the project', async () => {
     const run = await runCli(['respond', 'Vaultline Backup for Google Workspace', '--graph', 'datasets/demo', '--at', AT, '--format', 'json']);
-    const plan = respondResponseSchema.parse(JSON.parse(run.out));
+    const plan = respondResponseSchema.parse(respondPlanFromJson(JSON.parse(run.out)));
     const contain = plan.steps.filter((step) => step.phase === 'contain');
     expect(contain.map((step) => [step.action, step.target.id])).toEqual([
       ['vendor-kill', 'google-workspace:corvidlabs.com:credential:domain-wide-delegation/104477230918822460113'],
