@@ -244,8 +244,12 @@ describe('edges', () => {
     expect(candidates.length).toBeGreaterThan(0);
     await page.locator('[data-test="legend-toggle"]').click();
     await page.locator('#zoom-reset').click();
-    await page.waitForTimeout(500);
-    // An edge whose middle is on the bare canvas (not under the legend, a button or a node).
+    // The camera animates after the reset: wait until an edge's midpoint stops moving (a fixed pause missed it under load).
+    const probeMidpoint = () => page.evaluate((id) => JSON.stringify((window as unknown as { blastmapProbe: { edgeMidpoint: (id: string) => unknown } }).blastmapProbe.edgeMidpoint(id) ?? null), candidates[0]!.edgeId);
+    let previous = await probeMidpoint();
+    await expect.poll(async () => { const now = await probeMidpoint(); const settled = now === previous; previous = now; return settled; }, { timeout: 15_000, interval: 300 }).toBe(true);
+    // An edge whose middle is on the bare canvas (not under the legend, a button or a node) and that the pointer
+    // picks there: another edge or a label can sit over a midpoint, so candidates are tried in turn.
     let step: (typeof candidates)[number] | undefined;
     let point: { x: number; y: number } | undefined;
     for (const candidate of candidates) {
@@ -253,13 +257,14 @@ describe('edges', () => {
         const p = (window as unknown as { blastmapProbe: { edgeMidpoint: (id: string) => { x: number; y: number } | undefined } }).blastmapProbe.edgeMidpoint(id);
         return p && document.elementFromPoint(p.x, p.y)?.closest('#graph') ? p : undefined;
       }, candidate.edgeId);
-      if (at) { step = candidate; point = at; break; }
+      if (!at) continue;
+      await page.mouse.move(at.x - 3, at.y - 3);
+      await page.mouse.move(at.x, at.y, { steps: 4 });
+      const shown = await page.locator('#edge-card [data-test="edge-kind"]').waitFor({ timeout: 4_000 }).then(() => true, () => false);
+      if (shown) { step = candidate; point = at; break; }
     }
-    expect(step).toBeDefined();
-    await page.mouse.move(point!.x - 3, point!.y - 3);
+    expect(step, `no candidate edge answered the pointer: ${candidates.map((c) => c.edgeId).join(', ')}`).toBeDefined();
     if (!step || !point) return;
-    await page.mouse.move(point!.x, point!.y, { steps: 4 });
-    await page.locator('#edge-card [data-test="edge-kind"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('#edge-card').textContent()).toContain('click for scopes');
     await page.mouse.click(point!.x, point!.y);
     // Edges can cross under the pointer: check the card against the engine's record of the edge it names.
