@@ -389,9 +389,14 @@ export function collationKey(id: string): string | undefined {
     if (rank === 0) return undefined;
     codes[i] = rank;
   }
-  // One flat string (a `+=` chain builds a rope, slow to compare).
-  return String.fromCharCode.apply(null, codes.subarray(0, id.length) as unknown as number[]);
+  // One flat string (a `+=` chain builds a rope, slow to compare). `apply` puts every code on the stack: a very long
+  // id (a fuzzed one ran to hundreds of thousands of characters) overflows it, so long ids go in slices, joined once.
+  if (id.length <= KEY_SLICE) return String.fromCharCode.apply(null, codes.subarray(0, id.length) as unknown as number[]);
+  const parts: string[] = [];
+  for (let at = 0; at < id.length; at += KEY_SLICE) parts.push(String.fromCharCode.apply(null, codes.subarray(at, Math.min(id.length, at + KEY_SLICE)) as unknown as number[]));
+  return parts.join('');
 }
+const KEY_SLICE = 8192;
 let keyCodes = new Uint16Array(256);
 
 /** Compares ids as `a.localeCompare(b)` orders them, through their collation keys when both have one. */

@@ -43,6 +43,12 @@ describe('radius JSON: one shared witness table', () => {
     // Ids made of lower case, digits and punctuation get a key; upper case and non-ASCII fall back to the collator.
     expect(collationKey('aws:123:resource:s3/bucket-1')).toBeDefined();
     expect(collationKey('user/SVC_TALLY')).toBeUndefined();
+    // A very long id (a fuzzed input's run of 300,000 `!`) gets its key without overflowing the stack, and orders as before.
+    const long = `a:b:c:${'!'.repeat(300_000)}`;
+    const key = collationKey(long)!;
+    expect(key).toHaveLength(long.length);
+    expect(compareIds(long, key, `${long}a`, collationKey(`${long}a`))).toBe(long.localeCompare(`${long}a`));
+    expect(key.slice(8190, 8200)).toBe(collationKey(long.slice(8190, 8200)));
   });
 
   it('every reached and dormant node\'s path, rebuilt from the table, is its witness path; parents come first; NDJSON says the same', () => {
