@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { reachDominators, type ReachDominators } from './dominators.ts';
+import { edgeArcsLoss, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
@@ -325,12 +325,45 @@ interface RankedCuts {
 }
 
 /**
+ * The flow vertices a cut removes (those the root still reaches), or undefined when the flow graph cannot
+ * say (an edge without use vertices of its own). Stops early once more than `most` are found.
+ */
+function cutVertices(flow: ReachDominators, candidate: Candidate, most = Infinity): number[] | undefined {
+  const alive = flow.dominators.position;
+  const vertices: number[] = [];
+  for (const v of candidate.nodes) {
+    for (let l = 1; l <= 3; l++) {
+      const state = flow.stateVertex[v * 3 + l - 1]!;
+      if (state >= 0 && alive[state]! >= 0) vertices.push(state);
+    }
+  }
+  if (candidate.action === 'remove-grant') {
+    for (const vertex of flow.grantVertices.get(candidate.id) ?? []) if (alive[vertex]! >= 0) vertices.push(vertex);
+  } else {
+    for (const e of candidate.edges) {
+      if (!flow.hasEdgeVertices(e)) return undefined;
+      for (const vertex of flow.edgeVertices(e)) if (alive[vertex]! >= 0) vertices.push(vertex);
+      if (vertices.length > most) break;
+    }
+  }
+  return vertices;
+}
+
+/** A flow graph to start the next ranking from: the previous one and the vertices the cut since removed. */
+interface FlowAfterCut {
+  flow: ReachDominators;
+  removed: number[];
+}
+
+/**
  * The best `count` cuts under the working overlay. Dominators give the exact score of every cut that one
  * flow-graph vertex stands for (most of them: credentials, principals, single-use edges and grants); the
  * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
  * can still beat or tie the `count`-th best found. Only the cuts that can make the first `count` are sorted.
+ * With `previous` (a plan's next step), the flow graph is the previous step's with the cut's vertices
+ * removed, and only the dominators of what the cut affects are recomputed.
  */
-function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false): RankedCuts {
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
   const result = reach(graph, sources, reachOptions);
   const score = scoreOf(graph, result);
@@ -338,23 +371,27 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   const candidates = candidateCuts(graph, result, containment);
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
 
-  const edgesAsked = new Uint8Array(graph.edgeCount);
-  for (const candidate of candidates) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
-  const flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
-  const vertices: number[] = [];
+  let flow: ReachDominators;
+  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result);
+  else {
+    const edgesAsked = new Uint8Array(graph.edgeCount);
+    for (const candidate of candidates) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
+    flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
+  }
   for (const candidate of candidates) {
     if (candidate.upper <= tolerance) {
       candidate.removed = 0;
       continue;
     }
     if (!flow.exact) continue;
-    vertices.length = 0;
-    for (const v of candidate.nodes) for (let l = 1; l <= 3; l++) if (flow.stateVertex[v * 3 + l - 1]! >= 0) vertices.push(flow.stateVertex[v * 3 + l - 1]!);
-    if (candidate.action === 'remove-grant') vertices.push(...(flow.grantVertices.get(candidate.id) ?? []));
-    else for (const e of candidate.edges) { vertices.push(...flow.edgeVertices(e)); if (vertices.length > 1) break; }
-    if (vertices.length === 1) {
+    const vertices = cutVertices(flow, candidate, 1);
+    if (vertices?.length === 1) {
       candidate.vertex = vertices[0]!;
       candidate.removed = flow.dominatedScore[candidate.vertex]!;
+    } else if (vertices === undefined && candidate.upper >= tolerance) {
+      // A flow graph kept from an earlier step has no use vertex for an edge that became a witness since.
+      const loss = edgeArcsLoss(flow, candidate.edges, graph);
+      if (loss !== undefined) candidate.removed = loss;
     }
   }
 
@@ -509,7 +546,7 @@ function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: n
     let now = 0;
     for (let l = 3; l >= 1 && now === 0; l--) {
       const state = flow.stateVertex[x * 3 + l - 1]!;
-      if (state >= 0 && !inside.has(state)) now = l;
+      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside.has(state)) now = l;
     }
     if (now < result.level[x]!) changed.push([x, result.level[x]!, now]);
   }
@@ -636,7 +673,10 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     const chosen = current.ranked[0] ?? current.fallback;
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
     applyCut(overlay, chosen);
-    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
+    // The next flow graph is this one without the cut's vertices, when the cut is made of them.
+    const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
+    const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
+    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment, previous);
     const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;
