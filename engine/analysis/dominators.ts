@@ -3,7 +3,7 @@
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { reach, toInstant, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
-import { nodePoints } from './score.ts';
+import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, sensitivities } from './score.ts';
 
 export interface FlowDominators {
   /** Immediate dominator of each vertex; the root is its own; -1 when the root does not reach the vertex. */
@@ -24,13 +24,33 @@ export interface FlowDominators {
  * Everything is iterative: recursion would overflow on long credential chains. `removed` (a flag per vertex):
  * the dominators of the graph without those vertices.
  */
+/**
+ * Scratch arrays reused from one call to the next (the calls never overlap: everything here is synchronous).
+ * A plan ranks cuts six times over a million-vertex flow graph: fresh arrays each time were tens of
+ * megabytes of ArrayBuffers per ranking, and V8 answers that much outside memory with full collections,
+ * each of which walks the whole snapshot's heap.
+ */
+const scratchPool = new Map<string, Int32Array>();
+/** A reused Int32Array of at least `length` entries, zeroed when asked (else holding whatever the last user left). */
+export function scratchInt32(name: string, length: number, zeroed: boolean): Int32Array {
+  let buffer = scratchPool.get(name);
+  if (!buffer || buffer.length < length) {
+    buffer = new Int32Array(Math.max(length, Math.ceil((buffer?.length ?? 0) * 1.25)));
+    scratchPool.set(name, buffer);
+    return buffer.subarray(0, length);
+  }
+  const view = buffer.subarray(0, length);
+  if (zeroed) view.fill(0);
+  return view;
+}
+
 export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array): FlowDominators {
   // Depth-first preorder: number[v] in 1..count (0 = unreachable), vertexOf[number] = v, parent by number.
-  const number = new Int32Array(vertexCount);
-  const vertexOf = new Int32Array(vertexCount + 1);
-  const parent = new Int32Array(vertexCount + 1);
-  const cursor = new Int32Array(vertexCount);
-  const stack = new Int32Array(vertexCount + 1);
+  const number = scratchInt32('number', vertexCount, true);
+  const vertexOf = scratchInt32('vertexOf', vertexCount + 1, false);
+  const parent = scratchInt32('parent', vertexCount + 1, false);
+  const cursor = scratchInt32('cursor', vertexCount, false);
+  const stack = scratchInt32('stack', vertexCount + 1, false);
   let count = 0;
   let top = 0;
   number[root] = ++count;
@@ -53,23 +73,24 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
   }
 
   // Predecessors by number, among reachable vertices only.
-  const predOffsets = new Int32Array(count + 2);
+  const predOffsets = scratchInt32('predOffsets', count + 2, true);
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     for (let k = offsets[v]!; k < offsets[v + 1]!; k++) predOffsets[number[targets[k]!]! + 1]!++;
   }
   for (let i = 0; i <= count; i++) predOffsets[i + 1]! += predOffsets[i]!;
-  const preds = new Int32Array(predOffsets[count + 1]!);
-  const fill = predOffsets.slice(0, count + 1);
+  const preds = scratchInt32('preds', predOffsets[count + 1]!, false);
+  const fill = scratchInt32('fill', count + 1, false);
+  fill.set(predOffsets.subarray(0, count + 1));
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     for (let k = offsets[v]!; k < offsets[v + 1]!; k++) preds[fill[number[targets[k]!]!]!++] = i;
   }
 
   // Semidominators, in reverse preorder; `ancestor` links processed vertices into a path-compressed forest.
-  const semi = new Int32Array(count + 1);
-  const label = new Int32Array(count + 1);
-  const ancestor = new Int32Array(count + 1);
+  const semi = scratchInt32('semi', count + 1, false);
+  const label = scratchInt32('label', count + 1, false);
+  const ancestor = scratchInt32('ancestor', count + 1, true);
   for (let i = 1; i <= count; i++) { semi[i] = i; label[i] = i; }
   const path = stack;
   const evaluate = (v: number): number => {
@@ -93,7 +114,7 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     ancestor[w] = parent[w]!;
   }
   // Nearest common ancestor step, in preorder (a vertex's dominators are numbered before it).
-  const idomByNumber = new Int32Array(count + 1);
+  const idomByNumber = scratchInt32('idomByNumber', count + 1, false);
   idomByNumber[1] = 1;
   for (let w = 2; w <= count; w++) {
     let d = parent[w]!;
@@ -337,6 +358,14 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   };
 }
 
+/** nodePoints with its per-graph tables looked up once instead of per call (it runs for every node of every ranking). */
+export function pointsTable(graph: CompactGraph): (v: number, levelCode: number) => number {
+  const graded = gradedKinds(graph);
+  const sensitivity = sensitivities(graph);
+  const kind = graph.nodeKind;
+  return (v, levelCode) => (levelCode === 0 ? 0 : graded[kind[v]!] === 1 ? sensitivity[v]! * LEVEL_WEIGHT[levelCode as 1 | 2 | 3] : PRINCIPAL_POINTS);
+}
+
 /**
  * Per vertex, the score lost when it alone is removed: node x held at best level L contributes
  * nodePoints(x, k) - nodePoints(x, k - 1) for each k <= L to the nearest common dominator of its states at
@@ -347,11 +376,12 @@ function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: I
   const dominatedScore = new Float64Array(vertexCount);
   const { order, idom, position } = dominators;
   const isSource = new Set(result.sources);
+  const points = pointsTable(graph);
   for (const x of result.order) {
     if (isSource.has(x)) continue;
     const best = result.level[x]!;
     for (let k = 1; k <= best; k++) {
-      const weight = nodePoints(graph, x, k) - nodePoints(graph, x, k - 1);
+      const weight = points(x, k) - points(x, k - 1);
       if (weight === 0) continue;
       let sinkParent = -1;
       for (let l = k; l <= 3; l++) {

@@ -3,11 +3,11 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { edgeArcsLoss, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
+import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
-import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
+import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
 /** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
@@ -226,7 +226,32 @@ function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
   };
 }
 
-const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder(graph, result.level, result.order, result.sources);
+/** The radius's score (scoreOrder, summed in the same order), with the point tables looked up once. */
+function scoreOf(graph: CompactGraph, result: ReachResult): number {
+  const points = pointsTable(graph);
+  const isSource = new Set(result.sources);
+  let score = 0;
+  for (const v of result.order) if (!isSource.has(v)) score += points(v, result.level[v]!);
+  return score;
+}
+
+/**
+ * Per graph, the large work arrays of candidateCuts, zeroed and reused by every ranking: fresh ones were 40 MB
+ * of ArrayBuffers per ranking at 1M nodes, and V8 answers that much outside memory with full collections.
+ */
+const candidateScratches = new WeakMap<CompactGraph, { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array }>();
+function candidateScratch(graph: CompactGraph): { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array } {
+  let scratch = candidateScratches.get(graph);
+  if (!scratch) {
+    scratch = { below: new Float64Array(graph.nodeCount * 3), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount) };
+    candidateScratches.set(graph, scratch);
+  } else {
+    scratch.below.fill(0);
+    scratch.isWitness.fill(0);
+    scratch.grouped.fill(0);
+  }
+  return scratch;
+}
 
 /**
  * Every cut that can change the radius, with an upper bound on what it removes. A cut that touches no
@@ -254,10 +279,10 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
   const slots = new Int32Array(slotCount);
   for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
-  const below = new Float64Array(graph.nodeCount * 3);
-  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += nodePoints(graph, v, result.level[v]!);
+  const { below, isWitness, grouped } = candidateScratch(graph);
+  const points = pointsTable(graph);
+  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += points(v, result.level[v]!);
   const witnessEdges: number[] = [];
-  const isWitness = new Uint8Array(graph.edgeCount);
   for (const slot of slots) {
     const e = parentEdge[slot]!;
     if (e < 0) continue;
@@ -304,7 +329,6 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   }
   const grants = new Set<string>();
   const delegations = new Set<string>();
-  const grouped = new Uint8Array(graph.edgeCount);
   const cuttableKind = graph.edgeKindNames.map((name) => isCuttable(graph.schema.edgeKinds[name]));
   const edgeGroups: (number | number[])[] = [];
   for (const e of witnessEdges) {
