@@ -382,6 +382,12 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   return { count, kind, subject, upper: upperOf, objects, candidate };
 }
 
+/** The radius under the overlay, as a ranking with nothing ranked (what a plan reads after its last step). */
+function radiusLeft(graph: CompactGraph, sources: readonly number[], options: ReachOptions): RankedCuts {
+  const result = reach(graph, sources, options);
+  return { result, score: scoreOf(graph, result), candidateCount: 0, ranked: [] };
+}
+
 interface RankedCuts {
   result: ReachResult;
   score: number;
@@ -790,7 +796,8 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     // The next flow graph is this one without the cut's vertices, when the cut is made of them.
     const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
     const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
-    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment, previous);
+    // After the last step only the radius left is read: no cuts to rank.
+    const next = step < stepCount ? rankCuts(graph, sources, reachOptions, overlay, 1 + alternativeCount, containment, previous) : radiusLeft(graph, sources, { ...reachOptions, overlay });
     const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;
