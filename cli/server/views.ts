@@ -84,8 +84,12 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
   };
 }
 
+/** The plan from the radius the request's mitigations leave (none: the whole radius), so the UI can re-plan after a cut. */
 export function planResponse(graph: CompactGraph, request: PlanRequest): RevocationPlan {
-  const plan = revocationPlan(graph, resolveSources(graph, request.sources), { ...reachOptionsOf(request), steps: request.steps ?? 5 });
+  const sources = resolveSources(graph, request.sources);
+  const mitigations = (request.mitigations ?? []) as Mitigation[];
+  const overlay = mitigations.length > 0 ? compileMitigations(graph, mitigations).overlay : undefined;
+  const plan = revocationPlan(graph, sources, { ...reachOptionsOf(request), ...(overlay ? { overlay } : {}), steps: request.steps ?? 5 });
   return { ...plan, steps: plan.steps.map((step) => ({ ...step, lost: step.lost.slice(0, LIST_CAP), lowered: step.lowered.slice(0, LIST_CAP) })) };
 }
 

@@ -3,7 +3,7 @@
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { reach, toInstant, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
-import { nodePoints } from './score.ts';
+import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, sensitivities } from './score.ts';
 
 export interface FlowDominators {
   /** Immediate dominator of each vertex; the root is its own; -1 when the root does not reach the vertex. */
@@ -21,15 +21,36 @@ export interface FlowDominators {
  * preorder, then each immediate dominator as the nearest ancestor of the depth-first parent whose number does
  * not exceed the semidominator's. Near-linear: the iterative Cooper-Harvey-Kennedy scheme used first walked
  * long idom chains on the million-vertex flow graphs of an enterprise radius (seconds per graph).
- * Everything is iterative: recursion would overflow on long credential chains.
+ * Everything is iterative: recursion would overflow on long credential chains. `removed` (a flag per vertex):
+ * the dominators of the graph without those vertices.
  */
-export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number): FlowDominators {
+/**
+ * Scratch arrays reused from one call to the next (the calls never overlap: everything here is synchronous).
+ * A plan ranks cuts six times over a million-vertex flow graph: fresh arrays each time were tens of
+ * megabytes of ArrayBuffers per ranking, and V8 answers that much outside memory with full collections,
+ * each of which walks the whole snapshot's heap.
+ */
+const scratchPool = new Map<string, Int32Array>();
+/** A reused Int32Array of at least `length` entries, zeroed when asked (else holding whatever the last user left). */
+export function scratchInt32(name: string, length: number, zeroed: boolean): Int32Array {
+  let buffer = scratchPool.get(name);
+  if (!buffer || buffer.length < length) {
+    buffer = new Int32Array(Math.max(length, Math.ceil((buffer?.length ?? 0) * 1.25)));
+    scratchPool.set(name, buffer);
+    return buffer.subarray(0, length);
+  }
+  const view = buffer.subarray(0, length);
+  if (zeroed) view.fill(0);
+  return view;
+}
+
+export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array): FlowDominators {
   // Depth-first preorder: number[v] in 1..count (0 = unreachable), vertexOf[number] = v, parent by number.
-  const number = new Int32Array(vertexCount);
-  const vertexOf = new Int32Array(vertexCount + 1);
-  const parent = new Int32Array(vertexCount + 1);
-  const cursor = new Int32Array(vertexCount);
-  const stack = new Int32Array(vertexCount + 1);
+  const number = scratchInt32('number', vertexCount, true);
+  const vertexOf = scratchInt32('vertexOf', vertexCount + 1, false);
+  const parent = scratchInt32('parent', vertexCount + 1, false);
+  const cursor = scratchInt32('cursor', vertexCount, false);
+  const stack = scratchInt32('stack', vertexCount + 1, false);
   let count = 0;
   let top = 0;
   number[root] = ++count;
@@ -40,7 +61,8 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     const v = stack[top - 1]!;
     if (cursor[v]! < offsets[v + 1]!) {
       const w = targets[cursor[v]!++]!;
-      if (number[w] === 0) {
+      // A removed vertex is never numbered, so no arc into it is a route (preds are numbered vertices only).
+      if (number[w] === 0 && (removed === undefined || removed[w] === 0)) {
         number[w] = ++count;
         vertexOf[count] = w;
         parent[count] = number[v]!;
@@ -51,23 +73,24 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
   }
 
   // Predecessors by number, among reachable vertices only.
-  const predOffsets = new Int32Array(count + 2);
+  const predOffsets = scratchInt32('predOffsets', count + 2, true);
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     for (let k = offsets[v]!; k < offsets[v + 1]!; k++) predOffsets[number[targets[k]!]! + 1]!++;
   }
   for (let i = 0; i <= count; i++) predOffsets[i + 1]! += predOffsets[i]!;
-  const preds = new Int32Array(predOffsets[count + 1]!);
-  const fill = predOffsets.slice(0, count + 1);
+  const preds = scratchInt32('preds', predOffsets[count + 1]!, false);
+  const fill = scratchInt32('fill', count + 1, false);
+  fill.set(predOffsets.subarray(0, count + 1));
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     for (let k = offsets[v]!; k < offsets[v + 1]!; k++) preds[fill[number[targets[k]!]!]!++] = i;
   }
 
   // Semidominators, in reverse preorder; `ancestor` links processed vertices into a path-compressed forest.
-  const semi = new Int32Array(count + 1);
-  const label = new Int32Array(count + 1);
-  const ancestor = new Int32Array(count + 1);
+  const semi = scratchInt32('semi', count + 1, false);
+  const label = scratchInt32('label', count + 1, false);
+  const ancestor = scratchInt32('ancestor', count + 1, true);
   for (let i = 1; i <= count; i++) { semi[i] = i; label[i] = i; }
   const path = stack;
   const evaluate = (v: number): number => {
@@ -91,7 +114,7 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     ancestor[w] = parent[w]!;
   }
   // Nearest common ancestor step, in preorder (a vertex's dominators are numbered before it).
-  const idomByNumber = new Int32Array(count + 1);
+  const idomByNumber = scratchInt32('idomByNumber', count + 1, false);
   idomByNumber[1] = 1;
   for (let w = 2; w <= count; w++) {
     let d = parent[w]!;
@@ -141,6 +164,17 @@ export interface ReachDominators {
    * dominates is then only a lower bound of what its cut removes.
    */
   exact: boolean;
+  /** Whether edge e has use vertices of its own (it was among the edges asked for). */
+  hasEdgeVertices: (e: number) => boolean;
+  /** The arcs, in CSR form: kept so that a cut can be applied to this flow graph instead of building the next one. */
+  successors: {
+    offsets: Uint32Array;
+    targets: Int32Array;
+    /** Per arc: the edge whose use it is when that edge has no use vertex (an arc from its source's state or grant vertex straight to the state it reaches), else -1. */
+    edges: Int32Array;
+  };
+  /** Vertices removed since the flow graph was built (reachDominatorsWithout): the root no longer reaches them. */
+  removedVertices?: Uint8Array;
 }
 
 /** A growable list of 32-bit integers: the flow graph has millions of arcs at enterprise scale. */
@@ -226,7 +260,9 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   // Pass 2: edge-use and grant vertices, and every arc.
   const arcFrom = new IntList(1 << 16);
   const arcTo = new IntList(1 << 16);
-  const arc = (a: number, b: number) => { arcFrom.push(a); arcTo.push(b); };
+  /** The edge of an arc that is an edge's use itself (an edge without a use vertex), else -1. */
+  const arcEdge = new IntList(1 << 16);
+  const arc = (a: number, b: number, e = -1) => { arcFrom.push(a); arcTo.push(b); arcEdge.push(e); };
   for (const vertex of rootArcs) arc(ROOT, vertex);
   let vertexCount = stateCount;
   const useEdge = new IntList(1 << 16);
@@ -262,8 +298,9 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
           useEdge.push(e);
           arc(use, stateVertex[v * 3 + gained - 1]!);
         }
+        const direct = separate ? -1 : e;
         if (grant === undefined) {
-          arc(from, use);
+          arc(from, use, direct);
           continue;
         }
         const grantOfState = grantOfHeld[held - 1]!;
@@ -277,7 +314,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
           else grantVertices.set(grant, [grantVertex]);
           arc(from, grantVertex);
         }
-        arc(grantVertex, use);
+        arc(grantVertex, use, direct);
       }
     }
   }
@@ -288,31 +325,15 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
   const targets = new Int32Array(arcCount);
   const fill = offsets.slice(0, vertexCount);
-  for (let i = 0; i < arcCount; i++) targets[fill[arcFrom.data[i]!]!++] = arcTo.data[i]!;
+  const edges = new Int32Array(arcCount);
+  for (let i = 0; i < arcCount; i++) {
+    const k = fill[arcFrom.data[i]!]!++;
+    targets[k] = arcTo.data[i]!;
+    edges[k] = arcEdge.data[i]!;
+  }
   const dominators = immediateDominators(vertexCount, offsets, targets, ROOT);
 
-  const dominatedScore = new Float64Array(vertexCount);
-  const isSource = new Set(result.sources);
-  for (const x of result.order) {
-    if (isSource.has(x)) continue;
-    const best = result.level[x]!;
-    for (let k = 1; k <= best; k++) {
-      const weight = nodePoints(graph, x, k) - nodePoints(graph, x, k - 1);
-      if (weight === 0) continue;
-      let sinkParent = -1;
-      for (let l = k; l <= 3; l++) {
-        const vertex = stateVertex[x * 3 + l - 1]!;
-        if (vertex < 0) continue;
-        sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
-      }
-      if (sinkParent >= 0) dominatedScore[sinkParent]! += weight;
-    }
-  }
-  const { order, idom } = dominators;
-  for (let i = order.length - 1; i > 0; i--) {
-    const v = order[i]!;
-    dominatedScore[idom[v]!]! += dominatedScore[v]!;
-  }
+  const dominatedScore = scoreDominated(graph, result, stateVertex, dominators, vertexCount);
   const vertexSlot = new Int32Array(vertexCount).fill(-1);
   vertexSlot.set(slots.data.subarray(1, stateCount), 1);
   const uses = useEdge.data;
@@ -330,5 +351,244 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     return list;
   };
   const exact = options.maxDepth === undefined || options.maxDepth === Infinity;
-  return { reach: result, stateVertex, vertexSlot, edgeVertices, grantVertices, vertexCount, dominators, dominatedScore, exact };
+  const hasEdgeVertices = (e: number): boolean => edgesAsked === undefined || edgesAsked[e] === 1;
+  return {
+    reach: result, stateVertex, vertexSlot, edgeVertices, grantVertices, vertexCount, dominators, dominatedScore, exact,
+    hasEdgeVertices, successors: { offsets, targets, edges },
+  };
+}
+
+/** nodePoints with its per-graph tables looked up once instead of per call (it runs for every node of every ranking). */
+export function pointsTable(graph: CompactGraph): (v: number, levelCode: number) => number {
+  const graded = gradedKinds(graph);
+  const sensitivity = sensitivities(graph);
+  const kind = graph.nodeKind;
+  return (v, levelCode) => (levelCode === 0 ? 0 : graded[kind[v]!] === 1 ? sensitivity[v]! * LEVEL_WEIGHT[levelCode as 1 | 2 | 3] : PRINCIPAL_POINTS);
+}
+
+/**
+ * Per vertex, the score lost when it alone is removed: node x held at best level L contributes
+ * nodePoints(x, k) - nodePoints(x, k - 1) for each k <= L to the nearest common dominator of its states at
+ * level k or more (a virtual sink fed by them), then scores are summed up the dominator tree. States whose
+ * vertex the root does not reach (cut earlier) are not routes.
+ */
+function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: Int32Array, dominators: FlowDominators, vertexCount: number): Float64Array {
+  const dominatedScore = new Float64Array(vertexCount);
+  const { order, idom, position } = dominators;
+  const isSource = new Set(result.sources);
+  const points = pointsTable(graph);
+  for (const x of result.order) {
+    if (isSource.has(x)) continue;
+    const best = result.level[x]!;
+    for (let k = 1; k <= best; k++) {
+      const weight = points(x, k) - points(x, k - 1);
+      if (weight === 0) continue;
+      let sinkParent = -1;
+      for (let l = k; l <= 3; l++) {
+        const vertex = stateVertex[x * 3 + l - 1]!;
+        if (vertex < 0 || position[vertex]! < 0) continue;
+        sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
+      }
+      if (sinkParent >= 0) dominatedScore[sinkParent]! += weight;
+    }
+  }
+  for (let i = order.length - 1; i > 0; i--) {
+    const v = order[i]!;
+    dominatedScore[idom[v]!]! += dominatedScore[v]!;
+  }
+  return dominatedScore;
+}
+
+/** Predecessor lists of a flow graph, in CSR form, built once per arc set (shared by every cut applied to it). */
+interface PredecessorLists {
+  offsets: Int32Array;
+  sources: Int32Array;
+  /** The arc's edge label (ReachDominators.successors.edges). */
+  edges: Int32Array;
+}
+const predecessorLists = new WeakMap<Int32Array, PredecessorLists>();
+function predecessorsOf(successors: ReachDominators['successors'], vertexCount: number): PredecessorLists {
+  let lists = predecessorLists.get(successors.targets);
+  if (!lists) {
+    const { offsets, targets, edges } = successors;
+    const predOffsets = new Int32Array(vertexCount + 1);
+    for (let k = 0; k < targets.length; k++) predOffsets[targets[k]! + 1]!++;
+    for (let v = 0; v < vertexCount; v++) predOffsets[v + 1]! += predOffsets[v]!;
+    const sources = new Int32Array(targets.length);
+    const labels = new Int32Array(targets.length);
+    const fill = predOffsets.slice(0, vertexCount);
+    for (let v = 0; v < vertexCount; v++) {
+      for (let k = offsets[v]!; k < offsets[v + 1]!; k++) {
+        const slot = fill[targets[k]!]!++;
+        sources[slot] = v;
+        labels[slot] = edges[k]!;
+      }
+    }
+    lists = { offsets: predOffsets, sources, edges: labels };
+    predecessorLists.set(successors.targets, lists);
+  }
+  return lists;
+}
+
+/**
+ * Dominators of a flow graph after removing some vertices, from its dominators before. Only the vertices a
+ * removed vertex has a route to (the affected region) can change: every route to any other vertex avoids the
+ * removed ones, so its dominators stay. The region's dominators are those of a small flow graph: the old
+ * dominator chains of the vertices that enter the region from outside (a vertex's dominators are exactly its
+ * chain, so the chain stands for every route to it), the arcs entering the region, and the arcs inside it
+ * (a route that enters the region never leaves it). Costs in proportion to the region, not to the graph,
+ * plus one pass to renumber the dominator tree.
+ */
+export function dominatorsWithout(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, removed: readonly number[], removedSoFar: Uint8Array, root = 0): FlowDominators {
+  const { offsets, targets } = successors;
+  const oldIdom = before.idom;
+  const reachable = before.position;
+  // 1 = removed, 2 = in the affected region.
+  const region = new Uint8Array(vertexCount);
+  const queue = new Int32Array(vertexCount);
+  let tail = 0;
+  for (const x of removed) if (x !== root && reachable[x]! >= 0 && region[x] === 0) { region[x] = 1; queue[tail++] = x; }
+  const removedCount = tail;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let k = offsets[v]!, end = offsets[v + 1]!; k < end; k++) {
+      const w = targets[k]!;
+      if (region[w] === 0 && reachable[w]! >= 0 && w !== root) { region[w] = 2; queue[tail++] = w; }
+    }
+  }
+  // A cut upstream of a cycle affects most of the graph (at 1M, 593,602 of 593,637 vertices): then the
+  // whole graph again, without the removed vertices, costs less than copying the region into a small one.
+  if (tail - removedCount > vertexCount / 4) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar);
+  const preds = predecessorsOf(successors, vertexCount);
+  const idom = oldIdom.slice();
+  for (let i = 0; i < removedCount; i++) idom[queue[i]!] = -1;
+  if (tail > removedCount) {
+    // The small flow graph: local numbers, root 0, the region, then the chains of the vertices entering it.
+    const local = new Int32Array(vertexCount).fill(-1);
+    const globalOf = new IntList(Math.max(16, (tail - removedCount) * 2));
+    const add = (v: number) => { local[v] = globalOf.length; globalOf.push(v); };
+    add(root);
+    for (let i = removedCount; i < tail; i++) add(queue[i]!);
+    const arcFrom = new IntList(1 << 10);
+    const arcTo = new IntList(1 << 10);
+    for (let i = removedCount; i < tail; i++) {
+      const a = queue[i]!;
+      for (let k = preds.offsets[a]!, end = preds.offsets[a + 1]!; k < end; k++) {
+        const u = preds.sources[k]!;
+        if (region[u] !== 0 || reachable[u]! < 0) continue;
+        // u keeps its dominators: its chain, added once, stands for every route to it.
+        for (let y = u; local[y] === -1; y = oldIdom[y]!) {
+          add(y);
+          arcFrom.push(oldIdom[y]!);
+          arcTo.push(y);
+        }
+        arcFrom.push(u);
+        arcTo.push(a);
+      }
+      for (let k = offsets[a]!, end = offsets[a + 1]!; k < end; k++) {
+        const w = targets[k]!;
+        if (region[w] === 2) { arcFrom.push(a); arcTo.push(w); }
+      }
+    }
+    const count = globalOf.length;
+    const localOffsets = new Uint32Array(count + 1);
+    for (let i = 0; i < arcFrom.length; i++) localOffsets[local[arcFrom.data[i]!]! + 1]!++;
+    for (let v = 0; v < count; v++) localOffsets[v + 1]! += localOffsets[v]!;
+    const localTargets = new Int32Array(arcFrom.length);
+    const fill = localOffsets.slice(0, count);
+    for (let i = 0; i < arcFrom.length; i++) localTargets[fill[local[arcFrom.data[i]!]!]!++] = local[arcTo.data[i]!]!;
+    const small = immediateDominators(count, localOffsets, localTargets, 0);
+    for (let i = removedCount; i < tail; i++) {
+      const a = queue[i]!;
+      const d = small.idom[local[a]!]!;
+      idom[a] = d >= 0 ? globalOf.data[d]! : -1;
+    }
+  }
+  // Renumber: a preorder of the new dominator tree, so that a dominator still precedes what it dominates.
+  const childOffsets = new Int32Array(vertexCount + 1);
+  for (let v = 0; v < vertexCount; v++) if (v !== root && idom[v]! >= 0) childOffsets[idom[v]! + 1]!++;
+  for (let v = 0; v < vertexCount; v++) childOffsets[v + 1]! += childOffsets[v]!;
+  const children = new Int32Array(childOffsets[vertexCount]!);
+  const fill = childOffsets.slice(0, vertexCount);
+  for (let v = 0; v < vertexCount; v++) if (v !== root && idom[v]! >= 0) children[fill[idom[v]!]!++] = v;
+  const position = new Int32Array(vertexCount).fill(-1);
+  const order = new Int32Array(children.length + 1);
+  let next = 0;
+  const stack = queue;
+  let top = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const v = stack[--top]!;
+    position[v] = next;
+    order[next++] = v;
+    for (let k = childOffsets[v + 1]! - 1; k >= childOffsets[v]!; k--) stack[top++] = children[k]!;
+  }
+  return { idom, order, position };
+}
+
+/**
+ * The flow graph of a radius after a cut that removes exactly these vertices (a node's states, an edge's uses,
+ * a grant's vertices), with `after` the radius under the cut: the same vertices and arcs, the dominators
+ * updated over the region the cut affects (dominatorsWithout), the scores summed again.
+ */
+export function reachDominatorsWithout(graph: CompactGraph, flow: ReachDominators, removed: readonly number[], after: ReachResult): ReachDominators {
+  const removedSoFar = flow.removedVertices ? flow.removedVertices.slice() : new Uint8Array(flow.vertexCount);
+  for (const vertex of removed) removedSoFar[vertex] = 1;
+  const dominators = dominatorsWithout(flow.successors, flow.vertexCount, flow.dominators, removed, removedSoFar);
+  const dominatedScore = scoreDominated(graph, after, flow.stateVertex, dominators, flow.vertexCount);
+  return { ...flow, reach: after, dominators, dominatedScore, removedVertices: removedSoFar };
+}
+
+/**
+ * The score lost by removing edges that have no use vertex of their own (their uses are plain arcs), read off
+ * the dominator tree, or undefined when it cannot be (their uses reach more than one state, or none). When
+ * the removed arcs are every arc into their one target state w from a vertex w does not dominate, w is no
+ * longer reached and the loss is the score w dominates; otherwise w is still reached, every route through a
+ * removed arc can enter w another way, and nothing is lost.
+ */
+export function edgeArcsLoss(flow: ReachDominators, edgeSet: readonly number[], graph: CompactGraph): number | undefined {
+  const { offsets, targets, edges } = flow.successors;
+  const { position, idom } = flow.dominators;
+  const inSet = (e: number): boolean => edgeSet.includes(e);
+  let target = -1;
+  const visit = (from: number): boolean => {
+    for (let k = offsets[from]!, end = offsets[from + 1]!; k < end; k++) {
+      const e = edges[k]!;
+      if (e < 0 || !inSet(e)) continue;
+      const w = targets[k]!;
+      if (target >= 0 && target !== w) return false;
+      target = w;
+    }
+    return true;
+  };
+  const sources = new Set<number>();
+  for (const e of edgeSet) {
+    if (flow.hasEdgeVertices(e)) return undefined;
+    sources.add(graph.edgeSrc[e]!);
+  }
+  for (const u of sources) {
+    for (let l = 0; l < 3; l++) {
+      const state = flow.stateVertex[u * 3 + l]!;
+      if (state < 0 || position[state]! < 0) continue;
+      if (!visit(state)) return undefined;
+      // Granted edges leave through the state's grant vertices (vertexSlot -1, not the root).
+      for (let k = offsets[state]!, end = offsets[state + 1]!; k < end; k++) {
+        const g = targets[k]!;
+        if (edges[k] === -1 && flow.vertexSlot[g] === -1 && position[g]! >= 0 && !visit(g)) return undefined;
+      }
+    }
+  }
+  if (target < 0 || position[target]! < 0) return undefined;
+  const preds = predecessorsOf(flow.successors, flow.vertexCount);
+  for (let k = preds.offsets[target]!, end = preds.offsets[target + 1]!; k < end; k++) {
+    const p = preds.sources[k]!;
+    if (position[p]! < 0) continue;
+    const e = preds.edges[k]!;
+    if (e >= 0 && inSet(e)) continue;
+    // An arc from a vertex that target dominates is never a route's way in.
+    let up = p;
+    while (position[up]! > position[target]!) up = idom[up]!;
+    if (up !== target) return 0;
+  }
+  return flow.dominatedScore[target]!;
 }

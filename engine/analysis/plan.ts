@@ -3,11 +3,11 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { reachDominators, type ReachDominators } from './dominators.ts';
+import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
-import { gradedKinds, nodePoints, scoreOrder } from './score.ts';
+import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
 /** What an operator does: revoke a credential, disable a principal, remove a grant, remove an edge. */
@@ -150,7 +150,29 @@ interface Candidate {
   vertex?: number;
   /** Disabling a person's account: the costliest cut, taken after any other cut that removes as much. */
   human?: boolean;
+  /** Row in the ranking's candidate set: the order of cuts that compare equal. */
+  seq?: number;
 }
+
+/**
+ * The candidate cuts of one ranking, in the order they were found (nodes, grants, delegations, edge groups).
+ * An enterprise radius has hundreds of thousands of single-node and single-edge cuts: those are typed rows,
+ * made into Candidate objects only when measured or ranked (one object each, per step, was most of the
+ * garbage the plan made); the rest are objects from the start.
+ */
+interface CandidateSet {
+  count: number;
+  /** Per row: NODE_ROW (subject is the node), EDGE_ROW (subject is the edge) or OBJECT_ROW (subject indexes objects). */
+  kind: Uint8Array;
+  subject: Int32Array;
+  upper: Float64Array;
+  objects: Candidate[];
+  /** The Candidate of a row (a new object for a typed row). */
+  candidate: (row: number) => Candidate;
+}
+const NODE_ROW = 0;
+const EDGE_ROW = 1;
+const OBJECT_ROW = 2;
 
 /** A cut of edges whose id is built only when read (an enterprise radius has hundreds of thousands of witness edges). */
 function edgeCandidate(graph: CompactGraph, edges: number[], upper: number): Candidate {
@@ -204,7 +226,32 @@ function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
   };
 }
 
-const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder(graph, result.level, result.order, result.sources);
+/** The radius's score (scoreOrder, summed in the same order), with the point tables looked up once. */
+function scoreOf(graph: CompactGraph, result: ReachResult): number {
+  const points = pointsTable(graph);
+  const isSource = new Set(result.sources);
+  let score = 0;
+  for (const v of result.order) if (!isSource.has(v)) score += points(v, result.level[v]!);
+  return score;
+}
+
+/**
+ * Per graph, the large work arrays of candidateCuts, zeroed and reused by every ranking: fresh ones were 40 MB
+ * of ArrayBuffers per ranking at 1M nodes, and V8 answers that much outside memory with full collections.
+ */
+const candidateScratches = new WeakMap<CompactGraph, { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array }>();
+function candidateScratch(graph: CompactGraph): { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array } {
+  let scratch = candidateScratches.get(graph);
+  if (!scratch) {
+    scratch = { below: new Float64Array(graph.nodeCount * 3), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount) };
+    candidateScratches.set(graph, scratch);
+  } else {
+    scratch.below.fill(0);
+    scratch.isWitness.fill(0);
+    scratch.grouped.fill(0);
+  }
+  return scratch;
+}
 
 /**
  * Every cut that can change the radius, with an upper bound on what it removes. A cut that touches no
@@ -213,7 +260,7 @@ const scoreOf = (graph: CompactGraph, result: ReachResult): number => scoreOrder
  * (by edge id), and the grants those edges derive from. Only witness edges are looked at: no index of every
  * edge of the graph is built.
  */
-function candidateCuts(graph: CompactGraph, result: ReachResult, containment = false): Candidate[] {
+function candidateCuts(graph: CompactGraph, result: ReachResult, containment = false): CandidateSet {
   const { byGrant, byDelegation } = edgeAttributeIndex(graph);
   const { vendorSide } = vendorIndex(graph);
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
@@ -232,10 +279,10 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
   const slots = new Int32Array(slotCount);
   for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
-  const below = new Float64Array(graph.nodeCount * 3);
-  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += nodePoints(graph, v, result.level[v]!);
+  const { below, isWitness, grouped } = candidateScratch(graph);
+  const points = pointsTable(graph);
+  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += points(v, result.level[v]!);
   const witnessEdges: number[] = [];
-  const isWitness = new Uint8Array(graph.edgeCount);
   for (const slot of slots) {
     const e = parentEdge[slot]!;
     if (e < 0) continue;
@@ -257,47 +304,57 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     return sum;
   };
 
-  const candidates: Candidate[] = [];
+  const capacity = result.order.length + witnessEdges.length * 2 + 1;
+  const kind = new Uint8Array(capacity);
+  const subject = new Int32Array(capacity);
+  const upperOf = new Float64Array(capacity);
+  const objects: Candidate[] = [];
+  let count = 0;
+  const addRow = (rowKind: number, value: number, upper: number) => {
+    kind[count] = rowKind;
+    subject[count] = value;
+    upperOf[count++] = upper;
+  };
+  const addObject = (candidate: Candidate) => {
+    addRow(OBJECT_ROW, objects.length, candidate.upper);
+    objects.push(candidate);
+  };
   for (const v of result.order) {
     if (isSource.has(v) || graded[graph.nodeKind[v]!] === 1) continue;
     // The customer cannot disable what runs in the vendor's environment; it revokes what the vendor was given.
     if (containment && vendorSide[v] === 1) continue;
-    const record = graph.nodes[v]!;
-    const principal = graph.schema.nodeKinds[record.kind]!.principal;
     let upper = 0;
     for (let l = 1; l <= 3; l++) if (hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
-    const candidate: Candidate = {
-      action: principal ? 'disable' : 'revoke', id: record.id, nodes: [v], edges: [],
-      edgesDisabled: graph.fwdOffsets[v + 1]! - graph.fwdOffsets[v]! + graph.revOffsets[v + 1]! - graph.revOffsets[v]!, upper,
-    };
-    if (record.kind === 'Identity' && record.subtype === 'human') candidate.human = true;
-    candidates.push(candidate);
+    addRow(NODE_ROW, v, upper);
   }
   const grants = new Set<string>();
   const delegations = new Set<string>();
-  const grouped = new Uint8Array(graph.edgeCount);
-  const edgeGroups: number[][] = [];
+  const cuttableKind = graph.edgeKindNames.map((name) => isCuttable(graph.schema.edgeKinds[name]));
+  const edgeGroups: (number | number[])[] = [];
   for (const e of witnessEdges) {
     const attrs = graph.edgeAttrs[e];
     if (attrs?.grant !== undefined) grants.add(attrs.grant);
     // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
     if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
-    if (grouped[e] === 1) continue;
+    // A group with a structural edge is never a cut (below): no need to find its twins.
+    if (grouped[e] === 1 || !cuttableKind[graph.edgeKind[e]!]) continue;
     const edges = sameIdEdges(graph, e);
     for (const f of edges) grouped[f] = 1;
-    edgeGroups.push(edges);
+    edgeGroups.push(edges.length === 1 ? e : edges);
   }
   for (const grant of grants) {
     const edges = byGrant.get(grant)!;
-    candidates.push({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+    addObject({ action: 'remove-grant', id: grant, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
   for (const id of delegations) {
     const edges = [...edgesWithId(graph, id), ...byDelegation.get(id)!];
     if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
-    candidates.push({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
+    addObject({ action: 'remove-edge', id, nodes: [], edges, edgesDisabled: edges.length, upper: upperOfEdges(edges) });
   }
-  const cuttableKind = graph.edgeKindNames.map((kind) => isCuttable(graph.schema.edgeKinds[kind]));
-  for (const edges of edgeGroups) {
+  const single: number[] = [0];
+  for (const group of edgeGroups) {
+    let edges: readonly number[];
+    if (typeof group === 'number') { single[0] = group; edges = single; } else edges = group;
     // A grant with this one edge is the same cut, better named.
     const grant = graph.edgeAttrs[edges[0]!]?.grant;
     if (edges.length === 1 && grant !== undefined && byGrant.get(grant)!.length === 1) continue;
@@ -307,9 +364,28 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     if (edges.some((e) => graph.edgeKind[e] === holdsCode && vendorSide[graph.edgeSrc[e]!] === 1)) continue;
     // Nor take back what the vendor granted itself in its own environment.
     if (containment && edges.every((e) => vendorSide[graph.edgeSrc[e]!] === 1)) continue;
-    candidates.push(edgeCandidate(graph, edges, upperOfEdges(edges)));
+    if (typeof group === 'number') addRow(EDGE_ROW, group, edgeUpper(group));
+    else addObject(edgeCandidate(graph, group, upperOfEdges(group)));
   }
-  return candidates;
+  const candidate = (row: number): Candidate => {
+    const value = subject[row]!;
+    if (kind[row] === OBJECT_ROW) return objects[value]!;
+    if (kind[row] === EDGE_ROW) return edgeCandidate(graph, [value], upperOf[row]!);
+    const record = graph.nodes[value]!;
+    const made: Candidate = {
+      action: graph.schema.nodeKinds[record.kind]!.principal ? 'disable' : 'revoke', id: record.id, nodes: [value], edges: [],
+      edgesDisabled: graph.fwdOffsets[value + 1]! - graph.fwdOffsets[value]! + graph.revOffsets[value + 1]! - graph.revOffsets[value]!, upper: upperOf[row]!,
+    };
+    if (record.kind === 'Identity' && record.subtype === 'human') made.human = true;
+    return made;
+  };
+  return { count, kind, subject, upper: upperOf, objects, candidate };
+}
+
+/** The radius under the overlay, as a ranking with nothing ranked (what a plan reads after its last step). */
+function radiusLeft(graph: CompactGraph, sources: readonly number[], options: ReachOptions): RankedCuts {
+  const result = reach(graph, sources, options);
+  return { result, score: scoreOf(graph, result), candidateCount: 0, ranked: [] };
 }
 
 interface RankedCuts {
@@ -325,73 +401,154 @@ interface RankedCuts {
 }
 
 /**
+ * The flow vertices a cut removes (those the root still reaches), or undefined when the flow graph cannot
+ * say (an edge without use vertices of its own). Stops early once more than `most` are found.
+ */
+function cutVertices(flow: ReachDominators, candidate: Candidate, most = Infinity): number[] | undefined {
+  const alive = flow.dominators.position;
+  const vertices: number[] = [];
+  for (const v of candidate.nodes) {
+    for (let l = 1; l <= 3; l++) {
+      const state = flow.stateVertex[v * 3 + l - 1]!;
+      if (state >= 0 && alive[state]! >= 0) vertices.push(state);
+    }
+  }
+  if (candidate.action === 'remove-grant') {
+    for (const vertex of flow.grantVertices.get(candidate.id) ?? []) if (alive[vertex]! >= 0) vertices.push(vertex);
+  } else {
+    for (const e of candidate.edges) {
+      if (!flow.hasEdgeVertices(e)) return undefined;
+      for (const vertex of flow.edgeVertices(e)) if (alive[vertex]! >= 0) vertices.push(vertex);
+      if (vertices.length > most) break;
+    }
+  }
+  return vertices;
+}
+
+/** A flow graph to start the next ranking from: the previous one and the vertices the cut since removed. */
+interface FlowAfterCut {
+  flow: ReachDominators;
+  removed: number[];
+}
+
+/**
  * The best `count` cuts under the working overlay. Dominators give the exact score of every cut that one
  * flow-graph vertex stands for (most of them: credentials, principals, single-use edges and grants); the
  * others are evaluated by a fresh reach, in decreasing order of their upper bound, only while that bound
  * can still beat or tie the `count`-th best found. Only the cuts that can make the first `count` are sorted.
+ * With `previous` (a plan's next step), the flow graph is the previous step's with the cut's vertices
+ * removed, and only the dominators of what the cut affects are recomputed.
  */
-function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false): RankedCuts {
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
   const result = reach(graph, sources, reachOptions);
   const score = scoreOf(graph, result);
   const tolerance = toleranceFor(score);
   const candidates = candidateCuts(graph, result, containment);
-  if (score <= tolerance || count <= 0) return { result, score, candidateCount: candidates.length, ranked: [] };
+  const { kind, subject, upper } = candidates;
+  const rows = candidates.count;
+  if (score <= tolerance || count <= 0) return { result, score, candidateCount: rows, ranked: [] };
 
-  const edgesAsked = new Uint8Array(graph.edgeCount);
-  for (const candidate of candidates) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
-  const flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
-  const vertices: number[] = [];
-  for (const candidate of candidates) {
-    if (candidate.upper <= tolerance) {
-      candidate.removed = 0;
+  let flow: ReachDominators;
+  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result);
+  else {
+    const edgesAsked = new Uint8Array(graph.edgeCount);
+    for (let row = 0; row < rows; row++) if (kind[row] === EDGE_ROW) edgesAsked[subject[row]!] = 1;
+    for (const candidate of candidates.objects) if (candidate.action === 'remove-edge') for (const e of candidate.edges) edgesAsked[e] = 1;
+    flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
+  }
+  // Exact score removed per row (NaN: not known yet), and the one flow vertex that stands for the cut (-1: none).
+  const removed = new Float64Array(rows).fill(Number.NaN);
+  const vertexOf = new Int32Array(rows).fill(-1);
+  const alive = flow.dominators.position;
+  for (let row = 0; row < rows; row++) {
+    if (upper[row]! <= tolerance) {
+      removed[row] = 0;
       continue;
     }
     if (!flow.exact) continue;
-    vertices.length = 0;
-    for (const v of candidate.nodes) for (let l = 1; l <= 3; l++) if (flow.stateVertex[v * 3 + l - 1]! >= 0) vertices.push(flow.stateVertex[v * 3 + l - 1]!);
-    if (candidate.action === 'remove-grant') vertices.push(...(flow.grantVertices.get(candidate.id) ?? []));
-    else for (const e of candidate.edges) { vertices.push(...flow.edgeVertices(e)); if (vertices.length > 1) break; }
-    if (vertices.length === 1) {
-      candidate.vertex = vertices[0]!;
-      candidate.removed = flow.dominatedScore[candidate.vertex]!;
+    const value = subject[row]!;
+    let vertex = -1;
+    let found = 0;
+    if (kind[row] === NODE_ROW) {
+      for (let l = 0; l < 3; l++) {
+        const state = flow.stateVertex[value * 3 + l]!;
+        if (state >= 0 && alive[state]! >= 0) { vertex = state; found++; }
+      }
+    } else if (kind[row] === EDGE_ROW && flow.hasEdgeVertices(value)) {
+      for (const use of flow.edgeVertices(value)) if (alive[use]! >= 0) { vertex = use; found++; }
+    } else if (kind[row] === EDGE_ROW) {
+      // A flow graph kept from an earlier step has no use vertex for an edge that became a witness since.
+      const loss = edgeArcsLoss(flow, [value], graph);
+      if (loss !== undefined) removed[row] = loss;
+      continue;
+    } else {
+      const candidate = candidates.objects[value]!;
+      const vertices = cutVertices(flow, candidate, 1);
+      if (vertices === undefined) {
+        const loss = edgeArcsLoss(flow, candidate.edges, graph);
+        if (loss !== undefined) removed[row] = loss;
+        continue;
+      }
+      found = vertices.length;
+      vertex = vertices[0] ?? -1;
+    }
+    if (found === 1) {
+      vertexOf[row] = vertex;
+      removed[row] = flow.dominatedScore[vertex]!;
     }
   }
 
   // The `count` best scores so far, best first: a cut below the last one cannot be ranked.
   const best = new Float64Array(count).fill(-Infinity);
-  const admit = (removed: number) => {
-    if (!(removed > best[count - 1]!)) return;
+  const admit = (value: number) => {
+    if (!(value > best[count - 1]!)) return;
     let i = count - 1;
-    for (; i > 0 && best[i - 1]! < removed; i--) best[i] = best[i - 1]!;
-    best[i] = removed;
+    for (; i > 0 && best[i - 1]! < value; i--) best[i] = best[i - 1]!;
+    best[i] = value;
   };
-  for (const candidate of candidates) if (candidate.removed !== undefined) admit(candidate.removed);
-  const pending = candidates.filter((c) => c.removed === undefined).sort((a, b) => b.upper - a.upper);
-  for (const candidate of pending) {
-    if (candidate.upper < best[count - 1]! - tolerance) break;
-    const undo = applyCut(overlay, candidate);
+  const pending: number[] = [];
+  for (let row = 0; row < rows; row++) {
+    if (Number.isNaN(removed[row]!)) pending.push(row);
+    else admit(removed[row]!);
+  }
+  pending.sort((a, b) => upper[b]! - upper[a]! || a - b);
+  for (const row of pending) {
+    if (upper[row]! < best[count - 1]! - tolerance) break;
+    const undo = applyCut(overlay, candidates.candidate(row));
     const after = reach(graph, sources, reachOptions);
     undo();
-    candidate.removed = score - scoreOf(graph, after);
-    admit(candidate.removed);
+    removed[row] = score - scoreOf(graph, after);
+    admit(removed[row]!);
   }
   const threshold = best[count - 1]! - tolerance;
-  const ranked = candidates
-    .filter((c) => c.removed !== undefined && c.removed > tolerance && c.removed >= threshold)
-    .sort((a, b) => compareCuts(a, b, tolerance))
-    .slice(0, count);
+  const made = (row: number): Candidate => {
+    const candidate = candidates.candidate(row);
+    candidate.removed = removed[row]!;
+    candidate.seq = row;
+    if (vertexOf[row]! >= 0) candidate.vertex = vertexOf[row]!;
+    return candidate;
+  };
+  const ranked: Candidate[] = [];
+  for (let row = 0; row < rows; row++) if (removed[row]! > tolerance && removed[row]! >= threshold) ranked.push(made(row));
+  // Rows are in the order the candidates were found, which breaks the ties compareCuts leaves.
+  ranked.sort((a, b) => compareCuts(a, b, tolerance) || a.seq! - b.seq!);
+  ranked.length = Math.min(ranked.length, count);
   if (ranked.length === 0 && containment) {
     // Parallel paths: no one cut helps, but cutting the heaviest witness path makes the next cut count.
     const order = (a: Candidate, b: Candidate) => b.upper - a.upper || actionRank(a) - actionRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     let fallback: Candidate | undefined;
-    for (const c of candidates) if (c.upper > tolerance && (fallback === undefined || order(c, fallback) < 0)) fallback = c;
+    for (let row = 0; row < rows; row++) {
+      if (!(upper[row]! > tolerance) || (fallback !== undefined && upper[row]! < fallback.upper)) continue;
+      const candidate = candidates.candidate(row);
+      if (fallback === undefined || order(candidate, fallback) < 0) fallback = candidate;
+    }
     if (fallback) {
       fallback.removed = 0;
-      return { result, score, candidateCount: candidates.length, ranked, fallback, flow };
+      return { result, score, candidateCount: rows, ranked, fallback, flow };
     }
   }
-  return { result, score, candidateCount: candidates.length, ranked, flow };
+  return { result, score, candidateCount: rows, ranked, flow };
 }
 
 function edgeRef(graph: CompactGraph, e: number, edgeId: string): EdgeRef {
@@ -509,7 +666,7 @@ function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: n
     let now = 0;
     for (let l = 3; l >= 1 && now === 0; l--) {
       const state = flow.stateVertex[x * 3 + l - 1]!;
-      if (state >= 0 && !inside.has(state)) now = l;
+      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside.has(state)) now = l;
     }
     if (now < result.level[x]!) changed.push([x, result.level[x]!, now]);
   }
@@ -636,7 +793,11 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     const chosen = current.ranked[0] ?? current.fallback;
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
     applyCut(overlay, chosen);
-    const next = rankCuts(graph, sources, reachOptions, overlay, step < stepCount ? 1 + alternativeCount : 0, containment);
+    // The next flow graph is this one without the cut's vertices, when the cut is made of them.
+    const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
+    const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
+    // After the last step only the radius left is read: no cuts to rank.
+    const next = step < stepCount ? rankCuts(graph, sources, reachOptions, overlay, 1 + alternativeCount, containment, previous) : radiusLeft(graph, sources, { ...reachOptions, overlay });
     const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
     steps.push({ step, cut: describeCut(graph, chosen), alternatives, ...cutEffect(graph, current.result, next.result, current.score, next.score) });
     current = next;

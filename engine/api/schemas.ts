@@ -51,6 +51,7 @@ export type RadiusRequest = z.infer<typeof radiusRequestSchema>;
 export const planRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
   steps: z.number().int().min(1).max(20).optional(),
+  mitigations: mitigationsField.optional().describe('Cuts already applied (the UI\'s what-ifs): the plan starts from the radius they leave and plans the next cuts.'),
 });
 export type PlanRequest = z.infer<typeof planRequestSchema>;
 

@@ -15,6 +15,7 @@ import {
 } from '../../../engine/api/schemas.ts';
 import { respondPlan } from '../../../engine/analysis/respond.ts';
 import { exposureOf } from '../../../engine/analysis/exposure.ts';
+import { compileMitigations } from '../../../engine/analysis/mitigations.ts';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
@@ -91,6 +92,26 @@ describe('analysis routes answer what the engine computes', () => {
     const exposure = exposureResponseSchema.parse(await (await post('/api/exposure', { target: JEWEL, at: AT })).json());
     const expectedExposure = exposureOf(demo, demo.indexOf.get(JEWEL)!, { at: AT, top: 50 });
     expect(exposure.exposed.map((entry) => [entry.id, entry.level])).toEqual(expectedExposure.exposed.map((entry) => [entry.id, entry.level]));
+  });
+
+  it('POST /api/plan with the cuts already applied plans from the radius they leave', async () => {
+    const source = demo.indexOf.get(PARLEY)!;
+    const first = planResponseSchema.parse(await (await post('/api/plan', { sources: [PARLEY], at: AT, steps: 3 })).json());
+    const applied = first.steps[0]!.cut.mitigations;
+    const replanned = planResponseSchema.parse(await (await post('/api/plan', { sources: [PARLEY], at: AT, steps: 2, mitigations: applied })).json());
+    const { overlay } = compileMitigations(demo, applied);
+    const expected = revocationPlan(demo, [source], { at: AT, steps: 2, overlay });
+    expect(replanned.steps.map((step) => [step.cut.id, step.removed])).toEqual(expected.steps.map((step) => [step.cut.id, step.removed]));
+    // The re-plan starts where the first cut left the radius and never proposes that cut again.
+    expect(replanned.initialScore).toBeCloseTo(first.steps[0]!.scoreAfter, 9);
+    expect(replanned.initialScore).toBeLessThan(first.initialScore);
+    expect(replanned.steps.map((step) => step.cut.id)).not.toContain(first.steps[0]!.cut.id);
+    // The greedy plan re-planned after its own first step is the rest of the plan.
+    expect(replanned.steps.map((step) => step.cut.id)).toEqual(first.steps.slice(1).map((step) => step.cut.id));
+
+    const unknown = await post('/api/plan', { sources: [PARLEY], at: AT, mitigations: [{ revoke: 'no-such-credential' }] });
+    expect(unknown.status).toBe(404);
+    expect(errorResponseSchema.parse(await unknown.json()).error.code).toBe('UNKNOWN_NODE');
   });
 
   it('resolves sources by exact name as the CLI does', async () => {

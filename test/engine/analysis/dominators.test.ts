@@ -2,7 +2,8 @@
 // reach flow graph's dominated scores against the score a cut really removes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { immediateDominators, nearestCommonDominator, reachDominators } from '../../../engine/analysis/dominators.ts';
+import { dominatorsWithout, edgeArcsLoss, immediateDominators, nearestCommonDominator, reachDominators, reachDominatorsWithout } from '../../../engine/analysis/dominators.ts';
+import { reach } from '../../../engine/analysis/reach.ts';
 import { LEVEL_CODE } from '../../../engine/schema/index.ts';
 import { edgeIdAt } from '../../../engine/store/compact.ts';
 import { AT } from '../../helpers/arbitraries.ts';
@@ -186,5 +187,80 @@ describe('reachDominators', () => {
         expect(reduced.grantVertices.get(grant)!.map((v) => reduced.dominatedScore[v])).toEqual(vertices.map((v) => full.dominatedScore[v]));
       }
     }), { numRuns: 150 });
+  });
+
+  it('the score an edge without a use vertex removes is read off the arcs into its target, or not at all (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb({ depth: false }), (c) => {
+      // No edge asked: every use is a plain arc, as for an edge that became a witness after the flow graph was built.
+      const flow = reachDominators(c.graph, c.sources, reachOptionsOf(c), undefined, new Uint8Array(c.graph.edgeCount));
+      const before = oracleScore(c.graph, c.sources, oracleOptions(c));
+      for (let e = 0; e < c.graph.edgeCount; e++) {
+        const id = edgeIdAt(c.graph, e);
+        const twins: number[] = [];
+        for (let f = 0; f < c.graph.edgeCount; f++) if (edgeIdAt(c.graph, f) === id) twins.push(f);
+        const loss = edgeArcsLoss(flow, twins, c.graph);
+        if (loss === undefined) continue;
+        expect(loss).toBeCloseTo(before - oracleScore(c.graph, c.sources, oracleOptions(c, [{ action: 'remove-edge', id }])), 9);
+      }
+    }), { numRuns: 200 });
+  });
+});
+
+describe('dominators after removing vertices', () => {
+  it('equal the dominators of the graph without them, computed afresh (random flow graphs)', () => {
+    fc.assert(fc.property(flowGraph, fc.array(fc.nat({ max: 9 }), { maxLength: 4 }), fc.array(fc.nat({ max: 9 }), { maxLength: 3 }), ({ n, arcs }, first, second) => {
+      const { offsets, targets } = csr(n, arcs);
+      const successors = { offsets, targets, edges: new Int32Array(targets.length).fill(-1) };
+      const without = (removed: readonly number[]) => {
+        const mask = new Uint8Array(n);
+        for (const v of removed) if (v < n && v !== 0) mask[v] = 1;
+        return immediateDominators(n, offsets, targets, 0, mask);
+      };
+      // Two rounds of removal, each from the previous round's dominators: what a plan's steps do.
+      let current = immediateDominators(n, offsets, targets, 0);
+      const removedSoFar = new Uint8Array(n);
+      const all: number[] = [];
+      for (const round of [first, second]) {
+        const removed = round.filter((v) => v < n);
+        for (const v of removed) if (v !== 0) removedSoFar[v] = 1;
+        all.push(...removed);
+        current = dominatorsWithout(successors, n, current, removed, removedSoFar);
+        const expected = without(all);
+        expect([...current.idom]).toEqual([...expected.idom]);
+        // A dominator precedes what it dominates in the new numbering.
+        for (let v = 0; v < n; v++) {
+          if (current.idom[v]! < 0) expect(current.position[v]).toBe(-1);
+          else if (v !== 0) expect(current.position[current.idom[v]!]!).toBeLessThan(current.position[v]!);
+        }
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('the flow graph after a cut scores every state, edge and grant as the flow graph built under that cut (random graphs)', () => {
+    fc.assert(fc.property(cutCaseArb({ depth: false }), fc.nat(), (c, pick) => {
+      const options = reachOptionsOf(c);
+      const flow = reachDominators(c.graph, c.sources, options);
+      const isSource = new Set(c.sources);
+      const cuttable = [...c.graph.nodes.keys()].filter((v) => !isSource.has(v) && [1, 2, 3].some((l) => flow.stateVertex[v * 3 + l - 1]! >= 0));
+      if (cuttable.length === 0) return;
+      const v = cuttable[pick % cuttable.length]!;
+      const removed = [1, 2, 3].map((l) => flow.stateVertex[v * 3 + l - 1]!).filter((x) => x >= 0);
+      const blockedNodes = new Uint8Array(c.graph.nodeCount);
+      blockedNodes[v] = 1;
+      const cutOptions = { ...options, overlay: { blockedNodes } };
+      const after = reachDominatorsWithout(c.graph, flow, removed, reach(c.graph, c.sources, cutOptions));
+      const fresh = reachDominators(c.graph, c.sources, cutOptions);
+      for (let slot = 0; slot < c.graph.nodeCount * 3; slot++) {
+        const vertex = after.stateVertex[slot]!;
+        const alive = vertex >= 0 && after.dominators.position[vertex]! >= 0;
+        expect(alive).toBe(fresh.stateVertex[slot]! >= 0);
+        if (alive) expect(after.dominatedScore[vertex]).toBeCloseTo(fresh.dominatedScore[fresh.stateVertex[slot]!]!, 9);
+      }
+      // An edge or grant vertex whose every use led into the cut node stays reached with nothing under it
+      // (the flow graph built under the cut has no such vertex): only the scores that are not 0 compare.
+      const aliveScores = (vertices: readonly number[], f: typeof flow) => vertices.filter((x) => f.dominators.position[x]! >= 0).map((x) => f.dominatedScore[x]!).filter((x) => x > 1e-12).sort((a, b) => a - b);
+      for (let e = 0; e < c.graph.edgeCount; e++) expect(aliveScores(after.edgeVertices(e), after)).toEqual(aliveScores(fresh.edgeVertices(e), fresh).map((x) => expect.closeTo(x, 9)));
+      for (const [grant, vertices] of after.grantVertices) expect(aliveScores(vertices, after)).toEqual(aliveScores(fresh.grantVertices.get(grant) ?? [], fresh).map((x) => expect.closeTo(x, 9)));
+    }), { numRuns: 200 });
   });
 });
