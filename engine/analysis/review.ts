@@ -5,10 +5,12 @@ import type { SourcedFragment } from '../format/validate.ts';
 import { activeRules, evaluatePolicy, REVIEW_RULES, ruleSeverity, type Policy, type PolicyRuleName, type PolicySeverity, type Violation } from '../policy.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import { assembleGraph } from '../store/assemble.ts';
+import { patchGraph } from '../store/patch.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { exposureOf } from './exposure.ts';
-import { reach, toInstant, type ReachOptions, type ReachResult } from './reach.ts';
+import { exposerCounts } from './closure.ts';
+import { reach, toInstant, witnessPath, type ReachOptions, type ReachResult } from './reach.ts';
 import { LEVEL_WEIGHT, scoreOrder } from './score.ts';
 
 /** Where a proposal element is declared: file, JSON path and line when the format knows it. */
@@ -226,7 +228,10 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
   const batch = asBatch(proposal);
   const at = toInstant(options.at);
   const opts: ReachOptions = { ...options, at };
-  const merged = assembleGraph(batch, existing).graph;
+  // The proposal patched into the graph's columns (the cost follows the proposal), or the full import path when
+  // the patch cannot (reference stubs, scoped delegations): both give the graph an import would write.
+  const patched = patchGraph(existing, batch);
+  const merged = 'graph' in patched ? patched.graph : assembleGraph(batch, existing).graph;
   const kindOf = (v: number): string => merged.nodes[v]!.kind;
 
   // Where each node and edge of the proposal is declared (first declaration wins).
@@ -314,45 +319,9 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
     return declaredNodes.get(source);
   };
 
-  // Reach can only change downstream of a node that is new, whose usability window changed, or that
-  // starts a traversable edge of the proposal (governance edges such as OWNS change nothing). For each
-  // tagged node there, compare who reaches it before and after (exposureOf: reverse searches confined
-  // to the node's ancestors).
-  const touched = new Set<number>();
-  for (const id of declaredNodes.keys()) {
-    const v = merged.indexOf.get(id)!;
-    const old = existing.indexOf.get(id);
-    if (old === undefined || existing.activeFrom[old] !== merged.activeFrom[v] || existing.activeUntil[old] !== merged.activeUntil[v]) touched.add(v);
-  }
-  for (const occurrences of proposalEdges.values()) {
-    const { edge } = occurrences[0]!;
-    if (merged.schema.edgeKinds[edge.kind]?.traversable) touched.add(merged.indexOf.get(edge.from)!);
-  }
-  const downstream = reach(merged, [...touched].sort((a, b) => a - b), { ...opts, sourceLevel: 'admin' });
   const proposalElement = (id: string): boolean => declaredNodes.has(id) || firstEdgeFrom.has(id);
-  const deltas: ExposureDelta[] = [];
-  for (const v of [...downstream.order].sort((a, b) => merged.nodes[a]!.id.localeCompare(merged.nodes[b]!.id))) {
-    if ((merged.nodes[v]!.tags?.length ?? 0) === 0) continue;
-    const old = existingIndex(v);
-    const before = old === undefined ? undefined : exposureOf(existing, old, { ...opts, kinds: REVIEW_SOURCE_KINDS });
-    const after = exposureOf(merged, v, { ...opts, kinds: REVIEW_SOURCE_KINDS });
-    const levelBefore = new Map((before?.exposed ?? []).map((entry) => [entry.id, LEVEL_CODE[entry.level]]));
-    const gains: ReviewGain[] = [];
-    for (const entry of after.exposed) {
-      const level = LEVEL_CODE[entry.level];
-      const was = levelBefore.get(entry.id) ?? 0;
-      if (level <= was) continue;
-      const by = merged.indexOf.get(entry.id)!;
-      const gain: ReviewGain = { node: v, by, byProposal: proposalElement(entry.id), bySubject: subjectSet.has(by), level, before: was, hops: entry.hops, path: entry.path };
-      const where = locatePath(entry.path, entry.id);
-      if (where) gain.location = where;
-      gains.push(gain);
-    }
-    if (gains.length === 0) continue;
-    gains.sort(compareGains(merged));
-    const best = (entries: readonly { level: Level }[]): number => entries.reduce((m, entry) => Math.max(m, LEVEL_CODE[entry.level]), 0);
-    deltas.push({ node: v, bestBefore: best(before?.exposed ?? []), bestAfter: best(after.exposed), exposersBefore: before?.exposedCount ?? 0, exposersAfter: after.exposedCount, gains });
-  }
+  const known = new Map(subjects.map((subject) => [subject.index, subject.before ? { after: subject.after, before: subject.before } : { after: subject.after }]));
+  const deltas = exposureDeltas({ existing, merged, patched: 'graph' in patched, opts, batch, subjectSet, known, proposalElement, locatePath });
   const gains = deltas.flatMap((delta) => delta.gains);
 
   // Apps of the proposal, with their owners.
@@ -420,6 +389,195 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
     exposureChanges: exposureChanges(merged, deltas),
     newNodes, changedNodes, newEdges, changedEdges, files,
   };
+}
+
+interface DeltaInput {
+  existing: CompactGraph;
+  merged: CompactGraph;
+  /** The merged graph is the existing one patched: old nodes keep their indices and only proposal edges differ. */
+  patched: boolean;
+  opts: ReachOptions;
+  batch: readonly SourcedFragment[];
+  subjectSet: ReadonlySet<number>;
+  /** Reaches already computed for subjects (merged index -> after, before). */
+  known: ReadonlyMap<number, { after: ReachResult; before?: ReachResult }>;
+  proposalElement: (id: string) => boolean;
+  locatePath: (path: readonly PathStepView[], source: string) => ProposalLocation | undefined;
+}
+
+/**
+ * Who gains on which tagged node, and how the exposure of each such node changes. A source's reach can only change
+ * when it reaches (in either graph) a node that changed: a new node, a node whose usability window changed, or the
+ * source of a traversable edge that is new or different. Those few sources are reached forwards before and after;
+ * every other source reaches exactly what it reached before, so its part of the best level and of the exposer count
+ * comes from one multi-source reach and from the shared-closure counts (closure.ts), not from a search per node.
+ * Equal to comparing two full exposure searches per tagged node (test/helpers/reference-review.ts, property-tested).
+ */
+function exposureDeltas(input: DeltaInput): ExposureDelta[] {
+  const { existing, merged, patched, opts, batch, subjectSet, known, proposalElement, locatePath } = input;
+  const n = existing.nodeCount;
+  const n2 = merged.nodeCount;
+  // Index maps between the graphs: the identity on old nodes when patched, by id otherwise.
+  let toMerged: Int32Array;
+  let toExisting: Int32Array;
+  if (patched) {
+    toMerged = Int32Array.from({ length: n }, (_, i) => i);
+    toExisting = new Int32Array(n2).fill(-1);
+    toExisting.set(toMerged);
+  } else {
+    toMerged = new Int32Array(n).fill(-1);
+    toExisting = new Int32Array(n2).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const j = merged.indexOf.get(existing.nodes[i]!.id);
+      if (j !== undefined) { toMerged[i] = j; toExisting[j] = i; }
+    }
+  }
+
+  // The changed nodes (merged indices).
+  const changed = new Uint8Array(n2);
+  for (let j = 0; j < n2; j++) if (toExisting[j] === -1) changed[j] = 1;
+  for (let i = 0; i < n; i++) {
+    const j = toMerged[i]!;
+    if (j >= 0 && (existing.activeFrom[i] !== merged.activeFrom[j] || existing.activeUntil[i] !== merged.activeUntil[j])) changed[j] = 1;
+  }
+  if (patched) {
+    // Only the proposal's own edges are new or changed in a patched graph.
+    for (const { fragment } of batch) {
+      for (const edge of fragment.edges) if (merged.schema.edgeKinds[edge.kind]?.traversable) changed[merged.indexOf.get(edge.from)!] = 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const j = toMerged[i]!;
+      if (j < 0 || changed[j] === 1) continue;
+      if (traversableEdges(existing, i, (v) => toMerged[v]!) !== traversableEdges(merged, j, (v) => v)) changed[j] = 1;
+    }
+  }
+
+  // The sources whose reach may change: apps and credentials with a path (any level, any instant) to a changed node.
+  const isSource = (graph: CompactGraph, v: number): boolean => REVIEW_SOURCE_KINDS.includes(graph.nodes[v]!.kind);
+  const inMerged = ancestors(merged, changed);
+  const changedBefore = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (toMerged[i]! >= 0 && changed[toMerged[i]!] === 1) changedBefore[i] = 1;
+  const inExisting = ancestors(existing, changedBefore);
+  const affected = new Uint8Array(n2);
+  for (let j = 0; j < n2; j++) if (inMerged[j] === 1 && isSource(merged, j)) affected[j] = 1;
+  for (let i = 0; i < n; i++) if (inExisting[i] === 1 && toMerged[i]! >= 0 && isSource(existing, i)) affected[toMerged[i]!] = 1;
+
+  // Forward reaches of the affected sources, before and after: the gains, and their share of best levels and counts.
+  const tagged = (v: number): boolean => (merged.nodes[v]!.tags?.length ?? 0) > 0;
+  const gainsOf = new Map<number, ReviewGain[]>();
+  const reachedAfter = new Int32Array(n2);
+  const reachedBefore = new Int32Array(n2);
+  const bestAfterAffected = new Uint8Array(n2);
+  const bestBeforeAffected = new Uint8Array(n2);
+  for (let s = 0; s < n2; s++) {
+    if (affected[s] === 0) continue;
+    const old = toExisting[s]!;
+    const cached = known.get(s);
+    const after = cached?.after ?? reach(merged, [s], opts);
+    const before = old < 0 ? undefined : cached?.before ?? reach(existing, [old], opts);
+    const levelBefore = (v: number): number => {
+      const i = toExisting[v]!;
+      return before === undefined || i < 0 ? 0 : before.level[i]!;
+    };
+    for (const v of after.order) {
+      if (v === s || !tagged(v)) continue;
+      const level = after.level[v]!;
+      reachedAfter[v]!++;
+      if (level > bestAfterAffected[v]!) bestAfterAffected[v] = level;
+      const was = levelBefore(v);
+      if (level <= was) continue;
+      const id = merged.nodes[s]!.id;
+      const path = witnessPath(after, v, level).map((step) => stepView(merged, step));
+      const gain: ReviewGain = { node: v, by: s, byProposal: proposalElement(id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]!, path };
+      const where = locatePath(path, id);
+      if (where) gain.location = where;
+      const list = gainsOf.get(v);
+      if (list) list.push(gain); else gainsOf.set(v, [gain]);
+    }
+    if (before) {
+      for (const i of before.order) {
+        const v = toMerged[i]!;
+        if (i === old || v < 0 || !tagged(v)) continue;
+        reachedBefore[v]!++;
+        if (before.level[i]! > bestBeforeAffected[v]!) bestBeforeAffected[v] = before.level[i]!;
+      }
+    }
+  }
+
+  // Tagged nodes with a gain, by id; the graded ones get best levels and exposer counts.
+  const targets = [...gainsOf.keys()].sort((a, b) => merged.nodes[a]!.id.localeCompare(merged.nodes[b]!.id));
+  const graded = targets.filter((v) => merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded);
+  const others: number[] = [];
+  for (let i = 0; i < n; i++) if (isSource(existing, i) && (toMerged[i]! < 0 || affected[toMerged[i]!] === 0)) others.push(i);
+  const unaffected = others;
+  // Best level any unaffected source holds: one reach from all of them (a reach keeps each node's best level).
+  const bestOthers = graded.length > 0 ? reach(existing, unaffected, opts).level : new Uint8Array(n);
+  const oldTargets = graded.map((v) => toExisting[v]!).filter((i) => i >= 0);
+  const counted = exposerCounts(existing, opts, unaffected, oldTargets);
+  const countOthers = new Map<number, number>();
+  oldTargets.forEach((i, k) => {
+    if (counted) { countOthers.set(i, counted[k]!); return; }
+    // With a depth limit: the exposure search itself, less the affected sources it counts.
+    const exposure = exposureOf(existing, i, { ...opts, kinds: REVIEW_SOURCE_KINDS, top: 0 });
+    countOthers.set(i, exposure.exposedCount - reachedBefore[toMerged[i]!]!);
+  });
+
+  const deltas: ExposureDelta[] = [];
+  for (const v of targets) {
+    const gains = gainsOf.get(v)!;
+    gains.sort(compareGains(merged));
+    const i = toExisting[v]!;
+    const isGraded = merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded === true;
+    if (isGraded && i >= 0 && isSource(existing, i)) {
+      // A graded source kind (a custom schema): its own level is in the multi-source reach; ask the exposure search.
+      const before = exposureOf(existing, i, { ...opts, kinds: REVIEW_SOURCE_KINDS });
+      const after = exposureOf(merged, v, { ...opts, kinds: REVIEW_SOURCE_KINDS });
+      const best = (entries: readonly { level: Level }[]): number => entries.reduce((m, entry) => Math.max(m, LEVEL_CODE[entry.level]), 0);
+      deltas.push({ node: v, bestBefore: best(before.exposed), bestAfter: best(after.exposed), exposersBefore: before.exposedCount, exposersAfter: after.exposedCount, gains });
+      continue;
+    }
+    const other = i < 0 ? 0 : bestOthers[i]!;
+    const count = i < 0 ? 0 : countOthers.get(i) ?? 0;
+    deltas.push({
+      node: v,
+      bestBefore: Math.max(other, bestBeforeAffected[v]!),
+      bestAfter: Math.max(other, bestAfterAffected[v]!),
+      exposersBefore: count + reachedBefore[v]!,
+      exposersAfter: count + reachedAfter[v]!,
+      gains,
+    });
+  }
+  return deltas;
+}
+
+/** Node u's traversable out-edges as one comparable string (target through `map`, kind, conditions). */
+function traversableEdges(graph: CompactGraph, u: number, map: (v: number) => number): string {
+  const parts: string[] = [];
+  for (let e = graph.fwdOffsets[u]!, end = graph.fwdOffsets[u + 1]!; e < end; e++) {
+    const kind = graph.edgeKind[e]!;
+    if (graph.kindTraversable[kind] === 0) continue;
+    parts.push(`${map(graph.edgeDst[e]!)}/${kind}/${(graph.edgeAttrs[e]?.conditions ?? []).join(',')}`);
+  }
+  return parts.sort().join(' ');
+}
+
+/** Nodes with a path of traversable edges to a marked node (marked ones included), whatever the levels and instant. */
+function ancestors(graph: CompactGraph, marked: Uint8Array): Uint8Array {
+  const seen = marked.slice();
+  const queue: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (seen[v] === 1) queue.push(v);
+  const { revOffsets, revEdges, edgeSrc, edgeKind, kindTraversable } = graph;
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    for (let r = revOffsets[v]!, end = revOffsets[v + 1]!; r < end; r++) {
+      const e = revEdges[r]!;
+      if (kindTraversable[edgeKind[e]!] === 0) continue;
+      const u = edgeSrc[e]!;
+      if (seen[u] === 0) { seen[u] = 1; queue.push(u); }
+    }
+  }
+  return seen;
 }
 
 const CHANGE_RANK: Record<ExposureChangeKind, number> = { 'newly-exposed': 0, raised: 1, widened: 2 };
