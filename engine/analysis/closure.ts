@@ -565,7 +565,8 @@ export function markedReachScanner(graph: CompactGraph, options: ReachOptions, m
  * to say how many integrations reach a resource before and after a proposal, for thousands of resources at once.
  * Undefined with a depth limit (hop counts matter; the caller runs one exposure search per target).
  */
-export function exposerCounts(graph: CompactGraph, options: ReachOptions, sources: readonly number[], targets: readonly number[], hubMinSize = HUB_MIN_SIZE): Int32Array | undefined {
+export function exposerCounts(graph: CompactGraph, options: ReachOptions, sources: readonly number[], targets: readonly number[],
+  hubOptions: { minSize?: number; force?: boolean } = {}): Int32Array | undefined {
   if (options.maxDepth !== undefined) return undefined;
   const n = graph.nodeCount;
   const counts = new Int32Array(targets.length);
@@ -578,11 +579,11 @@ export function exposerCounts(graph: CompactGraph, options: ReachOptions, source
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   interface CountingHub { floor: Uint8Array; need: Uint8Array; size: number; sharing: number }
   const hubs: CountingHub[] = [];
-  if (sources.length >= HUB_WORTH_FROM) {
+  if (sources.length >= HUB_WORTH_FROM || hubOptions.force === true) {
     for (const hub of hubCandidates(graph, workspace)) {
       if (hubs.some((kept) => kept.floor[hub] === 3)) continue;
       workspace.run(hub, 3, zero);
-      if (workspace.touchedCount < hubMinSize) continue;
+      if (workspace.touchedCount < (hubOptions.minSize ?? HUB_MIN_SIZE)) continue;
       const floor = new Uint8Array(n);
       for (let i = 0; i < workspace.touchedCount; i++) floor[workspace.touched[i]!] = workspace.level[workspace.touched[i]!]!;
       hubs.push({ floor, need: levelNeededFor(graph, rules, workspace, hub, 3), size: workspace.touchedCount, sharing: 0 });

@@ -6,11 +6,11 @@ import { activeRules, evaluatePolicy, REVIEW_RULES, ruleSeverity, type Policy, t
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import { assembleGraph } from '../store/assemble.ts';
 import { patchGraph } from '../store/patch.ts';
-import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { CROWN_JEWEL_TAG, describeRadius, idRanks, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { exposureOf } from './exposure.ts';
 import { exposerCounts } from './closure.ts';
-import { reach, toInstant, witnessPath, type ReachOptions, type ReachResult } from './reach.ts';
+import { reach, toInstant, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { LEVEL_WEIGHT, scoreOrder } from './score.ts';
 
 /** Where a proposal element is declared: file, JSON path and line when the format knows it. */
@@ -304,24 +304,34 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
     proposalEdgeById.set(key, occurrences[0]!.location);
     for (const { edge, location: where } of occurrences) if (edge.id !== undefined && !proposalEdgeById.has(edge.id)) proposalEdgeById.set(edge.id, where);
   }
-  // The proposal element to look at for a path: its last edge from the proposal (the grant to remove),
-  // else the last node of the path the proposal declares.
-  const locatePath = (path: readonly PathStepView[], source: string): ProposalLocation | undefined => {
-    for (let i = path.length - 1; i >= 0; i--) {
-      const step = path[i]!;
-      const viaEdge = proposalEdgeById.get(step.edgeId) ?? proposalEdgeById.get(edgeKey({ kind: step.kind, from: step.from.id, to: step.to.id, grant: step.grant }));
-      if (viaEdge) return viaEdge;
-    }
-    for (let i = path.length - 1; i >= 0; i--) {
-      const declared = declaredNodes.get(path[i]!.to.id);
-      if (declared) return declared;
-    }
-    return declaredNodes.get(source);
-  };
-
   const proposalElement = (id: string): boolean => declaredNodes.has(id) || firstEdgeFrom.has(id);
   const known = new Map(subjects.map((subject) => [subject.index, subject.before ? { after: subject.after, before: subject.before } : { after: subject.after }]));
-  const deltas = exposureDeltas({ existing, merged, patched: 'graph' in patched, opts, batch, subjectSet, known, proposalElement, locatePath });
+  // The proposal element to look at for a witness path: its last edge from the proposal (the grant to remove), else
+  // the last node of the path the proposal declares. Read off the path's steps (edges and nodes looked up once each).
+  const edgeLocations = new Map<number, ProposalLocation | null>();
+  const edgeLocation = (e: number): ProposalLocation | null => {
+    let where = edgeLocations.get(e);
+    if (where === undefined) {
+      const attrs = merged.edgeAttrs[e];
+      where = proposalEdgeById.get(edgeIdAt(merged, e))
+        ?? proposalEdgeById.get(edgeKey({ kind: merged.edgeKindNames[merged.edgeKind[e]!]!, from: merged.nodes[merged.edgeSrc[e]!]!.id, to: merged.nodes[merged.edgeDst[e]!]!.id, grant: attrs?.grant }))
+        ?? null;
+      edgeLocations.set(e, where);
+    }
+    return where;
+  };
+  const locateSteps = (steps: readonly PathStep[], source: number): ProposalLocation | undefined => {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const where = edgeLocation(steps[i]!.edge);
+      if (where) return where;
+    }
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const declared = declaredNodes.get(merged.nodes[steps[i]!.to]!.id);
+      if (declared) return declared;
+    }
+    return declaredNodes.get(merged.nodes[source]!.id);
+  };
+  const deltas = exposureDeltas({ existing, merged, patched: 'graph' in patched, opts, batch, subjectSet, known, proposalElement, locateSteps });
   const gains = deltas.flatMap((delta) => delta.gains);
 
   // Apps of the proposal, with their owners.
@@ -391,6 +401,50 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
   };
 }
 
+/**
+ * A gain whose witness path is made on first read: a proposal reaching a large enterprise gains on thousands of
+ * tagged nodes, and only the few a report shows need their path. `path` is an own enumerable getter shared by
+ * every gain (objects stay in V8's fast mode), so the gain reads and compares like a plain record.
+ */
+class Gain {
+  declare node: number;
+  declare by: number;
+  declare byProposal: boolean;
+  declare bySubject: boolean;
+  declare level: number;
+  declare before: number;
+  declare hops: number;
+  declare path: PathStepView[];
+  declare location?: ProposalLocation;
+  readonly #graph: CompactGraph;
+  readonly #steps: readonly PathStep[];
+
+  constructor(graph: CompactGraph, steps: readonly PathStep[], fields: Omit<ReviewGain, 'path' | 'location'>) {
+    this.node = fields.node;
+    this.by = fields.by;
+    this.byProposal = fields.byProposal;
+    this.bySubject = fields.bySubject;
+    this.level = fields.level;
+    this.before = fields.before;
+    this.hops = fields.hops;
+    Object.defineProperty(this, 'path', GAIN_PATH);
+    this.#graph = graph;
+    this.#steps = steps;
+  }
+
+  static pathOf(gain: Gain): PathStepView[] {
+    return gain.#steps.map((step) => stepView(gain.#graph, step));
+  }
+}
+
+const GAIN_PATH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Gain): PathStepView[] {
+    return Gain.pathOf(this);
+  },
+};
+
 interface DeltaInput {
   existing: CompactGraph;
   merged: CompactGraph;
@@ -402,7 +456,8 @@ interface DeltaInput {
   /** Reaches already computed for subjects (merged index -> after, before). */
   known: ReadonlyMap<number, { after: ReachResult; before?: ReachResult }>;
   proposalElement: (id: string) => boolean;
-  locatePath: (path: readonly PathStepView[], source: string) => ProposalLocation | undefined;
+  /** The proposal element a witness path goes through. */
+  locateSteps: (steps: readonly PathStep[], source: number) => ProposalLocation | undefined;
 }
 
 /**
@@ -414,7 +469,7 @@ interface DeltaInput {
  * Equal to comparing two full exposure searches per tagged node (test/helpers/reference-review.ts, property-tested).
  */
 function exposureDeltas(input: DeltaInput): ExposureDelta[] {
-  const { existing, merged, patched, opts, batch, subjectSet, known, proposalElement, locatePath } = input;
+  const { existing, merged, patched, opts, batch, subjectSet, known, proposalElement, locateSteps } = input;
   const n = existing.nodeCount;
   const n2 = merged.nodeCount;
   // Index maps between the graphs: the identity on old nodes when patched, by id otherwise.
@@ -487,10 +542,9 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
       if (level > bestAfterAffected[v]!) bestAfterAffected[v] = level;
       const was = levelBefore(v);
       if (level <= was) continue;
-      const id = merged.nodes[s]!.id;
-      const path = witnessPath(after, v, level).map((step) => stepView(merged, step));
-      const gain: ReviewGain = { node: v, by: s, byProposal: proposalElement(id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]!, path };
-      const where = locatePath(path, id);
+      const steps = witnessPath(after, v, level);
+      const gain = new Gain(merged, steps, { node: v, by: s, byProposal: proposalElement(merged.nodes[s]!.id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]! });
+      const where = locateSteps(steps, s);
       if (where) gain.location = where;
       const list = gainsOf.get(v);
       if (list) list.push(gain); else gainsOf.set(v, [gain]);
@@ -506,7 +560,10 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
   }
 
   // Tagged nodes with a gain, by id; the graded ones get best levels and exposer counts.
-  const targets = [...gainsOf.keys()].sort((a, b) => merged.nodes[a]!.id.localeCompare(merged.nodes[b]!.id));
+  const targets = [...gainsOf.keys()];
+  const rank = idRanks(targets.map((v) => merged.nodes[v]!.id));
+  const byRank = targets.map((_, k) => k).sort((a, b) => rank[a]! - rank[b]!).map((k) => targets[k]!);
+  targets.splice(0, targets.length, ...byRank);
   const graded = targets.filter((v) => merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded);
   const others: number[] = [];
   for (let i = 0; i < n; i++) if (isSource(existing, i) && (toMerged[i]! < 0 || affected[toMerged[i]!] === 0)) others.push(i);
