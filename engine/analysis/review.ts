@@ -401,10 +401,19 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
   };
 }
 
+/** What the gains of one source share: the graph, its forward reach (when kept) and how to locate a path. */
+interface GainSource {
+  graph: CompactGraph;
+  /** The source's reach in the merged graph; undefined when each gain keeps its own steps. */
+  result: ReachResult | undefined;
+  locate: (steps: readonly PathStep[], source: number) => ProposalLocation | undefined;
+}
+
 /**
- * A gain whose witness path is made on first read: a proposal reaching a large enterprise gains on thousands of
- * tagged nodes, and only the few a report shows need their path. `path` is an own enumerable getter shared by
- * every gain (objects stay in V8's fast mode), so the gain reads and compares like a plain record.
+ * A gain whose witness path and proposal location are made on first read: a proposal reaching a large enterprise
+ * gains on a hundred thousand tagged nodes, and only the few a report shows need them. `path` and `location` are
+ * own enumerable getters shared by every gain (objects stay in V8's fast mode), so a gain reads and compares like
+ * a plain record.
  */
 class Gain {
   declare node: number;
@@ -416,10 +425,12 @@ class Gain {
   declare hops: number;
   declare path: PathStepView[];
   declare location?: ProposalLocation;
-  readonly #graph: CompactGraph;
-  readonly #steps: readonly PathStep[];
+  readonly #source: GainSource;
+  /** The witness steps, when the source's reach is not kept. */
+  readonly #steps: readonly PathStep[] | undefined;
+  #location: ProposalLocation | null | undefined;
 
-  constructor(graph: CompactGraph, steps: readonly PathStep[], fields: Omit<ReviewGain, 'path' | 'location'>) {
+  constructor(source: GainSource, steps: readonly PathStep[] | undefined, fields: Omit<ReviewGain, 'path' | 'location'>) {
     this.node = fields.node;
     this.by = fields.by;
     this.byProposal = fields.byProposal;
@@ -428,12 +439,22 @@ class Gain {
     this.before = fields.before;
     this.hops = fields.hops;
     Object.defineProperty(this, 'path', GAIN_PATH);
-    this.#graph = graph;
+    Object.defineProperty(this, 'location', GAIN_LOCATION);
+    this.#source = source;
     this.#steps = steps;
   }
 
+  static stepsOf(gain: Gain): readonly PathStep[] {
+    return gain.#steps ?? witnessPath(gain.#source.result!, gain.node, gain.level);
+  }
+
   static pathOf(gain: Gain): PathStepView[] {
-    return gain.#steps.map((step) => stepView(gain.#graph, step));
+    return Gain.stepsOf(gain).map((step) => stepView(gain.#source.graph, step));
+  }
+
+  static locationOf(gain: Gain): ProposalLocation | undefined {
+    if (gain.#location === undefined) gain.#location = gain.#source.locate(Gain.stepsOf(gain), gain.by) ?? null;
+    return gain.#location ?? undefined;
   }
 }
 
@@ -444,6 +465,17 @@ const GAIN_PATH: PropertyDescriptor = {
     return Gain.pathOf(this);
   },
 };
+
+const GAIN_LOCATION: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Gain): ProposalLocation | undefined {
+    return Gain.locationOf(this);
+  },
+};
+
+/** Up to this many affected sources keep their forward reach for the witness paths of their gains. */
+const KEPT_REACHES = 16;
 
 interface DeltaInput {
   existing: CompactGraph;
@@ -525,12 +557,18 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
   const reachedBefore = new Int32Array(n2);
   const bestAfterAffected = new Uint8Array(n2);
   const bestBeforeAffected = new Uint8Array(n2);
+  let affectedCount = 0;
+  for (let s = 0; s < n2; s++) affectedCount += affected[s]!;
+  const keepReaches = affectedCount <= KEPT_REACHES;
   for (let s = 0; s < n2; s++) {
     if (affected[s] === 0) continue;
     const old = toExisting[s]!;
     const cached = known.get(s);
     const after = cached?.after ?? reach(merged, [s], opts);
     const before = old < 0 ? undefined : cached?.before ?? reach(existing, [old], opts);
+    // A few sources keep their reach for the paths asked later; many give each gain its steps now (a kept reach
+    // holds its witness arrays, 28 MB at a million nodes).
+    const gainSource: GainSource = { graph: merged, result: keepReaches ? after : undefined, locate: locateSteps };
     const levelBefore = (v: number): number => {
       const i = toExisting[v]!;
       return before === undefined || i < 0 ? 0 : before.level[i]!;
@@ -542,10 +580,9 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
       if (level > bestAfterAffected[v]!) bestAfterAffected[v] = level;
       const was = levelBefore(v);
       if (level <= was) continue;
-      const steps = witnessPath(after, v, level);
-      const gain = new Gain(merged, steps, { node: v, by: s, byProposal: proposalElement(merged.nodes[s]!.id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]! });
-      const where = locateSteps(steps, s);
-      if (where) gain.location = where;
+      const gain = new Gain(gainSource, keepReaches ? undefined : witnessPath(after, v, level), {
+        node: v, by: s, byProposal: proposalElement(merged.nodes[s]!.id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]!,
+      });
       const list = gainsOf.get(v);
       if (list) list.push(gain); else gainsOf.set(v, [gain]);
     }
@@ -646,6 +683,11 @@ function compareGains(merged: CompactGraph) {
     || a.hops - b.hops || merged.nodes[a.by]!.id.localeCompare(merged.nodes[b.by]!.id);
 }
 
+const FIRST_GAIN = Symbol('first gain');
+const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
+const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
+const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
+
 /** One entry per tagged resource or platform (graded kinds) that gains an exposer, most sensitive first. */
 function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[]): ExposureChange[] {
   const changes: ExposureChange[] = [];
@@ -670,9 +712,11 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
       by: nodeRef(merged, first.by),
       byProposal: first.byProposal,
       hops: first.hops,
-      path: first.path,
-    };
-    if (first.location) change.location = first.location;
+    } as ExposureChange;
+    // The first gain's path and location, made when read (a report shows a few of many thousand changes).
+    Object.defineProperty(change, FIRST_GAIN, { value: first });
+    Object.defineProperty(change, 'path', CHANGE_PATH);
+    Object.defineProperty(change, 'location', CHANGE_LOCATION);
     changes.push(change);
   }
   const points = (c: ExposureChange): number => c.sensitivity * LEVEL_WEIGHT[LEVEL_CODE[c.level]];

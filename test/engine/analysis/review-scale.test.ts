@@ -12,6 +12,9 @@ import type { Policy } from '../../../engine/policy.ts';
 import type { SourcedFragment } from '../../../engine/format/validate.ts';
 import { LEVEL_CODE } from '../../../engine/schema/index.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
+import { radiusJsonChunks } from '../../../engine/report/radius-json.ts';
+import { reviewJsonChunks } from '../../../engine/report/review-json.ts';
+import { at as corpAt, corp, notesProposal } from '../../helpers/review-scenario.ts';
 import { AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
 import { referenceReview, referenceReviewFacts } from '../../helpers/reference-review.ts';
 
@@ -141,5 +144,21 @@ describe('exposer counts from shared closures', () => {
   it('are not given with a depth limit (the caller searches per target)', () => {
     const graph = buildGraph({ nodes: [], edges: [] });
     expect(exposerCounts(graph, { maxDepth: 2 }, [], [])).toBeUndefined();
+  });
+});
+
+describe('the review as streamed JSON', () => {
+  it('is the result itself, with the authority added as radius --format json writes it', () => {
+    const c = corp();
+    const result = review(c.graph, notesProposal(c), POLICY, { at: corpAt });
+    expect(result.exposureChanges.length).toBeGreaterThan(0);
+    const chunks = [...reviewJsonChunks(result)];
+    expect(chunks.length).toBeGreaterThan(5);
+    const { addedAuthority, ...rest } = JSON.parse(chunks.join(''));
+    const { addedAuthority: radius, ...expected } = JSON.parse(JSON.stringify(result));
+    expect(rest).toEqual(expected);
+    expect(rest.exposureChanges[0].path.length).toBeGreaterThan(0);
+    expect(addedAuthority).toEqual(JSON.parse([...radiusJsonChunks(result.addedAuthority)].join('')));
+    expect(addedAuthority.reachedCount).toBe(radius.reachedCount);
   });
 });
