@@ -12,7 +12,8 @@ import type { Policy } from '../../../engine/policy.ts';
 import type { SourcedFragment } from '../../../engine/format/validate.ts';
 import { LEVEL_CODE } from '../../../engine/schema/index.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
-import { radiusJsonChunks } from '../../../engine/report/radius-json.ts';
+import { pathFromTable, radiusJsonChunks } from '../../../engine/report/radius-json.ts';
+import type { PathStepView } from '../../../engine/analysis/radius.ts';
 import { reviewJsonChunks } from '../../../engine/report/review-json.ts';
 import { at as corpAt, corp, notesProposal } from '../../helpers/review-scenario.ts';
 import { AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
@@ -154,10 +155,16 @@ describe('the review as streamed JSON', () => {
     expect(result.exposureChanges.length).toBeGreaterThan(0);
     const chunks = [...reviewJsonChunks(result)];
     expect(chunks.length).toBeGreaterThan(5);
-    const { addedAuthority, ...rest } = JSON.parse(chunks.join(''));
-    const { addedAuthority: radius, ...expected } = JSON.parse(JSON.stringify(result));
+    const { addedAuthority, exposureWitness, exposureChanges, ...rest } = JSON.parse(chunks.join(''));
+    const { addedAuthority: radius, exposureChanges: changes, ...expected } = JSON.parse(JSON.stringify(result));
     expect(rest).toEqual(expected);
-    expect(rest.exposureChanges[0].path.length).toBeGreaterThan(0);
+    // Each change names the last step of its path in the shared table; following the parents gives the path back.
+    expect(exposureChanges.map(({ witness: _w, ...change }: { witness: number }) => change)).toEqual(changes.map(({ path: _p, ...change }: { path: unknown }) => change));
+    exposureChanges.forEach((change: { witness: number }, i: number) => {
+      const path = pathFromTable(exposureWitness, change.witness);
+      expect(path.map((step) => [step.from, step.kind, step.to, step.level])).toEqual(changes[i].path.map((step: PathStepView) => [step.from.id, step.kind, step.to.id, step.level]));
+    });
+    expect(changes[0].path.length).toBeGreaterThan(0);
     expect(addedAuthority).toEqual(JSON.parse([...radiusJsonChunks(result.addedAuthority)].join('')));
     expect(addedAuthority.reachedCount).toBe(radius.reachedCount);
   });
