@@ -452,6 +452,10 @@ class Gain {
     return Gain.stepsOf(gain).map((step) => stepView(gain.#source.graph, step));
   }
 
+  static originOf(gain: Gain): { graph: CompactGraph; steps: readonly PathStep[] } {
+    return { graph: gain.#source.graph, steps: Gain.stepsOf(gain) };
+  }
+
   static locationOf(gain: Gain): ProposalLocation | undefined {
     if (gain.#location === undefined) gain.#location = gain.#source.locate(Gain.stepsOf(gain), gain.by) ?? null;
     return gain.#location ?? undefined;
@@ -687,6 +691,12 @@ const FIRST_GAIN = Symbol('first gain');
 const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
 const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
 const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
+
+/** The witness steps behind an exposure change's `path` (indices in the merged graph), or undefined for a change built elsewhere. */
+export function exposureChangeSteps(change: ExposureChange): { graph: CompactGraph; steps: readonly PathStep[] } | undefined {
+  const first = (change as unknown as Partial<Record<typeof FIRST_GAIN, ReviewGain>>)[FIRST_GAIN];
+  return first instanceof Gain ? Gain.originOf(first) : undefined;
+}
 
 /** One entry per tagged resource or platform (graded kinds) that gains an exposer, most sensitive first. */
 function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[]): ExposureChange[] {
