@@ -10,15 +10,16 @@ const indented = (value: unknown, depth: number): string => JSON.stringify(value
 function* arrayChunks(name: string, list: readonly unknown[], last: boolean): Generator<string> {
   if (list.length === 0) { yield `  ${JSON.stringify(name)}: []${last ? '' : ','}\n`; return; }
   yield `  ${JSON.stringify(name)}: [\n`;
-  for (let i = 0; i < list.length; i++) yield `    ${indented(list[i], 2)}${i + 1 < list.length ? ',' : ''}\n`;
+  // One element per line, as the radius writes its entries: indenting tens of thousands of records doubled the output.
+  for (let i = 0; i < list.length; i++) yield `    ${JSON.stringify(list[i])}${i + 1 < list.length ? ',' : ''}\n`;
   yield `  ]${last ? '' : ','}\n`;
 }
 
 /**
  * The review as one JSON document, in pieces: `passed`, `at`, `proposal`, `rules`,
- * `counts`, then `violations` and `subjects` one element at a time, `addedAuthority` as `radius --format json` writes
+ * `counts`, then `violations` and `subjects` one element per line, `addedAuthority` as `radius --format json` writes
  * a radius, `exposureWitness` (the witness steps of every exposure change, shared: `parent` is the step before, -1 when
- * the step leaves the source) and `exposureChanges` one element at a time, each naming its last step in `witness`
+ * the step leaves the source) and `exposureChanges` one element per line, each naming its last step in `witness`
  * instead of carrying its `path`. A proposal that reaches a large enterprise changes the
  * exposure of tens of thousands of resources; none of it is ever held as one string.
  */
