@@ -13,6 +13,7 @@ import type { SourcedFragment } from '../../../engine/format/validate.ts';
 import { LEVEL_CODE } from '../../../engine/schema/index.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { pathFromTable, radiusJsonChunks } from '../../../engine/report/radius-json.ts';
+import { renderReviewText } from '../../../engine/report/review.ts';
 import type { PathStepView } from '../../../engine/analysis/radius.ts';
 import { reviewJsonChunks } from '../../../engine/report/review-json.ts';
 import { at as corpAt, corp, notesProposal } from '../../helpers/review-scenario.ts';
@@ -167,5 +168,25 @@ describe('the review as streamed JSON', () => {
     expect(changes[0].path.length).toBeGreaterThan(0);
     expect(addedAuthority).toEqual(JSON.parse([...radiusJsonChunks(result.addedAuthority)].join('')));
     expect(addedAuthority.reachedCount).toBe(radius.reachedCount);
+  });
+});
+
+describe('the review text when one rule breaks many times', () => {
+  it('lists the first 20 violations of the rule, then how many more', () => {
+    const buckets: GraphNode[] = Array.from({ length: 25 }, (_, i) => ({ id: `aws:1:resource:bucket-${String(i).padStart(2, '0')}`, kind: 'Resource', name: `bucket ${i}`, platform: 'aws', tenant: '1', tags: ['crown-jewel'] }) as GraphNode);
+    const existing = buildGraph({
+      nodes: [{ id: 'aws:1:resource:account', kind: 'Resource', name: 'account', platform: 'aws', tenant: '1' } as GraphNode, ...buckets],
+      edges: buckets.map((bucket) => ({ kind: 'CONTAINS', from: 'aws:1:resource:account', to: bucket.id })),
+    });
+    const proposal: Fragment = {
+      nodes: [{ id: 'vendor:p:app:sync', kind: 'App', name: 'Sync', platform: 'vendor', tenant: 'p', ownerIds: ['x'] } as GraphNode],
+      edges: [{ kind: 'CAN_READ', from: 'vendor:p:app:sync', to: 'aws:1:resource:account' }],
+    };
+    const result = review(existing, proposal, { version: 1, rules: { forbidReach: [{ tag: 'crown-jewel', atLeast: 'read' }] } }, { at: AT });
+    expect(result.violations).toHaveLength(25);
+    const text = renderReviewText(result);
+    expect(text.match(/BM-REVIEW-FORBID-REACH {2}Sync reaches/g)).toHaveLength(20);
+    expect(text).toContain('... and 5 more BM-REVIEW-FORBID-REACH violations (--format json or sarif lists every one)');
+    expect(renderReviewText(result, { violationLimit: Infinity }).match(/BM-REVIEW-FORBID-REACH {2}Sync reaches/g)).toHaveLength(25);
   });
 });
