@@ -746,7 +746,9 @@ export function review(existing: CompactGraph, proposal: ProposalInput, policy: 
   const active = new Set(activeRules(policy));
   const combinedSources = facts.subjects.map((s) => s.index);
   const combinedOptions: ReachOptions = { ...options, at: facts.at };
-  const addedAuthority = describeRadius(reach(facts.merged, combinedSources, combinedOptions), combinedOptions);
+  // One subject: its own reach in the merged graph is the combined one (same options); at scale a full reach saved.
+  const combined = facts.subjects.length === 1 ? facts.subjects[0]!.after : reach(facts.merged, combinedSources, combinedOptions);
+  const addedAuthority = describeRadius(combined, combinedOptions);
   return {
     passed: counts.error === 0,
     at: new Date(facts.at).toISOString(),
