@@ -606,19 +606,20 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
   const byRank = targets.map((_, k) => k).sort((a, b) => rank[a]! - rank[b]!).map((k) => targets[k]!);
   targets.splice(0, targets.length, ...byRank);
   const graded = targets.filter((v) => merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded);
-  const others: number[] = [];
-  for (let i = 0; i < n; i++) if (isSource(existing, i) && (toMerged[i]! < 0 || affected[toMerged[i]!] === 0)) others.push(i);
-  const unaffected = others;
+  // Every other source reaches in the merged graph exactly what it reached before (it has no path to a change), so
+  // its share is computed there: the existing graph needs no traversal state of its own unless a source existed.
+  const unaffected: number[] = [];
+  for (let j = 0; j < n2; j++) if (affected[j] === 0 && toExisting[j]! >= 0 && isSource(merged, j)) unaffected.push(j);
   // Best level any unaffected source holds: one reach from all of them (a reach keeps each node's best level).
-  const bestOthers = graded.length > 0 ? reach(existing, unaffected, opts).level : new Uint8Array(n);
-  const oldTargets = graded.map((v) => toExisting[v]!).filter((i) => i >= 0);
-  const counted = exposerCounts(existing, opts, unaffected, oldTargets);
+  const bestOthers = graded.length > 0 ? reach(merged, unaffected, opts).level : new Uint8Array(n2);
+  const oldTargets = graded.filter((v) => toExisting[v]! >= 0);
+  const counted = exposerCounts(merged, opts, unaffected, oldTargets);
   const countOthers = new Map<number, number>();
-  oldTargets.forEach((i, k) => {
-    if (counted) { countOthers.set(i, counted[k]!); return; }
+  oldTargets.forEach((v, k) => {
+    if (counted) { countOthers.set(v, counted[k]!); return; }
     // With a depth limit: the exposure search itself, less the affected sources it counts.
-    const exposure = exposureOf(existing, i, { ...opts, kinds: REVIEW_SOURCE_KINDS, top: 0 });
-    countOthers.set(i, exposure.exposedCount - reachedBefore[toMerged[i]!]!);
+    const exposure = exposureOf(existing, toExisting[v]!, { ...opts, kinds: REVIEW_SOURCE_KINDS, top: 0 });
+    countOthers.set(v, exposure.exposedCount - reachedBefore[v]!);
   });
 
   const deltas: ExposureDelta[] = [];
@@ -635,8 +636,8 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
       deltas.push({ node: v, bestBefore: best(before.exposed), bestAfter: best(after.exposed), exposersBefore: before.exposedCount, exposersAfter: after.exposedCount, gains });
       continue;
     }
-    const other = i < 0 ? 0 : bestOthers[i]!;
-    const count = i < 0 ? 0 : countOthers.get(i) ?? 0;
+    const other = i < 0 ? 0 : bestOthers[v]!;
+    const count = i < 0 ? 0 : countOthers.get(v) ?? 0;
     deltas.push({
       node: v,
       bestBefore: Math.max(other, bestBeforeAffected[v]!),
