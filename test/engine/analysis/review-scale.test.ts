@@ -107,6 +107,10 @@ describe('review at scale, against the review as first written', () => {
       changes += actual.exposureChanges.length;
       violations += actual.violations.length;
       expect(withoutPaths(actual)).toEqual(withoutPaths(expected));
+      // The same review when the proposal cannot be patched in (here: an id lookup that is a plain Map) and goes
+      // through the full import, where nodes are matched by id and every edge list is compared.
+      const unpatchable = { ...existing, indexOf: new Map(existing.indexOf) };
+      expect(withoutPaths(review(unpatchable, [sourced], POLICY, options))).toEqual(withoutPaths(expected));
       for (const change of actual.exposureChanges) expectWitness(change.path, change.by.id, change.resource.id, change.hops, change.level);
       for (const violation of actual.violations.filter((v) => v.rule === 'forbidReach')) {
         const evidence = violation.evidence as { hops: number; level: string };
