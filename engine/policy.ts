@@ -216,7 +216,10 @@ export function evaluatePolicy(facts: ReviewFacts, policy: Policy): Violation[] 
 
   if (rules.forbidReach && rules.forbidReach.length > 0) {
     const byNode = new Map<number, ReviewGain[]>();
-    for (const gain of facts.gains) byNode.set(gain.node, [...(byNode.get(gain.node) ?? []), gain]);
+    for (const gain of facts.gains) {
+      const list = byNode.get(gain.node);
+      if (list) list.push(gain); else byNode.set(gain.node, [gain]);
+    }
     for (const [v, gains] of byNode) {
       const node = merged.nodes[v]!;
       for (const forbidden of rules.forbidReach) {

@@ -557,3 +557,58 @@ export function markedReachScanner(graph: CompactGraph, options: ReachOptions, m
     return { usable: true, counts, first };
   };
 }
+
+/**
+ * For each target, how many of `sources` reach it (a source is not counted on itself), each answer equal to one
+ * full reach per source, with hubs' closures shared as in `markedReachScanner`: a source that reaches a hub at admin
+ * counts once for the hub's share and only explores what lies outside the hub's closure. What the review gate needs
+ * to say how many integrations reach a resource before and after a proposal, for thousands of resources at once.
+ * Undefined with a depth limit (hop counts matter; the caller runs one exposure search per target).
+ */
+export function exposerCounts(graph: CompactGraph, options: ReachOptions, sources: readonly number[], targets: readonly number[],
+  hubOptions: { minSize?: number; force?: boolean } = {}): Int32Array | undefined {
+  if (options.maxDepth !== undefined) return undefined;
+  const n = graph.nodeCount;
+  const counts = new Int32Array(targets.length);
+  if (targets.length === 0 || sources.length === 0) return counts;
+  const slot = new Int32Array(n).fill(-1);
+  targets.forEach((v, i) => { slot[v] = i; });
+  const rules = compileReachRules(graph, options);
+  const workspace = new ClosureWorkspace(graph, rules);
+  const zero = new Uint8Array(n);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  interface CountingHub { floor: Uint8Array; need: Uint8Array; size: number; sharing: number }
+  const hubs: CountingHub[] = [];
+  if (sources.length >= HUB_WORTH_FROM || hubOptions.force === true) {
+    for (const hub of hubCandidates(graph, workspace)) {
+      if (hubs.some((kept) => kept.floor[hub] === 3)) continue;
+      workspace.run(hub, 3, zero);
+      if (workspace.touchedCount < (hubOptions.minSize ?? HUB_MIN_SIZE)) continue;
+      const floor = new Uint8Array(n);
+      for (let i = 0; i < workspace.touchedCount; i++) floor[workspace.touched[i]!] = workspace.level[workspace.touched[i]!]!;
+      hubs.push({ floor, need: levelNeededFor(graph, rules, workspace, hub, 3), size: workspace.touchedCount, sharing: 0 });
+    }
+  }
+  for (const s of sources) {
+    let base: CountingHub | undefined;
+    for (const hub of hubs) if (hub.need[s]! <= start && (!base || hub.size > base.size)) base = hub;
+    const floor = base?.floor ?? zero;
+    workspace.run(s, start, floor);
+    if (base) {
+      base.sharing++;
+      // The hub's share counts every target in its closure; a source is not its own exposer.
+      if (floor[s]! > 0 && slot[s]! >= 0) counts[slot[s]!]!--;
+    }
+    for (let k = 0; k < workspace.touchedCount; k++) {
+      const u = workspace.touched[k]!;
+      if (floor[u]! > 0 || u === s) continue;
+      const i = slot[u]!;
+      if (i >= 0) counts[i]!++;
+    }
+  }
+  for (const hub of hubs) {
+    if (hub.sharing === 0) continue;
+    targets.forEach((v, i) => { if (hub.floor[v]! > 0) counts[i]! += hub.sharing; });
+  }
+  return counts;
+}

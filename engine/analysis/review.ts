@@ -5,10 +5,12 @@ import type { SourcedFragment } from '../format/validate.ts';
 import { activeRules, evaluatePolicy, REVIEW_RULES, ruleSeverity, type Policy, type PolicyRuleName, type PolicySeverity, type Violation } from '../policy.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import { assembleGraph } from '../store/assemble.ts';
-import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
+import { patchGraph } from '../store/patch.ts';
+import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
+import { CROWN_JEWEL_TAG, describeRadius, idRanks, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { exposureOf } from './exposure.ts';
-import { reach, toInstant, type ReachOptions, type ReachResult } from './reach.ts';
+import { exposerCounts } from './closure.ts';
+import { reach, toInstant, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { LEVEL_WEIGHT, scoreOrder } from './score.ts';
 
 /** Where a proposal element is declared: file, JSON path and line when the format knows it. */
@@ -226,7 +228,10 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
   const batch = asBatch(proposal);
   const at = toInstant(options.at);
   const opts: ReachOptions = { ...options, at };
-  const merged = assembleGraph(batch, existing).graph;
+  // The proposal patched into the graph's columns (the cost follows the proposal), or the full import path when
+  // the patch cannot (reference stubs, scoped delegations): both give the graph an import would write.
+  const patched = patchGraph(existing, batch);
+  const merged = 'graph' in patched ? patched.graph : assembleGraph(batch, existing).graph;
   const kindOf = (v: number): string => merged.nodes[v]!.kind;
 
   // Where each node and edge of the proposal is declared (first declaration wins).
@@ -299,60 +304,34 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
     proposalEdgeById.set(key, occurrences[0]!.location);
     for (const { edge, location: where } of occurrences) if (edge.id !== undefined && !proposalEdgeById.has(edge.id)) proposalEdgeById.set(edge.id, where);
   }
-  // The proposal element to look at for a path: its last edge from the proposal (the grant to remove),
-  // else the last node of the path the proposal declares.
-  const locatePath = (path: readonly PathStepView[], source: string): ProposalLocation | undefined => {
-    for (let i = path.length - 1; i >= 0; i--) {
-      const step = path[i]!;
-      const viaEdge = proposalEdgeById.get(step.edgeId) ?? proposalEdgeById.get(edgeKey({ kind: step.kind, from: step.from.id, to: step.to.id, grant: step.grant }));
-      if (viaEdge) return viaEdge;
+  const proposalElement = (id: string): boolean => declaredNodes.has(id) || firstEdgeFrom.has(id);
+  const known = new Map(subjects.map((subject) => [subject.index, subject.before ? { after: subject.after, before: subject.before } : { after: subject.after }]));
+  // The proposal element to look at for a witness path: its last edge from the proposal (the grant to remove), else
+  // the last node of the path the proposal declares. Read off the path's steps (edges and nodes looked up once each).
+  const edgeLocations = new Map<number, ProposalLocation | null>();
+  const edgeLocation = (e: number): ProposalLocation | null => {
+    let where = edgeLocations.get(e);
+    if (where === undefined) {
+      const attrs = merged.edgeAttrs[e];
+      where = proposalEdgeById.get(edgeIdAt(merged, e))
+        ?? proposalEdgeById.get(edgeKey({ kind: merged.edgeKindNames[merged.edgeKind[e]!]!, from: merged.nodes[merged.edgeSrc[e]!]!.id, to: merged.nodes[merged.edgeDst[e]!]!.id, grant: attrs?.grant }))
+        ?? null;
+      edgeLocations.set(e, where);
     }
-    for (let i = path.length - 1; i >= 0; i--) {
-      const declared = declaredNodes.get(path[i]!.to.id);
+    return where;
+  };
+  const locateSteps = (steps: readonly PathStep[], source: number): ProposalLocation | undefined => {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const where = edgeLocation(steps[i]!.edge);
+      if (where) return where;
+    }
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const declared = declaredNodes.get(merged.nodes[steps[i]!.to]!.id);
       if (declared) return declared;
     }
-    return declaredNodes.get(source);
+    return declaredNodes.get(merged.nodes[source]!.id);
   };
-
-  // Reach can only change downstream of a node that is new, whose usability window changed, or that
-  // starts a traversable edge of the proposal (governance edges such as OWNS change nothing). For each
-  // tagged node there, compare who reaches it before and after (exposureOf: reverse searches confined
-  // to the node's ancestors).
-  const touched = new Set<number>();
-  for (const id of declaredNodes.keys()) {
-    const v = merged.indexOf.get(id)!;
-    const old = existing.indexOf.get(id);
-    if (old === undefined || existing.activeFrom[old] !== merged.activeFrom[v] || existing.activeUntil[old] !== merged.activeUntil[v]) touched.add(v);
-  }
-  for (const occurrences of proposalEdges.values()) {
-    const { edge } = occurrences[0]!;
-    if (merged.schema.edgeKinds[edge.kind]?.traversable) touched.add(merged.indexOf.get(edge.from)!);
-  }
-  const downstream = reach(merged, [...touched].sort((a, b) => a - b), { ...opts, sourceLevel: 'admin' });
-  const proposalElement = (id: string): boolean => declaredNodes.has(id) || firstEdgeFrom.has(id);
-  const deltas: ExposureDelta[] = [];
-  for (const v of [...downstream.order].sort((a, b) => merged.nodes[a]!.id.localeCompare(merged.nodes[b]!.id))) {
-    if ((merged.nodes[v]!.tags?.length ?? 0) === 0) continue;
-    const old = existingIndex(v);
-    const before = old === undefined ? undefined : exposureOf(existing, old, { ...opts, kinds: REVIEW_SOURCE_KINDS });
-    const after = exposureOf(merged, v, { ...opts, kinds: REVIEW_SOURCE_KINDS });
-    const levelBefore = new Map((before?.exposed ?? []).map((entry) => [entry.id, LEVEL_CODE[entry.level]]));
-    const gains: ReviewGain[] = [];
-    for (const entry of after.exposed) {
-      const level = LEVEL_CODE[entry.level];
-      const was = levelBefore.get(entry.id) ?? 0;
-      if (level <= was) continue;
-      const by = merged.indexOf.get(entry.id)!;
-      const gain: ReviewGain = { node: v, by, byProposal: proposalElement(entry.id), bySubject: subjectSet.has(by), level, before: was, hops: entry.hops, path: entry.path };
-      const where = locatePath(entry.path, entry.id);
-      if (where) gain.location = where;
-      gains.push(gain);
-    }
-    if (gains.length === 0) continue;
-    gains.sort(compareGains(merged));
-    const best = (entries: readonly { level: Level }[]): number => entries.reduce((m, entry) => Math.max(m, LEVEL_CODE[entry.level]), 0);
-    deltas.push({ node: v, bestBefore: best(before?.exposed ?? []), bestAfter: best(after.exposed), exposersBefore: before?.exposedCount ?? 0, exposersAfter: after.exposedCount, gains });
-  }
+  const deltas = exposureDeltas({ existing, merged, patched: 'graph' in patched, opts, batch, subjectSet, known, proposalElement, locateSteps });
   const gains = deltas.flatMap((delta) => delta.gains);
 
   // Apps of the proposal, with their owners.
@@ -422,6 +401,284 @@ export function reviewFacts(existing: CompactGraph, proposal: ProposalInput, opt
   };
 }
 
+/** What the gains of one source share: the graph, its forward reach (when kept) and how to locate a path. */
+interface GainSource {
+  graph: CompactGraph;
+  /** The source's reach in the merged graph; undefined when each gain keeps its own steps. */
+  result: ReachResult | undefined;
+  locate: (steps: readonly PathStep[], source: number) => ProposalLocation | undefined;
+}
+
+/**
+ * A gain whose witness path and proposal location are made on first read: a proposal reaching a large enterprise
+ * gains on a hundred thousand tagged nodes, and only the few a report shows need them. `path` and `location` are
+ * own enumerable getters shared by every gain (objects stay in V8's fast mode), so a gain reads and compares like
+ * a plain record.
+ */
+class Gain {
+  declare node: number;
+  declare by: number;
+  declare byProposal: boolean;
+  declare bySubject: boolean;
+  declare level: number;
+  declare before: number;
+  declare hops: number;
+  declare path: PathStepView[];
+  declare location?: ProposalLocation;
+  readonly #source: GainSource;
+  /** The witness steps, when the source's reach is not kept. */
+  readonly #steps: readonly PathStep[] | undefined;
+  #location: ProposalLocation | null | undefined;
+
+  constructor(source: GainSource, steps: readonly PathStep[] | undefined, fields: Omit<ReviewGain, 'path' | 'location'>) {
+    this.node = fields.node;
+    this.by = fields.by;
+    this.byProposal = fields.byProposal;
+    this.bySubject = fields.bySubject;
+    this.level = fields.level;
+    this.before = fields.before;
+    this.hops = fields.hops;
+    Object.defineProperty(this, 'path', GAIN_PATH);
+    Object.defineProperty(this, 'location', GAIN_LOCATION);
+    this.#source = source;
+    this.#steps = steps;
+  }
+
+  static stepsOf(gain: Gain): readonly PathStep[] {
+    return gain.#steps ?? witnessPath(gain.#source.result!, gain.node, gain.level);
+  }
+
+  static pathOf(gain: Gain): PathStepView[] {
+    return Gain.stepsOf(gain).map((step) => stepView(gain.#source.graph, step));
+  }
+
+  static originOf(gain: Gain): { graph: CompactGraph; steps: readonly PathStep[] } {
+    return { graph: gain.#source.graph, steps: Gain.stepsOf(gain) };
+  }
+
+  static locationOf(gain: Gain): ProposalLocation | undefined {
+    if (gain.#location === undefined) gain.#location = gain.#source.locate(Gain.stepsOf(gain), gain.by) ?? null;
+    return gain.#location ?? undefined;
+  }
+}
+
+const GAIN_PATH: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Gain): PathStepView[] {
+    return Gain.pathOf(this);
+  },
+};
+
+const GAIN_LOCATION: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Gain): ProposalLocation | undefined {
+    return Gain.locationOf(this);
+  },
+};
+
+/** Up to this many affected sources keep their forward reach for the witness paths of their gains. */
+const KEPT_REACHES = 16;
+
+interface DeltaInput {
+  existing: CompactGraph;
+  merged: CompactGraph;
+  /** The merged graph is the existing one patched: old nodes keep their indices and only proposal edges differ. */
+  patched: boolean;
+  opts: ReachOptions;
+  batch: readonly SourcedFragment[];
+  subjectSet: ReadonlySet<number>;
+  /** Reaches already computed for subjects (merged index -> after, before). */
+  known: ReadonlyMap<number, { after: ReachResult; before?: ReachResult }>;
+  proposalElement: (id: string) => boolean;
+  /** The proposal element a witness path goes through. */
+  locateSteps: (steps: readonly PathStep[], source: number) => ProposalLocation | undefined;
+}
+
+/**
+ * Who gains on which tagged node, and how the exposure of each such node changes. A source's reach can only change
+ * when it reaches (in either graph) a node that changed: a new node, a node whose usability window changed, or the
+ * source of a traversable edge that is new or different. Those few sources are reached forwards before and after;
+ * every other source reaches exactly what it reached before, so its part of the best level and of the exposer count
+ * comes from one multi-source reach and from the shared-closure counts (closure.ts), not from a search per node.
+ * Equal to comparing two full exposure searches per tagged node (test/helpers/reference-review.ts, property-tested).
+ */
+function exposureDeltas(input: DeltaInput): ExposureDelta[] {
+  const { existing, merged, patched, opts, batch, subjectSet, known, proposalElement, locateSteps } = input;
+  const n = existing.nodeCount;
+  const n2 = merged.nodeCount;
+  // Index maps between the graphs: the identity on old nodes when patched, by id otherwise.
+  let toMerged: Int32Array;
+  let toExisting: Int32Array;
+  if (patched) {
+    toMerged = Int32Array.from({ length: n }, (_, i) => i);
+    toExisting = new Int32Array(n2).fill(-1);
+    toExisting.set(toMerged);
+  } else {
+    toMerged = new Int32Array(n).fill(-1);
+    toExisting = new Int32Array(n2).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const j = merged.indexOf.get(existing.nodes[i]!.id);
+      if (j !== undefined) { toMerged[i] = j; toExisting[j] = i; }
+    }
+  }
+
+  // The changed nodes (merged indices).
+  const changed = new Uint8Array(n2);
+  for (let j = 0; j < n2; j++) if (toExisting[j] === -1) changed[j] = 1;
+  for (let i = 0; i < n; i++) {
+    const j = toMerged[i]!;
+    if (j >= 0 && (existing.activeFrom[i] !== merged.activeFrom[j] || existing.activeUntil[i] !== merged.activeUntil[j])) changed[j] = 1;
+  }
+  if (patched) {
+    // Only the proposal's own edges are new or changed in a patched graph.
+    for (const { fragment } of batch) {
+      for (const edge of fragment.edges) if (merged.schema.edgeKinds[edge.kind]?.traversable) changed[merged.indexOf.get(edge.from)!] = 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const j = toMerged[i]!;
+      if (j < 0 || changed[j] === 1) continue;
+      if (traversableEdges(existing, i, (v) => toMerged[v]!) !== traversableEdges(merged, j, (v) => v)) changed[j] = 1;
+    }
+  }
+
+  // The sources whose reach may change: apps and credentials with a path (any level, any instant) to a changed node.
+  const isSource = (graph: CompactGraph, v: number): boolean => REVIEW_SOURCE_KINDS.includes(graph.nodes[v]!.kind);
+  const inMerged = ancestors(merged, changed);
+  const changedBefore = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (toMerged[i]! >= 0 && changed[toMerged[i]!] === 1) changedBefore[i] = 1;
+  const inExisting = ancestors(existing, changedBefore);
+  const affected = new Uint8Array(n2);
+  for (let j = 0; j < n2; j++) if (inMerged[j] === 1 && isSource(merged, j)) affected[j] = 1;
+  for (let i = 0; i < n; i++) if (inExisting[i] === 1 && toMerged[i]! >= 0 && isSource(existing, i)) affected[toMerged[i]!] = 1;
+
+  // Forward reaches of the affected sources, before and after: the gains, and their share of best levels and counts.
+  const tagged = (v: number): boolean => (merged.nodes[v]!.tags?.length ?? 0) > 0;
+  const gainsOf = new Map<number, ReviewGain[]>();
+  const reachedAfter = new Int32Array(n2);
+  const reachedBefore = new Int32Array(n2);
+  const bestAfterAffected = new Uint8Array(n2);
+  const bestBeforeAffected = new Uint8Array(n2);
+  let affectedCount = 0;
+  for (let s = 0; s < n2; s++) affectedCount += affected[s]!;
+  const keepReaches = affectedCount <= KEPT_REACHES;
+  for (let s = 0; s < n2; s++) {
+    if (affected[s] === 0) continue;
+    const old = toExisting[s]!;
+    const cached = known.get(s);
+    const after = cached?.after ?? reach(merged, [s], opts);
+    const before = old < 0 ? undefined : cached?.before ?? reach(existing, [old], opts);
+    // A few sources keep their reach for the paths asked later; many give each gain its steps now (a kept reach
+    // holds its witness arrays, 28 MB at a million nodes).
+    const gainSource: GainSource = { graph: merged, result: keepReaches ? after : undefined, locate: locateSteps };
+    const levelBefore = (v: number): number => {
+      const i = toExisting[v]!;
+      return before === undefined || i < 0 ? 0 : before.level[i]!;
+    };
+    for (const v of after.order) {
+      if (v === s || !tagged(v)) continue;
+      const level = after.level[v]!;
+      reachedAfter[v]!++;
+      if (level > bestAfterAffected[v]!) bestAfterAffected[v] = level;
+      const was = levelBefore(v);
+      if (level <= was) continue;
+      const gain = new Gain(gainSource, keepReaches ? undefined : witnessPath(after, v, level), {
+        node: v, by: s, byProposal: proposalElement(merged.nodes[s]!.id), bySubject: subjectSet.has(s), level, before: was, hops: after.hops[v * 3 + level - 1]!,
+      });
+      const list = gainsOf.get(v);
+      if (list) list.push(gain); else gainsOf.set(v, [gain]);
+    }
+    if (before) {
+      for (const i of before.order) {
+        const v = toMerged[i]!;
+        if (i === old || v < 0 || !tagged(v)) continue;
+        reachedBefore[v]!++;
+        if (before.level[i]! > bestBeforeAffected[v]!) bestBeforeAffected[v] = before.level[i]!;
+      }
+    }
+  }
+
+  // Tagged nodes with a gain, by id; the graded ones get best levels and exposer counts.
+  const targets = [...gainsOf.keys()];
+  const rank = idRanks(targets.map((v) => merged.nodes[v]!.id));
+  const byRank = targets.map((_, k) => k).sort((a, b) => rank[a]! - rank[b]!).map((k) => targets[k]!);
+  targets.splice(0, targets.length, ...byRank);
+  const graded = targets.filter((v) => merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded);
+  // Every other source reaches in the merged graph exactly what it reached before (it has no path to a change), so
+  // its share is computed there: the existing graph needs no traversal state of its own unless a source existed.
+  const unaffected: number[] = [];
+  for (let j = 0; j < n2; j++) if (affected[j] === 0 && toExisting[j]! >= 0 && isSource(merged, j)) unaffected.push(j);
+  // Best level any unaffected source holds: one reach from all of them (a reach keeps each node's best level).
+  const bestOthers = graded.length > 0 ? reach(merged, unaffected, opts).level : new Uint8Array(n2);
+  const oldTargets = graded.filter((v) => toExisting[v]! >= 0);
+  const counted = exposerCounts(merged, opts, unaffected, oldTargets);
+  const countOthers = new Map<number, number>();
+  oldTargets.forEach((v, k) => {
+    if (counted) { countOthers.set(v, counted[k]!); return; }
+    // With a depth limit: the exposure search itself, less the affected sources it counts.
+    const exposure = exposureOf(existing, toExisting[v]!, { ...opts, kinds: REVIEW_SOURCE_KINDS, top: 0 });
+    countOthers.set(v, exposure.exposedCount - reachedBefore[v]!);
+  });
+
+  const deltas: ExposureDelta[] = [];
+  for (const v of targets) {
+    const gains = gainsOf.get(v)!;
+    gains.sort(compareGains(merged));
+    const i = toExisting[v]!;
+    const isGraded = merged.schema.nodeKinds[merged.nodes[v]!.kind]?.graded === true;
+    if (isGraded && i >= 0 && isSource(existing, i)) {
+      // A graded source kind (a custom schema): its own level is in the multi-source reach; ask the exposure search.
+      const before = exposureOf(existing, i, { ...opts, kinds: REVIEW_SOURCE_KINDS });
+      const after = exposureOf(merged, v, { ...opts, kinds: REVIEW_SOURCE_KINDS });
+      const best = (entries: readonly { level: Level }[]): number => entries.reduce((m, entry) => Math.max(m, LEVEL_CODE[entry.level]), 0);
+      deltas.push({ node: v, bestBefore: best(before.exposed), bestAfter: best(after.exposed), exposersBefore: before.exposedCount, exposersAfter: after.exposedCount, gains });
+      continue;
+    }
+    const other = i < 0 ? 0 : bestOthers[v]!;
+    const count = i < 0 ? 0 : countOthers.get(v) ?? 0;
+    deltas.push({
+      node: v,
+      bestBefore: Math.max(other, bestBeforeAffected[v]!),
+      bestAfter: Math.max(other, bestAfterAffected[v]!),
+      exposersBefore: count + reachedBefore[v]!,
+      exposersAfter: count + reachedAfter[v]!,
+      gains,
+    });
+  }
+  return deltas;
+}
+
+/** Node u's traversable out-edges as one comparable string (target through `map`, kind, conditions). */
+function traversableEdges(graph: CompactGraph, u: number, map: (v: number) => number): string {
+  const parts: string[] = [];
+  for (let e = graph.fwdOffsets[u]!, end = graph.fwdOffsets[u + 1]!; e < end; e++) {
+    const kind = graph.edgeKind[e]!;
+    if (graph.kindTraversable[kind] === 0) continue;
+    parts.push(`${map(graph.edgeDst[e]!)}/${kind}/${(graph.edgeAttrs[e]?.conditions ?? []).join(',')}`);
+  }
+  return parts.sort().join(' ');
+}
+
+/** Nodes with a path of traversable edges to a marked node (marked ones included), whatever the levels and instant. */
+function ancestors(graph: CompactGraph, marked: Uint8Array): Uint8Array {
+  const seen = marked.slice();
+  const queue: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (seen[v] === 1) queue.push(v);
+  const { revOffsets, revEdges, edgeSrc, edgeKind, kindTraversable } = graph;
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    for (let r = revOffsets[v]!, end = revOffsets[v + 1]!; r < end; r++) {
+      const e = revEdges[r]!;
+      if (kindTraversable[edgeKind[e]!] === 0) continue;
+      const u = edgeSrc[e]!;
+      if (seen[u] === 0) { seen[u] = 1; queue.push(u); }
+    }
+  }
+  return seen;
+}
+
 const CHANGE_RANK: Record<ExposureChangeKind, number> = { 'newly-exposed': 0, raised: 1, widened: 2 };
 
 /** Gains on one node: highest level first, then proposal elements, then fewest hops, then id. */
@@ -429,6 +686,17 @@ function compareGains(merged: CompactGraph) {
   return (a: ReviewGain, b: ReviewGain): number =>
     b.level - a.level || Number(b.bySubject) - Number(a.bySubject) || Number(b.byProposal) - Number(a.byProposal)
     || a.hops - b.hops || merged.nodes[a.by]!.id.localeCompare(merged.nodes[b.by]!.id);
+}
+
+const FIRST_GAIN = Symbol('first gain');
+const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
+const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
+const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
+
+/** The witness steps behind an exposure change's `path` (indices in the merged graph), or undefined for a change built elsewhere. */
+export function exposureChangeSteps(change: ExposureChange): { graph: CompactGraph; steps: readonly PathStep[] } | undefined {
+  const first = (change as unknown as Partial<Record<typeof FIRST_GAIN, ReviewGain>>)[FIRST_GAIN];
+  return first instanceof Gain ? Gain.originOf(first) : undefined;
 }
 
 /** One entry per tagged resource or platform (graded kinds) that gains an exposer, most sensitive first. */
@@ -455,9 +723,11 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
       by: nodeRef(merged, first.by),
       byProposal: first.byProposal,
       hops: first.hops,
-      path: first.path,
-    };
-    if (first.location) change.location = first.location;
+    } as ExposureChange;
+    // The first gain's path and location, made when read (a report shows a few of many thousand changes).
+    Object.defineProperty(change, FIRST_GAIN, { value: first });
+    Object.defineProperty(change, 'path', CHANGE_PATH);
+    Object.defineProperty(change, 'location', CHANGE_LOCATION);
     changes.push(change);
   }
   const points = (c: ExposureChange): number => c.sensitivity * LEVEL_WEIGHT[LEVEL_CODE[c.level]];
@@ -477,7 +747,9 @@ export function review(existing: CompactGraph, proposal: ProposalInput, policy: 
   const active = new Set(activeRules(policy));
   const combinedSources = facts.subjects.map((s) => s.index);
   const combinedOptions: ReachOptions = { ...options, at: facts.at };
-  const addedAuthority = describeRadius(reach(facts.merged, combinedSources, combinedOptions), combinedOptions);
+  // One subject: its own reach in the merged graph is the combined one (same options); at scale a full reach saved.
+  const combined = facts.subjects.length === 1 ? facts.subjects[0]!.after : reach(facts.merged, combinedSources, combinedOptions);
+  const addedAuthority = describeRadius(combined, combinedOptions);
   return {
     passed: counts.error === 0,
     at: new Date(facts.at).toISOString(),

@@ -65,7 +65,7 @@ export function witnessTableFromPaths(radius: Pick<BlastRadius, 'reached' | 'dor
 }
 
 /** One table step for edge `e` reaching its target at `level`, fields in `stepView`'s order. */
-function witnessStep(graph: CompactGraph, parent: number, e: number, level: number): WitnessStep {
+export function witnessStep(graph: CompactGraph, parent: number, e: number, level: number): WitnessStep {
   const attrs = graph.edgeAttrs[e];
   const to = graph.nodes[graph.edgeDst[e]!]!.id;
   const step: WitnessStep = parent < 0

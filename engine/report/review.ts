@@ -11,6 +11,8 @@ export interface ReviewReportOptions {
   policyFile?: string;
   /** Exposure changes listed before "... and N more" (default 20; Infinity for all). */
   limit?: number;
+  /** Text: violations of one rule listed before "... and N more" (default 20; Infinity for all). */
+  violationLimit?: number;
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
@@ -58,11 +60,20 @@ export function renderReviewText(result: ReviewResult, options: ReviewReportOpti
 
   if (result.violations.length > 0) {
     lines.push('', s.bold('VIOLATIONS'));
+    // A proposal that reaches a large enterprise can break one reach rule thousands of times: the first few of each
+    // rule, then how many more (json and sarif list every one).
+    const perRule = options.violationLimit ?? 20;
+    const shown = new Map<string, number>();
+    const hidden = new Map<string, number>();
     for (const v of result.violations) {
+      const count = shown.get(v.ruleId) ?? 0;
+      if (count >= perRule) { hidden.set(v.ruleId, (hidden.get(v.ruleId) ?? 0) + 1); continue; }
+      shown.set(v.ruleId, count + 1);
       lines.push(`  ${severityLabel(v.severity, s)} ${s.dim(v.ruleId)}  ${v.message}`);
       if (v.location) lines.push(`          ${s.dim(`at ${locationText(v.location)}`)}`);
       if (v.path && v.path.length > 0) lines.push(`          ${s.dim('path:')} ${pathText(v.path, s)}`);
     }
+    for (const [ruleId, count] of hidden) lines.push(s.dim(`  ... and ${plural(count, `more ${ruleId} violation`)} (--format json or sarif lists every one)`));
   }
 
   lines.push('', s.bold('AUTHORITY ADDED'));

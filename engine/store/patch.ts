@@ -5,9 +5,9 @@ import type { GraphEdge, GraphNode } from '../format/native.ts';
 import { edgeId } from '../format/native.ts';
 import { checkReferences, mergeFragments, type SourcedFragment } from '../format/validate.ts';
 import type { ImportReport } from './assemble.ts';
-import { activeWindow, type EdgeAttrs } from './compact.ts';
+import { activeWindow, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
 import { SCOPED_DELEGATION_KIND } from './delegation.ts';
-import { StoredIdTable } from './id-index.ts';
+import { IdIndex, IdTable, StoredIdTable } from './id-index.ts';
 import { isStub } from './link.ts';
 import { encodeAttrChunks, NODES_PER_CHUNK, snapshotParts, type SnapshotView } from './snapshot.ts';
 import { kindChangeIssues } from './integrity.ts';
@@ -42,7 +42,56 @@ const withoutEndpoints = (edge: GraphEdge): EdgeAttrs | undefined => {
  * reference stubs to resolve, a scoped delegation added, changed or reached, an id table that must grow.
  */
 export function patchSnapshot(view: SnapshotView, batch: readonly SourcedFragment[]): PatchResult {
-  const fallback = (reason: string): PatchResult => ({ patched: false, reason });
+  const patch = patchColumns(view, batch);
+  if (!patch.patched) return patch;
+  const { columns } = patch;
+  const { n2, nodeAt, touched } = columns;
+  const n = view.nodeCount;
+
+  // Node chunks: those holding no changed node are the file's bytes; the others are encoded again.
+  const encoder = new TextEncoder();
+  const nodeChunks: Uint8Array[] = [];
+  for (let first = 0; first < n2; first += NODES_PER_CHUNK) {
+    const last = Math.min(first + NODES_PER_CHUNK, n2);
+    let dirty = last > n;
+    for (let i = first; !dirty && i < last; i++) dirty = touched[i] === 1;
+    if (!dirty) { nodeChunks.push(view.nodeChunk(first / NODES_PER_CHUNK)); continue; }
+    const chunk: GraphNode[] = [];
+    for (let i = first; i < last; i++) chunk.push(nodeAt(i));
+    nodeChunks.push(encoder.encode(JSON.stringify(chunk)));
+  }
+
+  const parts = snapshotParts({
+    schema: view.schema, nodeCount: n2, edgeCount: columns.edgeSrc.length, fwdOffsets: columns.fwdOffsets, edgeSrc: columns.edgeSrc, edgeDst: columns.edgeDst,
+    edgeKind: columns.edgeKind, nodeKind: columns.nodeKind, activeFrom: columns.activeFrom, activeUntil: columns.activeUntil,
+    idSlots: columns.idSlots, nodeChunks, attrChunks: encodeAttrChunks(columns.attrEntries),
+  });
+  return { patched: true, parts, report: patch.report };
+}
+
+/** The columns of a patched graph, before they are encoded (patchSnapshot) or compiled (patchGraph). */
+export interface PatchedColumns {
+  /** Nodes after the patch (old ones keep their indices, new ones follow). */
+  n2: number;
+  fwdOffsets: Uint32Array;
+  edgeSrc: Uint32Array;
+  edgeDst: Uint32Array;
+  edgeKind: Uint8Array;
+  nodeKind: Uint8Array;
+  activeFrom: Float64Array;
+  activeUntil: Float64Array;
+  idSlots: Int32Array;
+  attrEntries: [number, EdgeAttrs][];
+  /** 1 for a node the batch changed or added. */
+  touched: Uint8Array;
+  /** Node i after the patch. */
+  nodeAt: (i: number) => GraphNode;
+}
+
+type ColumnsResult = { patched: true; columns: PatchedColumns; report: ImportReport } | { patched: false; reason: string };
+
+function patchColumns(view: SnapshotView, batch: readonly SourcedFragment[]): ColumnsResult {
+  const fallback = (reason: string): ColumnsResult => ({ patched: false, reason });
   const { schema } = view;
   const n = view.nodeCount;
   const m = view.edgeCount;
@@ -239,26 +288,9 @@ export function patchSnapshot(view: SnapshotView, batch: readonly SourcedFragmen
   for (let i = 0; i < n2; i++) if (touched[i] === 1) [activeFrom[i], activeUntil[i]] = activeWindow(nodeAt(i));
   renewWindowsFrom(schema, touched, insertions, nodeAt, { edgeSrc, edgeDst, edgeKind, fwdOffsets, activeFrom, activeUntil });
 
-  // Node chunks: those holding no changed node are the file's bytes; the others are encoded again.
-  const encoder = new TextEncoder();
-  const nodeChunks: Uint8Array[] = [];
-  for (let first = 0; first < n2; first += NODES_PER_CHUNK) {
-    const last = Math.min(first + NODES_PER_CHUNK, n2);
-    let dirty = last > n;
-    for (let i = first; !dirty && i < last; i++) dirty = touched[i] === 1;
-    if (!dirty) { nodeChunks.push(view.nodeChunk(first / NODES_PER_CHUNK)); continue; }
-    const chunk: GraphNode[] = [];
-    for (let i = first; i < last; i++) chunk.push(nodeAt(i));
-    nodeChunks.push(encoder.encode(JSON.stringify(chunk)));
-  }
-
-  const parts = snapshotParts({
-    schema, nodeCount: n2, edgeCount: m2, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil,
-    idSlots: ids.slots, nodeChunks, attrChunks: encodeAttrChunks(attrEntries),
-  });
   return {
     patched: true,
-    parts,
+    columns: { n2, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil, idSlots: ids.slots, attrEntries, touched, nodeAt },
     report: {
       files: batch.length, nodesBefore: n, edgesBefore: m, nodes: n2, edges: m2,
       nodesImported: batch.reduce((s, b) => s + b.fragment.nodes.length, 0),
@@ -267,6 +299,57 @@ export function patchSnapshot(view: SnapshotView, batch: readonly SourcedFragmen
       warnings: [],
       links: { resolved: 0, unresolved: [] },
     },
+  };
+}
+
+/**
+ * The graph `assembleGraph(batch, graph)` builds, made by patching the columns of a graph already in memory (the
+ * review gate merges a proposal into a million-node graph this way). Old nodes keep their indices and node records;
+ * the columns are copied, never changed. Returns the reason instead when patchSnapshot would rebuild (stubs, scoped
+ * delegations, an id table that must grow), or when the graph's id lookup is not a slot table; the caller then
+ * assembles. Throws what assembleGraph throws for an invalid batch.
+ */
+export function patchGraph(graph: CompactGraph, batch: readonly SourcedFragment[]): { graph: CompactGraph } | { reason: string } {
+  const nodes = graph.nodes;
+  const index = graph.indexOf;
+  const idSlots = index instanceof IdIndex || index instanceof IdTable ? index.slotTable(nodes) : undefined;
+  if (!idSlots) return { reason: 'the graph\'s id lookup is not a slot table' };
+  const attrEntries: [number, EdgeAttrs][] = [];
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const attrs = graph.edgeAttrs[e];
+    if (attrs) attrEntries.push([e, attrs]);
+  }
+  const view: SnapshotView = {
+    schema: graph.schema, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, fwdOffsets: graph.fwdOffsets, edgeSrc: graph.edgeSrc,
+    edgeDst: graph.edgeDst, edgeKind: graph.edgeKind, nodeKind: graph.nodeKind, activeFrom: graph.activeFrom, activeUntil: graph.activeUntil,
+    idSlots, attrEntries, regularChunks: true, nodeChunkCount: 0,
+    nodeChunk: () => { throw new Error('engine/store: a graph in memory has no encoded node chunks'); },
+    node: (i) => nodes[i]!,
+    // patchColumns asks this only for the stub marker: a stub's tenant is `*`.
+    nodeBytesContain: (needle) => (needle === '"tenant":"*"' ? nodes.some((node) => node.tenant === '*') : nodes.some((node) => JSON.stringify(node).includes(needle))),
+  };
+  const patch = patchColumns(view, batch);
+  if (!patch.patched) return { reason: patch.reason };
+  const { columns } = patch;
+  const { n2, touched, nodeAt } = columns;
+  const merged: GraphNode[] = nodes.slice();
+  for (let i = 0; i < n2; i++) if (touched[i] === 1) merged[i] = nodeAt(i);
+  const indexOf = IdIndex.fromSlots(merged, columns.idSlots);
+  if (!indexOf) return { reason: 'the patched id table does not match the nodes' };
+  const m2 = columns.edgeSrc.length;
+  const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m2);
+  const conditioned: number[] = [];
+  for (const [e, attrs] of columns.attrEntries) {
+    edgeAttrs[e] = attrs;
+    if (attrs.conditions?.length) conditioned.push(e);
+  }
+  const { revOffsets, revEdges } = reverseIndex(n2, columns.edgeDst);
+  return {
+    graph: graphFromColumns({
+      schema: graph.schema, nodes: merged, indexOf, nodeKind: columns.nodeKind, activeFrom: columns.activeFrom, activeUntil: columns.activeUntil,
+      fwdOffsets: columns.fwdOffsets, edgeSrc: columns.edgeSrc, edgeDst: columns.edgeDst, edgeKind: columns.edgeKind, revOffsets, revEdges,
+      edgeAttrs, conditionedEdges: Uint32Array.from(conditioned),
+    }),
   };
 }
 

@@ -8,7 +8,7 @@ import type { GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import { DEFAULT_SCHEMA } from '../../../engine/schema/index.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
-import { patchSnapshot } from '../../../engine/store/patch.ts';
+import { patchGraph, patchSnapshot } from '../../../engine/store/patch.ts';
 import { decodeSnapshot, encodeSnapshot, joinParts, NODES_PER_CHUNK, openSnapshot } from '../../../engine/store/snapshot.ts';
 import { parseNative } from '../../../importers/native/index.ts';
 import { AT, randomGraph } from '../../helpers/arbitraries.ts';
@@ -135,6 +135,16 @@ describe('incremental import', () => {
         expect(result.report).toEqual(full!.report);
         // The patched file reads back with every integrity check.
         expect(decodeSnapshot(written).nodeCount).toBe(full!.graph.nodeCount);
+        // The same patch on a graph in memory (what review merges a proposal with) is the rebuilt graph, column for
+        // column, and leaves the graph it started from as it was.
+        const loaded = decodeSnapshot(bytes);
+        const inMemory = patchGraph(loaded, batch);
+        expect('graph' in inMemory).toBe(true);
+        const graph = (inMemory as { graph: typeof loaded }).graph;
+        expect(Buffer.from(encodeSnapshot(graph)).equals(Buffer.from(written))).toBe(true);
+        for (const column of ['revOffsets', 'revEdges', 'conditionedEdges', 'activeFrom', 'activeUntil'] as const) expect(graph[column]).toEqual(full!.graph[column]);
+        expect(graph.edgeAttrs.length).toBe(full!.graph.edgeAttrs.length);
+        expect(Buffer.from(encodeSnapshot(loaded)).equals(Buffer.from(bytes))).toBe(true);
       }),
       { numRuns: 250 },
     );
