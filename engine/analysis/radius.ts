@@ -375,7 +375,8 @@ const COLLATION_RANK: Uint16Array = (() => {
   for (let i = 0; i < chars.length; i++) {
     // Two characters the collator does not tell apart at the first level cannot be ranked this way.
     if (i > 0 && ID_COLLATOR.compare(chars[i - 1]!, chars[i]!) === 0) return new Uint16Array(128);
-    rank[chars[i]!.charCodeAt(0)] = 0x100 + i;
+    // Codes from 0x21 up: keys stay one-byte strings, which V8 sorts and compares about twice as fast as two-byte ones.
+    rank[chars[i]!.charCodeAt(0)] = 0x21 + i;
   }
   return rank;
 })();
@@ -401,27 +402,42 @@ export function compareIds(a: string, keyA: string | undefined, b: string, keyB:
 }
 
 /**
- * Per position of `ids`, its rank in the order `localeCompare` gives them. When every id has a collation key the
- * keys are sorted by the engine's own string sort (no comparator call per comparison), each tagged with its
- * position after a separator below every key character; otherwise positions are sorted with the collator.
+ * Per position of `ids`, its rank in the order `localeCompare` gives them. Ids with a collation key are sorted by
+ * the engine's own string sort (no comparator call per comparison), each key tagged with its position after a
+ * separator below every key character; the few without one (upper case, non-ASCII) are sorted with the collator,
+ * and the two runs merged. Key order is the collator's order, so the merge is the collator's order over all ids.
  */
 export function idRanks(ids: readonly string[]): Int32Array {
   const n = ids.length;
   const rank = new Int32Array(n);
-  const tagged: string[] = new Array(n);
+  const tagged: string[] = [];
+  const unkeyed: number[] = [];
   for (let i = 0; i < n; i++) {
     const key = collationKey(ids[i]!);
-    if (key === undefined) {
-      const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!));
-      order.forEach((position, r) => { rank[position] = r; });
-      return rank;
-    }
-    tagged[i] = `${key}\u0000${String.fromCharCode(i & 0xffff, i >>> 16)}`;
+    if (key === undefined) unkeyed.push(i);
+    // The position in four base-128 digits from 0x01 (one-byte, and ordered as the positions are).
+    else tagged.push(`${key}\u0000${String.fromCharCode(0x01 + ((i >>> 21) & 0x7f), 0x01 + ((i >>> 14) & 0x7f), 0x01 + ((i >>> 7) & 0x7f), 0x01 + (i & 0x7f))}`);
   }
   tagged.sort();
+  unkeyed.sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!) || a - b);
+  const positionOf = (t: string): number => {
+    const end = t.length;
+    return ((t.charCodeAt(end - 4) - 1) << 21) | ((t.charCodeAt(end - 3) - 1) << 14) | ((t.charCodeAt(end - 2) - 1) << 7) | (t.charCodeAt(end - 1) - 1);
+  };
+  let k = 0;
+  let u = 0;
   for (let r = 0; r < n; r++) {
-    const t = tagged[r]!;
-    rank[t.charCodeAt(t.length - 2) | (t.charCodeAt(t.length - 1) << 16)] = r;
+    let position: number;
+    if (u >= unkeyed.length) position = positionOf(tagged[k++]!);
+    else if (k >= tagged.length) position = unkeyed[u++]!;
+    else {
+      const fromKeyed = positionOf(tagged[k]!);
+      const fromUnkeyed = unkeyed[u]!;
+      // Equal ids keep their positions' order, as the tagged sort does among keyed ones.
+      const order = ID_COLLATOR.compare(ids[fromKeyed]!, ids[fromUnkeyed]!) || fromKeyed - fromUnkeyed;
+      if (order <= 0) { position = fromKeyed; k++; } else { position = fromUnkeyed; u++; }
+    }
+    rank[position] = r;
   }
   return rank;
 }
