@@ -10,7 +10,7 @@ import { compileMitigations, type Mitigation } from '../../engine/analysis/mitig
 import { lateralPathsOf } from '../../engine/analysis/paths.ts';
 import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
 import { respondPlan, type ResponsePlan } from '../../engine/analysis/respond.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeIdRanks, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from '../../engine/analysis/reach.ts';
 import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
@@ -55,7 +55,7 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
   const result = reach(graph, sources, options);
   // One page of entries is built; the summaries are counted over the whole radius all the same.
   const radius: BlastRadius = describeRadius(result, options, { offset, limit });
-  const lateral = lateralPathsOf(result, options);
+  const lateral = lateralPathsOf(result, { ...options, targetsPerBridge: TARGETS_PER_BRIDGE });
   let change: RadiusResponse['whatIf'] = null;
   if (compiled) {
     const diff = whatIf(graph, sources, compiled, baseline);
@@ -134,6 +134,8 @@ const countBy = (values: Iterable<string>) => {
 /** Ranks the riskiest connectors ahead of the first request for them (`blastmap serve` calls it once listening). */
 export function warmCaches(graph: CompactGraph): void {
   riskiestOf(graph);
+  // Every radius answer orders its nodes by id: ranked once for the graph, not per answer.
+  nodeIdRanks(graph);
 }
 
 function riskiestOf(graph: CompactGraph): MetaResponse['riskiest'] {

@@ -442,6 +442,40 @@ export function idRanks(ids: readonly string[]): Int32Array {
   return rank;
 }
 
+/** Per loaded graph (the server's), the rank of every node's id: `nodeIdRanks` fills it, `ranksOfNodes` reads it. */
+const graphIdRanks = new WeakMap<CompactGraph, Int32Array>();
+
+/**
+ * The rank of every node id of `graph` in the order `localeCompare` gives them, computed once and kept for the
+ * graph: a server answering many questions on one graph then orders any set of nodes by id without sorting ids.
+ */
+export function nodeIdRanks(graph: CompactGraph): Int32Array {
+  let ranks = graphIdRanks.get(graph);
+  if (!ranks) {
+    const ids: string[] = new Array(graph.nodeCount);
+    for (let v = 0; v < graph.nodeCount; v++) ids[v] = graph.nodes[v]!.id;
+    graphIdRanks.set(graph, ranks = idRanks(ids));
+  }
+  return ranks;
+}
+
+/**
+ * Numbers ordering `nodes` by id as localeCompare does (equal ids keep their positions' order): the graph's
+ * kept ranks when `nodeIdRanks` has run for it, otherwise `idRanks` of their ids.
+ */
+export function ranksOfNodes(graph: CompactGraph, nodes: ArrayLike<number>): Int32Array {
+  const kept = graphIdRanks.get(graph);
+  const n = nodes.length;
+  if (kept) {
+    const ranks = new Int32Array(n);
+    for (let i = 0; i < n; i++) ranks[i] = kept[nodes[i]!]!;
+    return ranks;
+  }
+  const ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = graph.nodes[nodes[i]!]!.id;
+  return idRanks(ids);
+}
+
 /** Part of the reached list to build entries for: `describeRadius` then lists only these (and every crown jewel). */
 export interface RadiusPage {
   offset: number;
@@ -474,7 +508,6 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   const points = new Float64Array(count);
   const hops = new Int32Array(count);
   const controls: string[][] = new Array(count);
-  const ids: string[] = new Array(count);
   let data = 0;
   let principals = 0;
   let i = 0;
@@ -490,10 +523,9 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     points[i] = nodePoint;
     hops[i] = hopsAtLeast(result, v, levelCode);
     controls[i] = facts.controls(v, levelCode);
-    ids[i] = node.id;
     i++;
   }
-  const idRank = idRanks(ids);
+  const idRank = ranksOfNodes(graph, nodes);
   const order = Array.from({ length: count }, (_, k) => k);
   order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
 
