@@ -88,7 +88,12 @@ type GraphmlType = 'boolean' | 'int' | 'long' | 'double' | 'string';
 /** Characters XML 1.0 cannot carry at all (names are attacker-controlled and may contain them). */
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** Anything escapeXml would change: markup characters, controls, surrogates (paired or not) and U+FFFE/U+FFFF. */
+const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 export function escapeXml(text: string): string {
+  // Most ids and names need nothing: one test instead of six replacements (most of an export's time at 8M edges).
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(XML_INVALID, '\uFFFD')
     .replace(/&/g, '&amp;')

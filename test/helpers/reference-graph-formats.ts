@@ -33,7 +33,7 @@ function* referenceGexfChunks(graph: CompactGraph, options: ExportOptions = {}):
     if (keys.size === 0) continue;
     const lines = [`    <attributes class="${cls}">`];
     // The attribute's name is its id too, as Gephi and graphology-gexf read it.
-    for (const spec of keys.values()) lines.push(`      <attribute id="${escapeXml(spec.name)}" title="${escapeXml(spec.name)}" type="${GEXF_TYPE[spec.type]}"/>`);
+    for (const spec of keys.values()) lines.push(`      <attribute id="${referenceEscapeXml(spec.name)}" title="${referenceEscapeXml(spec.name)}" type="${GEXF_TYPE[spec.type]}"/>`);
     lines.push('    </attributes>', '');
     yield lines.join('\n');
   }
@@ -41,10 +41,10 @@ function* referenceGexfChunks(graph: CompactGraph, options: ExportOptions = {}):
   for (const v of nodes) {
     const attributes = nodeAttributes(v);
     const label = own(attributes, 'label');
-    const lines = [`      <node id="${escapeXml(graph.nodes[v]!.id)}"${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`, ...attvalueLines('        ', nodeKeys, attributes)];
+    const lines = [`      <node id="${referenceEscapeXml(graph.nodes[v]!.id)}"${label === undefined ? '' : ` label="${referenceEscapeXml(String(label))}"`}>`, ...attvalueLines('        ', nodeKeys, attributes)];
     const color = own(attributes, 'color');
     const rgb = hexToRgb(color);
-    if (rgb) lines.push(`        <viz:color r="${rgb[0]}" g="${rgb[1]}" b="${rgb[2]}" hex="${escapeXml(String(color))}"/>`);
+    if (rgb) lines.push(`        <viz:color r="${rgb[0]}" g="${rgb[1]}" b="${rgb[2]}" hex="${referenceEscapeXml(String(color))}"/>`);
     lines.push('      </node>', '');
     yield lines.join('\n');
   }
@@ -53,7 +53,7 @@ function* referenceGexfChunks(graph: CompactGraph, options: ExportOptions = {}):
     const attributes = viewEdgeAttributes(graph, e);
     const kind = own(attributes, 'kind');
     const label = own(attributes, 'label');
-    const head = `      <edge id="${escapeXml(edgeIdAt(graph, e))}" source="${escapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${escapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}"${kind === undefined ? '' : ` kind="${escapeXml(String(kind))}"`}${label === undefined ? '' : ` label="${escapeXml(String(label))}"`}>`;
+    const head = `      <edge id="${referenceEscapeXml(edgeIdAt(graph, e))}" source="${referenceEscapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${referenceEscapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}"${kind === undefined ? '' : ` kind="${referenceEscapeXml(String(kind))}"`}${label === undefined ? '' : ` label="${referenceEscapeXml(String(label))}"`}>`;
     yield [head, ...attvalueLines('        ', edgeKeys, attributes), '      </edge>', ''].join('\n');
   }
   yield '    </edges>\n  </graph>\n</gexf>\n';
@@ -73,7 +73,7 @@ function attvalueLines(indent: string, keys: Map<string, KeySpec>, attributes: R
   for (const [name, spec] of keys) {
     const value = own(attributes, name);
     if (value === undefined || value === null) continue;
-    values.push(`${indent}  <attvalue for="${escapeXml(spec.name)}" value="${escapeXml(String(value))}"/>`);
+    values.push(`${indent}  <attvalue for="${referenceEscapeXml(spec.name)}" value="${referenceEscapeXml(String(value))}"/>`);
   }
   return values.length === 0 ? [] : [`${indent}<attvalues>`, ...values, `${indent}</attvalues>`];
 }
@@ -86,7 +86,7 @@ type GraphmlType = 'boolean' | 'int' | 'long' | 'double' | 'string';
 /** Characters XML 1.0 cannot carry at all (names are attacker-controlled and may contain them). */
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-function escapeXml(text: string): string {
+export function referenceEscapeXml(text: string): string {
   return text
     .replace(XML_INVALID, '\uFFFD')
     .replace(/&/g, '&amp;')
@@ -141,7 +141,7 @@ function dataLines(indent: string, keys: Map<string, KeySpec>, attributes: Recor
   for (const [name, spec] of keys) {
     const value = own(attributes, name);
     if (value === undefined || value === null) continue;
-    lines.push(`${indent}<data key="${spec.id}">${escapeXml(String(value))}</data>`);
+    lines.push(`${indent}<data key="${spec.id}">${referenceEscapeXml(String(value))}</data>`);
   }
   return lines;
 }
@@ -168,14 +168,14 @@ function* referenceGraphmlChunks(graph: CompactGraph, options: ExportOptions = {
   const edgeKeys = collectKeys('e', (function* () { for (const e of edges) yield viewEdgeAttributes(graph, e); })());
   yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
-  for (const spec of nodeKeys.values()) yield `  <key id="${spec.id}" for="node" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
-  for (const spec of edgeKeys.values()) yield `  <key id="${spec.id}" for="edge" attr.name="${escapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  for (const spec of nodeKeys.values()) yield `  <key id="${spec.id}" for="node" attr.name="${referenceEscapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
+  for (const spec of edgeKeys.values()) yield `  <key id="${spec.id}" for="edge" attr.name="${referenceEscapeXml(spec.name)}" attr.type="${spec.type}"/>\n`;
   yield '  <graph id="blastmap" edgedefault="directed">\n';
   for (const v of nodes) {
-    yield [`    <node id="${escapeXml(graph.nodes[v]!.id)}">`, ...dataLines('      ', nodeKeys, nodeAttributes(v)), '    </node>', ''].join('\n');
+    yield [`    <node id="${referenceEscapeXml(graph.nodes[v]!.id)}">`, ...dataLines('      ', nodeKeys, nodeAttributes(v)), '    </node>', ''].join('\n');
   }
   for (const e of edges) {
-    const head = `    <edge id="${escapeXml(edgeIdAt(graph, e))}" source="${escapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${escapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}">`;
+    const head = `    <edge id="${referenceEscapeXml(edgeIdAt(graph, e))}" source="${referenceEscapeXml(graph.nodes[graph.edgeSrc[e]!]!.id)}" target="${referenceEscapeXml(graph.nodes[graph.edgeDst[e]!]!.id)}">`;
     yield [head, ...dataLines('      ', edgeKeys, viewEdgeAttributes(graph, e)), '    </edge>', ''].join('\n');
   }
   yield '  </graph>\n</graphml>\n';

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
 import { readNativeFiles } from '../../../cli/context.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
-import { edgeAttributeValue, toGexf, toGraphml } from '../../../engine/export/graph-formats.ts';
+import { edgeAttributeValue, escapeXml, toGexf, toGraphml } from '../../../engine/export/graph-formats.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
 import type { CompactGraph } from '../../../engine/store/compact.ts';
 import { viewEdgeAttributes } from '../../../engine/store/graphology.ts';
 import { AT, reachableGraph } from '../../helpers/arbitraries.ts';
-import { referenceToGexf, referenceToGraphml } from '../../helpers/reference-graph-formats.ts';
+import { referenceEscapeXml, referenceToGexf, referenceToGraphml } from '../../helpers/reference-graph-formats.ts';
 
 const NAMES = ['kind', 'label', 'traversable', 'scopes', 'grant', 'reason', 'conditions', 'derivedFrom', 'constructor', '__proto__'];
 
@@ -35,6 +35,12 @@ describe('GEXF and GraphML in one pass over the edges', () => {
     expectSameDocuments(demo, [demo.indexOf.get('parley:prod:app:parley-chat')!], '2026-11-01');
     const hostile = assembleGraph(readNativeFiles([join(import.meta.dirname, '../../fixtures/hostile')])).graph;
     expectSameDocuments(hostile, [0], '2026-11-01');
+  });
+
+  it('escapeXml, which skips strings needing nothing, escapes as the six replacements do', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '&', '<', '\'', '\u0001', '\ud800', '\udc00', '\ufffe', '\u0085', '\t') })), (text) => {
+      expect(escapeXml(text)).toBe(referenceEscapeXml(text));
+    }), { numRuns: 1000 });
   });
 
   it('random graphs', () => {
