@@ -52,6 +52,8 @@ export interface Io {
    * waits for it instead of queueing hundreds of megabytes in memory. Optional; `out` otherwise.
    */
   outBlocking?: (text: string) => void;
+  /** Like `outBlocking`, for text already encoded as UTF-8 (`writeChunks` encodes into one reused buffer). */
+  outBytes?: (bytes: Uint8Array) => void;
   err: (text: string) => void;
   /** Colours for human output: see colorEnabled. */
   color: ReturnType<typeof pc.createColors>;
@@ -76,6 +78,7 @@ export function defaultIo(): Io {
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     outBlocking: (text) => writeStdoutBlocking(text.endsWith('\n') ? text : `${text}\n`),
+    outBytes: writeStdoutBytesBlocking,
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     color: pc.createColors(enabled),
     isTty,
@@ -105,10 +108,15 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  */
 function writeStdoutBlocking(text: string): void {
   if (process.stdout.writableLength > 0) { process.stdout.write(text); return; }
-  const bytes = Buffer.from(text);
+  writeStdoutBytesBlocking(Buffer.from(text));
+}
+
+/** writeStdoutBlocking for encoded text; `bytes` may be reused by the caller once this returns. */
+function writeStdoutBytesBlocking(bytes: Uint8Array): void {
+  if (process.stdout.writableLength > 0) { process.stdout.write(Buffer.from(bytes)); return; }
   for (let offset = 0; offset < bytes.length;) {
     try {
-      offset += writeSync(1, bytes, offset);
+      offset += writeSync(1, bytes, offset, bytes.length - offset);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') return;
@@ -253,6 +261,7 @@ export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html' | 's
  * streams out while it is produced instead of being joined into one string first.
  */
 export function writeChunks(io: Io, chunks: Iterable<string>, batchChars = 1 << 20): void {
+  if (io.outBytes) { writeEncodedChunks(io.outBytes, chunks, batchChars); return; }
   const write = io.outBlocking ?? io.out;
   let pending: string[] = [];
   let size = 0;
@@ -262,6 +271,24 @@ export function writeChunks(io: Io, chunks: Iterable<string>, batchChars = 1 << 
     if (size >= batchChars) { write(pending.join('')); pending = []; size = 0; }
   }
   if (pending.length > 0) write(pending.join(''));
+}
+
+/**
+ * writeChunks onto a byte sink: each piece is encoded as UTF-8 straight into one reused buffer of `batchBytes`,
+ * written when full (no joined string, no new buffer per write). A piece too large for the buffer is written alone.
+ */
+export function writeEncodedChunks(write: (bytes: Uint8Array) => void, chunks: Iterable<string>, batchBytes = 1 << 20): void {
+  const encoder = new TextEncoder();
+  const buffer = new Uint8Array(Math.max(batchBytes, 16));
+  let used = 0;
+  for (const chunk of chunks) {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const most = chunk.length * 3;
+    if (most > buffer.length - used && used > 0) { write(buffer.subarray(0, used)); used = 0; }
+    if (most > buffer.length) { write(encoder.encode(chunk)); continue; }
+    used += encoder.encodeInto(chunk, buffer.subarray(used)).written;
+  }
+  if (used > 0) write(buffer.subarray(0, used));
 }
 
 export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {

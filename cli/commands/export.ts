@@ -10,7 +10,7 @@ import { openGraphExtension, openGraphText } from '../../engine/export/opengraph
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { graphPath, json, loadGraph, type Io } from '../context.ts';
+import { graphPath, json, loadGraph, writeChunks, writeEncodedChunks, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
@@ -19,7 +19,7 @@ type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 interface ExportFlags extends ReachFlags { graph?: string; radius?: string[]; out?: string }
 
-/** Chunks are joined into writes of about this size (the payloads are written element by element). */
+/** Bytes per write (the payloads are produced element by element). */
 const WRITE_BATCH = 1 << 20;
 
 function exportChunks(format: ExportFormat, graph: CompactGraph, radius: ReachResult | undefined): Iterable<string> {
@@ -34,22 +34,15 @@ function exportChunks(format: ExportFormat, graph: CompactGraph, radius: ReachRe
   }
 }
 
-function* batched(chunks: Iterable<string>): Generator<string> {
-  let buffer = '';
-  for (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= WRITE_BATCH) { yield buffer; buffer = ''; }
-  }
-  if (buffer.length > 0) yield buffer;
-}
-
 /** Writes next to the target and renames, so an interrupted export never leaves half a file under its name. */
 function writeFile(path: string, chunks: Iterable<string>): void {
   const temporary = `${path}.${process.pid}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'w', 0o644);
-    for (const chunk of batched(chunks)) writeSync(fd, chunk);
+    const target = fd;
+    // Encoded straight into one reused buffer, written when full: no joined string, no new buffer per write.
+    writeEncodedChunks((bytes) => { for (let offset = 0; offset < bytes.length;) offset += writeSync(target, bytes, offset, bytes.length - offset); }, chunks, WRITE_BATCH);
     closeSync(fd);
     fd = undefined;
     renameSync(temporary, path);
@@ -89,6 +82,6 @@ export function registerExport(program: Command, io: Io): void {
       chunks = exportChunks(format, graph, radius);
     }
     if (flags.out !== undefined) writeFile(flags.out, chunks);
-    else for (const chunk of batched(chunks)) io.out(chunk);
+    else writeChunks(io, chunks, WRITE_BATCH);
   });
 }

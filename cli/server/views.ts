@@ -1,16 +1,16 @@
 // The web API's answers: each calls the same engine functions as the CLI and shapes the result to the wire
 // schemas (engine/api/schemas.ts), capping lists that grow with the graph. No analysis happens here.
 import {
-  LIST_CAP, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
+  LIST_CAP, RADIUS_PAGE, type AnalysisOptions, type ExposureRequest, type MetaResponse, type NodeDetailsResponse, type PlanRequest,
   type RadiusRequest, type RadiusResponse, type RespondRequest, type RouteRequest, type RouteResponse, type WhatIfRequest, type EdgeDetailsResponse,
 } from '../../engine/api/schemas.ts';
 import { exposureOf, type Exposure } from '../../engine/analysis/exposure.ts';
 import { findingsReport, type Finding } from '../../engine/analysis/findings.ts';
 import { compileMitigations, type Mitigation } from '../../engine/analysis/mitigations.ts';
-import { lateralPaths } from '../../engine/analysis/paths.ts';
+import { lateralPathsOf } from '../../engine/analysis/paths.ts';
 import { revocationPlan, type RevocationPlan } from '../../engine/analysis/plan.ts';
 import { respondPlan, type ResponsePlan } from '../../engine/analysis/respond.ts';
-import { CROWN_JEWEL_TAG, describeRadius, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
+import { CROWN_JEWEL_TAG, describeRadius, nodeIdRanks, nodeRef, stepView, type BlastRadius, type RadiusEntry } from '../../engine/analysis/radius.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { hopsAtLeast, reach, toInstant, witnessPath, type ReachOptions } from '../../engine/analysis/reach.ts';
 import { whatIf, type WhatIfResult } from '../../engine/analysis/whatif.ts';
@@ -50,8 +50,12 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
   const mitigations = (request.mitigations ?? []) as Mitigation[];
   const compiled = mitigations.length > 0 ? compileMitigations(graph, mitigations) : undefined;
   const options: ReachOptions = compiled ? { ...baseline, overlay: compiled.overlay } : baseline;
-  const radius: BlastRadius = describeRadius(reach(graph, sources, options), options);
-  const lateral = lateralPaths(graph, sources, options);
+  const offset = request.offset ?? 0;
+  const limit = request.limit ?? request.reachedLimit ?? RADIUS_PAGE;
+  const result = reach(graph, sources, options);
+  // One page of entries is built; the summaries are counted over the whole radius all the same.
+  const radius: BlastRadius = describeRadius(result, options, { offset, limit });
+  const lateral = lateralPathsOf(result, { ...options, targetsPerBridge: TARGETS_PER_BRIDGE });
   let change: RadiusResponse['whatIf'] = null;
   if (compiled) {
     const diff = whatIf(graph, sources, compiled, baseline);
@@ -71,7 +75,8 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
     crownJewels: radius.crownJewels.map((entry) => ({ ...entryView(entry), path: entry.path })),
     platforms: radius.platforms,
     byKind: radius.byKind,
-    reached: (request.reachedLimit !== undefined ? radius.reached.slice(0, request.reachedLimit) : radius.reached).map(entryView),
+    reached: radius.reached.map(entryView),
+    page: { offset, limit, nextOffset: limit > 0 && offset + limit < radius.reachedCount ? offset + limit : null },
     controls: radius.controls,
     dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),
     lateral: {
@@ -133,6 +138,8 @@ const countBy = (values: Iterable<string>) => {
 /** Ranks the riskiest connectors ahead of the first request for them (`blastmap serve` calls it once listening). */
 export function warmCaches(graph: CompactGraph): void {
   riskiestOf(graph);
+  // Every radius answer orders its nodes by id: ranked once for the graph, not per answer.
+  nodeIdRanks(graph);
 }
 
 function riskiestOf(graph: CompactGraph): MetaResponse['riskiest'] {

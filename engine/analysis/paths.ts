@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints, scoreOrder } from './score.ts';
 
@@ -143,7 +143,12 @@ class TargetEntry implements LateralTarget {
  * a later crossing is the sum over its subtree. No witness path is built except those reported.
  */
 export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): LateralPaths {
-  const result = reach(graph, sources, options);
+  return lateralPathsOf(reach(graph, sources, options), options);
+}
+
+/** `lateralPaths` of a reach result already computed (the server's radius answer shares one with the radius). */
+export function lateralPathsOf(result: ReachResult, options: ReachOptions & { targetsPerBridge?: number } = {}): LateralPaths {
+  const { graph } = result;
   const { hops, parentEdge, parentLevel, level } = result;
   const isSource = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
@@ -177,6 +182,11 @@ export function lateralPaths(graph: CompactGraph, sources: readonly number[], op
   const jewels = new Int32Array(graph.nodeCount * 3);
   const bridges = new Map<number, LateralBridge>();
   const platforms = new Map<string, LateralPlatform>();
+  const targetNodes: number[] = [];
+  const targetBridges: number[] = [];
+  const targetHops: number[] = [];
+  const targetPoints: number[] = [];
+  const targetCrown: number[] = [];
   for (const v of result.order) {
     if (isSource.has(v) || !offPlatform(v)) continue;
     const node = graph.nodes[v]!;
@@ -193,7 +203,11 @@ export function lateralPaths(graph: CompactGraph, sources: readonly number[], op
       bridge = { bridge: approach[approach.length - 1]!, approach, score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] };
       bridges.set(bridgeSlot, bridge);
     }
-    bridge.targets.push(new TargetEntry(result, v, depth[slot]!, points, crownJewel));
+    targetNodes.push(v);
+    targetBridges.push(bridgeSlot);
+    targetHops.push(depth[slot]!);
+    targetPoints.push(points);
+    targetCrown.push(crownJewel ? 1 : 0);
     let summary = platforms.get(node.platform);
     if (!summary) {
       summary = { platform: node.platform, reached: 0, score: 0, crownJewels: 0 };
@@ -225,15 +239,31 @@ export function lateralPaths(graph: CompactGraph, sources: readonly number[], op
   }
 
   const byImpact = <T extends { crownJewels: number; score: number }>(a: T, b: T) => b.crownJewels - a.crownJewels || b.score - a.score;
+  // Every bridge's targets in one order (crown jewels, points, hops, then id as localeCompare orders ids), from one
+  // sort over flat keys: a comparator reading objects and a collator call per comparison were most of this
+  // function's time at a million nodes. Entries are built only for the targets listed (`targetsPerBridge`).
+  const targetCount = targetNodes.length;
+  const idRank = ranksOfNodes(graph, targetNodes);
+  const targetOrder = Array.from({ length: targetCount }, (_, i) => i);
+  targetOrder.sort((a, b) => targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]! || idRank[a]! - idRank[b]!);
+  const listed = options.targetsPerBridge ?? Infinity;
+  const scoreByPlatform = new Map<number, Map<string, number>>();
+  for (const i of targetOrder) {
+    const bridgeSlot = targetBridges[i]!;
+    const bridge = bridges.get(bridgeSlot)!;
+    const v = targetNodes[i]!;
+    if (bridge.targets.length < listed) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
+    let scores = scoreByPlatform.get(bridgeSlot);
+    if (!scores) scoreByPlatform.set(bridgeSlot, scores = new Map());
+    const platform = graph.nodes[v]!.platform;
+    scores.set(platform, (scores.get(platform) ?? 0) + targetPoints[i]!);
+  }
   for (const [bridgeSlot, bridge] of bridges) {
     bridge.score = score[bridgeSlot]!;
     bridge.reachedCount = reached[bridgeSlot]!;
     bridge.crownJewels = jewels[bridgeSlot]!;
-    bridge.targets.sort((a, b) => Number(b.crownJewel) - Number(a.crownJewel) || b.points - a.points || a.hops - b.hops || a.id.localeCompare(b.id));
-    const scoreByPlatform = new Map<string, number>();
-    for (const target of bridge.targets) scoreByPlatform.set(target.platform, (scoreByPlatform.get(target.platform) ?? 0) + target.points);
     bridge.onward = (onward.get(bridgeSlot) ?? []).sort((a, b) => byImpact(a, b) || a.step.edgeId.localeCompare(b.step.edgeId) || a.step.level.localeCompare(b.step.level));
-    bridge.platforms = [...scoreByPlatform].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
+    bridge.platforms = [...scoreByPlatform.get(bridgeSlot)!].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
   }
   const ranked = [...bridges.values()].sort((a, b) => byImpact(a, b) || b.reachedCount - a.reachedCount || a.bridge.edgeId.localeCompare(b.bridge.edgeId) || a.bridge.level.localeCompare(b.bridge.level));
   const platformList = [...platforms.values()].sort((a, b) => byImpact(a, b) || a.platform.localeCompare(b.platform));

@@ -375,7 +375,8 @@ const COLLATION_RANK: Uint16Array = (() => {
   for (let i = 0; i < chars.length; i++) {
     // Two characters the collator does not tell apart at the first level cannot be ranked this way.
     if (i > 0 && ID_COLLATOR.compare(chars[i - 1]!, chars[i]!) === 0) return new Uint16Array(128);
-    rank[chars[i]!.charCodeAt(0)] = 0x100 + i;
+    // Codes from 0x21 up: keys stay one-byte strings, which V8 sorts and compares about twice as fast as two-byte ones.
+    rank[chars[i]!.charCodeAt(0)] = 0x21 + i;
   }
   return rank;
 })();
@@ -406,52 +407,92 @@ export function compareIds(a: string, keyA: string | undefined, b: string, keyB:
 }
 
 /**
- * Per position of `ids`, its rank in the order `localeCompare` gives them. When every id has a collation key the
- * keys are sorted by the engine's own string sort (no comparator call per comparison), each tagged with its
- * position after a separator below every key character; otherwise positions are sorted with the collator.
+ * Per position of `ids`, its rank in the order `localeCompare` gives them. Ids with a collation key are sorted by
+ * the engine's own string sort (no comparator call per comparison), each key tagged with its position after a
+ * separator below every key character; the few without one (upper case, non-ASCII) are sorted with the collator,
+ * and the two runs merged. Key order is the collator's order, so the merge is the collator's order over all ids.
  */
 export function idRanks(ids: readonly string[]): Int32Array {
   const n = ids.length;
   const rank = new Int32Array(n);
-  const tagged: string[] = new Array(n);
+  const tagged: string[] = [];
+  const unkeyed: number[] = [];
   for (let i = 0; i < n; i++) {
     const key = collationKey(ids[i]!);
-    if (key === undefined) {
-      const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!));
-      order.forEach((position, r) => { rank[position] = r; });
-      return rank;
-    }
-    tagged[i] = `${key}\u0000${String.fromCharCode(i & 0xffff, i >>> 16)}`;
+    if (key === undefined) unkeyed.push(i);
+    // The position in four base-128 digits from 0x01 (one-byte, and ordered as the positions are).
+    else tagged.push(`${key}\u0000${String.fromCharCode(0x01 + ((i >>> 21) & 0x7f), 0x01 + ((i >>> 14) & 0x7f), 0x01 + ((i >>> 7) & 0x7f), 0x01 + (i & 0x7f))}`);
   }
   tagged.sort();
+  unkeyed.sort((a, b) => ID_COLLATOR.compare(ids[a]!, ids[b]!) || a - b);
+  const positionOf = (t: string): number => {
+    const end = t.length;
+    return ((t.charCodeAt(end - 4) - 1) << 21) | ((t.charCodeAt(end - 3) - 1) << 14) | ((t.charCodeAt(end - 2) - 1) << 7) | (t.charCodeAt(end - 1) - 1);
+  };
+  let k = 0;
+  let u = 0;
   for (let r = 0; r < n; r++) {
-    const t = tagged[r]!;
-    rank[t.charCodeAt(t.length - 2) | (t.charCodeAt(t.length - 1) << 16)] = r;
+    let position: number;
+    if (u >= unkeyed.length) position = positionOf(tagged[k++]!);
+    else if (k >= tagged.length) position = unkeyed[u++]!;
+    else {
+      const fromKeyed = positionOf(tagged[k]!);
+      const fromUnkeyed = unkeyed[u]!;
+      // Equal ids keep their positions' order, as the tagged sort does among keyed ones.
+      const order = ID_COLLATOR.compare(ids[fromKeyed]!, ids[fromUnkeyed]!) || fromKeyed - fromUnkeyed;
+      if (order <= 0) { position = fromKeyed; k++; } else { position = fromUnkeyed; u++; }
+    }
+    rank[position] = r;
   }
   return rank;
 }
 
-/** Crown jewels first, then by points (most first), hops (fewest first) and id. Sorts positions over flat keys. */
-function sortReached(reached: RadiusEntry[]): void {
-  const n = reached.length;
-  const crown = new Uint8Array(n);
-  const points = new Float64Array(n);
-  const hops = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const entry = reached[i]!;
-    crown[i] = entry.crownJewel ? 1 : 0;
-    points[i] = entry.points;
-    hops[i] = entry.hops;
+/** Per loaded graph (the server's), the rank of every node's id: `nodeIdRanks` fills it, `ranksOfNodes` reads it. */
+const graphIdRanks = new WeakMap<CompactGraph, Int32Array>();
+
+/**
+ * The rank of every node id of `graph` in the order `localeCompare` gives them, computed once and kept for the
+ * graph: a server answering many questions on one graph then orders any set of nodes by id without sorting ids.
+ */
+export function nodeIdRanks(graph: CompactGraph): Int32Array {
+  let ranks = graphIdRanks.get(graph);
+  if (!ranks) {
+    const ids: string[] = new Array(graph.nodeCount);
+    for (let v = 0; v < graph.nodeCount; v++) ids[v] = graph.nodes[v]!.id;
+    graphIdRanks.set(graph, ranks = idRanks(ids));
   }
-  const idRank = idRanks(reached.map((entry) => entry.id));
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
-  const sorted = order.map((i) => reached[i]!);
-  for (let i = 0; i < n; i++) reached[i] = sorted[i]!;
+  return ranks;
 }
 
-/** Turns a raw reach result into the report value. */
-export function describeRadius(result: ReachResult, options: ReachOptions = {}): BlastRadius {
+/**
+ * Numbers ordering `nodes` by id as localeCompare does (equal ids keep their positions' order): the graph's
+ * kept ranks when `nodeIdRanks` has run for it, otherwise `idRanks` of their ids.
+ */
+export function ranksOfNodes(graph: CompactGraph, nodes: ArrayLike<number>): Int32Array {
+  const kept = graphIdRanks.get(graph);
+  const n = nodes.length;
+  if (kept) {
+    const ranks = new Int32Array(n);
+    for (let i = 0; i < n; i++) ranks[i] = kept[nodes[i]!]!;
+    return ranks;
+  }
+  const ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = graph.nodes[nodes[i]!]!.id;
+  return idRanks(ids);
+}
+
+/** Part of the reached list to build entries for: `describeRadius` then lists only these (and every crown jewel). */
+export interface RadiusPage {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Turns a raw reach result into the report value. With `page`, `reached` holds only the entries from `offset`
+ * (at most `limit`) of the full, ordered list, and every other field is as without it: the summaries are counted
+ * from flat per-node facts, so a page of a radius of any size builds a page of entries (the web API's answer).
+ */
+export function describeRadius(result: ReachResult, options: ReachOptions = {}, page?: RadiusPage): BlastRadius {
   const { graph } = result;
   const sourceSet = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
@@ -463,41 +504,80 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     if (!ref) refs.set(v, ref = nodeRef(graph, v));
     return ref;
   };
-  const reached: RadiusEntry[] = [];
+
+  // Flat facts per reached node (traversal order), then one sort of positions: crown jewels first, then by points
+  // (most first), hops (fewest first) and id.
+  const count = result.order.length - result.order.reduce((n, v) => n + (sourceSet.has(v) ? 1 : 0), 0);
+  const nodes = new Int32Array(count);
+  const crown = new Uint8Array(count);
+  const points = new Float64Array(count);
+  const hops = new Int32Array(count);
+  const controls: string[][] = new Array(count);
   let data = 0;
   let principals = 0;
+  let i = 0;
   for (const v of result.order) {
     if (sourceSet.has(v)) continue;
     const node = graph.nodes[v]!;
     const levelCode = result.level[v]!;
-    const points = nodePoints(graph, v, levelCode);
-    if (graph.schema.nodeKinds[node.kind]!.graded) data += points;
-    else principals += points;
+    const nodePoint = nodePoints(graph, v, levelCode);
+    if (graph.schema.nodeKinds[node.kind]!.graded) data += nodePoint;
+    else principals += nodePoint;
+    nodes[i] = v;
+    crown[i] = node.tags?.includes(CROWN_JEWEL_TAG) ? 1 : 0;
+    points[i] = nodePoint;
+    hops[i] = hopsAtLeast(result, v, levelCode);
+    controls[i] = facts.controls(v, levelCode);
+    i++;
+  }
+  const idRank = ranksOfNodes(graph, nodes);
+  const order = Array.from({ length: count }, (_, k) => k);
+  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
+
+  const entryAt = (k: number): RadiusEntry => {
+    const v = nodes[k]!;
+    const node = graph.nodes[v]!;
+    const levelCode = result.level[v]!;
     const bridge = facts.enteredFrom(v, levelCode);
-    const entry = new ReachedEntry(result, v, levelCode, node, hopsAtLeast(result, v, levelCode), node.tags ?? [], effectiveSensitivity(node), points,
-      node.tags?.includes(CROWN_JEWEL_TAG) ?? false, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge),
-      facts.controls(v, levelCode)) as RadiusEntry;
+    const entry = new ReachedEntry(result, v, levelCode, node, hops[k]!, node.tags ?? [], effectiveSensitivity(node), points[k]!,
+      crown[k] === 1, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge), controls[k]!) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
-    reached.push(entry);
-  }
-  sortReached(reached);
+    return entry;
+  };
+  let crownCount = 0;
+  while (crownCount < count && crown[order[crownCount]!] === 1) crownCount++;
+  const first = page ? Math.min(Math.max(page.offset, 0), count) : 0;
+  const last = page ? Math.min(first + Math.max(page.limit, 0), count) : count;
+  const reached: RadiusEntry[] = [];
+  for (let position = first; position < last; position++) reached.push(entryAt(order[position]!));
+  // Crown jewels lead the order: where the page covers them they are the page's own entries (the same objects).
+  const crownJewels: RadiusEntry[] = [];
+  for (let position = 0; position < crownCount; position++) crownJewels.push(position >= first && position < last ? reached[position - first]! : entryAt(order[position]!));
 
   const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
-  for (const entry of reached) {
-    let summary = platforms.get(entry.platform);
-    if (!summary) {
-      summary = { platform: entry.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
-      platforms.set(entry.platform, summary);
-    }
-    if (!summary.tenantSet.has(entry.tenant)) { summary.tenantSet.add(entry.tenant); summary.tenants.push(entry.tenant); }
-    summary.reached++;
-    summary[entry.level]++;
-    summary.score += entry.points;
-    if (entry.crownJewel) summary.crownJewels++;
-  }
   const byKind: Record<string, number> = {};
-  for (const entry of reached) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+  const byControl = new Map<string, ControlSummary>();
+  for (const k of order) {
+    const node = graph.nodes[nodes[k]!]!;
+    let summary = platforms.get(node.platform);
+    if (!summary) {
+      summary = { platform: node.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
+      platforms.set(node.platform, summary);
+    }
+    if (!summary.tenantSet.has(node.tenant)) { summary.tenantSet.add(node.tenant); summary.tenants.push(node.tenant); }
+    summary.reached++;
+    summary[levelName(result.level[nodes[k]!]!)]++;
+    summary.score += points[k]!;
+    if (crown[k] === 1) summary.crownJewels++;
+    byKind[node.kind] = (byKind[node.kind] ?? 0) + 1;
+    for (const control of controls[k]!) {
+      let controlSummary = byControl.get(control);
+      if (!controlSummary) byControl.set(control, controlSummary = { control, reached: 0, crownJewels: 0 });
+      controlSummary.reached++;
+      if (crown[k] === 1) controlSummary.crownJewels++;
+    }
+  }
 
   const blocked = options.overlay?.blockedNodes;
   const dormant: DormantEntry[] = [...result.dormant.entries()]
@@ -512,13 +592,13 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}):
     maxDepth: options.maxDepth ?? null,
     score: data + principals,
     scoreParts: { data, principals },
-    reachedCount: reached.length,
-    crownJewels: reached.filter((entry) => entry.crownJewel),
+    reachedCount: count,
+    crownJewels,
     platforms: [...platforms.values()].map(({ tenantSet: _, ...summary }) => summary).sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
     byKind,
     reached,
     dormant,
-    controls: controlsSummary(reached),
+    controls: [...byControl.values()].sort((a, b) => b.crownJewels - a.crownJewels || b.reached - a.reached || a.control.localeCompare(b.control)),
   };
 }
 

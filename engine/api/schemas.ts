@@ -15,6 +15,10 @@ import { LEVELS } from '../schema/index.ts';
 
 /** Nodes the browser receives at most by default; beyond it the server aggregates by platform and kind. */
 export const DEFAULT_BUDGET = 20_000;
+/** Reached entries in a radius answer when the request names no `limit`: the answer is a summary and a first page. */
+export const RADIUS_PAGE = 1_000;
+/** Most reached entries one radius answer carries; `page.nextOffset` leads to the rest. */
+export const RADIUS_PAGE_MAX = 50_000;
 /** Most list entries a response carries where a list can grow with the graph (the counts stay exact). */
 export const LIST_CAP = 200;
 
@@ -43,8 +47,12 @@ const mitigationsField = z.array(mitigationItemSchema).max(500);
 export const radiusRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
   mitigations: mitigationsField.optional().describe('Applied on top of the graph; the response then carries the what-if difference.'),
-  /** Most entries of `reached` sent (crown jewels and the highest points first); `reachedCount` stays exact. */
-  reachedLimit: z.number().int().min(0).optional(),
+  /** Where the page of `reached` starts in the full, ordered list (crown jewels and the highest points first). */
+  offset: z.number().int().min(0).optional(),
+  /** Most entries of `reached` sent (default RADIUS_PAGE, at most RADIUS_PAGE_MAX); `reachedCount` stays exact. */
+  limit: z.number().int().min(0).max(RADIUS_PAGE_MAX).optional(),
+  /** The former name of `limit` (used when `limit` is absent). */
+  reachedLimit: z.number().int().min(0).max(RADIUS_PAGE_MAX).optional(),
 });
 export type RadiusRequest = z.infer<typeof radiusRequestSchema>;
 
@@ -509,8 +517,10 @@ export const radiusResponseSchema = z.object({
   crownJewels: z.array(crownJewelViewSchema),
   platforms: z.array(platformSummarySchema),
   byKind: z.record(z.string(), z.number()),
-  /** Every reached node (the browser budget bounds what it draws, not this list). */
+  /** One page of the reached nodes, in the radius order (crown jewels and the highest points first). */
   reached: z.array(radiusEntryViewSchema),
+  /** Where `reached` sits in the full list of `reachedCount` entries; `nextOffset` is null on the last page. */
+  page: z.object({ offset: z.number().int(), limit: z.number().int(), nextOffset: z.number().int().nullable() }),
   dormant: z.array(nodeRefSchema.extend({ why: z.string(), level: levelSchema, hops: z.number().int() })),
   /** Unenforced controls on the witness paths, and how many reached nodes depend on each. */
   controls: z.array(controlSummarySchema),

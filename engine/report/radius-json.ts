@@ -144,18 +144,151 @@ export function pathFromTable(steps: readonly WitnessStep[], last: number): (Wit
   return path.reverse();
 }
 
-/** A reached node as the JSON writes it: `enteredFrom` is the bridge's id (its details are among the reached nodes or sources). */
-type ReachedRecord = Omit<RadiusEntry, 'path' | 'enteredFrom'> & { enteredFrom: string | null; witness: number; path?: PathStepView[] };
-type DormantRecord = Omit<DormantEntry, 'path'> & { witness: number; path?: PathStepView[] };
-
-function reachedRecord(entry: RadiusEntry, witness: number, withPath: boolean): ReachedRecord {
-  const { id, name, kind, platform, tenant, level, hops, tags, sensitivity, points, crownJewel, lateral, enteredFrom, controls } = entry;
-  return { id, name, kind, platform, tenant, level, hops, tags, sensitivity, points, crownJewel, lateral, enteredFrom: enteredFrom?.id ?? null, controls, ...(entry.liveThrough ? { liveThrough: entry.liveThrough } : {}), witness, ...(withPath ? { path: entry.path } : {}) };
+/**
+ * The witness table of describeRadius's entries as flat arrays (per step: parent step, edge, level code), or
+ * undefined for entries from elsewhere. The same steps, in the same order, as `witnessTableFromTree`.
+ */
+interface FlatWitnessTable {
+  graph: CompactGraph;
+  count: number;
+  parent: Int32Array;
+  edge: Int32Array;
+  level: Uint8Array;
+  reached: Int32Array;
+  dormant: Int32Array;
 }
 
-function dormantRecord(entry: DormantEntry, witness: number, withPath: boolean): DormantRecord {
-  const { id, name, kind, platform, tenant, why, level, hops } = entry;
-  return { id, name, kind, platform, tenant, why, level, hops, witness, ...(withPath ? { path: entry.path } : {}) };
+function flatWitnessTable(radius: Pick<BlastRadius, 'reached' | 'dormant'>): FlatWitnessTable | undefined {
+  const first = radius.reached[0] ?? radius.dormant[0];
+  const result = first ? witnessOrigin(first)?.result : undefined;
+  if (!result) return undefined;
+  const origins: WitnessOrigin[] = [];
+  for (const entry of radius.reached) {
+    const origin = witnessOrigin(entry);
+    if (origin?.result !== result) return undefined;
+    origins.push(origin);
+  }
+  for (const entry of radius.dormant) {
+    const origin = witnessOrigin(entry);
+    if (origin?.result !== result) return undefined;
+    origins.push(origin);
+  }
+  const { graph, parentEdge, parentLevel } = result;
+  // At most one step per (node, level) state, plus one per dormant entry.
+  let capacity = 1024;
+  let parent = new Int32Array(capacity);
+  let edge = new Int32Array(capacity);
+  let level = new Uint8Array(capacity);
+  let count = 0;
+  const push = (parentStep: number, e: number, levelCode: number): number => {
+    if (count === capacity) {
+      capacity *= 2;
+      const grownParent = new Int32Array(capacity); grownParent.set(parent); parent = grownParent;
+      const grownEdge = new Int32Array(capacity); grownEdge.set(edge); edge = grownEdge;
+      const grownLevel = new Uint8Array(capacity); grownLevel.set(level); level = grownLevel;
+    }
+    parent[count] = parentStep;
+    edge[count] = e;
+    level[count] = levelCode;
+    return count++;
+  };
+  const stepOfSlot = new Int32Array(graph.nodeCount * 3).fill(-1);
+  const climbed: number[] = [];
+  const stateStep = (v: number, levelCode: number): number => {
+    climbed.length = 0;
+    let slot = v * 3 + levelCode - 1;
+    let parentStep = -1;
+    for (;;) {
+      const known = stepOfSlot[slot]!;
+      if (known >= 0) { parentStep = known; break; }
+      const e = parentEdge[slot]!;
+      if (e < 0) break;
+      climbed.push(slot);
+      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
+    }
+    for (let i = climbed.length - 1; i >= 0; i--) {
+      const state = climbed[i]!;
+      parentStep = push(parentStep, parentEdge[state]!, (state % 3) + 1);
+      stepOfSlot[state] = parentStep;
+    }
+    return parentStep;
+  };
+  const reached = new Int32Array(radius.reached.length);
+  for (let i = 0; i < radius.reached.length; i++) reached[i] = stateStep(origins[i]!.node, origins[i]!.level);
+  const dormant = new Int32Array(radius.dormant.length);
+  for (let i = 0; i < radius.dormant.length; i++) {
+    const info = result.dormant.get(origins[radius.reached.length + i]!.node);
+    if (!info || info.viaEdge < 0) { dormant[i] = -1; continue; }
+    dormant[i] = push(stateStep(graph.edgeSrc[info.viaEdge]!, info.viaLevel), info.viaEdge, info.level);
+  }
+  return { graph, count, parent, edge, level, reached, dormant };
+}
+
+/** JSON of a string (quoted and escaped as JSON.stringify does). */
+const str = (value: string): string => JSON.stringify(value);
+/** JSON of a number as JSON.stringify writes it (non-finite numbers are null). */
+const num = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
+
+/** Writes JSON text for the radius's records without building a record object per entry. */
+class RadiusRecordWriter {
+  /** JSON of string lists shared between entries (controls), by identity. */
+  private readonly lists = new Map<readonly string[], string>();
+
+  constructor(private readonly table: FlatWitnessTable | undefined) {}
+
+  list(values: readonly string[]): string {
+    if (values.length === 0) return '[]';
+    let text = this.lists.get(values);
+    if (text === undefined) this.lists.set(values, text = JSON.stringify(values));
+    return text;
+  }
+
+  /** Step `i` of the flat table, as `witnessStep` builds it and JSON.stringify writes it (the `{` and `}` included). */
+  step(i: number, prefix: string): string {
+    const { graph, parent, edge, level } = this.table!;
+    const e = edge[i]!;
+    const p = parent[i]!;
+    const attrs = graph.edgeAttrs[e];
+    let text = `{${prefix}"parent":${p}${p < 0 ? `,"from":${str(graph.nodes[graph.edgeSrc[e]!]!.id)}` : ''},"to":${str(graph.nodes[graph.edgeDst[e]!]!.id)},"edgeId":${str(edgeIdAt(graph, e))},"kind":${str(graph.edgeKindNames[graph.edgeKind[e]!]!)},"level":"${levelName(level[i]!)}"`;
+    if (attrs !== undefined) {
+      if (attrs.scopes) text += `,"scopes":${JSON.stringify(attrs.scopes)}`;
+      if (attrs.reason) text += `,"reason":${str(attrs.reason)}`;
+      if (attrs.grant) text += `,"grant":${str(attrs.grant)}`;
+      if (attrs.conditions) text += `,"conditions":${JSON.stringify(attrs.conditions)}`;
+      if (attrs.derivedFrom) text += `,"derivedFrom":${str(attrs.derivedFrom)}`;
+    }
+    return `${text}}`;
+  }
+
+  /** A reached entry's fields as `reachedRecord` orders them, from `{` up to (not including) the closing `}`. */
+  reached(entry: RadiusEntry, witness: number, withPath: boolean, prefix: string): string {
+    let text = `{${prefix}"id":${str(entry.id)},"name":${str(entry.name)},"kind":${str(entry.kind)},"platform":${str(entry.platform)},"tenant":${str(entry.tenant)},"level":"${entry.level}","hops":${num(entry.hops)},"tags":${entry.tags.length === 0 ? '[]' : JSON.stringify(entry.tags)},"sensitivity":${num(entry.sensitivity)},"points":${num(entry.points)},"crownJewel":${entry.crownJewel},"lateral":${entry.lateral},"enteredFrom":${entry.enteredFrom ? str(entry.enteredFrom.id) : 'null'},"controls":${this.list(entry.controls)}`;
+    if (entry.liveThrough) text += `,"liveThrough":${JSON.stringify(entry.liveThrough)}`;
+    text += `,"witness":${witness}`;
+    if (withPath) text += `,"path":${JSON.stringify(entry.path)}`;
+    return text;
+  }
+
+  dormant(entry: DormantEntry, witness: number, withPath: boolean, prefix: string): string {
+    let text = `{${prefix}"id":${str(entry.id)},"name":${str(entry.name)},"kind":${str(entry.kind)},"platform":${str(entry.platform)},"tenant":${str(entry.tenant)},"why":${str(entry.why)},"level":"${entry.level}","hops":${num(entry.hops)},"witness":${witness}`;
+    if (withPath) text += `,"path":${JSON.stringify(entry.path)}`;
+    return text;
+  }
+}
+
+/** The witness table's steps, and each entry's last step, whichever way the table was built. */
+interface TableView {
+  count: number;
+  reached: Int32Array;
+  dormant: Int32Array;
+  /** Step `i` as JSON (with `prefix` written right after its `{`). */
+  step: (i: number, prefix: string) => string;
+}
+
+function tableView(radius: BlastRadius, writer: RadiusRecordWriter, flat: FlatWitnessTable | undefined): TableView {
+  if (flat) return { count: flat.count, reached: flat.reached, dormant: flat.dormant, step: (i, prefix) => writer.step(i, prefix) };
+  const table = witnessTableFromPaths(radius);
+  return { count: table.steps.length, reached: table.reached, dormant: table.dormant, step: (i, prefix) => `{${prefix}${JSON.stringify(table.steps[i]).slice(1)}` };
 }
 
 /** Everything but the per-node lists: what the NDJSON's first line and the JSON's head carry. */
@@ -167,30 +300,35 @@ function summaryOf(radius: BlastRadius): Record<string, unknown> {
 /**
  * The radius as one JSON document, in pieces that each end with a newline: the summary fields, `crownJewels`
  * (with their full `path`: few, and what a responder opens first), the `witness` table, then `reached` and
- * `dormant` one entry per line, each with `witness`, the index of its last step in the table.
+ * `dormant` one entry per line, each with `witness`, the index of its last step in the table. Each line is
+ * written straight from the entries and the reach result's arrays (no record object, no JSON.stringify per entry).
  */
 export function* radiusJsonChunks(radius: BlastRadius, options: RadiusJsonOptions = {}): Generator<string> {
-  const table = witnessTable(radius);
+  const flat = flatWitnessTable(radius);
+  const writer = new RadiusRecordWriter(flat);
+  const table = tableView(radius, writer, flat);
   const summary = JSON.stringify(summaryOf(radius));
   yield `${summary.slice(0, -1)},\n`;
+  // Crown jewels lead the reached list when they are its own entries; otherwise they are looked up.
   const reachedIndex = new Map<RadiusEntry, number>();
-  radius.reached.forEach((entry, i) => reachedIndex.set(entry, i));
+  const leading = radius.crownJewels.every((entry, i) => radius.reached[i] === entry);
+  if (!leading) radius.reached.forEach((entry, i) => reachedIndex.set(entry, i));
   yield '"crownJewels": [\n';
-  for (let i = 0; i < radius.crownJewels.length; i++) {
+  const jewels = radius.crownJewels.length;
+  for (let i = 0; i < jewels; i++) {
     const entry = radius.crownJewels[i]!;
-    yield `${JSON.stringify(reachedRecord(entry, table.reached[reachedIndex.get(entry) ?? -1] ?? -1, true))}${i + 1 < radius.crownJewels.length ? ',' : ''}\n`;
+    const witness = table.reached[leading ? i : reachedIndex.get(entry) ?? -1] ?? -1;
+    yield `${writer.reached(entry, witness, true, '')}}${i + 1 < jewels ? ',' : ''}\n`;
   }
   yield '],\n"witness": [\n';
-  for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify(table.steps[i])}${i + 1 < table.steps.length ? ',' : ''}\n`;
+  for (let i = 0; i < table.count; i++) yield `${table.step(i, '')}${i + 1 < table.count ? ',' : ''}\n`;
   yield '],\n"reached": [\n';
   const withPath = options.paths === true;
-  for (let i = 0; i < radius.reached.length; i++) {
-    yield `${JSON.stringify(reachedRecord(radius.reached[i]!, table.reached[i]!, withPath))}${i + 1 < radius.reached.length ? ',' : ''}\n`;
-  }
+  const reachedCount = radius.reached.length;
+  for (let i = 0; i < reachedCount; i++) yield `${writer.reached(radius.reached[i]!, table.reached[i]!, withPath, '')}}${i + 1 < reachedCount ? ',' : ''}\n`;
   yield '],\n"dormant": [\n';
-  for (let i = 0; i < radius.dormant.length; i++) {
-    yield `${JSON.stringify(dormantRecord(radius.dormant[i]!, table.dormant[i]!, withPath))}${i + 1 < radius.dormant.length ? ',' : ''}\n`;
-  }
+  const dormantCount = radius.dormant.length;
+  for (let i = 0; i < dormantCount; i++) yield `${writer.dormant(radius.dormant[i]!, table.dormant[i]!, withPath, '')}}${i + 1 < dormantCount ? ',' : ''}\n`;
   yield ']}\n';
 }
 
@@ -199,10 +337,12 @@ export function* radiusJsonChunks(radius: BlastRadius, options: RadiusJsonOption
  * come before their children), per reached node (`reached`) and per dormant node (`dormant`).
  */
 export function* radiusNdjsonLines(radius: BlastRadius, options: RadiusJsonOptions = {}): Generator<string> {
-  const table = witnessTable(radius);
+  const flat = flatWitnessTable(radius);
+  const writer = new RadiusRecordWriter(flat);
+  const table = tableView(radius, writer, flat);
   yield `${JSON.stringify({ type: 'summary', ...summaryOf(radius) })}\n`;
-  for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify({ type: 'step', index: i, ...table.steps[i] })}\n`;
+  for (let i = 0; i < table.count; i++) yield `${table.step(i, `"type":"step","index":${i},`)}\n`;
   const withPath = options.paths === true;
-  for (let i = 0; i < radius.reached.length; i++) yield `${JSON.stringify({ type: 'reached', ...reachedRecord(radius.reached[i]!, table.reached[i]!, withPath) })}\n`;
-  for (let i = 0; i < radius.dormant.length; i++) yield `${JSON.stringify({ type: 'dormant', ...dormantRecord(radius.dormant[i]!, table.dormant[i]!, withPath) })}\n`;
+  for (let i = 0; i < radius.reached.length; i++) yield `${writer.reached(radius.reached[i]!, table.reached[i]!, withPath, '"type":"reached",')}}\n`;
+  for (let i = 0; i < radius.dormant.length; i++) yield `${writer.dormant(radius.dormant[i]!, table.dormant[i]!, withPath, '"type":"dormant",')}}\n`;
 }

@@ -1,7 +1,7 @@
 // Streamed JSON (`jsonChunks`, `writeChunks`): byte for byte what `json()` prints, written in pieces.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { json, jsonChunks, writeChunks, type Io } from '../../cli/context.ts';
+import { json, jsonChunks, writeChunks, writeEncodedChunks, type Io } from '../../cli/context.ts';
 import pc from 'picocolors';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 
@@ -27,6 +27,18 @@ describe('jsonChunks', () => {
     expect(writes.length).toBeGreaterThan(5);
     for (const write of writes) expect(write.endsWith('\n')).toBe(true);
     expect(writes.join('')).toBe(json(value));
+  });
+});
+
+describe('writeEncodedChunks', () => {
+  it('writes the UTF-8 of the joined pieces, whatever their sizes against the buffer (multi-byte text, pieces larger than it)', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ maxLength: 200 })), { maxLength: 40 }), fc.integer({ min: 16, max: 256 }), (pieces, size) => {
+      const written: Uint8Array[] = [];
+      // The buffer is reused: a sink must copy what it keeps.
+      writeEncodedChunks((bytes) => written.push(bytes.slice()), pieces, size);
+      for (const bytes of written) expect(bytes.length).toBeGreaterThan(0);
+      expect(Buffer.concat(written).toString('utf8')).toBe(Buffer.from(pieces.join('')).toString('utf8'));
+    }), { numRuns: 300 });
   });
 });
 

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import {
   edgeDetailsResponseSchema, errorResponseSchema, exposureResponseSchema, graphResponseSchema, mapResponseSchema, routeResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
-  radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest,
+  RADIUS_PAGE_MAX, radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest, type RadiusResponse,
   clusterResponseSchema, marksResponseSchema, type ClusterRequest, type MarkRequest, type ViewRequest, type MapRequest, type Mitigation, type RespondRequest, type RouteRequest,
 } from './logic/wire.ts';
 
@@ -31,12 +31,28 @@ async function call<T extends z.ZodType>(schema: T, path: string, body?: unknown
   return parsed.data;
 }
 
+/**
+ * The radius: one page when the request names a `limit` (or `reachedLimit`), otherwise every page, joined (the
+ * server sends a summary and a first page by default; a graph drawn node by node needs every reached node).
+ */
+async function radiusPages(request: RadiusRequest, signal?: AbortSignal): Promise<RadiusResponse> {
+  const first = await call(radiusResponseSchema, '/api/radius', request, signal);
+  if (request.limit !== undefined || request.reachedLimit !== undefined) return first;
+  const reached = [...first.reached];
+  for (let next = first.page.nextOffset; next !== null;) {
+    const page = await call(radiusResponseSchema, '/api/radius', { ...request, offset: next, limit: RADIUS_PAGE_MAX }, signal);
+    reached.push(...page.reached);
+    next = page.page.nextOffset;
+  }
+  return { ...first, reached, page: { offset: 0, limit: reached.length, nextOffset: null } };
+}
+
 export const api = {
   meta: () => call(metaResponseSchema, '/api/meta'),
   graph: (request: GraphRequest, signal?: AbortSignal) => call(graphResponseSchema, '/api/graph', request, signal),
   search: (q: string, signal?: AbortSignal) => call(searchResponseSchema, `/api/search?q=${encodeURIComponent(q)}&limit=12`, undefined, signal),
   node: (id: string, at?: string) => call(nodeDetailsResponseSchema, `/api/node/${encodeURIComponent(id)}${at ? `?at=${encodeURIComponent(at)}` : ''}`),
-  radius: (request: RadiusRequest, signal?: AbortSignal) => call(radiusResponseSchema, '/api/radius', request, signal),
+  radius: radiusPages,
   /** The plan from where the applied what-ifs leave the radius (`mitigations`, the same list whatif takes). */
   plan: (request: PlanRequest & { mitigations?: Mitigation[] }, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
   exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),

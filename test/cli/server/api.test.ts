@@ -11,8 +11,11 @@ import { BODY_LIMIT, CONTENT_SECURITY_POLICY, createApp } from '../../../cli/ser
 import { loadStaticFiles } from '../../../cli/server/static.ts';
 import {
   errorResponseSchema, exposureResponseSchema, graphResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
-  radiusResponseSchema, respondResponseSchema, searchResponseSchema, whatIfSchema,
+  RADIUS_PAGE, RADIUS_PAGE_MAX, radiusResponseSchema, respondResponseSchema, searchResponseSchema, whatIfSchema,
 } from '../../../engine/api/schemas.ts';
+import { DEFAULT_GENERATION_INSTANT as GENERATED_AT, generateFragment } from '../../../engine/generate/enterprise.ts';
+import { buildGraph } from '../../../engine/store/compact.ts';
+import { rankNodes } from '../../../engine/analysis/rank.ts';
 import { respondPlan } from '../../../engine/analysis/respond.ts';
 import { exposureOf } from '../../../engine/analysis/exposure.ts';
 import { compileMitigations } from '../../../engine/analysis/mitigations.ts';
@@ -53,6 +56,44 @@ describe('analysis routes answer what the engine computes', () => {
     expect(body.crownJewels.map((entry) => entry.path)).toEqual(expected.crownJewels.map((entry) => entry.path));
     expect(body.whatIf).toBeNull();
     expect(body.lateral.bridges.length).toBeGreaterThan(0);
+  });
+
+  it('POST /api/radius pages the reached list: offset and limit walk the full list, counts and summaries stay whole', async () => {
+    const expected = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT });
+    expect(expected.reachedCount).toBeGreaterThan(12);
+    const pages: string[] = [];
+    let first: ReturnType<typeof radiusResponseSchema.parse> | undefined;
+    for (let offset: number | null = 0; offset !== null;) {
+      const body = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [PARLEY], at: AT, offset, limit: 5 })).json());
+      first ??= body;
+      expect(body.page).toEqual({ offset, limit: 5, nextOffset: offset + 5 < expected.reachedCount ? offset + 5 : null });
+      expect(body.reachedCount).toBe(expected.reachedCount);
+      expect(body.crownJewels.map((entry) => entry.id)).toEqual(expected.crownJewels.map((entry) => entry.id));
+      expect(body.platforms).toEqual(expected.platforms);
+      pages.push(...body.reached.map((entry) => entry.id));
+      offset = body.page.nextOffset;
+    }
+    expect(pages).toEqual(expected.reached.map((entry) => entry.id));
+    // The former `reachedLimit` still caps the list; `limit: 0` is the summary alone, with no next page.
+    const capped = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [PARLEY], at: AT, reachedLimit: 3 })).json());
+    expect(capped.reached.map((entry) => entry.id)).toEqual(expected.reached.slice(0, 3).map((entry) => entry.id));
+    const summary = radiusResponseSchema.parse(await (await post('/api/radius', { sources: [PARLEY], at: AT, limit: 0 })).json());
+    expect(summary.reached).toEqual([]);
+    expect(summary.page.nextOffset).toBeNull();
+    expect(summary.score).toBe(expected.score);
+    expect((await post('/api/radius', { sources: [PARLEY], limit: RADIUS_PAGE_MAX + 1 })).status).toBe(400);
+  });
+
+  it('POST /api/radius sends a first page of RADIUS_PAGE entries when the request names no limit', async () => {
+    const graph = buildGraph(generateFragment({ nodes: 20_000, seed: 3 }));
+    const paged = createApp({ graph, version: 'test', rateLimit: false });
+    const [top] = rankNodes(graph, { kinds: ['App'], top: 1, at: new Date(GENERATED_AT) });
+    const expected = blastRadius(graph, [graph.indexOf.get(top!.id)!], { at: GENERATED_AT });
+    expect(expected.reachedCount).toBeGreaterThan(RADIUS_PAGE);
+    const body = radiusResponseSchema.parse(await (await paged.request('/api/radius', { method: 'POST', body: JSON.stringify({ sources: [top!.id], at: GENERATED_AT }), headers: { 'content-type': 'application/json' } })).json());
+    expect(body.reached.map((entry) => entry.id)).toEqual(expected.reached.slice(0, RADIUS_PAGE).map((entry) => entry.id));
+    expect(body.page).toEqual({ offset: 0, limit: RADIUS_PAGE, nextOffset: RADIUS_PAGE });
+    expect(body.reachedCount).toBe(expected.reachedCount);
   });
 
   it('POST /api/radius with mitigations returns the mitigated radius and what changed', async () => {

@@ -2,7 +2,9 @@
 // the first implementation, which built every off-platform node's witness path: the same JSON.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lateralPaths } from '../../../engine/analysis/paths.ts';
+import { lateralPaths, lateralPathsOf } from '../../../engine/analysis/paths.ts';
+import { nodeIdRanks } from '../../../engine/analysis/radius.ts';
+import { reach } from '../../../engine/analysis/reach.ts';
 import { buildGraph, toFragment } from '../../../engine/store/compact.ts';
 import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
 import { referenceLateralPaths } from '../../helpers/reference-paths.ts';
@@ -26,6 +28,18 @@ describe('lateralPaths against the reference implementation', () => {
       const graph = buildGraph({ ...fragment, nodes: fragment.nodes.map((node, v) => ({ ...node, platform: platforms[v % platforms.length]!, ...(v % 4 === 1 ? { tags: ['crown-jewel'] } : {}) })) });
       const options = reachOptionsOf(c);
       expect(text(lateralPaths(graph, c.sources, options))).toBe(text(referenceLateralPaths(graph, c.sources, options)));
+    }), { numRuns: 300 });
+  });
+
+  it('with the graph\'s ids ranked once (the server) and targets capped per bridge: the reference with each target list cut short', () => {
+    fc.assert(fc.property(cutCaseArb(), fc.array(fc.constantFrom('aws', 'slack', 'github'), { minLength: 12, maxLength: 12 }), fc.nat({ max: 3 }), (c, platforms, cap) => {
+      const fragment = toFragment(c.graph);
+      const graph = buildGraph({ ...fragment, nodes: fragment.nodes.map((node, v) => ({ ...node, platform: platforms[v % platforms.length]!, ...(v % 4 === 1 ? { tags: ['crown-jewel'] } : {}) })) });
+      const options = reachOptionsOf(c);
+      nodeIdRanks(graph);
+      const expected = referenceLateralPaths(graph, c.sources, options);
+      const capped = { ...expected, bridges: expected.bridges.map((bridge) => ({ ...bridge, targets: bridge.targets.slice(0, cap) })) };
+      expect(text(lateralPathsOf(reach(graph, c.sources, options), { ...options, targetsPerBridge: cap }))).toBe(text(capped));
     }), { numRuns: 300 });
   });
 });
