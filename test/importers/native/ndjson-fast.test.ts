@@ -91,7 +91,8 @@ describe('hand-written record checks', () => {
         accepted++;
         expect(actual).toEqual(expected.data);
       }
-    }), { numRuns: 3000 });
+    }), { numRuns: 5000 });
+    // About one record in ten is valid (more optional fields, more ways to be wrong): 5,000 runs keep well over 300 of them.
     expect(accepted).toBeGreaterThan(300);
   });
 
