@@ -3,13 +3,13 @@
 // which registers it in one line.
 import type { GraphNode } from '../format/native.ts';
 import type { FindingRule, FindingSeverity } from './findings-catalog.ts';
-import type { Finding, FindingEvidence } from './findings.ts';
+import type { FindingEvidence, RuleHit } from './findings.ts';
 
 /** What the rule needs of the findings engine's context (findings.ts's FindingContext has it). */
 export interface ReviewContext {
   readonly at: number;
   node(v: number): GraphNode;
-  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding;
+  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: () => FindingEvidence): RuleHit;
 }
 
 const DAY = 86_400_000;
@@ -36,7 +36,7 @@ export function reviewDue(from: number, cadence: string): number | undefined {
 const dayText = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** BM-GOV-REVIEW-OVERDUE on one node; the findings engine only asks about nodes usable at its instant. */
-export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): Finding | undefined {
+export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   if ((node.kind !== 'App' && node.kind !== 'Credential') || node.reviewEvery === undefined) return undefined;
   // The last time someone looked at it: a review, else the approval, else its creation.
@@ -44,7 +44,7 @@ export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule):
   const dates: Record<string, string> = {};
   for (const field of ['reviewedAt', 'approvedAt', 'createdAt'] as const) if (node[field] !== undefined) dates[field] = node[field]!;
   if (basis === undefined) {
-    return ctx.finding(rule, v, rule.severity, { summary: `Must be reviewed every ${node.reviewEvery}, and no review, approval or creation date is known.`, dates, related: [] });
+    return ctx.finding(rule, v, rule.severity, () => ({ summary: `Must be reviewed every ${node.reviewEvery}, and no review, approval or creation date is known.`, dates, related: [] }));
   }
   const last = Date.parse(node[basis]!);
   const due = reviewDue(last, node.reviewEvery);
@@ -52,9 +52,9 @@ export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule):
   const late = Math.floor((ctx.at - due) / DAY);
   const what = basis === 'reviewedAt' ? 'last reviewed' : basis === 'approvedAt' ? 'approved' : 'created, never reviewed,';
   dates.reviewDue = new Date(due).toISOString();
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Must be reviewed every ${node.reviewEvery}; ${what} on ${dayText(last)}, so due on ${dayText(due)} (${late} day${late === 1 ? '' : 's'} ago).`,
     dates,
     related: [],
-  });
+  }));
 }
