@@ -122,16 +122,27 @@ class ClosureWorkspace {
  * (4 = never): a reverse search over the same rules, each node lowered at most three times.
  */
 function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, hub: number, hubLevel: number): Uint8Array {
+  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
+  return levelNeededForAny(graph, rules, (v) => workspace.usable(v), workspace.queue, [hub], hubLevel);
+}
+
+/**
+ * Per node, the least level that must be held on it to end up holding one of `targets` (usable ones) at
+ * `targetLevel` or higher (4 = never). One reverse search from all targets at once: a node's need only ever
+ * falls (4 to 3 to 2 to 1), and each fall re-examines its in-edges, so the cost is linear in the graph.
+ * `queue` needs room for three entries per node.
+ */
+function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usable: (v: number) => boolean, queue: Int32Array, targets: Iterable<number>, targetLevel: number): Uint8Array {
   const n = graph.nodeCount;
   const need = new Uint8Array(n).fill(4);
   const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
   const { grants, blockedEdges } = rules;
-  if (!workspace.usable(hub)) return need;
-  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
-  const queue = workspace.queue;
   let tail = 0;
-  need[hub] = hubLevel;
-  queue[tail++] = hub;
+  for (const target of targets) {
+    if (need[target]! <= targetLevel || !usable(target)) continue;
+    need[target] = targetLevel;
+    queue[tail++] = target;
+  }
   for (let head = 0; head < tail; head++) {
     const w = queue[head]!;
     const needed = need[w]!;
@@ -143,7 +154,7 @@ function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspac
       for (let held = 1; held < need[u]!; held++) {
         const grant = grants[kind | held]!;
         if (grant === 0 || grant < needed) continue;
-        if (workspace.usable(u)) {
+        if (usable(u)) {
           need[u] = held;
           queue[tail++] = u;
         }
@@ -152,6 +163,28 @@ function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspac
     }
   }
   return need;
+}
+
+/**
+ * For every node at once, which classes of a marked set (`marks[v]` is 1..classes, 0 for unmarked) its reach
+ * from `options.sourceLevel` (admin by default) at `options.at` includes: one reverse search per class, linear
+ * in the graph, where asking a forward reach of each source costs the sum of their radii. `reaches(v, c)` is
+ * true when v is usable and reaches a node of class c (v itself counts when it is of class c). Undefined with a
+ * depth limit (hop counts matter). Tested against one reach per source.
+ */
+export function markedClassesReached(graph: CompactGraph, options: ReachOptions, marks: Uint8Array, classes: number): ((v: number, cls: number) => boolean) | undefined {
+  if (options.maxDepth !== undefined) return undefined;
+  const rules = compileReachRules(graph, options);
+  const workspace = new ClosureWorkspace(graph, rules);
+  const usable = (v: number): boolean => workspace.usable(v);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const needs: Uint8Array[] = [];
+  for (let c = 1; c <= classes; c++) {
+    const targets: number[] = [];
+    for (let v = 0; v < graph.nodeCount; v++) if (marks[v] === c) targets.push(v);
+    needs.push(levelNeededForAny(graph, rules, usable, workspace.queue, targets, 1));
+  }
+  return (v, cls) => usable(v) && needs[cls - 1]![v]! <= start;
 }
 
 /** Per-node facts the summaries add up, computed once per graph and options. */

@@ -10,7 +10,7 @@ import {
 import { reviewOverdue } from './findings-review.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
-import { markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
+import { markedClassesReached, markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -399,15 +399,12 @@ export class FindingContext {
   }
 
   private environmentScan: ((source: number) => MarkedReach) | undefined;
+  private environmentClasses: ((v: number, cls: number) => boolean) | undefined;
+  private environmentMarkCache: Uint8Array | undefined;
 
-  /**
-   * The production (class 1) and non-production (class 2) resources and platforms a credential reaches by its
-   * own authority (as `ownReach`): counts and the first ENVIRONMENT_SAMPLE of each by id. Every credential shares
-   * the closures of the graph's hubs (`markedReachScanner`), so the rule costs one pass over the shared core
-   * plus what each credential adds (test/helpers/reference-findings.ts keeps one own reach per credential).
-   */
-  ownEnvironments(v: number): MarkedReach {
-    if (!this.environmentScan) {
+  /** Resources and platforms by environment: 1 production, 2 non-production, 0 neither or unknown. */
+  private environmentMarks(): Uint8Array {
+    if (!this.environmentMarkCache) {
       const marks = new Uint8Array(this.graph.nodeCount);
       for (let u = 0; u < this.graph.nodeCount; u++) {
         const kind = this.node(u).kind;
@@ -415,19 +412,41 @@ export class FindingContext {
         const environment = this.environment(u);
         if (environment !== undefined) marks[u] = environment === 'production' ? 1 : 2;
       }
-      const nodes = this.graph.nodes;
-      this.environmentScan = markedReachScanner(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, marks, 2, ENVIRONMENT_SAMPLE,
-        (a, b) => compareText(nodes[a]!.id, nodes[b]!.id), this.hubMinSize)!;
+      this.environmentMarkCache = marks;
     }
-    // The cross-environment rule asks again for each finding it writes: keep the answers that fire it.
-    let reached = this.spanning.get(v);
-    if (reached) return reached;
-    reached = this.environmentScan(v);
-    if (reached.counts[0]! > 0 && reached.counts[1]! > 0) this.spanning.set(v, reached);
-    return reached;
+    return this.environmentMarkCache;
   }
 
-  private readonly spanning = new Map<number, MarkedReach>();
+  /**
+   * The production (class 1) and non-production (class 2) resources and platforms a credential reaches by its
+   * own authority (as `ownReach`): counts and the first ENVIRONMENT_SAMPLE of each by id. Every credential shares
+   * the closures of the graph's hubs (`markedReachScanner`); the rule asks it only of credentials that span both
+   * (`spansEnvironments`), when their finding is written.
+   */
+  ownEnvironments(v: number): MarkedReach {
+    if (!this.environmentScan) {
+      const nodes = this.graph.nodes;
+      this.environmentScan = markedReachScanner(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, this.environmentMarks(), 2, ENVIRONMENT_SAMPLE,
+        (a, b) => compareText(nodes[a]!.id, nodes[b]!.id), this.hubMinSize)!;
+    }
+    return this.environmentScan(v);
+  }
+
+  /**
+   * Whether v's own authority reaches both a production and a non-production resource or platform (v excluded),
+   * as `ownEnvironments` counts them: for every node at once by one reverse search per environment
+   * (`markedClassesReached`), instead of a forward reach per credential.
+   */
+  spansEnvironments(v: number): boolean {
+    const marks = this.environmentMarks();
+    // v counts itself in the reverse search; the rare marked node asks its own reach.
+    if (marks[v] !== 0) {
+      const counts = this.ownEnvironments(v).counts;
+      return counts[0]! > 0 && counts[1]! > 0;
+    }
+    this.environmentClasses ??= markedClassesReached(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, marks, 2)!;
+    return this.environmentClasses(v, 1) && this.environmentClasses(v, 2);
+  }
 
   /**
    * The privileged roles v holds (directly or through groups and roles it holds) and the platforms it, its
@@ -992,18 +1011,21 @@ const ENVIRONMENT_SAMPLE = 5;
 const crossEnvironment: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
-  const reached = ctx.ownEnvironments(v);
-  const [production, nonProduction] = reached.counts as [number, number];
-  if (production === 0 || nonProduction === 0) return undefined;
-  const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
-  const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
+  if (!ctx.spansEnvironments(v)) return undefined;
   const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => ({
-    summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
-    dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
-    related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
-    privilege,
-  }));
+  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => {
+    // Which ones, and how many: one reach of this credential, only when its finding is written.
+    const reached = ctx.ownEnvironments(v);
+    const [production, nonProduction] = reached.counts as [number, number];
+    const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
+    const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
+    return {
+      summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
+      dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
+      related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
+      privilege,
+    };
+  });
 };
 
 /**
