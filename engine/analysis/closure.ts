@@ -71,6 +71,18 @@ class ClosureWorkspace {
     return this.graph.activeFrom[v]! <= at && at < this.graph.activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
   }
 
+  private usableNodes: Uint8Array | undefined;
+
+  /** `usable` of every node, computed once: the reverse searches read it for every edge. */
+  usableMask(): Uint8Array {
+    if (!this.usableNodes) {
+      const mask = new Uint8Array(this.graph.nodeCount);
+      for (let v = 0; v < mask.length; v++) mask[v] = this.usable(v) ? 1 : 0;
+      this.usableNodes = mask;
+    }
+    return this.usableNodes;
+  }
+
   /** Level this traversal gave v (0 when it did not raise v above the floor). */
   levelOf(v: number): number {
     return this.stamp[v] === this.epoch ? this.level[v]! : 0;
@@ -123,26 +135,45 @@ class ClosureWorkspace {
  */
 function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, hub: number, hubLevel: number): Uint8Array {
   // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
-  return levelNeededForAny(graph, rules, (v) => workspace.usable(v), workspace.queue, [hub], hubLevel);
+  return levelNeededForAny(graph, rules, workspace.usableMask(), workspace.queue, [hub], hubLevel);
 }
 
 /**
- * Per node, the least level that must be held on it to end up holding one of `targets` (usable ones) at
- * `targetLevel` or higher (4 = never). One reverse search from all targets at once: a node's need only ever
- * falls (4 to 3 to 2 to 1), and each fall re-examines its in-edges, so the cost is linear in the graph.
- * `queue` needs room for three entries per node.
+ * Per edge kind and level needed after the edge, the least level to hold before it (4 = none will do):
+ * the reverse search's step, read once per edge instead of trying each level.
  */
-function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usable: (v: number) => boolean, queue: Int32Array, targets: Iterable<number>, targetLevel: number): Uint8Array {
+function leastHeldTable(graph: CompactGraph, grants: Uint8Array): Uint8Array {
+  const table = new Uint8Array(graph.edgeKindNames.length * 4).fill(4);
+  for (let kind = 0; kind < graph.edgeKindNames.length; kind++) {
+    for (let needed = 1; needed <= 3; needed++) {
+      for (let held = 1; held <= 3; held++) {
+        const grant = grants[(kind << 2) | held]!;
+        if (grant !== 0 && grant >= needed) { table[(kind << 2) | needed] = held; break; }
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * Per node, the least level that must be held on it to end up holding one of `targets` (usable ones) at its
+ * level (`levels`, one for all or one per target) or higher (4 = never). One reverse search from all targets at
+ * once: a node's need only ever falls (4 to 3 to 2 to 1), and each fall re-examines its in-edges, so the cost is
+ * linear in the graph. `queue` needs room for three entries per node.
+ */
+function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usable: Uint8Array, queue: Int32Array, targets: readonly number[], levels: number | readonly number[]): Uint8Array {
   const n = graph.nodeCount;
   const need = new Uint8Array(n).fill(4);
   const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
-  const { grants, blockedEdges } = rules;
+  const { blockedEdges } = rules;
+  const leastHeld = leastHeldTable(graph, rules.grants);
   let tail = 0;
-  for (const target of targets) {
-    if (need[target]! <= targetLevel || !usable(target)) continue;
-    need[target] = targetLevel;
-    queue[tail++] = target;
-  }
+  targets.forEach((target, i) => {
+    const level = typeof levels === 'number' ? levels : levels[i]!;
+    if (need[target]! <= level || usable[target] === 0) return;
+    if (need[target] === 4) queue[tail++] = target;
+    need[target] = level;
+  });
   for (let head = 0; head < tail; head++) {
     const w = queue[head]!;
     const needed = need[w]!;
@@ -150,15 +181,10 @@ function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usabl
       const e = revEdges[r]!;
       if (blockedEdges !== undefined && blockedEdges[e] === 1) continue;
       const u = edgeSrc[e]!;
-      const kind = edgeKind[e]! << 2;
-      for (let held = 1; held < need[u]!; held++) {
-        const grant = grants[kind | held]!;
-        if (grant === 0 || grant < needed) continue;
-        if (usable(u)) {
-          need[u] = held;
-          queue[tail++] = u;
-        }
-        break;
+      const held = leastHeld[(edgeKind[e]! << 2) | needed]!;
+      if (held < need[u]! && usable[u] === 1) {
+        need[u] = held;
+        queue[tail++] = u;
       }
     }
   }
@@ -166,25 +192,36 @@ function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usabl
 }
 
 /**
- * For every node at once, which classes of a marked set (`marks[v]` is 1..classes, 0 for unmarked) its reach
- * from `options.sourceLevel` (admin by default) at `options.at` includes: one reverse search per class, linear
- * in the graph, where asking a forward reach of each source costs the sum of their radii. `reaches(v, c)` is
- * true when v is usable and reaches a node of class c (v itself counts when it is of class c). Undefined with a
- * depth limit (hop counts matter). Tested against one reach per source.
+ * For every node at once, whether its reach from `options.sourceLevel` (admin by default) at `options.at` holds
+ * one of `targets` at its level (`targetLevels`, one for all or one per target) or higher (a target counts when it reaches itself, so a caller that
+ * excludes the source asks its own reach for a source that is a target): one reverse search, linear in the
+ * graph, where a forward reach per source costs the sum of their radii. Undefined with a depth limit (hop
+ * counts matter). Tested against one reach per source.
  */
-export function markedClassesReached(graph: CompactGraph, options: ReachOptions, marks: Uint8Array, classes: number): ((v: number, cls: number) => boolean) | undefined {
+export function targetsReached(graph: CompactGraph, options: ReachOptions, targets: readonly number[], targetLevels: number | readonly number[] = 1): ((v: number) => boolean) | undefined {
   if (options.maxDepth !== undefined) return undefined;
   const rules = compileReachRules(graph, options);
   const workspace = new ClosureWorkspace(graph, rules);
-  const usable = (v: number): boolean => workspace.usable(v);
+  const usable = workspace.usableMask();
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
-  const needs: Uint8Array[] = [];
+  const need = levelNeededForAny(graph, rules, usable, workspace.queue, targets, targetLevels);
+  return (v) => need[v]! <= start && usable[v] === 1;
+}
+
+/**
+ * `targetsReached` per class of a marked set (`marks[v]` is 1..classes, 0 for unmarked): `reaches(v, c)` is
+ * true when v is usable and reaches a node of class c at any level (v itself counts when it is of class c).
+ */
+export function markedClassesReached(graph: CompactGraph, options: ReachOptions, marks: Uint8Array, classes: number): ((v: number, cls: number) => boolean) | undefined {
+  const perClass: ((v: number) => boolean)[] = [];
   for (let c = 1; c <= classes; c++) {
     const targets: number[] = [];
     for (let v = 0; v < graph.nodeCount; v++) if (marks[v] === c) targets.push(v);
-    needs.push(levelNeededForAny(graph, rules, usable, workspace.queue, targets, 1));
+    const reaches = targetsReached(graph, options, targets, 1);
+    if (!reaches) return undefined;
+    perClass.push(reaches);
   }
-  return (v, cls) => usable(v) && needs[cls - 1]![v]! <= start;
+  return (v, cls) => perClass[cls - 1]!(v);
 }
 
 /** Per-node facts the summaries add up, computed once per graph and options. */
@@ -460,6 +497,9 @@ function hubClosures(graph: CompactGraph, rules: CompiledReachRules, workspace: 
   }
   const hubs: HubClosure[] = [];
   for (const [hub] of best) {
+    // A candidate inside a kept hub's closure at admin has a closure inside it: a source reaching it reaches
+    // that hub's closure too, and its reverse pass would be one more traversal of the whole graph.
+    if (hubs.some((kept) => kept.floor[hub] === 3)) continue;
     workspace.run(hub, 3, zero);
     if (workspace.touchedCount < HUB_MIN_SIZE) continue;
     const floor = new Uint8Array(graph.nodeCount);

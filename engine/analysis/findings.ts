@@ -10,7 +10,7 @@ import {
 import { reviewOverdue } from './findings-review.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
-import { markedClassesReached, markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
+import { markedClassesReached, markedReachScanner, reachTotalsScanner, targetsReached, type MarkedReach } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -267,6 +267,7 @@ export class FindingContext {
   private readonly environmentCache = new Map<number, Environment | undefined>();
   private readonly platformNodes = new Map<string, number[]>();
   private readonly harvestKinds: string[];
+  private readonly roleKinds: string[];
   private readonly hubMinSize: number | undefined;
 
   constructor(readonly graph: CompactGraph, options: FindingOptions) {
@@ -283,7 +284,8 @@ export class FindingContext {
     this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: this.harvestKinds });
     this.hubMinSize = options.hubMinSize;
     // What a principal holds as its own: memberships and roles, not what those roles' permissions reach.
-    this.scanRoles = reachScanner(graph, this.at, { edgeKinds: ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind)) });
+    this.roleKinds = ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind));
+    this.scanRoles = reachScanner(graph, this.at, { edgeKinds: this.roleKinds });
     graph.nodes.forEach((node, v) => {
       if (node.kind !== 'Platform') return;
       const key = `${node.platform}\u0000${node.tenant}`;
@@ -347,6 +349,38 @@ export class FindingContext {
     return summary;
   }
 
+  private privilegeTargets: { reached: (v: number) => boolean; isTarget: Uint8Array } | undefined;
+
+  /**
+   * `privilege(v).privileged`, without v's reach when it can be helped: one reverse search finds every node
+   * that reaches a crown jewel (at any level) or a graded node at admin, either of which makes it privileged.
+   * Only the rest (and crown jewels or graded nodes themselves, which must not count themselves) are rated by
+   * their reach, to compare their score with the threshold. Rules decide severity with this and put the full
+   * summary (`privilege`) in the evidence.
+   */
+  privileged(v: number): boolean {
+    const known = this.privilegeCache.get(v);
+    if (known) return known.privileged;
+    if (!this.privilegeTargets) {
+      const graded = gradedKinds(this.graph);
+      const isTarget = new Uint8Array(this.graph.nodeCount);
+      const targets: number[] = [];
+      const levels: number[] = [];
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        const crownJewel = this.node(u).tags?.includes(CROWN_JEWEL_TAG) === true;
+        if (!crownJewel && graded[this.graph.nodeKind[u]!] !== 1) continue;
+        isTarget[u] = 1;
+        targets.push(u);
+        levels.push(crownJewel ? 1 : 3);
+      }
+      const reached = targetsReached(this.graph, { at: this.at }, targets, levels);
+      this.privilegeTargets = { reached: reached ?? (() => false), isTarget };
+    }
+    const { reached, isTarget } = this.privilegeTargets;
+    if (isTarget[v] === 0 && reached(v)) return true;
+    return this.privilege(v).privileged;
+  }
+
   /** Every node v's compromise reaches (v first), at `at`. */
   reached(v: number): number[] {
     return this.scan(v).order;
@@ -367,7 +401,7 @@ export class FindingContext {
     if (!this.privilegedIdentityScan) {
       const marks = new Uint8Array(this.graph.nodeCount);
       for (let u = 0; u < this.graph.nodeCount; u++) {
-        if (this.usable(u) && isNonHumanIdentity(this.node(u)) && holdsPrivilege(this.heldPrivilege(u))) marks[u] = 1;
+        if (this.usable(u) && isNonHumanIdentity(this.node(u)) && this.holdsAnyPrivilege(u)) marks[u] = 1;
       }
       const nodes = this.graph.nodes;
       this.privilegedIdentityScan = markedReachScanner(this.graph, { at: this.at }, marks, 1, Infinity,
@@ -468,6 +502,38 @@ export class FindingContext {
     held = { roles: this.byId(roles), adminOf: this.byId(adminOf) };
     this.heldCache.set(v, held);
     return held;
+  }
+
+  private heldTargets: { reached: (v: number) => boolean; privilegedRole: Uint8Array } | undefined;
+
+  /**
+   * `holdsPrivilege(heldPrivilege(v))` for every node at once: one reverse search over memberships and roles
+   * from the privileged roles and the nodes that administer a usable platform (CAN_ADMIN). A privileged role
+   * itself (which must not count itself) asks its own memberships.
+   */
+  holdsAnyPrivilege(v: number): boolean {
+    if (!this.heldTargets) {
+      const targets: number[] = [];
+      const privilegedRole = new Uint8Array(this.graph.nodeCount);
+      const canAdmin = this.kindCode.get('CAN_ADMIN');
+      const { fwdOffsets, edgeDst, edgeKind } = this.graph;
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        const node = this.node(u);
+        if (node.kind === 'Role' && node.privileged === true) privilegedRole[u] = 1;
+        let admin = false;
+        if (canAdmin !== undefined) {
+          for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end && !admin; e++) {
+            admin = edgeKind[e] === canAdmin && this.node(edgeDst[e]!).kind === 'Platform' && this.usable(edgeDst[e]!);
+          }
+        }
+        if (privilegedRole[u] === 1 || admin) targets.push(u);
+      }
+      const reached = targetsReached(this.graph, { at: this.at, edgeKinds: this.roleKinds }, targets, 1);
+      this.heldTargets = reached ? { reached, privilegedRole } : { reached: () => false, privilegedRole: new Uint8Array(this.graph.nodeCount).fill(1) };
+    }
+    const { reached, privilegedRole } = this.heldTargets;
+    if (privilegedRole[v] === 1) return holdsPrivilege(this.heldPrivilege(v));
+    return reached(v);
   }
 
   private anyEnvironment: boolean | undefined;
@@ -775,13 +841,13 @@ const adminScopes: RuleCheck = (ctx, v, rule) => {
 const noMfaPrivileged: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Identity' || node.mfa !== false || !canUseMfa(ctx, v)) return undefined;
-  const privilege = ctx.privilege(v);
-  if (!privilege.privileged) return undefined;
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  if (!ctx.privileged(v)) return undefined;
   return ctx.finding(rule, v, rule.severity, () => ({
-    summary: `${node.subtype === 'human' ? 'Human identity' : node.subtype ? `${node.subtype === 'service' ? 'Service' : 'Workload'} identity` : 'Identity'} without MFA; ${privilegeNote(privilege)}.`,
+    summary: `${node.subtype === 'human' ? 'Human identity' : node.subtype ? `${node.subtype === 'service' ? 'Service' : 'Workload'} identity` : 'Identity'} without MFA; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt']),
-    related: ctx.relatedOfIds(privilege.crownJewels, 'crown jewel reached'),
-    privilege,
+    related: ctx.relatedOfIds(privilege().crownJewels, 'crown jewel reached'),
+    privilege: privilege(),
   }));
 };
 
@@ -800,13 +866,13 @@ const ownerDisabled: RuleCheck = (ctx, v, rule) => {
       related,
     }));
   }
-  const privilege = ctx.privilege(v);
-  const raised = privilege.privileged || node.thirdParty === true;
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  const raised = ctx.privileged(v) || node.thirdParty === true;
   return ctx.finding(rule, v, raised ? 'high' : rule.severity, () => ({
-    summary: `Orphaned: every owner is disabled (${names(ctx, disabled)})${raised ? `; ${node.thirdParty ? 'third-party, ' : ''}${privilegeNote(privilege)}` : ''}.`,
+    summary: `Orphaned: every owner is disabled (${names(ctx, disabled)})${raised ? `; ${node.thirdParty ? 'third-party, ' : ''}${privilegeNote(privilege())}` : ''}.`,
     dates: {},
     related,
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -817,16 +883,16 @@ const noOwner: RuleCheck = (ctx, v, rule) => {
   if (isPlatformManaged(node) || isSignInOnlyApp(ctx, v)) return undefined;
   const owners = ownersOf(ctx, v);
   if (owners.nodes.length > 0 || owners.unresolved.length > 0) return undefined;
-  const privilege = ctx.privilege(v);
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
   const thirdParty = isApp && node.thirdParty === true;
-  const raised = privilege.privileged || thirdParty;
+  const raised = ctx.privileged(v) || thirdParty;
   const severity: FindingSeverity = isApp ? (raised ? 'high' : 'medium') : (raised ? 'medium' : 'low');
   const what = isApp ? (thirdParty ? `Third-party app${node.vendor ? ` from ${node.vendor}` : ''}` : 'App') : `${node.subtype === 'service' ? 'Service' : 'Workload'} identity`;
   return ctx.finding(rule, v, severity, () => ({
-    summary: `${what} with no owner (no OWNS edge, no ownerIds); ${privilegeNote(privilege)}.`,
+    summary: `${what} with no owner (no OWNS edge, no ownerIds); ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
     related: [],
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -837,14 +903,14 @@ const stale: RuleCheck = (ctx, v, rule) => {
   if (lastUsedAt === undefined) return undefined;
   const lastUsed = Date.parse(lastUsedAt);
   if (!(ctx.at - lastUsed > ctx.staleDays * DAY)) return undefined;
-  const privilege = ctx.privilege(v);
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
   const holders = (): number[] => (node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : []);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => ({
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
     summary: `Last used ${day(lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
-      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders().length > 0 ? `; held by ${names(ctx, holders())}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege)}.`,
+      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders().length > 0 ? `; held by ${names(ctx, holders())}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
     related: holders().map((u) => ctx.related(u, 'held by')),
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -855,13 +921,13 @@ const notRotated: RuleCheck = (ctx, v, rule) => {
   if (since === undefined) return undefined;
   const sinceMs = Date.parse(since);
   if (!(ctx.at - sinceMs > ctx.rotationDays * DAY)) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => ({
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
     summary: `${node.rotatedAt ? `Last rotated ${day(node.rotatedAt)}` : `Never rotated since creation on ${day(since)}`}, ` +
-      `${daysBetween(sinceMs, ctx.at)} days before the analysis date (threshold ${ctx.rotationDays}); ${node.type}, ${validity(node)}; ${privilegeNote(privilege)}.`,
+      `${daysBetween(sinceMs, ctx.at)} days before the analysis date (threshold ${ctx.rotationDays}); ${node.type}, ${validity(node)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['rotatedAt', 'createdAt', 'expiresAt']),
     related: [],
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -891,12 +957,12 @@ const humanUsesNhi: RuleCheck = (ctx, v, rule) => {
   const actsAs = ctx.byId([...new Set(ctx.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => ctx.graph.edgeDst[e]!))]
     .filter((u) => ctx.node(u).kind === 'App' || isNonHumanIdentity(ctx.node(u))));
   if (actsAs.length === 0) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => ({
-    summary: `Held by ${names(ctx, humans)} (human) and authenticates as ${names(ctx, actsAs)}; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
+    summary: `Held by ${names(ctx, humans)} (human) and authenticates as ${names(ctx, actsAs)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt']),
     related: [...humans.map((u) => ctx.related(u, 'held by human')), ...actsAs.map((u) => ctx.related(u, 'authenticates as'))],
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -913,12 +979,12 @@ const noExpiry: RuleCheck = (ctx, v, rule) => {
     if (!(Date.parse(node.expiresAt) - Date.parse(start) > ctx.maxLifetimeDays * DAY)) return undefined;
     summary = `${node.type} valid for ${lifetime} days (${day(start)} to ${day(node.expiresAt)}), more than the ${ctx.maxLifetimeDays}-day maximum`;
   }
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'medium' : rule.severity, () => ({
-    summary: `${summary}${vendorNote(ctx, v)}; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'medium' : rule.severity, () => ({
+    summary: `${summary}${vendorNote(ctx, v)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'rotatedAt', 'expiresAt']),
     related: [],
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -926,15 +992,17 @@ const privilegedNhi: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   // Roles IAM Identity Center creates are how people sign in; first-party principals are the platform's own.
   if (!isNonHumanIdentity(node) || isPlatformManaged(node)) return undefined;
-  const held = ctx.heldPrivilege(v);
-  if (!holdsPrivilege(held)) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, rule.severity, () => ({
-    summary: `${node.subtype === 'service' ? 'Service' : 'Workload'} identity holds ${heldText(ctx, held)}; ${privilegeNote(privilege)}.`,
+  if (!ctx.holdsAnyPrivilege(v)) return undefined;
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, rule.severity, () => {
+    const held = ctx.heldPrivilege(v);
+    return {
+    summary: `${node.subtype === 'service' ? 'Service' : 'Workload'} identity holds ${heldText(ctx, held)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt']),
     related: [...held.roles.map((u) => ctx.related(u, 'privileged role')), ...held.adminOf.map((u) => ctx.related(u, 'admin on'))],
-    privilege,
-  }));
+    privilege: privilege(),
+    };
+  });
 };
 
 /** Privileged identities named one by one in the third-party rule's summary (all are in `related`). */
@@ -946,14 +1014,14 @@ const thirdPartyPrivilegedNhi: RuleCheck = (ctx, v, rule) => {
   // Platform-managed roles count here: a vendor reaching an SSO admin role is the worst case, whoever made the role.
   const targets = ctx.privilegedIdentitiesReached(v);
   if (targets.length === 0) return undefined;
-  const privilege = ctx.privilege(v);
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
   const named = targets.slice(0, NAMED_TARGETS).map((u) => `${ctx.node(u).name} (${heldText(ctx, ctx.heldPrivilege(u))})`).join(', ');
   return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''} reaches ${targets.length === 1 ? 'a privileged non-human identity' : `${targets.length} privileged non-human identities`}: ` +
-      `${named}${targets.length > NAMED_TARGETS ? ` and ${targets.length - NAMED_TARGETS} more` : ''}; ${privilegeNote(privilege)}.`,
+      `${named}${targets.length > NAMED_TARGETS ? ` and ${targets.length - NAMED_TARGETS} more` : ''}; ${privilegeNote(privilege())}.`,
     dates: {},
     related: ctx.relatedList(targets, 'privileged identity reached'),
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -972,14 +1040,14 @@ const federatedNoSubject: RuleCheck = (ctx, v, rule) => {
   if (subjects.length > 0 && open.length === 0) return undefined;
   const provider = stringProperty(node, 'provider') ?? stringProperty(node, 'issuer') ?? 'its identity provider';
   const principals = ctx.byId([...new Set(ctx.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => ctx.graph.edgeDst[e]!))]);
-  const privilege = ctx.privilege(v);
-  const toPrivileged = principals.some((u) => holdsPrivilege(ctx.heldPrivilege(u)));
-  return ctx.finding(rule, v, privilege.privileged || toPrivileged ? 'critical' : rule.severity, () => ({
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  const toPrivileged = principals.some((u) => ctx.holdsAnyPrivilege(u));
+  return ctx.finding(rule, v, ctx.privileged(v) || toPrivileged ? 'critical' : rule.severity, () => ({
     summary: `Trusts ${provider} ${subjects.length === 0 ? 'with no subject condition' : `with an open subject condition (${open.join(', ')})`}: ` +
-      `any workload that provider issues tokens to can act as ${principals.length > 0 ? names(ctx, principals) : 'the trusting principal'}; ${privilegeNote(privilege)}.`,
+      `any workload that provider issues tokens to can act as ${principals.length > 0 ? names(ctx, principals) : 'the trusting principal'}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
     related: principals.map((u) => ctx.related(u, 'authenticates as')),
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -996,12 +1064,12 @@ const sharedCredential: RuleCheck = (ctx, v, rule) => {
     return vendorEnvironment === undefined ? ctx.node(u).id : ctx.node(vendorEnvironment).id;
   }));
   if (integrations.size < 2) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => ({
-    summary: `${node.type ?? 'Credential'} held by ${users.length} apps or workloads (${names(ctx, users)}): rotating or revoking it breaks all of them, and their use cannot be told apart; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
+    summary: `${node.type ?? 'Credential'} held by ${users.length} apps or workloads (${names(ctx, users)}): rotating or revoking it breaks all of them, and their use cannot be told apart; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt', 'rotatedAt']),
     related: users.map((u) => ctx.related(u, 'held by')),
-    privilege,
+    privilege: privilege(),
   }));
 };
 
@@ -1012,18 +1080,18 @@ const crossEnvironment: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
   if (!ctx.spansEnvironments(v)) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, () => {
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
     // Which ones, and how many: one reach of this credential, only when its finding is written.
     const reached = ctx.ownEnvironments(v);
     const [production, nonProduction] = reached.counts as [number, number];
     const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
     const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
     return {
-      summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
+      summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege())}.`,
       dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
       related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
-      privilege,
+      privilege: privilege(),
     };
   });
 };
