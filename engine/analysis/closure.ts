@@ -71,16 +71,9 @@ class ClosureWorkspace {
     return this.graph.activeFrom[v]! <= at && at < this.graph.activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
   }
 
-  private usableNodes: Uint8Array | undefined;
-
-  /** `usable` of every node, computed once: the reverse searches read it for every edge. */
+  /** `usable` of every node, computed once per graph and instant: the reverse searches read it for every edge. */
   usableMask(): Uint8Array {
-    if (!this.usableNodes) {
-      const mask = new Uint8Array(this.graph.nodeCount);
-      for (let v = 0; v < mask.length; v++) mask[v] = this.usable(v) ? 1 : 0;
-      this.usableNodes = mask;
-    }
-    return this.usableNodes;
+    return usableMask(this.graph, this.rules);
   }
 
   /** Level this traversal gave v (0 when it did not raise v above the floor). */
@@ -201,11 +194,39 @@ function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usabl
 export function targetsReached(graph: CompactGraph, options: ReachOptions, targets: readonly number[], targetLevels: number | readonly number[] = 1): ((v: number) => boolean) | undefined {
   if (options.maxDepth !== undefined) return undefined;
   const rules = compileReachRules(graph, options);
-  const workspace = new ClosureWorkspace(graph, rules);
-  const usable = workspace.usableMask();
+  const usable = usableMask(graph, rules);
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
-  const need = levelNeededForAny(graph, rules, usable, workspace.queue, targets, targetLevels);
+  const need = levelNeededForAny(graph, rules, usable, reverseQueue(graph), targets, targetLevels);
   return (v) => need[v]! <= start && usable[v] === 1;
+}
+
+/**
+ * Scratch shared by the reverse searches of one graph: the queue (three entries per node) and, per instant, which
+ * nodes are usable. Findings run a handful of searches over a million nodes; a fresh 12 MB queue and mask each
+ * time is garbage the collector then has to sweep while the whole graph is in memory.
+ */
+const reverseScratch = new WeakMap<CompactGraph, { queue: Int32Array; usable: Map<number, Uint8Array> }>();
+
+function scratchOf(graph: CompactGraph): { queue: Int32Array; usable: Map<number, Uint8Array> } {
+  let scratch = reverseScratch.get(graph);
+  if (!scratch) reverseScratch.set(graph, scratch = { queue: new Int32Array(3 * graph.nodeCount + 1), usable: new Map() });
+  return scratch;
+}
+
+function reverseQueue(graph: CompactGraph): Int32Array {
+  return scratchOf(graph).queue;
+}
+
+function usableMask(graph: CompactGraph, rules: CompiledReachRules): Uint8Array {
+  const { at, blockedNodes } = rules;
+  const cache = scratchOf(graph).usable;
+  const known = blockedNodes === undefined ? cache.get(at) : undefined;
+  if (known) return known;
+  const { activeFrom, activeUntil } = graph;
+  const mask = new Uint8Array(graph.nodeCount);
+  for (let v = 0; v < mask.length; v++) mask[v] = activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0) ? 1 : 0;
+  if (blockedNodes === undefined) cache.set(at, mask);
+  return mask;
 }
 
 /**
