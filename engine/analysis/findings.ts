@@ -5,7 +5,7 @@ import type { GraphNode } from '../format/native.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
-  type FindingReferences, type FindingRule, type FindingSeverity,
+  type AdminScopeMatch, type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
 import { reviewOverdue } from './findings-review.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
@@ -379,6 +379,19 @@ export class FindingContext {
     const { reached, isTarget } = this.privilegeTargets;
     if (isTarget[v] === 0 && reached(v)) return true;
     return this.privilege(v).privileged;
+  }
+
+  private readonly adminScopeCache = new Map<string, readonly AdminScopeMatch[]>();
+
+  /**
+   * `adminScopeMatches`, remembered per platform and scope list: an enterprise's hundreds of thousands of
+   * credentials and grants carry a few hundred distinct scope lists, each matched against the whole table.
+   */
+  adminScopes(scopes: readonly string[], platform: string): readonly AdminScopeMatch[] {
+    const key = `${platform}\u0000${scopes.join('\u0000')}`;
+    let matches = this.adminScopeCache.get(key);
+    if (!matches) this.adminScopeCache.set(key, matches = adminScopeMatches(scopes, platform));
+    return matches;
   }
 
   /** Every node v's compromise reaches (v first), at `at`. */
@@ -820,12 +833,12 @@ const adminScopes: RuleCheck = (ctx, v, rule) => {
     }
     const edgeScopes = ctx.graph.edgeAttrs[e]?.scopes;
     if (edgeScopes && edgeScopes.length > 0) {
-      const matches = adminScopeMatches(edgeScopes, targetNode.platform);
+      const matches = ctx.adminScopes(edgeScopes, targetNode.platform);
       for (const match of matches) scopes.set(match.scope, match.meaning);
       if (matches.length > 0) relate(target, 'broad scopes on');
     }
   }
-  if (node.scopes) for (const match of adminScopeMatches(node.scopes, node.platform)) scopes.set(match.scope, match.meaning);
+  if (node.scopes) for (const match of ctx.adminScopes(node.scopes, node.platform)) scopes.set(match.scope, match.meaning);
   if (reasons.length === 0 && scopes.size === 0) return undefined;
   const scopeList = [...scopes.keys()].sort(compareText);
   const summary = [...new Set(reasons)].sort(compareText);
