@@ -916,15 +916,17 @@ const stale: RuleCheck = (ctx, v, rule) => {
   if (lastUsedAt === undefined) return undefined;
   const lastUsed = Date.parse(lastUsedAt);
   if (!(ctx.at - lastUsed > ctx.staleDays * DAY)) return undefined;
-  const privilege = (): PrivilegeSummary => ctx.privilege(v);
-  const holders = (): number[] => (node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : []);
-  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
-    summary: `Last used ${day(lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
-      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders().length > 0 ? `; held by ${names(ctx, holders())}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege())}.`,
-    dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
-    related: holders().map((u) => ctx.related(u, 'held by')),
-    privilege: privilege(),
-  }));
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
+    const privilege = ctx.privilege(v);
+    const holders = node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : [];
+    return {
+      summary: `Last used ${day(lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
+        `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders.length > 0 ? `; held by ${names(ctx, holders)}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege)}.`,
+      dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
+      related: holders.map((u) => ctx.related(u, 'held by')),
+      privilege,
+    };
+  });
 };
 
 const notRotated: RuleCheck = (ctx, v, rule) => {
