@@ -2,7 +2,7 @@
 // app) must give exactly what one full reach per source gives: counts per class and the first nodes by id.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { markedClassesReached, markedReachScanner, type MarkedReach } from '../../../engine/analysis/closure.ts';
+import { markedClassesReached, markedReachScanner, targetsReached, type MarkedReach } from '../../../engine/analysis/closure.ts';
 import { reachScanner } from '../../../engine/analysis/findings.ts';
 import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { DEFAULT_SCHEMA } from '../../../engine/schema/index.ts';
@@ -97,5 +97,26 @@ describe('markedClassesReached', () => {
       }
     });
     expect([...answers].sort()).toEqual(['1:false', '1:true', '2:false', '2:true']);
+  });
+});
+
+describe('targetsReached', () => {
+  it('says for every node whether one reach from it holds some target at that target\'s level or higher', () => {
+    const arb = randomGraph({ maxNodes: 18, maxEdges: 60 }).chain((g) => fc.record({
+      g: fc.constant(g),
+      levels: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: g.graph.nodeCount, maxLength: g.graph.nodeCount }),
+      excludeEdgeKinds: fc.subarray(EDGE_KINDS, { maxLength: 4 }),
+    }));
+    fc.assert(fc.property(arb, ({ g, levels, excludeEdgeKinds }) => {
+      const { graph } = g;
+      const targets = levels.flatMap((level, v) => (level > 0 ? [v] : []));
+      const reaches = targetsReached(graph, { at: AT, excludeEdgeKinds }, targets, targets.map((v) => levels[v]!))!;
+      const scan = reachScanner(graph, AT, { excludeEdgeKinds });
+      for (let v = 0; v < graph.nodeCount; v++) {
+        const { order, levels: held } = scan(v);
+        const expected = order.some((u, i) => levels[u]! > 0 && held[i]! >= levels[u]!);
+        expect(reaches(v), `node ${v}`).toBe(expected);
+      }
+    }), { numRuns: 300 });
   });
 });
