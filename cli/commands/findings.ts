@@ -2,9 +2,9 @@
 // owners, staleness, rotation, expiry, scopes) with OWASP NHI and NIST CSF references; --fail-on gates CI.
 import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
-import { findingsReport, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
+import { evaluateFindings, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { findingsJsonChunks, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
+import { FINDINGS_PER_RULE, findingsJsonChunks, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
 import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
@@ -21,6 +21,7 @@ interface FindingsFlags {
   rule?: string[];
   failOn?: string;
   listRules?: boolean;
+  all?: boolean;
 }
 
 function parseSeverity(flag: string, value: string | undefined): FindingSeverity | undefined {
@@ -53,6 +54,7 @@ export function registerFindings(program: Command, io: Io): void {
     .option('--severity <level>', 'only findings at this severity or higher: info, low, medium, high, critical')
     .option('--rule <id>', 'only this rule (repeatable, or comma-separated); see --list-rules', collect)
     .option('--fail-on <level>', 'exit 1 when a reported finding is at this severity or higher (for CI)')
+    .option('--all', `text, markdown and html: list every finding, not the first ${FINDINGS_PER_RULE} of each rule and severity (json and sarif always have every one)`)
     .option('--list-rules', 'print the rules with their default severity and references, then exit')
     .action((flags: FindingsFlags) => {
       if (flags.listRules) {
@@ -76,13 +78,15 @@ export function registerFindings(program: Command, io: Io): void {
       if (flags.rule && flags.rule.length > 0) options.ruleIds = flags.rule;
       const failOn = parseSeverity('--fail-on', flags.failOn);
 
-      const report = findingsReport(loadGraph(flags.graph), options);
-      if (format === 'json') writeChunks(io, findingsJsonChunks(report));
-      else if (format === 'markdown') io.out(renderFindingsMarkdown(report));
-      else if (format === 'html') io.out(renderFindingsHtml(report));
-      else if (format === 'sarif') writeChunks(io, findingsSarifChunks(report, { toolVersion: VERSION }));
-      else writeChunks(io, findingsTextChunks(report, { style: io.color }));
-      if (failOn && hasFindingAtLeast(report.findings, failOn)) {
+      // Which nodes fire which rules, counted; each finding is built while it is written.
+      const findings = evaluateFindings(loadGraph(flags.graph), options);
+      const all = flags.all === true;
+      if (format === 'json') writeChunks(io, findingsJsonChunks(findings));
+      else if (format === 'markdown') io.out(renderFindingsMarkdown(findings, { all }));
+      else if (format === 'html') io.out(renderFindingsHtml(findings, { all }));
+      else if (format === 'sarif') writeChunks(io, findingsSarifChunks(findings, { toolVersion: VERSION }));
+      else writeChunks(io, findingsTextChunks(findings, { style: io.color, all }));
+      if (failOn && hasFindingAtLeast(findings, failOn)) {
         io.err(`findings at ${failOn} or above: failing (--fail-on ${failOn})`);
         process.exitCode = EXIT.violation;
       }

@@ -71,6 +71,11 @@ class ClosureWorkspace {
     return this.graph.activeFrom[v]! <= at && at < this.graph.activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
   }
 
+  /** `usable` of every node, computed once per graph and instant: the reverse searches read it for every edge. */
+  usableMask(): Uint8Array {
+    return usableMask(this.graph, this.rules);
+  }
+
   /** Level this traversal gave v (0 when it did not raise v above the floor). */
   levelOf(v: number): number {
     return this.stamp[v] === this.epoch ? this.level[v]! : 0;
@@ -122,16 +127,46 @@ class ClosureWorkspace {
  * (4 = never): a reverse search over the same rules, each node lowered at most three times.
  */
 function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, hub: number, hubLevel: number): Uint8Array {
+  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
+  return levelNeededForAny(graph, rules, workspace.usableMask(), workspace.queue, [hub], hubLevel);
+}
+
+/**
+ * Per edge kind and level needed after the edge, the least level to hold before it (4 = none will do):
+ * the reverse search's step, read once per edge instead of trying each level.
+ */
+function leastHeldTable(graph: CompactGraph, grants: Uint8Array): Uint8Array {
+  const table = new Uint8Array(graph.edgeKindNames.length * 4).fill(4);
+  for (let kind = 0; kind < graph.edgeKindNames.length; kind++) {
+    for (let needed = 1; needed <= 3; needed++) {
+      for (let held = 1; held <= 3; held++) {
+        const grant = grants[(kind << 2) | held]!;
+        if (grant !== 0 && grant >= needed) { table[(kind << 2) | needed] = held; break; }
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * Per node, the least level that must be held on it to end up holding one of `targets` (usable ones) at its
+ * level (`levels`, one for all or one per target) or higher (4 = never). One reverse search from all targets at
+ * once: a node's need only ever falls (4 to 3 to 2 to 1), and each fall re-examines its in-edges, so the cost is
+ * linear in the graph. `queue` needs room for three entries per node.
+ */
+function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usable: Uint8Array, queue: Int32Array, targets: readonly number[], levels: number | readonly number[]): Uint8Array {
   const n = graph.nodeCount;
   const need = new Uint8Array(n).fill(4);
   const { revOffsets, revEdges, edgeSrc, edgeKind } = graph;
-  const { grants, blockedEdges } = rules;
-  if (!workspace.usable(hub)) return need;
-  // The workspace's queue is free between traversals: one 3n-entry array less per hub tried.
-  const queue = workspace.queue;
+  const { blockedEdges } = rules;
+  const leastHeld = leastHeldTable(graph, rules.grants);
   let tail = 0;
-  need[hub] = hubLevel;
-  queue[tail++] = hub;
+  targets.forEach((target, i) => {
+    const level = typeof levels === 'number' ? levels : levels[i]!;
+    if (need[target]! <= level || usable[target] === 0) return;
+    if (need[target] === 4) queue[tail++] = target;
+    need[target] = level;
+  });
   for (let head = 0; head < tail; head++) {
     const w = queue[head]!;
     const needed = need[w]!;
@@ -139,19 +174,75 @@ function levelNeededFor(graph: CompactGraph, rules: CompiledReachRules, workspac
       const e = revEdges[r]!;
       if (blockedEdges !== undefined && blockedEdges[e] === 1) continue;
       const u = edgeSrc[e]!;
-      const kind = edgeKind[e]! << 2;
-      for (let held = 1; held < need[u]!; held++) {
-        const grant = grants[kind | held]!;
-        if (grant === 0 || grant < needed) continue;
-        if (workspace.usable(u)) {
-          need[u] = held;
-          queue[tail++] = u;
-        }
-        break;
+      const held = leastHeld[(edgeKind[e]! << 2) | needed]!;
+      if (held < need[u]! && usable[u] === 1) {
+        need[u] = held;
+        queue[tail++] = u;
       }
     }
   }
   return need;
+}
+
+/**
+ * For every node at once, whether its reach from `options.sourceLevel` (admin by default) at `options.at` holds
+ * one of `targets` at its level (`targetLevels`, one for all or one per target) or higher (a target counts when it reaches itself, so a caller that
+ * excludes the source asks its own reach for a source that is a target): one reverse search, linear in the
+ * graph, where a forward reach per source costs the sum of their radii. Undefined with a depth limit (hop
+ * counts matter). Tested against one reach per source.
+ */
+export function targetsReached(graph: CompactGraph, options: ReachOptions, targets: readonly number[], targetLevels: number | readonly number[] = 1): ((v: number) => boolean) | undefined {
+  if (options.maxDepth !== undefined) return undefined;
+  const rules = compileReachRules(graph, options);
+  const usable = usableMask(graph, rules);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const need = levelNeededForAny(graph, rules, usable, reverseQueue(graph), targets, targetLevels);
+  return (v) => need[v]! <= start && usable[v] === 1;
+}
+
+/**
+ * Scratch shared by the reverse searches of one graph: the queue (three entries per node) and, per instant, which
+ * nodes are usable. Findings run a handful of searches over a million nodes; a fresh 12 MB queue and mask each
+ * time is garbage the collector then has to sweep while the whole graph is in memory.
+ */
+const reverseScratch = new WeakMap<CompactGraph, { queue: Int32Array; usable: Map<number, Uint8Array> }>();
+
+function scratchOf(graph: CompactGraph): { queue: Int32Array; usable: Map<number, Uint8Array> } {
+  let scratch = reverseScratch.get(graph);
+  if (!scratch) reverseScratch.set(graph, scratch = { queue: new Int32Array(3 * graph.nodeCount + 1), usable: new Map() });
+  return scratch;
+}
+
+function reverseQueue(graph: CompactGraph): Int32Array {
+  return scratchOf(graph).queue;
+}
+
+function usableMask(graph: CompactGraph, rules: CompiledReachRules): Uint8Array {
+  const { at, blockedNodes } = rules;
+  const cache = scratchOf(graph).usable;
+  const known = blockedNodes === undefined ? cache.get(at) : undefined;
+  if (known) return known;
+  const { activeFrom, activeUntil } = graph;
+  const mask = new Uint8Array(graph.nodeCount);
+  for (let v = 0; v < mask.length; v++) mask[v] = activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0) ? 1 : 0;
+  if (blockedNodes === undefined) cache.set(at, mask);
+  return mask;
+}
+
+/**
+ * `targetsReached` per class of a marked set (`marks[v]` is 1..classes, 0 for unmarked): `reaches(v, c)` is
+ * true when v is usable and reaches a node of class c at any level (v itself counts when it is of class c).
+ */
+export function markedClassesReached(graph: CompactGraph, options: ReachOptions, marks: Uint8Array, classes: number): ((v: number, cls: number) => boolean) | undefined {
+  const perClass: ((v: number) => boolean)[] = [];
+  for (let c = 1; c <= classes; c++) {
+    const targets: number[] = [];
+    for (let v = 0; v < graph.nodeCount; v++) if (marks[v] === c) targets.push(v);
+    const reaches = targetsReached(graph, options, targets, 1);
+    if (!reaches) return undefined;
+    perClass.push(reaches);
+  }
+  return (v, cls) => perClass[cls - 1]!(v);
 }
 
 /** Per-node facts the summaries add up, computed once per graph and options. */
@@ -427,6 +518,9 @@ function hubClosures(graph: CompactGraph, rules: CompiledReachRules, workspace: 
   }
   const hubs: HubClosure[] = [];
   for (const [hub] of best) {
+    // A candidate inside a kept hub's closure at admin has a closure inside it: a source reaching it reaches
+    // that hub's closure too, and its reverse pass would be one more traversal of the whole graph.
+    if (hubs.some((kept) => kept.floor[hub] === 3)) continue;
     workspace.run(hub, 3, zero);
     if (workspace.touchedCount < HUB_MIN_SIZE) continue;
     const floor = new Uint8Array(graph.nodeCount);

@@ -4,14 +4,14 @@
 import type { GraphEdge, GraphNode } from '../format/native.ts';
 import type { CompactGraph, EdgeAttrs } from '../store/compact.ts';
 import { adminScopeMatches, type FindingRule, type FindingSeverity } from './findings-catalog.ts';
-import type { Finding, FindingEvidence, RelatedNode } from './findings.ts';
+import type { Finding, FindingEvidence, RelatedNode, RuleHit } from './findings.ts';
 
 /** What the rules need of the findings engine's context (findings.ts's FindingContext has it). */
 export interface ApprovalContext {
   readonly graph: CompactGraph;
   node(v: number): GraphNode;
   related(v: number, relation: string): RelatedNode;
-  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding;
+  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: () => FindingEvidence): RuleHit;
 }
 
 /** One approval as recorded on a node or on a grant edge. */
@@ -76,7 +76,7 @@ function approvalIndex(graph: CompactGraph): ApprovalIndex {
 const day = (iso: string | undefined): string => (iso === undefined ? 'an unknown date' : iso.slice(0, 10));
 
 /** BM-GOV-SCOPE-EXPANDED-SINCE-APPROVAL on one node: scopes it (or its grant edges) carries that no approval covered. */
-export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule: FindingRule): Finding | undefined {
+export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule: FindingRule): RuleHit | undefined {
   const approvals = approvalIndex(ctx.graph).byNode.get(v);
   if (!approvals) return undefined;
   const node = ctx.node(v);
@@ -106,7 +106,7 @@ export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule
   const approver = latest.approvedBy !== undefined ? ctx.graph.indexOf.get(latest.approvedBy) : undefined;
   const by = latest.approvedBy === undefined ? '' : ` by ${approver !== undefined ? ctx.node(approver).name : latest.approvedBy}`;
   const adminNote = admin.length > 0 ? ` (tenant-wide or admin: ${admin.map((match) => match.scope).join(', ')})` : '';
-  return ctx.finding(rule, v, admin.length > 0 ? 'high' : rule.severity, {
+  return ctx.finding(rule, v, admin.length > 0 ? 'high' : rule.severity, () => ({
     // An approval that covered nothing is a grant recorded without one (an application assigning itself a permission).
     summary: latest.approvedScopes!.length === 0
       ? `Granted${by} on ${day(latest.approvedAt)} with no approval recorded: carries ${scopes.join(', ')}${adminNote}.`
@@ -114,11 +114,11 @@ export function scopeExpandedSinceApproval(ctx: ApprovalContext, v: number, rule
     dates,
     related: approver !== undefined ? [ctx.related(approver, 'approved by')] : [],
     scopes,
-  });
+  }));
 }
 
 /** BM-GOV-APPROVER-DISABLED on one node: an approval of it (or of its grant edges) by an account now disabled or gone. */
-export function approverDisabled(ctx: ApprovalContext, v: number, rule: FindingRule): Finding | undefined {
+export function approverDisabled(ctx: ApprovalContext, v: number, rule: FindingRule): RuleHit | undefined {
   const approvals = approvalIndex(ctx.graph).byNode.get(v);
   if (!approvals) return undefined;
   const node = ctx.node(v);
@@ -142,11 +142,11 @@ export function approverDisabled(ctx: ApprovalContext, v: number, rule: FindingR
     ...(gone.length > 0 ? [`approved by ${gone.join(', ')}, no longer in the directory`] : []),
   ];
   const severity: FindingSeverity = disabled.length > 0 ? (node.thirdParty === true ? 'high' : rule.severity) : 'low';
-  return ctx.finding(rule, v, severity, {
+  return ctx.finding(rule, v, severity, () => ({
     summary: `${parts.join('; ')}: no one accountable for this approval is left${node.thirdParty === true ? ' (third-party)' : ''}.`,
     dates,
     related: disabled.map((u) => ctx.related(u, 'disabled approver')),
-  });
+  }));
 }
 
 const identityTenants = new WeakMap<CompactGraph, Set<string>>();

@@ -4,7 +4,7 @@
 // `hrWrites`, `ownerProject`, `targetPlatform`), kept apart from findings.ts, which registers them in four lines.
 import type { GraphNode } from '../format/native.ts';
 import type { FindingRule, FindingSeverity } from './findings-catalog.ts';
-import type { Finding, FindingEvidence, PrivilegeSummary, RelatedNode } from './findings.ts';
+import type { FindingEvidence, PrivilegeSummary, RelatedNode, RuleHit } from './findings.ts';
 
 /** What the rules need of the findings engine's context (findings.ts's FindingContext has it). */
 export interface IntegrationContext {
@@ -13,10 +13,12 @@ export interface IntegrationContext {
   edgesFrom(v: number, kind?: string): number[];
   readonly graph: { readonly edgeDst: ArrayLike<number> };
   privilege(v: number): PrivilegeSummary;
+  /** Whether v's compromise reaches a crown jewel or something at admin (decided without v's own reach when it can). */
+  privileged(v: number): boolean;
   /** Every node v's compromise reaches (v first). */
   reached(v: number): number[];
   related(v: number, relation: string): RelatedNode;
-  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding;
+  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: () => FindingEvidence): RuleHit;
 }
 
 /** A platform holding connections to more than this many other systems concentrates their control. */
@@ -42,37 +44,39 @@ function editors(ctx: IntegrationContext, v: number): number[] {
 }
 
 /** BM-GOV-IDENTITY-CONTROL-PLANE: a workflow or connector whose actions create, change or remove identities or memberships. */
-export function identityControlPlane(ctx: IntegrationContext, v: number, rule: FindingRule): Finding | undefined {
+export function identityControlPlane(ctx: IntegrationContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   const actions = list(node, 'identityActions');
   if (node.kind !== 'App' || actions.length === 0) return undefined;
-  const people = editors(ctx, v);
-  const credentials = ctx.edgesFrom(v, 'HOLDS').map((e) => ctx.graph.edgeDst[e]!);
   const webhook = node.properties?.publicWebhook === true;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, webhook ? 'critical' : rule.severity, {
+  // The evidence is built only when the finding is written (findings.ts: a rule decides, its evidence waits).
+  return ctx.finding(rule, v, webhook ? 'critical' : rule.severity, () => {
+    const people = editors(ctx, v);
+    const credentials = ctx.edgesFrom(v, 'HOLDS').map((e) => ctx.graph.edgeDst[e]!);
+    return {
     summary: `Changes identity state (${sample(actions)}) with ${credentials.length} held credential${credentials.length === 1 ? '' : 's'}; ${people.length === 0 ? 'who can edit it is not in the export' : `${people.length} principal${people.length === 1 ? '' : 's'} can edit it`}${webhook ? ', and a public webhook starts it' : ''}: whoever controls it creates users, changes memberships or removes access on those systems.`,
     dates: {},
     related: [...credentials.map((u) => ctx.related(u, 'holds')), ...people.map((u) => ctx.related(u, 'can edit'))],
-    privilege,
+    privilege: ctx.privilege(v),
+    };
   });
 }
 
 /** BM-GOV-SEGREGATION-OF-DUTIES: one workflow both writes the HR source of truth and provisions identities from it. */
-export function segregationOfDuties(ctx: IntegrationContext, v: number, rule: FindingRule): Finding | undefined {
+export function segregationOfDuties(ctx: IntegrationContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   const hr = list(node, 'hrWrites');
   const identity = list(node, 'identityActions');
   if (node.kind !== 'App' || hr.length === 0 || identity.length === 0) return undefined;
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Writes the HR source of truth (${sample(hr)}) and provisions identities from it (${sample(identity)}): one compromised or mistaken workflow both writes the record and changes the access that follows from it, with no second party in between.`,
     dates: {},
     related: editors(ctx, v).map((u) => ctx.related(u, 'can edit')),
-  });
+  }));
 }
 
 /** BM-GOV-SHARED-CONNECTION: one connection used by workflows of several owners (projects, teams). */
-export function sharedConnection(ctx: IntegrationContext, v: number, rule: FindingRule): Finding | undefined {
+export function sharedConnection(ctx: IntegrationContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   if (node.kind !== 'Credential') return undefined;
   const users = ctx.sourcesInto(v, 'HOLDS').filter((u) => ctx.node(u).kind === 'App' && ctx.node(u).platform === node.platform && ctx.node(u).tenant === node.tenant);
@@ -86,17 +90,16 @@ export function sharedConnection(ctx: IntegrationContext, v: number, rule: Findi
     owners.set(label, [...(owners.get(label) ?? []), u]);
   }
   if (owners.size < 2) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
     summary: `Used by workflows of ${owners.size} owners (${sample([...owners.keys()].sort())}): each owner's editors can use it for anything it allows, and rotating it breaks the others.`,
     dates: {},
     related: users.map((u) => ctx.related(u, 'used by')),
-    privilege,
-  });
+    privilege: ctx.privilege(v),
+  }));
 }
 
 /** BM-GOV-CONNECTION-CONCENTRATION: one platform holding connections to more than CONCENTRATION_SYSTEMS systems. */
-export function connectionConcentration(ctx: IntegrationContext, v: number, rule: FindingRule): Finding | undefined {
+export function connectionConcentration(ctx: IntegrationContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   if (node.kind !== 'Platform') return undefined;
   const bySystem = new Map<string, number[]>();
@@ -106,14 +109,16 @@ export function connectionConcentration(ctx: IntegrationContext, v: number, rule
     if (target !== undefined && target !== node.platform) bySystem.set(target, [...(bySystem.get(target) ?? []), u]);
   }
   if (bySystem.size <= CONCENTRATION_SYSTEMS) return undefined;
-  const privilege = ctx.privilege(v);
   const systems = [...bySystem.keys()].sort();
-  const reached = ctx.reached(v).slice(1);
-  const platforms = new Set(reached.map((u) => ctx.node(u).platform)).size;
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => {
+    const privilege = ctx.privilege(v);
+    const reached = ctx.reached(v).slice(1);
+    const platforms = new Set(reached.map((u) => ctx.node(u).platform)).size;
+    return {
     summary: `Holds connections to ${systems.length} systems (${sample(systems, 8)}): whoever administers it, or compromises it, holds all of them at once; its combined radius is ${reached.length} node${reached.length === 1 ? '' : 's'} on ${platforms} platform${platforms === 1 ? '' : 's'}${privilege.crownJewels.length > 0 ? `, ${privilege.crownJewels.length} crown jewel${privilege.crownJewels.length === 1 ? '' : 's'} among them` : ''}.`,
     dates: {},
     related: systems.flatMap((system) => bySystem.get(system)!.map((u) => ctx.related(u, `connection to ${system}`))),
     privilege,
+    };
   });
 }

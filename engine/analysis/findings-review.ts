@@ -4,14 +4,14 @@
 import type { GraphNode } from '../format/native.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import type { FindingRule, FindingSeverity } from './findings-catalog.ts';
-import type { Finding, FindingEvidence } from './findings.ts';
+import type { FindingEvidence, RuleHit } from './findings.ts';
 
 /** What the rule needs of the findings engine's context (findings.ts's FindingContext has it). */
 export interface ReviewContext {
   readonly at: number;
   readonly graph: CompactGraph;
   node(v: number): GraphNode;
-  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding;
+  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: () => FindingEvidence): RuleHit;
 }
 
 const DAY = 86_400_000;
@@ -58,7 +58,7 @@ function edgeReviews(graph: CompactGraph): Map<number, EdgeReview[]> {
 }
 
 /** BM-GOV-REVIEW-OVERDUE on one node; the findings engine only asks about nodes usable at its instant. */
-export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): Finding | undefined {
+export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): RuleHit | undefined {
   const node = ctx.node(v);
   if (node.kind !== 'App' && node.kind !== 'Credential') return undefined;
   if (node.reviewEvery === undefined) return grantEdgeReviewOverdue(ctx, v, rule);
@@ -67,7 +67,7 @@ export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule):
   const dates: Record<string, string> = {};
   for (const field of ['reviewedAt', 'approvedAt', 'createdAt'] as const) if (node[field] !== undefined) dates[field] = node[field]!;
   if (basis === undefined) {
-    return ctx.finding(rule, v, rule.severity, { summary: `Must be reviewed every ${node.reviewEvery}, and no review, approval or creation date is known.`, dates, related: [] });
+    return ctx.finding(rule, v, rule.severity, () => ({ summary: `Must be reviewed every ${node.reviewEvery}, and no review, approval or creation date is known.`, dates, related: [] }));
   }
   const last = Date.parse(node[basis]!);
   const due = reviewDue(last, node.reviewEvery);
@@ -75,18 +75,18 @@ export function reviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule):
   const late = Math.floor((ctx.at - due) / DAY);
   const what = basis === 'reviewedAt' ? 'last reviewed' : basis === 'approvedAt' ? 'approved' : 'created, never reviewed,';
   dates.reviewDue = new Date(due).toISOString();
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Must be reviewed every ${node.reviewEvery}; ${what} on ${dayText(last)}, so due on ${dayText(due)} (${late} day${late === 1 ? '' : 's'} ago).`,
     dates,
     related: [],
-  });
+  }));
 }
 
 /**
  * A grant whose own node has no cadence but whose edges do (a cadence per scope or role assignment): the edge
  * most overdue names the finding. The last review of an edge is its reviewedAt, else approvedAt, else the node's createdAt.
  */
-function grantEdgeReviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): Finding | undefined {
+function grantEdgeReviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule): RuleHit | undefined {
   const reviews = edgeReviews(ctx.graph).get(v);
   if (!reviews) return undefined;
   const node = ctx.node(v);
@@ -104,10 +104,11 @@ function grantEdgeReviewOverdue(ctx: ReviewContext, v: number, rule: FindingRule
   const late = Math.floor((ctx.at - worst.due) / DAY);
   const what = worst.basis === 'reviewedAt' ? 'last reviewed' : worst.basis === 'approvedAt' ? 'approved' : 'created, never reviewed,';
   const scopes = worst.review.scopes.length > 0 ? ` (${worst.review.scopes.join(', ')})` : '';
-  return ctx.finding(rule, v, rule.severity, {
-    summary: `A grant${scopes} must be reviewed every ${worst.review.reviewEvery}; ${what} on ${dayText(worst.last)}, so due on ${dayText(worst.due)} (${late} day${late === 1 ? '' : 's'} ago).`,
-    dates: { [worst.basis]: new Date(worst.last).toISOString(), reviewDue: new Date(worst.due).toISOString() },
+  const found = worst;
+  return ctx.finding(rule, v, rule.severity, () => ({
+    summary: `A grant${scopes} must be reviewed every ${found.review.reviewEvery}; ${what} on ${dayText(found.last)}, so due on ${dayText(found.due)} (${late} day${late === 1 ? '' : 's'} ago).`,
+    dates: { [found.basis]: new Date(found.last).toISOString(), reviewDue: new Date(found.due).toISOString() },
     related: [],
-    ...(worst.review.scopes.length > 0 ? { scopes: [...worst.review.scopes] } : {}),
-  });
+    ...(found.review.scopes.length > 0 ? { scopes: [...found.review.scopes] } : {}),
+  }));
 }

@@ -5,14 +5,14 @@ import type { GraphNode } from '../format/native.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
-  type FindingReferences, type FindingRule, type FindingSeverity,
+  type AdminScopeMatch, type FindingReferences, type FindingRule, type FindingSeverity,
 } from './findings-catalog.ts';
 import { reviewOverdue } from './findings-review.ts';
 import { connectionConcentration, identityControlPlane, segregationOfDuties, sharedConnection } from './findings-ipaas.ts';
 import { approverDisabled, scopeExpandedSinceApproval } from './findings-approval.ts';
 import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
-import { markedReachScanner, reachTotalsScanner, type MarkedReach } from './closure.ts';
+import { markedClassesReached, markedReachScanner, reachTotalsScanner, targetsReached, type MarkedReach } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 
 export interface FindingOptions {
@@ -253,7 +253,7 @@ function summarizePrivilege(graph: CompactGraph, graded: Uint8Array, reached: Sc
 }
 
 /** Everything one evaluation shares: the graph, the instant, thresholds, and cached privilege per node. */
-class FindingContext {
+export class FindingContext {
   readonly at: number;
   readonly staleDays: number;
   readonly rotationDays: number;
@@ -269,6 +269,7 @@ class FindingContext {
   private readonly environmentCache = new Map<number, Environment | undefined>();
   private readonly platformNodes = new Map<string, number[]>();
   private readonly harvestKinds: string[];
+  private readonly roleKinds: string[];
   private readonly hubMinSize: number | undefined;
 
   constructor(readonly graph: CompactGraph, options: FindingOptions) {
@@ -285,7 +286,8 @@ class FindingContext {
     this.scanOwn = reachScanner(graph, this.at, { excludeEdgeKinds: this.harvestKinds });
     this.hubMinSize = options.hubMinSize;
     // What a principal holds as its own: memberships and roles, not what those roles' permissions reach.
-    this.scanRoles = reachScanner(graph, this.at, { edgeKinds: ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind)) });
+    this.roleKinds = ['MEMBER_OF', 'HAS_ROLE'].filter((kind) => graph.edgeKindNames.includes(kind));
+    this.scanRoles = reachScanner(graph, this.at, { edgeKinds: this.roleKinds });
     graph.nodes.forEach((node, v) => {
       if (node.kind !== 'Platform') return;
       const key = `${node.platform}\u0000${node.tenant}`;
@@ -349,6 +351,51 @@ class FindingContext {
     return summary;
   }
 
+  private privilegeTargets: { reached: (v: number) => boolean; isTarget: Uint8Array } | undefined;
+
+  /**
+   * `privilege(v).privileged`, without v's reach when it can be helped: one reverse search finds every node
+   * that reaches a crown jewel (at any level) or a graded node at admin, either of which makes it privileged.
+   * Only the rest (and crown jewels or graded nodes themselves, which must not count themselves) are rated by
+   * their reach, to compare their score with the threshold. Rules decide severity with this and put the full
+   * summary (`privilege`) in the evidence.
+   */
+  privileged(v: number): boolean {
+    const known = this.privilegeCache.get(v);
+    if (known) return known.privileged;
+    if (!this.privilegeTargets) {
+      const graded = gradedKinds(this.graph);
+      const isTarget = new Uint8Array(this.graph.nodeCount);
+      const targets: number[] = [];
+      const levels: number[] = [];
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        const crownJewel = this.node(u).tags?.includes(CROWN_JEWEL_TAG) === true;
+        if (!crownJewel && graded[this.graph.nodeKind[u]!] !== 1) continue;
+        isTarget[u] = 1;
+        targets.push(u);
+        levels.push(crownJewel ? 1 : 3);
+      }
+      const reached = targetsReached(this.graph, { at: this.at }, targets, levels);
+      this.privilegeTargets = { reached: reached ?? (() => false), isTarget };
+    }
+    const { reached, isTarget } = this.privilegeTargets;
+    if (isTarget[v] === 0 && reached(v)) return true;
+    return this.privilege(v).privileged;
+  }
+
+  private readonly adminScopeCache = new Map<string, readonly AdminScopeMatch[]>();
+
+  /**
+   * `adminScopeMatches`, remembered per platform and scope list: an enterprise's hundreds of thousands of
+   * credentials and grants carry a few hundred distinct scope lists, each matched against the whole table.
+   */
+  adminScopes(scopes: readonly string[], platform: string): readonly AdminScopeMatch[] {
+    const key = `${platform}\u0000${scopes.join('\u0000')}`;
+    let matches = this.adminScopeCache.get(key);
+    if (!matches) this.adminScopeCache.set(key, matches = adminScopeMatches(scopes, platform));
+    return matches;
+  }
+
   /** Every node v's compromise reaches (v first), at `at`. */
   reached(v: number): number[] {
     return this.scan(v).order;
@@ -369,7 +416,7 @@ class FindingContext {
     if (!this.privilegedIdentityScan) {
       const marks = new Uint8Array(this.graph.nodeCount);
       for (let u = 0; u < this.graph.nodeCount; u++) {
-        if (this.usable(u) && isNonHumanIdentity(this.node(u)) && holdsPrivilege(this.heldPrivilege(u))) marks[u] = 1;
+        if (this.usable(u) && isNonHumanIdentity(this.node(u)) && this.holdsAnyPrivilege(u)) marks[u] = 1;
       }
       const nodes = this.graph.nodes;
       this.privilegedIdentityScan = markedReachScanner(this.graph, { at: this.at }, marks, 1, Infinity,
@@ -401,15 +448,12 @@ class FindingContext {
   }
 
   private environmentScan: ((source: number) => MarkedReach) | undefined;
+  private environmentClasses: ((v: number, cls: number) => boolean) | undefined;
+  private environmentMarkCache: Uint8Array | undefined;
 
-  /**
-   * The production (class 1) and non-production (class 2) resources and platforms a credential reaches by its
-   * own authority (as `ownReach`): counts and the first ENVIRONMENT_SAMPLE of each by id. Every credential shares
-   * the closures of the graph's hubs (`markedReachScanner`), so the rule costs one pass over the shared core
-   * plus what each credential adds (test/helpers/reference-findings.ts keeps one own reach per credential).
-   */
-  ownEnvironments(v: number): MarkedReach {
-    if (!this.environmentScan) {
+  /** Resources and platforms by environment: 1 production, 2 non-production, 0 neither or unknown. */
+  private environmentMarks(): Uint8Array {
+    if (!this.environmentMarkCache) {
       const marks = new Uint8Array(this.graph.nodeCount);
       for (let u = 0; u < this.graph.nodeCount; u++) {
         const kind = this.node(u).kind;
@@ -417,11 +461,40 @@ class FindingContext {
         const environment = this.environment(u);
         if (environment !== undefined) marks[u] = environment === 'production' ? 1 : 2;
       }
+      this.environmentMarkCache = marks;
+    }
+    return this.environmentMarkCache;
+  }
+
+  /**
+   * The production (class 1) and non-production (class 2) resources and platforms a credential reaches by its
+   * own authority (as `ownReach`): counts and the first ENVIRONMENT_SAMPLE of each by id. Every credential shares
+   * the closures of the graph's hubs (`markedReachScanner`); the rule asks it only of credentials that span both
+   * (`spansEnvironments`), when their finding is written.
+   */
+  ownEnvironments(v: number): MarkedReach {
+    if (!this.environmentScan) {
       const nodes = this.graph.nodes;
-      this.environmentScan = markedReachScanner(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, marks, 2, ENVIRONMENT_SAMPLE,
+      this.environmentScan = markedReachScanner(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, this.environmentMarks(), 2, ENVIRONMENT_SAMPLE,
         (a, b) => compareText(nodes[a]!.id, nodes[b]!.id), this.hubMinSize)!;
     }
     return this.environmentScan(v);
+  }
+
+  /**
+   * Whether v's own authority reaches both a production and a non-production resource or platform (v excluded),
+   * as `ownEnvironments` counts them: for every node at once by one reverse search per environment
+   * (`markedClassesReached`), instead of a forward reach per credential.
+   */
+  spansEnvironments(v: number): boolean {
+    const marks = this.environmentMarks();
+    // v counts itself in the reverse search; the rare marked node asks its own reach.
+    if (marks[v] !== 0) {
+      const counts = this.ownEnvironments(v).counts;
+      return counts[0]! > 0 && counts[1]! > 0;
+    }
+    this.environmentClasses ??= markedClassesReached(this.graph, { at: this.at, excludeEdgeKinds: this.harvestKinds }, marks, 2)!;
+    return this.environmentClasses(v, 1) && this.environmentClasses(v, 2);
   }
 
   /**
@@ -444,6 +517,38 @@ class FindingContext {
     held = { roles: this.byId(roles), adminOf: this.byId(adminOf) };
     this.heldCache.set(v, held);
     return held;
+  }
+
+  private heldTargets: { reached: (v: number) => boolean; privilegedRole: Uint8Array } | undefined;
+
+  /**
+   * `holdsPrivilege(heldPrivilege(v))` for every node at once: one reverse search over memberships and roles
+   * from the privileged roles and the nodes that administer a usable platform (CAN_ADMIN). A privileged role
+   * itself (which must not count itself) asks its own memberships.
+   */
+  holdsAnyPrivilege(v: number): boolean {
+    if (!this.heldTargets) {
+      const targets: number[] = [];
+      const privilegedRole = new Uint8Array(this.graph.nodeCount);
+      const canAdmin = this.kindCode.get('CAN_ADMIN');
+      const { fwdOffsets, edgeDst, edgeKind } = this.graph;
+      for (let u = 0; u < this.graph.nodeCount; u++) {
+        const node = this.node(u);
+        if (node.kind === 'Role' && node.privileged === true) privilegedRole[u] = 1;
+        let admin = false;
+        if (canAdmin !== undefined) {
+          for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end && !admin; e++) {
+            admin = edgeKind[e] === canAdmin && this.node(edgeDst[e]!).kind === 'Platform' && this.usable(edgeDst[e]!);
+          }
+        }
+        if (privilegedRole[u] === 1 || admin) targets.push(u);
+      }
+      const reached = targetsReached(this.graph, { at: this.at, edgeKinds: this.roleKinds }, targets, 1);
+      this.heldTargets = reached ? { reached, privilegedRole } : { reached: () => false, privilegedRole: new Uint8Array(this.graph.nodeCount).fill(1) };
+    }
+    const { reached, privilegedRole } = this.heldTargets;
+    if (privilegedRole[v] === 1) return holdsPrivilege(this.heldPrivilege(v));
+    return reached(v);
   }
 
   private anyEnvironment: boolean | undefined;
@@ -508,27 +613,50 @@ class FindingContext {
     return consolePath(context);
   }
 
-  finding(rule: FindingRule, v: number, severity: FindingSeverity, evidence: FindingEvidence): Finding {
+  /**
+   * What a rule returns when it fires on v: the severity now, the evidence as a function called only when the
+   * finding is written (its sentence, dates and related nodes are most of a finding's cost, and a text report
+   * shows a few per rule). Evidence may also be given as an object (built whether written or not).
+   */
+  finding(_rule: FindingRule, _v: number, severity: FindingSeverity, evidence: FindingEvidence | (() => FindingEvidence)): RuleHit {
+    return { severity, evidence: typeof evidence === 'function' ? evidence : () => evidence };
+  }
+
+  /** The whole finding of `rule` on v, as written: the rule's hit with its evidence, where to act and the rule's text. */
+  build(rule: FindingRule, v: number, hit: RuleHit): Finding {
     const node = this.node(v);
     return {
       id: `${rule.id}:${node.id}`,
       ruleId: rule.id,
       title: rule.title,
-      severity,
+      severity: hit.severity,
       nodeId: node.id,
       nodeName: node.name,
       kind: node.kind,
       platform: node.platform,
       tenant: node.tenant,
       console: this.console(v),
-      evidence,
+      evidence: hit.evidence(),
       remediation: rule.remediation,
       references: { owaspNhi: [...rule.references.owaspNhi], nistCsf: [...rule.references.nistCsf] },
     };
   }
 }
 
-type RuleCheck = (ctx: FindingContext, v: number, rule: FindingRule) => Finding | undefined;
+/** A rule's answer for one node: the severity, and the evidence built when the finding is written. */
+export interface RuleHit {
+  severity: FindingSeverity;
+  evidence: () => FindingEvidence;
+}
+
+/**
+ * A rule: whether node v (usable at the instant) raises a finding, and at what severity. It is called once per
+ * node when the findings are evaluated, and again for each finding that is written, so it must be a function of
+ * the graph and the options only (FindingContext's caches make the second call cheap). Put the cost of the
+ * sentence, dates and related nodes in the evidence function, not in the decision.
+ */
+export type RuleCheck = (ctx: FindingContext, v: number, rule: FindingRule) => RuleHit | undefined;
+
 
 const isNonHumanIdentity = (node: GraphNode): boolean => node.kind === 'Identity' && node.subtype !== undefined && NON_HUMAN_SUBTYPES.has(node.subtype);
 const isLongLivedCredential = (node: GraphNode): boolean => node.kind === 'Credential' && node.type !== undefined && LONG_LIVED_CREDENTIAL_TYPES.includes(node.type);
@@ -662,11 +790,11 @@ const leakedCredential: RuleCheck = (ctx, v, rule) => {
   if (node.kind !== 'Credential') return undefined;
   const containers = ctx.sourcesInto(v, 'CONTAINS_CREDENTIAL');
   if (containers.length === 0) return undefined;
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `${node.type ?? 'Credential'} found in ${names(ctx, containers)}; ${validity(node)}${node.lastUsedAt ? `, last used ${day(node.lastUsedAt)}` : ''}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt', 'expiresAt']),
     related: containers.map((u) => ctx.related(u, 'contained in')),
-  });
+  }));
 };
 
 const unverifiedThirdParty: RuleCheck = (ctx, v, rule) => {
@@ -675,12 +803,12 @@ const unverifiedThirdParty: RuleCheck = (ctx, v, rule) => {
   const privilege = ctx.privilege(v);
   if (!privilege.privileged) return undefined;
   const publisher = node.publisherVerified === false ? 'publisher not verified' : 'publisher verification unknown';
-  return ctx.finding(rule, v, privilege.crownJewels.length > 0 ? 'critical' : rule.severity, {
+  return ctx.finding(rule, v, privilege.crownJewels.length > 0 ? 'critical' : rule.severity, () => ({
     summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''}, ${publisher}; ${privilegeNote(privilege)}.`,
     dates: {},
     related: ctx.relatedOfIds(privilege.crownJewels, 'crown jewel reached'),
     privilege,
-  });
+  }));
 };
 
 const adminScopes: RuleCheck = (ctx, v, rule) => {
@@ -707,35 +835,35 @@ const adminScopes: RuleCheck = (ctx, v, rule) => {
     }
     const edgeScopes = ctx.graph.edgeAttrs[e]?.scopes;
     if (edgeScopes && edgeScopes.length > 0) {
-      const matches = adminScopeMatches(edgeScopes, targetNode.platform);
+      const matches = ctx.adminScopes(edgeScopes, targetNode.platform);
       for (const match of matches) scopes.set(match.scope, match.meaning);
       if (matches.length > 0) relate(target, 'broad scopes on');
     }
   }
-  if (node.scopes) for (const match of adminScopeMatches(node.scopes, node.platform)) scopes.set(match.scope, match.meaning);
+  if (node.scopes) for (const match of ctx.adminScopes(node.scopes, node.platform)) scopes.set(match.scope, match.meaning);
   if (reasons.length === 0 && scopes.size === 0) return undefined;
   const scopeList = [...scopes.keys()].sort(compareText);
   const summary = [...new Set(reasons)].sort(compareText);
   if (scopeList.length > 0) summary.push(`tenant-wide or admin scopes ${scopeList.map((scope) => `${scope} (${scopes.get(scope)})`).join(', ')}`);
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Holds ${summary.join('; ')}.`,
     dates: {},
     related: related.sort((a, b) => compareText(a.relation, b.relation) || compareText(a.id, b.id)),
     ...(scopeList.length > 0 ? { scopes: scopeList } : {}),
-  });
+  }));
 };
 
 const noMfaPrivileged: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Identity' || node.mfa !== false || !canUseMfa(ctx, v)) return undefined;
-  const privilege = ctx.privilege(v);
-  if (!privilege.privileged) return undefined;
-  return ctx.finding(rule, v, rule.severity, {
-    summary: `${node.subtype === 'human' ? 'Human identity' : node.subtype ? `${node.subtype === 'service' ? 'Service' : 'Workload'} identity` : 'Identity'} without MFA; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  if (!ctx.privileged(v)) return undefined;
+  return ctx.finding(rule, v, rule.severity, () => ({
+    summary: `${node.subtype === 'human' ? 'Human identity' : node.subtype ? `${node.subtype === 'service' ? 'Service' : 'Workload'} identity` : 'Identity'} without MFA; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt']),
-    related: ctx.relatedOfIds(privilege.crownJewels, 'crown jewel reached'),
-    privilege,
-  });
+    related: ctx.relatedOfIds(privilege().crownJewels, 'crown jewel reached'),
+    privilege: privilege(),
+  }));
 };
 
 const ownerDisabled: RuleCheck = (ctx, v, rule) => {
@@ -747,20 +875,20 @@ const ownerDisabled: RuleCheck = (ctx, v, rule) => {
   const total = owners.nodes.length + owners.unresolved.length;
   const related = disabled.map((u) => ctx.related(u, 'disabled owner'));
   if (disabled.length < total) {
-    return ctx.finding(rule, v, 'low', {
+    return ctx.finding(rule, v, 'low', () => ({
       summary: `${disabled.length} of ${total} owners disabled: ${names(ctx, disabled)}.`,
       dates: {},
       related,
-    });
+    }));
   }
-  const privilege = ctx.privilege(v);
-  const raised = privilege.privileged || node.thirdParty === true;
-  return ctx.finding(rule, v, raised ? 'high' : rule.severity, {
-    summary: `Orphaned: every owner is disabled (${names(ctx, disabled)})${raised ? `; ${node.thirdParty ? 'third-party, ' : ''}${privilegeNote(privilege)}` : ''}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  const raised = ctx.privileged(v) || node.thirdParty === true;
+  return ctx.finding(rule, v, raised ? 'high' : rule.severity, () => ({
+    summary: `Orphaned: every owner is disabled (${names(ctx, disabled)})${raised ? `; ${node.thirdParty ? 'third-party, ' : ''}${privilegeNote(privilege())}` : ''}.`,
     dates: {},
     related,
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const noOwner: RuleCheck = (ctx, v, rule) => {
@@ -770,33 +898,36 @@ const noOwner: RuleCheck = (ctx, v, rule) => {
   if (isPlatformManaged(node) || isSignInOnlyApp(ctx, v)) return undefined;
   const owners = ownersOf(ctx, v);
   if (owners.nodes.length > 0 || owners.unresolved.length > 0) return undefined;
-  const privilege = ctx.privilege(v);
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
   const thirdParty = isApp && node.thirdParty === true;
-  const raised = privilege.privileged || thirdParty;
+  const raised = ctx.privileged(v) || thirdParty;
   const severity: FindingSeverity = isApp ? (raised ? 'high' : 'medium') : (raised ? 'medium' : 'low');
   const what = isApp ? (thirdParty ? `Third-party app${node.vendor ? ` from ${node.vendor}` : ''}` : 'App') : `${node.subtype === 'service' ? 'Service' : 'Workload'} identity`;
-  return ctx.finding(rule, v, severity, {
-    summary: `${what} with no owner (no OWNS edge, no ownerIds); ${privilegeNote(privilege)}.`,
+  return ctx.finding(rule, v, severity, () => ({
+    summary: `${what} with no owner (no OWNS edge, no ownerIds); ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
     related: [],
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const stale: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Credential' && node.kind !== 'App' && !isNonHumanIdentity(node)) return undefined;
-  if (node.lastUsedAt === undefined) return undefined;
-  const lastUsed = Date.parse(node.lastUsedAt);
+  const lastUsedAt = node.lastUsedAt;
+  if (lastUsedAt === undefined) return undefined;
+  const lastUsed = Date.parse(lastUsedAt);
   if (!(ctx.at - lastUsed > ctx.staleDays * DAY)) return undefined;
-  const privilege = ctx.privilege(v);
-  const holders = node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : [];
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
-    summary: `Last used ${day(node.lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
-      `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders.length > 0 ? `; held by ${names(ctx, holders)}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege)}.`,
-    dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
-    related: holders.map((u) => ctx.related(u, 'held by')),
-    privilege,
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
+    const privilege = ctx.privilege(v);
+    const holders = node.kind === 'Credential' ? ctx.sourcesInto(v, 'HOLDS') : [];
+    return {
+      summary: `Last used ${day(lastUsedAt)}, ${daysBetween(lastUsed, ctx.at)} days before the analysis date (threshold ${ctx.staleDays}); ` +
+        `${node.kind === 'Credential' ? validity(node) : 'still enabled'}${holders.length > 0 ? `; held by ${names(ctx, holders)}` : ''}${vendorHolders(ctx, v).length > 0 ? '; only the vendor can rotate it, revoking it is yours' : ''}; ${privilegeNote(privilege)}.`,
+      dates: nodeDates(node, ['lastUsedAt', 'createdAt', 'expiresAt']),
+      related: holders.map((u) => ctx.related(u, 'held by')),
+      privilege,
+    };
   });
 };
 
@@ -807,14 +938,14 @@ const notRotated: RuleCheck = (ctx, v, rule) => {
   if (since === undefined) return undefined;
   const sinceMs = Date.parse(since);
   if (!(ctx.at - sinceMs > ctx.rotationDays * DAY)) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
     summary: `${node.rotatedAt ? `Last rotated ${day(node.rotatedAt)}` : `Never rotated since creation on ${day(since)}`}, ` +
-      `${daysBetween(sinceMs, ctx.at)} days before the analysis date (threshold ${ctx.rotationDays}); ${node.type}, ${validity(node)}; ${privilegeNote(privilege)}.`,
+      `${daysBetween(sinceMs, ctx.at)} days before the analysis date (threshold ${ctx.rotationDays}); ${node.type}, ${validity(node)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['rotatedAt', 'createdAt', 'expiresAt']),
     related: [],
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const unusedScopes: RuleCheck = (ctx, v, rule) => {
@@ -826,13 +957,13 @@ const unusedScopes: RuleCheck = (ctx, v, rule) => {
   if (unused.length === 0) return undefined;
   const broad = adminScopeMatches(unused, node.platform).map((match) => match.scope);
   const granted = new Set(node.scopes).size;
-  return ctx.finding(rule, v, broad.length > 0 ? 'high' : rule.severity, {
+  return ctx.finding(rule, v, broad.length > 0 ? 'high' : rule.severity, () => ({
     summary: `${unused.length} of ${granted} granted scopes never seen in use: ${unused.join(', ')}` +
       `${broad.length > 0 ? ` (tenant-wide or admin: ${broad.join(', ')})` : ''}${node.lastUsedAt ? `; usage up to ${day(node.lastUsedAt)}` : ''}.`,
     dates: nodeDates(node, ['lastUsedAt']),
     related: [],
     scopes: unused,
-  });
+  }));
 };
 
 const humanUsesNhi: RuleCheck = (ctx, v, rule) => {
@@ -843,13 +974,13 @@ const humanUsesNhi: RuleCheck = (ctx, v, rule) => {
   const actsAs = ctx.byId([...new Set(ctx.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => ctx.graph.edgeDst[e]!))]
     .filter((u) => ctx.node(u).kind === 'App' || isNonHumanIdentity(ctx.node(u))));
   if (actsAs.length === 0) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
-    summary: `Held by ${names(ctx, humans)} (human) and authenticates as ${names(ctx, actsAs)}; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
+    summary: `Held by ${names(ctx, humans)} (human) and authenticates as ${names(ctx, actsAs)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt']),
     related: [...humans.map((u) => ctx.related(u, 'held by human')), ...actsAs.map((u) => ctx.related(u, 'authenticates as'))],
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const noExpiry: RuleCheck = (ctx, v, rule) => {
@@ -865,27 +996,29 @@ const noExpiry: RuleCheck = (ctx, v, rule) => {
     if (!(Date.parse(node.expiresAt) - Date.parse(start) > ctx.maxLifetimeDays * DAY)) return undefined;
     summary = `${node.type} valid for ${lifetime} days (${day(start)} to ${day(node.expiresAt)}), more than the ${ctx.maxLifetimeDays}-day maximum`;
   }
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'medium' : rule.severity, {
-    summary: `${summary}${vendorNote(ctx, v)}; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'medium' : rule.severity, () => ({
+    summary: `${summary}${vendorNote(ctx, v)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'rotatedAt', 'expiresAt']),
     related: [],
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const privilegedNhi: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   // Roles IAM Identity Center creates are how people sign in; first-party principals are the platform's own.
   if (!isNonHumanIdentity(node) || isPlatformManaged(node)) return undefined;
-  const held = ctx.heldPrivilege(v);
-  if (!holdsPrivilege(held)) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, rule.severity, {
-    summary: `${node.subtype === 'service' ? 'Service' : 'Workload'} identity holds ${heldText(ctx, held)}; ${privilegeNote(privilege)}.`,
+  if (!ctx.holdsAnyPrivilege(v)) return undefined;
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, rule.severity, () => {
+    const held = ctx.heldPrivilege(v);
+    return {
+    summary: `${node.subtype === 'service' ? 'Service' : 'Workload'} identity holds ${heldText(ctx, held)}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['lastUsedAt', 'createdAt']),
     related: [...held.roles.map((u) => ctx.related(u, 'privileged role')), ...held.adminOf.map((u) => ctx.related(u, 'admin on'))],
-    privilege,
+    privilege: privilege(),
+    };
   });
 };
 
@@ -898,15 +1031,15 @@ const thirdPartyPrivilegedNhi: RuleCheck = (ctx, v, rule) => {
   // Platform-managed roles count here: a vendor reaching an SSO admin role is the worst case, whoever made the role.
   const targets = ctx.privilegedIdentitiesReached(v);
   if (targets.length === 0) return undefined;
-  const privilege = ctx.privilege(v);
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
   const named = targets.slice(0, NAMED_TARGETS).map((u) => `${ctx.node(u).name} (${heldText(ctx, ctx.heldPrivilege(u))})`).join(', ');
-  return ctx.finding(rule, v, rule.severity, {
+  return ctx.finding(rule, v, rule.severity, () => ({
     summary: `Third-party app${node.vendor ? ` from ${node.vendor}` : ''} reaches ${targets.length === 1 ? 'a privileged non-human identity' : `${targets.length} privileged non-human identities`}: ` +
-      `${named}${targets.length > NAMED_TARGETS ? ` and ${targets.length - NAMED_TARGETS} more` : ''}; ${privilegeNote(privilege)}.`,
+      `${named}${targets.length > NAMED_TARGETS ? ` and ${targets.length - NAMED_TARGETS} more` : ''}; ${privilegeNote(privilege())}.`,
     dates: {},
     related: ctx.relatedList(targets, 'privileged identity reached'),
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 /** A subject that pins nothing: `*`, or a GitHub-style `repo:*` that any owner's repository matches. */
@@ -924,15 +1057,15 @@ const federatedNoSubject: RuleCheck = (ctx, v, rule) => {
   if (subjects.length > 0 && open.length === 0) return undefined;
   const provider = stringProperty(node, 'provider') ?? stringProperty(node, 'issuer') ?? 'its identity provider';
   const principals = ctx.byId([...new Set(ctx.edgesFrom(v, 'AUTHENTICATES_AS').map((e) => ctx.graph.edgeDst[e]!))]);
-  const privilege = ctx.privilege(v);
-  const toPrivileged = principals.some((u) => holdsPrivilege(ctx.heldPrivilege(u)));
-  return ctx.finding(rule, v, privilege.privileged || toPrivileged ? 'critical' : rule.severity, {
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  const toPrivileged = principals.some((u) => ctx.holdsAnyPrivilege(u));
+  return ctx.finding(rule, v, ctx.privileged(v) || toPrivileged ? 'critical' : rule.severity, () => ({
     summary: `Trusts ${provider} ${subjects.length === 0 ? 'with no subject condition' : `with an open subject condition (${open.join(', ')})`}: ` +
-      `any workload that provider issues tokens to can act as ${principals.length > 0 ? names(ctx, principals) : 'the trusting principal'}; ${privilegeNote(privilege)}.`,
+      `any workload that provider issues tokens to can act as ${principals.length > 0 ? names(ctx, principals) : 'the trusting principal'}; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
     related: principals.map((u) => ctx.related(u, 'authenticates as')),
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 const sharedCredential: RuleCheck = (ctx, v, rule) => {
@@ -948,13 +1081,13 @@ const sharedCredential: RuleCheck = (ctx, v, rule) => {
     return vendorEnvironment === undefined ? ctx.node(u).id : ctx.node(vendorEnvironment).id;
   }));
   if (integrations.size < 2) return undefined;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
-    summary: `${node.type ?? 'Credential'} held by ${users.length} apps or workloads (${names(ctx, users)}): rotating or revoking it breaks all of them, and their use cannot be told apart; ${privilegeNote(privilege)}.`,
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
+    summary: `${node.type ?? 'Credential'} held by ${users.length} apps or workloads (${names(ctx, users)}): rotating or revoking it breaks all of them, and their use cannot be told apart; ${privilegeNote(privilege())}.`,
     dates: nodeDates(node, ['createdAt', 'lastUsedAt', 'rotatedAt']),
     related: users.map((u) => ctx.related(u, 'held by')),
-    privilege,
-  });
+    privilege: privilege(),
+  }));
 };
 
 /** How many production and non-production nodes the cross-environment evidence names. */
@@ -963,21 +1096,28 @@ const ENVIRONMENT_SAMPLE = 5;
 const crossEnvironment: RuleCheck = (ctx, v, rule) => {
   const node = ctx.node(v);
   if (node.kind !== 'Credential' || !ctx.environmentsKnown()) return undefined;
-  const reached = ctx.ownEnvironments(v);
-  const [production, nonProduction] = reached.counts as [number, number];
-  if (production === 0 || nonProduction === 0) return undefined;
-  const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
-  const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
-  const privilege = ctx.privilege(v);
-  return ctx.finding(rule, v, privilege.privileged ? 'high' : rule.severity, {
-    summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege)}.`,
-    dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
-    related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
-    privilege,
+  if (!ctx.spansEnvironments(v)) return undefined;
+  const privilege = (): PrivilegeSummary => ctx.privilege(v);
+  return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
+    // Which ones, and how many: one reach of this credential, only when its finding is written.
+    const reached = ctx.ownEnvironments(v);
+    const [production, nonProduction] = reached.counts as [number, number];
+    const [firstProduction, firstNonProduction] = reached.first as [readonly number[], readonly number[]];
+    const sample = (first: readonly number[], total: number): string => `${names(ctx, first.slice(0, 3))}${total > 3 ? ` and ${total - 3} more` : ''}`;
+    return {
+      summary: `Reaches production (${sample(firstProduction, production)}) and non-production (${sample(firstNonProduction, nonProduction)}) with its own authority; ${privilegeNote(privilege())}.`,
+      dates: nodeDates(node, ['createdAt', 'lastUsedAt']),
+      related: [...firstProduction.map((u) => ctx.related(u, 'production')), ...firstNonProduction.map((u) => ctx.related(u, 'non-production'))],
+      privilege: privilege(),
+    };
   });
 };
 
-const CHECKS: Readonly<Record<string, RuleCheck>> = {
+/**
+ * Every rule's check by rule id; a rule is its catalogue entry (findings-catalog.ts: id, title, severity, text,
+ * references) plus its check here. The order of evaluation and of reports is the catalogue's.
+ */
+export const RULE_CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.leakedCredential]: leakedCredential,
   [RULE_IDS.unverifiedThirdParty]: unverifiedThirdParty,
   [RULE_IDS.adminScopes]: adminScopes,
@@ -1012,48 +1152,130 @@ export function compareFindings(a: Finding, b: Finding): number {
     || compareText(a.nodeId, b.nodeId);
 }
 
-/**
- * Governance findings over every node usable at `options.at`: disabled, revoked, expired or
- * not-yet-created nodes raise nothing (they cannot be used; radius reports list them as dormant).
- */
-export function governanceFindings(graph: CompactGraph, options: FindingOptions = {}): Finding[] {
-  return evaluate(graph, options).findings;
+/** The findings of one rule at one severity: counted when evaluated, each built when it is read. */
+export interface FindingGroup {
+  rule: FindingRule;
+  severity: FindingSeverity;
+  count: number;
+  /** The group's findings by node id (code-point order): the first `limit` (all by default), built one at a time. */
+  findings(limit?: number): Iterable<Finding>;
 }
 
-function evaluate(graph: CompactGraph, options: FindingOptions): { ctx: FindingContext; findings: Finding[] } {
+/**
+ * Findings evaluated without being built: the counts, and the groups in report order (most severe first,
+ * then catalogue order of rules, as `compareFindings` sorts). A group's findings are built while they are
+ * read, so a report of a million findings holds one at a time, and a report that shows a few per rule
+ * builds only those.
+ */
+export interface FindingSet {
+  at: string;
+  thresholds: FindingsReport['thresholds'];
+  total: number;
+  counts: Record<FindingSeverity, number>;
+  groups: FindingGroup[];
+}
+
+class LazyGroup implements FindingGroup {
+  private sorted: number[] | undefined;
+
+  constructor(private readonly ctx: FindingContext, readonly rule: FindingRule, readonly severity: FindingSeverity, private readonly nodes: number[]) {}
+
+  get count(): number {
+    return this.nodes.length;
+  }
+
+  *findings(limit = Infinity): Generator<Finding> {
+    const check = RULE_CHECKS[this.rule.id]!;
+    for (const v of limit >= this.nodes.length ? this.byId() : this.firstById(limit)) {
+      const hit = check(this.ctx, v, this.rule);
+      // A rule is a function of the graph and the options: asked again, it must say the same.
+      if (hit?.severity !== this.severity) throw new Error(`engine/findings: ${this.rule.id} changed its answer on ${this.ctx.node(v).id}`);
+      yield this.ctx.build(this.rule, v, hit);
+    }
+  }
+
+  private byId(): number[] {
+    // Stable: nodes sharing an id (a graph that allows it) keep their order, as the sort of whole findings did.
+    const nodes = this.ctx.graph.nodes;
+    return this.sorted ??= this.nodes.slice().sort((a, b) => compareText(nodes[a]!.id, nodes[b]!.id));
+  }
+
+  /** The `limit` first nodes by id without sorting the group: one comparison per node for a short list. */
+  private firstById(limit: number): number[] {
+    if (this.sorted) return this.sorted.slice(0, limit);
+    const nodes = this.ctx.graph.nodes;
+    const best: number[] = [];
+    if (limit <= 0) return best;
+    for (const v of this.nodes) {
+      const id = nodes[v]!.id;
+      if (best.length === limit && compareText(id, nodes[best[limit - 1]!]!.id) >= 0) continue;
+      let i = best.length < limit ? best.length : limit - 1;
+      while (i > 0 && compareText(nodes[best[i - 1]!]!.id, id) > 0) { if (i < limit) best[i] = best[i - 1]!; i--; }
+      best[i] = v;
+    }
+    return best;
+  }
+}
+
+/**
+ * Evaluates every selected rule over every node usable at `options.at` (disabled, revoked, expired or
+ * not-yet-created nodes raise nothing: they cannot be used; radius reports list them as dormant), one pass
+ * per rule in catalogue order, keeping only which nodes fire at which severity.
+ */
+export function evaluateFindings(graph: CompactGraph, options: FindingOptions = {}): FindingSet {
   const ctx = new FindingContext(graph, options);
   const rules = selectedRules(options);
   if (options.severityAtLeast !== undefined && !(options.severityAtLeast in SEVERITY_RANK)) {
     throw new BlastmapError('INVALID_OPTION', `engine/findings: severity ${String(options.severityAtLeast)} is not one of ${FINDING_SEVERITIES.join(', ')}`);
   }
   const floor = options.severityAtLeast === undefined ? 0 : SEVERITY_RANK[options.severityAtLeast];
-  const active = FINDING_RULES.filter((rule) => rules.has(rule.id));
-  const findings: Finding[] = [];
-  for (let v = 0; v < graph.nodeCount; v++) {
-    if (!ctx.usable(v)) continue;
-    for (const rule of active) {
-      const finding = CHECKS[rule.id]!(ctx, v, rule);
-      if (finding && SEVERITY_RANK[finding.severity] >= floor) findings.push(finding);
+  const usable: number[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (ctx.usable(v)) usable.push(v);
+  const groups: LazyGroup[] = [];
+  for (const rule of FINDING_RULES) {
+    if (!rules.has(rule.id)) continue;
+    const check = RULE_CHECKS[rule.id]!;
+    const bySeverity = new Map<FindingSeverity, number[]>();
+    for (const v of usable) {
+      const hit = check(ctx, v, rule);
+      if (hit === undefined || SEVERITY_RANK[hit.severity] < floor) continue;
+      const nodes = bySeverity.get(hit.severity);
+      if (nodes) nodes.push(v);
+      else bySeverity.set(hit.severity, [v]);
     }
+    for (const [severity, nodes] of bySeverity) groups.push(new LazyGroup(ctx, rule, severity, nodes));
   }
-  return { ctx, findings: findings.sort(compareFindings) };
-}
-
-/** Findings with the instant, thresholds and counts by severity: what the CLI prints as JSON and renders. */
-export function findingsReport(graph: CompactGraph, options: FindingOptions = {}): FindingsReport {
-  const { ctx, findings } = evaluate(graph, options);
+  groups.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || RULE_ORDER.get(a.rule.id)! - RULE_ORDER.get(b.rule.id)!);
   const counts = Object.fromEntries(FINDING_SEVERITIES.map((severity) => [severity, 0])) as Record<FindingSeverity, number>;
-  for (const finding of findings) counts[finding.severity]++;
+  for (const group of groups) counts[group.severity] += group.count;
   return {
     at: new Date(ctx.at).toISOString(),
     thresholds: { staleDays: ctx.staleDays, rotationDays: ctx.rotationDays, maxLifetimeDays: ctx.maxLifetimeDays ?? null, privilegedScore: ctx.privilegedScore },
-    total: findings.length,
+    total: groups.reduce((sum, group) => sum + group.count, 0),
     counts,
-    findings,
+    groups,
   };
 }
 
+/** Every finding of a set, built, in report order. */
+export function* allFindings(set: FindingSet): Generator<Finding> {
+  for (const group of set.groups) yield* group.findings();
+}
+
+/** Governance findings, built, in report order (`compareFindings`). */
+export function governanceFindings(graph: CompactGraph, options: FindingOptions = {}): Finding[] {
+  return [...allFindings(evaluateFindings(graph, options))];
+}
+
+/** Findings with the instant, thresholds and counts by severity, every finding built (the library's and the server's report). */
+export function findingsReport(graph: CompactGraph, options: FindingOptions = {}): FindingsReport {
+  const set = evaluateFindings(graph, options);
+  const { groups: _, ...head } = set;
+  return { ...head, findings: [...allFindings(set)] };
+}
+
 /** True when some finding is at `severity` or above (the CLI's --fail-on). */
-export function hasFindingAtLeast(findings: readonly Finding[], severity: FindingSeverity): boolean {
-  return findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[severity]);
+export function hasFindingAtLeast(findings: readonly Finding[] | FindingSet, severity: FindingSeverity): boolean {
+  if (!Array.isArray(findings)) return (findings as FindingSet).groups.some((group) => SEVERITY_RANK[group.severity] >= SEVERITY_RANK[severity] && group.count > 0);
+  return (findings as readonly Finding[]).some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[severity]);
 }

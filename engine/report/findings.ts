@@ -1,7 +1,7 @@
-// Text, markdown and SARIF renderings of governance findings: grouped by severity, then by rule (remediation
+// Text, markdown, JSON and SARIF renderings of governance findings: grouped by severity, then by rule (remediation
 // and references once per rule), each finding with its evidence and where to act. Pure; names are escaped.
 import { FINDING_RULES, FINDING_SEVERITIES, OWASP_NHI_TOP10_2025, RULES_BY_ID, type FindingReferences, type FindingSeverity } from '../analysis/findings-catalog.ts';
-import type { Finding, FindingEvidence, FindingsReport, RelatedNode } from '../analysis/findings.ts';
+import type { Finding, FindingEvidence, FindingGroup, FindingSet, FindingsReport, RelatedNode } from '../analysis/findings.ts';
 import { md } from './brief.ts';
 import { BLASTMAP_INFORMATION_URI, SARIF_SCHEMA, SARIF_VERSION, sarifText } from './sarif.ts';
 import { PLAIN, shortDate, type TextStyle } from './style.ts';
@@ -21,64 +21,91 @@ export function referencesText(references: FindingReferences): string {
   return parts.join('; ');
 }
 
-export function countsLine(report: FindingsReport): string {
+/** What the renderers take: every finding built (`findingsReport`), or built while it is written (`evaluateFindings`). */
+export type FindingsInput = FindingsReport | FindingSet;
+
+/** Findings of a text, markdown or HTML report listed per rule and severity before "and N more" (`all` lists every one). */
+export const FINDINGS_PER_RULE = 10;
+
+export interface FindingsListOptions {
+  /** List every finding, not the first FINDINGS_PER_RULE of each rule and severity. */
+  all?: boolean;
+}
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+/** The report's groups (rule and severity, in report order); a built report's findings are grouped as they come. */
+export function findingGroups(report: FindingsInput): readonly FindingGroup[] {
+  if ('groups' in report) return report.groups;
+  const groups: FindingGroup[] = [];
+  let current: Finding[] | undefined;
+  for (const finding of report.findings) {
+    const last = groups[groups.length - 1];
+    if (last && last.rule.id === finding.ruleId && last.severity === finding.severity) { current!.push(finding); continue; }
+    const list: Finding[] = [finding];
+    current = list;
+    const rule = RULES_BY_ID.get(finding.ruleId) ?? { id: finding.ruleId, title: finding.title, severity: finding.severity, checks: '', remediation: finding.remediation, references: finding.references };
+    groups.push({ rule, severity: finding.severity, get count() { return list.length; }, findings: (limit = Infinity) => (limit >= list.length ? list : list.slice(0, limit)) });
+  }
+  return groups;
+}
+
+export function countsLine(report: Pick<FindingsReport, 'total' | 'counts'>): string {
   if (report.total === 0) return 'No findings.';
   const parts = FINDING_SEVERITIES.filter((severity) => report.counts[severity] > 0).map((severity) => `${report.counts[severity]} ${severity}`);
   return `${report.total} finding${report.total === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
-function thresholdsLine(report: FindingsReport): string {
+function thresholdsLine(report: Pick<FindingsReport, 'thresholds'>): string {
   const t = report.thresholds;
   return `stale after ${t.staleDays} days unused, rotation due after ${t.rotationDays} days` +
     `${t.maxLifetimeDays !== null ? `, lifetime at most ${t.maxLifetimeDays} days` : ''}, privileged at score ${t.privilegedScore} or admin or a crown jewel reached`;
 }
 
-/** Findings of one severity grouped by rule, rules in the order the findings already have. */
-function byRule(findings: readonly Finding[]): [string, Finding[]][] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const group = groups.get(finding.ruleId);
-    if (group) group.push(finding);
-    else groups.set(finding.ruleId, [finding]);
-  }
-  return [...groups];
-}
-
-export function renderFindingsText(report: FindingsReport, options: { style?: TextStyle } = {}): string {
+export function renderFindingsText(report: FindingsInput, options: { style?: TextStyle } & FindingsListOptions = {}): string {
   return [...findingsTextChunks(report, options)].join('');
 }
 
 /**
- * The text report in pieces that each end with a newline (what `renderFindingsText` joins): a million findings
- * are hundreds of megabytes of text, written while they are rendered instead of held as one string.
+ * The text report in pieces that each end with a newline (what `renderFindingsText` joins): per severity, per
+ * rule, the first FINDINGS_PER_RULE findings by node id and how many more (every one with `all`), then the
+ * rule's remediation and references once. Only the findings listed are built.
  */
-export function* findingsTextChunks(report: FindingsReport, options: { style?: TextStyle } = {}): Generator<string> {
+export function* findingsTextChunks(report: FindingsInput, options: { style?: TextStyle } & FindingsListOptions = {}): Generator<string> {
   const s = options.style ?? PLAIN;
+  const limit = options.all ? Infinity : FINDINGS_PER_RULE;
   yield `${s.bold(`GOVERNANCE FINDINGS as of ${shortDate(report.at)}`)}\n`;
   yield `${s.dim(thresholdsLine(report))}\n`;
   yield `${countsLine(report)}\n`;
-  const bySeverity = new Map<FindingSeverity, Finding[]>(FINDING_SEVERITIES.map((severity) => [severity, []]));
-  for (const finding of report.findings) bySeverity.get(finding.severity)!.push(finding);
+  const groups = findingGroups(report);
+  let cut = false;
   for (const severity of FINDING_SEVERITIES) {
-    const findings = bySeverity.get(severity)!;
-    if (findings.length === 0) continue;
-    yield `\n${severityLabel(severity, s)} (${findings.length})\n`;
-    for (const [ruleId, group] of byRule(findings)) {
-      const first = group[0]!;
-      yield `  ${s.bold(first.title)}  ${s.dim(`[${ruleId}]`)}\n`;
-      for (const finding of group) {
+    const ofSeverity = groups.filter((group) => group.severity === severity);
+    if (ofSeverity.length === 0) continue;
+    yield `\n${severityLabel(severity, s)} (${report.counts[severity]})\n`;
+    for (const group of ofSeverity) {
+      const { rule } = group;
+      yield `  ${s.bold(rule.title)}  ${s.dim(`[${rule.id}]`)}${group.count > limit ? s.dim(` ${thousands(group.count)} findings`) : ''}\n`;
+      for (const finding of group.findings(limit)) {
         yield `    - ${s.bold(clean(finding.nodeName))} ${s.dim(`(${finding.kind} on ${clean(finding.platform)} ${clean(finding.tenant)}, ${clean(finding.nodeId)})`)}\n` +
           `      ${clean(finding.evidence.summary)}\n` +
           `      ${s.green('act in:')} ${clean(finding.console)}\n`;
       }
-      yield `    ${s.green('fix:')} ${first.remediation}\n`;
-      yield `    ${s.dim(`refs: ${referencesText(first.references)}`)}\n`;
+      if (group.count > limit) {
+        cut = true;
+        yield `    ${s.dim(`... and ${thousands(group.count - limit)} more (--all, or --format json)`)}\n`;
+      }
+      yield `    ${s.green('fix:')} ${rule.remediation}\n`;
+      yield `    ${s.dim(`refs: ${referencesText(rule.references)}`)}\n`;
     }
   }
-  if (report.total > 0) yield `\n${s.dim('Rules, thresholds and references: docs/findings.md. Full evidence (dates, related nodes): --format json.')}\n`;
+  if (report.total > 0) {
+    yield `\n${s.dim(`Rules, thresholds and references: docs/findings.md. ${cut ? `First ${FINDINGS_PER_RULE} findings of each rule by node id; every one: --all. ` : ''}Full evidence (dates, related nodes): --format json.`)}\n`;
+  }
 }
 
-export function renderFindingsMarkdown(report: FindingsReport): string {
+export function renderFindingsMarkdown(report: FindingsInput, options: FindingsListOptions = {}): string {
+  const limit = options.all ? Infinity : FINDINGS_PER_RULE;
   const lines: string[] = [];
   lines.push('# Governance findings', '');
   lines.push(`As of ${report.at}; ${md(thresholdsLine(report))}.`, '');
@@ -88,21 +115,22 @@ export function renderFindingsMarkdown(report: FindingsReport): string {
     for (const severity of FINDING_SEVERITIES) if (report.counts[severity] > 0) lines.push(`| ${severity} | ${report.counts[severity]} |`);
     lines.push('');
   }
+  const groups = findingGroups(report);
   for (const severity of FINDING_SEVERITIES) {
-    const findings = report.findings.filter((finding) => finding.severity === severity);
-    if (findings.length === 0) continue;
-    lines.push(`## ${severity[0]!.toUpperCase()}${severity.slice(1)} (${findings.length})`, '');
-    for (const [ruleId, group] of byRule(findings)) {
-      const first = group[0]!;
-      lines.push(`### ${md(first.title)} (\`${ruleId}\`)`, '');
-      const rule = RULES_BY_ID.get(ruleId);
-      if (rule) lines.push(`${md(rule.checks)}`, '');
-      lines.push(`References: ${md(referencesText(first.references))}.`, '');
-      lines.push(`Remediation: ${md(first.remediation)}`, '');
+    const ofSeverity = groups.filter((group) => group.severity === severity);
+    if (ofSeverity.length === 0) continue;
+    lines.push(`## ${severity[0]!.toUpperCase()}${severity.slice(1)} (${report.counts[severity]})`, '');
+    for (const group of ofSeverity) {
+      const { rule } = group;
+      lines.push(`### ${md(rule.title)} (\`${rule.id}\`)`, '');
+      if (rule.checks) lines.push(`${md(rule.checks)}`, '');
+      lines.push(`References: ${md(referencesText(rule.references))}.`, '');
+      lines.push(`Remediation: ${md(rule.remediation)}`, '');
       lines.push('| node | kind | platform (tenant) | evidence | where to act |', '|---|---|---|---|---|');
-      for (const finding of group) {
+      for (const finding of group.findings(limit)) {
         lines.push(`| ${md(finding.nodeName)} | ${md(finding.kind)} | ${md(finding.platform)} (${md(finding.tenant)}) | ${md(finding.evidence.summary)} | ${md(finding.console)} |`);
       }
+      if (group.count > limit) lines.push('', `… and ${thousands(group.count - limit)} more (\`--all\`, or \`--format json\`).`);
       lines.push('');
     }
   }
@@ -137,9 +165,9 @@ export interface FindingsSarifLog {
  * result is a logical location (the node id) whose message is where to act in the platform's console;
  * the rule's help carries what it checks, the remediation and the references.
  */
-export function findingsSarif(report: FindingsReport, options: { toolVersion: string }): FindingsSarifLog {
+export function findingsSarif(report: FindingsInput, options: { toolVersion: string }): FindingsSarifLog {
   const ruleIndex = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));
-  const results = report.findings.map((finding) => sarifResult(finding, ruleIndex));
+  const results = [...eachFinding(report)].map((finding) => sarifResult(finding, ruleIndex));
   return {
     $schema: SARIF_SCHEMA,
     version: SARIF_VERSION,
@@ -174,20 +202,32 @@ function sarifRules(): FindingsSarifLog['runs'][number]['tool']['driver']['rules
  * `findingsSarif` as text, in pieces: the log indented by two spaces with each result on one line, so a log
  * of a million findings is never one string (V8 caps a string near 512 MB) and stays a fraction of its indented size.
  */
-export function* findingsSarifChunks(report: FindingsReport, options: { toolVersion: string }): Generator<string> {
+export function* findingsSarifChunks(report: FindingsInput, options: { toolVersion: string }): Generator<string> {
   const marker = '\u0000results\u0000';
-  const skeleton = findingsSarif({ ...report, findings: [] }, options);
+  const skeleton = findingsSarif({ ...headOf(report), findings: [] }, options);
   skeleton.runs[0]!.results = marker as unknown as FindingsSarifLog['runs'][number]['results'];
   const text = JSON.stringify(skeleton, null, 2);
   const at = text.indexOf(JSON.stringify(marker));
-  if (report.findings.length === 0) { yield `${text.slice(0, at)}[]${text.slice(at + JSON.stringify(marker).length)}\n`; return; }
+  if (report.total === 0) { yield `${text.slice(0, at)}[]${text.slice(at + JSON.stringify(marker).length)}\n`; return; }
   yield `${text.slice(0, at)}[\n`;
   const ruleIndex = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));
-  for (let i = 0; i < report.findings.length; i++) {
+  let written = 0;
+  for (const finding of eachFinding(report)) {
     // One result per line: at a million findings the indentation alone would be most of the log.
-    yield `        ${JSON.stringify(sarifResult(report.findings[i]!, ruleIndex))}${i + 1 < report.findings.length ? ',' : ''}\n`;
+    yield `        ${JSON.stringify(sarifResult(finding, ruleIndex))}${++written < report.total ? ',' : ''}\n`;
   }
   yield `      ]${text.slice(at + JSON.stringify(marker).length)}\n`;
+}
+
+/** Every finding in report order, built one at a time when the input is a FindingSet. */
+function* eachFinding(report: FindingsInput): Generator<Finding> {
+  if (!('groups' in report)) { yield* report.findings; return; }
+  for (const group of report.groups) yield* group.findings();
+}
+
+/** The report without its findings: instant, thresholds and counts. */
+function headOf(report: FindingsInput): Omit<FindingsReport, 'findings'> {
+  return { at: report.at, thresholds: report.thresholds, total: report.total, counts: report.counts };
 }
 
 function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): FindingsSarifLog['runs'][number]['results'][number] {
@@ -212,14 +252,14 @@ function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): 
 export const RELATED_INLINE = 10;
 
 /**
- * The findings report as JSON, in pieces that each end with a newline. Complete, but lists that findings
- * share are written once: every privilege summary's crown jewels are in `lists.crownJewels` (the finding's
- * `privilege` has `crownJewelList`, an index there, and `crownJewelCount`), and `related` lists longer than
- * RELATED_INLINE are in `lists.related` (the evidence has `relatedList` and `relatedCount` instead of
- * `related`). Findings that share a hub's crown jewels (a thousand connectors reaching one identity provider)
- * share one entry, where the report used to repeat thousands of ids per finding.
+ * The findings report as JSON, in pieces that each end with a newline, written while the findings are built
+ * (one at a time from a FindingSet). Complete, but lists that findings share are written once, in `lists` after
+ * the findings: every privilege summary's crown jewels are in `lists.crownJewels` (the finding's `privilege` has
+ * `crownJewelList`, an index there, and `crownJewelCount`), and `related` lists longer than RELATED_INLINE are in
+ * `lists.related` (the evidence has `relatedList` and `relatedCount` instead of `related`). Findings that share a
+ * hub's crown jewels (a thousand connectors reaching one identity provider) share one entry.
  */
-export function* findingsJsonChunks(report: FindingsReport): Generator<string> {
+export function* findingsJsonChunks(report: FindingsInput): Generator<string> {
   const crownJewelLists = new Map<readonly string[], number>();
   const relatedLists = new Map<readonly RelatedNode[], number>();
   const intern = <T>(table: Map<T, number>, list: T): number => {
@@ -227,31 +267,25 @@ export function* findingsJsonChunks(report: FindingsReport): Generator<string> {
     if (index === undefined) table.set(list, index = table.size);
     return index;
   };
-  for (const finding of report.findings) {
-    const { privilege, related } = finding.evidence;
-    if (privilege) intern(crownJewelLists, privilege.crownJewels);
-    if (related.length > RELATED_INLINE) intern(relatedLists, related);
+  const opening = JSON.stringify(headOf(report));
+  yield `${opening.slice(0, -1)},\n"findings": [\n`;
+  let written = 0;
+  for (const finding of eachFinding(report)) {
+    const { privilege, related, ...evidence } = finding.evidence;
+    const shown: Record<string, unknown> = { ...evidence };
+    if (related.length > RELATED_INLINE) { shown.relatedList = intern(relatedLists, related); shown.relatedCount = related.length; }
+    else shown.related = related;
+    if (privilege) {
+      const { crownJewels, ...rest } = privilege;
+      shown.privilege = { ...rest, crownJewelList: intern(crownJewelLists, crownJewels), crownJewelCount: crownJewels.length };
+    }
+    yield `${JSON.stringify({ ...finding, evidence: reorderEvidence(finding.evidence, shown) })}${++written < report.total ? ',' : ''}\n`;
   }
-  const { findings: _, ...head } = report;
-  const opening = JSON.stringify(head);
-  yield `${opening.slice(0, -1)},\n"lists": {\n"crownJewels": [\n`;
+  yield '],\n"lists": {\n"crownJewels": [\n';
   yield* listLines(crownJewelLists);
   yield '],\n"related": [\n';
   yield* listLines(relatedLists);
-  yield ']\n},\n"findings": [\n';
-  for (let i = 0; i < report.findings.length; i++) {
-    const finding = report.findings[i]!;
-    const { privilege, related, ...evidence } = finding.evidence;
-    const written: Record<string, unknown> = { ...evidence };
-    if (related.length > RELATED_INLINE) { written.relatedList = relatedLists.get(related); written.relatedCount = related.length; }
-    else written.related = related;
-    if (privilege) {
-      const { crownJewels, ...rest } = privilege;
-      written.privilege = { ...rest, crownJewelList: crownJewelLists.get(crownJewels), crownJewelCount: crownJewels.length };
-    }
-    yield `${JSON.stringify({ ...finding, evidence: reorderEvidence(finding.evidence, written) })}${i + 1 < report.findings.length ? ',' : ''}\n`;
-  }
-  yield ']}\n';
+  yield ']\n}}\n';
 }
 
 /** Keeps the evidence's own key order (summary, dates, related or its reference, scopes, privilege). */

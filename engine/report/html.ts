@@ -1,6 +1,6 @@
 // Self-contained HTML reports: one file, inline CSS, no script, no external request (a CSP says so),
 // every name escaped (names come from outside and may be hostile), paths drawn as inline SVG.
-import type { FindingsReport } from '../analysis/findings.ts';
+import { FINDINGS_PER_RULE, findingGroups, type FindingsInput, type FindingsListOptions } from './findings.ts';
 import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
 import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
 import { DEFAULT_SCHEMA } from '../schema/index.ts';
@@ -263,7 +263,8 @@ export function renderPlanHtml(plan: RevocationPlan, options: { radius?: BlastRa
 
 // --- Governance findings ------------------------------------------------------------------------------
 
-export function renderFindingsHtml(report: FindingsReport): string {
+export function renderFindingsHtml(report: FindingsInput, options: FindingsListOptions = {}): string {
+  const limit = options.all ? Infinity : FINDINGS_PER_RULE;
   const out: string[] = [];
   out.push('<h1>Governance findings</h1>');
   out.push(`<p class="meta">As of ${escapeHtml(shortDate(report.at))}; stale after ${report.thresholds.staleDays} days unused, rotation due after ${report.thresholds.rotationDays} days.</p>`);
@@ -275,11 +276,16 @@ export function renderFindingsHtml(report: FindingsReport): string {
   }
   out.push('</div>');
   out.push('<table><thead><tr><th>severity</th><th>finding</th><th>node</th><th>evidence</th><th>remediation</th><th>references</th></tr></thead><tbody>');
-  for (const finding of report.findings) {
-    const refs = [...finding.references.owaspNhi.map((r) => `OWASP ${r}`), ...finding.references.nistCsf.map((r) => `NIST CSF 2.0 ${r}`)].join(', ');
-    out.push(`<tr><td class="sev-${escapeHtml(finding.severity)}">${escapeHtml(finding.severity)}</td><td>${escapeHtml(finding.title)}<br><code>${escapeHtml(finding.ruleId)}</code></td>` +
-      `<td>${escapeHtml(finding.nodeName)}<br><span class="muted">${escapeHtml(`${finding.kind} on ${finding.platform} (${finding.tenant})`)}</span></td>` +
-      `<td>${escapeHtml(finding.evidence.summary)}</td><td>${escapeHtml(finding.remediation)}<br><span class="muted">act in: ${escapeHtml(finding.console)}</span></td><td>${escapeHtml(refs)}</td></tr>`);
+  for (const group of findingGroups(report)) {
+    for (const finding of group.findings(limit)) {
+      const refs = [...finding.references.owaspNhi.map((r) => `OWASP ${r}`), ...finding.references.nistCsf.map((r) => `NIST CSF 2.0 ${r}`)].join(', ');
+      out.push(`<tr><td class="sev-${escapeHtml(finding.severity)}">${escapeHtml(finding.severity)}</td><td>${escapeHtml(finding.title)}<br><code>${escapeHtml(finding.ruleId)}</code></td>` +
+        `<td>${escapeHtml(finding.nodeName)}<br><span class="muted">${escapeHtml(`${finding.kind} on ${finding.platform} (${finding.tenant})`)}</span></td>` +
+        `<td>${escapeHtml(finding.evidence.summary)}</td><td>${escapeHtml(finding.remediation)}<br><span class="muted">act in: ${escapeHtml(finding.console)}</span></td><td>${escapeHtml(refs)}</td></tr>`);
+    }
+    if (group.count > limit) {
+      out.push(`<tr><td class="sev-${escapeHtml(group.severity)}">${escapeHtml(group.severity)}</td><td colspan="5" class="muted">… and ${(group.count - limit).toLocaleString('en-US')} more ${escapeHtml(group.rule.title)} findings (<code>--all</code>, or <code>--format json</code>)</td></tr>`);
+    }
   }
   out.push('</tbody></table>');
   return htmlDocument('blastmap: governance findings', out.join('\n'));

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { MultiDirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
 import { exposureOf } from '../../engine/analysis/exposure.ts';
-import { findingsReport } from '../../engine/analysis/findings.ts';
+import { evaluateFindings } from '../../engine/analysis/findings.ts';
+import { findingsTextChunks } from '../../engine/report/findings.ts';
 import { rankNodes } from '../../engine/analysis/rank.ts';
 import { reach } from '../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../engine/analysis/score.ts';
@@ -266,14 +267,16 @@ function taskExposure(): object {
   return { targets: times.length, exposureP50Ms: percentile(times, 0.5), exposureMaxMs: Math.max(...times), exposureCpuP50Ms: percentile(cpuTimes, 0.5), exposedP50: percentile(exposed, 0.5), exposedMax: Math.max(...exposed) };
 }
 
-/** `blastmap findings` over the whole graph, every rule. */
+/** `blastmap findings` over the whole graph, every rule: the evaluation and the text report (the findings it lists built). */
 function taskFindings(): object {
   const graph = readSnapshotFile(arg('snapshot'));
   const at = Date.parse(arg('at'));
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const report = findingsReport(graph, { at });
-  return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: report.total };
+  const set = evaluateFindings(graph, { at });
+  let reportChars = 0;
+  for (const chunk of findingsTextChunks(set)) reportChars += chunk.length;
+  return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: set.total, reportChars };
 }
 
 const tasks: Record<string, () => object> = { import: taskImport, increment: taskIncrement, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };

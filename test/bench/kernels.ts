@@ -3,7 +3,8 @@
 // end-to-end runs ask about (the riskiest connector and the first crown jewel it reaches), or with `--only <kernel>`
 // times one kernel. Prints one JSON line last.
 import { exposureOf } from '../../engine/analysis/exposure.ts';
-import { findingsReport } from '../../engine/analysis/findings.ts';
+import { evaluateFindings } from '../../engine/analysis/findings.ts';
+import { findingsTextChunks } from '../../engine/report/findings.ts';
 import { lateralPaths } from '../../engine/analysis/paths.ts';
 import { revocationPlan } from '../../engine/analysis/plan.ts';
 import { CROWN_JEWEL_TAG } from '../../engine/analysis/radius.ts';
@@ -45,7 +46,7 @@ if (only !== undefined) {
     whatif: () => whatIf(graph, [source], [{ disable: app }], { at }),
     paths: () => lateralPaths(graph, [source], { at }),
     exposure: () => exposureOf(graph, target, { at }),
-    findings: () => findingsReport(graph, { at }),
+    findings: () => [...findingsTextChunks(evaluateFindings(graph, { at }))].length,
   };
   const kernel = kernels[only];
   if (kernel === undefined) throw new Error(`bench kernels: no kernel ${only}`);

@@ -104,6 +104,18 @@ describe('blastmap findings', () => {
 describe('blastmap findings on the demo company', () => {
   const DEMO = join(REPO, 'datasets/demo');
 
+  it('text lists the first findings of each rule with how many more, and --all lists every one, as many as the JSON has', async () => {
+    const json = JSON.parse((await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01', '--format', 'json'])).out) as { total: number };
+    const brief = await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01']);
+    const all = await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01', '--all']);
+    const listed = (text: string): number => text.split('\n').filter((line) => line.startsWith('    - ')).length;
+    const more = [...brief.out.matchAll(/\.\.\. and (\d+) more \(--all, or --format json\)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    expect(more).toBeGreaterThan(0);
+    expect(listed(brief.out) + more).toBe(json.total);
+    expect(listed(all.out)).toBe(json.total);
+    expect(all.out).not.toContain('more (--all');
+  });
+
   it('the leak rule fires for the two secrets pasted in Salesforce cases, not for the secret store or the CI secrets', async () => {
     const run = await runCli(['findings', '--graph', DEMO, '--at', '2026-12-01', '--rule', 'BM-GOV-LEAKED-CREDENTIAL', '--format', 'json']);
     expect(run.code).toBe(0);

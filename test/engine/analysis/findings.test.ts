@@ -6,15 +6,17 @@ import { describe, expect, it } from 'vitest';
 import {
   ADMIN_SCOPE_PATTERNS, adminScopeMatches, FINDING_RULES, NIST_CSF_OUTCOMES, OWASP_NHI_TOP10_2025, RULE_IDS, RULES_BY_ID,
 } from '../../../engine/analysis/findings-catalog.ts';
-import { compareFindings, findingsReport, governanceFindings, hasFindingAtLeast, privilegeScanner, type Finding } from '../../../engine/analysis/findings.ts';
+import { compareFindings, evaluateFindings, findingsReport, governanceFindings, hasFindingAtLeast, privilegeScanner, type Finding } from '../../../engine/analysis/findings.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../../engine/analysis/score.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
-import { findingsJsonChunks, findingsSarif, findingsSarifChunks, RELATED_INLINE, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
+import { FINDINGS_PER_RULE, findingsJsonChunks, findingsSarif, findingsSarifChunks, RELATED_INLINE, renderFindingsMarkdown, renderFindingsText } from '../../../engine/report/findings.ts';
 import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { renderFindingsHtml } from '../../../engine/report/html.ts';
+import type { GraphNode } from '../../../engine/format/native.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
+import { referenceFindings } from '../../helpers/reference-findings.ts';
 import { referencePrivilegeScanner } from '../../helpers/reference-privilege.ts';
 import { scenario, type Scenario, type ScenarioBuilder } from '../../helpers/scenario.ts';
 import { nhiScenario } from './nhi-scenario.ts';
@@ -382,6 +384,26 @@ describe('rendering', () => {
     expect(run.results.filter((r) => r.level === 'note').length).toBe(report.counts.low);
   });
 
+  it('text, markdown and html list the first findings of each rule and count the rest; --all lists every one', () => {
+    const many = scenario((s) => { for (let i = 0; i < FINDINGS_PER_RULE + 3; i++) s.app(`orphan${String(i).padStart(2, '0')}`); });
+    const set = evaluateFindings(many.graph, { at: AT });
+    const noOwner = set.groups.find((group) => group.rule.id === R.noOwner)!;
+    expect(noOwner.count).toBe(FINDINGS_PER_RULE + 3);
+    const text = renderFindingsText(set);
+    expect(text).toContain('orphan09');
+    expect(text).not.toContain('orphan10');
+    expect(text).toContain(`${FINDINGS_PER_RULE + 3} findings`);
+    expect(text).toContain('... and 3 more (--all, or --format json)');
+    expect(renderFindingsText(set, { all: true })).toContain('orphan12');
+    expect(renderFindingsText(set, { all: true })).not.toContain('more (--all');
+    // A built report renders the same as the set it was built from.
+    expect(renderFindingsText(findingsReport(many.graph, { at: AT }))).toBe(text);
+    expect(renderFindingsMarkdown(set)).toContain('… and 3 more (`--all`, or `--format json`).');
+    expect(renderFindingsMarkdown(set, { all: true })).toContain('orphan12');
+    expect(renderFindingsHtml(set)).toContain('… and 3 more No owner findings');
+    expect(renderFindingsHtml(set, { all: true })).toContain('orphan12');
+  });
+
   it('an empty graph says there is nothing to report', () => {
     const empty = findingsReport(buildGraph({ nodes: [], edges: [] }), { at: AT });
     expect(renderFindingsText(empty)).toContain('No findings.');
@@ -406,6 +428,63 @@ describe('findings on random graphs', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+/**
+ * Random graphs dressed for governance: identities of each subtype, some without MFA or unused for long,
+ * privileged roles, resources and platforms named for production or staging, third-party apps, old credentials.
+ */
+const governanceGraph = randomGraph({ maxNodes: 16, maxEdges: 45 }).chain((g) =>
+  fc.array(fc.nat(), { minLength: g.nodes.length, maxLength: g.nodes.length }).map((draws) => {
+    const nodes = g.nodes.map((node, i): GraphNode => {
+      const r = draws[i]!;
+      const dressed = { ...node } as GraphNode;
+      if (node.kind === 'Identity') {
+        dressed.subtype = (['human', 'service', 'workload'] as const)[r % 3];
+        if (r % 2 === 0) dressed.mfa = false;
+      }
+      if (node.kind === 'Role' && r % 3 === 0) dressed.privileged = true;
+      if (node.kind === 'Resource' || node.kind === 'Platform') dressed.name = ['corvid-prod-exports', 'staging-db', node.name][r % 3]!;
+      if (node.kind === 'App' && r % 2 === 0) dressed.thirdParty = true;
+      if (node.createdAt === undefined && r % 4 !== 3) dressed.createdAt = '2023-01-01T00:00:00Z';
+      if (r % 5 < 2) dressed.lastUsedAt = '2024-01-01T00:00:00Z';
+      return dressed;
+    });
+    return { nodes, edges: g.edges, graph: buildGraph({ nodes, edges: g.edges }) };
+  }));
+
+describe('the finding set (one pass per rule, findings built when read) against the straightforward findings', () => {
+  it('equals every rule on every node, built at once and sorted, with each decision asked of the node\'s own reach (random graphs)', () => {
+    let fired = 0;
+    fc.assert(fc.property(governanceGraph, fc.constantFrom(0, 10, 25), ({ graph }, privilegedScore) => {
+      const expected = referenceFindings(graph, { at: RANDOM_AT, privilegedScore });
+      fired += expected.length;
+      expect(governanceFindings(graph, { at: RANDOM_AT, privilegedScore })).toEqual(expected);
+    }), { numRuns: 250 });
+    expect(fired).toBeGreaterThan(250);
+  });
+
+  it('equals them in a generated enterprise, every rule and each severity filter', () => {
+    const graph = buildGraph(generateFragment({ nodes: 6_000, seed: 9 }));
+    const at = '2026-01-01';
+    const expected = referenceFindings(graph, { at });
+    expect(new Set(expected.map((finding) => finding.ruleId)).size).toBeGreaterThan(10);
+    expect(governanceFindings(graph, { at })).toEqual(expected);
+    expect(governanceFindings(graph, { at, severityAtLeast: 'high' })).toEqual(expected.filter((finding) => ['critical', 'high'].includes(finding.severity)));
+  });
+
+  it('counts every finding without building one, and builds a group\'s first findings by node id', () => {
+    const graph = buildGraph(generateFragment({ nodes: 6_000, seed: 9 }));
+    const set = evaluateFindings(graph, { at: '2026-01-01' });
+    const all = governanceFindings(graph, { at: '2026-01-01' });
+    expect(set.total).toBe(all.length);
+    const large = set.groups.find((group) => group.count > 3 * FINDINGS_PER_RULE)!;
+    const ofGroup = all.filter((finding) => finding.ruleId === large.rule.id && finding.severity === large.severity);
+    expect(large.count).toBe(ofGroup.length);
+    expect([...large.findings(FINDINGS_PER_RULE)]).toEqual(ofGroup.slice(0, FINDINGS_PER_RULE));
+    expect([...large.findings()]).toEqual(ofGroup);
+    expect([...large.findings(FINDINGS_PER_RULE)]).toEqual(ofGroup.slice(0, FINDINGS_PER_RULE));
   });
 });
 
