@@ -80,6 +80,9 @@ function scrubNode(node: GraphNode): number {
   count += countRedactionMarkers(node.id);
   if (node.nativeId !== undefined) node.nativeId = scrubId(node.nativeId).text;
   if (node.ownerIds) node.ownerIds = node.ownerIds.map((owner) => scrubId(owner).text);
+  // Identifiers of a secret are kept (they are not secrets) but, like every text from outside, without control characters.
+  if (node.fingerprint !== undefined) node.fingerprint = withoutControls(node.fingerprint);
+  if (node.hint !== undefined) node.hint = withoutControls(node.hint);
   if (node.fingerprint !== undefined && findSecret(node.fingerprint)) { node.fingerprint = undefined; count++; }
   if (node.hint !== undefined && findSecret(node.hint)) { node.hint = undefined; count++; }
   // Not `count += ...`: that would read `count` before scrub() increments it during the call.
@@ -106,9 +109,9 @@ function scrubProperties(properties: Record<string, unknown> | undefined, scrub:
 
 /** Free-text fields beyond names and properties: any of them can carry a pasted secret or a control character. */
 const NODE_TEXT_FIELDS = ['platform', 'tenant', 'vendor', 'resourceType', 'source'] as const;
-const NODE_LIST_FIELDS = ['scopes', 'usedScopes', 'tags'] as const;
+const NODE_LIST_FIELDS = ['scopes', 'usedScopes', 'approvedScopes', 'tags'] as const;
 const EDGE_TEXT_FIELDS = ['source'] as const;
-const EDGE_LIST_FIELDS = ['scopes', 'conditions'] as const;
+const EDGE_LIST_FIELDS = ['scopes', 'conditions', 'approvedScopes'] as const;
 
 /** `scrub` counts what it redacts. */
 function scrubOtherFields(record: Record<string, unknown>, texts: readonly string[], lists: readonly string[], scrub: (text: string) => string): void {
