@@ -5,27 +5,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRawFiles } from '../../cli/commands/import.ts';
 import { reach } from '../../engine/analysis/reach.ts';
-import type { Fragment, GraphNode } from '../../engine/format/native.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { bamboohrImporter } from '../../importers/bamboohr/index.ts';
-import type { ImporterOptions, ImporterResult } from '../../importers/common/importer.ts';
 import { importExport } from '../../importers/index.ts';
-import type { RawFile } from '../../importers/common/records.ts';
 import { findImporter } from '../../importers/registry.ts';
+import { importerFixture, nodeOf } from '../helpers/importer-fixture.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/bamboohr/initech');
 const h = (kind: string, native: string): string => `bamboohr:initech.example:${kind}:${native}`;
 const RECORDS = h('resource', 'employee-records');
 
-const run = (files: readonly RawFile[], options: ImporterOptions = {}): ImporterResult => bamboohrImporter.transform(files, options);
-function imported(files: readonly RawFile[], options: ImporterOptions = {}) {
-  const result = run(files, options);
-  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
-  return result;
-}
-const fixture = () => imported(readRawFiles([FIXTURE]));
-const node = (fragment: Fragment, id: string): GraphNode => fragment.nodes.find((x) => x.id === id) ?? (() => { throw new Error(`no node ${id}`); })();
+const { run, imported, fixtureFiles, fixture } = importerFixture(bamboohrImporter, FIXTURE);
+const node = nodeOf;
 
 describe('the BambooHR importer', () => {
   it('is registered; reads the directory and the users; the company is the email domain the accounts share', () => {

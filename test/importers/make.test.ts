@@ -3,14 +3,11 @@
 // included), the account each connection signs in as (its metadata, or connection-links.json) and what modules do.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRawFiles } from '../../cli/commands/import.ts';
 import { governanceFindings } from '../../engine/analysis/findings.ts';
-import type { Fragment, GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { buildGraph } from '../../engine/store/compact.ts';
-import type { ImporterOptions, ImporterResult } from '../../importers/common/importer.ts';
-import type { RawFile } from '../../importers/common/records.ts';
 import { makeImporter } from '../../importers/make/index.ts';
 import { findImporter } from '../../importers/registry.ts';
+import { edgeKeys, importerFixture, nodeOf } from '../helpers/importer-fixture.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/make/initech');
@@ -20,18 +17,8 @@ const ONBOARD = m('app', 'scenario/925');
 const OFFBOARD = m('app', 'scenario/926');
 const OKTA = m('credential', 'connection/5101');
 
-const run = (files: readonly RawFile[], options: ImporterOptions = {}): ImporterResult => makeImporter.transform(files, options);
-function imported(files: readonly RawFile[], options: ImporterOptions = {}) {
-  const result = run(files, options);
-  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
-  return result;
-}
-const fixtureFiles = (): RawFile[] => readRawFiles([FIXTURE]);
-const fixture = () => imported(fixtureFiles());
-const node = (fragment: Fragment, id: string): GraphNode => fragment.nodes.find((x) => x.id === id) ?? (() => { throw new Error(`no node ${id}`); })();
-const edgeKeys = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'from' | 'to'>>): string[] =>
-  fragment.edges.filter((e) => (filter.kind === undefined || e.kind === filter.kind) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to))
-    .map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
+const { run, imported, fixtureFiles, fixture } = importerFixture(makeImporter, FIXTURE);
+const node = nodeOf;
 
 describe('the Make importer', () => {
   it('is registered and reads every endpoint; the organization comes from the teams', () => {

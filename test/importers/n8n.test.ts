@@ -4,14 +4,12 @@
 // them, what they do to identities, and secrets typed into node parameters.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRawFiles } from '../../cli/commands/import.ts';
 import { reach } from '../../engine/analysis/reach.ts';
-import type { Fragment, GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { buildGraph } from '../../engine/store/compact.ts';
-import type { ImporterOptions, ImporterResult } from '../../importers/common/importer.ts';
 import type { RawFile } from '../../importers/common/records.ts';
 import { n8nImporter } from '../../importers/n8n/index.ts';
 import { findImporter } from '../../importers/registry.ts';
+import { edgeKeys, importerFixture, nodeOf } from '../helpers/importer-fixture.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/n8n/acme');
@@ -31,22 +29,8 @@ const SLACK = n('credential', 'Sl4ckB0tN0tif1er');
 const SFDC = n('credential', 'SfdcInt3grat10nU');
 const BAMBOO = n('credential', 'Bh2Rr7TqLm4Ns8Kd');
 
-const run = (files: readonly RawFile[], options: ImporterOptions = {}): ImporterResult => n8nImporter.transform(files, options);
-function imported(files: readonly RawFile[], options: ImporterOptions = {}) {
-  const result = run(files, options);
-  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
-  return result;
-}
-const fixtureFiles = (): RawFile[] => readRawFiles([FIXTURE]);
-const fixture = () => imported(fixtureFiles());
-const node = (fragment: Fragment, id: string): GraphNode => {
-  const found = fragment.nodes.find((x) => x.id === id);
-  if (!found) throw new Error(`no node ${id}`);
-  return found;
-};
-const edgeKeys = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'from' | 'to'>>): string[] =>
-  fragment.edges.filter((e) => (filter.kind === undefined || e.kind === filter.kind) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to))
-    .map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
+const { run, imported, fixtureFiles, fixture } = importerFixture(n8nImporter, FIXTURE);
+const node = nodeOf;
 /** The fixture with its workflows file replaced by `workflows` (each given the fixture's instance id). */
 const withWorkflows = (workflows: object[]): RawFile[] => [
   ...fixtureFiles().filter((f) => !f.path.endsWith('workflows.json')),

@@ -4,14 +4,11 @@
 // their tokens act as, and the credential records ServiceNow keeps.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRawFiles } from '../../cli/commands/import.ts';
 import { reach } from '../../engine/analysis/reach.ts';
-import type { Fragment, GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { buildGraph } from '../../engine/store/compact.ts';
-import type { ImporterOptions, ImporterResult } from '../../importers/common/importer.ts';
-import type { RawFile } from '../../importers/common/records.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { servicenowImporter } from '../../importers/servicenow/index.ts';
+import { edgeKeys, importerFixture, nodeOf } from '../helpers/importer-fixture.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/servicenow/acme');
@@ -25,22 +22,8 @@ const IDENTITY_TEAM = s('group', '0a52d3dcd7011200f2d224837e6103f2');
 const N8N_APP = s('app', 'oauth/a4d1c7e93b2f4e8c9d6b1f0e2c5a7d38');
 const REFRESH = s('credential', 'oauth-token/1e2f3a4b5c6d47e8f9a0b1c2d3e4f5a6');
 
-const run = (files: readonly RawFile[], options: ImporterOptions = {}): ImporterResult => servicenowImporter.transform(files, options);
-function imported(files: readonly RawFile[], options: ImporterOptions = {}) {
-  const result = run(files, options);
-  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
-  return result;
-}
-const fixtureFiles = (): RawFile[] => readRawFiles([FIXTURE]);
-const fixture = () => imported(fixtureFiles());
-const node = (fragment: Fragment, id: string): GraphNode => {
-  const found = fragment.nodes.find((x) => x.id === id);
-  if (!found) throw new Error(`no node ${id}`);
-  return found;
-};
-const edgeKeys = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'from' | 'to'>>): string[] =>
-  fragment.edges.filter((e) => (filter.kind === undefined || e.kind === filter.kind) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to))
-    .map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
+const { run, imported, fixtureFiles, fixture } = importerFixture(servicenowImporter, FIXTURE);
+const node = nodeOf;
 
 describe('the ServiceNow importer', () => {
   it('is registered and reads every table, naming the instance by the reference links', () => {

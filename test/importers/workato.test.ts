@@ -3,16 +3,13 @@
 // holding the connections they use, collaborators who can edit them, and what the recipes do to identities.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRawFiles } from '../../cli/commands/import.ts';
 import { governanceFindings } from '../../engine/analysis/findings.ts';
 import { reach } from '../../engine/analysis/reach.ts';
-import type { Fragment, GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { buildGraph } from '../../engine/store/compact.ts';
 import { actionOfName, platformOfConnector } from '../../importers/common/ipaas.ts';
-import type { ImporterOptions, ImporterResult } from '../../importers/common/importer.ts';
-import type { RawFile } from '../../importers/common/records.ts';
 import { findImporter } from '../../importers/registry.ts';
 import { workatoImporter } from '../../importers/workato/index.ts';
+import { edgeKeys, importerFixture, nodeOf } from '../helpers/importer-fixture.ts';
 import { REPO } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/workato/globex');
@@ -23,18 +20,8 @@ const LEAVER = w('app', 'recipe/1913501');
 const OKTA = w('credential', 'connection/36');
 const WORKDAY = w('credential', 'connection/37');
 
-const run = (files: readonly RawFile[], options: ImporterOptions = {}): ImporterResult => workatoImporter.transform(files, options);
-function imported(files: readonly RawFile[], options: ImporterOptions = {}) {
-  const result = run(files, options);
-  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
-  return result;
-}
-const fixtureFiles = (): RawFile[] => readRawFiles([FIXTURE]);
-const fixture = () => imported(fixtureFiles());
-const node = (fragment: Fragment, id: string): GraphNode => fragment.nodes.find((x) => x.id === id) ?? (() => { throw new Error(`no node ${id}`); })();
-const edgeKeys = (fragment: Fragment, filter: Partial<Pick<GraphEdge, 'kind' | 'from' | 'to'>>): string[] =>
-  fragment.edges.filter((e) => (filter.kind === undefined || e.kind === filter.kind) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to))
-    .map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
+const { run, imported, fixtureFiles, fixture } = importerFixture(workatoImporter, FIXTURE);
+const node = nodeOf;
 
 describe('the Workato importer', () => {
   it('is registered and reads every endpoint; the workspace is the id GET /api/users/me returns', () => {
