@@ -1,13 +1,10 @@
 // zod schemas of the Atlassian Admin API answers the Atlassian importer reads (API tokens, managed accounts),
 // with Atlassian's own field names. Token values are never returned by these endpoints, so never read.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
 /** Atlassian date-times (ISO-8601, with or without fraction and offset) become UTC instants. */
-export const atlassianInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const atlassianInstant = apiInstant;
 
 const text = z.string().nullish();
 

@@ -1,12 +1,9 @@
 // zod schemas of the BambooHR API answers the BambooHR importer reads (employee directory, users with login access),
 // with BambooHR's own field names. API keys are never returned by the API.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
-export const bambooInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const bambooInstant = apiInstant;
 const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
 

@@ -1,9 +1,19 @@
 // Reading records out of raw API responses saved as files: every pagination envelope the platforms use,
 // validated record by record with the platform's own zod schema, all problems reported together.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { jsonPath, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { fromZodIssues } from '../../engine/format/validate.ts';
+import { calendarInstant } from '../../engine/format/dates.ts';
 import { scrubInput } from '../../engine/secrets.ts';
+
+/**
+ * A date-time as the platforms' APIs write it (ISO-8601 / RFC 3339, any fraction and offset: Graph's seven fraction
+ * digits, SOQL's `+0000`), on a real calendar day, as a UTC instant. Every importer's schemas use it.
+ */
+export const apiInstant = z
+  .string()
+  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
+  .transform((text) => new Date(Date.parse(text)).toISOString());
 
 /** One raw file handed over by the CLI (or the browser): its path relative to the import folder, and text. */
 export interface RawFile {

@@ -1,14 +1,11 @@
 // zod schemas of the Microsoft Graph v1.0 objects the Entra importer reads, with Graph's own field names.
 // Unknown fields are accepted and ignored (Graph grows); secret fields (secretText, key) are never read.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 import { LEVELS } from '../../engine/schema/index.ts';
 
 /** Graph date-times such as `2021-09-09T19:50:29.3086381Z` (seven fraction digits) become UTC instants. */
-const graphInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+const graphInstant = apiInstant;
 
 const guidLike = z.string().min(1);
 

@@ -1,14 +1,11 @@
 // zod schemas of the GitHub REST API objects the GitHub importer reads, with GitHub's own field names.
 // Unknown fields are accepted and ignored (the API grows); secret fields (`token`, key bodies) are never kept.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 import { sshFingerprint } from './fingerprint.ts';
 
 /** GitHub date-times (`2011-01-26T19:06:43Z`, or with an offset) become UTC instants. */
-const instant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+const instant = apiInstant;
 
 const login = z.string().min(1);
 const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((value) => String(value));

@@ -1,12 +1,9 @@
 // zod schemas of the Make API (v2) answers the Make importer reads, with Make's own field names. Connection
 // secrets are never returned (`GET /api/v2/connections` lists metadata: the app, the account it signs in as).
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
-export const makeInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const makeInstant = apiInstant;
 const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
 

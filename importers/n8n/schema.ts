@@ -1,13 +1,10 @@
 // zod schemas of the n8n public REST API answers (/api/v1) the n8n importer reads, with n8n's own field names.
 // Credential values are never returned by these endpoints (`GET /credentials` lists metadata only), so never read.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
 /** n8n date-times (ISO-8601) become UTC instants. */
-export const n8nInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const n8nInstant = apiInstant;
 
 const text = z.string().nullish();
 /** Ids are strings in the API; older instances and hand-edited exports write numbers (`"id": 35`). */

@@ -1,13 +1,10 @@
 // zod schemas of the Salesforce SOQL query results the Salesforce importer reads, one per sObject, with the
 // field names of the Object Reference. OauthToken's AccessToken, RequestToken and DeleteToken are never read.
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
 /** SOQL date-times such as `2024-03-12T16:22:05.000+0000` become UTC instants. */
-export const sfInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const sfInstant = apiInstant;
 
 const text = z.string().nullish();
 const flag = z.boolean().nullish();

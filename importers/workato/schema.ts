@@ -1,12 +1,9 @@
 // zod schemas of the Workato Developer API answers the Workato importer reads, with Workato's own field names.
 // Connection credentials are never returned by these endpoints (`GET /api/connections` lists metadata only).
 import { z } from 'zod';
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { apiInstant } from '../common/records.ts';
 
-export const workatoInstant = z
-  .string()
-  .refine((text) => !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date-time on a real calendar day' })
-  .transform((text) => new Date(Date.parse(text)).toISOString());
+export const workatoInstant = apiInstant;
 const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
 
