@@ -85,53 +85,12 @@ export function witnessStep(graph: CompactGraph, parent: number, e: number, leve
  * added from the top down: the order in which the trie of paths would add them, so the table is the same.
  */
 function witnessTableFromTree(radius: Pick<BlastRadius, 'reached' | 'dormant'>): WitnessTable | undefined {
-  const first = radius.reached[0] ?? radius.dormant[0];
-  const result = first ? witnessOrigin(first)?.result : undefined;
-  if (!result) return undefined;
-  const origins: WitnessOrigin[] = [];
-  for (const entry of [...radius.reached, ...radius.dormant]) {
-    const origin = witnessOrigin(entry);
-    if (origin?.result !== result) return undefined;
-    origins.push(origin);
-  }
-  const { graph, parentEdge, parentLevel } = result;
-  const steps: WitnessStep[] = [];
-  const stepOfSlot = new Int32Array(graph.nodeCount * 3).fill(-1);
-  const climbed: number[] = [];
-  /** The table index of state (v, level)'s last step, adding what is missing; -1 for a source. */
-  const stateStep = (v: number, level: number): number => {
-    climbed.length = 0;
-    let slot = v * 3 + level - 1;
-    let parent = -1;
-    for (;;) {
-      const known = stepOfSlot[slot]!;
-      if (known >= 0) { parent = known; break; }
-      const e = parentEdge[slot]!;
-      if (e < 0) break;
-      climbed.push(slot);
-      slot = graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
-    }
-    for (let i = climbed.length - 1; i >= 0; i--) {
-      const state = climbed[i]!;
-      const index = steps.length;
-      steps.push(witnessStep(graph, parent, parentEdge[state]!, (state % 3) + 1));
-      stepOfSlot[state] = index;
-      parent = index;
-    }
-    return parent;
-  };
-  const reached = new Int32Array(radius.reached.length);
-  for (let i = 0; i < radius.reached.length; i++) reached[i] = stateStep(origins[i]!.node, origins[i]!.level);
-  const dormant = new Int32Array(radius.dormant.length);
-  for (let i = 0; i < radius.dormant.length; i++) {
-    const info = result.dormant.get(origins[radius.reached.length + i]!.node);
-    if (!info || info.viaEdge < 0) { dormant[i] = -1; continue; }
-    // The dormant node's own step is its path's last: unique to it, never shared.
-    const parent = stateStep(graph.edgeSrc[info.viaEdge]!, info.viaLevel);
-    dormant[i] = steps.length;
-    steps.push(witnessStep(graph, parent, info.viaEdge, info.level));
-  }
-  return { steps, reached, dormant };
+  // The flat table holds the same steps in the same order; the objects are made from it.
+  const flat = flatWitnessTable(radius);
+  if (!flat) return undefined;
+  const steps: WitnessStep[] = new Array(flat.count);
+  for (let i = 0; i < flat.count; i++) steps[i] = witnessStep(flat.graph, flat.parent[i]!, flat.edge[i]!, flat.level[i]!);
+  return { steps, reached: flat.reached, dormant: flat.dormant };
 }
 
 /** A node's witness path rebuilt from the table (what a consumer of the JSON does): each step with its `from` id. */
@@ -146,7 +105,7 @@ export function pathFromTable(steps: readonly WitnessStep[], last: number): (Wit
 
 /**
  * The witness table of describeRadius's entries as flat arrays (per step: parent step, edge, level code), or
- * undefined for entries from elsewhere. The same steps, in the same order, as `witnessTableFromTree`.
+ * undefined for entries from elsewhere. `witnessTableFromTree` makes its step objects from it.
  */
 interface FlatWitnessTable {
   graph: CompactGraph;
