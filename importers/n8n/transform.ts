@@ -197,7 +197,9 @@ export function transformN8n(files: readonly RawFile[], options: ImporterOptions
   const credentialUsers = new Map<string, Set<string>>();
   for (const { value: workflow, file, path } of [...workflows].sort((x, y) => x.value.id.localeCompare(y.value.id))) {
     const appId = id('App', `workflow/${workflow.id}`);
-    const actions = workflow.nodes.flatMap((node) => (node.disabled ? [] : nodeActions(node)));
+    // Each node's actions once: the workflow's properties count enabled nodes, each HOLDS reason names its node's.
+    const actionsOfNode = workflow.nodes.map((node) => nodeActions(node));
+    const actions = workflow.nodes.flatMap((node, i) => (node.disabled ? [] : actionsOfNode[i]!));
     const identityActions = [...new Set(actions.filter((a) => a.action !== 'any-call' && IDENTITY_CHANGING.has(a.action)).map((a) => a.label))].sort();
     const hrWrites = [...new Set(actions.filter((a) => a.action === 'write-hr-record').map((a) => a.label))].sort();
     const triggers = workflow.nodes.filter((node) => /trigger$/i.test(node.type) || node.type === 'n8n-nodes-base.webhook').map((node) => node.type);
@@ -227,7 +229,7 @@ export function transformN8n(files: readonly RawFile[], options: ImporterOptions
         const credential = credentialNode(ref.id, ref.name, type);
         const usedBy = credentialUsers.get(credential) ?? credentialUsers.set(credential, new Set()).get(credential)!;
         usedBy.add(workflow.id);
-        const does = nodeActions(node).map((a) => a.label);
+        const does = actionsOfNode[index]!.map((a) => a.label);
         b.edge({ kind: 'HOLDS', from: appId, to: credential, reason: `Node "${node.name}" (${node.type}${does.length > 0 ? `: ${does.join(', ')}` : ''}) of the workflow uses the credential${node.disabled ? ' (the node is disabled: one click enables it)' : ''}.` });
       }
       // A secret typed into the node's parameters: a credential anyone who can read the workflow has.
