@@ -124,7 +124,7 @@ export function transformSlackAudit(files: readonly RawFile[], options: LogImpor
   }
   for (const { value: log } of session.read('integrationLogs', integrationLogSchema, ['logs'])) {
     const change = (log.change_type ?? 'updated').toLowerCase();
-    const app = log.app_id ? nodeRef(PLATFORM, options.tenant, [log.app_id], log.service_type ?? undefined) : nodeRef(PLATFORM, options.tenant, [log.service_id === null || log.service_id === undefined ? undefined : String(log.service_id)], log.service_type);
+    const app = log.app_id ? nodeRef(PLATFORM, options.tenant, [log.app_id], log.app_type) : nodeRef(PLATFORM, options.tenant, [log.service_id === null || log.service_id === undefined ? undefined : String(log.service_id)], log.service_type);
     observations.push({
       at: epochMs(log.date),
       actor: nodeRef(PLATFORM, options.tenant, [log.user_id], log.user_name),
