@@ -108,7 +108,8 @@ export function transformGoogleReports(files: readonly RawFile[], options: LogIm
         outcome: application === 'login' && /failure|suspicious/i.test(event.name) ? 'failure' : 'success',
         ...(activity.ipAddress ? { ip: activity.ipAddress } : {}),
         source: SOURCE,
-        eventId: `${activity.id.uniqueQualifier ?? activity.id.time}:${k}`,
+        // uniqueQualifier tells apart activities of the same time (Google's definition), so the time is part of the id.
+        eventId: `${activity.id.time}:${activity.id.uniqueQualifier ?? ''}:${k}`,
       });
     });
   }

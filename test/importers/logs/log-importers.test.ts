@@ -147,23 +147,23 @@ describe('google-reports', () => {
   const { observations } = imported('google-reports');
 
   it("reads the login guide's example: login_success by liz@example.com, by profile id then e-mail, tenant from the domain", () => {
-    expect(byId(observations, '-8871564315318345411:0')).toMatchObject({
+    expect(byId(observations, '2011-06-17T15:39:18.460Z:-8871564315318345411:0')).toMatchObject({
       actor: { platform: 'google-workspace', tenant: 'example.com', ids: ['100230688039070881323', 'liz@example.com'] },
       action: 'login_success', family: 'login', category: 'auth', outcome: 'success', ip: '192.0.2.15',
     });
-    expect(byId(observations, '-8871564315318345412:0').outcome).toBe('failure');
+    expect(byId(observations, '2011-06-17T15:41:02.001Z:-8871564315318345412:0').outcome).toBe('failure');
   });
 
   it('names the OAuth client (client_id, as the export stores clientId) for token events and API-made Drive events', () => {
     const client = '1234567890-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com';
-    expect(byId(observations, '5312004712930114431:0')).toMatchObject({ actor: { ids: [client, 'liz@example.com'], name: 'Example Mail Sync' }, category: 'persistence', target: { ids: ['100230688039070881323', 'liz@example.com'] } });
-    expect(byId(observations, '5312004712930114432:0')).toMatchObject({ family: 'token.gmail', category: 'read', ip: '198.51.100.7' });
-    expect(byId(observations, '9001:0')).toMatchObject({ actor: { ids: [client, 'liz@example.com'] }, target: { name: 'Q2 board deck' }, category: 'read' });
-    expect(byId(observations, '9001:1').category).toBe('persistence');
+    expect(byId(observations, '2024-05-02T09:14:03.201Z:5312004712930114431:0')).toMatchObject({ actor: { ids: [client, 'liz@example.com'], name: 'Example Mail Sync' }, category: 'persistence', target: { ids: ['100230688039070881323', 'liz@example.com'] } });
+    expect(byId(observations, '2024-05-02T10:00:41.930Z:5312004712930114432:0')).toMatchObject({ family: 'token.gmail', category: 'read', ip: '198.51.100.7' });
+    expect(byId(observations, '2024-05-02T12:00:00.000Z:9001:0')).toMatchObject({ actor: { ids: [client, 'liz@example.com'] }, target: { name: 'Q2 board deck' }, category: 'read' });
+    expect(byId(observations, '2024-05-02T12:00:00.000Z:9001:1').category).toBe('persistence');
   });
 
   it('makes one observation per event of an activity, admin changes on their target user', () => {
-    expect(['7001:0', '7001:1', '7002:0'].map((id) => `${byId(observations, id).action} ${byId(observations, id).category} ${byId(observations, id).target?.ids[0]}`)).toEqual([
+    expect(['2024-05-02T11:20:00.000Z:7001:0', '2024-05-02T11:20:00.000Z:7001:1', '2024-05-02T11:25:00.000Z:7002:0'].map((id) => `${byId(observations, id).action} ${byId(observations, id).category} ${byId(observations, id).target?.ids[0]}`)).toEqual([
       'CREATE_USER persistence helpdesk2@example.com', 'ASSIGN_ROLE persistence helpdesk2@example.com', 'AUTHORIZE_API_CLIENT_ACCESS persistence 104477230918822460999',
     ]);
   });
