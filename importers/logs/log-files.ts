@@ -1,28 +1,77 @@
 // What the seven SaaS log importers share (importers/logs/<source>/): files sorted into roles by content and name,
 // records read from a JSON response (any envelope), NDJSON (one event or one page per line) or CSV, each validated
 // with the platform's zod schema and located by file, JSON path and line, and the finished Observations cleaned.
-// Every parsed value has been through the input scrubber (scrubInput) before a transform reads it.
+// Every record is scrubbed (scrubInput) once its schema has kept the fields the importer reads, before a transform
+// reads it: the transforms never see a secret, and a log's many fields nobody reads cost no scrubbing.
 import type { z } from 'zod';
 import { jsonPath, jsonSyntaxIssue, lineAndColumn, type InputIssue } from '../../engine/errors.ts';
 import type { NodeRef, Observation } from '../../engine/evidence/types.ts';
 import { fromZodIssues, withoutControls } from '../../engine/format/validate.ts';
 import { scrubInput } from '../../engine/secrets.ts';
 import { parseCsv } from '../aws/csv.ts';
-import { classifyFiles, shapeScore, unrecognisedNotes, type FileRole } from '../common/importer.ts';
-import { envelopeRecords, parseJsonFile, type RawFile } from '../common/records.ts';
+import { shapeScore, type FileRole } from '../common/importer.ts';
+import { envelopeRecords, type RawFile } from '../common/records.ts';
 import type { LogImportReport, LogImportResult, LogImporterOptions } from './types.ts';
 
 /** A validated log record and where it came from. */
 export interface LogRecord<T> {
-  value: T;
-  file: string;
+  readonly value: T;
+  readonly file: string;
   /** JSON path of the record in its file (`$.value[3]`), or `$[row]` for a CSV row. */
-  path: string;
-  /** 1-based line of the record's start. */
-  line: number;
+  readonly path: string;
+  /** 1-based line of the record's start (worked out when asked: only a problem needs it). */
+  readonly line: number;
+}
+
+class Located<T> implements LogRecord<T> {
+  constructor(readonly value: T, readonly file: string, readonly path: string, private readonly where: () => number) {}
+  get line(): number { return this.where(); }
+}
+
+/**
+ * The input scrubber (engine/secrets.ts scrubInput) on one string, remembered: logs repeat the same actors, addresses,
+ * user agents and event names thousands of times, and the scrubber's rules are the import's main cost. Bounded.
+ */
+const scrubbed = new Map<string, string>();
+const MEMO_LIMIT = 100_000;
+export function scrubText(text: string): string {
+  let clean = scrubbed.get(text);
+  if (clean === undefined) {
+    clean = scrubInput(text);
+    if (scrubbed.size >= MEMO_LIMIT) scrubbed.clear();
+    scrubbed.set(text, clean);
+  }
+  return clean;
+}
+
+/** scrubInput over a validated record, keys and values, with the remembered string scrubber. */
+function scrubRecord<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return scrubText(value) as T;
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => scrubRecord(item, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[scrubText(key)] = scrubRecord(item, depth + 1);
+  return out as T;
 }
 
 const isNdjsonName = (path: string): boolean => /\.(ndjson|jsonl)$/i.test(path);
+
+type Parsed = { ok: true; value: unknown } | { ok: false; issue: InputIssue };
+/** The last parse of each file (recognising a file and reading it parse it once). Not scrubbed: see readJsonRecords. */
+const parsedFiles = new WeakMap<RawFile, { text: string; parsed: Parsed }>();
+function parseJson(file: RawFile): Parsed {
+  const cached = parsedFiles.get(file);
+  if (cached && cached.text === file.text) return cached.parsed;
+  const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  let parsed: Parsed;
+  try {
+    parsed = { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    parsed = { ok: false, issue: jsonSyntaxIssue(text, error, { file: file.path }) };
+  }
+  parsedFiles.set(file, { text: file.text, parsed });
+  return parsed;
+}
 
 /** A file read as NDJSON: its lines that hold a value, parsed and scrubbed, with their line numbers. */
 interface NdjsonLine { value: unknown; line: number }
@@ -37,7 +86,7 @@ function ndjsonLines(file: RawFile): { lines: NdjsonLine[]; issues: InputIssue[]
     const raw = text.slice(start, end).replace(/\r$/, '');
     if (raw.trim() !== '') {
       try {
-        lines.push({ value: scrubInput(JSON.parse(raw) as unknown), line });
+        lines.push({ value: JSON.parse(raw) as unknown, line });
       } catch (error) {
         issues.push(jsonSyntaxIssue(raw, error, { file: file.path, line }));
       }
@@ -50,7 +99,7 @@ function ndjsonLines(file: RawFile): { lines: NdjsonLine[]; issues: InputIssue[]
 /** True when a file that does not parse as one JSON document is JSON lines (its first line parses alone). */
 function looksLikeNdjson(file: RawFile): boolean {
   if (isNdjsonName(file.path)) return true;
-  if (!/\.json$/i.test(file.path) || parseJsonFile(file).ok) return false;
+  if (!/\.json$/i.test(file.path) || parseJson(file).ok) return false;
   const first = file.text.replace(/^\uFEFF/, '').split('\n').find((line) => line.trim() !== '');
   if (first === undefined) return false;
   try {
@@ -61,33 +110,58 @@ function looksLikeNdjson(file: RawFile): boolean {
   }
 }
 
-/**
- * Sorts log files into roles: JSON by content (classifyFiles), JSON lines by the shape of their first events, CSV by
- * their header (`shape.text`) or their name.
- */
-export function classifyLogFiles(files: readonly RawFile[], roles: readonly FileRole[]): { byRole: Map<string, RawFile[]>; ignored: string[]; notes: string[] } {
-  const lined = files.filter(looksLikeNdjson);
-  const rest = files.filter((file) => !lined.includes(file));
-  const { byRole, ignored, unrecognised, notes } = classifyFiles(rest, roles);
-  for (const file of lined) {
-    const sample = ndjsonLines({ path: file.path, text: file.text.slice(0, 64 * 1024).replace(/\n[^\n]*$/, '') }).lines.slice(0, 5).map((l) => l.value);
-    const named = roles.find((r) => r.pattern.test(file.path.toLowerCase()));
-    const scored = roles.flatMap((r) => {
-      const score = r.shape ? shapeScore(sample, r.shape) : undefined;
-      return score === undefined || score <= 0 ? [] : [{ role: r, score }];
-    });
-    const role = named && (!named.shape || scored.some((s) => s.role === named)) ? named : scored.sort((a, b) => b.score - a.score)[0]?.role ?? named;
-    if (role) byRole.set(role.role, [...(byRole.get(role.role) ?? []), file]);
-    else ignored.push(file.path);
-  }
-  return { byRole, ignored: ignored.sort(), notes: [...notes, ...unrecognisedNotes(unrecognised)] };
+/** The role whose shape fits a parsed document best: the named role when it fits (or has no shape), else the best fit. */
+function placeByContent(document: unknown, roles: readonly FileRole[], named: FileRole | undefined): { role?: FileRole; byContent?: boolean } {
+  const scored = roles.flatMap((r) => {
+    const score = r.shape ? shapeScore(document, r.shape) : undefined;
+    return score === undefined ? [] : [{ role: r, score }];
+  });
+  if (named && (!named.shape || scored.some((x) => x.role === named))) return { role: named };
+  const best = scored.filter((x) => x.score > 0).sort((a, b) => b.score - a.score)[0];
+  if (best) return { role: best.role, byContent: true };
+  return named ? { role: named } : {};
 }
 
-/** The offset where the value at `segments` starts in a JSON text (a small scanner; only used to place an error). */
-export function offsetOfPath(text: string, segments: readonly (string | number)[]): number | undefined {
+/**
+ * Sorts log files into roles, the name being a hint (as the export importers do, importers/common/importer.ts): JSON
+ * by the shape of its records, JSON lines by the shape of their first events, CSV by its header (`shape.text`) or
+ * its name. A file that does not parse goes to the role its name says, which reports it with its line.
+ */
+export function classifyLogFiles(files: readonly RawFile[], roles: readonly FileRole[]): { byRole: Map<string, RawFile[]>; ignored: string[]; notes: string[] } {
+  const byRole = new Map<string, RawFile[]>();
+  const ignored: string[] = [];
+  const notes: string[] = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const named = roles.find((r) => r.pattern.test(file.path.toLowerCase()));
+    let placed: { role?: FileRole; byContent?: boolean };
+    if (looksLikeNdjson(file)) {
+      const sample = ndjsonLines({ path: file.path, text: file.text.slice(0, 64 * 1024).replace(/\n[^\n]*$/, '') }).lines.slice(0, 5).map((l) => l.value);
+      placed = placeByContent(sample, roles, named);
+    } else if (/\.json$/i.test(file.path)) {
+      const parsed = parseJson(file);
+      placed = parsed.ok ? placeByContent(parsed.value, roles, named) : { role: named };
+    } else {
+      const head = file.text.slice(0, 2000);
+      const byText = roles.find((r) => r.shape?.text?.test(head));
+      placed = named ? { role: named } : byText ? { role: byText, byContent: true } : {};
+    }
+    if (!placed.role) {
+      ignored.push(file.path);
+      continue;
+    }
+    if (named && placed.role !== named && placed.byContent) notes.push(`${file.path}: read as ${placed.role.role} (${placed.role.produce}) by its content, although its name suggests ${named.role}`);
+    byRole.set(placed.role.role, [...(byRole.get(placed.role.role) ?? []), file]);
+  }
+  return { byRole, ignored, notes };
+}
+
+/** A forward-only JSON scanner over a text (just enough grammar to step over values; only used to place records). */
+function scanner(text: string) {
   let i = 0;
-  const ws = (): void => { while (i < text.length && ' \t\r\n\uFEFF'.includes(text[i]!)) i++; };
-  const skipString = (): string => {
+  const ws = (): void => {
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff; c = text.charCodeAt(++i));
+  };
+  const readString = (): string => {
     const start = i;
     i++;
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
@@ -97,6 +171,11 @@ export function offsetOfPath(text: string, segments: readonly (string | number)[
     } catch {
       return '';
     }
+  };
+  const skipString = (): void => {
+    i++;
+    while (i < text.length && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 ? 2 : 1;
+    i++;
   };
   const skipValue = (): void => {
     ws();
@@ -118,39 +197,72 @@ export function offsetOfPath(text: string, segments: readonly (string | number)[
     }
     while (i < text.length && !',]}'.includes(text[i]!) && !' \t\r\n'.includes(text[i]!)) i++;
   };
-  ws();
+  return {
+    get at(): number { return i; },
+    set at(value: number) { i = value; },
+    ws,
+    readString,
+    skipValue,
+    peek: (): string | undefined => text[i],
+    step: (): void => { i++; },
+  };
+}
+
+/** The offset where the value at `segments` starts in a JSON text, or undefined when the path is not there. */
+export function offsetOfPath(text: string, segments: readonly (string | number)[], from = 0): number | undefined {
+  const s = scanner(text);
+  s.at = from;
+  s.ws();
   for (const segment of segments) {
-    ws();
+    s.ws();
     if (typeof segment === 'number') {
-      if (text[i] !== '[') return undefined;
-      i++;
+      if (s.peek() !== '[') return undefined;
+      s.step();
       for (let k = 0; k < segment; k++) {
-        skipValue();
-        ws();
-        if (text[i] !== ',') return undefined;
-        i++;
+        s.skipValue();
+        s.ws();
+        if (s.peek() !== ',') return undefined;
+        s.step();
       }
-      ws();
+      s.ws();
     } else {
-      if (text[i] !== '{') return undefined;
-      i++;
+      if (s.peek() !== '{') return undefined;
+      s.step();
       for (;;) {
-        ws();
-        if (text[i] !== '"') return undefined;
-        const key = skipString();
-        ws();
-        i++;
-        ws();
+        s.ws();
+        if (s.peek() !== '"') return undefined;
+        const key = s.readString();
+        s.ws();
+        s.step();
+        s.ws();
         if (key === segment) break;
-        skipValue();
-        ws();
-        if (text[i] !== ',') return undefined;
-        i++;
+        s.skipValue();
+        s.ws();
+        if (s.peek() !== ',') return undefined;
+        s.step();
       }
     }
   }
-  ws();
-  return i < text.length ? i : undefined;
+  s.ws();
+  return s.at < text.length ? s.at : undefined;
+}
+
+/** The start offsets of every element of the array that starts at `offset`, in one pass. */
+function elementOffsets(text: string, offset: number): number[] {
+  const s = scanner(text);
+  s.at = offset;
+  const out: number[] = [];
+  if (s.peek() !== '[') return out;
+  s.step();
+  for (;;) {
+    s.ws();
+    if (s.at >= text.length || s.peek() === ']') return out;
+    out.push(s.at);
+    s.skipValue();
+    s.ws();
+    if (s.peek() !== ',') return out;
+    s.step();
+  }
 }
 
 const segmentsOf = (path: string): (string | number)[] => (path === '$' ? [] : (path.slice(1).match(/[^.[\]"]+/g) ?? []).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
@@ -159,6 +271,40 @@ const segmentsOf = (path: string): (string | number)[] => (path === '$' ? [] : (
 export function lineOfPath(text: string, path: string): number {
   const offset = offsetOfPath(text, segmentsOf(path));
   return offset === undefined ? 1 : lineAndColumn(text, offset).line;
+}
+
+/**
+ * Lines of the records of one JSON text, found on demand: each array that holds records is scanned once (its
+ * elements' offsets kept), and offsets become lines by one forward count, so placing every record of a large file
+ * stays linear. Records placed out of order are counted from the start.
+ */
+function recordLines(text: string): (path: string) => number {
+  const arrays = new Map<string, number[]>();
+  let lastOffset = 0;
+  let lastLine = 1;
+  const lineAt = (offset: number): number => {
+    if (offset < lastOffset) { lastOffset = 0; lastLine = 1; }
+    for (let k = lastOffset; k < offset; k++) if (text.charCodeAt(k) === 10) lastLine++;
+    lastOffset = offset;
+    return lastLine;
+  };
+  return (path: string): number => {
+    const segments = segmentsOf(path);
+    const index = segments[segments.length - 1];
+    if (typeof index !== 'number') {
+      const offset = offsetOfPath(text, segments);
+      return offset === undefined ? 1 : lineAt(offset);
+    }
+    const arrayPath = jsonPath(segments.slice(0, -1));
+    let offsets = arrays.get(arrayPath);
+    if (!offsets) {
+      const start = offsetOfPath(text, segments.slice(0, -1));
+      offsets = start === undefined ? [] : elementOffsets(text, start);
+      arrays.set(arrayPath, offsets);
+    }
+    const offset = offsets[index];
+    return offset === undefined ? 1 : lineAt(offset);
+  };
 }
 
 /** Where the records of one parsed JSON value sit, for one of `keys` or a bare list (or the value itself with `single`). */
@@ -174,7 +320,8 @@ function readJsonRecords<S extends z.ZodType>(file: RawFile, schema: S, keys: re
   const check = (value: unknown, path: string, line: () => number, base: (string | number)[]): void => {
     const result = schema.safeParse(value);
     if (result.success) {
-      records.push({ value: result.data, file: file.path, path, line: line() });
+      // The schema kept only the fields the importer reads; those are scrubbed before anything reads them.
+      records.push(new Located(scrubRecord(result.data), file.path, path, line));
       return;
     }
     const at = line();
@@ -195,21 +342,11 @@ function readJsonRecords<S extends z.ZodType>(file: RawFile, schema: S, keys: re
     });
     return { records, issues, skipped };
   }
-  const parsed = parseJsonFile(file);
+  const parsed = parseJson(file);
   if (!parsed.ok) return { records, issues: [parsed.issue], skipped };
   const { items, issues: envelope } = itemsOf(parsed.value, keys, file.path, single);
   issues.push(...envelope.map((issue) => ({ ...issue, line: issue.line ?? 1 })));
-  // Lines are found by one forward scan when records are placed in order; only the first record's is exact-scanned.
-  let lastOffset = 0;
-  let lastLine = 1;
-  const lineOf = (path: string): number => {
-    const offset = offsetOfPath(file.text, segmentsOf(path));
-    if (offset === undefined) return 1;
-    if (offset < lastOffset) return lineAndColumn(file.text, offset).line;
-    for (let k = lastOffset; k < offset; k++) if (file.text.charCodeAt(k) === 10) lastLine++;
-    lastOffset = offset;
-    return lastLine;
-  };
+  const lineOf = recordLines(file.text);
   for (const item of items) check(item.value, item.path, () => lineOf(item.path), segmentsOf(item.path));
   return { records, issues, skipped };
 }
@@ -223,16 +360,26 @@ function readCsvRecords<S extends z.ZodType>(file: RawFile, schema: S, lenient: 
   if (rows.length === 0) return { records, issues: [{ file: file.path, path: '$', line: 1, message: 'no header row', expected: 'a CSV header row', found: 'an empty file' }], skipped };
   const header = rows[0]!.cells.map((cell) => cell.trim());
   rows.slice(1).forEach((row, n) => {
-    const object = scrubInput(Object.fromEntries(header.map((name, k) => [name, row.cells[k] ?? ''])));
+    const object = Object.fromEntries(header.map((name, k) => [name, row.cells[k] ?? '']));
     const result = schema.safeParse(object);
     const path = jsonPath([n]);
-    if (result.success) records.push({ value: result.data, file: file.path, path, line: row.line });
+    if (result.success) records.push(new Located(scrubRecord(result.data), file.path, path, () => row.line));
     else (lenient ? skipped : issues).push(...fromZodIssues(result.error.issues, object, file.path, [n]).map((issue) => ({ ...issue, line: row.line })));
   });
   return { records, issues, skipped };
 }
 
-const cleanText = (text: string): string => withoutControls(scrubInput(text));
+const cleaned = new Map<string, string>();
+/** A text as an Observation stores it: scrubbed and free of control characters (remembered, like scrubText). */
+const cleanText = (text: string): string => {
+  let clean = cleaned.get(text);
+  if (clean === undefined) {
+    clean = withoutControls(scrubText(text));
+    if (cleaned.size >= MEMO_LIMIT) cleaned.clear();
+    cleaned.set(text, clean);
+  }
+  return clean;
+};
 const cleanRef = (ref: NodeRef): NodeRef => ({
   platform: ref.platform,
   ...(ref.tenant ? { tenant: cleanText(ref.tenant) } : {}),

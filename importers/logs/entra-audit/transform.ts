@@ -74,14 +74,15 @@ export function transformEntraAudits(files: readonly RawFile[], options: LogImpo
   const session = logSession(files, ENTRA_AUDIT_LOG_FILES, options);
   const tenant = options.tenant;
   const observations: Observation[] = [];
-  for (const { value: event, file, path, line } of session.read('directoryAudits', directoryAuditEventSchema, ['value'])) {
+  for (const record of session.read('directoryAudits', directoryAuditEventSchema, ['value'])) {
+    const { value: event, file, path } = record;
     const app = event.initiatedBy?.app;
     const user = event.initiatedBy?.user;
     const actor = app && (app.appId || app.servicePrincipalId)
       ? nodeRef(PLATFORM, tenant, [app.appId, app.servicePrincipalId], app.displayName ?? app.servicePrincipalName)
       : nodeRef(PLATFORM, tenant, [user?.id, user?.userPrincipalName], user?.displayName);
     if (actor.ids.length === 0) {
-      session.problem({ file, path: `${path}.initiatedBy`, line, message: 'no initiator', expected: 'initiatedBy.app (appId) or initiatedBy.user (id)', found: 'neither' });
+      session.problem({ file, path: `${path}.initiatedBy`, line: record.line, message: 'no initiator', expected: 'initiatedBy.app (appId) or initiatedBy.user (id)', found: 'neither' });
       continue;
     }
     const first = (event.targetResources ?? [])[0];

@@ -105,14 +105,15 @@ export function transformGithubAudit(files: readonly RawFile[], options: LogImpo
     ...session.readCsv('auditLogCsv', githubAuditCsvRowSchema),
   ];
   const observations: Observation[] = [];
-  for (const { value, file, path, line } of records) {
+  for (const record of records) {
+    const { value, file, path } = record;
     const observation = observationOf(value, options);
     if (!observation || Number.isNaN(observation.at)) {
-      session.problem({ file, path: `${path}["@timestamp"]`, line, message: 'no event time', expected: '@timestamp or created_at (epoch milliseconds or ISO 8601)', found: String(value['@timestamp'] ?? value.created_at ?? 'nothing') });
+      session.problem({ file, path: `${path}["@timestamp"]`, line: record.line, message: 'no event time', expected: '@timestamp or created_at (epoch milliseconds or ISO 8601)', found: String(value['@timestamp'] ?? value.created_at ?? 'nothing') });
       continue;
     }
     if (observation.actor.ids.length === 0) {
-      session.problem({ file, path: `${path}.actor`, line, message: 'no actor', expected: 'actor, token_id, hashed_token or oauth_application_id', found: 'none' });
+      session.problem({ file, path: `${path}.actor`, line: record.line, message: 'no actor', expected: 'actor, token_id, hashed_token or oauth_application_id', found: 'none' });
       continue;
     }
     if (value.programmatic_access_type) session.note(`events made with a ${value.programmatic_access_type}`);

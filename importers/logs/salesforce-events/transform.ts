@@ -144,10 +144,11 @@ export function transformSalesforceEvents(files: readonly RawFile[], options: Lo
     });
   }
 
-  for (const { value: row, file, path, line } of session.readCsv('EventLogFile', eventLogRowSchema)) {
+  for (const record of session.readCsv('EventLogFile', eventLogRowSchema)) {
+    const { value: row, file, path } = record;
     const at = elfInstant(row);
     if (Number.isNaN(at)) {
-      session.problem({ file, path: `${path}.TIMESTAMP`, line, message: 'not a time', expected: 'TIMESTAMP as yyyyMMddHHmmss.SSS or TIMESTAMP_DERIVED as ISO 8601', found: JSON.stringify(row.TIMESTAMP ?? row.TIMESTAMP_DERIVED ?? '') });
+      session.problem({ file, path: `${path}.TIMESTAMP`, line: record.line, message: 'not a time', expected: 'TIMESTAMP as yyyyMMddHHmmss.SSS or TIMESTAMP_DERIVED as ISO 8601', found: JSON.stringify(row.TIMESTAMP ?? row.TIMESTAMP_DERIVED ?? '') });
       continue;
     }
     const count = rows(row.ROWS_PROCESSED);
@@ -155,7 +156,7 @@ export function transformSalesforceEvents(files: readonly RawFile[], options: Lo
     const status = login ? loginOutcome(row.LOGIN_STATUS) : /^[FAN]$/.test(row.REQUEST_STATUS ?? '') ? 'failure' : 'success';
     const actor = nodeRef(PLATFORM, orgOf(options, row.ORGANIZATION_ID), [row.CONNECTED_APP_ID, row.USER_ID_DERIVED, row.USER_ID, row.USER_NAME], row.CLIENT_NAME);
     if (actor.ids.length === 0) {
-      session.problem({ file, path: `${path}.USER_ID`, line, message: 'no actor', expected: 'USER_ID, USER_ID_DERIVED, USER_NAME or CONNECTED_APP_ID', found: 'none' });
+      session.problem({ file, path: `${path}.USER_ID`, line: record.line, message: 'no actor', expected: 'USER_ID, USER_ID_DERIVED, USER_NAME or CONNECTED_APP_ID', found: 'none' });
       continue;
     }
     observations.push({

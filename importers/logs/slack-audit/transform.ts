@@ -98,13 +98,14 @@ function entityRef(entry: AuditEntry, tenant: string | undefined): NodeRef | und
 export function transformSlackAudit(files: readonly RawFile[], options: LogImporterOptions): LogImportResult {
   const session = logSession(files, SLACK_AUDIT_FILES, options);
   const observations: Observation[] = [];
-  for (const { value: entry, file, path, line } of session.read('auditLogs', auditEntrySchema, ['entries'])) {
+  for (const record of session.read('auditLogs', auditEntrySchema, ['entries'])) {
+    const { value: entry, file, path } = record;
     const location = entry.context?.location;
     const tenant = options.tenant ?? entry.actor.user?.team ?? (location?.type === 'workspace' || location?.type === 'enterprise' ? location.id : undefined) ?? undefined;
     const user = entry.actor.user;
     const actor = nodeRef(PLATFORM, tenant, [user?.id, user?.email], user?.name);
     if (actor.ids.length === 0) {
-      session.problem({ file, path: `${path}.actor.user`, line, message: 'no actor', expected: 'actor.user.id or actor.user.email', found: 'neither' });
+      session.problem({ file, path: `${path}.actor.user`, line: record.line, message: 'no actor', expected: 'actor.user.id or actor.user.email', found: 'neither' });
       continue;
     }
     const target = entityRef(entry, tenant);

@@ -177,6 +177,23 @@ describe('log lines', () => {
     if (!failed.ok) expect(failed.issues[0]).toMatchObject({ file: 'API.csv', path: '$[1].TIMESTAMP', line: 3 });
   });
 
+  it("places an importer's own problems (an event without a time, without an initiator) at the event's line", () => {
+    const github = MORE_LOG_IMPORTERS.find((i) => i.source === 'github-audit')!;
+    const events = [{ action: 'repo.create', actor: 'a', '@timestamp': 1 }, { action: 'repo.create', actor: 'b', '@timestamp': 2 }, { action: 'repo.create', actor: 'c' }];
+    const text = JSON.stringify(events, null, 2);
+    const result = github.transform([{ path: 'audit-log.json', text }], {});
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([expect.objectContaining({ file: 'audit-log.json', path: '$[2]["@timestamp"]', line: text.split('\n').findIndex((l) => l.includes('"c"')) - 1 /* the record's opening brace, 1-based */ })]);
+    const lenient = ok(github.transform([{ path: 'audit-log.json', text }], { lenient: true }));
+    expect([lenient.observations.length, lenient.report.skipped.length]).toEqual([2, 1]);
+
+    const entra = MORE_LOG_IMPORTERS.find((i) => i.source === 'entra-audit')!;
+    const audits = { value: [{ id: 'x', activityDisplayName: 'Add user', activityDateTime: '2024-01-01T00:00:00Z', initiatedBy: { user: null, app: null } }] };
+    const failed = entra.transform([{ path: 'directoryAudits.json', text: JSON.stringify(audits, null, 1) }], {});
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.issues[0]).toMatchObject({ path: '$.value[0].initiatedBy', line: 3 });
+  });
+
   it('finds the line of a JSON path', () => {
     const text = '{\n  "value": [\n    {"a": 1},\n    {\n      "b": [1, {"c": "x"}]\n    }\n  ]\n}';
     expect(lineOfPath(text, '$.value[1]')).toBe(4);
