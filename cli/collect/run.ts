@@ -23,9 +23,14 @@ export interface CollectOptions {
   endpoint?: string;
   signal?: AbortSignal;
   policy?: RetryPolicy;
-  /** Progress: counts as they move (a terminal shows them on one rewritten line) and each wait with its reason. */
-  progress?: (event: { kind: 'progress' | 'wait'; text: string }) => void;
+  /** Progress: a count starting and moving (a terminal shows a bar), and each wait with its reason. */
+  progress?: (event: ProgressEvent) => void;
 }
+
+export type ProgressEvent =
+  | { kind: 'start'; name: string; total?: number }
+  | { kind: 'tick'; name: string; done: number; total?: number }
+  | { kind: 'wait'; text: string };
 
 export interface EndpointFailure {
   endpoint: string;
@@ -143,10 +148,6 @@ export async function runCollect(collector: Collector, options: CollectOptions):
   const persist = (): void => { writeAtomically(statePath, `${JSON.stringify(state, null, 2)}\n`); };
 
   const progressCounts = new Map<string, { done: number; total?: number }>();
-  const showProgress = (name: string): void => {
-    const count = progressCounts.get(name)!;
-    progressLine({ kind: 'progress', text: `${collector.platform}: ${name} ${count.done}${count.total !== undefined ? `/${count.total}` : ''}` });
-  };
 
   const context: CollectorContext = {
     ...(endpointOverride ? { baseUrl: endpointOverride.replace(/\/+$/, '') } : {}),
@@ -203,12 +204,15 @@ export async function runCollect(collector: Collector, options: CollectOptions):
       return results;
     },
     progress: {
-      start(name, total) { progressCounts.set(name, { done: 0, ...(total !== undefined ? { total } : {}) }); showProgress(name); },
+      start(name, total) {
+        progressCounts.set(name, { done: 0, ...(total !== undefined ? { total } : {}) });
+        progressLine({ kind: 'start', name, ...(total !== undefined ? { total } : {}) });
+      },
       tick(name, n = 1) {
         const count = progressCounts.get(name) ?? { done: 0 };
         count.done += n;
         progressCounts.set(name, count);
-        showProgress(name);
+        progressLine({ kind: 'tick', name, done: count.done, ...(count.total !== undefined ? { total: count.total } : {}) });
       },
     },
     fetch: (url, init) => fetchWithRetry(url, init),

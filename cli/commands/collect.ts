@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
 import { COLLECTORS, findCollector } from '../collect/registry.ts';
 import { collectedAnything, runCollect, STATE_FILE, type CollectSummary } from '../collect/run.ts';
-import { json, parseFormat, type Io } from '../context.ts';
+import { json, parseFormat, progressBar, type Io } from '../context.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { loadWorkspace } from '../workspace.ts';
 
@@ -57,8 +57,7 @@ export function registerCollect(program: Command, io: Io): void {
       if (!collector) throw new BlastmapError('INVALID_OPTION', `collect ${platform}: no collector for this platform`, { candidates: COLLECTORS.map((c) => c.platform) });
       const since = parseSince(flags.since);
       const concurrency = parseConcurrency(flags.concurrency);
-      const terminal = io.isTty && Boolean(process.stderr.isTTY);
-      let shown = false;
+      let bar: ReturnType<typeof progressBar> | undefined;
       const summary = await runCollect(collector, {
         out: flags.out,
         env: process.env,
@@ -66,12 +65,12 @@ export function registerCollect(program: Command, io: Io): void {
         resume: Boolean(flags.resume),
         concurrency,
         ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-        progress: ({ kind, text }) => {
-          if (terminal) { process.stderr.write(`\r\x1b[K${text}${kind === 'wait' ? '\n' : ''}`); shown = kind !== 'wait'; }
-          else if (kind === 'wait') io.err(text);
+        progress: (event) => {
+          if (event.kind === 'wait') io.err(event.text);
+          else if (event.kind === 'start') { bar?.stop(); bar = event.total === undefined ? undefined : progressBar(io, `${platform}: ${event.name}`, event.total); }
+          else bar?.update(event.done);
         },
-      });
-      if (shown) process.stderr.write('\r\x1b[K');
+      }).finally(() => bar?.stop());
       const report = { ...summary, workspace: flags.out } as CollectSummary & { workspace: string; import?: unknown };
       const useful = collectedAnything(summary);
       if (flags.import && useful) {

@@ -1,7 +1,9 @@
 // A real HTTP server on 127.0.0.1 for the collectors' tests: a handler answers each request from a platform's
 // published examples, and faults queued per path (a 429 with Retry-After, a 503, a 403, a malformed body) are
 // served first, one per request, the way a real API misbehaves. Every request is recorded.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
+import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 export interface Served {
@@ -77,4 +79,26 @@ export function linkPage(items: readonly unknown[], url: URL, pageSize: number, 
     headers.link = `<${url.href}>; rel="self", <${next.href}>; rel="next"`;
   }
   return { body: page, headers };
+}
+
+/** A fixture folder as `<path without .json>` -> parsed JSON, the records a test server answers with. */
+export function fixtureTree(root: string): Map<string, unknown> {
+  const records = new Map<string, unknown>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.json')) records.set(relative(root, full).replace(/\.json$/, ''), JSON.parse(readFileSync(full, 'utf8')));
+    }
+  };
+  walk(root);
+  return records;
+}
+
+/** Every file under `dir`, relative to it, sorted. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => { for (const name of readdirSync(d)) { const full = join(d, name); if (statSync(full).isDirectory()) walk(full); else out.push(relative(dir, full)); } };
+  walk(dir);
+  return out.sort();
 }
