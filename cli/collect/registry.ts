@@ -2,9 +2,10 @@
 // the SDKs they use are imported inside collect(), so listing them here costs nothing at start-up.
 import { githubCollector } from './github.ts';
 import { oktaCollector } from './okta.ts';
+import { slackCollector } from './slack.ts';
 import type { Collector } from './types.ts';
 
-export const COLLECTORS: readonly Collector[] = [oktaCollector, githubCollector];
+export const COLLECTORS: readonly Collector[] = [oktaCollector, githubCollector, slackCollector];
 
 export function findCollector(platform: string): Collector | undefined {
   return COLLECTORS.find((collector) => collector.platform === platform);
