@@ -2,10 +2,11 @@
 // the SDKs they use are imported inside collect(), so listing them here costs nothing at start-up.
 import { githubCollector } from './github.ts';
 import { oktaCollector } from './okta.ts';
+import { salesforceCollector } from './salesforce.ts';
 import { slackCollector } from './slack.ts';
 import type { Collector } from './types.ts';
 
-export const COLLECTORS: readonly Collector[] = [oktaCollector, githubCollector, slackCollector];
+export const COLLECTORS: readonly Collector[] = [oktaCollector, githubCollector, slackCollector, salesforceCollector];
 
 export function findCollector(platform: string): Collector | undefined {
   return COLLECTORS.find((collector) => collector.platform === platform);
