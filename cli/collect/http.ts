@@ -33,9 +33,11 @@ export interface RetryPolicy {
   rateLimitWaits: number;
   /** The longest single rate-limit wait honoured, in milliseconds (a longer reset fails the request). */
   maxRateLimitWaitMs: number;
+  /** One request, answer and body included, in milliseconds: a server that hangs counts as a network failure. */
+  requestTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 30_000, rateLimitWaits: 10, maxRateLimitWaitMs: 15 * 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 30_000, rateLimitWaits: 10, maxRateLimitWaitMs: 15 * 60_000, requestTimeoutMs: 120_000 };
 
 export function headerRecord(headers: Headers | Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,6 +79,7 @@ export const isTransient = (failure: HttpFailureShape): boolean => failure.statu
 export function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'AbortError') return false;
+  if (error.name === 'TimeoutError') return true;
   const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
   return error.name === 'TypeError' && /fetch failed/i.test(error.message)
     || (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)$/.test(code));
@@ -156,7 +159,9 @@ export function retryingFetch(hooks: RetryHooks = {}): (url: string | URL, init?
     let last: Response | undefined;
     try {
       return await withRetry(async () => {
-        const response = await fetch(url, { ...init, signal: hooks.signal ?? init?.signal ?? null });
+        const timeout = AbortSignal.timeout((hooks.policy ?? DEFAULT_RETRY).requestTimeoutMs);
+        const given = hooks.signal ?? init?.signal ?? undefined;
+        const response = await fetch(url, { ...init, signal: given ? AbortSignal.any([given, timeout]) : timeout });
         const failure: HttpFailureShape = { status: response.status, headers: headerRecord(response.headers) };
         if (!response.ok && (isTransient(failure) || rateLimitWait(failure) !== undefined)) {
           last = response;

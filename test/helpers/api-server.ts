@@ -12,6 +12,8 @@ export interface Served {
   /** JSON body; `raw` instead sends the text as it is (a malformed page). */
   body?: unknown;
   raw?: string;
+  /** Cut the connection without answering (a network failure). */
+  drop?: boolean;
 }
 
 export interface Recorded { method: string; path: string; headers: IncomingMessage['headers']; body: string }
@@ -48,6 +50,7 @@ export async function startApiServer(handler: Handler): Promise<ApiServer> {
           answer = { status: 500, body: { message: String(error) } };
         }
         answer ??= { status: 404, body: { errorCode: 'E0000007', errorSummary: `Not found: ${url.pathname}` } };
+        if (answer.drop) { req.socket.destroy(); return; }
         const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
         res.end(text);
