@@ -71,22 +71,24 @@ export function registerCollect(program: Command, io: Io): void {
           else bar?.update(event.done);
         },
       }).finally(() => bar?.stop());
-      const report = { ...summary, workspace: flags.out } as CollectSummary & { workspace: string; import?: unknown };
+      const report: CollectSummary & { workspace: string; import?: { snapshot: string; nodes: number; edges: number; folders: string[] } } = { ...summary, workspace: flags.out };
       const useful = collectedAnything(summary);
+      // The summary first: an import that fails (an export that does not import) still leaves it on screen.
+      if (format === 'text') printSummary(io, summary, flags.out);
       if (flags.import && useful) {
         const target = join(flags.out, WORKSPACE_SNAPSHOT);
-        const workspace = loadWorkspace(flags.out);
+        let workspace: ReturnType<typeof loadWorkspace>;
+        try {
+          workspace = loadWorkspace(flags.out);
+        } catch (error) {
+          if (format === 'json') io.out(json(report));
+          throw error;
+        }
         withWriteLock(target, () => writeSnapshotFile(target, workspace.graph), { onTakeover: (message) => io.err(message) });
         report.import = { snapshot: target, nodes: workspace.graph.nodeCount, edges: workspace.graph.edgeCount, folders: workspace.imports.map((i) => i.folder) };
+        if (format === 'text') io.out(`imported the workspace (${report.import.folders.join(', ')}) into ${target}: ${report.import.nodes} nodes and ${report.import.edges} edges`);
       }
       if (format === 'json') io.out(json(report));
-      else {
-        printSummary(io, summary, flags.out);
-        if (report.import) {
-          const imported = report.import as { snapshot: string; nodes: number; edges: number; folders: string[] };
-          io.out(`imported the workspace (${imported.folders.join(', ')}) into ${imported.snapshot}: ${imported.nodes} nodes and ${imported.edges} edges`);
-        }
-      }
       if (!useful) throw new BlastmapError('IO', `collect ${platform}: no endpoint answered, nothing was collected (see the failures above)`);
     });
 }

@@ -158,6 +158,7 @@ describe('blastmap collect okta', () => {
     expect(edges.filter((e) => e.includes(id(`identity:${RAJ}`)) && e.includes(WIKI))).toEqual([]);
 
     // --import wrote the workspace's snapshot, the same graph.
+    expect(run.out).toMatch(new RegExp(`imported the workspace \\(exports/okta/${TENANT.replace(/\./g, '\\.')}\\) into .*graph\\.bmap: \\d+ nodes and ${edges.length} edges`));
     const snapshot = readSnapshotFile(join(ws, 'graph.bmap'));
     expect(toFragment(snapshot).edges.length).toBe(edges.length);
   });
