@@ -186,6 +186,26 @@ describe('blastmap collect okta', () => {
     expect((JSON.parse(again.out) as { resumed: string[] }).resumed).toEqual([]);
   });
 
+  it('keeps at most --concurrency requests in flight during the fan-out, and uses them', async () => {
+    // The first pages of the three groups' member lists are held until all three are asked for (or 5 s pass): with --concurrency 3
+    // they are asked for at once; one at a time, the server never sees more than one in flight.
+    const handler = oktaHandler(fixtureRecords());
+    let waiting: (() => void)[] = [];
+    const barrier = (): Promise<void> => new Promise((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === 3) { for (const release of waiting) release(); waiting = []; }
+      else setTimeout(resolve, 5000);
+    });
+    await server.close();
+    server = await startApiServer(async (url, request) => {
+      if (/^\/api\/v1\/groups\/[^/]+\/users$/.test(url.pathname) && !url.searchParams.has('after')) await barrier();
+      return handler(url, request);
+    });
+    const run = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url, '--concurrency', '3']);
+    expect(run.code).toBe(0);
+    expect(server.maxInFlight()).toBe(3);
+  });
+
   it('exits non-zero when nothing could be collected, naming the permission of each endpoint', async () => {
     vi.stubEnv('OKTA_API_TOKEN', 'wrong-token-value-for-this-test');
     const run = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url]);

@@ -27,6 +27,8 @@ export interface ApiServer {
   fail(path: string, ...answers: Served[]): void;
   /** The requests whose path (without query) is `path`. */
   calls(path: string): Recorded[];
+  /** The most requests the server was answering at once. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export async function startApiServer(handler: Handler): Promise<ApiServer> {
   const requests: Recorded[] = [];
   const faults = new Map<string, Served[]>();
   let base = '';
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,6 +46,8 @@ export async function startApiServer(handler: Handler): Promise<ApiServer> {
         const url = new URL(req.url ?? '/', base);
         const recorded: Recorded = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         requests.push(recorded);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        res.on('close', () => { inFlight--; });
         const queued = faults.get(url.pathname + url.search)?.length ? faults.get(url.pathname + url.search) : faults.get(url.pathname);
         let answer: Served | undefined = queued?.shift();
         try {
@@ -64,6 +70,7 @@ export async function startApiServer(handler: Handler): Promise<ApiServer> {
     requests,
     fail(path, ...answers) { faults.set(path, [...(faults.get(path) ?? []), ...answers]); },
     calls: (path) => requests.filter((r) => r.path.split('?')[0] === path),
+    maxInFlight: () => maxInFlight,
     close: () => new Promise<void>((resolve, reject) => { server.closeAllConnections(); server.close((error) => (error ? reject(error) : resolve())); }),
   };
 }
