@@ -2,6 +2,7 @@
 // <workspace>/exports/<source>/<tenant>/, the folder the importer reads. The framework owns everything but the
 // endpoints: retries and rate limits (http.ts), per-endpoint partial failure, --resume (collect-state.json),
 // bounded concurrency, progress, and the secret scrub of every response before it is written.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -64,6 +65,8 @@ interface TenantState {
   /** Endpoint name -> what it returned (the small projection a collector fans out from, scrubbed). */
   done: Record<string, unknown>;
   failed: Record<string, EndpointFailure>;
+  /** Endpoint name -> the files it wrote (relative to the export folder): a run of it again removes them first. */
+  files?: Record<string, string[]>;
 }
 interface StateFile { version: 1; collections: Record<string, TenantState> }
 
@@ -148,6 +151,8 @@ export async function runCollect(collector: Collector, options: CollectOptions):
   const persist = (): void => { writeAtomically(statePath, `${JSON.stringify(state, null, 2)}\n`); };
 
   const progressCounts = new Map<string, { done: number; total?: number }>();
+  /** Which endpoint a save() belongs to, through the awaits of concurrent endpoints. */
+  const current = new AsyncLocalStorage<string>();
 
   const context: CollectorContext = {
     ...(endpointOverride ? { baseUrl: endpointOverride.replace(/\/+$/, '') } : {}),
@@ -156,9 +161,11 @@ export async function runCollect(collector: Collector, options: CollectOptions):
     signal,
     async save(relativePath, body) {
       if (!folder) throw new BlastmapError('INVALID_OPTION', `collector ${collector.platform} saved a file before its tenant was known`);
-      const path = join(options.out, folder, safeRelative(relativePath));
-      writeAtomically(path, `${JSON.stringify(scrubResponse(body), null, 2)}\n`);
+      const relative = safeRelative(relativePath);
+      writeAtomically(join(options.out, folder, relative), `${JSON.stringify(scrubResponse(body), null, 2)}\n`);
       summary.files++;
+      const owner = current.getStore();
+      if (owner !== undefined) ((tenantState!.files ??= {})[owner] ??= []).push(relative);
     },
     async endpoint<T>(name: string, permission: string, run: () => Promise<T>): Promise<T | undefined> {
       const record = tenantState!;
@@ -166,8 +173,11 @@ export async function runCollect(collector: Collector, options: CollectOptions):
         summary.resumed.push(name);
         return (record.done[name] ?? undefined) as T | undefined;
       }
+      // What this endpoint wrote in an interrupted or failed run (a page 3 it may not have now) goes first.
+      for (const file of record.files?.[name] ?? []) rmSync(join(options.out, folder, safeRelative(file)), { force: true });
+      if (record.files) delete record.files[name];
       try {
-        const value = await run();
+        const value = await current.run(name, run);
         record.done[name] = value === undefined ? null : scrubInput(value);
         delete record.failed[name];
         summary.ok.push(name);

@@ -186,6 +186,19 @@ describe('blastmap collect okta', () => {
     expect((JSON.parse(again.out) as { resumed: string[] }).resumed).toEqual([]);
   });
 
+  it('--resume removes the pages a failed endpoint wrote before calling it again', async () => {
+    server.fail('/api/v1/users?limit=200&after=4', { raw: '[{"id": ' });
+    const first = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url]);
+    expect(first.out).toMatch(/users: users page 3: the answer is not JSON/);
+    const folder = join(ws, 'exports/okta', TENANT);
+    expect(filesUnder(folder).filter((f) => f.startsWith('users-') || f === 'users.json')).toEqual(['users-2.json', 'users.json']);
+    // Meanwhile three users were deleted: the list is one page now.
+    (records.get('users') as unknown[]).splice(2);
+    const resumed = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(filesUnder(folder).filter((f) => f.startsWith('users-') || f === 'users.json')).toEqual(['users.json']);
+  });
+
   it('keeps at most --concurrency requests in flight during the fan-out, and uses them', async () => {
     // The first pages of the three groups' member lists are held until all three are asked for (or 5 s pass): with --concurrency 3
     // they are asked for at once; one at a time, the server never sees more than one in flight.
