@@ -90,9 +90,12 @@ describe('blastmap collect okta', () => {
     rmSync(ws, { recursive: true, force: true });
   });
 
-  it('pages, waits out a 429, retries a 503, reports a 403 and a malformed page, and imports into the fixture\'s graph', async () => {
+  it('pages, waits out a 429 (Retry-After, and Okta\'s x-rate-limit-reset), retries a 503, reports a 403 and a malformed page, and imports into the fixture\'s graph', async () => {
     server.fail('/api/v1/users', { status: 429, headers: { 'retry-after': '1', 'x-rate-limit-remaining': '0' }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' } });
     server.fail('/api/v1/groups', { status: 503, body: { errorSummary: 'Service Unavailable' } });
+    // Okta's own rate-limit headers, no Retry-After: wait until x-rate-limit-reset, by the server's clock.
+    const now = Date.now();
+    server.fail('/api/v1/apps', { status: 429, headers: { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.floor(now / 1000)), date: new Date(now).toUTCString() }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' } });
     server.fail('/api/v1/api-tokens', { status: 403, body: { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' } });
     server.fail(`/api/v1/apps/${WIKI}/users`, { raw: '[{"id": "00urBm8sTJgHsFEKnbPN", "credentials": ' });
 
@@ -103,8 +106,9 @@ describe('blastmap collect okta', () => {
     // Each fault was met and outlived: the 429 and the 503 were asked again, the 403 and the bad page were not retried.
     expect(server.calls('/api/v1/users').filter((r) => !r.path.includes('after='))).toHaveLength(2);
     expect(server.calls('/api/v1/groups').filter((r) => !r.path.includes('after='))).toHaveLength(2);
+    expect(server.calls('/api/v1/apps').filter((r) => !r.path.includes('after='))).toHaveLength(2);
     expect(server.calls('/api/v1/api-tokens')).toHaveLength(1);
-    expect(run.out).toContain('waited out 1 rate limit and retried 1 transient failure');
+    expect(run.out).toContain('waited out 2 rate limits and retried 1 transient failure');
     expect(run.out).toMatch(/api-tokens: HTTP 403.*You do not have permission.*\(needs okta\.apiTokens\.read\)/);
     expect(run.out).toMatch(new RegExp(`apps/${WIKI}/users: apps/${WIKI}/users page 1: the answer is not JSON`));
     expect(run.out).toContain('2 failed');
