@@ -4,13 +4,13 @@
 // fixture org (test/fixtures/okta/org, written after the Okta Management API reference and its OpenAPI
 // examples); what is collected must import into the same graph as that folder imported directly, less what the
 // failed endpoints would have added.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toFragment } from '../../engine/store/compact.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
-import { linkPage, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
+import { filesUnder, fixtureTree, linkPage, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/okta/org');
@@ -27,19 +27,7 @@ const BOT = '0oavLlBpTu3plKvGsYl3';
 const WIKI = '0oaBCUZuxY7gxqzCvbZB';
 const id = (rest: string): string => `okta:${TENANT}:${rest}`;
 
-/** The fixture folder as path (without .json) -> records. */
-function fixtureRecords(): Map<string, unknown> {
-  const records = new Map<string, unknown>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.json')) records.set(relative(FIXTURE, full).replace(/\.json$/, ''), JSON.parse(readFileSync(full, 'utf8')));
-    }
-  };
-  walk(FIXTURE);
-  return records;
-}
+const fixtureRecords = (): Map<string, unknown> => fixtureTree(FIXTURE);
 
 /** Answers as Okta does: each list endpoint from its fixture file, an object's sub-list empty when the fixture has none. */
 function oktaHandler(records: Map<string, unknown>) {
@@ -56,13 +44,6 @@ function oktaHandler(records: Map<string, unknown>) {
     if (!records.has(key) && !['system-log', 'api-tokens', 'api-services', 'users', 'groups', 'apps'].includes(key) && !(owner && known(owner[1]!, owner[2]!))) return undefined;
     return linkPage((records.get(key) as unknown[] | undefined) ?? [], url, 2);
   };
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => { for (const name of readdirSync(d)) { const full = join(d, name); if (statSync(full).isDirectory()) walk(full); else out.push(relative(dir, full)); } };
-  walk(dir);
-  return out.sort();
 }
 
 const edgeKeys = (ws: string): string[] => toFragment(loadWorkspace(ws).graph).edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
