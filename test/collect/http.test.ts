@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, HttpFailure, jsonOf, MalformedResponse, nextLink, rateLimitWait, retryingFetch, withRetry } from '../../cli/collect/http.ts';
 import { scrubResponse } from '../../cli/collect/run.ts';
+import { isSecretFieldName } from '../../engine/secrets.ts';
 import { startApiServer, type ApiServer } from '../helpers/api-server.ts';
 
 const fast = { ...DEFAULT_RETRY, baseDelayMs: 1, maxDelayMs: 2 };
@@ -133,4 +134,38 @@ describe('scrubResponse', () => {
     expect(String(scrubbed[0]!.notes)).not.toContain('ghp_Q8v2');
     expect(scrubbed[0]!.credentials).toEqual({ password: {}, token: '' });
   });
+
+  const SECRETS = ['ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua', 'xoxb-262342342343-2342342342342-Zq8vLw1Xy9Tb4Nc7Md3Kp5Hs', 'glpat-Zq8vLw1Xy9Tb4Nc7Md3K', 'sk_live_51Hq8vLw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'];
+  /** JSON trees of short plain words: nothing in them is secret-shaped or secret-named. */
+  const word = fc.stringMatching(/^[a-z ]{0,10}$/);
+  const plain = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, word, fc.integer(), fc.boolean(), fc.constant(null), tie('list'), tie('object')),
+    list: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(word.filter((k) => !isSecretFieldName(k)), tie('value'), { maxKeys: 4 }),
+  })).value;
+
+  it('writes any answer without a secret unchanged (property)', () => {
+    fc.assert(fc.property(plain, (value) => { expect(scrubResponse(value)).toEqual(value); }), { numRuns: 200 });
+  });
+
+  it('keeps none of the secrets planted anywhere in an answer, as a value, inside text or as a key (property)', () => {
+    const planted = fc.tuple(plain, fc.constantFrom(...SECRETS), fc.constantFrom('value', 'text', 'key'), fc.nat()).map(([tree, secret, how, at]) => {
+      const wrap = (inner: unknown): unknown => (how === 'key' ? { [secret]: inner } : how === 'text' ? { note: `see ${secret} here`, inner } : { value: secret, inner });
+      // Put the secret at the at-th object or list met, else around the whole tree.
+      let seen = 0;
+      let done = false;
+      const walk = (node: unknown): unknown => {
+        if (done || node === null || typeof node !== 'object') return node;
+        if (seen++ === at % 7) { done = true; return Array.isArray(node) ? [...node, wrap(null)] : { ...node, planted: wrap(null) }; }
+        return Array.isArray(node) ? node.map(walk) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+      };
+      const result = walk(tree);
+      return { tree: done ? result : wrap(tree), secret };
+    });
+    fc.assert(fc.property(planted, ({ tree, secret }) => {
+      expect(JSON.stringify(tree)).toContain(secret);
+      expect(JSON.stringify(scrubResponse(tree))).not.toContain(secret);
+    }), { numRuns: 200 });
+  });
 });
+
