@@ -45,6 +45,13 @@ describe('blastmap collect (options)', () => {
     expect(new URL(log.path, server.url).searchParams.get('since')).toBe('2026-11-01T00:00:00.000Z');
   });
 
+  it('sends OKTA_ACCESS_TOKEN as a Bearer token when no API token is given', async () => {
+    vi.stubEnv('OKTA_API_TOKEN', '');
+    vi.stubEnv('OKTA_ACCESS_TOKEN', 'test-access-token-for-options');
+    expect((await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url])).code).toBe(0);
+    expect(new Set(server.requests.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer test-access-token-for-options']));
+  });
+
   it('reports a collect-state.json that is not one (exit 3) instead of starting over silently', async () => {
     mkdirSync(ws, { recursive: true });
     writeFileSync(join(ws, 'collect-state.json'), '{"not": "a state"}');

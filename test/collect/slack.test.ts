@@ -129,6 +129,13 @@ describe('blastmap collect slack', () => {
     expect(edges.some((e) => e.startsWith(`HAS_ROLE ${s('identity', 'W0ADMIN01')}`))).toBe(true);
   });
 
+  it('with SLACK_TEAM_ID (an org-level token) names the workspace without team.info and passes team_id to every method', async () => {
+    vi.stubEnv('SLACK_TEAM_ID', TEAM);
+    expect((await runCli(['collect', 'slack', '--out', ws, '--endpoint', `${server.url}/api`])).code).toBe(0);
+    expect(server.calls('/api/team.info')).toHaveLength(1); // saved as team-info.json; not asked for the tenant
+    expect(server.requests.every((r) => new URLSearchParams(r.body).get('team_id') === TEAM)).toBe(true);
+  });
+
   it('--resume calls only what failed', async () => {
     server.fail('/api/bots.info', { body: { ok: false, error: 'missing_scope', needed: 'users:read' } });
     expect((await runCli(['collect', 'slack', '--out', ws, '--endpoint', `${server.url}/api`])).code).toBe(0);
