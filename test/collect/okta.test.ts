@@ -227,3 +227,71 @@ describe('blastmap collect okta', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+// Okta's own published examples, served as they are: the samples of ../shared/corpus/okta (the Management API's
+// OpenAPI examples and openhound-okta's recorded answers, placeholders such as {yourOktaDomain} included).
+describe('blastmap collect okta, on Okta\'s published examples', () => {
+  const CORPUS = join(REPO, '../shared/corpus/okta');
+  const corpus = (name: string): unknown => JSON.parse(readFileSync(join(CORPUS, name), 'utf8'));
+  const SAML_APP = '0oa1gjh63g214q0Hq0g4'; // apps-list.json
+  const OIDC_APP = '0oafxqCAJWWGELFTYASJ'; // app-oidc-get.json
+  /** API path (under /api/v1/, or the integrations API) -> the sample it answers with; the JWKS endpoint answers with the list of keys. */
+  const SERVED: Record<string, unknown> = {
+    users: corpus('users-list.json'),
+    groups: corpus('groups-list.json'),
+    apps: [...(corpus('apps-list.json') as unknown[]), corpus('app-oidc-get.json')],
+    'api-tokens': corpus('api-tokens-list.json'),
+    'api-services': corpus('api-service-integrations-list.json'),
+    [`apps/${SAML_APP}/users`]: corpus('app-users-list.json'),
+    [`apps/${OIDC_APP}/grants`]: corpus('app-grants-list.json'),
+    [`apps/${OIDC_APP}/tokens`]: corpus('app-refresh-tokens-list.json'),
+    [`apps/${OIDC_APP}/credentials/secrets`]: corpus('app-client-secrets-list.json'),
+    [`apps/${OIDC_APP}/credentials/jwks`]: (corpus('app-jwks-list.json') as { jwks: { keys: unknown[] } }).jwks.keys,
+  };
+  let server: ApiServer;
+  let ws: string;
+  beforeEach(async () => {
+    server = await startApiServer((url) => {
+      const key = url.pathname === '/integrations/api/v1/api-services' ? 'api-services' : url.pathname.replace(/^\/api\/v1\//, '');
+      if (key in SERVED) return linkPage(SERVED[key] as unknown[], url, 1);
+      return url.pathname.startsWith('/api/v1/') ? { body: [] } : undefined;
+    });
+    ws = tempDir('blastmap-collect-okta-corpus-');
+    vi.stubEnv('OKTA_ORG_URL', 'https://testorg.okta.com');
+    vi.stubEnv('OKTA_API_TOKEN', TOKEN);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await server.close();
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('collects them one record a page and imports the graph the samples give when laid out by hand', async () => {
+    const run = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('0 failed');
+    const written = filesUnder(join(ws, 'exports/okta/testorg.okta.com'));
+    expect(written.filter((f) => /^apps(-\d+)?\.json$/.test(f))).toEqual(['apps-2.json', 'apps.json']);
+    expect(written).toContain(`apps/${OIDC_APP}/credentials/jwks.json`);
+    // The same samples, saved by hand under the documented names (every list in one file) and not collected.
+    const expected = tempDir('blastmap-collect-okta-corpus-expected-');
+    try {
+      const folder = join(expected, 'exports/okta/testorg.okta.com');
+      for (const [key, body] of Object.entries(SERVED)) {
+        mkdirSync(join(folder, key, '..'), { recursive: true });
+        writeFileSync(join(folder, `${key}.json`), JSON.stringify(body));
+      }
+      const graph = (dir: string) => toFragment(loadWorkspace(dir).graph);
+      expect(graph(ws).nodes.map((n) => n.id).sort()).toEqual(graph(expected).nodes.map((n) => n.id).sort());
+      expect(edgeKeys(ws)).toEqual(edgeKeys(expected));
+      // One sample's links name your-subdomain.okta.com, which wins over the folder (docs/importers/README.md).
+      expect(graph(ws).nodes.map((n) => n.id)).toEqual(expect.arrayContaining([
+        'okta:your-subdomain.okta.com:credential:jwk/pks2f4zrZbs8nUa7p0g4', 'okta:your-subdomain.okta.com:credential:refresh-token/oar579Mcp7OUsNTlo0g3',
+        'okta:your-subdomain.okta.com:credential:client-secret/ocs2f4zrZbs8nUa7p0g4', 'okta:your-subdomain.okta.com:credential:api-token/00T1234567890abcdefg',
+      ]));
+    } finally {
+      rmSync(expected, { recursive: true, force: true });
+    }
+  });
+});
+
