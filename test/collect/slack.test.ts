@@ -150,3 +150,53 @@ describe('blastmap collect slack', () => {
     expect(edgeKeys(ws)).toContain(`AUTHENTICATES_AS ${s('credential', 'bot-token/A0STANDUP1')} -> ${s('identity', 'U0STANDBOT')}`);
   });
 });
+
+// Slack's own documentation examples (../shared/corpus/slack: admin.apps.approved.list and admin.apps.requests.list
+// as the API reference shows them) served as they are; every other method answers with an empty list.
+describe('blastmap collect slack, on Slack\'s documentation examples', () => {
+  const CORPUS = join(REPO, '../shared/corpus/slack');
+  const corpus = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as Record<string, unknown>;
+  const ACME = 'T0M94LNUCR'; // the workspace the requests example names
+  let server: ApiServer;
+  let ws: string;
+  beforeEach(async () => {
+    const answers: Record<string, unknown> = {
+      'admin.apps.approved.list': corpus('admin-apps-approved-list.json'),
+      'admin.apps.requests.list': corpus('admin-apps-requests-list.json'),
+      'admin.apps.restricted.list': { ok: true, restricted_apps: [], response_metadata: { next_cursor: '' } },
+      'team.info': { ok: true, team: { id: ACME, name: 'Acme Corp', domain: 'acmecorp' } },
+      'team.integrationLogs': { ok: true, logs: [], paging: { count: 100, total: 0, page: 1, pages: 1 } },
+      'users.list': { ok: true, members: [], response_metadata: { next_cursor: '' } },
+      'usergroups.list': { ok: true, usergroups: [] },
+    };
+    server = await startApiServer((url) => ({ body: answers[url.pathname.slice('/api/'.length)] ?? { ok: false, error: 'unknown_method' } }));
+    ws = tempDir('blastmap-collect-slack-corpus-');
+    vi.stubEnv('SLACK_TOKEN', TOKEN);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await server.close();
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('writes each answer under the importer\'s name, and imports the graph the examples give when saved by hand', async () => {
+    const run = await runCli(['collect', 'slack', '--out', ws, '--endpoint', `${server.url}/api`]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('0 failed');
+    const folder = join(ws, 'exports/slack', ACME);
+    expect(JSON.parse(readFileSync(join(folder, 'admin-apps-approved-list.json'), 'utf8'))).toEqual(corpus('admin-apps-approved-list.json'));
+    const expected = tempDir('blastmap-collect-slack-corpus-expected-');
+    try {
+      const copy = join(expected, 'exports/slack', ACME);
+      mkdirSync(copy, { recursive: true });
+      for (const name of ['admin-apps-approved-list.json', 'admin-apps-requests-list.json']) cpSync(join(CORPUS, name), join(copy, name));
+      writeFileSync(join(copy, 'team-info.json'), JSON.stringify({ ok: true, team: { id: ACME, name: 'Acme Corp', domain: 'acmecorp' } }));
+      expect(graphOf(ws).nodes.map((n) => n.id).sort()).toEqual(graphOf(expected).nodes.map((n) => n.id).sort());
+      expect(edgeKeys(ws)).toEqual(edgeKeys(expected));
+      expect(graphOf(ws).nodes.map((n) => n.id)).toContain('slack:t0m94lnucr:app:A061BL8RQ0');
+    } finally {
+      rmSync(expected, { recursive: true, force: true });
+    }
+  });
+});
+
