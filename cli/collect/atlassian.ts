@@ -3,7 +3,7 @@
 // as `api-tokens-2.json`... Plain fetch: Atlassian publishes no official Node client for the Admin API. Its lists
 // page by `links.next`, a full URL on some endpoints and a cursor on others; both are followed.
 import { BlastmapError } from '../../engine/errors.ts';
-import { jsonOf, MalformedResponse } from './http.ts';
+import { followLink, jsonOf, MalformedResponse } from './http.ts';
 import type { Collector, CollectorContext } from './types.ts';
 
 const API = 'https://api.atlassian.com';
@@ -61,11 +61,11 @@ export const atlassianCollector: Collector = {
         const next = isRecord(body.links) && typeof body.links.next === 'string' && body.links.next !== '' ? body.links.next : undefined;
         if (next === undefined) break;
         // A full URL (managed accounts) or a cursor for the same path (API tokens).
-        const target = new URL(/^https?:\/\//i.test(next) ? next : first);
-        if (!/^https?:\/\//i.test(next)) target.searchParams.set('cursor', next);
-        if (target.origin !== base.origin) throw new MalformedResponse(`${file}: the next page link leaves ${base.origin}`);
-        if (target.href === url) throw new MalformedResponse(`${file}: the next page link points at the same page`);
-        url = target.href;
+        let target: string;
+        if (/^https?:\/\//i.test(next)) target = followLink(next, url, base, new URL(API));
+        else { const withCursor = new URL(first); withCursor.searchParams.set('cursor', next); target = withCursor.href; }
+        if (target === url) throw new MalformedResponse(`${file}: the next page link points at the same page`);
+        url = target;
       }
       return records;
     };

@@ -4,7 +4,7 @@
 // `--endpoint` through its `baseUrl` option and given the framework's fetch (its `request.fetch` option), so
 // retries and GitHub's rate limits (429, or 403 with x-ratelimit-remaining: 0) are handled once, in cli/collect/http.ts.
 import { BlastmapError } from '../../engine/errors.ts';
-import { headerRecord, MalformedResponse, nextLink } from './http.ts';
+import { followLink, headerRecord, MalformedResponse, nextLink } from './http.ts';
 import type { Collector, CollectorContext, HttpFailureShape } from './types.ts';
 
 type OctokitClient = InstanceType<typeof import('@octokit/rest').Octokit>;
@@ -25,6 +25,7 @@ function requireOrg(env: CollectorContext['env']): string {
 }
 
 const enc = encodeURIComponent;
+const GITHUB_API = new URL('https://api.github.com');
 
 export const githubCollector: Collector = {
   platform: 'github',
@@ -56,7 +57,7 @@ export const githubCollector: Collector = {
       request: { fetch: context.fetch, signal: context.signal },
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
-    const base = new URL(context.baseUrl ?? 'https://api.github.com');
+    const base = new URL(context.baseUrl ?? GITHUB_API.href);
 
     /** Every page of `url`, each saved as it came (<file>.json, <file>-2.json...); the items of all pages (`key`: the wrapped list). */
     const pages = async (url: string, file: string, key?: string, perPage = true): Promise<Record<string, unknown>[]> => {
@@ -68,8 +69,7 @@ export const githubCollector: Collector = {
         await context.save(page === 1 ? `${file}.json` : `${file}-${page}.json`, response.data);
         items.push(...itemsOf(response.data, key));
         const link = nextLink(String(response.headers.link ?? ''));
-        if (link !== undefined && new URL(link, base).origin !== base.origin) throw new MalformedResponse(`${file}: the next page link leaves ${base.origin}`);
-        next = link;
+        next = link === undefined ? undefined : followLink(link, new URL(next!, base).href, base, GITHUB_API);
       }
       return items;
     };

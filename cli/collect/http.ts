@@ -198,3 +198,19 @@ export function nextLink(link: string | null | undefined): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The URL of a next-page link, kept where the credential may go: a link on the API's base (`base`) is followed as
+ * it is; a link on the platform's own host (`home`, when `--endpoint` names a proxy or gateway in front of it) is
+ * moved onto the base, path prefix included; a link anywhere else is refused.
+ */
+export function followLink(link: string, current: string, base: URL, home?: URL): string {
+  const target = new URL(link, current);
+  if (target.origin === base.origin) return target.href;
+  if (home && target.origin === home.origin) {
+    const homePath = home.pathname.replace(/\/$/, '');
+    const rest = homePath && target.pathname.startsWith(homePath) ? target.pathname.slice(homePath.length) : target.pathname;
+    return new URL(`${base.pathname.replace(/\/$/, '')}${rest}${target.search}`, base.origin).href;
+  }
+  throw new MalformedResponse(`the next page link leaves ${base.origin}`);
+}

@@ -3,7 +3,7 @@
 // insists on an https org URL unless a test-only switch is set, and retries by itself; Okta's lists are bare JSON
 // arrays paged by a Link header, which takes a few lines here (docs/dependencies.md, docs/collect.md#okta).
 import { BlastmapError } from '../../engine/errors.ts';
-import { jsonOf, MalformedResponse, nextLink } from './http.ts';
+import { followLink, jsonOf, MalformedResponse, nextLink } from './http.ts';
 import type { Collector, CollectorContext } from './types.ts';
 
 interface Listed { id: string }
@@ -55,6 +55,8 @@ export const oktaCollector: Collector = {
 
   async collect(context) {
     const base = context.baseUrl ? new URL(context.baseUrl) : orgUrl(context.env);
+    // Okta's links name the org's own host (not its -admin host): the pages they point to are fetched through `base`.
+    const home = new URL(`https://${orgHost(context.env)}`);
     const headers = { Authorization: authorization(context.env), Accept: 'application/json' };
 
     /** Every page of a list, saved as <file>.json, <file>-2.json...; the items of all pages are returned. */
@@ -68,9 +70,8 @@ export const oktaCollector: Collector = {
         await context.save(page === 1 ? `${file}.json` : `${file}-${page}.json`, body);
         items.push(...body);
         const next = nextLink(response.headers.get('link'));
-        // The token is only ever sent to the org it was given for.
-        if (next !== undefined && new URL(next, url).origin !== base.origin) throw new MalformedResponse(`${file}: the next page link leaves ${base.origin}`);
-        url = next === undefined ? undefined : new URL(next, url).href;
+        // The token is only ever sent to the org it was given for (or the --endpoint in front of it).
+        url = next === undefined ? undefined : followLink(next, url, base, home);
       }
       return items;
     };

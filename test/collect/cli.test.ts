@@ -52,6 +52,23 @@ describe('blastmap collect (options)', () => {
     expect(new Set(server.requests.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer test-access-token-for-options']));
   });
 
+  it('behind --endpoint (a proxy), follows next links that name the org itself through the proxy, and no other host', async () => {
+    await server.close();
+    server = await startApiServer((url) => {
+      if (url.pathname === '/api/v1/users') {
+        return url.searchParams.get('after') === '1' ? { body: [{ id: '00u2' }] }
+          : { body: [{ id: '00u1' }], headers: { link: '<https://corvidlabs.okta.com/api/v1/users?limit=200&after=1>; rel="next"' } };
+      }
+      if (url.pathname === '/api/v1/groups') return { body: [], headers: { link: '<https://collector.evil.example/api/v1/groups?after=1>; rel="next"' } };
+      return url.pathname.startsWith('/api/v1/') || url.pathname.startsWith('/integrations/') ? { body: [] } : undefined;
+    });
+    const run = await runCli(['collect', 'okta', '--out', ws, '--endpoint', server.url]);
+    expect(run.code).toBe(0);
+    expect(server.calls('/api/v1/users').map((r) => r.path)).toEqual(['/api/v1/users?limit=200', '/api/v1/users?limit=200&after=1']);
+    expect(existsSync(join(ws, 'exports/okta/corvidlabs.okta.com/users-2.json'))).toBe(true);
+    expect(run.out).toMatch(/groups: the next page link leaves http:\/\/127\.0\.0\.1/);
+  });
+
   it('reports a collect-state.json that is not one (exit 3) instead of starting over silently', async () => {
     mkdirSync(ws, { recursive: true });
     writeFileSync(join(ws, 'collect-state.json'), '{"not": "a state"}');

@@ -3,7 +3,7 @@
 // is written. Retries are checked against a real server on 127.0.0.1 that fails as an API does.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, HttpFailure, jsonOf, MalformedResponse, nextLink, rateLimitWait, retryingFetch, withRetry } from '../../cli/collect/http.ts';
+import { DEFAULT_RETRY, followLink, HttpFailure, jsonOf, MalformedResponse, nextLink, rateLimitWait, retryingFetch, withRetry } from '../../cli/collect/http.ts';
 import { scrubResponse } from '../../cli/collect/run.ts';
 import { isSecretFieldName } from '../../engine/secrets.ts';
 import { startApiServer, type ApiServer } from '../helpers/api-server.ts';
@@ -119,6 +119,19 @@ describe('nextLink', () => {
       const header = links.map(([u, r]) => `<${u}>; rel="${r}"`).join(', ');
       expect(nextLink(header)).toBe(links.find(([, r]) => r === 'next')?.[0]);
     }), { numRuns: 200 });
+  });
+});
+
+describe('followLink', () => {
+  const proxy = new URL('http://127.0.0.1:9/okta');
+  const org = new URL('https://corvidlabs.okta.com');
+  it('follows a link on the API, moves a link on the platform\'s own host onto --endpoint, and refuses any other host', () => {
+    expect(followLink('http://127.0.0.1:9/okta/api/v1/users?after=00u2', 'http://127.0.0.1:9/okta/api/v1/users', proxy, org)).toBe('http://127.0.0.1:9/okta/api/v1/users?after=00u2');
+    expect(followLink('https://corvidlabs.okta.com/api/v1/users?after=00u2', 'http://127.0.0.1:9/okta/api/v1/users', proxy, org)).toBe('http://127.0.0.1:9/okta/api/v1/users?after=00u2');
+    expect(followLink('https://api.github.com/organizations/9919/repos?page=2', 'https://ghe.corvid.example/api/v3/orgs/corvid/repos', new URL('https://ghe.corvid.example/api/v3'), new URL('https://api.github.com')))
+      .toBe('https://ghe.corvid.example/api/v3/organizations/9919/repos?page=2');
+    expect(() => followLink('https://collector.evil.example/api/v1/users?after=00u2', 'http://127.0.0.1:9/okta/api/v1/users', proxy, org)).toThrow('the next page link leaves http://127.0.0.1:9');
+    expect(() => followLink('https://corvidlabs.okta.com/x', 'http://127.0.0.1:9/okta/api/v1/users', proxy)).toThrow(MalformedResponse);
   });
 });
 
