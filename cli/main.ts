@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { defaultIo, EXIT, reportError, type Io } from './context.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
+import { registerCollect } from './commands/collect.ts';
 import { registerImportOpenGraph } from './commands/import-opengraph.ts';
 import { registerExport } from './commands/export.ts';
 import { registerRadius } from './commands/radius.ts';
@@ -41,6 +42,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride();
   registerImport(program, io);
   registerImportOpenGraph(program, io);
+  registerCollect(program, io);
   registerExport(program, io);
   registerRadius(program, io);
   registerDemo(program, io);

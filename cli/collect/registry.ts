@@ -1,0 +1,14 @@
+// The collectors `blastmap collect <platform>` knows, in the order docs/collect.md lists them. Each module is small;
+// the SDKs they use are imported inside collect(), so listing them here costs nothing at start-up.
+import { atlassianCollector } from './atlassian.ts';
+import { githubCollector } from './github.ts';
+import { oktaCollector } from './okta.ts';
+import { salesforceCollector } from './salesforce.ts';
+import { slackCollector } from './slack.ts';
+import type { Collector } from './types.ts';
+
+export const COLLECTORS: readonly Collector[] = [oktaCollector, githubCollector, slackCollector, salesforceCollector, atlassianCollector];
+
+export function findCollector(platform: string): Collector | undefined {
+  return COLLECTORS.find((collector) => collector.platform === platform);
+}
