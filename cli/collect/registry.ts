@@ -1,10 +1,11 @@
 // The collectors `blastmap collect <platform>` knows, in the order docs/collect.md lists them. Each module is small;
 // the SDKs they use are imported inside collect(), so listing them here costs nothing at start-up.
+import { awsCollector } from './aws.ts';
 import { entraCollector } from './entra.ts';
 import { oktaCollector } from './okta.ts';
 import type { Collector } from './types.ts';
 
-export const COLLECTORS: readonly Collector[] = [entraCollector, oktaCollector];
+export const COLLECTORS: readonly Collector[] = [entraCollector, oktaCollector, awsCollector];
 
 export function findCollector(platform: string): Collector | undefined {
   return COLLECTORS.find((collector) => collector.platform === platform);
