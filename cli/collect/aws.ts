@@ -50,8 +50,8 @@ async function send<T>(context: CollectorContext, what: string, call: () => Prom
  * The SDK output without its request metadata, as JSON (dates as ISO 8601 strings, which the SDK gives as Date
  * objects): what the CLI prints and the importer reads.
  */
-function body<T extends { $metadata?: unknown }>(output: T): Record<string, unknown> {
-  const { $metadata: _metadata, ...rest } = output;
+function body(output: object): Record<string, unknown> {
+  const { $metadata: _metadata, ...rest } = output as { $metadata?: unknown };
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
