@@ -46,13 +46,16 @@ export async function googleCall<T>(context: CollectorContext, what: string, cal
   return context.request ? context.request(once) : once();
 }
 
-/** Every page of a Google list (`nextPageToken`), saved as <file>.json, <file>-2.json...; the pages are returned. */
-export async function googlePages<T extends { nextPageToken?: string | null }>(context: CollectorContext, file: string, page: (pageToken: string | undefined) => Promise<{ data: T }>, first?: T): Promise<T[]> {
+/**
+ * Every page of a Google list (`nextPageToken`), saved as <file>.json, <file>-2.json...; the pages are returned.
+ * Google leaves an empty list out of its JSON: `list` names the list's field, written as `[]` when absent.
+ */
+export async function googlePages<T extends { nextPageToken?: string | null }>(context: CollectorContext, file: string, page: (pageToken: string | undefined) => Promise<{ data: T }>, first?: T, list?: string): Promise<T[]> {
   const pages: T[] = [];
   let token: string | undefined;
   for (let n = 1; ; n++) {
     const data = n === 1 && first ? first : await googleCall(context, `${file} page ${n}`, () => page(token));
-    await context.save(n === 1 ? `${file}.json` : `${file}-${n}.json`, data);
+    await context.save(n === 1 ? `${file}.json` : `${file}-${n}.json`, list && (data as Record<string, unknown>)[list] === undefined ? { ...data, [list]: [] } : data);
     pages.push(data);
     if (!data.nextPageToken) return pages;
     if (data.nextPageToken === token) throw new MalformedResponse(`${file} page ${n}: the same nextPageToken again`);

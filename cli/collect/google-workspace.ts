@@ -86,18 +86,18 @@ export const googleWorkspaceCollector: Collector = {
     const current = session(context);
     context.progress.start('lists', 3);
     const users = (await context.endpoint('users', SCOPES.users, async () => {
-      const pages = await googlePages(context, 'users', (pageToken) => directory.users.list({ customer: 'my_customer', maxResults: 500, ...(pageToken ? { pageToken } : {}) }), current.firstUsers);
+      const pages = await googlePages(context, 'users', (pageToken) => directory.users.list({ customer: 'my_customer', maxResults: 500, ...(pageToken ? { pageToken } : {}) }), current.firstUsers, 'users');
       return pages.flatMap((p) => p.users ?? []).map((u) => u.id).filter((id): id is string => typeof id === 'string');
     })) ?? [];
     context.progress.tick('lists');
     const groups = (await context.endpoint('groups', SCOPES.groups, async () => {
-      const pages = await googlePages(context, 'groups', (pageToken) => directory.groups.list({ customer: 'my_customer', maxResults: 200, ...(pageToken ? { pageToken } : {}) }));
+      const pages = await googlePages(context, 'groups', (pageToken) => directory.groups.list({ customer: 'my_customer', maxResults: 200, ...(pageToken ? { pageToken } : {}) }), undefined, 'groups');
       return pages.flatMap((p) => p.groups ?? []).map((g) => g.email ?? g.id).filter((key): key is string => typeof key === 'string');
     })) ?? [];
     context.progress.tick('lists');
     // The token events of the last 180 days (the report's reach), from --since when given.
     await context.endpoint('token-activity', SCOPES.reports, async () => {
-      await googlePages(context, 'token-activity', (pageToken) => reports.activities.list({ userKey: 'all', applicationName: 'token', maxResults: 1000, ...(context.since ? { startTime: context.since.toISOString() } : {}), ...(pageToken ? { pageToken } : {}) }));
+      await googlePages(context, 'token-activity', (pageToken) => reports.activities.list({ userKey: 'all', applicationName: 'token', maxResults: 1000, ...(context.since ? { startTime: context.since.toISOString() } : {}), ...(pageToken ? { pageToken } : {}) }), undefined, 'items');
     });
     context.progress.tick('lists');
 
@@ -113,7 +113,7 @@ export const googleWorkspaceCollector: Collector = {
     context.progress.start('groups', groups.length);
     await context.map(groups, async (groupKey) => {
       await context.endpoint(`groups/${groupKey}/members`, SCOPES.members, async () => {
-        await googlePages(context, `groups/${fileKey(groupKey)}/members`, (pageToken) => directory.members.list({ groupKey, maxResults: 200, ...(pageToken ? { pageToken } : {}) }));
+        await googlePages(context, `groups/${fileKey(groupKey)}/members`, (pageToken) => directory.members.list({ groupKey, maxResults: 200, ...(pageToken ? { pageToken } : {}) }), undefined, 'members');
       });
       context.progress.tick('groups');
     });

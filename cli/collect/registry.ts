@@ -2,11 +2,12 @@
 // the SDKs they use are imported inside collect(), so listing them here costs nothing at start-up.
 import { awsCollector } from './aws.ts';
 import { entraCollector } from './entra.ts';
+import { gcpCollector } from './gcp.ts';
 import { googleWorkspaceCollector } from './google-workspace.ts';
 import { oktaCollector } from './okta.ts';
 import type { Collector } from './types.ts';
 
-export const COLLECTORS: readonly Collector[] = [entraCollector, oktaCollector, googleWorkspaceCollector, awsCollector];
+export const COLLECTORS: readonly Collector[] = [entraCollector, oktaCollector, googleWorkspaceCollector, gcpCollector, awsCollector];
 
 export function findCollector(platform: string): Collector | undefined {
   return COLLECTORS.find((collector) => collector.platform === platform);
