@@ -1,5 +1,5 @@
-// AWS IAM collector: the IAM calls of docs/importers/aws.md with the AWS SDK for JavaScript v3 (@aws-sdk/client-iam,
-// @aws-sdk/client-sts), saved under the names the importer reads. Credentials come from the SDK's default chain
+// AWS IAM collector: the IAM calls and inventories of docs/importers/aws.md with the AWS SDK for JavaScript v3
+// (@aws-sdk/client-iam, -sts, -s3, -secrets-manager, -dynamodb, -lambda), saved under the names the importer reads. Credentials come from the SDK's default chain
 // (environment, shared config and SSO profiles, web identity, container and instance roles). The SDK's own retries
 // are off (maxAttempts 1): each call goes through the framework's request(), which retries, waits out 429s and
 // names the missing permission, and `failure` tells it the status and headers of the SDK's errors.
@@ -69,6 +69,7 @@ export const awsCollector: Collector = {
     { env: 'AWS_PROFILE', description: 'a profile of ~/.aws/config (SSO, assumed role, credential process), or any other source of the SDK\'s default credential chain', required: false },
     { env: 'AWS_ACCESS_KEY_ID', description: 'with AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials): an access key of a read-only principal', required: false },
     { env: 'AWS_REGION', description: 'the region the SDK signs for (default us-east-1; IAM is global, GovCloud and China need their own)', required: false },
+    { env: 'BLASTMAP_AWS_REGIONS', description: 'the regions whose secrets, tables and functions are listed, comma-separated (default: AWS_REGION)', required: false },
   ],
 
   failure(error) {
@@ -167,5 +168,78 @@ export const awsCollector: Collector = {
       }
       context.progress.tick('users');
     });
+
+    await collectInventories(context);
   },
 };
+
+/** The regions whose Secrets Manager, DynamoDB and Lambda inventories are read: BLASTMAP_AWS_REGIONS, else the SDK's. */
+function inventoryRegions(context: CollectorContext): string[] {
+  const listed = (context.env.BLASTMAP_AWS_REGIONS ?? '').split(/[\s,]+/).filter(Boolean);
+  const regions = listed.length > 0 ? listed : [context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION ?? 'us-east-1'];
+  for (const region of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new BlastmapError('INVALID_OPTION', `BLASTMAP_AWS_REGIONS: "${region.slice(0, 32)}" is not a region name (us-east-1, eu-west-1...)`);
+  return [...new Set(regions)];
+}
+
+/**
+ * The optional inventories (docs/importers/aws.md): names of the buckets, secrets, tables and functions no policy
+ * spells out. Buckets are listed once (ListBuckets is global); the regional ones under regions/<region>/.
+ */
+async function collectInventories(context: CollectorContext): Promise<void> {
+  const regions = inventoryRegions(context);
+  const [s3, secrets, dynamodb, lambda] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/client-secrets-manager'), import('@aws-sdk/client-dynamodb'), import('@aws-sdk/client-lambda')]);
+  const config = (region: string) => ({ region, maxAttempts: 1, ...(context.baseUrl ? { endpoint: context.baseUrl } : {}) });
+  context.progress.start('inventories', 1 + regions.length * 3);
+
+  await context.endpoint('buckets', 's3:ListAllMyBuckets', async () => {
+    const client = new s3.S3Client({ ...config(regions[0]!), ...(context.baseUrl ? { forcePathStyle: true } : {}) });
+    let token: string | undefined;
+    for (let page = 1; ; page++) {
+      const output = await send(context, `ListBuckets page ${page}`, () => client.send(new s3.ListBucketsCommand({ MaxBuckets: 1000, ...(token ? { ContinuationToken: token } : {}) })));
+      await context.save(page === 1 ? 'buckets.json' : `buckets-${page}.json`, body(output));
+      if (!output.ContinuationToken) break;
+      token = output.ContinuationToken;
+    }
+  });
+  context.progress.tick('inventories');
+
+  for (const region of regions) {
+    const folder = `regions/${region}`;
+    await context.endpoint(`${folder}/secrets`, 'secretsmanager:ListSecrets', async () => {
+      // Names and ARNs only: ListSecrets never returns a secret's value.
+      const client = new secrets.SecretsManagerClient(config(region));
+      let token: string | undefined;
+      for (let page = 1; ; page++) {
+        const output = await send(context, `ListSecrets ${region} page ${page}`, () => client.send(new secrets.ListSecretsCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) })));
+        await context.save(page === 1 ? `${folder}/secrets.json` : `${folder}/secrets-${page}.json`, body(output));
+        if (!output.NextToken) break;
+        token = output.NextToken;
+      }
+    });
+    context.progress.tick('inventories');
+    await context.endpoint(`${folder}/tables`, 'dynamodb:ListTables', async () => {
+      const client = new dynamodb.DynamoDBClient(config(region));
+      let start: string | undefined;
+      for (let page = 1; ; page++) {
+        const output = await send(context, `ListTables ${region} page ${page}`, () => client.send(new dynamodb.ListTablesCommand({ Limit: 100, ...(start ? { ExclusiveStartTableName: start } : {}) })));
+        await context.save(page === 1 ? `${folder}/tables.json` : `${folder}/tables-${page}.json`, body(output));
+        if (!output.LastEvaluatedTableName) break;
+        start = output.LastEvaluatedTableName;
+      }
+    });
+    context.progress.tick('inventories');
+    await context.endpoint(`${folder}/functions`, 'lambda:ListFunctions', async () => {
+      const client = new lambda.LambdaClient(config(region));
+      let marker: string | undefined;
+      for (let page = 1; ; page++) {
+        const output = await send(context, `ListFunctions ${region} page ${page}`, () => client.send(new lambda.ListFunctionsCommand({ MaxItems: 50, ...(marker ? { Marker: marker } : {}) })));
+        // A function's environment variables often hold secrets and the importer does not read them: not written.
+        const functions = (output.Functions ?? []).map(({ Environment: _environment, ...rest }) => rest);
+        await context.save(page === 1 ? `${folder}/functions.json` : `${folder}/functions-${page}.json`, body({ ...output, Functions: functions }));
+        if (!output.NextMarker) break;
+        marker = output.NextMarker;
+      }
+    });
+    context.progress.tick('inventories');
+  }
+}

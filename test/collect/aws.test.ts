@@ -1,7 +1,8 @@
 // `blastmap collect aws` against a real HTTP server on 127.0.0.1 that answers as IAM and STS do: the AWS Query
 // protocol (form-encoded POST, `Action=...`, XML answers `<XResponse><XResult>` with lists as `<member>` items, policy
 // documents URL-encoded, the credential report base64 in `Content`), paged by `IsTruncated` and `Marker`. Requests
-// are signed by the real SDK with a test access key (Signature V4). The records served are the project's AWS
+// are signed by the real SDK with a test access key (Signature V4). The inventories answer as S3 (REST-XML),
+// Secrets Manager (JSON 1.1), DynamoDB (JSON 1.0) and Lambda (REST-JSON) do. The records served are the project's AWS
 // fixture account (test/fixtures/aws/corvid-prod, written after the IAM API reference's examples); the faults are a
 // 429 with Retry-After, a 503 then success, a 400 Throttling then success, a 403 AccessDenied and a malformed page.
 // What is collected must import into the graph of that folder imported directly, less what the failed calls miss.
@@ -45,6 +46,13 @@ const awsError = (status: number, code: string, message: string, headers: Record
 
 type Rec = Record<string, unknown>;
 
+/** ListSecrets and ListTables answers after the Secrets Manager and DynamoDB API reference examples. */
+const SECRETS: Rec[] = [
+  { ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/parley/bot-token-a1b2c3`, Name: 'prod/parley/bot-token', Description: 'Parley bot token', LastChangedDate: 1.523477145729E9, SecretVersionsToStages: { 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111': ['AWSCURRENT'] } },
+  { ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db/customer-data-d4e5f6`, Name: 'prod/db/customer-data', LastChangedDate: 1.523477145729E9, SecretVersionsToStages: { 'a1b2c3d4-5678-90ab-cdef-EXAMPLE22222': ['AWSCURRENT'] } },
+];
+const TABLES = ['Forum', 'ProductCatalog', 'Reply', 'Thread'];
+
 /** IAM and STS over the fixture account; `faults` are answered first, per action (or `Action:UserName`). */
 function iamHandler(records: Map<string, unknown>, faults: Map<string, Served[]>) {
   const gaad = [records.get('iam/account-authorization-details-1') as Rec, records.get('iam/account-authorization-details-2') as Rec];
@@ -62,8 +70,36 @@ function iamHandler(records: Map<string, unknown>, faults: Map<string, Served[]>
     if (path.startsWith('access-key-last-used/')) lastUsed.set(path.slice('access-key-last-used/'.length), value as Rec);
   }
   const report = readFileSync(join(FIXTURE, 'credential-report.csv'), 'utf8');
+  const buckets = (records.get('inventory/buckets') as { Buckets: Rec[] }).Buckets;
+  const functions = (records.get('inventory/functions') as { Functions: Rec[] }).Functions;
   let generated = 0;
-  return (_url: URL, request: Recorded): Served | undefined => {
+  return (url: URL, request: Recorded): Served | undefined => {
+    // Secrets Manager (JSON 1.1) and DynamoDB (JSON 1.0): POST / with X-Amz-Target, JSON both ways.
+    const target = request.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      const input = JSON.parse(request.body || '{}') as Rec;
+      const fault = faults.get(target)?.shift();
+      if (fault) return fault;
+      if (target === 'secretsmanager.ListSecrets') {
+        const at = Number(input.NextToken ?? 0);
+        return { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { SecretList: SECRETS.slice(at, at + 1), ...(at + 1 < SECRETS.length ? { NextToken: String(at + 1) } : {}) } };
+      }
+      if (target === 'DynamoDB_20120810.ListTables') {
+        const at = input.ExclusiveStartTableName ? TABLES.indexOf(String(input.ExclusiveStartTableName)) + 1 : 0;
+        const page = TABLES.slice(at, at + 2);
+        return { headers: { 'content-type': 'application/x-amz-json-1.0' }, body: { TableNames: page, ...(at + 2 < TABLES.length ? { LastEvaluatedTableName: page.at(-1) } : {}) } };
+      }
+      return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { __type: 'UnknownOperationException' } };
+    }
+    // Lambda (REST-JSON): GET /2015-03-31/functions/.
+    if (request.method === 'GET' && url.pathname.replace(/\/$/, '') === '/2015-03-31/functions') {
+      return { body: { Functions: functions.map((f) => ({ ...f, Environment: { Variables: { EXPORT_TOKEN: 'not-a-secret-shape-but-still-dropped' } } })) } };
+    }
+    // S3 (REST-XML): GET / lists the buckets.
+    if (request.method === 'GET' && url.pathname === '/') {
+      const list = buckets.map((b) => `<Bucket><Name>${b.Name}</Name><CreationDate>${b.CreationDate}</CreationDate></Bucket>`).join('');
+      return { headers: { 'content-type': 'application/xml' }, raw: `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>bcaf1ffd86f461ca5fb16fd081034f</ID></Owner><Buckets>${list}</Buckets></ListAllMyBucketsResult>` };
+    }
     const form = new URLSearchParams(request.body);
     const action = form.get('Action') ?? '';
     const fault = faults.get(`${action}:${form.get('UserName') ?? ''}`)?.shift() ?? faults.get(action)?.shift();
@@ -150,6 +186,9 @@ describe('blastmap collect aws', () => {
     const written = filesUnder(folder);
     expect(written).toEqual(expect.arrayContaining(['account-authorization-details.json', 'account-authorization-details-2.json', 'access-keys/svc-data-export.json', 'access-key-last-used/AKIAIOSFODNN7EXAMPLE.json']));
     expect(written).not.toContain('access-keys/deploy-bot.json');
+    expect(written).toEqual(expect.arrayContaining(['buckets.json', 'regions/us-east-1/secrets.json', 'regions/us-east-1/secrets-2.json', 'regions/us-east-1/tables.json', 'regions/us-east-1/tables-2.json', 'regions/us-east-1/functions.json']));
+    // A function's environment variables are not written.
+    expect(readFileSync(join(folder, 'regions/us-east-1/functions.json'), 'utf8')).not.toContain('EXPORT_TOKEN');
     expect(written.some((f) => f.startsWith('credential-report'))).toBe(false);
     for (const file of [...written.map((f) => join(folder, f)), join(ws, 'collect-state.json')]) {
       const text = readFileSync(file, 'utf8');
@@ -162,7 +201,9 @@ describe('blastmap collect aws', () => {
     expect(typeof page2.RoleDetailList[0]!.AssumeRolePolicyDocument).toBe('string');
 
     const expected = fixtureGraph(FIXTURE, 'aws', ACCOUNT, (copy) => {
-      for (const gone of ['credential-report.csv', 'access-keys/deploy-bot.json', 'inventory']) rmSync(join(copy, gone), { recursive: true });
+      for (const gone of ['credential-report.csv', 'access-keys/deploy-bot.json']) rmSync(join(copy, gone), { recursive: true });
+      writeFileSync(join(copy, 'inventory/secrets.json'), JSON.stringify({ SecretList: SECRETS.map((x) => ({ ...x, LastChangedDate: new Date(Number(x.LastChangedDate) * 1000).toISOString() })) }));
+      writeFileSync(join(copy, 'inventory/tables.json'), JSON.stringify({ TableNames: TABLES }));
       const path = join(copy, 'iam/account-authorization-details-1.json');
       const first = JSON.parse(readFileSync(path, 'utf8')) as { UserDetailList: Rec[] };
       first.UserDetailList[0]!.Tags = [{ Key: 'note', Value: `ci token ${PLANTED}` }];
@@ -174,6 +215,8 @@ describe('blastmap collect aws', () => {
     // Named handles: svc-data-export's active key authenticates as it and reads the customer-data bucket.
     expect(collected.edges.some((e) => e.startsWith(`AUTHENTICATES_AS ${id('credential:access-key/')}`) && e.endsWith(id('identity:user/svc-data-export')))).toBe(true);
     expect(collected.edges).toContain(`CAN_READ ${id('identity:user/svc-data-export')} -> ${id('resource:s3/corvid-prod-customer-data')}`);
+    // The inventories name what no policy spells out: the secrets, tables and the function's execution role.
+    expect(collected.nodes).toEqual(expect.arrayContaining([id('resource:secretsmanager/prod/parley/bot-token'), id('resource:dynamodb/ProductCatalog'), id('resource:lambda/nightly-export')]));
   });
 
   it('waits for the credential report to be generated and saves it as the importer reads it', async () => {
