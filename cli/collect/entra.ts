@@ -81,7 +81,7 @@ async function getAll(context: CollectorContext, path: string, file: string): Pr
   const records: Record<string, unknown>[] = [];
   const { token } = session(context);
   for (let page = 1; url; page++) {
-    const response = await context.fetch(url, { headers: { Authorization: `Bearer ${await token()}`, Accept: 'application/json', ConsistencyLevel: 'eventual' } });
+    const response = await context.fetch(url, { headers: { Authorization: `Bearer ${await token()}`, Accept: 'application/json' } });
     if (!response.ok) throw await graphFailure(response);
     const text = await response.text();
     let body: unknown;

@@ -170,6 +170,13 @@ describe('blastmap collect entra', () => {
     }));
   });
 
+  it('--since narrows the directory audit events to that date on', async () => {
+    const run = await runCli(['collect', 'entra', '--out', ws, '--endpoint', server.url, '--since', '2026-11-20']);
+    expect(run.code).toBe(0);
+    const [audit] = server.calls('/v1.0/auditLogs/directoryAudits');
+    expect(new URL(audit!.path, server.url).searchParams.get('$filter')).toBe("category eq 'ApplicationManagement' and activityDateTime ge 2026-11-20T00:00:00.000Z");
+  });
+
   it('a token Graph refuses fails before anything is written, naming what the token needs, never the token', async () => {
     vi.stubEnv('ENTRA_ACCESS_TOKEN', 'eyJ0eXAiOiJKV1QifQ.wrong-token-value.sig');
     const run = await runCli(['collect', 'entra', '--out', ws, '--endpoint', server.url]);
