@@ -24,8 +24,8 @@ function clientsOf(context: CollectorContext): Promise<Clients> {
   let found = clients.get(context);
   if (!found) {
     found = (async () => {
-      const [{ iam }, { cloudresourcemanager }] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager')]);
-      const auth = await googleAuth(context.env, SCOPES);
+      const [{ iam, auth: authPlus }, { cloudresourcemanager }] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager')]);
+      const auth = googleAuth(authPlus, context.env, SCOPES);
       const options = { auth, retry: false, ...(context.baseUrl ? { rootUrl: `${context.baseUrl}/` } : {}) };
       return { iam: iam({ version: 'v1', ...options }), crm: cloudresourcemanager({ version: 'v1', ...options }) };
     })();

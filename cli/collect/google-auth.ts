@@ -4,16 +4,18 @@
 import { headerRecord, MalformedResponse } from './http.ts';
 import type { CollectorContext, HttpFailureShape } from './types.ts';
 
+/** googleapis-common's `auth` (AuthPlus), as each generated client package exports it. */
+type AuthPlus = typeof import('@googleapis/admin').auth;
 /** What googleapis-common accepts as `auth`: an OAuth2 client holding a token, or Application Default Credentials. */
-export type GoogleAuthClient = InstanceType<typeof import('@googleapis/admin').auth.OAuth2> | InstanceType<typeof import('@googleapis/admin').auth.GoogleAuth>;
+export type GoogleAuthClient = InstanceType<AuthPlus['OAuth2']> | InstanceType<AuthPlus['GoogleAuth']>;
 
 /**
  * GOOGLE_OAUTH_ACCESS_TOKEN as given (`gcloud auth print-access-token`), else Application Default Credentials
  * (GOOGLE_APPLICATION_CREDENTIALS, `gcloud auth application-default login`, the metadata server) with `scopes`,
  * acting as `subject` when given (a service account with domain-wide delegation impersonating an administrator).
+ * `auth` is the AuthPlus of the client package the calls are made with.
  */
-export async function googleAuth(env: CollectorContext['env'], scopes: readonly string[], subject?: string): Promise<GoogleAuthClient> {
-  const { auth } = await import('@googleapis/admin');
+export function googleAuth(auth: AuthPlus, env: CollectorContext['env'], scopes: readonly string[], subject?: string): GoogleAuthClient {
   const token = env.GOOGLE_OAUTH_ACCESS_TOKEN?.trim();
   if (token) {
     const client = new auth.OAuth2();

@@ -30,8 +30,8 @@ function session(context: CollectorContext): Session {
 function clientsOf(context: CollectorContext): Promise<Clients> {
   const current = session(context);
   current.clients ??= (async () => {
-    const { admin } = await import('@googleapis/admin');
-    const auth: GoogleAuthClient = await googleAuth(context.env, Object.values(SCOPES), context.env.GOOGLE_WORKSPACE_ADMIN?.trim() || undefined);
+    const { admin, auth: authPlus } = await import('@googleapis/admin');
+    const auth: GoogleAuthClient = googleAuth(authPlus, context.env, Object.values(SCOPES), context.env.GOOGLE_WORKSPACE_ADMIN?.trim() || undefined);
     const options = { auth, retry: false, ...(context.baseUrl ? { rootUrl: `${context.baseUrl}/` } : {}) };
     return { directory: admin({ version: 'directory_v1', ...options }), reports: admin({ version: 'reports_v1', ...options }) };
   })();
