@@ -149,6 +149,11 @@ describe('blastmap collect entra', () => {
 
     const snapshot = readSnapshotFile(join(ws, 'graph.bmap'));
     expect(toFragment(snapshot).edges.length).toBe(collected.edges.length);
+
+    // The documented quick start: the blast radius of an app, straight from the collected workspace.
+    const radius = await runCli(['radius', id('app', '33333333-cccc-4ccc-8ccc-000000000001'), '--graph', ws]);
+    expect(radius.code).toBe(0);
+    expect(radius.out).toContain('BLAST RADIUS: Payroll Sync');
   });
 
   it('--resume calls only the endpoint that was denied, and its answer completes the graph', async () => {
