@@ -85,6 +85,7 @@ export const awsCollector: Collector = {
   },
 
   async tenant(context) {
+    inventoryRegions(context); // a wrong region list fails here, before any call
     const { sts, stsSdk } = await clientsOf(context);
     try {
       const identity = await send(context, 'GetCallerIdentity', () => sts.send(new stsSdk.GetCallerIdentityCommand({})));

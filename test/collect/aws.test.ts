@@ -76,6 +76,10 @@ function iamHandler(records: Map<string, unknown>, faults: Map<string, Served[]>
   return (url: URL, request: Recorded): Served | undefined => {
     // Secrets Manager (JSON 1.1) and DynamoDB (JSON 1.0): POST / with X-Amz-Target, JSON both ways.
     const target = request.headers['x-amz-target'];
+    // The region the request was signed for (Signature V4's credential scope): other regions hold nothing here.
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization))?.[1];
+    if (typeof target === 'string' && region !== 'us-east-1') return { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: target.startsWith('DynamoDB') ? { TableNames: [] } : { SecretList: [] } };
+    if (request.method === 'GET' && url.pathname.startsWith('/2015-03-31/functions') && region !== 'us-east-1') return { body: { Functions: [] } };
     if (typeof target === 'string') {
       const input = JSON.parse(request.body || '{}') as Rec;
       const fault = faults.get(target)?.shift();
@@ -230,6 +234,26 @@ describe('blastmap collect aws', () => {
     const graph = workspaceGraph(ws);
     expect(graph.edges.some((e) => e.startsWith(`AUTHENTICATES_AS ${id('credential:user/alice/password')}`))).toBe(true);
     expect(graph.edges).toContain(`CAN_ADMIN ${id('identity:root')} -> ${id('platform:account')}`);
+  });
+
+  it('lists the regional inventories of every region of BLASTMAP_AWS_REGIONS, each request signed for its region', async () => {
+    vi.stubEnv('BLASTMAP_AWS_REGIONS', 'us-east-1, eu-west-1');
+    const run = await runCli(['collect', 'aws', '--out', ws, '--endpoint', server.url, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.out) as { ok: string[] };
+    expect(summary.ok).toEqual(expect.arrayContaining(['buckets', 'regions/us-east-1/secrets', 'regions/eu-west-1/secrets', 'regions/eu-west-1/tables', 'regions/eu-west-1/functions']));
+    const written = filesUnder(join(ws, 'exports/aws', ACCOUNT));
+    expect(written.filter((f) => f.startsWith('regions/eu-west-1/'))).toEqual(['regions/eu-west-1/functions.json', 'regions/eu-west-1/secrets.json', 'regions/eu-west-1/tables.json']);
+    const scopes = server.requests.filter((r) => r.headers['x-amz-target'] === 'DynamoDB_20120810.ListTables').map((r) => /\/\d{8}\/([^/]+)\/dynamodb\//.exec(String(r.headers.authorization))?.[1]);
+    expect([...new Set(scopes)].sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(workspaceGraph(ws).nodes).toContain(id('resource:dynamodb/Thread'));
+
+    vi.stubEnv('BLASTMAP_AWS_REGIONS', 'us-east-1,mars-1');
+    const before = server.requests.length;
+    const wrong = await runCli(['collect', 'aws', '--out', ws, '--endpoint', server.url]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('"mars-1" is not a region name');
+    expect(server.requests.length).toBe(before);
   });
 
   it('fails with the chain\'s reason when there are no credentials, and writes nothing', async () => {
