@@ -175,6 +175,19 @@ describe('blastmap collect entra', () => {
     }));
   });
 
+  it('never follows an @odata.nextLink to another host: the token stays with the API it was given for', async () => {
+    const elsewhere = await startApiServer(() => ({ body: { value: [] } }));
+    try {
+      server.fail('/v1.0/oauth2PermissionGrants', { body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants', value: [], '@odata.nextLink': `${elsewhere.url}/v1.0/oauth2PermissionGrants?$skiptoken=2` } });
+      const run = await runCli(['collect', 'entra', '--out', ws, '--endpoint', server.url]);
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/oauth2PermissionGrants: oauth2PermissionGrants: the next page link leaves http:\/\/127\.0\.0\.1:\d+/);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('--since narrows the directory audit events to that date on', async () => {
     const run = await runCli(['collect', 'entra', '--out', ws, '--endpoint', server.url, '--since', '2026-11-20']);
     expect(run.code).toBe(0);
