@@ -199,6 +199,7 @@ describe('blastmap collect aws', () => {
       expect(text).not.toContain(SECRET_KEY);
       expect(text).not.toContain(PLANTED);
     }
+    expect(readFileSync(join(folder, 'account-authorization-details.json'), 'utf8')).toMatch(/"Value": "ci token \[REDACTED[^"]*\]"/);
     expect(run.out + run.err).not.toContain(SECRET_KEY);
     // Policy documents are saved as the Query API returns them (URL-encoded JSON), which the importer decodes.
     const page2 = JSON.parse(readFileSync(join(folder, 'account-authorization-details-2.json'), 'utf8')) as { RoleDetailList: { AssumeRolePolicyDocument: unknown }[] };

@@ -4,7 +4,7 @@
 // IAM and Resource Manager references); the faults are a 429 with Retry-After, a 503 then success, a 403
 // PERMISSION_DENIED on one account's keys and a malformed answer. What is collected must import into the graph of
 // the fixture folder imported directly, less what the failed calls miss.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type ApiServer, type Recorded, type Served } from '../helpers/api-server.ts';
@@ -17,6 +17,9 @@ const TOKEN = 'ya29.c.collectTestOnlyCloudAccessToken0123456789abcdefghij'; // m
 const CI = `ci-deployer@${PROJECT}.iam.gserviceaccount.com`;
 const HR = `hr-sync@${PROJECT}.iam.gserviceaccount.com`;
 const BACKUP = `backup-sa@${PROJECT}.iam.gserviceaccount.com`;
+const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a token pasted into a service account's description
+/** The fixture's service accounts with the planted description on the first one. */
+const planted = (accounts: { accounts: Rec[] }): { accounts: Rec[] } => ({ accounts: accounts.accounts.map((a, i) => (i === 0 ? { ...a, description: `backups (token ${PLANTED})` } : a)) });
 const id = (rest: string): string => `gcp:${PROJECT}:${rest}`;
 
 type Rec = Record<string, unknown>;
@@ -53,7 +56,9 @@ describe('blastmap collect gcp', () => {
   let ws: string;
 
   beforeEach(async () => {
-    server = await startApiServer(cloudHandler(jsonFiles(FIXTURE)));
+    const records = jsonFiles(FIXTURE);
+    records.set('service-accounts', planted(records.get('service-accounts') as { accounts: Rec[] }));
+    server = await startApiServer(cloudHandler(records));
     ws = tempDir('blastmap-collect-gcp-');
     vi.stubEnv('GOOGLE_OAUTH_ACCESS_TOKEN', TOKEN);
     vi.stubEnv('GOOGLE_CLOUD_PROJECT', PROJECT);
@@ -89,12 +94,20 @@ describe('blastmap collect gcp', () => {
     expect(written).toContain(`keys/${BACKUP}.json`);
     expect(written).not.toContain(`keys/${CI}.json`);
     expect(written).not.toContain(`service-account-iam-policy/${HR}.json`);
-    for (const file of [...written.map((f) => join(folder, f)), join(ws, 'collect-state.json')]) expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
+    for (const file of [...written.map((f) => join(folder, f)), join(ws, 'collect-state.json')]) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(PLANTED);
+    }
+    // The planted token was served, and replaced where it stood.
+    expect(readFileSync(join(folder, 'service-accounts.json'), 'utf8')).toMatch(/"description": "backups \(token \[REDACTED[^"]*\]\)"/);
     expect(run.out + run.err).not.toContain(TOKEN);
 
     const expected = fixtureGraph(FIXTURE, 'gcp', PROJECT, (copy) => {
       rmSync(join(copy, `keys/${CI}.json`));
       rmSync(join(copy, `service-account-iam-policy/${HR}.json`));
+      const path = join(copy, 'service-accounts.json');
+      writeFileSync(path, JSON.stringify(planted(JSON.parse(readFileSync(path, 'utf8')) as { accounts: Rec[] })));
     });
     const collected = workspaceGraph(ws);
     expect(collected.nodes).toEqual(expected.nodes);

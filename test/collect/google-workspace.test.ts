@@ -120,6 +120,7 @@ describe('blastmap collect google-workspace', () => {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(PLANTED);
     }
+    expect(readFileSync(join(folder, 'groups.json'), 'utf8')).toMatch(/"description": "Engineering \(deploy token \[REDACTED[^"]*\]\)"/);
     expect(run.out + run.err).not.toContain(TOKEN);
 
     const expected = fixtureGraph(FIXTURE, 'google-workspace', DOMAIN, (copy) => {
