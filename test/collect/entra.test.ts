@@ -126,6 +126,7 @@ describe('blastmap collect entra', () => {
     const credential = (page.value[0]!.passwordCredentials as Record<string, unknown>[])[0]!;
     expect(credential.secretText).toBe('[REDACTED:secret-field]');
     expect(credential.hint).toBe('Qx~'); // a credential's identifiers stay
+    expect(page.value[0]!.notes).toMatch(/^deploy token \[REDACTED[^\]]*\]$/);
 
     const expected = fixtureGraph(FIXTURE, 'entra', TENANT, (copy) => {
       rmSync(join(copy, 'roleManagement/directory/roleAssignments.json'));
