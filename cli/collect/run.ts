@@ -99,8 +99,13 @@ export function scrubResponse(body: unknown): unknown {
     for (const [key, item] of Object.entries(value)) out[key] = typeof item === 'string' && item !== '' && isSecretFieldName(key) ? '[REDACTED:secret-field]' : dropNamed(item);
     return out;
   };
-  return dropNamed(scrubInput(body));
+  // Through JSON first: an SDK's Date (or any object with toJSON) is written as the API sent it, not as `{}`.
+  const plain: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  return dropNamed(scrubInput(plain));
 }
+
+/** The heading of a platform's section in docs/collect.md, as a link anchor. */
+const DOC_ANCHORS: Readonly<Record<string, string>> = { entra: 'microsoft-entra-id', gcp: 'google-cloud' };
 
 /** A file name under the export folder, as the collector gives it: relative, no `..`, no absolute path. */
 function safeRelative(path: string): string {
@@ -131,7 +136,7 @@ export async function runCollect(collector: Collector, options: CollectOptions):
   const endpointOverride = options.endpoint ?? options.env[`BLASTMAP_${collector.platform.toUpperCase().replace(/-/g, '_')}_ENDPOINT`];
   const missing = collector.credentials.filter((c) => c.required && !options.env[c.env]);
   if (missing.length > 0) {
-    throw new BlastmapError('INVALID_OPTION', `collect ${collector.platform} needs ${missing.map((c) => `${c.env} (${c.description})`).join(', ')} in the environment (docs/collect.md#${collector.platform})`);
+    throw new BlastmapError('INVALID_OPTION', `collect ${collector.platform} needs ${missing.map((c) => `${c.env} (${c.description})`).join(', ')} in the environment (docs/collect.md#${DOC_ANCHORS[collector.platform] ?? collector.platform})`);
   }
   let rateLimitWaits = 0;
   let retries = 0;
