@@ -103,6 +103,36 @@ describe('loading a snapshot', () => {
   });
 });
 
+describe('an import into a snapshot holding an edge the schema forbids', () => {
+  it('is refused on the incremental path too (it opens the snapshot without decoding it), and the file stays as it was', async () => {
+    const dir = tempDir('blastmap-integrity-patch-');
+    writeFileSync(join(dir, 'first.yaml'), `version: 1
+nodes:
+  - { id: "x:t:identity:intern", kind: Identity, name: Intern, platform: x, tenant: t }
+  - { id: "x:t:app:victim", kind: App, name: Victim, platform: x, tenant: t }
+edges:
+  - { kind: CAN_IMPERSONATE, from: "x:t:app:victim", to: "x:t:identity:intern" }
+`);
+    writeFileSync(join(dir, 'later.yaml'), 'version: 1\nnodes:\n  - { id: "x:t:identity:other", kind: Identity, name: Other, platform: x, tenant: t }\n');
+    const snapshot = join(dir, 'graph.bmap');
+    expect((await runCli(['import', 'native', join(dir, 'first.yaml'), '--graph', snapshot])).code).toBe(0);
+    const bytes = readFileSync(snapshot);
+    const graph = decodeSnapshot(bytes);
+    const admin = graph.edgeKindNames.indexOf('CAN_ADMIN');
+    const impersonate = graph.edgeKindNames.indexOf('CAN_IMPERSONATE');
+    let offset = -1;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === impersonate && decodeAt(bytes, i, admin)) { offset = i; break; }
+    expect(offset).toBeGreaterThan(0);
+    const tampered = Uint8Array.from(bytes);
+    tampered[offset] = admin;
+    writeFileSync(snapshot, tampered);
+    const run = await runCli(['import', 'native', join(dir, 'later.yaml'), '--graph', snapshot, '--format', 'json']);
+    expect(run.code, run.out + run.err).not.toBe(0);
+    expect(run.err).toContain('edge 0 (CAN_ADMIN) ends at Identity x:t:identity:intern, which CAN_ADMIN does not allow');
+    expect(readFileSync(snapshot).equals(tampered)).toBe(true);
+  });
+});
+
 /** Whether replacing the byte at `i` by `code` yields a snapshot whose only edge has that kind (finds the kind column). */
 function decodeAt(bytes: Uint8Array, i: number, code: number): boolean {
   const copy = Uint8Array.from(bytes);
