@@ -315,8 +315,8 @@ export function parseFormat(value: string | undefined, allowed: readonly OutputF
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  // A date that looks ISO must be a real one: Date.parse would read 2024-02-30 as March 1.
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Date.parse(value);
+  // ISO-8601 only, on a real calendar day: Date.parse would read 2024-02-30, and also "Feb 30 2024", as March 1.
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Number.NaN;
   if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date on a real calendar day, such as 2025-08-10 or 2025-08-10T12:00:00Z`);
   return new Date(ms);
 }
