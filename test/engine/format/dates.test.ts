@@ -156,3 +156,16 @@ describe('impossible dates in platform exports and OpenGraph payloads', () => {
     expect(run.err).toMatch(/credential-report\.csv \$\[1\]\.password_last_changed \(line 3\): expected an ISO-8601 date-time on a real calendar day, or N\/A/);
   });
 });
+
+describe('the instant of an analysis in the library and the HTTP API', () => {
+  it('is ISO-8601 on a real calendar day: "Feb 30 2024" and 2024-02-30 are refused, not read as March 1', async () => {
+    const { toInstant } = await import('../../../engine/analysis/reach.ts');
+    const { analysisOptionsSchema } = await import('../../../engine/api/schemas.ts');
+    for (const at of ['Feb 30 2024', '2024-02-30', 'yesterday']) {
+      expect(() => toInstant(at), at).toThrow(BlastmapError);
+      expect(analysisOptionsSchema.safeParse({ at }).success, at).toBe(false);
+    }
+    expect(toInstant('2024-02-29')).toBe(Date.parse('2024-02-29'));
+    expect(analysisOptionsSchema.safeParse({ at: '2024-02-29T12:00:00Z' }).success).toBe(true);
+  });
+});
