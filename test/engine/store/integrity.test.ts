@@ -69,6 +69,17 @@ describe('a later import that redeclares a node with another kind', () => {
     expect(readFileSync(snapshot).equals(before)).toBe(true);
   });
 
+  it('is refused in a workspace as in one import: the native file that calls the App a Resource brings a forbidden edge', async () => {
+    const dir = tempDir('blastmap-integrity-ws-');
+    mkdirSync(join(dir, 'ws/native'), { recursive: true });
+    writeFileSync(join(dir, 'ws/native/a.yaml'), APP_WITH_KEY);
+    writeFileSync(join(dir, 'ws/native/b.yaml'), SAME_ID_AS_RESOURCE);
+    const run = await runCli(['radius', 'x:t:identity:intern', '--graph', join(dir, 'ws'), '--format', 'json']);
+    expect(run.code, run.out).toBe(3);
+    expect(run.err).toContain('CAN_ADMIN');
+    expect(run.out).not.toContain('x:t:credential:key');
+  });
+
   it('is refused in one import as before (the two files together)', async () => {
     const dir = tempDir('blastmap-integrity-batch-');
     writeFileSync(join(dir, 'a.yaml'), APP_WITH_KEY);
