@@ -115,4 +115,17 @@ describe('`-` for standard input', () => {
     expect(marked.code, marked.err).toBe(0);
     expect(jewels(marked.out)).toContain('board-packs bucket');
   });
+
+  it('is one input per command: two inputs given as `-` are refused before anything is read', async () => {
+    for (const args of [
+      ['diff', '-', '-'],
+      ['whatif', SOURCE, '--mitigations', '-', '--graph', '-'],
+      ['review', '-', '--policy', '-', '--graph', snapshot],
+      ['import', 'opengraph', '-', '--mapping', '-', '--graph', join(dir, 'never.bmap')],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.err).toContain('standard input (`-`) can be read once');
+    }
+  });
 });
