@@ -15,7 +15,7 @@ import { toFragment, type CompactGraph } from '../engine/store/compact.ts';
 import { isStub } from '../engine/store/link.ts';
 import { streamNdjsonFile, streamThreshold } from './ndjson-stream.ts';
 import { parseNative } from '../importers/native/index.ts';
-import { readSnapshotFile } from './snapshot-file.ts';
+import { decodeSnapshotBytes, isSnapshotBytes, readSnapshotFile } from './snapshot-file.ts';
 import { isWorkspace, loadWorkspace } from './workspace.ts';
 import { resolveHistoryReference } from './history.ts';
 
@@ -87,12 +87,19 @@ export function defaultIo(): Io {
 
 /** The file name that means standard input, wherever blastmap reads a file. */
 export const STDIN = '-';
+let stdinBytes: Buffer | undefined;
 let stdinText: string | undefined;
+
+/** Standard input's bytes, read once: a second `-` in the same command gets the same bytes. */
+export function readStdinBytes(): Buffer {
+  stdinBytes ??= readFileSync(0);
+  return stdinBytes;
+}
 
 /** A file's text; for `-`, standard input's (read once: a second `-` in the same command gets the same text). */
 export function readInputText(path: string): string {
   if (path !== STDIN) return readFileSync(path, 'utf8');
-  stdinText ??= readFileSync(0, 'utf8');
+  stdinText ??= readStdinBytes().toString('utf8');
   return stdinText;
 }
 
@@ -227,13 +234,17 @@ export function preloadGraph(key: string, graph: CompactGraph | undefined): void
  */
 export function loadGraph(option: string | undefined): CompactGraph {
   // The analyst's marks (crown jewels, owned) kept beside the graph apply to every command (cli/marks.ts).
-  return applyMarks(loadUnmarkedGraph(option), readMarks(graphMarksPath(option)));
+  const graph = loadUnmarkedGraph(option);
+  const marks = graphMarksPath(option);
+  return marks === undefined ? graph : applyMarks(graph, readMarks(marks));
 }
 
-/** The marks file of the graph named by --graph; a past state (`@-1`, `<snapshot>@2026-12-01`) shares its snapshot's. */
-export function graphMarksPath(option: string | undefined): string {
+/** The marks file of the graph named by --graph; a past state (`@-1`, `<snapshot>@2026-12-01`) shares its snapshot's; none for standard input unless BLASTMAP_MARKS names one. */
+export function graphMarksPath(option: string | undefined): string | undefined {
   const path = graphPath(option);
   const base = path.replace(/@(-\d+|\d{4}-\d{2}-\d{2}\S*)$/, '');
+  // A graph read from standard input has no place beside which to keep marks: only BLASTMAP_MARKS names some.
+  if (base === STDIN && !process.env.BLASTMAP_MARKS) return undefined;
   return marksPath(base === '' ? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH : base);
 }
 
@@ -243,7 +254,12 @@ export function loadUnmarkedGraph(option: string | undefined): CompactGraph {
   const path = resolveHistoryReference(graphPath(option), process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH);
   const preloaded = preloadedGraphs.get(path);
   if (preloaded) return preloaded;
-  if (path === STDIN) return assembleNativeFiles([path]).graph;
+  if (path === STDIN) {
+    // A snapshot is told by its magic bytes (`cat graph.bmap | blastmap radius X --graph -`), else native text.
+    const bytes = readStdinBytes();
+    if (isSnapshotBytes(bytes)) return decodeSnapshotBytes(inputName(path), bytes);
+    return assembleNativeFiles([path]).graph;
+  }
   if (isWorkspace(path)) return loadWorkspace(path).graph;
   if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
     return assembleNativeFiles([path]).graph;
@@ -299,8 +315,8 @@ export function parseFormat(value: string | undefined, allowed: readonly OutputF
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  // A date that looks ISO must be a real one: Date.parse would read 2024-02-30 as March 1.
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Date.parse(value);
+  // ISO-8601 only, on a real calendar day: Date.parse would read 2024-02-30, and also "Feb 30 2024", as March 1.
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? calendarInstant(value) : Number.NaN;
   if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `--at ${value}: expected an ISO-8601 date on a real calendar day, such as 2025-08-10 or 2025-08-10T12:00:00Z`);
   return new Date(ms);
 }

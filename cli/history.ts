@@ -1,6 +1,7 @@
 // Snapshot history: every write that replaces a snapshot first keeps the state it replaces in `history/` beside it
 // (a hard link to the old file, so keeping it costs no copy), pruned to the newest few; `--graph @-1` or
 // `--graph @2026-12-01` names a kept state, so `blastmap diff @-1 .blastmap/graph.bmap` answers "what changed".
+import { calendarInstant } from '../engine/format/dates.ts';
 import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BlastmapError } from '../engine/errors.ts';
@@ -112,7 +113,8 @@ export function resolveHistoryReference(path: string, defaultSnapshot: string): 
     if (entry === undefined) throw new BlastmapError('IO', `--graph ${path}: no such earlier state; ${listed} (\`blastmap history\`)`);
     return entry.path;
   }
-  const instant = new Date(/T/.test(which) ? which : `${which}T23:59:59.999Z`);
+  // On the calendar: new Date() would read @2024-02-30 as March 1.
+  const instant = new Date(calendarInstant(/T/.test(which) ? which : `${which}T23:59:59.999Z`));
   if (Number.isNaN(instant.getTime())) throw new BlastmapError('INVALID_OPTION', `--graph ${path}: ${which} is not a date`);
   const current = existsSync(snapshot) ? [{ path: resolve(snapshot), writtenAt: statSync(snapshot).mtime, bytes: 0 }] : [];
   const state = [...current, ...entries].find((entry) => entry.writtenAt.getTime() <= instant.getTime());

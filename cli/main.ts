@@ -1,6 +1,7 @@
 // The `blastmap` command: parses arguments with commander and dispatches to one module per subcommand.
 import { Command } from 'commander';
-import { defaultIo, EXIT, reportError, type Io } from './context.ts';
+import { defaultIo, EXIT, reportError, STDIN, type Io } from './context.ts';
+import { BlastmapError } from '../engine/errors.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
 import { registerCollect } from './commands/collect.ts';
@@ -63,6 +64,14 @@ export function buildProgram(io: Io): Command {
   registerHistory(program, io);
   registerVerify(program, io);
   registerCompletion(program, io);
+  // Standard input is one stream: two inputs given as `-` (diff - -, whatif --mitigations - --graph -) would both get
+  // the same bytes. Refused before anything is read (the program's hooks run before each command's own).
+  program.hook('preAction', (_program, action) => {
+    const values = [...action.args, ...Object.values(action.opts()).flat()];
+    if (values.filter((value) => value === STDIN).length > 1) {
+      throw new BlastmapError('INVALID_OPTION', 'standard input (`-`) can be read once: give it to one input only');
+    }
+  });
   // Last: gives every reading command registered above the --store option.
   attachStoreOptions(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(inertArgumentError(text)), outputError: () => {} });

@@ -63,6 +63,16 @@ export function readSnapshotFile(path: string): CompactGraph {
   }
 }
 
+/** Whether bytes start as a snapshot does (its magic), so that standard input can carry a snapshot or native text. */
+export function isSnapshotBytes(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1') === 'BLASTMAP';
+}
+
+/** A snapshot already in memory (standard input's), its errors naming `name`. */
+export function decodeSnapshotBytes(name: string, bytes: Uint8Array): CompactGraph {
+  return naming(name, () => decodeSnapshot(bytes));
+}
+
 /** What importing a batch into a snapshot file did. */
 export interface SnapshotImport {
   report: ImportReport;

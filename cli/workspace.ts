@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BlastmapError, type InputIssue } from '../engine/errors.ts';
+import { BlastmapError, jsonSyntaxIssue, type InputIssue } from '../engine/errors.ts';
 import { finishFragment, fromZodIssues, withoutControls, type SourcedFragment } from '../engine/format/validate.ts';
 import { readYaml, withLines } from '../engine/format/yaml.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
@@ -153,10 +153,12 @@ function workspaceMapping(workspace: string, mapping: string | undefined): { val
   if (mapping === undefined) return undefined;
   const path = join(workspace, mapping);
   if (!existsSync(path)) throw new BlastmapError('IO', `${MANIFEST}: the mapping ${mapping} is not a file of the workspace`);
+  const text = readFileSync(path, 'utf8');
   try {
-    return { value: JSON.parse(readFileSync(path, 'utf8')) as unknown, file: mapping };
+    return { value: JSON.parse(text) as unknown, file: mapping };
   } catch (error) {
-    throw new BlastmapError('INVALID_INPUT', `${mapping} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    // The parser's reason, line and column; never its message as is, which quotes the text.
+    throw new BlastmapError('INVALID_INPUT', `the mapping ${mapping} does not parse as JSON`, { issues: [jsonSyntaxIssue(text, error, { file: mapping })] });
   }
 }
 

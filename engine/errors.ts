@@ -181,7 +181,9 @@ export function jsonSyntaxIssue(text: string, error: unknown, where: { file?: st
   const stated = /at position (\d+)/.exec(raw);
   const offset = stated ? Number(stated[1]) : jsonErrorOffset(text);
   const reason = raw
-    .replace(/,\s*(\.\.\.)?\s*"[\s\S]*" is not valid JSON$/, '')
+    // V8 quotes the text around the fault: `, "<text>" is not valid JSON`, or for a long text
+    // `, ..."<excerpt>"... is not valid JSON`. Neither reaches an issue: the text may hold a secret.
+    .replace(/,\s*(\.\.\.)?\s*"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
     .replace(/\s*in JSON at position \d+[\s\S]*$/, '')
     .replace(/ after JSON at position \d+[\s\S]*$/, ' after the JSON value')
     .replace(/Unexpected end of JSON input/, 'unexpected end of input');

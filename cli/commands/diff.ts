@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { diffGraphs, evaluateFailOn, FAIL_ON_TERMS, parseFailOn, type FailOnTerm } from '../../engine/analysis/diff.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../../engine/report/diff.ts';
-import { EXIT, json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { EXIT, inputName, json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface DiffFlags extends ReachFlags { format?: string; failOn?: string; all?: boolean; staleDays?: string; rotationDays?: string; privilegedScore?: string }
@@ -39,8 +39,8 @@ export function registerDiff(program: Command, io: Io): void {
     const after = loadGraph(newPath);
     const diff = diffGraphs(before, after, { ...toReachOptions(flags), findings });
     const matched = evaluateFailOn(diff, terms).map((match) => match.term.text);
-    const options = { oldLabel: oldPath, newLabel: newPath, ...(flags.all ? { limit: Infinity } : {}), ...(flags.failOn !== undefined ? { failedOn: matched } : {}) };
-    if (format === 'json') io.out(json({ compared: { old: oldPath, new: newPath }, ...diff, ...(flags.failOn !== undefined ? { failOn: { expression: flags.failOn, matched } } : {}) }));
+    const options = { oldLabel: inputName(oldPath), newLabel: inputName(newPath), ...(flags.all ? { limit: Infinity } : {}), ...(flags.failOn !== undefined ? { failedOn: matched } : {}) };
+    if (format === 'json') io.out(json({ compared: { old: inputName(oldPath), new: inputName(newPath) }, ...diff, ...(flags.failOn !== undefined ? { failOn: { expression: flags.failOn, matched } } : {}) }));
     else if (format === 'markdown') io.out(renderDiffMarkdown(diff, options));
     else if (format === 'html') io.out(renderDiffHtml(diff, options));
     else io.out(renderDiffText(diff, { ...options, style: io.color }));

@@ -4,7 +4,7 @@ import { createReadStream, existsSync, readdirSync, statSync, type Stats } from 
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { BlastmapError } from '../../engine/errors.ts';
+import { BlastmapError, jsonSyntaxIssue } from '../../engine/errors.ts';
 import { finishFragment, withoutControls } from '../../engine/format/validate.ts';
 import { redactStrings } from '../../engine/secrets.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
@@ -212,7 +212,8 @@ function readMapping(path: string | undefined) {
   try {
     return { value: JSON.parse(text) as unknown, file: path === STDIN ? inputName(path) : basename(path) };
   } catch (error) {
-    throw new BlastmapError('INVALID_INPUT', `${inputName(path)} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    // The parser's reason, line and column; never its message as is, which quotes the text (a pasted secret with it).
+    throw new BlastmapError('INVALID_INPUT', `the mapping ${inputName(path)} does not parse as JSON; nothing was imported`, { issues: [jsonSyntaxIssue(text, error, { file: inputName(path) })] });
   }
 }
 

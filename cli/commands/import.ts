@@ -85,7 +85,7 @@ export function registerImport(program: Command, io: Io): void {
   addStoreOptions(command
     .command('native')
     .description('import blastmap native inventories: .json, .yaml or .ndjson files, or folders of them')
-    .argument('<files...>', 'files or folders')
+    .argument('<files...>', 'files or folders; - for standard input')
     .option('-g, --graph <snapshot>', 'snapshot to update (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('--replace', 'start from an empty graph instead of merging into the existing snapshot')
     .option('-f, --format <format>', 'report format: text or json', 'text'))

@@ -96,6 +96,7 @@ export function registerServe(program: Command, io: Io): void {
       checkExposure(flags.host ?? DEFAULT_HOST, token);
       // The graph as its data says: the server applies the marks file itself and rewrites it when marks change.
       const graph = loadUnmarkedGraph(flags.graph);
-      await serveGraph(io, graph, { marksPath: graphMarksPath(flags.graph), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
+      const marksPath = graphMarksPath(flags.graph);
+      await serveGraph(io, graph, { ...(marksPath !== undefined ? { marksPath } : {}), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
     });
 }

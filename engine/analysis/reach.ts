@@ -59,7 +59,7 @@ export interface DormantReach {
 
 export function toInstant(at: ReachOptions['at']): number {
   if (at === undefined) return Date.now();
-  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : /^\d{4}-\d{2}-\d{2}/.test(at) ? calendarInstant(at) : Date.parse(at);
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : /^\d{4}-\d{2}-\d{2}/.test(at) ? calendarInstant(at) : Number.NaN;
   if (Number.isNaN(ms)) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --at ${String(at)} is not a date`);
   return ms;
 }

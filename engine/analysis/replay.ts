@@ -1,7 +1,7 @@
 // Incident replay: checks blastmap's analysis of a known incident against what the public record says it must
 // find (expected.json): nodes reached and at which level, controls that held, the attackers' chain, the first cut.
 import { z } from 'zod';
-import { BlastmapError, type InputIssue } from '../errors.ts';
+import { BlastmapError, jsonSyntaxIssue, type InputIssue } from '../errors.ts';
 import { isoInstant } from '../format/native.ts';
 import { fromZodIssues, type Result } from '../format/validate.ts';
 import { LEVEL_CODE, LEVELS, levelName, type Level } from '../schema/index.ts';
@@ -90,7 +90,8 @@ export function parseExpected(text: string, file = 'expected.json'): Result<Expe
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, issues: [{ file, path: '$', message: `not JSON: ${(error as Error).message}`, expected: 'a JSON object', found: 'text that does not parse' }] };
+    // The parser's reason, line and column; never its message as is, which quotes the text.
+    return { ok: false, issues: [jsonSyntaxIssue(text, error, { file })] };
   }
   const parsed = expectedSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, raw, file) };

@@ -23,7 +23,7 @@ export const RADIUS_PAGE_MAX = 50_000;
 export const LIST_CAP = 200;
 
 const reference = z.string().min(1).max(2048);
-const isoDate = z.string().max(40).refine((text) => !Number.isNaN(/^\d{4}-\d{2}-\d{2}/.test(text) ? calendarInstant(text) : Date.parse(text)), { message: 'an ISO-8601 date on a real calendar day, such as 2025-08-10' });
+const isoDate = z.string().max(40).refine((text) => /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(calendarInstant(text)), { message: 'an ISO-8601 date on a real calendar day, such as 2025-08-10' });
 const kindName = z.string().min(1).max(64);
 const platformName = z.string().min(1).max(128);
 

@@ -12,4 +12,5 @@ export { renderReviewText, renderReviewMarkdown, type ReviewReportOptions } from
 export { reviewSarif, type SarifLog, type SarifOptions } from './sarif.ts';
 export { renderDiffText, renderDiffMarkdown, renderDiffHtml, type DiffRenderOptions } from './diff.ts';
 export { renderVerifyText, renderVerifyMarkdown, renderVerifyHtml, type VerifyRenderOptions } from './verify.ts';
+export { renderReplayText, renderReplayMarkdown, type ReplayRenderOptions } from './replay.ts';
 export { PLAIN, type TextStyle } from './style.ts';

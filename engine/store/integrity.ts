@@ -37,38 +37,64 @@ export interface ForbiddenEdge {
   nodeKind: string;
 }
 
+/** The kind columns of a graph, compiled or still in a snapshot's bytes: what the invariant is checked on. */
+export interface KindColumns {
+  readonly schema: CompactGraph['schema'];
+  readonly edgeKindNames: readonly string[];
+  readonly nodeKindNames: readonly string[];
+  readonly edgeKind: ArrayLike<number>;
+  readonly edgeSrc: ArrayLike<number>;
+  readonly edgeDst: ArrayLike<number>;
+  readonly nodeKind: ArrayLike<number>;
+}
+
+/**
+ * A checker over kind columns: check(e) says whether edge e's endpoints are of kinds its edge kind allows, and
+ * reports each end that is not. One table lookup per endpoint, no allocation per edge: fast enough for every load.
+ */
+function edgeChecker(columns: KindColumns, report: (e: number, end: 'from' | 'to', v: number) => void): (e: number) => void {
+  const { schema, edgeKindNames, nodeKindNames, edgeKind, edgeSrc, edgeDst, nodeKind } = columns;
+  const nodeKinds = nodeKindNames.length;
+  // allowed[(edgeKind * nodeKinds + nodeKind) * 2 + end]
+  const allowed = new Uint8Array(edgeKindNames.length * nodeKinds * 2);
+  edgeKindNames.forEach((name, code) => {
+    const spec = schema.edgeKinds[name];
+    nodeKindNames.forEach((kind, k) => {
+      allowed[(code * nodeKinds + k) * 2] = spec === undefined || spec.from.includes(kind) ? 1 : 0;
+      allowed[(code * nodeKinds + k) * 2 + 1] = spec === undefined || spec.to.includes(kind) ? 1 : 0;
+    });
+  });
+  return (e) => {
+    const row = edgeKind[e]! * nodeKinds;
+    const from = edgeSrc[e]!;
+    const to = edgeDst[e]!;
+    if (allowed[(row + nodeKind[from]!) * 2] !== 1) report(e, 'from', from);
+    if (allowed[(row + nodeKind[to]!) * 2 + 1] !== 1) report(e, 'to', to);
+  };
+}
+
+/** The first of `edgeCount` edges whose endpoints are of kinds its edge kind does not allow, with that end's node index. */
+export function firstForbiddenColumn(columns: KindColumns, edgeCount: number): { edge: number; kind: string; end: 'from' | 'to'; node: number; nodeKind: string } | undefined {
+  let found: { edge: number; kind: string; end: 'from' | 'to'; node: number; nodeKind: string } | undefined;
+  const check = edgeChecker(columns, (edge, end, node) => {
+    found ??= { edge, kind: columns.edgeKindNames[columns.edgeKind[edge]!]!, end, node, nodeKind: columns.nodeKindNames[columns.nodeKind[node]!]! };
+  });
+  for (let e = 0; e < edgeCount && found === undefined; e++) check(e);
+  return found;
+}
+
 /**
  * Edges of a compiled graph that join kinds the schema forbids: every edge, or only those touching `nodes`
  * (node indices; after a merge, the nodes whose kind may have changed). At most `limit` are returned.
  */
 export function forbiddenEdges(graph: CompactGraph, nodes?: Iterable<number>, limit = 20): ForbiddenEdge[] {
-  const nodeKinds = graph.nodeKindNames.length;
-  // allowed[(edgeKind * nodeKinds + nodeKind) * 2 + end]: one table lookup per endpoint, fast enough for every load.
-  const allowed = new Uint8Array(graph.edgeKindNames.length * nodeKinds * 2);
-  graph.edgeKindNames.forEach((name, code) => {
-    const spec = graph.schema.edgeKinds[name];
-    graph.nodeKindNames.forEach((nodeKind, k) => {
-      allowed[(code * nodeKinds + k) * 2] = spec === undefined || spec.from.includes(nodeKind) ? 1 : 0;
-      allowed[(code * nodeKinds + k) * 2 + 1] = spec === undefined || spec.to.includes(nodeKind) ? 1 : 0;
-    });
-  });
   const found: ForbiddenEdge[] = [];
-  const { edgeKind, edgeSrc, edgeDst, nodeKind } = graph;
-  const note = (e: number, end: 'from' | 'to', v: number): void => {
-    found.push({ edge: e, kind: graph.edgeKindNames[edgeKind[e]!]!, end, node: graph.nodes[v]!.id, nodeKind: graph.nodeKindNames[nodeKind[v]!]! });
-  };
-  // No allocation per edge: this runs over every edge of every snapshot loaded.
-  const check = (e: number): boolean => {
-    const row = edgeKind[e]! * nodeKinds;
-    const from = edgeSrc[e]!;
-    const to = edgeDst[e]!;
-    if (allowed[(row + nodeKind[from]!) * 2] !== 1) note(e, 'from', from);
-    if (allowed[(row + nodeKind[to]!) * 2 + 1] !== 1) note(e, 'to', to);
-    return found.length < limit;
-  };
+  const check = edgeChecker(graph, (e, end, v) => {
+    found.push({ edge: e, kind: graph.edgeKindNames[graph.edgeKind[e]!]!, end, node: graph.nodes[v]!.id, nodeKind: graph.nodeKindNames[graph.nodeKind[v]!]! });
+  });
   if (nodes === undefined) {
-    for (let e = 0; e < graph.edgeCount; e++) if (!check(e)) break;
-    return found;
+    for (let e = 0; e < graph.edgeCount && found.length < limit; e++) check(e);
+    return found.slice(0, limit);
   }
   const seen = new Set<number>();
   outer: for (const v of nodes) {
@@ -78,10 +104,11 @@ export function forbiddenEdges(graph: CompactGraph, nodes?: Iterable<number>, li
     for (const e of edges) {
       if (seen.has(e)) continue;
       seen.add(e);
-      if (!check(e)) break outer;
+      check(e);
+      if (found.length >= limit) break outer;
     }
   }
-  return found;
+  return found.slice(0, limit);
 }
 
 export const describeForbiddenEdge = (f: ForbiddenEdge): string =>

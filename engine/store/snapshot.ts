@@ -5,7 +5,7 @@ import type { GraphNode } from '../format/native.ts';
 import type { Schema } from '../schema/index.ts';
 import { compileColumns, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
 import { ID_HASH, IdIndex, IdTable, indexNodeIds } from './id-index.ts';
-import { describeForbiddenEdge, forbiddenEdges } from './integrity.ts';
+import { describeForbiddenEdge, firstForbiddenColumn, forbiddenEdges } from './integrity.ts';
 
 const MAGIC = 'BLASTMAP';
 /**
@@ -437,7 +437,7 @@ export function openSnapshot(bytes: Uint8Array): SnapshotView | undefined {
   const regularChunks = header.nodeChunks.length === Math.ceil(n / CHUNK);
   const decoded = new Map<number, GraphNode[]>();
   const nodeChunk = (k: number): Uint8Array => bytes.subarray(chunkStarts[k]!, chunkStarts[k]! + header.nodeChunks[k]!);
-  return {
+  const snapshotView: SnapshotView = {
     schema: header.schema, nodeCount: n, edgeCount: m, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil, idSlots, attrEntries,
     regularChunks, nodeChunk, nodeChunkCount: header.nodeChunks.length,
     node(i: number): GraphNode {
@@ -461,6 +461,14 @@ export function openSnapshot(bytes: Uint8Array): SnapshotView | undefined {
       return indexOfBytes(bytes.subarray(layout.end, nodesEnd), new TextEncoder().encode(needle)) >= 0;
     },
   };
+  // The integrity invariant, as decodeSnapshot checks it: an incremental import must not carry on an edge the
+  // schema forbids that the file already holds (a column scan, no node record decoded unless one is found).
+  const forbidden = firstForbiddenColumn({ schema: header.schema, edgeKindNames: Object.keys(header.schema.edgeKinds), nodeKindNames, edgeKind, edgeSrc, edgeDst, nodeKind }, m);
+  if (forbidden !== undefined) {
+    const id = regularChunks ? snapshotView.node(forbidden.node).id : `#${forbidden.node}`;
+    throw corrupt(describeForbiddenEdge({ ...forbidden, node: id }));
+  }
+  return snapshotView;
 }
 
 /**

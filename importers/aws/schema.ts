@@ -117,10 +117,27 @@ export const credentialReportEnvelopeSchema = z.object({
   GeneratedTime: awsInstant.nullish(),
 });
 
+/**
+ * A date cell of the credential report: a date-time, or a word (`N/A`, `no_information`, `not_supported`). A date
+ * off the calendar (2024-02-30) is an input error naming the column, never a missing or rolled-over date.
+ */
+const reportDateCell = z.string().refine(
+  (text) => !/^\d{4}-\d{2}-\d{2}/.test(text.trim()) || !Number.isNaN(calendarInstant(text.trim().replace(' ', 'T'))),
+  { message: 'an ISO-8601 date-time on a real calendar day, or N/A' },
+).optional();
+
+/** The credential report's date columns (docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html). */
+const REPORT_DATE_COLUMNS = [
+  'user_creation_time', 'password_last_used', 'password_last_changed', 'password_next_rotation',
+  'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_last_rotated', 'access_key_2_last_used_date',
+  'cert_1_last_rotated', 'cert_2_last_rotated',
+] as const;
+
 /** One row of the credential report CSV, by column name. Values such as `N/A` are read by the transform. */
 export const credentialReportRowSchema = z.object({
   user: name,
   arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|user\/.+)$/, { message: 'an IAM user or root ARN' }),
+  ...Object.fromEntries(REPORT_DATE_COLUMNS.map((column) => [column, reportDateCell])) as Record<(typeof REPORT_DATE_COLUMNS)[number], typeof reportDateCell>,
 }).catchall(z.string());
 
 /** `aws s3api list-buckets` `Buckets[]`. */

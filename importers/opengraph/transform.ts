@@ -1,7 +1,7 @@
 // From OpenGraph elements to blastmap nodes and edges. Our own exports (kinds `BM_*`) come back exactly; other
 // collectors' kinds go through the mapping table; what maps to nothing is kept (generic nodes, non-traversable
 // edges) and reported. Edges are resolved once every node is known: by id, by name (deprecated) or by property.
-import { calendarInstant } from '../../engine/format/dates.ts';
+import { calendarInstant, isCalendarDate } from '../../engine/format/dates.ts';
 import type { InputIssue } from '../../engine/errors.ts';
 import { decodeEdgeProperties, decodeNodeProperties, openGraphNodeProperties, ourKindOf, OPENGRAPH_PREFIX } from '../../engine/export/opengraph.ts';
 import { edgeSchema, nodeId, nodeSchema, type Fragment, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
@@ -268,7 +268,7 @@ export class OpenGraphTransform {
     const checked = this.nodeValidator.safeParse(built.record);
     if (!checked.success || built.problems.length > 0) {
       const where = `$.graph.nodes[${index}].properties`;
-      const issues: InputIssue[] = built.problems.map((p) => ({ file, path: `${where}.${p.property}`, message: `expected ${p.expected}`, expected: p.expected, found: 'another type' }));
+      const issues: InputIssue[] = built.problems.map((p: { property: string; expected: string; found?: string }) => ({ file, path: `${where}.${p.property}`, message: `expected ${p.expected}`, expected: p.expected, found: p.found ?? 'another type' }));
       if (!checked.success) issues.push(...fromZodIssues(checked.error.issues, built.record, file, [...base, 'properties']));
       this.problem(issues);
       return;
@@ -315,9 +315,15 @@ export class OpenGraphTransform {
   }
 
   private field(properties: Record<string, unknown>, target: string): unknown {
+    const name = this.fieldName(properties, target);
+    return name === undefined ? undefined : properties[name];
+  }
+
+  /** The collector's property that gives `target`: the first of the mapping's names that holds a value. */
+  private fieldName(properties: Record<string, unknown>, target: string): string | undefined {
     for (const name of this.mapping.fields[target] ?? []) {
       const value = properties[name];
-      if (value !== undefined && value !== null && value !== '') return value;
+      if (value !== undefined && value !== null && value !== '') return name;
     }
     return undefined;
   }
@@ -363,9 +369,16 @@ export class OpenGraphTransform {
     if (typeof email === 'string' && email.includes('@') && email.length <= 320) record.email = email.toLowerCase();
     const enabled = this.field(properties, 'enabled');
     if (typeof enabled === 'boolean') record.enabled = enabled;
+    const problems: { property: string; expected: string; found?: string }[] = [];
     for (const target of ['createdAt', 'expiresAt', 'lastUsedAt']) {
-      const instant = instantOf(this.field(properties, target));
+      const value = this.field(properties, target);
+      const instant = instantOf(value);
       if (instant) record[target] = instant;
+      // A date that is not on the calendar (2024-02-30) is an input error naming the property, never dropped
+      // or rolled over to the next valid day; other text and "never" values (0, negatives) stay as before.
+      else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !isCalendarDate(value)) {
+        problems.push({ property: this.fieldName(properties, target)!, expected: 'a real calendar date', found: JSON.stringify(value.slice(0, 40)) });
+      }
     }
     const extras: Record<string, unknown> = { ...properties };
     for (const target of Object.keys(this.mapping.fields)) {
@@ -376,7 +389,7 @@ export class OpenGraphTransform {
     extras.opengraphId = ogId;
     extras.opengraphKinds = [...kinds];
     record.properties = extras;
-    return { record, problems: [] as { property: string; expected: string }[] };
+    return { record, problems };
   }
 
   /** A file node as OpenGraph sees it, for name and property matching. */

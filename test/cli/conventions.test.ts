@@ -1,7 +1,7 @@
 // Command-line conventions: `-` for standard input, errors as JSON under `--format json`, parsing errors that never
 // echo a typed value or a control character, and shell completion scripts generated from the commands.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asksForJson } from '../../cli/main.ts';
@@ -40,6 +40,40 @@ describe('standard input', () => {
     expect(result.code).toBe(3);
     const lines = result.err.trimEnd().split('\n');
     expect(lines).toEqual(['error: 1 problem in the input; nothing was imported', expect.stringMatching(/^ {2}<stdin> \$ \(line 1, column 1\): not valid YAML: \S/)]);
+  });
+});
+
+describe('JSON syntax errors in the other JSON inputs', () => {
+  // An unquoted token on line 2: V8's message would quote the text around it, a pasted secret with it.
+  const secret = ['xo', 'xb-1234567890-1234567890123-', 'abcdefghijklmnopqrstuvwx'].join('');
+  const broken = `{"nodes": {\n  "Okta_EventHook": ${secret} }\n}\n`;
+  const noExcerpt = (err: string) => { expect(err).not.toContain(secret.slice(0, 8)); expect(err).not.toContain('is not valid JSON'); };
+
+  it('an OpenGraph --mapping names the parser\'s reason, line and column, and quotes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'mapping.json'), broken);
+    const run = await runCli(['import', 'opengraph', join(REPO, 'test/fixtures/opengraph/okta.json'), '--mapping', join(dir, 'mapping.json'), '--graph', join(dir, 'g.bmap')]);
+    expect(run.code).toBe(3);
+    expect(run.err).toContain("mapping.json $ (line 2, column 21): not valid JSON: unexpected token 'x'");
+    noExcerpt(run.err);
+  });
+
+  it('a workspace\'s mapping and an incident\'s expected.json do the same', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'ws/exports/opengraph'), { recursive: true });
+    writeFileSync(join(dir, 'ws/exports/opengraph/okta.json'), readFileSync(join(REPO, 'test/fixtures/opengraph/okta.json')));
+    writeFileSync(join(dir, 'ws/blastmap.yaml'), 'exports:\n  opengraph:\n    mapping: mapping.json\n');
+    writeFileSync(join(dir, 'ws/mapping.json'), broken);
+    const workspace = await runCli(['rank', '--graph', join(dir, 'ws')]);
+    expect(workspace.code).toBe(3);
+    expect(workspace.err).toContain("mapping.json $ (line 2, column 21): not valid JSON: unexpected token 'x'");
+    noExcerpt(workspace.err);
+    cpSync(join(REPO, 'datasets/incidents/circleci-2023'), join(dir, 'incidents/circleci-2023'), { recursive: true });
+    writeFileSync(join(dir, 'incidents/circleci-2023/expected.json'), broken);
+    const replay = await runCli(['replay', 'circleci-2023', '--dir', join(dir, 'incidents')]);
+    expect(replay.code).toBe(3);
+    expect(replay.err).toMatch(/expected\.json \$ \(line 2, column 21\): not valid JSON: unexpected token 'x'/);
+    noExcerpt(replay.err);
   });
 });
 

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IncidentReplay } from '../../engine/analysis/replay.ts';
-import { INCIDENTS_DIR, listIncidentNames } from '../../cli/commands/replay.ts';
+import { INCIDENTS_DIR, listIncidentNames, loadIncident } from '../../cli/commands/replay.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 const INCIDENTS = listIncidentNames(INCIDENTS_DIR);
@@ -58,6 +58,15 @@ describe('blastmap replay', () => {
     expect(run.out).toContain('CONTAINMENT PLAN (blastmap respond)');
     expect(run.out).toMatch(/PASS {2}respond {6}Remote Support SaaS infrastructure API key/);
     expect(run.out).toContain('RESULT: all 14 expectations hold.');
+  });
+
+  it('prints what the library renders: replayIncident, then renderReplayText or renderReplayMarkdown (blastmap exports both)', async () => {
+    const engine = await import('../../engine/index.ts');
+    const loaded = loadIncident(INCIDENTS_DIR, 'beyondtrust-treasury-2024');
+    const replay = engine.replayIncident(loaded.graph, loaded.expected, loaded.name);
+    const environment = { nodes: loaded.graph.nodeCount, edges: loaded.graph.edgeCount, inputs: loaded.inputs };
+    expect((await runCli(['replay', 'beyondtrust-treasury-2024'])).out).toBe(engine.renderReplayText(replay, { environment }));
+    expect((await runCli(['replay', 'beyondtrust-treasury-2024', '--format', 'markdown'])).out).toBe(engine.renderReplayMarkdown(replay, { environment }));
   });
 
   it('reports a deliberately wrong expectation as FAIL and exits 1', async () => {

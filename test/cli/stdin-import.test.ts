@@ -1,7 +1,7 @@
 // `-` for standard input in the imports that read raw files: a platform export (named with --as, since an importer
 // recognises the endpoint by the file name) and an OpenGraph payload (JSON or a zip archive, told by its first bytes).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +67,18 @@ describe('an OpenGraph payload on standard input', () => {
     const twice = withStdin(['import', 'opengraph', '-', '--mapping', '-', '--graph', join(dir, 'g.bmap')], '{}');
     expect(twice.code).toBe(2);
     expect(twice.err).toContain('can be read once');
+  });
+
+  it('holds a zip on standard input to the archive limits, the ratio counted over the bytes read (issue #20, item 2)', () => {
+    const dir = tempDir();
+    // 64 MB of whitespace inside one valid document compresses to about 64 KB.
+    const bomb = zipSync({ 'graph.json': new TextEncoder().encode(`{"graph": {"nodes": [${' '.repeat(64 * 1024 ** 2)}], "edges": []}}`) }, { level: 9 });
+    const ratio = withStdin(['import', 'opengraph', '-', '--graph', join(dir, 'g.bmap'), '--zip-max-ratio', '20'], bomb);
+    expect(ratio.code, ratio.err).toBe(3);
+    expect(ratio.err).toMatch(/<stdin>.*unpacks to more than 20 MB, 20 times the archive's 1\.0 MB \(the --zip-max-ratio limit/);
+    const size = withStdin(['import', 'opengraph', '-', '--graph', join(dir, 'g.bmap'), '--zip-max-ratio', '100000', '--zip-max-size', '8M'], bomb);
+    expect(size.code, size.err).toBe(3);
+    expect(size.err).toContain('unpacks to more than 8.0 MB (the --zip-max-size limit)');
+    expect(existsSync(join(dir, 'g.bmap'))).toBe(false);
   });
 });

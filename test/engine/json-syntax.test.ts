@@ -45,6 +45,26 @@ describe('JSON syntax errors', () => {
     expect(JSON.stringify(issue)).not.toContain(secret.slice(3));
   });
 
+  it('never quotes the text, short or long, whatever the fault (V8 quotes a long text as ..."excerpt"...)', () => {
+    const secret = ['xo', 'xb-1234567890-1234567890123-', 'abcdefghijklmnopqrstuvwx'].join('');
+    const texts = fc.record({
+      before: fc.string({ maxLength: 200 }),
+      after: fc.string({ maxLength: 200 }),
+      insert: fc.constantFrom('x', ']', '}', ':', '\u0001', "'", '"'),
+      quoted: fc.boolean(),
+    }).map(({ before, after, insert, quoted }) => `{"a": ${JSON.stringify(before)}, "token": ${quoted ? JSON.stringify(secret) : secret}${insert} ${JSON.stringify(after)}}`);
+    fc.assert(fc.property(texts, (text) => {
+      const error = parseError(text);
+      if (error === undefined) return;
+      const issue = jsonSyntaxIssue(text, error, { file: 'leak.json' });
+      expect(issue.message).not.toMatch(/is not valid JSON$/);
+      for (let i = 0; i + 6 <= secret.length; i++) expect(issue.message, issue.message).not.toContain(secret.slice(i, i + 6));
+    }), { numRuns: 500 });
+    // The case a user hit: an unquoted token on a line of an inventory.
+    const inventory = `{"nodes": [\n  {"id": ${secret} }\n]}\n`;
+    expect(jsonSyntaxIssue(inventory, parseError(inventory), { file: 'leak.json' })).toEqual({ file: 'leak.json', path: '$', line: 2, column: 10, message: "not valid JSON: unexpected token 'x'" });
+  });
+
   it('offsets the line of an NDJSON record and names the end of input', () => {
     expect(jsonSyntaxIssue('{"kind": "App"', parseError('{"kind": "App"'), { file: 'a.ndjson', line: 7 })).toMatchObject({ line: 7, column: 15, message: expect.stringMatching(/^not valid JSON: /) });
     expect(jsonSyntaxIssue('', parseError(''))).toMatchObject({ line: 1, column: 1, message: 'not valid JSON: unexpected end of input' });

@@ -106,6 +106,28 @@ describe.each(Object.keys(FORMATS))('a graph of prototype-named ids and keys, im
         expect([0, 1], `${args.join(' ')} --format ${format}: ${run.err}`).toContain(run.code);
       }
     }
+    // The commands added since: diff (an empty graph, then this one: every prototype-named node is new), verify of a
+    // plan, review --diff.
+    const dir = tempDir('blastmap-proto-diff-');
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, 'nodes: []\nedges: []\n');
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, 'version: 1\nrules:\n  forbidReach: [{ tag: crown-jewel, atLeast: read }]\n');
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, (await runCli(['plan', 'hasOwnProperty', '--graph', snapshot, '--format', 'json', '--at', '2026-01-01'])).out);
+    const later: [string[], string[]][] = [
+      [['diff', empty, snapshot], ['text', 'json', 'markdown', 'html']],
+      [['verify', plan, '--graph', snapshot], ['text', 'json', 'markdown', 'html']],
+      [['review', '--diff', empty, snapshot, '--policy', policy], ['text', 'json', 'markdown', 'sarif']],
+    ];
+    for (const [args, formats] of later) {
+      for (const format of formats) {
+        const run = await runCli([...args, '--format', format, '--at', '2026-01-01']);
+        expect(run.code, `${args.join(' ')} --format ${format}: ${run.err}`).not.toBe(70);
+        expect([0, 1], `${args.join(' ')} --format ${format}: ${run.err}`).toContain(run.code);
+        if (format === 'json' && args[0] === 'diff') expect(run.out).toContain('"__proto__"');
+      }
+    }
     const radius = await runCli(['radius', 'hasOwnProperty', '--graph', snapshot, '--format', 'json', '--at', '2026-01-01']);
     expect(radius.out).toContain('"__proto__"');
   });

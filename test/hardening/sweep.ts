@@ -1,6 +1,6 @@
 // Everything blastmap can say about a graph, collected as text: every reading command in every output format, every
 // export, and every route of the web API. The secret and hostile-name tests search these outputs.
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORT_FORMATS } from '../../cli/commands/export.ts';
 import { createApp } from '../../cli/server/app.ts';
@@ -59,6 +59,36 @@ export async function sweepCli(plan: SweepPlan): Promise<Output[]> {
   if (plan.proposal && plan.policy) {
     for (const format of ['text', 'json', 'markdown', 'sarif']) {
       await run(`review ${format}`, ['review', plan.proposal, '--policy', plan.policy, '--format', format, ...at], mediumOf(format));
+    }
+  }
+  // The commands added since: respond, verify (of the plan's JSON), diff and review --diff (the graph, then the graph
+  // with the proposal imported): markdown a CI job posts as a pull-request comment among them.
+  for (const format of ['text', 'json', 'markdown', 'html']) {
+    await run(`respond ${format}`, ['respond', plan.source, '--format', format, ...at], mediumOf(format));
+  }
+  const planJson = join(plan.work, 'sweep-plan.json');
+  writeFileSync(planJson, (await runCli(['plan', plan.source, '--format', 'json', ...at, '--graph', plan.graph])).out);
+  for (const format of ['text', 'json', 'markdown', 'html']) {
+    await run(`verify ${format}`, ['verify', planJson, '--format', format, ...at], mediumOf(format));
+  }
+  if (plan.proposal) {
+    const later = join(plan.work, 'sweep-later.bmap');
+    copyFileSync(plan.graph, later);
+    const imported = await runCli(['import', 'native', plan.proposal, '--graph', later]);
+    if (imported.code !== 0) throw new Error(`sweep: the proposal does not import into the graph: ${imported.err}`);
+    // `diff` names its two graphs as arguments, not with --graph.
+    const bare = async (label: string, args: string[], medium: Output['medium']) => {
+      const result = await runCli(args);
+      outputs.push({ label, text: result.out, medium });
+      outputs.push({ label: `${label} (stderr)`, text: result.err, medium: 'stderr' });
+    };
+    for (const format of ['text', 'json', 'markdown', 'html']) {
+      await bare(`diff ${format}`, ['diff', plan.graph, later, '--format', format, ...at], mediumOf(format));
+    }
+    if (plan.policy) {
+      for (const format of ['text', 'json', 'markdown', 'sarif']) {
+        await bare(`review --diff ${format}`, ['review', '--diff', plan.graph, later, '--policy', plan.policy, '--format', format, ...at], mediumOf(format));
+      }
     }
   }
   for (const format of EXPORT_FORMATS) {

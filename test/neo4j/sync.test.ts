@@ -5,7 +5,7 @@ import { edgeId, type Fragment, type GraphEdge, type GraphNode } from '../../eng
 import { validateFragmentDocument, type SourcedFragment } from '../../engine/format/validate.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { toFragment } from '../../engine/store/compact.ts';
-import { importIntoStore, type Neo4jStore } from '../../engine/store/neo4j/index.ts';
+import { importIntoStore, reachInDatabase, type Neo4jStore } from '../../engine/store/neo4j/index.ts';
 import { stubId, stubNode } from '../../engine/store/link.ts';
 import { freshStore, plain } from './helpers.ts';
 
@@ -134,5 +134,76 @@ describe('importing into Neo4j', () => {
     const { write } = await importIntoStore(store, [sourced(other(oktaV2), 'okta-globex.json')]);
     expect(write).toMatchObject({ nodesRemoved: 1, edgesRemoved: 2 });
     expect(canonical(await store.pull())).toEqual(expected(oktaV1, other(oktaV2)));
+  });
+});
+
+// Issue #20, item 1, on the Neo4j path: a later import cannot give a node the database holds another kind (the
+// same check as a snapshot import), and a source's newer export that does replaces the node and every edge
+// touching it is checked against its new kind: the database never holds an edge the schema forbids.
+describe('importing into Neo4j a node the database holds with another kind', () => {
+  const victim = { id: 'x:t:app:victim', kind: 'App', name: 'Victim', platform: 'x', tenant: 't' } as Partial<GraphNode>;
+  const key = { id: 'x:t:credential:key', kind: 'Credential', type: 'api-key', name: 'Victim key', platform: 'x', tenant: 't' } as Partial<GraphNode>;
+  const intern = { id: 'x:t:identity:intern', kind: 'Identity', name: 'Intern', platform: 'x', tenant: 't' } as Partial<GraphNode>;
+  const appWithKey: Raw = { nodes: [victim, key, intern], edges: [{ kind: 'HOLDS', from: victim.id!, to: key.id! }] };
+  /** Calls the App a Resource, so that a CAN_ADMIN edge into it passes the batch's own edge-kind check. */
+  const asResource = (source?: string): Raw => ({
+    ...(source === undefined ? {} : { source }),
+    nodes: [{ ...victim, kind: 'Resource' }, intern],
+    edges: [{ kind: 'CAN_ADMIN', from: intern.id!, to: victim.id! }],
+  });
+
+  it('is refused when another export (or none) declared it, naming both kinds, and the database is left as it was', async () => {
+    await store.clear();
+    await importIntoStore(store, [sourced(appWithKey)]);
+    const before = canonical(await store.pull());
+    for (const raw of [asResource(), asResource('other')]) {
+      const error = await importIntoStore(store, [sourced(raw, 'second.json')]).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+      const issues = (error as { issues: { file?: string; path: string; message: string }[] }).issues;
+      expect(issues).toContainEqual(expect.objectContaining({ file: 'second.json', path: '$.nodes[0].kind', message: 'node x:t:app:victim is a App in the graph; an import cannot change its kind' }));
+      expect(canonical(await store.pull())).toEqual(before);
+    }
+    // The intern reaches nothing: no CAN_ADMIN edge was stored, so the App's key stays out of reach.
+    expect((await store.pull()).edges.filter((edge) => edge.kind === 'CAN_ADMIN')).toEqual([]);
+  });
+
+  it("a source's newer export replaces the node, and an edge another export keeps into it is checked against the new kind", async () => {
+    await store.clear();
+    const v1: Raw = { source: 'x', nodes: [{ ...victim, kind: 'Identity', subtype: 'service' } as Partial<GraphNode>], edges: [] };
+    // Source-less: a person owns the x principal (OWNS ends at an App, a Credential or an Identity).
+    const manual: Raw = { nodes: [{ ...intern, id: 'm:t:identity:owner', name: 'Owner', platform: 'm' } as Partial<GraphNode>], edges: [{ kind: 'OWNS', from: 'm:t:identity:owner', to: victim.id! }] };
+    await importIntoStore(store, [sourced(v1)]);
+    await importIntoStore(store, [sourced(manual)]);
+    const before = canonical(await store.pull());
+    // x's newer export calls it a Resource: the kept OWNS edge would end at a Resource, which OWNS does not allow.
+    const v2: Raw = { source: 'x', nodes: [{ ...victim, kind: 'Resource' }], edges: [] };
+    const error = await importIntoStore(store, [sourced(v2, 'x-v2.json')]).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(JSON.stringify((error as { issues: unknown[] }).issues)).toContain('OWNS.to');
+    expect(canonical(await store.pull())).toEqual(before);
+    // As an App the kept edge still holds: the node is replaced with its new kind (the export replaces its source's
+    // data), the edge stays, and every stored edge joins kinds its schema allows.
+    const v2App: Raw = { source: 'x', nodes: [victim], edges: [] };
+    await importIntoStore(store, [sourced(v2App, 'x-v2.json')]);
+    const after = canonical(await store.pull());
+    expect(after.nodes.find((node) => node.id === victim.id)!.kind).toBe('App');
+    expect(after.edges).toEqual([expect.objectContaining({ kind: 'OWNS', from: 'm:t:identity:owner', to: victim.id })]);
+    expect(after).toEqual(expected(v2App, manual));
+  });
+
+  it('a forbidden edge another tool wrote into the database is refused when the graph is read, imported into or traversed', async () => {
+    await store.clear();
+    // Written past blastmap's checks (store.push writes what it is given), as a hand-written Cypher query could.
+    await store.push({
+      nodes: [victim, key, intern] as GraphNode[],
+      edges: [{ kind: 'HOLDS', from: victim.id!, to: key.id! }, { kind: 'CAN_ADMIN', from: intern.id!, to: victim.id! }] as GraphEdge[],
+    });
+    const reason = 'the CAN_ADMIN edge x:t:identity:intern -> x:t:app:victim ends at App x:t:app:victim, which CAN_ADMIN does not allow';
+    await expect(store.compile()).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(reason) });
+    const before = canonical(await store.pull());
+    await expect(importIntoStore(store, [sourced(slack)])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(reason) });
+    expect(canonical(await store.pull())).toEqual(before);
+    // The radius computed in the database does not cross it to the App's key.
+    await expect(reachInDatabase(store, [intern.id!])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(reason) });
   });
 });

@@ -5,6 +5,7 @@ import { BlastmapError } from '../../errors.ts';
 import type { Fragment, GraphEdge, GraphNode } from '../../format/native.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../../schema/index.ts';
 import { buildGraph, type CompactGraph } from '../compact.ts';
+import { forbiddenEdges } from '../integrity.ts';
 import type { ExpandRequest, GraphStore, NodeQuery } from '../types.ts';
 import { edgeFromProperties, edgeKey, edgeProperties, nodeFromProperties, nodeProperties } from './codec.ts';
 import { dropSchemaStatements, kindLiteral, MARKERS, NODE_LABEL, planned, relTypes, schemaObjects, schemaStatements } from './cypher.ts';
@@ -76,6 +77,40 @@ const DEFAULT_BATCH = 2_000;
 const NODE = NODE_LABEL;
 
 /** A fresh run id: sortable by time, unique enough for markers. */
+/** The error for a database whose blastmap graph breaks an invariant (another tool or a hand-written query put it there). */
+export function inconsistentDatabase(uri: string, reason: string, cause?: unknown): BlastmapError {
+  return new BlastmapError('INVALID_INPUT', `neo4j at ${uri}: the blastmap graph in the database is inconsistent: ${reason}`, cause === undefined ? {} : { cause });
+}
+
+/** Why an edge `kind` from a `fromKind` node to a `toKind` node breaks the schema, or undefined when it may. */
+export function forbiddenEdgeReason(schema: Schema, kind: string, from: string, fromKind: string, to: string, toKind: string): string | undefined {
+  const spec = schema.edgeKinds[kind];
+  if (spec === undefined) return undefined;
+  if (!spec.from.includes(fromKind)) return `the ${kind} edge ${from} -> ${to} starts at ${fromKind} ${from}, which ${kind} does not allow`;
+  if (!spec.to.includes(toKind)) return `the ${kind} edge ${from} -> ${to} ends at ${toKind} ${to}, which ${kind} does not allow`;
+  return undefined;
+}
+
+/**
+ * The graph a database holds, compiled and held to the integrity invariant a snapshot load checks
+ * (engine/store/integrity.ts): a database edge that joins kinds its edge kind does not allow is refused, never analysed.
+ */
+export function compileStoredGraph(fragment: Fragment, schema: Schema, uri: string): CompactGraph {
+  let graph: CompactGraph;
+  try {
+    graph = buildGraph(fragment, schema);
+  } catch (error) {
+    throw inconsistentDatabase(uri, (error as Error).message, error);
+  }
+  const [first] = forbiddenEdges(graph, undefined, 1);
+  if (first !== undefined) {
+    const from = graph.nodes[graph.edgeSrc[first.edge]!]!;
+    const to = graph.nodes[graph.edgeDst[first.edge]!]!;
+    throw inconsistentDatabase(uri, forbiddenEdgeReason(schema, first.kind, from.id, from.kind, to.id, to.kind)!);
+  }
+  return graph;
+}
+
 export function newRunId(now: number = Date.now()): string {
   return `${new Date(now).toISOString()}#${Math.random().toString(36).slice(2, 10)}`;
 }
@@ -318,12 +353,7 @@ export class Neo4jStore implements GraphStore {
   }
 
   async compile(): Promise<CompactGraph> {
-    const fragment = await this.pull();
-    try {
-      return buildGraph(fragment, this.schema);
-    } catch (error) {
-      throw new BlastmapError('INVALID_INPUT', `neo4j at ${this.connection.uri}: the blastmap graph in the database is inconsistent: ${(error as Error).message}`, { cause: error });
-    }
+    return compileStoredGraph(await this.pull(), this.schema, this.connection.uri);
   }
 
   // ---- writes ----

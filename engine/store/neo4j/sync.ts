@@ -1,13 +1,12 @@
 // Importing into Neo4j so that the database stays exact: a newer export of a source replaces what the older export
 // of that source put there for the same tenant (what it no longer contains is removed), and everything else, other
 // tenants of the same source included, is left as it was.
-import { BlastmapError } from '../../errors.ts';
 import { edgeId, type GraphEdge, type GraphNode } from '../../format/native.ts';
 import type { SourcedFragment } from '../../format/validate.ts';
 import { assembleGraph, type ImportReport } from '../assemble.ts';
-import { buildGraph, toFragment } from '../compact.ts';
+import { toFragment } from '../compact.ts';
 import { withoutReplacedExports } from '../replace.ts';
-import { newRunId, type Neo4jStore, type Sequenced, type WriteOptions, type WriteReport } from './store.ts';
+import { compileStoredGraph, newRunId, type Neo4jStore, type Sequenced, type WriteOptions, type WriteReport } from './store.ts';
 
 export interface StoreImportOptions {
   /** Start from an empty graph: the database becomes exactly this import. */
@@ -52,12 +51,8 @@ export async function importIntoStore(store: Neo4jStore, batch: readonly Sourced
   const sources = batchSources(batch);
   const current = options.replace ? { nodes: [], edges: [] } : await store.readGraph();
   const { kept, carried, replaced } = withoutReplacedExports({ nodes: current.nodes.map(({ item }) => item), edges: current.edges.map(({ item }) => item) }, batch);
-  let base;
-  try {
-    base = buildGraph(kept, store.schema);
-  } catch (error) {
-    throw new BlastmapError('INVALID_INPUT', `neo4j at ${store.connection.uri}: the blastmap graph in the database is inconsistent: ${(error as Error).message}`, { cause: error });
-  }
+  // What the database keeps is held to the same invariant as a loaded snapshot: a forbidden edge is not carried on.
+  const base = compileStoredGraph(kept, store.schema, store.connection.uri);
   const carriedFragment: SourcedFragment = {
     fragment: { nodes: [], edges: carried },
     provenance: { file: `${store.connection.uri} (kept)`, nodePaths: [], edgePaths: carried.map((edge) => `edge ${edgeId(edge)}`) },

@@ -10,7 +10,7 @@ import { activeWindow, buildGraph } from '../compact.ts';
 import { windowsThroughStore, type Window } from '../windows.ts';
 import { edgeFromProperties, nodeFromProperties } from './codec.ts';
 import { MARKERS, NODE_LABEL, relTypes } from './cypher.ts';
-import type { Neo4jStore } from './store.ts';
+import { forbiddenEdgeReason, inconsistentDatabase, type Neo4jStore } from './store.ts';
 
 /** Options of an in-database traversal: the reach options, but no overlay (what-if runs on the compiled graph). */
 export type DatabaseReachOptions = Omit<ReachOptions, 'overlay'>;
@@ -152,6 +152,10 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     for (const record of records) {
       const { v: u, level: held } = frontier[record.get('i') as number]!;
       const v = localOf(record.get('to') as string, () => nodeFromProperties(record.get('node')));
+      // The invariant a snapshot load checks, here on every edge the traversal follows: an edge another tool wrote
+      // between kinds its edge kind does not allow is refused, never crossed.
+      const forbidden = forbiddenEdgeReason(store.schema, record.get('kind') as string, ids[u]!, nodes[u]!.kind, ids[v]!, nodes[v]!.kind);
+      if (forbidden !== undefined) throw inconsistentDatabase(store.connection.uri, forbidden);
       const grant = record.get('grant') as number;
       if (level[v]! >= grant) continue;
       const via = () => edgeOf(u, v, record.get('kind') as string, record.get('edge') as Record<string, unknown>);

@@ -1,6 +1,6 @@
 // The integrity invariant across imports (issue #20, item 1): a later import cannot change a node's kind, so the
 // snapshot never holds an edge the schema forbids; a snapshot that does is refused at load.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { assembleGraph } from '../../../engine/store/assemble.ts';
 import { buildGraph, edgeRecord, type CompactGraph } from '../../../engine/store/compact.ts';
 import { forbiddenEdges } from '../../../engine/store/integrity.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../../engine/store/snapshot.ts';
-import { runCli, tempDir } from '../../helpers/cli.ts';
+import { runCli, spawnCli, tempDir } from '../../helpers/cli.ts';
 
 const APP_WITH_KEY = `version: 1
 nodes:
@@ -69,6 +69,17 @@ describe('a later import that redeclares a node with another kind', () => {
     expect(readFileSync(snapshot).equals(before)).toBe(true);
   });
 
+  it('is refused in a workspace as in one import: the native file that calls the App a Resource brings a forbidden edge', async () => {
+    const dir = tempDir('blastmap-integrity-ws-');
+    mkdirSync(join(dir, 'ws/native'), { recursive: true });
+    writeFileSync(join(dir, 'ws/native/a.yaml'), APP_WITH_KEY);
+    writeFileSync(join(dir, 'ws/native/b.yaml'), SAME_ID_AS_RESOURCE);
+    const run = await runCli(['radius', 'x:t:identity:intern', '--graph', join(dir, 'ws'), '--format', 'json']);
+    expect(run.code, run.out).toBe(3);
+    expect(run.err).toContain('CAN_ADMIN');
+    expect(run.out).not.toContain('x:t:credential:key');
+  });
+
   it('is refused in one import as before (the two files together)', async () => {
     const dir = tempDir('blastmap-integrity-batch-');
     writeFileSync(join(dir, 'a.yaml'), APP_WITH_KEY);
@@ -76,6 +87,30 @@ describe('a later import that redeclares a node with another kind', () => {
     const run = await runCli(['import', 'native', dir, '--graph', join(dir, 'graph.bmap')]);
     expect(run.code).toBe(3);
     expect(run.err).toContain('CAN_ADMIN.to');
+  });
+});
+
+describe('an NDJSON file that declares a node again with another kind', () => {
+  it('is refused on the whole-file, the streamed and the two-thread path alike, naming the line', () => {
+    const dir = tempDir('blastmap-integrity-ndjson-');
+    const file = join(dir, 'kinds.ndjson');
+    writeFileSync(file, [
+      { id: 'x:t:app:victim', kind: 'App', name: 'Victim', platform: 'x', tenant: 't' },
+      { id: 'x:t:credential:key', kind: 'Credential', type: 'api-key', name: 'Victim key', platform: 'x', tenant: 't' },
+      { id: 'x:t:identity:intern', kind: 'Identity', name: 'Intern', platform: 'x', tenant: 't' },
+      { kind: 'HOLDS', from: 'x:t:app:victim', to: 'x:t:credential:key' },
+      { id: 'x:t:app:victim', kind: 'Resource', name: 'Victim', platform: 'x', tenant: 't' },
+      { kind: 'CAN_ADMIN', from: 'x:t:identity:intern', to: 'x:t:app:victim' },
+    ].map((record) => JSON.stringify(record)).join('\n') + '\n');
+    // Thresholds of 0 send even this small file down the streaming path, on one thread or on two.
+    const paths = { whole: { stream: '1e15', parallel: '1e15' }, streamed: { stream: '0', parallel: '1e15' }, twoThreads: { stream: '0', parallel: '0' } };
+    for (const [path, { stream, parallel }] of Object.entries(paths)) {
+      const graph = join(dir, `${path}.bmap`);
+      const run = spawnCli(['import', 'native', file, '--graph', graph], { env: { ...process.env, NO_COLOR: '1', BLASTMAP_NDJSON_STREAM_BYTES: stream, BLASTMAP_NDJSON_PARALLEL_BYTES: parallel } });
+      expect(run.code, `${path}: ${run.err}`).toBe(3);
+      expect(run.err, path).toContain('kinds.ndjson $[line 5].id (line 5): expected a unique node id (or an identical repeat), found "x:t:app:victim", also at $[line 1] with different kind');
+      expect(existsSync(graph), path).toBe(false);
+    }
   });
 });
 
@@ -100,6 +135,36 @@ describe('loading a snapshot', () => {
     tampered[offset] = admin;
     expect(() => decodeSnapshot(tampered)).toThrow(BlastmapError);
     expect(() => decodeSnapshot(tampered)).toThrow(/edge 0 \(CAN_ADMIN\) ends at Identity x:t:identity:intern, which CAN_ADMIN does not allow/);
+  });
+});
+
+describe('an import into a snapshot holding an edge the schema forbids', () => {
+  it('is refused on the incremental path too (it opens the snapshot without decoding it), and the file stays as it was', async () => {
+    const dir = tempDir('blastmap-integrity-patch-');
+    writeFileSync(join(dir, 'first.yaml'), `version: 1
+nodes:
+  - { id: "x:t:identity:intern", kind: Identity, name: Intern, platform: x, tenant: t }
+  - { id: "x:t:app:victim", kind: App, name: Victim, platform: x, tenant: t }
+edges:
+  - { kind: CAN_IMPERSONATE, from: "x:t:app:victim", to: "x:t:identity:intern" }
+`);
+    writeFileSync(join(dir, 'later.yaml'), 'version: 1\nnodes:\n  - { id: "x:t:identity:other", kind: Identity, name: Other, platform: x, tenant: t }\n');
+    const snapshot = join(dir, 'graph.bmap');
+    expect((await runCli(['import', 'native', join(dir, 'first.yaml'), '--graph', snapshot])).code).toBe(0);
+    const bytes = readFileSync(snapshot);
+    const graph = decodeSnapshot(bytes);
+    const admin = graph.edgeKindNames.indexOf('CAN_ADMIN');
+    const impersonate = graph.edgeKindNames.indexOf('CAN_IMPERSONATE');
+    let offset = -1;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === impersonate && decodeAt(bytes, i, admin)) { offset = i; break; }
+    expect(offset).toBeGreaterThan(0);
+    const tampered = Uint8Array.from(bytes);
+    tampered[offset] = admin;
+    writeFileSync(snapshot, tampered);
+    const run = await runCli(['import', 'native', join(dir, 'later.yaml'), '--graph', snapshot, '--format', 'json']);
+    expect(run.code, run.out + run.err).not.toBe(0);
+    expect(run.err).toContain('edge 0 (CAN_ADMIN) ends at Identity x:t:identity:intern, which CAN_ADMIN does not allow');
+    expect(readFileSync(snapshot).equals(tampered)).toBe(true);
   });
 });
 
