@@ -293,14 +293,18 @@ function candidateRows(scratch: CandidateScratch, capacity: number): void {
  * scratch's arrays, for one ranking; `clear` puts the scratch back to "nothing reached". A result that is not
  * reach()'s own (no states kept) gives its own arrays.
  */
-function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array; clear: () => void } {
+function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array; clear: () => void; statesAtHops?: number[] } {
   const kept = witnessStates(result);
   if (!kept) return { hops: result.hops, parentEdge: result.parentEdge, parentLevel: result.parentLevel, clear: () => {} };
   const { hops, parentEdge, parentLevel } = scratch;
   const { states, parents, held, depthStarts } = kept;
+  /** How many states were reached at each number of hops. */
+  const statesAtHops: number[] = [];
   let depth = 0;
   for (let q = 0; q < states.length; q++) {
     while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
+    while (statesAtHops.length <= depth) statesAtHops.push(0);
+    statesAtHops[depth]!++;
     const state = states[q]!;
     const slot = (state >>> 2) * 3 + (state & 3) - 1;
     hops[slot] = depth;
@@ -316,7 +320,7 @@ function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: 
       parentLevel[slot] = 0;
     }
   };
-  return { hops, parentEdge, parentLevel, clear };
+  return { hops, parentEdge, parentLevel, clear, statesAtHops };
 }
 
 /**
@@ -334,21 +338,35 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   const graded = gradedKinds(graph);
   const scratch = candidateScratch(graph);
   const { below, isWitness, grouped } = scratch;
-  const { hops, parentEdge, parentLevel, clear } = witnessArrays(scratch, result);
+  const { hops, parentEdge, parentLevel, clear, statesAtHops } = witnessArrays(scratch, result);
   const edgeSrcOf = graph.edgeSrc;
 
   // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
   // States by decreasing hops (a counting sort: hops are small), so a state's weight is complete before it is passed up.
   let maxHops = 0;
   let slotCount = 0;
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
-  const starts = new Int32Array(maxHops + 2);
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  let starts: Int32Array;
+  if (statesAtHops !== undefined) {
+    // The bucket sizes are the traversal's own counts per depth: two passes over the radius fewer.
+    maxHops = Math.max(0, statesAtHops.length - 1);
+    starts = new Int32Array(maxHops + 2);
+    statesAtHops.forEach((count, h) => { starts[maxHops - h + 1] = count; slotCount += count; });
+  } else {
+    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
+    starts = new Int32Array(maxHops + 2);
+    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  }
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
   const slots = new Int32Array(slotCount);
   for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
   const points = pointsTable(graph);
-  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += points(v, result.level[v]!);
+  // Each reached node adds its points once, to its own best-level slot: in node order, the arrays are read
+  // front to back instead of at random (the radius order), which at 341k reached nodes was most of this pass.
+  const { level } = result;
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const l = level[v]!;
+    if (l !== 0 && !isSource.has(v)) below[v * 3 + l - 1]! += points(v, l);
+  }
   const witnessEdges: number[] = [];
   for (const slot of slots) {
     const e = parentEdge[slot]!;
