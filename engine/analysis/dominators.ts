@@ -295,9 +295,14 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   const arc = (a: number, b: number, e = -1) => { arcFrom.push(a); arcTo.push(b); arcEdge.push(e); };
   for (const vertex of rootArcs) arc(ROOT, vertex);
   let vertexCount = stateCount;
-  const useEdge = new IntList(1 << 16);
   /** Edge of each vertex from stateCount on: the edge of a use vertex, -1 for a grant vertex. */
-  const firstUse = new Int32Array(graph.edgeCount).fill(-1);
+  const useEdge = new IntList(1 << 16);
+  /** Per vertex from stateCount on, the edge being expanded when it was made: ascending within a node's vertices. */
+  const madeFor = new IntList(1 << 16);
+  // The vertices made while expanding node u are vertexCount's values from vertexFrom[u] to vertexTo[u]: an edge's
+  // use vertices are found there by bisection (an array over every edge was 32 MB at 8M edges).
+  const vertexFrom = new Int32Array(n).fill(-1);
+  const vertexTo = new Int32Array(n);
   const grantVertices = new Map<string, number[]>();
   /** Grant vertices of the node being expanded, per level held on it. */
   const grantOfHeld = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
@@ -307,6 +312,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     const u = (slots.data[head]! / 3) | 0;
     if (visitedNode[u] === 1) continue;
     visitedNode[u] = 1;
+    vertexFrom[u] = vertexCount;
     for (const map of grantOfHeld) map.clear();
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const v = edgeDst[e]!;
@@ -324,8 +330,8 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         if (use < 0) {
           use = vertexCount++;
           useByLevel[gained - 1] = use;
-          if (firstUse[e] === -1) firstUse[e] = use;
           useEdge.push(e);
+          madeFor.push(e);
           arc(use, stateVertex[v * 3 + gained - 1]!);
         }
         const direct = separate ? -1 : e;
@@ -338,6 +344,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         if (grantVertex === undefined) {
           grantVertex = vertexCount++;
           useEdge.push(-1);
+          madeFor.push(e);
           grantOfState.set(grant, grantVertex);
           const list = grantVertices.get(grant);
           if (list) list.push(grantVertex);
@@ -347,6 +354,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         arc(grantVertex, use, direct);
       }
     }
+    vertexTo[u] = vertexCount;
   }
 
   const offsets = new Uint32Array(vertexCount + 1);
@@ -367,17 +375,22 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   const vertexSlot = new Int32Array(vertexCount).fill(-1);
   vertexSlot.set(slots.data.subarray(1, stateCount), 1);
   const uses = useEdge.data;
+  const made = madeFor.data;
+  const { edgeSrc } = graph;
   const edgeVertices = (e: number): number[] => {
     if (edgesAsked !== undefined && edgesAsked[e] !== 1) throw new Error(`engine/analysis: edge ${e} has no flow vertices: it was not among the edges asked for`);
-    const first = firstUse[e]!;
-    if (first < 0) return [];
-    // The vertices made while expanding e are its uses and grant vertices (edge -1); the next edge's start with a use.
-    const list: number[] = [];
-    for (let vertex = first; vertex < vertexCount; vertex++) {
-      const owner = uses[vertex - stateCount]!;
-      if (owner === e) list.push(vertex);
-      else if (owner !== -1) break;
+    const u = edgeSrc[e]!;
+    if (vertexFrom[u]! < 0) return [];
+    // The first vertex made while expanding e (its uses and grant vertices, made in edge order), by bisection.
+    let low = vertexFrom[u]!;
+    let high = vertexTo[u]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (made[middle - stateCount]! < e) low = middle + 1;
+      else high = middle;
     }
+    const list: number[] = [];
+    for (let vertex = low; vertex < vertexTo[u]! && made[vertex - stateCount] === e; vertex++) if (uses[vertex - stateCount] === e) list.push(vertex);
     return list;
   };
   const exact = options.maxDepth === undefined || options.maxDepth === Infinity;
