@@ -71,9 +71,14 @@ class ClosureWorkspace {
     return this.graph.activeFrom[v]! <= at && at < this.graph.activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
   }
 
-  /** `usable` of every node, computed once per graph and instant: the reverse searches read it for every edge. */
+  private usableNodes: Uint8Array | undefined;
+
+  /**
+   * `usable` of every node, computed once per graph and instant (once per workspace under an overlay, which the
+   * per-instant cache does not cover: respond's hub search read it afresh for each of three hubs tried).
+   */
   usableMask(): Uint8Array {
-    return usableMask(this.graph, this.rules);
+    return (this.usableNodes ??= usableMask(this.graph, this.rules));
   }
 
   /** Level this traversal gave v (0 when it did not raise v above the floor). */
@@ -86,6 +91,14 @@ class ClosureWorkspace {
    * (a closure known to be reached as well; zeros when there is none). Fills `touched`.
    */
   run(source: number, start: number, floor: Uint8Array): void {
+    this.runUntil(source, start, floor, undefined);
+  }
+
+  /**
+   * `run`, stopping as soon as a node marked in `stop` is held at admin: returns true then (`touched` is then
+   * only what was found so far), false when the closure was explored in full.
+   */
+  runUntil(source: number, start: number, floor: Uint8Array, stop: Uint8Array | undefined): boolean {
     const { fwdOffsets, edgeDst, edgeKind } = this.graph;
     const { grants, blockedEdges } = this.rules;
     const { stamp, level, queue, touched } = this;
@@ -95,7 +108,7 @@ class ClosureWorkspace {
     }
     const epoch = this.epoch;
     this.touchedCount = 0;
-    if (!this.usable(source) || start <= floor[source]!) return;
+    if (!this.usable(source) || start <= floor[source]!) return false;
     let tail = 0;
     let count = 0;
     stamp[source] = epoch;
@@ -116,9 +129,14 @@ class ClosureWorkspace {
         stamp[w] = epoch;
         level[w] = grant;
         queue[tail++] = w * 4 + grant;
+        if (stop !== undefined && grant === 3 && stop[w] === 1) {
+          this.touchedCount = count;
+          return true;
+        }
       }
     }
     this.touchedCount = count;
+    return false;
   }
 }
 
@@ -247,7 +265,8 @@ export function markedClassesReached(graph: CompactGraph, options: ReachOptions,
 
 /** Per-node facts the summaries add up, computed once per graph and options. */
 interface NodeFacts {
-  points: Float64Array; // points at level 1..3 for node v: index v * 4 + level
+  /** Points at level 1..3 for node v, index v * 4 + level: whole numbers (32-bit: 16 MB at 1M nodes, not 32 MB). */
+  points: Int32Array;
   crown: Uint8Array;
   platform: Int32Array;
   platformCount: number;
@@ -257,7 +276,7 @@ function nodeFacts(graph: CompactGraph): NodeFacts | undefined {
   const n = graph.nodeCount;
   const sensitivity = sensitivities(graph);
   const graded = gradedKinds(graph);
-  const points = new Float64Array(n * 4);
+  const points = new Int32Array(n * 4);
   const crown = new Uint8Array(n);
   const platform = new Int32Array(n);
   const platformCodes = new Map<string, number>();
@@ -266,7 +285,7 @@ function nodeFacts(graph: CompactGraph): NodeFacts | undefined {
     for (let level = 1; level <= 3; level++) {
       const value = graded[graph.nodeKind[v]!] === 1 ? sensitivity[v]! * LEVEL_WEIGHT[level as 1 | 2 | 3] : PRINCIPAL_POINTS;
       // Whole points add up exactly in any order; anything else must be summed in reach order.
-      if (!Number.isInteger(value)) return undefined;
+      if (!Number.isInteger(value) || Math.abs(value) > 0x7fffffff) return undefined;
       points[v * 4 + level] = value;
     }
     if (node.tags?.includes(CROWN_JEWEL_TAG)) crown[v] = 1;
@@ -338,21 +357,56 @@ function hubCandidates(graph: CompactGraph, workspace: ClosureWorkspace): number
 }
 
 function chooseHub(graph: CompactGraph, rules: CompiledReachRules, workspace: ClosureWorkspace, zero: Uint8Array, sources: readonly number[], start: number): { hub: number; need: Uint8Array } | undefined {
-  const sized: [node: number, size: number][] = [];
-  for (const v of hubCandidates(graph, workspace)) {
-    workspace.run(v, 3, zero);
-    sized.push([v, workspace.touchedCount]);
-  }
+  const candidates = hubCandidates(graph, workspace);
+  // Candidates that hold each other at admin have the same closure and are reached by the same nodes (whatever
+  // holds one at admin holds the other): a class. The well-connected nodes of an enterprise (its IdPs, its
+  // platforms, "All employees") are often one class, each a traversal of the whole radius (at 1M nodes, 8 of the
+  // 16 candidates: 341k nodes each). A candidate that a candidate explored before holds at admin is explored
+  // only until it holds that one at admin too, which makes it a member of its class; the size and the
+  // finalists' scores are the same as exploring each, which the choice, and only the choice, depends on.
+  const classOf = new Int32Array(candidates.length).fill(-1);
+  const heldBy: number[][] = candidates.map(() => []);
+  const stop = new Uint8Array(graph.nodeCount);
+  const sized: [node: number, size: number, index: number][] = [];
+  candidates.forEach((v, i) => {
+    for (const j of heldBy[i]!) stop[candidates[j]!] = 1;
+    const joined = workspace.runUntil(v, 3, zero, heldBy[i]!.length > 0 ? stop : undefined);
+    for (const j of heldBy[i]!) stop[candidates[j]!] = 0;
+    if (joined) {
+      const j = heldBy[i]!.find((k) => workspace.levelOf(candidates[k]!) === 3)!;
+      classOf[i] = classOf[j]!;
+      sized.push([v, sized.find(([, , index]) => index === j)![1], i]);
+      return;
+    }
+    classOf[i] = i;
+    sized.push([v, workspace.touchedCount, i]);
+    // Only explored candidates are class representatives: a later one held at admin may belong to this class.
+    for (let k = i + 1; k < candidates.length; k++) if (workspace.levelOf(candidates[k]!) === 3) heldBy[k]!.push(i);
+  });
   sized.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   let best: { hub: number; need: Uint8Array; worth: number } | undefined;
-  for (const [v, size] of sized.slice(0, HUB_FINALISTS)) {
-    const need = levelNeededFor(graph, rules, workspace, v, 3);
+  const needOfClass = new Map<number, Uint8Array>();
+  for (const [v, size, index] of sized.slice(0, HUB_FINALISTS)) {
+    let need = needOfClass.get(classOf[index]!);
+    if (!need) needOfClass.set(classOf[index]!, need = levelNeededFor(graph, rules, workspace, v, 3));
     let sharing = 0;
     for (const s of sources) if (need[s]! <= start) sharing++;
     const worth = sharing * size;
     if (!best || worth > best.worth) best = { hub: v, need, worth };
   }
   return best;
+}
+
+/**
+ * The hub summarizeSources would share for these sources and options, with the candidates it weighed (for
+ * tests: the choice changes only how fast the summaries are, never what they are).
+ */
+export function sharedHubChoice(graph: CompactGraph, sources: readonly number[], options: ReachOptions): { hub: number | undefined; candidates: number[] } {
+  const rules = compileReachRules(graph, options);
+  const workspace = new ClosureWorkspace(graph, rules);
+  const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const candidates = hubCandidates(graph, workspace);
+  return { hub: chooseHub(graph, rules, workspace, new Uint8Array(graph.nodeCount), sources, start)?.hub, candidates };
 }
 
 export interface SummaryOptions {

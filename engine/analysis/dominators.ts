@@ -44,7 +44,7 @@ export function scratchInt32(name: string, length: number, zeroed: boolean): Int
   return view;
 }
 
-export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array): FlowDominators {
+export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array, predecessors?: { offsets: ArrayLike<number>; sources: ArrayLike<number> }): FlowDominators {
   // Depth-first preorder: number[v] in 1..count (0 = unreachable), vertexOf[number] = v, parent by number.
   const number = scratchInt32('number', vertexCount, true);
   const vertexOf = scratchInt32('vertexOf', vertexCount + 1, false);
@@ -72,19 +72,25 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     } else top--;
   }
 
-  // Predecessors by number, among reachable vertices only.
-  const predOffsets = scratchInt32('predOffsets', count + 2, true);
-  for (let i = 1; i <= count; i++) {
-    const v = vertexOf[i]!;
-    for (let k = offsets[v]!; k < offsets[v + 1]!; k++) predOffsets[number[targets[k]!]! + 1]!++;
-  }
-  for (let i = 0; i <= count; i++) predOffsets[i + 1]! += predOffsets[i]!;
-  const preds = scratchInt32('preds', predOffsets[count + 1]!, false);
-  const fill = scratchInt32('fill', count + 1, false);
-  fill.set(predOffsets.subarray(0, count + 1));
-  for (let i = 1; i <= count; i++) {
-    const v = vertexOf[i]!;
-    for (let k = offsets[v]!; k < offsets[v + 1]!; k++) preds[fill[number[targets[k]!]!]!++] = i;
+  // Predecessors by number, among reachable vertices only: built here, unless the caller keeps the graph's
+  // predecessor lists (by vertex) from one call to the next, when it is read through `number` instead (a plan
+  // recomputes the dominators of one flow graph after each cut: building these was a third of each run).
+  let predOffsets: Int32Array | undefined;
+  let preds: Int32Array | undefined;
+  if (predecessors === undefined) {
+    predOffsets = scratchInt32('predOffsets', count + 2, true);
+    for (let i = 1; i <= count; i++) {
+      const v = vertexOf[i]!;
+      for (let k = offsets[v]!; k < offsets[v + 1]!; k++) predOffsets[number[targets[k]!]! + 1]!++;
+    }
+    for (let i = 0; i <= count; i++) predOffsets[i + 1]! += predOffsets[i]!;
+    preds = scratchInt32('preds', predOffsets[count + 1]!, false);
+    const fill = scratchInt32('fill', count + 1, false);
+    fill.set(predOffsets.subarray(0, count + 1));
+    for (let i = 1; i <= count; i++) {
+      const v = vertexOf[i]!;
+      for (let k = offsets[v]!; k < offsets[v + 1]!; k++) preds[fill[number[targets[k]!]!]!++] = i;
+    }
   }
 
   // Semidominators, in reverse preorder; `ancestor` links processed vertices into a path-compressed forest.
@@ -106,12 +112,27 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     }
     return label[v]!;
   };
-  for (let w = count; w >= 2; w--) {
-    for (let p = predOffsets[w]!; p < predOffsets[w + 1]!; p++) {
-      const u = evaluate(preds[p]!);
-      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+  if (predecessors === undefined) {
+    for (let w = count; w >= 2; w--) {
+      for (let p = predOffsets![w]!; p < predOffsets![w + 1]!; p++) {
+        const u = evaluate(preds![p]!);
+        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+      }
+      ancestor[w] = parent[w]!;
     }
-    ancestor[w] = parent[w]!;
+  } else {
+    const { offsets: byVertex, sources } = predecessors;
+    for (let w = count; w >= 2; w--) {
+      const v = vertexOf[w]!;
+      for (let p = byVertex[v]!, end = byVertex[v + 1]!; p < end; p++) {
+        // Removed and unreachable vertices are unnumbered (0): not routes.
+        const from = number[sources[p]!]!;
+        if (from === 0) continue;
+        const u = evaluate(from);
+        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+      }
+      ancestor[w] = parent[w]!;
+    }
   }
   // Nearest common ancestor step, in preorder (a vertex's dominators are numbered before it).
   const idomByNumber = scratchInt32('idomByNumber', count + 1, false);
@@ -238,6 +259,8 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   };
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   const rootArcs: number[] = [];
+  /** (state, edge) pairs that deliver a state: pass 2 makes one arc for each, plus one per use and grant vertex. */
+  let steps = 0;
   for (const s of result.sources) {
     if (!rules.usable(s)) continue;
     const fresh = stateVertex[s * 3 + startLevel - 1]! < 0;
@@ -252,22 +275,34 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
       const gained = rules.step(e, held);
       if (gained === 0) continue;
       const v = edgeDst[e]!;
-      if (rules.usable(v)) stateOf(v * 3 + gained - 1);
+      if (rules.usable(v)) {
+        stateOf(v * 3 + gained - 1);
+        steps++;
+      }
     }
   }
   const stateCount = slots.length;
 
   // Pass 2: edge-use and grant vertices, and every arc.
-  const arcFrom = new IntList(1 << 16);
-  const arcTo = new IntList(1 << 16);
+  // Sized for the arcs pass 1 counted and a margin for the use and grant vertices' own (at 1M nodes: 3,444,983
+  // steps, 3,504,002 arcs): grown by doubling from 64K they were 97 MB of ArrayBuffers for 42 MB of arcs, and
+  // V8 answers every 64 MB allocated outside its heap with a full collection.
+  const arcCapacity = steps + (steps >> 4) + rootArcs.length + 1024;
+  const arcFrom = new IntList(arcCapacity);
+  const arcTo = new IntList(arcCapacity);
   /** The edge of an arc that is an edge's use itself (an edge without a use vertex), else -1. */
-  const arcEdge = new IntList(1 << 16);
+  const arcEdge = new IntList(arcCapacity);
   const arc = (a: number, b: number, e = -1) => { arcFrom.push(a); arcTo.push(b); arcEdge.push(e); };
   for (const vertex of rootArcs) arc(ROOT, vertex);
   let vertexCount = stateCount;
-  const useEdge = new IntList(1 << 16);
   /** Edge of each vertex from stateCount on: the edge of a use vertex, -1 for a grant vertex. */
-  const firstUse = new Int32Array(graph.edgeCount).fill(-1);
+  const useEdge = new IntList(1 << 16);
+  /** Per vertex from stateCount on, the edge being expanded when it was made: ascending within a node's vertices. */
+  const madeFor = new IntList(1 << 16);
+  // The vertices made while expanding node u are vertexCount's values from vertexFrom[u] to vertexTo[u]: an edge's
+  // use vertices are found there by bisection (an array over every edge was 32 MB at 8M edges).
+  const vertexFrom = new Int32Array(n).fill(-1);
+  const vertexTo = new Int32Array(n);
   const grantVertices = new Map<string, number[]>();
   /** Grant vertices of the node being expanded, per level held on it. */
   const grantOfHeld = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
@@ -277,6 +312,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     const u = (slots.data[head]! / 3) | 0;
     if (visitedNode[u] === 1) continue;
     visitedNode[u] = 1;
+    vertexFrom[u] = vertexCount;
     for (const map of grantOfHeld) map.clear();
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const v = edgeDst[e]!;
@@ -294,8 +330,8 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         if (use < 0) {
           use = vertexCount++;
           useByLevel[gained - 1] = use;
-          if (firstUse[e] === -1) firstUse[e] = use;
           useEdge.push(e);
+          madeFor.push(e);
           arc(use, stateVertex[v * 3 + gained - 1]!);
         }
         const direct = separate ? -1 : e;
@@ -308,6 +344,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         if (grantVertex === undefined) {
           grantVertex = vertexCount++;
           useEdge.push(-1);
+          madeFor.push(e);
           grantOfState.set(grant, grantVertex);
           const list = grantVertices.get(grant);
           if (list) list.push(grantVertex);
@@ -317,6 +354,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
         arc(grantVertex, use, direct);
       }
     }
+    vertexTo[u] = vertexCount;
   }
 
   const offsets = new Uint32Array(vertexCount + 1);
@@ -337,17 +375,22 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   const vertexSlot = new Int32Array(vertexCount).fill(-1);
   vertexSlot.set(slots.data.subarray(1, stateCount), 1);
   const uses = useEdge.data;
+  const made = madeFor.data;
+  const { edgeSrc } = graph;
   const edgeVertices = (e: number): number[] => {
     if (edgesAsked !== undefined && edgesAsked[e] !== 1) throw new Error(`engine/analysis: edge ${e} has no flow vertices: it was not among the edges asked for`);
-    const first = firstUse[e]!;
-    if (first < 0) return [];
-    // The vertices made while expanding e are its uses and grant vertices (edge -1); the next edge's start with a use.
-    const list: number[] = [];
-    for (let vertex = first; vertex < vertexCount; vertex++) {
-      const owner = uses[vertex - stateCount]!;
-      if (owner === e) list.push(vertex);
-      else if (owner !== -1) break;
+    const u = edgeSrc[e]!;
+    if (vertexFrom[u]! < 0) return [];
+    // The first vertex made while expanding e (its uses and grant vertices, made in edge order), by bisection.
+    let low = vertexFrom[u]!;
+    let high = vertexTo[u]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (made[middle - stateCount]! < e) low = middle + 1;
+      else high = middle;
     }
+    const list: number[] = [];
+    for (let vertex = low; vertex < vertexTo[u]! && made[vertex - stateCount] === e; vertex++) if (uses[vertex - stateCount] === e) list.push(vertex);
     return list;
   };
   const exact = options.maxDepth === undefined || options.maxDepth === Infinity;
@@ -458,8 +501,8 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
   }
   // A cut upstream of a cycle affects most of the graph (at 1M, 593,602 of 593,637 vertices): then the
   // whole graph again, without the removed vertices, costs less than copying the region into a small one.
-  if (tail - removedCount > vertexCount / 4) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar);
   const preds = predecessorsOf(successors, vertexCount);
+  if (tail - removedCount > vertexCount / 4) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar, preds);
   const idom = oldIdom.slice();
   for (let i = 0; i < removedCount; i++) idom[queue[i]!] = -1;
   if (tail > removedCount) {
@@ -592,3 +635,4 @@ export function edgeArcsLoss(flow: ReachDominators, edgeSet: readonly number[], 
   }
   return flow.dominatedScore[target]!;
 }
+

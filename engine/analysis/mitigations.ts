@@ -194,10 +194,13 @@ export function edgesWithId(graph: CompactGraph, id: string): number[] {
   return [...found].sort((a, b) => a - b);
 }
 
-/** Per graph, filled in node by node on demand: each edge's next edge with the same id, in a cycle (itself when alone). */
+/**
+ * Per graph, filled in node by node on demand: each edge's next edge with the same id, in a cycle (itself when
+ * alone, which is not stored: most edges have no twin, and an array over every edge was 32 MB at 8M edges).
+ */
 interface TwinIndex {
   done: Uint8Array;
-  next: Int32Array;
+  next: Map<number, number>;
 }
 const twinIndexes = new WeakMap<CompactGraph, TwinIndex>();
 
@@ -211,16 +214,16 @@ export function sameIdEdges(graph: CompactGraph, e: number): number[] {
   if (explicit !== undefined) return edgesWithId(graph, explicit);
   let twins = twinIndexes.get(graph);
   if (!twins) {
-    twins = { done: new Uint8Array(graph.nodeCount), next: new Int32Array(graph.edgeCount).fill(-1) };
+    twins = { done: new Uint8Array(graph.nodeCount), next: new Map() };
     twinIndexes.set(graph, twins);
   }
   const { next } = twins;
+  const nextOf = (f: number): number => next.get(f) ?? f;
   const u = graph.edgeSrc[e]!;
   if (twins.done[u] === 0) {
     twins.done[u] = 1;
     const start = graph.fwdOffsets[u]!;
     const end = graph.fwdOffsets[u + 1]!;
-    for (let f = start; f < end; f++) next[f] = f;
     // Edges of u by (target, kind): only those can share a derived id.
     const firstOf = new Map<number, number>();
     const kinds = graph.edgeKindNames.length;
@@ -234,15 +237,15 @@ export function sameIdEdges(graph: CompactGraph, e: number): number[] {
       for (let g = first; g < f; g++) {
         if (graph.edgeDst[g] !== graph.edgeDst[f] || graph.edgeKind[g] !== graph.edgeKind[f] || graph.edgeAttrs[g]?.id !== undefined) continue;
         if (edgeIdAt(graph, g) === id) {
-          next[f] = next[g]!;
-          next[g] = f;
+          next.set(f, nextOf(g));
+          next.set(g, f);
           break;
         }
       }
     }
   }
   const found = [e];
-  for (let f = next[e]!; f !== e; f = next[f]!) found.push(f);
+  for (let f = nextOf(e); f !== e; f = nextOf(f)) found.push(f);
   const { explicitIds } = edgeAttributeIndex(graph);
   if (explicitIds.size > 0) for (const f of explicitIds.get(edgeIdAt(graph, e)) ?? []) if (!found.includes(f)) found.push(f);
   return found.sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
-import { reach, toInstant, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
@@ -235,15 +235,39 @@ function scoreOf(graph: CompactGraph, result: ReachResult): number {
   return score;
 }
 
+interface CandidateScratch {
+  below: Float64Array;
+  isWitness: Uint8Array;
+  grouped: Uint8Array;
+  /** The witness arrays of the radius being ranked (as ReachResult's), written for the ranking and cleared after it. */
+  hops: Int32Array;
+  parentEdge: Int32Array;
+  parentLevel: Uint8Array;
+  /** The candidate rows, grown when a ranking needs more. */
+  kind: Uint8Array;
+  subject: Int32Array;
+  upper: Float64Array;
+  /** rankCuts' per-row exact score and flow vertex. */
+  removed: Float64Array;
+  vertexOf: Int32Array;
+}
+
 /**
- * Per graph, the large work arrays of candidateCuts, zeroed and reused by every ranking: fresh ones were 40 MB
- * of ArrayBuffers per ranking at 1M nodes, and V8 answers that much outside memory with full collections.
+ * Per graph, the large work arrays of candidateCuts and rankCuts, zeroed and reused by every ranking: fresh
+ * ones were about 70 MB of ArrayBuffers per ranking at 1M nodes (28 MB of them the radius's witness arrays),
+ * and V8 answers each 64 MB allocated outside its heap with a full collection, which walks the whole
+ * snapshot's heap (0.3 to 0.6 s each at this size).
  */
-const candidateScratches = new WeakMap<CompactGraph, { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array }>();
-function candidateScratch(graph: CompactGraph): { below: Float64Array; isWitness: Uint8Array; grouped: Uint8Array } {
+const candidateScratches = new WeakMap<CompactGraph, CandidateScratch>();
+function candidateScratch(graph: CompactGraph): CandidateScratch {
   let scratch = candidateScratches.get(graph);
   if (!scratch) {
-    scratch = { below: new Float64Array(graph.nodeCount * 3), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount) };
+    const slots = graph.nodeCount * 3;
+    scratch = {
+      below: new Float64Array(slots), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount),
+      hops: new Int32Array(slots).fill(-1), parentEdge: new Int32Array(slots).fill(-1), parentLevel: new Uint8Array(slots),
+      kind: new Uint8Array(0), subject: new Int32Array(0), upper: new Float64Array(0), removed: new Float64Array(0), vertexOf: new Int32Array(0),
+    };
     candidateScratches.set(graph, scratch);
   } else {
     scratch.below.fill(0);
@@ -251,6 +275,52 @@ function candidateScratch(graph: CompactGraph): { below: Float64Array; isWitness
     scratch.grouped.fill(0);
   }
   return scratch;
+}
+
+/** The scratch's candidate rows, at least `capacity` long (contents undefined). */
+function candidateRows(scratch: CandidateScratch, capacity: number): void {
+  if (scratch.kind.length >= capacity) return;
+  const size = Math.ceil(capacity * 1.25);
+  scratch.kind = new Uint8Array(size);
+  scratch.subject = new Int32Array(size);
+  scratch.upper = new Float64Array(size);
+  scratch.removed = new Float64Array(size);
+  scratch.vertexOf = new Int32Array(size);
+}
+
+/**
+ * The witness arrays of a radius (hops, parentEdge, parentLevel per state slot, as ReachResult has them) in the
+ * scratch's arrays, for one ranking; `clear` puts the scratch back to "nothing reached". A result that is not
+ * reach()'s own (no states kept) gives its own arrays.
+ */
+function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array; clear: () => void; statesAtHops?: number[] } {
+  const kept = witnessStates(result);
+  if (!kept) return { hops: result.hops, parentEdge: result.parentEdge, parentLevel: result.parentLevel, clear: () => {} };
+  const { hops, parentEdge, parentLevel } = scratch;
+  const { states, parents, held, depthStarts } = kept;
+  /** How many states were reached at each number of hops. */
+  const statesAtHops: number[] = [];
+  let depth = 0;
+  for (let q = 0; q < states.length; q++) {
+    while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
+    while (statesAtHops.length <= depth) statesAtHops.push(0);
+    statesAtHops[depth]!++;
+    const state = states[q]!;
+    const slot = (state >>> 2) * 3 + (state & 3) - 1;
+    hops[slot] = depth;
+    parentEdge[slot] = parents[q]!;
+    parentLevel[slot] = held[q]!;
+  }
+  const clear = () => {
+    for (let q = 0; q < states.length; q++) {
+      const state = states[q]!;
+      const slot = (state >>> 2) * 3 + (state & 3) - 1;
+      hops[slot] = -1;
+      parentEdge[slot] = -1;
+      parentLevel[slot] = 0;
+    }
+  };
+  return { hops, parentEdge, parentLevel, clear, statesAtHops };
 }
 
 /**
@@ -266,22 +336,37 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
   const isSource = new Set(result.sources);
   const graded = gradedKinds(graph);
-  const { hops, parentEdge, parentLevel } = result;
+  const scratch = candidateScratch(graph);
+  const { below, isWitness, grouped } = scratch;
+  const { hops, parentEdge, parentLevel, clear, statesAtHops } = witnessArrays(scratch, result);
   const edgeSrcOf = graph.edgeSrc;
 
   // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
   // States by decreasing hops (a counting sort: hops are small), so a state's weight is complete before it is passed up.
   let maxHops = 0;
   let slotCount = 0;
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
-  const starts = new Int32Array(maxHops + 2);
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  let starts: Int32Array;
+  if (statesAtHops !== undefined) {
+    // The bucket sizes are the traversal's own counts per depth: two passes over the radius fewer.
+    maxHops = Math.max(0, statesAtHops.length - 1);
+    starts = new Int32Array(maxHops + 2);
+    statesAtHops.forEach((count, h) => { starts[maxHops - h + 1] = count; slotCount += count; });
+  } else {
+    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
+    starts = new Int32Array(maxHops + 2);
+    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  }
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
   const slots = new Int32Array(slotCount);
   for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
-  const { below, isWitness, grouped } = candidateScratch(graph);
   const points = pointsTable(graph);
-  for (const v of result.order) if (!isSource.has(v)) below[v * 3 + result.level[v]! - 1]! += points(v, result.level[v]!);
+  // Each reached node adds its points once, to its own best-level slot: in node order, the arrays are read
+  // front to back instead of at random (the radius order), which at 341k reached nodes was most of this pass.
+  const { level } = result;
+  for (let v = 0; v < graph.nodeCount; v++) {
+    const l = level[v]!;
+    if (l !== 0 && !isSource.has(v)) below[v * 3 + l - 1]! += points(v, l);
+  }
   const witnessEdges: number[] = [];
   for (const slot of slots) {
     const e = parentEdge[slot]!;
@@ -304,10 +389,8 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     return sum;
   };
 
-  const capacity = result.order.length + witnessEdges.length * 2 + 1;
-  const kind = new Uint8Array(capacity);
-  const subject = new Int32Array(capacity);
-  const upperOf = new Float64Array(capacity);
+  candidateRows(scratch, result.order.length + witnessEdges.length * 2 + 1);
+  const { kind, subject, upper: upperOf } = scratch;
   const objects: Candidate[] = [];
   let count = 0;
   const addRow = (rowKind: number, value: number, upper: number) => {
@@ -367,6 +450,7 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     if (typeof group === 'number') addRow(EDGE_ROW, group, edgeUpper(group));
     else addObject(edgeCandidate(graph, group, upperOfEdges(group)));
   }
+  clear();
   const candidate = (row: number): Candidate => {
     const value = subject[row]!;
     if (kind[row] === OBJECT_ROW) return objects[value]!;
@@ -458,8 +542,10 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
     flow = reachDominators(graph, sources, reachOptions, result, edgesAsked);
   }
   // Exact score removed per row (NaN: not known yet), and the one flow vertex that stands for the cut (-1: none).
-  const removed = new Float64Array(rows).fill(Number.NaN);
-  const vertexOf = new Int32Array(rows).fill(-1);
+  // The scratch candidateCuts just used (its rows are this ranking's).
+  const { removed, vertexOf } = candidateScratches.get(graph)!;
+  removed.fill(Number.NaN, 0, rows);
+  vertexOf.fill(-1, 0, rows);
   const alive = flow.dominators.position;
   for (let row = 0; row < rows; row++) {
     if (upper[row]! <= tolerance) {

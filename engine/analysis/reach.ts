@@ -129,6 +129,28 @@ function stateWorkspace(graph: CompactGraph): StateWorkspace {
   return workspace;
 }
 
+/** The states a reach() result kept, in breadth-first order: what its per-(node, level) arrays are built from. */
+export interface WitnessStates {
+  /** States `node * 4 + level`, each at most once (a state is kept only when it raises its node's best level). */
+  states: Int32Array;
+  /** Per state: the edge that produced it (-1 for a source). */
+  parents: Int32Array;
+  /** Per state: the level held on that edge's source. */
+  held: Uint8Array;
+  /** Positions in `states` where depth 1, 2, ... begin (sources are depth 0). */
+  depthStarts: readonly number[];
+}
+const witnessStatesOf = new WeakMap<object, WitnessStates>();
+
+/**
+ * The states of a result made by reach(), undefined for any other result. For callers that need the witness
+ * arrays only for a moment (a plan's ranking): they can fill arrays of their own, reused from one traversal to
+ * the next, instead of the 28 MB a million-node result allocates when its `hops` is first read.
+ */
+export function witnessStates(result: ReachResult): WitnessStates | undefined {
+  return witnessStatesOf.get(result);
+}
+
 /**
  * The per-(node, level) arrays of a result, built from its states on first use: most callers (scores,
  * rankings) never read them, and at a million nodes they are 28 MB to allocate and fill per traversal.
@@ -152,6 +174,7 @@ function defineWitnessArrays(result: Record<string, unknown>, n: number, states:
     arrays = { hops, parentEdge, parentLevel };
     return arrays;
   };
+  witnessStatesOf.set(result, { states, parents, held, depthStarts });
   Object.defineProperties(result, {
     hops: { enumerable: true, get: () => build().hops },
     parentEdge: { enumerable: true, get: () => build().parentEdge },

@@ -806,40 +806,44 @@ export function scoreWithout(
   live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
 ): { score: number; reached: number } {
   const { graph } = ctx;
-  const blocked = overlay.blockedNodes.slice();
-  for (const v of nodes) blocked[v] = 1;
   if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
+    const blocked = overlay.blockedNodes.slice();
+    for (const v of nodes) blocked[v] = 1;
     const { score, reached } = measure(ctx, starts, { blockedNodes: blocked, blockedEdges: overlay.blockedEdges });
     return { score, reached };
   }
+  // Work arrays reused from one call to the next and cleared of what this call marked (a plan measures dozens
+  // of contain actions: 6 MB of fresh arrays each set off full collections of the whole snapshot's heap).
+  const scratch = withoutScratch(graph);
+  const { blocked, inSubtree, inAffected, level } = scratch;
+  blocked.set(overlay.blockedNodes);
+  for (const v of nodes) blocked[v] = 1;
   const { level: before, hops } = live.result;
   const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
   // The (node, level) states whose witness chain runs through a blocked node are the subtrees, in the tree of
   // witness parents, under the states of the blocked nodes: walked from there instead of climbing every chain.
   const tree = witnessTree(graph, live.result);
-  const inSubtree = new Uint8Array(graph.nodeCount * 3);
   const stack: number[] = [];
+  const marked: number[] = [];
   const enter = (x: number) => {
-    for (let slot = x * 3; slot < x * 3 + 3; slot++) if (hops[slot]! >= 0 && inSubtree[slot] === 0) { inSubtree[slot] = 1; stack.push(slot); }
+    for (let slot = x * 3; slot < x * 3 + 3; slot++) if (hops[slot]! >= 0 && inSubtree[slot] === 0) { inSubtree[slot] = 1; stack.push(slot); marked.push(slot); }
   };
   for (const v of nodes) enter(v);
   // Nodes the overlay blocked before are not in a radius measured under it; were one there, it counts too.
   for (const v of live.result.order) if (overlay.blockedNodes[v] === 1) enter(v);
   const affected: number[] = [];
-  const inAffected = new Uint8Array(graph.nodeCount);
   while (stack.length > 0) {
     const slot = stack.pop()!;
     const v = (slot / 3) | 0;
     if (slot - v * 3 + 1 === before[v] && inAffected[v] === 0) { affected.push(v); inAffected[v] = 1; }
     for (let i = tree.childStart[slot]!; i < tree.childStart[slot + 1]!; i++) {
       const child = tree.children[i]!;
-      if (inSubtree[child] === 0) { inSubtree[child] = 1; stack.push(child); }
+      if (inSubtree[child] === 0) { inSubtree[child] = 1; stack.push(child); marked.push(child); }
     }
   }
   // In radius order, as the score was summed (floating-point sums depend on their order).
   affected.sort((a, b) => tree.orderIndex[a]! - tree.orderIndex[b]!);
   const isStart = new Set(starts);
-  const level = new Uint8Array(graph.nodeCount);
   const queue: number[] = [];
   const raise = (v: number, to: number) => {
     if (level[v]! >= to) return;
@@ -873,7 +877,28 @@ export function scoreWithout(
     score += nodePoints(graph, v, now) - nodePoints(graph, v, before[v]!);
     if (now === 0) reached--;
   }
+  // Levels are raised on affected nodes only.
+  for (const slot of marked) inSubtree[slot] = 0;
+  for (const v of affected) { inAffected[v] = 0; level[v] = 0; }
   return { score, reached };
+}
+
+/** scoreWithout's work arrays, per graph; all zero between calls. */
+interface WithoutScratch {
+  blocked: Uint8Array;
+  inSubtree: Uint8Array;
+  inAffected: Uint8Array;
+  level: Uint8Array;
+}
+const withoutScratches = new WeakMap<CompactGraph, WithoutScratch>();
+function withoutScratch(graph: CompactGraph): WithoutScratch {
+  let scratch = withoutScratches.get(graph);
+  if (!scratch) {
+    const n = graph.nodeCount;
+    scratch = { blocked: new Uint8Array(n), inSubtree: new Uint8Array(n * 3), inAffected: new Uint8Array(n), level: new Uint8Array(n) };
+    withoutScratches.set(graph, scratch);
+  }
+  return scratch;
 }
 
 /** A radius's witness parents as a tree over (node, level) slots: each slot's children, and each node's place in the order. */

@@ -2,9 +2,9 @@
 // reached count, crown jewels, lateral platforms and usability, on random graphs and a generated enterprise.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { summarizeByReach, summarizeSources } from '../../../engine/analysis/closure.ts';
+import { sharedHubChoice, summarizeByReach, summarizeSources } from '../../../engine/analysis/closure.ts';
 import { rankNodes } from '../../../engine/analysis/rank.ts';
-import type { ReachOptions } from '../../../engine/analysis/reach.ts';
+import { reach, type ReachOptions } from '../../../engine/analysis/reach.ts';
 import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { DEFAULT_SCHEMA, type Level } from '../../../engine/schema/index.ts';
 import { buildGraph } from '../../../engine/store/compact.ts';
@@ -36,6 +36,39 @@ describe('shared-closure radius summaries', () => {
       expect(summarizeSources(g.graph, sources, options, { forceHub: true })).toEqual(expected);
       expect(summarizeSources(g.graph, sources, options)).toEqual(expected);
     }), { numRuns: 300 });
+  });
+
+  it('choose the hub exploring every candidate would (random graphs with cycles among the candidates)', () => {
+    // Candidates that hold each other at admin are explored only until they do: the sizes and the shares the
+    // choice is made from must be those of a full reach from each candidate, whatever the classes.
+    const arb = randomGraph({ maxNodes: 14, maxEdges: 60 }).chain((g) => fc.record({
+      g: fc.constant(g),
+      sources: fc.array(fc.nat({ max: g.graph.nodeCount - 1 }), { minLength: 1, maxLength: 10 }),
+      sourceLevel: fc.constantFrom<Level>('read', 'write', 'admin'),
+      blockedNodes: fc.option(fc.uint8Array({ min: 0, max: 1, minLength: g.graph.nodeCount, maxLength: g.graph.nodeCount }), { nil: undefined, freq: 3 }),
+    }));
+    let classes = 0;
+    fc.assert(fc.property(arb, ({ g, sources, sourceLevel, blockedNodes }) => {
+      const graph = g.graph;
+      const options: ReachOptions = { at: AT, sourceLevel, ...(blockedNodes ? { overlay: { blockedNodes } } : {}) };
+      const { hub, candidates } = sharedHubChoice(graph, sources, options);
+      // The oracle: a full reach from each candidate at admin gives its closure and whom it holds at admin; a
+      // reach from each source says whether it holds the candidate at admin.
+      const reaches = candidates.map((v) => reach(graph, [v], { ...options, sourceLevel: 'admin' }));
+      const sized = candidates.map((v, i) => ({ v, size: reaches[i]!.order.length }));
+      candidates.forEach((v, i) => candidates.forEach((w, j) => {
+        if (i < j && reaches[i]!.level[w] === 3 && reaches[j]!.level[v] === 3) classes++;
+      }));
+      sized.sort((a, b) => b.size - a.size || a.v - b.v);
+      let best: { v: number; worth: number } | undefined;
+      for (const { v, size } of sized.slice(0, 3)) {
+        const sharing = sources.filter((s) => reach(graph, [s], options).level[v] === 3 || (s === v && sourceLevel === 'admin')).length;
+        if (!best || sharing * size > best.worth) best = { v, worth: sharing * size };
+      }
+      expect(hub).toBe(best?.v);
+    }), { numRuns: 300 });
+    // Mutually held candidates occurred, so the shortcut was taken.
+    expect(classes).toBeGreaterThan(0);
   });
 
   it('equal one reach per connector in a generated enterprise, where most connectors share a hub', () => {

@@ -74,6 +74,37 @@ describe('immediateDominators', () => {
     }), { numRuns: 300 });
   });
 
+  it('read through predecessor lists kept by vertex, gives the same tree, order and positions (random graphs, vertices removed)', () => {
+    fc.assert(fc.property(flowGraph, fc.array(fc.nat({ max: 9 }), { maxLength: 4 }), ({ n, arcs }, removedList) => {
+      const { offsets, targets } = csr(n, arcs);
+      const removed = new Uint8Array(n);
+      for (const v of removedList) if (v < n && v !== 0) removed[v] = 1;
+      // Predecessors of every vertex, removed and unreachable ones included: the caller's lists are of the whole graph.
+      const predOffsets = new Int32Array(n + 1);
+      for (const [, b] of arcs) predOffsets[b + 1]!++;
+      for (let v = 0; v < n; v++) predOffsets[v + 1]! += predOffsets[v]!;
+      const sources = new Int32Array(arcs.length);
+      const fill = predOffsets.slice(0, n);
+      for (const [a, b] of arcs) sources[fill[b]!++] = a;
+      const built = immediateDominators(n, offsets, targets, 0, removed);
+      const kept = immediateDominators(n, offsets, targets, 0, removed, { offsets: predOffsets, sources });
+      expect([...kept.idom]).toEqual([...built.idom]);
+      expect([...kept.order]).toEqual([...built.order]);
+      expect([...kept.position]).toEqual([...built.position]);
+      // And both are the dominators by definition: the vertices whose removal disconnects w, on top of `removed`.
+      const alive = arcs.filter(([a, b]) => removed[a] === 0 && removed[b] === 0);
+      const live = reachable(alive, 0);
+      for (let w = 0; w < n; w++) {
+        if (!live.has(w)) { expect(kept.idom[w]).toBe(-1); continue; }
+        const chain = new Set([w]);
+        for (let v = w; v !== 0; v = kept.idom[v]!) chain.add(kept.idom[v]!);
+        const expected = new Set([0, w]);
+        for (let v = 1; v < n; v++) if (v !== w && !reachable(alive, 0, v).has(w)) expected.add(v);
+        expect([...chain].sort()).toEqual([...expected].sort());
+      }
+    }), { numRuns: 400 });
+  });
+
   it('the nearest common dominator of two vertices dominates both and nothing closer does', () => {
     const arcs: [number, number][] = [[0, 1], [1, 2], [1, 3], [2, 4], [3, 5], [0, 6], [6, 5]];
     const { offsets, targets } = csr(7, arcs);
