@@ -4,8 +4,8 @@
 import type { CompactGraph } from '../store/compact.ts';
 import type { ReachResult } from '../analysis/reach.ts';
 import type { Resolution } from './resolve.ts';
-import { OBSERVATION_CATEGORIES, windowRange, type ObservationStore } from './store.ts';
-import type { ObservationCategory } from './types.ts';
+import { OBSERVATION_CATEGORIES, OBSERVATION_OUTCOMES, windowRange, type ObservationStore } from './store.ts';
+import type { ObservationCategory, ObservationOutcome } from './types.ts';
 
 export type EvidenceStatus = 'observed' | 'possible' | 'contradicted';
 /** Why a touched node or edge is contradicted: every event failed or was blocked, or came from the owner's known origins, or both. */
@@ -270,13 +270,15 @@ export function unionSelection(results: readonly ReachResult[]): { nodes: Uint8A
   return first;
 }
 
-/** One observed action in the window: events grouped by actor, action and target. */
+/** One observed action in the window: events grouped by actor, action, target and outcome. */
 export interface ObservedAction {
   actor: string;
   actorName: string;
   action: string;
   family: string;
   category: ObservationCategory;
+  /** success, or failure / blocked: an attempt (a refused CreateAccessKey is still where to look). */
+  outcome: ObservationOutcome;
   /** The target as the log names it (its resolved node id when it resolved). */
   target?: string;
   count: number;
@@ -290,15 +292,17 @@ export interface ObservedAction {
 const CATEGORY_RANK: Record<ObservationCategory, number> = { persistence: 0, bulk: 1, admin: 2, write: 3, read: 4, auth: 5, other: 6 };
 
 /**
- * The suspect successes of the window, grouped by actor, action and target: persistence (new apps, keys, consents,
- * users, role grants) first, then bulk reads, admin actions, writes, reads, sign-ins; within a category, earliest first.
+ * The window's events by actors of the selection, except successes from their known origins (those are the owner's
+ * own use), grouped by actor, action, target and outcome: persistence (new apps, keys, consents, users, role grants)
+ * first, then bulk reads, admin actions, writes, reads, sign-ins; within a category, earliest first. Failed and
+ * blocked attempts are kept: a refused CreateAccessKey says what the attacker tried.
  */
 export function observedActions(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selectedNodes: Uint8Array): ObservedAction[] {
   const scan = scanWindow(graph, store, resolution, window, selectedNodes);
   const s = store.strings;
   const groups = new Map<string, ObservedAction & { ipSet: Set<string>; sourceSet: Set<string> }>();
   scan.events.forEach((i, k) => {
-    if (!scan.suspect[k]) return;
+    if (!scan.suspect[k] && store.outcome[i] === 0) return;
     const a = scan.primary[k]!;
     const t = store.target[i]!;
     let target: string | undefined;
@@ -307,12 +311,12 @@ export function observedActions(graph: CompactGraph, store: ObservationStore, re
       const ref = store.refs[t]!;
       target = v >= 0 ? graph.nodes[v]!.id : s[ref[2]!] || s[ref[3] ?? 0] || undefined;
     }
-    const key = `${a}\u0000${store.action[i]}\u0000${target ?? ''}`;
+    const key = `${a}\u0000${store.action[i]}\u0000${target ?? ''}\u0000${store.outcome[i]}`;
     let group = groups.get(key);
     if (!group) {
       group = {
         actor: graph.nodes[a]!.id, actorName: graph.nodes[a]!.name, action: s[store.action[i]!]!, family: s[store.family[i]!]!,
-        category: OBSERVATION_CATEGORIES[store.category[i]!]!, ...(target !== undefined ? { target } : {}),
+        category: OBSERVATION_CATEGORIES[store.category[i]!]!, outcome: OBSERVATION_OUTCOMES[store.outcome[i]!]!, ...(target !== undefined ? { target } : {}),
         count: 0, first: new Date(store.at[i]!).toISOString(), last: '', sources: [], ips: [], ipSet: new Set(), sourceSet: new Set(),
       };
       groups.set(key, group);

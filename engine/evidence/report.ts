@@ -72,3 +72,16 @@ export function evidenceForReach(evidence: Evidence, result: ReachResult, window
 export function evidenceForReaches(evidence: Evidence, results: readonly ReachResult[], window: EvidenceWindow): { overlay: EvidenceOverlay; report: EvidenceReport } {
   return evidenceForSelection(results[0]!.graph, evidence, window, unionSelection(results));
 }
+
+/** What the logs say about one respond step's target: its status, and for a hunt step the observed actions in its tenant. */
+export interface StepEvidence {
+  status: EvidenceStatus;
+  reason?: EvidenceFacts['reason'];
+  count?: number;
+  first?: string;
+  last?: string;
+  sources?: string[];
+  ips?: string[];
+  /** Hunt steps: the window's observed actions by actors in the step's tenant, persistence first. */
+  actions?: ObservedAction[];
+}

@@ -87,7 +87,10 @@ export function actorOf(record: CloudTrailRecord): NodeRef {
   return { platform: PLATFORM, ...(tenant ? { tenant } : {}), ids: ids.length > 0 ? ids : [clean(who.type) ?? 'unknown'], ...(name ? { name } : {}) };
 }
 
-/** The object acted on: a bucket, an IAM user, role, group or policy, a secret, or the first resource the event lists. */
+/**
+ * The object acted on: a bucket, an IAM user, role, group or policy (by ARN, then by name: the request gives no path,
+ * and an ARN with one differs), a secret, or the first resource the event lists.
+ */
 export function targetOf(record: CloudTrailRecord): NodeRef | undefined {
   const account = clean(record.recipientAccountId) ?? clean(record.userIdentity.accountId);
   const partition = /^arn:(aws[a-z-]*):/.exec(record.userIdentity.arn ?? '')?.[1] ?? 'aws';
@@ -97,7 +100,7 @@ export function targetOf(record: CloudTrailRecord): NodeRef | undefined {
   if (familyOf(record.eventSource) === 'iam') {
     for (const [key, path] of [['userName', 'user'], ['roleName', 'role'], ['groupName', 'group']] as const) {
       const name = param(record, key);
-      if (name && account) return ref([`arn:${partition}:iam::${account}:${path}/${name}`], name);
+      if (name && account) return ref([`arn:${partition}:iam::${account}:${path}/${name}`, name], name);
     }
     const policy = param(record, 'policyArn');
     if (policy) return ref([policy], policy);

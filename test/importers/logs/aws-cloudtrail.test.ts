@@ -28,7 +28,7 @@ describe('AWS CloudTrail log importer', () => {
       at: Date.parse('2023-07-19T21:17:28Z'), family: 'iam', category: 'persistence', outcome: 'success', ip: '192.0.2.0', source: 'aws-cloudtrail',
       eventId: 'ba0801a1-87ec-4d26-be87-EXAMPLE75bbb',
       actor: { platform: 'aws', tenant: '123456789012', ids: ['AKIAIOSFODNN7EXAMPLE', 'arn:aws:iam::123456789012:user/Mary_Major', 'AIDA123456789EXAMPLE'], name: 'Mary_Major' },
-      target: { platform: 'aws', tenant: '123456789012', ids: ['arn:aws:iam::123456789012:user/Richard_Roe'], name: 'Richard_Roe' },
+      target: { platform: 'aws', tenant: '123456789012', ids: ['arn:aws:iam::123456789012:user/Richard_Roe', 'Richard_Roe'], name: 'Richard_Roe' },
     });
     expect(create.userAgent).toMatch(/^aws-cli\/2\.13\.5/);
     const read = observations.find((o) => o.action === 'GetObject')!;
