@@ -88,7 +88,7 @@ describe('evidence on the command line', () => {
     const path = `${graph}.evidence`;
     expect(existsSync(path)).toBe(true);
     const bytes = readFileSync(path);
-    bytes[bytes.length - 40] ^= 0xff;
+    bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
     writeFileSync(path, bytes);
     const broken = await runCli(['radius', 'AKIACVDEXAMPLE4K7Q2X', '--graph', graph, '--evidence']);
     expect(broken.code).not.toBe(0);
