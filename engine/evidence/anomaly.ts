@@ -3,7 +3,7 @@
 // at all. Each hint carries the events behind it so a responder knows where to look first.
 import type { CompactGraph } from '../store/compact.ts';
 import type { Resolution } from './resolve.ts';
-import { scanWindow, type EvidenceWindow } from './overlay.ts';
+import { scanWindow, type EvidenceWindow, type WindowScan } from './overlay.ts';
 import type { ObservationStore } from './store.ts';
 
 export type AnomalyKind = 'no-history' | 'new-ip-range' | 'new-user-agent' | 'new-family' | 'bulk-read';
@@ -49,8 +49,8 @@ const KIND_ORDER: readonly AnomalyKind[] = ['bulk-read', 'new-ip-range', 'new-us
  * before the window. An actor with no use before the window gets `no-history` instead of the three "new" hints (there
  * is nothing to compare with); bulk reads are flagged either way. Ordered by actor, then bulk, ranges, agents, families.
  */
-export function anomalyHints(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selected: Uint8Array): AnomalyHint[] {
-  const scan = scanWindow(graph, store, resolution, window, selected);
+export function anomalyHints(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selected: Uint8Array,
+  scan: WindowScan = scanWindow(graph, store, resolution, window, selected)): AnomalyHint[] {
   const s = store.strings;
   const byActor = new Map<number, number[]>();
   scan.events.forEach((i, k) => {
@@ -62,7 +62,12 @@ export function anomalyHints(graph: CompactGraph, store: ObservationStore, resol
   });
   // Each actor's history: the same refs' successful events before the window.
   const refsOf = new Map<number, number[]>();
-  resolution.node.forEach((v, r) => { if (v >= 0) refsOf.set(v, [...(refsOf.get(v) ?? []), r]); });
+  resolution.node.forEach((v, r) => {
+    if (v < 0) return;
+    const list = refsOf.get(v);
+    if (list) list.push(r);
+    else refsOf.set(v, [r]);
+  });
   const hints: AnomalyHint[] = [];
   for (const a of [...byActor.keys()].sort((x, y) => (graph.nodes[x]!.id < graph.nodes[y]!.id ? -1 : 1))) {
     const events = byActor.get(a)!;

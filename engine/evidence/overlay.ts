@@ -187,8 +187,8 @@ function edgesBetween(graph: CompactGraph, u: number, w: number, selectedEdges: 
  * its actor's history before the window does not show. A node (edge) touched by a suspect event (an edge: both its
  * ends touched by one) is observed; touched only by other events, contradicted; untouched, possible.
  */
-export function evidenceOverlay(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selectedNodes: Uint8Array, selectedEdges: Uint8Array): EvidenceOverlay {
-  const scan = scanWindow(graph, store, resolution, window, selectedNodes);
+export function evidenceOverlay(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selectedNodes: Uint8Array, selectedEdges: Uint8Array,
+  scan: WindowScan = scanWindow(graph, store, resolution, window, selectedNodes)): EvidenceOverlay {
   const nodeAcc = new Map<number, Accumulator>();
   const edgeAcc = new Map<number, Accumulator>();
   const positions = new Map<number, number>();
@@ -297,10 +297,10 @@ const CATEGORY_RANK: Record<ObservationCategory, number> = { persistence: 0, bul
  * first, then bulk reads, admin actions, writes, reads, sign-ins; within a category, earliest first. Failed and
  * blocked attempts are kept: a refused CreateAccessKey says what the attacker tried.
  */
-export function observedActions(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selectedNodes: Uint8Array): ObservedAction[] {
-  const scan = scanWindow(graph, store, resolution, window, selectedNodes);
+export function observedActions(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selectedNodes: Uint8Array,
+  scan: WindowScan = scanWindow(graph, store, resolution, window, selectedNodes)): ObservedAction[] {
   const s = store.strings;
-  const groups = new Map<string, ObservedAction & { ipSet: Set<string>; sourceSet: Set<string> }>();
+  const groups = new Map<string, ObservedAction & { ipSet: Set<number>; sourceSet: Set<number>; lastAt: number }>();
   scan.events.forEach((i, k) => {
     if (!scan.suspect[k] && store.outcome[i] === 0) return;
     const a = scan.primary[k]!;
@@ -317,18 +317,18 @@ export function observedActions(graph: CompactGraph, store: ObservationStore, re
       group = {
         actor: graph.nodes[a]!.id, actorName: graph.nodes[a]!.name, action: s[store.action[i]!]!, family: s[store.family[i]!]!,
         category: OBSERVATION_CATEGORIES[store.category[i]!]!, outcome: OBSERVATION_OUTCOMES[store.outcome[i]!]!, ...(target !== undefined ? { target } : {}),
-        count: 0, first: new Date(store.at[i]!).toISOString(), last: '', sources: [], ips: [], ipSet: new Set(), sourceSet: new Set(),
+        count: 0, first: new Date(store.at[i]!).toISOString(), last: '', sources: [], ips: [], ipSet: new Set(), sourceSet: new Set(), lastAt: store.at[i]!,
       };
       groups.set(key, group);
     }
     group.count++;
-    group.last = new Date(store.at[i]!).toISOString();
+    group.lastAt = store.at[i]!;
     if (store.records[i]! >= 0) group.records = (group.records ?? 0) + store.records[i]!;
-    if (store.ip[i] !== 0) group.ipSet.add(s[store.ip[i]!]!);
-    group.sourceSet.add(s[store.source[i]!]!);
+    if (store.ip[i] !== 0 && group.ipSet.size <= MAX_LISTED) group.ipSet.add(store.ip[i]!);
+    group.sourceSet.add(store.source[i]!);
   });
   return [...groups.values()]
-    .map(({ ipSet, sourceSet, ...action }) => ({ ...action, ips: [...ipSet].sort().slice(0, MAX_LISTED), sources: [...sourceSet].sort() }))
+    .map(({ ipSet, sourceSet, lastAt, ...action }) => ({ ...action, last: new Date(lastAt).toISOString(), ips: [...ipSet].map((x) => s[x]!).sort().slice(0, MAX_LISTED), sources: [...sourceSet].map((x) => s[x]!).sort() }))
     .sort((a, b) => CATEGORY_RANK[a.category] - CATEGORY_RANK[b.category] || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0)
       || (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : 0) || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0) || (a.target ?? '').localeCompare(b.target ?? ''));
 }

@@ -4,7 +4,7 @@ import { nodeRef, type NodeRef } from '../analysis/radius.ts';
 import type { ReachResult } from '../analysis/reach.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { anomalyHints, type AnomalyHint } from './anomaly.ts';
-import { evidenceOverlay, observedActions, reachSelection, unionSelection, type EvidenceFacts, type EvidenceOverlay, type EvidenceStatus, type EvidenceWindow, type ObservedAction } from './overlay.ts';
+import { evidenceOverlay, observedActions, scanWindow, reachSelection, unionSelection, type EvidenceFacts, type EvidenceOverlay, type EvidenceStatus, type EvidenceWindow, type ObservedAction } from './overlay.ts';
 import { resolveStore, type Resolution, type UnresolvedRef } from './resolve.ts';
 import type { ObservationStore } from './store.ts';
 
@@ -43,7 +43,9 @@ export function resolveEvidence(graph: CompactGraph, store: ObservationStore): E
 /** Reads the overlay, actions and hints for a selection of nodes and edges. */
 export function evidenceForSelection(graph: CompactGraph, evidence: Evidence, window: EvidenceWindow, selection: { nodes: Uint8Array; edges: Uint8Array }): { overlay: EvidenceOverlay; report: EvidenceReport } {
   const { store, resolution } = evidence;
-  const overlay = evidenceOverlay(graph, store, resolution, window, selection.nodes, selection.edges);
+  // One pass over the window's events serves the overlay, the actions and the hints.
+  const scan = scanWindow(graph, store, resolution, window, selection.nodes);
+  const overlay = evidenceOverlay(graph, store, resolution, window, selection.nodes, selection.edges, scan);
   const rank = (s: EvidenceStatus): number => (s === 'observed' ? 0 : 1);
   const nodes = [...overlay.nodeFacts.entries()]
     .map(([v, facts]): NodeEvidence => ({ ...nodeRef(graph, v), ...facts }))
@@ -56,8 +58,8 @@ export function evidenceForSelection(graph: CompactGraph, evidence: Evidence, wi
     overlay,
     report: {
       window: overlay.window, totals: overlay.totals, nodes, edges,
-      actions: observedActions(graph, store, resolution, window, selection.nodes),
-      hints: anomalyHints(graph, store, resolution, window, selection.nodes),
+      actions: observedActions(graph, store, resolution, window, selection.nodes, scan),
+      hints: anomalyHints(graph, store, resolution, window, selection.nodes, scan),
       unresolved: { refs: resolution.unresolved.length, events: unresolvedEvents, top: resolution.unresolved.slice(0, 20) },
     },
   };

@@ -59,7 +59,8 @@ class Interner {
   }
 }
 
-const refKey = (ref: NodeRef): string => JSON.stringify([ref.platform, ref.tenant ?? '', ref.name ?? '', ...ref.ids]);
+/** A ref's identity: its fields joined by a separator no id contains (NUL). */
+const refKey = (ref: NodeRef): string => `${ref.platform}\u0000${ref.tenant ?? ''}\u0000${ref.name ?? ''}\u0000${ref.ids.join('\u0000')}`;
 
 /**
  * Builds the store: events with the same source and event id are one event (overlapping exports), the first kept;

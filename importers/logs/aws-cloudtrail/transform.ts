@@ -43,9 +43,16 @@ export const CLOUDTRAIL_CATEGORY_RULES: readonly { category: ObservationCategory
 /** CloudTrail's error codes for a request a policy refused (an SCP, an IAM or resource policy, a VPC endpoint policy). */
 const BLOCKED_ERRORS = /AccessDenied|Unauthorized|Forbidden|NotAuthorized/i;
 
+const categories = new Map<string, ObservationCategory | null>();
+
 export function categoryOf(eventName: string, readOnly: boolean | undefined): ObservationCategory {
-  for (const rule of CLOUDTRAIL_CATEGORY_RULES) if (rule.names.test(eventName)) return rule.category;
-  return readOnly === true ? 'read' : 'write';
+  // Event names repeat: the table is matched once per name (null: no rule, read or write by readOnly).
+  let found = categories.get(eventName);
+  if (found === undefined) {
+    found = CLOUDTRAIL_CATEGORY_RULES.find((rule) => rule.names.test(eventName))?.category ?? null;
+    if (categories.size < 10_000) categories.set(eventName, found);
+  }
+  return found ?? (readOnly === true ? 'read' : 'write');
 }
 
 export function outcomeOf(record: Pick<CloudTrailRecord, 'errorCode' | 'responseElements' | 'eventName'>): ObservationOutcome {
@@ -59,10 +66,25 @@ export function outcomeOf(record: Pick<CloudTrailRecord, 'errorCode' | 'response
 export const familyOf = (eventSource: string): string => eventSource.replace(/\.amazonaws\.com$/, '');
 
 const IP = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
-const clean = (text: string | null | undefined): string | undefined => (text === null || text === undefined || text === '' ? undefined : scrubInput(text));
+/**
+ * scrubInput for the strings of one import, remembered: a log repeats its key ids, ARNs, user agents, event names and
+ * IPs on every line, and scanning each for secrets again is most of the import's time. Bounded; cleared per import.
+ */
+const scrubbed = new Map<string, string>();
+const SCRUB_MEMORY = 200_000;
+function scrub(text: string): string {
+  let clean = scrubbed.get(text);
+  if (clean === undefined) {
+    clean = scrubInput(text);
+    if (scrubbed.size >= SCRUB_MEMORY) scrubbed.clear();
+    scrubbed.set(text, clean);
+  }
+  return clean;
+}
+const clean = (text: string | null | undefined): string | undefined => (text === null || text === undefined || text === '' ? undefined : scrub(text));
 const param = (record: CloudTrailRecord, key: string): string | undefined => {
   const value = record.requestParameters?.[key];
-  return typeof value === 'string' && value !== '' ? scrubInput(value) : undefined;
+  return typeof value === 'string' && value !== '' ? scrub(value) : undefined;
 };
 
 /** An assumed-role session ARN's role: `arn:aws:sts::1:assumed-role/R/s` → `arn:aws:iam::1:role/R` (the issuer's ARN is used first: it keeps the path). */
@@ -108,7 +130,7 @@ export function targetOf(record: CloudTrailRecord): NodeRef | undefined {
   const secret = param(record, 'secretId');
   if (secret) return ref([secret], secret);
   const first = record.resources?.find((r) => r.ARN);
-  if (first?.ARN) return ref([scrubInput(first.ARN)], scrubInput(first.ARN));
+  if (first?.ARN) return ref([scrub(first.ARN)], scrub(first.ARN));
   return undefined;
 }
 
@@ -117,13 +139,14 @@ export function observationOf(record: CloudTrailRecord): Observation {
   const target = targetOf(record);
   const ip = clean(record.sourceIPAddress);
   const userAgent = clean(record.userAgent);
-  const eventId = clean(record.eventID);
+  // Event ids are unique: remembering them would only fill the memory.
+  const eventId = record.eventID ? scrubInput(record.eventID) : undefined;
   return {
-    at: Date.parse(record.eventTime),
+    at: record.eventTime,
     actor: actorOf(record),
     ...(target ? { target } : {}),
-    action: scrubInput(record.eventName),
-    family: scrubInput(familyOf(record.eventSource)),
+    action: scrub(record.eventName),
+    family: scrub(familyOf(record.eventSource)),
     category: categoryOf(record.eventName, readOnly),
     outcome: outcomeOf(record),
     ...(ip && IP.test(ip) ? { ip } : {}),
@@ -175,6 +198,7 @@ function readFile(file: RawFile, role: string, lenient: boolean, out: Observatio
 }
 
 export function transformCloudTrail(files: readonly RawFile[], options: LogImporterOptions): LogImportResult {
+  scrubbed.clear();
   // `x.json.gz` is read as JSON: the CLI hands over the decompressed text under the file's own name.
   const { byRole, ignored } = classifyLogFiles(files, CLOUDTRAIL_FILES);
   const report: LogImportReport = { events: {}, skipped: [], ignoredFiles: ignored, notes: [] };
@@ -187,6 +211,7 @@ export function transformCloudTrail(files: readonly RawFile[], options: LogImpor
     for (const file of roleFiles) count += readFile(file, role.role, options.lenient === true, observations, issues, report.skipped);
     report.events[role.role] = count;
   }
+  scrubbed.clear();
   if (issues.length > 0) return { ok: false, issues };
   const unattributed = observations.filter((o) => !o.actor.ids.some((id) => /^(A[KS]IA|arn:)/.test(id))).length;
   if (unattributed > 0) report.notes.push(`${unattributed} events name no access key or ARN (AWS services acting on their own, anonymous requests)`);
