@@ -18,6 +18,9 @@ import { effectiveSensitivity, levelName } from '../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { BlastmapError } from '../../engine/errors.ts';
+import { compromiseWindow } from '../../engine/analysis/respond.ts';
+import { evidenceForReach, type Evidence, type EvidenceReport } from '../../engine/evidence/report.ts';
+import type { EvidenceRequest } from '../../engine/api/schemas.ts';
 
 /** Lateral bridges and targets per bridge a radius answer lists (the counts stay exact). */
 const BRIDGES = 20;
@@ -267,4 +270,13 @@ export function edgeDetailsResponse(graph: CompactGraph, sourceReference: string
     };
   }
   throw new BlastmapError('UNKNOWN_NODE', `no edge ${edgeId} leaves ${graph.nodes[from]!.id}`);
+}
+
+/** What the logs show of the radius of `sources` (docs/evidence.md), in the window from `since` to `at`; long lists capped. */
+export function evidenceResponse(graph: CompactGraph, evidence: Evidence, request: EvidenceRequest): EvidenceReport {
+  const sources = resolveSources(graph, request.sources);
+  const options = reachOptionsOf(request);
+  const window = compromiseWindow(graph, sources, { ...(options.at !== undefined ? { at: options.at } : {}), ...(request.since !== undefined ? { since: request.since } : {}) });
+  const { report } = evidenceForReach(evidence, reach(graph, sources, { ...options, at: window.at }), { from: window.since, to: window.at });
+  return { ...report, nodes: report.nodes.slice(0, LIST_CAP), edges: report.edges.slice(0, LIST_CAP), actions: report.actions.slice(0, LIST_CAP), hints: report.hints.slice(0, LIST_CAP) };
 }
