@@ -49,6 +49,8 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
       foldedWanted.add(fold(id));
     }
   }
+  // Case folding allocates a string: only names and e-mails as long as some wanted id are folded (a million nodes).
+  const foldedLengths = new Set([...foldedWanted].map((key) => key.length));
   const exact = new Map<string, number[]>();
   const folded = new Map<string, number[]>();
   const add = (map: Map<string, number[]>, key: string, v: number): void => {
@@ -70,8 +72,8 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
         if (typeof value === 'string' && exactWanted.has(value)) add(exact, value, v);
       }
     }
-    if (node.email !== undefined && foldedWanted.has(fold(node.email))) add(folded, fold(node.email), v);
-    if (foldedWanted.has(fold(node.name))) add(folded, fold(node.name), v);
+    if (node.email !== undefined && foldedLengths.has(node.email.length) && foldedWanted.has(fold(node.email))) add(folded, fold(node.email), v);
+    if (foldedLengths.has(node.name.length) && foldedWanted.has(fold(node.name))) add(folded, fold(node.name), v);
   }
   const eventsOfRef = new Uint32Array(refs.length);
   for (let i = 0; i < store.count; i++) {
