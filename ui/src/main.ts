@@ -432,7 +432,7 @@ function applyLegend() {
     byId('legend').querySelector<HTMLButtonElement>('.legend-toggle')?.focus();
   });
   legendBox.append(toggle);
-  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure);
+  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure, Boolean(evidence && state.sources.length > 0 && !showingExposure));
   content.hidden = !legendOpen;
   legendBox.append(content);
   if (hadFocus) toggle.focus();

@@ -487,13 +487,17 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
 }
 
 /** The legend: platforms by colour, kinds by shape, and the radius colours. */
-export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false): HTMLElement {
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false, evidence = false): HTMLElement {
   const box = h('div', { id: 'legend-body' });
   if (radius) {
     box.append(h('div', { class: 'legend-title' }, exposure ? 'Exposure' : 'Radius'),
       ...([[exposure ? 'target' : 'compromised', COLORS.anchor, 'solid'], ['admin (solid)', LEVEL_COLORS.admin, LEVEL_PATTERNS.admin], ['write (half)', LEVEL_COLORS.write, LEVEL_PATTERNS.write], ['read (hollow)', LEVEL_COLORS.read, LEVEL_PATTERNS.read], ['cut off by what-if (slashed)', COLORS.cut, CUT_PATTERN]] as const)
         .map(([label, color, pattern]) => h('div', { class: 'legend-row', 'data-test': 'legend-level' }, patternIcon(pattern, color, 13), ` ${label}`)));
     if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
+    if (evidence) {
+      box.append(h('div', { class: 'legend-row', 'data-test': 'legend-evidence' }, h('b', {}, '◉'), ' observed in the logs (wide violet edge)'),
+        h('div', { class: 'legend-row' }, h('b', {}, '⊘'), ' contradicted by the logs'));
+    }
   } else {
     box.append(h('div', { class: 'legend-title' }, 'Platforms'), h('div', { class: 'legend-grid' }, ...platforms.map((p) => h('div', { class: 'legend-row' }, shapeIcon('circle', platformColor(p.name), 10), ` ${p.name}`))));
   }
