@@ -390,7 +390,7 @@ describe('evidence in the web UI', () => {
       expect(await items.count()).toBe(Math.min(40, expected.actions.length));
       expect(await page.locator('[data-test="timeline-item"][data-category="persistence"][data-outcome="blocked"]').count()).toBeGreaterThan(0);
       expect(await page.locator('[data-test="legend-evidence"]').count()).toBe(1);
-      await screenshot(page, '20-evidence');
+      await screenshot(page, '25-evidence');
       // The key's own panel says what the logs show of it.
       await page.locator('#search').fill('svc-data-export (AKIA');
       const suggestion = page.locator(`[data-test="suggestion"][data-id="${AWS_KEY}"]`);
