@@ -11,6 +11,8 @@ export const IDENTIFIER_PROPERTIES: readonly string[] = [
   'arn', 'userName', 'appId', 'clientId', 'objectId', 'principalId', 'servicePrincipalId', 'keyId', 'tokenId', 'accountId', 'login', 'userPrincipalName', 'sysId',
 ];
 
+const IDENTIFIER_KEYS: ReadonlySet<string> = new Set(IDENTIFIER_PROPERTIES);
+
 export interface UnresolvedRef {
   ref: NodeRef;
   /** Events in the store that name it as actor or target. */
@@ -67,7 +69,9 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
     if (node.nativeId !== undefined && exactWanted.has(node.nativeId)) add(exact, node.nativeId, v);
     const properties = node.properties;
     if (properties) {
-      for (const key of IDENTIFIER_PROPERTIES) {
+      // A node's properties are a few keys: walking them beats asking for each identifier key.
+      for (const key in properties) {
+        if (!IDENTIFIER_KEYS.has(key)) continue;
         const value = properties[key];
         if (typeof value === 'string' && exactWanted.has(value)) add(exact, value, v);
       }
