@@ -1,8 +1,8 @@
 // Evidence on disk: reading raw log folders (`.json`, `.json.gz`, `.csv`, `.txt`; gzip undone here, with node:zlib),
 // and the observation store kept beside a graph: `<snapshot>.evidence` for a snapshot file (and for native files or
 // folders), `<workspace>/evidence.bmev` inside a workspace folder. Written atomically, like the snapshot.
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { BlastmapError } from '../engine/errors.ts';
@@ -75,10 +75,21 @@ export function readEvidenceFile(path: string): ObservationStore {
   }
 }
 
-/** Writes the store atomically: a temporary file beside it, then a rename. */
+/** Writes the store atomically, as a snapshot is written: a temporary file (mode 0600) beside it, fsync, rename. */
 export function writeEvidenceFile(path: string, store: ObservationStore): void {
+  const bytes = encodeStore(store);
+  mkdirSync(dirname(resolve(path)), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, encodeStore(store));
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new BlastmapError('IO', `cannot write the evidence file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  closeSync(fd);
   renameSync(temporary, path);
 }
 
