@@ -1,5 +1,6 @@
 // `blastmap radius <node...>`: the blast radius of one or several compromised nodes, as a brief.
 import type { Command } from 'commander';
+import { BlastmapError } from '../../engine/errors.ts';
 import { blastRadius, witnessOrigin, type BlastRadius } from '../../engine/analysis/radius.ts';
 import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brief.ts';
@@ -42,6 +43,7 @@ export function registerRadius(program: Command, io: Io): void {
   addStoreOptions(addEvidenceOptions(addReachOptions(command), { since: true })).action(async (nodes: string[], flags: RadiusFlags) => {
     const format = parseFormat(flags.format, RADIUS_FORMATS);
     const options = toReachOptions(flags);
+    if (storeKind(flags) === 'neo4j' && flags.evidence !== undefined) throw new BlastmapError('INVALID_OPTION', '--evidence is read with the memory store only: drop --store neo4j, or --evidence');
     if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, { all: flags.all === true, paths: flags.paths === true }); return; }
     const graph = loadGraph(flags.graph);
     // `@owned`: the nodes marked owned in the graph's marks file (cli/marks.ts).

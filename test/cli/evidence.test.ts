@@ -2,7 +2,7 @@
 // `import logs` stores observations beside a graph and `--evidence` without a value reads them, radius and paths
 // carry the overlay, HTML shows a timeline. Assertions are on the AWS CloudTrail part of datasets/demo/logs only, so
 // they hold whatever other log sources sit beside it.
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.ts';
@@ -75,6 +75,23 @@ describe('evidence on the command line', () => {
     const text = await runCli(['radius', 'AKIACVDEXAMPLE4K7Q2X', '--graph', graph, '--evidence', '--since', '2026-11-21T12:00:00Z', '--at', '2026-11-22']);
     expect(text.out).toContain('EVIDENCE: the logs from 2026-11-21 12:00Z to 2026-11-22 00:00Z');
     expect(text.out).toMatch(/new IP range 203\.0\.113\.0\/24/);
+  });
+
+  it('a workspace keeps its evidence inside it (evidence.bmev), and NDJSON ends with an evidence line', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'demo');
+    cpSync('datasets/demo', workspace, { recursive: true, filter: (source) => !source.includes('/logs') });
+    const imported = await runCli(['import', 'logs', 'datasets/demo/logs/aws-cloudtrail', '--graph', workspace, '--format', 'json']);
+    expect(imported.code).toBe(0);
+    expect((JSON.parse(imported.out) as { evidence: string }).evidence).toBe(join(workspace, 'evidence.bmev'));
+    const ndjson = await runCli(['radius', 'Parley Chat', '--graph', workspace, '--evidence', '--at', '2026-11-22', '--format', 'ndjson']);
+    expect(ndjson.code).toBe(0);
+    const last = JSON.parse(ndjson.out.trim().split('\n').at(-1)!) as { type: string; nodes: { id: string; status: string }[] };
+    expect(last.type).toBe('evidence');
+    expect(last.nodes.find((n) => n.id === AWS_KEY)?.status).toBe('observed');
+    const neo4j = await runCli(['radius', 'Parley Chat', '--graph', workspace, '--evidence', '--store', 'neo4j']);
+    expect(neo4j.code).not.toBe(0);
+    expect(neo4j.err).toContain('--evidence is read with the memory store only');
   });
 
   it('a changed evidence file is refused with INVALID_SNAPSHOT, naming it; no evidence imported is an IO error', async () => {
