@@ -271,8 +271,8 @@ export function createApp(options: AppOptions): Hono {
   // The containment plan: GET for a link (one `sources` parameter per source), POST for scripts and the UI.
   app.get('/api/respond', (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, defined({
     ...analysisQuery(c), sources: c.req.queries('sources'), since: c.req.query('since') || undefined, steps: number(c.req.query('steps')),
-  })))));
-  app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)))));
+  })), evidenceIfAny())));
+  app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)), evidenceIfAny())));
   // Evidence: resolved against the graph once per graph object (a mark makes a new one with the same nodes).
   const resolved = new WeakMap<CompactGraph, Evidence>();
   const evidenceOf = (): Evidence => {
@@ -281,6 +281,7 @@ export function createApp(options: AppOptions): Hono {
     if (!found) resolved.set(graph, found = resolveEvidence(graph, options.evidence));
     return found;
   };
+  const evidenceIfAny = (): Evidence | undefined => (options.evidence ? evidenceOf() : undefined);
   app.post('/api/evidence', async (c) => send(c, evidenceResponseSchema, evidenceResponse(graph, evidenceOf(), parseRequest(evidenceRequestSchema, await jsonBody(c)))));
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
   app.get('/api/edge', (c) => {

@@ -569,6 +569,10 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
         h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
         step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,
         h('div', { class: `muted small impact-${step.impact.cost}` }, `impact (${step.impact.cost}): ${[...step.impact.notes, ...(dependents ? [`depends on it: ${dependents}`] : [])].join('; ') || 'only the attacker loses access'}`),
+        step.evidence && step.evidence.status !== 'possible' ? h('div', { class: `small evidence-note ${step.evidence.status}`, 'data-test': 'respond-evidence', 'data-status': step.evidence.status },
+          h('b', {}, step.evidence.status === 'observed' ? '◉ OBSERVED' : '⊘ CONTRADICTED'),
+          step.evidence.count !== undefined ? ` ${plural(step.evidence.count, 'event')} from ${minute(step.evidence.first!)}${step.evidence.ips && step.evidence.ips.length > 0 ? `, ${step.evidence.ips.join(', ')}` : ''}` : '',
+          step.evidence.actions ? ` · ${plural(step.evidence.actions.length, 'action')} in this tenant${step.evidence.actions.some((a) => a.category === 'persistence') ? ', persistence among them' : ''}` : '') : null,
         step.lookFor && step.lookFor.length > 0 ? h('ul', { class: 'small look-for' }, ...step.lookFor.map((text) => h('li', {}, text))) : null,
         item.mitigations.length === 0 ? h('div', { class: 'muted small' }, 'changes nothing reachable: tick it when done') : null))));
     }

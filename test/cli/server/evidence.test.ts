@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../cli/server/app.ts';
 import { loadGraph } from '../../../cli/context.ts';
 import { readLogFolder } from '../../../cli/evidence.ts';
-import { evidenceResponseSchema, metaResponseSchema } from '../../../engine/api/schemas.ts';
+import { evidenceResponseSchema, metaResponseSchema, respondResponseSchema } from '../../../engine/api/schemas.ts';
 import { createStore } from '../../../engine/evidence/store.ts';
 import { readLogFiles } from '../../../importers/logs/registry.ts';
 
@@ -24,6 +24,17 @@ describe('/api/evidence', () => {
     const report = evidenceResponseSchema.parse(await response.json());
     expect(report.nodes.find((n) => n.id === AWS_KEY)).toMatchObject({ status: 'observed', ips: ['203.0.113.77'] });
     expect(report.actions[0]).toMatchObject({ action: 'CreateAccessKey', outcome: 'blocked' });
+  });
+
+  it('/api/respond ranks and annotates the plan with the evidence the server holds', async () => {
+    const app = createApp({ graph: demo, evidence: store, version: 'test', rateLimit: false });
+    const plan = respondResponseSchema.parse(await (await post(app, '/api/respond', { sources: ['parley:prod:app:parley-chat'], at: '2026-11-22' })).json());
+    const rotate = plan.steps.filter((step) => step.phase === 'rotate');
+    expect(rotate[0]).toMatchObject({ target: { id: AWS_KEY }, evidence: { status: 'observed' } });
+    expect(plan.evidence?.nodes.find((n) => n.id === AWS_KEY)?.status).toBe('observed');
+    const without = respondResponseSchema.parse(await (await post(createApp({ graph: demo, version: 'test', rateLimit: false }), '/api/respond', { sources: ['parley:prod:app:parley-chat'], at: '2026-11-22' })).json());
+    expect(without.evidence).toBeUndefined();
+    expect(without.steps.every((step) => step.evidence === undefined)).toBe(true);
   });
 
   it('without evidence: 404 EVIDENCE_UNAVAILABLE, and meta says none', async () => {

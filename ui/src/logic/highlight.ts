@@ -49,8 +49,8 @@ export const EVIDENCE_MARKS = { observed: '◉', contradicted: '⊘' } as const;
 export function evidenceHighlight(report: Pick<EvidenceResponse, 'nodes' | 'edges'>): EvidenceHighlight {
   const nodes = new Map<string, 'observed' | 'contradicted'>();
   const edges = new Map<string, 'observed' | 'contradicted'>();
-  for (const node of report.nodes) if (node.status !== 'possible') nodes.set(node.id, node.status);
-  for (const edge of report.edges) if (edge.status !== 'possible') edges.set(edge.edgeId, edge.status);
+  for (const node of report.nodes) nodes.set(node.id, node.status);
+  for (const edge of report.edges) edges.set(edge.edgeId, edge.status);
   return { nodes, edges };
 }
 
