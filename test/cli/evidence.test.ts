@@ -19,7 +19,7 @@ interface Report {
   window: { from: string | null; to: string };
   nodes: { id: string; status: string; count: number; ips: string[] }[];
   edges: { kind: string; from: string; to: string; status: string }[];
-  actions: { action: string; category: string; outcome: string; ips: string[] }[];
+  actions: { actor: string; action: string; category: string; outcome: string; ips: string[] }[];
   hints: { node: string; kind: string; values: string[] }[];
 }
 
@@ -40,7 +40,7 @@ describe('evidence on the command line', () => {
     expect(node(CUSTOMER_DATA)?.status).toBe('observed');
     expect(plan.evidence.edges.filter((e) => e.from === AWS_KEY || e.from === AWS_USER).map((e) => `${e.kind} ${e.to} ${e.status}`)).toContain(`CAN_READ ${CUSTOMER_DATA} observed`);
     // The refused CreateAccessKey is listed, persistence first.
-    const aws = plan.evidence.actions.filter((a) => a.ips.includes(ATTACKER_IP));
+    const aws = plan.evidence.actions.filter((a) => a.actor.startsWith('aws:') && a.ips.includes(ATTACKER_IP));
     expect(aws[0]).toMatchObject({ action: 'CreateAccessKey', category: 'persistence', outcome: 'blocked' });
   });
 
