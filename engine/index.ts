@@ -44,6 +44,15 @@ export { parseExpected, replayIncident, type Expected, type IncidentReplay } fro
 export { diffGraphs, evaluateFailOn, parseFailOn, type DiffOptions, type FailOnTerm, type GraphDiff } from './analysis/diff.ts';
 export { readPlanJson, verifyPlan, type CheckablePlan, type Verification, type VerifyOptions } from './analysis/verify.ts';
 
+// ---- evidence: activity logs over a radius (docs/evidence.md) ----
+export { createStore, decodeStore, encodeStore, EVIDENCE_VERSION, type ObservationStore } from './evidence/store.ts';
+export { resolveStore, type Resolution, type UnresolvedRef } from './evidence/resolve.ts';
+export { evidenceForReach, resolveEvidence, type Evidence, type EvidenceReport } from './evidence/report.ts';
+export { respondWithEvidence } from './evidence/respond.ts';
+export type { EvidenceWindow, EvidenceStatus } from './evidence/overlay.ts';
+export type { AnomalyHint } from './evidence/anomaly.ts';
+export type { NodeRef as LogNodeRef, Observation, ObservationCategory, ObservationOutcome } from './evidence/types.ts';
+
 // ---- reports (what the CLI prints) and exports (what `blastmap export` writes) ----
 export * from './report/index.ts';
 export { nativeJsonText, ndjsonText, toNativeJson, toNdjson, type NativeDocument } from './export/native.ts';

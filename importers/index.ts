@@ -15,6 +15,8 @@ export { IMPORTERS, findImporter };
 export type { FileRole, Importer, ImporterOptions, ImporterReport, ImporterResult } from './common/importer.ts';
 export type { RawFile } from './common/records.ts';
 export { detectFormat, parseNative, toNdjson, type NativeFormat, type NativeOptions } from './native/index.ts';
+export { importLogFiles, LOG_IMPORTERS, readLogFiles, type LogFilesReport, type LogFilesResult } from './logs/registry.ts';
+export type { LogImporter, LogImporterOptions, LogImportReport, LogImportResult } from './logs/types.ts';
 export { transformOpenGraph, type OpenGraphImportOptions, type OpenGraphReport, type OpenGraphResult } from './opengraph/index.ts';
 export type { SourcedFragment } from '../engine/format/validate.ts';
 export type { ImportReport } from '../engine/store/assemble.ts';

@@ -12,6 +12,7 @@ import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { importExport } from '../../importers/index.ts';
 import { assembleNativeFiles, graphPath, json, parseFormat, readInputText, readNativeFiles, STDIN, type Io } from '../context.ts';
+import { registerImportLogs } from './import-logs.ts';
 import { importIntoSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
 
@@ -109,6 +110,7 @@ export function registerImport(program: Command, io: Io): void {
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
       }, { onTakeover: (message) => io.err(message) });
     });
+  registerImportLogs(command, io);
   for (const importer of IMPORTERS) {
     addStoreOptions(command
       .command(importer.source)

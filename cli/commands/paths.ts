@@ -4,11 +4,13 @@ import type { Command } from 'commander';
 import { lateralPaths, shortestPaths } from '../../engine/analysis/paths.ts';
 import { lateralPathsJsonChunks, renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
+import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
+import { renderEvidenceMarkdown, renderEvidenceText } from '../../engine/report/evidence.ts';
 import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface PathsFlags extends ReachFlags { graph?: string; format?: string; to?: string; limit?: string; all?: boolean }
+interface PathsFlags extends ReachFlags, EvidenceFlags { graph?: string; format?: string; to?: string; limit?: string; all?: boolean }
 
 export function registerPaths(program: Command, io: Io): void {
   const command = program
@@ -20,7 +22,7 @@ export function registerPaths(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text')
     .option('--all', 'lateral paths: list every node beyond each bridge in the text output');
-  addReachOptions(command).action((from: string[], flags: PathsFlags) => {
+  addEvidenceOptions(addReachOptions(command), { since: true }).action((from: string[], flags: PathsFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const options = toReachOptions(flags);
     const limit = parseCount('--limit', flags.limit, 1);
@@ -29,8 +31,11 @@ export function registerPaths(program: Command, io: Io): void {
     const result = flags.to !== undefined
       ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
       : lateralPaths(graph, sources, options);
+    const evidence = evidenceOverReach(graph, sources, flags, options, result.at);
+    // JSON: the report is one more member of the result (lateral paths write every member but `bridges` up front).
+    if (evidence) Object.assign(result, { evidence });
     if (format === 'json') writeChunks(io, result.analysis === 'lateral-paths' ? lateralPathsJsonChunks(result) : jsonDocument(result));
-    else if (format === 'markdown') io.out(renderPathsMarkdown(result));
-    else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }));
+    else if (format === 'markdown') io.out(renderPathsMarkdown(result) + (evidence ? `\n${renderEvidenceMarkdown(evidence).join('\n')}\n` : ''));
+    else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }) + (evidence ? `\n${renderEvidenceText(evidence, { style: io.color }).join('\n')}\n` : ''));
   });
 }

@@ -1,6 +1,8 @@
 // `blastmap radius <node...>`: the blast radius of one or several compromised nodes, as a brief.
 import type { Command } from 'commander';
-import { blastRadius, type BlastRadius } from '../../engine/analysis/radius.ts';
+import { BlastmapError } from '../../engine/errors.ts';
+import { blastRadius, witnessOrigin, type BlastRadius } from '../../engine/analysis/radius.ts';
+import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brief.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
 import { radiusJsonChunks, radiusNdjsonLines } from '../../engine/report/radius-json.ts';
@@ -10,7 +12,7 @@ import { loadGraph, parseFormat, writeChunks, type Io, type OutputFormat } from 
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
 
-interface RadiusFlags extends ReachFlags, StoreFlags { graph?: string; format?: string; all?: boolean; paths?: boolean }
+interface RadiusFlags extends ReachFlags, StoreFlags, EvidenceFlags { graph?: string; format?: string; all?: boolean; paths?: boolean }
 
 export const RADIUS_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'markdown', 'html'];
 
@@ -38,13 +40,18 @@ export function registerRadius(program: Command, io: Io): void {
     .option('-f, --format <format>', 'text, json, ndjson (a record per line), markdown or html', 'text')
     .option('--all', 'list every crown jewel and reached node in the text, markdown and html briefs')
     .option('--paths', 'json and ndjson: give every reached node its full witness path, not only its index in the shared witness table');
-  addStoreOptions(addReachOptions(command)).action(async (nodes: string[], flags: RadiusFlags) => {
+  addStoreOptions(addEvidenceOptions(addReachOptions(command), { since: true })).action(async (nodes: string[], flags: RadiusFlags) => {
     const format = parseFormat(flags.format, RADIUS_FORMATS);
     const options = toReachOptions(flags);
+    if (storeKind(flags) === 'neo4j' && flags.evidence !== undefined) throw new BlastmapError('INVALID_OPTION', '--evidence is read with the memory store only: drop --store neo4j, or --evidence');
     if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, { all: flags.all === true, paths: flags.paths === true }); return; }
     const graph = loadGraph(flags.graph);
     // `@owned`: the nodes marked owned in the graph's marks file (cli/marks.ts).
     const sources = expandOwned(graph, nodes).map((reference) => resolveNode(graph, reference));
-    printRadius(io, blastRadius(graph, sources, options), format, { all: flags.all === true, paths: flags.paths === true });
+    const radius = blastRadius(graph, sources, options);
+    const first = radius.reached[0] ?? radius.dormant[0];
+    const evidence = evidenceOverReach(graph, sources, flags, options, radius.at, first ? witnessOrigin(first)?.result : undefined);
+    if (evidence) radius.evidence = evidence;
+    printRadius(io, radius, format, { all: flags.all === true, paths: flags.paths === true });
   });
 }

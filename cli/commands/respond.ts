@@ -4,10 +4,13 @@ import type { Command } from 'commander';
 import { respondPlan } from '../../engine/analysis/respond.ts';
 import { renderRespondHtml, renderRespondMarkdown, renderRespondText, respondJsonChunks } from '../../engine/report/respond.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
+import { resolveEvidence } from '../../engine/evidence/report.ts';
+import { respondWithEvidence } from '../../engine/evidence/respond.ts';
+import { addEvidenceOptions, loadEvidenceStore, type EvidenceFlags } from '../evidence.ts';
 import { loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
-interface RespondFlags extends ReachFlags { graph?: string; format?: string; since?: string; steps?: string; all?: boolean }
+interface RespondFlags extends ReachFlags, EvidenceFlags { graph?: string; format?: string; since?: string; steps?: string; all?: boolean }
 
 export function registerRespond(program: Command, io: Io): void {
   const command = program
@@ -19,14 +22,16 @@ export function registerRespond(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--all', 'text, markdown and html: every harvested credential and step one by one (past 20, the first 10 and the rest by tenant)');
-  addReachOptions(command).action((nodes: string[], flags: RespondFlags) => {
+  addEvidenceOptions(addReachOptions(command)).action((nodes: string[], flags: RespondFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const since = parseAt(flags.since);
     const cutSteps = parseCount('--steps', flags.steps);
     const graph = loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
-    const plan = respondPlan(graph, sources, { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) });
+    const planOptions = { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) };
+    const store = loadEvidenceStore(flags.evidence, flags.graph);
+    const plan = store ? respondWithEvidence(graph, sources, planOptions, resolveEvidence(graph, store)) : respondPlan(graph, sources, planOptions);
     if (format === 'json') writeChunks(io, respondJsonChunks(plan));
     else if (format === 'html') io.out(renderRespondHtml(plan, { all: flags.all === true }));
     else if (format === 'markdown') io.out(renderRespondMarkdown(plan, { all: flags.all === true }));

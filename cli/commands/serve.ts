@@ -1,4 +1,7 @@
 // `blastmap serve`: the web UI and its JSON API on one graph, on 127.0.0.1 by default (docs/ui.md).
+import { existsSync } from 'node:fs';
+import type { ObservationStore } from '../../engine/evidence/store.ts';
+import { evidencePath, loadEvidenceStore } from '../evidence.ts';
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../engine/api/schemas.ts';
@@ -10,7 +13,7 @@ import { ensureUi } from '../server/ui-build.ts';
 import { VERSION } from '../package-root.ts';
 
 
-interface ServeFlags { graph?: string; port?: string; host?: string; budget?: string; open?: boolean; token?: string }
+interface ServeFlags { evidence?: string | boolean; graph?: string; port?: string; host?: string; budget?: string; open?: boolean; token?: string }
 
 export interface ServeSettings {
   host?: string;
@@ -23,6 +26,8 @@ export interface ServeSettings {
   token?: string;
   /** The graph's marks file (cli/marks.ts): the UI's marks and saved views are kept there. */
   marksPath?: string;
+  /** Observations the UI lays over radii (docs/evidence.md). */
+  evidence?: ObservationStore;
 }
 
 /**
@@ -50,7 +55,7 @@ export async function serveGraph(io: Io, graph: CompactGraph, settings: ServeSet
   checkExposure(host, settings.token);
   if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${host}: anyone who can reach this address and knows the token can read the graph; the traffic is not encrypted`));
   const tokenOption = settings.token !== undefined ? { token: settings.token } : {};
-  const marksOption = settings.marksPath !== undefined ? { marksPath: settings.marksPath } : {};
+  const marksOption = { ...(settings.marksPath !== undefined ? { marksPath: settings.marksPath } : {}), ...(settings.evidence !== undefined ? { evidence: settings.evidence } : {}) };
   const uiDir = await ensureUi((text) => io.err(io.color.dim(text)));
   let server: RunningServer;
   try {
@@ -86,6 +91,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <address>', `address to listen on (default ${DEFAULT_HOST}; anything else exposes the graph to the network)`)
     .option('--budget <nodes>', `most nodes sent to the browser before aggregating by platform and kind (default ${DEFAULT_BUDGET})`)
     .option('--open', 'open the UI in the default browser')
+    .option('--evidence [folder]', 'lay activity logs over radii in the UI: a folder of raw logs (default: what `blastmap import logs` stored beside the graph, when there is any)')
     .option('--token <token>', 'require this token on every request (default $BLASTMAP_TOKEN; required with a --host other than loopback; at least 16 characters)')
     .action(async (flags: ServeFlags) => {
       const port = parseCount('--port', flags.port);
@@ -97,6 +103,8 @@ export function registerServe(program: Command, io: Io): void {
       // The graph as its data says: the server applies the marks file itself and rewrites it when marks change.
       const graph = loadUnmarkedGraph(flags.graph);
       const marksPath = graphMarksPath(flags.graph);
-      await serveGraph(io, graph, { ...(marksPath !== undefined ? { marksPath } : {}), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
+      // Evidence kept beside the graph, unless the graph came from standard input (nothing is beside it).
+      const evidence = loadEvidenceStore(flags.evidence ?? (flags.graph !== '-' && existsSync(evidencePath(flags.graph)) ? true : undefined), flags.graph);
+      await serveGraph(io, graph, { ...(marksPath !== undefined ? { marksPath } : {}), ...(evidence ? { evidence } : {}), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
     });
 }

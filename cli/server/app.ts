@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   DEFAULT_BUDGET, errorResponseSchema, exposureRequestSchema, exposureResponseSchema, graphRequestSchema, graphResponseSchema,
   mapRequestSchema, mapResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planRequestSchema, planResponseSchema, radiusRequestSchema, radiusResponseSchema,
-  edgeDetailsResponseSchema, respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
+  edgeDetailsResponseSchema, evidenceRequestSchema, evidenceResponseSchema, respondRequestSchema, respondResponseSchema, routeRequestSchema, routeResponseSchema,
   searchRequestSchema, searchResponseSchema, whatIfRequestSchema, whatIfSchema, type ErrorResponse,
 } from '../../engine/api/schemas.ts';
 import { clusterRequestSchema, clusterResponseSchema, markRequestSchema, marksResponseSchema, viewRequestSchema, type MarksResponse } from '../../engine/api/schemas.ts';
@@ -31,7 +31,9 @@ import { clusterMembers } from './cluster.ts';
 import { searchNodes } from './search.ts';
 import type { StaticFile } from './static.ts';
 import { clientAddress, DEFAULT_RATE_LIMIT, presentedToken, RateLimiter, tokenCookie, tokensEqual, type RateLimitOptions } from './guard.ts';
-import { edgeDetailsResponse, exposureResponse, metaResponse, routeResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
+import { resolveEvidence, type Evidence } from '../../engine/evidence/report.ts';
+import type { ObservationStore } from '../../engine/evidence/store.ts';
+import { edgeDetailsResponse, evidenceResponse, exposureResponse, metaResponse, routeResponse, nodeDetailsResponse, planResponse, radiusResponse, reachOptionsOf, respondResponse, resolveSources, whatIfResponse } from './views.ts';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'";
 /** Largest request body accepted: analysis requests are small; mitigation lists stay well under this. */
@@ -58,6 +60,8 @@ export interface AppOptions {
    */
   marksPath?: string;
   unmarkedGraph?: CompactGraph;
+  /** Observations to lay over radii (`blastmap serve --evidence`, or those imported beside the graph): `/api/evidence`. */
+  evidence?: ObservationStore;
 }
 
 const STATUS: Record<ErrorCode, 400 | 404 | 409 | 500> = {
@@ -150,6 +154,8 @@ export function createApp(options: AppOptions): Hono {
     graph = applyMarks(unmarked, next);
   };
   const maxBudget = options.budget ?? DEFAULT_BUDGET;
+  const store = options.evidence;
+  const evidenceMeta = store ? { events: store.count, first: store.count > 0 ? new Date(store.at[0]!).toISOString() : null, last: store.count > 0 ? new Date(store.at[store.count - 1]!).toISOString() : null } : null;
   const files = options.files ?? new Map<string, StaticFile>();
   const version = options.version ?? '0.0.0';
   const allowedHosts = options.allowedHosts ? new Set(options.allowedHosts.map((host) => host.toLowerCase())) : undefined;
@@ -214,7 +220,7 @@ export function createApp(options: AppOptions): Hono {
 
   // For a supervisor or a script waiting for the server: answers as soon as it listens, without touching the graph.
   app.get('/api/health', (c) => c.json({ status: 'ok', version }));
-  app.get('/api/meta', (c) => send(c, metaResponseSchema, metaResponse(graph, maxBudget, version)));
+  app.get('/api/meta', (c) => send(c, metaResponseSchema, { ...metaResponse(graph, maxBudget, version), evidence: evidenceMeta }));
 
   const graphRoute = (c: Context, raw: unknown) => {
     const request = parseRequest(graphRequestSchema, raw);
@@ -265,8 +271,18 @@ export function createApp(options: AppOptions): Hono {
   // The containment plan: GET for a link (one `sources` parameter per source), POST for scripts and the UI.
   app.get('/api/respond', (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, defined({
     ...analysisQuery(c), sources: c.req.queries('sources'), since: c.req.query('since') || undefined, steps: number(c.req.query('steps')),
-  })))));
-  app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)))));
+  })), evidenceIfAny())));
+  app.post('/api/respond', async (c) => send(c, respondResponseSchema, respondResponse(graph, parseRequest(respondRequestSchema, await jsonBody(c)), evidenceIfAny())));
+  // Evidence: resolved against the graph once per graph object (a mark makes a new one with the same nodes).
+  const resolved = new WeakMap<CompactGraph, Evidence>();
+  const evidenceOf = (): Evidence => {
+    if (!options.evidence) throw new RequestError(404, failure('EVIDENCE_UNAVAILABLE', 'this server holds no evidence: run `blastmap import logs <folder> --graph <graph>`, or start it with `blastmap serve --evidence <folder>`'));
+    let found = resolved.get(graph);
+    if (!found) resolved.set(graph, found = resolveEvidence(graph, options.evidence));
+    return found;
+  };
+  const evidenceIfAny = (): Evidence | undefined => (options.evidence ? evidenceOf() : undefined);
+  app.post('/api/evidence', async (c) => send(c, evidenceResponseSchema, evidenceResponse(graph, evidenceOf(), parseRequest(evidenceRequestSchema, await jsonBody(c)))));
   app.post('/api/whatif', async (c) => send(c, whatIfSchema, whatIfResponse(graph, parseRequest(whatIfRequestSchema, await jsonBody(c)))));
   app.get('/api/edge', (c) => {
     const request = parseRequest(z.strictObject({ source: z.string().min(1).max(2048), id: z.string().min(1).max(8192) }), defined({ source: c.req.query('source'), id: c.req.query('id') }));

@@ -1,4 +1,5 @@
 // Starts the HTTP server of `blastmap serve` on a loopback address by default and reports its URL.
+import type { ObservationStore } from '../../engine/evidence/store.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   rateLimit?: RateLimitOptions | false;
   /** The graph's marks file (cli/marks.ts): applied to `graph` (as its data says), and where the UI's marks go. */
   marksPath?: string;
+  /** Observations for `/api/evidence` (docs/evidence.md). */
+  evidence?: ObservationStore;
 }
 
 export interface RunningServer {
@@ -65,6 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.version !== undefined ? { version: options.version } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    ...(options.evidence !== undefined ? { evidence: options.evidence } : {}),
     // A loopback server answers only to loopback names: a page elsewhere cannot rebind a DNS name onto it.
     ...(isLoopback(host) ? { allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`] } : {}),
   });

@@ -18,6 +18,10 @@ import { effectiveSensitivity, levelName } from '../../engine/schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { BlastmapError } from '../../engine/errors.ts';
+import { compromiseWindow } from '../../engine/analysis/respond.ts';
+import { evidenceForReach, type Evidence, type EvidenceReport } from '../../engine/evidence/report.ts';
+import { respondWithEvidence } from '../../engine/evidence/respond.ts';
+import type { EvidenceRequest } from '../../engine/api/schemas.ts';
 
 /** Lateral bridges and targets per bridge a radius answer lists (the counts stay exact). */
 const BRIDGES = 20;
@@ -98,11 +102,17 @@ export function planResponse(graph: CompactGraph, request: PlanRequest): Revocat
   return { ...plan, steps: plan.steps.map((step) => ({ ...step, lost: step.lost.slice(0, LIST_CAP), lowered: step.lowered.slice(0, LIST_CAP) })) };
 }
 
-export function respondResponse(graph: CompactGraph, request: RespondRequest): ResponsePlan {
+/** The containment plan; with evidence, ranked and annotated by what the logs show (engine/evidence/respond.ts). */
+export function respondResponse(graph: CompactGraph, request: RespondRequest, evidence?: Evidence): ResponsePlan {
   const options = { ...reachOptionsOf(request), ...(request.since !== undefined ? { since: request.since } : {}), ...(request.steps !== undefined ? { cutSteps: request.steps } : {}) };
-  const plan = respondPlan(graph, resolveSources(graph, request.sources), options);
-  return { ...plan, residue: plan.residue.slice(0, LIST_CAP) };
+  const sources = resolveSources(graph, request.sources);
+  const plan = evidence ? respondWithEvidence(graph, sources, options, evidence) : respondPlan(graph, sources, options);
+  const capped = plan.evidence ? { evidence: capEvidence(plan.evidence) } : {};
+  return { ...plan, residue: plan.residue.slice(0, LIST_CAP), ...capped };
 }
+
+const capEvidence = (report: EvidenceReport): EvidenceReport =>
+  ({ ...report, nodes: report.nodes.slice(0, LIST_CAP), edges: report.edges.slice(0, LIST_CAP), actions: report.actions.slice(0, LIST_CAP), hints: report.hints.slice(0, LIST_CAP) });
 
 export function whatIfResponse(graph: CompactGraph, request: WhatIfRequest): WhatIfResult {
   const result = whatIf(graph, resolveSources(graph, request.sources), request.mitigations as Mitigation[], reachOptionsOf(request));
@@ -267,4 +277,13 @@ export function edgeDetailsResponse(graph: CompactGraph, sourceReference: string
     };
   }
   throw new BlastmapError('UNKNOWN_NODE', `no edge ${edgeId} leaves ${graph.nodes[from]!.id}`);
+}
+
+/** What the logs show of the radius of `sources` (docs/evidence.md), in the window from `since` to `at`; long lists capped. */
+export function evidenceResponse(graph: CompactGraph, evidence: Evidence, request: EvidenceRequest): EvidenceReport {
+  const sources = resolveSources(graph, request.sources);
+  const options = reachOptionsOf(request);
+  const window = compromiseWindow(graph, sources, { ...(options.at !== undefined ? { at: options.at } : {}), ...(request.since !== undefined ? { since: request.since } : {}) });
+  const { report } = evidenceForReach(evidence, reach(graph, sources, { ...options, at: window.at }), { from: window.since, to: window.at });
+  return capEvidence(report);
 }

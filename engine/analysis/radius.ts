@@ -1,5 +1,6 @@
 // The blast radius as a report-ready value: every reached node with level, hops and witness path,
 // dormant credentials, crown jewels, per-platform summaries and the score. Shared by CLI, server and UI.
+import type { EvidenceReport } from '../evidence/report.ts';
 import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { renewedBy } from '../store/windows.ts';
@@ -104,6 +105,8 @@ export interface BlastRadius {
   dormant: DormantEntry[];
   /** Unenforced controls on the witness paths, with the nodes that depend on each (see `RadiusEntry.controls`). */
   controls: ControlSummary[];
+  /** With --evidence: what the logs show of this radius (engine/evidence/report.ts). */
+  evidence?: EvidenceReport;
 }
 
 export const CROWN_JEWEL_TAG = 'crown-jewel';

@@ -3,6 +3,7 @@
 // rotated); the plan contains the source (a vendor-wide kill for a vendor), rotates what was harvested, cuts
 // the remaining live paths with actions a responder can take, then says where to hunt and what to clean up.
 import { BlastmapError } from '../errors.ts';
+import type { EvidenceReport, StepEvidence } from '../evidence/report.ts';
 import { EDGE_ACTIONS, type EdgeAction } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
@@ -77,6 +78,8 @@ export interface RespondStep {
   grant?: string;
   /** Cut steps: the removed edge(s), when the cut is an edge or a grant. */
   edges?: { edgeId: string; kind: string; from: NodeRef; to: NodeRef }[];
+  /** With --evidence: what the logs say about the step's target in the window (engine/evidence/respond.ts). */
+  evidence?: StepEvidence;
 }
 
 export interface HarvestedCredential extends NodeRef {
@@ -119,6 +122,8 @@ export interface ResponsePlan extends PlanTotals {
   vendors: string[];
   /** The model's assumptions, in words, for the report. */
   assumptions: string[];
+  /** With --evidence: the overlay, observed actions and anomaly hints of the window (engine/evidence/respond.ts). */
+  evidence?: EvidenceReport;
 }
 
 export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLevel'> {
@@ -126,6 +131,8 @@ export interface RespondOptions extends Omit<ReachOptions, 'overlay' | 'sourceLe
   since?: Date | string | number;
   /** Most cut steps (default 25). */
   cutSteps?: number;
+  /** Per node, 1 when the logs show it used in the window: rotate and hunt steps for those come first (engine/evidence/respond.ts). */
+  observedFirst?: Uint8Array;
 }
 
 const EXPOSING = new Set(['CONTAINS_CREDENTIAL', 'STORES_CREDENTIAL']);
@@ -159,7 +166,7 @@ interface Context {
 }
 
 function buildContext(graph: CompactGraph, options: RespondOptions, at: number, since: number): Context {
-  const { since: _since, cutSteps: _cutSteps, ...reachOptions } = options;
+  const { since: _since, cutSteps: _cutSteps, observedFirst: _observed, ...reachOptions } = options;
   const platforms = new Map<string, number[]>();
   graph.nodes.forEach((node, v) => {
     if (node.kind !== 'Platform') return;
@@ -388,20 +395,32 @@ function disableWording(ctx: Context, v: number): { action: RespondAction; title
  * in order to one overlay; each says what it removes from the live radius of the sources and of every harvested
  * credential, who can take it, and what else it breaks.
  */
-export function respondPlan(graph: CompactGraph, sources: readonly number[], options: RespondOptions = {}): ResponsePlan {
-  if (sources.length === 0) throw new BlastmapError('INVALID_OPTION', 'engine/analysis: respond needs at least one source');
+/**
+ * The compromise window: from --since, else the sources' earliest createdAt (when every source has one), else
+ * unknown (-Infinity); to the analysis instant.
+ */
+export function compromiseWindow(graph: CompactGraph, sources: readonly number[], options: Pick<RespondOptions, 'at' | 'since'> = {}): { since: number; sinceBasis: ResponsePlan['sinceBasis']; at: number } {
   const at = toInstant(options.at);
   let since = -Infinity;
   let sinceBasis: ResponsePlan['sinceBasis'] = 'unknown';
   if (options.since !== undefined) {
     since = toInstant(options.since);
     sinceBasis = 'option';
-  } else if (sources.every((s) => graph.nodes[s]!.createdAt !== undefined)) {
+  } else if (sources.length > 0 && sources.every((s) => graph.nodes[s]!.createdAt !== undefined)) {
     // A source created after `at` opened no window yet: an empty one, not an error.
     since = Math.min(at, ...sources.map((s) => Date.parse(graph.nodes[s]!.createdAt!)));
     sinceBasis = 'createdAt';
   }
   if (since > at) throw new BlastmapError('INVALID_OPTION', `engine/analysis: --since ${new Date(since).toISOString()} is after --at ${new Date(at).toISOString()}`);
+  return { since, sinceBasis, at };
+}
+
+export function respondPlan(graph: CompactGraph, sources: readonly number[], options: RespondOptions = {}): ResponsePlan {
+  if (sources.length === 0) throw new BlastmapError('INVALID_OPTION', 'engine/analysis: respond needs at least one source');
+  const { since, sinceBasis, at } = compromiseWindow(graph, sources, options);
+  // Evidence (engine/evidence/respond.ts): credentials and tenants with observed use come first in rotate and hunt.
+  const observed = options.observedFirst;
+  const seen = (v: number): number => (observed?.[v] === 1 ? 0 : 1);
   const cutSteps = checkCount(options.cutSteps, 25);
   const ctx = buildContext(graph, options, at, since);
   const { vendors } = ctx;
@@ -681,7 +700,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   }
   // What each credential reaches on its own: every radius at once, sharing the closure of a common hub.
   summarizeSources(graph, toRotate.map(({ c }) => c), { ...ctx.reachOptions, overlay }).forEach((alone, i) => { toRotate[i]!.score = alone.score; });
-  toRotate.sort((a, b) => b.score - a.score || byId(graph.nodes[a.c]!, graph.nodes[b.c]!));
+  toRotate.sort((a, b) => seen(a.c) - seen(b.c) || b.score - a.score || byId(graph.nodes[a.c]!, graph.nodes[b.c]!));
   deferred = [];
   for (const { c, score } of toRotate) {
     if (overlay.blockedNodes[c] === 1) continue;
@@ -727,7 +746,10 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     }
   }
   const sinceText = Number.isFinite(since) ? new Date(since).toISOString() : null;
-  for (const key of [...adminTenants.keys()].sort()) {
+  const observedTenants = new Set<string>();
+  if (observed) for (let v = 0; v < graph.nodeCount; v++) if (observed[v] === 1) observedTenants.add(tenantKey(graph, v));
+  const huntOrder = (key: string): number => (observedTenants.has(key) ? 0 : 1);
+  for (const key of [...adminTenants.keys()].sort((a, b) => huntOrder(a) - huntOrder(b) || (a < b ? -1 : a > b ? 1 : 0))) {
     const objects = [...adminTenants.get(key)!].sort((a, b) => byId(graph.nodes[a]!, graph.nodes[b]!));
     const target = ctx.platforms.get(key)?.[0] ?? objects[0]!;
     const node = graph.nodes[target]!;

@@ -70,6 +70,12 @@ export const respondRequestSchema = analysisOptionsSchema.extend({
 });
 export type RespondRequest = z.infer<typeof respondRequestSchema>;
 
+export const evidenceRequestSchema = analysisOptionsSchema.extend({
+  sources: sourcesField,
+  since: isoDate.optional().describe("The window's start: when the attacker got the sources; default their createdAt, else the start of the logs."),
+});
+export type EvidenceRequest = z.infer<typeof evidenceRequestSchema>;
+
 export const whatIfRequestSchema = analysisOptionsSchema.extend({
   sources: sourcesField,
   mitigations: mitigationsField.min(1),
@@ -144,8 +150,42 @@ export const metaResponseSchema = z.object({
   /** The riskiest connectors (Apps by blast-radius score), as starting points. */
   riskiest: z.array(rankEntrySchema),
   now: z.string(),
+  /** The evidence the server holds (`blastmap serve --evidence`, or imported beside the graph), or null. */
+  evidence: z.object({ events: z.number().int(), first: z.string().nullable(), last: z.string().nullable() }).nullable().optional(),
 });
 export type MetaResponse = z.infer<typeof metaResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------- evidence
+
+const evidenceFactsShape = {
+  /** A node or edge of the report is observed or contradicted: every other one of the radius is possible. */
+  status: z.enum(['observed', 'contradicted']),
+  reason: z.enum(['blocked', 'known-origin', 'mixed']).optional(),
+  count: z.number().int(),
+  first: z.string(),
+  last: z.string(),
+  sources: z.array(z.string()),
+  actors: z.array(z.string()),
+  actions: z.array(z.string()),
+  ips: z.array(z.string()),
+  records: z.number().optional(),
+};
+export const observedActionSchema = z.object({
+  actor: z.string(), actorName: z.string(), action: z.string(), family: z.string(), category: z.enum(['auth', 'read', 'bulk', 'write', 'admin', 'persistence', 'other']), outcome: z.enum(['success', 'failure', 'blocked']),
+  target: z.string().optional(), count: z.number().int(), first: z.string(), last: z.string(), records: z.number().optional(), sources: z.array(z.string()), ips: z.array(z.string()),
+});
+const statusTotals = z.object({ observed: z.number().int(), possible: z.number().int(), contradicted: z.number().int() });
+/** What the logs show of a radius (engine/evidence/report.ts, docs/evidence.md). */
+export const evidenceResponseSchema = z.object({
+  window: z.object({ from: z.string().nullable(), to: z.string() }),
+  totals: z.object({ eventsInWindow: z.number().int(), eventsCounted: z.number().int(), unresolvedActors: z.number().int(), nodes: statusTotals, edges: statusTotals }),
+  nodes: z.array(nodeRefSchema.extend(evidenceFactsShape)),
+  edges: z.array(z.object({ edgeId: z.string(), kind: z.string(), from: z.string(), to: z.string(), ...evidenceFactsShape })),
+  actions: z.array(observedActionSchema),
+  hints: z.array(z.object({ node: z.string(), name: z.string(), kind: z.enum(['no-history', 'new-ip-range', 'new-user-agent', 'new-family', 'bulk-read']), values: z.array(z.string()), events: z.number().int(), first: z.string(), last: z.string(), eventIds: z.array(z.string()), records: z.number().optional() })),
+  unresolved: z.object({ refs: z.number().int(), events: z.number().int(), top: z.array(z.object({ ref: z.object({ platform: z.string(), tenant: z.string().optional(), ids: z.array(z.string()), name: z.string().optional() }), events: z.number().int(), why: z.enum(['no-match', 'ambiguous']), candidates: z.number().int().optional() })) }),
+});
+export type EvidenceResponse = z.infer<typeof evidenceResponseSchema>;
 
 export const viewNodeSchema = z.object({
   id: z.string(),
@@ -616,6 +656,12 @@ export const respondStepSchema = z.object({
   liveThrough: nodeRefSchema.optional(),
   grant: z.string().optional(),
   edges: z.array(z.object({ edgeId: z.string(), kind: z.string(), from: nodeRefSchema, to: nodeRefSchema })).optional(),
+  /** With evidence on the server: what the logs show of the step's target (docs/evidence.md). */
+  evidence: z.object({
+    status: z.enum(['observed', 'possible', 'contradicted']), reason: z.enum(['blocked', 'known-origin', 'mixed']).optional(),
+    count: z.number().int().optional(), first: z.string().optional(), last: z.string().optional(), sources: z.array(z.string()).optional(), ips: z.array(z.string()).optional(),
+    actions: z.array(observedActionSchema).optional(),
+  }).optional(),
 });
 
 export const respondResponseSchema = z.object({
@@ -639,6 +685,7 @@ export const respondResponseSchema = z.object({
   residue: z.array(nodeRefSchema.extend({ level: z.string(), why: z.string() })),
   vendors: z.array(z.string()),
   assumptions: z.array(z.string()),
+  evidence: evidenceResponseSchema.optional(),
 }) satisfies z.ZodType<ResponsePlan>;
 export type RespondResponse = z.infer<typeof respondResponseSchema>;
 

@@ -1,6 +1,7 @@
 // The blast-radius brief: a note to an incident commander, readable at any size. Crown jewels first, grouped
 // by platform with the bridges they hang under and the top few with their full chain, then everything else
 // by platform (kinds, bridges, top entries), then dormant finds; "and N more" instead of a line per node.
+import { renderEvidenceMarkdown, renderEvidenceText } from './evidence.ts';
 import type { BlastRadius, DormantEntry, NodeRef, RadiusEntry } from '../analysis/radius.ts';
 import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 
@@ -165,6 +166,7 @@ export function renderRadiusText(radius: BlastRadius, options: BriefOptions = {}
       lines.push(s.dim('  Expired credentials are only as dead as the platform enforces: confirm they are rejected, then delete them.'));
     }
   }
+  if (radius.evidence) lines.push('', ...renderEvidenceText(radius.evidence, { style: s }));
   return `${lines.join('\n')}\n`;
 }
 
@@ -233,5 +235,6 @@ export function renderRadiusMarkdown(radius: BlastRadius, options: { all?: boole
     for (const entry of radius.dormant.slice(0, rows)) lines.push(`| ${entry.why} | ${md(entry.name)} | ${entry.kind} | ${md(entry.platform)} | ${entry.hops} |`);
     if (radius.dormant.length > rows) lines.push('', `… and ${count(radius.dormant.length - rows)} more dormant nodes (\`--all\`, or \`--format json\`).`);
   }
+  if (radius.evidence) lines.push('', ...renderEvidenceMarkdown(radius.evidence));
   return `${lines.join('\n')}\n`;
 }

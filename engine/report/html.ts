@@ -1,5 +1,6 @@
 // Self-contained HTML reports: one file, inline CSS, no script, no external request (a CSP says so),
 // every name escaped (names come from outside and may be hostile), paths drawn as inline SVG.
+import { evidenceHtmlSection } from './evidence.ts';
 import { FINDINGS_PER_RULE, findingGroups, type FindingsInput, type FindingsListOptions } from './findings.ts';
 import type { ChokePoints, Cut, RevocationPlan } from '../analysis/plan.ts';
 import type { BlastRadius, PathStepView } from '../analysis/radius.ts';
@@ -216,7 +217,7 @@ export function radiusSection(radius: BlastRadius, options: RadiusHtmlOptions = 
 
 export function renderRadiusHtml(radius: BlastRadius, options: RadiusHtmlOptions = {}): string {
   const title = `blastmap: blast radius of ${radius.sources.map((s) => s.name).join(', ')}`;
-  return htmlDocument(title, radiusSection(radius, options));
+  return htmlDocument(title, radiusSection(radius, options) + (radius.evidence ? `\n${evidenceHtmlSection(radius.evidence)}` : ''));
 }
 
 // --- Revocation plan ----------------------------------------------------------------------------------

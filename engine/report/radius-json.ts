@@ -288,7 +288,7 @@ export function* radiusJsonChunks(radius: BlastRadius, options: RadiusJsonOption
   yield '],\n"dormant": [\n';
   const dormantCount = radius.dormant.length;
   for (let i = 0; i < dormantCount; i++) yield `${writer.dormant(radius.dormant[i]!, table.dormant[i]!, withPath, '')}}${i + 1 < dormantCount ? ',' : ''}\n`;
-  yield ']}\n';
+  yield radius.evidence ? `],\n"evidence": ${JSON.stringify(radius.evidence)}}\n` : ']}\n';
 }
 
 /**
@@ -304,4 +304,5 @@ export function* radiusNdjsonLines(radius: BlastRadius, options: RadiusJsonOptio
   const withPath = options.paths === true;
   for (let i = 0; i < radius.reached.length; i++) yield `${writer.reached(radius.reached[i]!, table.reached[i]!, withPath, '"type":"reached",')}}\n`;
   for (let i = 0; i < radius.dormant.length; i++) yield `${writer.dormant(radius.dormant[i]!, table.dormant[i]!, withPath, '"type":"dormant",')}}\n`;
+  if (radius.evidence) yield `${JSON.stringify({ type: 'evidence', ...radius.evidence })}\n`;
 }

@@ -1,5 +1,6 @@
 // Text, markdown and HTML rendering of the containment plan (`blastmap respond`): the window and its assumptions,
 // what was harvested, then each phase's steps with who can act and what it costs. Pure; names are escaped.
+import { evidenceHtmlSection, renderEvidenceMarkdown, renderEvidenceText, stepEvidenceText } from './evidence.ts';
 import type { NodeRef } from '../analysis/radius.ts';
 import { RESPOND_PHASES, type RespondPhase, type RespondStep, type ResponsePlan } from '../analysis/respond.ts';
 import { count, md } from './brief.ts';
@@ -154,6 +155,8 @@ function stepText(step: RespondStep, s: TextStyle, all: boolean): string[] {
   else lines.push(`     ${s.dim('who')} ${step.phase === 'contain' || step.phase === 'rotate' ? 'no admin of this tenant is in the graph' : 'not in the graph'}`);
   const cost = step.impact.cost === 'high' ? s.red('high cost') : step.impact.cost === 'medium' ? s.yellow('medium cost') : s.dim('low cost');
   lines.push(`     ${s.dim('impact')} ${cost}${step.impact.notes.length > 0 ? `: ${step.impact.notes.map(plain).join('; ')}` : ''}`);
+  const evidence = stepEvidenceText(step.evidence);
+  if (evidence) lines.push(`     ${s.dim('evidence')} ${step.evidence?.status === 'observed' ? s.red(plain(evidence)) : plain(evidence)}`);
   if (step.lookFor) {
     lines.push(`     ${s.dim('look for')} ${step.lookFor.map(plain).join('; ')}`);
     if (step.objects && step.objects.length > 0) lines.push(`     ${s.dim('admin held on')} ${someNames(step.objects.map((o) => o.name), all, plain, ', ')}`);
@@ -196,6 +199,7 @@ export function renderRespondText(plan: ResponsePlan, options: { style?: TextSty
     for (const r of plan.residue.slice(0, 20)) lines.push(`  - ${plain(r.name)} ${s.dim(`(${where(r)}, ${r.level})`)}: ${plain(r.why)}`);
     if (plan.residue.length > 20) lines.push(s.dim(`  ... ${residueRest(plan.residue, 20)} (--format json)`));
   } else lines.push('', 'Nothing is reachable from the source or any harvested credential after these steps.');
+  if (plan.evidence) lines.push('', ...renderEvidenceText(plan.evidence, { style: s }));
   return `${lines.join('\n')}\n`;
 }
 
@@ -228,7 +232,8 @@ export function renderRespondMarkdown(plan: ResponsePlan, options: RespondReport
     if (brief.groups.length > 0) lines.push(`${count(steps.length)} steps: the first ${SHOWN} in full, then the rest by tenant (\`--all\` or \`--format json\` lists every one).`, '');
     lines.push('| # | action | target | where | who | removes | impact |', '|---:|---|---|---|---|---:|---|');
     for (const { step } of brief.shown) {
-      const extra = step.lookFor ? `<br>look for: ${step.lookFor.map(md).join('; ')}` : step.credentials ? `<br>revokes: ${someNames(step.credentials.map((c) => c.name), all, md)}` : '';
+      const evidence = stepEvidenceText(step.evidence);
+      const extra = (step.lookFor ? `<br>look for: ${step.lookFor.map(md).join('; ')}` : step.credentials ? `<br>revokes: ${someNames(step.credentials.map((c) => c.name), all, md)}` : '') + (evidence ? `<br>evidence: **${md(evidence)}**` : '');
       lines.push(`| ${step.step} | ${md(step.title)}${extra} | ${md(step.target.name)} (${md(step.target.kind)} on ${md(step.target.platform)}) | ${md(step.where)} | ${step.who.map((w) => md(w.name)).join(', ') || '-'} | ${step.containment ? round(step.removes) : '-'} | ${step.impact.cost}${step.impact.notes.length > 0 ? `: ${step.impact.notes.map(md).join('; ')}` : ''} |`);
     }
     if (brief.groups.length > 0) lines.push('', ...brief.groups.map((group) => `- ${stepGroupText(phase, { ...group, entries: group.entries.map((entry) => entry.step) }, md)}`));
@@ -238,6 +243,7 @@ export function renderRespondMarkdown(plan: ResponsePlan, options: RespondReport
     lines.push('', `## Still reachable after every step (${plan.residue.length})`, '', ...plan.residue.slice(0, RESIDUE_SHOWN).map((r) => `- ${md(r.name)} (${md(r.kind)} on ${md(r.platform)}, ${r.level}): ${md(r.why)}`));
     if (plan.residue.length > RESIDUE_SHOWN) lines.push(`- ${residueRest(plan.residue)}; \`--format json\` lists every node`);
   }
+  if (plan.evidence) lines.push('', ...renderEvidenceMarkdown(plan.evidence));
   return `${lines.join('\n')}\n`;
 }
 
@@ -278,7 +284,10 @@ export function renderRespondHtml(plan: ResponsePlan, options: RespondReportOpti
     if (brief.groups.length > 0) parts.push(`<p class="muted">${count(steps.length)} steps: the first ${SHOWN} in full, then the rest by tenant (<code>--all</code> or <code>--format json</code> lists every one).</p>`);
     parts.push('<table><tr><th class="num">#</th><th>action</th><th>target</th><th>where</th><th>who</th><th class="num">removes</th><th>impact</th></tr>');
     for (const { step } of brief.shown) {
-      const extra = step.lookFor ? `<br><span class="muted">look for:</span> ${step.lookFor.map(e).join('; ')}` : step.credentials ? `<br><span class="muted">revokes:</span> ${someNames(step.credentials.map((c) => c.name), all, e)}` : '';
+      const evidence = stepEvidenceText(step.evidence);
+      const extra = (step.lookFor ? `<br><span class="muted">look for:</span> ${step.lookFor.map(e).join('; ')}` : step.credentials ? `<br><span class="muted">revokes:</span> ${someNames(step.credentials.map((c) => c.name), all, e)}` : '')
+        + (evidence ? `<br><span class="muted">evidence:</span> <b class="${step.evidence?.status === 'observed' ? 'sev-high' : 'muted'}">${e(evidence)}</b>` : '')
+        + (step.evidence?.actions ? `<ul>${step.evidence.actions.slice(0, 10).map((a) => `<li>${e(`${a.category} ${a.action} by ${a.actorName}${a.target ? ` on ${a.target}` : ''}, ${a.count}x from ${a.first.slice(0, 16)}Z`)}</li>`).join('')}</ul>` : '');
       parts.push(`<tr><td class="num">${step.step}</td><td>${e(step.title)}${extra}</td><td>${e(step.target.name)}<br><code>${e(step.target.id)}</code></td><td>${e(step.where)}</td>` +
         `<td>${step.who.map((w) => `${e(w.name)}${w.compromised ? ' <span class="sev-high">(reached)</span>' : ''}`).join('<br>') || '-'}</td>` +
         `<td class="num">${step.containment ? round(step.removes) : '-'}</td><td><span class="${costClass(step.impact.cost)}">${step.impact.cost}</span>${step.impact.notes.length > 0 ? `: ${step.impact.notes.map(e).join('; ')}` : ''}</td></tr>`);
@@ -295,6 +304,7 @@ export function renderRespondHtml(plan: ResponsePlan, options: RespondReportOpti
     if (plan.residue.length > RESIDUE_SHOWN) parts.push(`<li class="muted">${e(residueRest(plan.residue))}</li>`);
     parts.push('</ul>');
   }
+  if (plan.evidence) parts.push(evidenceHtmlSection(plan.evidence));
   return htmlDocument(`Containment plan: ${plan.sources.map((s) => s.name).join(', ')}`, parts.join('\n'));
 }
 

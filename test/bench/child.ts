@@ -15,6 +15,7 @@ import { scoreOrder } from '../../engine/analysis/score.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { toGraphology } from '../../engine/store/graphology.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
+import { measureEvidenceOverlay, measureLogImport } from './evidence.ts';
 import { plainBfs } from './plain-bfs.ts';
 
 const [task, ...args] = process.argv.slice(2);
@@ -279,7 +280,18 @@ function taskFindings(): object {
   return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: set.total, reportChars };
 }
 
-const tasks: Record<string, () => object> = { import: taskImport, increment: taskIncrement, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };
+/** `logs --events <n>`: CloudTrail text to the encoded observation store (test/bench/evidence.ts). */
+function taskLogs(): object {
+  return measureLogImport(Number(arg('events')), ms, cpuMs);
+}
+
+/** `evidence --snapshot <file> --at <instant> --events <n>`: the overlay over the riskiest connector's radius. */
+function taskEvidence(): object {
+  const graph = readSnapshotFile(arg('snapshot'));
+  return { nodes: graph.nodeCount, edges: graph.edgeCount, ...measureEvidenceOverlay(graph, Date.parse(arg('at')), Number(arg('events')), ms, cpuMs) };
+}
+
+const tasks: Record<string, () => object> = { logs: taskLogs, evidence: taskEvidence, import: taskImport, increment: taskIncrement, load: taskLoad, radius: taskRadius, rank: taskRank, exposure: taskExposure, findings: taskFindings };
 const run = task ? tasks[task] : undefined;
 if (!run) {
   console.error(`bench child: unknown task ${task}; expected ${Object.keys(tasks).join(', ')}`);

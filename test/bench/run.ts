@@ -104,6 +104,7 @@ interface SizeResult {
   exposure: Record<string, number>;
   findings: Record<string, number>;
   increment: Record<string, number>;
+  evidence: Record<string, number>;
   commands?: CommandMeasurements;
   runs: Record<string, Record<string, unknown>[]>;
 }
@@ -125,6 +126,16 @@ const startup = { versionMs: startupMs(['--version']), helpMs: startupMs(['--hel
   return performance.now() - start;
 })) };
 
+// Evidence: raw CloudTrail text to the encoded observation store (test/bench/evidence.ts), independent of the graph.
+const logEvents = Number(option('log-events', quick ? '50000' : '300000'));
+const evidenceEvents = Number(option('evidence-events', quick ? '20000' : '100000'));
+const logRuns: Record<string, unknown>[] = [];
+for (let rep = 0; rep < reps; rep++) {
+  log(`evidence: importing ${logEvents} CloudTrail events, run ${rep + 1}/${reps}`);
+  logRuns.push(child('logs', ['--events', String(logEvents)], 4096));
+}
+const logImport = medians(logRuns);
+
 const results: SizeResult[] = [];
 try {
   for (const size of sizes) {
@@ -138,7 +149,7 @@ try {
     const generateMs = performance.now() - start;
     const { edges, nodes } = JSON.parse(generated.stdout) as { nodes: number; edges: number };
     const ndjsonBytes = Number(spawnSync('stat', ['-c', '%s', ndjson], { encoding: 'utf8' }).stdout.trim()) || 0;
-    const runs: Record<string, Record<string, unknown>[]> = { import: [], increment: [], load: [], radius: [], rank: [], exposure: [], findings: [] };
+    const runs: Record<string, Record<string, unknown>[]> = { import: [], increment: [], load: [], radius: [], rank: [], exposure: [], findings: [], evidence: [] };
     for (let rep = 0; rep < reps; rep++) {
       log(`${size.label}: import + snapshot save, run ${rep + 1}/${reps}`);
       const target = rep === 0 ? snapshot : join(work, `enterprise-${size.nodes}-${rep}.bmap`);
@@ -168,6 +179,10 @@ try {
       log(`${size.label}: findings over the whole graph, run ${rep + 1}/${reps}`);
       runs.findings!.push(child('findings', ['--snapshot', snapshot, '--at', at], heapMb));
     }
+    for (let rep = 0; rep < reps; rep++) {
+      log(`${size.label}: --evidence over the riskiest connector's radius (${evidenceEvents} observations), run ${rep + 1}/${reps}`);
+      runs.evidence!.push(child('evidence', ['--snapshot', snapshot, '--at', at, '--events', String(evidenceEvents)], heapMb));
+    }
     let measuredCommands: CommandMeasurements | undefined;
     if (commands) {
       log(`${size.label}: every command end to end, each in a fresh process of the installed package`);
@@ -176,7 +191,7 @@ try {
     results.push({
       label: size.label, nodes, edges, ndjsonBytes, generateMs,
       import: medians(runs.import!), load: medians(runs.load!), radius: medians(runs.radius!), rank: medians(runs.rank!),
-      exposure: medians(runs.exposure!), findings: medians(runs.findings!), increment: medians(runs.increment!),
+      exposure: medians(runs.exposure!), findings: medians(runs.findings!), increment: medians(runs.increment!), evidence: medians(runs.evidence!),
       ...(measuredCommands ? { commands: measuredCommands } : {}), runs,
     });
     rmSync(ndjson, { force: true });
@@ -200,6 +215,7 @@ add(`ranking ${judged.rank.ranked} connectors`, judged, judged.rank.rankMs! / 10
 add('NDJSON import throughput', judged, judged.import.edgesPerSecond! / 1e6, 'M edges/s', '>= 1M edges/s', judged.import.edgesPerSecond! >= 1e6, judged.import.edgesPerCpuSecond! / 1e6);
 add('incremental import of one node (command)', judged, judged.increment.incrementMs! / 1000, 's', '<= 5 s', judged.increment.incrementMs! <= 5000, judged.increment.incrementCpuMs === undefined ? undefined : judged.increment.incrementCpuMs / 1000);
 if (judged.increment.incrementPeakRssBytes !== undefined) add('incremental import of one node, peak RSS', judged, judged.increment.incrementPeakRssBytes / 2 ** 30, 'GiB', '<= 1.5 GB', judged.increment.incrementPeakRssBytes <= 1.5e9);
+add('CloudTrail log import throughput', judged, logImport.eventsPerSecond! / 1000, 'k events/s', '>= 200k events/s', logImport.eventsPerSecond! >= 200_000, logImport.eventsPerCpuSecond! / 1000);
 add('snapshot load', judged, judged.load.loadMs! / 1000, 's', '<= 3 s', judged.load.loadMs! <= 3000, judged.load.loadCpuMs! / 1000);
 targets.push({ name: '`blastmap --version` start-up (installed package)', size: '-', value: startup.versionMs, unit: 'ms', target: '<= 300 ms', met: startup.versionMs <= 300 });
 add('heap for the loaded graph', judged, judged.load.heapBytes! / 2 ** 30, 'GiB', '<= 1.5 GB', judged.load.heapBytes! <= 1.5e9);
@@ -251,6 +267,9 @@ row('exposure p50 CPU time (s)', (r) => fmt(r.exposure.exposureCpuP50Ms! / 1000,
 row('sources exposed, p50 / max', (r) => `${fmt(r.exposure.exposedP50, 0)} / ${fmt(r.exposure.exposedMax, 0)}`);
 row('findings, every rule (s)', (r) => `${fmt(r.findings.findingsMs! / 1000, 2)} (${fmt(r.findings.findings, 0)} findings)`);
 row('findings CPU time (s)', (r) => fmt(r.findings.findingsCpuMs! / 1000, 2));
+row(`riskiest connector's radius (ms; nodes reached)`, (r) => `${fmt(r.evidence.radiusMs, 1)} (${fmt(r.evidence.reached, 0)})`);
+row(`--evidence over it (ms, ${evidenceEvents} observations: resolve + overlay + actions + hints)`, (r) => fmt(r.evidence.evidenceMs, 1));
+row('--evidence CPU time (ms) / evidence time over radius time', (r) => `${fmt(r.evidence.evidenceCpuMs, 1)} / ${fmt(r.evidence.evidenceOverRadius, 2)}x`);
 
 /**
  * How each time grows from one size to the next, against how the graph grows: the linear-time claim is that
@@ -278,6 +297,7 @@ for (let i = 1; i < results.length; i++) {
     growth.push(`| ${name} | ${small.label} -> ${large.label} | ${fmt(nodeRatio, 2)}x | ${fmt(timeRatio, 2)}x | ${timeRatio <= 1.5 * nodeRatio ? 'yes' : '**no**'} |`);
   }
 }
+table.push('', `CloudTrail log import (${fmt(logImport.events, 0)} events, ${fmt(logImport.megabytes, 0)} MB of S3 log-file JSON, parse + validate + scrub + store + encode): ${fmt(logImport.eventsPerSecond! / 1000, 0)}k events/s wall, ${fmt(logImport.eventsPerCpuSecond! / 1000, 0)}k events per CPU second`);
 table.push('', `start-up (ms, median): \`blastmap --version\` ${fmt(startup.versionMs, 0)}, \`blastmap --help\` (the whole CLI loaded) ${fmt(startup.helpMs, 0)}, \`node -e 0\` ${fmt(startup.nodeMs, 0)}`);
 
 const withCommands = results.filter((r): r is SizeResult & { commands: CommandMeasurements } => r.commands !== undefined);
@@ -291,7 +311,7 @@ const machine = {
 };
 const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), startup, targets, sizes: results }, null, 2)}\n`);
+writeFileSync(outPath, `${JSON.stringify({ command, date: new Date().toISOString(), seed: Number(seed), at, repetitions: reps, machine, totalSeconds: Math.round((performance.now() - started) / 1000), startup, logImport, targets, sizes: results }, null, 2)}\n`);
 process.stdout.write(`\n${table.join('\n')}\n\n${targetTable.join('\n')}\n${growth.length > 0 ? `\n${growth.join('\n')}\n` : ''}\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average before ${machine.loadAverageBefore.join(' ')}, after ${machine.loadAverageAfter.join(' ')}\n`);
 process.stdout.write(`medians of ${reps} runs, each measurement in its own process; ${Math.round((performance.now() - started) / 1000)} s in all; written to ${outPath}\n`);
 if (!flag('no-ui')) benchUi();

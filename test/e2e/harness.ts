@@ -58,7 +58,7 @@ export async function openPage(browser: Browser, url: string, options: { bypassC
 
 /** Screenshots docs/ui.md shows: refreshed into docs/images/ui/ when BLASTMAP_DOCS_SCREENSHOTS=1. */
 export const DOCS_SCREENSHOTS = join(REPO_ROOT, 'docs/images/ui');
-const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge', '20-level-patterns', '22-cluster-members', '23-marks-views', '24-cluster-members-100k']);
+const DOCUMENTED = new Set(['06-path', '08-cut-applied', '14-radius-map-100k', '15-radius-map-path-100k', '16-keyboard-1024', '17-bidi-long-names', '18-route', '19-edge', '20-level-patterns', '22-cluster-members', '23-marks-views', '24-cluster-members-100k', '25-evidence']);
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });

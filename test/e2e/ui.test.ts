@@ -19,9 +19,15 @@ import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { readNativeFiles } from '../../cli/context.ts';
 import type { RunningServer } from '../../cli/server/start.ts';
 import { REPO_ROOT } from '../../cli/server/ui-build.ts';
+import { startServer } from '../../cli/server/start.ts';
+import { readLogFolder } from '../../cli/evidence.ts';
+import { evidenceForReach, resolveEvidence } from '../../engine/evidence/report.ts';
+import { createStore } from '../../engine/evidence/store.ts';
+import { readLogFiles } from '../../importers/logs/registry.ts';
 import { buildUiForTests, launchChromium, openPage, requireChromium, screenshot, serve, waitForData } from './harness.ts';
 
 const PARLEY = 'parley:prod:app:parley-chat';
+const AWS_KEY = 'aws:111122223333:credential:access-key/9a184e3db4e81384';
 const timings: string[] = [];
 const report = (label: string, ms: number | string) => timings.push(`${label}: ${ms} ms`);
 
@@ -354,6 +360,51 @@ describe('the Respond view', () => {
     expect(Number(await bodyData(page, 'radiusCount'))).toBeGreaterThan(expected.finalReached);
     expect(watch.errors).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('evidence in the web UI', () => {
+  it('draws the demo\u2019s observed CloudTrail use on Parley Chat\u2019s radius: marked nodes, wide edges, a timeline, the node\u2019s evidence', async () => {
+    const store = createStore(readLogFiles(readLogFolder(['datasets/demo/logs/aws-cloudtrail'])).observations);
+    const server = await startServer({ graph: demo, uiDir: ui.dir, host: '127.0.0.1', port: 0, evidence: store });
+    try {
+      const AT_EVIDENCE = '2026-11-22';
+      const { page, watch } = await openPage(browser, `${server.url}?at=${AT_EVIDENCE}&sources=${encodeURIComponent(PARLEY)}&tab=radius`);
+      await waitForData(page, 'radiusCount');
+      await page.waitForFunction(() => (document.body.dataset.evidence ?? '') !== '' && document.body.dataset.busy === '0', undefined, { timeout: 20_000 });
+      // The oracle: the engine's own overlay over the same radius and window (the sources' createdAt: none, so from the start of the logs).
+      const expected = evidenceForReach(resolveEvidence(demo, store), reach(demo, [demo.indexOf.get(PARLEY)!], { at: AT_EVIDENCE }), { from: -Infinity, to: Date.parse(AT_EVIDENCE) }).report;
+      const observedNodes = expected.nodes.filter((n) => n.status === 'observed').map((n) => n.id).sort();
+      const observedEdges = expected.edges.filter((e) => e.status === 'observed').map((e) => e.edgeId).sort();
+      expect(observedNodes).toContain(AWS_KEY);
+      expect((await bodyData(page, 'evidenceObserved')).split(' ')).toEqual(observedNodes);
+      // What sigma draws: the observed mark in each observed node's label, the observed colour on each observed edge on screen.
+      const drawnNodes = (await bodyData(page, 'evidenceDrawnNodes')).split(' ');
+      expect(drawnNodes).toContain(AWS_KEY);
+      const drawnEdges = (await bodyData(page, 'evidenceDrawnEdges')).split(' ').filter(Boolean);
+      expect(drawnEdges.length).toBeGreaterThan(0);
+      for (const id of drawnEdges) expect(observedEdges).toContain(id);
+      // The timeline of the window lists the attacker's actions, the refused CreateAccessKey among them.
+      await page.locator('[data-test="evidence-timeline"]').waitFor();
+      const items = page.locator('[data-test="timeline-item"]');
+      expect(await items.count()).toBe(Math.min(40, expected.actions.length));
+      expect(await page.locator('[data-test="timeline-item"][data-category="persistence"][data-outcome="blocked"]').count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-test="legend-evidence"]').count()).toBe(1);
+      await screenshot(page, '25-evidence');
+      // The key's own panel says what the logs show of it.
+      await page.locator('#search').fill('svc-data-export (AKIA');
+      const suggestion = page.locator(`[data-test="suggestion"][data-id="${AWS_KEY}"]`);
+      await suggestion.waitFor();
+      await suggestion.click();
+      const note = page.locator('[data-test="node-evidence"]');
+      await note.waitFor();
+      expect(await note.getAttribute('data-status')).toBe('observed');
+      expect(await note.textContent()).toContain('203.0.113.77');
+      expect(watch.errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // and errors come back as ApiError with the server's code, message and candidate nodes.
 import type { z } from 'zod';
 import {
-  edgeDetailsResponseSchema, errorResponseSchema, exposureResponseSchema, graphResponseSchema, mapResponseSchema, routeResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
+  edgeDetailsResponseSchema, errorResponseSchema, evidenceResponseSchema, type EvidenceRequest, exposureResponseSchema, graphResponseSchema, mapResponseSchema, routeResponseSchema, metaResponseSchema, nodeDetailsResponseSchema, planResponseSchema,
   RADIUS_PAGE_MAX, radiusResponseSchema, respondResponseSchema, searchResponseSchema, type ExposureRequest, type GraphRequest, type PlanRequest, type RadiusRequest, type RadiusResponse,
   clusterResponseSchema, marksResponseSchema, type ClusterRequest, type MarkRequest, type ViewRequest, type MapRequest, type Mitigation, type RespondRequest, type RouteRequest,
 } from './logic/wire.ts';
@@ -57,6 +57,8 @@ export const api = {
   plan: (request: PlanRequest & { mitigations?: Mitigation[] }, signal?: AbortSignal) => call(planResponseSchema, '/api/plan', request, signal),
   exposure: (request: ExposureRequest, signal?: AbortSignal) => call(exposureResponseSchema, '/api/exposure', request, signal),
   respond: (request: RespondRequest, signal?: AbortSignal) => call(respondResponseSchema, '/api/respond', request, signal),
+  /** What the logs show of a radius (only when meta.evidence says the server holds some). */
+  evidence: (request: EvidenceRequest, signal?: AbortSignal) => call(evidenceResponseSchema, '/api/evidence', request, signal),
   map: (request: MapRequest, signal?: AbortSignal) => call(mapResponseSchema, '/api/map', request, signal),
   edge: (source: string, id: string) => call(edgeDetailsResponseSchema, `/api/edge?source=${encodeURIComponent(source)}&id=${encodeURIComponent(id)}`),
   route: (request: RouteRequest, signal?: AbortSignal) => call(routeResponseSchema, '/api/route', request, signal),

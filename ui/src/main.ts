@@ -3,7 +3,7 @@
 import './style.css';
 import { api, ApiError, reportUrl } from './api.ts';
 import { append, byId, clear, displayName, h, nameEl } from './dom.ts';
-import { exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
+import { EVIDENCE_MARKS, evidenceHighlight, exposureEmphasis, pathHighlight, radiusEmphasis } from './logic/highlight.ts';
 import { hopRings, layoutPlan, viewFingerprint, type Point } from './logic/layout.ts';
 import { mitigationLabel } from './logic/format.ts';
 import { aggregationNote, chooseBudget, DEFAULT_DRAW_BUDGET, mapEmphasis, mapPositions } from './logic/map.ts';
@@ -12,7 +12,7 @@ import { exportContext } from './logic/export-context.ts';
 import { respondState, toggleStep, type RespondState } from './logic/respond.ts';
 import { decodeState, encodeState, toggleMitigations, type Tab, type ViewState } from './logic/url-state.ts';
 import { buildViewGraph, nodeKey, type ViewEdgeAttributes, type ViewGraph } from './logic/view-model.ts';
-import type { ClusterResponse, EdgeDetailsResponse, MarksResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult } from './logic/wire.ts';
+import type { ClusterResponse, EdgeDetailsResponse, MarksResponse, RouteResponse, ExposureResponse, GraphRequest, GraphResponse, MapRequest, MapResponse, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusRequest, RadiusResponse, RespondResponse, SearchResult, EvidenceResponse } from './logic/wire.ts';
 import { clusterPanel, detailsPanel, exposurePanel, legend, overviewPanel, planPanel, radiusPanel, respondPanel, summarySection, type PanelActions } from './panels.ts';
 import { GraphRenderer } from './renderer.ts';
 import type { LayoutMessage, LayoutRequest } from './layout.worker.ts';
@@ -40,6 +40,8 @@ const BUDGET_STORAGE = 'blastmap:draw-budget';
 /** Entries of the radius's `reached` list asked for when a map is drawn (the Details of those nodes say how they are reached). */
 const MAP_REACHED_LIMIT = 2000;
 let radius: RadiusResponse | undefined;
+/** What the logs show of the current radius (docs/evidence.md), when the server holds evidence. */
+let evidence: EvidenceResponse | undefined;
 let plan: PlanResponse | undefined;
 let planKey = '';
 /** Counts plan requests: only the answer to the latest is shown. */
@@ -398,9 +400,17 @@ function applyHighlight() {
   const harvested = respondView()?.harvestedLive;
   body.dataset.harvestedLive = harvested ? [...harvested].sort().join(' ') : '';
   if (state.tab === 'exposure' && exposure) renderer.update({ emphasis: exposureEmphasis(exposure), hiddenEdgeKinds: hidden, focusOnly: false, selected: state.selected, harvested: undefined });
-  else if (mapView && state.sources.length > 0) renderer.update({ emphasis: mapEmphasis(mapView, radius?.whatIf?.removed ?? []), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
-  else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested });
-  else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined });
+  const lit = evidence && state.sources.length > 0 ? evidenceHighlight(evidence) : undefined;
+  if (state.tab === 'exposure' && exposure) renderer.update({ evidence: undefined });
+  else if (mapView && state.sources.length > 0) renderer.update({ emphasis: mapEmphasis(mapView, radius?.whatIf?.removed ?? []), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested, evidence: lit });
+  else if (radius && state.sources.length > 0) renderer.update({ emphasis: radiusEmphasis(radius), hiddenEdgeKinds: hidden, focusOnly: state.rings, selected: state.selected, harvested, evidence: lit });
+  else renderer.update({ emphasis: undefined, hiddenEdgeKinds: hidden, focusOnly: false, path: undefined, selected: state.selected, harvested: undefined, evidence: undefined });
+  body.dataset.evidenceObserved = lit ? [...lit.nodes].filter(([, status]) => status === 'observed').map(([id]) => id).sort().join(' ') : '';
+  body.dataset.evidenceEdges = lit ? [...lit.edges].filter(([, status]) => status === 'observed').map(([id]) => id).sort().join(' ') : '';
+  // What sigma really draws as observed (label mark, edge colour), so a test sees the drawing.
+  const drawn = lit ? renderer.drawnObserved(EVIDENCE_MARKS.observed, COLORS.observed) : undefined;
+  body.dataset.evidenceDrawnNodes = drawn ? drawn.nodes.join(' ') : '';
+  body.dataset.evidenceDrawnEdges = drawn ? drawn.edges.join(' ') : '';
   body.dataset.highlightMs = String(Math.round(performance.now() - started));
   // What the graph really shows as harvested (read back from sigma), so a test sees the drawing, not the intent.
   body.dataset.harvestedDrawn = harvested && harvested.size > 0 ? renderer.drawnWithColor(COLORS.harvested).join(' ') : '';
@@ -422,7 +432,7 @@ function applyLegend() {
     byId('legend').querySelector<HTMLButtonElement>('.legend-toggle')?.focus();
   });
   legendBox.append(toggle);
-  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure);
+  const content = legend(meta.platforms, meta.kinds, platformColor, Boolean((radius || mapView) && state.sources.length > 0) || showingExposure, Boolean(harvested && harvested.size > 0), showingExposure, Boolean(evidence && state.sources.length > 0 && !showingExposure));
   content.hidden = !legendOpen;
   legendBox.append(content);
   if (hadFocus) toggle.focus();
@@ -488,6 +498,14 @@ async function runRadius(options: { reloadView?: boolean; fit?: boolean } = {}) 
     radius = result;
     learn(result.sources);
     learn(result.reached);
+    // The evidence over the same radius, when the server holds logs; a failure leaves the radius shown without it.
+    evidence = undefined;
+    if (meta.evidence) {
+      const { mitigations: _mitigations, ...request } = radiusRequest();
+      evidence = await api.evidence(request, abort.signal).catch(() => undefined);
+      if (abort.signal.aborted) return;
+    }
+    body.dataset.evidence = evidence ? String(evidence.totals.nodes.observed) : '';
     if (!mapped && (viewAggregated || options.reloadView)) await loadView();
     const started = performance.now();
     applyHighlight();
@@ -792,9 +810,10 @@ function renderPanel() {
   let content: HTMLElement;
   if (state.tab === 'details' && details) {
     const reachedEntry = radius?.reached.find((entry) => entry.id === details!.ref.id);
-    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath, marks: marks?.available ? { owned: marks.owned.some((node) => node.id === details!.ref.id) } : undefined }, actions);
+    const nodeEvidence = evidence && simulating ? evidence.nodes.find((entry) => entry.id === details!.ref.id) ?? (reachedEntry ? 'possible' as const : undefined) : undefined;
+    content = detailsPanel(details, { simulating, sources: state.sources, mitigations: state.mitigations, platformColor, reached: reachedEntry, routeFrom, route, activePath, marks: marks?.available ? { owned: marks.owned.some((node) => node.id === details!.ref.id) } : undefined, evidence: nodeEvidence }, actions);
   } else if (state.tab === 'radius' && radius) {
-    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf }, actions);
+    content = radiusPanel(radius, { mitigations: state.mitigations, rings: state.rings, maxDepth: state.maxDepth, activePath, reportHref: reportUrl(radiusRequest()), platformColor, nameOf, evidence }, actions);
     if (mapView) content.prepend(summarySection(mapView.summary, platformColor, actions));
   } else if (state.tab === 'radius' && mapView) {
     content = h('div', { 'data-test': 'radius-pending' }, summarySection(mapView.summary, platformColor, actions), h('p', { class: 'muted' }, 'Loading the scores, paths and lateral movement of the whole radius…'));

@@ -5,6 +5,7 @@ import { cutLabel, formatDate, formatDelta, formatScore, LEVEL_LABEL, mitigation
 import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS, shapeOf } from './logic/palette.ts';
 import { whoText, type RespondState } from './logic/respond.ts';
 import { hasMitigations } from './logic/url-state.ts';
+import type { EvidenceResponse } from './logic/wire.ts';
 import type {
   ClusterResponse, CutView, ExposureResponse, Level, MapSummary, MetaResponse, Mitigation, NodeDetailsResponse, PathStepView, PlanResponse, RadiusEntryView, RadiusResponse,
   RespondResponse, RouteResponse,
@@ -99,6 +100,49 @@ export interface DetailsContext {
   activePath?: string | undefined;
   /** The marks file is kept by the server: whether this node is marked owned. */
   marks?: { owned: boolean } | undefined;
+  /** What the logs show of this node in the simulated radius (docs/evidence.md), when the server holds evidence. */
+  evidence?: EvidenceResponse['nodes'][number] | 'possible' | undefined;
+}
+
+const REASONS: Record<string, string> = { blocked: 'every attempt failed or was blocked', 'known-origin': "only from its owner's known IPs and user agents", mixed: 'only failed attempts and known origins' };
+const minute = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')}Z`;
+
+/** The node's evidence: observed (with when, how often, from where, what), contradicted (and why), or possible. */
+function evidenceNote(evidence: NonNullable<DetailsContext['evidence']>): HTMLElement {
+  if (evidence === 'possible') return h('div', { class: 'evidence-note', 'data-test': 'node-evidence', 'data-status': 'possible' }, h('b', {}, 'possible'), muted(': reachable, and no logged event in the window touches it.'));
+  const observed = evidence.status === 'observed';
+  return h('div', { class: `evidence-note ${evidence.status}`, 'data-test': 'node-evidence', 'data-status': evidence.status },
+    h('div', {}, h('b', {}, observed ? '◉ OBSERVED' : '⊘ CONTRADICTED'), ` ${plural(evidence.count, 'event')} ${minute(evidence.first)}${evidence.last !== evidence.first ? ` to ${minute(evidence.last)}` : ''}`,
+      observed ? '' : `: ${REASONS[evidence.reason ?? ''] ?? ''}`),
+    evidence.ips.length > 0 ? h('div', {}, 'from ', ...evidence.ips.flatMap((ip, i) => [i > 0 ? ', ' : '', h('code', {}, ip)])) : null,
+    h('div', {}, 'actions: ', evidence.actions.join(', '), muted(` (${evidence.sources.join(', ')})`)));
+}
+
+/** The window's actions on a time axis: each from its first to its last event, its category named in text. */
+export function evidenceSection(evidence: EvidenceResponse): HTMLElement {
+  const from = evidence.window.from ? Date.parse(evidence.window.from) : Math.min(...evidence.actions.map((a) => Date.parse(a.first)), Date.parse(evidence.window.to));
+  const to = Math.max(Date.parse(evidence.window.to), from + 1);
+  const position = (iso: string): number => Math.max(0, Math.min(100, ((Date.parse(iso) - from) / (to - from)) * 100));
+  const timeline = h('ol', { class: 'timeline', 'data-test': 'evidence-timeline', 'aria-label': 'timeline of the window' });
+  for (const action of [...evidence.actions].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0)).slice(0, 40)) {
+    const left = position(action.first);
+    const width = Math.max(1, position(action.last) - left);
+    const bar = h('span', { class: 'timeline-bar' });
+    bar.style.left = `${left.toFixed(1)}%`;
+    bar.style.width = `${width.toFixed(1)}%`;
+    timeline.appendChild(h('li', { class: `timeline-item ${action.category}`, 'data-test': 'timeline-item', 'data-category': action.category, 'data-outcome': action.outcome },
+      h('div', { class: 'timeline-track' }, bar),
+      h('div', {}, h('b', {}, `${action.category}${action.outcome === 'success' ? '' : ` (${action.outcome})`}`), ` ${action.action} by `, nameEl(action.actorName),
+        action.target ? ` on ${displayName(action.target)}` : '', muted(` ×${action.count}, ${minute(action.first)}${action.ips.length > 0 ? ` from ${action.ips.join(', ')}` : ''}`))));
+  }
+  const t = evidence.totals;
+  return h('section', { class: 'evidence', 'data-test': 'evidence' },
+    h('h3', {}, 'Evidence: what the logs show'),
+    h('p', { class: 'muted' }, `${evidence.window.from ? minute(evidence.window.from) : 'the start of the logs'} to ${minute(evidence.window.to)}: ${plural(t.eventsInWindow, 'event')}, ${t.eventsCounted} by actors in the radius. `,
+      `${t.nodes.observed} observed (◉ on the graph, wide edges), ${t.nodes.contradicted} contradicted (⊘), ${t.nodes.possible} possible.`),
+    evidence.actions.length > 0 ? timeline : muted('No action by an actor of this radius in the window.'),
+    evidence.hints.length > 0 ? h('h3', {}, 'Where to look first') : null,
+    evidence.hints.length > 0 ? h('ul', { class: 'plain', 'data-test': 'evidence-hints' }, ...evidence.hints.slice(0, 10).map((hint) => h('li', {}, nameEl(hint.name), `: ${hint.kind.replace(/-/g, ' ')} `, h('code', {}, hint.values.slice(0, 3).join(', ')), muted(` (${plural(hint.events, 'event')})`)))) : null);
 }
 
 /** A→B: the path from the chosen start to this node, or why there is none; click to light it on the graph. */
@@ -223,6 +267,7 @@ export function detailsPanel(details: NodeDetailsResponse, context: DetailsConte
     buttons,
     context.route && context.route.to.id === ref.id ? routeSection(context.route, context.activePath, actions) : null,
     context.reached ? reachedNote(context.reached) : null,
+    context.evidence ? evidenceNote(context.evidence) : null,
     dates.childElementCount > 0 ? h('h3', {}, 'Credential dates') : null,
     dates.childElementCount > 0 ? dates : null,
     details.owners.length > 0 ? h('h3', {}, 'Owner') : null,
@@ -247,6 +292,8 @@ export interface RadiusContext {
   platformColor: (platform: string) => string;
   /** Names of nodes the UI has seen, so a mitigation reads by name rather than by raw id. */
   nameOf?: (id: string) => string | undefined;
+  /** What the logs show of this radius, when the server holds evidence. */
+  evidence?: EvidenceResponse | undefined;
 }
 
 /**
@@ -325,6 +372,7 @@ export function radiusPanel(radius: RadiusResponse, context: RadiusContext, acti
   clearButton.addEventListener('click', () => actions.clearSimulation());
   tools.append(plan, respond, ringsLabel, depthLabel, report, clearButton);
   section.append(tools);
+  if (context.evidence) section.append(evidenceSection(context.evidence));
 
   const pathItem = (key: string, path: PathStepView[], content: (Node | string)[], test: string) => {
     const active = context.activePath === key;
@@ -439,13 +487,17 @@ export function exposurePanel(exposure: ExposureResponse, context: { activePath:
 }
 
 /** The legend: platforms by colour, kinds by shape, and the radius colours. */
-export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false): HTMLElement {
+export function legend(platforms: readonly { name: string; count: number }[], kinds: readonly { name: string; count: number }[], platformColor: (p: string) => string, radius: boolean, harvested = false, exposure = false, evidence = false): HTMLElement {
   const box = h('div', { id: 'legend-body' });
   if (radius) {
     box.append(h('div', { class: 'legend-title' }, exposure ? 'Exposure' : 'Radius'),
       ...([[exposure ? 'target' : 'compromised', COLORS.anchor, 'solid'], ['admin (solid)', LEVEL_COLORS.admin, LEVEL_PATTERNS.admin], ['write (half)', LEVEL_COLORS.write, LEVEL_PATTERNS.write], ['read (hollow)', LEVEL_COLORS.read, LEVEL_PATTERNS.read], ['cut off by what-if (slashed)', COLORS.cut, CUT_PATTERN]] as const)
         .map(([label, color, pattern]) => h('div', { class: 'legend-row', 'data-test': 'legend-level' }, patternIcon(pattern, color, 13), ` ${label}`)));
     if (harvested) box.append(h('div', { class: 'legend-row' }, shapeIcon('circle', COLORS.harvested, 12), ' harvested, live until rotated'));
+    if (evidence) {
+      box.append(h('div', { class: 'legend-row', 'data-test': 'legend-evidence' }, h('b', {}, '◉'), ' observed in the logs (wide violet edge)'),
+        h('div', { class: 'legend-row' }, h('b', {}, '⊘'), ' contradicted by the logs'));
+    }
   } else {
     box.append(h('div', { class: 'legend-title' }, 'Platforms'), h('div', { class: 'legend-grid' }, ...platforms.map((p) => h('div', { class: 'legend-row' }, shapeIcon('circle', platformColor(p.name), 10), ` ${p.name}`))));
   }
@@ -517,6 +569,10 @@ export function respondPanel(plan: RespondResponse, context: RespondContext, act
         h('div', { class: 'small' }, `who: ${who || 'no administrator of this tenant is in the graph'}`),
         step.containment ? h('div', { class: 'small' }, `removes ${formatScore(step.removes)} points · score after ${formatScore(step.scoreAfter)}, ${plural(step.reachedAfter, 'node')} reached`) : null,
         h('div', { class: `muted small impact-${step.impact.cost}` }, `impact (${step.impact.cost}): ${[...step.impact.notes, ...(dependents ? [`depends on it: ${dependents}`] : [])].join('; ') || 'only the attacker loses access'}`),
+        step.evidence && step.evidence.status !== 'possible' ? h('div', { class: `small evidence-note ${step.evidence.status}`, 'data-test': 'respond-evidence', 'data-status': step.evidence.status },
+          h('b', {}, step.evidence.status === 'observed' ? '◉ OBSERVED' : '⊘ CONTRADICTED'),
+          step.evidence.count !== undefined ? ` ${plural(step.evidence.count, 'event')} from ${minute(step.evidence.first!)}${step.evidence.ips && step.evidence.ips.length > 0 ? `, ${step.evidence.ips.join(', ')}` : ''}` : '',
+          step.evidence.actions ? ` · ${plural(step.evidence.actions.length, 'action')} in this tenant${step.evidence.actions.some((a) => a.category === 'persistence') ? ', persistence among them' : ''}` : '') : null,
         step.lookFor && step.lookFor.length > 0 ? h('ul', { class: 'small look-for' }, ...step.lookFor.map((text) => h('li', {}, text))) : null,
         item.mitigations.length === 0 ? h('div', { class: 'muted small' }, 'changes nothing reachable: tick it when done') : null))));
     }

@@ -47,7 +47,7 @@ export class GraphRenderer {
       edgeReducer: (key, data) => {
         if (key === this.state.hoveredEdge) return { ...data, color: '#111827', size: Math.max(3, data.size * 2), hidden: false, zIndex: 4, label: data.kind === 'AGGREGATED' ? `${data.count ?? 0} edges` : data.kind, forceLabel: true };
         const style = edgeStyle({ edgeId: data.edgeId, kind: data.kind, traversable: data.traversable, source: data.sourceId, target: data.targetId, color: data.color, size: data.size }, this.state);
-        return { ...data, color: style.color, size: style.size, hidden: style.hidden, zIndex: style.zIndex };
+        return { ...data, color: style.color, size: style.size, hidden: style.hidden, zIndex: style.zIndex, ...(style.label !== undefined ? { label: style.label, forceLabel: true } : {}) };
       },
     });
     this.sigma.on('enterNode', ({ node }) => {
@@ -159,6 +159,24 @@ export class GraphRenderer {
   }
 
   /** Engine ids of the nodes sigma currently draws in this colour (what the reducers produced): for tests and status. */
+  /**
+   * What is drawn as observed evidence, read back from sigma (for tests: the drawing, not the intent): nodes whose
+   * label carries the observed mark, edges drawn in the observed colour.
+   */
+  drawnObserved(mark: string, color: string): { nodes: string[]; edges: string[] } {
+    const nodes: string[] = [];
+    const edges: string[] = [];
+    this.graph.forEachNode((key, attributes) => {
+      const display = this.sigma.getNodeDisplayData(key);
+      if (attributes.nodeId !== undefined && display && !display.hidden && display.label?.startsWith(mark)) nodes.push(attributes.nodeId);
+    });
+    this.graph.forEachEdge((key, attributes) => {
+      const display = this.sigma.getEdgeDisplayData(key);
+      if (attributes.edgeId !== undefined && display && !display.hidden && display.color === color) edges.push(attributes.edgeId);
+    });
+    return { nodes: nodes.sort(), edges: edges.sort() };
+  }
+
   drawnWithColor(color: string): string[] {
     const ids: string[] = [];
     this.graph.forEachNode((key, attributes) => {

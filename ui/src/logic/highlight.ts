@@ -1,7 +1,7 @@
 // What sigma draws for each node and edge, as pure functions of the element's data and the UI state
 // (hover, a radius or an exposure, a clicked path, filters). The renderer's reducers only apply them.
 import type { Level } from '../../../engine/schema/index.ts';
-import type { ExposureResponse, PathStepView, RadiusResponse } from './wire.ts';
+import type { EvidenceResponse, ExposureResponse, PathStepView, RadiusResponse } from './wire.ts';
 import { COLORS, CUT_PATTERN, LEVEL_COLORS, LEVEL_PATTERNS, type Pattern } from './palette.ts';
 
 /** What an analysis makes stand out, by engine node ids and engine edge ids. */
@@ -33,6 +33,25 @@ export interface HighlightState {
   focusOnly?: boolean | undefined;
   /** Harvested credentials still live (the Respond view): lit whatever else is shown, until rotated. */
   harvested?: ReadonlySet<string> | undefined;
+  /** What the logs show of the radius (docs/evidence.md): observed and contradicted nodes and edges, by engine id. */
+  evidence?: EvidenceHighlight | undefined;
+}
+
+export interface EvidenceHighlight {
+  nodes: ReadonlyMap<string, 'observed' | 'contradicted'>;
+  edges: ReadonlyMap<string, 'observed' | 'contradicted'>;
+}
+
+/** Marks in labels, so evidence is told by shape of text as well as by colour: ◉ observed, ⊘ contradicted. */
+export const EVIDENCE_MARKS = { observed: '◉', contradicted: '⊘' } as const;
+
+/** The evidence report as a highlight: observed and contradicted nodes and edges by id. */
+export function evidenceHighlight(report: Pick<EvidenceResponse, 'nodes' | 'edges'>): EvidenceHighlight {
+  const nodes = new Map<string, 'observed' | 'contradicted'>();
+  const edges = new Map<string, 'observed' | 'contradicted'>();
+  for (const node of report.nodes) nodes.set(node.id, node.status);
+  for (const edge of report.edges) edges.set(edge.edgeId, edge.status);
+  return { nodes, edges };
 }
 
 export interface NodeData {
@@ -76,6 +95,8 @@ export interface EdgeStyle {
   size: number;
   hidden: boolean;
   zIndex: number;
+  /** A label drawn always (observed edges: `◉ observed`). */
+  label?: string;
 }
 
 export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
@@ -110,6 +131,12 @@ export function nodeStyle(data: NodeData, state: HighlightState): NodeStyle {
   if (id !== undefined && state.harvested?.has(id)) {
     Object.assign(style, { color: COLORS.harvested, pattern: 'solid', size: Math.max(style.size, data.size * 1.8 + 2), label: `⚠ ${data.label}`, forceLabel: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
   }
+  const observed = id !== undefined && emphasis ? state.evidence?.nodes.get(id) : undefined;
+  if (observed === 'observed') {
+    Object.assign(style, { label: `${EVIDENCE_MARKS.observed} ${style.label ?? data.label}`, forceLabel: true, size: Math.max(style.size, data.size * 1.6 + 2), zIndex: Math.max(style.zIndex, 3), hidden: false });
+  } else if (observed === 'contradicted') {
+    Object.assign(style, { label: `${EVIDENCE_MARKS.contradicted} ${style.label ?? data.label}`, forceLabel: true, zIndex: Math.max(style.zIndex, 2) });
+  }
   if (onPath) Object.assign(style, { forceLabel: true, zIndex: 5, size: Math.max(style.size, data.size * 1.6 + 2), hidden: false });
   if (id !== undefined && id === state.selected) Object.assign(style, { forceLabel: true, highlighted: true, zIndex: Math.max(style.zIndex, 4), hidden: false });
   return style;
@@ -124,6 +151,9 @@ export function edgeStyle(data: EdgeData, state: HighlightState): EdgeStyle {
   if (emphasis) {
     // Summed witness edges between clusters of the radius map: the shape of the radius where nodes are grouped.
     if (id === undefined && data.kind === 'AGGREGATED') return { color: COLORS.edge, size: data.size, hidden: false, zIndex: 1 };
+    const evidence = id !== undefined ? state.evidence?.edges.get(id) : undefined;
+    // An observed edge: wider, its own colour and a label (not by colour alone); above the level-coloured tree.
+    if (evidence === 'observed') return { color: COLORS.observed, size: state.path ? 3 : 5, hidden: false, zIndex: 3, label: `${EVIDENCE_MARKS.observed} observed` };
     if (id !== undefined && emphasis.edges.has(id)) {
       const level = data.target !== undefined ? emphasis.levels.get(data.target) : undefined;
       return { color: level ? LEVEL_COLORS[level] : COLORS.via, size: state.path ? 1.5 : 2.2, hidden: false, zIndex: 2 };

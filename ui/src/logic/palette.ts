@@ -72,4 +72,6 @@ export const COLORS = {
   pathEdge: '#111827',
   /** A credential the attacker already read: live until rotated. */
   harvested: '#db2777',
+  /** Evidence: a node or edge the logs show the attacker used (also drawn wider and labelled ◉, not by colour alone). */
+  observed: '#7c3aed',
 } as const;
