@@ -63,7 +63,7 @@ interface History { ips: Set<number>; agents: Set<number>; count: number }
 
 /**
  * What the window's events say, shared by the overlay, the observed actions and the anomaly hints: for each event of
- * the window whose primary actor is in `selected`, its primary actor, whether it is suspect (a success from an origin
+ * the window whose actor is in `selected` (its primary node, else the first of its other nodes that is), that node, whether it is suspect (a success from an origin
  * the actor's history does not show), and the nodes it touches (its actor's and target's resolved nodes).
  */
 export interface WindowScan {
@@ -109,9 +109,15 @@ export function scanWindow(graph: CompactGraph, store: ObservationStore, resolut
   };
   const scan: WindowScan = { start, end, events: [], primary: [], suspect: [], touched: [], unresolvedActors: 0, history };
   for (let i = start; i < end; i++) {
-    const a = resolution.node[store.actor[i]!]!;
+    let a = resolution.node[store.actor[i]!]!;
     if (a < 0) { scan.unresolvedActors++; continue; }
-    if (selected[a] !== 1) continue;
+    if (selected[a] !== 1) {
+      // A log that names the app and the user it acts as (a connected app's API call as its integration user): the
+      // event counts when either is selected, and acts as the first selected one.
+      const other = resolution.nodes[store.actor[i]!]!.find((v) => selected[v] === 1);
+      if (other === undefined) continue;
+      a = other;
+    }
     let suspect = store.outcome[i] === 0;
     if (suspect && store.ip[i] !== 0) {
       const h = history(a);

@@ -1,5 +1,5 @@
 // Resolving the NodeRefs of logged events to graph nodes: by node id, credential identifier (an access key id's
-// fingerprint, a hint), nativeId, a known identifier property (arn, appId, clientId ...), e-mail, name. A ref whose
+// fingerprint, a hint), the platform's own id inside the node id, nativeId, a known identifier property (arn, appId, clientId ...), e-mail, name. A ref whose
 // ids match no node, or more than one, stays unresolved and is counted: a guess would put evidence on the wrong node.
 import { identifierFingerprints } from '../identifiers.ts';
 import type { CompactGraph } from '../store/compact.ts';
@@ -9,7 +9,19 @@ import type { NodeRef } from './types.ts';
 /** Node properties that hold a platform's own identifier of the node, matched exactly. */
 export const IDENTIFIER_PROPERTIES: readonly string[] = [
   'arn', 'userName', 'appId', 'clientId', 'objectId', 'principalId', 'servicePrincipalId', 'keyId', 'tokenId', 'accountId', 'login', 'userPrincipalName', 'sysId',
+  'connectedAppId', 'credentialId',
 ];
+
+/**
+ * The platform's own id inside a graph id (`<platform>:<tenant>:<kind>:<local>`): the part after the last `:`. Logs
+ * name objects by it (a Salesforce connected app's 0H4…, an Okta token's id), and the export importers keep some of
+ * them only in the node id. Not the part after a `/`: a grant's id ends with its user's e-mail, which would make
+ * the user's own e-mail name two nodes.
+ */
+export function localIds(id: string): string[] {
+  const colon = id.lastIndexOf(':');
+  return colon < 0 || colon === id.length - 1 || id.indexOf('/', colon) >= 0 ? [] : [id.slice(colon + 1)];
+}
 
 const IDENTIFIER_KEYS: ReadonlySet<string> = new Set(IDENTIFIER_PROPERTIES);
 
@@ -64,6 +76,7 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
     const node = graph.nodes[v]!;
     if (!platforms.has(node.platform)) continue;
     if (exactWanted.has(node.id)) add(exact, node.id, v);
+    for (const local of localIds(node.id)) if (exactWanted.has(local)) add(exact, local, v);
     if (node.fingerprint !== undefined && exactWanted.has(node.fingerprint)) add(exact, node.fingerprint, v);
     if (node.hint !== undefined && exactWanted.has(node.hint)) add(exact, node.hint, v);
     if (node.nativeId !== undefined && exactWanted.has(node.nativeId)) add(exact, node.nativeId, v);

@@ -5,6 +5,7 @@ import { compromiseWindow, respondPlan, type RespondOptions, type ResponsePlan }
 import { reach } from '../analysis/reach.ts';
 import type { CompactGraph } from '../store/compact.ts';
 import { scanWindow, type EvidenceWindow } from './overlay.ts';
+import type { EvidenceFacts } from './overlay.ts';
 import { evidenceForReach, type Evidence, type StepEvidence } from './report.ts';
 
 /** The nodes every suspect event of the window touches, whoever its actor: what the ranking puts first. */
@@ -31,9 +32,35 @@ export function respondWithEvidence(graph: CompactGraph, sources: readonly numbe
     const v = graph.indexOf.get(id);
     return v === undefined ? undefined : `${graph.nodes[v]!.platform}:${graph.nodes[v]!.tenant}`;
   };
-  for (const step of plan.steps) {
+  const authenticatesAs = graph.edgeKindNames.indexOf('AUTHENTICATES_AS');
+  // What the logs say of a step: of its target, else of the credentials it revokes and the identities they sign in
+  // as (a vendor kill's target is the vendor's app, while the logs name its token's user: Salesforce's ApiEvent).
+  const stepFacts = (step: (typeof plan.steps)[number]): EvidenceFacts | undefined => {
     const v = graph.indexOf.get(step.target.id);
-    const facts = v === undefined ? undefined : overlay.nodeFacts.get(v);
+    const own = v === undefined ? undefined : overlay.nodeFacts.get(v);
+    if (own) return own;
+    const named: number[] = [];
+    for (const mitigation of step.mitigations ?? []) {
+      if (!('revoke' in mitigation)) continue;
+      const c = graph.indexOf.get(mitigation.revoke);
+      if (c === undefined) continue;
+      named.push(c);
+      for (let e = graph.fwdOffsets[c]!; e < graph.fwdOffsets[c + 1]!; e++) if (graph.edgeKind[e] === authenticatesAs) named.push(graph.edgeDst[e]!);
+    }
+    const found = [...new Set(named)].map((n) => overlay.nodeFacts.get(n)).filter((f): f is EvidenceFacts => f !== undefined);
+    const observed = found.filter((f) => f.status === 'observed');
+    const pick = observed.length > 0 ? observed : found;
+    if (pick.length === 0) return undefined;
+    if (pick.length === 1) return pick[0];
+    const union = (lists: string[][]): string[] => [...new Set(lists.flat())].sort();
+    return {
+      status: pick[0]!.status, ...(observed.length === 0 && pick[0]!.reason ? { reason: pick[0]!.reason } : {}),
+      count: pick.reduce((sum, f) => sum + f.count, 0), first: pick.map((f) => f.first).sort()[0]!, last: pick.map((f) => f.last).sort().at(-1)!,
+      sources: union(pick.map((f) => f.sources)), actors: union(pick.map((f) => f.actors)), actions: union(pick.map((f) => f.actions)), ips: union(pick.map((f) => f.ips)),
+    };
+  };
+  for (const step of plan.steps) {
+    const facts = stepFacts(step);
     const stepEvidence: StepEvidence = facts
       ? { status: facts.status, ...(facts.reason ? { reason: facts.reason } : {}), count: facts.count, first: facts.first, last: facts.last, sources: facts.sources, ips: facts.ips }
       : { status: 'possible' };

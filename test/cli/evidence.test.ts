@@ -56,6 +56,21 @@ describe('evidence on the command line', () => {
     expect(hints).toContain('new-family sts');
   });
 
+  it('with every demo log: the Salesforce bulk query of Cases by the connected app marks its vendor kill observed', async () => {
+    // ApiEvent names the connected app and the integration user it acts as; the app is outside the radius (Parley's
+    // backend holds its token), the user is inside: the event counts for the user, and the contain step that
+    // revokes the token signing in as that user carries it.
+    const run = await runCli(['respond', 'Parley Chat', '--graph', 'datasets/demo', '--evidence', 'datasets/demo/logs', '--since', '2026-11-21T12:00:00Z', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.out) as { steps: Step[]; evidence: Report & { totals: { unresolvedActors: number } } };
+    expect(plan.evidence.totals.unresolvedActors).toBe(0);
+    const kill = plan.steps.find((s) => s.phase === 'contain' && s.target.id === 'salesforce:00dhs000000cvdlmak:app:0H4Hs000000Cv01GAA');
+    expect(kill?.evidence?.status).toBe('observed');
+    const bulk = plan.evidence.actions.find((a) => a.actor === 'salesforce:00dhs000000cvdlmak:identity:005Hs00000JrW4FIAQ' && (a as { target?: string }).target === 'Case' && a.action === 'API query');
+    expect(bulk).toMatchObject({ category: 'bulk', outcome: 'success' });
+    expect((bulk as { records?: number }).records).toBe(3917);
+  });
+
   it('import logs stores the observations beside a snapshot (gzip read), again without repeats; --evidence alone reads them', async () => {
     const dir = tempDir();
     const graph = join(dir, 'graph.bmap');

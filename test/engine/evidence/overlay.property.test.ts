@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { anomalyHints, ipRange } from '../../../engine/evidence/anomaly.ts';
 import { evidenceOverlay, reachSelection, statusName, type EvidenceWindow } from '../../../engine/evidence/overlay.ts';
-import { IDENTIFIER_PROPERTIES, resolveStore } from '../../../engine/evidence/resolve.ts';
+import { IDENTIFIER_PROPERTIES, localIds, resolveStore } from '../../../engine/evidence/resolve.ts';
 import { createStore, decodeStore, encodeStore, observationsOf, refAt, windowRange } from '../../../engine/evidence/store.ts';
 import type { NodeRef, Observation } from '../../../engine/evidence/types.ts';
 import type { GraphNode } from '../../../engine/format/native.ts';
@@ -78,7 +78,7 @@ function oracleResolve(graph: CompactGraph, ref: NodeRef): number[] {
       const n = graph.nodes[v]!;
       if (n.platform !== ref.platform) continue;
       const props = IDENTIFIER_PROPERTIES.map((k) => n.properties?.[k]).filter((x): x is string => typeof x === 'string');
-      const exact = [n.id, n.fingerprint, n.hint, n.nativeId, ...props].some((x) => x !== undefined && keys.includes(x));
+      const exact = [n.id, ...localIds(n.id), n.fingerprint, n.hint, n.nativeId, ...props].some((x) => x !== undefined && keys.includes(x));
       const folded = [n.email, n.name].some((x) => x !== undefined && x.toLowerCase() === id.toLowerCase());
       if (exact || folded) list.push(v);
     }
@@ -95,15 +95,16 @@ function oracleStatuses(graph: CompactGraph, observations: readonly Observation[
   const resolved = observations.map((o) => {
     const actor = oracleResolve(graph, o.actor);
     const target = o.target ? oracleResolve(graph, o.target) : [];
-    return { o, primary: actor[0] ?? -1, touched: [...new Set([...actor, ...target])] };
+    return { o, actor, primary: actor[0] ?? -1, touched: [...new Set([...actor, ...target])] };
   });
   const known = (a: number, o: Observation): boolean => {
     if (o.ip === undefined) return false;
     const past = resolved.filter((r) => r.primary === a && r.o.at < window.from && r.o.outcome === 'success');
     return past.some((r) => r.o.ip === o.ip) && (o.userAgent === undefined || past.some((r) => r.o.userAgent === o.userAgent));
   };
-  const counted = resolved.filter((r) => r.o.at >= window.from && r.o.at <= window.to && r.primary >= 0 && nodes[r.primary] === 1)
-    .map((r) => ({ ...r, suspect: r.o.outcome === 'success' && !known(r.primary, r.o) }));
+  const counted = resolved.map((r) => ({ ...r, acting: r.actor.find((v) => nodes[v] === 1) ?? -1 }))
+    .filter((r) => r.o.at >= window.from && r.o.at <= window.to && r.acting >= 0)
+    .map((r) => ({ ...r, suspect: r.o.outcome === 'success' && !known(r.acting, r.o) }));
   const classify = (events: typeof counted) => {
     if (events.length === 0) return { status: 'possible' };
     const suspect = events.filter((e) => e.suspect);
