@@ -23,6 +23,8 @@ export interface SweepPlan {
   graph: string;
   /** A node whose radius covers most of the graph (an App holding credentials). */
   source: string;
+  /** Several nodes held by one attacker, instead of `source` alone (a graph of many platforms has no single hub). */
+  sources?: readonly string[];
   /** A node many paths lead to. */
   target: string;
   /** A credential to revoke in a what-if. */
@@ -44,26 +46,40 @@ export async function sweepCli(plan: SweepPlan): Promise<Output[]> {
     return result;
   };
   const at = ['--at', AT];
+  const sources = plan.sources ?? [plan.source];
   for (const format of ['text', 'json', 'markdown', 'html']) {
-    await run(`radius ${format}`, ['radius', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`plan ${format}`, ['plan', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`findings ${format}`, ['findings', '--format', format, ...at], mediumOf(format));
+    await run(`radius ${format}`, ['radius', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`plan ${format}`, ['plan', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`respond ${format}`, ['respond', ...sources, '--all', '--format', format, ...at], mediumOf(format));
+    await run(`findings ${format}`, ['findings', '--all', '--format', format, ...at], mediumOf(format));
   }
   for (const format of ['text', 'json', 'markdown']) {
-    await run(`paths ${format}`, ['paths', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`paths --to ${format}`, ['paths', plan.source, '--to', plan.target, '--format', format, ...at], mediumOf(format));
+    await run(`paths ${format}`, ['paths', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`paths --to ${format}`, ['paths', ...sources, '--to', plan.target, '--format', format, ...at], mediumOf(format));
     await run(`exposure ${format}`, ['exposure', plan.target, '--format', format, ...at], mediumOf(format));
     await run(`rank ${format}`, ['rank', '--format', format, ...at], mediumOf(format));
-    await run(`whatif ${format}`, ['whatif', plan.source, '--revoke', plan.credential, '--format', format, ...at], mediumOf(format));
+    await run(`whatif ${format}`, ['whatif', ...sources, '--revoke', plan.credential, '--format', format, ...at], mediumOf(format));
   }
   if (plan.proposal && plan.policy) {
     for (const format of ['text', 'json', 'markdown', 'sarif']) {
       await run(`review ${format}`, ['review', plan.proposal, '--policy', plan.policy, '--format', format, ...at], mediumOf(format));
     }
   }
+  // What changed against an empty graph: every node and edge is new, and every finding.
+  const empty = join(plan.work, 'empty.json');
+  writeFileSync(empty, '{"nodes": [], "edges": []}');
+  for (const format of ['text', 'json', 'markdown', 'html']) {
+    const result = await runCli(['diff', empty, plan.graph, '--all', '--format', format, ...at]);
+    outputs.push({ label: `diff ${format}`, text: result.out, medium: mediumOf(format) }, { label: `diff ${format} (stderr)`, text: result.err, medium: 'stderr' });
+  }
+  // A plan, then `verify` of it against the same graph.
+  const planJson = await run('plan for verify', ['plan', ...sources, '--format', 'json', ...at], 'json');
+  const planFile = join(plan.work, 'plan.json');
+  writeFileSync(planFile, planJson.out);
+  for (const format of ['text', 'json']) await run(`verify ${format}`, ['verify', planFile, '--format', format, ...at], mediumOf(format));
   for (const format of EXPORT_FORMATS) {
     await run(`export ${format}`, ['export', format], 'export');
-    await run(`export ${format} --radius`, ['export', format, '--radius', plan.source, ...at], 'export');
+    if (format !== 'opengraph-schema') await run(`export ${format} --radius`, ['export', format, '--radius', ...sources, ...at], 'export');
   }
   // An unknown node: the error and its candidate list are output too.
   await run('radius of an unknown node', ['radius', `${plan.source}-nope`, ...at], 'text');
