@@ -236,3 +236,21 @@ describe('the importer leak corpus', () => {
     expect(found[channel]).toEqual([]);
   });
 });
+
+describe('a secret in a file or folder name', () => {
+  it('is scrubbed before an importer builds an id from the path and folds its case', () => {
+    // GitHub's export keeps each repository's answers under repos/<owner>/<repo>/: the importer takes owner and repo
+    // from the path and lower-cases them. A token whose shape is case-sensitive (PMAK-…) was no longer recognised in
+    // the id it became, and reached the graph and every output.
+    const secret = corpus.find((s) => s.type === 'postman-key')!;
+    const [{ files }] = importerFixtureSets('github');
+    // The export's folder and the owner's folder (both `corvid`) renamed alike (secret-links.json, which names
+    // repositories by owner, left out).
+    const renamed = files.filter((file) => !file.path.endsWith('secret-links.json')).map((file) => ({ path: file.path.split('/').map((segment) => (segment === 'corvid' ? `corvid ${secret.value}` : segment)).join('/'), text: file.text }));
+    expect(renamed.filter((file) => file.path.includes(secret.value)).length).toBeGreaterThan(0);
+    const { sourced } = importExport('github', renamed);
+    const graph = JSON.stringify(sourced);
+    expect(graph.toLowerCase()).not.toContain(secret.marker.toLowerCase());
+    expect(graph.toLowerCase()).toContain('[redacted:postman-api-token');
+  });
+});
