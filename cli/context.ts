@@ -343,6 +343,12 @@ export function progressBar(io: Io, label: string, total: number): { update: (do
 /** Text quoted from input or arguments, fit for a terminal: no secret, no control character. */
 const inert = (text: string): string => withoutControls(redactText(text).text);
 
+/**
+ * A path typed on the command line, as a report names it (`imported … into <snapshot>`): a secret in it (a token
+ * pasted into --graph) is redacted like any other text the CLI quotes.
+ */
+export const shownPath = (path: string): string => inert(path);
+
 /** What a machine reading `--format json` gets on stderr: one object, the first issue's location at the top. */
 export interface JsonError {
   code: string;

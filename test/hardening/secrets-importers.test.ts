@@ -243,7 +243,7 @@ describe('a secret in a file or folder name', () => {
     // from the path and lower-cases them. A token whose shape is case-sensitive (PMAK-…) was no longer recognised in
     // the id it became, and reached the graph and every output.
     const secret = corpus.find((s) => s.type === 'postman-key')!;
-    const [{ files }] = importerFixtureSets('github');
+    const { files } = importerFixtureSets('github')[0]!;
     // The export's folder and the owner's folder (both `corvid`) renamed alike (secret-links.json, which names
     // repositories by owner, left out).
     const renamed = files.filter((file) => !file.path.endsWith('secret-links.json')).map((file) => ({ path: file.path.split('/').map((segment) => (segment === 'corvid' ? `corvid ${secret.value}` : segment)).join('/'), text: file.text }));
