@@ -344,8 +344,8 @@ export function progressBar(io: Io, label: string, total: number): { update: (do
 const inert = (text: string): string => withoutControls(redactText(text).text);
 
 /**
- * A path typed on the command line, as a report names it (`imported … into <snapshot>`): a secret in it (a token
- * pasted into --graph) is redacted like any other text the CLI quotes.
+ * A path typed on the command line as a report names it (`imported … into <snapshot>`), or a note quoting one (a
+ * lock taken over): a secret in it (a token pasted into --graph) is redacted like any other text the CLI quotes.
  */
 export const shownPath = (path: string): string => inert(path);
 
@@ -427,6 +427,7 @@ export function reportError(io: Io, error: unknown): number {
   }
   if (io.jsonErrors) io.err(jsonError('INTERNAL', err?.message ?? String(error)));
   else io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
-  if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
+  // The stack's first line is the message: redacted like it.
+  if (process.env.BLASTMAP_DEBUG) io.err(inert(String((error as Error)?.stack)));
   return EXIT.internal;
 }

@@ -311,6 +311,6 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
         printReport(io, openGraph);
         io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${shownPath(target)}: now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${plural(report.redactions, 'secret-shaped value')} found in names or properties`);
-      }, { onTakeover: (message) => io.err(message) });
+      }, { onTakeover: (message) => io.err(shownPath(message)) });
     });
 }

@@ -107,7 +107,7 @@ export function registerImport(program: Command, io: Io): void {
         io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${shownPath(target)}: ` +
           `now ${report.nodes} nodes and ${report.edges} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
-      }, { onTakeover: (message) => io.err(message) });
+      }, { onTakeover: (message) => io.err(shownPath(message)) });
     });
   for (const importer of IMPORTERS) {
     addStoreOptions(command
@@ -135,7 +135,7 @@ export function registerImport(program: Command, io: Io): void {
           if (format === 'json') { io.out(json({ graph: shownPath(target), ...report, importer: importerReport })); return; }
           printImporterReport(io, importerReport);
           printSummary(io, target, report, report.nodes, report.edges);
-        }, { onTakeover: (message) => io.err(message) });
+        }, { onTakeover: (message) => io.err(shownPath(message)) });
       });
   }
 }

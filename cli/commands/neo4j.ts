@@ -57,7 +57,7 @@ export function registerNeo4j(program: Command, io: Io): void {
       const format = parseFormat(flags.format, ['text', 'json']);
       const target = graphPath(flags.graph);
       const graph = await withNeo4jStore(flags, (store) => store.compile());
-      withWriteLock(target, () => writeSnapshotFile(target, graph), { onTakeover: (message) => io.err(message) });
+      withWriteLock(target, () => writeSnapshotFile(target, graph), { onTakeover: (message) => io.err(shownPath(message)) });
       if (format === 'json') { io.out(json({ graph: shownPath(target), nodes: graph.nodeCount, edges: graph.edgeCount })); return; }
       io.out(`pulled ${graph.nodeCount} nodes and ${graph.edgeCount} edges into ${shownPath(target)}`);
     });

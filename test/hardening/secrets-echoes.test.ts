@@ -3,11 +3,15 @@
 // path parameters, bodies, unknown keys, broken JSON, tokens, saved views), hidden in YAML's own syntax (comments,
 // anchors, aliases, tags, a syntax error's line) and in the keys of NDJSON read on the streamed path. None may come
 // back in an answer, an error, a log line, the snapshot or a file the command writes.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import pc from 'picocolors';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../cli/context.ts';
+import { reportError, type Io } from '../../cli/context.ts';
 import { buildProgram } from '../../cli/main.ts';
 import { streamNdjsonChunks } from '../../cli/ndjson-stream.ts';
 import { createApp } from '../../cli/server/app.ts';
@@ -15,11 +19,13 @@ import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
 import { toFragment } from '../../engine/store/compact.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { fitsName } from './importer-plant.ts';
 import { chunked, FIXTURES, importerFixtureSets } from './inputs.ts';
 import { leaks, secretCorpus, type PlantedSecret } from './secret-corpus.ts';
 import { writeStrictPolicy } from './sweep.ts';
 
 const corpus = secretCorpus(17);
+const nameShapes = corpus.filter(fitsName);
 const work = tempDir('blastmap-secret-echoes-');
 const demo = join(work, 'demo.bmap');
 let nodeId = '';
@@ -195,7 +201,8 @@ describe('a secret in YAML syntax', () => {
         'duplicate key': `nodes:\n  - { id: "x${i}", "${s.replace(/\n/g, ' ')}": 1, "${s.replace(/\n/g, ' ')}": 2 }\nedges: []\n`,
       };
       for (const [what, text] of Object.entries(texts)) {
-        const file = join(work, `yaml-${i}-${what.replace(' ', '-')}.yaml`);
+        // The file's name holds a secret too: an error names the file.
+        const file = join(work, `yaml-${i}-${what.replace(' ', '-')} ${nameShapes[i % nameShapes.length]!.value}.yaml`);
         writeFileSync(file, text);
         const snapshot = join(work, `yaml-${i}.bmap`);
         for (const format of ['text', 'json']) {
@@ -230,6 +237,65 @@ describe('a secret in an NDJSON key', () => {
     expect(graph).toContain('[REDACTED:');
     expect(found).toEqual([]);
   });
+});
+
+describe('a secret in a log line', () => {
+  it('is redacted in the stack BLASTMAP_DEBUG prints for an internal error', () => {
+    let err = '';
+    const io: Io = { out: () => {}, err: (text) => { err += `${text}\n`; }, color: pc.createColors(false), isTty: false };
+    const saved = process.env.BLASTMAP_DEBUG;
+    process.env.BLASTMAP_DEBUG = '1';
+    try {
+      for (const secret of corpus) reportError(io, new Error(`could not read ${secret.value}`));
+    } finally {
+      if (saved === undefined) delete process.env.BLASTMAP_DEBUG;
+      else process.env.BLASTMAP_DEBUG = saved;
+    }
+    expect(err).toContain('at ');
+    expect(leaksIn('log', [{ label: 'BLASTMAP_DEBUG stacks', text: err }])).toEqual([]);
+  });
+
+  it('is redacted in the note that a stale lock was taken over', async () => {
+    const found: string[] = [];
+    // A process that has exited: its lock is stale.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    for (const secret of nameShapes) {
+      const snapshot = join(work, `lock ${secret.value}`, 'graph.bmap');
+      mkdirSync(dirname(snapshot), { recursive: true });
+      writeFileSync(`${snapshot}.lock`, `${JSON.stringify({ pid: gone, host: hostname() })}\n`);
+      const run = await runCli(['import', 'native', join(FIXTURES, 'native/drift-mini.yaml'), '--graph', snapshot]);
+      expect(run.code, run.err).toBe(0);
+      expect(run.err).toContain('took over');
+      found.push(...leaksIn('log', [{ label: `stale lock (${secret.type})`, text: run.out + run.err }]));
+    }
+    expect(found).toEqual([]);
+  }, 120_000);
+});
+
+describe('a secret in the name of an entry of an OpenGraph zip archive', () => {
+  it('is named by no report or error, and stored nowhere', async () => {
+    const payload = readFileSync(join(FIXTURES, 'opengraph', readdirSync(join(FIXTURES, 'opengraph')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()[0]!));
+    const found: string[] = [];
+    for (const [i, secret] of nameShapes.entries()) {
+      const archive = join(work, `archive-${i}.zip`);
+      const snapshot = join(work, `archive-${i}.bmap`);
+      // One entry that imports, one that is refused: the report and the error both name entries.
+      writeFileSync(archive, zipSync({ [`collect ${secret.value}/graph ${secret.value}.json`]: new Uint8Array(payload) }));
+      const bad = join(work, `archive-${i}-bad.zip`);
+      writeFileSync(bad, zipSync({ [`collect ${secret.value}/broken ${secret.value}.json`]: strToU8('{"graph": {"nodes": [') }));
+      for (const [label, file] of [['imported', archive], ['refused', bad]] as const) {
+        for (const format of ['text', 'json']) {
+          const run = await runCli(['import', 'opengraph', file, '--graph', snapshot, '--format', format]);
+          if (label === 'imported') expect(run.code, run.err).toBe(0);
+          else expect(run.code).not.toBe(0);
+          const outputs = [{ label: `zip ${label} (${format})`, text: run.out + run.err }];
+          if (existsSync(snapshot)) outputs.push({ label: `zip ${label}: the snapshot`, text: readFileSync(snapshot).toString('latin1') });
+          found.push(...leaksIn('zip', outputs));
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  }, 120_000);
 });
 
 describe('counts', () => {
