@@ -90,10 +90,11 @@ describe('a secret typed on the command line', () => {
     let slots = 0;
     for (const { path, command } of leafCommands()) {
       const name = path.join(' ');
-      // serve answers until stopped (its API is searched below); demo --open starts a browser.
-      if (name === 'serve') continue;
       const valueOptions = command.options.filter((option) => option.required || option.optional);
-      const slotNames = [...command.registeredArguments.map((argument) => `arg ${argument.name()}`), ...valueOptions.map((option) => option.long!), 'unknown option'];
+      let slotNames = [...command.registeredArguments.map((argument) => `arg ${argument.name()}`), ...valueOptions.map((option) => option.long!), 'unknown option'];
+      // serve answers until stopped (its API is searched below): only the options it checks before it listens. A
+      // secret --token is the token (never printed); --host is left out (a secret host name would be looked up).
+      if (name === 'serve') slotNames = ['--graph', '--port', '--budget', '--store', 'unknown option'];
       for (const slot of slotNames) {
         slots++;
         for (const json of [false, true]) {
@@ -110,7 +111,9 @@ describe('a secret typed on the command line', () => {
           const set = (flag: string, value: string) => { if (has(flag) && slot !== flag) argv.push(`${flag}=${value}`); };
           if (slot.startsWith('--')) argv.push(...(runs % 2 === 0 ? [`${slot}=${typed}`] : [slot, typed]));
           if (slot === 'unknown option') argv.push(`--neo4j-pasword=${typed}`);
-          set('--graph', path[0] === 'import' || path[0] === 'neo4j' ? snapshot : demo);
+          // serve always has a slot of its own that fails: without it, it would start.
+          if (name === 'serve' && slot !== '--graph' && slot !== 'unknown option') set('--graph', join(work, 'no-such.bmap'));
+          else set('--graph', path[0] === 'import' || path[0] === 'neo4j' ? snapshot : demo);
           set('--policy', files.policy);
           set('--neo4j-uri', 'bolt://127.0.0.1:1');
           set('--out', join(work, `written-${runs}`));
@@ -126,7 +129,7 @@ describe('a secret typed on the command line', () => {
         }
       }
     }
-    console.log(`command line: ${slots} arguments and options of ${leafCommands().length - 1} commands, ${runs} runs with a secret typed`);
+    console.log(`command line: ${slots} arguments and options of ${leafCommands().length} commands, ${runs} runs with a secret typed`);
     expect(slots).toBeGreaterThan(300);
     expect(found).toEqual([]);
   }, 600_000);
@@ -205,7 +208,8 @@ describe('a secret in YAML syntax', () => {
         const file = join(work, `yaml-${i}-${what.replace(' ', '-')} ${nameShapes[i % nameShapes.length]!.value}.yaml`);
         writeFileSync(file, text);
         const snapshot = join(work, `yaml-${i}.bmap`);
-        for (const format of ['text', 'json']) {
+        // Text and JSON reports in turn.
+        for (const format of [documents % 2 === 0 ? 'text' : 'json']) {
           const run = await runCli(['import', 'native', file, '--graph', snapshot, '--format', format]);
           documents++;
           const outputs = [{ label: `${what} (${format}, exit ${run.code})`, text: run.out + run.err }];
