@@ -8,6 +8,7 @@
 // and every answer of the web API.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stringify as yamlStringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -20,7 +21,7 @@ import { runCli, tempDir } from '../helpers/cli.ts';
 import { fieldId, fieldsOf, fitsName, nameFieldsOf, plantFields, settle, type Field, type Mode } from './importer-plant.ts';
 import { importerFixtureSets } from './inputs.ts';
 import { leaks, secretCorpus, type PlantedSecret } from './secret-corpus.ts';
-import { sweepApi, sweepCli, type Output } from './sweep.ts';
+import { sweepApi, sweepCli, writeStrictPolicy, type Output } from './sweep.ts';
 
 const corpus = secretCorpus(13);
 /** The shapes a folder or file name can hold (no `/`, no line break, short enough). */
@@ -179,7 +180,11 @@ async function runRound(sets: readonly FixtureSet[], round: number): Promise<voi
   for (const edge of toFragment(graph).edges) inDegree.set(edge.to, (inDegree.get(edge.to) ?? 0) + 1);
   const target = [...inDegree.entries()].sort((a, b) => b[1] - a[1])[0]![0];
   expect(sources.length).toBeGreaterThan(IMPORTERS.length);
-  const cli = await sweepCli({ graph: snapshot, source: sources[0]!, sources, target, credential: sources[0]!, work: dir });
+  // A proposed app that would hold the first credential: review reports what it would reach in this graph.
+  const proposal = join(dir, 'proposal.yaml');
+  writeFileSync(proposal, yamlStringify({ nodes: [{ id: 'corp:t:app:proposed', kind: 'App', name: 'Proposed app', platform: 'corp', tenant: 't' }], edges: [{ kind: 'HOLDS', from: 'corp:t:app:proposed', to: sources[0]! }] }));
+  const cli = await sweepCli({ graph: snapshot, source: sources[0]!, sources, target, credential: sources[0]!, proposal, policy: writeStrictPolicy(dir), work: dir });
+  expect(cli.find((o) => o.label === 'review json')!.text).toContain('[REDACTED:');
   // The sweep must have said something real, or finding nothing in it would prove nothing.
   expect(cli.find((o) => o.label === 'radius json')!.text.length).toBeGreaterThan(10_000);
   expect(cli.find((o) => o.label === 'export ndjson')!.text).toContain('[REDACTED:');

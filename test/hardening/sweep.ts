@@ -108,6 +108,9 @@ export async function sweepApi(graph: CompactGraph, plan: { source: string; targ
   await post('/api/plan', { sources: [plan.source], at: AT, steps: 3 });
   await post('/api/whatif', { sources: [plan.source], at: AT, mitigations: [{ revoke: plan.credential }] });
   await post('/api/exposure', { target: plan.target, at: AT });
+  await post('/api/respond', { sources: [plan.source], at: AT });
+  await post('/api/route', { from: plan.source, to: plan.target, at: AT });
+  await post('/api/map', { focus: { sources: [plan.source], at: AT } });
   await get(`/api/report.html?sources=${encodeURIComponent(plan.source)}&at=${AT}`);
   await post('/api/radius', { sources: [`${plan.source}-nope`] });
   return outputs;
