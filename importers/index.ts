@@ -48,7 +48,8 @@ export function importExport(source: string | Importer, files: readonly RawExpor
     const path = scrubInput(file.path);
     return path === file.path ? file : { path, text: file.text };
   });
-  const result = importer.transform(raw, options);
+  // So is --tenant: importers fold it into every id.
+  const result = importer.transform(raw, options.tenant === undefined ? options : { ...options, tenant: scrubInput(options.tenant) });
   if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
   const { fragment } = result;
   const finished = finishFragment(fragment, {
