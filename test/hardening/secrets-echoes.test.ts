@@ -137,6 +137,15 @@ describe('a secret typed on the command line', () => {
         }
       }
     }
+    // Every shape in options whose refusal quotes the value as JSON (escaped quotes once hid an assignment).
+    for (const secret of corpus) {
+      for (const option of [['--enforce', secret.value], ['--edge-kinds', `HOLDS,${secret.value}`], ['--at', secret.value]]) {
+        const result = await runCli(['radius', nodeId, ...option, '--graph', demo]);
+        runs++;
+        expect(result.code).not.toBe(0);
+        found.push(...leaksIn('cli', [{ label: `radius ${option.join(' ')}`, text: result.out + result.err }]));
+      }
+    }
     console.log(`command line: ${slots} arguments and options of ${leafCommands().length} commands, ${runs} runs with a secret typed`);
     expect(slots).toBeGreaterThan(300);
     expect(found).toEqual([]);

@@ -125,6 +125,16 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('the planted corpus', () => {
+  it('is redacted quoted as JSON, once or twice, as an error message quotes a value it refuses', () => {
+    // `unknown condition to enforce: "{\"client_secret\": \"…\"}"`: the escaped quotes hid the assignment.
+    for (const secret of corpus) {
+      const once = JSON.stringify(secret.value);
+      for (const text of [once, JSON.stringify(once), `unknown condition to enforce: ${once}; known conditions: mfa`]) {
+        expect(leaks(redactText(text).text, [secret]), text).toEqual([]);
+      }
+    }
+  });
+
   it('is recognised by the scrubber, and redaction removes every marker', () => {
     for (const secret of corpus) {
       expect(findSecret(secret.value), secret.type).toBeDefined();
