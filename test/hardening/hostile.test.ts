@@ -114,10 +114,10 @@ describe('hostile names', () => {
     expect(radius).toContain('[click me](javascript:alert(1))');
     expect(outputs.find((o) => o.label === 'radius markdown')!.text).toContain('\\[click me\\](javascript:alert(1))');
     expect(outputs.find((o) => o.label === 'review sarif')!.text).toContain('"results"');
-    // radius, plan, findings, paths (both), exposure, rank, whatif, review: each shows escaped payloads.
+    // radius, plan, respond, findings, paths (both), exposure, rank, whatif, review, diff: each shows escaped payloads.
     const markdown = of('markdown');
-    expect(markdown.length).toBe(9);
-    expect(markdown.filter((output) => /\\[<[`|]/.test(output.text)).map((o) => o.label)).toHaveLength(9);
+    expect(markdown.length).toBe(11);
+    expect(markdown.filter((output) => /\\[<[`|]/.test(output.text)).map((o) => o.label)).toHaveLength(11);
     expect(of('json').length).toBeGreaterThanOrEqual(20);
   });
 
