@@ -359,6 +359,12 @@ export function progressBar(io: Io, label: string, total: number): { update: (do
 /** Text quoted from input or arguments, fit for a terminal: no secret, no control character. */
 const inert = (text: string): string => withoutControls(redactText(text).text);
 
+/**
+ * A path typed on the command line as a report names it (`imported … into <snapshot>`), or a note quoting one (a
+ * lock taken over): a secret in it (a token pasted into --graph) is redacted like any other text the CLI quotes.
+ */
+export const shownPath = (path: string): string => inert(path);
+
 /** What a machine reading `--format json` gets on stderr: one object, the first issue's location at the top. */
 export interface JsonError {
   code: string;
@@ -437,6 +443,7 @@ export function reportError(io: Io, error: unknown): number {
   }
   if (io.jsonErrors) io.err(jsonError('INTERNAL', err?.message ?? String(error)));
   else io.err(`${io.color.red('internal error:')} ${inert(err?.message ?? String(error))}`);
-  if (process.env.BLASTMAP_DEBUG) io.err(String((error as Error)?.stack));
+  // The stack's first line is the message: redacted like it.
+  if (process.env.BLASTMAP_DEBUG) io.err(inert(String((error as Error)?.stack)));
   return EXIT.internal;
 }

@@ -3,7 +3,7 @@
 // caller reads the files (or fetches the API responses) and hands over text or parsed objects.
 import { BlastmapError } from '../engine/errors.ts';
 import { finishFragment, withoutControls, type SourcedFragment } from '../engine/format/validate.ts';
-import { redactStrings } from '../engine/secrets.ts';
+import { redactStrings, scrubInput } from '../engine/secrets.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import type { Importer, ImporterOptions, ImporterReport } from './common/importer.ts';
@@ -44,7 +44,14 @@ function importerFor(source: string | Importer): Importer {
  */
 export function importExport(source: string | Importer, files: readonly RawExport[], options: ImporterOptions = {}): { sourced: SourcedFragment; report: ImporterReport } {
   const importer = importerFor(source);
-  const result = importer.transform(files.map(asRawFile), options);
+  // File and folder names are input too: importers take ids from them (repos/<owner>/<repo>/…, apps/<id>/users.json)
+  // and fold their case, so a secret in a name is scrubbed here, before any importer reads the path.
+  const raw = files.map(asRawFile).map((file) => {
+    const path = scrubInput(file.path);
+    return path === file.path ? file : { path, text: file.text };
+  });
+  // So is --tenant: importers fold it into every id.
+  const result = importer.transform(raw, options.tenant === undefined ? options : { ...options, tenant: scrubInput(options.tenant) });
   if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
   const { fragment } = result;
   const finished = finishFragment(fragment, {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
 import { DEFAULT_GENERATION_INSTANT, generateEnterprise, type EnterpriseOptions } from '../../engine/generate/enterprise.ts';
 import { buildFromChunks } from '../../engine/store/builder.ts';
-import { json, parseFormat, progressBar, type Io } from '../context.ts';
+import { json, parseFormat, progressBar, shownPath, type Io } from '../context.ts';
 import { writeSnapshotFile } from '../snapshot-file.ts';
 
 interface GenerateFlags { nodes?: string; seed?: string; out?: string; format?: string; edgesPerNode?: string; now?: string; report?: string }
@@ -100,7 +100,7 @@ export function registerGenerate(program: Command, io: Io): void {
       } finally {
         bar.stop();
       }
-      if (reportFormat === 'json') io.out(json({ out: flags.out, format: kind, nodes, edges, seed }));
-      else io.out(`generated ${nodes} nodes and ${edges} edges (seed ${seed}) into ${flags.out} (${kind})`);
+      if (reportFormat === 'json') io.out(json({ out: shownPath(flags.out), format: kind, nodes, edges, seed }));
+      else io.out(`generated ${nodes} nodes and ${edges} edges (seed ${seed}) into ${shownPath(flags.out)} (${kind})`);
     });
 }

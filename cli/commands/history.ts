@@ -2,7 +2,7 @@
 // `--graph @-1` or `blastmap diff`.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { graphPath, json, parseFormat, type Io } from '../context.ts';
+import { graphPath, json, parseFormat, shownPath, type Io } from '../context.ts';
 import { DEFAULT_HISTORY_KEEP, historyFolder, historyKeep, listHistory, snapshotCounts } from '../history.ts';
 
 export function registerHistory(program: Command, io: Io): void {
@@ -22,16 +22,16 @@ export function registerHistory(program: Command, io: Io): void {
       ].map((row) => ({ ...row, ...(snapshotCounts(row.path) ?? {}) }));
       if (format === 'json') {
         io.out(json({
-          snapshot, folder: historyFolder(snapshot), keep: historyKeep(),
-          states: rows.map(({ ref, path, writtenAt, bytes, ...counts }) => ({ ref, path, writtenAt: writtenAt.toISOString(), bytes, ...counts })),
+          snapshot: shownPath(snapshot), folder: shownPath(historyFolder(snapshot)), keep: historyKeep(),
+          states: rows.map(({ ref, path, writtenAt, bytes, ...counts }) => ({ ref, path: shownPath(path), writtenAt: writtenAt.toISOString(), bytes, ...counts })),
         }));
         return;
       }
       if (rows.length === 0) {
-        io.out(`no snapshot at ${snapshot} and no history: run \`blastmap import\` first\n`);
+        io.out(`no snapshot at ${shownPath(snapshot)} and no history: run \`blastmap import\` first\n`);
         return;
       }
-      const lines = [`HISTORY of ${snapshot}: ${entries.length} earlier state${entries.length === 1 ? '' : 's'} kept in ${historyFolder(snapshot)} (at most ${historyKeep()}; BLASTMAP_HISTORY_KEEP, default ${DEFAULT_HISTORY_KEEP})`, ''];
+      const lines = [`HISTORY of ${shownPath(snapshot)}: ${entries.length} earlier state${entries.length === 1 ? '' : 's'} kept in ${shownPath(historyFolder(snapshot))} (at most ${historyKeep()}; BLASTMAP_HISTORY_KEEP, default ${DEFAULT_HISTORY_KEEP})`, ''];
       lines.push('ref        written at                nodes      edges        size');
       for (const row of rows) {
         const counts = 'nodes' in row && typeof row.nodes === 'number' ? `${String(row.nodes).padStart(9)}  ${String((row as { edges: number }).edges).padStart(9)}` : '        -          -';

@@ -11,7 +11,7 @@ import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { buildMapping, existingNodes, OpenGraphReader, OpenGraphTransform, type OpenGraphReport, type OpenGraphResult } from '../../importers/opengraph/index.ts';
-import { graphPath, inputName, json, parseCount, parseFormat, progressBar, readInputText, STDIN, type Io } from '../context.ts';
+import { graphPath, inputName, json, parseCount, parseFormat, progressBar, readInputText, shownPath, STDIN, type Io } from '../context.ts';
 import { readSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 
 interface OpenGraphFlags {
@@ -308,10 +308,10 @@ export function registerImportOpenGraph(program: Command, io: Io): void {
         if (!finished.ok) throw new BlastmapError('INVALID_INPUT', 'the OpenGraph input produced an inconsistent graph; nothing was imported', { issues: finished.issues });
         const { graph, report } = assembleGraph([finished.value], existing, result.schema);
         writeSnapshotFile(target, graph);
-        if (format === 'json') { io.out(json({ graph: target, ...report, opengraph: openGraph })); return; }
+        if (format === 'json') { io.out(json({ graph: shownPath(target), ...report, opengraph: openGraph })); return; }
         printReport(io, openGraph);
-        io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${target}: now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
+        io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${shownPath(target)}: now ${graph.nodeCount} nodes and ${graph.edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${plural(report.redactions, 'secret-shaped value')} found in names or properties`);
-      }, { onTakeover: (message) => io.err(message) });
+      }, { onTakeover: (message) => io.err(shownPath(message)) });
     });
 }

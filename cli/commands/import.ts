@@ -11,7 +11,7 @@ import type { Importer, ImporterReport } from '../../importers/common/importer.t
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { importExport } from '../../importers/index.ts';
-import { assembleNativeFiles, graphPath, json, parseFormat, readInputText, readNativeFiles, STDIN, type Io } from '../context.ts';
+import { assembleNativeFiles, graphPath, json, parseFormat, readInputText, readNativeFiles, shownPath, STDIN, type Io } from '../context.ts';
 import { registerImportLogs } from './import-logs.ts';
 import { importIntoSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';
@@ -75,7 +75,7 @@ function printImporterReport(io: Io, report: ImporterReport): void {
 }
 
 function printSummary(io: Io, target: string, report: ImportReport, nodeCount: number, edgeCount: number): void {
-  io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${target}: now ${nodeCount} nodes and ${edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
+  io.out(`imported ${report.nodesImported} nodes and ${report.edgesImported} edges into ${shownPath(target)}: now ${nodeCount} nodes and ${edgeCount} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
   if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
 }
 
@@ -104,11 +104,11 @@ export function registerImport(program: Command, io: Io): void {
           ({ graph, report } = assembleNativeFiles(files, undefined, io));
           writeSnapshotFile(target, graph);
         }
-        if (format === 'json') { io.out(json({ graph: target, ...report })); return; }
-        io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${target}: ` +
+        if (format === 'json') { io.out(json({ graph: shownPath(target), ...report })); return; }
+        io.out(`imported ${report.files} file${report.files === 1 ? '' : 's'} (${report.nodesImported} nodes, ${report.edgesImported} edges) into ${shownPath(target)}: ` +
           `now ${report.nodes} nodes and ${report.edges} edges (was ${report.nodesBefore} and ${report.edgesBefore})`);
         if (report.redactions > 0) io.out(`redacted ${report.redactions} secret-shaped value${report.redactions === 1 ? '' : 's'} found in names or properties`);
-      }, { onTakeover: (message) => io.err(message) });
+      }, { onTakeover: (message) => io.err(shownPath(message)) });
     });
   registerImportLogs(command, io);
   for (const importer of IMPORTERS) {
@@ -134,10 +134,10 @@ export function registerImport(program: Command, io: Io): void {
         withWriteLock(target, () => {
           const { sourced, report: importerReport } = runImporter(importer, readRawFiles(folders, options.as), { lenient: options.lenient, tenant: options.tenant });
           const { report } = importIntoSnapshotFile(target, [sourced], !options.replace && existsSync(target));
-          if (format === 'json') { io.out(json({ graph: target, ...report, importer: importerReport })); return; }
+          if (format === 'json') { io.out(json({ graph: shownPath(target), ...report, importer: importerReport })); return; }
           printImporterReport(io, importerReport);
           printSummary(io, target, report, report.nodes, report.edges);
-        }, { onTakeover: (message) => io.err(message) });
+        }, { onTakeover: (message) => io.err(shownPath(message)) });
       });
   }
 }

@@ -5,7 +5,7 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { toFragment } from '../../engine/store/compact.ts';
 import { schemaStatements } from '../../engine/store/neo4j/cypher.ts';
-import { graphPath, json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { graphPath, json, loadGraph, parseCount, parseFormat, shownPath, type Io } from '../context.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addConnectionOptions, withNeo4jStore, writeProgress, type ConnectionFlags } from '../store-options.ts';
 
@@ -57,9 +57,9 @@ export function registerNeo4j(program: Command, io: Io): void {
       const format = parseFormat(flags.format, ['text', 'json']);
       const target = graphPath(flags.graph);
       const graph = await withNeo4jStore(flags, (store) => store.compile());
-      withWriteLock(target, () => writeSnapshotFile(target, graph), { onTakeover: (message) => io.err(message) });
-      if (format === 'json') { io.out(json({ graph: target, nodes: graph.nodeCount, edges: graph.edgeCount })); return; }
-      io.out(`pulled ${graph.nodeCount} nodes and ${graph.edgeCount} edges into ${target}`);
+      withWriteLock(target, () => writeSnapshotFile(target, graph), { onTakeover: (message) => io.err(shownPath(message)) });
+      if (format === 'json') { io.out(json({ graph: shownPath(target), nodes: graph.nodeCount, edges: graph.edgeCount })); return; }
+      io.out(`pulled ${graph.nodeCount} nodes and ${graph.edgeCount} edges into ${shownPath(target)}`);
     });
 
   addConnectionOptions(command

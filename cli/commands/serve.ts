@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../engine/api/schemas.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { graphMarksPath, loadUnmarkedGraph, parseCount, type Io } from '../context.ts';
+import { graphMarksPath, loadUnmarkedGraph, parseCount, shownPath, type Io } from '../context.ts';
 import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startServer, type RunningServer } from '../server/start.ts';
 import { ensureUi } from '../server/ui-build.ts';
 import { VERSION } from '../package-root.ts';
@@ -53,7 +53,7 @@ export function openBrowser(url: string): boolean {
 export async function serveGraph(io: Io, graph: CompactGraph, settings: ServeSettings): Promise<void> {
   const host = settings.host ?? DEFAULT_HOST;
   checkExposure(host, settings.token);
-  if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${host}: anyone who can reach this address and knows the token can read the graph; the traffic is not encrypted`));
+  if (!isLoopback(host)) io.err(io.color.yellow(`warning: listening on ${shownPath(host)}: anyone who can reach this address and knows the token can read the graph; the traffic is not encrypted`));
   const tokenOption = settings.token !== undefined ? { token: settings.token } : {};
   const marksOption = { ...(settings.marksPath !== undefined ? { marksPath: settings.marksPath } : {}), ...(settings.evidence !== undefined ? { evidence: settings.evidence } : {}) };
   const uiDir = await ensureUi((text) => io.err(io.color.dim(text)));

@@ -20,7 +20,7 @@ import { describeRadius } from '../../engine/analysis/radius.ts';
 import { reach } from '../../engine/analysis/reach.ts';
 import { compileMitigations } from '../../engine/analysis/mitigations.ts';
 import { BlastmapError, type ErrorCode } from '../../engine/errors.ts';
-import { redactStrings, redactText } from '../../engine/secrets.ts';
+import { redactStrings, redactText, scrubInput } from '../../engine/secrets.ts';
 import { withoutControls } from '../../engine/format/validate.ts';
 import { htmlDocument, radiusSection } from '../../engine/report/html.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
@@ -93,11 +93,15 @@ async function jsonBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   // Only JSON: a cross-site form cannot send it without a preflight the server never grants.
   if (!/^application\/json\b/i.test(type)) throw new RequestError(415, failure('UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json'));
+  let body: unknown;
   try {
-    return await c.req.json();
+    body = await c.req.json();
   } catch {
     throw new RequestError(400, failure('INVALID_JSON', 'the request body is not valid JSON'));
   }
+  // A request body is input like any export: scrubbed before anything reads it, so that no answer, no error (a strict
+  // schema names an unknown key) and no saved view can send a secret back.
+  return scrubInput(body);
 }
 
 /** Comma-separated query values: `a,b` → ['a', 'b']; absent → undefined. */
@@ -383,7 +387,8 @@ export function createApp(options: AppOptions): Hono {
         ...(error.issues.length > 0 ? { issues: error.issues.slice(0, 50).map(({ path, message, expected, found }) => defined({ path, message, expected, found }) as { path: string; message: string }) } : {}),
       }));
     } else {
-      (options.onInternalError ?? ((e) => console.error('blastmap serve: internal error:', e)))(error);
+      // The server log is an output too: the error's text (which may quote the request) is redacted.
+      (options.onInternalError ?? ((e) => console.error('blastmap serve: internal error:', redactText(String((e as Error)?.stack ?? e)).text)))(error);
       status = 500;
       body = failure('INTERNAL', 'internal error; the server log says more');
     }

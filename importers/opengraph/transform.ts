@@ -8,6 +8,7 @@ import { edgeSchema, nodeId, nodeSchema, type Fragment, type GraphEdge, type Gra
 import { fromZodIssues } from '../../engine/format/validate.ts';
 import { DEFAULT_SCHEMA, defineSchema, type Schema } from '../../engine/schema/index.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
+import { scrubInput } from '../../engine/secrets.ts';
 import { OPENGRAPH_CONTROLS, OPENGRAPH_EDGE, openGraphEdgeKinds, type NodeMappingEntry, type OpenGraphMapping } from './mapping.ts';
 import type { OpenGraphElementSink } from './read.ts';
 import { openGraphEdgeSchema, openGraphMetadataSchema, openGraphNodeSchema, type OpenGraphEdgeInput, type OpenGraphEndpointInput } from './schema.ts';
@@ -216,7 +217,11 @@ export class OpenGraphTransform {
   private readonly propertyIndex = new Map<string, Map<string, number[]>>();
   private existing: ((id: string) => ExistingNode | undefined) | undefined;
 
+  /** `--tenant` is input like the payload: scrubbed before it is folded into any id. */
+  private readonly tenant: string | undefined;
+
   constructor(private readonly options: OpenGraphImportOptions) {
+    this.tenant = options.tenant === undefined ? undefined : scrubInput(options.tenant);
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.fullSchema = defineSchema({ edgeKinds: openGraphEdgeKinds(this.schema) }, this.schema);
     this.mapping = options.mapping;
@@ -342,7 +347,7 @@ export class OpenGraphTransform {
     const kind = entry?.kind ?? 'Resource';
     const rule = this.platformRule(matched);
     const platform = entry?.platform ?? rule?.platform ?? (sourceKind ? platformSlug(sourceKind) : undefined) ?? DEFAULT_TENANT;
-    let tenant = entry?.tenant ?? this.options.tenant;
+    let tenant = entry?.tenant ?? this.tenant;
     if (tenant === undefined) {
       for (const name of entry?.tenantProperties ?? rule?.tenantProperties ?? []) {
         const value = properties[name];

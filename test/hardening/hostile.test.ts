@@ -114,11 +114,11 @@ describe('hostile names', () => {
     expect(radius).toContain('[click me](javascript:alert(1))');
     expect(outputs.find((o) => o.label === 'radius markdown')!.text).toContain('\\[click me\\](javascript:alert(1))');
     expect(outputs.find((o) => o.label === 'review sarif')!.text).toContain('"results"');
-    // radius, plan, findings, paths (both), exposure, rank, whatif, review, respond, verify, diff, review --diff: each
+    // radius, plan, findings, paths (both), exposure, rank, whatif, review, respond, verify, diff, review --diff, diff against an empty graph: each
     // shows escaped payloads (issue #20, item 4: the commands added since are swept too).
     const markdown = of('markdown');
-    expect(markdown.map((output) => output.label).sort()).toEqual(['diff markdown', 'exposure markdown', 'findings markdown', 'paths --to markdown', 'paths markdown', 'plan markdown', 'radius markdown', 'rank markdown', 'respond markdown', 'review --diff markdown', 'review markdown', 'verify markdown', 'whatif markdown']);
-    expect(markdown.filter((output) => /\\[<[`|]/.test(output.text)).map((o) => o.label)).toHaveLength(13);
+    expect(markdown.map((output) => output.label).sort()).toEqual(['diff empty markdown', 'diff markdown', 'exposure markdown', 'findings markdown', 'paths --to markdown', 'paths markdown', 'plan markdown', 'radius markdown', 'rank markdown', 'respond markdown', 'review --diff markdown', 'review markdown', 'verify markdown', 'whatif markdown']);
+    expect(markdown.filter((output) => /\\[<[`|]/.test(output.text)).map((o) => o.label)).toHaveLength(14);
     expect(of('json').length).toBeGreaterThanOrEqual(20);
   });
 

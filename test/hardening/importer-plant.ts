@@ -1,14 +1,19 @@
 // Plants secrets in every field of a platform importer's raw export files: every string value and every object key
-// of its JSON files and every cell of its CSV files, one field at a time as a path (array positions folded), the
+// of its JSON, NDJSON and YAML files (found by walking each parsed document, not from a list), every cell of its CSV
+// files, and every folder and file name of the export, one field at a time as a path (array positions folded), the
 // same original text always getting the same planted text so that references between files still join.
+import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { RawFile } from '../../importers/common/records.ts';
 import { parseCsv } from '../../importers/aws/csv.ts';
 import type { PlantedSecret } from './secret-corpus.ts';
 
-/** One field of one file: a string value's path (`$.users[].profile.login`), a key's (`key $.users[].profile`), a CSV column. */
-export interface Field { file: string; path: string; key: boolean }
+/**
+ * One field of one file: a string value's path (`$.users[].profile.login`), a key's (`key $.users[].profile`), a CSV
+ * column; or (`name`) a folder or file name of the export, by its path from the export's root (`apps/0oa1`).
+ */
+export interface Field { file: string; path: string; key: boolean; name?: boolean }
 
-export const fieldId = (field: Field): string => `${field.file} ${field.key ? 'key' : 'value'} ${field.path}`;
+export const fieldId = (field: Field): string => (field.name ? `name ${field.path}` : `${field.file} ${field.key ? 'key' : 'value'} ${field.path}`);
 
 const segment = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
@@ -27,12 +32,23 @@ function jsonFields(file: string, value: unknown, path = '$', out: Field[] = [])
 
 const isCsv = (file: RawFile): boolean => file.path.toLowerCase().endsWith('.csv');
 const isJson = (file: RawFile): boolean => file.path.toLowerCase().endsWith('.json');
+const isNdjson = (file: RawFile): boolean => /\.(ndjson|jsonl)$/i.test(file.path);
+const isYaml = (file: RawFile): boolean => /\.ya?ml$/i.test(file.path);
 
-/** Every field of the files an importer reads (JSON and CSV), each once. */
+/** A structured file's parsed documents (an NDJSON file is an array of its lines), and how to write them back. */
+function documentOf(file: RawFile): { value: unknown; write: (value: unknown) => string } | undefined {
+  if (isJson(file)) return { value: JSON.parse(file.text), write: (value) => JSON.stringify(value, null, 2) };
+  if (isNdjson(file)) return { value: file.text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line)), write: (value) => (value as unknown[]).map((record) => JSON.stringify(record)).join('\n') + '\n' };
+  if (isYaml(file)) return { value: yamlParse(file.text), write: (value) => yamlStringify(value, { lineWidth: 0 }) };
+  return undefined;
+}
+
+/** Every field of the files an importer reads (JSON, NDJSON, YAML and CSV), each once. */
 export function fieldsOf(files: readonly RawFile[]): Field[] {
   const all: Field[] = [];
   for (const file of files) {
-    if (isJson(file)) all.push(...jsonFields(file.path, JSON.parse(file.text)));
+    const document = documentOf(file);
+    if (document) all.push(...jsonFields(file.path, document.value));
     else if (isCsv(file)) {
       const [header] = parseCsv(file.text);
       for (const column of header?.cells ?? []) all.push({ file: file.path, path: `$[]${segment(column)}`, key: false }, { file: file.path, path: `$[]${segment(column)}`, key: true });
@@ -51,12 +67,51 @@ const csvCell = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.repl
  */
 export type Mode = 'plant' | 'sibling' | 'off';
 
-/** The files with a secret in every field whose mode says so. `secretFor` picks the secret for an original text. */
-export function plantFields(files: readonly RawFile[], modes: ReadonlyMap<string, Mode>, secretFor: (text: string) => PlantedSecret): RawFile[] {
+/** Every folder and file name of an export, by its path from the export's root, each once. */
+export function nameFieldsOf(files: readonly RawFile[]): Field[] {
+  const seen = new Set<string>();
+  const out: Field[] = [];
+  for (const file of files) {
+    const segments = file.path.split('/');
+    segments.forEach((_, i) => {
+      const path = segments.slice(0, i + 1).join('/');
+      if (!seen.has(path)) { seen.add(path); out.push({ file: '', path, key: false, name: true }); }
+    });
+  }
+  return out;
+}
+
+/**
+ * A folder or file name with a secret: `users.json` becomes `users <secret>.json`. A name cannot hold `/`, a line break
+ * or more than 255 bytes: `nameFor` picks among the shapes that fit one.
+ */
+function plantedName(segment: string, isFile: boolean, nameFor: (text: string) => PlantedSecret): string {
+  const dot = isFile ? segment.lastIndexOf('.') : -1;
+  const [stem, extension] = dot > 0 ? [segment.slice(0, dot), segment.slice(dot)] : [segment, ''];
+  return `${stem} ${nameFor(segment).value}${extension}`;
+}
+
+/** A secret shape that can be part of a file name. */
+export const fitsName = (secret: PlantedSecret): boolean => !/[/\\\n\r\0]/.test(secret.value) && Buffer.byteLength(secret.value) <= 160;
+
+/**
+ * The files with a secret in every field whose mode says so. `secretFor` picks the secret for an original text,
+ * `nameFor` the one for a folder or file name.
+ */
+export function plantFields(files: readonly RawFile[], modes: ReadonlyMap<string, Mode>, secretFor: (text: string) => PlantedSecret, nameFor: (text: string) => PlantedSecret = secretFor): RawFile[] {
   const planted = (text: string): string => (text === '' ? secretFor(text).value : `${text} ${secretFor(text).value}`);
   const mode = (field: Field): Mode => modes.get(fieldId(field)) ?? 'off';
+  const rename = (path: string): string => {
+    const segments = path.split('/');
+    return segments.map((segment, i) => (mode({ file: '', path: segments.slice(0, i + 1).join('/'), key: false, name: true }) === 'plant' ? plantedName(segment, i === segments.length - 1, nameFor) : segment)).join('/');
+  };
+  return plantContents(files, mode, planted).map((file) => ({ path: rename(file.path), text: file.text }));
+}
+
+function plantContents(files: readonly RawFile[], mode: (field: Field) => Mode, planted: (text: string) => string): RawFile[] {
   return files.map((file) => {
-    if (isJson(file)) {
+    const document = documentOf(file);
+    if (document) {
       const plant = (value: unknown, path: string): unknown => {
         if (typeof value === 'string') return mode({ file: file.path, path, key: false }) === 'plant' ? planted(value) : value;
         if (Array.isArray(value)) return value.map((item) => plant(item, `${path}[]`));
@@ -70,7 +125,7 @@ export function plantFields(files: readonly RawFile[], modes: ReadonlyMap<string
         }
         return out;
       };
-      return { path: file.path, text: JSON.stringify(plant(JSON.parse(file.text), '$'), null, 2) };
+      return { path: file.path, text: document.write(plant(document.value, '$')) };
     }
     if (isCsv(file)) {
       const [header, ...rows] = parseCsv(file.text);

@@ -126,6 +126,32 @@ function importerSeeds(source: string): RawFile[] {
   throw new Error(`no folder under test/fixtures/${source} imports cleanly with the ${source} importer`);
 }
 
+/**
+ * Every fixture folder of an importer that imports cleanly on its own: test/fixtures/<source> when it does, else each
+ * folder under it that does (a folder inside one already taken is not taken again). Each is one export.
+ */
+export function importerFixtureSets(source: string): { folder: string; files: RawFile[] }[] {
+  const importer = IMPORTERS.find((i) => i.source === source)!;
+  const sets: { folder: string; files: RawFile[] }[] = [];
+  const visit = (folder: string, depth: number): void => {
+    let files: RawFile[] | undefined;
+    try {
+      files = readRawFiles([folder]);
+    } catch {
+      files = undefined;
+    }
+    if (files && attempt(() => assembleGraph([runImporter(importer, files, {}).sourced]).graph).ok) {
+      sets.push({ folder, files });
+      return;
+    }
+    if (depth === 0) return;
+    for (const name of readdirSync(folder).sort()) if (statSync(join(folder, name)).isDirectory()) visit(join(folder, name), depth - 1);
+  };
+  visit(join(FIXTURES, source), 2);
+  if (sets.length === 0) throw new Error(`no folder under test/fixtures/${source} imports cleanly with the ${source} importer`);
+  return sets;
+}
+
 function importerTarget(source: string): Target {
   const importer = IMPORTERS.find((i) => i.source === source)!;
   return {

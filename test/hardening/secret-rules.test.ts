@@ -1,8 +1,9 @@
 // The detection data (gitleaks' rule set and blastmap's own rules) and the two measured corpora it answers for:
 // every rule compiles and is prefiltered by its keywords; credential identifiers are kept and found; real,
 // secret-free data (the demo's exports, the datasets, public collector outputs) loses nothing to redaction.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { parse as yamlParse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { looserDelimiter, re2ToJs, withoutLeadingContext } from '../../engine/secrets/re2.ts';
 import gitleaks from '../../engine/secrets/gitleaks.json' with { type: 'json' };
 import own from '../../engine/secrets/rules.json' with { type: 'json' };
-import { findSecret, redactText, SECRET_KEYWORDS, SECRET_RULES, SECRET_RULESET } from '../../engine/secrets.ts';
+import { countRedactionMarkers, findSecret, redactText, SECRET_KEYWORDS, SECRET_RULES, SECRET_RULESET } from '../../engine/secrets.ts';
+import { toFragment } from '../../engine/store/compact.ts';
 import { REPO, runCli } from '../helpers/cli.ts';
 import { identifierCorpus, secretCorpus } from './secret-corpus.ts';
 
@@ -184,6 +186,12 @@ describe('echoes', () => {
   }, 60_000);
 });
 
+/** Every file under `root`. */
+function filesUnder(root: string): string[] {
+  if (!statSync(root).isDirectory()) return [root];
+  return readdirSync(root).sort().flatMap((name) => filesUnder(join(root, name)));
+}
+
 /** Every string (keys and values) of the structured files under `root`. */
 function stringsUnder(root: string, out: { file: string; text: string }[] = []): { file: string; text: string }[] {
   if (statSync(root).isDirectory()) {
@@ -205,23 +213,61 @@ function stringsUnder(root: string, out: { file: string; text: string }[] = []):
 }
 
 describe('the precision corpus', () => {
+  // Public collector outputs and documented API samples (../shared/corpus, secrets masked at the source): GitHound's
+  // run carries workflow files (`check-secret:\n    runs-on: …`, `id-token: write`), AWS policy documents, Okta,
+  // Google and Slack API answers. The datasets: every demo export (each importer's, n8n's included), the demo a week
+  // later, the examples, incidents, policies and proposals.
+  const roots = { datasets: join(REPO, 'datasets'), 'shared corpus': resolve(REPO, '../shared/corpus') };
+
   it('real, secret-free data loses nothing to redaction: the demo exports, the datasets, public collector outputs', () => {
-    // Public collector outputs and documented API samples (../shared/corpus, secrets masked at the source): GitHound's
-    // run carries workflow files (`check-secret:\n    runs-on: …`, `id-token: write`), AWS policy documents, Okta,
-    // Google and Slack API answers.
-    const roots = [join(REPO, 'datasets'), resolve(REPO, '../shared/corpus')];
-    const strings = roots.flatMap((root) => stringsUnder(root));
+    const counts: string[] = [];
+    const strings: { file: string; text: string }[] = [];
+    for (const [name, root] of Object.entries(roots)) {
+      const files = filesUnder(root);
+      const read = stringsUnder(root);
+      // File and folder names are input too (importers take ids from them): every relative path and each of its parts.
+      const paths = files.flatMap((file) => { const path = relative(root, file); return [path, ...path.split(sep)].map((text) => ({ file, text })); });
+      counts.push(`${name}: ${read.length} strings in ${files.length} files, ${paths.length} path names`);
+      for (const item of [read, paths].flat()) strings.push(item);
+    }
+    // Every demo export is in: one folder per importer the demo uses, n8n's included.
+    const exports = join(roots.datasets, 'demo/exports');
+    const sources = readdirSync(exports).filter((name) => statSync(join(exports, name)).isDirectory());
+    expect(sources).toContain('n8n');
+    for (const source of sources) expect(strings.filter((s) => s.file.startsWith(join(exports, source) + sep)).length, source).toBeGreaterThan(20);
     const redacted = strings.filter(({ text }) => redactText(text).found.length > 0).map(({ file, text }) => `${file}: ${redactText(text).found.join(', ')} in ${JSON.stringify(text.slice(0, 120))}`);
-    console.log(`precision: ${strings.length} strings, ${redacted.length} redactions`);
+    console.log(`precision: ${strings.length} strings, ${redacted.length} redactions (${counts.join('; ')}; demo exports of ${sources.join(', ')})`);
     expect(strings.length).toBeGreaterThan(100_000);
     expect(redacted).toEqual([]);
+  }, 120_000);
+
+  it('the demo, imported from its exports by every importer it uses, holds no redaction marker', async () => {
+    // End to end through the importers (file names, JSON, CSV, YAML, ids built from parts), not string by string.
+    const graph = JSON.stringify(toFragment(loadDemoGraph()));
+    expect(graph.length).toBeGreaterThan(100_000);
+    expect(countRedactionMarkers(graph)).toBe(0);
+    const exports = join(roots.datasets, 'demo/exports');
+    const work = mkdtempSync(join(tmpdir(), 'blastmap-precision-'));
+    let imports = 0;
+    for (const source of readdirSync(exports).filter((name) => statSync(join(exports, name)).isDirectory())) {
+      // A folder of folders holds one export each (AWS: one per account).
+      const entries = readdirSync(join(exports, source)).map((name) => join(exports, source, name));
+      const folders = entries.every((entry) => statSync(entry).isDirectory()) ? entries : [join(exports, source)];
+      for (const folder of folders) {
+        // An n8n instance is named by its folder, as the workspace names it.
+        const tenant = folder === join(exports, source) || source !== 'n8n' ? [] : ['--tenant', basename(folder)];
+        const run = await runCli(['import', source, folder, ...tenant, '--graph', join(work, `${imports++}.bmap`), '--format', 'json']);
+        expect(run.code, `${folder}: ${run.err}`).toBe(0);
+        expect(JSON.parse(run.out).redactions, folder).toBe(0);
+      }
+    }
+    expect(imports).toBeGreaterThan(8);
   }, 120_000);
 
   it('real data wrapped in base64 (file contents as the GitHub API returns them, encoded ids and documents) stays whole', () => {
     // Base64 is decoded and tested, so every string of the corpus, encoded, must be as clean as it was. Short strings
     // encode to runs too short to be decoded; the rest are decoded in full or at another alignment inside a longer text.
-    const roots = [join(REPO, 'datasets'), resolve(REPO, '../shared/corpus')];
-    const strings = roots.flatMap((root) => stringsUnder(root)).filter(({ text }) => text.length >= 12);
+    const strings = Object.values(roots).flatMap((root) => stringsUnder(root)).filter(({ text }) => text.length >= 12);
     const wrappings = [(encoded: string) => encoded, (encoded: string) => `content: ${encoded.replace(/=+$/, '')}`, (encoded: string) => `Authorization: Bearer ${encoded}`];
     const redacted: string[] = [];
     strings.forEach(({ file, text }, i) => {

@@ -1,6 +1,6 @@
-// Secret hygiene end to end: fake secrets of every common shape are planted in every input format (native YAML,
-// JSON and NDJSON, OpenGraph, and every string field and key of each importer's own fixtures); none may reach the
-// graph, the snapshot, an export, a report, the CLI's output, an error or an API answer, and each import counts them.
+// Secret hygiene end to end: fake secrets of every common shape are planted in every field of native YAML, JSON and
+// NDJSON and of OpenGraph (the platform importers' files: secrets-importers.test.ts); none may reach the graph, the
+// snapshot, an export, a report, the CLI's output, an error or an API answer, and each import counts them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
@@ -10,16 +10,11 @@ import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import type { Fragment, GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { findSecret, redactText } from '../../engine/secrets.ts';
 import { toFragment } from '../../engine/store/compact.ts';
-import { BlastmapError } from '../../engine/errors.ts';
-import { assembleGraph } from '../../engine/store/assemble.ts';
 import type { RawFile } from '../../importers/common/records.ts';
-import { importExport } from '../../importers/index.ts';
-import { IMPORTERS } from '../../importers/registry.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { allTargets } from './inputs.ts';
-import { fieldsOf, plantFields, settle, type Mode } from './importer-plant.ts';
 import { applyMutations, type Mutation } from './mutate.ts';
-import { leaks, secretCorpus, type PlantedSecret } from './secret-corpus.ts';
+import { leaks, secretCorpus } from './secret-corpus.ts';
 import { sweepApi, sweepCli, writeStrictPolicy, type Output } from './sweep.ts';
 
 /** A PEM private-key header, assembled so that no secret-shaped literal sits in the repository. */
@@ -73,19 +68,6 @@ function plantedOpenGraph(): string {
   return JSON.stringify({ metadata: { source_kind: 'Okta' }, graph: { nodes, edges } });
 }
 
-/** The same original text always gets the same secret (so references between files still join), in corpus order. */
-const assigned = new Map<string, PlantedSecret>();
-function secretFor(text: string): PlantedSecret {
-  let secret = assigned.get(text);
-  if (!secret) {
-    secret = corpus[assigned.size % corpus.length]!;
-    assigned.set(text, secret);
-  }
-  return secret;
-}
-
-/** Per importer: its fields, how many carried a secret into the graph, how many only the importer's refusal saw. */
-const importerFields: Record<string, { fields: number; carried: number; refused: number; refusals: number }> = {};
 
 function writeFiles(folder: string, files: readonly RawFile[], counted = true): void {
   for (const file of files) {
@@ -98,8 +80,6 @@ function writeFiles(folder: string, files: readonly RawFile[], counted = true): 
 const work = tempDir('blastmap-secrets-');
 const snapshot = join(work, 'graph.bmap');
 const importOutputs: Output[] = [];
-/** The in-process errors of every refused planting (importExport's BlastmapError: what the CLI prints). */
-const refusalOutputs: Output[] = [];
 const redactionsBySource: Record<string, number> = {};
 
 async function importInto(label: string, args: string[]): Promise<void> {
@@ -129,9 +109,6 @@ function expectNoLeak(outputs: readonly Output[]): void {
 }
 
 afterAll(() => {
-  const counts = Object.values(importerFields);
-  const sum = (pick: (count: (typeof counts)[number]) => number) => counts.reduce((total, count) => total + pick(count), 0);
-  console.log(`importer fields: ${sum((c) => c.fields)} in ${counts.length} importers, each planted: ${sum((c) => c.carried)} carried into the graph, ${sum((c) => c.refused)} seen only by ${sum((c) => c.refusals)} refusals`);
   console.log(`secrets: ${corpus.length} shapes, ${placements} placements, ${measured.channels} channels searched, ${measured.leaks} leaks`);
 });
 
@@ -145,40 +122,19 @@ beforeAll(async () => {
   for (const format of ['yaml', 'json', 'ndjson']) await importInto(`native ${format}`, ['import', 'native', join(work, `planted.${format}`)]);
   write('planted-opengraph.json', plantedOpenGraph());
   await importInto('opengraph', ['import', 'opengraph', join(work, 'planted-opengraph.json')]);
-  const targets = allTargets();
-  for (const importer of IMPORTERS) {
-    const seeds = targets.find((t) => t.name === importer.source)!.seeds;
-    // Every string value, key and CSV cell of every file the importer reads. Planted all at once the export is
-    // refused (keys the importer needs are renamed): the CLI's refusal, in both formats, must not quote a secret.
-    const fields = fieldsOf(seeds);
-    const everywhere = new Map<string, Mode>(fields.map((field) => [`${field.file} ${field.key ? 'key' : 'value'} ${field.path}`, 'plant']));
-    const refusedFolder = join(work, 'refused', importer.source);
-    writeFiles(refusedFolder, plantFields(seeds, everywhere, secretFor), false);
-    for (const format of ['text', 'json']) {
-      const run = await runCli(['import', importer.source, refusedFolder, '--graph', join(work, 'refused.bmap'), '--format', format]);
-      importOutputs.push({ label: `import ${importer.source} with every field planted: refused, ${format} output`, text: run.out + run.err, medium: format === 'json' ? 'json' : 'stderr' });
-    }
-    // Then field by field back off until the importer accepts: a validated value is left alone, a needed key keeps
-    // its name and gets a planted sibling. Every refusal on the way is an error a user would see.
-    const { modes, refusals } = settle(fields, (modes) => {
-      try {
-        assembleGraph([importExport(importer, plantFields(seeds, modes, secretFor)).sourced]);
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof BlastmapError)) throw error;
-        refusalOutputs.push({ label: `${importer.source} refusal: ${error.message}`, text: JSON.stringify({ message: error.message, issues: error.issues }), medium: 'json' });
-        return error.issues;
-      }
-    });
-    const carried = [...modes.values()].filter((mode) => mode !== 'off').length;
-    importerFields[importer.source] = { fields: fields.length, carried, refused: fields.length - carried, refusals };
-    const folder = join(work, 'exports', importer.source);
-    writeFiles(folder, plantFields(seeds, modes, secretFor));
-    await importInto(importer.source, ['import', importer.source, folder]);
-  }
 }, 600_000);
 
 describe('the planted corpus', () => {
+  it('is redacted quoted as JSON, once or twice, as an error message quotes a value it refuses', () => {
+    // `unknown condition to enforce: "{\"client_secret\": \"…\"}"`: the escaped quotes hid the assignment.
+    for (const secret of corpus) {
+      const once = JSON.stringify(secret.value);
+      for (const text of [once, JSON.stringify(once), `unknown condition to enforce: ${once}; known conditions: mfa`]) {
+        expect(leaks(redactText(text).text, [secret]), text).toEqual([]);
+      }
+    }
+  });
+
   it('is recognised by the scrubber, and redaction removes every marker', () => {
     for (const secret of corpus) {
       expect(findSecret(secret.value), secret.type).toBeDefined();
@@ -201,11 +157,10 @@ describe('the scrubber', () => {
 });
 
 describe('imports', () => {
-  it('count the secret-shaped values they redacted, for every input format and importer', () => {
+  it('count the secret-shaped values they redacted, for every input format', () => {
     // Native: every secret in name, property, list, reason, edge property, vendor, resource type, scope and id positions.
     for (const format of ['yaml', 'json', 'ndjson']) expect(redactionsBySource[`native ${format}`], format).toBeGreaterThanOrEqual(corpus.length * 10);
     expect(redactionsBySource.opengraph).toBeGreaterThanOrEqual(corpus.length * 4);
-    for (const importer of IMPORTERS) expect(redactionsBySource[importer.source], importer.source).toBeGreaterThan(0);
   });
 
   it('say so in their text report', () => {
@@ -216,16 +171,6 @@ describe('imports', () => {
     expectNoLeak(importOutputs);
   });
 
-  it('plant a secret in every field of every importer\'s files, carried into the graph or refused without echo', () => {
-    for (const importer of IMPORTERS) {
-      const count = importerFields[importer.source]!;
-      expect(count.fields, importer.source).toBeGreaterThan(20);
-      // Most fields accept a secret and carry it on (names, ids, free text, keys of data maps, unread fields).
-      expect(count.carried / count.fields, importer.source).toBeGreaterThan(0.8);
-    }
-    expect(refusalOutputs.length).toBeGreaterThan(0);
-    expectNoLeak(refusalOutputs);
-  });
 });
 
 describe('no planted secret reaches', () => {

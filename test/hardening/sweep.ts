@@ -23,6 +23,8 @@ export interface SweepPlan {
   graph: string;
   /** A node whose radius covers most of the graph (an App holding credentials). */
   source: string;
+  /** Several nodes held by one attacker, instead of `source` alone (a graph of many platforms has no single hub). */
+  sources?: readonly string[];
   /** A node many paths lead to. */
   target: string;
   /** A credential to revoke in a what-if. */
@@ -44,17 +46,18 @@ export async function sweepCli(plan: SweepPlan): Promise<Output[]> {
     return result;
   };
   const at = ['--at', AT];
+  const sources = plan.sources ?? [plan.source];
   for (const format of ['text', 'json', 'markdown', 'html']) {
-    await run(`radius ${format}`, ['radius', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`plan ${format}`, ['plan', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`findings ${format}`, ['findings', '--format', format, ...at], mediumOf(format));
+    await run(`radius ${format}`, ['radius', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`plan ${format}`, ['plan', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`findings ${format}`, ['findings', '--all', '--format', format, ...at], mediumOf(format));
   }
   for (const format of ['text', 'json', 'markdown']) {
-    await run(`paths ${format}`, ['paths', plan.source, '--format', format, ...at], mediumOf(format));
-    await run(`paths --to ${format}`, ['paths', plan.source, '--to', plan.target, '--format', format, ...at], mediumOf(format));
+    await run(`paths ${format}`, ['paths', ...sources, '--format', format, ...at], mediumOf(format));
+    await run(`paths --to ${format}`, ['paths', ...sources, '--to', plan.target, '--format', format, ...at], mediumOf(format));
     await run(`exposure ${format}`, ['exposure', plan.target, '--format', format, ...at], mediumOf(format));
     await run(`rank ${format}`, ['rank', '--format', format, ...at], mediumOf(format));
-    await run(`whatif ${format}`, ['whatif', plan.source, '--revoke', plan.credential, '--format', format, ...at], mediumOf(format));
+    await run(`whatif ${format}`, ['whatif', ...sources, '--revoke', plan.credential, '--format', format, ...at], mediumOf(format));
   }
   if (plan.proposal && plan.policy) {
     for (const format of ['text', 'json', 'markdown', 'sarif']) {
@@ -64,10 +67,10 @@ export async function sweepCli(plan: SweepPlan): Promise<Output[]> {
   // The commands added since: respond, verify (of the plan's JSON), diff and review --diff (the graph, then the graph
   // with the proposal imported): markdown a CI job posts as a pull-request comment among them.
   for (const format of ['text', 'json', 'markdown', 'html']) {
-    await run(`respond ${format}`, ['respond', plan.source, '--format', format, ...at], mediumOf(format));
+    await run(`respond ${format}`, ['respond', ...sources, '--all', '--format', format, ...at], mediumOf(format));
   }
   const planJson = join(plan.work, 'sweep-plan.json');
-  writeFileSync(planJson, (await runCli(['plan', plan.source, '--format', 'json', ...at, '--graph', plan.graph])).out);
+  writeFileSync(planJson, (await runCli(['plan', ...sources, '--format', 'json', ...at, '--graph', plan.graph])).out);
   for (const format of ['text', 'json', 'markdown', 'html']) {
     await run(`verify ${format}`, ['verify', planJson, '--format', format, ...at], mediumOf(format));
   }
@@ -91,9 +94,16 @@ export async function sweepCli(plan: SweepPlan): Promise<Output[]> {
       }
     }
   }
+  // What changed against an empty graph: every node and edge is new, and every finding.
+  const empty = join(plan.work, 'empty.json');
+  writeFileSync(empty, '{"nodes": [], "edges": []}');
+  for (const format of ['text', 'json', 'markdown', 'html']) {
+    const result = await runCli(['diff', empty, plan.graph, '--all', '--format', format, ...at]);
+    outputs.push({ label: `diff empty ${format}`, text: result.out, medium: mediumOf(format) }, { label: `diff empty ${format} (stderr)`, text: result.err, medium: 'stderr' });
+  }
   for (const format of EXPORT_FORMATS) {
     await run(`export ${format}`, ['export', format], 'export');
-    await run(`export ${format} --radius`, ['export', format, '--radius', plan.source, ...at], 'export');
+    if (format !== 'opengraph-schema') await run(`export ${format} --radius`, ['export', format, '--radius', ...sources, ...at], 'export');
   }
   // An unknown node: the error and its candidate list are output too.
   await run('radius of an unknown node', ['radius', `${plan.source}-nope`, ...at], 'text');
@@ -122,6 +132,9 @@ export async function sweepApi(graph: CompactGraph, plan: { source: string; targ
   await post('/api/plan', { sources: [plan.source], at: AT, steps: 3 });
   await post('/api/whatif', { sources: [plan.source], at: AT, mitigations: [{ revoke: plan.credential }] });
   await post('/api/exposure', { target: plan.target, at: AT });
+  await post('/api/respond', { sources: [plan.source], at: AT });
+  await post('/api/route', { from: plan.source, to: plan.target, at: AT });
+  await post('/api/map', { focus: { sources: [plan.source], at: AT } });
   await get(`/api/report.html?sources=${encodeURIComponent(plan.source)}&at=${AT}`);
   await post('/api/radius', { sources: [`${plan.source}-nope`] });
   return outputs;
