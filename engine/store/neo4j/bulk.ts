@@ -53,7 +53,6 @@ const EDGE_SKIP = new Set(['kind', 'from', 'to']);
 /** The importer type of a field value, or 'empty' for an empty list; throws for what a push would refuse too. */
 function columnType(where: string, field: string, value: unknown): ColumnType | 'empty' {
   if (!FIELD.test(field)) throw new BlastmapError('INVALID_INPUT', `engine/store/neo4j: ${where} field name ${JSON.stringify(field)} cannot be a CSV column`);
-  if (RESERVED.has(field)) throw new BlastmapError('INVALID_INPUT', `engine/store/neo4j: ${where} uses the reserved field name ${field}`);
   if (typeof value === 'string') return 'string';
   if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'number' && Number.isFinite(value)) return 'double';
@@ -92,10 +91,11 @@ function cell(where: string, field: string, type: ColumnType, value: unknown): s
 type Columns = Map<string, ColumnType>;
 
 /** The fields a record puts in the CSV, as [field, value] pairs (`properties` as its JSON). */
-function* fields(record: Record<string, unknown>, skip: ReadonlySet<string>): Generator<[string, unknown]> {
+function* fields(record: Record<string, unknown>, skip: ReadonlySet<string>, where?: () => string): Generator<[string, unknown]> {
   for (const field in record) {
     const value = record[field];
     if (value === undefined || skip.has(field)) continue;
+    if (where && RESERVED.has(field)) throw new BlastmapError('INVALID_INPUT', `engine/store/neo4j: ${where()} uses the reserved field name ${field}`);
     if (field === 'properties') yield [MARKERS.propertiesJson, JSON.stringify(value)];
     else yield [field, value];
   }
@@ -118,7 +118,7 @@ function group<T extends Record<string, unknown>>(
   records.forEach((record, i) => {
     const kind = kindOf(record);
     const types: [string, ColumnType][] = [];
-    for (const [field, value] of fields(record, skip)) {
+    for (const [field, value] of fields(record, skip, () => where(record))) {
       const type = columnType(where(record), field, value);
       if (type === 'empty') onEmpty(record, field);
       else types.push([field, type]);
@@ -228,14 +228,14 @@ export function planBulkImport(fragment: Fragment, schema: Schema, options: Bulk
 /**
  * The arguments of `neo4j-admin database import full` for these files in `dir` (`/` separated), into `database`:
  * CSV quoting with doubled quotes, fields over several lines allowed, U+001F between list elements and labels,
- * no bad row tolerated (a dangling edge fails the import).
+ * no bad row tolerated (a dangling edge fails the import). It never overwrites: the database must not exist.
  */
 export function adminImportArgs(plan: BulkPlan, dir: string, database = 'neo4j'): string[] {
   const args = ['database', 'import', 'full'];
   for (const file of plan.files) {
     args.push(`--${file.role}=${dir}/${file.name}-header.csv,${dir}/${file.name}.csv`);
   }
-  args.push('--array-delimiter=U+001F', '--multiline-fields=true', '--bad-tolerance=0', '--skip-bad-relationships=false', '--overwrite-destination=true', database);
+  args.push('--array-delimiter=U+001F', '--multiline-fields=true', '--bad-tolerance=0', '--skip-bad-relationships=false', database);
   return args;
 }
 
