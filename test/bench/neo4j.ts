@@ -7,16 +7,16 @@
 //    blastmap.reach procedure and with one Cypher query per hop, checked identical.
 // Figures go to docs/performance.md. Run: `npm run bench:neo4j [-- --sizes 100000,1000000]`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBulkFiles } from '../../cli/neo4j-bulk.ts';
 import { hopsAtLeast, reach } from '../../engine/analysis/reach.ts';
 import type { GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { DEFAULT_GENERATION_INSTANT, generateFragment } from '../../engine/generate/enterprise.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
-import { buildGraph, type CompactGraph } from '../../engine/store/compact.ts';
+import { buildGraph, toFragment, type CompactGraph } from '../../engine/store/compact.ts';
 import { adminImportArgs, finishBulkImport, Neo4jStore, newRunId, planBulkImport, reachInDatabase, type DatabaseReach, type Sequenced } from '../../engine/store/neo4j/index.ts';
-import { startNeo4jServer } from '../../scripts/neo4j/server.ts';
+import { processCpuMs, startNeo4jServer } from '../../scripts/neo4j/server.ts';
 
 /** `--name=value` or `--name value`. */
 const arg = (name: string, fallback: string): string => {
@@ -48,6 +48,9 @@ interface RadiusResult {
   depth: number;
   memoryMs: number;
   procedureMs: number;
+  /** CPU the server and this process spent on the procedure path. */
+  procedureServerCpuMs: number;
+  procedureClientCpuMs: number;
   procedureIdentical: boolean;
   cypherMs: number | null;
   cypherQueries: number | null;
@@ -58,7 +61,16 @@ interface SizeResult {
   nodes: number;
   edges: number;
   csvMs: number;
+  csvCpuMs: number;
   importMs: number;
+  importCpuMs: number;
+  schemaCpuMs: number;
+  pushServerCpuMs: number;
+  pushClientCpuMs: number;
+  unwindServerCpuMs: number | null;
+  unwindClientCpuMs: number | null;
+  /** Load average (1 minute) when the size started and ended. */
+  load: [number, number];
   startMs: number;
   schemaMs: number;
   bulkRowsPerSecond: number;
@@ -91,8 +103,9 @@ function onePercent(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): {
 const results: SizeResult[] = [];
 for (const size of SIZES) {
   log(`\n== ${size} nodes (seed ${SEED})`);
-  const fragment = generateFragment({ nodes: size, seed: SEED });
-  const graph = buildGraph(fragment);
+  // What `blastmap neo4j push` writes: the compiled graph's fragment (derived edges included).
+  const graph = buildGraph(generateFragment({ nodes: size, seed: SEED }));
+  const fragment = toFragment(graph);
   const rows = graph.nodeCount + graph.edgeCount;
   log(`generated ${graph.nodeCount} nodes, ${graph.edgeCount} edges`);
 
@@ -103,23 +116,32 @@ for (const size of SIZES) {
   const csv = mkdtempSync(join(tmpdir(), 'blastmap-bench-csv-'));
   await writeBulkFiles(plan, csv);
   const csvMs = now() - t;
-  log(`CSV: ${plan.files.length} files in ${seconds(csvMs)} s wall, ${seconds(cpu() - c)} s CPU (this process)`);
+  const csvCpuMs = cpu() - c;
+  log(`CSV: ${plan.files.length} files in ${seconds(csvMs)} s wall, ${seconds(csvCpuMs)} s CPU`);
   t = now();
   const server = await startNeo4jServer({ heap: HEAP, importArgs: adminImportArgs(plan, csv), onLine: (line) => { if (/^IMPORT DONE|^Peak memory/.test(line)) log(`  ${line.trim()}`); } });
   const importMs = server.importMs ?? 0;
   const startMs = now() - t - importMs;
   rmSync(csv, { recursive: true, force: true });
-  log(`neo4j-admin import ${seconds(importMs)} s, server start ${seconds(startMs)} s`);
+  const importCpuMs = server.importCpuMs ?? NaN;
+  log(`neo4j-admin import ${seconds(importMs)} s wall, ${seconds(importCpuMs)} s CPU; server start ${seconds(startMs)} s`);
   const store = await Neo4jStore.connect({ uri: server.uri, user: server.user, password: server.password });
-  const entry: SizeResult = { nodes: graph.nodeCount, edges: graph.edgeCount, csvMs, importMs, startMs, schemaMs: 0, bulkRowsPerSecond: 0, unwindMs: null, unwindRowsPerSecond: null, pushRows: 0, pushMs: 0, radius: [] };
+  const serverCpu = () => processCpuMs(server.pid) ?? NaN;
+  const entry: SizeResult = {
+    nodes: graph.nodeCount, edges: graph.edgeCount, csvMs, csvCpuMs, importMs, importCpuMs, startMs, schemaMs: 0, schemaCpuMs: 0, bulkRowsPerSecond: 0,
+    unwindMs: null, unwindRowsPerSecond: null, unwindServerCpuMs: null, unwindClientCpuMs: null, pushRows: 0, pushMs: 0, pushServerCpuMs: 0, pushClientCpuMs: 0,
+    load: [loadavg()[0]!, 0], radius: [],
+  };
   try {
     t = now();
+    let sc = serverCpu();
     await finishBulkImport(store, plan);
     entry.schemaMs = now() - t;
+    entry.schemaCpuMs = serverCpu() - sc;
     entry.bulkRowsPerSecond = rows / ((csvMs + importMs + entry.schemaMs) / 1000);
     const counts = await store.counts();
     if (counts.nodes !== graph.nodeCount || counts.edges !== graph.edgeCount) throw new Error(`imported ${JSON.stringify(counts)}, expected ${graph.nodeCount}/${graph.edgeCount}`);
-    log(`schema and indexes ${seconds(entry.schemaMs)} s; first load ${Math.round(entry.bulkRowsPerSecond)} rows/s (CSV + import + indexes; server start excluded)`);
+    log(`schema and indexes ${seconds(entry.schemaMs)} s wall, ${seconds(entry.schemaCpuMs)} s server CPU; first load ${Math.round(entry.bulkRowsPerSecond)} rows/s (CSV + import + indexes; server start excluded)`);
 
     // Radius: memory, procedure, Cypher per hop.
     const apps = graph.nodes.map((node, v) => ({ node, v })).filter(({ node }) => node.kind === 'App').sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
@@ -135,9 +157,13 @@ for (const size of SIZES) {
       let depth = 0;
       for (const u of result.order) depth = Math.max(depth, hopsAtLeast(result, u, result.level[u]!));
       t = now();
+      sc = serverCpu();
+      c = cpu();
       const byProcedure = await reachInDatabase(store, [node.id], { at: AT, via: 'procedure' });
       const procedureMs = now() - t;
-      const r: RadiusResult = { source: node.id, reached: result.order.length - 1, depth, memoryMs, procedureMs, procedureIdentical: sameAsMemory(graph, result, byProcedure), cypherMs: null, cypherQueries: null, cypherIdentical: null };
+      const procedureClientCpuMs = cpu() - c;
+      const procedureServerCpuMs = serverCpu() - sc;
+      const r: RadiusResult = { source: node.id, reached: result.order.length - 1, depth, memoryMs, procedureMs, procedureServerCpuMs, procedureClientCpuMs, procedureIdentical: sameAsMemory(graph, result, byProcedure), cypherMs: null, cypherQueries: null, cypherIdentical: null };
       if (i < CYPHER_SOURCES) {
         t = now();
         const byCypher = await reachInDatabase(store, [node.id], { at: AT, via: 'cypher' });
@@ -146,16 +172,20 @@ for (const size of SIZES) {
         r.cypherIdentical = sameAsMemory(graph, result, byCypher);
       }
       entry.radius.push(r);
-      log(`  radius ${node.id}: ${r.reached} reached in ${depth} hops; memory ${memoryMs.toFixed(1)} ms, procedure ${procedureMs.toFixed(0)} ms (identical ${r.procedureIdentical})${r.cypherMs === null ? '' : `, Cypher per hop ${r.cypherMs.toFixed(0)} ms in ${r.cypherQueries} queries (identical ${r.cypherIdentical})`}`);
+      log(`  radius ${node.id}: ${r.reached} reached in ${depth} hops; memory ${memoryMs.toFixed(1)} ms, procedure ${procedureMs.toFixed(0)} ms (CPU: server ${procedureServerCpuMs.toFixed(0)} ms, here ${procedureClientCpuMs.toFixed(0)} ms; identical ${r.procedureIdentical})${r.cypherMs === null ? '' : `, Cypher per hop ${r.cypherMs.toFixed(0)} ms in ${r.cypherQueries} queries (identical ${r.cypherIdentical})`}`);
     }
 
     // Incremental push of 1% of the graph.
     const change = onePercent(fragment.nodes, fragment.edges);
     entry.pushRows = change.nodes.length + change.edges.length;
     t = now();
+    sc = serverCpu();
+    c = cpu();
     await store.writeItems(change.nodes, change.edges, { batchSize: BATCH, concurrency: CONCURRENCY });
     entry.pushMs = now() - t;
-    log(`incremental push of ${entry.pushRows} rows (1% of nodes and edges) in ${seconds(entry.pushMs)} s (batch ${BATCH}, ${CONCURRENCY} in parallel)`);
+    entry.pushClientCpuMs = cpu() - c;
+    entry.pushServerCpuMs = serverCpu() - sc;
+    log(`incremental push of ${entry.pushRows} rows (1% of nodes and edges) in ${seconds(entry.pushMs)} s wall, CPU server ${seconds(entry.pushServerCpuMs)} s, here ${seconds(entry.pushClientCpuMs)} s (batch ${BATCH}, ${CONCURRENCY} in parallel)`);
   } finally {
     await store.close();
     await server.stop();
@@ -168,15 +198,20 @@ for (const size of SIZES) {
     try {
       await target.ensureSchema();
       t = now();
+      const sc = processCpuMs(empty.pid) ?? NaN;
+      const c = cpu();
       await target.push(fragment, { batchSize: BATCH, concurrency: CONCURRENCY });
       entry.unwindMs = now() - t;
+      entry.unwindClientCpuMs = cpu() - c;
+      entry.unwindServerCpuMs = (processCpuMs(empty.pid) ?? NaN) - sc;
       entry.unwindRowsPerSecond = rows / (entry.unwindMs / 1000);
-      log(`UNWIND push of the whole graph: ${seconds(entry.unwindMs)} s, ${Math.round(entry.unwindRowsPerSecond)} rows/s`);
+      log(`UNWIND push of the whole graph: ${seconds(entry.unwindMs)} s wall (CPU server ${seconds(entry.unwindServerCpuMs)} s, here ${seconds(entry.unwindClientCpuMs)} s), ${Math.round(entry.unwindRowsPerSecond)} rows/s`);
     } finally {
       await target.close();
       await empty.stop();
     }
   }
+  entry.load[1] = loadavg()[0]!;
   results.push(entry);
   if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify({ seed: SEED, heap: HEAP, batch: BATCH, concurrency: CONCURRENCY, at: AT, results }, null, 2)}\n`);
 }
@@ -186,12 +221,14 @@ const median = (values: number[]) => {
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
 };
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const cpuNote = (wall: number, cpuMs: number) => `${seconds(wall)} s (${seconds(cpuMs)} s CPU)`;
 console.log([
-  '| graph | first load: CSV + import + indexes | rows/s | UNWIND push of the whole graph | rows/s | incremental push (1%) | giant radius: memory | procedure | Cypher per hop (queries) | median radius: memory / procedure | identical |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| graph | load average | first load: CSV + import + indexes, wall (CPU) | rows/s wall | rows/s per CPU second | UNWIND push of the whole graph, wall (CPU server + client) | incremental push of 1%, wall (CPU server + client) | giant radius | memory | procedure, wall (CPU server + client) | Cypher per hop (queries) | identical |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...results.map((r) => {
     const giant = r.radius[0]!;
     const identical = r.radius.every((x) => x.procedureIdentical && x.cypherIdentical !== false);
-    return `| ${n(r.nodes)} nodes, ${n(r.edges)} edges | ${seconds(r.csvMs)} + ${seconds(r.importMs)} + ${seconds(r.schemaMs)} s | ${n(r.bulkRowsPerSecond)} | ${r.unwindMs === null ? 'not run' : `${seconds(r.unwindMs)} s`} | ${r.unwindRowsPerSecond === null ? '—' : n(r.unwindRowsPerSecond)} | ${n(r.pushRows)} rows in ${seconds(r.pushMs)} s | ${giant.reached.toLocaleString('en-US')} nodes: ${giant.memoryMs.toFixed(0)} ms | ${giant.procedureMs.toFixed(0)} ms | ${giant.cypherMs === null ? '—' : `${giant.cypherMs.toFixed(0)} ms (${giant.cypherQueries})`} | ${median(r.radius.map((x) => x.memoryMs)).toFixed(0)} / ${median(r.radius.map((x) => x.procedureMs)).toFixed(0)} ms | ${identical ? 'yes' : 'NO'} |`;
+    const cpuTotal = r.csvCpuMs + r.importCpuMs + r.schemaCpuMs;
+    return `| ${n(r.nodes)} nodes, ${n(r.edges)} edges | ${r.load[0].toFixed(0)} to ${r.load[1].toFixed(0)} | ${cpuNote(r.csvMs, r.csvCpuMs)} + ${cpuNote(r.importMs, r.importCpuMs)} + ${cpuNote(r.schemaMs, r.schemaCpuMs)} | ${n(r.bulkRowsPerSecond)} | ${n((r.nodes + r.edges) / (cpuTotal / 1000))} | ${r.unwindMs === null ? 'not run' : `${seconds(r.unwindMs)} s (${seconds(r.unwindServerCpuMs!)} + ${seconds(r.unwindClientCpuMs!)} s), ${n(r.unwindRowsPerSecond!)} rows/s`} | ${n(r.pushRows)} rows: ${seconds(r.pushMs)} s (${seconds(r.pushServerCpuMs)} + ${seconds(r.pushClientCpuMs)} s) | ${n(giant.reached)} nodes, ${giant.depth} hops | ${giant.memoryMs.toFixed(0)} ms | ${giant.procedureMs.toFixed(0)} ms (${giant.procedureServerCpuMs.toFixed(0)} + ${giant.procedureClientCpuMs.toFixed(0)} ms) | ${giant.cypherMs === null ? '—' : `${seconds(giant.cypherMs)} s (${giant.cypherQueries})`} | ${identical ? 'yes' : 'NO'} |`;
   }),
 ].join('\n'));

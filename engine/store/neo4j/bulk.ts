@@ -68,7 +68,14 @@ function columnType(where: string, field: string, value: unknown): ColumnType | 
 
 const quote = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
-function cell(where: string, field: string, type: ColumnType, value: unknown): string {
+/** `,` and the cell of one column for a record (empty when the record lacks the field or holds an empty list). */
+function cellOf(record: Record<string, unknown>, field: string, type: ColumnType, where: () => string): string {
+  const value = field === MARKERS.propertiesJson ? (record.properties === undefined ? undefined : JSON.stringify(record.properties)) : record[field];
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return ',';
+  return `,${cell(where, field, type, value)}`;
+}
+
+function cell(where: () => string, field: string, type: ColumnType, value: unknown): string {
   switch (type) {
     case 'string':
       return quote(value as string);
@@ -78,7 +85,7 @@ function cell(where: string, field: string, type: ColumnType, value: unknown): s
     case 'string[]': {
       const items = value as string[];
       if (items.some((item) => item.includes(ARRAY_DELIMITER))) {
-        throw new BlastmapError('INVALID_INPUT', `engine/store/neo4j: ${where} field ${field} holds the character U+001F, which the bulk import uses between list elements; push it instead`);
+        throw new BlastmapError('INVALID_INPUT', `engine/store/neo4j: ${where()} field ${field} holds the character U+001F, which the bulk import uses between list elements; push it instead`);
       }
       return quote(items.join(ARRAY_DELIMITER));
     }
@@ -170,18 +177,15 @@ export function planBulkImport(fragment: Fragment, schema: Schema, options: Bulk
       header: header(['id:ID', ':LABEL'], columns) + `,${MARKERS.importRun}:string,${MARKERS.seq}:double`,
       chunks: function* () {
         const labels = quote(`${NODE_LABEL}${ARRAY_DELIMITER}${kind}`);
+        const order = [...columns];
         const tail = `,${quote(run)},`;
         let lines: string[] = [];
         for (let i = 0; i < nodes.length; i++) {
           if (nodeGroups.of[i] !== g) continue;
           const node = nodes[i]!;
-          const where = `node ${node.id}`;
+          const where = () => `node ${node.id}`;
           let line = `${quote(node.id)},${labels}`;
-          const values = new Map(fields(node, NODE_SKIP));
-          for (const [field, type] of columns) {
-            const value = values.get(field);
-            line += value === undefined || (Array.isArray(value) && value.length === 0) ? ',' : `,${cell(where, field, type, value)}`;
-          }
+          for (const [field, type] of order) line += cellOf(node, field, type, where);
           lines.push(`${line}${tail}${i}\n`);
           if (lines.length >= chunkRows) {
             yield lines.join('');
@@ -199,19 +203,16 @@ export function planBulkImport(fragment: Fragment, schema: Schema, options: Bulk
       header: header([':START_ID', ':END_ID', ':TYPE'], columns) + `,${MARKERS.key}:string,${MARKERS.importRun}:string,${MARKERS.seq}:double`,
       chunks: function* () {
         const type = `,${kind}`;
+        const order = [...columns];
         const runCell = quote(run);
         let lines: string[] = [];
         for (let i = 0; i < edges.length; i++) {
           if (edgeGroups.of[i] !== g) continue;
           const edge = edges[i]!;
           const key = edgeKey(edge);
-          const where = `edge ${key}`;
+          const where = () => `edge ${key}`;
           let line = `${quote(edge.from)},${quote(edge.to)}${type}`;
-          const values = new Map(fields(edge, EDGE_SKIP));
-          for (const [field, columnType] of columns) {
-            const value = values.get(field);
-            line += value === undefined || (Array.isArray(value) && value.length === 0) ? ',' : `,${cell(where, field, columnType, value)}`;
-          }
+          for (const [field, columnType] of order) line += cellOf(edge, field, columnType, where);
           lines.push(`${line},${quote(key)},${runCell},${i}\n`);
           if (lines.length >= chunkRows) {
             yield lines.join('');

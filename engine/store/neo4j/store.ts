@@ -401,16 +401,26 @@ export class Neo4jStore implements GraphStore {
     return report;
   }
 
-  /** Runs `work` on each batch with at most `concurrency` write sessions at once; the first failure stops the rest. */
+  /**
+   * Runs `work` on each batch with at most `concurrency` write sessions at once; the first failure stops the rest.
+   * A batch that still deadlocks after the driver's retries (two edge batches locking the same busy nodes in turn)
+   * is set aside and written after the others, one at a time, where nothing competes for its locks.
+   */
   private async inParallel<T>(batches: readonly T[], concurrency: number, work: (session: ReturnType<Neo4jStore['session']>, batch: T) => Promise<void>): Promise<void> {
     let next = 0;
     let failed: unknown;
+    const deferred: T[] = [];
     const worker = async (): Promise<void> => {
       const session = this.session('WRITE');
       try {
         while (failed === undefined && next < batches.length) {
           const batch = batches[next++]!;
-          await work(session, batch);
+          try {
+            await work(session, batch);
+          } catch (error) {
+            if (concurrency > 1 && (error as { code?: string }).code === 'Neo.TransientError.Transaction.DeadlockDetected') deferred.push(batch);
+            else throw error;
+          }
         }
       } catch (error) {
         failed ??= error;
@@ -419,6 +429,16 @@ export class Neo4jStore implements GraphStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    if (failed === undefined && deferred.length > 0) {
+      const session = this.session('WRITE');
+      try {
+        for (const batch of deferred) await work(session, batch);
+      } catch (error) {
+        failed = error;
+      } finally {
+        await session.close();
+      }
+    }
     if (failed !== undefined) throw this.failure(failed);
   }
 

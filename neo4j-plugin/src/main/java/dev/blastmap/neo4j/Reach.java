@@ -293,11 +293,17 @@ public class Reach {
     long key = node.getId();
     double[] known = windows.known.get(key);
     if (known != null) return known;
-    double[] own = ownWindow(node);
+    // Its own window (engine/store/compact.ts activeWindow), from one read of the five fields it needs.
+    Map<String, Object> fields = node.getProperties("createdAt", "expiresAt", "revoked", "revokedAt", "enabled");
+    boolean revoked = Boolean.TRUE.equals(fields.get("revoked"));
+    boolean disabled = Boolean.FALSE.equals(fields.get("enabled"));
+    double from = instant(fields.get("createdAt"), Double.NEGATIVE_INFINITY);
+    double until = instant(fields.get("expiresAt"), Double.POSITIVE_INFINITY);
+    if (revoked) until = Math.min(until, instant(fields.get("revokedAt"), Double.NEGATIVE_INFINITY));
+    if (disabled) until = Double.NEGATIVE_INFINITY;
+    double[] own = new double[] {from, until};
     windows.known.put(key, own);
     RelationshipType[] renewing = windows.renewing;
-    boolean revoked = Boolean.TRUE.equals(node.getProperty("revoked", null));
-    boolean disabled = Boolean.FALSE.equals(node.getProperty("enabled", null));
     if (renewing.length == 0 || depth >= MAX_CHAIN || revoked || disabled || own[1] == Double.POSITIVE_INFINITY) return own;
     List<double[]> minters = new ArrayList<>();
     try (ResourceIterable<Relationship> rels = node.getRelationships(Direction.INCOMING, renewing)) {
@@ -318,15 +324,6 @@ public class Reach {
       }
     }
     return own;
-  }
-
-  /** engine/store/compact.ts activeWindow: created, expiry, revocation, disabled. */
-  private static double[] ownWindow(Node node) {
-    double from = instant(node.getProperty("createdAt", null), Double.NEGATIVE_INFINITY);
-    double until = instant(node.getProperty("expiresAt", null), Double.POSITIVE_INFINITY);
-    if (Boolean.TRUE.equals(node.getProperty("revoked", null))) until = Math.min(until, instant(node.getProperty("revokedAt", null), Double.NEGATIVE_INFINITY));
-    if (Boolean.FALSE.equals(node.getProperty("enabled", null))) until = Double.NEGATIVE_INFINITY;
-    return new double[] {from, until};
   }
 
   /**
