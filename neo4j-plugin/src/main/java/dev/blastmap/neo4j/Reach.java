@@ -115,7 +115,6 @@ public class Reach {
     }
     List<String> enforce = strings(config.get("enforce"));
     Windows windows = new Windows(strings(config.get("renewing")).stream().map(RelationshipType::withName).toArray(RelationshipType[]::new), at);
-    RelationshipType[] types = rules.keySet().stream().map(RelationshipType::withName).toArray(RelationshipType[]::new);
 
     Map<Long, Integer> level = new HashMap<>();
     // The queue of states, with the witness of each: the relationship that gave it (-1 for a source), the level
@@ -152,21 +151,25 @@ public class Reach {
 
     int head = 0;
     List<Candidate> candidates = new ArrayList<>();
-    for (int depth = 0; head < tail && depth < maxDepth && types.length > 0; depth++) {
+    for (int depth = 0; head < tail && depth < maxDepth && !rules.isEmpty(); depth++) {
       int depthEnd = tail;
       for (; head < depthEnd; head++) {
         long u = queueNode[head];
         int held = queueLevel[head];
         candidates.clear();
         Node from = tx.getNodeById(u);
-        try (ResourceIterable<Relationship> rels = from.getRelationships(Direction.OUTGOING, types)) {
+        // All outgoing relationships, filtered by the rules: naming the types would look each one up per node.
+        try (ResourceIterable<Relationship> rels = from.getRelationships(Direction.OUTGOING)) {
           for (Relationship rel : rels) {
             Rule rule = rules.get(rel.getType().name());
             if (rule == null || held < rule.requires) continue;
             int grant = rule.grants == 0 ? held : rule.grants;
-            long v = rel.getEndNode().getId();
+            Node end = rel.getEndNode();
+            long v = end.getId();
             if (level.getOrDefault(v, 0) >= grant) continue;
             if (!enforce.isEmpty() && blocked(rel, enforce)) continue;
+            // Only blastmap's nodes, as the Cypher path's pattern: a relationship into another graph is not followed.
+            if (!end.hasLabel(NODE)) continue;
             candidates.add(new Candidate(rel, v, grant));
           }
         }
