@@ -120,8 +120,13 @@ export async function runAdmin(home: string, args: readonly string[], options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
+  const partial = { stdout: '', stderr: '' };
+  const onData = (stream: 'stdout' | 'stderr', chunk: Buffer | null) => {
+    // Whole lines only: a chunk may end in the middle of one (the last is flushed when the stream ends).
+    const text = partial[stream] + (chunk === null ? '\n' : chunk.toString('utf8'));
+    const lines = text.split('\n');
+    partial[stream] = lines.pop()!;
+    for (const line of lines) {
       if (line.trim() === '') continue;
       const cpu = /^BLASTMAP_CPU ([\d.]+) ([\d.]+)$/.exec(line.trim());
       if (cpu) {
@@ -133,12 +138,14 @@ export async function runAdmin(home: string, args: readonly string[], options: {
       options.onLine?.(line);
     }
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', (chunk: Buffer) => onData('stdout', chunk));
+  child.stderr.on('data', (chunk: Buffer) => onData('stderr', chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', resolve);
+    child.once('close', resolve);
   });
+  onData('stdout', null);
+  onData('stderr', null);
   if (code !== 0) throw new Error(`scripts/neo4j: neo4j-admin ${args.slice(0, 3).join(' ')} failed (exit ${code}):\n${output.slice(-30).join('\n')}`);
   return { cpuMs };
 }
