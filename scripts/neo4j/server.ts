@@ -128,7 +128,8 @@ export async function runAdmin(home: string, args: readonly string[], options: {
     partial[stream] = lines.pop()!;
     for (const line of lines) {
       if (line.trim() === '') continue;
-      const cpu = /^BLASTMAP_CPU ([\d.]+) ([\d.]+)$/.exec(line.trim());
+      // Anywhere in the line: GNU time writes after the importer, whose last line may have no line end.
+      const cpu = /BLASTMAP_CPU ([\d.]+) ([\d.]+)\s*$/.exec(line);
       if (cpu) {
         cpuMs = (Number(cpu[1]) + Number(cpu[2])) * 1000;
         continue;
