@@ -1,10 +1,14 @@
-// `blastmap neo4j push|pull|status|clear|schema`: moves the graph between a snapshot and a Neo4j database, shows
-// what the database holds, and prints the Cypher schema blastmap creates.
+// `blastmap neo4j push|pull|status|clear|schema|bulk-csv|bulk-finish`: moves the graph between a snapshot and a
+// Neo4j database (a push, or a first load through neo4j-admin's offline importer), shows what the database holds,
+// and prints the Cypher schema blastmap creates.
 import type { Command } from 'commander';
 import { BlastmapError } from '../../engine/errors.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { toFragment } from '../../engine/store/compact.ts';
+import { adminImportArgs, finishBulkImport, planBulkImport } from '../../engine/store/neo4j/bulk.ts';
 import { schemaStatements } from '../../engine/store/neo4j/cypher.ts';
+import { newRunId } from '../../engine/store/neo4j/store.ts';
+import { writeBulkFiles } from '../neo4j-bulk.ts';
 import { graphPath, json, loadGraph, parseCount, parseFormat, shownPath, type Io } from '../context.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addConnectionOptions, withNeo4jStore, writeProgress, type ConnectionFlags } from '../store-options.ts';
@@ -13,6 +17,9 @@ interface Neo4jFlags extends ConnectionFlags {
   graph?: string;
   format?: string;
   batchSize?: string;
+  concurrency?: string;
+  out?: string;
+  database?: string;
   yes?: boolean;
   schema?: boolean;
 }
@@ -27,17 +34,19 @@ export function registerNeo4j(program: Command, io: Io): void {
     .description('write the graph to Neo4j: afterwards the database holds exactly this graph (other data in it is left alone)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to push (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('--batch-size <rows>', 'rows per write transaction', '2000')
+    .option('--concurrency <n>', 'write transactions in flight at once', '4')
     .option('-f, --format <format>', 'report format: text or json', 'text'))
     .action(async (flags: Neo4jFlags) => {
       const format = parseFormat(flags.format, ['text', 'json']);
       const batchSize = parseCount('--batch-size', flags.batchSize, 1);
+      const concurrency = parseCount('--concurrency', flags.concurrency, 1);
       const graph = loadGraph(flags.graph);
       const started = Date.now();
       const report = await withNeo4jStore(flags, async (store) => {
         await store.ensureSchema();
         const progress = writeProgress(io);
         try {
-          return { ...(await store.push(toFragment(graph), { batchSize, onProgress: progress.onProgress })), uri: store.connection.uri };
+          return { ...(await store.push(toFragment(graph), { batchSize, concurrency, onProgress: progress.onProgress })), uri: store.connection.uri };
         } finally {
           progress.stop();
         }
@@ -93,6 +102,37 @@ export function registerNeo4j(program: Command, io: Io): void {
         const removed = await store.clear();
         if (flags.schema) await store.dropSchema();
         io.out(`deleted ${removed} blastmap nodes (and their edges) from ${store.connection.uri}${flags.schema ? ", and blastmap's constraints and indexes" : ''}`);
+      });
+    });
+
+  command
+    .command('bulk-csv')
+    .description("write the graph as CSV files for neo4j-admin's offline importer (a first load into an empty database) and print the command to run")
+    .option('-g, --graph <snapshot|file|folder>', 'graph to load (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
+    .requiredOption('-o, --out <folder>', 'folder for the CSV files (the server must be able to read it)')
+    .option('--database <name>', 'database neo4j-admin creates', 'neo4j')
+    .action(async (flags: Neo4jFlags) => {
+      const graph = loadGraph(flags.graph);
+      const plan = planBulkImport(toFragment(graph), graph.schema, { run: newRunId() });
+      await writeBulkFiles(plan, flags.out!);
+      const args = adminImportArgs(plan, flags.out!.replace(/\/+$/, ''), flags.database);
+      io.out(`wrote ${plan.files.length} CSV files (${plan.nodes} nodes, ${plan.edges} edges) to ${flags.out}`);
+      io.out('with the server stopped, import them into a new database:');
+      io.out(`  neo4j-admin ${args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ')}`);
+      io.out('then start the server and run: blastmap neo4j bulk-finish --graph <the same graph>');
+    });
+
+  addConnectionOptions(command
+    .command('bulk-finish')
+    .description('after a bulk import: create the constraints and indexes, and set the empty lists CSV cannot carry')
+    .option('-g, --graph <snapshot|file|folder>', 'the graph that was imported (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)'))
+    .action(async (flags: Neo4jFlags) => {
+      const graph = loadGraph(flags.graph);
+      const plan = planBulkImport(toFragment(graph), graph.schema, { run: newRunId() });
+      await withNeo4jStore(flags, async (store) => {
+        await finishBulkImport(store, plan);
+        const counts = await store.counts();
+        io.out(`${store.connection.uri}: ${counts.nodes} nodes and ${counts.edges} edges, constraints and indexes in place, ${plan.fixups.nodes.length + plan.fixups.edges.length} empty lists set`);
       });
     });
 

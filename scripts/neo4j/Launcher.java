@@ -27,6 +27,9 @@ public class Launcher {
         .setConfig(HttpConnector.enabled, false)
         .setConfig(GraphDatabaseSettings.auth_enabled, password != null)
         .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10));
+    // blastmap's procedure plugin (neo4j-plugin), when the script installed it: -Dblastmap.plugins=<folder>.
+    String plugins = System.getProperty("blastmap.plugins");
+    if (plugins != null) builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(plugins));
     DatabaseManagementService dbms = builder.build();
     GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
     if (password != null) {

@@ -6,3 +6,4 @@ export * from './store.ts';
 export * from './traversal.ts';
 export * from './sync.ts';
 export * from './lookup.ts';
+export * from './bulk.ts';

@@ -36,6 +36,8 @@ export interface WriteOptions {
   run?: string;
   /** Rows per transaction (default 2,000). */
   batchSize?: number;
+  /** Write transactions in flight at once (default 4): batches of one phase (nodes, then edges) run in parallel. */
+  concurrency?: number;
   /**
    * After writing, remove blastmap items this run did not write: `all` (the database becomes exactly what was
    * written) or nothing (default; an import removes what it replaces by identity, see sync.ts).
@@ -74,6 +76,7 @@ export interface StoreStatus {
 }
 
 const DEFAULT_BATCH = 2_000;
+const DEFAULT_CONCURRENCY = 4;
 const NODE = NODE_LABEL;
 
 /** A fresh run id: sortable by time, unique enough for markers. */
@@ -222,6 +225,19 @@ export class Neo4jStore implements GraphStore {
     }
   }
 
+  private readonly procedures = new Map<string, Promise<boolean>>();
+
+  /** Whether the server has this procedure (`SHOW PROCEDURES`; asked once per store). False when it cannot say. */
+  hasProcedure(name: string): Promise<boolean> {
+    let known = this.procedures.get(name);
+    if (!known) {
+      known = this.read('SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) AS c', { name })
+        .then((records) => (records[0]?.get('c') as number) > 0, () => false);
+      this.procedures.set(name, known);
+    }
+    return known;
+  }
+
   // ---- schema ----
 
   /** Creates the constraints and indexes generated from the schema (idempotent), and waits for them to be online. */
@@ -366,46 +382,94 @@ export class Neo4jStore implements GraphStore {
   async writeItems(nodes: readonly Sequenced<GraphNode>[], edges: readonly Sequenced<GraphEdge>[], options: WriteOptions = {}): Promise<WriteReport> {
     const run = options.run ?? newRunId();
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
     const report: WriteReport = { run, nodesWritten: 0, edgesWritten: 0, nodesRemoved: 0, edgesRemoved: 0 };
-    const session = this.session('WRITE');
-    try {
-      const nodeQueries = new Map<string, string>();
-      for (const batch of chunks(nodes, batchSize)) {
-        // Grouped by kind inside a batch: a label cannot be a parameter, so each kind has its query.
+    const nodeQueries = new Map<string, string>();
+    const edgeQueries = new Map<string, string>();
+    const nodeQuery = (kind: string): string => {
+      let query = nodeQueries.get(kind);
+      if (!query) nodeQueries.set(kind, (query = this.nodeWriteQuery(kind)));
+      return query;
+    };
+    const edgeQuery = (kind: string): string => {
+      let query = edgeQueries.get(kind);
+      if (!query) edgeQueries.set(kind, (query = this.edgeWriteQuery(kind)));
+      return query;
+    };
+    // Every node is written before the first edge (an edge's MERGE matches both its nodes). Within each phase the
+    // batches are independent (one row per identity), so `concurrency` sessions write them at once; a deadlock
+    // between two edge batches touching the same node is a transient error the driver retries.
+    await this.inParallel(chunks(nodes, batchSize), concurrency, async (session, batch) => {
+      // Grouped by kind inside a batch: a label cannot be a parameter, so each kind has its query.
+      await session.executeWrite(async (tx) => {
         for (const [kind, group] of groupBy(batch, ({ item }) => item.kind)) {
-          let query = nodeQueries.get(kind);
-          if (!query) nodeQueries.set(kind, (query = this.nodeWriteQuery(kind)));
-          await session.executeWrite((tx) => tx.run(planned(query), { rows: group.map(({ item, seq }) => ({ id: item.id, props: nodeProperties(item, run, seq) })) }));
+          await tx.run(planned(nodeQuery(kind)), { rows: group.map(({ item, seq }) => ({ id: item.id, props: nodeProperties(item, run, seq) })) });
         }
-        report.nodesWritten += batch.length;
-        options.onProgress?.({ phase: 'nodes', done: report.nodesWritten, total: nodes.length });
-      }
-      const edgeQueries = new Map<string, string>();
-      for (const batch of chunks(edges, batchSize)) {
+      });
+      report.nodesWritten += batch.length;
+      options.onProgress?.({ phase: 'nodes', done: report.nodesWritten, total: nodes.length });
+    });
+    await this.inParallel(chunks(edges, batchSize), concurrency, async (session, batch) => {
+      await session.executeWrite(async (tx) => {
         for (const [kind, group] of groupBy(batch, ({ item }) => item.kind)) {
-          let query = edgeQueries.get(kind);
-          if (!query) edgeQueries.set(kind, (query = this.edgeWriteQuery(kind)));
           const rows = group.map(({ item, seq }) => ({ from: item.from, to: item.to, key: edgeKey(item), props: edgeProperties(item, run, seq) }));
-          const result = await session.executeWrite((tx) => tx.run(planned(query), { rows }));
+          const result = await tx.run(planned(edgeQuery(kind)), { rows });
           const written = result.records[0]!.get('written') as number;
           if (written !== group.length) {
             throw new BlastmapError('INVALID_INPUT', `neo4j: ${group.length - written} ${kind} edge(s) refer to nodes that are not in the database; validate the graph before writing`);
           }
         }
-        report.edgesWritten += batch.length;
-        options.onProgress?.({ phase: 'edges', done: report.edgesWritten, total: edges.length });
-      }
-    } catch (error) {
-      throw this.failure(error);
-    } finally {
-      await session.close();
-    }
+      });
+      report.edgesWritten += batch.length;
+      options.onProgress?.({ phase: 'edges', done: report.edgesWritten, total: edges.length });
+    });
     if (options.removeStale === 'all') {
       const removed = await this.removeStale(run, batchSize, options.onProgress);
       report.nodesRemoved = removed.nodes;
       report.edgesRemoved = removed.edges;
     }
     return report;
+  }
+
+  /**
+   * Runs `work` on each batch with at most `concurrency` write sessions at once; the first failure stops the rest.
+   * A batch that still deadlocks after the driver's retries (two edge batches locking the same busy nodes in turn)
+   * is set aside and written after the others, one at a time, where nothing competes for its locks.
+   */
+  private async inParallel<T>(batches: readonly T[], concurrency: number, work: (session: ReturnType<Neo4jStore['session']>, batch: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    let failed: unknown;
+    const deferred: T[] = [];
+    const worker = async (): Promise<void> => {
+      const session = this.session('WRITE');
+      try {
+        while (failed === undefined && next < batches.length) {
+          const batch = batches[next++]!;
+          try {
+            await work(session, batch);
+          } catch (error) {
+            if (concurrency > 1 && (error as { code?: string }).code === 'Neo.TransientError.Transaction.DeadlockDetected') deferred.push(batch);
+            else throw error;
+          }
+        }
+      } catch (error) {
+        failed ??= error;
+      } finally {
+        await session.close();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    if (failed === undefined && deferred.length > 0) {
+      const session = this.session('WRITE');
+      try {
+        for (const batch of deferred) await work(session, batch);
+      } catch (error) {
+        failed = error;
+      } finally {
+        await session.close();
+      }
+    }
+    if (failed !== undefined) throw this.failure(failed);
   }
 
   /**

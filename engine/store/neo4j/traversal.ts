@@ -7,13 +7,22 @@ import { describeRadius, type BlastRadius } from '../../analysis/radius.ts';
 import { hopsAtLeast, toInstant, type DormantReach, type ReachOptions, type ReachResult } from '../../analysis/reach.ts';
 import { LEVEL_CODE } from '../../schema/index.ts';
 import { activeWindow, buildGraph } from '../compact.ts';
-import { windowsThroughStore, type Window } from '../windows.ts';
+import { renewingKinds, windowsThroughStore, type Window } from '../windows.ts';
 import { edgeFromProperties, nodeFromProperties } from './codec.ts';
 import { MARKERS, NODE_LABEL, relTypes } from './cypher.ts';
 import { forbiddenEdgeReason, inconsistentDatabase, type Neo4jStore } from './store.ts';
 
+/** Name of the procedure neo4j-plugin/ installs (blastmap's traversal inside the server). */
+export const REACH_PROCEDURE = 'blastmap.reach';
+
 /** Options of an in-database traversal: the reach options, but no overlay (what-if runs on the compiled graph). */
-export type DatabaseReachOptions = Omit<ReachOptions, 'overlay'>;
+export type DatabaseReachOptions = Omit<ReachOptions, 'overlay'> & {
+  /**
+   * How the database runs it: `procedure` (blastmap.reach from neo4j-plugin, one call), `cypher` (one frontier
+   * query per hop, any Neo4j 5), `auto` (default: the procedure when the server has it).
+   */
+  via?: 'auto' | 'procedure' | 'cypher';
+};
 
 export interface DatabaseReach {
   /**
@@ -27,8 +36,10 @@ export interface DatabaseReach {
   hops: Map<string, number>;
   /** Dormant node ids (reached but unusable, never reached usable) with the level they would have given. */
   dormant: Map<string, number>;
-  /** Frontier queries sent: one per hop. */
+  /** Queries sent for the traversal: one per hop on the Cypher path, one on the procedure path. */
   queries: number;
+  /** The path that ran. */
+  via: 'procedure' | 'cypher';
 }
 
 
@@ -122,57 +133,100 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
   };
 
   const startLevel = LEVEL_CODE[options.sourceLevel ?? 'admin'];
+  const via = options.via === 'procedure' || options.via === 'cypher' ? options.via : (await store.hasProcedure(REACH_PROCEDURE)) ? 'procedure' : 'cypher';
   const sourceNodes = await store.getNodes(sourceIds);
-  await windowsThroughStore(store, sourceNodes.filter((node): node is GraphNode => node !== undefined), windows);
-  const sources: number[] = [];
-  let frontier: { v: number; level: number }[] = [];
-  sourceIds.forEach((id, i) => {
-    const node = sourceNodes[i];
-    if (!node) throw new BlastmapError('UNKNOWN_NODE', `no node has the id "${id}" in the database`);
-    const s = localOf(id, () => node);
-    sources.push(s);
-    if (level[s]! >= startLevel) return;
-    if (!usable(node)) {
-      dormant.set(s, { level: startLevel, hops: 0, viaEdge: -1, viaLevel: 0 });
-      return;
-    }
-    if (level[s] === 0) order.push(s);
-    level[s] = startLevel;
-    hops[s * 3 + startLevel - 1] = 0;
-    frontier.push({ v: s, level: startLevel });
-  });
-
-  const query = kinds.length > 0 ? hopQuery(store, kinds) : '';
   let queries = 0;
-  for (let depth = 0; frontier.length > 0 && depth < maxDepth && kinds.length > 0; depth++) {
-    const records = await store.read(query, { frontier: frontier.map((f) => ({ id: ids[f.v]!, level: f.level })), rules, enforce });
+  const sources: number[] = [];
+  if (via === 'procedure') {
+    sourceIds.forEach((id, i) => {
+      const node = sourceNodes[i];
+      if (!node) throw new BlastmapError('UNKNOWN_NODE', `no node has the id "${id}" in the database`);
+      sources.push(localOf(id, () => node));
+    });
+    const config: Record<string, unknown> = { at, startLevel, rules, enforce, renewing: renewingKinds(store.schema) };
+    if (Number.isFinite(maxDepth)) config.maxDepth = maxDepth;
+    const records = kinds.length > 0 || sourceIds.length > 0
+      ? await store.read(`CALL ${REACH_PROCEDURE}($sources, $config) YIELD kind, id, level, hops, viaFrom, viaLevel, viaKind, viaEdge, node, windowFrom, windowUntil
+          RETURN kind, id, level, hops, viaFrom, viaLevel, viaKind, viaEdge, node, windowFrom, windowUntil`, { sources: [...sourceIds], config: { ...config, rules: kinds.length > 0 ? rules : {} } })
+      : [];
     queries++;
-    await windowsThroughStore(store, records.map((record) => nodeFromProperties(record.get('node'))), windows);
-    const next: { v: number; level: number }[] = [];
     for (const record of records) {
-      const { v: u, level: held } = frontier[record.get('i') as number]!;
-      const v = localOf(record.get('to') as string, () => nodeFromProperties(record.get('node')));
-      // The invariant a snapshot load checks, here on every edge the traversal follows: an edge another tool wrote
-      // between kinds its edge kind does not allow is refused, never crossed.
-      const forbidden = forbiddenEdgeReason(store.schema, record.get('kind') as string, ids[u]!, nodes[u]!.kind, ids[v]!, nodes[v]!.kind);
-      if (forbidden !== undefined) throw inconsistentDatabase(store.connection.uri, forbidden);
-      const grant = record.get('grant') as number;
-      if (level[v]! >= grant) continue;
-      const via = () => edgeOf(u, v, record.get('kind') as string, record.get('edge') as Record<string, unknown>);
-      if (!usable(nodes[v]!)) {
-        const seen = dormant.get(v);
-        if (!seen || seen.level < grant) dormant.set(v, { level: grant, hops: depth + 1, viaEdge: via(), viaLevel: held });
+      const id = record.get('id') as string;
+      const props = record.get('node') as Record<string, unknown> | null;
+      if (props) windows.set(id, [record.get('windowFrom') as number, record.get('windowUntil') as number]);
+      const v = localOf(id, () => nodeFromProperties(props!));
+      const grant = record.get('level') as number;
+      const from = record.get('viaFrom') as string | null;
+      if (from !== null) {
+        // The invariant a snapshot load checks, on every witness edge the procedure returns: an edge another tool
+        // wrote between kinds its edge kind does not allow is refused, never crossed.
+        const u = local.get(from)!;
+        const forbidden = forbiddenEdgeReason(store.schema, record.get('viaKind') as string, from, nodes[u]!.kind, id, nodes[v]!.kind);
+        if (forbidden !== undefined) throw inconsistentDatabase(store.connection.uri, forbidden);
+      }
+      const viaEdge = from === null ? -1 : edgeOf(local.get(from)!, v, record.get('viaKind') as string, record.get('viaEdge') as Record<string, unknown>);
+      const held = record.get('viaLevel') as number;
+      if (record.get('kind') === 'dormant') {
+        dormant.set(v, { level: grant, hops: record.get('hops') as number, viaEdge, viaLevel: held });
         continue;
       }
       if (level[v] === 0) order.push(v);
       level[v] = grant;
       const slot = v * 3 + grant - 1;
-      hops[slot] = depth + 1;
-      parentEdge[slot] = via();
+      hops[slot] = record.get('hops') as number;
+      parentEdge[slot] = viaEdge;
       parentLevel[slot] = held;
-      next.push({ v, level: grant });
     }
-    frontier = next;
+  } else {
+    await windowsThroughStore(store, sourceNodes.filter((node): node is GraphNode => node !== undefined), windows);
+    let frontier: { v: number; level: number }[] = [];
+    sourceIds.forEach((id, i) => {
+      const node = sourceNodes[i];
+      if (!node) throw new BlastmapError('UNKNOWN_NODE', `no node has the id "${id}" in the database`);
+      const s = localOf(id, () => node);
+      sources.push(s);
+      if (level[s]! >= startLevel) return;
+      if (!usable(node)) {
+        dormant.set(s, { level: startLevel, hops: 0, viaEdge: -1, viaLevel: 0 });
+        return;
+      }
+      if (level[s] === 0) order.push(s);
+      level[s] = startLevel;
+      hops[s * 3 + startLevel - 1] = 0;
+      frontier.push({ v: s, level: startLevel });
+    });
+
+    const query = kinds.length > 0 ? hopQuery(store, kinds) : '';
+    for (let depth = 0; frontier.length > 0 && depth < maxDepth && kinds.length > 0; depth++) {
+      const records = await store.read(query, { frontier: frontier.map((f) => ({ id: ids[f.v]!, level: f.level })), rules, enforce });
+      queries++;
+      await windowsThroughStore(store, records.map((record) => nodeFromProperties(record.get('node'))), windows);
+      const next: { v: number; level: number }[] = [];
+      for (const record of records) {
+        const { v: u, level: held } = frontier[record.get('i') as number]!;
+        const v = localOf(record.get('to') as string, () => nodeFromProperties(record.get('node')));
+        // The invariant a snapshot load checks, here on every edge the traversal follows: an edge another tool wrote
+        // between kinds its edge kind does not allow is refused, never crossed.
+        const forbidden = forbiddenEdgeReason(store.schema, record.get('kind') as string, ids[u]!, nodes[u]!.kind, ids[v]!, nodes[v]!.kind);
+        if (forbidden !== undefined) throw inconsistentDatabase(store.connection.uri, forbidden);
+        const grant = record.get('grant') as number;
+        if (level[v]! >= grant) continue;
+        const witness = () => edgeOf(u, v, record.get('kind') as string, record.get('edge') as Record<string, unknown>);
+        if (!usable(nodes[v]!)) {
+          const seen = dormant.get(v);
+          if (!seen || seen.level < grant) dormant.set(v, { level: grant, hops: depth + 1, viaEdge: witness(), viaLevel: held });
+          continue;
+        }
+        if (level[v] === 0) order.push(v);
+        level[v] = grant;
+        const slot = v * 3 + grant - 1;
+        hops[slot] = depth + 1;
+        parentEdge[slot] = witness();
+        parentLevel[slot] = held;
+        next.push({ v, level: grant });
+      }
+      frontier = next;
+    }
   }
 
   // The witness subgraph: the touched nodes and the edges that led somewhere, as the hops returned them.
@@ -211,7 +265,7 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     hopsById.set(ids[v]!, hopsAtLeast(result, v, level[v]!));
   }
   for (const [v, info] of dormant) if (level[v] === 0) dormantById.set(ids[v]!, info.level);
-  return { result, level: levelById, hops: hopsById, dormant: dormantById, queries };
+  return { result, level: levelById, hops: hopsById, dormant: dormantById, queries, via };
 }
 
 /** The blast radius report, computed in the database: the same value `blastRadius` gives on the compiled graph. */
