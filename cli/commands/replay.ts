@@ -5,10 +5,12 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { expectedReferenceIssues, parseExpected, replayIncident, type Expected, type IncidentReplay } from '../../engine/analysis/replay.ts';
 import { BlastmapError } from '../../engine/errors.ts';
+import { resolveEvidence, type Evidence } from '../../engine/evidence/report.ts';
 import { md } from '../../engine/report/brief.ts';
 import { renderReplayMarkdown, renderReplayText } from '../../engine/report/replay.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { EXIT, json, parseFormat, type Io, type OutputFormat } from '../context.ts';
+import { loadEvidenceStore } from '../evidence.ts';
 import { EXPORTS_DIR, isWorkspace, loadWorkspace } from '../workspace.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -22,6 +24,8 @@ export interface LoadedIncident {
   expected: Expected;
   /** What the environment was built from: `<source>/<tenant>` exports, then `native/<file>`. */
   inputs: string[];
+  /** The environment's logs (`environment/logs/`), resolved against its graph, when it has some. */
+  evidence?: Evidence;
 }
 
 const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
@@ -70,7 +74,9 @@ export function loadIncident(root: string, name: string): LoadedIncident {
   if (!parsed.ok) throw new BlastmapError('INVALID_INPUT', `${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'} in ${expectedFile}`, { issues: parsed.issues });
   const dangling = expectedReferenceIssues(graph, parsed.value, expectedFile);
   if (dangling.length > 0) throw new BlastmapError('INVALID_INPUT', `${expectedFile} names ${dangling.length} id${dangling.length === 1 ? '' : 's'} the incident graph does not have`, { issues: dangling });
-  return { name, dir, graph, expected: parsed.value, inputs };
+  const logs = join(envDir, 'logs');
+  const evidence = existsSync(logs) ? resolveEvidence(graph, loadEvidenceStore(logs, undefined)!) : undefined;
+  return { name, dir, graph, expected: parsed.value, inputs, ...(evidence ? { evidence } : {}) };
 }
 
 const environmentOf = (loaded: LoadedIncident) => ({ nodes: loaded.graph.nodeCount, edges: loaded.graph.edgeCount, inputs: loaded.inputs });
@@ -113,7 +119,7 @@ export function registerReplay(program: Command, io: Io): void {
       const results: { loaded: LoadedIncident; replay: IncidentReplay }[] = [];
       for (const incident of names) {
         const loaded = loadIncident(root, incident);
-        results.push({ loaded, replay: replayIncident(loaded.graph, loaded.expected, incident) });
+        results.push({ loaded, replay: replayIncident(loaded.graph, loaded.expected, incident, loaded.evidence) });
       }
       const failed = results.filter((r) => !r.replay.pass);
       if (format === 'json') {

@@ -14,6 +14,8 @@ import { revocationPlan, type Cut, type CutAction, type RevocationPlan } from '.
 import { blastRadius, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { traversalRules, type ReachOptions } from './reach.ts';
 import { RESPOND_PHASES, respondPlan, type RespondStep, type ResponsePlan } from './respond.ts';
+import { reach } from './reach.ts';
+import { evidenceForReach, type Evidence } from '../evidence/report.ts';
 
 const CUT_ACTIONS = ['revoke', 'disable', 'remove-grant', 'remove-edge'] as const satisfies readonly CutAction[];
 
@@ -51,6 +53,18 @@ const respondExpectation = z.object({
   steps: z.array(respondStepExpectation).min(1).describe('Steps the containment plan (blastmap respond) must contain.'),
 }).strict();
 
+const evidenceNodeExpectation = z.object({
+  id: nodeIdText,
+  status: z.enum(['observed', 'possible', 'contradicted']).describe('observed: a logged success from an origin new to its actor touches it; contradicted: only failed, blocked or known-origin events do; possible: reached, no event (docs/evidence.md).'),
+  why: because.optional(),
+}).strict();
+
+const evidenceExpectation = z.object({
+  since: isoInstant.optional().describe('Start of the log window (default: no start).'),
+  until: isoInstant.optional().describe("End of the log window and the radius's instant (default: the checkpoint's at)."),
+  nodes: z.array(evidenceNodeExpectation).min(1),
+}).strict();
+
 const findingExpectation = z.object({
   rule: z.string().min(1).refine((rule) => RULES_BY_ID.has(rule.toUpperCase()), { message: `a finding rule id (${FINDING_RULES.map((r) => r.id).join(', ')})` }),
   id: nodeIdText,
@@ -68,6 +82,7 @@ const checkpointFields = {
   firstCut: z.union([cutExpectation, z.array(cutExpectation).min(1)]).optional().describe('Acceptable first cuts of the revocation plan.'),
   mustFind: z.array(findingExpectation).default([]),
   respond: respondExpectation.optional().describe('The containment plan for the start nodes: contain, rotate, cut, hunt and cleanup steps it must have.'),
+  evidence: evidenceExpectation.optional().describe("What the environment's logs (environment/logs/) must show on reached nodes."),
   notes: z.array(z.string().min(1)).default([]),
 };
 
@@ -132,6 +147,7 @@ export function expectedReferenceIssues(graph: CompactGraph, expected: Expected,
     });
     c.mustFind.forEach((e, i) => check(e.id, `${base}.mustFind[${i}].id`));
     c.respond?.steps.forEach((e, i) => check(e.target, `${base}.respond.steps[${i}].target`));
+    c.evidence?.nodes.forEach((e, i) => check(e.id, `${base}.evidence.nodes[${i}].id`));
   };
   checkpoint(expected, '$');
   expected.also.forEach((c, i) => checkpoint(c, `$.also[${i}]`));
@@ -152,7 +168,7 @@ function closestIds(graph: CompactGraph, id: string, limit = 3): string[] {
 const cutList = (value: CheckpointInput['firstCut']): { action: CutAction; id: string }[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-export type CheckKind = 'reach' | 'not-reached' | 'attack-chain' | 'first-cut' | 'finding' | 'respond';
+export type CheckKind = 'reach' | 'not-reached' | 'attack-chain' | 'first-cut' | 'finding' | 'respond' | 'evidence';
 
 /** One expectation and what the analysis found. */
 export interface Verdict {
@@ -357,7 +373,7 @@ export function compareRespond(graph: CompactGraph, plan: ResponsePlan, expected
   });
 }
 
-function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointInput, 'name'> & { start: string[] }): CheckpointReplay {
+function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointInput, 'name'> & { start: string[] }, evidence?: Evidence): CheckpointReplay {
   const sources = c.start.map((id) => indexOf(graph, id));
   const options = reachOptionsOf(c);
   const radius = blastRadius(graph, sources, options);
@@ -394,10 +410,33 @@ function replayCheckpoint(graph: CompactGraph, name: string, c: Omit<CheckpointI
       });
     }
   }
+  if (c.evidence) verdicts.push(...compareEvidence(graph, sources, options, c.evidence, evidence));
   return {
     name, at: radius.at, sources: radius.sources, enforce: [...(c.enforce ?? [])], radius, chain, plan, response, verdicts,
     notes: c.notes, pass: verdicts.every((v) => v.pass),
   };
+}
+
+/**
+ * Each expected node must carry the expected evidence status over the radius at the end of the log window: the
+ * replay reads the incident's own logs (environment/logs/), so a log excerpt that stops matching its graph fails here.
+ */
+function compareEvidence(graph: CompactGraph, sources: readonly number[], options: ReachOptions, want: NonNullable<CheckpointInput['evidence']>, evidence: Evidence | undefined): Verdict[] {
+  const until = want.until ?? String(options.at);
+  const window = { from: want.since === undefined ? -Infinity : Date.parse(want.since), to: Date.parse(until) };
+  const overlay = evidence ? evidenceForReach(evidence, reach(graph, sources, { ...options, at: until }), window).overlay : undefined;
+  return want.nodes.map((node) => {
+    const v = graph.indexOf.get(node.id)!;
+    const actual = !overlay ? 'no logs (environment/logs/ is missing)'
+      : overlay.nodeStatus[v] === 0 ? 'not reached'
+        : overlay.nodeFacts.get(v)?.status ?? 'possible';
+    const facts = overlay?.nodeFacts.get(v);
+    const detail = facts ? ` (${facts.count} event${facts.count === 1 ? '' : 's'}, ${facts.sources.join(', ')}${facts.ips.length > 0 ? `, from ${facts.ips.join(', ')}` : ''})` : '';
+    return {
+      check: 'evidence' as const, subject: node.id, name: graph.nodes[v]!.name, expected: node.status, actual: `${actual}${detail}`,
+      pass: actual === node.status, ...(node.why ? { why: node.why } : {}),
+    };
+  });
 }
 
 const day = (iso: string): string => iso.slice(0, 10);
@@ -406,8 +445,8 @@ const day = (iso: string): string => iso.slice(0, 10);
  * Runs every checkpoint of an incident (the main one, then `also`) on its graph. Checkpoints in `also` inherit
  * the start nodes and the controls (`enforce`, `excludeEdgeKinds`, `maxDepth`) of the main one unless they set them.
  */
-export function replayIncident(graph: CompactGraph, expected: Expected, incident: string): IncidentReplay {
-  const checkpoints = [replayCheckpoint(graph, `during the attack (${day(expected.at)})`, expected)];
+export function replayIncident(graph: CompactGraph, expected: Expected, incident: string, evidence?: Evidence): IncidentReplay {
+  const checkpoints = [replayCheckpoint(graph, `during the attack (${day(expected.at)})`, expected, evidence)];
   for (const extra of expected.also) {
     checkpoints.push(replayCheckpoint(graph, extra.name, {
       ...extra,
@@ -415,7 +454,7 @@ export function replayIncident(graph: CompactGraph, expected: Expected, incident
       enforce: extra.enforce ?? expected.enforce,
       excludeEdgeKinds: extra.excludeEdgeKinds ?? expected.excludeEdgeKinds,
       maxDepth: extra.maxDepth ?? expected.maxDepth,
-    }));
+    }, evidence));
   }
   const all = checkpoints.flatMap((c) => c.verdicts);
   const passed = all.filter((v) => v.pass).length;

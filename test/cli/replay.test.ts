@@ -1,6 +1,6 @@
 // `blastmap replay`: every bundled public incident replays with all its expectations holding (raw exports
 // through the importers, native files, expected.json), and a wrong expectation is reported as FAIL with exit 1.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IncidentReplay } from '../../engine/analysis/replay.ts';
@@ -67,6 +67,31 @@ describe('blastmap replay', () => {
     const environment = { nodes: loaded.graph.nodeCount, edges: loaded.graph.edgeCount, inputs: loaded.inputs };
     expect((await runCli(['replay', 'beyondtrust-treasury-2024'])).out).toBe(engine.renderReplayText(replay, { environment }));
     expect((await runCli(['replay', 'beyondtrust-treasury-2024', '--format', 'markdown'])).out).toBe(engine.renderReplayMarkdown(replay, { environment }));
+  });
+
+  it('checks what the incident logs mark observed: Drift and Midnight Blizzard pass, and a wrong status or missing logs fail', async () => {
+    for (const name of ['salesloft-drift-2025', 'midnight-blizzard-2024']) {
+      const run = await runCli(['replay', name, '--no-brief', '--format', 'json']);
+      expect(run.code).toBe(0);
+      const replay = JSON.parse(run.out) as IncidentReplay;
+      const evidence = replay.checkpoints.flatMap((c) => c.verdicts).filter((v) => v.check === 'evidence');
+      expect(evidence.length).toBeGreaterThan(0);
+      expect(evidence.every((v) => v.pass && v.actual.startsWith('observed'))).toBe(true);
+    }
+    // The same logs cannot make the Drift integration user contradicted, nor anything observed before the first query.
+    const wrong = copyWithExpected('salesloft-drift-2025', (expected) => {
+      const evidence = expected.evidence as { until?: string; nodes: { status: string }[] };
+      evidence.nodes[0]!.status = 'contradicted';
+    });
+    const failed = await runCli(['replay', 'salesloft-drift-2025', '--dir', wrong, '--no-brief']);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/FAIL {2}evidence {5}Drift integration user/);
+    expect(failed.out).toContain('found observed (9 events, salesforce-events');
+    const early = copyWithExpected('salesloft-drift-2025', (expected) => { (expected.evidence as { until: string }).until = '2025-08-01T00:00:00Z'; });
+    expect((await runCli(['replay', 'salesloft-drift-2025', '--dir', early, '--no-brief'])).out).toContain('expected observed                      found possible');
+    const noLogs = copyWithExpected('salesloft-drift-2025', () => undefined);
+    rmSync(join(noLogs, 'salesloft-drift-2025', 'environment', 'logs'), { recursive: true });
+    expect((await runCli(['replay', 'salesloft-drift-2025', '--dir', noLogs, '--no-brief'])).out).toContain('found no logs (environment/logs/ is missing)');
   });
 
   it('reports a deliberately wrong expectation as FAIL and exits 1', async () => {
