@@ -71,6 +71,7 @@ function leafCommands(): { path: string[]; command: Command }[] {
 function validArgument(command: string[], name: string, files: { plan: string; proposal: string }): string | undefined {
   if (command[0] === 'import') {
     if (command[1] === 'native') return join(FIXTURES, 'native/drift-mini.yaml');
+    if (command[1] === 'logs') return join(REPO, 'datasets/demo/logs');
     if (command[1] === 'opengraph') return join(FIXTURES, 'opengraph', readdirSync(join(FIXTURES, 'opengraph')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()[0]!);
     return importerFixtureSets(command[1]!)[0]!.folder;
   }
