@@ -2,7 +2,7 @@
 // before the window never did (a new IP range, user agent or API family), its bulk reads, and use with no history
 // at all. Each hint carries the events behind it so a responder knows where to look first.
 import type { CompactGraph } from '../store/compact.ts';
-import type { Resolution } from './resolve.ts';
+import { refsByNode, type Resolution } from './resolve.ts';
 import { scanWindow, type EvidenceWindow, type WindowScan } from './overlay.ts';
 import type { ObservationStore } from './store.ts';
 
@@ -61,13 +61,7 @@ export function anomalyHints(graph: CompactGraph, store: ObservationStore, resol
     else byActor.set(a, [i]);
   });
   // Each actor's history: the same refs' successful events before the window.
-  const refsOf = new Map<number, number[]>();
-  resolution.node.forEach((v, r) => {
-    if (v < 0) return;
-    const list = refsOf.get(v);
-    if (list) list.push(r);
-    else refsOf.set(v, [r]);
-  });
+  const refsOf = refsByNode(resolution);
   const hints: AnomalyHint[] = [];
   for (const a of [...byActor.keys()].sort((x, y) => (graph.nodes[x]!.id < graph.nodes[y]!.id ? -1 : 1))) {
     const events = byActor.get(a)!;

@@ -3,7 +3,7 @@
 // docs/evidence.md; a property test checks them against a brute-force reading of the same rules.
 import type { CompactGraph } from '../store/compact.ts';
 import type { ReachResult } from '../analysis/reach.ts';
-import type { Resolution } from './resolve.ts';
+import { refsByNode, type Resolution } from './resolve.ts';
 import { OBSERVATION_CATEGORIES, OBSERVATION_OUTCOMES, windowRange, type ObservationStore } from './store.ts';
 import type { ObservationCategory, ObservationOutcome } from './types.ts';
 
@@ -81,13 +81,7 @@ export interface WindowScan {
 export function scanWindow(graph: CompactGraph, store: ObservationStore, resolution: Resolution, window: EvidenceWindow, selected: Uint8Array): WindowScan {
   const [start, end] = windowRange(store, window.from, window.to);
   // Refs per primary node, for the history of a node (all the names its events use).
-  const refsOf = new Map<number, number[]>();
-  resolution.node.forEach((v, r) => {
-    if (v < 0) return;
-    const list = refsOf.get(v);
-    if (list) list.push(r);
-    else refsOf.set(v, [r]);
-  });
+  const refsOf = refsByNode(resolution);
   const histories = new Map<number, History>();
   const history = (v: number): History => {
     let h = histories.get(v);

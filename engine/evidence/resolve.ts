@@ -126,3 +126,15 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
   for (let i = 0; i < store.count; i++) if (node[store.actor[i]!]! >= 0) resolvedEvents++;
   return { node, nodes, unresolved, resolvedEvents, unresolvedEvents: store.count - resolvedEvents };
 }
+
+/** The refs whose primary node is each node: every name a node's events use, for its history. */
+export function refsByNode(resolution: Resolution): Map<number, number[]> {
+  const refsOf = new Map<number, number[]>();
+  resolution.node.forEach((v, r) => {
+    if (v < 0) return;
+    const list = refsOf.get(v);
+    if (list) list.push(r);
+    else refsOf.set(v, [r]);
+  });
+  return refsOf;
+}
