@@ -47,6 +47,9 @@ export interface Resolution {
 
 const fold = (text: string): string => text.toLowerCase();
 
+/** The shortest id that may pick a candidate by appearing in its node id (shorter ones match by accident). */
+export const MIN_NAMING = 6;
+
 /**
  * Resolves every ref of the store against the graph. One pass over the nodes of the platforms the refs name,
  * looking each candidate key up in the set of wanted ids: memory stays in proportion to the refs, not the graph.
@@ -112,6 +115,12 @@ export function resolveStore(graph: CompactGraph, store: ObservationStore): Reso
         const tenant = fold(ref.tenant);
         const sameTenant = list.filter((v) => fold(graph.nodes[v]!.tenant) === tenant);
         if (sameTenant.length > 0) list = sameTenant;
+      }
+      if (list.length > 1) {
+        // The ref's other ids pick one: a Google token event names the client id (the app and every user's grant
+        // share it) and the user, and exactly one candidate's id names that user (the grant).
+        const named = list.filter((v) => ref.ids.some((other) => other !== id && other.length >= MIN_NAMING && graph.nodes[v]!.id.includes(other)));
+        if (named.length === 1) list = named;
       }
       if (list.length === 1) {
         if (!found.includes(list[0]!)) found.push(list[0]!);

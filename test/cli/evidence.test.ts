@@ -66,6 +66,11 @@ describe('evidence on the command line', () => {
     expect(plan.evidence.totals.unresolvedActors).toBe(0);
     const kill = plan.steps.find((s) => s.phase === 'contain' && s.target.id === 'salesforce:00dhs000000cvdlmak:app:0H4Hs000000Cv01GAA');
     expect(kill?.evidence?.status).toBe('observed');
+    // Google's token events name the client id (shared by the app and every grant) and the user: the grant whose id
+    // names that user is the one that acted, so Parley Email's kill is observed through its five grants.
+    const google = plan.steps.find((s) => s.phase === 'contain' && s.target.id === 'google-workspace:corvidlabs.com:app:417905633812-prl3mailsync.apps.googleusercontent.com');
+    expect(google?.evidence?.status).toBe('observed');
+    expect(plan.evidence.nodes.filter((n) => n.id.startsWith('google-workspace:corvidlabs.com:credential:oauth-grant/') && n.status === 'observed')).toHaveLength(5);
     const bulk = plan.evidence.actions.find((a) => a.actor === 'salesforce:00dhs000000cvdlmak:identity:005Hs00000JrW4FIAQ' && (a as { target?: string }).target === 'Case' && a.action === 'API query');
     expect(bulk).toMatchObject({ category: 'bulk', outcome: 'success' });
     expect((bulk as { records?: number }).records).toBe(3917);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { anomalyHints, ipRange } from '../../../engine/evidence/anomaly.ts';
 import { evidenceOverlay, reachSelection, statusName, type EvidenceWindow } from '../../../engine/evidence/overlay.ts';
-import { IDENTIFIER_PROPERTIES, localIds, resolveStore } from '../../../engine/evidence/resolve.ts';
+import { IDENTIFIER_PROPERTIES, localIds, MIN_NAMING, resolveStore } from '../../../engine/evidence/resolve.ts';
 import { createStore, decodeStore, encodeStore, observationsOf, refAt, windowRange } from '../../../engine/evidence/store.ts';
 import type { NodeRef, Observation } from '../../../engine/evidence/types.ts';
 import type { GraphNode } from '../../../engine/format/native.ts';
@@ -85,6 +85,10 @@ function oracleResolve(graph: CompactGraph, ref: NodeRef): number[] {
     if (list.length > 1 && ref.tenant !== undefined) {
       const same = list.filter((v) => graph.nodes[v]!.tenant.toLowerCase() === ref.tenant!.toLowerCase());
       if (same.length > 0) list = same;
+    }
+    if (list.length > 1) {
+      const named = list.filter((v) => ref.ids.some((other) => other !== id && other.length >= MIN_NAMING && graph.nodes[v]!.id.includes(other)));
+      if (named.length === 1) list = named;
     }
     if (list.length === 1 && !found.includes(list[0]!)) found.push(list[0]!);
   }
