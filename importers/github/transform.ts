@@ -2,6 +2,7 @@
 // installations, fine-grained and classic tokens, SSH and deploy keys, Actions secrets and the workflows that use them.
 import type { z } from 'zod';
 import type { InputIssue } from '../../engine/errors.ts';
+import { calendarInstant } from '../../engine/format/dates.ts';
 import { nodeId } from '../../engine/format/native.ts';
 import { NODE_KINDS, type Level } from '../../engine/schema/index.ts';
 import { stubNode } from '../../engine/store/link.ts';
@@ -99,6 +100,15 @@ export function parseNodeRef(text: string): NodeRef | undefined {
   const full = parts.length >= 4 ? KIND_BY_LOWER.get(lower(parts[2]!)) : undefined;
   if (full && parts[0] && parts.slice(3).join(':')) return { platform: lower(parts[0]), kind: full, key: parts.slice(3).join(':') };
   return undefined;
+}
+
+/**
+ * An audit-log event's time: epoch milliseconds (the API's `@timestamp`, a number or digits), or an ISO-8601 text
+ * (the page's JSON export writes `created_at` so); an impossible calendar date is no time (the event is left out).
+ */
+function auditTime(value: number | string | null | undefined): number {
+  if (value === null || value === undefined) return Number.NaN;
+  return typeof value === 'number' || /^\d+$/.test(value) ? Number(value) : calendarInstant(value);
 }
 
 export function transformGithub(files: readonly RawFile[], options: ImporterOptions): ImporterResult {
@@ -437,7 +447,7 @@ export function transformGithub(files: readonly RawFile[], options: ImporterOpti
 
   // Owners' approvals of fine-grained tokens, newest last: by token id, else by the token owner's login.
   const approvals = auditLog.map((record) => record.value).filter((event) => event.action === 'personal_access_token.access_granted' && event.actor)
-    .map((event) => ({ event, at: new Date(Number(event['@timestamp'] ?? event.created_at ?? NaN)) }))
+    .map((event) => ({ event, at: new Date(auditTime(event['@timestamp'] ?? event.created_at)) }))
     .filter(({ at }) => !Number.isNaN(at.getTime()))
     .sort((x, y) => x.at.getTime() - y.at.getTime());
   function approvalOf(tokenId: number | null | undefined, ownerLogin: string, grantedAt: string | undefined): { approvedBy?: string; approvedAt?: string } | undefined {

@@ -185,6 +185,14 @@ describe('GitHub: fine-grained token approvals (audit-log.json)', () => {
     expect(node.approvedBy).toMatch(/:identity:old-owner$/);
     expect(graph.indexOf.has(node.approvedBy!)).toBe(false);
   });
+  it('takes the event time as ISO-8601 text too (the audit log page exports created_at so); an impossible date is no approval', () => {
+    const event = { action: 'personal_access_token.access_granted', actor: 'old-owner', user: 'jlindqvist', org: 'corvid-labs', token_id: 98716 };
+    const iso = pat(importAll(githubImporter, [...files, { path: 'audit-log.json', text: JSON.stringify([{ ...event, created_at: '2025-05-20T21:09:41.000Z' }]) }]).nodes);
+    expect(iso).toMatchObject({ approvedAt: '2025-05-20T21:09:41.000Z', approvedBy: expect.stringMatching(/:identity:old-owner$/) });
+    const impossible = pat(importAll(githubImporter, [...files, { path: 'audit-log.json', text: JSON.stringify([{ ...event, created_at: '2025-02-30T21:09:41.000Z' }]) }]).nodes);
+    expect(impossible.approvedBy).toBeUndefined();
+    expect(impossible.approvedAt).toBe('2025-05-20T21:10:00.000Z');
+  });
 });
 
 describe('Salesforce: SetupAuditTrail', () => {
