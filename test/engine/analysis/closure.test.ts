@@ -48,7 +48,7 @@ describe('shared-closure radius summaries', () => {
       blockedNodes: fc.option(fc.uint8Array({ min: 0, max: 1, minLength: g.graph.nodeCount, maxLength: g.graph.nodeCount }), { nil: undefined, freq: 3 }),
     }));
     let classes = 0;
-    fc.assert(fc.property(arb, ({ g, sources, sourceLevel, blockedNodes }) => {
+    const property = fc.property(arb, ({ g, sources, sourceLevel, blockedNodes }) => {
       const graph = g.graph;
       const options: ReachOptions = { at: AT, sourceLevel, ...(blockedNodes ? { overlay: { blockedNodes } } : {}) };
       const { hub, candidates } = sharedHubChoice(graph, sources, options);
@@ -66,7 +66,11 @@ describe('shared-closure radius summaries', () => {
         if (!best || sharing * size > best.worth) best = { v, worth: sharing * size };
       }
       expect(hub).toBe(best?.v);
-    }), { numRuns: 300 });
+    });
+    // A random seed each run, then a fixed one known to produce mutually held candidates: some random seeds give
+    // none in 300 graphs, and the check below must not depend on luck.
+    fc.assert(property, { numRuns: 300 });
+    fc.assert(property, { numRuns: 300, seed: 7 });
     // Mutually held candidates occurred, so the shortcut was taken.
     expect(classes).toBeGreaterThan(0);
   });
