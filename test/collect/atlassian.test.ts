@@ -10,11 +10,12 @@ import { toFragment } from '../../engine/store/compact.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
 import { filesUnder, fixtureTree, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/atlassian/org');
 const ORG = '4f8c2a1e-9b7d-4c3e-a1f2-6d5e4c3b2a10';
 const KEY = 'ATCTT3xFfGN0testAdminApiKeyForThisTestOnly_abcdefghijklmnopqrstuvwxyz0123456789=ABCD1234';
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua';
+const PLANTED = FAKE_GITHUB_TOKEN;
 const ALICE = '5b10ac8d82e05b22cc7d4ef5';
 const BOB = '5b10a2844c20165700ede21g';
 const BACKUP = '712020:svc-backup-0000-4000-8000-000000000b0b';

@@ -12,12 +12,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type ApiServer, type Recorded, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 import { filesUnder, fixtureGraph, jsonFiles, workspaceGraph } from '../helpers/collected.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/aws/corvid-prod');
 const ACCOUNT = '111122223333';
-const KEY_ID = 'AKIAIOSFODNN7COLLECT';
+const KEY_ID = 'AKIAIOSFODNN7EXAMPLE'; // AWS's documented example key id: fake
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/collectTestSecretKey01'; // the test's secret access key: must reach no file
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a token pasted into a user's tag
+const PLANTED = FAKE_GITHUB_TOKEN; // a token pasted into a user's tag
 const id = (rest: string): string => `aws:${ACCOUNT}:${rest}`;
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';

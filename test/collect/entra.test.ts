@@ -13,12 +13,13 @@ import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { startApiServer, type ApiServer, type Recorded, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 import { filesUnder, fixtureGraph, jsonFiles, workspaceGraph } from '../helpers/collected.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/entra/corp');
 const TENANT = '4c1e9a6e-2f3b-4d5a-9b8c-7e6f5a4b3c2d';
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.test-only-signature'; // must reach no file
 const PLANTED_SECRET = 'Qx~8Q~collectTestSecretValue0123456789abcd'; // an addPassword secretText left in an answer
-const PLANTED_NOTE = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a token pasted into an app's notes
+const PLANTED_NOTE = FAKE_GITHUB_TOKEN; // a token pasted into an app's notes
 const PAYROLL_OBJECT = '44444444-dddd-4ddd-8ddd-000000000001';
 const ADMINS_GROUP = '22222222-bbbb-4bbb-8bbb-000000000001';
 const GRAPH_SP = '55555555-eeee-4eee-8eee-000000000001';

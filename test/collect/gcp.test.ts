@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type ApiServer, type Recorded, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 import { filesUnder, fixtureGraph, jsonFiles, workspaceGraph } from '../helpers/collected.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/gcp');
 const PROJECT = 'northwind-prod';
@@ -17,7 +18,7 @@ const TOKEN = 'ya29.c.collectTestOnlyCloudAccessToken0123456789abcdefghij'; // m
 const CI = `ci-deployer@${PROJECT}.iam.gserviceaccount.com`;
 const HR = `hr-sync@${PROJECT}.iam.gserviceaccount.com`;
 const BACKUP = `backup-sa@${PROJECT}.iam.gserviceaccount.com`;
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a token pasted into a service account's description
+const PLANTED = FAKE_GITHUB_TOKEN; // a token pasted into a service account's description
 /** The fixture's service accounts with the planted description on the first one. */
 const planted = (accounts: { accounts: Rec[] }): { accounts: Rec[] } => ({ accounts: accounts.accounts.map((a, i) => (i === 0 ? { ...a, description: `backups (token ${PLANTED})` } : a)) });
 const id = (rest: string): string => `gcp:${PROJECT}:${rest}`;

@@ -11,10 +11,11 @@ import { toFragment } from '../../engine/store/compact.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
 import { filesUnder, fixtureTree, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/github/corvid');
 const TOKEN = 'github_pat_11AAAAAAA0testTokenOnlyForThisTest_abcdefghijklmnopqrstuvwxyz0123456789AB';
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua';
+const PLANTED = FAKE_GITHUB_TOKEN;
 const g = (kind: string, native: string): string => `github:corvid:${kind}:${native}`;
 const repo = (name: string): string => g('resource', `corvid/${name}`);
 

@@ -11,11 +11,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type ApiServer, type Recorded, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
 import { filesUnder, fixtureGraph, jsonFiles, workspaceGraph } from '../helpers/collected.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/google-workspace');
 const DOMAIN = 'northwind.example';
 const TOKEN = 'ya29.a0AfB_collectTestOnlyAccessToken0123456789abcdefghij'; // must reach no file
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a token pasted into a group's description
+const PLANTED = FAKE_GITHUB_TOKEN; // a token pasted into a group's description
 const id = (rest: string): string => `google-workspace:${DOMAIN}:${rest}`;
 
 type Rec = Record<string, unknown>;

@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, followLink, HttpFailure, jsonOf, MalformedResponse, next
 import { scrubResponse } from '../../cli/collect/run.ts';
 import { isSecretFieldName } from '../../engine/secrets.ts';
 import { startApiServer, type ApiServer } from '../helpers/api-server.ts';
+import { FAKE_GITHUB_TOKEN, FAKE_GITLAB_TOKEN, FAKE_SLACK_BOT_TOKEN, FAKE_STRIPE_KEY } from '../helpers/fake-secrets.ts';
 
 const fast = { ...DEFAULT_RETRY, baseDelayMs: 1, maxDelayMs: 2 };
 const NOW = Date.parse('2026-12-07T12:00:00Z');
@@ -139,16 +140,16 @@ describe('scrubResponse', () => {
   it('redacts secret-shaped values anywhere and every value of a secret-named field, and keeps identifiers', () => {
     const scrubbed = scrubResponse([{
       id: 'ocs2corvidBotNew0g7', client_secret: 'masked-but-dropped****', secret_hash: 'p7YcRn4eJq0Tt6Ua3Hb9Kg',
-      notes: 'ci token ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua', credentials: { password: {}, token: '' },
+      notes: `ci token ${FAKE_GITHUB_TOKEN}`, credentials: { password: {}, token: '' },
     }]) as Record<string, unknown>[];
     expect(scrubbed[0]!.client_secret).toBe('[REDACTED:secret-field]');
     expect(scrubbed[0]!.secret_hash).toBe('p7YcRn4eJq0Tt6Ua3Hb9Kg');
     expect(scrubbed[0]!.id).toBe('ocs2corvidBotNew0g7');
-    expect(String(scrubbed[0]!.notes)).not.toContain('ghp_Q8v2');
+    expect(String(scrubbed[0]!.notes)).not.toContain(FAKE_GITHUB_TOKEN);
     expect(scrubbed[0]!.credentials).toEqual({ password: {}, token: '' });
   });
 
-  const SECRETS = ['ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua', 'xoxb-262342342343-2342342342342-Zq8vLw1Xy9Tb4Nc7Md3Kp5Hs', 'glpat-Zq8vLw1Xy9Tb4Nc7Md3K', 'sk_live_51Hq8vLw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'];
+  const SECRETS = [FAKE_GITHUB_TOKEN, FAKE_SLACK_BOT_TOKEN, FAKE_GITLAB_TOKEN, FAKE_STRIPE_KEY];
   /** JSON trees of short plain words: nothing in them is secret-shaped or secret-named. */
   const word = fc.stringMatching(/^[a-z ]{0,10}$/);
   const plain = fc.letrec((tie) => ({

@@ -12,11 +12,12 @@ import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
 import { filesUnder, fixtureTree, linkPage, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/okta/org');
 const TENANT = 'corvidlabs.okta.com';
 const TOKEN = '00a1b2EXAMPLEtokenForTestsOnly9z8y7x6w5v4u'; // the test's API token: must reach no file and no output
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua'; // a secret-shaped value planted in a served record
+const PLANTED = FAKE_GITHUB_TOKEN; // a secret-shaped value planted in a served record
 
 const PRIYA = '00uhrg3c6uAb0OlKvss3';
 const TOM = '00uwlLHSbB6KNw5C3m6L';

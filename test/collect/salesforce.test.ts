@@ -11,10 +11,11 @@ import { toFragment } from '../../engine/store/compact.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
 import { filesUnder, fixtureTree, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
+import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/salesforce/org');
 const TOKEN = '00DHs0000000001!AQ4AQTestTokenForThisTestOnly.abcdefghijklmnopqrstuvwxyz0123456789';
-const PLANTED = 'ghp_Q8v2Zr6Lw1Xy9Tb4Nc7Md3Kp5Hs0Jf2Ge8Ua';
+const PLANTED = FAKE_GITHUB_TOKEN;
 const ORG = '00DHs0000000001IAQ';
 const sf = (kind: string, native: string): string => `salesforce:${ORG.toLowerCase()}:${kind}:${native}`;
 const QUERY = '/services/data/v61.0/query';

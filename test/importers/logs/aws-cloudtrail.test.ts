@@ -4,6 +4,7 @@ import { readRawFiles } from '../../../cli/commands/import.ts';
 import { awsCloudTrailImporter } from '../../../importers/logs/aws-cloudtrail/index.ts';
 import { CLOUDTRAIL_CATEGORY_RULES, categoryOf } from '../../../importers/logs/aws-cloudtrail/transform.ts';
 import { importLogFiles, recogniseLogFile } from '../../../importers/logs/registry.ts';
+import { FAKE_SLACK_BOT_TOKEN } from '../../helpers/fake-secrets.ts';
 
 const FOLDER = 'test/fixtures/logs/aws-cloudtrail';
 const files = () => readRawFiles([FOLDER]);
@@ -70,7 +71,7 @@ describe('AWS CloudTrail log importer', () => {
   });
 
   it('scrubs secrets out of every kept string', () => {
-    const token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+    const token = FAKE_SLACK_BOT_TOKEN;
     const record = { eventTime: '2023-07-19T21:17:28Z', eventSource: 'secretsmanager.amazonaws.com', eventName: 'GetSecretValue', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/a', accountId: '123456789012' }, userAgent: `agent ${token}`, requestParameters: { secretId: token } };
     const result = imported([{ path: 'cloudtrail/s.json', text: JSON.stringify({ Records: [record] }) }]);
     expect(JSON.stringify(result.observations)).not.toContain(token);

@@ -10,6 +10,7 @@ import type { RawFile } from '../../../importers/common/records.ts';
 import { lineOfPath } from '../../../importers/logs/log-files.ts';
 import { MORE_LOG_IMPORTERS } from '../../../importers/logs/more.ts';
 import type { LogImporter, LogImportResult } from '../../../importers/logs/types.ts';
+import { FAKE_SLACK_BOT_TOKEN } from '../../helpers/fake-secrets.ts';
 
 const FIXTURES = 'test/fixtures/logs';
 /** A required field of each importer's first fixture record, to break. */
@@ -18,7 +19,7 @@ const BAD_FIELD: Record<string, string> = {
   'github-audit': 'action', 'salesforce-events': 'EventDate', 'slack-audit': 'date_create',
 };
 const SECRET = 'ghp_EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLE12';
-const SLACK_SECRET = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+const SLACK_SECRET = FAKE_SLACK_BOT_TOKEN;
 const fixture = (i: LogImporter): RawFile[] => readRawFiles([`${FIXTURES}/${i.source}`]);
 const ok = (result: LogImportResult) => {
   if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.issues, null, 2)}`);
