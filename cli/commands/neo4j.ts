@@ -7,7 +7,7 @@ import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import { toFragment } from '../../engine/store/compact.ts';
 import { adminImportArgs, finishBulkImport, planBulkImport } from '../../engine/store/neo4j/bulk.ts';
 import { schemaStatements } from '../../engine/store/neo4j/cypher.ts';
-import { newRunId } from '../../engine/store/neo4j/store.ts';
+import { newRunId } from '../../engine/store/neo4j/run-id.ts';
 import { writeBulkFiles } from '../neo4j-bulk.ts';
 import { graphPath, json, loadGraph, parseCount, parseFormat, shownPath, type Io } from '../context.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';

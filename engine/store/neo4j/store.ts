@@ -9,6 +9,9 @@ import { forbiddenEdges } from '../integrity.ts';
 import type { ExpandRequest, GraphStore, NodeQuery } from '../types.ts';
 import { edgeFromProperties, edgeKey, edgeProperties, nodeFromProperties, nodeProperties } from './codec.ts';
 import { dropSchemaStatements, kindLiteral, MARKERS, NODE_LABEL, planned, relTypes, schemaObjects, schemaStatements } from './cypher.ts';
+import { newRunId } from './run-id.ts';
+
+export { newRunId };
 
 export interface Neo4jConnection {
   /** `neo4j://host:7687` (routing: clusters and Aura), `bolt://host:7687` (one server), `+s`/`+ssc` for TLS. */
@@ -112,10 +115,6 @@ export function compileStoredGraph(fragment: Fragment, schema: Schema, uri: stri
     throw inconsistentDatabase(uri, forbiddenEdgeReason(schema, first.kind, from.id, from.kind, to.id, to.kind)!);
   }
   return graph;
-}
-
-export function newRunId(now: number = Date.now()): string {
-  return `${new Date(now).toISOString()}#${Math.random().toString(36).slice(2, 10)}`;
 }
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
