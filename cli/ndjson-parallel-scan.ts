@@ -10,9 +10,12 @@ import { scrubRecord, suspect, WholeLines } from './ndjson-stream.ts';
 
 /**
  * What the worker sends for a stretch of input: `ops` is a list of triples, `[code, from, to]` for a plain edge line
- * (code >= 0, ends numbered in order of first mention, `ids` naming those first mentioned in this batch) or
+ * (code >= 0, ends numbered in order of first mention, `ids` naming those first mentioned in this batch),
  * `[-1, start, end]` for lines the reader must read itself, bytes [start, end) of `bytes` (whole lines, newlines
- * included; only the very last line of the input may lack one).
+ * included; only the very last line of the input may lack one), already checked for secrets and scrubbed, or
+ * `[-2, start, end]` for such lines not checked yet: the importing thread checks them (checkLines) before its reader
+ * sees them. Which lines the worker leaves unchecked depends only on how far ahead of that thread it is (`deferChecks`);
+ * the lines the reader gets are the same either way.
  */
 export interface ScanBatch {
   ops: Int32Array;
@@ -110,6 +113,53 @@ let partBytes = new Uint8Array(4096);
 
 const QUOTE = 0x22;
 
+// ---- the check of lines that are not plain edges --------------------------------------------------------------
+
+/**
+ * A suspect line as streamNdjsonChunks passes it on: scrubbed (scrubRecord) when it is a JSON object, else as it is for
+ * the reader to refuse with its line number; always with a newline.
+ */
+export function scrubLine(line: Buffer, schema: Schema): { bytes: Uint8Array; redactions: number } {
+  let record: unknown;
+  try {
+    record = JSON.parse(line.toString('utf8'));
+  } catch {
+    record = undefined;
+  }
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    const bytes = new Uint8Array(line.length + 1);
+    bytes.set(line);
+    bytes[line.length] = 10;
+    return { bytes, redactions: 0 };
+  }
+  const scrubbed = scrubRecord(record as Record<string, unknown>, schema);
+  return { bytes: encoder.encode(`${JSON.stringify(scrubbed.value)}\n`), redactions: scrubbed.redactions };
+}
+
+/**
+ * Whole lines [start, end) of `bytes` (only the input's last may lack its newline), each checked as NdjsonScan checks a
+ * line that is not a plain edge: runs of lines `suspect` is false for are passed to `push` as they are, a suspect line
+ * scrubbed (scrubLine). Returns the redactions made.
+ */
+export function checkLines(bytes: Buffer, start: number, end: number, schema: Schema, push: (bytes: Uint8Array) => void): number {
+  let redactions = 0;
+  let run = start;
+  for (let at = start; at < end;) {
+    let stop = bytes.indexOf(10, at);
+    if (stop < 0 || stop >= end) stop = end;
+    if (mayBeSuspect(bytes, at, stop) && suspect(bytes.toString('latin1', at, stop))) {
+      if (at > run) push(bytes.subarray(run, at));
+      const scrubbed = scrubLine(bytes.subarray(at, stop), schema);
+      redactions += scrubbed.redactions;
+      push(scrubbed.bytes);
+      run = stop + 1;
+    }
+    at = stop + 1;
+  }
+  if (end > run) push(bytes.subarray(run, end));
+  return redactions;
+}
+
 /** Rules (by order) a part's keywords bring; null when the part must always go to the full test. */
 function partRules(text: string): readonly number[] | null {
   for (let i = 0; i < text.length; i++) {
@@ -180,6 +230,11 @@ export class NdjsonScan {
   private byteCount = 0;
   private lastOther = -1;
   private redactions = 0;
+  /**
+   * Leave the lines that are not plain edges (node lines, edges with properties) unchecked, for the importing thread
+   * to check (`[-2, start, end]` ops). The worker sets it while that thread keeps up, so that neither waits long.
+   */
+  deferChecks = false;
   private read = 0;
   private readonly lines: WholeLines;
 
@@ -257,7 +312,8 @@ export class NdjsonScan {
         if (stop < 0) stop = n;
       }
       const newline = stop < n;
-      if (!mayBeSuspect(complete, start, stop) || !suspect(complete.toString('latin1', start, stop))) {
+      if (!plain && this.deferChecks) this.other(complete, start, newline ? stop + 1 : stop, UNCHECKED);
+      else if (!mayBeSuspect(complete, start, stop) || !suspect(complete.toString('latin1', start, stop))) {
         if (plain) this.edge(scanner.kind, scanner.from, scanner.to);
         else this.other(complete, start, newline ? stop + 1 : stop);
       } else this.scrub(complete.subarray(start, stop));
@@ -289,21 +345,9 @@ export class NdjsonScan {
 
   /** A suspect line, as streamNdjsonChunks passes it on: scrubbed when it is a JSON object, always with a newline. */
   private scrub(line: Buffer): void {
-    let record: unknown;
-    try {
-      record = JSON.parse(line.toString('utf8'));
-    } catch {
-      record = undefined;
-    }
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      this.other(line, 0, line.length);
-      this.other(NEWLINE, 0, 1);
-      return;
-    }
-    const scrubbed = scrubRecord(record as Record<string, unknown>, this.schema);
-    this.redactions += scrubbed.redactions;
-    const text = encoder.encode(`${JSON.stringify(scrubbed.value)}\n`);
-    this.other(text, 0, text.length);
+    const { bytes, redactions } = scrubLine(line, this.schema);
+    this.redactions += redactions;
+    this.other(bytes, 0, bytes.length);
   }
 
   private edge(kind: number, from: number, to: number): void {
@@ -314,26 +358,28 @@ export class NdjsonScan {
     ops[this.opCount++] = to;
   }
 
-  /** Bytes for the reader, joined to the previous op when that was also bytes. */
-  private other(source: Uint8Array, start: number, end: number): void {
+  /** Bytes for the reader (CHECKED) or for the importing thread to check first (UNCHECKED), joined to the previous op when that was bytes of the same kind. */
+  private other(source: Uint8Array, start: number, end: number, code = CHECKED): void {
     const length = end - start;
     if (this.byteCount + length > this.bytes.length) this.bytes = grow(this.bytes, this.byteCount + length);
     this.bytes.set(source.subarray(start, end), this.byteCount);
     const at = this.byteCount;
     this.byteCount += length;
-    if (this.lastOther >= 0 && this.lastOther === this.opCount - 3) {
+    if (this.lastOther >= 0 && this.lastOther === this.opCount - 3 && this.ops[this.lastOther] === code) {
       this.ops[this.lastOther + 2] = this.byteCount;
       return;
     }
     if (this.opCount + 3 > this.ops.length) this.ops = grow(this.ops, this.opCount + 3);
     this.lastOther = this.opCount;
-    this.ops[this.opCount++] = -1;
+    this.ops[this.opCount++] = code;
     this.ops[this.opCount++] = at;
     this.ops[this.opCount++] = this.byteCount;
   }
 }
 
-const NEWLINE = new Uint8Array([10]);
+/** Op codes of byte ranges: lines checked (and scrubbed) here, lines left for the importing thread to check. */
+export const CHECKED = -1;
+export const UNCHECKED = -2;
 
 function grow<T extends Int32Array | Uint8Array>(array: T, need: number): T {
   const grown = new (array.constructor as { new (length: number): T })(Math.max(array.length * 2, need));

@@ -1,16 +1,18 @@
 // Large native NDJSON files read on two threads: a worker (cli/ndjson-parallel-worker.ts) reads the file, scrubs suspect
 // lines and reads the plain edge lines (most of the file) into (kind, from, to); this thread reads everything else
 // (node lines, edges with properties) with the same NdjsonGraphReader as cli/ndjson-stream.ts, replays the worker's
-// edges into it in file order, and compiles the graph. Same graph, issues and redaction count as streamNdjsonFile's
+// edges into it in file order, and compiles the graph. The secret check of the lines this thread reads is done by
+// whichever thread is less busy: the worker leaves it to this one while this one keeps up (ScanBatch's UNCHECKED). Same graph, issues and redaction count as streamNdjsonFile's
 // sequential path, which tests check line for line. The import stays synchronous: this thread waits on the worker
 // with Atomics.wait and takes its batches with receiveMessageOnPort.
+import { Buffer } from 'node:buffer';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { BlastmapError, type ErrorCode, type InputIssue } from '../engine/errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
 import { NdjsonGraphReader } from '../importers/native/ndjson-fast.ts';
-import type { ScanBatch } from './ndjson-parallel-scan.ts';
+import { CHECKED, checkLines, UNCHECKED, type ScanBatch } from './ndjson-parallel-scan.ts';
 import type { StreamedNdjson } from './ndjson-stream.ts';
 
 /** NDJSON files at least this large are read on two threads (BLASTMAP_NDJSON_PARALLEL_BYTES overrides it). */
@@ -29,8 +31,11 @@ export class BatchReplay {
   /** Provisional index (in the reader's builder) of each worker id, -1 until an edge line needs it. */
   private index = new Int32Array(1 << 16).fill(-1);
   redactions = 0;
+  private readonly schema: Schema;
+  private readonly push = (bytes: Uint8Array): void => this.reader.push(bytes);
 
   constructor(options: { file: string; schema?: Schema | undefined; expectedEdges?: number | undefined }) {
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.reader = new NdjsonGraphReader({
       scrubbed: true,
       file: options.file, schema: options.schema ?? DEFAULT_SCHEMA, rememberNodeIds: false,
@@ -53,8 +58,13 @@ export class BatchReplay {
     const ops = batch.ops;
     for (let k = 0; k < batch.opCount; k += 3) {
       const code = ops[k]!;
-      if (code < 0) {
+      if (code === CHECKED) {
         reader.push(batch.bytes.subarray(ops[k + 1]!, ops[k + 2]!));
+        continue;
+      }
+      if (code === UNCHECKED) {
+        const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.length);
+        this.redactions += checkLines(bytes, ops[k + 1]!, ops[k + 2]!, this.schema, this.push);
         continue;
       }
       if (!reader.accepting) {

@@ -9,7 +9,7 @@ import type { SourcedFragment } from '../engine/format/validate.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { patchSnapshot } from '../engine/store/patch.ts';
-import { decodeSnapshot, encodeSnapshot, openSnapshot } from '../engine/store/snapshot.ts';
+import { decodeSnapshot, encodeSnapshotParts, openSnapshot } from '../engine/store/snapshot.ts';
 
 function readSnapshotBytes(path: string): Uint8Array {
   try {
@@ -107,7 +107,7 @@ export function importIntoSnapshotFile(path: string, batch: readonly SourcedFrag
 
 /** Writes the graph to `path` atomically. The previous snapshot stays intact until the rename. */
 export function writeSnapshotFile(path: string, graph: CompactGraph): void {
-  writeSnapshotParts(path, [encodeSnapshot(graph)]);
+  writeSnapshotParts(path, encodeSnapshotParts(graph));
 }
 
 /** Writes snapshot bytes, given as consecutive pieces, to `path` atomically (temporary file, fsync, rename). */

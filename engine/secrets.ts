@@ -68,16 +68,55 @@ const ALWAYS_RUN = SECRET_RULES.flatMap((rule, order) => (rule.keywords.length =
 // that has no such run: most lines that name a vendor (`datadog:…`, `okta:…` in ids) hold a keyword and no token.
 
 /**
- * A run the rule cannot match without: `min` consecutive characters of a class, taken from a `[…]{n}` element (alone
- * or as a whole group) that every match contains: outside any group, in a regex with no top-level alternation, not
- * made optional. Characters beyond Latin-1 count as members (never a wrong skip).
+ * A run the rule cannot match without: `min` consecutive characters of a class, taken from a `[…]{n}` element that
+ * every match contains: one inside no group, or inside groups that every match passes through (none made optional by
+ * `?`, `*` or `{0,…}`, none a lookaround, none holding an alternation of its own), in a regex with no top-level
+ * alternation. Characters beyond Latin-1 count as members (never a wrong skip).
  */
 interface RequiredRun { member: Uint8Array; min: number }
+
+/** Per group of a regex source, by the index of its `(`: whether every match passes through it. */
+function requiredGroups(source: string): Map<number, boolean> | undefined {
+  const required = new Map<number, boolean>();
+  const open: { at: number; alternation: boolean }[] = [];
+  const closed: { at: number; alternation: boolean; close: number }[] = [];
+  for (let i = 0; i < source.length;) {
+    const c = source[i]!;
+    if (c === '\\') { i += 2; continue; }
+    if (c === '[') {
+      const end = classEnd(source, i);
+      if (end < 0) return undefined;
+      i = end;
+      continue;
+    }
+    if (c === '(') open.push({ at: i, alternation: false });
+    else if (c === ')') {
+      const group = open.pop();
+      if (group === undefined) return undefined;
+      closed.push({ ...group, close: i });
+    } else if (c === '|') {
+      if (open.length === 0) return undefined;
+      open[open.length - 1]!.alternation = true;
+    }
+    i++;
+  }
+  if (open.length > 0) return undefined;
+  for (const { at, alternation, close } of closed) {
+    const lookaround = /^\(\?(?:=|!|<=|<!)/.test(source.slice(at));
+    const optional = /^(?:\?|\*|\{0[,}])/.test(source.slice(close + 1));
+    required.set(at, !lookaround && !optional && !alternation);
+  }
+  return required;
+}
 
 function requiredRun(rule: SecretRule): RequiredRun | undefined {
   const source = rule.pattern.source;
   const flags = rule.pattern.flags.replace(/[gdy]/g, '');
-  let depth = 0;
+  const groups = requiredGroups(source);
+  if (groups === undefined) return undefined;
+  // Groups open at this point, and how many of them some match may skip.
+  const stack: boolean[] = [];
+  let skippable = 0;
   let best: { cls: string; min: number } | undefined;
   for (let i = 0; i < source.length;) {
     const c = source[i]!;
@@ -86,20 +125,22 @@ function requiredRun(rule: SecretRule): RequiredRun | undefined {
       const end = classEnd(source, i);
       if (end < 0) return undefined;
       const quantifier = /^\{(\d+)(?:,\d*)?\}/.exec(source.slice(end));
-      if (depth === 0 && quantifier && Number(quantifier[1]) > (best?.min ?? 0)) best = { cls: source.slice(i, end), min: Number(quantifier[1]) };
+      if (skippable === 0 && quantifier && Number(quantifier[1]) > (best?.min ?? 0)) best = { cls: source.slice(i, end), min: Number(quantifier[1]) };
       i = end;
       continue;
     }
     if (c === '(') {
-      // A group whose whole body is one `[…]{n}` counts as that element when the group itself is not quantified.
-      const body = /^\((?:\?:|\?<[A-Za-z]\w*>)?(\[(?:\\.|[^\]\\])*\])\{(\d+)(?:,\d*)?\}\)(?![?*]|\{0)/.exec(source.slice(i));
-      if (depth === 0 && body && Number(body[2]) > (best?.min ?? 0)) best = { cls: body[1]!, min: Number(body[2]) };
-      depth++;
+      const required = groups.get(i)!;
+      stack.push(required);
+      if (!required) skippable++;
       i++;
       continue;
     }
-    if (c === ')') { depth--; i++; continue; }
-    if (c === '|' && depth === 0) return undefined;
+    if (c === ')') {
+      if (!stack.pop()) skippable--;
+      i++;
+      continue;
+    }
     i++;
   }
   if (!best || best.min < 8) return undefined;

@@ -60,6 +60,14 @@ function columnLayout(version: number, headerEnd: number, n: number, m: number, 
 const bytesOf = (array: Uint32Array | Int32Array | Float64Array): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
 export function encodeSnapshot(graph: CompactGraph): Uint8Array {
+  return joinParts(encodeSnapshotParts(graph));
+}
+
+/**
+ * The snapshot's bytes as consecutive pieces (snapshotParts), for a writer that writes them one after the other:
+ * a 381 MB snapshot is not copied into one array first.
+ */
+export function encodeSnapshotParts(graph: CompactGraph): Uint8Array[] {
   const encoder = new TextEncoder();
   const nodeChunks: Uint8Array[] = [];
   for (let i = 0; i < graph.nodeCount; i += CHUNK) nodeChunks.push(encoder.encode(JSON.stringify(graph.nodes.slice(i, i + CHUNK))));
@@ -71,7 +79,7 @@ export function encodeSnapshot(graph: CompactGraph): Uint8Array {
   // The id table decoding would build (none when ids repeat: the decoder then builds its Map fallback).
   const nodes = graph.nodes as GraphNode[];
   const slots = (graph.indexOf instanceof IdIndex || graph.indexOf instanceof IdTable ? graph.indexOf.slotTable(nodes) : undefined) ?? IdIndex.of(nodes)?.slotTable(nodes);
-  return joinParts(snapshotParts({ ...graph, nodeChunks, attrChunks: encodeAttrChunks(attrEntries), idSlots: slots }));
+  return snapshotParts({ ...graph, nodeChunks, attrChunks: encodeAttrChunks(attrEntries), idSlots: slots });
 }
 
 /** Edge-property entries ([edge index, attrs], indices ascending) as the snapshot's JSON chunks. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { BatchReplay, next, parseExecArgv, startReadingWorker, streamNdjsonParallel, workerStart } from '../../cli/ndjson-parallel.ts';
-import { mayBeSuspect, NdjsonScan, partMayBeSuspect, PREFILTERED } from '../../cli/ndjson-parallel-scan.ts';
+import { mayBeSuspect, NdjsonScan, partMayBeSuspect, PREFILTERED, UNCHECKED } from '../../cli/ndjson-parallel-scan.ts';
 import { streamNdjsonChunks, suspect, type StreamedNdjson } from '../../cli/ndjson-stream.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { BlastmapError } from '../../engine/errors.ts';
@@ -167,11 +167,25 @@ function outcome(run: () => StreamedNdjson): unknown {
   }
 }
 
-/** The two-thread path's code, run in this thread: the worker's scan feeding the replay directly. */
-function scannedInProcess(text: string, size: number): StreamedNdjson {
+/**
+ * The two-thread path's code, run in this thread: the worker's scan feeding the replay directly. `defer[i]` (cycled)
+ * says whether chunk i's lines that are not plain edges are left for the replay to check, as the worker does while
+ * the importing thread keeps up.
+ */
+function scannedInProcess(text: string, size: number, defer: readonly boolean[] = [false], seen?: { unchecked: number }): StreamedNdjson {
   const replay = new BatchReplay({ file: 'in.ndjson' });
-  const scan = new NdjsonScan({ file: 'in.ndjson', emit: (batch) => replay.apply(batch) });
-  for (const chunk of chunked(text, size)) scan.push(chunk);
+  const scan = new NdjsonScan({
+    file: 'in.ndjson',
+    emit: (batch) => {
+      if (seen) for (let k = 0; k < batch.opCount; k += 3) if (batch.ops[k] === UNCHECKED) seen.unchecked++;
+      replay.apply(batch);
+    },
+  });
+  let i = 0;
+  for (const chunk of chunked(text, size)) {
+    scan.deferChecks = defer[i++ % defer.length]!;
+    scan.push(chunk);
+  }
   scan.end();
   return replay.finish();
 }
@@ -183,20 +197,34 @@ const parallelInput = fc.record({
   size: fc.integer({ min: 1, max: 4096 }),
   noEnd: fc.boolean(),
   crlf: fc.boolean(),
-}).map(({ plants, damage: d, size, noEnd, crlf }) => {
+  defer: fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+}).map(({ plants, damage: d, size, noEnd, crlf, defer }) => {
   let text = plants.length > 0 ? plant(seed.text, plants) : seed.text;
   if (d !== undefined) text = damaged([{ ...seed, text }], { ...d, file: 0 })[0]!.text;
   if (crlf) text = text.replace(/\n/g, '\r\n');
   if (noEnd) text = text.replace(/\s+$/, '');
-  return { text, size };
+  return { text, size, defer };
 });
 
 describe('the two-thread path for big NDJSON files', () => {
   it('gives what the one-thread path gives: graph, order, summary, redactions, or the same issues', () => {
-    fc.assert(fc.property(parallelInput, ({ text, size }) => {
+    fc.assert(fc.property(parallelInput, ({ text, size, defer }) => {
       const sequential = outcome(() => streamNdjsonChunks(chunked(text, size), { file: 'in.ndjson' }));
       expect(outcome(() => scannedInProcess(text, size))).toEqual(sequential);
+      // Whichever thread checks the lines that are not plain edges, chunk by chunk.
+      expect(outcome(() => scannedInProcess(text, size, defer))).toEqual(sequential);
     }), { numRuns: 300 });
+  });
+
+  it('scrubs and counts a secret in a line the worker left for the importing thread to check', () => {
+    const secret = corpus[0]!.value;
+    const text = plant(seed.text, [{ at: 0, secret, field: 'name' }, { at: 3, secret, field: 'password' }]);
+    const seen = { unchecked: 0 };
+    const deferred = outcome(() => scannedInProcess(text, 1 << 20, [true], seen)) as { graph: { nodes: unknown[] }; summary: { redactions: number } };
+    expect(seen.unchecked).toBeGreaterThan(0);
+    expect(deferred.summary.redactions).toBeGreaterThan(0);
+    expect(leaks(JSON.stringify(deferred.graph), [corpus[0]!])).toEqual([]);
+    expect(deferred).toEqual(outcome(() => streamNdjsonChunks(chunked(text, 1 << 20), { file: 'in.ndjson' })));
   });
 
   it('gives the same in a real worker thread, reading the file', () => {
