@@ -41,8 +41,9 @@ export function reachOptionsOf(request: AnalysisOptions): ReachOptions {
 
 export const resolveSources = (graph: CompactGraph, references: readonly string[]): number[] => references.map((reference) => resolveNode(graph, reference));
 
-function entryView(entry: RadiusEntry) {
-  const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, path, controls } = entry;
+/** An entry as the radius answer lists it; `path` is the entry's witness path when the caller has built it already. */
+function entryView(entry: RadiusEntry, path: RadiusEntry['path'] = entry.path) {
+  const { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, controls } = entry;
   const last = path.at(-1);
   return { id, name, kind, platform, tenant, level, hops, points, crownJewel, lateral, via: last?.edgeId ?? null, parent: last?.from.id ?? null, controls };
 }
@@ -76,10 +77,11 @@ export function radiusResponse(graph: CompactGraph, request: RadiusRequest): Rad
     score: radius.score,
     scoreParts: radius.scoreParts,
     reachedCount: radius.reachedCount,
-    crownJewels: radius.crownJewels.map((entry) => ({ ...entryView(entry), path: entry.path })),
+    // Each crown jewel's witness path built once (reading `path` builds it), for the view and the answer.
+    crownJewels: radius.crownJewels.map((entry) => { const path = entry.path; return { ...entryView(entry, path), path }; }),
     platforms: radius.platforms,
     byKind: radius.byKind,
-    reached: radius.reached.map(entryView),
+    reached: radius.reached.map((entry) => entryView(entry)),
     page: { offset, limit, nextOffset: limit > 0 && offset + limit < radius.reachedCount ? offset + limit : null },
     controls: radius.controls,
     dormant: radius.dormant.slice(0, LIST_CAP).map(({ id, name, kind, platform, tenant, why, level, hops }) => ({ id, name, kind, platform, tenant, why, level, hops })),

@@ -6,6 +6,7 @@ import { compileReachRules, reach, type CompiledReachRules, type ReachOptions } 
 import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, scoreOrder, sensitivities } from './score.ts';
 import { LEVEL_CODE } from '../schema/index.ts';
 import { CROWN_JEWEL_TAG } from './radius.ts';
+import { WORK } from './work.ts';
 
 /** What a ranking shows of one source's blast radius. */
 export interface RadiusSummary {
@@ -119,6 +120,7 @@ class ClosureWorkspace {
       const state = queue[head]!;
       const u = state >>> 2;
       const held = state & 3;
+      WORK.edges += fwdOffsets[u + 1]! - fwdOffsets[u]!;
       for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
         const grant = grants[(edgeKind[e]! << 2) | held]!;
         if (grant === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
@@ -188,6 +190,7 @@ function levelNeededForAny(graph: CompactGraph, rules: CompiledReachRules, usabl
   for (let head = 0; head < tail; head++) {
     const w = queue[head]!;
     const needed = need[w]!;
+    WORK.edges += revOffsets[w + 1]! - revOffsets[w]!;
     for (let r = revOffsets[w]!, end = revOffsets[w + 1]!; r < end; r++) {
       const e = revEdges[r]!;
       if (blockedEdges !== undefined && blockedEdges[e] === 1) continue;

@@ -5,6 +5,7 @@ import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../sche
 import type { CompactGraph } from '../store/compact.ts';
 import { CROWN_JEWEL_TAG, idRanks, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { allowedKinds, compileReachRules, toInstant, type CompiledReachRules, type PathStep, type ReachOptions } from './reach.ts';
+import { WORK } from './work.ts';
 
 export interface ExposureOptions extends ReachOptions {
   /** Node kinds considered as compromised sources (default Identity, Role, App and Credential). */
@@ -84,6 +85,7 @@ export function reverseDistances(graph: CompactGraph, target: number, options: R
   for (let depth = 1; frontier.length > 0; depth++) {
     const next: number[] = [];
     for (const v of frontier) {
+      WORK.edges += revOffsets[v + 1]! - revOffsets[v]!;
       for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
         const e = revEdges[i]!;
         if (allowed[edgeKind[e]!] === 0 || blockedEdges?.[e] === 1) continue;
@@ -146,6 +148,7 @@ function reverseLevelPass(graph: CompactGraph, target: number, targetLevel: numb
       const state = queue[head]!;
       const v = state >>> 2;
       const wanted = state & 3;
+      WORK.edges += revOffsets[v + 1]! - revOffsets[v]!;
       for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
         const e = revEdges[i]!;
         const held = minHeld[(edgeKind[e]! << 2) | wanted]!;

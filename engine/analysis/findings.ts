@@ -14,6 +14,7 @@ import { allowedKinds, toInstant, type ReachOptions } from './reach.ts';
 import { consolePath, consoleRow, consoleRowPath, type ConsoleContext } from './console-paths.ts';
 import { markedClassesReached, markedReachScanner, reachTotalsScanner, targetsReached, type MarkedReach } from './closure.ts';
 import { gradedKinds, nodePoints } from './score.ts';
+import { WORK } from './work.ts';
 
 export interface FindingOptions {
   /** Analysis instant (default now): only nodes usable at `at` are checked, and ages are measured to it. */
@@ -185,6 +186,7 @@ export function reachScanner(graph: CompactGraph, at: number, options: Pick<Reac
       for (const state of frontier) {
         const u = state >>> 2;
         const have = state & 3;
+        WORK.edges += fwdOffsets[u + 1]! - fwdOffsets[u]!;
         for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
           const kind = edgeKind[e]!;
           if (allowed[kind] === 0 || have < kindRequires[kind]!) continue;
@@ -311,6 +313,7 @@ export class FindingContext {
     if (code === undefined) return [];
     const { revOffsets, revEdges, edgeKind, edgeSrc } = this.graph;
     const found: number[] = [];
+    WORK.edges += revOffsets[v + 1]! - revOffsets[v]!;
     for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
       const e = revEdges[i]!;
       if (edgeKind[e] === code && !found.includes(edgeSrc[e]!)) found.push(edgeSrc[e]!);
@@ -324,6 +327,7 @@ export class FindingContext {
     if (kind !== undefined && code === undefined) return [];
     const { fwdOffsets, edgeKind } = this.graph;
     const found: number[] = [];
+    WORK.edges += fwdOffsets[v + 1]! - fwdOffsets[v]!;
     for (let e = fwdOffsets[v]!, end = fwdOffsets[v + 1]!; e < end; e++) if (code === undefined || edgeKind[e] === code) found.push(e);
     return found;
   }
@@ -537,6 +541,7 @@ export class FindingContext {
         if (node.kind === 'Role' && node.privileged === true) privilegedRole[u] = 1;
         let admin = false;
         if (canAdmin !== undefined) {
+          WORK.edges += fwdOffsets[u + 1]! - fwdOffsets[u]!;
           for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end && !admin; e++) {
             admin = edgeKind[e] === canAdmin && this.node(edgeDst[e]!).kind === 'Platform' && this.usable(edgeDst[e]!);
           }
@@ -1236,6 +1241,7 @@ export function evaluateFindings(graph: CompactGraph, options: FindingOptions = 
     if (!rules.has(rule.id)) continue;
     const check = RULE_CHECKS[rule.id]!;
     const bySeverity = new Map<FindingSeverity, number[]>();
+    WORK.checks += usable.length;
     for (const v of usable) {
       const hit = check(ctx, v, rule);
       if (hit === undefined || SEVERITY_RANK[hit.severity] < floor) continue;

@@ -5,6 +5,7 @@ import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../sche
 import type { CompactGraph } from '../store/compact.ts';
 import { CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
+import { impactOrder, nodeColumns } from './columns.ts';
 import { nodePoints, scoreOrder } from './score.ts';
 
 export interface LateralTarget extends NodeRef {
@@ -152,7 +153,12 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
   const { hops, parentEdge, parentLevel, level } = result;
   const isSource = new Set(result.sources);
   const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
-  const offPlatform = (v: number): boolean => !sourcePlatforms.has(graph.nodes[v]!.platform);
+  // Node facts from the graph's typed columns: a node object read per reached node was most of this function's time.
+  const columns = nodeColumns(graph);
+  const platformCount = columns.platformNames.length;
+  const onSourcePlatform = new Uint8Array(platformCount);
+  for (const s of result.sources) onSourcePlatform[columns.platform[s]!] = 1;
+  const offPlatform = (v: number): boolean => onSourcePlatform[columns.platform[v]!] === 0;
 
   // States of the witness tree by increasing hops (a counting sort: hops are small).
   let maxHops = 0;
@@ -181,42 +187,49 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
   const reached = new Int32Array(graph.nodeCount * 3);
   const jewels = new Int32Array(graph.nodeCount * 3);
   const bridges = new Map<number, LateralBridge>();
-  const platforms = new Map<string, LateralPlatform>();
-  const targetNodes: number[] = [];
-  const targetBridges: number[] = [];
-  const targetHops: number[] = [];
-  const targetPoints: number[] = [];
-  const targetCrown: number[] = [];
+  // Bridges in the order first met, numbered: a target's bridge by number.
+  const bridgeSlots: number[] = [];
+  const bridgeNumber = new Map<number, number>();
+  const platformReached = new Int32Array(platformCount);
+  const platformScore = new Float64Array(platformCount);
+  const platformCrown = new Int32Array(platformCount);
+  const platformsSeen: number[] = [];
+  const capacity = result.order.length;
+  const targetNodes = new Int32Array(capacity);
+  const targetBridges = new Int32Array(capacity);
+  const targetHops = new Int32Array(capacity);
+  const targetPoints = new Float64Array(capacity);
+  const targetCrown = new Uint8Array(capacity);
+  let targetCount = 0;
   for (const v of result.order) {
     if (isSource.has(v) || !offPlatform(v)) continue;
-    const node = graph.nodes[v]!;
     const slot = v * 3 + level[v]! - 1;
     const points = nodePoints(graph, v, level[v]!);
-    const crownJewel = isCrownJewel(graph, v);
+    const crownJewel = columns.crownJewel[v] === 1;
     score[slot]! += points;
     reached[slot]!++;
     if (crownJewel) jewels[slot]!++;
     const bridgeSlot = bridgeOf[slot]!;
-    let bridge = bridges.get(bridgeSlot);
-    if (!bridge) {
+    let number = bridgeNumber.get(bridgeSlot);
+    if (number === undefined) {
       const approach = witnessPath(result, (bridgeSlot / 3) | 0, (bridgeSlot % 3) + 1).map((step) => stepView(graph, step));
-      bridge = { bridge: approach[approach.length - 1]!, approach, score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] };
-      bridges.set(bridgeSlot, bridge);
+      bridges.set(bridgeSlot, { bridge: approach[approach.length - 1]!, approach, score: 0, reachedCount: 0, crownJewels: 0, platforms: [], targets: [], onward: [] });
+      bridgeNumber.set(bridgeSlot, number = bridgeSlots.length);
+      bridgeSlots.push(bridgeSlot);
     }
-    targetNodes.push(v);
-    targetBridges.push(bridgeSlot);
-    targetHops.push(depth[slot]!);
-    targetPoints.push(points);
-    targetCrown.push(crownJewel ? 1 : 0);
-    let summary = platforms.get(node.platform);
-    if (!summary) {
-      summary = { platform: node.platform, reached: 0, score: 0, crownJewels: 0 };
-      platforms.set(node.platform, summary);
-    }
-    summary.reached++;
-    summary.score += points;
-    if (crownJewel) summary.crownJewels++;
+    targetNodes[targetCount] = v;
+    targetBridges[targetCount] = number;
+    targetHops[targetCount] = depth[slot]!;
+    targetPoints[targetCount] = points;
+    targetCrown[targetCount] = crownJewel ? 1 : 0;
+    targetCount++;
+    const p = columns.platform[v]!;
+    if (platformReached[p] === 0) platformsSeen.push(p);
+    platformReached[p]!++;
+    platformScore[p]! += points;
+    if (crownJewel) platformCrown[p]!++;
   }
+  const platforms: LateralPlatform[] = platformsSeen.map((p) => ({ platform: columns.platformNames[p]!, reached: platformReached[p]!, score: platformScore[p]!, crownJewels: platformCrown[p]! }));
   for (let i = slots.length - 1; i >= 0; i--) {
     const slot = slots[i]!;
     const parent = parentSlot(slot);
@@ -232,7 +245,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
     const e = parentEdge[slot]!;
     const from = graph.edgeSrc[e]!;
     const to = (slot / 3) | 0;
-    if (graph.nodes[from]!.platform === graph.nodes[to]!.platform) continue;
+    if (columns.platform[from] === columns.platform[to]) continue;
     const list = onward.get(bridgeSlot) ?? [];
     list.push({ step: stepView(graph, { edge: e, from, to, fromLevel: parentLevel[slot]!, toLevel: (slot % 3) + 1 }), score: score[slot]!, reachedCount: reached[slot]!, crownJewels: jewels[slot]! });
     onward.set(bridgeSlot, list);
@@ -240,24 +253,44 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
 
   const byImpact = <T extends { crownJewels: number; score: number }>(a: T, b: T) => b.crownJewels - a.crownJewels || b.score - a.score;
   // Every bridge's targets in one order (crown jewels, points, hops, then id as localeCompare orders ids), from one
-  // sort over flat keys: a comparator reading objects and a collator call per comparison were most of this
-  // function's time at a million nodes. Entries are built only for the targets listed (`targetsPerBridge`).
-  const targetCount = targetNodes.length;
-  const idRank = ranksOfNodes(graph, targetNodes);
-  const targetOrder = Array.from({ length: targetCount }, (_, i) => i);
-  targetOrder.sort((a, b) => targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]! || idRank[a]! - idRank[b]!);
+  // sort of packed keys (impactOrder): a comparator reading objects and a collator call per comparison were most of
+  // this function's time at a million nodes. Entries are built only for the targets listed (`targetsPerBridge`); each
+  // bridge's score per platform is summed in that order, per (bridge, platform) code.
+  const idRank = ranksOfNodes(graph, targetNodes.subarray(0, targetCount));
+  const targetOrder = impactOrder(targetCount, targetCrown, targetPoints, targetHops, idRank);
   const listed = options.targetsPerBridge ?? Infinity;
-  const scoreByPlatform = new Map<number, Map<string, number>>();
-  for (const i of targetOrder) {
-    const bridgeSlot = targetBridges[i]!;
-    const bridge = bridges.get(bridgeSlot)!;
+  const bridgeCount = bridgeSlots.length;
+  // One cell per (bridge, platform) while that stays small next to the targets; a map of the pairs met otherwise.
+  const flat = bridgeCount * platformCount <= 4 * targetCount + 4096;
+  const cellScore = flat ? new Float64Array(bridgeCount * platformCount) : undefined;
+  const cellMet = flat ? new Uint8Array(bridgeCount * platformCount) : undefined;
+  const cellMap = flat ? undefined : new Map<number, number>();
+  const platformsMet: number[][] = bridgeSlots.map(() => []);
+  const bridgeList = bridgeSlots.map((slot) => bridges.get(slot)!);
+  for (let position = 0; position < targetCount; position++) {
+    const i = targetOrder[position]!;
+    const number = targetBridges[i]!;
+    const bridge = bridgeList[number]!;
     const v = targetNodes[i]!;
     if (bridge.targets.length < listed) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
-    let scores = scoreByPlatform.get(bridgeSlot);
-    if (!scores) scoreByPlatform.set(bridgeSlot, scores = new Map());
-    const platform = graph.nodes[v]!.platform;
-    scores.set(platform, (scores.get(platform) ?? 0) + targetPoints[i]!);
+    const p = columns.platform[v]!;
+    const cell = number * platformCount + p;
+    if (cellScore) {
+      if (cellMet![cell] === 0) { cellMet![cell] = 1; platformsMet[number]!.push(p); }
+      cellScore[cell]! += targetPoints[i]!;
+    } else {
+      const sum = cellMap!.get(cell);
+      if (sum === undefined) platformsMet[number]!.push(p);
+      cellMap!.set(cell, (sum ?? 0) + targetPoints[i]!);
+    }
   }
+  const scoreByPlatform = new Map<number, Map<string, number>>();
+  bridgeSlots.forEach((bridgeSlot, number) => {
+    scoreByPlatform.set(bridgeSlot, new Map(platformsMet[number]!.map((p) => {
+      const cell = number * platformCount + p;
+      return [columns.platformNames[p]!, cellScore ? cellScore[cell]! : cellMap!.get(cell)!];
+    })));
+  });
   for (const [bridgeSlot, bridge] of bridges) {
     bridge.score = score[bridgeSlot]!;
     bridge.reachedCount = reached[bridgeSlot]!;
@@ -266,7 +299,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
     bridge.platforms = [...scoreByPlatform.get(bridgeSlot)!].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
   }
   const ranked = [...bridges.values()].sort((a, b) => byImpact(a, b) || b.reachedCount - a.reachedCount || a.bridge.edgeId.localeCompare(b.bridge.edgeId) || a.bridge.level.localeCompare(b.bridge.level));
-  const platformList = [...platforms.values()].sort((a, b) => byImpact(a, b) || a.platform.localeCompare(b.platform));
+  const platformList = platforms.sort((a, b) => byImpact(a, b) || a.platform.localeCompare(b.platform));
   return {
     analysis: 'lateral-paths',
     sources: result.sources.map((s) => nodeRef(graph, s)),

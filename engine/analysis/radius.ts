@@ -5,7 +5,8 @@ import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts'
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { renewedBy } from '../store/windows.ts';
 import { dormantPath, hopsAtLeast, reach, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
-import { nodePoints } from './score.ts';
+import { impactOrder, nodeColumns } from './columns.ts';
+import { gradedKinds, nodePoints } from './score.ts';
 
 export interface NodeRef {
   id: string;
@@ -325,6 +326,21 @@ class WitnessFacts {
 
   /** The sorted, deduplicated conditions on the witness path of state (v, level); arrays are shared between states. */
   controls(v: number, level: number): string[] {
+    return this.controlLists[this.controlSetOf(v, level)]!;
+  }
+
+  /** The conditions of `controlSetOf`'s number. */
+  controlList(set: number): string[] {
+    return this.controlLists[set]!;
+  }
+
+  /** How many distinct condition sets `controlSetOf` has numbered so far. */
+  get controlSetCount(): number {
+    return this.controlLists.length;
+  }
+
+  /** A number for the conditions on the witness path of state (v, level), the same for the same conditions. */
+  controlSetOf(v: number, level: number): number {
     const { graph, parentEdge, parentLevel } = this.result;
     const { controlSet, chain } = this;
     chain.length = 0;
@@ -344,7 +360,7 @@ class WitnessFacts {
       if (conditions && conditions.length > 0) set = this.union(set, conditions);
       controlSet[climbed] = set;
     }
-    return this.controlLists[set]!;
+    return set;
   }
 
   private union(set: number, conditions: readonly string[]): number {
@@ -509,33 +525,32 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   };
 
   // Flat facts per reached node (traversal order), then one sort of positions: crown jewels first, then by points
-  // (most first), hops (fewest first) and id.
+  // (most first), hops (fewest first) and id. Node facts come from the graph's typed columns, not its node objects.
+  const columns = nodeColumns(graph);
+  const graded = gradedKinds(graph);
   const count = result.order.length - result.order.reduce((n, v) => n + (sourceSet.has(v) ? 1 : 0), 0);
   const nodes = new Int32Array(count);
   const crown = new Uint8Array(count);
   const points = new Float64Array(count);
   const hops = new Int32Array(count);
-  const controls: string[][] = new Array(count);
+  const controlSets = new Int32Array(count);
   let data = 0;
   let principals = 0;
   let i = 0;
   for (const v of result.order) {
     if (sourceSet.has(v)) continue;
-    const node = graph.nodes[v]!;
     const levelCode = result.level[v]!;
     const nodePoint = nodePoints(graph, v, levelCode);
-    if (graph.schema.nodeKinds[node.kind]!.graded) data += nodePoint;
+    if (graded[graph.nodeKind[v]!] === 1) data += nodePoint;
     else principals += nodePoint;
     nodes[i] = v;
-    crown[i] = node.tags?.includes(CROWN_JEWEL_TAG) ? 1 : 0;
+    crown[i] = columns.crownJewel[v]!;
     points[i] = nodePoint;
     hops[i] = hopsAtLeast(result, v, levelCode);
-    controls[i] = facts.controls(v, levelCode);
+    controlSets[i] = facts.controlSetOf(v, levelCode);
     i++;
   }
-  const idRank = ranksOfNodes(graph, nodes);
-  const order = Array.from({ length: count }, (_, k) => k);
-  order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
+  const order = impactOrder(count, crown, points, hops, ranksOfNodes(graph, nodes));
 
   const entryAt = (k: number): RadiusEntry => {
     const v = nodes[k]!;
@@ -543,7 +558,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     const levelCode = result.level[v]!;
     const bridge = facts.enteredFrom(v, levelCode);
     const entry = new ReachedEntry(result, v, levelCode, node, hops[k]!, node.tags ?? [], effectiveSensitivity(node), points[k]!,
-      crown[k] === 1, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge), controls[k]!) as RadiusEntry;
+      crown[k] === 1, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge), facts.controlList(controlSets[k]!)) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     return entry;
@@ -558,27 +573,50 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   const crownJewels: RadiusEntry[] = [];
   for (let position = 0; position < crownCount; position++) crownJewels.push(position >= first && position < last ? reached[position - first]! : entryAt(order[position]!));
 
-  const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
+  // The summaries, over the whole radius in report order (tenants and kinds are listed as they first appear in it,
+  // and each platform's score is summed in it), counted per platform, place, kind and control-set code.
+  const platformCount = columns.platformNames.length;
+  const platformReached = new Int32Array(platformCount);
+  const platformLevels = new Int32Array(platformCount * 4);
+  const platformScore = new Float64Array(platformCount);
+  const platformCrown = new Int32Array(platformCount);
+  const platformTenants: string[][] = [];
+  const platformsSeen: number[] = [];
+  const placeSeen = new Uint8Array(columns.placeTenant.length);
+  const kindCounts = new Int32Array(graph.nodeKindNames.length);
+  const kindsSeen: number[] = [];
+  const setReached = new Int32Array(facts.controlSetCount);
+  const setCrown = new Int32Array(facts.controlSetCount);
+  for (let position = 0; position < count; position++) {
+    const k = order[position]!;
+    const v = nodes[k]!;
+    const p = columns.platform[v]!;
+    if (platformReached[p] === 0) { platformsSeen.push(p); platformTenants[p] = []; }
+    const place = columns.place[v]!;
+    if (placeSeen[place] === 0) { placeSeen[place] = 1; platformTenants[p]!.push(columns.placeTenant[place]!); }
+    platformReached[p]!++;
+    platformLevels[p * 4 + result.level[v]!]!++;
+    platformScore[p]! += points[k]!;
+    if (crown[k] === 1) platformCrown[p]!++;
+    const kind = graph.nodeKind[v]!;
+    if (kindCounts[kind]!++ === 0) kindsSeen.push(kind);
+    setReached[controlSets[k]!]!++;
+    if (crown[k] === 1) setCrown[controlSets[k]!]!++;
+  }
+  const platforms: PlatformSummary[] = platformsSeen.map((p) => ({
+    platform: columns.platformNames[p]!, tenants: platformTenants[p]!, reached: platformReached[p]!,
+    read: platformLevels[p * 4 + 1]!, write: platformLevels[p * 4 + 2]!, admin: platformLevels[p * 4 + 3]!, score: platformScore[p]!, crownJewels: platformCrown[p]!,
+  }));
   const byKind: Record<string, number> = {};
+  for (const kind of kindsSeen) byKind[graph.nodeKindNames[kind]!] = kindCounts[kind]!;
   const byControl = new Map<string, ControlSummary>();
-  for (const k of order) {
-    const node = graph.nodes[nodes[k]!]!;
-    let summary = platforms.get(node.platform);
-    if (!summary) {
-      summary = { platform: node.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
-      platforms.set(node.platform, summary);
-    }
-    if (!summary.tenantSet.has(node.tenant)) { summary.tenantSet.add(node.tenant); summary.tenants.push(node.tenant); }
-    summary.reached++;
-    summary[levelName(result.level[nodes[k]!]!)]++;
-    summary.score += points[k]!;
-    if (crown[k] === 1) summary.crownJewels++;
-    byKind[node.kind] = (byKind[node.kind] ?? 0) + 1;
-    for (const control of controls[k]!) {
+  for (let set = 0; set < setReached.length; set++) {
+    if (setReached[set] === 0) continue;
+    for (const control of facts.controlList(set)) {
       let controlSummary = byControl.get(control);
       if (!controlSummary) byControl.set(control, controlSummary = { control, reached: 0, crownJewels: 0 });
-      controlSummary.reached++;
-      if (crown[k] === 1) controlSummary.crownJewels++;
+      controlSummary.reached += setReached[set]!;
+      controlSummary.crownJewels += setCrown[set]!;
     }
   }
 
@@ -597,7 +635,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     scoreParts: { data, principals },
     reachedCount: count,
     crownJewels,
-    platforms: [...platforms.values()].map(({ tenantSet: _, ...summary }) => summary).sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
+    platforms: platforms.sort((a, b) => b.score - a.score || a.platform.localeCompare(b.platform)),
     byKind,
     reached,
     dormant,

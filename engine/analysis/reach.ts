@@ -5,6 +5,7 @@ import { BlastmapError } from '../errors.ts';
 import { LEVEL_CODE, type Level } from '../schema/index.ts';
 import { checkEnforcedConditions } from './controls.ts';
 import type { CompactGraph } from '../store/compact.ts';
+import { WORK } from './work.ts';
 
 export interface ReachOptions {
   /** Analysis instant: credentials revoked or expired before it, or created after it, do not traverse. */
@@ -259,6 +260,7 @@ export function reach(graph: CompactGraph, sources: readonly number[], options: 
       const state = queue[head]!;
       const u = state >>> 2;
       const held = state & 3;
+      WORK.edges += fwdOffsets[u + 1]! - fwdOffsets[u]!;
       for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
         let grant: number;
         let v: number;

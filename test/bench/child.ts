@@ -17,6 +17,7 @@ import { toGraphology } from '../../engine/store/graphology.ts';
 import { readSnapshotFile } from '../../cli/snapshot-file.ts';
 import { measureEvidenceOverlay, measureLogImport } from './evidence.ts';
 import { plainBfs } from './plain-bfs.ts';
+import { resetWork, WORK } from '../../engine/analysis/work.ts';
 
 const [task, ...args] = process.argv.slice(2);
 const arg = (name: string): string => {
@@ -257,15 +258,18 @@ function taskExposure(): object {
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const exposed: number[] = [];
+  const work: number[] = [];
   for (const target of pickCrownJewels(graph, Number(arg('targets')))) {
+    resetWork();
     const start = performance.now();
     const cpu = process.cpuUsage();
     const result = exposureOf(graph, target, { at });
     times.push(ms(start));
     cpuTimes.push(cpuMs(cpu));
     exposed.push(result.exposedCount);
+    work.push(WORK.edges);
   }
-  return { targets: times.length, exposureP50Ms: percentile(times, 0.5), exposureMaxMs: Math.max(...times), exposureCpuP50Ms: percentile(cpuTimes, 0.5), exposedP50: percentile(exposed, 0.5), exposedMax: Math.max(...exposed) };
+  return { targets: times.length, exposureWorkP50: percentile(work, 0.5), exposureP50Ms: percentile(times, 0.5), exposureMaxMs: Math.max(...times), exposureCpuP50Ms: percentile(cpuTimes, 0.5), exposedP50: percentile(exposed, 0.5), exposedMax: Math.max(...exposed) };
 }
 
 /** `blastmap findings` over the whole graph, every rule: the evaluation and the text report (the findings it lists built). */
@@ -274,10 +278,12 @@ function taskFindings(): object {
   const at = Date.parse(arg('at'));
   const start = performance.now();
   const cpu = process.cpuUsage();
+  resetWork();
   const set = evaluateFindings(graph, { at });
+  const work = { findingsEdgeScans: WORK.edges, findingsChecks: WORK.checks };
   let reportChars = 0;
   for (const chunk of findingsTextChunks(set)) reportChars += chunk.length;
-  return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: set.total, reportChars };
+  return { findingsMs: ms(start), findingsCpuMs: cpuMs(cpu), findings: set.total, reportChars, ...work };
 }
 
 /** `logs --events <n>`: CloudTrail text to the encoded observation store (test/bench/evidence.ts). */

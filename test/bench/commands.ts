@@ -36,6 +36,8 @@ export interface CommandMeasurements {
   kernels: Record<string, number>;
   runs: CommandRun[];
   questions: SecondQuestion[];
+  /** The same questions through the library's public API on a graph loaded once (test/bench/library.ts). */
+  libraryQuestions: SecondQuestion[];
   /** Start-up to a listening server with the graph loaded. */
   serveReadyMs: number;
 }
@@ -217,7 +219,22 @@ export async function measureCommands(options: Options): Promise<CommandMeasurem
   } finally {
     server.stop();
   }
-  return { ...picked, runs, questions, serveReadyMs: server.readyMs };
+
+  log('  second questions through the library: one process, the graph loaded once, each question asked twice');
+  const libraryQuestions: SecondQuestion[] = [];
+  const library = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, join(root, 'bin/run-ts.js'), join(root, 'test/bench/library.ts'), '--root', root, '--snapshot', snapshot, '--at', at,
+    '--since', since, '--app', picked.app, '--crown-jewel', picked.crownJewel], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20, timeout: options.timeoutMs * 5 });
+  if (library.status === 0) {
+    const answers = lastLine(library) as Record<string, { firstMs: number; secondMs: number }>;
+    for (const [call, kernel] of [['blastRadius', 'radius'], ['revocationPlan', 'plan'], ['whatIf', 'whatif'], ['exposureOf', 'exposure'], ['respondPlan', 'respond']] as const) {
+      const timed = answers[kernel]!;
+      libraryQuestions.push({ endpoint: call, kernel, ...timed, kernelMs: picked.kernels[kernel]! });
+      log(`  ${call}: ${timed.firstMs.toFixed(0)} ms, then ${timed.secondMs.toFixed(0)} ms (kernel ${picked.kernels[kernel]!.toFixed(0)} ms)`);
+    }
+  } else {
+    log(`  library questions failed (${library.status ?? library.signal}): ${String(library.stderr).slice(-400)}`);
+  }
+  return { ...picked, runs, questions, libraryQuestions, serveReadyMs: server.readyMs };
 }
 
 /** Markdown tables of the measurements, one column group per size. */
@@ -246,6 +263,16 @@ export function commandTables(results: { label: string; commands: CommandMeasure
       return same === undefined ? '-' : `${fmt(same.kernelMs, 0)} · ${fmt(same.firstMs, 0)} · ${fmt(same.secondMs, 0)} · ${fmt(same.secondMs / same.kernelMs)}x`;
     });
     lines.push(`| \`POST ${question.endpoint}\` | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push(`| question on a loaded graph (library, \`import from 'blastmap'\`) | ${results.map((r) => `${r.label}: kernel ms · first ms · second ms · second/kernel`).join(' | ')} |`);
+  lines.push(`|---|${results.map(() => '---:').join('|')}|`);
+  for (const [i, question] of (judged.commands.libraryQuestions ?? []).entries()) {
+    const cells = results.map((r) => {
+      const same = r.commands.libraryQuestions?.[i];
+      return same === undefined ? '-' : `${fmt(same.kernelMs, 0)} · ${fmt(same.firstMs, 0)} · ${fmt(same.secondMs, 0)} · ${fmt(same.secondMs / same.kernelMs)}x`;
+    });
+    lines.push(`| \`${question.endpoint}\` | ${cells.join(' | ')} |`);
   }
   return lines;
 }
