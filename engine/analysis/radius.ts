@@ -518,6 +518,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   const controls: string[][] = new Array(count);
   let data = 0;
   let principals = 0;
+  let integral = true;
   let i = 0;
   for (const v of result.order) {
     if (sourceSet.has(v)) continue;
@@ -529,12 +530,30 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     nodes[i] = v;
     crown[i] = node.tags?.includes(CROWN_JEWEL_TAG) ? 1 : 0;
     points[i] = nodePoint;
+    if (integral && !Number.isInteger(nodePoint)) integral = false;
     hops[i] = hopsAtLeast(result, v, levelCode);
     controls[i] = facts.controls(v, levelCode);
     i++;
   }
-  const idRank = ranksOfNodes(graph, nodes);
-  const order = Array.from({ length: count }, (_, k) => k);
+  let crownCount = 0;
+  for (let k = 0; k < count; k++) crownCount += crown[k]!;
+  const first = page ? Math.min(Math.max(page.offset, 0), count) : 0;
+  const last = page ? Math.min(first + Math.max(page.limit, 0), count) : count;
+  // A page within the crown jewels (the review's authority, a summary) needs only the crown jewels in order; the
+  // summaries below are then counted in traversal order, which gives the same sums when every node's points are
+  // whole numbers (exact in any order). Otherwise every position is sorted.
+  const sortAll = last > crownCount || !integral;
+  const idRank = new Int32Array(count);
+  let order: number[];
+  if (sortAll) {
+    idRank.set(ranksOfNodes(graph, nodes));
+    order = Array.from({ length: count }, (_, k) => k);
+  } else {
+    order = [];
+    for (let k = 0; k < count; k++) if (crown[k] === 1) order.push(k);
+    const ranks = ranksOfNodes(graph, order.map((k) => nodes[k]!));
+    order.forEach((k, j) => { idRank[k] = ranks[j]!; });
+  }
   order.sort((a, b) => crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]! || idRank[a]! - idRank[b]!);
 
   const entryAt = (k: number): RadiusEntry => {
@@ -548,38 +567,57 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     return entry;
   };
-  let crownCount = 0;
-  while (crownCount < count && crown[order[crownCount]!] === 1) crownCount++;
-  const first = page ? Math.min(Math.max(page.offset, 0), count) : 0;
-  const last = page ? Math.min(first + Math.max(page.limit, 0), count) : count;
   const reached: RadiusEntry[] = [];
   for (let position = first; position < last; position++) reached.push(entryAt(order[position]!));
   // Crown jewels lead the order: where the page covers them they are the page's own entries (the same objects).
   const crownJewels: RadiusEntry[] = [];
   for (let position = 0; position < crownCount; position++) crownJewels.push(position >= first && position < last ? reached[position - first]! : entryAt(order[position]!));
 
+  // Per platform and kind, in the sorted order: tenants and kinds are listed as they first appear in it. Without the
+  // full order, the first appearance is the group's least position under the same comparison (ids by the collator).
   const platforms = new Map<string, PlatformSummary & { tenantSet: Set<string> }>();
   const byKind: Record<string, number> = {};
   const byControl = new Map<string, ControlSummary>();
-  for (const k of order) {
+  const precedes = (a: number, b: number): boolean => (crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]!
+    || ID_COLLATOR.compare(graph.nodes[nodes[a]!]!.id, graph.nodes[nodes[b]!]!.id)) < 0;
+  const firstOfTenant = new Map<string, Map<string, number>>();
+  const firstOfKind = new Map<string, number>();
+  const kindCounts = new Map<string, number>();
+  const summed = sortAll ? order : Array.from({ length: count }, (_, k) => k);
+  for (const k of summed) {
     const node = graph.nodes[nodes[k]!]!;
     let summary = platforms.get(node.platform);
     if (!summary) {
       summary = { platform: node.platform, tenants: [], reached: 0, read: 0, write: 0, admin: 0, score: 0, crownJewels: 0, tenantSet: new Set() };
       platforms.set(node.platform, summary);
     }
-    if (!summary.tenantSet.has(node.tenant)) { summary.tenantSet.add(node.tenant); summary.tenants.push(node.tenant); }
+    if (sortAll) {
+      if (!summary.tenantSet.has(node.tenant)) { summary.tenantSet.add(node.tenant); summary.tenants.push(node.tenant); }
+      byKind[node.kind] = (byKind[node.kind] ?? 0) + 1;
+    } else {
+      let tenants = firstOfTenant.get(node.platform);
+      if (!tenants) firstOfTenant.set(node.platform, tenants = new Map());
+      const known = tenants.get(node.tenant);
+      if (known === undefined || precedes(k, known)) tenants.set(node.tenant, k);
+      const knownKind = firstOfKind.get(node.kind);
+      if (knownKind === undefined || precedes(k, knownKind)) firstOfKind.set(node.kind, k);
+      kindCounts.set(node.kind, (kindCounts.get(node.kind) ?? 0) + 1);
+    }
     summary.reached++;
     summary[levelName(result.level[nodes[k]!]!)]++;
     summary.score += points[k]!;
     if (crown[k] === 1) summary.crownJewels++;
-    byKind[node.kind] = (byKind[node.kind] ?? 0) + 1;
     for (const control of controls[k]!) {
       let controlSummary = byControl.get(control);
       if (!controlSummary) byControl.set(control, controlSummary = { control, reached: 0, crownJewels: 0 });
       controlSummary.reached++;
       if (crown[k] === 1) controlSummary.crownJewels++;
     }
+  }
+  if (!sortAll) {
+    const earlier = (a: [string, number], b: [string, number]): number => (precedes(a[1], b[1]) ? -1 : 1);
+    for (const [platform, tenants] of firstOfTenant) platforms.get(platform)!.tenants = [...tenants].sort(earlier).map(([tenant]) => tenant);
+    for (const [kind] of [...firstOfKind].sort(earlier)) byKind[kind] = kindCounts.get(kind)!;
   }
 
   const blocked = options.overlay?.blockedNodes;

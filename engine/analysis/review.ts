@@ -734,12 +734,21 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
   return changes.sort((a, b) => points(b) - points(a) || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || a.resource.id.localeCompare(b.resource.id));
 }
 
+/** What the report made of a review reads, so that the analysis builds no more. */
+export interface ReviewReportNeeds {
+  /**
+   * false: `addedAuthority.reached` is left empty (every other field of it is as usual). The text, markdown and
+   * SARIF reports read only its summaries: at a million nodes the full list is 341,181 entries, sorted.
+   */
+  authorityReached?: boolean;
+}
+
 /**
  * Reviews a proposal against a policy: the authority it adds (its apps' blast radius in the merged
  * graph), how the exposure of tagged resources changes, and every violation. `passed` is false when a
  * violation has severity error.
  */
-export function review(existing: CompactGraph, proposal: ProposalInput, policy: Policy, options: ReachOptions = {}): ReviewResult {
+export function review(existing: CompactGraph, proposal: ProposalInput, policy: Policy, options: ReachOptions = {}, report: ReviewReportNeeds = {}): ReviewResult {
   const facts = reviewFacts(existing, proposal, options);
   const violations = evaluatePolicy(facts, policy);
   const counts: Record<PolicySeverity, number> = { error: 0, warning: 0, note: 0 };
@@ -749,7 +758,7 @@ export function review(existing: CompactGraph, proposal: ProposalInput, policy: 
   const combinedOptions: ReachOptions = { ...options, at: facts.at };
   // One subject: its own reach in the merged graph is the combined one (same options); at scale a full reach saved.
   const combined = facts.subjects.length === 1 ? facts.subjects[0]!.after : reach(facts.merged, combinedSources, combinedOptions);
-  const addedAuthority = describeRadius(combined, combinedOptions);
+  const addedAuthority = describeRadius(combined, combinedOptions, report.authorityReached === false ? { offset: 0, limit: 0 } : undefined);
   return {
     passed: counts.error === 0,
     at: new Date(facts.at).toISOString(),
