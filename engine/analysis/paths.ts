@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { compareIds, CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { nodePoints, scoreOrder } from './score.ts';
 
@@ -142,12 +142,19 @@ class TargetEntry implements LateralTarget {
  * parent's (or itself, where the path first leaves the sources' platforms), and what lies beyond a bridge or
  * a later crossing is the sum over its subtree. No witness path is built except those reported.
  */
-export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): LateralPaths {
+export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions & LateralListing = {}): LateralPaths {
   return lateralPathsOf(reach(graph, sources, options), options);
 }
 
 /** `lateralPaths` of a reach result already computed (the server's radius answer shares one with the radius). */
-export function lateralPathsOf(result: ReachResult, options: ReachOptions & { targetsPerBridge?: number } = {}): LateralPaths {
+export interface LateralListing {
+  /** Targets listed per bridge (default all): the first ones in the bridge's order. */
+  targetsPerBridge?: number;
+  /** With `targetsPerBridge`: every crown jewel beyond a bridge is listed as well (they lead its order). */
+  everyCrownJewel?: boolean;
+}
+
+export function lateralPathsOf(result: ReachResult, options: ReachOptions & LateralListing = {}): LateralPaths {
   const { graph } = result;
   const { hops, parentEdge, parentLevel, level } = result;
   const isSource = new Set(result.sources);
@@ -187,6 +194,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
   const targetHops: number[] = [];
   const targetPoints: number[] = [];
   const targetCrown: number[] = [];
+  let integral = true;
   for (const v of result.order) {
     if (isSource.has(v) || !offPlatform(v)) continue;
     const node = graph.nodes[v]!;
@@ -207,6 +215,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
     targetBridges.push(bridgeSlot);
     targetHops.push(depth[slot]!);
     targetPoints.push(points);
+    if (integral && !Number.isInteger(points)) integral = false;
     targetCrown.push(crownJewel ? 1 : 0);
     let summary = platforms.get(node.platform);
     if (!summary) {
@@ -243,20 +252,57 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
   // sort over flat keys: a comparator reading objects and a collator call per comparison were most of this
   // function's time at a million nodes. Entries are built only for the targets listed (`targetsPerBridge`).
   const targetCount = targetNodes.length;
-  const idRank = ranksOfNodes(graph, targetNodes);
-  const targetOrder = Array.from({ length: targetCount }, (_, i) => i);
-  targetOrder.sort((a, b) => targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]! || idRank[a]! - idRank[b]!);
   const listed = options.targetsPerBridge ?? Infinity;
+  const everyJewel = options.everyCrownJewel === true;
   const scoreByPlatform = new Map<number, Map<string, number>>();
-  for (const i of targetOrder) {
+  const addScore = (i: number): void => {
     const bridgeSlot = targetBridges[i]!;
-    const bridge = bridges.get(bridgeSlot)!;
-    const v = targetNodes[i]!;
-    if (bridge.targets.length < listed) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
     let scores = scoreByPlatform.get(bridgeSlot);
     if (!scores) scoreByPlatform.set(bridgeSlot, scores = new Map());
-    const platform = graph.nodes[v]!.platform;
+    const platform = graph.nodes[targetNodes[i]!]!.platform;
     scores.set(platform, (scores.get(platform) ?? 0) + targetPoints[i]!);
+  };
+  const entry = (i: number): TargetEntry => new TargetEntry(result, targetNodes[i]!, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1);
+  if (listed === Infinity || !integral) {
+    const idRank = ranksOfNodes(graph, targetNodes);
+    const targetOrder = Array.from({ length: targetCount }, (_, i) => i);
+    targetOrder.sort((a, b) => targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]! || idRank[a]! - idRank[b]!);
+    for (const i of targetOrder) {
+      const bridge = bridges.get(targetBridges[i]!)!;
+      if (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1)) bridge.targets.push(entry(i));
+      addScore(i);
+    }
+  } else {
+    // A few targets per bridge: no order over them all. Each bridge keeps its best `listed` candidates as they come
+    // (the same comparison, ids by the collator on ties), and with `everyCrownJewel` all its crown jewels, sorted.
+    // Per-platform sums are exact in any order here: every target's points are whole numbers.
+    const precedes = (a: number, b: number): boolean => (targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]!
+      || compareIds(graph.nodes[targetNodes[a]!]!.id, undefined, graph.nodes[targetNodes[b]!]!.id, undefined)) < 0;
+    const best = new Map<number, number[]>();
+    const jewels = new Map<number, number[]>();
+    for (let i = 0; i < targetCount; i++) {
+      addScore(i);
+      const bridgeSlot = targetBridges[i]!;
+      if (everyJewel && targetCrown[i] === 1) {
+        const list = jewels.get(bridgeSlot);
+        if (list) list.push(i); else jewels.set(bridgeSlot, [i]);
+        continue;
+      }
+      if (listed <= 0) continue;
+      let top = best.get(bridgeSlot);
+      if (!top) best.set(bridgeSlot, top = []);
+      if (top.length === listed && !precedes(i, top[listed - 1]!)) continue;
+      let at = top.length;
+      while (at > 0 && precedes(i, top[at - 1]!)) at--;
+      top.splice(at, 0, i);
+      if (top.length > listed) top.pop();
+    }
+    for (const [bridgeSlot, bridge] of bridges) {
+      const own = (jewels.get(bridgeSlot) ?? []).sort((a, b) => (precedes(a, b) ? -1 : 1));
+      const rest = best.get(bridgeSlot) ?? [];
+      const chosen = [...own, ...rest.slice(0, Math.max(0, listed - own.length))];
+      bridge.targets = chosen.map(entry);
+    }
   }
   for (const [bridgeSlot, bridge] of bridges) {
     bridge.score = score[bridgeSlot]!;

@@ -512,7 +512,8 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
   let toMerged: Int32Array;
   let toExisting: Int32Array;
   if (patched) {
-    toMerged = Int32Array.from({ length: n }, (_, i) => i);
+    toMerged = new Int32Array(n);
+    for (let i = 0; i < n; i++) toMerged[i] = i;
     toExisting = new Int32Array(n2).fill(-1);
     toExisting.set(toMerged);
   } else {
@@ -692,6 +693,17 @@ const FIRST_GAIN = Symbol('first gain');
 const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
 const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
 const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
+const CHANGE_GAINS = Symbol('gains');
+const CHANGE_EXPOSERS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: ExposureChange): NewExposer[] {
+    const { graph, gains } = (this as unknown as Record<typeof CHANGE_GAINS, { graph: CompactGraph; gains: readonly ReviewGain[] }>)[CHANGE_GAINS];
+    return gains.map((gain) => ({
+      ...nodeRef(graph, gain.by), level: levelName(gain.level), before: gain.before === 0 ? null : levelName(gain.before), byProposal: gain.byProposal, hops: gain.hops,
+    }));
+  },
+};
 
 /** The witness steps behind an exposure change's `path` (indices in the merged graph), or undefined for a change built elsewhere. */
 export function exposureChangeSteps(change: ExposureChange): { graph: CompactGraph; steps: readonly PathStep[] } | undefined {
@@ -702,6 +714,8 @@ export function exposureChangeSteps(change: ExposureChange): { graph: CompactGra
 /** One entry per tagged resource or platform (graded kinds) that gains an exposer, most sensitive first. */
 function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[]): ExposureChange[] {
   const changes: ExposureChange[] = [];
+  // Deltas come in id order (localeCompare's): a change's position breaks ties in the sort below as its id would.
+  const position = new Map<ExposureChange, number>();
   for (const delta of deltas) {
     const node = merged.nodes[delta.node]!;
     if (!merged.schema.nodeKinds[node.kind]?.graded) continue;
@@ -717,21 +731,24 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
       change: delta.bestBefore === 0 ? 'newly-exposed' : level > delta.bestBefore ? 'raised' : 'widened',
       exposersBefore: delta.exposersBefore,
       exposersAfter: delta.exposersAfter,
-      newExposers: delta.gains.map((gain) => ({
-        ...nodeRef(merged, gain.by), level: levelName(gain.level), before: gain.before === 0 ? null : levelName(gain.before), byProposal: gain.byProposal, hops: gain.hops,
-      })),
+      // Made when read (below); declared here so that the field keeps its place in the record.
+      newExposers: undefined as unknown as NewExposer[],
       by: nodeRef(merged, first.by),
       byProposal: first.byProposal,
       hops: first.hops,
     } as ExposureChange;
-    // The first gain's path and location, made when read (a report shows a few of many thousand changes).
+    // The new exposers (in the order of the gains, before `by`), the first gain's path and location: made when read
+    // (a report shows a few of many thousand changes).
+    Object.defineProperty(change, CHANGE_GAINS, { value: { graph: merged, gains: delta.gains } });
     Object.defineProperty(change, FIRST_GAIN, { value: first });
+    Object.defineProperty(change, 'newExposers', CHANGE_EXPOSERS);
     Object.defineProperty(change, 'path', CHANGE_PATH);
     Object.defineProperty(change, 'location', CHANGE_LOCATION);
+    position.set(change, changes.length);
     changes.push(change);
   }
   const points = (c: ExposureChange): number => c.sensitivity * LEVEL_WEIGHT[LEVEL_CODE[c.level]];
-  return changes.sort((a, b) => points(b) - points(a) || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || a.resource.id.localeCompare(b.resource.id));
+  return changes.sort((a, b) => points(b) - points(a) || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || position.get(a)! - position.get(b)!);
 }
 
 /** What the report made of a review reads, so that the analysis builds no more. */
