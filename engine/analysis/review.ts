@@ -689,25 +689,71 @@ function compareGains(merged: CompactGraph) {
     || a.hops - b.hops || merged.nodes[a.by]!.id.localeCompare(merged.nodes[b.by]!.id);
 }
 
-const FIRST_GAIN = Symbol('first gain');
-const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
-const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
-const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
-const CHANGE_GAINS = Symbol('gains');
-const CHANGE_EXPOSERS: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: ExposureChange): NewExposer[] {
-    const { graph, gains } = (this as unknown as Record<typeof CHANGE_GAINS, { graph: CompactGraph; gains: readonly ReviewGain[] }>)[CHANGE_GAINS];
-    return gains.map((gain) => ({
+/**
+ * An exposure change whose new exposers, witness path and location are made when read (a report shows a few of many
+ * thousand changes). `newExposers`, `path` and `location` are own enumerable getters shared by every change, in the
+ * record's field order, and the gains behind them private: the objects stay in V8's fast mode (an object literal
+ * given accessors and symbol keys afterwards became a dictionary, tens of megabytes at a million nodes).
+ */
+class Change {
+  declare resource: NodeRef;
+  declare tags: string[];
+  declare sensitivity: number;
+  declare before: Level | null;
+  declare after: Level;
+  declare level: Level;
+  declare change: ExposureChangeKind;
+  declare exposersBefore: number;
+  declare exposersAfter: number;
+  declare newExposers: NewExposer[];
+  declare by: NodeRef;
+  declare byProposal: boolean;
+  declare hops: number;
+  declare path: PathStepView[];
+  declare location?: ProposalLocation;
+  readonly #graph: CompactGraph;
+  readonly #gains: readonly ReviewGain[];
+
+  constructor(graph: CompactGraph, fields: Omit<ExposureChange, 'newExposers' | 'by' | 'byProposal' | 'hops' | 'path' | 'location'>, gains: readonly ReviewGain[]) {
+    const first = gains[0]!;
+    this.resource = fields.resource;
+    this.tags = fields.tags;
+    this.sensitivity = fields.sensitivity;
+    this.before = fields.before;
+    this.after = fields.after;
+    this.level = fields.level;
+    this.change = fields.change;
+    this.exposersBefore = fields.exposersBefore;
+    this.exposersAfter = fields.exposersAfter;
+    Object.defineProperty(this, 'newExposers', CHANGE_EXPOSERS);
+    this.by = nodeRef(graph, first.by);
+    this.byProposal = first.byProposal;
+    this.hops = first.hops;
+    Object.defineProperty(this, 'path', CHANGE_PATH);
+    Object.defineProperty(this, 'location', CHANGE_LOCATION);
+    this.#graph = graph;
+    this.#gains = gains;
+  }
+
+  static firstGain(change: object): ReviewGain | undefined {
+    return #gains in change ? (change as Change).#gains[0] : undefined;
+  }
+
+  static exposersOf(change: Change): NewExposer[] {
+    const graph = change.#graph;
+    return change.#gains.map((gain) => ({
       ...nodeRef(graph, gain.by), level: levelName(gain.level), before: gain.before === 0 ? null : levelName(gain.before), byProposal: gain.byProposal, hops: gain.hops,
     }));
-  },
-};
+  }
+}
+
+const CHANGE_EXPOSERS: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.exposersOf(this); } };
+const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.firstGain(this)!.path; } };
+const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.firstGain(this)!.location; } };
 
 /** The witness steps behind an exposure change's `path` (indices in the merged graph), or undefined for a change built elsewhere. */
 export function exposureChangeSteps(change: ExposureChange): { graph: CompactGraph; steps: readonly PathStep[] } | undefined {
-  const first = (change as unknown as Partial<Record<typeof FIRST_GAIN, ReviewGain>>)[FIRST_GAIN];
+  const first = Change.firstGain(change);
   return first instanceof Gain ? Gain.originOf(first) : undefined;
 }
 
@@ -719,9 +765,8 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
   for (const delta of deltas) {
     const node = merged.nodes[delta.node]!;
     if (!merged.schema.nodeKinds[node.kind]?.graded) continue;
-    const first = delta.gains[0]!;
     const level = delta.gains.reduce((m, gain) => Math.max(m, gain.level), 0);
-    const change: ExposureChange = {
+    const change: ExposureChange = new Change(merged, {
       resource: nodeRef(merged, delta.node),
       tags: node.tags ?? [],
       sensitivity: effectiveSensitivity(node),
@@ -731,19 +776,7 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
       change: delta.bestBefore === 0 ? 'newly-exposed' : level > delta.bestBefore ? 'raised' : 'widened',
       exposersBefore: delta.exposersBefore,
       exposersAfter: delta.exposersAfter,
-      // Made when read (below); declared here so that the field keeps its place in the record.
-      newExposers: undefined as unknown as NewExposer[],
-      by: nodeRef(merged, first.by),
-      byProposal: first.byProposal,
-      hops: first.hops,
-    } as ExposureChange;
-    // The new exposers (in the order of the gains, before `by`), the first gain's path and location: made when read
-    // (a report shows a few of many thousand changes).
-    Object.defineProperty(change, CHANGE_GAINS, { value: { graph: merged, gains: delta.gains } });
-    Object.defineProperty(change, FIRST_GAIN, { value: first });
-    Object.defineProperty(change, 'newExposers', CHANGE_EXPOSERS);
-    Object.defineProperty(change, 'path', CHANGE_PATH);
-    Object.defineProperty(change, 'location', CHANGE_LOCATION);
+    }, delta.gains);
     position.set(change, changes.length);
     changes.push(change);
   }
