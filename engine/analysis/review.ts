@@ -712,7 +712,9 @@ class Change {
   declare path: PathStepView[];
   declare location?: ProposalLocation;
   readonly #graph: CompactGraph;
-  readonly #gains: readonly ReviewGain[];
+  readonly #first: ReviewGain;
+  /** Per gain: by, level, before, byProposal (1/0), hops. Not the gains: those of sources after the first keep their reach alive. */
+  readonly #exposers: Int32Array;
 
   constructor(graph: CompactGraph, fields: Omit<ExposureChange, 'newExposers' | 'by' | 'byProposal' | 'hops' | 'path' | 'location'>, gains: readonly ReviewGain[]) {
     const first = gains[0]!;
@@ -732,18 +734,28 @@ class Change {
     Object.defineProperty(this, 'path', CHANGE_PATH);
     Object.defineProperty(this, 'location', CHANGE_LOCATION);
     this.#graph = graph;
-    this.#gains = gains;
+    this.#first = first;
+    const exposers = new Int32Array(gains.length * 5);
+    gains.forEach((gain, i) => exposers.set([gain.by, gain.level, gain.before, gain.byProposal ? 1 : 0, gain.hops], i * 5));
+    this.#exposers = exposers;
   }
 
   static firstGain(change: object): ReviewGain | undefined {
-    return #gains in change ? (change as Change).#gains[0] : undefined;
+    return #first in change ? (change as Change).#first : undefined;
   }
 
   static exposersOf(change: Change): NewExposer[] {
     const graph = change.#graph;
-    return change.#gains.map((gain) => ({
-      ...nodeRef(graph, gain.by), level: levelName(gain.level), before: gain.before === 0 ? null : levelName(gain.before), byProposal: gain.byProposal, hops: gain.hops,
-    }));
+    const x = change.#exposers;
+    const list: NewExposer[] = [];
+    for (let i = 0; i < x.length; i += 5) {
+      const node = graph.nodes[x[i]!]!;
+      list.push({
+        id: node.id, name: node.name, kind: node.kind, platform: node.platform, tenant: node.tenant,
+        level: levelName(x[i + 1]!), before: x[i + 2] === 0 ? null : levelName(x[i + 2]!), byProposal: x[i + 3] === 1, hops: x[i + 4]!,
+      });
+    }
+    return list;
   }
 }
 
