@@ -2,7 +2,7 @@
 // open OIDC trusts, reuse, environments, ownership, staleness, rotation, expiry, scopes; each with where to act.
 import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
-import type { CompactGraph } from '../store/compact.ts';
+import { canonicalInstant, type CompactGraph } from '../store/compact.ts';
 import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
   type AdminScopeMatch, type FindingReferences, type FindingRule, type FindingSeverity,
@@ -125,6 +125,11 @@ function environmentFromName(name: string): Environment | undefined {
 }
 
 const DAY = 86_400_000;
+/** `Date.parse`, without the general parser for the canonical form records store (`canonicalInstant`): rules read an instant per node. */
+const instantOf = (text: string): number => {
+  const fast = canonicalInstant(text);
+  return Number.isNaN(fast) ? Date.parse(text) : fast;
+};
 const CROWN_JEWEL_TAG = 'crown-jewel';
 const NON_HUMAN_SUBTYPES = new Set(['service', 'workload']);
 
@@ -916,7 +921,7 @@ const stale: RuleCheck = (ctx, v, rule) => {
   if (node.kind !== 'Credential' && node.kind !== 'App' && !isNonHumanIdentity(node)) return undefined;
   const lastUsedAt = node.lastUsedAt;
   if (lastUsedAt === undefined) return undefined;
-  const lastUsed = Date.parse(lastUsedAt);
+  const lastUsed = instantOf(lastUsedAt);
   if (!(ctx.at - lastUsed > ctx.staleDays * DAY)) return undefined;
   return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
     const privilege = ctx.privilege(v);
@@ -936,7 +941,7 @@ const notRotated: RuleCheck = (ctx, v, rule) => {
   if (!isLongLivedCredential(node) || vendorHolders(ctx, v).length > 0) return undefined;
   const since = node.rotatedAt ?? node.createdAt;
   if (since === undefined) return undefined;
-  const sinceMs = Date.parse(since);
+  const sinceMs = instantOf(since);
   if (!(ctx.at - sinceMs > ctx.rotationDays * DAY)) return undefined;
   const privilege = (): PrivilegeSummary => ctx.privilege(v);
   return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
