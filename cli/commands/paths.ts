@@ -10,6 +10,9 @@ import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../con
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
+/** Nodes listed beyond each bridge in the text output (besides its crown jewels), unless --all. */
+const PER_BRIDGE = 5;
+
 interface PathsFlags extends ReachFlags, EvidenceFlags { graph?: string; format?: string; to?: string; limit?: string; all?: boolean }
 
 export function registerPaths(program: Command, io: Io): void {
@@ -30,12 +33,13 @@ export function registerPaths(program: Command, io: Io): void {
     const sources = from.map((reference) => resolveNode(graph, reference));
     const result = flags.to !== undefined
       ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
-      : lateralPaths(graph, sources, options);
+      // The text lists the crown jewels and the first few nodes beyond each bridge: only those are picked out and built.
+      : lateralPaths(graph, sources, format === 'text' && !flags.all ? { ...options, targetsPerBridge: PER_BRIDGE, everyCrownJewel: true } : options);
     const evidence = evidenceOverReach(graph, sources, flags, options, result.at);
     // JSON: the report is one more member of the result (lateral paths write every member but `bridges` up front).
     if (evidence) Object.assign(result, { evidence });
     if (format === 'json') writeChunks(io, result.analysis === 'lateral-paths' ? lateralPathsJsonChunks(result) : jsonDocument(result));
     else if (format === 'markdown') io.out(renderPathsMarkdown(result) + (evidence ? `\n${renderEvidenceMarkdown(evidence).join('\n')}\n` : ''));
-    else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : 5 }) + (evidence ? `\n${renderEvidenceText(evidence, { style: io.color }).join('\n')}\n` : ''));
+    else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : PER_BRIDGE }) + (evidence ? `\n${renderEvidenceText(evidence, { style: io.color }).join('\n')}\n` : ''));
   });
 }

@@ -108,7 +108,8 @@ export function registerReview(program: Command, io: Io): void {
     }
     let result;
     try {
-      result = review(graph, proposal, policy, options);
+      // Only the JSON lists every node the added authority reaches; the other reports read its summaries.
+      result = review(graph, proposal, policy, options, { authorityReached: format === 'json' });
     } catch (error) {
       // The graph loaded fine, so an input error here is the proposal's (an edge to an unknown node).
       asUsageError(io, error, 'proposal');

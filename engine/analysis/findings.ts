@@ -2,7 +2,7 @@
 // open OIDC trusts, reuse, environments, ownership, staleness, rotation, expiry, scopes; each with where to act.
 import { BlastmapError } from '../errors.ts';
 import type { GraphNode } from '../format/native.ts';
-import type { CompactGraph } from '../store/compact.ts';
+import { canonicalInstant, type CompactGraph } from '../store/compact.ts';
 import {
   adminScopeMatches, FINDING_RULES, FINDING_SEVERITIES, LONG_LIVED_CREDENTIAL_TYPES, RULE_IDS, RULES_BY_ID, SEVERITY_RANK,
   type AdminScopeMatch, type FindingReferences, type FindingRule, type FindingSeverity,
@@ -126,6 +126,11 @@ function environmentFromName(name: string): Environment | undefined {
 }
 
 const DAY = 86_400_000;
+/** `Date.parse`, without the general parser for the canonical form records store (`canonicalInstant`): rules read an instant per node. */
+const instantOf = (text: string): number => {
+  const fast = canonicalInstant(text);
+  return Number.isNaN(fast) ? Date.parse(text) : fast;
+};
 const CROWN_JEWEL_TAG = 'crown-jewel';
 const NON_HUMAN_SUBTYPES = new Set(['service', 'workload']);
 
@@ -921,7 +926,7 @@ const stale: RuleCheck = (ctx, v, rule) => {
   if (node.kind !== 'Credential' && node.kind !== 'App' && !isNonHumanIdentity(node)) return undefined;
   const lastUsedAt = node.lastUsedAt;
   if (lastUsedAt === undefined) return undefined;
-  const lastUsed = Date.parse(lastUsedAt);
+  const lastUsed = instantOf(lastUsedAt);
   if (!(ctx.at - lastUsed > ctx.staleDays * DAY)) return undefined;
   return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => {
     const privilege = ctx.privilege(v);
@@ -941,7 +946,7 @@ const notRotated: RuleCheck = (ctx, v, rule) => {
   if (!isLongLivedCredential(node) || vendorHolders(ctx, v).length > 0) return undefined;
   const since = node.rotatedAt ?? node.createdAt;
   if (since === undefined) return undefined;
-  const sinceMs = Date.parse(since);
+  const sinceMs = instantOf(since);
   if (!(ctx.at - sinceMs > ctx.rotationDays * DAY)) return undefined;
   const privilege = (): PrivilegeSummary => ctx.privilege(v);
   return ctx.finding(rule, v, ctx.privileged(v) ? 'high' : rule.severity, () => ({
@@ -1148,6 +1153,35 @@ export const RULE_CHECKS: Readonly<Record<string, RuleCheck>> = {
   [RULE_IDS.approverDisabled]: approverDisabled,
 };
 
+/**
+ * The node kinds each rule can fire on (its check answers nothing for any other kind: it tests the kind first). The
+ * evaluation reads the kind column and asks a rule only about these, instead of every rule about every node; a rule
+ * not listed is asked about every node. Tested: no rule fires on a kind it does not list.
+ */
+export const RULE_NODE_KINDS: Readonly<Partial<Record<string, readonly string[]>>> = {
+  [RULE_IDS.leakedCredential]: ['Credential'],
+  [RULE_IDS.unverifiedThirdParty]: ['App'],
+  [RULE_IDS.adminScopes]: ['App', 'Credential'],
+  [RULE_IDS.noMfaPrivileged]: ['Identity'],
+  [RULE_IDS.ownerDisabled]: ['App', 'Credential', 'Identity'],
+  [RULE_IDS.noOwner]: ['App', 'Identity'],
+  [RULE_IDS.stale]: ['App', 'Credential', 'Identity'],
+  [RULE_IDS.notRotated]: ['Credential'],
+  [RULE_IDS.unusedScopes]: ['App', 'Credential'],
+  [RULE_IDS.humanUsesNhi]: ['Credential'],
+  [RULE_IDS.noExpiry]: ['Credential'],
+  [RULE_IDS.privilegedNhi]: ['Identity'],
+  [RULE_IDS.thirdPartyPrivilegedWorkload]: ['App'],
+  [RULE_IDS.federatedNoSubject]: ['Credential'],
+  [RULE_IDS.sharedCredential]: ['Credential'],
+  [RULE_IDS.crossEnvironment]: ['Credential'],
+  [RULE_IDS.reviewOverdue]: ['App', 'Credential'],
+  [RULE_IDS.identityControlPlane]: ['App'],
+  [RULE_IDS.segregationOfDuties]: ['App'],
+  [RULE_IDS.sharedConnection]: ['Credential'],
+  [RULE_IDS.connectionConcentration]: ['Platform'],
+};
+
 const RULE_ORDER = new Map(FINDING_RULES.map((rule, i) => [rule.id, i]));
 
 /** Most severe first, then catalogue order of rules, then node id (code-point order). */
@@ -1236,13 +1270,17 @@ export function evaluateFindings(graph: CompactGraph, options: FindingOptions = 
   const floor = options.severityAtLeast === undefined ? 0 : SEVERITY_RANK[options.severityAtLeast];
   const usable: number[] = [];
   for (let v = 0; v < graph.nodeCount; v++) if (ctx.usable(v)) usable.push(v);
+  const { nodeKind } = graph;
   const groups: LazyGroup[] = [];
   for (const rule of FINDING_RULES) {
     if (!rules.has(rule.id)) continue;
     const check = RULE_CHECKS[rule.id]!;
     const bySeverity = new Map<FindingSeverity, number[]>();
+    const kinds = RULE_NODE_KINDS[rule.id];
+    const asked = kinds === undefined ? undefined : Uint8Array.from(graph.nodeKindNames, (name) => (kinds.includes(name) ? 1 : 0));
     WORK.checks += usable.length;
     for (const v of usable) {
+      if (asked !== undefined && asked[nodeKind[v]!] === 0) continue;
       const hit = check(ctx, v, rule);
       if (hit === undefined || SEVERITY_RANK[hit.severity] < floor) continue;
       const nodes = bySeverity.get(hit.severity);

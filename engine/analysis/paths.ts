@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
+import { compareIds, CROWN_JEWEL_TAG, nodeRef, ranksOfNodes, stepView, type NodeRef, type PathStepView } from './radius.ts';
 import { dormantPath, hopsAtLeast, reach, toInstant, traversalRules, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { impactOrder, nodeColumns } from './columns.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -143,12 +143,19 @@ class TargetEntry implements LateralTarget {
  * parent's (or itself, where the path first leaves the sources' platforms), and what lies beyond a bridge or
  * a later crossing is the sum over its subtree. No witness path is built except those reported.
  */
-export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}): LateralPaths {
+export function lateralPaths(graph: CompactGraph, sources: readonly number[], options: ReachOptions & LateralListing = {}): LateralPaths {
   return lateralPathsOf(reach(graph, sources, options), options);
 }
 
 /** `lateralPaths` of a reach result already computed (the server's radius answer shares one with the radius). */
-export function lateralPathsOf(result: ReachResult, options: ReachOptions & { targetsPerBridge?: number } = {}): LateralPaths {
+export interface LateralListing {
+  /** Targets listed per bridge (default all): the first ones in the bridge's order. */
+  targetsPerBridge?: number;
+  /** With `targetsPerBridge`: every crown jewel beyond a bridge is listed as well (they lead its order). */
+  everyCrownJewel?: boolean;
+}
+
+export function lateralPathsOf(result: ReachResult, options: ReachOptions & LateralListing = {}): LateralPaths {
   const { graph } = result;
   const { hops, parentEdge, parentLevel, level } = result;
   const isSource = new Set(result.sources);
@@ -259,6 +266,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
   const idRank = ranksOfNodes(graph, targetNodes.subarray(0, targetCount));
   const targetOrder = impactOrder(targetCount, targetCrown, targetPoints, targetHops, idRank);
   const listed = options.targetsPerBridge ?? Infinity;
+  const everyJewel = options.everyCrownJewel === true;
   const bridgeCount = bridgeSlots.length;
   // One cell per (bridge, platform) while that stays small next to the targets; a map of the pairs met otherwise.
   const flat = bridgeCount * platformCount <= 4 * targetCount + 4096;
@@ -272,7 +280,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & { ta
     const number = targetBridges[i]!;
     const bridge = bridgeList[number]!;
     const v = targetNodes[i]!;
-    if (bridge.targets.length < listed) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
+    if (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1)) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
     const p = columns.platform[v]!;
     const cell = number * platformCount + p;
     if (cellScore) {

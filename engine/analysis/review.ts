@@ -512,7 +512,8 @@ function exposureDeltas(input: DeltaInput): ExposureDelta[] {
   let toMerged: Int32Array;
   let toExisting: Int32Array;
   if (patched) {
-    toMerged = Int32Array.from({ length: n }, (_, i) => i);
+    toMerged = new Int32Array(n);
+    for (let i = 0; i < n; i++) toMerged[i] = i;
     toExisting = new Int32Array(n2).fill(-1);
     toExisting.set(toMerged);
   } else {
@@ -688,26 +689,96 @@ function compareGains(merged: CompactGraph) {
     || a.hops - b.hops || merged.nodes[a.by]!.id.localeCompare(merged.nodes[b.by]!.id);
 }
 
-const FIRST_GAIN = Symbol('first gain');
-const firstGain = (change: ExposureChange): ReviewGain => (change as unknown as Record<typeof FIRST_GAIN, ReviewGain>)[FIRST_GAIN];
-const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).path; } };
-const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: ExposureChange) { return firstGain(this).location; } };
+/**
+ * An exposure change whose new exposers, witness path and location are made when read (a report shows a few of many
+ * thousand changes). `newExposers`, `path` and `location` are own enumerable getters shared by every change, in the
+ * record's field order, and the gains behind them private: the objects stay in V8's fast mode (an object literal
+ * given accessors and symbol keys afterwards became a dictionary, tens of megabytes at a million nodes).
+ */
+class Change {
+  declare resource: NodeRef;
+  declare tags: string[];
+  declare sensitivity: number;
+  declare before: Level | null;
+  declare after: Level;
+  declare level: Level;
+  declare change: ExposureChangeKind;
+  declare exposersBefore: number;
+  declare exposersAfter: number;
+  declare newExposers: NewExposer[];
+  declare by: NodeRef;
+  declare byProposal: boolean;
+  declare hops: number;
+  declare path: PathStepView[];
+  declare location?: ProposalLocation;
+  readonly #graph: CompactGraph;
+  readonly #first: ReviewGain;
+  /** Per gain: by, level, before, byProposal (1/0), hops. Not the gains: those of sources after the first keep their reach alive. */
+  readonly #exposers: Int32Array;
+
+  constructor(graph: CompactGraph, fields: Omit<ExposureChange, 'newExposers' | 'by' | 'byProposal' | 'hops' | 'path' | 'location'>, gains: readonly ReviewGain[]) {
+    const first = gains[0]!;
+    this.resource = fields.resource;
+    this.tags = fields.tags;
+    this.sensitivity = fields.sensitivity;
+    this.before = fields.before;
+    this.after = fields.after;
+    this.level = fields.level;
+    this.change = fields.change;
+    this.exposersBefore = fields.exposersBefore;
+    this.exposersAfter = fields.exposersAfter;
+    Object.defineProperty(this, 'newExposers', CHANGE_EXPOSERS);
+    this.by = nodeRef(graph, first.by);
+    this.byProposal = first.byProposal;
+    this.hops = first.hops;
+    Object.defineProperty(this, 'path', CHANGE_PATH);
+    Object.defineProperty(this, 'location', CHANGE_LOCATION);
+    this.#graph = graph;
+    this.#first = first;
+    const exposers = new Int32Array(gains.length * 5);
+    gains.forEach((gain, i) => exposers.set([gain.by, gain.level, gain.before, gain.byProposal ? 1 : 0, gain.hops], i * 5));
+    this.#exposers = exposers;
+  }
+
+  static firstGain(change: object): ReviewGain | undefined {
+    return #first in change ? (change as Change).#first : undefined;
+  }
+
+  static exposersOf(change: Change): NewExposer[] {
+    const graph = change.#graph;
+    const x = change.#exposers;
+    const list: NewExposer[] = [];
+    for (let i = 0; i < x.length; i += 5) {
+      const node = graph.nodes[x[i]!]!;
+      list.push({
+        id: node.id, name: node.name, kind: node.kind, platform: node.platform, tenant: node.tenant,
+        level: levelName(x[i + 1]!), before: x[i + 2] === 0 ? null : levelName(x[i + 2]!), byProposal: x[i + 3] === 1, hops: x[i + 4]!,
+      });
+    }
+    return list;
+  }
+}
+
+const CHANGE_EXPOSERS: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.exposersOf(this); } };
+const CHANGE_PATH: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.firstGain(this)!.path; } };
+const CHANGE_LOCATION: PropertyDescriptor = { enumerable: true, configurable: true, get(this: Change) { return Change.firstGain(this)!.location; } };
 
 /** The witness steps behind an exposure change's `path` (indices in the merged graph), or undefined for a change built elsewhere. */
 export function exposureChangeSteps(change: ExposureChange): { graph: CompactGraph; steps: readonly PathStep[] } | undefined {
-  const first = (change as unknown as Partial<Record<typeof FIRST_GAIN, ReviewGain>>)[FIRST_GAIN];
+  const first = Change.firstGain(change);
   return first instanceof Gain ? Gain.originOf(first) : undefined;
 }
 
 /** One entry per tagged resource or platform (graded kinds) that gains an exposer, most sensitive first. */
 function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[]): ExposureChange[] {
   const changes: ExposureChange[] = [];
+  // Deltas come in id order (localeCompare's): a change's position breaks ties in the sort below as its id would.
+  const position = new Map<ExposureChange, number>();
   for (const delta of deltas) {
     const node = merged.nodes[delta.node]!;
     if (!merged.schema.nodeKinds[node.kind]?.graded) continue;
-    const first = delta.gains[0]!;
     const level = delta.gains.reduce((m, gain) => Math.max(m, gain.level), 0);
-    const change: ExposureChange = {
+    const change: ExposureChange = new Change(merged, {
       resource: nodeRef(merged, delta.node),
       tags: node.tags ?? [],
       sensitivity: effectiveSensitivity(node),
@@ -717,21 +788,21 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
       change: delta.bestBefore === 0 ? 'newly-exposed' : level > delta.bestBefore ? 'raised' : 'widened',
       exposersBefore: delta.exposersBefore,
       exposersAfter: delta.exposersAfter,
-      newExposers: delta.gains.map((gain) => ({
-        ...nodeRef(merged, gain.by), level: levelName(gain.level), before: gain.before === 0 ? null : levelName(gain.before), byProposal: gain.byProposal, hops: gain.hops,
-      })),
-      by: nodeRef(merged, first.by),
-      byProposal: first.byProposal,
-      hops: first.hops,
-    } as ExposureChange;
-    // The first gain's path and location, made when read (a report shows a few of many thousand changes).
-    Object.defineProperty(change, FIRST_GAIN, { value: first });
-    Object.defineProperty(change, 'path', CHANGE_PATH);
-    Object.defineProperty(change, 'location', CHANGE_LOCATION);
+    }, delta.gains);
+    position.set(change, changes.length);
     changes.push(change);
   }
   const points = (c: ExposureChange): number => c.sensitivity * LEVEL_WEIGHT[LEVEL_CODE[c.level]];
-  return changes.sort((a, b) => points(b) - points(a) || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || a.resource.id.localeCompare(b.resource.id));
+  return changes.sort((a, b) => points(b) - points(a) || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || position.get(a)! - position.get(b)!);
+}
+
+/** What the report made of a review reads, so that the analysis builds no more. */
+export interface ReviewReportNeeds {
+  /**
+   * false: `addedAuthority.reached` is left empty (every other field of it is as usual). The text, markdown and
+   * SARIF reports read only its summaries: at a million nodes the full list is 341,181 entries, sorted.
+   */
+  authorityReached?: boolean;
 }
 
 /**
@@ -739,7 +810,7 @@ function exposureChanges(merged: CompactGraph, deltas: readonly ExposureDelta[])
  * graph), how the exposure of tagged resources changes, and every violation. `passed` is false when a
  * violation has severity error.
  */
-export function review(existing: CompactGraph, proposal: ProposalInput, policy: Policy, options: ReachOptions = {}): ReviewResult {
+export function review(existing: CompactGraph, proposal: ProposalInput, policy: Policy, options: ReachOptions = {}, report: ReviewReportNeeds = {}): ReviewResult {
   const facts = reviewFacts(existing, proposal, options);
   const violations = evaluatePolicy(facts, policy);
   const counts: Record<PolicySeverity, number> = { error: 0, warning: 0, note: 0 };
@@ -749,7 +820,7 @@ export function review(existing: CompactGraph, proposal: ProposalInput, policy: 
   const combinedOptions: ReachOptions = { ...options, at: facts.at };
   // One subject: its own reach in the merged graph is the combined one (same options); at scale a full reach saved.
   const combined = facts.subjects.length === 1 ? facts.subjects[0]!.after : reach(facts.merged, combinedSources, combinedOptions);
-  const addedAuthority = describeRadius(combined, combinedOptions);
+  const addedAuthority = describeRadius(combined, combinedOptions, report.authorityReached === false ? { offset: 0, limit: 0 } : undefined);
   return {
     passed: counts.error === 0,
     at: new Date(facts.at).toISOString(),

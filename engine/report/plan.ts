@@ -92,7 +92,8 @@ function renderLateralText(result: LateralPaths, s: TextStyle, perBridge: number
       lines.push(`     ${levelLabel(target.level, s)} ${s.bold(plain(target.name))} ${s.dim(`(${where(target)}, ${plural(target.hops, 'hop')}, ${round(target.points)} pts)`)}${jewel}`);
       lines.push(`           ${pathLine(target.path, s)}`);
     }
-    if (bridge.targets.length > shown.length) lines.push(s.dim(`     ... and ${bridge.targets.length - shown.length} more (--all, or --format json)`));
+    // Every node beyond the bridge is one of its targets, whether or not the analysis listed them all.
+    if (bridge.reachedCount > shown.length) lines.push(s.dim(`     ... and ${bridge.reachedCount - shown.length} more (--all, or --format json)`));
   });
   return lines;
 }

@@ -7,11 +7,12 @@ import { radiusJsonChunks, witnessStep, witnessTableFromPaths, type WitnessStep 
 /** A value pretty-printed as `JSON.stringify(value, null, 2)` would print it `depth` levels in. */
 const indented = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
 
-function* arrayChunks(name: string, list: readonly unknown[], last: boolean): Generator<string> {
+function* arrayChunks<T>(name: string, list: readonly T[], last: boolean, record: (item: T, i: number) => unknown = (item) => item): Generator<string> {
   if (list.length === 0) { yield `  ${JSON.stringify(name)}: []${last ? '' : ','}\n`; return; }
   yield `  ${JSON.stringify(name)}: [\n`;
   // One element per line, as the radius writes its entries: indenting tens of thousands of records doubled the output.
-  for (let i = 0; i < list.length; i++) yield `    ${JSON.stringify(list[i])}${i + 1 < list.length ? ',' : ''}\n`;
+  // Each element is made into its record only when written (one at a time, not a list of them all).
+  for (let i = 0; i < list.length; i++) yield `    ${JSON.stringify(record(list[i]!, i))}${i + 1 < list.length ? ',' : ''}\n`;
   yield `  ]${last ? '' : ','}\n`;
 }
 
@@ -36,14 +37,13 @@ export function* reviewJsonChunks(result: ReviewResult): Generator<string> {
   // paths of a proposal's gains are branches of a few reach trees, and repeated per change they ran to a gigabyte.
   const table = changeWitnessTable(result.exposureChanges);
   yield* arrayChunks('exposureWitness', table.steps, false);
-  const records = result.exposureChanges.map((change, i) => {
+  yield* arrayChunks('exposureChanges', result.exposureChanges, true, (change, i) => {
     // Every field but `path` (a getter that would make the path again), then the witness index.
     const record: Record<string, unknown> = {};
     for (const key of Object.keys(change) as (keyof ExposureChange)[]) if (key !== 'path') record[key] = change[key];
     record.witness = table.last[i]!;
     return record;
   });
-  yield* arrayChunks('exposureChanges', records, true);
   yield '}\n';
 }
 

@@ -226,9 +226,14 @@ function patchColumns(view: SnapshotView, batch: readonly SourcedFragment[]): Co
   edgeSrc.set(view.edgeSrc.subarray(from), to);
   edgeDst.set(view.edgeDst.subarray(from), to);
   edgeKind.set(view.edgeKind.subarray(from), to);
+  // Each node's edges start where they did, moved by the insertions at nodes before it (an insertion goes into its
+  // source's block; a new node's block follows the old edges).
   const fwdOffsets = new Uint32Array(n2 + 1);
-  for (let e = 0; e < m2; e++) fwdOffsets[edgeSrc[e]! + 1]!++;
-  for (let i = 0; i < n2; i++) fwdOffsets[i + 1]! += fwdOffsets[i]!;
+  for (const ins of insertions) fwdOffsets[ins.src + 1]!++;
+  for (let i = 0, moved = 0; i <= n2; i++) {
+    moved += fwdOffsets[i]!;
+    fwdOffsets[i] = (i <= n ? view.fwdOffsets[i]! : m) + moved;
+  }
 
   // Edge properties under their new indices: an old edge moves by the insertions before it.
   const attrEntries: [number, EdgeAttrs][] = [];
@@ -264,12 +269,12 @@ function patchColumns(view: SnapshotView, batch: readonly SourcedFragment[]): Co
   touched.fill(1, n);
 
   // Every edge at a changed or new node joins kinds its edge kind allows (checkReferences checked the batch's
-  // edges against the kinds the batch gave; here against the kinds the merged graph has).
-  for (let e = 0; e < m2; e++) {
-    const src = edgeSrc[e]!;
-    const dst = edgeDst[e]!;
-    if (touched[src] === 0 && touched[dst] === 0) continue;
-    const name = edgeKindNames[edgeKind[e]!]!;
+  // edges against the kinds the batch gave; here against the kinds the merged graph has). A node keeps its kind
+  // (kindChangeIssues), so an edge the graph already had joins what it joined: only the new edges are read.
+  for (const ins of insertions) {
+    const src = ins.src;
+    const dst = ins.dst;
+    const name = edgeKindNames[ins.kind]!;
     const spec = schema.edgeKinds[name]!;
     const fromKind = nodeKindNames[nodeKind[src]!]!;
     const toKind = nodeKindNames[nodeKind[dst]!]!;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ADMIN_SCOPE_PATTERNS, adminScopeMatches, FINDING_RULES, NIST_CSF_OUTCOMES, OWASP_NHI_TOP10_2025, RULE_IDS, RULES_BY_ID,
 } from '../../../engine/analysis/findings-catalog.ts';
-import { compareFindings, evaluateFindings, findingsReport, governanceFindings, hasFindingAtLeast, privilegeScanner, type Finding } from '../../../engine/analysis/findings.ts';
+import { compareFindings, evaluateFindings, FindingContext, findingsReport, governanceFindings, hasFindingAtLeast, privilegeScanner, RULE_CHECKS, RULE_NODE_KINDS, type Finding } from '../../../engine/analysis/findings.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { scoreOrder } from '../../../engine/analysis/score.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
@@ -14,7 +14,7 @@ import { FINDINGS_PER_RULE, findingsJsonChunks, findingsSarif, findingsSarifChun
 import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { renderFindingsHtml } from '../../../engine/report/html.ts';
 import type { GraphNode } from '../../../engine/format/native.ts';
-import { buildGraph } from '../../../engine/store/compact.ts';
+import { buildGraph, type CompactGraph } from '../../../engine/store/compact.ts';
 import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
 import { referenceFindings } from '../../helpers/reference-findings.ts';
 import { referencePrivilegeScanner } from '../../helpers/reference-privilege.ts';
@@ -182,7 +182,8 @@ describe('governanceFindings on a scenario with one node per rule', () => {
     ]);
   });
 
-  it('fires every rule of the catalogue at least once, with the NHI scenario of findings-nhi.test.ts', () => {
+  /** The scenario, the NHI scenario, one reviewed app and approved grant, and the n8n fixture: every rule fires on one of them. */
+  const everyRuleGraphs = () => {
     const nhi = nhiScenario();
     // The review cadence (engine/analysis/findings-review.ts) needs data no scenario node carries: one app with it.
     // So do the approval rules (engine/analysis/findings-approval.ts): an approval by a disabled admin that covered fewer scopes.
@@ -197,8 +198,34 @@ describe('governanceFindings on a scenario with one node per rule', () => {
     // The integration-platform rules (engine/analysis/findings-ipaas.ts) read what the n8n importer records: its fixture.
     const n8n = n8nImporter.transform(readRawFiles([join(REPO, 'test/fixtures/n8n/acme')]), {});
     if (!n8n.ok) throw new Error(JSON.stringify(n8n.issues));
-    const fired = new Set([...findings, ...governanceFindings(nhi.graph, { at: AT }), ...governanceFindings(reviewed, { at: AT }), ...governanceFindings(buildGraph(n8n.fragment), { at: AT })].map((f) => f.ruleId));
+    return [h.graph, nhi.graph, reviewed, buildGraph(n8n.fragment)];
+  };
+
+  it('fires every rule of the catalogue at least once, with the NHI scenario of findings-nhi.test.ts', () => {
+    const fired = new Set(everyRuleGraphs().flatMap((graph) => governanceFindings(graph, { at: AT })).map((f) => f.ruleId));
     expect(fired).toEqual(new Set(FINDING_RULES.map((rule) => rule.id)));
+  });
+
+  it('no rule fires on a node kind it does not list in RULE_NODE_KINDS (the evaluation asks it about those kinds only)', () => {
+    const misfires = (graph: CompactGraph, at: number | string): string[] => {
+      const ctx = new FindingContext(graph, { at });
+      const found: string[] = [];
+      for (const rule of FINDING_RULES) {
+        const kinds = RULE_NODE_KINDS[rule.id];
+        if (kinds === undefined) continue;
+        for (let v = 0; v < graph.nodeCount; v++) {
+          if (!ctx.usable(v) || kinds.includes(graph.nodes[v]!.kind)) continue;
+          if (RULE_CHECKS[rule.id]!(ctx, v, rule) !== undefined) found.push(`${rule.id} ${graph.nodes[v]!.id}`);
+        }
+      }
+      return found;
+    };
+    const graphs = everyRuleGraphs();
+    for (const graph of graphs) expect(misfires(graph, AT)).toEqual([]);
+    // Every kind of node is asked about by some rule that does not list it.
+    const kindsSeen = new Set(graphs.flatMap((graph) => graph.nodes.map((node) => node.kind)));
+    expect(kindsSeen).toEqual(new Set(['Platform', 'App', 'Identity', 'Group', 'Role', 'Credential', 'Resource']));
+    fc.assert(fc.property(randomGraph({ maxNodes: 16, maxEdges: 40 }), ({ graph }) => { expect(misfires(graph, RANDOM_AT)).toEqual([]); }), { numRuns: 200 });
   });
 
   it('a credential used yesterday, used exactly at the threshold, revoked, or never observed in use is not stale', () => {

@@ -42,4 +42,23 @@ describe('lateralPaths against the reference implementation', () => {
       expect(text(lateralPathsOf(reach(graph, c.sources, options), { ...options, targetsPerBridge: cap }))).toBe(text(capped));
     }), { numRuns: 300 });
   });
+
+  it('capped with every crown jewel listed (the text report): the first max(cap, crown jewels) of each list; fractional points too', () => {
+    let selected = 0;
+    fc.assert(fc.property(cutCaseArb(), fc.array(fc.constantFrom('aws', 'slack', 'github'), { minLength: 12, maxLength: 12 }), fc.nat({ max: 3 }), fc.boolean(), (c, platforms, cap, fractional) => {
+      const fragment = toFragment(c.graph);
+      // Fractional sensitivities make the per-platform sums depend on the order they are added in (the sorting path).
+      const graph = buildGraph({ ...fragment, nodes: fragment.nodes.map((node, v) => ({
+        ...node, platform: platforms[v % platforms.length]!, ...(v % 4 === 1 ? { tags: ['crown-jewel'] } : {}), ...(fractional && v % 3 === 0 ? { sensitivity: 2.7 + v / 10 } : {}),
+      })) });
+      const options = reachOptionsOf(c);
+      const expected = referenceLateralPaths(graph, c.sources, options);
+      // Every node beyond a bridge is one of its targets: the text's "and N more" counts from reachedCount.
+      for (const bridge of expected.bridges) expect(bridge.targets.length).toBe(bridge.reachedCount);
+      const capped = { ...expected, bridges: expected.bridges.map((bridge) => ({ ...bridge, targets: bridge.targets.filter((t, k) => t.crownJewel || k < cap) })) };
+      expect(text(lateralPathsOf(reach(graph, c.sources, options), { ...options, targetsPerBridge: cap, everyCrownJewel: true }))).toBe(text(capped));
+      if (!fractional && expected.bridges.some((bridge) => bridge.targets.length > cap)) selected++;
+    }), { numRuns: 300 });
+    expect(selected).toBeGreaterThan(20);
+  });
 });
