@@ -6,7 +6,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
-import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult, type WitnessStates } from './reach.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
@@ -236,13 +236,17 @@ function scoreOf(graph: CompactGraph, result: ReachResult): number {
 }
 
 interface CandidateScratch {
+  /** Per (node, level) slot: the index of that state among the radius's kept states, -1 when not kept. Reset after each ranking. */
+  stateOf: Int32Array;
+  /** Per state: the score of the best-level states whose witness path passes there (the witness subtree's weight). */
   below: Float64Array;
-  isWitness: Uint8Array;
-  grouped: Uint8Array;
-  /** The witness arrays of the radius being ranked (as ReachResult's), written for the ranking and cleared after it. */
-  hops: Int32Array;
-  parentEdge: Int32Array;
-  parentLevel: Uint8Array;
+  /** Per state: its number of hops. */
+  depthOf: Int32Array;
+  /** States in the order their weight is passed up (decreasing hops). */
+  ordered: Int32Array;
+  /** Bit per edge: on a witness path; taken into an edge group. */
+  isWitness: Uint32Array;
+  grouped: Uint32Array;
   /** The candidate rows, grown when a ranking needs more. */
   kind: Uint8Array;
   subject: Int32Array;
@@ -253,27 +257,33 @@ interface CandidateScratch {
 }
 
 /**
- * Per graph, the large work arrays of candidateCuts and rankCuts, zeroed and reused by every ranking: fresh
- * ones were about 70 MB of ArrayBuffers per ranking at 1M nodes (28 MB of them the radius's witness arrays),
- * and V8 answers each 64 MB allocated outside its heap with a full collection, which walks the whole
- * snapshot's heap (0.3 to 0.6 s each at this size).
+ * Per graph, the large work arrays of candidateCuts and rankCuts, reused by every ranking. V8 answers each 64 MB
+ * of ArrayBuffers allocated outside its heap with a full collection, which walks the whole snapshot's heap (0.3
+ * to 0.6 s each at 1M nodes), so they are few and small: the witness tree's weights are per kept state (about
+ * 450,000 at 1M nodes) rather than per (node, level) slot (3M), with one slot-to-state index of 12 MB, and the
+ * per-edge flags are bits (1 MB each for 8M edges). Per slot they were 67 MB.
  */
 const candidateScratches = new WeakMap<CompactGraph, CandidateScratch>();
-function candidateScratch(graph: CompactGraph): CandidateScratch {
+function candidateScratch(graph: CompactGraph, stateCount: number): CandidateScratch {
   let scratch = candidateScratches.get(graph);
+  const words = (graph.edgeCount >>> 5) + 1;
   if (!scratch) {
-    const slots = graph.nodeCount * 3;
     scratch = {
-      below: new Float64Array(slots), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount),
-      hops: new Int32Array(slots).fill(-1), parentEdge: new Int32Array(slots).fill(-1), parentLevel: new Uint8Array(slots),
+      stateOf: new Int32Array(graph.nodeCount * 3).fill(-1), below: new Float64Array(0), depthOf: new Int32Array(0), ordered: new Int32Array(0),
+      isWitness: new Uint32Array(words), grouped: new Uint32Array(words),
       kind: new Uint8Array(0), subject: new Int32Array(0), upper: new Float64Array(0), removed: new Float64Array(0), vertexOf: new Int32Array(0),
     };
     candidateScratches.set(graph, scratch);
   } else {
-    scratch.below.fill(0);
     scratch.isWitness.fill(0);
     scratch.grouped.fill(0);
   }
+  if (scratch.below.length < stateCount) {
+    const size = Math.ceil(stateCount * 1.25);
+    scratch.below = new Float64Array(size);
+    scratch.depthOf = new Int32Array(size);
+    scratch.ordered = new Int32Array(size);
+  } else scratch.below.fill(0, 0, stateCount);
   return scratch;
 }
 
@@ -288,39 +298,11 @@ function candidateRows(scratch: CandidateScratch, capacity: number): void {
   scratch.vertexOf = new Int32Array(size);
 }
 
-/**
- * The witness arrays of a radius (hops, parentEdge, parentLevel per state slot, as ReachResult has them) in the
- * scratch's arrays, for one ranking; `clear` puts the scratch back to "nothing reached". A result that is not
- * reach()'s own (no states kept) gives its own arrays.
- */
-function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array; clear: () => void; statesAtHops?: number[] } {
+/** The kept states of a radius: rankCuts ranks only what its own reach() returned. */
+function keptStates(result: ReachResult): WitnessStates {
   const kept = witnessStates(result);
-  if (!kept) return { hops: result.hops, parentEdge: result.parentEdge, parentLevel: result.parentLevel, clear: () => {} };
-  const { hops, parentEdge, parentLevel } = scratch;
-  const { states, parents, held, depthStarts } = kept;
-  /** How many states were reached at each number of hops. */
-  const statesAtHops: number[] = [];
-  let depth = 0;
-  for (let q = 0; q < states.length; q++) {
-    while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
-    while (statesAtHops.length <= depth) statesAtHops.push(0);
-    statesAtHops[depth]!++;
-    const state = states[q]!;
-    const slot = (state >>> 2) * 3 + (state & 3) - 1;
-    hops[slot] = depth;
-    parentEdge[slot] = parents[q]!;
-    parentLevel[slot] = held[q]!;
-  }
-  const clear = () => {
-    for (let q = 0; q < states.length; q++) {
-      const state = states[q]!;
-      const slot = (state >>> 2) * 3 + (state & 3) - 1;
-      hops[slot] = -1;
-      parentEdge[slot] = -1;
-      parentLevel[slot] = 0;
-    }
-  };
-  return { hops, parentEdge, parentLevel, clear, statesAtHops };
+  if (!kept) throw new Error('engine/analysis: cuts are ranked on a radius made by reach()');
+  return kept;
 }
 
 /**
@@ -336,50 +318,60 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
   const isSource = new Set(result.sources);
   const graded = gradedKinds(graph);
-  const scratch = candidateScratch(graph);
-  const { below, isWitness, grouped } = scratch;
-  const { hops, parentEdge, parentLevel, clear, statesAtHops } = witnessArrays(scratch, result);
+  const { states, parents, held, depthStarts } = keptStates(result);
+  const stateCount = states.length;
+  const scratch = candidateScratch(graph, stateCount);
+  const { stateOf, below, depthOf, ordered, isWitness, grouped } = scratch;
   const edgeSrcOf = graph.edgeSrc;
+  const isSet = (bits: Uint32Array, e: number): boolean => (bits[e >>> 5]! & (1 << (e & 31))) !== 0;
+  const set = (bits: Uint32Array, e: number): void => { bits[e >>> 5]! |= 1 << (e & 31); };
 
   // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
-  // States by decreasing hops (a counting sort: hops are small), so a state's weight is complete before it is passed up.
-  let maxHops = 0;
-  let slotCount = 0;
-  let starts: Int32Array;
-  if (statesAtHops !== undefined) {
-    // The bucket sizes are the traversal's own counts per depth: two passes over the radius fewer.
-    maxHops = Math.max(0, statesAtHops.length - 1);
-    starts = new Int32Array(maxHops + 2);
-    statesAtHops.forEach((count, h) => { starts[maxHops - h + 1] = count; slotCount += count; });
-  } else {
-    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
-    starts = new Int32Array(maxHops + 2);
-    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  // States by decreasing hops (a counting sort: hops are small; the bucket sizes are the traversal's counts per
+  // depth), in the radius order and by level within a depth, so a state's weight is complete before it is passed
+  // up and every weight is summed in the same order as over the per-slot arrays this replaced.
+  const maxHops = depthStarts.length;
+  const starts = new Int32Array(maxHops + 2);
+  let depth = 0;
+  for (let q = 0; q < stateCount; q++) {
+    while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
+    const state = states[q]!;
+    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = q;
+    depthOf[q] = depth;
+    starts[maxHops - depth + 1]!++;
   }
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
-  const slots = new Int32Array(slotCount);
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
+  for (const v of result.order) {
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[v * 3 + l]!;
+      if (q >= 0) ordered[starts[maxHops - depthOf[q]!]!++] = q;
+    }
+  }
   const points = pointsTable(graph);
-  // Each reached node adds its points once, to its own best-level slot: in node order, the arrays are read
-  // front to back instead of at random (the radius order), which at 341k reached nodes was most of this pass.
+  // Each reached node adds its points once, to its own best-level state: in node order, the slot index is read
+  // front to back instead of at random (the radius order).
   const { level } = result;
   for (let v = 0; v < graph.nodeCount; v++) {
     const l = level[v]!;
-    if (l !== 0 && !isSource.has(v)) below[v * 3 + l - 1]! += points(v, l);
+    if (l !== 0 && !isSource.has(v)) below[stateOf[v * 3 + l - 1]!]! += points(v, l);
   }
   const witnessEdges: number[] = [];
-  for (const slot of slots) {
-    const e = parentEdge[slot]!;
+  for (let i = 0; i < stateCount; i++) {
+    const q = ordered[i]!;
+    const e = parents[q]!;
     if (e < 0) continue;
-    below[edgeSrcOf[e]! * 3 + parentLevel[slot]! - 1]! += below[slot]!;
-    if (isWitness[e] === 0) { isWitness[e] = 1; witnessEdges.push(e); }
+    below[stateOf[edgeSrcOf[e]! * 3 + held[q]! - 1]!]! += below[q]!;
+    if (!isSet(isWitness, e)) { set(isWitness, e); witnessEdges.push(e); }
   }
   /** Weight of the states edge e is the witness of: they are states of its target. */
   const edgeUpper = (e: number): number => {
-    if (isWitness[e] === 0) return 0;
+    if (!isSet(isWitness, e)) return 0;
     const base = graph.edgeDst[e]! * 3;
     let sum = 0;
-    for (let l = 0; l < 3; l++) if (hops[base + l]! >= 0 && parentEdge[base + l] === e) sum += below[base + l]!;
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[base + l]!;
+      if (q >= 0 && parents[q] === e) sum += below[q]!;
+    }
     return sum;
   };
   // Summing overlapping subtrees only loosens the bound, which stays an upper bound.
@@ -407,7 +399,10 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     // The customer cannot disable what runs in the vendor's environment; it revokes what the vendor was given.
     if (containment && vendorSide[v] === 1) continue;
     let upper = 0;
-    for (let l = 1; l <= 3; l++) if (hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[v * 3 + l]!;
+      if (q >= 0) upper += below[q]!;
+    }
     addRow(NODE_ROW, v, upper);
   }
   const grants = new Set<string>();
@@ -420,9 +415,9 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
     if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
     // A group with a structural edge is never a cut (below): no need to find its twins.
-    if (grouped[e] === 1 || !cuttableKind[graph.edgeKind[e]!]) continue;
+    if (isSet(grouped, e) || !cuttableKind[graph.edgeKind[e]!]) continue;
     const edges = sameIdEdges(graph, e);
-    for (const f of edges) grouped[f] = 1;
+    for (const f of edges) set(grouped, f);
     edgeGroups.push(edges.length === 1 ? e : edges);
   }
   for (const grant of grants) {
@@ -450,7 +445,11 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     if (typeof group === 'number') addRow(EDGE_ROW, group, edgeUpper(group));
     else addObject(edgeCandidate(graph, group, upperOfEdges(group)));
   }
-  clear();
+  // Back to "nothing reached" for the next ranking.
+  for (let q = 0; q < stateCount; q++) {
+    const state = states[q]!;
+    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = -1;
+  }
   const candidate = (row: number): Candidate => {
     const value = subject[row]!;
     if (kind[row] === OBJECT_ROW) return objects[value]!;
