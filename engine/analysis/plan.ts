@@ -3,7 +3,7 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
+import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, scratchInt32, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
 import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult, type WitnessStates } from './reach.ts';
@@ -206,23 +206,35 @@ function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
 /** Scores are sums of small numbers; two cuts within this of each other remove the same. */
 const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
 
-/** A private, writable copy of the caller's overlay: cuts accumulate in it. */
-function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): Required<ReachOverlay> {
-  return {
-    blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount),
-    blockedEdges: overlay?.blockedEdges ? overlay.blockedEdges.slice() : new Uint8Array(graph.edgeCount),
-  };
+/** An overlay the plan writes cuts into; `blockedEdges` is made when a cut first removes an edge. */
+interface WorkingOverlay {
+  blockedNodes: Uint8Array;
+  blockedEdges?: Uint8Array;
+}
+
+/**
+ * A private, writable copy of the caller's overlay: cuts accumulate in it. The per-edge flags (8 MB at 8M edges,
+ * three copies per `blastmap plan`) are copied only when the caller blocked an edge, and made only when a cut
+ * removes one: an overlay without them blocks no edge, and V8 answers every 64 MB of ArrayBuffers with a full
+ * collection of the snapshot's heap.
+ */
+function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): WorkingOverlay {
+  const working: WorkingOverlay = { blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount) };
+  // reach() blocks an edge whose flag is 1; none is when no flag is.
+  if (overlay?.blockedEdges && overlay.blockedEdges.indexOf(1) >= 0) working.blockedEdges = overlay.blockedEdges.slice();
+  return working;
 }
 
 /** Applies a cut to the overlay and returns a function that undoes it. */
-function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
+function applyCut(graph: CompactGraph, overlay: WorkingOverlay, cut: Candidate): () => void {
+  const blockedEdges = cut.edges.length > 0 ? (overlay.blockedEdges ??= new Uint8Array(graph.edgeCount)) : undefined;
   const nodes = cut.nodes.map((v) => overlay.blockedNodes[v]!);
-  const edges = cut.edges.map((e) => overlay.blockedEdges[e]!);
+  const edges = cut.edges.map((e) => blockedEdges![e]!);
   for (const v of cut.nodes) overlay.blockedNodes[v] = 1;
-  for (const e of cut.edges) overlay.blockedEdges[e] = 1;
+  for (const e of cut.edges) blockedEdges![e] = 1;
   return () => {
     cut.nodes.forEach((v, i) => { overlay.blockedNodes[v] = nodes[i]!; });
-    cut.edges.forEach((e, i) => { overlay.blockedEdges[e] = edges[i]!; });
+    cut.edges.forEach((e, i) => { blockedEdges![e] = edges[i]!; });
   };
 }
 
@@ -522,7 +534,7 @@ interface FlowAfterCut {
  * With `previous` (a plan's next step), the flow graph is the previous step's with the cut's vertices
  * removed, and only the dominators of what the cut affects are recomputed.
  */
-function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: WorkingOverlay, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
   const result = reach(graph, sources, reachOptions);
   const score = scoreOf(graph, result);
@@ -600,7 +612,7 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   pending.sort((a, b) => upper[b]! - upper[a]! || a - b);
   for (const row of pending) {
     if (upper[row]! < best[count - 1]! - tolerance) break;
-    const undo = applyCut(overlay, candidates.candidate(row));
+    const undo = applyCut(graph, overlay, candidates.candidate(row));
     const after = reach(graph, sources, reachOptions);
     undo();
     removed[row] = score - scoreOf(graph, after);
@@ -708,20 +720,50 @@ function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult,
   return effectOf(graph, changed, scoreBefore, scoreAfter);
 }
 
-/** Children of each vertex of the dominator tree, in CSR form; built once per flow graph. */
-const dominatorTrees = new WeakMap<ReachDominators, { offsets: Int32Array; children: Int32Array }>();
-function dominatorTree(flow: ReachDominators): { offsets: Int32Array; children: Int32Array } {
-  let tree = dominatorTrees.get(flow);
+/**
+ * The dominator tree in preorder, built once per flow graph: a vertex's subtree is the run of `preorder` from its
+ * own position to `last[vertex]`, so a choke point's subtree is read as one slice and "inside the subtree" is
+ * two comparisons (a Set of each subtree's vertices, hundreds of thousands for the first choke points at 1M
+ * nodes, was most of measuring them).
+ */
+interface DominatorPreorder {
+  preorder: Int32Array;
+  /** Per vertex: its index in `preorder`, -1 when the root does not reach it. */
+  position: Int32Array;
+  /** Per vertex: the index in `preorder` of the last vertex of its subtree. */
+  last: Int32Array;
+}
+const dominatorPreorders = new WeakMap<ReachDominators, DominatorPreorder>();
+function dominatorPreorder(flow: ReachDominators): DominatorPreorder {
+  let tree = dominatorPreorders.get(flow);
   if (!tree) {
     const { idom, order } = flow.dominators;
-    const offsets = new Int32Array(flow.vertexCount + 1);
+    // The children lists and the walk's stack live only here: Semi-NCA's reused work arrays (no call overlaps).
+    const offsets = scratchInt32('predOffsets', flow.vertexCount + 1, true);
     for (let i = 1; i < order.length; i++) offsets[idom[order[i]!]! + 1]!++;
     for (let v = 0; v < flow.vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-    const children = new Int32Array(Math.max(0, order.length - 1));
-    const fill = offsets.slice(0, flow.vertexCount);
+    const children = scratchInt32('preds', Math.max(0, order.length - 1), false);
+    const fill = scratchInt32('fill', flow.vertexCount, false);
+    fill.set(offsets.subarray(0, flow.vertexCount));
     for (let i = 1; i < order.length; i++) children[fill[idom[order[i]!]!]!++] = order[i]!;
-    tree = { offsets, children };
-    dominatorTrees.set(flow, tree);
+    const preorder = new Int32Array(order.length);
+    const position = new Int32Array(flow.vertexCount).fill(-1);
+    const last = new Int32Array(flow.vertexCount).fill(-1);
+    // Iterative depth-first walk: a vertex is numbered when pushed out, its subtree closed when its children are done.
+    const stack = scratchInt32('stack', order.length * 2, false);
+    let top = 0;
+    let next = 0;
+    if (order.length > 0) { stack[top++] = order[0]!; }
+    while (top > 0) {
+      const entry = stack[--top]!;
+      if (entry < 0) { last[~entry] = next - 1; continue; }
+      position[entry] = next;
+      preorder[next++] = entry;
+      stack[top++] = ~entry;
+      for (let k = offsets[entry + 1]! - 1; k >= offsets[entry]!; k--) stack[top++] = children[k]!;
+    }
+    tree = { preorder, position, last };
+    dominatorPreorders.set(flow, tree);
   }
   return tree;
 }
@@ -732,28 +774,26 @@ function dominatorTree(flow: ReachDominators): { offsets: Int32Array; children: 
  * subtree (none: lost). Exact only when the flow graph is (no depth bound).
  */
 function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: number, scoreBefore: number): CutEffect {
-  const { offsets, children } = dominatorTree(flow);
+  const { preorder, position, last } = dominatorPreorder(flow);
   const result = flow.reach;
-  const inside = new Set<number>();
-  const touched: number[] = [];
-  const stack = [vertex];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    inside.add(v);
-    const slot = flow.vertexSlot[v]!;
-    if (slot >= 0) touched.push((slot / 3) | 0);
-    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) stack.push(children[i]!);
-  }
+  const from = position[vertex]!;
+  const to = last[vertex]!;
+  const inside = (state: number): boolean => position[state]! >= from && position[state]! <= to;
   const isSource = new Set(result.sources);
   const changed: [number, number, number][] = [];
-  for (const x of new Set(touched)) {
-    if (isSource.has(x)) continue;
+  const { level } = result;
+  for (let i = from; i <= to; i++) {
+    const slot = flow.vertexSlot[preorder[i]!]!;
+    if (slot < 0) continue;
+    const x = (slot / 3) | 0;
+    // A node changes only when the state of its best level is in the subtree: looked at from that state, once.
+    if (slot - x * 3 + 1 !== level[x] || isSource.has(x)) continue;
     let now = 0;
     for (let l = 3; l >= 1 && now === 0; l--) {
       const state = flow.stateVertex[x * 3 + l - 1]!;
-      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside.has(state)) now = l;
+      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside(state)) now = l;
     }
-    if (now < result.level[x]!) changed.push([x, result.level[x]!, now]);
+    if (now < level[x]!) changed.push([x, level[x]!, now]);
   }
   return effectOf(graph, changed, scoreBefore, scoreBefore - flow.dominatedScore[vertex]!);
 }
@@ -800,7 +840,7 @@ function chokePointsFrom(graph: CompactGraph, sources: readonly number[], option
       let effect: CutEffect;
       if (candidate.vertex !== undefined && ranking.flow?.exact) effect = cutEffectFromFlow(graph, ranking.flow, candidate.vertex, ranking.score);
       else {
-        const undo = applyCut(overlay, candidate);
+        const undo = applyCut(graph, overlay, candidate);
         const after = reach(graph, sources, withOverlay);
         undo();
         effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
@@ -877,7 +917,7 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     if (current.score <= tolerance) { stoppedBecause = 'nothing-left'; break; }
     const chosen = current.ranked[0] ?? current.fallback;
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
-    applyCut(overlay, chosen);
+    applyCut(graph, overlay, chosen);
     // The next flow graph is this one without the cut's vertices, when the cut is made of them.
     const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
     const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
