@@ -9,7 +9,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { reach, toInstant, traversalRules, witnessPath, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -243,6 +243,7 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
     let added = false;
     for (const [end, result] of results.entries()) {
       const scannedAt = scanned[end]!;
+      const pathTo = witnessPaths(graph, result);
       for (const v of result.order) {
         ctx.compromised[v] = 1;
         const level = result.level[v]!;
@@ -254,16 +255,57 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
           const exposing = exposes[edgeKind[e]!]!;
           if (exposing === 0 || (exposing === 2 && vendorSide[v] !== 1) || rules.step(e, level) === 0) continue;
           if (!(activeFrom[c]! <= at && activeUntil[c]! > since)) continue;
-          const path = [...witnessPath(result, v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
+          const path = [...pathTo(v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
           harvested.set(c, { via: v, edge: e, round, path });
           taken[c] = 1;
           added = true;
         }
       }
+      pathTo.done();
     }
     // The last round added nothing: its reaches are from every start the plan uses (the hunt reads them).
     if (!added) return { harvested, last: results };
   }
+}
+
+/** Per graph: a slot-to-state index, all -1 between uses (witnessPaths). */
+const slotIndexes = new WeakMap<CompactGraph, Int32Array>();
+
+/**
+ * witnessPath(result, v, level) for many nodes of one radius, read from reach's kept states through a reused
+ * slot-to-state index (12 MB once at 1M nodes) instead of the result's per-slot witness arrays, which reading
+ * witnessPath builds: 27 MB per traversal, four traversals per harvest at 1M, and V8 answers every 64 MB of
+ * ArrayBuffers with a full collection of the snapshot's heap. `done` resets the index.
+ */
+function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, level: number) => PathStep[]) & { done: () => void } {
+  const kept = witnessStates(result);
+  if (!kept) return Object.assign((v: number, level: number) => witnessPath(result, v, level), { done: () => {} });
+  const { states, parents, held } = kept;
+  let stateOf = slotIndexes.get(graph);
+  if (!stateOf) {
+    stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
+    slotIndexes.set(graph, stateOf);
+  }
+  const index = stateOf;
+  for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = q;
+  const path = (v: number, level: number): PathStep[] => {
+    const steps: PathStep[] = [];
+    let node = v;
+    let at = level;
+    for (let guard = 0; guard <= states.length; guard++) {
+      const q = index[node * 3 + at - 1]!;
+      const e = q < 0 ? -1 : parents[q]!;
+      if (e < 0) return steps.reverse();
+      const from = graph.edgeSrc[e]!;
+      const fromLevel = held[q]!;
+      steps.push({ edge: e, from, to: node, fromLevel, toLevel: at });
+      node = from;
+      at = fromLevel;
+    }
+    throw new Error('engine/analysis: witness path did not end at a source');
+  };
+  const done = () => { for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = -1; };
+  return Object.assign(path, { done });
 }
 
 /** Principals with admin over the target's tenant: roles and groups first, then a few people who hold them. */
@@ -743,7 +785,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
 
   // --- cut: what is still live, greedy, actionable cuts only ---
   if (cutSteps > 0 && current.score > 0) {
-    const plan = revocationPlan(graph, starts, { ...ctx.reachOptions, overlay: { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges.slice() }, steps: cutSteps, alternatives: 0, containment: true });
+    // revocationPlan works on its own copy of the overlay (the steps it plans are applied by push, below).
+    const plan = revocationPlan(graph, starts, { ...ctx.reachOptions, overlay, steps: cutSteps, alternatives: 0, containment: true });
     for (const planStep of plan.steps) pushCut(ctx, planStep.cut, push, isSource);
   }
 
