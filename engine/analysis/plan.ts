@@ -3,10 +3,10 @@
 import { BlastmapError } from '../errors.ts';
 import { isCuttable, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, type ReachDominators } from './dominators.ts';
+import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, scratchInt32, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
-import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult, type WitnessStates } from './reach.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
@@ -206,23 +206,35 @@ function compareCuts(a: Candidate, b: Candidate, tolerance: number): number {
 /** Scores are sums of small numbers; two cuts within this of each other remove the same. */
 const toleranceFor = (score: number): number => 1e-9 * Math.max(1, Math.abs(score));
 
-/** A private, writable copy of the caller's overlay: cuts accumulate in it. */
-function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): Required<ReachOverlay> {
-  return {
-    blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount),
-    blockedEdges: overlay?.blockedEdges ? overlay.blockedEdges.slice() : new Uint8Array(graph.edgeCount),
-  };
+/** An overlay the plan writes cuts into; `blockedEdges` is made when a cut first removes an edge. */
+interface WorkingOverlay {
+  blockedNodes: Uint8Array;
+  blockedEdges?: Uint8Array;
+}
+
+/**
+ * A private, writable copy of the caller's overlay: cuts accumulate in it. The per-edge flags (8 MB at 8M edges,
+ * three copies per `blastmap plan`) are copied only when the caller blocked an edge, and made only when a cut
+ * removes one: an overlay without them blocks no edge, and V8 answers every 64 MB of ArrayBuffers with a full
+ * collection of the snapshot's heap.
+ */
+function workingOverlay(graph: CompactGraph, overlay: ReachOverlay | undefined): WorkingOverlay {
+  const working: WorkingOverlay = { blockedNodes: overlay?.blockedNodes ? overlay.blockedNodes.slice() : new Uint8Array(graph.nodeCount) };
+  // reach() blocks an edge whose flag is 1; none is when no flag is.
+  if (overlay?.blockedEdges && overlay.blockedEdges.indexOf(1) >= 0) working.blockedEdges = overlay.blockedEdges.slice();
+  return working;
 }
 
 /** Applies a cut to the overlay and returns a function that undoes it. */
-function applyCut(overlay: Required<ReachOverlay>, cut: Candidate): () => void {
+function applyCut(graph: CompactGraph, overlay: WorkingOverlay, cut: Candidate): () => void {
+  const blockedEdges = cut.edges.length > 0 ? (overlay.blockedEdges ??= new Uint8Array(graph.edgeCount)) : undefined;
   const nodes = cut.nodes.map((v) => overlay.blockedNodes[v]!);
-  const edges = cut.edges.map((e) => overlay.blockedEdges[e]!);
+  const edges = cut.edges.map((e) => blockedEdges![e]!);
   for (const v of cut.nodes) overlay.blockedNodes[v] = 1;
-  for (const e of cut.edges) overlay.blockedEdges[e] = 1;
+  for (const e of cut.edges) blockedEdges![e] = 1;
   return () => {
     cut.nodes.forEach((v, i) => { overlay.blockedNodes[v] = nodes[i]!; });
-    cut.edges.forEach((e, i) => { overlay.blockedEdges[e] = edges[i]!; });
+    cut.edges.forEach((e, i) => { blockedEdges![e] = edges[i]!; });
   };
 }
 
@@ -236,13 +248,17 @@ function scoreOf(graph: CompactGraph, result: ReachResult): number {
 }
 
 interface CandidateScratch {
+  /** Per (node, level) slot: the index of that state among the radius's kept states, -1 when not kept. Reset after each ranking. */
+  stateOf: Int32Array;
+  /** Per state: the score of the best-level states whose witness path passes there (the witness subtree's weight). */
   below: Float64Array;
-  isWitness: Uint8Array;
-  grouped: Uint8Array;
-  /** The witness arrays of the radius being ranked (as ReachResult's), written for the ranking and cleared after it. */
-  hops: Int32Array;
-  parentEdge: Int32Array;
-  parentLevel: Uint8Array;
+  /** Per state: its number of hops. */
+  depthOf: Int32Array;
+  /** States in the order their weight is passed up (decreasing hops). */
+  ordered: Int32Array;
+  /** Bit per edge: on a witness path; taken into an edge group. */
+  isWitness: Uint32Array;
+  grouped: Uint32Array;
   /** The candidate rows, grown when a ranking needs more. */
   kind: Uint8Array;
   subject: Int32Array;
@@ -253,27 +269,33 @@ interface CandidateScratch {
 }
 
 /**
- * Per graph, the large work arrays of candidateCuts and rankCuts, zeroed and reused by every ranking: fresh
- * ones were about 70 MB of ArrayBuffers per ranking at 1M nodes (28 MB of them the radius's witness arrays),
- * and V8 answers each 64 MB allocated outside its heap with a full collection, which walks the whole
- * snapshot's heap (0.3 to 0.6 s each at this size).
+ * Per graph, the large work arrays of candidateCuts and rankCuts, reused by every ranking. V8 answers each 64 MB
+ * of ArrayBuffers allocated outside its heap with a full collection, which walks the whole snapshot's heap (0.3
+ * to 0.6 s each at 1M nodes), so they are few and small: the witness tree's weights are per kept state (about
+ * 450,000 at 1M nodes) rather than per (node, level) slot (3M), with one slot-to-state index of 12 MB, and the
+ * per-edge flags are bits (1 MB each for 8M edges). Per slot they were 67 MB.
  */
 const candidateScratches = new WeakMap<CompactGraph, CandidateScratch>();
-function candidateScratch(graph: CompactGraph): CandidateScratch {
+function candidateScratch(graph: CompactGraph, stateCount: number): CandidateScratch {
   let scratch = candidateScratches.get(graph);
+  const words = (graph.edgeCount >>> 5) + 1;
   if (!scratch) {
-    const slots = graph.nodeCount * 3;
     scratch = {
-      below: new Float64Array(slots), isWitness: new Uint8Array(graph.edgeCount), grouped: new Uint8Array(graph.edgeCount),
-      hops: new Int32Array(slots).fill(-1), parentEdge: new Int32Array(slots).fill(-1), parentLevel: new Uint8Array(slots),
+      stateOf: new Int32Array(graph.nodeCount * 3).fill(-1), below: new Float64Array(0), depthOf: new Int32Array(0), ordered: new Int32Array(0),
+      isWitness: new Uint32Array(words), grouped: new Uint32Array(words),
       kind: new Uint8Array(0), subject: new Int32Array(0), upper: new Float64Array(0), removed: new Float64Array(0), vertexOf: new Int32Array(0),
     };
     candidateScratches.set(graph, scratch);
   } else {
-    scratch.below.fill(0);
     scratch.isWitness.fill(0);
     scratch.grouped.fill(0);
   }
+  if (scratch.below.length < stateCount) {
+    const size = Math.ceil(stateCount * 1.25);
+    scratch.below = new Float64Array(size);
+    scratch.depthOf = new Int32Array(size);
+    scratch.ordered = new Int32Array(size);
+  } else scratch.below.fill(0, 0, stateCount);
   return scratch;
 }
 
@@ -288,39 +310,11 @@ function candidateRows(scratch: CandidateScratch, capacity: number): void {
   scratch.vertexOf = new Int32Array(size);
 }
 
-/**
- * The witness arrays of a radius (hops, parentEdge, parentLevel per state slot, as ReachResult has them) in the
- * scratch's arrays, for one ranking; `clear` puts the scratch back to "nothing reached". A result that is not
- * reach()'s own (no states kept) gives its own arrays.
- */
-function witnessArrays(scratch: CandidateScratch, result: ReachResult): { hops: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array; clear: () => void; statesAtHops?: number[] } {
+/** The kept states of a radius: rankCuts ranks only what its own reach() returned. */
+function keptStates(result: ReachResult): WitnessStates {
   const kept = witnessStates(result);
-  if (!kept) return { hops: result.hops, parentEdge: result.parentEdge, parentLevel: result.parentLevel, clear: () => {} };
-  const { hops, parentEdge, parentLevel } = scratch;
-  const { states, parents, held, depthStarts } = kept;
-  /** How many states were reached at each number of hops. */
-  const statesAtHops: number[] = [];
-  let depth = 0;
-  for (let q = 0; q < states.length; q++) {
-    while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
-    while (statesAtHops.length <= depth) statesAtHops.push(0);
-    statesAtHops[depth]!++;
-    const state = states[q]!;
-    const slot = (state >>> 2) * 3 + (state & 3) - 1;
-    hops[slot] = depth;
-    parentEdge[slot] = parents[q]!;
-    parentLevel[slot] = held[q]!;
-  }
-  const clear = () => {
-    for (let q = 0; q < states.length; q++) {
-      const state = states[q]!;
-      const slot = (state >>> 2) * 3 + (state & 3) - 1;
-      hops[slot] = -1;
-      parentEdge[slot] = -1;
-      parentLevel[slot] = 0;
-    }
-  };
-  return { hops, parentEdge, parentLevel, clear, statesAtHops };
+  if (!kept) throw new Error('engine/analysis: cuts are ranked on a radius made by reach()');
+  return kept;
 }
 
 /**
@@ -336,50 +330,60 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   const holdsCode = graph.edgeKindNames.indexOf('HOLDS');
   const isSource = new Set(result.sources);
   const graded = gradedKinds(graph);
-  const scratch = candidateScratch(graph);
-  const { below, isWitness, grouped } = scratch;
-  const { hops, parentEdge, parentLevel, clear, statesAtHops } = witnessArrays(scratch, result);
+  const { states, parents, held, depthStarts } = keptStates(result);
+  const stateCount = states.length;
+  const scratch = candidateScratch(graph, stateCount);
+  const { stateOf, below, depthOf, ordered, isWitness, grouped } = scratch;
   const edgeSrcOf = graph.edgeSrc;
+  const isSet = (bits: Uint32Array, e: number): boolean => (bits[e >>> 5]! & (1 << (e & 31))) !== 0;
+  const set = (bits: Uint32Array, e: number): void => { bits[e >>> 5]! |= 1 << (e & 31); };
 
   // Witness tree over states: subtree weight = score of the best-level states whose witness path passes there.
-  // States by decreasing hops (a counting sort: hops are small), so a state's weight is complete before it is passed up.
-  let maxHops = 0;
-  let slotCount = 0;
-  let starts: Int32Array;
-  if (statesAtHops !== undefined) {
-    // The bucket sizes are the traversal's own counts per depth: two passes over the radius fewer.
-    maxHops = Math.max(0, statesAtHops.length - 1);
-    starts = new Int32Array(maxHops + 2);
-    statesAtHops.forEach((count, h) => { starts[maxHops - h + 1] = count; slotCount += count; });
-  } else {
-    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) { slotCount++; if (hops[v * 3 + l]! > maxHops) maxHops = hops[v * 3 + l]!; }
-    starts = new Int32Array(maxHops + 2);
-    for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) starts[maxHops - hops[v * 3 + l]! + 1]!++;
+  // States by decreasing hops (a counting sort: hops are small; the bucket sizes are the traversal's counts per
+  // depth), in the radius order and by level within a depth, so a state's weight is complete before it is passed
+  // up and every weight is summed in the same order as over the per-slot arrays this replaced.
+  const maxHops = depthStarts.length;
+  const starts = new Int32Array(maxHops + 2);
+  let depth = 0;
+  for (let q = 0; q < stateCount; q++) {
+    while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
+    const state = states[q]!;
+    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = q;
+    depthOf[q] = depth;
+    starts[maxHops - depth + 1]!++;
   }
   for (let i = 0; i <= maxHops; i++) starts[i + 1]! += starts[i]!;
-  const slots = new Int32Array(slotCount);
-  for (const v of result.order) for (let l = 0; l < 3; l++) if (hops[v * 3 + l]! >= 0) slots[starts[maxHops - hops[v * 3 + l]!]!++] = v * 3 + l;
+  for (const v of result.order) {
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[v * 3 + l]!;
+      if (q >= 0) ordered[starts[maxHops - depthOf[q]!]!++] = q;
+    }
+  }
   const points = pointsTable(graph);
-  // Each reached node adds its points once, to its own best-level slot: in node order, the arrays are read
-  // front to back instead of at random (the radius order), which at 341k reached nodes was most of this pass.
+  // Each reached node adds its points once, to its own best-level state: in node order, the slot index is read
+  // front to back instead of at random (the radius order).
   const { level } = result;
   for (let v = 0; v < graph.nodeCount; v++) {
     const l = level[v]!;
-    if (l !== 0 && !isSource.has(v)) below[v * 3 + l - 1]! += points(v, l);
+    if (l !== 0 && !isSource.has(v)) below[stateOf[v * 3 + l - 1]!]! += points(v, l);
   }
   const witnessEdges: number[] = [];
-  for (const slot of slots) {
-    const e = parentEdge[slot]!;
+  for (let i = 0; i < stateCount; i++) {
+    const q = ordered[i]!;
+    const e = parents[q]!;
     if (e < 0) continue;
-    below[edgeSrcOf[e]! * 3 + parentLevel[slot]! - 1]! += below[slot]!;
-    if (isWitness[e] === 0) { isWitness[e] = 1; witnessEdges.push(e); }
+    below[stateOf[edgeSrcOf[e]! * 3 + held[q]! - 1]!]! += below[q]!;
+    if (!isSet(isWitness, e)) { set(isWitness, e); witnessEdges.push(e); }
   }
   /** Weight of the states edge e is the witness of: they are states of its target. */
   const edgeUpper = (e: number): number => {
-    if (isWitness[e] === 0) return 0;
+    if (!isSet(isWitness, e)) return 0;
     const base = graph.edgeDst[e]! * 3;
     let sum = 0;
-    for (let l = 0; l < 3; l++) if (hops[base + l]! >= 0 && parentEdge[base + l] === e) sum += below[base + l]!;
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[base + l]!;
+      if (q >= 0 && parents[q] === e) sum += below[q]!;
+    }
     return sum;
   };
   // Summing overlapping subtrees only loosens the bound, which stays an upper bound.
@@ -407,7 +411,10 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     // The customer cannot disable what runs in the vendor's environment; it revokes what the vendor was given.
     if (containment && vendorSide[v] === 1) continue;
     let upper = 0;
-    for (let l = 1; l <= 3; l++) if (hops[v * 3 + l - 1]! >= 0) upper += below[v * 3 + l - 1]!;
+    for (let l = 0; l < 3; l++) {
+      const q = stateOf[v * 3 + l]!;
+      if (q >= 0) upper += below[q]!;
+    }
     addRow(NODE_ROW, v, upper);
   }
   const grants = new Set<string>();
@@ -420,9 +427,9 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
     if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
     // A group with a structural edge is never a cut (below): no need to find its twins.
-    if (grouped[e] === 1 || !cuttableKind[graph.edgeKind[e]!]) continue;
+    if (isSet(grouped, e) || !cuttableKind[graph.edgeKind[e]!]) continue;
     const edges = sameIdEdges(graph, e);
-    for (const f of edges) grouped[f] = 1;
+    for (const f of edges) set(grouped, f);
     edgeGroups.push(edges.length === 1 ? e : edges);
   }
   for (const grant of grants) {
@@ -450,7 +457,11 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     if (typeof group === 'number') addRow(EDGE_ROW, group, edgeUpper(group));
     else addObject(edgeCandidate(graph, group, upperOfEdges(group)));
   }
-  clear();
+  // Back to "nothing reached" for the next ranking.
+  for (let q = 0; q < stateCount; q++) {
+    const state = states[q]!;
+    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = -1;
+  }
   const candidate = (row: number): Candidate => {
     const value = subject[row]!;
     if (kind[row] === OBJECT_ROW) return objects[value]!;
@@ -523,7 +534,7 @@ interface FlowAfterCut {
  * With `previous` (a plan's next step), the flow graph is the previous step's with the cut's vertices
  * removed, and only the dominators of what the cut affects are recomputed.
  */
-function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: Required<ReachOverlay>, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
+function rankCuts(graph: CompactGraph, sources: readonly number[], options: ReachOptions, overlay: WorkingOverlay, count: number, containment = false, previous?: FlowAfterCut): RankedCuts {
   const reachOptions: ReachOptions = { ...options, overlay };
   const result = reach(graph, sources, reachOptions);
   const score = scoreOf(graph, result);
@@ -601,7 +612,7 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   pending.sort((a, b) => upper[b]! - upper[a]! || a - b);
   for (const row of pending) {
     if (upper[row]! < best[count - 1]! - tolerance) break;
-    const undo = applyCut(overlay, candidates.candidate(row));
+    const undo = applyCut(graph, overlay, candidates.candidate(row));
     const after = reach(graph, sources, reachOptions);
     undo();
     removed[row] = score - scoreOf(graph, after);
@@ -709,20 +720,50 @@ function cutEffect(graph: CompactGraph, before: ReachResult, after: ReachResult,
   return effectOf(graph, changed, scoreBefore, scoreAfter);
 }
 
-/** Children of each vertex of the dominator tree, in CSR form; built once per flow graph. */
-const dominatorTrees = new WeakMap<ReachDominators, { offsets: Int32Array; children: Int32Array }>();
-function dominatorTree(flow: ReachDominators): { offsets: Int32Array; children: Int32Array } {
-  let tree = dominatorTrees.get(flow);
+/**
+ * The dominator tree in preorder, built once per flow graph: a vertex's subtree is the run of `preorder` from its
+ * own position to `last[vertex]`, so a choke point's subtree is read as one slice and "inside the subtree" is
+ * two comparisons (a Set of each subtree's vertices, hundreds of thousands for the first choke points at 1M
+ * nodes, was most of measuring them).
+ */
+interface DominatorPreorder {
+  preorder: Int32Array;
+  /** Per vertex: its index in `preorder`, -1 when the root does not reach it. */
+  position: Int32Array;
+  /** Per vertex: the index in `preorder` of the last vertex of its subtree. */
+  last: Int32Array;
+}
+const dominatorPreorders = new WeakMap<ReachDominators, DominatorPreorder>();
+function dominatorPreorder(flow: ReachDominators): DominatorPreorder {
+  let tree = dominatorPreorders.get(flow);
   if (!tree) {
     const { idom, order } = flow.dominators;
-    const offsets = new Int32Array(flow.vertexCount + 1);
+    // The children lists and the walk's stack live only here: Semi-NCA's reused work arrays (no call overlaps).
+    const offsets = scratchInt32('predOffsets', flow.vertexCount + 1, true);
     for (let i = 1; i < order.length; i++) offsets[idom[order[i]!]! + 1]!++;
     for (let v = 0; v < flow.vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-    const children = new Int32Array(Math.max(0, order.length - 1));
-    const fill = offsets.slice(0, flow.vertexCount);
+    const children = scratchInt32('preds', Math.max(0, order.length - 1), false);
+    const fill = scratchInt32('fill', flow.vertexCount, false);
+    fill.set(offsets.subarray(0, flow.vertexCount));
     for (let i = 1; i < order.length; i++) children[fill[idom[order[i]!]!]!++] = order[i]!;
-    tree = { offsets, children };
-    dominatorTrees.set(flow, tree);
+    const preorder = new Int32Array(order.length);
+    const position = new Int32Array(flow.vertexCount).fill(-1);
+    const last = new Int32Array(flow.vertexCount).fill(-1);
+    // Iterative depth-first walk: a vertex is numbered when pushed out, its subtree closed when its children are done.
+    const stack = scratchInt32('stack', order.length * 2, false);
+    let top = 0;
+    let next = 0;
+    if (order.length > 0) { stack[top++] = order[0]!; }
+    while (top > 0) {
+      const entry = stack[--top]!;
+      if (entry < 0) { last[~entry] = next - 1; continue; }
+      position[entry] = next;
+      preorder[next++] = entry;
+      stack[top++] = ~entry;
+      for (let k = offsets[entry + 1]! - 1; k >= offsets[entry]!; k--) stack[top++] = children[k]!;
+    }
+    tree = { preorder, position, last };
+    dominatorPreorders.set(flow, tree);
   }
   return tree;
 }
@@ -733,28 +774,26 @@ function dominatorTree(flow: ReachDominators): { offsets: Int32Array; children: 
  * subtree (none: lost). Exact only when the flow graph is (no depth bound).
  */
 function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: number, scoreBefore: number): CutEffect {
-  const { offsets, children } = dominatorTree(flow);
+  const { preorder, position, last } = dominatorPreorder(flow);
   const result = flow.reach;
-  const inside = new Set<number>();
-  const touched: number[] = [];
-  const stack = [vertex];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    inside.add(v);
-    const slot = flow.vertexSlot[v]!;
-    if (slot >= 0) touched.push((slot / 3) | 0);
-    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) stack.push(children[i]!);
-  }
+  const from = position[vertex]!;
+  const to = last[vertex]!;
+  const inside = (state: number): boolean => position[state]! >= from && position[state]! <= to;
   const isSource = new Set(result.sources);
   const changed: [number, number, number][] = [];
-  for (const x of new Set(touched)) {
-    if (isSource.has(x)) continue;
+  const { level } = result;
+  for (let i = from; i <= to; i++) {
+    const slot = flow.vertexSlot[preorder[i]!]!;
+    if (slot < 0) continue;
+    const x = (slot / 3) | 0;
+    // A node changes only when the state of its best level is in the subtree: looked at from that state, once.
+    if (slot - x * 3 + 1 !== level[x] || isSource.has(x)) continue;
     let now = 0;
     for (let l = 3; l >= 1 && now === 0; l--) {
       const state = flow.stateVertex[x * 3 + l - 1]!;
-      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside.has(state)) now = l;
+      if (state >= 0 && flow.dominators.position[state]! >= 0 && !inside(state)) now = l;
     }
-    if (now < result.level[x]!) changed.push([x, result.level[x]!, now]);
+    if (now < level[x]!) changed.push([x, level[x]!, now]);
   }
   return effectOf(graph, changed, scoreBefore, scoreBefore - flow.dominatedScore[vertex]!);
 }
@@ -801,7 +840,7 @@ function chokePointsFrom(graph: CompactGraph, sources: readonly number[], option
       let effect: CutEffect;
       if (candidate.vertex !== undefined && ranking.flow?.exact) effect = cutEffectFromFlow(graph, ranking.flow, candidate.vertex, ranking.score);
       else {
-        const undo = applyCut(overlay, candidate);
+        const undo = applyCut(graph, overlay, candidate);
         const after = reach(graph, sources, withOverlay);
         undo();
         effect = cutEffect(graph, ranking.result, after, ranking.score, scoreOf(graph, after));
@@ -878,7 +917,7 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     if (current.score <= tolerance) { stoppedBecause = 'nothing-left'; break; }
     const chosen = current.ranked[0] ?? current.fallback;
     if (!chosen) { stoppedBecause = 'no-single-cut-helps'; break; }
-    applyCut(overlay, chosen);
+    applyCut(graph, overlay, chosen);
     // The next flow graph is this one without the cut's vertices, when the cut is made of them.
     const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
     const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;

@@ -9,7 +9,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { reach, toInstant, traversalRules, witnessPath, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -243,6 +243,7 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
     let added = false;
     for (const [end, result] of results.entries()) {
       const scannedAt = scanned[end]!;
+      const pathTo = witnessPaths(graph, result);
       for (const v of result.order) {
         ctx.compromised[v] = 1;
         const level = result.level[v]!;
@@ -254,16 +255,57 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
           const exposing = exposes[edgeKind[e]!]!;
           if (exposing === 0 || (exposing === 2 && vendorSide[v] !== 1) || rules.step(e, level) === 0) continue;
           if (!(activeFrom[c]! <= at && activeUntil[c]! > since)) continue;
-          const path = [...witnessPath(result, v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
+          const path = [...pathTo(v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
           harvested.set(c, { via: v, edge: e, round, path });
           taken[c] = 1;
           added = true;
         }
       }
+      pathTo.done();
     }
     // The last round added nothing: its reaches are from every start the plan uses (the hunt reads them).
     if (!added) return { harvested, last: results };
   }
+}
+
+/** Per graph: a slot-to-state index, all -1 between uses (witnessPaths). */
+const slotIndexes = new WeakMap<CompactGraph, Int32Array>();
+
+/**
+ * witnessPath(result, v, level) for many nodes of one radius, read from reach's kept states through a reused
+ * slot-to-state index (12 MB once at 1M nodes) instead of the result's per-slot witness arrays, which reading
+ * witnessPath builds: 27 MB per traversal, four traversals per harvest at 1M, and V8 answers every 64 MB of
+ * ArrayBuffers with a full collection of the snapshot's heap. `done` resets the index.
+ */
+function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, level: number) => PathStep[]) & { done: () => void } {
+  const kept = witnessStates(result);
+  if (!kept) return Object.assign((v: number, level: number) => witnessPath(result, v, level), { done: () => {} });
+  const { states, parents, held } = kept;
+  let stateOf = slotIndexes.get(graph);
+  if (!stateOf) {
+    stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
+    slotIndexes.set(graph, stateOf);
+  }
+  const index = stateOf;
+  for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = q;
+  const path = (v: number, level: number): PathStep[] => {
+    const steps: PathStep[] = [];
+    let node = v;
+    let at = level;
+    for (let guard = 0; guard <= states.length; guard++) {
+      const q = index[node * 3 + at - 1]!;
+      const e = q < 0 ? -1 : parents[q]!;
+      if (e < 0) return steps.reverse();
+      const from = graph.edgeSrc[e]!;
+      const fromLevel = held[q]!;
+      steps.push({ edge: e, from, to: node, fromLevel, toLevel: at });
+      node = from;
+      at = fromLevel;
+    }
+    throw new Error('engine/analysis: witness path did not end at a source');
+  };
+  const done = () => { for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = -1; };
+  return Object.assign(path, { done });
 }
 
 /** Principals with admin over the target's tenant: roles and groups first, then a few people who hold them. */
@@ -573,6 +615,23 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     const vendor = vendors.vendors[i]!;
     // What a kill's impact leaves out: the same for each of the vendor's tenants (thousands of nodes at scale).
     const notDependents = new Set([...sources, ...vendor.nodes]);
+    /** Per credential, the first of the vendor's Apps (in vendor.nodes order) that HOLDS it: built once per vendor, when a tenant needs it. */
+    let firstHolder: Map<number, number> | undefined;
+    /** vendor.nodes.find(naming): the first of the vendor's Apps holding any of the credentials (one scan of the vendor's nodes per vendor, not per tenant). */
+    const firstVendorApp = (credentials: readonly number[]): number | undefined => {
+      if (!firstHolder) {
+        firstHolder = new Map();
+        vendor.nodes.forEach((x, i) => {
+          if (graph.nodes[x]!.kind !== 'App') return;
+          for (let e = graph.fwdOffsets[x]!; e < graph.fwdOffsets[x + 1]!; e++) {
+            if (graph.edgeKind[e] === holdsCode && !firstHolder!.has(graph.edgeDst[e]!)) firstHolder!.set(graph.edgeDst[e]!, i);
+          }
+        });
+      }
+      let first = Infinity;
+      for (const c of credentials) first = Math.min(first, firstHolder.get(c) ?? Infinity);
+      return first === Infinity ? undefined : vendor.nodes[first];
+    };
     // Every credential the vendor was given: held or stored by its backend, or held by its registrations with the customer.
     const byTenant = new Map<string, { credentials: Set<number>; holders: Set<number> }>();
     for (const x of [...vendor.nodes, ...vendor.registrations]) {
@@ -607,7 +666,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       const platform = graph.nodes[credentials[0]!]!.platform;
       const credentialSet = new Set(credentials);
       const naming = (x: number): boolean => graph.nodes[x]!.kind === 'App' && heldBy(x, credentialSet);
-      const namingApp = registration ?? [...group.holders].find(naming) ?? vendor.nodes.find(naming);
+      const namingApp = registration ?? [...group.holders].find(naming) ?? firstVendorApp(credentials);
       const wording = vendorKillAction(platform, namingApp !== undefined ? graph.nodes[namingApp] : undefined, vendor.label, credentials.map((c) => graph.nodes[c]!));
       const blockedNodes = registration !== undefined ? [registration, ...credentials] : credentials;
       for (const c of credentials) killed.add(c);
@@ -661,7 +720,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     // that order, and the run is measured by bisection like the rotations.
     // Nothing is blocked yet (contain comes first): the live radius is the initial one.
     const live = initial;
-    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes).score, i }))
+    const blockedInRadius = live.result.order.filter((v) => overlay.blockedNodes[v] === 1);
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes, blockedInRadius).score, i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
     deferred = [];
     for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
@@ -725,7 +785,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
 
   // --- cut: what is still live, greedy, actionable cuts only ---
   if (cutSteps > 0 && current.score > 0) {
-    const plan = revocationPlan(graph, starts, { ...ctx.reachOptions, overlay: { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges.slice() }, steps: cutSteps, alternatives: 0, containment: true });
+    // revocationPlan works on its own copy of the overlay (the steps it plans are applied by push, below).
+    const plan = revocationPlan(graph, starts, { ...ctx.reachOptions, overlay, steps: cutSteps, alternatives: 0, containment: true });
     for (const planStep of plan.steps) pushCut(ctx, planStep.cut, push, isSource);
   }
 
@@ -826,6 +887,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
 export function scoreWithout(
   ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>,
   live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
+  /** The nodes of `live`'s radius the overlay blocks (none when it was measured under the overlay), when the caller measures many actions against one radius and overlay: found here otherwise. */
+  blockedInRadius?: readonly number[],
 ): { score: number; reached: number } {
   const { graph } = ctx;
   if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
@@ -837,34 +900,42 @@ export function scoreWithout(
   // Work arrays reused from one call to the next and cleared of what this call marked (a plan measures dozens
   // of contain actions: 6 MB of fresh arrays each set off full collections of the whole snapshot's heap).
   const scratch = withoutScratch(graph);
-  const { blocked, inSubtree, inAffected, level } = scratch;
+  const { blocked, inAffected, level } = scratch;
   blocked.set(overlay.blockedNodes);
   for (const v of nodes) blocked[v] = 1;
-  const { level: before, hops } = live.result;
+  const { level: before, order } = live.result;
   const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
   // The (node, level) states whose witness chain runs through a blocked node are the subtrees, in the tree of
   // witness parents, under the states of the blocked nodes: walked from there instead of climbing every chain.
   const tree = witnessTree(graph, live.result);
+  const { stateOf, states, childStart, children, inSubtree } = tree;
   const stack: number[] = [];
   const marked: number[] = [];
   const enter = (x: number) => {
-    for (let slot = x * 3; slot < x * 3 + 3; slot++) if (hops[slot]! >= 0 && inSubtree[slot] === 0) { inSubtree[slot] = 1; stack.push(slot); marked.push(slot); }
+    for (let slot = x * 3; slot < x * 3 + 3; slot++) {
+      const q = stateOf[slot]!;
+      if (q >= 0 && inSubtree[q] === 0) { inSubtree[q] = 1; stack.push(q); marked.push(q); }
+    }
   };
   for (const v of nodes) enter(v);
   // Nodes the overlay blocked before are not in a radius measured under it; were one there, it counts too.
-  for (const v of live.result.order) if (overlay.blockedNodes[v] === 1) enter(v);
-  const affected: number[] = [];
+  for (const v of blockedInRadius ?? order.filter((x) => overlay.blockedNodes[x] === 1)) enter(v);
+  const found: number[] = [];
   while (stack.length > 0) {
-    const slot = stack.pop()!;
-    const v = (slot / 3) | 0;
-    if (slot - v * 3 + 1 === before[v] && inAffected[v] === 0) { affected.push(v); inAffected[v] = 1; }
-    for (let i = tree.childStart[slot]!; i < tree.childStart[slot + 1]!; i++) {
-      const child = tree.children[i]!;
+    const q = stack.pop()!;
+    const state = states[q]!;
+    const v = state >>> 2;
+    if ((state & 3) === before[v] && inAffected[v] === 0) { found.push(tree.orderIndex[v]!); inAffected[v] = 1; }
+    for (let i = childStart[q]!; i < childStart[q + 1]!; i++) {
+      const child = children[i]!;
       if (inSubtree[child] === 0) { inSubtree[child] = 1; stack.push(child); marked.push(child); }
     }
   }
-  // In radius order, as the score was summed (floating-point sums depend on their order).
-  affected.sort((a, b) => tree.orderIndex[a]! - tree.orderIndex[b]!);
+  // In radius order, as the score was summed (floating-point sums depend on their order): positions in the
+  // order, sorted as numbers (a comparison function over 100,000 nodes per action was most of this measurement).
+  const positions = Int32Array.from(found).sort();
+  const affected: number[] = new Array(positions.length);
+  for (let i = 0; i < positions.length; i++) affected[i] = order[positions[i]!]!;
   const isStart = new Set(starts);
   const queue: number[] = [];
   const raise = (v: number, to: number) => {
@@ -900,7 +971,7 @@ export function scoreWithout(
     if (now === 0) reached--;
   }
   // Levels are raised on affected nodes only.
-  for (const slot of marked) inSubtree[slot] = 0;
+  for (const q of marked) inSubtree[q] = 0;
   for (const v of affected) { inAffected[v] = 0; level[v] = 0; }
   return { score, reached };
 }
@@ -908,7 +979,6 @@ export function scoreWithout(
 /** scoreWithout's work arrays, per graph; all zero between calls. */
 interface WithoutScratch {
   blocked: Uint8Array;
-  inSubtree: Uint8Array;
   inAffected: Uint8Array;
   level: Uint8Array;
 }
@@ -917,50 +987,69 @@ function withoutScratch(graph: CompactGraph): WithoutScratch {
   let scratch = withoutScratches.get(graph);
   if (!scratch) {
     const n = graph.nodeCount;
-    scratch = { blocked: new Uint8Array(n), inSubtree: new Uint8Array(n * 3), inAffected: new Uint8Array(n), level: new Uint8Array(n) };
+    scratch = { blocked: new Uint8Array(n), inAffected: new Uint8Array(n), level: new Uint8Array(n) };
     withoutScratches.set(graph, scratch);
   }
   return scratch;
 }
 
-/** A radius's witness parents as a tree over (node, level) slots: each slot's children, and each node's place in the order. */
+/**
+ * A radius's witness parents as a tree over its kept (node, level) states (reach's witnessStates, in
+ * breadth-first order): each state's children, each slot's state, each node's place in the order. Per state
+ * rather than per slot, and without the result's per-slot witness arrays: at 1M nodes that was 57 MB of
+ * ArrayBuffers (a full collection of the snapshot's heap for every 64 MB), now about 22 MB.
+ */
 interface WitnessTree {
+  /** Per slot `node * 3 + level - 1`: its state's index, -1 when not kept. */
+  stateOf: Int32Array;
+  /** Per state: `node * 4 + level`. */
+  states: Int32Array;
   childStart: Int32Array;
   children: Int32Array;
   orderIndex: Int32Array;
+  /** scoreWithout's per-state marks, all zero between calls. */
+  inSubtree: Uint8Array;
 }
 const witnessTrees = new WeakMap<ReachResult, WitnessTree>();
 
 function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
   let tree = witnessTrees.get(result);
   if (tree) return tree;
-  const { hops, parentEdge, parentLevel, order } = result;
-  const orderIndex = new Int32Array(graph.nodeCount).fill(-1);
-  const childStart = new Int32Array(graph.nodeCount * 3 + 1);
-  const parentOf = (slot: number): number => {
-    const e = parentEdge[slot]!;
-    return e < 0 ? -1 : graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
-  };
-  let count = 0;
-  order.forEach((v, i) => {
-    orderIndex[v] = i;
-    for (let slot = v * 3; slot < v * 3 + 3; slot++) {
-      if (hops[slot]! < 0) continue;
-      const parent = parentOf(slot);
-      if (parent >= 0) { childStart[parent + 1]!++; count++; }
-    }
-  });
-  for (let s = 0; s < graph.nodeCount * 3; s++) childStart[s + 1]! += childStart[s]!;
-  const children = new Int32Array(count);
-  const cursor = childStart.slice(0, graph.nodeCount * 3);
-  for (const v of order) {
-    for (let slot = v * 3; slot < v * 3 + 3; slot++) {
-      if (hops[slot]! < 0) continue;
-      const parent = parentOf(slot);
-      if (parent >= 0) children[cursor[parent]!++] = slot;
-    }
+  const kept = witnessStates(result);
+  let states: Int32Array;
+  let parents: Int32Array;
+  let held: Uint8Array;
+  if (kept) ({ states, parents, held } = kept);
+  else {
+    // A result that is not reach()'s own: its states from the per-slot arrays, in the radius order.
+    const slots: number[] = [];
+    for (const v of result.order) for (let slot = v * 3; slot < v * 3 + 3; slot++) if (result.hops[slot]! >= 0) slots.push(slot);
+    states = Int32Array.from(slots, (slot) => ((slot / 3) | 0) * 4 + (slot % 3) + 1);
+    parents = Int32Array.from(slots, (slot) => result.parentEdge[slot]!);
+    held = Uint8Array.from(slots, (slot) => result.parentLevel[slot]!);
   }
-  tree = { childStart, children, orderIndex };
+  const count = states.length;
+  const stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
+  for (let q = 0; q < count; q++) stateOf[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = q;
+  const parentOf = (q: number): number => {
+    const e = parents[q]!;
+    return e < 0 ? -1 : stateOf[graph.edgeSrc[e]! * 3 + held[q]! - 1]!;
+  };
+  const orderIndex = new Int32Array(graph.nodeCount).fill(-1);
+  result.order.forEach((v, i) => { orderIndex[v] = i; });
+  const childStart = new Int32Array(count + 1);
+  for (let q = 0; q < count; q++) {
+    const parent = parentOf(q);
+    if (parent >= 0) childStart[parent + 1]!++;
+  }
+  for (let q = 0; q < count; q++) childStart[q + 1]! += childStart[q]!;
+  const children = new Int32Array(childStart[count]!);
+  const cursor = childStart.slice(0, count);
+  for (let q = 0; q < count; q++) {
+    const parent = parentOf(q);
+    if (parent >= 0) children[cursor[parent]!++] = q;
+  }
+  tree = { stateOf, states, childStart, children, orderIndex, inSubtree: new Uint8Array(count) };
   witnessTrees.set(result, tree);
   return tree;
 }

@@ -36,12 +36,24 @@ const tenantKey = (graph: CompactGraph, v: number): string => `${graph.nodes[v]!
 /** Each node's `platform:tenant` as a small number (one key string per tenant, not one per node and edge). */
 function tenantCodes(graph: CompactGraph): { tenantOf: Int32Array; keys: string[] } {
   const tenantOf = new Int32Array(graph.nodeCount);
-  const codes = new Map<string, number>();
+  // By platform, then by tenant: the two strings are the records' own (their hashes kept), where a
+  // `platform:tenant` string built per node was hashed afresh a million times.
+  const codes = new Map<string, Map<string | undefined, number>>();
+  const byKey = new Map<string, number>();
   const keys: string[] = [];
+  const { nodes } = graph;
   for (let v = 0; v < graph.nodeCount; v++) {
-    const key = tenantKey(graph, v);
-    let code = codes.get(key);
-    if (code === undefined) { code = keys.length; codes.set(key, code); keys.push(key); }
+    const node = nodes[v]!;
+    let byTenant = codes.get(node.platform);
+    if (byTenant === undefined) { byTenant = new Map(); codes.set(node.platform, byTenant); }
+    let code = byTenant.get(node.tenant);
+    if (code === undefined) {
+      // Two pairs can spell one key (a ':' in a platform or tenant): the key decides, as before.
+      const key = tenantKey(graph, v);
+      code = byKey.get(key);
+      if (code === undefined) { code = keys.length; byKey.set(key, code); keys.push(key); }
+      byTenant.set(node.tenant, code);
+    }
     tenantOf[v] = code;
   }
   return { tenantOf, keys };
@@ -164,9 +176,16 @@ export function vendorIndex(graph: CompactGraph): VendorIndex {
   }
   const vendorOf = new Int32Array(graph.nodeCount).fill(-1);
   const named = new Uint8Array(vendors.length);
+  // The vendor of a node on a vendor's tenant, found once per tenant (a vendor's tenants hold most of its nodes).
+  const vendorOfTenant = new Int32Array(tenantKeys.length).fill(-1);
   graph.nodes.forEach((node, v) => {
     if (vendorSide[v] !== 1) return;
-    const i = vendorByRoot.get(find(unitOf(v)!))!;
+    const tenant = tenantOf[v]!;
+    let i: number;
+    if (tenantUnit[tenant] === 1) {
+      if (vendorOfTenant[tenant] === -1) vendorOfTenant[tenant] = vendorByRoot.get(find(tenantKeys[tenant]!))!;
+      i = vendorOfTenant[tenant]!;
+    } else i = vendorByRoot.get(find(unitOf(v)!))!;
     vendorOf[v] = i;
     vendors[i]!.nodes.push(v);
     // A Platform's vendor name is the best label (an App's vendor is often a slug).

@@ -32,6 +32,22 @@ describe('plan against the reference implementation', () => {
     }), { numRuns: 300 });
   });
 
+  it("plans under the caller's overlay (blocked nodes and edges, or none blocked): the same steps, and the overlay untouched (random graphs)", () => {
+    // The plan copies the caller's per-edge flags only when one is set, and makes its own when a cut first removes
+    // an edge: every mix of the two is checked here.
+    const picks = fc.array(fc.nat(), { maxLength: 4 });
+    fc.assert(fc.property(cutCaseArb(), picks, picks, fc.integer({ min: 0, max: 4 }), fc.boolean(), (c, nodePicks, edgePicks, steps, containment) => {
+      const blockedNodes = new Uint8Array(c.graph.nodeCount);
+      const blockedEdges = new Uint8Array(c.graph.edgeCount);
+      for (const k of nodePicks) blockedNodes[k % c.graph.nodeCount] = 1;
+      if (c.graph.edgeCount > 0) for (const k of edgePicks) blockedEdges[k % c.graph.edgeCount] = 1;
+      const before = [blockedNodes.slice(), blockedEdges.slice()];
+      const options = { ...reachOptionsOf(c), steps, alternatives: 1, containment, overlay: { blockedNodes, blockedEdges } };
+      expect(rounded(revocationPlan(c.graph, c.sources, options))).toEqual(rounded(referenceRevocationPlan(c.graph, c.sources, options)));
+      expect([blockedNodes, blockedEdges]).toEqual(before);
+    }), { numRuns: 300 });
+  });
+
   it('long plans, each step ranked on the flow graph of the step before without the cut: the same steps (random graphs)', () => {
     // Many steps on small graphs run the plan until nothing is left or no single cut helps, so that cuts made
     // by edges that only became witnesses after earlier cuts are ranked from a kept flow graph too.
