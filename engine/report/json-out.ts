@@ -140,9 +140,72 @@ export class JsonOut {
     if (value < 0) { this.byte(0x2d); this.uint(-value); } else this.uint(value);
   }
 
-  /** Any JSON value, as JSON.stringify writes it. */
+  #fields = 0;
+
+  /**
+   * A record written field by field, as JSON.stringify writes an object with these keys in this order:
+   * `open()`, then `field(key, value)` for each (a field whose value is undefined is left out), then `close()`.
+   * `key` is written as given: a plain ASCII name needing no escaping.
+   */
+  open(): void {
+    this.#fields = 0;
+  }
+
+  field(key: string, value: unknown): void {
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
+    this.byte(this.#fields++ === 0 ? 0x7b : 0x2c);
+    this.byte(QUOTE);
+    this.ascii(key);
+    this.byte(QUOTE);
+    this.byte(0x3a);
+    this.data(value);
+  }
+
+  close(): void {
+    if (this.#fields === 0) this.byte(0x7b);
+    this.byte(0x7d);
+  }
+
+  /** Any JSON value, as JSON.stringify writes it (through JSON.stringify). */
   value(value: unknown): void {
     this.text(JSON.stringify(value) ?? 'null');
+  }
+
+  /**
+   * Plain data (strings, numbers, booleans, null, arrays and objects of them), as JSON.stringify writes it, each
+   * string through `str`: no intermediate string for records of ids and names. Anything else (a `toJSON`, a
+   * bigint, a value JSON.stringify would drop) goes through JSON.stringify.
+   */
+  data(value: unknown): void {
+    if (typeof value === 'string') { this.str(value); return; }
+    if (typeof value === 'number') { this.num(value); return; }
+    if (typeof value === 'boolean') { this.ascii(value ? 'true' : 'false'); return; }
+    if (value === null) { this.ascii('null'); return; }
+    if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') { this.value(value); return; }
+    if (Array.isArray(value)) {
+      this.byte(0x5b);
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.byte(0x2c);
+        const item: unknown = value[i];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') this.ascii('null');
+        else this.data(item);
+      }
+      this.byte(0x5d);
+      return;
+    }
+    this.byte(0x7b);
+    let first = true;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const item: unknown = (value as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      if (!first) this.byte(0x2c);
+      first = false;
+      this.str(key);
+      this.byte(0x3a);
+      this.data(item);
+    }
+    this.byte(0x7d);
   }
 }
 

@@ -18,7 +18,7 @@ const anyString = fc.oneof(
   fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '😀', '\ud800', '\udc00', 'a', '|') }),
 );
 
-type Op = { str: string } | { body: string } | { num: number } | { int: number } | { repeated: string } | { value: unknown } | { ascii: string };
+type Op = { str: string } | { body: string } | { num: number } | { int: number } | { repeated: string } | { value: unknown } | { data: unknown } | { ascii: string };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   anyString.map((str) => ({ str })),
@@ -27,6 +27,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.integer({ min: -(2 ** 31), max: 2 ** 31 }).map((int) => ({ int })),
   fc.constantFrom('App', 'admin', 'entra', 'é"', '').map((repeated) => ({ repeated })),
   fc.jsonValue().map((value) => ({ value })),
+  // Plain data as records hold it: undefined fields (dropped), nested arrays with undefined (null), -0, NaN, dates.
+  fc.oneof(fc.jsonValue(), fc.anything({ withBoxedValues: false, withMap: false, withSet: false, withTypedArray: true, withDate: true, withNullPrototype: true, withObjectString: false, values: [anyString, fc.double(), fc.constant(undefined), fc.constant(-0)] })).map((data) => ({ data })),
   fc.stringMatching(/^[ -~]{0,40}$/).map((ascii) => ({ ascii })),
 );
 
@@ -37,6 +39,7 @@ function apply(out: JsonOut, o: Op): void {
   else if ('int' in o) out.int(o.int);
   else if ('repeated' in o) out.repeated(o.repeated);
   else if ('value' in o) out.value(o.value);
+  else if ('data' in o) out.data(o.data);
   else out.ascii(o.ascii);
 }
 
@@ -47,6 +50,7 @@ function expected(o: Op): string {
   if ('int' in o) return JSON.stringify(o.int);
   if ('repeated' in o) return JSON.stringify(o.repeated);
   if ('value' in o) return JSON.stringify(o.value);
+  if ('data' in o) return JSON.stringify(o.data) ?? 'null';
   return o.ascii;
 }
 
