@@ -3,6 +3,8 @@
 import { exposureWitnessTable, type Exposure } from '../../engine/analysis/exposure.ts';
 import type { LateralPaths } from '../../engine/analysis/paths.ts';
 import type { WhatIfRemoved, WhatIfResult } from '../../engine/analysis/whatif.ts';
+import type { Finding, FindingEvidence, FindingsReport, RelatedNode } from '../../engine/analysis/findings.ts';
+import { RELATED_INLINE, type FindingsInput } from '../../engine/report/findings.ts';
 import { platformsFromTable, WitnessTableBuilder, type WitnessViewStep } from '../../engine/report/witness.ts';
 
 /** The `"witness": [...]` member of a streamed JSON document, one step per line (no trailing comma). */
@@ -90,3 +92,60 @@ export function* referenceLateralPathsJsonChunks(result: LateralPaths): Generato
   }
   yield ']}\n';
 }
+
+function* eachFinding(report: FindingsInput): Generator<Finding> {
+  if (!('groups' in report)) { yield* report.findings; return; }
+  for (const group of report.groups) yield* group.findings();
+}
+
+/** The report without its findings: instant, thresholds and counts. */
+function headOf(report: FindingsInput): Omit<FindingsReport, 'findings'> {
+  return { at: report.at, thresholds: report.thresholds, total: report.total, counts: report.counts };
+}
+
+export function* referenceFindingsJsonChunks(report: FindingsInput): Generator<string> {
+  const crownJewelLists = new Map<readonly string[], number>();
+  const relatedLists = new Map<readonly RelatedNode[], number>();
+  const intern = <T>(table: Map<T, number>, list: T): number => {
+    let index = table.get(list);
+    if (index === undefined) table.set(list, index = table.size);
+    return index;
+  };
+  const opening = JSON.stringify(headOf(report));
+  yield `${opening.slice(0, -1)},\n"findings": [\n`;
+  let written = 0;
+  for (const finding of eachFinding(report)) {
+    const { privilege, related, ...evidence } = finding.evidence;
+    const shown: Record<string, unknown> = { ...evidence };
+    if (related.length > RELATED_INLINE) { shown.relatedList = intern(relatedLists, related); shown.relatedCount = related.length; }
+    else shown.related = related;
+    if (privilege) {
+      const { crownJewels, ...rest } = privilege;
+      shown.privilege = { ...rest, crownJewelList: intern(crownJewelLists, crownJewels), crownJewelCount: crownJewels.length };
+    }
+    yield `${JSON.stringify({ ...finding, evidence: referenceReorderEvidence(finding.evidence, shown) })}${++written < report.total ? ',' : ''}\n`;
+  }
+  yield '],\n"lists": {\n"crownJewels": [\n';
+  yield* referenceListLines(crownJewelLists);
+  yield '],\n"related": [\n';
+  yield* referenceListLines(relatedLists);
+  yield ']\n}}\n';
+}
+
+/** Keeps the evidence's own key order (summary, dates, related or its reference, scopes, privilege). */
+function referenceReorderEvidence(original: FindingEvidence, written: Record<string, unknown>): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(original)) {
+    if (key === 'related') {
+      if ('related' in written) ordered.related = written.related;
+      else { ordered.relatedList = written.relatedList; ordered.relatedCount = written.relatedCount; }
+    } else ordered[key] = written[key];
+  }
+  return ordered;
+}
+
+function* referenceListLines<T>(table: ReadonlyMap<T, number>): Generator<string> {
+  let i = 0;
+  for (const list of table.keys()) yield `${JSON.stringify(list)}${++i < table.size ? ',' : ''}\n`;
+}
+

@@ -16,6 +16,9 @@ const anyString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
   fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '😀', '\ud800', '\udc00', 'a', '|') }),
+  // Longer than 32 characters: checked by one expression and copied natively.
+  fc.string({ minLength: 33, maxLength: 120 }),
+  fc.string({ unit: fc.constantFrom('a', 'b', ':', '-', '~', ' ', '!', '#', '[', ']', '"', '\\', 'é', '\u007f', '\u001f'), minLength: 33, maxLength: 120 }),
 );
 
 type Op = { str: string } | { body: string } | { num: number } | { int: number } | { repeated: string } | { value: unknown } | { data: unknown } | { ascii: string };

@@ -1,4 +1,4 @@
-// whatif, exposure and lateral-paths JSON written through JsonOut against the first streamed writers (a
+// whatif, exposure, lateral-paths and findings JSON written through JsonOut against the first streamed writers (a
 // JSON.stringify per record, kept as the oracle in test/helpers/reference-report-json.ts): the same bytes, on the
 // demo (every App as the source; every crown jewel as the exposure target) and on random graphs, some of whose
 // node names need escaping.
@@ -6,6 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
 import { exposureOf } from '../../../engine/analysis/exposure.ts';
+import { evaluateFindings, findingsReport } from '../../../engine/analysis/findings.ts';
+import { generateFragment } from '../../../engine/generate/enterprise.ts';
+import { findingsJsonChunks } from '../../../engine/report/findings.ts';
 import { lateralPaths } from '../../../engine/analysis/paths.ts';
 import { CROWN_JEWEL_TAG } from '../../../engine/analysis/radius.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
@@ -13,8 +16,9 @@ import { exposureJsonChunks } from '../../../engine/report/exposure.ts';
 import { lateralPathsJsonChunks } from '../../../engine/report/plan.ts';
 import { whatIfJsonChunks } from '../../../engine/report/whatif.ts';
 import { buildGraph, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
+import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
 import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
-import { referenceExposureJsonChunks, referenceLateralPathsJsonChunks, referenceWhatIfJsonChunks } from '../../helpers/reference-report-json.ts';
+import { referenceExposureJsonChunks, referenceFindingsJsonChunks, referenceLateralPathsJsonChunks, referenceWhatIfJsonChunks } from '../../helpers/reference-report-json.ts';
 
 const text = (chunks: Iterable<string>): string => [...chunks].join('');
 
@@ -53,5 +57,25 @@ describe('whatif, exposure and paths JSON through JsonOut', () => {
       const graph = buildGraph({ ...fragment, nodes: fragment.nodes.map((node, v) => ({ ...node, name: `${node.name}${extra[v % extra.length]!}`, platform: platforms[v % 3]!, ...(v % 4 === 1 ? { tags: ['crown-jewel'] } : {}) })) });
       expectSameBytes(graph, c.sources[pick % c.sources.length] ?? pick % graph.nodeCount, aim % graph.nodeCount, reachOptionsOf(c));
     }), { numRuns: 150 });
+  });
+});
+
+describe('findings JSON through JsonOut', () => {
+  it('a generated enterprise (every rule fires) and the demo: the same bytes as the first writer', () => {
+    const generated = buildGraph(generateFragment({ nodes: 3_000, seed: 9 }));
+    for (const [graph, at] of [[generated, '2026-01-01'], [loadDemoGraph(), '2026-11-22']] as const) {
+      const set = evaluateFindings(graph, { at });
+      const report = findingsReport(graph, { at });
+      expect(report.total).toBeGreaterThan(20);
+      expect(text(findingsJsonChunks(set))).toBe(text(referenceFindingsJsonChunks(set)));
+      expect(text(findingsJsonChunks(report))).toBe(text(referenceFindingsJsonChunks(report)));
+    }
+  });
+
+  it('random graphs', () => {
+    fc.assert(fc.property(randomGraph({ maxNodes: 30, maxEdges: 80 }), ({ graph }) => {
+      const set = evaluateFindings(graph, { at: RANDOM_AT });
+      expect(text(findingsJsonChunks(set))).toBe(text(referenceFindingsJsonChunks(set)));
+    }), { numRuns: 100 });
   });
 });
