@@ -1,10 +1,14 @@
 // The first streamed JSON writers of whatif, exposure and lateral paths (a JSON.stringify and a template string per
-// record, one generator piece per line): the oracle the JsonOut writers of engine/report are tested byte-equal against.
+// record, one generator piece per line; likewise the native JSON and NDJSON exports): the oracle the JsonOut writers of engine/report are tested byte-equal against.
 import { exposureWitnessTable, type Exposure } from '../../engine/analysis/exposure.ts';
 import type { LateralPaths } from '../../engine/analysis/paths.ts';
 import type { WhatIfRemoved, WhatIfResult } from '../../engine/analysis/whatif.ts';
 import type { Finding, FindingEvidence, FindingsReport, RelatedNode } from '../../engine/analysis/findings.ts';
 import { RELATED_INLINE, type FindingsInput } from '../../engine/report/findings.ts';
+import type { GraphEdge, GraphNode } from '../../engine/format/native.ts';
+import { NATIVE_RADIUS_PROPERTIES } from '../../engine/export/native.ts';
+import { selectExport, type ExportOptions, type RadiusMark } from '../../engine/export/select.ts';
+import { edgeRecord, type CompactGraph } from '../../engine/store/compact.ts';
 import { platformsFromTable, WitnessTableBuilder, type WitnessViewStep } from '../../engine/report/witness.ts';
 
 /** The `"witness": [...]` member of a streamed JSON document, one step per line (no trailing comma). */
@@ -147,5 +151,45 @@ function referenceReorderEvidence(original: FindingEvidence, written: Record<str
 function* referenceListLines<T>(table: ReadonlyMap<T, number>): Generator<string> {
   let i = 0;
   for (const list of table.keys()) yield `${JSON.stringify(list)}${++i < table.size ? ',' : ''}\n`;
+}
+
+
+function referenceExportedNode(node: GraphNode, mark: RadiusMark | undefined): GraphNode {
+  const copy: GraphNode = { ...node };
+  if (node.properties) copy.properties = { ...node.properties };
+  if (mark) {
+    copy.properties = {
+      ...copy.properties,
+      [NATIVE_RADIUS_PROPERTIES.level]: mark.level,
+      [NATIVE_RADIUS_PROPERTIES.hops]: mark.hops,
+      [NATIVE_RADIUS_PROPERTIES.source]: mark.source,
+    };
+  }
+  return copy;
+}
+
+/** `toNativeJson` as text chunks, one node or edge per line; joined, it parses to the same document. */
+export function* referenceNativeJsonText(graph: CompactGraph, options: ExportOptions = {}): Generator<string> {
+  const selection = selectExport(graph, options);
+  yield '{"version":1,"nodes":[';
+  let first = true;
+  for (const v of selection.nodes) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(referenceExportedNode(graph.nodes[v]!, selection.mark(v)))}`;
+    first = false;
+  }
+  yield '\n],"edges":[';
+  first = true;
+  for (const e of selection.edges) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(edgeRecord(graph, e))}`;
+    first = false;
+  }
+  yield '\n]}\n';
+}
+
+/** NDJSON: every node, then every edge, one JSON object per line. */
+export function* referenceNdjsonText(graph: CompactGraph, options: ExportOptions = {}): Generator<string> {
+  const selection = selectExport(graph, options);
+  for (const v of selection.nodes) yield `${JSON.stringify(referenceExportedNode(graph.nodes[v]!, selection.mark(v)))}\n`;
+  for (const e of selection.edges) yield `${JSON.stringify(edgeRecord(graph, e))}\n`;
 }
 

@@ -1,4 +1,4 @@
-// whatif, exposure, lateral-paths and findings JSON written through JsonOut against the first streamed writers (a
+// whatif, exposure, lateral-paths and findings JSON, and the native JSON and NDJSON exports, written through JsonOut against the first streamed writers (a
 // JSON.stringify per record, kept as the oracle in test/helpers/reference-report-json.ts): the same bytes, on the
 // demo (every App as the source; every crown jewel as the exposure target) and on random graphs, some of whose
 // node names need escaping.
@@ -6,6 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
 import { exposureOf } from '../../../engine/analysis/exposure.ts';
+import { reach } from '../../../engine/analysis/reach.ts';
+import { nativeJsonText, ndjsonText } from '../../../engine/export/native.ts';
+import type { ExportOptions } from '../../../engine/export/select.ts';
 import { evaluateFindings, findingsReport } from '../../../engine/analysis/findings.ts';
 import { generateFragment } from '../../../engine/generate/enterprise.ts';
 import { findingsJsonChunks } from '../../../engine/report/findings.ts';
@@ -16,9 +19,9 @@ import { exposureJsonChunks } from '../../../engine/report/exposure.ts';
 import { lateralPathsJsonChunks } from '../../../engine/report/plan.ts';
 import { whatIfJsonChunks } from '../../../engine/report/whatif.ts';
 import { buildGraph, toFragment, type CompactGraph } from '../../../engine/store/compact.ts';
-import { AT as RANDOM_AT, randomGraph } from '../../helpers/arbitraries.ts';
+import { AT as RANDOM_AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
 import { cutCaseArb, reachOptionsOf } from '../../helpers/cuts.ts';
-import { referenceExposureJsonChunks, referenceFindingsJsonChunks, referenceLateralPathsJsonChunks, referenceWhatIfJsonChunks } from '../../helpers/reference-report-json.ts';
+import { referenceExposureJsonChunks, referenceFindingsJsonChunks, referenceLateralPathsJsonChunks, referenceNativeJsonText, referenceNdjsonText, referenceWhatIfJsonChunks } from '../../helpers/reference-report-json.ts';
 
 const text = (chunks: Iterable<string>): string => [...chunks].join('');
 
@@ -77,5 +80,24 @@ describe('findings JSON through JsonOut', () => {
       const set = evaluateFindings(graph, { at: RANDOM_AT });
       expect(text(findingsJsonChunks(set))).toBe(text(referenceFindingsJsonChunks(set)));
     }), { numRuns: 100 });
+  });
+});
+
+describe('native JSON and NDJSON exports through JsonOut', () => {
+  it('the demo and random graphs (edges with and without attributes), whole and as a radius: the same bytes as the first writers', () => {
+    const demo = loadDemoGraph();
+    const check = (graph: CompactGraph, options: ExportOptions): void => {
+      expect(text(nativeJsonText(graph, options))).toBe(text(referenceNativeJsonText(graph, options)));
+      expect(text(ndjsonText(graph, options))).toBe(text(referenceNdjsonText(graph, options)));
+    };
+    check(demo, {});
+    check(demo, { radius: reach(demo, [0], { at: '2026-11-22' }) });
+    let withAttrs = 0;
+    fc.assert(fc.property(reachableGraph(), fc.nat(), ({ graph }, pick) => {
+      for (let e = 0; e < graph.edgeCount; e++) if (graph.edgeAttrs[e] !== undefined) withAttrs++;
+      check(graph, {});
+      check(graph, { radius: reach(graph, [pick % graph.nodeCount], { at: RANDOM_AT, sourceLevel: 'admin' }) });
+    }), { numRuns: 150 });
+    expect(withAttrs).toBeGreaterThan(0);
   });
 });
