@@ -3,6 +3,7 @@
 import { witnessOrigin, type BlastRadius, type DormantEntry, type NodeRef, type PathStepView, type RadiusEntry, type WitnessOrigin } from '../analysis/radius.ts';
 import { levelName } from '../schema/index.ts';
 import { jsonOutChunks, type JsonOut } from './json-out.ts';
+import { writeEdgeId } from './witness.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 
 export interface RadiusJsonOptions {
@@ -211,23 +212,6 @@ class RadiusRecordWriter {
     out.byte(0x5d);
   }
 
-  /** Edge `e`'s id (`edgeIdAt`), written from its parts when the edge has no id of its own. */
-  private edgeId(e: number): void {
-    const { out } = this;
-    const graph = this.table!.graph;
-    const attrs = graph.edgeAttrs[e];
-    if (attrs?.id !== undefined) { out.str(attrs.id); return; }
-    out.byte(0x22);
-    out.strBody(graph.nodes[graph.edgeSrc[e]!]!.id);
-    out.byte(0x7c);
-    out.strBody(graph.edgeKindNames[graph.edgeKind[e]!]!);
-    out.byte(0x7c);
-    out.strBody(graph.nodes[graph.edgeDst[e]!]!.id);
-    if (attrs?.grant !== undefined) { out.byte(0x7c); out.strBody(attrs.grant); }
-    if (attrs?.derivedFrom !== undefined) { out.ascii('|via:'); out.strBody(attrs.derivedFrom); }
-    out.byte(0x22);
-  }
-
   /** Step `i` of the flat table, as `witnessStep` builds it and JSON.stringify writes it (the `{` and `}` included). */
   step(i: number, prefix: string): void {
     const { out } = this;
@@ -243,7 +227,7 @@ class RadiusRecordWriter {
     out.ascii(',"to":');
     out.str(graph.nodes[graph.edgeDst[e]!]!.id);
     out.ascii(',"edgeId":');
-    this.edgeId(e);
+    writeEdgeId(out, graph, e);
     out.ascii(',"kind":');
     out.repeated(graph.edgeKindNames[graph.edgeKind[e]!]!);
     out.ascii(',"level":"');
