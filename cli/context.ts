@@ -12,6 +12,7 @@ import { redactStrings, redactText } from '../engine/secrets.ts';
 import type { SourcedFragment } from '../engine/format/validate.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import { toFragment, type CompactGraph } from '../engine/store/compact.ts';
+import { jsonOutChunks, writeJsonOut, type JsonOut } from '../engine/report/json-out.ts';
 import { isStub } from '../engine/store/link.ts';
 import { streamNdjsonFile, streamThreshold } from './ndjson-stream.ts';
 import { parseNative } from '../importers/native/index.ts';
@@ -305,6 +306,15 @@ export function writeEncodedChunks(write: (bytes: Uint8Array) => void, chunks: I
     used += encoder.encodeInto(chunk, buffer.subarray(used)).written;
   }
   if (used > 0) write(buffer.subarray(0, used));
+}
+
+/**
+ * A report written by a JsonOut writer (engine/report/json-out.ts): straight into the byte sink when there is
+ * one (standard output, a file), else decoded into pieces of text for `writeChunks`.
+ */
+export function writeJson(io: Io, write: (out: JsonOut) => Iterable<unknown>): void {
+  if (io.outBytes) { writeJsonOut(io.outBytes, write); return; }
+  writeChunks(io, jsonOutChunks(write));
 }
 
 export function parseFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {

@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import { reach, type ReachResult } from '../../engine/analysis/reach.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { gexfChunks, graphmlChunks } from '../../engine/export/graph-formats.ts';
-import { nativeJsonText, ndjsonText } from '../../engine/export/native.ts';
+import { nativeJsonParts, ndjsonParts } from '../../engine/export/native.ts';
+import { writeJsonOut, type JsonOut } from '../../engine/report/json-out.ts';
 import { openGraphExtension, openGraphText } from '../../engine/export/opengraph.ts';
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { graphPath, json, loadGraph, writeChunks, writeEncodedChunks, type Io } from '../context.ts';
+import { graphPath, json, loadGraph, writeChunks, writeEncodedChunks, writeJson, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
@@ -22,27 +23,32 @@ interface ExportFlags extends ReachFlags { graph?: string; radius?: string[]; ou
 /** Bytes per write (the payloads are produced element by element). */
 const WRITE_BATCH = 1 << 20;
 
-function exportChunks(format: ExportFormat, graph: CompactGraph, radius: ReachResult | undefined): Iterable<string> {
+/** A JSON export written by a JsonOut writer (native JSON and NDJSON), or text chunks (the other formats). */
+type ExportWriter = { parts: (out: JsonOut) => Iterable<unknown> } | { chunks: Iterable<string> };
+
+function exportWriter(format: ExportFormat, graph: CompactGraph, radius: ReachResult | undefined): ExportWriter {
   const options = radius ? { radius } : {};
   switch (format) {
-    case 'opengraph': return openGraphText(graph, options);
-    case 'opengraph-schema': return [json(openGraphExtension(graph.schema, { version: `v${VERSION}` }))];
-    case 'gexf': return gexfChunks(graph, options);
-    case 'graphml': return graphmlChunks(graph, options);
-    case 'json': return nativeJsonText(graph, options);
-    case 'ndjson': return ndjsonText(graph, options);
+    case 'opengraph': return { chunks: openGraphText(graph, options) };
+    case 'opengraph-schema': return { chunks: [json(openGraphExtension(graph.schema, { version: `v${VERSION}` }))] };
+    case 'gexf': return { chunks: gexfChunks(graph, options) };
+    case 'graphml': return { chunks: graphmlChunks(graph, options) };
+    case 'json': return { parts: (out) => nativeJsonParts(graph, out, options) };
+    case 'ndjson': return { parts: (out) => ndjsonParts(graph, out, options) };
   }
 }
 
 /** Writes next to the target and renames, so an interrupted export never leaves half a file under its name. */
-function writeFile(path: string, chunks: Iterable<string>): void {
+function writeFile(path: string, writer: ExportWriter): void {
   const temporary = `${path}.${process.pid}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'w', 0o644);
     const target = fd;
     // Encoded straight into one reused buffer, written when full: no joined string, no new buffer per write.
-    writeEncodedChunks((bytes) => { for (let offset = 0; offset < bytes.length;) offset += writeSync(target, bytes, offset, bytes.length - offset); }, chunks, WRITE_BATCH);
+    const sink = (bytes: Uint8Array): void => { for (let offset = 0; offset < bytes.length;) offset += writeSync(target, bytes, offset, bytes.length - offset); };
+    if ('parts' in writer) writeJsonOut(sink, writer.parts, WRITE_BATCH);
+    else writeEncodedChunks(sink, writer.chunks, WRITE_BATCH);
     closeSync(fd);
     fd = undefined;
     renameSync(temporary, path);
@@ -68,10 +74,10 @@ export function registerExport(program: Command, io: Io): void {
     const format = formatText as ExportFormat;
     // Checked even without --radius, so a mistyped --at is an error rather than silently ignored.
     const reachOptions = toReachOptions(flags);
-    let chunks: Iterable<string>;
+    let writer: ExportWriter;
     if (format === 'opengraph-schema' && flags.graph === undefined && !existsSync(graphPath(undefined))) {
       // The extension document needs only a schema: without a graph, the built-in one.
-      chunks = [json(openGraphExtension(DEFAULT_SCHEMA, { version: `v${VERSION}` }))];
+      writer = { chunks: [json(openGraphExtension(DEFAULT_SCHEMA, { version: `v${VERSION}` }))] };
     } else {
       const graph = loadGraph(flags.graph);
       let radius: ReachResult | undefined;
@@ -79,9 +85,10 @@ export function registerExport(program: Command, io: Io): void {
         if (format === 'opengraph-schema') throw new BlastmapError('INVALID_OPTION', '--radius does not apply to opengraph-schema (the schema document lists kinds, not nodes)');
         radius = reach(graph, flags.radius.map((reference) => resolveNode(graph, reference)), reachOptions);
       }
-      chunks = exportChunks(format, graph, radius);
+      writer = exportWriter(format, graph, radius);
     }
-    if (flags.out !== undefined) writeFile(flags.out, chunks);
-    else writeChunks(io, chunks, WRITE_BATCH);
+    if (flags.out !== undefined) writeFile(flags.out, writer);
+    else if ('parts' in writer) writeJson(io, writer.parts);
+    else writeChunks(io, writer.chunks, WRITE_BATCH);
   });
 }

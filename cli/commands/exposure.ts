@@ -3,9 +3,9 @@
 import type { Command } from 'commander';
 import { DEFAULT_EXPOSURE_KINDS, exposureOf, INTEGRATION_KINDS } from '../../engine/analysis/exposure.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { exposureJsonChunks, renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
+import { exposureJsonParts, renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { loadGraph, writeChunks, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { loadGraph, writeJson, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string; all?: boolean; paths?: boolean }
@@ -52,7 +52,7 @@ export function registerExposure(program: Command, io: Io): void {
     } finally {
       bar?.stop();
     }
-    if (format === 'json') writeChunks(io, exposureJsonChunks(result, { paths: flags.paths === true }));
+    if (format === 'json') writeJson(io, (out) => exposureJsonParts(result, out, { paths: flags.paths === true }));
     else if (format === 'markdown') io.out(renderExposureMarkdown(result));
     else io.out(renderExposureText(result, { style: io.color, all: flags.all === true }));
   });

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { FINDING_RULES, FINDING_SEVERITIES, type FindingSeverity } from '../../engine/analysis/findings-catalog.ts';
 import { evaluateFindings, hasFindingAtLeast, type FindingOptions } from '../../engine/analysis/findings.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { FINDINGS_PER_RULE, findingsJsonChunks, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
+import { FINDINGS_PER_RULE, findingsJsonParts, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
-import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
 import { VERSION } from '../package-root.ts';
 
 interface FindingsFlags {
@@ -81,7 +81,7 @@ export function registerFindings(program: Command, io: Io): void {
       // Which nodes fire which rules, counted; each finding is built while it is written.
       const findings = evaluateFindings(loadGraph(flags.graph), options);
       const all = flags.all === true;
-      if (format === 'json') writeChunks(io, findingsJsonChunks(findings));
+      if (format === 'json') writeJson(io, (out) => findingsJsonParts(findings, out));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(findings, { all }));
       else if (format === 'html') io.out(renderFindingsHtml(findings, { all }));
       else if (format === 'sarif') writeChunks(io, findingsSarifChunks(findings, { toolVersion: VERSION }));

@@ -2,11 +2,11 @@
 // (up to --limit) that delivers one target at the best level the sources reach on it.
 import type { Command } from 'commander';
 import { lateralPaths, shortestPaths } from '../../engine/analysis/paths.ts';
-import { lateralPathsJsonChunks, renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
+import { lateralPathsJsonParts, renderPathsMarkdown, renderPathsText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
 import { renderEvidenceMarkdown, renderEvidenceText } from '../../engine/report/evidence.ts';
-import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { loadGraph, parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
@@ -38,7 +38,7 @@ export function registerPaths(program: Command, io: Io): void {
     const evidence = evidenceOverReach(graph, sources, flags, options, result.at);
     // JSON: the report is one more member of the result (lateral paths write every member but `bridges` up front).
     if (evidence) Object.assign(result, { evidence });
-    if (format === 'json') writeChunks(io, result.analysis === 'lateral-paths' ? lateralPathsJsonChunks(result) : jsonDocument(result));
+    if (format === 'json') { if (result.analysis === 'lateral-paths') writeJson(io, (out) => lateralPathsJsonParts(result, out)); else writeChunks(io, jsonDocument(result)); }
     else if (format === 'markdown') io.out(renderPathsMarkdown(result) + (evidence ? `\n${renderEvidenceMarkdown(evidence).join('\n')}\n` : ''));
     else io.out(renderPathsText(result, { style: io.color, perBridge: flags.all ? Infinity : PER_BRIDGE }) + (evidence ? `\n${renderEvidenceText(evidence, { style: io.color }).join('\n')}\n` : ''));
   });

@@ -5,10 +5,10 @@ import { blastRadius, witnessOrigin, type BlastRadius } from '../../engine/analy
 import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
 import { renderRadiusMarkdown, renderRadiusText } from '../../engine/report/brief.ts';
 import { renderRadiusHtml } from '../../engine/report/html.ts';
-import { radiusJsonChunks, radiusNdjsonLines } from '../../engine/report/radius-json.ts';
+import { radiusJsonParts, radiusNdjsonParts } from '../../engine/report/radius-json.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { expandOwned } from '../marks.ts';
-import { loadGraph, parseFormat, writeChunks, type Io, type OutputFormat } from '../context.ts';
+import { loadGraph, parseFormat, writeJson, type Io, type OutputFormat } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
 
@@ -24,8 +24,8 @@ export interface PrintRadiusOptions {
 }
 
 export function printRadius(io: Io, radius: BlastRadius, format: OutputFormat, options: PrintRadiusOptions = {}): void {
-  if (format === 'json') writeChunks(io, radiusJsonChunks(radius, { paths: options.paths === true }));
-  else if (format === 'ndjson') writeChunks(io, radiusNdjsonLines(radius, { paths: options.paths === true }));
+  if (format === 'json') writeJson(io, (out) => radiusJsonParts(radius, out, { paths: options.paths === true }));
+  else if (format === 'ndjson') writeJson(io, (out) => radiusNdjsonParts(radius, out, { paths: options.paths === true }));
   else if (format === 'markdown') io.out(renderRadiusMarkdown(radius, { all: options.all === true }));
   else if (format === 'html') io.out(renderRadiusHtml(radius, { all: options.all === true }));
   else io.out(renderRadiusText(radius, { style: io.color, all: options.all === true }));

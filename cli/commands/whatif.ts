@@ -5,10 +5,10 @@ import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { parseMitigations, parseRemoveScope, type Mitigation } from '../../engine/analysis/mitigations.ts';
 import { whatIf } from '../../engine/analysis/whatif.ts';
 import { BlastmapError } from '../../engine/errors.ts';
-import { renderWhatIfMarkdown, renderWhatIfText, whatIfJsonChunks } from '../../engine/report/whatif.ts';
+import { renderWhatIfMarkdown, renderWhatIfText, whatIfJsonParts } from '../../engine/report/whatif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { inputName, loadGraph, parseFormat, readInputText, writeChunks, type Io } from '../context.ts';
+import { inputName, loadGraph, parseFormat, readInputText, writeJson, type Io } from '../context.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface WhatIfFlags extends ReachFlags {
@@ -74,7 +74,7 @@ export function registerWhatIf(program: Command, io: Io): void {
       throw new BlastmapError('INVALID_OPTION', 'whatif: no mitigation given; use --revoke, --disable, --remove-edge, --remove-scope or --mitigations <file>');
     }
     const result = whatIf(graph, sourceIndices, mitigations, options);
-    if (format === 'json') writeChunks(io, whatIfJsonChunks(result));
+    if (format === 'json') writeJson(io, (out) => whatIfJsonParts(result, out));
     else if (format === 'markdown') io.out(renderWhatIfMarkdown(result));
     else io.out(renderWhatIfText(result, { style: io.color, limit: flags.all ? Infinity : 20 }));
   });

@@ -2,6 +2,7 @@
 // accounts, roles, apps, credentials), at which level, and the best path for each. Pure.
 import { exposureWitnessTable, type Exposure, type ExposureEntry } from '../analysis/exposure.ts';
 import { md } from './brief.ts';
+import { jsonOutChunks, type JsonOut } from './json-out.ts';
 import { credentialChain, levelLabel, pathText, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 
 export interface ExposureRenderOptions {
@@ -132,31 +133,54 @@ export function renderExposureMarkdown(exposure: Exposure): string {
 }
 
 /**
- * The exposure as JSON, in pieces that each end with a newline: the summary fields, then `witness`, the shared
+ * The exposure as JSON, written into `out`: the summary fields, then `witness`, the shared
  * table of steps towards the target (`exposureWitnessTable`: each step's `next` is the step after it, -1 at the
  * target), then `exposed`, one source per line with `witness`, the index of its first step. A crown jewel of a
  * large enterprise has hundreds of thousands of sources whose paths join within a few hops: written out one by
  * one they were most of a 3 GB document at a million nodes. `paths` also gives every source its full `path`.
  * Entries not made by `exposureOf` (no reverse pass to share) keep their `path` inline.
  */
-export function* exposureJsonChunks(exposure: Exposure, options: { paths?: boolean } = {}): Generator<string> {
+export function* exposureJsonParts(exposure: Exposure, out: JsonOut, options: { paths?: boolean } = {}): Generator<void> {
   const { exposed, ...summary } = exposure;
   const table = exposureWitnessTable(exposed);
   const head = JSON.stringify(summary);
-  yield `${head.slice(0, -1)},\n`;
+  out.text(head.slice(0, -1));
+  out.ascii(',\n');
+  yield;
   if (table) {
-    yield '"witness": [\n';
-    for (let i = 0; i < table.steps.length; i++) yield `${JSON.stringify(table.steps[i])}${i + 1 < table.steps.length ? ',' : ''}\n`;
-    yield '],\n';
+    out.ascii('"witness": [\n');
+    for (let i = 0; i < table.steps.length; i++) {
+      out.data(table.steps[i]);
+      out.ascii(i + 1 < table.steps.length ? ',\n' : '\n');
+      if ((i & 1023) === 1023) yield;
+    }
+    out.ascii('],\n');
   }
-  yield '"exposed": [\n';
+  out.ascii('"exposed": [\n');
   for (let i = 0; i < exposed.length; i++) {
     const entry = exposed[i]!;
-    // Named fields only: a rest pattern would read `path`, which builds it.
-    const { id, name, kind, platform, tenant, level, hops, subtype, privileged } = entry;
-    const fields = { id, name, kind, platform, tenant, level, hops, ...(subtype !== undefined ? { subtype } : {}), ...(privileged !== undefined ? { privileged } : {}) };
-    const record = table ? { ...fields, witness: table.first[i]!, ...(options.paths === true ? { path: entry.path } : {}) } : { ...fields, path: entry.path };
-    yield `${JSON.stringify(record)}${i + 1 < exposed.length ? ',' : ''}\n`;
+    // Named fields only, written one by one (`path` is built when read).
+    out.open();
+    out.field('id', entry.id);
+    out.field('name', entry.name);
+    out.field('kind', entry.kind);
+    out.field('platform', entry.platform);
+    out.field('tenant', entry.tenant);
+    out.field('level', entry.level);
+    out.field('hops', entry.hops);
+    out.field('subtype', entry.subtype);
+    out.field('privileged', entry.privileged);
+    if (table) out.field('witness', table.first[i]!);
+    if (!table || options.paths === true) out.field('path', entry.path);
+    out.close();
+    out.ascii(i + 1 < exposed.length ? ',\n' : '\n');
+    if ((i & 1023) === 1023) yield;
   }
-  yield ']}\n';
+  out.ascii(']}\n');
+  yield;
+}
+
+/** exposureJsonParts as pieces of text, each ending with a newline. */
+export function exposureJsonChunks(exposure: Exposure, options: { paths?: boolean } = {}): Generator<string> {
+  return jsonOutChunks((out) => exposureJsonParts(exposure, out, options));
 }

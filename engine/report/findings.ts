@@ -3,6 +3,7 @@
 import { FINDING_RULES, FINDING_SEVERITIES, OWASP_NHI_TOP10_2025, RULES_BY_ID, type FindingReferences, type FindingSeverity } from '../analysis/findings-catalog.ts';
 import type { Finding, FindingEvidence, FindingGroup, FindingSet, FindingsReport, RelatedNode } from '../analysis/findings.ts';
 import { md } from './brief.ts';
+import { jsonOutChunks, type JsonOut } from './json-out.ts';
 import { BLASTMAP_INFORMATION_URI, SARIF_SCHEMA, SARIF_VERSION, sarifText } from './sarif.ts';
 import { PLAIN, shortDate, type TextStyle } from './style.ts';
 
@@ -252,14 +253,14 @@ function sarifResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>): 
 export const RELATED_INLINE = 10;
 
 /**
- * The findings report as JSON, in pieces that each end with a newline, written while the findings are built
+ * The findings report as JSON, written into `out` while the findings are built
  * (one at a time from a FindingSet). Complete, but lists that findings share are written once, in `lists` after
  * the findings: every privilege summary's crown jewels are in `lists.crownJewels` (the finding's `privilege` has
  * `crownJewelList`, an index there, and `crownJewelCount`), and `related` lists longer than RELATED_INLINE are in
  * `lists.related` (the evidence has `relatedList` and `relatedCount` instead of `related`). Findings that share a
  * hub's crown jewels (a thousand connectors reaching one identity provider) share one entry.
  */
-export function* findingsJsonChunks(report: FindingsInput): Generator<string> {
+export function* findingsJsonParts(report: FindingsInput, out: JsonOut): Generator<void> {
   const crownJewelLists = new Map<readonly string[], number>();
   const relatedLists = new Map<readonly RelatedNode[], number>();
   const intern = <T>(table: Map<T, number>, list: T): number => {
@@ -268,7 +269,9 @@ export function* findingsJsonChunks(report: FindingsInput): Generator<string> {
     return index;
   };
   const opening = JSON.stringify(headOf(report));
-  yield `${opening.slice(0, -1)},\n"findings": [\n`;
+  out.text(opening.slice(0, -1));
+  out.ascii(',\n"findings": [\n');
+  yield;
   let written = 0;
   for (const finding of eachFinding(report)) {
     const { privilege, related, ...evidence } = finding.evidence;
@@ -279,13 +282,30 @@ export function* findingsJsonChunks(report: FindingsInput): Generator<string> {
       const { crownJewels, ...rest } = privilege;
       shown.privilege = { ...rest, crownJewelList: intern(crownJewelLists, crownJewels), crownJewelCount: crownJewels.length };
     }
-    yield `${JSON.stringify({ ...finding, evidence: reorderEvidence(finding.evidence, shown) })}${++written < report.total ? ',' : ''}\n`;
+    // The finding's own fields in its key order, the evidence rewritten; a rule's title, remediation and
+    // references (the same for each of its findings, about a third of the bytes) encoded once.
+    out.open();
+    for (const key in finding) {
+      if (!Object.prototype.hasOwnProperty.call(finding, key)) continue;
+      if (key === 'evidence') out.valueField(key, reorderEvidence(finding.evidence, shown));
+      else if (key === 'title' || key === 'remediation' || key === 'references') out.sharedField(key, finding[key]);
+      else out.field(key, (finding as unknown as Record<string, unknown>)[key]);
+    }
+    out.close();
+    out.ascii(++written < report.total ? ',\n' : '\n');
+    if ((written & 1023) === 0) yield;
   }
-  yield '],\n"lists": {\n"crownJewels": [\n';
-  yield* listLines(crownJewelLists);
-  yield '],\n"related": [\n';
-  yield* listLines(relatedLists);
-  yield ']\n}}\n';
+  out.ascii('],\n"lists": {\n"crownJewels": [\n');
+  yield* listParts(out, crownJewelLists);
+  out.ascii('],\n"related": [\n');
+  yield* listParts(out, relatedLists);
+  out.ascii(']\n}}\n');
+  yield;
+}
+
+/** findingsJsonParts as pieces of text, each ending with a newline. */
+export function findingsJsonChunks(report: FindingsInput): Generator<string> {
+  return jsonOutChunks((out) => findingsJsonParts(report, out));
 }
 
 /** Keeps the evidence's own key order (summary, dates, related or its reference, scopes, privilege). */
@@ -300,9 +320,13 @@ function reorderEvidence(original: FindingEvidence, written: Record<string, unkn
   return ordered;
 }
 
-function* listLines<T>(table: ReadonlyMap<T, number>): Generator<string> {
+function* listParts<T>(out: JsonOut, table: ReadonlyMap<T, number>): Generator<void> {
   let i = 0;
-  for (const list of table.keys()) yield `${JSON.stringify(list)}${++i < table.size ? ',' : ''}\n`;
+  for (const list of table.keys()) {
+    out.data(list);
+    out.ascii(++i < table.size ? ',\n' : '\n');
+    if ((i & 1023) === 0) yield;
+  }
 }
 
 /** Evidence for SARIF, whose consumers cap a log's size: long lists are cut to RELATED_INLINE entries, with their counts (`--format json` has them all). */

@@ -5,7 +5,8 @@ import type { ChokePoints, Cut, CutEffect, EdgeRef, RevocationPlan } from '../an
 import type { NodeRef, PathStepView } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
-import { platformsFromTable, witnessChunks, WitnessTableBuilder } from './witness.ts';
+import { jsonOutChunks, type JsonOut } from './json-out.ts';
+import { witnessParts, WitnessTableBuilder } from './witness.ts';
 
 export interface PathsRenderOptions {
   style?: TextStyle;
@@ -343,33 +344,58 @@ export function renderPlanMarkdown(plan: RevocationPlan, options: { chokePoints?
 export type LateralTargetRecord = Omit<LateralTarget, 'path'> & { witness: number };
 
 /**
- * Lateral paths as one JSON document, written in pieces (never one string): the summary fields and
+ * Lateral paths as one JSON document, written into `out` (never one string): the summary fields and
  * `platforms`, then `witness`, the shared table of the targets' witness paths (steps with parent pointers),
  * then `bridges`, each with its `approach`, `onward` crossings and `targets` one per line, a target carrying
  * `witness`, the index of its path's last step, instead of the path. Shortest paths (`--to`, at most
  * `--limit` of them) are written whole, as before.
  */
-export function* lateralPathsJsonChunks(result: LateralPaths): Generator<string> {
+export function* lateralPathsJsonParts(result: LateralPaths, out: JsonOut): Generator<void> {
   const { bridges, ...summary } = result;
   const table = new WitnessTableBuilder();
   // Only the index of each target's last step is kept between the two passes: the rest of its record (the
   // platforms along its path included) is rebuilt from the table while it is written.
   const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.addEntry(target, () => target.path)));
   const head = JSON.stringify(summary);
-  yield `${head.slice(0, -1)},\n`;
-  yield* witnessChunks(table.steps);
-  yield ',\n"bridges": [\n';
+  out.text(head.slice(0, -1));
+  out.ascii(',\n');
+  yield;
+  yield* witnessParts(out, table);
+  out.ascii(',\n"bridges": [\n');
   for (let b = 0; b < bridges.length; b++) {
     const { targets, ...rest } = bridges[b]!;
     const bridgeHead = JSON.stringify(rest);
-    yield `${bridgeHead.slice(0, -1)},\n"targets": [\n`;
+    out.text(bridgeHead.slice(0, -1));
+    out.ascii(',\n"targets": [\n');
     const last = witness[b]!;
     for (let i = 0; i < targets.length; i++) {
-      const { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel } = targets[i]!;
-      const record: LateralTargetRecord = { id, name, kind, platform, tenant, level, hops, points, sensitivity, crownJewel, platforms: platformsFromTable(table.steps, last[i]!), witness: last[i]! };
-      yield `${JSON.stringify(record)}${i + 1 < targets.length ? ',' : ''}\n`;
+      // The target as its LateralTargetRecord, written field by field (no record object).
+      const target = targets[i]!;
+      out.open();
+      out.field('id', target.id);
+      out.field('name', target.name);
+      out.field('kind', target.kind);
+      out.field('platform', target.platform);
+      out.field('tenant', target.tenant);
+      out.field('level', target.level);
+      out.field('hops', target.hops);
+      out.field('points', target.points);
+      out.field('sensitivity', target.sensitivity);
+      out.field('crownJewel', target.crownJewel);
+      out.field('platforms', table.platforms(last[i]!));
+      out.field('witness', last[i]!);
+      out.close();
+      out.ascii(i + 1 < targets.length ? ',\n' : '\n');
+      if ((i & 1023) === 1023) yield;
     }
-    yield `]}${b + 1 < bridges.length ? ',' : ''}\n`;
+    out.ascii(b + 1 < bridges.length ? ']},\n' : ']}\n');
+    yield;
   }
-  yield ']}\n';
+  out.ascii(']}\n');
+  yield;
+}
+
+/** lateralPathsJsonParts as pieces of text (whole lines). */
+export function lateralPathsJsonChunks(result: LateralPaths): Generator<string> {
+  return jsonOutChunks((out) => lateralPathsJsonParts(result, out));
 }

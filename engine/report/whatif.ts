@@ -3,7 +3,8 @@
 import type { WhatIfRemoved, WhatIfResult } from '../analysis/whatif.ts';
 import { md } from './brief.ts';
 import { levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
-import { witnessChunks, WitnessTableBuilder } from './witness.ts';
+import { jsonOutChunks, type JsonOut } from './json-out.ts';
+import { witnessParts, WitnessTableBuilder } from './witness.ts';
 
 export interface WhatIfRenderOptions {
   style?: TextStyle;
@@ -129,34 +130,65 @@ export function renderWhatIfMarkdown(result: WhatIfResult, options: { limit?: nu
 /** A removed node as the JSON writes it: `witness` (an index into the shared table) instead of its `pathBefore`. */
 export type WhatIfRemovedRecord = Omit<WhatIfRemoved, 'pathBefore'> & { witness: number };
 
-/** Each element of `items` on its own line, as the body of a JSON array member `name`. */
-function* arrayMember<T>(name: string, items: readonly T[], record: (item: T, i: number) => unknown): Generator<string> {
-  yield `${JSON.stringify(name)}: [\n`;
-  for (let i = 0; i < items.length; i++) yield `${JSON.stringify(record(items[i]!, i))}${i + 1 < items.length ? ',' : ''}\n`;
-  yield ']';
+/** Each element of `items` on its own line, as the body of a JSON array member `name`; yields after every 1,024th. */
+function* arrayMember<T>(out: JsonOut, name: string, items: readonly T[], record: (item: T, i: number) => unknown): Generator<void> {
+  out.str(name);
+  out.ascii(': [\n');
+  for (let i = 0; i < items.length; i++) {
+    out.data(record(items[i]!, i));
+    out.ascii(i + 1 < items.length ? ',\n' : '\n');
+    if ((i & 1023) === 1023) yield;
+  }
+  out.byte(0x5d);
 }
 
 /**
- * The what-if as one JSON document, written in pieces (never one string): the summary fields, then `witness`,
+ * The what-if as one JSON document, written into `out` (never one string): the summary fields, then `witness`,
  * the shared table of the removed nodes' witness paths (steps with parent pointers), `removed` (each with
  * `witness`, the index of its path's last step), `lowered`, `unchangedCount` and `crownJewelsCut`, one
  * array element per line. Every removed node's `pathBefore` is the table followed from its `witness`.
  */
-export function* whatIfJsonChunks(result: WhatIfResult): Generator<string> {
+export function* whatIfJsonParts(result: WhatIfResult, out: JsonOut): Generator<void> {
   const { removed, lowered, unchangedCount, crownJewelsCut, ...summary } = result;
   const table = new WitnessTableBuilder();
   const witness = Int32Array.from(removed, (entry) => table.addEntry(entry, () => entry.pathBefore));
   const head = JSON.stringify(summary);
-  yield `${head.slice(0, -1)},\n`;
-  yield* witnessChunks(table.steps);
-  yield ',\n';
-  yield* arrayMember('removed', removed, (entry, i): WhatIfRemovedRecord => {
-    const { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel } = entry;
-    return { id, name, kind, platform, tenant, levelBefore, hopsBefore, pointsBefore, crownJewel, witness: witness[i]! };
-  });
-  yield ',\n';
-  yield* arrayMember('lowered', lowered, (entry) => entry);
-  yield `,\n"unchangedCount": ${JSON.stringify(unchangedCount)},\n`;
-  yield* arrayMember('crownJewelsCut', crownJewelsCut, (entry) => entry);
-  yield '}\n';
+  out.text(head.slice(0, -1));
+  out.ascii(',\n');
+  yield;
+  yield* witnessParts(out, table);
+  out.ascii(',\n');
+  // Each removed node as its WhatIfRemovedRecord, written field by field (no record object).
+  out.ascii('"removed": [\n');
+  for (let i = 0; i < removed.length; i++) {
+    const entry = removed[i]!;
+    out.open();
+    out.field('id', entry.id);
+    out.field('name', entry.name);
+    out.field('kind', entry.kind);
+    out.field('platform', entry.platform);
+    out.field('tenant', entry.tenant);
+    out.field('levelBefore', entry.levelBefore);
+    out.field('hopsBefore', entry.hopsBefore);
+    out.field('pointsBefore', entry.pointsBefore);
+    out.field('crownJewel', entry.crownJewel);
+    out.field('witness', witness[i]!);
+    out.close();
+    out.ascii(i + 1 < removed.length ? ',\n' : '\n');
+    if ((i & 1023) === 1023) yield;
+  }
+  out.byte(0x5d);
+  out.ascii(',\n');
+  yield* arrayMember(out, 'lowered', lowered, (entry) => entry);
+  out.ascii(',\n"unchangedCount": ');
+  out.value(unchangedCount);
+  out.ascii(',\n');
+  yield* arrayMember(out, 'crownJewelsCut', crownJewelsCut, (entry) => entry);
+  out.ascii('}\n');
+  yield;
+}
+
+/** whatIfJsonParts as pieces of text (whole lines). */
+export function whatIfJsonChunks(result: WhatIfResult): Generator<string> {
+  return jsonOutChunks((out) => whatIfJsonParts(result, out));
 }

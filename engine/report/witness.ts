@@ -1,8 +1,11 @@
 // A shared witness table built from path views as entries are written (whatif's removed nodes, paths' lateral
 // targets): each step once, with its parent's index, so witness paths share their prefixes instead of repeating.
 import { WITNESS_STATE, type WitnessState } from '../analysis/paths.ts';
-import { stepView, type NodeRef, type PathStepView } from '../analysis/radius.ts';
+import { nodeRef, stepView, type NodeRef, type PathStepView } from '../analysis/radius.ts';
+import { levelName } from '../schema/index.ts';
+import type { CompactGraph } from '../store/compact.ts';
 import type { ReachResult } from '../analysis/reach.ts';
+import type { JsonOut } from './json-out.ts';
 
 /**
  * One step of the table: `parent` is the index of the step before it (-1 when the step leaves a source, and
@@ -16,18 +19,46 @@ export interface WitnessViewStep extends Omit<PathStepView, 'from'> {
 
 /**
  * Steps in the order they were first seen (a parent always before its children). `add` returns the index of
- * a path's last step (-1 for an empty path); the same prefix, from the same source, is stored once.
+ * a path's last step (-1 for an empty path); the same prefix, from the same source, is stored once. Steps
+ * numbered off a reach result's witness tree are kept as (parent, edge, level) numbers: `steps` builds their
+ * views when read, `writeStep` writes them straight from the graph.
  */
 export class WitnessTableBuilder {
-  readonly steps: WitnessViewStep[] = [];
+  readonly #parent: number[] = [];
+  readonly #edge: number[] = [];
+  readonly #level: number[] = [];
+  /** Per step: its graph (steps from a witness tree), or its view (steps from path views). */
+  readonly #origin: (CompactGraph | WitnessViewStep)[] = [];
+  #views: WitnessViewStep[] | undefined;
   readonly #index = new Map<string, number>();
   /** Per reach result, the step index of each (node, level) state already in the table (-1: not yet). */
   readonly #stateIndex = new Map<ReachResult, Int32Array>();
 
+  /** How many steps the table holds. */
+  get size(): number {
+    return this.#parent.length;
+  }
+
+  /** Every step as a view (built on first read after a change). */
+  get steps(): WitnessViewStep[] {
+    const views = this.#views ?? [];
+    for (let i = views.length; i < this.#parent.length; i++) views.push(this.view(i));
+    return this.#views = views;
+  }
+
+  private view(i: number): WitnessViewStep {
+    const origin = this.#origin[i]!;
+    if (!('nodeCount' in origin)) return origin;
+    const graph = origin;
+    const e = this.#edge[i]!;
+    const parent = this.#parent[i]!;
+    const { from, ...rest } = stepView(graph, { edge: e, from: graph.edgeSrc[e]!, to: graph.edgeDst[e]!, fromLevel: 0, toLevel: this.#level[i]! });
+    return parent < 0 ? { parent, from, ...rest } : { parent, ...rest };
+  }
+
   /**
    * The index of an entry's last step: from its reach result's witness tree when it says where its path
-   * starts (only the states not yet in the table are visited, each step's view built once), otherwise
-   * from its path views.
+   * starts (only the states not yet in the table are visited), otherwise from its path views.
    */
   addEntry(entry: object, path: () => readonly PathStepView[]): number {
     const state = (entry as { [WITNESS_STATE]?: () => WitnessState })[WITNESS_STATE]?.();
@@ -52,12 +83,11 @@ export class WitnessTableBuilder {
     let parent = known[slot]!;
     for (let i = chain.length - 1; i >= 0; i--) {
       const child = chain[i]!;
-      const e = parentEdge[child]!;
-      const from = graph.edgeSrc[e]!;
-      const view = stepView(graph, { edge: e, from, to: (child / 3) | 0, fromLevel: parentLevel[child]!, toLevel: (child % 3) + 1 });
-      const { from: fromRef, ...rest } = view;
-      const index = this.steps.length;
-      this.steps.push(parent < 0 ? { parent, from: fromRef, ...rest } : { parent, ...rest });
+      const index = this.#parent.length;
+      this.#parent.push(parent);
+      this.#edge.push(parentEdge[child]!);
+      this.#level.push((child % 3) + 1);
+      this.#origin.push(graph);
       known[child] = index;
       parent = index;
     }
@@ -71,14 +101,100 @@ export class WitnessTableBuilder {
       let found = this.#index.get(key);
       if (found === undefined) {
         const { from, ...rest } = step;
-        found = this.steps.length;
-        this.steps.push(parent < 0 ? { parent, from, ...rest } : { parent, ...rest });
+        found = this.#parent.length;
+        this.#parent.push(parent);
+        this.#edge.push(-1);
+        this.#level.push(0);
+        this.#origin.push(parent < 0 ? { parent, from, ...rest } : { parent, ...rest });
         this.#index.set(key, found);
       }
       parent = found;
     }
     return parent;
   }
+
+  /** Step `i` as JSON.stringify writes its view, written from the graph's columns when it comes from a witness tree. */
+  writeStep(out: JsonOut, i: number): void {
+    const origin = this.#origin[i]!;
+    if (!('nodeCount' in origin)) { out.data(origin); return; }
+    const graph = origin;
+    const e = this.#edge[i]!;
+    const parent = this.#parent[i]!;
+    const attrs = graph.edgeAttrs[e];
+    out.ascii('{"parent":');
+    out.int(parent);
+    if (parent < 0) { out.ascii(',"from":'); writeNodeRef(out, graph, graph.edgeSrc[e]!); }
+    out.ascii(',"edgeId":');
+    writeEdgeId(out, graph, e);
+    out.ascii(',"kind":');
+    out.repeated(graph.edgeKindNames[graph.edgeKind[e]!]!);
+    out.ascii(',"to":');
+    writeNodeRef(out, graph, graph.edgeDst[e]!);
+    out.ascii(',"level":"');
+    out.ascii(levelName(this.#level[i]!));
+    out.byte(0x22);
+    if (attrs !== undefined) {
+      if (attrs.scopes) { out.ascii(',"scopes":'); out.value(attrs.scopes); }
+      if (attrs.reason) { out.ascii(',"reason":'); out.str(attrs.reason); }
+      if (attrs.grant) { out.ascii(',"grant":'); out.str(attrs.grant); }
+      if (attrs.conditions) { out.ascii(',"conditions":'); out.value(attrs.conditions); }
+      if (attrs.derivedFrom) { out.ascii(',"derivedFrom":'); out.str(attrs.derivedFrom); }
+    }
+    out.byte(0x7d);
+  }
+
+  /** The platforms the path ending at step `last` passes through, in order (platformsFromTable without the views). */
+  platforms(last: number): string[] {
+    const reversed: string[] = [];
+    const push = (platform: string) => { if (reversed[reversed.length - 1] !== platform) reversed.push(platform); };
+    for (let i = last; i >= 0; i = this.#parent[i]!) {
+      const origin = this.#origin[i]!;
+      if (!('nodeCount' in origin)) {
+        push(origin.to.platform);
+        if (origin.parent < 0) push(origin.from!.platform);
+        continue;
+      }
+      const e = this.#edge[i]!;
+      push(origin.nodes[origin.edgeDst[e]!]!.platform);
+      if (this.#parent[i]! < 0) push(origin.nodes[origin.edgeSrc[e]!]!.platform);
+    }
+    return reversed.reverse();
+  }
+}
+
+/** A node's NodeRef (`nodeRef`) as JSON.stringify writes it. */
+export function writeNodeRef(out: JsonOut, graph: CompactGraph, v: number): void {
+  const node = graph.nodes[v]!;
+  if (typeof node.id !== 'string' || typeof node.name !== 'string' || typeof node.kind !== 'string' || typeof node.platform !== 'string' || typeof node.tenant !== 'string') {
+    out.data(nodeRef(graph, v));
+    return;
+  }
+  out.ascii('{"id":');
+  out.str(node.id);
+  out.ascii(',"name":');
+  out.str(node.name);
+  out.ascii(',"kind":');
+  out.repeated(node.kind);
+  out.ascii(',"platform":');
+  out.repeated(node.platform);
+  out.ascii(',"tenant":');
+  out.repeated(node.tenant);
+  out.byte(0x7d);
+}
+
+/** Edge `e`'s id (`edgeIdAt`) as a JSON string, written from its parts when the edge has no id of its own. */
+export function writeEdgeId(out: JsonOut, graph: CompactGraph, e: number): void {
+  const attrs = graph.edgeAttrs[e];
+  if (attrs?.id !== undefined) { out.str(attrs.id); return; }
+  out.byte(0x22);
+  out.strBody(graph.nodes[graph.edgeSrc[e]!]!.id);
+  out.byte(0x7c);
+  out.strBody(graph.edgeKindNames[graph.edgeKind[e]!]!);
+  out.byte(0x7c);
+  out.strBody(graph.nodes[graph.edgeDst[e]!]!.id);
+  if (attrs?.grant !== undefined) { out.byte(0x7c); out.strBody(attrs.grant); }
+  if (attrs?.derivedFrom !== undefined) { out.ascii('|via:'); out.strBody(attrs.derivedFrom); }
+  out.byte(0x22);
 }
 
 /** A path rebuilt from the table (what a consumer of the JSON does): the step views as the entry had them. */
@@ -107,4 +223,16 @@ export function* witnessChunks(steps: readonly WitnessViewStep[]): Generator<str
   yield '"witness": [\n';
   for (let i = 0; i < steps.length; i++) yield `${JSON.stringify(steps[i])}${i + 1 < steps.length ? ',' : ''}\n`;
   yield ']';
+}
+
+/** The `"witness": [...]` member written into a JsonOut from the builder (no trailing comma); yields after every 1,024th line. */
+export function* witnessParts(out: JsonOut, table: WitnessTableBuilder): Generator<void> {
+  out.ascii('"witness": [\n');
+  const count = table.size;
+  for (let i = 0; i < count; i++) {
+    table.writeStep(out, i);
+    out.ascii(i + 1 < count ? ',\n' : '\n');
+    if ((i & 1023) === 1023) yield;
+  }
+  out.byte(0x5d);
 }
