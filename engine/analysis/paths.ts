@@ -263,10 +263,16 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
   // sort of packed keys (impactOrder): a comparator reading objects and a collator call per comparison were most of
   // this function's time at a million nodes. Entries are built only for the targets listed (`targetsPerBridge`); each
   // bridge's score per platform is summed in that order, per (bridge, platform) code.
-  const idRank = ranksOfNodes(graph, targetNodes.subarray(0, targetCount));
-  const targetOrder = impactOrder(targetCount, targetCrown, targetPoints, targetHops, idRank);
   const listed = options.targetsPerBridge ?? Infinity;
   const everyJewel = options.everyCrownJewel === true;
+  let integral = true;
+  for (let i = 0; i < targetCount && integral; i++) if (!Number.isInteger(targetPoints[i]!)) integral = false;
+  // A few targets per bridge (the text report): no order over them all. The sums per (bridge, platform) are exact in
+  // any order when every target's points are whole numbers, and a bridge's platforms are listed by score, so the
+  // targets are summed in their own order and each bridge keeps its best `listed` as they come (ids compared by
+  // the collator only on ties), plus every crown jewel with `everyCrownJewel`. Otherwise one sort of them all.
+  const selecting = listed !== Infinity && integral;
+  const targetOrder = selecting ? undefined : impactOrder(targetCount, targetCrown, targetPoints, targetHops, ranksOfNodes(graph, targetNodes.subarray(0, targetCount)));
   const bridgeCount = bridgeSlots.length;
   // One cell per (bridge, platform) while that stays small next to the targets; a map of the pairs met otherwise.
   const flat = bridgeCount * platformCount <= 4 * targetCount + 4096;
@@ -275,12 +281,13 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
   const cellMap = flat ? undefined : new Map<number, number>();
   const platformsMet: number[][] = bridgeSlots.map(() => []);
   const bridgeList = bridgeSlots.map((slot) => bridges.get(slot)!);
+  const entry = (i: number): TargetEntry => new TargetEntry(result, targetNodes[i]!, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1);
   for (let position = 0; position < targetCount; position++) {
-    const i = targetOrder[position]!;
+    const i = targetOrder === undefined ? position : targetOrder[position]!;
     const number = targetBridges[i]!;
     const bridge = bridgeList[number]!;
     const v = targetNodes[i]!;
-    if (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1)) bridge.targets.push(new TargetEntry(result, v, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1));
+    if (targetOrder !== undefined && (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1))) bridge.targets.push(entry(i));
     const p = columns.platform[v]!;
     const cell = number * platformCount + p;
     if (cellScore) {
@@ -291,6 +298,28 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
       if (sum === undefined) platformsMet[number]!.push(p);
       cellMap!.set(cell, (sum ?? 0) + targetPoints[i]!);
     }
+  }
+  if (selecting) {
+    const precedes = (a: number, b: number): boolean => (targetCrown[b]! - targetCrown[a]! || targetPoints[b]! - targetPoints[a]! || targetHops[a]! - targetHops[b]!
+      || compareIds(graph.nodes[targetNodes[a]!]!.id, undefined, graph.nodes[targetNodes[b]!]!.id, undefined)) < 0;
+    const best: number[][] = bridgeSlots.map(() => []);
+    const jewelsOf: number[][] = bridgeSlots.map(() => []);
+    for (let i = 0; i < targetCount; i++) {
+      const number = targetBridges[i]!;
+      if (everyJewel && targetCrown[i] === 1) { jewelsOf[number]!.push(i); continue; }
+      if (listed <= 0) continue;
+      const top = best[number]!;
+      if (top.length === listed && !precedes(i, top[listed - 1]!)) continue;
+      let at = top.length;
+      while (at > 0 && precedes(i, top[at - 1]!)) at--;
+      top.splice(at, 0, i);
+      if (top.length > listed) top.pop();
+    }
+    bridgeList.forEach((bridge, number) => {
+      const own = jewelsOf[number]!.sort((a, b) => (precedes(a, b) ? -1 : 1));
+      const rest = best[number]!;
+      bridge.targets = [...own, ...rest.slice(0, Math.max(0, listed - own.length))].map(entry);
+    });
   }
   const scoreByPlatform = new Map<number, Map<string, number>>();
   bridgeSlots.forEach((bridgeSlot, number) => {
