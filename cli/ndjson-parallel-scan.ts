@@ -133,7 +133,17 @@ const BYTE_CLASS = new Uint8Array(256);
     }
   }
 }
+/** The class of the bytes that send a line to the full test (beyond ASCII, backslash, DEL). */
+const FULL_TEST = 255;
+for (let byte = 0x80; byte < 256; byte++) BYTE_CLASS[byte] = FULL_TEST;
+BYTE_CLASS[0x5c] = FULL_TEST;
+BYTE_CLASS[0x7f] = FULL_TEST;
 const { next: KEYWORD_NEXT, found: KEYWORD_FOUND } = keywordAutomaton();
+/**
+ * The automaton as the scan steps it: the row (state * STRIDE) a state and class lead to, negated when keywords end
+ * there (the start state, row 0, ends none).
+ */
+const KEYWORD_STEP = KEYWORD_NEXT.map((state) => (KEYWORD_FOUND[state] === undefined ? state * STRIDE : -state * STRIDE));
 
 /** The automaton: `next[state * STRIDE + class]`, and per state the rules the keywords ending there bring (undefined: none). */
 function keywordAutomaton(): { next: Int32Array; found: (readonly number[] | undefined)[] } {
@@ -185,14 +195,14 @@ export function quietLine(bytes: Uint8Array, start: number, end: number): boolea
   if (++lineStamp === 0xffffffff) { ruleSeen.fill(0); lineStamp = 1; }
   const stamp = lineStamp;
   let count = 0;
-  let state = 0;
+  let row = 0;
   for (let i = start; i < end; i++) {
-    const byte = bytes[i]!;
-    if (byte >= 0x80 || byte === 0x5c || byte === 0x7f) return false;
-    state = KEYWORD_NEXT[state * STRIDE + BYTE_CLASS[byte]!]!;
-    const found = KEYWORD_FOUND[state];
-    if (found === undefined) continue;
-    for (const order of found) if (ruleSeen[order] !== stamp) { ruleSeen[order] = stamp; lineRules[count++] = order; }
+    const cls = BYTE_CLASS[bytes[i]!]!;
+    if (cls === FULL_TEST) return false;
+    row = KEYWORD_STEP[row + cls]!;
+    if (row >= 0) continue;
+    row = -row;
+    for (const order of KEYWORD_FOUND[row / STRIDE]!) if (ruleSeen[order] !== stamp) { ruleSeen[order] = stamp; lineRules[count++] = order; }
   }
   let text: string | undefined;
   let measured: Uint8Array | undefined;
