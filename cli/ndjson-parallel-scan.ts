@@ -4,7 +4,7 @@
 // line is passed on as bytes for the main thread's NdjsonGraphReader, in order, so the reader sees the same lines.
 import { Buffer } from 'node:buffer';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
-import { keywordRules, longestRun, mayHoldEncodedSecret, requiredRunOf, SECRET_KEYWORDS } from '../engine/secrets.ts';
+import { keywordRules, longestRun, mayHoldEncodedSecret, requiredRunOf, rulesOfKeyword, SECRET_KEYWORDS, SECRET_RULES, SOME_RULE_ALWAYS_RUNS } from '../engine/secrets.ts';
 import { PlainEdgeScanner } from '../importers/native/ndjson-fast.ts';
 import { scrubRecord, suspect, WholeLines } from './ndjson-stream.ts';
 
@@ -104,6 +104,136 @@ export function partMayBeSuspect(text: string): boolean {
 
 let partBytes = new Uint8Array(4096);
 
+// ---- lines cleared without the rules' regexes -------------------------------------------------------------------
+//
+// mayBeSuspect stops at the first keyword, and most node lines hold one (`okta` in an id, `token` in a credential's
+// type): the full test then scans the line again for every keyword with a regex, measures runs and runs the
+// assignment rule. quietLine does what the full test's fast path does (candidateRules: keywords, required runs,
+// `requires`) in one pass over the bytes, and the base64 test after it, so that a line is given the rules' regexes
+// only when some rule could match it.
+
+/**
+ * Every keyword, case-insensitively, as one automaton (Aho-Corasick over the folded bytes): one table step per byte
+ * finds every occurrence of every keyword, as the full test's keyword scan does. Bytes no keyword holds share one
+ * class; states are rows of STRIDE entries.
+ */
+const STRIDE = 64;
+/** Each byte's class (0: in no keyword), letters folded to lower case. */
+const BYTE_CLASS = new Uint8Array(256);
+{
+  let classes = 1;
+  for (const keyword of SECRET_KEYWORDS) {
+    for (const char of keyword) {
+      const code = char.charCodeAt(0);
+      if (BYTE_CLASS[code] !== 0) continue;
+      if (classes >= STRIDE) throw new Error('secret keywords use more distinct characters than the keyword automaton holds');
+      BYTE_CLASS[code] = classes;
+      if (code >= 0x61 && code <= 0x7a) BYTE_CLASS[code - 0x20] = classes;
+      classes++;
+    }
+  }
+}
+/** The class of the bytes that send a line to the full test (beyond ASCII, backslash, DEL). */
+const FULL_TEST = 255;
+for (let byte = 0x80; byte < 256; byte++) BYTE_CLASS[byte] = FULL_TEST;
+BYTE_CLASS[0x5c] = FULL_TEST;
+BYTE_CLASS[0x7f] = FULL_TEST;
+const { next: KEYWORD_NEXT, found: KEYWORD_FOUND } = keywordAutomaton();
+/**
+ * The automaton as the scan steps it: the row (state * STRIDE) a state and class lead to, negated when keywords end
+ * there (the start state, row 0, ends none).
+ */
+const KEYWORD_STEP = KEYWORD_NEXT.map((state) => (KEYWORD_FOUND[state] === undefined ? state * STRIDE : -state * STRIDE));
+
+/** The automaton: `next[state * STRIDE + class]`, and per state the rules the keywords ending there bring (undefined: none). */
+function keywordAutomaton(): { next: Int32Array; found: (readonly number[] | undefined)[] } {
+  const children: Map<number, number>[] = [new Map()];
+  const own: Set<number>[] = [new Set()];
+  for (const keyword of SECRET_KEYWORDS) {
+    let state = 0;
+    for (const char of keyword) {
+      const cls = BYTE_CLASS[char.charCodeAt(0)]!;
+      let child = children[state]!.get(cls);
+      if (child === undefined) { child = children.length; children.push(new Map()); own.push(new Set()); children[state]!.set(cls, child); }
+      state = child;
+    }
+    for (const order of rulesOfKeyword(keyword)) own[state]!.add(order);
+  }
+  const next = new Int32Array(children.length * STRIDE);
+  const failure = new Int32Array(children.length);
+  const found: (readonly number[] | undefined)[] = new Array(children.length).fill(undefined);
+  // Breadth first: a state's failure (the longest proper suffix that is a prefix of some keyword) is done before it.
+  const queue: number[] = [0];
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head]!;
+    const rules = new Set([...own[state]!, ...(state === 0 ? [] : found[failure[state]!] ?? [])]);
+    found[state] = rules.size > 0 ? [...rules] : undefined;
+    for (let cls = 0; cls < STRIDE; cls++) {
+      const child = children[state]!.get(cls);
+      const fallback = state === 0 ? 0 : next[failure[state]! * STRIDE + cls]!;
+      if (child === undefined || cls === 0) { next[state * STRIDE + cls] = cls === 0 ? 0 : fallback; continue; }
+      next[state * STRIDE + cls] = child;
+      failure[child] = fallback;
+      queue.push(child);
+    }
+  }
+  return { next, found };
+}
+/** The rules a line's keywords bring (deduplicated with `ruleSeen`, stamped per line). */
+const lineRules = new Int32Array(SECRET_RULES.length);
+const ruleSeen = new Uint32Array(SECRET_RULES.length);
+let lineStamp = 0;
+
+/**
+ * True only when `suspect` is false for the text of bytes [start, end) read as Latin-1 (one line): every byte is
+ * ASCII other than backslash and DEL (so the control pattern cannot match and letters fold as the rules' `i` flag
+ * folds them), and no rule is a candidate as candidateRules decides (a keyword it needs, the run it requires, its
+ * `requires` regex) and no base64 run could wrap a secret, so secretRuns finds nothing. False says nothing.
+ */
+export function quietLine(bytes: Uint8Array, start: number, end: number): boolean {
+  if (!PREFILTERED || SOME_RULE_ALWAYS_RUNS) return false;
+  if (++lineStamp === 0xffffffff) { ruleSeen.fill(0); lineStamp = 1; }
+  const stamp = lineStamp;
+  let count = 0;
+  let row = 0;
+  for (let i = start; i < end; i++) {
+    const cls = BYTE_CLASS[bytes[i]!]!;
+    if (cls === FULL_TEST) return false;
+    row = KEYWORD_STEP[row + cls]!;
+    if (row >= 0) continue;
+    row = -row;
+    for (const order of KEYWORD_FOUND[row / STRIDE]!) if (ruleSeen[order] !== stamp) { ruleSeen[order] = stamp; lineRules[count++] = order; }
+  }
+  let text: string | undefined;
+  let measured: Uint8Array | undefined;
+  let measuredRun = 0;
+  for (let r = 0; r < count; r++) {
+    const order = lineRules[r]!;
+    const run = requiredRunOf(order);
+    if (run !== undefined) {
+      if (run.member !== measured) { measured = run.member; measuredRun = longestByteRun(bytes, start, end, run.member); }
+      if (measuredRun < run.min) continue;
+    }
+    const requires = SECRET_RULES[order]!.requires;
+    if (requires !== undefined) {
+      text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+      if (!requires.test(text)) continue;
+    }
+    return false;
+  }
+  return !mayHoldEncodedSecret(bytes, start, end);
+}
+
+/** The longest run of bytes [start, end) that are members of `member`. */
+function longestByteRun(bytes: Uint8Array, start: number, end: number, member: Uint8Array): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    if (member[bytes[i]!] === 1) { if (++run > longest) longest = run; } else run = 0;
+  }
+  return longest;
+}
+
 // ---- plain edge lines whose parts name a vendor ------------------------------------------------------------------
 //
 // An id such as `datadog:acme:identity:u-17` holds a keyword, so every edge line naming it used to get the full test.
@@ -147,7 +277,7 @@ export function checkLines(bytes: Buffer, start: number, end: number, schema: Sc
   for (let at = start; at < end;) {
     let stop = bytes.indexOf(10, at);
     if (stop < 0 || stop >= end) stop = end;
-    if (mayBeSuspect(bytes, at, stop) && suspect(bytes.toString('latin1', at, stop))) {
+    if (!quietLine(bytes, at, stop) && mayBeSuspect(bytes, at, stop) && suspect(bytes.toString('latin1', at, stop))) {
       if (at > run) push(bytes.subarray(run, at));
       const scrubbed = scrubLine(bytes.subarray(at, stop), schema);
       redactions += scrubbed.redactions;
@@ -313,7 +443,7 @@ export class NdjsonScan {
       }
       const newline = stop < n;
       if (!plain && this.deferChecks) this.other(complete, start, newline ? stop + 1 : stop, UNCHECKED);
-      else if (!mayBeSuspect(complete, start, stop) || !suspect(complete.toString('latin1', start, stop))) {
+      else if (quietLine(complete, start, stop) || !mayBeSuspect(complete, start, stop) || !suspect(complete.toString('latin1', start, stop))) {
         if (plain) this.edge(scanner.kind, scanner.from, scanner.to);
         else this.other(complete, start, newline ? stop + 1 : stop);
       } else this.scrub(complete.subarray(start, stop));

@@ -15,13 +15,15 @@ export interface SecretRule {
   keywords: readonly string[];
   /** The capture group that is the secret; undefined: the first non-empty group, else the whole match. */
   secretGroup: number | undefined;
+  /** A regex some part of every match matches (rules.json `requires`): a text without a match of it is not given `pattern`. */
+  requires: RegExp | undefined;
   /** Shannon entropy (bits per character) below which a match is not a secret. */
   entropy: number | undefined;
   allowlists: readonly AllowList[];
   origin: 'blastmap' | 'gitleaks';
 }
 
-interface RuleData { id: string; regex: string; flags?: string; keywords: string[]; entropy?: number; secretGroup?: number; allowlists?: { regexTarget: string; regexes: string[]; stopwords: string[] }[] }
+interface RuleData { id: string; regex: string; flags?: string; requires?: string; keywords: string[]; entropy?: number; secretGroup?: number; allowlists?: { regexTarget: string; regexes: string[]; stopwords: string[] }[] }
 
 const disabled = new Set([...Object.keys(own.disabledGitleaksRules), ...own.identifierRules.ids]);
 const refinedKeywords = own.keywordRefinements as unknown as Record<string, string[] | string>;
@@ -32,6 +34,7 @@ function compile(rule: RuleData, origin: SecretRule['origin']): SecretRule {
     name: rule.id,
     pattern: new RegExp(rule.regex, `${(rule.flags ?? '').replace(/[gd]/g, '')}gd`),
     keywords: Array.isArray(refined) ? refined : rule.keywords,
+    requires: rule.requires === undefined ? undefined : new RegExp(rule.requires, (rule.flags ?? '').replace(/[gdy]/g, '')),
     secretGroup: rule.secretGroup,
     entropy: rule.entropy,
     allowlists: (rule.allowlists ?? []).map((allow) => ({ regexTarget: allow.regexTarget, regexes: allow.regexes.map((source) => new RegExp(source)), stopwords: allow.stopwords })),
@@ -197,6 +200,14 @@ export function longestRun(text: string, member: Uint8Array): number {
   return longest;
 }
 
+/** The rules (by order) a text holding `keyword` (one of SECRET_KEYWORDS) may match: its own and those of its prefixes. */
+export function rulesOfKeyword(keyword: string): readonly number[] {
+  return RULES_OF_KEYWORD.get(keyword) ?? [];
+}
+
+/** Whether some rule runs on every text, whatever keywords it holds (then no text can be cleared by keywords alone). */
+export const SOME_RULE_ALWAYS_RUNS = ALWAYS_RUN.length > 0;
+
 /** The rules whose keywords `text` holds (and those that always run), or undefined when there are none. */
 export function keywordRules(text: string): Set<number> | undefined {
   const orders = new Set<number>(ALWAYS_RUN);
@@ -211,7 +222,8 @@ export function keywordRules(text: string): Set<number> | undefined {
 }
 
 /**
- * The rules whose keywords `text` holds and whose required run it has, in rule order; undefined when none.
+ * The rules whose keywords `text` holds, whose required run it has and whose `requires` regex matches it, in rule
+ * order; undefined when none.
  * `plain`: the reference the fast path is tested against (a regex over every keyword, no run test).
  */
 export function candidateRules(text: string, plain = false): number[] | undefined {
@@ -227,6 +239,8 @@ export function candidateRules(text: string, plain = false): number[] | undefine
       if (length === undefined) { length = longestRun(text, run.member); longest.set(run.member, length); }
       if (length < run.min) continue;
     }
+    const requires = SECRET_RULES[order]!.requires;
+    if (requires !== undefined && !requires.test(text)) continue;
     out.push(order);
   }
   return out.length > 0 ? out.sort((a, b) => a - b) : undefined;
