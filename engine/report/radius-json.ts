@@ -3,7 +3,7 @@
 import { witnessOrigin, type BlastRadius, type DormantEntry, type NodeRef, type PathStepView, type RadiusEntry, type WitnessOrigin } from '../analysis/radius.ts';
 import { levelName } from '../schema/index.ts';
 import { jsonOutChunks, type JsonOut } from './json-out.ts';
-import { writeEdgeId } from './witness.ts';
+import { writeEdgeId, writeRefFields } from './witness.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 
 export interface RadiusJsonOptions {
@@ -248,16 +248,7 @@ class RadiusRecordWriter {
     const { out } = this;
     out.byte(0x7b);
     out.ascii(prefix);
-    out.ascii('"id":');
-    out.str(entry.id);
-    out.ascii(',"name":');
-    out.str(entry.name);
-    out.ascii(',"kind":');
-    out.repeated(entry.kind);
-    out.ascii(',"platform":');
-    out.repeated(entry.platform);
-    out.ascii(',"tenant":');
-    out.repeated(entry.tenant);
+    writeRefFields(out, entry);
   }
 
   /** A reached entry's fields as `reachedRecord` orders them, from `{` to `}`. */

@@ -169,17 +169,23 @@ export function writeNodeRef(out: JsonOut, graph: CompactGraph, v: number): void
     out.data(nodeRef(graph, v));
     return;
   }
-  out.ascii('{"id":');
-  out.str(node.id);
-  out.ascii(',"name":');
-  out.str(node.name);
-  out.ascii(',"kind":');
-  out.repeated(node.kind);
-  out.ascii(',"platform":');
-  out.repeated(node.platform);
-  out.ascii(',"tenant":');
-  out.repeated(node.tenant);
+  out.byte(0x7b);
+  writeRefFields(out, node as NodeRef);
   out.byte(0x7d);
+}
+
+/** A NodeRef's fields (`"id":…,"tenant":…`) in `nodeRef`'s order, without the braces. */
+export function writeRefFields(out: JsonOut, ref: NodeRef): void {
+  out.ascii('"id":');
+  out.str(ref.id);
+  out.ascii(',"name":');
+  out.str(ref.name);
+  out.ascii(',"kind":');
+  out.repeated(ref.kind);
+  out.ascii(',"platform":');
+  out.repeated(ref.platform);
+  out.ascii(',"tenant":');
+  out.repeated(ref.tenant);
 }
 
 /** Edge `e`'s id (`edgeIdAt`) as a JSON string, written from its parts when the edge has no id of its own. */
