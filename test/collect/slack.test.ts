@@ -12,10 +12,10 @@ import { toFragment } from '../../engine/store/compact.ts';
 import { loadWorkspace } from '../../cli/workspace.ts';
 import { filesUnder, fixtureTree, startApiServer, type ApiServer, type Served } from '../helpers/api-server.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';
-import { FAKE_GITHUB_TOKEN } from '../helpers/fake-secrets.ts';
+import { FAKE_GITHUB_TOKEN, FAKE_SLACK_USER_TOKEN } from '../helpers/fake-secrets.ts';
 
 const FIXTURE = join(REPO, 'test/fixtures/slack/workspace');
-const TOKEN = 'xoxp-1111111111-2222222222-3333333333-testtokenforthistestonly0000000000';
+const TOKEN = FAKE_SLACK_USER_TOKEN;
 const PLANTED = FAKE_GITHUB_TOKEN;
 const TEAM = 'T0FABRIK1';
 const s = (kind: string, native: string): string => `slack:${TEAM.toLowerCase()}:${kind}:${native}`;
