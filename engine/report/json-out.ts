@@ -176,35 +176,31 @@ export class JsonOut {
     this.#fields = 0;
   }
 
-  field(key: string, value: unknown): void {
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
+  /** Writes `{"key":` or `,"key":` unless JSON.stringify would leave the field out; whether it wrote. */
+  #key(key: string, value: unknown): boolean {
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
     this.byte(this.#fields++ === 0 ? 0x7b : 0x2c);
     this.byte(QUOTE);
     this.ascii(key);
     this.byte(QUOTE);
     this.byte(0x3a);
+    return true;
+  }
+
+  field(key: string, value: unknown): void {
+    if (!this.#key(key, value)) return;
     this.data(value);
   }
 
   /** `field` through JSON.stringify (`value`): faster than `data` for deep, string-heavy values. */
   valueField(key: string, value: unknown): void {
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
-    this.byte(this.#fields++ === 0 ? 0x7b : 0x2c);
-    this.byte(QUOTE);
-    this.ascii(key);
-    this.byte(QUOTE);
-    this.byte(0x3a);
+    if (!this.#key(key, value)) return;
     this.value(value);
   }
 
   /** `field` for a value written many times over (`shared`). */
   sharedField(key: string, value: unknown): void {
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
-    this.byte(this.#fields++ === 0 ? 0x7b : 0x2c);
-    this.byte(QUOTE);
-    this.ascii(key);
-    this.byte(QUOTE);
-    this.byte(0x3a);
+    if (!this.#key(key, value)) return;
     this.shared(value);
   }
 
