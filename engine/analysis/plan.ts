@@ -6,7 +6,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgeArcsLoss, pointsTable, reachDominators, reachDominatorsWithout, scratchInt32, type ReachDominators } from './dominators.ts';
 import { edgeAttributeIndex, edgesWithId, sameIdEdges } from './mitigations.ts';
 import { CROWN_JEWEL_TAG, nodeRef, type NodeRef } from './radius.ts';
-import { reach, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult, type WitnessStates } from './reach.ts';
+import { indexStates, reach, stateSlot, toInstant, witnessStates, type ReachOptions, type ReachOverlay, type ReachResult, type WitnessStates } from './reach.ts';
 import { gradedKinds, nodePoints } from './score.ts';
 import { vendorIndex } from './vendors.ts';
 
@@ -348,7 +348,7 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
   for (let q = 0; q < stateCount; q++) {
     while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
     const state = states[q]!;
-    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = q;
+    stateOf[stateSlot(state)] = q;
     depthOf[q] = depth;
     starts[maxHops - depth + 1]!++;
   }
@@ -458,10 +458,7 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     else addObject(edgeCandidate(graph, group, upperOfEdges(group)));
   }
   // Back to "nothing reached" for the next ranking.
-  for (let q = 0; q < stateCount; q++) {
-    const state = states[q]!;
-    stateOf[(state >>> 2) * 3 + (state & 3) - 1] = -1;
-  }
+  indexStates(stateOf, states, -1);
   const candidate = (row: number): Candidate => {
     const value = subject[row]!;
     if (kind[row] === OBJECT_ROW) return objects[value]!;

@@ -143,6 +143,14 @@ export interface WitnessStates {
 }
 const witnessStatesOf = new WeakMap<object, WitnessStates>();
 
+/** The per-(node, level) slot, `node * 3 + level - 1`, of a kept state (`node * 4 + level`). */
+export const stateSlot = (state: number): number => (state >>> 2) * 3 + (state & 3) - 1;
+
+/** Writes `value` (each state's own index when undefined) at every kept state's slot of `index`. */
+export function indexStates(index: Int32Array, states: Int32Array, value?: number): void {
+  for (let q = 0; q < states.length; q++) index[stateSlot(states[q]!)] = value ?? q;
+}
+
 /**
  * The states of a result made by reach(), undefined for any other result. For callers that need the witness
  * arrays only for a moment (a plan's ranking): they can fill arrays of their own, reused from one traversal to
@@ -167,7 +175,7 @@ function defineWitnessArrays(result: Record<string, unknown>, n: number, states:
     for (let q = 0; q < states.length; q++) {
       while (depth < depthStarts.length && depthStarts[depth]! <= q) depth++;
       const state = states[q]!;
-      const slot = (state >>> 2) * 3 + (state & 3) - 1;
+      const slot = stateSlot(state);
       hops[slot] = depth;
       parentEdge[slot] = parents[q]!;
       parentLevel[slot] = held[q]!;

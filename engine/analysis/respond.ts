@@ -9,7 +9,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { indexStates, reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -287,7 +287,7 @@ function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, le
     slotIndexes.set(graph, stateOf);
   }
   const index = stateOf;
-  for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = q;
+  indexStates(index, states);
   const path = (v: number, level: number): PathStep[] => {
     const steps: PathStep[] = [];
     let node = v;
@@ -304,7 +304,7 @@ function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, le
     }
     throw new Error('engine/analysis: witness path did not end at a source');
   };
-  const done = () => { for (let q = 0; q < states.length; q++) index[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = -1; };
+  const done = () => indexStates(index, states, -1);
   return Object.assign(path, { done });
 }
 
@@ -1030,7 +1030,7 @@ function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
   }
   const count = states.length;
   const stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
-  for (let q = 0; q < count; q++) stateOf[(states[q]! >>> 2) * 3 + (states[q]! & 3) - 1] = q;
+  indexStates(stateOf, states);
   const parentOf = (q: number): number => {
     const e = parents[q]!;
     return e < 0 ? -1 : stateOf[graph.edgeSrc[e]! * 3 + held[q]! - 1]!;
