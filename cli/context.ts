@@ -1,23 +1,18 @@
 // What every command shares: where the graph lives and how to load it, output formats, colours, progress
 // bars, and the mapping from typed errors to one clear line and a documented exit status.
-import { applyMarks, MARKS_SUFFIX, marksPath, readMarks } from './marks.ts';
+import { applyMarks, marksPath, readMarks } from './marks.ts';
 import { calendarInstant } from '../engine/format/dates.ts';
-import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { BlastmapError, formatIssue, type ErrorCode, type InputIssue } from '../engine/errors.ts';
 import { withoutControls } from '../engine/format/validate.ts';
 import { redactStrings, redactText } from '../engine/secrets.ts';
-import type { SourcedFragment } from '../engine/format/validate.ts';
-import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
-import { toFragment, type CompactGraph } from '../engine/store/compact.ts';
+import type { CompactGraph } from '../engine/store/compact.ts';
 import { jsonOutChunks, writeJsonOut, type JsonOut } from '../engine/report/json-out.ts';
-import { isStub } from '../engine/store/link.ts';
-import { streamNdjsonFile, streamThreshold } from './ndjson-stream.ts';
-import { parseNative } from '../importers/native/index.ts';
 import { decodeSnapshotBytes, isSnapshotBytes, readSnapshotFile } from './snapshot-file.ts';
-import { isWorkspace, loadWorkspace } from './workspace.ts';
+import { isWorkspace } from './workspace-layout.ts';
 import { resolveHistoryReference } from './history.ts';
 
 export const DEFAULT_GRAPH = '.blastmap/graph.bmap';
@@ -142,83 +137,6 @@ export function isNativeFile(path: string): boolean {
   return NATIVE_EXTENSIONS.includes(extname(path).toLowerCase());
 }
 
-/** Native files given directly or found (non-recursively, sorted) in a folder. */
-export function expandInputs(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    if (path === STDIN) {
-      files.push(path);
-      continue;
-    }
-    if (!existsSync(path)) throw new BlastmapError('IO', `${path}: no such file or folder`);
-    if (statSync(path).isDirectory()) {
-      // A marks file (`x.json.marks.json`, cli/marks.ts) beside native files is not one of them.
-      const inside = readdirSync(path).filter((name) => isNativeFile(name) && !name.endsWith(MARKS_SUFFIX)).sort().map((name) => join(path, name));
-      if (inside.length === 0) {
-        if (isWorkspace(path)) throw new BlastmapError('IO', `${path} is a workspace (exports/ and native/ folders): pass it as --graph, or import each export and then its native/ folder`);
-        throw new BlastmapError('IO', `${path}: no .json, .yaml or .ndjson files in this folder`);
-      }
-      files.push(...inside);
-    } else files.push(path);
-  }
-  return files;
-}
-
-function displayPath(path: string): string {
-  if (path === STDIN) return inputName(path);
-  const rel = relative(process.cwd(), resolve(path));
-  return rel.startsWith('..') ? path : rel;
-}
-
-/** Reads and validates native files; throws one error carrying every issue of every file. */
-export function readNativeFiles(paths: readonly string[]): SourcedFragment[] {
-  const batch: SourcedFragment[] = [];
-  const issues = [];
-  for (const file of expandInputs(paths)) {
-    let text: string;
-    try {
-      text = readInputText(file);
-    } catch (error) {
-      throw new BlastmapError('IO', `cannot read ${inputName(file)}: ${(error as Error).message}`, { cause: error });
-    }
-    const result = parseNative(text, { file: displayPath(file) });
-    if (result.ok) batch.push(result.value);
-    else issues.push(...result.issues);
-  }
-  if (issues.length > 0) throw new BlastmapError('INVALID_INPUT', `${issues.length} problem${issues.length === 1 ? '' : 's'} in the input; nothing was imported`, { issues });
-  return batch;
-}
-
-/**
- * Native inputs assembled into a graph (merged into `existing` when given). A single large NDJSON file imported
- * into an empty graph is streamed in bounded memory with a progress bar (cli/ndjson-stream.ts); anything else,
- * and any input that links to other platforms through reference stubs, takes readNativeFiles and assembleGraph.
- */
-export function assembleNativeFiles(paths: readonly string[], existing?: CompactGraph, io?: Io): { graph: CompactGraph; report: ImportReport } {
-  const files = expandInputs(paths);
-  const single = files.length === 1 ? files[0]! : undefined;
-  if (existing === undefined && single !== undefined && single !== STDIN && /\.(ndjson|jsonl)$/i.test(single) && statSync(single).size >= streamThreshold()) {
-    const size = statSync(single).size;
-    const bar = io ? progressBar(io, `reading ${displayPath(single)}`, size) : undefined;
-    let streamed;
-    try {
-      streamed = streamNdjsonFile(single, { file: displayPath(single), ...(bar ? { onBytes: bar.update } : {}) });
-    } finally {
-      bar?.stop();
-    }
-    const { graph, summary } = streamed;
-    if (!graph.nodes.some(isStub)) {
-      return {
-        graph,
-        report: { files: 1, nodesBefore: 0, edgesBefore: 0, nodes: graph.nodeCount, edges: graph.edgeCount, nodesImported: summary.nodes, edgesImported: summary.edges, redactions: summary.redactions, warnings: [], links: { resolved: 0, unresolved: [] } },
-      };
-    }
-    const fragment = toFragment(graph);
-    return assembleGraph([{ fragment, provenance: { file: displayPath(single), nodePaths: fragment.nodes.map((n) => `node ${n.id}`), edgePaths: fragment.edges.map((e) => `edge ${e.from} -${e.kind}-> ${e.to}`) }, redactions: summary.redactions }]);
-  }
-  return assembleGraph(readNativeFiles(files), existing);
-}
-
 /** Graphs loaded before a command's action, by the --graph value that names them (--store neo4j pulls one). */
 const preloadedGraphs = new Map<string, CompactGraph>();
 
@@ -233,9 +151,9 @@ export function preloadGraph(key: string, graph: CompactGraph | undefined): void
  * (`exports/<source>/` raw exports through their importers plus `native/` files, cli/workspace.ts), imported
  * on the fly (nothing is written). Without --graph: $BLASTMAP_GRAPH, then .blastmap/graph.bmap.
  */
-export function loadGraph(option: string | undefined): CompactGraph {
+export async function loadGraph(option: string | undefined): Promise<CompactGraph> {
   // The analyst's marks (crown jewels, owned) kept beside the graph apply to every command (cli/marks.ts).
-  const graph = loadUnmarkedGraph(option);
+  const graph = await loadUnmarkedGraph(option);
   const marks = graphMarksPath(option);
   return marks === undefined ? graph : applyMarks(graph, readMarks(marks));
 }
@@ -249,8 +167,12 @@ export function graphMarksPath(option: string | undefined): string | undefined {
   return marksPath(base === '' ? process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH : base);
 }
 
-/** The graph as its data says, without the marks file. */
-export function loadUnmarkedGraph(option: string | undefined): CompactGraph {
+/**
+ * The graph as its data says, without the marks file. Asynchronous because the importers, the workspace loader and
+ * the native-format parser are loaded only when the graph is given as files or a folder: a snapshot, the usual
+ * case, needs none of them, and loading them costs every command about half a second (docs/performance.md).
+ */
+export async function loadUnmarkedGraph(option: string | undefined): Promise<CompactGraph> {
   // `@-1`, `@2026-12-01`, `<snapshot>@-2`: a state the snapshot's history kept (cli/history.ts).
   const path = resolveHistoryReference(graphPath(option), process.env.BLASTMAP_GRAPH ?? DEFAULT_GRAPH);
   const preloaded = preloadedGraphs.get(path);
@@ -259,11 +181,11 @@ export function loadUnmarkedGraph(option: string | undefined): CompactGraph {
     // A snapshot is told by its magic bytes (`cat graph.bmap | blastmap radius X --graph -`), else native text.
     const bytes = readStdinBytes();
     if (isSnapshotBytes(bytes)) return decodeSnapshotBytes(inputName(path), bytes);
-    return assembleNativeFiles([path]).graph;
+    return (await import('./native-files.ts')).assembleNativeFiles([path]).graph;
   }
-  if (isWorkspace(path)) return loadWorkspace(path).graph;
+  if (isWorkspace(path)) return (await import('./workspace.ts')).loadWorkspace(path).graph;
   if (existsSync(path) && (statSync(path).isDirectory() || isNativeFile(path))) {
-    return assembleNativeFiles([path]).graph;
+    return (await import('./native-files.ts')).assembleNativeFiles([path]).graph;
   }
   if (!existsSync(path)) {
     throw new BlastmapError('IO', `no graph at ${path}: run \`blastmap import native <files>\` first, or pass --graph <snapshot|file|folder>`);

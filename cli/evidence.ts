@@ -8,13 +8,12 @@ import type { Command } from 'commander';
 import { BlastmapError } from '../engine/errors.ts';
 import { createStore, decodeStore, encodeStore, type ObservationStore } from '../engine/evidence/store.ts';
 import type { RawFile } from '../importers/common/records.ts';
-import { readLogFiles } from '../importers/logs/registry.ts';
 import { compromiseWindow } from '../engine/analysis/respond.ts';
 import { reach, type ReachOptions, type ReachResult } from '../engine/analysis/reach.ts';
 import { evidenceForReach, resolveEvidence, type EvidenceReport } from '../engine/evidence/report.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { DEFAULT_GRAPH, graphPath, parseAt } from './context.ts';
-import { isWorkspace } from './workspace.ts';
+import { isWorkspace } from './workspace-layout.ts';
 
 /** A workspace keeps its evidence inside it, under this name. */
 export const WORKSPACE_EVIDENCE = 'evidence.bmev';
@@ -93,14 +92,18 @@ export function writeEvidenceFile(path: string, store: ObservationStore): void {
   renameSync(temporary, path);
 }
 
-/** `--evidence [folder]`: the observations of a folder of raw logs, or (no value) the ones imported beside the graph. */
-export function loadEvidenceStore(option: string | boolean | undefined, graphOption: string | undefined): ObservationStore | undefined {
+/**
+ * `--evidence [folder]`: the observations of a folder of raw logs, or (no value) the ones imported beside the graph.
+ * The log importers are loaded only for a folder of raw logs.
+ */
+export async function loadEvidenceStore(option: string | boolean | undefined, graphOption: string | undefined): Promise<ObservationStore | undefined> {
   if (option === undefined || option === false) return undefined;
   if (option === true) {
     const path = evidencePath(graphOption);
     if (!existsSync(path)) throw new BlastmapError('IO', `no evidence imported for ${graphPath(graphOption)} (looked for ${path}): run \`blastmap import logs <folder> --graph ${graphPath(graphOption)}\`, or pass --evidence <folder of logs>`);
     return readEvidenceFile(path);
   }
+  const { readLogFiles } = await import('../importers/logs/registry.ts');
   return createStore(readLogFiles(readLogFolder([option])).observations);
 }
 
@@ -117,8 +120,8 @@ export function addEvidenceOptions(command: Command, options: { since?: boolean 
  * The evidence report over one traversal from `sources`, in the window from --since (else the sources' createdAt,
  * else unbounded) to the analysis instant `at`; undefined without --evidence.
  */
-export function evidenceOverReach(graph: CompactGraph, sources: readonly number[], flags: EvidenceFlags & { graph?: string }, options: ReachOptions, at: string | number, result?: ReachResult): EvidenceReport | undefined {
-  const store = loadEvidenceStore(flags.evidence, flags.graph);
+export async function evidenceOverReach(graph: CompactGraph, sources: readonly number[], flags: EvidenceFlags & { graph?: string }, options: ReachOptions, at: string | number, result?: ReachResult): Promise<EvidenceReport | undefined> {
+  const store = await loadEvidenceStore(flags.evidence, flags.graph);
   if (!store) return undefined;
   const since = parseAt(flags.since);
   const window = compromiseWindow(graph, sources, { at, ...(since ? { since } : {}) });

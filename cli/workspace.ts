@@ -16,10 +16,12 @@ import { buildMapping, transformOpenGraph, type OpenGraphReport } from '../impor
 import { findImporter, IMPORTERS } from '../importers/registry.ts';
 import { readRawFiles, runImporter } from './commands/import.ts';
 import { requestedKinds } from './commands/import-opengraph.ts';
-import { isNativeFile, readNativeFiles } from './context.ts';
+import { isNativeFile } from './context.ts';
+import { readNativeFiles } from './native-files.ts';
+import { EXPORTS_DIR, isDir, NATIVE_DIR } from './workspace-layout.ts';
 
-export const EXPORTS_DIR = 'exports';
-export const NATIVE_DIR = 'native';
+export { EXPORTS_DIR, isWorkspace, NATIVE_DIR } from './workspace-layout.ts';
+
 /** The optional manifest at a workspace's root: per-export options, the ones `blastmap import` takes. */
 export const MANIFEST = 'blastmap.yaml';
 /** The OpenGraph folder of a workspace: collectors' payloads, read as `blastmap import opengraph` reads them. */
@@ -48,12 +50,7 @@ export interface Workspace {
   nativeFiles: string[];
 }
 
-const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
 
-/** A folder is a workspace when it holds an `exports/` or a `native/` folder. */
-export function isWorkspace(path: string): boolean {
-  return isDir(path) && (isDir(join(path, EXPORTS_DIR)) || isDir(join(path, NATIVE_DIR)));
-}
 
 /**
  * The export folders of a workspace, one per import: `exports/<source>/` is one export when it holds export

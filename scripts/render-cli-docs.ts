@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
-import { main } from '../cli/main.ts';
+import { Help } from 'commander';
+import { buildProgram, main } from '../cli/main.ts';
 import type { Io } from '../cli/context.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -58,10 +59,32 @@ export function docPages(): string[] {
   return pages;
 }
 
+const MANIFEST = join(REPO, 'cli/command-manifest.ts');
+
+/**
+ * cli/command-manifest.ts: what `blastmap --help` says of each command (its term and description), from the
+ * commands' own definitions, so that the help needs none of their modules (cli/command-modules.ts).
+ */
+export async function manifestSource(): Promise<string> {
+  const silent: Io = { out: () => {}, err: () => {}, color: pc.createColors(false), isTty: false };
+  const program = await buildProgram(silent);
+  const help = new Help();
+  const entries = program.commands.map((command) => ({ name: command.name(), term: help.subcommandTerm(command), description: help.subcommandDescription(command) }));
+  return `// Written by \`npm run docs\` (scripts/render-cli-docs.ts) from the commands' definitions: what \`blastmap --help\` says of
+// each command, so that the help loads none of their modules (cli/command-modules.ts). Do not edit.
+export const COMMAND_MANIFEST: readonly { name: string; term: string; description: string }[] = ${JSON.stringify(entries, null, 2)};
+`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv.includes('--check');
   process.chdir(REPO);
   const stale: string[] = [];
+  const manifest = await manifestSource();
+  if (!existsSync(MANIFEST) || readFileSync(MANIFEST, 'utf8') !== manifest) {
+    if (check) stale.push(MANIFEST);
+    else { writeFileSync(MANIFEST, manifest); console.log(`updated ${MANIFEST}`); }
+  }
   for (const page of docPages()) {
     const before = readFileSync(page, 'utf8');
     if (!before.includes('<!-- example:')) continue;

@@ -76,7 +76,9 @@ export function registerCompletion(program: Command, io: Io): void {
     .command('completion')
     .description('print a shell completion script: source <(blastmap completion bash), or zsh; fish: > ~/.config/fish/completions/blastmap.fish')
     .argument('<shell>', SHELLS.join(', '))
-    .action((shell: string) => {
-      io.out(completionScript(program, shell).trimEnd());
+    .action(async (shell: string) => {
+      // Every command's options: the program that runs this one loaded only this module (cli/command-modules.ts).
+      const { buildProgram } = await import('../main.ts');
+      io.out(completionScript(await buildProgram(io), shell).trimEnd());
     });
 }

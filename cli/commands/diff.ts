@@ -22,7 +22,7 @@ export function registerDiff(program: Command, io: Io): void {
     .option('--stale-days <n>', 'findings compared: unused for more than n days is stale (default 90)')
     .option('--rotation-days <n>', 'findings compared: not rotated for more than n days is due (default 365)')
     .option('--privileged-score <n>', 'findings compared: score at or above which a node is privileged (default 25)');
-  addReachOptions(command).action((oldPath: string, newPath: string, flags: DiffFlags) => {
+  addReachOptions(command).action(async (oldPath: string, newPath: string, flags: DiffFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     let terms: FailOnTerm[] = [];
     if (flags.failOn !== undefined) {
@@ -35,8 +35,8 @@ export function registerDiff(program: Command, io: Io): void {
       const n = parseCount(flag, value);
       if (n !== undefined) findings[key] = n;
     }
-    const before = loadGraph(oldPath);
-    const after = loadGraph(newPath);
+    const before = await loadGraph(oldPath);
+    const after = await loadGraph(newPath);
     const diff = diffGraphs(before, after, { ...toReachOptions(flags), findings });
     const matched = evaluateFailOn(diff, terms).map((match) => match.term.text);
     const options = { oldLabel: inputName(oldPath), newLabel: inputName(newPath), ...(flags.all ? { limit: Infinity } : {}), ...(flags.failOn !== undefined ? { failedOn: matched } : {}) };

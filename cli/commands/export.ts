@@ -67,7 +67,7 @@ export function registerExport(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to export (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('--radius <nodes...>', 'export only what these nodes reach (ids or exact names), with level and hops on every node')
     .option('-o, --out <file>', 'write to this file instead of standard output');
-  addReachOptions(command).action((formatText: string, flags: ExportFlags) => {
+  addReachOptions(command).action(async (formatText: string, flags: ExportFlags) => {
     if (!(EXPORT_FORMATS as readonly string[]).includes(formatText)) {
       throw new BlastmapError('INVALID_OPTION', `export format ${formatText}: expected one of ${EXPORT_FORMATS.join(', ')}`);
     }
@@ -79,7 +79,7 @@ export function registerExport(program: Command, io: Io): void {
       // The extension document needs only a schema: without a graph, the built-in one.
       writer = { chunks: [json(openGraphExtension(DEFAULT_SCHEMA, { version: `v${VERSION}` }))] };
     } else {
-      const graph = loadGraph(flags.graph);
+      const graph = await loadGraph(flags.graph);
       let radius: ReachResult | undefined;
       if (flags.radius) {
         if (format === 'opengraph-schema') throw new BlastmapError('INVALID_OPTION', '--radius does not apply to opengraph-schema (the schema document lists kinds, not nodes)');

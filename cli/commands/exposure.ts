@@ -31,13 +31,13 @@ export function registerExposure(program: Command, io: Io): void {
     .option('--paths', 'json: give every source its full path, not only its index in the shared witness table')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text');
-  addReachOptions(command).action((target: string, flags: ExposureFlags) => {
+  addReachOptions(command).action(async (target: string, flags: ExposureFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const top = parseCount('--top', flags.top, 1);
     if (flags.integrations && flags.kinds !== undefined) throw new BlastmapError('INVALID_OPTION', '--integrations and --kinds: give one of them');
     const kinds = flags.integrations ? [...INTEGRATION_KINDS] : parseKinds(flags.kinds);
     const options = toReachOptions(flags);
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const targetIndex = resolveNode(graph, target);
     let bar: ReturnType<typeof progressBar> | undefined;
     let result: ReturnType<typeof exposureOf>;

@@ -56,7 +56,7 @@ export function registerFindings(program: Command, io: Io): void {
     .option('--fail-on <level>', 'exit 1 when a reported finding is at this severity or higher (for CI)')
     .option('--all', `text, markdown and html: list every finding, not the first ${FINDINGS_PER_RULE} of each rule and severity (json and sarif always have every one)`)
     .option('--list-rules', 'print the rules with their default severity and references, then exit')
-    .action((flags: FindingsFlags) => {
+    .action(async (flags: FindingsFlags) => {
       if (flags.listRules) {
         listRules(io);
         return;
@@ -79,7 +79,7 @@ export function registerFindings(program: Command, io: Io): void {
       const failOn = parseSeverity('--fail-on', flags.failOn);
 
       // Which nodes fire which rules, counted; each finding is built while it is written.
-      const findings = evaluateFindings(loadGraph(flags.graph), options);
+      const findings = evaluateFindings(await loadGraph(flags.graph), options);
       const all = flags.all === true;
       if (format === 'json') writeJson(io, (out) => findingsJsonParts(findings, out));
       else if (format === 'markdown') io.out(renderFindingsMarkdown(findings, { all }));

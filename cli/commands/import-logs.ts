@@ -22,9 +22,9 @@ export function registerImportLogs(importCommand: Command, io: Io): void {
     .option('--lenient', 'skip events that do not match the log schema, and report them, instead of failing')
     .option('--tenant <key>', 'tenant when the logs do not say it (an Okta org host, a Workspace domain)')
     .option('-f, --format <format>', 'report format: text or json', 'text')
-    .action((folders: string[], flags: ImportLogsFlags) => {
+    .action(async (folders: string[], flags: ImportLogsFlags) => {
       const format = parseFormat(flags.format, ['text', 'json']);
-      const graph = loadGraph(flags.graph);
+      const graph = await loadGraph(flags.graph);
       const target = evidencePath(flags.graph);
       const { observations, report } = readLogFiles(readLogFolder(folders), { ...(flags.lenient ? { lenient: true } : {}), ...(flags.tenant ? { tenant: flags.tenant } : {}) });
       withWriteLock(target, () => {

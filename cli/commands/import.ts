@@ -11,7 +11,8 @@ import type { Importer, ImporterReport } from '../../importers/common/importer.t
 import type { RawFile } from '../../importers/common/records.ts';
 import { IMPORTERS } from '../../importers/registry.ts';
 import { importExport } from '../../importers/index.ts';
-import { assembleNativeFiles, graphPath, json, parseFormat, readInputText, readNativeFiles, shownPath, STDIN, type Io } from '../context.ts';
+import { graphPath, json, parseFormat, readInputText, shownPath, STDIN, type Io } from '../context.ts';
+import { assembleNativeFiles, readNativeFiles } from '../native-files.ts';
 import { registerImportLogs } from './import-logs.ts';
 import { importIntoSnapshotFile, withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addStoreOptions, neo4jImport, storeKind, type StoreFlags } from '../store-options.ts';

@@ -40,7 +40,7 @@ export function registerNeo4j(program: Command, io: Io): void {
       const format = parseFormat(flags.format, ['text', 'json']);
       const batchSize = parseCount('--batch-size', flags.batchSize, 1);
       const concurrency = parseCount('--concurrency', flags.concurrency, 1);
-      const graph = loadGraph(flags.graph);
+      const graph = await loadGraph(flags.graph);
       const started = Date.now();
       const report = await withNeo4jStore(flags, async (store) => {
         await store.ensureSchema();
@@ -112,7 +112,7 @@ export function registerNeo4j(program: Command, io: Io): void {
     .requiredOption('-o, --out <folder>', 'folder for the CSV files (the server must be able to read it)')
     .option('--database <name>', 'database neo4j-admin creates', 'neo4j')
     .action(async (flags: Neo4jFlags) => {
-      const graph = loadGraph(flags.graph);
+      const graph = await loadGraph(flags.graph);
       const plan = planBulkImport(toFragment(graph), graph.schema, { run: newRunId() });
       await writeBulkFiles(plan, flags.out!);
       const args = adminImportArgs(plan, flags.out!.replace(/\/+$/, ''), flags.database);
@@ -127,7 +127,7 @@ export function registerNeo4j(program: Command, io: Io): void {
     .description('after a bulk import: create the constraints and indexes, and set the empty lists CSV cannot carry')
     .option('-g, --graph <snapshot|file|folder>', 'the graph that was imported (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)'))
     .action(async (flags: Neo4jFlags) => {
-      const graph = loadGraph(flags.graph);
+      const graph = await loadGraph(flags.graph);
       const plan = planBulkImport(toFragment(graph), graph.schema, { run: newRunId() });
       await withNeo4jStore(flags, async (store) => {
         await finishBulkImport(store, plan);

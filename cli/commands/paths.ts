@@ -25,17 +25,17 @@ export function registerPaths(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text')
     .option('--all', 'lateral paths: list every node beyond each bridge in the text output');
-  addEvidenceOptions(addReachOptions(command), { since: true }).action((from: string[], flags: PathsFlags) => {
+  addEvidenceOptions(addReachOptions(command), { since: true }).action(async (from: string[], flags: PathsFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const options = toReachOptions(flags);
     const limit = parseCount('--limit', flags.limit, 1);
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const sources = from.map((reference) => resolveNode(graph, reference));
     const result = flags.to !== undefined
       ? shortestPaths(graph, sources, resolveNode(graph, flags.to), { ...options, ...(limit !== undefined ? { limit } : {}) })
       // The text lists the crown jewels and the first few nodes beyond each bridge: only those are picked out and built.
       : lateralPaths(graph, sources, format === 'text' && !flags.all ? { ...options, targetsPerBridge: PER_BRIDGE, everyCrownJewel: true } : options);
-    const evidence = evidenceOverReach(graph, sources, flags, options, result.at);
+    const evidence = await evidenceOverReach(graph, sources, flags, options, result.at);
     // JSON: the report is one more member of the result (lateral paths write every member but `bridges` up front).
     if (evidence) Object.assign(result, { evidence });
     if (format === 'json') { if (result.analysis === 'lateral-paths') writeJson(io, (out) => lateralPathsJsonParts(result, out)); else writeChunks(io, jsonDocument(result)); }

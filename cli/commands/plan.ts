@@ -22,12 +22,12 @@ export function registerPlan(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or html (the brief with drawn paths, then the plan)', 'text')
     .option('--all', 'html: list every crown jewel (each drawn) and every reached node, not the top entries of each group');
-  addReachOptions(command).action((nodes: string[], flags: PlanFlags) => {
+  addReachOptions(command).action(async (nodes: string[], flags: PlanFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const steps = parseCount('--steps', flags.steps) ?? 5;
     const top = parseCount('--top', flags.top) ?? 10;
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const { plan, chokePoints: chokes } = planWithChokePoints(graph, sources, { ...options, steps, top });
     if (format === 'json') writeChunks(io, jsonDocument({ chokePoints: chokes ?? null, plan }));

@@ -45,12 +45,12 @@ export function registerRadius(program: Command, io: Io): void {
     const options = toReachOptions(flags);
     if (storeKind(flags) === 'neo4j' && flags.evidence !== undefined) throw new BlastmapError('INVALID_OPTION', '--evidence is read with the memory store only: drop --store neo4j, or --evidence');
     if (storeKind(flags) === 'neo4j') { printRadius(io, await neo4jRadius(flags, nodes, options), format, { all: flags.all === true, paths: flags.paths === true }); return; }
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     // `@owned`: the nodes marked owned in the graph's marks file (cli/marks.ts).
     const sources = expandOwned(graph, nodes).map((reference) => resolveNode(graph, reference));
     const radius = blastRadius(graph, sources, options);
     const first = radius.reached[0] ?? radius.dormant[0];
-    const evidence = evidenceOverReach(graph, sources, flags, options, radius.at, first ? witnessOrigin(first)?.result : undefined);
+    const evidence = await evidenceOverReach(graph, sources, flags, options, radius.at, first ? witnessOrigin(first)?.result : undefined);
     if (evidence) radius.evidence = evidence;
     printRadius(io, radius, format, { all: flags.all === true, paths: flags.paths === true });
   });

@@ -18,12 +18,12 @@ export function registerRank(program: Command, io: Io): void {
     .option('--kinds <kinds>', 'node kinds to rank (comma-separated; overrides --credentials)')
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text');
-  addReachOptions(command).action((flags: RankFlags) => {
+  addReachOptions(command).action(async (flags: RankFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const top = parseCount('--top', flags.top, 1);
     const kinds = parseKinds(flags.kinds) ?? (flags.credentials ? ['App', 'Credential'] : ['App']);
     const options = toReachOptions(flags);
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     let bar: ReturnType<typeof progressBar> | undefined;
     let ranking: ReturnType<typeof rankGraph>;
     try {

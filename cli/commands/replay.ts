@@ -10,7 +10,9 @@ import { md } from '../../engine/report/brief.ts';
 import { renderReplayMarkdown, renderReplayText } from '../../engine/report/replay.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { EXIT, json, parseFormat, type Io, type OutputFormat } from '../context.ts';
-import { loadEvidenceStore } from '../evidence.ts';
+import { readLogFolder } from '../evidence.ts';
+import { createStore } from '../../engine/evidence/store.ts';
+import { readLogFiles } from '../../importers/logs/registry.ts';
 import { EXPORTS_DIR, isWorkspace, loadWorkspace } from '../workspace.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -75,7 +77,7 @@ export function loadIncident(root: string, name: string): LoadedIncident {
   const dangling = expectedReferenceIssues(graph, parsed.value, expectedFile);
   if (dangling.length > 0) throw new BlastmapError('INVALID_INPUT', `${expectedFile} names ${dangling.length} id${dangling.length === 1 ? '' : 's'} the incident graph does not have`, { issues: dangling });
   const logs = join(envDir, 'logs');
-  const evidence = existsSync(logs) ? resolveEvidence(graph, loadEvidenceStore(logs, undefined)!) : undefined;
+  const evidence = existsSync(logs) ? resolveEvidence(graph, createStore(readLogFiles(readLogFolder([logs])).observations)) : undefined;
   return { name, dir, graph, expected: parsed.value, inputs, ...(evidence ? { evidence } : {}) };
 }
 

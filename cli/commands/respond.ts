@@ -22,15 +22,15 @@ export function registerRespond(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('--all', 'text, markdown and html: every harvested credential and step one by one (past 20, the first 10 and the rest by tenant)');
-  addEvidenceOptions(addReachOptions(command)).action((nodes: string[], flags: RespondFlags) => {
+  addEvidenceOptions(addReachOptions(command)).action(async (nodes: string[], flags: RespondFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     const since = parseAt(flags.since);
     const cutSteps = parseCount('--steps', flags.steps);
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const sources = nodes.map((reference) => resolveNode(graph, reference));
     const planOptions = { ...options, ...(since ? { since } : {}), ...(cutSteps !== undefined ? { cutSteps } : {}) };
-    const store = loadEvidenceStore(flags.evidence, flags.graph);
+    const store = await loadEvidenceStore(flags.evidence, flags.graph);
     const plan = store ? respondWithEvidence(graph, sources, planOptions, resolveEvidence(graph, store)) : respondPlan(graph, sources, planOptions);
     if (format === 'json') writeChunks(io, respondJsonChunks(plan));
     else if (format === 'html') io.out(renderRespondHtml(plan, { all: flags.all === true }));

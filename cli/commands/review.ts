@@ -9,7 +9,8 @@ import { renderReviewMarkdown, renderReviewText } from '../../engine/report/revi
 import { reviewJsonChunks } from '../../engine/report/review-json.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { EXIT, inputName, json, loadGraph, parseFormat, readInputText, readNativeFiles, reportError, writeChunks, type Io } from '../context.ts';
+import { EXIT, inputName, json, loadGraph, parseFormat, readInputText, reportError, writeChunks, type Io } from '../context.ts';
+import { readNativeFiles } from '../native-files.ts';
 import { proposalFromDiffJson, proposalFromGraphs } from '../diff-proposal.ts';
 import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
@@ -55,7 +56,7 @@ export function registerReview(program: Command, io: Io): void {
     .option('--diff <graphs...>', 'propose a diff instead: `--diff <old> <new>` (two graphs; reviewed against <old>) or `--diff <diff.json>` (`blastmap diff -f json` output; reviewed against --graph, else the diff\'s old graph)')
     .option('-g, --graph <snapshot|file|folder>', 'graph the proposal joins (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or sarif', 'text');
-  addReachOptions(command).action((proposalPath: string | undefined, flags: ReviewFlags) => {
+  addReachOptions(command).action(async (proposalPath: string | undefined, flags: ReviewFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'sarif']);
     const options = toReachOptions(flags);
     if ((proposalPath === undefined) === (flags.diff === undefined)) {
@@ -76,8 +77,8 @@ export function registerReview(program: Command, io: Io): void {
     if (flags.diff !== undefined) {
       const [first, second] = flags.diff as [string, string | undefined];
       if (second !== undefined) {
-        graph = loadGraph(first);
-        proposal = [proposalFromGraphs(graph, loadGraph(second), `diff ${first} ${second}`)];
+        graph = await loadGraph(first);
+        proposal = [proposalFromGraphs(graph, await loadGraph(second), `diff ${first} ${second}`)];
       } else {
         let read: ReturnType<typeof proposalFromDiffJson>;
         try {
@@ -94,7 +95,7 @@ export function registerReview(program: Command, io: Io): void {
         }
         const base = flags.graph ?? read.oldGraph;
         if (base === undefined) throw new BlastmapError('INVALID_OPTION', `${inputName(first)} does not name its old graph: pass the graph it was taken from with --graph`);
-        graph = loadGraph(base);
+        graph = await loadGraph(base);
         proposal = [read.proposal];
       }
     } else {
@@ -104,7 +105,7 @@ export function registerReview(program: Command, io: Io): void {
         asUsageError(io, error, 'proposal');
         return;
       }
-      graph = loadGraph(flags.graph);
+      graph = await loadGraph(flags.graph);
     }
     let result;
     try {

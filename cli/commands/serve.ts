@@ -101,10 +101,10 @@ export function registerServe(program: Command, io: Io): void {
       // Checked before the graph is loaded, so a refused exposure fails fast.
       checkExposure(flags.host ?? DEFAULT_HOST, token);
       // The graph as its data says: the server applies the marks file itself and rewrites it when marks change.
-      const graph = loadUnmarkedGraph(flags.graph);
+      const graph = await loadUnmarkedGraph(flags.graph);
       const marksPath = graphMarksPath(flags.graph);
       // Evidence kept beside the graph, unless the graph came from standard input (nothing is beside it).
-      const evidence = loadEvidenceStore(flags.evidence ?? (flags.graph !== '-' && existsSync(evidencePath(flags.graph)) ? true : undefined), flags.graph);
+      const evidence = await loadEvidenceStore(flags.evidence ?? (flags.graph !== '-' && existsSync(evidencePath(flags.graph)) ? true : undefined), flags.graph);
       await serveGraph(io, graph, { ...(marksPath !== undefined ? { marksPath } : {}), ...(evidence ? { evidence } : {}), ...(token !== undefined ? { token } : {}), ...(flags.host ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}), ...(budget !== undefined ? { budget } : {}), open: flags.open === true });
     });
 }

@@ -17,7 +17,7 @@ export function registerVerify(program: Command, io: Io): void {
     .argument('<plan>', 'the JSON output of `blastmap plan -f json` or `blastmap respond -f json` (- for standard input)')
     .option('-g, --graph <snapshot|file|folder>', 'the fresh import, taken after the work (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json, markdown or html', 'text');
-  addReachOptions(command).action((planFile: string, flags: VerifyFlags) => {
+  addReachOptions(command).action(async (planFile: string, flags: VerifyFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown', 'html']);
     const options = toReachOptions(flags);
     if (options.maxDepth !== undefined) throw new BlastmapError('INVALID_OPTION', 'verify: --max-depth comes from the plan (its maxDepth), not the command line');
@@ -33,7 +33,7 @@ export function registerVerify(program: Command, io: Io): void {
     if (!read.ok) throw new BlastmapError('INVALID_INPUT', `${file} is not a plan`, { issues: read.issues });
     const parsed = readPlanJson(read.value, file);
     if (!parsed.ok) throw new BlastmapError('INVALID_INPUT', `${file} is not the output of blastmap plan or respond in JSON; nothing was checked`, { issues: withLines(parsed.issues, read.lineAt) });
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const verification = verifyPlan(graph, parsed.plan, verifyOptions);
     const label = graphPath(flags.graph);
     if (format === 'json') io.out(json({ plan: file, graph: label, ...verification }));

@@ -64,10 +64,10 @@ export function registerWhatIf(program: Command, io: Io): void {
     .option('-g, --graph <snapshot|file|folder>', 'graph to analyse (default $BLASTMAP_GRAPH or .blastmap/graph.bmap)')
     .option('-f, --format <format>', 'text, json or markdown', 'text')
     .option('--all', 'list every changed node in the text report');
-  addReachOptions(command).action((sources: string[], flags: WhatIfFlags) => {
+  addReachOptions(command).action(async (sources: string[], flags: WhatIfFlags) => {
     const format = parseFormat(flags.format, ['text', 'json', 'markdown']);
     const options = toReachOptions(flags);
-    const graph = loadGraph(flags.graph);
+    const graph = await loadGraph(flags.graph);
     const sourceIndices = sources.map((reference) => resolveNode(graph, reference));
     const mitigations = mitigationsFromFlags(graph, flags);
     if (mitigations.length === 0) {

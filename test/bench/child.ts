@@ -58,9 +58,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * the compiled worker) and writeSnapshotFile. From the sources when there is no dist/.
  */
 const distCli = join(root, 'dist/cli');
-const cli = existsSync(join(distCli, 'context.js'))
-  ? { ...(await import(join(distCli, 'context.js'))) as typeof import('../../cli/context.ts'), ...(await import(join(distCli, 'snapshot-file.js'))) as typeof import('../../cli/snapshot-file.ts'), compiled: true }
-  : { ...(await import('../../cli/context.ts')), ...(await import('../../cli/snapshot-file.ts')), compiled: false };
+const cli = existsSync(join(distCli, 'native-files.js'))
+  ? { ...(await import(join(distCli, 'native-files.js'))) as typeof import('../../cli/native-files.ts'), ...(await import(join(distCli, 'snapshot-file.js'))) as typeof import('../../cli/snapshot-file.ts'), compiled: true }
+  : { ...(await import('../../cli/native-files.ts')), ...(await import('../../cli/snapshot-file.ts')), compiled: false };
 
 /** The NDJSON file imported as `blastmap import native` imports it. */
 function readNdjson(path: string): CompactGraph {

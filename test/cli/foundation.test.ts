@@ -1,10 +1,10 @@
 // The foundation commands as a user runs them: import native, radius, schema; errors and exit statuses.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeJsonSchema } from '../../engine/format/native.ts';
-import { withWriteLock } from '../../cli/snapshot-file.ts';
 import { REPO, runCli, spawnCli, tempDir } from '../helpers/cli.ts';
 import { colorEnabled } from '../../cli/context.ts';
 
@@ -74,7 +74,10 @@ describe('blastmap import native', () => {
   it('refuses to write while another writer holds the lock', async () => {
     const dir = tempDir();
     const graph = join(dir, 'g.bmap');
-    const result = await withWriteLock(graph, () => runCli(['import', 'native', FIXTURE, '--graph', graph]));
+    // The lock another writer holds while it writes (withWriteLock's owner line): this test process, alive, on this host.
+    // (withWriteLock itself is synchronous: it would let go before the command, which loads its module first, reads it.)
+    writeFileSync(`${graph}.lock`, `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);
+    const result = await runCli(['import', 'native', FIXTURE, '--graph', graph]);
     expect(result.code).toBe(6);
     expect(result.err).toMatch(/is being written by process \d+/);
     expect(existsSync(graph)).toBe(false);

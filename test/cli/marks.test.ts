@@ -93,7 +93,7 @@ describe('the marks file', () => {
     expect(expandOwned(marked, ['@owned', 'Parley Chat'])).toEqual([PARLEY, 'Parley Chat']);
   });
 
-  it('is read by loadGraph: a crown jewel marked beside a native folder shows in the radius', () => {
+  it('is read by loadGraph: a crown jewel marked beside a native folder shows in the radius', async () => {
     const demo = loadDemoGraph();
     const target = blastRadius(demo, [demo.indexOf.get(PARLEY)!], { at: AT }).reached.find((entry) => !entry.crownJewel)!;
     const file = join(dir, 'demo.marks.json');
@@ -101,7 +101,7 @@ describe('the marks file', () => {
     const saved = process.env.BLASTMAP_MARKS;
     process.env.BLASTMAP_MARKS = file;
     try {
-      const graph = loadGraph('datasets/demo');
+      const graph = await loadGraph('datasets/demo');
       expect(blastRadius(graph, [graph.indexOf.get(PARLEY)!], { at: AT }).crownJewels.map((entry) => entry.id)).toContain(target.id);
     } finally {
       if (saved === undefined) delete process.env.BLASTMAP_MARKS;

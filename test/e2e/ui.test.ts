@@ -16,7 +16,7 @@ import { DEFAULT_GENERATION_INSTANT, generateEnterprise } from '../../engine/gen
 import { reach } from '../../engine/analysis/reach.ts';
 import { edgeIdAt, type CompactGraph } from '../../engine/store/compact.ts';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
-import { readNativeFiles } from '../../cli/context.ts';
+import { readNativeFiles } from '../../cli/native-files.ts';
 import type { RunningServer } from '../../cli/server/start.ts';
 import { REPO_ROOT } from '../../cli/server/ui-build.ts';
 import { startServer } from '../../cli/server/start.ts';

@@ -130,7 +130,7 @@ interface CommandSpec { path: string[]; command: Command; options: readonly Opti
 
 const silentIo: Io = { out: () => {}, err: () => {}, color: { red: (s: string) => s } as never, isTty: false };
 
-function commandSpecs(): CommandSpec[] {
+async function commandSpecs(): Promise<CommandSpec[]> {
   const specs: CommandSpec[] = [];
   const walk = (command: Command, path: string[]) => {
     for (const sub of command.commands) {
@@ -139,7 +139,7 @@ function commandSpecs(): CommandSpec[] {
       else specs.push({ path: subPath, command: sub, options: sub.options.filter((o) => o.long !== '--help') });
     }
   };
-  walk(buildProgram(silentIo), []);
+  walk(await buildProgram(silentIo), []);
   return specs;
 }
 
@@ -309,7 +309,7 @@ afterAll(() => {
   console.log(`command fuzz: ${total} generated cases over ${new Set(Object.keys(counts).map((k) => k.replace(' (spawned)', ''))).size} commands, ${used.size} options, graphs as ${Object.entries(formatCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 });
 
-const specs = commandSpecs();
+const specs = await commandSpecs();
 
 function check(label: string, code: number, err: string): void {
   expect(code, `${label}\n${err}`).not.toBe(70);

@@ -72,7 +72,7 @@ describe('a save killed with SIGKILL', () => {
     // The snapshot is the previous one, byte for byte, and decodes to the same graph.
     expect(readFileSync(previous.path).equals(previous.bytes)).toBe(true);
     expect(readSnapshotFile(previous.path).nodeCount).toBe(previous.nodes);
-    expect(loadGraph(previous.path).nodeCount).toBe(previous.nodes);
+    expect((await loadGraph(previous.path)).nodeCount).toBe(previous.nodes);
     // What the killed writer left: its lock and (unless the kill came between fsync and rename) a partial temporary file.
     expect(existsSync(`${previous.path}.lock`)).toBe(true);
     if (existsSync(temporary)) {

@@ -55,7 +55,7 @@ beforeAll(async () => {
 
 const silentIo: Io = { out: () => {}, err: () => {}, color: { red: (s: string) => s } as never, isTty: false };
 
-function leafCommands(): { path: string[]; command: Command }[] {
+async function leafCommands(): Promise<{ path: string[]; command: Command }[]> {
   const out: { path: string[]; command: Command }[] = [];
   const walk = (command: Command, path: string[]) => {
     for (const sub of command.commands) {
@@ -63,7 +63,7 @@ function leafCommands(): { path: string[]; command: Command }[] {
       else out.push({ path: [...path, sub.name()], command: sub });
     }
   };
-  walk(buildProgram(silentIo), []);
+  walk(await buildProgram(silentIo), []);
   return out;
 }
 
@@ -95,7 +95,7 @@ describe('a secret typed on the command line', () => {
     const found: string[] = [];
     let runs = 0;
     let slots = 0;
-    for (const { path, command } of leafCommands()) {
+    for (const { path, command } of await leafCommands()) {
       const name = path.join(' ');
       const valueOptions = command.options.filter((option) => option.required || option.optional);
       let slotNames = [...command.registeredArguments.map((argument) => `arg ${argument.name()}`), ...valueOptions.map((option) => option.long!), 'unknown option'];
@@ -147,7 +147,7 @@ describe('a secret typed on the command line', () => {
         found.push(...leaksIn('cli', [{ label: `radius ${option.join(' ')}`, text: result.out + result.err }]));
       }
     }
-    console.log(`command line: ${slots} arguments and options of ${leafCommands().length} commands, ${runs} runs with a secret typed`);
+    console.log(`command line: ${slots} arguments and options of ${(await leafCommands()).length} commands, ${runs} runs with a secret typed`);
     expect(slots).toBeGreaterThan(300);
     expect(found).toEqual([]);
   }, 600_000);

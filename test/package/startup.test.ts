@@ -7,10 +7,12 @@ import { describe, expect, it } from 'vitest';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('CLI start-up', () => {
-  it('loading the whole CLI (what `blastmap --help` does) does not load neo4j-driver', () => {
+  it('loading every command module (what `blastmap completion` does) does not load neo4j-driver', () => {
     const script = [
       "import { createRequire } from 'node:module';",
-      `await import(${JSON.stringify(new URL('../../cli/main.ts', import.meta.url).href)});`,
+      `const { buildProgram } = await import(${JSON.stringify(new URL('../../cli/main.ts', import.meta.url).href)});`,
+      "const program = await buildProgram({ out() {}, err() {}, color: { dim: (t) => t }, isTty: false });",
+      "if (program.commands.find((command) => command.name() === 'neo4j').commands.length === 0) throw new Error('neo4j not loaded');",
       'const loaded = Object.keys(createRequire(import.meta.url).cache);',
       "console.log(JSON.stringify({ count: loaded.length, heavy: loaded.filter((path) => /node_modules[\\\\/](neo4j-driver|rxjs)[\\\\/]/.test(path)) }));",
     ].join('\n');

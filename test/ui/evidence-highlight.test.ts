@@ -11,7 +11,7 @@ import { readLogFiles } from '../../importers/logs/registry.ts';
 import { edgeStyle, EVIDENCE_MARKS, evidenceHighlight, nodeStyle, radiusEmphasis } from '../../ui/src/logic/highlight.ts';
 import { COLORS } from '../../ui/src/logic/palette.ts';
 
-const graph = loadGraph('datasets/demo');
+const graph = await loadGraph('datasets/demo');
 const evidence = resolveEvidence(graph, createStore(readLogFiles(readLogFolder(['datasets/demo/logs/aws-cloudtrail'])).observations));
 const request = { sources: ['parley:prod:app:parley-chat'], at: '2026-11-22', since: '2026-11-21T12:00:00Z' };
 const report = evidenceResponse(graph, evidence, request);

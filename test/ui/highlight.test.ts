@@ -2,7 +2,7 @@
 // engine's own radius, so every colour, label and hidden flag is known by construction.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNativeFiles } from '../../cli/context.ts';
+import { readNativeFiles } from '../../cli/native-files.ts';
 import { exposureResponse, radiusResponse } from '../../cli/server/views.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { edgeIdAt } from '../../engine/store/compact.ts';

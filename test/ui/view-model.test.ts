@@ -2,7 +2,7 @@
 // aggregated links, and keys that keep node ids and cluster keys apart whatever the ids are.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNativeFiles } from '../../cli/context.ts';
+import { readNativeFiles } from '../../cli/native-files.ts';
 import { graphView } from '../../cli/server/aggregate.ts';
 import { assembleGraph } from '../../engine/store/assemble.ts';
 import { buildGraph } from '../../engine/store/compact.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
-import { readNativeFiles } from '../../../cli/context.ts';
+import { readNativeFiles } from '../../../cli/native-files.ts';
 import { BODY_LIMIT, CONTENT_SECURITY_POLICY, createApp } from '../../../cli/server/app.ts';
 import { loadStaticFiles } from '../../../cli/server/static.ts';
 import {

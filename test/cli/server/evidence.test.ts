@@ -8,7 +8,7 @@ import { evidenceResponseSchema, metaResponseSchema, respondResponseSchema } fro
 import { createStore } from '../../../engine/evidence/store.ts';
 import { readLogFiles } from '../../../importers/logs/registry.ts';
 
-const demo = loadGraph('datasets/demo');
+const demo = await loadGraph('datasets/demo');
 const store = createStore(readLogFiles(readLogFolder(['datasets/demo/logs/aws-cloudtrail'])).observations);
 const AWS_KEY = 'aws:111122223333:credential:access-key/9a184e3db4e81384';
 const post = (app: ReturnType<typeof createApp>, path: string, body: unknown) =>

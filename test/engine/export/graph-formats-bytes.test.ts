@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDemoGraph } from '../../../cli/commands/demo.ts';
-import { readNativeFiles } from '../../../cli/context.ts';
+import { readNativeFiles } from '../../../cli/native-files.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { edgeAttributeValue, escapeXml, toGexf, toGraphml } from '../../../engine/export/graph-formats.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
