@@ -8,9 +8,8 @@ import type { Command } from 'commander';
 import { BlastmapError } from '../engine/errors.ts';
 import { createStore, decodeStore, encodeStore, type ObservationStore } from '../engine/evidence/store.ts';
 import type { RawFile } from '../importers/common/records.ts';
-import { compromiseWindow } from '../engine/analysis/respond.ts';
 import { reach, type ReachOptions, type ReachResult } from '../engine/analysis/reach.ts';
-import { evidenceForReach, resolveEvidence, type EvidenceReport } from '../engine/evidence/report.ts';
+import type { EvidenceReport } from '../engine/evidence/report.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
 import { DEFAULT_GRAPH, graphPath, parseAt } from './context.ts';
 import { isWorkspace } from './workspace-layout.ts';
@@ -124,6 +123,8 @@ export async function evidenceOverReach(graph: CompactGraph, sources: readonly n
   const store = await loadEvidenceStore(flags.evidence, flags.graph);
   if (!store) return undefined;
   const since = parseAt(flags.since);
+  // Loaded only with --evidence: the radius and paths commands need neither without it.
+  const [{ compromiseWindow }, { evidenceForReach, resolveEvidence }] = await Promise.all([import('../engine/analysis/respond.ts'), import('../engine/evidence/report.ts')]);
   const window = compromiseWindow(graph, sources, { at, ...(since ? { since } : {}) });
   const traversal = result ?? reach(graph, sources, { ...options, at: window.at });
   return evidenceForReach(resolveEvidence(graph, store), traversal, { from: window.since, to: window.at }).report;

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { diffGraphs, evaluateFailOn, FAIL_ON_TERMS, parseFailOn, type FailOnTerm } from '../../engine/analysis/diff.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../../engine/report/diff.ts';
-import { EXIT, inputName, json, loadGraph, parseCount, parseFormat, type Io } from '../context.ts';
+import { EXIT, inputName, json, parseCount, parseFormat, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface DiffFlags extends ReachFlags { format?: string; failOn?: string; all?: boolean; staleDays?: string; rotationDays?: string; privilegedScore?: string }

@@ -11,7 +11,8 @@ import { openGraphExtension, openGraphText } from '../../engine/export/opengraph
 import { DEFAULT_SCHEMA } from '../../engine/schema/index.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { graphPath, json, loadGraph, writeChunks, writeEncodedChunks, writeJson, type Io } from '../context.ts';
+import { graphPath, json, writeChunks, writeEncodedChunks, writeJson, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { VERSION } from '../package-root.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 

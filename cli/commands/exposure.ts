@@ -5,7 +5,8 @@ import { DEFAULT_EXPOSURE_KINDS, exposureOf, INTEGRATION_KINDS } from '../../eng
 import { BlastmapError } from '../../engine/errors.ts';
 import { exposureJsonParts, renderExposureMarkdown, renderExposureText } from '../../engine/report/exposure.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { loadGraph, writeJson, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { writeJson, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface ExposureFlags extends ReachFlags { graph?: string; format?: string; kinds?: string; integrations?: boolean; top?: string; all?: boolean; paths?: boolean }

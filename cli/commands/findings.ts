@@ -6,7 +6,8 @@ import { evaluateFindings, hasFindingAtLeast, type FindingOptions } from '../../
 import { BlastmapError } from '../../engine/errors.ts';
 import { FINDINGS_PER_RULE, findingsJsonParts, findingsSarifChunks, findingsTextChunks, referencesText, renderFindingsMarkdown } from '../../engine/report/findings.ts';
 import { renderFindingsHtml } from '../../engine/report/html.ts';
-import { EXIT, loadGraph, parseAt, parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
+import { EXIT, parseAt, parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { VERSION } from '../package-root.ts';
 
 interface FindingsFlags {

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { resolveStore } from '../../engine/evidence/resolve.ts';
 import { createStore, mergeStores } from '../../engine/evidence/store.ts';
 import { readLogFiles } from '../../importers/logs/registry.ts';
-import { json, loadGraph, parseFormat, type Io } from '../context.ts';
+import { json, parseFormat, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { evidencePath, readEvidenceFile, readLogFolder, writeEvidenceFile } from '../evidence.ts';
 import { withWriteLock } from '../snapshot-file.ts';
 

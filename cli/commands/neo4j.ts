@@ -9,7 +9,8 @@ import { adminImportArgs, finishBulkImport, planBulkImport } from '../../engine/
 import { schemaStatements } from '../../engine/store/neo4j/cypher.ts';
 import { newRunId } from '../../engine/store/neo4j/run-id.ts';
 import { writeBulkFiles } from '../neo4j-bulk.ts';
-import { graphPath, json, loadGraph, parseCount, parseFormat, shownPath, type Io } from '../context.ts';
+import { graphPath, json, parseCount, parseFormat, shownPath, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { withWriteLock, writeSnapshotFile } from '../snapshot-file.ts';
 import { addConnectionOptions, withNeo4jStore, writeProgress, type ConnectionFlags } from '../store-options.ts';
 

@@ -6,7 +6,8 @@ import { lateralPathsJsonParts, renderPathsMarkdown, renderPathsText } from '../
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { addEvidenceOptions, evidenceOverReach, type EvidenceFlags } from '../evidence.ts';
 import { renderEvidenceMarkdown, renderEvidenceText } from '../../engine/report/evidence.ts';
-import { loadGraph, parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
+import { parseCount, parseFormat, writeChunks, writeJson, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 

@@ -6,7 +6,8 @@ import { blastRadius } from '../../engine/analysis/radius.ts';
 import { renderPlanHtml } from '../../engine/report/html.ts';
 import { renderPlanMarkdown, renderPlanText } from '../../engine/report/plan.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { loadGraph, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { jsonDocument } from '../json-stream.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 

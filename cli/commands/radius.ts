@@ -8,7 +8,8 @@ import { renderRadiusHtml } from '../../engine/report/html.ts';
 import { radiusJsonParts, radiusNdjsonParts } from '../../engine/report/radius-json.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
 import { expandOwned } from '../marks.ts';
-import { loadGraph, parseFormat, writeJson, type Io, type OutputFormat } from '../context.ts';
+import { parseFormat, writeJson, type Io, type OutputFormat } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { addStoreOptions, neo4jRadius, storeKind, type StoreFlags } from '../store-options.ts';
 

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { rankGraph } from '../../engine/analysis/rank.ts';
 import { renderRankMarkdown, renderRankText } from '../../engine/report/rank.ts';
-import { json, loadGraph, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { json, parseCount, parseFormat, progressBar, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 import { parseKinds, PROGRESS_THRESHOLD } from './exposure.ts';
 

@@ -7,7 +7,8 @@ import { resolveNode } from '../../engine/store/lookup.ts';
 import { resolveEvidence } from '../../engine/evidence/report.ts';
 import { respondWithEvidence } from '../../engine/evidence/respond.ts';
 import { addEvidenceOptions, loadEvidenceStore, type EvidenceFlags } from '../evidence.ts';
-import { loadGraph, parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { parseAt, parseCount, parseFormat, writeChunks, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface RespondFlags extends ReachFlags, EvidenceFlags { graph?: string; format?: string; since?: string; steps?: string; all?: boolean }

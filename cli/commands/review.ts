@@ -9,7 +9,8 @@ import { renderReviewMarkdown, renderReviewText } from '../../engine/report/revi
 import { reviewJsonChunks } from '../../engine/report/review-json.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { EXIT, inputName, json, loadGraph, parseFormat, readInputText, reportError, writeChunks, type Io } from '../context.ts';
+import { EXIT, inputName, json, parseFormat, readInputText, reportError, writeChunks, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { readNativeFiles } from '../native-files.ts';
 import { proposalFromDiffJson, proposalFromGraphs } from '../diff-proposal.ts';
 import { VERSION } from '../package-root.ts';

@@ -5,7 +5,8 @@ import { readPlanJson, verifyPlan } from '../../engine/analysis/verify.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { readYaml, withLines } from '../../engine/format/yaml.ts';
 import { renderVerifyHtml, renderVerifyMarkdown, renderVerifyText } from '../../engine/report/verify.ts';
-import { EXIT, graphPath, inputName, json, loadGraph, parseFormat, readInputText, type Io } from '../context.ts';
+import { EXIT, graphPath, inputName, json, parseFormat, readInputText, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface VerifyFlags extends ReachFlags { graph?: string; format?: string }

@@ -8,7 +8,8 @@ import { BlastmapError } from '../../engine/errors.ts';
 import { renderWhatIfMarkdown, renderWhatIfText, whatIfJsonParts } from '../../engine/report/whatif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
 import { resolveNode } from '../../engine/store/lookup.ts';
-import { inputName, loadGraph, parseFormat, readInputText, writeJson, type Io } from '../context.ts';
+import { inputName, parseFormat, readInputText, writeJson, type Io } from '../context.ts';
+import { loadGraph } from '../load-graph.ts';
 import { addReachOptions, toReachOptions, type ReachFlags } from '../reach-options.ts';
 
 interface WhatIfFlags extends ReachFlags {

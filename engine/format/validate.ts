@@ -5,6 +5,9 @@ import { describeFound, jsonPath, type InputIssue } from '../errors.ts';
 import { DEFAULT_SCHEMA, type Schema } from '../schema/index.ts';
 import { countRedactionMarkers, findSecret, isSecretFieldName, redactId, redactText, scrubInput } from '../secrets.ts';
 import { edgeId, fragmentSchema, keepProtoProperty, nodeId, type Fragment, type GraphEdge, type GraphNode } from './native.ts';
+import { withoutControls } from './controls.ts';
+
+export { withoutControls } from './controls.ts';
 
 export type Result<T> = { ok: true; value: T; warnings: InputIssue[] } | { ok: false; issues: InputIssue[] };
 
@@ -54,14 +57,6 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], raw: unknown,
   });
 }
 
-/**
- * Control characters (C0 but tab and newline, DEL, C1) have no place in names from outside: in a terminal they
- * can move the cursor, rewrite earlier lines or set the title. They become U+FFFD at the import boundary, so
- * no output (text, markdown, SARIF, HTML) ever carries them.
- */
-export function withoutControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-}
 
 /** Redacts secret-shaped text in free-text fields and drops secret-named extra properties. */
 function scrubNode(node: GraphNode): number {

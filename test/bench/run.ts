@@ -118,8 +118,9 @@ interface SizeResult {
 }
 
 // Start-up of the installed command: the compiled package (dist/, built here), as `npm install blastmap` runs it.
-// `--version` alone answers from package.json; `--help` loads the whole CLI.
-log('start-up: building dist/, then timing `blastmap --version` and `blastmap --help`');
+// `--version` alone answers from package.json; `--help` loads the parser and the command list (cli/command-manifest.ts),
+// no command module; `radius --help` loads the radius command's module, as every `radius` command line does.
+log('start-up: building dist/, then timing `blastmap --version`, `blastmap --help` and `blastmap radius --help`');
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
 if (build.status !== 0) throw new Error(`bench: build failed: ${build.stderr}`);
 const startupMs = (args: string[]): number => median(Array.from({ length: Math.max(reps, 5) }, () => {
@@ -128,7 +129,7 @@ const startupMs = (args: string[]): number => median(Array.from({ length: Math.m
   if (run.status !== 0) throw new Error(`bench: blastmap ${args.join(' ')} failed: ${run.stderr}`);
   return performance.now() - start;
 }));
-const startup = { versionMs: startupMs(['--version']), helpMs: startupMs(['--help']), nodeMs: median(Array.from({ length: 5 }, () => {
+const startup = { versionMs: startupMs(['--version']), helpMs: startupMs(['--help']), commandHelpMs: startupMs(['radius', '--help']), nodeMs: median(Array.from({ length: 5 }, () => {
   const start = performance.now();
   spawnSync(process.execPath, ['-e', '0']);
   return performance.now() - start;
@@ -246,7 +247,8 @@ if (judged.increment.incrementPeakRssBytes !== undefined) add('incremental impor
 add('CloudTrail log import throughput', judged, logImport.eventsPerSecond! / 1000, 'k events/s', '>= 200k events/s', logImport.eventsPerSecond! >= 200_000, logImport.eventsPerCpuSecond! / 1000);
 add('snapshot load', judged, judged.load.loadMs! / 1000, 's', '<= 3 s', judged.load.loadMs! <= 3000, judged.load.loadCpuMs! / 1000);
 targets.push({ name: '`blastmap --version` start-up (installed package)', size: '-', value: startup.versionMs, unit: 'ms', target: '<= 300 ms', met: startup.versionMs <= 300 });
-targets.push({ name: '`blastmap --help` start-up (the whole CLI loaded)', size: '-', value: startup.helpMs, unit: 'ms', target: '<= 300 ms', met: startup.helpMs <= 300 });
+targets.push({ name: '`blastmap --help` start-up (no command module loaded)', size: '-', value: startup.helpMs, unit: 'ms', target: '<= 300 ms', met: startup.helpMs <= 300 });
+targets.push({ name: '`blastmap radius --help` start-up (the radius command\'s modules loaded)', size: '-', value: startup.commandHelpMs, unit: 'ms', target: '<= 300 ms', met: startup.commandHelpMs <= 300 });
 add('heap for the loaded graph', judged, judged.load.heapBytes! / 2 ** 30, 'GiB', '<= 1.5 GB', judged.load.heapBytes! <= 1.5e9);
 if (judged.commands) {
   const over = judged.commands.runs.filter((run) => !commandWithinBudget(run));
@@ -344,7 +346,7 @@ if (growthResult !== undefined) {
   }
 }
 table.push('', `CloudTrail log import (${fmt(logImport.events, 0)} events, ${fmt(logImport.megabytes, 0)} MB of S3 log-file JSON, parse + validate + scrub + store + encode): ${fmt(logImport.eventsPerSecond! / 1000, 0)}k events/s wall, ${fmt(logImport.eventsPerCpuSecond! / 1000, 0)}k events per CPU second`);
-table.push('', `start-up (ms, median): \`blastmap --version\` ${fmt(startup.versionMs, 0)}, \`blastmap --help\` (the whole CLI loaded) ${fmt(startup.helpMs, 0)}, \`node -e 0\` ${fmt(startup.nodeMs, 0)}`);
+table.push('', `start-up (ms, median): \`blastmap --version\` ${fmt(startup.versionMs, 0)}, \`blastmap --help\` ${fmt(startup.helpMs, 0)}, \`blastmap radius --help\` ${fmt(startup.commandHelpMs, 0)}, \`node -e 0\` ${fmt(startup.nodeMs, 0)}`);
 
 const withCommands = results.filter((r): r is SizeResult & { commands: CommandMeasurements } => r.commands !== undefined);
 if (withCommands.length > 0) table.push('', ...commandTables(withCommands.map((r) => ({ label: r.label, commands: r.commands }))));

@@ -46,11 +46,12 @@ async function helpOf(only: readonly string[] | undefined, path: readonly string
 }
 
 describe('lazy command modules', () => {
-  it('the CLI entry loads no command module, no importer and no workspace loader', () => {
+  it('the CLI entry (all that `blastmap --help` loads) loads no command module, no graph loader and no schema', () => {
     const files = staticClosure('cli/main.ts');
     expect(files).toContain('cli/context.ts');
     expect(files.filter((file) => file.startsWith('cli/commands/'))).toEqual([]);
     expect(heavy(files)).toEqual([]);
+    expect(files.filter((file) => file === 'cli/load-graph.ts' || file.startsWith('engine/store/') || file.startsWith('engine/schema/') || file.startsWith('engine/analysis/'))).toEqual([]);
   });
 
   it('a command that analyses a snapshot loads no importer, no workspace loader and no native-format parser', () => {

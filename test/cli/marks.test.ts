@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyMarks, EMPTY_MARKS, expandOwned, marksPath, readMarks, setMark, writeMarks, type Marks } from '../../cli/marks.ts';
-import { graphMarksPath, loadGraph } from '../../cli/context.ts';
+import { graphMarksPath, loadGraph } from '../../cli/load-graph.ts';
 import { createApp } from '../../cli/server/app.ts';
 import { loadDemoGraph } from '../../cli/commands/demo.ts';
 import { blastRadius, CROWN_JEWEL_TAG } from '../../engine/analysis/radius.ts';

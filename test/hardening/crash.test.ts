@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadGraph } from '../../cli/context.ts';
+import { loadGraph } from '../../cli/load-graph.ts';
 import { readSnapshotFile, writeSnapshotFile } from '../../cli/snapshot-file.ts';
 import { BlastmapError } from '../../engine/errors.ts';
 import { REPO, runCli, tempDir } from '../helpers/cli.ts';

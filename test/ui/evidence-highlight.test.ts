@@ -2,7 +2,7 @@
 // edge styles. Observed nodes carry the ◉ mark in their label (not colour alone), observed edges are wider, in their
 // own colour and labelled; contradicted nodes carry ⊘; nothing is marked without a radius on screen.
 import { describe, expect, it } from 'vitest';
-import { loadGraph } from '../../cli/context.ts';
+import { loadGraph } from '../../cli/load-graph.ts';
 import { readLogFolder } from '../../cli/evidence.ts';
 import { evidenceResponse, radiusResponse } from '../../cli/server/views.ts';
 import { resolveEvidence } from '../../engine/evidence/report.ts';

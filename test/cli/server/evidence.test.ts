@@ -2,7 +2,7 @@
 // schema; /api/meta says whether the server holds evidence; without evidence the route says how to get some.
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../cli/server/app.ts';
-import { loadGraph } from '../../../cli/context.ts';
+import { loadGraph } from '../../../cli/load-graph.ts';
 import { readLogFolder } from '../../../cli/evidence.ts';
 import { evidenceResponseSchema, metaResponseSchema, respondResponseSchema } from '../../../engine/api/schemas.ts';
 import { createStore } from '../../../engine/evidence/store.ts';
