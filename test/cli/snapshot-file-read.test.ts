@@ -13,32 +13,11 @@ import type { GraphEdge, GraphNode } from '../../engine/format/native.ts';
 import { buildGraph, type CompactGraph } from '../../engine/store/compact.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../engine/store/snapshot.ts';
 import { randomGraph } from '../helpers/arbitraries.ts';
+import { expectSameGraph } from '../helpers/same-graph.ts';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'blastmap-snapshot-read-')); });
 afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
-
-/** Every field of two graphs: typed arrays element for element, records and edge properties with their key order. */
-function expectSameGraph(actual: CompactGraph, expected: CompactGraph): void {
-  expect(Object.keys(actual)).toEqual(Object.keys(expected));
-  for (const key of Object.keys(expected) as (keyof CompactGraph)[]) {
-    const a = actual[key] as unknown;
-    const b = expected[key] as unknown;
-    if (ArrayBuffer.isView(b)) {
-      expect(Object.getPrototypeOf(a), key).toBe(Object.getPrototypeOf(b));
-      // A column of its own, not a view into a read buffer.
-      expect((a as Uint8Array).byteLength, key).toBe((a as Uint8Array).buffer.byteLength);
-      expect([...(a as Uint8Array)], key).toEqual([...(b as Uint8Array)]);
-    } else if (key === 'indexOf') {
-      expect([...(a as ReadonlyMap<string, number>)], key).toEqual([...(b as ReadonlyMap<string, number>)]);
-    } else if (key === 'edgeAttrs') {
-      expect((a as unknown[]).length).toBe((b as unknown[]).length);
-      for (let e = 0; e < expected.edgeCount; e++) expect(JSON.stringify(actual.edgeAttrs[e])).toBe(JSON.stringify(expected.edgeAttrs[e]));
-    } else {
-      expect(JSON.stringify(a), key).toBe(JSON.stringify(b));
-    }
-  }
-}
 
 /** Writes the graph as users' snapshots are written, reads it back through the file. */
 function roundTrip(graph: CompactGraph): CompactGraph {
