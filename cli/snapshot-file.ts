@@ -43,18 +43,26 @@ export function readSnapshotFile(path: string): CompactGraph {
     throw new BlastmapError('IO', `cannot read snapshot ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   try {
+    // Fills `target` from the file at `from` (clamped to the file, as a subarray of the bytes would be).
+    const fill = (target: Uint8Array, from: number, size: number): void => {
+      for (let read = 0; read < size;) {
+        const got = readSync(fd, target, read, size - read, from + read);
+        if (got === 0) throw new BlastmapError('IO', `cannot read snapshot ${path}: it shrank while being read`);
+        read += got;
+      }
+    };
     const source = {
       length,
       subarray(start: number, end: number): Uint8Array {
         const from = Math.max(0, Math.min(start, length));
         const size = Math.max(0, Math.min(end, length) - from);
         const out = Buffer.allocUnsafeSlow(size);
-        for (let read = 0; read < size;) {
-          const got = readSync(fd, out, read, size - read, from + read);
-          if (got === 0) throw new BlastmapError('IO', `cannot read snapshot ${path}: it shrank while being read`);
-          read += got;
-        }
+        fill(out, from, size);
         return out;
+      },
+      readInto(target: Uint8Array, start: number): void {
+        if (start < 0 || start + target.length > length) throw new BlastmapError('IO', `cannot read snapshot ${path}: bytes ${start}..${start + target.length} are outside the file`);
+        fill(target, start, target.length);
       },
     };
     return naming(path, () => decodeSnapshot(source));

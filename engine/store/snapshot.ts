@@ -199,22 +199,49 @@ function isHeader(value: unknown, version: number): value is Header {
 export interface SnapshotSource {
   readonly length: number;
   subarray(start: number, end: number): Uint8Array;
+  /**
+   * Optional: copies bytes start .. start + target.length into `target`. A file-backed source reads straight
+   * into the column (or the reused chunk buffer) instead of into a fresh buffer that is then copied.
+   */
+  readInto?(target: Uint8Array, start: number): void;
+}
+
+/** Bytes start .. start + target.length of the source, copied into target. */
+function copyInto(bytes: SnapshotSource, start: number, target: Uint8Array): void {
+  if (bytes.readInto) bytes.readInto(target, start);
+  else target.set(bytes.subarray(start, start + target.length));
 }
 
 function u8(bytes: SnapshotSource, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  out.set(bytes.subarray(offset, offset + length));
+  copyInto(bytes, offset, out);
   return out;
 }
 function u32(bytes: SnapshotSource, offset: number, length: number): Uint32Array {
   const out = new Uint32Array(length);
-  new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 4 * length));
+  copyInto(bytes, offset, new Uint8Array(out.buffer));
   return out;
 }
 function f64(bytes: SnapshotSource, offset: number, length: number): Float64Array {
   const out = new Float64Array(length);
-  new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + 8 * length));
+  copyInto(bytes, offset, new Uint8Array(out.buffer));
   return out;
+}
+
+/**
+ * Reads consecutive chunks (node records, edge properties) as text. A source that reads into a buffer reuses one
+ * buffer for every chunk: a fresh ~100 KB buffer per chunk is memory outside the heap that V8 answers with extra
+ * collections while a million records are being parsed.
+ */
+function chunkReader(bytes: SnapshotSource, lengths: readonly number[]): (start: number, length: number) => string {
+  const decoder = new TextDecoder();
+  if (!bytes.readInto) return (start, length) => decoder.decode(bytes.subarray(start, start + length));
+  const buffer = new Uint8Array(lengths.reduce((max, length) => Math.max(max, length), 0));
+  return (start, length) => {
+    const view = buffer.subarray(0, length);
+    bytes.readInto!(view, start);
+    return decoder.decode(view);
+  };
 }
 
 export function decodeSnapshot(bytes: SnapshotSource): CompactGraph {
@@ -269,7 +296,7 @@ function decodeColumns(bytes: SnapshotSource): CompactGraph {
   const activeFrom = f64(bytes, layout.activeFrom, n);
   const activeUntil = f64(bytes, layout.activeUntil, n);
   const slots = new Int32Array(header.idSlots!);
-  new Uint8Array(slots.buffer).set(bytes.subarray(layout.idSlots, layout.idSlots + 4 * slots.length));
+  copyInto(bytes, layout.idSlots, new Uint8Array(slots.buffer));
   const edgeAttrs: (EdgeAttrs | undefined)[] = new Array(m);
   checkEdgeColumns(n, edgeSrc, edgeDst, edgeKind, kindCount);
   checkForward(n, m, fwdOffsets, edgeSrc);
@@ -281,13 +308,8 @@ function decodeColumns(bytes: SnapshotSource): CompactGraph {
     if (Number.isNaN(activeFrom[i]) || Number.isNaN(activeUntil[i])) throw corrupt(`node ${i} has no activity window`);
   }
 
-  const nodes = readNodes(bytes, header, layout.end);
+  const nodes = readNodes(bytes, header, layout.end, { nodeKind, nodeKindNames });
   const conditionedEdges = readEdgeAttrs(bytes, header, layout.end, edgeAttrs, true)!;
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i] as GraphNode | null;
-    if (node === null || typeof node !== 'object' || typeof node.id !== 'string') throw corrupt(`node ${i} is not a node record`);
-    if (node.kind !== nodeKindNames[nodeKind[i]!]) throw corrupt(`node ${i} is of kind ${String(node.kind)}, its kind column says ${nodeKindNames[nodeKind[i]!]}`);
-  }
   let indexOf: ReadonlyMap<string, number> | undefined;
   if (slots.length > 0 && header.idHash === ID_HASH) {
     indexOf = IdIndex.fromSlots(nodes, slots);
@@ -319,13 +341,18 @@ function checkForward(n: number, m: number, fwdOffsets: Uint32Array, edgeSrc: Ui
   }
 }
 
-function readNodes(bytes: SnapshotSource, header: Header, start: number): GraphNode[] {
-  const decoder = new TextDecoder();
+/**
+ * The node records, chunk after chunk. With `kinds` (version 2) each record is checked as its chunk is parsed, while
+ * it is still in cache: an object with a string id, of the kind its kind code names.
+ */
+function readNodes(bytes: SnapshotSource, header: Header, start: number, kinds?: { nodeKind: Uint8Array; nodeKindNames: readonly string[] }): GraphNode[] {
+  const read = chunkReader(bytes, header.nodeChunks);
   const nodes: GraphNode[] = [];
   let offset = start;
   for (const length of header.nodeChunks) {
-    const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable node table');
+    const chunk = parseJson(read(offset, length), 'unreadable node table');
     if (!Array.isArray(chunk)) throw corrupt('malformed node table');
+    if (kinds) checkRecords(chunk, nodes.length, kinds.nodeKind, kinds.nodeKindNames);
     // Chunks this encoder writes are small: one spread call each instead of a push per node.
     if (chunk.length <= CHUNK) nodes.push(...(chunk as GraphNode[]));
     else for (const node of chunk as GraphNode[]) nodes.push(node);
@@ -335,19 +362,31 @@ function readNodes(bytes: SnapshotSource, header: Header, start: number): GraphN
   return nodes;
 }
 
+/** Records first .. first + chunk.length - 1 are node records (objects with a string id) of their column's kind. */
+function checkRecords(chunk: readonly unknown[], first: number, nodeKind: Uint8Array, nodeKindNames: readonly string[]): void {
+  for (let j = 0; j < chunk.length; j++) {
+    const i = first + j;
+    // Past the node count the count check after the last chunk reports it.
+    if (i >= nodeKind.length) return;
+    const node = chunk[j] as GraphNode | null;
+    if (node === null || typeof node !== 'object' || typeof node.id !== 'string') throw corrupt(`node ${i} is not a node record`);
+    if (node.kind !== nodeKindNames[nodeKind[i]!]) throw corrupt(`node ${i} is of kind ${String(node.kind)}, its kind column says ${nodeKindNames[nodeKind[i]!]}`);
+  }
+}
+
 /**
  * Fills `edgeAttrs` from the edge-property chunks that follow the node chunks. `strict` (version 2): edge
  * indices must ascend, and the indices of edges with conditions are returned (compileColumns's
  * conditionedEdges).
  */
 function readEdgeAttrs(bytes: SnapshotSource, header: Header, start: number, edgeAttrs: (EdgeAttrs | undefined)[], strict: boolean, entries?: [number, EdgeAttrs][]): Uint32Array | undefined {
-  const decoder = new TextDecoder();
+  const read = chunkReader(bytes, header.attrChunks);
   const m = header.edgeCount;
   let offset = start + header.nodeChunks.reduce((s, c) => s + c, 0);
   const conditioned: number[] = [];
   let last = -1;
   for (const length of header.attrChunks) {
-    const chunk = parseJson(decoder.decode(bytes.subarray(offset, offset + length)), 'unreadable edge properties');
+    const chunk = parseJson(read(offset, length), 'unreadable edge properties');
     if (!Array.isArray(chunk)) throw corrupt('malformed edge properties');
     for (const entry of chunk as unknown[]) {
       if (!Array.isArray(entry) || !Number.isInteger(entry[0]) || entry[0] < 0 || entry[0] >= m) throw corrupt('edge properties of an edge that does not exist');
