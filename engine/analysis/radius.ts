@@ -616,6 +616,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   const controlSets = new Int32Array(count);
   let data = 0;
   let principals = 0;
+  let integral = true;
+  let crownTotal = 0;
   let i = 0;
   for (const v of result.order) {
     if (sourceSet.has(v)) continue;
@@ -623,14 +625,31 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     const nodePoint = nodePoints(graph, v, levelCode);
     if (graded[graph.nodeKind[v]!] === 1) data += nodePoint;
     else principals += nodePoint;
+    if (integral && !Number.isInteger(nodePoint)) integral = false;
     nodes[i] = v;
     crown[i] = columns.crownJewel[v]!;
+    crownTotal += crown[i]!;
     points[i] = nodePoint;
     hops[i] = hopsAtLeast(result, v, levelCode);
     controlSets[i] = facts.controlSetOf(v, levelCode);
     i++;
   }
-  const order = impactOrder(count, crown, points, hops, ranksOfNodes(graph, nodes));
+  const first = page ? Math.min(Math.max(page.offset, 0), count) : 0;
+  const last = page ? Math.min(first + Math.max(page.limit, 0), count) : count;
+  // A page within the crown jewels (the review's added authority, a summary) needs only the crown jewels in order; the
+  // summaries below are then counted in traversal order, which gives the same sums when every node's points are whole
+  // numbers (exact in any order), and tenants and kinds are ordered by each one's least position under the report's
+  // comparison. Otherwise every position is sorted.
+  const sortAll = last > crownTotal || !integral;
+  let order: Int32Array;
+  if (sortAll) order = impactOrder(count, crown, points, hops, ranksOfNodes(graph, nodes));
+  else {
+    const jewels = new Int32Array(crownTotal);
+    for (let k = 0, j = 0; k < count; k++) if (crown[k] === 1) jewels[j++] = k;
+    const jewelOrder = impactOrder(crownTotal, jewels.map((k) => crown[k]!), Float64Array.from(jewels, (k) => points[k]!), jewels.map((k) => hops[k]!),
+      ranksOfNodes(graph, jewels.map((k) => nodes[k]!)));
+    order = jewelOrder.map((j) => jewels[j]!);
+  }
 
   const entryAt = (k: number): RadiusEntry => {
     const v = nodes[k]!;
@@ -643,10 +662,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     return entry;
   };
-  let crownCount = 0;
-  while (crownCount < count && crown[order[crownCount]!] === 1) crownCount++;
-  const first = page ? Math.min(Math.max(page.offset, 0), count) : 0;
-  const last = page ? Math.min(first + Math.max(page.limit, 0), count) : count;
+  const crownCount = crownTotal;
   const reached: RadiusEntry[] = [];
   for (let position = first; position < last; position++) reached.push(entryAt(order[position]!));
   // Crown jewels lead the order: where the page covers them they are the page's own entries (the same objects).
@@ -667,13 +683,20 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
   const kindsSeen: number[] = [];
   const setReached = new Int32Array(facts.controlSetCount);
   const setCrown = new Int32Array(facts.controlSetCount);
+  // Without the full order: each place's and kind's least position under the report's comparison (ids by the collator).
+  const precedes = (a: number, b: number): boolean => (crown[b]! - crown[a]! || points[b]! - points[a]! || hops[a]! - hops[b]!
+    || ID_COLLATOR.compare(graph.nodes[nodes[a]!]!.id, graph.nodes[nodes[b]!]!.id)) < 0;
+  const placeFirst = sortAll ? undefined : new Int32Array(columns.placeTenant.length).fill(-1);
+  const kindFirst = sortAll ? undefined : new Int32Array(graph.nodeKindNames.length).fill(-1);
   for (let position = 0; position < count; position++) {
-    const k = order[position]!;
+    const k = sortAll ? order[position]! : position;
     const v = nodes[k]!;
     const p = columns.platform[v]!;
     if (platformReached[p] === 0) { platformsSeen.push(p); platformTenants[p] = []; }
     const place = columns.place[v]!;
     if (placeSeen[place] === 0) { placeSeen[place] = 1; platformTenants[p]!.push(columns.placeTenant[place]!); }
+    if (placeFirst && (placeFirst[place] === -1 || precedes(k, placeFirst[place]!))) placeFirst[place] = k;
+    if (kindFirst && (kindFirst[graph.nodeKind[v]!] === -1 || precedes(k, kindFirst[graph.nodeKind[v]!]!))) kindFirst[graph.nodeKind[v]!] = k;
     platformReached[p]!++;
     platformLevels[p * 4 + result.level[v]!]!++;
     platformScore[p]! += points[k]!;
@@ -682,6 +705,19 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     if (kindCounts[kind]!++ === 0) kindsSeen.push(kind);
     setReached[controlSets[k]!]!++;
     if (crown[k] === 1) setCrown[controlSets[k]!]!++;
+  }
+  if (placeFirst && kindFirst) {
+    // Tenants and kinds as the full order would first show them (platforms are sorted below by score and name).
+    const earlier = (a: number, b: number): number => (a === b ? 0 : precedes(a, b) ? -1 : 1);
+    const placesOf = new Map<number, number[]>();
+    for (let place = 0; place < placeFirst.length; place++) {
+      if (placeFirst[place] === -1) continue;
+      const p = columns.placePlatform[place]!;
+      const list = placesOf.get(p);
+      if (list) list.push(place); else placesOf.set(p, [place]);
+    }
+    for (const [p, places] of placesOf) platformTenants[p] = places.sort((a, b) => earlier(placeFirst[a]!, placeFirst[b]!)).map((place) => columns.placeTenant[place]!);
+    kindsSeen.sort((a, b) => earlier(kindFirst[a]!, kindFirst[b]!));
   }
   const platforms: PlatformSummary[] = platformsSeen.map((p) => ({
     platform: columns.platformNames[p]!, tenants: platformTenants[p]!, reached: platformReached[p]!,
