@@ -87,6 +87,26 @@ function platformChain(path: readonly PathStepView[]): string[] {
 export const WITNESS_STATE = Symbol('witness state');
 export interface WitnessState { result: ReachResult; node: number; level: number }
 
+/**
+ * A bridge's targets as numbers, in the bridge's order (when every target is listed): the JSON writer writes them from
+ * these instead of making an entry object per target (333,773 at a million nodes). `targets` builds the entries on
+ * first read.
+ */
+export const TARGET_COLUMNS = Symbol('lateral target columns');
+export interface LateralTargetColumns {
+  result: ReachResult;
+  /** Per target, in order: its node, the hops of its witness path, its points, 1 when a crown jewel. */
+  nodes: Int32Array;
+  hops: Int32Array;
+  points: Float64Array;
+  crown: Uint8Array;
+}
+
+/** The columns behind a bridge's targets, when `lateralPathsOf` listed them all. */
+export function lateralTargetColumns(bridge: LateralBridge): LateralTargetColumns | undefined {
+  return (bridge as { [TARGET_COLUMNS]?: LateralTargetColumns })[TARGET_COLUMNS];
+}
+
 /** A lateral target whose witness path (and the platforms along it) is built when read or written out. */
 class TargetEntry implements LateralTarget {
   id: string;
@@ -282,12 +302,16 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
   const platformsMet: number[][] = bridgeSlots.map(() => []);
   const bridgeList = bridgeSlots.map((slot) => bridges.get(slot)!);
   const entry = (i: number): TargetEntry => new TargetEntry(result, targetNodes[i]!, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1);
+  // Every target listed: each bridge keeps its targets' numbers, and makes their entries when `targets` is read.
+  const everything = listed === Infinity;
+  const everyTarget: number[][] = bridgeSlots.map(() => []);
   for (let position = 0; position < targetCount; position++) {
     const i = targetOrder === undefined ? position : targetOrder[position]!;
     const number = targetBridges[i]!;
     const bridge = bridgeList[number]!;
     const v = targetNodes[i]!;
-    if (targetOrder !== undefined && (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1))) bridge.targets.push(entry(i));
+    if (everything) everyTarget[number]!.push(i);
+    else if (targetOrder !== undefined && (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1))) bridge.targets.push(entry(i));
     const p = columns.platform[v]!;
     const cell = number * platformCount + p;
     if (cellScore) {
@@ -319,6 +343,29 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
       const own = jewelsOf[number]!.sort((a, b) => (precedes(a, b) ? -1 : 1));
       const rest = best[number]!;
       bridge.targets = [...own, ...rest.slice(0, Math.max(0, listed - own.length))].map(entry);
+    });
+  }
+  if (everything) {
+    bridgeList.forEach((bridge, number) => {
+      const listedTargets = Int32Array.from(everyTarget[number]!);
+      const columns: LateralTargetColumns = {
+        result,
+        nodes: listedTargets.map((i) => targetNodes[i]!),
+        hops: listedTargets.map((i) => targetHops[i]!),
+        points: Float64Array.from(listedTargets, (i) => targetPoints[i]!),
+        crown: Uint8Array.from(listedTargets, (i) => targetCrown[i]!),
+      };
+      let built: LateralTarget[] | undefined;
+      // Once the list is handed out (it may be changed) or replaced, the columns no longer speak for it.
+      const drop = (): void => { delete (bridge as { [TARGET_COLUMNS]?: LateralTargetColumns })[TARGET_COLUMNS]; };
+      // Redefined in place: `targets` keeps its position among the bridge's keys.
+      Object.defineProperty(bridge, 'targets', {
+        enumerable: true,
+        configurable: true,
+        get: () => { drop(); return (built ??= Array.from(listedTargets, entry)); },
+        set: (value: LateralTarget[]) => { drop(); built = value; },
+      });
+      Object.defineProperty(bridge, TARGET_COLUMNS, { value: columns, enumerable: false, configurable: true });
     });
   }
   const scoreByPlatform = new Map<number, Map<string, number>>();
