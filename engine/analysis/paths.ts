@@ -87,6 +87,26 @@ function platformChain(path: readonly PathStepView[]): string[] {
 export const WITNESS_STATE = Symbol('witness state');
 export interface WitnessState { result: ReachResult; node: number; level: number }
 
+/**
+ * A bridge's targets as numbers, in the bridge's order (when every target is listed): the JSON writer writes them from
+ * these instead of making an entry object per target (333,773 at a million nodes). `targets` builds the entries on
+ * first read.
+ */
+export const TARGET_COLUMNS = Symbol('lateral target columns');
+export interface LateralTargetColumns {
+  result: ReachResult;
+  /** Per target, in order: its node, the hops of its witness path, its points, 1 when a crown jewel. */
+  nodes: Int32Array;
+  hops: Int32Array;
+  points: Float64Array;
+  crown: Uint8Array;
+}
+
+/** The columns behind a bridge's targets, when `lateralPathsOf` listed them all. */
+export function lateralTargetColumns(bridge: LateralBridge): LateralTargetColumns | undefined {
+  return (bridge as { [TARGET_COLUMNS]?: LateralTargetColumns })[TARGET_COLUMNS];
+}
+
 /** A lateral target whose witness path (and the platforms along it) is built when read or written out. */
 class TargetEntry implements LateralTarget {
   id: string;
@@ -181,18 +201,24 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
     return e < 0 ? -1 : graph.edgeSrc[e]! * 3 + parentLevel[slot]! - 1;
   };
 
-  const bridgeOf = new Int32Array(graph.nodeCount * 3).fill(-1);
-  const depth = new Int32Array(graph.nodeCount * 3);
-  for (const slot of slots) {
+  // Per state, by its position in `slots` (`at`: a state's position): five arrays the size of the reached states, not
+  // of every (node, level) slot of the graph (72 MB at a million nodes, and the full collections they caused).
+  const at = new Int32Array(graph.nodeCount * 3);
+  for (let k = 0; k < count; k++) at[slots[k]!] = k;
+  const bridgeOf = new Int32Array(count).fill(-1);
+  const depth = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k]!;
     const parent = parentSlot(slot);
     if (parent < 0) continue;
-    depth[slot] = depth[parent]! + 1;
-    bridgeOf[slot] = bridgeOf[parent]! >= 0 ? bridgeOf[parent]! : offPlatform((slot / 3) | 0) ? slot : -1;
+    const up = at[parent]!;
+    depth[k] = depth[up]! + 1;
+    bridgeOf[k] = bridgeOf[up]! >= 0 ? bridgeOf[up]! : offPlatform((slot / 3) | 0) ? slot : -1;
   }
   // What lies beyond each state: the off-platform nodes whose witness path passes there.
-  const score = new Float64Array(graph.nodeCount * 3);
-  const reached = new Int32Array(graph.nodeCount * 3);
-  const jewels = new Int32Array(graph.nodeCount * 3);
+  const score = new Float64Array(count);
+  const reached = new Int32Array(count);
+  const jewels = new Int32Array(count);
   const bridges = new Map<number, LateralBridge>();
   // Bridges in the order first met, numbered: a target's bridge by number.
   const bridgeSlots: number[] = [];
@@ -210,13 +236,13 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
   let targetCount = 0;
   for (const v of result.order) {
     if (isSource.has(v) || !offPlatform(v)) continue;
-    const slot = v * 3 + level[v]! - 1;
+    const k = at[v * 3 + level[v]! - 1]!;
     const points = nodePoints(graph, v, level[v]!);
     const crownJewel = columns.crownJewel[v] === 1;
-    score[slot]! += points;
-    reached[slot]!++;
-    if (crownJewel) jewels[slot]!++;
-    const bridgeSlot = bridgeOf[slot]!;
+    score[k]! += points;
+    reached[k]!++;
+    if (crownJewel) jewels[k]!++;
+    const bridgeSlot = bridgeOf[k]!;
     let number = bridgeNumber.get(bridgeSlot);
     if (number === undefined) {
       const approach = witnessPath(result, (bridgeSlot / 3) | 0, (bridgeSlot % 3) + 1).map((step) => stepView(graph, step));
@@ -226,7 +252,7 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
     }
     targetNodes[targetCount] = v;
     targetBridges[targetCount] = number;
-    targetHops[targetCount] = depth[slot]!;
+    targetHops[targetCount] = depth[k]!;
     targetPoints[targetCount] = points;
     targetCrown[targetCount] = crownJewel ? 1 : 0;
     targetCount++;
@@ -237,24 +263,25 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
     if (crownJewel) platformCrown[p]!++;
   }
   const platforms: LateralPlatform[] = platformsSeen.map((p) => ({ platform: columns.platformNames[p]!, reached: platformReached[p]!, score: platformScore[p]!, crownJewels: platformCrown[p]! }));
-  for (let i = slots.length - 1; i >= 0; i--) {
-    const slot = slots[i]!;
-    const parent = parentSlot(slot);
-    if (parent < 0 || reached[slot] === 0) continue;
-    score[parent]! += score[slot]!;
-    reached[parent]! += reached[slot]!;
-    jewels[parent]! += jewels[slot]!;
+  for (let k = count - 1; k >= 0; k--) {
+    const parent = parentSlot(slots[k]!);
+    if (parent < 0 || reached[k] === 0) continue;
+    const up = at[parent]!;
+    score[up]! += score[k]!;
+    reached[up]! += reached[k]!;
+    jewels[up]! += jewels[k]!;
   }
   const onward = new Map<number, LateralCrossing[]>();
-  for (const slot of slots) {
-    const bridgeSlot = bridgeOf[slot]!;
-    if (bridgeSlot < 0 || bridgeSlot === slot || reached[slot] === 0) continue;
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k]!;
+    const bridgeSlot = bridgeOf[k]!;
+    if (bridgeSlot < 0 || bridgeSlot === slot || reached[k] === 0) continue;
     const e = parentEdge[slot]!;
     const from = graph.edgeSrc[e]!;
     const to = (slot / 3) | 0;
     if (columns.platform[from] === columns.platform[to]) continue;
     const list = onward.get(bridgeSlot) ?? [];
-    list.push({ step: stepView(graph, { edge: e, from, to, fromLevel: parentLevel[slot]!, toLevel: (slot % 3) + 1 }), score: score[slot]!, reachedCount: reached[slot]!, crownJewels: jewels[slot]! });
+    list.push({ step: stepView(graph, { edge: e, from, to, fromLevel: parentLevel[slot]!, toLevel: (slot % 3) + 1 }), score: score[k]!, reachedCount: reached[k]!, crownJewels: jewels[k]! });
     onward.set(bridgeSlot, list);
   }
 
@@ -282,12 +309,16 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
   const platformsMet: number[][] = bridgeSlots.map(() => []);
   const bridgeList = bridgeSlots.map((slot) => bridges.get(slot)!);
   const entry = (i: number): TargetEntry => new TargetEntry(result, targetNodes[i]!, targetHops[i]!, targetPoints[i]!, targetCrown[i] === 1);
+  // Every target listed: each bridge keeps its targets' numbers, and makes their entries when `targets` is read.
+  const everything = listed === Infinity;
+  const everyTarget: number[][] = bridgeSlots.map(() => []);
   for (let position = 0; position < targetCount; position++) {
     const i = targetOrder === undefined ? position : targetOrder[position]!;
     const number = targetBridges[i]!;
     const bridge = bridgeList[number]!;
     const v = targetNodes[i]!;
-    if (targetOrder !== undefined && (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1))) bridge.targets.push(entry(i));
+    if (everything) everyTarget[number]!.push(i);
+    else if (targetOrder !== undefined && (bridge.targets.length < listed || (everyJewel && targetCrown[i] === 1))) bridge.targets.push(entry(i));
     const p = columns.platform[v]!;
     const cell = number * platformCount + p;
     if (cellScore) {
@@ -321,6 +352,29 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
       bridge.targets = [...own, ...rest.slice(0, Math.max(0, listed - own.length))].map(entry);
     });
   }
+  if (everything) {
+    bridgeList.forEach((bridge, number) => {
+      const listedTargets = Int32Array.from(everyTarget[number]!);
+      const columns: LateralTargetColumns = {
+        result,
+        nodes: listedTargets.map((i) => targetNodes[i]!),
+        hops: listedTargets.map((i) => targetHops[i]!),
+        points: Float64Array.from(listedTargets, (i) => targetPoints[i]!),
+        crown: Uint8Array.from(listedTargets, (i) => targetCrown[i]!),
+      };
+      let built: LateralTarget[] | undefined;
+      // Once the list is handed out (it may be changed) or replaced, the columns no longer speak for it.
+      const drop = (): void => { delete (bridge as { [TARGET_COLUMNS]?: LateralTargetColumns })[TARGET_COLUMNS]; };
+      // Redefined in place: `targets` keeps its position among the bridge's keys.
+      Object.defineProperty(bridge, 'targets', {
+        enumerable: true,
+        configurable: true,
+        get: () => { drop(); return (built ??= Array.from(listedTargets, entry)); },
+        set: (value: LateralTarget[]) => { drop(); built = value; },
+      });
+      Object.defineProperty(bridge, TARGET_COLUMNS, { value: columns, enumerable: false, configurable: true });
+    });
+  }
   const scoreByPlatform = new Map<number, Map<string, number>>();
   bridgeSlots.forEach((bridgeSlot, number) => {
     scoreByPlatform.set(bridgeSlot, new Map(platformsMet[number]!.map((p) => {
@@ -329,9 +383,9 @@ export function lateralPathsOf(result: ReachResult, options: ReachOptions & Late
     })));
   });
   for (const [bridgeSlot, bridge] of bridges) {
-    bridge.score = score[bridgeSlot]!;
-    bridge.reachedCount = reached[bridgeSlot]!;
-    bridge.crownJewels = jewels[bridgeSlot]!;
+    bridge.score = score[at[bridgeSlot]!]!;
+    bridge.reachedCount = reached[at[bridgeSlot]!]!;
+    bridge.crownJewels = jewels[at[bridgeSlot]!]!;
     bridge.onward = (onward.get(bridgeSlot) ?? []).sort((a, b) => byImpact(a, b) || a.step.edgeId.localeCompare(b.step.edgeId) || a.step.level.localeCompare(b.step.level));
     bridge.platforms = [...scoreByPlatform.get(bridgeSlot)!].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([platform]) => platform);
   }

@@ -1,12 +1,13 @@
 // Text and markdown rendering of attack paths (lateral movement, shortest paths to a target), choke points
 // and the revocation plan, written as advice to an incident commander. Pure; the HTML report reuses it.
-import { type LateralPaths, type LateralTarget, type ShortestPaths } from '../analysis/paths.ts';
+import { lateralTargetColumns, type LateralBridge, type LateralPaths, type LateralTarget, type LateralTargetColumns, type ShortestPaths } from '../analysis/paths.ts';
+import { effectiveSensitivity, levelName } from '../schema/index.ts';
 import type { ChokePoints, Cut, CutEffect, EdgeRef, RevocationPlan } from '../analysis/plan.ts';
 import type { NodeRef, PathStepView } from '../analysis/radius.ts';
 import { md } from './brief.ts';
 import { credentialChain, levelLabel, plural, PLAIN, shortDate, type TextStyle } from './style.ts';
 import { jsonOutChunks, type JsonOut } from './json-out.ts';
-import { witnessParts, WitnessTableBuilder } from './witness.ts';
+import { witnessParts, WitnessTableBuilder, writeRefFields } from './witness.ts';
 
 export interface PathsRenderOptions {
   style?: TextStyle;
@@ -353,9 +354,17 @@ export type LateralTargetRecord = Omit<LateralTarget, 'path'> & { witness: numbe
 export function* lateralPathsJsonParts(result: LateralPaths, out: JsonOut): Generator<void> {
   const { bridges, ...summary } = result;
   const table = new WitnessTableBuilder();
+  // Bridges whose targets are still numbers (lateralPathsOf listing them all) are written from those numbers, with
+  // no entry object per target; the others from their entries.
+  const columns = bridges.map(lateralTargetColumns);
   // Only the index of each target's last step is kept between the two passes: the rest of its record (the
   // platforms along its path included) is rebuilt from the table while it is written.
-  const witness = bridges.map((bridge) => Int32Array.from(bridge.targets, (target) => table.addEntry(target, () => target.path)));
+  const witness = bridges.map((bridge, b) => {
+    const own = columns[b];
+    if (!own) return Int32Array.from(bridge.targets, (target) => table.addEntry(target, () => target.path));
+    const { result: reached, nodes } = own;
+    return Int32Array.from(nodes, (v) => table.addNode(reached, v, reached.level[v]!));
+  });
   const head = JSON.stringify(summary);
   out.text(head.slice(0, -1));
   out.ascii(',\n');
@@ -363,11 +372,22 @@ export function* lateralPathsJsonParts(result: LateralPaths, out: JsonOut): Gene
   yield* witnessParts(out, table);
   out.ascii(',\n"bridges": [\n');
   for (let b = 0; b < bridges.length; b++) {
-    const { targets, ...rest } = bridges[b]!;
+    const bridge = bridges[b]!;
+    const own = columns[b];
+    // Every member but `targets`, in the bridge's key order (`targets` not read: that would build its entries).
+    const rest: Record<string, unknown> = {};
+    for (const key of Object.keys(bridge) as (keyof LateralBridge)[]) if (key !== 'targets') rest[key] = bridge[key];
     const bridgeHead = JSON.stringify(rest);
     out.text(bridgeHead.slice(0, -1));
     out.ascii(',\n"targets": [\n');
     const last = witness[b]!;
+    if (own) {
+      yield* targetColumnParts(out, own, last, table);
+      out.ascii(b + 1 < bridges.length ? ']},\n' : ']}\n');
+      yield;
+      continue;
+    }
+    const targets = bridge.targets;
     for (let i = 0; i < targets.length; i++) {
       // The target as its LateralTargetRecord, written field by field (no record object).
       const target = targets[i]!;
@@ -393,6 +413,43 @@ export function* lateralPathsJsonParts(result: LateralPaths, out: JsonOut): Gene
   }
   out.ascii(']}\n');
   yield;
+}
+
+/** A bridge's targets written from their columns, each as its LateralTargetRecord (what the entries would write). */
+function* targetColumnParts(out: JsonOut, columns: LateralTargetColumns, last: Int32Array, table: WitnessTableBuilder): Generator<void> {
+  const { result, nodes, hops, points, crown } = columns;
+  const { graph, level } = result;
+  const count = nodes.length;
+  for (let i = 0; i < count; i++) {
+    const v = nodes[i]!;
+    const node = graph.nodes[v]!;
+    if (typeof node.id === 'string' && typeof node.name === 'string' && typeof node.kind === 'string' && typeof node.platform === 'string' && typeof node.tenant === 'string') {
+      out.byte(0x7b);
+      writeRefFields(out, node as NodeRef);
+    } else {
+      const { id, name, kind, platform, tenant } = node;
+      out.open();
+      out.field('id', id);
+      out.field('name', name);
+      out.field('kind', kind);
+      out.field('platform', platform);
+      out.field('tenant', tenant);
+    }
+    out.ascii(',"level":"');
+    out.ascii(levelName(level[v]!));
+    out.ascii('","hops":');
+    out.int(hops[i]!);
+    out.ascii(',"points":');
+    out.num(points[i]!);
+    out.ascii(',"sensitivity":');
+    out.num(effectiveSensitivity(node));
+    out.ascii(crown[i] === 1 ? ',"crownJewel":true,"platforms":' : ',"crownJewel":false,"platforms":');
+    out.bytes(table.platformsJson(last[i]!));
+    out.ascii(',"witness":');
+    out.int(last[i]!);
+    out.ascii(i + 1 < count ? '},\n' : '}\n');
+    if ((i & 1023) === 1023) yield;
+  }
 }
 
 /** lateralPathsJsonParts as pieces of text (whole lines). */

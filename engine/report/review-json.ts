@@ -2,7 +2,8 @@
 // element at a time, and the authority added in the shape `radius --format json` writes (witness paths in one table).
 import { exposureChangeSteps, type ExposureChange, type ReviewResult } from '../analysis/review.ts';
 import type { RadiusEntry } from '../analysis/radius.ts';
-import { radiusJsonChunks, witnessStep, witnessTableFromPaths, type WitnessStep } from './radius-json.ts';
+import { radiusJsonChunks, radiusJsonParts, witnessStep, witnessTableFromPaths, type WitnessStep } from './radius-json.ts';
+import type { JsonOut } from './json-out.ts';
 
 /** A value pretty-printed as `JSON.stringify(value, null, 2)` would print it `depth` levels in. */
 const indented = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
@@ -25,13 +26,33 @@ function* arrayChunks<T>(name: string, list: readonly T[], last: boolean, record
  * exposure of tens of thousands of resources; none of it is ever held as one string.
  */
 export function* reviewJsonChunks(result: ReviewResult): Generator<string> {
+  yield* headChunks(result);
+  yield* radiusJsonChunks(result.addedAuthority);
+  yield* tailChunks(result);
+}
+
+/**
+ * reviewJsonChunks written into a JsonOut (the same bytes): the added authority, most of the document at scale, goes
+ * from the radius's own byte writer to the sink, never through text; the rest is written as its pieces of text.
+ */
+export function* reviewJsonParts(result: ReviewResult, out: JsonOut): Generator<void> {
+  for (const piece of headChunks(result)) { out.text(piece); yield; }
+  yield* radiusJsonParts(result.addedAuthority, out);
+  for (const piece of tailChunks(result)) { out.text(piece); yield; }
+}
+
+/** The document up to the added authority's value. */
+function* headChunks(result: ReviewResult): Generator<string> {
   const { passed, at, proposal, rules, counts } = result;
   const head = indented({ passed, at, proposal, rules, counts }, 0);
   yield `${head.slice(0, -2)},\n`;
   yield* arrayChunks('violations', result.violations, false);
   yield* arrayChunks('subjects', result.subjects, false);
   yield '  "addedAuthority": ';
-  yield* radiusJsonChunks(result.addedAuthority);
+}
+
+/** The document after the added authority's value. */
+function* tailChunks(result: ReviewResult): Generator<string> {
   yield ',\n';
   // Every change's witness path, shared in one table of steps (parent pointers, as the radius writes its own): the
   // paths of a proposal's gains are branches of a few reach trees, and repeated per change they ran to a gigabyte.

@@ -66,6 +66,11 @@ export class WitnessTableBuilder {
   }
 
   addState({ result, node, level }: WitnessState): number {
+    return this.addNode(result, node, level);
+  }
+
+  /** `addState` of state (node, level) of `result`'s witness tree. */
+  addNode(result: ReachResult, node: number, level: number): number {
     const { graph, parentEdge, parentLevel } = result;
     let known = this.#stateIndex.get(result);
     if (!known) {
@@ -143,6 +148,46 @@ export class WitnessTableBuilder {
     out.byte(0x7d);
   }
 
+  /** Per step, its path's platform chain as a number (-1: not yet known); the chains and their JSON, by number. */
+  readonly #chainOf: number[] = [];
+  readonly #chains: { platforms: string[]; json: Uint8Array }[] = [];
+  readonly #chainIndex = new Map<string, number>();
+
+  /**
+   * `platforms(last)` as the UTF-8 bytes of its JSON array: paths share prefixes and their platform chains are few,
+   * so each chain is made and encoded once, and each step's found from its parent's.
+   */
+  platformsJson(last: number): Uint8Array {
+    if (last < 0) return EMPTY_LIST;
+    // Up to a step whose chain is known (or a source), then each step's chain from its parent's, downwards.
+    const pending: number[] = [];
+    let i = last;
+    while (i >= 0 && (this.#chainOf[i] ?? -1) < 0) { pending.push(i); i = this.#parent[i]!; }
+    let chain = i < 0 ? -1 : this.#chainOf[i]!;
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const step = pending[k]!;
+      const base = chain < 0 ? [this.#platformAt(step, 'from')] : this.#chains[chain]!.platforms;
+      const to = this.#platformAt(step, 'to');
+      const platforms = base[base.length - 1] === to ? base : [...base, to];
+      const key = platforms.join('\u0000');
+      let found = this.#chainIndex.get(key);
+      if (found === undefined) {
+        found = this.#chains.length;
+        this.#chains.push({ platforms, json: JSON_ENCODER.encode(JSON.stringify(platforms)) });
+        this.#chainIndex.set(key, found);
+      }
+      this.#chainOf[step] = chain = found;
+    }
+    return this.#chains[chain]!.json;
+  }
+
+  #platformAt(i: number, end: 'from' | 'to'): string {
+    const origin = this.#origin[i]!;
+    if (!('nodeCount' in origin)) return end === 'to' ? origin.to.platform : origin.from!.platform;
+    const e = this.#edge[i]!;
+    return origin.nodes[end === 'to' ? origin.edgeDst[e]! : origin.edgeSrc[e]!]!.platform;
+  }
+
   /** The platforms the path ending at step `last` passes through, in order (platformsFromTable without the views). */
   platforms(last: number): string[] {
     const reversed: string[] = [];
@@ -161,6 +206,9 @@ export class WitnessTableBuilder {
     return reversed.reverse();
   }
 }
+
+const JSON_ENCODER = new TextEncoder();
+const EMPTY_LIST = JSON_ENCODER.encode('[]');
 
 /** A node's NodeRef (`nodeRef`) as JSON.stringify writes it. */
 export function writeNodeRef(out: JsonOut, graph: CompactGraph, v: number): void {

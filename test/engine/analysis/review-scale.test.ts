@@ -15,7 +15,8 @@ import { buildGraph } from '../../../engine/store/compact.ts';
 import { pathFromTable, radiusJsonChunks } from '../../../engine/report/radius-json.ts';
 import { renderReviewText } from '../../../engine/report/review.ts';
 import type { PathStepView } from '../../../engine/analysis/radius.ts';
-import { reviewJsonChunks } from '../../../engine/report/review-json.ts';
+import { reviewJsonChunks, reviewJsonParts } from '../../../engine/report/review-json.ts';
+import { jsonOutChunks } from '../../../engine/report/json-out.ts';
 import { at as corpAt, corp, notesProposal } from '../../helpers/review-scenario.ts';
 import { AT, randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
 import { referenceReview, referenceReviewFacts } from '../../helpers/reference-review.ts';
@@ -172,6 +173,8 @@ describe('the review as streamed JSON', () => {
     expect(changes[0].path.length).toBeGreaterThan(0);
     expect(addedAuthority).toEqual(JSON.parse([...radiusJsonChunks(result.addedAuthority)].join('')));
     expect(addedAuthority.reachedCount).toBe(radius.reachedCount);
+    // Written as bytes through JsonOut (the added authority by the radius's byte writer): the same document.
+    expect([...jsonOutChunks((out) => reviewJsonParts(result, out))].join('')).toBe(chunks.join(''));
   });
 });
 

@@ -40,6 +40,17 @@ describe('radius JSON: one shared witness table', () => {
       const ranks = idRanks(unique);
       expect(unique.map((id, i) => [ranks[i]!, id] as const).sort((a, b) => a[0] - b[0]).map(([, id]) => id)).toEqual(unique.sort((a, b) => a.localeCompare(b)));
     }), { numRuns: 500 });
+    // Many ids (the radix quicksort's partitions, not only its insertion sort), long shared prefixes, repeated ids
+    // (ranked by position, as a stable sort by localeCompare ranks them) and a few ids only the collator orders.
+    const prefixed = fc.tuple(fc.constantFrom('', 'aws:1:resource:', 'aws:1:resource:s3-', 'google-workspace:globex.com:'), fc.string({ unit: idChar, maxLength: 6 }))
+      .map(([prefix, rest]) => prefix + rest);
+    fc.assert(fc.property(fc.array(prefixed, { minLength: 0, maxLength: 400 }), (ids) => {
+      const ranks = idRanks(ids);
+      const expected = ids.map((id, i) => [id, i] as const).sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]).map(([, i]) => i);
+      const byRank: number[] = new Array(ids.length);
+      ranks.forEach((r, i) => { byRank[r] = i; });
+      expect(byRank).toEqual(expected);
+    }), { numRuns: 300 });
     // Ids made of lower case, digits and punctuation get a key; upper case and non-ASCII fall back to the collator.
     expect(collationKey('aws:123:resource:s3/bucket-1')).toBeDefined();
     expect(collationKey('user/SVC_TALLY')).toBeUndefined();
