@@ -6,10 +6,10 @@ import { BlastmapError } from '../../engine/errors.ts';
 import type { SourcedFragment } from '../../engine/format/validate.ts';
 import { parsePolicy, type Policy } from '../../engine/policy.ts';
 import { renderReviewMarkdown, renderReviewText } from '../../engine/report/review.ts';
-import { reviewJsonChunks } from '../../engine/report/review-json.ts';
+import { reviewJsonParts } from '../../engine/report/review-json.ts';
 import { reviewSarif } from '../../engine/report/sarif.ts';
 import type { CompactGraph } from '../../engine/store/compact.ts';
-import { EXIT, inputName, json, parseFormat, readInputText, reportError, writeChunks, type Io } from '../context.ts';
+import { EXIT, inputName, json, parseFormat, readInputText, reportError, writeChunks, writeJson, type Io } from '../context.ts';
 import { loadGraph } from '../load-graph.ts';
 import { readNativeFiles } from '../native-files.ts';
 import { proposalFromDiffJson, proposalFromGraphs } from '../diff-proposal.ts';
@@ -118,7 +118,7 @@ export function registerReview(program: Command, io: Io): void {
       return;
     }
     // JSON is written while walking the result: at scale the authority added and the exposure changes run to hundreds of MB.
-    if (format === 'json') writeChunks(io, reviewJsonChunks(result));
+    if (format === 'json') writeJson(io, (out) => reviewJsonParts(result, out));
     else if (format === 'sarif') io.out(json(reviewSarif(result, { toolVersion: VERSION, policyFile: flags.policy })));
     else if (format === 'markdown') io.out(renderReviewMarkdown(result, { policyFile: flags.policy }));
     else io.out(renderReviewText(result, { style: io.color, policyFile: flags.policy }));
