@@ -493,15 +493,6 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
   const { offsets, targets } = successors;
   const oldIdom = before.idom;
   const reachable = before.position;
-  // One vertex removed that was still reached (every cut of a plan at 1M nodes): only the children of its
-  // dominators can change (dominatorsWithoutVertex).
-  let single = -1;
-  let live = 0;
-  for (const x of removed) if (x !== root && reachable[x]! >= 0 && x !== single) { single = x; live++; }
-  if (live === 1) {
-    const updated = dominatorsWithoutVertex(successors, vertexCount, before, single, root);
-    if (updated) return updated;
-  }
   // 1 = removed, 2 = in the affected region.
   const region = new Uint8Array(vertexCount);
   const queue = scratchInt32('region', vertexCount, false);
@@ -570,11 +561,7 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
       idom[a] = d >= 0 ? globalOf.data[d]! : -1;
     }
   }
-  return renumbered(idom, vertexCount, root, queue);
-}
-
-/** Dominators from new immediate dominators, numbered in a preorder of the tree: a dominator precedes what it dominates. */
-function renumbered(idom: Int32Array, vertexCount: number, root: number, stack: Int32Array): FlowDominators {
+  // Renumber: a preorder of the new dominator tree, so that a dominator still precedes what it dominates.
   const childOffsets = new Int32Array(vertexCount + 1);
   for (let v = 0; v < vertexCount; v++) if (v !== root && idom[v]! >= 0) childOffsets[idom[v]! + 1]!++;
   for (let v = 0; v < vertexCount; v++) childOffsets[v + 1]! += childOffsets[v]!;
@@ -584,6 +571,7 @@ function renumbered(idom: Int32Array, vertexCount: number, root: number, stack: 
   const position = new Int32Array(vertexCount).fill(-1);
   const order = new Int32Array(children.length + 1);
   let next = 0;
+  const stack = queue;
   let top = 0;
   stack[top++] = root;
   while (top > 0) {
@@ -593,190 +581,6 @@ function renumbered(idom: Int32Array, vertexCount: number, root: number, stack: 
     for (let k = childOffsets[v + 1]! - 1; k >= childOffsets[v]!; k--) stack[top++] = children[k]!;
   }
   return { idom, order, position };
-}
-
-/** CSR arrays of a small graph given as arc lists. */
-function smallCsr(count: number, arcFrom: IntList, arcTo: IntList): { offsets: Uint32Array; targets: Int32Array } {
-  const offsets = new Uint32Array(count + 1);
-  for (let i = 0; i < arcFrom.length; i++) offsets[arcFrom.data[i]! + 1]!++;
-  for (let v = 0; v < count; v++) offsets[v + 1]! += offsets[v]!;
-  const targets = new Int32Array(arcFrom.length);
-  const fill = offsets.slice(0, count);
-  for (let i = 0; i < arcFrom.length; i++) targets[fill[arcFrom.data[i]!]!++] = arcTo.data[i]!;
-  return { offsets, targets };
-}
-
-/**
- * Dominators after removing one vertex r that the root reached, recomputed only for the vertices that can change.
- *
- * - Only the children (in the dominator tree) of r's own dominators can change. Removing r only removes routes, so
- *   a vertex w keeps its immediate dominator d unless a route from d to w that visits d once runs through r; then
- *   d dominates r (else a route from the root to r avoiding d, then on to w, would avoid d), and w hangs under d.
- *   A vertex deeper down keeps its immediate dominator, although its chain above may change.
- * - A child w of such a dominator a keeps a exactly when no other child of a dominates w in the children's graph:
- *   a, a's children (those still reached), and an arc c -> w for each arc into w from a vertex of c's subtree still
- *   reached (from a itself: a -> w). A route enters each child's subtree first at the child (the child dominates
- *   its subtree), so a child that separates a from w there separates it in the flow graph. Conversely, a route
- *   from a child c to a vertex of c's subtree never leaves the subtree (else a route from the root avoiding c
- *   would reach it), so a route of the children's graph that avoids child b becomes a route of the flow graph
- *   that avoids every vertex of b's subtree, the new dominator of w among them.
- * - The changed children's new dominators are those of a small flow graph (as in dominatorsWithout): them, and for
- *   each vertex entering them its chain of dominators, which is unchanged.
- *
- * At 1M nodes r's dominators are the root, the source's state and one more vertex; the source's state has 221,262
- * children with 873,747 distinct arcs between them (the flow graph: 593,637 vertices, 3.5M arcs), and 310 to 573
- * children change per cut. Returns undefined when a check that cannot fail fails, for the full recomputation.
- */
-function dominatorsWithoutVertex(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, r: number, root: number): FlowDominators | undefined {
-  const preds = predecessorsOf(successors, vertexCount);
-  const oldIdom = before.idom;
-  const reached = before.position;
-  const has = (v: number): boolean => v === root || (reached[v]! >= 0 && oldIdom[v]! >= 0);
-  // The old dominator tree: children by parent, in the order of a preorder (pos), each subtree the run pos..last.
-  const childOffsets = scratchInt32('treeOffsets', vertexCount + 1, true);
-  for (let v = 0; v < vertexCount; v++) if (v !== root && has(v)) childOffsets[oldIdom[v]! + 1]!++;
-  for (let v = 0; v < vertexCount; v++) childOffsets[v + 1]! += childOffsets[v]!;
-  const children = scratchInt32('treeChildren', childOffsets[vertexCount]!, false);
-  const fill = scratchInt32('treeFill', vertexCount, false);
-  fill.set(childOffsets.subarray(0, vertexCount));
-  for (let v = 0; v < vertexCount; v++) if (v !== root && has(v)) children[fill[oldIdom[v]!]!++] = v;
-  const pos = scratchInt32('treePos', vertexCount, false);
-  const last = scratchInt32('treeLast', vertexCount, false);
-  const byPos = scratchInt32('treeByPos', vertexCount, false);
-  const stack = scratchInt32('treeStack', vertexCount + 1, false);
-  let next = 0;
-  let top = 0;
-  stack[top++] = root;
-  while (top > 0) {
-    const entry = stack[--top]!;
-    if (entry < 0) { last[~entry] = next - 1; continue; }
-    pos[entry] = next;
-    byPos[next++] = entry;
-    stack[top++] = ~entry;
-    for (let k = childOffsets[entry + 1]! - 1; k >= childOffsets[entry]!; k--) stack[top++] = children[k]!;
-  }
-  const inSubtree = (x: number, y: number): boolean => pos[x]! >= pos[y]! && pos[x]! <= last[y]!;
-  // r's dominators, root first; then per vertex the child of its nearest such dominator that holds it.
-  const chain: number[] = [];
-  for (let y = oldIdom[r]!; ; y = oldIdom[y]!) {
-    chain.push(y);
-    if (y === root) break;
-  }
-  chain.reverse();
-  const DEAD = 2;
-  const CHANGED = 3;
-  const mark = new Uint8Array(vertexCount);
-  for (const y of chain) mark[y] = 1;
-  const branch = scratchInt32('treeBranch', vertexCount, false);
-  branch[root] = -1;
-  for (let i = 1; i < next; i++) {
-    const v = byPos[i]!;
-    const parent = oldIdom[v]!;
-    branch[v] = mark[parent] === 1 ? v : branch[parent]!;
-  }
-  for (const y of chain) mark[y] = 0;
-  for (let i = pos[r]!; i <= last[r]!; i++) mark[byPos[i]!] = DEAD;
-  const live = (u: number): boolean => reached[u]! >= 0 && mark[u] !== DEAD;
-
-  const localOf = scratchInt32('treeLocal', vertexCount, false);
-  localOf.fill(-1);
-  const changed: number[] = [];
-  for (let j = 0; j < chain.length; j++) {
-    const a = chain[j]!;
-    const below = j + 1 < chain.length ? chain[j + 1]! : r;
-    const first = childOffsets[a]!;
-    const end = childOffsets[a + 1]!;
-    // Local numbers: a is 0, its children still reached 1.. (a child's route into a dead vertex is no route).
-    let count = 1;
-    localOf[a] = 0;
-    for (let k = first; k < end; k++) {
-      const c = children[k]!;
-      localOf[c] = mark[c] === DEAD ? -1 : count++;
-    }
-    if (count > 1) {
-      const arcFrom = new IntList(Math.max(16, (count - 1) * 4));
-      const arcTo = new IntList(Math.max(16, (count - 1) * 4));
-      const stamp = new Int32Array(count).fill(-1);
-      let broken = false;
-      for (let k = first; k < end && !broken; k++) {
-        const w = children[k]!;
-        const lw = localOf[w]!;
-        if (lw < 0) continue;
-        for (let p = preds.offsets[w]!, stop = preds.offsets[w + 1]!; p < stop; p++) {
-          const u = preds.sources[p]!;
-          if (!live(u)) continue;
-          let lb: number;
-          if (u === a) lb = 0;
-          else {
-            const b = below !== r && inSubtree(u, below) ? below : branch[u]!;
-            if (b === w) continue;
-            lb = b >= 0 ? localOf[b]! : -1;
-            // u is under a (a dominates w, so every predecessor of w): its branch is one of a's live children.
-            if (lb <= 0 || oldIdom[b] !== a) { broken = true; break; }
-          }
-          if (stamp[lb] === lw) continue;
-          stamp[lb] = lw;
-          arcFrom.push(lb);
-          arcTo.push(lw);
-        }
-      }
-      if (!broken) {
-        const graph = smallCsr(count, arcFrom, arcTo);
-        const small = immediateDominators(count, graph.offsets, graph.targets, 0);
-        for (let k = first; k < end; k++) {
-          const w = children[k]!;
-          const lw = localOf[w]!;
-          if (lw < 0) continue;
-          const d = small.idom[lw]!;
-          if (d < 0) { broken = true; break; }
-          if (d !== 0) { mark[w] = CHANGED; changed.push(w); }
-        }
-      }
-      for (let k = first; k < end; k++) localOf[children[k]!] = -1;
-      localOf[a] = -1;
-      if (broken) return undefined;
-    }
-    localOf[a] = -1;
-  }
-
-  const idom = oldIdom.slice();
-  for (let i = pos[r]!; i <= last[r]!; i++) idom[byPos[i]!] = -1;
-  if (changed.length > 0) {
-    // The small flow graph: root 0, the changed vertices, then the chains of the vertices entering them.
-    const globalOf = new IntList(Math.max(16, changed.length * 4));
-    const add = (v: number) => { localOf[v] = globalOf.length; globalOf.push(v); };
-    add(root);
-    for (const w of changed) add(w);
-    const arcFrom = new IntList(1 << 10);
-    const arcTo = new IntList(1 << 10);
-    for (const w of changed) {
-      for (let p = preds.offsets[w]!, stop = preds.offsets[w + 1]!; p < stop; p++) {
-        const u = preds.sources[p]!;
-        if (!live(u)) continue;
-        if (localOf[u] === -1) {
-          // u keeps its chain of dominators up to the first vertex already in the small graph.
-          for (let y = u; localOf[y] === -1; y = oldIdom[y]!) {
-            add(y);
-            arcFrom.push(localOf[oldIdom[y]!] === -1 ? -1 - oldIdom[y]! : localOf[oldIdom[y]!]!);
-            arcTo.push(localOf[y]!);
-          }
-        }
-        arcFrom.push(localOf[u]!);
-        arcTo.push(localOf[w]!);
-      }
-    }
-    // Chain arcs whose source was added after them were written as -1 - vertex: resolve them now.
-    for (let i = 0; i < arcFrom.length; i++) if (arcFrom.data[i]! < 0) arcFrom.data[i] = localOf[-1 - arcFrom.data[i]!]!;
-    const count = globalOf.length;
-    const graph = smallCsr(count, arcFrom, arcTo);
-    const small = immediateDominators(count, graph.offsets, graph.targets, 0);
-    for (const w of changed) {
-      const d = small.idom[localOf[w]!]!;
-      idom[w] = d >= 0 ? globalOf.data[d]! : -1;
-    }
-    for (let i = 0; i < count; i++) localOf[globalOf.data[i]!] = -1;
-  }
-  return renumbered(idom, vertexCount, root, stack);
 }
 
 /**
