@@ -14,7 +14,9 @@ export function expectSameGraph(actual: CompactGraph, expected: CompactGraph): v
       expect((a as Uint8Array).byteLength, key).toBe((a as Uint8Array).buffer.byteLength);
       expect([...(a as Uint8Array)], key).toEqual([...(b as Uint8Array)]);
     } else if (key === 'indexOf') {
+      expect((a as object).constructor, key).toBe((b as object).constructor);
       expect([...(a as ReadonlyMap<string, number>)], key).toEqual([...(b as ReadonlyMap<string, number>)]);
+      for (const node of expected.nodes) expect((a as ReadonlyMap<string, number>).get(node.id), node.id).toBe((b as ReadonlyMap<string, number>).get(node.id));
     } else if (key === 'edgeAttrs') {
       expect((a as unknown[]).length).toBe((b as unknown[]).length);
       for (let e = 0; e < expected.edgeCount; e++) expect(JSON.stringify(actual.edgeAttrs[e])).toBe(JSON.stringify(expected.edgeAttrs[e]));

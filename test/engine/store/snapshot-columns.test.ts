@@ -12,31 +12,7 @@ import { ID_HASH, IdIndex } from '../../../engine/store/id-index.ts';
 import { decodeSnapshot, encodeSnapshot, SNAPSHOT_VERSION } from '../../../engine/store/snapshot.ts';
 import { randomGraph, reachableGraph } from '../../helpers/arbitraries.ts';
 import { scenario } from '../../helpers/scenario.ts';
-
-/** Every field of two graphs, compared as values and representation (typed array class, key order). */
-function expectSameGraph(actual: CompactGraph, expected: CompactGraph): void {
-  expect(Object.keys(actual)).toEqual(Object.keys(expected));
-  for (const key of Object.keys(expected) as (keyof CompactGraph)[]) {
-    const a = actual[key] as unknown;
-    const b = expected[key] as unknown;
-    if (ArrayBuffer.isView(b)) {
-      // Plain typed arrays of their own, never views of the input bytes (a Buffer's slice is one).
-      expect(Object.getPrototypeOf(a), key).toBe(Object.getPrototypeOf(b));
-      expect((a as Uint8Array).byteLength, key).toBe((a as Uint8Array).buffer.byteLength);
-      expect([...(a as Uint8Array)], key).toEqual([...(b as Uint8Array)]);
-    } else if (key === 'indexOf') {
-      expect((a as object).constructor, key).toBe((b as object).constructor);
-      expect([...(a as ReadonlyMap<string, number>)]).toEqual([...(b as ReadonlyMap<string, number>)]);
-      for (const node of expected.nodes) expect((a as ReadonlyMap<string, number>).get(node.id)).toBe((b as ReadonlyMap<string, number>).get(node.id));
-    } else if (key === 'edgeAttrs') {
-      expect((a as unknown[]).length).toBe((b as unknown[]).length);
-      for (let e = 0; e < expected.edgeCount; e++) expect(JSON.stringify(actual.edgeAttrs[e])).toBe(JSON.stringify(expected.edgeAttrs[e]));
-    } else {
-      // Records keep their key order: exports and re-encoded snapshots depend on it.
-      expect(JSON.stringify(a), key).toBe(JSON.stringify(b));
-    }
-  }
-}
+import { expectSameGraph } from '../../helpers/same-graph.ts';
 
 /** The version 1 encoder as it was: edge columns, then node and edge-property JSON chunks. */
 function encodeV1(graph: CompactGraph): Uint8Array {
