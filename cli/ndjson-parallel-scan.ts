@@ -361,9 +361,8 @@ export class NdjsonScan {
   private lastOther = -1;
   private redactions = 0;
   /**
-   * Leave the lines whose check needs the full test (node lines, edges with properties, plain edge lines the per-id facts
-   * do not clear) unchecked, for the importing thread to check (`[-2, start, end]` ops). The worker sets it while that
-   * thread keeps up, so that neither waits long.
+   * Leave the lines that are not plain edges (node lines, edges with properties) unchecked, for the importing thread
+   * to check (`[-2, start, end]` ops). The worker sets it while that thread keeps up, so that neither waits long.
    */
   deferChecks = false;
   private read = 0;
@@ -443,10 +442,7 @@ export class NdjsonScan {
         if (stop < 0) stop = n;
       }
       const newline = stop < n;
-      // Deferred: node lines, edges with properties, and plain edge lines the per-id facts could not clear (those naming
-      // a `token` or `password` credential: one plain edge line in sixteen, most of the full tests left here). The
-      // reader reads a plain edge line given as bytes exactly as one given as (kind, from, to).
-      if (this.deferChecks) this.other(complete, start, newline ? stop + 1 : stop, UNCHECKED);
+      if (!plain && this.deferChecks) this.other(complete, start, newline ? stop + 1 : stop, UNCHECKED);
       else if (quietLine(complete, start, stop) || !mayBeSuspect(complete, start, stop) || !suspect(complete.toString('latin1', start, stop))) {
         if (plain) this.edge(scanner.kind, scanner.from, scanner.to);
         else this.other(complete, start, newline ? stop + 1 : stop);
