@@ -333,12 +333,13 @@ export class GraphBuilder {
         continue;
       }
       // chainOf[target]: the first head of this group's chain for that target (valid when chainGroup[target] is i + 1);
-      // link[a]: the next head after the one at group position a.
+      // link[a]: the next head after the one at position a of the group (positions counted from the group's start).
       chainOf ??= new Int32Array(ids);
       chainGroup ??= new Int32Array(ids);
-      link ??= new Int32Array(m);
-      for (let a = start; a < end; a++) {
-        const e = bySource[a]!;
+      if (link === undefined || link.length < length) link = new Int32Array(Math.max(length, (link?.length ?? 0) * 2));
+      const group = bySource.subarray(start, end);
+      for (let a = 0; a < length; a++) {
+        const e = group[a]!;
         const target = dst[e]!;
         link[a] = -1;
         if (chainGroup[target] !== i + 1) {
@@ -349,7 +350,7 @@ export class GraphBuilder {
         let at: number = chainOf[target]!;
         let last = -1;
         while (at >= 0) {
-          const head = bySource[at]!;
+          const head = group[at]!;
           if (kind[head] === kind[e] && grant[head] === grant[e]) break;
           last = at;
           at = link[at]!;
@@ -358,7 +359,7 @@ export class GraphBuilder {
           link[last] = a;
           continue;
         }
-        const head = bySource[at]!;
+        const head = group[at]!;
         if (!derived(head) && !derived(e)) {
           merge(head, e);
           continue;
@@ -377,23 +378,24 @@ export class GraphBuilder {
     const outSrc = new Uint32Array(kept);
     const outDst = new Uint32Array(kept);
     const outKind = new Uint8Array(kept);
-    // Properties are placed from the few edges that have them: a map lookup per edge (8M at 1M nodes) cost seconds.
-    // Left holey (reads give undefined): compileColumns copies every element into the graph's own array.
+    // Properties are placed from the few edges that have them (their arrival numbers, ascending): a map lookup per
+    // edge (8M at 1M nodes) cost seconds. Left holey (reads give undefined): compileColumns copies every element into
+    // the graph's own array.
     const outAttrs: (EdgeAttrs | undefined)[] = new Array<EdgeAttrs | undefined>(kept);
-    const withAttrs = this.edgeAttrs.size > 0;
-    const slotOf = withAttrs ? new Uint32Array(m) : undefined;
+    const withAttrs = Int32Array.from(new Set([...this.edgeAttrs.keys(), ...mergedAttrs.keys()])).sort();
+    let next = 0;
+    let nextWith = withAttrs.length > 0 ? withAttrs[0]! : -1;
     for (let e = 0, k = 0; e < m; e++) {
+      if (e === nextWith) {
+        // What repeats merged into their first edge replaces its own properties (undefined when nothing is left).
+        if (keep[e] === 1) outAttrs[k] = mergedAttrs.has(e) ? mergedAttrs.get(e) : this.edgeAttrs.get(e);
+        nextWith = ++next < withAttrs.length ? withAttrs[next]! : -1;
+      }
       if (keep[e] === 0) continue;
       outSrc[k] = finalIndex ? finalIndex[src[e]!]! : src[e]!;
       outDst[k] = finalIndex ? finalIndex[dst[e]!]! : dst[e]!;
       outKind[k] = kind[e]!;
-      if (slotOf) slotOf[e] = k;
       k++;
-    }
-    if (slotOf) {
-      for (const [e, attrs] of this.edgeAttrs) if (keep[e] === 1) outAttrs[slotOf[e]!] = attrs;
-      // What repeats merged into their first edge replaces its own properties (undefined when nothing is left).
-      for (const [e, attrs] of mergedAttrs) if (keep[e] === 1) outAttrs[slotOf[e]!] = attrs;
     }
     this.built = true;
     // The id map already gives final indices when nodes arrived in first-mention order.
