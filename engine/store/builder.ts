@@ -124,7 +124,12 @@ export class GraphBuilder {
    * builder keeps the object: callers hand over records they no longer change.
    */
   addNode(node: GraphNode): number {
-    const index = this.intern(node.id);
+    return this.addNodeAt(this.intern(node.id), node);
+  }
+
+  /** addNode for a node whose id `intern` just gave `index` (saves looking the id up again). */
+  addNodeAt(index: number, node: GraphNode): number {
+    this.assertOpen();
     const previous = this.records[index];
     if (previous === undefined) {
       this.records[index] = node;
@@ -302,8 +307,14 @@ export class GraphBuilder {
       const { kind: _k, from: _f, to: _t, ...rest } = mergeFragments([{ nodes: [], edges: [firstRecord] }, { nodes: [], edges: [repeatRecord] }]).edges[0]!;
       mergedAttrs.set(first, definedAttrs(rest));
     };
-    let order = new Uint32Array(0);
-    for (let i = 0; i < this.ids.length; i++) {
+    // Long groups (a platform containing 100k resources): the edges of each target are chained, one link per
+    // (kind, grant) holding the edge the next repeat merges into, as a sort by (to, kind, grant, arrival) would
+    // visit them: a repeat merges into the head when neither was derived, and otherwise becomes the head.
+    const ids = this.ids.length;
+    let chainOf: Int32Array | undefined;
+    let chainGroup: Int32Array | undefined;
+    let link: Int32Array | undefined;
+    for (let i = 0; i < ids; i++) {
       const start = offsets[i]!;
       const end = offsets[i + 1]!;
       const length = end - start;
@@ -321,32 +332,69 @@ export class GraphBuilder {
         }
         continue;
       }
-      // Long groups (a platform containing 100k resources): sort by (to, kind, grant, arrival).
-      if (order.length < length) order = new Uint32Array(length);
-      const group = order.subarray(0, length);
-      group.set(bySource.subarray(start, end));
-      group.sort((a, b) => dst[a]! - dst[b]! || kind[a]! - kind[b]! || grant[a]! - grant[b]! || a - b);
-      let head = group[0]!;
-      for (let a = 1; a < length; a++) {
+      // chainOf[target]: the first head of this group's chain for that target (valid when chainGroup[target] is i + 1);
+      // link[a]: the next head after the one at position a of the group (positions counted from the group's start).
+      chainOf ??= new Int32Array(ids);
+      chainGroup ??= new Int32Array(ids);
+      if (link === undefined || link.length < length) link = new Int32Array(Math.max(length, (link?.length ?? 0) * 2));
+      const group = bySource.subarray(start, end);
+      for (let a = 0; a < length; a++) {
         const e = group[a]!;
-        if (same(head, e)) merge(head, e);
-        else head = e;
+        const target = dst[e]!;
+        link[a] = -1;
+        if (chainGroup[target] !== i + 1) {
+          chainGroup[target] = i + 1;
+          chainOf[target] = a;
+          continue;
+        }
+        let at: number = chainOf[target]!;
+        let last = -1;
+        while (at >= 0) {
+          const head = group[at]!;
+          if (kind[head] === kind[e] && grant[head] === grant[e]) break;
+          last = at;
+          at = link[at]!;
+        }
+        if (at < 0) {
+          link[last] = a;
+          continue;
+        }
+        const head = group[at]!;
+        if (!derived(head) && !derived(e)) {
+          merge(head, e);
+          continue;
+        }
+        // e takes the head's place in the chain.
+        link[a] = link[at]!;
+        if (last < 0) chainOf[target] = a;
+        else link[last] = a;
       }
     }
     this.duplicateEdges = duplicates;
 
+    // The kept edges in arrival order: compileColumns groups them by source (stably, so each source's edges stay in
+    // arrival order, as before the derived ones it appends), which is what a gather by source here would give it.
     const kept = m - duplicates;
     const outSrc = new Uint32Array(kept);
     const outDst = new Uint32Array(kept);
     const outKind = new Uint8Array(kept);
-    const outAttrs: (EdgeAttrs | undefined)[] = new Array(kept);
-    for (let a = 0, k = 0; a < m; a++) {
-      const e = bySource[a]!;
+    // Properties are placed from the few edges that have them (their arrival numbers, ascending): a map lookup per
+    // edge (8M at 1M nodes) cost seconds. Left holey (reads give undefined): compileColumns copies every element into
+    // the graph's own array.
+    const outAttrs: (EdgeAttrs | undefined)[] = new Array<EdgeAttrs | undefined>(kept);
+    const withAttrs = Int32Array.from(new Set([...this.edgeAttrs.keys(), ...mergedAttrs.keys()])).sort();
+    let next = 0;
+    let nextWith = withAttrs.length > 0 ? withAttrs[0]! : -1;
+    for (let e = 0, k = 0; e < m; e++) {
+      if (e === nextWith) {
+        // What repeats merged into their first edge replaces its own properties (undefined when nothing is left).
+        if (keep[e] === 1) outAttrs[k] = mergedAttrs.has(e) ? mergedAttrs.get(e) : this.edgeAttrs.get(e);
+        nextWith = ++next < withAttrs.length ? withAttrs[next]! : -1;
+      }
       if (keep[e] === 0) continue;
       outSrc[k] = finalIndex ? finalIndex[src[e]!]! : src[e]!;
       outDst[k] = finalIndex ? finalIndex[dst[e]!]! : dst[e]!;
       outKind[k] = kind[e]!;
-      outAttrs[k] = mergedAttrs.has(e) ? mergedAttrs.get(e) : this.edgeAttrs.get(e);
       k++;
     }
     this.built = true;

@@ -146,14 +146,14 @@ export function deriveScopedDelegations(schema: Schema, nodes: readonly GraphNod
   const outSrc = new Uint32Array(out);
   const outDst = new Uint32Array(out);
   const outKind = new Uint8Array(out);
-  const outAttrs: (EdgeAttrs | undefined)[] = new Array(out);
+  // Without stale edges the properties are copied whole (a copy of the array, not an element at a time: 8M at 1M nodes).
+  const outAttrs: (EdgeAttrs | undefined)[] = staleDerived === 0 ? edgeAttrs.slice(0, m) : new Array(out);
   let k = 0;
   if (staleDerived === 0) {
     outSrc.set(edgeSrc);
     outDst.set(edgeDst);
     outKind.set(edgeKind);
     for (const e of renamed.keys()) outKind[e] = scopedCode;
-    for (let e = 0; e < m; e++) outAttrs[e] = edgeAttrs[e];
     k = m;
   } else {
     for (let e = 0; e < m; e++) {

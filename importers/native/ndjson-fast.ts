@@ -742,7 +742,8 @@ export class NdjsonGraphReader {
   private addNode(node: GraphNode & { nativeId?: string }, lineNo: number): void {
     if (node.id === undefined) node.id = nodeId(node.platform, node.tenant, node.kind, node.nativeId!);
     if (node.source === undefined && this.source !== undefined) node.source = this.source;
-    const index = this.builder.intern(node.id);
+    const id = node.id;
+    const index = this.builder.intern(id);
     const previous = this.builder.nodeAt(index);
     if (previous === undefined && this.rememberIds) this.interner.remember(node.id, index);
     if (previous !== undefined) this.checkRepeat(index, previous, node, lineNo);
@@ -755,7 +756,8 @@ export class NdjsonGraphReader {
       }
     }
     if (previous !== undefined && !this.firstScalars.has(index)) this.firstScalars.set(index, scalars(previous));
-    this.builder.addNode(node);
+    // Scrubbing leaves ids alone (they are checked at the input boundary); should it ever change one, look it up again.
+    this.builder.addNodeAt(node.id === id ? index : this.builder.intern(node.id), node);
     if (index >= this.nodeLine.length) {
       const grown = new Uint32Array(Math.max(this.nodeLine.length * 2, index + 1));
       grown.set(this.nodeLine);
