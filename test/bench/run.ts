@@ -215,7 +215,7 @@ try {
     let measuredCommands: CommandMeasurements | undefined;
     if (commands) {
       log(`${size.label}: every command end to end, each in a fresh process of the installed package`);
-      measuredCommands = await measureCommands({ root, work, snapshot, at, heapMb, timeoutMs: Number(option("command-timeout", "180")) * 1000, log });
+      measuredCommands = await measureCommands({ root, work, snapshot, at, heapMb, timeoutMs: Number(option("command-timeout", "180")) * 1000, reps: Number(option("command-reps", "1")), log });
     }
     results.push({
       label: size.label, nodes, edges, ndjsonBytes, generateMs,
