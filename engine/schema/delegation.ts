@@ -67,7 +67,14 @@ export function coversNode(resourceName: string, node: { kind: string; resourceT
   return resourceName === 'public-repository' && node.resourceType === 'repository' && node.properties?.visibility === 'public';
 }
 
-/** The catalogues blastmap ships: Google Workspace, Microsoft Graph (Entra), GitHub classic tokens, Slack, Okta, Salesforce, Atlassian. */
-export const DEFAULT_DELEGATION_CATALOG: DelegationCatalog = delegationCatalog(
+let builtin: DelegationCatalog | undefined;
+/** The shipped catalogues, checked by their schema on first use: reading a snapshot never needs them. */
+const builtinCatalog = (): DelegationCatalog => (builtin ??= delegationCatalog(
   [googleJson, entraJson, githubJson, slackJson, oktaJson, salesforceJson, atlassianJson].map((json) => scopeCatalogSchema.parse(json)),
-);
+));
+
+/** The catalogues blastmap ships: Google Workspace, Microsoft Graph (Entra), GitHub classic tokens, Slack, Okta, Salesforce, Atlassian. */
+export const DEFAULT_DELEGATION_CATALOG: DelegationCatalog = {
+  get platforms() { return builtinCatalog().platforms; },
+  restriction: (platform, scope) => builtinCatalog().restriction(platform, scope),
+};
