@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { DEFAULT_SCHEMA, type Schema } from '../engine/schema/index.ts';
 import { keywordRules, longestRun, mayHoldEncodedSecret, requiredRunOf, rulesOfKeyword, SECRET_KEYWORDS, SECRET_RULES, SOME_RULE_ALWAYS_RUNS } from '../engine/secrets.ts';
 import { PlainEdgeScanner } from '../importers/native/ndjson-fast.ts';
-import { scrubRecord, suspect, WholeLines } from './ndjson-stream.ts';
+import { scrubLine, suspect, WholeLines } from './ndjson-stream.ts';
 
 /**
  * What the worker sends for a stretch of input: `ops` is a list of triples, `[code, from, to]` for a plain edge line
@@ -246,27 +246,6 @@ const QUOTE = 0x22;
 // ---- the check of lines that are not plain edges --------------------------------------------------------------
 
 /**
- * A suspect line as streamNdjsonChunks passes it on: scrubbed (scrubRecord) when it is a JSON object, else as it is for
- * the reader to refuse with its line number; always with a newline.
- */
-export function scrubLine(line: Buffer, schema: Schema): { bytes: Uint8Array; redactions: number } {
-  let record: unknown;
-  try {
-    record = JSON.parse(line.toString('utf8'));
-  } catch {
-    record = undefined;
-  }
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-    const bytes = new Uint8Array(line.length + 1);
-    bytes.set(line);
-    bytes[line.length] = 10;
-    return { bytes, redactions: 0 };
-  }
-  const scrubbed = scrubRecord(record as Record<string, unknown>, schema);
-  return { bytes: encoder.encode(`${JSON.stringify(scrubbed.value)}\n`), redactions: scrubbed.redactions };
-}
-
-/**
  * Whole lines [start, end) of `bytes` (only the input's last may lack its newline), each checked as NdjsonScan checks a
  * line that is not a plain edge: runs of lines `suspect` is false for are passed to `push` as they are, a suspect line
  * scrubbed (scrubLine). Returns the redactions made.
@@ -334,8 +313,6 @@ class PartFacts {
 }
 
 // ---- the scan ---------------------------------------------------------------------------------------------------
-
-const encoder = new TextEncoder();
 
 /** Lines of NDJSON input, given as chunks of bytes, turned into batches (one per chunk) for NdjsonGraphReader. */
 export class NdjsonScan {

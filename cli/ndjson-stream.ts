@@ -96,6 +96,29 @@ export function scrubRecord(input: Record<string, unknown>, schema: Schema): Scr
   return { value: out, redactions };
 }
 
+const lineEncoder = new TextEncoder();
+
+/**
+ * A suspect line as streamNdjsonChunks passes it on: scrubbed (scrubRecord) when it is a JSON object, else as it is for
+ * the reader to refuse with its line number; always with a newline.
+ */
+export function scrubLine(line: Buffer, schema: Schema): { bytes: Uint8Array; redactions: number } {
+  let record: unknown;
+  try {
+    record = JSON.parse(line.toString('utf8'));
+  } catch {
+    record = undefined;
+  }
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    const bytes = new Uint8Array(line.length + 1);
+    bytes.set(line);
+    bytes[line.length] = 10;
+    return { bytes, redactions: 0 };
+  }
+  const scrubbed = scrubRecord(record as Record<string, unknown>, schema);
+  return { bytes: lineEncoder.encode(`${JSON.stringify(scrubbed.value)}\n`), redactions: scrubbed.redactions };
+}
+
 export interface StreamedNdjson {
   graph: CompactGraph;
   summary: FastNdjsonSummary;
@@ -108,7 +131,6 @@ export interface StreamedNdjson {
 export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file: string; schema?: Schema; expectedEdges?: number; onBytes?: (bytes: number) => void }): StreamedNdjson {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const reader = new NdjsonGraphReader({ file: options.file, schema, scrubbed: true, ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}) });
-  const encoder = new TextEncoder();
   let redactions = 0;
   const feed = (complete: Buffer) => {
     if (complete.length === 0) return;
@@ -120,21 +142,10 @@ export function streamNdjsonChunks(chunks: Iterable<Uint8Array>, options: { file
       const line = complete.subarray(start, stop);
       start = stop + 1;
       if (!suspect(line.toString('latin1'))) { reader.push(line); reader.push(NEWLINE); continue; }
-      let record: unknown;
-      try {
-        record = JSON.parse(line.toString('utf8'));
-      } catch {
-        record = undefined;
-      }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        // Left to the reader, which reports it with its line number; error output is scrubbed when printed.
-        reader.push(line);
-        reader.push(NEWLINE);
-        continue;
-      }
-      const scrubbed = scrubRecord(record as Record<string, unknown>, schema);
+      // A line that is not a JSON object is left to the reader, which reports it with its line number.
+      const scrubbed = scrubLine(line, schema);
       redactions += scrubbed.redactions;
-      reader.push(encoder.encode(`${JSON.stringify(scrubbed.value)}\n`));
+      reader.push(scrubbed.bytes);
     }
   };
   const lines = new WholeLines(options.file, feed);

@@ -3,7 +3,7 @@
 import { witnessOrigin, type BlastRadius, type DormantEntry, type NodeRef, type PathStepView, type RadiusEntry, type WitnessOrigin } from '../analysis/radius.ts';
 import { levelName } from '../schema/index.ts';
 import { jsonOutChunks, type JsonOut } from './json-out.ts';
-import { writeEdgeId, writeRefFields } from './witness.ts';
+import { writeEdgeAttrFields, writeEdgeId, writeRefFields } from './witness.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 
 export interface RadiusJsonOptions {
@@ -233,13 +233,7 @@ class RadiusRecordWriter {
     out.ascii(',"level":"');
     out.ascii(levelName(level[i]!));
     out.byte(0x22);
-    if (attrs !== undefined) {
-      if (attrs.scopes) { out.ascii(',"scopes":'); out.value(attrs.scopes); }
-      if (attrs.reason) { out.ascii(',"reason":'); out.str(attrs.reason); }
-      if (attrs.grant) { out.ascii(',"grant":'); out.str(attrs.grant); }
-      if (attrs.conditions) { out.ascii(',"conditions":'); out.value(attrs.conditions); }
-      if (attrs.derivedFrom) { out.ascii(',"derivedFrom":'); out.str(attrs.derivedFrom); }
-    }
+    writeEdgeAttrFields(out, attrs);
     out.byte(0x7d);
   }
 

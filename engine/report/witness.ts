@@ -3,7 +3,7 @@
 import { WITNESS_STATE, type WitnessState } from '../analysis/paths.ts';
 import { nodeRef, stepView, type NodeRef, type PathStepView } from '../analysis/radius.ts';
 import { levelName } from '../schema/index.ts';
-import type { CompactGraph } from '../store/compact.ts';
+import type { CompactGraph, EdgeAttrs } from '../store/compact.ts';
 import type { ReachResult } from '../analysis/reach.ts';
 import type { JsonOut } from './json-out.ts';
 
@@ -138,13 +138,7 @@ export class WitnessTableBuilder {
     out.ascii(',"level":"');
     out.ascii(levelName(this.#level[i]!));
     out.byte(0x22);
-    if (attrs !== undefined) {
-      if (attrs.scopes) { out.ascii(',"scopes":'); out.value(attrs.scopes); }
-      if (attrs.reason) { out.ascii(',"reason":'); out.str(attrs.reason); }
-      if (attrs.grant) { out.ascii(',"grant":'); out.str(attrs.grant); }
-      if (attrs.conditions) { out.ascii(',"conditions":'); out.value(attrs.conditions); }
-      if (attrs.derivedFrom) { out.ascii(',"derivedFrom":'); out.str(attrs.derivedFrom); }
-    }
+    writeEdgeAttrFields(out, attrs);
     out.byte(0x7d);
   }
 
@@ -234,6 +228,16 @@ export function writeRefFields(out: JsonOut, ref: NodeRef): void {
   out.repeated(ref.platform);
   out.ascii(',"tenant":');
   out.repeated(ref.tenant);
+}
+
+/** A witness step's edge properties (`,"scopes":…` to `,"derivedFrom":…`), those the edge has, in `witnessStep`'s order. */
+export function writeEdgeAttrFields(out: JsonOut, attrs: EdgeAttrs | undefined): void {
+  if (attrs === undefined) return;
+  if (attrs.scopes) { out.ascii(',"scopes":'); out.value(attrs.scopes); }
+  if (attrs.reason) { out.ascii(',"reason":'); out.str(attrs.reason); }
+  if (attrs.grant) { out.ascii(',"grant":'); out.str(attrs.grant); }
+  if (attrs.conditions) { out.ascii(',"conditions":'); out.value(attrs.conditions); }
+  if (attrs.derivedFrom) { out.ascii(',"derivedFrom":'); out.str(attrs.derivedFrom); }
 }
 
 /** Edge `e`'s id (`edgeIdAt`) as a JSON string, written from its parts when the edge has no id of its own. */
