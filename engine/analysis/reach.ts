@@ -130,6 +130,16 @@ function stateWorkspace(graph: CompactGraph): StateWorkspace {
   return workspace;
 }
 
+/**
+ * The traversal's per-graph work arrays when a reach() on this graph already made them (undefined otherwise: they
+ * are not made for a caller that never reaches), for a caller that needs scratch of this size while it calls no
+ * reach() (summarizeSources): 27 MB at a million nodes it need not allocate. Their contents are garbage.
+ */
+export function idleReachScratch(graph: CompactGraph): { queue: Int32Array; parentEdge: Int32Array; parentLevel: Uint8Array } | undefined {
+  const workspace = workspaces.get(graph);
+  return workspace && workspace.queue.length >= 3 * graph.nodeCount + 1 ? workspace : undefined;
+}
+
 /** The states a reach() result kept, in breadth-first order: what its per-(node, level) arrays are built from. */
 export interface WitnessStates {
   /** States `node * 4 + level`, each at most once (a state is kept only when it raises its node's best level). */
