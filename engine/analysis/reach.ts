@@ -113,8 +113,10 @@ const PACK_TARGET = (1 << PACK_SHIFT) - 1;
 
 function packEdges(graph: CompactGraph): Uint32Array | undefined {
   if (graph.nodeCount > PACK_TARGET + 1 || graph.edgeKindNames.length > 32) return undefined;
-  const packed = new Uint32Array(graph.edgeCount);
-  for (let e = 0; e < graph.edgeCount; e++) packed[e] = ((graph.edgeKind[e]! << PACK_SHIFT) | graph.edgeDst[e]!) >>> 0;
+  // Columns read into locals: a property load of the graph per edge, 8M of them, took 0.1-0.5 s.
+  const { edgeCount, edgeKind, edgeDst } = graph;
+  const packed = new Uint32Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) packed[e] = ((edgeKind[e]! << PACK_SHIFT) | edgeDst[e]!) >>> 0;
   return packed;
 }
 const workspaces = new WeakMap<CompactGraph, StateWorkspace>();
