@@ -9,7 +9,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { indexStates, reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { compileReachRules, indexStates, reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -605,7 +605,11 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     const last = measure(ctx, starts, overlay);
     const level = last.result.level;
     const blocked = overlay.blockedNodes.slice();
-    const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    // reach()'s compiled rules (a grant per edge kind and held level) and the graph's columns in locals: the
+    // replay walks about the whole radius once, and a rule closure and a property load per edge added up.
+    const { grants, blockedEdges, at: instant } = compileReachRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    const { fwdOffsets, edgeDst, edgeKind, revOffsets, revEdges, edgeSrc, activeFrom, activeUntil } = graph;
+    const usable = (v: number): boolean => activeFrom[v]! <= instant && instant < activeUntil[v]! && blocked[v] === 0;
     const isStart = new Set(starts);
     let score = last.score;
     let reached = last.reached;
@@ -624,22 +628,23 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       const { fresh } = run[k]!;
       for (const v of fresh) blocked[v] = 0;
       for (const v of fresh) {
-        if (!rules.usable(v)) continue;
+        if (!usable(v)) continue;
         let best = isStart.has(v) ? START_LEVEL : 0;
-        for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
-          const e = graph.revEdges[i]!;
-          const held = level[graph.edgeSrc[e]!]!;
-          if (held > 0) best = Math.max(best, rules.step(e, held));
+        for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
+          const e = revEdges[i]!;
+          const held = level[edgeSrc[e]!]!;
+          if (held > 0 && (blockedEdges === undefined || blockedEdges[e] === 0)) best = Math.max(best, grants[(edgeKind[e]! << 2) | held]!);
         }
         if (best > level[v]!) raise(v, best);
       }
       while (queue.length > 0) {
         const u = queue.pop()!;
         const held = level[u]!;
-        for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
-          const grant = rules.step(e, held);
-          const v = graph.edgeDst[e]!;
-          if (grant === 0 || level[v]! >= grant || !rules.usable(v)) continue;
+        for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+          const grant = grants[(edgeKind[e]! << 2) | held]!;
+          if (grant === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
+          const v = edgeDst[e]!;
+          if (level[v]! >= grant || !usable(v)) continue;
           raise(v, grant);
         }
       }
@@ -819,7 +824,8 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     const blockedInRadius = live.result.order.filter((v) => overlay.blockedNodes[v] === 1);
     const tree = Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity) ? undefined : witnessTree(graph, live.result);
     if (tree) heldTrees.set(live.result, tree);
-    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes, blockedInRadius).score, i }))
+    const startSet = new Set(starts);
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes, blockedInRadius, startSet).score, i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
     if (tree) { heldTrees.delete(live.result); releaseTree(tree); }
     deferred = [];
@@ -989,6 +995,8 @@ export function scoreWithout(
   live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
   /** The nodes of `live`'s radius the overlay blocks (none when it was measured under the overlay), when the caller measures many actions against one radius and overlay: found here otherwise. */
   blockedInRadius?: readonly number[],
+  /** `new Set(starts)`, when the caller measures many actions from the same starts (11,000 of them at 1M nodes). */
+  startSet?: ReadonlySet<number>,
 ): { score: number; reached: number } {
   const { graph } = ctx;
   if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
@@ -1037,7 +1045,7 @@ export function scoreWithout(
   const positions = Int32Array.from(found).sort();
   const affected: number[] = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) affected[i] = order[positions[i]!]!;
-  const isStart = new Set(starts);
+  const isStart = startSet ?? new Set(starts);
   const queue: number[] = [];
   const raise = (v: number, to: number) => {
     if (level[v]! >= to) return;

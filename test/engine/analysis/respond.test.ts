@@ -391,6 +391,7 @@ describe('respondPlan on random graphs', () => {
       // The caller's list of the radius's blocked nodes (respondPlan finds it once for dozens of actions) gives the same.
       const blockedInRadius = live.result.order.filter((v) => overlay.blockedNodes[v] === 1);
       expect(scoreWithout({ graph, reachOptions }, starts, overlay, live, extra, blockedInRadius)).toEqual(got);
+      expect(scoreWithout({ graph, reachOptions }, starts, overlay, live, extra, blockedInRadius, new Set(starts))).toEqual(got);
       // A result that is not reach()'s own (a copy: no kept states) is read from its per-slot witness arrays.
       expect(scoreWithout({ graph, reachOptions }, starts, overlay, { ...live, result: { ...live.result } }, extra)).toEqual(got);
     }), { numRuns: 300 });
