@@ -2,7 +2,7 @@
 // reuse the hub's closure and only explore what lies outside it, the way members of one strongly
 // connected component share their reach. Equal to one full reach per source (tested).
 import type { CompactGraph } from '../store/compact.ts';
-import { compileReachRules, reach, type CompiledReachRules, type ReachOptions } from './reach.ts';
+import { compileReachRules, idleReachScratch, reach, type CompiledReachRules, type ReachOptions } from './reach.ts';
 import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, scoreOrder, sensitivities } from './score.ts';
 import { LEVEL_CODE } from '../schema/index.ts';
 import { CROWN_JEWEL_TAG } from './radius.ts';
@@ -59,8 +59,21 @@ class ClosureWorkspace {
   touchedCount = 0;
   private epoch = 0;
 
-  constructor(private readonly graph: CompactGraph, private readonly rules: CompiledReachRules) {
+  /**
+   * With `borrow`, the arrays are views of reach()'s idle work arrays (idleReachScratch) when it has made them: the
+   * caller then runs no reach() on this graph while it uses this workspace.
+   */
+  constructor(private readonly graph: CompactGraph, private readonly rules: CompiledReachRules, borrow = false) {
     const n = graph.nodeCount;
+    const idle = borrow ? idleReachScratch(graph) : undefined;
+    if (idle) {
+      const { queue, parentEdge, parentLevel } = idle;
+      this.stamp = new Uint32Array(parentEdge.buffer, parentEdge.byteOffset, n).fill(0);
+      this.touched = parentEdge.subarray(n, 2 * n);
+      this.level = parentLevel.subarray(0, n);
+      this.queue = queue;
+      return;
+    }
     this.stamp = new Uint32Array(n);
     this.level = new Uint8Array(n);
     this.queue = new Int32Array(3 * n + 1);
@@ -268,8 +281,10 @@ export function markedClassesReached(graph: CompactGraph, options: ReachOptions,
 
 /** Per-node facts the summaries add up, computed once per graph and options. */
 interface NodeFacts {
-  /** Points at level 1..3 for node v, index v * 4 + level: whole numbers (32-bit: 16 MB at 1M nodes, not 32 MB). */
-  points: Int32Array;
+  /** The graph's sensitivities, kinds and graded kinds, which `pointsAt` reads (no 16 MB table of points per call). */
+  sensitivity: Float64Array;
+  nodeKind: Uint8Array;
+  graded: Uint8Array;
   crown: Uint8Array;
   platform: Int32Array;
   platformCount: number;
@@ -279,7 +294,6 @@ function nodeFacts(graph: CompactGraph): NodeFacts | undefined {
   const n = graph.nodeCount;
   const sensitivity = sensitivities(graph);
   const graded = gradedKinds(graph);
-  const points = new Int32Array(n * 4);
   const crown = new Uint8Array(n);
   const platform = new Int32Array(n);
   const platformCodes = new Map<string, number>();
@@ -289,14 +303,19 @@ function nodeFacts(graph: CompactGraph): NodeFacts | undefined {
       const value = graded[graph.nodeKind[v]!] === 1 ? sensitivity[v]! * LEVEL_WEIGHT[level as 1 | 2 | 3] : PRINCIPAL_POINTS;
       // Whole points add up exactly in any order; anything else must be summed in reach order.
       if (!Number.isInteger(value) || Math.abs(value) > 0x7fffffff) return undefined;
-      points[v * 4 + level] = value;
     }
     if (node.tags?.includes(CROWN_JEWEL_TAG)) crown[v] = 1;
     let code = platformCodes.get(node.platform);
     if (code === undefined) platformCodes.set(node.platform, (code = platformCodes.size));
     platform[v] = code;
   }
-  return { points, crown, platform, platformCount: platformCodes.size };
+  return { sensitivity, nodeKind: graph.nodeKind, graded, crown, platform, platformCount: platformCodes.size };
+}
+
+/** Points of node v held at `level` (0 for 0): the values nodeFacts checked are whole numbers. */
+function pointsAt(facts: NodeFacts, v: number, level: number): number {
+  if (level === 0) return 0;
+  return facts.graded[facts.nodeKind[v]!] === 1 ? facts.sensitivity[v]! * LEVEL_WEIGHT[level as 1 | 2 | 3] : PRINCIPAL_POINTS;
 }
 
 /** A closure already reached (the hub's), with its totals. */
@@ -320,7 +339,7 @@ function sharedClosure(workspace: ClosureWorkspace, facts: NodeFacts, n: number,
     const u = workspace.touched[i]!;
     const level = workspace.level[u]!;
     floor[u] = level;
-    score += facts.points[u * 4 + level]!;
+    score += pointsAt(facts, u, level);
     crownJewels += facts.crown[u]!;
     const p = facts.platform[u]!;
     if (perPlatform[p] === 0) platforms++;
@@ -435,7 +454,9 @@ export function summarizeSources(graph: CompactGraph, sources: readonly number[]
   const n = graph.nodeCount;
   const rules = compileReachRules(graph, options);
   for (const v of sources) if (v < 0 || v >= n) return sources.map((s) => summarizeByReach(graph, s, options));
-  const workspace = new ClosureWorkspace(graph, rules);
+  // No reach() below: the traversal's idle work arrays serve (respond calls this after its traversals, at 1M nodes
+  // 21 MB of ArrayBuffers fewer; V8 answers every 64 MB of new ones with a full collection of the graph's heap).
+  const workspace = new ClosureWorkspace(graph, rules, true);
   const zero = new Uint8Array(n);
   const start = LEVEL_CODE[options.sourceLevel ?? 'admin'];
   let shared: SharedClosure | undefined;
@@ -463,7 +484,7 @@ export function summarizeSources(graph: CompactGraph, sources: readonly number[]
       const u = workspace.touched[k]!;
       const level = workspace.level[u]!;
       const below = floor[u]!;
-      score += facts.points[u * 4 + level]! - (below > 0 ? facts.points[u * 4 + below]! : 0);
+      score += pointsAt(facts, u, level) - (below > 0 ? pointsAt(facts, u, below) : 0);
       if (below > 0) continue;
       reached++;
       crownJewels += facts.crown[u]!;
@@ -478,7 +499,7 @@ export function summarizeSources(graph: CompactGraph, sources: readonly number[]
     seenPlatforms.length = 0;
     const sourceLevel = Math.max(floor[v]!, workspace.levelOf(v));
     if (sourceLevel > 0) {
-      score -= facts.points[v * 4 + sourceLevel]!;
+      score -= pointsAt(facts, v, sourceLevel);
       reached--;
       crownJewels -= facts.crown[v]!;
     }
@@ -530,14 +551,14 @@ export function reachTotalsScanner(graph: CompactGraph, options: ReachOptions): 
       const u = workspace.touched[k]!;
       const level = workspace.level[u]!;
       const below = floor[u]!;
-      score += facts.points[u * 4 + level]! - (below > 0 ? facts.points[u * 4 + below]! : 0);
+      score += pointsAt(facts, u, level) - (below > 0 ? pointsAt(facts, u, below) : 0);
       // Touched nodes were raised above the floor: a level of 3 here is new admin.
       if (level === 3 && graded[nodeKind[u]!] === 1) adminOn++;
       if (below === 0 && facts.crown[u] === 1) (added ??= []).push(u);
     }
     const sourceLevel = Math.max(floor[v]!, workspace.levelOf(v));
     if (sourceLevel === 0) return { score: 0, adminOn: 0, crownJewels: [], usable: false };
-    score -= facts.points[v * 4 + sourceLevel]!;
+    score -= pointsAt(facts, v, sourceLevel);
     if (sourceLevel === 3 && graded[nodeKind[v]!] === 1) adminOn--;
     let crownJewels: readonly number[] = base?.crownJewels ?? [];
     if (added || facts.crown[v] === 1) crownJewels = [...crownJewels, ...(added ?? [])].filter((u) => u !== v);
@@ -588,7 +609,7 @@ function hubClosures(graph: CompactGraph, rules: CompiledReachRules, workspace: 
       const u = workspace.touched[i]!;
       const level = workspace.level[u]!;
       floor[u] = level;
-      score += facts.points[u * 4 + level]!;
+      score += pointsAt(facts, u, level);
       if (level === 3 && graded[graph.nodeKind[u]!] === 1) adminOn++;
       if (facts.crown[u] === 1) crownJewels.push(u);
     }

@@ -9,7 +9,7 @@ import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { edgesForId } from './mitigations.ts';
 import { revocationPlan, type Cut, type CutMitigation, type PlanTotals } from './plan.ts';
 import { CROWN_JEWEL_TAG, nodeRef, stepView, type NodeRef, type PathStepView } from './radius.ts';
-import { indexStates, reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
+import { compileReachRules, indexStates, reach, toInstant, traversalRules, witnessPath, witnessStates, type PathStep, type ReachOptions, type ReachOverlay, type ReachResult } from './reach.ts';
 import { persistenceToHunt, rotateAction, suspendWhere, vendorKillAction } from './respond-playbook.ts';
 import { summarizeSources } from './closure.ts';
 import { nodePoints, scoreOrder } from './score.ts';
@@ -168,13 +168,15 @@ interface Context {
 function buildContext(graph: CompactGraph, options: RespondOptions, at: number, since: number): Context {
   const { since: _since, cutSteps: _cutSteps, observedFirst: _observed, ...reachOptions } = options;
   const platforms = new Map<string, number[]>();
-  graph.nodes.forEach((node, v) => {
-    if (node.kind !== 'Platform') return;
+  // By the kind column: a million node records are not read to find a few thousand Platforms.
+  const platformKind = graph.nodeKindNames.indexOf('Platform');
+  for (let v = 0; v < graph.nodeCount; v++) {
+    if (graph.nodeKind[v] !== platformKind) continue;
     const key = tenantKey(graph, v);
     const list = platforms.get(key);
     if (list) list.push(v);
     else platforms.set(key, [v]);
-  });
+  }
   const edgesById = (id: string): number[] => edgesForId(graph, id);
   return {
     graph, at, since, reachOptions: { ...reachOptions, at }, vendors: vendorIndex(graph), platforms, edgesById,
@@ -217,7 +219,7 @@ interface Harvest {
  * vendor's store) and the credential's own lifetime overlaps the window (a key pasted after the window closed,
  * or revoked before it opened, was never there to copy).
  */
-function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<number, Harvest>; last: ReachResult[] } {
+function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<number, Harvest>; last: WindowLevels[] } {
   const { graph, at, since } = ctx;
   const rules = traversalRules(graph, ctx.reachOptions);
   const harvested = new Map<number, Harvest>();
@@ -232,32 +234,74 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
   for (const s of sources) taken[s] = 1;
   const { fwdOffsets, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil } = graph;
   const { vendorSide } = ctx.vendors;
+  /** The first credential node v, held at `level`, exposes that is not taken yet and lived in the window (edge), or -1. */
+  const exposed = (v: number, level: number, from: number): number => {
+    for (let e = from, end = fwdOffsets[v + 1]!; e < end; e++) {
+      // The edge's kind first: it is read in edge order, the target's columns at random.
+      const exposing = exposes[edgeKind[e]!]!;
+      if (exposing === 0 || (exposing === 2 && vendorSide[v] !== 1)) continue;
+      const c = edgeDst[e]!;
+      if (taken[c] === 1 || nodeKind[c] !== credential || rules.step(e, level) === 0) continue;
+      if (!(activeFrom[c]! <= at && activeUntil[c]! > since)) continue;
+      return e;
+    }
+    return -1;
+  };
   // Per end of the window: the level each node was scanned at in an earlier round. Levels only rise from round
   // to round (more starts), and a node scanned at its level already gave up every credential it exposes, so a
   // round scans only the nodes it raised: the same harvest, without re-reading 8M edges per round.
   const scanned = [new Uint8Array(graph.nodeCount), new Uint8Array(graph.nodeCount)];
+  const ends = Number.isFinite(since) && since < at ? [at, since] : [at];
+  // Without a depth limit a round's levels are the previous round's raised by the credentials it harvested (a
+  // level is the best over every route, whatever the starts' order). A round that harvests nothing new, the
+  // last one, is found by raising them there; its traversals would only say the same.
+  const extendable = !Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity);
+  let previous: { level: Uint8Array; order: number[] }[] | undefined;
+  let fresh: number[] = [];
   for (let round = 1; ; round++) {
+    if (previous && extendable) {
+      const extended = previous.map((levels, end) => extendLevels(graph, { ...ctx.reachOptions, at: ends[end]! }, levels, fresh));
+      let found = false;
+      for (const [end, raised] of extended.entries()) {
+        const { level } = previous[end]!;
+        for (let i = 0; i < raised.length && !found; i++) {
+          const v = raised[i]!;
+          if (scanned[end]![v]! < level[v]! && exposed(v, level[v]!, fwdOffsets[v]!) >= 0) found = true;
+        }
+      }
+      if (!found) {
+        for (const levels of previous) for (const v of levels.order) ctx.compromised[v] = 1;
+        return { harvested, last: previous };
+      }
+    }
     const starts = [...sources, ...harvested.keys()];
-    const results: ReachResult[] = [reach(graph, starts, ctx.reachOptions)];
-    if (Number.isFinite(since) && since < at) results.push(reach(graph, starts, { ...ctx.reachOptions, at: since }));
+    const results: ReachResult[] = ends.map((end) => reach(graph, starts, end === at ? ctx.reachOptions : { ...ctx.reachOptions, at: end }));
+    fresh = [];
     let added = false;
     for (const [end, result] of results.entries()) {
       const scannedAt = scanned[end]!;
       const pathTo = witnessPaths(graph, result);
+      // Harvested paths share their witness steps (a tree: 11,000 paths of 13 steps at 1M nodes hold a few
+      // thousand distinct steps): each step's view is made once per traversal, by its (node, level) slot.
+      const views = new Map<number, PathStepView>();
+      const view = (step: PathStep): PathStepView => {
+        const slot = step.to * 3 + step.toLevel - 1;
+        let made = views.get(slot);
+        if (!made) views.set(slot, made = stepView(graph, step));
+        return made;
+      };
       for (const v of result.order) {
         ctx.compromised[v] = 1;
         const level = result.level[v]!;
         if (scannedAt[v]! >= level) continue;
         scannedAt[v] = level;
-        for (let e = fwdOffsets[v]!, end = fwdOffsets[v + 1]!; e < end; e++) {
+        for (let e = exposed(v, level, fwdOffsets[v]!); e >= 0; e = exposed(v, level, e + 1)) {
           const c = edgeDst[e]!;
-          if (taken[c] === 1 || nodeKind[c] !== credential) continue;
-          const exposing = exposes[edgeKind[e]!]!;
-          if (exposing === 0 || (exposing === 2 && vendorSide[v] !== 1) || rules.step(e, level) === 0) continue;
-          if (!(activeFrom[c]! <= at && activeUntil[c]! > since)) continue;
-          const path = [...pathTo(v, level), { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }].map((step) => stepView(graph, step));
+          const path = pathTo(v, level).map(view);
+          path.push(stepView(graph, { edge: e, from: v, to: c, fromLevel: level, toLevel: 3 }));
           harvested.set(c, { via: v, edge: e, round, path });
           taken[c] = 1;
+          fresh.push(c);
           added = true;
         }
       }
@@ -265,11 +309,62 @@ function harvest(ctx: Context, sources: readonly number[]): { harvested: Map<num
     }
     // The last round added nothing: its reaches are from every start the plan uses (the hunt reads them).
     if (!added) return { harvested, last: results };
+    previous = results.map((result) => ({ level: result.level, order: [...result.order] }));
   }
 }
 
-/** Per graph: a slot-to-state index, all -1 between uses (witnessPaths). */
+/** What the hunt reads of a window end's radius from every start: each node's level, and the reached nodes. */
+interface WindowLevels {
+  level: Uint8Array;
+  order: readonly number[];
+}
+
+/**
+ * Raises `levels` (the levels of a radius, without a depth limit) by `starts` held at admin, in place, as far as
+ * they newly open: afterwards they are the levels a fresh reach from the old starts and these gives (a level is
+ * the best over every route). Newly reached nodes are appended to `levels.order`; returns every node whose level
+ * rose. Costs what the new starts add, not a traversal of the radius.
+ */
+export function extendLevels(graph: CompactGraph, options: ReachOptions, levels: { level: Uint8Array; order: number[] }, starts: readonly number[]): number[] {
+  const rules = traversalRules(graph, options);
+  const { level, order } = levels;
+  const { fwdOffsets, edgeDst } = graph;
+  const raised: number[] = [];
+  const queue: number[] = [];
+  const raise = (v: number, to: number) => {
+    if (level[v] === 0) order.push(v);
+    level[v] = to;
+    raised.push(v);
+    queue.push(v);
+  };
+  for (const s of starts) if (level[s]! < START_LEVEL && rules.usable(s)) raise(s, START_LEVEL);
+  while (queue.length > 0) {
+    const u = queue.pop()!;
+    const held = level[u]!;
+    for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+      const grant = rules.step(e, held);
+      const v = edgeDst[e]!;
+      if (grant > level[v]! && rules.usable(v)) raise(v, grant);
+    }
+  }
+  return raised;
+}
+
+/**
+ * Per graph: a slot-to-state index, all -1 between uses: the harvest's witness paths, then the contain phase's
+ * witness tree (one 12 MB array at 1M nodes instead of one each: V8 answers every 64 MB of new ArrayBuffers with a
+ * full collection of the snapshot's heap).
+ */
 const slotIndexes = new WeakMap<CompactGraph, Int32Array>();
+
+function slotIndex(graph: CompactGraph): Int32Array {
+  let index = slotIndexes.get(graph);
+  if (!index) {
+    index = new Int32Array(graph.nodeCount * 3).fill(-1);
+    slotIndexes.set(graph, index);
+  }
+  return index;
+}
 
 /**
  * witnessPath(result, v, level) for many nodes of one radius, read from reach's kept states through a reused
@@ -281,12 +376,7 @@ function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, le
   const kept = witnessStates(result);
   if (!kept) return Object.assign((v: number, level: number) => witnessPath(result, v, level), { done: () => {} });
   const { states, parents, held } = kept;
-  let stateOf = slotIndexes.get(graph);
-  if (!stateOf) {
-    stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
-    slotIndexes.set(graph, stateOf);
-  }
-  const index = stateOf;
+  const index = slotIndex(graph);
   indexStates(index, states);
   const path = (v: number, level: number): PathStep[] => {
     const steps: PathStep[] = [];
@@ -404,8 +494,14 @@ function impactOf(ctx: Context, nodes: readonly number[], exclude: ReadonlySet<n
   return { cost, notes, dependents: list.slice(0, 12) };
 }
 
+/**
+ * respond's overlay: the per-edge flags (8 MB at 8M edges) are made when a step first removes an edge; contain
+ * and rotate block only nodes.
+ */
+type StepOverlay = ReachOverlay & { blockedNodes: Uint8Array };
+
 /** The live radius under an overlay: from the sources and every harvested credential. */
-function measure(ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>): { score: number; reached: number; result: ReachResult } {
+function measure(ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: StepOverlay): { score: number; reached: number; result: ReachResult } {
   const result = reach(ctx.graph, starts, { ...ctx.reachOptions, overlay });
   const isStart = new Set(starts);
   return { score: scoreOrder(ctx.graph, result.level, result.order, starts), reached: result.order.filter((v) => !isStart.has(v)).length, result };
@@ -470,7 +566,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const { harvested: harvestedMap, last: windowResults } = harvest(ctx, sources);
   const isSource = new Set(sources);
   const starts = [...sources, ...[...harvestedMap.keys()].sort((a, b) => a - b)];
-  const overlay: Required<ReachOverlay> = { blockedNodes: new Uint8Array(graph.nodeCount), blockedEdges: new Uint8Array(graph.edgeCount) };
+  const overlay: StepOverlay = { blockedNodes: new Uint8Array(graph.nodeCount) };
   const initial = measure(ctx, starts, overlay);
   let current = { score: initial.score, reached: initial.reached };
   const steps: RespondStep[] = [];
@@ -481,7 +577,7 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const push = (partial: StepPartial, nodes: readonly number[], edges: readonly string[], mitigations: CutMitigation[]) => {
     const fresh = nodes.filter((v) => overlay.blockedNodes[v] === 0);
     for (const v of nodes) overlay.blockedNodes[v] = 1;
-    for (const id of edges) for (const e of ctx.edgesById(id)) overlay.blockedEdges[e] = 1;
+    for (const id of edges) for (const e of ctx.edgesById(id)) (overlay.blockedEdges ??= new Uint8Array(graph.edgeCount))[e] = 1;
     const step: RespondStep = {
       step: steps.length + 1, ...partial, removes: 0, scoreAfter: current.score, reachedAfter: current.reached,
       blocks: { nodes: nodes.map((v) => graph.nodes[v]!.id), edges: [...edges] }, mitigations,
@@ -509,7 +605,11 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     const last = measure(ctx, starts, overlay);
     const level = last.result.level;
     const blocked = overlay.blockedNodes.slice();
-    const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    // reach()'s compiled rules (a grant per edge kind and held level) and the graph's columns in locals: the
+    // replay walks about the whole radius once, and a rule closure and a property load per edge added up.
+    const { grants, blockedEdges, at: instant } = compileReachRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
+    const { fwdOffsets, edgeDst, edgeKind, revOffsets, revEdges, edgeSrc, activeFrom, activeUntil } = graph;
+    const usable = (v: number): boolean => activeFrom[v]! <= instant && instant < activeUntil[v]! && blocked[v] === 0;
     const isStart = new Set(starts);
     let score = last.score;
     let reached = last.reached;
@@ -528,22 +628,23 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
       const { fresh } = run[k]!;
       for (const v of fresh) blocked[v] = 0;
       for (const v of fresh) {
-        if (!rules.usable(v)) continue;
+        if (!usable(v)) continue;
         let best = isStart.has(v) ? START_LEVEL : 0;
-        for (let i = graph.revOffsets[v]!; i < graph.revOffsets[v + 1]!; i++) {
-          const e = graph.revEdges[i]!;
-          const held = level[graph.edgeSrc[e]!]!;
-          if (held > 0) best = Math.max(best, rules.step(e, held));
+        for (let i = revOffsets[v]!, end = revOffsets[v + 1]!; i < end; i++) {
+          const e = revEdges[i]!;
+          const held = level[edgeSrc[e]!]!;
+          if (held > 0 && (blockedEdges === undefined || blockedEdges[e] === 0)) best = Math.max(best, grants[(edgeKind[e]! << 2) | held]!);
         }
         if (best > level[v]!) raise(v, best);
       }
       while (queue.length > 0) {
         const u = queue.pop()!;
         const held = level[u]!;
-        for (let e = graph.fwdOffsets[u]!; e < graph.fwdOffsets[u + 1]!; e++) {
-          const grant = rules.step(e, held);
-          const v = graph.edgeDst[e]!;
-          if (grant === 0 || level[v]! >= grant || !rules.usable(v)) continue;
+        for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
+          const grant = grants[(edgeKind[e]! << 2) | held]!;
+          if (grant === 0 || (blockedEdges !== undefined && blockedEdges[e] === 1)) continue;
+          const v = edgeDst[e]!;
+          if (level[v]! >= grant || !usable(v)) continue;
           raise(v, grant);
         }
       }
@@ -559,13 +660,13 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   };
   /** The same with a depth limit (levels then depend on the hop count): bisection on the nested radii. */
   const settleByBisection = (run: { step: RespondStep; fresh: number[] }[]) => {
-    const base = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
+    const base: StepOverlay = { blockedNodes: overlay.blockedNodes.slice(), blockedEdges: overlay.blockedEdges };
     for (const { fresh } of run) for (const v of fresh) base.blockedNodes[v] = 0;
     const measured = new Map<number, { score: number; reached: number }>([[-1, current]]);
     const at = (k: number) => {
       let m = measured.get(k);
       if (!m) {
-        const prefix = { blockedNodes: base.blockedNodes.slice(), blockedEdges: base.blockedEdges };
+        const prefix: StepOverlay = { blockedNodes: base.blockedNodes.slice(), blockedEdges: base.blockedEdges };
         for (let i = 0; i <= k; i++) for (const v of run[i]!.fresh) prefix.blockedNodes[v] = 1;
         const { score, reached } = measure(ctx, starts, prefix);
         m = { score, reached };
@@ -721,8 +822,12 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
     // Nothing is blocked yet (contain comes first): the live radius is the initial one.
     const live = initial;
     const blockedInRadius = live.result.order.filter((v) => overlay.blockedNodes[v] === 1);
-    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes, blockedInRadius).score, i }))
+    const tree = Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity) ? undefined : witnessTree(graph, live.result);
+    if (tree) heldTrees.set(live.result, tree);
+    const startSet = new Set(starts);
+    const order = containActions.map((candidate, i) => ({ candidate, score: scoreWithout(ctx, starts, overlay, live, candidate.nodes, blockedInRadius, startSet).score, i }))
       .sort((a, b) => (a.score < b.score - 1e-9 ? -1 : b.score < a.score - 1e-9 ? 1 : a.i - b.i));
+    if (tree) { heldTrees.delete(live.result); releaseTree(tree); }
     deferred = [];
     for (const { candidate } of order) push(candidate.partial, candidate.nodes, [], candidate.mitigations);
     settle();
@@ -795,8 +900,9 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
   const adminTenants = new Map<string, Set<number>>();
   for (const result of windowResults) {
     for (const v of result.order) {
-      const node = graph.nodes[v]!;
+      // Level first: the node's record is read only for the nodes held at admin.
       if (result.level[v] !== 3 || vendors.vendorSide[v] === 1) continue;
+      const node = graph.nodes[v]!;
       if (node.kind === 'Platform' || (node.kind === 'Role' && node.privileged === true)) {
         const key = tenantKey(graph, v);
         if (!ctx.platforms.has(key) && node.kind !== 'Platform') continue;
@@ -885,10 +991,12 @@ export function respondPlan(graph: CompactGraph, sources: readonly number[], opt
  * ones, not a traversal of the whole radius, which matters when dozens of contain actions are each measured.
  */
 export function scoreWithout(
-  ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: Required<ReachOverlay>,
+  ctx: Pick<Context, 'graph' | 'reachOptions'>, starts: readonly number[], overlay: StepOverlay,
   live: { score: number; reached: number; result: ReachResult }, nodes: readonly number[],
   /** The nodes of `live`'s radius the overlay blocks (none when it was measured under the overlay), when the caller measures many actions against one radius and overlay: found here otherwise. */
   blockedInRadius?: readonly number[],
+  /** `new Set(starts)`, when the caller measures many actions from the same starts (11,000 of them at 1M nodes). */
+  startSet?: ReadonlySet<number>,
 ): { score: number; reached: number } {
   const { graph } = ctx;
   if (Number.isFinite(ctx.reachOptions.maxDepth ?? Infinity)) {
@@ -907,7 +1015,8 @@ export function scoreWithout(
   const rules = traversalRules(graph, { ...ctx.reachOptions, overlay: { blockedNodes: blocked, blockedEdges: overlay.blockedEdges } });
   // The (node, level) states whose witness chain runs through a blocked node are the subtrees, in the tree of
   // witness parents, under the states of the blocked nodes: walked from there instead of climbing every chain.
-  const tree = witnessTree(graph, live.result);
+  const held = heldTrees.get(live.result);
+  const tree = held ?? witnessTree(graph, live.result);
   const { stateOf, states, childStart, children, inSubtree } = tree;
   const stack: number[] = [];
   const marked: number[] = [];
@@ -936,7 +1045,7 @@ export function scoreWithout(
   const positions = Int32Array.from(found).sort();
   const affected: number[] = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) affected[i] = order[positions[i]!]!;
-  const isStart = new Set(starts);
+  const isStart = startSet ?? new Set(starts);
   const queue: number[] = [];
   const raise = (v: number, to: number) => {
     if (level[v]! >= to) return;
@@ -973,6 +1082,7 @@ export function scoreWithout(
   // Levels are raised on affected nodes only.
   for (const q of marked) inSubtree[q] = 0;
   for (const v of affected) { inAffected[v] = 0; level[v] = 0; }
+  if (!held) releaseTree(tree);
   return { score, reached };
 }
 
@@ -997,10 +1107,11 @@ function withoutScratch(graph: CompactGraph): WithoutScratch {
  * A radius's witness parents as a tree over its kept (node, level) states (reach's witnessStates, in
  * breadth-first order): each state's children, each slot's state, each node's place in the order. Per state
  * rather than per slot, and without the result's per-slot witness arrays: at 1M nodes that was 57 MB of
- * ArrayBuffers (a full collection of the snapshot's heap for every 64 MB), now about 22 MB.
+ * ArrayBuffers (a full collection of the snapshot's heap for every 64 MB), now about 10 MB, with the slot index
+ * borrowed from the harvest's (`releaseTree` gives it back).
  */
 interface WitnessTree {
-  /** Per slot `node * 3 + level - 1`: its state's index, -1 when not kept. */
+  /** Per slot `node * 3 + level - 1`: its state's index, -1 when not kept (the graph's shared slot index). */
   stateOf: Int32Array;
   /** Per state: `node * 4 + level`. */
   states: Int32Array;
@@ -1010,11 +1121,10 @@ interface WitnessTree {
   /** scoreWithout's per-state marks, all zero between calls. */
   inSubtree: Uint8Array;
 }
-const witnessTrees = new WeakMap<ReachResult, WitnessTree>();
+/** The witness tree respondPlan holds for the radius its contain actions are measured against (built once for all). */
+const heldTrees = new WeakMap<ReachResult, WitnessTree>();
 
 function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
-  let tree = witnessTrees.get(result);
-  if (tree) return tree;
   const kept = witnessStates(result);
   let states: Int32Array;
   let parents: Int32Array;
@@ -1029,7 +1139,7 @@ function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
     held = Uint8Array.from(slots, (slot) => result.parentLevel[slot]!);
   }
   const count = states.length;
-  const stateOf = new Int32Array(graph.nodeCount * 3).fill(-1);
+  const stateOf = slotIndex(graph);
   indexStates(stateOf, states);
   const parentOf = (q: number): number => {
     const e = parents[q]!;
@@ -1037,21 +1147,25 @@ function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
   };
   const orderIndex = new Int32Array(graph.nodeCount).fill(-1);
   result.order.forEach((v, i) => { orderIndex[v] = i; });
+  // Children lists by counting: childStart[p] counts p's children, then ends p's list; filled from the last state
+  // back, so each list is in state order and childStart[p] ends at its start.
   const childStart = new Int32Array(count + 1);
   for (let q = 0; q < count; q++) {
     const parent = parentOf(q);
-    if (parent >= 0) childStart[parent + 1]!++;
+    if (parent >= 0) childStart[parent]!++;
   }
-  for (let q = 0; q < count; q++) childStart[q + 1]! += childStart[q]!;
+  for (let q = 1; q <= count; q++) childStart[q]! += childStart[q - 1]!;
   const children = new Int32Array(childStart[count]!);
-  const cursor = childStart.slice(0, count);
-  for (let q = 0; q < count; q++) {
+  for (let q = count - 1; q >= 0; q--) {
     const parent = parentOf(q);
-    if (parent >= 0) children[cursor[parent]!++] = q;
+    if (parent >= 0) children[--childStart[parent]!] = q;
   }
-  tree = { stateOf, states, childStart, children, orderIndex, inSubtree: new Uint8Array(count) };
-  witnessTrees.set(result, tree);
-  return tree;
+  return { stateOf, states, childStart, children, orderIndex, inSubtree: new Uint8Array(count) };
+}
+
+/** Gives the tree's slot index back, all -1 again. */
+function releaseTree(tree: WitnessTree): void {
+  indexStates(tree.stateOf, tree.states, -1);
 }
 
 const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);

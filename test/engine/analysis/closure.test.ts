@@ -32,6 +32,7 @@ describe('shared-closure radius summaries', () => {
       const options: ReachOptions = { at: AT };
       for (const [key, value] of Object.entries(rest)) if (value !== undefined) (options as Record<string, unknown>)[key] = value;
       if (blockedNodes || blockedEdges) options.overlay = { blockedNodes, blockedEdges };
+      // The reaches below leave reach()'s work arrays full of their states: summarizeSources then borrows them.
       const expected = sources.map((v) => summarizeByReach(g.graph, v, options));
       expect(summarizeSources(g.graph, sources, options, { forceHub: true })).toEqual(expected);
       expect(summarizeSources(g.graph, sources, options)).toEqual(expected);

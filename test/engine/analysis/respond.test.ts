@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
 import { cutText } from '../../../engine/report/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
-import { overlayOfSteps, respondPlan, scoreWithout, type ResponsePlan } from '../../../engine/analysis/respond.ts';
+import { extendLevels, overlayOfSteps, respondPlan, scoreWithout, type ResponsePlan } from '../../../engine/analysis/respond.ts';
 import { reach } from '../../../engine/analysis/reach.ts';
 import { nodePoints, scoreOrder } from '../../../engine/analysis/score.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
@@ -158,6 +158,30 @@ describe('respondPlan: a stolen bot token whose channel holds a pasted PAT', () 
     const preventive = revocationPlan(s.graph, [s.ix('botToken')], { at: AT, steps: 1 });
     expect(preventive.steps[0]!.cut.action).toBe('remove-edge');
     expect(plan.steps[1]!.removes).toBeGreaterThan(0);
+  });
+});
+
+describe('respondPlan: a harvest of several rounds', () => {
+  it('harvests a key read only at the window\'s start, then what that key opens at its end, in the next round', () => {
+    // tempToken lets the source read the docs when the window opens and expires inside it; key1, pasted in the
+    // docs inside the window, opens the vault at its end, whose key2 is only found from key1 (round 2).
+    const s = scenario((b) => {
+      b.app('src', { platform: 'okta', tenant: 't' });
+      b.credential('tempToken', { platform: 'okta', tenant: 't', type: 'access-token', createdAt: iso(AT - 100 * DAY), expiresAt: iso(AT - 5 * DAY) });
+      b.identity('svc', { platform: 'okta', tenant: 't', subtype: 'service' });
+      b.resource('docs', { platform: 'okta', tenant: 't' });
+      b.credential('key1', { platform: 'aws', tenant: '1', type: 'api-key', createdAt: iso(AT - 3 * DAY) });
+      b.identity('svc2', { platform: 'aws', tenant: '1', subtype: 'service' });
+      b.resource('vault', { platform: 'aws', tenant: '1' });
+      b.credential('key2', { platform: 'github', tenant: 'g', type: 'pat', createdAt: iso(AT - 100 * DAY) });
+      b.identity('dev', { platform: 'github', tenant: 'g', subtype: 'service' });
+      b.edge('HOLDS', 'src', 'tempToken').edge('AUTHENTICATES_AS', 'tempToken', 'svc').edge('CAN_READ', 'svc', 'docs')
+        .edge('CONTAINS_CREDENTIAL', 'docs', 'key1').edge('AUTHENTICATES_AS', 'key1', 'svc2').edge('CAN_READ', 'svc2', 'vault')
+        .edge('CONTAINS_CREDENTIAL', 'vault', 'key2').edge('AUTHENTICATES_AS', 'key2', 'dev');
+    });
+    const plan = respondPlan(s.graph, [s.ix('src')], { at: AT, since: AT - 10 * DAY });
+    expect(plan.harvested.map((h) => [h.id, h.round])).toEqual([[s.id('key1'), 1], [s.id('key2'), 2]]);
+    expect(plan.steps.filter((step) => step.phase === 'rotate').map((step) => step.target.id).sort()).toEqual([s.id('key1'), s.id('key2')].sort());
   });
 });
 
@@ -367,8 +391,29 @@ describe('respondPlan on random graphs', () => {
       // The caller's list of the radius's blocked nodes (respondPlan finds it once for dozens of actions) gives the same.
       const blockedInRadius = live.result.order.filter((v) => overlay.blockedNodes[v] === 1);
       expect(scoreWithout({ graph, reachOptions }, starts, overlay, live, extra, blockedInRadius)).toEqual(got);
+      expect(scoreWithout({ graph, reachOptions }, starts, overlay, live, extra, blockedInRadius, new Set(starts))).toEqual(got);
       // A result that is not reach()'s own (a copy: no kept states) is read from its per-slot witness arrays.
       expect(scoreWithout({ graph, reachOptions }, starts, overlay, { ...live, result: { ...live.result } }, extra)).toEqual(got);
+    }), { numRuns: 300 });
+  });
+
+  it('raises a radius\'s levels by more starts held at admin to the levels of a fresh reach from every start', () => {
+    const picks = fc.array(fc.nat(), { maxLength: 6 });
+    fc.assert(fc.property(caseArb, picks, picks, (c, firstPicks, morePicks) => {
+      const { graph } = c;
+      const n = graph.nodeCount;
+      const { maxDepth: _depth, ...reachOptions } = reachOptionsOf(c);
+      const first = [...new Set([...c.sources, ...firstPicks.map((k) => k % n)])];
+      const more = morePicks.map((k) => k % n);
+      const before = reach(graph, first, reachOptions);
+      const levels = { level: before.level.slice(), order: [...before.order] };
+      const raised = extendLevels(graph, reachOptions, levels, more);
+      const fresh = reach(graph, [...first, ...more], reachOptions);
+      expect([...levels.level]).toEqual([...fresh.level]);
+      // Every reached node once, the old ones first; what rose is exactly the nodes whose level differs.
+      expect(levels.order.slice(0, before.order.length)).toEqual(before.order);
+      expect([...levels.order].sort((a, b) => a - b)).toEqual([...fresh.order].sort((a, b) => a - b));
+      expect(new Set(raised)).toEqual(new Set(graph.nodes.map((_, v) => v).filter((v) => fresh.level[v] !== before.level[v])));
     }), { numRuns: 300 });
   });
 
