@@ -7,9 +7,10 @@ import { effectiveSensitivity, LEVEL_CODE, levelName, type Level } from '../sche
 import { assembleGraph } from '../store/assemble.ts';
 import { patchGraph } from '../store/patch.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
-import { CROWN_JEWEL_TAG, describeRadius, idRanks, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
+import { describeRadius, idRanks, nodeRef, stepView, type BlastRadius, type NodeRef, type PathStepView } from './radius.ts';
 import { exposureOf } from './exposure.ts';
 import { exposerCounts } from './closure.ts';
+import { nodeColumns } from './columns.ts';
 import { reach, toInstant, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { LEVEL_WEIGHT, scoreOrder } from './score.ts';
 
@@ -835,11 +836,18 @@ export function review(existing: CompactGraph, proposal: ProposalInput, policy: 
     violations,
     subjects: facts.subjects.map((subject) => {
       const radius = subject.after;
+      // The crown-jewel column describeRadius built for the merged graph just above, not a node object per reached node.
+      const { crownJewel } = nodeColumns(facts.merged);
       let crownJewels = 0;
-      for (const v of radius.order) if (v !== subject.index && facts.merged.nodes[v]!.tags?.includes(CROWN_JEWEL_TAG)) crownJewels++;
+      let reached = 0;
+      for (const v of radius.order) {
+        if (v === subject.index) continue;
+        reached++;
+        crownJewels += crownJewel[v]!;
+      }
       const summary: SubjectSummary = {
         ...subject.ref, isNew: subject.isNew, score: round(subject.score), scoreBefore: subject.scoreBefore === null ? null : round(subject.scoreBefore),
-        reached: radius.order.filter((v) => v !== subject.index).length, crownJewels,
+        reached, crownJewels,
       };
       if (subject.location) summary.location = subject.location;
       return summary;
