@@ -148,6 +148,19 @@ describe('exposer counts from shared closures', () => {
     }), { numRuns: 300 });
   });
 
+  it('are the same with few targets (one to three, anywhere), hubs or not', () => {
+    fc.assert(fc.property(reachableGraph(), fc.constantFrom(undefined, ['mfa']), fc.constantFrom<'admin' | 'read'>('admin', 'read'), fc.boolean(), fc.nat(), ({ graph }, enforce, sourceLevel, force, pick) => {
+      const options: ReachOptions = { at: AT, sourceLevel, ...(enforce ? { enforceConditions: enforce } : {}) };
+      const sources: number[] = [];
+      graph.nodes.forEach((node, v) => { if (node.kind === 'App' || node.kind === 'Credential') sources.push(v); });
+      // One to three targets anywhere (a source, a resource, an unusable node), so that most of the graph leads to none.
+      const targets = [...new Set([pick, pick * 7 + 3, pick * 13 + 5].slice(0, 1 + (pick % 3)).map((k) => k % graph.nodeCount))];
+      const counts = exposerCounts(graph, options, sources, targets, { force, minSize: 1 })!;
+      const expected = targets.map((v) => sources.filter((s) => s !== v && reach(graph, [s], options).level[v]! >= LEVEL_CODE.read).length);
+      expect([...counts]).toEqual(expected);
+    }), { numRuns: 300 });
+  });
+
   it('are not given with a depth limit (the caller searches per target)', () => {
     const graph = buildGraph({ nodes: [], edges: [] });
     expect(exposerCounts(graph, { maxDepth: 2 }, [], [])).toBeUndefined();
