@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exposerCounts } from '../../../engine/analysis/closure.ts';
 import { reach, type ReachOptions } from '../../../engine/analysis/reach.ts';
-import { review, reviewFacts, type ReviewResult } from '../../../engine/analysis/review.ts';
+import { bestLevels, review, reviewFacts, type ReviewResult } from '../../../engine/analysis/review.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
 import type { Fragment, GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import type { Policy } from '../../../engine/policy.ts';
@@ -129,6 +129,24 @@ describe('review at scale, against the review as first written', () => {
     expect(compared).toBeGreaterThan(200);
     expect(changes).toBeGreaterThan(30);
     expect(violations).toBeGreaterThan(200);
+  });
+});
+
+describe('best levels of many sources at once', () => {
+  it('are the levels of one reach from all of them, whatever the options', () => {
+    const optionsArb = fc.record({
+      maxDepth: fc.constantFrom(undefined, undefined, 1, 2),
+      enforceConditions: fc.constantFrom(undefined, ['mfa']),
+      sourceLevel: fc.constantFrom<'admin' | 'write' | 'read' | undefined>(undefined, 'admin', 'write', 'read'),
+      excludeEdgeKinds: fc.constantFrom(undefined, ['MEMBER_OF'], ['HOLDS', 'AUTHENTICATES_AS']),
+    });
+    fc.assert(fc.property(reachableGraph(), optionsArb, fc.array(fc.nat(), { maxLength: 8 }), ({ graph }, picked, picks) => {
+      const options: ReachOptions = { at: AT };
+      for (const [key, value] of Object.entries(picked)) if (value !== undefined) Object.assign(options, { [key]: value });
+      // Repeated sources and unusable ones included, as the review passes every app and credential.
+      const sources = picks.map((k) => k % graph.nodeCount);
+      expect([...bestLevels(graph, sources, options)]).toEqual([...reach(graph, sources, options).level]);
+    }), { numRuns: 400 });
   });
 });
 
