@@ -5,7 +5,7 @@ import type { GraphEdge, GraphNode } from '../format/native.ts';
 import { edgeId } from '../format/native.ts';
 import { checkReferences, mergeFragments, type SourcedFragment } from '../format/validate.ts';
 import type { ImportReport } from './assemble.ts';
-import { activeWindow, graphFromColumns, reverseIndex, type CompactGraph, type EdgeAttrs } from './compact.ts';
+import { activeWindow, graphFromColumns, type CompactGraph, type EdgeAttrs } from './compact.ts';
 import { SCOPED_DELEGATION_KIND } from './delegation.ts';
 import { IdIndex, IdTable, StoredIdTable } from './id-index.ts';
 import { isStub } from './link.ts';
@@ -84,6 +84,8 @@ export interface PatchedColumns {
   attrEntries: [number, EdgeAttrs][];
   /** 1 for a node the batch changed or added. */
   touched: Uint8Array;
+  /** Indices after the patch of the edges the batch inserted, ascending. */
+  inserted: Uint32Array;
   /** Node i after the patch. */
   nodeAt: (i: number) => GraphNode;
 }
@@ -295,7 +297,7 @@ function patchColumns(view: SnapshotView, batch: readonly SourcedFragment[]): Co
 
   return {
     patched: true,
-    columns: { n2, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil, idSlots: ids.slots, attrEntries, touched, nodeAt },
+    columns: { n2, fwdOffsets, edgeSrc, edgeDst, edgeKind, nodeKind, activeFrom, activeUntil, idSlots: ids.slots, attrEntries, touched, nodeAt, inserted: Uint32Array.from(insertions, (ins, j) => ins.pos + j) },
     report: {
       files: batch.length, nodesBefore: n, edgesBefore: m, nodes: n2, edges: m2,
       nodesImported: batch.reduce((s, b) => s + b.fragment.nodes.length, 0),
@@ -348,7 +350,7 @@ export function patchGraph(graph: CompactGraph, batch: readonly SourcedFragment[
     edgeAttrs[e] = attrs;
     if (attrs.conditions?.length) conditioned.push(e);
   }
-  const { revOffsets, revEdges } = reverseIndex(n2, columns.edgeDst);
+  const { revOffsets, revEdges } = patchedReverseIndex(graph, columns);
   return {
     graph: graphFromColumns({
       schema: graph.schema, nodes: merged, indexOf, nodeKind: columns.nodeKind, activeFrom: columns.activeFrom, activeUntil: columns.activeUntil,
@@ -356,6 +358,74 @@ export function patchGraph(graph: CompactGraph, batch: readonly SourcedFragment[
       edgeAttrs, conditionedEdges: Uint32Array.from(conditioned),
     }),
   };
+}
+
+/**
+ * The reverse index of the patched edge columns (`reverseIndex(n2, edgeDst)`), made from the graph's own: an old
+ * edge keeps its target and moves by the insertions before it, which keeps each target's list ascending, and an
+ * inserted edge joins its target's list in index order. Copies the old lists (as blocks when no insertion moved an
+ * old edge) instead of scattering all edges again: at 8M edges, one pass of reads in order instead of 8M random
+ * writes.
+ */
+export function patchedReverseIndex(graph: Pick<CompactGraph, 'nodeCount' | 'edgeCount' | 'revOffsets' | 'revEdges'>, columns: Pick<PatchedColumns, 'n2' | 'edgeDst' | 'inserted'>): { revOffsets: Uint32Array; revEdges: Uint32Array } {
+  const { n2, edgeDst, inserted } = columns;
+  const n = graph.nodeCount;
+  const m = graph.edgeCount;
+  const { revOffsets: oldOffsets, revEdges: oldEdges } = graph;
+  const k = inserted.length;
+  // Old edge e is edge e + (insertions at positions <= e); an insertion's position is its new index less those before it.
+  const positions = Uint32Array.from(inserted, (e, j) => e - j);
+  const shifted = k > 0 && positions[0]! < m;
+  const moved = (e: number): number => {
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (positions[mid]! <= e) lo = mid + 1; else hi = mid;
+    }
+    return e + lo;
+  };
+  // Inserted edges by target, then index.
+  const byTarget = Array.from(inserted).sort((a, b) => edgeDst[a]! - edgeDst[b]! || a - b);
+  const revOffsets = new Uint32Array(n2 + 1);
+  const revEdges = new Uint32Array(m + k);
+  const oldStart = (v: number): number => (v <= n ? oldOffsets[v]! : m);
+  let out = 0;
+  /** Copies the old lists of targets [from, to) to `out`. */
+  const copyOld = (from: number, to: number): void => {
+    if (from >= to) return;
+    const start = oldStart(from);
+    const end = oldStart(to);
+    if (!shifted) revEdges.set(oldEdges.subarray(start, end), out);
+    else for (let r = start; r < end; r++) revEdges[out + r - start] = moved(oldEdges[r]!);
+    out += end - start;
+  };
+  let v = 0;
+  let added = 0;
+  let copiedTo = 0;
+  for (let j = 0; j < k;) {
+    const target = edgeDst[byTarget[j]!]!;
+    // Targets before this one: their offsets move by the insertions into earlier targets.
+    for (; v <= target; v++) revOffsets[v] = oldStart(v) + added;
+    copyOld(copiedTo, target);
+    let end = j;
+    while (end < k && edgeDst[byTarget[end]!] === target) end++;
+    // Merge the target's old list (moved) with its inserted edges, both ascending.
+    let r = oldStart(target);
+    const rEnd = oldStart(target + 1);
+    let i = j;
+    while (r < rEnd || i < end) {
+      const old = r < rEnd ? (shifted ? moved(oldEdges[r]!) : oldEdges[r]!) : Infinity;
+      const fresh = i < end ? byTarget[i]! : Infinity;
+      if (old < fresh) { revEdges[out++] = old; r++; } else { revEdges[out++] = fresh; i++; }
+    }
+    added += end - j;
+    copiedTo = target + 1;
+    j = end;
+  }
+  for (; v <= n2; v++) revOffsets[v] = oldStart(v) + added;
+  copyOld(copiedTo, n2);
+  return { revOffsets, revEdges };
 }
 
 /** Whether walking own-authority edges backwards from `seeds` meets the principal of a scoped delegation. */

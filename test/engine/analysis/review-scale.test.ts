@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exposerCounts } from '../../../engine/analysis/closure.ts';
 import { reach, type ReachOptions } from '../../../engine/analysis/reach.ts';
-import { review, reviewFacts, type ReviewResult } from '../../../engine/analysis/review.ts';
+import { bestLevels, review, reviewFacts, type ReviewResult } from '../../../engine/analysis/review.ts';
 import { BlastmapError } from '../../../engine/errors.ts';
 import type { Fragment, GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import type { Policy } from '../../../engine/policy.ts';
@@ -132,6 +132,24 @@ describe('review at scale, against the review as first written', () => {
   });
 });
 
+describe('best levels of many sources at once', () => {
+  it('are the levels of one reach from all of them, whatever the options', () => {
+    const optionsArb = fc.record({
+      maxDepth: fc.constantFrom(undefined, undefined, 1, 2),
+      enforceConditions: fc.constantFrom(undefined, ['mfa']),
+      sourceLevel: fc.constantFrom<'admin' | 'write' | 'read' | undefined>(undefined, 'admin', 'write', 'read'),
+      excludeEdgeKinds: fc.constantFrom(undefined, ['MEMBER_OF'], ['HOLDS', 'AUTHENTICATES_AS']),
+    });
+    fc.assert(fc.property(reachableGraph(), optionsArb, fc.array(fc.nat(), { maxLength: 8 }), ({ graph }, picked, picks) => {
+      const options: ReachOptions = { at: AT };
+      for (const [key, value] of Object.entries(picked)) if (value !== undefined) Object.assign(options, { [key]: value });
+      // Repeated sources and unusable ones included, as the review passes every app and credential.
+      const sources = picks.map((k) => k % graph.nodeCount);
+      expect([...bestLevels(graph, sources, options)]).toEqual([...reach(graph, sources, options).level]);
+    }), { numRuns: 400 });
+  });
+});
+
 describe('exposer counts from shared closures', () => {
   it('count, per target, the sources whose full reach gets there (not the target itself), hubs or not', () => {
     fc.assert(fc.property(reachableGraph(), fc.constantFrom(undefined, ['mfa']), fc.constantFrom<'admin' | 'read'>('admin', 'read'), fc.boolean(), ({ graph }, enforce, sourceLevel, force) => {
@@ -142,6 +160,19 @@ describe('exposer counts from shared closures', () => {
         if (node.kind === 'App' || node.kind === 'Credential') sources.push(v);
         if (v % 2 === 0 || node.kind === 'Credential') targets.push(v);
       });
+      const counts = exposerCounts(graph, options, sources, targets, { force, minSize: 1 })!;
+      const expected = targets.map((v) => sources.filter((s) => s !== v && reach(graph, [s], options).level[v]! >= LEVEL_CODE.read).length);
+      expect([...counts]).toEqual(expected);
+    }), { numRuns: 300 });
+  });
+
+  it('are the same with few targets (one to three, anywhere), hubs or not', () => {
+    fc.assert(fc.property(reachableGraph(), fc.constantFrom(undefined, ['mfa']), fc.constantFrom<'admin' | 'read'>('admin', 'read'), fc.boolean(), fc.nat(), ({ graph }, enforce, sourceLevel, force, pick) => {
+      const options: ReachOptions = { at: AT, sourceLevel, ...(enforce ? { enforceConditions: enforce } : {}) };
+      const sources: number[] = [];
+      graph.nodes.forEach((node, v) => { if (node.kind === 'App' || node.kind === 'Credential') sources.push(v); });
+      // One to three targets anywhere (a source, a resource, an unusable node), so that most of the graph leads to none.
+      const targets = [...new Set([pick, pick * 7 + 3, pick * 13 + 5].slice(0, 1 + (pick % 3)).map((k) => k % graph.nodeCount))];
       const counts = exposerCounts(graph, options, sources, targets, { force, minSize: 1 })!;
       const expected = targets.map((v) => sources.filter((s) => s !== v && reach(graph, [s], options).level[v]! >= LEVEL_CODE.read).length);
       expect([...counts]).toEqual(expected);

@@ -7,8 +7,8 @@ import { BlastmapError } from '../../../engine/errors.ts';
 import type { GraphEdge, GraphNode } from '../../../engine/format/native.ts';
 import { DEFAULT_SCHEMA } from '../../../engine/schema/index.ts';
 import { assembleGraph } from '../../../engine/store/assemble.ts';
-import { buildGraph } from '../../../engine/store/compact.ts';
-import { patchGraph, patchSnapshot } from '../../../engine/store/patch.ts';
+import { buildGraph, reverseIndex } from '../../../engine/store/compact.ts';
+import { patchedReverseIndex, patchGraph, patchSnapshot } from '../../../engine/store/patch.ts';
 import { decodeSnapshot, encodeSnapshot, joinParts, NODES_PER_CHUNK, openSnapshot } from '../../../engine/store/snapshot.ts';
 import { parseNative } from '../../../importers/native/index.ts';
 import { AT, randomGraph } from '../../helpers/arbitraries.ts';
@@ -212,5 +212,41 @@ describe('snapshot id table of a freshly built graph', () => {
       const viaMap = encodeSnapshot({ ...graph, indexOf: new Map(graph.indexOf) });
       expect(Buffer.from(viaBuilder).equals(Buffer.from(viaMap))).toBe(true);
     }
+  });
+});
+
+describe('patchedReverseIndex', () => {
+  it('is the reverse index built afresh, for edges inserted anywhere (old edges moved) or only after the old ones', () => {
+    const columnsArb = fc.record({
+      n: fc.integer({ min: 1, max: 12 }),
+      added: fc.integer({ min: 0, max: 4 }),
+      dst: fc.array(fc.nat(), { maxLength: 40 }),
+      insertions: fc.array(fc.record({ pos: fc.nat(), dst: fc.nat() }), { maxLength: 8 }),
+      appendOnly: fc.boolean(),
+    });
+    fc.assert(fc.property(columnsArb, ({ n, added, dst, insertions, appendOnly }) => {
+      const m = dst.length;
+      const n2 = n + added;
+      const oldDst = Uint32Array.from(dst, (v) => v % n);
+      const old = reverseIndex(n, oldDst);
+      // Insertions as patchColumns makes them: sorted by position, each before the old edge at its position.
+      const placed = insertions.map(({ pos, dst: to }) => ({ pos: appendOnly ? m : pos % (m + 1), dst: to % n2 })).sort((a, b) => a.pos - b.pos);
+      const edgeDst = new Uint32Array(m + placed.length);
+      const inserted = new Uint32Array(placed.length);
+      let from = 0;
+      let to = 0;
+      placed.forEach((ins, j) => {
+        edgeDst.set(oldDst.subarray(from, ins.pos), to);
+        to += ins.pos - from;
+        from = ins.pos;
+        inserted[j] = to;
+        edgeDst[to++] = ins.dst;
+      });
+      edgeDst.set(oldDst.subarray(from), to);
+      const patched = patchedReverseIndex({ nodeCount: n, edgeCount: m, ...old }, { n2, edgeDst, inserted });
+      const fresh = reverseIndex(n2, edgeDst);
+      expect(patched.revOffsets).toEqual(fresh.revOffsets);
+      expect(patched.revEdges).toEqual(fresh.revEdges);
+    }), { numRuns: 500 });
   });
 });
