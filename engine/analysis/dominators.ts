@@ -44,7 +44,7 @@ export function scratchInt32(name: string, length: number, zeroed: boolean): Int
   return view;
 }
 
-export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array, predecessors?: { offsets: ArrayLike<number>; sources: ArrayLike<number> }): FlowDominators {
+export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array, predecessors?: { offsets: ArrayLike<number>; sources: ArrayLike<number> }, into?: FlowDominators): FlowDominators {
   // Depth-first preorder: number[v] in 1..count (0 = unreachable), vertexOf[number] = v, parent by number.
   const number = scratchInt32('number', vertexCount, true);
   const vertexOf = scratchInt32('vertexOf', vertexCount + 1, false);
@@ -143,9 +143,8 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     idomByNumber[w] = d;
   }
 
-  const idom = new Int32Array(vertexCount).fill(-1);
-  const position = new Int32Array(vertexCount).fill(-1);
-  const order = new Int32Array(count);
+  // `into`: arrays the caller no longer reads (a plan's previous step's), written over instead of allocated.
+  const { idom, position, order } = resultArrays(vertexCount, count, into);
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     idom[v] = vertexOf[idomByNumber[i]!]!;
@@ -153,6 +152,20 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     order[i - 1] = v;
   }
   return { idom, order, position };
+}
+
+/**
+ * The arrays of a FlowDominators of `count` reachable vertices: `into`'s, written over (idom and position reset to
+ * -1), when they are large enough, else new ones. A plan's steps after the first write their dominators over the
+ * step before's: at 1M nodes that was 7 MB of new ArrayBuffers per step, and V8 answers each 64 MB of them with a
+ * full collection of the snapshot's heap.
+ */
+function resultArrays(vertexCount: number, count: number, into: FlowDominators | undefined): FlowDominators {
+  if (into !== undefined && into.idom.length === vertexCount && into.position.length === vertexCount) {
+    const orderBuffer = into.order.buffer.byteLength >= into.order.byteOffset + count * 4 ? new Int32Array(into.order.buffer, into.order.byteOffset, count) : new Int32Array(count);
+    return { idom: into.idom.fill(-1), position: into.position.fill(-1), order: orderBuffer };
+  }
+  return { idom: new Int32Array(vertexCount).fill(-1), position: new Int32Array(vertexCount).fill(-1), order: new Int32Array(count) };
 }
 
 /** The nearest vertex that dominates both a and b (both reachable). */
@@ -246,7 +259,9 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
 
   // Pass 1: the reachable states, numbered 1.. in breadth-first order.
   const stateVertex = new Int32Array(n * 3).fill(-1);
-  const slots = new IntList(1 << 16);
+  // At most three states per reached node (and the root): sized once instead of grown by doubling (8 MB of
+  // ArrayBuffers at 1M nodes for 4 MB of states).
+  const slots = new IntList(3 * (result.order.length + result.sources.length) + 2);
   slots.push(-1);
   const stateOf = (slot: number): number => {
     let vertex = stateVertex[slot]!;
@@ -361,21 +376,40 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   const arcCount = arcFrom.length;
   for (let i = 0; i < arcCount; i++) offsets[arcFrom.data[i]! + 1]!++;
   for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-  const targets = new Int32Array(arcCount);
-  const fill = offsets.slice(0, vertexCount);
-  const edges = new Int32Array(arcCount);
+  // The CSR arrays are the arc lists' own buffers, put in order in place: `place[i]` is where arc i goes, and each
+  // cycle of that permutation is followed once (a placed arc's entry is flipped to ~place). Copied into new arrays
+  // instead, they were 28 MB more of ArrayBuffers at 1M nodes; `place` is then the predecessor lists' edge labels.
+  const place = new Int32Array(arcCount);
+  const fill = scratchInt32('fill', vertexCount, false);
+  fill.set(offsets.subarray(0, vertexCount));
+  for (let i = 0; i < arcCount; i++) place[i] = fill[arcFrom.data[i]!]!++;
+  const targets = arcTo.data.subarray(0, arcCount);
+  const edges = arcEdge.data.subarray(0, arcCount);
   for (let i = 0; i < arcCount; i++) {
-    const k = fill[arcFrom.data[i]!]!++;
-    targets[k] = arcTo.data[i]!;
-    edges[k] = arcEdge.data[i]!;
+    if (place[i]! < 0) continue;
+    let target = targets[i]!;
+    let edge = edges[i]!;
+    for (let j = i; ;) {
+      const k = place[j]!;
+      place[j] = ~k;
+      const nextTarget = targets[k]!;
+      const nextEdge = edges[k]!;
+      targets[k] = target;
+      edges[k] = edge;
+      if (k === i) break;
+      target = nextTarget;
+      edge = nextEdge;
+      j = k;
+    }
   }
   // The predecessor lists by vertex, built here once: Semi-NCA reads them now and again after every cut a plan
   // makes (dominatorsWithout). Built by depth-first number inside immediateDominators instead, they were 16 MB
   // more of ArrayBuffers at 1M nodes and two more passes over the arcs.
   const successors = { offsets, targets, edges };
-  // The predecessor lists are written into the arc lists' buffers, which the CSR arrays have replaced: 28 MB fewer
-  // ArrayBuffers at 1M nodes (V8 answers every 64 MB of them with a full collection of the snapshot's heap).
-  const predecessors = predecessorsOf(successors, vertexCount, { sources: arcFrom.data.subarray(0, arcCount), edges: arcTo.data.subarray(0, arcCount) });
+  // The predecessor lists are written into the buffers of the arcs' sources and of `place`, which nothing reads
+  // any more: 28 MB fewer ArrayBuffers at 1M nodes (V8 answers every 64 MB of them with a full collection of the
+  // snapshot's heap).
+  const predecessors = predecessorsOf(successors, vertexCount, { sources: arcFrom.data.subarray(0, arcCount), edges: place });
   const dominators = immediateDominators(vertexCount, offsets, targets, ROOT, undefined, predecessors);
   const dominatedScore = scoreDominated(graph, result, stateVertex, dominators, vertexCount);
   const vertexSlot = new Int32Array(vertexCount).fill(-1);
@@ -421,8 +455,8 @@ export function pointsTable(graph: CompactGraph): (v: number, levelCode: number)
  * level k or more (a virtual sink fed by them), then scores are summed up the dominator tree. States whose
  * vertex the root does not reach (cut earlier) are not routes.
  */
-function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: Int32Array, dominators: FlowDominators, vertexCount: number): Float64Array {
-  const dominatedScore = new Float64Array(vertexCount);
+function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: Int32Array, dominators: FlowDominators, vertexCount: number, into?: Float64Array): Float64Array {
+  const dominatedScore = into !== undefined && into.length === vertexCount ? into.fill(0) : new Float64Array(vertexCount);
   const { order, idom, position } = dominators;
   const isSource = new Set(result.sources);
   const points = pointsTable(graph);
@@ -466,7 +500,8 @@ function predecessorsOf(successors: ReachDominators['successors'], vertexCount: 
     // `reuse`: arrays of one entry per arc that nothing else reads any more.
     const sources = reuse?.sources ?? new Int32Array(targets.length);
     const labels = reuse?.edges ?? new Int32Array(targets.length);
-    const fill = predOffsets.slice(0, vertexCount);
+    const fill = scratchInt32('fill', vertexCount, false);
+    fill.set(predOffsets.subarray(0, vertexCount));
     for (let v = 0; v < vertexCount; v++) {
       for (let k = offsets[v]!; k < offsets[v + 1]!; k++) {
         const slot = fill[targets[k]!]!++;
@@ -489,7 +524,7 @@ function predecessorsOf(successors: ReachDominators['successors'], vertexCount: 
  * (a route that enters the region never leaves it). Costs in proportion to the region, not to the graph,
  * plus one pass to renumber the dominator tree.
  */
-export function dominatorsWithout(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, removed: readonly number[], removedSoFar: Uint8Array, root = 0): FlowDominators {
+export function dominatorsWithout(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, removed: readonly number[], removedSoFar: Uint8Array, root = 0, into?: FlowDominators): FlowDominators {
   const { offsets, targets } = successors;
   const oldIdom = before.idom;
   const reachable = before.position;
@@ -516,8 +551,11 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
     }
   }
   const preds = predecessorsOf(successors, vertexCount);
-  if (large) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar, preds);
-  const idom = oldIdom.slice();
+  // `into` (may be `before` itself): everything read from `before` below is read before it is written over.
+  if (large) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar, preds, into);
+  const reuse = into !== undefined && into.idom.length === vertexCount && into.position.length === vertexCount;
+  const idom = reuse ? into.idom : oldIdom.slice();
+  if (idom !== oldIdom) idom.set(oldIdom);
   for (let i = 0; i < removedCount; i++) idom[queue[i]!] = -1;
   if (tail > removedCount) {
     // The small flow graph: local numbers, root 0, the region, then the chains of the vertices entering it.
@@ -568,8 +606,9 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
   const children = new Int32Array(childOffsets[vertexCount]!);
   const fill = childOffsets.slice(0, vertexCount);
   for (let v = 0; v < vertexCount; v++) if (v !== root && idom[v]! >= 0) children[fill[idom[v]!]!++] = v;
-  const position = new Int32Array(vertexCount).fill(-1);
-  const order = new Int32Array(children.length + 1);
+  // `reachable` (before.position) is not read from here on.
+  const position = reuse ? into.position.fill(-1) : new Int32Array(vertexCount).fill(-1);
+  const order = reuse && into.order.buffer.byteLength >= into.order.byteOffset + (children.length + 1) * 4 ? new Int32Array(into.order.buffer, into.order.byteOffset, children.length + 1) : new Int32Array(children.length + 1);
   let next = 0;
   const stack = queue;
   let top = 0;
@@ -588,11 +627,14 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
  * a grant's vertices), with `after` the radius under the cut: the same vertices and arcs, the dominators
  * updated over the region the cut affects (dominatorsWithout), the scores summed again.
  */
-export function reachDominatorsWithout(graph: CompactGraph, flow: ReachDominators, removed: readonly number[], after: ReachResult): ReachDominators {
-  const removedSoFar = flow.removedVertices ? flow.removedVertices.slice() : new Uint8Array(flow.vertexCount);
+export function reachDominatorsWithout(graph: CompactGraph, flow: ReachDominators, removed: readonly number[], after: ReachResult, reuse = false): ReachDominators {
+  // `reuse`: the caller never reads `flow` again (a plan's step before the last), so its dominators, scores and
+  // removed flags are written over: 13 MB of ArrayBuffers per plan step at 1M nodes, each 64 MB of which V8
+  // answers with a full collection of the snapshot's heap.
+  const removedSoFar = reuse && flow.removedVertices ? flow.removedVertices : flow.removedVertices ? flow.removedVertices.slice() : new Uint8Array(flow.vertexCount);
   for (const vertex of removed) removedSoFar[vertex] = 1;
-  const dominators = dominatorsWithout(flow.successors, flow.vertexCount, flow.dominators, removed, removedSoFar);
-  const dominatedScore = scoreDominated(graph, after, flow.stateVertex, dominators, flow.vertexCount);
+  const dominators = dominatorsWithout(flow.successors, flow.vertexCount, flow.dominators, removed, removedSoFar, 0, reuse ? flow.dominators : undefined);
+  const dominatedScore = scoreDominated(graph, after, flow.stateVertex, dominators, flow.vertexCount, reuse ? flow.dominatedScore : undefined);
   return { ...flow, reach: after, dominators, dominatedScore, removedVertices: removedSoFar };
 }
 

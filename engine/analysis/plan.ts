@@ -521,6 +521,8 @@ function cutVertices(flow: ReachDominators, candidate: Candidate, most = Infinit
 interface FlowAfterCut {
   flow: ReachDominators;
   removed: number[];
+  /** `flow` is read by nothing after this ranking (not the plan's first: the choke points read that one), so its arrays are written over. */
+  reuse: boolean;
 }
 
 /**
@@ -542,7 +544,7 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: rows, ranked: [] };
 
   let flow: ReachDominators;
-  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result);
+  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result, previous.reuse);
   else {
     const edgesAsked = new Uint8Array(graph.edgeCount);
     for (let row = 0; row < rows; row++) if (kind[row] === EDGE_ROW) edgesAsked[subject[row]!] = 1;
@@ -917,7 +919,8 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     applyCut(graph, overlay, chosen);
     // The next flow graph is this one without the cut's vertices, when the cut is made of them.
     const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
-    const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
+    // The first ranking's flow graph stays as it is (the choke points read it); a later step's is read only here.
+    const previous = current.flow && removed ? { flow: current.flow, removed, reuse: current !== initial } : undefined;
     // After the last step only the radius left is read: no cuts to rank.
     const next = step < stepCount ? rankCuts(graph, sources, reachOptions, overlay, 1 + alternativeCount, containment, previous) : radiusLeft(graph, sources, { ...reachOptions, overlay });
     const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
