@@ -2,7 +2,7 @@
 // through. Semi-NCA dominators of a flow graph built from the (node, level) states.
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { reach, toInstant, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
+import { compileReachRules, reach, toInstant, type ReachOptions, type ReachResult } from './reach.ts';
 import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, sensitivities } from './score.ts';
 
 export interface FlowDominators {
@@ -112,25 +112,32 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     }
     return label[v]!;
   };
+  // A predecessor numbered before w is not processed yet (no ancestor link, its semi its own number), so it is
+  // its own evaluation and offers its number: read without evaluate's lookups (most arcs are tree and forward arcs).
   if (predecessors === undefined) {
     for (let w = count; w >= 2; w--) {
+      let best = semi[w]!;
       for (let p = predOffsets![w]!; p < predOffsets![w + 1]!; p++) {
-        const u = evaluate(preds![p]!);
-        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+        const from = preds![p]!;
+        const offer = from < w ? from : semi[evaluate(from)]!;
+        if (offer < best) best = offer;
       }
+      semi[w] = best;
       ancestor[w] = parent[w]!;
     }
   } else {
     const { offsets: byVertex, sources } = predecessors;
     for (let w = count; w >= 2; w--) {
       const v = vertexOf[w]!;
+      let best = semi[w]!;
       for (let p = byVertex[v]!, end = byVertex[v + 1]!; p < end; p++) {
         // Removed and unreachable vertices are unnumbered (0): not routes.
         const from = number[sources[p]!]!;
         if (from === 0) continue;
-        const u = evaluate(from);
-        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+        const offer = from < w ? from : semi[evaluate(from)]!;
+        if (offer < best) best = offer;
       }
+      semi[w] = best;
       ancestor[w] = parent[w]!;
     }
   }
@@ -252,7 +259,13 @@ class IntList {
 export function reachDominators(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}, precomputed?: ReachResult, edgesAsked?: Uint8Array): ReachDominators {
   const at = precomputed?.at ?? toInstant(options.at);
   const result = precomputed ?? reach(graph, sources, { ...options, at });
-  const rules = traversalRules(graph, { ...options, at });
+  // reach()'s compiled rules, read inline (the closures of traversalRules were a call per edge and per node):
+  // the level edge e gives holding `held` is grants[kind << 2 | held] unless the edge is blocked, and node v can be
+  // used when it is active at `at` and not blocked.
+  const { grants, blockedEdges, blockedNodes } = compileReachRules(graph, { ...options, at });
+  const { edgeKind, activeFrom, activeUntil } = graph;
+  const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+  const step = (e: number, held: number): number => (blockedEdges !== undefined && blockedEdges[e] === 1 ? 0 : grants[(edgeKind[e]! << 2) | held]!);
   const n = graph.nodeCount;
   const { fwdOffsets, edgeDst, edgeAttrs } = graph;
   const ROOT = 0;
@@ -277,7 +290,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   /** (state, edge) pairs that deliver a state: pass 2 makes one arc for each, plus one per use and grant vertex. */
   let steps = 0;
   for (const s of result.sources) {
-    if (!rules.usable(s)) continue;
+    if (!usable(s)) continue;
     const fresh = stateVertex[s * 3 + startLevel - 1]! < 0;
     const vertex = stateOf(s * 3 + startLevel - 1);
     if (fresh) rootArcs.push(vertex);
@@ -287,10 +300,10 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     const u = (slot / 3) | 0;
     const held = (slot % 3) + 1;
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
-      const gained = rules.step(e, held);
+      const gained = step(e, held);
       if (gained === 0) continue;
       const v = edgeDst[e]!;
-      if (rules.usable(v)) {
+      if (usable(v)) {
         stateOf(v * 3 + gained - 1);
         steps++;
       }
@@ -331,14 +344,14 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     for (const map of grantOfHeld) map.clear();
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const v = edgeDst[e]!;
-      if (!rules.usable(v)) continue;
+      if (!usable(v)) continue;
       useByLevel[0] = useByLevel[1] = useByLevel[2] = -1;
       const separate = edgesAsked === undefined || edgesAsked[e] === 1;
       const grant = edgeAttrs[e]?.grant;
       for (let held = 1; held <= 3; held++) {
         const from = stateVertex[u * 3 + held - 1]!;
         if (from < 0) continue;
-        const gained = rules.step(e, held);
+        const gained = step(e, held);
         if (gained === 0) continue;
         // An edge no cut asks about needs no vertex of its own: its routes go straight to the state it reaches.
         let use = separate ? useByLevel[gained - 1]! : stateVertex[v * 3 + gained - 1]!;
@@ -376,40 +389,22 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   const arcCount = arcFrom.length;
   for (let i = 0; i < arcCount; i++) offsets[arcFrom.data[i]! + 1]!++;
   for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-  // The CSR arrays are the arc lists' own buffers, put in order in place: `place[i]` is where arc i goes, and each
-  // cycle of that permutation is followed once (a placed arc's entry is flipped to ~place). Copied into new arrays
-  // instead, they were 28 MB more of ArrayBuffers at 1M nodes; `place` is then the predecessor lists' edge labels.
-  const place = new Int32Array(arcCount);
+  const targets = new Int32Array(arcCount);
   const fill = scratchInt32('fill', vertexCount, false);
   fill.set(offsets.subarray(0, vertexCount));
-  for (let i = 0; i < arcCount; i++) place[i] = fill[arcFrom.data[i]!]!++;
-  const targets = arcTo.data.subarray(0, arcCount);
-  const edges = arcEdge.data.subarray(0, arcCount);
+  const edges = new Int32Array(arcCount);
   for (let i = 0; i < arcCount; i++) {
-    if (place[i]! < 0) continue;
-    let target = targets[i]!;
-    let edge = edges[i]!;
-    for (let j = i; ;) {
-      const k = place[j]!;
-      place[j] = ~k;
-      const nextTarget = targets[k]!;
-      const nextEdge = edges[k]!;
-      targets[k] = target;
-      edges[k] = edge;
-      if (k === i) break;
-      target = nextTarget;
-      edge = nextEdge;
-      j = k;
-    }
+    const k = fill[arcFrom.data[i]!]!++;
+    targets[k] = arcTo.data[i]!;
+    edges[k] = arcEdge.data[i]!;
   }
   // The predecessor lists by vertex, built here once: Semi-NCA reads them now and again after every cut a plan
   // makes (dominatorsWithout). Built by depth-first number inside immediateDominators instead, they were 16 MB
   // more of ArrayBuffers at 1M nodes and two more passes over the arcs.
   const successors = { offsets, targets, edges };
-  // The predecessor lists are written into the buffers of the arcs' sources and of `place`, which nothing reads
-  // any more: 28 MB fewer ArrayBuffers at 1M nodes (V8 answers every 64 MB of them with a full collection of the
-  // snapshot's heap).
-  const predecessors = predecessorsOf(successors, vertexCount, { sources: arcFrom.data.subarray(0, arcCount), edges: place });
+  // The predecessor lists are written into the arc lists' buffers, which the CSR arrays have replaced: 28 MB fewer
+  // ArrayBuffers at 1M nodes (V8 answers every 64 MB of them with a full collection of the snapshot's heap).
+  const predecessors = predecessorsOf(successors, vertexCount, { sources: arcFrom.data.subarray(0, arcCount), edges: arcTo.data.subarray(0, arcCount) });
   const dominators = immediateDominators(vertexCount, offsets, targets, ROOT, undefined, predecessors);
   const dominatedScore = scoreDominated(graph, result, stateVertex, dominators, vertexCount);
   const vertexSlot = new Int32Array(vertexCount).fill(-1);
