@@ -455,18 +455,24 @@ function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: I
   const { order, idom, position } = dominators;
   const isSource = new Set(result.sources);
   const points = pointsTable(graph);
+  // The sink of level k is fed by the states of levels k..3, so it is found from level 3 down, each level's from
+  // the one above (one nearest-common-dominator walk per state, not one per pair of levels); the weights are then
+  // added from level 1 up, in the order they always were.
+  const sinks = [-1, -1, -1, -1, -1];
   for (const x of result.order) {
     if (isSource.has(x)) continue;
     const best = result.level[x]!;
+    if (best === 0) continue;
+    let sinkParent = -1;
+    for (let l = 3; l >= 1; l--) {
+      const vertex = stateVertex[x * 3 + l - 1]!;
+      if (vertex >= 0 && position[vertex]! >= 0) sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
+      sinks[l] = sinkParent;
+    }
     for (let k = 1; k <= best; k++) {
       const weight = points(x, k) - points(x, k - 1);
       if (weight === 0) continue;
-      let sinkParent = -1;
-      for (let l = k; l <= 3; l++) {
-        const vertex = stateVertex[x * 3 + l - 1]!;
-        if (vertex < 0 || position[vertex]! < 0) continue;
-        sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
-      }
+      const sinkParent = sinks[k]!;
       if (sinkParent >= 0) dominatedScore[sinkParent]! += weight;
     }
   }
