@@ -264,7 +264,9 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   // used when it is active at `at` and not blocked.
   const { grants, blockedEdges, blockedNodes } = compileReachRules(graph, { ...options, at });
   const { edgeKind, activeFrom, activeUntil } = graph;
-  const usable = (v: number): boolean => activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0);
+  // Per node, once (one byte read per edge instead of two 8-byte reads and a call V8 did not inline).
+  const usableNode = new Uint8Array(graph.nodeCount);
+  for (let v = 0; v < graph.nodeCount; v++) usableNode[v] = activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0) ? 1 : 0;
   const step = (e: number, held: number): number => (blockedEdges !== undefined && blockedEdges[e] === 1 ? 0 : grants[(edgeKind[e]! << 2) | held]!);
   const n = graph.nodeCount;
   const { fwdOffsets, edgeDst, edgeAttrs } = graph;
@@ -290,7 +292,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   /** (state, edge) pairs that deliver a state: pass 2 makes one arc for each, plus one per use and grant vertex. */
   let steps = 0;
   for (const s of result.sources) {
-    if (!usable(s)) continue;
+    if (usableNode[s] !== 1) continue;
     const fresh = stateVertex[s * 3 + startLevel - 1]! < 0;
     const vertex = stateOf(s * 3 + startLevel - 1);
     if (fresh) rootArcs.push(vertex);
@@ -303,7 +305,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
       const gained = step(e, held);
       if (gained === 0) continue;
       const v = edgeDst[e]!;
-      if (usable(v)) {
+      if (usableNode[v] === 1) {
         stateOf(v * 3 + gained - 1);
         steps++;
       }
@@ -344,7 +346,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     for (const map of grantOfHeld) map.clear();
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const v = edgeDst[e]!;
-      if (!usable(v)) continue;
+      if (usableNode[v] !== 1) continue;
       useByLevel[0] = useByLevel[1] = useByLevel[2] = -1;
       const separate = edgesAsked === undefined || edgesAsked[e] === 1;
       const grant = edgeAttrs[e]?.grant;
