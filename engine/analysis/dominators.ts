@@ -2,7 +2,7 @@
 // through. Semi-NCA dominators of a flow graph built from the (node, level) states.
 import { LEVEL_CODE } from '../schema/index.ts';
 import type { CompactGraph } from '../store/compact.ts';
-import { reach, toInstant, traversalRules, type ReachOptions, type ReachResult } from './reach.ts';
+import { compileReachRules, reach, toInstant, type ReachOptions, type ReachResult } from './reach.ts';
 import { gradedKinds, LEVEL_WEIGHT, PRINCIPAL_POINTS, sensitivities } from './score.ts';
 
 export interface FlowDominators {
@@ -44,7 +44,7 @@ export function scratchInt32(name: string, length: number, zeroed: boolean): Int
   return view;
 }
 
-export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array, predecessors?: { offsets: ArrayLike<number>; sources: ArrayLike<number> }): FlowDominators {
+export function immediateDominators(vertexCount: number, offsets: ArrayLike<number>, targets: ArrayLike<number>, root: number, removed?: Uint8Array, predecessors?: { offsets: ArrayLike<number>; sources: ArrayLike<number> }, into?: FlowDominators): FlowDominators {
   // Depth-first preorder: number[v] in 1..count (0 = unreachable), vertexOf[number] = v, parent by number.
   const number = scratchInt32('number', vertexCount, true);
   const vertexOf = scratchInt32('vertexOf', vertexCount + 1, false);
@@ -112,25 +112,32 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     }
     return label[v]!;
   };
+  // A predecessor numbered before w is not processed yet (no ancestor link, its semi its own number), so it is
+  // its own evaluation and offers its number: read without evaluate's lookups (most arcs are tree and forward arcs).
   if (predecessors === undefined) {
     for (let w = count; w >= 2; w--) {
+      let best = semi[w]!;
       for (let p = predOffsets![w]!; p < predOffsets![w + 1]!; p++) {
-        const u = evaluate(preds![p]!);
-        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+        const from = preds![p]!;
+        const offer = from < w ? from : semi[evaluate(from)]!;
+        if (offer < best) best = offer;
       }
+      semi[w] = best;
       ancestor[w] = parent[w]!;
     }
   } else {
     const { offsets: byVertex, sources } = predecessors;
     for (let w = count; w >= 2; w--) {
       const v = vertexOf[w]!;
+      let best = semi[w]!;
       for (let p = byVertex[v]!, end = byVertex[v + 1]!; p < end; p++) {
         // Removed and unreachable vertices are unnumbered (0): not routes.
         const from = number[sources[p]!]!;
         if (from === 0) continue;
-        const u = evaluate(from);
-        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+        const offer = from < w ? from : semi[evaluate(from)]!;
+        if (offer < best) best = offer;
       }
+      semi[w] = best;
       ancestor[w] = parent[w]!;
     }
   }
@@ -143,9 +150,8 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     idomByNumber[w] = d;
   }
 
-  const idom = new Int32Array(vertexCount).fill(-1);
-  const position = new Int32Array(vertexCount).fill(-1);
-  const order = new Int32Array(count);
+  // `into`: arrays the caller no longer reads (a plan's previous step's), written over instead of allocated.
+  const { idom, position, order } = resultArrays(vertexCount, count, into);
   for (let i = 1; i <= count; i++) {
     const v = vertexOf[i]!;
     idom[v] = vertexOf[idomByNumber[i]!]!;
@@ -153,6 +159,20 @@ export function immediateDominators(vertexCount: number, offsets: ArrayLike<numb
     order[i - 1] = v;
   }
   return { idom, order, position };
+}
+
+/**
+ * The arrays of a FlowDominators of `count` reachable vertices: `into`'s, written over (idom and position reset to
+ * -1), when they are large enough, else new ones. A plan's steps after the first write their dominators over the
+ * step before's: at 1M nodes that was 7 MB of new ArrayBuffers per step, and V8 answers each 64 MB of them with a
+ * full collection of the snapshot's heap.
+ */
+function resultArrays(vertexCount: number, count: number, into: FlowDominators | undefined): FlowDominators {
+  if (into !== undefined && into.idom.length === vertexCount && into.position.length === vertexCount) {
+    const orderBuffer = into.order.buffer.byteLength >= into.order.byteOffset + count * 4 ? new Int32Array(into.order.buffer, into.order.byteOffset, count) : new Int32Array(count);
+    return { idom: into.idom.fill(-1), position: into.position.fill(-1), order: orderBuffer };
+  }
+  return { idom: new Int32Array(vertexCount).fill(-1), position: new Int32Array(vertexCount).fill(-1), order: new Int32Array(count) };
 }
 
 /** The nearest vertex that dominates both a and b (both reachable). */
@@ -239,14 +259,24 @@ class IntList {
 export function reachDominators(graph: CompactGraph, sources: readonly number[], options: ReachOptions = {}, precomputed?: ReachResult, edgesAsked?: Uint8Array): ReachDominators {
   const at = precomputed?.at ?? toInstant(options.at);
   const result = precomputed ?? reach(graph, sources, { ...options, at });
-  const rules = traversalRules(graph, { ...options, at });
+  // reach()'s compiled rules, read inline (the closures of traversalRules were a call per edge and per node):
+  // the level edge e gives holding `held` is grants[kind << 2 | held] unless the edge is blocked, and node v can be
+  // used when it is active at `at` and not blocked.
+  const { grants, blockedEdges, blockedNodes } = compileReachRules(graph, { ...options, at });
+  const { edgeKind, activeFrom, activeUntil } = graph;
+  // Per node, once (one byte read per edge instead of two 8-byte reads and a call V8 did not inline).
+  const usableNode = new Uint8Array(graph.nodeCount);
+  for (let v = 0; v < graph.nodeCount; v++) usableNode[v] = activeFrom[v]! <= at && at < activeUntil[v]! && (blockedNodes === undefined || blockedNodes[v] === 0) ? 1 : 0;
+  const step = (e: number, held: number): number => (blockedEdges !== undefined && blockedEdges[e] === 1 ? 0 : grants[(edgeKind[e]! << 2) | held]!);
   const n = graph.nodeCount;
   const { fwdOffsets, edgeDst, edgeAttrs } = graph;
   const ROOT = 0;
 
   // Pass 1: the reachable states, numbered 1.. in breadth-first order.
   const stateVertex = new Int32Array(n * 3).fill(-1);
-  const slots = new IntList(1 << 16);
+  // At most three states per reached node (and the root): sized once instead of grown by doubling (8 MB of
+  // ArrayBuffers at 1M nodes for 4 MB of states).
+  const slots = new IntList(3 * (result.order.length + result.sources.length) + 2);
   slots.push(-1);
   const stateOf = (slot: number): number => {
     let vertex = stateVertex[slot]!;
@@ -262,7 +292,7 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   /** (state, edge) pairs that deliver a state: pass 2 makes one arc for each, plus one per use and grant vertex. */
   let steps = 0;
   for (const s of result.sources) {
-    if (!rules.usable(s)) continue;
+    if (usableNode[s] !== 1) continue;
     const fresh = stateVertex[s * 3 + startLevel - 1]! < 0;
     const vertex = stateOf(s * 3 + startLevel - 1);
     if (fresh) rootArcs.push(vertex);
@@ -272,10 +302,10 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     const u = (slot / 3) | 0;
     const held = (slot % 3) + 1;
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
-      const gained = rules.step(e, held);
+      const gained = step(e, held);
       if (gained === 0) continue;
       const v = edgeDst[e]!;
-      if (rules.usable(v)) {
+      if (usableNode[v] === 1) {
         stateOf(v * 3 + gained - 1);
         steps++;
       }
@@ -316,14 +346,14 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
     for (const map of grantOfHeld) map.clear();
     for (let e = fwdOffsets[u]!, end = fwdOffsets[u + 1]!; e < end; e++) {
       const v = edgeDst[e]!;
-      if (!rules.usable(v)) continue;
+      if (usableNode[v] !== 1) continue;
       useByLevel[0] = useByLevel[1] = useByLevel[2] = -1;
       const separate = edgesAsked === undefined || edgesAsked[e] === 1;
       const grant = edgeAttrs[e]?.grant;
       for (let held = 1; held <= 3; held++) {
         const from = stateVertex[u * 3 + held - 1]!;
         if (from < 0) continue;
-        const gained = rules.step(e, held);
+        const gained = step(e, held);
         if (gained === 0) continue;
         // An edge no cut asks about needs no vertex of its own: its routes go straight to the state it reaches.
         let use = separate ? useByLevel[gained - 1]! : stateVertex[v * 3 + gained - 1]!;
@@ -362,7 +392,8 @@ export function reachDominators(graph: CompactGraph, sources: readonly number[],
   for (let i = 0; i < arcCount; i++) offsets[arcFrom.data[i]! + 1]!++;
   for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
   const targets = new Int32Array(arcCount);
-  const fill = offsets.slice(0, vertexCount);
+  const fill = scratchInt32('fill', vertexCount, false);
+  fill.set(offsets.subarray(0, vertexCount));
   const edges = new Int32Array(arcCount);
   for (let i = 0; i < arcCount; i++) {
     const k = fill[arcFrom.data[i]!]!++;
@@ -421,23 +452,29 @@ export function pointsTable(graph: CompactGraph): (v: number, levelCode: number)
  * level k or more (a virtual sink fed by them), then scores are summed up the dominator tree. States whose
  * vertex the root does not reach (cut earlier) are not routes.
  */
-function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: Int32Array, dominators: FlowDominators, vertexCount: number): Float64Array {
-  const dominatedScore = new Float64Array(vertexCount);
+function scoreDominated(graph: CompactGraph, result: ReachResult, stateVertex: Int32Array, dominators: FlowDominators, vertexCount: number, into?: Float64Array): Float64Array {
+  const dominatedScore = into !== undefined && into.length === vertexCount ? into.fill(0) : new Float64Array(vertexCount);
   const { order, idom, position } = dominators;
   const isSource = new Set(result.sources);
   const points = pointsTable(graph);
+  // The sink of level k is fed by the states of levels k..3, so it is found from level 3 down, each level's from
+  // the one above (one nearest-common-dominator walk per state, not one per pair of levels); the weights are then
+  // added from level 1 up, in the order they always were.
+  const sinks = [-1, -1, -1, -1, -1];
   for (const x of result.order) {
     if (isSource.has(x)) continue;
     const best = result.level[x]!;
+    if (best === 0) continue;
+    let sinkParent = -1;
+    for (let l = 3; l >= 1; l--) {
+      const vertex = stateVertex[x * 3 + l - 1]!;
+      if (vertex >= 0 && position[vertex]! >= 0) sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
+      sinks[l] = sinkParent;
+    }
     for (let k = 1; k <= best; k++) {
       const weight = points(x, k) - points(x, k - 1);
       if (weight === 0) continue;
-      let sinkParent = -1;
-      for (let l = k; l <= 3; l++) {
-        const vertex = stateVertex[x * 3 + l - 1]!;
-        if (vertex < 0 || position[vertex]! < 0) continue;
-        sinkParent = sinkParent < 0 ? vertex : nearestCommonDominator(dominators, sinkParent, vertex);
-      }
+      const sinkParent = sinks[k]!;
       if (sinkParent >= 0) dominatedScore[sinkParent]! += weight;
     }
   }
@@ -466,7 +503,8 @@ function predecessorsOf(successors: ReachDominators['successors'], vertexCount: 
     // `reuse`: arrays of one entry per arc that nothing else reads any more.
     const sources = reuse?.sources ?? new Int32Array(targets.length);
     const labels = reuse?.edges ?? new Int32Array(targets.length);
-    const fill = predOffsets.slice(0, vertexCount);
+    const fill = scratchInt32('fill', vertexCount, false);
+    fill.set(predOffsets.subarray(0, vertexCount));
     for (let v = 0; v < vertexCount; v++) {
       for (let k = offsets[v]!; k < offsets[v + 1]!; k++) {
         const slot = fill[targets[k]!]!++;
@@ -489,7 +527,7 @@ function predecessorsOf(successors: ReachDominators['successors'], vertexCount: 
  * (a route that enters the region never leaves it). Costs in proportion to the region, not to the graph,
  * plus one pass to renumber the dominator tree.
  */
-export function dominatorsWithout(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, removed: readonly number[], removedSoFar: Uint8Array, root = 0): FlowDominators {
+export function dominatorsWithout(successors: ReachDominators['successors'], vertexCount: number, before: FlowDominators, removed: readonly number[], removedSoFar: Uint8Array, root = 0, into?: FlowDominators): FlowDominators {
   const { offsets, targets } = successors;
   const oldIdom = before.idom;
   const reachable = before.position;
@@ -516,8 +554,11 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
     }
   }
   const preds = predecessorsOf(successors, vertexCount);
-  if (large) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar, preds);
-  const idom = oldIdom.slice();
+  // `into` (may be `before` itself): everything read from `before` below is read before it is written over.
+  if (large) return immediateDominators(vertexCount, offsets, targets, root, removedSoFar, preds, into);
+  const reuse = into !== undefined && into.idom.length === vertexCount && into.position.length === vertexCount;
+  const idom = reuse ? into.idom : oldIdom.slice();
+  if (idom !== oldIdom) idom.set(oldIdom);
   for (let i = 0; i < removedCount; i++) idom[queue[i]!] = -1;
   if (tail > removedCount) {
     // The small flow graph: local numbers, root 0, the region, then the chains of the vertices entering it.
@@ -568,8 +609,9 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
   const children = new Int32Array(childOffsets[vertexCount]!);
   const fill = childOffsets.slice(0, vertexCount);
   for (let v = 0; v < vertexCount; v++) if (v !== root && idom[v]! >= 0) children[fill[idom[v]!]!++] = v;
-  const position = new Int32Array(vertexCount).fill(-1);
-  const order = new Int32Array(children.length + 1);
+  // `reachable` (before.position) is not read from here on.
+  const position = reuse ? into.position.fill(-1) : new Int32Array(vertexCount).fill(-1);
+  const order = reuse && into.order.buffer.byteLength >= into.order.byteOffset + (children.length + 1) * 4 ? new Int32Array(into.order.buffer, into.order.byteOffset, children.length + 1) : new Int32Array(children.length + 1);
   let next = 0;
   const stack = queue;
   let top = 0;
@@ -588,11 +630,14 @@ export function dominatorsWithout(successors: ReachDominators['successors'], ver
  * a grant's vertices), with `after` the radius under the cut: the same vertices and arcs, the dominators
  * updated over the region the cut affects (dominatorsWithout), the scores summed again.
  */
-export function reachDominatorsWithout(graph: CompactGraph, flow: ReachDominators, removed: readonly number[], after: ReachResult): ReachDominators {
-  const removedSoFar = flow.removedVertices ? flow.removedVertices.slice() : new Uint8Array(flow.vertexCount);
+export function reachDominatorsWithout(graph: CompactGraph, flow: ReachDominators, removed: readonly number[], after: ReachResult, reuse = false): ReachDominators {
+  // `reuse`: the caller never reads `flow` again (a plan's step before the last), so its dominators, scores and
+  // removed flags are written over: 13 MB of ArrayBuffers per plan step at 1M nodes, each 64 MB of which V8
+  // answers with a full collection of the snapshot's heap.
+  const removedSoFar = reuse && flow.removedVertices ? flow.removedVertices : flow.removedVertices ? flow.removedVertices.slice() : new Uint8Array(flow.vertexCount);
   for (const vertex of removed) removedSoFar[vertex] = 1;
-  const dominators = dominatorsWithout(flow.successors, flow.vertexCount, flow.dominators, removed, removedSoFar);
-  const dominatedScore = scoreDominated(graph, after, flow.stateVertex, dominators, flow.vertexCount);
+  const dominators = dominatorsWithout(flow.successors, flow.vertexCount, flow.dominators, removed, removedSoFar, 0, reuse ? flow.dominators : undefined);
+  const dominatedScore = scoreDominated(graph, after, flow.stateVertex, dominators, flow.vertexCount, reuse ? flow.dominatedScore : undefined);
   return { ...flow, reach: after, dominators, dominatedScore, removedVertices: removedSoFar };
 }
 

@@ -393,7 +393,24 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
     return sum;
   };
 
-  candidateRows(scratch, result.order.length + witnessEdges.length * 2 + 1);
+  const grants = new Set<string>();
+  const delegations = new Set<string>();
+  const cuttableKind = graph.edgeKindNames.map((name) => isCuttable(graph.schema.edgeKinds[name]));
+  const edgeGroups: (number | number[])[] = [];
+  for (const e of witnessEdges) {
+    const attrs = graph.edgeAttrs[e];
+    if (attrs?.grant !== undefined) grants.add(attrs.grant);
+    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
+    if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
+    // A group with a structural edge is never a cut (below): no need to find its twins.
+    if (isSet(grouped, e) || !cuttableKind[graph.edgeKind[e]!]) continue;
+    const edges = sameIdEdges(graph, e);
+    for (const f of edges) set(grouped, f);
+    edgeGroups.push(edges.length === 1 ? e : edges);
+  }
+  // One row per node cut, grant, delegation and edge group at most: sized from them (twice the witness edges
+  // before, 11 MB more of ArrayBuffers at 1M nodes).
+  candidateRows(scratch, result.order.length + grants.size + delegations.size + edgeGroups.length + 1);
   const { kind, subject, upper: upperOf } = scratch;
   const objects: Candidate[] = [];
   let count = 0;
@@ -416,21 +433,6 @@ function candidateCuts(graph: CompactGraph, result: ReachResult, containment = f
       if (q >= 0) upper += below[q]!;
     }
     addRow(NODE_ROW, v, upper);
-  }
-  const grants = new Set<string>();
-  const delegations = new Set<string>();
-  const cuttableKind = graph.edgeKindNames.map((name) => isCuttable(graph.schema.edgeKinds[name]));
-  const edgeGroups: (number | number[])[] = [];
-  for (const e of witnessEdges) {
-    const attrs = graph.edgeAttrs[e];
-    if (attrs?.grant !== undefined) grants.add(attrs.grant);
-    // An edge derived from a scoped delegation is removed by removing the delegation, not on its own.
-    if (attrs?.derivedFrom !== undefined) { delegations.add(attrs.derivedFrom); continue; }
-    // A group with a structural edge is never a cut (below): no need to find its twins.
-    if (isSet(grouped, e) || !cuttableKind[graph.edgeKind[e]!]) continue;
-    const edges = sameIdEdges(graph, e);
-    for (const f of edges) set(grouped, f);
-    edgeGroups.push(edges.length === 1 ? e : edges);
   }
   for (const grant of grants) {
     const edges = byGrant.get(grant)!;
@@ -521,6 +523,8 @@ function cutVertices(flow: ReachDominators, candidate: Candidate, most = Infinit
 interface FlowAfterCut {
   flow: ReachDominators;
   removed: number[];
+  /** `flow` is read by nothing after this ranking (not the plan's first: the choke points read that one), so its arrays are written over. */
+  reuse: boolean;
 }
 
 /**
@@ -542,7 +546,7 @@ function rankCuts(graph: CompactGraph, sources: readonly number[], options: Reac
   if (score <= tolerance || count <= 0) return { result, score, candidateCount: rows, ranked: [] };
 
   let flow: ReachDominators;
-  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result);
+  if (previous) flow = reachDominatorsWithout(graph, previous.flow, previous.removed, result, previous.reuse);
   else {
     const edgesAsked = new Uint8Array(graph.edgeCount);
     for (let row = 0; row < rows; row++) if (kind[row] === EDGE_ROW) edgesAsked[subject[row]!] = 1;
@@ -795,9 +799,11 @@ function cutEffectFromFlow(graph: CompactGraph, flow: ReachDominators, vertex: n
   return effectOf(graph, changed, scoreBefore, scoreBefore - flow.dominatedScore[vertex]!);
 }
 
-function crownJewelsOf(graph: CompactGraph, result: ReachResult): NodeRef[] {
+/** The crown jewels a radius reaches (not its sources), by id. */
+function crownJewelIndices(graph: CompactGraph, result: ReachResult): number[] {
   const isSource = new Set(result.sources);
-  return result.order.filter((v) => !isSource.has(v) && isCrownJewel(graph, v)).map((v) => nodeRef(graph, v)).sort((a, b) => a.id.localeCompare(b.id));
+  const { nodes } = graph;
+  return result.order.filter((v) => !isSource.has(v) && isCrownJewel(graph, v)).sort((a, b) => nodes[a]!.id.localeCompare(nodes[b]!.id));
 }
 
 function checkCount(name: string, value: number | undefined, fallback: number): number {
@@ -917,7 +923,8 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     applyCut(graph, overlay, chosen);
     // The next flow graph is this one without the cut's vertices, when the cut is made of them.
     const removed = current.flow?.exact ? cutVertices(current.flow, chosen) : undefined;
-    const previous = current.flow && removed ? { flow: current.flow, removed } : undefined;
+    // The first ranking's flow graph stays as it is (the choke points read it); a later step's is read only here.
+    const previous = current.flow && removed ? { flow: current.flow, removed, reuse: current !== initial } : undefined;
     // After the last step only the radius left is read: no cuts to rank.
     const next = step < stepCount ? rankCuts(graph, sources, reachOptions, overlay, 1 + alternativeCount, containment, previous) : radiusLeft(graph, sources, { ...reachOptions, overlay });
     const alternatives = current.ranked.slice(1, 1 + alternativeCount).filter((c) => Math.abs(c.removed! - chosen.removed!) <= tolerance).map((c) => describeCut(graph, c));
@@ -925,6 +932,7 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     current = next;
   }
   if (stoppedBecause === 'steps' && current.score <= toleranceFor(current.score)) stoppedBecause = 'nothing-left';
+  const jewelsBefore = crownJewelIndices(graph, initial.result);
   const countReached = (result: ReachResult) => {
     const isSource = new Set(result.sources);
     return result.order.filter((v) => !isSource.has(v)).length;
@@ -937,8 +945,10 @@ function revocationPlanFrom(graph: CompactGraph, sources: readonly number[], opt
     finalScore: current.score,
     initialReached: countReached(initial.result),
     finalReached: countReached(current.result),
-    crownJewelsBefore: crownJewelsOf(graph, initial.result),
-    crownJewelsAfter: crownJewelsOf(graph, current.result),
+    crownJewelsBefore: jewelsBefore.map((v) => nodeRef(graph, v)),
+    // Cuts only shrink the radius (the same sources, more blocked): the crown jewels left are among those before,
+    // so the initial list is filtered instead of the final radius scanned again (a record read per reached node).
+    crownJewelsAfter: jewelsBefore.filter((v) => current.result.level[v]! > 0).map((v) => nodeRef(graph, v)),
     steps,
     stoppedBecause,
   };

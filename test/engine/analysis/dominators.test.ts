@@ -326,3 +326,71 @@ describe('dominators after removing vertices', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('dominators written over the step before (a plan step after the first)', () => {
+  it('dominatorsWithout into the previous dominators equals them computed afresh, round after round (random flow graphs with cycles)', () => {
+    // Small and large affected regions both occur (the full run is taken past a quarter of the graph).
+    const graphs = fc.integer({ min: 2, max: 40 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { minLength: n, maxLength: n * 4 }),
+        order: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 12 }),
+      }));
+    fc.assert(fc.property(graphs, ({ n, arcs, order }) => {
+      const all: [number, number][] = [...arcs, ...Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1])];
+      const { offsets, targets } = csr(n, all);
+      const successors = { offsets, targets, edges: new Int32Array(targets.length).fill(-1) };
+      let current = immediateDominators(n, offsets, targets, 0);
+      const removedSoFar = new Uint8Array(n);
+      for (const v of order) {
+        if (v === 0) continue;
+        removedSoFar[v] = 1;
+        const buffers = current;
+        current = dominatorsWithout(successors, n, current, [v], removedSoFar, 0, current);
+        // Written over the step before's arrays, not new ones.
+        expect(current.idom).toBe(buffers.idom);
+        expect(current.position).toBe(buffers.position);
+        const expected = immediateDominators(n, offsets, targets, 0, removedSoFar);
+        expect([...current.idom]).toEqual([...expected.idom]);
+        expect(current.order.length).toBe(expected.order.length);
+        for (let x = 0; x < n; x++) {
+          if (current.idom[x]! < 0) expect(current.position[x]).toBe(-1);
+          else {
+            expect(current.order[current.position[x]!]).toBe(x);
+            if (x !== 0) expect(current.position[current.idom[x]!]!).toBeLessThan(current.position[x]!);
+          }
+        }
+      }
+    }), { numRuns: 600 });
+  });
+
+  it('reachDominatorsWithout reusing the flow graph before gives the same dominators and scores, to the bit, as without (random graphs, two cuts)', () => {
+    fc.assert(fc.property(cutCaseArb({ depth: false }), fc.nat(), fc.nat(), (c, first, second) => {
+      const options = reachOptionsOf(c);
+      const isSource = new Set(c.sources);
+      const blockedNodes = new Uint8Array(c.graph.nodeCount);
+      const cut = (flow: ReturnType<typeof reachDominators>, pick: number): number[] | undefined => {
+        const cuttable = [...c.graph.nodes.keys()].filter((v) => !isSource.has(v) && blockedNodes[v] === 0 && [1, 2, 3].some((l) => flow.stateVertex[v * 3 + l - 1]! >= 0 && flow.dominators.position[flow.stateVertex[v * 3 + l - 1]!]! >= 0));
+        if (cuttable.length === 0) return undefined;
+        const v = cuttable[pick % cuttable.length]!;
+        blockedNodes[v] = 1;
+        return [1, 2, 3].map((l) => flow.stateVertex[v * 3 + l - 1]!).filter((x) => x >= 0 && flow.dominators.position[x]! >= 0);
+      };
+      const flow = reachDominators(c.graph, c.sources, options);
+      const removed1 = cut(flow, first);
+      if (!removed1) return;
+      const after = (removed: number[], from: typeof flow, reuse: boolean) => reachDominatorsWithout(c.graph, from, removed, reach(c.graph, c.sources, { ...options, overlay: { blockedNodes } }), reuse);
+      const step1 = after(removed1, flow, false);
+      const removed2 = cut(step1, second);
+      if (!removed2) return;
+      const kept = after(removed2, after(removed1, flow, false), false);
+      const reused = after(removed2, step1, true);
+      expect(reused.dominatedScore).toBe(step1.dominatedScore);
+      expect([...reused.dominators.idom]).toEqual([...kept.dominators.idom]);
+      expect([...reused.dominators.position]).toEqual([...kept.dominators.position]);
+      expect([...reused.dominators.order]).toEqual([...kept.dominators.order]);
+      expect([...reused.dominatedScore]).toEqual([...kept.dominatedScore]);
+      expect([...reused.removedVertices!]).toEqual([...kept.removedVertices!]);
+    }), { numRuns: 200 });
+  });
+});
