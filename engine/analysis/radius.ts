@@ -1,12 +1,12 @@
 // The blast radius as a report-ready value: every reached node with level, hops and witness path,
 // dormant credentials, crown jewels, per-platform summaries and the score. Shared by CLI, server and UI.
 import type { EvidenceReport } from '../evidence/report.ts';
-import { levelName, type Level } from '../schema/index.ts';
+import { effectiveSensitivity, levelName, type Level } from '../schema/index.ts';
 import { edgeIdAt, type CompactGraph } from '../store/compact.ts';
 import { renewedBy } from '../store/windows.ts';
 import { dormantPath, hopsAtLeast, reach, witnessPath, type PathStep, type ReachOptions, type ReachResult } from './reach.ts';
 import { impactOrder, nodeColumns } from './columns.ts';
-import { gradedKinds, nodePoints, sensitivities } from './score.ts';
+import { gradedKinds, nodePoints } from './score.ts';
 
 export interface NodeRef {
   id: string;
@@ -293,11 +293,8 @@ class WitnessFacts {
   private readonly controlLists: string[][] = [[]];
   private readonly controlIndex = new Map<string, number>([['', 0]]);
   private readonly chain: number[] = [];
-  /** Per node, its platform's code (nodeColumns): comparing codes reads no node object. */
-  private readonly platform: Int32Array;
 
   constructor(private readonly result: ReachResult) {
-    this.platform = nodeColumns(result.graph).platform;
     const slots = result.graph.nodeCount * 3;
     // -2: not computed yet; -1: no bridge (the path never left the platform).
     this.entered = new Int32Array(slots).fill(-2);
@@ -307,7 +304,7 @@ class WitnessFacts {
   /** The node the witness path of state (v, level) entered v's platform from, or -1. */
   enteredFrom(v: number, level: number): number {
     const { graph, parentEdge, parentLevel } = this.result;
-    const { entered, chain, platform } = this;
+    const { entered, chain } = this;
     chain.length = 0;
     let slot = v * 3 + level - 1;
     // Climb while the step stays on the platform and the answer is unknown; then fill the climbed states.
@@ -320,7 +317,7 @@ class WitnessFacts {
       chain.push(slot);
       const node = (slot / 3) | 0;
       const from = graph.edgeSrc[e]!;
-      if (platform[from] !== platform[node]) { answer = from; break; }
+      if (graph.nodes[from]!.platform !== graph.nodes[node]!.platform) { answer = from; break; }
       slot = from * 3 + parentLevel[slot]! - 1;
     }
     for (const climbed of chain) entered[climbed] = answer;
@@ -597,11 +594,7 @@ export interface RadiusPage {
 export function describeRadius(result: ReachResult, options: ReachOptions = {}, page?: RadiusPage): BlastRadius {
   const { graph } = result;
   const sourceSet = new Set(result.sources);
-  const columns = nodeColumns(graph);
-  // Per platform code: 1 for a source's platform (an entry elsewhere is lateral).
-  const sourcePlatform = new Uint8Array(columns.platformNames.length);
-  for (const s of result.sources) sourcePlatform[columns.platform[s]!] = 1;
-  const sensitivity = sensitivities(graph);
+  const sourcePlatforms = new Set(result.sources.map((s) => graph.nodes[s]!.platform));
   const facts = new WitnessFacts(result);
   // Bridges are few and shared by many entries: one NodeRef each.
   const refs = new Map<number, NodeRef>();
@@ -613,6 +606,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
 
   // Flat facts per reached node (traversal order), then one sort of positions: crown jewels first, then by points
   // (most first), hops (fewest first) and id. Node facts come from the graph's typed columns, not its node objects.
+  const columns = nodeColumns(graph);
   const graded = gradedKinds(graph);
   const count = result.order.length - result.order.reduce((n, v) => n + (sourceSet.has(v) ? 1 : 0), 0);
   const nodes = new Int32Array(count);
@@ -662,8 +656,8 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     const node = graph.nodes[v]!;
     const levelCode = result.level[v]!;
     const bridge = facts.enteredFrom(v, levelCode);
-    const entry = new ReachedEntry(result, v, levelCode, node, hops[k]!, node.tags ?? [], sensitivity[v]!, points[k]!,
-      crown[k] === 1, sourcePlatform[columns.platform[v]!] === 0, bridge < 0 ? null : refOf(bridge), facts.controlList(controlSets[k]!)) as RadiusEntry;
+    const entry = new ReachedEntry(result, v, levelCode, node, hops[k]!, node.tags ?? [], effectiveSensitivity(node), points[k]!,
+      crown[k] === 1, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge), facts.controlList(controlSets[k]!)) as RadiusEntry;
     const minter = renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     return entry;
