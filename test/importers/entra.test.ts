@@ -487,6 +487,14 @@ describe('validation', () => {
     expect(imported([org], { tenant: CORP.toUpperCase() }).fragment.nodes.map((n) => n.id)).toEqual([PLATFORM]);
   });
 
+  it('an id longer than any Graph id is refused with file and JSON path, not copied into every node id', () => {
+    // The fuzz case: organization.json's id replaced by 634,711 blanks made every node id as long (10 s, 1.5 GB).
+    const huge = { path: 'organization.json', text: JSON.stringify({ value: [{ id: ' '.repeat(100_000) }] }) };
+    const result = run([huge]);
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'organization.json', path: '$.value[0].id' });
+    expect(run([{ path: 'organization.json', text: JSON.stringify({ value: [{ id: 'x'.repeat(256) }] }) }]).ok).toBe(true);
+  });
+
   it('an owners file for an application that is not in the export fails, naming the file', () => {
     const result = run([org, { path: 'applications/99999999-0000-4000-8000-000000000000/owners.json', text: JSON.stringify({ value: [] }) }]);
     expect(!result.ok && result.issues[0]).toMatchObject({ file: 'applications/99999999-0000-4000-8000-000000000000/owners.json', path: '$', expected: 'a application with id 99999999-0000-4000-8000-000000000000 in applications.json' });
