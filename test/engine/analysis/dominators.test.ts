@@ -37,6 +37,21 @@ function reachable(arcs: readonly [number, number][], root: number, removed = -1
 const flowGraph = fc.integer({ min: 1, max: 10 }).chain((n) =>
   fc.record({ n: fc.constant(n), arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { maxLength: 25 }) }));
 
+/** Flow graphs of 2-40 vertices with cycles and up to 4n arcs, and an order of vertices to remove one per round. */
+const removalRounds = fc.integer({ min: 2, max: 40 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { minLength: n, maxLength: n * 4 }),
+    order: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 12 }),
+  }));
+
+/** The arcs plus a spine from the root (which keeps most vertices reached at first), as CSR and as successor lists. */
+function spined(n: number, arcs: readonly [number, number][]) {
+  const all: [number, number][] = [...arcs, ...Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1])];
+  const { offsets, targets } = csr(n, all);
+  return { offsets, targets, successors: { offsets, targets, edges: new Int32Array(targets.length).fill(-1) } };
+}
+
 describe('immediateDominators', () => {
   it('in a diamond the join is dominated by the fork, not by either branch', () => {
     // 0 -> 1 -> {2, 3} -> 4 -> 5
@@ -271,17 +286,8 @@ describe('dominators after removing vertices', () => {
     // A plan removes one flow vertex per step: dominatorsWithout then recomputes only the vertices whose immediate
     // dominator changes. Graphs of up to 40 vertices and 160 arcs, so that most vertices have several
     // predecessors under different children of their dominator, and chains of such changes occur.
-    const graphs = fc.integer({ min: 2, max: 40 }).chain((n) =>
-      fc.record({
-        n: fc.constant(n),
-        arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { minLength: n, maxLength: n * 4 }),
-        order: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 12 }),
-      }));
-    fc.assert(fc.property(graphs, ({ n, arcs, order }) => {
-      // A spine from the root keeps most vertices reached at first.
-      const all: [number, number][] = [...arcs, ...Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1])];
-      const { offsets, targets } = csr(n, all);
-      const successors = { offsets, targets, edges: new Int32Array(targets.length).fill(-1) };
+    fc.assert(fc.property(removalRounds, ({ n, arcs, order }) => {
+      const { offsets, targets, successors } = spined(n, arcs);
       let current = immediateDominators(n, offsets, targets, 0);
       const removedSoFar = new Uint8Array(n);
       for (const v of order) {
@@ -330,16 +336,8 @@ describe('dominators after removing vertices', () => {
 describe('dominators written over the step before (a plan step after the first)', () => {
   it('dominatorsWithout into the previous dominators equals them computed afresh, round after round (random flow graphs with cycles)', () => {
     // Small and large affected regions both occur (the full run is taken past a quarter of the graph).
-    const graphs = fc.integer({ min: 2, max: 40 }).chain((n) =>
-      fc.record({
-        n: fc.constant(n),
-        arcs: fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.nat({ max: n - 1 })), { minLength: n, maxLength: n * 4 }),
-        order: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 12 }),
-      }));
-    fc.assert(fc.property(graphs, ({ n, arcs, order }) => {
-      const all: [number, number][] = [...arcs, ...Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1])];
-      const { offsets, targets } = csr(n, all);
-      const successors = { offsets, targets, edges: new Int32Array(targets.length).fill(-1) };
+    fc.assert(fc.property(removalRounds, ({ n, arcs, order }) => {
+      const { offsets, targets, successors } = spined(n, arcs);
       let current = immediateDominators(n, offsets, targets, 0);
       const removedSoFar = new Uint8Array(n);
       for (const v of order) {
