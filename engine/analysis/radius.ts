@@ -658,7 +658,7 @@ export function describeRadius(result: ReachResult, options: ReachOptions = {}, 
     const bridge = facts.enteredFrom(v, levelCode);
     const entry = new ReachedEntry(result, v, levelCode, node, hops[k]!, node.tags ?? [], effectiveSensitivity(node), points[k]!,
       crown[k] === 1, !sourcePlatforms.has(node.platform), bridge < 0 ? null : refOf(bridge), facts.controlList(controlSets[k]!)) as RadiusEntry;
-    const minter = renewedBy(graph, v, result.at);
+    const minter = result.renewedBy ? result.renewedBy.get(v) : renewedBy(graph, v, result.at);
     if (minter !== undefined) entry.liveThrough = nodeRef(graph, minter);
     return entry;
   };

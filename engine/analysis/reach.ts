@@ -46,6 +46,12 @@ export interface ReachResult {
   readonly order: readonly number[];
   /** Nodes the attacker got to but could not use (revoked, expired, disabled, not yet created), with how. */
   readonly dormant: ReadonlyMap<number, DormantReach>;
+  /**
+   * Set by a traversal over a partial graph (the database's witness subgraph, which lacks the minting edges that led
+   * nowhere): the minter keeping each reached node alive past its own expiry, as `renewedBy` finds it on the whole
+   * graph. Absent, the report asks `renewedBy` of the graph.
+   */
+  readonly renewedBy?: ReadonlyMap<number, number>;
 }
 
 export interface DormantReach {

@@ -229,6 +229,8 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     }
   }
 
+  const renewed = await mintersInStore(store, at, { ids, nodes, level, local, windows, localOf });
+
   // The witness subgraph: the touched nodes and the edges that led somewhere, as the hops returned them.
   // A view of what the traversal touched: derived edges stay as the database holds them (nothing is derived again).
   const graph = buildGraph({ nodes, edges: edges.map((edge) => edge.record) }, store.schema, { derive: false });
@@ -256,6 +258,7 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     parentLevel: Uint8Array.from(parentLevel),
     order,
     dormant: new Map([...dormant].map(([v, info]) => [v, { ...info, viaEdge: moved(info.viaEdge) }])),
+    renewedBy: renewed,
   };
   const levelById = new Map<string, number>();
   const hopsById = new Map<string, number>();
@@ -266,6 +269,49 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
   }
   for (const [v, info] of dormant) if (level[v] === 0) dormantById.set(ids[v]!, info.level);
   return { result, level: levelById, hops: hopsById, dormant: dormantById, queries, via };
+}
+
+/**
+ * The credential that keeps each reached node usable although its own window has closed (an access token past its
+ * expiry whose refresh token is live): what `renewedBy` finds on the whole compiled graph, the first live minter in
+ * the graph's order of the node's incoming minting edges. The witness subgraph holds only the edges that led
+ * somewhere, and a minting edge into a token reached another way led nowhere, so the minters are asked of the
+ * database here (one query, and only when such a token was reached). Each minter joins the subgraph as a node.
+ */
+async function mintersInStore(
+  store: Neo4jStore,
+  at: number,
+  touched: {
+    ids: readonly string[]; nodes: readonly GraphNode[]; level: readonly number[]; local: ReadonlyMap<string, number>;
+    windows: Map<string, Window>; localOf: (id: string, node: () => GraphNode) => number;
+  },
+): Promise<Map<number, number>> {
+  const { ids, nodes, level, local, windows, localOf } = touched;
+  const live = ([from, until]: Window): boolean => from <= at && at < until;
+  const kept: number[] = [];
+  for (let v = 0; v < ids.length; v++) {
+    if (level[v] === 0 || live(activeWindow(nodes[v]!))) continue;
+    if (live(windows.get(ids[v]!) ?? activeWindow(nodes[v]!))) kept.push(v);
+  }
+  const renewed = new Map<number, number>();
+  const kinds = renewingKinds(store.schema);
+  if (kept.length === 0 || kinds.length === 0) return renewed;
+  // In-edges come back per asked node in the graph's order: the order `renewedBy` reads them on the compiled graph.
+  const edges = await store.expand({ ids: kept.map((v) => ids[v]!), direction: 'in', edgeKinds: kinds });
+  // Minters the traversal did not touch (windowsThroughStore may know their window, not their record).
+  const unknown = [...new Set(edges.map((edge) => edge.from))].filter((id) => !local.has(id));
+  const fetched = (await store.getNodes(unknown)).filter((node): node is GraphNode => node !== undefined);
+  await windowsThroughStore(store, fetched, windows);
+  const byId = new Map(fetched.map((node) => [node.id, node]));
+  const open = new Map(kept.map((v) => [ids[v]!, v]));
+  for (const edge of edges) {
+    const v = open.get(edge.to);
+    const window = windows.get(edge.from);
+    if (v === undefined || window === undefined || !live(window)) continue;
+    open.delete(edge.to);
+    renewed.set(v, localOf(edge.from, () => byId.get(edge.from)!));
+  }
+  return renewed;
 }
 
 /** The blast radius report, computed in the database: the same value `blastRadius` gives on the compiled graph. */
