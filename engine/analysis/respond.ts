@@ -353,17 +353,27 @@ export function extendLevels(graph: CompactGraph, options: ReachOptions, levels:
 /**
  * Per graph: a slot-to-state index, all -1 between uses: the harvest's witness paths, then the contain phase's
  * witness tree (one 12 MB array at 1M nodes instead of one each: V8 answers every 64 MB of new ArrayBuffers with a
- * full collection of the snapshot's heap).
+ * full collection of the snapshot's heap). It is lent and given back: one never given back (an exception between
+ * the two, in a server that goes on answering) is dropped with whatever it still holds, and the next borrower gets a
+ * clean one, so a failed question cannot leave stale witnesses for the next.
  */
-const slotIndexes = new WeakMap<CompactGraph, Int32Array>();
+const slotIndexes = new WeakMap<CompactGraph, { index: Int32Array; lent: boolean }>();
 
-function slotIndex(graph: CompactGraph): Int32Array {
-  let index = slotIndexes.get(graph);
-  if (!index) {
-    index = new Int32Array(graph.nodeCount * 3).fill(-1);
-    slotIndexes.set(graph, index);
+export function borrowSlotIndex(graph: CompactGraph): Int32Array {
+  let entry = slotIndexes.get(graph);
+  if (!entry || entry.lent) {
+    entry = { index: new Int32Array(graph.nodeCount * 3).fill(-1), lent: false };
+    slotIndexes.set(graph, entry);
   }
-  return index;
+  entry.lent = true;
+  return entry.index;
+}
+
+/** Gives the index back once `states` are cleared from it (all -1 again). */
+export function returnSlotIndex(graph: CompactGraph, index: Int32Array, states: Int32Array): void {
+  indexStates(index, states, -1);
+  const entry = slotIndexes.get(graph);
+  if (entry?.index === index) entry.lent = false;
 }
 
 /**
@@ -376,7 +386,7 @@ function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, le
   const kept = witnessStates(result);
   if (!kept) return Object.assign((v: number, level: number) => witnessPath(result, v, level), { done: () => {} });
   const { states, parents, held } = kept;
-  const index = slotIndex(graph);
+  const index = borrowSlotIndex(graph);
   indexStates(index, states);
   const path = (v: number, level: number): PathStep[] => {
     const steps: PathStep[] = [];
@@ -394,7 +404,7 @@ function witnessPaths(graph: CompactGraph, result: ReachResult): ((v: number, le
     }
     throw new Error('engine/analysis: witness path did not end at a source');
   };
-  const done = () => indexStates(index, states, -1);
+  const done = () => returnSlotIndex(graph, index, states);
   return Object.assign(path, { done });
 }
 
@@ -1111,6 +1121,7 @@ function withoutScratch(graph: CompactGraph): WithoutScratch {
  * borrowed from the harvest's (`releaseTree` gives it back).
  */
 interface WitnessTree {
+  graph: CompactGraph;
   /** Per slot `node * 3 + level - 1`: its state's index, -1 when not kept (the graph's shared slot index). */
   stateOf: Int32Array;
   /** Per state: `node * 4 + level`. */
@@ -1139,7 +1150,7 @@ function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
     held = Uint8Array.from(slots, (slot) => result.parentLevel[slot]!);
   }
   const count = states.length;
-  const stateOf = slotIndex(graph);
+  const stateOf = borrowSlotIndex(graph);
   indexStates(stateOf, states);
   const parentOf = (q: number): number => {
     const e = parents[q]!;
@@ -1160,12 +1171,12 @@ function witnessTree(graph: CompactGraph, result: ReachResult): WitnessTree {
     const parent = parentOf(q);
     if (parent >= 0) children[--childStart[parent]!] = q;
   }
-  return { stateOf, states, childStart, children, orderIndex, inSubtree: new Uint8Array(count) };
+  return { graph, stateOf, states, childStart, children, orderIndex, inSubtree: new Uint8Array(count) };
 }
 
 /** Gives the tree's slot index back, all -1 again. */
 function releaseTree(tree: WitnessTree): void {
-  indexStates(tree.stateOf, tree.states, -1);
+  returnSlotIndex(tree.graph, tree.stateOf, tree.states);
 }
 
 const exposedWhere = (h: Harvest, ctx: Context): string => (ctx.kind(h.edge) === 'HOLDS' ? `in ${ctx.graph.nodes[h.via]!.name}'s store` : `in ${ctx.graph.nodes[h.via]!.name}`);

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { revocationPlan } from '../../../engine/analysis/plan.ts';
 import { cutText } from '../../../engine/report/plan.ts';
 import { blastRadius } from '../../../engine/analysis/radius.ts';
-import { extendLevels, overlayOfSteps, respondPlan, scoreWithout, type ResponsePlan } from '../../../engine/analysis/respond.ts';
-import { reach } from '../../../engine/analysis/reach.ts';
+import { borrowSlotIndex, extendLevels, overlayOfSteps, respondPlan, returnSlotIndex, scoreWithout, type ResponsePlan } from '../../../engine/analysis/respond.ts';
+import { indexStates, reach } from '../../../engine/analysis/reach.ts';
 import { nodePoints, scoreOrder } from '../../../engine/analysis/score.ts';
 import { whatIf } from '../../../engine/analysis/whatif.ts';
 import { EDGE_ACTIONS, isCuttable } from '../../../engine/schema/index.ts';
@@ -476,5 +476,31 @@ describe('respondPlan on random graphs', () => {
         }
       }
     }), { numRuns: 200 });
+  });
+});
+
+describe('the slot index respond borrows per graph', () => {
+  // The harvest's witness paths and the contain phase's witness tree borrow one slot index per graph (12 MB at 1M
+  // nodes). A server answers many questions on one loaded graph: a question that throws while it holds the index
+  // never gives it back, and the next borrower must not get its entries.
+  it('is all -1 for the next borrower, whether the last one gave it back or threw while holding it', () => {
+    const s = scenario((b) => { b.app('a'); b.app('b'); b.app('c'); });
+    const states = Int32Array.from([0 * 4 + 3, 1 * 4 + 1, 2 * 4 + 2]);
+    const first = borrowSlotIndex(s.graph);
+    expect([...first]).toEqual(new Array(9).fill(-1));
+    indexStates(first, states);
+    returnSlotIndex(s.graph, first, states);
+    const again = borrowSlotIndex(s.graph);
+    expect(again).toBe(first);
+    expect([...again]).toEqual(new Array(9).fill(-1));
+    indexStates(again, states);
+    // Never given back (an exception between borrow and return): the next borrower gets a clean index of its own.
+    const next = borrowSlotIndex(s.graph);
+    expect(next).not.toBe(again);
+    expect([...next]).toEqual(new Array(9).fill(-1));
+    // A late return of the abandoned index does not put it back in use.
+    returnSlotIndex(s.graph, again, states);
+    returnSlotIndex(s.graph, next, new Int32Array(0));
+    expect(borrowSlotIndex(s.graph)).toBe(next);
   });
 });
