@@ -187,9 +187,13 @@ export function validateFragmentDocument(raw: unknown, options: { file?: string;
  */
 export const MAX_ID_LENGTH = 2048;
 
-/** At most this much of an over-long id or path is scrubbed and at most SHOWN of it quoted: never the whole id. */
-const SCRUBBED = 256;
+/**
+ * At most SCRUBBED characters of an over-long id or path are scrubbed (a secret that starts in the quoted head is
+ * found whole) and at most SHOWN of them quoted: never the whole id. At most LISTED ids are described one by one.
+ */
+const SCRUBBED = 4096;
 const SHOWN = 60;
+const LISTED = 100;
 
 /** The head of a long id or path, scrubbed like an id (secrets redacted with a fingerprint, no control characters). */
 function headOf(text: string): string {
@@ -208,24 +212,33 @@ const shortPath = (path: string): string => (path.length <= SHOWN + 40 ? path : 
 export function overlongIds(fragment: Fragment, provenance: Provenance): InputIssue[] {
   const issues: InputIssue[] = [];
   const limit = MAX_ID_LENGTH.toLocaleString('en-US');
-  const issue = (base: string | undefined, fallback: string, field: string, id: string, line: number | undefined): InputIssue => ({
-    file: provenance.file, path: `${shortPath(base ?? fallback)}.${field}`, line,
-    message: `${field === 'id' ? 'id' : `reference ${field}`} longer than ${limit} characters`,
-    expected: `an id of at most ${limit} characters`,
-    found: `${id.length.toLocaleString('en-US')} characters: ${JSON.stringify(headOf(id))}`,
-  });
+  let unlisted = 0;
+  const issue = (base: string | undefined, fallback: string, field: string, id: string, line: number | undefined): InputIssue | undefined => {
+    // One tenant too long makes every id too long: past the first LISTED, they are counted, not described.
+    if (issues.length >= LISTED) { unlisted++; return undefined; }
+    return {
+      file: provenance.file, path: `${shortPath(base ?? fallback)}.${field}`, line,
+      message: `${field === 'id' ? 'id' : `reference ${field}`} longer than ${limit} characters`,
+      expected: `an id of at most ${limit} characters`,
+      found: `${id.length.toLocaleString('en-US')} characters: ${JSON.stringify(headOf(id))}`,
+    };
+  };
+  const push = (found: InputIssue | undefined): void => { if (found) issues.push(found); };
   fragment.nodes.forEach((node, index) => {
-    if (node.id.length > MAX_ID_LENGTH) issues.push(issue(provenance.nodePaths[index], `$.nodes[${index}]`, 'id', node.id, provenance.nodeLines?.[index]));
+    if (node.id.length > MAX_ID_LENGTH) push(issue(provenance.nodePaths[index], `$.nodes[${index}]`, 'id', node.id, provenance.nodeLines?.[index]));
     node.ownerIds?.forEach((owner, i) => {
-      if (owner.length > MAX_ID_LENGTH) issues.push(issue(provenance.nodePaths[index], `$.nodes[${index}]`, `ownerIds[${i}]`, owner, provenance.nodeLines?.[index]));
+      if (owner.length > MAX_ID_LENGTH) push(issue(provenance.nodePaths[index], `$.nodes[${index}]`, `ownerIds[${i}]`, owner, provenance.nodeLines?.[index]));
     });
   });
   fragment.edges.forEach((edge, index) => {
     for (const field of ['from', 'to', 'grant', 'id'] as const) {
       const id = edge[field];
-      if (id !== undefined && id.length > MAX_ID_LENGTH) issues.push(issue(provenance.edgePaths[index], `$.edges[${index}]`, field, id, provenance.edgeLines?.[index]));
+      if (id !== undefined && id.length > MAX_ID_LENGTH) push(issue(provenance.edgePaths[index], `$.edges[${index}]`, field, id, provenance.edgeLines?.[index]));
     }
   });
+  if (unlisted > 0) {
+    issues.push({ file: provenance.file, path: '$', message: `${unlisted.toLocaleString('en-US')} more ids longer than ${limit} characters, not listed`, expected: `ids of at most ${limit} characters`, found: `${unlisted.toLocaleString('en-US')} more` });
+  }
   return issues;
 }
 

@@ -65,6 +65,18 @@ describe('finishFragment: the id bound', () => {
     expect(text.length).toBeLessThan(1000);
   });
 
+  it('describes the first 100 over-long ids and counts the rest (one long tenant makes every id too long)', () => {
+    const long = (i: number) => `p:${'t'.repeat(MAX_ID_LENGTH)}:app:${i}`;
+    const nodes = Array.from({ length: 150 }, (_, i) => node(long(i)));
+    const edges = nodes.slice(1).map((n, i) => ({ kind: 'HOLDS', from: nodes[i]!.id, to: n.id }));
+    const result = finishFragment({ nodes, edges }, { file: 'f.json', nodePaths: nodes.map((_, i) => `$.nodes[${i}]`), edgePaths: edges.map((_, i) => `$.edges[${i}]`) });
+    const issues = result.ok ? [] : result.issues;
+    expect(issues).toHaveLength(101);
+    expect(issues[99]).toMatchObject({ path: '$.nodes[99].id' });
+    // 50 more nodes, and each of the 149 edges has both ends too long.
+    expect(issues[100]).toMatchObject({ file: 'f.json', path: '$', message: '348 more ids longer than 2,048 characters, not listed' });
+  });
+
   it('applies to ids a native document derives (platform, tenant, kind, nativeId), on the whole-file and the streaming path', () => {
     const record = { nativeId: 'x'.repeat(MAX_ID_LENGTH), kind: 'App', name: 'n', platform: 'p', tenant: 't' };
     const text = `${JSON.stringify({ ...record, nativeId: 'short' })}\n${JSON.stringify(record)}\n`;
