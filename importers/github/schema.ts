@@ -33,7 +33,9 @@ export const organizationSchema = z.object({
 export const repositorySchema = z.object({
   id: z.number().nullish(),
   name: z.string().nullish(),
-  full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
+  // An owner login (at most 39 characters) and a repository name (at most 100): accepted up to 256. It is part of the
+  // id of every secret, key, environment and workflow identity of the repository.
+  full_name: z.string().max(256).regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
   owner: account.nullish(),
   private: z.boolean().nullish(),
   visibility: z.string().nullish(),
