@@ -27,6 +27,9 @@ export type { ImportReport } from '../engine/store/assemble.ts';
  */
 export type RawExport = RawFile | { path: string; data: unknown };
 
+/** The longest tenant an option may name: the platforms' own are ids and host names (at most 253 characters). */
+const MAX_TENANT = 256;
+
 function asRawFile(file: RawExport): RawFile {
   return 'text' in file ? file : { path: file.path, text: JSON.stringify(file.data) };
 }
@@ -50,7 +53,12 @@ export function importExport(source: string | Importer, files: readonly RawExpor
     const path = scrubInput(file.path);
     return path === file.path ? file : { path, text: file.text };
   });
-  // So is --tenant: importers fold it into every id.
+  // So is --tenant: importers fold it into every id, so it is bounded as the platforms' own tenant fields are.
+  for (const [name, value] of [['--tenant', options.tenant], ['the workspace tenant folder', options.tenantFallback]] as const) {
+    if (value !== undefined && value.length > MAX_TENANT) {
+      throw new BlastmapError('INVALID_OPTION', `${name} is ${value.length.toLocaleString('en-US')} characters long; a tenant (an org, domain, project, account or instance) may have at most ${MAX_TENANT}: it is part of every node id`);
+    }
+  }
   const result = importer.transform(raw, options.tenant === undefined ? options : { ...options, tenant: scrubInput(options.tenant) });
   if (!result.ok) throw new BlastmapError('INVALID_INPUT', `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in the ${importer.title} export; nothing was imported`, { issues: redactStrings(result.issues, withoutControls) });
   const { fragment } = result;

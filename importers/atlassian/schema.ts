@@ -16,7 +16,8 @@ export const orgApiTokenSchema = z.object({
   createdAt: atlassianInstant.nullish(),
   expiresAt: atlassianInstant.nullish(),
   lastActiveAt: atlassianInstant.nullish(),
-  user: z.object({ id: z.string().min(1), orgId: text, name: text, email: text }),
+  // Org ids are UUIDs (36 characters); accepted up to 256. The org is the tenant, part of every node id the import makes.
+  user: z.object({ id: z.string().min(1), orgId: z.string().max(256).nullish(), name: text, email: text }),
 });
 
 /** `GET https://api.atlassian.com/users/{account_id}/manage/api-tokens` -> `[]`: one account's API tokens. */

@@ -6,6 +6,11 @@ import { apiInstant } from '../common/records.ts';
 export const bambooInstant = apiInstant;
 const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
+/**
+ * Emails up to 320 characters (RFC 5321 allows 254 in a path). The bound matters: without --tenant or a workspace
+ * folder, the one email domain the accounts share is the company, part of every node id the import makes.
+ */
+const email = z.string().max(320).nullish();
 
 /** `GET /v1/employees/directory` -> `{fields[], employees[...]}`: the published directory. */
 export const employeeSchema = z.object({
@@ -13,7 +18,7 @@ export const employeeSchema = z.object({
   displayName: text,
   firstName: text,
   lastName: text,
-  workEmail: text,
+  workEmail: email,
   jobTitle: text,
   department: text,
   division: text,
@@ -27,7 +32,7 @@ export const userSchema = z.object({
   employeeId: id.nullish(),
   firstName: text,
   lastName: text,
-  email: text,
+  email,
   status: text,
   lastLogin: bambooInstant.nullish(),
 });

@@ -97,7 +97,7 @@ export const servicePrincipalSchema = z.object({
   appId: guidLike,
   displayName: z.string().nullish(),
   appDisplayName: z.string().nullish(),
-  appOwnerOrganizationId: z.string().nullish(),
+  appOwnerOrganizationId: guidLike.nullish(),
   servicePrincipalType: z.string().nullish(),
   accountEnabled: z.boolean().nullish(),
   appRoleAssignmentRequired: z.boolean().nullish(),

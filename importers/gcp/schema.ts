@@ -4,11 +4,19 @@ import { z } from 'zod';
 import { googleInstant } from '../google-workspace/schema.ts';
 
 /** `projects.serviceAccounts.list` / `gcloud iam service-accounts list --format=json`, one account. */
+/**
+ * Project ids are 6 to 30 characters (a legacy domain-scoped one, `example.com:project`, a little longer): accepted up
+ * to 256. Emails up to 320 characters, key names up to 1,024. The bound matters: the project is the tenant, part of
+ * every node id the import makes, and it is read from these fields.
+ */
+const projectId = z.string().max(256);
+const email = z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' });
+
 export const serviceAccountSchema = z.object({
   name: z.string().nullish(),
-  projectId: z.string().nullish(),
+  projectId: projectId.nullish(),
   uniqueId: z.string().min(1),
-  email: z.string().regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
+  email,
   displayName: z.string().nullish(),
   description: z.string().nullish(),
   oauth2ClientId: z.string().nullish(),
@@ -18,7 +26,7 @@ export type ServiceAccount = z.output<typeof serviceAccountSchema>;
 
 /** `projects.serviceAccounts.keys.list`, one key; `name` is `projects/{p}/serviceAccounts/{email}/keys/{keyId}`. */
 export const serviceAccountKeySchema = z.object({
-  name: z.string().regex(/serviceAccounts\/[^/]+\/keys\/[^/]+$/, { message: 'projects/{project}/serviceAccounts/{email}/keys/{keyId}' }),
+  name: z.string().max(1024).regex(/serviceAccounts\/[^/]+\/keys\/[^/]+$/, { message: 'projects/{project}/serviceAccounts/{email}/keys/{keyId}' }),
   keyType: z.string().min(1),
   keyOrigin: z.string().nullish(),
   keyAlgorithm: z.string().nullish(),

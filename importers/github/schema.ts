@@ -7,7 +7,12 @@ import { sshFingerprint } from './fingerprint.ts';
 /** GitHub date-times (`2011-01-26T19:06:43Z`, or with an offset) become UTC instants. */
 const instant = apiInstant;
 
-const login = z.string().min(1);
+/**
+ * Account logins (organizations, users, bots): GitHub's are at most 39 characters; accepted up to 256. The bound
+ * matters: the organization's login is the tenant, part of every node id the import makes (a 300,000-character
+ * login made 13 MB of ids out of a 46-node fixture).
+ */
+const login = z.string().min(1).max(256);
 const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((value) => String(value));
 /** Permission name -> `read` | `write` | `admin` (the values GitHub uses; anything else is kept and assumed). */
 const permissionMap = z.record(z.string(), z.string());
@@ -28,7 +33,9 @@ export const organizationSchema = z.object({
 export const repositorySchema = z.object({
   id: z.number().nullish(),
   name: z.string().nullish(),
-  full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
+  // An owner login (at most 39 characters) and a repository name (at most 100): accepted up to 256. It is part of the
+  // id of every secret, key, environment and workflow identity of the repository.
+  full_name: z.string().max(256).regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
   owner: account.nullish(),
   private: z.boolean().nullish(),
   visibility: z.string().nullish(),

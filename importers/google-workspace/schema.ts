@@ -12,7 +12,8 @@ export const googleInstant = z
 /** Directory API `users.list` (`GET admin/directory/v1/users?customer=my_customer`), one user. */
 export const userSchema = z.object({
   id: z.string().min(1),
-  primaryEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
+  // Up to 320 characters: the administrators' email domain is the tenant, part of every node id the import makes.
+  primaryEmail: z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
   isAdmin: z.boolean(),
   isDelegatedAdmin: z.boolean().nullish(),
   suspended: z.boolean().nullish(),

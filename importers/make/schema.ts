@@ -8,7 +8,9 @@ const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
 
 /** `GET /api/v2/teams?organizationId=` -> `{teams: [...]}`. */
-export const teamSchema = z.object({ id, name: z.string(), organizationId: id.nullish() });
+/** The organization is the tenant, part of every node id: Make's ids are numbers; a string one is accepted up to 256 characters. */
+const organizationId = z.union([z.number().int(), z.string().min(1).max(256)]).transform((value) => String(value));
+export const teamSchema = z.object({ id, name: z.string(), organizationId: organizationId.nullish() });
 
 /** `GET /api/v2/connections?teamId=` -> `{connections: [...]}`: `metadata.value` is the account it signs in as. */
 export const connectionSchema = z.object({

@@ -81,7 +81,8 @@ export const workflowSchema = z.object({
   nodes: z.array(workflowNodeSchema),
   tags: z.array(z.object({ id: idValue.nullish(), name: z.string() })).nullish(),
   shared: z.array(sharedWorkflowSchema).nullish(),
-  meta: z.object({ instanceId: text }).passthrough().nullish(),
+  // n8n's instance ids are 64 hex characters; accepted up to 256. The instance is the tenant, part of every node id.
+  meta: z.object({ instanceId: z.string().max(256).nullish() }).passthrough().nullish(),
 });
 
 export type N8nUser = z.output<typeof userSchema>;

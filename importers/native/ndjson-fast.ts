@@ -4,7 +4,7 @@
 import { calendarInstant } from '../../engine/format/dates.ts';
 import { describeFound, jsonSyntaxIssue, type InputIssue } from '../../engine/errors.ts';
 import { edgeSchema, keepProtoProperty, nodeId, nodeSchema, REVIEW_CADENCE, type GraphEdge, type GraphNode } from '../../engine/format/native.ts';
-import { finishFragment, fromZodIssues, type Result } from '../../engine/format/validate.ts';
+import { finishFragment, fromZodIssues, MAX_ID_LENGTH, overlongIds, type Result } from '../../engine/format/validate.ts';
 import { CREDENTIAL_TYPES, DEFAULT_SCHEMA, IDENTITY_SUBTYPES, type Schema } from '../../engine/schema/index.ts';
 import { isSecretFieldName, mayHoldSecret, scrubInput } from '../../engine/secrets.ts';
 import { canonicalInstant, type CompactGraph, type EdgeAttrs } from '../../engine/store/compact.ts';
@@ -741,6 +741,11 @@ export class NdjsonGraphReader {
 
   private addNode(node: GraphNode & { nativeId?: string }, lineNo: number): void {
     if (node.id === undefined) node.id = nodeId(node.platform, node.tenant, node.kind, node.nativeId!);
+    // A derived id (platform, tenant, kind, nativeId) can outgrow the bound an explicit one has: refused as finishFragment refuses it.
+    if (node.id.length > MAX_ID_LENGTH) {
+      for (const issue of overlongIds({ nodes: [node], edges: [] }, { file: this.file, nodePaths: [`$[line ${lineNo}]`], edgePaths: [], nodeLines: [lineNo] })) this.addIssue(issue);
+      return;
+    }
     if (node.source === undefined && this.source !== undefined) node.source = this.source;
     const id = node.id;
     const index = this.builder.intern(id);

@@ -512,14 +512,28 @@ function lowerEmail(user: OktaUser): string | undefined {
 
 interface TenantEvidence { hosts: Set<string>; orgIds: Set<string>; placeholders: number }
 
-function collectTenantEvidence(evidence: TenantEvidence, record: { _links?: Record<string, unknown> | null; issuer?: string | null; orn?: string | null }): void {
-  for (const href of [...linkHrefs(record._links), ...(record.issuer ? [record.issuer] : [])]) {
+/** The longest host name DNS allows; an org id (`00o...`) is 20 characters, accepted up to 256. */
+const MAX_HOST = 253;
+const MAX_ORG_ID = 256;
+
+/**
+ * The org host or org id a record names. Either becomes the tenant, part of every node id the import makes, so one
+ * longer than a host name or an id can be is refused, naming the record (issues), not copied into every id.
+ */
+function collectTenantEvidence(evidence: TenantEvidence, located: Located<{ _links?: Record<string, unknown> | null; issuer?: string | null; orn?: string | null }>, issues: InputIssue[]): void {
+  const record = located.value;
+  const tooLong = (field: string, what: string, limit: number, length: number): void => {
+    issues.push({ file: located.file, path: `${located.path}.${field}`, message: `${what} longer than ${limit} characters`, expected: `${what} of at most ${limit} characters`, found: `${length} characters` });
+  };
+  for (const [field, href] of [...linkHrefs(record._links).map((h) => ['_links', h] as const), ...(record.issuer ? [['issuer', record.issuer] as const] : [])]) {
     if (isPlaceholder(href.split('/').slice(0, 3).join('/'))) { evidence.placeholders++; continue; }
     const host = orgHost(href);
-    if (host) evidence.hosts.add(host);
+    if (host && host.length > MAX_HOST) tooLong(field, 'an org host', MAX_HOST, host.length);
+    else if (host) evidence.hosts.add(host);
   }
   const orgId = record.orn?.match(/^orn:[^:]+:[^:]+:([^:]+):/)?.[1];
-  if (orgId && real(orgId)) evidence.orgIds.add(orgId.toLowerCase());
+  if (orgId && orgId.length > MAX_ORG_ID) tooLong('orn', 'an org id', MAX_ORG_ID, orgId.length);
+  else if (orgId && real(orgId)) evidence.orgIds.add(orgId.toLowerCase());
 }
 
 export function normaliseTenant(value: string): string {
@@ -585,7 +599,9 @@ export function transformOkta(files: readonly RawFile[], options: ImporterOption
 
   const notes = new Notes();
   const evidence: TenantEvidence = { hosts: new Set(), orgIds: new Set(), placeholders: 0 };
-  for (const role of all) for (const record of role.records) collectTenantEvidence(evidence, record.value);
+  const evidenceIssues: InputIssue[] = [];
+  for (const role of all) for (const record of role.records) collectTenantEvidence(evidence, record, evidenceIssues);
+  if (evidenceIssues.length > 0) return { ok: false, issues: evidenceIssues };
   const decided = decideTenant(options, evidence, notes);
   if ('issue' in decided) return { ok: false, issues: [decided.issue] };
 

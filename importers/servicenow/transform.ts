@@ -39,6 +39,8 @@ const PRIVILEGED_ROLES = new Set([...INSTANCE_ADMIN_ROLES, 'user_admin', 'oauth_
 const FULFILLER_ROLES = new Set(['itil', 'itil_admin', 'sn_request_write', 'catalog_admin']);
 
 const lower = (value: string): string => value.toLowerCase();
+/** The longest host name DNS allows. */
+const MAX_HOST = 253;
 const CREDENTIAL_TYPES: Record<string, 'password' | 'api-key' | 'oauth-grant' | 'ssh-key' | 'certificate'> = {
   basic_auth_credentials: 'password', api_key_credentials: 'api-key', oauth_2_0_credentials: 'oauth-grant', ssh_private_key_credentials: 'ssh-key', ssh_credentials: 'password', certificate_credentials: 'certificate',
 };
@@ -54,7 +56,11 @@ export function transformServicenow(files: readonly RawFile[], options: Importer
       for (const [key, value] of Object.entries(record.value as Record<string, unknown>)) {
         const link = value && typeof value === 'object' && 'link' in value ? (value as { link?: string }).link : undefined;
         const host = link ? /^https?:\/\/([^/]+)\/api\/now\//i.exec(link)?.[1] : undefined;
-        if (host) hosts.push({ host: lower(host), file: record.file, path: `${record.path}.${key}.link` });
+        if (!host) continue;
+        const path = `${record.path}.${key}.link`;
+        // The instance host is the tenant, part of every node id: a host name has at most 253 characters (DNS).
+        if (host.length > MAX_HOST) issues.push({ file: record.file, path, message: `instance host longer than ${MAX_HOST} characters`, expected: `a link to https://<instance>.service-now.com/api/now/... with a host of at most ${MAX_HOST} characters`, found: `a host of ${host.length} characters` });
+        else hosts.push({ host: lower(host), file: record.file, path });
       }
     }
     return records;

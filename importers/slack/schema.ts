@@ -10,6 +10,11 @@ export const unixSeconds = z
   .transform((value) => new Date(Math.round(Number(value) * 1000)).toISOString());
 
 const text = z.string().nullish();
+/**
+ * Team and enterprise ids (`T0FABRIK1`, `E0ABC1234`): Slack's are about ten characters; accepted up to 256. The bound
+ * matters: the team id is the tenant, part of every node id the import makes.
+ */
+const teamId = z.string().max(256).nullish();
 
 /** `app` inside admin.apps.approved/restricted/requests lists. */
 export const appSchema = z.object({
@@ -35,8 +40,8 @@ export const resolvedAppSchema = z.object({
   scopes: z.array(scopeSchema).nullish(),
   date_updated: unixSeconds.nullish(),
   last_resolved_by: z.object({ actor_id: z.string().min(1), actor_type: text }).nullish(),
-  enterprise_id: text,
-  team_id: text,
+  enterprise_id: teamId,
+  team_id: teamId,
 });
 
 /** `admin.apps.requests.list` -> `app_requests[]`. */
@@ -44,7 +49,7 @@ export const appRequestSchema = z.object({
   id: z.string().min(1),
   app: appSchema,
   user: z.object({ id: z.string().min(1), name: text, email: text }).nullish(),
-  team: z.object({ id: z.string().min(1), name: text, domain: text }).nullish(),
+  team: z.object({ id: z.string().min(1).max(256), name: text, domain: text }).nullish(),
   scopes: z.array(scopeSchema).nullish(),
   message: text,
   date_created: unixSeconds.nullish(),
@@ -73,7 +78,7 @@ export const integrationLogSchema = z
 /** `users.list` -> `members[]`; bots carry `is_bot` and the app they belong to in `profile.api_app_id`. */
 export const memberSchema = z.object({
   id: z.string().min(1),
-  team_id: text,
+  team_id: teamId,
   name: text,
   real_name: text,
   deleted: z.boolean().nullish(),
@@ -105,7 +110,7 @@ export const botInfoSchema = z.object({
 
 /** `team.info` -> `{team}`: names the workspace (and its Enterprise Grid org). */
 export const teamInfoSchema = z.object({
-  team: z.object({ id: z.string().min(1), name: text, domain: text, enterprise_id: text, enterprise_name: text }),
+  team: z.object({ id: z.string().min(1).max(256), name: text, domain: text, enterprise_id: teamId, enterprise_name: text }),
 });
 
 /**
@@ -114,7 +119,7 @@ export const teamInfoSchema = z.object({
  */
 export const usergroupSchema = z.object({
   id: z.string().min(1),
-  team_id: text,
+  team_id: teamId,
   name: text,
   handle: text,
   description: text,

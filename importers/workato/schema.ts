@@ -8,7 +8,9 @@ const text = z.string().nullish();
 const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => String(value));
 
 /** `GET /api/users/me`: the workspace the API client belongs to. */
-export const meSchema = z.object({ id, name: text, company_name: text, email: text });
+/** The workspace id is the tenant, part of every node id: Workato's are numbers; a string one is accepted up to 256 characters. */
+const workspaceId = z.union([z.number().int(), z.string().min(1).max(256)]).transform((value) => String(value));
+export const meSchema = z.object({ id: workspaceId, name: text, company_name: text, email: text });
 
 /** `GET /api/connections` -> `[...]`: connections (metadata only). */
 export const connectionSchema = z.object({

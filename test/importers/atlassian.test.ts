@@ -232,3 +232,12 @@ describe('Forge app manifests: the scopes an app requests, mapped through the ca
     expect(lenient.report.skipped.map((i) => `${i.file} ${i.path}`)).toEqual(['apps/broken/manifest.yml $.app.id']);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an org id longer than any Atlassian id is refused with file and JSON path, not copied into every node id', () => {
+    // Out of its orgs/<org id>/ folder, the token owners' orgId is the only place the organization is named.
+    const files = readRawFiles([FIXTURE]).map((f) => (f.path.startsWith('orgs/') ? { path: f.path.replace(/^orgs\/[^/]+\//, ''), text: f.text.replaceAll(ORG, 'o'.repeat(100_000)) } : f));
+    const result = run(files);
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'api-tokens.json', path: '$.data[0].user.orgId', expected: 'at most 256 characters' });
+  });
+});

@@ -56,3 +56,10 @@ describe('the BambooHR importer', () => {
     expect(imported(bad, { lenient: true, tenant: 'one' }).report.skipped).toHaveLength(1);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an email longer than an address can be is refused with file and JSON path: its domain would be the company in every node id', () => {
+    const result = run(fixtureFiles().map((f) => ({ ...f, text: f.text.replaceAll('initech.example', `${'i'.repeat(100_000)}.example`) })));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'directory.json', path: '$.employees[0].workEmail', expected: 'at most 320 characters' });
+  });
+});

@@ -156,3 +156,24 @@ describe('cross-platform reference stubs', () => {
     expect(fragment.nodes.map((n) => n.id)).toContain(stub.id);
   });
 });
+
+describe('importExport: the tenant an option names is bounded like the tenants exports name', () => {
+  it('refuses a --tenant (or workspace tenant folder) longer than 256 characters before any importer folds it into every node id', async () => {
+    const { importExport } = await import('../../importers/index.ts');
+    const { BlastmapError } = await import('../../engine/errors.ts');
+    const files = [{ path: 'users.json', text: '[]' }];
+    for (const option of ['tenant', 'tenantFallback'] as const) {
+      let error: unknown;
+      try {
+        importExport('okta', files, { [option]: `${'a'.repeat(300_000)}.okta.com` });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(BlastmapError);
+      expect((error as InstanceType<typeof BlastmapError>).code).toBe('INVALID_OPTION');
+      expect((error as Error).message).toContain('at most 256');
+      expect((error as Error).message.length).toBeLessThan(300);
+    }
+    expect(importExport('okta', [{ path: 'users.json', text: '[]' }], { tenant: `${'a'.repeat(240)}.okta.com` }).sourced.fragment.nodes.length).toBeGreaterThan(0);
+  });
+});

@@ -594,3 +594,11 @@ describe('blastmap import entra, end to end', () => {
     expect(result.err).toContain('organization.json file (GET /organization) or --tenant');
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an app owner organization id longer than any Graph id is refused with file and JSON path: it is the tenant of the owner\'s nodes', () => {
+    const files = readRawFiles([join(FIXTURE, 'corp')]).map((f) => (f.path === 'servicePrincipals.json' ? { ...f, text: f.text.replace(/"appOwnerOrganizationId": "[^"]*"/, `"appOwnerOrganizationId": "${'a'.repeat(100_000)}"`) } : f));
+    const result = run(files);
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'servicePrincipals.json', path: '$.value[0].appOwnerOrganizationId', expected: 'at most 256 characters' });
+  });
+});

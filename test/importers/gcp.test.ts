@@ -208,3 +208,11 @@ describe('gcp: validation and determinism', () => {
     }
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('a project id longer than any GCP project id is refused with file and JSON path, not copied into every node id', () => {
+    const files = fixture().map((f) => (f.path === 'service-accounts.json' ? { ...f, text: f.text.replaceAll('"projectId": "northwind-prod"', `"projectId": "${'a'.repeat(100_000)}"`) } : f));
+    const result = gcpImporter.transform(files, {});
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'service-accounts.json', path: '$.accounts[0].projectId', expected: 'at most 256 characters' });
+  });
+});

@@ -622,3 +622,20 @@ describe('blastmap import github, end to end', () => {
     expect(result.err).toContain('an org.json file (GET /orgs/{org}) or --tenant');
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('a repository full_name longer than GitHub allows is refused with file and JSON path, not copied into the id of each of its secrets, keys and environments', () => {
+    const long = `corvid/${'i'.repeat(100_000)}`;
+    const files = readRawFiles([FIXTURE]).map((f) => ({ path: f.path.replaceAll('corvid/infra', long), text: f.text.replaceAll('corvid/infra', long) }));
+    const result = githubImporter.transform(files, {});
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'repos.json', path: '$[1].full_name', expected: 'at most 256 characters' });
+  });
+
+  it('an organization login longer than any GitHub login is refused with file and JSON path, not copied into every node id', () => {
+    // A fuzz case: org.json's login replaced by 300,000 characters made 13 MB of node ids out of this 46-node fixture.
+    const files = readRawFiles([FIXTURE]).map((f) => (f.path === 'org.json' ? { ...f, text: JSON.stringify({ ...JSON.parse(f.text), login: 'a'.repeat(100_000) }) } : f));
+    const result = githubImporter.transform(files, {});
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'org.json', path: '$.login', expected: 'at most 256 characters' });
+    expect(githubImporter.transform(readRawFiles([FIXTURE]).map((f) => (f.path === 'org.json' ? { ...f, text: JSON.stringify({ ...JSON.parse(f.text), login: 'x'.repeat(39) }) } : f)), {}).ok).toBe(true);
+  });
+});

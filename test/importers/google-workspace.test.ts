@@ -532,3 +532,12 @@ describe('google-workspace: end to end through the CLI', () => {
     expect(after.reached.map((r) => r.id)).not.toContain(`${N}:resource:mailbox/ben@northwind.example`);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('a primary email longer than an address can be is refused with file and JSON path: its domain would be the tenant in every node id', () => {
+    const domain = `${'n'.repeat(100_000)}.example`;
+    const files = fixture().map((f) => ({ path: f.path.replaceAll('northwind.example', domain), text: f.text.replaceAll('northwind.example', domain) }));
+    const result = googleWorkspaceImporter.transform(files, {});
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'users.json', path: '$[0].users[0].primaryEmail', expected: 'at most 320 characters' });
+  });
+});

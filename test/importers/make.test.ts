@@ -67,3 +67,10 @@ describe('the Make importer', () => {
     expect(imported(noTeams, { tenant: '1177' }).fragment.nodes.some((n) => n.id === PLATFORM)).toBe(true);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an organization id longer than Make writes is refused with file and JSON path, not copied into every node id', () => {
+    const result = run(fixtureFiles().map((f) => ({ ...f, text: f.text.replaceAll('"organizationId": 1177', `"organizationId": "${'1'.repeat(100_000)}"`) })));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'teams.json', path: '$.teams[0].organizationId', expected: 'at most 256 characters' });
+  });
+});

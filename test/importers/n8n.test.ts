@@ -182,3 +182,10 @@ describe('validation', () => {
     expect(rank.out).toContain('Onboard new hire');
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an instance id longer than n8n writes is refused with file and JSON path, not copied into every node id', () => {
+    const result = run(fixtureFiles().map((f) => ({ ...f, text: f.text.replaceAll(INSTANCE, 'f'.repeat(100_000)) })));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'workflows.json', path: '$.data[0].meta.instanceId', expected: 'at most 256 characters' });
+  });
+});

@@ -695,3 +695,12 @@ describe('okta importer: blast radius through the imported org', () => {
     expect(radius.crownJewels.map((c) => c.id)).toEqual(['google-workspace:corvidlabs.com:resource:mailbox/elena.sokolova@corvidlabs.com']);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an org host longer than a host name can be is refused with file and JSON path, not copied into every node id', () => {
+    const host = `${'c'.repeat(100_000)}.okta.com`;
+    const result = oktaImporter.transform(readRawFiles([FIXTURE]).map((f) => ({ ...f, text: f.text.replaceAll(TENANT, host) })), {});
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'users.json', path: '$[0]._links', expected: 'an org host of at most 253 characters' });
+    expect(JSON.stringify(!result.ok && result.issues).length).toBeLessThan(100_000);
+  });
+});

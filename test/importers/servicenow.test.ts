@@ -105,3 +105,10 @@ describe('the ServiceNow importer', () => {
     expect(imported(renamed).report.records).toEqual(fixture().report.records);
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('an instance host longer than a host name can be is refused with file and JSON path, not copied into every node id', () => {
+    const result = run(fixtureFiles().map((f) => ({ ...f, text: f.text.replaceAll('acme.service-now.com', `${'a'.repeat(100_000)}.service-now.com`) })));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'sys_user_has_role.json', path: '$.result[0].user.link', message: 'instance host longer than 253 characters' });
+  });
+});

@@ -392,3 +392,12 @@ describe('blastmap import slack, end to end', () => {
     expect(level(WORKSPACE)).toBeUndefined();
   });
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('a team id longer than any Slack id is refused with file and JSON path, not copied into every node id', () => {
+    const huge = 'T'.repeat(100_000);
+    const result = run(fixtureFiles().map((f) => ({ ...f, text: f.text.replaceAll('T0FABRIK1', huge) })));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'admin-apps-requests-list.json', path: '$.app_requests[0].team.id', expected: 'at most 256 characters' });
+    expect(!result.ok && result.issues.map((i) => `${i.file} ${i.path}`)).toContain('team-info.json $.team.id');
+  });
+});

@@ -97,3 +97,10 @@ describe('connector names and action names (the heuristic shared by the iPaaS im
     ['google-workspace', 'remove_member_from_group', 'remove-member'], ['entra', 'delete_group', 'change-group'],
   ])('%s %s -> %s', (platform, name, action) => expect(actionOfName(platform, name)).toBe(action));
 });
+
+describe('input amplification: the tenant is part of every node id', () => {
+  it('a workspace id longer than Workato writes is refused with file and JSON path, not copied into every node id', () => {
+    const result = run(fixtureFiles().map((f) => (f.path === 'me.json' ? { ...f, text: f.text.replace('"id": 4848', `"id": "${'4'.repeat(100_000)}"`) } : f)));
+    expect(!result.ok && result.issues[0]).toMatchObject({ file: 'me.json', path: '$.id', expected: 'at most 256 characters' });
+  });
+});
