@@ -6,6 +6,7 @@ import { finishFragment, withoutControls, type SourcedFragment } from '../engine
 import { redactStrings, scrubInput } from '../engine/secrets.ts';
 import { assembleGraph, type ImportReport } from '../engine/store/assemble.ts';
 import type { CompactGraph } from '../engine/store/compact.ts';
+import { MAX_TENANT_ID } from './common/bounds.ts';
 import type { Importer, ImporterOptions, ImporterReport } from './common/importer.ts';
 import type { RawFile } from './common/records.ts';
 import { parseNative, type NativeOptions } from './native/index.ts';
@@ -26,9 +27,6 @@ export type { ImportReport } from '../engine/store/assemble.ts';
  * or the parsed response object.
  */
 export type RawExport = RawFile | { path: string; data: unknown };
-
-/** The longest tenant an option may name: the platforms' own are ids and host names (at most 253 characters). */
-const MAX_TENANT = 256;
 
 function asRawFile(file: RawExport): RawFile {
   return 'text' in file ? file : { path: file.path, text: JSON.stringify(file.data) };
@@ -55,8 +53,8 @@ export function importExport(source: string | Importer, files: readonly RawExpor
   });
   // So is --tenant: importers fold it into every id, so it is bounded as the platforms' own tenant fields are.
   for (const [name, value] of [['--tenant', options.tenant], ['the workspace tenant folder', options.tenantFallback]] as const) {
-    if (value !== undefined && value.length > MAX_TENANT) {
-      throw new BlastmapError('INVALID_OPTION', `${name} is ${value.length.toLocaleString('en-US')} characters long; a tenant (an org, domain, project, account or instance) may have at most ${MAX_TENANT}: it is part of every node id`);
+    if (value !== undefined && value.length > MAX_TENANT_ID) {
+      throw new BlastmapError('INVALID_OPTION', `${name} is ${value.length.toLocaleString('en-US')} characters long; a tenant (an org, domain, project, account or instance) may have at most ${MAX_TENANT_ID}: it is part of every node id`);
     }
   }
   const result = importer.transform(raw, options.tenant === undefined ? options : { ...options, tenant: scrubInput(options.tenant) });

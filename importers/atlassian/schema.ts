@@ -1,6 +1,7 @@
 // zod schemas of the Atlassian Admin API answers the Atlassian importer reads (API tokens, managed accounts),
 // with Atlassian's own field names. Token values are never returned by these endpoints, so never read.
 import { z } from 'zod';
+import { tenantIdText } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 
 /** Atlassian date-times (ISO-8601, with or without fraction and offset) become UTC instants. */
@@ -17,7 +18,7 @@ export const orgApiTokenSchema = z.object({
   expiresAt: atlassianInstant.nullish(),
   lastActiveAt: atlassianInstant.nullish(),
   // Org ids are UUIDs (36 characters); accepted up to 256. The org is the tenant, part of every node id the import makes.
-  user: z.object({ id: z.string().min(1), orgId: z.string().max(256).nullish(), name: text, email: text }),
+  user: z.object({ id: z.string().min(1), orgId: tenantIdText.nullish(), name: text, email: text }),
 });
 
 /** `GET https://api.atlassian.com/users/{account_id}/manage/api-tokens` -> `[]`: one account's API tokens. */

@@ -1,6 +1,7 @@
 // zod schemas of the BambooHR API answers the BambooHR importer reads (employee directory, users with login access),
 // with BambooHR's own field names. API keys are never returned by the API.
 import { z } from 'zod';
+import { emailText } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 
 export const bambooInstant = apiInstant;
@@ -10,7 +11,7 @@ const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => S
  * Emails up to 320 characters (RFC 5321 allows 254 in a path). The bound matters: without --tenant or a workspace
  * folder, the one email domain the accounts share is the company, part of every node id the import makes.
  */
-const email = z.string().max(320).nullish();
+const email = emailText.nullish();
 
 /** `GET /v1/employees/directory` -> `{fields[], employees[...]}`: the published directory. */
 export const employeeSchema = z.object({

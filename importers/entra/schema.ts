@@ -1,6 +1,7 @@
 // zod schemas of the Microsoft Graph v1.0 objects the Entra importer reads, with Graph's own field names.
 // Unknown fields are accepted and ignored (Graph grows); secret fields (secretText, key) are never read.
 import { z } from 'zod';
+import { tenantIdText } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 import { LEVELS } from '../../engine/schema/index.ts';
 
@@ -12,7 +13,7 @@ const graphInstant = apiInstant;
  * bound matters: the tenant id is part of every node id the import makes, so one megabyte there made every node
  * and edge id a megabyte long (a fuzz case that took 10 s and 1.5 GB for a 635 KB export).
  */
-const guidLike = z.string().min(1).max(256);
+const guidLike = tenantIdText.min(1);
 
 const verifiedPublisher = z.object({
   displayName: z.string().nullish(),

@@ -1,6 +1,7 @@
 // zod schemas of the Google Cloud IAM objects the gcp importer reads (service accounts, their keys, IAM
 // policies), with Google's field names. Private key material (`privateKeyData`) is never part of them.
 import { z } from 'zod';
+import { emailText, tenantIdText } from '../common/bounds.ts';
 import { googleInstant } from '../google-workspace/schema.ts';
 
 /** `projects.serviceAccounts.list` / `gcloud iam service-accounts list --format=json`, one account. */
@@ -9,8 +10,8 @@ import { googleInstant } from '../google-workspace/schema.ts';
  * to 256. Emails up to 320 characters, key names up to 1,024. The bound matters: the project is the tenant, part of
  * every node id the import makes, and it is read from these fields.
  */
-const projectId = z.string().max(256);
-const email = z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' });
+const projectId = tenantIdText;
+const email = emailText.regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' });
 
 export const serviceAccountSchema = z.object({
   name: z.string().nullish(),

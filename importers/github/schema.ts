@@ -1,6 +1,7 @@
 // zod schemas of the GitHub REST API objects the GitHub importer reads, with GitHub's own field names.
 // Unknown fields are accepted and ignored (the API grows); secret fields (`token`, key bodies) are never kept.
 import { z } from 'zod';
+import { tenantIdText } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 import { sshFingerprint } from './fingerprint.ts';
 
@@ -12,7 +13,7 @@ const instant = apiInstant;
  * matters: the organization's login is the tenant, part of every node id the import makes (a 300,000-character
  * login made 13 MB of ids out of a 46-node fixture).
  */
-const login = z.string().min(1).max(256);
+const login = tenantIdText.min(1);
 const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((value) => String(value));
 /** Permission name -> `read` | `write` | `admin` (the values GitHub uses; anything else is kept and assumed). */
 const permissionMap = z.record(z.string(), z.string());
@@ -35,7 +36,7 @@ export const repositorySchema = z.object({
   name: z.string().nullish(),
   // An owner login (at most 39 characters) and a repository name (at most 100): accepted up to 256. It is part of the
   // id of every secret, key, environment and workflow identity of the repository.
-  full_name: z.string().max(256).regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
+  full_name: tenantIdText.regex(/^[^/\s]+\/[^/\s]+$/, { message: 'owner/name' }),
   owner: account.nullish(),
   private: z.boolean().nullish(),
   visibility: z.string().nullish(),

@@ -1,6 +1,7 @@
 // zod schemas of the Google Workspace Admin SDK objects the google-workspace importer reads, with Google's
 // own field names. Unknown fields are accepted and ignored (the APIs grow); nothing secret is ever read.
 import { z } from 'zod';
+import { emailText } from '../common/bounds.ts';
 import { calendarInstant } from '../../engine/format/dates.ts';
 
 /** RFC 3339 times such as `2024-01-01T12:34:56.000Z` become UTC instants. */
@@ -13,7 +14,7 @@ export const googleInstant = z
 export const userSchema = z.object({
   id: z.string().min(1),
   // Up to 320 characters: the administrators' email domain is the tenant, part of every node id the import makes.
-  primaryEmail: z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
+  primaryEmail: emailText.regex(/^[^@\s]+@[^@\s]+$/, { message: 'an email address' }),
   isAdmin: z.boolean(),
   isDelegatedAdmin: z.boolean().nullish(),
   suspended: z.boolean().nullish(),

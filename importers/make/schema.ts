@@ -1,6 +1,7 @@
 // zod schemas of the Make API (v2) answers the Make importer reads, with Make's own field names. Connection
 // secrets are never returned (`GET /api/v2/connections` lists metadata: the app, the account it signs in as).
 import { z } from 'zod';
+import { tenantNumberOrId } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 
 export const makeInstant = apiInstant;
@@ -9,8 +10,7 @@ const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => S
 
 /** `GET /api/v2/teams?organizationId=` -> `{teams: [...]}`. */
 /** The organization is the tenant, part of every node id: Make's ids are numbers; a string one is accepted up to 256 characters. */
-const organizationId = z.union([z.number().int(), z.string().min(1).max(256)]).transform((value) => String(value));
-export const teamSchema = z.object({ id, name: z.string(), organizationId: organizationId.nullish() });
+export const teamSchema = z.object({ id, name: z.string(), organizationId: tenantNumberOrId.nullish() });
 
 /** `GET /api/v2/connections?teamId=` -> `{connections: [...]}`: `metadata.value` is the account it signs in as. */
 export const connectionSchema = z.object({

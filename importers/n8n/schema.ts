@@ -1,6 +1,7 @@
 // zod schemas of the n8n public REST API answers (/api/v1) the n8n importer reads, with n8n's own field names.
 // Credential values are never returned by these endpoints (`GET /credentials` lists metadata only), so never read.
 import { z } from 'zod';
+import { tenantIdText } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 
 /** n8n date-times (ISO-8601) become UTC instants. */
@@ -82,7 +83,7 @@ export const workflowSchema = z.object({
   tags: z.array(z.object({ id: idValue.nullish(), name: z.string() })).nullish(),
   shared: z.array(sharedWorkflowSchema).nullish(),
   // n8n's instance ids are 64 hex characters; accepted up to 256. The instance is the tenant, part of every node id.
-  meta: z.object({ instanceId: z.string().max(256).nullish() }).passthrough().nullish(),
+  meta: z.object({ instanceId: tenantIdText.nullish() }).passthrough().nullish(),
 });
 
 export type N8nUser = z.output<typeof userSchema>;

@@ -8,6 +8,7 @@ import { fromZodIssues } from '../../engine/format/validate.ts';
 import { EDGE_KINDS, type Level } from '../../engine/schema/index.ts';
 import { stubNode } from '../../engine/store/link.ts';
 import { classifyFiles, emptyReport, type FileRole, type ImporterOptions, type ImporterReport, type ImporterResult } from '../common/importer.ts';
+import { MAX_HOST, MAX_TENANT_ID } from '../common/bounds.ts';
 import { envelopeRecords, parseJsonFile, parseRecords, type Located, type RawFile } from '../common/records.ts';
 import { lookupScope, scopeCatalogSchema, UnknownScopes, type ScopeEntry } from '../common/scopes.ts';
 import adminRolesJson from './admin-roles.json' with { type: 'json' };
@@ -512,10 +513,6 @@ function lowerEmail(user: OktaUser): string | undefined {
 
 interface TenantEvidence { hosts: Set<string>; orgIds: Set<string>; placeholders: number }
 
-/** The longest host name DNS allows; an org id (`00o...`) is 20 characters, accepted up to 256. */
-const MAX_HOST = 253;
-const MAX_ORG_ID = 256;
-
 /**
  * The org host or org id a record names. Either becomes the tenant, part of every node id the import makes, so one
  * longer than a host name or an id can be is refused, naming the record (issues), not copied into every id.
@@ -532,7 +529,7 @@ function collectTenantEvidence(evidence: TenantEvidence, located: Located<{ _lin
     else if (host) evidence.hosts.add(host);
   }
   const orgId = record.orn?.match(/^orn:[^:]+:[^:]+:([^:]+):/)?.[1];
-  if (orgId && orgId.length > MAX_ORG_ID) tooLong('orn', 'an org id', MAX_ORG_ID, orgId.length);
+  if (orgId && orgId.length > MAX_TENANT_ID) tooLong('orn', 'an org id', MAX_TENANT_ID, orgId.length);
   else if (orgId && real(orgId)) evidence.orgIds.add(orgId.toLowerCase());
 }
 

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { nodeId } from '../../engine/format/native.ts';
 import { importSession, type FileRole, type ImporterOptions, type ImporterResult } from '../common/importer.ts';
+import { MAX_HOST } from '../common/bounds.ts';
 import type { Located, RawFile } from '../common/records.ts';
 import { linkConnections, readConnectionLinks } from '../common/ipaas.ts';
 import { definedProperties, FragmentBuilder } from '../common/builder.ts';
@@ -39,8 +40,6 @@ const PRIVILEGED_ROLES = new Set([...INSTANCE_ADMIN_ROLES, 'user_admin', 'oauth_
 const FULFILLER_ROLES = new Set(['itil', 'itil_admin', 'sn_request_write', 'catalog_admin']);
 
 const lower = (value: string): string => value.toLowerCase();
-/** The longest host name DNS allows. */
-const MAX_HOST = 253;
 const CREDENTIAL_TYPES: Record<string, 'password' | 'api-key' | 'oauth-grant' | 'ssh-key' | 'certificate'> = {
   basic_auth_credentials: 'password', api_key_credentials: 'api-key', oauth_2_0_credentials: 'oauth-grant', ssh_private_key_credentials: 'ssh-key', ssh_credentials: 'password', certificate_credentials: 'certificate',
 };

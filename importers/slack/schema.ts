@@ -1,6 +1,7 @@
 // zod schemas of the Slack Web API responses the Slack importer reads, with Slack's own field names.
 // Unknown fields are accepted and ignored; token values and webhook URLs are never part of these shapes.
 import { z } from 'zod';
+import { tenantIdText } from '../common/bounds.ts';
 
 /** Slack timestamps: Unix seconds as a number (`date_updated`) or as a string (`date` in integration logs). */
 export const unixSeconds = z
@@ -14,7 +15,7 @@ const text = z.string().nullish();
  * Team and enterprise ids (`T0FABRIK1`, `E0ABC1234`): Slack's are about ten characters; accepted up to 256. The bound
  * matters: the team id is the tenant, part of every node id the import makes.
  */
-const teamId = z.string().max(256).nullish();
+const teamId = tenantIdText.nullish();
 
 /** `app` inside admin.apps.approved/restricted/requests lists. */
 export const appSchema = z.object({
@@ -49,7 +50,7 @@ export const appRequestSchema = z.object({
   id: z.string().min(1),
   app: appSchema,
   user: z.object({ id: z.string().min(1), name: text, email: text }).nullish(),
-  team: z.object({ id: z.string().min(1).max(256), name: text, domain: text }).nullish(),
+  team: z.object({ id: tenantIdText.min(1), name: text, domain: text }).nullish(),
   scopes: z.array(scopeSchema).nullish(),
   message: text,
   date_created: unixSeconds.nullish(),
@@ -110,7 +111,7 @@ export const botInfoSchema = z.object({
 
 /** `team.info` -> `{team}`: names the workspace (and its Enterprise Grid org). */
 export const teamInfoSchema = z.object({
-  team: z.object({ id: z.string().min(1).max(256), name: text, domain: text, enterprise_id: teamId, enterprise_name: text }),
+  team: z.object({ id: tenantIdText.min(1), name: text, domain: text, enterprise_id: teamId, enterprise_name: text }),
 });
 
 /**

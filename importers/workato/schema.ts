@@ -1,6 +1,7 @@
 // zod schemas of the Workato Developer API answers the Workato importer reads, with Workato's own field names.
 // Connection credentials are never returned by these endpoints (`GET /api/connections` lists metadata only).
 import { z } from 'zod';
+import { tenantNumberOrId } from '../common/bounds.ts';
 import { apiInstant } from '../common/records.ts';
 
 export const workatoInstant = apiInstant;
@@ -9,8 +10,7 @@ const id = z.union([z.number().int(), z.string().min(1)]).transform((value) => S
 
 /** `GET /api/users/me`: the workspace the API client belongs to. */
 /** The workspace id is the tenant, part of every node id: Workato's are numbers; a string one is accepted up to 256 characters. */
-const workspaceId = z.union([z.number().int(), z.string().min(1).max(256)]).transform((value) => String(value));
-export const meSchema = z.object({ id: workspaceId, name: text, company_name: text, email: text });
+export const meSchema = z.object({ id: tenantNumberOrId, name: text, company_name: text, email: text });
 
 /** `GET /api/connections` -> `[...]`: connections (metadata only). */
 export const connectionSchema = z.object({

@@ -229,7 +229,7 @@ export async function reachInDatabase(store: Neo4jStore, sourceIds: readonly str
     }
   }
 
-  const renewed = await mintersInStore(store, at, { ids, nodes, level, local, windows, localOf });
+  const renewed = await mintersInStore(store, at, { ids, nodes, level, local, windows, localOf, usable });
 
   // The witness subgraph: the touched nodes and the edges that led somewhere, as the hops returned them.
   // A view of what the traversal touched: derived edges stay as the database holds them (nothing is derived again).
@@ -284,14 +284,16 @@ async function mintersInStore(
   touched: {
     ids: readonly string[]; nodes: readonly GraphNode[]; level: readonly number[]; local: ReadonlyMap<string, number>;
     windows: Map<string, Window>; localOf: (id: string, node: () => GraphNode) => number;
+    /** Live at `at` through its refresh-token family (its window in `windows`). */
+    usable: (node: GraphNode) => boolean;
   },
 ): Promise<Map<number, number>> {
-  const { ids, nodes, level, local, windows, localOf } = touched;
-  const live = ([from, until]: Window): boolean => from <= at && at < until;
+  const { ids, nodes, level, local, windows, localOf, usable } = touched;
   const kept: number[] = [];
   for (let v = 0; v < ids.length; v++) {
-    if (level[v] === 0 || live(activeWindow(nodes[v]!))) continue;
-    if (live(windows.get(ids[v]!) ?? activeWindow(nodes[v]!))) kept.push(v);
+    if (level[v] === 0) continue;
+    const [from, until] = activeWindow(nodes[v]!);
+    if (!(from <= at && at < until) && usable(nodes[v]!)) kept.push(v);
   }
   const renewed = new Map<number, number>();
   const kinds = renewingKinds(store.schema);
@@ -306,10 +308,10 @@ async function mintersInStore(
   const open = new Map(kept.map((v) => [ids[v]!, v]));
   for (const edge of edges) {
     const v = open.get(edge.to);
-    const window = windows.get(edge.from);
-    if (v === undefined || window === undefined || !live(window)) continue;
+    const minter = byId.get(edge.from) ?? nodes[local.get(edge.from)!];
+    if (v === undefined || minter === undefined || !usable(minter)) continue;
     open.delete(edge.to);
-    renewed.set(v, localOf(edge.from, () => byId.get(edge.from)!));
+    renewed.set(v, localOf(edge.from, () => minter));
   }
   return renewed;
 }
